@@ -1,0 +1,58 @@
+// Capture directories (the layout of ../shared/captures and of `allocscope capture --out`):
+// console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {InputError} from '../errors.js'
+
+export interface CaptureFiles {
+  /** The path given by the user. */
+  path: string
+  isDir: boolean
+  /** The boot log to read: dmesg.txt, else console.log, else any *excerpt*.txt; or the file itself. */
+  bootLog?: string
+  allocinfo?: string
+  meta?: Record<string, unknown>
+  metaPath?: string
+  console?: string
+}
+
+const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
+
+export function resolveCapture(path: string): CaptureFiles {
+  if (path === '-') return {path, isDir: false, bootLog: '-'}
+  let st
+  try {
+    st = statSync(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, path)
+  }
+  if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
+  const out: CaptureFiles = {path, isDir: true}
+  for (const n of BOOTLOG_NAMES) {
+    if (existsSync(join(path, n))) {
+      out.bootLog = join(path, n)
+      break
+    }
+  }
+  if (existsSync(join(path, 'console.log'))) out.console = join(path, 'console.log')
+  for (const n of ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']) {
+    if (existsSync(join(path, n))) {
+      out.allocinfo = join(path, n)
+      break
+    }
+  }
+  const metaPath = join(path, 'meta.json')
+  if (existsSync(metaPath)) {
+    out.metaPath = metaPath
+    try {
+      out.meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>
+    } catch (e) {
+      throw new InputError(`${metaPath}: not valid JSON (${(e as Error).message}); expected the meta.json of a capture directory`, metaPath)
+    }
+  }
+  if (!out.bootLog && !out.allocinfo) {
+    throw new InputError(`${path}: a directory with neither a boot log (${BOOTLOG_NAMES.join(', ')}) nor allocinfo.txt; expected a capture directory`, path)
+  }
+  return out
+}

@@ -1,0 +1,192 @@
+// Shared value types: each stage (capture → analysis → model → diff → render) hands the next one
+// of these plain, typed values. Keep this file free of logic.
+
+/** One kernel log record, whatever format it came from. */
+export interface LogRecord {
+  /** 1-based line number in the source where the record starts. */
+  line: number
+  /** Kernel time in seconds since boot, when the format carries it. */
+  time?: number
+  /** printk level 0 (emerg) … 7 (debug), when known. */
+  level?: number
+  /** syslog facility (0 = kern), when known. */
+  facility?: number
+  /** printk caller id, e.g. "T1" or "C0", when printed. */
+  caller?: string
+  /** /dev/kmsg sequence number, when known. */
+  seq?: number
+  /** The message text with every prefix stripped (no trailing newline). */
+  text: string
+}
+
+export type BootLogFormat =
+  | 'dmesg' // plain dmesg / console text, with or without [ seconds] and caller ids
+  | 'dmesg-raw' // dmesg -r: <N>[ seconds] text
+  | 'dmesg-decode' // dmesg -x: "kern  :warn  : [ seconds] text"
+  | 'dmesg-json' // dmesg --json (one document)
+  | 'kmsg' // /dev/kmsg records: pri,seq,usec,flags;text
+  | 'journal' // journalctl -k short text
+  | 'journal-json' // journalctl -k -o json (one object per line)
+  | 'syslog' // kern.log: "Mon DD HH:MM:SS host kernel: ..."
+  | 'console' // serial console: CRLF, ANSI, non-kernel noise
+
+/** A line of the input that did not become (part of) a record, and why. */
+export interface Skipped {
+  line: number
+  reason: string
+}
+
+/** A host fact and the line it was read from. */
+export interface Fact<T> {
+  value: T
+  line: number
+  text: string
+}
+
+export interface HostFacts {
+  release?: Fact<string>
+  build?: Fact<string>
+  cmdline?: Fact<string>
+  memProfilingParam?: Fact<string>
+  possibleCpus?: Fact<number>
+  presentCpus?: Fact<number>
+  hotplugCpus?: Fact<number>
+  onlineCpus?: Fact<number>
+  numaNodes?: Fact<number>
+  memoryTotalKiB?: Fact<number>
+  memoryAvailableKiB?: Fact<number>
+  pageExtBytes?: Fact<number>
+  deferredInit?: Fact<boolean>
+  hardware?: Fact<string>
+  nrCpusConfig?: Fact<number>
+  maxcpus?: Fact<number>
+  /** Line of `allocated N bytes of page_ext` relative to `smp: Brought up`: before or after SMP. */
+  pageExtWindow?: Fact<'before-smp' | 'after-smp'>
+}
+
+export type ProfilingMode = 'enabled' | 'disabled' | 'never' | 'compressed' | 'not-supported' | 'unknown'
+export type Recorder = 'legacy' | 'pool' | 'none' | 'unknown'
+
+export interface ProfilingState {
+  mode: ProfilingMode
+  /** How the mode was decided. */
+  modeReason: string
+  modeLine?: number
+  debug: boolean | 'unknown'
+  debugReason: string
+  recorder: Recorder
+  recorderReason: string
+}
+
+export type Severity = 'info' | 'notice' | 'warning' | 'error' | 'critical'
+export const SEVERITIES: readonly Severity[] = ['info', 'notice', 'warning', 'error', 'critical']
+
+export interface Frame {
+  fn: string
+  offset?: string
+  size?: string
+  module?: string
+  /** `? ` frames are unreliable guesses of the unwinder. */
+  reliable: boolean
+  raw: string
+}
+
+/** A parsed WARNING / BUG block. */
+export interface Splat {
+  banner: 'old' | 'new' | 'bug' | 'unknown'
+  file?: string
+  fileLine?: number
+  fn?: string
+  offset?: string
+  cpu?: number
+  pid?: number
+  comm?: string
+  taint?: string
+  kernel?: string
+  hardware?: string
+  frames: Frame[]
+  guilty?: Frame
+  /** true when the block was cut short or interleaved with unrelated lines. */
+  corrupted: boolean
+  corruptedReason?: string
+  startLine: number
+  endLine: number
+}
+
+export interface Finding {
+  /** Detector id, e.g. "alloc-tag-not-set". */
+  id: string
+  severity: Severity
+  /** Normalised title (addresses, numbers that vary per boot removed). */
+  title: string
+  /** Stable across boots: does not change with addresses, offsets, CPU or pid. */
+  signature: string
+  /** The message text as printed. */
+  text: string
+  line: number
+  time?: number
+  /** Values the detector extracted (e.g. max=8192, module name, bytes). */
+  data?: Record<string, string | number>
+  splat?: Splat
+  corrupted: boolean
+}
+
+/** Counts printed by the lab's instrumented kernels (`klab:` lines); measurements, not stock output. */
+export interface KlabCounts {
+  kind: 'early_page_allocs' | 'early_pfn' | 'early_pfn_legacy' | 'early_pfn_walk'
+  values: Record<string, number>
+  line: number
+}
+
+export interface BootAnalysis {
+  source: string
+  format: BootLogFormat
+  formatReason: string
+  records: number
+  lines: number
+  skipped: Skipped[]
+  host: HostFacts
+  profiling: ProfilingState
+  findings: Finding[]
+  klab: KlabCounts[]
+  /** `** N printk messages dropped **` and similar gaps. */
+  droppedMessages: number
+}
+
+// ---- /proc/allocinfo ----
+
+export interface AllocSite {
+  /** `file:line func` (+ ` [module]`), the key sites are matched and summed by. */
+  key: string
+  file: string
+  lineNo: number
+  func: string
+  module?: string
+  bytes: bigint
+  calls: bigint
+  accurate: boolean
+  /** Unknown trailing `key:value` tokens (format 2.0 allows them). */
+  extra?: Record<string, string>
+  /** How many input lines were summed into this site (duplicates of inlined helpers). */
+  count: number
+  /** Source line numbers (1-based) of every line summed here. */
+  lines: number[]
+}
+
+export interface AllocAnomaly {
+  line: number
+  key: string
+  kind: 'negative-bytes' | 'wrapped-calls' | 'duplicate-key'
+  detail: string
+}
+
+export interface AllocInfo {
+  source: string
+  version: 'none' | '1.0' | '2.0' | string
+  sites: AllocSite[]
+  totalBytes: bigint
+  totalCalls: bigint
+  anomalies: AllocAnomaly[]
+  skipped: Skipped[]
+  lines: number
+}

@@ -1,0 +1,20 @@
+// Where the real data lives. CI clones the repo with a copy of shared/ beside it, so the golden
+// corpus is always at <repo>/../shared.
+import {existsSync, readdirSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const SHARED = resolve(REPO, '..', 'shared')
+export const CAPTURES = join(SHARED, 'captures')
+export const PEER = join(SHARED, 'peer', 'syzkaller-linux-report')
+export const SAMPLES = join(REPO, 'samples')
+
+/** Every capture directory in ../shared/captures (the golden corpus). */
+export function captureDirs(): string[] {
+  if (!existsSync(CAPTURES)) throw new Error(`golden corpus missing: ${CAPTURES}`)
+  return readdirSync(CAPTURES, {withFileTypes: true})
+    .filter((d) => d.isDirectory())
+    .map((d) => join(CAPTURES, d.name))
+    .sort()
+}
