@@ -1,4 +1,10 @@
 #!/usr/bin/env node
+// A reader that closed the pipe (`allocscope ... | head`) ends the run quietly, not with a stack.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
+
 // Fast path: `--version` needs no command loading (start-up is measured in npm run bench).
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {

@@ -1,0 +1,90 @@
+import {describe, expect, it} from 'vitest'
+import {renderReport} from '../../src/render/format.js'
+import {toJson} from '../../src/render/json.js'
+import type {Report} from '../../src/render/report.js'
+import {iec, parseSize, pct, signed} from '../../src/render/units.js'
+
+// Synthetic report: exercises the renderers, not the domain.
+const report: Report = {
+  blocks: [
+    {kind: 'kv', title: 'Host', rows: [{key: 'kernel', value: '7.2.13', note: 'line 1'}, {key: 'cpus', value: 64}]},
+    {
+      kind: 'table',
+      title: 'Top sites',
+      columns: [
+        {key: 'bytes', header: 'Bytes', align: 'right', priority: 5},
+        {key: 'calls', header: 'Calls', align: 'right', priority: 2},
+        {key: 'site', header: 'Site', priority: 5},
+        {key: 'note', header: 'Note', priority: 1},
+      ],
+      rows: [
+        {bytes: '1.5 MiB', calls: 12n, site: 'mm/very/long/path/'.repeat(6) + 'x.c:12 func:f', note: {text: 'grew', style: 'grow'}},
+        {bytes: '4 KiB', calls: 1, site: 'a|b.c:1 func:g', note: 'pipe|here'},
+      ],
+      footer: {bytes: '1.5 MiB', calls: 13, site: 'total'},
+    },
+  ],
+}
+
+describe('renderers', () => {
+  it('text: plain ASCII, every line under 80 columns, totals kept', () => {
+    const out = renderReport(report, 'text', {color: true, width: 200})
+    for (const l of out.split('\n')) {
+      expect(l.length).toBeLessThan(80)
+      expect(l).toMatch(/^[\x20-\x7e]*$/)
+    }
+    expect(out).toContain('total')
+    expect(out).toContain('kernel')
+  })
+
+  it('markdown escapes pipes and keeps every column', () => {
+    const out = renderReport(report, 'markdown', {color: false, width: 80})
+    expect(out).toContain('| Bytes | Calls | Site | Note |')
+    expect(out).toContain('a\\|b.c:1')
+    expect(out).toContain('|---:|---:|---|---|')
+  })
+
+  it('csv quotes fields and writes one table per block', () => {
+    const out = renderReport(report, 'csv', {color: false, width: 80})
+    expect(out).toContain('bytes,calls,site,note')
+    expect(out).toContain('pipe|here')
+    expect(out.split('\n')[0]).toBe('key,value')
+  })
+
+  it('table: colour only when asked, narrow terminals drop low-priority columns', () => {
+    const plain = renderReport(report, 'table', {color: false, width: 60})
+    expect(plain).not.toMatch(/\x1b\[/)
+    expect(plain).not.toContain('Note')
+    const coloured = renderReport(report, 'table', {color: true, width: 400})
+    expect(coloured).toMatch(/\x1b\[31mgrew/)
+    expect(coloured).toContain('Note')
+  })
+})
+
+describe('json envelope', () => {
+  it('keeps big calls exact as strings and small bigints as numbers', () => {
+    const doc = JSON.parse(toJson('allocinfo', {small: 12n, big: 18446744073709551615n}, ['w']))
+    expect(doc).toEqual({schema: 'allocscope/v1', command: 'allocinfo', result: {small: 12, big: '18446744073709551615'}, warnings: ['w']})
+  })
+})
+
+describe('units', () => {
+  it('iec matches numfmt --to=iec magnitudes', () => {
+    expect(iec(0)).toBe('0 B')
+    expect(iec(1536)).toBe('1.50 KiB')
+    expect(iec(2097152n)).toBe('2.00 MiB')
+    expect(iec(-4096)).toBe('-4.00 KiB')
+  })
+  it('parseSize understands K/M/G with or without iB', () => {
+    expect(parseSize('64G')).toBe(64 * 2 ** 30)
+    expect(parseSize('1.5MiB')).toBe(1.5 * 2 ** 20)
+    expect(parseSize('4096')).toBe(4096)
+    expect(parseSize('lots')).toBeUndefined()
+  })
+  it('signed and pct', () => {
+    expect(signed(5)).toBe('+5')
+    expect(signed(-5n)).toBe('-5')
+    expect(pct(1, 8)).toBe('12.5%')
+    expect(pct(1, 0)).toBe('n/a')
+  })
+})
