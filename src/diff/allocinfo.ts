@@ -1,0 +1,303 @@
+// Capture vs capture for /proc/allocinfo, in the layout of the kernel's scripts/bloat-o-meter:
+//   add/remove: A/R grow/shrink: G/S up/down: +U/-D (net)
+//   site  old  new  delta
+//   Total: Before=X, After=Y, chg +p.pp%
+// Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
+import type {AllocInfo, AllocSite} from '../types.js'
+
+export type AllocMetric = 'bytes' | 'calls'
+export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
+
+/** abs: |delta| descending (default); delta: signed descending (bloat-o-meter's own order). */
+export type AllocSort = 'abs' | 'delta' | 'old' | 'new' | 'rel' | 'site'
+export const ALLOC_SORTS: readonly AllocSort[] = ['abs', 'delta', 'old', 'new', 'rel', 'site']
+
+export type SiteStatus = 'new' | 'gone' | 'grow' | 'shrink' | 'same'
+
+export interface SiteFilter {
+  /** Module name; `vmlinux` (or empty) selects built-in sites. `*` globs allowed. */
+  module?: string
+  /** Substring of the source file, or a glob when it contains `*`. */
+  file?: string
+  /** Substring of the function name, or a glob when it contains `*`. */
+  func?: string
+}
+
+export interface AllocDiffOptions {
+  metric?: AllocMetric
+  sort?: AllocSort
+  /** Rows with |delta| below this (on the metric) are folded into the others row. Default 1. */
+  minDelta?: bigint
+  /** Keep at most N rows; the rest are folded into an `[N others]` row. */
+  top?: number
+  filter?: SiteFilter
+}
+
+export interface AllocDiffRow {
+  key: string
+  file: string
+  lineNo: number
+  func: string
+  module?: string
+  status: SiteStatus
+  /** undefined when the site is absent on that side (bloat-o-meter prints `-`). */
+  oldBytes?: bigint
+  newBytes?: bigint
+  deltaBytes: bigint
+  oldCalls?: bigint
+  newCalls?: bigint
+  deltaCalls: bigint
+  /** `accurate:no` on either side. */
+  inaccurate: boolean
+}
+
+export interface AllocDiffSummary {
+  add: number
+  remove: number
+  grow: number
+  shrink: number
+  /** Sum of positive deltas (new sites included). */
+  up: bigint
+  /** Sum of negative deltas as a non-positive number (gone sites included). */
+  down: bigint
+  net: bigint
+  before: bigint
+  after: bigint
+  /** (after − before) / before × 100, or null when before is 0. */
+  changePct: number | null
+}
+
+export interface OthersRow {
+  count: number
+  deltaBytes: bigint
+  deltaCalls: bigint
+}
+
+export interface AllocDiff {
+  a: string
+  b: string
+  metric: AllocMetric
+  sort: AllocSort
+  /** Summary on the chosen metric, over every site that passed the filter. */
+  summary: AllocDiffSummary
+  /** The same summary for both metrics. */
+  summaries: Record<AllocMetric, AllocDiffSummary>
+  /** Rows shown (after --min-delta and --top), in display order. */
+  rows: AllocDiffRow[]
+  /** Changed rows not shown: their deltas, so that Σ rows + others = net. */
+  others: OthersRow | null
+  /** Sites compared after filtering (union of both sides). */
+  sitesCompared: number
+  filter: SiteFilter
+}
+
+interface Side {
+  bytes: bigint
+  calls: bigint
+  site: AllocSite
+  accurate: boolean
+}
+
+/** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
+export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}): Map<string, Side> {
+  const m = new Map<string, Side>()
+  const match = compileFilter(filter)
+  for (const s of sites) {
+    if (!match(s)) continue
+    const cur = m.get(s.key)
+    if (cur) {
+      cur.bytes += s.bytes
+      cur.calls += s.calls
+      cur.accurate &&= s.accurate
+    } else {
+      m.set(s.key, {bytes: s.bytes, calls: s.calls, site: s, accurate: s.accurate})
+    }
+  }
+  return m
+}
+
+function globOrSubstring(pattern: string, exact: boolean): (s: string) => boolean {
+  if (pattern.includes('*') || pattern.includes('?')) {
+    const re = new RegExp(
+      '^' +
+        pattern
+          .split('')
+          .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+          .join('') +
+        '$',
+    )
+    return (s) => re.test(s)
+  }
+  return exact ? (s) => s === pattern : (s) => s.includes(pattern)
+}
+
+function compileFilter(f: SiteFilter): (s: AllocSite) => boolean {
+  const tests: ((s: AllocSite) => boolean)[] = []
+  if (f.module !== undefined) {
+    const builtin = f.module === '' || f.module === 'vmlinux'
+    const t = globOrSubstring(f.module, true)
+    tests.push((s) => (builtin ? !s.module : s.module !== undefined && t(s.module)))
+  }
+  if (f.file !== undefined) {
+    const t = globOrSubstring(f.file, false)
+    tests.push((s) => t(s.file))
+  }
+  if (f.func !== undefined) {
+    const t = globOrSubstring(f.func, false)
+    tests.push((s) => t(s.func))
+  }
+  return (s) => tests.every((t) => t(s))
+}
+
+const abs = (n: bigint) => (n < 0n ? -n : n)
+const cmpBig = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0)
+const cmpStr = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
+
+function statusOf(old: Side | undefined, nu: Side | undefined, d: bigint): SiteStatus {
+  if (!old) return 'new'
+  if (!nu) return 'gone'
+  return d > 0n ? 'grow' : d < 0n ? 'shrink' : 'same'
+}
+
+function summarise(rows: AllocDiffRow[], metric: AllocMetric, before: bigint, after: bigint): AllocDiffSummary {
+  const s: AllocDiffSummary = {add: 0, remove: 0, grow: 0, shrink: 0, up: 0n, down: 0n, net: 0n, before, after, changePct: null}
+  for (const r of rows) {
+    const d = metric === 'bytes' ? r.deltaBytes : r.deltaCalls
+    // bloat-o-meter counts adds/removes by presence and grows/shrinks by the sign of the delta.
+    if (r.status === 'new') s.add++
+    else if (r.status === 'gone') s.remove++
+    else if (d > 0n) s.grow++
+    else if (d < 0n) s.shrink++
+    if (d > 0n) s.up += d
+    else s.down += d
+  }
+  s.net = s.up + s.down
+  s.changePct = before === 0n ? null : (Number(after - before) * 100) / Number(before)
+  return s
+}
+
+function rel(r: AllocDiffRow, metric: AllocMetric): number {
+  const old = metric === 'bytes' ? r.oldBytes : r.oldCalls
+  const d = metric === 'bytes' ? r.deltaBytes : r.deltaCalls
+  if (old === undefined || old === 0n) return d === 0n ? 0 : Infinity
+  return Math.abs(Number(d) / Number(old))
+}
+
+function comparator(sort: AllocSort, metric: AllocMetric): (x: AllocDiffRow, y: AllocDiffRow) => number {
+  const d = (r: AllocDiffRow) => (metric === 'bytes' ? r.deltaBytes : r.deltaCalls)
+  const o = (r: AllocDiffRow) => (metric === 'bytes' ? r.oldBytes : r.oldCalls) ?? 0n
+  const n = (r: AllocDiffRow) => (metric === 'bytes' ? r.newBytes : r.newCalls) ?? 0n
+  const primary: Record<AllocSort, (x: AllocDiffRow, y: AllocDiffRow) => number> = {
+    abs: (x, y) => cmpBig(abs(d(y)), abs(d(x))) || cmpBig(d(y), d(x)),
+    delta: (x, y) => cmpBig(d(y), d(x)),
+    old: (x, y) => cmpBig(o(y), o(x)),
+    new: (x, y) => cmpBig(n(y), n(x)),
+    rel: (x, y) => rel(y, metric) - rel(x, metric) || cmpBig(abs(d(y)), abs(d(x))),
+    site: () => 0,
+  }
+  // The key breaks ties so the output never depends on the order of the input lines.
+  return (x, y) => primary[sort](x, y) || cmpStr(x.key, y.key)
+}
+
+/** Every site whose bytes or calls differ, or that exists on one side only. Unsorted. */
+export function changedSites(a: AllocInfo, b: AllocInfo, filter: SiteFilter = {}): {rows: AllocDiffRow[]; compared: number; totals: Record<AllocMetric, [bigint, bigint]>} {
+  const A = sumByKey(a.sites, filter)
+  const B = sumByKey(b.sites, filter)
+  const rows: AllocDiffRow[] = []
+  const totals: Record<AllocMetric, [bigint, bigint]> = {bytes: [0n, 0n], calls: [0n, 0n]}
+  let compared = A.size
+  for (const [key, old] of A) {
+    totals.bytes[0] += old.bytes
+    totals.calls[0] += old.calls
+    const nu = B.get(key)
+    const row = makeRow(key, old, nu)
+    if (row) rows.push(row)
+  }
+  for (const [key, nu] of B) {
+    totals.bytes[1] += nu.bytes
+    totals.calls[1] += nu.calls
+    if (A.has(key)) continue
+    compared++
+    rows.push(makeRow(key, undefined, nu)!)
+  }
+  return {rows, compared, totals}
+}
+
+function makeRow(key: string, old: Side | undefined, nu: Side | undefined): AllocDiffRow | null {
+  const deltaBytes = (nu?.bytes ?? 0n) - (old?.bytes ?? 0n)
+  const deltaCalls = (nu?.calls ?? 0n) - (old?.calls ?? 0n)
+  const status = statusOf(old, nu, deltaBytes)
+  if (old && nu && deltaBytes === 0n && deltaCalls === 0n) return null
+  const s = (nu ?? old)!.site
+  return {
+    key,
+    file: s.file,
+    lineNo: s.lineNo,
+    func: s.func,
+    ...(s.module !== undefined ? {module: s.module} : {}),
+    status,
+    oldBytes: old?.bytes,
+    newBytes: nu?.bytes,
+    deltaBytes,
+    oldCalls: old?.calls,
+    newCalls: nu?.calls,
+    deltaCalls,
+    inaccurate: !(old?.accurate ?? true) || !(nu?.accurate ?? true),
+  }
+}
+
+export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions = {}): AllocDiff {
+  const metric = opts.metric ?? 'bytes'
+  const sort = opts.sort ?? 'abs'
+  const minDelta = opts.minDelta ?? 1n
+  const filter = opts.filter ?? {}
+  const {rows: all, compared, totals} = changedSites(a, b, filter)
+  // Status follows the chosen metric (a site can grow in calls and shrink in bytes).
+  if (metric === 'calls') for (const r of all) if (r.status !== 'new' && r.status !== 'gone') r.status = r.deltaCalls > 0n ? 'grow' : r.deltaCalls < 0n ? 'shrink' : 'same'
+  const summaries = {
+    bytes: summarise(all, 'bytes', ...totals.bytes),
+    calls: summarise(all, 'calls', ...totals.calls),
+  }
+  const d = (r: AllocDiffRow) => (metric === 'bytes' ? r.deltaBytes : r.deltaCalls)
+  const cmp = comparator(sort, metric)
+  const eligible: AllocDiffRow[] = []
+  const hidden: AllocDiffRow[] = []
+  for (const r of all) (abs(d(r)) >= minDelta && d(r) !== 0n ? eligible : hidden).push(r)
+  eligible.sort(cmp)
+  const top = opts.top !== undefined && opts.top >= 0 ? opts.top : Infinity
+  const shown = eligible.slice(0, top)
+  hidden.push(...eligible.slice(shown.length))
+  // Only rows that changed on the metric count as "others"; sites unchanged on it (a 0-byte site
+  // that appeared) are still counted in add/remove, as bloat-o-meter does, but not printed.
+  const folded = hidden.filter((r) => d(r) !== 0n)
+  const others: OthersRow | null = folded.length
+    ? {
+        count: folded.length,
+        deltaBytes: folded.reduce((s, r) => s + r.deltaBytes, 0n),
+        deltaCalls: folded.reduce((s, r) => s + r.deltaCalls, 0n),
+      }
+    : null
+  return {
+    a: a.source,
+    b: b.source,
+    metric,
+    sort,
+    summary: summaries[metric],
+    summaries,
+    rows: shown,
+    others,
+    sitesCompared: compared,
+    filter,
+  }
+}
+
+/** The bloat-o-meter summary line. */
+export function summaryLine(s: AllocDiffSummary): string {
+  return `add/remove: ${s.add}/${s.remove} grow/shrink: ${s.grow}/${s.shrink} up/down: +${s.up}/${s.down === 0n ? '-0' : s.down} (${s.net >= 0n ? '+' : ''}${s.net})`
+}
+
+/** The bloat-o-meter total line. */
+export function totalLine(s: AllocDiffSummary): string {
+  const pct = s.changePct === null ? 'n/a' : `${s.changePct >= 0 ? '+' : ''}${s.changePct.toFixed(2)}%`
+  return `Total: Before=${s.before}, After=${s.after}, chg ${pct}`
+}
