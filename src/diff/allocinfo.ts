@@ -12,6 +12,13 @@ export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
 export type AllocSort = 'abs' | 'delta' | 'old' | 'new' | 'rel' | 'site'
 export const ALLOC_SORTS: readonly AllocSort[] = ['abs', 'delta', 'old', 'new', 'rel', 'site']
 
+/**
+ * site: `file:line func` as the kernel prints it (default); func: `file func`, ignoring the line,
+ * so that two kernel versions whose line numbers moved can still be compared site by site.
+ */
+export type AllocKeyBy = 'site' | 'func'
+export const ALLOC_KEYS: readonly AllocKeyBy[] = ['site', 'func']
+
 export type SiteStatus = 'new' | 'gone' | 'grow' | 'shrink' | 'same'
 
 export interface SiteFilter {
@@ -31,6 +38,7 @@ export interface AllocDiffOptions {
   /** Keep at most N rows; the rest are folded into an `[N others]` row. */
   top?: number
   filter?: SiteFilter
+  keyBy?: AllocKeyBy
 }
 
 export interface AllocDiffRow {
@@ -89,6 +97,7 @@ export interface AllocDiff {
   /** Sites compared after filtering (union of both sides). */
   sitesCompared: number
   filter: SiteFilter
+  keyBy: AllocKeyBy
 }
 
 interface Side {
@@ -99,18 +108,19 @@ interface Side {
 }
 
 /** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
-export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}): Map<string, Side> {
+export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Map<string, Side> {
   const m = new Map<string, Side>()
   const match = compileFilter(filter)
   for (const s of sites) {
     if (!match(s)) continue
-    const cur = m.get(s.key)
+    const key = keyBy === 'site' ? s.key : `${s.file} ${s.func}${s.module !== undefined ? ` [${s.module}]` : ''}`
+    const cur = m.get(key)
     if (cur) {
       cur.bytes += s.bytes
       cur.calls += s.calls
       cur.accurate &&= s.accurate
     } else {
-      m.set(s.key, {bytes: s.bytes, calls: s.calls, site: s, accurate: s.accurate})
+      m.set(key, {bytes: s.bytes, calls: s.calls, site: s, accurate: s.accurate})
     }
   }
   return m
@@ -200,9 +210,14 @@ function comparator(sort: AllocSort, metric: AllocMetric): (x: AllocDiffRow, y: 
 }
 
 /** Every site whose bytes or calls differ, or that exists on one side only. Unsorted. */
-export function changedSites(a: AllocInfo, b: AllocInfo, filter: SiteFilter = {}): {rows: AllocDiffRow[]; compared: number; totals: Record<AllocMetric, [bigint, bigint]>} {
-  const A = sumByKey(a.sites, filter)
-  const B = sumByKey(b.sites, filter)
+export function changedSites(
+  a: AllocInfo,
+  b: AllocInfo,
+  filter: SiteFilter = {},
+  keyBy: AllocKeyBy = 'site',
+): {rows: AllocDiffRow[]; compared: number; totals: Record<AllocMetric, [bigint, bigint]>} {
+  const A = sumByKey(a.sites, filter, keyBy)
+  const B = sumByKey(b.sites, filter, keyBy)
   const rows: AllocDiffRow[] = []
   const totals: Record<AllocMetric, [bigint, bigint]> = {bytes: [0n, 0n], calls: [0n, 0n]}
   let compared = A.size
@@ -251,7 +266,8 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
   const sort = opts.sort ?? 'abs'
   const minDelta = opts.minDelta ?? 1n
   const filter = opts.filter ?? {}
-  const {rows: all, compared, totals} = changedSites(a, b, filter)
+  const keyBy = opts.keyBy ?? 'site'
+  const {rows: all, compared, totals} = changedSites(a, b, filter, keyBy)
   // Status follows the chosen metric (a site can grow in calls and shrink in bytes).
   if (metric === 'calls') for (const r of all) if (r.status !== 'new' && r.status !== 'gone') r.status = r.deltaCalls > 0n ? 'grow' : r.deltaCalls < 0n ? 'shrink' : 'same'
   const summaries = {
@@ -288,6 +304,7 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     others,
     sitesCompared: compared,
     filter,
+    keyBy,
   }
 }
 

@@ -1,0 +1,67 @@
+// AllocDiff → Report: the bloat-o-meter summary line, one row per site, the others row, and the
+// total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
+import type {Block, Cell, Column, Style} from '../render/report.js'
+import {signed} from '../render/units.js'
+import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
+
+const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
+
+function styled(d: bigint): Cell {
+  const style: Style | undefined = d > 0n ? 'grow' : d < 0n ? 'shrink' : undefined
+  return style ? {text: signed(d), style} : signed(d)
+}
+
+const dash = (n: bigint | undefined) => (n === undefined ? '-' : n)
+
+export function allocDiffBlocks(d: AllocDiff): Block[] {
+  const m = d.metric
+  const other = m === 'bytes' ? 'calls' : 'bytes'
+  const columns: Column[] = [
+    {key: 'site', header: 'site', priority: 0},
+    {key: 'status', header: 'status', priority: 5},
+    {key: 'old', header: `old ${m}`, align: 'right', priority: 0},
+    {key: 'new', header: `new ${m}`, align: 'right', priority: 0},
+    {key: 'delta', header: 'delta', align: 'right', priority: 0},
+    {key: 'other', header: `Δ ${other}`, align: 'right', priority: 1},
+  ]
+  const pick = (r: AllocDiffRow) =>
+    m === 'bytes'
+      ? {old: r.oldBytes, nu: r.newBytes, delta: r.deltaBytes, other: r.deltaCalls}
+      : {old: r.oldCalls, nu: r.newCalls, delta: r.deltaCalls, other: r.deltaBytes}
+  const rows: Record<string, Cell>[] = d.rows.map((r) => {
+    const v = pick(r)
+    return {
+      site: r.key + (r.inaccurate ? ' accurate:no' : ''),
+      status: STATUS_TEXT[r.status],
+      old: dash(v.old),
+      new: dash(v.nu),
+      delta: styled(v.delta),
+      other: signed(v.other),
+    }
+  })
+  if (d.others) {
+    const od = m === 'bytes' ? d.others.deltaBytes : d.others.deltaCalls
+    const oo = m === 'bytes' ? d.others.deltaCalls : d.others.deltaBytes
+    rows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: styled(od), other: signed(oo)})
+  }
+  const s = d.summary
+  const filt = Object.entries(d.filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+  return [
+    {
+      kind: 'text',
+      // Sources go in the lines, not the title: the text format clips lines to 80 columns.
+      title: `allocinfo diff (${m}${d.keyBy === 'func' ? ', by function' : ''})`,
+      lines: [`a: ${d.a}`, `b: ${d.b}`, ...(filt.length ? [`filter: ${filt.join(' ')}`] : []), summaryLine(s)],
+    },
+    {
+      kind: 'table',
+      columns,
+      rows,
+      footer: {site: 'Total', status: '', old: s.before, new: s.after, delta: signed(s.net), other: signed(d.summaries[other].net)},
+      empty: `no site differs in ${m} (${d.sitesCompared} sites compared)`,
+    },
+    {kind: 'text', lines: [totalLine(s)]},
+  ]
+}
