@@ -1,0 +1,118 @@
+// The `allocinfo` command's result (its --json value) and the neutral Report built from it.
+import type {Block, Column, Report} from '../render/report.js'
+import {iec, pct} from '../render/units.js'
+import type {AllocAnomaly, AllocSite, Skipped} from '../types.js'
+import type {SortKey, Totals} from './select.js'
+import type {TreeRow} from './tree.js'
+
+export interface AllocInfoResult {
+  source: string
+  /** Header version: '1.0', '2.0', or 'none' (no header line). */
+  version: string
+  lines: number
+  sort: SortKey
+  /** Every site in the input (duplicates summed). */
+  totals: Totals
+  /** The sites that pass the filters. */
+  matched: Totals
+  /** How many sites are listed in `sites`. */
+  shown: number
+  sites: AllocSite[]
+  tree?: {depth: number; prefixes: number; rows: TreeRow[]}
+  anomalies: AllocAnomaly[]
+  skipped: Skipped[]
+}
+
+export interface ReportOptions {
+  /** Raw byte counts instead of IEC units. */
+  raw: boolean
+}
+
+const MAX_SKIPPED_SHOWN = 10
+
+export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): Report {
+  const size = (b: bigint) => (opts.raw ? String(b) : iec(b))
+  const blocks: Block[] = []
+  const header = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
+
+  if (r.tree) {
+    const shown = r.tree.rows.length
+    blocks.push({
+      kind: 'table',
+      title: `${header}: bytes by path prefix, depth ${r.tree.depth}` + (shown < r.tree.prefixes ? ` (top ${shown} of ${r.tree.prefixes})` : ''),
+      columns: [
+        {key: 'prefix', header: 'prefix', priority: 5},
+        {key: 'sites', header: 'sites', align: 'right', priority: 2},
+        {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
+        {key: 'share', header: '% bytes', align: 'right', priority: 1},
+        {key: 'calls', header: 'calls', align: 'right', priority: 3},
+      ],
+      rows: r.tree.rows.map((t) => ({
+        prefix: t.prefix,
+        sites: t.sites,
+        bytes: size(t.bytes),
+        share: pct(Number(t.bytes), Number(r.matched.bytes)),
+        calls: t.calls,
+      })),
+      empty: 'no site matches the filters',
+    })
+  } else {
+    const anyModule = r.sites.some((s) => s.module !== undefined)
+    const anyInaccurate = r.sites.some((s) => !s.accurate)
+    const anyDup = r.sites.some((s) => s.count > 1)
+    const columns: Column[] = [
+      {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
+      {key: 'calls', header: 'calls', align: 'right', priority: 4},
+      {key: 'site', header: 'file:line', priority: 5},
+      {key: 'func', header: 'function', priority: 5},
+    ]
+    if (anyModule) columns.push({key: 'module', header: 'module', priority: 3})
+    if (anyInaccurate) columns.push({key: 'accurate', header: 'accurate', priority: 2})
+    if (anyDup) columns.push({key: 'lines', header: 'summed', align: 'right', priority: 1})
+    blocks.push({
+      kind: 'table',
+      title: `${header}: ${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
+      columns,
+      rows: r.sites.map((s) => ({
+        bytes: s.bytes < 0n ? {text: size(s.bytes), style: 'bad'} : size(s.bytes),
+        calls: s.calls,
+        site: `${s.file}:${s.lineNo}`,
+        func: s.func,
+        module: s.module ?? '',
+        accurate: s.accurate ? '' : {text: 'no', style: 'warn'},
+        lines: s.count > 1 ? `${s.count} lines` : '',
+      })),
+      empty: 'no site matches the filters',
+    })
+  }
+
+  const filtered = r.matched.sites !== r.totals.sites
+  blocks.push({
+    kind: 'text',
+    lines: [
+      `total: ${r.totals.sites} sites, ${size(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
+      ...(filtered ? [`matched: ${r.matched.sites} sites, ${size(r.matched.bytes)}, ${r.matched.calls} calls`] : []),
+    ],
+  })
+
+  if (r.anomalies.length > 0) {
+    blocks.push({
+      kind: 'table',
+      title: `anomalies (${r.anomalies.length})`,
+      columns: [
+        {key: 'line', header: 'line', align: 'right', priority: 3},
+        {key: 'kind', header: 'kind', priority: 5},
+        {key: 'key', header: 'site', priority: 4},
+        {key: 'detail', header: 'detail', priority: 2},
+      ],
+      rows: r.anomalies.map((a) => ({line: a.line, kind: {text: a.kind, style: a.kind === 'duplicate-key' ? 'dim' : 'bad'}, key: a.key, detail: a.detail})),
+    })
+  }
+
+  if (r.skipped.length > 0) {
+    const lines = r.skipped.slice(0, MAX_SKIPPED_SHOWN).map((s) => `line ${s.line}: ${s.reason}`)
+    if (r.skipped.length > MAX_SKIPPED_SHOWN) lines.push(`... and ${r.skipped.length - MAX_SKIPPED_SHOWN} more (see --json)`)
+    blocks.push({kind: 'text', title: `skipped lines (${r.skipped.length})`, lines})
+  }
+  return {blocks}
+}

@@ -1,0 +1,100 @@
+// Choosing which allocinfo sites to show: filters (the same dimensions as the 2026 allocinfo
+// ioctl: module, function, file, accuracy, minimum size), a sort order, and top-N. Pure functions.
+import {UsageError} from '../errors.js'
+import type {AllocSite} from '../types.js'
+
+export const SORT_KEYS = ['bytes', 'calls', 'file', 'func', 'key'] as const
+export type SortKey = (typeof SORT_KEYS)[number]
+
+const byKey = (a: AllocSite, b: AllocSite) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0)
+const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Sort orders: largest first for counters (as `sort -g | tail` shows them), names ascending; ties by key. */
+export const SORTS: Record<SortKey, (a: AllocSite, b: AllocSite) => number> = {
+  bytes: (a, b) => cmpBig(b.bytes, a.bytes) || byKey(a, b),
+  calls: (a, b) => cmpBig(b.calls, a.calls) || byKey(a, b),
+  file: (a, b) => cmpStr(a.file, b.file) || a.lineNo - b.lineNo || byKey(a, b),
+  func: (a, b) => cmpStr(a.func, b.func) || byKey(a, b),
+  key: byKey,
+}
+
+export interface SiteFilter {
+  /** Matched against the module name; built-in sites have the empty string (so `^$` selects them). */
+  module?: RegExp
+  file?: RegExp
+  func?: RegExp
+  /** Only sites the kernel marked ` accurate:no`. */
+  inaccurateOnly?: boolean
+  /** Only sites with at least this many bytes. */
+  minBytes?: bigint
+}
+
+/** A filter row: which flag, which site field it reads. */
+const REGEX_FIELDS: {flag: keyof SiteFilter; get: (s: AllocSite) => string}[] = [
+  {flag: 'module', get: (s) => s.module ?? ''},
+  {flag: 'file', get: (s) => s.file},
+  {flag: 'func', get: (s) => s.func},
+]
+
+export function matches(s: AllocSite, f: SiteFilter): boolean {
+  if (f.inaccurateOnly && s.accurate) return false
+  if (f.minBytes !== undefined && s.bytes < f.minBytes) return false
+  for (const r of REGEX_FIELDS) {
+    const re = f[r.flag] as RegExp | undefined
+    if (re && !re.test(r.get(s))) return false
+  }
+  return true
+}
+
+/** Compiles a user's regular expression; a bad one is a usage error naming the flag. */
+export function compileRegex(flag: string, source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined
+  try {
+    return new RegExp(source)
+  } catch (e) {
+    throw new UsageError(`--${flag}: invalid regular expression '${source}' (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); expected a JavaScript regular expression`)
+  }
+}
+
+export interface Totals {
+  sites: number
+  bytes: bigint
+  calls: bigint
+}
+
+export function totalsOf(sites: readonly AllocSite[]): Totals {
+  let bytes = 0n
+  let calls = 0n
+  for (const s of sites) {
+    bytes += s.bytes
+    calls += s.calls
+  }
+  return {sites: sites.length, bytes, calls}
+}
+
+export interface Selection {
+  matched: Totals
+  /** The sites to show, sorted, at most `top` (0 = all). */
+  shown: AllocSite[]
+}
+
+export function selectSites(sites: readonly AllocSite[], filter: SiteFilter, sort: SortKey, top: number): Selection {
+  const kept = sites.filter((s) => matches(s, filter))
+  const cmp = SORTS[sort]
+  if (top <= 0 || top * 8 >= kept.length) return {matched: totalsOf(kept), shown: kept.sort(cmp).slice(0, top > 0 ? top : undefined)}
+  return {matched: totalsOf(kept), shown: topN(kept, top, cmp)}
+}
+
+/** The first n in cmp order without sorting everything: most sites lose against the current n-th. */
+export function topN<T>(items: readonly T[], n: number, cmp: (a: T, b: T) => number): T[] {
+  const best: T[] = []
+  for (const x of items) {
+    if (best.length === n && cmp(x, best[n - 1]) >= 0) continue
+    let i = best.length
+    while (i > 0 && cmp(x, best[i - 1]) < 0) i--
+    best.splice(i, 0, x)
+    if (best.length > n) best.pop()
+  }
+  return best
+}
