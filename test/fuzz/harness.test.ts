@@ -1,0 +1,92 @@
+// The fuzz machinery itself: mutations keep the promises the properties rely on, and the engine
+// does catch a reader that loses lines (a synthetic broken reader, named as such).
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {type FuzzTarget, runFuzz} from '../helpers/fuzz.js'
+import {interleave, longLine, MUTATOR_NAMES, mutateChain, MUTATORS, mulberry32, splatRanges, splitLines} from '../helpers/mutate.js'
+import {CAPTURES} from '../helpers/paths.js'
+
+const NUMA2 = readFileSync(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'))
+const POOL = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'))
+
+describe('mutation library', () => {
+  it('finds the real WARNING block of the numa2 capture (cut here at line 150, end trace at 172)', () => {
+    // grep -n 'cut here\|end trace' linux-6.12-instr_smp064_2G_numa2/dmesg.txt → 150, 172
+    expect(splatRanges(splitLines(NUMA2).lines)).toEqual([[149, 171]])
+  })
+
+  it('leaves the lines before `untouched` byte-identical, each still ending in a newline', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...MUTATOR_NAMES), fc.integer(), fc.boolean(), (name, seed, numa) => {
+        const input = numa ? NUMA2 : POOL
+        const m = mutateChain(input, [name], seed)
+        const a = splitLines(input).lines
+        const b = splitLines(m.bytes)
+        if (m.sameContent) {
+          // Only the line ends changed: same text once CR/LF are normalised.
+          expect(m.bytes.toString('latin1').replace(/\r\n?/g, '\n')).toBe(input.toString('latin1'))
+          return
+        }
+        const n = Math.min(m.untouched, a.length)
+        for (let i = 0; i < n; i++) expect(b.lines[i]?.equals(a[i]), `${m.name}: line ${i}`).toBe(true)
+        if (n > 0) expect(b.lines.length > n || b.finalNewline, m.name).toBe(true)
+      }),
+      {seed: 42, numRuns: 300},
+    )
+  })
+
+  it('reordering keeps the same multiset of lines', () => {
+    const m = MUTATORS.reorder(POOL, mulberry32(3))
+    expect(m.sameLines).toBe(true)
+    const sort = (b: Buffer) => splitLines(b).lines.map((l) => l.toString('latin1')).sort()
+    expect(sort(m.bytes)).toEqual(sort(POOL))
+    expect(m.bytes.equals(POOL)).toBe(false)
+  })
+
+  it('cutting the splat marks the block it cut', () => {
+    const m = mutateChain(NUMA2, ['splat-cut'], 1)
+    expect(m.cutSplatLine).toBe(150)
+    expect(m.untouched).toBeGreaterThan(150)
+    expect(m.untouched).toBeLessThanOrEqual(172)
+  })
+
+  it('interleaving keeps both logs whole and in order', () => {
+    const m = interleave(NUMA2)(POOL, mulberry32(9))
+    const lines = splitLines(m.bytes).lines.map((l) => l.toString('latin1'))
+    expect(lines.length).toBe(splitLines(POOL).lines.length + splitLines(NUMA2).lines.length)
+    const a = new Set(splitLines(POOL).lines.map((l) => l.toString('latin1')))
+    expect(lines.filter((l) => a.has(l)).length).toBeGreaterThanOrEqual(splitLines(POOL).lines.length)
+  })
+
+  it('makes a 10 MB line when asked', () => {
+    const m = longLine(10 * 1024 * 1024)(POOL, mulberry32(1))
+    expect(Math.max(...splitLines(m.bytes).lines.map((l) => l.length))).toBe(10 * 1024 * 1024)
+  })
+})
+
+describe('fuzz engine', () => {
+  it('catches a reader that silently drops the lines it cannot read (synthetic broken reader)', async () => {
+    const broken: FuzzTarget = {
+      name: 'synthetic-broken',
+      corpus: () => [{name: 'pool', bytes: POOL}],
+      check(c) {
+        const lines = c.bytes.toString('utf8').split('\n')
+        // "Parses" lines with a timestamp and forgets the others: the accounting property must catch it.
+        const parsed = lines.filter((l) => l.startsWith('['))
+        if (parsed.length !== lines.length) throw new Error(`${lines.length - parsed.length} lines unaccounted for`)
+      },
+    }
+    await expect(runFuzz(broken, {seed: 1, runs: 200})).rejects.toThrow(/property failed \(seed 1, path .*\n.*case:/)
+  })
+
+  it('reports a case slower than its budget as a near-hang', async () => {
+    const slow: FuzzTarget = {
+      name: 'synthetic-slow',
+      corpus: () => [{name: 'pool', bytes: POOL}],
+      check: () => new Promise((r) => setTimeout(r, 30)),
+    }
+    await expect(runFuzz(slow, {seed: 1, runs: 3, caseBudgetMs: 5})).rejects.toThrow(/near-hang/)
+  })
+})
