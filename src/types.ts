@@ -34,6 +34,8 @@ export type BootLogFormat =
 export interface Skipped {
   line: number
   reason: string
+  /** The start of the skipped line, when it helps to recognise it. */
+  text?: string
 }
 
 /** A host fact and the line it was read from. */
@@ -89,6 +91,10 @@ export interface Frame {
   /** `? ` frames are unreliable guesses of the unwinder. */
   reliable: boolean
   raw: string
+  /** Stack the frame was printed in: IRQ, NMI, SOFTIRQ, ... (from `<IRQ>`..`</IRQ>`); absent for the task stack. */
+  context?: string
+  /** Source line number in the log. */
+  line?: number
 }
 
 /** A parsed WARNING / BUG block. */
@@ -111,6 +117,10 @@ export interface Splat {
   corruptedReason?: string
   startLine: number
   endLine: number
+  /** The message line(s) between `cut here` and the banner (what WARN() printed), or the BUG text. */
+  message?: string
+  /** printk caller id of the block (`T1`, `C0`) when printed. */
+  caller?: string
 }
 
 export interface Finding {
@@ -129,6 +139,8 @@ export interface Finding {
   data?: Record<string, string | number>
   splat?: Splat
   corrupted: boolean
+  /** How many times this signature occurred in the log (the analyser keeps a few, counts the rest). */
+  count?: number
 }
 
 /** Counts printed by the lab's instrumented kernels (`klab:` lines); measurements, not stock output. */
@@ -151,6 +163,10 @@ export interface BootAnalysis {
   klab: KlabCounts[]
   /** `** N printk messages dropped **` and similar gaps. */
   droppedMessages: number
+  /** Findings seen but not stored (beyond the per-signature cap). */
+  findingsNotStored?: number
+  /** Times a record from later in the log carried an earlier timestamp than the previous one. */
+  timeWentBackwards?: number
 }
 
 // ---- /proc/allocinfo ----

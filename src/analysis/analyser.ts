@@ -1,0 +1,133 @@
+// The streaming boot-log analyser: records in, BootAnalysis out. Memory stays bounded on huge
+// logs: it keeps facts, a few findings per signature (the rest are counted) and the one splat
+// being parsed.
+import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
+import {detectLine, detectSplat, lineSignature, splatSignature} from './detectors.js'
+import {FactCollector} from './facts.js'
+import {ProfilingEvidence, inferProfiling} from './profiling.js'
+import {SplatParser} from './splat.js'
+
+/** Findings stored per signature; later ones only bump the count. */
+export const MAX_PER_SIGNATURE = 5
+/** Distinct signatures stored; beyond that findings are only counted (findingsNotStored). */
+export const MAX_SIGNATURES = 1000
+
+export interface AnalyserOptions {
+  /** --recorder: overrides the recorder inference. */
+  recorder?: Recorder
+}
+
+export interface FinishMeta {
+  format: BootLogFormat
+  formatReason: string
+  lines: number
+  skipped: Skipped[]
+  droppedMessages: number
+}
+
+interface Group {
+  stored: Finding[]
+  count: number
+}
+
+export class BootAnalyser {
+  private facts = new FactCollector()
+  private splats = new SplatParser()
+  private evidence = new ProfilingEvidence()
+  private groups = new Map<string, Group>()
+  private notStored = 0
+  private records = 0
+  private lastLine = 0
+  private lastTime?: number
+  private backwards = 0
+
+  constructor(
+    readonly source: string,
+    private readonly opts: AnalyserOptions = {},
+  ) {}
+
+  push(r: LogRecord): void {
+    this.records++
+    this.lastLine = r.line
+    if (r.time !== undefined) {
+      if (this.lastTime !== undefined && r.time < this.lastTime) this.backwards++
+      this.lastTime = r.time
+    }
+    this.facts.push(r)
+    this.evidence.push(r)
+    const res = this.splats.push(r)
+    for (const s of res.closed) this.addSplat(s)
+    if (!res.inSplat) {
+      const d = detectLine(r.text)
+      if (d) {
+        const f: Finding = {id: d.id, severity: d.severity, title: d.title, signature: lineSignature(d), text: r.text, line: r.line, corrupted: false}
+        if (r.time !== undefined) f.time = r.time
+        if (d.data) f.data = d.data
+        this.add(f)
+      }
+    }
+  }
+
+  finish(meta: FinishMeta): BootAnalysis {
+    for (const s of this.splats.finish(Math.max(this.lastLine, meta.lines))) this.addSplat(s)
+    const host = this.facts.finish()
+    const findings = [...this.groups.values()]
+      .flatMap((g) => g.stored.map((f) => ({...f, count: g.count})))
+      .sort((a, b) => a.line - b.line)
+    const profiling = inferProfiling({host, evidence: this.evidence, findings, klab: this.facts.klab, recorder: this.opts.recorder})
+    const out: BootAnalysis = {
+      source: this.source,
+      format: meta.format,
+      formatReason: meta.formatReason,
+      records: this.records,
+      lines: meta.lines,
+      skipped: meta.skipped,
+      host,
+      profiling,
+      findings,
+      klab: this.facts.klab,
+      droppedMessages: meta.droppedMessages,
+    }
+    if (this.notStored) out.findingsNotStored = this.notStored
+    if (this.backwards) out.timeWentBackwards = this.backwards
+    return out
+  }
+
+  private addSplat(s: Splat): void {
+    const d = detectSplat(s)
+    const f: Finding = {
+      id: d.id,
+      severity: d.severity,
+      title: d.title,
+      signature: splatSignature(d.id, s),
+      text: s.message ?? '',
+      line: s.startLine,
+      splat: s,
+      corrupted: s.corrupted,
+    }
+    if (d.data) f.data = d.data
+    this.add(f)
+  }
+
+  private add(f: Finding): void {
+    let g = this.groups.get(f.signature)
+    if (!g) {
+      if (this.groups.size >= MAX_SIGNATURES) {
+        this.notStored++
+        return
+      }
+      g = {stored: [], count: 0}
+      this.groups.set(f.signature, g)
+    }
+    g.count++
+    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(f)
+    else this.notStored++
+  }
+}
+
+/** Analyse records already in memory (tests, small inputs). */
+export function analyseRecords(source: string, records: Iterable<LogRecord>, meta: FinishMeta, opts?: AnalyserOptions): BootAnalysis {
+  const a = new BootAnalyser(source, opts)
+  for (const r of records) a.push(r)
+  return a.finish(meta)
+}

@@ -1,0 +1,120 @@
+// Host facts from boot messages, as a table of rules (docs/domain.md §5). Each fact keeps the line
+// it was read from. When two messages give the same fact, the higher `priority` wins, then the
+// first one printed.
+import type {Fact, HostFacts, KlabCounts, LogRecord} from '../types.js'
+
+type Key = keyof HostFacts
+type Value = string | number | boolean
+
+interface FactRule {
+  /** Cheap literal the line must contain before the regex is tried (hot path). */
+  hint: string
+  re: RegExp
+  priority: number
+  facts: (m: RegExpExecArray) => [Key, Value][]
+}
+
+const cmdlineFacts = (cmdline: string): [Key, Value][] => {
+  const out: [Key, Value][] = [['cmdline', cmdline]]
+  const p = /(?:^|\s)sysctl\.vm\.mem_profiling=(\S+)/.exec(cmdline)
+  if (p) out.push(['memProfilingParam', p[1]])
+  const c = /(?:^|\s)maxcpus=(\d+)/.exec(cmdline)
+  if (c) out.push(['maxcpus', +c[1]])
+  return out
+}
+
+export const FACT_RULES: readonly FactRule[] = [
+  {hint: 'Linux version ', re: /^Linux version (\S+) (.*)$/, priority: 2, facts: (m) => [['release', m[1]], ['build', m[2]]]},
+  // An excerpt without the banner: the release printed in a splat's `CPU: ... Not tainted <release> #n`.
+  {hint: 'Comm: ', re: /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: \S+\s+(?:Not tainted|Tainted: .*?)\s+(\d+\.\d+\S*) #/, priority: 1, facts: (m) => [['release', m[1]]]},
+  // x86 prints `Command line:` from setup_arch(), every arch `Kernel command line:` later.
+  {hint: 'ommand line: ', re: /^(?:Kernel )?[Cc]ommand line: (.*)$/, priority: 1, facts: (m) => cmdlineFacts(m[1].trim())},
+  {
+    hint: 'setup_percpu: ',
+    re: /^setup_percpu: NR_CPUS:(\d+) nr_cpumask_bits:(\d+) nr_cpu_ids:(\d+) nr_node_ids:(\d+)/,
+    priority: 2,
+    facts: (m) => [['nrCpusConfig', +m[1]], ['possibleCpus', +m[3]], ['numaNodes', +m[4]]],
+  },
+  {hint: 'NR_CPUS=', re: /RCU restricting CPUs from NR_CPUS=(\d+)/, priority: 1, facts: (m) => [['nrCpusConfig', +m[1]]]},
+  // x86 >= 6.9: `CPU topo: Allowing N present CPUs plus M hotplug CPUs`
+  {
+    hint: 'present CPUs plus',
+    re: /Allowing (\d+) present CPUs plus (\d+) hotplug CPUs/,
+    priority: 1,
+    facts: (m) => [['presentCpus', +m[1]], ['hotplugCpus', +m[2]], ['possibleCpus', +m[1] + +m[2]]],
+  },
+  // older x86: `smpboot: Allowing N CPUs, M hotplug CPUs` (N = possible)
+  {
+    hint: 'hotplug CPUs',
+    re: /Allowing (\d+) CPUs, (\d+) hotplug CPUs/,
+    priority: 1,
+    facts: (m) => [['possibleCpus', +m[1]], ['hotplugCpus', +m[2]], ['presentCpus', +m[1] - +m[2]]],
+  },
+  {
+    hint: 'Brought up ',
+    re: /^(?:smp: )?Brought up (?:(\d+) nodes?, )?(\d+) CPUs?\b/,
+    priority: 2,
+    facts: (m) => (m[1] ? [['onlineCpus', +m[2]], ['numaNodes', +m[1]]] : [['onlineCpus', +m[2]]]),
+  },
+  {hint: 'processors activated', re: /Total of (\d+) processors activated/, priority: 1, facts: (m) => [['onlineCpus', +m[1]]]},
+  {
+    hint: 'Memory: ',
+    re: /^Memory: (\d+)K\/(\d+)K available/,
+    priority: 1,
+    facts: (m) => [['memoryAvailableKiB', +m[1]], ['memoryTotalKiB', +m[2]]],
+  },
+  {hint: 'bytes of page_ext', re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', +m[1]]]},
+  {hint: 'deferred pages initialised', re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
+  {hint: 'DMI: ', re: /^DMI: (.+)$/, priority: 2, facts: (m) => [['hardware', m[1].trim()]]},
+  {hint: 'Hardware name: ', re: /^Hardware name: (.+)$/, priority: 1, facts: (m) => [['hardware', m[1].trim()]]},
+]
+
+const SMP_UP = /^(?:smp: )?Brought up (?:\d+ nodes?, )?\d+ CPUs?\b/
+const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
+
+/** Accumulates host facts and `klab:` counts from a stream of records. */
+export class FactCollector {
+  readonly host: HostFacts = {}
+  readonly klab: KlabCounts[] = []
+  /** Line of the first `smp: Brought up`, for the page_ext window. */
+  smpLine?: number
+  private prio = new Map<Key, number>()
+
+  push(r: LogRecord): void {
+    const text = r.text
+    for (const rule of FACT_RULES) {
+      if (!text.includes(rule.hint)) continue
+      const m = rule.re.exec(text)
+      if (!m) continue
+      for (const [k, v] of rule.facts(m)) {
+        if ((this.prio.get(k) ?? 0) >= rule.priority) continue
+        this.prio.set(k, rule.priority)
+        ;(this.host as Record<string, Fact<Value>>)[k] = {value: v, line: r.line, text}
+      }
+    }
+    if (this.smpLine === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpLine = r.line
+    if (text.startsWith('klab: ')) {
+      const k = KLAB.exec(text)
+      if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
+    }
+  }
+
+  /**
+   * Where page_ext came up: before `smp: Brought up` (early_page_ext: only the boot CPU's early
+   * work is untagged) or after it (deferred init: every CPU's bring-up work is untagged too).
+   */
+  finish(): HostFacts {
+    const pe = this.host.pageExtBytes
+    if (pe) {
+      const before = this.smpLine === undefined || pe.line < this.smpLine
+      this.host.pageExtWindow = {value: before ? 'before-smp' : 'after-smp', line: pe.line, text: pe.text}
+    }
+    return this.host
+  }
+}
+
+function parseKv(s: string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const m of s.matchAll(/(\w+)=(-?\d+)/g)) out[m[1]] = +m[2]
+  return out
+}

@@ -1,0 +1,152 @@
+// Profiling state: the mode (from the boot banner, else the command line), whether the kernel is a
+// MEM_ALLOC_PROFILING_DEBUG one, and which early-PFN recorder it carries. Every answer carries
+// the reason it was given; guesses say they are guesses. Each decision is a table of rules tried
+// in order (first hit wins).
+import type {Finding, HostFacts, KlabCounts, LogRecord, ProfilingMode, ProfilingState, Recorder} from '../types.js'
+
+interface Banner {
+  mode: ProfilingMode
+  line: number
+  text: string
+}
+
+// mem_alloc_profiling banners printed by alloc_tag_init()/setup_early_mem_profiling().
+const BANNERS: readonly {re: RegExp; mode: (m: RegExpExecArray) => ProfilingMode}[] = [
+  {
+    re: /Memory allocation profiling is enabled (with|without) compression and is turned (on|off)!/,
+    mode: (m) => (m[2] === 'off' ? 'disabled' : m[1] === 'with' ? 'compressed' : 'enabled'),
+  },
+  {re: /page flag bits\. Memory allocation profiling is disabled!/, mode: () => 'disabled'},
+  {re: /^Memory allocation profiling is disabled!$/, mode: () => 'never'},
+  {re: /^Memory allocation profiling is not supported!$/, mode: () => 'not-supported'},
+]
+
+/** Collects the banner lines while the log streams by. */
+export class ProfilingEvidence {
+  banners: Banner[] = []
+
+  push(r: LogRecord): void {
+    if (!r.text.includes('Memory allocation profiling')) return
+    for (const b of BANNERS) {
+      const m = b.re.exec(r.text)
+      if (m) {
+        // A page-flag-bits failure after the "enabled" banner overrides it: keep all, last wins.
+        if (this.banners.length < 8) this.banners.push({mode: b.mode(m), line: r.line, text: r.text})
+        return
+      }
+    }
+  }
+}
+
+export interface ProfilingInput {
+  host: HostFacts
+  evidence: ProfilingEvidence
+  findings: readonly Finding[]
+  klab: readonly KlabCounts[]
+  /** --recorder: what the user knows the kernel carries. */
+  recorder?: Recorder
+}
+
+export function inferProfiling(inp: ProfilingInput): ProfilingState {
+  const mode = inferMode(inp)
+  const debug = inferDebug(inp)
+  const rec = inferRecorder(inp, mode.mode)
+  return {
+    mode: mode.mode,
+    modeReason: mode.reason,
+    ...(mode.line !== undefined ? {modeLine: mode.line} : {}),
+    debug: debug.value,
+    debugReason: debug.reason,
+    recorder: rec.value,
+    recorderReason: rec.reason,
+  }
+}
+
+function inferMode({host, evidence}: ProfilingInput): {mode: ProfilingMode; reason: string; line?: number} {
+  const last = evidence.banners.at(-1)
+  if (last) return {mode: last.mode, reason: `banner at line ${last.line}: "${last.text}"`, line: last.line}
+  const p = host.memProfilingParam
+  if (p) {
+    // sysctl.vm.mem_profiling={0|1|never}[,compressed] (setup_early_mem_profiling())
+    const [v, opt] = p.value.split(',')
+    const mode: ProfilingMode =
+      v === 'never' ? 'never' : v === '0' || v === 'off' || v === 'false' ? 'disabled' : opt === 'compressed' ? 'compressed' : v === '1' || v === 'on' || v === 'true' ? 'enabled' : 'unknown'
+    return {mode, reason: `no profiling banner in the log (older kernels print none); from the command line (line ${p.line}): sysctl.vm.mem_profiling=${p.value}`, line: p.line}
+  }
+  return {mode: 'unknown', reason: 'no profiling banner and no sysctl.vm.mem_profiling= on the command line (the default depends on CONFIG_MEM_ALLOC_PROFILING_ENABLED_BY_DEFAULT)'}
+}
+
+const DEBUG_ONLY = new Set(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
+
+function inferDebug({host, findings}: ProfilingInput): {value: boolean | 'unknown'; reason: string} {
+  const f = findings.find((x) => DEBUG_ONLY.has(x.id))
+  if (f) return {value: true, reason: `"${f.title}" at line ${f.line}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
+  const w = host.pageExtWindow
+  const earlyParam = host.cmdline && /(?:^|\s)early_page_ext\b/.test(host.cmdline.value)
+  if (w?.value === 'before-smp') {
+    if (earlyParam) return {value: 'unknown', reason: `page_ext came up before SMP (line ${w.line}) but early_page_ext is on the command line, so that says nothing about DEBUG`}
+    return {
+      value: true,
+      reason: `inferred: page_ext came up before SMP bring-up (line ${w.line}) with no early_page_ext parameter, which is the DEBUG default (early_page_ext); a kernel without DEFERRED_STRUCT_PAGE_INIT would look the same`,
+    }
+  }
+  if (w?.value === 'after-smp') {
+    return {
+      value: 'unknown',
+      reason: `page_ext came up after SMP (line ${w.line}${host.deferredInit ? ', after deferred struct-page init' : ''}): early_page_ext was off, the non-DEBUG default (a DEBUG kernel with early_page_ext forced off looks the same)`,
+    }
+  }
+  return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log'}
+}
+
+/** Stable releases carrying the fixed-array fix, and the release-based guess table. */
+interface Release {
+  major: number
+  minor: number
+  patch: number
+  rc: boolean
+}
+
+export function parseRelease(s: string): Release | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(-rc\d+)?/.exec(s)
+  if (!m) return undefined
+  return {major: +m[1], minor: +m[2], patch: m[3] ? +m[3] : 0, rc: Boolean(m[4])}
+}
+
+const RELEASE_GUESSES: readonly {when: (r: Release) => boolean; recorder: Recorder; why: string}[] = [
+  {when: (r) => r.major < 7, recorder: 'none', why: 'before 7.0: no early-PFN recorder existed'},
+  {when: (r) => r.major === 7 && r.minor === 0 && (r.rc || r.patch < 4), recorder: 'none', why: '7.0 before 7.0.4: the fixed-array fix is not there'},
+  {when: (r) => r.major === 7 && r.minor === 0, recorder: 'legacy', why: '7.0.4 or later 7.0 stable: the fixed 8192-entry array (March 2026 fix)'},
+  {when: (r) => r.major === 7 && r.minor === 1 && r.rc, recorder: 'none', why: '7.1 release candidate: mainline before the fix, most likely'},
+  {when: (r) => r.major === 7 && r.minor === 1, recorder: 'legacy', why: '7.1: the fixed array, most likely'},
+  {when: (r) => r.major > 7 || (r.major === 7 && r.minor >= 2), recorder: 'pool', why: '7.2 or later: the pfn_pool list replacement (merged mid-2026), most likely'},
+]
+
+function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: ProfilingMode): {value: Recorder; reason: string} {
+  if (recorder) return {value: recorder, reason: 'given with --recorder'}
+  const find = (id: string) => findings.find((f) => f.id === id)
+  const overflow = find('early-pfn-overflow')
+  if (overflow) return {value: 'legacy', reason: `EARLY_ALLOC_PFN_MAX overflow message at line ${overflow.line}: only the fixed-array recorder prints it`}
+  const poolFail = find('pool-alloc-failed')
+  if (poolFail) return {value: 'pool', reason: `"early PFN tracking page allocation failed" at line ${poolFail.line}: only the pfn_pool recorder prints it`}
+  const legacy = klab.find((k) => k.kind === 'early_pfn_legacy')
+  if (legacy) return {value: 'legacy', reason: `lab instrumentation: "klab: early_pfn_legacy" at line ${legacy.line} (fixed-array recorder)`}
+  const pool = klab.find((k) => k.kind === 'early_pfn')
+  if (pool) {
+    const v = pool.values
+    if (v.recorded === 0 && (v.pools ?? 0) === 0 && (v.untagged_calls ?? 0) > 0) {
+      return {value: 'none', reason: `lab instrumentation: "klab: early_pfn" at line ${pool.line} shows ${v.untagged_calls} untagged calls and nothing recorded: the recorder is disabled`}
+    }
+    return {value: 'pool', reason: `lab instrumentation: "klab: early_pfn" at line ${pool.line} (pfn_pool recorder: ${v.recorded} PFNs in ${v.pools} pools)`}
+  }
+  const notSet = find('alloc-tag-not-set')
+  if (notSet && mode !== 'compressed') {
+    return {value: 'none', reason: `"alloc_tag was not set" at line ${notSet.line} with no overflow or pool-failure message: probably no recorder (a recorder would have cleared that early page)`}
+  }
+  const rel = host.release && parseRelease(host.release.value)
+  if (rel) {
+    const g = RELEASE_GUESSES.find((x) => x.when(rel))
+    if (g) return {value: g.recorder, reason: `a guess from the release ${host.release!.value} alone (${g.why}); distribution kernels backport; use --recorder if you know`}
+  }
+  return {value: 'unknown', reason: 'no recorder message and no kernel release in the log'}
+}

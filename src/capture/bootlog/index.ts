@@ -1,0 +1,191 @@
+// The boot-log reader: any supported kernel log format → a stream of LogRecord, read in bounded
+// memory (records are handed out chunk by chunk; skipped lines are kept up to a cap and counted).
+import type {BootLogFormat, LogRecord, Skipped} from '../../types.js'
+import {InputError, NotImplementedError} from '../../errors.js'
+import {DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
+import {detectFormat, FORMATS_TRIED, SNIFF_LINES, type Detection} from './detect.js'
+import {Sink} from './sink.js'
+import {openByteSource} from './source.js'
+import {lineReaderFor} from './text-formats.js'
+
+export {detectFormat} from './detect.js'
+export type {Detection} from './detect.js'
+
+export interface BootLogStats {
+  /** Input lines (a last line without a newline counts). */
+  lines: number
+  records: number
+  /** The first MAX_SKIPPED skipped lines; skippedTotal counts them all. */
+  skipped: Skipped[]
+  droppedMessages: number
+  /** Bytes read from the input (compressed bytes for gzip). */
+  bytes: number
+  skippedTotal: number
+  skippedByReason: Record<string, number>
+  /** Lines that are part of a record; recordLines + skippedTotal === lines. */
+  recordLines: number
+  /** Lines longer than the line limit, cut at it. */
+  truncatedLines: number
+}
+
+export interface BootLogStream {
+  format: BootLogFormat
+  formatReason: string
+  /** Iterate once. */
+  records: AsyncIterable<LogRecord>
+  /** Final after iteration ends. */
+  stats(): BootLogStats
+}
+
+export interface OpenOptions {
+  format?: BootLogFormat
+  onProgress?: (bytesRead: number, totalBytes?: number) => void
+  /** Longest line kept (UTF-16 units); default 1 Mi. */
+  maxLine?: number
+}
+
+/** Sniff at most this much text for detection. */
+const SNIFF_CHARS = 1 << 20
+
+/** Text in, records into the sink. */
+interface Engine {
+  sink: Sink
+  push(text: string): void
+  end(): void
+  lines(): number
+  truncated(): number
+}
+
+function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number): Engine {
+  const sink = new Sink()
+  const reader = lineReaderFor(format, sink, {timed})
+  if (!reader) throw new NotImplementedError(`reading the ${format} boot-log format`)
+  const splitter = new LineSplitter((l, no) => reader.line(l, no), maxLine)
+  return {
+    sink,
+    push: (t) => splitter.push(t),
+    end: () => splitter.end(),
+    lines: () => splitter.lines,
+    truncated: () => splitter.truncated,
+  }
+}
+
+/** Collects the first non-empty lines for detection. */
+class Sniffer {
+  lines: string[] = []
+  chars = 0
+  private readonly splitter = new LineSplitter((l) => {
+    if (this.lines.length < SNIFF_LINES && l.trim().length > 0) this.lines.push(l)
+  }, 64 * 1024)
+
+  push(t: string): void {
+    this.chars += t.length
+    this.splitter.push(t)
+  }
+
+  end(): void {
+    this.splitter.end()
+  }
+
+  get crlf(): boolean {
+    return this.splitter.sawCR
+  }
+
+  get full(): boolean {
+    return this.lines.length >= SNIFF_LINES || this.chars >= SNIFF_CHARS
+  }
+}
+
+function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined): Detection {
+  if (sniff.lines.length === 0 && !sniff.full) throw new InputError(`${name}: empty: expected a kernel log`, name)
+  const d = detectFormat(sniff.lines, {crlf: sniff.crlf})
+  if (forced) return {...d, format: forced, reason: `format forced to ${forced}`, recognised: true}
+  if (!d.recognised) {
+    const what = d.binary ? 'binary data, not a kernel log' : 'not a kernel log'
+    throw new InputError(`${name}: ${what}: no line looks like a kernel record (tried ${FORMATS_TRIED})`, name)
+  }
+  return d
+}
+
+function statsOf(e: Engine, bytes: number): BootLogStats {
+  const s = e.sink
+  return {
+    lines: e.lines(),
+    records: s.records,
+    skipped: s.skipped,
+    droppedMessages: s.droppedMessages,
+    bytes,
+    skippedTotal: s.skippedTotal,
+    skippedByReason: {...s.skippedByReason},
+    recordLines: s.recordLines,
+    truncatedLines: e.truncated(),
+  }
+}
+
+/** Opens a boot log (a path, or '-' for stdin), detects its format and streams its records. */
+export async function openBootLog(path: string, opts: OpenOptions = {}): Promise<BootLogStream> {
+  const name = path === '-' ? '<stdin>' : path
+  const src = await openByteSource(path, opts.onProgress)
+  const it = src.chunks[Symbol.asyncIterator]()
+  const chunker = new TextChunker()
+  const sniff = new Sniffer()
+  const held: string[] = []
+  let eof = false
+  while (!sniff.full) {
+    const r = await it.next()
+    if (r.done) {
+      eof = true
+      const t = chunker.end()
+      if (t) held.push(t)
+      sniff.push(t)
+      sniff.end()
+      break
+    }
+    const t = chunker.write(r.value)
+    held.push(t)
+    sniff.push(t)
+  }
+  const d = decide(name, sniff, opts.format)
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
+  let started = false
+  async function* records(): AsyncGenerator<LogRecord> {
+    if (started) throw new Error('BootLogStream.records can be iterated only once')
+    started = true
+    for (const t of held.splice(0)) {
+      engine.push(t)
+      yield* engine.sink.drain()
+    }
+    if (!eof) {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        engine.push(chunker.write(r.value))
+        yield* engine.sink.drain()
+      }
+      engine.push(chunker.end())
+    }
+    engine.end()
+    yield* engine.sink.drain()
+  }
+  return {
+    format: d.format,
+    formatReason: d.reason,
+    records: {[Symbol.asyncIterator]: records},
+    stats: () => statsOf(engine, src.bytesRead()),
+  }
+}
+
+/** parseBootLogText's result: the stats, with `records` being the records themselves (count = length). */
+export type ParsedBootLog = {format: BootLogFormat; formatReason: string; records: LogRecord[]} & Omit<BootLogStats, 'records'>
+
+/** Reads a whole boot log held in memory (tests, small inputs). */
+export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number} = {}): ParsedBootLog {
+  if (text.indexOf('\0') !== -1) text = text.replaceAll('\0', '')
+  const sniff = new Sniffer()
+  sniff.push(text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text)
+  sniff.end()
+  const d = decide('<text>', sniff, opts.format)
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
+  engine.push(text)
+  engine.end()
+  const {records: _count, ...stats} = statsOf(engine, Buffer.byteLength(text))
+  return {format: d.format, formatReason: d.reason, records: engine.sink.drain(), ...stats}
+}

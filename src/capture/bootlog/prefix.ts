@@ -1,0 +1,108 @@
+// The printk line prefix, read with charCode checks (this runs once per line on the hot path):
+//   optional syslog priority  `<4>`            (dmesg -r, console with printk.syslog / kmsg readers)
+//   optional time             `[    1.234567]` (printk.time: "[%5lu.%06lu]")
+//   optional caller id        `[    T1]` / `[  C0]` (CONFIG_PRINTK_CALLER, glued or after a space)
+// then one separating space, which is not part of the message.
+
+export interface Prefix {
+  pri?: number
+  time?: number
+  caller?: string
+  /** Index of the first character of the message text. */
+  textStart: number
+}
+
+const SP = 32
+const LT = 60
+const GT = 62
+const LB = 91
+const RB = 93
+const DOT = 46
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57
+}
+
+/** `<N>` at `at`: returns [pri, index after '>'] or undefined. */
+export function readPri(s: string, at: number): [number, number] | undefined {
+  if (s.charCodeAt(at) !== LT) return undefined
+  let i = at + 1
+  let v = 0
+  const start = i
+  while (i < s.length && isDigit(s.charCodeAt(i)) && i - start < 5) v = v * 10 + s.charCodeAt(i++) - 48
+  if (i === start || s.charCodeAt(i) !== GT) return undefined
+  return [v, i + 1]
+}
+
+/** `[  secs.frac]` at `at`: returns [seconds, index after ']'] or undefined. */
+export function readTime(s: string, at: number): [number, number] | undefined {
+  if (s.charCodeAt(at) !== LB) return undefined
+  let i = at + 1
+  while (s.charCodeAt(i) === SP) i++
+  const numStart = i
+  while (isDigit(s.charCodeAt(i))) i++
+  if (i === numStart || s.charCodeAt(i) !== DOT) return undefined
+  i++
+  const fracStart = i
+  while (isDigit(s.charCodeAt(i))) i++
+  if (i === fracStart || s.charCodeAt(i) !== RB) return undefined
+  // Number() rounds the decimal once, so "1.234567" and 1234567 µs / 1e6 give the same double.
+  return [Number(s.slice(numStart, i)), i + 1]
+}
+
+/** `[ T123]` / `[C0]` at `at`: returns [caller, index after ']'] or undefined. */
+export function readCaller(s: string, at: number): [string, number] | undefined {
+  if (s.charCodeAt(at) !== LB) return undefined
+  let i = at + 1
+  while (s.charCodeAt(i) === SP) i++
+  const c = s.charCodeAt(i)
+  if (c !== 84 /* T */ && c !== 67 /* C */) return undefined
+  const idStart = i
+  i++
+  if (!isDigit(s.charCodeAt(i))) return undefined
+  while (isDigit(s.charCodeAt(i))) i++
+  if (s.charCodeAt(i) !== RB) return undefined
+  return [s.slice(idStart, i), i + 1]
+}
+
+/** Reads the printk prefix at `at` (default 0). Returns undefined when there is no time and no caller. */
+export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefined {
+  let i = at
+  let pri: number | undefined
+  if (allowPri && s.charCodeAt(i) === LT) {
+    const p = readPri(s, i)
+    if (p) [pri, i] = p
+  }
+  let time: number | undefined
+  const t = readTime(s, i)
+  if (t) [time, i] = t
+  let caller: string | undefined
+  let c = readCaller(s, i)
+  if (!c && time !== undefined && s.charCodeAt(i) === SP) {
+    // `[ 1.23] [  T1] text`: the caller id after a space.
+    c = readCaller(s, i + 1)
+  }
+  if (c) [caller, i] = c
+  if (time === undefined && caller === undefined) {
+    if (pri === undefined) return undefined
+    // `<6>text`: dmesg -r without timestamps.
+    return {pri, textStart: i}
+  }
+  if (s.charCodeAt(i) === SP) i++
+  const out: Prefix = {textStart: i}
+  if (pri !== undefined) out.pri = pri
+  if (time !== undefined) out.time = time
+  if (caller !== undefined) out.caller = caller
+  return out
+}
+
+/** Index of a printk time stamp (`[%5lu.%06lu]`, exactly six decimals) inside a line, or -1. */
+export function findTime(s: string, from = 0): number {
+  let i = s.indexOf('[', from)
+  while (i !== -1) {
+    const t = readTime(s, i)
+    if (t && t[1] - i >= 9 && s.charCodeAt(t[1] - 8) === DOT) return i
+    i = s.indexOf('[', i + 1)
+  }
+  return -1
+}

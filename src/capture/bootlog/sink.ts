@@ -1,0 +1,48 @@
+// Where the format parsers put what they read: records (drained in batches by the stream) and
+// skipped lines, kept bounded on multi-GB inputs (the first MAX_SKIPPED entries plus a count per
+// reason). Every input line ends up either in a record or counted as skipped.
+import type {LogRecord, Skipped} from '../../types.js'
+
+export const MAX_SKIPPED = 1000
+/** Skipped entries keep this much of the line's text, enough to recognise it. */
+const SKIPPED_TEXT = 120
+
+export class Sink {
+  /** Records not yet handed out (the stream drains this after every chunk). */
+  batch: LogRecord[] = []
+  records = 0
+  /** Input lines that are part of a record (a kmsg record's continuation lines, a JSON object's lines). */
+  recordLines = 0
+  skipped: Skipped[] = []
+  skippedTotal = 0
+  skippedByReason: Record<string, number> = {}
+  droppedMessages = 0
+
+  record(r: LogRecord, lines = 1): void {
+    this.batch.push(r)
+    this.records++
+    this.recordLines += lines
+  }
+
+  /** Lines that belong to the record just emitted (continuations); they make no record. */
+  attach(lines = 1): void {
+    this.recordLines += lines
+  }
+
+  /** @param reason a fixed phrase (the per-reason table must stay small), never per-line data. */
+  skip(line: number, reason: string, text?: string): void {
+    this.skippedTotal++
+    this.skippedByReason[reason] = (this.skippedByReason[reason] ?? 0) + 1
+    if (this.skipped.length < MAX_SKIPPED) {
+      const s: Skipped = {line, reason}
+      if (text !== undefined && text.length > 0) s.text = text.length > SKIPPED_TEXT ? text.slice(0, SKIPPED_TEXT) + '…' : text
+      this.skipped.push(s)
+    }
+  }
+
+  drain(): LogRecord[] {
+    const b = this.batch
+    this.batch = []
+    return b
+  }
+}

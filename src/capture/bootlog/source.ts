@@ -1,0 +1,85 @@
+// Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
+// gzip magic 1f 8b. Open errors become InputErrors that name the file.
+import {open} from 'node:fs/promises'
+import {Readable} from 'node:stream'
+import {createGunzip} from 'node:zlib'
+import {InputError} from '../../errors.js'
+
+export interface ByteSource {
+  /** Decompressed bytes, in chunks. */
+  chunks: AsyncIterable<Buffer>
+  /** Size on disk, when known (not for stdin). */
+  totalBytes?: number
+  /** Bytes read from the file or stdin so far (compressed bytes for .gz). */
+  bytesRead(): number
+  gzip: boolean
+}
+
+const CHUNK = 256 * 1024
+
+function describe(path: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code
+  const what =
+    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message
+  return new InputError(`${path}: ${what}: expected a kernel log file`, path)
+}
+
+export async function openByteSource(path: string, onProgress?: (bytesRead: number, totalBytes?: number) => void): Promise<ByteSource> {
+  let raw: AsyncIterable<Buffer>
+  let totalBytes: number | undefined
+  if (path === '-') {
+    raw = process.stdin
+  } else {
+    let fh
+    try {
+      fh = await open(path, 'r')
+    } catch (e) {
+      throw describe(path, e)
+    }
+    const st = await fh.stat()
+    if (st.isDirectory()) {
+      await fh.close()
+      throw new InputError(`${path}: is a directory: expected a kernel log file (dmesg.txt, console.log, ...)`, path)
+    }
+    totalBytes = st.isFile() ? st.size : undefined
+    raw = fh.createReadStream({highWaterMark: CHUNK})
+  }
+  let read = 0
+  const it = raw[Symbol.asyncIterator]()
+  let first: IteratorResult<Buffer>
+  try {
+    first = await it.next()
+  } catch (e) {
+    throw describe(path, e)
+  }
+  async function* counted(): AsyncGenerator<Buffer> {
+    let r = first
+    while (!r.done) {
+      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array)
+      read += b.length
+      onProgress?.(read, totalBytes)
+      yield b
+      r = await it.next()
+    }
+  }
+  const head = first.done ? undefined : (first.value as Buffer)
+  const gzip = (head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (path.endsWith('.gz') && head !== undefined)
+  let chunks: AsyncIterable<Buffer> = counted()
+  if (gzip) {
+    const gunzip = createGunzip()
+    const src = Readable.from(counted())
+    src.on('error', (e) => gunzip.destroy(e))
+    src.pipe(gunzip)
+    chunks = gunzipped(gunzip, path)
+  }
+  return {chunks, totalBytes, bytesRead: () => read, gzip}
+}
+
+async function* gunzipped(gunzip: AsyncIterable<Buffer>, path: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const b of gunzip) yield b
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError(`${path}: gzip data is corrupt or cut short (${(e as Error).message}): expected a gzip-compressed kernel log`, path)
+  }
+}

@@ -1,0 +1,349 @@
+// Line-based readers: plain dmesg / serial console / dmesg -r / dmesg -x / /dev/kmsg /
+// journalctl -k short / syslog kern.log. Each turns one line into a record, an attachment to the
+// previous record, or a skipped line with a fixed reason.
+import type {BootLogFormat, LogRecord} from '../../types.js'
+import {findTime, readPrefix, type Prefix} from './prefix.js'
+import type {Sink} from './sink.js'
+
+export interface LineReader {
+  line(s: string, no: number): void
+}
+
+export interface ReaderOptions {
+  /** The log carries printk time stamps: a line without one was not printed by the kernel. */
+  timed: boolean
+}
+
+export const REASON = {
+  empty: 'empty line',
+  noTime: 'no printk time stamp: not a kernel line',
+  marker: 'capture marker line',
+  dropped: 'printk messages dropped (counted)',
+  replay: 'printk replay marker',
+  notKmsg: 'not a /dev/kmsg record',
+  notKernel: 'not a kernel message',
+  journalMeta: 'journal boot/no-entries separator',
+  notSyslog: 'no syslog/journal prefix',
+  notDecoded: 'no dmesg -x facility:level prefix',
+  notRaw: 'no <priority> prefix',
+} as const
+
+// printk's CONSOLE_EXT / util-linux names for syslog facilities and levels (dmesg -x, --json -x).
+export const FACILITY_NAMES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'res0', 'res1', 'res2', 'res3', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']
+export const LEVEL_NAMES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug']
+
+const ESC = '\x1b'
+// CSI sequences (colours, cursor moves), OSC strings and two-byte escapes: what a serial
+// console or a terminal program puts around kernel text.
+const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g
+
+export function stripAnsi(s: string): string {
+  return s.indexOf(ESC) === -1 ? s : s.replace(ANSI, '')
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c !== 32 && c !== 9 && c !== 11 && c !== 12) return false
+  }
+  return true
+}
+
+const DROPPED = /^\*\* (\d+) printk messages dropped \*\* ?/
+const REPLAY = '** replaying previous printk message **'
+
+function prefixRecord(no: number, s: string, p: Prefix): LogRecord {
+  const r: LogRecord = {line: no, text: s.slice(p.textStart)}
+  if (p.time !== undefined) r.time = p.time
+  if (p.pri !== undefined) {
+    r.level = p.pri & 7
+    r.facility = p.pri >> 3
+  }
+  if (p.caller !== undefined) r.caller = p.caller
+  return r
+}
+
+/** A record continuing the previous one (an indented continuation line): same time, level, caller. */
+function inherit(prev: LogRecord, no: number, text: string): LogRecord {
+  const r: LogRecord = {...prev, line: no, text}
+  delete r.seq
+  return r
+}
+
+/**
+ * Plain dmesg, dmesg -r and serial console text.
+ * - Timed logs: the kernel prefixes every line it prints (record_print_text() repeats the prefix
+ *   on each line of a multi-line record), so a line without a time stamp is someone else's:
+ *   a capture marker, a shell or login prompt, QEMU/firmware noise. It is skipped with a reason.
+ *   Exception (`dmesg` only): util-linux prints the continuation lines of a multi-line record
+ *   indented under the message; such an indented line becomes a record with the previous
+ *   record's time, level and caller.
+ *   Console only: a kernel line glued after a prompt (`syzkaller login: [   16.305150] INFO: ...`)
+ *   is read from its time stamp on.
+ * - Untimed logs (printk.time=0, dmesg -t): every non-empty line is a record without time.
+ * - `** N printk messages dropped **` (console_prepend_dropped(): on its own line or glued before
+ *   the next record) is counted in droppedMessages.
+ */
+export class KernelTextReader implements LineReader {
+  private prev: LogRecord | undefined
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly format: 'dmesg' | 'console' | 'dmesg-raw',
+    private readonly opts: ReaderOptions,
+  ) {}
+
+  line(s: string, no: number): void {
+    if (s.indexOf(ESC) !== -1) s = stripAnsi(s)
+    if (s.length === 0 || isBlank(s)) {
+      this.sink.skip(no, REASON.empty)
+      return
+    }
+    let c = s.charCodeAt(0)
+    if (c === 42 /* * */ && s.startsWith('** ')) {
+      const m = DROPPED.exec(s)
+      if (m) {
+        this.sink.droppedMessages += Number(m[1])
+        s = s.slice(m[0].length)
+        if (isBlank(s)) {
+          this.sink.skip(no, REASON.dropped, m[0])
+          return
+        }
+        c = s.charCodeAt(0)
+      } else if (s.startsWith(REPLAY)) {
+        this.sink.skip(no, REASON.replay)
+        return
+      }
+    }
+    const p = c === 91 /* [ */ || c === 60 /* < */ ? readPrefix(s) : undefined
+    if (p) {
+      this.emit(prefixRecord(no, s, p))
+      return
+    }
+    if (!this.opts.timed) {
+      this.emit({line: no, text: s})
+      return
+    }
+    if (this.format === 'dmesg' && this.prev && (c === 32 || c === 9)) {
+      this.emit(inherit(this.prev, no, s.trimStart()))
+      return
+    }
+    if (this.format === 'console') {
+      const at = findTime(s, 1)
+      if (at > 0) {
+        const q = readPrefix(s, at, false)
+        if (q) {
+          this.emit(prefixRecord(no, s, q))
+          return
+        }
+      }
+    }
+    this.sink.skip(no, s.startsWith('===') ? REASON.marker : REASON.noTime, s)
+  }
+
+  private emit(r: LogRecord): void {
+    this.prev = r
+    this.sink.record(r)
+  }
+}
+
+const DECODED = /^([a-z0-9]+) *:([a-z]+) *: /
+
+/** dmesg -x: `kern  :warn  : [    1.234567] text` (util-linux prints "%-6s:%-6s: "). */
+export class DecodedReader implements LineReader {
+  private prev: LogRecord | undefined
+
+  constructor(private readonly sink: Sink) {}
+
+  line(s: string, no: number): void {
+    if (s.length === 0 || isBlank(s)) {
+      this.sink.skip(no, REASON.empty)
+      return
+    }
+    const m = DECODED.exec(s)
+    if (!m) {
+      // util-linux indents a multi-line record's continuation lines under its message.
+      const c = s.charCodeAt(0)
+      if (this.prev && (c === 32 || c === 9)) {
+        this.emit(inherit(this.prev, no, s.trimStart()))
+      } else this.sink.skip(no, REASON.notDecoded, s)
+      return
+    }
+    const at = m[0].length
+    const p = readPrefix(s, at, false)
+    const r: LogRecord = p ? prefixRecord(no, s, p) : {line: no, text: s.slice(at)}
+    const fac = FACILITY_NAMES.indexOf(m[1]!)
+    const lev = LEVEL_NAMES.indexOf(m[2]!)
+    if (fac >= 0) r.facility = fac
+    if (lev >= 0) r.level = lev
+    this.emit(r)
+  }
+
+  private emit(r: LogRecord): void {
+    this.prev = r
+    this.sink.record(r)
+  }
+}
+
+/**
+ * /dev/kmsg records: `pri,seq,usec,flags[,...];text` (devkmsg_read(): the kernel escapes
+ * bytes < 0x20, >= 0x7f and backslash as \xNN), followed by zero or more dictionary lines
+ * starting with a space (` SUBSYSTEM=pci`, ` DEVICE=+pci:0000:00:01.0`), which belong to the
+ * record and are not records themselves.
+ */
+export class KmsgReader implements LineReader {
+  private inRecord = false
+
+  constructor(private readonly sink: Sink) {}
+
+  line(s: string, no: number): void {
+    if (s.charCodeAt(0) === 32 && this.inRecord) {
+      this.sink.attach()
+      return
+    }
+    const semi = s.indexOf(';')
+    const r = semi > 0 ? parseKmsgHeader(s.slice(0, semi), no) : undefined
+    if (!r) {
+      this.inRecord = false
+      this.sink.skip(no, s.length === 0 || isBlank(s) ? REASON.empty : REASON.notKmsg, s)
+      return
+    }
+    r.text = unescapeKmsg(s.slice(semi + 1))
+    this.inRecord = true
+    this.sink.record(r)
+  }
+}
+
+function parseKmsgHeader(h: string, no: number): LogRecord | undefined {
+  const f = h.split(',')
+  if (f.length < 4) return undefined
+  const pri = toUint(f[0]!)
+  const seq = toUint(f[1]!)
+  const usec = toUint(f[2]!)
+  if (pri === undefined || seq === undefined || usec === undefined) return undefined
+  // µs → s: one correctly rounded division equals parsing the "%5lu.%06lu" text.
+  return {line: no, time: usec / 1e6, level: pri & 7, facility: pri >> 3, seq, text: ''}
+}
+
+function toUint(s: string): number | undefined {
+  if (s.length === 0 || s.length > 20) return undefined
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return undefined
+  }
+  return Number(s)
+}
+
+/** Undo devkmsg's \xNN escaping; escaped bytes are UTF-8 (a non-ASCII char is escaped byte by byte). */
+export function unescapeKmsg(s: string): string {
+  let j = s.indexOf('\\x')
+  if (j === -1) return s
+  let out = ''
+  let i = 0
+  const bytes: number[] = []
+  while (j !== -1) {
+    if (isHex(s.charCodeAt(j + 2)) && isHex(s.charCodeAt(j + 3))) {
+      if (j > i) out += flushBytes(bytes) + s.slice(i, j)
+      bytes.push(parseInt(s.slice(j + 2, j + 4), 16))
+      i = j + 4
+      j = s.indexOf('\\x', i)
+    } else j = s.indexOf('\\x', j + 1)
+  }
+  return out + flushBytes(bytes) + s.slice(i)
+}
+
+function flushBytes(bytes: number[]): string {
+  if (bytes.length === 0) return ''
+  const t = Buffer.from(bytes).toString('utf8')
+  bytes.length = 0
+  return t
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
+}
+
+// journalctl -k short / short-precise / short-iso / short-monotonic, and syslog kern.log
+// (RFC 3164 `Nov 26 00:52:36`, RFC 3339 `2026-11-26T00:52:36.123456+00:00`): then host, then
+// the tag (`kernel:`; `name[pid]:` for other programs), then the message.
+const WALL_3164 = /^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)? /
+const WALL_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? /
+const HOST_TAG = /^(\S+) ([^\s:[]+)(?:\[\d+\])?: ?/
+const JOURNAL_META = /^-- .* --$/
+
+/** Length of the syslog/journal time prefix (with its space), or -1. Sets time for short-monotonic. */
+function wallClock(s: string): {end: number; time?: number} | undefined {
+  const c = s.charCodeAt(0)
+  if (c === 91 /* [ */) {
+    const p = readPrefix(s, 0, false)
+    if (p?.time !== undefined && p.caller === undefined) return {end: p.textStart, time: p.time}
+    return undefined
+  }
+  const m = c >= 48 && c <= 57 ? WALL_3339.exec(s) : WALL_3164.exec(s)
+  return m ? {end: m[0].length} : undefined
+}
+
+/**
+ * journalctl -k (short formats) and syslog kern.log. Lines of other programs are skipped; the
+ * kernel's own `[    1.234567]` (rsyslog imklog, journal short-monotonic) gives the time.
+ * journalctl indents the continuation lines of a multi-line message: they become records with
+ * the previous record's time.
+ */
+export class PrefixedReader implements LineReader {
+  private prev: LogRecord | undefined
+
+  constructor(private readonly sink: Sink) {}
+
+  line(s: string, no: number): void {
+    if (s.length === 0 || isBlank(s)) {
+      this.sink.skip(no, REASON.empty)
+      return
+    }
+    const c = s.charCodeAt(0)
+    if (c === 45 /* - */ && JOURNAL_META.test(s)) {
+      this.sink.skip(no, REASON.journalMeta, s)
+      return
+    }
+    const w = wallClock(s)
+    const rest = w ? s.slice(w.end) : ''
+    const m = w ? HOST_TAG.exec(rest) : null
+    if (!w || !m) {
+      if (this.prev && (c === 32 || c === 9)) {
+        const r = inherit(this.prev, no, s.trimStart())
+        this.prev = r
+        this.sink.record(r)
+      } else this.sink.skip(no, REASON.notSyslog, s)
+      return
+    }
+    if (m[2] !== 'kernel') {
+      this.prev = undefined
+      this.sink.skip(no, REASON.notKernel, s)
+      return
+    }
+    const text = rest.slice(m[0].length)
+    const p = text.charCodeAt(0) === 91 || text.charCodeAt(0) === 60 ? readPrefix(text) : undefined
+    const r: LogRecord = p ? prefixRecord(no, text, p) : {line: no, text}
+    if (r.time === undefined && w.time !== undefined) r.time = w.time
+    if (r.facility === undefined) r.facility = 0
+    this.prev = r
+    this.sink.record(r)
+  }
+}
+
+export function lineReaderFor(format: BootLogFormat, sink: Sink, opts: ReaderOptions): LineReader | undefined {
+  switch (format) {
+    case 'dmesg':
+    case 'console':
+    case 'dmesg-raw':
+      return new KernelTextReader(sink, format, opts)
+    case 'dmesg-decode':
+      return new DecodedReader(sink)
+    case 'kmsg':
+      return new KmsgReader(sink)
+    case 'journal':
+    case 'syslog':
+      return new PrefixedReader(sink)
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,145 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {guiltyFrame, isSkippedFrame, parseFrame} from '../../src/analysis/frames.js'
+import {parseSplats} from '../../src/analysis/splat.js'
+import {derivedInterleaved, derivedRetimed, derivedTruncated, derivedWithCaller} from '../helpers/derived-splats.js'
+import {CAPTURES, PEER} from '../helpers/paths.js'
+import {recordsFromFile, recordsFromText} from './records.js'
+
+const NUMA2 = join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt')
+const NOTRACK = join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')
+const LKML = join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')
+
+/** Line numbers (1-based) of lines matching re in a real file: the tests' own grep. */
+function grepLines(path: string, re: RegExp): number[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => (re.test(l) ? [i + 1] : []))
+}
+
+describe('splat parser on real splats', () => {
+  it('6.12 old banner (numa2): the sched: line between cut-here and WARNING is the message', () => {
+    const splats = parseSplats(recordsFromFile(NUMA2))
+    expect(splats).toHaveLength(1)
+    const s = splats[0]
+    expect(s.startLine).toBe(grepLines(NUMA2, /cut here/)[0])
+    expect(s.endLine).toBe(grepLines(NUMA2, /end trace/)[0])
+    expect(s.banner).toBe('old')
+    expect(s.message).toMatch(/^sched: CPU #32's llc-sibling CPU #0 is not on the same node!/)
+    expect([s.file, s.fileLine, s.fn, s.offset]).toEqual(['arch/x86/kernel/smpboot.c', 350, 'topology_sane.isra.0', '0x62'])
+    expect([s.cpu, s.pid, s.comm, s.taint, s.kernel]).toEqual([32, 0, 'swapper/32', 'Not tainted', '6.12.117'])
+    expect(s.frames.map((f) => f.fn)).toEqual(['set_cpu_sibling_map', 'start_secondary', 'common_startup_64'])
+    expect(s.guilty?.fn).toBe('set_cpu_sibling_map')
+    expect(s.corrupted).toBe(false)
+  })
+
+  it('7.2 new banner (notrack): alloc_tag was not set, 19 frames (8 reliable), guilty past slab internals', () => {
+    const [s, ...rest] = parseSplats(recordsFromFile(NOTRACK))
+    expect(rest).toHaveLength(0)
+    expect(s.banner).toBe('new')
+    expect(s.message).toBe('alloc_tag was not set')
+    expect([s.file, s.fileLine, s.fn, s.offset, s.cpu, s.comm, s.pid]).toEqual(['include/linux/alloc_tag.h', 166, '__pgalloc_tag_sub', '0x422', 0, 'init', 1])
+    expect(s.kernel).toBe('7.2.13')
+    // grep: frame lines between <TASK> and </TASK>
+    expect(s.frames).toHaveLength(19)
+    expect(s.frames.filter((f) => f.reliable)).toHaveLength(8)
+    expect(s.frames[0]).toMatchObject({fn: '__schedule', offset: '0x8b5', size: '0x1640', reliable: false})
+    // __free_frozen_pages (page allocator), __kmem_cache_do_shrink (slub) are skipped
+    expect(s.guilty?.fn).toBe('shrink_store')
+    expect(s.corrupted).toBe(false)
+    expect(s.endLine).toBe(grepLines(NOTRACK, /end trace/)[0])
+  })
+
+  it('7.0-rc4 lkml excerpt: KASAN quarantine frames skipped, hardware from the splat', () => {
+    const [s] = parseSplats(recordsFromFile(LKML))
+    expect([s.banner, s.file, s.fileLine, s.cpu, s.comm, s.pid, s.kernel]).toEqual(['new', 'include/linux/alloc_tag.h', 164, 5, 'systemd', 1, '7.0.0-rc4'])
+    expect(s.hardware).toBe('Red Hat KVM, BIOS rel-1.16.3-0-ga6ed6b701f0a-prebuilt.qemu.org 04/01/2014')
+    expect(s.frames).toHaveLength(30)
+    expect(s.frames.filter((f) => !f.reliable)).toHaveLength(20)
+    // __free_frozen_pages, qlist_free_all, kasan_quarantine_reduce, __kasan_slab_alloc, kmem_cache_alloc_noprof
+    expect(s.guilty?.fn).toBe('do_getname')
+    expect(s.corrupted).toBe(false)
+  })
+})
+
+describe('corrupted splats (derived from real ones) are kept, never dropped', () => {
+  const recs = recordsFromFile(NOTRACK)
+  const cut = grepLines(NOTRACK, /cut here/)[0]
+  const end = grepLines(NOTRACK, /end trace/)[0]
+
+  it('DERIVED truncation at every line inside the block', () => {
+    for (let last = cut; last < end; last++) {
+      const splats = parseSplats(derivedTruncated(recs, last))
+      expect(splats, `cut at ${last}`).toHaveLength(1)
+      expect(splats[0].corrupted).toBe(true)
+      expect(splats[0].corruptedReason).toMatch(/cut short by the end of the log|no WARNING\/BUG banner/)
+      expect(splats[0].startLine).toBe(cut)
+    }
+  })
+
+  it('DERIVED non-splat line inside the call trace', () => {
+    const taskLine = grepLines(NOTRACK, /<TASK>/)[0]
+    const [s] = parseSplats(derivedInterleaved(recs, taskLine + 2, 'smpboot: CPU 1 is now offline'))
+    expect(s.corrupted).toBe(true)
+    expect(s.corruptedReason).toMatch(/non-splat line .* inside the call trace/)
+    expect(s.guilty?.fn).toBe('shrink_store')
+  })
+
+  it('DERIVED second cut-here before the end', () => {
+    const splats = parseSplats(derivedInterleaved(recs, cut + 5, '------------[ cut here ]------------'))
+    expect(splats).toHaveLength(2)
+    expect(splats[0].corrupted).toBe(true)
+    expect(splats[0].corruptedReason).toMatch(/another cut-here/)
+  })
+
+  it('DERIVED different caller id in the middle', () => {
+    const withCaller = derivedWithCaller(recs, 'T1')
+    const [s] = parseSplats(derivedInterleaved(withCaller, cut + 4, 'random: crng reseeded', 'C3'))
+    expect(s.corrupted).toBe(true)
+    expect(s.corruptedReason).toMatch(/caller C3 interleaved/)
+    expect(s.caller).toBe('T1')
+  })
+
+  it('DERIVED time going backwards inside the block', () => {
+    const [s] = parseSplats(derivedRetimed(recs, cut + 6, 1.0))
+    expect(s.corrupted).toBe(true)
+    expect(s.corruptedReason).toMatch(/time went backwards/)
+  })
+})
+
+describe('frames', () => {
+  it('parses module, unreliable and symbolised frames', () => {
+    expect(parseFrame(' ? foo_bar+0x10/0x20 [e1000e]')).toMatchObject({fn: 'foo_bar', module: 'e1000e', reliable: false})
+    expect(parseFrame('[<ffffffff8100a0b1>] dump_stack+0x5/0x9')).toMatchObject({fn: 'dump_stack', reliable: true})
+    expect(parseFrame(' __dump_stack lib/dump_stack.c:77 [inline]')).toMatchObject({fn: '__dump_stack', reliable: true})
+    expect(parseFrame('RIP: 0010:foo+0x1/0x2')).toBeUndefined()
+  })
+  it('skip table: allocator internals yes, callers no', () => {
+    for (const fn of ['__free_pages', '__free_frozen_pages', 'free_unref_page_commit', '__pgalloc_tag_sub', 'alloc_tag_sub', 'kmem_cache_free', '__slab_free', 'kfree', 'kasan_quarantine_reduce', 'qlist_free_all', '__pfx_do_getname', 'kfree.cold']) {
+      expect(isSkippedFrame(fn), fn).toBe(true)
+    }
+    for (const fn of ['do_getname', 'shrink_store', 'set_cpu_sibling_map', 'vfs_write']) expect(isSkippedFrame(fn), fn).toBe(false)
+    expect(guiltyFrame([])).toBeUndefined()
+  })
+})
+
+describe('syzkaller console logs (peer corpus)', () => {
+  it('every file parses without throwing; every cut-here starts a splat', () => {
+    const files = readdirSync(PEER)
+    expect(files.length).toBeGreaterThan(300)
+    let splats = 0
+    let cuts = 0
+    for (const f of files) {
+      const text = readFileSync(join(PEER, f), 'latin1')
+      const recs = recordsFromText(text)
+      const out = parseSplats(recs)
+      splats += out.length
+      const c = recs.filter((r) => /^-+\[ cut here \]-+$/.test(r.text.trim())).length
+      cuts += c
+      expect(out.length, f).toBeGreaterThanOrEqual(c)
+      for (const s of out) expect(s.endLine, f).toBeGreaterThanOrEqual(s.startLine)
+    }
+    expect(splats).toBeGreaterThanOrEqual(cuts)
+  })
+})

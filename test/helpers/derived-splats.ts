@@ -1,0 +1,28 @@
+// DERIVED inputs for the splat parser: real captures truncated, interleaved or re-stamped.
+// Nothing here is a capture; every function says what it changes.
+import type {LogRecord} from '../../src/types.js'
+
+/** DERIVED: the records up to and including line `lastLine` (a log cut short there). */
+export function derivedTruncated(records: readonly LogRecord[], lastLine: number): LogRecord[] {
+  return records.filter((r) => r.line <= lastLine)
+}
+
+/** DERIVED: `text` inserted as a new record right after line `afterLine` (same time). */
+export function derivedInterleaved(records: readonly LogRecord[], afterLine: number, text: string, caller?: string): LogRecord[] {
+  const out: LogRecord[] = []
+  for (const r of records) {
+    out.push(r)
+    if (r.line === afterLine) out.push({line: r.line, time: r.time, text, ...(caller ? {caller} : {})})
+  }
+  return out
+}
+
+/** DERIVED: every record gets caller id `caller` (as a kernel with CONFIG_PRINTK_CALLER prints). */
+export function derivedWithCaller(records: readonly LogRecord[], caller: string): LogRecord[] {
+  return records.map((r) => ({...r, caller}))
+}
+
+/** DERIVED: the record at `line` gets time `time` (e.g. earlier than its predecessor). */
+export function derivedRetimed(records: readonly LogRecord[], line: number, time: number): LogRecord[] {
+  return records.map((r) => (r.line === line ? {...r, time} : r))
+}
