@@ -33,13 +33,14 @@ const MAX_SKIPPED_SHOWN = 10
 export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): Report {
   const size = (b: bigint) => (opts.raw ? String(b) : iec(b))
   const blocks: Block[] = []
-  const header = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
+  // Titles are short (the text renderer does not clip them); the source goes in the totals lines.
+  const source = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
 
   if (r.tree) {
     const shown = r.tree.rows.length
     blocks.push({
       kind: 'table',
-      title: `${header}: bytes by path prefix, depth ${r.tree.depth}` + (shown < r.tree.prefixes ? ` (top ${shown} of ${r.tree.prefixes})` : ''),
+      title: `bytes by path prefix, depth ${r.tree.depth}` + (shown < r.tree.prefixes ? ` (top ${shown} of ${r.tree.prefixes})` : ''),
       columns: [
         {key: 'prefix', header: 'prefix', priority: 5},
         {key: 'sites', header: 'sites', align: 'right', priority: 2},
@@ -67,11 +68,11 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
       {key: 'func', header: 'function', priority: 5},
     ]
     if (anyModule) columns.push({key: 'module', header: 'module', priority: 3})
-    if (anyInaccurate) columns.push({key: 'accurate', header: 'accurate', priority: 2})
+    if (anyInaccurate) columns.push({key: 'accurate', header: 'acc', priority: 2})
     if (anyDup) columns.push({key: 'lines', header: 'summed', align: 'right', priority: 1})
     blocks.push({
       kind: 'table',
-      title: `${header}: ${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
+      title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
       columns,
       rows: r.sites.map((s) => ({
         bytes: s.bytes < 0n ? {text: size(s.bytes), style: 'bad'} : size(s.bytes),
@@ -90,6 +91,7 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
   blocks.push({
     kind: 'text',
     lines: [
+      `source: ${source}`,
       `total: ${r.totals.sites} sites, ${size(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
       ...(filtered ? [`matched: ${r.matched.sites} sites, ${size(r.matched.bytes)}, ${r.matched.calls} calls`] : []),
     ],
