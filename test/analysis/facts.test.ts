@@ -1,0 +1,115 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {analyseRecords} from '../../src/analysis/analyser.js'
+import {parseRelease} from '../../src/analysis/profiling.js'
+import type {BootAnalysis} from '../../src/types.js'
+import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {lineCount, recordsFromText} from './records.js'
+
+/** The "What they show (true counts)" table of captures/README.md, by capture name. */
+function readmeTable(): Map<string, {kernel: string; online: string; possible: string; nodes: string; memory: string; early: string}> {
+  const out = new Map()
+  for (const l of readFileSync(join(CAPTURES, 'README.md'), 'utf8').split('\n')) {
+    const c = l.split('|').map((s) => s.trim())
+    if (c.length < 9 || !c[1].startsWith('linux-')) continue
+    out.set(c[1], {kernel: c[2], online: c[3], possible: c[4], nodes: c[5], memory: c[6], early: c[7]})
+  }
+  return out
+}
+
+function analyse(dir: string): {a: BootAnalysis; text: string} | undefined {
+  const f = join(dir, 'dmesg.txt')
+  if (!existsSync(f)) return undefined
+  const text = readFileSync(f, 'utf8')
+  const a = analyseRecords(f, recordsFromText(text), {format: 'dmesg', formatReason: 'test', lines: lineCount(text), skipped: [], droppedMessages: 0})
+  return {a, text}
+}
+
+const TABLE = readmeTable()
+const DIRS = captureDirs().filter((d) => existsSync(join(d, 'dmesg.txt')))
+
+describe('host facts equal the captures README table (true values)', () => {
+  it('the table covers the captures', () => {
+    expect(TABLE.size).toBeGreaterThanOrEqual(25)
+    expect(DIRS.length).toBeGreaterThanOrEqual(25)
+  })
+
+  it.each(DIRS.map((d) => basename(d)).filter((n) => TABLE.has(n)))('%s', (name) => {
+    const row = TABLE.get(name)!
+    const {a, text} = analyse(join(CAPTURES, name))!
+    const h = a.host
+    expect(h.release?.value).toBe(row.kernel)
+    expect(String(h.onlineCpus?.value)).toBe(row.online)
+    expect(String(h.possibleCpus?.value)).toBe(row.possible)
+    expect(String(h.numaNodes?.value)).toBe(row.nodes)
+    expect(String(h.memoryTotalKiB?.value)).toBe(row.memory)
+    // every fact points at the line it was read from
+    const lines = text.split('\n')
+    for (const [k, f] of Object.entries(h)) expect(lines[f.line - 1], k).toContain(f.text)
+    // klab: true early counts (calls for 6.12, recorded PFNs for 7.2)
+    if (row.early !== '—') {
+      const k = a.klab.find((x) => x.kind !== 'early_pfn_walk')!
+      const n = k.kind === 'early_page_allocs' ? k.values.calls : name.includes('notrack') ? k.values.untagged_calls : k.values.recorded
+      expect(String(n)).toBe(row.early)
+    }
+  })
+})
+
+describe('page_ext window, DEBUG and recorder per capture family', () => {
+  it.each(DIRS.map((d) => basename(d)))('%s', (name) => {
+    const {a, text} = analyse(join(CAPTURES, name))!
+    const lines = text.split('\n')
+    const pe = lines.findIndex((l) => l.includes('bytes of page_ext')) + 1
+    const smp = lines.findIndex((l) => l.includes('smp: Brought up')) + 1
+    expect(a.host.pageExtBytes?.line).toBe(pe)
+    expect(a.host.pageExtWindow?.value).toBe(pe < smp ? 'before-smp' : 'after-smp')
+    // README: nodebug and legacylate bring page_ext up after SMP; the rest are DEBUG early_page_ext
+    const late = /nodebug|legacylate/.test(name)
+    expect(a.host.pageExtWindow?.value).toBe(late ? 'after-smp' : 'before-smp')
+    expect(a.profiling.debug).toBe(late ? 'unknown' : true)
+    expect(a.host.deferredInit?.value ?? false).toBe(late)
+    const recorder = name.includes('notrack') ? 'none' : name.includes('legacy') ? 'legacy' : name.includes('pool') ? 'pool' : 'none'
+    expect(a.profiling.recorder).toBe(recorder)
+    if (name.startsWith('linux-6.12')) expect(a.profiling.recorderReason).toMatch(/guess/)
+    expect(a.profiling.mode).toBe('enabled')
+    // 6.12 prints no banner: the mode comes from sysctl.vm.mem_profiling=1 on the command line
+    expect(a.profiling.modeReason).toMatch(name.startsWith('linux-6.12') ? /command line/ : /banner/)
+    expect(a.host.memProfilingParam?.value).toBe('1')
+  })
+
+  it('maxcpus= from the command line (maxcpus4, real)', () => {
+    const {a} = analyse(join(CAPTURES, 'linux-7.2-pool-c64-m1024-maxcpus4'))!
+    expect(a.host.maxcpus?.value).toBe(4)
+    expect(a.host.onlineCpus?.value).toBe(4)
+    expect(a.host.possibleCpus?.value).toBe(64)
+    expect(a.host.nrCpusConfig?.value).toBe(512)
+  })
+})
+
+describe('release-based recorder guess table', () => {
+  it('parses releases', () => {
+    expect(parseRelease('7.0.0-rc4')).toEqual({major: 7, minor: 0, patch: 0, rc: true})
+    expect(parseRelease('6.12.117')).toEqual({major: 6, minor: 12, patch: 117, rc: false})
+    expect(parseRelease('garbage')).toBeUndefined()
+  })
+  it.each([
+    ['6.12.117', 'none'],
+    ['7.0.0-rc4', 'none'],
+    ['7.0.3', 'none'],
+    ['7.0.4', 'legacy'],
+    ['7.0.9-arch1', 'legacy'],
+    ['7.1.0-rc2', 'none'],
+    ['7.2.13', 'pool'],
+  ])('SYNTHETIC Linux version %s → %s', (rel, want) => {
+    const recs = [{line: 1, time: 0, text: `Linux version ${rel} (x@y) (gcc) #1 SMP`}]
+    const a = analyseRecords('-', recs, {format: 'dmesg', formatReason: 't', lines: 1, skipped: [], droppedMessages: 0})
+    expect(a.profiling.recorder).toBe(want)
+    expect(a.profiling.recorderReason).toMatch(/guess/)
+  })
+  it('--recorder overrides', () => {
+    const recs = [{line: 1, time: 0, text: 'Linux version 6.12.1 (x@y) (gcc) #1 SMP'}]
+    const a = analyseRecords('-', recs, {format: 'dmesg', formatReason: 't', lines: 1, skipped: [], droppedMessages: 0}, {recorder: 'pool'})
+    expect([a.profiling.recorder, a.profiling.recorderReason]).toEqual(['pool', 'given with --recorder'])
+  })
+})
