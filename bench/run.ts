@@ -1,0 +1,225 @@
+// `npm run bench`: allocscope against the tools people use today, each ratio measured in the same
+// run on the same DERIVED input (bench/gen.ts), end to end on the built CLI (`node bin/run.js`).
+//   node --import tsx bench/run.ts [--quick] [--runs N] [--no-huge] [--only a,b] [--no-write]
+// --quick: 10 MiB log, 3 runs, no 1 GiB log (a smoke run; RESULTS.md is written only by full runs).
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpus, totalmem} from 'node:os'
+import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
+import {generate, REPO, sizeMiB} from './gen.js'
+import {CommandFailed, fmtMs, type Measured, measure, peakRss, type Stats, timeFn} from './harness.js'
+
+const argv = process.argv.slice(2)
+const flag = (n: string) => argv.includes(`--${n}`)
+const opt = (n: string) => (argv.indexOf(`--${n}`) >= 0 ? argv[argv.indexOf(`--${n}`) + 1] : undefined)
+const QUICK = flag('quick')
+const RUNS = Number(opt('runs') ?? (QUICK ? 3 : 5))
+const HUGE = !QUICK && !flag('no-huge')
+const ONLY = opt('only')?.split(',')
+const BIN = join(REPO, 'bin', 'run.js')
+const NODE = process.execPath
+// The CLI as a user runs it; no colour, no TTY: what a CI job sees.
+const ENV = {...process.env, NO_COLOR: '1'}
+delete (ENV as Record<string, string | undefined>).DEBUG
+
+interface Row {
+  id: string
+  what: string
+  ours: string
+  anchor: string
+  ratio: string
+  goal: string
+  status: 'met' | 'NOT met' | 'n/a'
+  note?: string
+}
+
+const rows: Row[] = []
+const details: string[] = []
+const spread = (s: Stats) => `${fmtMs(s.min)} / ${fmtMs(s.median)} / ${fmtMs(s.max)}`
+
+function log(s: string): void {
+  process.stdout.write(s + '\n')
+}
+
+function unavailable(id: string, what: string, goal: string, why: string): void {
+  rows.push({id, what, ours: '—', anchor: '—', ratio: '—', goal, status: 'n/a', note: why})
+  log(`  ${id}: n/a — ${why}`)
+}
+
+function tryMeasure(label: string, cmd: string[], ok?: number[]): Measured | string {
+  try {
+    const m = measure(label, cmd, {runs: RUNS, env: ENV, cwd: REPO, ok})
+    details.push(`- ${label}: \`${cmd.map((c) => c.replace(REPO + '/', '')).join(' ')}\` — ${spread(m)} (min/median/max of ${m.runs}), stdout ${m.stdoutBytes} bytes`)
+    return m
+  } catch (e) {
+    if (e instanceof CommandFailed) return e.message
+    throw e
+  }
+}
+
+/** A markdown table cell: pipes escaped, the repo path shortened. */
+const cell = (s: string) => s.replaceAll(REPO + '/', '').replaceAll('|', '\\|')
+
+const want = (id: string) => !ONLY || ONLY.includes(id)
+
+async function main(): Promise<void> {
+  if (!existsSync(join(REPO, 'dist', 'commands'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (the bench measures the built CLI)')
+  }
+  log(`allocscope bench${QUICK ? ' (quick)' : ''}: ${RUNS} runs after 1 warm-up, min / median / max`)
+  const t0 = Date.now()
+  const inp = generate({quick: QUICK, huge: HUGE})
+  log(`inputs (derived from ../shared/captures by repetition) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+
+  // 1. Boot-log parsing throughput: analyse --json vs util-linux dmesg --json -F.
+  if (want('bootlog')) {
+    const mib = sizeMiB(inp.boot)
+    const goal = '≥ 2× dmesg throughput'
+    const ours = tryMeasure(`analyse --json (${mib.toFixed(0)} MiB)`, [NODE, BIN, 'analyse', '--json', inp.boot])
+    const hasDmesg = spawnSync('sh', ['-c', 'command -v dmesg']).status === 0
+    if (typeof ours === 'string') unavailable('bootlog', `boot-log parse, ${mib.toFixed(0)} MiB`, goal, ours)
+    else if (!hasDmesg) {
+      unavailable('bootlog', `boot-log parse, ${mib.toFixed(0)} MiB`, goal, `dmesg not found: install util-linux (Debian/Ubuntu: apt-get install util-linux; Fedora: dnf install util-linux-core). allocscope alone: ${(mib / (ours.median / 1000)).toFixed(1)} MiB/s`)
+    } else {
+      const anchor = tryMeasure(`dmesg --json -F (${mib.toFixed(0)} MiB)`, ['dmesg', '--json', '-F', inp.boot])
+      if (typeof anchor === 'string') unavailable('bootlog', 'boot-log parse', goal, anchor)
+      else {
+        const a = mib / (anchor.median / 1000)
+        const o = mib / (ours.median / 1000)
+        rows.push({
+          id: 'bootlog',
+          what: `boot-log parse, ${mib.toFixed(0)} MiB plain dmesg`,
+          ours: `${o.toFixed(1)} MiB/s (${spread(ours)})`,
+          anchor: `dmesg --json -F: ${a.toFixed(1)} MiB/s (${spread(anchor)})`,
+          ratio: `${(o / a).toFixed(2)}×`,
+          goal,
+          status: o / a >= 2 ? 'met' : 'NOT met',
+        })
+        log(`  bootlog: ours ${o.toFixed(1)} MiB/s, dmesg ${a.toFixed(1)} MiB/s → ${(o / a).toFixed(2)}×`)
+      }
+      // Context: what dmesg does when it really splits records (text mode, `<pri>[time]` input).
+      const rmib = sizeMiB(inp.bootRaw)
+      const rawA = tryMeasure(`dmesg -F, dmesg -r form (${rmib.toFixed(1)} MiB)`, ['dmesg', '-F', inp.bootRaw])
+      const rawO = tryMeasure(`analyse --json, dmesg -r form (${rmib.toFixed(1)} MiB)`, [NODE, BIN, 'analyse', '--json', inp.bootRaw])
+      if (typeof rawA !== 'string' && typeof rawO !== 'string') {
+        const a = rmib / (rawA.median / 1000)
+        const o = rmib / (rawO.median / 1000)
+        rows.push({
+          id: 'bootlog-raw',
+          what: `(context) \`dmesg -r\` form, ${rmib.toFixed(1)} MiB`,
+          ours: `${o.toFixed(1)} MiB/s (${spread(rawO)})`,
+          anchor: `dmesg -F (text): ${a.toFixed(1)} MiB/s (${spread(rawA)})`,
+          ratio: `${(o / a).toFixed(2)}×`,
+          goal: 'informative',
+          status: 'n/a',
+        })
+      }
+    }
+  }
+
+  // 2. allocinfo top-N vs the documented pipeline.
+  if (want('allocinfo')) {
+    const goal = '≥ 2× faster'
+    const ours = tryMeasure('allocinfo --top 10 (20 000 sites)', [NODE, BIN, 'allocinfo', '--top', '10', inp.allocinfo])
+    const anchor = tryMeasure('sort -g | tail | numfmt (20 000 sites)', ['bash', '-c', `sort -g '${inp.allocinfo}' | tail | numfmt --to=iec`])
+    if (typeof ours === 'string') unavailable('allocinfo', 'allocinfo top-10, 20 000 sites', goal, ours)
+    else if (typeof anchor === 'string') unavailable('allocinfo', 'allocinfo top-10, 20 000 sites', goal, anchor)
+    else {
+      const r = anchor.median / ours.median
+      rows.push({id: 'allocinfo', what: 'allocinfo top-10, 20 000 sites', ours: spread(ours), anchor: `sort -g | tail | numfmt: ${spread(anchor)}`, ratio: `${r.toFixed(2)}× faster`, goal, status: r >= 2 ? 'met' : 'NOT met'})
+      log(`  allocinfo: ours ${fmtMs(ours.median)}, sort pipeline ${fmtMs(anchor.median)} → ${r.toFixed(2)}×`)
+    }
+  }
+
+  // 3. Start-up.
+  if (want('startup')) {
+    const goal = '≤ 2× node -e 0'
+    const ours = tryMeasure('allocscope --version', [NODE, BIN, '--version'])
+    const anchor = tryMeasure('node -e 0', [NODE, '-e', '0'])
+    const help = tryMeasure('allocscope allocinfo --help', [NODE, BIN, 'allocinfo', '--help'])
+    if (typeof ours === 'string' || typeof anchor === 'string') unavailable('startup', 'start-up', goal, String(typeof ours === 'string' ? ours : anchor))
+    else {
+      const r = ours.median / anchor.median
+      rows.push({id: 'startup', what: 'start-up: `--version`', ours: spread(ours), anchor: `node -e 0: ${spread(anchor)}`, ratio: `${r.toFixed(2)}×`, goal, status: r <= 2 ? 'met' : 'NOT met'})
+      if (typeof help !== 'string') {
+        const rh = help.median / anchor.median
+        rows.push({id: 'startup-cmd', what: '(context) command load: `allocinfo --help`', ours: spread(help), anchor: `node -e 0: ${spread(anchor)}`, ratio: `${rh.toFixed(2)}×`, goal: 'informative', status: 'n/a'})
+      }
+      log(`  startup: ours ${fmtMs(ours.median)}, node -e 0 ${fmtMs(anchor.median)} → ${r.toFixed(2)}×`)
+    }
+  }
+
+  // 4. The model: predict --cpus 8192 (< 1 s) and a 64-point sweep (< 2 s), end to end and in-process.
+  if (want('model')) {
+    const p1 = tryMeasure('predict --cpus 8192', [NODE, BIN, 'predict', '--cpus', '8192', '--json'])
+    if (typeof p1 === 'string') unavailable('predict', 'predict --cpus 8192 (both recorders)', '< 1 s', p1)
+    else rows.push({id: 'predict', what: 'predict --cpus 8192 (both recorders), end to end', ours: spread(p1), anchor: 'goal 1 s', ratio: `${(p1.median / 1000).toFixed(2)} of goal`, goal: '< 1 s', status: p1.median < 1000 ? 'met' : 'NOT met'})
+    const sweep = tryMeasure('predict --sweep 1..8192 (64 points)', [NODE, BIN, 'predict', '--sweep', '1..8192', '--points', '64', '--json'])
+    if (typeof sweep === 'string') unavailable('sweep', 'predict 64-point sweep 1..8192', '< 2 s', sweep)
+    else rows.push({id: 'sweep', what: 'predict --sweep 1..8192, 64 points, end to end', ours: spread(sweep), anchor: 'goal 2 s', ratio: `${(sweep.median / 2000).toFixed(2)} of goal`, goal: '< 2 s', status: sweep.median < 2000 ? 'met' : 'NOT met'})
+  }
+
+  // 5. Diff of two 20 000-site allocinfo captures: the pure function after start-up (< 100 ms), and end to end.
+  if (want('diff')) {
+    try {
+      const {parseAllocInfoText} = await import(pathToFileURL(join(REPO, 'dist', 'capture', 'allocinfo.js')).href)
+      const {diffAllocInfo} = await import(pathToFileURL(join(REPO, 'dist', 'diff', 'allocinfo.js')).href)
+      const a = parseAllocInfoText(readFileSync(inp.diffA, 'utf8'), inp.diffA)
+      const b = parseAllocInfoText(readFileSync(inp.diffB, 'utf8'), inp.diffB)
+      const s = await timeFn(() => diffAllocInfo(a, b, {}), RUNS)
+      details.push(`- diffAllocInfo (in-process, ${a.sites.length} vs ${b.sites.length} sites): ${spread(s)}`)
+      rows.push({id: 'diff', what: `diffAllocInfo, ${a.sites.length} vs ${b.sites.length} sites (in-process)`, ours: spread(s), anchor: 'goal 100 ms', ratio: `${(s.median / 100).toFixed(2)} of goal`, goal: '< 100 ms', status: s.median < 100 ? 'met' : 'NOT met'})
+    } catch (e) {
+      unavailable('diff', 'diffAllocInfo 20 000 sites', '< 100 ms', (e as Error).message.split('\n')[0])
+    }
+    const e2e = tryMeasure('diff a b (20 000 sites each)', [NODE, BIN, 'diff', inp.diffA, inp.diffB, '--json'])
+    if (typeof e2e !== 'string') rows.push({id: 'diff-e2e', what: '(context) `diff a b --json`, end to end', ours: spread(e2e), anchor: '—', ratio: '—', goal: 'informative', status: 'n/a'})
+  }
+
+  // 6. Memory: peak RSS analysing a 1 GiB log.
+  if (want('rss')) {
+    if (!inp.boot1G) unavailable('rss', 'peak RSS, 1 GiB log', '< 200 MiB', QUICK ? 'skipped in --quick' : 'skipped (--no-huge)')
+    else {
+      const r = peakRss([NODE, BIN, 'analyse', '--json', inp.boot1G], {cwd: REPO, env: ENV})
+      if ('error' in r) unavailable('rss', 'peak RSS, 1 GiB log', '< 200 MiB', r.error)
+      else {
+        rows.push({id: 'rss', what: `peak RSS, analyse --json of a ${sizeMiB(inp.boot1G).toFixed(0)} MiB log`, ours: `${r.mib.toFixed(0)} MiB (1 run, ${fmtMs(r.ms)})`, anchor: 'goal 200 MiB', ratio: `${(r.mib / 200).toFixed(2)} of goal`, goal: '< 200 MiB', status: r.mib < 200 ? 'met' : 'NOT met'})
+        log(`  rss: ${r.mib.toFixed(0)} MiB peak on 1 GiB`)
+      }
+    }
+  }
+
+  const table = [
+    '| measurement | allocscope | anchor (same run) | ratio | goal | status |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => [r.what, r.ours, r.anchor, r.ratio, r.goal, `${r.status}${r.note ? ` — ${r.note}` : ''}`].map(cell).join(' | ')).map((l) => `| ${l} |`),
+  ].join('\n')
+  log('\n' + table + '\n')
+  if (!QUICK && !flag('no-write') && !ONLY) writeResults(table)
+}
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, {encoding: 'utf8'}).split('\n')[0].trim()
+  } catch {
+    return 'not installed'
+  }
+}
+
+function writeResults(table: string): void {
+  const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
+  const machine = [
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${version('nproc', [])} CPUs (${model}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${version('uname', ['-sr'])}; shared with other jobs while measured`,
+    `- allocscope ${pkg.version} (built dist/, \`node bin/run.js\`), node ${process.version}`,
+    `- anchors: ${version('dmesg', ['--version'])}; ${version('sort', ['--version'])}; ${version('numfmt', ['--version'])}`,
+    `- ${RUNS} runs after 1 warm-up per measurement; times are wall clock of the whole process (spawn to exit)`,
+  ].join('\n')
+  const md = `# Benchmark results (\`npm run bench\`)\n\nLatest full run; regenerate with \`npm run build && npm run bench\`. Inputs are DERIVED from the real\ncaptures in ../shared/captures by repetition (bench/gen.ts). Ratios: throughput ours/anchor for the boot log,\nanchor time / our time for allocinfo, our time / node for start-up.\n\n${machine}\n\n${table}\n\n## Each measurement\n\n${details.join('\n')}\n`
+  writeFileSync(join(REPO, 'bench', 'RESULTS.md'), md)
+  log(`wrote bench/RESULTS.md`)
+}
+
+await main()
