@@ -13,6 +13,8 @@ export interface AllocInfoResult {
   sort: SortKey
   /** Every site in the input (duplicates summed). */
   totals: Totals
+  /** The active filters in words (empty: every site). */
+  filters: string[]
   /** The sites that pass the filters. */
   matched: Totals
   /** How many sites are listed in `sites`. */
@@ -32,6 +34,7 @@ const MAX_SKIPPED_SHOWN = 10
 
 export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): Report {
   const size = (b: bigint) => (opts.raw ? String(b) : iec(b))
+  const sizeWords = (b: bigint) => (opts.raw ? `${b} bytes` : iec(b))
   const blocks: Block[] = []
   // Titles are short (the text renderer does not clip them); the source goes in the totals lines.
   const source = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
@@ -92,8 +95,10 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
     kind: 'text',
     lines: [
       `source: ${source}`,
-      `total: ${r.totals.sites} sites, ${size(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
-      ...(filtered ? [`matched: ${r.matched.sites} sites, ${size(r.matched.bytes)}, ${r.matched.calls} calls`] : []),
+      `total: ${r.totals.sites} sites, ${sizeWords(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
+      ...(filtered || r.filters.length > 0
+        ? [`filters: ${r.filters.join(', ')}`, `matched: ${r.matched.sites} sites, ${sizeWords(r.matched.bytes)}, ${r.matched.calls} calls`]
+        : []),
     ],
   })
 

@@ -37,6 +37,18 @@ const REGEX_FIELDS: {flag: keyof SiteFilter; get: (s: AllocSite) => string}[] = 
   {flag: 'func', get: (s) => s.func},
 ]
 
+/** The filter in words, for the totals line and --json: ["file =~ /^mm\//", "bytes >= 1048576"]. */
+export function describeFilter(f: SiteFilter): string[] {
+  const out: string[] = []
+  for (const r of REGEX_FIELDS) {
+    const re = f[r.flag] as RegExp | undefined
+    if (re) out.push(`${r.flag} =~ ${re}`)
+  }
+  if (f.minBytes !== undefined) out.push(`bytes >= ${f.minBytes}`)
+  if (f.inaccurateOnly) out.push('accurate:no')
+  return out
+}
+
 export function matches(s: AllocSite, f: SiteFilter): boolean {
   if (f.inaccurateOnly && s.accurate) return false
   if (f.minBytes !== undefined && s.bytes < f.minBytes) return false

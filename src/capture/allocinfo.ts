@@ -173,7 +173,7 @@ export async function readAllocInfo(path: string): Promise<AllocInfo> {
   } else {
     try {
       if ((await stat(path)).isDirectory()) {
-        throw new InputError(`${path}: is a directory; expected a /proc/allocinfo text file (or a capture directory where a command accepts one)`, path)
+        throw new InputError(`${path}: is a directory; expected a /proc/allocinfo text file`, path)
       }
       buf = await readFile(path)
     } catch (e) {

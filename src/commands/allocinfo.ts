@@ -4,7 +4,7 @@ import {statSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {resolveCapture} from '../capture/dir.js'
-import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, selectSites, totalsOf} from '../allocinfo/select.js'
+import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites, totalsOf} from '../allocinfo/select.js'
 import {treeTotals} from '../allocinfo/tree.js'
 import {buildAllocInfoReport, type AllocInfoResult} from '../allocinfo/report.js'
 import {BaseCommand} from '../cli/base.js'
@@ -69,6 +69,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
       lines: info.lines,
       sort,
       totals: totalsOf(info.sites),
+      filters: describeFilter(filter),
       matched: sel.matched,
       shown: f.tree ? 0 : sel.shown.length,
       sites: f.tree ? [] : sel.shown,
