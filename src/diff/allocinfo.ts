@@ -21,12 +21,11 @@ export const ALLOC_KEYS: readonly AllocKeyBy[] = ['site', 'func']
 
 export type SiteStatus = 'new' | 'gone' | 'grow' | 'shrink' | 'same'
 
+/** JavaScript regular expressions, as in `allocscope allocinfo` (and the 2026 allocinfo ioctl's filters). */
 export interface SiteFilter {
-  /** Module name; `vmlinux` (or empty) selects built-in sites. `*` globs allowed. */
+  /** Matched against the module name; built-in sites have the empty string (`^$` selects them). */
   module?: string
-  /** Substring of the source file, or a glob when it contains `*`. */
   file?: string
-  /** Substring of the function name, or a glob when it contains `*`. */
   func?: string
 }
 
@@ -126,35 +125,19 @@ export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, k
   return m
 }
 
-function globOrSubstring(pattern: string, exact: boolean): (s: string) => boolean {
-  if (pattern.includes('*') || pattern.includes('?')) {
-    const re = new RegExp(
-      '^' +
-        pattern
-          .split('')
-          .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-          .join('') +
-        '$',
-    )
-    return (s) => re.test(s)
-  }
-  return exact ? (s) => s === pattern : (s) => s.includes(pattern)
-}
-
 function compileFilter(f: SiteFilter): (s: AllocSite) => boolean {
   const tests: ((s: AllocSite) => boolean)[] = []
   if (f.module !== undefined) {
-    const builtin = f.module === '' || f.module === 'vmlinux'
-    const t = globOrSubstring(f.module, true)
-    tests.push((s) => (builtin ? !s.module : s.module !== undefined && t(s.module)))
+    const re = new RegExp(f.module)
+    tests.push((s) => re.test(s.module ?? ''))
   }
   if (f.file !== undefined) {
-    const t = globOrSubstring(f.file, false)
-    tests.push((s) => t(s.file))
+    const re = new RegExp(f.file)
+    tests.push((s) => re.test(s.file))
   }
   if (f.func !== undefined) {
-    const t = globOrSubstring(f.func, false)
-    tests.push((s) => t(s.func))
+    const re = new RegExp(f.func)
+    tests.push((s) => re.test(s.func))
   }
   return (s) => tests.every((t) => t(s))
 }

@@ -51,15 +51,15 @@ describe('allocinfo diff on real captures', () => {
   it('filters by function and file, and sorts', async () => {
     const a = await ai('linux-7.2-pool-c4-m1024')
     const b = await ai('linux-7.2-pool-c64-m1024')
-    const d = diffAllocInfo(a, b, {filter: {func: 'alloc_slab_page'}})
+    const d = diffAllocInfo(a, b, {filter: {func: '^alloc_slab_page$'}})
     // grep: 3282 4984832 → 20598784, 3280 4096 → 57344, 3277 0 → 0.
     expect(d.summary.before).toBe(4984832n + 4096n)
     expect(d.summary.after).toBe(20598784n + 57344n)
     expect(d.rows.map((r) => r.key)).toEqual(['mm/slub.c:3282 alloc_slab_page', 'mm/slub.c:3280 alloc_slab_page'])
-    const f = diffAllocInfo(a, b, {filter: {file: 'kernel/fork.c'}, sort: 'site'})
+    const f = diffAllocInfo(a, b, {filter: {file: '^kernel/fork\\.c$'}, sort: 'site'})
     expect(f.rows.every((r) => r.file === 'kernel/fork.c')).toBe(true)
     expect(f.rows.map((r) => r.key)).toEqual([...f.rows.map((r) => r.key)].sort())
-    const g = diffAllocInfo(a, b, {filter: {file: 'kernel/*.c'}})
+    const g = diffAllocInfo(a, b, {filter: {file: '^kernel/.*\\.c$'}})
     expect(g.rows.every((r) => /^kernel\/[^]*\.c$/.test(r.file))).toBe(true)
     const none = diffAllocInfo(a, b, {filter: {module: 'xfs'}})
     expect(none.rows).toEqual([])
