@@ -4,6 +4,7 @@ import type {BootLogFormat, LogRecord, Skipped} from '../../types.js'
 import {InputError, NotImplementedError} from '../../errors.js'
 import {DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
 import {detectFormat, FORMATS_TRIED, SNIFF_LINES, type Detection} from './detect.js'
+import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {Sink} from './sink.js'
 import {openByteSource} from './source.js'
 import {lineReaderFor} from './text-formats.js'
@@ -58,7 +59,11 @@ interface Engine {
 
 function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number): Engine {
   const sink = new Sink()
-  const reader = lineReaderFor(format, sink, {timed})
+  if (format === 'dmesg-json') {
+    const r = new DmesgJsonReader(sink, maxLine)
+    return {sink, push: (t) => r.push(t), end: () => r.end(), lines: () => r.lines(), truncated: () => 0}
+  }
+  const reader = format === 'journal-json' ? new JournalJsonReader(sink) : lineReaderFor(format, sink, {timed})
   if (!reader) throw new NotImplementedError(`reading the ${format} boot-log format`)
   const splitter = new LineSplitter((l, no) => reader.line(l, no), maxLine)
   return {
@@ -67,6 +72,37 @@ function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number): Eng
     end: () => splitter.end(),
     lines: () => splitter.lines,
     truncated: () => splitter.truncated,
+  }
+}
+
+/**
+ * The push interface under openBootLog, for text that arrives in pieces (a serial line being
+ * captured, tests that cut the input at every offset): push() text, drain() records, end().
+ */
+export class BootLogParser {
+  private readonly engine: Engine
+  constructor(
+    readonly format: BootLogFormat,
+    opts: {timed?: boolean; maxLine?: number} = {},
+  ) {
+    this.engine = makeEngine(format, opts.timed ?? true, opts.maxLine ?? DEFAULT_MAX_LINE)
+  }
+
+  push(text: string): void {
+    this.engine.push(text.indexOf('\0') === -1 ? text : text.replaceAll('\0', ''))
+  }
+
+  end(): void {
+    this.engine.end()
+  }
+
+  /** Records completed since the last drain. */
+  drain(): LogRecord[] {
+    return this.engine.sink.drain()
+  }
+
+  stats(bytes = 0): BootLogStats {
+    return statsOf(this.engine, bytes)
   }
 }
 

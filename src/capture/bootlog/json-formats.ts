@@ -1,0 +1,248 @@
+// The two JSON boot-log formats.
+// - `dmesg --json` (util-linux) is ONE document, `{"dmesg":[{...},{...}]}`, pretty-printed or
+//   compact, possibly GBs: a small scanner finds each flat entry object of the array (tracking
+//   strings, escapes and nesting across chunks) and JSON.parses just that object.
+// - `journalctl -k -o json` is one object per line.
+import type {LogRecord} from '../../types.js'
+import type {Sink} from './sink.js'
+import {FACILITY_NAMES, LEVEL_NAMES, REASON, type LineReader} from './text-formats.js'
+
+export const JSON_REASON = {
+  structure: 'dmesg --json document structure',
+  badEntry: 'dmesg --json entry is not valid JSON',
+  noMsg: 'dmesg --json entry without "msg"',
+  tooLarge: 'JSON entry larger than the line limit',
+  notObject: 'not a JSON object',
+  badJson: 'invalid JSON',
+  noMessage: 'journal entry without MESSAGE',
+} as const
+
+type Json = null | boolean | number | string | Json[] | {[k: string]: Json}
+
+/** util-linux: numeric "pri" is LOG_MAKEPRI(facility, level); with -x "fac" and "pri" are names. */
+function levelFacility(r: LogRecord, pri: Json | undefined, fac: Json | undefined): void {
+  if (typeof pri === 'number' && Number.isInteger(pri) && pri >= 0) {
+    r.level = pri & 7
+    r.facility = pri >> 3
+  } else if (typeof pri === 'string') {
+    const l = LEVEL_NAMES.indexOf(pri.trim())
+    if (l >= 0) r.level = l
+  }
+  if (typeof fac === 'string') {
+    const f = FACILITY_NAMES.indexOf(fac.trim())
+    if (f >= 0) r.facility = f
+  }
+}
+
+const QUOTE = 34
+const BSLASH = 92
+const NL = 10
+
+/** Streaming reader of a `dmesg --json` document. */
+export class DmesgJsonReader {
+  /** Newlines seen. */
+  private nl = 0
+  private lastChar = NL
+  private sawText = false
+  private depth = 0
+  private inString = false
+  private escape = false
+  /** Pieces of the entry object being read (it may span chunks). */
+  private obj: string[] = []
+  private objLen = 0
+  private inObj = false
+  private objTooBig = false
+  private objStartLine = 0
+  /** Last line already accounted to a record or as skipped. */
+  private accounted = 0
+
+  constructor(
+    readonly sink: Sink,
+    private readonly maxObject: number,
+  ) {}
+
+  lines(): number {
+    return this.nl + (this.sawText && this.lastChar !== NL ? 1 : 0)
+  }
+
+  push(t: string): void {
+    const n = t.length
+    if (n === 0) return
+    this.sawText = true
+    let objFrom = this.inObj ? 0 : -1
+    let i = 0
+    while (i < n) {
+      const c = t.charCodeAt(i)
+      if (this.inString) {
+        if (this.escape) {
+          this.escape = false
+          if (c === NL) this.nl++
+          i++
+          continue
+        }
+        // Jump to the next quote or backslash: string bodies are most of the document.
+        let q = t.indexOf('"', i)
+        const b = t.indexOf('\\', i)
+        if (q === -1) q = n
+        const stop = b !== -1 && b < q ? b : q
+        this.countNewlines(t, i, stop)
+        if (stop === n) break
+        if (t.charCodeAt(stop) === BSLASH) this.escape = true
+        else this.inString = false
+        i = stop + 1
+        continue
+      }
+      switch (c) {
+        case NL:
+          this.nl++
+          break
+        case QUOTE:
+          this.inString = true
+          break
+        case 123: // {
+          if (this.depth === 2 && !this.inObj) {
+            this.inObj = true
+            this.objStartLine = this.nl + 1
+            objFrom = i
+          }
+          this.depth++
+          break
+        case 91: // [
+          this.depth++
+          break
+        case 125: // }
+        case 93: // ]
+          if (this.depth > 0) this.depth--
+          if (c === 125 && this.depth === 2 && this.inObj) {
+            this.keep(t, objFrom, i + 1)
+            this.entry()
+            objFrom = -1
+          }
+          break
+      }
+      i++
+    }
+    this.lastChar = t.charCodeAt(n - 1)
+    if (this.inObj && objFrom !== -1) this.keep(t, objFrom, n)
+  }
+
+  end(): void {
+    if (this.inObj) {
+      // The document was cut inside an entry: whatever was read of it is not a record.
+      this.inObj = false
+      this.obj = []
+    }
+    this.skipUpTo(this.lines())
+  }
+
+  private countNewlines(t: string, from: number, to: number): void {
+    let j = t.indexOf('\n', from)
+    while (j !== -1 && j < to) {
+      this.nl++
+      j = t.indexOf('\n', j + 1)
+    }
+  }
+
+  private keep(t: string, from: number, to: number): void {
+    if (this.objTooBig) return
+    this.objLen += to - from
+    if (this.objLen > this.maxObject) {
+      this.objTooBig = true
+      this.obj = []
+      return
+    }
+    this.obj.push(t.slice(from, to))
+  }
+
+  private skipUpTo(line: number): void {
+    while (this.accounted < line) this.sink.skip(++this.accounted, JSON_REASON.structure)
+  }
+
+  private entry(): void {
+    const start = this.objStartLine
+    const endLine = this.nl + 1
+    const text = this.obj.join('')
+    const tooBig = this.objTooBig
+    this.obj = []
+    this.objLen = 0
+    this.inObj = false
+    this.objTooBig = false
+    this.skipUpTo(start - 1)
+    const first = Math.max(start, this.accounted + 1)
+    const span = endLine - first + 1
+    const fail = (reason: string): void => {
+      for (let l = first; l <= endLine; l++) this.sink.skip(l, reason, l === start ? text : undefined)
+      this.accounted = Math.max(this.accounted, endLine)
+    }
+    if (tooBig) return fail(JSON_REASON.tooLarge)
+    let o: Json
+    try {
+      o = JSON.parse(text) as Json
+    } catch {
+      return fail(JSON_REASON.badEntry)
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.msg !== 'string') return fail(JSON_REASON.noMsg)
+    const msg = o.msg
+    const r: LogRecord = {line: start, text: msg.endsWith('\n') ? msg.slice(0, -1) : msg}
+    if (typeof o.time === 'number') r.time = o.time
+    levelFacility(r, o.pri, o.fac)
+    if (typeof o.caller === 'string' && o.caller.length > 0) r.caller = o.caller.trim()
+    this.sink.record(r, Math.max(span, 0))
+    this.accounted = Math.max(this.accounted, endLine)
+  }
+}
+
+/**
+ * journald's MESSAGE: a string; an array of bytes when the value is not valid UTF-8 (or has
+ * control characters); null when unset or too large (journalctl --all not given); an array of
+ * those when the field occurs several times in the entry (the first usable one is taken).
+ */
+export function journalMessage(v: Json | undefined): string | undefined {
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) {
+    if (v.every((b) => typeof b === 'number')) return Buffer.from((v as number[]).map((b) => b & 0xff)).toString('utf8')
+    for (const x of v) {
+      const m = journalMessage(x)
+      if (m !== undefined) return m
+    }
+  }
+  return undefined
+}
+
+function field(v: Json | undefined): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number') return String(v)
+  if (Array.isArray(v)) return field(v[0])
+  return undefined
+}
+
+/** `journalctl -k -o json`: one entry per line; entries of other transports are skipped. */
+export class JournalJsonReader implements LineReader {
+  constructor(private readonly sink: Sink) {}
+
+  line(s: string, no: number): void {
+    const t = s.trim()
+    if (t.length === 0) return this.sink.skip(no, REASON.empty)
+    if (t.charCodeAt(0) !== 123) return this.sink.skip(no, JSON_REASON.notObject, s)
+    let o: Json
+    try {
+      o = JSON.parse(t) as Json
+    } catch {
+      return this.sink.skip(no, JSON_REASON.badJson, s)
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return this.sink.skip(no, JSON_REASON.notObject, s)
+    const transport = field(o._TRANSPORT)
+    if (transport !== undefined && transport !== 'kernel') return this.sink.skip(no, REASON.notKernel, s)
+    const msg = journalMessage(o.MESSAGE)
+    if (msg === undefined) return this.sink.skip(no, JSON_REASON.noMessage, s)
+    const r: LogRecord = {line: no, text: msg.endsWith('\n') ? msg.slice(0, -1) : msg}
+    // The kernel's own time stamp (µs since boot); __MONOTONIC_TIMESTAMP is journald's receive time.
+    const mono = field(o._SOURCE_MONOTONIC_TIMESTAMP)
+    if (mono !== undefined && /^\d{1,20}$/.test(mono)) r.time = Number(mono) / 1e6
+    const pri = field(o.PRIORITY)
+    if (pri !== undefined && /^[0-7]$/.test(pri)) r.level = Number(pri)
+    const fac = field(o.SYSLOG_FACILITY)
+    if (fac !== undefined && /^\d{1,3}$/.test(fac)) r.facility = Number(fac)
+    this.sink.record(r)
+  }
+}
