@@ -1,12 +1,11 @@
 // `allocscope allocinfo`: the top of /proc/allocinfo, filtered and summed. Thin: flags → reader →
 // select/tree → Report → emit().
+// Without an oclif manifest every command module is imported at start-up, so the reader, tree and
+// report modules are imported only when this command runs.
 import {statSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {readAllocInfo} from '../capture/allocinfo.js'
-import {resolveCapture} from '../capture/dir.js'
 import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites, totalsOf} from '../allocinfo/select.js'
-import {treeTotals} from '../allocinfo/tree.js'
-import {buildAllocInfoReport, type AllocInfoResult} from '../allocinfo/report.js'
+import type {AllocInfoResult} from '../allocinfo/report.js'
 import {BaseCommand} from '../cli/base.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
@@ -60,7 +59,12 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
       inaccurateOnly: f['accurate-no'],
       minBytes,
     }
-    const info = await readAllocInfo(allocinfoPath(args.input))
+    const [{readAllocInfo}, {treeTotals}, {buildAllocInfoReport}] = await Promise.all([
+      import('../capture/allocinfo.js'),
+      import('../allocinfo/tree.js'),
+      import('../allocinfo/report.js'),
+    ])
+    const info = await readAllocInfo(await allocinfoPath(args.input))
     const sort = f.sort as SortKey
     const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top)
     const result: AllocInfoResult = {
@@ -85,7 +89,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
 }
 
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */
-function allocinfoPath(input: string): string {
+async function allocinfoPath(input: string): Promise<string> {
   if (input === '-') return input
   let dir = false
   try {
@@ -94,6 +98,7 @@ function allocinfoPath(input: string): string {
     return input // readAllocInfo names the problem
   }
   if (!dir) return input
+  const {resolveCapture} = await import('../capture/dir.js')
   const cap = resolveCapture(input)
   if (!cap.allocinfo) throw new InputError(`${input}: capture directory without allocinfo.txt; expected a /proc/allocinfo dump or a directory holding one`, input)
   return cap.allocinfo
