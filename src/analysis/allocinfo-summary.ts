@@ -1,0 +1,35 @@
+// What `analyse` shows of a /proc/allocinfo next to the boot log: totals, the largest sites, and
+// the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
+import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
+import type {AllocInfo, AllocSite} from '../types.js'
+
+export const TOP_SITES = 10
+/** accurate:no sites kept in the summary (largest first); the count says how many there are. */
+export const MAX_INACCURATE = 50
+
+export interface AllocInfoSummary {
+  source: string
+  version: string
+  lines: number
+  totals: Totals
+  top: AllocSite[]
+  inaccurateCount: number
+  inaccurate: AllocSite[]
+  anomalies: number
+  skipped: number
+}
+
+export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
+  const inacc = info.sites.filter((s) => !s.accurate)
+  return {
+    source: info.source,
+    version: info.version,
+    lines: info.lines,
+    totals: totalsOf(info.sites),
+    top: topN(info.sites, TOP_SITES, SORTS.bytes),
+    inaccurateCount: inacc.length,
+    inaccurate: topN(inacc, MAX_INACCURATE, SORTS.bytes),
+    anomalies: info.anomalies.length,
+    skipped: info.skipped.length,
+  }
+}

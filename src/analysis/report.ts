@@ -1,0 +1,193 @@
+// BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
+// Findings, optional call traces, and the allocinfo blocks.
+import {type Block, type Cell, type KvBlock, type Report, type Style} from '../render/report.js'
+import {iec} from '../render/units.js'
+import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
+import type {AllocInfoSummary} from './allocinfo-summary.js'
+
+export interface AnalyseResult extends BootAnalysis {
+  allocinfo?: AllocInfoSummary
+}
+
+export interface AnalyseReportOptions {
+  /** Print the call trace of each splat, the guilty frame marked. */
+  traces: boolean
+  /** Raw numbers instead of IEC units. */
+  bytes?: boolean
+}
+
+const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
+
+type KvRow = KvBlock['rows'][number]
+
+function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => string = String): KvRow[] {
+  return f ? [{key, value: show(f.value), note: `line ${f.line}`}] : []
+}
+
+export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions): Report {
+  const size = (n: number | bigint) => (opts.bytes ? String(n) : iec(n))
+  const h = a.host
+  const host: KvBlock = {
+    kind: 'kv',
+    title: 'Host',
+    rows: [
+      {key: 'source', value: a.source, note: `${a.format}: ${a.formatReason}`},
+      {key: 'records', value: `${a.records} of ${a.lines} lines`, note: skippedNote(a)},
+      ...factRow('kernel', h.release),
+      ...factRow('command line', h.cmdline),
+      ...factRow('possible CPUs', h.possibleCpus),
+      ...factRow('present CPUs', h.presentCpus),
+      ...factRow('online CPUs', h.onlineCpus),
+      ...factRow('NR_CPUS', h.nrCpusConfig),
+      ...factRow('maxcpus=', h.maxcpus),
+      ...factRow('NUMA nodes', h.numaNodes),
+      ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
+      ...factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024)),
+      ...factRow('hardware', h.hardware),
+    ],
+  }
+  const p = a.profiling
+  const profiling: KvBlock = {
+    kind: 'kv',
+    title: 'Profiling',
+    rows: [
+      {key: 'mode', value: p.mode, ...(p.modeLine ? {note: `line ${p.modeLine}`} : {})},
+      ...factRow('sysctl.vm.mem_profiling', h.memProfilingParam),
+      {key: 'DEBUG', value: String(p.debug)},
+    ],
+  }
+  const seen = (id: string) => {
+    const f = a.findings.find((x) => x.id === id)
+    return f ? {text: `yes (line ${f.line}, ${f.count ?? 1}x)`, style: 'bad' as Style} : 'no'
+  }
+  const early: KvBlock = {
+    kind: 'kv',
+    title: 'Early-PFN tracking',
+    rows: [
+      {key: 'recorder', value: p.recorder},
+      ...factRow('page_ext window', h.pageExtWindow, (v) => (v === 'before-smp' ? 'before SMP bring-up (boot CPU only)' : 'after SMP bring-up (every CPU)')),
+      ...factRow('page_ext', h.pageExtBytes, (n) => size(n)),
+      ...factRow('deferred page init', h.deferredInit, () => 'yes'),
+      ...a.klab.map((k) => ({key: `klab ${k.kind}`, value: Object.entries(k.values).map(([n, v]) => `${n}=${v}`).join(' '), note: `line ${k.line}, lab measurement`})),
+      {key: 'array overflow', value: seen('early-pfn-overflow')},
+      {key: 'pool page failure', value: seen('pool-alloc-failed')},
+      {key: 'alloc_tag was not set', value: seen('alloc-tag-not-set')},
+    ],
+  }
+  const why: Block = {
+    kind: 'text',
+    title: 'Why',
+    lines: [...wrap(`mode ${p.mode}: ${p.modeReason}`), ...wrap(`DEBUG ${p.debug}: ${p.debugReason}`), ...wrap(`recorder ${p.recorder}: ${p.recorderReason}`)],
+  }
+  const blocks: Block[] = [host, profiling, early, why, findingsBlock(a)]
+  if (opts.traces) blocks.push(...traceBlocks(a.findings))
+  if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
+  return {blocks}
+}
+
+/** Word-wrap to `width` columns (the text format clips lines at 79), continuation indented. */
+export function wrap(text: string, width = 76): string[] {
+  const out: string[] = []
+  let cur = ''
+  for (const w of text.split(/\s+/)) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur)
+      cur = '    ' + w
+    } else cur = cur ? `${cur} ${w}` : w
+  }
+  if (cur) out.push(cur)
+  return out
+}
+
+function skippedNote(a: BootAnalysis): string | undefined {
+  const parts: string[] = []
+  if (a.skipped.length) parts.push(`${a.skipped.length}${a.skipped.length >= 1000 ? '+' : ''} lines skipped`)
+  if (a.droppedMessages) parts.push(`${a.droppedMessages} printk messages dropped`)
+  if (a.timeWentBackwards) parts.push(`time went backwards ${a.timeWentBackwards}x`)
+  return parts.length ? parts.join(', ') : undefined
+}
+
+/** One row per signature (the first occurrence), with how often it occurred. */
+function findingsBlock(a: BootAnalysis): Block {
+  const firsts = new Map<string, Finding>()
+  for (const f of a.findings) if (!firsts.has(f.signature)) firsts.set(f.signature, f)
+  const rows = [...firsts.values()].map((f) => ({
+    severity: {text: f.severity, style: SEVERITY_STYLE[f.severity]} as Cell,
+    id: f.id,
+    title: f.title + (f.corrupted ? ` [corrupted: ${f.splat?.corruptedReason ?? 'yes'}]` : ''),
+    line: f.line,
+    count: f.count ?? 1,
+  }))
+  return {
+    kind: 'table',
+    title: 'Findings',
+    columns: [
+      {key: 'severity', header: 'severity', priority: 0},
+      {key: 'id', header: 'id', priority: 3},
+      {key: 'title', header: 'title', priority: 0},
+      {key: 'line', header: 'line', align: 'right', priority: 2},
+      {key: 'count', header: 'count', align: 'right', priority: 1},
+    ],
+    rows,
+    empty: a.findingsNotStored ? `(none stored; ${a.findingsNotStored} not stored)` : 'No findings.',
+  }
+}
+
+function traceBlocks(findings: readonly Finding[]): Block[] {
+  const done = new Set<string>()
+  const out: Block[] = []
+  for (const f of findings) {
+    if (!f.splat || done.has(f.signature)) continue
+    done.add(f.signature)
+    out.push({kind: 'text', title: `Trace: ${f.title} (lines ${f.splat.startLine}-${f.splat.endLine})`, lines: traceLines(f.splat)})
+  }
+  return out
+}
+
+export function traceLines(s: Splat): string[] {
+  const head: string[] = []
+  if (s.message) head.push(...s.message.split('\n').map((l) => `message: ${l}`))
+  const at = [s.file && `${s.file}:${s.fileLine}`, s.fn && `${s.fn}${s.offset ? `+${s.offset}` : ''}`].filter(Boolean).join(' ')
+  if (at) head.push(`at: ${at}`)
+  const who = [s.cpu !== undefined && `CPU ${s.cpu}`, s.comm && `${s.comm}${s.pid !== undefined ? `/${s.pid}` : ''}`, s.kernel, s.taint].filter(Boolean).join(', ')
+  if (who) head.push(`on: ${who}`)
+  if (s.corrupted) head.push(`corrupted: ${s.corruptedReason}`)
+  const frames = s.frames.map((f) => {
+    const mark = f === s.guilty || (s.guilty && f.line === s.guilty.line && f.fn === s.guilty.fn) ? '>' : ' '
+    const ctx = f.context ? `[${f.context}] ` : ''
+    return `${mark} ${f.reliable ? '  ' : '? '}${ctx}${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`
+  })
+  return [...head, 'call trace (> guilty frame, ? unreliable):', ...(frames.length ? frames : ['  (no frames)'])]
+}
+
+function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => string): Block[] {
+  const cols = [
+    {key: 'bytes', header: 'bytes', align: 'right' as const, priority: 0},
+    {key: 'calls', header: 'calls', align: 'right' as const, priority: 2},
+    {key: 'site', header: 'site', priority: 0},
+  ]
+  const row = (x: AllocSite) => ({bytes: size(x.bytes), calls: x.calls, site: `${x.file}:${x.lineNo} ${x.func}${x.module ? ` [${x.module}]` : ''}`})
+  return [
+    {
+      kind: 'kv',
+      title: 'allocinfo',
+      rows: [
+        {key: 'source', value: s.source, note: `version ${s.version}, ${s.lines} lines`},
+        {key: 'sites', value: s.totals.sites},
+        {key: 'bytes', value: size(s.totals.bytes)},
+        {key: 'calls', value: s.totals.calls},
+        {key: 'accurate:no sites', value: s.inaccurateCount},
+        ...(s.anomalies ? [{key: 'anomalies', value: {text: String(s.anomalies), style: 'warn' as Style}}] : []),
+        ...(s.skipped ? [{key: 'skipped lines', value: s.skipped}] : []),
+      ],
+    },
+    {kind: 'table', title: `Top ${s.top.length} sites by bytes`, columns: cols, rows: s.top.map(row), empty: 'No sites.'},
+    {
+      kind: 'table',
+      title: 'accurate:no sites (counters known to be incomplete)',
+      columns: cols,
+      rows: s.inaccurate.map(row),
+      empty: s.version === '2.0' ? 'None.' : `None (allocinfo format ${s.version} has no accurate:no marker).`,
+    },
+  ]
+}

@@ -1,0 +1,82 @@
+// `allocscope analyse`: a boot log (or capture directory) → host facts, profiling state, early-PFN
+// tracking, findings; with an allocinfo, its totals and accurate:no sites. Thin: flags → reader +
+// analyser → Report → emit().
+import {Args, Flags} from '@oclif/core'
+import {readAllocInfo} from '../capture/allocinfo.js'
+import {resolveCapture} from '../capture/dir.js'
+import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
+import {analyseBootLog} from '../analysis/read.js'
+import {type AnalyseResult, buildAnalyseReport} from '../analysis/report.js'
+import {BaseCommand} from '../cli/base.js'
+import {InputError} from '../errors.js'
+import type {BootLogFormat, Recorder} from '../types.js'
+
+const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
+const RECORDERS: readonly Recorder[] = ['legacy', 'pool', 'none', 'unknown']
+/** Show progress only for inputs at least this large (and only on a TTY). */
+const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
+
+export default class Analyse extends BaseCommand<typeof Analyse> {
+  static description =
+    'Analyse a kernel boot log (dmesg in any of its formats, a serial console, a journal, a capture directory, or - for stdin): ' +
+    'host facts (release, command line, possible/online CPUs, NUMA nodes, memory, page_ext), the memory allocation profiling state ' +
+    '(mode, whether the kernel is a DEBUG one, which early-PFN recorder it carries, each with the reason), the early-PFN tracking window, ' +
+    'and findings from a table of detectors (alloc_tag WARNs, recorder overflow or failure, module-unload leaks, page-flag-bits failures, ' +
+    'other WARNING/BUG splats with their call trace and guilty frame). With --allocinfo, or an allocinfo.txt in the capture directory, ' +
+    'also its totals, the top sites and the sites marked accurate:no. Exits 1 when --fail-on is reached by a finding.'
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-notrack-c8-m1024-shrink --traces --fail-on warning',
+    '<%= config.bin %> <%= command.id %> samples/linux-6.12-instr_smp064_2G_numa2/dmesg.txt --traces --format text',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c255-m1024/console.log --input-format console',
+    '<%= config.bin %> <%= command.id %> samples/lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt --recorder none --json',
+    'cat samples/linux-6.12-nodebug_smp064_1G/dmesg.txt | <%= config.bin %> <%= command.id %> - --allocinfo samples/linux-6.12-nodebug_smp064_1G/allocinfo.txt',
+  ]
+
+  static args = {
+    input: Args.string({description: 'boot log file, capture directory, or - for stdin', required: true}),
+  }
+
+  static flags = {
+    allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
+    traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),
+    'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
+    recorder: Flags.option({options: RECORDERS, description: 'The early-PFN recorder the kernel carries, when you know better than the inference.'})(),
+    bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units.', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Analyse)
+    const f = this.flags
+    const cap = resolveCapture(args.input)
+    if (!cap.bootLog) throw new InputError(`${args.input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, args.input)
+    const analysis = await analyseBootLog(cap.bootLog, {
+      format: f['input-format'] as BootLogFormat | undefined,
+      recorder: f.recorder as Recorder | undefined,
+      onProgress: this.progress(),
+    })
+    const result: AnalyseResult = analysis
+    const allocPath = f.allocinfo ?? cap.allocinfo
+    if (allocPath) result.allocinfo = summariseAllocInfo(await readAllocInfo(allocPath))
+    if (analysis.records === 0) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
+    this.emit(result, buildAnalyseReport(result, {traces: f.traces, bytes: f.bytes}))
+    this.gate(analysis.findings.map((x) => x.severity))
+  }
+
+  /** A percentage on stderr for big inputs, only on a TTY and never with --json. */
+  private progress(): ((read: number, total?: number) => void) | undefined {
+    if (this.flags.json || !process.stderr.isTTY) return undefined
+    let last = 0
+    let shown = false
+    return (read, total) => {
+      const now = Date.now()
+      if ((total ?? read) < PROGRESS_MIN_BYTES || now - last < 500) return
+      last = now
+      shown = true
+      const msg = total ? `${((read / total) * 100).toFixed(0)}%` : `${(read / 2 ** 20).toFixed(0)} MiB`
+      process.stderr.write(`\rallocscope: reading ${msg}   `)
+      if (total && read >= total && shown) process.stderr.write('\r\x1b[K')
+    }
+  }
+}
