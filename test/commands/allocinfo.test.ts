@@ -1,9 +1,11 @@
 // `allocscope allocinfo` end to end (built commands in dist/: run `npx tsc -p tsconfig.json` first).
 // Expected values come from the real sample files, read and summed here independently.
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
-import {describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
+import {derivedCut, derivedModuleTags, derivedNegativeBytes, derivedWrappedCalls, realText} from '../helpers/allocinfo-derived.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -44,6 +46,9 @@ async function json(args: string[]): Promise<Json> {
   expect(error).toBeUndefined()
   return JSON.parse(stdout) as Json
 }
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocinfo-cmd-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 
 describe('allocscope allocinfo', () => {
   it('--json envelope: version, totals, top 20 by bytes, the duplicate-key anomaly', async () => {
@@ -154,5 +159,35 @@ describe('allocscope allocinfo', () => {
       writeFileSync(golden, stdout)
     }
     expect(stdout).toBe(readFileSync(golden, 'utf8'))
+  })
+
+  it('derived: module tags, negative bytes and wrapped calls show as a module column and anomalies after the table', async () => {
+    const real = realText(POOL_FILE)
+    const derived = join(tmp, 'derived-anomalies.txt')
+    // data line 0 is init/main.c (0 bytes): make it negative; line 1 gets wrapped calls
+    writeFileSync(derived, derivedWrappedCalls(derivedNegativeBytes(derivedModuleTags(real, 'fs/kernfs/', 'kernfs_test'), 0, -4096n), 1, 2n))
+    const {stdout, error} = await run([derived, '-f', 'text', '--module', 'kernfs'])
+    expect(error).toBeUndefined()
+    expect(stdout).toMatch(/file:line\s+function\s+module/)
+    expect(stdout).toContain('kernfs_test')
+    const anomalies = stdout.slice(stdout.indexOf('anomalies (3)'))
+    expect(stdout.indexOf('anomalies (3)')).toBeGreaterThan(stdout.indexOf('matched:'))
+    expect(anomalies).toMatch(/\b3 +negative-bytes +init\/main\.c:\d+ do_initcalls/)
+    expect(anomalies).toMatch(/\b4 +wrapped-calls\b/)
+    expect(anomalies).toMatch(/duplicate-key/)
+    const j = await json([derived, '--module', '^kernfs_test$', '--top', '0'])
+    const want = real.split('\n').filter((l) => / fs\/kernfs\/\S*:\d+ func:/.test(l)).length
+    expect(j.result.matched.sites).toBe(want)
+  })
+
+  it('derived: a copy cut mid-line lists the skipped line after the table', async () => {
+    const real = realText(POOL_FILE)
+    const cut = join(tmp, 'derived-cut.txt')
+    writeFileSync(cut, derivedCut(real, real.split('\n').slice(0, 700).join('\n').length + 20))
+    const {stdout, error} = await run([cut, '-f', 'text', '--top', '3'])
+    expect(error).toBeUndefined()
+    expect(stdout).toContain('skipped lines (1)')
+    expect(stdout).toMatch(/line 701: truncated last line/)
+    expect(stdout).toContain('total: 697 sites') // 698 data lines, one duplicate key summed
   })
 })
