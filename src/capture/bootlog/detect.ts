@@ -3,7 +3,7 @@
 // is `console` rather than `dmesg` when the sniff shows serial-line traits (CR line ends, ANSI
 // escapes, lines that are not the kernel's).
 import type {BootLogFormat} from '../../types.js'
-import {readPrefix, readTime} from './prefix.js'
+import {findTime, readPrefix, readTime} from './prefix.js'
 import {FACILITY_NAMES, LEVEL_NAMES, stripAnsi} from './text-formats.js'
 
 /** How many non-empty lines detection looks at. */
@@ -43,8 +43,18 @@ function decoded(l: string): boolean {
   return m !== null && FACILITY_NAMES.includes(m[1]!) && LEVEL_NAMES.includes(m[2]!)
 }
 
+const DROPPED = /^\*\* \d+ printk messages dropped \*\* ?/
+
+/** Where a line carries a printk time stamp: at its start (after a dropped-messages notice) or glued after console noise. */
+function stampAt(l: string): 'start' | 'glued' | undefined {
+  const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
+  const s = m ? l.slice(m[0].length) : l
+  if (readPrefix(s)?.time !== undefined) return 'start'
+  return findTime(s, 1) > 0 ? 'glued' : undefined
+}
+
 function timedKernel(l: string): boolean {
-  return readPrefix(l)?.time !== undefined
+  return stampAt(l) !== undefined
 }
 
 /** Order matters on ties: the more specific shape first. */
@@ -62,6 +72,11 @@ export const FORMATS_TRIED = 'dmesg, dmesg -r, dmesg -x, dmesg --json, /dev/kmsg
 
 // Lines a kernel prints without any prefix when printk.time is off (dmesg -t, old consoles,
 // oops excerpts): enough of them to tell an un-timestamped kernel log from other text.
+// Weaker evidence: `SUBSYS: text` lines (pr_fmt prefixes such as `VFS: `), counted only when
+// they are a good share of the text.
+const SUBSYSTEM_PREFIX = /^[A-Z][A-Za-z0-9_]{1,15}: /
+const SUBSYSTEM_SHARE = 0.1
+
 const UNTIMED_KERNEL = /^(?:Linux version \d|Command line: |Kernel command line: |BIOS-e820: |Call Trace:|WARNING: |BUG: |Oops: |Oops|general protection fault|Kernel panic|INFO: |Modules linked in|Hardware name: |CPU: \d+ |RIP: |------------\[ cut here \]|unreferenced object|==================|KASAN: |UBSAN: |kernel BUG |Unable to handle kernel|Internal error: |\S+: \S+ [0-9a-f]{4}:|SLUB: |page_owner|Memory: \d+K\/\d+K|Memory allocation profiling |smpboot: |x86\/|ACPI: |PCI: |pci |usb |NET: |audit: |random: |clocksource: |EXT4-fs |systemd\[1\]: )/
 
 function isBlank(l: string): boolean {
@@ -99,7 +114,7 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
     if (!isBlank(l)) lines.push(l)
   }
   const binary = binaryShare(lines) > 0.1
-  const timed = lines.some((l) => readTime(l, l.charCodeAt(0) === 60 ? l.indexOf('>') + 1 : 0) !== undefined || /\[ *\d+\.\d{6}\]/.test(l))
+  const timed = lines.some((l) => stampAt(RAW.test(l) ? l.slice(l.indexOf('>') + 1) : l) !== undefined)
 
   // dmesg --json is one document: `{` then `"dmesg": [` (pretty or compact).
   const head = lines.slice(0, 3).join(' ').trimStart()
@@ -116,9 +131,11 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
   const n = lines.length
   if (best === -1) {
     const kernelish = lines.filter((l) => UNTIMED_KERNEL.test(l)).length
-    if (kernelish > 0 && !binary) {
+    const prefixed = lines.filter((l) => SUBSYSTEM_PREFIX.test(l)).length
+    if ((kernelish > 0 || prefixed >= Math.max(1, SUBSYSTEM_SHARE * n)) && !binary) {
       const format: BootLogFormat = hints.crlf || ansi ? 'console' : 'dmesg'
-      return {format, reason: `no printk time stamps; ${kernelish} of the first ${n} lines are kernel messages`, timed, recognised: true, binary}
+      const what = kernelish > 0 ? `${kernelish} of the first ${n} lines are kernel messages` : `${prefixed} of the first ${n} lines have a "SUBSYSTEM: " prefix`
+      return {format, reason: `no printk time stamps; ${what}`, timed, recognised: true, binary}
     }
     return {format: 'dmesg', reason: `no line looks like a kernel record (tried ${FORMATS_TRIED})`, timed, recognised: false, binary}
   }
@@ -143,7 +160,13 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
     } else reason = `${v} of the first ${n} non-empty lines have a syslog date and host${withTime ? ', kernel lines carry [time]' : ''}`
   } else if (format === 'dmesg') {
     const noise = n - v
-    const traits = [hints.crlf ? 'CR line ends' : '', ansi ? 'ANSI escapes' : '', noise > 0 ? `${noise} lines without a time stamp` : ''].filter(Boolean)
+    const glued = lines.filter((l) => stampAt(l) === 'glued' || DROPPED.test(l)).length
+    const traits = [
+      hints.crlf ? 'CR line ends' : '',
+      ansi ? 'ANSI escapes' : '',
+      noise > 0 ? `${noise} lines without a time stamp` : '',
+      glued > 0 ? `${glued} kernel lines glued after other output` : '',
+    ].filter(Boolean)
     if (traits.length > 0) {
       format = 'console'
       reason = `serial console: ${v} of the first ${n} non-empty lines carry printk time stamps; ${traits.join(', ')}`
