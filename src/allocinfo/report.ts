@@ -1,7 +1,7 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
 import type {Block, Column, Report} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
-import type {AllocAnomaly, AllocSite, Skipped} from '../types.js'
+import type {AllocAnomaly, AllocSite, Severity, Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
 
@@ -23,6 +23,13 @@ export interface AllocInfoResult {
   tree?: {depth: number; prefixes: number; rows: TreeRow[]}
   anomalies: AllocAnomaly[]
   skipped: Skipped[]
+}
+
+/** Severity of each anomaly for --fail-on: summed duplicates are normal (inlined helpers), the rest are accounting bugs. */
+export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
+  'duplicate-key': 'info',
+  'negative-bytes': 'warning',
+  'wrapped-calls': 'warning',
 }
 
 export interface ReportOptions {

@@ -15,7 +15,8 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     'Show the largest allocation sites of a /proc/allocinfo dump (a file, the allocinfo.txt of a capture directory, or - for stdin; gzip is read too), ' +
     'sorted by bytes or calls, filtered by module, file, function, size or `accurate:no`, or summed by source path prefix with --tree. ' +
     'Duplicate `file:line func` keys (inlined helpers) are summed first; negative bytes and wrapped call counters are listed as anomalies after the table, ' +
-    'and every input line that is neither a site nor a header is counted as skipped with its reason.'
+    'and every input line that is neither a site nor a header is counted as skipped with its reason. ' +
+    'With --fail-on warning, negative bytes or wrapped calls exit 1 (duplicate keys are info).'
 
   static examples = [
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024',
@@ -59,7 +60,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
       inaccurateOnly: f['accurate-no'],
       minBytes,
     }
-    const [{readAllocInfo}, {treeTotals}, {buildAllocInfoReport}] = await Promise.all([
+    const [{readAllocInfo}, {treeTotals}, {ANOMALY_SEVERITY, buildAllocInfoReport}] = await Promise.all([
       import('../capture/allocinfo.js'),
       import('../allocinfo/tree.js'),
       import('../allocinfo/report.js'),
@@ -85,6 +86,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
       result.tree = {depth: f.depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
     }
     this.emit(result, buildAllocInfoReport(result, {raw: f.bytes}))
+    this.gate(info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]))
   }
 }
 

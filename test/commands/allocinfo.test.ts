@@ -175,6 +175,10 @@ describe('allocscope allocinfo', () => {
     expect(anomalies).toMatch(/\b3 +negative-bytes +init\/main\.c:\d+ do_initcalls/)
     expect(anomalies).toMatch(/\b4 +wrapped-calls\b/)
     expect(anomalies).toMatch(/duplicate-key/)
+    // accounting anomalies are warnings for --fail-on; the real file's duplicate key is only info
+    expect(exitCode((await run([derived, '--fail-on', 'warning', '--json'])).error)).toBe(1)
+    expect(exitCode((await run([POOL, '--fail-on', 'warning', '--json'])).error)).toBe(0)
+    expect(exitCode((await run([POOL, '--fail-on', 'info', '--json'])).error)).toBe(1)
     const j = await json([derived, '--module', '^kernfs_test$', '--top', '0'])
     const want = real.split('\n').filter((l) => / fs\/kernfs\/\S*:\d+ func:/.test(l)).length
     expect(j.result.matched.sites).toBe(want)
