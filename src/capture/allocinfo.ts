@@ -52,10 +52,11 @@ export function scanAllocInfoText(text: string, source = '-'): AllocInfo {
     const last = i === nLines - 1 && !endsWithNewline
     const m = LINE_RE.exec(line)
     if (m === null) {
+      const v = VERSION_RE.exec(line)
       if (line.trim() === '') skipped.push({line: lineNo, reason: 'blank line'})
-      else if (VERSION_RE.test(line)) version = VERSION_RE.exec(line)![1]
+      else if (v !== null) version = v[1]
       else if (COLUMNS_RE.test(line)) {
-        /* header column line */
+        /* the header's column line */
       } else if (last) skipped.push({line: lineNo, reason: `truncated last line (no newline); ${EXPECTED_LINE}`})
       else skipped.push({line: lineNo, reason: `not an allocinfo line; ${EXPECTED_LINE}`})
       continue
