@@ -2,7 +2,7 @@
 // gzip magic 1f 8b. Open errors become InputErrors that name the file.
 import {open} from 'node:fs/promises'
 import {Readable} from 'node:stream'
-import {createGunzip} from 'node:zlib'
+import {constants, createGunzip} from 'node:zlib'
 import {InputError} from '../../errors.js'
 
 export interface ByteSource {
@@ -17,7 +17,7 @@ export interface ByteSource {
 
 const CHUNK = 256 * 1024
 
-function describe(path: string, e: unknown): InputError {
+export function describeOpenError(path: string, e: unknown): InputError {
   const code = (e as NodeJS.ErrnoException).code
   const what =
     code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message
@@ -34,7 +34,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
     try {
       fh = await open(path, 'r')
     } catch (e) {
-      throw describe(path, e)
+      throw describeOpenError(path, e)
     }
     const st = await fh.stat()
     if (st.isDirectory()) {
@@ -50,7 +50,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
   try {
     first = await it.next()
   } catch (e) {
-    throw describe(path, e)
+    throw describeOpenError(path, e)
   }
   async function* counted(): AsyncGenerator<Buffer> {
     let r = first
@@ -66,7 +66,8 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
   const gzip = (head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (path.endsWith('.gz') && head !== undefined)
   let chunks: AsyncIterable<Buffer> = counted()
   if (gzip) {
-    const gunzip = createGunzip()
+    // Z_SYNC_FLUSH: a gzip cut short (a capture killed mid-write) yields what it holds instead of an error.
+    const gunzip = createGunzip({finishFlush: constants.Z_SYNC_FLUSH})
     const src = Readable.from(counted())
     src.on('error', (e) => gunzip.destroy(e))
     src.pipe(gunzip)
