@@ -95,6 +95,18 @@ export function countRows(ctx: RuleContext): CountRow[] {
   return rows
 }
 
+/** Releases without any early-PFN recorder (domain.md §2: the fixed array came with 7.0.4 stable). */
+const PRE_FIX_RELEASES: {when: (major: number, minor: number, patch: number, rc: boolean) => boolean; why: string}[] = [
+  {when: (M) => M < 7, why: 'before 7.0, no early-PFN recorder existed'},
+  {when: (M, m, p, rc) => M === 7 && m === 0 && (rc || p < 4), why: '7.0 before 7.0.4 stable, which brought the fixed-array recorder'},
+]
+
+function preFixRelease(release: string): string | undefined {
+  const r = /^(\d+)\.(\d+)(?:\.(\d+))?(-rc\d+)?/.exec(release)
+  if (!r) return undefined
+  return PRE_FIX_RELEASES.find((x) => x.when(+r[1], +r[2], +(r[3] ?? 0), r[4] !== undefined))?.why
+}
+
 /** Causes of `alloc_tag was not set`, tried in order; the first that the capture supports wins. */
 const UNSET_TAG_CAUSES: {id: string; cause: string; applies: (ctx: RuleContext) => Evidence | undefined}[] = [
   {
@@ -127,9 +139,14 @@ const UNSET_TAG_CAUSES: {id: string; cause: string; applies: (ctx: RuleContext) 
         const k = klab(ctx, kind)
         if (k && k.values.recorded === 0 && (k.values.untagged_calls ?? 0) > 0) return klabEvidence(k)
       }
+      // Said by the user (--recorder none) or by the model; the analyser's own guess is not used
+      // here because it is itself inferred from the `alloc_tag was not set` warning.
       const p = ctx.analysis?.profiling
-      if (p?.recorder === 'none') return {from: 'log', text: `recorder: none (${p.recorderReason})`}
+      if (p?.recorder === 'none' && /--recorder/.test(p.recorderReason)) return {from: 'log', text: `recorder: none (${p.recorderReason})`}
       if (ctx.expected?.recorder === 'none') return {from: 'model', text: `model: recorder none (${ctx.expected.source})`}
+      const rel = ctx.analysis?.host.release
+      const pre = rel && preFixRelease(rel.value)
+      if (rel && pre) return {from: 'log', line: rel.line, text: `Linux version ${rel.value}: ${pre}`}
       return undefined
     },
   },

@@ -72,3 +72,12 @@ export function writeDerived(name: string, text: string): string {
   writeFileSync(p, text)
   return p
 }
+
+/** A copy of the capture directory whose dmesg.txt lines went through `rewrite` (e.g. another CPU/pid). */
+export function captureWithLinesRewritten(captureDir: string, rewrite: (line: string) => string, tag: string): string {
+  const dmesg = readFileSync(join(captureDir, 'dmesg.txt'), 'utf8')
+  const d = mkdtempSync(join(outDir(), `derived-${basename(captureDir)}-${tag}-`))
+  writeFileSync(join(d, 'dmesg.txt'), dmesg.split('\n').map(rewrite).join('\n'))
+  if (existsSync(join(captureDir, 'allocinfo.txt'))) copyFileSync(join(captureDir, 'allocinfo.txt'), join(d, 'allocinfo.txt'))
+  return d
+}

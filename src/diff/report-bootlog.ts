@@ -1,0 +1,73 @@
+// BootLogDiff → Report blocks: host facts that differ, profiling state changes, findings that
+// appeared / disappeared (by signature), and the klab counts side by side.
+import type {Block, Cell, Style} from '../render/report.js'
+import type {BootLogDiff, FindingChange, ValueChange} from './bootlog.js'
+
+const CHANGE_STYLE: Record<FindingChange, Style | undefined> = {appeared: 'bad', more: 'bad', disappeared: 'good', fewer: 'good', same: 'dim'}
+const show = (v: ValueChange['a']) => (v === undefined ? '-' : String(v))
+
+function changes(title: string, rows: ValueChange[], all: boolean, empty: string): Block {
+  const shown = all ? rows : rows.filter((r) => r.changed)
+  return {
+    kind: 'table',
+    title,
+    columns: [
+      {key: 'name', header: 'fact', priority: 0},
+      {key: 'a', header: 'a', priority: 0},
+      {key: 'b', header: 'b', priority: 0},
+    ],
+    rows: shown.map((r) => ({name: r.name, a: show(r.a), b: r.changed ? {text: show(r.b), style: 'warn'} : show(r.b)})),
+    empty,
+  }
+}
+
+export function bootLogDiffBlocks(d: BootLogDiff, opts: {all?: boolean} = {}): Block[] {
+  const findings = opts.all ? d.findings : d.findings.filter((f) => f.change !== 'same')
+  const klab = d.klab.filter((k) => opts.all || k.delta !== 0)
+  const blocks: Block[] = [
+    {kind: 'text', title: 'boot log diff', lines: [`a: ${d.a}`, `b: ${d.b}`]},
+    changes('Host', d.host, opts.all ?? false, 'no host fact differs'),
+    changes('Profiling', [...d.profiling, d.droppedMessages], opts.all ?? false, 'profiling state unchanged'),
+    {
+      kind: 'table',
+      title: 'Findings (matched by signature)',
+      columns: [
+        {key: 'change', header: 'change', priority: 0},
+        {key: 'severity', header: 'severity', priority: 2},
+        {key: 'id', header: 'id', priority: 3},
+        {key: 'title', header: 'title', priority: 0},
+        {key: 'a', header: 'a', align: 'right', priority: 1},
+        {key: 'b', header: 'b', align: 'right', priority: 1},
+      ],
+      rows: findings.map((f) => ({
+        change: {text: f.change, style: CHANGE_STYLE[f.change]} as Cell,
+        severity: f.severity,
+        id: f.id,
+        title: f.title,
+        a: f.countA,
+        b: f.countB,
+      })),
+      empty: `no finding appeared or disappeared (${d.findings.length} signature(s) on either side)`,
+    },
+  ]
+  if (d.klab.length) {
+    blocks.push({
+      kind: 'table',
+      title: 'klab counts (instrumented kernels)',
+      columns: [
+        {key: 'what', header: 'count', priority: 0},
+        {key: 'a', header: 'a', align: 'right', priority: 0},
+        {key: 'b', header: 'b', align: 'right', priority: 0},
+        {key: 'delta', header: 'delta', align: 'right', priority: 0},
+      ],
+      rows: klab.map((k) => ({
+        what: `${k.kind}.${k.metric}`,
+        a: k.a ?? '-',
+        b: k.b ?? '-',
+        delta: k.delta === undefined ? '' : ({text: k.delta > 0 ? `+${k.delta}` : String(k.delta), style: k.delta > 0 ? 'grow' : k.delta < 0 ? 'shrink' : undefined} as Cell),
+      })),
+      empty: 'klab counts identical',
+    })
+  }
+  return blocks
+}

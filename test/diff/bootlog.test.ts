@@ -1,0 +1,91 @@
+// Boot log vs boot log on real captures (values checked against grep of the dmesg files) and on
+// derived logs; plus the symmetry properties.
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {bootLogDiffSeverities, diffBootLogs, type BootLogDiff} from '../../src/diff/bootlog.js'
+import {bootLogDiffBlocks} from '../../src/diff/report-bootlog.js'
+import {renderReport} from '../../src/render/format.js'
+import {analyseFile} from '../helpers/diff-analysis.js'
+import {captureWithLinesRewritten} from '../helpers/diff-derived.js'
+import {CAPTURES} from '../helpers/paths.js'
+
+const log = (name: string) => analyseFile(join(CAPTURES, name, 'dmesg.txt'))
+const changed = (d: BootLogDiff) => Object.fromEntries(d.host.filter((h) => h.changed).map((h) => [h.name, [h.a, h.b]]))
+
+describe('boot-log diff', () => {
+  it('6.12 instr 64 CPUs 2 nodes → 6.12 nodebug 64 CPUs: host, window, the smpboot WARNING disappears', () => {
+    const d = diffBootLogs(log('linux-6.12-instr_smp064_2G_numa2'), log('linux-6.12-nodebug_smp064_1G'))
+    const h = changed(d)
+    // README table: memory 2096628 K vs 1048052 K, nodes 2 vs 1; page_ext before vs after SMP.
+    expect(h.memoryTotalKiB).toEqual([2096628, 1048052])
+    expect(h.numaNodes).toEqual([2, 1])
+    expect(h.pageExtWindow).toEqual(['before-smp', 'after-smp'])
+    expect(h.possibleCpus).toBeUndefined()
+    const gone = d.findings.filter((f) => f.change === 'disappeared')
+    expect(gone.map((f) => f.title)).toEqual(['WARNING in topology_sane'])
+    expect(gone[0].lineA).toBe(150) // the cut-here line before `WARNING: CPU: 32 PID: 0 at arch/x86/kernel/smpboot.c:350`
+    const calls = d.klab.find((k) => k.kind === 'early_page_allocs' && k.metric === 'calls')
+    expect(calls).toEqual({kind: 'early_page_allocs', metric: 'calls', a: 63, b: 1955, delta: 1892})
+    expect(bootLogDiffSeverities(d)).toEqual([])
+  })
+
+  it('7.2 pool c64 → notrack c8: the unset-tag warning appears, the recorder becomes none', () => {
+    const d = diffBootLogs(log('linux-7.2-pool-c64-m1024'), log('linux-7.2-notrack-c8-m1024-shrink'))
+    const app = d.findings.filter((f) => f.change === 'appeared')
+    expect(app.map((f) => f.id)).toEqual(['alloc-tag-not-set'])
+    expect(app[0].lineB).toBe(270) // grep -n: the cut-here line before `alloc_tag was not set`
+    expect(d.profiling.find((p) => p.name === 'recorder')).toMatchObject({a: 'pool', b: 'none', changed: true})
+    expect(changed(d).possibleCpus).toEqual([64, 8])
+    expect(bootLogDiffSeverities(d)).toEqual(['warning'])
+  })
+
+  it('findings are matched by signature, not text (derived: the notrack log with another CPU, pid and times)', () => {
+    const orig = join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')
+    const moved = captureWithLinesRewritten(
+      orig,
+      (l) =>
+        l
+          .replace(/CPU#0: init\/1\b/, 'CPU#5: init/4242')
+          .replace(/^\[\s*(\d+)\.(\d+)\]/, (_m, s, us) => `[${String(Number(s) + 3).padStart(5)}.${us}]`)
+          .replace(/__pgalloc_tag_sub\+0x422\/0x600/g, '__pgalloc_tag_sub+0x43a/0x610'),
+      'othercpu',
+    )
+    const a = log('linux-7.2-notrack-c8-m1024-shrink')
+    const b = analyseFile(join(moved, 'dmesg.txt'))
+    expect([a.findings[0].splat?.cpu, b.findings[0].splat?.cpu]).toEqual([0, 5])
+    expect([a.findings[0].splat?.pid, b.findings[0].splat?.pid]).toEqual([1, 4242])
+    const d = diffBootLogs(a, b)
+    expect(d.findings.map((f) => f.change)).toEqual(['same'])
+  })
+
+  it('diff(a, a) has no change; diff(b, a) mirrors diff(a, b)', () => {
+    const names = ['linux-7.2-pool-c64-m1024', 'linux-7.2-notrack-c8-m1024-shrink', 'linux-6.12-instr_smp064_2G_numa2', 'linux-7.2-legacylate-c255-m1024']
+    const all = names.map(log)
+    const flip = {appeared: 'disappeared', disappeared: 'appeared', more: 'fewer', fewer: 'more', same: 'same'} as const
+    for (const a of all) {
+      const d = diffBootLogs(a, a)
+      expect(d.host.some((h) => h.changed) || d.profiling.some((p) => p.changed)).toBe(false)
+      expect(d.findings.every((f) => f.change === 'same')).toBe(true)
+      expect(d.klab.every((k) => k.delta === 0)).toBe(true)
+      for (const b of all) {
+        const ab = diffBootLogs(a, b)
+        const ba = diffBootLogs(b, a)
+        expect(ba.host.map((h) => [h.name, h.b, h.a])).toEqual(ab.host.map((h) => [h.name, h.a, h.b]))
+        const m = new Map(ba.findings.map((f) => [f.signature, f.change]))
+        for (const f of ab.findings) expect(m.get(f.signature)).toBe(flip[f.change])
+        for (const k of ab.klab) {
+          const r = ba.klab.find((x) => x.kind === k.kind && x.metric === k.metric)!
+          expect(r.delta === undefined ? undefined : 0 - r.delta).toBe(k.delta === undefined ? undefined : k.delta)
+        }
+      }
+    }
+  })
+
+  it('renders in text under 80 columns', () => {
+    const d = diffBootLogs(log('linux-7.2-pool-c64-m1024'), log('linux-7.2-notrack-c8-m1024-shrink'))
+    const out = renderReport({blocks: bootLogDiffBlocks(d)}, 'text', {color: false, width: 200})
+    for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
+    expect(out).toContain('appeared')
+    expect(out).toContain('alloc_tag was not set')
+  })
+})
