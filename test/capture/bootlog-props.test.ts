@@ -1,0 +1,106 @@
+// Properties over SYNTHETIC inputs (fast-check): arbitrary text and bytes never make the reader
+// throw anything but an InputError (and nothing at all when the format is forced), every line
+// is accounted for, and cutting the input into pieces never changes the result.
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {BootLogParser, parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {InputError} from '../../src/errors.js'
+import {splitLines, TextChunker} from '../../src/capture/lines.js'
+import type {BootLogFormat, LogRecord} from '../../src/types.js'
+
+const FORMATS: BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
+const RUNS = {numRuns: 150}
+
+// Fragments of every format, glued at random: the shapes the readers branch on.
+const fragment = fc.constantFrom(
+  '[    1.234567] ', '[    0.000000][    T1] ', '[ 12.5] [  C0] ', '<4>', '<14>[    2.000000] ', 'kern  :warn  : ', 'user  :info  : ',
+  '6,17,1234567,-;', ' SUBSYSTEM=pci', '\\x0a', '\\xc3\\xa9', 'Nov 26 00:52:36 vm kernel: ', '2026-11-26T00:52:36.1+00:00 vm systemd[1]: ',
+  '-- Boot 1 --', '** 3 printk messages dropped ** ', '** replaying previous printk message **', '===KLAB-DMESG-BEGIN===', '\x1b[0;33m', '\x1b[0m',
+  '{"dmesg":[', '{"pri":6,"time":1.5,"msg":"a\\"b"}', ',', ']}', '{"MESSAGE":[104,105],"_TRANSPORT":"kernel","_SOURCE_MONOTONIC_TIMESTAMP":"5"}',
+  '{"MESSAGE":null}', '"', '\\', '{', '}', '[', ']', '\n', '\r\n', '\r', '\t', '  ', '\0', '\ufffd', 'é', '😀', 'text', 'WARNING: x', 'Call Trace:',
+)
+const logish = fc.array(fc.oneof({weight: 4, arbitrary: fragment}, {weight: 1, arbitrary: fc.string({unit: 'binary', maxLength: 20})}), {maxLength: 60}).map((a) => a.join(''))
+const anyText = fc.oneof(logish, fc.string({unit: 'binary', maxLength: 300}))
+
+function lineCount(text: string): number {
+  return splitLines(text.replaceAll('\0', '')).length
+}
+
+function accounted(r: {lines: number; recordLines: number; skippedTotal: number}): boolean {
+  return r.recordLines + r.skippedTotal === r.lines
+}
+
+describe('properties', () => {
+  it('auto-detect: returns with every line accounted for, or refuses with an InputError', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        try {
+          const r = parseBootLogText(text)
+          expect(accounted(r)).toBe(true)
+          if (r.format !== 'dmesg-json') expect(r.lines).toBe(lineCount(text))
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e
+        }
+      }),
+      RUNS,
+    )
+  })
+
+  it('forced format: never throws, every line accounted for', () => {
+    fc.assert(
+      fc.property(anyText, fc.constantFrom(...FORMATS), fc.boolean(), (text, format, timed) => {
+        const p = new BootLogParser(format, {timed})
+        p.push(text)
+        p.end()
+        const s = p.stats()
+        expect(accounted(s)).toBe(true)
+        expect(s.records).toBe(p.drain().length)
+        if (format !== 'dmesg-json') expect(s.lines).toBe(lineCount(text))
+      }),
+      RUNS,
+    )
+  })
+
+  it('arbitrary bytes, decoded in arbitrary chunks: never throw', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({maxLength: 400}), fc.array(fc.nat(400), {maxLength: 6}), fc.constantFrom(...FORMATS), (bytes, cuts, format) => {
+        const p = new BootLogParser(format)
+        const dec = new TextChunker()
+        let at = 0
+        for (const c of [...cuts].sort((a, b) => a - b)) {
+          p.push(dec.write(Buffer.from(bytes.subarray(at, Math.max(at, c)))))
+          at = Math.max(at, c)
+        }
+        p.push(dec.write(Buffer.from(bytes.subarray(at))))
+        p.push(dec.end())
+        p.end()
+        expect(accounted(p.stats())).toBe(true)
+      }),
+      RUNS,
+    )
+  })
+
+  it('cutting the text anywhere gives the same records and stats', () => {
+    fc.assert(
+      fc.property(logish, fc.array(fc.nat(2000), {maxLength: 8}), fc.constantFrom(...FORMATS), (text, cuts, format) => {
+        const whole = new BootLogParser(format)
+        whole.push(text)
+        whole.end()
+        const pieces = new BootLogParser(format)
+        const got: LogRecord[] = []
+        let at = 0
+        for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, text.length))) {
+          pieces.push(text.slice(at, Math.max(at, c)))
+          got.push(...pieces.drain())
+          at = Math.max(at, c)
+        }
+        pieces.push(text.slice(at))
+        pieces.end()
+        got.push(...pieces.drain())
+        expect(got).toEqual(whole.drain())
+        expect(pieces.stats()).toEqual(whole.stats())
+      }),
+      RUNS,
+    )
+  })
+})
