@@ -138,7 +138,7 @@ function renderCsvBlock(b: Block): string {
 function renderTextBlock(b: Block, width: number): string {
   const out: string[] = []
   const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?')
-  if (b.title) out.push(ascii(b.title), '-'.repeat(Math.min(width, b.title.length)))
+  if (b.title) out.push(clip(ascii(b.title), width), '-'.repeat(Math.min(width, b.title.length)))
   if (b.kind === 'text') {
     for (const l of b.lines) out.push(clip(ascii(l), width))
   } else if (b.kind === 'kv') {

@@ -88,3 +88,10 @@ describe('units', () => {
     expect(pct(1, 0)).toBe('n/a')
   })
 })
+
+describe('text titles', () => {
+  it('clips a long title under 80 columns', () => {
+    const out = renderReport({blocks: [{kind: 'text', title: 'T'.repeat(120), lines: ['x']}]}, 'text', {color: false, width: 80})
+    for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
+  })
+})
