@@ -78,7 +78,7 @@ describe('fuzz engine', () => {
         if (parsed.length !== lines.length) throw new Error(`${lines.length - parsed.length} lines unaccounted for`)
       },
     }
-    await expect(runFuzz(broken, {seed: 1, runs: 200})).rejects.toThrow(/property failed \(seed 1, path .*\n.*case:/)
+    await expect(runFuzz(broken, {seed: 1, runs: 50})).rejects.toThrow(/property failed \(seed 1, path .*\n.*case:/)
   })
 
   it('reports a case slower than its budget as a near-hang', async () => {

@@ -144,7 +144,8 @@ const ansi = insertInto('ansi', (rng) => Buffer.from(['\x1b[0;32m', '\x1b[0m', '
 /** Every '\n' → '\r\n' (serial console), or → '\r' (old Mac / some terminals), or mixed. */
 function lineEndings(kind: 'crlf' | 'cr' | 'mixed'): Mutator {
   return (input, rng) => {
-    const {lines, finalNewline} = splitLines(input)
+    // CR and CRLF already end lines for the readers: normalise them first so the line structure is kept.
+    const {lines, finalNewline} = splitLines(Buffer.from(input.toString('latin1').replace(/\r\n?/g, '\n'), 'latin1'))
     if (kind !== 'mixed') return {name: kind, bytes: joinLines(lines, finalNewline, Buffer.from(kind === 'crlf' ? '\r\n' : '\r')), untouched: 0, sameContent: true}
     const eols = ['\n', '\r\n', '\r'].map((s) => Buffer.from(s))
     const parts: Buffer[] = []

@@ -1,0 +1,70 @@
+// Fuzz target: the analysis of boot logs (src/analysis: BootAnalyser over the reader's records).
+// Properties: never throws; findings lie inside the input and are sorted; the findings of the
+// untouched part are unchanged (same id, signature, line, corrupted flag); a WARNING block that a
+// mutation cut in the middle is still reported and marked corrupted; line-end conversions change
+// no finding.
+import {analyseRecords} from '../../src/analysis/analyser.js'
+import type {ParsedBootLog} from '../../src/capture/bootlog/index.js'
+import type {BootAnalysis, Finding} from '../../src/types.js'
+import {fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
+import {baselineOf, bootlogCorpus, parseOrRefuse} from './fuzz-bootlog.js'
+
+const family = (f: string) => (f === 'dmesg' || f === 'console' ? 'plain' : f)
+const fKey = (f: Finding) => `${f.line}|${f.id}|${f.signature}|${f.corrupted}`
+const endOf = (f: Finding) => f.splat?.endLine ?? f.line
+
+function analyse(c: FuzzCase, p: ParsedBootLog): BootAnalysis {
+  try {
+    return analyseRecords('fuzz', p.records, {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages})
+  } catch (e) {
+    fail(c, `analysis threw: ${(e as Error).stack}`)
+  }
+}
+
+const baseline = new Map<string, BootAnalysis | undefined>()
+
+export const analysisTarget: FuzzTarget = {
+  name: 'analysis',
+  corpus: bootlogCorpus,
+  maxBytes: 4096,
+  check(c: FuzzCase) {
+    const p = parseOrRefuse(c, c.bytes.toString('utf8'))
+    if (!p) return
+    const a = analyse(c, p)
+    let prev = 0
+    for (const f of a.findings) {
+      if (f.line < prev) fail(c, `findings not sorted: line ${f.line} after ${prev}`)
+      prev = f.line
+      if (f.line < 1 || endOf(f) > Math.max(p.lines, 1) || endOf(f) < f.line) fail(c, `finding ${f.id} spans ${f.line}..${endOf(f)} outside 1..${p.lines}`)
+      if (!f.signature || !f.id || !f.severity) fail(c, `finding at line ${f.line} without id/signature/severity`)
+      if (f.splat && f.splat.corrupted !== f.corrupted) fail(c, `finding at line ${f.line}: corrupted ${f.corrupted} but its splat says ${f.splat.corrupted}`)
+      if (f.corrupted && f.splat && !f.splat.corruptedReason) fail(c, `corrupted finding at line ${f.line} without a reason`)
+    }
+    JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) // the --json path must not throw either
+
+    if (c.kind !== 'mutation') return
+    const m = c.mutated!
+    const bp = baselineOf(c)
+    if (!bp || family(bp.format) !== family(p.format)) return
+    const o = c.original!
+    if (!baseline.has(o.name)) baseline.set(o.name, analyse(c, bp))
+    const base = baseline.get(o.name)!
+    const got = new Set(a.findings.map(fKey))
+    if (m.sameContent) {
+      const want = base.findings.map(fKey)
+      if (want.join('\n') !== a.findings.map(fKey).join('\n')) fail(c, `line ends changed the findings:\n    ${a.findings.map(fKey).join('\n    ')}\n  want\n    ${want.join('\n    ')}`)
+      return
+    }
+    // Findings that end before the damage (with the line after them intact too) are unchanged.
+    for (const f of base.findings) {
+      if (endOf(f) + 1 > m.untouched - 1) continue
+      if (!got.has(fKey(f))) fail(c, `finding of the untouched part lost or changed: ${fKey(f)}; now at that line: ${a.findings.filter((g) => g.line === f.line).map(fKey).join(', ') || 'nothing'}`)
+    }
+    // A WARNING block cut in the middle is still reported, marked corrupted.
+    if (m.cutSplatLine !== undefined && base.findings.some((f) => f.line === m.cutSplatLine && f.splat)) {
+      const cut = a.findings.find((f) => f.line === m.cutSplatLine)
+      if (!cut) fail(c, `the cut WARNING block at line ${m.cutSplatLine} is no longer reported`)
+      if (!cut.corrupted) fail(c, `the WARNING block cut at line ${m.cutSplatLine} (${m.name}) is not marked corrupted`)
+    }
+  },
+}

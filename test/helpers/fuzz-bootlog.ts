@@ -1,0 +1,146 @@
+// Fuzz target: the boot-log reader (src/capture/bootlog). Properties: parseBootLogText throws
+// nothing but InputError; every input line is part of a record or skipped (recordLines +
+// skippedTotal = lines, and lines = an independent count of LF / CRLF / CR line ends); record
+// line numbers increase and lie inside the input; the records before the damage are unchanged;
+// line-end conversions change no record; the streaming reader (openBootLog on a file) gives the
+// same records as the in-memory one.
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {openBootLog, parseBootLogText, type ParsedBootLog} from '../../src/capture/bootlog/index.js'
+import {InputError} from '../../src/errors.js'
+import type {LogRecord} from '../../src/types.js'
+import {type CorpusFile, fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
+import {CAPTURES, PEER} from './paths.js'
+
+/** Real boot logs: plain dmesg (two with real WARNING splats), raw serial consoles, the lkml excerpt, syzkaller consoles. */
+export function bootlogCorpus(): CorpusFile[] {
+  const files: CorpusFile[] = []
+  const add = (name: string, path: string) => files.push({name, bytes: readFileSync(path)})
+  for (const c of ['linux-6.12-instr_smp064_2G_numa2', 'linux-7.2-notrack-c8-m1024-shrink', 'linux-7.2-pool-c64-m1024', 'linux-6.12-nodebug_smp001_1G', 'linux-7.2-legacylate-c255-m1024']) {
+    add(`${c}/dmesg.txt`, join(CAPTURES, c, 'dmesg.txt'))
+  }
+  for (const c of ['linux-7.2-pool-c255-m1024', 'linux-7.2-pool-c4-m1024']) add(`${c}/console.log`, join(CAPTURES, c, 'console.log'))
+  add('lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt', join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'))
+  // A few syzkaller console logs (real, with KASAN/WARNING/BUG reports and non-kernel noise).
+  const peer = readdirSync(PEER).sort()
+  for (const n of ['0', '10', '100', '1000', '102']) if (peer.includes(n)) add(`syzkaller/${n}`, join(PEER, n))
+  return files
+}
+
+/** LF, CRLF and lone CR each end a line; a last line without an end counts. NULs carry no text. */
+export function countLines(text: string): number {
+  const t = text.replaceAll('\0', '')
+  let n = 0
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c === 10) n++
+    else if (c === 13) {
+      n++
+      if (t.charCodeAt(i + 1) === 10) i++
+    }
+  }
+  const last = t.charCodeAt(t.length - 1)
+  if (t.length > 0 && last !== 10 && last !== 13) n++
+  return n
+}
+
+const family = (f: string) => (f === 'dmesg' || f === 'console' ? 'plain' : f)
+
+const recKey = (r: LogRecord) => `${r.line}|${r.time ?? ''}|${r.level ?? ''}|${r.text}`
+
+/** parseBootLogText, or undefined when it (rightly) refuses the input with an InputError. */
+export function parseOrRefuse(c: FuzzCase, text: string): ParsedBootLog | undefined {
+  try {
+    return parseBootLogText(text)
+  } catch (e) {
+    if (e instanceof InputError) {
+      if (!e.message.startsWith('<text>')) fail(c, `InputError does not name the input: ${e.message}`)
+      return undefined
+    }
+    fail(c, `parseBootLogText threw ${(e as Error).name}: ${(e as Error).stack}`)
+  }
+}
+
+const baseline = new Map<string, ParsedBootLog | undefined>()
+export function baselineOf(c: FuzzCase): ParsedBootLog | undefined {
+  const o = c.original!
+  if (!baseline.has(o.name)) baseline.set(o.name, parseBootLogText(o.bytes.toString('utf8')))
+  return baseline.get(o.name)
+}
+
+let tmp: string | undefined
+let streamed = 0
+
+export const bootlogTarget: FuzzTarget = {
+  name: 'bootlog',
+  corpus: bootlogCorpus,
+  maxBytes: 4096,
+  async check(c: FuzzCase) {
+    const text = c.bytes.toString('utf8') // U+FFFD for invalid UTF-8, as the streaming reader's decoder does
+    const p = parseOrRefuse(c, text)
+    if (!p) return
+    // Every line accounted for.
+    if (p.recordLines + p.skippedTotal !== p.lines) fail(c, `recordLines ${p.recordLines} + skipped ${p.skippedTotal} != lines ${p.lines} (${p.format})`)
+    if (p.format !== 'dmesg-json' && p.format !== 'journal-json' && p.lines !== countLines(text)) {
+      fail(c, `lines ${p.lines} != ${countLines(text)} line ends counted independently (${p.format})`)
+    }
+    if (p.records.length > p.recordLines) fail(c, `${p.records.length} records from ${p.recordLines} record lines`)
+    let prev = 0
+    for (const r of p.records) {
+      if (!(r.line > prev && r.line <= Math.max(p.lines, 1))) fail(c, `record line ${r.line} after ${prev} (of ${p.lines} lines)`)
+      if (r.time !== undefined && !Number.isFinite(r.time)) fail(c, `record at line ${r.line} has time ${r.time}`)
+      prev = r.line
+    }
+    const recLines = new Set(p.records.map((r) => r.line))
+    for (const s of p.skipped) {
+      if (s.line < 1 || s.line > p.lines) fail(c, `skipped line ${s.line} outside 1..${p.lines}`)
+      if (recLines.has(s.line)) fail(c, `line ${s.line} is both a record and skipped (${s.reason})`)
+      if (!s.reason) fail(c, `skipped line ${s.line} without a reason`)
+    }
+
+    // The streaming reader agrees with the in-memory one (every 8th case: it costs a file).
+    if (streamed++ % 8 === 0 || c.bytes.length > 65536) {
+      tmp ??= mkdtempSync(join(tmpdir(), 'allocscope-fuzz-'))
+      const f = join(tmp, 'log')
+      writeFileSync(f, c.bytes)
+      const s = await openBootLog(f)
+      const got: string[] = []
+      for await (const r of s.records) got.push(recKey(r))
+      const st = s.stats()
+      if (s.format !== p.format) fail(c, `stream format ${s.format} != text format ${p.format}`)
+      if (got.length !== p.records.length) fail(c, `stream gave ${got.length} records, text gave ${p.records.length}`)
+      for (let i = 0; i < got.length; i++) if (got[i] !== recKey(p.records[i])) fail(c, `record ${i}: stream '${got[i]}' != text '${recKey(p.records[i])}'`)
+      if (st.lines !== p.lines || st.skippedTotal !== p.skippedTotal) fail(c, `stream lines/skipped ${st.lines}/${st.skippedTotal} != ${p.lines}/${p.skippedTotal}`)
+    }
+
+    if (c.kind !== 'mutation') return
+    const m = c.mutated!
+    const base = baselineOf(c)
+    // The damage may change what the log looks like (a CR makes plain dmesg a console log): compare
+    // only within one family, where timestamped lines must read the same.
+    if (!base || family(base.format) !== family(p.format)) return
+    if (m.sameContent) {
+      const a = base.records.map(recKey)
+      const b = p.records.map(recKey)
+      if (a.length !== b.length) fail(c, `line ends changed the record count: ${b.length} != ${a.length}`)
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) fail(c, `line ends changed record ${i}: '${b[i]}' != '${a[i]}'`)
+      return
+    }
+    if (p.format === 'dmesg-json' || p.format === 'journal-json') return
+    // Records that start and end before the damage are unchanged (a record's last line is the one before the next record).
+    const base2 = base.records
+    for (let i = 0; i < base2.length; i++) {
+      const end = i + 1 < base2.length ? base2[i + 1].line - 1 : base.lines
+      if (end >= m.untouched) break
+      if (recKey(base2[i]) !== (p.records[i] ? recKey(p.records[i]) : 'none')) {
+        fail(c, `untouched record ${i} (line ${base2[i].line}) changed: '${p.records[i] ? recKey(p.records[i]) : 'none'}' != '${recKey(base2[i])}'`)
+      }
+    }
+  },
+}
+
+export function cleanupBootlogFuzz(): void {
+  if (tmp) rmSync(tmp, {recursive: true, force: true})
+  tmp = undefined
+}
