@@ -1,0 +1,218 @@
+// Fitting a profile from captures: least squares of the early call count (and page count, for the
+// order mix) on the profile terms, with R², residuals and leave-one-out. Terms are chosen by
+// leave-one-out error among the candidates for the window ("auto"), or given explicitly; a term
+// the captures cannot determine (constant, or a combination of the others) is refused, never
+// given an arbitrary coefficient.
+import {InputError} from '../errors.js'
+import type {CaptureFacts} from './capture-facts.js'
+import {dot, leaveOneOut, lstsq, rSquared} from './fit.js'
+import type {Window} from './host.js'
+import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
+import {TERM_IDS, type TermId, term} from './terms.js'
+
+/** Candidate terms per window (base is always in). */
+export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
+  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'normalZone', 'sections', 'nodes'],
+  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'sections', 'nodes'],
+}
+const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'onlineCpus', 'log2OnlineCpus']
+
+/** Accuracy asked of the model (issue 3): within 10 % or 8 PFNs, whichever is larger. */
+export function withinBound(predicted: number, measured: number): boolean {
+  return Math.abs(predicted - measured) <= Math.max(0.1 * measured, 8)
+}
+
+export interface CalibrateOptions {
+  name?: string
+  /** Explicit terms (base is added); default: chosen by leave-one-out. */
+  terms?: TermId[]
+  created?: string
+}
+
+export interface FitOutcome {
+  profile: Profile
+  points: ProvenancePoint[]
+  /** Other term sets tried and their leave-one-out scores (auto selection). */
+  tried: {terms: TermId[]; looFailures: number; looRmse: number}[]
+  lowerBounds: {capture: string; atLeast: number; fitted: number; satisfied: boolean}[]
+  notes: string[]
+}
+
+class Refusal extends InputError {}
+
+function design(points: CaptureFacts[], terms: TermId[]): number[][] {
+  return points.map((p) => terms.map((t) => term(t).value(p.host)))
+}
+
+function score(X: number[][], y: number[], terms: TermId[]) {
+  const loo = leaveOneOut(X, y, terms)
+  let fails = 0
+  let ss = 0
+  let n = 0
+  loo.forEach((l, i) => {
+    if (l.predicted === undefined) {
+      fails++
+      return
+    }
+    if (!withinBound(l.predicted, y[i])) fails++
+    ss += (l.predicted - y[i]) ** 2
+    n++
+  })
+  return {loo, fails, rmse: n ? Math.sqrt(ss / n) : Infinity}
+}
+
+function subsets<T>(xs: T[]): T[][] {
+  const out: T[][] = []
+  for (let m = 0; m < 1 << xs.length; m++) out.push(xs.filter((_, i) => m & (1 << i)))
+  return out
+}
+
+export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): FitOutcome {
+  const notes: string[] = []
+  const exact = facts.filter((f) => f.calls !== undefined)
+  const bounds = facts.filter((f) => f.calls === undefined && f.overflowLowerBound !== undefined)
+  for (const f of facts) {
+    if (f.calls === undefined && f.overflowLowerBound === undefined) {
+      throw new Refusal(`${f.path}: no klab: line and no EARLY_ALLOC_PFN_MAX overflow message; nothing to fit (calibrate needs instrumented captures, or overflow messages as lower bounds)`)
+    }
+  }
+  if (exact.length === 0) {
+    throw new Refusal(`only lower bounds (overflow messages) among ${facts.length} capture(s): they say "more than ${bounds[0]?.overflowLowerBound! - 1}" but cannot determine any term; add instrumented captures (klab: lines)`)
+  }
+  const windows = [...new Set(exact.map((f) => f.window))]
+  if (windows.length !== 1 || !windows[0]) {
+    throw new Refusal(`the captures mix page_ext windows (${exact.map((f) => `${f.name}: ${f.window ?? 'unknown'}`).join(', ')}); one profile describes one window, calibrate each group separately`)
+  }
+  const window = windows[0]
+  const kernels = [...new Set(exact.map((f) => (f.release ?? '?').split('.').slice(0, 2).join('.')))]
+  if (kernels.length !== 1) throw new Refusal(`the captures mix kernels (${kernels.join(', ')}); one profile describes one kernel build`)
+  const y = exact.map((f) => f.calls!)
+  const yPages = exact.map((f) => f.pages ?? f.calls!)
+
+  const determined = (terms: TermId[]) => lstsq(design(exact, ['base', ...terms]), y).dependent.length === 0
+  let chosen: TermId[]
+  const tried: FitOutcome['tried'] = []
+  if (opts.terms) {
+    const terms = opts.terms.filter((t) => t !== 'base')
+    for (const t of terms) if (!TERM_IDS.includes(t)) throw new Refusal(`unknown term ${t}; expected ${TERM_IDS.join(', ')}`)
+    const fit = lstsq(design(exact, ['base', ...terms]), y)
+    if (fit.dependent.length) {
+      const names = fit.dependent.map((j) => ['base', ...terms][j])
+      throw new Refusal(`the captures cannot determine ${names.join(', ')}: ${names.map((n) => whyUndetermined(exact, n as TermId)).join('; ')}`)
+    }
+    if (exact.length < terms.length + 1) throw new Refusal(`${exact.length} capture(s) cannot determine ${terms.length + 1} terms`)
+    chosen = terms
+  } else {
+    const cands = CANDIDATES[window]
+    const usable = cands.filter((t) => {
+      const ok = determined([t])
+      if (!ok) notes.push(`${t} left out: ${whyUndetermined(exact, t)}`)
+      return ok
+    })
+    if (!usable.some((t) => CPU_TERMS.includes(t))) {
+      throw new Refusal(`the captures cannot determine any per-CPU term (${whyUndetermined(exact, window === 'after-smp' ? 'onlineCpus' : 'possibleCpus')}); a profile without one would predict the same count for every CPU count`)
+    }
+    let best: {terms: TermId[]; fails: number; rmse: number} | undefined
+    for (const s of subsets(usable)) {
+      if (exact.length < s.length + 1 || !determined(s)) continue
+      // Per-CPU work cannot be negative: a falling slope is noise, and extrapolated to thousands
+      // of CPUs it would predict fewer than zero allocations.
+      const full = lstsq(design(exact, ['base', ...s]), y)
+      if (s.some((t, j) => CPU_TERMS.includes(t) && full.coef[j + 1] < 0)) continue
+      const sc = score(design(exact, ['base', ...s]), y, ['base', ...s])
+      tried.push({terms: s, looFailures: sc.fails, looRmse: round(sc.rmse, 2)})
+      const better =
+        !best || sc.fails < best.fails || (sc.fails === best.fails && (sc.rmse < best.rmse - 1e-9 || (Math.abs(sc.rmse - best.rmse) <= 1e-9 && s.length < best.terms.length)))
+      if (better) best = {terms: s, fails: sc.fails, rmse: sc.rmse}
+    }
+    if (!best) throw new Refusal(`${exact.length} capture(s) cannot determine a base and a per-CPU term`)
+    chosen = best.terms
+    if (best.rmse === Infinity) {
+      // No term set can be checked leave-one-out (too few captures): keep the plain per-CPU term,
+      // the form the kernel's per-CPU work has, rather than the fewest terms.
+      const primary: TermId = window === 'after-smp' ? 'onlineCpus' : 'possibleCpus'
+      if (usable.includes(primary) && exact.length >= 2) chosen = [primary]
+      notes.push(`too few captures to compare term sets leave-one-out: base + ${chosen.join(' + ') || 'nothing'} kept`)
+    }
+    if (!chosen.some((t) => CPU_TERMS.includes(t))) {
+      notes.push(`no per-CPU term: over ${describeRange(exact, window)} the count does not grow with CPUs (a rising per-CPU slope did not fit better)`)
+    }
+    tried.sort((a, b) => a.looFailures - b.looFailures || a.looRmse - b.looRmse)
+  }
+  const terms: TermId[] = ['base', ...chosen]
+  const X = design(exact, terms)
+  const fit = lstsq(X, y)
+  const fitPages = lstsq(X, yPages)
+  const fitted = X.map((r) => dot(r, fit.coef))
+  const sc = score(X, y, terms)
+  const points: ProvenancePoint[] = exact.map((f, i) => ({
+    capture: f.name,
+    values: Object.fromEntries(terms.map((t, j) => [t, round(X[i][j], 4)])),
+    measured: y[i],
+    fitted: round(fitted[i], 2),
+    ...(sc.loo[i].predicted !== undefined ? {loo: round(sc.loo[i].predicted!, 2)} : {looReason: sc.loo[i].reason}),
+    kind: 'exact' as const,
+  }))
+  const lowerBounds = bounds.map((f) => {
+    const v = dot(terms.map((t) => term(t).value(f.host)), fit.coef)
+    return {capture: f.name, atLeast: f.overflowLowerBound!, fitted: round(v, 1), satisfied: v >= f.overflowLowerBound!}
+  })
+  for (const b of lowerBounds) if (!b.satisfied) notes.push(`${b.capture}: fit predicts ${b.fitted} but the overflow message says at least ${b.atLeast}`)
+  const looPts = points.filter((p) => p.loo !== undefined)
+  if (looPts.length < points.length) notes.push(`leave-one-out undefined for ${points.length - looPts.length} of ${points.length} capture(s): ${[...new Set(points.filter((p) => p.looReason).map((p) => p.looReason))].join('; ')}`)
+  const rmse = Math.sqrt(y.reduce((s, v, i) => s + (v - fitted[i]) ** 2, 0) / y.length)
+  const walks = exact.filter((f) => f.walk && f.calls)
+  const keptTaggedRate = walks.length ? walks.reduce((s, f) => s + (f.walk!.kept_tagged ?? 0) / f.calls!, 0) / walks.length : 0
+  const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
+  const kernel = kernels[0]
+  const profile: Profile = {
+    schema: PROFILE_SCHEMA,
+    name: opts.name ?? `linux-${kernel}-${window}`,
+    description: `Early page allocations of the Linux ${kernel} lab build with page_ext ${window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'}, fitted from ${exact.length} instrumented boot(s).`,
+    kernel,
+    window,
+    terms: terms.map((t, j) => ({id: t, calls: round(fit.coef[j], 6), pages: round(fitPages.coef[j], 6)})),
+    maxOrder,
+    keptTaggedRate: round(keptTaggedRate, 6),
+    provenance: {
+      tool: 'allocscope calibrate',
+      created: opts.created ?? new Date().toISOString(),
+      captures: points,
+      r2: round(rSquared(y, fitted), 4),
+      rmse: round(rmse, 2),
+      ...(looPts.length
+        ? {
+            looRmse: round(Math.sqrt(looPts.reduce((s, p) => s + (p.loo! - p.measured) ** 2, 0) / looPts.length), 2),
+            looMaxRelError: round(Math.max(...looPts.map((p) => Math.abs(p.loo! - p.measured) / p.measured)), 4),
+          }
+        : {}),
+      notes: [
+        `terms ${opts.terms ? 'given with --terms' : 'chosen by leave-one-out among ' + CANDIDATES[window].join(', ')}: ${terms.map((t) => `${t} (${term(t).meaning})`).join('; ')}`,
+        `order mix: pages fitted with the same terms; the pages beyond one per call are modelled as order-${maxOrder} allocations`,
+        ...notes,
+      ],
+    },
+  }
+  return {profile, points, tried, lowerBounds, notes}
+}
+
+function describeRange(points: CaptureFacts[], window: Exclude<Window, 'none'>): string {
+  const v = points.map((p) => (window === 'after-smp' ? p.host.onlineCpus : p.host.possibleCpus))
+  return `${Math.min(...v)}..${Math.max(...v)} ${window === 'after-smp' ? 'online' : 'possible'} CPUs`
+}
+
+function whyUndetermined(points: CaptureFacts[], t: TermId): string {
+  const vals = [...new Set(points.map((p) => term(t).value(p.host)))]
+  if (vals.length === 1) return `every capture has ${t} = ${round(vals[0], 3)}`
+  if (t === 'base') return 'another term is constant over the captures'
+  return `${t} takes only ${vals.length} value(s) (${vals.map((v) => round(v, 3)).join(', ')}) and is a combination of the other terms over these captures`
+}
+
+export function round(x: number, d: number): number {
+  const f = 10 ** d
+  return Math.round(x * f) / f
+}
+
+export function isRefusal(e: unknown): e is InputError {
+  return e instanceof Refusal
+}

@@ -1,0 +1,97 @@
+// A host as the model sees it: the facts that decide how many pages are allocated before page_ext
+// exists (domain.md §3) and which recorder runs.
+import {UsageError} from '../errors.js'
+
+export type Window = 'before-smp' | 'after-smp' | 'none'
+
+export interface Host {
+  name?: string
+  /** Kernel release, e.g. "7.2.13"; used to pick a profile. */
+  kernel?: string
+  possibleCpus: number
+  onlineCpus: number
+  memoryBytes: number
+  nodes: number
+  pageSize: number
+  /** sizeof(unsigned long): 8 on 64-bit, 4 on 32-bit. */
+  wordBytes: number
+  /** CONFIG_MEM_ALLOC_PROFILING_DEBUG: sets early_page_ext by default. */
+  debug: boolean
+  /** `early_page_ext` on the command line. */
+  earlyPageExt: boolean
+  /** CONFIG_DEFERRED_STRUCT_PAGE_INIT. */
+  deferredInit: boolean
+  /** Memory above the 4 GiB boundary (a populated ZONE_NORMAL on x86-64); derived from memory when absent. */
+  normalZone?: boolean
+  kasan: boolean
+  kmemleak: boolean
+  /** mem_profiling=...,compressed: tags live in page flags, no page_ext, no early recorder at all. */
+  compressed: boolean
+  /** Extra columns (inventory pass-through). */
+  extra?: Record<string, string>
+}
+
+/** x86-64 SPARSEMEM section: 128 MiB (SECTION_SIZE_BITS 27). */
+export const SECTION_BYTES = 128 * 2 ** 20
+
+export const DEFAULT_HOST: Host = {
+  possibleCpus: 1,
+  onlineCpus: 1,
+  memoryBytes: 2 ** 30,
+  nodes: 1,
+  pageSize: 4096,
+  wordBytes: 8,
+  debug: true,
+  earlyPageExt: false,
+  deferredInit: true,
+  kasan: false,
+  kmemleak: false,
+  compressed: false,
+}
+
+export function sections(h: Host): number {
+  return Math.max(1, Math.ceil(h.memoryBytes / SECTION_BYTES))
+}
+
+/**
+ * On a PC the RAM beyond the 32-bit PCI hole (~3 GiB, 2 GiB on q35 above 2.75 GiB) is mapped above
+ * 4 GiB and forms ZONE_NORMAL; below that only ZONE_DMA32 is populated (`Normal empty` in dmesg).
+ */
+export function hasNormalZone(h: Host): boolean {
+  return h.normalZone ?? h.memoryBytes > 3 * 2 ** 30
+}
+
+/**
+ * When page_ext comes up (domain.md §3): at the end of mm_core_init(), before smp_init(), unless
+ * struct-page init is deferred and a node spans more than one section; DEBUG kernels force
+ * early_page_ext. With compression there is no page_ext and no recorder.
+ */
+export function pageExtWindow(h: Host): {window: Window; reason: string} {
+  if (h.compressed) return {window: 'none', reason: 'compressed mode keeps tags in page flags: no page_ext, the early recorder is skipped'}
+  if (h.debug) return {window: 'before-smp', reason: 'MEM_ALLOC_PROFILING_DEBUG sets early_page_ext: page_ext_init() at the end of mm_core_init()'}
+  if (h.earlyPageExt) return {window: 'before-smp', reason: 'early_page_ext on the command line'}
+  if (!h.deferredInit) return {window: 'before-smp', reason: 'no deferred struct-page init: page_ext_init() at the end of mm_core_init()'}
+  if (h.memoryBytes / h.nodes <= SECTION_BYTES) return {window: 'before-smp', reason: 'no node larger than one section: struct-page init is not deferred'}
+  return {window: 'after-smp', reason: 'deferred struct-page init: page_ext_init() in page_alloc_init_late(), after smp_init() brought every CPU up'}
+}
+
+/** PFN_POOL_SIZE = (PAGE_SIZE − offsetof(struct pfn_pool, pfns)) / sizeof(unsigned long). */
+export function pfnPoolSize(pageSize: number, wordBytes: number): number {
+  // struct pfn_pool { struct pfn_pool *next; atomic_t count; unsigned long pfns[]; }: a pointer and
+  // an int padded to the alignment of unsigned long → 16 bytes on 64-bit, 8 on 32-bit.
+  const header = wordBytes + Math.max(4, wordBytes)
+  return Math.floor((pageSize - header) / wordBytes)
+}
+
+export function validateHost(h: Host): void {
+  const bad = (what: string) => {
+    throw new UsageError(what)
+  }
+  if (!Number.isInteger(h.possibleCpus) || h.possibleCpus < 1 || h.possibleCpus > 65536) bad(`possible CPUs must be an integer 1..65536, got ${h.possibleCpus}`)
+  if (!Number.isInteger(h.onlineCpus) || h.onlineCpus < 1) bad(`online CPUs must be a positive integer, got ${h.onlineCpus}`)
+  if (h.onlineCpus > h.possibleCpus) bad(`online CPUs (${h.onlineCpus}) cannot exceed possible CPUs (${h.possibleCpus})`)
+  if (!(h.memoryBytes >= 16 * 2 ** 20)) bad(`memory must be at least 16M, got ${h.memoryBytes} bytes`)
+  if (!Number.isInteger(h.nodes) || h.nodes < 1 || h.nodes > 1024) bad(`NUMA nodes must be an integer 1..1024, got ${h.nodes}`)
+  if (![4096, 16384, 65536].includes(h.pageSize)) bad(`page size must be 4K, 16K or 64K, got ${h.pageSize}`)
+  if (h.wordBytes !== 4 && h.wordBytes !== 8) bad(`word size must be 4 or 8 bytes, got ${h.wordBytes}`)
+}

@@ -1,0 +1,143 @@
+// predict(host, profile, opts): build the host's early allocations from the profile, interleave
+// them with the seeded scheduler, and execute them event by event through the legacy array and
+// the pfn_pool list. Pure (no I/O): the bench times this function.
+import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
+import type {Profile} from './profile.js'
+import {EARLY_ALLOC_PFN_MAX, runLegacy} from './recorders/legacy.js'
+import {runPool} from './recorders/pool.js'
+import type {RecorderRun} from './recorders/result.js'
+import {interleave} from './scheduler.js'
+import {type TermCount, buildWorkload} from './workload.js'
+
+export type Tracker = 'legacy' | 'pool' | 'both'
+
+export interface PredictOptions {
+  tracker?: Tracker
+  seed?: number
+  /** EARLY_ALLOC_PFN_MAX (8192; v1 of the patch used 256). */
+  legacyMax?: number
+  /** 1-based tracking-page allocation attempts that fail. */
+  poolFailAttempts?: ReadonlySet<number>
+  jitter?: number
+}
+
+export interface Prediction {
+  host: Host
+  profile: string
+  window: string
+  windowReason: string
+  poolSize: number
+  /** Profile terms evaluated for this host. */
+  terms: TermCount[]
+  /** Early page-allocation calls (PFNs offered to the recorder) and their pages. */
+  events: number
+  pages: number
+  legacy?: RecorderRun
+  pool?: RecorderRun
+  notes: string[]
+}
+
+export function predict(host: Host, profile: Profile, opts: PredictOptions = {}): Prediction {
+  validateHost(host)
+  const tracker = opts.tracker ?? 'both'
+  const seed = opts.seed ?? 1
+  const w = buildWorkload(host, profile)
+  const il = interleave(w, seed, opts.jitter)
+  const poolSize = pfnPoolSize(host.pageSize, host.wordBytes)
+  const notes: string[] = []
+  const {window} = pageExtWindow(host)
+  if (window !== 'none' && window !== profile.window) {
+    notes.push(`profile ${profile.name} describes the ${profile.window} window but this host has page_ext ${window}: counts are extrapolated`)
+  }
+  if (host.kasan) notes.push('KASAN is not modelled (no calibration captures): its shadow allocations are not counted')
+  if (host.kmemleak) notes.push('kmemleak is not modelled (no calibration captures)')
+  if (!host.debug) notes.push('without MEM_ALLOC_PROFILING_DEBUG no alloc_tag was not set warning fires, whatever is dropped')
+  if (w.pages > w.totalPfns) notes.push(`predicted early pages (${w.pages}) exceed the host's memory: PFNs wrap in the model`)
+  const out: Prediction = {
+    host,
+    profile: profile.name,
+    window: w.window,
+    windowReason: w.windowReason,
+    poolSize,
+    terms: w.byTerm,
+    events: w.n,
+    pages: w.pages,
+    notes,
+  }
+  if (tracker !== 'pool') out.legacy = runLegacy(w, il, {max: opts.legacyMax ?? EARLY_ALLOC_PFN_MAX, wordBytes: host.wordBytes})
+  if (tracker !== 'legacy') out.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts})
+  return out
+}
+
+export interface SweepPoint {
+  cpus: number
+  events: number
+  legacyRecorded?: number
+  legacyDropped?: number
+  poolRecorded?: number
+  poolPages?: number
+  raceFrees?: number
+}
+
+export interface Sweep {
+  points: SweepPoint[]
+  /** Smallest CPU count in the range at which the legacy array overflows. */
+  overflowAt?: number
+  /** Why it never overflows in the range. */
+  noOverflowReason?: string
+  legacyMax: number
+}
+
+/** N points spread over lo..hi: every integer when few, else geometric (the curve spans decades). */
+export function sweepCpus(lo: number, hi: number, points = 64): number[] {
+  if (hi - lo + 1 <= points) return Array.from({length: hi - lo + 1}, (_, i) => lo + i)
+  const out = new Set<number>()
+  for (let i = 0; i < points; i++) out.add(Math.round(lo * (hi / lo) ** (i / (points - 1))))
+  let extra = lo
+  while (out.size < points && extra <= hi) out.add(extra++)
+  return [...out].sort((a, b) => a - b)
+}
+
+/** Sweeps possible = online CPUs over the list; finds the legacy overflow CPU count by bisection. */
+export function sweep(host: Host, profile: Profile, cpus: number[], opts: PredictOptions = {}): Sweep {
+  const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
+  const at = (n: number) => predict({...host, possibleCpus: n, onlineCpus: n}, profile, {...opts, tracker: opts.tracker ?? 'both'})
+  const points = cpus.map((n) => {
+    const p = at(n)
+    return {
+      cpus: n,
+      events: p.events,
+      legacyRecorded: p.legacy?.recorded,
+      legacyDropped: p.legacy?.dropped,
+      poolRecorded: p.pool?.recorded,
+      poolPages: p.pool?.poolPages,
+      raceFrees: p.pool?.raceFrees,
+    }
+  })
+  const out: Sweep = {points, legacyMax}
+  const firstOver = points.findIndex((p) => p.events > legacyMax)
+  if (firstOver < 0) {
+    const last = points[points.length - 1]
+    const prev = points.length > 1 ? points[points.length - 2] : undefined
+    const slope = prev && last.cpus > prev.cpus ? (last.events - prev.events) / (last.cpus - prev.cpus) : 0
+    const need = slope > 0 ? Math.ceil(last.cpus + (legacyMax + 1 - last.events) / slope) : undefined
+    out.noOverflowReason =
+      `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots` +
+      (need ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs` : '; the count does not grow with CPUs in this window')
+    return out
+  }
+  // Bisection between the last point below and the first above (counts grow with CPUs).
+  let lo = firstOver > 0 ? points[firstOver - 1].cpus : 0
+  let hi = points[firstOver].cpus
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1
+    if (at(mid).events > legacyMax) hi = mid
+    else lo = mid
+  }
+  out.overflowAt = hi
+  return out
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10
+}

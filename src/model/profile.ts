@@ -1,0 +1,109 @@
+// Workload profiles: the early allocations of one kernel build in one page_ext window, as term
+// coefficients fitted from real boots, stored as JSON data with their provenance in profiles/.
+import {existsSync, readFileSync, readdirSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {InputError} from '../errors.js'
+import type {Window} from './host.js'
+import {TERM_IDS, type TermId} from './terms.js'
+
+export const PROFILE_SCHEMA = 'allocscope-profile/v1'
+
+export interface ProfileTerm {
+  id: TermId
+  /** Early page-allocation calls (PFNs a recorder records) per unit of the term. */
+  calls: number
+  /** Pages (sum of 2^order) per unit of the term: gives the order mix. */
+  pages: number
+}
+
+export interface ProvenancePoint {
+  capture: string
+  values: Partial<Record<TermId, number>>
+  measured: number
+  fitted: number
+  /** Leave-one-out prediction (fit without this capture), when the rest determine every term. */
+  loo?: number
+  looReason?: string
+  /** 'exact' instrumented count, or 'lower-bound' (e.g. the overflow message). */
+  kind: 'exact' | 'lower-bound'
+}
+
+export interface Profile {
+  schema: typeof PROFILE_SCHEMA
+  name: string
+  description: string
+  /** Kernel release prefix this profile describes, e.g. "7.2". */
+  kernel: string
+  window: Exclude<Window, 'none'>
+  terms: ProfileTerm[]
+  /** Highest order seen among the early allocations (page_ext section chunks are order 6 on 4 KiB/x86-64). */
+  maxOrder: number
+  /** Share of recorded PFNs freed and reallocated after page_ext came up (the clear pass keeps them). */
+  keptTaggedRate: number
+  provenance: {
+    tool: string
+    created: string
+    captures: ProvenancePoint[]
+    r2: number
+    rmse: number
+    looRmse?: number
+    looMaxRelError?: number
+    notes: string[]
+  }
+}
+
+export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles')
+
+export function parseProfile(text: string, source: string): Profile {
+  let p: Profile
+  try {
+    p = JSON.parse(text) as Profile
+  } catch (e) {
+    throw new InputError(`${source}: not valid JSON (${(e as Error).message}); expected an allocscope profile`, source)
+  }
+  if (p?.schema !== PROFILE_SCHEMA) throw new InputError(`${source}: schema is ${JSON.stringify(p?.schema)}, expected "${PROFILE_SCHEMA}"`, source)
+  if (!Array.isArray(p.terms) || p.terms.length === 0) throw new InputError(`${source}: "terms" must be a non-empty array`, source)
+  for (const t of p.terms) {
+    if (!TERM_IDS.includes(t.id)) throw new InputError(`${source}: unknown term "${t.id}"; expected one of ${TERM_IDS.join(', ')}`, source)
+    if (!Number.isFinite(t.calls) || !Number.isFinite(t.pages)) throw new InputError(`${source}: term ${t.id} needs numeric "calls" and "pages"`, source)
+  }
+  if (p.window !== 'before-smp' && p.window !== 'after-smp') throw new InputError(`${source}: "window" must be before-smp or after-smp`, source)
+  return p
+}
+
+export function listProfiles(dir = PROFILES_DIR): Profile[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => parseProfile(readFileSync(join(dir, f), 'utf8'), join(dir, f)))
+}
+
+/** A profile by file path or by name (file name without .json in profiles/). */
+export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
+  if (existsSync(nameOrPath) && nameOrPath.endsWith('.json')) return parseProfile(readFileSync(nameOrPath, 'utf8'), nameOrPath)
+  const all = listProfiles(dir)
+  const hit = all.find((p) => p.name === nameOrPath || p.name === basename(nameOrPath, '.json'))
+  if (!hit) throw new InputError(`${nameOrPath}: no such profile; shipped profiles: ${all.map((p) => p.name).join(', ') || '(none)'}`, nameOrPath)
+  return hit
+}
+
+/** The shipped profile for a kernel release and window: longest matching kernel prefix, else the newest. */
+export function profileFor(kernel: string | undefined, window: Exclude<Window, 'none'>, dir = PROFILES_DIR): Profile | undefined {
+  const cands = listProfiles(dir).filter((p) => p.window === window)
+  if (cands.length === 0) return undefined
+  const matching = kernel ? cands.filter((p) => kernel.startsWith(p.kernel)) : []
+  const pool = matching.length ? matching : cands
+  return [...pool].sort((a, b) => cmpRelease(b.kernel, a.kernel))[0]
+}
+
+function cmpRelease(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d) return d
+  }
+  return 0
+}

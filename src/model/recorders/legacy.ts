@@ -1,0 +1,64 @@
+// The March 2026 recorder (7.0.4 stable): a fixed __initdata array of EARLY_ALLOC_PFN_MAX PFNs
+// appended with a cmpxchg loop from __pgalloc_tag_add() when get_page_tag_ref() fails. Once full,
+// pr_warn_once() and every further PFN is dropped. The cmpxchg loop never loses an update, so the
+// interleaving changes which PFNs are dropped, never how many.
+import type {Interleaving} from '../scheduler.js'
+import type {Workload} from '../workload.js'
+import {type RecorderRun, SAMPLE_DROPPED, emptyDropped} from './result.js'
+
+export const EARLY_ALLOC_PFN_MAX = 8192
+
+export const LEGACY_OVERFLOW_MESSAGE = (max: number) => `Early page allocations before page_ext init exceeded EARLY_ALLOC_PFN_MAX (${max})`
+
+export interface LegacyOptions {
+  max?: number
+  wordBytes?: number
+}
+
+export function runLegacy(w: Workload, il: Interleaving, opts: LegacyOptions = {}): RecorderRun {
+  const max = opts.max ?? EARLY_ALLOC_PFN_MAX
+  const word = opts.wordBytes ?? 8
+  const slots = new Int32Array(Math.min(max, w.n)) // early_pfns[]: event index per slot
+  let count = 0 // atomic_t early_pfn_count
+  const run: RecorderRun = {
+    recorder: 'legacy',
+    events: w.n,
+    recorded: 0,
+    dropped: 0,
+    poolPages: 0,
+    poolsPublished: 0,
+    raceFrees: 0,
+    allocFailures: 0,
+    noCodetagCalls: 0,
+    trackingBytesPeak: max * word,
+    leakedAccounting: {expected: 0, worstCase: 0, bytes: 0},
+    raceFreesAcrossPageExt: 0,
+    warnings: [],
+    clearPass: {setEmpty: 0, keptTagged: 0},
+    wouldWarnIfFreed: emptyDropped(),
+  }
+  for (let k = 0; k < w.n; k++) {
+    const e = il.order[k]
+    if (count < max) {
+      slots[count++] = e
+      continue
+    }
+    if (!run.overflow) {
+      run.overflow = {text: LEGACY_OVERFLOW_MESSAGE(max), atEvent: k + 1, time: il.issue[e], cpu: w.cpu[e]}
+      run.warnings.push(run.overflow)
+    }
+    run.dropped++
+    const d = run.wouldWarnIfFreed
+    d.calls++
+    d.pages += 2 ** w.order[e]
+    if (d.sample.length < SAMPLE_DROPPED) d.sample.push({pfn: w.pfn[e], order: w.order[e], cpu: w.cpu[e]})
+  }
+  run.recorded = count
+  // clear_early_alloc_pfn_tag_refs(): write CODETAG_EMPTY where the reference is still empty; a
+  // page freed and reallocated after page_ext came up carries a real tag and is left alone.
+  for (let i = 0; i < count; i++) {
+    if (w.retag[slots[i]]) run.clearPass.keptTagged++
+    else run.clearPass.setEmpty++
+  }
+  return run
+}

@@ -1,0 +1,38 @@
+// The terms a profile is made of: each is a host quantity with a kernel meaning, the CPU that does
+// the allocating, and the phase of the early window it happens in. A profile gives each term a
+// coefficient (calls and pages per unit), fitted from instrumented boots.
+import {type Host, hasNormalZone, sections} from './host.js'
+
+export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes'
+
+/** Who runs the allocations of a term: the boot CPU, or every online CPU during bring-up. */
+export type Attribution = 'boot' | 'online'
+/** boot: start_kernel()/mm_core_init() work; setup: while page_ext_init() allocates, section by section. */
+export type Phase = 'boot' | 'setup'
+
+export interface TermDef {
+  id: TermId
+  meaning: string
+  value: (h: Host) => number
+  attribution: Attribution
+  phase: Phase
+}
+
+export const TERMS: readonly TermDef[] = [
+  {id: 'base', meaning: "boot CPU's fixed early work: kmalloc caches, early page tables, vmalloc_init()", value: () => 1, attribution: 'boot', phase: 'boot'},
+  {id: 'possibleCpus', meaning: 'per possible CPU objects set up by the boot CPU (slab per-CPU data, percpu areas)', value: (h) => h.possibleCpus, attribution: 'boot', phase: 'boot'},
+  {id: 'log2PossibleCpus', meaning: 'arrays of nr_cpu_ids entries whose kmalloc size class doubles as nr_cpu_ids doubles', value: (h) => Math.log2(h.possibleCpus), attribution: 'boot', phase: 'boot'},
+  {id: 'onlineCpus', meaning: 'CPU bring-up in smp_init(): hotplug callbacks, idle/kthread stacks, per-CPU buffers', value: (h) => h.onlineCpus, attribution: 'online', phase: 'boot'},
+  {id: 'log2OnlineCpus', meaning: 'bring-up structures sized by the number of online CPUs (size class doubling)', value: (h) => Math.log2(h.onlineCpus), attribution: 'boot', phase: 'boot'},
+  {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},
+  {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot'},
+  {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot'},
+]
+
+export const TERM_IDS = TERMS.map((t) => t.id)
+
+export function term(id: string): TermDef {
+  const t = TERMS.find((x) => x.id === id)
+  if (!t) throw new Error(`unknown term ${id}`)
+  return t
+}
