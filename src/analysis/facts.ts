@@ -76,11 +76,15 @@ const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pf
 export class FactCollector {
   readonly host: HostFacts = {}
   readonly klab: KlabCounts[] = []
-  /** Line of the first `smp: Brought up`, for the page_ext window. */
-  smpLine?: number
+  /** Record index of the first `smp: Brought up` and of the page_ext line, for the window. */
+  private smpAt?: number
+  private pageExtAt?: number
+  private n = 0
   private prio = new Map<Key, number>()
 
   push(r: LogRecord): void {
+    // Record order, not line numbers: one-line formats (compact JSON) put every record on line 1.
+    const at = this.n++
     const text = r.text
     for (const rule of FACT_RULES) {
       if (!text.includes(rule.hint)) continue
@@ -89,10 +93,11 @@ export class FactCollector {
       for (const [k, v] of rule.facts(m)) {
         if ((this.prio.get(k) ?? 0) >= rule.priority) continue
         this.prio.set(k, rule.priority)
+        if (k === 'pageExtBytes') this.pageExtAt = at
         ;(this.host as Record<string, Fact<Value>>)[k] = {value: v, line: r.line, text}
       }
     }
-    if (this.smpLine === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpLine = r.line
+    if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
     if (text.startsWith('klab: ')) {
       const k = KLAB.exec(text)
       if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
@@ -106,7 +111,7 @@ export class FactCollector {
   finish(): HostFacts {
     const pe = this.host.pageExtBytes
     if (pe) {
-      const before = this.smpLine === undefined || pe.line < this.smpLine
+      const before = this.smpAt === undefined || (this.pageExtAt ?? 0) < this.smpAt
       this.host.pageExtWindow = {value: before ? 'before-smp' : 'after-smp', line: pe.line, text: pe.text}
     }
     return this.host
