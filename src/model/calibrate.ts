@@ -127,15 +127,14 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     }
     if (!best) throw new Refusal(`${exact.length} capture(s) cannot determine a base and a per-CPU term`)
     chosen = best.terms
-    if (best.rmse === Infinity) {
-      // No term set can be checked leave-one-out (too few captures): keep the plain per-CPU term,
-      // the form the kernel's per-CPU work has, rather than the fewest terms.
+    if (best.fails >= exact.length) {
+      // No term set predicts any capture leave-one-out (too few captures): keep the plain per-CPU
+      // term, the form the kernel's per-CPU work has, rather than the fewest terms.
       const primary: TermId = window === 'after-smp' ? 'onlineCpus' : 'possibleCpus'
       if (usable.includes(primary) && exact.length >= 2) chosen = [primary]
       notes.push(`too few captures to compare term sets leave-one-out: base + ${chosen.join(' + ') || 'nothing'} kept`)
-    }
-    if (!chosen.some((t) => CPU_TERMS.includes(t))) {
-      notes.push(`no per-CPU term: over ${describeRange(exact, window)} the count does not grow with CPUs (a rising per-CPU slope did not fit better)`)
+    } else if (!chosen.some((t) => CPU_TERMS.includes(t))) {
+      notes.push(`no per-CPU term: over ${describeRange(exact, window)} the count does not grow with CPUs (no rising per-CPU slope predicted better leave-one-out)`)
     }
     tried.sort((a, b) => a.looFailures - b.looFailures || a.looRmse - b.looRmse)
   }
