@@ -82,7 +82,7 @@ function renderTableBlock(b: Block, chalk: ChalkInstance, width: number): string
   const title = b.title ? chalk.bold(b.title) + '\n' : ''
   if (b.kind === 'text') return title + b.lines.join('\n') + '\n'
   if (b.kind === 'kv') {
-    const t = new Table({style: {head: [], border: []}, wordWrap: true, colWidths: kvWidths(b.rows, width)})
+    const t = new Table({chars: COMPACT, style: {head: [], border: []}, wordWrap: true, colWidths: kvWidths(b.rows, width)})
     for (const r of b.rows) {
       t.push([r.key, paint(chalk, cellText(r.value), cellStyle(r.value)) + (r.note ? chalk.dim(`  (${r.note})`) : '')])
     }
@@ -91,13 +91,27 @@ function renderTableBlock(b: Block, chalk: ChalkInstance, width: number): string
   if (b.rows.length === 0) return title + (b.empty ?? '(none)') + '\n'
   const cols = fitColumns(b.columns, b.rows, width, 3)
   const t = new Table({
+    chars: COMPACT,
     head: cols.map((c) => chalk.bold(c.header)),
     style: {head: [], border: []},
     colAligns: cols.map((c) => c.align ?? 'left'),
   })
   for (const r of b.rows) t.push(cols.map((c) => paint(chalk, cellText(r[c.key]), cellStyle(r[c.key]))))
   if (b.footer) t.push(cols.map((c) => chalk.bold(cellText(b.footer![c.key]))))
-  return title + t.toString() + '\n'
+  return title + withHeaderRule(t.toString(), b.footer !== undefined) + '\n'
+}
+
+// No rule between body rows: long tables stay readable in a terminal.
+const COMPACT = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''}
+
+/** Put back the rule under the header (and above a totals line) that COMPACT removed. */
+function withHeaderRule(rendered: string, footer: boolean): string {
+  const lines = rendered.split('\n')
+  if (lines.length < 4) return rendered
+  const rule = lines[0].replace('┌', '├').replace('┐', '┤').replace(/┬/g, '┼')
+  lines.splice(2, 0, rule)
+  if (footer) lines.splice(lines.length - 2, 0, rule)
+  return lines.join('\n')
 }
 
 function kvWidths(rows: {key: string; value: Cell; note?: string}[], width: number): [number, number] {
