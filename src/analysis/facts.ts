@@ -81,15 +81,19 @@ export class FactCollector {
   private pageExtAt?: number
   private n = 0
   private prio = new Map<Key, number>()
+  private active = [...FACT_RULES]
 
   push(r: LogRecord): void {
     // Record order, not line numbers: one-line formats (compact JSON) put every record on line 1.
     const at = this.n++
     const text = r.text
-    for (const rule of FACT_RULES) {
+    for (let i = 0; i < this.active.length; i++) {
+      const rule = this.active[i]
       if (!text.includes(rule.hint)) continue
       const m = rule.re.exec(text)
       if (!m) continue
+      // First one wins at equal priority, so a rule that matched once can never change a fact again.
+      this.active.splice(i--, 1)
       for (const [k, v] of rule.facts(m)) {
         if ((this.prio.get(k) ?? 0) >= rule.priority) continue
         this.prio.set(k, rule.priority)

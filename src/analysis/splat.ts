@@ -63,6 +63,9 @@ const BODY_LINES: readonly RegExp[] = [
   /^\s*$/,
 ]
 
+const START_CHARS = new Set([...'-WBkOgU'].map((c) => c.charCodeAt(0)))
+const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
+
 export interface SplatPush {
   /** The record belongs to an open (or just closed) splat: don't run line detectors on it. */
   inSplat: boolean
@@ -92,6 +95,8 @@ export class SplatParser {
   private open?: Open
 
   push(r: LogRecord): SplatPush {
+    // Hot path: outside a block only `---[ cut here ]---` and banners (W, B, k, O, g, U) matter.
+    if (!this.open && !START_CHARS.has(r.text.charCodeAt(0))) return NOT_IN_SPLAT
     const closed: Splat[] = []
     const text = r.text.trim()
     if (CUT_HERE.test(text)) {

@@ -26,3 +26,10 @@ export function derivedWithCaller(records: readonly LogRecord[], caller: string)
 export function derivedRetimed(records: readonly LogRecord[], line: number, time: number): LogRecord[] {
   return records.map((r) => (r.line === line ? {...r, time} : r))
 }
+
+/** DERIVED: `n` copies of a real log one after another (line numbers continue), e.g. a long uptime of repeated WARNs. */
+export function derivedRepeated(records: readonly LogRecord[], n: number, linesPerCopy: number): LogRecord[] {
+  const out: LogRecord[] = []
+  for (let i = 0; i < n; i++) for (const r of records) out.push({...r, line: r.line + i * linesPerCopy})
+  return out
+}
