@@ -77,17 +77,26 @@ export interface CaptureMeta {
   split_note: string
 }
 
-/** KVM when /dev/kvm opens read-write (what QEMU needs), TCG otherwise. */
-export function chooseAccel(wanted: Accel | 'auto' = 'auto'): {accel: Accel; reason: string} {
+/** KVM when /dev/kvm opens read-write (what QEMU needs) and the CPU advertises hardware
+ *  virtualisation (vmx/svm in /proc/cpuinfo): a /dev/kvm without them (a nested guest whose
+ *  host hides VMX) lets QEMU start but the guest never runs. TCG otherwise. */
+export function chooseAccel(wanted: Accel | 'auto' = 'auto', cpuinfo = '/proc/cpuinfo'): {accel: Accel; reason: string} {
   if (wanted === 'tcg') return {accel: 'tcg', reason: '--accel tcg'}
+  if (wanted === 'kvm') return {accel: 'kvm', reason: '--accel kvm'}
   try {
     closeSync(openSync('/dev/kvm', constants.O_RDWR))
-    return {accel: 'kvm', reason: wanted === 'kvm' ? '--accel kvm' : '/dev/kvm is usable'}
   } catch (e) {
-    const why = `/dev/kvm: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`
-    if (wanted === 'kvm') throw new InputError(`--accel kvm: ${why}; use --accel tcg (or auto)`)
-    return {accel: 'tcg', reason: `${why}, so TCG (emulation: slower)`}
+    return {accel: 'tcg', reason: `/dev/kvm: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}, so TCG (emulation: slower)`}
   }
+  let flags = ''
+  try {
+    flags = /^flags\s*:(.*)$/m.exec(readFileSync(cpuinfo, 'latin1'))?.[1] ?? ''
+  } catch {
+    // no /proc/cpuinfo: cannot tell, trust /dev/kvm
+    return {accel: 'kvm', reason: '/dev/kvm is usable'}
+  }
+  if (!/\b(vmx|svm)\b/.test(flags)) return {accel: 'tcg', reason: '/dev/kvm opens but the CPU has no vmx/svm flag (nested virtualisation off), so TCG (emulation: slower)'}
+  return {accel: 'kvm', reason: '/dev/kvm is usable and the CPU has vmx/svm'}
 }
 
 export function qemuVersion(binary = QEMU_BINARY): string {
@@ -230,7 +239,7 @@ export function failureMessage(r: CaptureResult): string | undefined {
   const kept = `; what was captured is in ${dir} (meta.json: complete=false)`
   switch (split.stage) {
     case 'no-output':
-      return `${meta.kernel_image}: ${when} and the kernel printed nothing on ttyS0; is it an x86-64 kernel built with SERIAL_8250_CONSOLE (lab/kernel.config)?${kept}`
+      return `${meta.kernel_image}: ${when} and the kernel printed nothing on ttyS0; is it an x86-64 kernel built with SERIAL_8250_CONSOLE (lab/kernel.config)?${meta.accel === 'kvm' ? ' With KVM, also try --accel tcg.' : ''}${kept}`
     case 'kernel':
       return `${meta.kernel_image}: ${when} before the kernel reached the init${last}${kept}`
     case 'init':

@@ -41,11 +41,14 @@ describe('input checks', () => {
     expect(() => qemuVersion(join(tmp, 'qemu-system-x86_64'))).toThrow(/not found; install QEMU: apt-get install qemu-system-x86/)
   })
 
-  it('chooseAccel: tcg when asked, and always a reason', () => {
+  it('chooseAccel: what was asked, else KVM only with /dev/kvm and vmx/svm', () => {
     expect(chooseAccel('tcg')).toEqual({accel: 'tcg', reason: '--accel tcg'})
-    const auto = chooseAccel('auto')
-    expect(auto.accel).toBe(existsSync('/dev/kvm') ? auto.accel : 'tcg')
-    expect(auto.reason).toMatch(/dev\/kvm/)
+    expect(chooseAccel('kvm')).toEqual({accel: 'kvm', reason: '--accel kvm'})
+    const noVmx = join(tmp, 'synthetic-cpuinfo')
+    writeFileSync(noVmx, 'processor\t: 0\nflags\t\t: fpu vme de pse tsc msr pae\n')
+    // Whatever /dev/kvm says, a CPU without vmx/svm cannot run a KVM guest.
+    expect(chooseAccel('auto', noVmx).accel).toBe('tcg')
+    expect(chooseAccel('auto', noVmx).reason).toMatch(/dev\/kvm/)
   })
 })
 
