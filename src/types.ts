@@ -64,6 +64,8 @@ export interface HostFacts {
   maxcpus?: Fact<number>
   /** Line of `allocated N bytes of page_ext` relative to `smp: Brought up`: before or after SMP. */
   pageExtWindow?: Fact<'before-smp' | 'after-smp'>
+  /** The log ends in the middle of a boot stage (e.g. `SMP bring-up`: a hung or killed boot); the fact's line is where the stage began. */
+  logEndsDuring?: Fact<string>
 }
 
 export type ProfilingMode = 'enabled' | 'disabled' | 'never' | 'compressed' | 'not-supported' | 'unknown'

@@ -80,6 +80,7 @@ export class FactCollector {
   private smpAt?: number
   private pageExtAt?: number
   private n = 0
+  private smpStart?: {line: number; text: string}
   private prio = new Map<Key, number>()
   private active = [...FACT_RULES]
 
@@ -102,6 +103,7 @@ export class FactCollector {
       }
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
+    if (!this.smpStart && text.startsWith('smp: Bringing up secondary CPUs')) this.smpStart = {line: r.line, text}
     if (text.startsWith('klab: ')) {
       const k = KLAB.exec(text)
       if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
@@ -118,6 +120,8 @@ export class FactCollector {
       const before = this.smpAt === undefined || (this.pageExtAt ?? 0) < this.smpAt
       this.host.pageExtWindow = {value: before ? 'before-smp' : 'after-smp', line: pe.line, text: pe.text}
     }
+    // smp_init() printed its start but never `smp: Brought up`: the boot stopped bringing CPUs up.
+    if (this.smpStart && this.smpAt === undefined) this.host.logEndsDuring = {value: 'SMP bring-up', ...this.smpStart}
     return this.host
   }
 }

@@ -44,6 +44,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
       ...factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024)),
       ...factRow('hardware', h.hardware),
+      ...(h.logEndsDuring ? [{key: 'log ends', value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],
   }
   const p = a.profiling
