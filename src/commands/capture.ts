@@ -23,8 +23,8 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
 
   static flags = {
     kernel: Flags.string({char: 'k', description: 'Kernel image to boot (an x86-64 bzImage, e.g. from lab/build-kernel.sh).', required: true}),
-    cpus: Flags.integer({char: 'c', description: 'CPUs present and brought up at boot (QEMU -smp cpus=).', default: 1, min: 1, max: 1024}),
-    possible: Flags.integer({description: 'Possible CPUs (QEMU -smp maxcpus=, the rest hot-pluggable): per-CPU data is sized for these. Default: --cpus.', min: 1, max: 1024}),
+    cpus: Flags.integer({char: 'c', description: 'CPUs the kernel brings up.', default: 1, min: 1, max: 1024}),
+    possible: Flags.integer({description: 'Possible CPUs (QEMU -smp <possible> and kernel maxcpus=<cpus>): per-CPU data is sized for all of them, only --cpus are brought up. Default: --cpus.', min: 1, max: 1024}),
     memory: Flags.string({char: 'm', description: 'Guest memory: 1024, 1024M or 1G.', default: '1G'}),
     nodes: Flags.integer({description: 'NUMA nodes; memory and CPUs are split evenly between them.', default: 1, min: 1, max: 64}),
     append: Flags.string({description: 'Extra kernel command line after "console=ttyS0 panic=-1", e.g. "sysctl.vm.mem_profiling=1 lpj=8384024".'}),

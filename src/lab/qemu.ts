@@ -7,10 +7,13 @@ export interface QemuOptions {
   /** Default qemu-system-x86_64 (Debian package qemu-system-x86). */
   binary?: string
   accel: Accel
-  /** CPUs present and brought up at boot (`-smp cpus=`). */
+  /** CPUs the kernel brings up. */
   cpus: number
-  /** Possible CPUs (`-smp maxcpus=`): QEMU lists the extra ones as hot-pluggable in ACPI, so the
-   *  kernel sizes per-CPU data for them (num_possible_cpus()) without bringing them up. */
+  /** Possible CPUs: QEMU gets `-smp <possible>` and the kernel `maxcpus=<cpus>` (kernelCmdline),
+   *  so per-CPU data is sized for all of them but only `cpus` are brought up: the layout of the
+   *  corpus boot linux-7.2-pool-c64-m1024-maxcpus4. (QEMU's own `-smp maxcpus=` would list the
+   *  rest as disabled MADT entries, which a kernel counts as hot-pluggable only when it detects
+   *  a hypervisor (acpi_is_processor_usable): not under TCG, so it is not used.) */
   possible?: number
   memoryMiB: number
   /** NUMA nodes; memory and CPUs are split evenly (the remainder goes to the last node). */
@@ -37,7 +40,7 @@ export function qemuArgs(o: QemuOptions): string[] {
     '-machine', 'q35',
     '-cpu', o.cpuModel ?? 'max',
     '-m', String(o.memoryMiB),
-    '-smp', possible === o.cpus ? String(o.cpus) : `cpus=${o.cpus},maxcpus=${possible}`,
+    '-smp', String(possible),
     '-display', 'none',
     '-monitor', 'none',
     '-serial', `file:${o.serial}`,
@@ -71,9 +74,11 @@ export function numaArgs(nodes: number, memoryMiB: number, cpus: number): string
   return [...mem, ...numa]
 }
 
-/** The kernel command line: serial console, reboot (= QEMU exit) on panic, then the user's extras. */
-export function kernelCmdline(extra?: string): string {
-  return ['console=ttyS0', 'panic=-1', extra?.trim()].filter(Boolean).join(' ')
+/** The kernel command line: serial console, reboot (= QEMU exit) on panic, the user's extras,
+ *  and `maxcpus=<cpus>` when fewer CPUs than possible are to be brought up. */
+export function kernelCmdline(extra?: string, cpus?: number, possible?: number): string {
+  const maxcpus = cpus !== undefined && possible !== undefined && possible > cpus ? `maxcpus=${cpus}` : undefined
+  return ['console=ttyS0', 'panic=-1', extra?.trim(), maxcpus].filter(Boolean).join(' ')
 }
 
 /** `1024`, `1024M`, `1G`, `2GiB` → MiB. */

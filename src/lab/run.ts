@@ -167,7 +167,7 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
     const initrd = join(work, 'initramfs.cpio.gz')
     writeFileSync(initrd, initramfs)
     const consolePath = join(dir, 'console.log')
-    const append = kernelCmdline(o.append)
+    const append = kernelCmdline(o.append, o.cpus, o.possible)
     const args = qemuArgs({
       binary, accel, cpus: o.cpus, possible: o.possible, memoryMiB: o.memoryMiB, nodes: o.nodes,
       cpuModel: o.cpuModel, kernel: resolve(o.kernel), initrd, append, serial: consolePath,

@@ -21,8 +21,8 @@ describe('qemuArgs', () => {
     expect(after(a, '-cpu')).toBe('qemu64')
   })
 
-  it('possible CPUs beyond the present ones become -smp cpus=N,maxcpus=P', () => {
-    expect(after(qemuArgs({...base, possible: 64}), '-smp')).toBe('cpus=4,maxcpus=64')
+  it('possible CPUs: QEMU gets -smp <possible> (maxcpus= goes on the kernel command line)', () => {
+    expect(after(qemuArgs({...base, possible: 64}), '-smp')).toBe('64')
     expect(after(qemuArgs({...base, possible: 4}), '-smp')).toBe('4')
   })
 
@@ -57,7 +57,11 @@ describe('qemuArgs', () => {
 describe('kernel command line, memory sizes, quoting', () => {
   it('kernelCmdline puts the console first and keeps the extras', () => {
     expect(kernelCmdline()).toBe('console=ttyS0 panic=-1')
-    expect(kernelCmdline(' sysctl.vm.mem_profiling=1 maxcpus=4 ')).toBe('console=ttyS0 panic=-1 sysctl.vm.mem_profiling=1 maxcpus=4')
+    expect(kernelCmdline(' sysctl.vm.mem_profiling=1 lpj=8384024 ')).toBe('console=ttyS0 panic=-1 sysctl.vm.mem_profiling=1 lpj=8384024')
+  })
+  it('kernelCmdline: maxcpus=<cpus> only when fewer CPUs than possible (corpus: c64-m1024-maxcpus4)', () => {
+    expect(kernelCmdline('sysctl.vm.mem_profiling=1 lpj=8384024', 4, 64)).toBe('console=ttyS0 panic=-1 sysctl.vm.mem_profiling=1 lpj=8384024 maxcpus=4')
+    expect(kernelCmdline(undefined, 4, 4)).toBe('console=ttyS0 panic=-1')
   })
   it('parseMemory', () => {
     expect(parseMemory('1024')).toBe(1024)
