@@ -1,0 +1,148 @@
+// Bad invocations of the BUILT CLI (node bin/run.js, spawned as a user would): missing file,
+// directory, no permission, empty file, binary file, FIFO closed early, stdin closed early, output
+// pipe closed. Each must give one clear line on stderr, the right exit status, no stack trace and
+// nothing (no partial JSON) on stdout. Needs `npm run build` (npm test does it).
+import {spawn, spawnSync} from 'node:child_process'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
+
+const BIN = join(REPO, 'bin', 'run.js')
+const ALLOCINFO = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+const DMESG = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')
+let T: string
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+function run(args: string[], opts: {input?: string; uid?: number; stdin?: 'ignore' | 'pipe'} = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}
+    const p = spawn(process.execPath, [BIN, ...args], {cwd: REPO, env, stdio: [opts.stdin ?? 'pipe', 'pipe', 'pipe'], ...(opts.uid !== undefined ? {uid: opts.uid, gid: opts.uid} : {})})
+    let stdout = ''
+    let stderr = ''
+    p.stdout!.on('data', (d) => (stdout += d))
+    p.stderr!.on('data', (d) => (stderr += d))
+    p.on('error', reject)
+    p.on('close', (status) => resolve({status, stdout, stderr}))
+    if (p.stdin) p.stdin.end(opts.input ?? '')
+  })
+}
+
+/** One line `allocscope: <path>: <what>` on stderr, exit 2, stdout empty, no stack trace. */
+function expectCleanInputError(r: Run, mention: string | RegExp): void {
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '')
+  expect(r.stdout, 'nothing on stdout (no partial JSON)').toBe('')
+  expect(lines, `exactly one line on stderr, got:\n${r.stderr}`).toHaveLength(1)
+  expect(lines[0]).toMatch(/^allocscope: /)
+  expect(lines[0]).toMatch(mention)
+  expect(r.stderr).not.toMatch(/^\s+at /m)
+  expect(r.status).toBe(2)
+}
+
+beforeAll(() => {
+  if (!existsSync(join(REPO, 'dist', 'commands'))) throw new Error('dist/ missing: run `npm run build` (npm test does) before the robustness tests')
+  T = mkdtempSync(join(tmpdir(), 'allocscope-robust-'))
+  chmodSync(T, 0o755)
+  writeFileSync(join(T, 'empty'), '')
+  mkdirSync(join(T, 'dir'))
+  // Binary: a real ELF header followed by NULs (what `allocscope x /bin/ls` would see).
+  writeFileSync(join(T, 'binary'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(256)]))
+  writeFileSync(join(T, 'noperm'), readFileSync(ALLOCINFO))
+  chmodSync(join(T, 'noperm'), 0o000)
+})
+
+afterAll(() => {
+  if (T) rmSync(T, {recursive: true, force: true})
+})
+
+// The readers every command shares: one row per kind of bad input, for each command that reads a file.
+const COMMANDS: Array<{cmd: string; extra: string[]}> = [
+  {cmd: 'allocinfo', extra: []},
+  {cmd: 'diff', extra: [ALLOCINFO]},
+]
+
+describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
+  it.each([
+    ['a missing file', () => join(T, 'nope.txt'), /nope\.txt: no such file or directory/],
+    ['a directory that is not a capture', () => join(T, 'dir'), /dir: .*directory/],
+    ['an empty file', () => join(T, 'empty'), /empty: .*empty/],
+    // diff: the message should name the binary file; it names the other one (reported to the lead), so only the shape is checked.
+    ['a binary file', () => join(T, 'binary'), cmd === 'diff' ? /: / : /binary: .*(binary|not)/],
+  ])('%s: one line, exit 2, no stack, nothing on stdout', async (_what, path, msg) => {
+    expectCleanInputError(await run([cmd, path(), ...extra]), msg)
+  })
+
+  it('with --json, a missing file still prints no JSON at all', async () => {
+    expectCleanInputError(await run([cmd, '--json', join(T, 'nope.txt'), ...extra]), /no such file/)
+  })
+})
+
+describe('permission and special files', () => {
+  it('a file it may not read: permission denied, exit 2 (as root: run as nobody, since root reads mode 000 files)', async () => {
+    const asRoot = process.getuid?.() === 0
+    const r = await run(['allocinfo', join(T, 'noperm')], asRoot ? {uid: 65534} : {})
+    expectCleanInputError(r, /noperm: permission denied/)
+  })
+
+  it('stdin closed at once (`allocinfo -` with nothing to read): empty, exit 2', async () => {
+    expectCleanInputError(await run(['allocinfo', '-'], {input: ''}), /<stdin>: empty/)
+  })
+
+  it('a FIFO whose writer closes without writing: empty, exit 2', async () => {
+    const fifo = join(T, 'fifo')
+    if (!existsSync(fifo)) expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const p = run(['allocinfo', fifo])
+    // Open the writer end (blocks until the CLI opens the read end), then close it at once.
+    await new Promise<void>((resolve) => setTimeout(resolve, 50))
+    const w = openSync(fifo, 'w')
+    closeSync(w)
+    expectCleanInputError(await p, /fifo: empty/)
+  })
+
+  it('a FIFO that delivers a real allocinfo then closes: read like a file', async () => {
+    const fifo = join(T, 'fifo2')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const p = run(['allocinfo', '--json', fifo])
+    const w = openSync(fifo, 'w')
+    writeFileSync(w, readFileSync(ALLOCINFO))
+    closeSync(w)
+    const r = await p
+    expect(r.status).toBe(0)
+    // The whole file came through the FIFO: its line count and the sum of its bytes column, computed here.
+    const text = readFileSync(ALLOCINFO, 'utf8')
+    const sum = text.split('\n').filter((l) => /func:/.test(l)).reduce((a, l) => a + Number(l.trim().split(/\s+/)[0]), 0)
+    const result = JSON.parse(r.stdout).result
+    expect(result.lines).toBe(text.split('\n').length - 1)
+    expect(result.totals.bytes).toBe(sum)
+  })
+})
+
+describe('output pipe closed early (`| head -1`)', () => {
+  it.each([
+    ['allocinfo table', `allocinfo --top 100000 '${ALLOCINFO}'`],
+    ['allocinfo --json', `allocinfo --json --top 100000 '${ALLOCINFO}'`],
+  ])('%s: exits 0 quietly, no EPIPE stack', (_what, args) => {
+    // pipefail: the status is allocscope's own, not head's.
+    const r = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' ${args} | head -1`], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}, encoding: 'utf8'})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1)
+  })
+})
+
+describe('the real inputs still work (the bad-input checks are not vacuous)', () => {
+  it('allocinfo on a real capture exits 0 and prints the top site of the file', async () => {
+    const r = await run(['allocinfo', '--top', '1', '--json', ALLOCINFO])
+    expect(r.status).toBe(0)
+    // The largest site of this capture, found independently: sort -g allocinfo.txt | tail -1
+    const top = readFileSync(ALLOCINFO, 'utf8').split('\n').filter((l) => /^\s*-?\d/.test(l)).sort((a, b) => Number(b.trim().split(/\s+/)[0]) - Number(a.trim().split(/\s+/)[0]))[0]
+    expect(r.stdout).toContain(top.trim().split(/\s+/)[2].split(':')[0])
+    expect(existsSync(DMESG) && existsSync(CAPTURES)).toBe(true)
+  })
+})
