@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {DETECTORS, detectLine, detectSplat, normaliseText, splatSignature} from '../../src/analysis/detectors.js'
 import {parseSplats} from '../../src/analysis/splat.js'
 import {SEVERITIES} from '../../src/types.js'
+import {derivedReplaced} from '../helpers/derived-splats.js'
 import {CAPTURES} from '../helpers/paths.js'
 import {recordsFromFile} from './records.js'
 
@@ -107,5 +108,20 @@ describe('splat findings', () => {
       'BUG: using smp_processor_id() in preemptible [ADDR] code: syz-executor7/PID',
     )
     expect(normaliseText('sched: CPU #32 is odd')).toBe('sched: CPU #N is odd')
+  })
+})
+
+describe('WARN forms (DERIVED: the real numa2 splat carrying another message line)', () => {
+  const recs = recordsFromFile(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'))
+  const msgLine = recs.find((r) => r.text.startsWith('sched: CPU #32'))!.line
+  it.each([
+    ['lib/foo.c:12 module foo func:foo_init has 8192 allocated at module unload', 'module-unload-leak'],
+    ['alloc_tag was not cleared (got tag for mm/slub.c:2478)', 'alloc-tag-not-cleared'],
+    ['current->alloc_tag not set', 'current-tag-not-set'],
+  ])('%s → %s, with the splat attached', (msg, id) => {
+    const [s] = parseSplats(derivedReplaced(recs, msgLine, msg))
+    expect(s.message).toBe(msg)
+    expect(detectSplat(s).id).toBe(id)
+    expect(s.guilty?.fn).toBe('set_cpu_sibling_map')
   })
 })

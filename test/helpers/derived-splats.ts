@@ -33,3 +33,8 @@ export function derivedRepeated(records: readonly LogRecord[], n: number, linesP
   for (let i = 0; i < n; i++) for (const r of records) out.push({...r, line: r.line + i * linesPerCopy})
   return out
 }
+
+/** DERIVED: the record at `line` gets `text` instead (e.g. a real splat carrying another WARN message). */
+export function derivedReplaced(records: readonly LogRecord[], line: number, text: string): LogRecord[] {
+  return records.map((r) => (r.line === line ? {...r, text} : r))
+}
