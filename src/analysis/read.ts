@@ -13,7 +13,7 @@ export interface AnalyseOptions {
 
 export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): Promise<BootAnalysis> {
   const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress})
-  const a = new BootAnalyser(opts.source ?? (path === '-' ? 'stdin' : path), {recorder: opts.recorder})
+  const a = new BootAnalyser(opts.source ?? (path === '-' ? '<stdin>' : path), {recorder: opts.recorder})
   for await (const r of stream.records) a.push(r)
   const st = stream.stats()
   return a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
