@@ -1,0 +1,59 @@
+// `allocscope calibrate`: fit a workload profile from capture directories (their klab: counts, or
+// overflow messages as lower bounds), print the fit and write the profile JSON. Thin: flags →
+// capture facts → model/calibrate → Report → emit().
+import {writeFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base.js'
+import {InputError} from '../errors.js'
+import {readCaptureFacts} from '../model/capture-facts.js'
+import {calibrate} from '../model/calibrate.js'
+import {calibrationReport} from '../model/report.js'
+import {TERM_IDS, type TermId} from '../model/terms.js'
+
+export default class Calibrate extends BaseCommand<typeof Calibrate> {
+  static description =
+    'Fit a workload profile (the early page allocations of one kernel build in one page_ext window) from capture directories: ' +
+    'the instrumented counts of their klab: lines, or the EARLY_ALLOC_PFN_MAX overflow message as a lower bound. Least squares ' +
+    `on terms with a kernel meaning (${TERM_IDS.join(', ')}), chosen by leave-one-out error unless --terms says which; prints ` +
+    'coefficients, residuals, R² and the leave-one-out prediction of every capture, and writes the profile JSON with that ' +
+    'provenance (--out). Refuses, saying why, when the captures cannot determine a term (e.g. every capture has the same ' +
+    'CPU count), mix page_ext windows or kernels, or carry no counts at all.'
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 ../shared/captures/linux-7.2-pool-c1-m1024',
+    '<%= config.bin %> <%= command.id %> ../shared/captures/linux-6.12-nodebug_smp0* --out my-6.12-late.json',
+    '<%= config.bin %> <%= command.id %> ../shared/captures/linux-7.2-pool-* --terms possibleCpus,log2PossibleCpus --json',
+  ]
+
+  static strict = false
+  static args = {
+    captures: Args.string({description: 'capture directories (or boot logs) to fit from', required: true}),
+  }
+
+  static flags = {
+    out: Flags.string({char: 'o', description: 'Write the profile JSON to this file.'}),
+    name: Flags.string({description: 'Profile name (default linux-<kernel>-<window>).'}),
+    terms: Flags.string({description: `Comma-separated terms to fit (base is always in): ${TERM_IDS.filter((t) => t !== 'base').join(', ')}.`}),
+  }
+
+  async run(): Promise<void> {
+    const {argv} = await this.parse(Calibrate)
+    const f = this.flags
+    let terms: TermId[] | undefined
+    if (f.terms) {
+      terms = f.terms.split(',').map((t) => t.trim()) as TermId[]
+      const bad = terms.filter((t) => !TERM_IDS.includes(t))
+      if (bad.length) throw new InputError(`--terms: unknown term(s) ${bad.join(', ')}; expected ${TERM_IDS.join(', ')}`)
+    }
+    const facts = (argv as string[]).map((p) => readCaptureFacts(p))
+    const outcome = calibrate(facts, {name: f.name, terms})
+    if (f.out) {
+      try {
+        writeFileSync(f.out, JSON.stringify(outcome.profile, null, 2) + '\n')
+      } catch (e) {
+        throw new InputError(`${f.out}: cannot write the profile (${(e as Error).message})`, f.out)
+      }
+    }
+    this.emit(outcome, calibrationReport(outcome))
+  }
+}

@@ -1,0 +1,158 @@
+// `allocscope predict`: what the kernel's early-PFN recorders will record, drop, allocate and leak
+// on a host, re-executed event by event. Thin: flags → Host → model → Report → emit().
+import {readFileSync, writeFileSync} from 'node:fs'
+import {Flags} from '@oclif/core'
+import {analyseBootLog} from '../analysis/read.js'
+import {resolveCapture} from '../capture/dir.js'
+import {BaseCommand} from '../cli/base.js'
+import {InputError, UsageError} from '../errors.js'
+import {chooseProfile, predictFleet} from '../model/fleet.js'
+import {hostFromAnalysis} from '../model/from-boot.js'
+import {DEFAULT_HOST, type Host} from '../model/host.js'
+import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
+import {type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
+import {fleetBlock, predictionReport, sweepBlock, sweepSummary} from '../model/report.js'
+import type {Report} from '../render/report.js'
+import {plotLines} from '../render/plot.js'
+import {plotSvg} from '../render/svg.js'
+import {parseSize} from '../render/units.js'
+import type {Severity} from '../types.js'
+
+export default class Predict extends BaseCommand<typeof Predict> {
+  static description =
+    'Predict what the early-PFN recorders will do on a host: how many page allocations happen before page_ext is ready ' +
+    '(from a workload profile fitted on instrumented boots), then both recorders executed event by event with a seeded ' +
+    'scheduler: the legacy 8192-slot array (recorded, dropped, when the overflow warning fires) and the pfn_pool list ' +
+    '(recorded, pool pages, cmpxchg race frees, tracking bytes, leaked accounting), and which dropped pages would trip ' +
+    '"alloc_tag was not set" if freed. Ask for one host (--cpus, --memory, ... or --from a boot log), a CPU sweep ' +
+    '(--sweep, with the CPU count at which the legacy array overflows, --plot/--svg for the curve), or a fleet ' +
+    `(--hosts inventory.csv with columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}; other columns are passed through). ` +
+    'Exits 1 with --fail-on warning when a DEBUG host would drop PFNs.'
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> --cpus 64',
+    '<%= config.bin %> <%= command.id %> --cpus 8192 --memory 2T --no-debug',
+    '<%= config.bin %> <%= command.id %> --from samples/linux-7.2-pool-c64-m1024',
+    '<%= config.bin %> <%= command.id %> --sweep 1..8192 --no-debug --plot',
+    '<%= config.bin %> <%= command.id %> --sweep 1..1024 --no-debug --svg curve.svg --format text',
+    '<%= config.bin %> <%= command.id %> --hosts samples/inventory.csv --format csv',
+    '<%= config.bin %> <%= command.id %> --cpus 255 --no-debug --tracker legacy --json',
+  ]
+
+  static flags = {
+    cpus: Flags.integer({description: 'CPUs: possible and online (unless --possible / --online say otherwise).', min: 1}),
+    possible: Flags.integer({description: 'Possible CPUs (nr_cpu_ids).', min: 1}),
+    online: Flags.integer({description: 'CPUs brought up at boot (maxcpus=).', min: 1}),
+    memory: Flags.string({description: 'Memory, e.g. 64G, 512M.', default: '1G'}),
+    nodes: Flags.integer({description: 'NUMA nodes.', default: 1, min: 1}),
+    'page-size': Flags.option({options: ['4K', '16K', '64K'] as const, description: 'Page size.', default: '4K' as const})(),
+    'word-bits': Flags.option({options: ['64', '32'] as const, description: 'Word size in bits.', default: '64' as const})(),
+    debug: Flags.boolean({description: 'MEM_ALLOC_PROFILING_DEBUG (sets early_page_ext: page_ext before SMP).', default: true, allowNo: true}),
+    'early-page-ext': Flags.boolean({description: 'early_page_ext on the command line.', default: false}),
+    'deferred-init': Flags.boolean({description: 'DEFERRED_STRUCT_PAGE_INIT.', default: true, allowNo: true}),
+    compressed: Flags.boolean({description: 'mem_profiling compressed mode (no page_ext, no recorder).', default: false}),
+    kasan: Flags.boolean({description: 'KASAN (not modelled: noted).', default: false}),
+    kmemleak: Flags.boolean({description: 'kmemleak (not modelled: noted).', default: false}),
+    kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
+    profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
+    tracker: Flags.option({options: ['legacy', 'pool', 'both'] as const, description: 'Which recorder(s) to run.', default: 'both' as const})(),
+    seed: Flags.integer({description: 'Scheduler seed (interleaving of CPUs; only race counts depend on it).', default: 1}),
+    'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX.', default: 8192, min: 1}),
+    from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
+    sweep: Flags.string({description: 'Sweep CPUs over a range LO..HI (possible = online).'}),
+    points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 4096}),
+    hosts: Flags.string({description: 'Fleet inventory CSV: one host per row.'}),
+    plot: Flags.boolean({description: 'Draw the sweep curve with the legacy limit line in the terminal.', default: false}),
+    svg: Flags.string({description: 'Write the sweep curve as an SVG file.'}),
+  }
+
+  async run(): Promise<void> {
+    const f = this.flags
+    const modes = [f.sweep !== undefined, f.hosts !== undefined].filter(Boolean).length
+    if (modes > 1) throw new UsageError('--sweep and --hosts are different questions: give one')
+    if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
+    const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max']}
+    if (f.hosts !== undefined) return this.fleet(f.hosts, opts)
+    const {host, notes} = await this.host()
+    const profile = chooseProfile(host, f.profile ?? undefined)
+    this.warnings.push(...notes)
+    if (f.sweep !== undefined) {
+      const m = /^(\d+)\.\.(\d+)$/.exec(f.sweep)
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < Number(m[1])) throw new UsageError(`--sweep ${f.sweep}: expected LO..HI with 1 ≤ LO ≤ HI, e.g. 1..8192`)
+      const s = sweep(host, profile, sweepCpus(Number(m[1]), Number(m[2]), f.points), opts)
+      const series = [{label: `early PFNs (${profile.name})`, points: s.points.map((p) => ({x: p.cpus, y: p.events}))}]
+      const limit = {y: s.legacyMax, label: `EARLY_ALLOC_PFN_MAX ${s.legacyMax}`}
+      const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: [sweepSummary(s)]}]}
+      if (f.plot) {
+        const lines = plotLines(series, {width: Math.min(this.width(), 100), height: 16, ascii: f.format === 'text', limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'})
+        report.blocks.unshift({kind: 'text', title: 'Recorded PFNs against CPUs', lines})
+      }
+      if (f.svg) {
+        try {
+          writeFileSync(f.svg, plotSvg(series, {title: `Early PFNs against CPUs (${profile.name})`, limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'}))
+        } catch (e) {
+          throw new InputError(`${f.svg}: cannot write the SVG (${(e as Error).message})`, f.svg)
+        }
+      }
+      this.emit({host, profile: profile.name, ...s}, report)
+      this.gate(host.debug && s.overflowAt !== undefined ? ['warning'] : [])
+      return
+    }
+    const p = predict(host, profile, opts)
+    this.emit(p, predictionReport(p))
+    this.gate(this.severities(host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0)))
+  }
+
+  private severities(debug: boolean, dropped: number): Severity[] {
+    return dropped > 0 ? [debug ? 'warning' : 'notice'] : []
+  }
+
+  private async host(): Promise<{host: Host; notes: string[]}> {
+    const f = this.flags
+    let host: Host = {...DEFAULT_HOST}
+    let notes: string[] = []
+    if (f.from) {
+      const cap = resolveCapture(f.from)
+      if (!cap.bootLog) throw new InputError(`${f.from}: no boot log to take the host from (dmesg.txt, console.log, ...)`, f.from)
+      ;({host, notes} = hostFromAnalysis(await analyseBootLog(cap.bootLog)))
+    } else {
+      const mem = parseSize(f.memory)
+      if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
+      host = {
+        ...host,
+        memoryBytes: mem,
+        nodes: f.nodes,
+        pageSize: parseSize(f['page-size'])!,
+        wordBytes: Number(f['word-bits']) / 8,
+        debug: f.debug,
+        earlyPageExt: f['early-page-ext'],
+        deferredInit: f['deferred-init'],
+        compressed: f.compressed,
+        kasan: f.kasan,
+        kmemleak: f.kmemleak,
+        kernel: f.kernel,
+      }
+    }
+    const possible = f.possible ?? f.cpus
+    if (possible !== undefined) {
+      host.possibleCpus = possible
+      host.onlineCpus = f.online ?? f.cpus ?? possible
+    } else if (f.online !== undefined) host.onlineCpus = f.online
+    if (f.kernel) host.kernel = f.kernel
+    return {host, notes}
+  }
+
+  private async fleet(path: string, opts: {tracker: Tracker; seed: number; legacyMax: number}): Promise<void> {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (e) {
+      throw new InputError(`${path}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path)
+    }
+    const hosts = parseInventory(text, path)
+    const {rows} = predictFleet(hosts, {...opts, profile: this.flags.profile})
+    const extraCols = [...new Set(hosts.flatMap((h) => Object.keys(h.extra)))]
+    this.emit({hosts: rows}, {blocks: [fleetBlock(rows, extraCols)]})
+    this.gate(rows.flatMap((r) => (r.legacyDropped || r.mayWarnPages ? ['warning' as Severity] : [])))
+  }
+}

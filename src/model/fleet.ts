@@ -1,0 +1,58 @@
+// Predictions for every host of an inventory, each with its own profile (by kernel and window).
+import {UsageError} from '../errors.js'
+import {pageExtWindow} from './host.js'
+import type {InventoryHost} from './inventory.js'
+import {type PredictOptions, type Prediction, predict} from './predict.js'
+import {type Profile, loadProfile, profileFor} from './profile.js'
+
+export interface InventoryRow {
+  name: string
+  cpus: number
+  window: string
+  profile: string
+  events: number
+  legacyRecorded?: number
+  legacyDropped?: number
+  legacyOverflow: boolean
+  poolRecorded?: number
+  poolPages?: number
+  raceFrees?: number
+  mayWarnPages: number
+  notes: string[]
+  extra: Record<string, string>
+}
+
+/** The profile for a host: explicit, else the shipped one for its kernel and window. */
+export function chooseProfile(host: InventoryHost['host'], explicit?: string): Profile {
+  if (explicit) return loadProfile(explicit)
+  const {window} = pageExtWindow(host)
+  const p = profileFor(host.kernel, window === 'none' ? 'before-smp' : window)
+  if (!p) throw new UsageError('no shipped profile found (profiles/*.json); give one with --profile')
+  return p
+}
+
+export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {profile?: string}): {rows: InventoryRow[]; predictions: Prediction[]} {
+  const predictions: Prediction[] = []
+  const rows = hosts.map((h) => {
+    const prof = chooseProfile(h.host, h.profile ?? opts.profile)
+    const p = predict(h.host, prof, opts)
+    predictions.push(p)
+    return {
+      name: h.host.name ?? `row ${h.row}`,
+      cpus: h.host.possibleCpus,
+      window: p.window,
+      profile: prof.name,
+      events: p.events,
+      legacyRecorded: p.legacy?.recorded,
+      legacyDropped: p.legacy?.dropped,
+      legacyOverflow: !!p.legacy?.overflow,
+      poolRecorded: p.pool?.recorded,
+      poolPages: p.pool?.poolPages,
+      raceFrees: p.pool?.raceFrees,
+      mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
+      notes: p.notes,
+      extra: h.extra,
+    }
+  })
+  return {rows, predictions}
+}

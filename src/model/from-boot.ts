@@ -1,0 +1,34 @@
+// The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
+// model's Host. What the log does not say keeps the default, and the caller is told.
+import type {BootAnalysis} from '../types.js'
+import {DEFAULT_HOST, type Host} from './host.js'
+
+export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]} {
+  const h = a.host
+  const notes: string[] = []
+  const host: Host = {...DEFAULT_HOST, name: a.source}
+  const take = <T>(v: T | undefined, what: string, set: (v: T) => void) => {
+    if (v === undefined) notes.push(`${what} not in the log: default used`)
+    else set(v)
+  }
+  take(h.possibleCpus?.value, 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = v))
+  host.onlineCpus = h.onlineCpus?.value ?? host.possibleCpus
+  if (!h.onlineCpus) notes.push('online CPUs not in the log (boot cut short?): taken equal to possible CPUs')
+  host.onlineCpus = Math.min(host.onlineCpus, host.possibleCpus)
+  take(h.numaNodes?.value, 'NUMA nodes', (v) => (host.nodes = v))
+  take(h.memoryTotalKiB?.value, 'memory (Memory: line)', (v) => (host.memoryBytes = v * 1024))
+  host.kernel = h.release?.value
+  const debug = a.profiling.debug
+  host.debug = debug === 'unknown' ? h.pageExtWindow?.value !== 'after-smp' : debug
+  if (debug === 'unknown') notes.push(`DEBUG unknown (${a.profiling.debugReason}): taken from the page_ext window`)
+  host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
+  host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
+  host.compressed = a.profiling.mode === 'compressed'
+  // The window the log shows wins over the inference from config facts.
+  if (h.pageExtWindow?.value === 'after-smp') {
+    host.debug = false
+    host.earlyPageExt = false
+    host.deferredInit = true
+  }
+  return {host, notes}
+}

@@ -1,0 +1,207 @@
+// Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
+import type {Block, Cell, Report} from '../render/report.js'
+import {iec} from '../render/units.js'
+import type {FitOutcome} from './calibrate.js'
+import {sections} from './host.js'
+import type {InventoryRow} from './fleet.js'
+import type {Prediction, Sweep} from './predict.js'
+import type {RecorderRun} from './recorders/result.js'
+
+/** Notes wrapped under 78 columns so that --format text keeps all of them. */
+export function wrap(lines: string[], width = 76): string[] {
+  const out: string[] = []
+  for (const l of lines) {
+    let cur = ''
+    for (const word of l.split(' ')) {
+      if (cur && cur.length + 1 + word.length > width) {
+        out.push(cur)
+        cur = '  ' + word
+      } else cur = cur ? `${cur} ${word}` : word
+    }
+    out.push(cur)
+  }
+  return out
+}
+
+const num = (n: number | undefined, d = 1) => (n === undefined ? '' : Number.isInteger(n) ? n : +n.toFixed(d))
+
+export function hostBlock(p: Prediction): Block {
+  const h = p.host
+  return {
+    kind: 'kv',
+    title: `Host${h.name ? ` ${h.name}` : ''}`,
+    rows: [
+      {key: 'CPUs', value: `${h.possibleCpus} possible, ${h.onlineCpus} online`},
+      {key: 'memory', value: `${iec(h.memoryBytes)} (${sections(h)} sections), ${h.nodes} node(s)`},
+      {key: 'page / word', value: `${iec(h.pageSize)} pages, ${h.wordBytes * 8}-bit; PFN_POOL_SIZE ${p.poolSize}`},
+      {key: 'page_ext window', value: p.window, note: p.windowReason},
+      {key: 'profile', value: p.profile},
+      {key: 'early allocations', value: `${p.events} calls (PFNs offered), ${p.pages} pages`},
+    ],
+  }
+}
+
+function runCells(r: RecorderRun | undefined): Record<string, Cell> {
+  if (!r) return {}
+  return {
+    recorded: r.recorded,
+    dropped: r.dropped ? {text: String(r.dropped), style: 'bad'} : 0,
+    poolPages: r.recorder === 'pool' ? r.poolPages : '-',
+    raceFrees: r.recorder === 'pool' ? r.raceFrees : '-',
+    peak: iec(r.trackingBytesPeak),
+    leaked: r.recorder === 'pool' ? `${r.leakedAccounting.expected} (≤ ${r.leakedAccounting.worstCase}) = ${iec(r.leakedAccounting.bytes)}` : '-',
+    overflow: r.overflow ? {text: `at event ${r.overflow.atEvent}`, style: 'bad'} : r.allocFailures ? {text: `${r.allocFailures} alloc failures`, style: 'bad'} : 'no',
+    warnPages: r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn'} : 0,
+  }
+}
+
+export function recorderBlock(p: Prediction): Block {
+  const rows = [p.legacy, p.pool].filter((r): r is RecorderRun => !!r).map((r) => ({recorder: r.recorder, ...runCells(r)}))
+  return {
+    kind: 'table',
+    title: 'Early-PFN recorders, events executed one by one',
+    columns: [
+      {key: 'recorder', header: 'recorder', priority: 0},
+      {key: 'recorded', header: 'recorded', align: 'right', priority: 0},
+      {key: 'dropped', header: 'dropped', align: 'right', priority: 0},
+      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 4},
+      {key: 'raceFrees', header: 'race frees', align: 'right', priority: 3},
+      {key: 'peak', header: 'tracking peak', align: 'right', priority: 2},
+      {key: 'leaked', header: 'leaked acct (worst)', priority: 1},
+      {key: 'overflow', header: 'overflow', priority: 3},
+      {key: 'warnPages', header: 'may warn if freed', align: 'right', priority: 2},
+    ],
+    rows,
+  }
+}
+
+export function predictionReport(p: Prediction): Report {
+  const blocks: Block[] = [hostBlock(p), recorderBlock(p)]
+  const lines: string[] = []
+  for (const r of [p.legacy, p.pool]) {
+    if (!r) continue
+    for (const w of r.warnings) lines.push(`${r.recorder}: "${w.text}" at event ${w.atEvent} (CPU ${w.cpu})`)
+    if (r.wouldWarnIfFreed.calls) {
+      lines.push(
+        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}`,
+      )
+    }
+    if (r.raceFreesAcrossPageExt) lines.push(`${r.recorder}: ${r.raceFreesAcrossPageExt} race loser page(s) got page_ext between alloc and free (hazard a; v4+ clears the reference first)`)
+  }
+  lines.push(...p.notes)
+  if (lines.length) blocks.push({kind: 'text', title: 'Notes', lines: wrap(lines)})
+  return {blocks}
+}
+
+export function sweepBlock(s: Sweep): Block {
+  return {
+    kind: 'table',
+    title: 'Sweep (possible = online CPUs)',
+    columns: [
+      {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
+      {key: 'events', header: 'early PFNs', align: 'right', priority: 0},
+      {key: 'legacyRecorded', header: 'legacy recorded', align: 'right'},
+      {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 2},
+      {key: 'poolRecorded', header: 'pool recorded', align: 'right'},
+      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 2},
+      {key: 'raceFrees', header: 'race frees', align: 'right'},
+    ],
+    rows: s.points.map((p) => ({...p, legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
+  }
+}
+
+export function sweepSummary(s: Sweep): string {
+  return s.overflowAt !== undefined
+    ? `the legacy array (${s.legacyMax} slots) overflows from ${s.overflowAt} CPUs on this host shape`
+    : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
+}
+
+const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolPages', 'raceFrees']
+
+export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
+  // Passed-through columns keep their names (CSV headers), prefixed only on a clash.
+  const key = (c: string) => (FLEET_KEYS.includes(c) ? `x:${c}` : c)
+  return {
+    kind: 'table',
+    title: 'Fleet',
+    columns: [
+      {key: 'name', header: 'host', priority: 0},
+      {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
+      {key: 'window', header: 'window', priority: 1},
+      {key: 'profile', header: 'profile', priority: 1},
+      {key: 'events', header: 'early PFNs', align: 'right', priority: 0},
+      {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 0},
+      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 2},
+      {key: 'raceFrees', header: 'race frees', align: 'right', priority: 1},
+      ...extraCols.map((c) => ({key: key(c), header: c, priority: 1})),
+    ],
+    rows: rows.map((r) => ({
+      name: r.name,
+      cpus: r.cpus,
+      window: r.window,
+      profile: r.profile,
+      events: r.events,
+      legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
+      poolPages: r.poolPages,
+      raceFrees: r.raceFrees,
+      ...Object.fromEntries(extraCols.map((c) => [key(c), r.extra[c] ?? ''])),
+    })),
+  }
+}
+
+export function calibrationReport(o: FitOutcome): Report {
+  const p = o.profile
+  const blocks: Block[] = [
+    {
+      kind: 'kv',
+      title: `Profile ${p.name}`,
+      rows: [
+        {key: 'kernel / window', value: `${p.kernel}, page_ext ${p.window}`},
+        ...p.terms.map((t) => ({key: t.id, value: `${num(t.calls, 4)} calls, ${num(t.pages, 3)} pages`})),
+        {key: 'R^2', value: p.provenance.r2},
+        {key: 'RMSE', value: `${p.provenance.rmse} calls`},
+        {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
+      ],
+    },
+    {
+      kind: 'table',
+      title: 'Captures (calls = early PFNs)',
+      columns: [
+        {key: 'capture', header: 'capture', priority: 0},
+        {key: 'measured', header: 'measured', align: 'right', priority: 0},
+        {key: 'fitted', header: 'fitted', align: 'right'},
+        {key: 'residual', header: 'residual', align: 'right', priority: 2},
+        {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
+        {key: 'ok', header: 'within max(10%,8)', priority: 0},
+      ],
+      rows: o.points.map((pt) => ({
+        capture: pt.capture,
+        measured: pt.measured,
+        fitted: num(pt.fitted),
+        residual: num(pt.measured - pt.fitted),
+        loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
+        ok:
+          pt.loo === undefined
+            ? {text: pt.looReason ?? 'n/a', style: 'dim'}
+            : Math.abs(pt.loo - pt.measured) <= Math.max(0.1 * pt.measured, 8)
+              ? {text: 'yes', style: 'good'}
+              : {text: 'no', style: 'bad'},
+      })),
+    },
+  ]
+  if (o.tried.length) {
+    blocks.push({
+      kind: 'table',
+      title: 'Term sets tried (leave-one-out)',
+      columns: [
+        {key: 'terms', header: 'terms (+ base)'},
+        {key: 'fails', header: 'outside bound', align: 'right'},
+        {key: 'rmse', header: 'LOO RMSE', align: 'right'},
+      ],
+      rows: o.tried.slice(0, 8).map((t) => ({terms: t.terms.join(' + ') || '(base only)', fails: t.looFailures, rmse: Number.isFinite(t.looRmse) ? t.looRmse : 'n/a'})),
+    })
+  }
+  const notes = [...p.provenance.notes, ...o.lowerBounds.map((b) => `${b.capture}: lower bound ${b.atLeast}, fit ${b.fitted} (${b.satisfied ? 'consistent' : 'VIOLATED'})`)]
+  blocks.push({kind: 'text', title: 'Notes', lines: wrap(notes)})
+  return {blocks}
+}

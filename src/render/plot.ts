@@ -1,0 +1,115 @@
+// A curve in the terminal: recorded PFNs against CPUs with a horizontal limit line (the legacy
+// array's 8192 slots). Braille cells (2×4 dots each) on a terminal; plain ASCII for --format text.
+// Log scales when the data span decades (a CPU sweep does).
+
+export interface Series {
+  label: string
+  points: {x: number; y: number}[]
+}
+
+export interface PlotOptions {
+  width: number
+  height: number
+  ascii: boolean
+  /** Horizontal line (e.g. 8192) and its label. */
+  limit?: {y: number; label: string}
+  xLabel: string
+  yLabel: string
+}
+
+export interface Scale {
+  log: boolean
+  min: number
+  max: number
+}
+
+/** Log when the positive range spans at least two decades. */
+export function makeScale(values: number[]): Scale {
+  const pos = values.filter((v) => v > 0)
+  let min = pos.length ? Math.min(...pos) : 1
+  let max = Math.max(1, ...values)
+  const log = pos.length > 0 && max / min >= 100
+  if (!log) min = Math.min(0, ...values)
+  if (max === min) max = min + 1
+  return {log, min, max}
+}
+
+/** 0..1 position of v on the scale (clamped). */
+export function scalePos(s: Scale, v: number): number {
+  const f = s.log ? (Math.log10(Math.max(v, s.min)) - Math.log10(s.min)) / (Math.log10(s.max) - Math.log10(s.min)) : (v - s.min) / (s.max - s.min)
+  return Math.max(0, Math.min(1, f))
+}
+
+export function fmtTick(v: number): string {
+  if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
+  if (v >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
+  return String(Math.round(v))
+}
+
+// Braille dot bits, by (column 0..1, row 0..3) within a cell.
+const BRAILLE = [
+  [0x01, 0x02, 0x04, 0x40],
+  [0x08, 0x10, 0x20, 0x80],
+]
+
+export function plotLines(series: Series[], o: PlotOptions): string[] {
+  const all = series.flatMap((s) => s.points)
+  const xs = makeScale(all.map((p) => p.x))
+  const ys = makeScale([...all.map((p) => p.y), ...(o.limit ? [o.limit.y * 1.15] : [])])
+  const yTicks = [ys.max, ys.log ? Math.sqrt(ys.max * ys.min) : (ys.max + ys.min) / 2, ys.min]
+  const gutter = Math.max(...yTicks.map((t) => fmtTick(t).length)) + 1
+  const cols = Math.max(10, o.width - gutter - 2)
+  const rows = Math.max(4, o.height)
+  const subX = o.ascii ? 1 : 2
+  const subY = o.ascii ? 1 : 4
+  const W = cols * subX
+  const H = rows * subY
+  const dots = new Uint8Array(cols * rows) // braille bits, or 1 for ASCII points
+  const mark = new Array<string>(cols * rows).fill('')
+  const limRow = o.limit ? Math.round((1 - scalePos(ys, o.limit.y)) * (H - 1)) : -1
+  const setDot = (px: number, py: number) => {
+    const cx = Math.floor(px / subX)
+    const cy = Math.floor(py / subY)
+    if (cx < 0 || cy < 0 || cx >= cols || cy >= rows) return
+    dots[cy * cols + cx] |= o.ascii ? 1 : BRAILLE[px % subX][py % subY]
+  }
+  for (const [si, s] of series.entries()) {
+    const pts = s.points.map((p) => ({px: Math.round(scalePos(xs, p.x) * (W - 1)), py: Math.round((1 - scalePos(ys, p.y)) * (H - 1))}))
+    for (let i = 0; i < pts.length; i++) {
+      const a = pts[i]
+      const b = pts[i + 1] ?? a
+      const n = Math.max(1, Math.abs(b.px - a.px), Math.abs(b.py - a.py))
+      for (let k = 0; k <= n; k++) setDot(Math.round(a.px + ((b.px - a.px) * k) / n), Math.round(a.py + ((b.py - a.py) * k) / n))
+      if (o.ascii) mark[Math.floor(a.py / subY) * cols + Math.floor(a.px / subX)] = si === 0 ? '*' : '+'
+    }
+  }
+  const out: string[] = []
+  for (let r = 0; r < rows; r++) {
+    let line = ''
+    for (let c = 0; c < cols; c++) {
+      const d = dots[r * cols + c]
+      const onLimit = limRow >= 0 && Math.floor(limRow / subY) === r
+      if (o.ascii) line += mark[r * cols + c] || (d ? '.' : onLimit ? '-' : ' ')
+      else line += d ? String.fromCharCode(0x2800 + d) : onLimit ? '┄' : ' '
+    }
+    const tickRow = [0, Math.floor((rows - 1) / 2), rows - 1].indexOf(r)
+    const label = tickRow >= 0 ? fmtTick(yTicks[tickRow]) : ''
+    out.push(`${label.padStart(gutter - 1)} ${o.ascii ? '|' : '│'}${line}`)
+  }
+  const axis = o.ascii ? '+' + '-'.repeat(cols) : '└' + '─'.repeat(cols)
+  out.push(`${' '.repeat(gutter)}${axis}`)
+  const xl = fmtTick(xs.min)
+  const xm = fmtTick(xs.log ? Math.sqrt(xs.min * xs.max) : (xs.min + xs.max) / 2)
+  const xr = fmtTick(xs.max)
+  const mid = Math.max(xl.length + 1, Math.floor(cols / 2) - Math.floor(xm.length / 2))
+  let ticks = xl.padEnd(mid) + xm
+  ticks = ticks.padEnd(Math.max(ticks.length + 1, cols + 1 - xr.length)) + xr
+  out.push(' '.repeat(gutter + 1) + ticks)
+  const legend = series.map((s, i) => `${o.ascii ? (i === 0 ? '*' : '+') : '⣿'} ${s.label}`).join('   ')
+  out.push(
+    `${' '.repeat(gutter + 1)}x: ${o.xLabel}${xs.log ? ' (log)' : ''}; y: ${o.yLabel}${ys.log ? ' (log)' : ''}` +
+      (o.limit ? `; ${o.ascii ? '---' : '┄┄┄'} ${o.limit.label}` : ''),
+  )
+  if (series.length > 1) out.push(' '.repeat(gutter + 1) + legend)
+  return out
+}
