@@ -113,3 +113,27 @@ describe('release-based recorder guess table', () => {
     expect([a.profiling.recorder, a.profiling.recorderReason]).toEqual(['pool', 'given with --recorder'])
   })
 })
+
+describe('fact rules no capture exercises (SYNTHETIC lines in the kernel formats)', () => {
+  const meta = {format: 'dmesg' as const, formatReason: 't', lines: 0, skipped: [], droppedMessages: 0}
+  const host = (...texts: string[]) => analyseRecords('synthetic', texts.map((text, i) => ({line: i + 1, text})), meta).host
+
+  it('DMI: beats Hardware name:, whatever the order', () => {
+    expect(host('Hardware name: QEMU Standard PC', 'DMI: Dell Inc. PowerEdge R750/0PJ80M, BIOS 1.5.4 12/17/2021').hardware).toMatchObject({
+      value: 'Dell Inc. PowerEdge R750/0PJ80M, BIOS 1.5.4 12/17/2021',
+      line: 2,
+    })
+  })
+  it('older x86: smpboot: Allowing N CPUs, M hotplug CPUs and Brought up N CPUs', () => {
+    const h = host('smpboot: Allowing 8 CPUs, 4 hotplug CPUs', 'Brought up 4 CPUs')
+    expect([h.possibleCpus?.value, h.presentCpus?.value, h.hotplugCpus?.value, h.onlineCpus?.value]).toEqual([8, 4, 4, 4])
+  })
+  it('nr_cpu_ids from setup_percpu beats the topology line', () => {
+    const h = host('CPU topo: Allowing 4 present CPUs plus 4 hotplug CPUs', 'setup_percpu: NR_CPUS:64 nr_cpumask_bits:6 nr_cpu_ids:6 nr_node_ids:1')
+    expect(h.possibleCpus).toMatchObject({value: 6, line: 2})
+  })
+  it('Kernel command line: alone, with maxcpus= and the profiling parameter', () => {
+    const h = host('Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 maxcpus=2 sysctl.vm.mem_profiling=1,compressed')
+    expect([h.maxcpus?.value, h.memProfilingParam?.value]).toEqual([2, '1,compressed'])
+  })
+})

@@ -1,22 +1,10 @@
-// Test adapter: LogRecords from a real dmesg text file, via the project's boot-log reader when it
-// is present, else a minimal `[ seconds][ caller] text` splitter (plain dmesg only).
+// Test adapter: LogRecords of a real log file through the project's boot-log reader.
 import {readFileSync} from 'node:fs'
+import {parseBootLogText} from '../../src/capture/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
 
-const PREFIX = /^\[\s*(\d+\.\d+)\]\s?(?:\[\s*([TC]\d+)\]\s?)?/
-
 export function recordsFromText(text: string): LogRecord[] {
-  const out: LogRecord[] = []
-  const lines = text.split(/\r?\n/)
-  if (lines.at(-1) === '') lines.pop()
-  lines.forEach((l, i) => {
-    const m = PREFIX.exec(l)
-    if (!m) return
-    const r: LogRecord = {line: i + 1, time: +m[1], text: l.slice(m[0].length)}
-    if (m[2]) r.caller = m[2]
-    out.push(r)
-  })
-  return out
+  return parseBootLogText(text).records
 }
 
 export function recordsFromFile(path: string): LogRecord[] {
