@@ -149,8 +149,8 @@ const lineCount = (s?: string): number | undefined => (s === undefined ? undefin
 
 export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
   const binary = o.qemu ?? QEMU_BINARY
-  const version = qemuVersion(binary)
   checkBzImage(o.kernel)
+  const version = qemuVersion(binary)
   const busybox = findBusybox(o.busybox)
   const {accel, reason} = chooseAccel(o.accel)
 

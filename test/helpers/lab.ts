@@ -1,0 +1,16 @@
+// What the lab end-to-end tests need, and why they are skipped when it is missing.
+import {spawnSync} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+
+/** The lab kernel: $ALLOCSCOPE_KERNEL, else lab/build-kernel.sh's output in $ALLOCSCOPE_LAB (/work/lab-build). */
+export const LAB_DIR = process.env.ALLOCSCOPE_LAB ?? '/work/lab-build'
+export const LAB_KERNEL = process.env.ALLOCSCOPE_KERNEL ?? join(LAB_DIR, 'out', 'bzImage-6.12')
+
+/** undefined when a real boot can run here, else the reason it cannot. */
+export function labSkipReason(): string | undefined {
+  if (!existsSync(LAB_KERNEL)) return `no kernel image at ${LAB_KERNEL}: set ALLOCSCOPE_KERNEL or run lab/build-kernel.sh`
+  if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return 'qemu-system-x86_64 not installed (Debian package qemu-system-x86)'
+  if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'busybox not installed (Debian package busybox-static)'
+  return undefined
+}

@@ -1,0 +1,65 @@
+// Real boots: the lab kernel under QEMU with 1 and 4 CPUs, captured by `allocscope capture`,
+// then read by `allocscope analyse`. Skipped, with the reason in the test name, when there is no
+// kernel image, QEMU or busybox here; never faked.
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {afterAll, describe, expect, it} from 'vitest'
+import {LAB_KERNEL, labSkipReason} from '../helpers/lab.js'
+import {REPO} from '../helpers/paths.js'
+
+const skip = labSkipReason()
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-e2e-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+
+describe(`capture → analyse on a real boot of ${LAB_KERNEL}`, () => {
+  for (const cpus of [1, 4]) {
+    it.skipIf(skip !== undefined)(`${cpus} CPU(s)${skip ? ` (skipped: ${skip})` : ''}`, {timeout: 300_000}, async () => {
+      const out = join(tmp, `c${cpus}`)
+      const cap = await runCommand(
+        ['capture', '--kernel', LAB_KERNEL, '--cpus', String(cpus), '--memory', '1G', '--accel', 'tcg',
+          // runCommand re-splits its argv on spaces unless quoted
+          '--append="sysctl.vm.mem_profiling=1 lpj=8384024"', '--timeout', '240', '--out', out, '--json'],
+        {root: REPO},
+      )
+      expect(cap.error?.message).toBeUndefined()
+      const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'))
+      expect(JSON.parse(cap.stdout).result).toEqual(meta)
+      expect(meta.complete).toBe(true)
+      expect(meta.cpuinfo_processors).toBe(cpus) // the guest's /proc/cpuinfo
+      expect(meta.kernel_release).toMatch(/^\d+\.\d+/)
+      expect(readFileSync(join(out, 'allocinfo.txt'), 'utf8')).toMatch(/^allocinfo - version: \d\.\d\n/)
+
+      const an = await runCommand(['analyse', out, '--json'], {root: REPO})
+      expect(an.error?.message).toBeUndefined()
+      const r = JSON.parse(an.stdout).result
+      expect(r.host.onlineCpus.value).toBe(cpus)
+      expect(r.host.release.value).toBe(meta.kernel_release)
+      // allocinfo parsed: every site line became a site (+2 header lines), nothing skipped.
+      expect(r.allocinfo.skipped).toBe(0)
+      expect(r.allocinfo.lines).toBe(meta.allocinfo_lines)
+      expect(r.allocinfo.lines).toBeGreaterThan(500)
+    })
+  }
+})
+
+describe('capture --then analyse on a real boot', () => {
+  it.skipIf(skip !== undefined)(`2 of 8 possible CPUs, 2 NUMA nodes, then analyse${skip ? ` (skipped: ${skip})` : ''}`, {timeout: 300_000}, async () => {
+    const out = join(tmp, 'c2-p8-n2')
+    const r = await runCommand(
+      ['capture', '--kernel', LAB_KERNEL, '--cpus', '2', '--possible', '8', '--nodes', '2', '--memory', '2G', '--accel', 'tcg',
+        '--timeout', '240', '--out', out, '--json', '--then', 'analyse'],
+      {root: REPO},
+    )
+    expect(r.error?.message).toBeUndefined()
+    // Two JSON documents: the capture's envelope, then analyse's.
+    const [cap, an] = r.stdout.trim().split(/\n(?=\{)/).map((doc) => JSON.parse(doc))
+    expect(cap.command).toBe('capture')
+    expect(cap.result.kernel_cmdline).toMatch(/ maxcpus=2$/)
+    expect(an.command).toBe('analyse')
+    expect(an.result.host.onlineCpus.value).toBe(2)
+    expect(an.result.host.possibleCpus.value).toBe(8)
+    expect(an.result.host.numaNodes.value).toBe(2)
+  })
+})
