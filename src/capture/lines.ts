@@ -118,3 +118,97 @@ export function splitLines(text: string, maxLine = DEFAULT_MAX_LINE): string[] {
   s.end()
   return out
 }
+
+/**
+ * The same rules on bytes, for files and stdin. Each line is decoded on its own (LF and CR bytes
+ * never occur inside a UTF-8 sequence), so a line's string does not keep the whole read chunk
+ * alive in memory when a consumer holds on to a record. maxLine counts bytes here.
+ */
+export class ByteLineSplitter {
+  lines = 0
+  truncated = 0
+  sawCR = false
+  private parts: Buffer[] = []
+  private partLen = 0
+  private partTooLong = false
+  private pendingCR = false
+
+  constructor(
+    private readonly onLine: (line: string, lineNo: number) => void,
+    private readonly maxLine = DEFAULT_MAX_LINE,
+  ) {}
+
+  push(buf: Buffer): void {
+    const n = buf.length
+    if (n === 0) return
+    let pos = 0
+    if (this.pendingCR) {
+      this.pendingCR = false
+      if (buf[0] === 10) pos = 1
+    }
+    // Next LF / CR at or after pos (n when none), cached so that no byte is searched twice.
+    let lf = -1
+    let cr = buf.indexOf(13, pos)
+    if (cr === -1) cr = n
+    else this.sawCR = true
+    while (pos < n) {
+      if (lf < pos) {
+        lf = buf.indexOf(10, pos)
+        if (lf === -1) lf = n
+      }
+      if (cr < pos) {
+        cr = buf.indexOf(13, pos)
+        if (cr === -1) cr = n
+      }
+      const end = cr < lf ? cr : lf
+      if (end === n) {
+        this.keep(buf, pos, n)
+        return
+      }
+      let next = end + 1
+      if (end === cr) {
+        if (next === n) this.pendingCR = true
+        else if (buf[next] === 10) next++
+      }
+      this.emit(buf, pos, end)
+      pos = next
+    }
+  }
+
+  end(): void {
+    if (this.partLen > 0 || this.partTooLong) this.emit(Buffer.alloc(0), 0, 0)
+  }
+
+  private keep(buf: Buffer, from: number, to: number): void {
+    if (this.partTooLong) return
+    const room = this.maxLine - this.partLen
+    if (to - from > room) {
+      to = from + room
+      this.partTooLong = true
+    }
+    // Copy: the caller may reuse its buffer.
+    this.parts.push(Buffer.from(buf.subarray(from, to)))
+    this.partLen += to - from
+  }
+
+  private emit(buf: Buffer, from: number, to: number): void {
+    let line: string
+    if (this.partLen === 0 && !this.partTooLong) {
+      if (to - from > this.maxLine) {
+        to = from + this.maxLine
+        this.truncated++
+      }
+      line = buf.toString('utf8', from, to)
+    } else {
+      this.keep(buf, from, to)
+      if (this.partTooLong) this.truncated++
+      line = Buffer.concat(this.parts, this.partLen).toString('utf8')
+      this.parts = []
+      this.partLen = 0
+      this.partTooLong = false
+    }
+    if (line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
+    this.lines++
+    this.onLine(line, this.lines)
+  }
+}

@@ -160,6 +160,22 @@ describe('format details (derived from the notrack capture)', () => {
     }
   })
 
+  it('batches give the same records as records, and a stream iterates once', async () => {
+    const path = join(tmp, 'batches.txt')
+    writeFileSync(path, original.repeat(50))
+    const a = await readFile(path)
+    const s = await openBootLog(path)
+    const got: LogRecord[] = []
+    let batches = 0
+    for await (const b of s.batches) {
+      batches++
+      got.push(...b)
+    }
+    expect(got).toEqual(a.records)
+    expect(batches).toBeGreaterThan(1)
+    await expect(s.records[Symbol.asyncIterator]().next()).rejects.toThrow(/only once/)
+  })
+
   it('reports progress against the file size', async () => {
     const path = join(tmp, 'progress.txt')
     writeFileSync(path, original.repeat(20))

@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {BootLogParser, parseBootLogText} from '../../src/capture/bootlog/index.js'
 import {InputError} from '../../src/errors.js'
-import {splitLines, TextChunker} from '../../src/capture/lines.js'
+import {ByteLineSplitter, splitLines, TextChunker} from '../../src/capture/lines.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
 
 const FORMATS: BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
@@ -99,6 +99,33 @@ describe('properties', () => {
         got.push(...pieces.drain())
         expect(got).toEqual(whole.drain())
         expect(pieces.stats()).toEqual(whole.stats())
+      }),
+      RUNS,
+    )
+  })
+
+  it('the byte splitter (files) and the text splitter (strings) cut the same lines, wherever the chunks end', () => {
+    fc.assert(
+      fc.property(logish, fc.array(fc.nat(3000), {maxLength: 8}), fc.integer({min: 1, max: 400}), (text, cuts, maxLine) => {
+        const clean = text.replaceAll('\0', '')
+        const bytes = Buffer.from(clean, 'utf8')
+        const got: string[] = []
+        const s = new ByteLineSplitter((l) => got.push(l), 1 << 20)
+        let at = 0
+        for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length))) {
+          s.push(bytes.subarray(at, Math.max(at, c)))
+          at = Math.max(at, c)
+        }
+        s.push(bytes.subarray(at))
+        s.end()
+        expect(got).toEqual(splitLines(clean))
+        // With a small limit every line is cut to at most maxLine bytes, never more lines.
+        const short: string[] = []
+        const t = new ByteLineSplitter((l) => short.push(l), maxLine)
+        t.push(bytes)
+        t.end()
+        expect(short.length).toBe(got.length)
+        expect(short.every((l) => Buffer.byteLength(l) <= maxLine + 2 * l.split('\ufffd').length)).toBe(true)
       }),
       RUNS,
     )

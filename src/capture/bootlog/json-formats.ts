@@ -19,7 +19,10 @@ export const JSON_REASON = {
 
 type Json = null | boolean | number | string | Json[] | {[k: string]: Json}
 
-/** util-linux: numeric "pri" is LOG_MAKEPRI(facility, level); with -x "fac" and "pri" are names. */
+/**
+ * util-linux: numeric "pri" is facility << 3 | level (LOG_RAW_FAC_PRI; before 2.39 it printed
+ * facility | level, which differs only for non-kernel facilities); with -x, "fac" and "pri" are names.
+ */
 function levelFacility(r: LogRecord, pri: Json | undefined, fac: Json | undefined): void {
   if (typeof pri === 'number' && Number.isInteger(pri) && pri >= 0) {
     r.level = pri & 7
@@ -37,6 +40,14 @@ function levelFacility(r: LogRecord, pri: Json | undefined, fac: Json | undefine
 const QUOTE = 34
 const BSLASH = 92
 const NL = 10
+/** Outside strings only these characters matter. */
+const TOKEN = /["{}[\]]/g
+const STRING_STOP = /["\\]/g
+
+function indexOrEnd(t: string, c: string, from: number): number {
+  const i = t.indexOf(c, from)
+  return i === -1 ? t.length : i
+}
 
 /** Streaming reader of a `dmesg --json` document. */
 export class DmesgJsonReader {
@@ -70,40 +81,53 @@ export class DmesgJsonReader {
     if (n === 0) return
     this.sawText = true
     let objFrom = this.inObj ? 0 : -1
+    // Newlines are counted lazily, each once, up to the position asked about.
+    let nextNl = -1
+    const lineAt = (i: number): number => {
+      if (nextNl === -1) nextNl = indexOrEnd(t, '\n', 0)
+      while (nextNl < i) {
+        this.nl++
+        nextNl = indexOrEnd(t, '\n', nextNl + 1)
+      }
+      return this.nl + 1
+    }
     let i = 0
+    if (this.escape) {
+      this.escape = false
+      i = 1
+    }
     while (i < n) {
-      const c = t.charCodeAt(i)
       if (this.inString) {
-        if (this.escape) {
-          this.escape = false
-          if (c === NL) this.nl++
-          i++
+        // String bodies are most of the document: jump to the next quote or backslash.
+        STRING_STOP.lastIndex = i
+        const m = STRING_STOP.exec(t)
+        if (!m) break
+        const k = m.index
+        if (t.charCodeAt(k) === BSLASH) {
+          if (k + 1 === n) {
+            this.escape = true
+            break
+          }
+          i = k + 2
           continue
         }
-        // Jump to the next quote or backslash: string bodies are most of the document.
-        let q = t.indexOf('"', i)
-        const b = t.indexOf('\\', i)
-        if (q === -1) q = n
-        const stop = b !== -1 && b < q ? b : q
-        this.countNewlines(t, i, stop)
-        if (stop === n) break
-        if (t.charCodeAt(stop) === BSLASH) this.escape = true
-        else this.inString = false
-        i = stop + 1
+        this.inString = false
+        i = k + 1
         continue
       }
-      switch (c) {
-        case NL:
-          this.nl++
-          break
+      TOKEN.lastIndex = i
+      const m = TOKEN.exec(t)
+      if (!m) break
+      const k = m.index
+      switch (t.charCodeAt(k)) {
         case QUOTE:
           this.inString = true
           break
         case 123: // {
           if (this.depth === 2 && !this.inObj) {
             this.inObj = true
-            this.objStartLine = this.nl + 1
-            objFrom = i
+            this.objStartLine = lineAt(k)
+            objFrom = k
           }
           this.depth++
           break
@@ -111,17 +135,20 @@ export class DmesgJsonReader {
           this.depth++
           break
         case 125: // }
-        case 93: // ]
           if (this.depth > 0) this.depth--
-          if (c === 125 && this.depth === 2 && this.inObj) {
-            this.keep(t, objFrom, i + 1)
-            this.entry()
+          if (this.depth === 2 && this.inObj) {
+            this.keep(t, objFrom, k + 1)
+            this.entry(lineAt(k))
             objFrom = -1
           }
           break
+        case 93: // ]
+          if (this.depth > 0) this.depth--
+          break
       }
-      i++
+      i = k + 1
     }
+    lineAt(n)
     this.lastChar = t.charCodeAt(n - 1)
     if (this.inObj && objFrom !== -1) this.keep(t, objFrom, n)
   }
@@ -133,14 +160,6 @@ export class DmesgJsonReader {
       this.obj = []
     }
     this.skipUpTo(this.lines())
-  }
-
-  private countNewlines(t: string, from: number, to: number): void {
-    let j = t.indexOf('\n', from)
-    while (j !== -1 && j < to) {
-      this.nl++
-      j = t.indexOf('\n', j + 1)
-    }
   }
 
   private keep(t: string, from: number, to: number): void {
@@ -158,9 +177,8 @@ export class DmesgJsonReader {
     while (this.accounted < line) this.sink.skip(++this.accounted, JSON_REASON.structure)
   }
 
-  private entry(): void {
+  private entry(endLine: number): void {
     const start = this.objStartLine
-    const endLine = this.nl + 1
     const text = this.obj.join('')
     const tooBig = this.objTooBig
     this.obj = []
@@ -170,18 +188,14 @@ export class DmesgJsonReader {
     this.skipUpTo(start - 1)
     const first = Math.max(start, this.accounted + 1)
     const span = endLine - first + 1
-    const fail = (reason: string): void => {
-      for (let l = first; l <= endLine; l++) this.sink.skip(l, reason, l === start ? text : undefined)
-      this.accounted = Math.max(this.accounted, endLine)
-    }
-    if (tooBig) return fail(JSON_REASON.tooLarge)
+    if (tooBig) return this.fail(first, endLine, JSON_REASON.tooLarge, '')
     let o: Json
     try {
       o = JSON.parse(text) as Json
     } catch {
-      return fail(JSON_REASON.badEntry)
+      return this.fail(first, endLine, JSON_REASON.badEntry, text)
     }
-    if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.msg !== 'string') return fail(JSON_REASON.noMsg)
+    if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.msg !== 'string') return this.fail(first, endLine, JSON_REASON.noMsg, text)
     const msg = o.msg
     const r: LogRecord = {line: start, text: msg.endsWith('\n') ? msg.slice(0, -1) : msg}
     if (typeof o.time === 'number') r.time = o.time
@@ -189,6 +203,12 @@ export class DmesgJsonReader {
     if (typeof o.caller === 'string' && o.caller.length > 0) r.caller = o.caller.trim()
     this.sink.record(r, Math.max(span, 0))
     this.accounted = Math.max(this.accounted, endLine)
+  }
+
+  /** An entry that is not a record: its lines are skipped. */
+  private fail(first: number, last: number, reason: string, text: string): void {
+    for (let l = first; l <= last; l++) this.sink.skip(l, reason, l === first ? text : undefined)
+    this.accounted = Math.max(this.accounted, last)
   }
 }
 

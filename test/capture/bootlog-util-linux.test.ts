@@ -1,0 +1,53 @@
+// The converters' shapes checked against the real util-linux dmesg when it is installed:
+// `dmesg -F <file>` re-reads a `<pri>[time] text` file, and prints it with -r, -x and --json.
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {dmesgLines, syntheticFacility, syntheticLevel, toDmesgDecode, toDmesgRaw} from '../helpers/convert.js'
+import {CAPTURES} from '../helpers/paths.js'
+
+function hasDmesgFile(): boolean {
+  try {
+    return /util-linux/.test(execFileSync('dmesg', ['--version'], {encoding: 'utf8'}))
+  } catch {
+    return false
+  }
+}
+
+const original = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), 'utf8')
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-ul-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+
+describe.skipIf(!hasDmesgFile())('util-linux dmesg (installed here)', () => {
+  const raw = join(tmp, 'raw.txt')
+  writeFileSync(raw, toDmesgRaw(original))
+  const dmesg = (...args: string[]): string => execFileSync('dmesg', ['-F', raw, ...args], {encoding: 'utf8', maxBuffer: 1 << 30})
+
+  it('dmesg -r prints exactly what toDmesgRaw makes', () => {
+    expect(dmesg('-r')).toBe(toDmesgRaw(original))
+  })
+
+  it('dmesg -x prints exactly what toDmesgDecode makes', () => {
+    expect(dmesg('-x')).toBe(toDmesgDecode(original))
+  })
+
+  it('dmesg --json and --json -x: the reader gets time, level and the first line of each message', () => {
+    // util-linux 2.38 -F: each "msg" runs on to the end of the file (fixed later), and numeric
+    // "pri" is fac|level instead of fac<<3|level for non-kernel facilities (fixed in 2.39):
+    // compare the first line of the text, and levels of kernel-facility records.
+    const want = dmesgLines(original)
+    for (const args of [['--json'], ['--json', '-x']]) {
+      const r = parseBootLogText(dmesg(...args))
+      expect(r.format).toBe('dmesg-json')
+      expect(r.records.length).toBe(want.length)
+      r.records.forEach((rec, i) => {
+        expect(rec.time).toBe(want[i]!.time)
+        expect(rec.text.split('\n')[0]).toBe(want[i]!.text)
+        if (syntheticFacility(i) === 0 || args.includes('-x')) expect(rec.level).toBe(syntheticLevel(i))
+      })
+    }
+  })
+})
