@@ -20,9 +20,9 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
     'CPU count), mix page_ext windows or kernels, or carry no counts at all.'
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 ../shared/captures/linux-7.2-pool-c1-m1024',
-    '<%= config.bin %> <%= command.id %> ../shared/captures/linux-6.12-nodebug_smp0* --out my-6.12-late.json',
-    '<%= config.bin %> <%= command.id %> ../shared/captures/linux-7.2-pool-* --terms possibleCpus,log2PossibleCpus --json',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 --out my-7.2.json --format text',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 --terms possibleCpus --json',
   ]
 
   static strict = false

@@ -1,0 +1,69 @@
+// Calibration on the real captures: the shipped profiles are reproducible fits, and calibrate
+// refuses data that cannot determine a term, saying why.
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {readCaptureFacts} from '../../src/model/capture-facts.js'
+import {calibrate} from '../../src/model/calibrate.js'
+import {dot, leaveOneOut, lstsq} from '../../src/model/fit.js'
+import {listProfiles} from '../../src/model/profile.js'
+import {CAPTURES} from '../helpers/paths.js'
+
+const cap = (n: string) => readCaptureFacts(join(CAPTURES, n))
+
+describe('least squares', () => {
+  it('recovers the coefficients of a synthetic exact linear model and flags a dependent column', () => {
+    const X = [1, 2, 4, 8, 16].map((p) => [1, p, Math.log2(p)])
+    const y = X.map((r) => dot(r, [70, 0.5, 6]))
+    const f = lstsq(X, y)
+    f.coef.forEach((c, i) => expect(c).toBeCloseTo([70, 0.5, 6][i], 8))
+    const dep = lstsq(X.map((r) => [...r, 2 * r[1] + 1]), y)
+    expect(dep.dependent).toEqual([3])
+    expect(leaveOneOut(X.slice(0, 3), y.slice(0, 3), ['base', 'p', 'l'])[0].reason).toMatch(/2 capture\(s\) remain for 3 terms/)
+  })
+})
+
+describe('capture facts', () => {
+  it('reads the klab counts and host of real captures', () => {
+    const c = cap('linux-7.2-pool-c64-m1024-maxcpus4')
+    expect(c.calls).toBe(142) // untagged_calls 143 minus the pool page (nocodetag_calls 1)
+    expect(c.host.possibleCpus).toBe(64)
+    expect(c.host.onlineCpus).toBe(4)
+    expect(c.window).toBe('before-smp')
+    const t = cap('linux-7.2-pool-c255-m1024') // truncated boot: console.log only
+    expect(t.calls).toBe(225)
+    expect(t.host.possibleCpus).toBe(255)
+    const l = cap('linux-6.12-nodebug_smp064_1G')
+    expect(l.window).toBe('after-smp')
+    expect(l.calls).toBe(1955)
+    expect(cap('linux-6.12-instr_smp008_16G').host.normalZone).toBe(true)
+  })
+})
+
+describe('shipped profiles', () => {
+  for (const p of listProfiles()) {
+    it(`${p.name} is the fit of its captures (reproducible)`, () => {
+      const o = calibrate(
+        p.provenance.captures.map((c) => cap(c.capture)),
+        {name: p.name},
+      )
+      expect(o.profile.terms).toEqual(p.terms)
+      expect(o.profile.provenance.r2).toBe(p.provenance.r2)
+      expect(o.profile.window).toBe(p.window)
+    })
+  }
+})
+
+describe('refusals', () => {
+  it('refuses captures that all have the same CPU count', () => {
+    const same = ['linux-7.2-pool-c64-m1024', 'linux-7.2-pool-c64-m1024-maxcpus4', 'linux-7.2-legacy-c64-m1024'].map(cap)
+    expect(() => calibrate(same)).toThrow(/cannot determine any per-CPU term \(every capture has possibleCpus = 64\)/)
+  })
+  it('refuses a term the captures do not vary', () => {
+    const g = ['linux-7.2-pool-c1-m1024', 'linux-7.2-pool-c4-m1024', 'linux-7.2-pool-c16-m1024'].map(cap)
+    expect(() => calibrate(g, {terms: ['possibleCpus', 'nodes']})).toThrow(/cannot determine nodes: every capture has nodes = 1/)
+  })
+  it('refuses to mix page_ext windows and captures without counts', () => {
+    expect(() => calibrate([cap('linux-7.2-pool-c1-m1024'), cap('linux-7.2-legacylate-c8-m1024')])).toThrow(/mix page_ext windows/)
+    expect(() => calibrate([cap('linux-6.12-stock_smp001_1G')])).toThrow(/no klab: line and no EARLY_ALLOC_PFN_MAX overflow message/)
+  })
+})

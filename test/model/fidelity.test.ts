@@ -1,0 +1,71 @@
+// Fidelity against the real captures: every instrumented boot of ../shared/captures is predicted
+// leave-one-out (its profile refitted without it, same terms as the shipped profile) and replayed
+// through the recorders; recorded PFNs must be within max(10 %, 8) of the kernel's klab count
+// and pool pages exact. Where the model cannot meet that, the test asserts what is true instead
+// (the error is outside the bound, or the remaining captures cannot determine the terms).
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {type CaptureFacts, readCaptureFacts} from '../../src/model/capture-facts.js'
+import {calibrate, withinBound} from '../../src/model/calibrate.js'
+import {predict} from '../../src/model/predict.js'
+import {listProfiles} from '../../src/model/profile.js'
+import {CAPTURES} from '../helpers/paths.js'
+
+/** What leave-one-out gives for the captures where the bound is not met (see the lead's report). */
+const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
+  // -cpu qemu64 instead of max: +14 calls from CPU-model-specific set-up, not a host fact the model has.
+  'linux-6.12-instr_smp004_1G_qemu64': 'outside',
+  // 7.2 before SMP: 86 at 16 CPUs sits below the smooth curve the other 7.2 boots define.
+  'linux-7.2-pool-c16-m1024': 'outside',
+  // The memory step: without this boot only c128-m4096 has 4 GiB, so memory is not in the chosen terms.
+  'linux-7.2-pool-c4-m4096': 'outside',
+  // Two legacylate boots for base + per-CPU term: one left out leaves one.
+  'linux-7.2-legacylate-c8-m1024': 'undetermined',
+  'linux-7.2-legacylate-c255-m1024': 'undetermined',
+}
+
+const profiles = listProfiles()
+const facts = new Map<string, CaptureFacts>()
+for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.capture, readCaptureFacts(join(CAPTURES, c.capture)))
+
+describe('shipped profiles cover every instrumented capture', () => {
+  it('each capture with a klab: early count is in exactly one profile (the notrack build is the exception)', () => {
+    const all = ['linux-6.12-instr_smp001_1G', 'linux-6.12-nodebug_smp064_1G', 'linux-7.2-pool-c255-m1024', 'linux-7.2-legacylate-c8-m1024']
+    for (const c of all) expect(profiles.filter((p) => p.provenance.captures.some((x) => x.capture === c)).length).toBe(1)
+    expect(facts.size).toBe(26)
+  })
+})
+
+for (const profile of profiles) {
+  describe(`leave-one-out: ${profile.name}`, () => {
+    const group = profile.provenance.captures.map((c) => facts.get(c.capture)!)
+    const terms = profile.terms.map((t) => t.id).filter((t) => t !== 'base')
+    for (const cap of group) {
+      it(`${cap.name}: klab ${cap.klabKind} count ${cap.calls}`, () => {
+        const rest = group.filter((g) => g !== cap)
+        let loo
+        try {
+          loo = calibrate(rest, {terms}).profile
+        } catch (e) {
+          expect(NOT_WITHIN[cap.name]).toBe('undetermined')
+          expect(String((e as Error).message)).toMatch(/cannot determine/)
+          return
+        }
+        expect(NOT_WITHIN[cap.name]).not.toBe('undetermined')
+        const p = predict(cap.host, loo, {seed: 1})
+        const pool = p.pool!
+        const legacy = p.legacy!
+        expect(pool.recorded).toBe(p.events)
+        if (NOT_WITHIN[cap.name] === 'outside') expect(withinBound(pool.recorded, cap.calls!)).toBe(false)
+        else expect(Math.abs(pool.recorded - cap.calls!)).toBeLessThanOrEqual(Math.max(0.1 * cap.calls!, 8))
+        // The kernel's own pool and legacy counters.
+        if (cap.klabKind === 'early_pfn' && cap.klab!.recorded > 0) {
+          expect(pool.poolPages).toBe(cap.klab!.pools)
+          expect(pool.raceFrees).toBe(cap.klab!.race_frees)
+          expect(pool.dropped).toBe(cap.klab!.alloc_fail)
+        }
+        if (cap.klabKind === 'early_pfn_legacy') expect(legacy.dropped).toBe(cap.klab!.dropped)
+      })
+    }
+  })
+}
