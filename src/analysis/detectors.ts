@@ -110,6 +110,14 @@ export const DETECTORS: readonly Detector[] = [
     title: () => 'page ext allocation failure',
     means: 'page_ext could not be allocated: the kernel panics (no tag references at all)',
   },
+  {
+    id: 'kernel-panic',
+    severity: 'critical',
+    scope: 'line',
+    match: /^Kernel panic - not syncing: (.*)$/,
+    title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1])}`,
+    means: 'the kernel panicked (outside a WARNING/BUG block: inside one, the block is the finding)',
+  },
 ]
 
 /** Fallbacks for splats no row recognises. A generic WARNING ranks below the profiling ones. */
@@ -127,7 +135,7 @@ const byScope = (scope: 'line' | 'splat') => DETECTORS.filter((d) => d.scope ===
 const LINE_DETECTORS = byScope('line')
 const SPLAT_DETECTORS = byScope('splat')
 // Cheap pre-filter: every line detector needs one of these substrings.
-const LINE_HINT = /alloc_tag|EARLY_ALLOC|early PFN|module unload|page flag bits|profiling is|page ext/
+const LINE_HINT = /alloc_tag|EARLY_ALLOC|early PFN|module unload|page flag bits|profiling is|page ext|Kernel panic/
 
 export function detectLine(text: string): Detection | undefined {
   if (!LINE_HINT.test(text)) return undefined

@@ -9,6 +9,7 @@ export const CUT_HERE = /^-+\[ cut here \]-+$/
 const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
+const PANIC_END = /^Rebooting in -?\d+ seconds/
 const OOPS_CONTINUATION = /^(Oops|general protection fault)\b/
 
 /** Banners, as data. `needsEnd`: __warn() always prints `---[ end trace` after the stack. */
@@ -33,6 +34,13 @@ export const BANNERS: readonly BannerRule[] = [
     re: /^WARNING: CPU: (\d+) PID: (\d+) at (\S+):(\d+) (?:([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+)?/,
     needsEnd: true,
     fields: (m) => ({cpu: +m[1], pid: +m[2], file: m[3], fileLine: +m[4], fn: m[5], offset: m[6]}),
+  },
+  // without CONFIG_DEBUG_BUGVERBOSE file info: `WARNING: CPU: <n> PID: <p> at <func>+<off>/<size>`
+  {
+    banner: 'old',
+    re: /^WARNING: CPU: (\d+) PID: (\d+) at ([^\s+:]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+/,
+    needsEnd: true,
+    fields: (m) => ({cpu: +m[1], pid: +m[2], fn: m[3], offset: m[4]}),
   },
   // 2.6/3.x: `WARNING: at <file>:<line> <func>()`
   {banner: 'old', re: /^WARNING: at (\S+):(\d+) ([\w.$]+)\(\)/, needsEnd: true, fields: (m) => ({file: m[1], fileLine: +m[2], fn: m[3]})},
@@ -59,7 +67,7 @@ const BODY_LINES: readonly RegExp[] = [
   /^(pc|lr|sp|x\d+|pstate) ?: /,
   /^Call Trace:|^Stack:|^Backtrace:/,
   /^irq event stamp:|^hardirqs last|^softirqs last/,
-  /^Kernel panic - not syncing|^Kernel Offset:|^Rebooting in|^Shutting down cpus|^Dumping ftrace/,
+  /^Kernel panic - not syncing|^Kernel Offset:|^Shutting down cpus|^Dumping ftrace|^\(ftrace buffer empty\)$/,
   /^\s*$/,
 ]
 
@@ -89,6 +97,10 @@ interface Open {
   /** Stack of `<IRQ>`-style contexts inside the call trace. */
   contexts: string[]
   traceDone: boolean
+  /** A register/modules/CPU line was seen after the banner (the message, if any, is over). */
+  sawBody: boolean
+  /** The WARN message came between cut-here and the banner (4.19+). */
+  messageBeforeBanner: boolean
 }
 
 export class SplatParser {
@@ -166,11 +178,13 @@ export class SplatParser {
       closed.push(this.close(o, r.line))
       return {inSplat: true, closed}
     }
-    if (REPORT_RULE.test(text) && !o.needsEnd) {
+    // panic_on_warn / oops=panic: the kernel panics instead of printing the end-trace marker.
+    if ((REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)) {
       closed.push(this.close(o, r.line))
       return {inSplat: true, closed}
     }
     const cpu = CPU_LINE.exec(text)
+    if (cpu || text.startsWith('Hardware name: ') || text.startsWith('Call Trace:')) o.sawBody = true
     if (cpu) {
       s.cpu ??= +cpu[1]
       s.pid ??= +cpu[2]
@@ -204,7 +218,15 @@ export class SplatParser {
         return {inSplat: true, closed}
       }
     }
-    if (BODY_LINES.some((re) => re.test(text))) return {inSplat: true, closed}
+    if (BODY_LINES.some((re) => re.test(text))) {
+      o.sawBody = true
+      return {inSplat: true, closed}
+    }
+    // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
+    if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
+      o.message.push(text)
+      return {inSplat: true, closed}
+    }
     // A line that is not part of a splat.
     if (o.contexts.length > 0) {
       this.corrupt(o, `non-splat line ${r.line} inside the call trace`)
@@ -226,13 +248,14 @@ export class SplatParser {
   private start(r: LogRecord): Open {
     const splat: Splat = {banner: 'unknown', frames: [], corrupted: false, startLine: r.line, endLine: r.line}
     if (r.caller) splat.caller = r.caller
-    return {splat, phase: 'message', needsEnd: true, message: [], lastTime: r.time, lines: 1, inTrace: false, contexts: [], traceDone: false}
+    return {splat, phase: 'message', needsEnd: true, message: [], lastTime: r.time, lines: 1, inTrace: false, contexts: [], traceDone: false, sawBody: false, messageBeforeBanner: false}
   }
 
   private applyBanner(o: Open, rule: {rule: BannerRule; m: RegExpExecArray}, text: string): void {
     const {rule: b, m} = rule
     o.phase = 'body'
     o.needsEnd = b.needsEnd
+    o.messageBeforeBanner = o.message.length > 0
     o.splat.banner = b.banner
     const f = b.fields(m)
     for (const [k, v] of Object.entries(f)) if (v !== undefined) (o.splat as unknown as Record<string, unknown>)[k] = v

@@ -55,6 +55,7 @@ const ROWS: {what: string; text: string; id: string; title?: string; data?: Reco
   {what: 'SYNTHETIC', text: 'Memory allocation profiling is disabled!', id: 'profiling-disabled'},
   {what: 'SYNTHETIC', text: 'Memory allocation profiling is not supported!', id: 'profiling-not-supported'},
   {what: 'SYNTHETIC', text: 'page ext allocation failure', id: 'page-ext-alloc-failure'},
+  {what: 'SYNTHETIC', text: 'Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009', id: 'kernel-panic', title: 'Kernel panic - not syncing: Attempted to kill init! exitcode=ADDR'},
 ]
 
 describe('detector table', () => {

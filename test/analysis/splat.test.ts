@@ -149,3 +149,21 @@ describe('syzkaller console logs (peer corpus)', () => {
     expect(splats).toBeGreaterThanOrEqual(cuts)
   })
 })
+
+describe('real syzkaller splats (peer corpus)', () => {
+  const splatsOf = (f: string) => parseSplats(recordsFromText(readFileSync(join(PEER, f), 'latin1')))
+
+  it('4.x old banner under panic_on_warn: ends at "Rebooting in", not corrupted, ./ stripped', () => {
+    const [s] = splatsOf('140')
+    expect([s.banner, s.file, s.fileLine, s.fn, s.cpu, s.pid]).toEqual(['old', 'include/net/sock.h', 1508, 'strp_data_ready', 0, 5944])
+    expect(s.corrupted).toBe(false)
+    expect(s.endLine).toBe(134)
+  })
+
+  it('a line from another printk caller (T1234) inside a T1194 block: corrupted, caller named', () => {
+    const [s] = splatsOf('346')
+    expect(s.caller).toBe('T1194')
+    expect(s.corrupted).toBe(true)
+    expect(s.corruptedReason).toMatch(/caller T1234 interleaved \(block printed by T1194\)/)
+  })
+})
