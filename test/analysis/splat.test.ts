@@ -166,4 +166,18 @@ describe('real syzkaller splats (peer corpus)', () => {
     expect(s.corrupted).toBe(true)
     expect(s.corruptedReason).toMatch(/caller T1234 interleaved \(block printed by T1194\)/)
   })
+
+  it('KASAN report in IRQ context: <IRQ> frames carry the context, report machinery skipped', () => {
+    const [s] = splatsOf('472')
+    expect(s.banner).toBe('bug')
+    expect(s.message).toBe('BUG: KASAN: use-after-free in pn533_send_complete.cold+0x47/0x6c')
+    expect([s.cpu, s.pid, s.comm, s.kernel, s.caller]).toEqual([1, 0, 'swapper/1', '5.4.0-rc1+', 'C1'])
+    const irq = s.frames.filter((f) => f.context === 'IRQ')
+    expect(irq.map((f) => f.fn).slice(0, 3)).toEqual(['dump_stack', 'pn533_send_complete.cold', 'pn533_send_complete.cold'])
+    expect(irq.at(-1)?.fn).toBe('apic_timer_interrupt')
+    // dump_stack, print_address_description.constprop.0, __kasan_report.cold, kasan_report skipped
+    expect(s.guilty?.fn).toBe('pn533_send_complete.cold')
+    expect(s.guilty?.context).toBe('IRQ')
+  })
 })
+
