@@ -101,7 +101,9 @@ export class LineSplitter {
   }
 
   private flush(): void {
-    const line = this.partial
+    let line = this.partial
+    // A UTF-8 byte-order mark (editors, some Windows tools) is not text.
+    if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     if (this.partialTooLong) this.truncated++
     this.partial = ''
     this.partialTooLong = false
@@ -208,6 +210,7 @@ export class ByteLineSplitter {
       this.partTooLong = false
     }
     if (line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
+    if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     this.lines++
     this.onLine(line, this.lines)
   }

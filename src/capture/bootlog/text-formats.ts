@@ -222,7 +222,10 @@ function parseKmsgHeader(h: string, no: number): LogRecord | undefined {
   const usec = toUint(f[2]!)
   if (pri === undefined || seq === undefined || usec === undefined) return undefined
   // µs → s: one correctly rounded division equals parsing the "%5lu.%06lu" text.
-  return {line: no, time: usec / 1e6, level: pri & 7, facility: pri >> 3, seq, text: ''}
+  const r: LogRecord = {line: no, time: usec / 1e6, level: pri & 7, facility: pri >> 3, seq, text: ''}
+  // CONFIG_PRINTK_CALLER adds `,caller=T1` after the flags (info_print_ext_header()).
+  for (let i = 4; i < f.length; i++) if (f[i]!.startsWith('caller=')) r.caller = f[i]!.slice(7)
+  return r
 }
 
 function toUint(s: string): number | undefined {
