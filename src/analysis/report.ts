@@ -69,7 +69,6 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...factRow('page_ext window', h.pageExtWindow, (v) => (v === 'before-smp' ? 'before SMP bring-up (boot CPU only)' : 'after SMP bring-up (every CPU)')),
       ...factRow('page_ext', h.pageExtBytes, (n) => size(n)),
       ...factRow('deferred page init', h.deferredInit, () => 'yes'),
-      ...a.klab.map((k) => ({key: `klab ${k.kind}`, value: Object.entries(k.values).map(([n, v]) => `${n}=${v}`).join(' '), note: `line ${k.line}, lab measurement`})),
       {key: 'array overflow', value: seen('early-pfn-overflow')},
       {key: 'pool page failure', value: seen('pool-alloc-failed')},
       {key: 'alloc_tag was not set', value: seen('alloc-tag-not-set')},
@@ -80,7 +79,15 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
     title: 'Why',
     lines: [...wrap(`mode ${p.mode}: ${p.modeReason}`), ...wrap(`DEBUG ${p.debug}: ${p.debugReason}`), ...wrap(`recorder ${p.recorder}: ${p.recorderReason}`)],
   }
-  const blocks: Block[] = [host, profiling, early, why, findingsBlock(a)]
+  const blocks: Block[] = [host, profiling, early]
+  if (a.klab.length) {
+    blocks.push({
+      kind: 'text',
+      title: 'Lab measurements (klab: lines of an instrumented kernel)',
+      lines: a.klab.flatMap((k) => wrap(`${k.kind} (line ${k.line}): ${Object.entries(k.values).map(([n, v]) => `${n}=${v}`).join(' ')}`)),
+    })
+  }
+  blocks.push(why, findingsBlock(a))
   if (opts.traces) blocks.push(...traceBlocks(a.findings))
   if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
   return {blocks}
