@@ -11,7 +11,7 @@ import {hostFromAnalysis} from '../model/from-boot.js'
 import {DEFAULT_HOST, type Host} from '../model/host.js'
 import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
 import {type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
-import {fleetBlock, predictionReport, sweepBlock, sweepSummary} from '../model/report.js'
+import {fleetBlock, predictionReport, sweepBlock, sweepSummary, wrap} from '../model/report.js'
 import type {Report} from '../render/report.js'
 import {plotLines} from '../render/plot.js'
 import {plotSvg} from '../render/svg.js'
@@ -82,7 +82,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       const s = sweep(host, profile, sweepCpus(Number(m[1]), Number(m[2]), f.points), opts)
       const series = [{label: `early PFNs (${profile.name})`, points: s.points.map((p) => ({x: p.cpus, y: p.events}))}]
       const limit = {y: s.legacyMax, label: `EARLY_ALLOC_PFN_MAX ${s.legacyMax}`}
-      const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: [sweepSummary(s)]}]}
+      const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]}
       if (f.plot) {
         const lines = plotLines(series, {width: Math.min(this.width(), 100), height: 16, ascii: f.format === 'text', limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'})
         report.blocks.unshift({kind: 'text', title: 'Recorded PFNs against CPUs', lines})

@@ -1,0 +1,98 @@
+// `allocscope predict` end to end (built commands from dist/): one host, --from a real capture,
+// a sweep with plot and SVG, a fleet inventory, and input errors.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {describe, expect, it} from 'vitest'
+import {loadProfile} from '../../src/model/profile.js'
+import {expectedCounts} from '../../src/model/workload.js'
+import {DEFAULT_HOST} from '../../src/model/host.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const run = (args: string[]) => runCommand(['predict', ...args], {root: REPO})
+const json = (out: string) => JSON.parse(out) as {schema: string; command: string; result: any; warnings: string[]}
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-predict-'))
+
+describe('allocscope predict', () => {
+  it('--cpus 64 --json: both recorders on the shipped 7.2 before-SMP profile', async () => {
+    const r = await run(['--cpus', '64', '--kernel', '7.2', '--json'])
+    const env = json(r.stdout)
+    expect(env.schema).toBe('allocscope/v1')
+    const prof = loadProfile('linux-7.2-before-smp')
+    const exp = Math.round(expectedCounts({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64}, prof).calls)
+    expect(env.result.events).toBe(exp)
+    // The real boots at 64 possible CPUs recorded 142 (klab); the fitted curve says within 10 %.
+    expect(Math.abs(env.result.events - 142)).toBeLessThanOrEqual(14.2)
+    expect(env.result.pool.recorded).toBe(exp)
+    expect(env.result.pool.poolPages).toBe(1)
+    expect(env.result.legacy.dropped).toBe(0)
+  })
+
+  it('--from a real capture takes its host (64 possible CPUs, page_ext before SMP)', async () => {
+    const r = await run(['--from', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--json'])
+    const res = json(r.stdout).result
+    expect(res.host.possibleCpus).toBe(64)
+    expect(res.window).toBe('before-smp')
+    expect(res.profile).toBe('linux-7.2-before-smp')
+    const late = json((await run(['--from', join(SAMPLES, 'linux-7.2-legacylate-c255-m1024'), '--json'])).stdout).result
+    expect(late.window).toBe('after-smp')
+    expect(late.profile).toBe('linux-7.2-after-smp')
+    // klab on that boot: early_pfn_legacy recorded=2892 dropped=0 (the profile was fitted on it).
+    expect(late.legacy.recorded).toBe(2892)
+    expect(late.legacy.dropped).toBe(0)
+  })
+
+  it('a 1024-CPU host without DEBUG drops PFNs in the legacy array and exits 1 with --fail-on notice', async () => {
+    const big = await run(['--cpus', '1024', '--kernel', '7.2', '--no-debug', '--memory', '256G', '--fail-on', 'notice'])
+    expect(big.stdout).toMatch(/legacy\s+│\s+8192\s+│\s+\d+/)
+    expect(big.error?.oclif?.exit).toBe(1)
+  })
+
+  it('--sweep 1..8192 finds the CPU count where the legacy array overflows, --plot --format text is ASCII', async () => {
+    const svg = join(tmp, 'curve.svg')
+    const r = await run(['--sweep', '1..8192', '--kernel', '7.2', '--no-debug', '--plot', '--svg', svg, '--format', 'text'])
+    expect(r.stdout).toMatch(/overflows from (\d+) CPUs/)
+    const at = Number(/overflows from (\d+) CPUs/.exec(r.stdout)![1])
+    const j = json((await run(['--sweep', `${at - 1}..${at}`, '--kernel', '7.2', '--no-debug', '--json'])).stdout).result
+    expect(j.points[0].events).toBeLessThanOrEqual(8192)
+    expect(j.points[1].events).toBeGreaterThan(8192)
+    for (const line of r.stdout.split('\n')) {
+      expect(line).toMatch(/^[\x20-\x7e]*$/)
+      expect(line.length).toBeLessThan(80)
+    }
+    expect(r.stdout).toMatch(/---/)
+    const s = readFileSync(svg, 'utf8')
+    expect(s).toMatch(/^<svg /)
+    expect(s).toMatch(/EARLY_ALLOC_PFN_MAX 8192/)
+    expect(s).toMatch(/<polyline points="[\d., ]+"/)
+  })
+
+  it('--sweep on a DEBUG host says the array never overflows, and why', async () => {
+    const r = await run(['--sweep', '1..512', '--kernel', '7.2', '--format', 'text'])
+    expect(r.stdout).toMatch(/never overflows in this range: at most \d+\s+early PFNs/)
+  })
+
+  it('--hosts samples/inventory.csv: one row per host, unknown columns passed through, CSV out', async () => {
+    const r = await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--format', 'csv'])
+    const lines = r.stdout.trim().split('\n')
+    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolPages,raceFrees,rack,owner')
+    expect(lines.length).toBe(1 + 7)
+    expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
+    const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result
+    expect(j.hosts.find((h: any) => h.name === 'db-255-nodebug').events).toBe(2892)
+  })
+
+  it('bad inputs: one line on stderr, exit 2', async () => {
+    const bad = join(tmp, 'synthetic-bad-inventory.csv')
+    writeFileSync(bad, 'name,cpus,memory\nx,12,lots\n')
+    const r = await run(['--hosts', bad])
+    expect(r.error?.oclif?.exit).toBe(2)
+    expect(r.stderr).toMatch(/synthetic-bad-inventory.csv:2: column memory: "lots" is not a size like 64G/)
+    const r2 = await run(['--cpus', '4', '--online', '8'])
+    expect(r2.error?.oclif?.exit).toBe(2)
+    expect(r2.stderr).toMatch(/online CPUs \(8\) cannot exceed possible CPUs \(4\)/)
+    const r3 = await run(['--sweep', '8..1'])
+    expect(r3.stderr).toMatch(/expected LO..HI/)
+  })
+})
