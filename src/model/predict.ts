@@ -49,6 +49,9 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   if (window !== 'none' && window !== profile.window) {
     notes.push(`profile ${profile.name} describes the ${profile.window} window but this host has page_ext ${window}: counts are extrapolated`)
   }
+  if (host.pageSize !== 4096 || host.wordBytes !== 8) {
+    notes.push(`the profiles were fitted on 4 KiB pages, 64-bit: with ${host.pageSize / 1024} KiB pages, ${host.wordBytes * 8}-bit the call counts are extrapolated (PFN_POOL_SIZE is exact)`)
+  }
   if (host.kasan) notes.push('KASAN is not modelled (no calibration captures): its shadow allocations are not counted')
   if (host.kmemleak) notes.push('kmemleak is not modelled (no calibration captures)')
   if (!host.debug) notes.push('without MEM_ALLOC_PROFILING_DEBUG no alloc_tag was not set warning fires, whatever is dropped')
