@@ -1,7 +1,7 @@
 // Every supported format, DERIVED from real dmesg.txt files by test/helpers/convert.ts, must be
 // detected as itself and give back the original (time, text) sequence; streamed from a file,
 // gzipped, and pushed in small pieces, the result is the same.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -174,6 +174,23 @@ describe('format details (derived from the notrack capture)', () => {
     expect(got).toEqual(a.records)
     expect(batches).toBeGreaterThan(1)
     await expect(s.records[Symbol.asyncIterator]().next()).rejects.toThrow(/only once/)
+  })
+
+  it('stopping early closes the file (plain and gzip)', async () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length
+    const plain = join(tmp, 'early.txt')
+    writeFileSync(plain, original.repeat(200))
+    const gz = join(tmp, 'early.txt.gz')
+    writeFileSync(gz, toGzip(original.repeat(200)))
+    const before = fds()
+    for (const path of [plain, gz]) {
+      const s = await openBootLog(path)
+      let n = 0
+      for await (const _ of s.records) if (++n === 10) break
+      expect(n).toBe(10)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fds()).toBe(before)
   })
 
   it('reports progress against the file size', async () => {

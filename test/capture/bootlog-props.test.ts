@@ -4,6 +4,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {BootLogParser, parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {readTime} from '../../src/capture/bootlog/prefix.js'
 import {InputError} from '../../src/errors.js'
 import {ByteLineSplitter, splitLines, TextChunker} from '../../src/capture/lines.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
@@ -128,6 +129,16 @@ describe('properties', () => {
         expect(short.every((l) => Buffer.byteLength(l) <= maxLine + 2 * l.split('\ufffd').length)).toBe(true)
       }),
       RUNS,
+    )
+  })
+
+  it('time stamps read without strings equal Number() of the digits', () => {
+    fc.assert(
+      fc.property(fc.nat(10_000_000), fc.stringMatching(/^\d{1,9}$/), fc.nat(6), (secs, frac, pad) => {
+        const stamp = `${' '.repeat(pad)}${secs}.${frac}`
+        expect(readTime(`[${stamp}] x`, 0)).toEqual([Number(`${secs}.${frac}`), stamp.length + 2])
+      }),
+      {numRuns: 2000},
     )
   })
 })

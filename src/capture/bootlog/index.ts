@@ -43,7 +43,7 @@ export interface BootLogStream {
 export interface OpenOptions {
   format?: BootLogFormat
   onProgress?: (bytesRead: number, totalBytes?: number) => void
-  /** Longest line kept (UTF-16 units); default 1 Mi. */
+  /** Longest line kept: bytes for files and stdin, UTF-16 units for text; default 1 Mi. */
   maxLine?: number
 }
 
@@ -226,13 +226,28 @@ export async function openBootLog(path: string, opts: OpenOptions = {}): Promise
     if (started) throw new Error('a BootLogStream can be iterated only once')
     started = true
   }
+  /** A consumer that stops early closes the file. */
+  async function close(): Promise<void> {
+    if (!done) {
+      done = true
+      await it.return?.()
+    }
+  }
   async function* batches(): AsyncGenerator<LogRecord[]> {
     once()
-    for (let b = await nextBatch(); b; b = await nextBatch()) yield b
+    try {
+      for (let b = await nextBatch(); b; b = await nextBatch()) yield b
+    } finally {
+      await close()
+    }
   }
   async function* records(): AsyncGenerator<LogRecord> {
     once()
-    for (let b = await nextBatch(); b; b = await nextBatch()) yield* b
+    try {
+      for (let b = await nextBatch(); b; b = await nextBatch()) yield* b
+    } finally {
+      await close()
+    }
   }
   return {
     format: d.format,

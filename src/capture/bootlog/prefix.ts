@@ -40,14 +40,29 @@ export function readTime(s: string, at: number): [number, number] | undefined {
   let i = at + 1
   while (s.charCodeAt(i) === SP) i++
   const numStart = i
-  while (isDigit(s.charCodeAt(i))) i++
-  if (i === numStart || s.charCodeAt(i) !== DOT) return undefined
+  // The digits as one integer (seconds and fraction together) and a power of ten: one correctly
+  // rounded division then gives the same double as parsing "1.234567" (and as 1234567 µs / 1e6),
+  // without making a string per line.
+  let v = 0
+  let c = s.charCodeAt(i)
+  while (c >= 48 && c <= 57) {
+    v = v * 10 + (c - 48)
+    c = s.charCodeAt(++i)
+  }
+  if (i === numStart || c !== DOT) return undefined
   i++
   const fracStart = i
-  while (isDigit(s.charCodeAt(i))) i++
-  if (i === fracStart || s.charCodeAt(i) !== RB) return undefined
-  // Number() rounds the decimal once, so "1.234567" and 1234567 µs / 1e6 give the same double.
-  return [Number(s.slice(numStart, i)), i + 1]
+  let scale = 1
+  c = s.charCodeAt(i)
+  while (c >= 48 && c <= 57) {
+    v = v * 10 + (c - 48)
+    scale *= 10
+    c = s.charCodeAt(++i)
+  }
+  if (i === fracStart || c !== RB) return undefined
+  // Past 2^53 (absurd stamps, fuzz) the integer is inexact: let Number() round the text instead.
+  const time = v <= Number.MAX_SAFE_INTEGER && scale <= 1e22 ? v / scale : Number(s.slice(numStart, i))
+  return [time, i + 1]
 }
 
 /** `[ T123]` / `[C0]` at `at`: returns [caller, index after ']'] or undefined. */

@@ -53,13 +53,18 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
     throw describeOpenError(path, e)
   }
   async function* counted(): AsyncGenerator<Buffer> {
-    let r = first
-    while (!r.done) {
-      const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array)
-      read += b.length
-      onProgress?.(read, totalBytes)
-      yield b
-      r = await it.next()
+    try {
+      let r = first
+      while (!r.done) {
+        const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as Uint8Array)
+        read += b.length
+        onProgress?.(read, totalBytes)
+        yield b
+        r = await it.next()
+      }
+    } finally {
+      // Closes the file when the reader stops early (a no-op after the end).
+      if (path !== '-') await it.return?.()
     }
   }
   const head = first.done ? undefined : (first.value as Buffer)
@@ -71,16 +76,18 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
     const src = Readable.from(counted())
     src.on('error', (e) => gunzip.destroy(e))
     src.pipe(gunzip)
-    chunks = gunzipped(gunzip, path)
+    chunks = gunzipped(gunzip, src, path)
   }
   return {chunks, totalBytes, bytesRead: () => read, gzip}
 }
 
-async function* gunzipped(gunzip: AsyncIterable<Buffer>, path: string): AsyncGenerator<Buffer> {
+async function* gunzipped(gunzip: AsyncIterable<Buffer>, src: Readable, path: string): AsyncGenerator<Buffer> {
   try {
     for await (const b of gunzip) yield b
   } catch (e) {
     if (e instanceof InputError) throw e
-    throw new InputError(`${path}: gzip data is corrupt or cut short (${(e as Error).message}): expected a gzip-compressed kernel log`, path)
+    throw new InputError(`${path}: gzip data is corrupt (${(e as Error).message}): expected a gzip-compressed kernel log`, path)
+  } finally {
+    src.destroy()
   }
 }
