@@ -67,6 +67,7 @@ async function main(): Promise<void> {
             process.stdout.write(
               `  ${name.padEnd(12)} ${String(r.runs).padStart(7)} cases ok in ${(r.ms / 1000).toFixed(1)} s  (${Object.entries(r.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}); slowest ${r.slowestMs.toFixed(1)} ms\n`,
             )
+            for (const [bug, n] of Object.entries(r.known as Record<string, number>)) process.stdout.write(`    KNOWN BUG still present (${n} cases): ${bug}\n`)
           } else process.stdout.write(`  ${line}\n`)
         }
       })

@@ -6,6 +6,6 @@ export const CI_RUNS: Record<string, number> = {
   allocinfo: 300,
   bootlog: 150,
   analysis: 80,
-  'capture-dir': 60,
+  'capture-dir': 150,
   inventory: 200,
 }

@@ -14,8 +14,10 @@ export interface CorpusFile {
 }
 
 export interface FuzzCase {
-  kind: 'bytes' | 'kernelish' | 'mutation'
+  kind: 'bytes' | 'kernelish' | 'mutation' | 'layout'
   bytes: Buffer
+  /** For targets with their own inputs (a directory layout, a CSV table): what was generated. */
+  layout?: unknown
   /** For mutations: what was done, and the real file it was done to. */
   mutated?: Mutated
   original?: CorpusFile
@@ -33,6 +35,10 @@ export interface FuzzTarget {
   mutators?: string[]
   /** Kernel-looking fragments this target's text arbitrary draws from (default: KERNEL_FRAGMENTS). */
   fragments?: readonly string[]
+  /** Known bugs (reported, in others' files) the target counted instead of failing on: bug → cases. */
+  known?: () => Map<string, number>
+  /** Replaces the default case mix (targets whose input is not one byte string). */
+  arbitrary?: () => fc.Arbitrary<FuzzCase>
 }
 
 /** Pieces of real kernel output and of every supported format, for text that nearly parses. */
@@ -110,9 +116,11 @@ export interface FuzzResult {
   slowestMs: number
   slowest?: string
   byKind: Record<string, number>
+  known: Record<string, number>
 }
 
 export function describeCase(c: FuzzCase): string {
+  if (c.kind === 'layout') return `layout ${JSON.stringify(c.layout, (_k, v) => (typeof v === 'string' && v.length > 80 ? v.slice(0, 80) + '…' : v))}`
   if (c.kind === 'mutation') return `mutation ${c.mutated!.name} of ${c.original!.name} (${c.bytes.length} bytes)`
   return `${c.kind} (${c.bytes.length} bytes): ${JSON.stringify(c.bytes.toString('latin1').slice(0, 120))}`
 }
@@ -126,7 +134,7 @@ export async function runFuzz(target: FuzzTarget, opts: FuzzOptions): Promise<Fu
   let slowest: string | undefined
   let lastCase: FuzzCase | undefined
   const t0 = performance.now()
-  const prop = fc.asyncProperty(caseArbitrary(target), async (c) => {
+  const prop = fc.asyncProperty(target.arbitrary ? target.arbitrary() : caseArbitrary(target), async (c) => {
     lastCase = c
     const s = performance.now()
     await target.check(c)
@@ -157,7 +165,8 @@ export async function runFuzz(target: FuzzTarget, opts: FuzzOptions): Promise<Fu
         `  case: ${c ? describeCase(c) : '?'}\n  input saved: ${saved}\n  error: ${err.split('\n').slice(0, 6).join('\n  ')}`,
     )
   }
-  return {target: target.name, seed: opts.seed, runs: done, ms: performance.now() - t0, slowestMs, slowest, byKind}
+  const known = Object.fromEntries(target.known?.() ?? [])
+  return {target: target.name, seed: opts.seed, runs: done, ms: performance.now() - t0, slowestMs, slowest, byKind, known}
 }
 
 /** A property failure with the facts needed to understand it. */
