@@ -2,21 +2,29 @@
 # Build the allocscope lab kernel: Debian's linux-source-<V> package, `make tinyconfig`
 # plus lab/kernel.config, out of tree. Never run by `npm test`.
 #
-#   lab/build-kernel.sh [VERSION] [LAB_DIR]      (defaults: 6.12, /work/lab-build)
+#   [VARIANT=nodebug] [JOBS=2] lab/build-kernel.sh [VERSION] [LAB_DIR]   (defaults: 6.12, /work/lab-build)
 #
-# Result: $LAB_DIR/out/bzImage-$VERSION (+ config-$VERSION, build-$VERSION.log).
+# Result: $LAB_DIR/out/bzImage-$VERSION[-$VARIANT] (+ config-*, release-*, build-*.log).
+# A VARIANT merges lab/kernel-$VARIANT.config after lab/kernel.config.
 set -eu
 
 VERSION=${1:-6.12}
 LAB=${2:-${ALLOCSCOPE_LAB:-/work/lab-build}}
 HERE=$(cd "$(dirname "$0")" && pwd)
+VARIANT=${VARIANT:-}
+TAG=$VERSION${VARIANT:+-$VARIANT}
 FRAGMENT=$HERE/kernel.config
+VFRAGMENT=${VARIANT:+$HERE/kernel-$VARIANT.config}
 TARBALL=/usr/src/linux-source-$VERSION.tar.xz
 SRC=$LAB/linux-source-$VERSION
-OBJ=$LAB/build-$VERSION
+OBJ=$LAB/build-$TAG
 OUT=$LAB/out
 JOBS=${JOBS:-2}
 
+if [ -n "$VFRAGMENT" ] && [ ! -f "$VFRAGMENT" ]; then
+  echo "error: unknown VARIANT=$VARIANT: no $VFRAGMENT" >&2
+  exit 1
+fi
 if [ ! -f "$TARBALL" ]; then
   echo "error: $TARBALL not found: apt-get install linux-source-$VERSION" >&2
   exit 1
@@ -38,13 +46,13 @@ start=$(date +%s)
 cd "$SRC"
 nice -n 19 make O="$OBJ" tinyconfig >/dev/null
 # merge_config.sh -m: merge only, then olddefconfig resolves dependencies.
-nice -n 19 ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" >/dev/null
+nice -n 19 ./scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "$FRAGMENT" $VFRAGMENT >/dev/null
 nice -n 19 make O="$OBJ" olddefconfig >/dev/null
 
 # A fragment line that Kconfig dropped (unmet dependency) would silently give a kernel
 # without profiling: check every requested symbol made it.
-missing=0
-grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAGMENT" | while IFS= read -r line; do
+# the variant's line wins: keep the last occurrence of each symbol
+cat "$FRAGMENT" $VFRAGMENT | grep -E '^CONFIG_[A-Z0-9_]+=' | tac | sort -t= -k1,1 -u -s | while IFS= read -r line; do
   sym=${line%%=*}; val=${line#*=}
   if [ "$val" = n ]; then
     grep -q "^$sym=" "$OBJ/.config" && { echo "warning: $sym is set, wanted n" >&2; }
@@ -53,13 +61,13 @@ grep -E '^CONFIG_[A-Z0-9_]+=' "$FRAGMENT" | while IFS= read -r line; do
   fi
 done
 
-echo "building linux $VERSION in $OBJ with make -j$JOBS (nice 19)"
-nice -n 19 make O="$OBJ" -j"$JOBS" bzImage >"$OUT/build-$VERSION.log" 2>&1 || {
-  tail -30 "$OUT/build-$VERSION.log" >&2
+echo "building linux $TAG in $OBJ with make -j$JOBS (nice 19)"
+nice -n 19 make O="$OBJ" -j"$JOBS" bzImage >"$OUT/build-$TAG.log" 2>&1 || {
+  tail -30 "$OUT/build-$TAG.log" >&2
   exit 1
 }
 end=$(date +%s)
-cp "$OBJ/arch/x86/boot/bzImage" "$OUT/bzImage-$VERSION"
-cp "$OBJ/.config" "$OUT/config-$VERSION"
-echo "$(make -s -C "$SRC" O="$OBJ" kernelrelease 2>/dev/null)" >"$OUT/release-$VERSION"
-echo "built $OUT/bzImage-$VERSION ($(cat "$OUT/release-$VERSION")) in $((end - start)) s"
+cp "$OBJ/arch/x86/boot/bzImage" "$OUT/bzImage-$TAG"
+cp "$OBJ/.config" "$OUT/config-$TAG"
+make -s -C "$SRC" O="$OBJ" kernelrelease >"$OUT/release-$TAG" 2>/dev/null
+echo "built $OUT/bzImage-$TAG ($(cat "$OUT/release-$TAG")) in $((end - start)) s"

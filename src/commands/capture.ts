@@ -35,6 +35,7 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     force: Flags.boolean({description: 'Overwrite the capture files of a non-empty --out.', default: false}),
     busybox: Flags.string({description: 'Static busybox binary for the initramfs (default: /bin/busybox from busybox-static).'}),
     qemu: Flags.string({description: 'QEMU binary.', default: 'qemu-system-x86_64'}),
+    provenance: Flags.string({description: 'Free text stored as made_by.provenance in meta.json: how the kernel was built, what this boot reproduces.'}),
     then: Flags.option({options: ['analyse', 'diff'] as const, description: 'Run this command on the fresh capture (diff: predicted vs observed, or against --baseline).'})(),
     baseline: Flags.string({description: 'With --then diff: compare this capture with the fresh one (capture vs capture).', dependsOn: ['then']}),
   }
@@ -62,7 +63,7 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     const result = await runCapture({
       kernel: f.kernel, cpus: f.cpus, possible: f.possible, memoryMiB, nodes: f.nodes, append: f.append,
       accel: f.accel, cpuModel: f['cpu-model'], timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
-      madeBy: {tool: 'allocscope capture', version: this.config.version, argv: this.argv},
+      madeBy: {tool: 'allocscope capture', version: this.config.version, argv: this.argv, ...(f.provenance ? {provenance: f.provenance} : {})},
     })
     this.emit(result.meta, captureReport(result))
     const failure = failureMessage(result)

@@ -1,0 +1,63 @@
+#!/bin/sh
+# Re-boot the lab kernels with the configurations of the samples in samples/ and write fresh
+# capture directories with `allocscope capture` (each meta.json records how it was made in
+# made_by). Writes to $DEST (default /work/lab-build/captures), never into samples/ unless
+# DEST=samples is given on purpose: the committed samples are the reference boots.
+#
+#   [DEST=dir] [ONLY=sample-name] [ACCEL=tcg] lab/regenerate-samples.sh [LAB_DIR]
+#
+# Kernels come from lab/build-kernel.sh: $LAB_DIR/out/bzImage-<version>[-<variant>]. A sample
+# whose kernel is missing, or that needs something this lab does not have (instrumentation,
+# a workload), is listed as skipped with the reason; the exit status is 1 if any boot failed.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+LAB=${1:-${ALLOCSCOPE_LAB:-/work/lab-build}}
+DEST=${DEST:-$LAB/captures}
+ACCEL=${ACCEL:-tcg}
+ONLY=${ONLY:-}
+CLI="node $REPO/bin/run.js"
+# The corpus boots' command line: profiling on, and a fixed loops_per_jiffy so that TCG does not
+# spend seconds calibrating the delay loop on every CPU.
+BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
+
+# sample | kernel tag | cpus | possible | memory | nodes | timeout s | needs (empty = reproducible here)
+SAMPLES='
+linux-6.12-instr_smp064_2G_numa2|6.12|64|64|2G|2|900|
+linux-6.12-nodebug_smp064_1G|6.12-nodebug|64|64|1G|1|900|
+linux-7.2-pool-c64-m1024|7.2|64|64|1024|1|900|
+linux-7.2-pool-c255-m1024|7.2|255|255|1024|1|600|
+linux-7.2-legacylate-c255-m1024|7.2-legacylate|255|255|1024|1|1200|needs the lab 8192-array recorder patch with early_page_ext forced off (not in lab/)
+linux-7.2-notrack-c8-m1024-shrink|7.2-notrack|8|8|1024|1|900|needs a slab-shrink + CPU offline/online workload before the dump (the lab init has none)
+lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|not a lab boot: an excerpt quoted in a commit message
+'
+
+[ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }
+mkdir -p "$DEST"
+failed=0
+# A here-document, not a pipe: the loop runs in this shell, so $failed survives it.
+while IFS='|' read -r name tag cpus possible mem nodes timeout needs; do
+  [ -n "$name" ] || continue
+  [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
+  if [ -n "$needs" ]; then echo "skip $name: $needs"; continue; fi
+  version=${tag%%-*}
+  variant=''
+  [ "$tag" = "$version" ] || variant=${tag#*-}
+  kernel=$LAB/out/bzImage-$tag
+  if [ ! -f "$kernel" ]; then
+    echo "skip $name: no $kernel (build it: ${variant:+VARIANT=$variant }lab/build-kernel.sh $version; needs the Debian package linux-source-$version)"
+    continue
+  fi
+  note=''
+  case $name in *instr*|*pool*|*legacy*) note='; the sample kernel carried klab: instrumentation, this lab kernel does not';; esac
+  out=$DEST/$name
+  echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s) -> $out"
+  $CLI capture --kernel "$kernel" --cpus "$cpus" --possible "$possible" --memory "$mem" --nodes "$nodes" \
+    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND" --out "$out" --force --format text \
+    --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null) from Debian linux-source-$version, lab/build-kernel.sh, lab/kernel.config${variant:+ + lab/kernel-$variant.config}, bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...)$note" \
+    || failed=1
+done <<END
+$SAMPLES
+END
+exit $failed
