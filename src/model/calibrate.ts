@@ -140,7 +140,25 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   }
   const terms: TermId[] = ['base', ...chosen]
   const X = design(exact, terms)
-  const fit = lstsq(X, y)
+  let fit = lstsq(X, y)
+  // Lower bounds (overflow messages): a violated one becomes active, i.e. the fit is made to pass
+  // through it, most violated first, until every bound holds (an active-set least squares).
+  const active: CaptureFacts[] = []
+  for (let round = 0; round < bounds.length; round++) {
+    const worst = bounds
+      .filter((b) => !active.includes(b))
+      .map((b) => ({b, gap: b.overflowLowerBound! - dot(terms.map((t) => term(t).value(b.host)), fit.coef)}))
+      .filter((v) => v.gap > 0)
+      .sort((a, b) => b.gap - a.gap)[0]
+    if (!worst) break
+    active.push(worst.b)
+    // A heavily weighted row is an equality constraint for least squares.
+    const W = 1e4
+    const Xa = [...X, ...active.map((b) => terms.map((t) => W * term(t).value(b.host)))]
+    const ya = [...y, ...active.map((b) => W * b.overflowLowerBound!)]
+    fit = lstsq(Xa, ya)
+    notes.push(`lower bound of ${worst.b.name} (overflow message: at least ${worst.b.overflowLowerBound}) was violated by ${round1(worst.gap)}: fitted through it`)
+  }
   const fitPages = lstsq(X, yPages)
   const fitted = X.map((r) => dot(r, fit.coef))
   const sc = score(X, y, terms)
@@ -154,7 +172,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   }))
   const lowerBounds = bounds.map((f) => {
     const v = dot(terms.map((t) => term(t).value(f.host)), fit.coef)
-    return {capture: f.name, atLeast: f.overflowLowerBound!, fitted: round(v, 1), satisfied: v >= f.overflowLowerBound!}
+    return {capture: f.name, atLeast: f.overflowLowerBound!, fitted: round(v, 1), satisfied: v >= f.overflowLowerBound! - 0.5}
   })
   for (const b of lowerBounds) if (!b.satisfied) notes.push(`${b.capture}: fit predicts ${b.fitted} but the overflow message says at least ${b.atLeast}`)
   const looPts = points.filter((p) => p.loo !== undefined)
@@ -205,6 +223,10 @@ function whyUndetermined(points: CaptureFacts[], t: TermId): string {
   if (vals.length === 1) return `every capture has ${t} = ${round(vals[0], 3)}`
   if (t === 'base') return 'another term is constant over the captures'
   return `${t} takes only ${vals.length} value(s) (${vals.map((v) => round(v, 3)).join(', ')}) and is a combination of the other terms over these captures`
+}
+
+function round1(x: number): number {
+  return round(x, 1)
 }
 
 export function round(x: number, d: number): number {

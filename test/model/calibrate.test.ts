@@ -7,6 +7,7 @@ import {calibrate} from '../../src/model/calibrate.js'
 import {dot, leaveOneOut, lstsq} from '../../src/model/fit.js'
 import {listProfiles} from '../../src/model/profile.js'
 import {CAPTURES} from '../helpers/paths.js'
+import {derivedOverflowCapture} from '../helpers/model-derived.js'
 
 const cap = (n: string) => readCaptureFacts(join(CAPTURES, n))
 
@@ -65,5 +66,27 @@ describe('refusals', () => {
   it('refuses to mix page_ext windows and captures without counts', () => {
     expect(() => calibrate([cap('linux-7.2-pool-c1-m1024'), cap('linux-7.2-legacylate-c8-m1024')])).toThrow(/mix page_ext windows/)
     expect(() => calibrate([cap('linux-6.12-stock_smp001_1G')])).toThrow(/no klab: line and no EARLY_ALLOC_PFN_MAX overflow message/)
+  })
+})
+
+describe('lower bounds (derived captures: only the overflow message)', () => {
+  const exact = ['linux-7.2-pool-c1-m1024', 'linux-7.2-pool-c4-m1024', 'linux-7.2-pool-c16-m1024', 'linux-7.2-pool-c64-m1024', 'linux-7.2-pool-c255-m1024'].map(cap)
+
+  it('a violated bound is made active: the fit passes through at least 8193 there', () => {
+    const bound = readCaptureFacts(derivedOverflowCapture('linux-7.2-pool-c64-m1024', 512))
+    expect(bound.calls).toBeUndefined()
+    expect(bound.overflowLowerBound).toBe(8193)
+    expect(bound.host.possibleCpus).toBe(512)
+    const free = calibrate(exact, {terms: ['possibleCpus']})
+    expect(free.lowerBounds).toEqual([])
+    const o = calibrate([...exact, bound], {terms: ['possibleCpus']})
+    expect(o.lowerBounds[0].satisfied).toBe(true)
+    expect(o.lowerBounds[0].fitted).toBeGreaterThanOrEqual(8192.5)
+    expect(o.notes.join('\n')).toMatch(/fitted through it/)
+  })
+
+  it('only lower bounds: refused', () => {
+    const bound = readCaptureFacts(derivedOverflowCapture('linux-7.2-pool-c64-m1024', 512))
+    expect(() => calibrate([bound])).toThrow(/only lower bounds \(overflow messages\)/)
   })
 })
