@@ -1,7 +1,7 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style} from '../render/report.js'
-import {iec} from '../render/units.js'
+import {iec, pct} from '../render/units.js'
 import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 
@@ -69,6 +69,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...factRow('page_ext window', h.pageExtWindow, (v) => (v === 'before-smp' ? 'before SMP bring-up (boot CPU only)' : 'after SMP bring-up (every CPU)')),
       ...factRow('page_ext', h.pageExtBytes, (n) => size(n)),
       ...factRow('deferred page init', h.deferredInit, () => 'yes'),
+      ...headroom(a),
       {key: 'array overflow', value: seen('early-pfn-overflow')},
       {key: 'pool page failure', value: seen('pool-alloc-failed')},
       {key: 'alloc_tag was not set', value: seen('alloc-tag-not-set')},
@@ -91,6 +92,28 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
   if (opts.traces) blocks.push(...traceBlocks(a.findings))
   if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
   return {blocks}
+}
+
+/** EARLY_ALLOC_PFN_MAX of the fixed-array recorder (lib/alloc_tag.c, March 2026). */
+export const EARLY_ALLOC_PFN_MAX = 8192
+/** PFN_POOL_SIZE on 64-bit with 4 KiB pages: (4096 - 16-byte header) / 8. */
+export const PFN_POOL_SIZE_4K = 510
+
+/** How full the recorder was, from the lab's true counts (klab: lines), when the kernel printed them. */
+function headroom(a: BootAnalysis): KvRow[] {
+  const legacy = a.klab.find((k) => k.kind === 'early_pfn_legacy')
+  if (legacy && legacy.values.recorded !== undefined) {
+    const r = legacy.values.recorded
+    const d = legacy.values.dropped ?? 0
+    return [{key: 'array use', value: `${r} of ${EARLY_ALLOC_PFN_MAX} PFNs (${pct(r, EARLY_ALLOC_PFN_MAX)})${d ? `, ${d} dropped` : ''}`, note: `klab line ${legacy.line}`}]
+  }
+  const pool = a.klab.find((k) => k.kind === 'early_pfn')
+  if (pool && pool.values.pools) {
+    const {recorded = 0, pools} = pool.values
+    const slots = pools * PFN_POOL_SIZE_4K
+    return [{key: 'pool use', value: `${recorded} PFNs, ${pools} page${pools === 1 ? '' : 's'}: ${pct(recorded, slots)} of ${slots} slots`, note: `klab line ${pool.line}`}]
+  }
+  return []
 }
 
 /** Word-wrap to `width` columns (the text format clips lines at 79), continuation indented. */

@@ -78,6 +78,16 @@ describe('page_ext window, DEBUG and recorder per capture family', () => {
     expect(a.host.memProfilingParam?.value).toBe('1')
   })
 
+  it.each(DIRS.map((d) => basename(d)))('%s: every record analysed, one intact splat finding per cut-here', (name) => {
+    const {a, text} = analyse(join(CAPTURES, name))!
+    expect(a.records).toBe(text.split('\n').filter((l) => /^\[\s*\d+\.\d+\]/.test(l)).length)
+    const cuts = text.split('\n').filter((l) => l.includes('[ cut here ]')).length
+    const splats = a.findings.filter((f) => f.splat)
+    expect(splats).toHaveLength(cuts)
+    expect(splats.every((f) => !f.corrupted)).toBe(true)
+    expect(a.findings.filter((f) => !f.splat)).toEqual([])
+  })
+
   it('maxcpus= from the command line (maxcpus4, real)', () => {
     const {a} = analyse(join(CAPTURES, 'linux-7.2-pool-c64-m1024-maxcpus4'))!
     expect(a.host.maxcpus?.value).toBe(4)
