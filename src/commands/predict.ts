@@ -60,8 +60,12 @@ export default class Predict extends BaseCommand<typeof Predict> {
     'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX.', default: 8192, min: 1}),
     from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
     sweep: Flags.string({description: 'Sweep CPUs over a range LO..HI (possible = online).'}),
-    points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 4096}),
-    hosts: Flags.string({description: 'Fleet inventory CSV: one host per row.'}),
+    points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 512}),
+    hosts: Flags.string({
+      description: `Fleet inventory CSV, one host per row, header line first, # comments allowed. Columns: ${Object.entries(INVENTORY_COLUMNS)
+        .map(([k, v]) => `${k} (${v})`)
+        .join('; ')}. Any other column is passed through to the output.`,
+    }),
     plot: Flags.boolean({description: 'Draw the sweep curve with the legacy limit line in the terminal.', default: false}),
     svg: Flags.string({description: 'Write the sweep curve as an SVG file.'}),
   }
