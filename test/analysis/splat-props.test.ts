@@ -1,0 +1,57 @@
+// Property tests: the splat parser and the analyser never throw, never drop a block, and keep
+// their invariants on arbitrary interleavings of real splat lines and noise (SYNTHETIC mixes).
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {analyseRecords} from '../../src/analysis/analyser.js'
+import {CUT_HERE, parseSplats} from '../../src/analysis/splat.js'
+import type {LogRecord} from '../../src/types.js'
+import {CAPTURES} from '../helpers/paths.js'
+import {recordsFromFile} from './records.js'
+
+// The vocabulary: every line of the real splats, plus noise and odd strings.
+const REAL = [
+  ...recordsFromFile(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')).slice(-70),
+  ...recordsFromFile(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt')).slice(145, 175),
+].map((r) => r.text)
+
+const line = fc.oneof(fc.constantFrom(...REAL), fc.string({maxLength: 40}), fc.constantFrom('', '<TASK>', '</IRQ>', 'Call Trace:', 'BUG: x', 'WARNING: y'))
+const records = fc.array(fc.record({text: line, caller: fc.option(fc.constantFrom('T1', 'C0'), {nil: undefined}), time: fc.option(fc.double({min: 0, max: 100, noNaN: true}), {nil: undefined})}), {maxLength: 120})
+
+const toRecords = (xs: {text: string; caller?: string; time?: number}[]): LogRecord[] =>
+  xs.map((x, i) => ({line: i + 1, text: x.text, ...(x.caller ? {caller: x.caller} : {}), ...(x.time !== undefined ? {time: x.time} : {})}))
+
+describe('splat parser properties (SYNTHETIC mixes of real splat lines)', () => {
+  it('never throws; every cut-here starts a splat; blocks are ordered and disjoint', () => {
+    fc.assert(
+      fc.property(records, (xs) => {
+        const recs = toRecords(xs)
+        const splats = parseSplats(recs)
+        const cuts = recs.filter((r) => CUT_HERE.test(r.text.trim())).map((r) => r.line)
+        const starts = new Set(splats.map((s) => s.startLine))
+        for (const c of cuts) expect(starts.has(c)).toBe(true)
+        let prevEnd = 0
+        for (const s of splats) {
+          expect(s.startLine).toBeGreaterThan(prevEnd - 1)
+          expect(s.endLine).toBeGreaterThanOrEqual(s.startLine)
+          expect(s.corrupted).toBe(s.corruptedReason !== undefined)
+          prevEnd = s.endLine
+        }
+      }),
+      {numRuns: 300, seed: 42},
+    )
+  })
+
+  it('the analyser never throws and stores every splat as a finding (up to the caps)', () => {
+    fc.assert(
+      fc.property(records, (xs) => {
+        const recs = toRecords(xs)
+        const a = analyseRecords('prop', recs, {format: 'dmesg', formatReason: 'prop', lines: recs.length, skipped: [], droppedMessages: 0})
+        const n = parseSplats(recs).length
+        const stored = a.findings.filter((f) => f.splat).length
+        expect(stored + (a.findingsNotStored ?? 0)).toBeGreaterThanOrEqual(n)
+      }),
+      {numRuns: 200, seed: 7},
+    )
+  })
+})
