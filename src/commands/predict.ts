@@ -63,7 +63,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 512}),
     hosts: Flags.string({
       description: `Fleet inventory CSV, one host per row, header line first, # comments allowed. Columns: ${Object.entries(INVENTORY_COLUMNS)
-        .map(([k, v]) => `${k} (${v})`)
+        .map(([k, v]) => `${k}: ${v}`)
         .join('; ')}. Any other column is passed through to the output.`,
     }),
     plot: Flags.boolean({description: 'Draw the sweep curve with the legacy limit line in the terminal.', default: false}),
