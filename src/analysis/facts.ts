@@ -70,6 +70,8 @@ export const FACT_RULES: readonly FactRule[] = [
 ]
 
 const SMP_UP = /^(?:smp: )?Brought up (?:\d+ nodes?, )?\d+ CPUs?\b/
+/** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
+const MAX_KLAB = 64
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
 
 /** Accumulates host facts and `klab:` counts from a stream of records. */
@@ -104,7 +106,7 @@ export class FactCollector {
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
     if (!this.smpStart && text.startsWith('smp: Bringing up secondary CPUs')) this.smpStart = {line: r.line, text}
-    if (text.startsWith('klab: ')) {
+    if (text.startsWith('klab: ') && this.klab.length < MAX_KLAB) {
       const k = KLAB.exec(text)
       if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
     }
