@@ -15,6 +15,7 @@ const ROWS: Row[] = [
   ['leading spaces of the message kept', '[    7.951472]     TERM=linux\n', undefined, [{text: '    TERM=linux'}]],
   ['empty message', '[    7.951314]\n', undefined, [{time: 7.951314, text: ''}]],
   ['BOM before the first line', '\ufeff[    0.000000] Linux version 7.2.13\n', undefined, [{time: 0, text: 'Linux version 7.2.13'}]],
+  ['dmesg -T: wall clock, no kernel time', '[Thu Nov 26 00:52:36 2026] a\n[Thu Nov  6 00:52:37 2026][    T1] b\nnoise\n', undefined, [{text: 'a'}, {text: 'b', caller: 'T1'}]],
   ['dmesg -r', '<4>[    1.5] warn\n<14>[    2.0] user\n', undefined, [{level: 4, facility: 0, time: 1.5, text: 'warn'}, {level: 6, facility: 1, time: 2, text: 'user'}]],
   ['dmesg -r without time', '<6>Linux version 7.2.13\n', 'dmesg-raw', [{level: 6, facility: 0, text: 'Linux version 7.2.13'}]],
   ['dmesg -x', 'kern  :err   : [    3.000001] oops\n', undefined, [{level: 3, facility: 0, time: 3.000001, text: 'oops'}]],

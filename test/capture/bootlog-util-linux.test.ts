@@ -34,6 +34,13 @@ describe.skipIf(!hasDmesgFile())('util-linux dmesg (installed here)', () => {
     expect(dmesg('-x')).toBe(toDmesgDecode(original))
   })
 
+  it('dmesg -T (wall clock instead of kernel time): the texts, without times', () => {
+    const r = parseBootLogText(dmesg('-T'))
+    expect(r.format).toBe('dmesg')
+    expect(r.records.map((x) => x.text)).toEqual(dmesgLines(original).map((l) => l.text))
+    expect(r.records.every((x) => x.time === undefined)).toBe(true)
+  })
+
   it('dmesg --json and --json -x: the reader gets time, level and the first line of each message', () => {
     // util-linux 2.38 -F: each "msg" runs on to the end of the file (fixed later), and numeric
     // "pri" is fac|level instead of fac<<3|level for non-kernel facilities (fixed in 2.39):

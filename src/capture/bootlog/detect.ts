@@ -49,7 +49,8 @@ const DROPPED = /^\*\* \d+ printk messages dropped \*\* ?/
 function stampAt(l: string): 'start' | 'glued' | undefined {
   const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
   const s = m ? l.slice(m[0].length) : l
-  if (readPrefix(s)?.time !== undefined) return 'start'
+  const p = readPrefix(s)
+  if (p !== undefined && (p.time !== undefined || p.wallClock === true)) return 'start'
   return findTime(s, 1) > 0 ? 'glued' : undefined
 }
 

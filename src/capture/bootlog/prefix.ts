@@ -7,6 +7,8 @@
 export interface Prefix {
   pri?: number
   time?: number
+  /** `dmesg -T` printed a wall-clock stamp instead of the kernel time (which is then unknown). */
+  wallClock?: boolean
   caller?: string
   /** Index of the first character of the message text. */
   textStart: number
@@ -89,16 +91,24 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
     if (p) [pri, i] = p
   }
   let time: number | undefined
+  let wallClock = false
   const t = readTime(s, i)
   if (t) [time, i] = t
+  else if (s.charCodeAt(i) === LB) {
+    CTIME.lastIndex = i
+    if (CTIME.test(s)) {
+      wallClock = true
+      i = CTIME.lastIndex
+    }
+  }
   let caller: string | undefined
   let c = readCaller(s, i)
-  if (!c && time !== undefined && s.charCodeAt(i) === SP) {
+  if (!c && (time !== undefined || wallClock) && s.charCodeAt(i) === SP) {
     // `[ 1.23] [  T1] text`: the caller id after a space.
     c = readCaller(s, i + 1)
   }
   if (c) [caller, i] = c
-  if (time === undefined && caller === undefined) {
+  if (time === undefined && caller === undefined && !wallClock) {
     if (pri === undefined) return undefined
     // `<6>text`: dmesg -r without timestamps.
     return {pri, textStart: i}
@@ -108,8 +118,12 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   if (pri !== undefined) out.pri = pri
   if (time !== undefined) out.time = time
   if (caller !== undefined) out.caller = caller
+  if (wallClock) out.wallClock = true
   return out
 }
+
+// dmesg -T / --time-format ctime: `[Thu Nov 26 00:52:36 2026]` ("%a %b %e %H:%M:%S %Y").
+const CTIME = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/y
 
 /** Index of a printk time stamp (`[%5lu.%06lu]`, exactly six decimals) inside a line, or -1. */
 export function findTime(s: string, from = 0): number {
