@@ -93,7 +93,7 @@ function inferDebug({host, findings}: ProfilingInput): {value: boolean | 'unknow
   if (w?.value === 'after-smp') {
     return {
       value: 'unknown',
-      reason: `page_ext came up after SMP (line ${w.line}${host.deferredInit ? ', after deferred struct-page init' : ''}): early_page_ext was off, the non-DEBUG default (a DEBUG kernel with early_page_ext forced off looks the same)`,
+      reason: `page_ext came up after SMP (line ${w.line}${host.deferredInit ? ', after deferred struct-page init' : ''}): early_page_ext was off, so on a stock kernel DEBUG is most likely off (DEBUG defaults early_page_ext on; only a modified kernel turns it off again)`,
     }
   }
   return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log'}
