@@ -123,6 +123,8 @@ export interface Splat {
   message?: string
   /** printk caller id of the block (`T1`, `C0`) when printed. */
   caller?: string
+  /** Kernel time of the block's first line, when the format carries it. */
+  time?: number
 }
 
 export interface Finding {

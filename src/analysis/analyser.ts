@@ -105,6 +105,7 @@ export class BootAnalyser {
       splat: s,
       corrupted: s.corrupted,
     }
+    if (s.time !== undefined) f.time = s.time
     if (d.data) f.data = d.data
     this.add(f)
   }

@@ -248,6 +248,7 @@ export class SplatParser {
   private start(r: LogRecord): Open {
     const splat: Splat = {banner: 'unknown', frames: [], corrupted: false, startLine: r.line, endLine: r.line}
     if (r.caller) splat.caller = r.caller
+    if (r.time !== undefined) splat.time = r.time
     return {splat, phase: 'message', needsEnd: true, message: [], lastTime: r.time, lines: 1, inTrace: false, contexts: [], traceDone: false, sawBody: false, messageBeforeBanner: false}
   }
 
