@@ -125,6 +125,11 @@ export class DmesgJsonReader {
           break
         case 123: // {
           if (this.depth === 2 && !this.inObj) {
+            const after = this.quickEntry(t, k, lineAt)
+            if (after !== -1) {
+              i = after
+              continue
+            }
             this.inObj = true
             this.objStartLine = lineAt(k)
             objFrom = k
@@ -177,6 +182,7 @@ export class DmesgJsonReader {
     while (this.accounted < line) this.sink.skip(++this.accounted, JSON_REASON.structure)
   }
 
+  /** The slow path's end of an entry: the object text was gathered while scanning. */
   private entry(endLine: number): void {
     const start = this.objStartLine
     const text = this.obj.join('')
@@ -187,7 +193,6 @@ export class DmesgJsonReader {
     this.objTooBig = false
     this.skipUpTo(start - 1)
     const first = Math.max(start, this.accounted + 1)
-    const span = endLine - first + 1
     if (tooBig) return this.fail(first, endLine, JSON_REASON.tooLarge, '')
     let o: Json
     try {
@@ -195,13 +200,40 @@ export class DmesgJsonReader {
     } catch {
       return this.fail(first, endLine, JSON_REASON.badEntry, text)
     }
+    this.accept(o, text, start, endLine)
+  }
+
+  /**
+   * The fast path: an entry whose first `}` (in this chunk) ends it. If the text up to that `}`
+   * parses as JSON, that `}` is the entry's real end (a JSON prefix tokenises the same as the
+   * whole text); if not (a `}` inside a string, a nested object, a chunk border), the caller
+   * scans. Returns the index after the entry, or -1.
+   */
+  private quickEntry(t: string, from: number, lineAt: (i: number) => number): number {
+    const end = t.indexOf('}', from)
+    if (end === -1 || end - from > this.maxObject) return -1
+    const text = t.slice(from, end + 1)
+    let o: Json
+    try {
+      o = JSON.parse(text) as Json
+    } catch {
+      return -1
+    }
+    const start = lineAt(from)
+    this.skipUpTo(start - 1)
+    this.accept(o, text, start, lineAt(end))
+    return end + 1
+  }
+
+  private accept(o: Json, text: string, start: number, endLine: number): void {
+    const first = Math.max(start, this.accounted + 1)
     if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.msg !== 'string') return this.fail(first, endLine, JSON_REASON.noMsg, text)
     const msg = o.msg
     const r: LogRecord = {line: start, text: msg.endsWith('\n') ? msg.slice(0, -1) : msg}
     if (typeof o.time === 'number') r.time = o.time
     levelFacility(r, o.pri, o.fac)
     if (typeof o.caller === 'string' && o.caller.length > 0) r.caller = o.caller.trim()
-    this.sink.record(r, Math.max(span, 0))
+    this.sink.record(r, Math.max(endLine - first + 1, 0))
     this.accounted = Math.max(this.accounted, endLine)
   }
 
