@@ -64,7 +64,10 @@ for (const profile of profiles) {
           expect(pool.raceFrees).toBe(cap.klab!.race_frees)
           expect(pool.dropped).toBe(cap.klab!.alloc_fail)
         }
-        if (cap.klabKind === 'early_pfn_legacy') expect(legacy.dropped).toBe(cap.klab!.dropped)
+        if (cap.klabKind === 'early_pfn_legacy') {
+          expect(legacy.dropped).toBe(cap.klab!.dropped)
+          expect(withinBound(legacy.recorded, cap.klab!.recorded)).toBe(NOT_WITHIN[cap.name] === undefined)
+        }
       })
     }
   })
