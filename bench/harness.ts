@@ -1,7 +1,9 @@
 // Timing harness: end-to-end wall time of a process (spawned the way a user runs it), one warm-up
 // then N runs, min/median/max; peak RSS through GNU time (`/usr/bin/time -f %M`) when available.
 import {spawnSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 export interface Stats {
   min: number
@@ -12,6 +14,8 @@ export interface Stats {
 
 export interface Measured extends Stats {
   label: string
+  /** CPU time (user + sys) per run, when GNU time is there: steadier than wall time on a shared machine. */
+  cpu?: Stats
   cmd: string[]
   /** Bytes of stdout of the last run (a sanity check that the command did its work). */
   stdoutBytes: number
@@ -26,15 +30,25 @@ export function stats(samples: number[]): Stats {
 
 export class CommandFailed extends Error {}
 
-function runOnce(cmd: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; ok?: number[]}): {ms: number; stdout: Buffer} {
+const GNU_TIME = existsSync('/usr/bin/time')
+const TIME_OUT = join(tmpdir(), `allocscope-bench-time-${process.pid}`)
+
+/** One run: wall time (spawn to exit) and, through GNU time, the CPU time (user + sys) of the process tree. */
+function runOnce(cmd: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; ok?: number[]}): {ms: number; cpuMs?: number; stdout: Buffer} {
+  const argv = GNU_TIME ? ['/usr/bin/time', '-o', TIME_OUT, '-f', '%U %S', ...cmd] : cmd
   const t0 = performance.now()
-  const r = spawnSync(cmd[0], cmd.slice(1), {cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 2 * 1024 ** 3, stdio: ['ignore', 'pipe', 'pipe']})
+  const r = spawnSync(argv[0], argv.slice(1), {cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 2 * 1024 ** 3, stdio: ['ignore', 'pipe', 'pipe']})
   const ms = performance.now() - t0
+  let cpuMs: number | undefined
+  if (GNU_TIME && existsSync(TIME_OUT)) {
+    const m = /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(readFileSync(TIME_OUT, 'utf8'))
+    if (m) cpuMs = (Number(m[1]) + Number(m[2])) * 1000
+  }
   if (r.error) throw new CommandFailed(`${cmd.join(' ')}: ${r.error.message}`)
   if (!(opts.ok ?? [0]).includes(r.status ?? -1)) {
     throw new CommandFailed(`${cmd.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.toString().trim().split('\n').slice(0, 3).join(' | ')}`)
   }
-  return {ms, stdout: r.stdout}
+  return {ms, cpuMs, stdout: r.stdout}
 }
 
 /** 1 warm-up, then `runs` timed runs. Throws CommandFailed when the command fails. */
@@ -42,12 +56,37 @@ export function measure(label: string, cmd: string[], opts: {runs: number; cwd?:
   let last: Buffer = Buffer.alloc(0)
   for (let i = 0; i < (opts.warmup ?? 1); i++) last = runOnce(cmd, opts).stdout
   const samples: number[] = []
+  const cpu: number[] = []
   for (let i = 0; i < opts.runs; i++) {
     const r = runOnce(cmd, opts)
     samples.push(r.ms)
+    if (r.cpuMs !== undefined) cpu.push(r.cpuMs)
     last = r.stdout
   }
-  return {label, cmd, ...stats(samples), stdoutBytes: last.length, stdoutHead: last.subarray(0, 400).toString()}
+  return {label, cmd, ...stats(samples), cpu: cpu.length ? stats(cpu) : undefined, stdoutBytes: last.length, stdoutHead: last.subarray(0, 400).toString()}
+}
+
+/**
+ * Measures two commands with their runs interleaved (a, b, a, b, ...) so that load from other jobs on a
+ * shared machine falls on both alike; 1 warm-up each.
+ */
+export function measurePair(
+  a: {label: string; cmd: string[]},
+  b: {label: string; cmd: string[]},
+  opts: {runs: number; cwd?: string; env?: NodeJS.ProcessEnv},
+): [Measured, Measured] {
+  const acc = [a, b].map((x) => ({...x, wall: [] as number[], cpu: [] as number[], last: Buffer.alloc(0) as Buffer}))
+  for (const x of acc) x.last = runOnce(x.cmd, opts).stdout
+  for (let i = 0; i < opts.runs; i++) {
+    for (const x of acc) {
+      const r = runOnce(x.cmd, opts)
+      x.wall.push(r.ms)
+      if (r.cpuMs !== undefined) x.cpu.push(r.cpuMs)
+      x.last = r.stdout
+    }
+  }
+  const out = acc.map((x) => ({label: x.label, cmd: x.cmd, ...stats(x.wall), cpu: x.cpu.length ? stats(x.cpu) : undefined, stdoutBytes: x.last.length, stdoutHead: x.last.subarray(0, 400).toString()}))
+  return [out[0], out[1]]
 }
 
 /** Peak resident set size in MiB of one run (GNU time's %M, KiB), with its wall time. */

@@ -8,7 +8,7 @@ import {cpus, totalmem} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {generate, REPO, sizeMiB} from './gen.js'
-import {CommandFailed, fmtMs, type Measured, measure, peakRss, type Stats, timeFn} from './harness.js'
+import {CommandFailed, fmtMs, type Measured, measure, measurePair, peakRss, type Stats, timeFn} from './harness.js'
 
 const argv = process.argv.slice(2)
 const flag = (n: string) => argv.includes(`--${n}`)
@@ -37,20 +37,31 @@ interface Row {
 const rows: Row[] = []
 const details: string[] = []
 const spread = (s: Stats) => `${fmtMs(s.min)} / ${fmtMs(s.median)} / ${fmtMs(s.max)}`
+/** Median wall time, and median CPU time when measured. */
+const both = (m: Measured) => `${fmtMs(m.median)} wall${m.cpu ? `, ${fmtMs(m.cpu.median)} CPU` : ''}`
 
 function log(s: string): void {
   process.stdout.write(s + '\n')
 }
+
+/** A markdown table cell: pipes escaped, the repo path shortened. */
+const cell = (s: string) => s.replaceAll(REPO + '/', '').replaceAll('|', '\\|')
 
 function unavailable(id: string, what: string, goal: string, why: string): void {
   rows.push({id, what, ours: '—', anchor: '—', ratio: '—', goal, status: 'n/a', note: why})
   log(`  ${id}: n/a — ${why}`)
 }
 
-function tryMeasure(label: string, cmd: string[], ok?: number[]): Measured | string {
+function detail(m: Measured): void {
+  details.push(
+    `- ${m.label}: \`${m.cmd.map((c) => c.replace(REPO + '/', '')).join(' ')}\` — wall ${spread(m)}${m.cpu ? `; CPU (user+sys) ${spread(m.cpu)}` : ''} (min / median / max of ${m.runs}); stdout ${m.stdoutBytes} bytes`,
+  )
+}
+
+function tryMeasure(label: string, cmd: string[]): Measured | string {
   try {
-    const m = measure(label, cmd, {runs: RUNS, env: ENV, cwd: REPO, ok})
-    details.push(`- ${label}: \`${cmd.map((c) => c.replace(REPO + '/', '')).join(' ')}\` — ${spread(m)} (min/median/max of ${m.runs}), stdout ${m.stdoutBytes} bytes`)
+    const m = measure(label, cmd, {runs: RUNS, env: ENV, cwd: REPO})
+    detail(m)
     return m
   } catch (e) {
     if (e instanceof CommandFailed) return e.message
@@ -58,106 +69,123 @@ function tryMeasure(label: string, cmd: string[], ok?: number[]): Measured | str
   }
 }
 
-/** A markdown table cell: pipes escaped, the repo path shortened. */
-const cell = (s: string) => s.replaceAll(REPO + '/', '').replaceAll('|', '\\|')
+/** Ours and the anchor, runs interleaved. */
+function tryPair(ours: {label: string; cmd: string[]}, anchor: {label: string; cmd: string[]}): [Measured, Measured] | string {
+  try {
+    const r = measurePair(ours, anchor, {runs: RUNS, env: ENV, cwd: REPO})
+    r.forEach(detail)
+    return r
+  } catch (e) {
+    if (e instanceof CommandFailed) return e.message
+    throw e
+  }
+}
+
+/** ratio text: by wall time (end to end), and by CPU time (what the shared machine cannot blur). */
+function ratios(wall: number, cpu: number | undefined, unit = '×'): string {
+  return `${wall.toFixed(2)}${unit} wall${cpu !== undefined ? `; ${cpu.toFixed(2)}${unit} CPU` : ''}`
+}
 
 const want = (id: string) => !ONLY || ONLY.includes(id)
+const hasCmd = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0
 
 async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist', 'commands'))) {
     throw new Error('dist/ is missing: run `npm run build` first (the bench measures the built CLI)')
   }
-  log(`allocscope bench${QUICK ? ' (quick)' : ''}: ${RUNS} runs after 1 warm-up, min / median / max`)
+  log(`allocscope bench${QUICK ? ' (quick)' : ''}: ${RUNS} runs after 1 warm-up, min / median / max; ours and anchor interleaved`)
   const t0 = Date.now()
   const inp = generate({quick: QUICK, huge: HUGE})
   log(`inputs (derived from ../shared/captures by repetition) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
-  // 1. Boot-log parsing throughput: analyse --json vs util-linux dmesg --json -F.
+  // 1. Boot-log parsing throughput: analyse --json vs util-linux dmesg --json -F, same file.
   if (want('bootlog')) {
     const mib = sizeMiB(inp.boot)
+    const what = `boot-log parse, ${mib.toFixed(0)} MiB plain dmesg`
     const goal = '≥ 2× dmesg throughput'
-    const ours = tryMeasure(`analyse --json (${mib.toFixed(0)} MiB)`, [NODE, BIN, 'analyse', '--json', inp.boot])
-    const hasDmesg = spawnSync('sh', ['-c', 'command -v dmesg']).status === 0
-    if (typeof ours === 'string') unavailable('bootlog', `boot-log parse, ${mib.toFixed(0)} MiB`, goal, ours)
-    else if (!hasDmesg) {
-      unavailable('bootlog', `boot-log parse, ${mib.toFixed(0)} MiB`, goal, `dmesg not found: install util-linux (Debian/Ubuntu: apt-get install util-linux; Fedora: dnf install util-linux-core). allocscope alone: ${(mib / (ours.median / 1000)).toFixed(1)} MiB/s`)
+    if (!hasCmd('dmesg')) {
+      const ours = tryMeasure(`analyse --json (${mib.toFixed(0)} MiB)`, [NODE, BIN, 'analyse', '--json', inp.boot])
+      const alone = typeof ours === 'string' ? ours : `allocscope alone: ${(mib / (ours.median / 1000)).toFixed(1)} MiB/s`
+      unavailable('bootlog', what, goal, `dmesg not found: install util-linux (Debian/Ubuntu: apt-get install util-linux; Fedora: dnf install util-linux-core); ${alone}`)
     } else {
-      const anchor = tryMeasure(`dmesg --json -F (${mib.toFixed(0)} MiB)`, ['dmesg', '--json', '-F', inp.boot])
-      if (typeof anchor === 'string') unavailable('bootlog', 'boot-log parse', goal, anchor)
+      const r = tryPair({label: `analyse --json (${mib.toFixed(0)} MiB)`, cmd: [NODE, BIN, 'analyse', '--json', inp.boot]}, {label: `dmesg --json -F (${mib.toFixed(0)} MiB)`, cmd: ['dmesg', '--json', '-F', inp.boot]})
+      if (typeof r === 'string') unavailable('bootlog', what, goal, r)
       else {
-        const a = mib / (anchor.median / 1000)
-        const o = mib / (ours.median / 1000)
+        const [o, a] = r
+        const tp = (m: Measured) => mib / (m.median / 1000)
+        const tpc = (m: Measured) => (m.cpu ? mib / (m.cpu.median / 1000) : undefined)
+        const cpuRatio = tpc(o) !== undefined && tpc(a) !== undefined ? tpc(o)! / tpc(a)! : undefined
         rows.push({
           id: 'bootlog',
-          what: `boot-log parse, ${mib.toFixed(0)} MiB plain dmesg`,
-          ours: `${o.toFixed(1)} MiB/s (${spread(ours)})`,
-          anchor: `dmesg --json -F: ${a.toFixed(1)} MiB/s (${spread(anchor)})`,
-          ratio: `${(o / a).toFixed(2)}×`,
+          what,
+          ours: `${tp(o).toFixed(1)} MiB/s (${both(o)})`,
+          anchor: `dmesg --json -F: ${tp(a).toFixed(1)} MiB/s (${both(a)})`,
+          ratio: ratios(tp(o) / tp(a), cpuRatio),
           goal,
-          status: o / a >= 2 ? 'met' : 'NOT met',
+          status: tp(o) / tp(a) >= 2 ? 'met' : 'NOT met',
         })
-        log(`  bootlog: ours ${o.toFixed(1)} MiB/s, dmesg ${a.toFixed(1)} MiB/s → ${(o / a).toFixed(2)}×`)
+        log(`  bootlog: ours ${tp(o).toFixed(1)} MiB/s, dmesg ${tp(a).toFixed(1)} MiB/s → ${(tp(o) / tp(a)).toFixed(2)}×`)
       }
-      // Context: what dmesg does when it really splits records (text mode, `<pri>[time]` input).
+      // Context: util-linux on input it really splits into records (`<pri>[time] text`, text mode:
+      // its --json mode repeats the rest of the buffer in every msg on such input, see RESULTS.md).
       const rmib = sizeMiB(inp.bootRaw)
-      const rawA = tryMeasure(`dmesg -F, dmesg -r form (${rmib.toFixed(1)} MiB)`, ['dmesg', '-F', inp.bootRaw])
-      const rawO = tryMeasure(`analyse --json, dmesg -r form (${rmib.toFixed(1)} MiB)`, [NODE, BIN, 'analyse', '--json', inp.bootRaw])
-      if (typeof rawA !== 'string' && typeof rawO !== 'string') {
-        const a = rmib / (rawA.median / 1000)
-        const o = rmib / (rawO.median / 1000)
-        rows.push({
-          id: 'bootlog-raw',
-          what: `(context) \`dmesg -r\` form, ${rmib.toFixed(1)} MiB`,
-          ours: `${o.toFixed(1)} MiB/s (${spread(rawO)})`,
-          anchor: `dmesg -F (text): ${a.toFixed(1)} MiB/s (${spread(rawA)})`,
-          ratio: `${(o / a).toFixed(2)}×`,
-          goal: 'informative',
-          status: 'n/a',
-        })
+      const rr = tryPair({label: `analyse --json, dmesg -r form (${rmib.toFixed(1)} MiB)`, cmd: [NODE, BIN, 'analyse', '--json', inp.bootRaw]}, {label: `dmesg -F, dmesg -r form (${rmib.toFixed(1)} MiB)`, cmd: ['dmesg', '-F', inp.bootRaw]})
+      if (typeof rr !== 'string') {
+        const [o, a] = rr
+        const t = (m: Measured) => rmib / (m.median / 1000)
+        rows.push({id: 'bootlog-raw', what: `(context) \`dmesg -r\` form, ${rmib.toFixed(1)} MiB`, ours: `${t(o).toFixed(1)} MiB/s (${both(o)})`, anchor: `dmesg -F (text): ${t(a).toFixed(1)} MiB/s (${both(a)})`, ratio: ratios(t(o) / t(a), o.cpu && a.cpu ? a.cpu.median / o.cpu.median : undefined), goal: 'informative', status: 'n/a'})
       }
     }
   }
 
-  // 2. allocinfo top-N vs the documented pipeline.
+  // 2. allocinfo top-N vs the documented pipeline (domain.md §4), same file.
   if (want('allocinfo')) {
+    const what = 'allocinfo top-10, 20 000 sites'
     const goal = '≥ 2× faster'
-    const ours = tryMeasure('allocinfo --top 10 (20 000 sites)', [NODE, BIN, 'allocinfo', '--top', '10', inp.allocinfo])
-    const anchor = tryMeasure('sort -g | tail | numfmt (20 000 sites)', ['bash', '-c', `sort -g '${inp.allocinfo}' | tail | numfmt --to=iec`])
-    if (typeof ours === 'string') unavailable('allocinfo', 'allocinfo top-10, 20 000 sites', goal, ours)
-    else if (typeof anchor === 'string') unavailable('allocinfo', 'allocinfo top-10, 20 000 sites', goal, anchor)
+    const r = tryPair({label: 'allocinfo --top 10 (20 000 sites)', cmd: [NODE, BIN, 'allocinfo', '--top', '10', inp.allocinfo]}, {label: 'sort -g | tail | numfmt (20 000 sites)', cmd: ['bash', '-c', `sort -g '${inp.allocinfo}' | tail | numfmt --to=iec`]})
+    if (typeof r === 'string') unavailable('allocinfo', what, goal, r)
     else {
-      const r = anchor.median / ours.median
-      rows.push({id: 'allocinfo', what: 'allocinfo top-10, 20 000 sites', ours: spread(ours), anchor: `sort -g | tail | numfmt: ${spread(anchor)}`, ratio: `${r.toFixed(2)}× faster`, goal, status: r >= 2 ? 'met' : 'NOT met'})
-      log(`  allocinfo: ours ${fmtMs(ours.median)}, sort pipeline ${fmtMs(anchor.median)} → ${r.toFixed(2)}×`)
+      const [o, a] = r
+      const w = a.median / o.median
+      rows.push({id: 'allocinfo', what, ours: both(o), anchor: `sort -g \| tail \| numfmt: ${both(a)}`, ratio: ratios(w, o.cpu && a.cpu ? a.cpu.median / o.cpu.median : undefined, '× faster'), goal, status: w >= 2 ? 'met' : 'NOT met'})
+      log(`  allocinfo: ours ${fmtMs(o.median)}, sort pipeline ${fmtMs(a.median)} → ${w.toFixed(2)}×`)
     }
   }
 
   // 3. Start-up.
   if (want('startup')) {
     const goal = '≤ 2× node -e 0'
-    const ours = tryMeasure('allocscope --version', [NODE, BIN, '--version'])
-    const anchor = tryMeasure('node -e 0', [NODE, '-e', '0'])
-    const help = tryMeasure('allocscope allocinfo --help', [NODE, BIN, 'allocinfo', '--help'])
-    if (typeof ours === 'string' || typeof anchor === 'string') unavailable('startup', 'start-up', goal, String(typeof ours === 'string' ? ours : anchor))
+    const r = tryPair({label: 'allocscope --version', cmd: [NODE, BIN, '--version']}, {label: 'node -e 0', cmd: [NODE, '-e', '0']})
+    if (typeof r === 'string') unavailable('startup', 'start-up', goal, r)
     else {
-      const r = ours.median / anchor.median
-      rows.push({id: 'startup', what: 'start-up: `--version`', ours: spread(ours), anchor: `node -e 0: ${spread(anchor)}`, ratio: `${r.toFixed(2)}×`, goal, status: r <= 2 ? 'met' : 'NOT met'})
-      if (typeof help !== 'string') {
-        const rh = help.median / anchor.median
-        rows.push({id: 'startup-cmd', what: '(context) command load: `allocinfo --help`', ours: spread(help), anchor: `node -e 0: ${spread(anchor)}`, ratio: `${rh.toFixed(2)}×`, goal: 'informative', status: 'n/a'})
+      const [o, a] = r
+      const w = o.median / a.median
+      rows.push({id: 'startup', what: 'start-up: `--version`', ours: both(o), anchor: `node -e 0: ${both(a)}`, ratio: ratios(w, o.cpu && a.cpu ? o.cpu.median / a.cpu.median : undefined), goal, status: w <= 2 ? 'met' : 'NOT met'})
+      log(`  startup: ours ${fmtMs(o.median)}, node -e 0 ${fmtMs(a.median)} → ${w.toFixed(2)}×`)
+      const h = tryPair({label: 'allocscope allocinfo --help', cmd: [NODE, BIN, 'allocinfo', '--help']}, {label: 'node -e 0', cmd: [NODE, '-e', '0']})
+      if (typeof h !== 'string') {
+        const [ho, ha] = h
+        rows.push({id: 'startup-cmd', what: '(context) command load: `allocinfo --help`', ours: both(ho), anchor: `node -e 0: ${both(ha)}`, ratio: ratios(ho.median / ha.median, ho.cpu && ha.cpu ? ho.cpu.median / ha.cpu.median : undefined), goal: 'informative', status: 'n/a'})
       }
-      log(`  startup: ours ${fmtMs(ours.median)}, node -e 0 ${fmtMs(anchor.median)} → ${r.toFixed(2)}×`)
     }
   }
 
-  // 4. The model: predict --cpus 8192 (< 1 s) and a 64-point sweep (< 2 s), end to end and in-process.
+  // 4. The model: predict --cpus 8192 (< 1 s) and a 64-point sweep (< 2 s), end to end.
   if (want('model')) {
     const p1 = tryMeasure('predict --cpus 8192', [NODE, BIN, 'predict', '--cpus', '8192', '--json'])
     if (typeof p1 === 'string') unavailable('predict', 'predict --cpus 8192 (both recorders)', '< 1 s', p1)
-    else rows.push({id: 'predict', what: 'predict --cpus 8192 (both recorders), end to end', ours: spread(p1), anchor: 'goal 1 s', ratio: `${(p1.median / 1000).toFixed(2)} of goal`, goal: '< 1 s', status: p1.median < 1000 ? 'met' : 'NOT met'})
-    const sweep = tryMeasure('predict --sweep 1..8192 (64 points)', [NODE, BIN, 'predict', '--sweep', '1..8192', '--points', '64', '--json'])
-    if (typeof sweep === 'string') unavailable('sweep', 'predict 64-point sweep 1..8192', '< 2 s', sweep)
-    else rows.push({id: 'sweep', what: 'predict --sweep 1..8192, 64 points, end to end', ours: spread(sweep), anchor: 'goal 2 s', ratio: `${(sweep.median / 2000).toFixed(2)} of goal`, goal: '< 2 s', status: sweep.median < 2000 ? 'met' : 'NOT met'})
+    else rows.push({id: 'predict', what: 'predict --cpus 8192 (both recorders), end to end', ours: both(p1), anchor: 'goal 1 s', ratio: `${(p1.median / 1000).toFixed(2)} of goal`, goal: '< 1 s', status: p1.median < 1000 ? 'met' : 'NOT met'})
+    const sw = tryMeasure('predict --sweep 1..8192 --points 64', [NODE, BIN, 'predict', '--sweep', '1..8192', '--points', '64', '--json'])
+    if (typeof sw === 'string') unavailable('sweep', 'predict 64-point sweep 1..8192', '< 2 s', sw)
+    else {
+      let points = '?'
+      try {
+        points = String(JSON.parse(spawnSync(NODE, [BIN, 'predict', '--sweep', '1..8192', '--points', '64', '--json'], {cwd: REPO, env: ENV, maxBuffer: 256 * 1024 * 1024}).stdout.toString()).result.points.length)
+      } catch {
+        /* shape unknown: say '?' */
+      }
+      rows.push({id: 'sweep', what: `predict --sweep 1..8192, ${points} points, end to end`, ours: both(sw), anchor: 'goal 2 s', ratio: `${(sw.median / 2000).toFixed(2)} of goal`, goal: '< 2 s', status: sw.median < 2000 ? 'met' : 'NOT met'})
+    }
   }
 
   // 5. Diff of two 20 000-site allocinfo captures: the pure function after start-up (< 100 ms), and end to end.
@@ -169,12 +197,12 @@ async function main(): Promise<void> {
       const b = parseAllocInfoText(readFileSync(inp.diffB, 'utf8'), inp.diffB)
       const s = await timeFn(() => diffAllocInfo(a, b, {}), RUNS)
       details.push(`- diffAllocInfo (in-process, ${a.sites.length} vs ${b.sites.length} sites): ${spread(s)}`)
-      rows.push({id: 'diff', what: `diffAllocInfo, ${a.sites.length} vs ${b.sites.length} sites (in-process)`, ours: spread(s), anchor: 'goal 100 ms', ratio: `${(s.median / 100).toFixed(2)} of goal`, goal: '< 100 ms', status: s.median < 100 ? 'met' : 'NOT met'})
+      rows.push({id: 'diff', what: `diffAllocInfo, ${a.sites.length} vs ${b.sites.length} sites (in-process, after start-up)`, ours: spread(s), anchor: 'goal 100 ms', ratio: `${(s.median / 100).toFixed(2)} of goal`, goal: '< 100 ms', status: s.median < 100 ? 'met' : 'NOT met'})
     } catch (e) {
       unavailable('diff', 'diffAllocInfo 20 000 sites', '< 100 ms', (e as Error).message.split('\n')[0])
     }
     const e2e = tryMeasure('diff a b (20 000 sites each)', [NODE, BIN, 'diff', inp.diffA, inp.diffB, '--json'])
-    if (typeof e2e !== 'string') rows.push({id: 'diff-e2e', what: '(context) `diff a b --json`, end to end', ours: spread(e2e), anchor: '—', ratio: '—', goal: 'informative', status: 'n/a'})
+    if (typeof e2e !== 'string') rows.push({id: 'diff-e2e', what: '(context) `diff a b --json`, end to end', ours: both(e2e), anchor: '—', ratio: '—', goal: 'informative', status: 'n/a'})
   }
 
   // 6. Memory: peak RSS analysing a 1 GiB log.
@@ -184,7 +212,8 @@ async function main(): Promise<void> {
       const r = peakRss([NODE, BIN, 'analyse', '--json', inp.boot1G], {cwd: REPO, env: ENV})
       if ('error' in r) unavailable('rss', 'peak RSS, 1 GiB log', '< 200 MiB', r.error)
       else {
-        rows.push({id: 'rss', what: `peak RSS, analyse --json of a ${sizeMiB(inp.boot1G).toFixed(0)} MiB log`, ours: `${r.mib.toFixed(0)} MiB (1 run, ${fmtMs(r.ms)})`, anchor: 'goal 200 MiB', ratio: `${(r.mib / 200).toFixed(2)} of goal`, goal: '< 200 MiB', status: r.mib < 200 ? 'met' : 'NOT met'})
+        const mib = sizeMiB(inp.boot1G)
+        rows.push({id: 'rss', what: `peak RSS, analyse --json of a ${mib.toFixed(0)} MiB log`, ours: `${r.mib.toFixed(0)} MiB (1 run, ${fmtMs(r.ms)}, ${(mib / (r.ms / 1000)).toFixed(1)} MiB/s)`, anchor: 'goal 200 MiB', ratio: `${(r.mib / 200).toFixed(2)} of goal`, goal: '< 200 MiB', status: r.mib < 200 ? 'met' : 'NOT met'})
         log(`  rss: ${r.mib.toFixed(0)} MiB peak on 1 GiB`)
       }
     }
@@ -193,7 +222,7 @@ async function main(): Promise<void> {
   const table = [
     '| measurement | allocscope | anchor (same run) | ratio | goal | status |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => [r.what, r.ours, r.anchor, r.ratio, r.goal, `${r.status}${r.note ? ` — ${r.note}` : ''}`].map(cell).join(' | ')).map((l) => `| ${l} |`),
+    ...rows.map((r) => `| ${[r.what, r.ours, r.anchor, r.ratio, r.goal, `${r.status}${r.note ? ` — ${r.note}` : ''}`].map(cell).join(' | ')} |`),
   ].join('\n')
   log('\n' + table + '\n')
   if (!QUICK && !flag('no-write') && !ONLY) writeResults(table)
