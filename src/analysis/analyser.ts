@@ -99,7 +99,7 @@ export class BootAnalyser {
       id: d.id,
       severity: d.severity,
       title: d.title,
-      signature: splatSignature(d.id, s),
+      signature: splatSignature(d, s),
       text: s.message ?? '',
       line: s.startLine,
       splat: s,

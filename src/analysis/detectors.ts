@@ -185,9 +185,12 @@ export function normaliseText(s: string): string {
     .trim()
 }
 
-/** Stable across boots: detector id, file, function names without clone suffixes; no offsets. */
-export function splatSignature(id: string, s: Splat): string {
-  const parts = [id, s.file ?? '-', s.fn ? baseName(s.fn) : '-', s.guilty ? baseName(s.guilty.fn) : '-']
+/**
+ * Stable across boots: detector id, normalised title (the kind of BUG, the tag of a not-cleared
+ * WARN), file, function names without clone suffixes; no offsets, addresses, CPUs or pids.
+ */
+export function splatSignature(d: Pick<Detection, 'id' | 'title'>, s: Splat): string {
+  const parts = [d.id, d.title, s.file ?? '-', s.fn ? baseName(s.fn) : '-', s.guilty ? baseName(s.guilty.fn) : '-']
   return parts.join('|')
 }
 

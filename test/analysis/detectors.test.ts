@@ -90,16 +90,16 @@ describe('splat findings', () => {
     const d = detectSplat(s)
     expect(d).toMatchObject({id: 'warning', title: 'WARNING in topology_sane'})
     expect(SEVERITIES.indexOf(d.severity)).toBeLessThan(SEVERITIES.indexOf('warning'))
-    expect(splatSignature(d.id, s)).toBe('warning|arch/x86/kernel/smpboot.c|topology_sane|set_cpu_sibling_map')
+    expect(splatSignature(d, s)).toBe('warning|WARNING in topology_sane|arch/x86/kernel/smpboot.c|topology_sane|set_cpu_sibling_map')
   })
 
   it('the same WARN on two real boots (7.2 lab, 7.0-rc4 lkml) differs only by the file line, not the signature shape', () => {
     const a = parseSplats(recordsFromFile(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')))[0]
     const b = parseSplats(recordsFromFile(join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')))[0]
-    const sa = splatSignature('alloc-tag-not-set', a)
-    const sb = splatSignature('alloc-tag-not-set', b)
-    expect(sa).toBe('alloc-tag-not-set|include/linux/alloc_tag.h|__pgalloc_tag_sub|shrink_store')
-    expect(sb).toBe('alloc-tag-not-set|include/linux/alloc_tag.h|__pgalloc_tag_sub|do_getname')
+    const sa = splatSignature(detectSplat(a), a)
+    const sb = splatSignature(detectSplat(b), b)
+    expect(sa).toBe('alloc-tag-not-set|alloc_tag was not set|include/linux/alloc_tag.h|__pgalloc_tag_sub|shrink_store')
+    expect(sb).toBe('alloc-tag-not-set|alloc_tag was not set|include/linux/alloc_tag.h|__pgalloc_tag_sub|do_getname')
     for (const sig of [sa, sb]) expect(sig).not.toMatch(/0x|CPU|\d{3,}/)
   })
 
