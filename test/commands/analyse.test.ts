@@ -1,6 +1,7 @@
 // `allocscope analyse` end to end (built commands in dist/: run `npx tsc -p tsconfig.json` first).
 // Expected values are read from the real sample files here, independently of the analyser.
-import {readFileSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
@@ -88,5 +89,29 @@ describe('allocscope analyse', () => {
     const {stderr, error} = await run([join(SAMPLES, 'PROVENANCE.md')])
     expect(exitCode(error)).toBe(2)
     expect(stderr).toMatch(/^allocscope: .*PROVENANCE\.md: not a kernel log/m)
+  })
+
+  it('a capture directory with allocinfo.txt but no boot log: exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-analyse-'))
+    try {
+      copyFileSync(join(POOL, 'allocinfo.txt'), join(dir, 'allocinfo.txt'))
+      const {stderr, error} = await run([dir])
+      expect(exitCode(error)).toBe(2)
+      expect(stderr).toContain(`allocscope: ${dir}: no boot log in this capture directory`)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('an empty file: exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-analyse-'))
+    try {
+      writeFileSync(join(dir, 'dmesg.txt'), '')
+      const {stderr, error} = await run([join(dir, 'dmesg.txt')])
+      expect(exitCode(error)).toBe(2)
+      expect(stderr).toMatch(/^allocscope: .*dmesg\.txt.*empty/m)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
