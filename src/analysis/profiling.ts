@@ -51,6 +51,9 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   const mode = inferMode(inp)
   const debug = inferDebug(inp)
   const rec = inferRecorder(inp, mode.mode)
+  // clear_early_alloc_pfn_tag_refs() is skipped with compression; nothing is tagged when off.
+  const idle = RECORDER_IDLE[mode.mode]
+  if (idle) rec.reason += `; ${idle}`
   return {
     mode: mode.mode,
     modeReason: mode.reason,
@@ -74,6 +77,12 @@ function inferMode({host, evidence}: ProfilingInput): {mode: ProfilingMode; reas
     return {mode, reason: `no profiling banner in the log (older kernels print none); from the command line (line ${p.line}): sysctl.vm.mem_profiling=${p.value}`, line: p.line}
   }
   return {mode: 'unknown', reason: 'no profiling banner and no sysctl.vm.mem_profiling= on the command line (the default depends on CONFIG_MEM_ALLOC_PROFILING_ENABLED_BY_DEFAULT)'}
+}
+
+const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
+  compressed: 'compression is on, so the early-PFN recorder is not used (tags live in page flags, no page_ext)',
+  never: 'profiling is off for this boot, so the recorder records nothing',
+  disabled: 'profiling is off, so the recorder records nothing',
 }
 
 const DEBUG_ONLY = new Set(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])

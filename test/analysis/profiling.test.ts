@@ -76,3 +76,11 @@ describe('DEBUG and recorder from a real WARN (lkml 7.0-rc4 excerpt: no banner, 
     expect(a.profiling.mode).toBe('unknown')
   })
 })
+
+describe('the recorder reason says when the recorder is idle', () => {
+  it('compressed mode (SYNTHETIC banner)', () => {
+    const a = analyse(recs('Linux version 7.2.1 (x@y) (gcc) #1 SMP', 'Memory allocation profiling is enabled with compression and is turned on!'))
+    expect(a.profiling.recorder).toBe('pool')
+    expect(a.profiling.recorderReason).toMatch(/compression is on, so the early-PFN recorder is not used/)
+  })
+})
