@@ -160,6 +160,18 @@ describe('format details (derived from the notrack capture)', () => {
     }
   })
 
+  it('a console whose kernel lines start after 500 lines of userspace output is still a timed console', async () => {
+    // DERIVED: the real dmesg after a SYNTHETIC preamble of syzkaller-style executor output.
+    const preamble = Array.from({length: 500}, (_, i) => (i % 2 ? `r0 = socket$inet(0x2, 0x1, 0x${i.toString(16)})` : `2026/11/26 00:52:36 executing program ${i % 4}:`)).join('\n')
+    const path = join(tmp, 'late.log')
+    writeFileSync(path, preamble + '\n' + original)
+    const a = await readFile(path)
+    expect(a.format).toBe('console')
+    expect(seq(a.records)).toEqual(expectedSequence(original))
+    expect(a.stats.skippedTotal).toBe(500)
+    expect(parseBootLogText(preamble + '\n' + original).records.length).toBe(n)
+  })
+
   it('batches give the same records as records, and a stream iterates once', async () => {
     const path = join(tmp, 'batches.txt')
     writeFileSync(path, original.repeat(50))

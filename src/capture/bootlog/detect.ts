@@ -6,8 +6,14 @@ import type {BootLogFormat} from '../../types.js'
 import {findTime, readPrefix, readTime} from './prefix.js'
 import {FACILITY_NAMES, LEVEL_NAMES, stripAnsi} from './text-formats.js'
 
-/** How many non-empty lines detection looks at. */
+/** How many non-empty lines detection looks at first. */
 export const SNIFF_LINES = 200
+/**
+ * When those carry no printk stamp (a console whose kernel output starts after a long userspace
+ * or firmware preamble), the reader keeps looking, up to its sniff size, for this many stamped
+ * lines and hands them to detection as well.
+ */
+export const LATE_STAMPED_LINES = 50
 
 export interface Detection {
   format: BootLogFormat
@@ -54,7 +60,7 @@ function stampAt(l: string): 'start' | 'glued' | undefined {
   return findTime(s, 1) > 0 ? 'glued' : undefined
 }
 
-function timedKernel(l: string): boolean {
+export function timedKernel(l: string): boolean {
   return stampAt(l) !== undefined
 }
 
@@ -102,7 +108,7 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
   const lines: string[] = []
   let ansi = false
   for (const raw of firstLines) {
-    if (lines.length >= SNIFF_LINES) break
+    if (lines.length >= SNIFF_LINES + LATE_STAMPED_LINES) break
     let l = raw
     if (l.endsWith('\r')) {
       hints = {...hints, crlf: true}

@@ -3,7 +3,7 @@
 import type {BootLogFormat, LogRecord, Skipped} from '../../types.js'
 import {InputError, NotImplementedError} from '../../errors.js'
 import {ByteLineSplitter, DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
-import {detectFormat, FORMATS_TRIED, SNIFF_LINES, type Detection} from './detect.js'
+import {detectFormat, FORMATS_TRIED, LATE_STAMPED_LINES, SNIFF_LINES, timedKernel, type Detection} from './detect.js'
 import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {Sink} from './sink.js'
 import {openByteSource} from './source.js'
@@ -132,8 +132,17 @@ export class BootLogParser {
 class Sniffer {
   lines: string[] = []
   chars = 0
+  private stamped = false
+  private late = 0
   private readonly splitter = new LineSplitter((l) => {
-    if (this.lines.length < SNIFF_LINES && l.trim().length > 0) this.lines.push(l)
+    if (l.trim().length === 0) return
+    if (this.lines.length < SNIFF_LINES) {
+      this.lines.push(l)
+      if (!this.stamped && timedKernel(l.endsWith('\r') ? l.slice(0, -1) : l)) this.stamped = true
+    } else if (!this.stamped && this.late < LATE_STAMPED_LINES && l.indexOf('[') !== -1 && timedKernel(l)) {
+      this.lines.push(l)
+      this.late++
+    }
   }, 64 * 1024)
 
   push(t: string): void {
@@ -150,7 +159,8 @@ class Sniffer {
   }
 
   get full(): boolean {
-    return this.lines.length >= SNIFF_LINES || this.chars >= SNIFF_CHARS
+    if (this.chars >= SNIFF_CHARS) return true
+    return this.lines.length >= SNIFF_LINES && (this.stamped || this.late >= LATE_STAMPED_LINES)
   }
 }
 
