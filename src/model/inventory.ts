@@ -47,86 +47,70 @@ function int(v: string, file: string, line: number, col: string): number {
   return Number(v)
 }
 
+interface Row {
+  host: Host
+  online?: number
+  profile?: string
+}
+interface Where {
+  file: string
+  line: number
+  col: string
+}
+
+function size(v: string, w: Where, what: string): number {
+  const b = parseSize(v)
+  if (b === undefined) throw new InputError(`${w.file}:${w.line}: column ${w.col}: "${v}" is not ${what}`, w.file, w.line)
+  return b
+}
+
+/** One setter per documented column (the keys of INVENTORY_COLUMNS). */
+const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
+  name: (r, v) => (r.host.name = v),
+  kernel: (r, v) => (r.host.kernel = v),
+  cpus: (r, v, w) => (r.host.possibleCpus = int(v, w.file, w.line, w.col)),
+  possible_cpus: (r, v, w) => (r.host.possibleCpus = int(v, w.file, w.line, w.col)),
+  online_cpus: (r, v, w) => (r.online = int(v, w.file, w.line, w.col)),
+  memory: (r, v, w) => (r.host.memoryBytes = size(v, w, 'a size like 64G')),
+  nodes: (r, v, w) => (r.host.nodes = int(v, w.file, w.line, w.col)),
+  page_size: (r, v, w) => (r.host.pageSize = size(v, w, 'a page size like 4K')),
+  word_bits: (r, v, w) => (r.host.wordBytes = int(v, w.file, w.line, w.col) / 8),
+  debug: (r, v, w) => (r.host.debug = bool(v, w.file, w.line, w.col)),
+  early_page_ext: (r, v, w) => (r.host.earlyPageExt = bool(v, w.file, w.line, w.col)),
+  deferred_init: (r, v, w) => (r.host.deferredInit = bool(v, w.file, w.line, w.col)),
+  kasan: (r, v, w) => (r.host.kasan = bool(v, w.file, w.line, w.col)),
+  kmemleak: (r, v, w) => (r.host.kmemleak = bool(v, w.file, w.line, w.col)),
+  compressed: (r, v, w) => (r.host.compressed = bool(v, w.file, w.line, w.col)),
+  profile: (r, v) => (r.profile = v),
+}
+
 export function parseInventory(text: string, file: string): InventoryHost[] {
-  let rows: Record<string, string>[]
+  let parsed: {record: Record<string, string>; info: {lines: number}}[]
   try {
-    rows = parse(text, {columns: (h: string[]) => h.map((c) => c.trim()), comment: '#', skip_empty_lines: true, trim: true}) as Record<string, string>[]
+    parsed = parse(text, {columns: (h: string[]) => h.map((c) => c.trim()), comment: '#', skip_empty_lines: true, trim: true, info: true}) as typeof parsed
   } catch (e) {
     const err = e as Error & {lines?: number}
     throw new InputError(`${file}${err.lines ? `:${err.lines}` : ''}: not a CSV inventory (${err.message})`, file, err.lines)
   }
+  const rows = parsed.map((p) => p.record)
   if (rows.length === 0) throw new InputError(`${file}: no hosts; expected a header line (name,cpus,memory,...) and one row per host`, file)
   const header = Object.keys(rows[0]).map(norm)
   if (!header.includes('cpus') && !header.includes('possible_cpus')) {
     throw new InputError(`${file}:1: no cpus or possible_cpus column; expected columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}`, file, 1)
   }
-  // Data lines are numbered from the header (line 1); comment lines shift this, so it is a guide.
   return rows.map((r, i) => {
-    const line = i + 2
+    // The file line the record ends on (comment lines counted), for error messages.
+    const line = parsed[i].info.lines
     const host: Host = {...DEFAULT_HOST}
     const extra: Record<string, string> = {}
-    let profile: string | undefined
-    let online: number | undefined
+    const row: Row = {host, online: undefined, profile: undefined}
     for (const [k0, v] of Object.entries(r)) {
-      const k = norm(k0)
       if (v === '' || v === undefined) continue
-      switch (k) {
-        case 'name':
-          host.name = v
-          break
-        case 'kernel':
-          host.kernel = v
-          break
-        case 'cpus':
-        case 'possible_cpus':
-          host.possibleCpus = int(v, file, line, k0)
-          break
-        case 'online_cpus':
-          online = int(v, file, line, k0)
-          break
-        case 'memory': {
-          const b = parseSize(v)
-          if (b === undefined) throw new InputError(`${file}:${line}: column ${k0}: "${v}" is not a size like 64G`, file, line)
-          host.memoryBytes = b
-          break
-        }
-        case 'nodes':
-          host.nodes = int(v, file, line, k0)
-          break
-        case 'page_size': {
-          const b = parseSize(v)
-          if (b === undefined) throw new InputError(`${file}:${line}: column ${k0}: "${v}" is not a page size like 4K`, file, line)
-          host.pageSize = b
-          break
-        }
-        case 'word_bits':
-          host.wordBytes = int(v, file, line, k0) / 8
-          break
-        case 'debug':
-          host.debug = bool(v, file, line, k0)
-          break
-        case 'early_page_ext':
-          host.earlyPageExt = bool(v, file, line, k0)
-          break
-        case 'deferred_init':
-          host.deferredInit = bool(v, file, line, k0)
-          break
-        case 'kasan':
-          host.kasan = bool(v, file, line, k0)
-          break
-        case 'kmemleak':
-          host.kmemleak = bool(v, file, line, k0)
-          break
-        case 'compressed':
-          host.compressed = bool(v, file, line, k0)
-          break
-        case 'profile':
-          profile = v
-          break
-        default:
-          extra[k0] = v
-      }
+      const set = COLUMN_SETTERS[norm(k0)]
+      if (set) set(row, v, {file, line, col: k0})
+      else extra[k0] = v
     }
+    const {online, profile} = row
     host.onlineCpus = online ?? host.possibleCpus
     host.name ??= `host${i + 1}`
     return {row: line, host, profile, extra}

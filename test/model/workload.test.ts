@@ -87,3 +87,9 @@ describe('plot and SVG (synthetic curve)', () => {
     expect(s).toMatch(/synthetic &lt;curve&gt;/)
   })
 })
+
+describe('inventory line numbers', () => {
+  it('count comment lines, so the message points at the real line', () => {
+    expect(() => parseInventory('# synthetic\n# fleet\nname,cpus\na,4\nb,x\n', 'synthetic.csv')).toThrow(/synthetic.csv:5: column cpus: "x" is not a whole number/)
+  })
+})
