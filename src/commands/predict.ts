@@ -1,13 +1,14 @@
 // `allocscope predict`: what the kernel's early-PFN recorders will record, drop, allocate and leak
 // on a host, re-executed event by event. Thin: flags → Host → model → Report → emit().
 import {readFileSync, writeFileSync} from 'node:fs'
+import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 import {analyseBootLog} from '../analysis/read.js'
 import {resolveCapture} from '../capture/dir.js'
 import {BaseCommand} from '../cli/base.js'
 import {InputError, UsageError} from '../errors.js'
 import {chooseProfile, predictFleet} from '../model/fleet.js'
-import {hostFromAnalysis} from '../model/from-boot.js'
+import {hostFromAnalysis, measuredEarlyCalls} from '../model/from-boot.js'
 import {DEFAULT_HOST, type Host} from '../model/host.js'
 import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
 import {type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
@@ -77,7 +78,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
     const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max']}
     if (f.hosts !== undefined) return this.fleet(f.hosts, opts)
-    const {host, notes} = await this.host()
+    const {host, notes, measured} = await this.host()
     const profile = chooseProfile(host, f.profile ?? undefined)
     this.warnings.push(...notes)
     if (f.sweep !== undefined) {
@@ -103,7 +104,20 @@ export default class Predict extends BaseCommand<typeof Predict> {
       return
     }
     const p = predict(host, profile, opts)
-    this.emit(p, predictionReport(p))
+    const report = predictionReport(p)
+    if (measured) {
+      const d = p.events - measured.calls
+      const inFit = profile.provenance.captures.some((c) => f.from && basename(f.from.replace(/\/+$/, '')) === c.capture)
+      report.blocks.push({
+        kind: 'text',
+        title: 'Measured on this boot',
+        lines: wrap([
+          `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events} (${d >= 0 ? '+' : ''}${d}, ${((100 * d) / measured.calls).toFixed(1)}%)` +
+            (inFit ? `; this boot is one of the captures ${profile.name} was fitted on, so this is not an independent check` : ''),
+        ]),
+      })
+    }
+    this.emit(measured ? {...p, measured} : p, report)
     this.gate(this.severities(host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0)))
   }
 
@@ -111,14 +125,17 @@ export default class Predict extends BaseCommand<typeof Predict> {
     return dropped > 0 ? [debug ? 'warning' : 'notice'] : []
   }
 
-  private async host(): Promise<{host: Host; notes: string[]}> {
+  private async host(): Promise<{host: Host; notes: string[]; measured?: ReturnType<typeof measuredEarlyCalls>}> {
     const f = this.flags
     let host: Host = {...DEFAULT_HOST}
     let notes: string[] = []
+    let measured: ReturnType<typeof measuredEarlyCalls>
     if (f.from) {
       const cap = resolveCapture(f.from)
       if (!cap.bootLog) throw new InputError(`${f.from}: no boot log to take the host from (dmesg.txt, console.log, ...)`, f.from)
-      ;({host, notes} = hostFromAnalysis(await analyseBootLog(cap.bootLog)))
+      const analysis = await analyseBootLog(cap.bootLog)
+      ;({host, notes} = hostFromAnalysis(analysis))
+      measured = measuredEarlyCalls(analysis)
     } else {
       const mem = parseSize(f.memory)
       if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
@@ -143,7 +160,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       host.onlineCpus = f.online ?? f.cpus ?? possible
     } else if (f.online !== undefined) host.onlineCpus = f.online
     if (f.kernel) host.kernel = f.kernel
-    return {host, notes}
+    return {host, notes, measured}
   }
 
   private async fleet(path: string, opts: {tracker: Tracker; seed: number; legacyMax: number}): Promise<void> {

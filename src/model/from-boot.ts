@@ -3,6 +3,16 @@
 import type {BootAnalysis} from '../types.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
+/** The early count an instrumented (lab) kernel printed, when the log has a klab: line. */
+export function measuredEarlyCalls(a: BootAnalysis): {calls: number; line: number; kind: string} | undefined {
+  const k = a.klab.find((x) => x.kind !== 'early_pfn_walk')
+  if (!k) return undefined
+  const v = k.values
+  // Same reading as calibration: pool pages carry the no-codetag flag and are not PFNs to record.
+  const calls = k.kind === 'early_page_allocs' ? v.calls : k.kind === 'early_pfn' ? v.untagged_calls - (v.nocodetag_calls ?? 0) : v.untagged_calls
+  return Number.isFinite(calls) ? {calls, line: k.line, kind: k.kind} : undefined
+}
+
 export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]} {
   const h = a.host
   const notes: string[] = []

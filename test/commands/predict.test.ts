@@ -38,9 +38,16 @@ describe('allocscope predict', () => {
     const late = json((await run(['--from', join(SAMPLES, 'linux-7.2-legacylate-c255-m1024'), '--json'])).stdout).result
     expect(late.window).toBe('after-smp')
     expect(late.profile).toBe('linux-7.2-after-smp')
+    expect(late.measured).toEqual({calls: 2892, line: expect.any(Number), kind: 'early_pfn_legacy'})
     // klab on that boot: early_pfn_legacy recorded=2892 dropped=0 (the profile was fitted on it).
     expect(late.legacy.recorded).toBe(2892)
     expect(late.legacy.dropped).toBe(0)
+  })
+
+  it('--from says how the prediction compares with the boot\'s own klab count, and that it is in-sample', async () => {
+    const r = await run(['--from', join(SAMPLES, 'linux-6.12-nodebug_smp064_1G'), '--format', 'text'])
+    expect(r.stdout).toMatch(/klab early_page_allocs \(line \d+\): 1955 early PFNs; predicted \d+/)
+    expect(r.stdout).toMatch(/not an independent check/)
   })
 
   it('a 1024-CPU host without DEBUG drops PFNs in the legacy array and exits 1 with --fail-on notice', async () => {
