@@ -1,6 +1,6 @@
 // Bad input is an InputError that names the file and says what was expected; damaged but
 // readable input (invalid UTF-8, NULs, huge lines, a gzip cut short, stdin) is read, not refused.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
@@ -141,4 +141,23 @@ describe('damaged but readable input', () => {
       Object.defineProperty(process, 'stdin', saved)
     }
   })
+
+  it.skipIf(!kmsgReadable())('/dev/kmsg itself (this machine\'s live log) is read to its end without blocking', async () => {
+    const {format, records, stats} = await readAll('/dev/kmsg')
+    expect(format).toBe('kmsg')
+    expect(records.length).toBeGreaterThan(0)
+    // devkmsg hands out records in sequence order; consecutive unless the buffer wrapped (EPIPE).
+    const seqs = records.map((r) => r.seq!)
+    expect(seqs.every((q, i) => i === 0 || q > seqs[i - 1]!)).toBe(true)
+    expect(stats.recordLines + stats.skippedTotal).toBe(stats.lines)
+  })
 })
+
+function kmsgReadable(): boolean {
+  try {
+    closeSync(openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK))
+    return true
+  } catch {
+    return false
+  }
+}

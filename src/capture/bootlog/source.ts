@@ -1,8 +1,9 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
 // gzip magic 1f 8b. Open errors become InputErrors that name the file.
-import {open} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
-import {constants, createGunzip} from 'node:zlib'
+import {constants as zlib, createGunzip} from 'node:zlib'
 import {InputError} from '../../errors.js'
 
 export interface ByteSource {
@@ -31,8 +32,11 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
     raw = process.stdin
   } else {
     let fh
+    let device = false
     try {
-      fh = await open(path, 'r')
+      // /dev/kmsg itself: read without blocking, so that the end of the buffer ends the log.
+      device = (await stat(path)).isCharacterDevice()
+      fh = await open(path, device ? constants.O_RDONLY | constants.O_NONBLOCK : 'r')
     } catch (e) {
       throw describeOpenError(path, e)
     }
@@ -42,7 +46,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
       throw new InputError(`${path}: is a directory: expected a kernel log file (dmesg.txt, console.log, ...)`, path)
     }
     totalBytes = st.isFile() ? st.size : undefined
-    raw = fh.createReadStream({highWaterMark: CHUNK})
+    raw = device ? readDevice(fh) : fh.createReadStream({highWaterMark: CHUNK})
   }
   let read = 0
   const it = raw[Symbol.asyncIterator]()
@@ -72,7 +76,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
   let chunks: AsyncIterable<Buffer> = counted()
   if (gzip) {
     // Z_SYNC_FLUSH: a gzip cut short (a capture killed mid-write) yields what it holds instead of an error.
-    const gunzip = createGunzip({finishFlush: constants.Z_SYNC_FLUSH})
+    const gunzip = createGunzip({finishFlush: zlib.Z_SYNC_FLUSH})
     const src = Readable.from(counted())
     src.on('error', (e) => gunzip.destroy(e))
     src.pipe(gunzip)
@@ -89,5 +93,31 @@ async function* gunzipped(gunzip: AsyncIterable<Buffer>, src: Readable, path: st
     throw new InputError(`${path}: gzip data is corrupt (${(e as Error).message}): expected a gzip-compressed kernel log`, path)
   } finally {
     src.destroy()
+  }
+}
+
+/**
+ * A character device such as /dev/kmsg: devkmsg_read() returns one record per read(), EAGAIN
+ * (non-blocking) once the reader is at the end, and EPIPE when records were overwritten before
+ * they were read (the next read goes on from the oldest record still there).
+ */
+async function* readDevice(fh: FileHandle): AsyncGenerator<Buffer> {
+  const buf = Buffer.allocUnsafe(CHUNK)
+  try {
+    for (;;) {
+      let n: number
+      try {
+        n = (await fh.read(buf, 0, CHUNK, null)).bytesRead
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code
+        if (code === 'EAGAIN') return
+        if (code === 'EPIPE') continue
+        throw e
+      }
+      if (n === 0) return
+      yield Buffer.from(buf.subarray(0, n))
+    }
+  } finally {
+    await fh.close()
   }
 }
