@@ -116,7 +116,7 @@ export const DETECTORS: readonly Detector[] = [
     scope: 'line',
     match: /^Kernel panic - not syncing: (.*)$/,
     title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1])}`,
-    means: 'the kernel panicked (outside a WARNING/BUG block: inside one, the block is the finding)',
+    means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)',
   },
 ]
 
@@ -133,13 +133,15 @@ export interface Detection {
 
 const byScope = (scope: 'line' | 'splat') => DETECTORS.filter((d) => d.scope === scope || d.scope === 'both')
 const LINE_DETECTORS = byScope('line')
+const LINE_ONLY_DETECTORS = DETECTORS.filter((d) => d.scope === 'line')
 const SPLAT_DETECTORS = byScope('splat')
 // Cheap pre-filter: every line detector needs one of these substrings.
 const LINE_HINT = /alloc_tag|EARLY_ALLOC|early PFN|module unload|page flag bits|profiling is|page ext|Kernel panic/
 
-export function detectLine(text: string): Detection | undefined {
+/** `line-only`: a WARN message line, whose `both`-scope match is the splat's own finding. */
+export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Detection | undefined {
   if (!LINE_HINT.test(text)) return undefined
-  return run(LINE_DETECTORS, text)
+  return run(rows === 'all' ? LINE_DETECTORS : LINE_ONLY_DETECTORS, text)
 }
 
 /** A splat's finding: a row matching its message, else the generic WARNING / BUG finding. */

@@ -75,8 +75,10 @@ const START_CHARS = new Set([...'-WBkOgU'].map((c) => c.charCodeAt(0)))
 const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
 
 export interface SplatPush {
-  /** The record belongs to an open (or just closed) splat: don't run line detectors on it. */
+  /** The record belongs to an open (or just closed) splat. */
   inSplat: boolean
+  /** It is (part of) the block's message: the splat's own finding covers it. */
+  message?: boolean
   /** Splats finished by this record (in order). */
   closed: Splat[]
 }
@@ -152,13 +154,14 @@ export class SplatParser {
     if (o.phase === 'message') {
       if (banner) {
         this.applyBanner(o, banner, text)
-      } else if (o.message.length < MAX_MESSAGE_LINES) {
-        o.message.push(text)
-      } else {
-        closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
-        return {inSplat: false, closed}
+        return {inSplat: true, closed}
       }
-      return {inSplat: true, closed}
+      if (o.message.length < MAX_MESSAGE_LINES) {
+        o.message.push(text)
+        return {inSplat: true, message: true, closed}
+      }
+      closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
+      return {inSplat: false, closed}
     }
     return this.body(o, r, text, closed)
   }
@@ -225,7 +228,7 @@ export class SplatParser {
     // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
     if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
       o.message.push(text)
-      return {inSplat: true, closed}
+      return {inSplat: true, message: true, closed}
     }
     // A line that is not part of a splat.
     if (o.contexts.length > 0) {

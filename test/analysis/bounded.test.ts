@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {MAX_PER_SIGNATURE, MAX_SIGNATURES, analyseRecords} from '../../src/analysis/analyser.js'
 import type {LogRecord} from '../../src/types.js'
-import {derivedRepeated} from '../helpers/derived-splats.js'
+import {derivedInterleaved, derivedRepeated} from '../helpers/derived-splats.js'
 import {CAPTURES} from '../helpers/paths.js'
 import {lineCount, recordsFromText} from './records.js'
 
@@ -35,5 +35,23 @@ describe('bounded memory: findings capped per signature, the rest counted', () =
     const a = analyseRecords('synthetic', recs, meta(recs.length))
     expect(a.findings).toHaveLength(MAX_SIGNATURES)
     expect(a.findingsNotStored).toBe(200)
+  })
+})
+
+describe('lines interleaved into a splat are still detected (DERIVED from the real notrack splat)', () => {
+  const text = readFileSync(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'), 'utf8')
+  const recs = recordsFromText(text)
+  const lines = text.split('\n')
+  const cut = lines.findIndex((l) => l.includes('cut here')) + 1
+  const task = lines.findIndex((l) => l.includes('<TASK>')) + 1
+  const overflow = 'Early page allocations before page_ext init exceeded EARLY_ALLOC_PFN_MAX (8192)'
+
+  it.each([
+    ['between cut-here and the banner', cut],
+    ['inside the call trace', task + 3],
+  ])('%s', (_what, after) => {
+    const a = analyseRecords('derived', derivedInterleaved(recs, after, overflow), meta(lines.length))
+    expect(a.findings.map((f) => f.id).sort()).toEqual(['alloc-tag-not-set', 'early-pfn-overflow'])
+    expect(a.profiling.recorder).toBe('legacy')
   })
 })
