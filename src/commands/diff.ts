@@ -1,23 +1,43 @@
 // `allocscope diff`: predicted vs observed for one capture, or capture vs capture. Thin: flags →
 // classify inputs → diff engine (src/diff) → Report → emit() → gate().
 import {Args, Flags} from '@oclif/core'
+import {analyseBootLog} from '../analysis/read.js'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {BaseCommand} from '../cli/base.js'
 import {diffAllocInfo, ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiff, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
+import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/bootlog.js'
+import type {Expectation} from '../diff/expectation.js'
 import {classifyInput, type DiffInput} from '../diff/inputs.js'
 import {allocDiffBlocks} from '../diff/report-allocinfo.js'
+import {bootLogDiffBlocks} from '../diff/report-bootlog.js'
+import {expectationBlock, ruleBlocks} from '../diff/report-rules.js'
+import {type CountRow, type RuleOutcome, firedSeverities, runRules} from '../diff/rules.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import {parseSize} from '../render/units.js'
-import type {Severity} from '../types.js'
+import type {AllocInfo, BootAnalysis, BootLogFormat, Recorder, Severity} from '../types.js'
 
 type What = 'auto' | 'allocinfo' | 'bootlog'
+const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
+const RECORDERS: readonly Recorder[] = ['legacy', 'pool', 'none']
 
-export interface DiffResult {
-  mode: 'pair' | 'observed'
+export interface PairResult {
+  mode: 'pair'
   a: string
-  b?: string
+  b: string
   allocinfo?: AllocDiff
+  bootlog?: BootLogDiff
+}
+
+export interface ObservedResult {
+  mode: 'observed'
+  bootLog?: string
+  allocinfo?: string
+  /** What the model expects for this host; null when it did not run (with the reason). */
+  expectation: Expectation | null
+  modelNote?: string
+  outcomes: RuleOutcome[]
+  counts: CountRow[]
 }
 
 export default class Diff extends BaseCommand<typeof Diff> {
@@ -30,6 +50,10 @@ export default class Diff extends BaseCommand<typeof Diff> {
     'two capture directories get both. --fail-on gates on the severity of fired rules or of findings that appeared.'
 
   static examples = [
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-notrack-c8-m1024-shrink',
+    '<%= config.bin %> <%= command.id %> samples/lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt --fail-on warning',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-notrack-c8-m1024-shrink',
+    '<%= config.bin %> <%= command.id %> samples/linux-6.12-instr_smp064_2G_numa2/dmesg.txt samples/linux-6.12-nodebug_smp064_1G/dmesg.txt --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024/allocinfo.txt samples/linux-7.2-legacylate-c255-m1024/allocinfo.txt --top 10',
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-nodebug_smp064_1G samples/linux-7.2-pool-c64-m1024 --what allocinfo --key func --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-legacylate-c255-m1024 --metric calls --function "^alloc_" --json',
@@ -59,6 +83,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
       description: 'allocinfo diff: match sites by `file:line func` (site) or by `file func` ignoring line numbers (func, for two kernel versions).',
       default: 'site' as AllocKeyBy,
     })(),
+    allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
+    'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
+    recorder: Flags.option({options: RECORDERS, description: 'The early-PFN recorder the kernel carries, when you know better than the inference.'})(),
     module: Flags.string({description: 'allocinfo diff: only sites whose module matches this regular expression (built-in sites: ^$).'}),
     file: Flags.string({description: 'allocinfo diff: only sites whose source file matches this regular expression.'}),
     function: Flags.string({description: 'allocinfo diff: only sites whose function matches this regular expression.'}),
@@ -66,25 +93,76 @@ export default class Diff extends BaseCommand<typeof Diff> {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Diff)
-    if (args.b === undefined) throw new NotImplementedError('diff with one capture (predicted vs observed)')
+    if (args.b === undefined) return this.observed(classifyInput(args.a))
     const a = classifyInput(args.a)
     const b = classifyInput(args.b)
+    for (const x of [a, b]) {
+      if (x.kind === 'allocscope-json') throw new NotImplementedError(`diff of allocscope JSON documents (${x.path}: \`${x.command}\` output)`)
+    }
     const what = this.flags.what as What
-    const result: DiffResult = {mode: 'pair', a: a.path, b: b.path}
+    const result: PairResult = {mode: 'pair', a: a.path, b: b.path}
     const blocks: Block[] = []
     const severities: Severity[] = []
+    const bothDirs = a.kind === 'capture-dir' && b.kind === 'capture-dir'
     const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
-    const doBoot = what === 'bootlog' || (what === 'auto' && !doAlloc)
+    const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
+    if (doBoot) {
+      for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
+      const [la, lb] = await Promise.all([this.analyse(a.capture.bootLog!), this.analyse(b.capture.bootLog!)])
+      result.bootlog = diffBootLogs(la, lb)
+      blocks.push(...bootLogDiffBlocks(result.bootlog))
+      severities.push(...bootLogDiffSeverities(result.bootlog))
+    }
     if (doAlloc) {
       result.allocinfo = await this.allocDiff(a, b)
       blocks.push(...allocDiffBlocks(result.allocinfo))
     }
-    if (doBoot) {
-      for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
-      throw new NotImplementedError('diff of two boot logs')
-    }
     this.emit(result, {blocks})
     this.gate(severities)
+  }
+
+  /** One capture: the rules over what it shows, against what the model expects for its host. */
+  private async observed(x: DiffInput): Promise<void> {
+    if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
+    let allocPath = this.flags.allocinfo ?? x.capture.allocinfo
+    const analysis: BootAnalysis | undefined = x.kind === 'allocinfo' ? undefined : await this.analyse(x.capture.bootLog!)
+    if (x.kind === 'allocinfo') allocPath = x.path
+    const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath) : undefined
+    // The model stage is wired in src/diff/model.ts once it is available; until then the rules
+    // judge the capture alone and say so.
+    const expected: Expectation | undefined = undefined
+    const modelNote = 'the reference model is not available in this build: rules compare the capture with its own measurements only'
+    const run = runRules({analysis, allocinfo, expected})
+    const result: ObservedResult = {
+      mode: 'observed',
+      ...(analysis ? {bootLog: analysis.source} : {}),
+      ...(allocinfo ? {allocinfo: allocinfo.source} : {}),
+      expectation: expected ?? null,
+      modelNote,
+      outcomes: run.outcomes,
+      counts: run.counts,
+    }
+    const head: Block = {
+      kind: 'kv',
+      title: 'Predicted vs observed',
+      rows: [
+        {key: 'boot log', value: analysis?.source ?? '-'},
+        {key: 'allocinfo', value: allocinfo?.source ?? '-'},
+        ...(analysis
+          ? [
+              {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},
+              {key: 'recorder', value: analysis.profiling.recorder, note: analysis.profiling.recorderReason},
+            ]
+          : []),
+      ],
+    }
+    if (!analysis) this.warnings.push(`${x.path}: an allocinfo dump alone: the log-side rules are n/a`)
+    this.emit(result, {blocks: [head, expectationBlock(expected, modelNote), ...ruleBlocks(run)]})
+    this.gate(firedSeverities(run))
+  }
+
+  private analyse(path: string): Promise<BootAnalysis> {
+    return analyseBootLog(path, {format: this.flags['input-format'] as BootLogFormat | undefined, recorder: this.flags.recorder as Recorder | undefined})
   }
 
   private async allocDiff(a: DiffInput, b: DiffInput): Promise<AllocDiff> {

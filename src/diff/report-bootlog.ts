@@ -5,6 +5,9 @@ import type {BootLogDiff, FindingChange, ValueChange} from './bootlog.js'
 
 const CHANGE_STYLE: Record<FindingChange, Style | undefined> = {appeared: 'bad', more: 'bad', disappeared: 'good', fewer: 'good', same: 'dim'}
 const show = (v: ValueChange['a']) => (v === undefined ? '-' : String(v))
+// The build string is `(builder) (compiler, linker) #N SMP <date>`: the `#N ... <date>` tail is what
+// tells two builds apart, and it fits a column.
+const compact = (name: string, v: ValueChange['a']) => (name === 'build' && typeof v === 'string' && v.includes('#') ? v.slice(v.lastIndexOf('#')) : show(v))
 
 function changes(title: string, rows: ValueChange[], all: boolean, empty: string): Block {
   const shown = all ? rows : rows.filter((r) => r.changed)
@@ -16,7 +19,7 @@ function changes(title: string, rows: ValueChange[], all: boolean, empty: string
       {key: 'a', header: 'a', priority: 0},
       {key: 'b', header: 'b', priority: 0},
     ],
-    rows: shown.map((r) => ({name: r.name, a: show(r.a), b: r.changed ? {text: show(r.b), style: 'warn'} : show(r.b)})),
+    rows: shown.map((r) => ({name: r.name, a: compact(r.name, r.a), b: r.changed ? {text: compact(r.name, r.b), style: 'warn'} : compact(r.name, r.b)})),
     empty,
   }
 }

@@ -33,14 +33,13 @@ export function ruleBlocks(run: RuleRun, opts: {evidence?: boolean} = {}): Block
       columns: [
         {key: 'rule', header: 'rule', priority: 0},
         {key: 'status', header: 'status', priority: 0},
-        {key: 'severity', header: 'severity', priority: 2},
         {key: 'message', header: 'finding', priority: 0},
       ],
       rows: outcomes.map((o) => ({
         rule: o.rule,
-        status: (o.status === 'fired' ? {text: o.disagreement ? 'fired*' : 'fired', style: SEV_STYLE[o.severity]} : o.status) as Cell,
-        severity: o.status === 'fired' ? ({text: o.severity, style: SEV_STYLE[o.severity]} as Cell) : '',
-        message: o.message + (o.cause ? ` (cause: ${o.cause})` : ''),
+        // The severity rides with the status so that no width drops it.
+        status: (o.status === 'fired' ? {text: `${o.severity}${o.disagreement ? '*' : ''}`, style: SEV_STYLE[o.severity]} : o.status) as Cell,
+        message: o.message,
       })),
     },
   ]
@@ -49,10 +48,11 @@ export function ruleBlocks(run: RuleRun, opts: {evidence?: boolean} = {}): Block
     const lines: string[] = []
     for (const o of outcomes) {
       if (o.status !== 'fired') continue
+      if (o.cause) lines.push(`${o.rule}: cause: ${o.cause}`)
       for (const e of o.evidence.slice(0, 8)) lines.push(`${o.rule}: ${e.from}${e.line !== undefined ? `:${e.line}` : ''}: ${e.text}`)
       if (o.evidence.length > 8) lines.push(`${o.rule}: ... ${o.evidence.length - 8} more`)
     }
-    if (lines.length) blocks.push({kind: 'text', title: 'Evidence', lines})
+    if (lines.length) blocks.push({kind: 'text', title: 'Causes and evidence', lines})
   }
   if (run.counts.length) {
     blocks.push({

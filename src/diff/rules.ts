@@ -172,8 +172,8 @@ export const RULES: readonly Rule[] = [
       if (e) ev.push({from: 'model', text: `${e.earlyPfns} early PFNs predicted (max ${e.legacyMax}, ${e.source})`})
       if (!e) {
         return logSays
-          ? [{status: 'fired', severity: 'error', message: 'the log shows the legacy array overflow (no model run to compare)', evidence: ev, data}]
-          : [{status: 'ok', severity: 'info', message: 'no overflow message in the log (no model run to compare)', evidence: ev, data}]
+          ? [{status: 'fired', severity: 'error', message: 'the log shows the legacy array overflow (no model to compare)', evidence: ev, data}]
+          : [{status: 'ok', severity: 'info', message: 'no overflow message in the log (no model to compare)', evidence: ev, data}]
       }
       if (logSays && e.legacyOverflow) {
         return [{status: 'fired', severity: 'error', message: `overflow: the log shows it and the model predicts ${e.earlyPfns} > ${e.legacyMax}`, evidence: ev, data}]
@@ -205,15 +205,15 @@ export const RULES: readonly Rule[] = [
       for (const c of UNSET_TAG_CAUSES) {
         const why = c.applies(ctx)
         if (why) {
-          return [{status: 'fired', severity: 'warning', message: `${count} \`alloc_tag was not set\` warning(s), explained: ${c.id}`, cause: c.cause, evidence: [...fs.map(fromFinding), why], data: {count, cause: c.id}}]
+          return [{status: 'fired', severity: 'warning', message: `${count} \`alloc_tag was not set\` warning(s): ${c.id}`, cause: c.cause, evidence: [...fs.map(fromFinding), why], data: {count, cause: c.id}}]
         }
       }
       return [
         {
           status: 'fired',
           severity: 'error',
-          message: `${count} \`alloc_tag was not set\` warning(s), unexplained: no overflow, no recorder failure, and the kernel records early PFNs`,
-          cause: 'unexplained (a recorder bug, or a page freed untagged for another reason)',
+          message: `${count} \`alloc_tag was not set\` warning(s): unexplained`,
+          cause: 'unexplained: no overflow, no recorder failure, and the kernel records early PFNs (a recorder bug, or a page freed untagged for another reason)',
           evidence: fs.map(fromFinding),
           data: {count, cause: 'unexplained'},
         },
@@ -255,7 +255,7 @@ export const RULES: readonly Rule[] = [
       for (const f of findings(ctx, 'module-unload-leak')) {
         out.push({status: 'fired', severity: 'warning', message: f.title.replace(/has memory allocated/, `has ${f.data?.bytes ?? '?'} bytes allocated`), evidence: [fromFinding(f)], data: {...f.data}})
       }
-      if (out.length === 0) return ctx.analysis ? [{status: 'ok', severity: 'info', message: 'no module-unload leak in the log (no allocinfo to check the tracking site)', evidence: []}] : na('no allocinfo and no boot log')
+      if (out.length === 0) return ctx.analysis ? [{status: 'ok', severity: 'info', message: 'no module-unload leak in the log (no allocinfo)', evidence: []}] : na('no allocinfo and no boot log')
       return out
     },
   },
@@ -282,7 +282,8 @@ export const RULES: readonly Rule[] = [
           {
             status: 'fired',
             severity: 'warning',
-            disagreement: true,
+            // A disagreement with the model only when the model gave the list.
+            disagreement: Boolean(e?.earlySites),
             message: `${unexpected.length} of ${bad.length} accurate:no site(s) not expected to allocate before page_ext: ${[...new Set(unexpected.map((s) => s.func))].join(', ')}`,
             evidence: ev(unexpected),
             data,

@@ -3,11 +3,15 @@
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
-import {REPO, SAMPLES} from '../helpers/paths.js'
+import {OVERFLOW_LINE, captureWithLineAppended} from '../helpers/diff-derived.js'
+import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const LATE = join(SAMPLES, 'linux-7.2-legacylate-c255-m1024')
 const NODEBUG = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
+const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
+const NUMA2 = join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2')
+const LKML = join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')
 
 const run = (args: string[]) => runCommand(['diff', ...args], {root: REPO})
 const exitCode = (e: {oclif?: {exit?: number}} | undefined) => (e === undefined ? 0 : (e.oclif?.exit ?? -1))
@@ -78,5 +82,69 @@ describe('allocscope diff: bad input exits 2', () => {
     const {error, stderr} = await run([join(POOL, 'allocinfo.txt'), join(POOL, 'dmesg.txt'), '--what', 'allocinfo'])
     expect(exitCode(error)).toBe(2)
     expect(stderr).toContain('dmesg.txt: no allocinfo')
+  })
+})
+
+interface Outcome {
+  rule: string
+  status: string
+  severity: string
+  data?: Record<string, unknown>
+}
+
+describe('allocscope diff <capture>: predicted vs observed', () => {
+  it('notrack sample: unset-tags fires, explained by the missing early tracking; --fail-on warning exits 1', async () => {
+    const {stdout, error} = await run([NOTRACK, '--json'])
+    expect(exitCode(error)).toBe(0)
+    const r = JSON.parse(stdout).result
+    expect(r.mode).toBe('observed')
+    const o = r.outcomes.find((x: Outcome) => x.rule === 'unset-tags')
+    expect(o).toMatchObject({status: 'fired', severity: 'warning', data: {cause: 'no-early-tracking', count: 1}})
+    const gated = await run([NOTRACK, '--fail-on', 'warning', '--format', 'text'])
+    expect(exitCode(gated.error)).toBe(1)
+    expect(gated.stdout).toContain('unset-tags')
+  })
+
+  it('pool c64 sample: nothing at or above warning fires (exit 0 with --fail-on warning)', async () => {
+    const {stdout, error} = await run([POOL, '--fail-on', 'warning', '--json'])
+    expect(exitCode(error)).toBe(0)
+    const fired = JSON.parse(stdout).result.outcomes.filter((x: Outcome) => x.status === 'fired')
+    expect(fired).toEqual([])
+  })
+
+  it('the 7.0-rc4 excerpt (a boot log file alone): unset-tags explained by the release', async () => {
+    const {stdout, error} = await run([LKML, '--json', '--fail-on', 'warning'])
+    expect(exitCode(error)).toBe(1)
+    const o = JSON.parse(stdout).result.outcomes.find((x: Outcome) => x.rule === 'unset-tags')
+    expect(o.data.cause).toBe('no-early-tracking')
+  })
+
+  it('derived (legacylate c255 + the overflow line): legacy-overflow fires as an error', async () => {
+    const dir = captureWithLineAppended(join(CAPTURES, 'linux-7.2-legacylate-c255-m1024'), OVERFLOW_LINE, 'overflow')
+    const {stdout, error} = await run([dir, '--json', '--fail-on', 'error'])
+    expect(exitCode(error)).toBe(1)
+    const o = JSON.parse(stdout).result.outcomes.find((x: Outcome) => x.rule === 'legacy-overflow')
+    expect(o).toMatchObject({status: 'fired', severity: 'error'})
+  })
+})
+
+describe('allocscope diff <a> <b>: boot logs and capture directories', () => {
+  it('two capture directories: boot-log diff and allocinfo diff; an appeared warning gates', async () => {
+    const {stdout, error} = await run([POOL, NOTRACK, '--json', '--fail-on', 'warning'])
+    expect(exitCode(error)).toBe(1)
+    const r = JSON.parse(stdout).result
+    expect(r.bootlog.findings.filter((f: {change: string}) => f.change === 'appeared').map((f: {id: string}) => f.id)).toEqual(['alloc-tag-not-set'])
+    expect(r.allocinfo.summary.before).toBe(47535920)
+    expect(r.allocinfo.summary.after).toBe(36579840)
+  })
+
+  it('two boot logs: host and window differences, the WARNING that disappeared; text < 80 columns', async () => {
+    const {stdout, error} = await run([join(NUMA2, 'dmesg.txt'), join(NODEBUG, 'dmesg.txt'), '--format', 'text', '--fail-on', 'notice'])
+    expect(exitCode(error)).toBe(0) // a finding that disappeared does not gate
+    for (const l of stdout.split('\n')) expect(l.length).toBeLessThan(80)
+    expect(stdout).toMatch(/^numaNodes\s+2\s+1$/m)
+    expect(stdout).toMatch(/^pageExtWindow\s+before-smp\s+after-smp$/m)
+    expect(stdout).toMatch(/^disappeared\s+notice\s+warning\s+WARNING in topology_sane\s+1\s+0$/m)
+    expect(stdout).not.toContain('allocinfo diff')
   })
 })
