@@ -65,7 +65,7 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   }
 }
 
-function inferMode({host, evidence}: ProfilingInput): {mode: ProfilingMode; reason: string; line?: number} {
+function inferMode({host, evidence, findings}: ProfilingInput): {mode: ProfilingMode; reason: string; line?: number} {
   const last = evidence.banners.at(-1)
   if (last) return {mode: last.mode, reason: `banner at line ${last.line}: "${last.text}"`, line: last.line}
   const p = host.memProfilingParam
@@ -75,6 +75,15 @@ function inferMode({host, evidence}: ProfilingInput): {mode: ProfilingMode; reas
     const mode: ProfilingMode =
       v === 'never' ? 'never' : v === '0' || v === 'off' || v === 'false' ? 'disabled' : opt === 'compressed' ? 'compressed' : v === '1' || v === 'on' || v === 'true' ? 'enabled' : 'unknown'
     return {mode, reason: `no profiling banner in the log (older kernels print none); from the command line (line ${p.line}): sysctl.vm.mem_profiling=${p.value}`, line: p.line}
+  }
+  // alloc_tag_sub_check() and friends only run behind mem_alloc_profiling_enabled().
+  const warn = findings.find((x) => DEBUG_ONLY.has(x.id))
+  if (warn) {
+    return {
+      mode: 'enabled',
+      reason: `inferred: no banner or command line, but "${warn.title}" at line ${warn.line} fires only while profiling is on (whether compressed is not known)`,
+      line: warn.line,
+    }
   }
   return {mode: 'unknown', reason: 'no profiling banner and no sysctl.vm.mem_profiling= on the command line (the default depends on CONFIG_MEM_ALLOC_PROFILING_ENABLED_BY_DEFAULT)'}
 }

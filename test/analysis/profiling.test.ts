@@ -73,7 +73,8 @@ describe('DEBUG and recorder from a real WARN (lkml 7.0-rc4 excerpt: no banner, 
     expect(a.profiling.debug).toBe(true)
     expect(a.host.release?.value).toBe('7.0.0-rc4')
     expect(a.profiling.recorder).toBe('none')
-    expect(a.profiling.mode).toBe('unknown')
+    expect(a.profiling.mode).toBe('enabled')
+    expect(a.profiling.modeReason).toMatch(/^inferred: .*fires only while profiling is on/)
   })
 })
 
