@@ -324,3 +324,9 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
   if (cur.cutSplatLine !== undefined && cur.untouched < cur.cutSplatLine) cur.cutSplatLine = undefined
   return cur
 }
+
+/** A DERIVED log of at least `bytes` bytes: the real input repeated (for huge-input and progress tests). */
+export function repeatToSize(input: Buffer, bytes: number): Buffer {
+  const n = Math.max(1, Math.ceil(bytes / Math.max(1, input.length)))
+  return Buffer.concat(Array.from({length: n}, () => input))
+}

@@ -7,6 +7,7 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSy
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {repeatToSize} from '../helpers/mutate.js'
 import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
 
 const BIN = join(REPO, 'bin', 'run.js')
@@ -64,22 +65,37 @@ afterAll(() => {
 // The readers every command shares: one row per kind of bad input, for each command that reads a file.
 const COMMANDS: Array<{cmd: string; extra: string[]}> = [
   {cmd: 'allocinfo', extra: []},
+  {cmd: 'analyse', extra: []},
   {cmd: 'diff', extra: [ALLOCINFO]},
+  {cmd: 'calibrate', extra: []},
 ]
 
 describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
   it.each([
     ['a missing file', () => join(T, 'nope.txt'), /nope\.txt: no such file or directory/],
     ['a directory that is not a capture', () => join(T, 'dir'), /dir: .*directory/],
-    ['an empty file', () => join(T, 'empty'), /empty: .*empty/],
+    // calibrate reads the log text itself: it says there is nothing to fit in the file rather than "empty".
+    ['an empty file', () => join(T, 'empty'), cmd === 'calibrate' ? /empty: / : /empty: .*empty/],
     // diff: the message should name the binary file; it names the other one (reported to the lead), so only the shape is checked.
-    ['a binary file', () => join(T, 'binary'), cmd === 'diff' ? /: / : /binary: .*(binary|not)/],
+    // calibrate: says it found nothing to fit in it, which is true of a binary file too.
+    ['a binary file', () => join(T, 'binary'), cmd === 'diff' ? /: / : cmd === 'calibrate' ? /binary: / : /binary: .*(binary|not)/],
   ])('%s: one line, exit 2, no stack, nothing on stdout', async (_what, path, msg) => {
     expectCleanInputError(await run([cmd, path(), ...extra]), msg)
   })
 
   it('with --json, a missing file still prints no JSON at all', async () => {
     expectCleanInputError(await run([cmd, '--json', join(T, 'nope.txt'), ...extra]), /no such file/)
+  })
+})
+
+describe('predict on bad input', () => {
+  it.each([
+    ['--hosts, a missing inventory', () => ['--hosts', join(T, 'nope.csv')], /nope\.csv/],
+    ['--hosts, an empty inventory', () => ['--hosts', join(T, 'empty')], /empty: no hosts/],
+    ['--from, a missing capture', () => ['--from', join(T, 'nope')], /nope: no such file/],
+    ['--from, an empty boot log', () => ['--from', join(T, 'empty')], /empty: .*empty/],
+  ])('%s: one line, exit 2, no stack', async (_what, args, msg) => {
+    expectCleanInputError(await run(['predict', ...args()]), msg)
   })
 })
 
@@ -127,12 +143,44 @@ describe('output pipe closed early (`| head -1`)', () => {
   it.each([
     ['allocinfo table', `allocinfo --top 100000 '${ALLOCINFO}'`],
     ['allocinfo --json', `allocinfo --json --top 100000 '${ALLOCINFO}'`],
+    ['analyse --traces', `analyse --traces '${join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')}'`],
+    ['analyse --json', `analyse --json '${join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')}'`],
   ])('%s: exits 0 quietly, no EPIPE stack', (_what, args) => {
     // pipefail: the status is allocscope's own, not head's.
     const r = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' ${args} | head -1`], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}, encoding: 'utf8'})
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1)
+  })
+})
+
+describe('progress on a long input (a DERIVED 40 MB log: a real dmesg.txt repeated)', () => {
+  let big: string
+  beforeAll(() => {
+    big = join(T, 'big-dmesg.txt')
+    writeFileSync(big, repeatToSize(readFileSync(DMESG), 40 * 1024 * 1024))
+  })
+  const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
+  /** Runs under a pseudo-terminal (util-linux `script`) with stdout thrown away: what it prints is stderr only. */
+  const onTty = (args: string) =>
+    spawnSync('script', ['-qec', `'${process.execPath}' '${BIN}' ${args} > /dev/null`, '/dev/null'], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, TERM: 'dumb'}, encoding: 'utf8'})
+
+  it('when piped: nothing on stderr', async () => {
+    const r = await run(['analyse', big])
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+  })
+
+  it.skipIf(!hasScript)('on a TTY: a percentage on stderr', () => {
+    const r = onTty(`analyse '${big}'`)
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/allocscope: reading \d+%/)
+  })
+
+  it.skipIf(!hasScript)('on a TTY with --json: nothing on stderr', () => {
+    const r = onTty(`analyse --json '${big}'`)
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe('')
   })
 })
 
