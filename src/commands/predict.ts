@@ -89,7 +89,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       const limit = {y: s.legacyMax, label: `EARLY_ALLOC_PFN_MAX ${s.legacyMax}`}
       const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]}
       if (f.plot) {
-        const lines = plotLines(series, {width: Math.min(this.width(), 100), height: 16, ascii: f.format === 'text', limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'})
+        const lines = plotLines(series, {width: f.format === 'text' ? 76 : Math.min(this.width(), 100), height: 16, ascii: f.format === 'text', limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'})
         report.blocks.unshift({kind: 'text', title: 'Recorded PFNs against CPUs', lines})
       }
       if (f.svg) {

@@ -106,10 +106,8 @@ export function plotLines(series: Series[], o: PlotOptions): string[] {
   ticks = ticks.padEnd(Math.max(ticks.length + 1, cols + 1 - xr.length)) + xr
   out.push(' '.repeat(gutter + 1) + ticks)
   const legend = series.map((s, i) => `${o.ascii ? (i === 0 ? '*' : '+') : '⣿'} ${s.label}`).join('   ')
-  out.push(
-    `${' '.repeat(gutter + 1)}x: ${o.xLabel}${xs.log ? ' (log)' : ''}; y: ${o.yLabel}${ys.log ? ' (log)' : ''}` +
-      (o.limit ? `; ${o.ascii ? '---' : '┄┄┄'} ${o.limit.label}` : ''),
-  )
+  out.push(`${' '.repeat(gutter + 1)}x: ${o.xLabel}${xs.log ? ' (log)' : ''}; y: ${o.yLabel}${ys.log ? ' (log)' : ''}`)
+  if (o.limit) out.push(`${' '.repeat(gutter + 1)}${o.ascii ? '---' : '┄┄┄'} ${o.limit.label}`)
   if (series.length > 1) out.push(' '.repeat(gutter + 1) + legend)
   return out
 }
