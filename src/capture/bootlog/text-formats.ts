@@ -214,27 +214,36 @@ export class KmsgReader implements LineReader {
   }
 }
 
+/** `pri,seq,usec,flags[,key=value...]`, read field by field without splitting. */
 function parseKmsgHeader(h: string, no: number): LogRecord | undefined {
-  const f = h.split(',')
-  if (f.length < 4) return undefined
-  const pri = toUint(f[0]!)
-  const seq = toUint(f[1]!)
-  const usec = toUint(f[2]!)
+  const c1 = h.indexOf(',')
+  const c2 = c1 === -1 ? -1 : h.indexOf(',', c1 + 1)
+  const c3 = c2 === -1 ? -1 : h.indexOf(',', c2 + 1)
+  if (c3 === -1) return undefined
+  const pri = toUint(h, 0, c1)
+  const seq = toUint(h, c1 + 1, c2)
+  const usec = toUint(h, c2 + 1, c3)
   if (pri === undefined || seq === undefined || usec === undefined) return undefined
   // µs → s: one correctly rounded division equals parsing the "%5lu.%06lu" text.
   const r: LogRecord = {line: no, time: usec / 1e6, level: pri & 7, facility: pri >> 3, seq, text: ''}
   // CONFIG_PRINTK_CALLER adds `,caller=T1` after the flags (info_print_ext_header()).
-  for (let i = 4; i < f.length; i++) if (f[i]!.startsWith('caller=')) r.caller = f[i]!.slice(7)
+  const caller = h.indexOf(',caller=', c3)
+  if (caller !== -1) {
+    const end = h.indexOf(',', caller + 8)
+    r.caller = h.slice(caller + 8, end === -1 ? h.length : end)
+  }
   return r
 }
 
-function toUint(s: string): number | undefined {
-  if (s.length === 0 || s.length > 20) return undefined
-  for (let i = 0; i < s.length; i++) {
+function toUint(s: string, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 20) return undefined
+  let v = 0
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i)
     if (c < 48 || c > 57) return undefined
+    v = v * 10 + (c - 48)
   }
-  return Number(s)
+  return v <= Number.MAX_SAFE_INTEGER ? v : Number(s.slice(from, to))
 }
 
 /** Undo devkmsg's \xNN escaping; escaped bytes are UTF-8 (a non-ASCII char is escaped byte by byte). */
