@@ -8,6 +8,7 @@ import {diffAllocInfo, ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiff, t
 import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/bootlog.js'
 import type {Expectation} from '../diff/expectation.js'
 import {classifyInput, type DiffInput} from '../diff/inputs.js'
+import {modelForAnalysis} from '../diff/model.js'
 import {allocDiffBlocks} from '../diff/report-allocinfo.js'
 import {bootLogDiffBlocks} from '../diff/report-bootlog.js'
 import {expectationBlock, ruleBlocks} from '../diff/report-rules.js'
@@ -36,6 +37,8 @@ export interface ObservedResult {
   /** What the model expects for this host; null when it did not run (with the reason). */
   expectation: Expectation | null
   modelNote?: string
+  /** Host facts the model had to default, profile caveats, in-sample checks. */
+  modelNotes: string[]
   outcomes: RuleOutcome[]
   counts: CountRow[]
 }
@@ -83,6 +86,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
       description: 'allocinfo diff: match sites by `file:line func` (site) or by `file func` ignoring line numbers (func, for two kernel versions).',
       default: 'site' as AllocKeyBy,
     })(),
+    profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
     recorder: Flags.option({options: RECORDERS, description: 'The early-PFN recorder the kernel carries, when you know better than the inference.'})(),
@@ -128,17 +132,23 @@ export default class Diff extends BaseCommand<typeof Diff> {
     const analysis: BootAnalysis | undefined = x.kind === 'allocinfo' ? undefined : await this.analyse(x.capture.bootLog!)
     if (x.kind === 'allocinfo') allocPath = x.path
     const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath) : undefined
-    // The model stage is wired in src/diff/model.ts once it is available; until then the rules
-    // judge the capture alone and say so.
-    const expected: Expectation | undefined = undefined
-    const modelNote = 'the reference model is not available in this build: rules compare the capture with its own measurements only'
+    let expected: Expectation | undefined
+    let modelNote: string | undefined
+    let modelNotes: string[] = []
+    if (!analysis) modelNote = 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
+    else {
+      const m = modelForAnalysis(analysis, {profile: this.flags.profile})
+      expected = m.expectation
+      modelNotes = m.notes
+    }
     const run = runRules({analysis, allocinfo, expected})
     const result: ObservedResult = {
       mode: 'observed',
       ...(analysis ? {bootLog: analysis.source} : {}),
       ...(allocinfo ? {allocinfo: allocinfo.source} : {}),
       expectation: expected ?? null,
-      modelNote,
+      ...(modelNote ? {modelNote} : {}),
+      modelNotes,
       outcomes: run.outcomes,
       counts: run.counts,
     }
@@ -157,7 +167,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
       ],
     }
     if (!analysis) this.warnings.push(`${x.path}: an allocinfo dump alone: the log-side rules are n/a`)
-    this.emit(result, {blocks: [head, expectationBlock(expected, modelNote), ...ruleBlocks(run)]})
+    const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
+    this.emit(result, {blocks: [head, expectationBlock(expected, modelNote), ...ruleBlocks(run), ...notes]})
     this.gate(firedSeverities(run))
   }
 

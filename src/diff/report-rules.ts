@@ -18,7 +18,7 @@ export function expectationBlock(e: Expectation | undefined, why?: string): Bloc
       {key: 'recorder', value: e.recorder},
       {key: 'early PFNs', value: e.earlyPfns, note: 'one per page allocation call before page_ext'},
       {key: 'legacy array', value: e.legacyOverflow ? {text: `overflows (${e.legacyDropped} dropped)`, style: 'bad'} : 'fits', note: `EARLY_ALLOC_PFN_MAX ${e.legacyMax}`},
-      ...(e.poolPages !== undefined ? [{key: 'pfn_pool pages', value: e.poolPages}] : []),
+      ...(e.poolPages !== undefined && (e.recorder === 'pool' || e.recorder === 'unknown') ? [{key: 'pfn_pool pages', value: e.poolPages}] : []),
       {key: 'leak bound', value: `${e.leakBoundBytes} bytes`, note: 'at most one page per tracking node'},
     ],
   }

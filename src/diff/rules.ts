@@ -179,7 +179,7 @@ export const RULES: readonly Rule[] = [
         return [{status: 'fired', severity: 'error', message: `overflow: the log shows it and the model predicts ${e.earlyPfns} > ${e.legacyMax}`, evidence: ev, data}]
       }
       if (logSays) {
-        return [{status: 'fired', severity: 'error', disagreement: true, message: `the log shows the overflow but the model predicts only ${e.earlyPfns} ≤ ${e.legacyMax} early PFNs`, evidence: ev, data}]
+        return [{status: 'fired', severity: 'error', disagreement: true, message: `the log shows the overflow but the model predicts only ${e.earlyPfns} <= ${e.legacyMax} early PFNs`, evidence: ev, data}]
       }
       if (e.legacyOverflow) {
         // Only a legacy kernel can print the message: on another recorder the prediction is a
@@ -188,7 +188,7 @@ export const RULES: readonly Rule[] = [
           ? [{status: 'fired', severity: 'warning', disagreement: true, message: `the model predicts ${e.earlyPfns} > ${e.legacyMax} early PFNs but the log has no overflow message`, evidence: ev, data}]
           : [{status: 'fired', severity: 'notice', message: `a legacy-array kernel would overflow on this host (${e.earlyPfns} > ${e.legacyMax} predicted); this kernel's recorder is ${recorder}`, evidence: ev, data}]
       }
-      return [{status: 'ok', severity: 'info', message: `no overflow: model predicts ${e.earlyPfns} ≤ ${e.legacyMax} and the log agrees`, evidence: ev, data}]
+      return [{status: 'ok', severity: 'info', message: `no overflow: model predicts ${e.earlyPfns} <= ${e.legacyMax} and the log agrees`, evidence: ev, data}]
     },
   },
   {
