@@ -43,7 +43,15 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const cap = resolveCapture(path)
   const log = cap.bootLog && cap.bootLog !== '-' ? cap.bootLog : undefined
   if (!log) throw new InputError(`${path}: no boot log (dmesg.txt or console.log) to read the host and klab counts from`, path)
-  const lines = readFileSync(log, 'utf8').replace(/\r/g, '').split('\n')
+  let text: string
+  try {
+    text = readFileSync(log, 'utf8')
+  } catch (e) {
+    throw new InputError(`${log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a boot log`, log)
+  }
+  if (text.trim() === '') throw new InputError(`${log}: empty file; expected a boot log (dmesg or console) with klab: lines`, log)
+  if (text.slice(0, 4096).includes('\0')) throw new InputError(`${log}: binary data, not a boot log; expected dmesg or console text`, log)
+  const lines = text.replace(/\r/g, '').split('\n')
   const f: CaptureFacts = {name: basename(cap.isDir ? path.replace(/\/+$/, '') : log), path, bootLog: log, host: {...DEFAULT_HOST}}
   let pageExtAt = -1
   let smpAt = -1
