@@ -5,7 +5,9 @@
 #   [VARIANT=nodebug] [JOBS=2] lab/build-kernel.sh [VERSION] [LAB_DIR]   (defaults: 6.12, /work/lab-build)
 #
 # Result: $LAB_DIR/out/bzImage-$VERSION[-$VARIANT] (+ config-*, release-*, build-*.log).
-# A VARIANT merges lab/kernel-$VARIANT.config after lab/kernel.config.
+# A VARIANT merges lab/kernel-$VARIANT.config (if any) after lab/kernel.config and applies
+# lab/patches/$VERSION-$VARIANT.patch (if any) in its own source tree
+# ($LAB_DIR/linux-source-$VERSION-$VARIANT), so the stock tree stays stock.
 set -eu
 
 VERSION=${1:-6.12}
@@ -14,15 +16,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 VARIANT=${VARIANT:-}
 TAG=$VERSION${VARIANT:+-$VARIANT}
 FRAGMENT=$HERE/kernel.config
-VFRAGMENT=${VARIANT:+$HERE/kernel-$VARIANT.config}
+VFRAGMENT=''
+[ -n "$VARIANT" ] && [ -f "$HERE/kernel-$VARIANT.config" ] && VFRAGMENT=$HERE/kernel-$VARIANT.config
+PATCH=''
+[ -n "$VARIANT" ] && [ -f "$HERE/patches/$VERSION-$VARIANT.patch" ] && PATCH=$HERE/patches/$VERSION-$VARIANT.patch
 TARBALL=/usr/src/linux-source-$VERSION.tar.xz
-SRC=$LAB/linux-source-$VERSION
+SRC=$LAB/linux-source-$VERSION${PATCH:+-$VARIANT}
 OBJ=$LAB/build-$TAG
 OUT=$LAB/out
 JOBS=${JOBS:-2}
 
-if [ -n "$VFRAGMENT" ] && [ ! -f "$VFRAGMENT" ]; then
-  echo "error: unknown VARIANT=$VARIANT: no $VFRAGMENT" >&2
+if [ -n "$VARIANT" ] && [ -z "$VFRAGMENT$PATCH" ]; then
+  echo "error: unknown VARIANT=$VARIANT: neither lab/kernel-$VARIANT.config nor lab/patches/$VERSION-$VARIANT.patch" >&2
   exit 1
 fi
 if [ ! -f "$TARBALL" ]; then
@@ -38,8 +43,16 @@ done
 
 mkdir -p "$LAB" "$OBJ" "$OUT"
 if [ ! -f "$SRC/Makefile" ]; then
-  echo "extracting $TARBALL into $LAB"
-  nice -n 19 tar -C "$LAB" -xf "$TARBALL"
+  echo "extracting $TARBALL into $SRC"
+  tmp=$(mktemp -d "$LAB/extract.XXXXXX")
+  nice -n 19 tar -C "$tmp" -xf "$TARBALL"
+  mv "$tmp/linux-source-$VERSION" "$SRC"
+  rmdir "$tmp"
+fi
+if [ -n "$PATCH" ] && [ ! -f "$SRC/.allocscope-$VARIANT-applied" ]; then
+  echo "applying $PATCH"
+  patch -d "$SRC" -p1 --forward <"$PATCH"
+  touch "$SRC/.allocscope-$VARIANT-applied"
 fi
 
 start=$(date +%s)

@@ -22,10 +22,11 @@ CLI="node $REPO/bin/run.js"
 # spend seconds calibrating the delay loop on every CPU.
 BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
 
-# sample | kernel tag | cpus | possible | memory | nodes | timeout s | needs (empty = reproducible here)
+# sample | kernel tags (first one built wins) | cpus | possible | memory | nodes | timeout s |
+#   needs (empty = reproducible here)
 SAMPLES='
-linux-6.12-instr_smp064_2G_numa2|6.12|64|64|2G|2|900|
-linux-6.12-nodebug_smp064_1G|6.12-nodebug|64|64|1G|1|900|
+linux-6.12-instr_smp064_2G_numa2|6.12-instr,6.12|64|64|2G|2|900|
+linux-6.12-nodebug_smp064_1G|6.12-instr-nodebug,6.12-nodebug|64|64|1G|1|900|
 linux-7.2-pool-c64-m1024|7.2|64|64|1024|1|900|
 linux-7.2-pool-c255-m1024|7.2|255|255|1024|1|600|
 linux-7.2-legacylate-c255-m1024|7.2-legacylate|255|255|1024|1|1200|needs the lab 8192-array recorder patch with early_page_ext forced off (not in lab/)
@@ -37,10 +38,14 @@ lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|not a lab boot: an excerpt quoted in 
 mkdir -p "$DEST"
 failed=0
 # A here-document, not a pipe: the loop runs in this shell, so $failed survives it.
-while IFS='|' read -r name tag cpus possible mem nodes timeout needs; do
+while IFS='|' read -r name tags cpus possible mem nodes timeout needs; do
   [ -n "$name" ] || continue
   [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
   if [ -n "$needs" ]; then echo "skip $name: $needs"; continue; fi
+  tag=${tags%%,*}
+  for t in $(echo "$tags" | tr , ' '); do
+    if [ -f "$LAB/out/bzImage-$t" ]; then tag=$t; break; fi
+  done
   version=${tag%%-*}
   variant=''
   [ "$tag" = "$version" ] || variant=${tag#*-}
@@ -50,7 +55,11 @@ while IFS='|' read -r name tag cpus possible mem nodes timeout needs; do
     continue
   fi
   note=''
-  case $name in *instr*|*pool*|*legacy*) note='; the sample kernel carried klab: instrumentation, this lab kernel does not';; esac
+  # Every sample reproduced here came from an instrumented kernel (see samples/PROVENANCE.md).
+  case $tag in
+    *instr*) note="; klab: counts from lab/patches/$version-instr.patch (written for this lab)" ;;
+    *) note='; the sample kernel carried klab: instrumentation, this lab kernel does not' ;;
+  esac
   out=$DEST/$name
   echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s) -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --possible "$possible" --memory "$mem" --nodes "$nodes" \
