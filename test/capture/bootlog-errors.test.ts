@@ -1,6 +1,6 @@
 // Bad input is an InputError that names the file and says what was expected; damaged but
 // readable input (invalid UTF-8, NULs, huge lines, a gzip cut short, stdin) is read, not refused.
-import {closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Readable} from 'node:stream'
@@ -72,6 +72,15 @@ describe('input errors', () => {
     expect(await inputError(p)).toBe(
       `${p}: not a kernel log: no line looks like a kernel record (tried dmesg, dmesg -r, dmesg -x, dmesg --json, /dev/kmsg, journalctl -k, journalctl -o json, syslog kern.log, serial console)`,
     )
+  })
+
+  it('a refused file is closed', async () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length
+    const before = fds()
+    const p = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+    for (let i = 0; i < 5; i++) await inputError(p)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(fds()).toBe(before)
   })
 
   it('corrupt gzip data is an input error', async () => {

@@ -180,7 +180,7 @@ function statsOf(e: Engine, bytes: number): BootLogStats {
   return {
     lines: e.lines(),
     records: s.records,
-    skipped: s.skipped,
+    skipped: [...s.skipped],
     droppedMessages: s.droppedMessages,
     bytes,
     skippedTotal: s.skippedTotal,
@@ -210,7 +210,13 @@ export async function openBootLog(path: string, opts: OpenOptions = {}): Promise
     held.push(r.value)
     sniff.push(chunker.write(r.value))
   }
-  const d = decide(name, sniff, opts.format)
+  let d: Detection
+  try {
+    d = decide(name, sniff, opts.format)
+  } catch (e) {
+    await it.return?.()
+    throw e
+  }
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
   let started = false
   let heldIndex = 0
