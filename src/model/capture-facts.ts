@@ -2,6 +2,7 @@
 // (../shared/captures/README.md). Read straight from the boot log text so that a truncated
 // console.log (the pool-c255 boot) still gives its counts.
 import {readFileSync} from 'node:fs'
+import {gunzipSync} from 'node:zlib'
 import {basename} from 'node:path'
 import {resolveCapture} from '../capture/dir.js'
 import {InputError} from '../errors.js'
@@ -45,9 +46,11 @@ export function readCaptureFacts(path: string): CaptureFacts {
   if (!log) throw new InputError(`${path}: no boot log (dmesg.txt or console.log) to read the host and klab counts from`, path)
   let text: string
   try {
-    text = readFileSync(log, 'utf8')
+    const raw = readFileSync(log)
+    // dmesg.txt.gz / console.log.gz: gzip magic 1f 8b.
+    text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8')
   } catch (e) {
-    throw new InputError(`${log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a boot log`, log)
+    throw new InputError(`${log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a boot log (plain or gzip)`, log)
   }
   if (text.trim() === '') throw new InputError(`${log}: empty file; expected a boot log (dmesg or console) with klab: lines`, log)
   if (text.slice(0, 4096).includes('\0')) throw new InputError(`${log}: binary data, not a boot log; expected dmesg or console text`, log)

@@ -90,3 +90,18 @@ describe('lower bounds (derived captures: only the overflow message)', () => {
     expect(() => calibrate([bound])).toThrow(/only lower bounds \(overflow messages\)/)
   })
 })
+
+describe('capture facts from odd inputs', () => {
+  it('reads a gzip-compressed copy of a real dmesg (derived), and refuses a directory with a clean error', async () => {
+    const {mkdtempSync, readFileSync, writeFileSync, mkdirSync} = await import('node:fs')
+    const {gzipSync} = await import('node:zlib')
+    const {tmpdir} = await import('node:os')
+    const d = join(mkdtempSync(join(tmpdir(), 'allocscope-derived-gz-')), 'derived-gz-pool-c16')
+    mkdirSync(d)
+    writeFileSync(join(d, 'dmesg.txt.gz'), gzipSync(readFileSync(join(CAPTURES, 'linux-7.2-pool-c16-m1024', 'dmesg.txt'))))
+    expect(readCaptureFacts(d).calls).toBe(86)
+    const odd = join(mkdtempSync(join(tmpdir(), 'allocscope-derived-dir-')), 'x')
+    mkdirSync(join(odd, 'dmesg.txt'), {recursive: true})
+    expect(() => readCaptureFacts(odd)).toThrow(/cannot read \(EISDIR\)/)
+  })
+})
