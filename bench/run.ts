@@ -126,6 +126,11 @@ async function main(): Promise<void> {
         })
         log(`  bootlog: ours ${tp(o).toFixed(1)} MiB/s, dmesg ${tp(a).toFixed(1)} MiB/s → ${(tp(o) / tp(a)).toFixed(2)}×`)
       }
+      // Context: the same anchor writing to /dev/null instead of a reader (its output is ~1:1 with its input).
+      const nul = tryMeasure(`dmesg --json -F > /dev/null (${mib.toFixed(0)} MiB)`, ['bash', '-c', `dmesg --json -F '${inp.boot}' > /dev/null`])
+      if (typeof nul !== 'string') {
+        rows.push({id: 'bootlog-devnull', what: `(context) anchor with stdout to /dev/null, ${mib.toFixed(0)} MiB`, ours: '—', anchor: `dmesg --json -F > /dev/null: ${(mib / (nul.median / 1000)).toFixed(1)} MiB/s (${both(nul)})`, ratio: '—', goal: 'informative', status: 'n/a'})
+      }
       // Context: util-linux on input it really splits into records (`<pri>[time] text`, text mode:
       // its --json mode repeats the rest of the buffer in every msg on such input, see RESULTS.md).
       const rmib = sizeMiB(inp.bootRaw)
@@ -246,7 +251,9 @@ function writeResults(table: string): void {
     `- anchors: ${version('dmesg', ['--version'])}; ${version('sort', ['--version'])}; ${version('numfmt', ['--version'])}`,
     `- ${RUNS} runs after 1 warm-up per measurement; times are wall clock of the whole process (spawn to exit)`,
   ].join('\n')
-  const md = `# Benchmark results (\`npm run bench\`)\n\nLatest full run; regenerate with \`npm run build && npm run bench\`. Inputs are DERIVED from the real\ncaptures in ../shared/captures by repetition (bench/gen.ts). Ratios: throughput ours/anchor for the boot log,\nanchor time / our time for allocinfo, our time / node for start-up.\n\n${machine}\n\n${table}\n\n## Each measurement\n\n${details.join('\n')}\n`
+  const notesPath = join(REPO, 'bench', 'NOTES.md')
+  const notes = existsSync(notesPath) ? `\n${readFileSync(notesPath, 'utf8')}` : ''
+  const md = `# Benchmark results (\`npm run bench\`)\n\nLatest full run; regenerate with \`npm run build && npm run bench\`. Inputs are DERIVED from the real\ncaptures in ../shared/captures by repetition (bench/gen.ts). Ratios: throughput ours/anchor for the boot log,\nanchor time / our time for allocinfo, our time / node for start-up.\n\n${machine}\n\n${table}\n\n## Each measurement\n\n${details.join('\n')}\n${notes}`
   writeFileSync(join(REPO, 'bench', 'RESULTS.md'), md)
   log(`wrote bench/RESULTS.md`)
 }
