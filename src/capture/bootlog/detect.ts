@@ -77,13 +77,13 @@ const SHAPES: Shape[] = [
 
 export const FORMATS_TRIED = 'dmesg, dmesg -r, dmesg -x, dmesg --json, /dev/kmsg, journalctl -k, journalctl -o json, syslog kern.log, serial console'
 
-// Lines a kernel prints without any prefix when printk.time is off (dmesg -t, old consoles,
-// oops excerpts): enough of them to tell an un-timestamped kernel log from other text.
 // Weaker evidence: `SUBSYS: text` lines (pr_fmt prefixes such as `VFS: `), counted only when
 // they are a good share of the text.
 const SUBSYSTEM_PREFIX = /^[A-Z][A-Za-z0-9_]{1,15}: /
 const SUBSYSTEM_SHARE = 0.1
 
+// Lines a kernel prints without any prefix when printk.time is off (dmesg -t, old consoles,
+// oops excerpts): one of them is enough to tell an un-timestamped kernel log from other text.
 const UNTIMED_KERNEL = /^(?:Linux version \d|Command line: |Kernel command line: |BIOS-e820: |Call Trace:|WARNING: |BUG: |Oops: |Oops|general protection fault|Kernel panic|INFO: |Modules linked in|Hardware name: |CPU: \d+ |RIP: |------------\[ cut here \]|unreferenced object|==================|KASAN: |UBSAN: |kernel BUG |Unable to handle kernel|Internal error: |\S+: \S+ [0-9a-f]{4}:|SLUB: |page_owner|Memory: \d+K\/\d+K|Memory allocation profiling |smpboot: |x86\/|ACPI: |PCI: |pci |usb |NET: |audit: |random: |clocksource: |EXT4-fs |systemd\[1\]: )/
 
 function isBlank(l: string): boolean {
