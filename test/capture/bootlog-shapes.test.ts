@@ -14,6 +14,7 @@ const ROWS: Row[] = [
   ['caller tight', '[ 5.5][T123] x\n', undefined, [{time: 5.5, caller: 'T123', text: 'x'}]],
   ['leading spaces of the message kept', '[    7.951472]     TERM=linux\n', undefined, [{text: '    TERM=linux'}]],
   ['empty message', '[    7.951314]\n', undefined, [{time: 7.951314, text: ''}]],
+  ['a last line cut mid-way is kept', '[    1.000000] a\n[    2.000000] smp: Bringing up secondary CPUs ... #1 #2 #', undefined, [{time: 1}, {line: 2, time: 2, text: 'smp: Bringing up secondary CPUs ... #1 #2 #'}]],
   ['BOM before the first line', '\ufeff[    0.000000] Linux version 7.2.13\n', undefined, [{time: 0, text: 'Linux version 7.2.13'}]],
   ['dmesg -T: wall clock, no kernel time', '[Thu Nov 26 00:52:36 2026] a\n[Thu Nov  6 00:52:37 2026][    T1] b\nnoise\n', undefined, [{text: 'a'}, {text: 'b', caller: 'T1'}]],
   ['dmesg -r', '<4>[    1.5] warn\n<14>[    2.0] user\n', undefined, [{level: 4, facility: 0, time: 1.5, text: 'warn'}, {level: 6, facility: 1, time: 2, text: 'user'}]],
