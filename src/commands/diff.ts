@@ -1,5 +1,6 @@
 // `allocscope diff`: predicted vs observed for one capture, or capture vs capture. Thin: flags →
 // classify inputs → diff engine (src/diff) → Report → emit() → gate().
+import {readFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {analyseBootLog} from '../analysis/read.js'
 import {readAllocInfo} from '../capture/allocinfo.js'
@@ -9,6 +10,8 @@ import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/boo
 import type {Expectation} from '../diff/expectation.js'
 import {classifyInput, type DiffInput} from '../diff/inputs.js'
 import {modelForAnalysis} from '../diff/model.js'
+import {type CountDiff, type CountSide, diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from '../diff/predicted.js'
+import {countDiffBlocks} from '../diff/report-predicted.js'
 import {allocDiffBlocks} from '../diff/report-allocinfo.js'
 import {bootLogDiffBlocks} from '../diff/report-bootlog.js'
 import {expectationBlock, ruleBlocks} from '../diff/report-rules.js'
@@ -30,6 +33,11 @@ export interface PairResult {
   bootlog?: BootLogDiff
 }
 
+export interface CountsResult {
+  mode: 'counts'
+  counts: CountDiff
+}
+
 export interface ObservedResult {
   mode: 'observed'
   bootLog?: string
@@ -48,6 +56,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     'Compare what the kernel did with what it should have done, or two captures with each other. ' +
     'With one capture (a boot log, or a capture directory holding dmesg.txt and allocinfo.txt), runs the reference model for its host and evaluates the rules ' +
     '(legacy overflow, unset tags, leaked accounting, inaccurate counters, recorder failure, predicted vs measured counts). ' +
+    'With --predicted (or a `predict --json` file as an input), compares counts: a prediction against a capture\'s klab measurements, or two predictions. ' +
     'With two allocinfo dumps, prints a bloat-o-meter style diff (add/remove, grow/shrink, up/down, per-site old/new/delta, total and percentage change); ' +
     'with two boot logs, the host differences, findings that appeared or disappeared (matched by signature) and profiling state changes; ' +
     'two capture directories get both. --fail-on gates on the severity of fired rules or of findings that appeared.'
@@ -56,6 +65,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-notrack-c8-m1024-shrink',
     '<%= config.bin %> <%= command.id %> samples/lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt --fail-on warning',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-notrack-c8-m1024-shrink',
+    '<%= config.bin %> <%= command.id %> --predicted samples/linux-6.12-nodebug_smp064_1G',
+    '<%= config.bin %> <%= command.id %> --predicted samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-legacylate-c255-m1024',
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-instr_smp064_2G_numa2/dmesg.txt samples/linux-6.12-nodebug_smp064_1G/dmesg.txt --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024/allocinfo.txt samples/linux-7.2-legacylate-c255-m1024/allocinfo.txt --top 10',
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-nodebug_smp064_1G samples/linux-7.2-pool-c64-m1024 --what allocinfo --key func --format text',
@@ -86,6 +97,11 @@ export default class Diff extends BaseCommand<typeof Diff> {
       description: 'allocinfo diff: match sites by `file:line func` (site) or by `file func` ignoring line numbers (func, for two kernel versions).',
       default: 'site' as AllocKeyBy,
     })(),
+    predicted: Flags.boolean({
+      description:
+        "Compare counts: each capture stands for the model's prediction for its host (one capture: prediction vs its klab measurements; two: prediction vs prediction). A `predict --json` file is always a prediction.",
+      default: false,
+    }),
     profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
@@ -97,12 +113,10 @@ export default class Diff extends BaseCommand<typeof Diff> {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Diff)
-    if (args.b === undefined) return this.observed(classifyInput(args.a))
     const a = classifyInput(args.a)
-    const b = classifyInput(args.b)
-    for (const x of [a, b]) {
-      if (x.kind === 'allocscope-json') throw new NotImplementedError(`diff of allocscope JSON documents (${x.path}: \`${x.command}\` output)`)
-    }
+    const b = args.b === undefined ? undefined : classifyInput(args.b)
+    if (this.flags.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return this.counts(a, b)
+    if (b === undefined) return this.observed(a)
     const what = this.flags.what as What
     const result: PairResult = {mode: 'pair', a: a.path, b: b.path}
     const blocks: Block[] = []
@@ -123,6 +137,30 @@ export default class Diff extends BaseCommand<typeof Diff> {
     }
     this.emit(result, {blocks})
     this.gate(severities)
+  }
+
+  /**
+   * Counts vs counts. A `predict --json` document is a prediction; a capture is its klab
+   * measurements, or with --predicted the model's prediction for its host. One capture with
+   * --predicted: its prediction against its own measurements.
+   */
+  private async counts(a: DiffInput, b: DiffInput | undefined): Promise<void> {
+    const predictedFlag = this.flags.predicted
+    const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
+      if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.path, 'utf8'), x.path), 'unknown', x.path)
+      if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
+      const analysis = await this.analyse(x.capture.bootLog!)
+      if (!predicted) return sideFromAnalysis(analysis)
+      const m = modelForAnalysis(analysis, {profile: this.flags.profile})
+      return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
+    }
+    const sa = await side(a, predictedFlag || b === undefined)
+    const sb = b === undefined ? await side(a, false) : await side(b, predictedFlag && b.kind !== 'allocscope-json' ? true : false)
+    const counts = diffCounts(sa, sb)
+    if (counts.rows.length === 0) this.warnings.push(`no metric in common between ${sa.source} (${sa.what}) and ${sb.source} (${sb.what})`)
+    const result: CountsResult = {mode: 'counts', counts}
+    this.emit(result, {blocks: countDiffBlocks(counts)})
+    this.gate(counts.rows.some((r) => r.withinTolerance === false) ? ['warning'] : [])
   }
 
   /** One capture: the rules over what it shows, against what the model expects for its host. */

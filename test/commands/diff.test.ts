@@ -3,7 +3,7 @@
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
-import {OVERFLOW_LINE, captureWithLineAppended} from '../helpers/diff-derived.js'
+import {OVERFLOW_LINE, captureWithLineAppended, writeDerived} from '../helpers/diff-derived.js'
 import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -146,5 +146,38 @@ describe('allocscope diff <a> <b>: boot logs and capture directories', () => {
     expect(stdout).toMatch(/^pageExtWindow\s+before-smp\s+after-smp$/m)
     expect(stdout).toMatch(/^disappeared\s+notice\s+warning\s+WARNING in topology_sane\s+1\s+0$/m)
     expect(stdout).not.toContain('allocinfo diff')
+  })
+})
+
+describe('allocscope diff --predicted and predict --json inputs', () => {
+  it('one capture: its prediction against its own klab counts (nodebug 64: calls=1955 pages=3139)', async () => {
+    const {stdout, error} = await run(['--predicted', NODEBUG, '--json'])
+    expect(exitCode(error)).toBe(0)
+    const c = JSON.parse(stdout).result.counts
+    expect(c.a.what).toBe('predicted')
+    expect(c.b.what).toBe('measured')
+    expect(c.rows.map((r: {key: string; b: number}) => [r.key, r.b])).toEqual([
+      ['early_page_allocs.calls', 1955],
+      ['early_page_allocs.pages', 3139],
+    ])
+  })
+
+  it('a predict --json document against a capture, and two documents against each other', async () => {
+    const p = await runCommand(['predict', '--from', POOL, '--json'], {root: REPO})
+    const doc = writeDerived('predict-pool-c64.json', p.stdout)
+    const vsCapture = await run([doc, POOL, '--json'])
+    expect(exitCode(vsCapture.error)).toBe(0)
+    const c = JSON.parse(vsCapture.stdout).result.counts
+    expect(c.rows.find((r: {key: string}) => r.key === 'early_pfn.recorded').b).toBe(142)
+    const same = await run([doc, doc, '--json'])
+    expect(JSON.parse(same.stdout).result.counts.rows.every((r: {delta: number}) => r.delta === 0)).toBe(true)
+  })
+
+  it('a JSON document that is not a prediction exits 2', async () => {
+    const a = await runCommand(['diff', join(POOL, 'allocinfo.txt'), join(LATE, 'allocinfo.txt'), '--json'], {root: REPO})
+    const doc = writeDerived('diff-output.json', a.stdout)
+    const {error, stderr} = await run([doc, POOL])
+    expect(exitCode(error)).toBe(2)
+    expect(stderr).toContain('an allocscope `diff` document')
   })
 })

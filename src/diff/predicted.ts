@@ -1,0 +1,93 @@
+// Counts vs counts: a prediction against a capture's klab measurements, or two predictions (two
+// hosts, two profiles) against each other, in one table shape: metric, a, b, delta, relative.
+import {InputError} from '../errors.js'
+import type {Prediction} from '../model/predict.js'
+import type {BootAnalysis, Recorder} from '../types.js'
+import {predictedCounts} from './model.js'
+import {COUNT_TOLERANCE} from './rules.js'
+
+export interface CountSide {
+  source: string
+  what: 'predicted' | 'measured'
+  /** `kind.metric` → value, in display order. */
+  values: Map<string, number>
+  labels: Map<string, string>
+  /** e.g. the profile and window of a prediction. */
+  detail?: string
+}
+
+export interface CountDiffRow {
+  key: string
+  label?: string
+  a: number
+  b: number
+  delta: number
+  /** (b − a) / a; null when a is 0. */
+  rel: number | null
+  /** Prediction vs measurement only: within the model's stated fidelity. */
+  withinTolerance?: boolean
+}
+
+export interface CountDiff {
+  a: {source: string; what: CountSide['what']; detail?: string}
+  b: {source: string; what: CountSide['what']; detail?: string}
+  rows: CountDiffRow[]
+  /** Metrics only one side has (e.g. klab values the model does not predict). */
+  onlyA: string[]
+  onlyB: string[]
+}
+
+export function sideFromPrediction(p: Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>, recorder: Recorder, source: string): CountSide {
+  const values = new Map<string, number>()
+  const labels = new Map<string, string>()
+  for (const c of predictedCounts(p as Prediction, recorder)) {
+    values.set(`${c.kind}.${c.metric}`, c.predicted)
+    labels.set(`${c.kind}.${c.metric}`, c.label)
+  }
+  return {source, what: 'predicted', values, labels, detail: `profile ${p.profile}, ${p.window} window, recorder ${recorder}`}
+}
+
+export function sideFromAnalysis(a: BootAnalysis): CountSide {
+  const values = new Map<string, number>()
+  for (const k of a.klab) for (const [m, v] of Object.entries(k.values)) values.set(`${k.kind}.${m}`, v)
+  return {source: a.source, what: 'measured', values, labels: new Map(), detail: a.klab.length ? 'klab: lines of an instrumented kernel' : 'no klab: lines (not an instrumented kernel)'}
+}
+
+/** The result of `allocscope predict --json` for one host. */
+export function predictionFromJson(text: string, source: string): Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'> {
+  let doc: {schema?: string; command?: string; result?: Record<string, unknown>}
+  try {
+    doc = JSON.parse(text) as typeof doc
+  } catch (e) {
+    throw new InputError(`${source}: not valid JSON (${(e as Error).message}); expected the output of \`allocscope predict --json\``, source)
+  }
+  const r = doc.result
+  if (doc.command !== 'predict' || !r) throw new InputError(`${source}: an allocscope \`${doc.command ?? '?'}\` document; expected the output of \`allocscope predict --json\``, source)
+  if (Array.isArray(r.points) || Array.isArray(r.rows)) throw new InputError(`${source}: a sweep or fleet prediction; expected \`allocscope predict --json\` for one host`, source)
+  if (typeof r.events !== 'number' || typeof r.pages !== 'number') throw new InputError(`${source}: no events/pages in the prediction; expected \`allocscope predict --json\` for one host`, source)
+  return r as unknown as Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>
+}
+
+export function diffCounts(a: CountSide, b: CountSide): CountDiff {
+  const rows: CountDiffRow[] = []
+  const judge = a.what !== b.what
+  for (const [key, va] of a.values) {
+    const vb = b.values.get(key)
+    if (vb === undefined) continue
+    const delta = vb - va
+    const label = a.labels.get(key) ?? b.labels.get(key)
+    const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, delta, rel: va === 0 ? null : delta / va}
+    if (judge) {
+      const measured = a.what === 'measured' ? va : vb
+      row.withinTolerance = Math.abs(delta) <= Math.max(COUNT_TOLERANCE.abs, COUNT_TOLERANCE.rel * Math.abs(measured))
+    }
+    rows.push(row)
+  }
+  return {
+    a: {source: a.source, what: a.what, ...(a.detail ? {detail: a.detail} : {})},
+    b: {source: b.source, what: b.what, ...(b.detail ? {detail: b.detail} : {})},
+    rows,
+    onlyA: [...a.values.keys()].filter((k) => !b.values.has(k)),
+    onlyB: [...b.values.keys()].filter((k) => !a.values.has(k)),
+  }
+}
