@@ -57,16 +57,13 @@ export class BootAnalyser {
     this.evidence.push(r)
     const res = this.splats.push(r)
     for (const s of res.closed) this.addSplat(s)
-    {
-      // A message line is judged with its splat; only pr_warn-style rows can match it on its own.
-      const d = detectLine(r.text, res.message ? 'line-only' : 'all')
-      if (d) {
-        const f: Finding = {id: d.id, severity: d.severity, title: d.title, signature: lineSignature(d), text: r.text, line: r.line, corrupted: false}
-        if (r.time !== undefined) f.time = r.time
-        if (d.data) f.data = d.data
-        this.add(f)
-      }
-    }
+    // A message line is judged with its splat; only pr_warn-style rows can match it on its own.
+    const d = detectLine(r.text, res.message ? 'line-only' : 'all')
+    if (!d) return
+    const f: Finding = {id: d.id, severity: d.severity, title: d.title, signature: lineSignature(d), text: r.text, line: r.line, corrupted: false}
+    if (r.time !== undefined) f.time = r.time
+    if (d.data) f.data = d.data
+    this.add(f)
   }
 
   finish(meta: FinishMeta): BootAnalysis {
