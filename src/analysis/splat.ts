@@ -157,7 +157,7 @@ export class SplatParser {
         return {inSplat: true, closed}
       }
       if (o.message.length < MAX_MESSAGE_LINES) {
-        o.message.push(text)
+        o.message.push(clip(text))
         return {inSplat: true, message: true, closed}
       }
       closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
@@ -227,7 +227,7 @@ export class SplatParser {
     }
     // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
     if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
-      o.message.push(text)
+      o.message.push(clip(text))
       return {inSplat: true, message: true, closed}
     }
     // A line that is not part of a splat.
@@ -265,7 +265,7 @@ export class SplatParser {
     for (const [k, v] of Object.entries(f)) if (v !== undefined) (o.splat as unknown as Record<string, unknown>)[k] = v
     if (o.splat.file?.startsWith('./')) o.splat.file = o.splat.file.slice(2)
     // A BUG/lockdep banner is its own message; a WARNING's message is the line(s) before it.
-    if (b.banner === 'bug' || b.banner === 'unknown') o.message.push(text)
+    if (b.banner === 'bug' || b.banner === 'unknown') o.message.push(clip(text))
   }
 
   private corrupt(o: Open, reason: string): Open {
@@ -287,6 +287,10 @@ export class SplatParser {
     return s
   }
 }
+
+/** Longest message line kept (bounded memory on pathological input). */
+const MAX_MESSAGE_CHARS = 1024
+const clip = (s: string) => (s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '...' : s)
 
 function matchBanner(text: string): {rule: BannerRule; m: RegExpExecArray} | undefined {
   if (!text.startsWith('WARNING: ') && !/^(BUG: |kernel BUG|Oops|general protection|Unable to handle|UBSAN: |kernel tried)/.test(text)) return undefined

@@ -181,3 +181,17 @@ describe('real syzkaller splats (peer corpus)', () => {
   })
 })
 
+
+describe('bounded splat memory (SYNTHETIC)', () => {
+  it('a 100 000-character message line is clipped; the block still parses', () => {
+    const recs = [
+      {line: 1, text: '------------[ cut here ]------------'},
+      {line: 2, text: 'x'.repeat(100_000)},
+      {line: 3, text: 'WARNING: mm/foo.c:1 at foo+0x1/0x2, CPU#0: init/1'},
+      {line: 4, text: '---[ end trace 0000000000000000 ]---'},
+    ]
+    const [s] = parseSplats(recs)
+    expect(s.message!.length).toBeLessThanOrEqual(1024 + 3)
+    expect([s.banner, s.file, s.fn, s.corrupted]).toEqual(['new', 'mm/foo.c', 'foo', false])
+  })
+})
