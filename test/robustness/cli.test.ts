@@ -110,6 +110,17 @@ describe('permission and special files', () => {
     expectCleanInputError(await run(['allocinfo', '-'], {input: ''}), /<stdin>: empty/)
   })
 
+  it('stdin cut early (`analyse -` fed the first 100 lines of a real dmesg, then closed): reads what came', async () => {
+    const head = readFileSync(DMESG, 'utf8').split('\n').slice(0, 100).join('\n')
+    const r = await run(['analyse', '--json', '-'], {input: head})
+    expect(r.status).toBe(0)
+    const res = JSON.parse(r.stdout).result
+    // Every one of those 100 lines carries a printk time stamp (grep -c '^\[' on them): 100 records.
+    expect(head.split('\n').filter((l) => /^\[\s*\d+\.\d+\]/.test(l))).toHaveLength(100)
+    expect(res.records).toBe(100)
+    expect(res.lines).toBe(100)
+  })
+
   it('a FIFO whose writer closes without writing: empty, exit 2', async () => {
     const fifo = join(T, 'fifo')
     if (!existsSync(fifo)) expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
