@@ -61,7 +61,10 @@ async function main(): Promise<void> {
           const line = buf.slice(0, nl)
           buf = buf.slice(nl + 1)
           lastAt = Date.now()
-          if (line.startsWith('progress ')) last = Number(line.slice(9))
+          if (line.startsWith('progress ')) {
+            last = Number(line.slice(9))
+            if (last % 20_000 === 0) process.stdout.write(`  ${name}: ${last} cases so far (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`)
+          }
           else if (line.startsWith('result ')) {
             const r = JSON.parse(line.slice(7))
             process.stdout.write(
