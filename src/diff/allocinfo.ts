@@ -99,28 +99,20 @@ export interface AllocDiff {
   keyBy: AllocKeyBy
 }
 
-interface Side {
-  bytes: bigint
-  calls: bigint
-  site: AllocSite
-  accurate: boolean
-}
+/** A site after summing: the reader's own AllocSite when its key is unique (no copy). */
+type Side = Pick<AllocSite, 'bytes' | 'calls' | 'accurate' | 'file' | 'lineNo' | 'func' | 'module'>
 
 /** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
 export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Map<string, Side> {
   const m = new Map<string, Side>()
-  const match = compileFilter(filter)
+  const match = filter.module === undefined && filter.file === undefined && filter.func === undefined ? undefined : compileFilter(filter)
   for (const s of sites) {
-    if (!match(s)) continue
+    if (match && !match(s)) continue
     const key = keyBy === 'site' ? s.key : `${s.file} ${s.func}${s.module !== undefined ? ` [${s.module}]` : ''}`
     const cur = m.get(key)
-    if (cur) {
-      cur.bytes += s.bytes
-      cur.calls += s.calls
-      cur.accurate &&= s.accurate
-    } else {
-      m.set(key, {bytes: s.bytes, calls: s.calls, site: s, accurate: s.accurate})
-    }
+    // Copy only on a duplicate: the common case (the reader already summed) allocates nothing.
+    if (cur) m.set(key, {file: cur.file, lineNo: cur.lineNo, func: cur.func, module: cur.module, bytes: cur.bytes + s.bytes, calls: cur.calls + s.calls, accurate: cur.accurate && s.accurate})
+    else m.set(key, s)
   }
   return m
 }
@@ -208,25 +200,25 @@ export function changedSites(
     totals.bytes[0] += old.bytes
     totals.calls[0] += old.calls
     const nu = B.get(key)
-    const row = makeRow(key, old, nu)
-    if (row) rows.push(row)
+    // Most sites do not move: compare before computing any delta (bigint arithmetic allocates).
+    if (nu !== undefined && nu.bytes === old.bytes && nu.calls === old.calls) continue
+    rows.push(makeRow(key, old, nu))
   }
   for (const [key, nu] of B) {
     totals.bytes[1] += nu.bytes
     totals.calls[1] += nu.calls
     if (A.has(key)) continue
     compared++
-    rows.push(makeRow(key, undefined, nu)!)
+    rows.push(makeRow(key, undefined, nu))
   }
   return {rows, compared, totals}
 }
 
-function makeRow(key: string, old: Side | undefined, nu: Side | undefined): AllocDiffRow | null {
+function makeRow(key: string, old: Side | undefined, nu: Side | undefined): AllocDiffRow {
   const deltaBytes = (nu?.bytes ?? 0n) - (old?.bytes ?? 0n)
   const deltaCalls = (nu?.calls ?? 0n) - (old?.calls ?? 0n)
   const status = statusOf(old, nu, deltaBytes)
-  if (old && nu && deltaBytes === 0n && deltaCalls === 0n) return null
-  const s = (nu ?? old)!.site
+  const s = (nu ?? old)!
   return {
     key,
     file: s.file,
