@@ -4,6 +4,7 @@ import {type Block, type Cell, type KvBlock, type Report, type Style} from '../r
 import {iec, pct} from '../render/units.js'
 import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
+import {isSkippedFrame} from './frames.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
@@ -184,11 +185,11 @@ export function traceLines(s: Splat): string[] {
   if (who) head.push(`on: ${who}`)
   if (s.corrupted) head.push(`corrupted: ${s.corruptedReason}`)
   const frames = s.frames.map((f) => {
-    const mark = f === s.guilty || (s.guilty && f.line === s.guilty.line && f.fn === s.guilty.fn) ? '>' : ' '
+    const mark = f === s.guilty || (s.guilty && f.line === s.guilty.line && f.fn === s.guilty.fn) ? '>' : f.reliable && isSkippedFrame(f.fn) ? '-' : ' '
     const ctx = f.context ? `[${f.context}] ` : ''
     return `${mark} ${f.reliable ? '  ' : '? '}${ctx}${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`
   })
-  return [...head, 'call trace (> guilty frame, ? unreliable):', ...(frames.length ? frames : ['  (no frames)'])]
+  return [...head, 'call trace (> guilty frame, - allocator/report internals, ? unreliable):', ...(frames.length ? frames : ['  (no frames)'])]
 }
 
 function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => string): Block[] {
