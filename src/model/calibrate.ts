@@ -162,12 +162,17 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   const fitPages = lstsq(X, yPages)
   const fitted = X.map((r) => dot(r, fit.coef))
   const sc = score(X, y, terms)
+  // The host shape as the window sees it: before SMP only possible CPUs count, after SMP online.
+  const shape = (f: CaptureFacts) =>
+    [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone].join('/')
+  const loco = leaveOneOut(X, y, terms, exact.map(shape))
   const points: ProvenancePoint[] = exact.map((f, i) => ({
     capture: f.name,
     values: Object.fromEntries(terms.map((t, j) => [t, round(X[i][j], 4)])),
     measured: y[i],
     fitted: round(fitted[i], 2),
     ...(sc.loo[i].predicted !== undefined ? {loo: round(sc.loo[i].predicted!, 2)} : {looReason: sc.loo[i].reason}),
+    ...(loco[i].predicted !== undefined ? {loco: round(loco[i].predicted!, 2)} : {}),
     kind: 'exact' as const,
   }))
   const lowerBounds = bounds.map((f) => {
@@ -176,6 +181,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   })
   for (const b of lowerBounds) if (!b.satisfied) notes.push(`${b.capture}: fit predicts ${b.fitted} but the overflow message says at least ${b.atLeast}`)
   const looPts = points.filter((p) => p.loo !== undefined)
+  const locoPts = points.filter((p) => p.loco !== undefined)
   if (looPts.length < points.length) notes.push(`leave-one-out undefined for ${points.length - looPts.length} of ${points.length} capture(s): ${[...new Set(points.filter((p) => p.looReason).map((p) => p.looReason))].join('; ')}`)
   const rmse = Math.sqrt(y.reduce((s, v, i) => s + (v - fitted[i]) ** 2, 0) / y.length)
   const walks = exact.filter((f) => f.walk && f.calls)
@@ -201,6 +207,12 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
         ? {
             looRmse: round(Math.sqrt(looPts.reduce((s, p) => s + (p.loo! - p.measured) ** 2, 0) / looPts.length), 2),
             looMaxRelError: round(Math.max(...looPts.map((p) => Math.abs(p.loo! - p.measured) / p.measured)), 4),
+          }
+        : {}),
+      ...(locoPts.length
+        ? {
+            locoRmse: round(Math.sqrt(locoPts.reduce((s, p) => s + (p.loco! - p.measured) ** 2, 0) / locoPts.length), 2),
+            locoWithinBound: `${locoPts.filter((p) => withinBound(p.loco!, p.measured)).length}/${points.length}`,
           }
         : {}),
       notes: [

@@ -95,17 +95,23 @@ export interface LooPoint {
   reason?: string
 }
 
-/** Leave-one-out: refit without each point in turn and predict it. */
-export function leaveOneOut(X: number[][], y: number[], termNames: string[]): LooPoint[] {
+/**
+ * Leave-one-out: refit without each point in turn and predict it. With `groups` (a key per
+ * point, e.g. the host shape), every point of the same group is left out together, so a repeated
+ * boot of the same host does not predict its twin.
+ */
+export function leaveOneOut(X: number[][], y: number[], termNames: string[], groups?: string[]): LooPoint[] {
+  const what = groups ? 'host shape' : 'capture'
   return X.map((_, i) => {
-    const Xi = X.filter((__, k) => k !== i)
-    const yi = y.filter((__, k) => k !== i)
+    const out = (k: number) => (groups ? groups[k] === groups[i] : k === i)
+    const Xi = X.filter((__, k) => !out(k))
+    const yi = y.filter((__, k) => !out(k))
     if (Xi.length < X[0].length) {
-      return {reason: `without this capture ${Xi.length} capture(s) remain for ${X[0].length} terms`}
+      return {reason: `without this ${what} ${Xi.length} capture(s) remain for ${X[0].length} terms`}
     }
     const f = lstsq(Xi, yi)
     if (f.dependent.length > 0) {
-      return {reason: `without this capture the data cannot determine ${f.dependent.map((j) => termNames[j]).join(', ')}`}
+      return {reason: `without this ${what} the data cannot determine ${f.dependent.map((j) => termNames[j]).join(', ')}`}
     }
     return {predicted: dot(X[i], f.coef)}
   })

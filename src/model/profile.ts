@@ -25,6 +25,8 @@ export interface ProvenancePoint {
   /** Leave-one-out prediction (fit without this capture), when the rest determine every term. */
   loo?: number
   looReason?: string
+  /** Leave-one-host-shape-out: every capture of the same host shape (CPUs, memory, nodes) left out together. */
+  loco?: number
   /** 'exact' instrumented count, or 'lower-bound' (e.g. the overflow message). */
   kind: 'exact' | 'lower-bound'
 }
@@ -49,6 +51,9 @@ export interface Profile {
     rmse: number
     looRmse?: number
     looMaxRelError?: number
+    /** Leave-one-configuration-out over the same captures (repeated host shapes left out together). */
+    locoRmse?: number
+    locoWithinBound?: string
     notes: string[]
   }
 }

@@ -161,6 +161,7 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'R^2', value: p.provenance.r2},
         {key: 'RMSE', value: `${p.provenance.rmse} calls`},
         {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
+        {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within max(10%,8)` : 'undefined'},
       ],
     },
     {
@@ -172,6 +173,7 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'fitted', header: 'fitted', align: 'right'},
         {key: 'residual', header: 'residual', align: 'right', priority: 2},
         {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
+        {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
         {key: 'ok', header: 'within max(10%,8)', priority: 0},
       ],
       rows: o.points.map((pt) => ({
@@ -180,6 +182,7 @@ export function calibrationReport(o: FitOutcome): Report {
         fitted: num(pt.fitted),
         residual: num(pt.measured - pt.fitted),
         loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
+        loco: pt.loco !== undefined ? num(pt.loco) : {text: 'n/a', style: 'dim'},
         ok:
           pt.loo === undefined
             ? {text: pt.looReason ?? 'n/a', style: 'dim'}

@@ -105,3 +105,14 @@ describe('capture facts from odd inputs', () => {
     expect(() => readCaptureFacts(odd)).toThrow(/cannot read \(EISDIR\)/)
   })
 })
+
+describe('leave one host shape out', () => {
+  it('the three 64-CPU 7.2 boots are left out together: their twins no longer help', () => {
+    const p = listProfiles().find((x) => x.name === 'linux-7.2-before-smp')!
+    const c64 = p.provenance.captures.find((c) => c.capture === 'linux-7.2-pool-c64-m1024')!
+    expect(c64.measured).toBe(142)
+    expect(Math.abs(c64.loo! - 142)).toBeLessThan(Math.abs(c64.loco! - 142))
+    expect(Math.abs(c64.loco! - 142)).toBeGreaterThan(14.2)
+    expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/10`)
+  })
+})
