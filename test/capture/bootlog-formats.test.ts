@@ -141,6 +141,21 @@ describe('format details (derived from the notrack capture)', () => {
     }
   })
 
+  it('CRLF or lone-CR line ends change nothing but the format label of plain dmesg', () => {
+    const want = expectedSequence(original)
+    for (const format of FORMATS) {
+      const lf = asText(CONVERTERS[format](original)).replaceAll('\r\n', '\n')
+      const base = parseBootLogText(lf)
+      for (const end of ['\r\n', '\r']) {
+        const r = parseBootLogText(lf.replaceAll('\n', end))
+        expect(r.format, `${format} ${JSON.stringify(end)}`).toBe(format === 'dmesg' ? 'console' : format)
+        expect(seq(r.records), `${format} ${JSON.stringify(end)}`).toEqual(want)
+        expect(r.records.map((x) => x.line)).toEqual(base.records.map((x) => x.line))
+        expect([r.lines, r.recordLines, r.skippedTotal]).toEqual([base.lines, base.recordLines, base.skippedTotal])
+      }
+    }
+  })
+
   it('pushing the text in small pieces (every 1..97 characters) gives the same records', () => {
     for (const format of FORMATS) {
       const text = asText(CONVERTERS[format](original))

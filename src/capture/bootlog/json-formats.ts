@@ -40,6 +40,7 @@ function levelFacility(r: LogRecord, pri: Json | undefined, fac: Json | undefine
 const QUOTE = 34
 const BSLASH = 92
 const NL = 10
+const CR = 13
 /** Outside strings only these characters matter. */
 const TOKEN = /["{}[\]]/g
 const STRING_STOP = /["\\]/g
@@ -72,8 +73,12 @@ export class DmesgJsonReader {
     private readonly maxObject: number,
   ) {}
 
+  /** A CR ended the previous chunk: an LF starting this one belongs to it (CRLF). */
+  private pendingCR = false
+
+  /** Lines as LineSplitter counts them: LF, CRLF and lone CR each end one. */
   lines(): number {
-    return this.nl + (this.sawText && this.lastChar !== NL ? 1 : 0)
+    return this.nl + (this.sawText && this.lastChar !== NL && this.lastChar !== CR ? 1 : 0)
   }
 
   push(t: string): void {
@@ -81,13 +86,26 @@ export class DmesgJsonReader {
     if (n === 0) return
     this.sawText = true
     let objFrom = this.inObj ? 0 : -1
-    // Newlines are counted lazily, each once, up to the position asked about.
-    let nextNl = -1
+    // Line ends are counted lazily, each once, up to the position asked about.
+    let nextNl = indexOrEnd(t, '\n', 0)
+    let nextCr = indexOrEnd(t, '\r', 0)
+    if (this.pendingCR && nextNl === 0) nextNl = indexOrEnd(t, '\n', 1)
+    this.pendingCR = false
     const lineAt = (i: number): number => {
-      if (nextNl === -1) nextNl = indexOrEnd(t, '\n', 0)
-      while (nextNl < i) {
-        this.nl++
-        nextNl = indexOrEnd(t, '\n', nextNl + 1)
+      for (;;) {
+        if (nextCr < nextNl) {
+          if (nextCr >= i) break
+          // A CR ends a line unless an LF follows (then the LF does).
+          if (t.charCodeAt(nextCr + 1) !== NL) {
+            this.nl++
+            if (nextCr + 1 === n) this.pendingCR = true
+          }
+          nextCr = indexOrEnd(t, '\r', nextCr + 1)
+        } else {
+          if (nextNl >= i) break
+          this.nl++
+          nextNl = indexOrEnd(t, '\n', nextNl + 1)
+        }
       }
       return this.nl + 1
     }
