@@ -3,7 +3,7 @@
 //   site  old  new  delta
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
-import type {AllocInfo, AllocSite} from '../types.js'
+import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 
 export type AllocMetric = 'bytes' | 'calls'
 export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
@@ -97,6 +97,11 @@ export interface AllocDiff {
   sitesCompared: number
   filter: SiteFilter
   keyBy: AllocKeyBy
+  /**
+   * Accounting anomalies the reader flagged (negative bytes, wrapped calls; duplicates are summed
+   * and not listed): those only in b appeared, those only in a were fixed. Their deltas mean little.
+   */
+  anomalies: {appeared: AllocAnomaly[]; gone: AllocAnomaly[]; both: number}
 }
 
 /** A site after summing: the reader's own AllocSite when its key is unique (no copy). */
@@ -280,6 +285,19 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
+    anomalies: diffAnomalies(a.anomalies, b.anomalies),
+  }
+}
+
+function diffAnomalies(a: AllocAnomaly[], b: AllocAnomaly[]): AllocDiff['anomalies'] {
+  const real = (x: AllocAnomaly) => x.kind !== 'duplicate-key'
+  const id = (x: AllocAnomaly) => `${x.kind} ${x.key}`
+  const A = new Set(a.filter(real).map(id))
+  const B = new Set(b.filter(real).map(id))
+  return {
+    appeared: b.filter((x) => real(x) && !A.has(id(x))),
+    gone: a.filter((x) => real(x) && !B.has(id(x))),
+    both: [...A].filter((k) => B.has(k)).length,
   }
 }
 

@@ -53,7 +53,15 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
       kind: 'text',
       // Sources go in the lines, not the title: the text format clips lines to 80 columns.
       title: `allocinfo diff (${m}${d.keyBy === 'func' ? ', by function' : ''})`,
-      lines: [`a: ${d.a}`, `b: ${d.b}`, ...(filt.length ? [`filter: ${filt.join(' ')}`] : []), summaryLine(s)],
+      lines: [
+        `a: ${d.a}`,
+        `b: ${d.b}`,
+        ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
+        ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b line ${x.line}): ${x.detail}`),
+        ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
+        ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
+        summaryLine(s),
+      ],
     },
     {
       kind: 'table',

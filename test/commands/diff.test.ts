@@ -1,8 +1,10 @@
 // `allocscope diff` end to end (built commands in dist/: run `npx tsc -p tsconfig.json` first).
 // Expected numbers were computed independently with awk over the sample files.
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
+import {derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
 import {OVERFLOW_LINE, captureWithLineAppended, writeDerived} from '../helpers/diff-derived.js'
 import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
 
@@ -59,6 +61,18 @@ describe('allocscope diff: two allocinfo dumps', () => {
     expect(md.stdout).toContain('| mm/slub.c:3282 alloc_slab_page accurate:no | grow | 20598784 | 45166592 | +24567808 |')
     const csv = await run([join(POOL, 'allocinfo.txt'), join(LATE, 'allocinfo.txt'), '--top', '3', '--format', 'csv'])
     expect(csv.stdout).toContain('mm/slub.c:3282 alloc_slab_page accurate:no,grow,20598784,45166592,+24567808')
+  })
+})
+
+describe('allocscope diff: --fail-on over allocinfo anomalies', () => {
+  it('derived: b with a wrapped call counter gates at warning; the clean pair does not', async () => {
+    const text = readFileSync(join(POOL, 'allocinfo.txt'), 'utf8')
+    const b = writeDerived('pool-c64-wrapped-allocinfo.txt', derivedWrappedCalls(text, 5))
+    const bad = await run([join(POOL, 'allocinfo.txt'), b, '--fail-on', 'warning', '--format', 'text'])
+    expect(exitCode(bad.error)).toBe(1)
+    expect(bad.stdout).toContain('anomaly appeared: wrapped-calls')
+    const ok = await run([join(POOL, 'allocinfo.txt'), join(LATE, 'allocinfo.txt'), '--fail-on', 'warning'])
+    expect(exitCode(ok.error)).toBe(0)
   })
 })
 

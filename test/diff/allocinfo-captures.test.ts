@@ -7,9 +7,13 @@ import {parseAllocInfoText, readAllocInfo} from '../../src/capture/allocinfo.js'
 import {diffAllocInfo, summaryLine, totalLine} from '../../src/diff/allocinfo.js'
 import {allocDiffBlocks} from '../../src/diff/report-allocinfo.js'
 import {renderReport} from '../../src/render/format.js'
+import {derivedModuleTags, derivedNegativeBytes, derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
 import {shuffledAllocInfoText} from '../helpers/diff-derived.js'
 import {CAPTURES} from '../helpers/paths.js'
 
+// awk 'NR>2 && $3 ~ /^fs\//{b+=$1} END{print b}' allocinfo.txt
+const FS_C4 = 1875376n
+const FS_C64 = 2809936n
 const ai = (name: string) => readAllocInfo(join(CAPTURES, name, 'allocinfo.txt'))
 
 describe('allocinfo diff on real captures', () => {
@@ -85,5 +89,29 @@ describe('allocinfo diff on real captures', () => {
     expect(out).toMatch(/\bgone\b/)
     expect(out).toContain('[')
     expect(out).toContain('Total: Before=53567816, After=47535920, chg -11.26%')
+  })
+
+  it('derived: module tags (fs/* tagged [fsmod]) are selected by --module, built-in sites by ^$', async () => {
+    const ta = derivedModuleTags(readFileSync(join(CAPTURES, 'linux-7.2-pool-c4-m1024', 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
+    const tb = derivedModuleTags(readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
+    const a = parseAllocInfoText(ta, 'derived-a')
+    const b = parseAllocInfoText(tb, 'derived-b')
+    const mod = diffAllocInfo(a, b, {filter: {module: '^fsmod$'}})
+    // awk: Σ bytes of fs/* lines, c4 → c64.
+    expect([mod.summary.before, mod.summary.after]).toEqual([FS_C4, FS_C64])
+    expect(mod.rows.every((r) => r.module === 'fsmod' && r.file.startsWith('fs/'))).toBe(true)
+    const builtin = diffAllocInfo(a, b, {filter: {module: '^$'}})
+    expect(builtin.summary.before + mod.summary.before).toBe(15133472n)
+    expect(builtin.rows.some((r) => r.module !== undefined)).toBe(false)
+  })
+
+  it('derived: a wrapped call counter and negative bytes in b are anomalies that appeared; reversed, they are gone', async () => {
+    const text = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8')
+    const a = parseAllocInfoText(text, 'a')
+    const b = parseAllocInfoText(derivedNegativeBytes(derivedWrappedCalls(text, 10), 20), 'derived-b')
+    const d = diffAllocInfo(a, b)
+    expect(d.anomalies.appeared.map((x) => x.kind).sort()).toEqual(['negative-bytes', 'wrapped-calls'])
+    expect(diffAllocInfo(b, a).anomalies.gone).toHaveLength(2)
+    expect(diffAllocInfo(b, b).anomalies).toMatchObject({appeared: [], gone: [], both: 2})
   })
 })
