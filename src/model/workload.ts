@@ -165,7 +165,8 @@ export function buildWorkload(host: Host, profile: Profile): Workload {
   }
   const nSections = sections(host)
   const sectionReady = new Float64Array(nSections)
-  for (let s = 0; s < nSections; s++) sectionReady[s] = setupStart + ((s + 1) * (nSetup + 1)) / nSections
+  // page_ext_init() walks the sections in PFN order while the last CPUs are still allocating.
+  for (let s = 0; s < nSections; s++) sectionReady[s] = setupStart + ((s + 1) * (readyTime - setupStart)) / nSections
   return {
     window,
     windowReason: reason,

@@ -7,7 +7,7 @@ import {predict} from '../../src/model/predict.js'
 import {EARLY_ALLOC_PFN_MAX, runLegacy} from '../../src/model/recorders/legacy.js'
 import {POOL_ALLOC_FAILED_MESSAGE, runPool} from '../../src/model/recorders/pool.js'
 import {interleave} from '../../src/model/scheduler.js'
-import {buildWorkload} from '../../src/model/workload.js'
+import {type Workload, buildWorkload} from '../../src/model/workload.js'
 import {syntheticHost, syntheticProfile} from '../helpers/model-synthetic.js'
 
 describe('PFN_POOL_SIZE', () => {
@@ -149,5 +149,42 @@ describe('legacy array', () => {
     const r = runLegacy(w, interleave(w, 1))
     expect(r.clearPass.keptTagged).toBe(10)
     expect(r.clearPass.setEmpty).toBe(990)
+  })
+})
+
+describe('documented hazards (hand-built synthetic workload)', () => {
+  // Two CPUs each allocate once just before page_ext of the only section comes up at t = 1.
+  const w: Workload = {
+    window: 'after-smp',
+    windowReason: 'synthetic',
+    n: 2,
+    cpu: Uint16Array.from([0, 1]),
+    order: Uint8Array.from([0, 0]),
+    pfn: Float64Array.from([1000, 999]),
+    time: Float64Array.from([0.9, 0.95]),
+    phase: Uint8Array.from([1, 1]),
+    retag: Uint8Array.from([0, 0]),
+    nCpus: 2,
+    cpuStart: Int32Array.from([0, 1, 2]),
+    calls: 2,
+    pages: 2,
+    byTerm: [],
+    setupStart: 0.5,
+    readyTime: 1,
+    sectionReady: Float64Array.from([1]),
+    pagesPerSection: 32768,
+    nextPfn: 998,
+    totalPfns: 1001,
+  }
+  const il = {order: Int32Array.from([0, 1]), issue: Float64Array.from([0.9, 0.95]), rng: () => 0.5}
+
+  it('(a) the cmpxchg loser gets page_ext between alloc_page() and __free_page(); (b) its retry page is accounted and leaks at the walk', () => {
+    // PFN_POOL_SIZE 1 and both CPUs find no pool: both allocate; publish happens at t + 0.25.
+    const r = runPool(w, il, {poolSize: 1, pageSize: 4096, allocLatency: 0.25})
+    expect(r.recorded).toBe(2)
+    expect(r.raceFrees).toBe(1)
+    expect(r.raceFreesAcrossPageExt).toBe(1)
+    expect(r.poolsPublished).toBe(2)
+    expect(r.leakedAccounting).toEqual({expected: 1, worstCase: 2, bytes: 4096})
   })
 })

@@ -114,7 +114,9 @@ export function runPool(w: Workload, il: Interleaving, opts: PoolOptions): Recor
     blocked[c] = 1
     pendEvent[c] = e
     pendOld[c] = current
-    pendPfn[c] = --nextPfn
+    // Next block of the top-down allocator; wraps when the model runs out of memory.
+    nextPfn = nextPfn > 0 ? nextPfn - 1 : w.totalPfns - 1
+    pendPfn[c] = nextPfn
     pendAllocTime[c] = t
     heap.push(t + latency * (0.5 + il.rng()), c)
     return false
