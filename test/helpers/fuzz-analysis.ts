@@ -64,6 +64,13 @@ export const analysisTarget: FuzzTarget = {
       if (endOf(f) + 1 > m.untouched - 1) continue
       if (!got.has(fKey(f))) fail(c, `finding of the untouched part lost or changed: ${fKey(f)}; now at that line: ${a.findings.filter((g) => g.line === f.line).map(fKey).join(', ') || 'nothing'}`)
     }
+    // A block whose call trace got records of another log (lines the reader skips do not count) is marked corrupted.
+    const recordLines = new Set(p.records.map((r) => r.line))
+    for (const {cutHere, foreign} of m.interleavedSplats ?? []) {
+      const f = a.findings.find((g) => g.line === cutHere)
+      if (!f || !f.splat || !foreign.some((l) => recordLines.has(l))) continue
+      if (!f.corrupted) fail(c, `the WARNING block at line ${cutHere} has records of another log in its call trace (lines ${foreign.filter((l) => recordLines.has(l)).join(', ')}) but is not marked corrupted`)
+    }
     // A WARNING block cut in the middle is still reported, marked corrupted.
     if (m.cutSplatLine !== undefined && base.findings.some((f) => f.line === m.cutSplatLine && f.splat)) {
       const cut = a.findings.find((f) => f.line === m.cutSplatLine)

@@ -68,6 +68,8 @@ export interface Mutated {
   sameLines?: boolean
   /** 1-based line of the `cut here` of a WARNING block that the mutation cut in the middle. */
   cutSplatLine?: number
+  /** Interleaving: blocks (1-based line of `cut here`) whose call trace got lines of the other log (1-based). */
+  interleavedSplats?: Array<{cutHere: number; foreign: number[]}>
 }
 
 export type Mutator = (input: Buffer, rng: Rng) => Mutated
@@ -182,18 +184,33 @@ export function interleave(other: Buffer): Mutator {
     const a = splitLines(input).lines
     const b = splitLines(other).lines
     const out: Buffer[] = []
+    const from: number[] = [] // 0 = this log, 1 = the other
     let i = 0
     let j = 0
     let first = -1
     const pA = 0.3 + rng() * 0.6
     while (i < a.length || j < b.length) {
-      if (j >= b.length || (i < a.length && rng() < pA)) out.push(a[i++])
-      else {
+      if (j >= b.length || (i < a.length && rng() < pA)) {
+        out.push(a[i++])
+        from.push(0)
+      } else {
         if (first < 0) first = out.length
         out.push(b[j++])
+        from.push(1)
       }
     }
-    return {name: `interleave(${pA.toFixed(2)})`, bytes: joinLines(out), untouched: first < 0 ? out.length : first}
+    // Blocks of either log whose call trace (Call Trace: .. end trace) now holds a line of the other.
+    const interleavedSplats: Array<{cutHere: number; foreign: number[]}> = []
+    for (const who of [0, 1]) {
+      const idx = from.flatMap((f, k) => (f === who ? [k] : []))
+      for (const [s, e] of splatRanges(idx.map((k) => out[k]))) {
+        const ct = idx.slice(s, e + 1).find((k) => out[k].toString('latin1').includes('Call Trace:'))
+        if (ct === undefined) continue
+        const foreign = from.flatMap((f, k) => (k > ct && k < idx[e] && f !== who ? [k + 1] : []))
+        if (foreign.length > 0) interleavedSplats.push({cutHere: idx[s] + 1, foreign})
+      }
+    }
+    return {name: `interleave(${pA.toFixed(2)})`, bytes: joinLines(out), untouched: first < 0 ? out.length : first, interleavedSplats}
   }
 }
 
@@ -318,6 +335,8 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
       sameLines: Boolean(cur.sameLines && m.sameLines),
       cutSplatLine,
     }
+    // Only a lone interleave says which blocks it mixed: later changes would move them.
+    if (names.length === 1 && m.interleavedSplats) cur.interleavedSplats = m.interleavedSplats
   }
   if (cur.untouched === Number.MAX_SAFE_INTEGER) cur.untouched = splitLines(cur.bytes).lines.length
   // Another change above the cut block (a stray CR there adds a line for the readers) moves it: expect nothing of it.
