@@ -182,6 +182,15 @@ describe('progress on a long input (a DERIVED 40 MB log: a real dmesg.txt repeat
     expect(r.stderr).toBe('')
   })
 
+  it.skipIf(!existsSync('/usr/bin/time'))('memory stays bounded: peak RSS of analyse --json on 40 MB well under 200 MB (1 GiB: npm run bench)', () => {
+    const out = join(T, 'rss')
+    const r = spawnSync('/usr/bin/time', ['-o', out, '-f', '%M', process.execPath, BIN, 'analyse', '--json', big], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T}, stdio: ['ignore', 'ignore', 'pipe']})
+    expect(r.status).toBe(0)
+    const kib = Number(readFileSync(out, 'utf8').trim().split('\n').pop())
+    expect(kib).toBeGreaterThan(10_000) // a real measurement, not an empty file
+    expect(kib / 1024).toBeLessThan(200)
+  })
+
   it.skipIf(!hasScript)('on a TTY: a percentage on stderr', () => {
     const r = onTty(`analyse '${big}'`)
     expect(r.status).toBe(0)
