@@ -5,7 +5,7 @@
 // tag reference and frees it, then retries. Then reserve a slot with atomic_cmpxchg(&count) and
 // store the PFN. The allocation is a window other CPUs can run in: it is modelled as a pending
 // micro-step whose latency the seeded scheduler draws.
-import {PHASE_SETUP, type Workload} from '../workload.js'
+import type {Workload} from '../workload.js'
 import {type Interleaving, StepHeap} from '../scheduler.js'
 import {type RecorderRun, SAMPLE_DROPPED, emptyDropped} from './result.js'
 
