@@ -141,6 +141,9 @@ export class ByteLineSplitter {
   ) {}
 
   push(buf: Buffer): void {
+    // NULs go before splitting, as in TextChunker: a teletype's NUL fill after CR (`\r\0\n`)
+    // must still read as one CRLF.
+    if (buf.indexOf(0) !== -1) buf = withoutNul(buf)
     const n = buf.length
     if (n === 0) return
     let pos = 0
@@ -209,9 +212,15 @@ export class ByteLineSplitter {
       this.partLen = 0
       this.partTooLong = false
     }
-    if (line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
     if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     this.lines++
     this.onLine(line, this.lines)
   }
+}
+
+function withoutNul(buf: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(buf.length)
+  let n = 0
+  for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) out[n++] = buf[i]!
+  return out.subarray(0, n)
 }
