@@ -8,7 +8,7 @@ import {BaseCommand} from '../cli/base.js'
 import {diffAllocInfo, ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiff, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/bootlog.js'
 import type {Expectation} from '../diff/expectation.js'
-import {classifyInput, type DiffInput} from '../diff/inputs.js'
+import {classifyInput, describeKind, type DiffInput} from '../diff/inputs.js'
 import {modelForAnalysis} from '../diff/model.js'
 import {type CountDiff, type CountSide, diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from '../diff/predicted.js'
 import {countDiffBlocks} from '../diff/report-predicted.js'
@@ -124,6 +124,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
     const bothDirs = a.kind === 'capture-dir' && b.kind === 'capture-dir'
     const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
     const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
+    if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
+      throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps, two boot logs, or two capture directories`, b.path)
+    }
     if (doBoot) {
       for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
       const [la, lb] = await Promise.all([this.analyse(a.capture.bootLog!), this.analyse(b.capture.bootLog!)])

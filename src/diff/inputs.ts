@@ -53,6 +53,17 @@ export function sniffText(text: string): {kind: Exclude<InputKind, 'capture-dir'
   return {kind: 'bootlog'}
 }
 
+const KIND_TEXT: Record<InputKind, string> = {
+  'capture-dir': 'a capture directory',
+  allocinfo: 'an allocinfo dump',
+  bootlog: 'a boot log',
+  'allocscope-json': 'an allocscope JSON document',
+}
+
+export function describeKind(x: DiffInput): string {
+  return KIND_TEXT[x.kind]
+}
+
 export function classifyInput(path: string): DiffInput {
   if (path === '-') throw new InputError("-: diff reads files or capture directories, not stdin (it needs to know each side's kind); save the input to a file", path)
   const capture = resolveCapture(path)
@@ -65,6 +76,8 @@ export function classifyInput(path: string): DiffInput {
     if (e instanceof InputError) throw e
     throw new InputError(`${path}: ${(e as Error).message}`, path)
   }
+  const nul = text.indexOf('\0')
+  if (nul >= 0) throw new InputError(`${path}: binary data (NUL byte at offset ${nul}); expected a boot log, an allocinfo dump or a capture directory`, path)
   const s = sniffText(text)
   if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: path}}
   return {path, kind: s.kind, capture, ...(s.command !== undefined ? {command: s.command} : {})}
