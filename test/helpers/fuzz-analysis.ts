@@ -51,10 +51,8 @@ export const analysisTarget: FuzzTarget = {
     const base = baseline.get(o.name)!
     const got = new Set(a.findings.map(fKey))
     if (m.sameContent) {
-      // JSON readers number lines by LF only (reported: CR-only line ends renumber them): compare JSON findings without lines.
-      const key = p.format === 'dmesg-json' || p.format === 'journal-json' ? (f: Finding) => fKey({...f, line: 0}) : fKey
-      const want = base.findings.map(key)
-      if (want.join('\n') !== a.findings.map(key).join('\n')) fail(c, `line ends changed the findings:\n    ${a.findings.map(fKey).join('\n    ')}\n  want\n    ${want.join('\n    ')}`)
+      const want = base.findings.map(fKey)
+      if (want.join('\n') !== a.findings.map(fKey).join('\n')) fail(c, `line ends changed the findings:\n    ${a.findings.map(fKey).join('\n    ')}\n  want\n    ${want.join('\n    ')}`)
       return
     }
     // JSON records span several lines and carry no end line: the line-based checks below do not apply.
