@@ -76,9 +76,8 @@ describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
     ['a directory that is not a capture', () => join(T, 'dir'), /dir: .*directory/],
     // calibrate reads the log text itself: it says there is nothing to fit in the file rather than "empty".
     ['an empty file', () => join(T, 'empty'), cmd === 'calibrate' ? /empty: / : /empty: .*empty/],
-    // diff: the message should name the binary file; it names the other one (reported to the lead), so only the shape is checked.
     // calibrate: says it found nothing to fit in it, which is true of a binary file too.
-    ['a binary file', () => join(T, 'binary'), cmd === 'diff' ? /: / : cmd === 'calibrate' ? /binary: / : /binary: .*(binary|not)/],
+    ['a binary file', () => join(T, 'binary'), cmd === 'calibrate' ? /binary: / : /binary: .*(binary|not)/],
   ])('%s: one line, exit 2, no stack, nothing on stdout', async (_what, path, msg) => {
     expectCleanInputError(await run([cmd, path(), ...extra]), msg)
   })
