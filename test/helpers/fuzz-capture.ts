@@ -74,11 +74,7 @@ let n = 0
  * the counts. Remove a row when its bug is fixed.
  */
 export const KNOWN_BUGS: Array<{what: RegExp; error: RegExp; bug: string}> = [
-  {
-    what: /^readCaptureFacts$/,
-    error: /EISDIR/,
-    bug: 'src/model/capture-facts.ts readCaptureFacts: readFileSync on a boot log that is a directory → raw EISDIR (`allocscope calibrate <dir>` prints "internal error")',
-  },
+  // Found and fixed: readCaptureFacts (src/model/capture-facts.ts) threw a raw EISDIR on a boot log that is a directory.
 ]
 export const knownHits = new Map<string, number>()
 
