@@ -24,7 +24,7 @@ async function child(name: string, seed: number, runs: number): Promise<void> {
   const {runFuzz} = await import('../helpers/fuzz.js')
   const [mod, exp] = TARGETS[name]
   const target = (await import(mod))[exp] as FuzzTarget
-  const r = await runFuzz(target, {seed, runs, caseBudgetMs: 10_000, every: 500, onProgress: (d) => process.stdout.write(`progress ${d}\n`)})
+  const r = await runFuzz(target, {seed, runs, caseBudgetMs: 10_000, every: 100, onProgress: (d) => process.stdout.write(`progress ${d}\n`)})
   process.stdout.write(`result ${JSON.stringify(r)}\n`)
 }
 
