@@ -3,7 +3,7 @@
 // pipe closed. Each must give one clear line on stderr, the right exit status, no stack trace and
 // nothing (no partial JSON) on stdout. Needs `npm run build` (npm test does it).
 import {spawn, spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync} from 'node:fs'
+import {chmodSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -120,14 +120,33 @@ describe('permission and special files', () => {
     expect(res.lines).toBe(100)
   })
 
+  /**
+   * The writer end of a FIFO once the CLI has opened the read end. Polls with O_NONBLOCK (ENXIO until a
+   * reader is there) so that a CLI that never opens the FIFO fails the test instead of hanging it.
+   */
+  async function openWriter(fifo: string, done: Promise<Run>): Promise<number> {
+    let exited = false
+    void done.then(() => (exited = true))
+    for (let i = 0; i < 500; i++) {
+      try {
+        const probe = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK)
+        const w = openSync(fifo, 'w') // a reader is there: does not block
+        closeSync(probe)
+        return w
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENXIO') throw e
+      }
+      if (exited) throw new Error(`the CLI exited without opening ${fifo}: ${JSON.stringify(await done)}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    throw new Error(`the CLI did not open ${fifo} within 10 s`)
+  }
+
   it('a FIFO whose writer closes without writing: empty, exit 2', async () => {
     const fifo = join(T, 'fifo')
     if (!existsSync(fifo)) expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
     const p = run(['allocinfo', fifo])
-    // Open the writer end (blocks until the CLI opens the read end), then close it at once.
-    await new Promise<void>((resolve) => setTimeout(resolve, 50))
-    const w = openSync(fifo, 'w')
-    closeSync(w)
+    closeSync(await openWriter(fifo, p))
     expectCleanInputError(await p, /fifo: empty/)
   })
 
@@ -135,7 +154,7 @@ describe('permission and special files', () => {
     const fifo = join(T, 'fifo2')
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
     const p = run(['allocinfo', '--json', fifo])
-    const w = openSync(fifo, 'w')
+    const w = await openWriter(fifo, p)
     writeFileSync(w, readFileSync(ALLOCINFO))
     closeSync(w)
     const r = await p
