@@ -141,15 +141,13 @@ export class ByteLineSplitter {
   ) {}
 
   push(buf: Buffer): void {
-    // NULs go before splitting, as in TextChunker: a teletype's NUL fill after CR (`\r\0\n`)
-    // must still read as one CRLF.
-    if (buf.indexOf(0) !== -1) buf = withoutNul(buf)
     const n = buf.length
     if (n === 0) return
     let pos = 0
     if (this.pendingCR) {
+      pos = afterCR(buf, 0)
+      if (pos === -1) return
       this.pendingCR = false
-      if (buf[0] === 10) pos = 1
     }
     // Next LF / CR at or after pos (n when none), cached so that no byte is searched twice.
     let lf = -1
@@ -172,8 +170,11 @@ export class ByteLineSplitter {
       }
       let next = end + 1
       if (end === cr) {
-        if (next === n) this.pendingCR = true
-        else if (buf[next] === 10) next++
+        next = afterCR(buf, next)
+        if (next === -1) {
+          next = n
+          this.pendingCR = true
+        }
       }
       this.emit(buf, pos, end)
       pos = next
@@ -181,7 +182,9 @@ export class ByteLineSplitter {
   }
 
   end(): void {
-    if (this.partLen > 0 || this.partTooLong) this.emit(Buffer.alloc(0), 0, 0)
+    // A last, unterminated run of NULs is no line (the text path drops NULs before splitting).
+    if (!this.partTooLong && this.parts.every((p) => p.every((b) => b === 0))) return
+    this.emit(Buffer.alloc(0), 0, 0)
   }
 
   private keep(buf: Buffer, from: number, to: number): void {
@@ -212,15 +215,22 @@ export class ByteLineSplitter {
       this.partLen = 0
       this.partTooLong = false
     }
+    // After decoding, as TextChunker does: a NUL between two bytes must not join them into one character.
+    if (line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
     if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     this.lines++
     this.onLine(line, this.lines)
   }
 }
 
-function withoutNul(buf: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(buf.length)
-  let n = 0
-  for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) out[n++] = buf[i]!
-  return out.subarray(0, n)
+/**
+ * Where the line after a CR at from-1 starts: past an LF (CRLF), and past the NUL fill a
+ * teletype sends after CR (`\r\0\n` is one line end, as it is once the text path drops NULs).
+ * Returns -1 when the chunk ends before that is known.
+ */
+function afterCR(buf: Buffer, from: number): number {
+  let i = from
+  while (i < buf.length && buf[i] === 0) i++
+  if (i === buf.length) return -1
+  return buf[i] === 10 ? i + 1 : from
 }

@@ -141,4 +141,26 @@ describe('properties', () => {
       {numRuns: 2000},
     )
   })
+
+  it('arbitrary bytes: the byte splitter gives the lines of the decoded text, wherever the chunks end', () => {
+    const bytesWithEnds = fc.array(fc.oneof(fc.constantFrom(0, 10, 13, 0xe2, 0x82, 0xac, 0xc3), fc.integer({min: 0, max: 255})), {maxLength: 120})
+    fc.assert(
+      fc.property(bytesWithEnds, fc.array(fc.nat(120), {maxLength: 6}), (arr, cuts) => {
+        const bytes = Buffer.from(arr)
+        const dec = new TextChunker()
+        const want = splitLines(dec.write(bytes) + dec.end())
+        const got: string[] = []
+        const s = new ByteLineSplitter((l) => got.push(l))
+        let at = 0
+        for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length))) {
+          s.push(bytes.subarray(at, Math.max(at, c)))
+          at = Math.max(at, c)
+        }
+        s.push(bytes.subarray(at))
+        s.end()
+        expect(got).toEqual(want)
+      }),
+      {numRuns: 1000},
+    )
+  })
 })
