@@ -152,6 +152,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
    */
   private async counts(a: DiffInput, b: DiffInput | undefined): Promise<void> {
     const predictedFlag = this.flags.predicted
+    if (b === undefined && a.kind === 'allocscope-json') {
+      throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
+    }
     const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
       if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.path, 'utf8'), x.path), 'unknown', x.path)
       if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
@@ -173,7 +176,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
   private async observed(x: DiffInput): Promise<void> {
     if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
     let allocPath = this.flags.allocinfo ?? x.capture.allocinfo
-    const analysis: BootAnalysis | undefined = x.kind === 'allocinfo' ? undefined : await this.analyse(x.capture.bootLog!)
+    const analysis: BootAnalysis | undefined = hasBootLog(x) ? await this.analyse(x.capture.bootLog!) : undefined
     if (x.kind === 'allocinfo') allocPath = x.path
     const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath) : undefined
     let expected: Expectation | undefined

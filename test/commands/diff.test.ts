@@ -1,11 +1,11 @@
 // `allocscope diff` end to end (built commands in dist/: run `npx tsc -p tsconfig.json` first).
 // Expected numbers were computed independently with awk over the sample files.
-import {readFileSync} from 'node:fs'
+import {readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
-import {OVERFLOW_LINE, captureWithLineAppended, writeDerived} from '../helpers/diff-derived.js'
+import {OVERFLOW_LINE, captureWithLineAppended, captureWithLinesRewritten, writeDerived} from '../helpers/diff-derived.js'
 import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -195,6 +195,17 @@ describe('allocscope diff --predicted and predict --json inputs', () => {
     expect(c.rows.find((r: {key: string}) => r.key === 'early_pfn.recorded').b).toBe(142)
     const same = await run([doc, doc, '--json'])
     expect(JSON.parse(same.stdout).result.counts.rows.every((r: {delta: number}) => r.delta === 0)).toBe(true)
+  })
+
+  it('a capture directory with only allocinfo.txt: the allocinfo rules run, the log ones are n/a, no model', async () => {
+    const dir = captureWithLinesRewritten(POOL, (l) => l, 'copy')
+    rmSync(join(dir, 'dmesg.txt'))
+    const {stdout, error} = await run([dir, '--json'])
+    expect(exitCode(error)).toBe(0)
+    const r = JSON.parse(stdout).result
+    expect(r.expectation).toBeNull()
+    const status = Object.fromEntries(r.outcomes.map((o: Outcome) => [o.rule, o.status]))
+    expect(status).toMatchObject({'leaked-accounting': 'ok', 'inaccurate-counters': 'ok', 'unset-tags': 'n/a', counts: 'n/a'})
   })
 
   it('a JSON document that is not a prediction exits 2', async () => {
