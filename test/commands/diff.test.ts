@@ -76,6 +76,21 @@ describe('allocscope diff: --fail-on over allocinfo anomalies', () => {
   })
 })
 
+describe('allocscope diff: colour', () => {
+  it('--color paints growth red and shrinkage green in tables; --no-color and other formats do not', async () => {
+    const args = ['diff', join(POOL, 'allocinfo.txt'), join(LATE, 'allocinfo.txt'), '--top', '5']
+    // runCommand strips ANSI by default: keep it to see the colour.
+    const raw = (xs: string[]) => runCommand(xs, {root: REPO}, {stripAnsi: false})
+    const on = await raw([...args, '--color'])
+    expect(on.stdout).toContain('\x1b[31m+24567808') // alloc_slab_page grows (red)
+    expect(on.stdout).toContain('\x1b[32m-3478464') // alloc_thread_stack_node shrinks (green)
+    const off = await raw([...args, '--no-color'])
+    expect(off.stdout).not.toContain('\x1b[')
+    const text = await raw([...args, '--color', '--format', 'text'])
+    expect(text.stdout).not.toContain('\x1b[')
+  })
+})
+
 describe('allocscope diff: bad input exits 2', () => {
   it('missing file', async () => {
     const {error, stderr} = await run([join(POOL, 'allocinfo.txt'), '/nonexistent/allocinfo.txt'])

@@ -90,6 +90,16 @@ describe('leaked-accounting with the log, and counts without a model', () => {
     expect(one('leaked-accounting', {analysis, allocinfo: await readAllocInfo(two)}).severity).toBe('error')
   })
 
+  it('derived (pool c64 + a module-unload line): the leak is reported with its bytes', () => {
+    // The pr_info form of alloc_tag_module_unload() (domain.md §1); the module name is made up for the derivation.
+    const line = 'mm/derived_test.c:42 module derived_test func:derived_alloc has 8192 allocated at module unload'
+    const analysis = derived('linux-7.2-pool-c64-m1024', line, 'modleak')
+    const out = RULES.find((r) => r.id === 'leaked-accounting')!.evaluate({analysis})
+    expect(out).toHaveLength(1)
+    expect(out[0]).toMatchObject({status: 'fired', severity: 'warning', data: {module: 'derived_test', bytes: 8192}})
+    expect(out[0].message).toContain('has 8192 bytes allocated at module unload')
+  })
+
   it('counts: n/a without a model, and on a stock kernel without klab lines', () => {
     expect(one('counts', {analysis: log('linux-7.2-pool-c64-m1024')}).message).toContain('no model')
     expect(one('counts', {analysis: log('linux-6.12-stock_smp064_1G')}).message).toContain('no klab')
