@@ -4,7 +4,7 @@ import {InputError} from '../errors.js'
 import type {Prediction} from '../model/predict.js'
 import type {BootAnalysis, Recorder} from '../types.js'
 import {predictedCounts} from './model.js'
-import {COUNT_TOLERANCE} from './rules.js'
+import {judgeCount} from './rules.js'
 
 export interface CountSide {
   source: string
@@ -24,7 +24,7 @@ export interface CountDiffRow {
   delta: number
   /** (b − a) / a; null when a is 0. */
   rel: number | null
-  /** Prediction vs measurement only: within the model's stated fidelity. */
+  /** Prediction vs measurement, judged metrics only (rules.ts COUNT_CHECKS): within the model's fidelity. */
   withinTolerance?: boolean
 }
 
@@ -78,8 +78,9 @@ export function diffCounts(a: CountSide, b: CountSide): CountDiff {
     const label = a.labels.get(key) ?? b.labels.get(key)
     const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, delta, rel: va === 0 ? null : delta / va}
     if (judge) {
-      const measured = a.what === 'measured' ? va : vb
-      row.withinTolerance = Math.abs(delta) <= Math.max(COUNT_TOLERANCE.abs, COUNT_TOLERANCE.rel * Math.abs(measured))
+      const [predicted, measured] = a.what === 'measured' ? [vb, va] : [va, vb]
+      const ok = judgeCount(key.slice(key.indexOf('.') + 1), predicted, measured)
+      if (ok !== null) row.withinTolerance = ok
     }
     rows.push(row)
   }

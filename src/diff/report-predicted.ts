@@ -26,7 +26,7 @@ export function countDiffBlocks(d: CountDiff): Block[] {
         b: r.b,
         delta: (r.delta === 0 ? '0' : {text: r.delta > 0 ? `+${r.delta}` : String(r.delta), style: r.delta > 0 ? 'grow' : 'shrink'}) as Cell,
         rel: r.rel === null ? 'n/a' : `${r.rel >= 0 ? '+' : ''}${(r.rel * 100).toFixed(1)}%`,
-        ...(judged ? {ok: (r.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}) as Cell} : {}),
+        ...(judged ? {ok: (r.withinTolerance === undefined ? {text: '-', style: 'dim'} : r.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}) as Cell} : {}),
       })),
       empty: 'no metric in common (a capture without klab: lines measures nothing the model predicts)',
     },

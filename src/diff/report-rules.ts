@@ -72,7 +72,7 @@ export function ruleBlocks(run: RuleRun, opts: {evidence?: boolean} = {}): Block
         measured: c.measured,
         abs: c.absError > 0 ? `+${c.absError}` : String(c.absError),
         rel: c.relError === null ? 'n/a' : `${c.relError >= 0 ? '+' : ''}${(c.relError * 100).toFixed(1)}%`,
-        ok: c.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'},
+        ok: c.withinTolerance === null ? {text: '-', style: 'dim'} : c.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'},
       })),
     })
   }

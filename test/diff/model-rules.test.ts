@@ -56,6 +56,16 @@ describe('model side of the rules', () => {
     ])
   })
 
+  it('PFN counts are judged, page totals only shown (COUNT_CHECKS): 6.12 instr smp001 (klab calls=62 pages=132)', () => {
+    const analysis = log('linux-6.12-instr_smp001_1G')
+    const rows = countRows({analysis, expected: modelForAnalysis(analysis).expectation})
+    const calls = rows.find((r) => r.metric === 'calls')!
+    const pages = rows.find((r) => r.metric === 'pages')!
+    expect([calls.measured, pages.measured]).toEqual([62, 132])
+    expect(calls.withinTolerance).toBe(Math.abs(calls.predicted - 62) <= 8)
+    expect(pages.withinTolerance).toBeNull()
+  })
+
   it('derived (legacylate c255 + overflow line): the log shows it, the model does not: error and disagreement', () => {
     const analysis = analyseFile(join(captureWithLineAppended(cap('linux-7.2-legacylate-c255-m1024'), OVERFLOW_LINE, 'overflow'), 'dmesg.txt'))
     const {expectation} = modelForAnalysis(analysis)
