@@ -62,12 +62,18 @@ export const analysisTarget: FuzzTarget = {
       if (endOf(f) + 1 > m.untouched - 1) continue
       if (!got.has(fKey(f))) fail(c, `finding of the untouched part lost or changed: ${fKey(f)}; now at that line: ${a.findings.filter((g) => g.line === f.line).map(fKey).join(', ') || 'nothing'}`)
     }
-    // A block whose call trace got records of another log (lines the reader skips do not count) is marked corrupted.
-    const recordLines = new Set(p.records.map((r) => r.line))
+    // A block whose call trace got records of another log is marked corrupted. Lines the reader skips do
+    // not count, nor records whose text also occurs inside the original's blocks (the other log may be
+    // another copy of the same boot: a copy of a frame line cannot be told from the frame itself).
+    const ownSplatTexts = new Set(
+      base.findings.flatMap((f) => (f.splat ? bp.records.filter((r) => r.line >= f.splat!.startLine && r.line <= f.splat!.endLine).map((r) => r.text) : [])),
+    )
+    const byLine = new Map(p.records.map((r) => [r.line, r.text]))
     for (const {cutHere, foreign} of m.interleavedSplats ?? []) {
       const f = a.findings.find((g) => g.line === cutHere)
-      if (!f || !f.splat || !foreign.some((l) => recordLines.has(l))) continue
-      if (!f.corrupted) fail(c, `the WARNING block at line ${cutHere} has records of another log in its call trace (lines ${foreign.filter((l) => recordLines.has(l)).join(', ')}) but is not marked corrupted`)
+      const telling = foreign.filter((l) => byLine.has(l) && !ownSplatTexts.has(byLine.get(l)!))
+      if (!f || !f.splat || telling.length === 0) continue
+      if (!f.corrupted) fail(c, `the WARNING block at line ${cutHere} has records of another log in its call trace (lines ${telling.join(', ')}) but is not marked corrupted`)
     }
     // A WARNING block cut in the middle is still reported, marked corrupted.
     if (m.cutSplatLine !== undefined && base.findings.some((f) => f.line === m.cutSplatLine && f.splat)) {
