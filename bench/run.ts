@@ -247,7 +247,7 @@ function writeResults(table: string): void {
   const machine = [
     `- date: ${new Date().toISOString()}`,
     `- machine: ${version('nproc', [])} CPUs (${model}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${version('uname', ['-sr'])}; shared with other jobs while measured`,
-    `- allocscope ${pkg.version} (built dist/, \`node bin/run.js\`), node ${process.version}`,
+    `- allocscope ${pkg.version} at commit ${process.env.BENCH_COMMIT ?? version('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'])} (built dist/, \`node bin/run.js\`), node ${process.version}`,
     `- anchors: ${version('dmesg', ['--version'])}; ${version('sort', ['--version'])}; ${version('numfmt', ['--version'])}`,
     `- ${RUNS} runs after 1 warm-up per measurement; times are wall clock of the whole process (spawn to exit)`,
   ].join('\n')
