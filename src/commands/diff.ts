@@ -97,6 +97,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
       description: 'allocinfo diff: match sites by `file:line func` (site) or by `file func` ignoring line numbers (func, for two kernel versions).',
       default: 'site' as AllocKeyBy,
     })(),
+    all: Flags.boolean({description: 'boot-log diff: also show the host facts, findings and klab counts that did not change.', default: false}),
     predicted: Flags.boolean({
       description:
         "Compare counts: each capture stands for the model's prediction for its host (one capture: prediction vs its klab measurements; two: prediction vs prediction). A `predict --json` file is always a prediction.",
@@ -131,7 +132,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
       for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
       const [la, lb] = await Promise.all([this.analyse(a.capture.bootLog!), this.analyse(b.capture.bootLog!)])
       result.bootlog = diffBootLogs(la, lb)
-      blocks.push(...bootLogDiffBlocks(result.bootlog))
+      blocks.push(...bootLogDiffBlocks(result.bootlog, {all: this.flags.all}))
       severities.push(...bootLogDiffSeverities(result.bootlog))
     }
     if (doAlloc) {

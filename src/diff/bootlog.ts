@@ -87,7 +87,7 @@ function groupBySignature(fs: Finding[]): Map<string, Finding[]> {
 
 /** The analyser stores a few findings per signature and counts the rest in `count`. */
 function occurrences(g: Finding[]): number {
-  return Math.max(g.length, ...g.map((f) => (f as Finding & {count?: number}).count ?? 0))
+  return Math.max(g.length, ...g.map((f) => f.count ?? 0))
 }
 
 export function diffFindings(a: Finding[], b: Finding[]): FindingDiffRow[] {

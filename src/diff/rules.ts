@@ -224,7 +224,7 @@ export const RULES: readonly Rule[] = [
       if (!ctx.analysis) return na('no boot log')
       const fs = findings(ctx, 'alloc-tag-not-set')
       if (fs.length === 0) return [{status: 'ok', severity: 'info', message: 'no `alloc_tag was not set` warning in the log', evidence: []}]
-      const count = fs.reduce((s, f) => Math.max(s, (f as Finding & {count?: number}).count ?? 0), fs.length)
+      const count = fs.reduce((s, f) => Math.max(s, f.count ?? 0), fs.length)
       for (const c of UNSET_TAG_CAUSES) {
         const why = c.applies(ctx)
         if (why) {

@@ -186,6 +186,14 @@ describe('allocscope diff <a> <b>: boot logs and capture directories', () => {
     expect(stdout).toMatch(/^disappeared\s+notice\s+warning\s+WARNING in topology_sane\s+1\s+0$/m)
     expect(stdout).not.toContain('allocinfo diff')
   })
+
+  it('--all also lists what did not change (both boots: 64 possible CPUs)', async () => {
+    const args = [join(NUMA2, 'dmesg.txt'), join(NODEBUG, 'dmesg.txt'), '--format', 'text']
+    const some = await run(args)
+    expect(some.stdout).not.toMatch(/^possibleCpus/m)
+    const all = await run([...args, '--all'])
+    expect(all.stdout).toMatch(/^possibleCpus\s+64\s+64$/m)
+  })
 })
 
 describe('allocscope diff --predicted and predict --json inputs', () => {
