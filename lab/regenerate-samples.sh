@@ -57,14 +57,17 @@ while IFS='|' read -r name tags cpus possible mem nodes timeout needs; do
   note=''
   # Every sample reproduced here came from an instrumented kernel (see samples/PROVENANCE.md).
   case $tag in
-    *instr*) note="; klab: counts from lab/patches/$version-instr.patch (written for this lab)" ;;
+    *instr*) note='; klab: counts from the lab patch (written for this lab from the corpus description)' ;;
     *) note='; the sample kernel carried klab: instrumentation, this lab kernel does not' ;;
   esac
+  how="lab/build-kernel.sh from Debian linux-source-$version: tinyconfig + lab/kernel.config"
+  [ -n "$variant" ] && [ -f "$HERE/kernel-$variant.config" ] && how="$how + lab/kernel-$variant.config"
+  [ -n "$variant" ] && [ -f "$HERE/patches/$version-$variant.patch" ] && how="$how, patch lab/patches/$version-$variant.patch"
   out=$DEST/$name
   echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s) -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --possible "$possible" --memory "$mem" --nodes "$nodes" \
     --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND" --out "$out" --force --format text \
-    --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null) from Debian linux-source-$version, lab/build-kernel.sh, lab/kernel.config${variant:+ + lab/kernel-$variant.config}, bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...)$note" \
+    --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...)$note" \
     || failed=1
 done <<END
 $SAMPLES
