@@ -5,7 +5,7 @@ import {BaseCommand} from '../cli/base.js'
 import {NotImplementedError, UsageError} from '../errors.js'
 import type {Report} from '../render/report.js'
 import {parseMemory} from '../lab/qemu.js'
-import {CaptureError, type CaptureResult, chooseAccel, failureMessage, runCapture} from '../lab/run.js'
+import {CaptureError, type CaptureResult, failureMessage, runCapture} from '../lab/run.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static description =
@@ -56,13 +56,12 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
 
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')
     const out = f.out ?? `capture-c${f.cpus}${f.possible ? `-p${f.possible}` : ''}-m${memoryMiB}${f.nodes > 1 ? `-n${f.nodes}` : ''}-${stamp}`
-    if (!f.json) {
-      const {accel, reason} = chooseAccel(f.accel)
-      process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
-    }
     const result = await runCapture({
       kernel: f.kernel, cpus: f.cpus, possible: f.possible, memoryMiB, nodes: f.nodes, append: f.append,
       accel: f.accel, cpuModel: f['cpu-model'], timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
+      onBoot: (accel, reason) => {
+        if (!f.json) process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
+      },
       madeBy: {tool: 'allocscope capture', version: this.config.version, argv: this.argv, ...(f.provenance ? {provenance: f.provenance} : {})},
     })
     this.emit(result.meta, captureReport(result))

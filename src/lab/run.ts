@@ -31,6 +31,8 @@ export interface CaptureOptions {
   force?: boolean
   /** Recorded in meta.json: how this capture was made. */
   madeBy?: Record<string, unknown>
+  /** Called once every check passed, just before QEMU starts (progress for a human). */
+  onBoot?: (accel: Accel, reason: string) => void
 }
 
 export interface CaptureResult {
@@ -173,6 +175,7 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
       cpuModel: o.cpuModel, kernel: resolve(o.kernel), initrd, append, serial: consolePath,
     })
 
+    o.onBoot?.(accel, reason)
     const t0 = process.hrtime.bigint()
     const run = await runWithTimeout(binary, args, o.timeoutS)
     const wall = Number(process.hrtime.bigint() - t0) / 1e9
