@@ -18,11 +18,20 @@ const CSV_FRAGMENTS = [
   '4294967296', '-1', '0', '1e9', '65537', '64K', '16K', '3K', '1P', '999999999999G', 'yes', 'maybe', '32', '128', 'kasan', 'profile', 'nope.json', '\ufeff', ' ', '\t', ';',
 ]
 
+/**
+ * Bugs found by this fuzzer and reported (not our file): counted, not failed, so the fuzzer goes on.
+ * Remove a row when its bug is fixed.
+ */
+const INFIX_COMMENT = 'src/model/inventory.ts: csv-parse `comment: "#"` also cuts cells at an infix # (rack "r#3" passes through as "r"); `comment_no_infix: true` keeps it'
+export const knownHits = new Map<string, number>()
+const known = (bug: string) => knownHits.set(bug, (knownHits.get(bug) ?? 0) + 1)
+
 const CLEAN = [InputError, UsageError, NotImplementedError]
 const isClean = (e: unknown) => CLEAN.some((k) => e instanceof k)
 
 export const inventoryTarget: FuzzTarget = {
   name: 'inventory',
+  known: () => knownHits,
   corpus: () => [{name: 'samples/inventory.csv (synthetic)', bytes: readFileSync(join(SAMPLES, 'inventory.csv'))}],
   fragments: CSV_FRAGMENTS,
   maxBytes: 2048,
@@ -38,6 +47,13 @@ export const inventoryTarget: FuzzTarget = {
       return
     }
     // One host per data line, when no quoting can join lines.
+    if (/[^\n]#/.test(text) && !/["\r]/.test(text)) {
+      const data = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
+      if (data.some((l) => l.includes('#'))) {
+        known(INFIX_COMMENT)
+        return
+      }
+    }
     if (!/["\r]/.test(text)) {
       const data = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
       if (hosts.length !== data.length - 1) fail(c, `${hosts.length} hosts from ${data.length - 1} data lines`)
