@@ -3,11 +3,11 @@
 // untouched part are unchanged (same id, signature, line, corrupted flag); a WARNING block that a
 // mutation cut in the middle is still reported and marked corrupted; line-end conversions change
 // no finding.
-import {analyseRecords} from '../../src/analysis/analyser.js'
+import {analyseRecords, MAX_PER_SIGNATURE} from '../../src/analysis/analyser.js'
 import type {ParsedBootLog} from '../../src/capture/bootlog/index.js'
 import type {BootAnalysis, Finding} from '../../src/types.js'
 import {fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
-import {baselineOf, bootlogCorpus, parseOrRefuse} from './fuzz-bootlog.js'
+import {baselineOf, bootlogCorpus, countLines, parseOrRefuse} from './fuzz-bootlog.js'
 
 const family = (f: string) => (f === 'dmesg' || f === 'console' ? 'plain' : f)
 const fKey = (f: Finding) => `${f.line}|${f.id}|${f.signature}|${f.corrupted}`
@@ -61,6 +61,21 @@ export const analysisTarget: FuzzTarget = {
     for (const f of base.findings) {
       if (endOf(f) + 1 > m.untouched - 1) continue
       if (!got.has(fKey(f))) fail(c, `finding of the untouched part lost or changed: ${fKey(f)}; now at that line: ${a.findings.filter((g) => g.line === f.line).map(fKey).join(', ') || 'nothing'}`)
+    }
+    // Findings after the damage are unchanged too, one line shift further: when the damage is not inside
+    // a block and the signature is stored in full (at most MAX_PER_SIGNATURE of a kind are kept).
+    if (m.tailStart !== undefined && m.tailAt !== undefined) {
+      const before = countLines(o.bytes.subarray(0, m.tailStart).toString('utf8'))
+      const shift = countLines(c.bytes.subarray(0, m.tailAt).toString('utf8')) - before
+      const damagedSplat = base.findings.some((g) => g.splat && g.line <= before + 1 && endOf(g) >= m.untouched)
+      const counts = new Map(a.findings.map((g) => [g.signature, (g as Finding & {count?: number}).count ?? 1]))
+      const got2 = new Set(a.findings.map((g) => fKey({...g, line: g.line - shift})))
+      if (!damagedSplat) {
+        for (const f of base.findings) {
+          if (f.line <= before + 1 || (counts.get(f.signature) ?? 0) > MAX_PER_SIGNATURE) continue
+          if (!got2.has(fKey(f))) fail(c, `finding after the damage lost or changed: ${fKey(f)} (expected at line ${f.line + shift}); there now: ${a.findings.filter((g) => g.line === f.line + shift).map(fKey).join(', ') || 'nothing'}`)
+        }
+      }
     }
     // A block whose call trace got records of another log is marked corrupted. Lines the reader skips do
     // not count, nor records whose text also occurs inside the original's blocks (the other log may be

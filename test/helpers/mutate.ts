@@ -68,6 +68,14 @@ export interface Mutated {
   sameLines?: boolean
   /** 1-based line of the `cut here` of a WARNING block that the mutation cut in the middle. */
   cutSplatLine?: number
+  /**
+   * Set by mutators that leave the end of the input alone: original lines [tailFrom, end) come out
+   * byte-identical after the damage; mutateChain() checks it and adds the offsets below.
+   */
+  tailFrom?: number
+  /** Byte offsets of that tail in the input and in the output (readers count lines their own way). */
+  tailStart?: number
+  tailAt?: number
   /** Interleaving: blocks (1-based line of `cut here`) whose call trace got lines of the other log (1-based). */
   interleavedSplats?: Array<{cutHere: number; foreign: number[]}>
 }
@@ -122,7 +130,7 @@ function byteFlip(input: Buffer, rng: Rng): Mutated {
   for (let i = 0; i < n && window.length > 0; i++) window[pick(rng, window.length)] ^= 1 << pick(rng, 8)
   const head = joinLines(lines.slice(0, k), true)
   const tail = k + 3 < lines.length ? joinLines(lines.slice(k + 3), finalNewline) : Buffer.alloc(0)
-  return {name: `flip(${k},${n})`, bytes: Buffer.concat([head, window, tail]), untouched: k}
+  return {name: `flip(${k},${n})`, bytes: Buffer.concat([head, window, tail]), untouched: k, tailFrom: k + 3}
 }
 
 /** Insert bytes into line k at a random position. */
@@ -134,7 +142,7 @@ function insertInto(label: string, what: (rng: Rng) => Buffer): Mutator {
     const pos = pick(rng, lines[k].length + 1)
     const out = lines.slice()
     out[k] = Buffer.concat([lines[k].subarray(0, pos), what(rng), lines[k].subarray(pos)])
-    return {name: `${label}(${k},${pos})`, bytes: joinLines(out, finalNewline), untouched: k}
+    return {name: `${label}(${k},${pos})`, bytes: joinLines(out, finalNewline), untouched: k, tailFrom: k + 1}
   }
 }
 
@@ -174,7 +182,7 @@ export function longLine(size: number): Mutator {
     const big = Buffer.alloc(size, 'x')
     for (let i = 0; i < size; i += 97) big[i] = 0x20
     const out = [...lines.slice(0, k), big, ...lines.slice(k)]
-    return {name: `long-line(${k},${size})`, bytes: joinLines(out, finalNewline || k === lines.length), untouched: k}
+    return {name: `long-line(${k},${size})`, bytes: joinLines(out, finalNewline || k === lines.length), untouched: k, tailFrom: k}
   }
 }
 
@@ -242,7 +250,7 @@ function splatCut(input: Buffer, rng: Rng): Mutated {
   const c = Math.min(e, s + 3 + pick(rng, Math.max(1, e - s - 3)))
   const endLog = rng() < 0.5
   const out = endLog ? lines.slice(0, c) : [...lines.slice(0, c), ...lines.slice(e + 1)]
-  return {name: `splat-cut(${s + 1},${c + 1},${endLog ? 'eof' : 'resume'})`, bytes: joinLines(out, endLog || finalNewline), untouched: c, cutSplatLine: s + 1}
+  return {name: `splat-cut(${s + 1},${c + 1},${endLog ? 'eof' : 'resume'})`, bytes: joinLines(out, endLog || finalNewline), untouched: c, cutSplatLine: s + 1, tailFrom: endLog ? undefined : e + 1}
 }
 
 /** Duplicate a block of 1–5 lines right after itself (a console that replays its buffer). */
@@ -253,7 +261,7 @@ function duplicateLines(input: Buffer, rng: Rng): Mutated {
   const m = 1 + pick(rng, 5)
   const block = lines.slice(k, k + m)
   const out = [...lines.slice(0, k + m), ...block, ...lines.slice(k + m)]
-  return {name: `dup(${k},${m})`, bytes: joinLines(out, true), untouched: Math.min(lines.length, k + m), linesPermuted: finalNewline}
+  return {name: `dup(${k},${m})`, bytes: joinLines(out, true), untouched: Math.min(lines.length, k + m), linesPermuted: finalNewline, tailFrom: k + m}
 }
 
 /** Swap two adjacent blocks of lines. */
@@ -266,7 +274,7 @@ function reorderLines(input: Buffer, rng: Rng): Mutated {
   const a = lines.slice(k, k + m1)
   const b = lines.slice(k + m1, k + m1 + m2)
   const out = [...lines.slice(0, k), ...b, ...a, ...lines.slice(k + m1 + m2)]
-  return {name: `reorder(${k},${m1},${m2})`, bytes: joinLines(out, true), untouched: k, linesPermuted: finalNewline, sameLines: finalNewline}
+  return {name: `reorder(${k},${m1},${m2})`, bytes: joinLines(out, true), untouched: k, linesPermuted: finalNewline, sameLines: finalNewline, tailFrom: k + m1 + m2}
 }
 
 /** Delete a block of 1–10 lines. */
@@ -275,7 +283,7 @@ function deleteLines(input: Buffer, rng: Rng): Mutated {
   const k = pick(rng, lines.length + 1)
   const m = 1 + pick(rng, 10)
   const out = [...lines.slice(0, k), ...lines.slice(k + m)]
-  return {name: `delete(${k},${m})`, bytes: joinLines(out, finalNewline || k + m < lines.length), untouched: k}
+  return {name: `delete(${k},${m})`, bytes: joinLines(out, finalNewline || k + m < lines.length), untouched: k, tailFrom: k + m}
 }
 
 /** Replace a line with random bytes (which may contain newlines). */
@@ -285,7 +293,7 @@ function garbageLine(input: Buffer, rng: Rng): Mutated {
   const g = Buffer.alloc(1 + pick(rng, 200))
   for (let i = 0; i < g.length; i++) g[i] = pick(rng, 256)
   const out = [...lines.slice(0, k), g, ...lines.slice(k + 1)]
-  return {name: `garbage(${k},${g.length})`, bytes: joinLines(out, finalNewline || k >= lines.length - 1), untouched: k}
+  return {name: `garbage(${k},${g.length})`, bytes: joinLines(out, finalNewline || k >= lines.length - 1), untouched: k, tailFrom: k + 1}
 }
 
 /** The mutations every reader is fuzzed with (the 10 MB line is a separate, single test). */
@@ -337,6 +345,8 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
     }
     // Only a lone interleave says which blocks it mixed: later changes would move them.
     if (names.length === 1 && m.interleavedSplats) cur.interleavedSplats = m.interleavedSplats
+    // Likewise the untouched tail: checked here rather than trusted.
+    if (names.length === 1 && m.tailFrom !== undefined) Object.assign(cur, tailOf(input, m.bytes, m.tailFrom))
   }
   if (cur.untouched === Number.MAX_SAFE_INTEGER) cur.untouched = splitLines(cur.bytes).lines.length
   // Another change above the cut block (a stray CR there adds a line for the readers) moves it: expect nothing of it.
@@ -348,4 +358,16 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
 export function repeatToSize(input: Buffer, bytes: number): Buffer {
   const n = Math.max(1, Math.ceil(bytes / Math.max(1, input.length)))
   return Buffer.concat(Array.from({length: n}, () => input))
+}
+
+/** Where original line `tailFrom` and everything after it sit in the output, if they came through unchanged. */
+function tailOf(input: Buffer, output: Buffer, tailFrom: number): {tailFrom?: number; tailStart?: number; tailAt?: number} {
+  const {lines} = splitLines(input)
+  if (tailFrom <= 0 || tailFrom >= lines.length) return {}
+  let start = 0
+  for (let i = 0; i < tailFrom; i++) start = input.indexOf(0x0a, start) + 1
+  const tail = input.subarray(start)
+  const at = output.length - tail.length
+  if (at <= 0 || !output.subarray(at).equals(tail) || output[at - 1] !== 0x0a) return {}
+  return {tailFrom, tailStart: start, tailAt: at}
 }
