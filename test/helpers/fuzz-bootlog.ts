@@ -141,6 +141,16 @@ export const bootlogTarget: FuzzTarget = {
       return
     }
     if (p.format === 'dmesg-json' || p.format === 'journal-json') return
+    // Records after the damage are unchanged, shifted by the lines the damage added or removed.
+    if (m.tailStart !== undefined && m.tailAt !== undefined) {
+      const before = countLines(c.original!.bytes.subarray(0, m.tailStart).toString('utf8'))
+      const shift = countLines(c.bytes.subarray(0, m.tailAt).toString('utf8')) - before
+      const got = new Set(p.records.map((r) => recKey({...r, line: r.line - shift})))
+      for (const r of base.records) {
+        if (r.line <= before + 1) continue
+        if (!got.has(recKey(r))) fail(c, `record after the damage lost or changed: '${recKey(r)}' (expected at line ${r.line + shift})`)
+      }
+    }
     // Records that start and end before the damage are unchanged (a record's last line is the one before the next record).
     const base2 = base.records
     for (let i = 0; i < base2.length; i++) {
