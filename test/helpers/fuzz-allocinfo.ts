@@ -98,6 +98,15 @@ export const allocinfoTarget: FuzzTarget = {
     for (let n = 1; n <= upto; n++) {
       if (base.cls.get(n) !== cls.get(n)) fail(c, `untouched line ${n} was '${base.cls.get(n)}', now '${cls.get(n)}'`)
     }
+    // Lines after the damage parse as they did, shifted by the lines the damage added or removed.
+    if (m.tailStart !== undefined && m.tailAt !== undefined) {
+      const nl = (b: Buffer) => b.reduce((n, x) => n + (x === 10 ? 1 : 0), 0)
+      const before = nl(orig.bytes.subarray(0, m.tailStart))
+      const shift = nl(c.bytes.subarray(0, m.tailAt)) - before
+      for (let n = before + 2; n < base.info.lines; n++) {
+        if (base.cls.get(n) !== cls.get(n + shift)) fail(c, `line ${n} after the damage was '${base.cls.get(n)}', now (line ${n + shift}) '${cls.get(n + shift)}'`)
+      }
+    }
     // CRLF, or the same lines in another order: the same sites.
     const onlyCrlf = m.name === 'crlf' // twice would make \r\r\n, which is not CRLF
     if (onlyCrlf || (m.sameLines && !/cr|mixed/.test(m.name))) {
