@@ -37,6 +37,22 @@ describe('mutation library', () => {
     )
   })
 
+  it('a tail it says is untouched comes out byte-identical, starting at a line boundary', () => {
+    let seen = 0
+    fc.assert(
+      fc.property(fc.constantFrom(...MUTATOR_NAMES), fc.integer(), (name, seed) => {
+        const m = mutateChain(NUMA2, [name], seed)
+        if (m.tailStart === undefined) return
+        seen++
+        expect(m.bytes.subarray(m.tailAt!).equals(NUMA2.subarray(m.tailStart)), m.name).toBe(true)
+        expect(m.bytes[m.tailAt! - 1]).toBe(0x0a)
+        expect(NUMA2[m.tailStart - 1]).toBe(0x0a)
+      }),
+      {seed: 7, numRuns: 300},
+    )
+    expect(seen).toBeGreaterThan(50)
+  })
+
   it('reordering keeps the same multiset of lines', () => {
     const m = MUTATORS.reorder(POOL, mulberry32(3))
     expect(m.sameLines).toBe(true)
