@@ -235,7 +235,11 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
 export function failureMessage(r: CaptureResult): string | undefined {
   const {meta, split, dir} = r
   if (meta.complete) return undefined
-  const when = meta.timed_out ? `timed out after ${meta.timeout_s} s (--timeout)` : `QEMU exited (rc ${meta.qemu_rc ?? meta.qemu_signal})`
+  const when = meta.timed_out
+    ? `timed out after ${meta.timeout_s} s (--timeout)`
+    : meta.qemu_signal
+      ? `QEMU was killed by ${meta.qemu_signal}${/SEGV|ABRT|BUS|ILL/.test(meta.qemu_signal) ? ' (QEMU itself crashed, not the guest; seen here once in a 64-CPU TCG boot, and the same boot went through on the next try)' : ''}`
+      : `QEMU exited (rc ${meta.qemu_rc})`
   // The end of the last line is what the guest was doing (e.g. `#198` of the SMP bring-up).
   const tail = split.lastLine && split.lastLine.length > 160 ? `…${split.lastLine.slice(-160)}` : split.lastLine
   const last = tail ? `; last console line: "${tail}"` : ''

@@ -63,6 +63,12 @@ describe('failureMessage', () => {
     expect(msg).toMatch(/kept|captured is in \/out/)
   })
 
+  it('QEMU killed by a signal: says QEMU crashed, not the guest (synthetic meta)', () => {
+    const split = splitConsole('[    2.384781] pci 0000:00:01.0: BAR 2 [mem 0xfebd4000-0xfebd4fff]\r\n')
+    const msg = failureMessage({dir: '/out', meta: meta({stage: split.stage, timed_out: false, qemu_signal: 'SIGSEGV'}), split})
+    expect(msg).toMatch(/QEMU was killed by SIGSEGV \(QEMU itself crashed, not the guest.*before the kernel reached the init; last console line: ".*BAR 2/)
+  })
+
   it('no output and complete', () => {
     const split = splitConsole('')
     expect(failureMessage({dir: '/out', meta: meta({stage: 'no-output', timed_out: false, qemu_rc: 1}), split})).toMatch(/printed nothing on ttyS0/)
