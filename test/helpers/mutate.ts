@@ -77,7 +77,7 @@ export interface Mutated {
   tailStart?: number
   tailAt?: number
   /** Interleaving: blocks (1-based line of `cut here`) whose call trace got lines of the other log (1-based). */
-  interleavedSplats?: Array<{cutHere: number; foreign: number[]}>
+  interleavedSplats?: Array<{cutHere: number; endTrace: number; foreign: number[]}>
 }
 
 export type Mutator = (input: Buffer, rng: Rng) => Mutated
@@ -208,14 +208,14 @@ export function interleave(other: Buffer): Mutator {
       }
     }
     // Blocks of either log whose call trace (Call Trace: .. end trace) now holds a line of the other.
-    const interleavedSplats: Array<{cutHere: number; foreign: number[]}> = []
+    const interleavedSplats: Array<{cutHere: number; endTrace: number; foreign: number[]}> = []
     for (const who of [0, 1]) {
       const idx = from.flatMap((f, k) => (f === who ? [k] : []))
       for (const [s, e] of splatRanges(idx.map((k) => out[k]))) {
         const ct = idx.slice(s, e + 1).find((k) => out[k].toString('latin1').includes('Call Trace:'))
         if (ct === undefined) continue
         const foreign = from.flatMap((f, k) => (k > ct && k < idx[e] && f !== who ? [k + 1] : []))
-        if (foreign.length > 0) interleavedSplats.push({cutHere: idx[s] + 1, foreign})
+        if (foreign.length > 0) interleavedSplats.push({cutHere: idx[s] + 1, endTrace: idx[e] + 1, foreign})
       }
     }
     return {name: `interleave(${pA.toFixed(2)})`, bytes: joinLines(out), untouched: first < 0 ? out.length : first, interleavedSplats}
