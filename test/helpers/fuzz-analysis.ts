@@ -1,8 +1,9 @@
 // Fuzz target: the analysis of boot logs (src/analysis: BootAnalyser over the reader's records).
 // Properties: never throws; findings lie inside the input and are sorted; the findings of the
-// untouched part are unchanged (same id, signature, line, corrupted flag); a WARNING block that a
-// mutation cut in the middle is still reported and marked corrupted; line-end conversions change
-// no finding.
+// untouched parts are unchanged (before the damage: same id, signature, line, corrupted flag; after
+// it: the same, shifted by the lines it added or removed); a WARNING block that a mutation cut in the
+// middle, or whose call trace got records of another log, is reported and marked corrupted;
+// line-end conversions change no finding.
 import {analyseRecords, MAX_PER_SIGNATURE} from '../../src/analysis/analyser.js'
 import type {ParsedBootLog} from '../../src/capture/bootlog/index.js'
 import type {BootAnalysis, Finding} from '../../src/types.js'
