@@ -99,8 +99,12 @@ describe('predict on bad input', () => {
 })
 
 describe('permission and special files', () => {
-  it('a file it may not read: permission denied, exit 2 (as root: run as nobody, since root reads mode 000 files)', async () => {
-    const asRoot = process.getuid?.() === 0
+  // Root reads mode-000 files, so as root the CLI is run as nobody — which needs to be able to read the
+  // checkout (a clone under /root is not readable by nobody: then there is no way to test this; skipped).
+  const asRoot = process.getuid?.() === 0
+  const nobodyCanRun =
+    !asRoot || spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], require("fs").constants.R_OK)', BIN], {uid: 65534, gid: 65534}).status === 0
+  it.skipIf(!nobodyCanRun)('a file it may not read: permission denied, exit 2 (as root: run as nobody; skipped when nobody cannot read the checkout)', async () => {
     const r = await run(['allocinfo', join(T, 'noperm')], asRoot ? {uid: 65534} : {})
     expectCleanInputError(r, /noperm: permission denied/)
   })
