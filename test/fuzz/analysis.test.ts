@@ -3,13 +3,13 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {runFuzz} from '../helpers/fuzz.js'
 import {analysisTarget} from '../helpers/fuzz-analysis.js'
 import {cleanupBootlogFuzz} from '../helpers/fuzz-bootlog.js'
-import {CI_RUNS, CI_SEED} from './slice.js'
+import {CASE_BUDGET_MS, CI_RUNS, CI_SEED} from './slice.js'
 
 afterAll(cleanupBootlogFuzz)
 
 describe('fuzz slice: analysis', () => {
   it(`keeps its properties on ${CI_RUNS.analysis} cases (seed ${CI_SEED})`, async () => {
-    const r = await runFuzz(analysisTarget, {seed: CI_SEED, runs: CI_RUNS.analysis, caseBudgetMs: 3000})
+    const r = await runFuzz(analysisTarget, {seed: CI_SEED, runs: CI_RUNS.analysis, caseBudgetMs: CASE_BUDGET_MS})
     expect(r.runs).toBe(CI_RUNS.analysis)
     expect(Object.keys(r.byKind).sort()).toEqual(['bytes', 'kernelish', 'mutation'])
   })

@@ -9,3 +9,10 @@ export const CI_RUNS: Record<string, number> = {
   'capture-dir': 150,
   inventory: 200,
 }
+
+/**
+ * One case slower than this fails as a near-hang. Generous: a 2-core CI machine shared with other
+ * jobs stalls a normal 5 ms case for seconds at times (the slowest seen in 500 000 cases under load
+ * was 2 s); a real hang still fails, here or at vitest's 60 s test timeout.
+ */
+export const CASE_BUDGET_MS = 10_000
