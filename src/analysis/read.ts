@@ -14,7 +14,8 @@ export interface AnalyseOptions {
 export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): Promise<BootAnalysis> {
   const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress})
   const a = new BootAnalyser(opts.source ?? (path === '-' ? '<stdin>' : path), {recorder: opts.recorder})
-  for await (const r of stream.records) a.push(r)
+  // One await per read chunk, not per record (the per-record promise was ~37 % of the CPU).
+  for await (const batch of stream.batches) for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
   const st = stream.stats()
   return a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
 }
