@@ -71,12 +71,17 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     let shown = false
     return (read, total) => {
       const now = Date.now()
+      // The end of the input clears the line, whatever the throttle says.
+      if (total && read >= total) {
+        if (shown) process.stderr.write('\r\x1b[K')
+        shown = false
+        return
+      }
       if ((total ?? read) < PROGRESS_MIN_BYTES || now - last < 500) return
       last = now
       shown = true
       const msg = total ? `${((read / total) * 100).toFixed(0)}%` : `${(read / 2 ** 20).toFixed(0)} MiB`
       process.stderr.write(`\rallocscope: reading ${msg}   `)
-      if (total && read >= total && shown) process.stderr.write('\r\x1b[K')
     }
   }
 }
