@@ -1,0 +1,30 @@
+// `npm pack` must ship what an installed allocscope needs: the built commands, the oclif manifest
+// (written by `npm run build`, which `npm test` and prepack run), the profiles and the launcher.
+import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {REPO} from '../helpers/paths.js'
+
+describe('npm pack', () => {
+  it('lists the launcher, every built command, the manifest and the profiles', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: REPO, encoding: 'utf8'})
+    const files = new Set((JSON.parse(out)[0].files as {path: string}[]).map((f) => f.path))
+    expect(files.has('bin/run.js')).toBe(true)
+    expect(files.has('oclif.manifest.json')).toBe(true)
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+    for (const id of ['analyse', 'allocinfo', 'predict', 'calibrate', 'diff', 'capture']) {
+      expect(Object.keys(manifest.commands)).toContain(id)
+      expect(files.has(`dist/commands/${id}.js`)).toBe(true)
+    }
+    expect([...files].filter((f) => f.startsWith('profiles/') && f.endsWith('.json')).length).toBeGreaterThan(0)
+    expect([...files].some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false)
+  })
+
+  it('engines says the Node the tool is built and tested on', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {engines: {node: string}}
+    const [maj, min] = process.versions.node.split('.').map(Number)
+    const m = /^>=(\d+)\.(\d+)/.exec(pkg.engines.node)!
+    expect(maj > Number(m[1]) || (maj === Number(m[1]) && min >= Number(m[2]))).toBe(true)
+  })
+})
