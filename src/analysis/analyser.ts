@@ -2,8 +2,8 @@
 // logs: it keeps facts, a few findings per signature (the rest are counted) and the one splat
 // being parsed.
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
-import {detectLine, detectSplat, lineSignature, splatSignature} from './detectors.js'
-import {FactCollector} from './facts.js'
+import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature} from './detectors.js'
+import {FACT_NEEDLES, FactCollector} from './facts.js'
 import {ProfilingEvidence, inferProfiling} from './profiling.js'
 import {SplatParser} from './splat.js'
 
@@ -11,6 +11,13 @@ import {SplatParser} from './splat.js'
 export const MAX_PER_SIGNATURE = 5
 /** Distinct signatures stored; beyond that findings are only counted (findingsNotStored). */
 export const MAX_SIGNATURES = 1000
+
+/**
+ * The per-line passes other than splats (host facts, profiling banners, line detectors) each need
+ * one of these literals first; one scan for all of them lets ~95 % of a boot log skip the three.
+ * 'Memory allocation profiling': ProfilingEvidence's own pre-check (profiling.ts).
+ */
+const GATE = anyOf([...FACT_NEEDLES, ...LINE_NEEDLES, 'Memory allocation profiling'])
 
 export interface AnalyserOptions {
   /** --recorder: overrides the recorder inference. */
@@ -53,10 +60,11 @@ export class BootAnalyser {
       if (this.lastTime !== undefined && r.time < this.lastTime) this.backwards++
       this.lastTime = r.time
     }
-    this.facts.push(r)
-    this.evidence.push(r)
     const res = this.splats.push(r)
     for (const s of res.closed) this.addSplat(s)
+    if (!GATE.test(r.text)) return
+    this.facts.push(r, this.records - 1)
+    this.evidence.push(r)
     // A message line is judged with its splat; only pr_warn-style rows can match it on its own.
     const d = detectLine(r.text, res.message ? 'line-only' : 'all')
     if (!d) return

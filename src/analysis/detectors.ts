@@ -135,8 +135,14 @@ const byScope = (scope: 'line' | 'splat') => DETECTORS.filter((d) => d.scope ===
 const LINE_DETECTORS = byScope('line')
 const LINE_ONLY_DETECTORS = DETECTORS.filter((d) => d.scope === 'line')
 const SPLAT_DETECTORS = byScope('splat')
-// Cheap pre-filter: every line detector needs one of these substrings.
-const LINE_HINT = /alloc_tag|EARLY_ALLOC|early PFN|module unload|page flag bits|profiling is|page ext|Kernel panic/
+/** Cheap pre-filter: every line detector needs one of these substrings (the analyser's gate uses them too). */
+export const LINE_NEEDLES: readonly string[] = ['alloc_tag', 'EARLY_ALLOC', 'early PFN', 'module unload', 'page flag bits', 'profiling is', 'page ext', 'Kernel panic']
+const LINE_HINT = anyOf(LINE_NEEDLES)
+
+/** A RegExp that matches text containing any of the literals. */
+export function anyOf(needles: readonly string[]): RegExp {
+  return new RegExp([...new Set(needles)].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+}
 
 /** `line-only`: a WARN message line, whose `both`-scope match is the splat's own finding. */
 export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Detection | undefined {

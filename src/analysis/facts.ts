@@ -70,6 +70,11 @@ export const FACT_RULES: readonly FactRule[] = [
 ]
 
 const SMP_UP = /^(?:smp: )?Brought up (?:\d+ nodes?, )?\d+ CPUs?\b/
+const SMP_START = 'smp: Bringing up secondary CPUs'
+const KLAB_START = 'klab: '
+
+/** Every literal push() looks for: a record containing none of them changes nothing here. */
+export const FACT_NEEDLES: readonly string[] = [...FACT_RULES.map((r) => r.hint), 'Brought up', SMP_START, KLAB_START]
 /** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
 const MAX_KLAB = 64
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
@@ -86,9 +91,13 @@ export class FactCollector {
   private prio = new Map<Key, number>()
   private active = [...FACT_RULES]
 
-  push(r: LogRecord): void {
+  /**
+   * @param at the record's index in the stream (default: one more than the last pushed), for a
+   * caller that does not push the records containing none of FACT_NEEDLES.
+   */
+  push(r: LogRecord, at = this.n): void {
     // Record order, not line numbers: one-line formats (compact JSON) put every record on line 1.
-    const at = this.n++
+    this.n = at + 1
     const text = r.text
     for (let i = 0; i < this.active.length; i++) {
       const rule = this.active[i]
@@ -105,8 +114,8 @@ export class FactCollector {
       }
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
-    if (!this.smpStart && text.startsWith('smp: Bringing up secondary CPUs')) this.smpStart = {line: r.line, text}
-    if (text.startsWith('klab: ') && this.klab.length < MAX_KLAB) {
+    if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text}
+    if (text.startsWith(KLAB_START) && this.klab.length < MAX_KLAB) {
       const k = KLAB.exec(text)
       if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
     }
