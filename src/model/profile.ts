@@ -5,7 +5,8 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {InputError} from '../errors.js'
 import type {Window} from './host.js'
-import {TERM_IDS, type TermId} from './terms.js'
+import {TERM_IDS, type TermId, type TermParams} from './terms.js'
+import {KMALLOC_SIZES} from './slab.js'
 
 export const PROFILE_SCHEMA = 'allocscope-profile/v1'
 
@@ -27,6 +28,9 @@ export interface ProvenancePoint {
   looReason?: string
   /** Leave-one-host-shape-out: every capture of the same host shape (CPUs, memory, nodes) left out together. */
   loco?: number
+  /** Nested leave-one-out: terms chosen again without this capture, then fitted and predicted. */
+  nestedLoo?: number
+  nestedTerms?: TermId[]
   /** 'exact' instrumented count, or 'lower-bound' (e.g. the overflow message). */
   kind: 'exact' | 'lower-bound'
 }
@@ -39,6 +43,8 @@ export interface Profile {
   kernel: string
   window: Exclude<Window, 'none'>
   terms: ProfileTerm[]
+  /** Discrete kernel parameters of the terms (e.g. the kmalloc size class behind perCpuSlabs). */
+  params?: TermParams
   /** Highest order seen among the early allocations (page_ext section chunks are order 6 on 4 KiB/x86-64). */
   maxOrder: number
   /** Share of recorded PFNs freed and reallocated after page_ext came up (the clear pass keeps them). */
@@ -51,6 +57,8 @@ export interface Profile {
     rmse: number
     looRmse?: number
     looMaxRelError?: number
+    /** Leave-one-out with the term selection (and the size-class grid) redone inside every fold. */
+    nestedLooWithinBound?: string
     /** Leave-one-configuration-out over the same captures (repeated host shapes left out together). */
     locoRmse?: number
     locoWithinBound?: string
@@ -72,6 +80,9 @@ export function parseProfile(text: string, source: string): Profile {
   for (const t of p.terms) {
     if (!TERM_IDS.includes(t.id)) throw new InputError(`${source}: unknown term "${t.id}"; expected one of ${TERM_IDS.join(', ')}`, source)
     if (!Number.isFinite(t.calls) || !Number.isFinite(t.pages)) throw new InputError(`${source}: term ${t.id} needs numeric "calls" and "pages"`, source)
+  }
+  if (p.terms.some((t) => t.id === 'perCpuSlabs') && !(KMALLOC_SIZES as readonly number[]).includes(p.params?.slabObjectBytes ?? 0)) {
+    throw new InputError(`${source}: term perCpuSlabs needs "params": {"slabObjectBytes": N} with N a kmalloc size class (${KMALLOC_SIZES.join(', ')})`, source)
   }
   if (p.window !== 'before-smp' && p.window !== 'after-smp') throw new InputError(`${source}: "window" must be before-smp or after-smp`, source)
   return p

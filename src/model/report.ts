@@ -161,6 +161,10 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'R^2', value: p.provenance.r2},
         {key: 'RMSE', value: `${p.provenance.rmse} calls`},
         {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
+        ...(p.params?.slabObjectBytes ? [{key: 'perCpuSlabs objects', value: `kmalloc-${p.params.slabObjectBytes}`}] : []),
+        ...(p.provenance.nestedLooWithinBound !== undefined
+          ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within max(10%,8) (terms chosen again in every fold)`}]
+          : []),
         {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within max(10%,8)` : 'undefined'},
       ],
     },
@@ -173,6 +177,7 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'fitted', header: 'fitted', align: 'right'},
         {key: 'residual', header: 'residual', align: 'right', priority: 2},
         {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
+        {key: 'nested', header: 'nested LOO', align: 'right', priority: 1},
         {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
         {key: 'ok', header: 'within max(10%,8)', priority: 0},
       ],
@@ -182,6 +187,7 @@ export function calibrationReport(o: FitOutcome): Report {
         fitted: num(pt.fitted),
         residual: num(pt.measured - pt.fitted),
         loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
+        nested: pt.nestedLoo !== undefined ? num(pt.nestedLoo) : {text: 'n/a', style: 'dim'},
         loco: pt.loco !== undefined ? num(pt.loco) : {text: 'n/a', style: 'dim'},
         ok:
           pt.loo === undefined

@@ -2,18 +2,25 @@
 // the allocating, and the phase of the early window it happens in. A profile gives each term a
 // coefficient (calls and pages per unit), fitted from instrumented boots.
 import {type Host, hasNormalZone, sections} from './host.js'
+import {objectsPerSlab} from './slab.js'
 
-export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes'
+export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes'
 
 /** Who runs the allocations of a term: the boot CPU, or every online CPU during bring-up. */
 export type Attribution = 'boot' | 'online'
 /** boot: start_kernel()/mm_core_init() work; setup: while page_ext_init() allocates, section by section. */
 export type Phase = 'boot' | 'setup'
 
+/** Discrete kernel parameters a term depends on, stored in the profile (chosen by calibrate). */
+export interface TermParams {
+  /** Object size (a kmalloc size class) of the per-CPU objects behind the perCpuSlabs term. */
+  slabObjectBytes?: number
+}
+
 export interface TermDef {
   id: TermId
   meaning: string
-  value: (h: Host) => number
+  value: (h: Host, p: TermParams) => number
   attribution: Attribution
   phase: Phase
 }
@@ -22,6 +29,17 @@ export const TERMS: readonly TermDef[] = [
   {id: 'base', meaning: "boot CPU's fixed early work: kmalloc caches, early page tables, vmalloc_init()", value: () => 1, attribution: 'boot', phase: 'boot'},
   {id: 'possibleCpus', meaning: 'per possible CPU objects set up by the boot CPU (slab per-CPU data, percpu areas)', value: (h) => h.possibleCpus, attribution: 'boot', phase: 'boot'},
   {id: 'log2PossibleCpus', meaning: 'arrays of nr_cpu_ids entries whose kmalloc size class doubles as nr_cpu_ids doubles', value: (h) => Math.log2(h.possibleCpus), attribution: 'boot', phase: 'boot'},
+  {
+    id: 'perCpuSlabs',
+    meaning:
+      'slabs holding one object per possible CPU (per-CPU sheaves): nr_cpu_ids / objects per slab, the slab order from calculate_order (min_objects = 4*(fls(nr_cpus)+1), order <= 3)',
+    value: (h, p) => {
+      if (!p.slabObjectBytes) throw new Error('term perCpuSlabs needs params.slabObjectBytes (a kmalloc size class)')
+      return h.possibleCpus / objectsPerSlab(p.slabObjectBytes, h.possibleCpus, h.pageSize)
+    },
+    attribution: 'boot',
+    phase: 'boot',
+  },
   {id: 'onlineCpus', meaning: 'CPU bring-up in smp_init(): hotplug callbacks, idle/kthread stacks, per-CPU buffers', value: (h) => h.onlineCpus, attribution: 'online', phase: 'boot'},
   {id: 'log2OnlineCpus', meaning: 'bring-up structures sized by the number of online CPUs (size class doubling)', value: (h) => Math.log2(h.onlineCpus), attribution: 'boot', phase: 'boot'},
   {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},

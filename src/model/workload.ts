@@ -50,7 +50,7 @@ export interface Workload {
 /** Evaluates the profile's terms for a host: predicted calls and pages (before rounding). */
 export function expectedCounts(host: Host, profile: Profile): {calls: number; pages: number; byTerm: TermCount[]} {
   const byTerm = profile.terms.map((t) => {
-    const v = term(t.id).value(host)
+    const v = term(t.id).value(host, profile.params ?? {})
     return {id: t.id, value: v, calls: t.calls * v, pages: t.pages * v}
   })
   const calls = byTerm.reduce((s, t) => s + t.calls, 0)

@@ -15,10 +15,6 @@ import {CAPTURES} from '../helpers/paths.js'
 const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
   // -cpu qemu64 instead of max: +14 calls from CPU-model-specific set-up, not a host fact the model has.
   'linux-6.12-instr_smp004_1G_qemu64': 'outside',
-  // 7.2 before SMP: 86 at 16 CPUs sits below the smooth curve the other 7.2 boots define.
-  'linux-7.2-pool-c16-m1024': 'outside',
-  // The memory step: without this boot only c128-m4096 has 4 GiB, so memory is not in the chosen terms.
-  'linux-7.2-pool-c4-m4096': 'outside',
   // Two legacylate boots for base + per-CPU term: one left out leaves one.
   'linux-7.2-legacylate-c8-m1024': 'undetermined',
   'linux-7.2-legacylate-c255-m1024': 'undetermined',
@@ -27,6 +23,18 @@ const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
 const profiles = listProfiles()
 const facts = new Map<string, CaptureFacts>()
 for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.capture, readCaptureFacts(join(CAPTURES, c.capture)))
+
+/**
+ * Nested leave-one-out (term selection and size-class grid redone without the capture), where it
+ * misses: 6.12 nodebug at 1 CPU, whose fold of 3 boots (4, 16, 64 CPUs) prefers the straight line,
+ * which overshoots 1 CPU. The fixed form (the shipped terms) meets it.
+ */
+const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
+  'linux-6.12-instr_smp004_1G_qemu64': 'outside',
+  'linux-6.12-nodebug_smp001_1G': 'outside',
+  'linux-7.2-legacylate-c8-m1024': 'undetermined',
+  'linux-7.2-legacylate-c255-m1024': 'undetermined',
+}
 
 describe('shipped profiles cover every instrumented capture', () => {
   it('each capture with a klab: early count is in exactly one profile (the notrack build is the exception)', () => {
@@ -70,5 +78,14 @@ for (const profile of profiles) {
         }
       })
     }
+    it('nested leave-one-out (terms chosen again without the capture) as recorded in the provenance', () => {
+      const o = calibrate(group, {name: profile.name}).profile
+      for (const pt of o.provenance.captures) {
+        const miss = NESTED_NOT_WITHIN[pt.capture]
+        if (miss === 'undetermined') expect(pt.nestedLoo, pt.capture).toBeUndefined()
+        else expect(withinBound(pt.nestedLoo!, pt.measured), pt.capture).toBe(miss === undefined)
+      }
+      expect(profile.provenance.nestedLooWithinBound).toBe(o.provenance.nestedLooWithinBound)
+    })
   })
 }
