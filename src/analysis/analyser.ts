@@ -1,6 +1,7 @@
 // The streaming boot-log analyser: records in, BootAnalysis out. Memory stays bounded on huge
 // logs: it keeps facts, a few findings per signature (the rest are counted) and the one splat
 // being parsed.
+import {detach} from '../capture/lines.js'
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
 import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature} from './detectors.js'
 import {FACT_NEEDLES, FactCollector} from './facts.js'
@@ -124,10 +125,11 @@ export class BootAnalyser {
         return
       }
       g = {stored: [], count: 0}
-      this.groups.set(f.signature, g)
+      this.groups.set(detach(f.signature), g)
     }
     g.count++
-    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(f)
+    // A deep copy: the record's strings may be slices of a whole read chunk (capture/lines.ts).
+    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(structuredClone(f))
     else this.notStored++
   }
 }

@@ -1,6 +1,7 @@
 // Host facts from boot messages, as a table of rules (docs/domain.md §5). Each fact keeps the line
 // it was read from. When two messages give the same fact, the higher `priority` wins, then the
 // first one printed.
+import {detach} from '../capture/lines.js'
 import type {Fact, HostFacts, KlabCounts, LogRecord} from '../types.js'
 
 type Key = keyof HostFacts
@@ -110,14 +111,14 @@ export class FactCollector {
         if ((this.prio.get(k) ?? 0) >= rule.priority) continue
         this.prio.set(k, rule.priority)
         if (k === 'pageExtBytes') this.pageExtAt = at
-        ;(this.host as Record<string, Fact<Value>>)[k] = {value: v, line: r.line, text}
+        ;(this.host as Record<string, Fact<Value>>)[k] = {value: typeof v === 'string' ? detach(v) : v, line: r.line, text: detach(text)}
       }
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
-    if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text}
+    if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text: detach(text)}
     if (text.startsWith(KLAB_START) && this.klab.length < MAX_KLAB) {
       const k = KLAB.exec(text)
-      if (k) this.klab.push({kind: k[1] as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
+      if (k) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
     }
   }
 

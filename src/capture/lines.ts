@@ -1,6 +1,7 @@
 // Shared line streaming for the capture readers: bytes → UTF-8 text → lines, with LF, CRLF and
 // lone-CR line ends (serial consoles send CRLF; some terminals and firmware send bare CR).
 // Built for the hot path: one native indexOf per line, no per-line regex, bounded memory.
+import {isAscii} from 'node:buffer'
 import {StringDecoder} from 'node:string_decoder'
 
 /** Longest line kept, in UTF-16 units; the rest of a longer line is dropped (and counted). */
@@ -122,9 +123,11 @@ export function splitLines(text: string, maxLine = DEFAULT_MAX_LINE): string[] {
 }
 
 /**
- * The same rules on bytes, for files and stdin. Each line is decoded on its own (LF and CR bytes
- * never occur inside a UTF-8 sequence), so a line's string does not keep the whole read chunk
- * alive in memory when a consumer holds on to a record. maxLine counts bytes here.
+ * The same rules on bytes, for files and stdin. maxLine counts bytes here. A chunk that is all
+ * ASCII (nearly every kernel log) is decoded once and its lines are slices of that string (byte
+ * offsets are character offsets); other chunks decode each line on its own (LF and CR bytes never
+ * occur inside a UTF-8 sequence). A slice keeps its chunk's string alive: a consumer that holds on
+ * to a few lines of a big log should copy them (see detach()).
  */
 export class ByteLineSplitter {
   lines = 0
@@ -149,6 +152,8 @@ export class ByteLineSplitter {
       if (pos === -1) return
       this.pendingCR = false
     }
+    // ASCII decodes the same as latin1 and UTF-8, one character per byte.
+    const text = isAscii(buf) ? buf.toString('latin1', 0, n) : undefined
     // Next LF / CR at or after pos (n when none), cached so that no byte is searched twice.
     let lf = -1
     let cr = buf.indexOf(13, pos)
@@ -176,7 +181,7 @@ export class ByteLineSplitter {
           this.pendingCR = true
         }
       }
-      this.emit(buf, pos, end)
+      this.emit(buf, pos, end, text)
       pos = next
     }
   }
@@ -199,14 +204,14 @@ export class ByteLineSplitter {
     this.partLen += to - from
   }
 
-  private emit(buf: Buffer, from: number, to: number): void {
+  private emit(buf: Buffer, from: number, to: number, text?: string): void {
     let line: string
     if (this.partLen === 0 && !this.partTooLong) {
       if (to - from > this.maxLine) {
         to = from + this.maxLine
         this.truncated++
       }
-      line = buf.toString('utf8', from, to)
+      line = text !== undefined ? text.slice(from, to) : buf.toString('utf8', from, to)
     } else {
       this.keep(buf, from, to)
       if (this.partTooLong) this.truncated++
@@ -221,6 +226,14 @@ export class ByteLineSplitter {
     this.lines++
     this.onLine(line, this.lines)
   }
+}
+
+/**
+ * A copy of s that shares no memory with the string it was sliced from (V8 keeps a slice's whole
+ * parent alive): for the few lines a consumer keeps from a big log (findings, facts, skipped lines).
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : structuredClone(s)
 }
 
 /**

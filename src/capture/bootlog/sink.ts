@@ -2,6 +2,7 @@
 // skipped lines, kept bounded on multi-GB inputs (the first MAX_SKIPPED entries plus a count per
 // reason). Every input line ends up either in a record or counted as skipped.
 import type {LogRecord, Skipped} from '../../types.js'
+import {detach} from '../lines.js'
 
 export const MAX_SKIPPED = 1000
 /** Skipped entries keep this much of the line's text, enough to recognise it. */
@@ -35,7 +36,8 @@ export class Sink {
     this.skippedByReason[reason] = (this.skippedByReason[reason] ?? 0) + 1
     if (this.skipped.length < MAX_SKIPPED) {
       const s: Skipped = {line, reason}
-      if (text !== undefined && text.length > 0) s.text = text.length > SKIPPED_TEXT ? text.slice(0, SKIPPED_TEXT) + '…' : text
+      // A copy: the line may be a slice of a whole read chunk.
+      if (text !== undefined && text.length > 0) s.text = detach(text.length > SKIPPED_TEXT ? text.slice(0, SKIPPED_TEXT) + '…' : text)
       this.skipped.push(s)
     }
   }
