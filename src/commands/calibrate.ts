@@ -16,7 +16,9 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
     'the instrumented counts of their klab: lines, or the EARLY_ALLOC_PFN_MAX overflow message as a lower bound. Least squares ' +
     `on terms with a kernel meaning (${TERM_IDS.join(', ')}), chosen by leave-one-out error unless --terms says which; prints ` +
     'coefficients, residuals, R² and the leave-one-out prediction of every capture, and writes the profile JSON with that ' +
-    'provenance (--out). Refuses, saying why, when the captures cannot determine a term (e.g. every capture has the same ' +
+    'provenance (--out), including the nested leave-one-out (the term choice redone without each capture). With perCpuSlabs ' +
+    '(per-CPU slab objects, slab order from SLUB calculate_order) the kmalloc size class of the objects is picked by least ' +
+    'squares among the size classes, inside every fold. Refuses, saying why, when the captures cannot determine a term (e.g. every capture has the same ' +
     'CPU count), mix page_ext windows or kernels, or carry no counts at all.'
 
   static examples = [
