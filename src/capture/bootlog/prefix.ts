@@ -25,20 +25,26 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57
 }
 
-/** `<N>` at `at`: returns [pri, index after '>'] or undefined. */
-export function readPri(s: string, at: number): [number, number] | undefined {
-  if (s.charCodeAt(at) !== LT) return undefined
+// The scanners below return the index after what they read (-1: not there) and leave the value
+// in one of these, so that the per-line path allocates nothing but the Prefix it returns.
+let vPri = 0
+let vTime = 0
+
+/** `<N>` at `at`: the index after '>' (vPri set), or -1. */
+function scanPri(s: string, at: number): number {
+  if (s.charCodeAt(at) !== LT) return -1
   let i = at + 1
   let v = 0
   const start = i
   while (i < s.length && isDigit(s.charCodeAt(i)) && i - start < 5) v = v * 10 + s.charCodeAt(i++) - 48
-  if (i === start || s.charCodeAt(i) !== GT) return undefined
-  return [v, i + 1]
+  if (i === start || s.charCodeAt(i) !== GT) return -1
+  vPri = v
+  return i + 1
 }
 
-/** `[  secs.frac]` at `at`: returns [seconds, index after ']'] or undefined. */
-export function readTime(s: string, at: number): [number, number] | undefined {
-  if (s.charCodeAt(at) !== LB) return undefined
+/** `[  secs.frac]` at `at`: the index after ']' (vTime set), or -1. */
+function scanTime(s: string, at: number): number {
+  if (s.charCodeAt(at) !== LB) return -1
   let i = at + 1
   while (s.charCodeAt(i) === SP) i++
   const numStart = i
@@ -51,7 +57,7 @@ export function readTime(s: string, at: number): [number, number] | undefined {
     v = v * 10 + (c - 48)
     c = s.charCodeAt(++i)
   }
-  if (i === numStart || c !== DOT) return undefined
+  if (i === numStart || c !== DOT) return -1
   i++
   const fracStart = i
   let scale = 1
@@ -61,25 +67,49 @@ export function readTime(s: string, at: number): [number, number] | undefined {
     scale *= 10
     c = s.charCodeAt(++i)
   }
-  if (i === fracStart || c !== RB) return undefined
+  if (i === fracStart || c !== RB) return -1
   // Past 2^53 (absurd stamps, fuzz) the integer is inexact: let Number() round the text instead.
-  const time = v <= Number.MAX_SAFE_INTEGER && scale <= 1e22 ? v / scale : Number(s.slice(numStart, i))
-  return [time, i + 1]
+  vTime = v <= Number.MAX_SAFE_INTEGER && scale <= 1e22 ? v / scale : Number(s.slice(numStart, i))
+  return i + 1
+}
+
+/** `[ T123]` / `[C0]` at `at`: the index after ']', or -1; the id is s.slice(callerStart(...), end - 1). */
+function scanCaller(s: string, at: number): number {
+  if (s.charCodeAt(at) !== LB) return -1
+  let i = at + 1
+  while (s.charCodeAt(i) === SP) i++
+  const c = s.charCodeAt(i)
+  if (c !== 84 /* T */ && c !== 67 /* C */) return -1
+  i++
+  if (!isDigit(s.charCodeAt(i))) return -1
+  while (isDigit(s.charCodeAt(i))) i++
+  if (s.charCodeAt(i) !== RB) return -1
+  return i + 1
+}
+
+/** The id inside a caller field scanCaller() accepted at `at`. */
+function callerId(s: string, at: number, end: number): string {
+  let i = at + 1
+  while (s.charCodeAt(i) === SP) i++
+  return s.slice(i, end - 1)
+}
+
+/** `<N>` at `at`: returns [pri, index after '>'] or undefined. */
+export function readPri(s: string, at: number): [number, number] | undefined {
+  const i = scanPri(s, at)
+  return i === -1 ? undefined : [vPri, i]
+}
+
+/** `[  secs.frac]` at `at`: returns [seconds, index after ']'] or undefined. */
+export function readTime(s: string, at: number): [number, number] | undefined {
+  const i = scanTime(s, at)
+  return i === -1 ? undefined : [vTime, i]
 }
 
 /** `[ T123]` / `[C0]` at `at`: returns [caller, index after ']'] or undefined. */
 export function readCaller(s: string, at: number): [string, number] | undefined {
-  if (s.charCodeAt(at) !== LB) return undefined
-  let i = at + 1
-  while (s.charCodeAt(i) === SP) i++
-  const c = s.charCodeAt(i)
-  if (c !== 84 /* T */ && c !== 67 /* C */) return undefined
-  const idStart = i
-  i++
-  if (!isDigit(s.charCodeAt(i))) return undefined
-  while (isDigit(s.charCodeAt(i))) i++
-  if (s.charCodeAt(i) !== RB) return undefined
-  return [s.slice(idStart, i), i + 1]
+  const i = scanCaller(s, at)
+  return i === -1 ? undefined : [callerId(s, at, i), i]
 }
 
 /** Reads the printk prefix at `at` (default 0). Returns undefined when there is no time and no caller. */
@@ -87,14 +117,19 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   let i = at
   let pri: number | undefined
   if (allowPri && s.charCodeAt(i) === LT) {
-    const p = readPri(s, i)
-    if (p) [pri, i] = p
+    const p = scanPri(s, i)
+    if (p !== -1) {
+      pri = vPri
+      i = p
+    }
   }
   let time: number | undefined
   let wallClock = false
-  const t = readTime(s, i)
-  if (t) [time, i] = t
-  else if (s.charCodeAt(i) === LB) {
+  const t = scanTime(s, i)
+  if (t !== -1) {
+    time = vTime
+    i = t
+  } else if (s.charCodeAt(i) === LB) {
     CTIME.lastIndex = i
     if (CTIME.test(s)) {
       wallClock = true
@@ -102,12 +137,17 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
     }
   }
   let caller: string | undefined
-  let c = readCaller(s, i)
-  if (!c && (time !== undefined || wallClock) && s.charCodeAt(i) === SP) {
+  let cAt = i
+  let c = scanCaller(s, cAt)
+  if (c === -1 && (time !== undefined || wallClock) && s.charCodeAt(i) === SP) {
     // `[ 1.23] [  T1] text`: the caller id after a space.
-    c = readCaller(s, i + 1)
+    cAt = i + 1
+    c = scanCaller(s, cAt)
   }
-  if (c) [caller, i] = c
+  if (c !== -1) {
+    caller = callerId(s, cAt, c)
+    i = c
+  }
   if (time === undefined && caller === undefined && !wallClock) {
     if (pri === undefined) return undefined
     // `<6>text`: dmesg -r without timestamps.
@@ -129,8 +169,8 @@ const CTIME = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/y
 export function findTime(s: string, from = 0): number {
   let i = s.indexOf('[', from)
   while (i !== -1) {
-    const t = readTime(s, i)
-    if (t && t[1] - i >= 9 && s.charCodeAt(t[1] - 8) === DOT) return i
+    const t = scanTime(s, i)
+    if (t !== -1 && t - i >= 9 && s.charCodeAt(t - 8) === DOT) return i
     i = s.indexOf('[', i + 1)
   }
   return -1
