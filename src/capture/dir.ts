@@ -18,6 +18,15 @@ export interface CaptureFiles {
 
 const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
 
+/** A regular file (a directory that happens to be called dmesg.txt is not a boot log). */
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
 export function resolveCapture(path: string): CaptureFiles {
   if (path === '-') return {path, isDir: false, bootLog: '-'}
   let st
@@ -30,14 +39,14 @@ export function resolveCapture(path: string): CaptureFiles {
   if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
   const out: CaptureFiles = {path, isDir: true}
   for (const n of BOOTLOG_NAMES) {
-    if (existsSync(join(path, n))) {
+    if (isFile(join(path, n))) {
       out.bootLog = join(path, n)
       break
     }
   }
-  if (existsSync(join(path, 'console.log'))) out.console = join(path, 'console.log')
+  if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
   for (const n of ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']) {
-    if (existsSync(join(path, n))) {
+    if (isFile(join(path, n))) {
       out.allocinfo = join(path, n)
       break
     }

@@ -87,7 +87,7 @@ const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
 export function parseInventory(text: string, file: string): InventoryHost[] {
   let parsed: {record: Record<string, string>; info: {lines: number}}[]
   try {
-    parsed = parse(text, {columns: (h: string[]) => h.map((c) => c.trim()), comment: '#', skip_empty_lines: true, trim: true, info: true}) as typeof parsed
+    parsed = parse(text, {columns: (h: string[]) => h.map((c) => c.trim()), comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true}) as typeof parsed
   } catch (e) {
     const err = e as Error & {lines?: number}
     throw new InputError(`${file}${err.lines ? `:${err.lines}` : ''}: not a CSV inventory (${err.message})`, file, err.lines)

@@ -4,7 +4,7 @@
 // as files (real content, DERIVED mutations of it, gzip, garbage, empty), as directories, or as
 // dangling symlinks. Property: each reader returns or throws an InputError naming a path — never
 // another error — and what resolveCapture picks exists and follows its documented priority.
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -114,8 +114,9 @@ export const captureDirTarget: FuzzTarget = {
       let cap: ReturnType<typeof resolveCapture> | undefined
       await expectInputError(c, 'resolveCapture', () => (cap = resolveCapture(dir)))
       if (cap) {
-        // The boot log it picks is the first present name in its order (a dangling symlink is absent).
-        const present = (nm: string) => existsSync(join(dir, nm))
+        // The boot log it picks is the first name in its order that is a regular file (a directory
+        // of that name, or a dangling symlink, is passed over).
+        const present = (nm: string) => existsSync(join(dir, nm)) && statSync(join(dir, nm)).isFile()
         const wantLog = BOOTLOG_ORDER.find(present)
         const wantAi = ALLOCINFO_ORDER.find(present)
         if (cap.bootLog !== (wantLog && join(dir, wantLog))) fail(c, `bootLog ${cap.bootLog}, expected ${wantLog}`)

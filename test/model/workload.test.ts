@@ -62,6 +62,13 @@ describe('inventory', () => {
     expect(() => parseInventory('name,cpus,debug\na,4,maybe\n', 'synthetic.csv')).toThrow(/synthetic.csv:2: column debug: "maybe" is not yes\/no/)
     expect(() => parseInventory('name,memory\na,4G\n', 'synthetic.csv')).toThrow(/no cpus or possible_cpus column/)
   })
+
+  it('a # inside a cell is data, only a # starting a line is a comment (fuzz find)', () => {
+    const inv = parseInventory('name,cpus,rack\n# synthetic\nweb#1,8,r#3\n', 'synthetic.csv')
+    expect(inv).toHaveLength(1)
+    expect(inv[0].host.name).toBe('web#1')
+    expect(inv[0].extra).toEqual({rack: 'r#3'})
+  })
 })
 
 describe('plot and SVG (synthetic curve)', () => {
