@@ -169,6 +169,8 @@ export interface BootAnalysis {
   droppedMessages: number
   /** Findings seen but not stored (beyond the per-signature cap). */
   findingsNotStored?: number
+  /** `klab:` lines seen but not kept (beyond the analyser's cap on `klab`). */
+  klabNotStored?: number
   /** Times a record from later in the log carried an earlier timestamp than the previous one. */
   timeWentBackwards?: number
 }

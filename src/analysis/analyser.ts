@@ -96,6 +96,7 @@ export class BootAnalyser {
       droppedMessages: meta.droppedMessages,
     }
     if (this.notStored) out.findingsNotStored = this.notStored
+    if (this.facts.klabNotStored) out.klabNotStored = this.facts.klabNotStored
     if (this.backwards) out.timeWentBackwards = this.backwards
     return out
   }

@@ -77,13 +77,15 @@ const KLAB_START = 'klab: '
 /** Every literal push() looks for: a record containing none of them changes nothing here. */
 export const FACT_NEEDLES: readonly string[] = [...FACT_RULES.map((r) => r.hint), 'Brought up', SMP_START, KLAB_START]
 /** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
-const MAX_KLAB = 64
+export const MAX_KLAB = 64
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
 
 /** Accumulates host facts and `klab:` counts from a stream of records. */
 export class FactCollector {
   readonly host: HostFacts = {}
   readonly klab: KlabCounts[] = []
+  /** klab: lines beyond MAX_KLAB, counted only. */
+  klabNotStored = 0
   /** Record index of the first `smp: Brought up` and of the page_ext line, for the window. */
   private smpAt?: number
   private pageExtAt?: number
@@ -116,9 +118,10 @@ export class FactCollector {
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
     if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text: detach(text)}
-    if (text.startsWith(KLAB_START) && this.klab.length < MAX_KLAB) {
+    if (text.startsWith(KLAB_START)) {
       const k = KLAB.exec(text)
-      if (k) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
+      if (k && this.klab.length < MAX_KLAB) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
+      else if (k) this.klabNotStored++
     }
   }
 
