@@ -48,6 +48,12 @@ export interface OpenOptions {
 }
 
 const EMPTY = Buffer.alloc(0)
+/**
+ * Records are handed out for at most this many input bytes at a time, whatever the read size: a
+ * batch of ~1000 records dies young, a 1 MiB read's ~15 000 live through a scavenge and get
+ * copied (GC went from ~6 % to ~15 % of an analyse run with whole 1 MiB batches).
+ */
+const BATCH_BYTES = 64 * 1024
 
 /** Sniff at most this much text for detection. */
 const SNIFF_CHARS = 1 << 20
@@ -221,12 +227,23 @@ export async function openBootLog(path: string, opts: OpenOptions = {}): Promise
   let started = false
   let heldIndex = 0
   let done = false
+  // The read chunk being parsed, a piece at a time.
+  let cur: Buffer = EMPTY
+  let curAt = 0
   /** The next non-empty batch of records, undefined at the end. */
   async function nextBatch(): Promise<LogRecord[] | undefined> {
     const sink = engine.sink
     while (!done && sink.batch.length === 0) {
+      if (curAt < cur.length) {
+        const end = Math.min(curAt + BATCH_BYTES, cur.length)
+        engine.pushBytes(cur.subarray(curAt, end))
+        curAt = end
+        continue
+      }
+      cur = EMPTY
       if (heldIndex < held.length) {
-        engine.pushBytes(held[heldIndex]!)
+        cur = held[heldIndex]!
+        curAt = 0
         held[heldIndex++] = EMPTY
         continue
       }
@@ -234,7 +251,10 @@ export async function openBootLog(path: string, opts: OpenOptions = {}): Promise
       if (r === undefined || r.done) {
         engine.end()
         done = true
-      } else engine.pushBytes(r.value)
+      } else {
+        cur = r.value
+        curAt = 0
+      }
     }
     return sink.batch.length > 0 ? sink.drain() : undefined
   }
