@@ -3,8 +3,8 @@
 // being parsed.
 import {detach} from '../capture/lines.js'
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
-import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature} from './detectors.js'
-import {FACT_NEEDLES, FactCollector} from './facts.js'
+import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
+import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
 import {ProfilingEvidence, inferProfiling} from './profiling.js'
 import {SplatParser} from './splat.js'
 
@@ -15,10 +15,12 @@ export const MAX_SIGNATURES = 1000
 
 /**
  * The per-line passes other than splats (host facts, profiling banners, line detectors) each need
- * one of these literals first; one scan for all of them lets ~95 % of a boot log skip the three.
+ * a line start or a literal first; one test for all of them lets ~95 % of a boot log skip the
+ * three. Line starts are cheap to test, so anchored rules are gated by them, not by their hints.
  * 'Memory allocation profiling': ProfilingEvidence's own pre-check (profiling.ts).
  */
-const GATE = anyOf([...FACT_NEEDLES, ...LINE_NEEDLES, 'Memory allocation profiling'])
+const GATE_START = startsWithAny(FACT_STARTS)
+const GATE_ANYWHERE = anyOf([...FACT_NEEDLES, ...LINE_NEEDLES, 'Memory allocation profiling'])
 
 export interface AnalyserOptions {
   /** --recorder: overrides the recorder inference. */
@@ -63,7 +65,7 @@ export class BootAnalyser {
     }
     const res = this.splats.push(r)
     for (const s of res.closed) this.addSplat(s)
-    if (!GATE.test(r.text)) return
+    if (!GATE_START.test(r.text) && !GATE_ANYWHERE.test(r.text)) return
     this.facts.push(r, this.records - 1)
     this.evidence.push(r)
     // A message line is judged with its splat; only pr_warn-style rows can match it on its own.

@@ -141,7 +141,16 @@ const LINE_HINT = anyOf(LINE_NEEDLES)
 
 /** A RegExp that matches text containing any of the literals. */
 export function anyOf(needles: readonly string[]): RegExp {
-  return new RegExp([...new Set(needles)].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+  return new RegExp([...new Set(needles)].map(escape).join('|'))
+}
+
+function escape(n: string): string {
+  return n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/** A RegExp that matches text starting with any of the literals. */
+export function startsWithAny(prefixes: readonly string[]): RegExp {
+  return new RegExp(`^(?:${[...new Set(prefixes)].map(escape).join('|')})`)
 }
 
 /** `line-only`: a WARN message line, whose `both`-scope match is the splat's own finding. */

@@ -10,6 +10,8 @@ type Value = string | number | boolean
 interface FactRule {
   /** Cheap literal the line must contain before the regex is tried (hot path). */
   hint: string
+  /** When `re` is anchored (^): what every line it matches starts with (the analyser's gate). */
+  starts?: readonly string[]
   re: RegExp
   priority: number
   facts: (m: RegExpExecArray) => [Key, Value][]
@@ -25,13 +27,14 @@ const cmdlineFacts = (cmdline: string): [Key, Value][] => {
 }
 
 export const FACT_RULES: readonly FactRule[] = [
-  {hint: 'Linux version ', re: /^Linux version (\S+) (.*)$/, priority: 2, facts: (m) => [['release', m[1]], ['build', m[2]]]},
+  {hint: 'Linux version ', starts: ['Linux version '], re: /^Linux version (\S+) (.*)$/, priority: 2, facts: (m) => [['release', m[1]], ['build', m[2]]]},
   // An excerpt without the banner: the release printed in a splat's `CPU: ... Not tainted <release> #n`.
-  {hint: 'Comm: ', re: /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: \S+\s+(?:Not tainted|Tainted: .*?)\s+(\d+\.\d+\S*) #/, priority: 1, facts: (m) => [['release', m[1]]]},
+  {hint: 'Comm: ', starts: ['CPU: '], re: /^CPU: \d+ (?:UID: \d+ )?PID: \d+ Comm: \S+\s+(?:Not tainted|Tainted: .*?)\s+(\d+\.\d+\S*) #/, priority: 1, facts: (m) => [['release', m[1]]]},
   // x86 prints `Command line:` from setup_arch(), every arch `Kernel command line:` later.
-  {hint: 'ommand line: ', re: /^(?:Kernel )?[Cc]ommand line: (.*)$/, priority: 1, facts: (m) => cmdlineFacts(m[1].trim())},
+  {hint: 'ommand line: ', starts: ['Kernel command line: ', 'Kernel Command line: ', 'Command line: ', 'command line: '], re: /^(?:Kernel )?[Cc]ommand line: (.*)$/, priority: 1, facts: (m) => cmdlineFacts(m[1].trim())},
   {
     hint: 'setup_percpu: ',
+    starts: ['setup_percpu: '],
     re: /^setup_percpu: NR_CPUS:(\d+) nr_cpumask_bits:(\d+) nr_cpu_ids:(\d+) nr_node_ids:(\d+)/,
     priority: 2,
     facts: (m) => [['nrCpusConfig', +m[1]], ['possibleCpus', +m[3]], ['numaNodes', +m[4]]],
@@ -53,6 +56,7 @@ export const FACT_RULES: readonly FactRule[] = [
   },
   {
     hint: 'Brought up ',
+    starts: ['smp: Brought up ', 'Brought up '],
     re: /^(?:smp: )?Brought up (?:(\d+) nodes?, )?(\d+) CPUs?\b/,
     priority: 2,
     facts: (m) => (m[1] ? [['onlineCpus', +m[2]], ['numaNodes', +m[1]]] : [['onlineCpus', +m[2]]]),
@@ -60,22 +64,27 @@ export const FACT_RULES: readonly FactRule[] = [
   {hint: 'processors activated', re: /Total of (\d+) processors activated/, priority: 1, facts: (m) => [['onlineCpus', +m[1]]]},
   {
     hint: 'Memory: ',
+    starts: ['Memory: '],
     re: /^Memory: (\d+)K\/(\d+)K available/,
     priority: 1,
     facts: (m) => [['memoryAvailableKiB', +m[1]], ['memoryTotalKiB', +m[2]]],
   },
-  {hint: 'bytes of page_ext', re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', +m[1]]]},
-  {hint: 'deferred pages initialised', re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
-  {hint: 'DMI: ', re: /^DMI: (.+)$/, priority: 2, facts: (m) => [['hardware', m[1].trim()]]},
-  {hint: 'Hardware name: ', re: /^Hardware name: (.+)$/, priority: 1, facts: (m) => [['hardware', m[1].trim()]]},
+  {hint: 'bytes of page_ext', starts: ['allocated '], re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', +m[1]]]},
+  {hint: 'deferred pages initialised', starts: ['node '], re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
+  {hint: 'DMI: ', starts: ['DMI: '], re: /^DMI: (.+)$/, priority: 2, facts: (m) => [['hardware', m[1].trim()]]},
+  {hint: 'Hardware name: ', starts: ['Hardware name: '], re: /^Hardware name: (.+)$/, priority: 1, facts: (m) => [['hardware', m[1].trim()]]},
 ]
 
 const SMP_UP = /^(?:smp: )?Brought up (?:\d+ nodes?, )?\d+ CPUs?\b/
 const SMP_START = 'smp: Bringing up secondary CPUs'
 const KLAB_START = 'klab: '
 
-/** Every literal push() looks for: a record containing none of them changes nothing here. */
-export const FACT_NEEDLES: readonly string[] = [...FACT_RULES.map((r) => r.hint), 'Brought up', SMP_START, KLAB_START]
+/**
+ * A record that starts with none of FACT_STARTS and contains none of FACT_NEEDLES changes nothing
+ * here: the anchored rules (and SMP_UP, SMP_START, KLAB) need a line start, the others a hint.
+ */
+export const FACT_STARTS: readonly string[] = [...FACT_RULES.flatMap((r) => r.starts ?? []), 'smp: Brought up', 'Brought up', SMP_START, KLAB_START]
+export const FACT_NEEDLES: readonly string[] = FACT_RULES.filter((r) => !r.starts).map((r) => r.hint)
 /** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
 export const MAX_KLAB = 64
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
