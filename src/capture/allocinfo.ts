@@ -25,83 +25,6 @@ export function siteKey(file: string, lineNo: number, func: string, module?: str
   return module === undefined ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
 }
 
-// Fast path, for the lines the kernel prints (printable ASCII, values of at most 15 digits, which a
-// Number holds exactly): a hand scan that fills these fields, or says "not sure" and leaves the
-// line to LINE_RE and BigInt. It accepts only lines LINE_RE matches, with the same groups.
-const MAX_EXACT_DIGITS = 15
-let fBytes = 0
-let fCalls = 0
-let fFile = ''
-let fLineNo = 0
-let fModule: string | undefined
-let fFunc = ''
-/** m[7] of LINE_RE: from the end of func:name to the end of the last token ('' if none). */
-let fRest = ''
-
-const isBlank = (c: number): boolean => c === 32 || c === 9
-/** \S, restricted to printable ASCII (anything else goes to the exact path). */
-const isWord = (c: number): boolean => c > 32 && c < 127
-
-/** Digits at [i, end): the index after them, with the value in fNum; -1 if none or too many. */
-let fNum = 0
-function digits(t: string, i: number, end: number): number {
-  const d0 = i
-  let v = 0
-  for (let c = t.charCodeAt(i); i < end && c >= 48 && c <= 57; c = t.charCodeAt(++i)) v = v * 10 + (c - 48)
-  if (i === d0 || i - d0 > MAX_EXACT_DIGITS) return -1
-  fNum = v
-  return i
-}
-
-function fastLine(t: string, i: number, end: number): boolean {
-  while (i < end && isBlank(t.charCodeAt(i))) i++
-  const neg = t.charCodeAt(i) === 45
-  if (neg) i++
-  i = digits(t, i, end)
-  if (i === -1 || !isBlank(t.charCodeAt(i))) return false
-  fBytes = neg ? -fNum : fNum
-  while (i < end && isBlank(t.charCodeAt(i))) i++
-  i = digits(t, i, end)
-  if (i === -1 || !isBlank(t.charCodeAt(i))) return false
-  fCalls = fNum
-  while (i < end && isBlank(t.charCodeAt(i))) i++
-  // file:line: LINE_RE's greedy (\S+):(\d+) splits the token at its last colon.
-  const t0 = i
-  let colon = -1
-  for (let c = t.charCodeAt(i); i < end && isWord(c); c = t.charCodeAt(++i)) if (c === 58) colon = i
-  if (i === end || !isBlank(t.charCodeAt(i)) || colon <= t0 || digits(t, colon + 1, i) !== i) return false
-  fLineNo = fNum
-  fFile = t.slice(t0, colon)
-  while (i < end && isBlank(t.charCodeAt(i))) i++
-  fModule = undefined
-  if (t.charCodeAt(i) === 91) {
-    // [module]: no ']' inside, at least one character.
-    const m0 = i
-    for (let c = t.charCodeAt(i); i < end && isWord(c); c = t.charCodeAt(++i)) if (c === 93 && i !== m0) break
-    if (i === end || t.charCodeAt(i) !== 93 || i - m0 < 2 || !isBlank(t.charCodeAt(i + 1))) return false
-    fModule = t.slice(m0 + 1, i)
-    i++
-    while (i < end && isBlank(t.charCodeAt(i))) i++
-  }
-  if (!t.startsWith('func:', i)) return false
-  const f0 = i + 5
-  for (i = f0; i < end && isWord(t.charCodeAt(i)); i++);
-  if (i === f0 || (i < end && !isBlank(t.charCodeAt(i)))) return false
-  fFunc = t.slice(f0, i)
-  const r0 = i
-  let r1 = i
-  while (i < end) {
-    const c = t.charCodeAt(i++)
-    if (isWord(c)) r1 = i
-    else if (!isBlank(c)) return false
-  }
-  fRest = r1 === r0 ? '' : t.slice(r0, r1)
-  return true
-}
-
-/** Numbers added while they stay exact (|sum| < 2^53); flushed into the BigInt total before that. */
-const FLUSH_AT = 2 ** 52
-
 /**
  * Parses allocinfo text without judging it: never throws. Every input line ends up parsed (a site),
  * a header, or in `skipped` with its reason. Use parseAllocInfoText() to reject non-allocinfo input.
@@ -113,62 +36,32 @@ export function scanAllocInfoText(text: string, source = '-'): AllocInfo {
   let version: AllocInfo['version'] = 'none'
   let totalBytes = 0n
   let totalCalls = 0n
-  let sumBytes = 0
-  let sumCalls = 0
 
-  // Lines as text.split('\n') gives them, less the empty string a final "\n" leaves behind.
-  const len = text.length
-  let nLines = 0
+  const raw = text.split('\n')
+  // A final "\n" leaves one empty string behind: that is not a line.
+  const endsWithNewline = raw.length > 0 && raw[raw.length - 1] === ''
+  if (endsWithNewline) raw.pop()
+  const nLines = raw.length
   // Whether the kernel's trailing space survived: only then can a cut last line be told from a whole one.
   let trailingSpaceSeen = false
 
-  for (let pos = 0; pos < len; ) {
-    const nl = text.indexOf('\n', pos)
-    const start = pos
-    let end = nl === -1 ? len : nl
-    pos = end + 1
-    const lineNo = ++nLines
-    const last = nl === -1
-    if (end > start && text.charCodeAt(end - 1) === 13) end--
-
-    let bytes: bigint | number
-    let calls: bigint | number
-    let file: string
-    let fileLine: number
-    let module: string | undefined
-    let func: string
-    let rest: string
-    if (fastLine(text, start, end)) {
-      bytes = fBytes
-      calls = fCalls
-      file = fFile
-      fileLine = fLineNo
-      module = fModule
-      func = fFunc
-      rest = fRest
-    } else {
-      const line = text.slice(start, end)
-      const m = LINE_RE.exec(line)
-      if (m === null) {
-        const v = VERSION_RE.exec(line)
-        if (line.trim() === '') skipped.push({line: lineNo, reason: 'blank line'})
-        else if (v !== null) version = v[1]
-        else if (COLUMNS_RE.test(line)) {
-          /* the header's column line */
-        } else if (last) skipped.push({line: lineNo, reason: `truncated last line (no newline); ${EXPECTED_LINE}`})
-        else skipped.push({line: lineNo, reason: `not an allocinfo line; ${EXPECTED_LINE}`})
-        continue
-      }
-      bytes = BigInt(m[1])
-      calls = BigInt(m[2])
-      file = m[3]
-      fileLine = Number(m[4])
-      module = m[5]
-      func = m[6]
-      rest = m[7]
+  for (let i = 0; i < nLines; i++) {
+    let line = raw[i]
+    if (line.endsWith('\r')) line = line.slice(0, -1)
+    const lineNo = i + 1
+    const last = i === nLines - 1 && !endsWithNewline
+    const m = LINE_RE.exec(line)
+    if (m === null) {
+      const v = VERSION_RE.exec(line)
+      if (line.trim() === '') skipped.push({line: lineNo, reason: 'blank line'})
+      else if (v !== null) version = v[1]
+      else if (COLUMNS_RE.test(line)) {
+        /* the header's column line */
+      } else if (last) skipped.push({line: lineNo, reason: `truncated last line (no newline); ${EXPECTED_LINE}`})
+      else skipped.push({line: lineNo, reason: `not an allocinfo line; ${EXPECTED_LINE}`})
+      continue
     }
-    const lastChar = text.charCodeAt(end - 1)
-    const endsWithSpace = lastChar === 32 || lastChar === 9
+    const endsWithSpace = line.endsWith(' ') || line.endsWith('\t')
     if (last && !endsWithSpace && trailingSpaceSeen) {
       // The kernel ends every line with " \n": without it the name may be cut mid-word.
       skipped.push({line: lineNo, reason: 'truncated last line (no trailing space or newline)'})
@@ -178,8 +71,8 @@ export function scanAllocInfoText(text: string, source = '-'): AllocInfo {
 
     let accurate = true
     let extra: Record<string, string> | undefined
-    if (rest === ' accurate:no') accurate = false
-    else if (rest !== '') {
+    const rest = m[7]
+    if (rest !== '') {
       let bad: string | undefined
       for (const tok of rest.trim().split(/[ \t]+/)) {
         if (tok === 'accurate:no') {
@@ -199,50 +92,39 @@ export function scanAllocInfoText(text: string, source = '-'): AllocInfo {
       }
     }
 
+    const bytes = BigInt(m[1])
+    const calls = BigInt(m[2])
+    const file = m[3]
+    const fileLine = Number(m[4])
+    const module = m[5]
+    const func = m[6]
     const key = siteKey(file, fileLine, func, module)
-    if (typeof bytes === 'number') {
-      sumBytes += bytes
-      if (sumBytes >= FLUSH_AT || sumBytes <= -FLUSH_AT) {
-        totalBytes += BigInt(sumBytes)
-        sumBytes = 0
-      }
-    } else totalBytes += bytes
-    if (typeof calls === 'number') {
-      sumCalls += calls
-      if (sumCalls >= FLUSH_AT) {
-        totalCalls += BigInt(sumCalls)
-        sumCalls = 0
-      }
-    } else totalCalls += calls
+    totalBytes += bytes
+    totalCalls += calls
     // Accounting bugs (a free subtracted from a tag that never saw the allocation) show up as
     // negative bytes and as calls wrapped around 2^64: flag them, keep the values.
-    if (bytes < 0) anomalies.push({line: lineNo, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
-    // 2^63 has 19 digits: only the exact path can see a wrapped count.
-    if (typeof calls === 'bigint' && calls >= WRAP_THRESHOLD) {
+    if (bytes < 0n) anomalies.push({line: lineNo, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
+    if (calls >= WRAP_THRESHOLD) {
       anomalies.push({line: lineNo, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
     }
-    const b = typeof bytes === 'number' ? BigInt(bytes) : bytes
-    const c = typeof calls === 'number' ? BigInt(calls) : calls
 
     const prev = sites.get(key)
     if (prev === undefined) {
-      const site: AllocSite = {key, file, lineNo: fileLine, func, bytes: b, calls: c, accurate, count: 1, lines: [lineNo]}
+      const site: AllocSite = {key, file, lineNo: fileLine, func, bytes, calls, accurate, count: 1, lines: [lineNo]}
       if (module !== undefined) site.module = module
       if (extra !== undefined) site.extra = extra
       sites.set(key, site)
     } else {
       // One codetag per call site, but an inlined helper gets one per caller with the same file:line func.
       anomalies.push({line: lineNo, key, kind: 'duplicate-key', detail: `same key as line ${prev.lines[0]}; summed`})
-      prev.bytes += b
-      prev.calls += c
+      prev.bytes += bytes
+      prev.calls += calls
       prev.accurate &&= accurate
       if (extra !== undefined) prev.extra = {...prev.extra, ...extra}
       prev.count++
       prev.lines.push(lineNo)
     }
   }
-  totalBytes += BigInt(sumBytes)
-  totalCalls += BigInt(sumCalls)
   return {source, version, sites: [...sites.values()], totalBytes, totalCalls, anomalies, skipped, lines: nLines}
 }
 
