@@ -156,6 +156,10 @@ export class SplatParser {
         this.applyBanner(o, banner, text)
         return {inSplat: true, closed}
       }
+      // A stack or register dump before the banner belongs to another report printed into this one.
+      if (/^Call Trace:/.test(text) || END_TRACE.test(text) || CPU_LINE.test(text)) {
+        this.corrupt(o, `line ${r.line} (${text.slice(0, 20)}) before the WARNING/BUG banner: another report interleaved`)
+      }
       if (o.message.length < MAX_MESSAGE_LINES) {
         o.message.push(clip(text))
         return {inSplat: true, message: true, closed}
