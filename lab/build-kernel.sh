@@ -2,7 +2,15 @@
 # Build the allocscope lab kernel: Debian's linux-source-<V> package, `make tinyconfig`
 # plus lab/kernel.config, out of tree. Never run by `npm test`.
 #
-#   [VARIANT=nodebug] [JOBS=2] lab/build-kernel.sh [VERSION] [LAB_DIR]   (defaults: 6.12, /work/lab-build)
+#   [VARIANT=nodebug] [JOBS=2] [PKGVER=7.2.13-1] lab/build-kernel.sh [VERSION] [LAB_DIR]
+#   (defaults: 6.12, /work/lab-build)
+#
+# Source: /usr/src/linux-source-$VERSION.tar.xz when the package is installed; otherwise the
+# package is fetched (never installed) through a private apt state in $LAB_DIR/apt that reads
+# only lab/apt/debian-sid.list (or $APT_SOURCES): `apt-get update` there, `apt-get download
+# linux-source-$VERSION=$PKGVER` (Architecture: all), `dpkg-deb -x` into
+# $LAB_DIR/pkg-linux-source-$VERSION. The system's apt sources are not touched. PKGVER defaults
+# to the version the corpus kernels were built from (7.2: 7.2.13-1, 6.12: the host's).
 #
 # Result: $LAB_DIR/out/bzImage-$VERSION[-$VARIANT] (+ config-*, release-*, build-*.log).
 # A VARIANT merges lab/kernel-$VARIANT.config (if any) after lab/kernel.config and applies
@@ -21,6 +29,11 @@ VFRAGMENT=''
 PATCH=''
 [ -n "$VARIANT" ] && [ -f "$HERE/patches/$VERSION-$VARIANT.patch" ] && PATCH=$HERE/patches/$VERSION-$VARIANT.patch
 TARBALL=/usr/src/linux-source-$VERSION.tar.xz
+PKG=linux-source-$VERSION
+PKGDIR=$LAB/pkg-$PKG
+APT_SOURCES=${APT_SOURCES:-$HERE/apt/debian-sid.list}
+# the corpus (../shared/captures) kernels' Debian package version
+case $VERSION in 7.2) PKGVER=${PKGVER-7.2.13-1} ;; *) PKGVER=${PKGVER-} ;; esac
 SRC=$LAB/linux-source-$VERSION${PATCH:+-$VARIANT}
 OBJ=$LAB/build-$TAG
 OUT=$LAB/out
@@ -30,9 +43,38 @@ if [ -n "$VARIANT" ] && [ -z "$VFRAGMENT$PATCH" ]; then
   echo "error: unknown VARIANT=$VARIANT: neither lab/kernel-$VARIANT.config nor lab/patches/$VERSION-$VARIANT.patch" >&2
   exit 1
 fi
+# Fetch $PKG with apt-get download through a private apt state (its own sources list, lists
+# and cache under $LAB/apt), then unpack the .deb: nothing is installed, no system apt file read
+# or written (Dir::Etc::sourceparts=- drops /etc/apt/sources.list.d).
+fetch_source() {
+  apt=$LAB/apt
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
+  # apt downloads as user _apt: let it write there (else it warns and downloads as root)
+  id _apt >/dev/null 2>&1 && chown -R _apt "$apt/lists/partial" "$apt/debs" 2>/dev/null
+  set -- -o Dir::Etc::sourcelist="$APT_SOURCES" -o Dir::Etc::sourceparts=- \
+    -o Dir::State::lists="$apt/lists" -o Dir::Cache="$apt/cache" -o Acquire::Languages=none \
+    -o APT::Get::List-Cleanup=0
+  echo "fetching $PKG${PKGVER:+=$PKGVER} from $(grep -v '^#' "$APT_SOURCES" | grep . | head -1)"
+  nice -n 19 apt-get -q "$@" update >"$apt/update.log" 2>&1 || { tail -5 "$apt/update.log" >&2; return 1; }
+  (cd "$apt/debs" && nice -n 19 apt-get -q "$@" download "$PKG${PKGVER:+=$PKGVER}") || {
+    echo "error: $PKG${PKGVER:+=$PKGVER} not found in $APT_SOURCES; available: $(apt-cache "$@" madison "$PKG" | cut -d'|' -f2 | tr -d ' ' | tr '\n' ' ')" >&2
+    return 1
+  }
+  deb=$(ls -t "$apt/debs/${PKG}_"*.deb | head -1)
+  rm -rf "$PKGDIR.tmp" && dpkg-deb -x "$deb" "$PKGDIR.tmp" && mv "$PKGDIR.tmp" "$PKGDIR"
+  echo "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version) ($(basename "$deb") sha256 $(sha256sum "$deb" | cut -c1-64), fetched from $(basename "$APT_SOURCES"))" >"$PKGDIR/.allocscope-source"
+}
+
 if [ ! -f "$TARBALL" ]; then
-  echo "error: $TARBALL not found: apt-get install linux-source-$VERSION" >&2
-  exit 1
+  TARBALL=$PKGDIR/usr/src/linux-source-$VERSION.tar.xz
+  if [ ! -f "$TARBALL" ]; then
+    command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || {
+      echo "error: no /usr/src/linux-source-$VERSION.tar.xz and no apt-get/dpkg-deb to fetch $PKG" >&2
+      exit 1
+    }
+    fetch_source || exit 1
+  fi
+  [ -f "$TARBALL" ] || { echo "error: $TARBALL not in $PKG" >&2; exit 1; }
 fi
 for tool in make gcc flex bison bc; do
   command -v $tool >/dev/null || {
@@ -83,4 +125,11 @@ end=$(date +%s)
 cp "$OBJ/arch/x86/boot/bzImage" "$OUT/bzImage-$TAG"
 cp "$OBJ/.config" "$OUT/config-$TAG"
 make -s -C "$SRC" O="$OBJ" kernelrelease >"$OUT/release-$TAG" 2>/dev/null
+# which Debian package the source came from (regenerate-samples.sh puts it in made_by)
+if [ -f "$PKGDIR/.allocscope-source" ] && [ "$TARBALL" = "$PKGDIR/usr/src/linux-source-$VERSION.tar.xz" ]; then
+  cp "$PKGDIR/.allocscope-source" "$OUT/source-$TAG"
+else
+  dpkg-query -W -f '${Package} ${Version} (installed)\n' "$PKG" >"$OUT/source-$TAG" 2>/dev/null || echo "$TARBALL" >"$OUT/source-$TAG"
+fi
+echo "$((end - start))" >"$OUT/buildtime-$TAG"
 echo "built $OUT/bzImage-$TAG ($(cat "$OUT/release-$TAG")) in $((end - start)) s"

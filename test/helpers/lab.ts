@@ -6,10 +6,12 @@ import {join} from 'node:path'
 /** The lab kernel: $ALLOCSCOPE_KERNEL, else lab/build-kernel.sh's output in $ALLOCSCOPE_LAB (/work/lab-build). */
 export const LAB_DIR = process.env.ALLOCSCOPE_LAB ?? '/work/lab-build'
 export const LAB_KERNEL = process.env.ALLOCSCOPE_KERNEL ?? join(LAB_DIR, 'out', 'bzImage-6.12')
+/** The stock 7.2 lab kernel (`lab/build-kernel.sh 7.2`): $ALLOCSCOPE_KERNEL_7_2, else the lab's output. */
+export const LAB_KERNEL_7_2 = process.env.ALLOCSCOPE_KERNEL_7_2 ?? join(LAB_DIR, 'out', 'bzImage-7.2')
 
-/** undefined when a real boot can run here, else the reason it cannot. */
-export function labSkipReason(): string | undefined {
-  if (!existsSync(LAB_KERNEL)) return `no kernel image at ${LAB_KERNEL}: set ALLOCSCOPE_KERNEL or run lab/build-kernel.sh`
+/** undefined when a real boot of `kernel` can run here, else the reason it cannot. */
+export function labSkipReason(kernel: string = LAB_KERNEL, remedy = 'set ALLOCSCOPE_KERNEL or run lab/build-kernel.sh'): string | undefined {
+  if (!existsSync(kernel)) return `no kernel image at ${kernel}: ${remedy}`
   if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return 'qemu-system-x86_64 not installed (Debian package qemu-system-x86)'
   if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'busybox not installed (Debian package busybox-static)'
   return undefined

@@ -6,8 +6,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterAll, describe, expect, it} from 'vitest'
-import {LAB_KERNEL, labSkipReason} from '../helpers/lab.js'
-import {REPO} from '../helpers/paths.js'
+import {LAB_KERNEL, LAB_KERNEL_7_2, labSkipReason} from '../helpers/lab.js'
+import {CAPTURES, REPO} from '../helpers/paths.js'
 
 const skip = labSkipReason()
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-e2e-'))
@@ -61,5 +61,38 @@ describe('capture --then analyse on a real boot', () => {
     expect(an.result.host.onlineCpus.value).toBe(2)
     expect(an.result.host.possibleCpus.value).toBe(8)
     expect(an.result.host.numaNodes.value).toBe(2)
+  })
+})
+
+// The stock 7.2 lab kernel (Debian linux-source-7.2 7.2.13-1, the corpus's version): one 4-CPU
+// boot, read against the corpus boot made the same way. The corpus kernel also printed klab:
+// lines (its instrumentation); a stock kernel does not, so those are not compared.
+describe('capture → analyse on a real boot of the stock 7.2 lab kernel', () => {
+  const skip72 = labSkipReason(LAB_KERNEL_7_2, 'set ALLOCSCOPE_KERNEL_7_2 or run lab/build-kernel.sh 7.2')
+  it.skipIf(skip72 !== undefined)(`4 CPUs, 1024 MiB, against linux-7.2-pool-c4-m1024${skip72 ? ` (skipped: ${skip72})` : ''}`, {timeout: 300_000}, async () => {
+    const out = join(tmp, '72-c4')
+    const cap = await runCommand(
+      ['capture', '--kernel', LAB_KERNEL_7_2, '--cpus', '4', '--memory', '1024', '--accel', 'tcg',
+        '--append="sysctl.vm.mem_profiling=1 lpj=8384024"', '--timeout', '240', '--out', out, '--json'],
+      {root: REPO},
+    )
+    expect(cap.error?.message).toBeUndefined()
+    // one after the other: runCommand captures the process's stdout
+    const analyse = async (dir: string) => {
+      const r = await runCommand(['analyse', dir, '--json'], {root: REPO})
+      expect(r.error?.message).toBeUndefined()
+      return JSON.parse(r.stdout).result
+    }
+    const lab = await analyse(out)
+    const corpus = await analyse(join(CAPTURES, 'linux-7.2-pool-c4-m1024'))
+    for (const k of ['release', 'onlineCpus', 'possibleCpus', 'numaNodes', 'memoryTotalKiB', 'pageExtWindow']) {
+      expect(lab.host[k]?.value, k).toBe(corpus.host[k].value)
+    }
+    expect(lab.profiling.mode).toBe(corpus.profiling.mode)
+    expect(lab.allocinfo.version).toBe('2.0')
+    expect(lab.allocinfo.skipped).toBe(0)
+    expect(lab.allocinfo.lines).toBe(corpus.allocinfo.lines)
+    expect(lab.klab).toEqual([]) // stock: no instrumentation
+    expect(corpus.klab.length).toBeGreaterThan(0)
   })
 })

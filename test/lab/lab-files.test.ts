@@ -33,7 +33,8 @@ describe('lab/kernel.config', () => {
 
 describe('lab/regenerate-samples.sh', () => {
   const script = readFileSync(join(REPO, 'lab', 'regenerate-samples.sh'), 'utf8')
-  const rows = new Map([...script.matchAll(/^([\w.-]+)\|([^|]*)\|(\d+)\|(\d+)\|(\w+)\|(\d+)\|(\d+)\|(.*)$/gm)].map((m) => [m[1], m]))
+  // sample|tags|cpus|possible|memory|nodes|timeout|expect|needs
+  const rows = new Map([...script.matchAll(/^([\w.-]+)\|([^|]*)\|(\d+)\|(\d+)\|(\w+)\|(\d+)\|(\d+)\|(complete|timeout)\|(.*)$/gm)].map((m) => [m[1], m]))
 
   it('has a row for every sample directory', () => {
     const samples = readdirSync(SAMPLES, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name)
@@ -43,11 +44,46 @@ describe('lab/regenerate-samples.sh', () => {
 
   it('rows boot what the sample meta.json says (CPUs, NUMA nodes)', () => {
     for (const [name, m] of rows) {
-      if (m[8] !== '') continue // not reproducible here: says why
+      if (m[9] !== '') continue // not reproducible here: says why
       const meta = JSON.parse(readFileSync(join(SAMPLES, name, 'meta.json'), 'utf8'))
       expect(Number(m[3]), `${name} cpus`).toBe(meta.cpus ?? meta.smp)
       const nodes = meta.numa_nodes ?? (meta.qemu_cmd as string[]).filter((a) => a === '-numa').length
       expect(Number(m[6]), `${name} nodes`).toBe(Math.max(1, nodes))
     }
+  })
+
+  it('a sample that is a timed-out boot is expected to time out, with the same timeout', () => {
+    for (const [name, m] of rows) {
+      if (m[9] !== '') continue
+      const meta = JSON.parse(readFileSync(join(SAMPLES, name, 'meta.json'), 'utf8'))
+      expect(m[8], `${name} expect`).toBe(meta.timed_out === true ? 'timeout' : 'complete')
+      if (meta.timed_out === true) expect(Number(m[7]), `${name} timeout`).toBe(meta.timeout_s)
+    }
+    // the corpus's 255-CPU pool boot is such a boot (a console.log only, cut short)
+    expect(rows.get('linux-7.2-pool-c255-m1024')?.[8]).toBe('timeout')
+  })
+})
+
+describe('lab/build-kernel.sh fetching a source package the host lacks', () => {
+  const script = readFileSync(join(REPO, 'lab', 'build-kernel.sh'), 'utf8')
+  const sources = readFileSync(join(REPO, 'lab', 'apt', 'debian-sid.list'), 'utf8')
+
+  it('pins 7.2 to the Debian version the corpus 7.2 kernels were built from', () => {
+    const pin = /^case \$VERSION in 7\.2\) PKGVER=\$\{PKGVER-([\w.~+-]+)\}/m.exec(script)?.[1]
+    const meta = JSON.parse(readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'meta.json'), 'utf8'))
+    expect(pin).toBeDefined()
+    // Debian version 7.2.13-1 builds kernel release 7.2.13
+    expect(pin!.replace(/-[^-]+$/, '')).toBe(meta.kernel_release)
+  })
+
+  it('uses a private apt state with only the lab sources list, and downloads instead of installing', () => {
+    expect(script).toContain('Dir::Etc::sourcelist="$APT_SOURCES"')
+    expect(script).toContain('Dir::Etc::sourceparts=-')
+    expect(script).toMatch(/Dir::State::lists="\$apt\/lists"/)
+    expect(script).toMatch(/apt-get -q "\$@" download /)
+    // only the error messages (echo) tell the user what to install
+    expect(script.split('\n').filter((l) => / install /.test(l) && /apt-get/.test(l) && !/echo /.test(l))).toEqual([])
+    const deb = sources.split('\n').filter((l) => /^deb /.test(l))
+    expect(deb).toEqual(['deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main'])
   })
 })
