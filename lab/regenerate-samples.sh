@@ -30,8 +30,8 @@ BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
 SAMPLES='
 linux-6.12-instr_smp064_2G_numa2|6.12-instr,6.12|64|64|2G|2|900|complete|
 linux-6.12-nodebug_smp064_1G|6.12-instr-nodebug,6.12-nodebug|64|64|1G|1|900|complete|
-linux-7.2-pool-c64-m1024|7.2|64|64|1024|1|900|complete|
-linux-7.2-pool-c255-m1024|7.2|255|255|1024|1|600|timeout|
+linux-7.2-pool-c64-m1024|7.2-pool,7.2|64|64|1024|1|900|complete|
+linux-7.2-pool-c255-m1024|7.2-pool,7.2|255|255|1024|1|600|timeout|
 linux-7.2-legacylate-c255-m1024|7.2-legacylate|255|255|1024|1|1200|complete|needs the lab 8192-array recorder patch with early_page_ext forced off (not in lab/)
 linux-7.2-notrack-c8-m1024-shrink|7.2-notrack|8|8|1024|1|900|complete|needs a slab-shrink + CPU offline/online workload before the dump (the lab init has none)
 lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|complete|not a lab boot: an excerpt quoted in a commit message
@@ -61,7 +61,7 @@ while IFS='|' read -r name tags cpus possible mem nodes timeout expect needs; do
   note=''
   # Every sample reproduced here came from an instrumented kernel (see samples/PROVENANCE.md).
   case $tag in
-    *instr*) note='; klab: counts from the lab patch (written for this lab from the corpus description)' ;;
+    *instr*|*pool*) note='; klab: counts from the lab patch (written for this lab from the corpus description)' ;;
     7.2) note='; the sample kernel was 7.2.13 (its pfn_pool recorder is stock) plus klab: counters, this lab kernel is stock: no klab: lines' ;;
     *) note='; the sample kernel carried klab: instrumentation, this lab kernel does not' ;;
   esac

@@ -8,6 +8,8 @@ export const LAB_DIR = process.env.ALLOCSCOPE_LAB ?? '/work/lab-build'
 export const LAB_KERNEL = process.env.ALLOCSCOPE_KERNEL ?? join(LAB_DIR, 'out', 'bzImage-6.12')
 /** The stock 7.2 lab kernel (`lab/build-kernel.sh 7.2`): $ALLOCSCOPE_KERNEL_7_2, else the lab's output. */
 export const LAB_KERNEL_7_2 = process.env.ALLOCSCOPE_KERNEL_7_2 ?? join(LAB_DIR, 'out', 'bzImage-7.2')
+/** The 7.2 lab kernel with the klab: patch (`VARIANT=pool lab/build-kernel.sh 7.2`). */
+export const LAB_KERNEL_7_2_POOL = process.env.ALLOCSCOPE_KERNEL_7_2_POOL ?? join(LAB_DIR, 'out', 'bzImage-7.2-pool')
 
 /** undefined when a real boot of `kernel` can run here, else the reason it cannot. */
 export function labSkipReason(kernel: string = LAB_KERNEL, remedy = 'set ALLOCSCOPE_KERNEL or run lab/build-kernel.sh'): string | undefined {

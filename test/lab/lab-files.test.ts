@@ -87,3 +87,28 @@ describe('lab/build-kernel.sh fetching a source package the host lacks', () => {
     expect(deb).toEqual(['deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main'])
   })
 })
+
+describe('lab/patches/7.2-pool.patch', () => {
+  const patch = readFileSync(join(REPO, 'lab', 'patches', '7.2-pool.patch'), 'utf8')
+  // the keys, in order, of a klab: line as the patch prints it (its pr_info format string)
+  const printed = (kind: string) => {
+    const fmt = new RegExp(`^\\+\\s*pr_info\\("klab: ${kind} ([^"]*)\\\\n"`, 'm').exec(patch)?.[1]
+    return fmt?.split(' ').map((kv) => kv.split('=')[0])
+  }
+  // the same keys in a real corpus 7.2 pool boot's klab: lines
+  const corpusKeys = (kind: string) => {
+    const meta = JSON.parse(readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'meta.json'), 'utf8'))
+    const line: string = (kind === 'early_pfn' ? meta.klab : meta.klab_walk).line
+    expect(line.startsWith(`klab: ${kind} `)).toBe(true)
+    return line.split(' ').slice(2).map((kv) => kv.split('=')[0])
+  }
+
+  it('prints the klab: early_pfn and early_pfn_walk lines with the corpus keys, in their order', () => {
+    for (const kind of ['early_pfn', 'early_pfn_walk']) expect(printed(kind), kind).toEqual(corpusKeys(kind))
+  })
+
+  it('adds lines only (instrumentation), and only to the files of the recorder and its caller', () => {
+    expect([...patch.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1])).toEqual(['include/linux/alloc_tag.h', 'lib/alloc_tag.c', 'mm/page_alloc.c'])
+    expect(patch.split('\n').filter((l) => /^-(?!--)/.test(l))).toEqual([])
+  })
+})
