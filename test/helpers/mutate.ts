@@ -5,20 +5,10 @@
 // and says which part of the input it left untouched, so properties can check that the findings of
 // the untouched part did not change.
 
-/** A small seeded PRNG (mulberry32): the mutations draw from it, never from Math.random. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The mutations draw from the model's seeded PRNG (mulberry32), never from Math.random.
+import {mulberry32, pick, type Rng} from '../../src/model/prng.js'
 
-export type Rng = () => number
-const pick = (rng: Rng, n: number) => Math.floor(rng() * n)
+export {mulberry32, type Rng}
 
 /** The input as lines (without their '\n'), and whether the last one had a newline. */
 export interface Lines {

@@ -4,7 +4,7 @@
 // interleaving changes which PFNs are dropped, never how many.
 import type {Interleaving} from '../scheduler.js'
 import type {Workload} from '../workload.js'
-import {type RecorderRun, SAMPLE_DROPPED, emptyDropped} from './result.js'
+import {type RecorderRun, SAMPLE_DROPPED, newRun} from './result.js'
 
 export const EARLY_ALLOC_PFN_MAX = 8192
 
@@ -20,23 +20,7 @@ export function runLegacy(w: Workload, il: Interleaving, opts: LegacyOptions = {
   const word = opts.wordBytes ?? 8
   const slots = new Int32Array(Math.min(max, w.n)) // early_pfns[]: event index per slot
   let count = 0 // atomic_t early_pfn_count
-  const run: RecorderRun = {
-    recorder: 'legacy',
-    events: w.n,
-    recorded: 0,
-    dropped: 0,
-    poolPages: 0,
-    poolsPublished: 0,
-    raceFrees: 0,
-    allocFailures: 0,
-    noCodetagCalls: 0,
-    trackingBytesPeak: max * word,
-    leakedAccounting: {expected: 0, worstCase: 0, bytes: 0},
-    raceFreesAcrossPageExt: 0,
-    warnings: [],
-    clearPass: {setEmpty: 0, keptTagged: 0},
-    wouldWarnIfFreed: emptyDropped(),
-  }
+  const run = newRun('legacy', w.n, max * word)
   for (let k = 0; k < w.n; k++) {
     const e = il.order[k]
     if (count < max) {

@@ -7,7 +7,7 @@
 // micro-step whose latency the seeded scheduler draws.
 import type {Workload} from '../workload.js'
 import {type Interleaving, StepHeap} from '../scheduler.js'
-import {type RecorderRun, SAMPLE_DROPPED, emptyDropped} from './result.js'
+import {type RecorderRun, SAMPLE_DROPPED, newRun} from './result.js'
 
 export const POOL_ALLOC_FAILED_MESSAGE = 'early PFN tracking page allocation failed'
 
@@ -25,23 +25,7 @@ export interface PoolOptions {
 export function runPool(w: Workload, il: Interleaving, opts: PoolOptions): RecorderRun {
   const SIZE = opts.poolSize
   const latency = opts.allocLatency ?? 0.25
-  const run: RecorderRun = {
-    recorder: 'pool',
-    events: w.n,
-    recorded: 0,
-    dropped: 0,
-    poolPages: 0,
-    poolsPublished: 0,
-    raceFrees: 0,
-    allocFailures: 0,
-    noCodetagCalls: 0,
-    trackingBytesPeak: 0,
-    leakedAccounting: {expected: 0, worstCase: 0, bytes: 0},
-    raceFreesAcrossPageExt: 0,
-    warnings: [],
-    clearPass: {setEmpty: 0, keptTagged: 0},
-    wouldWarnIfFreed: emptyDropped(),
-  }
+  const run = newRun('pool', w.n, 0)
   // The pool chain: per pool its count, next, page PFN and whether its page got accounted.
   const cap = Math.ceil(w.n / SIZE) + 1
   let poolCount = new Int32Array(cap)

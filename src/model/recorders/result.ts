@@ -49,3 +49,24 @@ export const SAMPLE_DROPPED = 5
 export function emptyDropped(): RecorderRun['wouldWarnIfFreed'] {
   return {calls: 0, pages: 0, sample: []}
 }
+
+/** A run with every counter at zero, as both recorders start. */
+export function newRun(recorder: RecorderRun['recorder'], events: number, trackingBytesPeak: number): RecorderRun {
+  return {
+    recorder,
+    events,
+    recorded: 0,
+    dropped: 0,
+    poolPages: 0,
+    poolsPublished: 0,
+    raceFrees: 0,
+    allocFailures: 0,
+    noCodetagCalls: 0,
+    trackingBytesPeak,
+    leakedAccounting: {expected: 0, worstCase: 0, bytes: 0},
+    raceFreesAcrossPageExt: 0,
+    warnings: [],
+    clearPass: {setEmpty: 0, keptTagged: 0},
+    wouldWarnIfFreed: emptyDropped(),
+  }
+}
