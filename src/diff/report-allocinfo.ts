@@ -1,15 +1,10 @@
 // AllocDiff → Report: the bloat-o-meter summary line, one row per site, the others row, and the
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
-import type {Block, Cell, Column, Style} from '../render/report.js'
+import {type Block, type Cell, type Column, deltaCell} from '../render/report.js'
 import {signed} from '../render/units.js'
 import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
-
-function styled(d: bigint): Cell {
-  const style: Style | undefined = d > 0n ? 'grow' : d < 0n ? 'shrink' : undefined
-  return style ? {text: signed(d), style} : signed(d)
-}
 
 const dash = (n: bigint | undefined) => (n === undefined ? '-' : n)
 
@@ -35,14 +30,14 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
       status: STATUS_TEXT[r.status],
       old: dash(v.old),
       new: dash(v.nu),
-      delta: styled(v.delta),
+      delta: deltaCell(v.delta),
       other: signed(v.other),
     }
   })
   if (d.others) {
     const od = m === 'bytes' ? d.others.deltaBytes : d.others.deltaCalls
     const oo = m === 'bytes' ? d.others.deltaCalls : d.others.deltaBytes
-    rows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: styled(od), other: signed(oo)})
+    rows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
   }
   const s = d.summary
   const filt = Object.entries(d.filter)

@@ -1,6 +1,6 @@
 // BootLogDiff → Report blocks: host facts that differ, profiling state changes, findings that
 // appeared / disappeared (by signature), and the klab counts side by side.
-import type {Block, Cell, Style} from '../render/report.js'
+import {type Block, type Cell, type Style, deltaCell} from '../render/report.js'
 import type {BootLogDiff, FindingChange, ValueChange} from './bootlog.js'
 
 const CHANGE_STYLE: Record<FindingChange, Style | undefined> = {appeared: 'bad', more: 'bad', disappeared: 'good', fewer: 'good', same: 'dim'}
@@ -67,7 +67,7 @@ export function bootLogDiffBlocks(d: BootLogDiff, opts: {all?: boolean} = {}): B
         what: `${k.kind}.${k.metric}`,
         a: k.a ?? '-',
         b: k.b ?? '-',
-        delta: k.delta === undefined ? '' : ({text: k.delta > 0 ? `+${k.delta}` : String(k.delta), style: k.delta > 0 ? 'grow' : k.delta < 0 ? 'shrink' : undefined} as Cell),
+        delta: k.delta === undefined ? '' : deltaCell(k.delta),
       })),
       empty: 'klab counts identical',
     })

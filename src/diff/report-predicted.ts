@@ -1,5 +1,5 @@
 // CountDiff → Report: one row per metric both sides have, delta styled as growth/shrink.
-import type {Block, Cell} from '../render/report.js'
+import {type Block, type Cell, deltaCell} from '../render/report.js'
 import type {CountDiff} from './predicted.js'
 
 export function countDiffBlocks(d: CountDiff): Block[] {
@@ -24,7 +24,7 @@ export function countDiffBlocks(d: CountDiff): Block[] {
         key: r.key,
         a: r.a,
         b: r.b,
-        delta: (r.delta === 0 ? '0' : {text: r.delta > 0 ? `+${r.delta}` : String(r.delta), style: r.delta > 0 ? 'grow' : 'shrink'}) as Cell,
+        delta: deltaCell(r.delta),
         rel: r.rel === null ? 'n/a' : `${r.rel >= 0 ? '+' : ''}${(r.rel * 100).toFixed(1)}%`,
         ...(judged ? {ok: (r.withinTolerance === undefined ? {text: '-', style: 'dim'} : r.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}) as Cell} : {}),
       })),

@@ -50,3 +50,11 @@ export function cellText(c: Cell): string {
 export function cellStyle(c: Cell): Style | undefined {
   return c !== null && typeof c === 'object' ? c.style : undefined
 }
+
+/** A signed change, coloured as growth or shrinkage; zero is a plain "0". */
+export function deltaCell(n: bigint | number): Cell {
+  const pos = typeof n === 'bigint' ? n > 0n : n > 0
+  const neg = typeof n === 'bigint' ? n < 0n : n < 0
+  if (!pos && !neg) return '0'
+  return {text: pos ? `+${n}` : String(n), style: pos ? 'grow' : 'shrink'}
+}

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {renderReport} from '../../src/render/format.js'
 import {toJson} from '../../src/render/json.js'
-import type {Report} from '../../src/render/report.js'
+import {type Report, deltaCell} from '../../src/render/report.js'
 import {iec, parseSize, pct, signed} from '../../src/render/units.js'
 
 // Synthetic report: exercises the renderers, not the domain.
@@ -93,5 +93,13 @@ describe('text titles', () => {
   it('clips a long title under 80 columns', () => {
     const out = renderReport({blocks: [{kind: 'text', title: 'T'.repeat(120), lines: ['x']}]}, 'text', {color: false, width: 80})
     for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
+  })
+})
+
+describe('deltaCell', () => {
+  it('signs and colours growth and shrinkage, leaves zero plain', () => {
+    expect(deltaCell(5)).toEqual({text: '+5', style: 'grow'})
+    expect(deltaCell(-3n)).toEqual({text: '-3', style: 'shrink'})
+    expect(deltaCell(0n)).toBe('0')
   })
 })
