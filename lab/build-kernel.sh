@@ -14,7 +14,8 @@
 #
 # Result: $LAB_DIR/out/bzImage-$VERSION[-$VARIANT] (+ config-*, release-*, build-*.log).
 # A VARIANT merges lab/kernel-$VARIANT.config (if any) after lab/kernel.config and applies
-# lab/patches/$VERSION-$VARIANT.patch (if any) in its own source tree
+# lab/patches/$VERSION-$VARIANT.patch (or the patches listed in $VERSION-$VARIANT.series) in its
+# own source tree
 # ($LAB_DIR/linux-source-$VERSION-$VARIANT), so the stock tree stays stock.
 set -eu
 
@@ -26,8 +27,17 @@ TAG=$VERSION${VARIANT:+-$VARIANT}
 FRAGMENT=$HERE/kernel.config
 VFRAGMENT=''
 [ -n "$VARIANT" ] && [ -f "$HERE/kernel-$VARIANT.config" ] && VFRAGMENT=$HERE/kernel-$VARIANT.config
+# A variant's patches: lab/patches/$VERSION-$VARIANT.series (patch file names, in order, # comments)
+# when it exists, else lab/patches/$VERSION-$VARIANT.patch.
 PATCH=''
-[ -n "$VARIANT" ] && [ -f "$HERE/patches/$VERSION-$VARIANT.patch" ] && PATCH=$HERE/patches/$VERSION-$VARIANT.patch
+if [ -n "$VARIANT" ] && [ -f "$HERE/patches/$VERSION-$VARIANT.series" ]; then
+  for p in $(grep -v '^#' "$HERE/patches/$VERSION-$VARIANT.series"); do
+    [ -f "$HERE/patches/$p" ] || { echo "error: $VERSION-$VARIANT.series names a missing patch: lab/patches/$p" >&2; exit 1; }
+    PATCH="$PATCH $HERE/patches/$p"
+  done
+elif [ -n "$VARIANT" ] && [ -f "$HERE/patches/$VERSION-$VARIANT.patch" ]; then
+  PATCH=$HERE/patches/$VERSION-$VARIANT.patch
+fi
 TARBALL=/usr/src/linux-source-$VERSION.tar.xz
 PKG=linux-source-$VERSION
 PKGDIR=$LAB/pkg-$PKG
@@ -40,7 +50,7 @@ OUT=$LAB/out
 JOBS=${JOBS:-2}
 
 if [ -n "$VARIANT" ] && [ -z "$VFRAGMENT$PATCH" ]; then
-  echo "error: unknown VARIANT=$VARIANT: neither lab/kernel-$VARIANT.config nor lab/patches/$VERSION-$VARIANT.patch" >&2
+  echo "error: unknown VARIANT=$VARIANT: no lab/kernel-$VARIANT.config, lab/patches/$VERSION-$VARIANT.patch or .series" >&2
   exit 1
 fi
 # Fetch $PKG with apt-get download through a private apt state (its own sources list, lists
@@ -92,8 +102,10 @@ if [ ! -f "$SRC/Makefile" ]; then
   rmdir "$tmp"
 fi
 if [ -n "$PATCH" ] && [ ! -f "$SRC/.allocscope-$VARIANT-applied" ]; then
-  echo "applying $PATCH"
-  patch -d "$SRC" -p1 --forward <"$PATCH"
+  for p in $PATCH; do
+    echo "applying $p"
+    patch -d "$SRC" -p1 --forward <"$p"
+  done
   touch "$SRC/.allocscope-$VARIANT-applied"
 fi
 

@@ -26,15 +26,15 @@ BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
 # sample | kernel tags (first one built wins) | cpus | possible | memory | nodes | timeout s |
 #   expect (complete, or timeout: the sample is a boot that timed out, a truncated console; the
 #   same boot may complete on a faster or less loaded host, which is reported, not failed) |
-#   needs (empty = reproducible here)
+#   workload (capture --workload) | extra kernel command line | needs (empty = reproducible here)
 SAMPLES='
-linux-6.12-instr_smp064_2G_numa2|6.12-instr,6.12|64|64|2G|2|900|complete|
-linux-6.12-nodebug_smp064_1G|6.12-instr-nodebug,6.12-nodebug|64|64|1G|1|900|complete|
-linux-7.2-pool-c64-m1024|7.2-pool,7.2|64|64|1024|1|900|complete|
-linux-7.2-pool-c255-m1024|7.2-pool,7.2|255|255|1024|1|600|timeout|
-linux-7.2-legacylate-c255-m1024|7.2-legacylate|255|255|1024|1|1200|complete|needs the lab 8192-array recorder patch with early_page_ext forced off (not in lab/)
-linux-7.2-notrack-c8-m1024-shrink|7.2-notrack|8|8|1024|1|900|complete|needs a slab-shrink + CPU offline/online workload before the dump (the lab init has none)
-lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|complete|not a lab boot: an excerpt quoted in a commit message
+linux-6.12-instr_smp064_2G_numa2|6.12-instr,6.12|64|64|2G|2|900|complete|||
+linux-6.12-nodebug_smp064_1G|6.12-instr-nodebug,6.12-nodebug|64|64|1G|1|900|complete|||
+linux-7.2-pool-c64-m1024|7.2-pool,7.2|64|64|1024|1|900|complete|||
+linux-7.2-pool-c255-m1024|7.2-pool,7.2|255|255|1024|1|600|timeout|||
+linux-7.2-legacylate-c255-m1024|7.2-legacylate|255|255|1024|1|1800|complete||log_buf_len=4M|
+linux-7.2-notrack-c8-m1024-shrink|7.2-notrack|8|8|1024|1|900|complete|shrink||
+lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|complete|||not a lab boot: an excerpt quoted in a commit message
 '
 
 
@@ -42,7 +42,7 @@ lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|complete|not a lab boot: an excerpt q
 mkdir -p "$DEST"
 failed=0
 # A here-document, not a pipe: the loop runs in this shell, so $failed survives it.
-while IFS='|' read -r name tags cpus possible mem nodes timeout expect needs; do
+while IFS='|' read -r name tags cpus possible mem nodes timeout expect workload extra needs; do
   [ -n "$name" ] || continue
   [ -z "$ONLY" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
   if [ -n "$needs" ]; then echo "skip $name: $needs"; continue; fi
@@ -61,7 +61,7 @@ while IFS='|' read -r name tags cpus possible mem nodes timeout expect needs; do
   note=''
   # Every sample reproduced here came from an instrumented kernel (see samples/PROVENANCE.md).
   case $tag in
-    *instr*|*pool*) note='; klab: counts from the lab patch (written for this lab from the corpus description)' ;;
+    *instr*|*pool*|*legacy*|*notrack*) note='; klab: counts from the lab patch (written for this lab from the corpus description)' ;;
     7.2) note='; the sample kernel was 7.2.13 (its pfn_pool recorder is stock) plus klab: counters, this lab kernel is stock: no klab: lines' ;;
     *) note='; the sample kernel carried klab: instrumentation, this lab kernel does not' ;;
   esac
@@ -69,11 +69,13 @@ while IFS='|' read -r name tags cpus possible mem nodes timeout expect needs; do
   how="lab/build-kernel.sh from Debian $src: tinyconfig + lab/kernel.config"
   [ -n "$variant" ] && [ -f "$HERE/kernel-$variant.config" ] && how="$how + lab/kernel-$variant.config"
   [ -n "$variant" ] && [ -f "$HERE/patches/$version-$variant.patch" ] && how="$how, patch lab/patches/$version-$variant.patch"
+  [ -n "$variant" ] && [ -f "$HERE/patches/$version-$variant.series" ] && how="$how, patches $(grep -v '^#' "$HERE/patches/$version-$variant.series" | sed 's|^|lab/patches/|' | tr '\n' ' ' | sed 's/ $//')"
+  [ -n "$workload" ] && how="$how; init workload $workload (capture --workload)"
   [ "$expect" = timeout ] && note="$note; the sample is a boot that timed out after ${timeout} s (bringing up CPUs under TCG): same timeout here"
   out=$DEST/$name
-  echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s), timeout ${timeout} s -> $out"
+  echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s)${workload:+, workload $workload}, timeout ${timeout} s -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --possible "$possible" --memory "$mem" --nodes "$nodes" \
-    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND" --out "$out" --force --format text \
+    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" ${workload:+--workload "$workload"} --out "$out" --force --format text \
     --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...)$note"
   rc=$?
   timed_out=$(node -e 'try{process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).timed_out))}catch{}' "$out/meta.json")

@@ -6,6 +6,7 @@ import {NotImplementedError, UsageError} from '../errors.js'
 import type {Report} from '../render/report.js'
 import {parseMemory} from '../lab/qemu.js'
 import {CaptureError, type CaptureResult, failureMessage, runCapture} from '../lab/run.js'
+import {WORKLOADS, type Workload} from '../lab/initramfs.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static description =
@@ -18,6 +19,7 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static examples = [
     '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 4 --out /tmp/c4 --append sysctl.vm.mem_profiling=1',
     '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 4 --possible 64 --memory 1G --accel tcg --out /tmp/c4-p64 --then analyse',
+    '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-7.2-notrack --cpus 8 --memory 1G --workload shrink --append "sysctl.vm.mem_profiling=1 lpj=8384024" --out /tmp/shrink --then analyse',
     '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 8 --nodes 2 --memory 2G --out /tmp/c8-numa2 --then diff --baseline samples/linux-6.12-instr_smp064_2G_numa2',
   ]
 
@@ -30,6 +32,10 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     append: Flags.string({description: 'Extra kernel command line after "console=ttyS0 panic=-1", e.g. "sysctl.vm.mem_profiling=1 lpj=8384024".'}),
     accel: Flags.option({options: ['auto', 'kvm', 'tcg'] as const, description: 'auto: KVM when /dev/kvm is usable, else TCG.', default: 'auto' as const})(),
     'cpu-model': Flags.string({description: 'QEMU -cpu model.', default: 'max'}),
+    workload: Flags.option({
+      options: Object.keys(WORKLOADS) as Workload[],
+      description: `Work the guest init does before the dump. shrink: ${WORKLOADS.shrink.title} (frees early slab pages: an untracked one fires "alloc_tag was not set").`,
+    })(),
     timeout: Flags.integer({char: 't', description: 'Seconds before QEMU is stopped and the capture marked incomplete.', default: 600, min: 1}),
     out: Flags.string({char: 'o', description: 'Capture directory to write (default: ./capture-c<cpus>-m<MiB>-<time>).'}),
     force: Flags.boolean({description: 'Overwrite the capture files of a non-empty --out.', default: false}),
@@ -58,7 +64,7 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     const out = f.out ?? `capture-c${f.cpus}${f.possible ? `-p${f.possible}` : ''}-m${memoryMiB}${f.nodes > 1 ? `-n${f.nodes}` : ''}-${stamp}`
     const result = await runCapture({
       kernel: f.kernel, cpus: f.cpus, possible: f.possible, memoryMiB, nodes: f.nodes, append: f.append,
-      accel: f.accel, cpuModel: f['cpu-model'], timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
+      accel: f.accel, cpuModel: f['cpu-model'], workload: f.workload, timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
       onBoot: (accel, reason) => {
         if (!f.json) process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
       },

@@ -10,14 +10,41 @@ import {chardev, type CpioEntry, dir, file, symlink, writeCpio} from './cpio.js'
 /** Applets the init script calls, linked to /bin/busybox. */
 export const APPLETS = ['sh', 'mount', 'dmesg', 'cat', 'grep', 'head', 'poweroff', 'sleep', 'echo'] as const
 
-export function initScript(): string {
+/**
+ * Work the init does before the dump, to make the kernel free what it allocated early.
+ * `shrink` (the corpus's linux-7.2-notrack-c8-m1024-shrink): shrink every slab cache (slab pages
+ * of boot-time caches go back to the buddy allocator: an early page with no tag reference fires
+ * `alloc_tag was not set` when freed), take every secondary CPU offline and back (their per-CPU
+ * slabs and bring-up allocations are freed and made again), shrink again, drop the page cache.
+ * Kernel messages stay on the console meanwhile (loglevel is lowered only for the dump).
+ */
+/** Printed with the workload's title on the same line before it runs: not a section marker (console.ts). */
+export const WORKLOAD_MARKER = '===KLAB-WORKLOAD==='
+
+export const WORKLOADS = {
+  shrink: {
+    title: 'slab shrink, cpu offline/online, slab shrink, drop_caches',
+    script: `shrink() { for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f" 2>/dev/null; done; }
+cpus() { i=1; while [ -e /sys/devices/system/cpu/cpu$i/online ]; do echo $1 > /sys/devices/system/cpu/cpu$i/online; i=$((i + 1)); done; }
+shrink
+cpus 0
+cpus 1
+shrink
+echo 3 > /proc/sys/vm/drop_caches
+`,
+  },
+} as const
+export type Workload = keyof typeof WORKLOADS
+
+export function initScript(workload?: Workload): string {
+  const work = workload ? `echo ${WORKLOAD_MARKER} ${WORKLOADS[workload].title}\n${WORKLOADS[workload].script}` : ''
   return `#!/bin/sh
 # allocscope capture lab: dump the boot log and /proc/allocinfo on the serial console, power off.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-# Console loglevel 1: later kernel messages stay in the log buffer instead of interleaving
+${work}# Console loglevel 1: later kernel messages stay in the log buffer instead of interleaving
 # with the dump on ttyS0.
 dmesg -n 1
 echo ${MARKERS.dmesgBegin}
@@ -52,9 +79,9 @@ export function initramfsEntries(busybox: Buffer, script = initScript()): CpioEn
   ]
 }
 
-export function buildInitramfs(busybox: Buffer): Buffer {
+export function buildInitramfs(busybox: Buffer, workload?: Workload): Buffer {
   // gzip: CONFIG_RD_GZIP is in every config the lab builds; Node writes mtime 0 → reproducible.
-  return gzipSync(writeCpio(initramfsEntries(busybox)), {level: 9})
+  return gzipSync(writeCpio(initramfsEntries(busybox, initScript(workload))), {level: 9})
 }
 
 /** Where Debian's busybox-static puts the binary, then PATH. */

@@ -7,7 +7,7 @@ import {cpus as hostCpus, release as hostRelease, tmpdir, type as hostType} from
 import {join, resolve} from 'node:path'
 import {InputError} from '../errors.js'
 import {type BootStage, type ConsoleSplit, splitConsole} from './console.js'
-import {buildInitramfs, findBusybox} from './initramfs.js'
+import {buildInitramfs, findBusybox, type Workload} from './initramfs.js'
 import {type Accel, kernelCmdline, QEMU_BINARY, qemuArgs, shellJoin} from './qemu.js'
 
 /** A boot that did not produce a complete capture; the directory is kept, marked incomplete. */
@@ -23,6 +23,8 @@ export interface CaptureOptions {
   append?: string
   accel?: Accel | 'auto'
   cpuModel?: string
+  /** Work the init does before the dump (initramfs.ts WORKLOADS). */
+  workload?: Workload
   timeoutS: number
   out: string
   busybox?: string
@@ -62,6 +64,7 @@ export interface CaptureMeta {
   possible_cpus: number
   memory_mib: number
   numa_nodes: number
+  mode: Workload | null
   cpuinfo_processors?: number
   meminfo_head?: string[]
   vm_mem_profiling?: string
@@ -165,7 +168,7 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
 
   const work = mkdtempSync(join(tmpdir(), 'allocscope-lab-'))
   try {
-    const initramfs = buildInitramfs(readFileSync(busybox))
+    const initramfs = buildInitramfs(readFileSync(busybox), o.workload)
     const initrd = join(work, 'initramfs.cpio.gz')
     writeFileSync(initrd, initramfs)
     const consolePath = join(dir, 'console.log')
@@ -209,6 +212,8 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
       possible_cpus: o.possible ?? o.cpus,
       memory_mib: o.memoryMiB,
       numa_nodes: o.nodes ?? 1,
+      // the corpus's meta.json key for the init's workload (null: dump only)
+      mode: o.workload ?? null,
       cpuinfo_processors: split.cpuinfoProcessors,
       meminfo_head: split.meminfoHead,
       vm_mem_profiling: split.memProfiling,

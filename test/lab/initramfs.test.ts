@@ -1,12 +1,14 @@
 // The initramfs is checked by parsing our own cpio back (and, when the cpio tool is installed,
 // by GNU cpio itself).
 import {spawnSync} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {MARKERS, splitConsole} from '../../src/lab/console.js'
 import {readCpio, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, writeCpio, file} from '../../src/lab/cpio.js'
-import {APPLETS, buildInitramfs, initScript, isStaticElf} from '../../src/lab/initramfs.js'
+import {APPLETS, buildInitramfs, initScript, isStaticElf, WORKLOAD_MARKER, WORKLOADS} from '../../src/lab/initramfs.js'
+import {SAMPLES} from '../helpers/paths.js'
 
 const SYNTHETIC_BUSYBOX = Buffer.from('synthetic busybox bytes\0\x7f') // odd length: exercises padding
 const entries = readCpio(gunzipSync(buildInitramfs(SYNTHETIC_BUSYBOX)))
@@ -78,5 +80,41 @@ describe('isStaticElf', () => {
   })
   it('node itself is dynamically linked', () => {
     expect(isStaticElf(process.execPath)).toBe(false)
+  })
+})
+
+describe('init workloads', () => {
+  const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
+
+  it('shrink prints the same workload line as the real notrack-shrink boot, before the dump', () => {
+    const s = initScript('shrink')
+    const line = `${WORKLOAD_MARKER} ${WORKLOADS.shrink.title}`
+    expect(s).toContain(`echo ${line}\n`)
+    // The sample's console.log carries that line (printed by its init before the dump).
+    const real = readFileSync(join(NOTRACK, 'console.log'), 'latin1').split('\r\n')
+    expect(real).toContain(line)
+    expect(real.indexOf(line)).toBeLessThan(real.indexOf(MARKERS.dmesgBegin))
+    // Workload before the loglevel drop (its kernel messages reach the console), dump after.
+    expect(s.indexOf(line)).toBeLessThan(s.indexOf('dmesg -n 1'))
+    expect(s.indexOf('dmesg -n 1')).toBeLessThan(s.indexOf(MARKERS.dmesgBegin))
+    for (const step of ['/sys/kernel/slab/*/shrink', '/sys/devices/system/cpu/cpu$i/online', 'cpus 0\ncpus 1\n', '/proc/sys/vm/drop_caches']) expect(s).toContain(step)
+  })
+
+  it('the workload line is not a section marker: a console with it still splits the same', () => {
+    const real = readFileSync(join(NOTRACK, 'console.log'), 'latin1')
+    const split = splitConsole(real)
+    expect(split.stage).toBe('complete')
+    expect(split.markers).not.toContain(WORKLOAD_MARKER)
+    expect(split.dmesg).toBe(readFileSync(join(NOTRACK, 'dmesg.txt'), 'latin1'))
+  })
+
+  it('without a workload the init has none; the scripts are valid sh', () => {
+    expect(initScript()).not.toContain(WORKLOAD_MARKER)
+    for (const s of [initScript(), initScript('shrink')]) {
+      const r = spawnSync('sh', ['-n'], {input: s})
+      expect(r.status, r.stderr.toString()).toBe(0)
+    }
+    const withWork = readCpio(gunzipSync(buildInitramfs(SYNTHETIC_BUSYBOX, 'shrink'))).find((e) => e.name === 'init')!
+    expect(withWork.data!.toString()).toBe(initScript('shrink'))
   })
 })

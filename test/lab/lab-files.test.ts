@@ -33,8 +33,9 @@ describe('lab/kernel.config', () => {
 
 describe('lab/regenerate-samples.sh', () => {
   const script = readFileSync(join(REPO, 'lab', 'regenerate-samples.sh'), 'utf8')
-  // sample|tags|cpus|possible|memory|nodes|timeout|expect|needs
-  const rows = new Map([...script.matchAll(/^([\w.-]+)\|([^|]*)\|(\d+)\|(\d+)\|(\w+)\|(\d+)\|(\d+)\|(complete|timeout)\|(.*)$/gm)].map((m) => [m[1], m]))
+  // sample|tags|cpus|possible|memory|nodes|timeout|expect|workload|extra append|needs
+  const rows = new Map([...script.matchAll(/^([\w.-]+)\|([^|]*)\|(\d+)\|(\d+)\|(\w+)\|(\d+)\|(\d+)\|(complete|timeout)\|([^|]*)\|([^|]*)\|(.*)$/gm)].map((m) => [m[1], m]))
+  const NEEDS = 11
 
   it('has a row for every sample directory', () => {
     const samples = readdirSync(SAMPLES, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name)
@@ -44,7 +45,7 @@ describe('lab/regenerate-samples.sh', () => {
 
   it('rows boot what the sample meta.json says (CPUs, NUMA nodes)', () => {
     for (const [name, m] of rows) {
-      if (m[9] !== '') continue // not reproducible here: says why
+      if (m[NEEDS] !== '') continue // not reproducible here: says why
       const meta = JSON.parse(readFileSync(join(SAMPLES, name, 'meta.json'), 'utf8'))
       expect(Number(m[3]), `${name} cpus`).toBe(meta.cpus ?? meta.smp)
       const nodes = meta.numa_nodes ?? (meta.qemu_cmd as string[]).filter((a) => a === '-numa').length
@@ -52,9 +53,47 @@ describe('lab/regenerate-samples.sh', () => {
     }
   })
 
+  it('every sample but the lkml excerpt is reproducible: its kernel variant has a patch, series or config in lab/', () => {
+    const lab = readdirSync(join(REPO, 'lab'))
+    const patches = readdirSync(join(REPO, 'lab', 'patches'))
+    for (const [name, m] of rows) {
+      if (name.startsWith('lkml-')) {
+        expect(m[NEEDS], name).toMatch(/not a lab boot/)
+        continue
+      }
+      expect(m[NEEDS], name).toBe('')
+      const tag = m[2].split(',')[0]
+      const [version, ...rest] = tag.split('-')
+      const variant = rest.join('-')
+      if (!variant) continue
+      const known = patches.includes(`${version}-${variant}.patch`) || patches.includes(`${version}-${variant}.series`) || lab.includes(`kernel-${variant}.config`)
+      expect(known, `${name}: ${tag}`).toBe(true)
+    }
+  })
+
+  it('rows give the workload and the extra command line the sample was booted with', () => {
+    for (const [name, m] of rows) {
+      if (m[NEEDS] !== '') continue
+      const meta = JSON.parse(readFileSync(join(SAMPLES, name, 'meta.json'), 'utf8'))
+      expect(m[9] || null, `${name} workload`).toBe(meta.mode ?? null)
+      for (const word of m[10].split(' ').filter(Boolean)) expect(meta.kernel_cmdline.split(' '), `${name} cmdline`).toContain(word)
+    }
+  })
+
+  it('every patch a .series names exists', () => {
+    const dir = join(REPO, 'lab', 'patches')
+    const series = readdirSync(dir).filter((f) => f.endsWith('.series'))
+    expect(series.length).toBeGreaterThan(0)
+    for (const f of series) {
+      const names = readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+      expect(names.length, f).toBeGreaterThan(0)
+      for (const n of names) expect(readdirSync(dir), `${f}: ${n}`).toContain(n)
+    }
+  })
+
   it('a sample that is a timed-out boot is expected to time out, with the same timeout', () => {
     for (const [name, m] of rows) {
-      if (m[9] !== '') continue
+      if (m[NEEDS] !== '') continue
       const meta = JSON.parse(readFileSync(join(SAMPLES, name, 'meta.json'), 'utf8'))
       expect(m[8], `${name} expect`).toBe(meta.timed_out === true ? 'timeout' : 'complete')
       if (meta.timed_out === true) expect(Number(m[7]), `${name} timeout`).toBe(meta.timeout_s)
