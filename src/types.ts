@@ -43,6 +43,8 @@ export interface Fact<T> {
   value: T
   line: number
   text: string
+  /** When the fact is inferred rather than printed (e.g. from a message's absence): how. */
+  reason?: string
 }
 
 export interface HostFacts {
@@ -64,6 +66,11 @@ export interface HostFacts {
   maxcpus?: Fact<number>
   /** Line of `allocated N bytes of page_ext` relative to `smp: Brought up`: before or after SMP. */
   pageExtWindow?: Fact<'before-smp' | 'after-smp'>
+  /**
+   * x86 direct map built with 1 GiB pages (`Using GB pages for direct mapping`); false from
+   * `nogbpages`, or when the log runs from `Linux version` to `Memory:` without that line.
+   */
+  gbPages?: Fact<boolean>
   /** The log ends in the middle of a boot stage (e.g. `SMP bring-up`: a hung or killed boot); the fact's line is where the stage began. */
   logEndsDuring?: Fact<string>
 }

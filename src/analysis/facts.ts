@@ -23,8 +23,14 @@ const cmdlineFacts = (cmdline: string): [Key, Value][] => {
   if (p) out.push(['memProfilingParam', p[1]])
   const c = /(?:^|\s)maxcpus=(\d+)/.exec(cmdline)
   if (c) out.push(['maxcpus', +c[1]])
+  // arch/x86/mm/init.c: early_param("nogbpages") clears direct_gbpages: 2 MiB direct map.
+  if (/(?:^|\s)nogbpages(?:\s|$)/.test(cmdline)) out.push(['gbPages', false])
   return out
 }
+
+const GB_PAGES = 'Using GB pages for direct mapping'
+/** x86 e820__memory_setup(), before init_mem_mapping(): the log is an x86 boot that can print GB_PAGES. */
+const X86_E820 = 'BIOS-provided physical RAM map'
 
 export const FACT_RULES: readonly FactRule[] = [
   {hint: 'Linux version ', starts: ['Linux version '], re: /^Linux version (\S+) (.*)$/, priority: 2, facts: (m) => [['release', m[1]], ['build', m[2]]]},
@@ -71,6 +77,8 @@ export const FACT_RULES: readonly FactRule[] = [
   },
   {hint: 'bytes of page_ext', starts: ['allocated '], re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', +m[1]]]},
   {hint: 'deferred pages initialised', starts: ['node '], re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
+  // arch/x86/mm/init.c probe_page_size_mask(): printed when direct_gbpages && X86_FEATURE_GBPAGES (pdpe1gb).
+  {hint: 'Using GB pages', starts: [GB_PAGES], re: /^Using GB pages for direct mapping/, priority: 2, facts: () => [['gbPages', true]]},
   {hint: 'DMI: ', starts: ['DMI: '], re: /^DMI: (.+)$/, priority: 2, facts: (m) => [['hardware', m[1].trim()]]},
   {hint: 'Hardware name: ', starts: ['Hardware name: '], re: /^Hardware name: (.+)$/, priority: 1, facts: (m) => [['hardware', m[1].trim()]]},
 ]
@@ -83,7 +91,7 @@ const KLAB_START = 'klab: '
  * A record that starts with none of FACT_STARTS and contains none of FACT_NEEDLES changes nothing
  * here: the anchored rules (and SMP_UP, SMP_START, KLAB) need a line start, the others a hint.
  */
-export const FACT_STARTS: readonly string[] = [...FACT_RULES.flatMap((r) => r.starts ?? []), 'smp: Brought up', 'Brought up', SMP_START, KLAB_START]
+export const FACT_STARTS: readonly string[] = [...FACT_RULES.flatMap((r) => r.starts ?? []), 'smp: Brought up', 'Brought up', SMP_START, KLAB_START, X86_E820]
 export const FACT_NEEDLES: readonly string[] = FACT_RULES.filter((r) => !r.starts).map((r) => r.hint)
 /** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
 export const MAX_KLAB = 64
@@ -98,6 +106,10 @@ export class FactCollector {
   /** Record index of the first `smp: Brought up` and of the page_ext line, for the window. */
   private smpAt?: number
   private pageExtAt?: number
+  /** Record index of the banner, of the x86 e820 map and of `Memory:`, for the GB pages inference. */
+  private bootAt?: number
+  private e820At?: number
+  private memoryAt?: number
   private n = 0
   private smpStart?: {line: number; text: string}
   private prio = new Map<Key, number>()
@@ -122,10 +134,13 @@ export class FactCollector {
         if ((this.prio.get(k) ?? 0) >= rule.priority) continue
         this.prio.set(k, rule.priority)
         if (k === 'pageExtBytes') this.pageExtAt = at
+        if (k === 'build') this.bootAt = at
+        if (k === 'memoryTotalKiB') this.memoryAt = at
         ;(this.host as Record<string, Fact<Value>>)[k] = {value: typeof v === 'string' ? detach(v) : v, line: r.line, text: detach(text)}
       }
     }
     if (this.smpAt === undefined && text.includes('Brought up') && SMP_UP.test(text)) this.smpAt = at
+    if (this.e820At === undefined && text.startsWith(X86_E820)) this.e820At = at
     if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text: detach(text)}
     if (text.startsWith(KLAB_START)) {
       const k = KLAB.exec(text)
@@ -146,7 +161,26 @@ export class FactCollector {
     }
     // smp_init() printed its start but never `smp: Brought up`: the boot stopped bringing CPUs up.
     if (this.smpStart && this.smpAt === undefined) this.host.logEndsDuring = {value: 'SMP bring-up', ...this.smpStart}
+    this.inferGbPages()
     return this.host
+  }
+
+  /**
+   * GB_PAGES is printed from init_mem_mapping() in setup_arch(), long before mm_core_init() prints
+   * `Memory:`. An x86 log that runs from the banner past `Memory:` without it had a 2 MiB direct
+   * map (CPU without pdpe1gb, or 32-bit). A log that starts later or stops earlier says nothing.
+   */
+  private inferGbPages(): void {
+    const mem = this.host.memoryTotalKiB
+    const boot = this.host.build
+    if (this.host.gbPages || !mem || !boot || this.bootAt === undefined || this.e820At === undefined || this.memoryAt === undefined) return
+    if (!(this.bootAt < this.e820At && this.e820At < this.memoryAt)) return
+    this.host.gbPages = {
+      value: false,
+      line: mem.line,
+      text: mem.text,
+      reason: `no "${GB_PAGES}" between Linux version (line ${boot.line}) and Memory: (line ${mem.line}); init_mem_mapping() prints it before Memory: when the CPU has pdpe1gb: 2 MiB direct map`,
+    }
   }
 }
 

@@ -22,7 +22,8 @@ const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice
 type KvRow = KvBlock['rows'][number]
 
 function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => string = String): KvRow[] {
-  return f ? [{key, value: show(f.value), note: `line ${f.line}`}] : []
+  // An inferred fact points at the line it was inferred at; the Why block says how.
+  return f ? [{key, value: show(f.value), note: `line ${f.line}${f.reason ? ', inferred' : ''}`}] : []
 }
 
 export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions): Report {
@@ -44,6 +45,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...factRow('NUMA nodes', h.numaNodes),
       ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
       ...factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024)),
+      ...factRow('GB pages (direct map)', h.gbPages, (v) => (v ? 'yes' : 'no')),
       ...factRow('hardware', h.hardware),
       ...(h.logEndsDuring ? [{key: 'log ends', value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],
@@ -79,7 +81,12 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
   const why: Block = {
     kind: 'text',
     title: 'Why',
-    lines: [...wrap(`mode ${p.mode}: ${p.modeReason}`), ...wrap(`DEBUG ${p.debug}: ${p.debugReason}`), ...wrap(`recorder ${p.recorder}: ${p.recorderReason}`)],
+    lines: [
+      ...wrap(`mode ${p.mode}: ${p.modeReason}`),
+      ...wrap(`DEBUG ${p.debug}: ${p.debugReason}`),
+      ...wrap(`recorder ${p.recorder}: ${p.recorderReason}`),
+      ...(h.gbPages?.reason ? wrap(`GB pages ${h.gbPages.value ? 'yes' : 'no'}: ${h.gbPages.reason}`) : []),
+    ],
   }
   const blocks: Block[] = [host, profiling, early]
   if (a.klab.length) {

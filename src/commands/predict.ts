@@ -52,6 +52,13 @@ export default class Predict extends BaseCommand<typeof Predict> {
     'early-page-ext': Flags.boolean({description: 'early_page_ext on the command line.', default: false}),
     'deferred-init': Flags.boolean({description: 'DEFERRED_STRUCT_PAGE_INIT.', default: true, allowNo: true}),
     compressed: Flags.boolean({description: 'mem_profiling compressed mode (no page_ext, no recorder).', default: false}),
+    'gb-pages': Flags.boolean({
+      description:
+        'x86 direct map in 1 GiB pages (the CPU has pdpe1gb and the command line has no nogbpages). --no-gb-pages: 2 MiB pages, ' +
+        'more early page-table pages (QEMU -cpu qemu64); counted when the profile has the noGbPages term.',
+      default: true,
+      allowNo: true,
+    }),
     kasan: Flags.boolean({description: 'KASAN (not modelled: noted).', default: false}),
     kmemleak: Flags.boolean({description: 'kmemleak (not modelled: noted).', default: false}),
     kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
@@ -149,6 +156,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
         earlyPageExt: f['early-page-ext'],
         deferredInit: f['deferred-init'],
         compressed: f.compressed,
+        gbPages: f['gb-pages'],
         kasan: f.kasan,
         kmemleak: f.kmemleak,
         kernel: f.kernel,

@@ -187,7 +187,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   const sc = score(exact, y, terms)
   // The host shape as the window sees it: before SMP only possible CPUs count, after SMP online.
   const shape = (f: CaptureFacts) =>
-    [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone].join('/')
+    [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone, f.host.gbPages].join('/')
   const loco = looForm(exact, terms, y, exact.map(shape))
   // Nested leave-one-out: the whole selection (terms, size class, coefficients) redone without the
   // capture, so the term choice never sees the point it is judged on.

@@ -57,13 +57,26 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const lines = text.replace(/\r/g, '').split('\n')
   const f: CaptureFacts = {name: basename(cap.isDir ? path.replace(/\/+$/, '') : log), path, bootLog: log, host: {...DEFAULT_HOST}}
   let pageExtAt = -1
+  // GB pages evidence (analysis/facts.ts reads the same): the line, nogbpages, or a boot that
+  // reached `Memory:` from the banner through the x86 e820 map without the line.
+  let gbLine = false
+  let bootAt = -1
+  let e820At = -1
+  let memAt = -1
+  let nogbpages = false
   let smpAt = -1
   let memKiB: number | undefined
   let rangesBytes = 0
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]
     let m: RegExpExecArray | null
-    if ((m = /Linux version (\S+)/.exec(l)) && !f.release) f.release = m[1]
+    if ((m = /Linux version (\S+)/.exec(l)) && !f.release) {
+      f.release = m[1]
+      bootAt = i
+    }
+    if (l.includes('Using GB pages for direct mapping')) gbLine = true
+    if (e820At < 0 && l.includes('BIOS-provided physical RAM map')) e820At = i
+    if (/[Cc]ommand line: .*(?:^|\s)nogbpages(?:\s|$)/.test(l)) nogbpages = true
     if ((m = /nr_cpu_ids:(\d+) nr_node_ids:(\d+)/.exec(l))) {
       f.host.possibleCpus = Number(m[1])
       f.host.nodes = Number(m[2])
@@ -72,7 +85,10 @@ export function readCaptureFacts(path: string): CaptureFacts {
       f.host.onlineCpus = Number(m[2])
       if (smpAt < 0) smpAt = i
     }
-    if ((m = /Memory: \d+K\/(\d+)K available/.exec(l))) memKiB = Number(m[1])
+    if ((m = /Memory: \d+K\/(\d+)K available/.exec(l))) {
+      memKiB = Number(m[1])
+      if (memAt < 0) memAt = i
+    }
     if ((m = /^\S*\s*\[?[\s\d.]*\]?\s*node\s+\d+: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(l))) {
       rangesBytes += Number(BigInt(m[2]) - BigInt(m[1]) + 1n)
     }
@@ -97,6 +113,9 @@ export function readCaptureFacts(path: string): CaptureFacts {
   if (smpAt < 0) f.host.onlineCpus = Math.min(f.host.onlineCpus, f.host.possibleCpus)
   if (f.host.onlineCpus > f.host.possibleCpus) f.host.possibleCpus = f.host.onlineCpus
   if (pageExtAt >= 0) f.window = smpAt >= 0 && smpAt < pageExtAt ? 'after-smp' : 'before-smp'
+  // init_mem_mapping() prints the GB pages line long before mm_core_init() prints `Memory:`.
+  const reachedMemory = bootAt >= 0 && bootAt < e820At && e820At < memAt
+  f.host.gbPages = gbLine || !(nogbpages || reachedMemory)
   f.host.kernel = f.release
   f.host.name = f.name
   // The lab kernels: DEBUG puts page_ext before SMP; nodebug/legacylate defer it after SMP.

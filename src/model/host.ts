@@ -25,6 +25,11 @@ export interface Host {
   normalZone?: boolean
   kasan: boolean
   kmemleak: boolean
+  /**
+   * x86 direct map in 1 GiB pages (CPU flag pdpe1gb, no `nogbpages`). Without them the direct map
+   * uses 2 MiB pages and init_mem_mapping() allocates more early page-table pages.
+   */
+  gbPages: boolean
   /** mem_profiling=...,compressed: tags live in page flags, no page_ext, no early recorder at all. */
   compressed: boolean
   /** Extra columns (inventory pass-through). */
@@ -47,6 +52,9 @@ export const DEFAULT_HOST: Host = {
   kasan: false,
   kmemleak: false,
   compressed: false,
+  // Every x86-64 server CPU of the last decade has pdpe1gb (Intel since Westmere, AMD since K10);
+  // the exception is an emulated CPU model such as QEMU's -cpu qemu64.
+  gbPages: true,
 }
 
 export function sections(h: Host): number {

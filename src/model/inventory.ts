@@ -22,6 +22,7 @@ export const INVENTORY_COLUMNS: Record<string, string> = {
   kasan: 'KASAN: yes/no (not modelled; noted)',
   kmemleak: 'kmemleak: yes/no (not modelled; noted)',
   compressed: 'mem_profiling compressed mode: yes/no',
+  gb_pages: 'x86 direct map in 1 GiB pages (CPU flag pdpe1gb, no nogbpages): yes/no (default yes)',
   profile: 'profile name or file to use for this host',
 }
 
@@ -81,6 +82,7 @@ const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
   kasan: (r, v, w) => (r.host.kasan = bool(v, w.file, w.line, w.col)),
   kmemleak: (r, v, w) => (r.host.kmemleak = bool(v, w.file, w.line, w.col)),
   compressed: (r, v, w) => (r.host.compressed = bool(v, w.file, w.line, w.col)),
+  gb_pages: (r, v, w) => (r.host.gbPages = bool(v, w.file, w.line, w.col)),
   profile: (r, v) => (r.profile = v),
 }
 

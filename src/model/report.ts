@@ -1,5 +1,5 @@
 // Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
-import type {Block, Cell, Report} from '../render/report.js'
+import type {Block, Cell, KvBlock, Report} from '../render/report.js'
 import {iec} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
@@ -35,10 +35,19 @@ export function hostBlock(p: Prediction): Block {
       {key: 'memory', value: `${iec(h.memoryBytes)} (${sections(h)} sections), ${h.nodes} node(s)`},
       {key: 'page / word', value: `${iec(h.pageSize)} pages, ${h.wordBytes * 8}-bit; PFN_POOL_SIZE ${p.poolSize}`},
       {key: 'page_ext window', value: p.window, note: p.windowReason},
+      ...gbPagesRows(p),
       {key: 'profile', value: p.profile},
       {key: 'early allocations', value: `${p.events} calls (PFNs offered), ${p.pages} pages`},
     ],
   }
+}
+
+/** Shown only off the default: a 2 MiB direct map, and whether the profile counts it. */
+function gbPagesRows(p: Prediction): KvBlock['rows'] {
+  if (p.host.gbPages !== false) return []
+  const t = p.terms.find((x) => x.id === 'noGbPages')
+  const note = t ? `noGbPages term: +${num(t.calls)} calls, +${num(t.pages)} pages` : `profile ${p.profile} has no noGbPages term: not counted`
+  return [{key: 'GB pages', value: 'no (2 MiB direct map)', note}]
 }
 
 function runCells(r: RecorderRun | undefined): Record<string, Cell> {

@@ -4,7 +4,7 @@
 import {type Host, hasNormalZone, sections} from './host.js'
 import {objectsPerSlab} from './slab.js'
 
-export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes'
+export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages'
 
 /** Who runs the allocations of a term: the boot CPU, or every online CPU during bring-up. */
 export type Attribution = 'boot' | 'online'
@@ -45,6 +45,14 @@ export const TERMS: readonly TermDef[] = [
   {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},
   {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot'},
   {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot'},
+  {
+    id: 'noGbPages',
+    meaning: 'the direct map built with 2 MiB pages (CPU without pdpe1gb, or nogbpages): extra early page-table pages',
+    // Only an explicit false counts: a Host built without the field is the default (GB pages).
+    value: (h) => (h.gbPages === false ? 1 : 0),
+    attribution: 'boot',
+    phase: 'boot',
+  },
 ]
 
 export const TERM_IDS = TERMS.map((t) => t.id)
