@@ -1,0 +1,62 @@
+// `predict --gb-pages/--no-gb-pages`, `--from` a boot without GB pages, and the inventory column,
+// end to end (built commands from dist/).
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {describe, expect, it} from 'vitest'
+import {loadProfile} from '../../src/model/profile.js'
+import {CAPTURES, REPO} from '../helpers/paths.js'
+
+const run = (args: string[], cmd = 'predict') => runCommand([cmd, ...args], {root: REPO})
+const result = (out: string) => JSON.parse(out).result
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-predict-gbpages-'))
+const Q64 = 'linux-6.12-instr_smp004_1G_qemu64'
+
+describe('predict --no-gb-pages', () => {
+  const host = ['--cpus', '4', '--kernel', '6.12']
+
+  it('with the shipped profile: counted only if the profile has the noGbPages term, and the host row says which', async () => {
+    const on = result((await run([...host, '--json'])).stdout)
+    const off = result((await run([...host, '--no-gb-pages', '--json'])).stdout)
+    expect(on.host.gbPages).toBe(true)
+    expect(off.host.gbPages).toBe(false)
+    const profile = loadProfile(off.profile)
+    const t = profile.terms.find((x) => x.id === 'noGbPages')
+    if (t) expect(off.events - on.events).toBe(Math.round(t.calls))
+    else expect(off.events).toBe(on.events)
+    const text = (await run([...host, '--no-gb-pages', '--format', 'text'])).stdout
+    expect(text).toMatch(t ? /GB pages +no \(2 MiB direct map\) \(noGbPages: \+[\d.]+ calls\)/ : /GB pages +no \(2 MiB direct map\) \(not in the profile\)/)
+    if (!t) expect(text.replace(/\s+/g, ' ')).toContain(`no GB pages: profile ${profile.name} has no noGbPages term, so the extra early page-table pages of a 2 MiB direct map are not counted`)
+    expect((await run([...host, '--format', 'text'])).stdout).not.toMatch(/GB pages/)
+  })
+
+  it('with a profile fitted on the term (calibrate --terms normalZone,noGbPages): the prediction differs', async () => {
+    const out = join(tmp, 'with-term.json')
+    const captures = loadProfile('linux-6.12-before-smp').provenance.captures.map((c) => join(CAPTURES, c.capture))
+    const c = await run([...captures, '--terms', 'normalZone,noGbPages', '--out', out, '--json'], 'calibrate')
+    expect(c.error).toBeUndefined()
+    const coef = result(c.stdout).profile.terms.find((x: {id: string}) => x.id === 'noGbPages').calls
+    const on = result((await run([...host, '--profile', out, '--json'])).stdout)
+    const off = result((await run([...host, '--profile', out, '--no-gb-pages', '--json'])).stdout)
+    // the same terms plus the noGbPages coefficient once
+    const sumOn = on.terms.reduce((s: number, x: {calls: number}) => s + x.calls, 0)
+    expect(off.events).toBe(Math.round(sumOn + coef))
+    expect(off.events - on.events).toBeGreaterThanOrEqual(10)
+  })
+
+  it('--from the qemu64 capture takes GB pages off the log', async () => {
+    const r = result((await run(['--from', join(CAPTURES, Q64), '--json'])).stdout)
+    expect(r.host.gbPages).toBe(false)
+    // klab: early_page_allocs calls=77 in that boot
+    expect(r.measured.calls).toBe(77)
+  })
+
+  it('an inventory with a bad gb_pages value: exit 2, file:line and the column', async () => {
+    const inv = join(tmp, 'synthetic-inventory.csv')
+    writeFileSync(inv, 'name,cpus,gb_pages\na,4,no\nb,4,perhaps\n')
+    const r = await run(['--hosts', inv])
+    expect(r.error?.oclif?.exit).toBe(2)
+    expect(r.stderr).toContain(`${inv}:3: column gb_pages: "perhaps" is not yes/no`)
+  })
+})
