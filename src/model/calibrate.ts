@@ -13,8 +13,8 @@ import {TERM_IDS, type TermId, type TermParams, term} from './terms.js'
 
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
-  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'normalZone', 'sections', 'nodes'],
-  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'sections', 'nodes'],
+  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes'],
+  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes'],
 }
 const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus']
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */

@@ -18,3 +18,18 @@ export function captureDirs(): string[] {
     .map((d) => join(CAPTURES, d.name))
     .sort()
 }
+
+/** The lab's own calibration boots (lab/calibration-boots.sh), committed in the repo. */
+export const LAB_CAPTURES = join(REPO, 'lab', 'captures')
+
+/**
+ * A capture a profile's provenance names: the golden corpus first, else the lab's calibration
+ * boots (their names start with `lab-`, so the two never collide).
+ */
+export function captureDir(name: string): string {
+  const corpus = join(CAPTURES, name)
+  if (existsSync(corpus)) return corpus
+  const lab = join(LAB_CAPTURES, name)
+  if (existsSync(lab)) return lab
+  throw new Error(`capture ${name}: neither in ${CAPTURES} nor in ${LAB_CAPTURES}`)
+}

@@ -6,10 +6,10 @@ import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate} from '../../src/model/calibrate.js'
 import {dot, leaveOneOut, lstsq} from '../../src/model/fit.js'
 import {listProfiles} from '../../src/model/profile.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {CAPTURES, captureDir} from '../helpers/paths.js'
 import {derivedOverflowCapture} from '../helpers/model-derived.js'
 
-const cap = (n: string) => readCaptureFacts(join(CAPTURES, n))
+const cap = (n: string) => readCaptureFacts(captureDir(n))
 
 describe('least squares', () => {
   it('recovers the coefficients of a synthetic exact linear model and flags a dependent column', () => {

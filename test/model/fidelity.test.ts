@@ -3,28 +3,24 @@
 // through the recorders; recorded PFNs must be within max(10 %, 8) of the kernel's klab count
 // and pool pages exact. Where the model cannot meet that, the test asserts what is true instead
 // (the error is outside the bound, or the remaining captures cannot determine the terms).
-import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {type CaptureFacts, readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate, withinBound} from '../../src/model/calibrate.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles} from '../../src/model/profile.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-/** What leave-one-out gives for the captures where the bound is not met (see the lead's report). */
-const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
-  // -cpu qemu64 instead of max: +14 calls and +14 pages (order 0) over the same host with -cpu max; its
-  // dmesg lacks "Using GB pages for direct mapping" (qemu64 has no pdpe1gb), the only boot without it,
-  // so no other capture can determine such a term: outside, leave-one-out and nested.
-  'linux-6.12-instr_smp004_1G_qemu64': 'outside',
-  // Two legacylate boots for base + per-CPU term: one left out leaves one.
-  'linux-7.2-legacylate-c8-m1024': 'undetermined',
-  'linux-7.2-legacylate-c255-m1024': 'undetermined',
-}
+/**
+ * What leave-one-out gives for the captures where the bound is not met: none since the lab's
+ * calibration boots (lab/captures: legacylate at 1..128 CPUs, and boots without GB pages) joined
+ * the corpus. Before them, the qemu64 boot was outside (no other boot without GB pages) and the two
+ * legacylate boots undetermined (two boots for base + per-CPU term).
+ */
+const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {}
 
 const profiles = listProfiles()
 const facts = new Map<string, CaptureFacts>()
-for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.capture, readCaptureFacts(join(CAPTURES, c.capture)))
+for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.capture, readCaptureFacts(captureDir(c.capture)))
 
 /**
  * Nested leave-one-out (term selection and size-class grid redone without the capture), where it
@@ -32,17 +28,16 @@ for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.cap
  * which overshoots 1 CPU. The fixed form (the shipped terms) meets it.
  */
 const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
-  'linux-6.12-instr_smp004_1G_qemu64': 'outside',
   'linux-6.12-nodebug_smp001_1G': 'outside',
-  'linux-7.2-legacylate-c8-m1024': 'undetermined',
-  'linux-7.2-legacylate-c255-m1024': 'undetermined',
 }
 
 describe('shipped profiles cover every instrumented capture', () => {
   it('each capture with a klab: early count is in exactly one profile (the notrack build is the exception)', () => {
     const all = ['linux-6.12-instr_smp001_1G', 'linux-6.12-nodebug_smp064_1G', 'linux-7.2-pool-c255-m1024', 'linux-7.2-legacylate-c8-m1024']
     for (const c of all) expect(profiles.filter((p) => p.provenance.captures.some((x) => x.capture === c)).length).toBe(1)
-    expect(facts.size).toBe(26)
+    // 26 instrumented corpus boots + 11 lab calibration boots
+    expect([...facts.keys()].filter((n) => !n.startsWith('lab-')).length).toBe(26)
+    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(11)
   })
 })
 

@@ -1,5 +1,6 @@
 // Host → events: which window applies, how many events and pages, and who allocates them.
 import {describe, expect, it} from 'vitest'
+import {withinBound} from '../../src/model/calibrate.js'
 import {DEFAULT_HOST, pageExtWindow} from '../../src/model/host.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {PHASE_BRINGUP, buildWorkload, expectedCounts} from '../../src/model/workload.js'
@@ -31,7 +32,8 @@ describe('workload from the shipped profiles', () => {
     const l = buildWorkload(h, late)
     expect(l.nCpus).toBe(255)
     expect(l.n).toBe(Math.round(expectedCounts(h, late).calls))
-    expect(l.n).toBe(2892) // the legacylate-c255 boot's klab count (in the fit)
+    // the legacylate-c255 boot's klab count (in the fit of 9 boots): close, not exact
+    expect(withinBound(l.n, 2892)).toBe(true)
     const perCpu = new Set<number>()
     for (let i = 0; i < l.n; i++) if (l.phase[i] === PHASE_BRINGUP) perCpu.add(l.cpu[i])
     expect(perCpu.size).toBe(255)

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Boot the lab kernels at the host shapes the model needs beyond ../shared/captures, and write one
+# capture directory per boot (what lab/captures/ holds, committed): they are real boots of the
+# instrumented lab kernels (klab: lines = true counts), made with `allocscope capture`, each
+# meta.json recording how in made_by. `allocscope calibrate` fits profiles/*.json from them together
+# with the corpus (lab/refit-profiles.sh).
+#
+#   [DEST=dir] [ONLY="name ..."] [ACCEL=tcg] lab/calibration-boots.sh [LAB_DIR]
+#
+# Why these boots (see lab/README.md): the corpus has only two legacylate boots (8 and 255 CPUs),
+# too few to fit a base and a per-CPU term and still predict one of them left out; and only one
+# boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+LAB=${1:-${ALLOCSCOPE_LAB:-/work/lab-build}}
+DEST=${DEST:-$LAB/captures}
+ACCEL=${ACCEL:-tcg}
+ONLY=${ONLY:-}
+CLI="node $REPO/bin/run.js"
+BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
+
+# name | kernel tag | cpus | memory | cpu model | extra command line | timeout s
+BOOTS='
+lab-7.2-legacylate-c1-m1024|7.2-legacylate|1|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-c2-m1024|7.2-legacylate|2|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-c4-m1024|7.2-legacylate|4|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-c16-m1024|7.2-legacylate|16|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-c32-m1024|7.2-legacylate|32|1024|max|log_buf_len=4M|900
+lab-7.2-legacylate-c64-m1024|7.2-legacylate|64|1024|max|log_buf_len=4M|900
+lab-7.2-legacylate-c128-m1024|7.2-legacylate|128|1024|max|log_buf_len=4M|1800
+lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|qemu64||300
+lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|qemu64||300
+lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|qemu64||300
+lab-6.12-instr-c4-m4096|6.12-instr|4|4096|max||300
+'
+
+[ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }
+mkdir -p "$DEST"
+failed=0
+while IFS='|' read -r name tag cpus mem model extra timeout; do
+  [ -n "$name" ] || continue
+  [ -z "$ONLY" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
+  kernel=$LAB/out/bzImage-$tag
+  version=${tag%%-*}
+  variant=${tag#*-}
+  if [ ! -f "$kernel" ]; then
+    echo "skip $name: no $kernel (build it: VARIANT=$variant lab/build-kernel.sh $version)"
+    continue
+  fi
+  src=$(cat "$LAB/out/source-$tag" 2>/dev/null || echo "linux-source-$version")
+  how="lab/build-kernel.sh from Debian $src: tinyconfig + lab/kernel.config"
+  [ -f "$HERE/kernel-$variant.config" ] && how="$how + lab/kernel-$variant.config"
+  [ -f "$HERE/patches/$version-$variant.patch" ] && how="$how, patch lab/patches/$version-$variant.patch"
+  [ -f "$HERE/patches/$version-$variant.series" ] && how="$how, patches $(grep -v '^#' "$HERE/patches/$version-$variant.series" | sed 's|^|lab/patches/|' | tr '\n' ' ' | sed 's/ $//')"
+  out=$DEST/$name
+  echo "boot $name: $tag, $cpus CPUs, ${mem} MiB, -cpu $model, timeout ${timeout} s -> $out"
+  $CLI capture --kernel "$kernel" --cpus "$cpus" --memory "$mem" --cpu-model "$model" \
+    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" --out "$out" --force --format text \
+    --provenance "lab/calibration-boots.sh: calibration boot of the lab kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...); klab: counts from the lab patch (written for this lab from the corpus description)" >/dev/null || failed=1
+  grep -h 'klab: early' "$out/dmesg.txt" 2>/dev/null | head -1
+done <<END
+$BOOTS
+END
+exit $failed

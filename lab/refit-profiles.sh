@@ -1,0 +1,33 @@
+#!/bin/sh
+# Refit the shipped workload profiles (profiles/*.json) with `allocscope calibrate`: each from the
+# instrumented corpus boots of its kernel and page_ext window (../shared/captures) plus the lab's
+# calibration boots (lab/captures, made by lab/calibration-boots.sh). Terms are chosen by
+# leave-one-out; test/model/calibrate.test.ts checks that every shipped profile is this fit.
+#
+#   [CORPUS=../shared/captures] lab/refit-profiles.sh
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$HERE")
+C=${CORPUS:-$REPO/../shared/captures}
+L=$REPO/lab/captures
+CLI="node $REPO/bin/run.js"
+[ -d "$C" ] || { echo "no corpus at $C (set CORPUS=)" >&2; exit 1; }
+[ -f "$REPO/dist/commands/calibrate.js" ] || { echo "build first: (cd $REPO && npm run build)" >&2; exit 1; }
+
+fit() {
+  name=$1; shift
+  echo "fit $name from $# captures"
+  $CLI calibrate "$@" --name "$name" --out "$REPO/profiles/$name.json" --format text >/dev/null
+}
+
+# 6.12, DEBUG (page_ext before SMP): the instr boots, plus lab boots without GB pages (-cpu qemu64)
+# and one more 4 GiB host.
+fit linux-6.12-before-smp "$C"/linux-6.12-instr_smp* \
+  "$L"/lab-6.12-instr-c1-m1024-qemu64 "$L"/lab-6.12-instr-c16-m1024-qemu64 \
+  "$L"/lab-6.12-instr-c4-m4096-qemu64 "$L"/lab-6.12-instr-c4-m4096
+# 6.12, DEBUG off (page_ext after SMP)
+fit linux-6.12-after-smp "$C"/linux-6.12-nodebug_smp*
+# 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots
+fit linux-7.2-before-smp "$C"/linux-7.2-pool-* "$C"/linux-7.2-legacy-c*
+# 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's
+fit linux-7.2-after-smp "$C"/linux-7.2-legacylate-* "$L"/lab-7.2-legacylate-*
