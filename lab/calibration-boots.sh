@@ -9,7 +9,9 @@
 #
 # Why these boots (see lab/README.md): the corpus has only two legacylate boots (8 and 255 CPUs),
 # too few to fit a base and a per-CPU term and still predict one of them left out; and only one
-# boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term.
+# boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term;
+# and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
+# leave-one-out) misses the 1-CPU boot.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +36,9 @@ lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|qemu64||300
 lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|qemu64||300
 lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|qemu64||300
 lab-6.12-instr-c4-m4096|6.12-instr|4|4096|max||300
+lab-6.12-instr-nodebug-c2-m1024|6.12-instr-nodebug|2|1024|max||300
+lab-6.12-instr-nodebug-c8-m1024|6.12-instr-nodebug|8|1024|max||300
+lab-6.12-instr-nodebug-c32-m1024|6.12-instr-nodebug|32|1024|max||600
 '
 
 [ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }

@@ -25,8 +25,8 @@ fit() {
 fit linux-6.12-before-smp "$C"/linux-6.12-instr_smp* \
   "$L"/lab-6.12-instr-c1-m1024-qemu64 "$L"/lab-6.12-instr-c16-m1024-qemu64 \
   "$L"/lab-6.12-instr-c4-m4096-qemu64 "$L"/lab-6.12-instr-c4-m4096
-# 6.12, DEBUG off (page_ext after SMP)
-fit linux-6.12-after-smp "$C"/linux-6.12-nodebug_smp*
+# 6.12, DEBUG off (page_ext after SMP): the nodebug boots, plus the lab's at 2, 8 and 32 CPUs
+fit linux-6.12-after-smp "$C"/linux-6.12-nodebug_smp* "$L"/lab-6.12-instr-nodebug-c*
 # 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots
 fit linux-7.2-before-smp "$C"/linux-7.2-pool-* "$C"/linux-7.2-legacy-c*
 # 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's

@@ -38,7 +38,8 @@ export interface FitOutcome {
   profile: Profile
   points: ProvenancePoint[]
   /** Other term sets tried and their leave-one-out scores (auto selection). */
-  tried: {terms: TermId[]; looFailures: number; looRmse: number}[]
+  /** looWorst: the largest leave-one-out error as a fraction of that capture's bound (the ranking). */
+  tried: {terms: TermId[]; looFailures: number; looWorst: number; looRmse: number}[]
   lowerBounds: {capture: string; atLeast: number; fitted: number; satisfied: boolean}[]
   notes: string[]
 }
@@ -102,6 +103,9 @@ function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
   let fails = 0
   let ss = 0
   let n = 0
+  // The bound is relative (max(10 %, 8)): the worst error as a fraction of each capture's own bound
+  // ranks forms by how safely they meet it; RMSE alone is dominated by the largest counts.
+  let worst = 0
   loo.forEach((l, i) => {
     if (l.predicted === undefined) {
       fails++
@@ -109,9 +113,10 @@ function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
     }
     if (!withinBound(l.predicted, y[i])) fails++
     ss += (l.predicted - y[i]) ** 2
+    worst = Math.max(worst, Math.abs(l.predicted - y[i]) / Math.max(0.1 * y[i], 8))
     n++
   })
-  return {loo, fails, rmse: n ? Math.sqrt(ss / n) : Infinity}
+  return {loo, fails, rmse: n ? Math.sqrt(ss / n) : Infinity, worst: n ? worst : Infinity}
 }
 
 function subsets<T>(xs: T[]): T[][] {
@@ -261,7 +266,10 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   return {profile, points, tried, lowerBounds, notes}
 }
 
-/** Auto selection: the term subset with the fewest leave-one-out misses, then the lowest LOO RMSE. */
+/**
+ * Auto selection: the term subset with the fewest leave-one-out misses, then the smallest worst
+ * leave-one-out error relative to its capture's bound, then the fewest terms.
+ */
 function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, notes: string[]): {chosen: TermId[]; tried: FitOutcome['tried']} {
   const determined = (terms: TermId[]) => fitForm(exact, ['base', ...terms], y).dependent.length === 0
   const tried: FitOutcome['tried'] = []
@@ -274,7 +282,7 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
   if (!usable.some((t) => CPU_TERMS.includes(t))) {
     throw new Refusal(`the captures cannot determine any per-CPU term (${whyUndetermined(exact, window === 'after-smp' ? 'onlineCpus' : 'possibleCpus')}); a profile without one would predict the same count for every CPU count`)
   }
-  let best: {terms: TermId[]; fails: number; rmse: number} | undefined
+  let best: {terms: TermId[]; fails: number; worst: number} | undefined
   for (const s of subsets(usable)) {
     if (exact.length < s.length + 1 || !determined(s)) continue
     // Per-CPU work cannot be negative: a falling slope is noise, and extrapolated to thousands
@@ -282,10 +290,10 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
     const full = fitForm(exact, ['base', ...s], y)
     if (s.some((t, j) => CPU_TERMS.includes(t) && full.coef[j + 1] < 0)) continue
     const sc = score(exact, y, ['base', ...s])
-    tried.push({terms: s, looFailures: sc.fails, looRmse: round(sc.rmse, 2)})
+    tried.push({terms: s, looFailures: sc.fails, looWorst: round(sc.worst, 3), looRmse: round(sc.rmse, 2)})
     const better =
-      !best || sc.fails < best.fails || (sc.fails === best.fails && (sc.rmse < best.rmse - 1e-9 || (Math.abs(sc.rmse - best.rmse) <= 1e-9 && s.length < best.terms.length)))
-    if (better) best = {terms: s, fails: sc.fails, rmse: sc.rmse}
+      !best || sc.fails < best.fails || (sc.fails === best.fails && (sc.worst < best.worst - 1e-9 || (Math.abs(sc.worst - best.worst) <= 1e-9 && s.length < best.terms.length)))
+    if (better) best = {terms: s, fails: sc.fails, worst: sc.worst}
   }
   if (!best) throw new Refusal(`${exact.length} capture(s) cannot determine a base and a per-CPU term`)
   let chosen = best.terms
@@ -298,7 +306,7 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
   } else if (!chosen.some((t) => CPU_TERMS.includes(t))) {
     notes.push(`no per-CPU term: over ${describeRange(exact, window)} the count does not grow with CPUs (no rising per-CPU slope predicted better leave-one-out)`)
   }
-  tried.sort((a, b) => a.looFailures - b.looFailures || a.looRmse - b.looRmse)
+  tried.sort((a, b) => a.looFailures - b.looFailures || a.looWorst - b.looWorst)
   return {chosen, tried}
 }
 

@@ -219,9 +219,15 @@ export function calibrationReport(o: FitOutcome): Report {
       columns: [
         {key: 'terms', header: 'terms (+ base)'},
         {key: 'fails', header: 'outside bound', align: 'right'},
+        {key: 'worst', header: 'worst/bound', align: 'right'},
         {key: 'rmse', header: 'LOO RMSE', align: 'right'},
       ],
-      rows: o.tried.slice(0, 8).map((t) => ({terms: t.terms.join(' + ') || '(base only)', fails: t.looFailures, rmse: Number.isFinite(t.looRmse) ? t.looRmse : 'n/a'})),
+      rows: o.tried.slice(0, 8).map((t) => ({
+        terms: t.terms.join(' + ') || '(base only)',
+        fails: t.looFailures,
+        worst: Number.isFinite(t.looWorst) ? t.looWorst : 'n/a',
+        rmse: Number.isFinite(t.looRmse) ? t.looRmse : 'n/a',
+      })),
     })
   }
   const notes = [...p.provenance.notes, ...o.lowerBounds.map((b) => `${b.capture}: lower bound ${b.atLeast}, fit ${b.fitted} (${b.satisfied ? 'consistent' : 'VIOLATED'})`)]

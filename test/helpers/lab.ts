@@ -18,3 +18,9 @@ export function labSkipReason(kernel: string = LAB_KERNEL, remedy = 'set ALLOCSC
   if (!existsSync('/bin/busybox') && !existsSync('/usr/bin/busybox')) return 'busybox not installed (Debian package busybox-static)'
   return undefined
 }
+
+/** The 7.2 lab kernels with the legacy 8192-array recorder (`VARIANT=legacy|legacylate lab/build-kernel.sh 7.2`). */
+export const LAB_KERNEL_7_2_LEGACY = process.env.ALLOCSCOPE_KERNEL_7_2_LEGACY ?? join(LAB_DIR, 'out', 'bzImage-7.2-legacy')
+export const LAB_KERNEL_7_2_LEGACYLATE = process.env.ALLOCSCOPE_KERNEL_7_2_LEGACYLATE ?? join(LAB_DIR, 'out', 'bzImage-7.2-legacylate')
+/** The 7.2 lab kernel with the recorder switched off, KASAN + kmemleak (`VARIANT=notrack lab/build-kernel.sh 7.2`). */
+export const LAB_KERNEL_7_2_NOTRACK = process.env.ALLOCSCOPE_KERNEL_7_2_NOTRACK ?? join(LAB_DIR, 'out', 'bzImage-7.2-notrack')

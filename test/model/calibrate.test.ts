@@ -116,3 +116,24 @@ describe('leave one host shape out', () => {
     expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/10`)
   })
 })
+
+describe('term selection', () => {
+  it('ranks term sets by leave-one-out misses, then the worst error relative to the bound (6.12 nodebug + lab boots)', () => {
+    const p = listProfiles().find((x) => x.name === 'linux-6.12-after-smp')!
+    const o = calibrate(p.provenance.captures.map((c) => cap(c.capture)), {nested: false})
+    const chosen = o.profile.terms.map((t) => t.id).filter((t) => t !== 'base')
+    expect(o.tried[0].terms).toEqual(chosen)
+    for (let i = 1; i < o.tried.length; i++) {
+      const [a, b] = [o.tried[i - 1], o.tried[i]]
+      expect(a.looFailures < b.looFailures || (a.looFailures === b.looFailures && a.looWorst <= b.looWorst)).toBe(true)
+    }
+    // The straight line (onlineCpus alone) overshoots the small boots: misses and a worst error
+    // beyond the bound (the count is not a straight line in CPUs).
+    const line = o.tried.find((t) => t.terms.join() === 'onlineCpus')!
+    expect(line.looFailures).toBeGreaterThan(0)
+    expect(line.looWorst).toBeGreaterThan(1)
+    // every capture's leave-one-out error is within its bound: worst/bound below 1
+    expect(o.tried[0].looWorst).toBeLessThan(1)
+    expect(o.tried[0].looFailures).toBe(0)
+  })
+})
