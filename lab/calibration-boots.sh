@@ -11,7 +11,8 @@
 # too few to fit a base and a per-CPU term and still predict one of them left out; and only one
 # boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term;
 # and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
-# leave-one-out) misses the 1-CPU boot.
+# leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) are not
+# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,10 @@ lab-6.12-instr-c4-m4096|6.12-instr|4|4096|max||300
 lab-6.12-instr-nodebug-c2-m1024|6.12-instr-nodebug|2|1024|max||300
 lab-6.12-instr-nodebug-c8-m1024|6.12-instr-nodebug|8|1024|max||300
 lab-6.12-instr-nodebug-c32-m1024|6.12-instr-nodebug|32|1024|max||600
+lab-7.2-notrack-c1-m1024|7.2-notrack|1|1024|max||300
+lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|max||300
+lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|max||600
+lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
 '
 
 [ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }

@@ -71,6 +71,10 @@ export interface HostFacts {
    * `nogbpages`, or when the log runs from `Linux version` to `Memory:` without that line.
    */
   gbPages?: Fact<boolean>
+  /** KASAN mode from `KernelAddressSanitizer initialized (generic|sw_tags|hw_tags)` (mm/kasan). */
+  kasan?: Fact<string>
+  /** kmemleak on (`kmemleak: Kernel memory leak detector initialized`) or off (`... disabled`). */
+  kmemleak?: Fact<boolean>
   /** The log ends in the middle of a boot stage (e.g. `SMP bring-up`: a hung or killed boot); the fact's line is where the stage began. */
   logEndsDuring?: Fact<string>
 }

@@ -46,6 +46,8 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
       ...factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024)),
       ...factRow('GB pages (direct map)', h.gbPages, (v) => (v ? 'yes' : 'no')),
+      ...factRow('KASAN', h.kasan),
+      ...factRow('kmemleak', h.kmemleak, (v) => (v ? 'yes' : 'disabled')),
       ...factRow('hardware', h.hardware),
       ...(h.logEndsDuring ? [{key: 'log ends', value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],

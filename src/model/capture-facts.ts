@@ -94,6 +94,8 @@ export function readCaptureFacts(path: string): CaptureFacts {
     }
     if ((m = /\bNormal\s+(empty|\[mem)/.exec(l))) f.host.normalZone = m[1] !== 'empty'
     if (/allocated \d+ bytes of page_ext/.test(l) && pageExtAt < 0) pageExtAt = i
+    if (l.includes('KernelAddressSanitizer initialized')) f.host.kasan = true
+    if (l.includes('kmemleak: Kernel memory leak detector initialized')) f.host.kmemleak = true
     if (l.includes('exceeded EARLY_ALLOC_PFN_MAX')) {
       const mm = /EARLY_ALLOC_PFN_MAX \((\d+)\)/.exec(l)
       f.overflowLowerBound = Number(mm?.[1] ?? EARLY_ALLOC_PFN_MAX) + 1

@@ -34,6 +34,9 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
   host.compressed = a.profiling.mode === 'compressed'
+  // Absent lines mean off: both print once their init ran, long before the init runs.
+  host.kasan = h.kasan !== undefined
+  host.kmemleak = h.kmemleak?.value ?? false
   if (h.gbPages) host.gbPages = h.gbPages.value
   else notes.push('GB pages unknown (no "Using GB pages for direct mapping", and the log does not run from Linux version to Memory:): default yes used')
   // The window the log shows wins over the inference from config facts.
