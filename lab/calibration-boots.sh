@@ -12,7 +12,10 @@
 # boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term;
 # and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
 # leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) are not
-# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel.
+# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel. The
+# legacy256late boot is the legacy array at v1's 256 entries with page_ext after SMP: a real
+# overflow (the EARLY_ALLOC_PFN_MAX warning, dropped PFNs, then `alloc_tag was not set` when the
+# shrink workload frees one), for the detectors, the diff rules and the legacy recorder's counts.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +27,7 @@ ONLY=${ONLY:-}
 CLI="node $REPO/bin/run.js"
 BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
 
-# name | kernel tag | cpus | memory | cpu model | extra command line | timeout s
+# name | kernel tag | cpus | memory | cpu model | extra command line | timeout s | init workload
 BOOTS='
 lab-7.2-legacylate-c1-m1024|7.2-legacylate|1|1024|max|log_buf_len=4M|600
 lab-7.2-legacylate-c2-m1024|7.2-legacylate|2|1024|max|log_buf_len=4M|600
@@ -44,12 +47,13 @@ lab-7.2-notrack-c1-m1024|7.2-notrack|1|1024|max||300
 lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|max||300
 lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|max||600
 lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
+lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|max||600|shrink
 '
 
 [ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }
 mkdir -p "$DEST"
 failed=0
-while IFS='|' read -r name tag cpus mem model extra timeout; do
+while IFS='|' read -r name tag cpus mem model extra timeout workload; do
   [ -n "$name" ] || continue
   [ -z "$ONLY" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
   kernel=$LAB/out/bzImage-$tag
@@ -67,7 +71,7 @@ while IFS='|' read -r name tag cpus mem model extra timeout; do
   out=$DEST/$name
   echo "boot $name: $tag, $cpus CPUs, ${mem} MiB, -cpu $model, timeout ${timeout} s -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --memory "$mem" --cpu-model "$model" \
-    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" --out "$out" --force --format text \
+    --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" ${workload:+--workload "$workload"} --out "$out" --force --format text \
     --provenance "lab/calibration-boots.sh: calibration boot of the lab kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...); klab: counts from the lab patch (written for this lab from the corpus description)" >/dev/null || failed=1
   grep -h 'klab: early' "$out/dmesg.txt" 2>/dev/null | head -1
 done <<END

@@ -88,7 +88,9 @@ export function expectationFromPrediction(p: Prediction, recorder: Recorder, leg
 export function modelForAnalysis(a: BootAnalysis, opts: ModelOptions = {}): ModelRun {
   const {host, notes} = hostFromAnalysis(a)
   const profile = opts.profile ? loadProfile(opts.profile) : chooseProfile(host)
-  const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
+  // The array size the kernel printed in its overflow warning (v1 of the fix used 256), else upstream's.
+  const printed = a.findings.find((f) => f.id === 'early-pfn-overflow')?.data?.max
+  const legacyMax = opts.legacyMax ?? (typeof printed === 'number' && printed > 0 ? printed : EARLY_ALLOC_PFN_MAX)
   const prediction = predict(host, profile, {tracker: 'both', seed: opts.seed ?? 1, legacyMax})
   const out = [...notes, ...prediction.notes]
   const name = a.source.replace(/\/+$/, '').split('/').slice(-2).find((s) => profile.provenance.captures.some((c) => c.capture === s))

@@ -64,23 +64,29 @@ export const COUNT_TOLERANCE = {rel: 0.1, abs: 8}
 /**
  * How each klab metric is judged. The model claims fidelity for PFN counts (COUNT_TOLERANCE) and
  * for pool pages (exact); the rest (page totals of high-order allocations, seed-dependent races)
- * is shown next to the measurement but not judged.
+ * is shown next to the measurement but not judged. `dropped` is the early count minus the array
+ * size, so it carries the early count's error: judged with the tolerance of that count
+ * (recorded + dropped), not of the small difference.
  */
-export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact'>> = {
+export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder'>> = {
   calls: 'pfns',
   recorded: 'pfns',
   untagged_calls: 'pfns',
   set_empty: 'pfns',
-  dropped: 'pfns',
+  dropped: 'remainder',
   pools: 'exact',
 }
 
-/** true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown. */
-export function judgeCount(metric: string, predicted: number, measured: number): boolean | null {
+/**
+ * true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown.
+ * @param total for a 'remainder' metric, the measured count it is the remainder of.
+ */
+export function judgeCount(metric: string, predicted: number, measured: number, total = measured): boolean | null {
   const how = COUNT_CHECKS[metric]
   if (how === 'exact') return predicted === measured
-  if (how === 'pfns') return Math.abs(predicted - measured) <= Math.max(COUNT_TOLERANCE.abs, COUNT_TOLERANCE.rel * Math.abs(measured))
-  return null
+  const scale = how === 'remainder' ? Math.max(total, measured) : how === 'pfns' ? measured : undefined
+  if (scale === undefined) return null
+  return Math.abs(predicted - measured) <= Math.max(COUNT_TOLERANCE.abs, COUNT_TOLERANCE.rel * Math.abs(scale))
 }
 
 const findings = (ctx: RuleContext, id: string): Finding[] => ctx.analysis?.findings.filter((f) => f.id === id) ?? []
@@ -112,7 +118,7 @@ export function countRows(ctx: RuleContext): CountRow[] {
       measured,
       absError,
       relError: measured === 0 ? null : absError / measured,
-      withinTolerance: judgeCount(c.metric, c.predicted, measured),
+      withinTolerance: judgeCount(c.metric, c.predicted, measured, measured + (c.metric === 'dropped' ? (k?.values.recorded ?? 0) : 0)),
     })
   }
   return rows
@@ -344,7 +350,7 @@ export const RULES: readonly Rule[] = [
     severity: 'notice',
     title: 'predicted vs measured counts',
     explanation:
-      "Instrumented lab kernels print their true early counts (`klab:` lines). Each predicted metric is compared with the measurement, absolute and relative error; when a PFN count is beyond the model's stated fidelity (10 % or 8 PFNs, whichever is larger) or the pool page count is not exact, the rule fires. Page totals and race counts are shown, not judged.",
+      "Instrumented lab kernels print their true early counts (`klab:` lines). Each predicted metric is compared with the measurement, absolute and relative error; when a PFN count is beyond the model's stated fidelity (10 % or 8 PFNs, whichever is larger; for dropped PFNs, 10 % of the early count they are the remainder of) or the pool page count is not exact, the rule fires. Page totals and race counts are shown, not judged.",
     evaluate: (ctx) => {
       if (!ctx.analysis) return na('no boot log')
       if (ctx.analysis.klab.length === 0) return na('no klab: counts in the log (not an instrumented kernel)')

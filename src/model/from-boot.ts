@@ -39,9 +39,10 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   host.kmemleak = h.kmemleak?.value ?? false
   if (h.gbPages) host.gbPages = h.gbPages.value
   else notes.push('GB pages unknown (no "Using GB pages for direct mapping", and the log does not run from Linux version to Memory:): default yes used')
-  // The window the log shows wins over the inference from config facts.
+  // The window the log shows wins over the inference from config facts (DEBUG, when known from a
+  // DEBUG-only message, stays: a modified kernel can have DEBUG with early_page_ext off).
+  if (h.pageExtWindow) host.observedWindow = h.pageExtWindow.value
   if (h.pageExtWindow?.value === 'after-smp') {
-    host.debug = false
     host.earlyPageExt = false
     host.deferredInit = true
   }

@@ -21,6 +21,12 @@ export interface Host {
   earlyPageExt: boolean
   /** CONFIG_DEFERRED_STRUCT_PAGE_INIT. */
   deferredInit: boolean
+  /**
+   * The window a boot log showed (`allocated … bytes of page_ext` before or after `smp: Brought
+   * up`): wins over the inference from DEBUG / early_page_ext / deferred init, since a modified
+   * kernel (the lab's legacylate) can have DEBUG with early_page_ext off.
+   */
+  observedWindow?: Exclude<Window, 'none'>
   /** Memory above the 4 GiB boundary (a populated ZONE_NORMAL on x86-64); derived from memory when absent. */
   normalZone?: boolean
   kasan: boolean
@@ -76,6 +82,7 @@ export function hasNormalZone(h: Host): boolean {
  */
 export function pageExtWindow(h: Host): {window: Window; reason: string} {
   if (h.compressed) return {window: 'none', reason: 'compressed mode keeps tags in page flags: no page_ext, the early recorder is skipped'}
+  if (h.observedWindow) return {window: h.observedWindow, reason: `the boot log shows page_ext coming up ${h.observedWindow === 'after-smp' ? 'after' : 'before'} SMP bring-up`}
   if (h.debug) return {window: 'before-smp', reason: 'MEM_ALLOC_PROFILING_DEBUG sets early_page_ext: page_ext_init() at the end of mm_core_init()'}
   if (h.earlyPageExt) return {window: 'before-smp', reason: 'early_page_ext on the command line'}
   if (!h.deferredInit) return {window: 'before-smp', reason: 'no deferred struct-page init: page_ext_init() at the end of mm_core_init()'}
