@@ -103,6 +103,10 @@ export default class Diff extends BaseCommand<typeof Diff> {
         "Compare counts: each capture stands for the model's prediction for its host (one capture: prediction vs its klab measurements; two: prediction vs prediction). A `predict --json` file is always a prediction.",
       default: false,
     }),
+    'legacy-max': Flags.integer({
+      description: "One capture: EARLY_ALLOC_PFN_MAX of the legacy array (default: the size the kernel printed in its overflow warning, else 8192).",
+      min: 1,
+    }),
     profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
@@ -161,7 +165,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
       if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
       const analysis = await this.analyse(x.capture.bootLog!)
       if (!predicted) return sideFromAnalysis(analysis)
-      const m = modelForAnalysis(analysis, {profile: this.flags.profile})
+      const m = modelForAnalysis(analysis, {profile: this.flags.profile, legacyMax: this.flags['legacy-max']})
       return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
     }
     const sa = await side(a, predictedFlag || b === undefined)
@@ -185,7 +189,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     let modelNotes: string[] = []
     if (!analysis) modelNote = 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
     else {
-      const m = modelForAnalysis(analysis, {profile: this.flags.profile})
+      const m = modelForAnalysis(analysis, {profile: this.flags.profile, legacyMax: this.flags['legacy-max']})
       expected = m.expectation
       modelNotes = m.notes
     }

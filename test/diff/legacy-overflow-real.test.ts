@@ -84,3 +84,17 @@ describe('a real legacy-array overflow (EARLY_ALLOC_PFN_MAX 256, 8 CPUs, page_ex
     expect(f.calls!).toBeGreaterThanOrEqual(f.overflowLowerBound!)
   })
 })
+
+describe('allocscope diff on the real overflow', () => {
+  it('uses the printed size by default, --legacy-max when given', async () => {
+    const {runCommand} = await import('@oclif/test')
+    const {REPO} = await import('../helpers/paths.js')
+    const res = async (...extra: string[]) => JSON.parse((await runCommand(['diff', DIR, '--json', ...extra], {root: REPO})).stdout).result
+    const byLog = await res()
+    expect(byLog.expectation.legacyMax).toBe(256)
+    expect(byLog.outcomes.find((o: {rule: string}) => o.rule === 'legacy-overflow')).toMatchObject({status: 'fired', severity: 'error'})
+    const given = await res('--legacy-max', '8192')
+    expect(given.expectation.legacyMax).toBe(8192)
+    expect(given.outcomes.find((o: {rule: string}) => o.rule === 'legacy-overflow')).toMatchObject({status: 'fired', disagreement: true})
+  })
+})
