@@ -19,13 +19,8 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
-LAB=${1:-${ALLOCSCOPE_LAB:-/work/lab-build}}
-DEST=${DEST:-$LAB/captures}
-ACCEL=${ACCEL:-tcg}
-ONLY=${ONLY:-}
-CLI="node $REPO/bin/run.js"
-BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
+LAB_ARG=${1:-}
+. "$HERE/lib.sh"
 
 # name | kernel tag | cpus | memory | cpu model | extra command line | timeout s | init workload
 BOOTS='
@@ -50,12 +45,11 @@ lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
 lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|max||600|shrink
 '
 
-[ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }
 mkdir -p "$DEST"
 failed=0
 while IFS='|' read -r name tag cpus mem model extra timeout workload; do
   [ -n "$name" ] || continue
-  [ -z "$ONLY" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
+  wanted "$name" || continue
   kernel=$LAB/out/bzImage-$tag
   version=${tag%%-*}
   variant=${tag#*-}
@@ -63,16 +57,11 @@ while IFS='|' read -r name tag cpus mem model extra timeout workload; do
     echo "skip $name: no $kernel (build it: VARIANT=$variant lab/build-kernel.sh $version)"
     continue
   fi
-  src=$(cat "$LAB/out/source-$tag" 2>/dev/null || echo "linux-source-$version")
-  how="lab/build-kernel.sh from Debian $src: tinyconfig + lab/kernel.config"
-  [ -f "$HERE/kernel-$variant.config" ] && how="$how + lab/kernel-$variant.config"
-  [ -f "$HERE/patches/$version-$variant.patch" ] && how="$how, patch lab/patches/$version-$variant.patch"
-  [ -f "$HERE/patches/$version-$variant.series" ] && how="$how, patches $(grep -v '^#' "$HERE/patches/$version-$variant.series" | sed 's|^|lab/patches/|' | tr '\n' ' ' | sed 's/ $//')"
   out=$DEST/$name
   echo "boot $name: $tag, $cpus CPUs, ${mem} MiB, -cpu $model, timeout ${timeout} s -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --memory "$mem" --cpu-model "$model" \
     --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" ${workload:+--workload "$workload"} --out "$out" --force --format text \
-    --provenance "lab/calibration-boots.sh: calibration boot of the lab kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...); klab: counts from the lab patch (written for this lab from the corpus description)" >/dev/null || failed=1
+    --provenance "lab/calibration-boots.sh: calibration boot of the lab kernel $kernel ($(kernel_id "$tag")${workload:+; init workload $workload (capture --workload)}); klab: counts from the lab patch (written for this lab from the corpus description)" >/dev/null || failed=1
   grep -h 'klab: early' "$out/dmesg.txt" 2>/dev/null | head -1
 done <<END
 $BOOTS

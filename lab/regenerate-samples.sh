@@ -13,15 +13,8 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(dirname "$HERE")
-LAB=${1:-${ALLOCSCOPE_LAB:-/work/lab-build}}
-DEST=${DEST:-$LAB/captures}
-ACCEL=${ACCEL:-tcg}
-ONLY=${ONLY:-}
-CLI="node $REPO/bin/run.js"
-# The corpus boots' command line: profiling on, and a fixed loops_per_jiffy so that TCG does not
-# spend seconds calibrating the delay loop on every CPU.
-BASE_APPEND="sysctl.vm.mem_profiling=1 lpj=8384024"
+LAB_ARG=${1:-}
+. "$HERE/lib.sh"
 
 # sample | kernel tags (first one built wins) | cpus | possible | memory | nodes | timeout s |
 #   expect (complete, or timeout: the sample is a boot that timed out, a truncated console; the
@@ -38,13 +31,12 @@ lkml-7.0-rc4-alloc-tag-not-set|-|0|0|0|0|0|complete|||not a lab boot: an excerpt
 '
 
 
-[ -f "$REPO/dist/commands/capture.js" ] || { echo "build first: (cd $REPO && npx tsc -p tsconfig.json)" >&2; exit 1; }
 mkdir -p "$DEST"
 failed=0
 # A here-document, not a pipe: the loop runs in this shell, so $failed survives it.
 while IFS='|' read -r name tags cpus possible mem nodes timeout expect workload extra needs; do
   [ -n "$name" ] || continue
-  [ -z "$ONLY" ] || case " $ONLY " in *" $name "*) ;; *) continue ;; esac
+  wanted "$name" || continue
   if [ -n "$needs" ]; then echo "skip $name: $needs"; continue; fi
   tag=${tags%%,*}
   for t in $(echo "$tags" | tr , ' '); do
@@ -65,18 +57,14 @@ while IFS='|' read -r name tags cpus possible mem nodes timeout expect workload 
     7.2) note='; the sample kernel was 7.2.13 (its pfn_pool recorder is stock) plus klab: counters, this lab kernel is stock: no klab: lines' ;;
     *) note='; the sample kernel carried klab: instrumentation, this lab kernel does not' ;;
   esac
-  src=$(cat "$LAB/out/source-$tag" 2>/dev/null || echo "linux-source-$version")
-  how="lab/build-kernel.sh from Debian $src: tinyconfig + lab/kernel.config"
-  [ -n "$variant" ] && [ -f "$HERE/kernel-$variant.config" ] && how="$how + lab/kernel-$variant.config"
-  [ -n "$variant" ] && [ -f "$HERE/patches/$version-$variant.patch" ] && how="$how, patch lab/patches/$version-$variant.patch"
-  [ -n "$variant" ] && [ -f "$HERE/patches/$version-$variant.series" ] && how="$how, patches $(grep -v '^#' "$HERE/patches/$version-$variant.series" | sed 's|^|lab/patches/|' | tr '\n' ' ' | sed 's/ $//')"
+  how=$(kernel_id "$tag")
   [ -n "$workload" ] && how="$how; init workload $workload (capture --workload)"
   [ "$expect" = timeout ] && note="$note; the sample is a boot that timed out after ${timeout} s (bringing up CPUs under TCG): same timeout here"
   out=$DEST/$name
   echo "boot $name: $tag, $cpus CPUs, $mem, $nodes node(s)${workload:+, workload $workload}, timeout ${timeout} s -> $out"
   $CLI capture --kernel "$kernel" --cpus "$cpus" --possible "$possible" --memory "$mem" --nodes "$nodes" \
     --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" ${workload:+--workload "$workload"} --out "$out" --force --format text \
-    --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($(cat "$LAB/out/release-$tag" 2>/dev/null); $how; bzImage sha256 $(sha256sum "$kernel" | cut -c1-16)...)$note"
+    --provenance "lab/regenerate-samples.sh reproducing samples/$name: kernel $kernel ($how)$note"
   rc=$?
   timed_out=$(node -e 'try{process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).timed_out))}catch{}' "$out/meta.json")
   case $expect:$rc:$timed_out in
