@@ -16,6 +16,8 @@
 # legacy256late boot is the legacy array at v1's 256 entries with page_ext after SMP: a real
 # overflow (the EARLY_ALLOC_PFN_MAX warning, dropped PFNs, then `alloc_tag was not set` when the
 # shrink workload frees one), for the detectors, the diff rules and the legacy recorder's counts.
+# The poollate boots are the pfn_pool recorder with page_ext after SMP: several pools, filled while
+# every CPU is recording, for the pool page count, the cmpxchg races and the accounting hazards.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +45,10 @@ lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|max||300
 lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|max||600
 lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
 lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|max||600|shrink
+lab-7.2-poollate-c8-m1024|7.2-poollate|8|1024|max||600
+lab-7.2-poollate-c64-m1024|7.2-poollate|64|1024|max||900
+lab-7.2-poollate-c128-m1024|7.2-poollate|128|1024|max||1800
+lab-7.2-poollate-c255-m1024|7.2-poollate|255|1024|max|log_buf_len=4M|1800
 '
 
 mkdir -p "$DEST"

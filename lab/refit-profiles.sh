@@ -29,5 +29,6 @@ fit linux-6.12-before-smp "$C"/linux-6.12-instr_smp* \
 fit linux-6.12-after-smp "$C"/linux-6.12-nodebug_smp* "$L"/lab-6.12-instr-nodebug-c*
 # 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots
 fit linux-7.2-before-smp "$C"/linux-7.2-pool-* "$C"/linux-7.2-legacy-c*
-# 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's
-fit linux-7.2-after-smp "$C"/linux-7.2-legacylate-* "$L"/lab-7.2-legacylate-*
+# 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's, and the
+# lab's poollate boots (same window; their race frees also fit the pool race model)
+fit linux-7.2-after-smp "$C"/linux-7.2-legacylate-* "$L"/lab-7.2-legacylate-* "$L"/lab-7.2-poollate-*

@@ -8,6 +8,7 @@ import type {CaptureFacts} from './capture-facts.js'
 import {type LooPoint, dot, lstsq, rSquared} from './fit.js'
 import type {Window} from './host.js'
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
+import {fitAllocLatency, raceBoots} from './race-latency.js'
 import {KMALLOC_SIZES} from './slab.js'
 import {TERM_IDS, type TermId, type TermParams, term} from './terms.js'
 
@@ -32,6 +33,8 @@ export interface CalibrateOptions {
   created?: string
   /** Compute the nested leave-one-out (term selection redone in every fold); default true. */
   nested?: boolean
+  /** Fit the pool race model's latency from multi-pool boots (race-latency.ts); default true. */
+  raceLatency?: boolean
 }
 
 export interface FitOutcome {
@@ -262,6 +265,11 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
         ...notes,
       ],
     },
+  }
+  const races = opts.raceLatency === false ? undefined : fitAllocLatency(raceBoots(exact), profile)
+  if (races) {
+    profile.params = {...profile.params, allocLatency: races.allocLatency}
+    profile.provenance.notes.push(races.note)
   }
   return {profile, points, tried, lowerBounds, notes}
 }

@@ -73,7 +73,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     notes,
   }
   if (tracker !== 'pool') out.legacy = runLegacy(w, il, {max: opts.legacyMax ?? EARLY_ALLOC_PFN_MAX, wordBytes: host.wordBytes})
-  if (tracker !== 'legacy') out.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts})
+  if (tracker !== 'legacy') out.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
   return out
 }
 

@@ -15,6 +15,11 @@ export type Phase = 'boot' | 'setup'
 export interface TermParams {
   /** Object size (a kmalloc size class) of the per-CPU objects behind the perCpuSlabs term. */
   slabObjectBytes?: number
+  /**
+   * Pool recorder race model: tracking-page allocation latency in workload time units (event gaps),
+   * fitted from race frees of multi-pool boots (race-latency.ts); absent: the uncalibrated default.
+   */
+  allocLatency?: number
 }
 
 export interface TermDef {

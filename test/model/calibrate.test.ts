@@ -48,6 +48,7 @@ describe('shipped profiles', () => {
         {name: p.name},
       )
       expect(o.profile.terms).toEqual(p.terms)
+      expect(o.profile.params).toEqual(p.params)
       expect(o.profile.provenance.r2).toBe(p.provenance.r2)
       expect(o.profile.window).toBe(p.window)
     })

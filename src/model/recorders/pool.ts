@@ -9,6 +9,9 @@ import type {Workload} from '../workload.js'
 import {type Interleaving, StepHeap} from '../scheduler.js'
 import {type RecorderRun, SAMPLE_DROPPED, newRun} from './result.js'
 
+/** The latency used when the profile has none fitted (an uncalibrated guess: a quarter of an event gap). */
+export const DEFAULT_ALLOC_LATENCY = 0.25
+
 export const POOL_ALLOC_FAILED_MESSAGE = 'early PFN tracking page allocation failed'
 
 export interface PoolOptions {
@@ -24,7 +27,7 @@ export interface PoolOptions {
 
 export function runPool(w: Workload, il: Interleaving, opts: PoolOptions): RecorderRun {
   const SIZE = opts.poolSize
-  const latency = opts.allocLatency ?? 0.25
+  const latency = opts.allocLatency ?? DEFAULT_ALLOC_LATENCY
   const run = newRun('pool', w.n, 0)
   // The pool chain: per pool its count, next, page PFN and whether its page got accounted.
   const cap = Math.ceil(w.n / SIZE) + 1
