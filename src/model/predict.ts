@@ -59,7 +59,12 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
       `${which} not counted: measured only on 7.2 before SMP, where the lab's KASAN + kmemleak kernel made 0 to 6 more early page allocations than the profile without them predicts (1-64 CPUs, within the bound); after SMP and on other kernels not measured`,
     )
   }
-  if (!host.debug) notes.push('without MEM_ALLOC_PROFILING_DEBUG no alloc_tag was not set warning fires, whatever is dropped')
+  // lib/alloc_tag.c builds both recorders and the WARN only under CONFIG_MEM_ALLOC_PROFILING_DEBUG.
+  if (!host.debug) {
+    notes.push(
+      'without MEM_ALLOC_PROFILING_DEBUG the kernel builds neither recorder and never warns "alloc_tag was not set": the recorder rows are what one would hold in this window (a DEBUG kernel with early_page_ext off, as the lab\'s legacylate and poollate kernels, records exactly this)',
+    )
+  }
   if (w.pages > w.totalPfns) notes.push(`predicted early pages (${w.pages}) exceed the host's memory: PFNs wrap in the model`)
   const out: Prediction = {
     host,
