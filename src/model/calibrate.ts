@@ -5,7 +5,7 @@
 // given an arbitrary coefficient.
 import {InputError} from '../errors.js'
 import type {CaptureFacts} from './capture-facts.js'
-import {type LooPoint, dot, lstsq, rSquared} from './fit.js'
+import {type LooPoint, dot, lstsq, nnls, rSquared} from './fit.js'
 import type {Window} from './host.js'
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
 import {fitAllocLatency, raceBoots} from './race-latency.js'
@@ -190,7 +190,13 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     fit = lstsq(Xa, ya)
     notes.push(`lower bound of ${worst.b.name} (overflow message: at least ${worst.b.overflowLowerBound}) was violated by ${round1(worst.gap)}: fitted through it`)
   }
-  const fitPages = lstsq(X, yPages)
+  // Pages = calls + the extra pages of high-order allocations; a term can add extra pages, never
+  // take any away (its calls are at least one page each), so the extra is fitted non-negative.
+  const extra = nnls(
+    X,
+    yPages.map((p, i) => p - y[i]),
+  )
+  const pagesCoef = fit.coef.map((c, j) => c + extra[j])
   const fitted = X.map((r) => dot(r, fit.coef))
   const sc = score(exact, y, terms)
   // The host shape as the window sees it: before SMP only possible CPUs count, after SMP online.
@@ -229,7 +235,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     description: `Early page allocations of the Linux ${kernel} lab build with page_ext ${window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'}, fitted from ${exact.length} instrumented boot(s).`,
     kernel,
     window,
-    terms: terms.map((t, j) => ({id: t, calls: round(fit.coef[j], 6), pages: round(fitPages.coef[j], 6)})),
+    terms: terms.map((t, j) => ({id: t, calls: round(fit.coef[j], 6), pages: round(pagesCoef[j], 6)})),
     ...(params.slabObjectBytes ? {params} : {}),
     maxOrder,
     keptTaggedRate: round(keptTaggedRate, 6),
@@ -261,7 +267,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
               `perCpuSlabs size class: kmalloc-${params.slabObjectBytes}, the smallest residual of the ${form.grid.length} kmalloc size classes (residual sum of squares ${form.grid.map((g) => `${g.slabObjectBytes}: ${g.ss}`).join(', ')}); the 7.x per-CPU sheaves (struct slab_sheaf + capacity pointers) average 376-405 B per object in allocinfo's __alloc_empty_sheaf, i.e. kmalloc-512`,
             ]
           : []),
-        `order mix: pages fitted with the same terms; the pages beyond one per call are modelled as order-${maxOrder} allocations`,
+        `order mix: the pages beyond one per call fitted with the same terms, none negative (non-negative least squares: a term's calls are at least one page each), and modelled as order-${maxOrder} allocations`,
         ...notes,
       ],
     },

@@ -116,3 +116,29 @@ export function leaveOneOut(X: number[][], y: number[], termNames: string[], gro
     return {predicted: dot(X[i], f.coef)}
   })
 }
+
+/**
+ * Non-negative least squares, min ||X b − y||₂ with b ≥ 0, for the tiny systems of the profiles:
+ * every subset of columns held at zero is tried (2^n least-squares fits, n ≤ 8) and the feasible
+ * fit with the smallest residual wins, which is the exact NNLS optimum.
+ */
+export function nnls(X: number[][], y: number[]): number[] {
+  const n = X.length === 0 ? 0 : X[0].length
+  let best: {coef: number[]; ss: number} | undefined
+  for (let mask = 0; mask < 1 << n; mask++) {
+    const free = [...Array(n).keys()].filter((j) => mask & (1 << j))
+    const coef = new Array<number>(n).fill(0)
+    if (free.length) {
+      const f = lstsq(
+        X.map((r) => free.map((j) => r[j])),
+        y,
+      )
+      if (f.dependent.length) continue
+      free.forEach((j, i) => (coef[j] = f.coef[i]))
+      if (coef.some((c) => c < -1e-9)) continue
+    }
+    const ss = X.reduce((a, r, i) => a + (dot(r, coef) - y[i]) ** 2, 0)
+    if (!best || ss < best.ss - 1e-9) best = {coef: coef.map((c) => Math.max(0, c)), ss}
+  }
+  return best!.coef
+}

@@ -138,3 +138,15 @@ describe('term selection', () => {
     expect(o.tried[0].looFailures).toBe(0)
   })
 })
+
+describe('order mix', () => {
+  it('no term of a shipped profile takes pages away: pages >= calls per term (extra pages fitted non-negative)', () => {
+    for (const p of listProfiles()) for (const t of p.terms) expect(t.pages, `${p.name} ${t.id}`).toBeGreaterThanOrEqual(t.calls - 1e-6)
+  })
+
+  it('no GB pages adds order-0 pages only, as the lab measured (+14 calls, +14 pages)', () => {
+    const t = listProfiles().find((p) => p.name === 'linux-6.12-before-smp')!.terms.find((x) => x.id === 'noGbPages')!
+    expect(t.pages).toBeCloseTo(t.calls, 6)
+    expect(Math.abs(t.calls - 14)).toBeLessThan(1.5)
+  })
+})
