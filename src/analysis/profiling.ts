@@ -97,12 +97,15 @@ const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
 const DEBUG_ONLY = new Set(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
 const RECORDER_ONLY = new Set(['early-pfn-overflow', 'pool-alloc-failed'])
 
-function inferDebug({host, findings}: ProfilingInput): {value: boolean | 'unknown'; reason: string} {
+function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | 'unknown'; reason: string} {
   const f = findings.find((x) => DEBUG_ONLY.has(x.id))
   if (f) return {value: true, reason: `"${f.title}" at line ${f.line}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
   // lib/alloc_tag.c: both early-PFN recorders are built only under CONFIG_MEM_ALLOC_PROFILING_DEBUG.
   const r = findings.find((x) => RECORDER_ONLY.has(x.id))
   if (r) return {value: true, reason: `"${r.title}" at line ${r.line}: the early-PFN recorder that prints it exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
+  // Lab kernels: their recorder counters (and the walk that prints them) are inside the DEBUG-only recorder code.
+  const k = klab.find((x) => x.kind === 'early_pfn' || x.kind === 'early_pfn_legacy' || x.kind === 'early_pfn_walk')
+  if (k) return {value: true, reason: `"klab: ${k.kind}" at line ${k.line}: the lab's counters of the early-PFN recorder, which exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
   const w = host.pageExtWindow
   const earlyParam = host.cmdline && /(?:^|\s)early_page_ext\b/.test(host.cmdline.value)
   if (w?.value === 'before-smp') {
