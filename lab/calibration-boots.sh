@@ -12,7 +12,8 @@
 # boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term;
 # and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
 # leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) are not
-# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel. The
+# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel, before SMP
+# (notrack) and after it (legacylate-kasan). The
 # legacy256late boot is the legacy array at v1's 256 entries with page_ext after SMP: a real
 # overflow (the EARLY_ALLOC_PFN_MAX warning, dropped PFNs, then `alloc_tag was not set` when the
 # shrink workload frees one), for the detectors, the diff rules and the legacy recorder's counts.
@@ -45,6 +46,12 @@ lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|max||300
 lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|max||600
 lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
 lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|max||600|shrink
+lab-7.2-legacylate-kasan-c1-m1024|7.2-legacylate-kasan|1|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c4-m1024|7.2-legacylate-kasan|4|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c16-m1024|7.2-legacylate-kasan|16|1024|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c32-m1024|7.2-legacylate-kasan|32|1024|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c64-m1024|7.2-legacylate-kasan|64|1024|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c128-m1024|7.2-legacylate-kasan|128|1024|max|log_buf_len=4M|1800
 lab-7.2-poollate-c8-m1024|7.2-poollate|8|1024|max||600
 lab-7.2-poollate-c64-m1024|7.2-poollate|64|1024|max||900
 lab-7.2-poollate-c128-m1024|7.2-poollate|128|1024|max||1800
