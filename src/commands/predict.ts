@@ -59,7 +59,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       default: true,
       allowNo: true,
     }),
-    kasan: Flags.boolean({description: 'KASAN (no term: on 7.2 before SMP a KASAN + kmemleak kernel measured within the bound; noted).', default: false}),
+    kasan: Flags.boolean({description: 'KASAN (not a term: measured on 7.2 within the bound before SMP, 1.26-1.53x more after SMP and not counted; predict notes which).', default: false}),
     kmemleak: Flags.boolean({description: 'kmemleak (no term, as --kasan; noted).', default: false}),
     kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
     profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
