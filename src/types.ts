@@ -71,6 +71,8 @@ export interface HostFacts {
    * `nogbpages`, or when the log runs from `Linux version` to `Memory:` without that line.
    */
   gbPages?: Fact<boolean>
+  /** ZONE_NORMAL populated (`Normal   [mem …]`) or not (`Normal   empty`) in the zone ranges at boot. */
+  normalZone?: Fact<boolean>
   /** KASAN mode from `KernelAddressSanitizer initialized (generic|sw_tags|hw_tags)` (mm/kasan). */
   kasan?: Fact<string>
   /** kmemleak on (`kmemleak: Kernel memory leak detector initialized`) or off (`... disabled`). */

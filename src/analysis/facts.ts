@@ -79,6 +79,8 @@ export const FACT_RULES: readonly FactRule[] = [
   {hint: 'deferred pages initialised', starts: ['node '], re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
   // arch/x86/mm/init.c probe_page_size_mask(): printed when direct_gbpages && X86_FEATURE_GBPAGES (pdpe1gb).
   {hint: 'Using GB pages', starts: [GB_PAGES], re: /^Using GB pages for direct mapping/, priority: 2, facts: () => [['gbPages', true]]},
+  // mm/mm_init.c zone_sizes_init() → free_area_init(): "  Normal   empty" or "  Normal   [mem …]".
+  {hint: 'Normal ', re: /^\s*Normal\s+(empty|\[mem )/, priority: 1, facts: (m) => [['normalZone', m[1] !== 'empty']]},
   // mm/kasan/{generic,sw_tags,hw_tags}.c: kasan_init_*() prints the mode once the shadow is up.
   {hint: 'KernelAddressSanitizer initialized', starts: ['KernelAddressSanitizer initialized'], re: /^KernelAddressSanitizer initialized(?: \(([\w-]+))?/, priority: 1, facts: (m) => [['kasan', m[1] ?? 'yes']]},
   // mm/kmemleak.c kmemleak_late_init(): "initialized" when on, "disabled" with kmemleak=off.

@@ -118,7 +118,8 @@ export function countRows(ctx: RuleContext): CountRow[] {
       measured,
       absError,
       relError: measured === 0 ? null : absError / measured,
-      withinTolerance: judgeCount(c.metric, c.predicted, measured, measured + (c.metric === 'dropped' ? (k?.values.recorded ?? 0) : 0)),
+      // A remainder (dropped = early count − array size) is judged against the count it came from.
+      withinTolerance: judgeCount(c.metric, c.predicted, measured, COUNT_CHECKS[c.metric] === 'remainder' ? measured + (k?.values.recorded ?? 0) : measured),
     })
   }
   return rows

@@ -4,13 +4,15 @@ import type {BootAnalysis} from '../types.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
 /** The early count an instrumented (lab) kernel printed, when the log has a klab: line. */
-export function measuredEarlyCalls(a: BootAnalysis): {calls: number; line: number; kind: string} | undefined {
+export function measuredEarlyCalls(a: BootAnalysis): {calls: number; pages?: number; line: number; kind: string} | undefined {
   const k = a.klab.find((x) => x.kind !== 'early_pfn_walk')
   if (!k) return undefined
   const v = k.values
-  // Same reading as calibration: pool pages carry the no-codetag flag and are not PFNs to record.
-  const calls = k.kind === 'early_page_allocs' ? v.calls : k.kind === 'early_pfn' ? v.untagged_calls - (v.nocodetag_calls ?? 0) : v.untagged_calls
-  return Number.isFinite(calls) ? {calls, line: k.line, kind: k.kind} : undefined
+  // The pool pages carry the no-codetag flag: untagged, but not PFNs to record.
+  const pool = k.kind === 'early_pfn' ? (v.nocodetag_calls ?? 0) : 0
+  const calls = k.kind === 'early_page_allocs' ? v.calls : v.untagged_calls - pool
+  const pages = k.kind === 'early_page_allocs' ? v.pages : v.untagged_pages - pool
+  return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), line: k.line, kind: k.kind} : undefined
 }
 
 export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]} {
@@ -28,6 +30,7 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   take(h.numaNodes?.value, 'NUMA nodes', (v) => (host.nodes = v))
   take(h.memoryTotalKiB?.value, 'memory (Memory: line)', (v) => (host.memoryBytes = v * 1024))
   host.kernel = h.release?.value
+  if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
   host.debug = debug === 'unknown' ? h.pageExtWindow?.value !== 'after-smp' : debug
   if (debug === 'unknown') notes.push(`DEBUG unknown (${a.profiling.debugReason}): taken from the page_ext window`)

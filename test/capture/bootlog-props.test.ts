@@ -2,6 +2,7 @@
 // throw anything but an InputError (and nothing at all when the format is forced), every line
 // is accounted for, and cutting the input into pieces never changes the result.
 import fc from 'fast-check'
+import {splitBytesAt} from '../helpers/split-bytes.js'
 import {describe, expect, it} from 'vitest'
 import {BootLogParser, parseBootLogText} from '../../src/capture/bootlog/index.js'
 import {readTime} from '../../src/capture/bootlog/prefix.js'
@@ -110,15 +111,7 @@ describe('properties', () => {
       fc.property(logish, fc.array(fc.nat(3000), {maxLength: 8}), fc.integer({min: 1, max: 400}), (text, cuts, maxLine) => {
         const clean = text.replaceAll('\0', '')
         const bytes = Buffer.from(text, 'utf8')
-        const got: string[] = []
-        const s = new ByteLineSplitter((l) => got.push(l), 1 << 20)
-        let at = 0
-        for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length))) {
-          s.push(bytes.subarray(at, Math.max(at, c)))
-          at = Math.max(at, c)
-        }
-        s.push(bytes.subarray(at))
-        s.end()
+        const got = splitBytesAt(bytes, cuts)
         expect(got).toEqual(splitLines(clean))
         // With a small limit every line is cut to at most maxLine bytes, never more lines.
         const short: string[] = []
@@ -149,16 +142,7 @@ describe('properties', () => {
         const bytes = Buffer.from(arr)
         const dec = new TextChunker()
         const want = splitLines(dec.write(bytes) + dec.end())
-        const got: string[] = []
-        const s = new ByteLineSplitter((l) => got.push(l))
-        let at = 0
-        for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length))) {
-          s.push(bytes.subarray(at, Math.max(at, c)))
-          at = Math.max(at, c)
-        }
-        s.push(bytes.subarray(at))
-        s.end()
-        expect(got).toEqual(want)
+        expect(splitBytesAt(bytes, cuts)).toEqual(want)
       }),
       {numRuns: 1000},
     )

@@ -3,23 +3,12 @@
 // the lines must be those of the text path (splitLines), ASCII or not.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {ByteLineSplitter, splitLines} from '../../src/capture/lines.js'
+import {splitLines} from '../../src/capture/lines.js'
+import {splitBytesAt} from '../helpers/split-bytes.js'
 
 const piece = fc.constantFrom('[    1.234567] text', 'x', '\n', '\r\n', '\r', '\r\0\n', '\0', 'é', '😀', '\t', ' ', 'WARNING: y')
 const block = fc.array(piece, {minLength: 1, maxLength: 30}).map((a) => a.join(''))
 
-function byBytes(bytes: Buffer, cuts: number[], maxLine = 1 << 20): string[] {
-  const got: string[] = []
-  const s = new ByteLineSplitter((l) => got.push(l), maxLine)
-  let at = 0
-  for (const c of [...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length))) {
-    s.push(bytes.subarray(at, Math.max(at, c)))
-    at = Math.max(at, c)
-  }
-  s.push(bytes.subarray(at))
-  s.end()
-  return got
-}
 
 describe('ByteLineSplitter on big chunks (synthetic)', () => {
   it('gives the text path lines for reads of any size, ASCII or not', () => {
@@ -27,7 +16,7 @@ describe('ByteLineSplitter on big chunks (synthetic)', () => {
       fc.property(block, fc.integer({min: 1000, max: 30_000}), fc.array(fc.nat(400_000), {maxLength: 4}), (b, times, cuts) => {
         const text = b.repeat(Math.ceil(times / b.length) + 1)
         const bytes = Buffer.from(text, 'utf8')
-        expect(byBytes(bytes, cuts)).toEqual(splitLines(text.replaceAll('\0', '')))
+        expect(splitBytesAt(bytes, cuts)).toEqual(splitLines(text.replaceAll('\0', '')))
       }),
       {numRuns: 40},
     )
@@ -35,7 +24,7 @@ describe('ByteLineSplitter on big chunks (synthetic)', () => {
 
   it('cuts long ASCII lines at maxLine bytes, as the per-line decoder does', () => {
     const text = `${'a'.repeat(70_000)}\n${'b'.repeat(10)}\n${'c'.repeat(200_000)}`
-    const got = byBytes(Buffer.from(text), [], 100_000)
+    const got = splitBytesAt(Buffer.from(text), [], 100_000)
     expect(got.map((l) => l.length)).toEqual([70_000, 10, 100_000])
   })
 })
