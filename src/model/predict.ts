@@ -53,6 +53,10 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     notes.push(`the profiles were fitted on 4 KiB pages, 64-bit: with ${host.pageSize / 1024} KiB pages, ${host.wordBytes * 8}-bit the call counts are extrapolated (PFN_POOL_SIZE is exact)`)
   }
   if (host.kasan || host.kmemleak) notes.push(...kasanNotes(host, profile, window))
+  // A host without GB pages: counted only by a profile fitted with the noGbPages term.
+  if (host.gbPages === false && !profile.terms.some((t) => t.id === 'noGbPages')) {
+    notes.push(`no GB pages: profile ${profile.name} has no noGbPages term, so the extra early page-table pages of a 2 MiB direct map are not counted`)
+  }
   // lib/alloc_tag.c builds both recorders and the WARN only under CONFIG_MEM_ALLOC_PROFILING_DEBUG.
   if (!host.debug) {
     notes.push(

@@ -49,12 +49,6 @@ function gbPagesRows(p: Prediction): KvBlock['rows'] {
   return [{key: 'GB pages', value: 'no (2 MiB direct map)', note: t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}]
 }
 
-/** The host row's note at length: the profile cannot count what it was not fitted with. */
-function gbPagesNote(p: Prediction): string[] {
-  if (p.host.gbPages !== false || p.terms.some((x) => x.id === 'noGbPages')) return []
-  return [`no GB pages: profile ${p.profile} has no noGbPages term, so the extra early page-table pages of a 2 MiB direct map are not counted`]
-}
-
 function runCells(r: RecorderRun | undefined): Record<string, Cell> {
   if (!r) return {}
   return {
@@ -102,7 +96,7 @@ export function predictionReport(p: Prediction): Report {
     }
     if (r.raceFreesAcrossPageExt) lines.push(`${r.recorder}: ${r.raceFreesAcrossPageExt} race loser page(s) got page_ext between alloc and free (hazard a; v4+ clears the reference first)`)
   }
-  lines.push(...p.notes, ...gbPagesNote(p))
+  lines.push(...p.notes)
   if (lines.length) blocks.push({kind: 'text', title: 'Notes', lines: wrap(lines)})
   return {blocks}
 }

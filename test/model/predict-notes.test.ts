@@ -16,3 +16,12 @@ describe('predict notes', () => {
     expect(on.notes.join(' ')).not.toMatch(/builds neither recorder/)
   })
 })
+
+describe('no GB pages in the notes (so --json has it too)', () => {
+  it('said when the profile cannot count it, not when it can', () => {
+    const h = {...DEFAULT_HOST, possibleCpus: 4, onlineCpus: 4, gbPages: false}
+    expect(predict(h, loadProfile('linux-7.2-before-smp')).notes.join(' ')).toMatch(/no GB pages: profile linux-7.2-before-smp has no noGbPages term/)
+    expect(predict(h, loadProfile('linux-6.12-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
+    expect(predict({...h, gbPages: true}, loadProfile('linux-7.2-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
+  })
+})
