@@ -8,7 +8,8 @@ import {resolveCapture} from '../capture/dir.js'
 import {BaseCommand} from '../cli/base.js'
 import {InputError, UsageError} from '../errors.js'
 import {chooseProfile, predictFleet} from '../model/fleet.js'
-import {hostFromAnalysis, measuredEarlyCalls} from '../model/from-boot.js'
+import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls} from '../model/from-boot.js'
+import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import {DEFAULT_HOST, type Host} from '../model/host.js'
 import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
 import {type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
@@ -65,7 +66,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
     tracker: Flags.option({options: ['legacy', 'pool', 'both'] as const, description: 'Which recorder(s) to run.', default: 'both' as const})(),
     seed: Flags.integer({description: 'Scheduler seed (interleaving of CPUs; only race counts depend on it).', default: 1}),
-    'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX.', default: 8192, min: 1}),
+    'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX (default: with --from, the size the kernel printed in its overflow warning, else 8192).', min: 1}),
     from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
     sweep: Flags.string({description: 'Sweep CPUs over a range LO..HI (possible = online).'}),
     points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 512}),
@@ -83,9 +84,10 @@ export default class Predict extends BaseCommand<typeof Predict> {
     const modes = [f.sweep !== undefined, f.hosts !== undefined].filter(Boolean).length
     if (modes > 1) throw new UsageError('--sweep and --hosts are different questions: give one')
     if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
-    const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max']}
+    const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max'] ?? EARLY_ALLOC_PFN_MAX}
     if (f.hosts !== undefined) return this.fleet(f.hosts, opts)
-    const {host, notes, measured} = await this.host()
+    const {host, notes, measured, printedMax} = await this.host()
+    if (f['legacy-max'] === undefined && printedMax !== undefined) opts.legacyMax = printedMax
     const profile = chooseProfile(host, f.profile ?? undefined)
     this.warnings.push(...notes)
     if (f.sweep !== undefined) {
@@ -132,17 +134,19 @@ export default class Predict extends BaseCommand<typeof Predict> {
     return dropped > 0 ? [debug ? 'warning' : 'notice'] : []
   }
 
-  private async host(): Promise<{host: Host; notes: string[]; measured?: ReturnType<typeof measuredEarlyCalls>}> {
+  private async host(): Promise<{host: Host; notes: string[]; measured?: ReturnType<typeof measuredEarlyCalls>; printedMax?: number}> {
     const f = this.flags
     let host: Host = {...DEFAULT_HOST}
     let notes: string[] = []
     let measured: ReturnType<typeof measuredEarlyCalls>
+    let printedMax: number | undefined
     if (f.from) {
       const cap = resolveCapture(f.from)
       if (!cap.bootLog) throw new InputError(`${f.from}: no boot log to take the host from (dmesg.txt, console.log, ...)`, f.from)
       const analysis = await analyseBootLog(cap.bootLog)
       ;({host, notes} = hostFromAnalysis(analysis))
       measured = measuredEarlyCalls(analysis)
+      printedMax = legacyMaxFromLog(analysis)
     } else {
       const mem = parseSize(f.memory)
       if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
@@ -168,7 +172,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       host.onlineCpus = f.online ?? f.cpus ?? possible
     } else if (f.online !== undefined) host.onlineCpus = f.online
     if (f.kernel) host.kernel = f.kernel
-    return {host, notes, measured}
+    return {host, notes, measured, printedMax}
   }
 
   private async fleet(path: string, opts: {tracker: Tracker; seed: number; legacyMax: number}): Promise<void> {

@@ -1,7 +1,7 @@
 // The model side of predicted vs observed: the capture's host (src/model/from-boot), the shipped
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
 import {chooseProfile} from '../model/fleet.js'
-import {hostFromAnalysis} from '../model/from-boot.js'
+import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {type Prediction, predict} from '../model/predict.js'
 import {loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
@@ -88,9 +88,7 @@ export function expectationFromPrediction(p: Prediction, recorder: Recorder, leg
 export function modelForAnalysis(a: BootAnalysis, opts: ModelOptions = {}): ModelRun {
   const {host, notes} = hostFromAnalysis(a)
   const profile = opts.profile ? loadProfile(opts.profile) : chooseProfile(host)
-  // The array size the kernel printed in its overflow warning (v1 of the fix used 256), else upstream's.
-  const printed = a.findings.find((f) => f.id === 'early-pfn-overflow')?.data?.max
-  const legacyMax = opts.legacyMax ?? (typeof printed === 'number' && printed > 0 ? printed : EARLY_ALLOC_PFN_MAX)
+  const legacyMax = opts.legacyMax ?? legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
   const prediction = predict(host, profile, {tracker: 'both', seed: opts.seed ?? 1, legacyMax})
   const out = [...notes, ...prediction.notes]
   const name = a.source.replace(/\/+$/, '').split('/').slice(-2).find((s) => profile.provenance.captures.some((c) => c.capture === s))

@@ -15,6 +15,12 @@ export function measuredEarlyCalls(a: BootAnalysis): {calls: number; pages?: num
   return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), line: k.line, kind: k.kind} : undefined
 }
 
+/** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning (v1 of the fix used 256), if it did. */
+export function legacyMaxFromLog(a: BootAnalysis): number | undefined {
+  const max = a.findings.find((f) => f.id === 'early-pfn-overflow')?.data?.max
+  return typeof max === 'number' && max > 0 ? max : undefined
+}
+
 export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]} {
   const h = a.host
   const notes: string[] = []

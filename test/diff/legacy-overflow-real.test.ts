@@ -98,3 +98,17 @@ describe('allocscope diff on the real overflow', () => {
     expect(given.outcomes.find((o: {rule: string}) => o.rule === 'legacy-overflow')).toMatchObject({status: 'fired', disagreement: true})
   })
 })
+
+describe('allocscope predict --from the real overflow', () => {
+  it('also takes the printed size (the same helper as diff), --legacy-max when given', async () => {
+    const {runCommand} = await import('@oclif/test')
+    const {REPO} = await import('../helpers/paths.js')
+    const res = async (...extra: string[]) => JSON.parse((await runCommand(['predict', '--from', DIR, '--json', ...extra], {root: REPO})).stdout).result
+    const byLog = await res()
+    expect(byLog.legacy.recorded).toBe(256)
+    expect(byLog.legacy.dropped).toBe(byLog.events - 256)
+    const given = await res('--legacy-max', '8192')
+    expect(given.legacy.dropped).toBe(0)
+    expect(given.legacy.recorded).toBe(given.events)
+  })
+})
