@@ -1,15 +1,15 @@
-// Bench inputs, all DERIVED from the real captures in ../shared/captures by repetition, written
+// Bench inputs, all DERIVED from the real captures of the corpus (samples/, testdata/captures/) by repetition, written
 // under bench/out/ (gitignored) and reused while their recipe is unchanged:
 //   boot-<N>M.txt          real dmesg.txt files concatenated in a fixed order until N MiB
 //   boot-<N>M.raw.txt      the same lines in `dmesg -r` form (`<pri>[time] text`), for util-linux
 //   allocinfo-20k.txt      a real 7.2 allocinfo repeated with shifted line numbers: 20 000 unique sites
 //   allocinfo-20k-a/b.txt  two 20 000-site captures (pool c4 vs c64) for the diff
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {captureDir, captureDirs} from '../test/helpers/paths.js'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-export const CAPTURES = resolve(REPO, '..', 'shared', 'captures')
 export const OUT = join(REPO, 'bench', 'out')
 const MiB = 1024 * 1024
 
@@ -24,10 +24,10 @@ function stamp(path: string, recipe: string): void {
 
 /** Every real dmesg.txt, in name order (the truncated c255 boot has none). */
 export function realDmesgFiles(): string[] {
-  return readdirSync(CAPTURES, {withFileTypes: true})
-    .filter((d) => d.isDirectory() && existsSync(join(CAPTURES, d.name, 'dmesg.txt')))
-    .map((d) => join(CAPTURES, d.name, 'dmesg.txt'))
-    .sort()
+  // Name order, whichever home a capture lives in, so the derived inputs do not depend on it.
+  return captureDirs()
+    .filter((d) => existsSync(join(d, 'dmesg.txt')))
+    .map((d) => join(d, 'dmesg.txt'))
 }
 
 /** `dmesg -r` form of plain dmesg lines: the kernel's `<pri>` in front (6 = kern.info; 4 for WARNING lines). */
@@ -58,7 +58,7 @@ export function bootLog(mib: number, raw = false): string {
 export function bigAllocinfo(capture: string, n: number, name: string): string {
   mkdirSync(OUT, {recursive: true})
   const path = join(OUT, name)
-  const src = join(CAPTURES, capture, 'allocinfo.txt')
+  const src = join(captureDir(capture), 'allocinfo.txt')
   const recipe = `v1 ${capture}/allocinfo.txt x shifted line numbers, ${n} sites`
   if (fresh(path, recipe)) return path
   const lines = readFileSync(src, 'utf8').split('\n').filter((l) => l !== '')

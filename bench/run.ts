@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   log(`allocscope bench${QUICK ? ' (quick)' : ''}: ${RUNS} runs after 1 warm-up, min / median / max; ours and anchor interleaved`)
   const t0 = Date.now()
   const inp = generate({quick: QUICK, huge: HUGE})
-  log(`inputs (derived from ../shared/captures by repetition) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  log(`inputs (derived from the corpus captures by repetition) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
 
   // 1. Boot-log parsing throughput: analyse --json vs util-linux dmesg --json -F, same file.
   if (want('bootlog')) {
@@ -253,7 +253,7 @@ function writeResults(table: string): void {
   ].join('\n')
   const notesPath = join(REPO, 'bench', 'NOTES.md')
   const notes = existsSync(notesPath) ? `\n${readFileSync(notesPath, 'utf8')}` : ''
-  const md = `# Benchmark results (\`npm run bench\`)\n\nLatest full run; regenerate with \`npm run build && npm run bench\`. Inputs are DERIVED from the real\ncaptures in ../shared/captures by repetition (bench/gen.ts). Ratios: throughput ours/anchor for the boot log,\nanchor time / our time for allocinfo, our time / node for start-up.\n\n${machine}\n\n${table}\n\n## Each measurement\n\n${details.join('\n')}\n${notes}`
+  const md = `# Benchmark results (\`npm run bench\`)\n\nLatest full run; regenerate with \`npm run build && npm run bench\`. Inputs are DERIVED from the real\ncaptures of the corpus (samples/, testdata/captures/) by repetition (bench/gen.ts). Ratios: throughput ours/anchor for the boot log,\nanchor time / our time for allocinfo, our time / node for start-up.\n\n${machine}\n\n${table}\n\n## Each measurement\n\n${details.join('\n')}\n${notes}`
   writeFileSync(join(REPO, 'bench', 'RESULTS.md'), md)
   log(`wrote bench/RESULTS.md`)
 }

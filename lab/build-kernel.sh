@@ -3,7 +3,7 @@
 # plus lab/kernel.config, out of tree. Never run by `npm test`.
 #
 #   [VARIANT=nodebug] [JOBS=2] [PKGVER=7.2.13-1] lab/build-kernel.sh [VERSION] [LAB_DIR]
-#   (defaults: 6.12, /work/lab-build)
+#   (defaults: 6.12, $ALLOCSCOPE_LAB, else $XDG_CACHE_HOME/allocscope/lab, else ~/.cache/allocscope/lab)
 #
 # Source: /usr/src/linux-source-$VERSION.tar.xz when the package is installed; otherwise the
 # package is fetched (never installed) through a private apt state in $LAB_DIR/apt that reads
@@ -20,7 +20,7 @@
 set -eu
 
 VERSION=${1:-6.12}
-LAB=${2:-${ALLOCSCOPE_LAB:-/work/lab-build}}
+LAB=${2:-${ALLOCSCOPE_LAB:-${XDG_CACHE_HOME:-$HOME/.cache}/allocscope/lab}}
 HERE=$(cd "$(dirname "$0")" && pwd)
 VARIANT=${VARIANT:-}
 TAG=$VERSION${VARIANT:+-$VARIANT}
@@ -42,7 +42,7 @@ TARBALL=/usr/src/linux-source-$VERSION.tar.xz
 PKG=linux-source-$VERSION
 PKGDIR=$LAB/pkg-$PKG
 APT_SOURCES=${APT_SOURCES:-$HERE/apt/debian-sid.list}
-# the corpus (../shared/captures) kernels' Debian package version
+# the corpus (testdata/captures and samples/) kernels' Debian package version
 case $VERSION in 7.2) PKGVER=${PKGVER-7.2.13-1} ;; *) PKGVER=${PKGVER-} ;; esac
 SRC=$LAB/linux-source-$VERSION${PATCH:+-$VARIANT}
 OBJ=$LAB/build-$TAG

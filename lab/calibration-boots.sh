@@ -1,5 +1,5 @@
 #!/bin/sh
-# Boot the lab kernels at the host shapes the model needs beyond ../shared/captures, and write one
+# Boot the lab kernels at the host shapes the model needs beyond the corpus (testdata/captures, samples), and write one
 # capture directory per boot (what lab/captures/ holds, committed): they are real boots of the
 # instrumented lab kernels (klab: lines = true counts), made with `allocscope capture`, each
 # meta.json recording how in made_by. `allocscope calibrate` fits profiles/*.json from them together

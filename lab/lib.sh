@@ -2,7 +2,7 @@
 # and LAB_ARG to the script's first argument): where things are, the boot defaults, and how a lab
 # kernel was made, for the made_by of every capture.
 REPO=$(dirname "$HERE")
-LAB=${LAB_ARG:-${ALLOCSCOPE_LAB:-/work/lab-build}}
+LAB=${LAB_ARG:-${ALLOCSCOPE_LAB:-${XDG_CACHE_HOME:-$HOME/.cache}/allocscope/lab}}
 DEST=${DEST:-$LAB/captures}
 ACCEL=${ACCEL:-tcg}
 ONLY=${ONLY:-}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Re-boot the lab kernels with the configurations of the samples in samples/ and write fresh
 # capture directories with `allocscope capture` (each meta.json records how it was made in
-# made_by). Writes to $DEST (default /work/lab-build/captures), never into samples/ unless
+# made_by). Writes to $DEST (default $ALLOCSCOPE_LAB/captures; see lab/lib.sh), never into samples/ unless
 # DEST=samples is given on purpose: the committed samples are the reference boots.
 #
 #   [DEST=dir] [ONLY="sample-name ..."] [ACCEL=tcg] lab/regenerate-samples.sh [LAB_DIR]

@@ -1,4 +1,4 @@
-// Capture directories (the layout of ../shared/captures and of `allocscope capture --out`):
+// Capture directories (the layout of the corpus (testdata/captures, samples) and of `allocscope capture --out`):
 // console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'

@@ -17,10 +17,10 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     'what it captured, marked complete=false, and exits 2. Needs the Debian packages qemu-system-x86 and busybox-static; lab/build-kernel.sh builds a suitable kernel.'
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 4 --out /tmp/c4 --append sysctl.vm.mem_profiling=1',
-    '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 4 --possible 64 --memory 1G --accel tcg --out /tmp/c4-p64 --then analyse',
-    '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-7.2-notrack --cpus 8 --memory 1G --workload shrink --append "sysctl.vm.mem_profiling=1 lpj=8384024" --out /tmp/shrink --then analyse',
-    '<%= config.bin %> <%= command.id %> --kernel /work/lab-build/out/bzImage-6.12 --cpus 8 --nodes 2 --memory 2G --out /tmp/c8-numa2 --then diff --baseline samples/linux-6.12-instr_smp064_2G_numa2',
+    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --out /tmp/c4 --append sysctl.vm.mem_profiling=1',
+    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --possible 64 --memory 1G --accel tcg --out /tmp/c4-p64 --then analyse',
+    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-7.2-notrack --cpus 8 --memory 1G --workload shrink --append "sysctl.vm.mem_profiling=1 lpj=8384024" --out /tmp/shrink --then analyse',
+    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 8 --nodes 2 --memory 2G --out /tmp/c8-numa2 --then diff --baseline samples/linux-6.12-instr_smp064_2G_numa2',
   ]
 
   static flags = {

@@ -1,5 +1,5 @@
 // The facts calibration needs from one capture: the host shape and the lab kernel's `klab:` counts
-// (../shared/captures/README.md). The boot log goes through the same analysis as `analyse` and
+// (testdata/captures/README.md). The boot log goes through the same analysis as `analyse` and
 // `predict --from` (host facts, klab lines, findings) and the same mapping onto the model's Host;
 // a truncated console.log (the pool-c255 boot) still gives its counts.
 import {readFileSync} from 'node:fs'

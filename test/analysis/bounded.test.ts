@@ -4,14 +4,14 @@ import {describe, expect, it} from 'vitest'
 import {MAX_PER_SIGNATURE, MAX_SIGNATURES, analyseRecords} from '../../src/analysis/analyser.js'
 import type {LogRecord} from '../../src/types.js'
 import {derivedInterleaved, derivedRepeated} from '../helpers/derived-splats.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {lineCount, recordsFromText} from './records.js'
 
 const meta = (lines: number) => ({format: 'dmesg' as const, formatReason: 'test', lines, skipped: [], droppedMessages: 0})
 
 describe('bounded memory: findings capped per signature, the rest counted', () => {
   it('DERIVED: the real notrack log 300 times → one signature, 300 occurrences, 5 stored', () => {
-    const text = readFileSync(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'), 'utf8')
+    const text = readFileSync(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt'), 'utf8')
     const n = lineCount(text)
     const recs = derivedRepeated(recordsFromText(text), 300, n)
     const a = analyseRecords('derived', recs, meta(n * 300))
@@ -39,7 +39,7 @@ describe('bounded memory: findings capped per signature, the rest counted', () =
 })
 
 describe('lines interleaved into a splat are still detected (DERIVED from the real notrack splat)', () => {
-  const text = readFileSync(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'), 'utf8')
+  const text = readFileSync(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt'), 'utf8')
   const recs = recordsFromText(text)
   const lines = text.split('\n')
   const cut = lines.findIndex((l) => l.includes('cut here')) + 1

@@ -5,12 +5,12 @@ import {DETECTORS, detectLine, detectSplat, normaliseText, splatSignature} from 
 import {parseSplats} from '../../src/analysis/splat.js'
 import {SEVERITIES} from '../../src/types.js'
 import {derivedReplaced} from '../helpers/derived-splats.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {recordsFromFile} from './records.js'
 
 /** The text of a real line of a capture (prefix stripped), found by a substring. */
 function realLine(capture: string, file: string, needle: string): string {
-  const line = readFileSync(join(CAPTURES, capture, file), 'utf8')
+  const line = readFileSync(join(captureDir(capture), file), 'utf8')
     .split('\n')
     .find((l) => l.includes(needle))
   if (!line) throw new Error(`${capture}/${file}: no line with ${needle}`)
@@ -76,7 +76,7 @@ describe('detector table', () => {
   })
 
   it('ordinary boot lines match nothing (every line of a clean real capture)', () => {
-    const recs = recordsFromFile(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'))
+    const recs = recordsFromFile(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'))
     expect(recs.length).toBeGreaterThan(200)
     expect(recs.filter((r) => detectLine(r.text))).toEqual([])
     // the banner line is profiling state, not a finding
@@ -86,7 +86,7 @@ describe('detector table', () => {
 
 describe('splat findings', () => {
   it('a WARNING no row knows is the generic, lower-severity warning (numa2, real)', () => {
-    const [s] = parseSplats(recordsFromFile(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt')))
+    const [s] = parseSplats(recordsFromFile(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt')))
     const d = detectSplat(s)
     expect(d).toMatchObject({id: 'warning', title: 'WARNING in topology_sane'})
     expect(SEVERITIES.indexOf(d.severity)).toBeLessThan(SEVERITIES.indexOf('warning'))
@@ -94,8 +94,8 @@ describe('splat findings', () => {
   })
 
   it('the same WARN on two real boots (7.2 lab, 7.0-rc4 lkml) differs only by the file line, not the signature shape', () => {
-    const a = parseSplats(recordsFromFile(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')))[0]
-    const b = parseSplats(recordsFromFile(join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')))[0]
+    const a = parseSplats(recordsFromFile(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')))[0]
+    const b = parseSplats(recordsFromFile(join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt')))[0]
     const sa = splatSignature(detectSplat(a), a)
     const sb = splatSignature(detectSplat(b), b)
     expect(sa).toBe('alloc-tag-not-set|alloc_tag was not set|include/linux/alloc_tag.h|__pgalloc_tag_sub|shrink_store')
@@ -113,7 +113,7 @@ describe('splat findings', () => {
 })
 
 describe('WARN forms (DERIVED: the real numa2 splat carrying another message line)', () => {
-  const recs = recordsFromFile(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'))
+  const recs = recordsFromFile(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'))
   const msgLine = recs.find((r) => r.text.startsWith('sched: CPU #32'))!.line
   it.each([
     ['lib/foo.c:12 module foo func:foo_init has 8192 allocated at module unload', 'module-unload-leak'],

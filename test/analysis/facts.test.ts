@@ -4,13 +4,13 @@ import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import {parseRelease} from '../../src/analysis/profiling.js'
 import type {BootAnalysis} from '../../src/types.js'
-import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs, CORPUS_README} from '../helpers/paths.js'
 import {lineCount, recordsFromText} from './records.js'
 
 /** The "What they show (true counts)" table of captures/README.md, by capture name. */
 function readmeTable(): Map<string, {kernel: string; online: string; possible: string; nodes: string; memory: string; early: string}> {
   const out = new Map()
-  for (const l of readFileSync(join(CAPTURES, 'README.md'), 'utf8').split('\n')) {
+  for (const l of readFileSync(CORPUS_README, 'utf8').split('\n')) {
     const c = l.split('|').map((s) => s.trim())
     if (c.length < 9 || !c[1].startsWith('linux-')) continue
     out.set(c[1], {kernel: c[2], online: c[3], possible: c[4], nodes: c[5], memory: c[6], early: c[7]})
@@ -37,7 +37,7 @@ describe('host facts equal the captures README table (true values)', () => {
 
   it.each(DIRS.map((d) => basename(d)).filter((n) => TABLE.has(n)))('%s', (name) => {
     const row = TABLE.get(name)!
-    const {a, text} = analyse(join(CAPTURES, name))!
+    const {a, text} = analyse(captureDir(name))!
     const h = a.host
     expect(h.release?.value).toBe(row.kernel)
     expect(String(h.onlineCpus?.value)).toBe(row.online)
@@ -58,7 +58,7 @@ describe('host facts equal the captures README table (true values)', () => {
 
 describe('page_ext window, DEBUG and recorder per capture family', () => {
   it.each(DIRS.map((d) => basename(d)))('%s', (name) => {
-    const {a, text} = analyse(join(CAPTURES, name))!
+    const {a, text} = analyse(captureDir(name))!
     const lines = text.split('\n')
     const pe = lines.findIndex((l) => l.includes('bytes of page_ext')) + 1
     const smp = lines.findIndex((l) => l.includes('smp: Brought up')) + 1
@@ -82,7 +82,7 @@ describe('page_ext window, DEBUG and recorder per capture family', () => {
   })
 
   it.each(DIRS.map((d) => basename(d)))('%s: every record analysed, one intact splat finding per cut-here', (name) => {
-    const {a, text} = analyse(join(CAPTURES, name))!
+    const {a, text} = analyse(captureDir(name))!
     expect(a.records).toBe(text.split('\n').filter((l) => /^\[\s*\d+\.\d+\]/.test(l)).length)
     const cuts = text.split('\n').filter((l) => l.includes('[ cut here ]')).length
     const splats = a.findings.filter((f) => f.splat)
@@ -92,7 +92,7 @@ describe('page_ext window, DEBUG and recorder per capture family', () => {
   })
 
   it('maxcpus= from the command line (maxcpus4, real)', () => {
-    const {a} = analyse(join(CAPTURES, 'linux-7.2-pool-c64-m1024-maxcpus4'))!
+    const {a} = analyse(captureDir('linux-7.2-pool-c64-m1024-maxcpus4'))!
     expect(a.host.maxcpus?.value).toBe(4)
     expect(a.host.onlineCpus?.value).toBe(4)
     expect(a.host.possibleCpus?.value).toBe(64)

@@ -8,15 +8,15 @@ import {analyseBootLog} from '../../src/analysis/read.js'
 import {NotImplementedError} from '../../src/errors.js'
 import type {BootAnalysis} from '../../src/types.js'
 import {CONVERTERS, VARIANTS, toGzip} from '../helpers/convert.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 const TMP = mkdtempSync(join(tmpdir(), 'allocscope-analysis-formats-'))
 afterAll(() => rmSync(TMP, {recursive: true, force: true}))
 
 const SOURCES = [
-  join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'),
-  join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'),
-  join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'),
+  join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt'),
+  join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'),
+  join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt'),
 ]
 
 /** What must not depend on the format: values, not line numbers (converters add/remove lines). */

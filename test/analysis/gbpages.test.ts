@@ -9,10 +9,10 @@ import {buildAnalyseReport} from '../../src/analysis/report.js'
 import type {KvBlock, TextBlock} from '../../src/render/report.js'
 import {CONVERTERS, toDmesgJsonCompact} from '../helpers/convert.js'
 import {derivedCutBefore, derivedDropFirst, derivedWithCmdlineParam, derivedWithout} from '../helpers/gbpages-derived.js'
-import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs} from '../helpers/paths.js'
 
 const GB = 'Using GB pages for direct mapping'
-const read = (name: string, file = 'dmesg.txt') => readFileSync(join(CAPTURES, name, file), 'utf8')
+const read = (name: string, file = 'dmesg.txt') => readFileSync(join(captureDir(name), file), 'utf8')
 const analyse = (text: string, source = 'derived') => analyseBootLogText(text, source)
 /** 1-based line of the first line containing `needle` (what grep -n says). */
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1

@@ -6,20 +6,20 @@ import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {hostFromAnalysis} from '../../src/model/from-boot.js'
-import {CAPTURES, captureDirs, LAB_CAPTURES} from '../helpers/paths.js'
+import {captureDir, captureDirs, LAB_CAPTURES} from '../helpers/paths.js'
 
 const NOTRACK = 'linux-7.2-notrack-c8-m1024-shrink'
 const read = (dir: string) => readFileSync(join(dir, 'dmesg.txt'), 'utf8')
 
 describe('KASAN and kmemleak facts', () => {
   it('the corpus notrack boot: KASAN generic at line 51, kmemleak on at line 258; --from and calibration see both', () => {
-    const text = read(join(CAPTURES, NOTRACK))
+    const text = read(captureDir(NOTRACK))
     const a = analyseBootLogText(text, NOTRACK)
     expect(a.host.kasan).toMatchObject({value: 'generic', line: 51})
     expect(a.host.kmemleak).toMatchObject({value: true, line: 258})
     const {host} = hostFromAnalysis(a)
     expect([host.kasan, host.kmemleak]).toEqual([true, true])
-    const f = readCaptureFacts(join(CAPTURES, NOTRACK))
+    const f = readCaptureFacts(captureDir(NOTRACK))
     expect([f.host.kasan, f.host.kmemleak]).toEqual([true, true])
   })
 

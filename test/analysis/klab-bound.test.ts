@@ -4,14 +4,14 @@ import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import {MAX_KLAB} from '../../src/analysis/facts.js'
 import {derivedRepeated} from '../helpers/derived-splats.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {lineCount, recordsFromText} from './records.js'
 
 const meta = (lines: number) => ({format: 'dmesg' as const, formatReason: 'test', lines, skipped: [], droppedMessages: 0})
 
 describe('bounded memory: klab lines capped, the rest counted', () => {
   it('DERIVED: a real instrumented log 100 times → the first MAX_KLAB klab lines kept, the rest counted', () => {
-    const text = readFileSync(join(CAPTURES, 'linux-6.12-instr_smp004_1G', 'dmesg.txt'), 'utf8')
+    const text = readFileSync(join(captureDir('linux-6.12-instr_smp004_1G'), 'dmesg.txt'), 'utf8')
     const perCopy = text.split('\n').filter((l) => /\] klab: /.test(l)).length
     expect(perCopy).toBeGreaterThan(0)
     const n = lineCount(text)

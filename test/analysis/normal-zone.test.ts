@@ -6,11 +6,11 @@ import {basename, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
-import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs} from '../helpers/paths.js'
 
 describe('normalZone fact', () => {
   it('the 4 GiB boot: populated, at the zone-range line', () => {
-    const f = analyseBootLogText(readFileSync(join(CAPTURES, 'linux-6.12-instr_smp008_4G', 'dmesg.txt'), 'utf8'), '4G').host.normalZone
+    const f = analyseBootLogText(readFileSync(join(captureDir('linux-6.12-instr_smp008_4G'), 'dmesg.txt'), 'utf8'), '4G').host.normalZone
     expect(f).toMatchObject({value: true, line: 48})
   })
 

@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import type {LogRecord} from '../../src/types.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {recordsFromFile} from './records.js'
 
 const meta = (lines: number) => ({format: 'dmesg' as const, formatReason: 'test', lines, skipped: [], droppedMessages: 0})
@@ -69,7 +69,7 @@ describe('recorder from messages beats the release guess', () => {
 
 describe('DEBUG and recorder from a real WARN (lkml 7.0-rc4 excerpt: no banner, no Linux version line)', () => {
   it('DEBUG from the WARN; release from the splat CPU: line; recorder none', () => {
-    const a = analyseRecords('lkml', recordsFromFile(join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')), meta(59))
+    const a = analyseRecords('lkml', recordsFromFile(join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt')), meta(59))
     expect(a.profiling.debug).toBe(true)
     expect(a.host.release?.value).toBe('7.0.0-rc4')
     expect(a.profiling.recorder).toBe('none')

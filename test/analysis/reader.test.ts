@@ -3,10 +3,10 @@ import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
-import {CAPTURES, PEER} from '../helpers/paths.js'
+import {captureDir, PEER} from '../helpers/paths.js'
 
 describe('real console of a boot that hung in SMP bring-up (pool-c255)', () => {
-  const path = join(CAPTURES, 'linux-7.2-pool-c255-m1024', 'console.log')
+  const path = join(captureDir('linux-7.2-pool-c255-m1024'), 'console.log')
   it('facts up to the cut, recorder and klab counts, and where the log ends', async () => {
     const lines = readFileSync(path, 'latin1').split(/\r?\n/)
     const a = await analyseBootLog(path)

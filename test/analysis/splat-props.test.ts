@@ -6,13 +6,13 @@ import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import {CUT_HERE, parseSplats} from '../../src/analysis/splat.js'
 import type {LogRecord} from '../../src/types.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {recordsFromFile} from './records.js'
 
 // The vocabulary: every line of the real splats, plus noise and odd strings.
 const REAL = [
-  ...recordsFromFile(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')).slice(-70),
-  ...recordsFromFile(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt')).slice(145, 175),
+  ...recordsFromFile(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')).slice(-70),
+  ...recordsFromFile(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt')).slice(145, 175),
 ].map((r) => r.text)
 
 const line = fc.oneof(fc.constantFrom(...REAL), fc.string({maxLength: 40}), fc.constantFrom('', '<TASK>', '</IRQ>', 'Call Trace:', 'BUG: x', 'WARNING: y'))

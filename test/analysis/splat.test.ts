@@ -4,12 +4,12 @@ import {describe, expect, it} from 'vitest'
 import {guiltyFrame, isSkippedFrame, parseFrame} from '../../src/analysis/frames.js'
 import {parseSplats} from '../../src/analysis/splat.js'
 import {derivedInterleaved, derivedRetimed, derivedTruncated, derivedWithCaller} from '../helpers/derived-splats.js'
-import {CAPTURES, PEER} from '../helpers/paths.js'
+import {captureDir, PEER} from '../helpers/paths.js'
 import {recordsFromFile, recordsFromText} from './records.js'
 
-const NUMA2 = join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt')
-const NOTRACK = join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')
-const LKML = join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')
+const NUMA2 = join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt')
+const NOTRACK = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
+const LKML = join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt')
 
 /** Line numbers (1-based) of lines matching re in a real file: the tests' own grep. */
 function grepLines(path: string, re: RegExp): number[] {

@@ -1,4 +1,4 @@
-// Every real capture in ../shared/captures reads completely: one record per printk-timestamped
+// Every real capture in the corpus (testdata/captures, samples) reads completely: one record per printk-timestamped
 // line (counted here with a plain regex, independently of the reader), first and last record
 // checked against the file's own text.
 import {existsSync, readFileSync} from 'node:fs'
@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {openBootLog, parseBootLogText} from '../../src/capture/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
-import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs, captureName} from '../helpers/paths.js'
 
 const STAMP = /^\[ *(\d+\.\d+)\] ?(.*)$/
 
@@ -29,7 +29,7 @@ async function readAll(path: string): Promise<{records: LogRecord[]; format: str
 
 const files: Array<[string, string]> = []
 for (const dir of captureDirs()) {
-  for (const f of ['dmesg.txt', 'console.log']) if (existsSync(join(dir, f))) files.push([dir.slice(CAPTURES.length + 1), f])
+  for (const f of ['dmesg.txt', 'console.log']) if (existsSync(join(dir, f))) files.push([captureName(dir), f])
 }
 files.push(['lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'])
 
@@ -40,7 +40,7 @@ describe('real captures', () => {
   })
 
   it.each(files)('%s/%s: one record per timestamped line', async (dir, file) => {
-    const path = join(CAPTURES, dir, file)
+    const path = join(captureDir(dir), file)
     const want = stamped(path)
     const got = await readAll(path)
     expect(got.format).toBe(file === 'console.log' ? 'console' : 'dmesg')
@@ -55,7 +55,7 @@ describe('real captures', () => {
   })
 
   it('dmesg.txt of pool-c64-m1024: 272 lines, Linux version first, TERM=linux last', () => {
-    const r = parseBootLogText(readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), 'utf8'))
+    const r = parseBootLogText(readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'), 'utf8'))
     expect(r.records.length).toBe(272)
     expect(r.records[0]!.text.startsWith('Linux version 7.2.13 ')).toBe(true)
     expect(r.records[0]!.time).toBe(0)
@@ -63,7 +63,7 @@ describe('real captures', () => {
   })
 
   it('console.log: the kernel lines are kept, markers and allocinfo lines are skipped with reasons', async () => {
-    const path = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'console.log')
+    const path = join(captureDir('linux-7.2-pool-c64-m1024'), 'console.log')
     const s = await openBootLog(path)
     for await (const _ of s.records) void _
     const st = s.stats()
@@ -75,7 +75,7 @@ describe('real captures', () => {
   })
 
   it('the cut-short c255 console keeps its last, unfinished line', async () => {
-    const path = join(CAPTURES, 'linux-7.2-pool-c255-m1024', 'console.log')
+    const path = join(captureDir('linux-7.2-pool-c255-m1024'), 'console.log')
     const got = await readAll(path)
     const lastLine = readFileSync(path, 'utf8').trimEnd().split('\r\n').at(-1)!
     expect(lastLine).toMatch(/#198$/)

@@ -10,11 +10,11 @@ import {describeOpenError} from '../../src/capture/bootlog/source.js'
 import {InputError} from '../../src/errors.js'
 import type {LogRecord} from '../../src/types.js'
 import {dmesgLines, expectedSequence, toGzip} from '../helpers/convert.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-bootlog-err-'))
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
-const DMESG = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')
+const DMESG = join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt')
 const original = readFileSync(DMESG, 'utf8')
 
 async function readAll(path: string) {
@@ -68,7 +68,7 @@ describe('input errors', () => {
   })
 
   it('a file that is not a kernel log: allocinfo.txt', async () => {
-    const p = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+    const p = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
     expect(await inputError(p)).toBe(
       `${p}: not a kernel log: no line looks like a kernel record (tried dmesg, dmesg -r, dmesg -x, dmesg --json, /dev/kmsg, journalctl -k, journalctl -o json, syslog kern.log, serial console)`,
     )
@@ -78,7 +78,7 @@ describe('input errors', () => {
     const fds = (): number => readdirSync('/proc/self/fd').length
     const before = fds()
     // DERIVED: allocinfo.txt repeated past the sniff size, so the read is not at its end yet.
-    const p = file('big-allocinfo.txt', readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8').repeat(40))
+    const p = file('big-allocinfo.txt', readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt'), 'utf8').repeat(40))
     for (let i = 0; i < 5; i++) await inputError(p)
     await new Promise((r) => setTimeout(r, 50))
     expect(fds()).toBe(before)

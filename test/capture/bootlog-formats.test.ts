@@ -8,7 +8,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {BootLogParser, openBootLog, parseBootLogText} from '../../src/capture/bootlog/index.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
 import {CONSOLE_DROPPED, CONVERTERS, dmesgLines, expectedSequence, syntheticFacility, syntheticLevel, toGzip, toKmsg, VARIANTS} from '../helpers/convert.js'
-import {CAPTURES, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-bootlog-'))
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
@@ -24,7 +24,7 @@ const DMESG_FILES = captureDirs()
   })
 const FORMATS = Object.keys(CONVERTERS) as BootLogFormat[]
 /** The notrack capture carries a real WARNING splat; c64 is the reference boot. */
-const REF = join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')
+const REF = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
 
 function seq(records: LogRecord[], keepsTime = true): Array<[number | undefined, string]> {
   return records.map((r) => [keepsTime ? r.time : undefined, r.text])

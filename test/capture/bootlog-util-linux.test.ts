@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {parseBootLogText} from '../../src/capture/bootlog/index.js'
 import {dmesgLines, syntheticFacility, syntheticLevel, toDmesgDecode, toDmesgRaw} from '../helpers/convert.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 function hasDmesgFile(): boolean {
   try {
@@ -17,7 +17,7 @@ function hasDmesgFile(): boolean {
   }
 }
 
-const original = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), 'utf8')
+const original = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'), 'utf8')
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-ul-'))
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 

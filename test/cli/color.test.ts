@@ -3,12 +3,12 @@
 import {execFileSync, spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {CAPTURES, REPO} from '../helpers/paths.js'
+import {captureDir, REPO} from '../helpers/paths.js'
 
 const hasScript = spawnSync('script', ['--version']).status === 0
 const BIN = join(REPO, 'bin', 'run.js')
-const A = join(CAPTURES, 'linux-7.2-pool-c4-m1024', 'allocinfo.txt')
-const B = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+const A = join(captureDir('linux-7.2-pool-c4-m1024'), 'allocinfo.txt')
+const B = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
 const ANSI = /\x1b\[\d+m/
 
 function onPty(env: Record<string, string | undefined>, extra = ''): string {

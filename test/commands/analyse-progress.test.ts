@@ -5,7 +5,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {CAPTURES, REPO} from '../helpers/paths.js'
+import {captureDir, REPO} from '../helpers/paths.js'
 
 const hasScript = spawnSync('script', ['--version']).status === 0
 const BIN = join(REPO, 'bin', 'run.js')
@@ -17,7 +17,7 @@ describe.skipIf(!hasScript)('analyse progress (needs util-linux script for a pty
     dir = mkdtempSync(join(tmpdir(), 'allocscope-progress-'))
     big = join(dir, 'DERIVED-boot-40M.txt')
     // DERIVED: a real dmesg.txt repeated past the 32 MiB progress threshold.
-    const one = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'))
+    const one = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'))
     const copies = Math.ceil((40 * 2 ** 20) / one.length)
     writeFileSync(big, Buffer.concat(Array.from({length: copies}, () => one)))
   })

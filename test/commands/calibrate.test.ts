@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {parseProfile} from '../../src/model/profile.js'
-import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
+import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 
 const run = (args: string[]) => runCommand(['calibrate', ...args], {root: REPO})
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-calibrate-'))
@@ -13,7 +13,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'allocscope-calibrate-'))
 describe('allocscope calibrate', () => {
   it('fits the 6.12 after-SMP boots and writes a profile with its provenance', async () => {
     const out = join(tmp, 'p.json')
-    const dirs = ['001', '004', '016', '064'].map((n) => join(CAPTURES, `linux-6.12-nodebug_smp${n}_1G`))
+    const dirs = ['001', '004', '016', '064'].map((n) => captureDir(`linux-6.12-nodebug_smp${n}_1G`))
     const r = await run([...dirs, '--out', out, '--format', 'text'])
     expect(r.error).toBeUndefined()
     expect(r.stdout).toMatch(/R\^2\s+1/)
@@ -31,7 +31,7 @@ describe('allocscope calibrate', () => {
   })
 
   it('refuses captures that cannot determine a term: exit 2 and the reason', async () => {
-    const r = await run([join(CAPTURES, 'linux-7.2-pool-c64-m1024'), join(CAPTURES, 'linux-7.2-pool-c64-m1024-maxcpus4')])
+    const r = await run([captureDir('linux-7.2-pool-c64-m1024'), captureDir('linux-7.2-pool-c64-m1024-maxcpus4')])
     expect(r.error?.oclif?.exit).toBe(2)
     expect(r.stderr).toMatch(/every capture has possibleCpus = 64/)
     const r2 = await run([join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--terms', 'bogus'])

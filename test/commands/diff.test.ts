@@ -6,7 +6,7 @@ import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
 import {OVERFLOW_LINE, captureWithLineAppended, captureWithLinesRewritten, writeDerived} from '../helpers/diff-derived.js'
-import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
+import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const LATE = join(SAMPLES, 'linux-7.2-legacylate-c255-m1024')
@@ -159,7 +159,7 @@ describe('allocscope diff <capture>: predicted vs observed', () => {
   })
 
   it('derived (legacylate c255 + the overflow line): legacy-overflow fires as an error', async () => {
-    const dir = captureWithLineAppended(join(CAPTURES, 'linux-7.2-legacylate-c255-m1024'), OVERFLOW_LINE, 'overflow')
+    const dir = captureWithLineAppended(captureDir('linux-7.2-legacylate-c255-m1024'), OVERFLOW_LINE, 'overflow')
     const {stdout, error} = await run([dir, '--json', '--fail-on', 'error'])
     expect(exitCode(error)).toBe(1)
     const o = JSON.parse(stdout).result.outcomes.find((x: Outcome) => x.rule === 'legacy-overflow')

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {loadProfile} from '../../src/model/profile.js'
-import {CAPTURES, captureDir, REPO} from '../helpers/paths.js'
+import {captureDir, REPO} from '../helpers/paths.js'
 
 const run = (args: string[], cmd = 'predict') => runCommand([cmd, ...args], {root: REPO})
 const result = (out: string) => JSON.parse(out).result
@@ -50,7 +50,7 @@ describe('predict --no-gb-pages', () => {
   })
 
   it('--from the qemu64 capture takes GB pages off the log', async () => {
-    const r = result((await run(['--from', join(CAPTURES, Q64), '--json'])).stdout)
+    const r = result((await run(['--from', captureDir(Q64), '--json'])).stdout)
     expect(r.host.gbPages).toBe(false)
     // klab: early_page_allocs calls=77 in that boot
     expect(r.measured.calls).toBe(77)

@@ -9,12 +9,12 @@ import {allocDiffBlocks} from '../../src/diff/report-allocinfo.js'
 import {renderReport} from '../../src/render/format.js'
 import {derivedModuleTags, derivedNegativeBytes, derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
 import {shuffledAllocInfoText} from '../helpers/diff-derived.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 // awk 'NR>2 && $3 ~ /^fs\//{b+=$1} END{print b}' allocinfo.txt
 const FS_C4 = 1875376n
 const FS_C64 = 2809936n
-const ai = (name: string) => readAllocInfo(join(CAPTURES, name, 'allocinfo.txt'))
+const ai = (name: string) => readAllocInfo(join(captureDir(name), 'allocinfo.txt'))
 
 describe('allocinfo diff on real captures', () => {
   it('7.2 pool c4 → c64 (1 GiB): bloat-o-meter summary and totals', async () => {
@@ -71,7 +71,7 @@ describe('allocinfo diff on real captures', () => {
   })
 
   it('order of input lines does not matter (derived: the same file with its lines shuffled)', async () => {
-    const path = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+    const path = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
     const text = readFileSync(path, 'utf8')
     const a = await ai('linux-7.2-pool-c16-m1024')
     const b1 = parseAllocInfoText(text, 'b')
@@ -92,8 +92,8 @@ describe('allocinfo diff on real captures', () => {
   })
 
   it('derived: module tags (fs/* tagged [fsmod]) are selected by --module, built-in sites by ^$', async () => {
-    const ta = derivedModuleTags(readFileSync(join(CAPTURES, 'linux-7.2-pool-c4-m1024', 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
-    const tb = derivedModuleTags(readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
+    const ta = derivedModuleTags(readFileSync(join(captureDir('linux-7.2-pool-c4-m1024'), 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
+    const tb = derivedModuleTags(readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt'), 'utf8'), 'fs/', 'fsmod')
     const a = parseAllocInfoText(ta, 'derived-a')
     const b = parseAllocInfoText(tb, 'derived-b')
     const mod = diffAllocInfo(a, b, {filter: {module: '^fsmod$'}})
@@ -106,7 +106,7 @@ describe('allocinfo diff on real captures', () => {
   })
 
   it('derived: a wrapped call counter and negative bytes in b are anomalies that appeared; reversed, they are gone', async () => {
-    const text = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8')
+    const text = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt'), 'utf8')
     const a = parseAllocInfoText(text, 'a')
     const b = parseAllocInfoText(derivedNegativeBytes(derivedWrappedCalls(text, 10), 20), 'derived-b')
     const d = diffAllocInfo(a, b)

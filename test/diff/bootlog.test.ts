@@ -7,9 +7,9 @@ import {bootLogDiffBlocks} from '../../src/diff/report-bootlog.js'
 import {renderReport} from '../../src/render/format.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {captureWithLinesRewritten} from '../helpers/diff-derived.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-const log = (name: string) => analyseFile(join(CAPTURES, name, 'dmesg.txt'))
+const log = (name: string) => analyseFile(join(captureDir(name), 'dmesg.txt'))
 const changed = (d: BootLogDiff) => Object.fromEntries(d.host.filter((h) => h.changed).map((h) => [h.name, [h.a, h.b]]))
 
 describe('boot-log diff', () => {
@@ -40,7 +40,7 @@ describe('boot-log diff', () => {
   })
 
   it('findings are matched by signature, not text (derived: the notrack log with another CPU, pid and times)', () => {
-    const orig = join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')
+    const orig = captureDir('linux-7.2-notrack-c8-m1024-shrink')
     const moved = captureWithLinesRewritten(
       orig,
       (l) =>

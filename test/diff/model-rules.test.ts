@@ -6,9 +6,9 @@ import {modelForAnalysis} from '../../src/diff/model.js'
 import {RULES, type RuleContext, countRows, runRules} from '../../src/diff/rules.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {OVERFLOW_LINE, captureWithLineAppended} from '../helpers/diff-derived.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-const cap = (name: string) => join(CAPTURES, name)
+const cap = (name: string) => captureDir(name)
 const log = (name: string) => analyseFile(join(cap(name), 'dmesg.txt'))
 const one = (id: string, ctx: RuleContext) => RULES.find((r) => r.id === id)!.evaluate(ctx)[0]
 

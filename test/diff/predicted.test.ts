@@ -4,9 +4,9 @@ import {describe, expect, it} from 'vitest'
 import {modelForAnalysis} from '../../src/diff/model.js'
 import {diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from '../../src/diff/predicted.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-const log = (name: string) => analyseFile(join(CAPTURES, name, 'dmesg.txt'))
+const log = (name: string) => analyseFile(join(captureDir(name), 'dmesg.txt'))
 const predicted = (name: string) => {
   const a = log(name)
   return sideFromPrediction(modelForAnalysis(a).prediction, a.profiling.recorder, a.source)

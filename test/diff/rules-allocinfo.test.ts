@@ -5,10 +5,10 @@ import {readAllocInfo} from '../../src/capture/allocinfo.js'
 import type {Expectation} from '../../src/diff/expectation.js'
 import {RULES, type RuleContext} from '../../src/diff/rules.js'
 import {allocinfoWithTrackingBytes} from '../helpers/diff-derived.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 const rule = (id: string) => RULES.find((r) => r.id === id)!
-const ai = (name: string) => readAllocInfo(join(CAPTURES, name, 'allocinfo.txt'))
+const ai = (name: string) => readAllocInfo(join(captureDir(name), 'allocinfo.txt'))
 
 /** A synthetic expectation: one 4 KiB tracking page, as the model says for every 7.2 pool capture. */
 const synthetic: Expectation = {
@@ -37,7 +37,7 @@ describe('leaked-accounting (allocinfo side)', () => {
   })
 
   it('derived: one page left at the tracking site fires, within the one-page bound', async () => {
-    const p = allocinfoWithTrackingBytes(join(CAPTURES, 'linux-7.2-pool-c64-m1024'), 4096, 1)
+    const p = allocinfoWithTrackingBytes(captureDir('linux-7.2-pool-c64-m1024'), 4096, 1)
     const ctx: RuleContext = {allocinfo: await readAllocInfo(p), expected: synthetic}
     const [o] = rule('leaked-accounting').evaluate(ctx)
     expect(o).toMatchObject({status: 'fired', severity: 'warning'})
@@ -46,7 +46,7 @@ describe('leaked-accounting (allocinfo side)', () => {
   })
 
   it('derived: two pages left, above a one-page bound, is an error and a disagreement', async () => {
-    const p = allocinfoWithTrackingBytes(join(CAPTURES, 'linux-7.2-pool-c4-m1024'), 8192, 2)
+    const p = allocinfoWithTrackingBytes(captureDir('linux-7.2-pool-c4-m1024'), 8192, 2)
     const [o] = rule('leaked-accounting').evaluate({allocinfo: await readAllocInfo(p), expected: synthetic})
     expect(o).toMatchObject({status: 'fired', severity: 'error', disagreement: true})
   })

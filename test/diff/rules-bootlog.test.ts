@@ -6,9 +6,9 @@ import {readAllocInfo} from '../../src/capture/allocinfo.js'
 import {RULES, type RuleContext, runRules} from '../../src/diff/rules.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {OVERFLOW_LINE, POOL_FAIL_LINE, allocinfoWithTrackingBytes, captureWithLineAppended} from '../helpers/diff-derived.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-const cap = (name: string) => join(CAPTURES, name)
+const cap = (name: string) => captureDir(name)
 const log = (name: string) => analyseFile(join(cap(name), name.startsWith('lkml') ? 'dmesg-excerpt.txt' : 'dmesg.txt'))
 const derived = (name: string, line: string, tag: string) => analyseFile(join(captureWithLineAppended(cap(name), line, tag), 'dmesg.txt'))
 const one = (id: string, ctx: RuleContext) => {

@@ -6,10 +6,10 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {type FuzzTarget, runFuzz} from '../helpers/fuzz.js'
 import {interleave, longLine, MUTATOR_NAMES, mutateChain, MUTATORS, mulberry32, splatRanges, splitLines} from '../helpers/mutate.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
-const NUMA2 = readFileSync(join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'))
-const POOL = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'))
+const NUMA2 = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'))
+const POOL = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'))
 
 describe('mutation library', () => {
   it('finds the real WARNING block of the numa2 capture (cut here at line 150, end trace at 172)', () => {

@@ -6,13 +6,13 @@ import {describe, expect, it} from 'vitest'
 import {parseBootLogText} from '../../src/capture/bootlog/index.js'
 import {scanAllocInfoText} from '../../src/capture/allocinfo.js'
 import {longLine, mulberry32, splitLines} from '../helpers/mutate.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 
 const TEN_MB = 10 * 1024 * 1024
 
 describe('a 10 MB line', () => {
   it('in a real dmesg: every line accounted for, every other record unchanged', () => {
-    const orig = readFileSync(join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'))
+    const orig = readFileSync(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt'))
     const m = longLine(TEN_MB)(orig, mulberry32(7))
     const a = parseBootLogText(orig.toString('utf8'))
     const b = parseBootLogText(m.bytes.toString('utf8'))
@@ -25,7 +25,7 @@ describe('a 10 MB line', () => {
   })
 
   it('in a real allocinfo: skipped with a reason, every site unchanged', () => {
-    const orig = readFileSync(join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'))
+    const orig = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt'))
     const m = longLine(TEN_MB)(orig, mulberry32(3))
     const a = scanAllocInfoText(orig.toString('utf8'))
     const b = scanAllocInfoText(m.bytes.toString('utf8'))

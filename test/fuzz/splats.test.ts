@@ -9,14 +9,14 @@ import {analyseBootLogText} from '../../src/analysis/read.js'
 import type {FuzzCase} from '../helpers/fuzz.js'
 import {analysisTarget} from '../helpers/fuzz-analysis.js'
 import {interleave, mulberry32, mutateChain} from '../helpers/mutate.js'
-import {CAPTURES} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {CI_SEED} from './slice.js'
 
 const SPLATS = [
   ['linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'],
   ['linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'],
   ['lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'],
-].map(([d, f]) => ({name: `${d}/${f}`, bytes: readFileSync(join(CAPTURES, d, f))}))
+].map(([d, f]) => ({name: `${d}/${f}`, bytes: readFileSync(join(captureDir(d), f))}))
 
 describe('WARNING blocks damaged on purpose', () => {
   it('the real blocks are whole before the damage (so the properties below are not vacuous)', () => {

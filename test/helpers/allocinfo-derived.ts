@@ -3,10 +3,10 @@
 // Names say "derived"; nothing here is a hand-written capture.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {CAPTURES} from './paths.js'
+import {captureDir} from './paths.js'
 
-export const REAL_72 = join(CAPTURES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
-export const REAL_612 = join(CAPTURES, 'linux-6.12-instr_smp064_2G_numa2', 'allocinfo.txt')
+export const REAL_72 = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
+export const REAL_612 = join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'allocinfo.txt')
 
 export function realText(path = REAL_72): string {
   return readFileSync(path, 'utf8')

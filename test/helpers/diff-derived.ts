@@ -1,4 +1,4 @@
-// Derived inputs for the diff tests: each one is a real capture from ../shared/captures changed in
+// Derived inputs for the diff tests: each one is a real capture from the corpus (testdata/captures, samples) changed in
 // one stated way, written to a temp dir under a name that starts with `derived-`. Never a
 // hand-written capture.
 import {copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'

@@ -8,7 +8,7 @@ import {parseAllocInfoText, scanAllocInfoText} from '../../src/capture/allocinfo
 import {InputError} from '../../src/errors.js'
 import type {AllocInfo} from '../../src/types.js'
 import {type CorpusFile, fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
-import {CAPTURES} from './paths.js'
+import {captureDir} from './paths.js'
 
 /** Real allocinfo files: 1.0 (6.12) and 2.0 (7.2, with accurate:no). */
 export const ALLOCINFO_CORPUS = [
@@ -43,7 +43,7 @@ const baseline = new Map<string, {info: AllocInfo; cls: Map<number, Cls>}>()
 
 export const allocinfoTarget: FuzzTarget = {
   name: 'allocinfo',
-  corpus: (): CorpusFile[] => ALLOCINFO_CORPUS.map((n) => ({name: `${n}/allocinfo.txt`, bytes: readFileSync(join(CAPTURES, n, 'allocinfo.txt'))})),
+  corpus: (): CorpusFile[] => ALLOCINFO_CORPUS.map((n) => ({name: `${n}/allocinfo.txt`, bytes: readFileSync(join(captureDir(n), 'allocinfo.txt'))})),
   maxBytes: 4096,
   check(c: FuzzCase) {
     const text = c.bytes.toString('utf8') // what readAllocInfo hands the parser

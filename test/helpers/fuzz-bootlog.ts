@@ -12,23 +12,23 @@ import {InputError} from '../../src/errors.js'
 import type {LogRecord} from '../../src/types.js'
 import {CONVERTERS} from './convert.js'
 import {type CorpusFile, fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
-import {CAPTURES, PEER} from './paths.js'
+import {captureDir, PEER} from './paths.js'
 
 /** Real boot logs: plain dmesg (two with real WARNING splats), raw serial consoles, the lkml excerpt, syzkaller consoles. */
 export function bootlogCorpus(): CorpusFile[] {
   const files: CorpusFile[] = []
   const add = (name: string, path: string) => files.push({name, bytes: readFileSync(path)})
   for (const c of ['linux-6.12-instr_smp064_2G_numa2', 'linux-7.2-notrack-c8-m1024-shrink', 'linux-7.2-pool-c64-m1024', 'linux-6.12-nodebug_smp001_1G', 'linux-7.2-legacylate-c255-m1024']) {
-    add(`${c}/dmesg.txt`, join(CAPTURES, c, 'dmesg.txt'))
+    add(`${c}/dmesg.txt`, join(captureDir(c), 'dmesg.txt'))
   }
-  for (const c of ['linux-7.2-pool-c255-m1024', 'linux-7.2-pool-c4-m1024']) add(`${c}/console.log`, join(CAPTURES, c, 'console.log'))
-  add('lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt', join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'))
+  for (const c of ['linux-7.2-pool-c255-m1024', 'linux-7.2-pool-c4-m1024']) add(`${c}/console.log`, join(captureDir(c), 'console.log'))
+  add('lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt', join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt'))
   // A few syzkaller console logs (real, with KASAN/WARNING/BUG reports and non-kernel noise).
   const peer = readdirSync(PEER).sort()
   for (const n of ['0', '10', '100', '1000', '102']) if (peer.includes(n)) add(`syzkaller/${n}`, join(PEER, n))
   // Every other format, DERIVED from the two logs with real splats by helper A's converters.
   for (const c of ['linux-6.12-instr_smp064_2G_numa2', 'linux-7.2-notrack-c8-m1024-shrink']) {
-    const text = readFileSync(join(CAPTURES, c, 'dmesg.txt'), 'utf8')
+    const text = readFileSync(join(captureDir(c), 'dmesg.txt'), 'utf8')
     for (const [fmt, conv] of Object.entries(CONVERTERS)) {
       if (fmt === 'dmesg') continue
       const out = conv(text)

@@ -17,7 +17,7 @@ import {InputError, NotImplementedError} from '../../src/errors.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
 import {MUTATOR_NAMES, mutateChain} from './mutate.js'
-import {CAPTURES} from './paths.js'
+import {captureDir} from './paths.js'
 
 const NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt', 'kern.log', 'allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz', 'meta.json', 'qemu.stderr'] as const
 /** resolveCapture's documented order (src/capture/dir.ts BOOTLOG_NAMES). */
@@ -26,10 +26,10 @@ const ALLOCINFO_ORDER = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
 const REAL = 'linux-7.2-notrack-c8-m1024-shrink'
 const real = {
-  dmesg: () => readFileSync(join(CAPTURES, REAL, 'dmesg.txt')),
-  console: () => readFileSync(join(CAPTURES, 'linux-7.2-pool-c255-m1024', 'console.log')),
-  allocinfo: () => readFileSync(join(CAPTURES, REAL, 'allocinfo.txt')),
-  meta: () => readFileSync(join(CAPTURES, REAL, 'meta.json')),
+  dmesg: () => readFileSync(join(captureDir(REAL), 'dmesg.txt')),
+  console: () => readFileSync(join(captureDir('linux-7.2-pool-c255-m1024'), 'console.log')),
+  allocinfo: () => readFileSync(join(captureDir(REAL), 'allocinfo.txt')),
+  meta: () => readFileSync(join(captureDir(REAL), 'meta.json')),
 }
 type Source = keyof typeof real | 'empty' | 'garbage' | 'json-null' | 'json-array'
 

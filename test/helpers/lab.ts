@@ -1,10 +1,15 @@
 // What the lab end-to-end tests need, and why they are skipped when it is missing.
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
+import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-/** The lab kernel: $ALLOCSCOPE_KERNEL, else lab/build-kernel.sh's output in $ALLOCSCOPE_LAB (/work/lab-build). */
-export const LAB_DIR = process.env.ALLOCSCOPE_LAB ?? '/work/lab-build'
+/**
+ * The lab kernel: $ALLOCSCOPE_KERNEL, else lab/build-kernel.sh's output in $ALLOCSCOPE_LAB (default
+ * $XDG_CACHE_HOME/allocscope/lab, else ~/.cache/allocscope/lab: the same default as lab/lib.sh).
+ */
+export const LAB_DIR =
+  process.env.ALLOCSCOPE_LAB ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'allocscope', 'lab')
 export const LAB_KERNEL = process.env.ALLOCSCOPE_KERNEL ?? join(LAB_DIR, 'out', 'bzImage-6.12')
 /** The stock 7.2 lab kernel (`lab/build-kernel.sh 7.2`): $ALLOCSCOPE_KERNEL_7_2, else the lab's output. */
 export const LAB_KERNEL_7_2 = process.env.ALLOCSCOPE_KERNEL_7_2 ?? join(LAB_DIR, 'out', 'bzImage-7.2')

@@ -4,7 +4,7 @@
 import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {CAPTURES} from './paths.js'
+import {captureDir} from './paths.js'
 
 /**
  * A copy of a real capture's dmesg.txt with its klab: lines removed, nr_cpu_ids set to `cpus`, and
@@ -13,7 +13,7 @@ import {CAPTURES} from './paths.js'
 export function derivedOverflowCapture(from: string, cpus: number): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'allocscope-derived-')), `derived-overflow-${from}-c${cpus}`)
   mkdirSync(dir)
-  const src = readFileSync(join(CAPTURES, from, 'dmesg.txt'), 'utf8')
+  const src = readFileSync(join(captureDir(from), 'dmesg.txt'), 'utf8')
   const out: string[] = []
   for (const l of src.split('\n')) {
     if (l.includes('klab:')) continue

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterAll, describe, expect, it} from 'vitest'
 import {LAB_KERNEL, LAB_KERNEL_7_2, LAB_KERNEL_7_2_LEGACY, LAB_KERNEL_7_2_LEGACYLATE, LAB_KERNEL_7_2_NOTRACK, LAB_KERNEL_7_2_POOL, labSkipReason} from '../helpers/lab.js'
-import {CAPTURES, REPO} from '../helpers/paths.js'
+import {captureDir, REPO} from '../helpers/paths.js'
 
 const skip = labSkipReason()
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-e2e-'))
@@ -91,7 +91,7 @@ describe('capture → analyse on real boots of the 7.2 lab kernels', () => {
         return JSON.parse(r.stdout).result
       }
       const lab = await analyse(out)
-      const corpus = await analyse(join(CAPTURES, 'linux-7.2-pool-c4-m1024'))
+      const corpus = await analyse(captureDir('linux-7.2-pool-c4-m1024'))
       for (const k of ['release', 'onlineCpus', 'possibleCpus', 'numaNodes', 'memoryTotalKiB', 'pageExtWindow']) {
         expect(lab.host[k]?.value, k).toBe(corpus.host[k].value)
       }
@@ -124,7 +124,7 @@ describe('the 7.2 legacy-array lab kernels (lab/patches/7.2-legacy.patch)', () =
   const skipLegacy = labSkipReason(LAB_KERNEL_7_2_LEGACY, 'VARIANT=legacy lab/build-kernel.sh 7.2')
   it.skipIf(skipLegacy !== undefined)(`legacy, 1 CPU: the same klab: lines as linux-7.2-legacy-c1-m1024${skipLegacy ? ` (skipped: ${skipLegacy})` : ''}`, {timeout: 300_000}, async () => {
     const {r} = await boot(LAB_KERNEL_7_2_LEGACY, 'legacy-c1', 1)
-    const corpus = JSON.parse((await runCommand(['analyse', join(CAPTURES, 'linux-7.2-legacy-c1-m1024'), '--json'], {root: REPO})).stdout).result
+    const corpus = JSON.parse((await runCommand(['analyse', captureDir('linux-7.2-legacy-c1-m1024'), '--json'], {root: REPO})).stdout).result
     // page_ext before SMP (DEBUG's early_page_ext): the early window is the same on every boot
     expect(r.host.pageExtWindow.value).toBe('before-smp')
     expect(klab(r)).toEqual(klab(corpus))

@@ -6,7 +6,7 @@ import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate} from '../../src/model/calibrate.js'
 import {dot, leaveOneOut, lstsq} from '../../src/model/fit.js'
 import {listProfiles} from '../../src/model/profile.js'
-import {CAPTURES, captureDir} from '../helpers/paths.js'
+import {captureDir} from '../helpers/paths.js'
 import {derivedOverflowCapture} from '../helpers/model-derived.js'
 
 const cap = (n: string) => readCaptureFacts(captureDir(n))
@@ -99,7 +99,7 @@ describe('capture facts from odd inputs', () => {
     const {tmpdir} = await import('node:os')
     const d = join(mkdtempSync(join(tmpdir(), 'allocscope-derived-gz-')), 'derived-gz-pool-c16')
     mkdirSync(d)
-    writeFileSync(join(d, 'dmesg.txt.gz'), gzipSync(readFileSync(join(CAPTURES, 'linux-7.2-pool-c16-m1024', 'dmesg.txt'))))
+    writeFileSync(join(d, 'dmesg.txt.gz'), gzipSync(readFileSync(join(captureDir('linux-7.2-pool-c16-m1024'), 'dmesg.txt'))))
     expect(readCaptureFacts(d).calls).toBe(86)
     const odd = join(mkdtempSync(join(tmpdir(), 'allocscope-derived-dir-')), 'x')
     mkdirSync(join(odd, 'dmesg.txt'), {recursive: true})

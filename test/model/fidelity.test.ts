@@ -1,4 +1,4 @@
-// Fidelity against the real captures: every instrumented boot of ../shared/captures is predicted
+// Fidelity against the real captures: every instrumented boot of the corpus (testdata/captures, samples) is predicted
 // leave-one-out (its profile refitted without it, same terms as the shipped profile) and replayed
 // through the recorders; recorded PFNs must be within max(10 %, 8) of the kernel's klab count
 // and pool pages exact. Where the model cannot meet that, the test asserts what is true instead

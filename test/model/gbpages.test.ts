@@ -16,12 +16,12 @@ import {hostBlock, predictionReport} from '../../src/model/report.js'
 import {term} from '../../src/model/terms.js'
 import type {KvBlock, TextBlock} from '../../src/render/report.js'
 import {derivedCaptureDir, derivedCutBefore, derivedWithCmdlineParam} from '../helpers/gbpages-derived.js'
-import {CAPTURES, captureDir, captureDirs} from '../helpers/paths.js'
+import {captureDir, captureDirs} from '../helpers/paths.js'
 
 const Q64 = 'linux-6.12-instr_smp004_1G_qemu64'
 const MAX = 'linux-6.12-instr_smp004_1G'
 const GB = 'Using GB pages for direct mapping'
-const dmesg = (name: string) => readFileSync(join(CAPTURES, name, 'dmesg.txt'), 'utf8')
+const dmesg = (name: string) => readFileSync(join(captureDir(name), 'dmesg.txt'), 'utf8')
 const klabCalls = (name: string) => Number(/klab: early_page_allocs calls=(\d+)/.exec(dmesg(name))![1])
 
 describe('noGbPages term', () => {
@@ -41,12 +41,12 @@ describe('noGbPages term', () => {
 
 describe('capture facts (calibration input)', () => {
   it.each(captureDirs().filter((d) => existsSync(join(d, 'dmesg.txt'))).map((d) => basename(d)))('%s: gbPages is the presence of the line', (name) => {
-    expect(readCaptureFacts(join(CAPTURES, name)).host.gbPages).toBe(dmesg(name).includes(GB))
+    expect(readCaptureFacts(captureDir(name)).host.gbPages).toBe(dmesg(name).includes(GB))
   })
 
   it('qemu64 → false, -cpu max → true; the same hosts otherwise, 77 vs 63 klab calls', () => {
-    const q = readCaptureFacts(join(CAPTURES, Q64))
-    const m = readCaptureFacts(join(CAPTURES, MAX))
+    const q = readCaptureFacts(captureDir(Q64))
+    const m = readCaptureFacts(captureDir(MAX))
     expect(q.host.gbPages).toBe(false)
     expect(m.host.gbPages).toBe(true)
     expect({...q.host, gbPages: true, name: ''}).toEqual({...m.host, name: ''})
@@ -61,7 +61,7 @@ describe('capture facts (calibration input)', () => {
   })
 
   it('the 255-CPU pool console.log (cut short during SMP bring-up) prints the line: true', () => {
-    expect(readCaptureFacts(join(CAPTURES, 'linux-7.2-pool-c255-m1024')).host.gbPages).toBe(true)
+    expect(readCaptureFacts(captureDir('linux-7.2-pool-c255-m1024')).host.gbPages).toBe(true)
   })
 })
 
@@ -74,7 +74,7 @@ describe('host of predict --from', () => {
   })
 
   it('unknown (the lkml excerpt; DERIVED qemu64 cut before Memory:) → default yes, and a note says so', () => {
-    const lkml = readFileSync(join(CAPTURES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'), 'utf8')
+    const lkml = readFileSync(join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt'), 'utf8')
     for (const text of [lkml, derivedCutBefore(dmesg(Q64), 'Memory: ')]) {
       const {host, notes} = hostFromAnalysis(analyseBootLogText(text, 'derived'))
       expect(host.gbPages).toBe(true)
@@ -100,7 +100,7 @@ describe('inventory column gb_pages', () => {
 
 describe('prediction', () => {
   const shipped = loadProfile('linux-6.12-before-smp')
-  const q64Host: Host = {...readCaptureFacts(join(CAPTURES, Q64)).host}
+  const q64Host: Host = {...readCaptureFacts(captureDir(Q64)).host}
   const rows = (h: Host, p = shipped) => (hostBlock(predict(h, p)) as KvBlock).rows
 
   it('the host block shows GB pages only when off, saying whether the profile counts it', () => {

@@ -12,11 +12,11 @@ import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {withinBound} from '../../src/model/calibrate.js'
 import {predict} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
-import {CAPTURES, LAB_CAPTURES} from '../helpers/paths.js'
+import {captureDir, LAB_CAPTURES} from '../helpers/paths.js'
 
 const profile = loadProfile('linux-7.2-before-smp')
 const boots = [
-  join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink'),
+  captureDir('linux-7.2-notrack-c8-m1024-shrink'),
   ...readdirSync(LAB_CAPTURES).filter((n) => n.startsWith('lab-7.2-notrack-')).map((n) => join(LAB_CAPTURES, n)),
 ]
 

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {repeatToSize} from '../helpers/mutate.js'
-import {CAPTURES, REPO, SAMPLES} from '../helpers/paths.js'
+import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 
 const BIN = join(REPO, 'bin', 'run.js')
 const ALLOCINFO = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
@@ -176,8 +176,8 @@ describe('output pipe closed early (`| head -1`)', () => {
   it.each([
     ['allocinfo table', `allocinfo --top 100000 '${ALLOCINFO}'`],
     ['allocinfo --json', `allocinfo --json --top 100000 '${ALLOCINFO}'`],
-    ['analyse --traces', `analyse --traces '${join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')}'`],
-    ['analyse --json', `analyse --json '${join(CAPTURES, 'linux-7.2-notrack-c8-m1024-shrink')}'`],
+    ['analyse --traces', `analyse --traces '${captureDir('linux-7.2-notrack-c8-m1024-shrink')}'`],
+    ['analyse --json', `analyse --json '${captureDir('linux-7.2-notrack-c8-m1024-shrink')}'`],
   ])('%s: exits 0 quietly, no EPIPE stack', (_what, args) => {
     // pipefail: the status is allocscope's own, not head's.
     const r = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' ${args} | head -1`], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}, encoding: 'utf8'})
@@ -233,6 +233,6 @@ describe('the real inputs still work (the bad-input checks are not vacuous)', ()
     // The largest site of this capture, found independently: sort -g allocinfo.txt | tail -1
     const top = readFileSync(ALLOCINFO, 'utf8').split('\n').filter((l) => /^\s*-?\d/.test(l)).sort((a, b) => Number(b.trim().split(/\s+/)[0]) - Number(a.trim().split(/\s+/)[0]))[0]
     expect(r.stdout).toContain(top.trim().split(/\s+/)[2].split(':')[0])
-    expect(existsSync(DMESG) && existsSync(CAPTURES)).toBe(true)
+    expect(existsSync(DMESG) && existsSync(captureDir("linux-7.2-pool-c64-m1024"))).toBe(true)
   })
 })
