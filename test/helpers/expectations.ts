@@ -1,0 +1,45 @@
+// The one way committed expectations are compared and updated. Every test that holds a committed
+// expectation file (per-capture facts, render goldens, the peer agreement table, ...) goes through
+// expectFile(); `npm run update-expectations` (UPDATE_EXPECTATIONS=1) rewrites them all, and the
+// summary reporter prints which files changed, so the update is reviewed like code.
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {dirname, relative} from 'node:path'
+import {expect} from 'vitest'
+import {REPO} from './paths.js'
+
+export const UPDATING = process.env.UPDATE_EXPECTATIONS === '1'
+
+/** Marker line the summary reporter collects: one per expectation file rewritten. */
+export const UPDATED_MARK = 'allocscope-expectation-updated:'
+
+/**
+ * Compare `actual` with the committed file at `path`; with UPDATE_EXPECTATIONS=1 write it instead
+ * (only when it changed) and report the change. `what` names the case in the failure message.
+ */
+export function expectFile(path: string, actual: string, what = relative(REPO, path)): void {
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : undefined
+  if (UPDATING) {
+    if (old !== actual) {
+      mkdirSync(dirname(path), {recursive: true})
+      writeFileSync(path, actual)
+      console.log(`${UPDATED_MARK} ${relative(REPO, path)} (${old === undefined ? 'new' : 'changed'})`)
+    }
+    return
+  }
+  expect(old, `${what}: ${relative(REPO, path)} is missing (npm run update-expectations writes it)`).toBeDefined()
+  expect(actual, `${what} differs from ${relative(REPO, path)} (review, then npm run update-expectations)`).toBe(old)
+}
+
+/**
+ * A stable, diff-friendly `KEY: value` text from flat pairs: one line per fact, in the given order,
+ * values on one line (newlines escaped), undefined values left out. A new fact adds one line.
+ */
+export function keyValueText(pairs: [string, unknown][]): string {
+  const lines: string[] = []
+  for (const [k, v] of pairs) {
+    if (v === undefined) continue
+    const s = typeof v === 'string' ? v : JSON.stringify(v)
+    lines.push(`${k}: ${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`)
+  }
+  return lines.join('\n') + '\n'
+}
