@@ -10,6 +10,8 @@ export interface PeerCase {
   path: string
   /** Header fields (the last value wins for repeated keys, ALT may repeat). */
   header: Record<string, string>
+  /** Every `ALT:` title (the header keeps only the last). */
+  alts: string[]
   /** The console log part, without header and REPORT section. */
   log: string
   /** 1-based line of the file where `log` starts. */
@@ -27,13 +29,15 @@ export function readPeer(path: string): PeerCase {
   const text = readFileSync(path, 'utf8')
   const lines = text.split('\n')
   const header: Record<string, string> = {}
+  const alts: string[] = []
   let i = 0
   for (; i < lines.length && lines[i] !== ''; i++) {
     const m = /^([A-Z]+):\s?(.*)$/.exec(lines[i]!)
     if (m) header[m[1]!] = m[2]!
+    if (m && m[1] === 'ALT') alts.push(m[2]!)
   }
   const start = i + 1
   let end = lines.indexOf('REPORT:', start)
   if (end === -1) end = lines.length
-  return {name: path.slice(PEER.length + 1), path, header, log: lines.slice(start, end).join('\n'), logLine: start + 1}
+  return {name: path.slice(PEER.length + 1), path, header, alts, log: lines.slice(start, end).join('\n'), logLine: start + 1}
 }
