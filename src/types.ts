@@ -1,6 +1,10 @@
 // Shared value types: each stage (capture → analysis → model → diff → render) hands the next one
 // of these plain, typed values. Keep this file free of logic.
 
+// FindingKind is derived from the detector table (analysis/detectors.ts): a type-only import, no
+// runtime dependency, so a finding's id cannot be misspelt anywhere.
+import type {FindingKind} from './analysis/detectors.js'
+
 /** One kernel log record, whatever format it came from. */
 export interface LogRecord {
   /** 1-based line number in the source where the record starts. */
@@ -82,7 +86,11 @@ export interface HostFacts {
 }
 
 export type ProfilingMode = 'enabled' | 'disabled' | 'never' | 'compressed' | 'not-supported' | 'unknown'
-export type Recorder = 'legacy' | 'pool' | 'none' | 'unknown'
+/** The early-PFN recorders a kernel can carry (docs/domain.md §2), and 'unknown' when the log does not say. */
+export const RECORDERS = ['legacy', 'pool', 'none', 'unknown'] as const
+export type Recorder = (typeof RECORDERS)[number]
+/** What a user can tell with --recorder: a recorder, or none (not 'unknown', which is not saying). */
+export const KNOWN_RECORDERS = RECORDERS.filter((r): r is Exclude<Recorder, 'unknown'> => r !== 'unknown')
 
 export interface ProfilingState {
   mode: ProfilingMode
@@ -141,8 +149,8 @@ export interface Splat {
 }
 
 export interface Finding {
-  /** Detector id, e.g. "alloc-tag-not-set". */
-  id: string
+  /** Detector id, e.g. "alloc-tag-not-set" (or "warning"/"bug" for a splat no detector knows). */
+  id: FindingKind
   severity: Severity
   /** Normalised title (addresses, numbers that vary per boot removed). */
   title: string

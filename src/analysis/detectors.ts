@@ -16,7 +16,8 @@ export interface Detector {
   means: string
 }
 
-export const DETECTORS: readonly Detector[] = [
+/** `as const`: the ids below are the DetectorId union, so a misspelt id is a compile error. */
+export const DETECTORS = [
   {
     id: 'alloc-tag-not-set',
     severity: 'warning',
@@ -118,20 +119,26 @@ export const DETECTORS: readonly Detector[] = [
     title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1])}`,
     means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)',
   },
-]
+] as const satisfies readonly Detector[]
 
 /** Fallbacks for splats no row recognises. A generic WARNING ranks below the profiling ones. */
-export const GENERIC_WARNING = {id: 'warning', severity: 'notice' as Severity}
-export const GENERIC_BUG = {id: 'bug', severity: 'error' as Severity}
+export const GENERIC_WARNING = {id: 'warning', severity: 'notice' as Severity} as const
+export const GENERIC_BUG = {id: 'bug', severity: 'error' as Severity} as const
+
+/** A detector row's id. */
+export type DetectorId = (typeof DETECTORS)[number]['id']
+/** What a finding can be: a detector's id, or a WARNING/BUG splat no row recognises. */
+export type FindingKind = DetectorId | (typeof GENERIC_WARNING)['id'] | (typeof GENERIC_BUG)['id']
+type DetectorRow = (typeof DETECTORS)[number]
 
 export interface Detection {
-  id: string
+  id: FindingKind
   severity: Severity
   title: string
   data?: Record<string, string | number>
 }
 
-const byScope = (scope: 'line' | 'splat') => DETECTORS.filter((d) => d.scope === scope || d.scope === 'both')
+const byScope = (scope: 'line' | 'splat'): DetectorRow[] => DETECTORS.filter((d) => d.scope === scope || d.scope === 'both')
 const LINE_DETECTORS = byScope('line')
 const LINE_ONLY_DETECTORS = DETECTORS.filter((d) => d.scope === 'line')
 const SPLAT_DETECTORS = byScope('splat')
@@ -169,12 +176,12 @@ export function detectSplat(s: Splat): Detection {
   return {...GENERIC_WARNING, title: `WARNING in ${where}`}
 }
 
-function run(rows: readonly Detector[], text: string): Detection | undefined {
+function run(rows: readonly DetectorRow[], text: string): Detection | undefined {
   for (const d of rows) {
     const m = d.match.exec(text)
     if (m) {
       const det: Detection = {id: d.id, severity: d.severity, title: d.title(m)}
-      if (d.fields) det.data = d.fields(m)
+      if ('fields' in d) det.data = d.fields(m)
       return det
     }
   }

@@ -3,6 +3,8 @@
 // the reason it was given; guesses say they are guesses. Each decision is a table of rules tried
 // in order (first hit wins).
 import type {Finding, HostFacts, KlabCounts, LogRecord, ProfilingMode, ProfilingState, Recorder} from '../types.js'
+import type {FindingKind} from './detectors.js'
+import {recorderOfRelease} from './releases.js'
 
 interface Banner {
   mode: ProfilingMode
@@ -94,8 +96,8 @@ const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
   disabled: 'profiling is off, so the recorder records nothing',
 }
 
-const DEBUG_ONLY = new Set(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
-const RECORDER_ONLY = new Set(['early-pfn-overflow', 'pool-alloc-failed'])
+const DEBUG_ONLY = new Set<FindingKind>(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
+const RECORDER_ONLY = new Set<FindingKind>(['early-pfn-overflow', 'pool-alloc-failed'])
 
 function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | 'unknown'; reason: string} {
   const f = findings.find((x) => DEBUG_ONLY.has(x.id))
@@ -124,32 +126,9 @@ function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | '
   return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log'}
 }
 
-/** Stable releases carrying the fixed-array fix, and the release-based guess table. */
-interface Release {
-  major: number
-  minor: number
-  patch: number
-  rc: boolean
-}
-
-export function parseRelease(s: string): Release | undefined {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(-rc\d+)?/.exec(s)
-  if (!m) return undefined
-  return {major: +m[1], minor: +m[2], patch: m[3] ? +m[3] : 0, rc: Boolean(m[4])}
-}
-
-const RELEASE_GUESSES: readonly {when: (r: Release) => boolean; recorder: Recorder; why: string}[] = [
-  {when: (r) => r.major < 7, recorder: 'none', why: 'before 7.0: no early-PFN recorder existed'},
-  {when: (r) => r.major === 7 && r.minor === 0 && (r.rc || r.patch < 4), recorder: 'none', why: '7.0 before 7.0.4: the fixed-array fix is not there'},
-  {when: (r) => r.major === 7 && r.minor === 0, recorder: 'legacy', why: '7.0.4 or later 7.0 stable: the fixed 8192-entry array (March 2026 fix)'},
-  {when: (r) => r.major === 7 && r.minor === 1 && r.rc, recorder: 'none', why: '7.1 release candidate: mainline before the fix, most likely'},
-  {when: (r) => r.major === 7 && r.minor === 1, recorder: 'legacy', why: '7.1: the fixed array, most likely'},
-  {when: (r) => r.major > 7 || (r.major === 7 && r.minor >= 2), recorder: 'pool', why: '7.2 or later: the pfn_pool list replacement (merged mid-2026), most likely'},
-]
-
 function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: ProfilingMode): {value: Recorder; reason: string} {
   if (recorder) return {value: recorder, reason: 'given with --recorder'}
-  const find = (id: string) => findings.find((f) => f.id === id)
+  const find = (id: FindingKind) => findings.find((f) => f.id === id)
   const overflow = find('early-pfn-overflow')
   if (overflow) return {value: 'legacy', reason: `EARLY_ALLOC_PFN_MAX overflow message at line ${overflow.line}: only the fixed-array recorder prints it`}
   const poolFail = find('pool-alloc-failed')
@@ -168,10 +147,7 @@ function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: P
   if (notSet && mode !== 'compressed') {
     return {value: 'none', reason: `"alloc_tag was not set" at line ${notSet.line} with no overflow or pool-failure message: probably no recorder (a recorder would have cleared that early page)`}
   }
-  const rel = host.release && parseRelease(host.release.value)
-  if (rel) {
-    const g = RELEASE_GUESSES.find((x) => x.when(rel))
-    if (g) return {value: g.recorder, reason: `a guess from the release ${host.release!.value} alone (${g.why}); distribution kernels backport; use --recorder if you know`}
-  }
+  const g = host.release && recorderOfRelease(host.release.value)
+  if (g) return {value: g.recorder, reason: `a guess from the release ${host.release!.value} alone (${g.why}); distribution kernels backport; use --recorder if you know`}
   return {value: 'unknown', reason: 'no recorder message and no kernel release in the log'}
 }

@@ -4,6 +4,7 @@ import {type Block, type Cell, type KvBlock, type Report, type Style} from '../r
 import {iec, pct} from '../render/units.js'
 import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
+import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
 
 export interface AnalyseResult extends BootAnalysis {
@@ -62,7 +63,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       {key: 'DEBUG', value: String(p.debug)},
     ],
   }
-  const seen = (id: string) => {
+  const seen = (id: FindingKind) => {
     const f = a.findings.find((x) => x.id === id)
     return f ? {text: `yes (line ${f.line}, ${f.count ?? 1}x)`, style: 'bad' as Style} : 'no'
   }

@@ -8,11 +8,11 @@ import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
 import {analyseBootLog} from '../analysis/read.js'
 import {type AnalyseResult, buildAnalyseReport} from '../analysis/report.js'
 import {BaseCommand} from '../cli/base.js'
+import {recorderFlag} from '../cli/flags.js'
 import {InputError} from '../errors.js'
 import type {BootLogFormat, Recorder} from '../types.js'
 
 const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
-const RECORDERS: readonly Recorder[] = ['legacy', 'pool', 'none', 'unknown']
 /** Show progress only for inputs at least this large (and only on a TTY). */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
 
@@ -42,7 +42,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
     traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),
     'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
-    recorder: Flags.option({options: RECORDERS, description: 'The early-PFN recorder the kernel carries, when you know better than the inference.'})(),
+    recorder: recorderFlag(),
     bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units.', default: false}),
   }
 

@@ -5,6 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import {analyseBootLog} from '../analysis/read.js'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {BaseCommand} from '../cli/base.js'
+import {recorderFlag} from '../cli/flags.js'
 import {diffAllocInfo, ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiff, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/bootlog.js'
 import type {Expectation} from '../diff/expectation.js'
@@ -23,7 +24,6 @@ import type {AllocInfo, BootAnalysis, BootLogFormat, Recorder, Severity} from '.
 
 type What = 'auto' | 'allocinfo' | 'bootlog'
 const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
-const RECORDERS: readonly Recorder[] = ['legacy', 'pool', 'none']
 
 export interface PairResult {
   mode: 'pair'
@@ -110,7 +110,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
-    recorder: Flags.option({options: RECORDERS, description: 'The early-PFN recorder the kernel carries, when you know better than the inference.'})(),
+    recorder: recorderFlag(),
     module: Flags.string({description: 'allocinfo diff: only sites whose module matches this regular expression (built-in sites: ^$).'}),
     file: Flags.string({description: 'allocinfo diff: only sites whose source file matches this regular expression.'}),
     function: Flags.string({description: 'allocinfo diff: only sites whose function matches this regular expression.'}),

@@ -2,6 +2,7 @@
 // (matched by their signature, which is stable across boots, never by their text) and in the
 // lab's klab: counts. Pure over two BootAnalysis values.
 import type {BootAnalysis, Finding, HostFacts, Severity} from '../types.js'
+import type {FindingKind} from '../analysis/detectors.js'
 
 export interface ValueChange {
   name: string
@@ -14,7 +15,7 @@ export type FindingChange = 'appeared' | 'disappeared' | 'more' | 'fewer' | 'sam
 
 export interface FindingDiffRow {
   signature: string
-  id: string
+  id: FindingKind
   severity: Severity
   title: string
   change: FindingChange

@@ -4,7 +4,7 @@ import {InputError} from '../errors.js'
 import type {Prediction} from '../model/predict.js'
 import type {BootAnalysis, Recorder} from '../types.js'
 import {predictedCounts} from './model.js'
-import {judgeCount} from './rules.js'
+import {judgeCount} from '../model/tolerance.js'
 
 export interface CountSide {
   source: string
@@ -24,7 +24,7 @@ export interface CountDiffRow {
   delta: number
   /** (b − a) / a; null when a is 0. */
   rel: number | null
-  /** Prediction vs measurement, judged metrics only (rules.ts COUNT_CHECKS): within the model's fidelity. */
+  /** Prediction vs measurement, judged metrics only (model/tolerance.ts COUNT_CHECKS): within the model's fidelity. */
   withinTolerance?: boolean
 }
 

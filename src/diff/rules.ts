@@ -2,6 +2,9 @@
 // checks and why it matters, and an evaluate function over the observed capture (boot-log
 // analysis, allocinfo) and, when the model ran, its Expectation. Adding a rule is adding a row.
 import type {AllocInfo, AllocSite, BootAnalysis, Finding, KlabCounts, Severity} from '../types.js'
+import {recorderOfRelease} from '../analysis/releases.js'
+import type {FindingKind} from '../analysis/detectors.js'
+import {COUNT_CHECKS, judgeCount, MODEL_TOLERANCE} from '../model/tolerance.js'
 import {earlySitesFor} from './early-sites.js'
 import type {Expectation} from './expectation.js'
 
@@ -58,38 +61,7 @@ export interface Rule {
 
 /** The tracking allocation site of the recorder: where its own pages are charged in allocinfo. */
 export const TRACKING_FUNCS: readonly string[] = ['__alloc_tag_add_early_pfn']
-/** The model's stated fidelity (issue 3): within 10 % or 8 PFNs, whichever is larger. */
-export const COUNT_TOLERANCE = {rel: 0.1, abs: 8}
-
-/**
- * How each klab metric is judged. The model claims fidelity for PFN counts (COUNT_TOLERANCE) and
- * for pool pages (exact); the rest (page totals of high-order allocations, seed-dependent races)
- * is shown next to the measurement but not judged. `dropped` is the early count minus the array
- * size, so it carries the early count's error: judged with the tolerance of that count
- * (recorded + dropped), not of the small difference.
- */
-export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder'>> = {
-  calls: 'pfns',
-  recorded: 'pfns',
-  untagged_calls: 'pfns',
-  set_empty: 'pfns',
-  dropped: 'remainder',
-  pools: 'exact',
-}
-
-/**
- * true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown.
- * @param total for a 'remainder' metric, the measured count it is the remainder of.
- */
-export function judgeCount(metric: string, predicted: number, measured: number, total = measured): boolean | null {
-  const how = COUNT_CHECKS[metric]
-  if (how === 'exact') return predicted === measured
-  const scale = how === 'remainder' ? Math.max(total, measured) : how === 'pfns' ? measured : undefined
-  if (scale === undefined) return null
-  return Math.abs(predicted - measured) <= Math.max(COUNT_TOLERANCE.abs, COUNT_TOLERANCE.rel * Math.abs(scale))
-}
-
-const findings = (ctx: RuleContext, id: string): Finding[] => ctx.analysis?.findings.filter((f) => f.id === id) ?? []
+const findings = (ctx: RuleContext, id: FindingKind): Finding[] => ctx.analysis?.findings.filter((f) => f.id === id) ?? []
 const fromFinding = (f: Finding): Evidence => ({from: 'log', line: f.line, text: f.text})
 const klab = (ctx: RuleContext, kind: KlabCounts['kind']): KlabCounts | undefined => ctx.analysis?.klab.find((k) => k.kind === kind)
 const klabEvidence = (k: KlabCounts): Evidence => ({
@@ -123,18 +95,6 @@ export function countRows(ctx: RuleContext): CountRow[] {
     })
   }
   return rows
-}
-
-/** Releases without any early-PFN recorder (domain.md §2: the fixed array came with 7.0.4 stable). */
-const PRE_FIX_RELEASES: {when: (major: number, minor: number, patch: number, rc: boolean) => boolean; why: string}[] = [
-  {when: (M) => M < 7, why: 'before 7.0, no early-PFN recorder existed'},
-  {when: (M, m, p, rc) => M === 7 && m === 0 && (rc || p < 4), why: '7.0 before 7.0.4 stable, which brought the fixed-array recorder'},
-]
-
-function preFixRelease(release: string): string | undefined {
-  const r = /^(\d+)\.(\d+)(?:\.(\d+))?(-rc\d+)?/.exec(release)
-  if (!r) return undefined
-  return PRE_FIX_RELEASES.find((x) => x.when(+r[1], +r[2], +(r[3] ?? 0), r[4] !== undefined))?.why
 }
 
 /** Causes of `alloc_tag was not set`, tried in order; the first that the capture supports wins. */
@@ -174,9 +134,10 @@ const UNSET_TAG_CAUSES: {id: string; cause: string; applies: (ctx: RuleContext) 
       const p = ctx.analysis?.profiling
       if (p?.recorder === 'none' && /--recorder/.test(p.recorderReason)) return {from: 'log', text: `recorder: none (${p.recorderReason})`}
       if (ctx.expected?.recorder === 'none') return {from: 'model', text: `model: recorder none (${ctx.expected.source})`}
+      // Only a release that certainly predates every recorder explains it (not a likely guess).
       const rel = ctx.analysis?.host.release
-      const pre = rel && preFixRelease(rel.value)
-      if (rel && pre) return {from: 'log', line: rel.line, text: `Linux version ${rel.value}: ${pre}`}
+      const pre = rel && recorderOfRelease(rel.value)
+      if (rel && pre?.certain && pre.recorder === 'none') return {from: 'log', line: rel.line, text: `Linux version ${rel.value}: ${pre.why}`}
       return undefined
     },
   },
@@ -351,7 +312,7 @@ export const RULES: readonly Rule[] = [
     severity: 'notice',
     title: 'predicted vs measured counts',
     explanation:
-      "Instrumented lab kernels print their true early counts (`klab:` lines). Each predicted metric is compared with the measurement, absolute and relative error; when a PFN count is beyond the model's stated fidelity (10 % or 8 PFNs, whichever is larger; for dropped PFNs, 10 % of the early count they are the remainder of) or the pool page count is not exact, the rule fires. Page totals and race counts are shown, not judged.",
+      `Instrumented lab kernels print their true early counts (\`klab:\` lines). Each predicted metric is compared with the measurement, absolute and relative error; when a PFN count is beyond the model's stated fidelity (${MODEL_TOLERANCE.rel * 100} % or ${MODEL_TOLERANCE.abs} PFNs, whichever is larger; for dropped PFNs, ${MODEL_TOLERANCE.rel * 100} % of the early count they are the remainder of) or the pool page count is not exact, the rule fires. Page totals and race counts are shown, not judged.`,
     evaluate: (ctx) => {
       if (!ctx.analysis) return na('no boot log')
       if (ctx.analysis.klab.length === 0) return na('no klab: counts in the log (not an instrumented kernel)')

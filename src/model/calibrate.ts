@@ -11,6 +11,7 @@ import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
 import {fitAllocLatency, raceBoots} from './race-latency.js'
 import {KMALLOC_SIZES} from './slab.js'
 import {TERM_IDS, type TermId, type TermParams, term} from './terms.js'
+import {toleranceFor, withinTolerance} from './tolerance.js'
 
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
@@ -21,10 +22,8 @@ const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */
 const PROBE_PARAMS: TermParams = {slabObjectBytes: 512}
 
-/** Accuracy asked of the model (issue 3): within 10 % or 8 PFNs, whichever is larger. */
-export function withinBound(predicted: number, measured: number): boolean {
-  return Math.abs(predicted - measured) <= Math.max(0.1 * measured, 8)
-}
+/** Accuracy asked of the model (tolerance.ts): the name the fit and its tests use. */
+export const withinBound = (predicted: number, measured: number): boolean => withinTolerance(predicted, measured)
 
 export interface CalibrateOptions {
   name?: string
@@ -106,7 +105,7 @@ function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
   let fails = 0
   let ss = 0
   let n = 0
-  // The bound is relative (max(10 %, 8)): the worst error as a fraction of each capture's own bound
+  // The bound is relative (MODEL_TOLERANCE): the worst error as a fraction of each capture's own bound
   // ranks forms by how safely they meet it; RMSE alone is dominated by the largest counts.
   let worst = 0
   loo.forEach((l, i) => {
@@ -116,7 +115,7 @@ function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
     }
     if (!withinBound(l.predicted, y[i])) fails++
     ss += (l.predicted - y[i]) ** 2
-    worst = Math.max(worst, Math.abs(l.predicted - y[i]) / Math.max(0.1 * y[i], 8))
+    worst = Math.max(worst, Math.abs(l.predicted - y[i]) / toleranceFor(y[i]))
     n++
   })
   return {loo, fails, rmse: n ? Math.sqrt(ss / n) : Infinity, worst: n ? worst : Infinity}

@@ -6,6 +6,7 @@ import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
+import {TOLERANCE_LABEL} from './tolerance.js'
 
 /** Notes wrapped under 78 columns so that --format text keeps all of them. */
 export function wrap(lines: string[], width = 76): string[] {
@@ -171,9 +172,9 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
         ...(p.params?.slabObjectBytes ? [{key: 'perCpuSlabs objects', value: `kmalloc-${p.params.slabObjectBytes}`}] : []),
         ...(p.provenance.nestedLooWithinBound !== undefined
-          ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within max(10%,8) (terms chosen again in every fold)`}]
+          ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within ${TOLERANCE_LABEL} (terms chosen again in every fold)`}]
           : []),
-        {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within max(10%,8)` : 'undefined'},
+        {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within ${TOLERANCE_LABEL}` : 'undefined'},
       ],
     },
     {
@@ -187,7 +188,7 @@ export function calibrationReport(o: FitOutcome): Report {
         {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
         {key: 'nested', header: 'nested LOO', align: 'right', priority: 1},
         {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
-        {key: 'ok', header: 'within max(10%,8)', priority: 0},
+        {key: 'ok', header: `within ${TOLERANCE_LABEL}`, priority: 0},
       ],
       rows: o.points.map((pt) => ({
         capture: pt.capture,

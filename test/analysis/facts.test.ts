@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
-import {parseRelease} from '../../src/analysis/profiling.js'
+import {parseRelease, recorderOfRelease} from '../../src/analysis/releases.js'
 import type {BootAnalysis} from '../../src/types.js'
 import {captureDir, captureDirs, CORPUS_README} from '../helpers/paths.js'
 import {lineCount, recordsFromText} from './records.js'
@@ -119,6 +119,14 @@ describe('release-based recorder guess table', () => {
     const a = analyseRecords('-', recs, {format: 'dmesg', formatReason: 't', lines: 1, skipped: [], droppedMessages: 0})
     expect(a.profiling.recorder).toBe(want)
     expect(a.profiling.recorderReason).toMatch(/guess/)
+  })
+  it('one table: only the rows of mainline/stable history are certain (the diff rules explain unset tags with those alone)', () => {
+    expect(recorderOfRelease('6.12.117')).toMatchObject({recorder: 'none', certain: true})
+    expect(recorderOfRelease('7.0.3')).toMatchObject({recorder: 'none', certain: true})
+    expect(recorderOfRelease('7.0.4')).toMatchObject({recorder: 'legacy', certain: true})
+    expect(recorderOfRelease('7.1.0-rc2')).toMatchObject({recorder: 'none', certain: false})
+    expect(recorderOfRelease('7.2.13')).toMatchObject({recorder: 'pool', certain: false})
+    expect(recorderOfRelease('garbage')).toBeUndefined()
   })
   it('--recorder overrides', () => {
     const recs = [{line: 1, time: 0, text: 'Linux version 6.12.1 (x@y) (gcc) #1 SMP'}]

@@ -1,0 +1,41 @@
+// Kernel release → early-PFN recorder: the one table of which recorder a release carries
+// (docs/domain.md §2). profiling.ts guesses from it when the log says nothing better; the diff
+// rules use its certain rows to explain `alloc_tag was not set`; the model may ask it too.
+import type {Recorder} from '../types.js'
+
+export interface Release {
+  major: number
+  minor: number
+  patch: number
+  rc: boolean
+}
+
+export function parseRelease(s: string): Release | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(-rc\d+)?/.exec(s)
+  if (!m) return undefined
+  return {major: +m[1], minor: +m[2], patch: m[3] ? +m[3] : 0, rc: Boolean(m[4])}
+}
+
+export interface ReleaseRecorder {
+  recorder: Exclude<Recorder, 'unknown'>
+  why: string
+  /** true: a fact of mainline/stable history; false: the most likely case (distributions backport). */
+  certain: boolean
+}
+
+/** Tried in order, first hit wins. */
+const RELEASE_RECORDERS: readonly ({when: (r: Release) => boolean} & ReleaseRecorder)[] = [
+  {when: (r) => r.major < 7, recorder: 'none', certain: true, why: 'before 7.0: no early-PFN recorder existed'},
+  {when: (r) => r.major === 7 && r.minor === 0 && (r.rc || r.patch < 4), recorder: 'none', certain: true, why: '7.0 before 7.0.4: the fixed-array fix is not there'},
+  {when: (r) => r.major === 7 && r.minor === 0, recorder: 'legacy', certain: true, why: '7.0.4 or later 7.0 stable: the fixed 8192-entry array (March 2026 fix)'},
+  {when: (r) => r.major === 7 && r.minor === 1 && r.rc, recorder: 'none', certain: false, why: '7.1 release candidate: mainline before the fix, most likely'},
+  {when: (r) => r.major === 7 && r.minor === 1, recorder: 'legacy', certain: false, why: '7.1: the fixed array, most likely'},
+  {when: (r) => r.major > 7 || (r.major === 7 && r.minor >= 2), recorder: 'pool', certain: false, why: '7.2 or later: the pfn_pool list replacement (merged mid-2026), most likely'},
+]
+
+/** The recorder a kernel release carries, from the release string alone (undefined: not a release). */
+export function recorderOfRelease(release: string): ReleaseRecorder | undefined {
+  const r = parseRelease(release)
+  const row = r && RELEASE_RECORDERS.find((x) => x.when(r))
+  return row && {recorder: row.recorder, why: row.why, certain: row.certain}
+}

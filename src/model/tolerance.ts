@@ -1,0 +1,48 @@
+// The model's stated fidelity (issue 3), in one place: a predicted PFN count is right when it is
+// within 10 % of the measurement or 8 PFNs, whichever is larger. calibrate ranks term sets by it,
+// the diff rules judge klab counts with it, and the reports print its label.
+export const MODEL_TOLERANCE = {rel: 0.1, abs: 8} as const
+
+/** How the tolerance is printed in column headers and notes: "max(10%,8)". */
+export const TOLERANCE_LABEL = `max(${MODEL_TOLERANCE.rel * 100}%,${MODEL_TOLERANCE.abs})`
+
+/** The allowed |predicted − measured| for a count of this size. */
+export function toleranceFor(scale: number): number {
+  return Math.max(MODEL_TOLERANCE.abs, MODEL_TOLERANCE.rel * Math.abs(scale))
+}
+
+/**
+ * true when predicted is within the tolerance of measured.
+ * @param scale the count the tolerance is a fraction of (default: the measurement itself).
+ */
+export function withinTolerance(predicted: number, measured: number, scale = measured): boolean {
+  return Math.abs(predicted - measured) <= toleranceFor(scale)
+}
+
+/**
+ * How each klab metric is judged. The model claims fidelity for PFN counts (MODEL_TOLERANCE) and
+ * for pool pages (exact); the rest (page totals of high-order allocations, seed-dependent races)
+ * is shown next to the measurement but not judged. `dropped` is the early count minus the array
+ * size, so it carries the early count's error: judged with the tolerance of that count
+ * (recorded + dropped), not of the small difference.
+ */
+export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder'>> = {
+  calls: 'pfns',
+  recorded: 'pfns',
+  untagged_calls: 'pfns',
+  set_empty: 'pfns',
+  dropped: 'remainder',
+  pools: 'exact',
+}
+
+/**
+ * true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown.
+ * @param total for a 'remainder' metric, the measured count it is the remainder of.
+ */
+export function judgeCount(metric: string, predicted: number, measured: number, total = measured): boolean | null {
+  const how = COUNT_CHECKS[metric]
+  if (how === 'exact') return predicted === measured
+  const scale = how === 'remainder' ? Math.max(total, measured) : how === 'pfns' ? measured : undefined
+  if (scale === undefined) return null
+  return withinTolerance(predicted, measured, scale)
+}
