@@ -212,7 +212,7 @@ export interface AllocSite {
   extra?: Record<string, string>
   /** How many input lines were summed into this site (duplicates of inlined helpers). */
   count: number
-  /** Source line numbers (1-based) of every line summed here. */
+  /** Source line numbers (1-based) of the lines summed here: the first MAX_SITE_LINES (count has them all). */
   lines: number[]
 }
 
@@ -229,7 +229,12 @@ export interface AllocInfo {
   sites: AllocSite[]
   totalBytes: bigint
   totalCalls: bigint
+  /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */
   anomalies: AllocAnomaly[]
+  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
+  skippedTotal: number
+  skippedByReason: Record<string, number>
   lines: number
 }

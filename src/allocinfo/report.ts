@@ -21,8 +21,13 @@ export interface AllocInfoResult {
   shown: number
   sites: AllocSite[]
   tree?: {depth: number; prefixes: number; rows: TreeRow[]}
+  /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */
   anomalies: AllocAnomaly[]
+  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
+  skippedTotal: number
+  skippedByReason: Record<string, number>
 }
 
 /** Severity of each anomaly for --fail-on: summed duplicates are normal (inlined helpers), the rest are accounting bugs. */
@@ -110,9 +115,10 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
   })
 
   if (r.anomalies.length > 0) {
+    const total = Object.values(r.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0)
     blocks.push({
       kind: 'table',
-      title: `anomalies (${r.anomalies.length})`,
+      title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
       columns: [
         {key: 'line', header: 'line', align: 'right', priority: 3},
         {key: 'kind', header: 'kind', priority: 5},
@@ -123,10 +129,13 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
     })
   }
 
-  if (r.skipped.length > 0) {
+  if (r.skippedTotal > 0) {
     const lines = r.skipped.slice(0, MAX_SKIPPED_SHOWN).map((s) => `line ${s.line}: ${s.reason}`)
-    if (r.skipped.length > MAX_SKIPPED_SHOWN) lines.push(`... and ${r.skipped.length - MAX_SKIPPED_SHOWN} more (see --json)`)
-    blocks.push({kind: 'text', title: `skipped lines (${r.skipped.length})`, lines})
+    if (r.skippedTotal > MAX_SKIPPED_SHOWN) {
+      const by = Object.entries(r.skippedByReason).map(([why, n]) => `${n} ${why}`)
+      lines.push(`... and ${r.skippedTotal - lines.length} more (${by.join(', ')}; the first ${r.skipped.length} in --json)`)
+    }
+    blocks.push({kind: 'text', title: `skipped lines (${r.skippedTotal})`, lines})
   }
   return {blocks}
 }

@@ -29,7 +29,7 @@ export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
     top: topN(info.sites, TOP_SITES, SORTS.bytes),
     inaccurateCount: inacc.length,
     inaccurate: topN(inacc, MAX_INACCURATE, SORTS.bytes),
-    anomalies: info.anomalies.length,
-    skipped: info.skipped.length,
+    anomalies: Object.values(info.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0),
+    skipped: info.skippedTotal,
   }
 }

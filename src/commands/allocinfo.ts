@@ -79,7 +79,10 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
       shown: f.tree ? 0 : sel.shown.length,
       sites: f.tree ? [] : sel.shown,
       anomalies: info.anomalies,
+      anomalyCounts: info.anomalyCounts,
       skipped: info.skipped,
+      skippedTotal: info.skippedTotal,
+      skippedByReason: info.skippedByReason,
     }
     if (f.tree) {
       const rows = treeTotals(sel.shown, f.depth, sort)

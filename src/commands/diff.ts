@@ -134,7 +134,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     }
     if (doBoot) {
       for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
-      const [la, lb] = await Promise.all([this.analyse(a.capture.bootLog!), this.analyse(b.capture.bootLog!)])
+      const [la, lb] = await Promise.all([this.analyse(a), this.analyse(b)])
       result.bootlog = diffBootLogs(la, lb)
       blocks.push(...bootLogDiffBlocks(result.bootlog, {all: this.flags.all}))
       severities.push(...bootLogDiffSeverities(result.bootlog))
@@ -161,9 +161,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
       throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
     }
     const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
-      if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.path, 'utf8'), x.path), 'unknown', x.path)
+      if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.spooled ?? x.path, 'utf8'), x.path), 'unknown', x.path)
       if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
-      const analysis = await this.analyse(x.capture.bootLog!)
+      const analysis = await this.analyse(x)
       if (!predicted) return sideFromAnalysis(analysis)
       const m = modelForAnalysis(analysis, {profile: this.flags.profile, legacyMax: this.flags['legacy-max']})
       return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
@@ -181,9 +181,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
   private async observed(x: DiffInput): Promise<void> {
     if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
     let allocPath = this.flags.allocinfo ?? x.capture.allocinfo
-    const analysis: BootAnalysis | undefined = hasBootLog(x) ? await this.analyse(x.capture.bootLog!) : undefined
+    const analysis: BootAnalysis | undefined = hasBootLog(x) ? await this.analyse(x) : undefined
     if (x.kind === 'allocinfo') allocPath = x.path
-    const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath) : undefined
+    const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
     let expected: Expectation | undefined
     let modelNote: string | undefined
     let modelNotes: string[] = []
@@ -224,8 +224,9 @@ export default class Diff extends BaseCommand<typeof Diff> {
     this.gate(firedSeverities(run))
   }
 
-  private analyse(path: string): Promise<BootAnalysis> {
-    return analyseBootLog(path, {format: this.flags['input-format'] as BootLogFormat | undefined, recorder: this.flags.recorder as Recorder | undefined})
+  /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
+  private analyse(x: DiffInput): Promise<BootAnalysis> {
+    return analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), format: this.flags['input-format'] as BootLogFormat | undefined, recorder: this.flags.recorder as Recorder | undefined})
   }
 
   private async allocDiff(a: DiffInput, b: DiffInput): Promise<AllocDiff> {
@@ -245,9 +246,14 @@ export default class Diff extends BaseCommand<typeof Diff> {
       ...(f.file !== undefined ? {file: checkRegex('file', f.file)} : {}),
       ...(f.function !== undefined ? {func: checkRegex('function', f.function)} : {}),
     }
-    const [ia, ib] = await Promise.all([readAllocInfo(a.capture.allocinfo!), readAllocInfo(b.capture.allocinfo!)])
+    const [ia, ib] = await Promise.all([readAllocInfo(a.capture.allocinfo!, allocName(a)), readAllocInfo(b.capture.allocinfo!, allocName(b))])
     return diffAllocInfo(ia, ib, {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy})
   }
+}
+
+/** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
+function allocName(x: DiffInput): string {
+  return x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!
 }
 
 function hasAllocInfo(x: DiffInput): boolean {

@@ -1,6 +1,8 @@
 // What each argument of `allocscope diff` is: a capture directory, an allocinfo dump, a boot log,
 // or an allocscope JSON document (e.g. `predict --json`). Decided from the content, not the name.
-import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../capture/dir.js'
 import {InputError} from '../errors.js'
@@ -14,6 +16,38 @@ export interface DiffInput {
   capture: CaptureFiles
   /** For allocscope-json: the `command` of the envelope. */
   command?: string
+  /**
+   * A pipe, FIFO or /dev/fd/N (`diff <(cat a) <(cat b)`) can be read only once: its bytes were
+   * copied here, and `capture` points at this copy (messages still name `path`).
+   */
+  spooled?: string
+}
+
+let spoolDir: string | undefined
+let spooledCount = 0
+
+/**
+ * Copies a pipe or other non-regular file to a temporary file, a chunk at a time (bounded memory,
+ * whatever its size): the kind is sniffed from the head and the reader then reads it again.
+ * Removed when the process exits.
+ */
+function spool(path: string): string {
+  if (spoolDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-diff-'))
+    spoolDir = dir
+    process.once('exit', () => rmSync(dir, {recursive: true, force: true}))
+  }
+  const out = join(spoolDir, `input-${++spooledCount}`)
+  const buf = Buffer.allocUnsafe(1 << 20)
+  const src = openSync(path, 'r')
+  const dst = openSync(out, 'w')
+  try {
+    for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) writeSync(dst, buf, 0, n)
+  } finally {
+    closeSync(src)
+    closeSync(dst)
+  }
+  return out
 }
 
 const ALLOCINFO_HEADER = /^allocinfo - version:/m
@@ -69,9 +103,13 @@ export function classifyInput(path: string): DiffInput {
   const capture = resolveCapture(path)
   if (capture.isDir) return {path, kind: 'capture-dir', capture}
   let text: string
+  let spooled: string | undefined
   try {
-    if (statSync(path).size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
-    text = head(path)
+    // Read once: a pipe has no size and cannot be opened twice, so its bytes go to a file first.
+    if (!statSync(path).isFile()) spooled = spool(path)
+    const file = spooled ?? path
+    if (statSync(file).size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
+    text = head(file)
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new InputError(`${path}: ${(e as Error).message}`, path)
@@ -79,6 +117,8 @@ export function classifyInput(path: string): DiffInput {
   const nul = text.indexOf('\0')
   if (nul >= 0) throw new InputError(`${path}: binary data (NUL byte at offset ${nul}); expected a boot log, an allocinfo dump or a capture directory`, path)
   const s = sniffText(text)
-  if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: path}}
-  return {path, kind: s.kind, capture, ...(s.command !== undefined ? {command: s.command} : {})}
+  const file = spooled ?? path
+  const more = {...(s.command !== undefined ? {command: s.command} : {}), ...(spooled !== undefined ? {spooled} : {})}
+  if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: file}, ...more}
+  return {path, kind: s.kind, capture: spooled === undefined ? capture : {path, isDir: false, bootLog: file}, ...more}
 }

@@ -1,0 +1,296 @@
+// The /proc/allocinfo line scanner (domain.md §4): text pushed in pieces → sites, header, skipped
+// lines, in memory bounded by the number of distinct sites (skipped lines and anomalies are kept
+// up to a cap and counted). One pass over the characters of each line, no per-line RegExp: this
+// is the whole of `allocinfo`'s own work on 20 000 lines (bench/RESULTS.md).
+// Kept free of imports beyond types: the `allocinfo` command's start-up is benchmarked.
+import type {AllocAnomaly, AllocInfo, AllocSite, Skipped} from '../types.js'
+
+/** print_allocinfo_header(): "allocinfo - version: 1.0" (May 2024) / "2.0" (Sept 2025). */
+const VERSION_RE = /^allocinfo - version:[ \t]*(\S+)[ \t]*$/
+/** The column line that follows the version line. */
+const COLUMNS_RE = /^#[ \t]*<size>/
+
+/** calls is a u64 in the kernel: a value at or above 2^63 is a counter that went below zero. */
+export const WRAP_THRESHOLD = 1n << 63n
+export const EXPECTED_LINE = "expected '<bytes> <calls> file:line [module] func:name'"
+/** Skipped lines kept with their reason (all are counted, by reason). */
+export const MAX_SKIPPED = 1000
+/** Anomalies kept per kind (all are counted): a 2 GiB dump of one capture repeated is all duplicates. */
+export const MAX_ANOMALIES = 1000
+/** Line numbers kept per site (`count` counts them all). */
+export const MAX_SITE_LINES = 100
+/** Longest line kept, in characters: the kernel's lines are < 300; the rest of a longer one is dropped. */
+export const MAX_LINE = 1 << 20
+/** Characters of non-blank lines with neither a site nor a header, after which the input is not allocinfo. */
+export const JUNK_LIMIT = 1 << 20
+
+/** The summing key: `file:line func` plus ` [module]` when the tag belongs to a module. */
+export function siteKey(file: string, lineNo: number, func: string, module?: string): string {
+  return module === undefined ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
+}
+
+/** What one site line holds, still as text (numbers become BigInt once the line is accepted). */
+interface SiteLine {
+  bytes: string
+  calls: string
+  file: string
+  fileLine: number
+  module?: string
+  func: string
+  /** Tokens after func:name. */
+  rest: string[]
+}
+
+/** Whitespace other than space and tab, as RegExp `\s` has it: inside a token it makes no site line. */
+function otherSpace(c: number): boolean {
+  if (c < 0x80) return c >= 10 && c <= 13
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+}
+
+/** Tokens separated by spaces and tabs; undefined when a token holds any other whitespace. */
+function tokens(line: string): string[] | undefined {
+  const out: string[] = []
+  const n = line.length
+  let i = 0
+  while (i < n) {
+    let c = line.charCodeAt(i)
+    if (c === 32 || c === 9) {
+      i++
+      continue
+    }
+    const start = i
+    while (c !== 32 && c !== 9) {
+      if (c < 33 || c > 126) if (otherSpace(c)) return undefined
+      if (++i === n) break
+      c = line.charCodeAt(i)
+    }
+    out.push(line.slice(start, i))
+  }
+  return out
+}
+
+function digits(s: string, from: number): boolean {
+  if (from >= s.length) return false
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** alloc_tag_to_text(): "%12lli %8llu file:line [module] func:name [tokens]"; undefined when the line is not one. */
+export function parseSiteLine(line: string): SiteLine | undefined {
+  const t = tokens(line)
+  if (t === undefined || t.length < 4) return undefined
+  const [b, k, where] = t as [string, string, string]
+  if (!digits(b, b.charCodeAt(0) === 45 ? 1 : 0) || !digits(k, 0)) return undefined
+  // file:line — the last colon (a file name may hold one), digits after it.
+  const colon = where.lastIndexOf(':')
+  if (colon < 1 || !digits(where, colon + 1)) return undefined
+  let f = 3
+  let module: string | undefined
+  const m = t[3]!
+  if (m.length > 2 && m.charCodeAt(0) === 91 && m.charCodeAt(m.length - 1) === 93 && m.indexOf(']') === m.length - 1) {
+    module = m.slice(1, -1)
+    f = 4
+  }
+  const func = t[f]
+  if (func === undefined || func.length <= 5 || !func.startsWith('func:')) return undefined
+  const site: SiteLine = {bytes: b, calls: k, file: where.slice(0, colon), fileLine: Number(where.slice(colon + 1)), func: func.slice(5), rest: t.slice(f + 1)}
+  if (module !== undefined) site.module = module
+  return site
+}
+
+/** The tokens after func:name: `accurate:no` and unknown `key:value` pairs, or the first bad token. */
+function trailing(rest: string[]): {accurate: boolean; extra?: Record<string, string>; bad?: string} {
+  let accurate = true
+  let extra: Record<string, string> | undefined
+  for (const tok of rest) {
+    if (tok === 'accurate:no') {
+      accurate = false
+      continue
+    }
+    const colon = tok.indexOf(':')
+    if (colon < 1) return {accurate, bad: tok}
+    ;(extra ??= {})[tok.slice(0, colon)] = tok.slice(colon + 1)
+  }
+  return extra === undefined ? {accurate} : {accurate, extra}
+}
+
+/**
+ * Scans allocinfo text pushed in pieces (any split, even mid-line) without judging it: never
+ * throws. Every input line ends up in a site, a header, or skipped with its reason.
+ */
+export class AllocInfoScanner {
+  version: AllocInfo['version'] = 'none'
+  lines = 0
+  /** Whether any line held more than whitespace. */
+  nonBlank = false
+  /** Characters of non-blank, non-allocinfo lines before the first site or header (see junk()). */
+  private junkChars = 0
+  private sawData = false
+  private readonly sites = new Map<string, AllocSite>()
+  private readonly anomalies: AllocAnomaly[] = []
+  private readonly anomalyCounts: AllocInfo['anomalyCounts'] = {}
+  private readonly skipped: Skipped[] = []
+  private skippedTotal = 0
+  private readonly skippedByReason: Record<string, number> = {}
+  private totalBytes = 0n
+  private totalCalls = 0n
+  /** Whether the kernel's trailing space survived: only then can a cut last line be told from a whole one. */
+  private trailingSpaceSeen = false
+  private partial = ''
+  private partialCut = false
+
+  constructor(readonly source = '-') {}
+
+  push(text: string): void {
+    let pos = 0
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', pos)) {
+      this.keep(text, pos, nl)
+      this.flush(false)
+      pos = nl + 1
+    }
+    if (pos < text.length) this.keep(text, pos, text.length)
+  }
+
+  /** Characters of input that are clearly not allocinfo, while no site or header has been seen (0 after one). */
+  junk(): number {
+    return this.sawData ? 0 : this.junkChars + this.partial.length
+  }
+
+  /** The first skipped line that is not blank: what a "not allocinfo" error names. */
+  firstBad(): Skipped | undefined {
+    return this.skipped.find((s) => s.reason !== 'blank line')
+  }
+
+  /** Ends the input (a last line without newline is judged as possibly cut) and returns the result. */
+  end(): AllocInfo {
+    if (this.partial.length > 0 || this.partialCut) this.flush(true)
+    return {
+      source: this.source,
+      version: this.version,
+      sites: [...this.sites.values()],
+      totalBytes: this.totalBytes,
+      totalCalls: this.totalCalls,
+      anomalies: this.anomalies,
+      anomalyCounts: this.anomalyCounts,
+      skipped: this.skipped,
+      skippedTotal: this.skippedTotal,
+      skippedByReason: this.skippedByReason,
+      lines: this.lines,
+    }
+  }
+
+  private keep(text: string, from: number, to: number): void {
+    if (this.partialCut) return
+    if (to - from > MAX_LINE - this.partial.length) {
+      to = from + MAX_LINE - this.partial.length
+      this.partialCut = true
+    }
+    this.partial = this.partial.length === 0 ? text.slice(from, to) : this.partial + text.slice(from, to)
+  }
+
+  private flush(last: boolean): void {
+    let line = this.partial
+    const cut = this.partialCut
+    this.partial = ''
+    this.partialCut = false
+    const lineNo = ++this.lines
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
+    if (cut) {
+      this.nonBlank = true
+      this.junkChars += line.length
+      this.skip(lineNo, 'line longer than 1 MiB (cut)', `line longer than ${MAX_LINE} characters (cut); ${EXPECTED_LINE}`)
+      return
+    }
+    const s = parseSiteLine(line)
+    if (s === undefined) this.other(line, lineNo, last)
+    else this.site(s, line, lineNo, last)
+  }
+
+  /** A line that is no site: blank, a header line, or skipped. */
+  private other(line: string, lineNo: number, last: boolean): void {
+    if (line.trim() === '') return this.skip(lineNo, 'blank line')
+    this.nonBlank = true
+    const v = VERSION_RE.exec(line)
+    if (v !== null) {
+      this.version = v[1]!
+      this.sawData = true
+    } else if (COLUMNS_RE.test(line)) {
+      this.sawData = true
+    } else {
+      this.junkChars += line.length
+      if (last) this.skip(lineNo, 'truncated last line (no newline)', `truncated last line (no newline); ${EXPECTED_LINE}`)
+      else this.skip(lineNo, 'not an allocinfo line', `not an allocinfo line; ${EXPECTED_LINE}`)
+    }
+  }
+
+  private site(s: SiteLine, line: string, lineNo: number, last: boolean): void {
+    this.nonBlank = true
+    const c = line.charCodeAt(line.length - 1)
+    const endsWithSpace = c === 32 || c === 9
+    if (last && !endsWithSpace && this.trailingSpaceSeen) {
+      // The kernel ends every line with " \n": without it the name may be cut mid-word.
+      return this.skip(lineNo, 'truncated last line (no trailing space or newline)')
+    }
+    if (endsWithSpace) this.trailingSpaceSeen = true
+    const tr = s.rest.length === 0 ? {accurate: true} : trailing(s.rest)
+    if (tr.bad !== undefined) {
+      return this.skip(lineNo, 'unexpected token after func:name', `unexpected token '${tr.bad.slice(0, 40)}' after func:name; expected key:value pairs`)
+    }
+    this.sawData = true
+    this.add(s, lineNo, BigInt(s.bytes), BigInt(s.calls), tr.accurate, tr.extra)
+  }
+
+  private add(s: SiteLine, lineNo: number, bytes: bigint, calls: bigint, accurate: boolean, extra?: Record<string, string>): void {
+    const key = siteKey(s.file, s.fileLine, s.func, s.module)
+    this.totalBytes += bytes
+    this.totalCalls += calls
+    // Accounting bugs (a free subtracted from a tag that never saw the allocation) show up as
+    // negative bytes and as calls wrapped around 2^64: flag them, keep the values.
+    if (bytes < 0n) this.anomaly({line: lineNo, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
+    if (calls >= WRAP_THRESHOLD) {
+      this.anomaly({line: lineNo, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
+    }
+    const prev = this.sites.get(key)
+    if (prev === undefined) {
+      const site: AllocSite = {key, file: s.file, lineNo: s.fileLine, func: s.func, bytes, calls, accurate, count: 1, lines: [lineNo]}
+      if (s.module !== undefined) site.module = s.module
+      if (extra !== undefined) site.extra = extra
+      this.sites.set(key, site)
+      return
+    }
+    // One codetag per call site, but an inlined helper gets one per caller with the same file:line func.
+    this.anomaly({line: lineNo, key, kind: 'duplicate-key', detail: `same key as line ${prev.lines[0]}; summed`})
+    prev.bytes += bytes
+    prev.calls += calls
+    prev.accurate &&= accurate
+    if (extra !== undefined) prev.extra = {...prev.extra, ...extra}
+    prev.count++
+    if (prev.lines.length < MAX_SITE_LINES) prev.lines.push(lineNo)
+  }
+
+  private anomaly(a: AllocAnomaly): void {
+    const n = (this.anomalyCounts[a.kind] ?? 0) + 1
+    this.anomalyCounts[a.kind] = n
+    if (n <= MAX_ANOMALIES) this.anomalies.push(a)
+  }
+
+  /** @param kind a fixed phrase (the per-reason count must stay small); reason: what the kept entry says. */
+  private skip(line: number, kind: string, reason = kind): void {
+    this.skippedTotal++
+    this.skippedByReason[kind] = (this.skippedByReason[kind] ?? 0) + 1
+    if (this.skipped.length < MAX_SKIPPED) this.skipped.push({line, reason})
+  }
+}
+
+/**
+ * Parses allocinfo text without judging it: never throws. Every input line ends up parsed (a site),
+ * a header, or skipped with its reason. Use parseAllocInfoText() to reject non-allocinfo input.
+ */
+export function scanAllocInfoText(text: string, source = '-'): AllocInfo {
+  const s = new AllocInfoScanner(source)
+  s.push(text)
+  return s.end()
+}

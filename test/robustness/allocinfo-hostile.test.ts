@@ -1,0 +1,194 @@
+// Hostile input for the allocinfo reader (issue 14), on the BUILT CLI spawned as a user would:
+// devices, gzip bombs built on the fly (small on disk, hundreds of MiB inflated), millions of
+// blank lines, input past V8's longest string (0x1fffffe8 characters, ~512 MiB), pipes into
+// `diff`. Peak RSS is read from inside the child (process.resourceUsage().maxRSS at exit) and
+// must stay under 200 MiB. Needs `npm run build` (npm test does it).
+import {spawn} from 'node:child_process'
+import {createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {once} from 'node:events'
+import {createGzip} from 'node:zlib'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {InputError} from '../../src/errors.js'
+import {REPO, SAMPLES, captureDir} from '../helpers/paths.js'
+
+const BIN = join(REPO, 'bin', 'run.js')
+const A = join(captureDir('linux-7.2-pool-c4-m1024'), 'allocinfo.txt')
+const B = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+const MiB = 1 << 20
+const RSS_LIMIT_MIB = 200
+/** Prints the child's peak RSS on stderr as it exits (pipes to a parent are written synchronously on Linux). */
+// Backquotes and no spaces: NODE_OPTIONS takes double quotes as quoting and splits at spaces.
+const RSS_HOOK = 'data:text/javascript,process.on(`exit`,()=>process.stderr.write(`MAXRSS=${process.resourceUsage().maxRSS}\\n`))'
+let T: string
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+  rssMiB: number
+}
+
+function run(cmd: string[], opts: {shell?: boolean; input?: (w: NodeJS.WritableStream) => Promise<void>} = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = {PATH: process.env.PATH, HOME: T, NO_COLOR: '1', NODE_OPTIONS: `--import=${RSS_HOOK}`}
+    const p = opts.shell ? spawn('bash', ['-c', cmd.join(' ')], {cwd: REPO, env}) : spawn(process.execPath, [BIN, ...cmd], {cwd: REPO, env})
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => (stdout += d))
+    p.stderr.on('data', (d) => (stderr += d))
+    p.on('error', reject)
+    p.on('close', (status) => {
+      const rss = [...stderr.matchAll(/^MAXRSS=(\d+)$/gm)].map((m) => Number(m[1]) / 1024)
+      resolve({status, stdout, stderr: stderr.replace(/^MAXRSS=\d+\n/gm, ''), rssMiB: Math.max(0, ...rss)})
+    })
+    p.stdin.on('error', () => {}) // the reader may stop before the writer does
+    if (opts.input) opts.input(p.stdin).then(() => p.stdin.end(), () => p.stdin.destroy())
+    else p.stdin.end()
+  })
+}
+
+/** Writes `parts()` through gzip into a file: a bomb that is small on disk. */
+async function gzipFile(name: string, parts: () => Iterable<Buffer>): Promise<string> {
+  const path = join(T, name)
+  const gz = createGzip({level: 9})
+  const out = gz.pipe(createWriteStream(path))
+  for (const b of parts()) if (!gz.write(b)) await once(gz, 'drain')
+  gz.end()
+  await once(out, 'close')
+  return path
+}
+
+/** A real capture, then `mib` MiB of 1 MiB+ lines of junk (each cut and skipped), then the capture again. */
+function* pastStringLimit(mib: number): Generator<Buffer> {
+  const cap = readFileSync(B)
+  yield cap
+  const junk = Buffer.alloc(MiB + 1024, 'x')
+  junk[junk.length - 1] = 10
+  for (let i = 0; i < mib; i++) yield junk
+  yield cap
+}
+
+let zeroBomb: string
+let textBomb: string
+let bigA: string
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO, 'dist', 'commands'))) throw new Error('dist/ missing: run `npm run build` (npm test does) before the robustness tests')
+  T = mkdtempSync(join(tmpdir(), 'allocscope-hostile-'))
+  const zeros = Buffer.alloc(MiB)
+  zeroBomb = await gzipFile('zeros.gz', function* () {
+    for (let i = 0; i < 256; i++) yield zeros
+  })
+  const junk = Buffer.from('x'.repeat(79) + '\n').toString().repeat(MiB / 80 + 1)
+  textBomb = await gzipFile('text.gz', function* () {
+    for (let i = 0; i < 256; i++) yield Buffer.from(junk)
+  })
+  bigA = await gzipFile('big-allocinfo.gz', () => pastStringLimit(560))
+}, 180_000)
+
+afterAll(() => rmSync(T, {recursive: true, force: true}))
+
+async function inputError(path: string): Promise<string> {
+  try {
+    await readAllocInfo(path)
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError)
+    return (e as Error).message
+  }
+  throw new Error(`no error for ${path}`)
+}
+
+describe('allocinfo reader: endless devices stop at the first evidence', () => {
+  it.skipIf(!existsSync('/dev/zero'))('/dev/zero: binary at offset 0', async () => {
+    expect(await inputError('/dev/zero')).toBe('/dev/zero: binary data (NUL byte at offset 0): expected /proc/allocinfo text')
+  })
+  it.skipIf(!existsSync('/dev/urandom'))('/dev/urandom: binary, or not allocinfo', async () => {
+    expect(await inputError('/dev/urandom')).toMatch(/^\/dev\/urandom: (binary data|.*not \/proc\/allocinfo text)/)
+  })
+  it('NUL far into a real capture (after the first 64 KiB) is still binary data', async () => {
+    const t = readFileSync(B, 'latin1')
+    const p = join(T, 'late-nul.txt')
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(p, Buffer.from(t + t + '\0' + t, 'latin1'))
+    expect(await inputError(p)).toBe(`${p}: binary data (NUL byte at offset ${2 * t.length}): expected /proc/allocinfo text`)
+  })
+})
+
+describe('allocinfo CLI on bombs and giant input: bounded memory', () => {
+  it(`a gzip bomb of zeros (256 MiB inflated): exit 2 at once, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['allocinfo', zeroBomb])
+    expect(r.stderr.trim()).toBe(`allocscope: ${zeroBomb}: binary data (NUL byte at offset 0): expected /proc/allocinfo text`)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
+
+  it(`a gzip bomb of text (256 MiB of 80-column junk): not allocinfo after the first MiB, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['allocinfo', textBomb])
+    expect(r.stderr.trim()).toBe(`allocscope: ${textBomb}:1: not /proc/allocinfo text (no site or header line in the first MiB); expected '<bytes> <calls> file:line [module] func:name'`)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
+
+  it(`--json on a capture then 10 million blank lines (stdin): skipped counted by reason, first 1000 kept, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const cap = readFileSync(B)
+    const blanks = Buffer.alloc(MiB, '\n')
+    const r = await run(['allocinfo', '-', '--json', '--top', '1'], {
+      input: async (w) => {
+        w.write(cap)
+        for (let left = 10_000_000; left > 0; left -= MiB) if (!w.write(left >= MiB ? blanks : blanks.subarray(0, left))) await once(w, 'drain')
+      },
+    })
+    expect(r.status).toBe(0)
+    const j = JSON.parse(r.stdout).result
+    expect(j.skippedTotal).toBe(10_000_000)
+    expect(j.skippedByReason).toEqual({'blank line': 10_000_000})
+    expect(j.skipped).toHaveLength(1000)
+    expect(j.skipped[0]).toEqual({line: j.lines - 10_000_000 + 1, reason: 'blank line'})
+    expect(r.stdout.length).toBeLessThan(100_000)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 120_000)
+
+  it(`past V8's longest string (a capture, 560 lines of 1 MiB, the capture again; gzip): read whole, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['allocinfo', bigA, '--json', '--top', '1'])
+    expect(r.stderr).toBe('')
+    const j = JSON.parse(r.stdout).result
+    const info = await readAllocInfo(B)
+    const siteLines = info.sites.reduce((n, s) => n + s.count, 0)
+    expect(j.totals.sites).toBe(info.sites.length)
+    expect(j.skippedByReason).toEqual({'line longer than 1 MiB (cut)': 560})
+    // Every site line after the first of its key is a duplicate: the capture's own, and all of the second copy.
+    expect(j.anomalyCounts['duplicate-key']).toBe(2 * siteLines - info.sites.length)
+    expect(j.sites[0].count).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 120_000)
+
+  it(`two-file diff past V8's longest string on each side: the same sites doubled, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['diff', bigA, bigA, '--json'])
+    expect(r.stderr).toBe('')
+    const d = JSON.parse(r.stdout).result
+    const info = await readAllocInfo(B)
+    expect(d.allocinfo.sitesCompared).toBe(info.sites.length)
+    expect(BigInt(d.allocinfo.summary.before)).toBe(2n * info.totalBytes)
+    expect(BigInt(d.allocinfo.summary.net)).toBe(0n)
+    expect(r.status).toBe(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 180_000)
+})
+
+describe('diff reads pipes once (process substitution)', () => {
+  it('diff <(cat a) <(cat b) of allocinfo dumps is the diff of the files', async () => {
+    const piped = await run([process.execPath, BIN, 'diff', `<(cat '${A}')`, `<(cat '${B}')`, '--json'], {shell: true})
+    const files = await run(['diff', A, B, '--json'])
+    expect(piped.stderr).toBe('')
+    expect(piped.status).toBe(0)
+    const p = JSON.parse(piped.stdout).result
+    const f = JSON.parse(files.stdout).result
+    expect(p.a).toMatch(/^\/dev\/fd\/\d+$/)
+    expect(p.allocinfo.rows).toEqual(f.allocinfo.rows)
+    expect(JSON.stringify(p.allocinfo)).not.toContain('allocscope-diff-') // messages name the pipe, not the copy
+  })
+})
