@@ -128,8 +128,12 @@ cat "$FRAGMENT" $VFRAGMENT | grep -E '^CONFIG_[A-Z0-9_]+=' | tac | sort -t= -k1,
   fi
 done
 
-echo "building linux $TAG in $OBJ with make -j$JOBS (nice 19)"
-nice -n 19 make O="$OBJ" -j"$JOBS" bzImage >"$OUT/build-$TAG.log" 2>&1 || {
+# With modules (VARIANT=modules), `modules` too: it writes $OBJ/Module.symvers, which an
+# out-of-tree module build against $OBJ (lab/module/) needs; the build tree is kept.
+TARGETS=bzImage
+grep -qx 'CONFIG_MODULES=y' "$OBJ/.config" && TARGETS="bzImage modules"
+echo "building linux $TAG in $OBJ with make -j$JOBS $TARGETS (nice 19)"
+nice -n 19 make O="$OBJ" -j"$JOBS" $TARGETS >"$OUT/build-$TAG.log" 2>&1 || {
   tail -30 "$OUT/build-$TAG.log" >&2
   exit 1
 }

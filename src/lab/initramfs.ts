@@ -79,9 +79,11 @@ export function initramfsEntries(busybox: Buffer, script = initScript()): CpioEn
   ]
 }
 
-export function buildInitramfs(busybox: Buffer, workload?: Workload): Buffer {
+/** `script` replaces the init (the trend lab's series.ts); `extra` entries are appended. */
+export function buildInitramfs(busybox: Buffer, workload?: Workload, custom?: {script: string; extra: CpioEntry[]}): Buffer {
+  const entries = custom ? [...initramfsEntries(busybox, custom.script), ...custom.extra] : initramfsEntries(busybox, initScript(workload))
   // gzip: CONFIG_RD_GZIP is in every config the lab builds; Node writes mtime 0 → reproducible.
-  return gzipSync(writeCpio(initramfsEntries(busybox, initScript(workload))), {level: 9})
+  return gzipSync(writeCpio(entries), {level: 9})
 }
 
 /** Where Debian's busybox-static puts the binary, then PATH. */

@@ -7,6 +7,7 @@ import {cpus as hostCpus, release as hostRelease, tmpdir, type as hostType} from
 import {join, resolve} from 'node:path'
 import {InputError} from '../errors.js'
 import {type BootStage, type ConsoleSplit, splitConsole} from './console.js'
+import type {CpioEntry} from './cpio.js'
 import {buildInitramfs, findBusybox, type Workload} from './initramfs.js'
 import {type Accel, kernelCmdline, QEMU_BINARY, qemuArgs, shellJoin} from './qemu.js'
 
@@ -25,6 +26,8 @@ export interface CaptureOptions {
   cpuModel?: string
   /** Work the init does before the dump (initramfs.ts WORKLOADS). */
   workload?: Workload
+  /** Another /init and the files it needs (the trend lab's series, series.ts); replaces `workload`. */
+  customInit?: {script: string; extra: CpioEntry[]; mode: string}
   timeoutS: number
   out: string
   busybox?: string
@@ -64,7 +67,7 @@ export interface CaptureMeta {
   possible_cpus: number
   memory_mib: number
   numa_nodes: number
-  mode: Workload | null
+  mode: Workload | string | null
   cpuinfo_processors?: number
   meminfo_head?: string[]
   vm_mem_profiling?: string
@@ -168,7 +171,7 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
 
   const work = mkdtempSync(join(tmpdir(), 'allocscope-lab-'))
   try {
-    const initramfs = buildInitramfs(readFileSync(busybox), o.workload)
+    const initramfs = buildInitramfs(readFileSync(busybox), o.workload, o.customInit)
     const initrd = join(work, 'initramfs.cpio.gz')
     writeFileSync(initrd, initramfs)
     const consolePath = join(dir, 'console.log')
@@ -213,7 +216,7 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
       memory_mib: o.memoryMiB,
       numa_nodes: o.nodes ?? 1,
       // the corpus's meta.json key for the init's workload (null: dump only)
-      mode: o.workload ?? null,
+      mode: o.customInit?.mode ?? o.workload ?? null,
       cpuinfo_processors: split.cpuinfoProcessors,
       meminfo_head: split.meminfoHead,
       vm_mem_profiling: split.memProfiling,

@@ -1,0 +1,79 @@
+// `allocscope trend`: which allocation sites keep growing. Thin: flags → input → analyse → report.
+import {writeFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
+import {compileRegex, describeFilter} from '../allocinfo/select.js'
+import {BaseCommand} from '../cli/base.js'
+import {InputError, UsageError} from '../errors.js'
+import {parseSize} from '../render/units.js'
+import {analyseStore, DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
+import {readTrendInput, TIME_FROM, type TimeFrom} from '../trend/input.js'
+import {buildTrendReport, svgSeries, trendJson, trendSvg} from '../trend/report.js'
+import type {Severity} from '../types.js'
+
+export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
+  static description =
+    'Find the allocation sites that keep growing in a series of /proc/allocinfo snapshots: an `allocscope record` recording, or a directory or list of plain snapshots ' +
+    '(times from an `# allocscope: time=…` header line, an ISO 8601 time in the file name, or the file mtime). Per site: a Theil–Sen rate in bytes per hour, ' +
+    'a Mann–Kendall trend test with Benjamini–Hochberg correction over all sites, the growth, whether it appeared or disappeared. Leak suspects are ranked by the evidence; ' +
+    'growth that stops (a warming cache), growth that returns (churn) and a single step are not suspects, and say so. A module site that disappears with bytes still ' +
+    'charged is a module-unload leak, cross-checked with --log. Negative or wrapped counters are kept out of the fits. --fail-on warning exits 1 on a suspect or an unload leak.'
+
+  static examples = [
+    '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz',
+    '<%= config.bin %> <%= command.id %> testdata/trend/unload/recording.arec.gz --log testdata/trend/unload/dmesg.txt',
+    '<%= config.bin %> <%= command.id %> snapshots/ --time-from name --min-rate 1M/h --fail-on warning',
+    '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz --json --top 3 --svg /tmp/leak.svg',
+  ]
+
+  static strict = false
+  static args = {
+    input: Args.string({description: 'recording, directory of snapshots, or snapshot files (several)', required: true}),
+  }
+
+  static flags = {
+    top: Flags.integer({char: 'n', description: 'Show this many suspects (and as many other growing sites); 0 = all.', default: 20, min: 0}),
+    'min-rate': Flags.string({description: 'Slowest growth that makes a suspect: a size per hour (64K, 1M/h, 10K/min).', default: `${DEFAULT_MIN_RATE / 1024}K/h`}),
+    alpha: Flags.string({description: 'Largest Benjamini–Hochberg corrected p-value (q) that counts as a trend.', default: String(DEFAULT_ALPHA)}),
+    'time-from': Flags.option({options: TIME_FROM, description: 'Snapshot times for plain files: header line, ISO 8601 in the name, mtime; auto tries them in that order.', default: 'auto' as TimeFrom})(),
+    log: Flags.string({description: 'Boot log (dmesg, journal, console) to cross-check module-unload leaks with.'}),
+    svg: Flags.string({description: "Write the top suspects' bytes over time as an SVG chart to this file."}),
+    module: Flags.string({description: 'Only sites whose module matches this regular expression (built-in sites have no module: use ^$).'}),
+    file: Flags.string({description: 'Only sites whose source file matches this regular expression.'}),
+    function: Flags.string({description: 'Only sites whose function matches this regular expression.'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv} = await this.parse(TrendCommand)
+    const f = this.flags
+    const minRatePerHour = parseRate(f['min-rate'])
+    const alpha = Number(f.alpha)
+    if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha: '${f.alpha}' is not a probability between 0 and 1`)
+    const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
+    const input = await readTrendInput(argv as string[], {timeFrom: f['time-from'] as TimeFrom})
+    if (input.store.snapshots < 2) throw new InputError(`${argv.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)`)
+    this.warnings.push(...input.warnings)
+    const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
+    let findings
+    if (f.log) {
+      const {analyseBootLog} = await import('../analysis/read.js')
+      findings = (await analyseBootLog(f.log)).findings
+    }
+    const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log: f.log})
+    if (f.svg) {
+      const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
+      writeFileSync(f.svg, trendSvg(json, svgSeries(input.store, shown)))
+    }
+    this.emit(json, buildTrendReport(json, {ascii: f.format === 'text'}))
+    const sev: Severity[] = [...json.suspects.map(() => 'warning' as const), ...json.unloadLeaks.map(() => 'warning' as const), ...(json.anomalies.count > 0 ? ['notice' as const] : [])]
+    this.gate(sev)
+  }
+}
+
+/** `64K`, `64K/h`, `1M/h`, `10K/min`, `100/s`, `1G/d` → bytes per hour. */
+export function parseRate(s: string): number {
+  const m = /^\s*([^/]+?)\s*(?:\/\s*(s|sec|min|m|h|hour|d|day))?\s*$/i.exec(s)
+  const size = m ? parseSize(m[1]) : undefined
+  if (!m || size === undefined) throw new UsageError(`--min-rate: '${s}' is not a rate; expected a size per hour such as 64K, 1M/h, 10K/min`)
+  const per: Record<string, number> = {s: 3600, sec: 3600, min: 60, m: 60, h: 1, hour: 1, d: 1 / 24, day: 1 / 24}
+  return size * per[(m[2] ?? 'h').toLowerCase()]
+}

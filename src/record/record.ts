@@ -1,0 +1,182 @@
+// `allocscope record`: one long-lived process samples /proc/allocinfo (or another file) on a fixed
+// schedule into a recording (src/trend/recording.ts, docs/recording.md). Each sample is read,
+// parsed with the allocinfo reader, delta-encoded against the previous one, and appended as one
+// gzip member with one write(): a kill loses at most the sample being taken.
+import {accessSync, constants, readFileSync, statSync} from 'node:fs'
+import {hostname, release} from 'node:os'
+import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {InputError, UsageError} from '../errors.js'
+import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
+
+export const PROC_ALLOCINFO = '/proc/allocinfo'
+export const PROC_SYSCTL = '/proc/sys/vm/mem_profiling'
+
+export interface RecordOptions {
+  source: string
+  out: string
+  intervalMs: number
+  /** Stop after this many samples … */
+  count?: number
+  /** … or once this much time has passed since the first (a sample is taken at exactly this time). */
+  durationMs?: number
+  /** vm.mem_profiling sysctl to check first (default: /proc/sys/vm/mem_profiling when sampling /proc/allocinfo). */
+  sysctl?: string
+  uptimePath?: string
+  tool: string
+  onSample?: (p: SampleProgress) => void
+  /** Aborting stops the recorder after the sample in progress. */
+  signal?: AbortSignal
+}
+
+export interface SampleProgress {
+  n: number
+  of?: number
+  elapsedMs: number
+  sites: number
+  changed: number
+  bytesWritten: number
+  cpuMs: number
+}
+
+export interface RecordSummary {
+  out: string
+  source: string
+  samples: number
+  bytesWritten: number
+  firstTime?: string
+  lastTime?: string
+  /** CPU per sample (read, parse, encode, compress, write), milliseconds. */
+  cpuMsMedian: number
+  cpuMsMax: number
+  readMsMedian: number
+  stoppedBy: 'count' | 'duration' | 'signal'
+}
+
+/** `10s`, `500ms`, `2m`, `1h`, `1.5h`, or plain seconds → milliseconds. */
+export function parseDuration(flag: string, s: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$/i.exec(s)
+  if (!m) throw new UsageError(`--${flag}: '${s}' is not a duration; expected e.g. 500ms, 10s, 5m, 2h`)
+  const unit = (m[2] ?? 's').toLowerCase()
+  const mult: Record<string, number> = {ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000}
+  const ms = Number(m[1]) * mult[unit]
+  if (!(ms > 0)) throw new UsageError(`--${flag}: must be more than 0`)
+  return ms
+}
+
+/** The three reasons a recording cannot start, each with what to do about it. */
+export function checkSource(source: string, sysctl?: string): void {
+  try {
+    statSync(source)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT') throw new InputError(`${source}: ${(e as Error).message}`, source)
+    throw new InputError(
+      source === PROC_ALLOCINFO
+        ? `${source}: no such file: this kernel has no memory allocation profiling (built without CONFIG_MEM_ALLOC_PROFILING), or /proc is not mounted; --source FILE samples another file`
+        : `${source}: no such file; expected a /proc/allocinfo-format file (--source)`,
+      source,
+    )
+  }
+  try {
+    accessSync(source, constants.R_OK)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new InputError(`${source}: permission denied: /proc/allocinfo is readable by root only (mode 0400); run allocscope record as root (e.g. sudo)`, source)
+    }
+    throw new InputError(`${source}: cannot read (${(e as Error).message})`, source)
+  }
+  const ctl = sysctl ?? (source === PROC_ALLOCINFO ? PROC_SYSCTL : undefined)
+  if (ctl === undefined) return
+  let value: string
+  try {
+    value = readFileSync(ctl, 'utf8').trim()
+  } catch {
+    return // an older kernel without the sysctl: nothing to check
+  }
+  if (value === '0') {
+    throw new InputError(
+      `${ctl} is 0: memory allocation profiling is switched off, so the counters in ${source} do not move. ` +
+        'Turn it on with `sysctl -w vm.mem_profiling=1` (or boot with sysctl.vm.mem_profiling=1); ' +
+        'if the kernel was booted with sysctl.vm.mem_profiling=never it cannot be turned on without a reboot',
+      ctl,
+    )
+  }
+}
+
+function readUptime(path: string): number | undefined {
+  try {
+    const v = Number(readFileSync(path, 'latin1').split(' ')[0])
+    return Number.isFinite(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const msOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
+const medianOf = (a: number[]) => (a.length === 0 ? 0 : [...a].sort((x, y) => x - y)[a.length >> 1])
+
+export async function record(o: RecordOptions): Promise<RecordSummary> {
+  if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
+  checkSource(o.source, o.sysctl)
+  const writer = new RecordingWriter(o.out, {created: new Date().toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
+  const enc = new DeltaEncoder()
+  const cpu: number[] = []
+  const reads: number[] = []
+  const start = performance.now()
+  let n = 0
+  let firstTime: string | undefined
+  let lastTime: string | undefined
+  let stoppedBy: RecordSummary['stoppedBy'] = 'count'
+  const of = o.count ?? (o.durationMs === undefined ? undefined : Math.floor(o.durationMs / o.intervalMs) + 1)
+  try {
+    for (;;) {
+      const c0 = process.cpuUsage()
+      const t0 = performance.now()
+      const text = readFileSync(o.source, 'utf8')
+      const readMs = performance.now() - t0
+      const time = new Date()
+      const info = parseAllocInfoText(text, o.source)
+      const rec = enc.encode(info, {time, uptimeS: readUptime(o.uptimePath ?? '/proc/uptime'), readMs, release: release(), cpuMs: msOf(process.cpuUsage(c0))})
+      writer.write(rec)
+      const cpuMs = msOf(process.cpuUsage(c0))
+      cpu.push(cpuMs)
+      reads.push(readMs)
+      n++
+      firstTime ??= rec.time
+      lastTime = rec.time
+      o.onSample?.({n, of, elapsedMs: performance.now() - start, sites: info.sites.length, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
+      if (o.count !== undefined && n >= o.count) break
+      const next = start + n * o.intervalMs
+      if (o.durationMs !== undefined && next - start > o.durationMs) {
+        stoppedBy = 'duration'
+        break
+      }
+      if (!(await sleepUntil(next, o.signal))) {
+        stoppedBy = 'signal'
+        break
+      }
+    }
+  } finally {
+    writer.close()
+  }
+  return {
+    out: o.out, source: o.source, samples: n, bytesWritten: writer.bytesWritten, firstTime, lastTime,
+    cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads), stoppedBy,
+  }
+}
+
+/** Waits until performance.now() reaches `t`; false when the signal aborts first. */
+function sleepUntil(t: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false)
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      resolve(ok)
+    }
+    const onAbort = () => done(false)
+    const timer = setTimeout(() => done(true), Math.max(0, t - performance.now()))
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}

@@ -1,0 +1,280 @@
+// From every site's bytes over time to a verdict: is it a leak suspect, and if not, why not.
+// A suspect grows steadily through the whole window: a significant Mann–Kendall trend after the
+// Benjamini–Hochberg correction over all sites, a Theil–Sen rate at or above --min-rate, and none
+// of the shapes that grow without leaking fit clearly better than a straight line:
+//   churn    growth that returns (a sawtooth: the series falls back by half its range or more
+//            and its floor does not rise);
+//   step     one jump and flat on either side (a new mount, a new device): a two-level fit leaves
+//            less than half the residual of the line;
+//   warming  growth that stops (a cache filling up): a rise-then-flat fit whose flat part covers
+//            the last quarter or more leaves less than half the residual of the line.
+// A module's site that disappears while bytes are still charged to it is the module-unload leak.
+import type {SiteFilter} from '../allocinfo/select.js'
+import {benjaminiHochberg, bestRiseThenFlat, bestStep, mannKendall, median, select, sseLine, theilSen} from './stats.js'
+import type {SeriesStore, StoredSite} from './store.js'
+
+export const VERDICTS = ['suspect', 'unload-leak', 'warming', 'step', 'churn', 'below-min-rate', 'not-significant', 'shrinking', 'flat', 'too-few-points'] as const
+export type Verdict = (typeof VERDICTS)[number]
+
+export interface TrendOptions {
+  /** Bytes per hour a suspect must grow at, at least. */
+  minRatePerHour: number
+  /** Largest Benjamini–Hochberg q-value that counts as a trend. */
+  alpha: number
+  filter: Pick<SiteFilter, 'module' | 'file' | 'func'>
+}
+
+export const DEFAULT_ALPHA = 0.01
+/** Default --min-rate: 64 KiB/h. Below it a steady trend is reported as below-min-rate, not a suspect. */
+export const DEFAULT_MIN_RATE = 64 * 1024
+/** Fewer points than this make no trend. */
+export const MIN_POINTS = 6
+/** Longer series are binned (medians of equal-count bins) to this many points for the O(n²) fits:
+ *  5 000 sites × 1 000 snapshots must take seconds, and 100 points already make a 1e-10 p-value. */
+export const FIT_POINTS = 100
+/** BIC margin by which a step or rise-then-flat fit must beat the line ("strong" evidence: 6). */
+export const SHAPE_BIC_MARGIN = 6
+const SPARK_POINTS = 24
+/** Theil–Sen is computed where the one-sided Mann–Kendall p is below this. */
+const RATE_P = 0.5
+
+export interface SiteTrend {
+  key: string
+  file: string
+  lineNo: number
+  func: string
+  module?: string
+  points: number
+  firstSeen: string
+  lastSeen: string
+  /** First seen after the first snapshot (a module loaded, a new code path). */
+  appeared: boolean
+  /** Absent from the last snapshot. */
+  disappeared: boolean
+  firstBytes: number
+  lastBytes: number
+  /** Median of the last tenth of the points minus median of the first tenth. */
+  growthBytes: number
+  /** Theil–Sen slope, bytes per hour; null when not computed (no plausible growth: Mann–Kendall
+   *  S ≤ 0 or p ≥ 0.5), 0 for a flat site. */
+  bytesPerHour: number | null
+  callsPerHour: number | null
+  mkS: number
+  mkZ: number
+  /** One-sided Mann–Kendall p-value for growth, and its Benjamini–Hochberg q-value. */
+  p: number
+  q: number
+  anomalies: number
+  verdict: Verdict
+  why: string
+  /** Bytes at up to 24 evenly spaced times (null: absent), for the sparkline. */
+  spark: (number | null)[]
+}
+
+export interface TrendResult {
+  sites: SiteTrend[]
+  /** Suspects, strongest evidence first. */
+  suspects: SiteTrend[]
+  unloadLeaks: SiteTrend[]
+  tested: number
+}
+
+export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
+  const t0 = store.times[0] ?? 0
+  const hours = Float64Array.from(store.times, (t) => (t - t0) / 3.6e6)
+  const kept = store.sites.filter((s) => keep(s, o.filter))
+  const partial = kept.map((s) => measure(s, hours, store))
+  const q = benjaminiHochberg(partial.map((x) => x.trend.p))
+  const sites = partial.map((x, i) => classify(x, q[i], o))
+  const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
+  const unloadLeaks = sites.filter((s) => s.verdict === 'unload-leak').sort((a, b) => b.lastBytes - a.lastBytes)
+  return {sites, suspects, unloadLeaks, tested: partial.length}
+}
+
+/** Strongest first: q-values below 1e-12 count as equally certain, then the faster leak. */
+export function byEvidence(a: SiteTrend, b: SiteTrend): number {
+  const ea = Math.min(12, -Math.log10(Math.max(a.q, 1e-300)))
+  const eb = Math.min(12, -Math.log10(Math.max(b.q, 1e-300)))
+  return eb - ea || (b.bytesPerHour ?? 0) - (a.bytesPerHour ?? 0) || (a.key < b.key ? -1 : 1)
+}
+
+function keep(s: StoredSite, f: TrendOptions['filter']): boolean {
+  if (f.module && !f.module.test(s.module ?? '')) return false
+  if (f.file && !f.file.test(s.file)) return false
+  if (f.func && !f.func.test(s.func)) return false
+  return true
+}
+
+interface Measured {
+  site: StoredSite
+  trend: SiteTrend
+  x: Float64Array
+  y: Float64Array
+}
+
+function measure(s: StoredSite, hours: Float64Array, store: SeriesStore): Measured {
+  const {x, y, c} = presentPoints(s, hours)
+  const trend: SiteTrend = {
+    key: s.key, file: s.file, lineNo: s.lineNo, func: s.func, ...(s.module === undefined ? {} : {module: s.module}),
+    points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
+    appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
+    firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
+    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies: store.anomalies.filter((a) => a.key === s.key).length,
+    verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
+  }
+  if (x.length >= MIN_POINTS && !constant(y)) {
+    const [bx, by] = bin(x, y)
+    const mk = mannKendall(by)
+    const k = Math.max(1, Math.round(x.length / 10))
+    Object.assign(trend, {mkS: mk.s, mkZ: round(mk.z, 3), p: mk.pUp, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
+    // The O(n²) slopes only where growth is plausible; elsewhere the rate is not needed for a verdict.
+    if (mk.s > 0 && mk.pUp < RATE_P) {
+      trend.bytesPerHour = theilSen(bx, by)
+      trend.callsPerHour = theilSen(...bin(x, c))
+    } else {
+      trend.bytesPerHour = null
+      trend.callsPerHour = null
+    }
+  }
+  return {site: s, trend, x, y}
+}
+
+function presentPoints(s: StoredSite, hours: Float64Array): {x: Float64Array; y: Float64Array; c: Float64Array} {
+  const n = hours.length
+  let m = 0
+  for (let i = 0; i < n; i++) if (!Number.isNaN(s.bytes[i])) m++
+  const x = new Float64Array(m)
+  const y = new Float64Array(m)
+  const c = new Float64Array(m)
+  for (let i = 0, j = 0; i < n; i++) {
+    if (Number.isNaN(s.bytes[i])) continue
+    x[j] = hours[i]
+    y[j] = s.bytes[i]
+    c[j++] = s.calls[i]
+  }
+  return {x, y, c}
+}
+
+function constant(y: Float64Array): boolean {
+  for (let i = 1; i < y.length; i++) if (y[i] !== y[0]) return false
+  return true
+}
+
+const binScratch = new Float64Array(64)
+
+/** Medians of FIT_POINTS equal-count bins (series this short are returned as they are). */
+export function bin(x: Float64Array, y: Float64Array): [Float64Array, Float64Array] {
+  const n = x.length
+  if (n <= FIT_POINTS) return [x, y]
+  const bx = new Float64Array(FIT_POINTS)
+  const by = new Float64Array(FIT_POINTS)
+  for (let b = 0; b < FIT_POINTS; b++) {
+    const lo = Math.floor((b * n) / FIT_POINTS)
+    const hi = Math.floor(((b + 1) * n) / FIT_POINTS)
+    // x is in time order: its median is the middle element (the lower one for an even count).
+    bx[b] = x[(lo + hi - 1) >> 1]
+    by[b] = hi - lo <= binScratch.length ? medianInto(y, lo, hi) : median(y.subarray(lo, hi))
+  }
+  return [bx, by]
+}
+
+function medianInto(y: Float64Array, lo: number, hi: number): number {
+  const m = hi - lo
+  const a = binScratch.subarray(0, m)
+  a.set(y.subarray(lo, hi))
+  const h = m >> 1
+  if (m % 2 === 1) return select(a, h)
+  const top = select(a, h)
+  let low = -Infinity
+  for (let i = 0; i < h; i++) if (a[i] > low) low = a[i]
+  return (low + top) / 2
+}
+
+function classify(m: Measured, q: number, o: TrendOptions): SiteTrend {
+  const t = m.trend
+  t.q = q
+  const [verdict, why] = verdictOf(m, o)
+  t.verdict = verdict
+  t.why = why
+  return t
+}
+
+function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
+  const {trend: t, site: s} = m
+  if (t.disappeared && s.module !== undefined && s.lastBytes > 0) {
+    return ['unload-leak', `module ${s.module}'s site disappeared at ${t.lastSeen} (last seen) with ${s.lastBytes} bytes still charged`]
+  }
+  if (t.points < MIN_POINTS) return ['too-few-points', `${t.points} point(s); a trend needs ${MIN_POINTS}`]
+  if (t.mkS === 0 && t.growthBytes === 0) return ['flat', 'no trend']
+  if (t.mkS < 0) return ['shrinking', `Mann–Kendall S = ${t.mkS}`]
+  if (t.q >= o.alpha || t.bytesPerHour === null) return ['not-significant', `Mann–Kendall q = ${fmtP(t.q)} ≥ ${o.alpha}`]
+  if (t.bytesPerHour < o.minRatePerHour) return ['below-min-rate', `${fmtRate(t.bytesPerHour)} < --min-rate ${fmtRate(o.minRatePerHour)}`]
+  const [bx, by] = bin(m.x, m.y)
+  const line = sseLine(bx, by)
+  const churn = churnOf(by)
+  if (churn) return ['churn', churn]
+  const step = bestStep(by)
+  if (shapeWins(line, step.sse, by.length)) return ['step', `one step near ${isoAt(bx, step.at)} explains it (residual ${ratio(step.sse, line)} of the line's)`]
+  const flat = bestRiseThenFlat(bx, by)
+  if (shapeWins(line, flat, by.length)) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat, line)} of the line's residual`]
+  return ['suspect', `steady growth: ${fmtRate(t.bytesPerHour)}, +${t.growthBytes} B over the window, Mann–Kendall q = ${fmtP(t.q)}`]
+}
+
+/** Growth that returns: the smoothed series falls back by half its range while its floor stays. */
+export function churnOf(y: Float64Array): string | undefined {
+  const n = y.length
+  const w = Math.max(3, 2 * Math.floor(n / 30) + 1)
+  const sm = new Float64Array(n)
+  for (let i = 0; i < n; i++) sm[i] = median(y.subarray(Math.max(0, i - (w >> 1)), Math.min(n, i + (w >> 1) + 1)))
+  let peak = -Infinity
+  let drop = 0
+  let lo = Infinity
+  let hi = -Infinity
+  for (const v of sm) {
+    peak = Math.max(peak, v)
+    drop = Math.max(drop, peak - v)
+    lo = Math.min(lo, v)
+    hi = Math.max(hi, v)
+  }
+  const range = hi - lo
+  if (range <= 0 || drop < 0.5 * range) return undefined
+  const third = Math.max(1, Math.floor(n / 3))
+  const floorRise = Math.min(...sm.subarray(n - third)) - Math.min(...sm.subarray(0, third))
+  if (floorRise >= 0.5 * range) return undefined
+  return `growth returns: falls back by ${Math.round((100 * drop) / range)} % of its range, floor rises ${Math.round((100 * Math.max(0, floorRise)) / range)} %`
+}
+
+function spark(bytes: Float64Array, columns: number): (number | null)[] {
+  const out: (number | null)[] = []
+  const k = Math.min(SPARK_POINTS, columns)
+  for (let i = 0; i < k; i++) {
+    const v = bytes[Math.round(((columns - 1) * i) / Math.max(1, k - 1))]
+    out.push(Number.isNaN(v) ? null : v)
+  }
+  return out
+}
+
+/**
+ * Does a shape with two more parameters (a change point and a level or slope) explain the series
+ * better than the line? Gaussian BIC: n·ln(SSE_line / SSE_shape) against 2·ln n plus a margin, so
+ * that a straight line in noise (where a searched change point always gains a little) stays a line.
+ */
+export function shapeWins(sseLineV: number, sseShape: number, n: number): boolean {
+  if (sseShape <= 0) return sseLineV > 0
+  if (sseLineV <= 0) return false
+  return n * Math.log(sseLineV / sseShape) > 2 * Math.log(n) + SHAPE_BIC_MARGIN
+}
+
+function isoAt(bx: Float64Array, binIndex: number): string {
+  return `${round(bx[Math.max(0, binIndex + 1)] ?? NaN, 3)} h`
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d
+const ratio = (a: number, b: number) => `${Math.round((100 * a) / Math.max(b, 1e-300))} %`
+export const fmtP = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2))
+export function fmtRate(bph: number): string {
+  const a = Math.abs(bph)
+  const u = a >= 2 ** 30 ? [2 ** 30, 'GiB'] : a >= 2 ** 20 ? [2 ** 20, 'MiB'] : a >= 1024 ? [1024, 'KiB'] : [1, 'B']
+  const v = bph / (u[0] as number)
+  return `${Math.abs(v) >= 100 || u[1] === 'B' ? v.toFixed(0) : v.toFixed(1)} ${u[1]}/h`
+}

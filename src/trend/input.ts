@@ -1,0 +1,187 @@
+// What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
+// (a directory of them, or a list of files) whose times come from an allocscope header line, an
+// ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
+import {createReadStream, readdirSync, readFileSync, statSync} from 'node:fs'
+import {basename, join} from 'node:path'
+import {createGunzip, gunzipSync} from 'node:zlib'
+import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {InputError} from '../errors.js'
+import {DeltaEncoder, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from './recording.js'
+import {SeriesStore} from './store.js'
+
+export const TIME_FROM = ['auto', 'header', 'name', 'mtime'] as const
+export type TimeFrom = (typeof TIME_FROM)[number]
+
+/** `# allocscope: time=<ISO 8601> [uptime=<s>] [release=<r>]`, the first line of a snapshot file. */
+export const SNAPSHOT_HEADER_RE = /^# allocscope:((?:[ \t]+\w+=\S*)+)[ \t]*$/
+
+export interface TrendInput {
+  kind: 'recording' | 'snapshots'
+  sources: string[]
+  header?: RecordingHeader
+  store: SeriesStore
+  /** How snapshot times were found, per file kind: "name", "mtime", "header". */
+  timeSources: Record<string, number>
+  warnings: string[]
+}
+
+/** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
+export function isRecording(path: string): boolean {
+  let head: Buffer
+  try {
+    const b = readFileSync(path)
+    head = b[0] === 0x1f && b[1] === 0x8b ? gunzipFirst(b) : b.subarray(0, 200)
+  } catch {
+    return false
+  }
+  return head.toString('utf8', 0, 200).includes(`"format":"${RECORDING_FORMAT}"`)
+}
+
+function gunzipFirst(b: Buffer): Buffer {
+  try {
+    return gunzipSync(b.subarray(0, Math.min(b.length, 4096)), {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
+  } catch {
+    return Buffer.alloc(0)
+  }
+}
+
+export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; maxColumns?: number}): Promise<TrendInput> {
+  if (paths.length === 0) throw new InputError('no input: expected a recording, a directory of allocinfo snapshots, or snapshot files')
+  const store = new SeriesStore(o.maxColumns)
+  if (paths.length === 1 && statOrThrow(paths[0]).isFile() && isRecording(paths[0])) {
+    const r = await readRecording(paths[0], store)
+    return {kind: 'recording', sources: paths, header: r.header, store, timeSources: {recording: store.snapshots}, warnings: r.warnings}
+  }
+  const files = paths.flatMap((p) => (statOrThrow(p).isDirectory() ? listDir(p) : [p]))
+  if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
+  return readSnapshotFiles(files, o.timeFrom, store)
+}
+
+function statOrThrow(p: string) {
+  try {
+    return statSync(p)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
+  }
+}
+
+function listDir(d: string): string[] {
+  return readdirSync(d)
+    .filter((n) => !n.startsWith('.'))
+    .map((n) => join(d, n))
+    .filter((p) => statSync(p).isFile())
+}
+
+/** Streams a recording into the store; a member or line cut short at the end is a warning. */
+export async function readRecording(path: string, store: SeriesStore): Promise<{header: RecordingHeader; warnings: string[]}> {
+  const warnings: string[] = []
+  let header: RecordingHeader | undefined
+  let lineNo = 0
+  let rest = ''
+  let cut: string | undefined
+  const applyLine = (line: string): void => {
+    lineNo++
+    if (line.trim() === '') return
+    let obj: unknown
+    try {
+      obj = JSON.parse(line)
+    } catch {
+      throw new InputError(`${path}:${lineNo}: not a JSON record; expected an allocscope recording line (docs/recording.md)`, path, lineNo)
+    }
+    if (header === undefined) header = checkHeader(obj, path)
+    else store.apply(checkRecord(obj, path, lineNo), `${path}:${lineNo}`)
+  }
+  try {
+    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
+      const text = rest + (chunk as Buffer).toString('utf8')
+      const lines = text.split('\n')
+      rest = lines.pop()!
+      for (const l of lines) applyLine(l)
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    // A recorder killed while writing a member: everything before it is whole.
+    cut = (e as Error).message
+  }
+  if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
+  if (rest.trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
+  if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${store.snapshots} complete snapshots before it`)
+  store.finish()
+  return {header, warnings}
+}
+
+function checkHeader(obj: unknown, path: string): RecordingHeader {
+  const h = obj as RecordingHeader
+  if (h?.format !== RECORDING_FORMAT) throw new InputError(`${path}:1: not an allocscope recording (format '${String(h?.format)}'); expected "${RECORDING_FORMAT}"`, path, 1)
+  if (h.version > RECORDING_VERSION) throw new InputError(`${path}:1: recording version ${h.version} is newer than this allocscope reads (${RECORDING_VERSION})`, path, 1)
+  return h
+}
+
+function checkRecord(obj: unknown, path: string, line: number): SnapshotRecord {
+  const r = obj as SnapshotRecord
+  if (typeof r?.snap !== 'number' || typeof r.time !== 'string') {
+    throw new InputError(`${path}:${line}: expected a snapshot record {"snap": n, "time": ISO 8601, ...}`, path, line)
+  }
+  return r
+}
+
+interface Timed {
+  path: string
+  time: number
+  how: 'header' | 'name' | 'mtime'
+  uptimeS?: number
+  release?: string
+  text: string
+}
+
+/** Reads plain snapshot files, orders them by time, and feeds them to the store. */
+export function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore): TrendInput {
+  const warnings: string[] = []
+  const timed = files.map((f) => timeOf(f, timeFrom)).sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
+  const enc = new DeltaEncoder()
+  const timeSources: Record<string, number> = {}
+  for (const t of timed) {
+    timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
+    const info = parseAllocInfoText(t.text, t.path)
+    store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
+  }
+  store.finish()
+  if (timeSources.mtime && timeFrom === 'auto') warnings.push(`${timeSources.mtime} snapshot(s) timed by file mtime (no allocscope header, no ISO 8601 time in the name): a copy may have changed it`)
+  return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
+}
+
+function timeOf(path: string, from: TimeFrom): Timed {
+  let buf = readFileSync(path)
+  if (path.endsWith('.gz') || (buf[0] === 0x1f && buf[1] === 0x8b)) buf = gunzipSync(buf)
+  let text = buf.toString('utf8')
+  const nl = text.indexOf('\n')
+  const hm = SNAPSHOT_HEADER_RE.exec(nl < 0 ? text : text.slice(0, nl))
+  const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
+  if (hm) text = text.slice(nl + 1)
+  const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, text, path}
+  if ((from === 'auto' || from === 'header') && head?.time) {
+    const t = Date.parse(head.time)
+    if (Number.isNaN(t)) throw new InputError(`${path}:1: allocscope header time '${head.time}' is not ISO 8601`, path, 1)
+    return {time: t, how: 'header', ...extra}
+  }
+  if (from === 'header') throw new InputError(`${path}:1: no '# allocscope: time=<ISO 8601>' header line (--time-from header)`, path, 1)
+  if (from === 'auto' || from === 'name') {
+    const t = timeFromName(basename(path))
+    if (t !== undefined) return {time: t, how: 'name', ...extra}
+    if (from === 'name') throw new InputError(`${path}: no ISO 8601 time in the file name (e.g. allocinfo-2026-12-04T18:00:00Z.txt or 20261204T180000Z) (--time-from name)`, path)
+  }
+  return {time: statSync(path).mtimeMs, how: 'mtime', ...extra}
+}
+
+/** Date and time from a file name: 2026-12-04T18:00:05Z, 2026-12-04T18-00-05.123+01:00, 20261204T180005Z, 2026-12-04_18:00:05 (no zone: UTC). */
+export function timeFromName(name: string): number | undefined {
+  const m = /(\d{4})-?(\d{2})-?(\d{2})[T_ ](\d{2})[:-]?(\d{2})[:-]?(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?/.exec(name)
+  if (!m) return undefined
+  const frac = m[7] ? `.${m[7].slice(0, 3).padEnd(3, '0')}` : ''
+  let zone = m[8] ?? 'Z'
+  if (/^[+-]\d{2}$/.test(zone)) zone += ':00'
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`
+  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${zone}`)
+  return Number.isNaN(t) ? undefined : t
+}

@@ -1,0 +1,144 @@
+// The allocscope recording (docs/recording.md): a gzip file of concatenated gzip members, each one
+// JSON line. The first member is the header; every snapshot after it is its own member, written
+// with one write() as soon as it is taken, so a killed recorder loses at most the sample it was
+// taking, and a reader stops cleanly at a member cut short. Sites get a small integer id on first
+// sight; a snapshot stores only the sites that appeared, changed or went away since the previous
+// one (most of /proc/allocinfo stays the same from one sample to the next).
+import {closeSync, openSync, writeSync} from 'node:fs'
+import {gzipSync} from 'node:zlib'
+import type {AllocInfo, AllocSite} from '../types.js'
+
+export const RECORDING_FORMAT = 'allocscope-recording'
+export const RECORDING_VERSION = 1
+
+/** A site id inside one recording (index into the order of first sight). */
+export type SiteId = number & {readonly __site: unique symbol}
+
+export interface RecordingHeader {
+  format: typeof RECORDING_FORMAT
+  version: number
+  /** When the recorder started (ISO 8601, UTC). */
+  created: string
+  /** The file sampled (/proc/allocinfo, or --source). */
+  source: string
+  host?: string
+  /** The recorder: `allocscope record <version>`, or the lab's console conversion. */
+  tool: string
+  intervalS?: number
+  /** Free text: how the series was made (the lab writes its provenance here). */
+  provenance?: string
+}
+
+/** A counter as stored: a JSON number when exact in a double, else its decimal string. */
+export type Counter = number | string
+
+/** One snapshot line. `new` entries are [id, file, line, func, module or null, accurate]. */
+export interface SnapshotRecord {
+  snap: number
+  /** Wall-clock time of the read (ISO 8601, UTC; the guest's clock for the lab's series). */
+  time: string
+  /** /proc/uptime of the sampled kernel when read, seconds. */
+  uptimeS?: number
+  /** Wall time to read the file, milliseconds. */
+  readMs?: number
+  /** CPU time of the recorder for this sample (read, parse, store), milliseconds. */
+  cpuMs?: number
+  /** `uname -r` of the sampled kernel. */
+  release?: string
+  /** allocinfo header version of this snapshot ('none' when absent). */
+  allocinfo?: string
+  new?: [number, string, number, string, string | null, boolean][]
+  /** [id, bytes, calls] for each site new or changed since the previous snapshot. */
+  set?: [number, Counter, Counter][]
+  /** Ids present in the previous snapshot and absent from this one. */
+  gone?: number[]
+  /** Input lines the reader skipped (not a site nor a header). */
+  skipped?: number
+}
+
+export const counter = (v: bigint): Counter => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString())
+export const counterBig = (c: Counter): bigint => BigInt(c)
+
+interface Known {
+  id: number
+  bytes: bigint
+  calls: bigint
+}
+
+export interface SnapshotMeta {
+  time: Date
+  uptimeS?: number
+  readMs?: number
+  cpuMs?: number
+  release?: string
+}
+
+/** Turns a sequence of parsed snapshots into the recording's delta records. */
+export class DeltaEncoder {
+  private ids = new Map<string, Known>()
+  private present = new Set<number>()
+  private n = 0
+
+  encode(info: AllocInfo, meta: SnapshotMeta): SnapshotRecord {
+    const rec: SnapshotRecord = {snap: this.n++, time: meta.time.toISOString()}
+    if (meta.uptimeS !== undefined) rec.uptimeS = meta.uptimeS
+    if (meta.readMs !== undefined) rec.readMs = round3(meta.readMs)
+    if (meta.cpuMs !== undefined) rec.cpuMs = round3(meta.cpuMs)
+    if (meta.release !== undefined) rec.release = meta.release
+    rec.allocinfo = info.version
+    const now = new Set<number>()
+    for (const s of info.sites) this.encodeSite(s, rec, now)
+    const gone = [...this.present].filter((id) => !now.has(id))
+    if (gone.length > 0) rec.gone = gone
+    this.present = now
+    if (info.skipped.length > 0) rec.skipped = info.skipped.length
+    return rec
+  }
+
+  private encodeSite(s: AllocSite, rec: SnapshotRecord, now: Set<number>): void {
+    let k = this.ids.get(s.key)
+    if (k === undefined) {
+      k = {id: this.ids.size, bytes: s.bytes, calls: s.calls}
+      this.ids.set(s.key, k)
+      ;(rec.new ??= []).push([k.id, s.file, s.lineNo, s.func, s.module ?? null, s.accurate])
+      ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
+    } else if (k.bytes !== s.bytes || k.calls !== s.calls || !this.present.has(k.id)) {
+      k.bytes = s.bytes
+      k.calls = s.calls
+      ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
+    }
+    now.add(k.id)
+  }
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+/** One gzip member holding one JSON line. */
+export function member(obj: unknown): Buffer {
+  return gzipSync(JSON.stringify(obj) + '\n', {level: 6})
+}
+
+/** Appends members to a recording file; each write is one complete member (see the file comment). */
+export class RecordingWriter {
+  private fd: number
+  bytesWritten = 0
+
+  constructor(
+    readonly path: string,
+    header: Omit<RecordingHeader, 'format' | 'version'>,
+  ) {
+    this.fd = openSync(path, 'w')
+    this.write({format: RECORDING_FORMAT, version: RECORDING_VERSION, ...header})
+  }
+
+  write(obj: unknown): number {
+    const b = member(obj)
+    writeSync(this.fd, b)
+    this.bytesWritten += b.length
+    return b.length
+  }
+
+  close(): void {
+    closeSync(this.fd)
+  }
+}

@@ -1,0 +1,204 @@
+// `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
+import type {Finding} from '../types.js'
+import type {Report, TableBlock} from '../render/report.js'
+import {plotSvg} from '../render/svg.js'
+import type {Series} from '../render/plot.js'
+import {iec} from '../render/units.js'
+import {fmtP, fmtRate, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
+import type {TrendInput} from './input.js'
+import type {SeriesStore} from './store.js'
+
+export interface UnloadLeak {
+  key: string
+  module: string
+  file: string
+  lineNo: number
+  func: string
+  /** Bytes charged when the site was last seen (series), and when the log says. */
+  bytes?: number
+  lastSeen?: string
+  log?: {line: number; bytes: number; text: string}
+  /** Both the series and the log report it. */
+  confirmed: boolean
+}
+
+export interface TrendJson {
+  input: {
+    kind: TrendInput['kind']
+    sources: string[]
+    snapshots: number
+    firstTime?: string
+    lastTime?: string
+    hours: number
+    releases: string[]
+    timeSources: Record<string, number>
+    tool?: string
+    provenance?: string
+  }
+  options: {minRatePerHour: number; alpha: number; filters: string[]}
+  tested: number
+  verdicts: Partial<Record<Verdict, number>>
+  suspects: (SiteTrend & {rank: number})[]
+  unloadLeaks: UnloadLeak[]
+  /** The sites that grew the most without being suspects, with the reason. */
+  notSuspects: SiteTrend[]
+  anomalies: {count: number; list: {key: string; snap: number; time: string; kind: string; detail: string}[]}
+  log?: string
+}
+
+const SPARK = '▁▂▃▄▅▆▇█'
+const SPARK_ASCII = '_.-:=+*#'
+
+export function sparkline(values: (number | null)[], ascii = false): string {
+  const ramp = ascii ? SPARK_ASCII : SPARK
+  const present = values.filter((v): v is number => v !== null)
+  if (present.length === 0) return ''
+  const lo = Math.min(...present)
+  const hi = Math.max(...present)
+  return values.map((v) => (v === null ? ' ' : ramp[hi === lo ? 0 : Math.min(ramp.length - 1, Math.floor(((v - lo) / (hi - lo)) * ramp.length))])).join('')
+}
+
+/** Unload leaks from the series and from the log's `module-unload-leak` findings, matched by site. */
+export function unloadLeaks(series: SiteTrend[], findings: Finding[] | undefined): UnloadLeak[] {
+  const out = new Map<string, UnloadLeak>()
+  for (const s of series) {
+    out.set(`${s.file}:${s.lineNo} ${s.func} [${s.module}]`, {
+      key: s.key, module: s.module ?? '', file: s.file, lineNo: s.lineNo, func: s.func, bytes: s.lastBytes, lastSeen: s.lastSeen, confirmed: false,
+    })
+  }
+  for (const f of findings ?? []) {
+    if (f.id !== 'module-unload-leak' || !f.data) continue
+    const d = f.data as {file: string; fileLine: number; module: string; func: string; bytes: number}
+    const k = `${d.file}:${d.fileLine} ${d.func} [${d.module}]`
+    const log = {line: f.line, bytes: Number(d.bytes), text: f.text}
+    const have = out.get(k)
+    if (have) Object.assign(have, {log, confirmed: true})
+    else out.set(k, {key: k, module: d.module, file: d.file, lineNo: d.fileLine, func: d.func, log, confirmed: false})
+  }
+  return [...out.values()]
+}
+
+export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHour: number; alpha: number; filters: string[]; top: number; findings?: Finding[]; log?: string}): TrendJson {
+  const st = input.store
+  const first = st.first?.time
+  const last = st.last?.time
+  const verdicts: Partial<Record<Verdict, number>> = {}
+  for (const s of res.sites) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1
+  const top = (a: SiteTrend[]) => (o.top > 0 ? a.slice(0, o.top) : a)
+  const grown = res.sites.filter((s) => s.verdict !== 'suspect' && s.verdict !== 'unload-leak' && s.growthBytes > 0).sort((a, b) => b.growthBytes - a.growthBytes)
+  return {
+    input: {
+      kind: input.kind, sources: input.sources.length > 20 ? [...input.sources.slice(0, 20), `… ${input.sources.length - 20} more`] : input.sources,
+      snapshots: st.snapshots, firstTime: first, lastTime: last, hours: first && last ? (Date.parse(last) - Date.parse(first)) / 3.6e6 : 0,
+      releases: [...st.releases], timeSources: input.timeSources, tool: input.header?.tool, provenance: input.header?.provenance,
+    },
+    options: {minRatePerHour: o.minRatePerHour, alpha: o.alpha, filters: o.filters},
+    tested: res.tested,
+    verdicts: Object.fromEntries(VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]])),
+    suspects: top(res.suspects).map((s, i) => ({rank: i + 1, ...s})),
+    unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
+    notSuspects: top(grown),
+    anomalies: {count: st.anomalyCount, list: st.anomalies.slice(0, 50)},
+    ...(o.log ? {log: o.log} : {}),
+  }
+}
+
+const siteCell = (s: SiteTrend) => `${s.file}:${s.lineNo} ${s.func}`
+
+export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
+  const i = j.input
+  const suspects: TableBlock = {
+    kind: 'table',
+    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites (${i.snapshots} snapshots over ${i.hours.toFixed(2)} h)`,
+    columns: [
+      {key: 'rank', header: '#', align: 'right', priority: 0},
+      {key: 'rate', header: 'rate', align: 'right', priority: 0},
+      {key: 'growth', header: 'growth', align: 'right', priority: 2},
+      {key: 'q', header: 'q', align: 'right', priority: 2},
+      {key: 'trend', header: 'bytes over time', priority: 3},
+      {key: 'site', header: 'file:line function', priority: 0},
+      {key: 'module', header: 'module', priority: 1},
+    ],
+    rows: j.suspects.map((s) => ({
+      rank: s.rank, rate: {text: fmtRate(s.bytesPerHour ?? 0), style: 'grow'}, growth: `+${iec(s.growthBytes)}`, q: fmtP(s.q),
+      trend: sparkline(s.spark, o.ascii), site: siteCell(s), module: s.module ?? '',
+    })),
+    empty: `no leak suspect at --min-rate ${fmtRate(j.options.minRatePerHour)} and q < ${j.options.alpha}`,
+  }
+  const blocks: Report['blocks'] = [summaryBlock(j), suspects]
+  if (j.unloadLeaks.length > 0) blocks.push(unloadBlock(j.unloadLeaks))
+  if (j.notSuspects.length > 0) blocks.push(notSuspectBlock(j, o.ascii))
+  if (j.anomalies.count > 0) {
+    blocks.push({kind: 'text', title: `Counter anomalies (${j.anomalies.count}, kept out of the fits)`, lines: j.anomalies.list.slice(0, 10).map((a) => `${a.time}  ${a.kind}  ${a.key}  (${a.detail})`)})
+  }
+  return {blocks}
+}
+
+function summaryBlock(j: TrendJson): Report['blocks'][number] {
+  const i = j.input
+  return {
+    kind: 'kv',
+    title: 'Trend',
+    rows: [
+      {key: 'input', value: `${i.kind}: ${i.sources.length === 1 ? i.sources[0] : `${i.sources.length} files`}`, note: i.tool},
+      {key: 'snapshots', value: `${i.snapshots}, ${i.firstTime ?? '-'} … ${i.lastTime ?? '-'}`, note: `times from ${Object.entries(i.timeSources).map(([k, v]) => `${k} ${v}`).join(', ')}`},
+      {key: 'kernel', value: i.releases.join(', ') || '(not recorded)'},
+      {key: 'sites', value: `${j.tested} tested`, note: Object.entries(j.verdicts).map(([k, v]) => `${k} ${v}`).join(', ')},
+      {key: 'thresholds', value: `rate >= ${fmtRate(j.options.minRatePerHour)}, Benjamini–Hochberg q < ${j.options.alpha}`, note: j.options.filters.join(', ') || undefined},
+    ],
+  }
+}
+
+function unloadBlock(leaks: UnloadLeak[]): TableBlock {
+  return {
+    kind: 'table',
+    title: `Module-unload leaks: ${leaks.length}`,
+    columns: [
+      {key: 'module', header: 'module', priority: 0},
+      {key: 'site', header: 'file:line function', priority: 0},
+      {key: 'series', header: 'series: last seen with', align: 'right', priority: 1},
+      {key: 'log', header: 'log: at unload', align: 'right', priority: 1},
+      {key: 'seen', header: 'seen in', priority: 0},
+    ],
+    rows: leaks.map((l) => ({
+      module: l.module, site: `${l.file}:${l.lineNo} ${l.func}`,
+      series: l.bytes === undefined ? '-' : `${iec(l.bytes)} (${l.lastSeen})`,
+      log: l.log ? `${iec(l.log.bytes)} (line ${l.log.line})` : '-',
+      seen: {text: l.confirmed ? 'series and log' : l.log ? 'log only' : 'series only', style: l.confirmed ? 'bad' : 'warn'},
+    })),
+  }
+}
+
+function notSuspectBlock(j: TrendJson, ascii: boolean): TableBlock {
+  return {
+    kind: 'table',
+    title: 'Grew, but not suspects',
+    columns: [
+      {key: 'verdict', header: 'verdict', priority: 0},
+      {key: 'growth', header: 'growth', align: 'right', priority: 0},
+      {key: 'trend', header: 'bytes over time', priority: 3},
+      {key: 'site', header: 'file:line function', priority: 0},
+      {key: 'why', header: 'why', priority: 2},
+    ],
+    rows: j.notSuspects.map((s) => ({verdict: s.verdict, growth: `+${iec(s.growthBytes)}`, trend: sparkline(s.spark, ascii), site: siteCell(s), why: s.why})),
+  }
+}
+
+/** The top suspects' bytes over time (or the sites that grew most, when there is none). */
+export function trendSvg(j: TrendJson, series: Series[]): string {
+  const title = j.suspects.length > 0 ? `Leak suspects: bytes over time (${j.input.snapshots} snapshots)` : 'No leak suspect: the sites that grew the most'
+  return plotSvg(series, {title, xLabel: `hours since ${j.input.firstTime ?? 'the first snapshot'}`, yLabel: 'bytes charged to the site'})
+}
+
+/** Bytes over time (hours since the first snapshot) of the given sites, for the SVG. */
+export function svgSeries(store: SeriesStore, sites: SiteTrend[]): Series[] {
+  const t0 = store.times[0] ?? 0
+  const byKey = new Map(store.sites.map((s) => [s.key, s]))
+  return sites.map((s) => {
+    const st = byKey.get(s.key)!
+    const points: {x: number; y: number}[] = []
+    for (let c = 0; c < store.times.length; c++) if (!Number.isNaN(st.bytes[c])) points.push({x: (store.times[c] - t0) / 3.6e6, y: st.bytes[c]})
+    const rate = s.verdict === 'suspect' ? `, ${fmtRate(s.bytesPerHour ?? 0)}` : ` (${s.verdict})`
+    return {label: `${s.file}:${s.lineNo} ${s.func}${s.module ? ` [${s.module}]` : ''}${rate}`, points}
+  })
+}

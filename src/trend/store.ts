@@ -1,0 +1,176 @@
+// Every site's bytes and calls over time, filled one snapshot at a time from recording records
+// (plain snapshot files go through the same DeltaEncoder first). Memory is bounded: at most
+// `maxColumns` snapshots are kept per site; when a longer series arrives, every other column is
+// dropped and from then on only every 2nd (4th, …) snapshot is kept, plus always the last one.
+// First/last sight and counter anomalies are tracked on every snapshot, before any thinning.
+import {InputError} from '../errors.js'
+import {WRAP_THRESHOLD} from '../capture/allocinfo.js'
+import type {SnapshotRecord} from './recording.js'
+
+export interface StoredSite {
+  id: number
+  key: string
+  file: string
+  lineNo: number
+  func: string
+  module?: string
+  accurate: boolean
+  /** Snapshot indices (not columns) of first and last sight. */
+  firstSnap: number
+  lastSnap: number
+  firstTime: string
+  lastTime: string
+  /** Bytes and calls when last seen. */
+  lastBytes: number
+  lastCalls: number
+  /** Columns: NaN where the site was absent or its counters were anomalous. */
+  bytes: Float64Array
+  calls: Float64Array
+}
+
+export interface CounterAnomaly {
+  key: string
+  snap: number
+  time: string
+  kind: 'negative-bytes' | 'wrapped-calls'
+  detail: string
+}
+
+export interface SnapshotInfo {
+  snap: number
+  time: string
+  uptimeS?: number
+  readMs?: number
+  release?: string
+}
+
+const MAX_ANOMALIES = 1000
+
+export class SeriesStore {
+  readonly sites: StoredSite[] = []
+  /** Per kept column: time in ms since the epoch. */
+  times: number[] = []
+  readonly anomalies: CounterAnomaly[] = []
+  anomalyCount = 0
+  snapshots = 0
+  first?: SnapshotInfo
+  last?: SnapshotInfo
+  releases = new Set<string>()
+  private cap = 64
+  private stride = 1
+  private curBytes: number[] = []
+  private curCalls: number[] = []
+  private bad: boolean[] = []
+  private present: boolean[] = []
+  private lastTime = -Infinity
+  /** Whether the most recent snapshot got a column. */
+  private lastKept = false
+
+  constructor(readonly maxColumns = 1024) {}
+
+  apply(rec: SnapshotRecord, source: string): void {
+    const t = Date.parse(rec.time)
+    if (Number.isNaN(t)) throw new InputError(`${source}: snapshot ${rec.snap}: time '${rec.time}' is not an ISO 8601 time`, source)
+    if (t < this.lastTime) throw new InputError(`${source}: snapshot ${rec.snap} (${rec.time}) is earlier than the one before it; expected snapshots in time order`, source)
+    this.lastTime = t
+    const snap = this.snapshots++
+    for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) this.addSite(id, file, lineNo, func, module, accurate, source)
+    for (const id of rec.gone ?? []) this.present[id] = false
+    for (const [id, b, c] of rec.set ?? []) this.setCounters(id, b, c, snap, rec.time, source)
+    for (const s of this.sites) {
+      if (!this.present[s.id]) continue
+      s.lastSnap = snap
+      s.lastTime = rec.time
+      s.lastBytes = this.curBytes[s.id]
+      s.lastCalls = this.curCalls[s.id]
+    }
+    const info: SnapshotInfo = {snap, time: rec.time, uptimeS: rec.uptimeS, readMs: rec.readMs, release: rec.release}
+    this.first ??= info
+    this.last = info
+    if (rec.release) this.releases.add(rec.release)
+    this.lastKept = snap % this.stride === 0
+    if (this.lastKept) this.addColumn(t)
+  }
+
+  /** Adds the last snapshot as a column when thinning skipped it; call once after the last apply. */
+  finish(): void {
+    if (this.snapshots > 0 && !this.lastKept && this.last) this.addColumn(Date.parse(this.last.time))
+    this.lastKept = true
+  }
+
+  private addSite(id: number, file: string, lineNo: number, func: string, module: string | null, accurate: boolean, source: string): void {
+    if (id !== this.sites.length) throw new InputError(`${source}: site id ${id} declared out of order (expected ${this.sites.length}); the recording is damaged`, source)
+    const key = module === null ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
+    const s: StoredSite = {
+      id, key, file, lineNo, func, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN,
+      bytes: new Float64Array(this.cap).fill(NaN), calls: new Float64Array(this.cap).fill(NaN),
+    }
+    if (module !== null) s.module = module
+    this.sites.push(s)
+    this.curBytes.push(0)
+    this.curCalls.push(0)
+    this.bad.push(false)
+    this.present.push(false)
+  }
+
+  private setCounters(id: number, b: number | string, c: number | string, snap: number, time: string, source: string): void {
+    const s = this.sites[id]
+    if (s === undefined) throw new InputError(`${source}: snapshot ${snap} sets unknown site id ${id}; the recording is damaged`, source)
+    if (s.firstSnap < 0) {
+      s.firstSnap = snap
+      s.firstTime = time
+    }
+    this.present[id] = true
+    const bytes = Number(b)
+    const wrapped = typeof c === 'string' && BigInt(c) >= WRAP_THRESHOLD
+    this.curBytes[id] = bytes
+    this.curCalls[id] = wrapped ? NaN : Number(c)
+    this.bad[id] = bytes < 0 || wrapped
+    if (this.bad[id]) this.noteAnomaly(s.key, snap, time, bytes < 0 ? 'negative-bytes' : 'wrapped-calls', bytes < 0 ? `bytes ${b} < 0` : `calls ${c} >= 2^63`)
+  }
+
+  private noteAnomaly(key: string, snap: number, time: string, kind: CounterAnomaly['kind'], detail: string): void {
+    this.anomalyCount++
+    if (this.anomalies.length < MAX_ANOMALIES) this.anomalies.push({key, snap, time, kind, detail})
+  }
+
+  private addColumn(t: number): void {
+    if (this.times.length === this.cap) this.grow()
+    const col = this.times.length
+    this.times.push(t)
+    for (const s of this.sites) {
+      if (!this.present[s.id] || this.bad[s.id]) continue
+      s.bytes[col] = this.curBytes[s.id]
+      s.calls[col] = this.curCalls[s.id]
+    }
+  }
+
+  /** Doubles the columns up to maxColumns; at the limit, keeps every other column instead. */
+  private grow(): void {
+    if (this.cap < this.maxColumns) {
+      this.cap = Math.min(this.maxColumns, this.cap * 2)
+      for (const s of this.sites) {
+        s.bytes = extend(s.bytes, this.cap)
+        s.calls = extend(s.calls, this.cap)
+      }
+      return
+    }
+    const keep = Math.ceil(this.times.length / 2)
+    this.times = this.times.filter((_, i) => i % 2 === 0)
+    for (const s of this.sites) {
+      for (let i = 0; i < keep; i++) {
+        s.bytes[i] = s.bytes[2 * i]
+        s.calls[i] = s.calls[2 * i]
+      }
+      s.bytes.fill(NaN, keep)
+      s.calls.fill(NaN, keep)
+    }
+    this.stride *= 2
+  }
+}
+
+function extend(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n).fill(NaN)
+  b.set(a)
+  return b
+}
