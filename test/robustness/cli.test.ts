@@ -1,11 +1,15 @@
-// Bad invocations of the BUILT CLI (node bin/run.js, spawned as a user would): missing file,
-// directory, no permission, empty file, binary file, FIFO closed early, stdin closed early, output
-// pipe closed. Each must give one clear line on stderr, the right exit status, no stack trace and
-// nothing (no partial JSON) on stdout. Needs `npm run build` (npm test does it).
+// Bad invocations of the BUILT CLI: missing file, directory, no permission, empty file, binary
+// file, FIFO closed early, stdin closed early, output pipe closed. Each must give one clear line on
+// stderr, the right exit status, no stack trace and nothing (no partial JSON) on stdout. The tables
+// of bad files run the commands in-process (@oclif/test's runCommand: the same command classes and
+// error handling, without a Node start-up per case); what needs a real process — stdin, FIFOs,
+// pipes, permissions, progress, and one spawned case per command for the process boundary itself
+// — spawns bin/run.js as a user would. Needs `npm run build` (npm test does it).
 import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {repeatToSize} from '../helpers/mutate.js'
 import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
@@ -33,6 +37,12 @@ function run(args: string[], opts: {input?: string; uid?: number; stdin?: 'ignor
     p.on('close', (status) => resolve({status, stdout, stderr}))
     if (p.stdin) p.stdin.end(opts.input ?? '')
   })
+}
+
+/** The same contract in-process: the command class, its catch and exit code, no process start. */
+async function runInProcess(args: string[]): Promise<Run> {
+  const {stdout, stderr, error} = await runCommand(args, {root: REPO})
+  return {status: error === undefined ? 0 : (error.oclif?.exit ?? -1), stdout, stderr}
 }
 
 /** One line `allocscope: <path>: <what>` on stderr, exit 2, stdout empty, no stack trace. */
@@ -79,10 +89,10 @@ describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
     // calibrate: says it found nothing to fit in it, which is true of a binary file too.
     ['a binary file', () => join(T, 'binary'), cmd === 'calibrate' ? /binary: / : /binary: .*(binary|not)/],
   ])('%s: one line, exit 2, no stack, nothing on stdout', async (_what, path, msg) => {
-    expectCleanInputError(await run([cmd, path(), ...extra]), msg)
+    expectCleanInputError(await runInProcess([cmd, path(), ...extra]), msg)
   })
 
-  it('with --json, a missing file still prints no JSON at all', async () => {
+  it('with --json, a missing file still prints no JSON at all (spawned: the process boundary)', async () => {
     expectCleanInputError(await run([cmd, '--json', join(T, 'nope.txt'), ...extra]), /no such file/)
   })
 })
@@ -94,7 +104,7 @@ describe('predict on bad input', () => {
     ['--from, a missing capture', () => ['--from', join(T, 'nope')], /nope: no such file/],
     ['--from, an empty boot log', () => ['--from', join(T, 'empty')], /empty: .*empty/],
   ])('%s: one line, exit 2, no stack', async (_what, args, msg) => {
-    expectCleanInputError(await run(['predict', ...args()]), msg)
+    expectCleanInputError(await runInProcess(['predict', ...args()]), msg)
   })
 })
 
