@@ -6,7 +6,7 @@ import {ByteLineSplitter, DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../
 import {detectFormat, FORMATS_TRIED, LATE_STAMPED_LINES, SNIFF_LINES, timedKernel, type Detection} from './detect.js'
 import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {Sink} from './sink.js'
-import {openByteSource} from './source.js'
+import {type ByteSource, openByteSource} from './source.js'
 import {lineReaderFor} from './text-formats.js'
 
 export {detectFormat} from './detect.js'
@@ -198,8 +198,11 @@ function statsOf(e: Engine, bytes: number): BootLogStats {
 
 /** Opens a boot log (a path, or '-' for stdin), detects its format and streams its records. */
 export async function openBootLog(path: string, opts: OpenOptions = {}): Promise<BootLogStream> {
-  const name = path === '-' ? '<stdin>' : path
-  const src = await openByteSource(path, opts.onProgress)
+  return openBootLogSource(path === '-' ? '<stdin>' : path, await openByteSource(path, opts.onProgress), opts)
+}
+
+/** The same on a byte source already open (byteSourceFrom: a tar member); `name` is used in errors. */
+export async function openBootLogSource(name: string, src: ByteSource, opts: OpenOptions = {}): Promise<BootLogStream> {
   const it = src.chunks[Symbol.asyncIterator]()
   const chunker = new TextChunker()
   const sniff = new Sniffer()

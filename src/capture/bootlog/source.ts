@@ -50,6 +50,19 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
     totalBytes = st.isFile() ? st.size : undefined
     raw = device ? readDevice(fh) : fh.createReadStream({highWaterMark: FILE_CHUNK})
   }
+  return byteSourceFrom(path, raw, {totalBytes, onProgress, closeOnStop: path !== '-'})
+}
+
+/**
+ * The same on bytes that are already flowing (a member of a tar archive, read by `batch`): `name`
+ * names the input in errors and decides gzip by its `.gz` ending, as a path does.
+ */
+export async function byteSourceFrom(
+  path: string,
+  raw: AsyncIterable<Buffer>,
+  opts: {totalBytes?: number; onProgress?: (bytesRead: number, totalBytes?: number) => void; closeOnStop?: boolean} = {},
+): Promise<ByteSource> {
+  const {totalBytes, onProgress} = opts
   let read = 0
   const it = raw[Symbol.asyncIterator]()
   let first: IteratorResult<Buffer>
@@ -70,7 +83,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
       }
     } finally {
       // Closes the file when the reader stops early (a no-op after the end).
-      if (path !== '-') await it.return?.()
+      if (opts.closeOnStop ?? true) await it.return?.()
     }
   }
   const head = first.done ? undefined : (first.value as Buffer)
