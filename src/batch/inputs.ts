@@ -1,0 +1,136 @@
+// The inputs of `allocscope batch`: paths, directories (walked, sorted), glob patterns, tar
+// archives and --files-from lists become a list of tasks in a deterministic order. A capture
+// directory (a boot log and/or allocinfo.txt by its usual names) is one task; a tar archive is one
+// task whose members become records. What cannot be listed is a task that yields an error record.
+import {createHash} from 'node:crypto'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+import {globSync, isDynamicPattern} from 'tinyglobby'
+import {resolveCapture} from '../capture/dir.js'
+import {UsageError} from '../errors.js'
+
+export type Task =
+  | {type: 'file'; path: string}
+  | {type: 'capture-dir'; path: string}
+  | {type: 'archive'; path: string; /** Members already written (resume). */ skip?: string[]}
+  | {type: 'error'; path: string; reason: string}
+
+const ARCHIVE_RE = /\.(tar|tar\.gz|tgz)$/i
+
+export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
+
+/** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
+export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
+
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'no such file or directory'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  return (e as Error).message
+}
+
+function isCaptureDir(dir: string): boolean {
+  try {
+    resolveCapture(dir)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A directory's tasks, depth first in name order; dot files and dot directories are skipped. */
+function walk(dir: string, out: Task[]): void {
+  if (isCaptureDir(dir)) {
+    out.push({type: 'capture-dir', path: dir})
+    return
+  }
+  let names: string[]
+  try {
+    names = readdirSync(dir).sort()
+  } catch (e) {
+    out.push({type: 'error', path: dir, reason: `cannot list the directory: ${why(e)}`})
+    return
+  }
+  for (const n of names) {
+    if (n.startsWith('.')) continue
+    const p = join(dir, n)
+    let isDir = false
+    try {
+      isDir = statSync(p).isDirectory()
+    } catch (e) {
+      out.push({type: 'error', path: p, reason: why(e)})
+      continue
+    }
+    if (isDir) walk(p, out)
+    else out.push(fileTask(p))
+  }
+}
+
+const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p} : {type: 'file', path: p})
+
+/** One argument (path or glob) → its tasks. */
+function expand(arg: string, out: Task[]): void {
+  let st
+  try {
+    st = statSync(arg)
+  } catch (e) {
+    if (isDynamicPattern(arg)) {
+      const hits = globSync(arg, {onlyFiles: false, dot: false, expandDirectories: false}).sort()
+      if (hits.length === 0) out.push({type: 'error', path: arg, reason: 'the pattern matches nothing'})
+      for (const h of hits) expand(h, out)
+      return
+    }
+    out.push({type: 'error', path: arg, reason: why(e)})
+    return
+  }
+  if (!st.isDirectory()) {
+    out.push(fileTask(arg))
+    return
+  }
+  const before = out.length
+  walk(arg, out)
+  if (out.length === before) out.push({type: 'error', path: arg, reason: 'empty directory: no inputs in it'})
+}
+
+/** The lines of a --files-from list ('-' = stdin); blank lines and `#` comments skipped. */
+export function readList(file: string): string[] {
+  let text: string
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8')
+  } catch (e) {
+    throw new UsageError(`--files-from ${file}: ${why(e)}; expected a file with one path per line`)
+  }
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+}
+
+/** Every task, duplicates (the same file reached twice) dropped: first wins. */
+export function listTasks(args: string[]): {tasks: Task[]; duplicates: number} {
+  const all: Task[] = []
+  for (const a of args) expand(a, all)
+  const seen = new Set<string>()
+  const tasks: Task[] = []
+  for (const t of all) {
+    const key = resolve(t.path)
+    if (seen.has(key)) continue
+    seen.add(key)
+    tasks.push(t)
+  }
+  return {tasks, duplicates: all.length - tasks.length}
+}
+
+/** `K/N` → [K, N] with 1 ≤ K ≤ N. */
+export function parseShard(s: string): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(s)
+  const k = Number(m?.[1])
+  const n = Number(m?.[2])
+  if (!m || n < 1 || k < 1 || k > n) throw new UsageError(`--shard ${s}: expected K/N with 1 ≤ K ≤ N, e.g. 2/8`)
+  return [k, n]
+}
+
+/** Shard (1-based) of a path: the first 32 bits of its SHA-1, mod N; the same on every machine. */
+export function shardOf(path: string, n: number): number {
+  return (createHash('sha1').update(path).digest().readUInt32BE(0) % n) + 1
+}

@@ -1,0 +1,140 @@
+// The worker-thread pool of `allocscope batch`: tasks go out one per idle worker; the main thread
+// only orders the lines that come back and writes them. In input order, at most `window` tasks
+// are in flight past the oldest unwritten one, so what waits in memory is bounded whatever the
+// number of inputs; --unordered writes lines as they come.
+import {Worker} from 'node:worker_threads'
+import type {Task} from './inputs.js'
+import type {ResultMessage, TaskMessage} from './worker.js'
+
+export interface PoolOptions {
+  jobs: number
+  ordered: boolean
+  /** Write complete lines (the caller writes them in one call). */
+  write(lines: string[]): void
+  /** Called after each task is written. */
+  onTaskDone?(done: number): void
+}
+
+export interface PoolResult {
+  records: number
+  errors: number
+  maxSeverity: number
+  /** True when stop() ended the run before every task was done. */
+  stopped: boolean
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url)
+
+export class BatchPool {
+  private readonly workers: Worker[] = []
+  private readonly busy = new Map<Worker, number>()
+  private next = 0
+  private writeSeq = 0
+  private done = 0
+  private readonly pending = new Map<number, {lines: string[][]; final: boolean}>()
+  private readonly result: PoolResult = {records: 0, errors: 0, maxSeverity: -1, stopped: false}
+  private finish!: (r: PoolResult) => void
+  private fail!: (e: Error) => void
+  private readonly window: number
+
+  constructor(
+    private readonly tasks: Task[],
+    private readonly opts: PoolOptions,
+  ) {
+    this.window = Math.max(8, opts.jobs * 8)
+  }
+
+  run(): Promise<PoolResult> {
+    const p = new Promise<PoolResult>((res, rej) => {
+      this.finish = res
+      this.fail = rej
+    })
+    if (this.tasks.length === 0) this.finish(this.result)
+    const n = Math.max(1, Math.min(this.opts.jobs, this.tasks.length))
+    for (let i = 0; i < n && this.tasks.length > 0; i++) this.spawn()
+    return p
+  }
+
+  /** Ends the run now: workers are terminated; lines already written are whole. */
+  async stop(): Promise<void> {
+    this.result.stopped = true
+    await Promise.all(this.workers.map((w) => w.terminate()))
+    this.finish(this.result)
+  }
+
+  private spawn(): void {
+    const w = new Worker(WORKER_URL)
+    this.workers.push(w)
+    w.on('message', (m: ResultMessage) => this.onMessage(w, m))
+    w.on('error', (e) => {
+      // A worker that dies takes its task with it: that task becomes an error record, a new worker takes over.
+      const seq = this.busy.get(w)
+      this.workers.splice(this.workers.indexOf(w), 1)
+      this.busy.delete(w)
+      if (this.result.stopped) return
+      if (seq === undefined) return this.fail(e)
+      const line = JSON.stringify({schema: 'allocscope/batch-v1', input: {path: this.tasks[seq]!.path}, error: {reason: `internal error: worker failed: ${e.message}`}})
+      this.spawn()
+      this.onMessage(undefined, {seq, lines: [line], maxSeverity: -1, errors: 1, final: true})
+    })
+    this.dispatch(w)
+  }
+
+  private dispatch(w: Worker): void {
+    if (this.result.stopped || this.busy.has(w) || this.next >= this.tasks.length) return
+    if (this.opts.ordered && this.next - this.writeSeq >= this.window) return
+    const seq = this.next++
+    this.busy.set(w, seq)
+    w.postMessage({seq, task: this.tasks[seq]!} satisfies TaskMessage)
+  }
+
+  private onMessage(w: Worker | undefined, m: ResultMessage): void {
+    if (this.result.stopped) return
+    this.result.errors += m.errors
+    this.result.maxSeverity = Math.max(this.result.maxSeverity, m.maxSeverity)
+    if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.lines)
+    else {
+      const p = this.pending.get(m.seq) ?? {lines: [], final: false}
+      p.lines.push(m.lines)
+      p.final = m.final
+      this.pending.set(m.seq, p)
+    }
+    if (!m.final) return
+    if (w) this.busy.delete(w)
+    if (!this.opts.ordered) this.taskWritten()
+    else if (m.seq === this.writeSeq) this.advance()
+    for (const x of this.workers) this.dispatch(x)
+    if (this.done === this.tasks.length) void this.close()
+  }
+
+  /** The oldest task is written: write the ones after it that are complete, and the lines the next one has so far. */
+  private advance(): void {
+    this.pending.delete(this.writeSeq)
+    this.taskWritten()
+    this.writeSeq++
+    for (let p = this.pending.get(this.writeSeq); p; p = this.pending.get(this.writeSeq)) {
+      for (const l of p.lines) this.emit(l)
+      p.lines = []
+      if (!p.final) break
+      this.pending.delete(this.writeSeq)
+      this.taskWritten()
+      this.writeSeq++
+    }
+  }
+
+  private emit(lines: string[]): void {
+    if (lines.length === 0) return
+    this.result.records += lines.length
+    this.opts.write(lines)
+  }
+
+  private taskWritten(): void {
+    this.done++
+    this.opts.onTaskDone?.(this.done)
+  }
+
+  private async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()))
+    this.finish(this.result)
+  }
+}

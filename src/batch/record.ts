@@ -1,0 +1,89 @@
+// BootAnalysis / AllocInfo → the parts of a batch record (schema.ts), and the model's prediction for
+// a boot log's host, made as `predict --from` makes it (hostFromAnalysis, chooseProfile,
+// legacyMaxFromLog). Predictions are memoised per host shape: they are seeded, so equal hosts get
+// equal predictions, and a fleet has few shapes.
+import {InputError, NotImplementedError, UsageError} from '../errors.js'
+import {chooseProfile} from '../model/fleet.js'
+import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
+import {predict} from '../model/predict.js'
+import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
+import type {AllocInfo, BootAnalysis} from '../types.js'
+import type {BatchAllocInfo, BatchError, BatchFinding, BatchPrediction, BatchRecord} from './schema.js'
+
+export function findingsOf(a: BootAnalysis): BatchFinding[] {
+  return a.findings.map((f) => {
+    const g = f.splat?.guilty
+    return {
+      id: f.id,
+      severity: f.severity,
+      title: f.title,
+      signature: f.signature,
+      line: f.line,
+      count: f.count ?? 1,
+      corrupted: f.corrupted,
+      ...(g ? {guilty: g.module ? `${g.fn} [${g.module}]` : g.fn} : {}),
+    }
+  })
+}
+
+export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
+  let inaccurate = 0
+  for (const s of info.sites) if (!s.accurate) inaccurate++
+  return {
+    version: info.version,
+    lines: info.lines,
+    sites: info.sites.length,
+    bytes: info.totalBytes.toString(),
+    calls: info.totalCalls.toString(),
+    inaccurateSites: inaccurate,
+    anomalies: info.anomalies.length,
+    skipped: info.skipped.length,
+  }
+}
+
+const MEMO_MAX = 4096
+const memo = new Map<string, BatchPrediction | {error: string}>()
+
+export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string} {
+  const {host, notes} = hostFromAnalysis(a)
+  const legacyMax = legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
+  const key = JSON.stringify({...host, name: undefined, legacyMax})
+  const hit = memo.get(key)
+  if (hit) return 'error' in hit ? hit : {...hit, notes: [...notes, ...hit.notes]}
+  let out: BatchPrediction | {error: string}
+  try {
+    const profile = chooseProfile(host)
+    const p = predict(host, profile, {tracker: 'legacy', legacyMax})
+    out = {
+      profile: profile.name,
+      window: p.window,
+      earlyPfns: p.events,
+      legacyMax,
+      legacyDropped: p.legacy?.dropped ?? 0,
+      legacyOverflow: Boolean(p.legacy?.overflow),
+      notes: p.notes,
+    }
+  } catch (e) {
+    out = {error: reasonOf(e, a.source).reason}
+  }
+  if (memo.size >= MEMO_MAX) memo.clear()
+  memo.set(key, out)
+  return 'error' in out ? out : {...out, notes: [...notes, ...out.notes]}
+}
+
+/** The boot-log part of a record. */
+export function bootParts(a: BootAnalysis): Partial<BatchRecord> {
+  return {format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a)}
+}
+
+/** An error as a record keeps it: the message without the leading `<path>: ` the CLI prints. */
+export function reasonOf(e: unknown, path: string): BatchError {
+  const known = e instanceof InputError || e instanceof UsageError || e instanceof NotImplementedError
+  let msg = (e as Error)?.message ?? String(e)
+  const line = e instanceof InputError ? e.line : undefined
+  const file = e instanceof InputError && e.file ? e.file : path
+  if (msg.startsWith(`${file}:`)) msg = msg.slice(file.length + 1).replace(/^\d+:/, '').trimStart()
+  // A file inside the input (a capture directory's dmesg.txt) keeps its own name.
+  if (file !== path && file.startsWith(`${path}/`)) msg = `${file.slice(path.length + 1)}: ${msg}`
+  return {reason: known ? msg : `internal error: ${msg}`, ...(line !== undefined ? {line} : {})}
+}

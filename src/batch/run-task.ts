@@ -1,0 +1,89 @@
+// One task → its records (worker side): a file, a capture directory, or each member of a tar
+// archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
+// becomes a record with an `error`; nothing here ends the run.
+import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {analyseBootLog} from '../analysis/read.js'
+import {readAllocInfo} from '../capture/allocinfo.js'
+import {describeOpenError} from '../capture/bootlog/source.js'
+import {resolveCapture} from '../capture/dir.js'
+import {archiveRecords} from './archive.js'
+import {hostnameOf} from './hostname.js'
+import type {Task} from './inputs.js'
+import {allocInfoOf, bootParts} from './record.js'
+import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
+import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
+
+/** The first bytes of a file as text (gunzipped as far as they go when gzip). */
+function readHead(path: string): string {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (e) {
+    throw describeOpenError(path, e)
+  }
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES)
+    const got = readSync(fd, buf, 0, HEAD_BYTES, 0)
+    return headText(buf.subarray(0, got))
+  } catch (e) {
+    throw describeOpenError(path, e)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+const mtimeOf = (path: string): string | undefined => {
+  try {
+    return statSync(path).mtime.toISOString()
+  } catch {
+    return undefined
+  }
+}
+
+async function fileRecord(path: string): Promise<BatchRecord> {
+  const input: InputRef = {path, mtime: mtimeOf(path)}
+  let kind: InputKind | undefined
+  try {
+    const head = readHead(path)
+    kind = kindOf(head, path)
+    const hostname = hostnameOf(head)
+    const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
+    if (kind === 'allocinfo') return {...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}
+    return {...rec, ...bootParts(await analyseBootLog(path))}
+  } catch (e) {
+    return errorRecord(input, e, kind)
+  }
+}
+
+async function captureRecord(dir: string): Promise<BatchRecord> {
+  const input: InputRef = {path: dir}
+  try {
+    const cap = resolveCapture(dir)
+    input.mtime = mtimeOf(cap.bootLog ?? cap.allocinfo!)
+    const metaName = typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined
+    const hostname = metaName ?? (cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined)
+    let rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
+    if (cap.bootLog) rec = {...rec, ...bootParts(await analyseBootLog(cap.bootLog))}
+    if (cap.allocinfo) rec.allocinfo = allocInfoOf(await readAllocInfo(cap.allocinfo))
+    return rec
+  } catch (e) {
+    return errorRecord(input, e, 'capture-dir')
+  }
+}
+
+export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
+  switch (task.type) {
+    case 'error':
+      yield {schema: BATCH_SCHEMA, input: {path: task.path}, error: {reason: task.reason}}
+      return
+    case 'file':
+      yield await fileRecord(task.path)
+      return
+    case 'capture-dir':
+      yield await captureRecord(task.path)
+      return
+    case 'archive':
+      yield* archiveRecords(task.path, new Set(task.skip ?? []))
+      return
+  }
+}

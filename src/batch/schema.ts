@@ -1,0 +1,79 @@
+// The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
+// Documented in README (batch). A change that drops or renames a field is a new version; new
+// optional fields keep v1. `allocscope fleet` reads these records.
+import type {BootLogFormat, HostFacts, ProfilingState, Severity} from '../types.js'
+
+export const BATCH_SCHEMA = 'allocscope/batch-v1'
+
+export type InputKind = 'bootlog' | 'allocinfo' | 'capture-dir'
+
+/** Where a record's input is: a path, or a member of a tar archive (path = `archive//member`). */
+export interface InputRef {
+  path: string
+  archive?: string
+  member?: string
+  /** Modification time (file, or the tar header's), ISO 8601: when the log was saved. */
+  mtime?: string
+}
+
+/** One finding as batch keeps it: what fleet needs to group, and where to look in the log. */
+export interface BatchFinding {
+  id: string
+  severity: Severity
+  title: string
+  signature: string
+  line: number
+  count: number
+  corrupted: boolean
+  /** The guilty frame of a WARNING/BUG splat (function, and module when there is one). */
+  guilty?: string
+}
+
+export interface BatchAllocInfo {
+  version: string
+  lines: number
+  sites: number
+  /** Decimal strings: allocinfo counters are 64-bit. */
+  bytes: string
+  calls: string
+  inaccurateSites: number
+  anomalies: number
+  skipped: number
+}
+
+/** The model's prediction for the host of a boot log (as `predict --from` makes it). */
+export interface BatchPrediction {
+  profile: string
+  window: string
+  /** Early page-allocation calls: PFNs offered to the recorder. */
+  earlyPfns: number
+  /** EARLY_ALLOC_PFN_MAX used: the size the kernel printed in its overflow warning, else 8192. */
+  legacyMax: number
+  legacyDropped: number
+  /** The legacy array overflows on this host (more early PFNs than slots). */
+  legacyOverflow: boolean
+  poolPages?: number
+  notes: string[]
+}
+
+export interface BatchError {
+  /** What went wrong, without the input's path (the record names the input). */
+  reason: string
+  line?: number
+}
+
+export interface BatchRecord {
+  schema: typeof BATCH_SCHEMA
+  input: InputRef
+  kind?: InputKind
+  /** From the log where it says one (syslog host field, journal _HOSTNAME, systemd's "Hostname set to"). */
+  hostname?: string
+  format?: BootLogFormat
+  host?: HostFacts
+  profiling?: ProfilingState
+  findings?: BatchFinding[]
+  allocinfo?: BatchAllocInfo
+  prediction?: BatchPrediction | {error: string}
+  error?: BatchError
+}
+
