@@ -28,7 +28,8 @@ export default class Batch extends BaseCommand<typeof Batch> {
   static strict = false
 
   static args = {
-    inputs: Args.string({description: 'files, directories, glob patterns (quoted), .tar/.tar.gz/.tgz archives'}),
+    // ignoreStdin: oclif would otherwise read stdin into a missing argument; stdin is --files-from -.
+    inputs: Args.string({description: 'files, directories, glob patterns (quoted), .tar/.tar.gz/.tgz archives', ignoreStdin: true}),
   }
 
   static flags = {

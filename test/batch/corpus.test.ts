@@ -1,0 +1,77 @@
+// Every real capture (samples/, testdata/captures/, lab/captures/) and every syzkaller peer log
+// through `batch` gives the findings, signatures, host facts and profiling state that `analyse`
+// gives on the same input (analyseBootLog is what `analyse` runs), and allocinfo totals that agree
+// with the allocinfo reader.
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {analyseBootLog} from '../../src/analysis/read.js'
+import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {resolveCapture} from '../../src/capture/dir.js'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {captureDirs, LAB_CAPTURES} from '../helpers/paths.js'
+import {peerFiles} from '../helpers/peer.js'
+import {cli, records} from './helpers.js'
+
+const labDirs = readdirSync(LAB_CAPTURES, {withFileTypes: true})
+  .filter((d) => d.isDirectory())
+  .map((d) => join(LAB_CAPTURES, d.name))
+const captures = [...captureDirs(), ...labDirs]
+const peers = peerFiles()
+
+let byPath: Map<string, BatchRecord>
+
+beforeAll(() => {
+  const r = cli(['batch', '--jobs', '2', '--files-from', '-'], {input: [...captures, ...peers].join('\n')})
+  expect(r.status, r.stderr).toBe(0)
+  const recs = records(r.stdout)
+  byPath = new Map(recs.map((x) => [x.input.path, x]))
+  // One record per input, in input order.
+  expect(recs.map((x) => x.input.path)).toEqual([...captures, ...peers])
+}, 600_000)
+
+async function sameAsAnalyse(path: string, bootLog: string): Promise<void> {
+  const rec = byPath.get(path)!
+  expect(rec.error, path).toBeUndefined()
+  const a = await analyseBootLog(bootLog)
+  expect(rec.host, path).toEqual(JSON.parse(JSON.stringify(a.host)))
+  expect(rec.profiling, path).toEqual(a.profiling)
+  expect(rec.format).toBe(a.format)
+  const want = a.findings.map((f) => ({id: f.id, severity: f.severity, title: f.title, signature: f.signature, line: f.line, count: f.count ?? 1, corrupted: f.corrupted, guilty: f.splat?.guilty?.fn}))
+  const got = rec.findings!.map((f) => ({...f, guilty: f.guilty?.replace(/ \[.*\]$/, '')}))
+  expect(got, path).toEqual(want)
+}
+
+describe('batch over the whole real corpus = analyse on each input', () => {
+  it(`${captures.length} capture directories: host facts, profiling, findings; allocinfo totals`, async () => {
+    for (const dir of captures) {
+      const cap = resolveCapture(dir)
+      expect(byPath.get(dir)!.kind).toBe('capture-dir')
+      if (cap.bootLog) await sameAsAnalyse(dir, cap.bootLog)
+      if (cap.allocinfo) {
+        const info = await readAllocInfo(cap.allocinfo)
+        const got = byPath.get(dir)!.allocinfo!
+        expect([got.sites, got.bytes, got.calls], dir).toEqual([info.sites.length, info.totalBytes.toString(), info.totalCalls.toString()])
+      }
+    }
+  }, 600_000)
+
+  it(`${peers.length} syzkaller peer logs`, async () => {
+    expect(peers.length).toBeGreaterThan(50)
+    for (const p of peers) {
+      expect(byPath.get(p)!.kind).toBe('bootlog')
+      await sameAsAnalyse(p, p)
+    }
+  }, 600_000)
+
+  it('a boot log carries the prediction for its host; the legacy 256-slot lab boot overflows at the size it printed', () => {
+    const rec = byPath.get(join(LAB_CAPTURES, 'lab-7.2-legacy256late-c8-m1024-shrink'))!
+    const p = rec.prediction as {legacyMax: number; legacyOverflow: boolean; earlyPfns: number}
+    expect(p.legacyMax).toBe(256)
+    expect(p.legacyOverflow).toBe(p.earlyPfns > 256)
+    for (const dir of captures) {
+      const r = byPath.get(dir)!
+      if (r.host?.release) expect(r.prediction, dir).toBeDefined()
+    }
+  })
+})

@@ -1,0 +1,173 @@
+// batch on awkward inputs: tar archives (plain and gzip; members are REAL corpus files, the
+// archives themselves are made here), damaged members and archives (DERIVED: real bytes cut or
+// replaced), unreadable files, an empty directory, duplicate paths, resume after an interruption
+// (a cut line, and a real SIGTERM), shards whose union is the whole, --fail-on.
+import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import * as tar from 'tar-stream'
+import {describe, expect, it} from 'vitest'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {captureDir, SAMPLES} from '../helpers/paths.js'
+import {cli, interrupt, records} from './helpers.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-'))
+
+const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
+const POOL = captureDir('linux-7.2-pool-c64-m1024')
+const DMESG = join(NOTRACK, 'dmesg.txt')
+const ALLOCINFO = join(POOL, 'allocinfo.txt')
+
+async function makeTar(file: string, members: {name: string; data?: Buffer; type?: 'directory'}[], gzip: boolean): Promise<void> {
+  const pack = tar.pack()
+  for (const m of members) pack.entry({name: m.name, type: m.type ?? 'file', mtime: new Date('2026-01-02T03:04:05Z')}, m.data ?? Buffer.alloc(0))
+  pack.finalize()
+  const parts: Buffer[] = []
+  for await (const c of pack) parts.push(c as Buffer)
+  const buf = Buffer.concat(parts)
+  writeFileSync(file, gzip ? gzipSync(buf) : buf)
+}
+
+/** What a record says, without where it came from. */
+const content = (r: BatchRecord) => ({kind: r.kind, host: r.host, profiling: r.profiling, findings: r.findings, allocinfo: r.allocinfo, prediction: r.prediction})
+
+const one = (args: string[]) => {
+  const r = cli(['batch', '--jobs', '2', ...args])
+  expect(r.status, r.stderr).toBe(0)
+  return records(r.stdout)
+}
+
+describe('tar archives', () => {
+  const members = [
+    {name: 'hosts/a/', type: 'directory' as const},
+    {name: 'hosts/a/dmesg.txt', data: readFileSync(DMESG)},
+    {name: 'hosts/a/allocinfo.txt.gz', data: gzipSync(readFileSync(ALLOCINFO))},
+    {name: 'hosts/b/garbage.bin', data: Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919) % 256))},
+    {name: 'hosts/b/empty.log', data: Buffer.alloc(0)},
+    {name: 'hosts/b/.hidden', data: readFileSync(DMESG)},
+  ]
+
+  it.each([false, true])('each file member is an input, analysed as the file itself (gzip %s)', async (gz) => {
+    const file = join(tmp, gz ? 'hosts.tgz' : 'hosts.tar')
+    await makeTar(file, members, gz)
+    const recs = one([file])
+    expect(recs.map((r) => r.input.member)).toEqual(['hosts/a/dmesg.txt', 'hosts/a/allocinfo.txt.gz', 'hosts/b/garbage.bin', 'hosts/b/empty.log'])
+    expect(recs[0]!.input).toMatchObject({archive: file, path: `${file}//hosts/a/dmesg.txt`, mtime: '2026-01-02T03:04:05.000Z'})
+    const [direct] = one([DMESG])
+    expect(content(recs[0]!)).toEqual(content(direct!))
+    expect(content(recs[1]!)).toEqual(content(one([ALLOCINFO])[0]!))
+    expect(recs[2]!.error?.reason).toMatch(/binary data, not a kernel log/)
+    expect(recs[3]!.error?.reason).toMatch(/empty/)
+  })
+
+  it('a damaged archive (DERIVED: a real .tgz cut in the middle) keeps the members before the damage and ends with an error record', async () => {
+    const file = join(tmp, 'cut.tgz')
+    await makeTar(file, [members[1]!, members[2]!, {name: 'big.txt', data: Buffer.concat(Array(8).fill(readFileSync(DMESG)))}], true)
+    const whole = readFileSync(file)
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)))
+    const recs = one([file])
+    expect(recs[0]!.error).toBeUndefined()
+    expect(recs[0]!.findings!.length).toBeGreaterThan(0)
+    const last = recs.at(-1)!
+    expect(last.input).toEqual({path: file, archive: file})
+    expect(last.error?.reason).toMatch(/damaged archive after \d+ member/)
+  })
+
+  it('not a tar at all: one error record, and the run goes on', () => {
+    const file = join(tmp, 'fake.tar')
+    copyFileSync(DMESG, file)
+    const recs = one([file, DMESG])
+    expect(recs[0]!.error?.reason).toMatch(/archive/)
+    expect(recs[1]!.error).toBeUndefined()
+  })
+})
+
+describe('files and directories', () => {
+  it('an unreadable file and a dangling link are error records between good ones; exit 0', () => {
+    const dir = join(tmp, 'unreadable')
+    mkdirSync(dir)
+    copyFileSync(DMESG, join(dir, 'a.log'))
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'b.log'))
+    copyFileSync(DMESG, join(dir, 'c.log'))
+    // /proc/self/mem opens but reading at offset 0 fails (EIO), even for root; chmod 000 below for other users.
+    const recs = one([dir, '/proc/self/mem', join(dir, 'c.log')])
+    expect(recs.map((r) => r.error?.reason ?? 'ok')).toEqual(['ok', 'no such file or directory', 'ok', expect.stringMatching(/EIO|i\/o error/i)])
+    if (process.getuid?.() !== 0) {
+      chmodSync(join(dir, 'a.log'), 0)
+      expect(one([join(dir, 'a.log')])[0]!.error?.reason).toMatch(/permission denied/)
+    }
+  })
+
+  it('an empty directory is one error record saying so', () => {
+    const dir = join(tmp, 'empty')
+    mkdirSync(dir)
+    const recs = one([dir])
+    expect(recs).toHaveLength(1)
+    expect(recs[0]!.error?.reason).toBe('empty directory: no inputs in it')
+  })
+
+  it('duplicate paths: each input once (first wins), a warning on stderr', () => {
+    const r = cli(['batch', DMESG, NOTRACK, DMESG, SAMPLES.replace(/\/?$/, '/../samples/linux-7.2-notrack-c8-m1024-shrink/dmesg.txt')])
+    const recs = records(r.stdout)
+    expect(recs.map((x) => x.input.path)).toEqual([DMESG, NOTRACK])
+    expect(r.stderr).toMatch(/2 duplicate input\(s\) skipped/)
+  })
+
+  it('glob patterns, and --unordered gives the same records', () => {
+    const pattern = join(SAMPLES, 'linux-7.2-*')
+    const ordered = one([pattern])
+    expect(ordered.length).toBe(4)
+    const unordered = one(['--unordered', pattern])
+    const key = (r: BatchRecord) => JSON.stringify(r)
+    expect(unordered.map(key).sort()).toEqual(ordered.map(key).sort())
+  })
+
+  it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', () => {
+    expect(cli(['batch', NOTRACK, '--fail-on', 'warning']).status).toBe(1)
+    expect(cli(['batch', NOTRACK, '--fail-on', 'error']).status).toBe(0)
+    expect(cli(['batch', '--resume']).status).toBe(2)
+  })
+})
+
+describe('resume and shards', () => {
+  const corpus = [SAMPLES, join(SAMPLES, '..', 'testdata', 'captures')]
+  let memo: string[] | undefined
+  const whole = (): string[] => (memo ??= cli(['batch', '--jobs', '2', ...corpus]).stdout.split('\n').filter(Boolean))
+
+  it('--resume after a run cut mid-line: the cut line is dropped, the rest written once, the file equals a whole run', () => {
+    const all = whole()
+    const out = join(tmp, 'resume.ndjson')
+    writeFileSync(out, all.slice(0, 7).join('\n') + '\n' + all[7]!.slice(0, 100))
+    const r = cli(['batch', '--jobs', '2', '--out', out, '--resume', ...corpus])
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(all)
+  })
+
+  it('SIGTERM leaves complete lines only; --resume then completes the run', async () => {
+    const all = whole()
+    const out = join(tmp, 'sigterm.ndjson')
+    const lines = () => {
+      try {
+        return readFileSync(out, 'utf8').split('\n').length - 1
+      } catch {
+        return 0
+      }
+    }
+    const code = await interrupt(['batch', '--jobs', '1', '--out', out, ...corpus], out, 3, 'SIGTERM', lines)
+    const text = readFileSync(out, 'utf8')
+    expect(text.endsWith('\n')).toBe(true)
+    for (const l of text.split('\n').filter(Boolean)) expect(() => JSON.parse(l)).not.toThrow()
+    if (code !== 0) expect(code).toBe(143)
+    expect(cli(['batch', '--out', out, '--resume', ...corpus]).status).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean).sort()).toEqual([...all].sort())
+  })
+
+  it('--shard K/N: the N shards are disjoint and together exactly the whole', () => {
+    const all = whole()
+    const shards = [1, 2, 3].map((k) => cli(['batch', '--shard', `${k}/3`, ...corpus]).stdout.split('\n').filter(Boolean))
+    expect(shards.every((s) => s.length > 0)).toBe(true)
+    expect(shards.flat().sort()).toEqual([...all].sort())
+    expect(cli(['batch', '--shard', '4/3', SAMPLES]).status).toBe(2)
+  })
+})
