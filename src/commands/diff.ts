@@ -1,55 +1,18 @@
 // `allocscope diff`: predicted vs observed for one capture, or capture vs capture. Thin: flags →
-// classify inputs → diff engine (src/diff) → Report → emit() → gate().
-import {readFileSync} from 'node:fs'
+// DiffRequest → the diff engine (src/diff/engine.ts) decides and builds → emit() → gate().
 import {Args, Flags} from '@oclif/core'
-import {analyseBootLog} from '../analysis/read.js'
-import {readAllocInfo} from '../capture/allocinfo.js'
 import {BaseCommand} from '../cli/base.js'
 import {recorderFlag} from '../cli/flags.js'
-import {diffAllocInfo, ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiff, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
-import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from '../diff/bootlog.js'
-import type {Expectation} from '../diff/expectation.js'
-import {classifyInput, describeKind, type DiffInput} from '../diff/inputs.js'
-import {modelForAnalysis} from '../diff/model.js'
-import {type CountDiff, type CountSide, diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from '../diff/predicted.js'
-import {countDiffBlocks} from '../diff/report-predicted.js'
-import {allocDiffBlocks} from '../diff/report-allocinfo.js'
-import {bootLogDiffBlocks} from '../diff/report-bootlog.js'
-import {expectationBlock, ruleBlocks} from '../diff/report-rules.js'
-import {type CountRow, type RuleOutcome, firedSeverities, runRules} from '../diff/rules.js'
-import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import type {Block} from '../render/report.js'
+import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiffOptions, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
+import {type DiffWhat, runDiff} from '../diff/engine.js'
+import {ruleList, ruleListBlocks} from '../diff/report-rules.js'
+import {UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
-import type {AllocInfo, BootAnalysis, BootLogFormat, Recorder, Severity} from '../types.js'
+import type {BootLogFormat} from '../types.js'
 
-type What = 'auto' | 'allocinfo' | 'bootlog'
 const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
 
-export interface PairResult {
-  mode: 'pair'
-  a: string
-  b: string
-  allocinfo?: AllocDiff
-  bootlog?: BootLogDiff
-}
-
-export interface CountsResult {
-  mode: 'counts'
-  counts: CountDiff
-}
-
-export interface ObservedResult {
-  mode: 'observed'
-  bootLog?: string
-  allocinfo?: string
-  /** What the model expects for this host; null when it did not run (with the reason). */
-  expectation: Expectation | null
-  modelNote?: string
-  /** Host facts the model had to default, profile caveats, in-sample checks. */
-  modelNotes: string[]
-  outcomes: RuleOutcome[]
-  counts: CountRow[]
-}
+export type {CountsResult, ObservedResult, PairResult} from '../diff/engine.js'
 
 export default class Diff extends BaseCommand<typeof Diff> {
   static description =
@@ -74,11 +37,12 @@ export default class Diff extends BaseCommand<typeof Diff> {
   ]
 
   static args = {
-    a: Args.string({description: 'capture directory, boot log, or allocinfo dump (the "old" side, or the capture to check)', required: true}),
+    a: Args.string({description: 'capture directory, boot log, or allocinfo dump (the "old" side, or the capture to check); not needed with --rules'}),
     b: Args.string({description: 'the "new" side: capture directory, boot log, or allocinfo dump'}),
   }
 
   static flags = {
+    rules: Flags.boolean({description: 'List the rules a capture is checked against (id, severity, title, explanation) and exit.', default: false}),
     what: Flags.option({
       options: ['auto', 'allocinfo', 'bootlog'] as const,
       description: 'What to compare for two inputs: auto (whatever both sides have), allocinfo, or bootlog.',
@@ -118,150 +82,41 @@ export default class Diff extends BaseCommand<typeof Diff> {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Diff)
-    const a = classifyInput(args.a)
-    const b = args.b === undefined ? undefined : classifyInput(args.b)
-    if (this.flags.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return this.counts(a, b)
-    if (b === undefined) return this.observed(a)
-    const what = this.flags.what as What
-    const result: PairResult = {mode: 'pair', a: a.path, b: b.path}
-    const blocks: Block[] = []
-    const severities: Severity[] = []
-    const bothDirs = a.kind === 'capture-dir' && b.kind === 'capture-dir'
-    const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
-    const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
-    if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
-      throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps, two boot logs, or two capture directories`, b.path)
-    }
-    if (doBoot) {
-      for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
-      const [la, lb] = await Promise.all([this.analyse(a), this.analyse(b)])
-      result.bootlog = diffBootLogs(la, lb)
-      blocks.push(...bootLogDiffBlocks(result.bootlog, {all: this.flags.all}))
-      severities.push(...bootLogDiffSeverities(result.bootlog))
-    }
-    if (doAlloc) {
-      result.allocinfo = await this.allocDiff(a, b)
-      blocks.push(...allocDiffBlocks(result.allocinfo))
-      // Negative bytes / wrapped calls that b has and a had not: an accounting bug appeared
-      // (the same severity `allocscope allocinfo` gives them).
-      if (result.allocinfo.anomalies.appeared.length) severities.push('warning')
-    }
-    this.emit(result, {blocks})
-    this.gate(severities)
-  }
-
-  /**
-   * Counts vs counts. A `predict --json` document is a prediction; a capture is its klab
-   * measurements, or with --predicted the model's prediction for its host. One capture with
-   * --predicted: its prediction against its own measurements.
-   */
-  private async counts(a: DiffInput, b: DiffInput | undefined): Promise<void> {
-    const predictedFlag = this.flags.predicted
-    if (b === undefined && a.kind === 'allocscope-json') {
-      throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
-    }
-    const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
-      if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.spooled ?? x.path, 'utf8'), x.path), 'unknown', x.path)
-      if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
-      const analysis = await this.analyse(x)
-      if (!predicted) return sideFromAnalysis(analysis)
-      const m = modelForAnalysis(analysis, {profile: this.flags.profile, legacyMax: this.flags['legacy-max']})
-      return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
-    }
-    const sa = await side(a, predictedFlag || b === undefined)
-    const sb = b === undefined ? await side(a, false) : await side(b, predictedFlag && b.kind !== 'allocscope-json' ? true : false)
-    const counts = diffCounts(sa, sb)
-    if (counts.rows.length === 0) this.warnings.push(`no metric in common between ${sa.source} (${sa.what}) and ${sb.source} (${sb.what})`)
-    const result: CountsResult = {mode: 'counts', counts}
-    this.emit(result, {blocks: countDiffBlocks(counts)})
-    this.gate(counts.rows.some((r) => r.withinTolerance === false) ? ['warning'] : [])
-  }
-
-  /** One capture: the rules over what it shows, against what the model expects for its host. */
-  private async observed(x: DiffInput): Promise<void> {
-    if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
-    let allocPath = this.flags.allocinfo ?? x.capture.allocinfo
-    const analysis: BootAnalysis | undefined = hasBootLog(x) ? await this.analyse(x) : undefined
-    if (x.kind === 'allocinfo') allocPath = x.path
-    const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
-    let expected: Expectation | undefined
-    let modelNote: string | undefined
-    let modelNotes: string[] = []
-    if (!analysis) modelNote = 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
-    else {
-      const m = modelForAnalysis(analysis, {profile: this.flags.profile, legacyMax: this.flags['legacy-max']})
-      expected = m.expectation
-      modelNotes = m.notes
-    }
-    const run = runRules({analysis, allocinfo, expected})
-    const result: ObservedResult = {
-      mode: 'observed',
-      ...(analysis ? {bootLog: analysis.source} : {}),
-      ...(allocinfo ? {allocinfo: allocinfo.source} : {}),
-      expectation: expected ?? null,
-      ...(modelNote ? {modelNote} : {}),
-      modelNotes,
-      outcomes: run.outcomes,
-      counts: run.counts,
-    }
-    const head: Block = {
-      kind: 'kv',
-      title: 'Predicted vs observed',
-      rows: [
-        {key: 'boot log', value: analysis?.source ?? '-'},
-        {key: 'allocinfo', value: allocinfo?.source ?? '-'},
-        ...(analysis
-          ? [
-              {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},
-              {key: 'recorder', value: analysis.profiling.recorder, note: analysis.profiling.recorderReason},
-            ]
-          : []),
-      ],
-    }
-    if (!analysis) this.warnings.push(`${x.path}: an allocinfo dump alone: the log-side rules are n/a`)
-    const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
-    this.emit(result, {blocks: [head, expectationBlock(expected, modelNote), ...ruleBlocks(run), ...notes]})
-    this.gate(firedSeverities(run))
-  }
-
-  /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
-  private analyse(x: DiffInput): Promise<BootAnalysis> {
-    return analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), format: this.flags['input-format'] as BootLogFormat | undefined, recorder: this.flags.recorder as Recorder | undefined})
-  }
-
-  private async allocDiff(a: DiffInput, b: DiffInput): Promise<AllocDiff> {
-    for (const x of [a, b]) {
-      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: no allocinfo (${x.kind === 'capture-dir' ? 'capture directory without allocinfo.txt' : x.kind}); expected a /proc/allocinfo dump or a capture directory holding allocinfo.txt`, x.path)
-    }
     const f = this.flags
-    const metric = f.metric as AllocMetric
-    let minDelta: bigint | undefined
-    if (f['min-delta'] !== undefined) {
-      const n = metric === 'bytes' ? parseSize(f['min-delta']) : /^\d+$/.test(f['min-delta']) ? Number(f['min-delta']) : undefined
-      if (n === undefined) throw new UsageError(`--min-delta: '${f['min-delta']}' is not ${metric === 'bytes' ? 'a size; expected e.g. 4K, 1M or a byte count' : 'a count; expected a whole number of calls'}`)
-      minDelta = BigInt(n)
-    }
-    const filter = {
-      ...(f.module !== undefined ? {module: checkRegex('module', f.module)} : {}),
-      ...(f.file !== undefined ? {file: checkRegex('file', f.file)} : {}),
-      ...(f.function !== undefined ? {func: checkRegex('function', f.function)} : {}),
-    }
-    const [ia, ib] = await Promise.all([readAllocInfo(a.capture.allocinfo!, allocName(a)), readAllocInfo(b.capture.allocinfo!, allocName(b))])
-    return diffAllocInfo(ia, ib, {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy})
+    if (f.rules) return this.emit(ruleList(), {blocks: ruleListBlocks()})
+    if (args.a === undefined) throw new UsageError('diff: expected a capture, boot log, allocinfo dump or prediction to check (or two to compare), or --rules')
+    const run = await runDiff({
+      a: args.a,
+      b: args.b,
+      predicted: f.predicted,
+      what: f.what as DiffWhat,
+      alloc: allocOptions(f),
+      all: f.all,
+      model: {profile: f.profile, legacyMax: f['legacy-max']},
+      allocinfo: f.allocinfo,
+      read: {format: f['input-format'] as BootLogFormat | undefined, recorder: f.recorder},
+    })
+    this.warnings.push(...run.warnings)
+    this.emit(run.result, {blocks: run.blocks})
+    this.gate(run.severities)
   }
 }
 
-/** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
-function allocName(x: DiffInput): string {
-  return x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!
-}
-
-function hasAllocInfo(x: DiffInput): boolean {
-  return x.capture.allocinfo !== undefined
-}
-
-function hasBootLog(x: DiffInput): boolean {
-  return x.kind === 'bootlog' || (x.kind === 'capture-dir' && x.capture.bootLog !== undefined)
+/** The allocinfo diff flags, checked: --min-delta in the metric's unit, the regular expressions. */
+function allocOptions(f: {metric: string; sort: string; top: number; key: string; 'min-delta'?: string; module?: string; file?: string; function?: string}): AllocDiffOptions {
+  const metric = f.metric as AllocMetric
+  let minDelta: bigint | undefined
+  if (f['min-delta'] !== undefined) {
+    const n = metric === 'bytes' ? parseSize(f['min-delta']) : /^\d+$/.test(f['min-delta']) ? Number(f['min-delta']) : undefined
+    if (n === undefined) throw new UsageError(`--min-delta: '${f['min-delta']}' is not ${metric === 'bytes' ? 'a size; expected e.g. 4K, 1M or a byte count' : 'a count; expected a whole number of calls'}`)
+    minDelta = BigInt(n)
+  }
+  const filter = {
+    ...(f.module !== undefined ? {module: checkRegex('module', f.module)} : {}),
+    ...(f.file !== undefined ? {file: checkRegex('file', f.file)} : {}),
+    ...(f.function !== undefined ? {func: checkRegex('function', f.function)} : {}),
+  }
+  return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy}
 }
 
 function checkRegex(flag: string, source: string): string {

@@ -21,8 +21,12 @@ export interface CountDiffRow {
   label?: string
   a: number
   b: number
+  /**
+   * One sign convention in every diff (the same as the rules' counts): a prediction against a
+   * measurement is measured − predicted, whichever side each is; two of a kind, b − a.
+   */
   delta: number
-  /** (b − a) / a; null when a is 0. */
+  /** delta relative to the measurement (two of a kind: to a); null when that is 0. */
   rel: number | null
   /** Prediction vs measurement, judged metrics only (model/tolerance.ts COUNT_CHECKS): within the model's fidelity. */
   withinTolerance?: boolean
@@ -74,12 +78,14 @@ export function diffCounts(a: CountSide, b: CountSide): CountDiff {
   for (const [key, va] of a.values) {
     const vb = b.values.get(key)
     if (vb === undefined) continue
-    const delta = vb - va
+    // [reference, other]: delta = other − reference, rel = delta / reference.
+    const [ref, other] = judge && a.what === 'measured' ? [vb, va] : [va, vb]
+    const base = judge ? other : ref
+    const delta = other - ref
     const label = a.labels.get(key) ?? b.labels.get(key)
-    const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, delta, rel: va === 0 ? null : delta / va}
+    const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, delta, rel: base === 0 ? null : delta / base}
     if (judge) {
-      const [predicted, measured] = a.what === 'measured' ? [vb, va] : [va, vb]
-      const ok = judgeCount(key.slice(key.indexOf('.') + 1), predicted, measured)
+      const ok = judgeCount(key.slice(key.indexOf('.') + 1), ref, other)
       if (ok !== null) row.withinTolerance = ok
     }
     rows.push(row)

@@ -1,14 +1,29 @@
-// CountDiff → Report: one row per metric both sides have, delta styled as growth/shrink.
+// CountDiff → Report: one row per metric both sides have, delta styled as growth/shrink. The count
+// columns (delta, rel, within) and their sign convention are shared with the rules' counts table.
 import {type Block, type Cell, deltaCell} from '../render/report.js'
 import type {CountDiff} from './predicted.js'
 
+/** The one sign convention, said under every table that compares a prediction with a measurement. */
+export const DELTA_NOTE = 'delta = measured - predicted; rel = delta / measured'
+
+export const relText = (rel: number | null): string => (rel === null ? 'n/a' : `${rel >= 0 ? '+' : ''}${(rel * 100).toFixed(1)}%`)
+
+/** within the model's tolerance: yes / no, or '-' when the metric is shown but not judged. */
+export const withinCell = (ok: boolean | null | undefined): Cell =>
+  ok === null || ok === undefined ? {text: '-', style: 'dim'} : ok ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}
+
 export function countDiffBlocks(d: CountDiff): Block[] {
   const judged = d.rows.some((r) => r.withinTolerance !== undefined)
+  const mixed = d.a.what !== d.b.what
   return [
     {
       kind: 'text',
       title: `counts: ${d.a.what} vs ${d.b.what}`,
-      lines: [`a: ${d.a.source}${d.a.detail ? ` (${d.a.detail})` : ''}`, `b: ${d.b.source}${d.b.detail ? ` (${d.b.detail})` : ''}`],
+      lines: [
+        `a: ${d.a.source}${d.a.detail ? ` (${d.a.detail})` : ''}`,
+        `b: ${d.b.source}${d.b.detail ? ` (${d.b.detail})` : ''}`,
+        mixed ? DELTA_NOTE : 'delta = b - a; rel = delta / a',
+      ],
     },
     {
       kind: 'table',
@@ -25,8 +40,8 @@ export function countDiffBlocks(d: CountDiff): Block[] {
         a: r.a,
         b: r.b,
         delta: deltaCell(r.delta),
-        rel: r.rel === null ? 'n/a' : `${r.rel >= 0 ? '+' : ''}${(r.rel * 100).toFixed(1)}%`,
-        ...(judged ? {ok: (r.withinTolerance === undefined ? {text: '-', style: 'dim'} : r.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}) as Cell} : {}),
+        rel: relText(r.rel),
+        ...(judged ? {ok: withinCell(r.withinTolerance)} : {}),
       })),
       empty: 'no metric in common (a capture without klab: lines measures nothing the model predicts)',
     },

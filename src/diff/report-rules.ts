@@ -1,12 +1,31 @@
 // RuleRun → Report blocks: the expectation the capture was held against, one row per rule outcome
 // (fired rules first), their evidence, and the predicted-vs-measured counts.
-import type {Block, Cell, Style} from '../render/report.js'
-import type {Severity} from '../types.js'
+import {type Block, type Cell, deltaCell, type Style} from '../render/report.js'
+import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import type {Expectation} from './expectation.js'
-import type {RuleRun, RuleStatus} from './rules.js'
+import {DELTA_NOTE, relText, withinCell} from './report-predicted.js'
+import {RULES, type RuleRun, type RuleStatus} from './rules.js'
 
 const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
 const STATUS_ORDER: Record<RuleStatus, number> = {fired: 0, ok: 1, 'n/a': 2}
+
+/** What was checked: the boot log, the allocinfo, the kernel and its recorder (with the reason). */
+export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined): Block {
+  return {
+    kind: 'kv',
+    title: 'Predicted vs observed',
+    rows: [
+      {key: 'boot log', value: analysis?.source ?? '-'},
+      {key: 'allocinfo', value: allocinfo?.source ?? '-'},
+      ...(analysis
+        ? [
+            {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},
+            {key: 'recorder', value: analysis.profiling.recorder, note: analysis.profiling.recorderReason},
+          ]
+        : []),
+    ],
+  }
+}
 
 export function expectationBlock(e: Expectation | undefined, why?: string): Block {
   if (!e) return {kind: 'kv', title: 'Model', rows: [{key: 'model', value: {text: 'not run', style: 'warn'}, ...(why ? {note: why} : {})}]}
@@ -32,11 +51,13 @@ export function ruleBlocks(run: RuleRun, opts: {evidence?: boolean} = {}): Block
       title: 'Rules',
       columns: [
         {key: 'rule', header: 'rule', priority: 0},
+        {key: 'title', header: 'title', priority: 2},
         {key: 'status', header: 'status', priority: 0},
         {key: 'message', header: 'finding', priority: 0},
       ],
       rows: outcomes.map((o) => ({
         rule: o.rule,
+        title: o.title,
         // The severity rides with the status so that no width drops it.
         status: (o.status === 'fired' ? {text: `${o.severity}${o.disagreement ? '*' : ''}`, style: SEV_STYLE[o.severity]} : o.status) as Cell,
         message: o.message,
@@ -62,19 +83,49 @@ export function ruleBlocks(run: RuleRun, opts: {evidence?: boolean} = {}): Block
         {key: 'metric', header: 'metric', priority: 0},
         {key: 'predicted', header: 'predicted', align: 'right', priority: 0},
         {key: 'measured', header: 'measured', align: 'right', priority: 0},
-        {key: 'abs', header: 'abs err', align: 'right', priority: 0},
-        {key: 'rel', header: 'rel err', align: 'right', priority: 0},
+        {key: 'delta', header: 'delta', align: 'right', priority: 0},
+        {key: 'rel', header: 'rel', align: 'right', priority: 0},
         {key: 'ok', header: 'within', priority: 1},
       ],
       rows: run.counts.map((c) => ({
         metric: `${c.kind}.${c.metric}`,
         predicted: c.predicted,
         measured: c.measured,
-        abs: c.absError > 0 ? `+${c.absError}` : String(c.absError),
-        rel: c.relError === null ? 'n/a' : `${c.relError >= 0 ? '+' : ''}${(c.relError * 100).toFixed(1)}%`,
-        ok: c.withinTolerance === null ? {text: '-', style: 'dim'} : c.withinTolerance ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'},
+        delta: deltaCell(c.delta),
+        rel: relText(c.rel),
+        ok: withinCell(c.withinTolerance),
       })),
     })
+    blocks.push({kind: 'text', lines: [DELTA_NOTE]})
   }
   return blocks
+}
+
+/** `diff --rules` as JSON: the rows of the table, as they are. */
+export function ruleList(): {rules: {id: string; title: string; severity: unknown; explanation: string}[]} {
+  return {rules: RULES.map((r) => ({id: r.id, title: r.title, severity: r.severity, explanation: r.explanation}))}
+}
+
+/** `diff --rules`: one row per rule, then each rule's explanation and, when it varies, its severity per case. */
+export function ruleListBlocks(): Block[] {
+  const sev = (s: (typeof RULES)[number]['severity']): string => (typeof s === 'string' ? s : [...new Set(Object.values(s).map((c) => c.severity))].join('/'))
+  return [
+    {
+      kind: 'table',
+      title: 'Rules (src/diff/rules.ts)',
+      columns: [
+        {key: 'id', header: 'rule', priority: 0},
+        {key: 'severity', header: 'severity when fired', priority: 0},
+        {key: 'title', header: 'title', priority: 0},
+      ],
+      rows: RULES.map((r) => ({id: r.id, severity: sev(r.severity), title: r.title})),
+    },
+    ...RULES.map(
+      (r): Block => ({
+        kind: 'text',
+        title: r.id,
+        lines: [r.explanation, ...(typeof r.severity === 'string' ? [] : Object.entries(r.severity).map(([c, v]: [string, {severity: string; when: string}]) => `${v.severity} (${c}): ${v.when}`))],
+      }),
+    ),
+  ]
 }

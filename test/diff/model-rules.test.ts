@@ -3,14 +3,14 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {Expectation} from '../../src/diff/expectation.js'
 import {modelForAnalysis} from '../../src/diff/model.js'
-import {RULES, type RuleContext, countRows, runRules} from '../../src/diff/rules.js'
+import {evaluateRule, type RuleId, type RuleContext, countRows, runRules} from '../../src/diff/rules.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {OVERFLOW_LINE, captureWithLineAppended} from '../helpers/diff-derived.js'
 import {captureDir} from '../helpers/paths.js'
 
 const cap = (name: string) => captureDir(name)
 const log = (name: string) => analyseFile(join(cap(name), 'dmesg.txt'))
-const one = (id: string, ctx: RuleContext) => RULES.find((r) => r.id === id)!.evaluate(ctx)[0]
+const one = (id: RuleId, ctx: RuleContext) => evaluateRule(id, ctx)[0]
 
 describe('model side of the rules', () => {
   it('legacy captures: the model predicts no overflow (< 8192) and the logs agree', () => {
@@ -38,8 +38,9 @@ describe('model side of the rules', () => {
     expect(byMetric['early_pfn.recorded'].predicted).toBe(m.prediction.pool!.recorded)
     expect(byMetric['early_pfn.pools'].predicted).toBe(m.prediction.pool!.poolPages)
     for (const r of rows) {
-      expect(r.absError).toBe(r.predicted - r.measured)
-      if (r.measured) expect(r.relError).toBeCloseTo((r.predicted - r.measured) / r.measured, 12)
+      // One sign convention (issue 13 item 5): observed − predicted, relative to the observation.
+      expect(r.delta).toBe(r.measured - r.predicted)
+      if (r.measured) expect(r.rel).toBeCloseTo((r.measured - r.predicted) / r.measured, 12)
     }
     // The model's stated fidelity on this capture (it is in the fit: an in-sample check, said in the notes).
     expect(one('counts', {analysis, expected: m.expectation}).status).toBe('ok')

@@ -3,11 +3,11 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {readAllocInfo} from '../../src/capture/allocinfo.js'
 import type {Expectation} from '../../src/diff/expectation.js'
-import {RULES, type RuleContext} from '../../src/diff/rules.js'
+import {evaluateRule, type RuleId, type RuleContext} from '../../src/diff/rules.js'
 import {allocinfoWithTrackingBytes} from '../helpers/diff-derived.js'
 import {captureDir} from '../helpers/paths.js'
 
-const rule = (id: string) => RULES.find((r) => r.id === id)!
+const rule = (id: RuleId) => ({evaluate: (ctx: RuleContext) => evaluateRule(id, ctx)})
 const ai = (name: string) => readAllocInfo(join(captureDir(name), 'allocinfo.txt'))
 
 /** A synthetic expectation: one 4 KiB tracking page, as the model says for every 7.2 pool capture. */

@@ -3,7 +3,7 @@
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {readAllocInfo} from '../../src/capture/allocinfo.js'
-import {RULES, type RuleContext, runRules} from '../../src/diff/rules.js'
+import {evaluateRule, RULES, type RuleId, type RuleContext, runRules} from '../../src/diff/rules.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {OVERFLOW_LINE, POOL_FAIL_LINE, allocinfoWithTrackingBytes, captureWithLineAppended} from '../helpers/diff-derived.js'
 import {captureDir} from '../helpers/paths.js'
@@ -11,8 +11,8 @@ import {captureDir} from '../helpers/paths.js'
 const cap = (name: string) => captureDir(name)
 const log = (name: string) => analyseFile(join(cap(name), name.startsWith('lkml') ? 'dmesg-excerpt.txt' : 'dmesg.txt'))
 const derived = (name: string, line: string, tag: string) => analyseFile(join(captureWithLineAppended(cap(name), line, tag), 'dmesg.txt'))
-const one = (id: string, ctx: RuleContext) => {
-  const out = RULES.find((r) => r.id === id)!.evaluate(ctx)
+const one = (id: RuleId, ctx: RuleContext) => {
+  const out = evaluateRule(id, ctx)
   expect(out).toHaveLength(1)
   return out[0]
 }
@@ -94,7 +94,7 @@ describe('leaked-accounting with the log, and counts without a model', () => {
     // The pr_info form of alloc_tag_module_unload() (domain.md §1); the module name is made up for the derivation.
     const line = 'mm/derived_test.c:42 module derived_test func:derived_alloc has 8192 allocated at module unload'
     const analysis = derived('linux-7.2-pool-c64-m1024', line, 'modleak')
-    const out = RULES.find((r) => r.id === 'leaked-accounting')!.evaluate({analysis})
+    const out = evaluateRule('leaked-accounting', {analysis})
     expect(out).toHaveLength(1)
     expect(out[0]).toMatchObject({status: 'fired', severity: 'warning', data: {module: 'derived_test', bytes: 8192}})
     expect(out[0].message).toContain('has 8192 bytes allocated at module unload')

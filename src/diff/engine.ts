@@ -1,0 +1,181 @@
+// The diff engine: decides which diff two (or one) inputs call for and builds it — counts vs
+// counts, one capture against the model (the rules), or capture vs capture (allocinfo and/or boot
+// log) — returning the structured result, its report blocks and the severities --fail-on gates on.
+// The `diff` command only turns flags into a DiffRequest and renders what comes back.
+import {readFileSync} from 'node:fs'
+import {analyseBootLog, type AnalyseOptions} from '../analysis/read.js'
+import {readAllocInfo} from '../capture/allocinfo.js'
+import {InputError, NotImplementedError} from '../errors.js'
+import type {Block} from '../render/report.js'
+import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
+import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
+import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from './bootlog.js'
+import type {Expectation} from './expectation.js'
+import {classifyInput, describeKind, type DiffInput} from './inputs.js'
+import {type ModelOptions, modelForAnalysis} from './model.js'
+import {type CountDiff, type CountSide, diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from './predicted.js'
+import {allocDiffBlocks} from './report-allocinfo.js'
+import {bootLogDiffBlocks} from './report-bootlog.js'
+import {countDiffBlocks} from './report-predicted.js'
+import {expectationBlock, observedHeadBlock, ruleBlocks} from './report-rules.js'
+import {type CountRow, type RuleOutcome, firedSeverities, runRules} from './rules.js'
+
+export type DiffWhat = 'auto' | 'allocinfo' | 'bootlog'
+
+export interface DiffRequest {
+  a: string
+  b?: string
+  /** Counts: each capture stands for the model's prediction for its host. */
+  predicted: boolean
+  /** Two inputs: what to compare. */
+  what: DiffWhat
+  /** allocinfo diff options (metric, sort, top, filter, key). */
+  alloc: AllocDiffOptions
+  /** boot-log diff: show what did not change too. */
+  all: boolean
+  /** One capture: the model's profile and legacy array size. */
+  model: Pick<ModelOptions, 'profile' | 'legacyMax'>
+  /** One capture: the allocinfo dump to check with the boot log. */
+  allocinfo?: string
+  /** How boot logs are read (--input-format, --recorder). */
+  read: Pick<AnalyseOptions, 'format' | 'recorder'>
+}
+
+export interface PairResult {
+  mode: 'pair'
+  a: string
+  b: string
+  allocinfo?: AllocDiff
+  bootlog?: BootLogDiff
+}
+
+export interface CountsResult {
+  mode: 'counts'
+  counts: CountDiff
+}
+
+export interface ObservedResult {
+  mode: 'observed'
+  bootLog?: string
+  allocinfo?: string
+  /** What the model expects for this host; null when it did not run (with the reason). */
+  expectation: Expectation | null
+  modelNote?: string
+  /** Host facts the model had to default, profile caveats, in-sample checks. */
+  modelNotes: string[]
+  outcomes: RuleOutcome[]
+  counts: CountRow[]
+}
+
+export type DiffResult = PairResult | CountsResult | ObservedResult
+
+export interface DiffRun {
+  result: DiffResult
+  blocks: Block[]
+  /** What --fail-on gates on: fired rules, findings that appeared, counts outside tolerance. */
+  severities: Severity[]
+  warnings: string[]
+}
+
+/** The one decision: which diff the inputs and flags call for. */
+export async function runDiff(req: DiffRequest): Promise<DiffRun> {
+  const a = classifyInput(req.a)
+  const b = req.b === undefined ? undefined : classifyInput(req.b)
+  if (req.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return countsDiff(req, a, b)
+  if (b === undefined) return observedDiff(req, a)
+  return pairDiff(req, a, b)
+}
+
+const hasAllocInfo = (x: DiffInput): boolean => x.capture.allocinfo !== undefined
+const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind === 'capture-dir' && x.capture.bootLog !== undefined)
+/** The boot log of a capture (a pipe's copy is named by the pipe's path). */
+const analyse = (req: DiffRequest, x: DiffInput): Promise<BootAnalysis> =>
+  analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+/** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
+const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!)
+
+/** Capture vs capture: the allocinfo diff, the boot-log diff, or both for two capture directories. */
+async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<DiffRun> {
+  const what = req.what
+  const run: DiffRun & {result: PairResult} = {result: {mode: 'pair', a: a.path, b: b.path}, blocks: [], severities: [], warnings: []}
+  const bothDirs = a.kind === 'capture-dir' && b.kind === 'capture-dir'
+  const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
+  const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
+  if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
+    throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps, two boot logs, or two capture directories`, b.path)
+  }
+  if (doBoot) {
+    for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
+    const [la, lb] = await Promise.all([analyse(req, a), analyse(req, b)])
+    run.result.bootlog = diffBootLogs(la, lb)
+    run.blocks.push(...bootLogDiffBlocks(run.result.bootlog, {all: req.all}))
+    run.severities.push(...bootLogDiffSeverities(run.result.bootlog))
+  }
+  if (doAlloc) {
+    for (const x of [a, b]) {
+      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: no allocinfo (${x.kind === 'capture-dir' ? 'capture directory without allocinfo.txt' : x.kind}); expected a /proc/allocinfo dump or a capture directory holding allocinfo.txt`, x.path)
+    }
+    const [ia, ib] = await Promise.all([readAllocInfo(a.capture.allocinfo!, allocName(a)), readAllocInfo(b.capture.allocinfo!, allocName(b))])
+    run.result.allocinfo = diffAllocInfo(ia, ib, req.alloc)
+    run.blocks.push(...allocDiffBlocks(run.result.allocinfo))
+    // Negative bytes / wrapped calls that b has and a had not: an accounting bug appeared
+    // (the same severity `allocscope allocinfo` gives them).
+    if (run.result.allocinfo.anomalies.appeared.length) run.severities.push('warning')
+  }
+  return run
+}
+
+/**
+ * Counts vs counts. A `predict --json` document is a prediction; a capture is its klab
+ * measurements, or with --predicted the model's prediction for its host. One capture with
+ * --predicted: its prediction against its own measurements.
+ */
+async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefined): Promise<DiffRun> {
+  if (b === undefined && a.kind === 'allocscope-json') {
+    throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
+  }
+  const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
+    if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.spooled ?? x.path, 'utf8'), x.path), 'unknown', x.path)
+    if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
+    const analysis = await analyse(req, x)
+    if (!predicted) return sideFromAnalysis(analysis)
+    const m = modelForAnalysis(analysis, req.model)
+    return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
+  }
+  const sa = await side(a, req.predicted || b === undefined)
+  const sb = b === undefined ? await side(a, false) : await side(b, req.predicted && b.kind !== 'allocscope-json')
+  const counts = diffCounts(sa, sb)
+  const warnings = counts.rows.length === 0 ? [`no metric in common between ${sa.source} (${sa.what}) and ${sb.source} (${sb.what})`] : []
+  const severities: Severity[] = counts.rows.some((r) => r.withinTolerance === false) ? ['warning'] : []
+  return {result: {mode: 'counts', counts}, blocks: countDiffBlocks(counts), severities, warnings}
+}
+
+/** One capture: the rules over what it shows, against what the model expects for its host. */
+async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
+  if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
+  const analysis: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
+  const allocPath = x.kind === 'allocinfo' ? x.path : (req.allocinfo ?? x.capture.allocinfo)
+  const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
+  const m = analysis ? modelForAnalysis(analysis, req.model) : undefined
+  const modelNote = analysis ? undefined : 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
+  const expected = m?.expectation
+  const modelNotes = m?.notes ?? []
+  const rules = runRules({analysis, allocinfo, expected})
+  const result: ObservedResult = {
+    mode: 'observed',
+    ...(analysis ? {bootLog: analysis.source} : {}),
+    ...(allocinfo ? {allocinfo: allocinfo.source} : {}),
+    expectation: expected ?? null,
+    ...(modelNote ? {modelNote} : {}),
+    modelNotes,
+    outcomes: rules.outcomes,
+    counts: rules.counts,
+  }
+  const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
+  return {
+    result,
+    blocks: [observedHeadBlock(analysis, allocinfo), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...notes],
+    severities: firedSeverities(rules),
+    warnings: analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`],
+  }
+}
