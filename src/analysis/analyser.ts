@@ -6,7 +6,7 @@ import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped,
 import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
 import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
 import {ProfilingEvidence, inferProfiling} from './profiling.js'
-import {SplatParser} from './splat.js'
+import {reportOf, SplatParser} from './splat.js'
 
 /** Findings stored per signature; later ones only bump the count. */
 export const MAX_PER_SIGNATURE = 5
@@ -69,7 +69,8 @@ export class BootAnalyser {
     this.facts.push(r, this.records - 1)
     this.evidence.push(r)
     // A message line is judged with its splat; only pr_warn-style rows can match it on its own.
-    const d = detectLine(r.text, res.message ? 'line-only' : 'all')
+    // A report's banner (a panic, a BUG) is the report's own finding.
+    const d = res.banner ? undefined : detectLine(r.text, res.message ? 'line-only' : 'all')
     if (!d) return
     const f: Finding = {id: d.id, severity: d.severity, title: d.title, signature: lineSignature(d), text: r.text, line: r.line, corrupted: false}
     if (r.time !== undefined) f.time = r.time
@@ -104,7 +105,7 @@ export class BootAnalyser {
   }
 
   private addSplat(s: Splat): void {
-    const d = detectSplat(s)
+    const d = detectSplat(s, reportOf(s))
     const f: Finding = {
       id: d.id,
       severity: d.severity,

@@ -1,7 +1,8 @@
 // The detectors, as a table: one row per kernel message allocscope knows. Adding a detector is
 // adding a row (and a test row). Message texts are the kernel's own (see docs/domain.md §1, §2).
-import type {Severity, Splat} from '../types.js'
-import {baseName} from './frames.js'
+import type {Frame, Severity, Splat} from '../types.js'
+import {baseName, guiltyFrame, hungFrame, stallFrame} from './frames.js'
+import type {ReportText} from './splat.js'
 
 export interface Detector {
   id: string
@@ -128,7 +129,7 @@ export const GENERIC_BUG = {id: 'bug', severity: 'error' as Severity} as const
 /** A detector row's id. */
 export type DetectorId = (typeof DETECTORS)[number]['id']
 /** What a finding can be: a detector's id, or a WARNING/BUG splat no row recognises. */
-export type FindingKind = DetectorId | (typeof GENERIC_WARNING)['id'] | (typeof GENERIC_BUG)['id']
+export type FindingKind = DetectorId | CrashId | (typeof GENERIC_WARNING)['id'] | (typeof GENERIC_BUG)['id']
 type DetectorRow = (typeof DETECTORS)[number]
 
 export interface Detection {
@@ -166,10 +167,16 @@ export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Det
   return run(rows === 'all' ? LINE_DETECTORS : LINE_ONLY_DETECTORS, text)
 }
 
-/** A splat's finding: a row matching its message, else the generic WARNING / BUG finding. */
-export function detectSplat(s: Splat): Detection {
+/**
+ * A splat's finding: a profiling row matching its WARN message, else the crash row matching its
+ * banner (which also picks the guilty frame and may know the report is a fragment), else the
+ * generic WARNING / BUG finding. Sets the splat's guilty frame (and corrupted flag) it decides.
+ */
+export function detectSplat(s: Splat, text?: ReportText): Detection {
   const hit = s.message ? run(SPLAT_DETECTORS, s.message) : undefined
   if (hit) return hit
+  const crash = text?.banner ? detectCrash(s, text) : undefined
+  if (crash) return crash
   const where = s.fn ? baseName(s.fn) : s.guilty ? baseName(s.guilty.fn) : s.file ?? 'unknown location'
   if (s.banner === 'bug') return {...GENERIC_BUG, title: normaliseText(firstLine(s.message) ?? `BUG in ${where}`)}
   if (s.banner === 'unknown' && s.message) return {...GENERIC_WARNING, title: normaliseText(firstLine(s.message)!)}
@@ -220,4 +227,216 @@ export function splatSignature(d: Pick<Detection, 'id' | 'title'>, s: Splat): st
 
 export function lineSignature(d: Detection): string {
   return `${d.id}|${d.title}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crash reports: one row per kind of kernel report a fleet sees, matched against the report's
+// banner line. Titles follow the naming of google/syzkaller's pkg/report ("KASAN: use-after-free
+// Read in f", "INFO: task hung in f", "possible deadlock in f") so a fleet's findings group and
+// compare with syzbot's; the function is our guilty frame, never an address.
+
+/** How a report is laid out, which the splat parser needs while reading it. */
+export interface ReportShape {
+  /** Several stacks belong to the report (an RCU stall's NMI backtraces): it ends at the next report. */
+  multiStack?: boolean
+  /** The report has no call trace by nature (a lockup of a workqueue, a bad rss-counter). */
+  noStack?: boolean
+}
+
+/**
+ * Where the guilty function is looked for. `trace`: the first call trace; `pc`: the faulting PC
+ * (`RIP:`, `pc :`, `PC is at`) and the stack after it; `pc-only`: the faulting PC alone; `banner`:
+ * the function the banner names, then the first trace; `stall`: the interrupted code after the
+ * timer interrupt, then its stack.
+ */
+type StackFrom = 'trace' | 'pc' | 'pc-only' | 'banner' | 'stall'
+
+/** The ids of crash rows (each id groups the kinds a fleet tells apart by title). */
+export const CRASH_IDS = ['kasan', 'kmsan', 'kcsan', 'kfence', 'ubsan', 'bad-access', 'gpf', 'kernel-bug', 'oops', 'soft-lockup', 'hard-lockup', 'rcu-stall', 'hung-task', 'workqueue-lockup', 'lockdep', 'memory-leak', 'bug', 'kernel-panic', 'warning'] as const
+export type CrashId = (typeof CRASH_IDS)[number]
+
+export interface CrashRow {
+  id: CrashId
+  severity: Severity
+  /** Matched against the banner line (subsystem prefix and lockdep brackets stripped). */
+  match: RegExp
+  /** The title; `fn` is the guilty function (undefined when none was found). */
+  title: (m: RegExpExecArray, fn: string | undefined, r: ReportText) => string
+  stack?: StackFrom
+  /** `stall`: the caller of the first dispatch point; `hung`: past waiting machinery. */
+  pick?: 'stall' | 'hung'
+  /** Frames this kind of report also skips (its own machinery). */
+  skip?: RegExp
+  /** The function is the one named on the first `at: f+0x..` / `[<pc>] f+0x..` line after a line matching this (lockdep). */
+  at?: RegExp
+  /** The function is in the banner itself (group 1 of this pattern). */
+  fnInBanner?: RegExp
+  shape?: ReportShape
+  /** The banner is the tail of a report whose start was lost: the finding is corrupted. */
+  corrupted?: string
+  means: string
+}
+
+const inFn = (head: string, fn: string | undefined) => (fn ? `${head} in ${fn}` : head)
+const ALLOC_SKIP = /kmemleak|kmalloc|kcalloc|kzalloc|vmalloc|mmap|kmem|slab|alloc|create_object|idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|strndup|memdup/
+const RCU_SKIP = /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/
+const USB_SKIP = /^(usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg)$/
+/** `is trying to acquire lock:` ... `at: f+0x..`: the lock operation lockdep caught. */
+const ACQUIRE = /is trying to acquire/
+
+/** Read or Write, from a KASAN report's access line. */
+const access = (r: ReportText) => r.lines.find((l) => /^(Read|Write) of size/.test(l))?.split(' ')[0]
+
+export const CRASH_ROWS: readonly CrashRow[] = [
+  // Sanitizers.
+  {id: 'kasan', severity: 'error', match: /^BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in ([^\s+]+)/, stack: 'banner', skip: /^(kmem_|slab_|kfree|vunmap|vfree|kvfree)/, title: (_m, fn) => inFn('KASAN: invalid-free', fn), means: 'KASAN: an object freed twice or a pointer freed that was never allocated'},
+  {id: 'kasan', severity: 'error', match: /^BUG: KASAN: ([a-z-]+) in ([^\s+]+)/, stack: 'banner', title: (m, fn, r) => inFn(`KASAN: ${m[1]}${access(r) ? ` ${access(r)}` : ''}`, fn), means: 'KASAN: an access to memory that is freed, out of bounds or never mapped'},
+  {id: 'kasan', severity: 'error', match: /^BUG: KASAN: ([a-z-]+)/, title: (m, fn, r) => inFn(`KASAN: ${m[1]}${access(r) ? ` ${access(r)}` : ''}`, fn), means: 'KASAN report without a function in its banner'},
+  {id: 'kmsan', severity: 'error', match: /^BUG: KMSAN: kernel-usb-infoleak/, stack: 'pc', skip: USB_SKIP, title: (_m, fn) => inFn('KMSAN: kernel-usb-infoleak', fn), means: 'KMSAN: uninitialised kernel memory sent to a USB device'},
+  {id: 'kmsan', severity: 'error', match: /^BUG: KMSAN: ([a-z-]+)/, title: (m, fn) => inFn(`KMSAN: ${m[1]}`, fn), means: 'KMSAN: uninitialised memory used, or leaked to user space'},
+  {id: 'kcsan', severity: 'warning', match: /^BUG: KCSAN: (.+?) in ([^\s+]+)/, stack: 'banner', title: (m, fn) => inFn(`KCSAN: ${m[1]}`, fn), means: 'KCSAN: a data race between two CPUs'},
+  {id: 'kfence', severity: 'error', match: /^BUG: KFENCE: (.+?) in ([^\s+]+)/, stack: 'banner', title: (m, fn) => inFn(`KFENCE: ${m[1]}`, fn), means: 'KFENCE (sampling) caught a use-after-free, out-of-bounds or invalid free'},
+  {id: 'ubsan', severity: 'error', match: /^UBSAN: (?:Undefined behaviour|undefined-behaviour) in/, skip: /ubsan|overflow/, title: (_m, fn) => inFn('UBSAN: undefined-behaviour', fn), means: 'UBSAN: undefined behaviour (shift, overflow, bad value)'},
+  {id: 'ubsan', severity: 'error', match: /^UBSAN: ([\w-]+) in/, skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]}`, fn), means: 'UBSAN: undefined behaviour (array index, shift, overflow)'},
+  // Oopses: the faulting PC is the culprit unless it is a helper.
+  {id: 'bad-access', severity: 'critical', match: /^(?:BUG: )?(?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel (?:paging request|data access))/, stack: 'pc', title: (_m, fn) => inFn('BUG: unable to handle kernel paging request', fn), means: 'the kernel dereferenced an unmapped address (oops)'},
+  {id: 'bad-access', severity: 'critical', match: /^(?:BUG: )?(?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference)/i, stack: 'pc', title: (_m, fn) => inFn('BUG: unable to handle kernel NULL pointer dereference', fn), means: 'the kernel dereferenced a NULL pointer (oops)'},
+  {id: 'bad-access', severity: 'critical', match: /^BUG: (?:unable|Unable) to handle kernel/, corrupted: 'the second half of the oops banner is missing', title: () => 'BUG: unable to handle kernel', means: 'an oops whose banner was cut'},
+  {id: 'gpf', severity: 'critical', match: /general protection fault/, stack: 'pc', title: (_m, fn) => inFn('general protection fault', fn), means: 'general protection fault (often a non-canonical, poisoned pointer)'},
+  {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at mm\/usercopy\.c/, skip: /usercopy|__check/, title: (_m, fn) => inFn('BUG: bad usercopy', fn), means: 'hardened usercopy caught a copy to or from a bad kernel object'},
+  {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at lib\/list_debug\.c/, title: (_m, fn) => inFn('BUG: corrupted list', fn), means: 'list debugging caught a corrupted list'},
+  {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at /, stack: 'pc', title: (_m, fn) => inFn('kernel BUG', fn), means: 'BUG()/BUG_ON() fired'},
+  {id: 'oops', severity: 'critical', match: /^divide error: /, stack: 'pc-only', title: (_m, fn) => inFn('divide error', fn), means: 'division by zero in the kernel'},
+  {id: 'oops', severity: 'critical', match: /^invalid opcode: /, stack: 'pc-only', title: (_m, fn) => inFn('invalid opcode', fn), means: 'the kernel executed an invalid instruction'},
+  {id: 'oops', severity: 'critical', match: /^PANIC: double fault/, stack: 'pc-only', title: (_m, fn) => inFn('PANIC: double fault', fn), means: 'a fault while handling a fault (often a stack overflow)'},
+  {id: 'oops', severity: 'critical', match: /^stack segment: /, stack: 'pc', title: (_m, fn) => inFn('stack segment fault', fn), means: 'stack segment fault'},
+  {id: 'oops', severity: 'critical', match: /^Internal error: /, stack: 'pc', title: (_m, fn) => inFn('Internal error', fn), means: 'arm/arm64 oops (synchronous abort, undefined instruction)'},
+  {id: 'oops', severity: 'critical', match: /^Unhandled fault: /, stack: 'pc', title: (_m, fn) => inFn('Unhandled fault', fn), means: 'arm: a fault the kernel has no handler for'},
+  {id: 'oops', severity: 'critical', match: /^BUG: (?:TASK )?stack guard page was hit/, stack: 'pc', title: (_m, fn) => inFn('BUG: stack guard page was hit', fn), means: 'kernel stack overflow into the guard page'},
+  // Lockups, hangs, stalls.
+  {id: 'soft-lockup', severity: 'error', match: /^BUG: soft lockup/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: soft lockup', fn), means: 'a CPU looped in the kernel without scheduling for longer than the watchdog threshold'},
+  {id: 'hard-lockup', severity: 'error', match: /hard LOCKUP/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: hard lockup', fn), means: 'a CPU stopped taking interrupts (NMI watchdog)'},
+  {id: 'rcu-stall', severity: 'error', match: /^INFO: rcu_\w+ (?:self-)?detected(?: expedited)? stalls?/, stack: 'stall', pick: 'stall', skip: /apic_timer_interrupt|rcu/, shape: {multiStack: true}, title: (_m, fn) => inFn('INFO: rcu detected stall', fn), means: 'an RCU grace period could not end: a CPU or task stayed in a read-side section or looped'},
+  {id: 'hung-task', severity: 'error', match: /^INFO: task .* blocked for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn('INFO: task hung', fn), means: 'a task slept uninterruptibly for longer than hung_task_timeout_secs'},
+  {id: 'hung-task', severity: 'error', match: /^INFO: task .* can't die for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn("INFO: task can't die", fn), means: 'a killed task could not exit'},
+  {id: 'workqueue-lockup', severity: 'error', match: /^BUG: workqueue lockup/, shape: {noStack: true}, title: () => 'BUG: workqueue lockup', means: 'a workqueue pool made no progress'},
+  // Lockdep and its relatives: the function is the lock operation lockdep caught.
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible circular locking dependency detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: two locks taken in both orders (ABBA deadlock)'},
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/, at: /just changed the state of lock/, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an interrupt-safe lock ordered after an unsafe one'},
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an irq-safe -> irq-unsafe lock order'},
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible recursive locking detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: a lock taken again by its holder'},
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): inconsistent lock state/, at: /takes|\{[A-Z-]+\} state was registered at/, title: (_m, fn) => inFn('inconsistent lock state', fn), means: 'lockdep: a lock used both in and out of interrupt context unsafely'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): held lock freed!/, at: /held lock freed/, title: (m, fn) => inFn(`${m[1]}: held lock freed`, fn), means: 'lockdep: memory holding a held lock was freed'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): bad unlock balance detected!/, at: /is trying to release lock/, title: (m, fn) => inFn(`${m[1]}: bad unlock balance`, fn), means: 'lockdep: a lock released that was not held'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): .*still has locks held!/, at: /still has locks held/, title: (m, fn) => inFn(`${m[1]}: still has locks held`, fn), means: 'lockdep: a task exited or froze with locks held'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): lock held when returning to user space/, at: /leaving the kernel with locks still held/, shape: {noStack: true}, title: (m, fn) => inFn(`${m[1]}: lock held when returning to user space`, fn), means: 'lockdep: a syscall returned with a lock held'},
+  {id: 'lockdep', severity: 'warning', match: /^(WARNING|INFO): suspicious RCU usage/, skip: RCU_SKIP, title: (m, fn) => inFn(`${m[1]}: suspicious RCU usage`, fn), means: 'lockdep-RCU: an RCU pointer used without the required protection'},
+  {id: 'lockdep', severity: 'warning', match: /^INFO: trying to register non-static key/, skip: /stack|lock|IRQ/, title: (_m, fn) => inFn('INFO: trying to register non-static key', fn), means: 'lockdep: a lock used without being initialised'},
+  {id: 'lockdep', severity: 'warning', match: /^WARNING: .*kernel\/locking\/lockdep\.c.*lock_/, stack: 'pc', skip: /^(lock_sock|release_sock)/, title: (_m, fn) => inFn('WARNING: locking bug', fn), means: 'lockdep found its own state inconsistent'},
+  // Memory leaks (kmemleak): the allocation's caller.
+  {id: 'memory-leak', severity: 'warning', match: /^BUG: memory leak|^unreferenced object 0x/, skip: ALLOC_SKIP, title: (_m, fn) => inFn('memory leak', fn), means: 'kmemleak: an allocated object is no longer referenced'},
+  // Other BUG: reports syzkaller names.
+  {id: 'bug', severity: 'error', match: /^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)/, skip: /spin_/, title: (m, fn) => inFn(`BUG: spinlock ${m[1]}`, fn), means: 'spinlock debugging caught misuse'},
+  {id: 'bug', severity: 'warning', match: /^BUG: sleeping function called from invalid context/, title: (_m, fn) => inFn('BUG: sleeping function called from invalid context', fn), means: 'a function that may sleep called in atomic context'},
+  {id: 'bug', severity: 'warning', match: /^BUG: using (__this_cpu_\w+|smp_processor_id)\(\) in preemptible/, skip: /preempt/, title: (m, fn) => inFn(`BUG: using ${m[1]}() in preemptible code`, fn), means: 'a per-CPU access with preemption enabled'},
+  {id: 'bug', severity: 'error', match: /^BUG: scheduling while atomic/, skip: /sched/, title: (_m, fn) => inFn('BUG: scheduling while atomic', fn), means: 'the scheduler was entered in atomic context'},
+  {id: 'bug', severity: 'error', match: /^BUG: workqueue leaked lock or atomic/, fnInBanner: /last function: ([\w.]+)/, shape: {noStack: true}, title: (_m, fn) => inFn('BUG: workqueue leaked lock or atomic', fn), means: 'a work item returned with a lock held or preemption disabled'},
+  {id: 'bug', severity: 'error', match: /^BUG: Bad page (state|map)/, title: (m, fn) => inFn(`BUG: Bad page ${m[1]}`, fn), means: 'the page allocator found a page in an impossible state'},
+  {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero nr_(ptes|pmds) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
+  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
+  // Panics: the reason is the title; a bare "Fatal exception" means the report before it was lost.
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: ([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: corrupted stack end/, pick: 'stall', skip: /schedule|retint_kernel/, title: (_m, fn) => inFn('kernel panic: corrupted stack end', fn), means: 'the scheduler found the end-of-stack canary overwritten'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (.*)$/, shape: {noStack: true}, title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1]!)}`, means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)'},
+  // KASAN's pre-4.x reports survive only as their allocation/free stacks.
+  {id: 'kasan', severity: 'error', match: /^INFO: (Freed|Allocated) in ([\w.]+)/, corrupted: 'only the allocation/free stack of an old KASAN report', shape: {noStack: true}, title: (m) => `INFO: ${m[1]} in ${baseName(m[2]!)}`, means: 'the tail of an old-style KASAN report'},
+  // WARNINGs: the kind of bug from the file that warned, the function from the faulting PC on.
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*lib\/debugobjects\.c.* (?:debug_print|debug_check)/, stack: 'pc', skip: /debug_|rcu|hrtimer_|timer_|work_|percpu_|kmem_|slab_|kfree|vunmap|vfree|__free_|debug_check|kobject_/, title: (_m, fn) => inFn('WARNING: ODEBUG bug', fn), means: 'debugobjects: an object freed or reinitialised while active'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*mm\/usercopy\.c.* usercopy_warn/, stack: 'pc', skip: /usercopy|__check/, title: (_m, fn) => inFn('WARNING: bad usercopy', fn), means: 'hardened usercopy warned about a copy'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*lib\/kobject\.c.* kobject_/, stack: 'pc', skip: /kobject_/, title: (_m, fn) => inFn('WARNING: kobject bug', fn), means: 'a kobject misused'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*fs\/proc\/generic\.c.* proc_register/, stack: 'pc', skip: /proc_/, title: (_m, fn) => inFn('WARNING: proc registration bug', fn), means: 'a /proc entry registered twice'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*lib\/refcount\.c.* refcount_/, stack: 'pc', skip: /refcount|kobject_/, title: (_m, fn) => inFn('WARNING: refcount bug', fn), means: 'refcount_t saturated, underflowed or was used after reaching zero'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .*mm\/.*\.c.* k?.?malloc/, stack: 'pc', skip: /kmalloc|kcalloc|kzalloc|krealloc|vmalloc|slab|kmem/, title: (_m, fn) => inFn('WARNING: kmalloc bug', fn), means: 'an allocation with an impossible size or flags'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: .* usb_submit_urb/, stack: 'pc', skip: USB_SKIP, title: (_m, fn) => `WARNING in ${fn ?? 'corrupted'}/usb_submit_urb`, means: 'a USB driver submitted a bad URB'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: kernel stack (regs|frame pointer) .* has bad/, shape: {noStack: true}, title: (m) => `WARNING: kernel stack ${m[1]} has bad value`, means: 'the unwinder found a corrupted stack'},
+  {id: 'warning', severity: 'notice', match: /^WARNING: (?:CPU: \d+ PID: \d+ at |at |\S+:\d+ at )/, stack: 'pc', title: (_m, fn) => inFn('WARNING', fn), means: 'WARN()/WARN_ON() fired'},
+]
+
+/** The crash row of a banner line, if any. */
+export function crashRow(banner: string): CrashRow | undefined {
+  return CRASH_ROWS.find((row) => row.match.test(banner))
+}
+
+/** What the splat parser needs to know of a report while reading it. */
+export function reportShape(banner: string): ReportShape {
+  return crashRow(banner)?.shape ?? {}
+}
+
+/** A crash report's finding; its guilty frame (and corruption) set on the splat. */
+function detectCrash(s: Splat, r: ReportText): Detection | undefined {
+  const row = crashRow(r.banner)
+  if (!row) return undefined
+  const m = row.match.exec(r.banner)!
+  const g = crashGuilty(row, s, r)
+  if (g) s.guilty = g
+  if (row.corrupted && !s.corrupted) {
+    s.corrupted = true
+    s.corruptedReason = row.corrupted
+  }
+  return {id: row.id, severity: row.severity, title: row.title(m, g ? baseName(g.fn) : undefined, r)}
+}
+
+function crashGuilty(row: CrashRow, s: Splat, r: ReportText): Frame | undefined {
+  if (row.fnInBanner) {
+    const fm = row.fnInBanner.exec(r.lines.join('\n'))
+    if (fm) return {fn: fm[1]!, reliable: true, raw: fm[0], line: s.startLine}
+  }
+  if (row.at) return atFrame(r.lines, row.at, s.startLine)
+  const frames = candidates(row.stack ?? 'trace', s, r, row.match.exec(r.banner)!)
+  if (row.pick === 'stall') return stallFrame(frames, row.skip)
+  if (row.pick === 'hung') return hungFrame(frames)
+  return guiltyFrame(frames, row.skip)
+}
+
+/** The frames a row looks at, in print order. */
+function candidates(from: StackFrom, s: Splat, r: ReportText, m: RegExpExecArray): Frame[] {
+  const fr = r.frames
+  const firstTrace = () => fr.slice(r.traceStarts[0] ?? 0, r.traceStarts[1] ?? fr.length)
+  const pcAt = fr.findIndex((f) => f.context === 'PC')
+  if (from === 'pc-only') return pcAt >= 0 ? [fr[pcAt]!] : []
+  if (from === 'banner') {
+    const fn = m.length > 1 ? m[m.length - 1] : undefined
+    const own: Frame[] = fn && /^[A-Za-z_.$][\w.$]*$/.test(fn) ? [{fn, reliable: true, raw: r.banner, line: s.startLine}] : []
+    return [...own, ...firstTrace()]
+  }
+  if (from === 'stall') {
+    const irq = fr.findIndex((f) => f.fn.includes('apic_timer_interrupt'))
+    if (irq < 0) return firstTrace()
+    const pc = fr.findIndex((f, i) => i > irq && f.context === 'PC')
+    return fr.slice(pc >= 0 ? pc : irq + 1)
+  }
+  if (from === 'pc' && pcAt >= 0) return fr.slice(pcAt, traceEndAfter(r.traceStarts, pcAt, fr.length))
+  return firstTrace()
+}
+
+/** The end of the stack a PC frame belongs to: the PC printed before its trace runs on through it. */
+function traceEndAfter(starts: readonly number[], pc: number, n: number): number {
+  const next = starts.find((t) => t > pc)
+  if (next === undefined) return n
+  return next === pc + 1 ? (starts.find((t) => t > next) ?? n) : next
+}
+
+const AT_FRAME = /(?:\bat: |^)(?:\[<[0-9a-f]+>\]\s*)?(?:[0-9a-f]{8,}\s+)?([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+|\s+[\w/.-]+\.[ch]:\d+)/
+
+/** The function on the first `at: f+0x..` (or `[<pc>] f+0x..`) line after the anchor line. */
+function atFrame(lines: readonly string[], anchor: RegExp, line: number): Frame | undefined {
+  const from = lines.findIndex((l) => anchor.test(l))
+  if (from < 0) return undefined
+  for (const l of lines.slice(from, from + 20)) {
+    const m = AT_FRAME.exec(l.trim())
+    if (m && !/^(at|in)$/.test(m[1]!)) return {fn: m[1]!, reliable: true, raw: l.trim(), line}
+  }
+  return undefined
 }

@@ -194,7 +194,9 @@ export function traceLines(s: Splat): string[] {
   const who = [s.cpu !== undefined && `CPU ${s.cpu}`, s.comm && `${s.comm}${s.pid !== undefined ? `/${s.pid}` : ''}`, s.kernel, s.taint].filter(Boolean).join(', ')
   if (who) head.push(`on: ${who}`)
   if (s.corrupted) head.push(`corrupted: ${s.corruptedReason}`)
-  const frames = s.frames.map((f) => {
+  // A guilty frame outside the call trace (the faulting PC, a lockdep `at:`) is shown first.
+  const own = s.guilty && !s.frames.some((f) => f.line === s.guilty!.line && f.fn === s.guilty!.fn) ? [s.guilty] : []
+  const frames = [...own, ...s.frames].map((f) => {
     const mark = f === s.guilty || (s.guilty && f.line === s.guilty.line && f.fn === s.guilty.fn) ? '>' : f.reliable && isSkippedFrame(f.fn) ? '-' : ' '
     const ctx = f.context ? `[${f.context}] ` : ''
     return `${mark} ${f.reliable ? '  ' : '? '}${ctx}${f.fn}${f.offset ? `+${f.offset}` : ''}${f.module ? ` [${f.module}]` : ''}`

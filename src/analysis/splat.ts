@@ -1,16 +1,22 @@
-// WARNING / BUG blocks ("splats"), parsed as a stream: the block printed by __warn() from
-// `------------[ cut here ]------------` to `---[ end trace <hash> ]---`, and BUG/KASAN/oops
-// reports that start at their banner. Nothing is dropped: a block cut short by the end of the
-// log or interleaved with other output is returned with `corrupted: true` and the reason.
+// Crash reports ("splats"), parsed as a stream: the WARNING block printed by __warn() from
+// `------------[ cut here ]------------` to `---[ end trace <hash> ]---`, and every report that
+// starts at its banner (BUG, KASAN/KMSAN/UBSAN, oops, lockups, hung tasks, RCU stalls, lockdep,
+// kmemleak, panics). Nothing is dropped: a report cut short, without a call trace, or glued to
+// other output is returned with `corrupted: true` and the reason. With printk caller ids a line
+// of another task/CPU is simply not part of the report (the ids say so), not a corruption.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {guiltyFrame, parseFrame} from './frames.js'
+import {reportShape, type ReportShape} from './detectors.js'
+import {guiltyFrame, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$/
 const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
 const PANIC_END = /^Rebooting in -?\d+ seconds/
-const OOPS_CONTINUATION = /^(Oops|general protection fault)\b/
+/** Lines an oops prints after its banner that would otherwise look like a new report. */
+const OOPS_CONTINUATION = /^(Oops|general protection fault|invalid opcode|Internal error|PANIC: double fault)\b/
+/** A trace header, also when glued to the end of another line (a hex dump, a register line). */
+const TRACE_HEADER = /(?:^|[^\w])(Call Trace|Backtrace|backtrace)\s*:\s*$|^Call Trace:/
 
 /** Banners, as data. `needsEnd`: __warn() always prints `---[ end trace` after the stack. */
 interface BannerRule {
@@ -18,7 +24,14 @@ interface BannerRule {
   re: RegExp
   needsEnd: boolean
   fields: (m: RegExpExecArray) => Partial<Splat>
+  /** Only starts a report when none is open (inside one it is part of it, e.g. the panic it causes). */
+  startsOnly?: boolean
 }
+
+const none = () => ({})
+// Lockdep and other debug checks that print `WARNING: <what>` with a report of their own; any
+// other `WARNING: ...` line is an ordinary pr_warn, not a splat.
+const WARNING_REPORTS = /^WARNING: (possible |inconsistent lock state|suspicious RCU usage|held lock freed|bad unlock balance|lock held when returning|.*still has locks held|kernel stack (regs|frame pointer) at|(SOFT|HARD)IRQ-safe|[Nn]ested lock was not taken|stack recursion|lock held at task exit)/
 
 export const BANNERS: readonly BannerRule[] = [
   // 7.0+: `WARNING: <file>:<line> at <func>+<off>/<size>, CPU#<n>: <comm>/<pid>`
@@ -26,31 +39,45 @@ export const BANNERS: readonly BannerRule[] = [
     banner: 'new',
     re: /^WARNING: (\S+):(\d+) at ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+, CPU#(\d+): (.+)\/(\d+)$/,
     needsEnd: true,
-    fields: (m) => ({file: m[1], fileLine: +m[2], fn: m[3], offset: m[4], cpu: +m[5], comm: m[6], pid: +m[7]}),
+    fields: (m) => ({file: m[1], fileLine: +m[2]!, fn: m[3], offset: m[4], cpu: +m[5]!, comm: m[6], pid: +m[7]!}),
   },
   // before 7.0: `WARNING: CPU: <n> PID: <p> at <file>:<line> <func>+<off>/<size>`
   {
     banner: 'old',
     re: /^WARNING: CPU: (\d+) PID: (\d+) at (\S+):(\d+) (?:([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+)?/,
     needsEnd: true,
-    fields: (m) => ({cpu: +m[1], pid: +m[2], file: m[3], fileLine: +m[4], fn: m[5], offset: m[6]}),
+    fields: (m) => ({cpu: +m[1]!, pid: +m[2]!, file: m[3], fileLine: +m[4]!, fn: m[5], offset: m[6]}),
   },
   // without CONFIG_DEBUG_BUGVERBOSE file info: `WARNING: CPU: <n> PID: <p> at <func>+<off>/<size>`
   {
     banner: 'old',
     re: /^WARNING: CPU: (\d+) PID: (\d+) at ([^\s+:]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+/,
     needsEnd: true,
-    fields: (m) => ({cpu: +m[1], pid: +m[2], fn: m[3], offset: m[4]}),
+    fields: (m) => ({cpu: +m[1]!, pid: +m[2]!, fn: m[3], offset: m[4]}),
   },
   // 2.6/3.x: `WARNING: at <file>:<line> <func>()`
-  {banner: 'old', re: /^WARNING: at (\S+):(\d+) ([\w.$]+)\(\)/, needsEnd: true, fields: (m) => ({file: m[1], fileLine: +m[2], fn: m[3]})},
-  // lockdep / RCU reports: `WARNING: possible circular locking dependency detected`
-  {banner: 'unknown', re: /^WARNING: (.+)$/, needsEnd: false, fields: () => ({})},
-  {banner: 'bug', re: /^kernel BUG at (\S+):(\d+)!/, needsEnd: false, fields: (m) => ({file: m[1], fileLine: +m[2]})},
+  {banner: 'old', re: /^WARNING: at (\S+):(\d+) ([\w.$]+)\(\)/, needsEnd: true, fields: (m) => ({file: m[1], fileLine: +m[2]!, fn: m[3]})},
+  {banner: 'unknown', re: WARNING_REPORTS, needsEnd: false, fields: none},
+  {banner: 'bug', re: /^kernel BUG at (\S+):(\d+)!/, needsEnd: false, fields: (m) => ({file: m[1], fileLine: +m[2]!})},
   {banner: 'bug', re: /^BUG: .*? in ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+/, needsEnd: false, fields: (m) => ({fn: m[1], offset: m[2]})},
-  {banner: 'bug', re: /^BUG: (.+)$/, needsEnd: false, fields: () => ({})},
-  {banner: 'bug', re: /^(?:Oops|general protection fault|Unable to handle kernel|UBSAN: |kernel tried to execute)/, needsEnd: false, fields: () => ({})},
+  {banner: 'bug', re: /^BUG: .+$|^BUG [\w-]+ \(.*\): /, needsEnd: false, fields: none},
+  {
+    banner: 'bug',
+    re: /^(?:Oops|general protection fault|Unable to handle kernel|UBSAN: |kernel tried to execute|divide error: |Internal error: |Unhandled fault: |PANIC: double fault|stack segment: |Watchdog detected hard LOCKUP|KFENCE: |KCSAN: )/,
+    needsEnd: false,
+    fields: none,
+  },
+  {banner: 'bug', re: /^INFO: (rcu_\w+ (self-)?detected|task .* (blocked for more than|can't die)|possible |inconsistent lock state|suspicious RCU usage|trying to register non-static key|(SOFT|HARD)IRQ-safe|(Freed|Allocated) in )/, needsEnd: false, fields: none},
+  {banner: 'bug', re: /^unreferenced object 0x[0-9a-f]+ \(size \d+\):/, needsEnd: false, fields: none, startsOnly: true},
+  {banner: 'bug', re: /^Kernel panic - not syncing: /, needsEnd: false, fields: none, startsOnly: true},
 ]
+
+/** `watchdog: BUG: soft lockup`, `rcu: INFO: rcu_sched ...`: subsystem prefixes of a banner. */
+const BANNER_PREFIX = /^(?:watchdog|rcu|NMI watchdog|kmemleak|hrtimer): /
+/** Lockdep before 4.14 brackets its banners: `[ INFO: possible circular locking dependency detected ]`. */
+const BRACKETED = /^\[ ((?:BUG|INFO|WARNING): .*?) \]$/
+/** Where a banner glued after other output on the same line can start. */
+const GLUED = /(?<![\w-])(?:(?:BUG|WARNING|INFO): |general protection fault|Kernel panic - not syncing|kernel BUG at )/
 
 const CPU_LINE = /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)\s+(Not tainted|Tainted: (.*?))\s+(\S+) #/
 const MARKER = /^<(\/?)([A-Z#]+)>$/
@@ -61,7 +88,7 @@ const BODY_LINES: readonly RegExp[] = [
   /^Hardware name:/,
   /^Workqueue:/,
   /^Tainted: /,
-  /^RIP:/,
+  /^R?IP:/,
   /^Code:/,
   /^[A-Z][A-Z0-9_]{1,7}:\s+[0-9a-f]/, // RSP: 0018:..., RAX: ..., FS:  ..., CR2: ..., PKRU: ...
   /^(pc|lr|sp|x\d+|pstate) ?: /,
@@ -71,7 +98,8 @@ const BODY_LINES: readonly RegExp[] = [
   /^\s*$/,
 ]
 
-const START_CHARS = new Set([...'-WBkOgU'].map((c) => c.charCodeAt(0)))
+/** First characters of a banner (after leading blanks): the hot path skips every other line. */
+const START_CHARS = new Set([...'-WBkOgUIrwNdPusKS['].map((c) => c.charCodeAt(0)))
 const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
 
 export interface SplatPush {
@@ -79,22 +107,52 @@ export interface SplatPush {
   inSplat: boolean
   /** It is (part of) the block's message: the splat's own finding covers it. */
   message?: boolean
+  /** It is a report's banner line: the report's finding is the line's finding (a panic's, a BUG's). */
+  banner?: boolean
   /** Splats finished by this record (in order). */
   closed: Splat[]
 }
+
+/** What the detectors read of a closed report besides the Splat: its banner line and text. */
+export interface ReportText {
+  banner: string
+  /** The report's lines from the banner on (bounded), prefixes stripped. */
+  lines: string[]
+  /** Every frame in print order: the call traces' frames and the faulting-PC lines (context `PC`). */
+  frames: Frame[]
+  /** Index into `frames` where each call trace starts (a header or the first frame of an unheaded one). */
+  traceStarts: number[]
+}
+
+const REPORTS = new WeakMap<Splat, ReportText>()
+/** The banner and text of a splat this module parsed (undefined for a splat built elsewhere). */
+export const reportOf = (s: Splat): ReportText | undefined => REPORTS.get(s)
 
 /** Longest block kept in memory; a longer one is closed as corrupted. */
 const MAX_LINES = 2000
 const MAX_FRAMES = 200
 const MAX_MESSAGE_LINES = 20
+const MAX_TEXT_LINES = 400
+/** A report whose call trace has not begun this many lines after its banner has none. */
+const MAX_BEFORE_TRACE = 80
+/** A multi-stack report (RCU stall) ends after this many lines even without a next banner. */
+const MAX_MULTI_STACK_LINES = 600
 
 interface Open {
   splat: Splat
   phase: 'message' | 'body'
   needsEnd: boolean
+  shape: ReportShape
   message: string[]
+  text: string[]
+  banner: string
+  /** Frames and faulting-PC lines in print order (the splat's own `frames` are the call traces'). */
+  allFrames: Frame[]
+  traceStarts: number[]
   lastTime?: number
   lines: number
+  /** Body lines before the first call trace. */
+  beforeTrace: number
   inTrace: boolean
   /** Stack of `<IRQ>`-style contexts inside the call trace. */
   contexts: string[]
@@ -103,149 +161,210 @@ interface Open {
   sawBody: boolean
   /** The WARN message came between cut-here and the banner (4.19+). */
   messageBeforeBanner: boolean
+  /** After `Sending NMI from CPU`, other CPUs print their backtraces into the report. */
+  nmi: boolean
 }
+
+type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
 
 export class SplatParser {
   private open?: Open
 
   push(r: LogRecord): SplatPush {
-    // Hot path: outside a block only `---[ cut here ]---` and banners (W, B, k, O, g, U) matter.
-    if (!this.open && !START_CHARS.has(r.text.charCodeAt(0))) return NOT_IN_SPLAT
+    // Hot path: outside a block only `---[ cut here ]---` and banners matter.
+    if (!this.open && !mayStart(r.text)) return NOT_IN_SPLAT
     const closed: Splat[] = []
     const text = r.text.trim()
-    if (CUT_HERE.test(text)) {
-      if (this.open) closed.push(this.close(this.corrupt(this.open, `another cut-here at line ${r.line} before the end of this block`), r.line - 1))
-      this.open = this.start(r)
-      return {inSplat: true, closed}
-    }
+    if (CUT_HERE.test(text)) return this.cutHere(r, closed)
     const banner = matchBanner(text)
     const o = this.open
-    if (!o) {
-      if (!banner) return {inSplat: false, closed}
-      this.open = this.start(r)
-      this.applyBanner(this.open, banner, text)
+    if (!o) return this.begin(r, banner, closed)
+    if (this.foreign(o, r)) return {inSplat: false, closed}
+    if (banner && !banner.rule.startsOnly && o.phase === 'body') {
+      const res = this.bannerInBody(o, r, banner, closed)
+      if (res) return res
+    }
+    this.track(o, r)
+    if (o.lines > MAX_LINES) {
+      closed.push(this.close(this.corrupt(o, `longer than ${MAX_LINES} lines`), r.line))
       return {inSplat: true, closed}
     }
-    // A record from another CPU/task printed into the middle of the block (printk caller ids).
-    if (r.caller && o.splat.caller && r.caller !== o.splat.caller) {
-      this.corrupt(o, `line ${r.line} from caller ${r.caller} interleaved (block printed by ${o.splat.caller})`)
-      return {inSplat: false, closed}
-    }
+    if (o.phase === 'message') return this.messageLine(o, r, text, banner?.rule.startsOnly ? undefined : banner, closed)
+    if (o.text.length < MAX_TEXT_LINES) o.text.push(clip(text))
+    return this.body(o, r, text, closed)
+  }
+
+  /** End of input: an open block was cut short unless its report is complete. */
+  finish(lastLine: number): Splat[] {
+    const o = this.open
+    if (!o) return []
+    return [this.close(complete(o) ? o : this.corrupt(o, o.splat.frames.length ? 'cut short by the end of the log' : 'cut short by the end of the log before its call trace'), lastLine)]
+  }
+
+  private cutHere(r: LogRecord, closed: Splat[]): SplatPush {
+    const o = this.open
+    if (o) closed.push(this.close(complete(o) ? o : this.corrupt(o, `another cut-here at line ${r.line} before the end of this block`), r.line - 1))
+    this.open = this.start(r)
+    return {inSplat: true, closed}
+  }
+
+  private begin(r: LogRecord, banner: Banner | undefined, closed: Splat[]): SplatPush {
+    if (!banner) return {inSplat: false, closed}
+    this.open = this.start(r)
+    this.applyBanner(this.open, banner)
+    return {inSplat: true, banner: true, closed}
+  }
+
+  /**
+   * A record of another task/CPU (printk caller ids), or one without an id in a report that has
+   * one (another program writing to the console), is not part of the report.
+   */
+  private foreign(o: Open, r: LogRecord): boolean {
+    if (!o.splat.caller || r.caller === o.splat.caller) return false
+    return !(o.nmi && r.caller?.startsWith('C'))
+  }
+
+  /** A banner inside an open report: the oops's own continuation, or the next report. */
+  private bannerInBody(o: Open, r: LogRecord, banner: Banner, closed: Splat[]): SplatPush | undefined {
     // `BUG: unable to handle ...` is followed by its own `Oops: 0002 [#1] ...` line: same report.
-    if (banner && o.phase === 'body' && o.splat.banner === 'bug' && !o.inTrace && OOPS_CONTINUATION.test(text)) {
+    if (o.splat.banner === 'bug' && !o.inTrace && OOPS_CONTINUATION.test(banner.text)) {
       o.lines++
       return {inSplat: true, closed}
     }
-    if (banner && o.phase === 'body') {
-      closed.push(this.close(this.corrupt(o, `a new banner at line ${r.line} before the end of this block`), r.line - 1))
-      this.open = this.start(r)
-      this.applyBanner(this.open, banner, text)
-      return {inSplat: true, closed}
-    }
+    const done = complete(o)
+    closed.push(this.close(done ? o : this.corrupt(o, `a new report at line ${r.line} began before the end of this one`), r.line - 1))
+    this.open = this.start(r)
+    this.applyBanner(this.open, banner)
+    return {inSplat: true, banner: true, closed}
+  }
+
+  private track(o: Open, r: LogRecord): void {
     if (r.time !== undefined && o.lastTime !== undefined && r.time < o.lastTime) {
       this.corrupt(o, `time went backwards at line ${r.line} (${r.time} < ${o.lastTime})`)
     }
     if (r.time !== undefined) o.lastTime = r.time
     o.lines++
-    if (o.lines > MAX_LINES) {
-      closed.push(this.close(this.corrupt(o, `longer than ${MAX_LINES} lines`), r.line))
-      return {inSplat: true, closed}
-    }
-    if (o.phase === 'message') {
-      if (banner) {
-        this.applyBanner(o, banner, text)
-        return {inSplat: true, closed}
-      }
-      // A stack or register dump before the banner belongs to another report printed into this one.
-      if (/^Call Trace:/.test(text) || END_TRACE.test(text) || CPU_LINE.test(text)) {
-        this.corrupt(o, `line ${r.line} (${text.slice(0, 20)}) before the WARNING/BUG banner: another report interleaved`)
-      }
-      if (o.message.length < MAX_MESSAGE_LINES) {
-        o.message.push(clip(text))
-        return {inSplat: true, message: true, closed}
-      }
-      closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
-      return {inSplat: false, closed}
-    }
-    return this.body(o, r, text, closed)
   }
 
-  /** End of input: an open block was cut short. */
-  finish(lastLine: number): Splat[] {
-    const o = this.open
-    if (!o) return []
-    // A BUG/lockdep report has no end marker: one whose stack was printed in full is complete.
-    const complete = !o.needsEnd && o.phase === 'body' && (o.traceDone || (o.inTrace && o.contexts.length === 0 && o.splat.frames.length > 0))
-    return [this.close(complete ? o : this.corrupt(o, 'cut short by the end of the log'), lastLine)]
+  /** Between cut-here and the banner: the WARN message (4.19+). */
+  private messageLine(o: Open, r: LogRecord, text: string, banner: Banner | undefined, closed: Splat[]): SplatPush {
+    if (banner) {
+      this.applyBanner(o, banner)
+      return {inSplat: true, closed}
+    }
+    // A stack or register dump before the banner belongs to another report printed into this one.
+    if (/^Call Trace:/.test(text) || END_TRACE.test(text) || CPU_LINE.test(text)) {
+      this.corrupt(o, `line ${r.line} (${text.slice(0, 20)}) before the WARNING/BUG banner: another report interleaved`)
+    }
+    if (o.message.length < MAX_MESSAGE_LINES) {
+      o.message.push(clip(text))
+      return {inSplat: true, message: true, closed}
+    }
+    closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
+    return {inSplat: false, closed}
   }
 
   private body(o: Open, r: LogRecord, text: string, closed: Splat[]): SplatPush {
-    const s = o.splat
-    if (END_TRACE.test(text)) {
+    if (END_TRACE.test(text) || (REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)) {
+      // panic_on_warn / oops=panic: the kernel panics instead of printing the end-trace marker.
       closed.push(this.close(o, r.line))
       return {inSplat: true, closed}
     }
-    // panic_on_warn / oops=panic: the kernel panics instead of printing the end-trace marker.
-    if ((REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)) {
-      closed.push(this.close(o, r.line))
-      return {inSplat: true, closed}
-    }
-    const cpu = CPU_LINE.exec(text)
-    if (cpu || text.startsWith('Hardware name: ') || text.startsWith('Call Trace:')) o.sawBody = true
-    if (cpu) {
-      s.cpu ??= +cpu[1]
-      s.pid ??= +cpu[2]
-      s.comm ??= cpu[3]
-      s.taint = cpu[4] === 'Not tainted' ? 'Not tainted' : (cpu[5] ?? '').replace(/\s+/g, ' ').trim()
-      s.kernel = cpu[6]
-      return {inSplat: true, closed}
-    }
-    if (text.startsWith('Hardware name: ')) {
-      s.hardware = text.slice('Hardware name: '.length).trim()
-      return {inSplat: true, closed}
-    }
-    if (/^Call Trace:|^Backtrace:/.test(text)) {
-      o.inTrace = true
-      o.traceDone = false
-      return {inSplat: true, closed}
-    }
-    const mk = MARKER.exec(text)
-    if (mk) {
-      const name = mk[2]
-      if (mk[1] === '/' || name === 'EOI') o.contexts.pop()
-      else o.contexts.push(name)
-      if (o.contexts.length === 0) o.traceDone = true
-      return {inSplat: true, closed}
-    }
-    if (o.inTrace || o.contexts.length > 0) {
-      const ctx = o.contexts.filter((c) => c !== 'TASK').at(-1)
-      const f = parseFrame(text, r.line, ctx)
-      if (f) {
-        if (s.frames.length < MAX_FRAMES) s.frames.push(f)
-        return {inSplat: true, closed}
-      }
-    }
+    if (this.header(o, text) || this.frame(o, r, text)) return {inSplat: true, closed}
     if (BODY_LINES.some((re) => re.test(text))) {
       o.sawBody = true
       return {inSplat: true, closed}
     }
+    return this.other(o, r, text, closed)
+  }
+
+  /** CPU/Hardware lines, trace headers and `<IRQ>` markers. */
+  private header(o: Open, text: string): boolean {
+    const s = o.splat
+    const cpu = CPU_LINE.exec(text)
+    if (cpu) {
+      o.sawBody = true
+      s.cpu ??= +cpu[1]!
+      s.pid ??= +cpu[2]!
+      s.comm ??= cpu[3]
+      s.taint = cpu[4] === 'Not tainted' ? 'Not tainted' : (cpu[5] ?? '').replace(/\s+/g, ' ').trim()
+      s.kernel = cpu[6]
+      return true
+    }
+    if (text.startsWith('Hardware name: ')) {
+      o.sawBody = true
+      s.hardware = text.slice('Hardware name: '.length).trim()
+      return true
+    }
+    if (text.startsWith('Sending NMI from CPU')) o.nmi = true
+    if (TRACE_HEADER.test(text)) {
+      this.startTrace(o)
+      return true
+    }
+    const mk = MARKER.exec(text)
+    if (!mk) return false
+    if (mk[1] === '/' || mk[2] === 'EOI') o.contexts.pop()
+    else o.contexts.push(mk[2]!)
+    if (o.contexts.length === 0) o.traceDone = true
+    return true
+  }
+
+  private startTrace(o: Open): void {
+    o.sawBody = true
+    o.inTrace = true
+    o.traceDone = false
+    o.traceStarts.push(o.allFrames.length)
+  }
+
+  /** A frame of the trace, a faulting-PC line, or the first frame of a trace printed without header (KMSAN). */
+  private frame(o: Open, r: LogRecord, text: string): boolean {
+    const pc = parsePcLine(text, r.line)
+    if (pc) {
+      o.sawBody = true
+      this.addFrame(o, pc)
+      return true
+    }
+    const inTrace = o.inTrace || o.contexts.length > 0
+    if (!inTrace && (o.needsEnd || !/^\s/.test(r.text))) return false
+    const f = parseFrame(text, r.line, o.contexts.filter((c) => c !== 'TASK').at(-1))
+    if (!f) return false
+    if (!inTrace) {
+      if (!f.offset) return false
+      this.startTrace(o)
+    }
+    this.addFrame(o, f)
+    return true
+  }
+
+  private addFrame(o: Open, f: Frame): void {
+    if (o.allFrames.length >= MAX_FRAMES) return
+    o.allFrames.push(f)
+    if (f.context !== 'PC') o.splat.frames.push(f)
+  }
+
+  /** A line that is neither frame nor register dump: WARN text, report text, or the end of the report. */
+  private other(o: Open, r: LogRecord, text: string, closed: Splat[]): SplatPush {
+    const s = o.splat
     // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
     if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
       o.message.push(clip(text))
       return {inSplat: true, message: true, closed}
     }
-    // A line that is not part of a splat.
     if (o.contexts.length > 0) {
       this.corrupt(o, `non-splat line ${r.line} inside the call trace`)
       return {inSplat: false, closed}
     }
-    if (o.inTrace && !o.needsEnd) {
-      // A BUG/lockdep report has no end marker: its first stack ends at the first other line.
+    if (o.inTrace && s.frames.length > 0 && !o.shape.multiStack) {
+      // A report's first stack ends at the first other line (a WARNING normally at its end marker).
       closed.push(this.close(o, r.line - 1))
       return {inSplat: false, closed}
     }
-    if (o.inTrace && o.needsEnd && (o.traceDone || s.frames.length > 0)) {
-      this.corrupt(o, `non-splat line ${r.line} after the call trace, before the end-trace marker`)
+    if (o.traceStarts.length === 0 && ++o.beforeTrace > MAX_BEFORE_TRACE) {
+      closed.push(this.close(o.shape.noStack ? o : this.corrupt(o, `no call trace within ${MAX_BEFORE_TRACE} lines of the banner`), r.line - 1))
+      return {inSplat: false, closed}
+    }
+    if (o.shape.multiStack && o.lines > MAX_MULTI_STACK_LINES) {
+      closed.push(this.close(o, r.line - 1))
       return {inSplat: false, closed}
     }
     // Report text before the stack (KASAN's "Read of size ..."), kept as part of the block.
@@ -256,20 +375,43 @@ export class SplatParser {
     const splat: Splat = {banner: 'unknown', frames: [], corrupted: false, startLine: r.line, endLine: r.line}
     if (r.caller) splat.caller = r.caller
     if (r.time !== undefined) splat.time = r.time
-    return {splat, phase: 'message', needsEnd: true, message: [], lastTime: r.time, lines: 1, inTrace: false, contexts: [], traceDone: false, sawBody: false, messageBeforeBanner: false}
+    return {
+      splat,
+      phase: 'message',
+      needsEnd: true,
+      shape: {},
+      message: [],
+      text: [],
+      banner: '',
+      allFrames: [],
+      traceStarts: [],
+      lastTime: r.time,
+      lines: 1,
+      beforeTrace: 0,
+      inTrace: false,
+      contexts: [],
+      traceDone: false,
+      sawBody: false,
+      messageBeforeBanner: false,
+      nmi: false,
+    }
   }
 
-  private applyBanner(o: Open, rule: {rule: BannerRule; m: RegExpExecArray}, text: string): void {
-    const {rule: b, m} = rule
+  private applyBanner(o: Open, b: Banner): void {
+    const {rule, m, text} = b
     o.phase = 'body'
-    o.needsEnd = b.needsEnd
+    o.needsEnd = rule.needsEnd
     o.messageBeforeBanner = o.message.length > 0
-    o.splat.banner = b.banner
-    const f = b.fields(m)
+    o.banner = text
+    o.text.push(clip(text))
+    o.shape = reportShape(text)
+    o.splat.banner = rule.banner
+    const f = rule.fields(m)
     for (const [k, v] of Object.entries(f)) if (v !== undefined) (o.splat as unknown as Record<string, unknown>)[k] = v
     if (o.splat.file?.startsWith('./')) o.splat.file = o.splat.file.slice(2)
     // A BUG/lockdep banner is its own message; a WARNING's message is the line(s) before it.
-    if (b.banner === 'bug' || b.banner === 'unknown') o.message.push(clip(text))
+    if (rule.banner === 'bug' || rule.banner === 'unknown') o.message.push(clip(text))
+    if (b.glued) this.corrupt(o, `banner glued to other output on its line ("${b.glued.slice(-30)}")`)
   }
 
   private corrupt(o: Open, reason: string): Open {
@@ -285,22 +427,50 @@ export class SplatParser {
     s.endLine = Math.max(endLine, s.startLine)
     if (o.message.length) s.message = o.message.join('\n')
     if (o.phase === 'message' && !s.corrupted) this.corrupt(o, 'no WARNING/BUG banner after cut-here')
+    if (o.phase === 'body' && !o.shape.noStack && s.frames.length === 0) this.corrupt(o, 'no call trace in the report')
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
+    REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts})
     this.open = undefined
     return s
   }
+}
+
+/** A report with its stack printed in full (or one that has none by nature) is complete. */
+function complete(o: Open): boolean {
+  if (o.phase !== 'body') return false
+  if (o.shape.noStack) return true
+  return o.splat.frames.length > 0 && o.contexts.length === 0 && (o.traceDone || o.inTrace || o.shape.multiStack === true)
 }
 
 /** Longest message line kept (bounded memory on pathological input). */
 const MAX_MESSAGE_CHARS = 1024
 const clip = (s: string) => (s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '...' : s)
 
-function matchBanner(text: string): {rule: BannerRule; m: RegExpExecArray} | undefined {
-  if (!text.startsWith('WARNING: ') && !/^(BUG: |kernel BUG|Oops|general protection|Unable to handle|UBSAN: |kernel tried)/.test(text)) return undefined
+function mayStart(text: string): boolean {
+  let i = 0
+  while (text.charCodeAt(i) === 32) i++
+  return START_CHARS.has(text.charCodeAt(i)) || GLUED.test(text)
+}
+
+function matchBanner(text: string): Banner | undefined {
+  const at = matchAt(text.replace(BANNER_PREFIX, '').replace(BRACKETED, '$1'))
+  if (at) return at
+  // Another message printed without its newline, then the banner (`...modulusBUG: KASAN: ...`).
+  const g = GLUED.exec(text)
+  if (!g || g.index === 0) return undefined
+  const b = matchAt(text.slice(g.index))
+  if (!b) return undefined
+  const before = text.slice(0, g.index)
+  // A console's own stamp or a tool's date before the banner is not glued kernel output.
+  return /\S$/.test(before) ? {...b, glued: before} : b
+}
+
+function matchAt(text: string): Banner | undefined {
+  if (!START_CHARS.has(text.charCodeAt(0))) return undefined
   for (const rule of BANNERS) {
     const m = rule.re.exec(text)
-    if (m) return {rule, m}
+    if (m) return {rule, m, text}
   }
   return undefined
 }

@@ -60,9 +60,10 @@ describe('allocscope analyse', () => {
     expect(exitCode(error)).toBe(0)
   })
 
-  it('--traces marks the guilty frame', async () => {
+  it('--traces marks the guilty frame (a WARNING: the function that warned, its faulting PC)', async () => {
     const {stdout} = await run([join(NUMA2, 'dmesg.txt'), '--traces', '--format', 'text'])
-    expect(stdout).toMatch(/^>\s+set_cpu_sibling_map\+0x164$/m)
+    expect(stdout).toMatch(/^>\s+\[PC\] topology_sane\.isra\.0\+0x62$/m)
+    expect(stdout).toMatch(/^\s+set_cpu_sibling_map\+0x164$/m)
     expect(stdout).toContain('message: sched: CPU #32')
   })
 
