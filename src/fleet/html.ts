@@ -1,0 +1,112 @@
+// `fleet --html FILE`: one self-contained page (inline CSS, JS and SVG; nothing fetched) with the
+// summary tables, sortable by a click on a header, and three charts drawn here as SVG: signatures
+// by inputs, findings per 1000 boots per kernel, and predicted early PFNs by CPU count against the
+// legacy limit. Opening the page with `#selftest` sorts every table by each column and records
+// the outcome on <body data-selftest> (the browser test reads it).
+import {COLUMNS, type FleetRows, fleetRows, perThousand, TITLES} from './report.js'
+import type {FleetSummary} from './summary.js'
+
+const esc = (s: string | number): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
+
+function table(id: keyof FleetRows, rows: Record<string, string | number>[]): string {
+  const cols = COLUMNS[id]
+  const head = cols.map((c) => `<th data-key="${esc(c.key)}"${c.align === 'right' ? ' class="num"' : ''}>${esc(c.header)}</th>`).join('')
+  const body = rows
+    .map((r) => `<tr>${cols.map((c) => `<td${c.align === 'right' ? ' class="num"' : ''}>${esc(r[c.key] ?? '')}</td>`).join('')}</tr>`)
+    .join('\n')
+  const empty = rows.length === 0 ? `<p class="empty">none</p>` : ''
+  return `<section><h2>${esc(TITLES[id])}</h2><table class="sortable" id="t-${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${empty}</section>`
+}
+
+interface Bar {
+  label: string
+  value: number
+}
+
+const W = 760
+const BAR_H = 18
+
+/** Horizontal bars, label on the left, value on the right; an optional vertical limit line. */
+function barChart(id: string, title: string, bars: Bar[], limit?: {value: number; label: string}): string {
+  const left = 300
+  const plotW = W - left - 70
+  const max = Math.max(1, limit?.value ?? 0, ...bars.map((b) => b.value))
+  const h = 30 + bars.length * (BAR_H + 4) + 20
+  const x = (v: number) => left + (v / max) * plotW
+  const rects = bars
+    .map((b, i) => {
+      const y = 24 + i * (BAR_H + 4)
+      const lbl = b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label
+      return `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(lbl)}</text><rect class="bar" x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${BAR_H}"><title>${esc(b.label)}: ${b.value}</title></rect><text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 13}">${esc(b.value)}</text>`
+    })
+    .join('')
+  const line = limit
+    ? `<line class="limit" x1="${x(limit.value).toFixed(1)}" x2="${x(limit.value).toFixed(1)}" y1="18" y2="${h - 14}"/><text class="limit" x="${x(limit.value).toFixed(1)}" y="${h - 2}" text-anchor="middle">${esc(limit.label)}</text>`
+    : ''
+  const none = bars.length === 0 ? `<text x="${left}" y="40">no data</text>` : ''
+  return `<figure><figcaption>${esc(title)}</figcaption><svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="${esc(title)}">${rects}${line}${none}</svg></figure>`
+}
+
+function charts(s: FleetSummary): string {
+  const sigs = Object.entries(s.signatures)
+    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
+    .slice(0, 25)
+    .map(([k, r]) => ({label: k, value: r.inputs}))
+  const kernels = Object.entries(s.kernels)
+    .filter(([, r]) => r.boots > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, r]) => ({label: k, value: Number(perThousand(r.findings, r.boots))}))
+  const cpuRows = Object.entries(s.cpus).sort(([a], [b]) => Number(a) - Number(b))
+  const cpus = cpuRows.map(([c, r]) => ({label: `${c} CPUs (${r.boots} boot${r.boots === 1 ? '' : 's'})`, value: r.maxEarlyPfns}))
+  const legacyMax = cpuRows.length ? Math.min(...cpuRows.map(([, r]) => r.legacyMax)) : undefined
+  return [
+    barChart('c-signatures', 'Signatures by number of inputs (top 25)', sigs),
+    barChart('c-kernels', 'Findings per 1000 boots, by kernel', kernels),
+    barChart('c-cpus', 'Most predicted early PFNs by possible CPUs, against the legacy array', cpus, legacyMax !== undefined ? {value: legacyMax, label: `EARLY_ALLOC_PFN_MAX ${legacyMax}`} : undefined),
+  ].join('\n')
+}
+
+const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f2f2f2;cursor:pointer;user-select:none}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}.num{text-align:right}
+td{max-width:520px;overflow-wrap:anywhere}figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:4px}
+svg text{font:11px system-ui,sans-serif;fill:#333}.bar{fill:#4a7ebb}.limit{stroke:#c0392b;stroke-width:2;stroke-dasharray:5 3}text.limit{fill:#c0392b;stroke:none}
+dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{font-weight:600}.empty{color:#777}`
+
+/** Sorting by a header click (numbers as numbers), and the #selftest check. */
+const JS = `(function(){
+function val(td,num){var t=td.textContent;return num?(t==='-'||t===''?-Infinity:Number(t)):t}
+function sortBy(th,dir){var table=th.closest('table'),idx=Array.prototype.indexOf.call(th.parentNode.children,th),num=th.classList.contains('num');
+var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+rows.sort(function(a,b){var x=val(a.cells[idx],num),y=val(b.cells[idx],num);return (x<y?-1:x>y?1:0)*dir});
+rows.forEach(function(r){body.appendChild(r)});
+Array.prototype.forEach.call(th.parentNode.children,function(h){h.classList.remove('asc','desc')});th.classList.add(dir>0?'asc':'desc');return rows}
+document.querySelectorAll('table.sortable th').forEach(function(th){th.addEventListener('click',function(){sortBy(th,th.classList.contains('asc')?-1:1)})});
+if(location.hash==='#selftest'){var bad=[];document.querySelectorAll('table.sortable th').forEach(function(th){
+var idx=Array.prototype.indexOf.call(th.parentNode.children,th),num=th.classList.contains('num');
+[1,-1].forEach(function(dir){var rows=sortBy(th,dir);for(var i=1;i<rows.length;i++){var a=val(rows[i-1].cells[idx],num),b=val(rows[i].cells[idx],num);if(dir*(a<b?-1:a>b?1:0)>0)bad.push(th.closest('table').id+':'+th.textContent)}})});
+document.body.setAttribute('data-selftest',bad.length?'failed '+bad.join(','):'ok '+document.querySelectorAll('table.sortable th').length+' columns')}
+document.body.setAttribute('data-ready','1')})();`
+
+export function fleetHtml(s: FleetSummary): string {
+  const rows = fleetRows(s)
+  const facts: [string, number][] = [
+    ['inputs', s.inputs],
+    ['boot logs', s.boots],
+    ['allocinfo dumps', s.allocinfos],
+    ['errors', s.errors],
+    ['signatures', Object.keys(s.signatures).length],
+    ['hosts predicted to overflow', Object.keys(s.overflow).length],
+  ]
+  const dl = `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`
+  const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map((k) => table(k, rows[k])).join('\n')
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>allocscope fleet</title>
+<meta name="generator" content="allocscope fleet (${s.schema})"><style>${CSS}</style></head>
+<body><h1>allocscope fleet</h1>${dl}
+${charts(s)}
+${tables}
+<script>${JS}</script></body></html>
+`
+}

@@ -1,0 +1,62 @@
+// One batch record → the summary of that record alone (so that folding records is merging
+// summaries, and every law of merge holds for records too).
+import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
+import {emptySummary, type FleetSummary, mergeSummaries, type SignatureRow} from './summary.js'
+
+/** The kernel a record belongs to: its release, else `unknown`. */
+export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
+
+/** A host: the name the log gives, else the input's path. */
+export const hostOf = (r: BatchRecord): string => r.hostname ?? r.input.path
+
+const predictionOf = (r: BatchRecord): BatchPrediction | undefined =>
+  r.prediction && !('error' in r.prediction) ? r.prediction : undefined
+
+function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureRow> {
+  const out: Record<string, SignatureRow> = {}
+  const seen = r.input.mtime
+  for (const f of r.findings ?? []) {
+    const prev = out[f.signature]
+    if (prev) {
+      // The analyser keeps one finding per signature with a count; this only guards a reader that does not.
+      prev.occurrences += f.count
+      continue
+    }
+    out[f.signature] = {
+      id: f.id,
+      severity: f.severity,
+      title: f.title,
+      inputs: 1,
+      occurrences: f.count,
+      hosts: [hostOf(r)],
+      kernels: [kernel],
+      ...(seen ? {firstSeen: seen, lastSeen: seen} : {}),
+      example: r.input.path,
+    }
+  }
+  return out
+}
+
+export function summaryOfRecord(r: BatchRecord): FleetSummary {
+  const s = emptySummary()
+  s.inputs = 1
+  if (r.error) {
+    s.errors = 1
+    s.errorReasons[r.error.reason] = {count: 1, example: r.input.path}
+    return s
+  }
+  const kernel = kernelOf(r)
+  const boot = r.profiling !== undefined
+  if (boot) s.boots = 1
+  if (r.allocinfo) s.allocinfos = 1
+  s.signatures = signaturesOf(r, kernel)
+  s.kernels[kernel] = {inputs: 1, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}}
+  const p = predictionOf(r)
+  const cpus = r.host?.possibleCpus?.value
+  if (p && cpus !== undefined) {
+    s.cpus[String(cpus)] = {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0, legacyMax: p.legacyMax}
+    if (p.legacyOverflow) s.overflow[hostOf(r)] = {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path}
+  }
+  // Through merge once: maps come out with their keys in canonical (sorted) order.
+  return mergeSummaries(emptySummary(), s)
+}

@@ -1,0 +1,127 @@
+// A fleet summary as rows (shared by the text/table/csv/markdown report and the HTML page), and as
+// the neutral Report the renderers print.
+import type {Report, TableBlock} from '../render/report.js'
+import type {FleetSummary} from './summary.js'
+
+export const perThousand = (findings: number, boots: number): string => (boots === 0 ? '-' : ((1000 * findings) / boots).toFixed(1))
+
+const day = (iso?: string): string => (iso ? iso.slice(0, 10) : '-')
+
+export interface FleetRows {
+  signatures: Record<string, string | number>[]
+  kernels: Record<string, string | number>[]
+  overflow: Record<string, string | number>[]
+  cpus: Record<string, string | number>[]
+  errors: Record<string, string | number>[]
+}
+
+/** Rows in their default order: most inputs first, then by name. */
+export function fleetRows(s: FleetSummary): FleetRows {
+  const signatures = Object.entries(s.signatures)
+    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
+    .map(([sig, r]) => ({signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.join(' '), first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}))
+  const kernels = Object.entries(s.kernels)
+    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
+    .map(([k, r]) => ({
+      kernel: k,
+      inputs: r.inputs,
+      boots: r.boots,
+      findings: r.findings,
+      per1000: perThousand(r.findings, r.boots),
+      recorders: Object.entries(r.recorders)
+        .map(([rec, n]) => `${rec} ${n}`)
+        .join(', '),
+    }))
+  const overflow = Object.entries(s.overflow)
+    .sort(([ka, a], [kb, b]) => b.earlyPfns - a.earlyPfns || (ka < kb ? -1 : 1))
+    .map(([host, r]) => ({host, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}))
+  const cpus = Object.entries(s.cpus)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([c, r]) => ({cpus: Number(c), boots: r.boots, minEarlyPfns: r.minEarlyPfns, maxEarlyPfns: r.maxEarlyPfns, legacyMax: r.legacyMax, overflow: r.overflow}))
+  const errors = Object.entries(s.errorReasons)
+    .sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : 1))
+    .map(([reason, r]) => ({reason, count: r.count, example: r.example}))
+  return {signatures, kernels, overflow, cpus, errors}
+}
+
+export const COLUMNS = {
+  signatures: [
+    {key: 'signature', header: 'signature', priority: 0},
+    {key: 'severity', header: 'severity'},
+    {key: 'inputs', header: 'inputs', align: 'right' as const, priority: 0},
+    {key: 'hosts', header: 'hosts', align: 'right' as const, priority: 0},
+    {key: 'kernels', header: 'kernels'},
+    {key: 'first', header: 'first seen'},
+    {key: 'last', header: 'last seen'},
+    {key: 'example', header: 'example'},
+  ],
+  kernels: [
+    {key: 'kernel', header: 'kernel', priority: 0},
+    {key: 'inputs', header: 'inputs', align: 'right' as const},
+    {key: 'boots', header: 'boots', align: 'right' as const},
+    {key: 'findings', header: 'findings', align: 'right' as const},
+    {key: 'per1000', header: 'per 1000 boots', align: 'right' as const, priority: 0},
+    {key: 'recorders', header: 'recorders'},
+  ],
+  overflow: [
+    {key: 'host', header: 'host', priority: 0},
+    {key: 'kernel', header: 'kernel'},
+    {key: 'cpus', header: 'CPUs', align: 'right' as const},
+    {key: 'earlyPfns', header: 'early PFNs', align: 'right' as const, priority: 0},
+    {key: 'legacyMax', header: 'legacy max', align: 'right' as const},
+    {key: 'example', header: 'example'},
+  ],
+  cpus: [
+    {key: 'cpus', header: 'CPUs', align: 'right' as const, priority: 0},
+    {key: 'boots', header: 'boots', align: 'right' as const},
+    {key: 'minEarlyPfns', header: 'min early PFNs', align: 'right' as const},
+    {key: 'maxEarlyPfns', header: 'max early PFNs', align: 'right' as const},
+    {key: 'legacyMax', header: 'legacy max', align: 'right' as const},
+    {key: 'overflow', header: 'overflow', align: 'right' as const},
+  ],
+  errors: [
+    {key: 'reason', header: 'reason', priority: 0},
+    {key: 'count', header: 'inputs', align: 'right' as const, priority: 0},
+    {key: 'example', header: 'example'},
+  ],
+}
+
+export const TITLES = {
+  signatures: 'Findings by signature',
+  kernels: 'Kernels',
+  overflow: 'Hosts predicted to overflow the legacy early-PFN array',
+  cpus: 'Predicted early PFNs by possible CPUs',
+  errors: 'Errors by reason',
+}
+
+const EMPTY = {
+  signatures: 'no findings',
+  kernels: 'no inputs',
+  overflow: 'no host predicted to overflow',
+  cpus: 'no boot with a prediction',
+  errors: 'no errors',
+}
+
+export function fleetReport(s: FleetSummary): Report {
+  const rows = fleetRows(s)
+  const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map(
+    (k): TableBlock => ({kind: 'table', title: TITLES[k], columns: COLUMNS[k], rows: rows[k], empty: EMPTY[k]}),
+  )
+  return {
+    blocks: [
+      {
+        kind: 'kv',
+        title: 'Fleet',
+        rows: [
+          {key: 'inputs', value: s.inputs},
+          {key: 'boot logs', value: s.boots},
+          {key: 'allocinfo dumps', value: s.allocinfos},
+          {key: 'errors', value: s.errors},
+          {key: 'signatures', value: Object.keys(s.signatures).length},
+          {key: 'predicted to overflow', value: Object.keys(s.overflow).length, note: 'hosts'},
+        ],
+      },
+      ...tables,
+    ],
+  }
+}

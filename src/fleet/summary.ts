@@ -1,0 +1,197 @@
+// The fleet summary (`allocscope/fleet-v1`): batch records folded into counts per finding
+// signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array, and
+// errors by reason. merge() is associative and commutative and add() is merge with a one-record
+// summary, so a summary of shards equals the summary of the whole run, in any order and grouping;
+// every choice between two values (an example, a title) takes the least in a total order.
+export const FLEET_SCHEMA = 'allocscope/fleet-v1'
+
+export interface SignatureRow {
+  id: string
+  severity: string
+  title: string
+  /** Records with this signature. */
+  inputs: number
+  /** Times it was printed, summed over the records (a finding's count). */
+  occurrences: number
+  /** Distinct hosts: hostname where the log has one, else the input path. Sorted. */
+  hosts: string[]
+  kernels: string[]
+  /** Earliest and latest input mtime (ISO 8601) among the records with it. */
+  firstSeen?: string
+  lastSeen?: string
+  /** The least input path with it. */
+  example: string
+}
+
+export interface KernelRow {
+  /** Records of this release (or of no known release: key `unknown`). */
+  inputs: number
+  /** Records with a boot log analysed. */
+  boots: number
+  /** Findings (one per signature per boot) in those boots. */
+  findings: number
+  recorders: Record<string, number>
+}
+
+export interface OverflowRow {
+  kernel: string
+  cpus: number
+  earlyPfns: number
+  legacyMax: number
+  example: string
+}
+
+export interface CpuRow {
+  boots: number
+  minEarlyPfns: number
+  maxEarlyPfns: number
+  overflow: number
+  legacyMax: number
+}
+
+export interface FleetSummary {
+  schema: typeof FLEET_SCHEMA
+  inputs: number
+  boots: number
+  allocinfos: number
+  errors: number
+  signatures: Record<string, SignatureRow>
+  kernels: Record<string, KernelRow>
+  overflow: Record<string, OverflowRow>
+  cpus: Record<string, CpuRow>
+  errorReasons: Record<string, {count: number; example: string}>
+}
+
+export function emptySummary(): FleetSummary {
+  return {schema: FLEET_SCHEMA, inputs: 0, boots: 0, allocinfos: 0, errors: 0, signatures: {}, kernels: {}, overflow: {}, cpus: {}, errorReasons: {}}
+}
+
+const minStr = (a: string, b: string) => (a <= b ? a : b)
+const maxStr = (a: string, b: string) => (a >= b ? a : b)
+const optMin = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : minStr(a, b))
+const optMax = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : maxStr(a, b))
+
+/** Sorted union of two sorted, duplicate-free lists. */
+function union(a: string[], b: string[]): string[] {
+  const out: string[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) {
+    const x = a[i]
+    const y = b[j]
+    if (y === undefined || (x !== undefined && x < y)) out.push(a[i++]!)
+    else if (x === undefined || y < x) out.push(b[j++]!)
+    else {
+      out.push(x)
+      i++
+      j++
+    }
+  }
+  return out
+}
+
+/** Keys in sorted order, each value merged where both have it: the canonical form of a map. */
+function mergeMap<T>(a: Record<string, T>, b: Record<string, T>, f: (x: T, y: T) => T): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const k of union(Object.keys(a).sort(), Object.keys(b).sort())) {
+    const x = a[k]
+    const y = b[k]
+    out[k] = x === undefined ? y! : y === undefined ? x : f(x, y)
+  }
+  return out
+}
+
+function mergeSignature(a: SignatureRow, b: SignatureRow): SignatureRow {
+  // id/severity/title are the same for one signature; the least label wins if two detectors differ.
+  const la = JSON.stringify([a.id, a.severity, a.title])
+  const lb = JSON.stringify([b.id, b.severity, b.title])
+  const label = la <= lb ? a : b
+  const first = optMin(a.firstSeen, b.firstSeen)
+  const last = optMax(a.lastSeen, b.lastSeen)
+  return {
+    id: label.id,
+    severity: label.severity,
+    title: label.title,
+    inputs: a.inputs + b.inputs,
+    occurrences: a.occurrences + b.occurrences,
+    hosts: union(a.hosts, b.hosts),
+    kernels: union(a.kernels, b.kernels),
+    ...(first !== undefined ? {firstSeen: first} : {}),
+    ...(last !== undefined ? {lastSeen: last} : {}),
+    example: minStr(a.example, b.example),
+  }
+}
+
+const mergeKernel = (a: KernelRow, b: KernelRow): KernelRow => ({
+  inputs: a.inputs + b.inputs,
+  boots: a.boots + b.boots,
+  findings: a.findings + b.findings,
+  recorders: mergeMap(a.recorders, b.recorders, (x, y) => x + y),
+})
+
+/** One row per host: the one with the most early PFNs, ties by the least example path. */
+const mergeOverflow = (a: OverflowRow, b: OverflowRow): OverflowRow =>
+  a.earlyPfns !== b.earlyPfns ? (a.earlyPfns > b.earlyPfns ? a : b) : JSON.stringify(a) <= JSON.stringify(b) ? a : b
+
+const mergeCpu = (a: CpuRow, b: CpuRow): CpuRow => ({
+  boots: a.boots + b.boots,
+  minEarlyPfns: Math.min(a.minEarlyPfns, b.minEarlyPfns),
+  maxEarlyPfns: Math.max(a.maxEarlyPfns, b.maxEarlyPfns),
+  overflow: a.overflow + b.overflow,
+  legacyMax: Math.min(a.legacyMax, b.legacyMax),
+})
+
+export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
+  return {
+    schema: FLEET_SCHEMA,
+    inputs: a.inputs + b.inputs,
+    boots: a.boots + b.boots,
+    allocinfos: a.allocinfos + b.allocinfos,
+    errors: a.errors + b.errors,
+    signatures: mergeMap(a.signatures, b.signatures, mergeSignature),
+    kernels: mergeMap(a.kernels, b.kernels, mergeKernel),
+    overflow: mergeMap(a.overflow, b.overflow, mergeOverflow),
+    cpus: mergeMap(a.cpus, b.cpus, mergeCpu),
+    errorReasons: mergeMap(a.errorReasons, b.errorReasons, (x, y) => ({count: x.count + y.count, example: minStr(x.example, y.example)})),
+  }
+}
+
+/** Merges a list pairwise, as a balanced tree (each level halves it). */
+function mergeAll(xs: FleetSummary[]): FleetSummary {
+  let level = xs
+  while (level.length > 1) {
+    const next: FleetSummary[] = []
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? mergeSummaries(level[i]!, level[i + 1]!) : level[i]!)
+    level = next
+  }
+  return level[0] ?? emptySummary()
+}
+
+/** Summaries merged into the running total this many at a time. */
+const CHUNK = 512
+
+/**
+ * Folds many summaries (one per record) without merging each into the big total: a host list of
+ * 100 000 names is copied once per chunk, not once per record. Same result as merging one by one
+ * (merge is associative).
+ */
+export class Folder {
+  private buf: FleetSummary[] = []
+  private total = emptySummary()
+
+  add(s: FleetSummary): void {
+    this.buf.push(s)
+    if (this.buf.length >= CHUNK) this.flush()
+  }
+
+  result(): FleetSummary {
+    this.flush()
+    return this.total
+  }
+
+  private flush(): void {
+    if (this.buf.length === 0) return
+    this.total = mergeSummaries(this.total, mergeAll(this.buf))
+    this.buf = []
+  }
+}

@@ -1,0 +1,110 @@
+// Fleet summaries merge by laws (fast-check, SYNTHETIC records drawn from small pools so that
+// signatures, hosts and kernels collide): the summary of a list does not depend on the order of
+// the records nor on how they are split and grouped; merge is associative and commutative with
+// the empty summary as identity; a summary survives JSON and merges again.
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {BATCH_SCHEMA, type BatchRecord} from '../../src/batch/schema.js'
+import {summaryOfRecord} from '../../src/fleet/record.js'
+import {emptySummary, Folder, type FleetSummary, mergeSummaries} from '../../src/fleet/summary.js'
+import {SEVERITIES} from '../../src/types.js'
+
+const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs)
+const finding = fc.record({
+  signature: pick(['a|x', 'b|y', 'c|z', 'alloc-tag-not-set|t']),
+  severity: pick(SEVERITIES),
+  count: fc.integer({min: 1, max: 5}),
+})
+const record: fc.Arbitrary<BatchRecord> = fc
+  .record({
+    path: pick(['h/1', 'h/2', 'h/3', 'h/4', 'h/5', 'h/6']),
+    hostname: fc.option(pick(['alpha', 'beta', 'gamma']), {nil: undefined}),
+    mtime: fc.option(pick(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']), {nil: undefined}),
+    release: fc.option(pick(['6.12.1', '7.2.13']), {nil: undefined}),
+    cpus: pick([1, 64, 4096, 8192]),
+    recorder: pick(['legacy', 'pool', 'none', 'unknown'] as const),
+    findings: fc.array(finding, {maxLength: 3}),
+    error: fc.option(pick(['empty: expected a kernel log', 'permission denied']), {nil: undefined}),
+    earlyPfns: fc.integer({min: 0, max: 20000}),
+    legacyMax: pick([256, 8192]),
+  })
+  .map((r): BatchRecord => {
+    const input = {path: r.path, ...(r.mtime ? {mtime: r.mtime} : {})}
+    if (r.error) return {schema: BATCH_SCHEMA, input, error: {reason: r.error}}
+    return {
+      schema: BATCH_SCHEMA,
+      input,
+      kind: 'bootlog',
+      ...(r.hostname ? {hostname: r.hostname} : {}),
+      host: {...(r.release ? {release: {value: r.release, line: 1, text: ''}} : {}), possibleCpus: {value: r.cpus, line: 2, text: ''}},
+      profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
+      findings: r.findings.map((f, i) => ({id: f.signature.split('|')[0]!, severity: f.severity, title: f.signature, signature: f.signature, line: i + 1, count: f.count, corrupted: false})),
+      prediction: {profile: 'p', window: 'before-smp', earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, legacyDropped: Math.max(0, r.earlyPfns - r.legacyMax), legacyOverflow: r.earlyPfns > r.legacyMax, notes: []},
+    }
+  })
+
+const fold = (rs: BatchRecord[]): FleetSummary => rs.map(summaryOfRecord).reduce(mergeSummaries, emptySummary())
+const json = (s: FleetSummary) => JSON.stringify(s)
+const records = fc.array(record, {maxLength: 30})
+const summary = records.map(fold)
+
+describe('fleet summary laws', () => {
+  it('order independent: any permutation of the records gives the same summary (byte for byte)', () => {
+    fc.assert(
+      fc.property(records, fc.infiniteStream(fc.double({min: 0, max: 1, noNaN: true})), (rs, rnd) => {
+        const it = rnd[Symbol.iterator]()
+        const shuffled = [...rs].sort(() => it.next().value! - 0.5)
+        expect(json(fold(shuffled))).toBe(json(fold(rs)))
+      }),
+    )
+  })
+
+  it('split anywhere: summary(A ++ B) = merge(summary(A), summary(B))', () => {
+    fc.assert(
+      fc.property(records, fc.nat(), (rs, at) => {
+        const k = rs.length ? at % (rs.length + 1) : 0
+        expect(json(mergeSummaries(fold(rs.slice(0, k)), fold(rs.slice(k))))).toBe(json(fold(rs)))
+      }),
+    )
+  })
+
+  it('associative, commutative, identity', () => {
+    fc.assert(
+      fc.property(summary, summary, summary, (a, b, c) => {
+        expect(json(mergeSummaries(a, mergeSummaries(b, c)))).toBe(json(mergeSummaries(mergeSummaries(a, b), c)))
+        expect(json(mergeSummaries(a, b))).toBe(json(mergeSummaries(b, a)))
+        expect(json(mergeSummaries(a, emptySummary()))).toBe(json(a))
+      }),
+    )
+  })
+
+  it('a summary read back from JSON merges to the same result; the chunked Folder equals merging one by one', () => {
+    fc.assert(
+      fc.property(records, records, (x, y) => {
+        const back = JSON.parse(json(fold(x))) as FleetSummary
+        expect(json(mergeSummaries(back, fold(y)))).toBe(json(fold([...x, ...y])))
+        const f = new Folder()
+        for (const r of [...x, ...y]) f.add(summaryOfRecord(r))
+        expect(json(f.result())).toBe(json(fold([...x, ...y])))
+      }),
+    )
+  })
+
+  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts', () => {
+    fc.assert(
+      fc.property(records, (rs) => {
+        const s = fold(rs)
+        expect(s.inputs).toBe(rs.length)
+        expect(s.errors).toBe(rs.filter((r) => r.error).length)
+        const ok = rs.filter((r) => !r.error)
+        for (const [sig, row] of Object.entries(s.signatures)) {
+          const withSig = ok.filter((r) => r.findings!.some((f) => f.signature === sig))
+          expect(row.inputs).toBe(withSig.length)
+          expect(row.hosts).toEqual([...new Set(withSig.map((r) => r.hostname ?? r.input.path))].sort())
+        }
+        const over = ok.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow)
+        expect(Object.keys(s.overflow).sort()).toEqual([...new Set(over.map((r) => r.hostname ?? r.input.path))].sort())
+      }),
+    )
+  })
+})
