@@ -345,7 +345,7 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero nr_(ptes|pmds) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
   {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
   // Panics: the reason is the title; a bare "Fatal exception" means the report before it was lost.
-  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: ([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?![0-9a-f]+\b)([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: corrupted stack end/, pick: 'stall', skip: /schedule|retint_kernel/, title: (_m, fn) => inFn('kernel panic: corrupted stack end', fn), means: 'the scheduler found the end-of-stack canary overwritten'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
@@ -379,8 +379,10 @@ function detectCrash(s: Splat, r: ReportText): Detection | undefined {
   const row = crashRow(r.banner)
   if (!row) return undefined
   const m = row.match.exec(r.banner)!
+  // The row's choice replaces the parser's default, also when it finds none (the title has no function then).
   const g = crashGuilty(row, s, r)
   if (g) s.guilty = g
+  else delete s.guilty
   if (row.corrupted && !s.corrupted) {
     s.corrupted = true
     s.corruptedReason = row.corrupted

@@ -7,6 +7,8 @@ import type {Frame} from '../types.js'
 // ` ? func+0x12/0x40 [module]`, `[<ffffffff81000000>] func+0x12/0x40`, `func+0x12/0x40 mm/x.c:12`,
 // powerpc `[c000000000f7bc30] [c0000000001e3f50] func+0x1c/0x60 (unreliable)`.
 const FRAME = /^(\? )?(?:\[<?[0-9a-f]+>?\] ?){0,2}\s*(\? )?([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)(?: \[([\w-]+)[^\]]*\])?(.*)$/
+// 32-bit arm: `[<818df678>] (dump_backtrace) from [<818df774>] (show_stack+0x18/0x1c)`: the frame is the first.
+const ARM_FRAME = /^\[<[0-9a-f]+>\] \(([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+)\/(0x[0-9a-f]+))?\) from \[<[0-9a-f]+>\]/
 // Symbolised syzkaller frames: ` __dump_stack lib/dump_stack.c:77 [inline]`.
 const INLINE_FRAME = /^(\? )?([A-Za-z_.$][\w.$]*) (\S+:\d+) \[inline\]$/
 /**
@@ -25,6 +27,8 @@ export function parseFrame(text: string, line?: number, context?: string): Frame
   }
   m = INLINE_FRAME.exec(t)
   if (m) return where({fn: m[2]!, reliable: !m[1], raw: t}, line, context)
+  m = ARM_FRAME.exec(t)
+  if (m) return where({fn: m[1]!, ...(m[2] ? {offset: m[2], size: m[3]} : {}), reliable: true, raw: t}, line, context)
   return undefined
 }
 
@@ -55,19 +59,22 @@ export function baseName(fn: string): string {
  */
 export const SKIPPED_FRAMES: readonly {group: string; re: RegExp}[] = [
   {group: 'page allocator (mm/page_alloc.c)', re: /^(__)?free_(pages\w*|frozen_pages|unref_\w+|one_page|pcppages_bulk|the_page|pages_ok)$|^__free_pages\w*$|^__free_frozen_pages$|^free_unref_\w+$/},
+  {group: 'page and vmalloc allocation (an allocation WARN fires on behalf of its caller)', re: /^_*alloc_pages\w*$|^__alloc_frozen_pages\w*$|^alloc_pages_(current|vma|mpol)\w*$|^__get_free_pages$|^_*vmalloc\w*$|^__vmalloc_node\w*$|^kvmalloc\w*$|^kvfree$|^free_large_kmalloc$|^warn_alloc\w*$/},
   {group: 'page refcount helpers', re: /^(__folio_put|folio_put\w*|put_page|__put_page|folios_put\w*|release_pages)$/},
   {group: 'alloc_tag hooks', re: /^(__)?pgalloc_tag_\w+$|^_*alloc_tag_\w+$|^__?pgalloc_tag\w*$/},
   {group: 'slab allocator (mm/slub.c)', re: /^_*kmem_cache_\w+$|^_*slab_\w+$|^__slab_\w+$|^_*kfree\w*$|^_*free_slab$|^discard_slab$|^do_slab_free$|^_*kmalloc\w*$|^_*slab_alloc\w*$|^_*slab_free\w*$/},
-  {group: 'sanitizer runtime (KASAN, KMSAN, KCSAN, UBSAN, KCOV)', re: /kasan|kmsan|kcsan|^_*(sanitizer|asan|msan|tsan|ubsan)_|^ubsan_|^check_memory_region|^read_word_at_a_time|^qlist_\w+$|^quarantine_\w+$|^write_comp_data$/},
+  {group: 'sanitizer runtime (KASAN, KMSAN, KCSAN, UBSAN, KCOV)', re: /kasan|kmsan|kcsan|hwasan|^_*(sanitizer|asan|msan|tsan|ubsan)_|^ubsan_|^check_memory_region|^read_word_at_a_time|^qlist_\w+$|^quarantine_\w+$|^write_comp_data$/},
   {group: 'ftrace padding and retpolines', re: /^__pfx_|_indirect_thunk_/},
-  {group: 'report and trap machinery', re: /dump_stack|^show_(stack|trace_log_lvl|regs)$|print_address_description|^print_report$|^_*report_bug$|^handle_bug$|invalid_op$|^fixup_bug$|^do_error_trap$|_trap$|panic|^_*warn(_slowpath\w*|_alloc\w*)?$|^_*warn_printk$|^end_report$|^start_report$|^bad_page$|^spin_dump$|^_*might_(sleep|resched|fault)$|^_*schedule_bug$|^check_preemption_disabled$|^debug_smp_processor_id$|^_*fortify_(report|panic)$|^nmi_cpu_backtrace\w*$|^nmi_trigger_cpumask_backtrace$|^arch_trigger_cpumask_backtrace$|^__die\w*$|^die$|^oops_\w+$|^bug_handler$|^__kfence_\w+$|^kfence_\w+$/},
+  {group: 'report and trap machinery', re: /dump_stack|^dump_backtrace$|^_*show_(stack|trace_log_lvl|regs)$|^warn_bogus_irq_restore$|^ref_tracker_\w+$|print_address_description|^print_report$|^_*report_bug$|^handle_bug$|invalid_op$|^fixup_bug$|^do_error_trap$|_trap$|panic|^_*warn(_slowpath\w*|_alloc\w*)?$|^_*warn_printk$|^end_report$|^start_report$|^bad_page$|^spin_dump$|^_*might_(sleep|resched|fault)$|^_*schedule_bug$|^check_preemption_disabled$|^debug_smp_processor_id$|^_*fortify_(report|panic)$|^nmi_cpu_backtrace\w*$|^nmi_trigger_cpumask_backtrace$|^arch_trigger_cpumask_backtrace$|^__die\w*$|^die$|^oops_\w+$|^bug_handler$|^__kfence_\w+$|^kfence_\w+$/},
   {group: 'lock and lockdep internals', re: /lockdep|^_*lock_(acquire\w*|release|acquired|contended|is_held\w*)$|^lock_class|^look_up_lock_class$|^register_lock_class$|^reacquire_held_locks$|^_*raw_(spin|read|write)_\w+$|^_*(spin|read|write)_(lock|trylock|unlock)\w*$|^do_raw_\w+$|^queued_(spin|read|write)_\w+$|^native_queued_spin_lock_slowpath$|^(down|up)(_read|_write)?(_trylock|_killable|_interruptible)?$|^_*mutex_(lock|trylock|unlock|remove_waiter)\w*$|^_*rwsem_\w+$|^osq_(lock|unlock)$|^debug_check_no_locks_freed$|^print_(circular_bug|usage_bug|unlock_imbalance_bug|lock\w*|held_locks_bug)$|^check_(noncircular|prev_add|prevs_add|irq_usage|usage\w*|deadlock|flags)$|^validate_chain$|^mark_lock\w*$|^_*atomic_dec_and_(raw_)?lock\w*$/},
   {group: 'printk and formatting', re: /printk|^vprintk|^console_unlock$|^dev_(printk|info|notice|warn|err|alert|crit|emerg)\w*$|^_*dev_printk$|^v?sc?n?printf$|^v?kv?asprintf$|^string\w*$|^pointer$|^format_decode$/},
   {group: 'string and memory helpers', re: /^_*mem(cpy|set|cmp|chr|move|dup\w*)\w*$|^_*str(cmp|ncmp|cpy|lcpy|ncpy|scpy|len|nstr|nlen|chr|rchr|casecmp|ncasecmp|dup|ndup)$/},
   {group: 'user copy helpers', re: /^_*copy_(to|from)_(user|iter)\w*$|^_*(put|get)_user\w*$|^instrument_copy_\w+$|^copyout$|^copyin$|^_*might_fault$|^_copy_\w+$/},
+  {group: 'library data structures and bit operations (lib/)', re: /^_*rb_(erase|insert\w*|first|last|next|prev|replace\w*)$|^__rb_\w+$|^klist_\w+$|^xas_\w+$|^_*xa_\w+$|^_*idr_\w+$|^crc\w*$|^_*(test_and_)?(set|clear|change)_bit\w*$|^_*find_(next|first)_\w*bit$/},
+  {group: 'skb helpers (net/core/skbuff.c)', re: /^skb_(put|push|pull|over_panic|under_panic|panic)$/},
   {group: 'list and refcount checks', re: /^_*list_(add|del|replace|move|splice)\w*$|^_*refcount_(add|sub|inc|dec|set|read|warn)\w*$/},
   {group: 'debug objects', re: /^_*debug_object\w*$|^debug_print_object$|^(timer|work)_is_static_object$|^_*debug_check_\w+$/},
-  {group: 'wakeup and teardown helpers', re: /^_*wake_up\w*$|^del_timer\w*$|^_*flush_work$|^_*cancel_work\w*$|^try_to_grab_pending$|^(flush|drain|destroy)_workqueue$|^finish_wait$|^kthread_stop$|^kobject_(del|put|uevent_env)$|^add_uevent_var$|^get_device_parent$|^device_(add|del|unregister|destroy|remove_file|for_each_child)$|^sysfs_remove\w*$|^rollback_registered\w*$|^unregister_netdev\w*$|^perf_trace\w*$|^usb_(kill_urb|kill_anchored_urbs|control_msg|hcd_submit_urb|submit_urb)$|^dummy_urb_enqueue$/},
+  {group: 'wakeup and teardown helpers', re: /^_*wake_up\w*$|^del_timer\w*$|^_*flush_work$|^_*cancel_work\w*$|^try_to_grab_pending$|^(flush|drain|destroy)_workqueue$|^finish_wait$|^kthread_stop$|^kobject_(del|put|uevent_env)$|^add_uevent_var$|^get_device_parent$|^device_(add|del|unregister|destroy|remove_file|for_each_child)$|^sysfs_remove\w*$|^rollback_registered\w*$|^unregister_netdev\w*$|^perf_trace\w*$|^usb_(kill_urb|kill_anchored_urbs|control_msg|hcd_submit_urb|submit_urb)$|^dummy_urb_enqueue$|^hwrng_unregister$|^tty_unregister_device$|^i2c_del_adapter$|^__unregister_client$|^wait_for_completion\w*$/},
 ]
 
 /** Skipped by the shared table, or by the report kind's own `extra` rule. */
@@ -86,10 +93,13 @@ export function guiltyFrame(frames: readonly Frame[], extra?: RegExp): Frame | u
  * the caller of the first dispatch point (syscall entry, workqueue, softirq, timer, kthread, a
  * file/socket operation, a page fault or task-work entry) found going outwards.
  */
-const STALL_ANCHORS = /process_one_work|do_syscall_|do_fast_syscall_|sysenter_dispatch|tracesys_phase2|netif_receive_skb|do_softirq|call_timer_fn|_run_timers|run_timer_softirq|run_ksoftirqd|smpboot_thread_fn|^kthread$|start_secondary|cpu_startup_entry|ret_from_fork|vfs_(write|read|iter_read|iter_write|ioctl|open)|do_iter_(read|write|readv_writev)|blkdev_(driver_)?ioctl|^call_(read|write)_iter|^call_mmap|mmap_region|do_mmap|do_dentry_open|^_*sock_(sendmsg|recvmsg|release|mmap|do_ioctl|ioctl)$|^compat_sock_ioctl$|__sys_(setsockopt|listen|accept)|kernel_(setsockopt|listen|accept)|sock_common_setsockopt|sk_common_release|^nfnetlink_rcv_msg|^(compat_)?(SYSC|SyS|__sys|___sys|__do_sys|__se_sys|__x64_sys)_(socketpair|connect|ioctl)|__do_fault|handle_mm_fault|do_page_fault|^page_fault$|__fput|task_work_run|exit_to_user_?mode/
+const STALL_ANCHORS = /process_one_work|do_syscall_|do_fast_syscall_|sysenter_dispatch|tracesys_phase2|netif_receive_skb|do_softirq|call_timer_fn|_run_timers|run_timer_softirq|run_ksoftirqd|smpboot_thread_fn|^kthread$|start_secondary|cpu_startup_entry|ret_from_fork|vfs_(write|read|iter_read|iter_write|ioctl|open)|do_iter_(read|write|readv_writev)|blkdev_(driver_)?ioctl|^call_(read|write)_iter|^call_mmap|mmap_region|do_mmap|do_dentry_open|^_*sock_(sendmsg|recvmsg|release|mmap|do_ioctl|ioctl)$|^compat_sock_ioctl$|__sys_(setsockopt|listen|accept)|kernel_(setsockopt|listen|accept)|sock_common_setsockopt|sk_common_release|^nfnetlink_rcv_msg|^(compat_)?(SYSC|SyS|__sys|___sys|__do_sys|__se_sys|__x64_sys)_(socketpair|connect|ioctl)|__do_fault|handle_mm_fault|do_page_fault|^page_fault$|__fput|task_work_run|exit_to_user_?mode|^ksys_ioctl$/
 const SYSCALL_PREFIX = /^(__x64_|__ia32_|__arm64_|SYSC_|SyS_|compat_SYSC_|compat_SyS_|__se_|__do_)/
 
 export function stallFrame(frames: readonly Frame[], extra?: RegExp): Frame | undefined {
+  // Spinning in a cross-CPU call waits for another CPU: the wait itself is the identity.
+  const ipi = frames.find((f) => f.reliable && /^smp_call_function/.test(baseName(f.fn)))
+  if (ipi) return {...ipi, fn: 'smp_call_function'}
   const kept = frames.filter((f) => f.reliable && !isSkippedFrame(f.fn, extra))
   for (let i = 1; i < kept.length; i++) {
     if (STALL_ANCHORS.test(baseName(kept[i]!.fn))) {

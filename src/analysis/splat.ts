@@ -8,7 +8,7 @@ import type {Frame, LogRecord, Splat} from '../types.js'
 import {reportShape, type ReportShape} from './detectors.js'
 import {guiltyFrame, parseFrame, parsePcLine} from './frames.js'
 
-export const CUT_HERE = /^-+\[ cut here \]-+$/
+export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
 const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
@@ -16,7 +16,7 @@ const PANIC_END = /^Rebooting in -?\d+ seconds/
 /** Lines an oops prints after its banner that would otherwise look like a new report. */
 const OOPS_CONTINUATION = /^(Oops|general protection fault|invalid opcode|Internal error|PANIC: double fault)\b/
 /** A trace header, also when glued to the end of another line (a hex dump, a register line). */
-const TRACE_HEADER = /(?:^|[^\w])(Call Trace|Backtrace|backtrace)\s*:\s*$|^Call Trace:/
+const TRACE_HEADER = /(?:^|[^\w])(Call [Tt]race|Backtrace|backtrace(?: \(crc [0-9a-f]+\))?)\s*:\s*$|^Call [Tt]race:/
 
 /** Banners, as data. `needsEnd`: __warn() always prints `---[ end trace` after the stack. */
 interface BannerRule {
@@ -92,6 +92,8 @@ const BODY_LINES: readonly RegExp[] = [
   /^Code:/,
   /^[A-Z][A-Z0-9_]{1,7}:\s+[0-9a-f]/, // RSP: 0018:..., RAX: ..., FS:  ..., CR2: ..., PKRU: ...
   /^(pc|lr|sp|x\d+|pstate) ?: /,
+  /^(r\d+|sp|ip|fp|lr|pc|psr) ?: ?[0-9a-f[]/, // arm: `r7:00000000 r6:...`, `pc : [<802b4048>]`
+  /^(LR|PC) is at /,
   /^Call Trace:|^Stack:|^Backtrace:/,
   /^irq event stamp:|^hardirqs last|^softirqs last/,
   /^Kernel panic - not syncing|^Kernel Offset:|^Shutting down cpus|^Dumping ftrace|^\(ftrace buffer empty\)$/,
@@ -313,7 +315,8 @@ export class SplatParser {
     o.sawBody = true
     o.inTrace = true
     o.traceDone = false
-    o.traceStarts.push(o.allFrames.length)
+    // `stack backtrace:` then `Call Trace:` is one trace, not an empty one and another.
+    if (o.traceStarts.at(-1) !== o.allFrames.length) o.traceStarts.push(o.allFrames.length)
   }
 
   /** A frame of the trace, a faulting-PC line, or the first frame of a trace printed without header (KMSAN). */
