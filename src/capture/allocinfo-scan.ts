@@ -29,16 +29,16 @@ export function siteKey(file: string, lineNo: number, func: string, module?: str
   return module === undefined ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
 }
 
-/** What one site line holds, still as text (numbers become BigInt once the line is accepted). */
+/** What one site line holds (numbers become BigInt once the line is accepted). */
 interface SiteLine {
-  bytes: string
-  calls: string
+  bytes: bigint
+  calls: bigint
   file: string
   fileLine: number
-  module?: string
+  module: string | undefined
   func: string
-  /** Tokens after func:name. */
-  rest: string[]
+  /** The text after func:name, when there is any (format 2.0 tokens). */
+  rest: string
 }
 
 /** Whitespace other than space and tab, as RegExp `\s` has it: inside a token it makes no site line. */
@@ -47,65 +47,126 @@ function otherSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
 }
 
-/** Tokens separated by spaces and tabs; undefined when a token holds any other whitespace. */
-function tokens(line: string): string[] | undefined {
-  const out: string[] = []
-  const n = line.length
-  let i = 0
-  while (i < n) {
-    let c = line.charCodeAt(i)
-    if (c === 32 || c === 9) {
-      i++
-      continue
-    }
-    const start = i
-    while (c !== 32 && c !== 9) {
-      if (c < 33 || c > 126) if (otherSpace(c)) return undefined
-      if (++i === n) break
-      c = line.charCodeAt(i)
-    }
-    out.push(line.slice(start, i))
+const isBlank = (c: number) => c === 32 || c === 9
+
+/**
+ * A cursor over one line: tokens are runs of characters other than space and tab. Positions, not
+ * slices: only the strings a site keeps are ever made (the scan allocates little, which is what
+ * decides its speed once the garbage collector is busy).
+ */
+class Cursor {
+  line = ''
+  at = 0
+  /** End of the token that starts at `at` (set by token()). */
+  end = 0
+
+  reset(line: string): void {
+    this.line = line
+    this.at = 0
   }
-  return out
+
+  /** Skips blanks; with `need`, false unless at least one was there. Then finds the token's end; false when there is none or it holds other whitespace. */
+  token(need: boolean): boolean {
+    const l = this.line
+    const start = this.at
+    while (this.at < l.length && isBlank(l.charCodeAt(this.at))) this.at++
+    if ((need && this.at === start) || this.at === l.length) return false
+    let i = this.at
+    for (let c = l.charCodeAt(i); i < l.length && !isBlank(c); c = l.charCodeAt(++i)) if ((c < 33 || c > 126) && otherSpace(c)) return false
+    this.end = i
+    return true
+  }
+
+  /** The current token as a decimal integer (`-` allowed when signed); undefined when it is not one. */
+  integer(signed: boolean): bigint | undefined {
+    const l = this.line
+    let i = this.at
+    const neg = signed && l.charCodeAt(i) === 45
+    if (neg) i++
+    if (i === this.end) return undefined
+    let v = 0
+    for (; i < this.end; i++) {
+      const d = l.charCodeAt(i) - 48
+      if (d < 0 || d > 9) return undefined
+      v = v * 10 + d
+    }
+    // Exact below 2^53 (16 digits may not be): the longer ones are read from the text.
+    const n = this.end - this.at - (neg ? 1 : 0) <= 15 ? BigInt(neg ? -v : v) : BigInt(l.slice(this.at, this.end))
+    this.at = this.end
+    return n
+  }
 }
 
-function digits(s: string, from: number): boolean {
-  if (from >= s.length) return false
-  for (let i = from; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 48 || c > 57) return false
+const cur = new Cursor()
+
+/** "file:line": the last colon (a file name may hold one), digits after it. */
+function fileAndLine(c: Cursor, out: SiteLine): boolean {
+  const l = c.line
+  const colon = l.lastIndexOf(':', c.end - 1)
+  if (colon <= c.at || colon === c.end - 1) return false
+  let v = 0
+  for (let i = colon + 1; i < c.end; i++) {
+    const d = l.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return false
+    v = v * 10 + d
   }
+  out.file = l.slice(c.at, colon)
+  out.fileLine = c.end - colon - 1 <= 15 ? v : Number(l.slice(colon + 1, c.end))
+  c.at = c.end
+  return true
+}
+
+/** " [module]" (optional, no ']' or whitespace inside) then " func:name". */
+function moduleAndFunc(c: Cursor, out: SiteLine): boolean {
+  const l = c.line
+  out.module = undefined
+  if (!c.token(true)) return false
+  if (l.charCodeAt(c.at) === 91 && c.end - c.at > 2 && l.indexOf(']', c.at) === c.end - 1) {
+    out.module = l.slice(c.at + 1, c.end - 1)
+    c.at = c.end
+    if (!c.token(true)) return false
+  }
+  if (c.end - c.at <= 5 || !l.startsWith('func:', c.at)) return false
+  out.func = l.slice(c.at + 5, c.end)
+  c.at = c.end
   return true
 }
 
 /** alloc_tag_to_text(): "%12lli %8llu file:line [module] func:name [tokens]"; undefined when the line is not one. */
-export function parseSiteLine(line: string): SiteLine | undefined {
-  const t = tokens(line)
-  if (t === undefined || t.length < 4) return undefined
-  const [b, k, where] = t as [string, string, string]
-  if (!digits(b, b.charCodeAt(0) === 45 ? 1 : 0) || !digits(k, 0)) return undefined
-  // file:line — the last colon (a file name may hold one), digits after it.
-  const colon = where.lastIndexOf(':')
-  if (colon < 1 || !digits(where, colon + 1)) return undefined
-  let f = 3
-  let module: string | undefined
-  const m = t[3]!
-  if (m.length > 2 && m.charCodeAt(0) === 91 && m.charCodeAt(m.length - 1) === 93 && m.indexOf(']') === m.length - 1) {
-    module = m.slice(1, -1)
-    f = 4
+export function parseSiteLine(line: string): Readonly<SiteLine> | undefined {
+  const out: SiteLine = {bytes: 0n, calls: 0n, file: '', fileLine: 0, module: undefined, func: '', rest: ''}
+  return readSite(line, out) ? out : undefined
+}
+
+function readSite(line: string, out: SiteLine): boolean {
+  const c = cur
+  c.reset(line)
+  if (!c.token(false)) return false
+  const bytes = c.integer(true)
+  if (bytes === undefined || !c.token(true)) return false
+  const calls = c.integer(false)
+  if (calls === undefined || !c.token(true) || !fileAndLine(c, out) || !moduleAndFunc(c, out)) return false
+  out.bytes = bytes
+  out.calls = calls
+  out.rest = ''
+  const restAt = c.at
+  let more = false
+  while (c.token(true)) {
+    more = true
+    c.at = c.end
   }
-  const func = t[f]
-  if (func === undefined || func.length <= 5 || !func.startsWith('func:')) return undefined
-  const site: SiteLine = {bytes: b, calls: k, file: where.slice(0, colon), fileLine: Number(where.slice(colon + 1)), func: func.slice(5), rest: t.slice(f + 1)}
-  if (module !== undefined) site.module = module
-  return site
+  // Stopped before the end: a token holds whitespace other than space and tab.
+  if (c.at < line.length) return false
+  if (more) out.rest = line.slice(restAt)
+  return true
 }
 
 /** The tokens after func:name: `accurate:no` and unknown `key:value` pairs, or the first bad token. */
-function trailing(rest: string[]): {accurate: boolean; extra?: Record<string, string>; bad?: string} {
+function trailing(rest: string): {accurate: boolean; extra?: Record<string, string>; bad?: string} {
   let accurate = true
   let extra: Record<string, string> | undefined
-  for (const tok of rest) {
+  for (const tok of rest.split(/[ \t]+/)) {
+    if (tok === '') continue
     if (tok === 'accurate:no') {
       accurate = false
       continue
@@ -141,6 +202,8 @@ export class AllocInfoScanner {
   private trailingSpaceSeen = false
   private partial = ''
   private partialCut = false
+  /** The line being read (reused: one object per scan, not per line). */
+  private readonly cur: SiteLine = {bytes: 0n, calls: 0n, file: '', fileLine: 0, module: undefined, func: '', rest: ''}
 
   constructor(readonly source = '-') {}
 
@@ -204,9 +267,8 @@ export class AllocInfoScanner {
       this.skip(lineNo, 'line longer than 1 MiB (cut)', `line longer than ${MAX_LINE} characters (cut); ${EXPECTED_LINE}`)
       return
     }
-    const s = parseSiteLine(line)
-    if (s === undefined) this.other(line, lineNo, last)
-    else this.site(s, line, lineNo, last)
+    if (readSite(line, this.cur)) this.site(this.cur, line, lineNo, last)
+    else this.other(line, lineNo, last)
   }
 
   /** A line that is no site: blank, a header line, or skipped. */
@@ -240,10 +302,11 @@ export class AllocInfoScanner {
       return this.skip(lineNo, 'unexpected token after func:name', `unexpected token '${tr.bad.slice(0, 40)}' after func:name; expected key:value pairs`)
     }
     this.sawData = true
-    this.add(s, lineNo, BigInt(s.bytes), BigInt(s.calls), tr.accurate, tr.extra)
+    this.add(s, lineNo, tr.accurate, tr.extra)
   }
 
-  private add(s: SiteLine, lineNo: number, bytes: bigint, calls: bigint, accurate: boolean, extra?: Record<string, string>): void {
+  private add(s: SiteLine, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
+    const {bytes, calls} = s
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
     this.totalBytes += bytes
     this.totalCalls += calls
