@@ -75,15 +75,30 @@ export interface Totals {
   calls: bigint
 }
 
+/** Sums bytes and calls. In Numbers while every partial sum stays exact (< 2^53): a BigInt add allocates, a Number add does not. */
 export function totalsOf(sites: readonly AllocSite[]): Totals {
-  let bytes = 0n
-  let calls = 0n
-  for (const s of sites) {
-    bytes += s.bytes
-    calls += s.calls
+  const SAFE = 2 ** 53
+  let b = 0
+  let c = 0
+  let i = 0
+  for (; i < sites.length; i++) {
+    const x = Number(sites[i]!.bytes)
+    const y = Number(sites[i]!.calls)
+    // |x| < 2^52 and |partial sum| < 2^52 keep the next sum exact.
+    if (Math.abs(x) >= SAFE / 2 || y >= SAFE / 2 || Math.abs(b + x) >= SAFE / 2 || c + y >= SAFE / 2) break
+    b += x
+    c += y
+  }
+  let bytes = BigInt(b)
+  let calls = BigInt(c)
+  for (; i < sites.length; i++) {
+    bytes += sites[i]!.bytes
+    calls += sites[i]!.calls
   }
   return {sites: sites.length, bytes, calls}
 }
+
+const noFilter = (f: SiteFilter) => !f.inaccurateOnly && f.minBytes === undefined && !f.module && !f.file && !f.func
 
 export interface Selection {
   matched: Totals
@@ -91,9 +106,11 @@ export interface Selection {
   shown: AllocSite[]
 }
 
-export function selectSites(sites: readonly AllocSite[], filter: SiteFilter, sort: SortKey, top: number): Selection {
-  const kept = sites.filter((s) => matches(s, filter))
+/** @param all the totals of `sites` when the caller has them (the reader does): no filter, no second sum. */
+export function selectSites(sites: readonly AllocSite[], filter: SiteFilter, sort: SortKey, top: number, all?: Totals): Selection {
   const cmp = SORTS[sort]
+  if (all !== undefined && noFilter(filter) && top > 0 && top * 8 < sites.length) return {matched: all, shown: topN(sites, top, cmp)}
+  const kept = sites.filter((s) => matches(s, filter))
   if (top <= 0 || top * 8 >= kept.length) return {matched: totalsOf(kept), shown: kept.sort(cmp).slice(0, top > 0 ? top : undefined)}
   return {matched: totalsOf(kept), shown: topN(kept, top, cmp)}
 }

@@ -4,7 +4,7 @@
 // report modules are imported only when this command runs.
 import {statSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
-import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites, totalsOf} from '../allocinfo/select.js'
+import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from '../allocinfo/select.js'
 import type {AllocInfoResult} from '../allocinfo/report.js'
 import {BaseCommand} from '../cli/base.js'
 import {InputError, UsageError} from '../errors.js'
@@ -67,13 +67,14 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     ])
     const info = await readAllocInfo(await allocinfoPath(args.input))
     const sort = f.sort as SortKey
-    const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top)
+    const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
+    const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)
     const result: AllocInfoResult = {
       source: info.source,
       version: info.version,
       lines: info.lines,
       sort,
-      totals: totalsOf(info.sites),
+      totals,
       filters: describeFilter(filter),
       matched: sel.matched,
       shown: f.tree ? 0 : sel.shown.length,
