@@ -12,6 +12,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`allocscope/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  // Fast path: `allocinfo` and `diff` run without loading oclif when their flags parse plainly
+  // (dist/cli/fast.js; ALLOCSCOPE_NO_FAST=1 forces oclif). undefined: oclif runs the command.
+  let status
+  if (!process.env.ALLOCSCOPE_NO_FAST) {
+    const fast = await import('../dist/cli/fast.js').catch(() => undefined)
+    status = await fast?.runFast(argv)
+  }
+  if (status !== undefined) process.exitCode = status
+  else {
+    const {execute} = await import('@oclif/core')
+    await execute({dir: import.meta.url})
+  }
 }

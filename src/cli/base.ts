@@ -1,10 +1,9 @@
 // Flags and output conventions shared by every command: --json (one envelope), --format,
 // colour (NO_COLOR, --no-color, TTY), --fail-on, and exit status 0 / 1 / 2.
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import {FORMATS, type Format, renderReport} from '../render/format.js'
-import {toJson} from '../render/json.js'
 import type {Report} from '../render/report.js'
+import {type CommandRun, gateHit, internalErrorLine, knownError, terminalWidth, useColor, writeOutput} from './output.js'
 import {SEVERITIES, type Severity} from '../types.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -42,45 +41,42 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Colour only when stdout is a TTY, NO_COLOR is unset/empty, and --no-color was not given. */
   protected useColor(): boolean {
-    if (this.flags.color !== undefined) return this.flags.color
-    if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-    return Boolean(process.stdout.isTTY)
+    return useColor(this.flags.color)
   }
 
   protected width(): number {
-    return process.stdout.columns && process.stdout.columns > 40 ? process.stdout.columns : 120
+    return terminalWidth()
   }
 
   /** Writes the result: JSON envelope or the rendered report. */
   protected emit(result: unknown, report: Report): void {
-    if (this.flags.json) {
-      process.stdout.write(toJson(this.id ?? 'allocscope', result, this.warnings))
-      return
-    }
-    process.stdout.write(renderReport(report, this.flags.format as Format, {color: this.useColor(), width: this.width()}))
-    for (const w of this.warnings) process.stderr.write(`allocscope: warning: ${w}\n`)
+    writeOutput(this.id ?? 'allocscope', this.flags, result, report, this.warnings, renderReport)
+  }
+
+  /** Writes a command run (src/cli/output.ts) and gates on its severities. */
+  protected finish(run: CommandRun): void {
+    this.warnings.push(...run.warnings)
+    this.emit(run.result, run.report)
+    this.gate(run.severities)
   }
 
   /** Exit 1 when any of the given severities reaches --fail-on. */
   protected gate(severities: Severity[]): void {
-    const threshold = this.flags['fail-on']
-    if (threshold === 'never') return
-    const min = SEVERITIES.indexOf(threshold as Severity)
-    if (severities.some((s) => SEVERITIES.indexOf(s) >= min)) this.exit(1)
+    if (gateHit(this.flags['fail-on'], severities)) this.exit(1)
   }
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
     // this.exit() throws an ExitError: let oclif handle it.
     if (err.oclif?.exit !== undefined && err.name === 'ExitError') throw err
-    if (err instanceof InputError || err instanceof UsageError || err instanceof NotImplementedError) {
-      process.stderr.write(`allocscope: ${err.message}\n`)
-      if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
-      this.exit(2)
+    const known = knownError(err)
+    if (known !== undefined) {
+      if (known.line !== undefined) process.stderr.write(known.line)
+      if (known.line !== undefined && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
+      this.exit(known.status)
     }
-    if (err.code === 'EPIPE') this.exit(0)
     // oclif's own parse errors (unknown flag, missing arg) already exit 2.
     if (err.oclif?.exit !== undefined) throw err
-    process.stderr.write(`allocscope: internal error: ${err.message}${process.env.DEBUG ? '' : ' (set DEBUG=1 for the stack)'}\n`)
+    process.stderr.write(internalErrorLine(err))
     if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
     this.exit(2)
   }

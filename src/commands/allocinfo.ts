@@ -1,14 +1,9 @@
-// `allocscope allocinfo`: the top of /proc/allocinfo, filtered and summed. Thin: flags → reader →
-// select/tree → Report → emit().
-// Without an oclif manifest every command module is imported at start-up, so the reader, tree and
-// report modules are imported only when this command runs.
-import {statSync} from 'node:fs'
+// `allocscope allocinfo`: the top of /proc/allocinfo, filtered and summed. Thin: flags → the
+// command's work (src/allocinfo/run.ts, also run without oclif by the fast path in bin/run.js) → emit.
 import {Args, Flags} from '@oclif/core'
-import {SORT_KEYS, type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from '../allocinfo/select.js'
-import type {AllocInfoResult} from '../allocinfo/report.js'
+import {runAllocInfo} from '../allocinfo/run.js'
+import {SORT_KEYS, type SortKey} from '../allocinfo/select.js'
 import {BaseCommand} from '../cli/base.js'
-import {InputError, UsageError} from '../errors.js'
-import {parseSize} from '../render/units.js'
 
 export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoCommand> {
   static description =
@@ -46,66 +41,6 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
 
   async run(): Promise<void> {
     const {args} = await this.parse(AllocInfoCommand)
-    const f = this.flags
-    let minBytes: bigint | undefined
-    if (f.min !== undefined) {
-      const n = parseSize(f.min)
-      if (n === undefined) throw new UsageError(`--min: '${f.min}' is not a size; expected e.g. 1M, 64K, 1.5GiB or a byte count`)
-      minBytes = BigInt(n)
-    }
-    const filter: SiteFilter = {
-      module: compileRegex('module', f.module),
-      file: compileRegex('file', f.file),
-      func: compileRegex('function', f.function),
-      inaccurateOnly: f['accurate-no'],
-      minBytes,
-    }
-    const [{readAllocInfo}, {treeTotals}, {ANOMALY_SEVERITY, buildAllocInfoReport}] = await Promise.all([
-      import('../capture/allocinfo.js'),
-      import('../allocinfo/tree.js'),
-      import('../allocinfo/report.js'),
-    ])
-    const info = await readAllocInfo(await allocinfoPath(args.input))
-    const sort = f.sort as SortKey
-    const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
-    const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)
-    const result: AllocInfoResult = {
-      source: info.source,
-      version: info.version,
-      lines: info.lines,
-      sort,
-      totals,
-      filters: describeFilter(filter),
-      matched: sel.matched,
-      shown: f.tree ? 0 : sel.shown.length,
-      sites: f.tree ? [] : sel.shown,
-      anomalies: info.anomalies,
-      anomalyCounts: info.anomalyCounts,
-      skipped: info.skipped,
-      skippedTotal: info.skippedTotal,
-      skippedByReason: info.skippedByReason,
-    }
-    if (f.tree) {
-      const rows = treeTotals(sel.shown, f.depth, sort)
-      result.tree = {depth: f.depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
-    }
-    this.emit(result, buildAllocInfoReport(result, {raw: f.bytes}))
-    this.gate(info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]))
+    this.finish(await runAllocInfo(args, this.flags))
   }
-}
-
-/** A capture directory stands for its allocinfo.txt; anything else is read as given. */
-async function allocinfoPath(input: string): Promise<string> {
-  if (input === '-') return input
-  let dir = false
-  try {
-    dir = statSync(input).isDirectory()
-  } catch {
-    return input // readAllocInfo names the problem
-  }
-  if (!dir) return input
-  const {resolveCapture} = await import('../capture/dir.js')
-  const cap = resolveCapture(input)
-  if (!cap.allocinfo) throw new InputError(`${input}: capture directory without allocinfo.txt; expected a /proc/allocinfo dump or a directory holding one`, input)
-  return cap.allocinfo
 }

@@ -1,13 +1,11 @@
 // `allocscope diff`: predicted vs observed for one capture, or capture vs capture. Thin: flags →
-// DiffRequest → the diff engine (src/diff/engine.ts) decides and builds → emit() → gate().
+// DiffRequest (src/diff/run.ts, also run without oclif by the fast path in bin/run.js) → the diff
+// engine (src/diff/engine.ts) decides and builds → emit() → gate().
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {recorderFlag} from '../cli/flags.js'
-import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocDiffOptions, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
-import {type DiffWhat, runDiff} from '../diff/engine.js'
-import {ruleList, ruleListBlocks} from '../diff/report-rules.js'
-import {UsageError} from '../errors.js'
-import {parseSize} from '../render/units.js'
+import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
+import {runDiffCommand} from '../diff/run.js'
 import type {BootLogFormat} from '../types.js'
 
 const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
@@ -82,48 +80,6 @@ export default class Diff extends BaseCommand<typeof Diff> {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Diff)
-    const f = this.flags
-    if (f.rules) return this.emit(ruleList(), {blocks: ruleListBlocks()})
-    if (args.a === undefined) throw new UsageError('diff: expected a capture, boot log, allocinfo dump or prediction to check (or two to compare), or --rules')
-    const run = await runDiff({
-      a: args.a,
-      b: args.b,
-      predicted: f.predicted,
-      what: f.what as DiffWhat,
-      alloc: allocOptions(f),
-      all: f.all,
-      model: {profile: f.profile, legacyMax: f['legacy-max']},
-      allocinfo: f.allocinfo,
-      read: {format: f['input-format'] as BootLogFormat | undefined, recorder: f.recorder},
-    })
-    this.warnings.push(...run.warnings)
-    this.emit(run.result, {blocks: run.blocks})
-    this.gate(run.severities)
+    this.finish(await runDiffCommand(args, this.flags))
   }
-}
-
-/** The allocinfo diff flags, checked: --min-delta in the metric's unit, the regular expressions. */
-function allocOptions(f: {metric: string; sort: string; top: number; key: string; 'min-delta'?: string; module?: string; file?: string; function?: string}): AllocDiffOptions {
-  const metric = f.metric as AllocMetric
-  let minDelta: bigint | undefined
-  if (f['min-delta'] !== undefined) {
-    const n = metric === 'bytes' ? parseSize(f['min-delta']) : /^\d+$/.test(f['min-delta']) ? Number(f['min-delta']) : undefined
-    if (n === undefined) throw new UsageError(`--min-delta: '${f['min-delta']}' is not ${metric === 'bytes' ? 'a size; expected e.g. 4K, 1M or a byte count' : 'a count; expected a whole number of calls'}`)
-    minDelta = BigInt(n)
-  }
-  const filter = {
-    ...(f.module !== undefined ? {module: checkRegex('module', f.module)} : {}),
-    ...(f.file !== undefined ? {file: checkRegex('file', f.file)} : {}),
-    ...(f.function !== undefined ? {func: checkRegex('function', f.function)} : {}),
-  }
-  return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy}
-}
-
-function checkRegex(flag: string, source: string): string {
-  try {
-    new RegExp(source)
-  } catch (e) {
-    throw new UsageError(`--${flag}: invalid regular expression '${source}' (${(e as Error).message}); expected a JavaScript regular expression`)
-  }
-  return source
 }

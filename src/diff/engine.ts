@@ -3,22 +3,19 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import {readFileSync} from 'node:fs'
-import {analyseBootLog, type AnalyseOptions} from '../analysis/read.js'
+import type {AnalyseOptions} from '../analysis/read.js'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {InputError, NotImplementedError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
-import {type BootLogDiff, bootLogDiffSeverities, diffBootLogs} from './bootlog.js'
+import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, type DiffInput} from './inputs.js'
-import {type ModelOptions, modelForAnalysis} from './model.js'
-import {type CountDiff, type CountSide, diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction} from './predicted.js'
+import type {ModelOptions} from './model.js'
+import type {CountDiff, CountSide} from './predicted.js'
 import {allocDiffBlocks} from './report-allocinfo.js'
-import {bootLogDiffBlocks} from './report-bootlog.js'
-import {countDiffBlocks} from './report-predicted.js'
-import {expectationBlock, observedHeadBlock, ruleBlocks} from './report-rules.js'
-import {type CountRow, type RuleOutcome, firedSeverities, runRules} from './rules.js'
+import type {CountRow, RuleOutcome} from './rules.js'
 
 export type DiffWhat = 'auto' | 'allocinfo' | 'bootlog'
 
@@ -89,8 +86,11 @@ export async function runDiff(req: DiffRequest): Promise<DiffRun> {
 const hasAllocInfo = (x: DiffInput): boolean => x.capture.allocinfo !== undefined
 const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind === 'capture-dir' && x.capture.bootLog !== undefined)
 /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
-const analyse = (req: DiffRequest, x: DiffInput): Promise<BootAnalysis> =>
-  analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+async function analyse(req: DiffRequest, x: DiffInput): Promise<BootAnalysis> {
+  // Loaded here: a diff of two allocinfo dumps needs neither the boot-log reader nor the model (start-up, issue 17).
+  const {analyseBootLog} = await import('../analysis/read.js')
+  return analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+}
 /** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
 const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!)
 
@@ -106,7 +106,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   }
   if (doBoot) {
     for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
-    const [la, lb] = await Promise.all([analyse(req, a), analyse(req, b)])
+    const [la, lb, {bootLogDiffSeverities, diffBootLogs}, {bootLogDiffBlocks}] = await Promise.all([analyse(req, a), analyse(req, b), import('./bootlog.js'), import('./report-bootlog.js')])
     run.result.bootlog = diffBootLogs(la, lb)
     run.blocks.push(...bootLogDiffBlocks(run.result.bootlog, {all: req.all}))
     run.severities.push(...bootLogDiffSeverities(run.result.bootlog))
@@ -134,6 +134,11 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
   if (b === undefined && a.kind === 'allocscope-json') {
     throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
   }
+  const [{modelForAnalysis}, {diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction}, {countDiffBlocks}] = await Promise.all([
+    import('./model.js'),
+    import('./predicted.js'),
+    import('./report-predicted.js'),
+  ])
   const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
     if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.spooled ?? x.path, 'utf8'), x.path), 'unknown', x.path)
     if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
@@ -153,6 +158,11 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
 /** One capture: the rules over what it shows, against what the model expects for its host. */
 async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
+  const [{modelForAnalysis}, {expectationBlock, observedHeadBlock, ruleBlocks}, {firedSeverities, runRules}] = await Promise.all([
+    import('./model.js'),
+    import('./report-rules.js'),
+    import('./rules.js'),
+  ])
   const analysis: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
   const allocPath = x.kind === 'allocinfo' ? x.path : (req.allocinfo ?? x.capture.allocinfo)
   const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined

@@ -1,0 +1,84 @@
+// The `allocinfo` command's work, without oclif: flags → reader → select/tree → result and Report.
+// src/commands/allocinfo.ts (oclif) and the fast path (src/cli/fast.ts) both call it.
+import {statSync} from 'node:fs'
+import {readAllocInfo} from '../capture/allocinfo.js'
+import type {CommandRun} from '../cli/output.js'
+import {InputError, UsageError} from '../errors.js'
+import {parseSize} from '../render/units.js'
+import {ANOMALY_SEVERITY, type AllocInfoResult, buildAllocInfoReport} from './report.js'
+import {type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from './select.js'
+
+export interface AllocInfoFlags {
+  top: number
+  sort: string
+  min?: string
+  module?: string
+  file?: string
+  function?: string
+  'accurate-no': boolean
+  tree: boolean
+  depth: number
+  bytes: boolean
+}
+
+function filterOf(f: AllocInfoFlags): SiteFilter {
+  let minBytes: bigint | undefined
+  if (f.min !== undefined) {
+    const n = parseSize(f.min)
+    if (n === undefined) throw new UsageError(`--min: '${f.min}' is not a size; expected e.g. 1M, 64K, 1.5GiB or a byte count`)
+    minBytes = BigInt(n)
+  }
+  return {
+    module: compileRegex('module', f.module),
+    file: compileRegex('file', f.file),
+    func: compileRegex('function', f.function),
+    inaccurateOnly: f['accurate-no'],
+    minBytes,
+  }
+}
+
+export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Promise<CommandRun> {
+  const filter = filterOf(f)
+  const info = await readAllocInfo(await allocinfoPath(args.input))
+  const sort = f.sort as SortKey
+  const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
+  const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)
+  const result: AllocInfoResult = {
+    source: info.source,
+    version: info.version,
+    lines: info.lines,
+    sort,
+    totals,
+    filters: describeFilter(filter),
+    matched: sel.matched,
+    shown: f.tree ? 0 : sel.shown.length,
+    sites: f.tree ? [] : sel.shown,
+    anomalies: info.anomalies,
+    anomalyCounts: info.anomalyCounts,
+    skipped: info.skipped,
+    skippedTotal: info.skippedTotal,
+    skippedByReason: info.skippedByReason,
+  }
+  if (f.tree) {
+    const {treeTotals} = await import('./tree.js')
+    const rows = treeTotals(sel.shown, f.depth, sort)
+    result.tree = {depth: f.depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
+  }
+  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings: []}
+}
+
+/** A capture directory stands for its allocinfo.txt; anything else is read as given. */
+async function allocinfoPath(input: string): Promise<string> {
+  if (input === '-') return input
+  let dir = false
+  try {
+    dir = statSync(input).isDirectory()
+  } catch {
+    return input // readAllocInfo names the problem
+  }
+  if (!dir) return input
+  const {resolveCapture} = await import('../capture/dir.js')
+  const cap = resolveCapture(input)
+  if (!cap.allocinfo) throw new InputError(`${input}: capture directory without allocinfo.txt; expected a /proc/allocinfo dump or a directory holding one`, input)
+  return cap.allocinfo
+}

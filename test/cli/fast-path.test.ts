@@ -1,0 +1,93 @@
+// The fast path (src/cli/fast.ts): `allocinfo` and `diff` run without oclif when their flags
+// parse plainly, and must behave exactly as through oclif — the same stdout, stderr and exit
+// status (ALLOCSCOPE_NO_FAST=1 forces oclif). Spawns the BUILT CLI: needs `npm run build`.
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {type CommandSpec, parseArgv} from '../../src/cli/fast.js'
+import {REPO, SAMPLES, captureDir} from '../helpers/paths.js'
+
+const BIN = join(REPO, 'bin', 'run.js')
+const SPEC = join(REPO, 'dist', 'cli', 'fast-spec.json')
+const A = join(captureDir('linux-7.2-pool-c4-m1024'), 'allocinfo.txt')
+const B = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+/** Says at exit whether any @oclif module was loaded (no spaces: NODE_OPTIONS splits at them). */
+const OCLIF_HOOK = 'data:text/javascript,import(`node:module`).then((m)=>process.on(`exit`,()=>process.stderr.write(`OCLIF=${Object.keys(m.default._cache).some((k)=>k.includes(`@oclif`))}\\n`)))'
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+  oclif: boolean
+}
+
+function run(args: string[], fast: boolean): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = {PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', NODE_OPTIONS: `--import=${OCLIF_HOOK}`, ...(fast ? {} : {ALLOCSCOPE_NO_FAST: '1'})}
+    const p = spawn(process.execPath, [BIN, ...args], {cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => (stdout += d))
+    p.stderr.on('data', (d) => (stderr += d))
+    p.on('error', reject)
+    p.on('close', (status) => resolve({status, stdout, stderr: stderr.replace(/^OCLIF=\w+\n/m, ''), oclif: /^OCLIF=true$/m.test(stderr)}))
+  })
+}
+
+let spec: Record<string, CommandSpec>
+beforeAll(() => {
+  if (!existsSync(SPEC)) throw new Error('dist/cli/fast-spec.json missing: run `npm run build` (npm test does)')
+  spec = JSON.parse(readFileSync(SPEC, 'utf8')).commands
+})
+
+describe('fast path argv parsing (against the spec the build wrote from the oclif flags)', () => {
+  it('knows allocinfo and diff, with integer flags told from string flags', () => {
+    expect(Object.keys(spec).sort()).toEqual(['allocinfo', 'diff'])
+    expect(spec.allocinfo!.flags.top).toEqual({type: 'integer', char: 'n', default: 20, min: 0})
+    expect(spec.allocinfo!.flags.min).toEqual({type: 'string'})
+    expect(spec.diff!.flags['legacy-max']).toEqual({type: 'integer', min: 1})
+  })
+  it('flags, short flags, --flag=value, --no-flag, defaults', () => {
+    expect(parseArgv(spec.allocinfo!, ['x.txt', '-n', '5', '--sort=calls', '--no-color', '--json'])).toEqual({
+      args: {input: 'x.txt'},
+      flags: {top: 5, sort: 'calls', color: false, json: true, format: 'table', 'fail-on': 'never', 'accurate-no': false, tree: false, depth: 2, bytes: false},
+    })
+    expect(parseArgv(spec.allocinfo!, ['-', '-n3'])?.flags.top).toBe(3)
+    expect(parseArgv(spec.allocinfo!, ['--', '-n'])?.args).toEqual({input: '-n'})
+  })
+  it('leaves to oclif whatever it should judge', () => {
+    for (const argv of [['x', '--top', '-1'], ['x', '--top', 'ten'], ['x', '--sort', 'size'], ['x', '--bogus'], [], ['x', 'y'], ['x', '--top', '1', '--top', '2'], ['x', '--json=yes'], ['x', '--file'], ['x', '--no-json']]) {
+      expect(parseArgv(spec.allocinfo!, argv), argv.join(' ')).toBeUndefined()
+    }
+  })
+})
+
+describe('fast path = oclif path, end to end', () => {
+  const cases: string[][] = [
+    ['allocinfo', B, '--top', '5', '--sort', 'calls', '--format', 'text'],
+    ['allocinfo', B, '-n', '3', '--json', '--fail-on', 'info'],
+    ['allocinfo', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--tree', '--depth', '1', '--format', 'markdown'],
+    ['allocinfo', join(REPO, 'no-such-file.txt')],
+    ['allocinfo', B, '--function', '('],
+    ['diff', A, B, '--top', '4', '--format', 'csv'],
+    ['diff', A, B, '--json', '--metric', 'calls', '--key', 'func'],
+    ['diff', join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink'), '--fail-on', 'warning', '--format', 'text'],
+  ]
+  for (const c of cases) {
+    it(c.map((w) => w.replace(REPO + '/', '')).join(' '), async () => {
+      const [fast, slow] = await Promise.all([run(c, true), run(c, false)])
+      expect(fast.oclif, 'the fast path loads no oclif module').toBe(false)
+      expect(slow.oclif).toBe(true)
+      expect(fast.stderr).toBe(slow.stderr)
+      expect(fast.stdout).toBe(slow.stdout)
+      expect(fast.status).toBe(slow.status)
+    }, 60_000)
+  }
+  it('an argv the fast path does not take still runs, through oclif (--top -1: its own message)', async () => {
+    const r = await run(['allocinfo', B, '--top', '-1'], true)
+    expect(r.oclif).toBe(true)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/top/)
+  }, 60_000)
+})
