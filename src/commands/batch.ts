@@ -38,6 +38,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     unordered: Flags.boolean({description: 'Write records as inputs finish instead of in input order.', default: false}),
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
     resume: Flags.boolean({description: 'With --out: keep the records already in the file and skip their inputs.', default: false}),
+    list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing.', default: false}),
     shard: Flags.string({description: 'Only the inputs of shard K of N (K/N, by a hash of each input path): N machines split one listing.'}),
   }
 
@@ -53,6 +54,10 @@ export default class Batch extends BaseCommand<typeof Batch> {
     if (f.shard) {
       const [k, n] = parseShard(f.shard)
       tasks = tasks.filter((t) => shardOf(t.path, n) === k)
+    }
+    if (f.list) {
+      for (const t of tasks) process.stdout.write(`${t.path}\n`)
+      return
     }
     const out: Output = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
     if (f.out && f.resume) tasks = remainingTasks(tasks, recordedInputs(f.out))

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Run `allocscope batch` on a Dask cluster (the map step) and merge with `allocscope fleet`.
+
+The inputs are listed once by `allocscope batch --list` (so the split is exactly the inputs a
+single `allocscope batch` run would read), partitioned into a dask.bag, and each partition is
+analysed on a worker by `allocscope batch --files-from -`. The workers return their NDJSON; this
+script writes one shard file per partition into --out and runs `allocscope fleet --json` over the
+shards, which merges them into the same summary one machine would make.
+
+  # on one machine: a LocalCluster of --workers processes
+  python3 examples/dask/fleet_dask.py --out /tmp/fleet samples testdata/captures
+  # on a cluster: `dask scheduler` on one host, `dask worker tcp://HOST:8786` on each worker host
+  python3 examples/dask/fleet_dask.py --scheduler tcp://HOST:8786 --out /tmp/fleet /shared/logs
+
+Needs Debian's python3-distributed (apt-get install python3-distributed); every worker needs
+allocscope (--allocscope, default `allocscope`) and the inputs at the same paths.
+"""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+
+
+def run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    # batch exits 1 only with --fail-on, which this script does not pass: anything but 0 is a failure.
+    if r.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} exited {r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def list_inputs(allocscope, inputs):
+    return [p for p in run(allocscope + ["batch", "--list", *inputs]).split("\n") if p]
+
+
+def batch_partition(paths, allocscope, cwd):
+    """On a worker: one `allocscope batch` over this partition's paths, its NDJSON as one string."""
+    paths = list(paths)
+    if not paths:
+        return []
+    return [run(allocscope + ["batch", "--jobs", "1", "--files-from", "-"], input="\n".join(paths) + "\n", cwd=cwd)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("inputs", nargs="+", help="files, directories, archives (as for allocscope batch)")
+    ap.add_argument("--out", required=True, help="directory for shard-NNNNN.ndjson and fleet.json")
+    ap.add_argument("--scheduler", help="address of a running `dask scheduler` (default: a LocalCluster)")
+    ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default 2)")
+    ap.add_argument("--partitions", type=int, default=0, help="partitions (default: 4 per worker)")
+    ap.add_argument("--allocscope", default="allocscope", help="command that runs allocscope (default: allocscope)")
+    a = ap.parse_args()
+
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    allocscope = shlex.split(a.allocscope)
+    cwd = os.getcwd()
+    paths = list_inputs(allocscope, a.inputs)
+    if a.scheduler:
+        client = Client(a.scheduler)
+        cluster = None
+    else:
+        cluster = LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        nworkers = max(1, len(client.scheduler_info()["workers"]))
+        parts = max(1, min(len(paths), a.partitions or 4 * nworkers))
+        bag = db.from_sequence(paths, npartitions=parts)
+        shards = bag.map_partitions(batch_partition, allocscope, cwd).compute()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    os.makedirs(a.out, exist_ok=True)
+    files = []
+    for i, text in enumerate(shards):
+        f = os.path.join(a.out, f"shard-{i + 1:05d}.ndjson")
+        with open(f, "w") as fh:
+            fh.write(text)
+        files.append(f)
+    summary = run(allocscope + ["fleet", "--json", *files])
+    with open(os.path.join(a.out, "fleet.json"), "w") as fh:
+        fh.write(summary)
+    sys.stdout.write(summary)
+    sys.stderr.write(f"fleet_dask: {len(paths)} inputs in {len(files)} partitions on {nworkers} worker(s); shards and fleet.json in {a.out}\n")
+
+
+if __name__ == "__main__":
+    main()
