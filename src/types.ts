@@ -1,5 +1,6 @@
 // Shared value types: each stage (capture → analysis → model → diff → render) hands the next one
 // of these plain, typed values. Keep this file free of logic.
+import type {BootLogFormat} from './capture/bootlog/formats.js'
 
 // FindingKind is derived from the detector table (analysis/detectors.ts): a type-only import, no
 // runtime dependency, so a finding's id cannot be misspelt anywhere.
@@ -21,18 +22,20 @@ export interface LogRecord {
   seq?: number
   /** The message text with every prefix stripped (no trailing newline). */
   text: string
+  /** The boot the record belongs to, when the format says (journal `_BOOT_ID`, 32 hex digits). */
+  boot?: string
 }
 
-export type BootLogFormat =
-  | 'dmesg' // plain dmesg / console text, with or without [ seconds] and caller ids
-  | 'dmesg-raw' // dmesg -r: <N>[ seconds] text
-  | 'dmesg-decode' // dmesg -x: "kern  :warn  : [ seconds] text"
-  | 'dmesg-json' // dmesg --json (one document)
-  | 'kmsg' // /dev/kmsg records: pri,seq,usec,flags;text
-  | 'journal' // journalctl -k short text
-  | 'journal-json' // journalctl -k -o json (one object per line)
-  | 'syslog' // kern.log: "Mon DD HH:MM:SS host kernel: ..."
-  | 'console' // serial console: CRLF, ANSI, non-kernel noise
+/** A boot-log input format: an id of the format registry (src/capture/bootlog/formats.ts). */
+export type {BootLogFormat} from './capture/bootlog/formats.js'
+
+/** What the reader let go of without reading it as lines, and where. */
+export interface InputPadding {
+  /** Runs of NUL bytes dropped (a log after a power cut, a sparse file, a serial line's fill). */
+  nul?: {ranges: number; bytes: number; first: Array<{offset: number; bytes: number}>}
+  /** Reads of nothing but NULs and blank lines before the first text (counted as skipped lines). */
+  leading?: {bytes: number; lines: number}
+}
 
 /** A line of the input that did not become (part of) a record, and why. */
 export interface Skipped {
@@ -194,6 +197,35 @@ export interface BootAnalysis {
   klabNotStored?: number
   /** Times a record from later in the log carried an earlier timestamp than the previous one. */
   timeWentBackwards?: number
+  /** What the reader cut, dropped or could not read whole (absent when nothing). */
+  input?: InputNotes
+  /** Which boot of the log this is, when the log holds more than one. */
+  boot?: BootInfo
+}
+
+/** One boot of a log that holds several, numbered as `journalctl --list-boots` does. */
+export interface BootInfo {
+  /** 1-based position in the log (`journalctl -b 1` is the first). */
+  index: number
+  /** 0 for the last boot, -1 for the one before it, ... (`journalctl -b -1`). */
+  offset: number
+  /** Boots in the log. */
+  count: number
+  firstLine: number
+  lastLine: number
+  /** Why a new boot starts here (absent for the first). */
+  startReason?: string
+  /** The journal's _BOOT_ID, when the format carries it. */
+  id?: string
+}
+
+/** Damage and padding the reader met in the input, for the warnings a command prints. */
+export interface InputNotes {
+  /** Lines longer than the line limit, cut at it: how many, the first one's line, the limit in bytes. */
+  longLines?: {count: number; firstLine?: number; limit: number}
+  padding?: InputPadding
+  /** The compressed input ended early (read with --accept-truncated): what was wrong. */
+  truncated?: string
 }
 
 // ---- /proc/allocinfo ----

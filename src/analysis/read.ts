@@ -1,7 +1,8 @@
 // Reader + analyser glue: a boot log on disk (or stdin) → BootAnalysis, streamed.
-import {type BootLogStream, openBootLog, openBootLogSource, parseBootLogText} from '../capture/bootlog/index.js'
+import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../capture/bootlog/index.js'
 import {byteSourceFrom} from '../capture/bootlog/source.js'
-import type {BootAnalysis, BootLogFormat, Recorder} from '../types.js'
+import {DEFAULT_MAX_LINE} from '../capture/lines.js'
+import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
 import {BootAnalyser} from './analyser.js'
 
 export interface AnalyseOptions {
@@ -10,17 +11,51 @@ export interface AnalyseOptions {
   onProgress?: (bytesRead: number, totalBytes?: number) => void
   /** Name shown as the source (default: the path). */
   source?: string
+  /** A compressed log that ends early is read up to the damage (marked in `input`) instead of refused. */
+  acceptTruncated?: boolean
+  /** Called once when the input has given nothing for a second (a FIFO with no writer yet). */
+  onWaiting?: () => void
+}
+
+/** What the reader's stats say was cut or let go, or undefined when nothing was. */
+export function inputNotes(st: BootLogStats): InputNotes | undefined {
+  const n: InputNotes = {}
+  if (st.truncatedLines > 0) n.longLines = {count: st.truncatedLines, ...(st.firstTruncatedLine !== undefined ? {firstLine: st.firstTruncatedLine} : {}), limit: DEFAULT_MAX_LINE}
+  if (st.padding) n.padding = st.padding
+  if (st.truncatedInput !== undefined) n.truncated = st.truncatedInput
+  return Object.keys(n).length > 0 ? n : undefined
+}
+
+/** The warnings a command prints for an analysis's input notes (one line each, naming the source). */
+export function inputWarnings(a: BootAnalysis): string[] {
+  const n = a.input
+  if (!n) return []
+  const out: string[] = []
+  if (n.truncated) out.push(`${a.source}: ${n.truncated}: the result covers only what was read (TRUNCATED)`)
+  if (n.longLines) {
+    const at = n.longLines.firstLine !== undefined ? `, the first at line ${n.longLines.firstLine}` : ''
+    out.push(`${a.source}: ${n.longLines.count} line(s) longer than ${n.longLines.limit / 2 ** 20} MiB were cut at that length${at}`)
+  }
+  const nul = n.padding?.nul
+  if (nul) {
+    const first = nul.first[0]
+    out.push(`${a.source}: skipped ${nul.bytes} NUL byte(s) in ${nul.ranges} run(s)${first ? ` (the first at byte ${first.offset}, ${first.bytes} bytes)` : ''}`)
+  }
+  const lead = n.padding?.leading
+  if (lead) out.push(`${a.source}: skipped ${lead.bytes} bytes of NULs and blank lines (${lead.lines} lines) before the first text`)
+  return out
 }
 
 export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): Promise<BootAnalysis> {
-  const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress})
+  const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting})
   return analyseStream(stream, opts.source ?? (path === '-' ? '<stdin>' : path), opts)
 }
 
 /** The same on bytes already flowing (a tar member in `batch`); `name` is the source shown and named in errors. */
 export async function analyseBootLogBytes(name: string, chunks: AsyncIterable<Buffer>, opts: Omit<AnalyseOptions, 'source'> = {}): Promise<BootAnalysis> {
   // The caller owns the member stream (a tar entry is drained, not destroyed, so the archive reads on).
-  const stream = await openBootLogSource(name, await byteSourceFrom(name, chunks, {onProgress: opts.onProgress, closeOnStop: false}), {format: opts.format})
+  const src = await byteSourceFrom(name, chunks, {onProgress: opts.onProgress, closeOnStop: false, acceptTruncated: opts.acceptTruncated})
+  const stream = await openBootLogSource(name, src, {format: opts.format})
   return analyseStream(stream, name, opts)
 }
 
@@ -29,7 +64,10 @@ async function analyseStream(stream: BootLogStream, source: string, opts: Analys
   // One await per read chunk, not per record (the per-record promise was ~37 % of the CPU).
   for await (const batch of stream.batches) for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
   const st = stream.stats()
-  return a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
+  const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
+  const notes = inputNotes(st)
+  if (notes) out.input = notes
+  return out
 }
 
 /** The same on text in memory. */

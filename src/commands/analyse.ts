@@ -5,14 +5,14 @@ import {Args, Flags} from '@oclif/core'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {resolveCapture} from '../capture/dir.js'
 import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
-import {analyseBootLog} from '../analysis/read.js'
+import {analyseBootLog, inputWarnings} from '../analysis/read.js'
 import {type AnalyseResult, buildAnalyseReport} from '../analysis/report.js'
+import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
 import {recorderFlag} from '../cli/flags.js'
 import {InputError} from '../errors.js'
 import type {BootLogFormat, Recorder} from '../types.js'
 
-const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
 /** Show progress only for inputs at least this large (and only on a TTY). */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
 
@@ -41,9 +41,10 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
   static flags = {
     allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
     traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),
-    'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
+    'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
     recorder: recorderFlag(),
     bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units.', default: false}),
+    'accept-truncated': Flags.boolean({description: 'Read a truncated or damaged .gz up to the damage (the result is marked truncated) instead of refusing it.', default: false}),
   }
 
   async run(): Promise<void> {
@@ -55,13 +56,22 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
       format: f['input-format'] as BootLogFormat | undefined,
       recorder: f.recorder as Recorder | undefined,
       onProgress: this.progress(),
+      acceptTruncated: f['accept-truncated'],
+      onWaiting: this.waitingNotice(cap.bootLog),
     })
+    this.warnings.push(...inputWarnings(analysis))
     const result: AnalyseResult = analysis
     const allocPath = f.allocinfo ?? cap.allocinfo
     if (allocPath) result.allocinfo = summariseAllocInfo(await readAllocInfo(allocPath))
     if (analysis.records === 0) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
     this.emit(result, buildAnalyseReport(result, {traces: f.traces, bytes: f.bytes}))
     this.gate(analysis.findings.map((x) => x.severity))
+  }
+
+  /** On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second. */
+  private waitingNotice(path: string): (() => void) | undefined {
+    if (!process.stderr.isTTY) return undefined
+    return () => process.stderr.write(`allocscope: waiting for input on ${path === '-' ? 'stdin' : path} ...\n`)
   }
 
   /** A percentage on stderr for big inputs, only on a TTY and never with --json. */

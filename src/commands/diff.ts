@@ -2,13 +2,13 @@
 // DiffRequest (src/diff/run.ts, also run without oclif by the fast path in bin/run.js) → the diff
 // engine (src/diff/engine.ts) decides and builds → emit() → gate().
 import {Args, Flags} from '@oclif/core'
+import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
 import {recorderFlag} from '../cli/flags.js'
 import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {runDiffCommand} from '../diff/run.js'
 import type {BootLogFormat} from '../types.js'
 
-const INPUT_FORMATS: readonly BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']
 
 export type {CountsResult, ObservedResult, PairResult} from '../diff/engine.js'
 
@@ -71,7 +71,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     }),
     profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
-    'input-format': Flags.option({options: INPUT_FORMATS, description: 'Boot-log format (default: detected from the first lines).'})(),
+    'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
     recorder: recorderFlag(),
     module: Flags.string({description: 'allocinfo diff: only sites whose module matches this regular expression (built-in sites: ^$).'}),
     file: Flags.string({description: 'allocinfo diff: only sites whose source file matches this regular expression.'}),

@@ -5,6 +5,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
+import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseBootLogText} from '../../src/capture/bootlog/index.js'
 import {dmesgLines, syntheticFacility, syntheticLevel, toDmesgDecode, toDmesgRaw} from '../helpers/convert.js'
 import {captureDir} from '../helpers/paths.js'
@@ -40,6 +41,27 @@ describe.skipIf(!hasDmesgFile())('util-linux dmesg (installed here)', () => {
     expect(r.records.map((x) => x.text)).toEqual(dmesgLines(original).map((l) => l.text))
     expect(r.records.every((x) => x.time === undefined)).toBe(true)
   })
+
+  // What the issue saw: these were "not a kernel log", and a forced --input-format dmesg on the ISO
+  // form lost the release and the memory.
+  for (const [form, args, keepsTime] of [
+    ['iso', ['--time-format', 'iso'], false],
+    ['reltime', ['--time-format', 'reltime'], false],
+    ['delta', ['--time-format', 'delta'], false],
+    ['-d (time and delta)', ['-d'], true],
+  ] as const) {
+    it(`dmesg ${args.join(' ')} (${form}): detected, every text, the host facts of the plain log`, () => {
+      const r = parseBootLogText(dmesg(...args))
+      expect(r.format, r.formatReason).toBe('dmesg')
+      expect(r.records.map((x) => x.text)).toEqual(dmesgLines(original).map((l) => l.text))
+      expect(r.records.map((x) => x.time)).toEqual(dmesgLines(original).map((l) => (keepsTime ? l.time : undefined)))
+      const a = analyseBootLogText(dmesg(...args), 'x')
+      const plain = analyseBootLogText(original, 'x')
+      expect(a.host.release?.value).toBe(plain.host.release?.value)
+      expect(a.host.memoryTotalKiB?.value).toBe(plain.host.memoryTotalKiB?.value)
+      expect(a.host.possibleCpus?.value).toBe(plain.host.possibleCpus?.value)
+    })
+  }
 
   it('dmesg --json and --json -x: the reader gets time, level and the first line of each message', () => {
     // util-linux 2.38 -F: each "msg" runs on to the end of the file (fixed later), and numeric

@@ -210,7 +210,7 @@ export function toGzip(text: string | Buffer): Buffer {
 }
 
 /** One converter per format (journal: short-monotonic, which keeps the kernel time). */
-export const CONVERTERS: Record<BootLogFormat, (dmesgText: string) => string | Buffer> = {
+export const CONVERTERS: Record<Exclude<BootLogFormat, 'journal-export' | 'lava'>, (dmesgText: string) => string | Buffer> = {
   dmesg: toDmesg,
   'dmesg-raw': toDmesgRaw,
   'dmesg-decode': toDmesgDecode,

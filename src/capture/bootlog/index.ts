@@ -1,13 +1,14 @@
 // The boot-log reader: any supported kernel log format → a stream of LogRecord, read in bounded
 // memory (records are handed out chunk by chunk; skipped lines are kept up to a cap and counted).
-import type {BootLogFormat, LogRecord, Skipped} from '../../types.js'
-import {InputError, NotImplementedError} from '../../errors.js'
-import {ByteLineSplitter, DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
+import type {InputPadding, LogRecord, Skipped} from '../../types.js'
+import {InputError} from '../../errors.js'
+import {DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
 import {detectFormat, FORMATS_TRIED, LATE_STAMPED_LINES, SNIFF_LINES, timedKernel, type Detection} from './detect.js'
-import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
+import type {FormatReader} from './engine.js'
+import {formatEntry, type BootLogFormat} from './formats.js'
+import {NulCounter, paddingLines, paddingSummary} from './padding.js'
 import {Sink} from './sink.js'
-import {type ByteSource, openByteSource} from './source.js'
-import {lineReaderFor} from './text-formats.js'
+import {openByteSource, type ByteSource} from './source.js'
 
 export {detectFormat} from './detect.js'
 export type {Detection} from './detect.js'
@@ -27,6 +28,12 @@ export interface BootLogStats {
   recordLines: number
   /** Lines longer than the line limit, cut at it. */
   truncatedLines: number
+  /** The first of them. */
+  firstTruncatedLine?: number
+  /** NUL runs dropped and blank padding before the first text, when there were any. */
+  padding?: InputPadding
+  /** The compressed input ended early and --accept-truncated was given: what was wrong. */
+  truncatedInput?: string
 }
 
 export interface BootLogStream {
@@ -45,9 +52,12 @@ export interface OpenOptions {
   onProgress?: (bytesRead: number, totalBytes?: number) => void
   /** Longest line kept: bytes for files and stdin, UTF-16 units for text; default 1 Mi. */
   maxLine?: number
+  /** A compressed input that ends early is read up to its damage (and marked) instead of refused. */
+  acceptTruncated?: boolean
+  /** Called once when the input has given nothing for a second (a FIFO with no writer yet). */
+  onWaiting?: () => void
 }
 
-const EMPTY = Buffer.alloc(0)
 /**
  * Records are handed out for at most this many input bytes at a time, whatever the read size: a
  * batch of ~1000 records dies young, a 1 MiB read's ~15 000 live through a scavenge and get
@@ -55,52 +65,49 @@ const EMPTY = Buffer.alloc(0)
  */
 const BATCH_BYTES = 64 * 1024
 
-/** Sniff at most this much text for detection. */
+/** Sniff at most this much text (after leading padding) for detection. */
 const SNIFF_CHARS = 1 << 20
+/**
+ * Padding (NULs, blank lines) read before any text: past this, the input is refused rather
+ * than read for ever (/dev/zero). A crashed machine's log or a sparse file stays well below.
+ */
+export const MAX_LEADING_PADDING = 2 ** 30
 
-/** Text or bytes in (never both), records into the sink. */
+/** A format's reader with its sink, and the NUL filter in front of it. */
 interface Engine {
   sink: Sink
-  push(text: string): void
-  pushBytes(buf: Buffer): void
-  end(): void
-  lines(): number
-  truncated(): number
+  reader: FormatReader
+  nul: NulCounter
+  /** The format reads NUL bytes as data (binary fields): only leading NULs are dropped. */
+  keepsNul: boolean
+  /** The first byte has been fed (leading NULs stop being padding after it). */
+  fed: boolean
 }
 
 function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number): Engine {
   const sink = new Sink()
-  if (format === 'dmesg-json') {
-    const r = new DmesgJsonReader(sink, maxLine)
-    const chunker = new TextChunker()
-    return {
-      sink,
-      push: (t) => r.push(t),
-      pushBytes: (b) => r.push(chunker.write(b)),
-      end: () => {
-        r.push(chunker.end())
-        r.end()
-      },
-      lines: () => r.lines(),
-      truncated: () => 0,
+  const entry = formatEntry(format)
+  return {sink, reader: entry.open({sink, timed, maxLine}), nul: new NulCounter(), keepsNul: entry.bytes === true, fed: false}
+}
+
+/** Bytes into the engine, NUL runs dropped and counted (for a binary format, only those before its first byte). */
+function feed(e: Engine, b: Buffer): void {
+  if (!e.keepsNul) {
+    const out = e.nul.drop(b)
+    if (out.length > 0) e.reader.pushBytes(out)
+    return
+  }
+  if (!e.fed) {
+    const first = b.findIndex((x) => x !== 0)
+    if (first === -1) {
+      e.nul.drop(b)
+      return
     }
+    e.nul.drop(b.subarray(0, first))
+    b = b.subarray(first)
+    e.fed = true
   }
-  const reader = format === 'journal-json' ? new JournalJsonReader(sink) : lineReaderFor(format, sink, {timed})
-  if (!reader) throw new NotImplementedError(`reading the ${format} boot-log format`)
-  const onLine = (l: string, no: number): void => reader.line(l, no)
-  const text = new LineSplitter(onLine, maxLine)
-  const bytes = new ByteLineSplitter(onLine, maxLine)
-  return {
-    sink,
-    push: (t) => text.push(t),
-    pushBytes: (b) => bytes.push(b),
-    end: () => {
-      text.end()
-      bytes.end()
-    },
-    lines: () => text.lines + bytes.lines,
-    truncated: () => text.truncated + bytes.truncated,
-  }
+  e.reader.pushBytes(b)
 }
 
 /**
@@ -117,11 +124,11 @@ export class BootLogParser {
   }
 
   push(text: string): void {
-    this.engine.push(text.indexOf('\0') === -1 ? text : text.replaceAll('\0', ''))
+    this.engine.reader.push(text.indexOf('\0') === -1 || this.engine.keepsNul ? text : text.replaceAll('\0', ''))
   }
 
   end(): void {
-    this.engine.end()
+    this.engine.reader.end()
   }
 
   /** Records completed since the last drain. */
@@ -152,7 +159,8 @@ class Sniffer {
   }, 64 * 1024)
 
   push(t: string): void {
-    this.chars += t.length
+    // Blank lines before the first text (the tail of leading padding) do not use up the budget.
+    if (this.lines.length > 0) this.chars += t.length
     this.splitter.push(t)
   }
 
@@ -181,10 +189,10 @@ function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined)
   return d
 }
 
-function statsOf(e: Engine, bytes: number): BootLogStats {
+function statsOf(e: Engine, bytes: number, leading = {bytes: 0, lines: 0}, truncatedInput?: string): BootLogStats {
   const s = e.sink
-  return {
-    lines: e.lines(),
+  const out: BootLogStats = {
+    lines: e.reader.lines(),
     records: s.records,
     skipped: [...s.skipped],
     droppedMessages: s.droppedMessages,
@@ -192,92 +200,142 @@ function statsOf(e: Engine, bytes: number): BootLogStats {
     skippedTotal: s.skippedTotal,
     skippedByReason: {...s.skippedByReason},
     recordLines: s.recordLines,
-    truncatedLines: e.truncated(),
+    truncatedLines: e.reader.truncated(),
   }
+  const first = e.reader.firstTruncatedLine?.()
+  if (first !== undefined) out.firstTruncatedLine = first
+  const padding = paddingSummary(e.nul, leading)
+  if (padding) out.padding = padding
+  if (truncatedInput !== undefined) out.truncatedInput = truncatedInput
+  return out
 }
 
-/** Opens a boot log (a path, or '-' for stdin), detects its format and streams its records. */
-export async function openBootLog(path: string, opts: OpenOptions = {}): Promise<BootLogStream> {
-  return openBootLogSource(path === '-' ? '<stdin>' : path, await openByteSource(path, opts.onProgress), opts)
+/** What was read before the format was known: the reads to replay, and the padding let go. */
+interface Sniffed {
+  sniff: Sniffer
+  held: Buffer[]
+  eof: boolean
+  leading: {bytes: number; lines: number}
+  /** The leading padding ended in a CR: an LF starting the first held read belongs to it. */
+  afterCR: boolean
 }
 
-/** The same on a byte source already open (byteSourceFrom: a tar member); `name` is used in errors. */
-export async function openBootLogSource(name: string, src: ByteSource, opts: OpenOptions = {}): Promise<BootLogStream> {
-  const it = src.chunks[Symbol.asyncIterator]()
+/**
+ * Reads until detection has enough lines. Reads that are only padding before any text are
+ * counted and let go (never held: /dev/zero, a gzip bomb of zeros, a sparse file stay small).
+ */
+async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Sniffed> {
   const chunker = new TextChunker()
-  const sniff = new Sniffer()
-  const held: Buffer[] = []
-  let eof = false
-  while (!sniff.full) {
+  const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0}, afterCR: false}
+  while (!out.sniff.full) {
     const r = await it.next()
     if (r.done) {
-      eof = true
-      sniff.push(chunker.end())
-      sniff.end()
+      out.eof = true
+      out.sniff.push(chunker.end())
+      out.sniff.end()
       break
     }
-    held.push(r.value)
-    sniff.push(chunker.write(r.value))
+    const pad = out.held.length === 0 ? paddingLines(r.value, out.afterCR) : undefined
+    if (pad) {
+      out.leading.bytes += r.value.length
+      out.leading.lines += pad.lines
+      out.afterCR = pad.afterCR
+      if (out.leading.bytes > MAX_LEADING_PADDING) {
+        throw new InputError(`${name}: no text in the first ${MAX_LEADING_PADDING / 2 ** 30} GiB (only NUL bytes and blank lines): expected a kernel log`, name)
+      }
+      continue
+    }
+    out.held.push(r.value)
+    out.sniff.push(chunker.write(r.value))
   }
-  let d: Detection
-  try {
-    d = decide(name, sniff, opts.format)
-  } catch (e) {
-    await it.return?.()
-    throw e
-  }
-  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
-  let started = false
-  let heldIndex = 0
-  let done = false
+  return out
+}
+
+/** The records of an opened input, batch by batch. */
+class Pump {
+  private heldIndex = 0
+  private done = false
   // The read chunk being parsed, a piece at a time.
-  let cur: Buffer = EMPTY
-  let curAt = 0
+  private cur: Buffer = Buffer.alloc(0)
+  private curAt = 0
+  private skipLF: boolean
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly sniffed: Sniffed,
+    private readonly it: AsyncIterator<Buffer>,
+  ) {
+    this.skipLF = sniffed.afterCR
+    const lead = sniffed.leading
+    if (lead.lines > 0) engine.sink.skipRun(1, lead.lines, 'blank lines and NUL bytes before the first text')
+    if (lead.bytes > 0) {
+      engine.reader.skipLeading(lead.lines)
+      engine.nul.skip(lead.bytes)
+    }
+  }
+
   /** The next non-empty batch of records, undefined at the end. */
-  async function nextBatch(): Promise<LogRecord[] | undefined> {
-    const sink = engine.sink
-    while (!done && sink.batch.length === 0) {
-      if (curAt < cur.length) {
-        const end = Math.min(curAt + BATCH_BYTES, cur.length)
-        engine.pushBytes(cur.subarray(curAt, end))
-        curAt = end
-        continue
-      }
-      cur = EMPTY
-      if (heldIndex < held.length) {
-        cur = held[heldIndex]!
-        curAt = 0
-        held[heldIndex++] = EMPTY
-        continue
-      }
-      const r = eof ? undefined : await it.next()
-      if (r === undefined || r.done) {
-        engine.end()
-        done = true
-      } else {
-        cur = r.value
-        curAt = 0
-      }
+  async next(): Promise<LogRecord[] | undefined> {
+    const sink = this.engine.sink
+    while (!this.done && sink.batch.length === 0) {
+      if (this.curAt < this.cur.length) this.parsePiece()
+      else await this.nextRead()
     }
     return sink.batch.length > 0 ? sink.drain() : undefined
   }
+
+  private parsePiece(): void {
+    const end = Math.min(this.curAt + BATCH_BYTES, this.cur.length)
+    let piece = this.cur.subarray(this.curAt, end)
+    this.curAt = end
+    if (this.skipLF) {
+      const i = piece.findIndex((b) => b !== 0)
+      if (i === -1) return
+      this.skipLF = false
+      if (piece[i] === 10) piece = piece.subarray(i + 1)
+    }
+    feed(this.engine, piece)
+  }
+
+  private async nextRead(): Promise<void> {
+    const held = this.sniffed.held
+    if (this.heldIndex < held.length) {
+      this.cur = held[this.heldIndex]!
+      held[this.heldIndex++] = Buffer.alloc(0)
+    } else {
+      const r = this.sniffed.eof ? undefined : await this.it.next()
+      if (r === undefined || r.done) {
+        this.engine.reader.end()
+        this.done = true
+        return
+      }
+      this.cur = r.value
+    }
+    this.curAt = 0
+  }
+
+  /** A consumer that stops early closes the file. */
+  async close(): Promise<void> {
+    if (!this.done) {
+      this.done = true
+      await this.it.return?.()
+    }
+  }
+}
+
+/** The BootLogStream's two ways to iterate over one Pump (only one of them, once). */
+function iterators(pump: Pump): Pick<BootLogStream, 'records' | 'batches'> {
+  let started = false
   function once(): void {
     if (started) throw new Error('a BootLogStream can be iterated only once')
     started = true
   }
-  /** A consumer that stops early closes the file. */
-  async function close(): Promise<void> {
-    if (!done) {
-      done = true
-      await it.return?.()
-    }
-  }
   async function* batches(): AsyncGenerator<LogRecord[]> {
     once()
     try {
-      for (let b = await nextBatch(); b; b = await nextBatch()) yield b
+      for (let b = await pump.next(); b; b = await pump.next()) yield b
     } finally {
-      await close()
+      await pump.close()
     }
   }
   // A hand-written iterator rather than an async generator: records of the current batch come
@@ -291,7 +349,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     let batch: LogRecord[] = []
     let i = 0
     const fill = async (): Promise<IteratorResult<LogRecord>> => {
-      const b = await nextBatch()
+      const b = await pump.next()
       if (!b) return {value: undefined, done: true}
       batch = b
       i = 1
@@ -300,17 +358,39 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     return {
       next: () => (i < batch.length ? Promise.resolve({value: batch[i++]!, done: false}) : fill()),
       return: async () => {
-        await close()
+        await pump.close()
         return {value: undefined, done: true}
       },
     }
   }
+  return {records: {[Symbol.asyncIterator]: records}, batches: {[Symbol.asyncIterator]: batches}}
+}
+
+/** Opens a boot log (a path, or '-' for stdin), detects its format and streams its records. */
+export async function openBootLog(path: string, opts: OpenOptions = {}): Promise<BootLogStream> {
+  const src = await openByteSource(path, {onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting})
+  return openBootLogSource(path === '-' ? '<stdin>' : path, src, opts)
+}
+
+/** The same on a byte source already open (byteSourceFrom: a tar member); `name` is used in errors. */
+export async function openBootLogSource(name: string, src: ByteSource, opts: OpenOptions = {}): Promise<BootLogStream> {
+  const it = src.chunks[Symbol.asyncIterator]()
+  let sniffed: Sniffed
+  let d: Detection
+  try {
+    sniffed = await sniffInput(name, it)
+    d = decide(name, sniffed.sniff, opts.format)
+  } catch (e) {
+    await it.return?.()
+    throw e
+  }
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
+  const pump = new Pump(engine, sniffed, it)
   return {
     format: d.format,
     formatReason: d.reason,
-    records: {[Symbol.asyncIterator]: records},
-    batches: {[Symbol.asyncIterator]: batches},
-    stats: () => statsOf(engine, src.bytesRead()),
+    ...iterators(pump),
+    stats: () => statsOf(engine, src.bytesRead(), sniffed.leading, src.truncated()),
   }
 }
 
@@ -319,14 +399,17 @@ export type ParsedBootLog = {format: BootLogFormat; formatReason: string; record
 
 /** Reads a whole boot log held in memory (tests, small inputs). */
 export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number} = {}): ParsedBootLog {
+  const raw = text
   if (text.indexOf('\0') !== -1) text = text.replaceAll('\0', '')
   const sniff = new Sniffer()
-  sniff.push(text.length > SNIFF_CHARS ? text.slice(0, SNIFF_CHARS) : text)
+  // The budget starts at the first text: leading blank lines do not use it up.
+  const end = Math.max(0, text.search(/\S/)) + SNIFF_CHARS
+  sniff.push(text.length > end ? text.slice(0, end) : text)
   sniff.end()
   const d = decide('<text>', sniff, opts.format)
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
-  engine.push(text)
-  engine.end()
+  engine.reader.push(engine.keepsNul ? raw : text)
+  engine.reader.end()
   const {records: _count, ...stats} = statsOf(engine, Buffer.byteLength(text))
   return {format: d.format, formatReason: d.reason, records: engine.sink.drain(), ...stats}
 }

@@ -5,7 +5,8 @@
 // - `journalctl -k -o json` is one object per line.
 import type {LogRecord} from '../../types.js'
 import type {Sink} from './sink.js'
-import {FACILITY_NAMES, LEVEL_NAMES, REASON, type LineReader} from './text-formats.js'
+import type {LineReader} from './engine.js'
+import {FACILITY_NAMES, LEVEL_NAMES, REASON} from './text-formats.js'
 
 export const JSON_REASON = {
   structure: 'dmesg --json document structure',
@@ -75,6 +76,14 @@ export class DmesgJsonReader {
 
   /** A CR ended the previous chunk: an LF starting this one belongs to it (CRLF). */
   private pendingCR = false
+  /** Where the entry being read starts in the current chunk (-1: not in this chunk). */
+  private objFrom = -1
+
+  /** Blank lines before the document, already counted as skipped. */
+  skipLeading(n: number): void {
+    this.nl += n
+    this.accounted += n
+  }
 
   /** Lines as LineSplitter counts them: LF, CRLF and lone CR each end one. */
   lines(): number {
@@ -85,13 +94,33 @@ export class DmesgJsonReader {
     const n = t.length
     if (n === 0) return
     this.sawText = true
-    let objFrom = this.inObj ? 0 : -1
-    // Line ends are counted lazily, each once, up to the position asked about.
+    this.objFrom = this.inObj ? 0 : -1
+    const lineAt = this.lineCounter(t)
+    let i = 0
+    if (this.escape) {
+      this.escape = false
+      i = 1
+    }
+    while (i < n) {
+      i = this.inString ? this.skipString(t, i) : this.token(t, i, lineAt)
+      if (i === -1) break
+    }
+    lineAt(n)
+    this.lastChar = t.charCodeAt(n - 1)
+    if (this.inObj && this.objFrom !== -1) this.keep(t, this.objFrom, n)
+  }
+
+  /**
+   * The line number at a position of t, counting line ends lazily, each once, up to the position
+   * asked about (positions asked for only grow).
+   */
+  private lineCounter(t: string): (i: number) => number {
+    const n = t.length
     let nextNl = indexOrEnd(t, '\n', 0)
     let nextCr = indexOrEnd(t, '\r', 0)
     if (this.pendingCR && nextNl === 0) nextNl = indexOrEnd(t, '\n', 1)
     this.pendingCR = false
-    const lineAt = (i: number): number => {
+    return (i) => {
       for (;;) {
         if (nextCr < nextNl) {
           if (nextCr >= i) break
@@ -109,71 +138,61 @@ export class DmesgJsonReader {
       }
       return this.nl + 1
     }
-    let i = 0
-    if (this.escape) {
-      this.escape = false
-      i = 1
+  }
+
+  /** Inside a string (most of the document): jump to its closing quote. Returns where to go on, -1 at the chunk's end. */
+  private skipString(t: string, i: number): number {
+    STRING_STOP.lastIndex = i
+    const m = STRING_STOP.exec(t)
+    if (!m) return -1
+    const k = m.index
+    if (t.charCodeAt(k) === BSLASH) {
+      if (k + 1 === t.length) {
+        this.escape = true
+        return -1
+      }
+      return k + 2
     }
-    while (i < n) {
-      if (this.inString) {
-        // String bodies are most of the document: jump to the next quote or backslash.
-        STRING_STOP.lastIndex = i
-        const m = STRING_STOP.exec(t)
-        if (!m) break
-        const k = m.index
-        if (t.charCodeAt(k) === BSLASH) {
-          if (k + 1 === n) {
-            this.escape = true
-            break
-          }
-          i = k + 2
-          continue
+    this.inString = false
+    return k + 1
+  }
+
+  /** Outside strings: the next structural character. Returns where to go on, -1 at the chunk's end. */
+  private token(t: string, i: number, lineAt: (i: number) => number): number {
+    TOKEN.lastIndex = i
+    const m = TOKEN.exec(t)
+    if (!m) return -1
+    const k = m.index
+    switch (t.charCodeAt(k)) {
+      case QUOTE:
+        this.inString = true
+        break
+      case 123: // {
+        if (this.depth === 2 && !this.inObj) {
+          const after = this.quickEntry(t, k, lineAt)
+          if (after !== -1) return after
+          this.inObj = true
+          this.objStartLine = lineAt(k)
+          this.objFrom = k
         }
-        this.inString = false
-        i = k + 1
-        continue
-      }
-      TOKEN.lastIndex = i
-      const m = TOKEN.exec(t)
-      if (!m) break
-      const k = m.index
-      switch (t.charCodeAt(k)) {
-        case QUOTE:
-          this.inString = true
-          break
-        case 123: // {
-          if (this.depth === 2 && !this.inObj) {
-            const after = this.quickEntry(t, k, lineAt)
-            if (after !== -1) {
-              i = after
-              continue
-            }
-            this.inObj = true
-            this.objStartLine = lineAt(k)
-            objFrom = k
-          }
-          this.depth++
-          break
-        case 91: // [
-          this.depth++
-          break
-        case 125: // }
-          if (this.depth > 0) this.depth--
-          if (this.depth === 2 && this.inObj) {
-            this.keep(t, objFrom, k + 1)
-            this.entry(lineAt(k))
-            objFrom = -1
-          }
-          break
-        case 93: // ]
-          if (this.depth > 0) this.depth--
-          break
-      }
-      i = k + 1
+        this.depth++
+        break
+      case 91: // [
+        this.depth++
+        break
+      case 125: // }
+        if (this.depth > 0) this.depth--
+        if (this.depth === 2 && this.inObj) {
+          this.keep(t, this.objFrom, k + 1)
+          this.entry(lineAt(k))
+          this.objFrom = -1
+        }
+        break
+      case 93: // ]
+        if (this.depth > 0) this.depth--
+        break
     }
-    lineAt(n)
-    this.lastChar = t.charCodeAt(n - 1)
-    if (this.inObj && objFrom !== -1) this.keep(t, objFrom, n)
+    return k + 1
   }
 
   end(): void {

@@ -129,11 +129,12 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   if (t !== -1) {
     time = vTime
     i = t
-  } else if (s.charCodeAt(i) === LB) {
-    CTIME.lastIndex = i
-    if (CTIME.test(s)) {
-      wallClock = true
-      i = CTIME.lastIndex
+  } else {
+    const o = otherStamp(s, i)
+    if (o !== -1) {
+      if (vOtherTime !== undefined) time = vOtherTime
+      else wallClock = true
+      i = o
     }
   }
   let caller: string | undefined
@@ -162,8 +163,46 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   return out
 }
 
-// dmesg -T / --time-format ctime: `[Thu Nov 26 00:52:36 2026]` ("%a %b %e %H:%M:%S %Y").
+// The other stamps util-linux dmesg prints instead of `[%5lu.%06lu]` (checked only when that is
+// not there, so the common path pays nothing):
+// - -T / --time-format ctime: `[Thu Nov 26 00:52:36 2026]` ("%a %b %e %H:%M:%S %Y")
+// - --time-format reltime (-e): `[Nov26 00:52]` / `[Dec 4 17:48]` at a new minute, else `[  +0.000401]`
+// - --time-format delta: `[<    0.006642>]` (time since the previous message)
+// - --time-format iso: `2026-12-04T17:48:28,397154+00:00 ` at the start of the line
+// None gives the kernel's time since boot (deltas restart at every reltime minute line), except
+// -d / --show-delta: `[    0.397154 <    0.006642>]`, the time and then the delta.
 const CTIME = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/y
+const RELTIME = /\[(?:[A-Z][a-z]{2} ?[ \d]?\d \d\d:\d\d| *\+\d+\.\d{6})\]/y
+const DELTA = /\[< *\d+\.\d{6}>\]/y
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d,\d{6}[+-]\d\d:\d\d(?= )/y
+const SHOW_DELTA = /\[ *(\d+\.\d{6}) < *\d+\.\d{6}>\]/y
+
+/** With a stamp of another form there, the time it gives (undefined: a wall clock or a delta). */
+let vOtherTime: number | undefined
+
+/** One of the other stamps at `at`: the index after it (vOtherTime set), or -1. */
+function otherStamp(s: string, at: number): number {
+  vOtherTime = undefined
+  const c = s.charCodeAt(at)
+  if (c === LB) {
+    SHOW_DELTA.lastIndex = at
+    const m = SHOW_DELTA.exec(s)
+    if (m) {
+      vOtherTime = Number(m[1])
+      return SHOW_DELTA.lastIndex
+    }
+    for (const re of [CTIME, RELTIME, DELTA]) {
+      re.lastIndex = at
+      if (re.test(s)) return re.lastIndex
+    }
+    return -1
+  }
+  if (at === 0 && isDigit(c) && s.charCodeAt(4) === 45 /* - */) {
+    ISO.lastIndex = 0
+    if (ISO.test(s)) return ISO.lastIndex
+  }
+  return -1
+}
 
 /** Index of a printk time stamp (`[%5lu.%06lu]`, exactly six decimals) inside a line, or -1. */
 export function findTime(s: string, from = 0): number {

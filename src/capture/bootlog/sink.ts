@@ -42,6 +42,13 @@ export class Sink {
     }
   }
 
+  /** `count` lines from `first` on, skipped for one reason without being read one by one (leading padding). */
+  skipRun(first: number, count: number, reason: string): void {
+    this.skippedTotal += count
+    this.skippedByReason[reason] = (this.skippedByReason[reason] ?? 0) + count
+    if (this.skipped.length < MAX_SKIPPED) this.skipped.push({line: first, reason, text: `lines ${first}-${first + count - 1}`})
+  }
+
   drain(): LogRecord[] {
     const b = this.batch
     this.batch = []

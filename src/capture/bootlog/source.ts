@@ -3,7 +3,7 @@
 import {constants} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
-import {constants as zlib, createGunzip} from 'node:zlib'
+import {createGunzip} from 'node:zlib'
 import {InputError} from '../../errors.js'
 
 export interface ByteSource {
@@ -14,7 +14,20 @@ export interface ByteSource {
   /** Bytes read from the file or stdin so far (compressed bytes for .gz). */
   bytesRead(): number
   gzip: boolean
+  /** With acceptTruncated: what ended the compressed stream early (set once it has). */
+  truncated(): string | undefined
 }
+
+export interface SourceOptions {
+  onProgress?: (bytesRead: number, totalBytes?: number) => void
+  /** A gzip stream that ends early is read up to the damage and marked, instead of refused. */
+  acceptTruncated?: boolean
+  /** Called once when nothing has come for WAIT_NOTICE_MS (a FIFO with no writer, a quiet stdin). */
+  onWaiting?: () => void
+}
+
+/** How long an input may stay silent before onWaiting is called. */
+export const WAIT_NOTICE_MS = 1000
 
 const CHUNK = 256 * 1024
 /** File reads: fewer reads and awaits per MiB (the line splitter decodes them in 64 KiB pieces). */
@@ -27,30 +40,35 @@ export function describeOpenError(path: string, e: unknown): InputError {
   return new InputError(`${path}: ${what}: expected a kernel log file`, path)
 }
 
-export async function openByteSource(path: string, onProgress?: (bytesRead: number, totalBytes?: number) => void): Promise<ByteSource> {
-  let raw: AsyncIterable<Buffer>
-  let totalBytes: number | undefined
-  if (path === '-') {
-    raw = process.stdin
-  } else {
-    let fh
-    let device = false
-    try {
-      // /dev/kmsg itself: read without blocking, so that the end of the buffer ends the log.
-      device = (await stat(path)).isCharacterDevice()
-      fh = await open(path, device ? constants.O_RDONLY | constants.O_NONBLOCK : 'r')
-    } catch (e) {
-      throw describeOpenError(path, e)
-    }
-    const st = await fh.stat()
-    if (st.isDirectory()) {
-      await fh.close()
-      throw new InputError(`${path}: is a directory: expected a kernel log file (dmesg.txt, console.log, ...)`, path)
-    }
-    totalBytes = st.isFile() ? st.size : undefined
-    raw = device ? readDevice(fh) : fh.createReadStream({highWaterMark: FILE_CHUNK})
+/** The file (or stdin) as raw reads; opening a FIFO waits here for its writer. */
+async function openRaw(path: string): Promise<{raw: AsyncIterable<Buffer>; totalBytes?: number}> {
+  if (path === '-') return {raw: process.stdin}
+  let fh
+  let device = false
+  try {
+    // /dev/kmsg itself: read without blocking, so that the end of the buffer ends the log.
+    device = (await stat(path)).isCharacterDevice()
+    fh = await open(path, device ? constants.O_RDONLY | constants.O_NONBLOCK : 'r')
+  } catch (e) {
+    throw describeOpenError(path, e)
   }
-  return byteSourceFrom(path, raw, {totalBytes, onProgress, closeOnStop: path !== '-'})
+  const st = await fh.stat()
+  if (st.isDirectory()) {
+    await fh.close()
+    throw new InputError(`${path}: is a directory: expected a kernel log file (dmesg.txt, console.log, ...)`, path)
+  }
+  return {raw: device ? readDevice(fh) : fh.createReadStream({highWaterMark: FILE_CHUNK}), totalBytes: st.isFile() ? st.size : undefined}
+}
+
+export async function openByteSource(path: string, opts: SourceOptions = {}): Promise<ByteSource> {
+  // Opening a FIFO waits for its writer, and its first read for data: both are covered.
+  const timer = opts.onWaiting ? setTimeout(opts.onWaiting, WAIT_NOTICE_MS) : undefined
+  try {
+    const {raw, totalBytes} = await openRaw(path)
+    return await byteSourceFrom(path, raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
@@ -60,7 +78,7 @@ export async function openByteSource(path: string, onProgress?: (bytesRead: numb
 export async function byteSourceFrom(
   path: string,
   raw: AsyncIterable<Buffer>,
-  opts: {totalBytes?: number; onProgress?: (bytesRead: number, totalBytes?: number) => void; closeOnStop?: boolean} = {},
+  opts: {totalBytes?: number; onProgress?: (bytesRead: number, totalBytes?: number) => void; closeOnStop?: boolean; acceptTruncated?: boolean} = {},
 ): Promise<ByteSource> {
   const {totalBytes, onProgress} = opts
   let read = 0
@@ -89,23 +107,32 @@ export async function byteSourceFrom(
   const head = first.done ? undefined : (first.value as Buffer)
   const gzip = (head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (path.endsWith('.gz') && head !== undefined)
   let chunks: AsyncIterable<Buffer> = counted()
+  const damage: {what?: string} = {}
   if (gzip) {
-    // Z_SYNC_FLUSH: a gzip cut short (a capture killed mid-write) yields what it holds instead of an error.
-    const gunzip = createGunzip({finishFlush: zlib.Z_SYNC_FLUSH})
+    // Z_FINISH (the default): a stream cut short (head -c, a capture killed mid-write) ends in
+    // "unexpected end of file" after the data it holds, so it is never taken for a whole log.
+    const gunzip = createGunzip()
     const src = Readable.from(counted())
     src.on('error', (e) => gunzip.destroy(e))
     src.pipe(gunzip)
-    chunks = gunzipped(gunzip, src, path)
+    chunks = gunzipped(gunzip, src, path, opts.acceptTruncated ? damage : undefined)
   }
-  return {chunks, totalBytes, bytesRead: () => read, gzip}
+  return {chunks, totalBytes, bytesRead: () => read, gzip, truncated: () => damage.what}
 }
 
-async function* gunzipped(gunzip: AsyncIterable<Buffer>, src: Readable, path: string): AsyncGenerator<Buffer> {
+/** Decompressed reads; damage is an InputError, or (when `accept` is given) recorded there and the end. */
+async function* gunzipped(gunzip: AsyncIterable<Buffer>, src: Readable, path: string, accept?: {what?: string}): AsyncGenerator<Buffer> {
   try {
     for await (const b of gunzip) yield b
   } catch (e) {
     if (e instanceof InputError) throw e
-    throw new InputError(`${path}: gzip data is corrupt (${(e as Error).message}): expected a gzip-compressed kernel log`, path)
+    const code = (e as NodeJS.ErrnoException).code
+    const what = code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (truncated)' : `gzip data is corrupt (${(e as Error).message})`
+    if (accept) {
+      accept.what = what
+      return
+    }
+    throw new InputError(`${path}: ${what}: expected a whole gzip-compressed kernel log (--accept-truncated reads what it holds, marked truncated)`, path)
   } finally {
     src.destroy()
   }

@@ -1,13 +1,12 @@
 // Line-based readers: plain dmesg / serial console / dmesg -r / dmesg -x / /dev/kmsg /
 // journalctl -k short / syslog kern.log. Each turns one line into a record, an attachment to the
 // previous record, or a skipped line with a fixed reason.
-import type {BootLogFormat, LogRecord} from '../../types.js'
+import type {LogRecord} from '../../types.js'
+import type {LineReader} from './engine.js'
 import {findTime, readPrefix, type Prefix} from './prefix.js'
 import type {Sink} from './sink.js'
 
-export interface LineReader {
-  line(s: string, no: number): void
-}
+export type {LineReader} from './engine.js'
 
 export interface ReaderOptions {
   /** The log carries printk time stamps: a line without one was not printed by the kernel. */
@@ -115,7 +114,8 @@ export class KernelTextReader implements LineReader {
         return
       }
     }
-    const p = c === 91 /* [ */ || c === 60 /* < */ ? readPrefix(s) : undefined
+    // `[` time, `<` priority, a digit: an ISO stamp (dmesg --time-format iso).
+    const p = c === 91 /* [ */ || c === 60 /* < */ || (c >= 48 && c <= 57) ? readPrefix(s) : undefined
     if (p) {
       this.emit(prefixRecord(no, s, p))
       return
@@ -339,23 +339,5 @@ export class PrefixedReader implements LineReader {
     if (r.facility === undefined) r.facility = 0
     this.prev = r
     this.sink.record(r)
-  }
-}
-
-export function lineReaderFor(format: BootLogFormat, sink: Sink, opts: ReaderOptions): LineReader | undefined {
-  switch (format) {
-    case 'dmesg':
-    case 'console':
-    case 'dmesg-raw':
-      return new KernelTextReader(sink, format, opts)
-    case 'dmesg-decode':
-      return new DecodedReader(sink)
-    case 'kmsg':
-      return new KmsgReader(sink)
-    case 'journal':
-    case 'syslog':
-      return new PrefixedReader(sink)
-    default:
-      return undefined
   }
 }

@@ -1,0 +1,177 @@
+// `journalctl -k -o export` (what systemd-journal-remote and systemd-journal-upload ship):
+// entries separated by a blank line, one field per line, `FIELD=value` for text and
+// `FIELD\n<64-bit little-endian length><bytes>\n` for values with control bytes or invalid UTF-8
+// (systemd's docs/JOURNAL_EXPORT_FORMATS.md). Read as bytes: a binary value may hold any byte,
+// newlines and NULs included. Line numbers count fields (a binary value belongs to its name's
+// line) and blank separators, so record.line points at the entry's first field.
+import type {LogRecord} from '../../types.js'
+import type {FormatReader, ReadContext} from './engine.js'
+import {REASON} from './text-formats.js'
+
+export const EXPORT_REASON = {
+  badField: 'not a journal export field',
+  noMessage: 'journal entry without MESSAGE',
+  tooLarge: 'journal field larger than the line limit',
+  cut: 'journal entry cut off at the end of the input',
+} as const
+
+/** The fields a record is built from; the rest of an entry is only counted. */
+const WANTED = new Set(['MESSAGE', '_TRANSPORT', 'PRIORITY', 'SYSLOG_FACILITY', '_SOURCE_MONOTONIC_TIMESTAMP', '__MONOTONIC_TIMESTAMP', '_BOOT_ID'])
+const FIELD_NAME = /^[A-Z0-9_]{1,64}$/
+const NL = 10
+
+type State = {at: 'line'} | {at: 'size'; name: string} | {at: 'value'; name: string; left: number; keep: boolean} | {at: 'lf'}
+
+export class JournalExportReader implements FormatReader {
+  private state: State = {at: 'line'}
+  /** Bytes of the line, size or value being read, across chunks. */
+  private part: Buffer[] = []
+  private partLen = 0
+  private partTooLong = false
+  private no = 0
+  private cut = 0
+  private fields = new Map<string, string>()
+  private entryFirst = 0
+  private entryLines = 0
+  private entryBad = false
+
+  constructor(private readonly ctx: ReadContext) {}
+
+  push(text: string): void {
+    this.pushBytes(Buffer.from(text, 'utf8'))
+  }
+
+  pushBytes(buf: Buffer): void {
+    let pos = 0
+    while (pos < buf.length) pos = this.step(buf, pos)
+  }
+
+  end(): void {
+    if (this.state.at === 'line' && this.partLen > 0) this.fieldLine(this.take())
+    else if (this.state.at !== 'line' && this.state.at !== 'lf') this.entryBad = true
+    if (this.entryLines > 0) this.finishEntry(this.entryBad ? EXPORT_REASON.cut : undefined)
+  }
+
+  lines(): number {
+    return this.no
+  }
+
+  skipLeading(n: number): void {
+    this.no += n
+  }
+
+  truncated(): number {
+    return this.cut
+  }
+
+  /** Reads from pos in the current state; returns where the next step starts. */
+  private step(buf: Buffer, pos: number): number {
+    const s = this.state
+    if (s.at === 'line') {
+      const lf = buf.indexOf(NL, pos)
+      this.gather(buf, pos, lf === -1 ? buf.length : lf, this.ctx.maxLine)
+      if (lf === -1) return buf.length
+      this.fieldLine(this.take())
+      return lf + 1
+    }
+    if (s.at === 'size') {
+      const end = Math.min(buf.length, pos + 8 - this.partLen)
+      this.gather(buf, pos, end, 8)
+      if (this.partLen === 8) {
+        const size = this.take().readBigUInt64LE(0)
+        const keep = size <= BigInt(this.ctx.maxLine)
+        if (!keep) this.cut++
+        // A length past what a buffer can hold is damage: read on until the input ends.
+        this.state = {at: 'value', name: s.name, left: size > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(size), keep}
+      }
+      return end
+    }
+    if (s.at === 'value') {
+      const end = Math.min(buf.length, pos + Math.min(s.left, buf.length))
+      if (s.keep) this.gather(buf, pos, end, Infinity)
+      s.left -= end - pos
+      if (s.left === 0) {
+        const v = this.take()
+        if (s.keep && WANTED.has(s.name)) this.fields.set(s.name, v.toString('utf8'))
+        this.state = {at: 'lf'}
+      }
+      return end
+    }
+    // The newline after a binary value.
+    if (buf[pos] !== NL) this.entryBad = true
+    this.state = {at: 'line'}
+    return buf[pos] === NL ? pos + 1 : pos
+  }
+
+  private gather(buf: Buffer, from: number, to: number, limit: number): void {
+    if (this.partTooLong || to <= from) return
+    if (this.partLen + (to - from) > limit) {
+      to = from + (limit - this.partLen)
+      this.partTooLong = true
+    }
+    this.part.push(Buffer.from(buf.subarray(from, to)))
+    this.partLen += to - from
+  }
+
+  private take(): Buffer {
+    const b = this.part.length === 1 ? this.part[0]! : Buffer.concat(this.part, this.partLen)
+    this.part = []
+    this.partLen = 0
+    return b
+  }
+
+  /** One line in the `line` state: a blank separator, `NAME=value`, or a binary field's NAME. */
+  private fieldLine(raw: Buffer): void {
+    this.no++
+    const tooLong = this.partTooLong
+    this.partTooLong = false
+    if (tooLong) this.cut++
+    const len = raw.length > 0 && raw[raw.length - 1] === 13 ? raw.length - 1 : raw.length
+    if (len === 0) {
+      if (this.entryLines > 0) this.finishEntry(this.entryBad ? EXPORT_REASON.badField : undefined)
+      this.ctx.sink.skip(this.no, REASON.empty)
+      return
+    }
+    if (this.entryLines === 0) this.entryFirst = this.no
+    this.entryLines++
+    const eq = raw.indexOf(61 /* = */)
+    const name = raw.toString('latin1', 0, eq === -1 ? Math.min(len, 80) : Math.min(eq, 80))
+    if (!FIELD_NAME.test(name)) {
+      this.entryBad = true
+      return
+    }
+    if (eq === -1) this.state = {at: 'size', name}
+    else if (WANTED.has(name) && !tooLong) this.fields.set(name, raw.toString('utf8', eq + 1, len))
+  }
+
+  private finishEntry(damage: string | undefined): void {
+    const first = this.entryFirst
+    const n = this.entryLines
+    const f = this.fields
+    this.fields = new Map()
+    this.entryLines = 0
+    this.entryBad = false
+    const transport = f.get('_TRANSPORT')
+    const msg = f.get('MESSAGE')
+    const reason = damage ?? (transport !== undefined && transport !== 'kernel' ? REASON.notKernel : msg === undefined ? EXPORT_REASON.noMessage : undefined)
+    if (reason !== undefined || msg === undefined) {
+      for (let l = first; l < first + n; l++) this.ctx.sink.skip(l, reason ?? EXPORT_REASON.noMessage, l === first ? msg : undefined)
+      return
+    }
+    this.ctx.sink.record(exportRecord(first, msg, f), n)
+  }
+}
+
+function exportRecord(line: number, msg: string, f: Map<string, string>): LogRecord {
+  const r: LogRecord = {line, text: msg.endsWith('\n') ? msg.slice(0, -1) : msg}
+  // The kernel's own stamp when journald kept it; __MONOTONIC_TIMESTAMP is when journald read it.
+  const mono = f.get('_SOURCE_MONOTONIC_TIMESTAMP') ?? f.get('__MONOTONIC_TIMESTAMP')
+  if (mono !== undefined && /^\d{1,20}$/.test(mono)) r.time = Number(mono) / 1e6
+  const pri = f.get('PRIORITY')
+  if (pri !== undefined && /^[0-7]$/.test(pri)) r.level = Number(pri)
+  const fac = f.get('SYSLOG_FACILITY')
+  if (fac !== undefined && /^\d{1,3}$/.test(fac)) r.facility = Number(fac)
+  const boot = f.get('_BOOT_ID')
+  if (boot !== undefined && /^[0-9a-f]{32}$/.test(boot)) r.boot = boot
+  return r
+}

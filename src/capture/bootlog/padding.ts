@@ -1,0 +1,98 @@
+// Padding in a boot log: NUL bytes (a log file after a power cut, a sparse file, a serial line's
+// fill) and, before the first text, whole reads of nothing but blank lines. Neither is held in
+// memory nor fed to a line splitter (a 1 MiB run of NULs at the start of a line used to count
+// against the line limit and cut the record after it): NULs are dropped from the byte stream and
+// every dropped range is counted; a leading read that is only padding is counted and let go.
+import type {InputPadding} from '../../types.js'
+
+/** Dropped NUL ranges kept with their offsets; the rest are only counted. */
+const MAX_RANGES = 16
+const ZEROS = Buffer.alloc(1 << 20)
+
+export class NulCounter {
+  ranges = 0
+  bytes = 0
+  first: Array<{offset: number; bytes: number}> = []
+  /** Offset in the decompressed stream of the next byte. */
+  private at = 0
+  /** A run that reached the end of the last chunk goes on at its start. */
+  private open = false
+
+  /** The chunk without its NUL bytes (the chunk itself when it has none). */
+  drop(buf: Buffer): Buffer {
+    const base = this.at
+    this.at += buf.length
+    let z = buf.indexOf(0)
+    if (z === -1) {
+      this.open = false
+      return buf
+    }
+    const keep: Buffer[] = []
+    let from = 0
+    while (z !== -1) {
+      if (z > from) {
+        keep.push(buf.subarray(from, z))
+        this.open = false
+      }
+      let end = z
+      while (end < buf.length && buf[end] === 0) end++
+      this.run(base + z, end - z)
+      from = end
+      z = end < buf.length ? buf.indexOf(0, end) : -1
+    }
+    if (from < buf.length) {
+      keep.push(buf.subarray(from))
+      this.open = false
+    }
+    return keep.length === 1 ? keep[0]! : Buffer.concat(keep)
+  }
+
+  /** Bytes let go before this counter saw them (leading padding). */
+  skip(n: number): void {
+    this.at += n
+  }
+
+  private run(offset: number, n: number): void {
+    this.bytes += n
+    if (this.open) {
+      // The same run as at the end of the last chunk.
+      if (this.first.length === this.ranges) this.first[this.first.length - 1]!.bytes += n
+    } else {
+      this.ranges++
+      if (this.first.length < MAX_RANGES) this.first.push({offset, bytes: n})
+    }
+    this.open = true
+  }
+}
+
+/**
+ * Whether a read holds nothing but padding (NUL, blank lines), and then how many lines it ends
+ * (LF, CRLF and lone CR each end one). afterCR: the read ended in a CR (and NULs), so an LF that
+ * starts the next read belongs to it.
+ */
+export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; afterCR: boolean} | undefined {
+  if (buf.length <= ZEROS.length && buf.equals(ZEROS.subarray(0, buf.length))) return {lines: 0, afterCR}
+  let lines = 0
+  let cr = afterCR
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!
+    if (c === 10) {
+      if (!cr) lines++
+      cr = false
+    } else if (c === 13) {
+      lines++
+      cr = true
+    } else if (c === 32 || c === 9) cr = false
+    // A NUL after a CR is a teletype's fill: CR NUL LF is still one line end (afterCR() in lines.ts).
+    else if (c !== 0) return undefined
+  }
+  return {lines, afterCR: cr}
+}
+
+export function paddingSummary(nul: NulCounter, leading: {bytes: number; lines: number}): InputPadding | undefined {
+  if (nul.bytes === 0 && leading.bytes === 0) return undefined
+  const p: InputPadding = {}
+  if (nul.bytes > 0) p.nul = {ranges: nul.ranges, bytes: nul.bytes, first: nul.first.map((r) => ({...r}))}
+  if (leading.bytes > 0) p.leading = {...leading}
+  return p
+}

@@ -1,0 +1,31 @@
+// Line tests that detection and the format registry share: what a line of each shape starts
+// with. Kept apart from detect.ts so that the registry (formats.ts) and detection can both use
+// them without importing each other.
+import {findTime, readPrefix} from './prefix.js'
+import {FACILITY_NAMES, LEVEL_NAMES} from './text-formats.js'
+
+export const KMSG = /^\d{1,4},\d+,\d+,[^;]*;/
+export const RAW = /^<\d{1,4}>/
+const DECODED = /^([a-z0-9]+) *:([a-z]+) *: /
+export const JOURNAL_MONO = /^\[ *\d+\.\d+\] \S+ kernel: /
+export const WALL = /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?(.*)$/
+export const JOURNAL_META = /^-- .* --$/
+export const DROPPED = /^\*\* \d+ printk messages dropped \*\* ?/
+
+export function decoded(l: string): boolean {
+  const m = DECODED.exec(l)
+  return m !== null && FACILITY_NAMES.includes(m[1]!) && LEVEL_NAMES.includes(m[2]!)
+}
+
+/** Where a line carries a printk time stamp: at its start (after a dropped-messages notice) or glued after console noise. */
+export function stampAt(l: string): 'start' | 'glued' | undefined {
+  const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
+  const s = m ? l.slice(m[0].length) : l
+  const p = readPrefix(s)
+  if (p !== undefined && (p.time !== undefined || p.wallClock === true)) return 'start'
+  return findTime(s, 1) > 0 ? 'glued' : undefined
+}
+
+export function timedKernel(l: string): boolean {
+  return stampAt(l) !== undefined
+}
