@@ -1,6 +1,6 @@
 // The detectors, as a table: one row per kernel message allocscope knows. Adding a detector is
 // adding a row (and a test row). Message texts are the kernel's own (see docs/domain.md §1, §2).
-import type {Frame, Severity, Splat} from '../types.js'
+import {type Frame, SEVERITIES, type Severity, type Splat} from '../types.js'
 import {baseName, guiltyFrame, hungFrame, stallFrame} from './frames.js'
 import type {ReportText} from './splat.js'
 
@@ -122,8 +122,11 @@ export const DETECTORS = [
   },
 ] as const satisfies readonly Detector[]
 
-/** Fallbacks for splats no row recognises. A generic WARNING ranks below the profiling ones. */
-export const GENERIC_WARNING = {id: 'warning', severity: 'notice' as Severity} as const
+/**
+ * Fallbacks for splats no row recognises. Severity policy (README): a kernel WARNING splat is at
+ * least `warning`, a BUG at least `error`, whatever row matched its message.
+ */
+export const GENERIC_WARNING = {id: 'warning', severity: 'warning' as Severity} as const
 export const GENERIC_BUG = {id: 'bug', severity: 'error' as Severity} as const
 
 /** A detector row's id. */
@@ -174,7 +177,7 @@ export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Det
  */
 export function detectSplat(s: Splat, text?: ReportText): Detection {
   const hit = s.message ? run(SPLAT_DETECTORS, s.message) : undefined
-  if (hit) return hit
+  if (hit) return {...hit, severity: atLeast(hit.severity, s.banner === 'bug' ? GENERIC_BUG.severity : GENERIC_WARNING.severity)}
   const crash = text?.banner ? detectCrash(s, text) : undefined
   if (crash) return crash
   const where = s.fn ? baseName(s.fn) : s.guilty ? baseName(s.guilty.fn) : s.file ?? 'unknown location'
@@ -193,6 +196,10 @@ function run(rows: readonly DetectorRow[], text: string): Detection | undefined 
     }
   }
   return undefined
+}
+
+function atLeast(a: Severity, floor: Severity): Severity {
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(floor) ? a : floor
 }
 
 function firstLine(s: string | undefined): string | undefined {

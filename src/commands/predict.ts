@@ -18,7 +18,7 @@ import type {Report} from '../render/report.js'
 import {plotLines} from '../render/plot.js'
 import {plotSvg} from '../render/svg.js'
 import {parseSize} from '../render/units.js'
-import type {Severity} from '../types.js'
+import {dropSeverity} from '../model/severity.js'
 
 export default class Predict extends BaseCommand<typeof Predict> {
   static description =
@@ -29,7 +29,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     '"alloc_tag was not set" if freed. Ask for one host (--cpus, --memory, ... or --from a boot log), a CPU sweep ' +
     '(--sweep, with the CPU count at which the legacy array overflows, --plot/--svg for the curve), or a fleet ' +
     `(--hosts inventory.csv with columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}; other columns are passed through). ` +
-    'Exits 1 with --fail-on warning when a DEBUG host would drop PFNs.'
+    'Exits 1 with --fail-on warning when a DEBUG host would drop PFNs (notice on a non-DEBUG host, where nothing warns; with --hosts the same per row, shown in the severity column).'
 
   static examples = [
     '<%= config.bin %> <%= command.id %> --cpus 64',
@@ -109,7 +109,8 @@ export default class Predict extends BaseCommand<typeof Predict> {
         }
       }
       this.emit({host, profile: profile.name, ...s}, report)
-      this.gate(host.debug && s.overflowAt !== undefined ? ['warning'] : [])
+      // The sweep drops PFNs from the CPU count where the legacy array overflows on.
+      this.gate([dropSeverity(host.debug, s.overflowAt === undefined ? 0 : 1) ?? []].flat())
       return
     }
     const p = predict(host, profile, opts)
@@ -127,11 +128,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       })
     }
     this.emit(measured ? {...p, measured} : p, report)
-    this.gate(this.severities(host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0)))
-  }
-
-  private severities(debug: boolean, dropped: number): Severity[] {
-    return dropped > 0 ? [debug ? 'warning' : 'notice'] : []
+    this.gate([dropSeverity(host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0)) ?? []].flat())
   }
 
   private async host(): Promise<{host: Host; notes: string[]; measured?: ReturnType<typeof measuredEarlyCalls>; printedMax?: number}> {
@@ -186,6 +183,6 @@ export default class Predict extends BaseCommand<typeof Predict> {
     const {rows} = predictFleet(hosts, {...opts, profile: this.flags.profile})
     const extraCols = [...new Set(hosts.flatMap((h) => Object.keys(h.extra)))]
     this.emit({hosts: rows}, {blocks: [fleetBlock(rows, extraCols)]})
-    this.gate(rows.flatMap((r) => (r.legacyDropped || r.mayWarnPages ? ['warning' as Severity] : [])))
+    this.gate(rows.flatMap((r) => r.severity ?? []))
   }
 }

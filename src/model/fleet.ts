@@ -4,6 +4,10 @@ import {pageExtWindow} from './host.js'
 import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
 import {type Profile, loadProfile, profileFor} from './profile.js'
+import {dropSeverity} from './severity.js'
+import type {Severity} from '../types.js'
+
+const severityField = (s: Severity | undefined): {severity?: Severity} => (s ? {severity: s} : {})
 
 export interface InventoryRow {
   name: string
@@ -18,6 +22,8 @@ export interface InventoryRow {
   poolPages?: number
   raceFrees?: number
   mayWarnPages: number
+  /** The row's severity under the one policy (severity.ts): what --fail-on gates on, host by host. */
+  severity?: Severity
   notes: string[]
   extra: Record<string, string>
 }
@@ -50,6 +56,7 @@ export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {pro
       poolPages: p.pool?.poolPages,
       raceFrees: p.pool?.raceFrees,
       mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
+      ...severityField(dropSeverity(h.host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0))),
       notes: p.notes,
       extra: h.extra,
     }

@@ -125,7 +125,7 @@ export function sweepSummary(s: Sweep): string {
     : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
 }
 
-const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolPages', 'raceFrees']
+const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolPages', 'raceFrees', 'severity']
 
 export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
   // Passed-through columns keep their names (CSV headers), prefixed only on a clash.
@@ -142,6 +142,8 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 0},
       {key: 'poolPages', header: 'pool pages', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right', priority: 1},
+      // Which host trips --fail-on: the row's own severity under the one policy (model/severity.ts).
+      {key: 'severity', header: 'severity', priority: 0},
       ...extraCols.map((c) => ({key: key(c), header: c, priority: 1})),
     ],
     rows: rows.map((r) => ({
@@ -153,6 +155,7 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
       legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
       poolPages: r.poolPages,
       raceFrees: r.raceFrees,
+      severity: r.severity === undefined ? '-' : ({text: r.severity, style: r.severity === 'warning' ? 'warn' : undefined} as Cell),
       ...Object.fromEntries(extraCols.map((c) => [key(c), r.extra[c] ?? ''])),
     })),
   }

@@ -85,12 +85,19 @@ describe('detector table', () => {
 })
 
 describe('splat findings', () => {
-  it('a WARNING no row knows is the generic, lower-severity warning (numa2, real)', () => {
+  it('a WARNING no row knows is the generic warning, at severity warning (severity policy: a kernel WARNING is at least warning; numa2, real)', () => {
     const [s] = parseSplats(recordsFromFile(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt')))
     const d = detectSplat(s)
-    expect(d).toMatchObject({id: 'warning', title: 'WARNING in topology_sane'})
-    expect(SEVERITIES.indexOf(d.severity)).toBeLessThan(SEVERITIES.indexOf('warning'))
+    expect(d).toMatchObject({id: 'warning', title: 'WARNING in topology_sane', severity: 'warning'})
     expect(splatSignature(d, s)).toBe('warning|WARNING in topology_sane|arch/x86/kernel/smpboot.c|topology_sane|set_cpu_sibling_map')
+  })
+
+  it('a row below warning that matches a WARNING splat is raised to warning; its pr_info line keeps the row severity (SYNTHETIC splat)', () => {
+    const msg = 'mm/derived_test.c:42 module derived_test func:derived_alloc has 8192 allocated at module unload'
+    const warn = detectSplat({banner: 'new', message: msg, frames: [], corrupted: false, startLine: 1, endLine: 2})
+    expect(warn).toMatchObject({id: 'module-unload-leak', severity: 'warning'})
+    expect(detectLine(msg)).toMatchObject({id: 'module-unload-leak', severity: 'notice'})
+    expect(detectSplat({banner: 'bug', message: msg, frames: [], corrupted: false, startLine: 1, endLine: 2}).severity).toBe('error')
   })
 
   it('the same WARN on two real boots (7.2 lab, 7.0-rc4 lkml) differs only by the file line, not the signature shape', () => {

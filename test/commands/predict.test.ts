@@ -90,7 +90,7 @@ describe('allocscope predict', () => {
   it('--hosts samples/inventory.csv: one row per host, unknown columns passed through, CSV out', async () => {
     const r = await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--format', 'csv'])
     const lines = r.stdout.trim().split('\n')
-    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolPages,raceFrees,rack,owner')
+    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolPages,raceFrees,severity,rack,owner')
     expect(lines.length).toBe(1 + 7)
     expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
     const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result

@@ -1,0 +1,70 @@
+// One severity policy (README "Severity"), applied the same way by every command (issue 13 item 4):
+// a fleet row trips --fail-on exactly when that host alone does, and the table says which row;
+// a kernel WARNING splat is at least `warning`, so `analyse --fail-on warning` fails on one.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {describe, expect, it} from 'vitest'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const run = (args: string[]) => runCommand(args, {root: REPO})
+const exitCode = (e: {oclif?: {exit?: number}} | undefined) => (e === undefined ? 0 : (e.oclif?.exit ?? -1))
+const INVENTORY = join(SAMPLES, 'inventory.csv')
+
+/** samples/inventory.csv (synthetic) read here with a split of the test's own. */
+function inventory(): Record<string, string>[] {
+  const lines = readFileSync(INVENTORY, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+  const head = lines[0].split(',')
+  return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])))
+}
+
+/** The same host as predict flags. */
+const flagsOf = (r: Record<string, string>) => [
+  '--kernel', r.kernel, '--cpus', r.cpus, ...(r.online_cpus ? ['--online', r.online_cpus] : []), '--memory', r.memory, '--nodes', r.nodes,
+  r.debug === 'yes' ? '--debug' : '--no-debug', r.deferred_init === 'yes' ? '--deferred-init' : '--no-deferred-init',
+]
+
+describe('severity policy', () => {
+  it('predict --hosts: each row trips --fail-on exactly when the same host alone does; the severity column names it (synthetic inventory)', async () => {
+    const hosts = inventory()
+    const fleet = JSON.parse((await run(['predict', '--hosts', INVENTORY, '--json'])).stdout).result.hosts as {name: string; severity?: string}[]
+    for (const level of ['warning', 'notice']) {
+      const fleetExit = exitCode((await run(['predict', '--hosts', INVENTORY, '--fail-on', level, '--format', 'csv'])).error)
+      const alone: number[] = []
+      for (const h of hosts) {
+        const one = await run(['predict', ...flagsOf(h), '--fail-on', level, '--json'])
+        alone.push(exitCode(one.error))
+        const row = fleet.find((r) => r.name === h.name)!
+        const trips = row.severity !== undefined && (level === 'notice' || row.severity === 'warning')
+        expect([h.name, level, exitCode(one.error)]).toEqual([h.name, level, trips ? 1 : 0])
+      }
+      expect(fleetExit).toBe(Math.max(...alone))
+    }
+    // The sample's droppers are non-DEBUG hosts: notice, so --fail-on warning passes (as each alone).
+    expect(fleet.filter((r) => r.severity).map((r) => [r.name, r.severity])).toEqual([
+      ['big-1024-nodebug', 'notice'],
+      ['old-6.12-nodebug', 'notice'],
+    ])
+    const csv = (await run(['predict', '--hosts', INVENTORY, '--format', 'csv'])).stdout
+    expect(csv.split('\n').find((l) => l.startsWith('big-1024-nodebug,'))).toContain(',notice,')
+  })
+
+  it('dropped PFNs: warning on a DEBUG host, notice on another, alone and in a sweep (a 64-slot array, synthetic size)', async () => {
+    const gate = async (...args: string[]) => exitCode((await run(['predict', '--kernel', '7.2', '--legacy-max', '64', ...args, '--json'])).error)
+    expect(await gate('--cpus', '64', '--fail-on', 'warning')).toBe(1)
+    expect(await gate('--cpus', '64', '--no-debug', '--fail-on', 'warning')).toBe(0)
+    expect(await gate('--cpus', '64', '--no-debug', '--fail-on', 'notice')).toBe(1)
+    expect(await gate('--sweep', '1..64', '--fail-on', 'warning')).toBe(1)
+    expect(await gate('--sweep', '1..64', '--no-debug', '--fail-on', 'warning')).toBe(0)
+    expect(await gate('--sweep', '1..64', '--no-debug', '--fail-on', 'notice')).toBe(1)
+  })
+
+  it('analyse --fail-on warning fails on a kernel WARNING splat no detector row knows (numa2 topology_sane, real)', async () => {
+    const r = await run(['analyse', join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2'), '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(1)
+    const f = JSON.parse(r.stdout).result.findings.find((x: {id: string}) => x.id === 'warning')
+    expect(f).toMatchObject({severity: 'warning', title: 'WARNING in topology_sane'})
+  })
+})
