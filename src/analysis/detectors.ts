@@ -122,10 +122,7 @@ export const DETECTORS = [
   },
 ] as const satisfies readonly Detector[]
 
-/**
- * Fallbacks for splats no row recognises. Severity policy (README): a kernel WARNING splat is at
- * least `warning`, a BUG at least `error`, whatever row matched its message.
- */
+/** Fallbacks for splats no row recognises (a WARNING is also the floor of any WARNING splat). */
 export const GENERIC_WARNING = {id: 'warning', severity: 'warning' as Severity} as const
 export const GENERIC_BUG = {id: 'bug', severity: 'error' as Severity} as const
 
@@ -176,8 +173,14 @@ export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Det
  * generic WARNING / BUG finding. Sets the splat's guilty frame (and corrupted flag) it decides.
  */
 export function detectSplat(s: Splat, text?: ReportText): Detection {
+  const d = detectSplatRow(s, text)
+  // Severity policy (README): a kernel WARNING (any banner but BUG's) is at least `warning`.
+  return s.banner === 'bug' ? d : {...d, severity: atLeast(d.severity, GENERIC_WARNING.severity)}
+}
+
+function detectSplatRow(s: Splat, text?: ReportText): Detection {
   const hit = s.message ? run(SPLAT_DETECTORS, s.message) : undefined
-  if (hit) return {...hit, severity: atLeast(hit.severity, s.banner === 'bug' ? GENERIC_BUG.severity : GENERIC_WARNING.severity)}
+  if (hit) return hit
   const crash = text?.banner ? detectCrash(s, text) : undefined
   if (crash) return crash
   const where = s.fn ? baseName(s.fn) : s.guilty ? baseName(s.guilty.fn) : s.file ?? 'unknown location'
