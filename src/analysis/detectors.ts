@@ -429,7 +429,12 @@ function candidates(from: StackFrom, s: Splat, r: ReportText, m: RegExpExecArray
     const pc = fr.findIndex((f, i) => i > irq && f.context === 'PC')
     return fr.slice(pc >= 0 ? pc : irq + 1)
   }
-  if (from === 'pc' && pcAt >= 0) return fr.slice(pcAt, traceEndAfter(r.traceStarts, pcAt, fr.length))
+  if (from === 'pc' && pcAt >= 0) {
+    // `IP:` and `RIP:` of one oops name the same PC: the stack after the last of them is its own.
+    let last = pcAt
+    while (fr[last + 1]?.context === 'PC') last++
+    return fr.slice(pcAt, traceEndAfter(r.traceStarts, last, fr.length))
+  }
   return firstTrace()
 }
 

@@ -76,8 +76,8 @@ export const BANNERS: readonly BannerRule[] = [
 const BANNER_PREFIX = /^(?:watchdog|rcu|NMI watchdog|kmemleak|hrtimer): /
 /** Lockdep before 4.14 brackets its banners: `[ INFO: possible circular locking dependency detected ]`. */
 const BRACKETED = /^\[ ((?:BUG|INFO|WARNING): .*?) \]$/
-/** Where a banner glued after other output on the same line can start. */
-const GLUED = /(?<![\w-])(?:(?:BUG|WARNING|INFO): |general protection fault|Kernel panic - not syncing|kernel BUG at )/
+/** Where a banner glued after other output on the same line can start (not inside `ODEBUG:`, `Boot_DEBUG:`). */
+const GLUED = /(?<![A-Z_-])(?:(?:BUG|WARNING|INFO): |general protection fault|Kernel panic - not syncing|kernel BUG at )/
 
 const CPU_LINE = /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)\s+(Not tainted|Tainted: (.*?))\s+(\S+) #/
 const MARKER = /^<(\/?)([A-Z#]+)>$/
