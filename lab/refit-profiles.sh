@@ -22,7 +22,7 @@ corpus() {
 fit() {
   name=$1; shift
   echo "fit $name from $# captures"
-  $CLI calibrate "$@" --name "$name" --out "$REPO/profiles/$name.json" --format text >/dev/null
+  $CLI calibrate "$@" --name "$name" --out "$REPO/profiles/$name.json" --force --format text >/dev/null
 }
 
 # 6.12, DEBUG (page_ext before SMP): the instr boots, plus lab boots without GB pages (-cpu qemu64)

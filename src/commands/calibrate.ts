@@ -1,12 +1,13 @@
 // `allocscope calibrate`: fit a workload profile from capture directories (their klab: counts, or
 // overflow messages as lower bounds), print the fit and write the profile JSON. Thin: flags →
 // capture facts → model/calibrate → Report → emit().
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {InputError} from '../errors.js'
+import {InputError, UsageError} from '../errors.js'
 import {readCaptureFacts} from '../model/capture-facts.js'
 import {calibrate} from '../model/calibrate.js'
+import {isShippedProfilePath} from '../model/profile.js'
 import {calibrationReport} from '../model/report.js'
 import {TERM_IDS, type TermId} from '../model/terms.js'
 
@@ -33,8 +34,9 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
   }
 
   static flags = {
-    out: Flags.string({char: 'o', description: 'Write the profile JSON to this file.'}),
-    name: Flags.string({description: 'Profile name (default linux-<kernel>-<window>).'}),
+    out: Flags.string({char: 'o', description: 'Write the profile JSON to this file (an existing file only with --force).'}),
+    force: Flags.boolean({description: 'Overwrite the --out file when it exists.', default: false}),
+    name: Flags.string({description: 'Profile name (default user-linux-<kernel>-<window>; linux-<kernel>-<window> when --out is in profiles/).'}),
     terms: Flags.string({description: `Comma-separated terms to fit (base is always in): ${TERM_IDS.filter((t) => t !== 'base').join(', ')}.`}),
   }
 
@@ -47,8 +49,12 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
       const bad = terms.filter((t) => !TERM_IDS.includes(t))
       if (bad.length) throw new InputError(`--terms: unknown term(s) ${bad.join(', ')}; expected ${TERM_IDS.join(', ')}`)
     }
+    if (f.out && existsSync(f.out) && !f.force) throw new UsageError(`--out ${f.out}: the file exists; give --force to overwrite it`)
     const facts = (argv as string[]).map((p) => readCaptureFacts(p))
     const outcome = calibrate(facts, {name: f.name, terms})
+    // A fit is the user's own unless it is written into profiles/ (lab/refit-profiles.sh): its
+    // default name says so, so it is never mistaken for the shipped profile of the same kernel.
+    if (!f.name && !(f.out && isShippedProfilePath(f.out))) outcome.profile.name = `user-${outcome.profile.name}`
     if (f.out) {
       try {
         writeFileSync(f.out, JSON.stringify(outcome.profile, null, 2) + '\n')

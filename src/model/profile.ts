@@ -96,9 +96,21 @@ export function listProfiles(dir = PROFILES_DIR): Profile[] {
     .map((f) => parseProfile(readFileSync(join(dir, f), 'utf8'), join(dir, f)))
 }
 
-/** A profile by file path or by name (file name without .json in profiles/). */
+/** true when the path is a shipped profile (a file in profiles/). */
+export function isShippedProfilePath(path: string, dir = PROFILES_DIR): boolean {
+  return dirname(resolve(path)) === resolve(dir)
+}
+
+/**
+ * A profile by file path or by name (file name without .json in profiles/). A file outside
+ * profiles/ is a user's profile (calibrate --out): its name says so and where it came from, so
+ * every output that names the profile (predict, diff, the fleet table, notes) tells it apart.
+ */
 export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
-  if (existsSync(nameOrPath) && nameOrPath.endsWith('.json')) return parseProfile(readFileSync(nameOrPath, 'utf8'), nameOrPath)
+  if (existsSync(nameOrPath) && nameOrPath.endsWith('.json')) {
+    const p = parseProfile(readFileSync(nameOrPath, 'utf8'), nameOrPath)
+    return isShippedProfilePath(nameOrPath, dir) ? p : {...p, name: `${p.name} (user profile ${nameOrPath})`}
+  }
   const all = listProfiles(dir)
   const hit = all.find((p) => p.name === nameOrPath || p.name === basename(nameOrPath, '.json'))
   if (!hit) throw new InputError(`${nameOrPath}: no such profile; shipped profiles: ${all.map((p) => p.name).join(', ') || '(none)'}`, nameOrPath)
