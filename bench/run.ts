@@ -7,6 +7,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
+import {benchBatch} from './batch.js'
 import {generate, REPO, sizeMiB} from './gen.js'
 import {CommandFailed, fmtMs, type Measured, measure, measurePair, peakRss, type Stats, timeFn} from './harness.js'
 
@@ -223,6 +224,9 @@ async function main(): Promise<void> {
       }
     }
   }
+
+  // Rows of `batch` (issue 18) live in bench/batch.ts.
+  if (want('batch')) rows.push(...benchBatch({runs: RUNS, quick: QUICK, env: ENV, log}))
 
   const table = [
     '| measurement | allocscope | anchor (same run) | ratio | goal | status |',
