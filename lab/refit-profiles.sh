@@ -36,4 +36,4 @@ fit linux-6.12-after-smp $(corpus 'linux-6.12-nodebug_smp*') "$L"/lab-6.12-instr
 fit linux-7.2-before-smp $(corpus 'linux-7.2-pool-*') $(corpus 'linux-7.2-legacy-c*')
 # 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's, and the
 # lab's poollate boots (same window; their race frees also fit the pool race model)
-fit linux-7.2-after-smp $(corpus 'linux-7.2-legacylate-*') "$L"/lab-7.2-legacylate-* "$L"/lab-7.2-poollate-*
+fit linux-7.2-after-smp $(corpus 'linux-7.2-legacylate-*') "$L"/lab-7.2-legacylate-c* "$L"/lab-7.2-poollate-*

@@ -10,15 +10,27 @@ import {InputError, UsageError} from '../errors.js'
 import {chooseProfile, predictFleet} from '../model/fleet.js'
 import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls} from '../model/from-boot.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
-import {DEFAULT_HOST, type Host} from '../model/host.js'
+import {DEFAULT_HOST, HOST_LIMITS, type Host, type HostOrigins, validateHost} from '../model/host.js'
 import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
-import {type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
+import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from '../model/predict.js'
 import {fleetBlock, predictionReport, sweepBlock, sweepSummary, wrap} from '../model/report.js'
 import type {Report} from '../render/report.js'
 import {plotLines} from '../render/plot.js'
 import {plotSvg} from '../render/svg.js'
 import {parseSize} from '../render/units.js'
 import {dropSeverity} from '../model/severity.js'
+import type {Recorder, Severity} from '../types.js'
+
+type FleetOpts = PredictOptions & {tracker: Tracker; seed: number; legacyMax: number}
+
+/** --sweep LO..HI: both ends checked here, so an error names what the user typed. */
+function parseSweep(text: string): [number, number] {
+  const m = /^(\d+)\.\.(\d+)$/.exec(text)
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN]
+  if (!m || lo < 1 || hi < lo) throw new UsageError(`--sweep ${text}: expected LO..HI with 1 ≤ LO ≤ HI, e.g. 1..8192`)
+  if (hi > HOST_LIMITS.cpus) throw new UsageError(`--sweep ${text}: HI must be at most ${HOST_LIMITS.cpus} CPUs`)
+  return [lo, hi]
+}
 
 export default class Predict extends BaseCommand<typeof Predict> {
   static description =
@@ -65,6 +77,12 @@ export default class Predict extends BaseCommand<typeof Predict> {
     kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
     profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
     tracker: Flags.option({options: ['legacy', 'pool', 'both'] as const, description: 'Which recorder(s) to run.', default: 'both' as const})(),
+    recorder: Flags.option({
+      options: ['none', 'legacy', 'pool'] as const,
+      description:
+        'The early-PFN recorder the kernel carries (default: read from --from: the recorder\'s messages, klab lines, the release). ' +
+        'none: nothing is recorded, every early page stays untagged (and would warn if freed on a DEBUG kernel).',
+    })(),
     seed: Flags.integer({description: 'Scheduler seed (interleaving of CPUs; only race counts depend on it).', default: 1}),
     'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX (default: with --from, the size the kernel printed in its overflow warning, else 8192).', min: 1}),
     from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
@@ -84,16 +102,18 @@ export default class Predict extends BaseCommand<typeof Predict> {
     const modes = [f.sweep !== undefined, f.hosts !== undefined].filter(Boolean).length
     if (modes > 1) throw new UsageError('--sweep and --hosts are different questions: give one')
     if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
-    const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max'] ?? EARLY_ALLOC_PFN_MAX}
-    if (f.hosts !== undefined) return this.fleet(f.hosts, opts)
-    const {host, notes, measured, printedMax} = await this.host()
+    const opts: PredictOptions = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max'] ?? EARLY_ALLOC_PFN_MAX}
+    if (f.recorder) Object.assign(opts, {recorder: f.recorder, recorderReason: 'given with --recorder'})
+    if (f.hosts !== undefined) return this.fleet(f.hosts, opts as FleetOpts)
+    const {host, notes, measured, printedMax, recorder} = await this.host()
     if (f['legacy-max'] === undefined && printedMax !== undefined) opts.legacyMax = printedMax
+    if (!f.recorder && recorder) Object.assign(opts, recorder)
     const profile = chooseProfile(host, f.profile ?? undefined)
     this.warnings.push(...notes)
     if (f.sweep !== undefined) {
-      const m = /^(\d+)\.\.(\d+)$/.exec(f.sweep)
-      if (!m || Number(m[1]) < 1 || Number(m[2]) < Number(m[1])) throw new UsageError(`--sweep ${f.sweep}: expected LO..HI with 1 ≤ LO ≤ HI, e.g. 1..8192`)
-      const s = sweep(host, profile, sweepCpus(Number(m[1]), Number(m[2]), f.points), opts)
+      const [lo, hi] = parseSweep(f.sweep)
+      validateHost({...host, possibleCpus: hi, onlineCpus: hi})
+      const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts)
       const series = [{label: `early PFNs (${profile.name})`, points: s.points.map((p) => ({x: p.cpus, y: p.events}))}]
       const limit = {y: s.legacyMax, label: `EARLY_ALLOC_PFN_MAX ${s.legacyMax}`}
       const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]}
@@ -131,12 +151,20 @@ export default class Predict extends BaseCommand<typeof Predict> {
     this.gate([dropSeverity(host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0)) ?? []].flat())
   }
 
-  private async host(): Promise<{host: Host; notes: string[]; measured?: ReturnType<typeof measuredEarlyCalls>; printedMax?: number}> {
+  private async host(): Promise<{
+    host: Host
+    notes: string[]
+    measured?: ReturnType<typeof measuredEarlyCalls>
+    printedMax?: number
+    recorder?: {recorder: Recorder; recorderReason: string}
+  }> {
     const f = this.flags
     let host: Host = {...DEFAULT_HOST}
+    const origins: HostOrigins = {}
     let notes: string[] = []
     let measured: ReturnType<typeof measuredEarlyCalls>
     let printedMax: number | undefined
+    let recorder: {recorder: Recorder; recorderReason: string} | undefined
     if (f.from) {
       const cap = resolveCapture(f.from)
       if (!cap.bootLog) throw new InputError(`${f.from}: no boot log to take the host from (dmesg.txt, console.log, ...)`, f.from)
@@ -144,9 +172,12 @@ export default class Predict extends BaseCommand<typeof Predict> {
       ;({host, notes} = hostFromAnalysis(analysis))
       measured = measuredEarlyCalls(analysis)
       printedMax = legacyMaxFromLog(analysis)
+      recorder = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}
     } else {
       const mem = parseSize(f.memory)
       if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
+      origins.memoryBytes = `--memory ${f.memory}`
+      origins.nodes = `--nodes ${f.nodes}`
       host = {
         ...host,
         memoryBytes: mem,
@@ -164,15 +195,18 @@ export default class Predict extends BaseCommand<typeof Predict> {
       }
     }
     const possible = f.possible ?? f.cpus
+    if (f.possible !== undefined || f.cpus !== undefined) origins.possibleCpus = f.possible !== undefined ? `--possible ${f.possible}` : `--cpus ${f.cpus}`
+    if (f.online !== undefined || f.cpus !== undefined) origins.onlineCpus = f.online !== undefined ? `--online ${f.online}` : `--cpus ${f.cpus}`
+    host.origins = {...host.origins, ...origins}
     if (possible !== undefined) {
       host.possibleCpus = possible
       host.onlineCpus = f.online ?? f.cpus ?? possible
     } else if (f.online !== undefined) host.onlineCpus = f.online
     if (f.kernel) host.kernel = f.kernel
-    return {host, notes, measured, printedMax}
+    return {host, notes, measured, printedMax, recorder}
   }
 
-  private async fleet(path: string, opts: {tracker: Tracker; seed: number; legacyMax: number}): Promise<void> {
+  private async fleet(path: string, opts: FleetOpts): Promise<void> {
     let text: string
     try {
       text = readFileSync(path, 'utf8')

@@ -42,7 +42,7 @@ export function predictedCounts(p: Prediction, recorder: Recorder): PredictedCou
     out.push(
       {kind: 'early_pfn', metric: 'untagged_calls', predicted: p.events + (tracking ? pool.noCodetagCalls : 0), label: 'untagged calls (PFNs + the pool pages themselves)'},
       {kind: 'early_pfn', metric: 'recorded', predicted: tracking ? pool.recorded : 0, label: 'PFNs the pfn_pool recorder stored'},
-      {kind: 'early_pfn', metric: 'pools', predicted: tracking ? pool.poolPages : 0, label: 'pool pages allocated'},
+      {kind: 'early_pfn', metric: 'pools', predicted: tracking ? pool.poolsPublished : 0, label: 'pools kept (published; race losers\' pages are race_frees)'},
       {kind: 'early_pfn', metric: 'race_frees', predicted: tracking ? pool.raceFrees : 0, label: 'pages freed by cmpxchg losers'},
       {kind: 'early_pfn', metric: 'alloc_fail', predicted: tracking ? pool.allocFailures : 0, label: 'failed pool page allocations'},
     )
@@ -76,7 +76,7 @@ export function expectationFromPrediction(p: Prediction, recorder: Recorder, leg
     legacyMax,
     legacyOverflow: Boolean(legacy?.overflow) || (legacy?.dropped ?? 0) > 0,
     legacyDropped: legacy?.dropped ?? Math.max(0, p.events - legacyMax),
-    ...(pool ? {poolPages: pool.poolPages} : {}),
+    ...(pool ? {poolPages: pool.trackingPagesAllocated} : {}),
     pageSize: p.host.pageSize,
     leakBoundBytes: poolKernel && pool ? pool.leakedAccounting.worstCase * p.host.pageSize : 0,
     ...(poolKernel && pool ? {leakExpectedBytes: pool.leakedAccounting.bytes} : {}),

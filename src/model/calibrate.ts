@@ -7,11 +7,12 @@ import {InputError} from '../errors.js'
 import type {CaptureFacts} from './capture-facts.js'
 import {type LooPoint, dot, lstsq, nnls, rSquared} from './fit.js'
 import type {Window} from './host.js'
+import {type FittedRange, type ProfileInterval, boundError, extrapolation, fittedRange, interval, intervalFromErrors} from './interval.js'
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
 import {fitAllocLatency, raceBoots} from './race-latency.js'
 import {KMALLOC_SIZES} from './slab.js'
 import {TERM_IDS, type TermId, type TermParams, term} from './terms.js'
-import {toleranceFor, withinTolerance} from './tolerance.js'
+import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
@@ -32,6 +33,8 @@ export interface CalibrateOptions {
   created?: string
   /** Compute the nested leave-one-out (term selection redone in every fold); default true. */
   nested?: boolean
+  /** Explicit terms for the pages (base is added); default: --terms, else chosen by leave-one-out. */
+  pageTerms?: TermId[]
   /** Fit the pool race model's latency from multi-pool boots (race-latency.ts); default true. */
   raceLatency?: boolean
 }
@@ -127,8 +130,8 @@ function subsets<T>(xs: T[]): T[][] {
   return out
 }
 
-export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): FitOutcome {
-  const notes: string[] = []
+/** The captures' checks: instrumented ones to fit, overflow messages as lower bounds, one window and kernel. */
+function groupFacts(facts: CaptureFacts[]): {exact: CaptureFacts[]; bounds: CaptureFacts[]; window: Exclude<Window, 'none'>; kernel: string} {
   const exact = facts.filter((f) => f.calls !== undefined)
   const bounds = facts.filter((f) => f.calls === undefined && f.overflowLowerBound !== undefined)
   for (const f of facts) {
@@ -143,36 +146,32 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   if (windows.length !== 1 || !windows[0]) {
     throw new Refusal(`the captures mix page_ext windows (${exact.map((f) => `${f.name}: ${f.window ?? 'unknown'}`).join(', ')}); one profile describes one window, calibrate each group separately`)
   }
-  const window = windows[0]
   const kernels = [...new Set(exact.map((f) => (f.release ?? '?').split('.').slice(0, 2).join('.')))]
   if (kernels.length !== 1) throw new Refusal(`the captures mix kernels (${kernels.join(', ')}); one profile describes one kernel build`)
-  const y = exact.map((f) => f.calls!)
-  const yPages = exact.map((f) => f.pages ?? f.calls!)
+  return {exact, bounds, window: windows[0], kernel: kernels[0]}
+}
 
-  let chosen: TermId[]
-  let tried: FitOutcome['tried'] = []
-  if (opts.terms) {
-    const terms = opts.terms.filter((t) => t !== 'base')
-    for (const t of terms) if (!TERM_IDS.includes(t)) throw new Refusal(`unknown term ${t}; expected ${TERM_IDS.join(', ')}`)
-    const fit = fitForm(exact, ['base', ...terms], y)
-    if (fit.dependent.length) {
-      const names = fit.dependent.map((j) => ['base', ...terms][j])
-      throw new Refusal(`the captures cannot determine ${names.join(', ')}: ${names.map((n) => whyUndetermined(exact, n as TermId)).join('; ')}`)
-    }
-    if (exact.length < terms.length + 1) throw new Refusal(`${exact.length} capture(s) cannot determine ${terms.length + 1} terms`)
-    chosen = terms
-  } else {
-    const sel = selectTerms(exact, y, window, notes)
-    chosen = sel.chosen
-    tried = sel.tried
+/** Terms given with --terms (checked), or chosen by leave-one-out. */
+function chooseTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, opts: CalibrateOptions, notes: string[]): {chosen: TermId[]; tried: FitOutcome['tried']} {
+  if (!opts.terms) return selectTerms(exact, y, window, notes)
+  const terms = opts.terms.filter((t) => t !== 'base')
+  for (const t of terms) if (!TERM_IDS.includes(t)) throw new Refusal(`unknown term ${t}; expected ${TERM_IDS.join(', ')}`)
+  const fit = fitForm(exact, ['base', ...terms], y)
+  if (fit.dependent.length) {
+    const names = fit.dependent.map((j) => ['base', ...terms][j])
+    throw new Refusal(`the captures cannot determine ${names.join(', ')}: ${names.map((n) => whyUndetermined(exact, n as TermId)).join('; ')}`)
   }
-  const terms: TermId[] = ['base', ...chosen]
-  const form = fitForm(exact, terms, y)
-  const params = form.params
-  const X = design(exact, terms, params)
+  if (exact.length < terms.length + 1) throw new Refusal(`${exact.length} capture(s) cannot determine ${terms.length + 1} terms`)
+  return {chosen: terms, tried: []}
+}
+
+/**
+ * Least squares, then the lower bounds (overflow messages): a violated one becomes active, i.e.
+ * the fit is made to pass through it, most violated first, until every bound holds (an
+ * active-set least squares).
+ */
+function fitWithBounds(X: number[][], y: number[], bounds: CaptureFacts[], terms: TermId[], params: TermParams, notes: string[]): number[] {
   let fit = lstsq(X, y)
-  // Lower bounds (overflow messages): a violated one becomes active, i.e. the fit is made to pass
-  // through it, most violated first, until every bound holds (an active-set least squares).
   const active: CaptureFacts[] = []
   for (let round = 0; round < bounds.length; round++) {
     const worst = bounds
@@ -189,19 +188,156 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     fit = lstsq(Xa, ya)
     notes.push(`lower bound of ${worst.b.name} (overflow message: at least ${worst.b.overflowLowerBound}) was violated by ${round1(worst.gap)}: fitted through it`)
   }
-  // Pages = calls + the extra pages of high-order allocations; a term can add extra pages, never
-  // take any away (its calls are at least one page each), so the extra is fitted non-negative.
-  const extra = nnls(
-    X,
-    yPages.map((p, i) => p - y[i]),
-  )
-  const pagesCoef = fit.coef.map((c, j) => c + extra[j])
-  const fitted = X.map((r) => dot(r, fit.coef))
-  const sc = score(exact, y, terms)
-  // The host shape as the window sees it: before SMP only possible CPUs count, after SMP online.
-  const shape = (f: CaptureFacts) =>
+  return fit.coef
+}
+
+/** The host shape as the window sees it: before SMP only possible CPUs count, after SMP online. */
+function shapeKey(window: Exclude<Window, 'none'>) {
+  return (f: CaptureFacts) =>
     [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone, f.host.gbPages].join('/')
-  const loco = looForm(exact, terms, y, exact.map(shape))
+}
+
+function cpuKind(window: Exclude<Window, 'none'>): FittedRange['cpuKind'] {
+  return window === 'after-smp' ? 'online' : 'possible'
+}
+
+/** Leave-one-out errors in bound units (interval.ts), for the points that have a prediction. */
+function looErrors(loo: LooPoint[], y: number[]): number[] {
+  return loo.flatMap((l, i) => (l.predicted === undefined ? [] : [boundError(l.predicted, y[i])]))
+}
+
+/**
+ * Coverage of the 90 % interval, honestly: each capture left out, the interval remade from the
+ * leave-one-out errors of the others alone (and widened when the capture lies outside their
+ * range, as predict() does), then asked whether it holds the capture's count.
+ */
+function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], window: Exclude<Window, 'none'>, kernel: string): {inside: number; of: number} {
+  let inside = 0
+  let of = 0
+  exact.forEach((f, i) => {
+    const rest = exact.filter((_, k) => k !== i)
+    const yr = y.filter((_, k) => k !== i)
+    if (rest.length < terms.length + 1) return
+    const form = fitForm(rest, terms, yr)
+    const iv = intervalFromErrors(looErrors(looForm(rest, terms, yr), yr))
+    if (form.dependent.length || !iv) return
+    const value = Math.max(0, Math.round(dot(design([f], terms, form.params)[0], form.coef)))
+    const ex = extrapolation(f.host, fittedRange(rest.map((r) => r.host), cpuKind(window)), true, kernel)
+    const band = interval(value, iv.q, ex.widen)
+    of++
+    if (y[i] >= band.low && y[i] <= band.high) inside++
+  })
+  return {inside, of}
+}
+
+export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): FitOutcome {
+  const notes: string[] = []
+  const {exact, bounds, window, kernel} = groupFacts(facts)
+  const y = exact.map((f) => f.calls!)
+  const yPages = exact.map((f) => f.pages ?? f.calls!)
+  const {chosen, tried} = chooseTerms(exact, y, window, opts, notes)
+  const terms: TermId[] = ['base', ...chosen]
+  const form = fitForm(exact, terms, y)
+  const params = form.params
+  const X = design(exact, terms, params)
+  const coef = fitWithBounds(X, y, bounds, terms, params, notes)
+  const pages = fitPages(exact, y, yPages, terms, params, opts, notes)
+  const fitted = X.map((r) => dot(r, coef))
+  const {points, loo} = crossValidated(exact, y, terms, window, X, fitted, opts)
+  const lowerBounds = checkLowerBounds(bounds, terms, params, coef, notes)
+  const undefinedLoo = points.filter((p) => p.looReason)
+  if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${points.length} capture(s): ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
+  const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
+  const iv = intervalFromErrors(looErrors(loo, y))
+  const cov = iv ? coverage(exact, y, terms, window, kernel) : undefined
+  const profile: Profile = {
+    schema: PROFILE_SCHEMA,
+    name: opts.name ?? `linux-${kernel}-${window}`,
+    description: `Early page allocations of the Linux ${kernel} lab build with page_ext ${window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'}, fitted from ${exact.length} instrumented boot(s).`,
+    kernel,
+    window,
+    terms: TERM_IDS.filter((t) => terms.includes(t) || pages.terms.includes(t)).map((t) => ({
+      id: t,
+      calls: terms.includes(t) ? round(coef[terms.indexOf(t)], 6) : 0,
+      pages: round((terms.includes(t) ? coef[terms.indexOf(t)] : 0) + (pages.terms.includes(t) ? pages.extra[pages.terms.indexOf(t)] : 0), 6),
+    })),
+    ...(params.slabObjectBytes || pages.params.slabObjectBytes ? {params: {...pages.params, ...params}} : {}),
+    maxOrder,
+    keptTaggedRate: round(keptTaggedRate(exact), 6),
+    range: fittedRange(
+      exact.map((f) => f.host),
+      cpuKind(window),
+    ),
+    provenance: {
+      tool: 'allocscope calibrate',
+      created: opts.created ?? new Date().toISOString(),
+      captures: points,
+      r2: round(rSquared(y, fitted), 4),
+      rmse: round(Math.sqrt(y.reduce((s, v, i) => s + (v - fitted[i]) ** 2, 0) / y.length), 2),
+      ...cvSummary(points),
+      ...(iv ? {interval: iv} : {}),
+      ...(pages.iv ? {pageInterval: pages.iv} : {}),
+      ...(cov ? {coverage: `${cov.inside}/${cov.of}`} : {}),
+      notes: fitNotes({window, terms, params, form, maxOrder, iv}, opts, notes),
+    },
+  }
+  const races = opts.raceLatency === false ? undefined : fitAllocLatency(raceBoots(exact), profile)
+  if (races) {
+    profile.params = {...profile.params, allocLatency: races.allocLatency}
+    profile.provenance.notes.push(races.note)
+  }
+  return {profile, points, tried, lowerBounds, notes}
+}
+
+/**
+ * Pages = calls + the extra pages of high-order allocations. The extra gets its own terms: the order
+ * mix changes with hosts where the call count does not (6.12 with DEBUG: 62 calls at 1 CPU and 60
+ * at 192, but 132 pages and 403). Its terms are the calls' plus those chosen by leave-one-out on
+ * the extra pages (or given); a term can add extra pages, never take any away (its calls are at
+ * least one page each), so the extra is fitted non-negative (NNLS) and pages >= calls per term.
+ */
+function fitPages(exact: CaptureFacts[], y: number[], yPages: number[], callTerms: TermId[], params: TermParams, opts: CalibrateOptions, notes: string[]) {
+  const window = exact[0].window!
+  const yExtra = yPages.map((p, i) => p - y[i])
+  const fixed = params.slabObjectBytes ? params : undefined
+  let own: TermId[] = opts.pageTerms ?? []
+  if (!opts.pageTerms && !opts.terms) {
+    try {
+      own = selectTerms(exact, yPages, window, [], true, fixed).chosen
+    } catch (e) {
+      if (!isRefusal(e)) throw e
+    }
+  }
+  let terms = TERM_IDS.filter((t) => callTerms.includes(t) || own.includes(t))
+  let form = fitForm(exact, terms, yPages, fixed)
+  if (form.dependent.length) {
+    // Page terms these captures cannot determine (a leave-one-out fold without the only 2-node
+    // boot): the pages are fitted without them rather than refusing the call count.
+    notes.push(`pages: ${form.dependent.map((j) => terms[j]).join(', ')} undetermined by these captures, left out of the pages fit`)
+    terms = terms.filter((_, j) => !form.dependent.includes(j) || callTerms.includes(terms[j]))
+    form = fitForm(exact, terms, yPages, fixed)
+  }
+  const X = design(exact, terms, form.params)
+  const extra = nnls(X, yExtra)
+  const iv = intervalFromErrors(looErrors(looForm(exact, terms, yPages), yPages))
+  const extraOnly = terms.filter((t) => !callTerms.includes(t))
+  notes.push(`pages (the order mix): the calls' terms${extraOnly.length ? ` + ${extraOnly.join(' + ')} (${opts.pageTerms ? 'given' : 'chosen by leave-one-out on the extra pages'})` : ''}, extra pages non-negative${iv ? `; 90 % interval +/-${iv.q} x ${TOLERANCE_LABEL}` : ''}`)
+  return {terms, extra, params: form.params, iv}
+}
+
+function checkLowerBounds(bounds: CaptureFacts[], terms: TermId[], params: TermParams, coef: number[], notes: string[]): FitOutcome['lowerBounds'] {
+  const out = bounds.map((f) => {
+    const v = dot(terms.map((t) => term(t).value(f.host, params)), coef)
+    return {capture: f.name, atLeast: f.overflowLowerBound!, fitted: round(v, 1), satisfied: v >= f.overflowLowerBound! - 0.5}
+  })
+  for (const b of out) if (!b.satisfied) notes.push(`${b.capture}: fit predicts ${b.fitted} but the overflow message says at least ${b.atLeast}`)
+  return out
+}
+
+/** Every capture predicted without itself: alone, with its host shape, and with the term choice redone. */
+function crossValidated(exact: CaptureFacts[], y: number[], terms: TermId[], window: Exclude<Window, 'none'>, X: number[][], fitted: number[], opts: CalibrateOptions) {
+  const sc = score(exact, y, terms)
+  const loco = looForm(exact, terms, y, exact.map(shapeKey(window)))
   // Nested leave-one-out: the whole selection (terms, size class, coefficients) redone without the
   // capture, so the term choice never sees the point it is judged on.
   const nested = opts.terms || opts.nested === false ? undefined : exact.map((_, i) => nestedPrediction(exact, y, window, i))
@@ -215,76 +351,63 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     ...(nested?.[i] ? {nestedLoo: round(nested[i]!.predicted, 2), nestedTerms: nested[i]!.terms} : {}),
     kind: 'exact' as const,
   }))
-  const lowerBounds = bounds.map((f) => {
-    const v = dot(terms.map((t) => term(t).value(f.host, params)), fit.coef)
-    return {capture: f.name, atLeast: f.overflowLowerBound!, fitted: round(v, 1), satisfied: v >= f.overflowLowerBound! - 0.5}
-  })
-  for (const b of lowerBounds) if (!b.satisfied) notes.push(`${b.capture}: fit predicts ${b.fitted} but the overflow message says at least ${b.atLeast}`)
+  return {points, loo: sc.loo}
+}
+
+function keptTaggedRate(exact: CaptureFacts[]): number {
+  const walks = exact.filter((f) => f.walk && f.calls)
+  return walks.length ? walks.reduce((s, f) => s + (f.walk!.kept_tagged ?? 0) / f.calls!, 0) / walks.length : 0
+}
+
+/** Leave-one-out, nested and same-shape summaries of the points (provenance fields). */
+function cvSummary(points: ProvenancePoint[]): Partial<Profile['provenance']> {
   const looPts = points.filter((p) => p.loo !== undefined)
   const locoPts = points.filter((p) => p.loco !== undefined)
-  if (looPts.length < points.length) notes.push(`leave-one-out undefined for ${points.length - looPts.length} of ${points.length} capture(s): ${[...new Set(points.filter((p) => p.looReason).map((p) => p.looReason))].join('; ')}`)
-  const rmse = Math.sqrt(y.reduce((s, v, i) => s + (v - fitted[i]) ** 2, 0) / y.length)
-  const walks = exact.filter((f) => f.walk && f.calls)
-  const keptTaggedRate = walks.length ? walks.reduce((s, f) => s + (f.walk!.kept_tagged ?? 0) / f.calls!, 0) / walks.length : 0
-  const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
-  const kernel = kernels[0]
-  const profile: Profile = {
-    schema: PROFILE_SCHEMA,
-    name: opts.name ?? `linux-${kernel}-${window}`,
-    description: `Early page allocations of the Linux ${kernel} lab build with page_ext ${window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'}, fitted from ${exact.length} instrumented boot(s).`,
-    kernel,
-    window,
-    terms: terms.map((t, j) => ({id: t, calls: round(fit.coef[j], 6), pages: round(pagesCoef[j], 6)})),
-    ...(params.slabObjectBytes ? {params} : {}),
-    maxOrder,
-    keptTaggedRate: round(keptTaggedRate, 6),
-    provenance: {
-      tool: 'allocscope calibrate',
-      created: opts.created ?? new Date().toISOString(),
-      captures: points,
-      r2: round(rSquared(y, fitted), 4),
-      rmse: round(rmse, 2),
-      ...(looPts.length
-        ? {
-            looRmse: round(Math.sqrt(looPts.reduce((s, p) => s + (p.loo! - p.measured) ** 2, 0) / looPts.length), 2),
-            looMaxRelError: round(Math.max(...looPts.map((p) => Math.abs(p.loo! - p.measured) / p.measured)), 4),
-          }
-        : {}),
-      ...(nested
-        ? {nestedLooWithinBound: `${points.filter((p) => p.nestedLoo !== undefined && withinBound(p.nestedLoo, p.measured)).length}/${points.length}`}
-        : {}),
-      ...(locoPts.length
-        ? {
-            locoRmse: round(Math.sqrt(locoPts.reduce((s, p) => s + (p.loco! - p.measured) ** 2, 0) / locoPts.length), 2),
-            locoWithinBound: `${locoPts.filter((p) => withinBound(p.loco!, p.measured)).length}/${points.length}`,
-          }
-        : {}),
-      notes: [
-        `terms ${opts.terms ? 'given with --terms' : 'chosen by leave-one-out among ' + CANDIDATES[window].join(', ')}: ${terms.map((t) => `${t} (${term(t).meaning})`).join('; ')}`,
-        ...(params.slabObjectBytes
-          ? [
-              `perCpuSlabs size class: kmalloc-${params.slabObjectBytes}, the smallest residual of the ${form.grid.length} kmalloc size classes (residual sum of squares ${form.grid.map((g) => `${g.slabObjectBytes}: ${g.ss}`).join(', ')}); the 7.x per-CPU sheaves (struct slab_sheaf + capacity pointers) average 376-405 B per object in allocinfo's __alloc_empty_sheaf, i.e. kmalloc-512`,
-            ]
-          : []),
-        `order mix: the pages beyond one per call fitted with the same terms, none negative (non-negative least squares: a term's calls are at least one page each), and modelled as order-${maxOrder} allocations`,
-        ...notes,
-      ],
-    },
+  const rms = (xs: number[]) => round(Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / xs.length), 2)
+  return {
+    ...(looPts.length
+      ? {looRmse: rms(looPts.map((p) => p.loo! - p.measured)), looMaxRelError: round(Math.max(...looPts.map((p) => Math.abs(p.loo! - p.measured) / p.measured)), 4)}
+      : {}),
+    ...(points.some((p) => p.nestedLoo !== undefined)
+      ? {nestedLooWithinBound: `${points.filter((p) => p.nestedLoo !== undefined && withinBound(p.nestedLoo, p.measured)).length}/${points.length}`}
+      : {}),
+    ...(locoPts.length ? {locoRmse: rms(locoPts.map((p) => p.loco! - p.measured)), locoWithinBound: `${locoPts.filter((p) => withinBound(p.loco!, p.measured)).length}/${points.length}`} : {}),
   }
-  const races = opts.raceLatency === false ? undefined : fitAllocLatency(raceBoots(exact), profile)
-  if (races) {
-    profile.params = {...profile.params, allocLatency: races.allocLatency}
-    profile.provenance.notes.push(races.note)
-  }
-  return {profile, points, tried, lowerBounds, notes}
+}
+
+interface NoteInput {
+  window: Exclude<Window, 'none'>
+  terms: TermId[]
+  params: TermParams
+  form: FormFit
+  maxOrder: number
+  iv?: ProfileInterval
+}
+
+function fitNotes({window, terms, params, form, maxOrder, iv}: NoteInput, opts: CalibrateOptions, notes: string[]): string[] {
+  return [
+    `terms ${opts.terms ? 'given with --terms' : 'chosen by leave-one-out among ' + CANDIDATES[window].join(', ')}: ${terms.map((t) => `${t} (${term(t).meaning})`).join('; ')}`,
+    ...(params.slabObjectBytes
+      ? [
+          `perCpuSlabs size class: kmalloc-${params.slabObjectBytes}, the smallest residual of the ${form.grid.length} kmalloc size classes (residual sum of squares ${form.grid.map((g) => `${g.slabObjectBytes}: ${g.ss}`).join(', ')}); the 7.x per-CPU sheaves (struct slab_sheaf + capacity pointers) average 376-405 B per object in allocinfo's __alloc_empty_sheaf, i.e. kmalloc-512`,
+        ]
+      : []),
+    `order mix: the pages beyond one per call modelled as order-${maxOrder} allocations in the replay`,
+    ...(iv
+      ? [
+          `90 % interval: ±${iv.q} × ${TOLERANCE_LABEL} at the predicted value, the ${iv.fewCaptures ? 'largest leave-one-out error × 1.5 (fewer than 9 captures)' : `⌈0.9 (n + 1)⌉-th smallest of the ${iv.n} leave-one-out errors in those units (split-conformal)`}`,
+        ]
+      : []),
+    ...notes,
+  ]
 }
 
 /**
  * Auto selection: the term subset with the fewest leave-one-out misses, then the smallest worst
  * leave-one-out error relative to its capture's bound, then the fewest terms.
  */
-function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, notes: string[]): {chosen: TermId[]; tried: FitOutcome['tried']} {
-  const determined = (terms: TermId[]) => fitForm(exact, ['base', ...terms], y).dependent.length === 0
+function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, notes: string[], allNonNegative = false, fixed?: TermParams): {chosen: TermId[]; tried: FitOutcome['tried']} {
+  const determined = (terms: TermId[]) => fitForm(exact, ['base', ...terms], y, fixed).dependent.length === 0
   const tried: FitOutcome['tried'] = []
   const cands = CANDIDATES[window]
   const usable = cands.filter((t) => {
@@ -300,8 +423,8 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
     if (exact.length < s.length + 1 || !determined(s)) continue
     // Per-CPU work cannot be negative: a falling slope is noise, and extrapolated to thousands
     // of CPUs it would predict fewer than zero allocations.
-    const full = fitForm(exact, ['base', ...s], y)
-    if (s.some((t, j) => CPU_TERMS.includes(t) && full.coef[j + 1] < 0)) continue
+    const full = fitForm(exact, ['base', ...s], y, fixed)
+    if (s.some((t, j) => (allNonNegative || CPU_TERMS.includes(t)) && full.coef[j + 1] < 0)) continue
     const sc = score(exact, y, ['base', ...s])
     tried.push({terms: s, looFailures: sc.fails, looWorst: round(sc.worst, 3), looRmse: round(sc.rmse, 2)})
     const better =

@@ -8,8 +8,9 @@ import {basename} from 'node:path'
 import {analyseBootLogText} from '../analysis/read.js'
 import {resolveCapture} from '../capture/dir.js'
 import {InputError} from '../errors.js'
-import {hostFromAnalysis, measuredEarlyCalls} from './from-boot.js'
-import type {Host} from './host.js'
+import type {Recorder} from '../types.js'
+import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls} from './from-boot.js'
+import {type Host, validateHost} from './host.js'
 
 export type KlabKind = 'early_page_allocs' | 'early_pfn' | 'early_pfn_legacy'
 
@@ -32,6 +33,11 @@ export interface CaptureFacts {
   pages?: number
   /** The legacy overflow message was printed: at least max+1 calls. */
   overflowLowerBound?: number
+  /** The recorder the kernel carries, as the analysis read it (klab lines, messages, release), and why. */
+  recorder: Recorder
+  recorderReason: string
+  /** EARLY_ALLOC_PFN_MAX as printed in the overflow warning, when it was. */
+  legacyMax?: number
 }
 
 export function readCaptureFacts(path: string): CaptureFacts {
@@ -51,7 +57,16 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const an = analyseBootLogText(text, log)
   const {host} = hostFromAnalysis(an)
   const h = an.host
-  const f: CaptureFacts = {name: basename(cap.isDir ? path.replace(/\/+$/, '') : log), path, bootLog: log, host, release: h.release?.value}
+  const f: CaptureFacts = {
+    name: basename(cap.isDir ? path.replace(/\/+$/, '') : log),
+    path,
+    bootLog: log,
+    host,
+    release: h.release?.value,
+    recorder: an.profiling.recorder,
+    recorderReason: an.profiling.recorderReason,
+    legacyMax: legacyMaxFromLog(an),
+  }
   // A boot cut short before smp: Brought up: its CPUs were never counted; the window says so.
   if (!h.onlineCpus) host.onlineCpus = 1
   if (!h.memoryTotalKiB && typeof cap.meta?.memory_mib === 'number') host.memoryBytes = (cap.meta.memory_mib as number) * 2 ** 20
@@ -70,5 +85,22 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const measured = measuredEarlyCalls(an)
   f.calls = measured?.calls
   f.pages = measured?.pages
+  validateHost(host)
+  if (measured) checkCount(f, text, measured.line)
   return f
+}
+
+/**
+ * A count a boot cannot have made: more early allocations than the host has pages, negative, or
+ * beyond 2^53 where a JavaScript number cannot even hold it. Refused with the
+ * kernel's own digits, read again from the line (the parsed number may already be rounded).
+ */
+function checkCount(f: CaptureFacts, text: string, line: number): void {
+  const pagesOfHost = Math.floor(f.host.memoryBytes / f.host.pageSize)
+  for (const [what, v] of [['calls', f.calls], ['pages', f.pages]] as const) {
+    if (v === undefined || (Number.isSafeInteger(v) && v >= 0 && v <= pagesOfHost)) continue
+    const raw = text.split('\n', line)[line - 1] ?? ''
+    const digits = [...raw.matchAll(/(\w+)=(-?\d+)/g)].map((m) => `${m[1]}=${m[2]}`).join(' ')
+    throw new InputError(`${f.bootLog}:${line}: klab early ${what} ${v < 0 ? 'negative' : 'outside physical sense'} (${digits}; the host has ${pagesOfHost} pages): refusing to fit from it`, f.bootLog, line)
+  }
 }

@@ -19,7 +19,7 @@ export interface InventoryRow {
   legacyDropped?: number
   legacyOverflow: boolean
   poolRecorded?: number
-  poolPages?: number
+  poolsPublished?: number
   raceFrees?: number
   mayWarnPages: number
   /** The row's severity under the one policy (severity.ts): what --fail-on gates on, host by host. */
@@ -53,7 +53,7 @@ export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {pro
       legacyDropped: p.legacy?.dropped,
       legacyOverflow: !!p.legacy?.overflow,
       poolRecorded: p.pool?.recorded,
-      poolPages: p.pool?.poolPages,
+      poolsPublished: p.pool?.poolsPublished,
       raceFrees: p.pool?.raceFrees,
       mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
       ...severityField(dropSeverity(h.host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0))),

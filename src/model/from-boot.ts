@@ -29,6 +29,11 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
     if (v === undefined) notes.push(`${what} not in the log: default used`)
     else set(v)
   }
+  // Each fact's line, so that a host outside physical sense is refused naming file:line.
+  const at = (f: {line: number} | undefined) => (f ? `${a.source}:${f.line}` : undefined)
+  host.origins = Object.fromEntries(
+    Object.entries({possibleCpus: at(h.possibleCpus), onlineCpus: at(h.onlineCpus), memoryBytes: at(h.memoryTotalKiB), nodes: at(h.numaNodes)}).filter(([, v]) => v),
+  )
   take(h.possibleCpus?.value, 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = v))
   host.onlineCpus = h.onlineCpus?.value ?? host.possibleCpus
   if (!h.onlineCpus) notes.push('online CPUs not in the log (boot cut short?): taken equal to possible CPUs')

@@ -40,6 +40,8 @@ export interface Host {
   compressed: boolean
   /** Extra columns (inventory pass-through). */
   extra?: Record<string, string>
+  /** Where the facts came from, so a refusal names the flag or the log line. */
+  origins?: HostOrigins
 }
 
 /** x86-64 SPARSEMEM section: 128 MiB (SECTION_SIZE_BITS 27). */
@@ -98,15 +100,28 @@ export function pfnPoolSize(pageSize: number, wordBytes: number): number {
   return Math.floor((pageSize - header) / wordBytes)
 }
 
-export function validateHost(h: Host): void {
-  const bad = (what: string) => {
-    throw new UsageError(what)
+/** Where a host fact came from (a flag, or file:line of a boot log), for the one-line refusal. */
+export type HostOrigins = Partial<Record<'possibleCpus' | 'onlineCpus' | 'memoryBytes' | 'nodes' | 'pageSize' | 'wordBytes', string>>
+
+/**
+ * Physical sense: x86-64 with 5-level paging addresses 52 bits (4 PiB); the kernel's CPU masks
+ * stop at NR_CPUS (8192 with MAXSMP; 65536 leaves room for other architectures); NODES_SHIFT is at
+ * most 10. A host beyond these is a typo or a hostile input, and modelling it would only cost time.
+ */
+export const HOST_LIMITS = {cpus: 65536, memoryBytes: 2 ** 52, minMemoryBytes: 16 * 2 ** 20, nodes: 1024} as const
+
+export function validateHost(h: Host, origins: HostOrigins = h.origins ?? {}): void {
+  const bad = (field: keyof HostOrigins, what: string) => {
+    const o = origins[field]
+    throw new UsageError(o ? `${o}: ${what}` : what)
   }
-  if (!Number.isInteger(h.possibleCpus) || h.possibleCpus < 1 || h.possibleCpus > 65536) bad(`possible CPUs must be an integer 1..65536, got ${h.possibleCpus}`)
-  if (!Number.isInteger(h.onlineCpus) || h.onlineCpus < 1) bad(`online CPUs must be a positive integer, got ${h.onlineCpus}`)
-  if (h.onlineCpus > h.possibleCpus) bad(`online CPUs (${h.onlineCpus}) cannot exceed possible CPUs (${h.possibleCpus})`)
-  if (!(h.memoryBytes >= 16 * 2 ** 20)) bad(`memory must be at least 16M, got ${h.memoryBytes} bytes`)
-  if (!Number.isInteger(h.nodes) || h.nodes < 1 || h.nodes > 1024) bad(`NUMA nodes must be an integer 1..1024, got ${h.nodes}`)
-  if (![4096, 16384, 65536].includes(h.pageSize)) bad(`page size must be 4K, 16K or 64K, got ${h.pageSize}`)
-  if (h.wordBytes !== 4 && h.wordBytes !== 8) bad(`word size must be 4 or 8 bytes, got ${h.wordBytes}`)
+  const L = HOST_LIMITS
+  if (!Number.isInteger(h.possibleCpus) || h.possibleCpus < 1 || h.possibleCpus > L.cpus) bad('possibleCpus', `possible CPUs must be an integer 1..${L.cpus}, got ${h.possibleCpus}`)
+  if (!Number.isInteger(h.onlineCpus) || h.onlineCpus < 1) bad('onlineCpus', `online CPUs must be a positive integer, got ${h.onlineCpus}`)
+  if (h.onlineCpus > h.possibleCpus) bad('onlineCpus', `online CPUs (${h.onlineCpus}) cannot exceed possible CPUs (${h.possibleCpus})`)
+  if (!(h.memoryBytes >= L.minMemoryBytes)) bad('memoryBytes', `memory must be at least 16M, got ${h.memoryBytes} bytes`)
+  if (!(h.memoryBytes <= L.memoryBytes)) bad('memoryBytes', `memory must be at most 4P (52-bit physical addresses), got ${h.memoryBytes} bytes`)
+  if (!Number.isInteger(h.nodes) || h.nodes < 1 || h.nodes > L.nodes) bad('nodes', `NUMA nodes must be an integer 1..${L.nodes}, got ${h.nodes}`)
+  if (![4096, 16384, 65536].includes(h.pageSize)) bad('pageSize', `page size must be 4K, 16K or 64K, got ${h.pageSize}`)
+  if (h.wordBytes !== 4 && h.wordBytes !== 8) bad('wordBytes', `word size must be 4 or 8 bytes, got ${h.wordBytes}`)
 }

@@ -1,13 +1,15 @@
 // predict(host, profile, opts): build the host's early allocations from the profile, interleave
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
+import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
+import {type Interval, extrapolation, interval} from './interval.js'
 import type {Profile} from './profile.js'
-import {EARLY_ALLOC_PFN_MAX, runLegacy} from './recorders/legacy.js'
+import {EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, runLegacy} from './recorders/legacy.js'
 import {runPool} from './recorders/pool.js'
-import type {RecorderRun} from './recorders/result.js'
+import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
-import {type TermCount, buildWorkload} from './workload.js'
+import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
 export type Tracker = 'legacy' | 'pool' | 'both'
 
@@ -19,19 +21,43 @@ export interface PredictOptions {
   /** 1-based tracking-page allocation attempts that fail. */
   poolFailAttempts?: ReadonlySet<number>
   jitter?: number
+  /** The recorder the kernel carries (from the capture or --recorder), and how that is known. */
+  recorder?: Recorder
+  recorderReason?: string
+}
+
+/** The kernel as it is: what its own recorder (or the lack of one) leaves behind. */
+export interface KernelOutcome {
+  /** PFNs the kernel's recorder stores (0 without one), with the 90 % interval. */
+  recorded: Interval
+  /** Early allocations whose tag reference nobody sets: every early page without a recorder, the dropped ones with one. */
+  untaggedCalls: Interval
+  untaggedPages: Interval
+  /** Of those, the pages whose free would warn "alloc_tag was not set" (DEBUG kernels only: 0 otherwise). */
+  wouldWarnIfFreedPages: Interval
 }
 
 export interface Prediction {
+  /** The recorder the kernel carries, said first: the legacy and pool runs below are what-ifs for the others. */
+  recorder: Recorder
+  recorderReason: string
+  kernel?: KernelOutcome
   host: Host
   profile: string
   window: string
   windowReason: string
   poolSize: number
+  /** Early page-allocation calls (PFNs offered to the recorder) and their pages, with 90 % intervals. */
+  calls: Interval
+  pagesInterval: Interval
+  /** How the interval was made, and how far outside the fitted range the host lies (empty: inside). */
+  uncertainty: Uncertainty
   /** Profile terms evaluated for this host. */
   terms: TermCount[]
-  /** Early page-allocation calls (PFNs offered to the recorder) and their pages. */
   events: number
   pages: number
+  /** Replayed event by event, or counted (past MAX_REPLAY_EVENTS). */
+  mode: 'replayed' | 'counted'
   legacy?: RecorderRun
   pool?: RecorderRun
   notes: string[]
@@ -40,12 +66,103 @@ export interface Prediction {
 export function predict(host: Host, profile: Profile, opts: PredictOptions = {}): Prediction {
   validateHost(host)
   const tracker = opts.tracker ?? 'both'
-  const seed = opts.seed ?? 1
-  const w = buildWorkload(host, profile)
-  const il = interleave(w, seed, opts.jitter)
+  const exp = expectedCounts(host, profile)
+  const {window, reason} = pageExtWindow(host)
+  const events = window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))
+  const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const poolSize = pfnPoolSize(host.pageSize, host.wordBytes)
+  const notes = modelNotes(host, profile, window)
+  let runs: {legacy?: RecorderRun; pool?: RecorderRun; pages: number; totalPfns: number}
+  if (events > MAX_REPLAY_EVENTS) {
+    runs = countedRuns(events, Math.max(events, Math.round(exp.pages)), tracker, legacyMax, host, poolSize, profile.keptTaggedRate)
+    notes.push(
+      `${events} early allocations exceed the ${MAX_REPLAY_EVENTS} the model replays event by event: the recorders' counts are computed (legacy exact; pool without race frees, which need the replay), no PFNs are sampled`,
+    )
+  } else {
+    const w = buildWorkload(host, profile)
+    const il = interleave(w, opts.seed ?? 1, opts.jitter)
+    runs = {pages: w.pages, totalPfns: w.totalPfns}
+    if (tracker !== 'pool') runs.legacy = runLegacy(w, il, {max: legacyMax, wordBytes: host.wordBytes})
+    if (tracker !== 'legacy') runs.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
+  }
+  if (runs.pages > runs.totalPfns) notes.push(`predicted early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
+  const unc = uncertainty(host, profile)
+  const calls = interval(events, unc.q, unc.widen)
+  // The fitted page count, not the replay's: the replay rounds the order mix to whole
+  // maxOrder blocks (a 6.12 boot's 70 extra pages become one order-8 block, 255).
+  const pagesInterval = interval(events ? Math.max(events, Math.round(exp.pages)) : 0, profile.provenance.pageInterval?.q ?? unc.q, unc.widen)
+  if (unc.extrapolation.length) {
+    notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
+  }
+  const recorder = opts.recorder ?? 'unknown'
+  return {
+    recorder,
+    recorderReason: opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)',
+    kernel: kernelOutcome(recorder, host, calls, pagesInterval, legacyMax),
+    host,
+    profile: profile.name,
+    window,
+    windowReason: reason,
+    poolSize,
+    calls,
+    pagesInterval,
+    uncertainty: unc,
+    terms: exp.byTerm,
+    events,
+    pages: runs.pages,
+    mode: events > MAX_REPLAY_EVENTS ? 'counted' : 'replayed',
+    ...(runs.legacy ? {legacy: runs.legacy} : {}),
+    ...(runs.pool ? {pool: runs.pool} : {}),
+    notes,
+  }
+}
+
+export interface Uncertainty {
+  level: number
+  /** Half-width in units of the accuracy bound (tolerance.ts) at the value (interval.ts). */
+  q: number
+  /** Widening for extrapolation (1 inside the fitted range). */
+  widen: number
+  /** Captures whose leave-one-out errors gave q. */
+  fittedOn: number
+  /** How far outside the fitted range the host lies, one entry per fact (empty: inside). */
+  extrapolation: string[]
+  /** Why there is no interval (low = high = value then). */
+  missing?: string
+}
+
+function uncertainty(host: Host, profile: Profile): Uncertainty {
+  const iv = profile.provenance.interval
+  const matches = !host.kernel || host.kernel.startsWith(profile.kernel)
+  const ex = extrapolation(host, profile.range, matches, profile.kernel)
+  if (!iv) {
+    const missing = `profile ${profile.name} has no cross-validated interval (fitted before intervals were added)`
+    return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, extrapolation: ex.outside, missing}
+  }
+  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, extrapolation: ex.outside}
+}
+
+/**
+ * What the kernel itself does with its recorder. Without one no early page is ever tagged: all of
+ * them stay untagged and, on a DEBUG kernel (the only one with the WARN), freeing any of them
+ * warns. With one, only the PFNs it could not hold stay untagged. Unknown: no verdict.
+ */
+function kernelOutcome(recorder: Recorder, host: Host, calls: Interval, pages: Interval, legacyMax: number): KernelOutcome | undefined {
+  if (recorder === 'unknown') return undefined
+  const zero: Interval = {value: 0, low: 0, high: 0}
+  const warn = (iv: Interval) => (host.debug ? iv : zero)
+  if (recorder === 'none') return {recorded: zero, untaggedCalls: calls, untaggedPages: pages, wouldWarnIfFreedPages: warn(pages)}
+  if (recorder === 'pool') return {recorded: calls, untaggedCalls: zero, untaggedPages: zero, wouldWarnIfFreedPages: zero}
+  const cap = (iv: Interval): Interval => ({value: Math.min(iv.value, legacyMax), low: Math.min(iv.low, legacyMax), high: Math.min(iv.high, legacyMax)})
+  const over = (iv: Interval): Interval => ({value: Math.max(0, iv.value - legacyMax), low: Math.max(0, iv.low - legacyMax), high: Math.max(0, iv.high - legacyMax)})
+  // Dropped pages: the calls past the array, at the workload's mean pages per call.
+  const perCall = calls.value ? pages.value / calls.value : 1
+  const droppedPages = (iv: Interval): Interval => ({value: Math.round(iv.value * perCall), low: Math.round(iv.low * perCall), high: Math.round(iv.high * perCall)})
+  return {recorded: cap(calls), untaggedCalls: over(calls), untaggedPages: droppedPages(over(calls)), wouldWarnIfFreedPages: warn(droppedPages(over(calls)))}
+}
+
+function modelNotes(host: Host, profile: Profile, window: string): string[] {
   const notes: string[] = []
-  const {window} = pageExtWindow(host)
   if (window !== 'none' && window !== profile.window) {
     notes.push(`profile ${profile.name} describes the ${profile.window} window but this host has page_ext ${window}: counts are extrapolated`)
   }
@@ -63,20 +180,44 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
       'without MEM_ALLOC_PROFILING_DEBUG the kernel builds neither recorder and never warns "alloc_tag was not set": the recorder rows are what one would hold in this window (a DEBUG kernel with early_page_ext off, as the lab\'s legacylate and poollate kernels, records exactly this)',
     )
   }
-  if (w.pages > w.totalPfns) notes.push(`predicted early pages (${w.pages}) exceed the host's memory: PFNs wrap in the model`)
-  const out: Prediction = {
-    host,
-    profile: profile.name,
-    window: w.window,
-    windowReason: w.windowReason,
-    poolSize,
-    terms: w.byTerm,
-    events: w.n,
-    pages: w.pages,
-    notes,
+  if (profile.params?.allocLatency !== undefined) {
+    notes.push(
+      `race model: the tracking page's allocation latency (${profile.params.allocLatency} event gaps) is an assumption, not a measurement: no lab boot ever lost the publishing cmpxchg, so it is the latency at which seeing none over those boots is even odds; race frees scale with it`,
+    )
   }
-  if (tracker !== 'pool') out.legacy = runLegacy(w, il, {max: opts.legacyMax ?? EARLY_ALLOC_PFN_MAX, wordBytes: host.wordBytes})
-  if (tracker !== 'legacy') out.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
+  return notes
+}
+
+/**
+ * The recorders' counts without replaying (past MAX_REPLAY_EVENTS): the legacy array keeps the
+ * first legacyMax PFNs whatever the interleaving; the pool keeps every PFN in ceil(n / size)
+ * pools. Race frees and the accounting hazard need the replay: reported as 0 with a note.
+ */
+function countedRuns(events: number, pages: number, tracker: Tracker, legacyMax: number, host: Host, poolSize: number, keptRate: number) {
+  const perCall = pages / events
+  const kept = Math.round(keptRate * events)
+  const out: {legacy?: RecorderRun; pool?: RecorderRun; pages: number; totalPfns: number} = {pages, totalPfns: Math.floor(host.memoryBytes / host.pageSize)}
+  if (tracker !== 'pool') {
+    const r = newRun('legacy', events, legacyMax * host.wordBytes)
+    r.recorded = Math.min(events, legacyMax)
+    r.dropped = events - r.recorded
+    if (r.dropped) {
+      r.overflow = {text: LEGACY_OVERFLOW_MESSAGE(legacyMax), atEvent: legacyMax + 1, time: legacyMax, cpu: 0}
+      r.warnings.push(r.overflow)
+      r.wouldWarnIfFreed = {calls: r.dropped, pages: Math.round(r.dropped * perCall), sample: []}
+    }
+    r.clearPass = {keptTagged: Math.round(keptRate * r.recorded), setEmpty: r.recorded - Math.round(keptRate * r.recorded)}
+    out.legacy = r
+  }
+  if (tracker !== 'legacy') {
+    const r = newRun('pool', events, 0)
+    r.recorded = events
+    r.poolsPublished = r.trackingPagesAllocated = r.noCodetagCalls = Math.ceil(events / poolSize)
+    r.trackingBytesPeak = r.poolsPublished * host.pageSize
+    r.leakedAccounting = {expected: 0, worstCase: r.poolsPublished, bytes: 0}
+    r.clearPass = {keptTagged: kept, setEmpty: events - kept}
+    out.pool = r
+  }
   return out
 }
 
@@ -86,7 +227,7 @@ export interface SweepPoint {
   legacyRecorded?: number
   legacyDropped?: number
   poolRecorded?: number
-  poolPages?: number
+  poolsPublished?: number
   raceFrees?: number
 }
 
@@ -121,7 +262,7 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
       legacyRecorded: p.legacy?.recorded,
       legacyDropped: p.legacy?.dropped,
       poolRecorded: p.pool?.recorded,
-      poolPages: p.pool?.poolPages,
+      poolsPublished: p.pool?.poolsPublished,
       raceFrees: p.pool?.raceFrees,
     }
   })

@@ -7,6 +7,7 @@ import {InputError} from '../errors.js'
 import type {Window} from './host.js'
 import {TERM_IDS, type TermId, type TermParams} from './terms.js'
 import {KMALLOC_SIZES} from './slab.js'
+import type {FittedRange, ProfileInterval} from './interval.js'
 
 export const PROFILE_SCHEMA = 'allocscope-profile/v1'
 
@@ -49,6 +50,8 @@ export interface Profile {
   maxOrder: number
   /** Share of recorded PFNs freed and reallocated after page_ext came up (the clear pass keeps them). */
   keptTaggedRate: number
+  /** The host facts the captures spanned: outside them predict() says it extrapolates. */
+  range?: FittedRange
   provenance: {
     tool: string
     created: string
@@ -62,6 +65,12 @@ export interface Profile {
     /** Leave-one-configuration-out over the same captures (repeated host shapes left out together). */
     locoRmse?: number
     locoWithinBound?: string
+    /** The 90 % interval's half-width from the leave-one-out errors (interval.ts). */
+    interval?: ProfileInterval
+    /** The same for the page count (its own terms and leave-one-out errors). */
+    pageInterval?: ProfileInterval
+    /** Captures inside their own interval when left out (the interval remade without them too). */
+    coverage?: string
     notes: string[]
   }
 }

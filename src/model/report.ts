@@ -7,6 +7,7 @@ import type {InventoryRow} from './fleet.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {TOLERANCE_LABEL} from './tolerance.js'
+import type {Interval} from './interval.js'
 
 /** Notes wrapped under 78 columns so that --format text keeps all of them. */
 export function wrap(lines: string[], width = 76): string[] {
@@ -26,8 +27,14 @@ export function wrap(lines: string[], width = 76): string[] {
 
 const num = (n: number | undefined, d = 1) => (n === undefined ? '' : Number.isInteger(n) ? n : +n.toFixed(d))
 
+/** `value (low-high)`, the interval form of every predicted count in tables (ASCII: --format text keeps it). */
+export function withInterval(iv: Interval): string {
+  return iv.low === iv.value && iv.high === iv.value ? String(iv.value) : `${iv.value} (${iv.low}-${iv.high})`
+}
+
 export function hostBlock(p: Prediction): Block {
   const h = p.host
+  const u = p.uncertainty
   return {
     kind: 'kv',
     title: `Host${h.name ? ` ${h.name}` : ''}`,
@@ -38,9 +45,33 @@ export function hostBlock(p: Prediction): Block {
       {key: 'page_ext window', value: p.window, note: p.windowReason},
       ...gbPagesRows(p),
       {key: 'profile', value: p.profile},
-      {key: 'early allocations', value: `${p.events} calls (PFNs offered), ${p.pages} pages`},
+      {key: 'early allocations', value: `${withInterval(p.calls)} calls (PFNs offered), ${withInterval(p.pagesInterval)} pages`},
+      {
+        key: 'interval',
+        value: u.missing ?? `${Math.round(u.level * 100)} %: +/- ${round2(u.q * u.widen)} x ${TOLERANCE_LABEL} at the value`,
+        note: u.missing ? undefined : `leave-one-capture-out errors of ${u.fittedOn} boots${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+      },
+      {key: 'fitted range', value: u.extrapolation.length ? {text: `outside: ${u.extrapolation.join('; ')}`, style: 'warn'} : 'inside'},
     ],
   }
+}
+
+/** The kernel's own recorder, said before the what-ifs of the table below. */
+export function kernelBlock(p: Prediction): Block {
+  const k = p.kernel
+  const rows: KvBlock['rows'] = [{key: 'recorder', value: p.recorder, note: p.recorderReason}]
+  if (k) {
+    rows.push(
+      {key: 'recorded', value: withInterval(k.recorded)},
+      {key: 'left untagged', value: `${withInterval(k.untaggedCalls)} calls, ${withInterval(k.untaggedPages)} pages`},
+      {key: 'would warn if freed', value: withInterval(k.wouldWarnIfFreedPages) + ' pages', note: p.host.debug ? '"alloc_tag was not set" (DEBUG kernel)' : 'no DEBUG: the kernel has no such WARN'},
+    )
+  }
+  return {kind: 'kv', title: "This kernel's early-PFN recorder", rows}
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
 }
 
 /** Shown only off the default: a 2 MiB direct map, and whether the profile counts it. */
@@ -55,7 +86,7 @@ function runCells(r: RecorderRun | undefined): Record<string, Cell> {
   return {
     recorded: r.recorded,
     dropped: r.dropped ? {text: String(r.dropped), style: 'bad'} : 0,
-    poolPages: r.recorder === 'pool' ? r.poolPages : '-',
+    poolsPublished: r.recorder === 'pool' ? r.poolsPublished : '-',
     raceFrees: r.recorder === 'pool' ? r.raceFrees : '-',
     peak: iec(r.trackingBytesPeak),
     leaked: r.recorder === 'pool' ? `${r.leakedAccounting.expected} (≤ ${r.leakedAccounting.worstCase}) = ${iec(r.leakedAccounting.bytes)}` : '-',
@@ -68,13 +99,13 @@ export function recorderBlock(p: Prediction): Block {
   const rows = [p.legacy, p.pool].filter((r): r is RecorderRun => !!r).map((r) => ({recorder: r.recorder, ...runCells(r)}))
   return {
     kind: 'table',
-    title: 'Early-PFN recorders, events executed one by one',
+    title: p.recorder === 'unknown' ? 'Early-PFN recorders, events executed one by one' : `Each recorder executed event by event (what-ifs, except ${p.recorder === 'none' ? 'none: this kernel has no recorder' : p.recorder})`,
     columns: [
       {key: 'recorder', header: 'recorder', priority: 0},
       {key: 'recorded', header: 'recorded', align: 'right', priority: 0},
       {key: 'dropped', header: 'dropped', align: 'right', priority: 0},
-      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 4},
-      {key: 'raceFrees', header: 'race frees', align: 'right', priority: 3},
+      {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 4},
+      {key: 'raceFrees', header: 'race losers\' pages', align: 'right', priority: 3},
       {key: 'peak', header: 'tracking peak', align: 'right', priority: 2},
       {key: 'leaked', header: 'leaked acct (worst)', priority: 1},
       {key: 'overflow', header: 'overflow', priority: 3},
@@ -85,14 +116,15 @@ export function recorderBlock(p: Prediction): Block {
 }
 
 export function predictionReport(p: Prediction): Report {
-  const blocks: Block[] = [hostBlock(p), recorderBlock(p)]
+  const blocks: Block[] = [kernelBlock(p), hostBlock(p), recorderBlock(p)]
   const lines: string[] = []
   for (const r of [p.legacy, p.pool]) {
     if (!r) continue
     for (const w of r.warnings) lines.push(`${r.recorder}: "${w.text}" at event ${w.atEvent} (CPU ${w.cpu})`)
     if (r.wouldWarnIfFreed.calls) {
       lines.push(
-        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}`,
+        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel` +
+          (r.wouldWarnIfFreed.sample.length ? `; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}` : ''),
       )
     }
     if (r.raceFreesAcrossPageExt) lines.push(`${r.recorder}: ${r.raceFreesAcrossPageExt} race loser page(s) got page_ext between alloc and free (hazard a; v4+ clears the reference first)`)
@@ -112,7 +144,7 @@ export function sweepBlock(s: Sweep): Block {
       {key: 'legacyRecorded', header: 'legacy recorded', align: 'right'},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 2},
       {key: 'poolRecorded', header: 'pool recorded', align: 'right'},
-      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 2},
+      {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right'},
     ],
     rows: s.points.map((p) => ({...p, legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
@@ -125,7 +157,7 @@ export function sweepSummary(s: Sweep): string {
     : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
 }
 
-const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolPages', 'raceFrees', 'severity']
+const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']
 
 export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
   // Passed-through columns keep their names (CSV headers), prefixed only on a clash.
@@ -140,7 +172,7 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
       {key: 'profile', header: 'profile', priority: 1},
       {key: 'events', header: 'early PFNs', align: 'right', priority: 0},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 0},
-      {key: 'poolPages', header: 'pool pages', align: 'right', priority: 2},
+      {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right', priority: 1},
       // Which host trips --fail-on: the row's own severity under the one policy (model/severity.ts).
       {key: 'severity', header: 'severity', priority: 0},
@@ -153,7 +185,7 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
       profile: r.profile,
       events: r.events,
       legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
-      poolPages: r.poolPages,
+      poolsPublished: r.poolsPublished,
       raceFrees: r.raceFrees,
       severity: r.severity === undefined ? '-' : ({text: r.severity, style: r.severity === 'warning' ? 'warn' : undefined} as Cell),
       ...Object.fromEntries(extraCols.map((c) => [key(c), r.extra[c] ?? ''])),

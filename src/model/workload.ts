@@ -1,10 +1,16 @@
 // Host + profile → the early page allocations as events (cpu, pfn, order, time, phase), kept in
 // typed arrays so that 8192-CPU hosts replay in milliseconds. The workload does not depend on the
 // scheduler's seed: only the interleaving (and so the race counts) does.
-import {type Host, type Window, pageExtWindow, sections} from './host.js'
+import {type Host, SECTION_BYTES, type Window, pageExtWindow, sections} from './host.js'
 import type {Profile} from './profile.js'
 import {term} from './terms.js'
 import {mergeByKey} from './merge.js'
+
+/**
+ * Most early allocations replayed event by event (2^20; 65536 CPUs after SMP make ~600 000). More
+ * than the largest fitted host by far: beyond it the recorders' counts are computed, not replayed.
+ */
+export const MAX_REPLAY_EVENTS = 2 ** 20
 
 export const PHASE_BOOT = 0
 export const PHASE_BRINGUP = 1
@@ -39,8 +45,8 @@ export interface Workload {
   /** Time page_ext_init() starts allocating, and when every section has its page_ext. */
   setupStart: number
   readyTime: number
-  /** When the page_ext of each section (ascending PFN order, as page_ext_init() walks them) exists. */
-  sectionReady: Float64Array
+  /** Sections of the host (page_ext_init() walks them in PFN order: sectionReadyTime()). */
+  nSections: number
   pagesPerSection: number
   /** The top-down allocator continues below this PFN (tracking pages come from there). */
   nextPfn: number
@@ -72,9 +78,17 @@ function evenly(n: number, k: number, mark: (i: number) => void): void {
   }
 }
 
-export function buildWorkload(host: Host, profile: Profile): Workload {
-  const {window, reason} = pageExtWindow(host)
-  const exp = expectedCounts(host, profile)
+/** How the calls split over the window's phases, and who runs them. */
+interface Split {
+  C: number
+  P: number
+  nCpus: number
+  nBoot: number
+  nBringup: number
+  nSetup: number
+}
+
+function splitCalls(host: Host, window: Window, exp: ReturnType<typeof expectedCounts>): Split {
   const C = window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))
   const onlineShare = exp.byTerm.filter((t) => term(t.id).attribution === 'online').reduce((s, t) => s + t.calls, 0)
   const setupShare = exp.byTerm.filter((t) => term(t.id).phase === 'setup').reduce((s, t) => s + t.calls, 0)
@@ -82,80 +96,82 @@ export function buildWorkload(host: Host, profile: Profile): Workload {
   const nCpus = window === 'after-smp' ? host.onlineCpus : 1
   const nBringup = window === 'after-smp' ? Math.min(C, Math.max(0, Math.round(onlineShare))) : 0
   const nSetup = Math.min(C - nBringup, Math.max(0, Math.round(setupShare)))
-  const nBoot = C - nBringup - nSetup
-  const P = C === 0 ? 0 : Math.max(C, Math.round(exp.pages))
+  return {C, P: C === 0 ? 0 : Math.max(C, Math.round(exp.pages)), nCpus, nBoot: C - nBringup - nSetup, nBringup, nSetup}
+}
 
+interface Placed {
+  cpu: Uint16Array | Uint32Array
+  time: Float64Array
+  phase: Uint8Array
+  cpuStart: Int32Array
+  setupStart: number
+  readyTime: number
+}
+
+/**
+ * Time in units of one boot-CPU allocation. smp_init() brings CPUs up one after another: CPU c
+ * starts its work U after CPU c-1 and spends 2U on it (its kthreads overlap the next bring-up),
+ * so about two CPUs allocate at any moment.
+ */
+function placeEvents(sp: Split): Placed {
+  const {C, nCpus, nBoot, nBringup, nSetup} = sp
   const cpu = nCpus > 65535 ? new Uint32Array(C) : new Uint16Array(C)
-  const order = new Uint8Array(C)
-  const pfn = new Float64Array(C)
   const time = new Float64Array(C)
   const phase = new Uint8Array(C)
-  const retag = new Uint8Array(C)
   const cpuStart = new Int32Array(nCpus + 1)
-
   // Per-CPU share of the bring-up events: CPU c gets floor or ceil of nBringup / nCpus.
   const share = (c: number) => Math.floor(((c + 1) * nBringup) / nCpus) - Math.floor((c * nBringup) / nCpus)
-  // Time in units of one boot-CPU allocation. smp_init() brings CPUs up one after another: CPU c
-  // starts its work U after CPU c-1 and spends 2U on it (its kthreads overlap the next bring-up),
-  // so about two CPUs allocate at any moment.
   const tBoot = nBoot
   const U = Math.max(1, Math.ceil(nBringup / nCpus))
   const setupStart = tBoot + (nBringup > 0 ? nCpus * U : 0)
   const readyTime = setupStart + Math.max(nSetup + 1, nBringup > 0 ? U : 1)
-
   let k = 0
+  const put = (c: number, t: number, ph: number) => {
+    cpu[k] = c
+    time[k] = t
+    phase[k++] = ph
+  }
   // CPU 0: start_kernel()/mm_core_init() work, its own bring-up share, then page_ext_init().
-  for (let i = 0; i < nBoot; i++, k++) {
-    time[k] = i
-    phase[k] = PHASE_BOOT
-  }
+  for (let i = 0; i < nBoot; i++) put(0, i, PHASE_BOOT)
   const s0 = share(0)
-  for (let i = 0; i < s0; i++, k++) {
-    time[k] = tBoot + ((i + 0.5) * U) / s0
-    phase[k] = PHASE_BRINGUP
-  }
-  for (let i = 0; i < nSetup; i++, k++) {
-    time[k] = setupStart + i + 0.5
-    phase[k] = PHASE_SETUP
-  }
+  for (let i = 0; i < s0; i++) put(0, tBoot + ((i + 0.5) * U) / s0, PHASE_BRINGUP)
+  for (let i = 0; i < nSetup; i++) put(0, setupStart + i + 0.5, PHASE_SETUP)
   cpuStart[1] = k
   for (let c = 1; c < nCpus; c++) {
     const s = share(c)
     const t0 = tBoot + c * U
-    for (let i = 0; i < s; i++, k++) {
-      cpu[k] = c
-      time[k] = t0 + ((i + 0.5) * 2 * U) / s
-      phase[k] = PHASE_BRINGUP
-    }
+    for (let i = 0; i < s; i++) put(c, t0 + ((i + 0.5) * 2 * U) / s, PHASE_BRINGUP)
     cpuStart[c + 1] = k
   }
+  return {cpu, time, phase, cpuStart, setupStart, readyTime}
+}
 
-  // Order mix: the pages beyond one per call come from high-order allocations of maxOrder
-  // (page_ext chunks, large hashes); page_ext set-up events take them first.
-  const K = Math.max(0, Math.min(10, profile.maxOrder))
+/**
+ * Order mix: the pages beyond one per call come from high-order allocations of maxOrder (page_ext
+ * chunks, large hashes); page_ext set-up events take them first. Returns the pages in total.
+ */
+function assignOrders(order: Uint8Array, sp: Split, bootEnd: number, maxOrder: number): number {
+  const {C, P, nSetup} = sp
+  const K = Math.max(0, Math.min(10, maxOrder))
   let nHigh = K > 0 ? Math.min(C, Math.round((P - C) / (2 ** K - 1))) : 0
   const pagesTotal = C + nHigh * (2 ** K - 1)
-  for (let i = cpuStart[1] - nSetup; i < cpuStart[1] && nHigh > 0; i++, nHigh--) order[i] = K
+  for (let i = bootEnd - nSetup; i < bootEnd && nHigh > 0; i++, nHigh--) order[i] = K
   if (nHigh > 0) {
-    const boot = cpuStart[1] - nSetup
-    evenly(boot, nHigh, (i) => {
-      order[i] = K
-    })
+    const boot = bootEnd - nSetup
+    evenly(boot, nHigh, (i) => (order[i] = K))
     nHigh -= Math.min(boot, nHigh)
-    evenly(C - cpuStart[1], nHigh, (i) => {
-      order[cpuStart[1] + i] = K
-    })
+    evenly(C - bootEnd, nHigh, (i) => (order[bootEnd + i] = K))
   }
-  evenly(C, Math.round(profile.keptTaggedRate * C), (i) => {
-    retag[i] = 1
-  })
+  return pagesTotal
+}
 
-  // PFNs from a top-down allocator in time order: the buddy allocator hands out the blocks
-  // memblock_free_all() freed last (the highest) first.
-  const totalPfns = Math.floor(host.memoryBytes / host.pageSize)
-  const idx = mergeByKey(time, cpuStart, nCpus)
+/**
+ * PFNs from a top-down allocator in time order: the buddy allocator hands out the blocks
+ * memblock_free_all() freed last (the highest) first. Returns where the allocator continues.
+ */
+function assignPfns(pfn: Float64Array, order: Uint8Array, idx: Int32Array, totalPfns: number): number {
   let cursor = totalPfns
-  for (let j = 0; j < C; j++) {
+  for (let j = 0; j < idx.length; j++) {
     const i = idx[j]
     const size = 2 ** order[i]
     let next = Math.floor((cursor - size) / size) * size
@@ -163,30 +179,50 @@ export function buildWorkload(host: Host, profile: Profile): Workload {
     pfn[i] = next
     cursor = next
   }
-  const nSections = sections(host)
-  const sectionReady = new Float64Array(nSections)
-  // page_ext_init() walks the sections in PFN order while the last CPUs are still allocating.
-  for (let s = 0; s < nSections; s++) sectionReady[s] = setupStart + ((s + 1) * (readyTime - setupStart)) / nSections
+  return cursor
+}
+
+/**
+ * Events are stored (typed arrays of the call count), so predict() replays through this only up to
+ * MAX_REPLAY_EVENTS; beyond that it counts (predict.ts), and the cost never grows with the host.
+ */
+export function buildWorkload(host: Host, profile: Profile): Workload {
+  const {window, reason} = pageExtWindow(host)
+  const exp = expectedCounts(host, profile)
+  const sp = splitCalls(host, window, exp)
+  if (sp.C > MAX_REPLAY_EVENTS) throw new Error(`buildWorkload: ${sp.C} events exceed the replay limit ${MAX_REPLAY_EVENTS} (predict counts instead)`)
+  const placed = placeEvents(sp)
+  const order = new Uint8Array(sp.C)
+  const pagesTotal = assignOrders(order, sp, placed.cpuStart[1], profile.maxOrder)
+  const retag = new Uint8Array(sp.C)
+  evenly(sp.C, Math.round(profile.keptTaggedRate * sp.C), (i) => (retag[i] = 1))
+  const totalPfns = Math.floor(host.memoryBytes / host.pageSize)
+  const pfn = new Float64Array(sp.C)
+  const nextPfn = assignPfns(pfn, order, mergeByKey(placed.time, placed.cpuStart, sp.nCpus), totalPfns)
   return {
     window,
     windowReason: reason,
-    n: C,
-    cpu,
+    n: sp.C,
+    ...placed,
     order,
     pfn,
-    time,
-    phase,
     retag,
-    nCpus,
-    cpuStart,
-    calls: C,
+    nCpus: sp.nCpus,
+    calls: sp.C,
     pages: pagesTotal,
     byTerm: exp.byTerm,
-    setupStart,
-    readyTime,
-    sectionReady,
-    pagesPerSection: Math.floor((128 * 2 ** 20) / host.pageSize),
-    nextPfn: cursor,
+    nSections: sections(host),
+    pagesPerSection: Math.floor(SECTION_BYTES / host.pageSize),
+    nextPfn,
     totalPfns,
   }
+}
+
+/**
+ * When the page_ext of section s exists: page_ext_init() walks the sections in PFN order from
+ * setupStart to readyTime while the last CPUs are still allocating. A formula, not an array, so
+ * that a petabyte host costs no more than a gigabyte one.
+ */
+export function sectionReadyTime(w: Pick<Workload, 'setupStart' | 'readyTime' | 'nSections'>, s: number): number {
+  return w.setupStart + ((s + 1) * (w.readyTime - w.setupStart)) / w.nSections
 }

@@ -26,7 +26,7 @@ describe('allocscope predict', () => {
     // The real boots at 64 possible CPUs recorded 142 (klab); the fitted curve says within 10 %.
     expect(Math.abs(env.result.events - 142)).toBeLessThanOrEqual(14.2)
     expect(env.result.pool.recorded).toBe(exp)
-    expect(env.result.pool.poolPages).toBe(1)
+    expect(env.result.pool.poolsPublished).toBe(1)
     expect(env.result.legacy.dropped).toBe(0)
   })
 
@@ -90,7 +90,7 @@ describe('allocscope predict', () => {
   it('--hosts samples/inventory.csv: one row per host, unknown columns passed through, CSV out', async () => {
     const r = await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--format', 'csv'])
     const lines = r.stdout.trim().split('\n')
-    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolPages,raceFrees,severity,rack,owner')
+    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolsPublished,raceFrees,severity,rack,owner')
     expect(lines.length).toBe(1 + 7)
     expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
     const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result

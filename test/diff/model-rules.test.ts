@@ -36,7 +36,7 @@ describe('model side of the rules', () => {
     expect(byMetric['early_pfn.untagged_calls'].measured).toBe(143)
     expect(byMetric['early_pfn_walk.set_empty'].measured).toBe(142)
     expect(byMetric['early_pfn.recorded'].predicted).toBe(m.prediction.pool!.recorded)
-    expect(byMetric['early_pfn.pools'].predicted).toBe(m.prediction.pool!.poolPages)
+    expect(byMetric['early_pfn.pools'].predicted).toBe(m.prediction.pool!.poolsPublished)
     for (const r of rows) {
       // One sign convention (issue 13 item 5): observed − predicted, relative to the observation.
       expect(r.delta).toBe(r.measured - r.predicted)

@@ -7,7 +7,8 @@ import {describe, expect, it} from 'vitest'
 import {type CaptureFacts, readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate, withinBound} from '../../src/model/calibrate.js'
 import {predict} from '../../src/model/predict.js'
-import {listProfiles} from '../../src/model/profile.js'
+import {listProfiles, loadProfile} from '../../src/model/profile.js'
+import type {Interval} from '../../src/model/interval.js'
 import {captureDir} from '../helpers/paths.js'
 
 /**
@@ -29,6 +30,51 @@ const POOL_NOT_EXACT: Record<string, string> = {
   'lab-7.2-poollate-c128-m1024': 'boundary',
   // 6 pools as the kernel, plus one page freed by a modelled cmpxchg loser (seed 1)
   'lab-7.2-poollate-c255-m1024': 'race',
+}
+
+/**
+ * Recorder-less boots whose untagged PAGES the model misses by more than max(10 %, 8) (the calls
+ * are within it on every one): the page count depends on the memory layout (page_ext chunks
+ * above 4 GiB, a second node) and, on the notrack kernel, on KASAN, in ways the pages fit (its own
+ * terms, calibrate's fitPages) does not capture from these boots. Printed with the coverage.
+ */
+const PAGES_NOT_WITHIN = new Set<string>([
+  // the only 2-node boot: its pages (329) are above every 1-node boot's; without it no node term (265)
+  'linux-6.12-instr_smp064_2G_numa2',
+  // the largest CPU count: left out, the per-CPU page terms extrapolate from 64 to 192 CPUs (515 for 403)
+  'linux-6.12-instr_smp192_1G',
+  // KASAN + kmemleak add pages (158-662 where the pool kernel on the same hosts made 147-497, which
+  // the profile predicts); the calls stay within the bound (kasan.test.ts)
+  'linux-7.2-notrack-c8-m1024-shrink',
+  'lab-7.2-notrack-c1-m1024',
+  'lab-7.2-notrack-c4-m1024',
+  'lab-7.2-notrack-c16-m1024',
+  'lab-7.2-notrack-c64-m1024',
+])
+const pageChecks: {capture: string; predicted: number; measured: number; ok: boolean}[] = []
+
+/** Every boot predicted without itself, for the coverage of the 90 % intervals (printed at the end). */
+const checked: {capture: string; profile: string; measured: number; calls: Interval; recorder: string}[] = []
+
+/**
+ * The kernel's own recorder as the model reports it: none (6.12, the notrack build) records 0 and
+ * leaves every early page untagged, the klab count's pages within the bound; pool and legacy record.
+ */
+function checkRecorderVerdict(cap: CaptureFacts, p: ReturnType<typeof predict>): void {
+  expect(p.recorder).toBe(cap.recorder)
+  const k = p.kernel!
+  if (cap.recorder === 'none') {
+    expect(k.recorded).toEqual({value: 0, low: 0, high: 0})
+    expect(withinBound(k.untaggedCalls.value, cap.calls!), `${cap.name} untagged calls ${k.untaggedCalls.value} for ${cap.calls}`).toBe(true)
+    const pagesOk = withinBound(k.untaggedPages.value, cap.pages!)
+    pageChecks.push({capture: cap.name, predicted: k.untaggedPages.value, measured: cap.pages!, ok: pagesOk})
+    expect(pagesOk, `${cap.name} untagged pages ${k.untaggedPages.value} for ${cap.pages}`).toBe(!PAGES_NOT_WITHIN.has(cap.name))
+    // a DEBUG kernel warns for each of them if freed; without DEBUG there is no such WARN
+    expect(k.wouldWarnIfFreedPages.value).toBe(cap.host.debug ? k.untaggedPages.value : 0)
+  } else {
+    expect(['pool', 'legacy']).toContain(cap.recorder)
+    expect(k.recorded.value).toBeGreaterThan(0)
+  }
 }
 
 const profiles = listProfiles()
@@ -56,7 +102,9 @@ describe('shipped profiles cover every instrumented capture', () => {
 for (const profile of profiles) {
   describe(`leave-one-out: ${profile.name}`, () => {
     const group = profile.provenance.captures.map((c) => facts.get(c.capture)!)
-    const terms = profile.terms.map((t) => t.id).filter((t) => t !== 'base')
+    // A term may count calls only or pages only (calibrate's fitPages): refit each with its own.
+    const terms = profile.terms.filter((t) => t.id !== 'base' && t.calls !== 0).map((t) => t.id)
+    const pageTerms = profile.terms.filter((t) => t.id !== 'base' && t.calls === 0).map((t) => t.id)
     for (const cap of group) {
       it(`${cap.name}: klab ${cap.klabKind} count ${cap.calls}`, () => {
         const rest = group.filter((g) => g !== cap)
@@ -64,7 +112,7 @@ for (const profile of profiles) {
         try {
           // The race latency is fitted on the race frees of every multi-pool boot (none observed),
           // not part of the count's leave-one-out: the shipped one is kept.
-          loo = calibrate(rest, {terms, raceLatency: false}).profile
+          loo = calibrate(rest, {terms, pageTerms, raceLatency: false}).profile
           if (profile.params?.allocLatency !== undefined) loo.params = {...loo.params, allocLatency: profile.params.allocLatency}
         } catch (e) {
           expect(NOT_WITHIN[cap.name]).toBe('undetermined')
@@ -72,9 +120,11 @@ for (const profile of profiles) {
           return
         }
         expect(NOT_WITHIN[cap.name]).not.toBe('undetermined')
-        const p = predict(cap.host, loo, {seed: 1})
+        const p = predict(cap.host, loo, {seed: 1, recorder: cap.recorder, recorderReason: cap.recorderReason})
         const pool = p.pool!
         const legacy = p.legacy!
+        checked.push({capture: cap.name, profile: profile.name, measured: cap.calls!, calls: p.calls, recorder: cap.recorder})
+        checkRecorderVerdict(cap, p)
         expect(pool.recorded).toBe(p.events)
         if (NOT_WITHIN[cap.name] === 'outside') expect(withinBound(pool.recorded, cap.calls!)).toBe(false)
         else expect(Math.abs(pool.recorded - cap.calls!)).toBeLessThanOrEqual(Math.max(0.1 * cap.calls!, 8))
@@ -85,11 +135,11 @@ for (const profile of profiles) {
           // frees its page (race_frees), so it allocated pools + race_frees pages. The model's
           // pool pages are all it allocated: the same law.
           expect(k.pools).toBe(Math.ceil(k.recorded / 510))
-          expect(pool.poolPages).toBe(Math.ceil(pool.recorded / 510) + pool.raceFrees)
+          expect(pool.trackingPagesAllocated).toBe(Math.ceil(pool.recorded / 510) + pool.raceFrees)
           expect(pool.dropped).toBe(k.alloc_fail)
-          const exact = pool.poolPages === k.pools + k.race_frees && pool.raceFrees === k.race_frees
-          expect(exact, `model ${pool.poolPages} pages / ${pool.raceFrees} races, kernel ${k.pools} + ${k.race_frees}`).toBe(POOL_NOT_EXACT[cap.name] === undefined)
-          if (POOL_NOT_EXACT[cap.name]) expect(Math.abs(pool.poolPages - pool.raceFrees - k.pools)).toBeLessThanOrEqual(1)
+          const exact = pool.trackingPagesAllocated === k.pools + k.race_frees && pool.raceFrees === k.race_frees
+          expect(exact, `model ${pool.trackingPagesAllocated} pages / ${pool.raceFrees} races, kernel ${k.pools} + ${k.race_frees}`).toBe(POOL_NOT_EXACT[cap.name] === undefined)
+          if (POOL_NOT_EXACT[cap.name]) expect(Math.abs(pool.trackingPagesAllocated - pool.raceFrees - k.pools)).toBeLessThanOrEqual(1)
         }
         if (cap.klabKind === 'early_pfn_legacy') {
           expect(legacy.dropped).toBe(cap.klab!.dropped)
@@ -108,3 +158,53 @@ for (const profile of profiles) {
     })
   })
 }
+
+/**
+ * Boots no profile is fitted on, predicted by the shipped profile of their kernel and window (so
+ * out of sample by construction): the notrack kernel (7.2, recorder switched off; KASAN +
+ * kmemleak, which before SMP stays within the bound: kasan.test.ts) and the 256-slot legacy array
+ * after SMP. The legacylate-kasan boots are not here: after SMP KASAN adds 26-53 % that the model
+ * says it does not count (predict's note, kasan.test.ts).
+ */
+const OUT_OF_FIT: [string, string][] = [
+  ['linux-7.2-notrack-c8-m1024-shrink', 'linux-7.2-before-smp'],
+  ['lab-7.2-notrack-c1-m1024', 'linux-7.2-before-smp'],
+  ['lab-7.2-notrack-c4-m1024', 'linux-7.2-before-smp'],
+  ['lab-7.2-notrack-c16-m1024', 'linux-7.2-before-smp'],
+  ['lab-7.2-notrack-c64-m1024', 'linux-7.2-before-smp'],
+  ['lab-7.2-legacy256late-c8-m1024-shrink', 'linux-7.2-after-smp'],
+]
+
+describe('boots outside every fit, by the shipped profile', () => {
+  for (const [name, profName] of OUT_OF_FIT) {
+    it(`${name} (${profName})`, () => {
+      const cap = readCaptureFacts(captureDir(name))
+      const p = predict(cap.host, loadProfile(profName), {seed: 1, recorder: cap.recorder, recorderReason: cap.recorderReason, legacyMax: cap.legacyMax})
+      expect(withinBound(p.events, cap.calls!), `${p.events} for ${cap.calls}`).toBe(true)
+      checked.push({capture: name, profile: profName, measured: cap.calls!, calls: p.calls, recorder: cap.recorder})
+      checkRecorderVerdict(cap, p)
+      if (cap.recorder === 'legacy') {
+        expect(p.kernel!.recorded.value).toBe(Math.min(cap.legacyMax ?? 8192, p.events))
+        expect(p.legacy!.recorded).toBe(cap.klab!.recorded)
+      }
+    })
+  }
+})
+
+describe('90 % intervals over every instrumented boot', () => {
+  it('cover the measured count on at least 90 % of the boots (each boot left out of its own interval)', () => {
+    expect(checked.length).toBe(44 + OUT_OF_FIT.length)
+    const inside = checked.filter((c) => c.measured >= c.calls.low && c.measured <= c.calls.high)
+    const missed = checked.filter((c) => !inside.includes(c)).map((c) => `${c.capture}: ${c.measured} outside ${c.calls.value} (${c.calls.low}-${c.calls.high})`)
+    const none = checked.filter((c) => c.recorder === 'none').length
+    const pagesOk = pageChecks.filter((c) => c.ok).length
+    console.log(
+      `recorder-less boots: 0 recorded on all ${none}; untagged pages within max(10 %, 8) on ${pagesOk}/${pageChecks.length}: misses ${pageChecks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.capture} ${c.predicted} for ${c.measured}`)
+        .join('; ')}`,
+    )
+    console.log(`interval coverage: ${inside.length}/${checked.length} = ${((100 * inside.length) / checked.length).toFixed(1)} % (${none} recorder-less boots)${missed.length ? `; outside: ${missed.join('; ')}` : ''}`)
+    expect(inside.length / checked.length).toBeGreaterThanOrEqual(0.9)
+  })
+})

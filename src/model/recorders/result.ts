@@ -19,9 +19,9 @@ export interface RecorderRun {
   events: number
   recorded: number
   dropped: number
-  /** Pool: tracking pages allocated (published pools + race losers), as the klab `pools=` count. */
-  poolPages: number
-  /** Pool: pools linked into the chain (kept until the final walk frees them). */
+  /** Pool: every tracking page allocated: the pools published plus the race losers' pages (raceFrees). */
+  trackingPagesAllocated: number
+  /** Pool: pools linked into the chain and kept until the final walk frees them (klab `pools=`). */
   poolsPublished: number
   /** Pool: pages allocated by cmpxchg losers, cleared and freed. */
   raceFrees: number
@@ -31,7 +31,10 @@ export interface RecorderRun {
   noCodetagCalls: number
   /** Most bytes the recorder held at once (legacy: the static __initdata array). */
   trackingBytesPeak: number
-  /** Tracking pages whose accounting stays charged (hazard b): expected in this run, and the bound. */
+  /**
+   * Tracking pages whose accounting stays charged (hazard b), published pools and race losers'
+   * pages alike: expected in this run, and the bound (one page per tracking page allocated).
+   */
   leakedAccounting: {expected: number; worstCase: number; bytes: number}
   /** Race losers whose page got its page_ext between alloc_page() and __free_page() (hazard a). */
   raceFreesAcrossPageExt: number
@@ -57,7 +60,7 @@ export function newRun(recorder: RecorderRun['recorder'], events: number, tracki
     events,
     recorded: 0,
     dropped: 0,
-    poolPages: 0,
+    trackingPagesAllocated: 0,
     poolsPublished: 0,
     raceFrees: 0,
     allocFailures: 0,

@@ -1,0 +1,116 @@
+// Prediction intervals from the fit's own cross-validation, and the range a profile was fitted on.
+//
+// Each capture of a profile is predicted by the profile refitted without it (leave-one-capture-
+// out, within the profile's kernel series and window). Its error is measured in units of the
+// accuracy bound at the predicted value (max(10 %, 8 PFNs)), so that counts of 60 and of 13 000
+// share one scale. The interval half-width is the ⌈0.9 (n + 1)⌉-th smallest of those n errors
+// (the split-conformal quantile: with exchangeable captures it covers a new boot with probability
+// at least 90 %), times the bound at the predicted value. Outside the fitted range the half-width
+// is widened (extrapolation()).
+import type {Host} from './host.js'
+import {hasNormalZone} from './host.js'
+import {toleranceFor} from './tolerance.js'
+
+/** A predicted count with its 90 % interval. */
+export interface Interval {
+  value: number
+  low: number
+  high: number
+}
+
+export const INTERVAL_LEVEL = 0.9
+
+/** The accuracy bound at a count (tolerance.ts): the unit errors are measured in. */
+export function boundAt(v: number): number {
+  return toleranceFor(v)
+}
+
+/** Cross-validated error of one capture in bound units: |predicted − measured| / bound(predicted). */
+export function boundError(predicted: number, measured: number): number {
+  return Math.abs(predicted - measured) / boundAt(predicted)
+}
+
+export interface ProfileInterval {
+  level: number
+  /** Half-width in bound units (max(10 %, 8) at the predicted value). */
+  q: number
+  /** Captures whose leave-one-out errors gave q. */
+  n: number
+  /** q is the largest error seen, not a quantile: too few captures for the level (n < 9 at 90 %). */
+  fewCaptures: boolean
+}
+
+/** The conformal quantile of the leave-one-out errors (bound units). */
+export function intervalFromErrors(errors: number[], level = INTERVAL_LEVEL): ProfileInterval | undefined {
+  const e = errors.filter(Number.isFinite).sort((a, b) => a - b)
+  if (e.length === 0) return undefined
+  const k = Math.ceil(level * (e.length + 1))
+  const few = k > e.length
+  // With too few captures the quantile is beyond the largest error seen: take that, widened by
+  // half, and say so.
+  const q = few ? 1.5 * e[e.length - 1] : e[k - 1]
+  return {level, q: Math.round(q * 1e4) / 1e4, n: e.length, fewCaptures: few}
+}
+
+export function interval(value: number, q: number, widen = 1): Interval {
+  const h = q * widen * boundAt(value)
+  return {value, low: Math.max(0, Math.floor(value - h)), high: Math.ceil(value + h)}
+}
+
+/** The host facts a profile's captures spanned. */
+export interface FittedRange {
+  /** Online CPUs after SMP, possible CPUs before (what the window's terms count). */
+  cpuKind: 'online' | 'possible'
+  cpus: [number, number]
+  memoryBytes: [number, number]
+  nodes: [number, number]
+  normalZone: boolean[]
+}
+
+export function fittedRange(hosts: Host[], cpuKind: FittedRange['cpuKind']): FittedRange {
+  const span = (f: (h: Host) => number): [number, number] => [Math.min(...hosts.map(f)), Math.max(...hosts.map(f))]
+  return {
+    cpuKind,
+    cpus: span((h) => (cpuKind === 'online' ? h.onlineCpus : h.possibleCpus)),
+    memoryBytes: span((h) => h.memoryBytes),
+    nodes: span((h) => h.nodes),
+    normalZone: [...new Set(hosts.map((h) => hasNormalZone(h)))].sort(),
+  }
+}
+
+export interface Extrapolation {
+  /** One line per fact outside the range: what, how far. */
+  outside: string[]
+  /** Factor applied to the interval's half-width. */
+  widen: number
+}
+
+/**
+ * How far a host lies outside the fitted range. The widening is a stated rule, not a fit: the
+ * half-width grows by 1 + log2(ratio) per fact outside (ratio = the host's value over the nearest
+ * end of the range: twice the largest calibrated CPU count doubles it), and doubles for a kernel
+ * series the profile was not fitted on.
+ */
+export function extrapolation(host: Host, range: FittedRange | undefined, kernelMatches: boolean, profileKernel: string): Extrapolation {
+  const outside: string[] = []
+  let widen = 1
+  if (!kernelMatches) {
+    outside.push(`kernel ${host.kernel ?? '(unknown)'} is not the ${profileKernel} series the profile was fitted on`)
+    widen *= 2
+  }
+  if (!range) return {outside, widen}
+  const check = (what: string, v: number, [lo, hi]: [number, number], fmt: (x: number) => string) => {
+    if (v >= lo && v <= hi) return
+    const ratio = v > hi ? v / hi : lo / v
+    widen *= 1 + Math.log2(ratio)
+    outside.push(`${what} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`)
+  }
+  check(`${range.cpuKind} CPUs`, range.cpuKind === 'online' ? host.onlineCpus : host.possibleCpus, range.cpus, String)
+  check('memory', host.memoryBytes, range.memoryBytes, (b) => `${trim(b / 2 ** 30)} GiB`)
+  check('NUMA nodes', host.nodes, range.nodes, String)
+  return {outside, widen: Math.round(widen * 1000) / 1000}
+}
+
+function trim(x: number): string {
+  return String(Math.round(x * 100) / 100)
+}
