@@ -44,66 +44,73 @@ export interface ReportOptions {
 
 const MAX_SKIPPED_SHOWN = 10
 
+type Size = (b: bigint) => string
+
+/** The report of `allocscope allocinfo`: the sites (or the path tree), totals, anomalies, skipped lines. */
 export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): Report {
-  const size = (b: bigint) => (opts.raw ? String(b) : iec(b))
-  const sizeWords = (b: bigint) => (opts.raw ? `${b} bytes` : iec(b))
-  const blocks: Block[] = []
+  const size: Size = (b) => (opts.raw ? String(b) : iec(b))
+  const sizeWords: Size = (b) => (opts.raw ? `${b} bytes` : iec(b))
+  const blocks: Block[] = [r.tree ? treeBlock(r, r.tree, size) : sitesBlock(r, size), totalsBlock(r, sizeWords)]
+  if (r.anomalies.length > 0) blocks.push(anomaliesBlock(r))
+  if (r.skippedTotal > 0) blocks.push(skippedBlock(r))
+  return {blocks}
+}
+
+function treeBlock(r: AllocInfoResult, tree: NonNullable<AllocInfoResult['tree']>, size: Size): Block {
+  const shown = tree.rows.length
+  return {
+    kind: 'table',
+    title: `bytes by path prefix, depth ${tree.depth}` + (shown < tree.prefixes ? ` (top ${shown} of ${tree.prefixes})` : ''),
+    columns: [
+      {key: 'prefix', header: 'prefix', priority: 5},
+      {key: 'sites', header: 'sites', align: 'right', priority: 2},
+      {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
+      {key: 'share', header: '% bytes', align: 'right', priority: 1},
+      {key: 'calls', header: 'calls', align: 'right', priority: 3},
+    ],
+    rows: tree.rows.map((t) => ({
+      prefix: t.prefix,
+      sites: t.sites,
+      bytes: size(t.bytes),
+      share: pct(Number(t.bytes), Number(r.matched.bytes)),
+      calls: t.calls,
+    })),
+    empty: 'no site matches the filters',
+  }
+}
+
+function sitesBlock(r: AllocInfoResult, size: Size): Block {
+  const columns: Column[] = [
+    {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
+    {key: 'calls', header: 'calls', align: 'right', priority: 4},
+    {key: 'site', header: 'file:line', priority: 5},
+    {key: 'func', header: 'function', priority: 5},
+  ]
+  if (r.sites.some((s) => s.module !== undefined)) columns.push({key: 'module', header: 'module', priority: 3})
+  if (r.sites.some((s) => !s.accurate)) columns.push({key: 'accurate', header: 'acc', priority: 2})
+  if (r.sites.some((s) => s.count > 1)) columns.push({key: 'lines', header: 'summed', align: 'right', priority: 1})
+  return {
+    kind: 'table',
+    title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
+    columns,
+    rows: r.sites.map((s) => ({
+      bytes: s.bytes < 0n ? {text: size(s.bytes), style: 'bad'} : size(s.bytes),
+      calls: s.calls,
+      site: `${s.file}:${s.lineNo}`,
+      func: s.func,
+      module: s.module ?? '',
+      accurate: s.accurate ? '' : {text: 'no', style: 'warn'},
+      lines: s.count > 1 ? `${s.count} lines` : '',
+    })),
+    empty: 'no site matches the filters',
+  }
+}
+
+function totalsBlock(r: AllocInfoResult, sizeWords: Size): Block {
   // Titles are short (the text renderer does not clip them); the source goes in the totals lines.
   const source = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
-
-  if (r.tree) {
-    const shown = r.tree.rows.length
-    blocks.push({
-      kind: 'table',
-      title: `bytes by path prefix, depth ${r.tree.depth}` + (shown < r.tree.prefixes ? ` (top ${shown} of ${r.tree.prefixes})` : ''),
-      columns: [
-        {key: 'prefix', header: 'prefix', priority: 5},
-        {key: 'sites', header: 'sites', align: 'right', priority: 2},
-        {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
-        {key: 'share', header: '% bytes', align: 'right', priority: 1},
-        {key: 'calls', header: 'calls', align: 'right', priority: 3},
-      ],
-      rows: r.tree.rows.map((t) => ({
-        prefix: t.prefix,
-        sites: t.sites,
-        bytes: size(t.bytes),
-        share: pct(Number(t.bytes), Number(r.matched.bytes)),
-        calls: t.calls,
-      })),
-      empty: 'no site matches the filters',
-    })
-  } else {
-    const anyModule = r.sites.some((s) => s.module !== undefined)
-    const anyInaccurate = r.sites.some((s) => !s.accurate)
-    const anyDup = r.sites.some((s) => s.count > 1)
-    const columns: Column[] = [
-      {key: 'bytes', header: 'bytes', align: 'right', priority: 0},
-      {key: 'calls', header: 'calls', align: 'right', priority: 4},
-      {key: 'site', header: 'file:line', priority: 5},
-      {key: 'func', header: 'function', priority: 5},
-    ]
-    if (anyModule) columns.push({key: 'module', header: 'module', priority: 3})
-    if (anyInaccurate) columns.push({key: 'accurate', header: 'acc', priority: 2})
-    if (anyDup) columns.push({key: 'lines', header: 'summed', align: 'right', priority: 1})
-    blocks.push({
-      kind: 'table',
-      title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
-      columns,
-      rows: r.sites.map((s) => ({
-        bytes: s.bytes < 0n ? {text: size(s.bytes), style: 'bad'} : size(s.bytes),
-        calls: s.calls,
-        site: `${s.file}:${s.lineNo}`,
-        func: s.func,
-        module: s.module ?? '',
-        accurate: s.accurate ? '' : {text: 'no', style: 'warn'},
-        lines: s.count > 1 ? `${s.count} lines` : '',
-      })),
-      empty: 'no site matches the filters',
-    })
-  }
-
   const filtered = r.matched.sites !== r.totals.sites
-  blocks.push({
+  return {
     kind: 'text',
     lines: [
       `source: ${source}`,
@@ -112,30 +119,29 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
         ? [`filters: ${r.filters.join(', ')}`, `matched: ${r.matched.sites} sites, ${sizeWords(r.matched.bytes)}, ${r.matched.calls} calls`]
         : []),
     ],
-  })
-
-  if (r.anomalies.length > 0) {
-    const total = Object.values(r.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0)
-    blocks.push({
-      kind: 'table',
-      title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
-      columns: [
-        {key: 'line', header: 'line', align: 'right', priority: 3},
-        {key: 'kind', header: 'kind', priority: 5},
-        {key: 'key', header: 'site', priority: 4},
-        {key: 'detail', header: 'detail', priority: 2},
-      ],
-      rows: r.anomalies.map((a) => ({line: a.line, kind: {text: a.kind, style: a.kind === 'duplicate-key' ? 'dim' : 'bad'}, key: a.key, detail: a.detail})),
-    })
   }
+}
 
-  if (r.skippedTotal > 0) {
-    const lines = r.skipped.slice(0, MAX_SKIPPED_SHOWN).map((s) => `line ${s.line}: ${s.reason}`)
-    if (r.skippedTotal > MAX_SKIPPED_SHOWN) {
-      const by = Object.entries(r.skippedByReason).map(([why, n]) => `${n} ${why}`)
-      lines.push(`... and ${r.skippedTotal - lines.length} more (${by.join(', ')}; the first ${r.skipped.length} in --json)`)
-    }
-    blocks.push({kind: 'text', title: `skipped lines (${r.skippedTotal})`, lines})
+function anomaliesBlock(r: AllocInfoResult): Block {
+  const total = Object.values(r.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0)
+  return {
+    kind: 'table',
+    title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
+    columns: [
+      {key: 'line', header: 'line', align: 'right', priority: 3},
+      {key: 'kind', header: 'kind', priority: 5},
+      {key: 'key', header: 'site', priority: 4},
+      {key: 'detail', header: 'detail', priority: 2},
+    ],
+    rows: r.anomalies.map((a) => ({line: a.line, kind: {text: a.kind, style: a.kind === 'duplicate-key' ? 'dim' : 'bad'}, key: a.key, detail: a.detail})),
   }
-  return {blocks}
+}
+
+function skippedBlock(r: AllocInfoResult): Block {
+  const lines = r.skipped.slice(0, MAX_SKIPPED_SHOWN).map((s) => `line ${s.line}: ${s.reason}`)
+  if (r.skippedTotal > MAX_SKIPPED_SHOWN) {
+    const by = Object.entries(r.skippedByReason).map(([why, n]) => `${n} ${why}`)
+    lines.push(`... and ${r.skippedTotal - lines.length} more (${by.join(', ')}; the first ${r.skipped.length} in --json)`)
+  }
+  return {kind: 'text', title: `skipped lines (${r.skippedTotal})`, lines}
 }

@@ -27,10 +27,28 @@ function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => string 
   return f ? [{key, value: show(f.value), note: `line ${f.line}${f.reason ? ', inferred' : ''}`}] : []
 }
 
+type Size = (n: number | bigint) => string
+
+/** The report of `allocscope analyse`: host, profiling, early-PFN tracking, why, findings (traces, allocinfo). */
 export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions): Report {
-  const size = (n: number | bigint) => (opts.bytes ? String(n) : iec(n))
+  const size: Size = (n) => (opts.bytes ? String(n) : iec(n))
+  const blocks: Block[] = [hostBlock(a, size), profilingBlock(a), earlyBlock(a, size)]
+  if (a.klab.length) {
+    blocks.push({
+      kind: 'text',
+      title: 'Lab measurements (klab: lines of an instrumented kernel)',
+      lines: a.klab.flatMap((k) => wrap(`${k.kind} (line ${k.line}): ${Object.entries(k.values).map(([n, v]) => `${n}=${v}`).join(' ')}`)),
+    })
+  }
+  blocks.push(whyBlock(a), findingsBlock(a))
+  if (opts.traces) blocks.push(...traceBlocks(a.findings))
+  if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
+  return {blocks}
+}
+
+function hostBlock(a: AnalyseResult, size: Size): KvBlock {
   const h = a.host
-  const host: KvBlock = {
+  return {
     kind: 'kv',
     title: 'Host',
     rows: [
@@ -53,8 +71,12 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...(h.logEndsDuring ? [{key: 'log ends', value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],
   }
+}
+
+function profilingBlock(a: AnalyseResult): KvBlock {
+  const h = a.host
   const p = a.profiling
-  const profiling: KvBlock = {
+  return {
     kind: 'kv',
     title: 'Profiling',
     rows: [
@@ -63,11 +85,16 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       {key: 'DEBUG', value: String(p.debug)},
     ],
   }
+}
+
+function earlyBlock(a: AnalyseResult, size: Size): KvBlock {
+  const h = a.host
+  const p = a.profiling
   const seen = (id: FindingKind) => {
     const f = a.findings.find((x) => x.id === id)
     return f ? {text: `yes (line ${f.line}, ${f.count ?? 1}x)`, style: 'bad' as Style} : 'no'
   }
-  const early: KvBlock = {
+  return {
     kind: 'kv',
     title: 'Early-PFN tracking',
     rows: [
@@ -81,7 +108,12 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       {key: 'alloc_tag was not set', value: seen('alloc-tag-not-set')},
     ],
   }
-  const why: Block = {
+}
+
+function whyBlock(a: AnalyseResult): Block {
+  const h = a.host
+  const p = a.profiling
+  return {
     kind: 'text',
     title: 'Why',
     lines: [
@@ -91,18 +123,6 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
       ...(h.gbPages?.reason ? wrap(`GB pages ${h.gbPages.value ? 'yes' : 'no'}: ${h.gbPages.reason}`) : []),
     ],
   }
-  const blocks: Block[] = [host, profiling, early]
-  if (a.klab.length) {
-    blocks.push({
-      kind: 'text',
-      title: 'Lab measurements (klab: lines of an instrumented kernel)',
-      lines: a.klab.flatMap((k) => wrap(`${k.kind} (line ${k.line}): ${Object.entries(k.values).map(([n, v]) => `${n}=${v}`).join(' ')}`)),
-    })
-  }
-  blocks.push(why, findingsBlock(a))
-  if (opts.traces) blocks.push(...traceBlocks(a.findings))
-  if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
-  return {blocks}
 }
 
 /** EARLY_ALLOC_PFN_MAX of the fixed-array recorder (lib/alloc_tag.c, March 2026). */

@@ -155,20 +155,14 @@ export function parseKlab(text: string): {klab?: Record<string, number | string>
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 const lineCount = (s?: string): number | undefined => (s === undefined ? undefined : s.split('\n').length - (s.endsWith('\n') ? 1 : 0))
 
+/** Boots the kernel under QEMU and writes the capture directory (console.log, dmesg.txt, allocinfo.txt, meta.json). */
 export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
   const binary = o.qemu ?? QEMU_BINARY
   checkBzImage(o.kernel)
   const version = qemuVersion(binary)
   const busybox = findBusybox(o.busybox)
   const {accel, reason} = chooseAccel(o.accel)
-
-  const dir = resolve(o.out)
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !o.force) {
-    throw new InputError(`${dir}: exists and is not empty; choose another --out or pass --force`)
-  }
-  mkdirSync(dir, {recursive: true})
-  for (const f of ['console.log', 'dmesg.txt', 'allocinfo.txt', 'meta.json', 'qemu.stderr']) rmSync(join(dir, f), {force: true})
-
+  const dir = prepareOutDir(o)
   const work = mkdtempSync(join(tmpdir(), 'allocscope-lab-'))
   try {
     const initramfs = buildInitramfs(readFileSync(busybox), o.workload, o.customInit)
@@ -185,57 +179,91 @@ export async function runCapture(o: CaptureOptions): Promise<CaptureResult> {
     const t0 = process.hrtime.bigint()
     const run = await runWithTimeout(binary, args, o.timeoutS)
     const wall = Number(process.hrtime.bigint() - t0) / 1e9
-
-    const consoleBuf = existsSync(consolePath) ? readFileSync(consolePath) : Buffer.alloc(0)
-    if (!existsSync(consolePath)) writeFileSync(consolePath, '')
-    // latin1 maps bytes 1:1, so the sections are written back byte for byte.
-    const split = splitConsole(consoleBuf.toString('latin1'))
-    if (split.dmesg !== undefined) writeFileSync(join(dir, 'dmesg.txt'), split.dmesg, 'latin1')
-    if (split.allocinfo !== undefined) writeFileSync(join(dir, 'allocinfo.txt'), split.allocinfo, 'latin1')
-    if (run.stderr.trim() !== '') writeFileSync(join(dir, 'qemu.stderr'), run.stderr)
-
-    const meta: CaptureMeta = {
-      name: o.out.split('/').filter(Boolean).at(-1) ?? 'capture',
-      complete: split.stage === 'complete' && !run.timedOut,
-      stage: split.stage,
-      timed_out: run.timedOut,
-      timeout_s: o.timeoutS,
-      boot_wall_s: Math.round(wall * 100) / 100,
-      qemu_rc: run.code,
-      qemu_signal: run.signal,
-      qemu_cmd: [binary, ...args],
-      qemu_cmdline: shellJoin([binary, ...args]),
-      qemu_version: version,
-      accel,
-      accel_reason: reason,
-      kernel_image: resolve(o.kernel),
-      kernel_cmdline: append,
-      kernel_release: split.kernelRelease,
-      cpus: o.cpus,
-      possible_cpus: o.possible ?? o.cpus,
-      memory_mib: o.memoryMiB,
-      numa_nodes: o.nodes ?? 1,
-      // the corpus's meta.json key for the init's workload (null: dump only)
-      mode: o.customInit?.mode ?? o.workload ?? null,
-      cpuinfo_processors: split.cpuinfoProcessors,
-      meminfo_head: split.meminfoHead,
-      vm_mem_profiling: split.memProfiling,
-      dmesg_lines: lineCount(split.dmesg),
-      allocinfo_lines: lineCount(split.allocinfo),
-      ...parseKlab(consoleBuf.toString('latin1')),
-      console_log_bytes: consoleBuf.length,
-      console_log_sha256: sha256(consoleBuf),
-      bzImage_sha256: sha256(readFileSync(o.kernel)),
-      initramfs_sha256: sha256(initramfs),
-      last_console_line: split.stage === 'complete' ? undefined : split.lastLine,
-      host: `${hostType()} ${hostRelease()} ${process.arch}, ${hostCpus().length} cores, QEMU ${accel.toUpperCase()}`,
-      made_by: o.madeBy ?? {tool: 'allocscope capture'},
-      split_note: 'dmesg.txt/allocinfo.txt are the console.log text between the ===KLAB-*=== markers, CRLF->LF only',
-    }
+    const {consoleBuf, split} = saveConsole(dir, consolePath, run.stderr)
+    const meta = captureMeta(o, {binary, args, version, accel, reason, append, wall, run, split, consoleBuf, initramfs})
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n')
     return {dir, meta, split}
   } finally {
     rmSync(work, {recursive: true, force: true})
+  }
+}
+
+/** The --out directory, emptied of a previous capture's files (a non-empty one only with --force). */
+function prepareOutDir(o: CaptureOptions): string {
+  const dir = resolve(o.out)
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !o.force) {
+    throw new InputError(`${dir}: exists and is not empty; choose another --out or pass --force`)
+  }
+  mkdirSync(dir, {recursive: true})
+  for (const f of ['console.log', 'dmesg.txt', 'allocinfo.txt', 'meta.json', 'qemu.stderr']) rmSync(join(dir, f), {force: true})
+  return dir
+}
+
+/** The console as QEMU wrote it, split into dmesg.txt and allocinfo.txt; QEMU's stderr kept. */
+function saveConsole(dir: string, consolePath: string, stderr: string): {consoleBuf: Buffer; split: ReturnType<typeof splitConsole>} {
+  const consoleBuf = existsSync(consolePath) ? readFileSync(consolePath) : Buffer.alloc(0)
+  if (!existsSync(consolePath)) writeFileSync(consolePath, '')
+  // latin1 maps bytes 1:1, so the sections are written back byte for byte.
+  const split = splitConsole(consoleBuf.toString('latin1'))
+  if (split.dmesg !== undefined) writeFileSync(join(dir, 'dmesg.txt'), split.dmesg, 'latin1')
+  if (split.allocinfo !== undefined) writeFileSync(join(dir, 'allocinfo.txt'), split.allocinfo, 'latin1')
+  if (stderr.trim() !== '') writeFileSync(join(dir, 'qemu.stderr'), stderr)
+  return {consoleBuf, split}
+}
+
+interface BootRun {
+  binary: string
+  args: string[]
+  version: string
+  accel: Accel
+  reason: string
+  append: string
+  wall: number
+  run: Awaited<ReturnType<typeof runWithTimeout>>
+  split: ReturnType<typeof splitConsole>
+  consoleBuf: Buffer
+  initramfs: Buffer
+}
+
+/** meta.json: how the boot was made and what it showed, in the corpus's keys. */
+function captureMeta(o: CaptureOptions, {binary, args, version, accel, reason, append, wall, run, split, consoleBuf, initramfs}: BootRun): CaptureMeta {
+  return {
+    name: o.out.split('/').filter(Boolean).at(-1) ?? 'capture',
+    complete: split.stage === 'complete' && !run.timedOut,
+    stage: split.stage,
+    timed_out: run.timedOut,
+    timeout_s: o.timeoutS,
+    boot_wall_s: Math.round(wall * 100) / 100,
+    qemu_rc: run.code,
+    qemu_signal: run.signal,
+    qemu_cmd: [binary, ...args],
+    qemu_cmdline: shellJoin([binary, ...args]),
+    qemu_version: version,
+    accel,
+    accel_reason: reason,
+    kernel_image: resolve(o.kernel),
+    kernel_cmdline: append,
+    kernel_release: split.kernelRelease,
+    cpus: o.cpus,
+    possible_cpus: o.possible ?? o.cpus,
+    memory_mib: o.memoryMiB,
+    numa_nodes: o.nodes ?? 1,
+    // the corpus's meta.json key for the init's workload (null: dump only)
+    mode: o.customInit?.mode ?? o.workload ?? null,
+    cpuinfo_processors: split.cpuinfoProcessors,
+    meminfo_head: split.meminfoHead,
+    vm_mem_profiling: split.memProfiling,
+    dmesg_lines: lineCount(split.dmesg),
+    allocinfo_lines: lineCount(split.allocinfo),
+    ...parseKlab(consoleBuf.toString('latin1')),
+    console_log_bytes: consoleBuf.length,
+    console_log_sha256: sha256(consoleBuf),
+    bzImage_sha256: sha256(readFileSync(o.kernel)),
+    initramfs_sha256: sha256(initramfs),
+    last_console_line: split.stage === 'complete' ? undefined : split.lastLine,
+    host: `${hostType()} ${hostRelease()} ${process.arch}, ${hostCpus().length} cores, QEMU ${accel.toUpperCase()}`,
+    made_by: o.madeBy ?? {tool: 'allocscope capture'},
+    split_note: 'dmesg.txt/allocinfo.txt are the console.log text between the ===KLAB-*=== markers, CRLF->LF only',
   }
 }
 
