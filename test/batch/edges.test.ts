@@ -2,6 +2,7 @@
 // archives themselves are made here), damaged members and archives (DERIVED: real bytes cut or
 // replaced), unreadable files, an empty directory, duplicate paths, resume after an interruption
 // (a cut line, and a real SIGTERM), shards whose union is the whole, --fail-on.
+import {spawnSync} from 'node:child_process'
 import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -169,5 +170,20 @@ describe('resume and shards', () => {
     expect(shards.every((s) => s.length > 0)).toBe(true)
     expect(shards.flat().sort()).toEqual([...all].sort())
     expect(cli(['batch', '--shard', '4/3', SAMPLES]).status).toBe(2)
+  })
+})
+
+const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
+
+describe.skipIf(!hasScript)('progress', () => {
+  it('on a TTY stderr: done/total, files/s, ETA, then the line is cleared (util-linux script gives the pty)', () => {
+    const out = join(tmp, 'tty.ndjson')
+    const cmd = `${process.execPath} ${join(SAMPLES, '..', 'bin', 'run.js')} batch ${POOL} ${NOTRACK} --out ${out}`
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {encoding: 'utf8', timeout: 120_000})
+    expect(r.stdout).toMatch(/\rallocscope: batch 1\/2 inputs, [\d.]+ files\/s, ETA \d+ s/)
+    expect(r.stdout).toContain('\r\x1b[K')
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2)
+    // Not a TTY: no progress at all.
+    expect(cli(['batch', NOTRACK]).stderr).toBe('')
   })
 })
