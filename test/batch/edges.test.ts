@@ -187,3 +187,19 @@ describe.skipIf(!hasScript)('progress', () => {
     expect(cli(['batch', NOTRACK]).stderr).toBe('')
   })
 })
+
+describe('hostname', () => {
+  it('from the host field of syslog / journalctl short / journal JSON (DERIVED from a real dmesg by test/helpers/convert.ts, host "vm"); none in plain dmesg', async () => {
+    const {toJournalJson, toJournalShort, toSyslog} = await import('../helpers/convert.js')
+    const text = readFileSync(DMESG, 'utf8')
+    const files = [toSyslog, toJournalShort, toJournalJson].map((f, i) => {
+      const p = join(tmp, `host-${i}.log`)
+      writeFileSync(p, f(text))
+      return p
+    })
+    const recs = one([...files, DMESG])
+    expect(recs.map((r) => r.hostname)).toEqual(['vm', 'vm', 'vm', undefined])
+    // Same findings whatever the format.
+    expect(recs.map((r) => r.findings!.map((f) => f.signature))).toEqual(Array(4).fill(recs[3]!.findings!.map((f) => f.signature)))
+  })
+})
