@@ -327,7 +327,7 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'soft-lockup', severity: 'error', match: /^BUG: soft lockup/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: soft lockup', fn), means: 'a CPU looped in the kernel without scheduling for longer than the watchdog threshold'},
   {id: 'hard-lockup', severity: 'error', match: /hard LOCKUP/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: hard lockup', fn), means: 'a CPU stopped taking interrupts (NMI watchdog)'},
   {id: 'rcu-stall', severity: 'error', match: /^INFO: rcu_\w+ (?:self-)?detected(?: expedited)? stalls?/, stack: 'stall', pick: 'stall', skip: /apic_timer_interrupt|rcu/, shape: {multiStack: true}, title: (_m, fn) => inFn('INFO: rcu detected stall', fn), means: 'an RCU grace period could not end: a CPU or task stayed in a read-side section or looped'},
-  {id: 'hung-task', severity: 'error', match: /^INFO: task .* blocked for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn('INFO: task hung', fn), means: 'a task slept uninterruptibly for longer than hung_task_timeout_secs'},
+  {id: 'hung-task', severity: 'error', match: /^INFO: task .* blocked (?:in I\/O wait )?for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn('INFO: task hung', fn), means: 'a task slept uninterruptibly for longer than hung_task_timeout_secs'},
   {id: 'hung-task', severity: 'error', match: /^INFO: task .* can't die for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn("INFO: task can't die", fn), means: 'a killed task could not exit'},
   {id: 'workqueue-lockup', severity: 'error', match: /^BUG: workqueue lockup/, shape: {noStack: true}, title: () => 'BUG: workqueue lockup', means: 'a workqueue pool made no progress'},
   // Lockdep and its relatives: the function is the lock operation lockdep caught.
@@ -393,9 +393,11 @@ function detectCrash(s: Splat, r: ReportText): Detection | undefined {
   const g = crashGuilty(row, s, r)
   if (g) s.guilty = g
   else delete s.guilty
-  if (row.corrupted && !s.corrupted) {
+  // A kind whose title names a function but whose stack names none lost its frames (syzkaller: `in corrupted`).
+  const reason = row.corrupted ?? (!g && !row.shape?.noStack ? 'no guilty function: the stack has none outside the report machinery' : undefined)
+  if (reason && !s.corrupted) {
     s.corrupted = true
-    s.corruptedReason = row.corrupted
+    s.corruptedReason = reason
   }
   return {id: row.id, severity: row.severity, title: row.title(m, g ? baseName(g.fn) : undefined, r)}
 }

@@ -37,7 +37,8 @@ export const BANNERS: readonly BannerRule[] = [
   // 7.0+: `WARNING: <file>:<line> at <func>+<off>/<size>, CPU#<n>: <comm>/<pid>`
   {
     banner: 'new',
-    re: /^WARNING: (\S+):(\d+) at ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+, CPU#(\d+): (.+)\/(\d+)$/,
+    // (`at 0x0` when the kernel could not symbolise the address)
+    re: /^WARNING: (\S+):(\d+) at (?:([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+|0x[0-9a-f]+), CPU#(\d+): (.+)\/(\d+)$/,
     needsEnd: true,
     fields: (m) => ({file: m[1], fileLine: +m[2]!, fn: m[3], offset: m[4], cpu: +m[5]!, comm: m[6], pid: +m[7]!}),
   },
@@ -67,7 +68,7 @@ export const BANNERS: readonly BannerRule[] = [
     needsEnd: false,
     fields: none,
   },
-  {banner: 'bug', re: /^INFO: (rcu_\w+ (self-)?detected|task .* (blocked for more than|can't die)|possible |inconsistent lock state|suspicious RCU usage|trying to register non-static key|(SOFT|HARD)IRQ-safe|(Freed|Allocated) in )/, needsEnd: false, fields: none},
+  {banner: 'bug', re: /^INFO: (rcu_\w+ (self-)?detected|task .* (blocked (?:in I\/O wait )?for more than|can't die)|possible |inconsistent lock state|suspicious RCU usage|trying to register non-static key|(SOFT|HARD)IRQ-safe|(Freed|Allocated) in )/, needsEnd: false, fields: none},
   {banner: 'bug', re: /^unreferenced object 0x[0-9a-f]+ \(size \d+\):/, needsEnd: false, fields: none, startsOnly: true},
   {banner: 'bug', re: /^Kernel panic - not syncing: /, needsEnd: false, fields: none, startsOnly: true},
 ]
@@ -165,6 +166,8 @@ interface Open {
   messageBeforeBanner: boolean
   /** After `Sending NMI from CPU`, other CPUs print their backtraces into the report. */
   nmi: boolean
+  /** Line of a non-frame line just seen inside the trace (0: none since the last frame). */
+  stray: number
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
@@ -340,6 +343,7 @@ export class SplatParser {
   }
 
   private addFrame(o: Open, f: Frame): void {
+    o.stray = 0
     if (o.allFrames.length >= MAX_FRAMES) return
     o.allFrames.push(f)
     if (f.context !== 'PC') o.splat.frames.push(f)
@@ -358,8 +362,14 @@ export class SplatParser {
       return {inSplat: false, closed}
     }
     if (o.inTrace && s.frames.length > 0 && !o.shape.multiStack) {
-      // A report's first stack ends at the first other line (a WARNING normally at its end marker).
-      closed.push(this.close(o, r.line - 1))
+      // A report's first stack ends at the first other line (a WARNING normally at its end marker)
+      // — unless that line is another program's, printed between two frames: one such line is
+      // passed over if a frame follows; a section header (`Allocated by task 1:`) ends it at once.
+      if (!o.stray && !text.endsWith(':')) {
+        o.stray = r.line
+        return {inSplat: false, closed}
+      }
+      closed.push(this.close(o, (o.stray || r.line) - 1))
       return {inSplat: false, closed}
     }
     if (o.traceStarts.length === 0 && ++o.beforeTrace > MAX_BEFORE_TRACE) {
@@ -397,6 +407,7 @@ export class SplatParser {
       sawBody: false,
       messageBeforeBanner: false,
       nmi: false,
+      stray: 0,
     }
   }
 
