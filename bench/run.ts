@@ -211,6 +211,9 @@ async function main(): Promise<void> {
     if (typeof e2e !== 'string') rows.push({id: 'diff-e2e', what: '(context) `diff a b --json`, end to end', ours: both(e2e), anchor: '—', ratio: '—', goal: 'informative', status: 'n/a'})
   }
 
+  // record / trend (issue 19): rows made in bench/trend.ts.
+  if (want('trend')) rows.push(...(await (await import('./trend.js')).trendRows({runs: RUNS, node: NODE, bin: BIN, env: ENV})))
+
   // 6. Memory: peak RSS analysing a 1 GiB log.
   if (want('rss')) {
     if (!inp.boot1G) unavailable('rss', 'peak RSS, 1 GiB log', '< 200 MiB', QUICK ? 'skipped in --quick' : 'skipped (--no-huge)')

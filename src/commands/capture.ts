@@ -1,12 +1,15 @@
 // `allocscope capture`: boot a kernel under QEMU with N CPUs and write a capture directory.
 // Thin: flags → src/lab (initramfs, QEMU command line, run, console split) → Report → emit().
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {NotImplementedError, UsageError} from '../errors.js'
+import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Report} from '../render/report.js'
 import {parseMemory} from '../lab/qemu.js'
 import {CaptureError, type CaptureResult, failureMessage, runCapture} from '../lab/run.js'
 import {WORKLOADS, type Workload} from '../lab/initramfs.js'
+import {finishSeries, SERIES_KINDS, SERIES_TITLES, type SeriesSummary, seriesExtraEntries, seriesInitScript} from '../lab/series.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static description =
@@ -42,6 +45,14 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     busybox: Flags.string({description: 'Static busybox binary for the initramfs (default: /bin/busybox from busybox-static).'}),
     qemu: Flags.string({description: 'QEMU binary.', default: 'qemu-system-x86_64'}),
     provenance: Flags.string({description: 'Free text stored as made_by.provenance in meta.json: how the kernel was built, what this boot reproduces.'}),
+    series: Flags.option({
+      options: SERIES_KINDS,
+      description: 'Trend lab: sample /proc/allocinfo inside the guest while a workload runs and write recording.arec.gz (see lab/trend-series.sh). ' +
+        Object.entries(SERIES_TITLES).map(([k, v]) => `${k}: ${v}.`).join(' '),
+    })(),
+    module: Flags.string({description: 'With --series leak|churn|unload: the klab_leak.ko built against the kernel (lab/trend-series.sh builds it).'}),
+    snapshots: Flags.integer({description: 'With --series: snapshots to take.', default: 40, min: 6}),
+    interval: Flags.integer({description: 'With --series: seconds the guest sleeps between snapshots.', default: 2, min: 1}),
     then: Flags.option({options: ['analyse', 'diff'] as const, description: 'Run this command on the fresh capture (diff: predicted vs observed, or against --baseline).'})(),
     baseline: Flags.string({description: 'With --then diff: compare this capture with the fresh one (capture vs capture).', dependsOn: ['then']}),
   }
@@ -60,18 +71,23 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     const next = f.then ? this.config.findCommand(f.then) : undefined
     if (f.then && !next) throw new NotImplementedError(`--then ${f.then}: the ${f.then} command (not in this build)`)
 
+    if (f.series && f.series !== 'busy' && !f.module) throw new UsageError(`--series ${f.series} needs --module klab_leak.ko`)
+    const moduleBuf = f.module ? readModule(f.module) : undefined
+    const series = f.series ? {kind: f.series, snapshots: f.snapshots, intervalS: f.interval} : undefined
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')
     const out = f.out ?? `capture-c${f.cpus}${f.possible ? `-p${f.possible}` : ''}-m${memoryMiB}${f.nodes > 1 ? `-n${f.nodes}` : ''}-${stamp}`
     const result = await runCapture({
       kernel: f.kernel, cpus: f.cpus, possible: f.possible, memoryMiB, nodes: f.nodes, append: f.append,
-      accel: f.accel, cpuModel: f['cpu-model'], workload: f.workload, timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
+      accel: f.accel, cpuModel: f['cpu-model'], workload: f.workload,
+      customInit: series ? {script: seriesInitScript(series), extra: seriesExtraEntries(moduleBuf), mode: `series-${series.kind}`} : undefined, timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
       onBoot: (accel, reason) => {
         if (!f.json) process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
       },
       madeBy: {tool: 'allocscope capture', version: this.config.version, argv: this.argv, ...(f.provenance ? {provenance: f.provenance} : {})},
     })
-    this.emit(result.meta, captureReport(result))
     const failure = failureMessage(result)
+    const made = series && !failure ? finishSeries(result.dir, {...series, moduleSha256: moduleBuf && sha256(moduleBuf), provenance: f.provenance ?? '', tool: `allocscope capture ${this.config.version}`}) : undefined
+    this.emit(made ? {...result.meta, series: made} : result.meta, captureReport(result, made))
     if (failure) throw new CaptureError(failure, result.dir)
 
     if (f.then) {
@@ -86,7 +102,17 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   }
 }
 
-export function captureReport(r: CaptureResult): Report {
+function readModule(path: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message}; expected the klab_leak.ko kernel module (lab/trend-series.sh builds it)`, path)
+  }
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+export function captureReport(r: CaptureResult, series?: SeriesSummary): Report {
   const m = r.meta
   const yes = (ok: boolean, text: string) => ({text, style: ok ? ('good' as const) : ('bad' as const)})
   return {
@@ -107,6 +133,7 @@ export function captureReport(r: CaptureResult): Report {
           {key: 'allocinfo.txt', value: m.allocinfo_lines === undefined ? 'absent' : `${m.allocinfo_lines} lines`},
           {key: 'vm.mem_profiling', value: m.vm_mem_profiling},
           ...(m.klab ? [{key: 'klab', value: String(m.klab.line)}] : []),
+          ...(series ? [{key: 'series', value: `${series.kind}: ${series.snapshots} snapshots${series.cut ? `, ${series.cut} cut` : ''}`, note: `${series.recording} (${series.recording_bytes} bytes)`}] : []),
           ...(m.last_console_line ? [{key: 'last console line', value: m.last_console_line.length > 120 ? `…${m.last_console_line.slice(-120)}` : m.last_console_line}] : []),
         ],
       },

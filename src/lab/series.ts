@@ -2,6 +2,10 @@
 // runs (the leak module of lab/module/, or page-cache and slab churn), printing every snapshot on
 // the serial console with the guest clock's times; and the host side that reads them back out of
 // console.log. lab/trend-series.sh runs the four series committed in testdata/trend/.
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 import {MARKERS} from './console.js'
 import {type CpioEntry, dir, file, symlink} from './cpio.js'
 import {APPLETS} from './initramfs.js'
@@ -177,4 +181,54 @@ export function parseSeriesConsole(text: string): SeriesConsole {
   }
   if (open) out.cut++
   return out
+}
+
+/**
+ * The series as an allocscope recording: the guest's snapshots, timed by the guest's clock
+ * (uptime since boot, anchored to the guest's wall clock at the first snapshot: `date +%s` has
+ * one-second steps, uptime 10 ms ones).
+ */
+export function writeSeriesRecording(series: SeriesConsole, out: string, header: {source: string; tool: string; provenance: string}): number {
+  const first = series.snapshots[0]
+  if (first === undefined) throw new RangeError('no complete snapshot in the console')
+  const bootMs = first.epochS * 1000 - first.uptimeS * 1000
+  const w = new RecordingWriter(out, {created: new Date(bootMs + first.uptimeS * 1000).toISOString(), ...header})
+  const enc = new DeltaEncoder()
+  try {
+    for (const s of series.snapshots) {
+      const info = parseAllocInfoText(s.text, `console.log:${s.consoleLine}`)
+      w.write(enc.encode(info, {time: new Date(bootMs + s.uptimeS * 1000), uptimeS: s.uptimeS, readMs: (s.uptimeEndS - s.uptimeS) * 1000, release: series.release}))
+    }
+  } finally {
+    w.close()
+  }
+  return w.bytesWritten
+}
+
+export interface SeriesSummary {
+  kind: SeriesKind
+  title: string
+  snapshots: number
+  cut: number
+  release?: string
+  events: GuestEvent[]
+  module_sha256?: string
+  interval_s: number
+  recording: string
+  recording_bytes: number
+  note: string
+}
+
+/** After a series boot: console.log → recording.arec.gz and series.json in the capture directory. */
+export function finishSeries(dir: string, o: SeriesOptions & {moduleSha256?: string; provenance: string; tool: string}): SeriesSummary {
+  const series = parseSeriesConsole(readFileSync(join(dir, 'console.log'), 'latin1'))
+  const recording = join(dir, 'recording.arec.gz')
+  const bytes = series.snapshots.length > 0 ? writeSeriesRecording(series, recording, {source: '/proc/allocinfo (guest, via the serial console)', tool: o.tool, provenance: o.provenance}) : 0
+  const summary: SeriesSummary = {
+    kind: o.kind, title: SERIES_TITLES[o.kind], snapshots: series.snapshots.length, cut: series.cut, release: series.release, events: series.events,
+    ...(o.moduleSha256 ? {module_sha256: o.moduleSha256} : {}), interval_s: o.intervalS, recording: 'recording.arec.gz', recording_bytes: bytes,
+    note: 'snapshots read by cat /proc/allocinfo inside the guest; times are the guest clock (uptime, anchored to date +%s at the first snapshot)',
+  }
+  writeFileSync(join(dir, 'series.json'), JSON.stringify(summary, null, 2) + '\n')
+  return summary
 }

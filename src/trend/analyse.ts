@@ -35,8 +35,6 @@ export const FIT_POINTS = 100
 /** BIC margin by which a step or rise-then-flat fit must beat the line ("strong" evidence: 6). */
 export const SHAPE_BIC_MARGIN = 6
 const SPARK_POINTS = 24
-/** Theil–Sen is computed where the one-sided Mann–Kendall p is below this. */
-const RATE_P = 0.5
 
 export interface SiteTrend {
   key: string
@@ -55,9 +53,10 @@ export interface SiteTrend {
   lastBytes: number
   /** Median of the last tenth of the points minus median of the first tenth. */
   growthBytes: number
-  /** Theil–Sen slope, bytes per hour; null when not computed (no plausible growth: Mann–Kendall
-   *  S ≤ 0 or p ≥ 0.5), 0 for a flat site. */
+  /** Theil–Sen slope, bytes per hour; null when there is no growth to rate (Mann–Kendall S ≤ 0 or
+   *  p ≥ alpha), 0 for a flat site. */
   bytesPerHour: number | null
+  /** Theil–Sen slope of the live allocations (calls), per hour: suspects only. */
   callsPerHour: number | null
   mkS: number
   mkZ: number
@@ -82,8 +81,10 @@ export interface TrendResult {
 export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   const t0 = store.times[0] ?? 0
   const hours = Float64Array.from(store.times, (t) => (t - t0) / 3.6e6)
+  const anomalies = new Map<string, number>()
+  for (const a of store.anomalies) anomalies.set(a.key, (anomalies.get(a.key) ?? 0) + 1)
   const kept = store.sites.filter((s) => keep(s, o.filter))
-  const partial = kept.map((s) => measure(s, hours, store))
+  const partial = kept.map((s) => measure(s, hours, store, anomalies.get(s.key) ?? 0, o.alpha))
   const q = benjaminiHochberg(partial.map((x) => x.trend.p))
   const sites = partial.map((x, i) => classify(x, q[i], o))
   const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
@@ -108,18 +109,17 @@ function keep(s: StoredSite, f: TrendOptions['filter']): boolean {
 interface Measured {
   site: StoredSite
   trend: SiteTrend
-  x: Float64Array
-  y: Float64Array
+  hours: Float64Array
 }
 
-function measure(s: StoredSite, hours: Float64Array, store: SeriesStore): Measured {
-  const {x, y, c} = presentPoints(s, hours)
+function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomalies: number, alpha: number): Measured {
+  const {x, y} = presentPoints(s, hours, true)
   const trend: SiteTrend = {
     key: s.key, file: s.file, lineNo: s.lineNo, func: s.func, ...(s.module === undefined ? {} : {module: s.module}),
     points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
     appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
     firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
-    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies: store.anomalies.filter((a) => a.key === s.key).length,
+    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies,
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
   if (x.length >= MIN_POINTS && !constant(y)) {
@@ -127,30 +127,37 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore): Measur
     const mk = mannKendall(by)
     const k = Math.max(1, Math.round(x.length / 10))
     Object.assign(trend, {mkS: mk.s, mkZ: round(mk.z, 3), p: mk.pUp, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
-    // The O(n²) slopes only where growth is plausible; elsewhere the rate is not needed for a verdict.
-    if (mk.s > 0 && mk.pUp < RATE_P) {
-      trend.bytesPerHour = theilSen(bx, by)
-      trend.callsPerHour = theilSen(...bin(x, c))
-    } else {
-      trend.bytesPerHour = null
-      trend.callsPerHour = null
-    }
+    // The O(n²) slope only where a trend is possible (q >= p, so p >= alpha is never one): the
+    // rest of thousands of sites need no rate for their verdict.
+    trend.bytesPerHour = mk.s > 0 && mk.pUp < alpha ? theilSen(bx, by) : null
+    trend.callsPerHour = null
   }
-  return {site: s, trend, x, y}
+  return {site: s, trend, hours}
 }
 
-function presentPoints(s: StoredSite, hours: Float64Array): {x: Float64Array; y: Float64Array; c: Float64Array} {
+let scratchX = new Float64Array(1024)
+let scratchY = new Float64Array(1024)
+
+/** The site's present, non-anomalous points; in shared scratch buffers when `scratch` (valid until the next call). */
+function presentPoints(s: StoredSite, hours: Float64Array, scratch = false): {x: Float64Array; y: Float64Array; c: Float64Array} {
   const n = hours.length
+  const b = s.bytes
   let m = 0
-  for (let i = 0; i < n; i++) if (!Number.isNaN(s.bytes[i])) m++
-  const x = new Float64Array(m)
-  const y = new Float64Array(m)
-  const c = new Float64Array(m)
+  for (let i = 0; i < n; i++) if (b[i] === b[i]) m++ // not NaN
+  if (scratch && scratchX.length < m) {
+    scratchX = new Float64Array(m)
+    scratchY = new Float64Array(m)
+  }
+  const x = scratch ? scratchX.subarray(0, m) : new Float64Array(m)
+  const y = scratch ? scratchY.subarray(0, m) : new Float64Array(m)
+  const c = scratch ? new Float64Array(0) : new Float64Array(m)
   for (let i = 0, j = 0; i < n; i++) {
-    if (Number.isNaN(s.bytes[i])) continue
+    const v = b[i]
+    if (v !== v) continue
     x[j] = hours[i]
-    y[j] = s.bytes[i]
-    c[j++] = s.calls[i]
+    y[j] = v
+    if (!scratch) c[j] = s.calls[i]
+    j++
   }
   return {x, y, c}
 }
@@ -202,14 +209,15 @@ function classify(m: Measured, q: number, o: TrendOptions): SiteTrend {
 function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
   const {trend: t, site: s} = m
   if (t.disappeared && s.module !== undefined && s.lastBytes > 0) {
-    return ['unload-leak', `module ${s.module}'s site disappeared at ${t.lastSeen} (last seen) with ${s.lastBytes} bytes still charged`]
+    return ['unload-leak', `module ${s.module}'s site disappeared after ${t.lastSeen} (last seen) with ${s.lastBytes} bytes still charged`]
   }
   if (t.points < MIN_POINTS) return ['too-few-points', `${t.points} point(s); a trend needs ${MIN_POINTS}`]
   if (t.mkS === 0 && t.growthBytes === 0) return ['flat', 'no trend']
   if (t.mkS < 0) return ['shrinking', `Mann–Kendall S = ${t.mkS}`]
   if (t.q >= o.alpha || t.bytesPerHour === null) return ['not-significant', `Mann–Kendall q = ${fmtP(t.q)} ≥ ${o.alpha}`]
   if (t.bytesPerHour < o.minRatePerHour) return ['below-min-rate', `${fmtRate(t.bytesPerHour)} < --min-rate ${fmtRate(o.minRatePerHour)}`]
-  const [bx, by] = bin(m.x, m.y)
+  const {x, y, c} = presentPoints(s, m.hours)
+  const [bx, by] = bin(x, y)
   const line = sseLine(bx, by)
   const churn = churnOf(by)
   if (churn) return ['churn', churn]
@@ -217,6 +225,7 @@ function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
   if (shapeWins(line, step.sse, by.length)) return ['step', `one step near ${isoAt(bx, step.at)} explains it (residual ${ratio(step.sse, line)} of the line's)`]
   const flat = bestRiseThenFlat(bx, by)
   if (shapeWins(line, flat, by.length)) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat, line)} of the line's residual`]
+  t.callsPerHour = theilSen(...bin(x, c))
   return ['suspect', `steady growth: ${fmtRate(t.bytesPerHour)}, +${t.growthBytes} B over the window, Mann–Kendall q = ${fmtP(t.q)}`]
 }
 

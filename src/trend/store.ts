@@ -13,7 +13,7 @@ export interface StoredSite {
   file: string
   lineNo: number
   func: string
-  module?: string
+  module: string | undefined
   accurate: boolean
   /** Snapshot indices (not columns) of first and last sight. */
   firstSnap: number
@@ -25,7 +25,8 @@ export interface StoredSite {
   lastCalls: number
   /** Columns: NaN where the site was absent or its counters were anomalous. */
   bytes: Float64Array
-  calls: Float64Array
+  /** Live allocations; single precision is plenty for a rate. */
+  calls: Float32Array
 }
 
 export interface CounterAnomaly {
@@ -45,6 +46,10 @@ export interface SnapshotInfo {
 }
 
 const MAX_ANOMALIES = 1000
+const ABSENT = 0
+const PRESENT = 1
+/** Present, but a counter is negative or wrapped: kept out of the columns. */
+const ANOMALOUS = 2
 
 export class SeriesStore {
   readonly sites: StoredSite[] = []
@@ -56,17 +61,20 @@ export class SeriesStore {
   first?: SnapshotInfo
   last?: SnapshotInfo
   releases = new Set<string>()
-  private cap = 64
+  private cap: number
   private stride = 1
-  private curBytes: number[] = []
-  private curCalls: number[] = []
-  private bad: boolean[] = []
-  private present: boolean[] = []
+  // Per site id, the current values (typed, grown by doubling): the per-snapshot loops stay tight.
+  private curBytes: Float64Array = new Float64Array(1024)
+  private curCalls: Float64Array = new Float64Array(1024)
+  private state = new Uint8Array(1024)
   private lastTime = -Infinity
+  private prevTime = ''
   /** Whether the most recent snapshot got a column. */
   private lastKept = false
 
-  constructor(readonly maxColumns = 1024) {}
+  constructor(readonly maxColumns = 1024) {
+    this.cap = Math.min(256, maxColumns)
+  }
 
   apply(rec: SnapshotRecord, source: string): void {
     const t = Date.parse(rec.time)
@@ -75,42 +83,50 @@ export class SeriesStore {
     this.lastTime = t
     const snap = this.snapshots++
     for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) this.addSite(id, file, lineNo, func, module, accurate, source)
-    for (const id of rec.gone ?? []) this.present[id] = false
+    // A site that goes was last seen in the previous snapshot.
+    for (const id of rec.gone ?? []) this.leave(id, snap - 1, this.prevTime)
     for (const [id, b, c] of rec.set ?? []) this.setCounters(id, b, c, snap, rec.time, source)
-    for (const s of this.sites) {
-      if (!this.present[s.id]) continue
-      s.lastSnap = snap
-      s.lastTime = rec.time
-      s.lastBytes = this.curBytes[s.id]
-      s.lastCalls = this.curCalls[s.id]
-    }
     const info: SnapshotInfo = {snap, time: rec.time, uptimeS: rec.uptimeS, readMs: rec.readMs, release: rec.release}
     this.first ??= info
     this.last = info
+    this.prevTime = rec.time
     if (rec.release) this.releases.add(rec.release)
     this.lastKept = snap % this.stride === 0
     if (this.lastKept) this.addColumn(t)
   }
 
-  /** Adds the last snapshot as a column when thinning skipped it; call once after the last apply. */
+  /** Adds the last snapshot as a column when thinning skipped it, and settles last sight; call once after the last apply. */
   finish(): void {
     if (this.snapshots > 0 && !this.lastKept && this.last) this.addColumn(Date.parse(this.last.time))
     this.lastKept = true
+    for (const s of this.sites) if (this.state[s.id] !== ABSENT) this.leave(s.id, this.snapshots - 1, this.last?.time ?? '', false)
+  }
+
+  private leave(id: number, snap: number, time: string, absent = true): void {
+    const s = this.sites[id]
+    if (s === undefined) return
+    s.lastSnap = snap
+    s.lastTime = time
+    s.lastBytes = this.curBytes[id]
+    s.lastCalls = this.curCalls[id]
+    if (absent) this.state[id] = ABSENT
   }
 
   private addSite(id: number, file: string, lineNo: number, func: string, module: string | null, accurate: boolean, source: string): void {
     if (id !== this.sites.length) throw new InputError(`${source}: site id ${id} declared out of order (expected ${this.sites.length}); the recording is damaged`, source)
     const key = module === null ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
     const s: StoredSite = {
-      id, key, file, lineNo, func, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN,
-      bytes: new Float64Array(this.cap).fill(NaN), calls: new Float64Array(this.cap).fill(NaN),
+      id, key, file, lineNo, func, module: module ?? undefined, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN,
+      bytes: new Float64Array(this.cap).fill(NaN), calls: new Float32Array(this.cap).fill(NaN),
     }
-    if (module !== null) s.module = module
     this.sites.push(s)
-    this.curBytes.push(0)
-    this.curCalls.push(0)
-    this.bad.push(false)
-    this.present.push(false)
+    if (id >= this.state.length) {
+      this.curBytes = grown(this.curBytes, id * 2)
+      this.curCalls = grown(this.curCalls, id * 2)
+      const st = new Uint8Array(id * 2)
+      st.set(this.state)
+      this.state = st
+    }
   }
 
   private setCounters(id: number, b: number | string, c: number | string, snap: number, time: string, source: string): void {
@@ -120,13 +136,13 @@ export class SeriesStore {
       s.firstSnap = snap
       s.firstTime = time
     }
-    this.present[id] = true
     const bytes = Number(b)
     const wrapped = typeof c === 'string' && BigInt(c) >= WRAP_THRESHOLD
     this.curBytes[id] = bytes
     this.curCalls[id] = wrapped ? NaN : Number(c)
-    this.bad[id] = bytes < 0 || wrapped
-    if (this.bad[id]) this.noteAnomaly(s.key, snap, time, bytes < 0 ? 'negative-bytes' : 'wrapped-calls', bytes < 0 ? `bytes ${b} < 0` : `calls ${c} >= 2^63`)
+    const bad = bytes < 0 || wrapped
+    this.state[id] = bad ? ANOMALOUS : PRESENT
+    if (bad) this.noteAnomaly(s.key, snap, time, bytes < 0 ? 'negative-bytes' : 'wrapped-calls', bytes < 0 ? `bytes ${b} < 0` : `calls ${c} >= 2^63`)
   }
 
   private noteAnomaly(key: string, snap: number, time: string, kind: CounterAnomaly['kind'], detail: string): void {
@@ -138,20 +154,22 @@ export class SeriesStore {
     if (this.times.length === this.cap) this.grow()
     const col = this.times.length
     this.times.push(t)
-    for (const s of this.sites) {
-      if (!this.present[s.id] || this.bad[s.id]) continue
-      s.bytes[col] = this.curBytes[s.id]
-      s.calls[col] = this.curCalls[s.id]
+    const {state, curBytes, curCalls, sites} = this
+    for (let id = 0; id < sites.length; id++) {
+      if (state[id] !== PRESENT) continue
+      const s = sites[id]
+      s.bytes[col] = curBytes[id]
+      s.calls[col] = curCalls[id]
     }
   }
 
-  /** Doubles the columns up to maxColumns; at the limit, keeps every other column instead. */
+  /** Grows the columns ×4 up to maxColumns; at the limit, keeps every other column instead. */
   private grow(): void {
     if (this.cap < this.maxColumns) {
-      this.cap = Math.min(this.maxColumns, this.cap * 2)
+      this.cap = Math.min(this.maxColumns, this.cap * 4)
       for (const s of this.sites) {
-        s.bytes = extend(s.bytes, this.cap)
-        s.calls = extend(s.calls, this.cap)
+        s.bytes = grown(s.bytes, this.cap, NaN)
+        s.calls = grown(s.calls, this.cap, NaN)
       }
       return
     }
@@ -169,8 +187,9 @@ export class SeriesStore {
   }
 }
 
-function extend(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n).fill(NaN)
+function grown<T extends Float64Array | Float32Array>(a: T, n: number, fill = 0): T {
+  const b = (a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n)) as T
+  if (fill !== 0) b.fill(fill)
   b.set(a)
   return b
 }
