@@ -4,11 +4,12 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
 import {analyseBootLog} from '../analysis/read.js'
+import {recorderOfRelease} from '../analysis/releases.js'
 import {resolveCapture} from '../capture/dir.js'
 import {BaseCommand} from '../cli/base.js'
 import {InputError, UsageError} from '../errors.js'
 import {chooseProfile, predictFleet} from '../model/fleet.js'
-import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls} from '../model/from-boot.js'
+import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, recorderFromAllocinfo} from '../model/from-boot.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import {DEFAULT_HOST, HOST_LIMITS, type Host, type HostOrigins, validateHost} from '../model/host.js'
 import {INVENTORY_COLUMNS, parseInventory} from '../model/inventory.js'
@@ -173,6 +174,10 @@ export default class Predict extends BaseCommand<typeof Predict> {
       measured = measuredEarlyCalls(analysis)
       printedMax = legacyMaxFromLog(analysis)
       recorder = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}
+      // The log's own evidence (messages, klab lines) wins; over a guess from the release, the
+      // allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
+      const site = cap.allocinfo && /^a guess from the release|^no recorder message/.test(analysis.profiling.recorderReason) ? recorderFromAllocinfo(cap.allocinfo) : undefined
+      if (site) recorder = site
     } else {
       const mem = parseSize(f.memory)
       if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
@@ -203,6 +208,9 @@ export default class Predict extends BaseCommand<typeof Predict> {
       host.onlineCpus = f.online ?? f.cpus ?? possible
     } else if (f.online !== undefined) host.onlineCpus = f.online
     if (f.kernel) host.kernel = f.kernel
+    // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
+    const guess = !recorder && host.kernel ? recorderOfRelease(host.kernel) : undefined
+    if (guess) recorder = {recorder: guess.recorder, recorderReason: `a guess from --kernel ${host.kernel} (${guess.why}); distribution kernels backport: --recorder if you know`}
     return {host, notes, measured, printedMax, recorder}
   }
 

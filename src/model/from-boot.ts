@@ -1,5 +1,6 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
+import {closeSync, openSync, readSync} from 'node:fs'
 import type {BootAnalysis} from '../types.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
@@ -61,4 +62,32 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
     host.deferredInit = true
   }
   return {host, notes}
+}
+
+/** The pfn_pool recorder's own allocation site (its tracking pages are charged there). */
+export const POOL_TRACKING_FUNC = '__alloc_tag_add_early_pfn'
+
+/**
+ * The recorder evidence of a capture's allocinfo: allocinfo lists every compiled-in allocation
+ * site, charged or not, so the pool recorder's tracking site means the kernel carries the pool
+ * code (the legacy array is static __initdata: no site). Read up to 16 MiB (a real allocinfo is
+ * ~100 KiB); absence proves nothing (a cut or filtered file).
+ */
+export function recorderFromAllocinfo(path: string): {recorder: 'pool'; recorderReason: string} | undefined {
+  let text: string
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      const buf = Buffer.alloc(16 * 2 ** 20)
+      text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8')
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return undefined
+  }
+  const i = text.indexOf(POOL_TRACKING_FUNC)
+  if (i < 0) return undefined
+  const line = text.slice(0, i).split('\n').length
+  return {recorder: 'pool', recorderReason: `${path}:${line}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
 }

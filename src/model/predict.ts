@@ -224,6 +224,9 @@ function countedRuns(events: number, pages: number, tracker: Tracker, legacyMax:
 export interface SweepPoint {
   cpus: number
   events: number
+  /** The 90 % interval of the early count. */
+  low: number
+  high: number
   legacyRecorded?: number
   legacyDropped?: number
   poolRecorded?: number
@@ -235,6 +238,8 @@ export interface Sweep {
   points: SweepPoint[]
   /** Smallest CPU count in the range at which the legacy array overflows. */
   overflowAt?: number
+  /** Where the count's 90 % interval crosses the array size: earliest (high end) and latest (low end; undefined: not in the range). */
+  overflowRange?: [number, number | undefined]
   /** Why it never overflows in the range. */
   noOverflowReason?: string
   legacyMax: number
@@ -259,6 +264,8 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
     return {
       cpus: n,
       events: p.events,
+      low: p.calls.low,
+      high: p.calls.high,
       legacyRecorded: p.legacy?.recorded,
       legacyDropped: p.legacy?.dropped,
       poolRecorded: p.pool?.recorded,
@@ -278,16 +285,27 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
       (need ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs` : '; the count does not grow with CPUs in this window')
     return out
   }
-  // Bisection between the last point below and the first above (counts grow with CPUs).
+  out.overflowAt = firstAbove(points, firstOver, (n) => at(n).events > legacyMax)
+  // The threshold's own 90 % range: where the interval's high end crosses (earliest) and its low end.
+  const hiOver = points.findIndex((p) => p.high > legacyMax)
+  const loOver = points.findIndex((p) => p.low > legacyMax)
+  out.overflowRange = [
+    firstAbove(points, hiOver, (n) => at(n).calls.high > legacyMax),
+    loOver < 0 ? undefined : firstAbove(points, loOver, (n) => at(n).calls.low > legacyMax),
+  ]
+  return out
+}
+
+/** Bisection between the last point below and the first above (counts grow with CPUs). */
+function firstAbove(points: SweepPoint[], firstOver: number, over: (cpus: number) => boolean): number {
   let lo = firstOver > 0 ? points[firstOver - 1].cpus : 0
   let hi = points[firstOver].cpus
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1
-    if (at(mid).events > legacyMax) hi = mid
+    if (over(mid)) hi = mid
     else lo = mid
   }
-  out.overflowAt = hi
-  return out
+  return hi
 }
 
 function round1(x: number): number {

@@ -140,20 +140,21 @@ export function sweepBlock(s: Sweep): Block {
     title: 'Sweep (possible = online CPUs)',
     columns: [
       {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
-      {key: 'events', header: 'early PFNs', align: 'right', priority: 0},
+      {key: 'events', header: 'early PFNs (90 %)', align: 'right', priority: 0},
       {key: 'legacyRecorded', header: 'legacy recorded', align: 'right'},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 2},
       {key: 'poolRecorded', header: 'pool recorded', align: 'right'},
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right'},
     ],
-    rows: s.points.map((p) => ({...p, legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
+    rows: s.points.map((p) => ({...p, events: withInterval({value: p.events, low: p.low, high: p.high}), legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
   }
 }
 
 export function sweepSummary(s: Sweep): string {
   return s.overflowAt !== undefined
-    ? `the legacy array (${s.legacyMax} slots) overflows from ${s.overflowAt} CPUs on this host shape`
+    ? `the legacy array (${s.legacyMax} slots) overflows from ${s.overflowAt} CPUs on this host shape` +
+        (s.overflowRange ? ` (90 %: from ${s.overflowRange[0]} to ${s.overflowRange[1] ?? `beyond ${s.points[s.points.length - 1].cpus}`} CPUs)` : '')
     : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
 }
 
@@ -193,73 +194,94 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
   }
 }
 
+/** The 90 % interval a prediction with this profile carries, its coverage, and the fitted range. */
+function intervalRows(p: FitOutcome['profile']): KvBlock['rows'] {
+  const iv = p.provenance.interval
+  if (!iv) return [{key: '90 % interval', value: 'none (no leave-one-out prediction)'}]
+  const r = p.range
+  return [
+    {key: '90 % interval', value: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, note: `from the leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
+    ...(p.provenance.coverage ? [{key: 'interval coverage', value: `${p.provenance.coverage} captures inside their own interval`, note: 'each left out, the interval remade without it'}] : []),
+    ...(r ? [{key: 'fitted range', value: `${r.cpus[0]}-${r.cpus[1]} ${r.cpuKind} CPUs, ${iec(r.memoryBytes[0])}-${iec(r.memoryBytes[1])}, ${r.nodes[0]}-${r.nodes[1]} node(s)`}] : []),
+  ]
+}
+
+function profileBlock(o: FitOutcome): Block {
+  const p = o.profile
+  return {
+    kind: 'kv',
+    title: `Profile ${p.name}`,
+    rows: [
+      {key: 'kernel / window', value: `${p.kernel}, page_ext ${p.window}`},
+      ...p.terms.map((t) => ({key: t.id, value: `${num(t.calls, 4)} calls, ${num(t.pages, 3)} pages`})),
+      {key: 'R^2', value: p.provenance.r2},
+      {key: 'RMSE', value: `${p.provenance.rmse} calls`},
+      {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
+      ...(p.params?.slabObjectBytes ? [{key: 'perCpuSlabs objects', value: `kmalloc-${p.params.slabObjectBytes}`}] : []),
+      ...(p.provenance.nestedLooWithinBound !== undefined
+        ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within ${TOLERANCE_LABEL} (terms chosen again in every fold)`}]
+        : []),
+      {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within ${TOLERANCE_LABEL}` : 'undefined'},
+      ...intervalRows(p),
+    ],
+  }
+}
+
+function capturesBlock(o: FitOutcome): Block {
+  return {
+    kind: 'table',
+    title: 'Captures (calls = early PFNs)',
+    columns: [
+      {key: 'capture', header: 'capture', priority: 0},
+      {key: 'measured', header: 'measured', align: 'right', priority: 0},
+      {key: 'fitted', header: 'fitted', align: 'right'},
+      {key: 'residual', header: 'residual', align: 'right', priority: 2},
+      {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
+      {key: 'nested', header: 'nested LOO', align: 'right', priority: 1},
+      {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
+      {key: 'ok', header: `within ${TOLERANCE_LABEL}`, priority: 0},
+    ],
+    rows: o.points.map((pt) => ({
+      capture: pt.capture,
+      measured: pt.measured,
+      fitted: num(pt.fitted),
+      residual: num(pt.measured - pt.fitted),
+      loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
+      nested: pt.nestedLoo !== undefined ? num(pt.nestedLoo) : {text: 'n/a', style: 'dim'},
+      loco: pt.loco !== undefined ? num(pt.loco) : {text: 'n/a', style: 'dim'},
+      ok:
+        pt.loo === undefined
+          ? {text: pt.looReason ?? 'n/a', style: 'dim'}
+          : Math.abs(pt.loo - pt.measured) <= Math.max(0.1 * pt.measured, 8)
+            ? {text: 'yes', style: 'good'}
+            : {text: 'no', style: 'bad'},
+    })),
+  }
+}
+
+function triedBlock(o: FitOutcome): Block {
+  return {
+  kind: 'table',
+  title: 'Term sets tried (leave-one-out)',
+  columns: [
+    {key: 'terms', header: 'terms (+ base)'},
+    {key: 'fails', header: 'outside bound', align: 'right'},
+    {key: 'worst', header: 'worst/bound', align: 'right'},
+    {key: 'rmse', header: 'LOO RMSE', align: 'right'},
+  ],
+  rows: o.tried.slice(0, 8).map((t) => ({
+    terms: t.terms.join(' + ') || '(base only)',
+    fails: t.looFailures,
+    worst: Number.isFinite(t.looWorst) ? t.looWorst : 'n/a',
+    rmse: Number.isFinite(t.looRmse) ? t.looRmse : 'n/a',
+  })),
+}
+}
+
 export function calibrationReport(o: FitOutcome): Report {
   const p = o.profile
-  const blocks: Block[] = [
-    {
-      kind: 'kv',
-      title: `Profile ${p.name}`,
-      rows: [
-        {key: 'kernel / window', value: `${p.kernel}, page_ext ${p.window}`},
-        ...p.terms.map((t) => ({key: t.id, value: `${num(t.calls, 4)} calls, ${num(t.pages, 3)} pages`})),
-        {key: 'R^2', value: p.provenance.r2},
-        {key: 'RMSE', value: `${p.provenance.rmse} calls`},
-        {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
-        ...(p.params?.slabObjectBytes ? [{key: 'perCpuSlabs objects', value: `kmalloc-${p.params.slabObjectBytes}`}] : []),
-        ...(p.provenance.nestedLooWithinBound !== undefined
-          ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within ${TOLERANCE_LABEL} (terms chosen again in every fold)`}]
-          : []),
-        {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within ${TOLERANCE_LABEL}` : 'undefined'},
-      ],
-    },
-    {
-      kind: 'table',
-      title: 'Captures (calls = early PFNs)',
-      columns: [
-        {key: 'capture', header: 'capture', priority: 0},
-        {key: 'measured', header: 'measured', align: 'right', priority: 0},
-        {key: 'fitted', header: 'fitted', align: 'right'},
-        {key: 'residual', header: 'residual', align: 'right', priority: 2},
-        {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
-        {key: 'nested', header: 'nested LOO', align: 'right', priority: 1},
-        {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
-        {key: 'ok', header: `within ${TOLERANCE_LABEL}`, priority: 0},
-      ],
-      rows: o.points.map((pt) => ({
-        capture: pt.capture,
-        measured: pt.measured,
-        fitted: num(pt.fitted),
-        residual: num(pt.measured - pt.fitted),
-        loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
-        nested: pt.nestedLoo !== undefined ? num(pt.nestedLoo) : {text: 'n/a', style: 'dim'},
-        loco: pt.loco !== undefined ? num(pt.loco) : {text: 'n/a', style: 'dim'},
-        ok:
-          pt.loo === undefined
-            ? {text: pt.looReason ?? 'n/a', style: 'dim'}
-            : Math.abs(pt.loo - pt.measured) <= Math.max(0.1 * pt.measured, 8)
-              ? {text: 'yes', style: 'good'}
-              : {text: 'no', style: 'bad'},
-      })),
-    },
-  ]
-  if (o.tried.length) {
-    blocks.push({
-      kind: 'table',
-      title: 'Term sets tried (leave-one-out)',
-      columns: [
-        {key: 'terms', header: 'terms (+ base)'},
-        {key: 'fails', header: 'outside bound', align: 'right'},
-        {key: 'worst', header: 'worst/bound', align: 'right'},
-        {key: 'rmse', header: 'LOO RMSE', align: 'right'},
-      ],
-      rows: o.tried.slice(0, 8).map((t) => ({
-        terms: t.terms.join(' + ') || '(base only)',
-        fails: t.looFailures,
-        worst: Number.isFinite(t.looWorst) ? t.looWorst : 'n/a',
-        rmse: Number.isFinite(t.looRmse) ? t.looRmse : 'n/a',
-      })),
-    })
-  }
+  const blocks: Block[] = [profileBlock(o), capturesBlock(o)]
+  if (o.tried.length) blocks.push(triedBlock(o))
   const notes = [...p.provenance.notes, ...o.lowerBounds.map((b) => `${b.capture}: lower bound ${b.atLeast}, fit ${b.fitted} (${b.satisfied ? 'consistent' : 'VIOLATED'})`)]
   blocks.push({kind: 'text', title: 'Notes', lines: wrap(notes)})
   return {blocks}
