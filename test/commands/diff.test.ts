@@ -183,7 +183,7 @@ describe('allocscope diff <a> <b>: boot logs and capture directories', () => {
     for (const l of stdout.split('\n')) expect(l.length).toBeLessThan(80)
     expect(stdout).toMatch(/^numaNodes\s+2\s+1$/m)
     expect(stdout).toMatch(/^pageExtWindow\s+before-smp\s+after-smp$/m)
-    expect(stdout).toMatch(/^disappeared\s+notice\s+warning\s+WARNING in topology_sane\s+1\s+0$/m)
+    expect(stdout).toMatch(/^disappeared\s+warning\s+warning\s+WARNING in topology_sane\s+1\s+0$/m)
     expect(stdout).not.toContain('allocinfo diff')
   })
 
