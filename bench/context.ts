@@ -23,6 +23,8 @@ export interface Cmd {
 }
 
 export const BIN = join(REPO, 'bin', 'run.js')
+/** A word as a shell needs it, so that a command in RESULTS.md can be pasted as it is. */
+const shellWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`)
 export const NODE = process.execPath
 
 export const spread = (s: Stats) => `${fmtMs(s.min)} / ${fmtMs(s.median)} / ${fmtMs(s.max)}`
@@ -57,7 +59,7 @@ export class BenchContext {
   }
 
   private detail(m: Measured): void {
-    const cmd = m.cmd.map((c) => c.replace(REPO + '/', '')).join(' ')
+    const cmd = m.cmd.map((c) => shellWord(c.replace(REPO + '/', ''))).join(' ')
     this.details.push(`- ${m.label}: \`${cmd}\` — wall ${spread(m)}${m.cpu ? `; CPU (user+sys) ${spread(m.cpu)}` : ''} (min / median / max of ${m.runs}); stdout ${m.stdoutBytes} bytes`)
   }
 
