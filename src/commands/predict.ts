@@ -179,25 +179,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       const site = cap.allocinfo && /^a guess from the release|^no recorder message/.test(analysis.profiling.recorderReason) ? recorderFromAllocinfo(cap.allocinfo) : undefined
       if (site) recorder = site
     } else {
-      const mem = parseSize(f.memory)
-      if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
-      origins.memoryBytes = `--memory ${f.memory}`
-      origins.nodes = `--nodes ${f.nodes}`
-      host = {
-        ...host,
-        memoryBytes: mem,
-        nodes: f.nodes,
-        pageSize: parseSize(f['page-size'])!,
-        wordBytes: Number(f['word-bits']) / 8,
-        debug: f.debug,
-        earlyPageExt: f['early-page-ext'],
-        deferredInit: f['deferred-init'],
-        compressed: f.compressed,
-        gbPages: f['gb-pages'],
-        kasan: f.kasan,
-        kmemleak: f.kmemleak,
-        kernel: f.kernel,
-      }
+      host = this.flagsHost(origins)
     }
     const possible = f.possible ?? f.cpus
     if (f.possible !== undefined || f.cpus !== undefined) origins.possibleCpus = f.possible !== undefined ? `--possible ${f.possible}` : `--cpus ${f.cpus}`
@@ -212,6 +194,30 @@ export default class Predict extends BaseCommand<typeof Predict> {
     const guess = !recorder && host.kernel ? recorderOfRelease(host.kernel) : undefined
     if (guess) recorder = {recorder: guess.recorder, recorderReason: `a guess from --kernel ${host.kernel} (${guess.why}); distribution kernels backport: --recorder if you know`}
     return {host, notes, measured, printedMax, recorder}
+  }
+
+  /** The host the flags describe (no --from), with each fact's flag for a refusal. */
+  private flagsHost(origins: HostOrigins): Host {
+    const f = this.flags
+    const mem = parseSize(f.memory)
+    if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
+    origins.memoryBytes = `--memory ${f.memory}`
+    origins.nodes = `--nodes ${f.nodes}`
+    return {
+      ...DEFAULT_HOST,
+      memoryBytes: mem,
+      nodes: f.nodes,
+      pageSize: parseSize(f['page-size'])!,
+      wordBytes: Number(f['word-bits']) / 8,
+      debug: f.debug,
+      earlyPageExt: f['early-page-ext'],
+      deferredInit: f['deferred-init'],
+      compressed: f.compressed,
+      gbPages: f['gb-pages'],
+      kasan: f.kasan,
+      kmemleak: f.kmemleak,
+      kernel: f.kernel,
+    }
   }
 
   private async fleet(path: string, opts: FleetOpts): Promise<void> {
