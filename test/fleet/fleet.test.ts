@@ -41,7 +41,8 @@ describe('allocscope fleet', () => {
     expect(fleetJson([parts[2]!, shards[0]!, parts[1]!]).result).toEqual(all.result)
     // stdin, as `batch | fleet`
     expect(fleetJson([], readFileSync(whole, 'utf8')).result).toEqual(all.result)
-  })
+    // Seven whole processes: 44 s alone on a loaded 2-core machine, so more than the default 60 s.
+  }, 240_000)
 
   it('finds what the corpus holds: alloc_tag was not set, the 256-slot overflow boot', () => {
     const s = fleetJson([whole]).result
