@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// A reader that closed the pipe (`allocscope ... | head`) ends the run quietly, not with a stack.
+// Output that cannot be written: a reader that closed the pipe (`allocscope ... | head`) ends the
+// run quietly (exit 0); anything else (a full disk, an I/O error) is one line and exit 74
+// (sysexits EX_IOERR, README "Exit status"), never a stack trace or the status of a finding.
+const EXIT_OUTPUT = 74
 process.stdout.on('error', (err) => {
   if (err.code === 'EPIPE') process.exit(0)
-  throw err
+  // "ENOSPC: no space left on device, write" → "no space left on device"
+  const what = /^[A-Z]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message
+  process.stderr.write(`allocscope: writing output: ${what}\n`)
+  process.exit(EXIT_OUTPUT)
 })
 
 // Fast path: `--version` needs no command loading (start-up is measured in npm run bench).

@@ -1,5 +1,19 @@
 // Errors a user can act on. The CLI prints `allocscope: <message>` on one line and exits 2;
-// anything else is an internal error (stack only with DEBUG set).
+// anything else is an internal error (exit 70, "please report", stack only with DEBUG set).
+
+/** Exit statuses, documented in the README ("Exit status"). */
+export const EXIT = {
+  /** Ran; nothing at or above --fail-on. */
+  ok: 0,
+  /** A finding or rule at or above --fail-on. */
+  finding: 1,
+  /** Bad usage or unreadable/invalid input. */
+  usage: 2,
+  /** A bug in allocscope (sysexits EX_SOFTWARE). */
+  internal: 70,
+  /** The output could not be written: full disk, I/O error (sysexits EX_IOERR). */
+  output: 74,
+} as const
 
 export class InputError extends Error {
   /** @param message says which file (and line) and what was expected. */

@@ -1,5 +1,5 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
-import type {Block, Column, Report} from '../render/report.js'
+import {type Block, type Cell, type Column, type Report, bytesCell, cellText} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
 import type {AllocAnomaly, AllocSite, Severity, Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
@@ -44,12 +44,14 @@ export interface ReportOptions {
 
 const MAX_SKIPPED_SHOWN = 10
 
-type Size = (b: bigint) => string
+type Size = (b: bigint) => Cell
+type Words = (b: bigint) => string
 
 /** The report of `allocscope allocinfo`: the sites (or the path tree), totals, anomalies, skipped lines. */
 export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): Report {
-  const size: Size = (b) => (opts.raw ? String(b) : iec(b))
-  const sizeWords: Size = (b) => (opts.raw ? `${b} bytes` : iec(b))
+  // Cells carry the exact byte count for CSV whatever the table shows (render/report.ts bytesCell).
+  const size: Size = (b) => bytesCell(b, opts.raw)
+  const sizeWords: Words = (b) => (opts.raw ? `${b} bytes` : iec(b))
   const blocks: Block[] = [r.tree ? treeBlock(r, r.tree, size) : sitesBlock(r, size), totalsBlock(r, sizeWords)]
   if (r.anomalies.length > 0) blocks.push(anomaliesBlock(r))
   if (r.skippedTotal > 0) blocks.push(skippedBlock(r))
@@ -94,7 +96,7 @@ function sitesBlock(r: AllocInfoResult, size: Size): Block {
     title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
     columns,
     rows: r.sites.map((s) => ({
-      bytes: s.bytes < 0n ? {text: size(s.bytes), style: 'bad'} : size(s.bytes),
+      bytes: s.bytes < 0n ? {text: cellText(size(s.bytes)), raw: s.bytes, style: 'bad'} : size(s.bytes),
       calls: s.calls,
       site: `${s.file}:${s.lineNo}`,
       func: s.func,
@@ -106,7 +108,7 @@ function sitesBlock(r: AllocInfoResult, size: Size): Block {
   }
 }
 
-function totalsBlock(r: AllocInfoResult, sizeWords: Size): Block {
+function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
   // Titles are short (the text renderer does not clip them); the source goes in the totals lines.
   const source = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
   const filtered = r.matched.sites !== r.totals.sites

@@ -1,6 +1,6 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
-import {type Block, type Cell, type KvBlock, type Report, type Style} from '../render/report.js'
+import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
 import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
@@ -22,16 +22,17 @@ const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice
 
 type KvRow = KvBlock['rows'][number]
 
-function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => string = String): KvRow[] {
+function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => Cell = String): KvRow[] {
   // An inferred fact points at the line it was inferred at; the Why block says how.
   return f ? [{key, value: show(f.value), note: `line ${f.line}${f.reason ? ', inferred' : ''}`}] : []
 }
 
-type Size = (n: number | bigint) => string
+type Size = (n: number | bigint) => Cell
 
 /** The report of `allocscope analyse`: host, profiling, early-PFN tracking, why, findings (traces, allocinfo). */
 export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions): Report {
-  const size: Size = (n) => (opts.bytes ? String(n) : iec(n))
+  // Cells carry the exact byte count for CSV whatever the table shows (render/report.ts bytesCell).
+  const size: Size = (n) => bytesCell(n, opts.bytes)
   const blocks: Block[] = [hostBlock(a, size), profilingBlock(a), earlyBlock(a, size)]
   if (a.klab.length) {
     blocks.push({
@@ -147,18 +148,12 @@ function headroom(a: BootAnalysis): KvRow[] {
   return []
 }
 
-/** Word-wrap to `width` columns (the text format clips lines at 79), continuation indented. */
-export function wrap(text: string, width = 76): string[] {
-  const out: string[] = []
-  let cur = ''
-  for (const w of text.split(/\s+/)) {
-    if (cur && cur.length + 1 + w.length > width) {
-      out.push(cur)
-      cur = '    ' + w
-    } else cur = cur ? `${cur} ${w}` : w
-  }
-  if (cur) out.push(cur)
-  return out
+/**
+ * One paragraph per reason: the renderers wrap it to the output's width with a hanging indent
+ * (render/layout.ts), so a wide terminal is not hard-wrapped at 76 and text/mail is still < 80.
+ */
+export function wrap(text: string): string[] {
+  return [text.replace(/\s+/g, ' ').trim()]
 }
 
 function skippedNote(a: BootAnalysis): string | undefined {
@@ -224,7 +219,7 @@ export function traceLines(s: Splat): string[] {
   return [...head, 'call trace (> guilty frame, - allocator/report internals, ? unreliable):', ...(frames.length ? frames : ['  (no frames)'])]
 }
 
-function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => string): Block[] {
+function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[] {
   const cols = [
     {key: 'bytes', header: 'bytes', align: 'right' as const, priority: 0},
     {key: 'calls', header: 'calls', align: 'right' as const, priority: 2},

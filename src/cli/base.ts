@@ -1,35 +1,56 @@
-// Flags and output conventions shared by every command: --json (one envelope), --format,
-// colour (NO_COLOR, --no-color, TTY), --fail-on, and exit status 0 / 1 / 2.
+// Flags and output conventions shared by every command: --json (one envelope), --format and the
+// CSV options, --block, colour (NO_COLOR, --no-color, TTY), width (COLUMNS, the terminal), --fail-on,
+// bundled samples by path or --sample, and the exit statuses of errors.EXIT. The writing itself is
+// in output.ts, shared with the fast path.
 import {Command, Flags, Interfaces} from '@oclif/core'
+import {EXIT} from '../errors.js'
 import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
-import {type CommandRun, gateHit, internalErrorLine, knownError, terminalWidth, useColor, writeOutput} from './output.js'
 import {SEVERITIES, type Severity} from '../types.js'
+import {usageErrorLine} from './errors.js'
+import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
+import {resolveSampleArgs} from './samples.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
+const OUTPUT = 'OUTPUT'
+
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = {
-    json: Flags.boolean({description: 'Print one JSON document {schema, command, result, warnings} on stdout.', default: false}),
+    json: Flags.boolean({description: 'Print one JSON document {schema, command, result, warnings} on stdout.', default: false, helpGroup: OUTPUT}),
     format: Flags.option({
       options: FORMATS,
       char: 'f',
       description: 'Human output: table (terminal), markdown, csv, or text (plain ASCII, < 80 columns, for mail).',
       default: 'table' as Format,
+      helpGroup: OUTPUT,
     })(),
-    color: Flags.boolean({description: 'Colour in tables (default: on a TTY unless NO_COLOR is set).', allowNo: true}),
+    color: Flags.boolean({description: 'Colour in tables (default: on a TTY unless NO_COLOR is set).', allowNo: true, helpGroup: OUTPUT}),
+    block: Flags.string({description: 'Print only the block(s) whose title starts with this (case-insensitive); with --format csv, one plain CSV table.', helpGroup: OUTPUT}),
+    'csv-units': Flags.boolean({description: 'CSV: human units (19.6 MiB) instead of raw numbers.', default: false, helpGroup: OUTPUT}),
+    'csv-summary': Flags.option({options: ['mark', 'omit'] as const, description: 'CSV: summary rows ([N others], Total) marked in a summary column, or left out.', default: 'mark' as const, helpGroup: OUTPUT})(),
+    'csv-formulas': Flags.boolean({description: "CSV: write cells starting with = + - @ as they are (default: prefixed with ' so a spreadsheet does not run them).", default: false, helpGroup: OUTPUT}),
+    // Read (and removed) from argv by resolveSampleArgs before parsing: declared for the help.
+    sample: Flags.string({description: 'A bundled sample by name (e.g. pool-c64, see samples/): stands for its path as the input (repeatable).'}),
     'fail-on': Flags.option({
       options: [...SEVERITIES, 'never'] as const,
-      description: 'Exit 1 when a finding or rule at or above this severity fires.',
+      description: 'Exit 1 when a finding or rule at or above this severity fires (never: do not gate).',
       default: 'never' as const,
     })(),
   }
 
   protected flags!: BaseFlags<T>
   protected warnings: string[] = []
+  /** Set by gate(): the status to exit with once the output is written. */
+  private findingStatus: number | undefined
+  /** Resolves when stdout has taken the output (a write error exits 74 before that). */
+  private written: Promise<void> = Promise.resolve()
 
   public async init(): Promise<void> {
     await super.init()
+    // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
+    // package's own, so every help example runs from any directory after a global install.
+    this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
     const {flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
@@ -44,13 +65,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return useColor(this.flags.color)
   }
 
+  /** COLUMNS when set (piped too), else the terminal's width, else 80. */
   protected width(): number {
     return terminalWidth()
   }
 
+  /** On a terminal, `-` would wait silently for typing: say so. */
+  protected noteStdin(input: string | undefined, what: string): void {
+    noteStdin(input, what)
+  }
+
   /** Writes the result: JSON envelope or the rendered report. */
   protected emit(result: unknown, report: Report): void {
-    writeOutput(this.id ?? 'allocscope', this.flags, result, report, this.warnings, renderReport)
+    this.written = writeOutput(this.id ?? 'allocscope', this.flags, result, report, this.warnings, renderReport)
   }
 
   /** Writes a command run (src/cli/output.ts) and gates on its severities. */
@@ -60,24 +87,37 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.gate(run.severities)
   }
 
-  /** Exit 1 when any of the given severities reaches --fail-on. */
+  /** Exit 1 (once the output is written: a full disk is exit 74, not a finding) when --fail-on is reached. */
   protected gate(severities: Severity[]): void {
-    if (gateHit(this.flags['fail-on'], severities)) this.exit(1)
+    if (gateHit(this.flags['fail-on'], severities)) this.findingStatus = EXIT.finding
+  }
+
+  protected async finally(err: Error | undefined): Promise<unknown> {
+    const r = await super.finally(err)
+    await this.written
+    if (!err && this.findingStatus !== undefined) this.exit(this.findingStatus)
+    return r
   }
 
   protected async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
     // this.exit() throws an ExitError: let oclif handle it.
-    if (err.oclif?.exit !== undefined && err.name === 'ExitError') throw err
+    if (err.oclif?.exit !== undefined && (err.name === 'ExitError' || err.code === 'EEXIT')) throw err
     const known = knownError(err)
     if (known !== undefined) {
       if (known.line !== undefined) process.stderr.write(known.line)
       if (known.line !== undefined && process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
       this.exit(known.status)
     }
-    // oclif's own parse errors (unknown flag, missing arg) already exit 2.
-    if (err.oclif?.exit !== undefined) throw err
+    // oclif's own parse errors (unknown flag, missing argument, bad value): one line, exit 2.
+    const usage = usageErrorLine(err, this.ctor, this.config.bin, this.id ?? '')
+    if (usage !== undefined) {
+      process.stderr.write(`${usage}\n`)
+      this.exit(EXIT.usage)
+    }
+    // Other oclif errors carry their own status (this.error() with an exit code).
+    if (err.oclif?.exit !== undefined && err.oclif.exit !== EXIT.usage) throw err
     process.stderr.write(internalErrorLine(err))
     if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
-    this.exit(2)
+    this.exit(EXIT.internal)
   }
 }

@@ -7,6 +7,9 @@
 import {readFileSync} from 'node:fs'
 import type {CommandRun, OutputFlags} from './output.js'
 
+/** errors.EXIT.internal, without importing errors.ts on the fast path's start-up. */
+const EXIT_INTERNAL = 70
+
 export interface FlagSpec {
   type: 'boolean' | 'integer' | 'option' | 'string'
   char?: string
@@ -108,10 +111,18 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   const [id, ...rest] = argv
   if (id === undefined || !(id in FAST_RUNNERS) || rest.some((w) => w === '--help' || w === '-h')) return undefined
   const spec = specFor(id)
-  const parsed = spec && parseArgv(spec, rest)
-  if (parsed === undefined) return undefined
-  const {internalErrorLine, knownError, writeRun} = await import('./output.js')
+  const {internalErrorLine, knownError, noteStdin, writeRun} = await import('./output.js')
+  let parsed: Parsed | undefined
   try {
+    // Bundled samples (samples/... or --sample NAME) resolve as under oclif (src/cli/samples.ts).
+    const {resolveSampleArgs} = await import('./samples.js')
+    parsed = spec && parseArgv(spec, resolveSampleArgs(rest, new URL('../..', import.meta.url).pathname, id))
+  } catch {
+    return undefined // oclif says what is wrong with the sample
+  }
+  if (parsed === undefined) return undefined
+  try {
+    if (id === 'allocinfo') noteStdin(parsed.args.input, 'the allocinfo dump')
     const run = await (await FAST_RUNNERS[id]!())(parsed.args, parsed.flags)
     return await writeRun(id, parsed.flags as unknown as OutputFlags, run)
   } catch (e) {
@@ -119,6 +130,6 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
     const known = knownError(err)
     process.stderr.write(known === undefined ? internalErrorLine(err) : (known.line ?? ''))
     if (process.env.DEBUG && known?.status !== 0) process.stderr.write(`${err.stack}\n`)
-    return known?.status ?? 2
+    return known?.status ?? EXIT_INTERNAL
   }
 }

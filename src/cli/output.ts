@@ -1,10 +1,15 @@
 // What a command run produces and how it is written, without oclif: the result (the --json value),
 // the Report, the severities --fail-on gates on and the warnings. Used by BaseCommand (oclif) and by
 // the fast path (src/cli/fast.ts), so that both write the same bytes and exit the same way.
-import {InputError, NotImplementedError, UsageError} from '../errors.js'
+// Conventions (README "Output", "Exit status"): width from COLUMNS or the terminal; --block and the
+// CSV options; warnings and error messages through the sanitiser; a failed write is one line and
+// exit 74; an internal error is exit 70.
+import {EXIT, InputError, NotImplementedError, UsageError} from '../errors.js'
+import {blockTitles} from '../render/csv.js'
 import type {Format} from '../render/format.js'
 import {toJson} from '../render/json.js'
 import type {Report} from '../render/report.js'
+import {sanitizeLine} from '../render/sanitize.js'
 import {SEVERITIES, type Severity} from '../types.js'
 
 export interface CommandRun {
@@ -20,6 +25,10 @@ export interface OutputFlags {
   format: string
   color?: boolean
   'fail-on': string
+  block?: string
+  'csv-units'?: boolean
+  'csv-summary'?: string
+  'csv-formulas'?: boolean
 }
 
 /** Colour only when stdout is a TTY, NO_COLOR is unset/empty, and --no-color was not given. */
@@ -29,8 +38,16 @@ export function useColor(flag: boolean | undefined): boolean {
   return Boolean(process.stdout.isTTY)
 }
 
+/** COLUMNS (a positive integer) wins, then the terminal; 80 when neither says. Never below 20. */
+export function outputWidth(columns: string | undefined, tty: number | undefined): number {
+  const env = columns !== undefined && /^\d+$/.test(columns.trim()) ? Number(columns) : undefined
+  const w = env && env > 0 ? env : tty && tty > 0 ? tty : 80
+  return Math.max(20, w)
+}
+
+/** COLUMNS when set (piped too), else the terminal's width, else 80. */
 export function terminalWidth(): number {
-  return process.stdout.columns && process.stdout.columns > 40 ? process.stdout.columns : 120
+  return outputWidth(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined)
 }
 
 /** Whether any of the severities reaches --fail-on (exit 1). */
@@ -40,32 +57,77 @@ export function gateHit(threshold: string, severities: readonly Severity[]): boo
   return severities.some((s) => SEVERITIES.indexOf(s) >= min)
 }
 
+/** The blocks whose title (or inherited title, see blockTitles) starts with `name`. */
+export function pickBlocks(report: Report, name: string): Report {
+  const titles = blockTitles(report.blocks)
+  const want = name.trim().toLowerCase()
+  const blocks = report.blocks.filter((_, i) => titles[i].toLowerCase().startsWith(want))
+  if (blocks.length === 0) {
+    throw new UsageError(`--block ${name}: no such block; expected one of ${[...new Set(titles)].map((t) => `'${t}'`).join(', ')}`)
+  }
+  return {blocks}
+}
+
+/** On a terminal, `-` would wait silently for typing: say so. */
+export function noteStdin(input: string | undefined, what: string): void {
+  if (input === '-' && process.stdin.isTTY) process.stderr.write(`allocscope: reading ${what} from stdin (end with Ctrl-D)\n`)
+}
+
+/** A failed write to stdout: EPIPE ends quietly (exit 0), anything else is one line and exit 74. */
+export function outputFailed(err: Error & {code?: string}): never {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok)
+  const what = /^[A-Z]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message
+  process.stderr.write(`allocscope: writing output: ${sanitizeLine(what)}\n`)
+  process.exit(EXIT.output)
+}
+
+/**
+ * Writes to stdout; a write error is handled in the write's callback (one line, exit 74), before any
+ * exit status can be set. Resolves when stdout took the text, or after one turn of the event loop
+ * (a file's or /dev/full's error arrives on the next tick; a test's stdout mock may never call back).
+ */
+export function writeStdout(text: string): Promise<void> {
+  const taken = new Promise<void>((resolve) => {
+    process.stdout.write(text, (err) => {
+      if (err) outputFailed(err)
+      resolve()
+    })
+  })
+  return Promise.race([taken, new Promise<void>((resolve) => setImmediate(resolve))])
+}
+
 type Render = (typeof import('../render/format.js'))['renderReport']
 
 /** The JSON envelope, or the report in the chosen format and the warnings on stderr. */
-export function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): void {
-  if (flags.json) {
-    process.stdout.write(toJson(id, result, [...warnings]))
-    return
+export function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
+  if (flags.json) return writeStdout(toJson(id, result, [...warnings]))
+  const picked = flags.block === undefined ? report : pickBlocks(report, flags.block)
+  const csv = {
+    units: flags['csv-units'],
+    formulas: flags['csv-formulas'],
+    summary: flags['csv-summary'] as 'mark' | 'omit' | undefined,
+    titles: flags.block === undefined || picked.blocks.length > 1,
   }
-  process.stdout.write(render(report, flags.format as Format, {color: useColor(flags.color), width: terminalWidth()}))
-  for (const w of warnings) process.stderr.write(`allocscope: warning: ${w}\n`)
+  const written = writeStdout(render(picked, flags.format as Format, {color: useColor(flags.color), width: terminalWidth(), csv}))
+  for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
+  return written
 }
 
-/** Writes a run as BaseCommand does; the renderers (cli-table3, chalk, csv) are loaded only for human formats. Returns the exit status. */
+/** Writes a run as BaseCommand does; the renderers (chalk, csv) are loaded only for human formats. Returns the exit status. */
 export async function writeRun(id: string, flags: OutputFlags, run: CommandRun): Promise<number> {
   const render: Render = flags.json ? () => '' : (await import('../render/format.js')).renderReport
-  writeOutput(id, flags, run.result, run.report, run.warnings, render)
-  return gateHit(flags['fail-on'], run.severities) ? 1 : 0
+  await writeOutput(id, flags, run.result, run.report, run.warnings, render)
+  return gateHit(flags['fail-on'], run.severities) ? EXIT.finding : EXIT.ok
 }
 
 /** An error the user can act on (exit 2, one line), a closed pipe (exit 0), or undefined for anything else. */
 export function knownError(err: Error & {code?: string}): {status: number; line?: string} | undefined {
-  if (err instanceof InputError || err instanceof UsageError || err instanceof NotImplementedError) return {status: 2, line: `allocscope: ${err.message}\n`}
-  if (err.code === 'EPIPE') return {status: 0}
+  if (err instanceof InputError || err instanceof UsageError || err instanceof NotImplementedError) return {status: EXIT.usage, line: `allocscope: ${sanitizeLine(err.message)}\n`}
+  if (err.code === 'EPIPE') return {status: EXIT.ok}
   return undefined
 }
 
+/** An internal error (exit 70): what happened, that it is a bug to report, and how to see the stack. */
 export function internalErrorLine(err: Error): string {
-  return `allocscope: internal error: ${err.message}${process.env.DEBUG ? '' : ' (set DEBUG=1 for the stack)'}\n`
+  return `allocscope: internal error: ${sanitizeLine(err.message)} (a bug in allocscope: please report it with the command line${process.env.DEBUG ? '' : '; DEBUG=1 shows the stack'})\n`
 }

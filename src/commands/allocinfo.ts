@@ -6,6 +6,8 @@ import {SORT_KEYS, type SortKey} from '../allocinfo/select.js'
 import {BaseCommand} from '../cli/base.js'
 
 export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoCommand> {
+  static summary = 'Top allocation sites of a /proc/allocinfo dump.'
+
   static description =
     'Show the largest allocation sites of a /proc/allocinfo dump (a file, the allocinfo.txt of a capture directory, or - for stdin; gzip is read too), ' +
     'sorted by bytes or calls, filtered by module, file, function, size or `accurate:no`, or summed by source path prefix with --tree. ' +
@@ -19,7 +21,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-legacylate-c255-m1024 --accurate-no',
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-nodebug_smp064_1G --file "^mm/" --min 1M --bytes',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 --tree --depth 1',
-    'sort -g samples/linux-7.2-pool-c64-m1024/allocinfo.txt | <%= config.bin %> <%= command.id %> - --top 10 --json',
+    '<%= config.bin %> <%= command.id %> --sample pool-c64 --top 10 --format csv',
   ]
 
   static args = {
@@ -41,6 +43,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
 
   async run(): Promise<void> {
     const {args} = await this.parse(AllocInfoCommand)
+    this.noteStdin(args.input, 'the allocinfo dump')
     this.finish(await runAllocInfo(args, this.flags))
   }
 }

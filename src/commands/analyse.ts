@@ -17,6 +17,11 @@ import type {BootLogFormat, Recorder} from '../types.js'
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
 
 export default class Analyse extends BaseCommand<typeof Analyse> {
+  // The US spelling is accepted too (not listed twice in the help).
+  static hiddenAliases = ['analyze']
+
+  static summary = 'Host, profiling state and findings of a kernel boot log.'
+
   static description =
     'Analyse a kernel boot log (dmesg in any of its formats, a serial console, a journal, a capture directory, or - for stdin): ' +
     'host facts (release, command line, possible/online CPUs, NUMA nodes, memory, page_ext), the memory allocation profiling state ' +
@@ -31,7 +36,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-instr_smp064_2G_numa2/dmesg.txt --traces --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c255-m1024/console.log --input-format console',
     '<%= config.bin %> <%= command.id %> samples/lkml-7.0-rc4-alloc-tag-not-set/dmesg-excerpt.txt --recorder none --json',
-    'cat samples/linux-6.12-nodebug_smp064_1G/dmesg.txt | <%= config.bin %> <%= command.id %> - --allocinfo samples/linux-6.12-nodebug_smp064_1G/allocinfo.txt',
+    '<%= config.bin %> <%= command.id %> --sample nodebug_smp064 --allocinfo samples/linux-6.12-nodebug_smp064_1G/allocinfo.txt --block allocinfo',
   ]
 
   static args = {
@@ -50,6 +55,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
   async run(): Promise<void> {
     const {args} = await this.parse(Analyse)
     const f = this.flags
+    this.noteStdin(args.input, 'the boot log')
     const cap = resolveCapture(args.input)
     if (!cap.bootLog) throw new InputError(`${args.input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, args.input)
     const analysis = await analyseBootLog(cap.bootLog, {

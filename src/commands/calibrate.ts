@@ -12,6 +12,8 @@ import {calibrationReport} from '../model/report.js'
 import {TERM_IDS, type TermId} from '../model/terms.js'
 
 export default class Calibrate extends BaseCommand<typeof Calibrate> {
+  static summary = 'Fit a workload profile from instrumented captures.'
+
   static description =
     'Fit a workload profile (the early page allocations of one kernel build in one page_ext window) from capture directories: ' +
     'the instrumented counts of their klab: lines, or the EARLY_ALLOC_PFN_MAX overflow message as a lower bound. Least squares ' +

@@ -12,6 +12,8 @@ import {WORKLOADS, type Workload} from '../lab/initramfs.js'
 import {finishSeries, SERIES_KINDS, SERIES_TITLES, type SeriesSummary, seriesExtraEntries, seriesInitScript} from '../lab/series.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
+  static summary = 'Boot a kernel under QEMU and write a capture directory.'
+
   static description =
     'Boot a kernel image under QEMU (qemu-system-x86_64, q35, -cpu max) with the given number of CPUs, memory and NUMA nodes, ' +
     'using a busybox initramfs generated on the fly whose init prints dmesg and /proc/allocinfo between ===KLAB-*=== markers on the serial console and powers off; ' +

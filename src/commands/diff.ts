@@ -13,6 +13,8 @@ import type {BootLogFormat} from '../types.js'
 export type {CountsResult, ObservedResult, PairResult} from '../diff/engine.js'
 
 export default class Diff extends BaseCommand<typeof Diff> {
+  static summary = 'Check a capture against the model, or compare two captures.'
+
   static description =
     'Compare what the kernel did with what it should have done, or two captures with each other. ' +
     'With one capture (a boot log, or a capture directory holding dmesg.txt and allocinfo.txt), runs the reference model for its host and evaluates the rules ' +

@@ -34,6 +34,8 @@ function parseSweep(text: string): [number, number] {
 }
 
 export default class Predict extends BaseCommand<typeof Predict> {
+  static summary = 'Predict the early-PFN recorders for a host, sweep or fleet.'
+
   static description =
     'Predict what the early-PFN recorders will do on a host: how many page allocations happen before page_ext is ready ' +
     '(from a workload profile fitted on instrumented boots), then both recorders executed event by event with a seeded ' +
@@ -120,11 +122,14 @@ export default class Predict extends BaseCommand<typeof Predict> {
       const report: Report = {blocks: [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]}
       if (f.plot) {
         const lines = plotLines(series, {width: f.format === 'text' ? 76 : Math.min(this.width(), 100), height: 16, ascii: f.format === 'text', limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'})
-        report.blocks.unshift({kind: 'text', title: 'Recorded PFNs against CPUs', lines})
+        report.blocks.unshift({kind: 'text', title: 'Recorded PFNs against CPUs', lines, pre: true})
       }
       if (f.svg) {
         try {
-          writeFileSync(f.svg, plotSvg(series, {title: `Early PFNs against CPUs (${profile.name})`, limit, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'}))
+          // The overflow point is where the curve crosses the limit line.
+          const mark = s.overflowAt === undefined ? undefined : {x: s.overflowAt, y: s.legacyMax, label: `overflows from ${s.overflowAt} CPUs`}
+          writeFileSync(f.svg, plotSvg(series, {title: `Early PFNs against CPUs (${profile.name})`, limit, mark, xLabel: 'CPUs', yLabel: 'PFNs offered to the recorder'}))
+          process.stderr.write(`allocscope: wrote ${f.svg}\n`)
         } catch (e) {
           throw new InputError(`${f.svg}: cannot write the SVG (${(e as Error).message})`, f.svg)
         }

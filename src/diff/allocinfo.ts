@@ -162,7 +162,8 @@ function summarise(rows: AllocDiffRow[], metric: AllocMetric, before: bigint, af
     else s.down += d
   }
   s.net = s.up + s.down
-  s.changePct = before === 0n ? null : (Number(after - before) * 100) / Number(before)
+  // Relative to |before|: a total going from -4096 to 4096 grew by 200%, it did not shrink.
+  s.changePct = before === 0n ? null : (Number(after - before) * 100) / Math.abs(Number(before))
   return s
 }
 

@@ -34,10 +34,11 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
       other: signed(v.other),
     }
   })
+  const summaryRows: Record<string, Cell>[] = []
   if (d.others) {
     const od = m === 'bytes' ? d.others.deltaBytes : d.others.deltaCalls
     const oo = m === 'bytes' ? d.others.deltaCalls : d.others.deltaBytes
-    rows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
+    summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
   }
   const s = d.summary
   const filt = Object.entries(d.filter)
@@ -62,6 +63,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
       kind: 'table',
       columns,
       rows,
+      summaryRows,
       footer: {site: 'Total', status: '', old: s.before, new: s.after, delta: signed(s.net), other: signed(d.summaries[other].net)},
       empty: `no site differs in ${m} (${d.sitesCompared} sites compared)`,
     },

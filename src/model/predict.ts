@@ -282,7 +282,11 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
     const need = slope > 0 ? Math.ceil(last.cpus + (legacyMax + 1 - last.events) / slope) : undefined
     out.noOverflowReason =
       `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots` +
-      (need ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs` : '; the count does not grow with CPUs in this window')
+      (need
+        ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs`
+        : prev && last.cpus > prev.cpus
+          ? '; the count does not grow with CPUs in this window'
+          : '; one point: no slope to extrapolate from (sweep a range, LO..HI with LO < HI, for the curve)')
     return out
   }
   out.overflowAt = firstAbove(points, firstOver, (n) => at(n).events > legacyMax)

@@ -9,20 +9,9 @@ import type {RecorderRun} from './recorders/result.js'
 import {TOLERANCE_LABEL} from './tolerance.js'
 import type {Interval} from './interval.js'
 
-/** Notes wrapped under 78 columns so that --format text keeps all of them. */
-export function wrap(lines: string[], width = 76): string[] {
-  const out: string[] = []
-  for (const l of lines) {
-    let cur = ''
-    for (const word of l.split(' ')) {
-      if (cur && cur.length + 1 + word.length > width) {
-        out.push(cur)
-        cur = '  ' + word
-      } else cur = cur ? `${cur} ${word}` : word
-    }
-    out.push(cur)
-  }
-  return out
+/** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
+export function wrap(lines: string[]): string[] {
+  return lines
 }
 
 const num = (n: number | undefined, d = 1) => (n === undefined ? '' : Number.isInteger(n) ? n : +n.toFixed(d))

@@ -1,40 +1,45 @@
-// Report → text in the four human/script formats. `table` uses cli-table3 sized to the terminal;
-// `text` is plain ASCII under 80 columns for pasting into a mail; `markdown` for issues and
-// mails that render it; `csv` (csv-stringify) for spreadsheets and scripts.
-import Table from 'cli-table3'
-import {stringify} from 'csv-stringify/sync'
+// Report → text in the four human/script formats. `table` is boxed and sized to the terminal (or
+// COLUMNS); `text` is plain ASCII under 80 columns for pasting into a mail; `markdown` for issues and
+// mails that render it; `csv` (render/csv.ts) for spreadsheets and scripts. No format drops a
+// column or cuts a value: cells and prose wrap onto continuation lines, and a table too wide for
+// the width even then is laid out as one record per row. Every string passes the sanitiser
+// (render/sanitize.ts) on the way out.
 import {Chalk, type ChalkInstance} from 'chalk'
-import {type Block, type Cell, type Column, type Report, type Style, cellStyle, cellText} from './report.js'
+import {type CsvOptions, renderCsv} from './csv.js'
+import {type ColumnSpec, fitWidths, longestLine, pad, wrapCell, wrapLine, wrapParagraph} from './layout.js'
+import {renderMarkdownBlock} from './markdown.js'
+import {type Block, type Cell, type KvBlock, type Report, type Style, type TableBlock, cellStyle, cellText} from './report.js'
+import {sanitize, toAscii} from './sanitize.js'
 
 export type Format = 'table' | 'markdown' | 'csv' | 'text'
 export const FORMATS: readonly Format[] = ['table', 'markdown', 'csv', 'text']
 
+/** `text` is for a mail: always under 80 columns, whatever the terminal. */
+export const TEXT_WIDTH = 79
+
 export interface RenderOptions {
   color: boolean
-  /** Terminal width for `table`; `text` is always < 80. */
+  /** Width for `table` (the terminal, COLUMNS, or 80 when neither says). */
   width: number
+  csv?: CsvOptions
 }
 
 export function renderReport(report: Report, format: Format, opts: RenderOptions): string {
+  if (format === 'csv') return renderCsv(report, opts.csv ?? {})
   const chalk = new Chalk({level: opts.color && format === 'table' ? 1 : 0})
   const parts: string[] = []
   for (const b of report.blocks) {
-    switch (format) {
-      case 'table':
-        parts.push(renderTableBlock(b, chalk, opts.width))
-        break
-      case 'markdown':
-        parts.push(renderMarkdownBlock(b))
-        break
-      case 'csv':
-        parts.push(renderCsvBlock(b))
-        break
-      case 'text':
-        parts.push(renderTextBlock(b, 79))
-        break
-    }
+    if (format === 'markdown') parts.push(renderMarkdownBlock(b))
+    else parts.push(renderBlock(b, format === 'table' ? {box: true, width: Math.max(20, opts.width), chalk, ascii: false} : {box: false, width: TEXT_WIDTH, chalk, ascii: true}))
   }
   return parts.filter((p) => p.length > 0).join('\n') + (parts.length ? '\n' : '')
+}
+
+interface Style_ {
+  box: boolean
+  width: number
+  chalk: ChalkInstance
+  ascii: boolean
 }
 
 function paint(chalk: ChalkInstance, s: string, style: Style | undefined): string {
@@ -56,143 +61,121 @@ function paint(chalk: ChalkInstance, s: string, style: Style | undefined): strin
   }
 }
 
-/** Drop lowest-priority columns until the natural width fits. */
-function fitColumns(cols: Column[], rows: Record<string, Cell>[], width: number, pad: number): Column[] {
-  let kept = [...cols]
-  const natural = (c: Column) =>
-    Math.max(c.header.length, ...rows.map((r) => longestLine(cellText(r[c.key])))) + pad
-  const total = () => kept.reduce((s, c) => s + natural(c), 1)
-  while (total() > width) {
-    const droppable = kept.filter((c) => (c.priority ?? 1) > 0)
-    if (droppable.length === 0 || kept.length <= 2) break
-    const lowest = droppable.reduce((a, c) => ((c.priority ?? 1) < (a.priority ?? 1) ? c : a), droppable[0])
-    if ((lowest.priority ?? 1) >= 5) break
-    kept = kept.filter((c) => c !== lowest)
+function renderBlock(b: Block, st: Style_): string {
+  const clean = (s: string) => (st.ascii ? toAscii(s) : sanitize(s))
+  const out: string[] = []
+  if (b.title) {
+    const t = wrapLine(clean(b.title), st.width)
+    if (st.box) for (const l of t) out.push(st.chalk.bold(l))
+    else out.push(...t, '-'.repeat(Math.min(st.width, t.reduce((m, l) => Math.max(m, l.length), 0))))
   }
-  return kept
-}
-
-function longestLine(s: string): number {
-  let m = 0
-  for (const l of s.split('\n')) m = Math.max(m, l.length)
-  return m
-}
-
-function renderTableBlock(b: Block, chalk: ChalkInstance, width: number): string {
-  const title = b.title ? chalk.bold(b.title) + '\n' : ''
-  if (b.kind === 'text') return title + b.lines.join('\n') + '\n'
-  if (b.kind === 'kv') {
-    const t = new Table({chars: COMPACT, style: {head: [], border: []}, wordWrap: true, colWidths: kvWidths(b.rows, width)})
-    for (const r of b.rows) {
-      t.push([r.key, paint(chalk, cellText(r.value), cellStyle(r.value)) + (r.note ? chalk.dim(`  (${r.note})`) : '')])
+  if (b.kind === 'text') {
+    for (const l of b.lines) {
+      const line = clean(l)
+      for (const x of line.split('\n')) for (const w of b.pre ? wrapLine(x, st.width) : wrapParagraph(x, st.width)) out.push(w)
     }
-    return title + t.toString() + '\n'
+  } else if (b.kind === 'kv') {
+    for (const l of kvLines(b, st, clean)) out.push(l)
+  } else if (b.rows.length === 0) {
+    for (const l of wrapLine(clean(b.empty ?? '(none)'), st.width)) out.push(l)
+  } else {
+    // No spread of rows into a call: a 10^6-row table would overflow the stack.
+    for (const l of tableLines(b, st, clean)) out.push(l)
   }
-  if (b.rows.length === 0) return title + (b.empty ?? '(none)') + '\n'
-  const cols = fitColumns(b.columns, b.rows, width, 3)
-  const t = new Table({
-    chars: COMPACT,
-    head: cols.map((c) => chalk.bold(c.header)),
-    style: {head: [], border: []},
-    colAligns: cols.map((c) => c.align ?? 'left'),
+  return out.join('\n') + '\n'
+}
+
+interface StyledCell {
+  text: string
+  style?: Style
+}
+
+function kvLines(b: KvBlock, st: Style_, clean: (s: string) => string): string[] {
+  const rows: StyledCell[][] = b.rows.map((r) => [{text: clean(r.key)}, {text: clean(cellText(r.value) + (r.note ? ` (${r.note})` : '')), style: cellStyle(r.value)}])
+  const natural = (i: number) => rows.reduce((m, r) => Math.max(m, longestLine(r[i].text)), 0)
+  // A long key (28+) wraps rather than pushing every value to the right edge.
+  const cols: ColumnSpec[] = [
+    {header: '', align: 'left', natural: Math.min(natural(0), 28)},
+    {header: '', align: 'left', natural: natural(1)},
+  ]
+  return gridLines(cols, null, rows, [], st) ?? recordLines(['', ''], rows, st)
+}
+
+function tableLines(b: TableBlock, st: Style_, clean: (s: string) => string): string[] {
+  const toRow = (r: Record<string, Cell>, bold: boolean): StyledCell[] =>
+    b.columns.map((c) => ({text: clean(cellText(r[c.key])), style: bold ? 'bold' : cellStyle(r[c.key])}))
+  const body = b.rows.map((r) => toRow(r, false))
+  for (const r of b.summaryRows ?? []) body.push(toRow(r, false))
+  const tail = b.footer ? [toRow(b.footer, true)] : []
+  const headers = b.columns.map((c) => clean(c.header))
+  const cols: ColumnSpec[] = b.columns.map((c, i) => {
+    let cells = 0
+    for (const r of body) cells = Math.max(cells, longestLine(r[i].text))
+    for (const r of tail) cells = Math.max(cells, longestLine(r[i].text))
+    return {header: headers[i], align: c.align ?? 'left', natural: Math.max(cells, headers[i].length), cells}
   })
-  for (const r of b.rows) t.push(cols.map((c) => paint(chalk, cellText(r[c.key]), cellStyle(r[c.key]))))
-  if (b.footer) t.push(cols.map((c) => chalk.bold(cellText(b.footer![c.key]))))
-  return title + withHeaderRule(t.toString(), b.footer !== undefined) + '\n'
+  return gridLines(cols, headers, body, tail, st) ?? recordLines(headers, body.concat(tail), st)
 }
 
-// No rule between body rows: long tables stay readable in a terminal.
-const COMPACT = {mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''}
-
-/** Put back the rule under the header (and above a totals line) that COMPACT removed. */
-function withHeaderRule(rendered: string, footer: boolean): string {
-  const lines = rendered.split('\n')
-  if (lines.length < 4) return rendered
-  const rule = lines[0].replace('┌', '├').replace('┐', '┤').replace(/┬/g, '┼')
-  lines.splice(2, 0, rule)
-  if (footer) lines.splice(lines.length - 2, 0, rule)
-  return lines.join('\n')
-}
-
-function kvWidths(rows: {key: string; value: Cell; note?: string}[], width: number): [number, number] {
-  const k = Math.min(Math.max(8, ...rows.map((r) => r.key.length)) + 2, 32)
-  return [k, Math.max(20, Math.min(width - k - 3, 200))]
-}
-
-const mdEscape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, '<br>')
-
-function renderMarkdownBlock(b: Block): string {
+/** Rows under column widths that fit; undefined when even the narrowest layout does not fit. */
+function gridLines(cols: ColumnSpec[], headers: string[] | null, body: StyledCell[][], tail: StyledCell[][], st: Style_): string[] | undefined {
+  const n = cols.length
+  const overhead = st.box ? 3 * n + 1 : 2 * (n - 1)
+  const widths = fitWidths(cols, st.width - overhead)
+  if (!widths) return undefined
+  const {chalk} = st
+  const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r
   const out: string[] = []
-  if (b.title) out.push(`### ${b.title}`, '')
-  if (b.kind === 'text') {
-    out.push('```', ...b.lines, '```')
-  } else if (b.kind === 'kv') {
-    out.push('| | |', '|---|---|')
-    for (const r of b.rows) out.push(`| ${mdEscape(r.key)} | ${mdEscape(cellText(r.value))}${r.note ? ` (${mdEscape(r.note)})` : ''} |`)
-  } else if (b.rows.length === 0) {
-    out.push(b.empty ?? '(none)')
-  } else {
-    out.push(`| ${b.columns.map((c) => mdEscape(c.header)).join(' | ')} |`)
-    out.push(`|${b.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`)
-    const all = b.footer ? [...b.rows, b.footer] : b.rows
-    for (const r of all) out.push(`| ${b.columns.map((c) => mdEscape(cellText(r[c.key]))).join(' | ')} |`)
+  const sep = st.box ? ' │ ' : '  '
+  // Colour on the value only, padding outside it (a search for "\x1b[32m-5" finds the value).
+  const painted = (text: string, w: number, align: 'left' | 'right', style: Style | undefined) => {
+    if (chalk.level === 0 || !text) return pad(text, w, align)
+    const room = ' '.repeat(Math.max(0, w - text.length))
+    const p = paint(chalk, text, style)
+    return align === 'right' ? room + p : p + room
   }
-  return out.join('\n') + '\n'
+  const emit = (row: StyledCell[], bold = false) => {
+    // Fast path, most rows: every cell fits on one line (no arrays per cell, little garbage).
+    let fits = true
+    for (let i = 0; i < n && fits; i++) fits = row[i].text.length <= widths[i] && !row[i].text.includes('\n')
+    if (fits) {
+      let line = ''
+      for (let i = 0; i < n; i++) line += (i ? sep : '') + painted(row[i].text, widths[i], cols[i].align, bold ? 'bold' : row[i].style)
+      out.push(st.box ? `│ ${line} │` : line.trimEnd())
+      return
+    }
+    const wrapped = row.map((c, i) => wrapCell(c.text, widths[i]))
+    const h = wrapped.reduce((m, w) => Math.max(m, w.length), 1)
+    for (let j = 0; j < h; j++) {
+      const cells = row.map((c, i) => painted(wrapped[i][j] ?? '', widths[i], cols[i].align, bold ? 'bold' : c.style))
+      out.push(st.box ? `│ ${cells.join(sep)} │` : cells.join(sep).trimEnd())
+    }
+  }
+  if (st.box) out.push(rule('┌', '┬', '┐'))
+  if (headers) {
+    emit(headers.map((text) => ({text})), true)
+    out.push(st.box ? rule('├', '┼', '┤') : widths.map((w) => '-'.repeat(w)).join('  '))
+  }
+  for (const r of body) emit(r)
+  if (tail.length && st.box) out.push(rule('├', '┼', '┤'))
+  for (const r of tail) emit(r)
+  if (st.box) out.push(rule('└', '┴', '┘'))
+  return out
 }
 
-function renderCsvBlock(b: Block): string {
-  // One CSV table per block; blocks are separated by a blank line (see README, "Output").
-  if (b.kind === 'text') return ''
-  if (b.kind === 'kv') return stringify([['key', 'value'], ...b.rows.map((r) => [r.key, cellText(r.value)])])
-  const rows = b.footer ? [...b.rows, b.footer] : b.rows
-  return stringify([b.columns.map((c) => c.key), ...rows.map((r) => b.columns.map((c) => cellText(r[c.key])))])
-}
-
-/** Plain ASCII, every line < 80 columns: columns are dropped by priority, then cells clipped. */
-function renderTextBlock(b: Block, width: number): string {
+/** Too narrow for columns: each row as `header  value` lines, rows separated by a blank line. */
+function recordLines(headers: string[], rows: StyledCell[][], st: Style_): string[] {
+  const keyW = Math.min(Math.max(0, ...headers.map((h) => h.length)), Math.floor(st.width / 3))
+  const valueW = st.width - keyW - (keyW ? 2 : 0)
   const out: string[] = []
-  const ascii = (s: string) => s.replace(/[^\x20-\x7e]/g, '?')
-  if (b.title) out.push(clip(ascii(b.title), width), '-'.repeat(Math.min(width, b.title.length)))
-  if (b.kind === 'text') {
-    for (const l of b.lines) out.push(clip(ascii(l), width))
-  } else if (b.kind === 'kv') {
-    const k = Math.min(Math.max(...b.rows.map((r) => r.key.length), 4), 28)
-    for (const r of b.rows) {
-      const v = cellText(r.value) + (r.note ? ` (${r.note})` : '')
-      out.push(clip(ascii(`${r.key.padEnd(k)}  ${v.replace(/\n/g, ' ')}`), width))
-    }
-  } else if (b.rows.length === 0) {
-    out.push(b.empty ?? '(none)')
-  } else {
-    const all = b.footer ? [...b.rows, b.footer] : b.rows
-    const cols = fitColumns(b.columns, all, width, 2)
-    const w = cols.map((c) => Math.max(c.header.length, ...all.map((r) => cellText(r[c.key]).replace(/\n/g, ' ').length)))
-    // Shrink the widest left-aligned column until the line fits.
-    let total = w.reduce((s, x) => s + x, 0) + 2 * (cols.length - 1)
-    while (total > width) {
-      let wi = -1
-      for (let i = 0; i < cols.length; i++) if (cols[i].align !== 'right' && (wi < 0 || w[i] > w[wi])) wi = i
-      if (wi < 0 || w[wi] <= 8) break
-      const cut = Math.min(total - width, w[wi] - 8)
-      w[wi] -= cut
-      total -= cut
-    }
-    const line = (r: Record<string, Cell> | null) =>
-      cols
-        .map((c, i) => {
-          const s = ascii(r ? cellText(r[c.key]).replace(/\n/g, ' ') : c.header)
-          const t = s.length > w[i] ? s.slice(0, Math.max(0, w[i] - 1)) + '~' : s
-          return c.align === 'right' ? t.padStart(w[i]) : t.padEnd(w[i])
-        })
-        .join('  ')
-        .trimEnd()
-    out.push(clip(line(null), width), clip(cols.map((_, i) => '-'.repeat(w[i])).join('  '), width))
-    for (const r of b.rows) out.push(clip(line(r), width))
-    if (b.footer) out.push(clip(line(b.footer), width))
-  }
-  return out.join('\n') + '\n'
-}
-
-function clip(s: string, width: number): string {
-  return s.length > width ? s.slice(0, width - 1) + '~' : s
+  rows.forEach((row, ri) => {
+    if (ri > 0 && headers.some((h) => h)) out.push('')
+    row.forEach((c, i) => {
+      const h = headers[i]
+      const lines = wrapCell(c.text, valueW).map((l) => paint(st.chalk, l, c.style))
+      if (h.length > keyW) for (const l of wrapLine(h, st.width)) out.push(l)
+      lines.forEach((l, j) => out.push(((j === 0 && h.length <= keyW ? h : '').padEnd(keyW) + (keyW ? '  ' : '') + l).trimEnd()))
+    })
+  })
+  return out
 }

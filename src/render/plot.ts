@@ -40,6 +40,18 @@ export function scalePos(s: Scale, v: number): number {
   return Math.max(0, Math.min(1, f))
 }
 
+/** Round ticks over [min, max]: steps of 1, 2 or 5 × 10^k, about `count` of them. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  const span = max - min
+  if (!(span > 0) || !Number.isFinite(span)) return [min]
+  const raw = span / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((st) => st >= raw)!
+  const out: number[] = []
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(+v.toFixed(10))
+  return out
+}
+
 export function fmtTick(v: number): string {
   if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
   if (v >= 1e4) return `${+(v / 1e3).toFixed(0)}k`

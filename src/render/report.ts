@@ -1,8 +1,13 @@
 // The neutral report value every command builds; renderers turn it into table | markdown | csv |
 // text. JSON output does not go through here: it carries the command's structured result.
+import {iec} from './units.js'
 
 export type Style = 'good' | 'bad' | 'warn' | 'dim' | 'bold' | 'grow' | 'shrink'
-export type Cell = string | number | bigint | undefined | null | {text: string; style?: Style}
+/**
+ * A value in a table. `raw` is what a machine reads (CSV): the exact number behind a human text such
+ * as "19.6 MiB", so CSV holds bytes unless --csv-units asks for the text.
+ */
+export type Cell = string | number | bigint | undefined | null | {text: string; style?: Style; raw?: number | bigint | string}
 
 export interface Column {
   key: string
@@ -17,6 +22,8 @@ export interface TableBlock {
   title?: string
   columns: Column[]
   rows: Record<string, Cell>[]
+  /** Summary rows (`[66 others]`) after the rows, before the footer: marked as such in CSV. */
+  summaryRows?: Record<string, Cell>[]
   /** A totals line rendered after the rows. */
   footer?: Record<string, Cell>
   /** Said when rows is empty. */
@@ -32,7 +39,10 @@ export interface KvBlock {
 export interface TextBlock {
   kind: 'text'
   title?: string
+  /** Paragraphs: renderers wrap each to the width (hanging indent), unless `pre`. */
   lines: string[]
+  /** Pre-formatted (a plot): lines kept as they are (wrapped hard only when wider than the width). */
+  pre?: boolean
 }
 
 export type Block = TableBlock | KvBlock | TextBlock
@@ -45,6 +55,17 @@ export function cellText(c: Cell): string {
   if (c === undefined || c === null) return ''
   if (typeof c === 'object') return c.text
   return String(c)
+}
+
+/** What CSV writes: the raw value when the cell has one, else its text. */
+export function cellRaw(c: Cell): string {
+  if (c !== null && typeof c === 'object') return c.raw !== undefined ? String(c.raw) : c.text
+  return cellText(c)
+}
+
+/** A byte count shown in IEC units (or raw with `raw`), exact in CSV either way. */
+export function bytesCell(n: number | bigint, raw = false): Cell {
+  return {text: raw ? String(n) : iec(n), raw: n}
 }
 
 export function cellStyle(c: Cell): Style | undefined {

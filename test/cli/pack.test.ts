@@ -21,6 +21,17 @@ describe('npm pack', () => {
     expect([...files].some((f) => f.startsWith('test/') || f.startsWith('src/'))).toBe(false)
   })
 
+  it('ships the MIT LICENSE package.json names, the bundled samples and the help/version plugins', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: REPO, encoding: 'utf8'})
+    const files = new Set((JSON.parse(out)[0].files as {path: string}[]).map((f) => f.path))
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {license: string; dependencies: Record<string, string>; oclif: {plugins: string[]}}
+    expect(pkg.license).toBe('MIT')
+    expect(files.has('LICENSE')).toBe(true)
+    expect(readFileSync(join(REPO, 'LICENSE'), 'utf8')).toMatch(/^MIT License/)
+    expect(files.has('samples/linux-7.2-pool-c64-m1024/dmesg.txt')).toBe(true)
+    for (const p of pkg.oclif.plugins) expect(Object.keys(pkg.dependencies)).toContain(p)
+  })
+
   it('engines says the Node the tool is built and tested on', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {engines: {node: string}}
     const [maj, min] = process.versions.node.split('.').map(Number)

@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {withinBound} from '../../src/model/calibrate.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {expectedCounts} from '../../src/model/workload.js'
@@ -54,7 +54,10 @@ describe('allocscope predict', () => {
   })
 
   it('a 1024-CPU host without DEBUG drops PFNs in the legacy array and exits 1 with --fail-on notice', async () => {
+    // A terminal wide enough for the recorders table in columns (narrower ones get one record per row).
+    vi.stubEnv('COLUMNS', '160')
     const big = await run(['--cpus', '1024', '--kernel', '7.2', '--no-debug', '--memory', '256G', '--fail-on', 'notice'])
+    vi.unstubAllEnvs()
     expect(big.stdout).toMatch(/legacy\s+│\s+8192\s+│\s+\d+/)
     expect(big.error?.oclif?.exit).toBe(1)
   })
@@ -79,7 +82,7 @@ describe('allocscope predict', () => {
     const s = readFileSync(svg, 'utf8')
     expect(s).toMatch(/^<svg /)
     expect(s).toMatch(/EARLY_ALLOC_PFN_MAX 8192/)
-    expect(s).toMatch(/<polyline points="[\d., ]+"/)
+    expect(s).toMatch(/<polyline class="curve" points="[\d., ]+"/)
   })
 
   it('--sweep on a DEBUG host says the array never overflows, and why', async () => {
@@ -89,9 +92,11 @@ describe('allocscope predict', () => {
 
   it('--hosts samples/inventory.csv: one row per host, unknown columns passed through, CSV out', async () => {
     const r = await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--format', 'csv'])
+    // CSV: the block's `# title`, then the table's own column names, passed-through columns last.
     const lines = r.stdout.trim().split('\n')
-    expect(lines[0]).toBe('name,cpus,window,profile,events,legacyDropped,poolsPublished,raceFrees,severity,rack,owner')
-    expect(lines.length).toBe(1 + 7)
+    expect(lines[0]).toBe('# Fleet')
+    expect(lines[1]).toBe('host,CPUs,window,profile,early PFNs,legacy dropped,pools kept,race frees,severity,rack,owner')
+    expect(lines.length).toBe(2 + 7)
     expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
     const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result
     // same host shape as the legacylate-c255 boot (2892 measured), so the same prediction as --from

@@ -41,20 +41,22 @@ describe('renderers', () => {
     const out = renderReport(report, 'markdown', {color: false, width: 80})
     expect(out).toContain('| Bytes | Calls | Site | Note |')
     expect(out).toContain('a\\|b.c:1')
+    expect(out).toContain('1.5 MiB | 13 | total')
     expect(out).toContain('|---:|---:|---|---|')
   })
 
   it('csv quotes fields and writes one table per block', () => {
     const out = renderReport(report, 'csv', {color: false, width: 80})
-    expect(out).toContain('bytes,calls,site,note')
+    expect(out).toContain('Bytes,Calls,Site,Note,summary')
     expect(out).toContain('pipe|here')
-    expect(out.split('\n')[0]).toBe('key,value')
+    expect(out.split('\n').slice(0, 2)).toEqual(['# Host', 'key,value,note'])
   })
 
-  it('table: colour only when asked, narrow terminals drop low-priority columns', () => {
+  it('table: colour only when asked, and a narrow terminal wraps cells instead of dropping columns', () => {
     const plain = renderReport(report, 'table', {color: false, width: 60})
     expect(plain).not.toMatch(/\x1b\[/)
-    expect(plain).not.toContain('Note')
+    expect(plain).toContain('Note')
+    for (const l of plain.split('\n')) expect(l.length).toBeLessThanOrEqual(60)
     const coloured = renderReport(report, 'table', {color: true, width: 400})
     expect(coloured).toMatch(/\x1b\[31mgrew/)
     expect(coloured).toContain('Note')

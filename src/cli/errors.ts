@@ -1,0 +1,34 @@
+// The one-line form of oclif's parse errors (which would print the whole usage); the other error
+// lines are in output.ts, shared with the fast path.
+import {sanitizeLine} from '../render/sanitize.js'
+import {closest} from './suggest.js'
+
+interface CommandShape {
+  flags?: Record<string, {char?: string}>
+  baseFlags?: Record<string, {char?: string}>
+}
+
+type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: string[]; args?: Array<{name?: string; description?: string}>}
+
+/**
+ * `allocscope <cmd>: <what was wrong>[; did you mean --x?] (see allocscope <cmd> --help)`, for an
+ * oclif parse or validation error; undefined for anything else.
+ */
+export function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
+  if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
+  // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
+  const lines = err.message.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
+  const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':'))
+  const see = `(see ${bin} ${id} --help)`
+  const names = Object.keys({...cmd.baseFlags, ...cmd.flags})
+  if (Array.isArray(err.flags) && err.flags.length) {
+    const bad = err.flags[0]
+    const guess = closest(bad.replace(/^--?/, '').replace(/=.*$/, ''), names)
+    return `${bin} ${id}: unknown flag ${sanitizeLine(bad)}${guess ? `; did you mean --${guess}?` : ''} ${see}`
+  }
+  if (/^Missing \d+ required arg/.test(first)) {
+    const missing = (err.args ?? []).map((a) => `${(a.name ?? 'argument').toUpperCase()}${a.description ? ` (${a.description})` : ''}`)
+    return `${bin} ${id}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
+  }
+  return `${bin} ${id}: ${first.replace(/\s+/g, ' ')} ${see}`
+}

@@ -1,0 +1,69 @@
+// CSV for machines (csv-stringify does the quoting). Conventions, documented in the README:
+// - one CSV table per table or key/value block, each preceded by a `# <title>` line and separated by
+//   a blank line (csv-parse reads it with `comment: '#'`); `--block NAME` prints one block, no title;
+// - column names are the table's headers; numbers are raw (bytes, not "19.6 MiB") unless --csv-units;
+// - one value per cell, ASCII (the text format's spelling); key/value blocks have key,value,note;
+// - summary rows (`[66 others]`, `Total`) are marked in a last `summary` column, or left out with
+//   --csv-summary omit;
+// - a cell that a spreadsheet would run as a formula (starts with = + - @ tab or CR) and is not a
+//   plain number gets a leading ' (OWASP's advice for CSV injection), unless --csv-formulas.
+// Prose blocks (notes, traces) are not tables: they are in the other formats and in --json.
+import {stringify} from 'csv-stringify/sync'
+import {toAscii} from './sanitize.js'
+import {type Block, type Cell, type Report, cellRaw, cellText} from './report.js'
+
+export interface CsvOptions {
+  /** Human units ("19.6 MiB") instead of raw numbers. */
+  units?: boolean
+  /** Write formula-looking cells as they are (for pipelines that want the raw text). */
+  formulas?: boolean
+  /** Summary rows: marked in a `summary` column (default) or left out. */
+  summary?: 'mark' | 'omit'
+  /** Print each block's `# title` line (default true; false when one block was picked). */
+  titles?: boolean
+}
+
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?$/
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/** OWASP: a leading ' keeps a spreadsheet from evaluating the cell; plain numbers stay numbers. */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s
+}
+
+/** Titles for every block: its own, else the nearest titled block before it, else `block N`. */
+export function blockTitles(blocks: Block[]): string[] {
+  let last: string | undefined
+  return blocks.map((b, i) => {
+    if (b.title) last = b.title
+    return b.title ?? (last ? `${last} (${i + 1})` : `block ${i + 1}`)
+  })
+}
+
+export function renderCsv(report: Report, o: CsvOptions): string {
+  const titles = blockTitles(report.blocks)
+  const parts: string[] = []
+  report.blocks.forEach((b, i) => {
+    const rows = csvRows(b, o)
+    if (!rows) return
+    const cell = (s: string) => (o.formulas ? toAscii(s) : neutraliseFormula(toAscii(s))).replace(/\n/g, ' ')
+    const body = stringify(rows.map((r) => r.map(cell)))
+    parts.push((o.titles === false ? '' : `# ${cell(titles[i])}\n`) + body)
+  })
+  return parts.join('\n')
+}
+
+function csvRows(b: Block, o: CsvOptions): string[][] | undefined {
+  const value = (c: Cell) => (o.units ? cellText(c) : cellRaw(c))
+  if (b.kind === 'text') return undefined
+  if (b.kind === 'kv') return [['key', 'value', 'note']].concat(b.rows.map((r) => [r.key, value(r.value), r.note ?? '']))
+  const header = b.columns.map((c) => c.header)
+  const line = (r: Record<string, Cell>) => b.columns.map((c) => value(r[c.key]))
+  const summaries = [...(b.summaryRows ?? []).map((r) => ['others', r] as const), ...(b.footer ? [['total', b.footer] as const] : [])]
+  const out = [header]
+  const mark = summaries.length > 0 && o.summary !== 'omit'
+  if (mark) header.push('summary')
+  for (const r of b.rows) out.push(mark ? [...line(r), ''] : line(r))
+  if (mark) for (const [kind, r] of summaries) out.push([...line(r), kind])
+  return out
+}

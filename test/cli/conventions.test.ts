@@ -1,0 +1,187 @@
+// The CLI's conventions, on the BUILT CLI spawned as a user would (needs `npm run build`; npm test
+// does it): usage mistakes are one line with a "did you mean" and exit 2; -h, help, help <cmd>,
+// version and the `analyze` spelling work; output to a full disk is one line and exit 74 for every
+// command and format; COLUMNS sizes tables even when piped; bundled samples work from any directory.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, openSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {BaseCommand, outputWidth} from '../../src/cli/base.js'
+import {internalErrorLine} from '../../src/cli/errors.js'
+import {closest} from '../../src/cli/suggest.js'
+import {EXIT} from '../../src/errors.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const BIN = join(REPO, 'bin', 'run.js')
+let ELSEWHERE: string
+
+function run(args: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; stdout?: number | 'pipe'} = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO,
+    env: {PATH: process.env.PATH, HOME: ELSEWHERE, NO_COLOR: '1', ...opts.env},
+    encoding: 'utf8',
+    stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'],
+  })
+  return {status: r.status, stdout: r.stdout ?? '', stderr: r.stderr}
+}
+
+const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '')
+
+beforeAll(() => {
+  if (!existsSync(join(REPO, 'dist', 'commands'))) throw new Error('dist/ missing: run `npm run build` (npm test does)')
+  ELSEWHERE = mkdtempSync(join(tmpdir(), 'allocscope-elsewhere-'))
+})
+afterAll(() => rmSync(ELSEWHERE, {recursive: true, force: true}))
+
+describe('usage mistakes: one line, what was wrong, did you mean, exit 2', () => {
+  it.each([
+    [['analyse', '--jsn', 'x'], /unknown flag --jsn; did you mean --json\?/],
+    [['anlyse', 'x'], /'anlyse' is not a command; did you mean 'analyse'\?/],
+    [['diff'], /diff: missing A /],
+    [['predict', '--cpus', '-3'], /--cpus.*greater than or equal to 1.*-3/],
+    [['allocinfo', '--sort', 'nope', 'x'], /--sort=nope to be one of/],
+    [['analyse', '--sample', 'nonesuch'], /--sample nonesuch: no bundled sample 'nonesuch'; expected one of .*linux-7.2-pool-c64-m1024/],
+    [['analyse', 'samples/linux-7.2-pool-c64-m1024', '--block', 'nope'], /--block nope: no such block; expected one of 'Host'/],
+  ])('%j', (args, msg) => {
+    const r = run(args)
+    expect(lines(r.stderr), r.stderr).toHaveLength(1)
+    expect(r.stderr).toMatch(msg)
+    expect(r.stderr).toMatch(/^allocscope/)
+    expect(r.stdout).toBe('')
+    expect(r.status).toBe(EXIT.usage)
+  })
+})
+
+describe('help and version as oclif users expect', () => {
+  it('`analyze` is `analyse`', () => {
+    const r = run(['analyze', 'samples/linux-7.2-pool-c64-m1024', '--json'])
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).result.host.release.value).toBe('7.2.13')
+  })
+  it('-h and help: every command once, on one line each, no paragraph', () => {
+    for (const args of [['-h'], ['help'], ['--help']]) {
+      const r = run(args)
+      expect(r.status).toBe(0)
+      for (const c of ['allocinfo', 'analyse', 'calibrate', 'capture', 'diff', 'predict']) expect(r.stdout).toMatch(new RegExp(`^  ${c} +\\S`, 'm'))
+      expect(lines(r.stdout).length).toBeLessThan(40)
+    }
+  })
+  it('help analyse and analyse -h: the summary once, the description once', () => {
+    for (const args of [['help', 'analyse'], ['analyse', '-h']]) {
+      const r = run(args)
+      expect(r.status).toBe(0)
+      expect(r.stdout.split('Host, profiling state and findings').length - 1).toBe(1)
+      expect(r.stdout.split('Analyse a kernel boot log').length - 1).toBe(1)
+    }
+  })
+  it('version, --version and -v', () => {
+    for (const args of [['version'], ['--version'], ['-v']]) {
+      const r = run(args)
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/^allocscope\/\d+\.\d+\.\d+ /)
+    }
+  })
+})
+
+describe('output to a full disk: one line, exit 74, every command and format', () => {
+  const hasFull = existsSync('/dev/full')
+  const cases: string[][] = [
+    ['analyse', 'samples/linux-7.2-notrack-c8-m1024-shrink', '--fail-on', 'info'],
+    ['allocinfo', 'samples/linux-7.2-pool-c64-m1024'],
+    ['diff', 'samples/linux-7.2-notrack-c8-m1024-shrink', '--fail-on', 'warning'],
+    ['predict', '--cpus', '64'],
+    ['calibrate', 'samples/linux-7.2-pool-c64-m1024', 'samples/linux-7.2-pool-c255-m1024'],
+  ]
+  const formats = [['--json'], ['--format', 'table'], ['--format', 'text'], ['--format', 'csv'], ['--format', 'markdown']]
+  it.skipIf(!hasFull).each(cases)('%s', (...args) => {
+    for (const f of formats) {
+      const out = require_open('/dev/full')
+      const r = run([...args, ...f], {stdout: out})
+      expect(r.stderr, `${args.join(' ')} ${f.join(' ')}`).toBe('allocscope: writing output: no space left on device\n')
+      expect(r.status).toBe(EXIT.output)
+    }
+  })
+  it.skipIf(!hasFull)('help to a full disk too', () => {
+    const r = run(['help'], {stdout: require_open('/dev/full')})
+    expect(r.stderr).toBe('allocscope: writing output: no space left on device\n')
+    expect(r.status).toBe(EXIT.output)
+  })
+})
+
+function require_open(path: string): number {
+  return openSync(path, 'w')
+}
+
+describe('width', () => {
+  it('COLUMNS wins (also when piped), then the terminal, else 80', () => {
+    expect(outputWidth('40', undefined)).toBe(40)
+    expect(outputWidth('40', 200)).toBe(40)
+    expect(outputWidth(undefined, 132)).toBe(132)
+    expect(outputWidth(undefined, undefined)).toBe(80)
+    expect(outputWidth('junk', undefined)).toBe(80)
+    expect(outputWidth('5', undefined)).toBe(20)
+  })
+  it.each(['40', '60', '100'])('COLUMNS=%s piped: every table line fits', (cols) => {
+    const r = run(['diff', 'samples/linux-7.2-notrack-c8-m1024-shrink'], {env: {COLUMNS: cols}})
+    expect(r.status).toBe(0)
+    for (const l of r.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(Number(cols))
+  })
+})
+
+describe('bundled samples from any directory', () => {
+  it('samples/<dir> and --sample <name> resolve to the package when not in the current directory', () => {
+    const a = run(['allocinfo', 'samples/linux-7.2-pool-c64-m1024/allocinfo.txt', '--json'], {cwd: ELSEWHERE})
+    expect(a.status, a.stderr).toBe(0)
+    const b = run(['allocinfo', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
+    expect(b.status, b.stderr).toBe(0)
+    expect(JSON.parse(a.stdout).result.totals).toEqual(JSON.parse(b.stdout).result.totals)
+    const p = run(['predict', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
+    expect(p.status, p.stderr).toBe(0)
+    expect(JSON.parse(p.stdout).result.host.possibleCpus).toBe(64)
+  })
+  it('a partial name that matches several samples says which', () => {
+    const r = run(['analyse', '--sample', 'pool'], {cwd: ELSEWHERE})
+    expect(r.status).toBe(EXIT.usage)
+    expect(r.stderr).toMatch(/'pool' matches linux-7.2-pool-c255-m1024, linux-7.2-pool-c64-m1024/)
+  })
+  it('the package ships its samples', () => {
+    expect(existsSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'))).toBe(true)
+  })
+})
+
+describe('internal errors are not bad input', () => {
+  it('one line saying it is a bug to report, exit 70', async () => {
+    expect(internalErrorLine(new Error('boom\x1b[2J'))).toMatch(/^allocscope: internal error: boom\\x1b\[2J \(a bug in allocscope: please report it/)
+    const exits: number[] = []
+    const writes: string[] = []
+    const orig = process.stderr.write.bind(process.stderr)
+    process.stderr.write = ((s: string) => (writes.push(s), true)) as typeof process.stderr.write
+    const fake = {ctor: {}, config: {bin: 'allocscope', pjson: {}}, id: 'analyse', exit: (c: number) => (exits.push(c), undefined)}
+    try {
+      await (BaseCommand.prototype as unknown as {catch: (e: Error) => Promise<unknown>}).catch.call(fake, new TypeError('Invalid typed array length'))
+    } finally {
+      process.stderr.write = orig
+    }
+    expect(exits).toEqual([EXIT.internal])
+    expect(writes.join('')).toMatch(/internal error: Invalid typed array length.*please report/)
+  })
+  it('did-you-mean stays quiet when nothing is close', () => {
+    expect(closest('analyze', ['analyse', 'allocinfo'])).toBe('analyse')
+    expect(closest('zzzzzz', ['analyse', 'allocinfo'])).toBeUndefined()
+  })
+})
+
+describe('`-` on a terminal says it is reading stdin', () => {
+  const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
+  it.skipIf(!hasScript)('analyse - and allocinfo - (a pty from util-linux script; Ctrl-D ends the input)', () => {
+    for (const [cmd, what] of [['analyse', 'the boot log'], ['allocinfo', 'the allocinfo dump']]) {
+      const r = spawnSync('script', ['-qec', `'${process.execPath}' '${BIN}' ${cmd} -`, '/dev/null'], {cwd: REPO, env: {PATH: process.env.PATH, HOME: ELSEWHERE, TERM: 'dumb'}, input: '\x04', encoding: 'utf8', timeout: 60_000})
+      expect(r.stdout).toContain(`allocscope: reading ${what} from stdin (end with Ctrl-D)`)
+    }
+  })
+  it('not when stdin is a pipe', () => {
+    const r = spawnSync(process.execPath, [BIN, 'analyse', '-'], {cwd: REPO, input: '', encoding: 'utf8'})
+    expect(r.stderr).not.toMatch(/reading .* from stdin/)
+  })
+})

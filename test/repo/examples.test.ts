@@ -1,0 +1,103 @@
+// Every example a user is shown must run as documented: each `$ allocscope ...` line of the README
+// (from the repository, exit status as the README shows it: the last line after `; echo $?`, else 0),
+// and each command's --help example from a directory that is not the repository (as after a global
+// install: bundled samples resolve by name). Runs the BUILT CLI (npm test builds it). `capture`
+// examples boot QEMU: they are skipped here (test/lab covers capture when QEMU is installed).
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {REPO} from '../helpers/paths.js'
+
+const BIN = join(REPO, 'bin', 'run.js')
+
+interface Example {
+  cmd: string
+  status: number
+}
+
+/** `$ allocscope ...` lines in the README's code blocks, with the exit status each documents. */
+export function readmeExamples(readme: string): Example[] {
+  const out: Example[] = []
+  for (const block of readme.split(/^```[a-z]*\n/m).filter((_, i) => i % 2 === 1)) {
+    const lines = block.split('\n')
+    lines.forEach((l, i) => {
+      const m = /^\$ (allocscope .*)$/.exec(l)
+      if (!m) return
+      let cmd = m[1]
+      let status = 0
+      if (/; echo \$\?$/.test(cmd)) {
+        cmd = cmd.replace(/; echo \$\?$/, '')
+        // The status is the last line of this example's output (before the next `$` line).
+        const next = lines.findIndex((x, j) => j > i && x.startsWith('$ '))
+        const body = lines.slice(i + 1, next < 0 ? undefined : next).filter((x) => x.trim() !== '')
+        status = Number(body[body.length - 1])
+      }
+      out.push({cmd, status})
+    })
+  }
+  return out
+}
+
+function sh(cmd: string, cwd: string): Promise<{status: number | null; stderr: string}> {
+  return new Promise((resolve) => {
+    const script = `allocscope() { "${process.execPath}" "${BIN}" "$@"; }\n${cmd} >/dev/null`
+    const p = spawn('bash', ['-c', script], {cwd, env: {PATH: process.env.PATH, HOME: cwd, NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    p.stderr.on('data', (d) => (stderr += d))
+    p.on('close', (status) => resolve({status, stderr}))
+  })
+}
+
+/** Runs at most two at a time (the CI machine has two cores). */
+async function runAll<T>(items: T[], f: (x: T) => Promise<void>): Promise<void> {
+  const queue = [...items]
+  await Promise.all([0, 1].map(async () => {
+    for (let x = queue.shift(); x !== undefined; x = queue.shift()) await f(x)
+  }))
+}
+
+const needsQemu = (cmd: string) => /^allocscope capture\b/.test(cmd)
+
+beforeAll(() => {
+  if (!existsSync(join(REPO, 'dist', 'commands'))) throw new Error('dist/ missing: run `npm run build` (npm test does)')
+})
+
+describe('README examples', () => {
+  const examples = readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8'))
+  it('finds the examples and none reads outside the repository', () => {
+    expect(examples.length).toBeGreaterThan(5)
+    for (const e of examples) expect(e.cmd).not.toMatch(/\.\.\/shared|\/work\//)
+  })
+  it('each exits as documented (capture skipped: needs QEMU and a built kernel)', async () => {
+    const failures: string[] = []
+    await runAll(examples.filter((e) => !needsQemu(e.cmd)), async (e) => {
+      const r = await sh(e.cmd, REPO)
+      if (r.status !== e.status) failures.push(`${e.cmd}: exit ${r.status}, README says ${e.status}\n${r.stderr}`)
+    })
+    expect(failures).toEqual([])
+  }, 600_000)
+})
+
+describe('--help examples from another directory', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'allocscope-examples-'))
+  })
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
+  it('each exits 0 (or 1 with --fail-on), bundled samples found by name', async () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {examples?: string[]}>}
+    const examples = Object.entries(manifest.commands).flatMap(([id, c]) =>
+      (c.examples ?? []).map((e) => e.replace(/<%= config\.bin %>/g, 'allocscope').replace(/<%= command\.id %>/g, id)),
+    )
+    expect(examples.length).toBeGreaterThan(20)
+    const failures: string[] = []
+    await runAll(examples.filter((e) => !needsQemu(e)), async (cmd) => {
+      const r = await sh(cmd, dir)
+      const ok = r.status === 0 || (r.status === 1 && /--fail-on/.test(cmd))
+      if (!ok) failures.push(`${cmd}: exit ${r.status}\n${r.stderr}`)
+    })
+    expect(failures).toEqual([])
+  }, 900_000)
+})
