@@ -106,7 +106,7 @@ export function writeOutput(id: string, flags: OutputFlags, result: unknown, rep
     units: flags['csv-units'],
     formulas: flags['csv-formulas'],
     summary: flags['csv-summary'] as 'mark' | 'omit' | undefined,
-    titles: flags.block === undefined || picked.blocks.length > 1,
+    titles: flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1,
   }
   const written = writeStdout(render(picked, flags.format as Format, {color: useColor(flags.color), width: terminalWidth(), csv}))
   for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
