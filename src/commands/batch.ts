@@ -11,6 +11,8 @@ import {UsageError} from '../errors.js'
 import {SEVERITIES} from '../types.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
+  static summary = 'Analyse many inputs at once, one NDJSON record per input.'
+
   static description =
     'Analyse many inputs at once and write one NDJSON record per input (schema allocscope/batch-v1, see README): files, ' +
     'directories (walked; a capture directory is one input), glob patterns, .tar/.tar.gz/.tgz archives (each member an input, ' +

@@ -10,6 +10,8 @@ import {fleetReport} from '../fleet/report.js'
 import type {Severity} from '../types.js'
 
 export default class Fleet extends BaseCommand<typeof Fleet> {
+  static summary = 'Summarise the NDJSON records of allocscope batch.'
+
   static description =
     'Summarise the NDJSON of `allocscope batch` (files, or stdin): per finding signature (inputs, distinct hosts, kernels, first and ' +
     'last seen, an example), per kernel release (inputs, findings per 1000 boots, recorders), hosts predicted to overflow the ' +

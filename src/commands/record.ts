@@ -7,6 +7,8 @@ import {iec} from '../render/units.js'
 import {parseDuration, PROC_ALLOCINFO, record, type RecordSummary} from '../record/record.js'
 
 export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
+  static summary = 'Sample /proc/allocinfo over time into one recording.'
+
   static description =
     'Sample /proc/allocinfo (or --source FILE) every --interval for --duration or --count samples, in this one process, into a recording: ' +
     'one gzip file of timestamped snapshots (the kernel release, its uptime and the time taken to read each one), where a snapshot stores only the sites that changed ' +

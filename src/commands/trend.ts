@@ -11,6 +11,8 @@ import {buildTrendReport, svgSeries, trendJson, trendSvg} from '../trend/report.
 import type {Severity} from '../types.js'
 
 export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
+  static summary = 'Allocation sites that keep growing across allocinfo snapshots.'
+
   static description =
     'Find the allocation sites that keep growing in a series of /proc/allocinfo snapshots: an `allocscope record` recording, or a directory or list of plain snapshots ' +
     '(times from an `# allocscope: time=…` header line, an ISO 8601 time in the file name, or the file mtime). Per site: a Theil–Sen rate in bytes per hour, ' +

@@ -7,8 +7,8 @@ import {existsSync, mkdtempSync, openSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {BaseCommand, outputWidth} from '../../src/cli/base.js'
-import {internalErrorLine} from '../../src/cli/errors.js'
+import {BaseCommand} from '../../src/cli/base.js'
+import {internalErrorLine, outputWidth} from '../../src/cli/output.js'
 import {closest} from '../../src/cli/suggest.js'
 import {EXIT} from '../../src/errors.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
@@ -38,7 +38,7 @@ describe('usage mistakes: one line, what was wrong, did you mean, exit 2', () =>
   it.each([
     [['analyse', '--jsn', 'x'], /unknown flag --jsn; did you mean --json\?/],
     [['anlyse', 'x'], /'anlyse' is not a command; did you mean 'analyse'\?/],
-    [['diff'], /diff: missing A /],
+    [['diff'], /diff: expected a capture/],
     [['predict', '--cpus', '-3'], /--cpus.*greater than or equal to 1.*-3/],
     [['allocinfo', '--sort', 'nope', 'x'], /--sort=nope to be one of/],
     [['analyse', '--sample', 'nonesuch'], /--sample nonesuch: no bundled sample 'nonesuch'; expected one of .*linux-7.2-pool-c64-m1024/],

@@ -121,7 +121,8 @@ describe('every format on hostile tables', () => {
     const columns = ['bytes', 'calls', 'file:line', 'function', 'module', 'acc', 'summed'].map((k) => ({key: k, header: k}))
     const row = Object.fromEntries(columns.map((c) => [c.key, `${c.key}-value-${'x'.repeat(30)}`]))
     const out = renderReport({blocks: [{kind: 'table', columns, rows: [row]}]}, 'text', {color: false, width: 80})
-    for (const c of columns) expect(nonSpace(out)).toContain(`${c.key}-value-`)
+    // Wrapped cells interleave line by line: each value comes out whole as a subsequence.
+    for (const c of columns) expect(isSubsequence(nonSpace(`${c.key}-value-${'x'.repeat(30)}`), nonSpace(out))).toBe(true)
   })
 })
 
@@ -194,17 +195,22 @@ describe('size: linear column fitting', () => {
       expect(Date.now() - t).toBeLessThan(60_000)
     }
   })
-  it('time grows linearly: 4x the rows takes well under 16x the time (quadratic would)', () => {
+  it('time grows linearly: 8x the rows takes well under 64x the time (quadratic would)', () => {
+    // The best of two runs each: the CI machine is shared, one slow run must not decide.
     const time = (n: number) => {
       const r = big(n)
-      const t = performance.now()
-      renderReport(r, 'table', {color: false, width: 100})
-      return performance.now() - t
+      let best = Infinity
+      for (let k = 0; k < 2; k++) {
+        const t = performance.now()
+        renderReport(r, 'table', {color: false, width: 100})
+        best = Math.min(best, performance.now() - t)
+      }
+      return best
     }
-    time(5_000) // warm-up
-    const small = Math.max(time(10_000), 1)
+    time(2_000) // warm-up
+    const small = Math.max(time(5_000), 1)
     const large = time(40_000)
-    expect(large / small).toBeLessThan(10)
+    expect(large / small).toBeLessThan(24)
   })
   it('10^6 rows (one short column) of CSV', () => {
     const r: Report = {blocks: [table(Array.from({length: 1_000_000}, (_, i) => [String(i)]))]}
