@@ -3,7 +3,8 @@ import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, typ
 import {byteSourceFrom} from '../capture/bootlog/source.js'
 import {DEFAULT_MAX_LINE} from '../capture/lines.js'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
-import {BootAnalyser} from './analyser.js'
+import type {FinishMeta} from './analyser.js'
+import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
 
 export interface AnalyseOptions {
   format?: BootLogFormat
@@ -15,6 +16,8 @@ export interface AnalyseOptions {
   acceptTruncated?: boolean
   /** Called once when the input has given nothing for a second (a FIFO with no writer yet). */
   onWaiting?: () => void
+  /** Which boot of a log holding several (`journalctl -b` numbering); default 0, the last. */
+  boot?: number
 }
 
 /** What the reader's stats say was cut or let go, or undefined when nothing was. */
@@ -46,34 +49,56 @@ export function inputWarnings(a: BootAnalysis): string[] {
   return out
 }
 
+/** One boot of a boot log: the one opts.boot names, by default the last (a log of one boot: that one). */
 export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): Promise<BootAnalysis> {
+  return (await analyseBootLogBoots(path, opts, opts.boot ?? 0)).boots[0]!
+}
+
+/** Every boot of a boot log (the last MAX_BOOTS), or the one `select` names; each numbered when there are several. */
+export async function analyseBootLogBoots(path: string, opts: AnalyseOptions = {}, select: BootSelector = 'all'): Promise<BootsResult> {
   const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting})
-  return analyseStream(stream, opts.source ?? (path === '-' ? '<stdin>' : path), opts)
+  return analyseStream(stream, opts.source ?? (path === '-' ? '<stdin>' : path), opts, select)
 }
 
 /** The same on bytes already flowing (a tar member in `batch`); `name` is the source shown and named in errors. */
 export async function analyseBootLogBytes(name: string, chunks: AsyncIterable<Buffer>, opts: Omit<AnalyseOptions, 'source'> = {}): Promise<BootAnalysis> {
+  return (await analyseBootLogBytesBoots(name, chunks, opts, opts.boot ?? 0)).boots[0]!
+}
+
+/** Every boot (or the one `select` names) of bytes already flowing. */
+export async function analyseBootLogBytesBoots(name: string, chunks: AsyncIterable<Buffer>, opts: Omit<AnalyseOptions, 'source'> = {}, select: BootSelector = 'all'): Promise<BootsResult> {
   // The caller owns the member stream (a tar entry is drained, not destroyed, so the archive reads on).
   const src = await byteSourceFrom(name, chunks, {onProgress: opts.onProgress, closeOnStop: false, acceptTruncated: opts.acceptTruncated})
   const stream = await openBootLogSource(name, src, {format: opts.format})
-  return analyseStream(stream, name, opts)
+  return analyseStream(stream, name, opts, select)
 }
 
-async function analyseStream(stream: BootLogStream, source: string, opts: AnalyseOptions): Promise<BootAnalysis> {
-  const a = new BootAnalyser(source, {recorder: opts.recorder})
+async function analyseStream(stream: BootLogStream, source: string, opts: AnalyseOptions, select: BootSelector): Promise<BootsResult> {
+  const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   // One await per read chunk, not per record (the per-record promise was ~37 % of the CPU).
   for await (const batch of stream.batches) for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
   const st = stream.stats()
   const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
   const notes = inputNotes(st)
-  if (notes) out.input = notes
+  if (notes) for (const b of out.boots) b.input = notes
   return out
 }
 
-/** The same on text in memory. */
+/** The same on text in memory: one boot (opts.boot, by default the last). */
 export function analyseBootLogText(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}): BootAnalysis {
+  return analyseBootLogTextBoots(text, source, opts, opts.boot ?? 0).boots[0]!
+}
+
+export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
   const p = parseBootLogText(text, {format: opts.format})
-  const a = new BootAnalyser(source, {recorder: opts.recorder})
+  const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
-  return a.finish({format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages})
+  const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}
+  return a.finish(meta)
+}
+
+/** What a command that uses one boot says about it when the log holds several, or undefined. */
+export function bootNote(a: BootAnalysis): string | undefined {
+  if (!a.boot) return undefined
+  return `${a.source}: the log holds ${a.boot.count} boots; using ${describeBoot(a.boot)}${a.boot.offset === 0 ? ', the last' : ''} (--boot N picks another: 1 the first, 0 the last, -1 the one before)`
 }

@@ -54,6 +54,7 @@ function hostBlock(a: AnalyseResult, size: Size): KvBlock {
     title: 'Host',
     rows: [
       {key: 'source', value: a.source, note: `${a.format}: ${a.formatReason}`},
+      ...(a.boot ? [{key: 'boot', value: `${a.boot.offset} (${a.boot.index} of ${a.boot.count})`, note: `lines ${a.boot.firstLine}-${a.boot.lastLine}${a.boot.startReason ? `, starts at ${a.boot.startReason}` : ''}`}] : []),
       {key: 'records', value: `${a.records} of ${a.lines} lines`, note: skippedNote(a)},
       ...factRow('kernel', h.release),
       ...factRow('command line', h.cmdline),
@@ -64,7 +65,7 @@ function hostBlock(a: AnalyseResult, size: Size): KvBlock {
       ...factRow('maxcpus=', h.maxcpus),
       ...factRow('NUMA nodes', h.numaNodes),
       ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
-      ...factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024)),
+      ...memoryAvailableRow(h, size),
       ...factRow('GB pages (direct map)', h.gbPages, (v) => (v ? 'yes' : 'no')),
       ...factRow('KASAN', h.kasan),
       ...factRow('kmemleak', h.kmemleak, (v) => (v ? 'yes' : 'disabled')),
@@ -154,6 +155,21 @@ function headroom(a: BootAnalysis): KvRow[] {
  */
 export function wrap(text: string): string[] {
   return [text.replace(/\s+/g, ' ').trim()]
+}
+
+/**
+ * `Memory: …K/…K available` is printed by mem_init(), before deferred struct-page init (and
+ * deferred_init=lazy's on-demand init) has freed the rest of memory: on such a host the figure is
+ * what was free then, not what the booted host has.
+ */
+function memoryAvailableRow(h: BootAnalysis['host'], size: (n: number) => string): KvRow[] {
+  const rows = factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024))
+  const lazy = h.cmdline !== undefined && /(?:^|\s)deferred_init=lazy(?:\s|$)/.test(h.cmdline.value)
+  if (rows[0] && (h.deferredInit?.value || lazy)) {
+    const when = h.deferredInit ? `deferred page init finished at line ${h.deferredInit.line}` : 'deferred_init=lazy initialises the rest on demand'
+    rows[0].note = `${rows[0].note}; printed before ${when}: memory freed later is not in it`
+  }
+  return rows
 }
 
 function skippedNote(a: BootAnalysis): string | undefined {
@@ -249,4 +265,44 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
       empty: s.version === '2.0' ? 'None.' : `None (allocinfo format ${s.version} has no accurate:no marker).`,
     },
   ]
+}
+
+/** `analyse` on a log holding several boots: every boot kept, numbered as `journalctl --list-boots`. */
+export interface BootsAnalyseResult {
+  source: string
+  /** Boots in the log. */
+  count: number
+  /** Boots analysed but not kept (only the last MAX_BOOTS are). */
+  omitted: number
+  boots: BootAnalysis[]
+  allocinfo?: AllocInfoSummary
+}
+
+/** The list of boots, then each boot's own report, its blocks titled with its number. */
+export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptions): Report {
+  const list: Block = {
+    kind: 'table',
+    title: `Boots (${r.count} in the log${r.omitted ? `, the first ${r.omitted} not kept` : ''}; numbered as journalctl --list-boots)`,
+    columns: [
+      {key: 'idx', header: 'boot', align: 'right', priority: 0},
+      {key: 'lines', header: 'lines', priority: 0},
+      {key: 'kernel', header: 'kernel', priority: 1},
+      {key: 'findings', header: 'findings', align: 'right', priority: 1},
+      {key: 'why', header: 'starts at', priority: 2},
+    ],
+    rows: r.boots.map((b) => ({
+      idx: b.boot?.offset ?? 0,
+      lines: b.boot ? `${b.boot.firstLine}-${b.boot.lastLine}` : '',
+      kernel: b.host.release?.value ?? 'unknown',
+      findings: b.findings.length,
+      why: b.boot?.startReason ?? 'the start of the log',
+    })),
+  }
+  const blocks: Block[] = [list]
+  for (const b of r.boots) {
+    const sub = buildAnalyseReport(b, opts)
+    for (const blk of sub.blocks) blocks.push({...blk, title: `Boot ${b.boot?.offset ?? 0}: ${blk.title ?? ''}`})
+  }
+  if (r.allocinfo) blocks.push(...allocinfoBlocks(r.allocinfo, (n) => (opts.bytes ? String(n) : iec(n))))
+  return {blocks}
 }

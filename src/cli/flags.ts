@@ -8,3 +8,10 @@ export const recorderFlag = Flags.option({
   options: KNOWN_RECORDERS,
   description: 'The early-PFN recorder the kernel carries, when you know better than the inference.',
 })
+
+/** --boot: which boot of a log holding several, numbered as `journalctl -b` (analyse, diff, predict --from). */
+export const bootFlag = () =>
+  Flags.integer({
+    description:
+      'Which boot of a log holding several, as journalctl -b counts: 1 the first, 2 the second, ...; 0 the last, -1 the one before it (write --boot=-1). Default: analyse reports every boot; diff and predict --from use the last and say so.',
+  })

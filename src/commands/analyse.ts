@@ -5,11 +5,11 @@ import {Args, Flags} from '@oclif/core'
 import {readAllocInfo} from '../capture/allocinfo.js'
 import {resolveCapture} from '../capture/dir.js'
 import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
-import {analyseBootLog, inputWarnings} from '../analysis/read.js'
-import {type AnalyseResult, buildAnalyseReport} from '../analysis/report.js'
+import {analyseBootLogBoots, inputWarnings} from '../analysis/read.js'
+import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from '../analysis/report.js'
 import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
-import {recorderFlag} from '../cli/flags.js'
+import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {InputError} from '../errors.js'
 import type {BootLogFormat, Recorder} from '../types.js'
 
@@ -47,6 +47,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
     traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),
     'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
+    boot: bootFlag(),
     recorder: recorderFlag(),
     bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units.', default: false}),
     'accept-truncated': Flags.boolean({description: 'Read a truncated or damaged .gz up to the damage (the result is marked truncated) instead of refusing it.', default: false}),
@@ -58,20 +59,32 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     this.noteStdin(args.input, 'the boot log')
     const cap = resolveCapture(args.input)
     if (!cap.bootLog) throw new InputError(`${args.input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, args.input)
-    const analysis = await analyseBootLog(cap.bootLog, {
-      format: f['input-format'] as BootLogFormat | undefined,
-      recorder: f.recorder as Recorder | undefined,
-      onProgress: this.progress(),
-      acceptTruncated: f['accept-truncated'],
-      onWaiting: this.waitingNotice(cap.bootLog),
-    })
-    this.warnings.push(...inputWarnings(analysis))
-    const result: AnalyseResult = analysis
+    const res = await analyseBootLogBoots(
+      cap.bootLog,
+      {
+        format: f['input-format'] as BootLogFormat | undefined,
+        recorder: f.recorder as Recorder | undefined,
+        onProgress: this.progress(),
+        acceptTruncated: f['accept-truncated'],
+        onWaiting: this.waitingNotice(cap.bootLog),
+      },
+      f.boot ?? 'all',
+    )
     const allocPath = f.allocinfo ?? cap.allocinfo
-    if (allocPath) result.allocinfo = summariseAllocInfo(await readAllocInfo(allocPath))
-    if (analysis.records === 0) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
-    this.emit(result, buildAnalyseReport(result, {traces: f.traces, bytes: f.bytes}))
-    this.gate(analysis.findings.map((x) => x.severity))
+    const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath)) : undefined
+    this.warnings.push(...inputWarnings(res.boots[0]!))
+    if (res.boots.every((b) => b.records === 0)) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
+    const opts = {traces: f.traces, bytes: f.bytes}
+    if (res.boots.length === 1) {
+      // One boot (the log's only one, or the one --boot named): the single-boot result, as always.
+      const result: AnalyseResult = res.boots[0]!
+      if (allocinfo) result.allocinfo = allocinfo
+      this.emit(result, buildAnalyseReport(result, opts))
+    } else {
+      const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}
+      this.emit(result, buildBootsReport(result, opts))
+    }
+    this.gate(res.boots.flatMap((b) => b.findings.map((x) => x.severity)))
   }
 
   /** On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second. */

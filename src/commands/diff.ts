@@ -4,7 +4,7 @@
 import {Args, Flags} from '@oclif/core'
 import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
-import {recorderFlag} from '../cli/flags.js'
+import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {runDiffCommand} from '../diff/run.js'
 import type {BootLogFormat} from '../types.js'
@@ -74,6 +74,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
     allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
+    boot: bootFlag(),
     recorder: recorderFlag(),
     module: Flags.string({description: 'allocinfo diff: only sites whose module matches this regular expression (built-in sites: ^$).'}),
     file: Flags.string({description: 'allocinfo diff: only sites whose source file matches this regular expression.'}),

@@ -3,10 +3,11 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {basename} from 'node:path'
 import {Flags} from '@oclif/core'
-import {analyseBootLog} from '../analysis/read.js'
+import {analyseBootLog, bootNote} from '../analysis/read.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {resolveCapture} from '../capture/dir.js'
 import {BaseCommand} from '../cli/base.js'
+import {bootFlag} from '../cli/flags.js'
 import {InputError, UsageError} from '../errors.js'
 import {chooseProfile, predictFleet} from '../model/fleet.js'
 import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, recorderFromAllocinfo} from '../model/from-boot.js'
@@ -89,6 +90,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     seed: Flags.integer({description: 'Scheduler seed (interleaving of CPUs; only race counts depend on it).', default: 1}),
     'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX (default: with --from, the size the kernel printed in its overflow warning, else 8192).', min: 1}),
     from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
+    boot: bootFlag(),
     sweep: Flags.string({description: 'Sweep CPUs over a range LO..HI (possible = online).'}),
     points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 512}),
     hosts: Flags.string({
@@ -113,6 +115,8 @@ export default class Predict extends BaseCommand<typeof Predict> {
     if (!f.recorder && recorder) Object.assign(opts, recorder)
     const profile = chooseProfile(host, f.profile ?? undefined)
     this.warnings.push(...notes)
+    const why = f.profile === undefined ? kernelFallbackNote(host.kernel, profile) : undefined
+    if (why) this.warnings.push(why)
     if (f.sweep !== undefined) {
       const [lo, hi] = parseSweep(f.sweep)
       validateHost({...host, possibleCpus: hi, onlineCpus: hi})
@@ -174,8 +178,10 @@ export default class Predict extends BaseCommand<typeof Predict> {
     if (f.from) {
       const cap = resolveCapture(f.from)
       if (!cap.bootLog) throw new InputError(`${f.from}: no boot log to take the host from (dmesg.txt, console.log, ...)`, f.from)
-      const analysis = await analyseBootLog(cap.bootLog)
+      const analysis = await analyseBootLog(cap.bootLog, f.boot !== undefined ? {boot: f.boot} : {})
       ;({host, notes} = hostFromAnalysis(analysis))
+      const which = bootNote(analysis)
+      if (which) notes = [which, ...notes]
       measured = measuredEarlyCalls(analysis)
       printedMax = legacyMaxFromLog(analysis)
       recorder = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}
@@ -194,7 +200,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       host.possibleCpus = possible
       host.onlineCpus = f.online ?? f.cpus ?? possible
     } else if (f.online !== undefined) host.onlineCpus = f.online
-    if (f.kernel) host.kernel = f.kernel
+    if (f.kernel) host.kernel = checkRelease(f.kernel)
     // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
     const guess = !recorder && host.kernel ? recorderOfRelease(host.kernel) : undefined
     if (guess) recorder = {recorder: guess.recorder, recorderReason: `a guess from --kernel ${host.kernel} (${guess.why}); distribution kernels backport: --recorder if you know`}
@@ -238,4 +244,18 @@ export default class Predict extends BaseCommand<typeof Predict> {
     this.emit({hosts: rows}, {blocks: [fleetBlock(rows, extraCols)]})
     this.gate(rows.flatMap((r) => r.severity ?? []))
   }
+}
+
+/** A kernel release as uname -r prints it (7.2, 6.12.117, 6.13.0-rc4-debug): anything else is refused. */
+const RELEASE = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
+
+function checkRelease(kernel: string): string {
+  if (!RELEASE.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
+  return kernel
+}
+
+/** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
+function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
+  if (kernel === undefined || kernel.startsWith(profile.kernel)) return undefined
+  return `no shipped profile for kernel ${kernel}: using ${profile.name} (kernel ${profile.kernel}, the newest for this page_ext window); its counts are an extrapolation to ${kernel}`
 }

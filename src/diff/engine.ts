@@ -34,8 +34,10 @@ export interface DiffRequest {
   model: Pick<ModelOptions, 'profile' | 'legacyMax'>
   /** One capture: the allocinfo dump to check with the boot log. */
   allocinfo?: string
-  /** How boot logs are read (--input-format, --recorder). */
-  read: Pick<AnalyseOptions, 'format' | 'recorder'>
+  /** How boot logs are read (--input-format, --recorder, --boot). */
+  read: Pick<AnalyseOptions, 'format' | 'recorder' | 'boot'>
+  /** Filled while reading: which boot of a several-boot log was used (the run's warnings say so). */
+  bootNotes?: string[]
 }
 
 export interface PairResult {
@@ -76,6 +78,13 @@ export interface DiffRun {
 
 /** The one decision: which diff the inputs and flags call for. */
 export async function runDiff(req: DiffRequest): Promise<DiffRun> {
+  const bootNotes: string[] = []
+  const run = await decideDiff({...req, bootNotes})
+  run.warnings.unshift(...bootNotes)
+  return run
+}
+
+async function decideDiff(req: DiffRequest): Promise<DiffRun> {
   const a = classifyInput(req.a)
   const b = req.b === undefined ? undefined : classifyInput(req.b)
   if (req.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return countsDiff(req, a, b)
@@ -88,8 +97,11 @@ const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind ==
 /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
 async function analyse(req: DiffRequest, x: DiffInput): Promise<BootAnalysis> {
   // Loaded here: a diff of two allocinfo dumps needs neither the boot-log reader nor the model (start-up, issue 17).
-  const {analyseBootLog} = await import('../analysis/read.js')
-  return analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+  const {analyseBootLog, bootNote} = await import('../analysis/read.js')
+  const a = await analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+  const note = bootNote(a)
+  if (note) req.bootNotes?.push(note)
+  return a
 }
 /** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
 const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!)

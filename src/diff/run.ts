@@ -23,6 +23,7 @@ export interface DiffFlags {
   allocinfo?: string
   'input-format'?: string
   recorder?: string
+  boot?: number
   module?: string
   file?: string
   function?: string
@@ -43,7 +44,7 @@ export async function runDiffCommand(args: {a?: string; b?: string}, f: DiffFlag
     all: f.all,
     model: {profile: f.profile, legacyMax: f['legacy-max']},
     allocinfo: f.allocinfo,
-    read: {format: f['input-format'] as BootLogFormat | undefined, recorder: f.recorder as Recorder | undefined},
+    read: {format: f['input-format'] as BootLogFormat | undefined, recorder: f.recorder as Recorder | undefined, ...(f.boot !== undefined ? {boot: f.boot} : {})},
   })
   return {result: run.result, report: {blocks: run.blocks}, severities: run.severities, warnings: run.warnings}
 }

@@ -1,0 +1,219 @@
+// Several boots in one log (kern.log, `journalctl -k` without -b, a serial console that saw a
+// reboot, dmesg files cat'ed together): where one boot ends and the next begins, so that each is
+// analysed on its own instead of mixing two hosts into one that never existed. A record starts a
+// new boot when the journal's _BOOT_ID changes, when a second `Linux version` banner comes, or when
+// the kernel clock goes back by more than CLOCK_RESTART_S (a reboot restarts it at zero; console
+// output out of order by a few ms does not). Boots are numbered as `journalctl --list-boots` does.
+import {REASON} from '../capture/bootlog/text-formats.js'
+import {InputError} from '../errors.js'
+import type {BootAnalysis, BootInfo, LogRecord} from '../types.js'
+import {BootAnalyser, type AnalyserOptions, type FinishMeta} from './analyser.js'
+
+/**
+ * The kernel clock restarted: a stamp under CLOCK_START_S after one at least CLOCK_RESTART_S
+ * later. Smaller steps back are real within one boot (CPUs brought up on their own sched_clock
+ * print early stamps: 1.335357 then 0.105930 in a 64-CPU NUMA boot of the corpus).
+ */
+export const CLOCK_START_S = 1
+export const CLOCK_RESTART_S = 10
+/**
+ * A second banner may be the same boot printed again (a console that shows `dmesg` after the
+ * boot, as the lab's captures do), which stays one boot, as before. The kernel's stamps tell: a
+ * replay repeats records stamped after zero to the microsecond, a reboot (even of the same kernel
+ * on the same machine) does not. So the first REPLAY_CHECK stamped records after the banner are
+ * looked up among the boot's first SEEN_MAX stamped ones (a console may have shown fewer lines
+ * than dmesg holds, so one hit is enough); a log without stamps is a new boot.
+ */
+export const REPLAY_CHECK = 5
+export const SEEN_MAX = 5000
+/** Records held while that is decided. */
+export const REPLAY_MAX = 200
+
+const BANNER = /^Linux version \d/
+
+export class BootSplitter {
+  private records = 0
+  private banner = false
+  private lastTime: number | undefined
+  private id: string | undefined
+
+  /** Why r starts a new boot, or undefined when it continues the current one. */
+  next(r: LogRecord): string | undefined {
+    const banner = r.text.charCodeAt(0) === 76 /* L */ && BANNER.test(r.text)
+    let why: string | undefined
+    if (this.records > 0) {
+      if (r.boot !== undefined && this.id !== undefined && r.boot !== this.id) why = `_BOOT_ID changes to ${r.boot}`
+      else if (banner && this.banner) why = 'a new "Linux version" banner'
+      else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
+        why = `the kernel clock restarts (${this.lastTime.toFixed(6)} s, then ${r.time.toFixed(6)} s)`
+      }
+    }
+    if (why !== undefined) {
+      this.records = 0
+      this.banner = false
+      this.lastTime = undefined
+    }
+    this.records++
+    if (banner) this.banner = true
+    if (r.time !== undefined) this.lastTime = r.time
+    if (r.boot !== undefined) this.id = r.boot
+    return why
+  }
+}
+
+/**
+ * Which boot(s) to analyse, as `journalctl -b` counts: 1 the first in the log, 2 the second, ...;
+ * 0 the last, -1 the one before it, ...; 'all' every boot.
+ */
+export type BootSelector = number | 'all'
+
+/** The boot `sel` names among `count`, as a 1-based index, or undefined when there is no such boot. */
+export function bootIndex(sel: number, count: number): number | undefined {
+  const i = sel > 0 ? sel : count + sel
+  return i >= 1 && i <= count ? i : undefined
+}
+
+/** journalctl's offset of the index-th of count boots: 0 for the last, -1 before it, ... */
+export function bootOffset(index: number, count: number): number {
+  return index - count
+}
+
+/** "boot -1 (2 of 3, lines 332-700)" */
+export function describeBoot(b: BootInfo): string {
+  return `boot ${b.offset} (${b.index} of ${b.count}, lines ${b.firstLine}-${b.lastLine})`
+}
+
+/** Boots kept when every boot is asked for: the last ones (a log of a reboot loop can hold thousands). */
+export const MAX_BOOTS = 64
+
+interface OpenBoot {
+  index: number
+  firstLine: number
+  lastLine: number
+  startReason?: string
+  id?: string
+  analyser: BootAnalyser
+  /** Its first stamped records, `time text`, to tell a replay from a reboot. */
+  seen: Set<string>
+}
+
+export interface BootsResult {
+  /** The analyses kept, in log order (one when a single boot was asked for). */
+  boots: BootAnalysis[]
+  /** Boots in the log. */
+  count: number
+  /** Boots analysed but not kept (beyond MAX_BOOTS). */
+  omitted: number
+}
+
+/**
+ * The analyser for a log that may hold several boots: records in, one BootAnalyser per boot, the
+ * boots asked for out. Memory: only the boots that can still be asked for are kept.
+ */
+export class BootsAnalyser {
+  private readonly splitter = new BootSplitter()
+  private cur: OpenBoot | undefined
+  private kept: OpenBoot[] = []
+  private count = 0
+  /** A boundary not yet decided (new boot, or the current one printed again), and the records since. */
+  private pending: {why: string; records: LogRecord[]; checked: number} | undefined
+
+  constructor(
+    private readonly source: string,
+    private readonly select: BootSelector,
+    private readonly opts: AnalyserOptions = {},
+  ) {}
+
+  push(r: LogRecord): void {
+    const why = this.splitter.next(r)
+    if (this.pending !== undefined) return this.decide(r, why)
+    if (this.cur === undefined) this.start(r, undefined)
+    else if (why !== undefined) {
+      // A journal boot id is certain; a banner or a clock step may be the same boot printed again.
+      if (r.boot !== undefined) this.start(r, why)
+      else return this.decide(r, why)
+    }
+    this.add(r)
+  }
+
+  /** A record after a possible boundary: the same boot once a stamped record repeats one of it, a new boot when REPLAY_CHECK do not. */
+  private decide(r: LogRecord, why: string | undefined): void {
+    const p = this.pending ?? (this.pending = {why: why!, records: [], checked: 0})
+    p.records.push(r)
+    let replay: boolean | undefined
+    if (r.time !== undefined && r.time > 0) {
+      if (this.cur!.seen.has(`${r.time} ${r.text}`)) replay = true
+      else if (++p.checked >= REPLAY_CHECK) replay = false
+    }
+    if (replay === undefined && p.records.length >= REPLAY_MAX) replay = false
+    if (replay === undefined) return
+    this.pending = undefined
+    if (!replay) this.start(p.records[0]!, p.why)
+    for (const x of p.records) this.add(x)
+  }
+
+  private add(r: LogRecord): void {
+    const b = this.cur!
+    b.analyser.push(r)
+    if (r.time !== undefined && r.time > 0 && b.seen.size < SEEN_MAX) b.seen.add(`${r.time} ${r.text}`)
+  }
+
+  finish(meta: FinishMeta): BootsResult {
+    // Still undecided at the end: no stamped record after the banner repeated the boot's, nor enough missed.
+    const p = this.pending
+    this.pending = undefined
+    if (p !== undefined) {
+      if (p.checked > 0 || !p.records.some((x) => x.time !== undefined && x.time > 0)) this.start(p.records[0]!, p.why)
+      for (const x of p.records) this.add(x)
+    }
+    if (this.cur === undefined) this.start({line: 1, text: ''}, undefined)
+    this.cur!.lastLine = Math.max(meta.lines, this.cur!.firstLine)
+    this.keep(this.cur!)
+    const n = this.count
+    let chosen = this.kept
+    if (typeof this.select === 'number') {
+      const i = bootIndex(this.select, n)
+      if (i === undefined) {
+        throw new InputError(`${this.source}: --boot ${this.select}: the log holds ${n} boot(s) (1 to ${n} from the first, 0 to ${1 - n} from the last)`, this.source)
+      }
+      chosen = this.kept.filter((b) => b.index === i)
+    }
+    const boots = chosen.map((b) => this.finishOne(b, meta, n))
+    return {boots, count: n, omitted: this.select === 'all' ? n - this.kept.length : 0}
+  }
+
+  private start(r: LogRecord, why: string | undefined): void {
+    if (this.cur !== undefined) {
+      this.cur.lastLine = r.line - 1
+      this.keep(this.cur)
+    }
+    this.count++
+    this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new Set()}
+    if (why !== undefined) this.cur.startReason = why
+    if (r.boot !== undefined) this.cur.id = r.boot
+  }
+
+  /** Keeps a boot that may still be asked for: the one named, or the last few. */
+  private keep(b: OpenBoot): void {
+    const sel = this.select
+    if (typeof sel === 'number' && sel > 0) {
+      if (b.index === sel) this.kept = [b]
+      return
+    }
+    this.kept.push(b)
+    const room = sel === 'all' ? MAX_BOOTS : 1 - sel
+    if (this.kept.length > room) this.kept.shift()
+  }
+
+  private finishOne(b: OpenBoot, meta: FinishMeta, count: number): BootAnalysis {
+    if (count === 1) return b.analyser.finish(meta)
+    const inBoot = (line: number): boolean => line >= b.firstLine && line <= b.lastLine
+    const skipped = meta.skipped.filter((s) => inBoot(s.line))
+    // Dropped-message notices on lines of their own are attributed to their boot; a notice glued
+    // before a record is only in the log's total.
+    const dropped = skipped.reduce((n, s) => n + (s.reason === REASON.dropped ? Number(/\d+/.exec(s.text ?? '')?.[0] ?? 0) : 0), 0)
+    const a = b.analyser.finish({...meta, lines: b.lastLine - b.firstLine + 1, skipped, droppedMessages: dropped})
+    a.boot = {index: b.index, offset: bootOffset(b.index, count), count, firstLine: b.firstLine, lastLine: b.lastLine, ...(b.startReason ? {startReason: b.startReason} : {}), ...(b.id ? {id: b.id} : {})}
+    return a
+  }
+}

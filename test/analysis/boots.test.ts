@@ -1,0 +1,102 @@
+// Several boots in one log, DERIVED from real captures: two different boots cat'ed together, the
+// same kernel booted twice (a real reboot: its stamps differ), a journal export with two
+// _BOOT_IDs, and a console that prints `dmesg` again after the boot (the same boot: one boot).
+// Each boot must read exactly as its own log does.
+import {spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote} from '../../src/analysis/read.js'
+import {captureDir, REPO} from '../helpers/paths.js'
+import {comparable} from '../helpers/same-analysis.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-boots-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+const A = join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt')
+const B = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
+const a = readFileSync(A, 'utf8')
+const b = readFileSync(B, 'utf8')
+
+function file(name: string, text: string): string {
+  const p = join(tmp, name)
+  writeFileSync(p, text)
+  return p
+}
+
+/** DERIVED: the same boot's log with every non-zero stamp 1 µs later (a second boot of one kernel). */
+function reboot(text: string): string {
+  return text.replace(/^\[( *)(\d+)\.(\d{6})\]/gm, (m, sp: string, s: string, us: string) => {
+    const v = Number(s) * 1e6 + Number(us)
+    if (v === 0) return m
+    const w = v + 1
+    return `[${sp}${Math.floor(w / 1e6)}.${String(w % 1e6).padStart(6, '0')}]`
+  })
+}
+
+describe('several boots in one log', () => {
+  it('two boots cat\'ed together (c64, then notrack): two boots, each read as its own log; numbered like journalctl', async () => {
+    const p = file('two.txt', a + b)
+    const r = await analyseBootLogBoots(p)
+    expect(r.count).toBe(2)
+    expect(r.boots.map((x) => x.boot?.offset)).toEqual([-1, 0])
+    expect(r.boots[1]!.boot?.startReason).toBe('a new "Linux version" banner')
+    expect(r.boots[1]!.boot?.firstLine).toBe(a.split('\n').length)
+    expect(comparable(r.boots[0]!)).toEqual(comparable(analyseBootLogText(a, p)))
+    expect(comparable(r.boots[1]!)).toEqual(comparable(analyseBootLogText(b, p)))
+    // One boot for diff and predict --from: the last by default, any by --boot; and they say which.
+    const last = await analyseBootLog(p)
+    expect(last.host.kasan?.value).toBe('generic')
+    expect(bootNote(last)).toBe(`${p}: the log holds 2 boots; using boot 0 (2 of 2, lines ${r.boots[1]!.boot!.firstLine}-${r.boots[1]!.boot!.lastLine}), the last (--boot N picks another: 1 the first, 0 the last, -1 the one before)`)
+    expect((await analyseBootLog(p, {boot: 1})).host.possibleCpus?.value).toBe(64)
+    expect((await analyseBootLog(p, {boot: -1})).host.possibleCpus?.value).toBe(64)
+    await expect(analyseBootLog(p, {boot: 3})).rejects.toThrow(`${p}: --boot 3: the log holds 2 boot(s) (1 to 2 from the first, 0 to -1 from the last)`)
+  })
+
+  it('the same kernel booted twice (DERIVED: stamps 1 µs apart): two boots', async () => {
+    const r = await analyseBootLogBoots(file('reboot.txt', a + reboot(a)))
+    expect(r.count).toBe(2)
+  })
+
+  it('a console that prints dmesg again after the boot (the lab captures) stays one boot, as before', async () => {
+    const p = join(captureDir('linux-7.2-pool-c64-m1024'), 'console.log')
+    const r = await analyseBootLogBoots(p)
+    expect(r.count).toBe(1)
+    expect(r.boots[0]!.boot).toBeUndefined()
+  })
+
+  it('a journal export with two _BOOT_IDs splits there, even without a banner', async () => {
+    const entry = (boot: string, usec: number, msg: string): string => `_BOOT_ID=${boot}\n_TRANSPORT=kernel\n_SOURCE_MONOTONIC_TIMESTAMP=${usec}\nMESSAGE=${msg}\n\n`
+    const one = '11111111111111111111111111111111'
+    const two = '22222222222222222222222222222222'
+    const p = file('two.export', entry(one, 0, 'Linux version 7.2.13 (x)') + entry(one, 5, 'smp: Brought up 1 node, 4 CPUs') + entry(two, 7, 'smp: Brought up 1 node, 8 CPUs'))
+    const r = await analyseBootLogBoots(p)
+    expect(r.count).toBe(2)
+    expect(r.boots.map((x) => [x.boot?.id, x.host.onlineCpus?.value])).toEqual([
+      [one, 4],
+      [two, 8],
+    ])
+    expect(r.boots[1]!.boot?.startReason).toBe(`_BOOT_ID changes to ${two}`)
+  })
+
+  const BIN = join(REPO, 'bin', 'run.js')
+  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('analyse reports every boot; --boot=-1 picks one; predict --from says which (built CLI)', () => {
+    const p = file('cli-two.txt', a + b)
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], {cwd: REPO, encoding: 'utf8'})
+    const all = run('analyse', p, '--json')
+    expect(all.status).toBe(0)
+    const j = JSON.parse(all.stdout).result
+    expect(j.count).toBe(2)
+    expect(j.boots.map((x: {host: {possibleCpus: {value: number}}}) => x.host.possibleCpus.value)).toEqual([64, 8])
+    const text = run('analyse', p, '--format', 'text')
+    expect(text.stdout).toContain('Boot -1: Host')
+    expect(text.stdout).toContain('Boot 0: Host')
+    const one = JSON.parse(run('analyse', p, '--json', '--boot=-1').stdout).result
+    expect(one.host.possibleCpus.value).toBe(64)
+    expect(one.boot).toMatchObject({index: 1, offset: -1, count: 2})
+    const pred = run('predict', '--from', p, '--json')
+    expect(JSON.parse(pred.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0 \(2 of 2/)
+    const diff = run('diff', p, B, '--json')
+    expect(JSON.parse(diff.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0/)
+  })
+})
