@@ -86,11 +86,37 @@ const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
   profile: (r, v) => (r.profile = v),
 }
 
+/** The header's columns, trimmed; a column named twice (after normalising) is an error, not "the last one wins". */
+function headerColumns(h: string[], file: string, text: string): string[] {
+  const cols = h.map((c) => c.trim())
+  const seen = new Map<string, number>()
+  // The header is the first line that is not blank or a comment.
+  const line = text.split('\n', 1000).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1 || 1
+  cols.forEach((c, i) => {
+    const k = norm(c)
+    const first = seen.get(k)
+    if (first !== undefined) throw new InputError(`${file}:${line}: column "${c}" appears twice (columns ${first + 1} and ${i + 1}); expected each column once`, file, line)
+    seen.set(k, i)
+  })
+  return cols
+}
+
+/** Rows that carry no host: an empty cpus cell (it would silently be 1 CPU), a row of only commas (a phantom host). */
+function checkRow(r: Record<string, string>, file: string, line: number): void {
+  const cells = Object.values(r)
+  if (cells.every((v) => v === '' || v === undefined)) throw new InputError(`${file}:${line}: an empty row (only commas); expected one host per row`, file, line)
+  const cpuCols = Object.keys(r).filter((k) => norm(k) === 'cpus' || norm(k) === 'possible_cpus')
+  if (cpuCols.length > 0 && cpuCols.every((k) => (r[k] ?? '') === '')) {
+    throw new InputError(`${file}:${line}: column ${cpuCols.join('/')} is empty; expected the host's possible CPUs`, file, line)
+  }
+}
+
 export function parseInventory(text: string, file: string): InventoryHost[] {
   let parsed: {record: Record<string, string>; info: {lines: number}}[]
   try {
-    parsed = parse(text, {columns: (h: string[]) => h.map((c) => c.trim()), comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true}) as typeof parsed
+    parsed = parse(text, {columns: (h: string[]) => headerColumns(h, file, text), comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true}) as typeof parsed
   } catch (e) {
+    if (e instanceof InputError) throw e
     const err = e as Error & {lines?: number}
     throw new InputError(`${file}${err.lines ? `:${err.lines}` : ''}: not a CSV inventory (${err.message})`, file, err.lines)
   }
@@ -103,6 +129,7 @@ export function parseInventory(text: string, file: string): InventoryHost[] {
   return rows.map((r, i) => {
     // The file line the record ends on (comment lines counted), for error messages.
     const line = parsed[i].info.lines
+    checkRow(r, file, line)
     const host: Host = {...DEFAULT_HOST}
     const extra: Record<string, string> = {}
     const row: Row = {host, online: undefined, profile: undefined}
