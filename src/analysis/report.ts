@@ -162,7 +162,7 @@ export function wrap(text: string): string[] {
  * deferred_init=lazy's on-demand init) has freed the rest of memory: on such a host the figure is
  * what was free then, not what the booted host has.
  */
-function memoryAvailableRow(h: BootAnalysis['host'], size: (n: number) => string): KvRow[] {
+function memoryAvailableRow(h: BootAnalysis['host'], size: Size): KvRow[] {
   const rows = factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024))
   const lazy = h.cmdline !== undefined && /(?:^|\s)deferred_init=lazy(?:\s|$)/.test(h.cmdline.value)
   if (rows[0] && (h.deferredInit?.value || lazy)) {
