@@ -8,7 +8,7 @@ import {existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync} fro
 import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
-import {resolveCapture} from '../src/capture/dir.js'
+import {resolveCapture} from '../src/readers/dir.js'
 import {LAB_CAPTURES, PEER} from '../test/helpers/paths.js'
 import {OUT, REPO} from './gen.js'
 import {fmtMs, measure, peakRss} from './harness.js'

@@ -12,7 +12,7 @@ import {fmtMs, timeFn} from './harness.js'
 const file = process.argv[2] ?? bootLog(100)
 const runs = Number(process.argv[3] ?? 3)
 const dist = (p: string) => import(pathToFileURL(join(REPO, 'dist', p)).href)
-const {openBootLog} = await dist('capture/bootlog/index.js')
+const {openBootLog} = await dist('readers/bootlog/index.js')
 const {BootAnalyser} = await dist('analysis/analyser.js')
 const mib = sizeMiB(file)
 

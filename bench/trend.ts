@@ -34,7 +34,7 @@ async function recording(): Promise<string> {
   const path = join(OUT, `trend-${SNAPSHOTS}x${SITES}.arec.gz`)
   if (existsSync(path)) return path
   const {readFileSync} = await import('node:fs')
-  const {parseAllocInfoText} = await dist<typeof import('../src/capture/allocinfo.js')>('capture/allocinfo.js')
+  const {parseAllocInfoText} = await dist<typeof import('../src/readers/allocinfo.js')>('readers/allocinfo.js')
   const {DeltaEncoder, RecordingWriter} = await dist<typeof import('../src/trend/recording.js')>('trend/recording.js')
   const base = parseAllocInfoText(readFileSync(bigAllocinfo('linux-7.2-pool-c64-m1024', SITES, 'allocinfo-5k.txt'), 'utf8'), 'derived')
   const w = new RecordingWriter(path, {created: '2026-01-01T00:00:00Z', source: 'DERIVED (bench/trend.ts)', tool: 'bench'})

@@ -1,6 +1,6 @@
 // Shared value types: each stage (capture → analysis → model → diff → render) hands the next one
 // of these plain, typed values. Keep this file free of logic.
-import type {BootLogFormat} from './capture/bootlog/formats.js'
+import type {BootLogFormat} from './readers/bootlog/formats.js'
 
 // FindingKind is derived from the detector table (analysis/detectors.ts): a type-only import, no
 // runtime dependency, so a finding's id cannot be misspelt anywhere.
@@ -26,8 +26,8 @@ export interface LogRecord {
   boot?: string
 }
 
-/** A boot-log input format: an id of the format registry (src/capture/bootlog/formats.ts). */
-export type {BootLogFormat} from './capture/bootlog/formats.js'
+/** A boot-log input format: an id of the format registry (src/readers/bootlog/formats.ts). */
+export type {BootLogFormat} from './readers/bootlog/formats.js'
 
 /** What the reader let go of without reading it as lines, and where. */
 export interface InputPadding {

@@ -1,7 +1,7 @@
 // The `allocinfo` command's work, without oclif: flags → reader → select/tree → result and Report.
 // src/commands/allocinfo.ts (oclif) and the fast path (src/cli/fast.ts) both call it.
 import {statSync} from 'node:fs'
-import {readAllocInfo} from '../capture/allocinfo.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
 import type {CommandRun} from '../cli/output.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
@@ -77,7 +77,7 @@ async function allocinfoPath(input: string): Promise<string> {
     return input // readAllocInfo names the problem
   }
   if (!dir) return input
-  const {resolveCapture} = await import('../capture/dir.js')
+  const {resolveCapture} = await import('../readers/dir.js')
   const cap = resolveCapture(input)
   if (!cap.allocinfo) throw new InputError(`${input}: capture directory without allocinfo.txt; expected a /proc/allocinfo dump or a directory holding one`, input)
   return cap.allocinfo

@@ -4,7 +4,7 @@
 // new boot when the journal's _BOOT_ID changes, when a second `Linux version` banner comes, or when
 // the kernel clock goes back by more than CLOCK_RESTART_S (a reboot restarts it at zero; console
 // output out of order by a few ms does not). Boots are numbered as `journalctl --list-boots` does.
-import {REASON} from '../capture/bootlog/text-formats.js'
+import {REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
 import type {BootAnalysis, BootInfo, LogRecord} from '../types.js'
 import {BootAnalyser, type AnalyserOptions, type FinishMeta} from './analyser.js'

@@ -1,7 +1,7 @@
 // Host facts from boot messages, as a table of rules (docs/domain.md §5). Each fact keeps the line
 // it was read from. When two messages give the same fact, the higher `priority` wins, then the
 // first one printed.
-import {detach} from '../capture/lines.js'
+import {detach} from '../readers/lines.js'
 import type {Fact, HostFacts, KlabCounts, LogRecord} from '../types.js'
 
 type Key = keyof HostFacts

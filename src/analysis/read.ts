@@ -1,7 +1,7 @@
 // Reader + analyser glue: a boot log on disk (or stdin) → BootAnalysis, streamed.
-import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../capture/bootlog/index.js'
-import {byteSourceFrom} from '../capture/bootlog/source.js'
-import {DEFAULT_MAX_LINE} from '../capture/lines.js'
+import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
+import {byteSourceFrom} from '../readers/bootlog/source.js'
+import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
 import type {FinishMeta} from './analyser.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'

@@ -6,7 +6,7 @@ import {createHash} from 'node:crypto'
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {globSync, isDynamicPattern} from 'tinyglobby'
-import {resolveCapture} from '../capture/dir.js'
+import {resolveCapture} from '../readers/dir.js'
 import {UsageError} from '../errors.js'
 
 export type Task =

@@ -3,9 +3,9 @@
 // becomes a record with an `error`; nothing here ends the run.
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyseBootLog, analyseBootLogText} from '../analysis/read.js'
-import {readAllocInfo} from '../capture/allocinfo.js'
-import {describeOpenError} from '../capture/bootlog/source.js'
-import {resolveCapture} from '../capture/dir.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
+import {describeOpenError} from '../readers/bootlog/source.js'
+import {resolveCapture} from '../readers/dir.js'
 import {archiveRecords} from './archive.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'

@@ -2,12 +2,12 @@
 // tracking, findings; with an allocinfo, its totals and accurate:no sites. Thin: flags → reader +
 // analyser → Report → emit().
 import {Args, Flags} from '@oclif/core'
-import {readAllocInfo} from '../capture/allocinfo.js'
-import {resolveCapture} from '../capture/dir.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
+import {resolveCapture} from '../readers/dir.js'
 import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
 import {analyseBootLogBoots, inputWarnings} from '../analysis/read.js'
 import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from '../analysis/report.js'
-import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
+import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {InputError} from '../errors.js'

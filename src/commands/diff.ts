@@ -2,7 +2,7 @@
 // DiffRequest (src/diff/run.ts, also run without oclif by the fast path in bin/run.js) → the diff
 // engine (src/diff/engine.ts) decides and builds → emit() → gate().
 import {Args, Flags} from '@oclif/core'
-import {FORMAT_IDS, inputFormatHelp} from '../capture/bootlog/formats.js'
+import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'

@@ -4,7 +4,7 @@
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import {readFileSync} from 'node:fs'
 import type {AnalyseOptions} from '../analysis/read.js'
-import {readAllocInfo} from '../capture/allocinfo.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
 import {InputError, NotImplementedError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'

@@ -4,7 +4,7 @@ import {closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync}
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
-import {type CaptureFiles, resolveCapture} from '../capture/dir.js'
+import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json'

@@ -4,7 +4,7 @@
 import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
-import {describeOpenError} from '../capture/bootlog/source.js'
+import {describeOpenError} from '../readers/bootlog/source.js'
 import {InputError} from '../errors.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'

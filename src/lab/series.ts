@@ -4,7 +4,7 @@
 // console.log. lab/trend-series.sh runs the four series committed in testdata/trend/.
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 import {MARKERS} from './console.js'
 import {type CpioEntry, dir, file, symlink} from './cpio.js'

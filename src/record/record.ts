@@ -4,7 +4,7 @@
 // gzip member with one write(): a kill loses at most the sample being taken.
 import {accessSync, constants, readFileSync, statSync} from 'node:fs'
 import {hostname, release} from 'node:os'
-import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {InputError, UsageError} from '../errors.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 

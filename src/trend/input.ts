@@ -4,7 +4,7 @@
 import {createReadStream, readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {createGunzip, gunzipSync} from 'node:zlib'
-import {parseAllocInfoText} from '../capture/allocinfo.js'
+import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {InputError} from '../errors.js'
 import {DeltaEncoder, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from './recording.js'
 import {SeriesStore} from './store.js'

@@ -4,7 +4,7 @@
 // dropped and from then on only every 2nd (4th, …) snapshot is kept, plus always the last one.
 // First/last sight and counter anomalies are tracked on every snapshot, before any thinning.
 import {InputError} from '../errors.js'
-import {WRAP_THRESHOLD} from '../capture/allocinfo.js'
+import {WRAP_THRESHOLD} from '../readers/allocinfo.js'
 import type {SnapshotRecord} from './recording.js'
 
 export interface StoredSite {

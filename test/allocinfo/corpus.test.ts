@@ -3,7 +3,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {formatAllocInfo, parseAllocInfoText, readAllocInfo} from '../../src/capture/allocinfo.js'
+import {formatAllocInfo, parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {captureDirs} from '../helpers/paths.js'
 
 const files = captureDirs()

@@ -1,6 +1,6 @@
 // Derived inputs (test/helpers/allocinfo-derived.ts): one change to a real capture each.
 import {describe, expect, it} from 'vitest'
-import {parseAllocInfoText, scanAllocInfoText, siteKey} from '../../src/capture/allocinfo.js'
+import {parseAllocInfoText, scanAllocInfoText, siteKey} from '../../src/readers/allocinfo.js'
 import {
   REAL_612,
   dataLine,

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
-import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
 import {REAL_72, realText} from '../helpers/allocinfo-derived.js'
 

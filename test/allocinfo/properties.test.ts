@@ -2,7 +2,7 @@
 // arbitrary text, every line accounted for.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {formatAllocInfo, parseAllocInfoText, scanAllocInfoText} from '../../src/capture/allocinfo.js'
+import {formatAllocInfo, parseAllocInfoText, scanAllocInfoText} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
 import type {AllocInfo} from '../../src/types.js'
 import {REAL_612, dataLines, derivedReordered, realText} from '../helpers/allocinfo-derived.js'

@@ -1,10 +1,10 @@
-// The hand-written site-line scanner (src/capture/allocinfo-scan.ts) against the one RegExp it
+// The hand-written site-line scanner (src/readers/allocinfo-scan.ts) against the one RegExp it
 // replaced, which states the line format plainly: the same verdict and the same fields on every
 // real line and on lines mutated around the places a hand scan goes wrong (whitespace other than
 // space/tab, colons, brackets, signs, long numbers, missing pieces).
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {parseSiteLine} from '../../src/capture/allocinfo.js'
+import {parseSiteLine} from '../../src/readers/allocinfo.js'
 import {REAL_612, dataLines, realText} from '../helpers/allocinfo-derived.js'
 
 /** The reference: alloc_tag_to_text()'s layout as one RegExp (the reader used it until the hand scan). */

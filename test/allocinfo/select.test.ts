@@ -1,7 +1,7 @@
 // select/tree on a real capture, checked against independent computations over the raw lines.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {parseAllocInfoText} from '../../src/capture/allocinfo.js'
+import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
 import {SORTS, compileRegex, selectSites, topN} from '../../src/allocinfo/select.js'
 import {pathPrefix, treeTotals} from '../../src/allocinfo/tree.js'
 import {UsageError} from '../../src/errors.js'

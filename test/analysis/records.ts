@@ -1,6 +1,6 @@
 // Test adapter: LogRecords of a real log file through the project's boot-log reader.
 import {readFileSync} from 'node:fs'
-import {parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
 
 export function recordsFromText(text: string): LogRecord[] {

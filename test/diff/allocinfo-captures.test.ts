@@ -3,7 +3,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseAllocInfoText, readAllocInfo} from '../../src/capture/allocinfo.js'
+import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {diffAllocInfo, summaryLine, totalLine} from '../../src/diff/allocinfo.js'
 import {allocDiffBlocks} from '../../src/diff/report-allocinfo.js'
 import {renderReport} from '../../src/render/format.js'

@@ -1,7 +1,7 @@
 // Rules that read /proc/allocinfo, on real captures and on derived ones (test/helpers/diff-derived).
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import type {Expectation} from '../../src/diff/expectation.js'
 import {evaluateRule, type RuleId, type RuleContext} from '../../src/diff/rules.js'
 import {allocinfoWithTrackingBytes} from '../helpers/diff-derived.js'

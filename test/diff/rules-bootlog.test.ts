@@ -2,7 +2,7 @@
 // each derived input is a real capture with one kernel line appended, named derived-*.
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {evaluateRule, RULES, type RuleId, type RuleContext, runRules} from '../../src/diff/rules.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {OVERFLOW_LINE, POOL_FAIL_LINE, allocinfoWithTrackingBytes, captureWithLineAppended} from '../helpers/diff-derived.js'

@@ -3,8 +3,8 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseBootLogText} from '../../src/capture/bootlog/index.js'
-import {scanAllocInfoText} from '../../src/capture/allocinfo.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
+import {scanAllocInfoText} from '../../src/readers/allocinfo.js'
 import {longLine, mulberry32, splitLines} from '../helpers/mutate.js'
 import {captureDir} from '../helpers/paths.js'
 

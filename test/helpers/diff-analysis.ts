@@ -1,6 +1,6 @@
 // BootAnalysis of a capture for the diff tests: the real reader + analyser on the file's text.
 import {readFileSync} from 'node:fs'
-import {parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import type {BootAnalysis} from '../../src/types.js'
 

@@ -1,10 +1,10 @@
-// Fuzz target: the /proc/allocinfo reader (src/capture/allocinfo.ts).
+// Fuzz target: the /proc/allocinfo reader (src/readers/allocinfo.ts).
 // Properties: never throws (scan) / throws only InputError (parse); every line is a site line, a
 // header line or skipped with a reason, exactly once; totals are the sum of the sites; lines
 // before the damage keep their parse; CRLF and reordering change nothing.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {parseAllocInfoText, scanAllocInfoText} from '../../src/capture/allocinfo.js'
+import {parseAllocInfoText, scanAllocInfoText} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
 import type {AllocInfo} from '../../src/types.js'
 import {type CorpusFile, fail, type FuzzCase, type FuzzTarget} from './fuzz.js'

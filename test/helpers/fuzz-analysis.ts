@@ -5,7 +5,7 @@
 // middle, or whose call trace got records of another log, is reported and marked corrupted;
 // line-end conversions change no finding.
 import {analyseRecords, MAX_PER_SIGNATURE} from '../../src/analysis/analyser.js'
-import type {ParsedBootLog} from '../../src/capture/bootlog/index.js'
+import type {ParsedBootLog} from '../../src/readers/bootlog/index.js'
 import type {BootAnalysis, Finding} from '../../src/types.js'
 import {fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
 import {baselineOf, bootlogCorpus, countLines, parseOrRefuse} from './fuzz-bootlog.js'

@@ -1,4 +1,4 @@
-// Fuzz target: the boot-log reader (src/capture/bootlog). Properties: parseBootLogText throws
+// Fuzz target: the boot-log reader (src/readers/bootlog). Properties: parseBootLogText throws
 // nothing but InputError; every input line is part of a record or skipped (recordLines +
 // skippedTotal = lines, and lines = an independent count of LF / CRLF / CR line ends); record
 // line numbers increase and lie inside the input; the records before the damage are unchanged;
@@ -7,7 +7,7 @@
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {openBootLog, parseBootLogText, type ParsedBootLog} from '../../src/capture/bootlog/index.js'
+import {openBootLog, parseBootLogText, type ParsedBootLog} from '../../src/readers/bootlog/index.js'
 import {InputError} from '../../src/errors.js'
 import type {LogRecord} from '../../src/types.js'
 import {CONVERTERS} from './convert.js'

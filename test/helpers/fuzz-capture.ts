@@ -1,4 +1,4 @@
-// Fuzz target: capture directories (src/capture/dir.ts) and every reader that opens one — the
+// Fuzz target: capture directories (src/readers/dir.ts) and every reader that opens one — the
 // boot-log analysis, the allocinfo reader, the model's capture facts, diff's input classifier.
 // Layouts are generated: some of dmesg.txt / console.log / allocinfo.txt / meta.json / *.gz present,
 // as files (real content, DERIVED mutations of it, gzip, garbage, empty), as directories, or as
@@ -10,8 +10,8 @@ import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import fc from 'fast-check'
 import {analyseBootLog} from '../../src/analysis/read.js'
-import {readAllocInfo} from '../../src/capture/allocinfo.js'
-import {resolveCapture} from '../../src/capture/dir.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
+import {resolveCapture} from '../../src/readers/dir.js'
 import {classifyInput} from '../../src/diff/inputs.js'
 import {InputError, NotImplementedError} from '../../src/errors.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
@@ -20,7 +20,7 @@ import {MUTATOR_NAMES, mutateChain} from './mutate.js'
 import {captureDir} from './paths.js'
 
 const NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt', 'kern.log', 'allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz', 'meta.json', 'qemu.stderr'] as const
-/** resolveCapture's documented order (src/capture/dir.ts BOOTLOG_NAMES). */
+/** resolveCapture's documented order (src/readers/dir.ts BOOTLOG_NAMES). */
 const BOOTLOG_ORDER = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
 const ALLOCINFO_ORDER = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 

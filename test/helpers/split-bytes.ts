@@ -1,6 +1,6 @@
 // Feeding a byte buffer to ByteLineSplitter in pieces cut at the given offsets (as reads of a file
 // or a pipe would), for the property tests of the byte and text line splitters.
-import {ByteLineSplitter} from '../../src/capture/lines.js'
+import {ByteLineSplitter} from '../../src/readers/lines.js'
 
 export function splitBytesAt(bytes: Buffer, cuts: readonly number[], maxLine = 1 << 20): string[] {
   const got: string[] = []

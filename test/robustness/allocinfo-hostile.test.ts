@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {once} from 'node:events'
 import {createGzip} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {readAllocInfo} from '../../src/capture/allocinfo.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
 import {REPO, SAMPLES, captureDir} from '../helpers/paths.js'
 

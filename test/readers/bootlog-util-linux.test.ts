@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
-import {parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 import {dmesgLines, syntheticFacility, syntheticLevel, toDmesgDecode, toDmesgRaw} from '../helpers/convert.js'
 import {captureDir} from '../helpers/paths.js'
 

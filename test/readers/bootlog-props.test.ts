@@ -4,10 +4,10 @@
 import fc from 'fast-check'
 import {splitBytesAt} from '../helpers/split-bytes.js'
 import {describe, expect, it} from 'vitest'
-import {BootLogParser, parseBootLogText} from '../../src/capture/bootlog/index.js'
-import {readTime} from '../../src/capture/bootlog/prefix.js'
+import {BootLogParser, parseBootLogText} from '../../src/readers/bootlog/index.js'
+import {readTime} from '../../src/readers/bootlog/prefix.js'
 import {InputError} from '../../src/errors.js'
-import {ByteLineSplitter, splitLines, TextChunker} from '../../src/capture/lines.js'
+import {ByteLineSplitter, splitLines, TextChunker} from '../../src/readers/lines.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
 
 const FORMATS: BootLogFormat[] = ['dmesg', 'dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal', 'journal-json', 'syslog', 'console']

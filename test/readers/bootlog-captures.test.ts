@@ -4,7 +4,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {openBootLog, parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {openBootLog, parseBootLogText} from '../../src/readers/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
 import {captureDir, captureDirs, captureName} from '../helpers/paths.js'
 

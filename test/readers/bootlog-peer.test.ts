@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {openBootLog} from '../../src/capture/bootlog/index.js'
+import {openBootLog} from '../../src/readers/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
 import {PEER} from '../helpers/paths.js'
 import {peerFiles, readPeer} from '../helpers/peer.js'

@@ -3,7 +3,7 @@
 // the lines must be those of the text path (splitLines), ASCII or not.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {splitLines} from '../../src/capture/lines.js'
+import {splitLines} from '../../src/readers/lines.js'
 import {splitBytesAt} from '../helpers/split-bytes.js'
 
 const piece = fc.constantFrom('[    1.234567] text', 'x', '\n', '\r\n', '\r', '\r\0\n', '\0', 'é', '😀', '\t', ' ', 'WARNING: y')

@@ -5,7 +5,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'nod
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {BootLogParser, openBootLog, parseBootLogText} from '../../src/capture/bootlog/index.js'
+import {BootLogParser, openBootLog, parseBootLogText} from '../../src/readers/bootlog/index.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
 import {CONSOLE_DROPPED, CONVERTERS, dmesgLines, expectedSequence, syntheticFacility, syntheticLevel, toGzip, toKmsg, VARIANTS} from '../helpers/convert.js'
 import {captureDir, captureDirs} from '../helpers/paths.js'

@@ -1,8 +1,8 @@
 // SYNTHETIC one-line shapes of each format (as printed by the kernel and the tools), as a table:
 // input text, forced format (or detection), the records expected.
 import {describe, expect, it} from 'vitest'
-import {parseBootLogText} from '../../src/capture/bootlog/index.js'
-import {detectFormat} from '../../src/capture/bootlog/detect.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
+import {detectFormat} from '../../src/readers/bootlog/detect.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
 
 type Row = [name: string, text: string, format: BootLogFormat | undefined, want: Array<Partial<LogRecord>>]
