@@ -41,24 +41,8 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
     summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
   }
   const s = d.summary
-  const filt = Object.entries(d.filter)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${v}`)
   return [
-    {
-      kind: 'text',
-      // Sources go in the lines, not the title: the text format clips lines to 80 columns.
-      title: `allocinfo diff (${m}${d.keyBy === 'func' ? ', by function' : ''})`,
-      lines: [
-        `a: ${d.a}`,
-        `b: ${d.b}`,
-        ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
-        ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b line ${x.line}): ${x.detail}`),
-        ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
-        ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
-        summaryLine(s),
-      ],
-    },
+    headBlock(d),
     {
       kind: 'table',
       columns,
@@ -69,4 +53,25 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
     },
     {kind: 'text', lines: [totalLine(s)]},
   ]
+}
+
+/** The diff's head: which files, which filter, the anomalies that appeared, bloat-o-meter's summary. */
+function headBlock(d: AllocDiff): Block {
+  const filt = Object.entries(d.filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+  return {
+    kind: 'text',
+    // Sources go in the lines, not the title: the text format clips lines to 80 columns.
+    title: `allocinfo diff (${d.metric}${d.keyBy === 'func' ? ', by function' : ''})`,
+    lines: [
+      `a: ${d.a}`,
+      `b: ${d.b}`,
+      ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
+      ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b line ${x.line}): ${x.detail}`),
+      ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
+      ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
+      summaryLine(d.summary),
+    ],
+  }
 }
