@@ -53,7 +53,7 @@ describe('allocscope fleet', () => {
   it.each(['table', 'text', 'markdown', 'csv'])('--format %s prints every block', (fmt) => {
     const r = cli(['fleet', whole, '--format', fmt])
     expect(r.status, r.stderr).toBe(0)
-    const marks = fmt === 'csv' ? ['signature,severity,inputs,hosts', 'kernel,inputs,boots,findings', 'reason,count,example'] : ['Findings by signature', 'Kernels', 'Errors by reason']
+    const marks = fmt === 'csv' ? ['signature,severity,inputs,hosts', 'kernel,inputs,boots,findings', 'reason,inputs,example'] : ['Findings by signature', 'Kernels', 'Errors by reason']
     for (const t of marks) expect(r.stdout).toContain(t)
   })
 
