@@ -12,17 +12,10 @@ import {resolveCapture} from '../src/readers/dir.js'
 import {LAB_CAPTURES, PEER} from '../test/helpers/paths.js'
 import {OUT, REPO} from './gen.js'
 import {fmtMs, measure, peakRss} from './harness.js'
+import type {Row} from './context.js'
 
-export interface BatchRow {
-  id: string
-  what: string
-  ours: string
-  anchor: string
-  ratio: string
-  goal: string
-  status: 'met' | 'NOT met' | 'n/a'
-  note?: string
-}
+/** A bench row, as every row module returns it (bench/context.ts). */
+export type BatchRow = Row
 
 interface Ctx {
   runs: number

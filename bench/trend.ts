@@ -10,17 +10,10 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {bigAllocinfo, OUT, REPO} from './gen.js'
 import {fmtMs, measure, peakRss} from './harness.js'
+import type {Row} from './context.js'
 
-export interface TrendRow {
-  id: string
-  what: string
-  ours: string
-  anchor: string
-  ratio: string
-  goal: string
-  status: 'met' | 'NOT met' | 'n/a'
-  note?: string
-}
+/** A bench row, as every row module returns it (bench/context.ts). */
+export type TrendRow = Row
 
 const SNAPSHOTS = 1000
 const SITES = 5000

@@ -1,6 +1,7 @@
 // SYNTHETIC series for the trend tests: named as such, never presented as captures. Each site's
 // bytes are given per snapshot (null = absent); the store is filled through the recording's
 // DeltaEncoder, as `trend` fills it from plain snapshot files.
+import {mulberry32} from '../../src/model/prng.js'
 import {DeltaEncoder} from '../../src/trend/recording.js'
 import {SeriesStore} from '../../src/trend/store.js'
 import type {AllocInfo, AllocSite} from '../../src/types.js'
@@ -13,17 +14,8 @@ export interface SynthSite {
   bytes: (number | null)[]
 }
 
-/** mulberry32: a small seeded PRNG, so every synthetic series is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small seeded PRNG (the model's mulberry32), so every synthetic series is reproducible. */
+export const rng = mulberry32
 
 /** Standard normal from two uniforms (Box–Muller). */
 export function gauss(r: () => number): number {
