@@ -47,7 +47,15 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 ${work}# Console loglevel 1: later kernel messages stay in the log buffer instead of interleaving
 # with the dump on ttyS0.
 dmesg -n 1
-echo ${MARKERS.dmesgBegin}
+${dumpAndPowerOff()}`
+}
+
+/**
+ * The end of every lab init: the boot log, /proc/allocinfo and the host facts between the markers
+ * the console splitter (console.ts) reads, then power off. One home for that protocol.
+ */
+export function dumpAndPowerOff(): string {
+  return `echo ${MARKERS.dmesgBegin}
 dmesg
 echo ${MARKERS.dmesgEnd}
 echo ${MARKERS.allocinfoBegin}

@@ -6,9 +6,8 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
-import {MARKERS} from './console.js'
 import {type CpioEntry, dir, file, symlink} from './cpio.js'
-import {APPLETS} from './initramfs.js'
+import {APPLETS, dumpAndPowerOff} from './initramfs.js'
 
 /** A snapshot starts with this word and `k=v` fields on the same line (not a section marker:
  *  console.ts only splits on lines that are exactly `===KLAB-NAME===`). */
@@ -100,21 +99,7 @@ INTERVAL=${o.intervalS}
 phase=before
 n=0
 echo "${EVENT_MARKER} uptime=0 release=$(uname -r) kind=${o.kind}"
-${SNAP_FN}${workloadScript(o)}echo ${MARKERS.dmesgBegin}
-dmesg
-echo ${MARKERS.dmesgEnd}
-echo ${MARKERS.allocinfoBegin}
-cat /proc/allocinfo
-echo ${MARKERS.allocinfoEnd}
-echo ${MARKERS.cpuinfo}
-grep -c ^processor /proc/cpuinfo
-echo ${MARKERS.meminfo}
-head -n 3 /proc/meminfo
-echo ${MARKERS.memProfiling}
-cat /proc/sys/vm/mem_profiling
-echo ${MARKERS.end}
-poweroff -f
-`
+${SNAP_FN}${workloadScript(o)}${dumpAndPowerOff()}`
 }
 
 /** What the series initramfs adds to the capture's: the applets, /tmp, the module. */
