@@ -2,10 +2,11 @@
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
-import type {AllocSite, BootAnalysis, Fact, Finding, Severity, Splat} from '../types.js'
+import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
+import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from './labels.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
@@ -22,9 +23,13 @@ const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice
 
 type KvRow = KvBlock['rows'][number]
 
-function factRow<T>(key: string, f: Fact<T> | undefined, show: (v: T) => Cell = String): KvRow[] {
-  // An inferred fact points at the line it was inferred at; the Why block says how.
-  return f ? [{key, value: show(f.value), note: `line ${f.line}${f.reason ? ', inferred' : ''}`}] : []
+/** Host facts as rows, labelled and shown as analysis/labels.ts says (the boot-log diff uses the same). */
+function hostFacts(h: HostFacts, keys: (keyof HostFacts)[], rawBytes = false): KvRow[] {
+  return keys.flatMap((k) => {
+    const f = h[k]
+    // An inferred fact points at the line it was inferred at; the Why block says how.
+    return f ? [{key: HOST_FACT_LABELS[k], value: hostFactCell(k, f.value, rawBytes), note: `line ${f.line}${f.reason ? ', inferred' : ''}`}] : []
+  })
 }
 
 type Size = (n: number | bigint) => Cell
@@ -33,7 +38,8 @@ type Size = (n: number | bigint) => Cell
 export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions): Report {
   // Cells carry the exact byte count for CSV whatever the table shows (render/report.ts bytesCell).
   const size: Size = (n) => bytesCell(n, opts.bytes)
-  const blocks: Block[] = [hostBlock(a, size), profilingBlock(a), earlyBlock(a, size)]
+  const rawBytes = opts.bytes ?? false
+  const blocks: Block[] = [hostBlock(a, rawBytes), profilingBlock(a), earlyBlock(a, rawBytes)]
   if (a.klab.length) {
     blocks.push({
       kind: 'text',
@@ -47,7 +53,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
   return {blocks}
 }
 
-function hostBlock(a: AnalyseResult, size: Size): KvBlock {
+function hostBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
   const h = a.host
   return {
     kind: 'kv',
@@ -56,21 +62,10 @@ function hostBlock(a: AnalyseResult, size: Size): KvBlock {
       {key: 'source', value: a.source, note: `${a.format}: ${a.formatReason}`},
       ...(a.boot ? [{key: 'boot', value: `${a.boot.offset} (${a.boot.index} of ${a.boot.count})`, note: `lines ${a.boot.firstLine}-${a.boot.lastLine}${a.boot.startReason ? `, starts at ${a.boot.startReason}` : ''}`}] : []),
       {key: 'records', value: `${a.records} of ${a.lines} lines`, note: skippedNote(a)},
-      ...factRow('kernel', h.release),
-      ...factRow('command line', h.cmdline),
-      ...factRow('possible CPUs', h.possibleCpus),
-      ...factRow('present CPUs', h.presentCpus),
-      ...factRow('online CPUs', h.onlineCpus),
-      ...factRow('NR_CPUS', h.nrCpusConfig),
-      ...factRow('maxcpus=', h.maxcpus),
-      ...factRow('NUMA nodes', h.numaNodes),
-      ...factRow('memory total', h.memoryTotalKiB, (k) => size(k * 1024)),
-      ...memoryAvailableRow(h, size),
-      ...factRow('GB pages (direct map)', h.gbPages, (v) => (v ? 'yes' : 'no')),
-      ...factRow('KASAN', h.kasan),
-      ...factRow('kmemleak', h.kmemleak, (v) => (v ? 'yes' : 'disabled')),
-      ...factRow('hardware', h.hardware),
-      ...(h.logEndsDuring ? [{key: 'log ends', value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
+      ...hostFacts(h, ['release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
+      ...memoryAvailableRow(h, rawBytes),
+      ...hostFacts(h, ['gbPages', 'kasan', 'kmemleak', 'hardware'], rawBytes),
+      ...(h.logEndsDuring ? [{key: HOST_FACT_LABELS.logEndsDuring, value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],
   }
 }
@@ -82,14 +77,14 @@ function profilingBlock(a: AnalyseResult): KvBlock {
     kind: 'kv',
     title: 'Profiling',
     rows: [
-      {key: 'mode', value: p.mode, ...(p.modeLine ? {note: `line ${p.modeLine}`} : {})},
-      ...factRow('sysctl.vm.mem_profiling', h.memProfilingParam),
-      {key: 'DEBUG', value: String(p.debug)},
+      {key: PROFILING_LABELS.mode, value: p.mode, ...(p.modeLine ? {note: `line ${p.modeLine}`} : {})},
+      ...hostFacts(h, ['memProfilingParam']),
+      {key: PROFILING_LABELS.debug, value: String(p.debug)},
     ],
   }
 }
 
-function earlyBlock(a: AnalyseResult, size: Size): KvBlock {
+function earlyBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
   const h = a.host
   const p = a.profiling
   const seen = (id: FindingKind) => {
@@ -100,10 +95,8 @@ function earlyBlock(a: AnalyseResult, size: Size): KvBlock {
     kind: 'kv',
     title: 'Early-PFN tracking',
     rows: [
-      {key: 'recorder', value: p.recorder},
-      ...factRow('page_ext window', h.pageExtWindow, (v) => (v === 'before-smp' ? 'before SMP bring-up (boot CPU only)' : 'after SMP bring-up (every CPU)')),
-      ...factRow('page_ext', h.pageExtBytes, (n) => size(n)),
-      ...factRow('deferred page init', h.deferredInit, () => 'yes'),
+      {key: PROFILING_LABELS.recorder, value: p.recorder},
+      ...hostFacts(h, ['pageExtWindow', 'pageExtBytes', 'deferredInit'], rawBytes),
       ...headroom(a),
       {key: 'array overflow', value: seen('early-pfn-overflow')},
       {key: 'pool page failure', value: seen('pool-alloc-failed')},
@@ -162,8 +155,8 @@ export function wrap(text: string): string[] {
  * deferred_init=lazy's on-demand init) has freed the rest of memory: on such a host the figure is
  * what was free then, not what the booted host has.
  */
-function memoryAvailableRow(h: BootAnalysis['host'], size: Size): KvRow[] {
-  const rows = factRow('memory available', h.memoryAvailableKiB, (k) => size(k * 1024))
+function memoryAvailableRow(h: BootAnalysis['host'], rawBytes: boolean): KvRow[] {
+  const rows = hostFacts(h, ['memoryAvailableKiB'], rawBytes)
   const lazy = h.cmdline !== undefined && /(?:^|\s)deferred_init=lazy(?:\s|$)/.test(h.cmdline.value)
   if (rows[0] && (h.deferredInit?.value || lazy)) {
     const when = h.deferredInit ? `deferred page init finished at line ${h.deferredInit.line}` : 'deferred_init=lazy initialises the rest on demand'

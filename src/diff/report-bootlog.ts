@@ -1,13 +1,23 @@
 // BootLogDiff → Report blocks: host facts that differ, profiling state changes, findings that
 // appeared / disappeared (by signature), and the klab counts side by side.
-import {type Block, type Cell, type Style, deltaCell} from '../render/report.js'
+import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from '../analysis/labels.js'
+import {type Block, type Cell, type Style, cellText, deltaCell} from '../render/report.js'
+import type {HostFacts} from '../types.js'
 import type {BootLogDiff, FindingChange, ValueChange} from './bootlog.js'
 
 const CHANGE_STYLE: Record<FindingChange, Style | undefined> = {appeared: 'bad', more: 'bad', disappeared: 'good', fewer: 'good', same: 'dim'}
-const show = (v: ValueChange['a']) => (v === undefined ? '-' : String(v))
+const isHostFact = (name: string): name is keyof HostFacts => Object.hasOwn(HOST_FACT_LABELS, name)
+// Row names are the labels `analyse` prints (analysis/labels.ts); the diff's JSON keeps the keys.
+const PROFILING_ROW_LABELS: Record<string, string> = {mode: PROFILING_LABELS.mode, debug: PROFILING_LABELS.debug, recorder: PROFILING_LABELS.recorder, 'dropped printk messages': PROFILING_LABELS.droppedMessages}
+const label = (name: string) => (isHostFact(name) ? HOST_FACT_LABELS[name] : (PROFILING_ROW_LABELS[name] ?? name))
 // The build string is `(builder) (compiler, linker) #N SMP <date>`: the `#N ... <date>` tail is what
-// tells two builds apart, and it fits a column.
-const compact = (name: string, v: ValueChange['a']) => (name === 'build' && typeof v === 'string' && v.includes('#') ? v.slice(v.lastIndexOf('#')) : show(v))
+// tells two builds apart, and it fits a column. A fact's value is shown as `analyse` shows it.
+function compact(name: string, v: ValueChange['a']): Cell {
+  if (v === undefined) return '-'
+  if (name === 'build' && typeof v === 'string' && v.includes('#')) return v.slice(v.lastIndexOf('#'))
+  return isHostFact(name) ? hostFactCell(name, v) : String(v)
+}
+const warn = (c: Cell): Cell => (typeof c === 'object' && c !== null ? {...c, style: 'warn'} : {text: cellText(c), style: 'warn'})
 
 function changes(title: string, rows: ValueChange[], all: boolean, empty: string): Block {
   const shown = all ? rows : rows.filter((r) => r.changed)
@@ -19,7 +29,7 @@ function changes(title: string, rows: ValueChange[], all: boolean, empty: string
       {key: 'a', header: 'a', priority: 0},
       {key: 'b', header: 'b', priority: 0},
     ],
-    rows: shown.map((r) => ({name: r.name, a: compact(r.name, r.a), b: r.changed ? {text: compact(r.name, r.b), style: 'warn'} : compact(r.name, r.b)})),
+    rows: shown.map((r) => ({name: label(r.name), a: compact(r.name, r.a), b: r.changed ? warn(compact(r.name, r.b)) : compact(r.name, r.b)})),
     empty,
   }
 }

@@ -4,7 +4,9 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {bootLogDiffSeverities, diffBootLogs, type BootLogDiff} from '../../src/diff/bootlog.js'
 import {bootLogDiffBlocks} from '../../src/diff/report-bootlog.js'
+import {buildAnalyseReport} from '../../src/analysis/report.js'
 import {renderReport} from '../../src/render/format.js'
+import {type KvBlock, type TableBlock, cellText} from '../../src/render/report.js'
 import {analyseFile} from '../helpers/diff-analysis.js'
 import {captureWithLinesRewritten} from '../helpers/diff-derived.js'
 import {captureDir} from '../helpers/paths.js'
@@ -87,5 +89,30 @@ describe('boot-log diff', () => {
     for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
     expect(out).toContain('appeared')
     expect(out).toContain('alloc_tag was not set')
+  })
+
+  it('labels every Host and Profiling row as analyse does, with the value analyse shows (issue 13: no memoryAvailableKiB)', () => {
+    // Two real captures whose facts differ (memory, nodes, window) and agree (CPUs): --all shows both.
+    const a = log('linux-6.12-instr_smp064_2G_numa2')
+    const d = diffBootLogs(a, log('linux-6.12-nodebug_smp064_1G'))
+    const blocks = bootLogDiffBlocks(d, {all: true})
+    const table = (title: string) => blocks.find((b): b is TableBlock => b.kind === 'table' && b.title === title)!
+    // What analyse prints for capture a, label → value text, over its key/value blocks.
+    const shown = new Map<string, string>()
+    for (const b of buildAnalyseReport(a, {traces: false}).blocks) if (b.kind === 'kv') for (const r of (b as KvBlock).rows) shown.set(r.key, cellText(r.value))
+    const rows = [...table('Host').rows, ...table('Profiling').rows]
+    expect(rows.length).toBe(d.host.length + d.profiling.length + 1)
+    let compared = 0
+    for (const r of rows) {
+      const name = cellText(r.name)
+      expect(name, 'an internal key as a row label').not.toMatch(/^[a-z]+[A-Z]\w*$/)
+      if (shown.has(name) && cellText(r.a) !== '-') {
+        expect(cellText(r.a), name).toBe(shown.get(name))
+        compared++
+      }
+    }
+    // The facts both print: kernel, CPUs, nodes, memory total and available, page_ext, window, mode, DEBUG, recorder...
+    expect(compared).toBeGreaterThanOrEqual(12)
+    expect(rows.map((r) => cellText(r.name))).toEqual(expect.arrayContaining(['memory available', 'NUMA nodes', 'page_ext window', 'DEBUG']))
   })
 })
