@@ -52,6 +52,39 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return out
 }
 
+/**
+ * The ticks of an axis, for the terminal plot and the SVG alike (one home): powers of ten on a log
+ * scale, else 1/2/5 × 10^k steps (niceTicks).
+ */
+export function axisTicks(s: Scale): number[] {
+  if (!s.log) return niceTicks(s.min, s.max)
+  const out: number[] = []
+  for (let e = Math.floor(Math.log10(s.min)); e <= Math.ceil(Math.log10(s.max)); e++) if (10 ** e >= s.min && 10 ** e <= s.max) out.push(10 ** e)
+  return out.length >= 2 ? out : niceTicks(s.min, s.max)
+}
+
+/** Ticks as labels at their cell on an axis of `cells` cells (each tick at the cell it falls in); a label that would collide with the one before is left out. */
+function tickCells(s: Scale, cells: number, flip: boolean): {at: number; label: string}[] {
+  const out: {at: number; label: string}[] = []
+  for (const t of axisTicks(s)) {
+    const f = scalePos(s, t)
+    const at = Math.min(cells - 1, Math.floor((flip ? 1 - f : f) * cells))
+    if (!out.some((o) => o.at === at)) out.push({at, label: fmtTick(t)})
+  }
+  return out
+}
+
+/** The x tick labels on one line, each centred on its column (clamped to the axis), none overlapping. */
+function xTickLine(ticks: {at: number; label: string}[], cols: number): string {
+  let line = ''
+  for (const {at, label} of ticks) {
+    const start = Math.max(0, Math.min(cols - label.length, at - Math.floor(label.length / 2)))
+    if (line.length && start <= line.length) continue
+    line = line.padEnd(start) + label
+  }
+  return line
+}
+
 export function fmtTick(v: number): string {
   if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
   if (v >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
@@ -68,10 +101,11 @@ export function plotLines(series: Series[], o: PlotOptions): string[] {
   const all = series.flatMap((s) => s.points)
   const xs = makeScale(all.map((p) => p.x))
   const ys = makeScale([...all.map((p) => p.y), ...(o.limit ? [o.limit.y * 1.15] : [])])
-  const yTicks = [ys.max, ys.log ? Math.sqrt(ys.max * ys.min) : (ys.max + ys.min) / 2, ys.min]
-  const gutter = Math.max(...yTicks.map((t) => fmtTick(t).length)) + 1
-  const cols = Math.max(10, o.width - gutter - 2)
   const rows = Math.max(4, o.height)
+  // Round ticks (axisTicks, as in the SVG), each on the row it falls in.
+  const yTicks = tickCells(ys, rows, true)
+  const gutter = Math.max(1, ...yTicks.map((t) => t.label.length)) + 1
+  const cols = Math.max(10, o.width - gutter - 2)
   const subX = o.ascii ? 1 : 2
   const subY = o.ascii ? 1 : 4
   const W = cols * subX
@@ -104,19 +138,12 @@ export function plotLines(series: Series[], o: PlotOptions): string[] {
       if (o.ascii) line += mark[r * cols + c] || (d ? '.' : onLimit ? '-' : ' ')
       else line += d ? String.fromCharCode(0x2800 + d) : onLimit ? '┄' : ' '
     }
-    const tickRow = [0, Math.floor((rows - 1) / 2), rows - 1].indexOf(r)
-    const label = tickRow >= 0 ? fmtTick(yTicks[tickRow]) : ''
+    const label = yTicks.find((t) => t.at === r)?.label ?? ''
     out.push(`${label.padStart(gutter - 1)} ${o.ascii ? '|' : '│'}${line}`)
   }
   const axis = o.ascii ? '+' + '-'.repeat(cols) : '└' + '─'.repeat(cols)
   out.push(`${' '.repeat(gutter)}${axis}`)
-  const xl = fmtTick(xs.min)
-  const xm = fmtTick(xs.log ? Math.sqrt(xs.min * xs.max) : (xs.min + xs.max) / 2)
-  const xr = fmtTick(xs.max)
-  const mid = Math.max(xl.length + 1, Math.floor(cols / 2) - Math.floor(xm.length / 2))
-  let ticks = xl.padEnd(mid) + xm
-  ticks = ticks.padEnd(Math.max(ticks.length + 1, cols + 1 - xr.length)) + xr
-  out.push(' '.repeat(gutter + 1) + ticks)
+  out.push(' '.repeat(gutter + 1) + xTickLine(tickCells(xs, cols, false), cols))
   const legend = series.map((s, i) => `${o.ascii ? (i === 0 ? '*' : '+') : '⣿'} ${s.label}`).join('   ')
   out.push(`${' '.repeat(gutter + 1)}x: ${o.xLabel}${xs.log ? ' (log)' : ''}; y: ${o.yLabel}${ys.log ? ' (log)' : ''}`)
   if (o.limit) out.push(`${' '.repeat(gutter + 1)}${o.ascii ? '---' : '┄┄┄'} ${o.limit.label}`)

@@ -4,7 +4,7 @@
 // at the end of the line farther from the curve, on the side away from it; y ticks are round
 // numbers (1, 2, 5 × 10^k, or powers of ten on a log scale); the overflow point is marked; every
 // point is drawn as a dot, so a one-point sweep is a visible point, not an empty plot.
-import {type PlotOptions, type Scale, type Series, fmtTick, makeScale, niceTicks, scalePos} from './plot.js'
+import {type PlotOptions, type Series, axisTicks, fmtTick, makeScale, scalePos} from './plot.js'
 import {sanitizeLine} from './sanitize.js'
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd']
@@ -17,14 +17,6 @@ export interface SvgOptions extends Pick<PlotOptions, 'limit' | 'xLabel' | 'yLab
   height?: number
   /** A point to mark (the first CPU count at which the legacy array overflows). */
   mark?: {x: number; y: number; label: string}
-}
-
-/** Round ticks: powers of ten on a log scale, else 1/2/5 × 10^k steps. */
-function ticksOf(s: Scale): number[] {
-  if (!s.log) return niceTicks(s.min, s.max)
-  const out: number[] = []
-  for (let e = Math.floor(Math.log10(s.min)); e <= Math.ceil(Math.log10(s.max)); e++) if (10 ** e >= s.min && 10 ** e <= s.max) out.push(10 ** e)
-  return out.length >= 2 ? out : niceTicks(s.min, s.max)
 }
 
 export function plotSvg(series: Series[], o: SvgOptions): string {
@@ -45,8 +37,8 @@ export function plotSvg(series: Series[], o: SvgOptions): string {
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`)
   parts.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(o.title)}</text>`)
   parts.push(`<g stroke="#333" fill="none"><line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}"/></g>`)
-  for (const t of ticksOf(xs)) parts.push(`<line x1="${f(X(t))}" y1="${m.t + ph}" x2="${f(X(t))}" y2="${m.t + ph + 5}" stroke="#333"/><text x="${f(X(t))}" y="${m.t + ph + 18}" text-anchor="middle">${fmtTick(t)}</text>`)
-  for (const t of ticksOf(ys)) parts.push(`<line x1="${m.l - 5}" y1="${f(Y(t))}" x2="${m.l}" y2="${f(Y(t))}" stroke="#333"/><text x="${m.l - 8}" y="${f(Y(t))}" dy="4" text-anchor="end">${fmtTick(t)}</text>`)
+  for (const t of axisTicks(xs)) parts.push(`<line x1="${f(X(t))}" y1="${m.t + ph}" x2="${f(X(t))}" y2="${m.t + ph + 5}" stroke="#333"/><text x="${f(X(t))}" y="${m.t + ph + 18}" text-anchor="middle">${fmtTick(t)}</text>`)
+  for (const t of axisTicks(ys)) parts.push(`<line x1="${m.l - 5}" y1="${f(Y(t))}" x2="${m.l}" y2="${f(Y(t))}" stroke="#333"/><text x="${m.l - 8}" y="${f(Y(t))}" dy="4" text-anchor="end">${fmtTick(t)}</text>`)
   parts.push(`<text x="${m.l + pw / 2}" y="${H - 18}" text-anchor="middle">${esc(o.xLabel)}${xs.log ? ' (log)' : ''}</text>`)
   parts.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel)}${ys.log ? ' (log)' : ''}</text>`)
   if (o.limit) parts.push(limitLine(o.limit, all, {X, Y, l: m.l, r: m.l + pw, f}))

@@ -6,7 +6,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {niceTicks} from '../../src/render/plot.js'
+import {niceTicks, plotLines} from '../../src/render/plot.js'
 import {plotSvg} from '../../src/render/svg.js'
 import {REPO} from '../helpers/paths.js'
 
@@ -58,6 +58,42 @@ describe('SVG layout', () => {
     const s = plotSvg([{label: '<script>\x1b', points: [{x: 1, y: 1}]}], {title: 'a"b', xLabel: 'x', yLabel: 'y'})
     expect(s).not.toContain('<script>')
     expect(s).toContain('&lt;script&gt;\\x1b')
+  })
+})
+
+const tickValue = (label: string) => Number(label.replace(/k$/, 'e3').replace(/M$/, 'e6'))
+/** Linear-axis ticks are round: all multiples of one step from the 1-2-5 series, at most 10 steps from 0 to the largest. */
+const roundSteps = (labels: string[]) => {
+  const vs = labels.map(tickValue)
+  const top = Math.max(...vs.map(Math.abs))
+  const steps = [-2, -1, 0, 1, 2, 3, 4, 5, 6].flatMap((e) => [1, 2, 5].map((k) => k * 10 ** e))
+  return steps.some((st) => top / st <= 10 && vs.every((v) => Math.abs(v / st - Math.round(v / st)) < 1e-9))
+}
+
+describe('terminal plot (--plot): the SVG\'s round ticks', () => {
+  // The labels in the gutter left of `|` and the line under the x axis.
+  const ticks = (lines: string[]) => {
+    const axis = lines.findIndex((l) => /^\s*\+-+$/.test(l))
+    const y = lines.slice(0, axis).map((l) => l.split('|')[0].trim()).filter(Boolean)
+    const x = lines[axis + 1].trim().split(/\s+/)
+    return {y, x}
+  }
+  it('the rule catches the old ticks', () => {
+    expect(roundSteps(['9421', '4710', '0'])).toBe(false)
+    expect(roundSteps(['30', '20', '10', '0'])).toBe(true)
+  })
+  it('log axes: powers of ten (was 9421 / 835 / 74 on the y axis, 1 / 32 / 1024 on x)', () => {
+    const t = ticks(plotLines(rising, {width: 76, height: 16, ascii: true, limit, xLabel: 'CPUs', yLabel: 'PFNs'}))
+    expect(t.y).toEqual(['10k', '1000'])
+    expect(t.x).toEqual(['1', '10', '100', '1000'])
+  })
+  it('linear axes: 1-2-5 steps, every label round, at least three on y', () => {
+    for (const pts of [[{x: 1, y: 10}, {x: 2, y: 20}, {x: 3, y: 30}], [{x: 4, y: 74}, {x: 40, y: 675}]]) {
+      const t = ticks(plotLines([{label: 'c', points: pts}], {width: 76, height: 16, ascii: true, xLabel: 'x', yLabel: 'y'}))
+      expect(t.y.length).toBeGreaterThanOrEqual(3)
+      expect(roundSteps(t.y), t.y.join(' ')).toBe(true)
+      expect(roundSteps(t.x), t.x.join(' ')).toBe(true)
+    }
   })
 })
 
