@@ -25,6 +25,7 @@ export function headText(b: Buffer): string {
 export function kindOf(head: string, name: string): Exclude<InputKind, 'capture-dir'> {
   const k = sniffText(head).kind
   if (k === 'allocscope-json') throw new InputError(`${name}: an allocscope JSON document: expected a boot log or an allocinfo dump`, name)
+  if (k === 'recording') throw new InputError(`${name}: an allocscope recording: expected a boot log or an allocinfo dump (a recording is read by \`trend\` and \`diff\`)`, name)
   return k
 }
 

@@ -79,6 +79,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
     module: Flags.string({description: 'allocinfo diff: only sites whose module matches this regular expression (built-in sites: ^$).'}),
     file: Flags.string({description: 'allocinfo diff: only sites whose source file matches this regular expression.'}),
     function: Flags.string({description: 'allocinfo diff: only sites whose function matches this regular expression.'}),
+    'from-snap': Flags.integer({description: 'A recording (allocscope record): the snapshot to compare from (0 = first, -1 = last; default: first for one recording, last for a recording given as the old side).'}),
+    'to-snap': Flags.integer({description: 'A recording: the snapshot to compare to (default: the last).'}),
   }
 
   async run(): Promise<void> {

@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs'
 import type {AnalyseOptions} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
-import {InputError, NotImplementedError} from '../errors.js'
+import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
@@ -36,6 +36,12 @@ export interface DiffRequest {
   allocinfo?: string
   /** How boot logs are read (--input-format, --recorder, --boot). */
   read: Pick<AnalyseOptions, 'format' | 'recorder' | 'boot'>
+  /**
+   * Which snapshots of a recording (indices, negative from the end). One recording: `from` against
+   * `to` (default first against last). Two inputs: a recording on the a side is its `from`, on the
+   * b side its `to` (default the last).
+   */
+  snaps?: {from?: number; to?: number}
   /** Filled while reading: which boot of a several-boot log was used (the run's warnings say so). */
   bootNotes?: string[]
 }
@@ -87,12 +93,19 @@ export async function runDiff(req: DiffRequest): Promise<DiffRun> {
 async function decideDiff(req: DiffRequest): Promise<DiffRun> {
   const a = classifyInput(req.a)
   const b = req.b === undefined ? undefined : classifyInput(req.b)
+  const recording = [a, b].find((x) => x?.kind === 'recording')
+  if (recording && (req.predicted || req.what === 'bootlog')) {
+    throw new InputError(`${recording.path}: a recording holds allocinfo snapshots only (no boot log, no counts); drop ${req.predicted ? '--predicted' : '--what bootlog'}`, recording.path)
+  }
+  if (!recording && req.snaps && (req.snaps.from !== undefined || req.snaps.to !== undefined)) {
+    throw new UsageError('--from-snap/--to-snap pick snapshots of a recording (allocscope record); neither input is one')
+  }
   if (req.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return countsDiff(req, a, b)
-  if (b === undefined) return observedDiff(req, a)
+  if (b === undefined) return a.kind === 'recording' ? recordingDiff(req, a) : observedDiff(req, a)
   return pairDiff(req, a, b)
 }
 
-const hasAllocInfo = (x: DiffInput): boolean => x.capture.allocinfo !== undefined
+const hasAllocInfo = (x: DiffInput): boolean => x.kind === 'recording' || x.capture.allocinfo !== undefined
 const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind === 'capture-dir' && x.capture.bootLog !== undefined)
 /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
 async function analyse(req: DiffRequest, x: DiffInput): Promise<BootAnalysis> {
@@ -114,7 +127,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
   const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
   if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
-    throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps, two boot logs, or two capture directories`, b.path)
+    throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps (or recordings), two boot logs, or two capture directories`, b.path)
   }
   if (doBoot) {
     for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
@@ -127,13 +140,43 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
     for (const x of [a, b]) {
       if (!hasAllocInfo(x)) throw new InputError(`${x.path}: no allocinfo (${x.kind === 'capture-dir' ? 'capture directory without allocinfo.txt' : x.kind}); expected a /proc/allocinfo dump or a capture directory holding allocinfo.txt`, x.path)
     }
-    const [ia, ib] = await Promise.all([readAllocInfo(a.capture.allocinfo!, allocName(a)), readAllocInfo(b.capture.allocinfo!, allocName(b))])
-    run.result.allocinfo = diffAllocInfo(ia, ib, req.alloc)
-    run.blocks.push(...allocDiffBlocks(run.result.allocinfo))
-    // Negative bytes / wrapped calls that b has and a had not: an accounting bug appeared
-    // (the same severity `allocscope allocinfo` gives them).
-    if (run.result.allocinfo.anomalies.appeared.length) run.severities.push('warning')
+    const [ia, ib] = await Promise.all([allocInfoOf(a, req.snaps?.from ?? -1, run.warnings), allocInfoOf(b, req.snaps?.to ?? -1, run.warnings)])
+    addAllocDiff(run, ia, ib, req)
   }
+  return run
+}
+
+/** The allocinfo diff of two dumps into the run: result, blocks, and its severity. */
+function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: AllocInfo, req: DiffRequest): void {
+  run.result.allocinfo = diffAllocInfo(ia, ib, req.alloc)
+  run.blocks.push(...allocDiffBlocks(run.result.allocinfo))
+  // Negative bytes / wrapped calls that b has and a had not: an accounting bug appeared
+  // (the same severity `allocscope allocinfo` gives them).
+  if (run.result.allocinfo.anomalies.appeared.length) run.severities.push('warning')
+}
+
+/** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
+async function allocInfoOf(x: DiffInput, snap: number, warnings: string[]): Promise<AllocInfo> {
+  if (x.kind !== 'recording') return readAllocInfo(x.capture.allocinfo!, allocName(x))
+  const [s] = await recordingSnapshots(x, [snap], warnings)
+  return s
+}
+
+async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {
+  const {snapshotsOf} = await import('../readers/recording.js')
+  const r = await snapshotsOf(x.spooled ?? x.path, picks)
+  warnings.push(...r.warnings)
+  // Name each snapshot by the path the user gave (a pipe's copy has another) and its time.
+  return r.snapshots.map((s) => ({...s.allocinfo, source: `${x.path}#${s.snap} (${s.time}${s.uptimeS !== undefined ? `, uptime ${s.uptimeS} s` : ''})`}))
+}
+
+/** One recording: how its allocinfo changed from one snapshot to another (default: first to last). */
+async function recordingDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
+  const run: DiffRun & {result: PairResult} = {result: {mode: 'pair', a: x.path, b: x.path}, blocks: [], severities: [], warnings: []}
+  const [ia, ib] = await recordingSnapshots(x, [req.snaps?.from ?? 0, req.snaps?.to ?? -1], run.warnings)
+  run.result.a = ia.source
+  run.result.b = ib.source
+  addAllocDiff(run, ia, ib, req)
   return run
 }
 

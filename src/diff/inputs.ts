@@ -6,8 +6,9 @@ import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
+import {RECORDING_MARK} from '../readers/recording.js'
 
-export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json'
+export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 
 export interface DiffInput {
   path: string
@@ -74,10 +75,11 @@ function head(path: string, n = 16384): string {
   }
 }
 
-/** Sniffs text: allocinfo, allocscope JSON envelope, or (anything else) a boot log. */
+/** Sniffs text: an allocscope recording, an allocscope JSON envelope, allocinfo, or (anything else) a boot log. */
 export function sniffText(text: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string} {
   const t = text.trimStart()
   if (t.startsWith('{')) {
+    if (t.slice(0, 200).includes(RECORDING_MARK)) return {kind: 'recording'}
     const m = /"schema"\s*:\s*"allocscope\/v\d+"[\s\S]*?"command"\s*:\s*"([^"]*)"/.exec(t)
     if (m) return {kind: 'allocscope-json', command: m[1]}
   }
@@ -92,6 +94,7 @@ const KIND_TEXT: Record<InputKind, string> = {
   allocinfo: 'an allocinfo dump',
   bootlog: 'a boot log',
   'allocscope-json': 'an allocscope JSON document',
+  recording: 'an allocscope recording (record)',
 }
 
 export function describeKind(x: DiffInput): string {
@@ -119,6 +122,7 @@ export function classifyInput(path: string): DiffInput {
   const s = sniffText(text)
   const file = spooled ?? path
   const more = {...(s.command !== undefined ? {command: s.command} : {}), ...(spooled !== undefined ? {spooled} : {})}
+  if (s.kind === 'recording') return {path, kind: 'recording', capture: {path, isDir: false}, ...more}
   if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: file}, ...more}
   return {path, kind: s.kind, capture: spooled === undefined ? capture : {path, isDir: false, bootLog: file}, ...more}
 }

@@ -27,6 +27,8 @@ export interface DiffFlags {
   module?: string
   file?: string
   function?: string
+  'from-snap'?: number
+  'to-snap'?: number
 }
 
 export async function runDiffCommand(args: {a?: string; b?: string}, f: DiffFlags): Promise<CommandRun> {
@@ -44,6 +46,7 @@ export async function runDiffCommand(args: {a?: string; b?: string}, f: DiffFlag
     all: f.all,
     model: {profile: f.profile, legacyMax: f['legacy-max']},
     allocinfo: f.allocinfo,
+    snaps: {from: f['from-snap'], to: f['to-snap']},
     read: {format: f['input-format'] as BootLogFormat | undefined, recorder: f.recorder as Recorder | undefined, ...(f.boot !== undefined ? {boot: f.boot} : {})},
   })
   return {result: run.result, report: {blocks: run.blocks}, severities: run.severities, warnings: run.warnings}

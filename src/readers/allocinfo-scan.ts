@@ -179,6 +179,16 @@ function trailing(rest: string): {accurate: boolean; extra?: Record<string, stri
 }
 
 /**
+ * Accounting bugs (a free subtracted from a tag that never saw the allocation) show up as negative
+ * bytes and as calls wrapped around 2^64: flag them (the values are kept). One home for both
+ * rules: the allocinfo scanner and a recording's replayed snapshots (readers/recording.ts).
+ */
+export function counterAnomalies(key: string, bytes: bigint, calls: bigint, line: number, flag: (a: AllocAnomaly) => void): void {
+  if (bytes < 0n) flag({line, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
+  if (calls >= WRAP_THRESHOLD) flag({line, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
+}
+
+/**
  * Scans allocinfo text pushed in pieces (any split, even mid-line) without judging it: never
  * throws. Every input line ends up in a site, a header, or skipped with its reason.
  */
@@ -310,12 +320,7 @@ export class AllocInfoScanner {
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
     this.totalBytes += bytes
     this.totalCalls += calls
-    // Accounting bugs (a free subtracted from a tag that never saw the allocation) show up as
-    // negative bytes and as calls wrapped around 2^64: flag them, keep the values.
-    if (bytes < 0n) this.anomaly({line: lineNo, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
-    if (calls >= WRAP_THRESHOLD) {
-      this.anomaly({line: lineNo, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
-    }
+    counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)
     const prev = this.sites.get(key)
     if (prev === undefined) {
       const site: AllocSite = {key, file: s.file, lineNo: s.fileLine, func: s.func, bytes, calls, accurate, count: 1, lines: [lineNo]}
@@ -333,6 +338,8 @@ export class AllocInfoScanner {
     prev.count++
     if (prev.lines.length < MAX_SITE_LINES) prev.lines.push(lineNo)
   }
+
+  private readonly onAnomaly = (a: AllocAnomaly): void => this.anomaly(a)
 
   private anomaly(a: AllocAnomaly): void {
     const n = (this.anomalyCounts[a.kind] ?? 0) + 1

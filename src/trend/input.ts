@@ -1,12 +1,13 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {createReadStream, readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
-import {createGunzip, gunzipSync} from 'node:zlib'
+import {gunzipSync} from 'node:zlib'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {InputError} from '../errors.js'
-import {DeltaEncoder, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from './recording.js'
+import {isRecording, streamRecording} from '../readers/recording.js'
+import {DeltaEncoder, type RecordingHeader} from './recording.js'
 import {SeriesStore} from './store.js'
 
 export const TIME_FROM = ['auto', 'header', 'name', 'mtime'] as const
@@ -23,26 +24,6 @@ export interface TrendInput {
   /** How snapshot times were found, per file kind: "name", "mtime", "header". */
   timeSources: Record<string, number>
   warnings: string[]
-}
-
-/** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
-export function isRecording(path: string): boolean {
-  let head: Buffer
-  try {
-    const b = readFileSync(path)
-    head = b[0] === 0x1f && b[1] === 0x8b ? gunzipFirst(b) : b.subarray(0, 200)
-  } catch {
-    return false
-  }
-  return head.toString('utf8', 0, 200).includes(`"format":"${RECORDING_FORMAT}"`)
-}
-
-function gunzipFirst(b: Buffer): Buffer {
-  try {
-    return gunzipSync(b.subarray(0, Math.min(b.length, 4096)), {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
-  } catch {
-    return Buffer.alloc(0)
-  }
 }
 
 export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; maxColumns?: number}): Promise<TrendInput> {
@@ -73,57 +54,11 @@ function listDir(d: string): string[] {
     .filter((p) => statSync(p).isFile())
 }
 
-/** Streams a recording into the store; a member or line cut short at the end is a warning. */
+/** Streams a recording into the store (the reader: src/readers/recording.ts). */
 export async function readRecording(path: string, store: SeriesStore): Promise<{header: RecordingHeader; warnings: string[]}> {
-  const warnings: string[] = []
-  let header: RecordingHeader | undefined
-  let lineNo = 0
-  let rest = ''
-  let cut: string | undefined
-  const applyLine = (line: string): void => {
-    lineNo++
-    if (line.trim() === '') return
-    let obj: unknown
-    try {
-      obj = JSON.parse(line)
-    } catch {
-      throw new InputError(`${path}:${lineNo}: not a JSON record; expected an allocscope recording line (docs/recording.md)`, path, lineNo)
-    }
-    if (header === undefined) header = checkHeader(obj, path)
-    else store.apply(checkRecord(obj, path, lineNo), `${path}:${lineNo}`)
-  }
-  try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const text = rest + (chunk as Buffer).toString('utf8')
-      const lines = text.split('\n')
-      rest = lines.pop()!
-      for (const l of lines) applyLine(l)
-    }
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    // A recorder killed while writing a member: everything before it is whole.
-    cut = (e as Error).message
-  }
-  if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
-  if (rest.trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
-  if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${store.snapshots} complete snapshots before it`)
+  const {header, warnings} = await streamRecording(path, (rec, where) => store.apply(rec, where))
   store.finish()
   return {header, warnings}
-}
-
-function checkHeader(obj: unknown, path: string): RecordingHeader {
-  const h = obj as RecordingHeader
-  if (h?.format !== RECORDING_FORMAT) throw new InputError(`${path}:1: not an allocscope recording (format '${String(h?.format)}'); expected "${RECORDING_FORMAT}"`, path, 1)
-  if (h.version > RECORDING_VERSION) throw new InputError(`${path}:1: recording version ${h.version} is newer than this allocscope reads (${RECORDING_VERSION})`, path, 1)
-  return h
-}
-
-function checkRecord(obj: unknown, path: string, line: number): SnapshotRecord {
-  const r = obj as SnapshotRecord
-  if (typeof r?.snap !== 'number' || typeof r.time !== 'string') {
-    throw new InputError(`${path}:${line}: expected a snapshot record {"snap": n, "time": ISO 8601, ...}`, path, line)
-  }
-  return r
 }
 
 interface Timed {

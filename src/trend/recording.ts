@@ -52,6 +52,8 @@ export interface SnapshotRecord {
   set?: [number, Counter, Counter][]
   /** Ids present in the previous snapshot and absent from this one. */
   gone?: number[]
+  /** [id, accurate] for each known site whose `accurate` flag changed since it was last recorded. */
+  acc?: [number, boolean][]
   /** Input lines the reader skipped (not a site nor a header). */
   skipped?: number
 }
@@ -63,6 +65,7 @@ interface Known {
   id: number
   bytes: bigint
   calls: bigint
+  accurate: boolean
 }
 
 export interface SnapshotMeta {
@@ -98,14 +101,21 @@ export class DeltaEncoder {
   private encodeSite(s: AllocSite, rec: SnapshotRecord, now: Set<number>): void {
     let k = this.ids.get(s.key)
     if (k === undefined) {
-      k = {id: this.ids.size, bytes: s.bytes, calls: s.calls}
+      k = {id: this.ids.size, bytes: s.bytes, calls: s.calls, accurate: s.accurate}
       this.ids.set(s.key, k)
       ;(rec.new ??= []).push([k.id, s.file, s.lineNo, s.func, s.module ?? null, s.accurate])
       ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
-    } else if (k.bytes !== s.bytes || k.calls !== s.calls || !this.present.has(k.id)) {
-      k.bytes = s.bytes
-      k.calls = s.calls
-      ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
+    } else {
+      if (k.bytes !== s.bytes || k.calls !== s.calls || !this.present.has(k.id)) {
+        k.bytes = s.bytes
+        k.calls = s.calls
+        ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
+      }
+      // The kernel can mark a tag inaccurate at run time (accurate:no): keep the flag current.
+      if (k.accurate !== s.accurate) {
+        k.accurate = s.accurate
+        ;(rec.acc ??= []).push([k.id, s.accurate])
+      }
     }
     now.add(k.id)
   }

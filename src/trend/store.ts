@@ -85,6 +85,8 @@ export class SeriesStore {
     for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) this.addSite(id, file, lineNo, func, module, accurate, source)
     // A site that goes was last seen in the previous snapshot.
     for (const id of rec.gone ?? []) this.leave(id, snap - 1, this.prevTime)
+    // A tag the kernel marked inaccurate at any time stays so for the whole series.
+    for (const [id, accurate] of rec.acc ?? []) if (this.sites[id]) this.sites[id].accurate &&= accurate
     for (const [id, b, c] of rec.set ?? []) this.setCounters(id, b, c, snap, rec.time, source)
     const info: SnapshotInfo = {snap, time: rec.time, uptimeS: rec.uptimeS, readMs: rec.readMs, release: rec.release}
     this.first ??= info

@@ -1,0 +1,185 @@
+// Reads an allocscope recording (docs/recording.md; written by `record`, format in
+// src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
+// one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
+// replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
+import {createReadStream, readFileSync} from 'node:fs'
+import {createGunzip, gunzipSync} from 'node:zlib'
+import {InputError} from '../errors.js'
+import {counterBig, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
+import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
+import {counterAnomalies, siteKey} from './allocinfo-scan.js'
+
+/** The text a recording starts with (the header's first field), as `sniff` looks for it. */
+export const RECORDING_MARK = `"format":"${RECORDING_FORMAT}"`
+
+/** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
+export function isRecording(path: string): boolean {
+  let head: Buffer
+  try {
+    const b = readFileSync(path)
+    head = b[0] === 0x1f && b[1] === 0x8b ? gunzipFirst(b) : b.subarray(0, 200)
+  } catch {
+    return false
+  }
+  return head.toString('utf8', 0, 200).includes(RECORDING_MARK)
+}
+
+function gunzipFirst(b: Buffer): Buffer {
+  try {
+    return gunzipSync(b.subarray(0, Math.min(b.length, 4096)), {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
+  } catch {
+    return Buffer.alloc(0)
+  }
+}
+
+export interface RecordingRead {
+  header: RecordingHeader
+  /** Whole snapshot records read. */
+  snapshots: number
+  warnings: string[]
+}
+
+/**
+ * Streams a recording's records to `onRecord` (with `path:line` for messages). A member or line
+ * cut short at the end (a recorder killed mid-write) is a warning; everything before it is whole.
+ */
+export async function streamRecording(path: string, onRecord: (rec: SnapshotRecord, where: string) => void): Promise<RecordingRead> {
+  const warnings: string[] = []
+  let header: RecordingHeader | undefined
+  let lineNo = 0
+  let snapshots = 0
+  let rest = ''
+  let cut: string | undefined
+  const applyLine = (line: string): void => {
+    lineNo++
+    if (line.trim() === '') return
+    const obj = parseLine(line, path, lineNo)
+    if (header === undefined) header = checkHeader(obj, path)
+    else {
+      onRecord(checkRecord(obj, path, lineNo), `${path}:${lineNo}`)
+      snapshots++
+    }
+  }
+  try {
+    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
+      const lines = (rest + (chunk as Buffer).toString('utf8')).split('\n')
+      rest = lines.pop()!
+      for (const l of lines) applyLine(l)
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    cut = (e as Error).message
+  }
+  if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
+  if (rest.trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
+  if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${snapshots} complete snapshots before it`)
+  return {header, snapshots, warnings}
+}
+
+function parseLine(line: string, path: string, lineNo: number): unknown {
+  try {
+    return JSON.parse(line)
+  } catch {
+    throw new InputError(`${path}:${lineNo}: not a JSON record; expected an allocscope recording line (docs/recording.md)`, path, lineNo)
+  }
+}
+
+function checkHeader(obj: unknown, path: string): RecordingHeader {
+  const h = obj as RecordingHeader
+  if (h?.format !== RECORDING_FORMAT) throw new InputError(`${path}:1: not an allocscope recording (format '${String(h?.format)}'); expected "${RECORDING_FORMAT}"`, path, 1)
+  if (h.version > RECORDING_VERSION) throw new InputError(`${path}:1: recording version ${h.version} is newer than this allocscope reads (${RECORDING_VERSION})`, path, 1)
+  return h
+}
+
+function checkRecord(obj: unknown, path: string, line: number): SnapshotRecord {
+  const r = obj as SnapshotRecord
+  if (typeof r?.snap !== 'number' || typeof r.time !== 'string') {
+    throw new InputError(`${path}:${line}: expected a snapshot record {"snap": n, "time": ISO 8601, ...}`, path, line)
+  }
+  return r
+}
+
+/** One site while replaying: what `new` declared, the counters `set` last gave, whether present. */
+interface Replayed {
+  site: Omit<AllocSite, 'bytes' | 'calls'>
+  bytes: bigint
+  calls: bigint
+  present: boolean
+}
+
+/** A recording's snapshot, rebuilt whole. */
+export interface RecordingSnapshot {
+  /** 0-based snapshot index. */
+  snap: number
+  time: string
+  uptimeS?: number
+  release?: string
+  allocinfo: AllocInfo
+}
+
+/**
+ * Rebuilds the snapshots `picks` (indices; negative counts from the end, -1 the last) of a
+ * recording by replaying its deltas, in one pass (two when a pick counts from the end: the first
+ * only counts). Memory: the sites' current values plus the picked snapshots.
+ */
+export async function snapshotsOf(path: string, picks: number[]): Promise<{header: RecordingHeader; total: number; snapshots: RecordingSnapshot[]; warnings: string[]}> {
+  const total = picks.some((p) => p < 0) ? (await streamRecording(path, () => {})).snapshots : undefined
+  const wanted = picks.map((p) => (p < 0 && total !== undefined ? total + p : p))
+  const sites: Replayed[] = []
+  const got = new Map<number, RecordingSnapshot>()
+  // Counted here, not taken from `snap`: the index is the record's place in the file.
+  let index = 0
+  const read = await streamRecording(path, (rec, where) => {
+    replay(sites, rec, where)
+    const i = index++
+    if (wanted.includes(i)) got.set(i, materialise(sites, rec, i, `${path}#${i}`))
+  })
+  const n = total ?? read.snapshots
+  const snapshots = picks.map((p, i) => {
+    const s = got.get(wanted[i])
+    if (s === undefined) throw new InputError(`${path}: no snapshot ${p}: the recording holds ${n} (0 to ${n - 1}, or -1 to -${n} from the end)`, path)
+    return s
+  })
+  return {header: read.header, total: n, snapshots, warnings: read.warnings}
+}
+
+function replay(sites: Replayed[], rec: SnapshotRecord, where: string): void {
+  for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) {
+    if (id !== sites.length) throw new InputError(`${where}: site id ${id} declared out of order (expected ${sites.length}); the recording is damaged`, where.replace(/:\d+$/, ''))
+    const site = {key: siteKey(file, lineNo, func, module ?? undefined), file, lineNo, func, accurate, count: 1, lines: []}
+    sites.push({site: module === null ? site : {...site, module}, bytes: 0n, calls: 0n, present: false})
+  }
+  for (const id of rec.gone ?? []) if (sites[id]) sites[id].present = false
+  for (const [id, accurate] of rec.acc ?? []) if (sites[id]) sites[id].site.accurate = accurate
+  for (const [id, b, c] of rec.set ?? []) {
+    const s = sites[id]
+    if (s === undefined) throw new InputError(`${where}: counters for undeclared site id ${id}; the recording is damaged`, where.replace(/:\d+$/, ''))
+    s.bytes = counterBig(b)
+    s.calls = counterBig(c)
+    s.present = true
+  }
+}
+
+/** The present sites as an AllocInfo, flagged as the allocinfo reader flags them ("line" = site id + 1). */
+function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, source: string): RecordingSnapshot {
+  const out: AllocSite[] = []
+  const anomalies: AllocAnomaly[] = []
+  const anomalyCounts: AllocInfo['anomalyCounts'] = {}
+  let totalBytes = 0n
+  let totalCalls = 0n
+  for (const [i, s] of sites.entries()) {
+    if (!s.present) continue
+    out.push({...s.site, bytes: s.bytes, calls: s.calls, lines: [i + 1]})
+    totalBytes += s.bytes
+    totalCalls += s.calls
+    counterAnomalies(s.site.key, s.bytes, s.calls, i + 1, (a) => {
+      anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
+      anomalies.push(a)
+    })
+  }
+  const allocinfo: AllocInfo = {
+    source, version: rec.allocinfo ?? 'none', sites: out, totalBytes, totalCalls, anomalies, anomalyCounts,
+    skipped: [], skippedTotal: rec.skipped ?? 0, skippedByReason: rec.skipped ? {'skipped when recorded': rec.skipped} : {}, lines: out.length,
+  }
+  return {snap, time: rec.time, ...(rec.uptimeS !== undefined ? {uptimeS: rec.uptimeS} : {}), ...(rec.release !== undefined ? {release: rec.release} : {}), allocinfo}
+}
