@@ -7,7 +7,8 @@
 //   --csv-summary omit;
 // - a cell that a spreadsheet would run as a formula (starts with = + - @ tab or CR) and is not a
 //   plain number gets a leading ' (OWASP's advice for CSV injection), unless --csv-formulas.
-// Prose blocks (notes, traces) are not tables: they are in the other formats and in --json.
+// Prose blocks (notes, traces) are not tables, and picture columns (sparklines) are not data: they
+// are in the other formats and in --json.
 import {stringify} from 'csv-stringify/sync'
 import {toAscii} from './sanitize.js'
 import {type Block, type Cell, type Report, cellRaw, cellText} from './report.js'
@@ -57,8 +58,9 @@ function csvRows(b: Block, o: CsvOptions): string[][] | undefined {
   const value = (c: Cell) => (o.units ? cellText(c) : cellRaw(c))
   if (b.kind === 'text') return undefined
   if (b.kind === 'kv') return [['key', 'value', 'note']].concat(b.rows.map((r) => [r.key, value(r.value), r.note ?? '']))
-  const header = b.columns.map((c) => c.header)
-  const line = (r: Record<string, Cell>) => b.columns.map((c) => value(r[c.key]))
+  const columns = b.columns.filter((c) => !c.picture)
+  const header = columns.map((c) => c.header)
+  const line = (r: Record<string, Cell>) => columns.map((c) => value(r[c.key]))
   const summaries = [...(b.summaryRows ?? []).map((r) => ['others', r] as const), ...(b.footer ? [['total', b.footer] as const] : [])]
   const out = [header]
   const mark = summaries.length > 0 && o.summary !== 'omit'

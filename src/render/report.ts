@@ -15,6 +15,8 @@ export interface Column {
   align?: 'left' | 'right'
   /** Lower is dropped first when the table must shrink to fit (default 1; 0 = never drop). */
   priority?: number
+  /** A drawing for the eye (a sparkline), not data: left out of CSV, whose cells hold values. */
+  picture?: boolean
 }
 
 export interface TableBlock {

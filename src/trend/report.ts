@@ -1,6 +1,6 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
 import type {Finding} from '../types.js'
-import type {Report, TableBlock} from '../render/report.js'
+import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
 import {plotSvg} from '../render/svg.js'
 import type {Series} from '../render/plot.js'
 import {iec} from '../render/units.js'
@@ -25,7 +25,9 @@ export interface UnloadLeak {
 export interface TrendJson {
   input: {
     kind: TrendInput['kind']
+    /** The first 20 sources (and `… N more`); sourceCount says how many there are. */
     sources: string[]
+    sourceCount: number
     snapshots: number
     firstTime?: string
     lastTime?: string
@@ -88,7 +90,7 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
   const grown = res.sites.filter((s) => s.verdict !== 'suspect' && s.verdict !== 'unload-leak' && s.growthBytes > 0).sort((a, b) => b.growthBytes - a.growthBytes)
   return {
     input: {
-      kind: input.kind, sources: input.sources.length > 20 ? [...input.sources.slice(0, 20), `… ${input.sources.length - 20} more`] : input.sources,
+      kind: input.kind, sources: input.sources.length > 20 ? [...input.sources.slice(0, 20), `… ${input.sources.length - 20} more`] : input.sources, sourceCount: input.sources.length,
       snapshots: st.snapshots, firstTime: first, lastTime: last, hours: first && last ? (Date.parse(last) - Date.parse(first)) / 3.6e6 : 0,
       releases: [...st.releases], timeSources: input.timeSources, tool: input.header?.tool, provenance: input.header?.provenance,
     },
@@ -103,7 +105,15 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
   }
 }
 
-const siteCell = (s: SiteTrend) => `${s.file}:${s.lineNo} ${s.func}`
+// Every cell holds one value with its raw number for CSV (bytes, bytes per hour, calls per hour):
+// the tables show "240 KiB/h", CSV writes 245760; the sparkline is a picture, not in CSV.
+const siteCells = (s: {file: string; lineNo: number; func: string}) => ({site: `${s.file}:${s.lineNo}`, func: s.func})
+const SITE_COLUMNS = [
+  {key: 'site', header: 'file:line', priority: 0},
+  {key: 'func', header: 'function', priority: 0},
+]
+const rateCell = (bph: number | null): Cell => ({text: fmtRate(bph ?? 0), style: 'grow', raw: Math.round(bph ?? 0)})
+const growthCell = (b: number): Cell => ({text: `${b > 0 ? '+' : ''}${iec(b)}`, raw: b})
 
 export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   const i = j.input
@@ -115,13 +125,13 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
       {key: 'rate', header: 'rate', align: 'right', priority: 0},
       {key: 'growth', header: 'growth', align: 'right', priority: 2},
       {key: 'q', header: 'q', align: 'right', priority: 2},
-      {key: 'trend', header: 'bytes over time', priority: 3},
-      {key: 'site', header: 'file:line function', priority: 0},
+      {key: 'trend', header: 'bytes over time', priority: 3, picture: true},
+      ...SITE_COLUMNS,
       {key: 'module', header: 'module', priority: 1},
     ],
     rows: j.suspects.map((s) => ({
-      rank: s.rank, rate: {text: fmtRate(s.bytesPerHour ?? 0), style: 'grow'}, growth: `+${iec(s.growthBytes)}`, q: fmtP(s.q),
-      trend: sparkline(s.spark, o.ascii), site: siteCell(s), module: s.module ?? '',
+      rank: s.rank, rate: rateCell(s.bytesPerHour), growth: growthCell(s.growthBytes), q: {text: fmtP(s.q), raw: s.q},
+      trend: sparkline(s.spark, o.ascii), ...siteCells(s), module: s.module ?? '',
     })),
     empty: `no leak suspect at --min-rate ${fmtRate(j.options.minRatePerHour)} and q < ${j.options.alpha}`,
   }
@@ -134,17 +144,23 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   return {blocks}
 }
 
+/** One value per row: the input, its times, the kernels, the verdict counts and the thresholds. */
 function summaryBlock(j: TrendJson): Report['blocks'][number] {
   const i = j.input
   return {
     kind: 'kv',
     title: 'Trend',
     rows: [
-      {key: 'input', value: `${i.kind}: ${i.sources.length === 1 ? i.sources[0] : `${i.sources.length} files`}`, note: i.tool},
-      {key: 'snapshots', value: `${i.snapshots}, ${i.firstTime ?? '-'} … ${i.lastTime ?? '-'}`, note: `times from ${Object.entries(i.timeSources).map(([k, v]) => `${k} ${v}`).join(', ')}`},
-      {key: 'kernel', value: i.releases.join(', ') || '(not recorded)'},
-      {key: 'sites', value: `${j.tested} tested`, note: Object.entries(j.verdicts).map(([k, v]) => `${k} ${v}`).join(', ')},
-      {key: 'thresholds', value: `rate >= ${fmtRate(j.options.minRatePerHour)}, Benjamini–Hochberg q < ${j.options.alpha}`, note: j.options.filters.join(', ') || undefined},
+      {key: 'input', value: i.sourceCount === 1 ? i.sources[0] : `${i.sourceCount} files`, note: [i.kind, i.tool].filter(Boolean).join(': ')},
+      {key: 'snapshots', value: i.snapshots, note: `times from ${Object.entries(i.timeSources).map(([k, v]) => `${k} ${v}`).join(', ')}`},
+      {key: 'first snapshot', value: i.firstTime ?? '-'},
+      {key: 'last snapshot', value: i.lastTime ?? '-'},
+      ...(i.releases.length ? i.releases.map((r) => ({key: 'kernel', value: r})) : [{key: 'kernel', value: '(not recorded)'}]),
+      {key: 'sites tested', value: j.tested},
+      ...Object.entries(j.verdicts).map(([k, v]) => ({key: `sites ${k}`, value: v})),
+      {key: 'min rate', value: {text: fmtRate(j.options.minRatePerHour), raw: j.options.minRatePerHour}, note: 'bytes per hour'},
+      {key: 'q below', value: j.options.alpha, note: 'Benjamini–Hochberg'},
+      ...j.options.filters.map((f) => ({key: 'filter', value: f})),
     ],
   }
 }
@@ -155,15 +171,19 @@ function unloadBlock(leaks: UnloadLeak[]): TableBlock {
     title: `Module-unload leaks: ${leaks.length}`,
     columns: [
       {key: 'module', header: 'module', priority: 0},
-      {key: 'site', header: 'file:line function', priority: 0},
+      ...SITE_COLUMNS,
       {key: 'series', header: 'series: last seen with', align: 'right', priority: 1},
+      {key: 'seenAt', header: 'series: last seen at', priority: 1},
       {key: 'log', header: 'log: at unload', align: 'right', priority: 1},
+      {key: 'logLine', header: 'log: line', align: 'right', priority: 1},
       {key: 'seen', header: 'seen in', priority: 0},
     ],
     rows: leaks.map((l) => ({
-      module: l.module, site: `${l.file}:${l.lineNo} ${l.func}`,
-      series: l.bytes === undefined ? '-' : `${iec(l.bytes)} (${l.lastSeen})`,
-      log: l.log ? `${iec(l.log.bytes)} (line ${l.log.line})` : '-',
+      module: l.module, ...siteCells(l),
+      series: l.bytes === undefined ? '' : bytesCell(l.bytes),
+      seenAt: l.lastSeen ?? '',
+      log: l.log ? bytesCell(l.log.bytes) : '',
+      logLine: l.log?.line ?? '',
       seen: {text: l.confirmed ? 'series and log' : l.log ? 'log only' : 'series only', style: l.confirmed ? 'bad' : 'warn'},
     })),
   }
@@ -176,11 +196,11 @@ function notSuspectBlock(j: TrendJson, ascii: boolean): TableBlock {
     columns: [
       {key: 'verdict', header: 'verdict', priority: 0},
       {key: 'growth', header: 'growth', align: 'right', priority: 0},
-      {key: 'trend', header: 'bytes over time', priority: 3},
-      {key: 'site', header: 'file:line function', priority: 0},
+      {key: 'trend', header: 'bytes over time', priority: 3, picture: true},
+      ...SITE_COLUMNS,
       {key: 'why', header: 'why', priority: 2},
     ],
-    rows: j.notSuspects.map((s) => ({verdict: s.verdict, growth: `+${iec(s.growthBytes)}`, trend: sparkline(s.spark, ascii), site: siteCell(s), why: s.why})),
+    rows: j.notSuspects.map((s) => ({verdict: s.verdict, growth: growthCell(s.growthBytes), trend: sparkline(s.spark, ascii), ...siteCells(s), why: s.why})),
   }
 }
 

@@ -53,7 +53,6 @@ describe('trend', () => {
     // The table fits the width (80 when piped), so the sparkline cell may wrap: read its blocks in order.
     expect(t.stdout.replace(/[^▁▂▃▄▅▆▇█\n]/g, '').replace(/\n/g, '')).toContain('▁▁▂▂▂▃▃▃▄▄▄▅▅▅▆▆▆▇▇▇██')
     expect((await run([dir, '--format', 'markdown'])).stdout).toMatch(/\| 1 \| 240 KiB\/h \|/)
-    expect((await run([dir, '--format', 'csv'])).stdout).toMatch(/^#,rate,growth,q,bytes over time,file:line function,module$/m)
     expect((await run([dir, '--format', 'text'])).stdout).toMatch(/_{1,3}\.+-+/)
     const svg = join(dir, '..', `t-${process.pid}.svg`)
     await run([dir, '--svg', svg])
@@ -61,6 +60,28 @@ describe('trend', () => {
     expect(s).toContain('hours since 2026-12-04T18:00:00')
     expect(s).toContain('bytes charged to the site')
     expect(s).toContain(`${LEAK[1]} ${LEAK[2]}, 240 KiB/h`)
+  })
+
+  it('csv: raw numbers in ASCII (bytes per hour, bytes), no sparkline, the table\'s column names (issue 13)', async () => {
+    const {stdout} = await run([dir, '--format', 'csv'])
+    // Was `240 KiB/h`, `'+108 KiB` (defused as a formula) and the sparkline as \uXXXX escapes.
+    expect(stdout).toMatch(/^[\x20-\x7e\n]*$/)
+    expect(stdout).not.toMatch(/\\u[0-9a-f]{4}|KiB|MiB|'/)
+    const table = (await run([dir, '--no-color', '--format', 'markdown'])).stdout
+    const block = stdout.split('\n\n').find((b) => b.startsWith('# Leak suspects'))!.split('\n')
+    const header = block[1].split(',')
+    expect(header).toEqual(['#', 'rate', 'growth', 'q', 'file:line', 'function', 'module'])
+    // The same names as the table's, without its picture column.
+    expect(table).toContain('| \\# | rate | growth | q | bytes over time | file:line | function | module |')
+    const row = Object.fromEntries(header.map((h, i) => [h, block[2].split(',')[i]]))
+    // The derived site grows 4096 bytes a minute: 245760 bytes/h; growth is the median of the last
+    // tenth minus the first's, in bytes (3 snapshots a tenth: medians at steps 28 and 1, 27 × 4096).
+    expect(row).toMatchObject({'#': '1', rate: '245760', growth: String(27 * 4096), 'file:line': LEAK[1], function: LEAK[2]})
+    expect(Number(row.q)).toBeLessThan(0.01)
+    const kv = stdout.split('\n\n').find((b) => b.startsWith('# Trend'))!
+    expect(kv).toMatch(/^snapshots,30,/m)
+    expect(kv).toMatch(/^min rate,65536,/m)
+    expect(kv).toMatch(/^input,30 files,/m)
   })
 
   it('filters by function as allocinfo does', async () => {
