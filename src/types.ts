@@ -1,6 +1,7 @@
 // Shared value types: each stage (capture → analysis → model → diff → render) hands the next one
 // of these plain, typed values. Keep this file free of logic.
 import type {BootLogFormat} from './readers/bootlog/formats.js'
+import type {Count} from './readers/count.js'
 
 // FindingKind is derived from the detector table (analysis/detectors.ts): a type-only import, no
 // runtime dependency, so a finding's id cannot be misspelt anywhere.
@@ -59,18 +60,18 @@ export interface HostFacts {
   build?: Fact<string>
   cmdline?: Fact<string>
   memProfilingParam?: Fact<string>
-  possibleCpus?: Fact<number>
-  presentCpus?: Fact<number>
-  hotplugCpus?: Fact<number>
-  onlineCpus?: Fact<number>
-  numaNodes?: Fact<number>
-  memoryTotalKiB?: Fact<number>
-  memoryAvailableKiB?: Fact<number>
-  pageExtBytes?: Fact<number>
+  possibleCpus?: Fact<Count>
+  presentCpus?: Fact<Count>
+  hotplugCpus?: Fact<Count>
+  onlineCpus?: Fact<Count>
+  numaNodes?: Fact<Count>
+  memoryTotalKiB?: Fact<Count>
+  memoryAvailableKiB?: Fact<Count>
+  pageExtBytes?: Fact<Count>
   deferredInit?: Fact<boolean>
   hardware?: Fact<string>
-  nrCpusConfig?: Fact<number>
-  maxcpus?: Fact<number>
+  nrCpusConfig?: Fact<Count>
+  maxcpus?: Fact<Count>
   /** Line of `allocated N bytes of page_ext` relative to `smp: Brought up`: before or after SMP. */
   pageExtWindow?: Fact<'before-smp' | 'after-smp'>
   /**
@@ -174,8 +175,11 @@ export interface Finding {
 /** Counts printed by the lab's instrumented kernels (`klab:` lines); measurements, not stock output. */
 export interface KlabCounts {
   kind: 'early_page_allocs' | 'early_pfn' | 'early_pfn_legacy' | 'early_pfn_walk'
-  values: Record<string, number>
+  /** Exact (readers/count.ts): a u64 counter beyond 2^53 is a bigint. */
+  values: Record<string, Count>
   line: number
+  /** Values no kernel counter can have (negative, beyond 64 bits), with the digits as printed: warned about, severity warning. */
+  bad?: {metric: string; digits: string; problem: 'negative' | 'beyond 64 bits'}[]
 }
 
 export interface BootAnalysis {

@@ -1,11 +1,12 @@
 // Host facts from boot messages, as a table of rules (docs/domain.md §5). Each fact keeps the line
 // it was read from. When two messages give the same fact, the higher `priority` wins, then the
 // first one printed.
+import {type Count, addCounts, counterProblem, parseCount} from '../readers/count.js'
 import {detach} from '../readers/lines.js'
 import type {Fact, HostFacts, KlabCounts, LogRecord} from '../types.js'
 
 type Key = keyof HostFacts
-type Value = string | number | boolean
+type Value = string | Count | boolean
 
 interface FactRule {
   /** Cheap literal the line must contain before the regex is tried (hot path). */
@@ -22,7 +23,7 @@ const cmdlineFacts = (cmdline: string): [Key, Value][] => {
   const p = /(?:^|\s)sysctl\.vm\.mem_profiling=(\S+)/.exec(cmdline)
   if (p) out.push(['memProfilingParam', p[1]])
   const c = /(?:^|\s)maxcpus=(\d+)/.exec(cmdline)
-  if (c) out.push(['maxcpus', +c[1]])
+  if (c) out.push(['maxcpus', parseCount(c[1])])
   // arch/x86/mm/init.c: early_param("nogbpages") clears direct_gbpages: 2 MiB direct map.
   if (/(?:^|\s)nogbpages(?:\s|$)/.test(cmdline)) out.push(['gbPages', false])
   return out
@@ -43,39 +44,39 @@ export const FACT_RULES: readonly FactRule[] = [
     starts: ['setup_percpu: '],
     re: /^setup_percpu: NR_CPUS:(\d+) nr_cpumask_bits:(\d+) nr_cpu_ids:(\d+) nr_node_ids:(\d+)/,
     priority: 2,
-    facts: (m) => [['nrCpusConfig', +m[1]], ['possibleCpus', +m[3]], ['numaNodes', +m[4]]],
+    facts: (m) => [['nrCpusConfig', parseCount(m[1])], ['possibleCpus', parseCount(m[3])], ['numaNodes', parseCount(m[4])]],
   },
-  {hint: 'NR_CPUS=', re: /RCU restricting CPUs from NR_CPUS=(\d+)/, priority: 1, facts: (m) => [['nrCpusConfig', +m[1]]]},
+  {hint: 'NR_CPUS=', re: /RCU restricting CPUs from NR_CPUS=(\d+)/, priority: 1, facts: (m) => [['nrCpusConfig', parseCount(m[1])]]},
   // x86 >= 6.9: `CPU topo: Allowing N present CPUs plus M hotplug CPUs`
   {
     hint: 'present CPUs plus',
     re: /Allowing (\d+) present CPUs plus (\d+) hotplug CPUs/,
     priority: 1,
-    facts: (m) => [['presentCpus', +m[1]], ['hotplugCpus', +m[2]], ['possibleCpus', +m[1] + +m[2]]],
+    facts: (m) => [['presentCpus', parseCount(m[1])], ['hotplugCpus', parseCount(m[2])], ['possibleCpus', addCounts(parseCount(m[1]), parseCount(m[2]))]],
   },
   // older x86: `smpboot: Allowing N CPUs, M hotplug CPUs` (N = possible)
   {
     hint: 'hotplug CPUs',
     re: /Allowing (\d+) CPUs, (\d+) hotplug CPUs/,
     priority: 1,
-    facts: (m) => [['possibleCpus', +m[1]], ['hotplugCpus', +m[2]], ['presentCpus', +m[1] - +m[2]]],
+    facts: (m) => [['possibleCpus', parseCount(m[1])], ['hotplugCpus', parseCount(m[2])], ['presentCpus', addCounts(parseCount(m[1]), -parseCount(m[2]))]],
   },
   {
     hint: 'Brought up ',
     starts: ['smp: Brought up ', 'Brought up '],
     re: /^(?:smp: )?Brought up (?:(\d+) nodes?, )?(\d+) CPUs?\b/,
     priority: 2,
-    facts: (m) => (m[1] ? [['onlineCpus', +m[2]], ['numaNodes', +m[1]]] : [['onlineCpus', +m[2]]]),
+    facts: (m) => (m[1] ? [['onlineCpus', parseCount(m[2])], ['numaNodes', parseCount(m[1])]] : [['onlineCpus', parseCount(m[2])]]),
   },
-  {hint: 'processors activated', re: /Total of (\d+) processors activated/, priority: 1, facts: (m) => [['onlineCpus', +m[1]]]},
+  {hint: 'processors activated', re: /Total of (\d+) processors activated/, priority: 1, facts: (m) => [['onlineCpus', parseCount(m[1])]]},
   {
     hint: 'Memory: ',
     starts: ['Memory: '],
     re: /^Memory: (\d+)K\/(\d+)K available/,
     priority: 1,
-    facts: (m) => [['memoryAvailableKiB', +m[1]], ['memoryTotalKiB', +m[2]]],
+    facts: (m) => [['memoryAvailableKiB', parseCount(m[1])], ['memoryTotalKiB', parseCount(m[2])]],
   },
-  {hint: 'bytes of page_ext', starts: ['allocated '], re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', +m[1]]]},
+  {hint: 'bytes of page_ext', starts: ['allocated '], re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', parseCount(m[1])]]},
   {hint: 'deferred pages initialised', starts: ['node '], re: /^node (\d+) deferred pages initialised in/, priority: 1, facts: () => [['deferredInit', true]]},
   // arch/x86/mm/init.c probe_page_size_mask(): printed when direct_gbpages && X86_FEATURE_GBPAGES (pdpe1gb).
   {hint: 'Using GB pages', starts: [GB_PAGES], re: /^Using GB pages for direct mapping/, priority: 2, facts: () => [['gbPages', true]]},
@@ -150,7 +151,7 @@ export class FactCollector {
     if (!this.smpStart && text.startsWith(SMP_START)) this.smpStart = {line: r.line, text: detach(text)}
     if (text.startsWith(KLAB_START)) {
       const k = KLAB.exec(text)
-      if (k && this.klab.length < MAX_KLAB) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], values: parseKv(k[2]), line: r.line})
+      if (k && this.klab.length < MAX_KLAB) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], ...parseKv(k[2]), line: r.line})
       else if (k) this.klabNotStored++
     }
   }
@@ -190,8 +191,16 @@ export class FactCollector {
   }
 }
 
-function parseKv(s: string): Record<string, number> {
-  const out: Record<string, number> = {}
-  for (const m of s.matchAll(/(\w+)=(-?\d+)/g)) out[m[1]] = +m[2]
-  return out
+/** `k=v ...` of a klab: line, exact; a value no kernel counter can have is kept and listed in `bad`. */
+function parseKv(s: string): Pick<KlabCounts, 'values' | 'bad'> {
+  const values: Record<string, Count> = {}
+  const bad: NonNullable<KlabCounts['bad']> = []
+  for (const m of s.matchAll(/(\w+)=(-?\d+)/g)) {
+    const metric = detach(m[1])
+    values[metric] = parseCount(m[2])
+    const problem = counterProblem(values[metric])
+    // The digits as printed (a prefix of a digit run no counter could have).
+    if (problem) bad.push({metric, digits: m[2].length > 44 ? `${m[2].slice(0, 40)}...(${m[2].length} digits)` : detach(m[2]), problem})
+  }
+  return bad.length ? {values, bad} : {values}
 }

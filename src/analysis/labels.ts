@@ -2,6 +2,7 @@
 // `analyse` prints them, the boot-log diff (diff/report-bootlog.ts) labels its rows with them, so a
 // reader sees "memory available", never the internal key `memoryAvailableKiB`. JSON keeps the keys.
 import {type Cell, bytesCell} from '../render/report.js'
+import {scaleCount} from '../readers/count.js'
 import type {HostFacts} from '../types.js'
 
 export const HOST_FACT_LABELS: {readonly [K in keyof HostFacts]-?: string} = {
@@ -42,9 +43,10 @@ export function hostFactCell(key: keyof HostFacts, v: FactValue, rawBytes = fals
   switch (key) {
     case 'memoryTotalKiB':
     case 'memoryAvailableKiB':
-      return bytesCell(Number(v) * 1024, rawBytes)
+      // Exact beyond 2^53 (readers/count.ts): the kernel's digits, times 1024.
+      return bytesCell(scaleCount(v as number | bigint, 1024), rawBytes)
     case 'pageExtBytes':
-      return bytesCell(Number(v), rawBytes)
+      return bytesCell(v as number | bigint, rawBytes)
     case 'pageExtWindow':
       return v === 'before-smp' ? 'before SMP bring-up (boot CPU only)' : 'after SMP bring-up (every CPU)'
     case 'gbPages':

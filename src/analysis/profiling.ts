@@ -141,7 +141,9 @@ function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: P
     if (v.recorded === 0 && (v.pools ?? 0) === 0 && (v.untagged_calls ?? 0) > 0) {
       return {value: 'none', reason: `lab instrumentation: "klab: early_pfn" at line ${pool.line} shows ${v.untagged_calls} untagged calls and nothing recorded: the recorder is disabled`}
     }
-    return {value: 'pool', reason: `lab instrumentation: "klab: early_pfn" at line ${pool.line} (pfn_pool recorder: ${v.recorded} PFNs in ${v.pools} pools)`}
+    // Counters no kernel prints (negative, beyond 64 bits) are not repeated as facts here (counterWarnings flags them).
+    const counts = pool.bad ? `its counters hold ${pool.bad.map((x) => `${x.metric}=${x.digits}`).join(', ')}, which no kernel prints` : `${v.recorded} PFNs in ${v.pools} pools`
+    return {value: 'pool', reason: `lab instrumentation: "klab: early_pfn" at line ${pool.line} (pfn_pool recorder: ${counts})`}
   }
   const notSet = find('alloc-tag-not-set')
   if (notSet && mode !== 'compressed') {

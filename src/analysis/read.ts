@@ -2,7 +2,7 @@
 import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
 import {byteSourceFrom} from '../readers/bootlog/source.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
-import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
+import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '../types.js'
 import type {FinishMeta} from './analyser.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
 
@@ -28,6 +28,19 @@ export function inputNotes(st: BootLogStats): InputNotes | undefined {
   if (st.truncatedInput !== undefined) n.truncated = st.truncatedInput
   return Object.keys(n).length > 0 ? n : undefined
 }
+
+/** A klab counter no kernel can have printed is an accounting anomaly: warning, as allocinfo's (README, severity). */
+export const BAD_COUNTER_SEVERITY: Severity = 'warning'
+
+/** One warning per klab counter no kernel can have printed (negative, beyond 64 bits), with its line. */
+export function counterWarnings(a: BootAnalysis): string[] {
+  return a.klab.flatMap((k) =>
+    (k.bad ?? []).map((b) => `${a.source}:${k.line}: klab ${k.kind} ${b.metric}=${b.digits} is ${b.problem}, which no kernel counter can be (a damaged line or broken instrumentation)`),
+  )
+}
+
+/** The severities of those anomalies, for --fail-on. */
+export const counterSeverities = (a: BootAnalysis): Severity[] => a.klab.flatMap((k) => (k.bad ?? []).map(() => BAD_COUNTER_SEVERITY))
 
 /** The warnings a command prints for an analysis's input notes (one line each, naming the source). */
 export function inputWarnings(a: BootAnalysis): string[] {

@@ -2,6 +2,7 @@
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
+import {num} from '../readers/count.js'
 import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {FindingKind} from './detectors.js'
@@ -129,17 +130,28 @@ export const PFN_POOL_SIZE_4K = 510
 function headroom(a: BootAnalysis): KvRow[] {
   const legacy = a.klab.find((k) => k.kind === 'early_pfn_legacy')
   if (legacy && legacy.values.recorded !== undefined) {
-    const r = legacy.values.recorded
-    const d = legacy.values.dropped ?? 0
+    const bad = badCounters(legacy, ['recorded', 'dropped'])
+    if (bad) return [{key: 'array use', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${legacy.line}`}]
+    const r = num(legacy.values.recorded)
+    const d = num(legacy.values.dropped ?? 0)
     return [{key: 'array use', value: `${r} of ${EARLY_ALLOC_PFN_MAX} PFNs (${pct(r, EARLY_ALLOC_PFN_MAX)})${d ? `, ${d} dropped` : ''}`, note: `klab line ${legacy.line}`}]
   }
   const pool = a.klab.find((k) => k.kind === 'early_pfn')
   if (pool && pool.values.pools) {
-    const {recorded = 0, pools} = pool.values
+    const bad = badCounters(pool, ['recorded', 'pools'])
+    if (bad) return [{key: 'pool use', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${pool.line}`}]
+    const recorded = num(pool.values.recorded ?? 0)
+    const pools = num(pool.values.pools)
     const slots = pools * PFN_POOL_SIZE_4K
     return [{key: 'pool use', value: `${recorded} PFNs, ${pools} page${pools === 1 ? '' : 's'}: ${pct(recorded, slots)} of ${slots} slots`, note: `klab line ${pool.line}`}]
   }
   return []
+}
+
+/** The counters among `metrics` that no kernel can have printed (negative, beyond 64 bits), said as such; undefined when none. */
+function badCounters(k: BootAnalysis['klab'][number], metrics: string[]): string | undefined {
+  const bad = (k.bad ?? []).filter((b) => metrics.includes(b.metric))
+  return bad.length ? bad.map((b) => `${b.metric}=${b.digits} is ${b.problem}`).join(', ') + ', which no kernel counter can be' : undefined
 }
 
 /**

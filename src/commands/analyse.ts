@@ -5,7 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
 import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
-import {analyseBootLogBoots, inputWarnings} from '../analysis/read.js'
+import {analyseBootLogBoots, counterSeverities, counterWarnings, inputWarnings} from '../analysis/read.js'
 import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from '../analysis/report.js'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
@@ -72,7 +72,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     )
     const allocPath = f.allocinfo ?? cap.allocinfo
     const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath)) : undefined
-    this.warnings.push(...inputWarnings(res.boots[0]!))
+    this.warnings.push(...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings))
     if (res.boots.every((b) => b.records === 0)) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
     const opts = {traces: f.traces, bytes: f.bytes}
     if (res.boots.length === 1) {
@@ -84,7 +84,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
       const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}
       this.emit(result, buildBootsReport(result, opts))
     }
-    this.gate(res.boots.flatMap((b) => b.findings.map((x) => x.severity)))
+    this.gate(res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...counterSeverities(b)]))
   }
 
   /** On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second. */

@@ -1,13 +1,14 @@
 // Boot log vs boot log: what differs in the host, in the profiling state, in the findings
 // (matched by their signature, which is stable across boots, never by their text) and in the
 // lab's klab: counts. Pure over two BootAnalysis values.
+import {type Count, addCounts} from '../readers/count.js'
 import type {BootAnalysis, Finding, HostFacts, Severity} from '../types.js'
 import type {FindingKind} from '../analysis/detectors.js'
 
 export interface ValueChange {
   name: string
-  a?: string | number | boolean
-  b?: string | number | boolean
+  a?: string | Count | boolean
+  b?: string | Count | boolean
   changed: boolean
 }
 
@@ -29,9 +30,9 @@ export interface FindingDiffRow {
 export interface CountChange {
   kind: string
   metric: string
-  a?: number
-  b?: number
-  delta?: number
+  a?: Count
+  b?: Count
+  delta?: Count
 }
 
 export interface BootLogDiff {
@@ -65,7 +66,7 @@ const HOST_FACTS: (keyof HostFacts)[] = [
   'hardware',
 ]
 
-function change(name: string, a: string | number | boolean | undefined, b: string | number | boolean | undefined): ValueChange {
+function change(name: string, a: string | Count | boolean | undefined, b: string | Count | boolean | undefined): ValueChange {
   return {name, ...(a !== undefined ? {a} : {}), ...(b !== undefined ? {b} : {}), changed: a !== b}
 }
 
@@ -121,7 +122,7 @@ export function diffFindings(a: Finding[], b: Finding[]): FindingDiffRow[] {
 
 export function diffKlab(a: BootAnalysis['klab'], b: BootAnalysis['klab']): CountChange[] {
   const flat = (ks: BootAnalysis['klab']) => {
-    const m = new Map<string, number>()
+    const m = new Map<string, Count>()
     for (const k of ks) for (const [metric, v] of Object.entries(k.values)) m.set(`${k.kind}\u0000${metric}`, v)
     return m
   }
@@ -132,7 +133,7 @@ export function diffKlab(a: BootAnalysis['klab'], b: BootAnalysis['klab']): Coun
     const [kind, metric] = key.split('\u0000')
     const va = A.get(key)
     const vb = B.get(key)
-    out.push({kind, metric, ...(va !== undefined ? {a: va} : {}), ...(vb !== undefined ? {b: vb} : {}), ...(va !== undefined && vb !== undefined ? {delta: vb - va} : {})})
+    out.push({kind, metric, ...(va !== undefined ? {a: va} : {}), ...(vb !== undefined ? {b: vb} : {}), ...(va !== undefined && vb !== undefined ? {delta: addCounts(vb, -va)} : {})})
   }
   return out
 }

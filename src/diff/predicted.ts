@@ -3,6 +3,7 @@
 import {InputError} from '../errors.js'
 import type {Prediction} from '../model/predict.js'
 import type {BootAnalysis, Recorder} from '../types.js'
+import {num} from '../readers/count.js'
 import {predictedCounts} from './model.js'
 import {judgeCount} from '../model/tolerance.js'
 
@@ -53,7 +54,8 @@ export function sideFromPrediction(p: Pick<Prediction, 'events' | 'pages' | 'poo
 
 export function sideFromAnalysis(a: BootAnalysis): CountSide {
   const values = new Map<string, number>()
-  for (const k of a.klab) for (const [m, v] of Object.entries(k.values)) values.set(`${k.kind}.${m}`, v)
+  // Compared with the model's doubles (a count beyond 2^53 is far outside any tolerance anyway).
+  for (const k of a.klab) for (const [m, v] of Object.entries(k.values)) values.set(`${k.kind}.${m}`, num(v))
   return {source: a.source, what: 'measured', values, labels: new Map(), detail: a.klab.length ? 'klab: lines of an instrumented kernel' : 'no klab: lines (not an instrumented kernel)'}
 }
 

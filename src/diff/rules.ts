@@ -5,6 +5,7 @@
 // lists the same rows. Adding a rule is adding a row.
 import {COUNT_CHECKS, judgeCount, MODEL_TOLERANCE} from '../model/tolerance.js'
 import type {AllocSite, Severity} from '../types.js'
+import {num} from '../readers/count.js'
 import {earlySitesFor} from './early-sites.js'
 import {type Evidence, findings, fromFinding, klab, klabEvidence, type RuleContext, UNSET_TAG_CAUSES} from './rule-evidence.js'
 
@@ -84,8 +85,10 @@ export function countRows(ctx: RuleContext): CountRow[] {
   const rows: CountRow[] = []
   for (const c of ctx.expected.counts) {
     const k = klab(ctx, c.kind)
-    const measured = k?.values[c.metric]
-    if (measured === undefined) continue
+    // Judged against the model's doubles: a count beyond 2^53 is already far outside any tolerance.
+    const exact = k?.values[c.metric]
+    if (exact === undefined) continue
+    const measured = num(exact)
     const delta = measured - c.predicted
     rows.push({
       kind: c.kind,
@@ -96,7 +99,7 @@ export function countRows(ctx: RuleContext): CountRow[] {
       delta,
       rel: measured === 0 ? null : delta / measured,
       // A remainder (dropped = early count − array size) is judged against the count it came from.
-      withinTolerance: judgeCount(c.metric, c.predicted, measured, COUNT_CHECKS[c.metric] === 'remainder' ? measured + (k?.values.recorded ?? 0) : measured),
+      withinTolerance: judgeCount(c.metric, c.predicted, measured, COUNT_CHECKS[c.metric] === 'remainder' ? measured + num(k?.values.recorded ?? 0) : measured),
     })
   }
   return rows
@@ -186,7 +189,7 @@ function trackingSiteVerdict(ctx: RuleContext): Verdict<LeakCase> | undefined {
   const ev: Evidence[] = sites.map((s) => ({from: 'allocinfo', line: s.lines[0], text: `${s.bytes} ${s.calls} ${s.key}${s.accurate ? '' : ' accurate:no'}`}))
   // Without the model, the lab's klab pool count gives the bound: one page per pool page.
   const pools = klab(ctx, 'early_pfn')?.values.pools
-  const bound = e ? e.leakBoundBytes : pools !== undefined ? pools * 4096 : undefined
+  const bound = e ? e.leakBoundBytes : pools !== undefined ? num(pools) * 4096 : undefined
   const boundSrc = e ? `model: ${e.poolPages ?? '?'} tracking page(s) × ${e.pageSize}` : pools !== undefined ? `klab: ${pools} pool page(s) × 4096` : undefined
   if (e) ev.push({from: 'model', text: `bound ${e.leakBoundBytes} bytes (${boundSrc})`})
   const data = {trackingBytes: Number(bytes), bound: bound ?? null}
@@ -263,7 +266,7 @@ const recorderFailure = rule({
     if (!ctx.analysis) return na('no boot log')
     const fs = findings(ctx, 'pool-alloc-failed')
     const k = klab(ctx, 'early_pfn')
-    const fails = k?.values.alloc_fail ?? 0
+    const fails = num(k?.values.alloc_fail ?? 0)
     if (fs.length === 0 && fails === 0) return [{status: 'ok', message: 'no tracking page allocation failure', evidence: k ? [klabEvidence(k)] : []}]
     return [
       {

@@ -1,6 +1,7 @@
 // One batch record → the summary of that record alone (so that folding records is merging
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
+import {num} from '../readers/count.js'
 import {emptySummary, type FleetSummary, mergeSummaries, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
@@ -52,7 +53,8 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   s.signatures = signaturesOf(r, kernel)
   s.kernels[kernel] = {inputs: 1, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}}
   const p = predictionOf(r)
-  const cpus = r.host?.possibleCpus?.value
+  const exactCpus = r.host?.possibleCpus?.value
+  const cpus = exactCpus === undefined ? undefined : num(exactCpus)
   if (p && cpus !== undefined) {
     s.cpus[String(cpus)] = {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0, legacyMax: p.legacyMax}
     if (p.legacyOverflow) s.overflow[hostOf(r)] = {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path}

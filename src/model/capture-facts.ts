@@ -9,6 +9,7 @@ import {analyseBootLogText} from '../analysis/read.js'
 import {resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import type {Recorder} from '../types.js'
+import {nums} from '../readers/count.js'
 import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls} from './from-boot.js'
 import {type Host, validateHost} from './host.js'
 
@@ -78,10 +79,11 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const first = an.klab.find((k) => k.kind !== 'early_pfn_walk')
   if (first) {
     f.klabKind = first.kind as KlabKind
-    f.klab = first.values
+    f.klab = nums(first.values)
     f.klabLine = first.line
   }
-  f.walk = an.klab.find((k) => k.kind === 'early_pfn_walk')?.values
+  const walk = an.klab.find((k) => k.kind === 'early_pfn_walk')?.values
+  if (walk) f.walk = nums(walk)
   const measured = measuredEarlyCalls(an)
   f.calls = measured?.calls
   f.pages = measured?.pages

@@ -2,13 +2,15 @@
 // model's Host. What the log does not say keeps the default, and the caller is told.
 import {closeSync, openSync, readSync} from 'node:fs'
 import type {BootAnalysis} from '../types.js'
+import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
 /** The early count an instrumented (lab) kernel printed, when the log has a klab: line. */
 export function measuredEarlyCalls(a: BootAnalysis): {calls: number; pages?: number; line: number; kind: string} | undefined {
   const k = a.klab.find((x) => x.kind !== 'early_pfn_walk')
   if (!k) return undefined
-  const v = k.values
+  // The model is in doubles; calibrate refuses a count beyond 2^53 with the kernel's own digits.
+  const v = Object.fromEntries(Object.entries(k.values).map(([m, c]) => [m, num(c)]))
   // The pool pages carry the no-codetag flag: untagged, but not PFNs to record.
   const pool = k.kind === 'early_pfn' ? (v.nocodetag_calls ?? 0) : 0
   const calls = k.kind === 'early_page_allocs' ? v.calls : v.untagged_calls - pool
@@ -35,12 +37,12 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   host.origins = Object.fromEntries(
     Object.entries({possibleCpus: at(h.possibleCpus), onlineCpus: at(h.onlineCpus), memoryBytes: at(h.memoryTotalKiB), nodes: at(h.numaNodes)}).filter(([, v]) => v),
   )
-  take(h.possibleCpus?.value, 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = v))
-  host.onlineCpus = h.onlineCpus?.value ?? host.possibleCpus
+  take(h.possibleCpus?.value, 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = num(v)))
+  host.onlineCpus = h.onlineCpus ? num(h.onlineCpus.value) : host.possibleCpus
   if (!h.onlineCpus) notes.push('online CPUs not in the log (boot cut short?): taken equal to possible CPUs')
   host.onlineCpus = Math.min(host.onlineCpus, host.possibleCpus)
-  take(h.numaNodes?.value, 'NUMA nodes', (v) => (host.nodes = v))
-  take(h.memoryTotalKiB?.value, 'memory (Memory: line)', (v) => (host.memoryBytes = v * 1024))
+  take(h.numaNodes?.value, 'NUMA nodes', (v) => (host.nodes = num(v)))
+  take(h.memoryTotalKiB?.value, 'memory (Memory: line)', (v) => (host.memoryBytes = num(v) * 1024))
   host.kernel = h.release?.value
   if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
