@@ -3,9 +3,9 @@
 // legacyMaxFromLog). Predictions are memoised per host shape: they are seeded, so equal hosts get
 // equal predictions, and a fleet has few shapes.
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {chooseProfile} from '../model/fleet.js'
 import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {predict} from '../model/predict.js'
+import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {AllocInfo, BootAnalysis} from '../types.js'
 import type {BatchAllocInfo, BatchError, BatchFinding, BatchPrediction, BatchRecord} from './schema.js'

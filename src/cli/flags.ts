@@ -3,7 +3,7 @@
 import {Flags} from '@oclif/core'
 import {KNOWN_RECORDERS} from '../types.js'
 
-/** --recorder: the early-PFN recorder the kernel carries, overriding the inference (analyse, diff). */
+/** --recorder: the early-PFN recorder the kernel carries, overriding the inference (analyse, diff; predict with its own description). */
 export const recorderFlag = Flags.option({
   options: KNOWN_RECORDERS,
   description: 'The early-PFN recorder the kernel carries, when you know better than the inference.',

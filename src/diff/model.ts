@@ -1,9 +1,8 @@
 // The model side of predicted vs observed: the capture's host (src/model/from-boot), the shipped
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
-import {chooseProfile} from '../model/fleet.js'
 import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {type Prediction, predict} from '../model/predict.js'
-import {loadProfile, type Profile} from '../model/profile.js'
+import {chooseProfile, loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {RecorderRun} from '../model/recorders/result.js'
 import type {BootAnalysis, Recorder} from '../types.js'

@@ -1,10 +1,8 @@
 // Predictions for every host of an inventory, each with its own profile (by kernel and window).
-import {UsageError} from '../errors.js'
-import {pageExtWindow} from './host.js'
 import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
-import {type Profile, loadProfile, profileFor} from './profile.js'
-import {dropSeverity} from './severity.js'
+import {chooseProfile} from './profile.js'
+import {predictionSeverity} from './severity.js'
 import type {Severity} from '../types.js'
 
 const severityField = (s: Severity | undefined): {severity?: Severity} => (s ? {severity: s} : {})
@@ -28,15 +26,6 @@ export interface InventoryRow {
   extra: Record<string, string>
 }
 
-/** The profile for a host: explicit, else the shipped one for its kernel and window. */
-export function chooseProfile(host: InventoryHost['host'], explicit?: string): Profile {
-  if (explicit) return loadProfile(explicit)
-  const {window} = pageExtWindow(host)
-  const p = profileFor(host.kernel, window === 'none' ? 'before-smp' : window)
-  if (!p) throw new UsageError('no shipped profile found (profiles/*.json); give one with --profile')
-  return p
-}
-
 export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {profile?: string}): {rows: InventoryRow[]; predictions: Prediction[]} {
   const predictions: Prediction[] = []
   const rows = hosts.map((h) => {
@@ -56,7 +45,7 @@ export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {pro
       poolsPublished: p.pool?.poolsPublished,
       raceFrees: p.pool?.raceFrees,
       mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
-      ...severityField(dropSeverity(h.host.debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0))),
+      ...severityField(predictionSeverity(h.host.debug, p)),
       notes: p.notes,
       extra: h.extra,
     }

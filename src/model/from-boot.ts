@@ -5,8 +5,16 @@ import type {BootAnalysis} from '../types.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
+/** The early count an instrumented (lab) kernel printed: its klab: line and kind. */
+export interface MeasuredEarly {
+  calls: number
+  pages?: number
+  line: number
+  kind: string
+}
+
 /** The early count an instrumented (lab) kernel printed, when the log has a klab: line. */
-export function measuredEarlyCalls(a: BootAnalysis): {calls: number; pages?: number; line: number; kind: string} | undefined {
+export function measuredEarlyCalls(a: BootAnalysis): MeasuredEarly | undefined {
   const k = a.klab.find((x) => x.kind !== 'early_pfn_walk')
   if (!k) return undefined
   // The model is in doubles; calibrate refuses a count beyond 2^53 with the kernel's own digits.

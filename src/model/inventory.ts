@@ -1,5 +1,6 @@
 // Fleet inventories for `predict --hosts`: one host per CSV row (csv-parse). Known columns become
 // Host fields; every other column is kept and passed through to the output.
+import {readFileSync} from 'node:fs'
 import {parse} from 'csv-parse/sync'
 import {InputError} from '../errors.js'
 import {parseSize} from '../render/units.js'
@@ -144,4 +145,15 @@ export function parseInventory(text: string, file: string): InventoryHost[] {
     host.name ??= `host${i + 1}`
     return {row: line, host, profile, extra}
   })
+}
+
+/** The inventory file at path, parsed; an unreadable file is refused naming it. */
+export function readInventory(path: string): InventoryHost[] {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new InputError(`${path}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path)
+  }
+  return parseInventory(text, path)
 }

@@ -3,8 +3,8 @@
 import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {InputError} from '../errors.js'
-import type {Window} from './host.js'
+import {InputError, UsageError} from '../errors.js'
+import {type Host, type Window, pageExtWindow} from './host.js'
 import {TERM_IDS, type TermId, type TermParams} from './terms.js'
 import {KMALLOC_SIZES} from './slab.js'
 import type {FittedRange, ProfileInterval} from './interval.js'
@@ -133,6 +133,21 @@ export function profileFor(kernel: string | undefined, window: Exclude<Window, '
   const matching = kernel ? cands.filter((p) => kernel.startsWith(p.kernel)) : []
   const pool = matching.length ? matching : cands
   return [...pool].sort((a, b) => cmpRelease(b.kernel, a.kernel))[0]
+}
+
+/** The profile for a host: explicit (a name or a file), else the shipped one for its kernel and window. */
+export function chooseProfile(host: Host, explicit?: string): Profile {
+  if (explicit) return loadProfile(explicit)
+  const {window} = pageExtWindow(host)
+  const p = profileFor(host.kernel, window === 'none' ? 'before-smp' : window)
+  if (!p) throw new UsageError('no shipped profile found (profiles/*.json); give one with --profile')
+  return p
+}
+
+/** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
+export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
+  if (kernel === undefined || kernel.startsWith(profile.kernel)) return undefined
+  return `no shipped profile for kernel ${kernel}: using ${profile.name} (kernel ${profile.kernel}, the newest for this page_ext window); its counts are an extrapolation to ${kernel}`
 }
 
 function cmpRelease(a: string, b: string): number {

@@ -4,9 +4,10 @@ import {iec} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
+import type {MeasuredEarly} from './from-boot.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
-import {TOLERANCE_LABEL} from './tolerance.js'
+import {TOLERANCE_LABEL, withinTolerance} from './tolerance.js'
 import type {Interval} from './interval.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
@@ -121,6 +122,19 @@ export function predictionReport(p: Prediction): Report {
   lines.push(...p.notes)
   if (lines.length) blocks.push({kind: 'text', title: 'Notes', lines: wrap(lines)})
   return {blocks}
+}
+
+/** What an instrumented boot (predict --from a lab capture) measured, against the prediction. */
+export function measuredBlock(p: Prediction, measured: MeasuredEarly, inFit: boolean): Block {
+  const d = p.events - measured.calls
+  return {
+    kind: 'text',
+    title: 'Measured on this boot',
+    lines: wrap([
+      `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events} (${d >= 0 ? '+' : ''}${d}, ${((100 * d) / measured.calls).toFixed(1)}%)` +
+        (inFit ? `; this boot is one of the captures ${p.profile} was fitted on, so this is not an independent check` : ''),
+    ]),
+  }
 }
 
 export function sweepBlock(s: Sweep): Block {
@@ -241,7 +255,7 @@ function capturesBlock(o: FitOutcome): Block {
       ok:
         pt.loo === undefined
           ? {text: pt.looReason ?? 'n/a', style: 'dim'}
-          : Math.abs(pt.loo - pt.measured) <= Math.max(0.1 * pt.measured, 8)
+          : withinTolerance(pt.loo, pt.measured)
             ? {text: 'yes', style: 'good'}
             : {text: 'no', style: 'bad'},
     })),

@@ -1,0 +1,124 @@
+// The host a `predict` request describes: the flags' host (--cpus, --memory, ...), or a capture's
+// (--from) with what that boot measured, then the CPU and --kernel flags over either. Each fact
+// keeps the flag or log line it came from, so validateHost names it in a refusal.
+import {analyseBootLog, bootNote} from '../analysis/read.js'
+import {recorderOfRelease} from '../analysis/releases.js'
+import {InputError, UsageError} from '../errors.js'
+import {resolveCapture} from '../readers/dir.js'
+import {parseSize} from '../render/units.js'
+import type {Recorder} from '../types.js'
+import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, recorderFromAllocinfo} from './from-boot.js'
+import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+
+/** The host flags of `predict`, as oclif (or a test) parses them. */
+export interface HostFlags {
+  cpus?: number
+  possible?: number
+  online?: number
+  memory: string
+  nodes: number
+  'page-size': string
+  'word-bits': string
+  debug: boolean
+  'early-page-ext': boolean
+  'deferred-init': boolean
+  compressed: boolean
+  'gb-pages': boolean
+  kasan: boolean
+  kmemleak: boolean
+  kernel?: string
+  from?: string
+  boot?: number
+}
+
+export interface RecorderChoice {
+  recorder: Recorder
+  recorderReason: string
+}
+
+export interface HostInput {
+  host: Host
+  /** What the reader should know about the host: defaults used, which boot of several. */
+  notes: string[]
+  /** The early count an instrumented kernel printed (--from a lab capture). */
+  measured?: ReturnType<typeof measuredEarlyCalls>
+  /** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning. */
+  printedMax?: number
+  recorder?: RecorderChoice
+}
+
+/** The host of a request: --from's or the flags', the CPU and --kernel flags over it, the recorder. */
+export async function hostInput(f: HostFlags): Promise<HostInput> {
+  const origins: HostOrigins = {}
+  const input = f.from ? await hostFromCapture(f.from, f.boot) : {host: hostFromFlags(f, origins), notes: []}
+  const host = input.host
+  applyCpuFlags(host, origins, f)
+  if (f.kernel) host.kernel = checkRelease(f.kernel)
+  // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
+  const recorder = input.recorder ?? (host.kernel ? releaseGuess(host.kernel) : undefined)
+  return recorder ? {...input, recorder} : input
+}
+
+/** The host of a capture directory or boot log, with its measured count, printed size and recorder. */
+export async function hostFromCapture(path: string, boot: number | undefined): Promise<HostInput> {
+  const cap = resolveCapture(path)
+  if (!cap.bootLog) throw new InputError(`${path}: no boot log to take the host from (dmesg.txt, console.log, ...)`, path)
+  const analysis = await analyseBootLog(cap.bootLog, boot !== undefined ? {boot} : {})
+  const {host, notes} = hostFromAnalysis(analysis)
+  const which = bootNote(analysis)
+  let recorder: RecorderChoice = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}
+  // The log's own evidence (messages, klab lines) wins; over a guess from the release, the
+  // allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
+  const site = cap.allocinfo && /^a guess from the release|^no recorder message/.test(analysis.profiling.recorderReason) ? recorderFromAllocinfo(cap.allocinfo) : undefined
+  if (site) recorder = site
+  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder}
+}
+
+/** The host the flags describe (no --from), with each fact's flag for a refusal. */
+export function hostFromFlags(f: HostFlags, origins: HostOrigins): Host {
+  const mem = parseSize(f.memory)
+  if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
+  origins.memoryBytes = `--memory ${f.memory}`
+  origins.nodes = `--nodes ${f.nodes}`
+  return {
+    ...DEFAULT_HOST,
+    memoryBytes: mem,
+    nodes: f.nodes,
+    pageSize: parseSize(f['page-size'])!,
+    wordBytes: Number(f['word-bits']) / 8,
+    debug: f.debug,
+    earlyPageExt: f['early-page-ext'],
+    deferredInit: f['deferred-init'],
+    compressed: f.compressed,
+    gbPages: f['gb-pages'],
+    kasan: f.kasan,
+    kmemleak: f.kmemleak,
+    kernel: f.kernel,
+  }
+}
+
+/** --cpus sets possible and online; --possible and --online each win over it for their own count. */
+export function applyCpuFlags(host: Host, origins: HostOrigins, f: Pick<HostFlags, 'cpus' | 'possible' | 'online'>): void {
+  const possible = f.possible ?? f.cpus
+  if (f.possible !== undefined || f.cpus !== undefined) origins.possibleCpus = f.possible !== undefined ? `--possible ${f.possible}` : `--cpus ${f.cpus}`
+  if (f.online !== undefined || f.cpus !== undefined) origins.onlineCpus = f.online !== undefined ? `--online ${f.online}` : `--cpus ${f.cpus}`
+  host.origins = {...host.origins, ...origins}
+  if (possible !== undefined) {
+    host.possibleCpus = possible
+    host.onlineCpus = f.online ?? f.cpus ?? possible
+  } else if (f.online !== undefined) host.onlineCpus = f.online
+}
+
+/** A kernel release as uname -r prints it (7.2, 6.12.117, 6.13.0-rc4-debug): anything else is refused. */
+const RELEASE = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
+
+export function checkRelease(kernel: string): string {
+  if (!RELEASE.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
+  return kernel
+}
+
+/** The recorder a release suggests (releases.ts), said to be a guess. */
+function releaseGuess(kernel: string): RecorderChoice | undefined {
+  const guess = recorderOfRelease(kernel)
+  return guess && {recorder: guess.recorder, recorderReason: `a guess from --kernel ${kernel} (${guess.why}); distribution kernels backport: --recorder if you know`}
+}

@@ -1,0 +1,118 @@
+// The `predict` command's work, without oclif: flags → one host, a CPU sweep or a fleet inventory
+// → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
+import {writeFileSync} from 'node:fs'
+import {basename} from 'node:path'
+import type {CommandRun} from '../cli/output.js'
+import {InputError, UsageError} from '../errors.js'
+import type {Block, Report} from '../render/report.js'
+import type {Recorder} from '../types.js'
+import {predictFleet} from './fleet.js'
+import {HOST_LIMITS, type Host, validateHost} from './host.js'
+import {type HostFlags, type HostInput, hostInput} from './host-input.js'
+import {readInventory} from './inventory.js'
+import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './predict.js'
+import {type Profile, chooseProfile, kernelFallbackNote} from './profile.js'
+import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
+import {fleetBlock, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
+import {predictionSeverity, sweepSeverity} from './severity.js'
+import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
+
+export interface PredictFlags extends HostFlags {
+  profile?: string
+  tracker: string
+  recorder?: string
+  seed: number
+  'legacy-max'?: number
+  sweep?: string
+  points: number
+  hosts?: string
+  plot: boolean
+  svg?: string
+}
+
+/** How the output will be shown, for the terminal plot. */
+export interface PredictOutput {
+  format: string
+  /** The terminal's width (COLUMNS, the TTY, else 80). */
+  width: number
+}
+
+type Run = Omit<CommandRun, 'warnings'>
+
+export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<CommandRun> {
+  checkModes(f)
+  const opts = predictOptions(f)
+  if (f.hosts !== undefined) return {...fleetRun(f.hosts, opts, f.profile), warnings: []}
+  const input = await hostInput(f)
+  if (f['legacy-max'] === undefined && input.printedMax !== undefined) opts.legacyMax = input.printedMax
+  if (!f.recorder && input.recorder) Object.assign(opts, input.recorder)
+  const profile = chooseProfile(input.host, f.profile)
+  const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile) : undefined
+  const warnings = why ? [...input.notes, why] : input.notes
+  const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
+  return {...run, warnings}
+}
+
+/** --sweep and --hosts ask different questions; --plot and --svg draw a sweep. */
+export function checkModes(f: Pick<PredictFlags, 'sweep' | 'hosts' | 'plot' | 'svg'>): void {
+  if (f.sweep !== undefined && f.hosts !== undefined) throw new UsageError('--sweep and --hosts are different questions: give one')
+  if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
+}
+
+/** The model options the flags give; --from may still set the legacy size and the recorder. */
+function predictOptions(f: PredictFlags): PredictOptions & {tracker: Tracker; seed: number; legacyMax: number} {
+  const opts = {tracker: f.tracker as Tracker, seed: f.seed, legacyMax: f['legacy-max'] ?? EARLY_ALLOC_PFN_MAX}
+  return f.recorder ? {...opts, recorder: f.recorder as Recorder, recorderReason: 'given with --recorder'} : opts
+}
+
+/** One host; with a lab capture's measured count, how far the prediction is from it. */
+function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from: string | undefined): Run {
+  const p = predict(input.host, profile, opts)
+  const report = predictionReport(p)
+  const {measured} = input
+  if (measured) {
+    const inFit = profile.provenance.captures.some((c) => from && basename(from.replace(/\/+$/, '')) === c.capture)
+    report.blocks.push(measuredBlock(p, measured, inFit))
+  }
+  return {result: measured ? {...p, measured} : p, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
+}
+
+/** --sweep LO..HI: both ends checked here, so an error names what the user typed. */
+export function parseSweep(text: string): [number, number] {
+  const m = /^(\d+)\.\.(\d+)$/.exec(text)
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN]
+  if (!m || lo < 1 || hi < lo) throw new UsageError(`--sweep ${text}: expected LO..HI with 1 ≤ LO ≤ HI, e.g. 1..8192`)
+  if (hi > HOST_LIMITS.cpus) throw new UsageError(`--sweep ${text}: HI must be at most ${HOST_LIMITS.cpus} CPUs`)
+  return [lo, hi]
+}
+
+type SweepFlags = Pick<PredictFlags, 'points' | 'plot' | 'svg'> & PredictOutput
+
+/** A CPU sweep (possible = online), its table and summary, with the plot and the SVG when asked. */
+function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOptions, f: SweepFlags): Run {
+  const [lo, hi] = parseSweep(range)
+  validateHost({...host, possibleCpus: hi, onlineCpus: hi})
+  const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts)
+  const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]
+  if (f.plot) blocks.unshift(sweepPlotBlock(s, profile.name, {ascii: f.format === 'text', width: f.width}))
+  if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
+  return {result: {host, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, s) ?? []].flat()}
+}
+
+function writeChart(path: string, svg: string): void {
+  try {
+    writeFileSync(path, svg)
+    process.stderr.write(`allocscope: wrote ${path}\n`)
+  } catch (e) {
+    throw new InputError(`${path}: cannot write the SVG (${(e as Error).message})`, path)
+  }
+}
+
+/** --hosts: one prediction per inventory row, each with its own profile and severity. */
+function fleetRun(path: string, opts: PredictOptions, profile: string | undefined): Run {
+  const hosts = readInventory(path)
+  const {rows} = predictFleet(hosts, {...opts, profile})
+  const extraCols = [...new Set(hosts.flatMap((h) => Object.keys(h.extra)))]
+  const report: Report = {blocks: [fleetBlock(rows, extraCols)]}
+  return {result: {hosts: rows}, report, severities: rows.flatMap((r) => r.severity ?? [])}
+}

@@ -1,0 +1,93 @@
+// The host a predict request describes (src/model/host-input.ts), in-process: the flags' host, a
+// real capture's (--from), and the CPU and --kernel flags over either, each fact naming its origin.
+import {copyFileSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {InputError, UsageError} from '../../src/errors.js'
+import {DEFAULT_HOST, type Host, type HostOrigins} from '../../src/model/host.js'
+import {type HostFlags, applyCpuFlags, checkRelease, hostFromCapture, hostFromFlags, hostInput} from '../../src/model/host-input.js'
+import {SAMPLES} from '../helpers/paths.js'
+import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
+
+
+const cpus = (f: Pick<HostFlags, 'cpus' | 'possible' | 'online'>) => {
+  const host: Host = {...DEFAULT_HOST}
+  const origins: HostOrigins = {}
+  applyCpuFlags(host, origins, f)
+  return {possible: host.possibleCpus, online: host.onlineCpus, origins: host.origins}
+}
+
+describe('applyCpuFlags', () => {
+  it('--cpus sets possible and online, each naming --cpus', () => {
+    expect(cpus({cpus: 64})).toEqual({possible: 64, online: 64, origins: {possibleCpus: '--cpus 64', onlineCpus: '--cpus 64'}})
+  })
+
+  it('--possible and --online each win over --cpus for their own count', () => {
+    expect(cpus({cpus: 8, possible: 64})).toEqual({possible: 64, online: 8, origins: {possibleCpus: '--possible 64', onlineCpus: '--cpus 8'}})
+    expect(cpus({possible: 64, online: 4})).toEqual({possible: 64, online: 4, origins: {possibleCpus: '--possible 64', onlineCpus: '--online 4'}})
+    // --possible alone: online follows it.
+    expect(cpus({possible: 16})).toMatchObject({possible: 16, online: 16})
+  })
+
+  it('--online alone keeps possible, so validateHost can refuse online > possible naming --online', () => {
+    expect(cpus({online: 4})).toEqual({possible: 1, online: 4, origins: {onlineCpus: '--online 4'}})
+  })
+
+  it('no CPU flag: the host keeps its counts and origins', () => {
+    const host: Host = {...DEFAULT_HOST, possibleCpus: 255, onlineCpus: 8, origins: {possibleCpus: 'dmesg.txt:12'}}
+    applyCpuFlags(host, {}, {})
+    expect([host.possibleCpus, host.onlineCpus, host.origins]).toEqual([255, 8, {possibleCpus: 'dmesg.txt:12'}])
+  })
+})
+
+describe('hostFromFlags', () => {
+  it('sizes and word bits become bytes; memory and nodes name their flags', () => {
+    const origins: HostOrigins = {}
+    const h = hostFromFlags({...FLAGS, memory: '2T', nodes: 4, 'page-size': '16K', 'word-bits': '32', debug: false}, origins)
+    expect([h.memoryBytes, h.nodes, h.pageSize, h.wordBytes, h.debug]).toEqual([2 * 2 ** 40, 4, 16384, 4, false])
+    expect(origins).toEqual({memoryBytes: '--memory 2T', nodes: '--nodes 4'})
+  })
+
+  it('a memory that is not a size is refused naming the flag and the value', () => {
+    expect(() => hostFromFlags({...FLAGS, memory: 'lots'}, {})).toThrow(new UsageError('--memory lots: expected a size such as 64G or 512M'))
+  })
+})
+
+describe('checkRelease', () => {
+  it('takes what uname -r prints and refuses the rest', () => {
+    for (const r of ['7.2', '6.12.117', '6.13.0-rc4-debug', '6.1.0-27-amd64']) expect(checkRelease(r)).toBe(r)
+    for (const r of ['banana', '7', '7.2 ', 'v7.2']) expect(() => checkRelease(r)).toThrow(/not a kernel release; expected one such as 7\.2/)
+  })
+})
+
+describe('hostInput', () => {
+  it('flags only: a --kernel is a stated guess of the recorder; no --kernel, no recorder', async () => {
+    const a = await hostInput({...FLAGS, cpus: 8, kernel: '7.2.13'})
+    expect(a.host.kernel).toBe('7.2.13')
+    expect(a.recorder?.recorder).toBe('pool')
+    expect(a.recorder?.recorderReason).toMatch(/^a guess from --kernel 7\.2\.13 .*--recorder if you know$/)
+    expect((await hostInput({...FLAGS, cpus: 8})).recorder).toBeUndefined()
+  })
+
+  it('--from a real capture: its host, its klab count and its recorder evidence; --cpus overrides the log', async () => {
+    const from = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    const a = await hostInput({...FLAGS, from})
+    expect([a.host.possibleCpus, a.host.kernel?.startsWith('7.2')]).toEqual([64, true])
+    expect(a.measured).toMatchObject({kind: 'early_pfn', calls: 142})
+    expect(a.recorder?.recorder).toBe('pool')
+    expect(a.recorder?.recorderReason.startsWith(join(from, 'dmesg.txt'))).toBe(true)
+    const b = await hostInput({...FLAGS, from, cpus: 128})
+    expect([b.host.possibleCpus, b.host.onlineCpus]).toEqual([128, 128])
+    expect(b.host.origins?.possibleCpus).toBe('--cpus 128')
+    // The memory still comes from the log, with its line.
+    expect(b.host.origins?.memoryBytes).toMatch(/dmesg\.txt:\d+$/)
+  })
+
+  it('--from a capture directory with an allocinfo but no boot log is refused naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-host-input-'))
+    copyFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), join(dir, 'allocinfo.txt'))
+    await expect(hostFromCapture(dir, undefined)).rejects.toThrow(InputError)
+    await expect(hostFromCapture(dir, undefined)).rejects.toThrow(`${dir}: no boot log to take the host from`)
+  })
+})

@@ -1,0 +1,96 @@
+// The predict command's work without oclif (src/model/run.ts), in-process: which question the flags
+// ask, the sweep range, the severities --fail-on gates on, the measured block and the fleet.
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {UsageError} from '../../src/errors.js'
+import {kernelFallbackNote} from '../../src/model/profile.js'
+import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
+import {predictionSeverity, sweepSeverity} from '../../src/model/severity.js'
+import {SAMPLES} from '../helpers/paths.js'
+import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
+
+const OUT = {format: 'table', width: 80}
+const titles = (r: {report: {blocks: {title?: string}[]}}) => r.report.blocks.map((b) => b.title)
+
+describe('checkModes', () => {
+  it('--sweep with --hosts, and --plot or --svg without --sweep, are refused', () => {
+    expect(() => checkModes({sweep: '1..8', hosts: 'a.csv', plot: false})).toThrow('--sweep and --hosts are different questions')
+    expect(() => checkModes({plot: true})).toThrow('--plot and --svg draw a sweep: add --sweep LO..HI')
+    expect(() => checkModes({plot: false, svg: 'x.svg'})).toThrow(UsageError)
+    expect(() => checkModes({sweep: '1..8', plot: true, svg: 'x.svg'})).not.toThrow()
+  })
+})
+
+describe('parseSweep', () => {
+  it('LO..HI with 1 ≤ LO ≤ HI ≤ 65536; an error names what was typed', () => {
+    expect(parseSweep('1..8192')).toEqual([1, 8192])
+    expect(parseSweep('7..7')).toEqual([7, 7])
+    for (const bad of ['0..8', '9..8', '1-8', '..8', '1..'])
+      expect(() => parseSweep(bad)).toThrow(`--sweep ${bad}: expected LO..HI with 1 ≤ LO ≤ HI, e.g. 1..8192`)
+    expect(() => parseSweep('1..65537')).toThrow('--sweep 1..65537: HI must be at most 65536 CPUs')
+  })
+})
+
+describe('severities', () => {
+  it('a drop is a warning on a DEBUG host, a notice elsewhere, nothing without a drop', () => {
+    expect(predictionSeverity(true, {legacy: {dropped: 3} as never, pool: {dropped: 0} as never})).toBe('warning')
+    expect(predictionSeverity(false, {pool: {dropped: 1} as never})).toBe('notice')
+    expect(predictionSeverity(true, {})).toBeUndefined()
+    expect(sweepSeverity(true, {overflowAt: 290})).toBe('warning')
+    expect(sweepSeverity(false, {overflowAt: 290})).toBe('notice')
+    expect(sweepSeverity(true, {overflowAt: undefined})).toBeUndefined()
+  })
+})
+
+describe('kernelFallbackNote', () => {
+  it('only when the profile was not fitted on the host kernel', () => {
+    const p = {name: 'linux-7.2-before-smp', kernel: '7.2'}
+    expect(kernelFallbackNote('7.2.13', p)).toBeUndefined()
+    expect(kernelFallbackNote(undefined, p)).toBeUndefined()
+    expect(kernelFallbackNote('5.10', p)).toMatch(/^no shipped profile for kernel 5\.10: using linux-7\.2-before-smp .*extrapolation to 5\.10$/)
+  })
+})
+
+describe('runPredict', () => {
+  it('a sweep through the overflow: the table and summary, the plot first when asked, the severity', async () => {
+    const r = await runPredict({...FLAGS, sweep: '600..1000', points: 5, debug: false, plot: true}, {format: 'text', width: 200})
+    expect(titles(r)[0]).toBe('Recorded PFNs against CPUs')
+    const plot = r.report.blocks[0] as {lines: string[]}
+    // --format text: 76 ASCII columns whatever the terminal's width.
+    expect(Math.max(...plot.lines.map((l) => l.length))).toBeLessThanOrEqual(76)
+    expect(plot.lines.join('').match(/[^\x20-\x7e]/)).toBeNull()
+    expect((r.result as {overflowAt?: number}).overflowAt).toBeGreaterThan(600)
+    expect(r.severities).toEqual(['notice'])
+  })
+
+  it('--svg writes the chart; an unwritable path is an input error naming it', async () => {
+    const svg = join(mkdtempSync(join(tmpdir(), 'allocscope-run-')), 'c.svg')
+    await runPredict({...FLAGS, sweep: '1..64', points: 4, svg}, OUT)
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*Early PFNs against CPUs/)
+    const bad = join(svg, 'no', 'such.svg')
+    await expect(runPredict({...FLAGS, sweep: '1..64', points: 4, svg: bad}, OUT)).rejects.toThrow(`${bad}: cannot write the SVG (ENOTDIR: not a directory, open '${bad}')`)
+  })
+
+  it('--from a lab capture the profile was fitted on: the measured block says it is no independent check', async () => {
+    const r = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, OUT)
+    expect(titles(r).at(-1)).toBe('Measured on this boot')
+    expect((r.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^klab early_pfn \(line \d+\): 142 early PFNs; predicted \d+ .*not an independent check$/)
+    expect((r.result as {measured?: {calls: number}}).measured?.calls).toBe(142)
+  })
+
+  it('a kernel no profile was fitted on: the stand-in is a warning after the host notes', async () => {
+    const r = await runPredict({...FLAGS, cpus: 8, kernel: '5.10'}, OUT)
+    expect(r.warnings.at(-1)).toMatch(/^no shipped profile for kernel 5\.10/)
+  })
+
+  it('--hosts: one row per inventory host, its severity among those gated on', async () => {
+    const r = await runPredict({...FLAGS, hosts: join(SAMPLES, 'inventory.csv')}, OUT)
+    const rows = (r.result as {hosts: {severity?: string}[]}).hosts
+    expect(rows.length).toBeGreaterThan(1)
+    expect(r.severities).toEqual(rows.flatMap((x) => x.severity ?? []))
+    expect(titles(r)).toEqual(['Fleet'])
+    await expect(runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT)).rejects.toThrow(/no-such\.csv: cannot read the inventory \(ENOENT\)/)
+  })
+})
