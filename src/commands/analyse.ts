@@ -1,20 +1,12 @@
 // `allocscope analyse`: a boot log (or capture directory) → host facts, profiling state, early-PFN
-// tracking, findings; with an allocinfo, its totals and accurate:no sites. Thin: flags → reader +
-// analyser → Report → emit().
+// tracking, findings; with an allocinfo, its totals and accurate:no sites. Thin: flags → src/analysis/run.ts
+// (reader + analyser → Report) → emit() → gate().
 import {Args, Flags} from '@oclif/core'
-import {readAllocInfo} from '../readers/allocinfo.js'
-import {resolveCapture} from '../readers/dir.js'
-import {summariseAllocInfo} from '../analysis/allocinfo-summary.js'
-import {analyseBootLogBoots, counterSeverities, counterWarnings, inputWarnings} from '../analysis/read.js'
-import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from '../analysis/report.js'
+import {runAnalyse} from '../analysis/run.js'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
-import {InputError} from '../errors.js'
-import type {BootLogFormat, Recorder} from '../types.js'
-
-/** Show progress only for inputs at least this large (and only on a TTY). */
-const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
+import {readProgress, waitingNotice} from '../cli/progress.js'
 
 export default class Analyse extends BaseCommand<typeof Analyse> {
   // The US spelling is accepted too (not listed twice in the help).
@@ -55,62 +47,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
 
   async run(): Promise<void> {
     const {args} = await this.parse(Analyse)
-    const f = this.flags
     this.noteStdin(args.input, 'the boot log')
-    const cap = resolveCapture(args.input)
-    if (!cap.bootLog) throw new InputError(`${args.input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, args.input)
-    const res = await analyseBootLogBoots(
-      cap.bootLog,
-      {
-        format: f['input-format'] as BootLogFormat | undefined,
-        recorder: f.recorder as Recorder | undefined,
-        onProgress: this.progress(),
-        acceptTruncated: f['accept-truncated'],
-        onWaiting: this.waitingNotice(cap.bootLog),
-      },
-      f.boot ?? 'all',
-    )
-    const allocPath = f.allocinfo ?? cap.allocinfo
-    const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath)) : undefined
-    this.warnings.push(...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings))
-    if (res.boots.every((b) => b.records === 0)) this.warnings.push(`${cap.bootLog}: no kernel log records found`)
-    const opts = {traces: f.traces, bytes: f.bytes}
-    if (res.boots.length === 1) {
-      // One boot (the log's only one, or the one --boot named): the single-boot result, as always.
-      const result: AnalyseResult = res.boots[0]!
-      if (allocinfo) result.allocinfo = allocinfo
-      this.emit(result, buildAnalyseReport(result, opts))
-    } else {
-      const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}
-      this.emit(result, buildBootsReport(result, opts))
-    }
-    this.gate(res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...counterSeverities(b)]))
-  }
-
-  /** On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second. */
-  private waitingNotice(path: string): (() => void) | undefined {
-    if (!process.stderr.isTTY) return undefined
-    return () => process.stderr.write(`allocscope: waiting for input on ${path === '-' ? 'stdin' : path} ...\n`)
-  }
-
-  /** A percentage on stderr for big inputs, only on a TTY and never with --json. */
-  private progress(): ((read: number, total?: number) => void) | undefined {
-    if (this.flags.json || !process.stderr.isTTY) return undefined
-    let last = 0
-    let shown = false
-    return (read, total) => {
-      const now = Date.now()
-      // The end of the input clears the line, whatever the throttle says.
-      if (total && read >= total) {
-        if (shown) process.stderr.write('\r\x1b[K')
-        shown = false
-        return
-      }
-      if ((total ?? read) < PROGRESS_MIN_BYTES || now - last < 500) return
-      last = now
-      shown = true
-      const msg = total ? `${((read / total) * 100).toFixed(0)}%` : `${(read / 2 ** 20).toFixed(0)} MiB`
-      process.stderr.write(`\rallocscope: reading ${msg}   `)
-    }
+    this.finish(await runAnalyse(args.input, this.flags, {onProgress: readProgress(this.flags.json), waitingNotice}))
   }
 }

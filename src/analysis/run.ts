@@ -1,0 +1,65 @@
+// The `analyse` command's work, without oclif: a boot log or capture directory (and an allocinfo)
+// → one boot's result or every boot's → Report, the warnings about the input, and the severities
+// --fail-on gates on. src/commands/analyse.ts parses the flags and emits.
+import type {CommandRun} from '../cli/output.js'
+import {InputError} from '../errors.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
+import {resolveCapture} from '../readers/dir.js'
+import type {BootLogFormat, Recorder, Severity} from '../types.js'
+import {summariseAllocInfo} from './allocinfo-summary.js'
+import type {BootsResult} from './boots.js'
+import {type AnalyseOptions, analyseBootLogBoots, counterSeverities, counterWarnings, inputWarnings} from './read.js'
+import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from './report.js'
+
+export interface AnalyseFlags {
+  allocinfo?: string
+  traces: boolean
+  'input-format'?: string
+  boot?: number
+  recorder?: string
+  bytes: boolean
+  'accept-truncated': boolean
+}
+
+/** The terminal's part: a progress callback, and the notice for an input that gives nothing (per path). */
+export interface AnalyseHooks {
+  onProgress?: AnalyseOptions['onProgress']
+  waitingNotice?: (path: string) => (() => void) | undefined
+}
+
+export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseHooks = {}): Promise<CommandRun> {
+  const cap = resolveCapture(input)
+  if (!cap.bootLog) throw new InputError(`${input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, input)
+  const res = await analyseBootLogBoots(
+    cap.bootLog,
+    {
+      format: f['input-format'] as BootLogFormat | undefined,
+      recorder: f.recorder as Recorder | undefined,
+      onProgress: hooks.onProgress,
+      acceptTruncated: f['accept-truncated'],
+      onWaiting: hooks.waitingNotice?.(cap.bootLog),
+    },
+    f.boot ?? 'all',
+  )
+  const allocPath = f.allocinfo ?? cap.allocinfo
+  const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath)) : undefined
+  const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings)]
+  if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
+  return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}
+}
+
+/** One boot (the log's only one, or the one --boot named): the single-boot result, as always; else every boot's. */
+function analyseOutput(res: BootsResult, allocinfo: AnalyseResult['allocinfo'], opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report'> {
+  if (res.boots.length === 1) {
+    const result: AnalyseResult = res.boots[0]!
+    if (allocinfo) result.allocinfo = allocinfo
+    return {result, report: buildAnalyseReport(result, opts)}
+  }
+  const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}
+  return {result, report: buildBootsReport(result, opts)}
+}
+
+/** What --fail-on gates on: every boot's findings and its impossible klab counters. */
+export function analyseSeverities(res: Pick<BootsResult, 'boots'>): Severity[] {
+  return res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...counterSeverities(b)])
+}
