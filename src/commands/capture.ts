@@ -1,15 +1,13 @@
 // `allocscope capture`: boot a kernel under QEMU with N CPUs and write a capture directory.
-// Thin: flags → src/lab (initramfs, QEMU command line, run, console split) → Report → emit().
-import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
+// Thin: flags → src/lab/capture.ts (checks, initramfs, QEMU, console split, series) → emit(), then
+// exit 2 for an incomplete boot, or --then on the fresh capture.
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import type {Report} from '../render/report.js'
-import {parseMemory} from '../lab/qemu.js'
-import {CaptureError, type CaptureResult, failureMessage, runCapture} from '../lab/run.js'
+import {runCaptureCommand} from '../lab/capture.js'
+import {followUpArgv} from '../lab/request.js'
+import {CaptureError} from '../lab/run.js'
 import {WORKLOADS, type Workload} from '../lab/initramfs.js'
-import {finishSeries, SERIES_KINDS, SERIES_TITLES, type SeriesSummary, seriesExtraEntries, seriesInitScript} from '../lab/series.js'
+import {SERIES_KINDS, SERIES_TITLES} from '../lab/series.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static summary = 'Boot a kernel under QEMU and write a capture directory.'
@@ -61,84 +59,10 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
 
   async run(): Promise<void> {
     const f = this.flags
-    let memoryMiB: number
-    try {
-      memoryMiB = parseMemory(f.memory)
-    } catch (e) {
-      throw new UsageError(`--memory: ${(e as Error).message}`)
-    }
-    if (f.possible !== undefined && f.possible < f.cpus) throw new UsageError(`--possible ${f.possible} is below --cpus ${f.cpus}: possible CPUs include the present ones`)
-    if (f.nodes > (f.possible ?? f.cpus)) throw new UsageError(`--nodes ${f.nodes} needs at least as many CPUs (got ${f.possible ?? f.cpus})`)
-    if (f.baseline && f.then !== 'diff') throw new UsageError('--baseline goes with --then diff')
-    const next = f.then ? this.config.findCommand(f.then) : undefined
-    if (f.then && !next) throw new NotImplementedError(`--then ${f.then}: the ${f.then} command (not in this build)`)
-
-    if (f.series && f.series !== 'busy' && !f.module) throw new UsageError(`--series ${f.series} needs --module klab_leak.ko`)
-    const moduleBuf = f.module ? readModule(f.module) : undefined
-    const series = f.series ? {kind: f.series, snapshots: f.snapshots, intervalS: f.interval} : undefined
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')
-    const out = f.out ?? `capture-c${f.cpus}${f.possible ? `-p${f.possible}` : ''}-m${memoryMiB}${f.nodes > 1 ? `-n${f.nodes}` : ''}-${stamp}`
-    const result = await runCapture({
-      kernel: f.kernel, cpus: f.cpus, possible: f.possible, memoryMiB, nodes: f.nodes, append: f.append,
-      accel: f.accel, cpuModel: f['cpu-model'], workload: f.workload,
-      customInit: series ? {script: seriesInitScript(series), extra: seriesExtraEntries(moduleBuf), mode: `series-${series.kind}`} : undefined, timeoutS: f.timeout, out, force: f.force, busybox: f.busybox, qemu: f.qemu,
-      onBoot: (accel, reason) => {
-        if (!f.json) process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
-      },
-      madeBy: {tool: 'allocscope capture', version: this.config.version, argv: this.argv, ...(f.provenance ? {provenance: f.provenance} : {})},
-    })
-    const failure = failureMessage(result)
-    const made = series && !failure ? finishSeries(result.dir, {...series, moduleSha256: moduleBuf && sha256(moduleBuf), provenance: f.provenance ?? '', tool: `allocscope capture ${this.config.version}`}) : undefined
-    this.emit(made ? {...result.meta, series: made} : result.meta, captureReport(result, made))
-    if (failure) throw new CaptureError(failure, result.dir)
-
-    if (f.then) {
-      const passthrough = [
-        ...(f.json ? ['--json'] : ['--format', String(f.format)]),
-        ...(f.color === undefined ? [] : [f.color ? '--color' : '--no-color']),
-        '--fail-on', String(f['fail-on']),
-      ]
-      const argv = f.then === 'diff' && f.baseline ? [f.baseline, result.dir] : [result.dir]
-      await this.config.runCommand(f.then, [...argv, ...passthrough])
-    }
-  }
-}
-
-function readModule(path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}; expected the klab_leak.ko kernel module (lab/trend-series.sh builds it)`, path)
-  }
-}
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-
-export function captureReport(r: CaptureResult, series?: SeriesSummary): Report {
-  const m = r.meta
-  const yes = (ok: boolean, text: string) => ({text, style: ok ? ('good' as const) : ('bad' as const)})
-  return {
-    blocks: [
-      {
-        kind: 'kv',
-        title: `Capture ${r.dir}`,
-        rows: [
-          {key: 'status', value: yes(m.complete, m.complete ? 'complete' : `incomplete (${m.stage}${m.timed_out ? ', timed out' : ''})`)},
-          {key: 'kernel', value: m.kernel_release ?? '(no banner)', note: m.kernel_image},
-          {key: 'accelerator', value: m.accel.toUpperCase(), note: m.accel_reason},
-          {key: 'CPUs', value: m.possible_cpus === m.cpus ? String(m.cpus) : `${m.cpus} of ${m.possible_cpus} possible`, note: m.cpuinfo_processors === undefined ? undefined : `guest /proc/cpuinfo: ${m.cpuinfo_processors}`},
-          {key: 'memory', value: `${m.memory_mib} MiB`, note: m.meminfo_head?.[0]},
-          {key: 'NUMA nodes', value: m.numa_nodes},
-          {key: 'kernel command line', value: m.kernel_cmdline},
-          {key: 'boot wall time', value: `${m.boot_wall_s.toFixed(2)} s`, note: `QEMU rc ${m.qemu_rc ?? m.qemu_signal}`},
-          {key: 'dmesg.txt', value: m.dmesg_lines === undefined ? 'absent' : `${m.dmesg_lines} lines`},
-          {key: 'allocinfo.txt', value: m.allocinfo_lines === undefined ? 'absent' : `${m.allocinfo_lines} lines`},
-          {key: 'vm.mem_profiling', value: m.vm_mem_profiling},
-          ...(m.klab ? [{key: 'klab', value: String(m.klab.line)}] : []),
-          ...(series ? [{key: 'series', value: `${series.kind}: ${series.snapshots} snapshots${series.cut ? `, ${series.cut} cut` : ''}`, note: `${series.recording} (${series.recording_bytes} bytes)`}] : []),
-          ...(m.last_console_line ? [{key: 'last console line', value: m.last_console_line.length > 120 ? `…${m.last_console_line.slice(-120)}` : m.last_console_line}] : []),
-        ],
-      },
-    ],
+    const hasCommand = (id: string) => this.config.findCommand(id) !== undefined
+    const capture = await runCaptureCommand(f, {version: this.config.version, argv: this.argv, hasCommand, quiet: f.json})
+    this.finish(capture.run)
+    if (capture.failure) throw new CaptureError(capture.failure, capture.dir)
+    if (f.then) await this.config.runCommand(f.then, followUpArgv(f, capture.dir))
   }
 }

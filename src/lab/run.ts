@@ -152,7 +152,8 @@ export function parseKlab(text: string): {klab?: Record<string, number | string>
   return out
 }
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+/** The hex SHA-256 of a file's bytes, as meta.json and series.json record them. */
+export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 const lineCount = (s?: string): number | undefined => (s === undefined ? undefined : s.split('\n').length - (s.endsWith('\n') ? 1 : 0))
 
 /** Boots the kernel under QEMU and writes the capture directory (console.log, dmesg.txt, allocinfo.txt, meta.json). */
