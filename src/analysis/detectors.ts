@@ -279,6 +279,12 @@ export interface CrashRow {
   skip?: RegExp
   /** The function is the one named on the first `at: f+0x..` / `[<pc>] f+0x..` line after a line matching this (lockdep). */
   at?: RegExp
+  /**
+   * With `at`: that frame is a candidate like the frames after it (the next `at:` line, then the
+   * stack printed below), and the first one not skipped is the culprit — a lockdep report caught
+   * in a lock wrapper or a helper names its caller.
+   */
+  atThenStack?: boolean
   /** The function is in the banner itself (group 1 of this pattern). */
   fnInBanner?: RegExp
   shape?: ReportShape
@@ -289,8 +295,12 @@ export interface CrashRow {
 
 const inFn = (head: string, fn: string | undefined) => (fn ? `${head} in ${fn}` : head)
 const ALLOC_SKIP = /kmemleak|kmalloc|kcalloc|kzalloc|vmalloc|mmap|kmem|slab|alloc|create_object|idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|strndup|memdup/
+/** A bad page's stack is where it was allocated or freed: the page allocator and folio helpers are passed over. */
+const BAD_PAGE_SKIP = /(free|put|get|update|release)_page|free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|vmap|page_owner/
 const RCU_SKIP = /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/
 const USB_SKIP = /^(usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg)$/
+/** Workqueue functions take the locks of work items: a deadlock in them is the work item's. */
+const WORKQUEUE_LOCKS = /process_one_work|flush_workqueue|drain_workqueue|destroy_workqueue/
 /** `is trying to acquire lock:` ... `at: f+0x..`: the lock operation lockdep caught. */
 const ACQUIRE = /is trying to acquire/
 
@@ -316,7 +326,7 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at mm\/usercopy\.c/, skip: /usercopy|__check/, title: (_m, fn) => inFn('BUG: bad usercopy', fn), means: 'hardened usercopy caught a copy to or from a bad kernel object'},
   {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at lib\/list_debug\.c/, title: (_m, fn) => inFn('BUG: corrupted list', fn), means: 'list debugging caught a corrupted list'},
   {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at /, stack: 'pc', title: (_m, fn) => inFn('kernel BUG', fn), means: 'BUG()/BUG_ON() fired'},
-  {id: 'oops', severity: 'critical', match: /^divide error: /, stack: 'pc-only', title: (_m, fn) => inFn('divide error', fn), means: 'division by zero in the kernel'},
+  {id: 'oops', severity: 'critical', match: /^divide[ _]error: /, stack: 'pc-only', title: (_m, fn) => inFn('divide error', fn), means: 'division by zero in the kernel'},
   {id: 'oops', severity: 'critical', match: /^invalid opcode: /, stack: 'pc-only', title: (_m, fn) => inFn('invalid opcode', fn), means: 'the kernel executed an invalid instruction'},
   {id: 'oops', severity: 'critical', match: /^PANIC: double fault/, stack: 'pc-only', title: (_m, fn) => inFn('PANIC: double fault', fn), means: 'a fault while handling a fault (often a stack overflow)'},
   {id: 'oops', severity: 'critical', match: /^stack segment: /, stack: 'pc', title: (_m, fn) => inFn('stack segment fault', fn), means: 'stack segment fault'},
@@ -331,13 +341,15 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'hung-task', severity: 'error', match: /^INFO: task .* can't die for more than \d+ seconds/, pick: 'hung', title: (_m, fn) => inFn("INFO: task can't die", fn), means: 'a killed task could not exit'},
   {id: 'workqueue-lockup', severity: 'error', match: /^BUG: workqueue lockup/, shape: {noStack: true}, title: () => 'BUG: workqueue lockup', means: 'a workqueue pool made no progress'},
   // Lockdep and its relatives: the function is the lock operation lockdep caught.
-  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible circular locking dependency detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: two locks taken in both orders (ABBA deadlock)'},
+  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible circular locking dependency detected/, at: ACQUIRE, atThenStack: true, skip: WORKQUEUE_LOCKS, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: two locks taken in both orders (ABBA deadlock)'},
   {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/, at: /just changed the state of lock/, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an interrupt-safe lock ordered after an unsafe one'},
-  {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an irq-safe -> irq-unsafe lock order'},
+  // Bracketed (pre-4.14) reports name the acquisition; later ones the stack where the lock became irq-safe.
+  {id: 'lockdep', severity: 'warning', match: /^INFO: (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an irq-safe -> irq-unsafe lock order'},
+  {id: 'lockdep', severity: 'warning', match: /^WARNING: (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/, at: /which became \S+ at:/, atThenStack: true, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an irq-safe -> irq-unsafe lock order (the function: where the safe lock became irq-safe)'},
   {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible recursive locking detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: a lock taken again by its holder'},
   {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): inconsistent lock state/, at: /takes|\{[A-Z-]+\} state was registered at/, title: (_m, fn) => inFn('inconsistent lock state', fn), means: 'lockdep: a lock used both in and out of interrupt context unsafely'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): held lock freed!/, at: /held lock freed/, title: (m, fn) => inFn(`${m[1]}: held lock freed`, fn), means: 'lockdep: memory holding a held lock was freed'},
-  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): bad unlock balance detected!/, at: /is trying to release lock/, title: (m, fn) => inFn(`${m[1]}: bad unlock balance`, fn), means: 'lockdep: a lock released that was not held'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): bad unlock balance detected!/, at: /is trying to release lock/, atThenStack: true, title: (m, fn) => inFn(`${m[1]}: bad unlock balance`, fn), means: 'lockdep: a lock released that was not held'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): .*still has locks held!/, at: /still has locks held/, title: (m, fn) => inFn(`${m[1]}: still has locks held`, fn), means: 'lockdep: a task exited or froze with locks held'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): lock held when returning to user space/, at: /leaving the kernel with locks still held/, shape: {noStack: true}, title: (m, fn) => inFn(`${m[1]}: lock held when returning to user space`, fn), means: 'lockdep: a syscall returned with a lock held'},
   {id: 'lockdep', severity: 'warning', match: /^(WARNING|INFO): suspicious RCU usage/, skip: RCU_SKIP, title: (m, fn) => inFn(`${m[1]}: suspicious RCU usage`, fn), means: 'lockdep-RCU: an RCU pointer used without the required protection'},
@@ -346,12 +358,12 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   // Memory leaks (kmemleak): the allocation's caller.
   {id: 'memory-leak', severity: 'warning', match: /^BUG: memory leak|^unreferenced object 0x/, skip: ALLOC_SKIP, title: (_m, fn) => inFn('memory leak', fn), means: 'kmemleak: an allocated object is no longer referenced'},
   // Other BUG: reports syzkaller names.
-  {id: 'bug', severity: 'error', match: /^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)/, skip: /spin_/, title: (m, fn) => inFn(`BUG: spinlock ${m[1]}`, fn), means: 'spinlock debugging caught misuse'},
+  {id: 'bug', severity: 'error', match: /^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)/, skip: /spin_|_lock|_unlock/, title: (m, fn) => inFn(`BUG: spinlock ${m[1]}`, fn), means: 'spinlock debugging caught misuse'},
   {id: 'bug', severity: 'warning', match: /^BUG: sleeping function called from invalid context/, title: (_m, fn) => inFn('BUG: sleeping function called from invalid context', fn), means: 'a function that may sleep called in atomic context'},
   {id: 'bug', severity: 'warning', match: /^BUG: using (__this_cpu_\w+|smp_processor_id)\(\) in preemptible/, skip: /preempt/, title: (m, fn) => inFn(`BUG: using ${m[1]}() in preemptible code`, fn), means: 'a per-CPU access with preemption enabled'},
   {id: 'bug', severity: 'error', match: /^BUG: scheduling while atomic/, skip: /sched/, title: (_m, fn) => inFn('BUG: scheduling while atomic', fn), means: 'the scheduler was entered in atomic context'},
   {id: 'bug', severity: 'error', match: /^BUG: workqueue leaked lock or atomic/, fnInBanner: /last function: ([\w.]+)/, shape: {noStack: true}, title: (_m, fn) => inFn('BUG: workqueue leaked lock or atomic', fn), means: 'a work item returned with a lock held or preemption disabled'},
-  {id: 'bug', severity: 'error', match: /^BUG: Bad page (state|map)/, title: (m, fn) => inFn(`BUG: Bad page ${m[1]}`, fn), means: 'the page allocator found a page in an impossible state'},
+  {id: 'bug', severity: 'error', match: /^BUG: Bad page (state|map)/, skip: BAD_PAGE_SKIP, title: (m, fn) => inFn(`BUG: Bad page ${m[1]}`, fn), means: 'the page allocator found a page in an impossible state'},
   {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero nr_(ptes|pmds) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
   {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
   // Panics: the reason is the title; a bare "Fatal exception" means the report before it was lost.
@@ -407,12 +419,15 @@ function crashGuilty(row: CrashRow, s: Splat, r: ReportText): Frame | undefined 
     const fm = row.fnInBanner.exec(r.lines.join('\n'))
     if (fm) return {fn: fm[1]!, reliable: true, raw: fm[0], line: s.startLine}
   }
-  if (row.at) return atFrame(r.lines, row.at, s.startLine)
+  if (row.at) return row.atThenStack ? guiltyFrame(atFrames(r.lines, row.at, s.startLine, Infinity), row.skip) : atFrames(r.lines, row.at, s.startLine, 1)[0]
   const frames = candidates(row.stack ?? 'trace', s, r, row.match.exec(r.banner)!)
   if (row.pick === 'stall') return stallFrame(frames, row.skip)
   if (row.pick === 'hung') return hungFrame(frames)
   return guiltyFrame(frames, row.skip)
 }
+
+/** Where a timer interrupt entered the stalled CPU's code: x86's apic timer, arm64's el1 irq entry. */
+const INTERRUPT_ENTRY = /apic_timer_interrupt|^el1h?_64_irq$/
 
 /** The frames a row looks at, in print order. */
 function candidates(from: StackFrom, s: Splat, r: ReportText, m: RegExpExecArray): Frame[] {
@@ -426,7 +441,7 @@ function candidates(from: StackFrom, s: Splat, r: ReportText, m: RegExpExecArray
     return [...own, ...firstTrace()]
   }
   if (from === 'stall') {
-    const irq = fr.findIndex((f) => f.fn.includes('apic_timer_interrupt'))
+    const irq = fr.findIndex((f) => INTERRUPT_ENTRY.test(f.fn))
     if (irq < 0) return firstTrace()
     const pc = fr.findIndex((f, i) => i > irq && f.context === 'PC')
     return fr.slice(pc >= 0 ? pc : irq + 1)
@@ -449,13 +464,20 @@ function traceEndAfter(starts: readonly number[], pc: number, n: number): number
 
 const AT_FRAME = /(?:\bat: |^)(?:\[<[0-9a-f]+>\]\s*)?(?:[0-9a-f]{8,}\s+)?([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+|\s+[\w/.-]+\.[ch]:\d+)/
 
-/** The function on the first `at: f+0x..` (or `[<pc>] f+0x..`) line after the anchor line. */
-function atFrame(lines: readonly string[], anchor: RegExp, line: number): Frame | undefined {
+/**
+ * The functions of the `at: f+0x..` (or `[<pc>] f+0x..`, or plain frame) lines from the anchor
+ * line on, at most `max` of them, in print order.
+ */
+function atFrames(lines: readonly string[], anchor: RegExp, line: number, max: number): Frame[] {
   const from = lines.findIndex((l) => anchor.test(l))
-  if (from < 0) return undefined
-  for (const l of lines.slice(from, from + 20)) {
+  if (from < 0) return []
+  const out: Frame[] = []
+  // The first `at:` comes within a few lines of its anchor; the stack that follows may be longer.
+  const end = max === 1 ? from + 20 : lines.length
+  for (const l of lines.slice(from, end)) {
     const m = AT_FRAME.exec(l.trim())
-    if (m && !/^(at|in)$/.test(m[1]!)) return {fn: m[1]!, reliable: true, raw: l.trim(), line}
+    if (m && !/^(at|in)$/.test(m[1]!)) out.push({fn: m[1]!, reliable: true, raw: l.trim(), line})
+    if (out.length >= max) break
   }
-  return undefined
+  return out
 }

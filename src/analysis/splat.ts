@@ -6,7 +6,7 @@
 // of another task/CPU is simply not part of the report (the ids say so), not a corruption.
 import type {Frame, LogRecord, Splat} from '../types.js'
 import {reportShape, type ReportShape} from './detectors.js'
-import {guiltyFrame, parseFrame, parsePcLine} from './frames.js'
+import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
 const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
@@ -64,7 +64,7 @@ export const BANNERS: readonly BannerRule[] = [
   {banner: 'bug', re: /^BUG: .+$|^BUG [\w-]+ \(.*\): /, needsEnd: false, fields: none},
   {
     banner: 'bug',
-    re: /^(?:Oops|general protection fault|Unable to handle kernel|UBSAN: |kernel tried to execute|divide error: |Internal error: |Unhandled fault: |PANIC: double fault|stack segment: |Watchdog detected hard LOCKUP|KFENCE: |KCSAN: )/,
+    re: /^(?:Oops|general protection fault|Unable to handle kernel|UBSAN: |kernel tried to execute|divide[ _]error: |Internal error: |Unhandled fault: |PANIC: double fault|stack segment: |Watchdog detected hard LOCKUP|KFENCE: |KCSAN: )/,
     needsEnd: false,
     fields: none,
   },
@@ -82,6 +82,11 @@ const GLUED = /(?<![A-Z_-])(?:(?:BUG|WARNING|INFO): |general protection fault|Ke
 
 const CPU_LINE = /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)\s+(Not tainted|Tainted: (.*?))\s+(\S+) #/
 const MARKER = /^<(\/?)([A-Z#]+)>$/
+/**
+ * Messages that are no crash but print a stack of their own (fault injection, a failed vmalloc):
+ * inside a report, its frames and theirs can no longer be told apart.
+ */
+const STACK_PRINTING_INFO = /^FAULT_INJECTION: forcing a failure|^vmalloc: allocation failure:|FAULT_FLAG_ALLOW_RETRY missing/
 /** Lines a splat body is made of besides frames (registers of x86 and arm64, lockdep, panic). */
 const BODY_LINES: readonly RegExp[] = [
   /^Modules linked in:/,
@@ -138,6 +143,8 @@ const MAX_MESSAGE_LINES = 20
 const MAX_TEXT_LINES = 400
 /** A report whose call trace has not begun this many lines after its banner has none. */
 const MAX_BEFORE_TRACE = 80
+/** Other output printed between two frames of a stack that is passed over (more ends the stack). */
+const MAX_STRAY_LINES = 3
 /** A multi-stack report (RCU stall) ends after this many lines even without a next banner. */
 const MAX_MULTI_STACK_LINES = 600
 
@@ -166,8 +173,12 @@ interface Open {
   messageBeforeBanner: boolean
   /** After `Sending NMI from CPU`, other CPUs print their backtraces into the report. */
   nmi: boolean
-  /** Line of a non-frame line just seen inside the trace (0: none since the last frame). */
+  /** Line of the first non-frame line seen inside the trace since the last frame (0: none). */
   stray: number
+  /** How many such lines in a row. */
+  strays: number
+  /** The caller a 32-bit arm frame line named (`(f) from [<..>] (caller+0x..)`): the next line's frame, usually. */
+  armCaller?: string
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
@@ -338,12 +349,18 @@ export class SplatParser {
       if (!f.offset) return false
       this.startTrace(o)
     }
-    this.addFrame(o, f)
+    // 32-bit arm names a frame and its caller on one line; the caller is the next line's frame,
+    // except after a noreturn call (its return address is the next function's start): kept then.
+    const caller = parseArmCaller(text, r.line, f.context)
+    if (o.armCaller !== f.fn) this.addFrame(o, f)
+    if (caller) this.addFrame(o, caller)
+    o.armCaller = caller?.fn
     return true
   }
 
   private addFrame(o: Open, f: Frame): void {
     o.stray = 0
+    o.strays = 0
     if (o.allFrames.length >= MAX_FRAMES) return
     o.allFrames.push(f)
     if (f.context !== 'PC') o.splat.frames.push(f)
@@ -352,6 +369,8 @@ export class SplatParser {
   /** A line that is neither frame nor register dump: WARN text, report text, or the end of the report. */
   private other(o: Open, r: LogRecord, text: string, closed: Splat[]): SplatPush {
     const s = o.splat
+    // Before the stack has named a function, the frames that follow may be either stack's.
+    if (STACK_PRINTING_INFO.test(text) && !guiltyFrame(s.frames)) this.corrupt(o, `line ${r.line} prints a stack of its own into the report before its stack named a function (${text.slice(0, 30)})`)
     // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
     if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
       o.message.push(clip(text))
@@ -363,10 +382,11 @@ export class SplatParser {
     }
     if (o.inTrace && s.frames.length > 0 && !o.shape.multiStack) {
       // A report's first stack ends at the first other line (a WARNING normally at its end marker)
-      // — unless that line is another program's, printed between two frames: one such line is
-      // passed over if a frame follows; a section header (`Allocated by task 1:`) ends it at once.
-      if (!o.stray && !text.endsWith(':')) {
-        o.stray = r.line
+      // — unless the line is another program's, printed between two frames (an OOM kill message
+      // of two lines, say): up to MAX_STRAY_LINES such lines are passed over if a frame follows;
+      // a section header (`Allocated by task 1:`) ends the stack at once.
+      if (o.strays < MAX_STRAY_LINES && !text.endsWith(':')) {
+        if (!o.strays++) o.stray = r.line
         return {inSplat: false, closed}
       }
       closed.push(this.close(o, (o.stray || r.line) - 1))
@@ -408,6 +428,7 @@ export class SplatParser {
       messageBeforeBanner: false,
       nmi: false,
       stray: 0,
+      strays: 0,
     }
   }
 

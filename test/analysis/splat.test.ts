@@ -1,7 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {guiltyFrame, isSkippedFrame, parseFrame} from '../../src/analysis/frames.js'
+import {guiltyFrame, isSkippedFrame, parseArmCaller, parseFrame, parsePcLine, stallFrame} from '../../src/analysis/frames.js'
 import {parseSplats} from '../../src/analysis/splat.js'
 import {derivedInterleaved, derivedRetimed, derivedTruncated, derivedWithCaller} from '../helpers/derived-splats.js'
 import {captureDir, PEER} from '../helpers/paths.js'
@@ -124,6 +124,32 @@ describe('frames', () => {
     }
     for (const fn of ['do_getname', 'shrink_store', 'set_cpu_sibling_map', 'vfs_write']) expect(isSkippedFrame(fn), fn).toBe(false)
     expect(guiltyFrame([])).toBeUndefined()
+  })
+  it('skip table: the helpers a report passes through on behalf of its caller (syzkaller conventions), not the callers', () => {
+    const skipped = ['simple_copy_to_iter', 'bpf_prog_array_copy_to_user', 'copy_page_to_iter', 'dpm_sysfs_remove', '__raw_readb', 'logic_inb', 'do_read_cache_folio', 'find_lock_entries', 'folio_unlock', 'iput', 'fast_dput', 'drop_nlink', 'lock_timer_base', '__queue_work', 'queue_delayed_work_on', 'mutex_optimistic_spin', '__mutex_lock_common', 'reiserfs_write_lock', '_raw_spin_lock_irqsave', 'trace_hardirqs_off', '__local_bh_enable_ip', 'walk_stackframe', 'stack_trace_consume_entry', 'arch_stack_walk', 'do_tag_check_fault', 'program_check_exception', 'assertfail.constprop.0', 'print_tainted', 'devres_release_all', 'device_release', 'kobject_put', 'perf_trace_init', 'flush_workqueue', 'down_trylock', '__might_fault']
+    for (const fn of skipped) expect(isSkippedFrame(fn), fn).toBe(true)
+    for (const fn of ['write_comp_data', 'wake_up_new_task', 'bpf_prog_array_copy_info', 'pvr2_i2c_core_done', 'ns558_init', 'udf_rmdir', 'ext4_fileattr_get', 'sk_clone_lock', 'pipe_lock', 'rtnl_lock']) {
+      expect(isSkippedFrame(fn), fn).toBe(false)
+    }
+  })
+  it('faulting-PC lines: powerpc interrupt, unsymbolised kernel PC (unreliable), never a user-space one', () => {
+    expect(parsePcLine('--- interrupt: 700 at assert_slb_presence+0x2c/0x70')).toMatchObject({fn: 'assert_slb_presence', reliable: true, context: 'PC'})
+    expect(parsePcLine('RIP: 0010:0xffffffffffffffff')).toMatchObject({fn: '0xffffffffffffffff', reliable: false, context: 'PC'})
+    expect(parsePcLine('RIP: 0010:          (null)')).toMatchObject({reliable: false, context: 'PC'})
+    expect(parsePcLine('RIP: 0033:0x43fcc9')).toBeUndefined()
+  })
+  it('32-bit arm frame lines name the caller too (after a noreturn call it is not the next line\'s frame)', () => {
+    const line = '[<818e9a30>] (__fortify_panic) from [<8062a3b0>] (ext4_fileattr_get+0x0/0x78)'
+    expect(parseFrame(line)?.fn).toBe('__fortify_panic')
+    expect(parseArmCaller(line)).toMatchObject({fn: 'ext4_fileattr_get', offset: '0x0', reliable: true})
+    expect(parseArmCaller(' ? foo+0x1/0x2')).toBeUndefined()
+  })
+  it('stall anchors: the frame before the dispatch point, syscall prefixes stripped (arm64 invoke_syscall, compat ioctl)', () => {
+    const fr = (...fns: string[]) => fns.map((fn) => ({fn, reliable: true, raw: fn}))
+    expect(stallFrame(fr('sk_msg_recvmsg', 'do_recvmmsg', '__arm64_sys_recvmmsg', 'invoke_syscall', 'el0_svc_common'))?.fn).toBe('sys_recvmmsg')
+    expect(stallFrame(fr('lo_ioctl', 'lo_compat_ioctl', 'compat_blkdev_ioctl'))?.fn).toBe('lo_ioctl')
+    // A fault in a syscall's user copy is part of the syscall: handle_mm_fault is no anchor.
+    expect(stallFrame(fr('count_memcg_event_mm', 'handle_mm_fault', 'exc_page_fault', '__copy_msghdr_from_user', '__x64_sys_recvmmsg', 'do_syscall_64'))?.fn).toBe('sys_recvmmsg')
   })
 })
 
