@@ -10,8 +10,10 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB_ARG=${1:-}
+# lib.sh defaults DEST to the calibration captures' folder: keep the caller's DEST, else testdata/trend.
+TREND_DEST=${DEST:-}
 . "$HERE/lib.sh"
-DEST=${DEST:-$REPO/testdata/trend}
+DEST=${TREND_DEST:-$REPO/testdata/trend}
 TAG=6.12-modules
 OBJ=$LAB/build-$TAG
 SNAPSHOTS=${SNAPSHOTS:-40}

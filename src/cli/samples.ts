@@ -1,7 +1,7 @@
-// Bundled samples (the package ships samples/): help examples name them as `samples/<dir>` or
-// `--sample <name>`, and both must work from any directory after a global install. A `samples/...`
-// argument that does not exist where the user is, but exists in the package, is the package's; an
-// existing path always wins.
+// Bundled samples (the package ships samples/ and the trend lab's series, testdata/trend/): help
+// examples name them as `samples/<dir>`, `testdata/trend/<series>` or `--sample <name>`, and all
+// must work from any directory after a global install. Such an argument that does not exist where
+// the user is, but exists in the package, is the package's; an existing path always wins.
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../errors.js'
@@ -31,8 +31,11 @@ export function samplePath(root: string, name: string): string {
   return join(root, 'samples', hit, ...rest)
 }
 
+/** Folders of the package that arguments may name relative to it (package.json `files` ships them). */
+const BUNDLED = /^(samples|testdata\/trend)(\/|$)/
+
 function bundled(token: string, root: string): string {
-  if (!/^samples(\/|$)/.test(token) || existsSync(token)) return token
+  if (!BUNDLED.test(token) || existsSync(token)) return token
   const inPackage = join(root, token)
   return existsSync(inPackage) ? inPackage : token
 }

@@ -34,6 +34,7 @@ export default class Diff extends BaseCommand<typeof Diff> {
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024/allocinfo.txt samples/linux-7.2-legacylate-c255-m1024/allocinfo.txt --top 10',
     '<%= config.bin %> <%= command.id %> samples/linux-6.12-nodebug_smp064_1G samples/linux-7.2-pool-c64-m1024 --what allocinfo --key func --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-legacylate-c255-m1024 --metric calls --function "^alloc_" --json',
+    '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz --top 5',
   ]
 
   static args = {

@@ -10,6 +10,7 @@
 //            the last quarter or more leaves less than half the residual of the line.
 // A module's site that disappears while bytes are still charged to it is the module-unload leak.
 import type {SiteFilter} from '../allocinfo/select.js'
+import {backingOf} from './backing.js'
 import {benjaminiHochberg, bestRiseThenFlat, bestStep, mannKendall, median, select, sseLine, theilSen} from './stats.js'
 import type {SeriesStore, StoredSite} from './store.js'
 
@@ -64,6 +65,8 @@ export interface SiteTrend {
   p: number
   q: number
   anomalies: number
+  /** An allocator's backing store (slab pages): what its bytes are (src/trend/backing.ts). */
+  backing?: string
   verdict: Verdict
   why: string
   /** Bytes at up to 24 evenly spaced times (null: absent), for the sparkline. */
@@ -92,8 +95,13 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   return {sites, suspects, unloadLeaks, tested: partial.length}
 }
 
-/** Strongest first: q-values below 1e-12 count as equally certain, then the faster leak. */
+/**
+ * Strongest first: sites that allocate objects before allocators' backing stores (slab pages grow
+ * with the objects on them), then q-values below 1e-12 count as equally certain, then the faster leak.
+ */
 export function byEvidence(a: SiteTrend, b: SiteTrend): number {
+  const backing = Number(a.backing !== undefined) - Number(b.backing !== undefined)
+  if (backing !== 0) return backing
   const ea = Math.min(12, -Math.log10(Math.max(a.q, 1e-300)))
   const eb = Math.min(12, -Math.log10(Math.max(b.q, 1e-300)))
   return eb - ea || (b.bytesPerHour ?? 0) - (a.bytesPerHour ?? 0) || (a.key < b.key ? -1 : 1)
@@ -119,7 +127,7 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
     appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
     firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
-    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies,
+    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies, ...backingField(s),
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
   if (x.length >= MIN_POINTS && !constant(y)) {
@@ -226,7 +234,13 @@ function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
   const flat = bestRiseThenFlat(bx, by)
   if (shapeWins(line, flat, by.length)) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat, line)} of the line's residual`]
   t.callsPerHour = theilSen(...bin(x, c))
-  return ['suspect', `steady growth: ${fmtRate(t.bytesPerHour)}, +${t.growthBytes} B over the window, Mann–Kendall q = ${fmtP(t.q)}`]
+  const backing = t.backing === undefined ? '' : `; ${t.backing}`
+  return ['suspect', `steady growth: ${fmtRate(t.bytesPerHour)}, +${t.growthBytes} B over the window, Mann–Kendall q = ${fmtP(t.q)}${backing}`]
+}
+
+function backingField(s: StoredSite): {backing?: string} {
+  const what = backingOf(s.file, s.func)
+  return what === undefined ? {} : {backing: what}
 }
 
 /** Growth that returns: the smoothed series falls back by half its range while its floor stays. */
