@@ -93,8 +93,35 @@ interface OpenBoot {
   startReason?: string
   id?: string
   analyser: BootAnalyser
-  /** Its first stamped records, `time text`, to tell a replay from a reboot. */
-  seen: Set<string>
+  /** Its first stamped records, to tell a replay from a reboot. */
+  seen: StampSet
+}
+
+/**
+ * A set of (time, text) pairs, keyed by the time as a number: no number-to-string conversion and
+ * no concatenated key per record (the Set of `${time} ${text}` strings was the largest cost of
+ * reading a big log, bench/NOTES.md). Times are finite and > 0, so equal numbers are equal stamps.
+ * The texts may be slices of a read chunk: only the current boot's set is kept (see start()).
+ */
+export class StampSet {
+  private readonly byTime = new Map<number, string | string[]>()
+  size = 0
+
+  has(time: number, text: string): boolean {
+    const v = this.byTime.get(time)
+    return v === undefined ? false : typeof v === 'string' ? v === text : v.includes(text)
+  }
+
+  add(time: number, text: string): void {
+    const v = this.byTime.get(time)
+    if (v === undefined) this.byTime.set(time, text)
+    else if (typeof v === 'string') {
+      if (v !== text) this.byTime.set(time, [v, text])
+      else return
+    } else if (!v.includes(text)) v.push(text)
+    else return
+    this.size++
+  }
 }
 
 export interface BootsResult {
@@ -142,7 +169,7 @@ export class BootsAnalyser {
     p.records.push(r)
     let replay: boolean | undefined
     if (r.time !== undefined && r.time > 0) {
-      if (this.cur!.seen.has(`${r.time} ${r.text}`)) replay = true
+      if (this.cur!.seen.has(r.time, r.text)) replay = true
       else if (++p.checked >= REPLAY_CHECK) replay = false
     }
     if (replay === undefined && p.records.length >= REPLAY_MAX) replay = false
@@ -155,7 +182,7 @@ export class BootsAnalyser {
   private add(r: LogRecord): void {
     const b = this.cur!
     b.analyser.push(r)
-    if (r.time !== undefined && r.time > 0 && b.seen.size < SEEN_MAX) b.seen.add(`${r.time} ${r.text}`)
+    if (r.time !== undefined && r.time > 0 && b.seen.size < SEEN_MAX) b.seen.add(r.time, r.text)
   }
 
   finish(meta: FinishMeta): BootsResult {
@@ -185,10 +212,12 @@ export class BootsAnalyser {
   private start(r: LogRecord, why: string | undefined): void {
     if (this.cur !== undefined) {
       this.cur.lastLine = r.line - 1
+      // Only the current boot's stamps are ever looked up: let the ended boot's go.
+      this.cur.seen = new StampSet()
       this.keep(this.cur)
     }
     this.count++
-    this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new Set()}
+    this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new StampSet()}
     if (why !== undefined) this.cur.startReason = why
     if (r.boot !== undefined) this.cur.id = r.boot
   }

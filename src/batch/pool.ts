@@ -2,6 +2,7 @@
 // only orders the lines that come back and writes them. In input order, at most `window` tasks
 // are in flight past the oldest unwritten one, so what waits in memory is bounded whatever the
 // number of inputs; --unordered writes lines as they come.
+import {setFlagsFromString} from 'node:v8'
 import {Worker} from 'node:worker_threads'
 import type {Task} from './inputs.js'
 import type {ResultMessage, TaskMessage} from './worker.js'
@@ -32,6 +33,22 @@ const WORKER_URL = new URL('./worker.js', import.meta.url)
  */
 const WORKER_LIMITS = {maxYoungGenerationSizeMb: 8}
 
+/**
+ * V8 optimises a function once it has run about 66 KB of bytecode (its default interrupt budget);
+ * each optimisation is TurboFan compiling on a background thread, CPU time the run pays for. A
+ * batch of small logs spends most of its time warming up (the corpus: ~2.3 s of CPU on the first
+ * pass, ~0.5 s on the next ones in the same process), and most of that warm-up was optimising
+ * functions that were barely used again. A 16× budget leaves the hot functions optimised early
+ * enough (the steady state and a 20 MiB log cost the same) and cut the corpus's CPU by a third
+ * (bench/NOTES.md, issue 18). V8 flags are per process: set before the workers start, they apply
+ * to them. Only on the V8 majors where the flag is known to exist (an unknown flag is an error
+ * line on stderr); ALLOCSCOPE_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
+ */
+export function tuneJitForBatch(): void {
+  if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
+  setFlagsFromString('--interrupt-budget=1048576')
+}
+
 export class BatchPool {
   private readonly workers: Worker[] = []
   private readonly busy = new Map<Worker, number>()
@@ -57,6 +74,7 @@ export class BatchPool {
       this.fail = rej
     })
     if (this.tasks.length === 0) this.finish(this.result)
+    tuneJitForBatch()
     const n = Math.max(1, Math.min(this.opts.jobs, this.tasks.length))
     for (let i = 0; i < n && this.tasks.length > 0; i++) this.spawn()
     return p
