@@ -66,6 +66,8 @@ interface Known {
   bytes: bigint
   calls: bigint
   accurate: boolean
+  /** The last snapshot (encoder's count) the site was in. */
+  seen: number
 }
 
 export interface SnapshotMeta {
@@ -79,45 +81,51 @@ export interface SnapshotMeta {
 /** Turns a sequence of parsed snapshots into the recording's delta records. */
 export class DeltaEncoder {
   private ids = new Map<string, Known>()
-  private present = new Set<number>()
+  /** Sites of the previous snapshot. A site's `seen` says whether it is in this one: no per-snapshot Set (record's CPU per sample, issue 19). */
+  private present: Known[] = []
   private n = 0
 
   encode(info: AllocInfo, meta: SnapshotMeta): SnapshotRecord {
-    const rec: SnapshotRecord = {snap: this.n++, time: meta.time.toISOString()}
+    const snap = this.n++
+    const rec: SnapshotRecord = {snap, time: meta.time.toISOString()}
     if (meta.uptimeS !== undefined) rec.uptimeS = meta.uptimeS
     if (meta.readMs !== undefined) rec.readMs = round3(meta.readMs)
     if (meta.cpuMs !== undefined) rec.cpuMs = round3(meta.cpuMs)
     if (meta.release !== undefined) rec.release = meta.release
     rec.allocinfo = info.version
-    const now = new Set<number>()
-    for (const s of info.sites) this.encodeSite(s, rec, now)
-    const gone = [...this.present].filter((id) => !now.has(id))
+    const now: Known[] = []
+    for (const s of info.sites) now.push(this.encodeSite(s, rec, snap))
+    const gone: number[] = []
+    for (const k of this.present) if (k.seen !== snap) gone.push(k.id)
     if (gone.length > 0) rec.gone = gone
     this.present = now
     if (info.skipped.length > 0) rec.skipped = info.skipped.length
     return rec
   }
 
-  private encodeSite(s: AllocSite, rec: SnapshotRecord, now: Set<number>): void {
+  private encodeSite(s: AllocSite, rec: SnapshotRecord, snap: number): Known {
     let k = this.ids.get(s.key)
     if (k === undefined) {
-      k = {id: this.ids.size, bytes: s.bytes, calls: s.calls, accurate: s.accurate}
+      k = {id: this.ids.size, bytes: s.bytes, calls: s.calls, accurate: s.accurate, seen: snap}
       this.ids.set(s.key, k)
       ;(rec.new ??= []).push([k.id, s.file, s.lineNo, s.func, s.module ?? null, s.accurate])
       ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
-    } else {
-      if (k.bytes !== s.bytes || k.calls !== s.calls || !this.present.has(k.id)) {
-        k.bytes = s.bytes
-        k.calls = s.calls
-        ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
-      }
-      // The kernel can mark a tag inaccurate at run time (accurate:no): keep the flag current.
-      if (k.accurate !== s.accurate) {
-        k.accurate = s.accurate
-        ;(rec.acc ??= []).push([k.id, s.accurate])
-      }
+      return k
     }
-    now.add(k.id)
+    // Back after a snapshot without it (a module reloaded): its values are stated again.
+    const wasPresent = k.seen === snap - 1
+    k.seen = snap
+    if (k.bytes !== s.bytes || k.calls !== s.calls || !wasPresent) {
+      k.bytes = s.bytes
+      k.calls = s.calls
+      ;(rec.set ??= []).push([k.id, counter(s.bytes), counter(s.calls)])
+    }
+    // The kernel can mark a tag inaccurate at run time (accurate:no): keep the flag current.
+    if (k.accurate !== s.accurate) {
+      k.accurate = s.accurate
+      ;(rec.acc ??= []).push([k.id, s.accurate])
+    }
+    return k
   }
 }
 

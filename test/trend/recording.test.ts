@@ -47,6 +47,18 @@ describe('recording', () => {
     expect(JSON.parse(lines[0]).format).toBe('allocscope-recording')
   })
 
+  it('a site that goes is listed in gone, and stated again when it is back unchanged', () => {
+    const lines = REAL.split('\n')
+    const i = lines.findIndex((l) => /^\s*\d+\s+\d+\s/.test(l))
+    const without = lines.filter((_, j) => j !== i).join('\n')
+    const recs = writeRecording(join(tmp, 'gone.arec.gz'), [REAL, without, without, REAL])
+    const id = recs[0].new!.findIndex((n) => lines[i].includes(`${n[1]}:${n[2]} `))
+    expect(recs[1].gone).toEqual([id])
+    expect(recs[2].gone).toBeUndefined()
+    expect(recs[3].set?.map((x) => x[0])).toEqual([id])
+    expect(recs[3].gone).toBeUndefined()
+  })
+
   it('reads back every site and value', async () => {
     const path = join(tmp, 'b.arec.gz')
     writeRecording(path, [REAL, bumped(512), bumped(4096)])
