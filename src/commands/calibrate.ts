@@ -1,15 +1,10 @@
 // `allocscope calibrate`: fit a workload profile from capture directories (their klab: counts, or
 // overflow messages as lower bounds), print the fit and write the profile JSON. Thin: flags →
-// capture facts → model/calibrate → Report → emit().
-import {existsSync, writeFileSync} from 'node:fs'
+// src/model/calibrate-run.ts (capture facts → model/calibrate → Report) → emit().
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {InputError, UsageError} from '../errors.js'
-import {readCaptureFacts} from '../model/capture-facts.js'
-import {calibrate} from '../model/calibrate.js'
-import {isShippedProfilePath} from '../model/profile.js'
-import {calibrationReport} from '../model/report.js'
-import {TERM_IDS, type TermId} from '../model/terms.js'
+import {runCalibrate} from '../model/calibrate-run.js'
+import {TERM_IDS} from '../model/terms.js'
 
 export default class Calibrate extends BaseCommand<typeof Calibrate> {
   static summary = 'Fit a workload profile from instrumented captures.'
@@ -44,26 +39,6 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
 
   async run(): Promise<void> {
     const {argv} = await this.parse(Calibrate)
-    const f = this.flags
-    let terms: TermId[] | undefined
-    if (f.terms) {
-      terms = f.terms.split(',').map((t) => t.trim()) as TermId[]
-      const bad = terms.filter((t) => !TERM_IDS.includes(t))
-      if (bad.length) throw new InputError(`--terms: unknown term(s) ${bad.join(', ')}; expected ${TERM_IDS.join(', ')}`)
-    }
-    if (f.out && existsSync(f.out) && !f.force) throw new UsageError(`--out ${f.out}: the file exists; give --force to overwrite it`)
-    const facts = (argv as string[]).map((p) => readCaptureFacts(p))
-    const outcome = calibrate(facts, {name: f.name, terms})
-    // A fit is the user's own unless it is written into profiles/ (lab/refit-profiles.sh): its
-    // default name says so, so it is never mistaken for the shipped profile of the same kernel.
-    if (!f.name && !(f.out && isShippedProfilePath(f.out))) outcome.profile.name = `user-${outcome.profile.name}`
-    if (f.out) {
-      try {
-        writeFileSync(f.out, JSON.stringify(outcome.profile, null, 2) + '\n')
-      } catch (e) {
-        throw new InputError(`${f.out}: cannot write the profile (${(e as Error).message})`, f.out)
-      }
-    }
-    this.emit(outcome, calibrationReport(outcome))
+    this.finish(runCalibrate(argv as string[], this.flags))
   }
 }

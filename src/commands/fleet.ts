@@ -1,13 +1,8 @@
 // `allocscope fleet`: the reduce step. Thin: NDJSON from batch (or earlier summaries) → one
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
-import {writeFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {InputError} from '../errors.js'
-import {fleetHtml} from '../fleet/html.js'
-import {readFleetInputs} from '../fleet/read.js'
-import {fleetReport} from '../fleet/report.js'
-import type {Severity} from '../types.js'
+import {runFleet} from '../fleet/run.js'
 
 export default class Fleet extends BaseCommand<typeof Fleet> {
   static summary = 'Summarise the NDJSON records of allocscope batch.'
@@ -37,16 +32,6 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
 
   async run(): Promise<void> {
     const {argv} = await this.parse(Fleet)
-    const inputs = (argv as string[]).length > 0 ? (argv as string[]) : ['-']
-    const summary = await readFleetInputs(inputs)
-    if (this.flags.html) {
-      try {
-        writeFileSync(this.flags.html, fleetHtml(summary))
-      } catch (e) {
-        throw new InputError(`${this.flags.html}: cannot write the HTML page (${(e as Error).message})`, this.flags.html)
-      }
-    }
-    this.emit(summary, fleetReport(summary))
-    this.gate(Object.values(summary.signatures).map((s) => s.severity as Severity))
+    this.finish(await runFleet(argv as string[], this.flags))
   }
 }

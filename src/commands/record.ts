@@ -1,10 +1,8 @@
-// `allocscope record`: sample /proc/allocinfo into a recording. Thin: flags → src/record → summary.
+// `allocscope record`: sample /proc/allocinfo into a recording. Thin: flags → src/record/run.ts → summary.
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {UsageError} from '../errors.js'
-import type {Report} from '../render/report.js'
-import {iec} from '../render/units.js'
-import {parseDuration, PROC_ALLOCINFO, record, type RecordSummary} from '../record/record.js'
+import {PROC_ALLOCINFO} from '../record/record.js'
+import {runRecord} from '../record/run.js'
 
 export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
   static summary = 'Sample /proc/allocinfo over time into one recording.'
@@ -32,44 +30,7 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
   }
 
   async run(): Promise<void> {
-    const f = this.flags
-    if (f.count === undefined && f.duration === undefined) throw new UsageError('give --count N or --duration TIME: how long to record')
-    const intervalMs = parseDuration('interval', f.interval)
-    const durationMs = f.duration === undefined ? undefined : parseDuration('duration', f.duration)
-    const abort = new AbortController()
-    const stop = () => abort.abort()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    const tty = Boolean(process.stderr.isTTY) && !f.json
-    const summary = await record({
-      source: f.source, out: f.out, intervalMs, count: f.count, durationMs, sysctl: f['profiling-sysctl'],
-      tool: `allocscope record ${this.config.version}`, signal: abort.signal,
-      onSample: tty
-        ? (p) => process.stderr.write(`\rallocscope: record: sample ${p.n}${p.of ? `/${p.of}` : ''}, ${(p.elapsedMs / 1000).toFixed(0)} s, ${p.sites} sites, ${p.changed} changed, ${iec(p.bytesWritten)} written, ${p.cpuMs.toFixed(1)} ms CPU   `)
-        : undefined,
-    })
-    if (tty) process.stderr.write('\n')
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
-    this.emit(summary, recordReport(summary))
-  }
-}
-
-function recordReport(s: RecordSummary): Report {
-  return {
-    blocks: [
-      {
-        kind: 'kv',
-        title: `Recording ${s.out}`,
-        rows: [
-          {key: 'source', value: s.source},
-          {key: 'samples', value: s.samples, note: `stopped by ${s.stoppedBy}`},
-          {key: 'first / last', value: `${s.firstTime ?? '-'} / ${s.lastTime ?? '-'}`},
-          {key: 'written', value: iec(s.bytesWritten)},
-          {key: 'CPU per sample', value: `${s.cpuMsMedian.toFixed(1)} ms median, ${s.cpuMsMax.toFixed(1)} ms max`, note: `read ${s.readMsMedian.toFixed(1)} ms median`},
-          {key: 'next', value: `allocscope trend ${s.out}`},
-        ],
-      },
-    ],
+    const tty = Boolean(process.stderr.isTTY) && !this.flags.json
+    this.finish(await runRecord(this.flags, {tool: `allocscope record ${this.config.version}`, tty}))
   }
 }

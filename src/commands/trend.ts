@@ -1,14 +1,10 @@
-// `allocscope trend`: which allocation sites keep growing. Thin: flags → input → analyse → report.
-import {writeFileSync} from 'node:fs'
+// `allocscope trend`: which allocation sites keep growing. Thin: flags → src/trend/run.ts (input →
+// analyse → report) → emit() → gate().
 import {Args, Flags} from '@oclif/core'
-import {compileRegex, describeFilter} from '../allocinfo/select.js'
 import {BaseCommand} from '../cli/base.js'
-import {InputError, UsageError} from '../errors.js'
-import {parseSize} from '../render/units.js'
-import {analyseStore, DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
-import {readTrendInput, TIME_FROM, type TimeFrom} from '../trend/input.js'
-import {buildTrendReport, svgSeries, trendJson, trendSvg} from '../trend/report.js'
-import type {Severity} from '../types.js'
+import {DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
+import {TIME_FROM, type TimeFrom} from '../trend/input.js'
+import {runTrend} from '../trend/run.js'
 
 export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
   static summary = 'Allocation sites that keep growing across allocinfo snapshots.'
@@ -46,36 +42,6 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
 
   async run(): Promise<void> {
     const {argv} = await this.parse(TrendCommand)
-    const f = this.flags
-    const minRatePerHour = parseRate(f['min-rate'])
-    const alpha = Number(f.alpha)
-    if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha: '${f.alpha}' is not a probability between 0 and 1`)
-    const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
-    const input = await readTrendInput(argv as string[], {timeFrom: f['time-from'] as TimeFrom})
-    if (input.store.snapshots < 2) throw new InputError(`${argv.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)`)
-    this.warnings.push(...input.warnings)
-    const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
-    let findings
-    if (f.log) {
-      const {analyseBootLog} = await import('../analysis/read.js')
-      findings = (await analyseBootLog(f.log)).findings
-    }
-    const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log: f.log})
-    if (f.svg) {
-      const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
-      writeFileSync(f.svg, trendSvg(json, svgSeries(input.store, shown)))
-    }
-    this.emit(json, buildTrendReport(json, {ascii: f.format === 'text'}))
-    const sev: Severity[] = [...json.suspects.map(() => 'warning' as const), ...json.unloadLeaks.map(() => 'warning' as const), ...(json.anomalies.count > 0 ? ['notice' as const] : [])]
-    this.gate(sev)
+    this.finish(await runTrend(argv as string[], this.flags, {ascii: this.flags.format === 'text'}))
   }
-}
-
-/** `64K`, `64K/h`, `1M/h`, `10K/min`, `100/s`, `1G/d` → bytes per hour. */
-export function parseRate(s: string): number {
-  const m = /^\s*([^/]+?)\s*(?:\/\s*(s|sec|min|m|h|hour|d|day))?\s*$/i.exec(s)
-  const size = m ? parseSize(m[1]) : undefined
-  if (!m || size === undefined) throw new UsageError(`--min-rate: '${s}' is not a rate; expected a size per hour such as 64K, 1M/h, 10K/min`)
-  const per: Record<string, number> = {s: 3600, sec: 3600, min: 60, m: 60, h: 1, hour: 1, d: 1 / 24, day: 1 / 24}
-  return size * per[(m[2] ?? 'h').toLowerCase()]
 }

@@ -1,9 +1,9 @@
 // The `predict` command's work, without oclif: flags → one host, a CPU sweep or a fleet inventory
 // → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
-import {writeFileSync} from 'node:fs'
 import {basename} from 'node:path'
 import type {CommandRun} from '../cli/output.js'
-import {InputError, UsageError} from '../errors.js'
+import {writeUserFile} from '../cli/write-file.js'
+import {UsageError} from '../errors.js'
 import type {Block, Report} from '../render/report.js'
 import type {Recorder} from '../types.js'
 import {predictFleet} from './fleet.js'
@@ -100,12 +100,8 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
 }
 
 function writeChart(path: string, svg: string): void {
-  try {
-    writeFileSync(path, svg)
-    process.stderr.write(`allocscope: wrote ${path}\n`)
-  } catch (e) {
-    throw new InputError(`${path}: cannot write the SVG (${(e as Error).message})`, path)
-  }
+  writeUserFile(path, svg, 'the SVG')
+  process.stderr.write(`allocscope: wrote ${path}\n`)
 }
 
 /** --hosts: one prediction per inventory row, each with its own profile and severity. */

@@ -1,0 +1,61 @@
+// The `record` command's work, without oclif: how long to record (--count, --duration), sampling
+// until then or SIGINT/SIGTERM, the progress line on a terminal, and the summary's Report.
+// src/commands/record.ts parses the flags and emits.
+import type {CommandRun} from '../cli/output.js'
+import {UsageError} from '../errors.js'
+import type {Report} from '../render/report.js'
+import {iec} from '../render/units.js'
+import {parseDuration, record, type RecordSummary, type SampleProgress} from './record.js'
+
+export interface RecordFlags {
+  out: string
+  source: string
+  interval: string
+  duration?: string
+  count?: number
+  'profiling-sysctl'?: string
+}
+
+/** tool: meta of the recording ("allocscope record <version>"); tty: a progress line on stderr. */
+export async function runRecord(f: RecordFlags, env: {tool: string; tty: boolean}): Promise<CommandRun> {
+  if (f.count === undefined && f.duration === undefined) throw new UsageError('give --count N or --duration TIME: how long to record')
+  const intervalMs = parseDuration('interval', f.interval)
+  const durationMs = f.duration === undefined ? undefined : parseDuration('duration', f.duration)
+  // A signal ends the recording like the last sample would: the file is closed whole.
+  const abort = new AbortController()
+  const stop = () => abort.abort()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  const summary = await record({
+    source: f.source, out: f.out, intervalMs, count: f.count, durationMs, sysctl: f['profiling-sysctl'],
+    tool: env.tool, signal: abort.signal,
+    onSample: env.tty ? (p) => process.stderr.write(`\r${progressLine(p)}   `) : undefined,
+  })
+  if (env.tty) process.stderr.write('\n')
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
+  return {result: summary, report: recordReport(summary), severities: [], warnings: []}
+}
+
+export function progressLine(p: SampleProgress): string {
+  return `allocscope: record: sample ${p.n}${p.of ? `/${p.of}` : ''}, ${(p.elapsedMs / 1000).toFixed(0)} s, ${p.sites} sites, ${p.changed} changed, ${iec(p.bytesWritten)} written, ${p.cpuMs.toFixed(1)} ms CPU`
+}
+
+export function recordReport(s: RecordSummary): Report {
+  return {
+    blocks: [
+      {
+        kind: 'kv',
+        title: `Recording ${s.out}`,
+        rows: [
+          {key: 'source', value: s.source},
+          {key: 'samples', value: s.samples, note: `stopped by ${s.stoppedBy}`},
+          {key: 'first / last', value: `${s.firstTime ?? '-'} / ${s.lastTime ?? '-'}`},
+          {key: 'written', value: iec(s.bytesWritten)},
+          {key: 'CPU per sample', value: `${s.cpuMsMedian.toFixed(1)} ms median, ${s.cpuMsMax.toFixed(1)} ms max`, note: `read ${s.readMsMedian.toFixed(1)} ms median`},
+          {key: 'next', value: `allocscope trend ${s.out}`},
+        ],
+      },
+    ],
+  }
+}

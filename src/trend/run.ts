@@ -1,0 +1,67 @@
+// The `trend` command's work, without oclif: flags checked → snapshots read (input.ts) → per-site
+// trends (analyse.ts) → JSON, Report, an SVG when asked, and the severities --fail-on gates on.
+// src/commands/trend.ts parses the flags and emits.
+import {compileRegex, describeFilter} from '../allocinfo/select.js'
+import type {CommandRun} from '../cli/output.js'
+import {writeUserFile} from '../cli/write-file.js'
+import {InputError, UsageError} from '../errors.js'
+import {parseSize} from '../render/units.js'
+import type {Finding, Severity} from '../types.js'
+import {analyseStore} from './analyse.js'
+import {readTrendInput, type TimeFrom} from './input.js'
+import {buildTrendReport, svgSeries, type TrendJson, trendJson, trendSvg} from './report.js'
+
+export interface TrendFlags {
+  top: number
+  'min-rate': string
+  alpha: string
+  'time-from': string
+  log?: string
+  svg?: string
+  module?: string
+  file?: string
+  function?: string
+}
+
+export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boolean}): Promise<CommandRun> {
+  const minRatePerHour = parseRate(f['min-rate'])
+  const alpha = parseAlpha(f.alpha)
+  const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
+  const input = await readTrendInput(inputs, {timeFrom: f['time-from'] as TimeFrom})
+  if (input.store.snapshots < 2) throw new InputError(`${inputs.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)`)
+  const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
+  const findings = f.log ? await logFindings(f.log) : undefined
+  const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log: f.log})
+  if (f.svg) {
+    const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
+    writeUserFile(f.svg, trendSvg(json, svgSeries(input.store, shown)), 'the SVG')
+  }
+  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: input.warnings}
+}
+
+/** The boot log's findings, to cross-check module-unload leaks with (loaded only for --log). */
+async function logFindings(path: string): Promise<Finding[]> {
+  const {analyseBootLog} = await import('../analysis/read.js')
+  return (await analyseBootLog(path)).findings
+}
+
+/** A suspect or an unload leak is a warning; counters that went negative or wrapped, a notice. */
+export function trendSeverities(json: Pick<TrendJson, 'suspects' | 'unloadLeaks' | 'anomalies'>): Severity[] {
+  return [...json.suspects.map(() => 'warning' as const), ...json.unloadLeaks.map(() => 'warning' as const), ...(json.anomalies.count > 0 ? ['notice' as const] : [])]
+}
+
+/** --alpha: a probability strictly between 0 and 1. */
+export function parseAlpha(text: string): number {
+  const alpha = Number(text)
+  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha: '${text}' is not a probability between 0 and 1`)
+  return alpha
+}
+
+/** `64K`, `64K/h`, `1M/h`, `10K/min`, `100/s`, `1G/d` → bytes per hour. */
+export function parseRate(s: string): number {
+  const m = /^\s*([^/]+?)\s*(?:\/\s*(s|sec|min|m|h|hour|d|day))?\s*$/i.exec(s)
+  const size = m ? parseSize(m[1]) : undefined
+  if (!m || size === undefined) throw new UsageError(`--min-rate: '${s}' is not a rate; expected a size per hour such as 64K, 1M/h, 10K/min`)
+  const per: Record<string, number> = {s: 3600, sec: 3600, min: 60, m: 60, h: 1, hour: 1, d: 1 / 24, day: 1 / 24}
+  return size * per[(m[2] ?? 'h').toLowerCase()]
+}

@@ -1,0 +1,52 @@
+// The trend command's work without oclif (src/trend/run.ts): the rate and alpha flags, the
+// severities, and the input and --svg refusals (one line, exit 2, not an internal error).
+import {copyFileSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {InputError} from '../../src/errors.js'
+import {parseAlpha, parseRate, runTrend, type TrendFlags, trendSeverities} from '../../src/trend/run.js'
+import {SAMPLES} from '../helpers/paths.js'
+
+const FLAGS: TrendFlags = {top: 20, 'min-rate': '64K/h', alpha: '0.05', 'time-from': 'auto'}
+const REAL = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+
+describe('trend flags', () => {
+  it('--min-rate: a size per time unit, in bytes per hour', () => {
+    expect(parseRate('64K')).toBe(65536)
+    expect(parseRate('1M/h')).toBe(2 ** 20)
+    expect(parseRate('10K/min')).toBe(10240 * 60)
+    expect(parseRate('100/s')).toBe(360000)
+    expect(parseRate('24K/day')).toBe(1024)
+    for (const bad of ['fast', '1M/week', '/h']) expect(() => parseRate(bad)).toThrow(`--min-rate: '${bad}' is not a rate`)
+  })
+
+  it('--alpha: strictly between 0 and 1', () => {
+    expect(parseAlpha('0.01')).toBe(0.01)
+    for (const bad of ['0', '1', '-0.1', 'x']) expect(() => parseAlpha(bad)).toThrow(`--alpha: '${bad}' is not a probability between 0 and 1`)
+  })
+
+  it('severities: each suspect and unload leak a warning, counter anomalies one notice', () => {
+    expect(trendSeverities({suspects: [{}, {}], unloadLeaks: [{}], anomalies: {count: 3}} as never)).toEqual(['warning', 'warning', 'warning', 'notice'])
+    expect(trendSeverities({suspects: [], unloadLeaks: [], anomalies: {count: 0}} as never)).toEqual([])
+  })
+})
+
+describe('runTrend', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'allocscope-trend-run-'))
+  // DERIVED: the same real dump twice, timed by ISO 8601 names: two snapshots, nothing grows.
+  copyFileSync(REAL, join(dir, 'allocinfo-2026-12-04T18:00:00Z.txt'))
+  copyFileSync(REAL, join(dir, 'allocinfo-2026-12-04T18:01:00Z.txt'))
+
+  it('one snapshot is refused: a trend needs two', async () => {
+    await expect(runTrend([REAL], FLAGS, {ascii: true})).rejects.toThrow(`${REAL}: 1 snapshot(s); a trend needs at least 2 (6 for a verdict)`)
+  })
+
+  it('two flat snapshots: no suspect, no severity; an unwritable --svg is an input error naming it', async () => {
+    const r = await runTrend([dir], FLAGS, {ascii: true})
+    expect(r.severities).toEqual([])
+    const svg = join(dir, 'no', 'such', 'x.svg')
+    await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(InputError)
+    await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(`${svg}: cannot write the SVG (ENOENT`)
+  })
+})
