@@ -1,17 +1,19 @@
 // Every real capture (samples/, testdata/captures/, lab/captures/) and every syzkaller peer log
 // through `batch` gives the findings, signatures, host facts and profiling state that `analyse`
 // gives on the same input (analyseBootLog is what `analyse` runs), and allocinfo totals that agree
-// with the allocinfo reader.
+// with the allocinfo reader. The batch run is the one shared with the fleet tests
+// (test/helpers/corpus-batch.ts: the corpus directories as a user names them from the repository).
 import {readdirSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {resolveCapture} from '../../src/readers/dir.js'
 import type {BatchRecord} from '../../src/batch/schema.js'
-import {captureDirs, LAB_CAPTURES} from '../helpers/paths.js'
+import {corpusBatch} from '../helpers/corpus-batch.js'
+import {captureDirs, LAB_CAPTURES, REPO, SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 import {peerFiles} from '../helpers/peer.js'
-import {cli, records} from './helpers.js'
+import {records} from './helpers.js'
 
 const labDirs = readdirSync(LAB_CAPTURES, {withFileTypes: true})
   .filter((d) => d.isDirectory())
@@ -21,13 +23,17 @@ const peers = peerFiles()
 
 let byPath: Map<string, BatchRecord>
 
-beforeAll(() => {
-  const r = cli(['batch', '--jobs', '2', '--files-from', '-'], {input: [...captures, ...peers].join('\n')})
-  expect(r.status, r.stderr).toBe(0)
-  const recs = records(r.stdout)
-  byPath = new Map(recs.map((x) => [x.input.path, x]))
-  // One record per input, in input order.
-  expect(recs.map((x) => x.input.path)).toEqual([...captures, ...peers])
+beforeAll(async () => {
+  const recs = records((await corpusBatch()).join('\n'))
+  byPath = new Map(recs.map((x) => [join(REPO, x.input.path), x]))
+  // One record per input, in input order: each directory walked in name order. (The READMEs, the
+  // LICENSE and samples/inventory.csv beside the captures are inputs too, with records of their own.)
+  const byName = (dirs: string[]) => [...dirs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const home = (h: string) => byName(captures.filter((d) => d.startsWith(`${h}/`)))
+  const want = [...home(SAMPLES), ...home(TESTDATA_CAPTURES), ...home(LAB_CAPTURES), ...byName(peers)].map((p) => relative(REPO, p))
+  const paths = recs.map((x) => x.input.path)
+  expect(paths.filter((p) => want.includes(p))).toEqual(want)
+  expect(new Set(paths).size).toBe(paths.length)
 }, 600_000)
 
 async function sameAsAnalyse(path: string, bootLog: string): Promise<void> {

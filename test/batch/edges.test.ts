@@ -1,7 +1,8 @@
 // batch on awkward inputs: tar archives (plain and gzip; members are REAL corpus files, the
 // archives themselves are made here), damaged members and archives (DERIVED: real bytes cut or
 // replaced), unreadable files, an empty directory, duplicate paths, resume after an interruption
-// (a cut line, and a real SIGTERM), shards whose union is the whole, --fail-on.
+// (a cut line, and a real SIGTERM), shards whose union is the whole, --fail-on. The runs are
+// in-process (test/helpers/cli.ts) except where the process is the point: SIGTERM and the TTY.
 import {spawnSync} from 'node:child_process'
 import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -10,7 +11,9 @@ import {gzipSync} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {describe, expect, it} from 'vitest'
 import type {BatchRecord} from '../../src/batch/schema.js'
-import {captureDir, SAMPLES} from '../helpers/paths.js'
+import {corpusBatch} from '../helpers/corpus-batch.js'
+import {cliEnv} from '../helpers/cli.js'
+import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 import {cli, interrupt, records} from './helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-'))
@@ -33,8 +36,8 @@ async function makeTar(file: string, members: {name: string; data?: Buffer; type
 /** What a record says, without where it came from. */
 const content = (r: BatchRecord) => ({kind: r.kind, host: r.host, profiling: r.profiling, findings: r.findings, allocinfo: r.allocinfo, prediction: r.prediction})
 
-const one = (args: string[]) => {
-  const r = cli(['batch', '--jobs', '2', ...args])
+const one = async (args: string[]) => {
+  const r = await cli(['batch', '--jobs', '2', ...args])
   expect(r.status, r.stderr).toBe(0)
   return records(r.stdout)
 }
@@ -52,12 +55,12 @@ describe('tar archives', () => {
   it.each([false, true])('each file member is an input, analysed as the file itself (gzip %s)', async (gz) => {
     const file = join(tmp, gz ? 'hosts.tgz' : 'hosts.tar')
     await makeTar(file, members, gz)
-    const recs = one([file])
+    const recs = await one([file])
     expect(recs.map((r) => r.input.member)).toEqual(['hosts/a/dmesg.txt', 'hosts/a/allocinfo.txt.gz', 'hosts/b/garbage.bin', 'hosts/b/empty.log'])
     expect(recs[0]!.input).toMatchObject({archive: file, path: `${file}//hosts/a/dmesg.txt`, mtime: '2026-01-02T03:04:05.000Z'})
-    const [direct] = one([DMESG])
+    const [direct] = await one([DMESG])
     expect(content(recs[0]!)).toEqual(content(direct!))
-    expect(content(recs[1]!)).toEqual(content(one([ALLOCINFO])[0]!))
+    expect(content(recs[1]!)).toEqual(content((await one([ALLOCINFO]))[0]!))
     expect(recs[2]!.error?.reason).toMatch(/binary data, not a kernel log/)
     expect(recs[3]!.error?.reason).toMatch(/empty/)
   })
@@ -67,7 +70,7 @@ describe('tar archives', () => {
     await makeTar(file, [members[1]!, members[2]!, {name: 'big.txt', data: Buffer.concat(Array(8).fill(readFileSync(DMESG)))}], true)
     const whole = readFileSync(file)
     writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)))
-    const recs = one([file])
+    const recs = await one([file])
     expect(recs[0]!.error).toBeUndefined()
     expect(recs[0]!.findings!.length).toBeGreaterThan(0)
     const last = recs.at(-1)!
@@ -75,78 +78,80 @@ describe('tar archives', () => {
     expect(last.error?.reason).toMatch(/damaged archive after \d+ member/)
   })
 
-  it('not a tar at all: one error record, and the run goes on', () => {
+  it('not a tar at all: one error record, and the run goes on', async () => {
     const file = join(tmp, 'fake.tar')
     copyFileSync(DMESG, file)
-    const recs = one([file, DMESG])
+    const recs = await one([file, DMESG])
     expect(recs[0]!.error?.reason).toMatch(/archive/)
     expect(recs[1]!.error).toBeUndefined()
   })
 })
 
 describe('files and directories', () => {
-  it('an unreadable file and a dangling link are error records between good ones; exit 0', () => {
+  it('an unreadable file and a dangling link are error records between good ones; exit 0', async () => {
     const dir = join(tmp, 'unreadable')
     mkdirSync(dir)
     copyFileSync(DMESG, join(dir, 'a.log'))
     symlinkSync(join(dir, 'nowhere'), join(dir, 'b.log'))
     copyFileSync(DMESG, join(dir, 'c.log'))
     // /proc/self/mem opens but reading at offset 0 fails (EIO), even for root; chmod 000 below for other users.
-    const recs = one([dir, '/proc/self/mem', join(dir, 'c.log')])
+    const recs = await one([dir, '/proc/self/mem', join(dir, 'c.log')])
     expect(recs.map((r) => r.error?.reason ?? 'ok')).toEqual(['ok', 'no such file or directory', 'ok', expect.stringMatching(/EIO|i\/o error/i)])
     if (process.getuid?.() !== 0) {
       chmodSync(join(dir, 'a.log'), 0)
-      expect(one([join(dir, 'a.log')])[0]!.error?.reason).toMatch(/permission denied/)
+      expect((await one([join(dir, 'a.log')]))[0]!.error?.reason).toMatch(/permission denied/)
     }
   })
 
-  it('an empty directory is one error record saying so', () => {
+  it('an empty directory is one error record saying so', async () => {
     const dir = join(tmp, 'empty')
     mkdirSync(dir)
-    const recs = one([dir])
+    const recs = await one([dir])
     expect(recs).toHaveLength(1)
     expect(recs[0]!.error?.reason).toBe('empty directory: no inputs in it')
   })
 
-  it('duplicate paths: each input once (first wins), a warning on stderr', () => {
-    const r = cli(['batch', DMESG, NOTRACK, DMESG, SAMPLES.replace(/\/?$/, '/../samples/linux-7.2-notrack-c8-m1024-shrink/dmesg.txt')])
+  it('duplicate paths: each input once (first wins), a warning on stderr', async () => {
+    const r = await cli(['batch', DMESG, NOTRACK, DMESG, SAMPLES.replace(/\/?$/, '/../samples/linux-7.2-notrack-c8-m1024-shrink/dmesg.txt')])
     const recs = records(r.stdout)
     expect(recs.map((x) => x.input.path)).toEqual([DMESG, NOTRACK])
     expect(r.stderr).toMatch(/2 duplicate input\(s\) skipped/)
   })
 
-  it('glob patterns, and --unordered gives the same records', () => {
+  it('glob patterns, and --unordered gives the same records', async () => {
     const pattern = join(SAMPLES, 'linux-7.2-*')
-    const ordered = one([pattern])
+    const ordered = await one([pattern])
     expect(ordered.length).toBe(4)
-    const unordered = one(['--unordered', pattern])
+    const unordered = await one(['--unordered', pattern])
     const key = (r: BatchRecord) => JSON.stringify(r)
     expect(unordered.map(key).sort()).toEqual(ordered.map(key).sort())
   })
 
-  it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', () => {
-    expect(cli(['batch', NOTRACK, '--fail-on', 'warning']).status).toBe(1)
-    expect(cli(['batch', NOTRACK, '--fail-on', 'error']).status).toBe(0)
-    expect(cli(['batch', '--resume']).status).toBe(2)
+  it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', async () => {
+    expect((await cli(['batch', NOTRACK, '--fail-on', 'warning'])).status).toBe(1)
+    expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)
+    expect((await cli(['batch', '--resume'])).status).toBe(2)
   })
 })
 
 describe('resume and shards', () => {
-  const corpus = [SAMPLES, join(SAMPLES, '..', 'testdata', 'captures')]
-  let memo: string[] | undefined
-  const whole = (): string[] => (memo ??= cli(['batch', '--jobs', '2', ...corpus]).stdout.split('\n').filter(Boolean))
+  // Relative, from the repository: the records are then those of the shared corpus run
+  // (test/helpers/corpus-batch.ts), whose first two directories these are.
+  const corpus = ['samples', 'testdata/captures']
+  const whole = async (): Promise<string[]> => (await corpusBatch()).filter((l) => corpus.some((d) => (JSON.parse(l) as BatchRecord).input.path.startsWith(`${d}/`)))
 
-  it('--resume after a run cut mid-line: the cut line is dropped, the rest written once, the file equals a whole run', () => {
-    const all = whole()
+  it('--resume after a run cut mid-line: the cut line is dropped, the rest written once, the file equals a whole run', async () => {
+    const all = await whole()
+    expect(all.length).toBeGreaterThan(20)
     const out = join(tmp, 'resume.ndjson')
     writeFileSync(out, all.slice(0, 7).join('\n') + '\n' + all[7]!.slice(0, 100))
-    const r = cli(['batch', '--jobs', '2', '--out', out, '--resume', ...corpus])
+    const r = await cli(['batch', '--jobs', '2', '--out', out, '--resume', ...corpus])
     expect(r.status, r.stderr).toBe(0)
     expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(all)
   })
 
   it('SIGTERM leaves complete lines only; --resume then completes the run', async () => {
-    const all = whole()
+    const all = await whole()
     const out = join(tmp, 'sigterm.ndjson')
     const lines = () => {
       try {
@@ -160,31 +165,32 @@ describe('resume and shards', () => {
     expect(text.endsWith('\n')).toBe(true)
     for (const l of text.split('\n').filter(Boolean)) expect(() => JSON.parse(l)).not.toThrow()
     if (code !== 0) expect(code).toBe(143)
-    expect(cli(['batch', '--out', out, '--resume', ...corpus]).status).toBe(0)
+    expect((await cli(['batch', '--out', out, '--resume', ...corpus])).status).toBe(0)
     expect(readFileSync(out, 'utf8').split('\n').filter(Boolean).sort()).toEqual([...all].sort())
   })
 
-  it('--shard K/N: the N shards are disjoint and together exactly the whole', () => {
-    const all = whole()
-    const shards = [1, 2, 3].map((k) => cli(['batch', '--shard', `${k}/3`, ...corpus]).stdout.split('\n').filter(Boolean))
+  it('--shard K/N: the N shards are disjoint and together exactly the whole', async () => {
+    const all = await whole()
+    const shards: string[][] = []
+    for (const k of [1, 2, 3]) shards.push((await cli(['batch', '--shard', `${k}/3`, ...corpus])).stdout.split('\n').filter(Boolean))
     expect(shards.every((s) => s.length > 0)).toBe(true)
     expect(shards.flat().sort()).toEqual([...all].sort())
-    expect(cli(['batch', '--shard', '4/3', SAMPLES]).status).toBe(2)
+    expect((await cli(['batch', '--shard', '4/3', SAMPLES])).status).toBe(2)
   })
 })
 
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
 
 describe.skipIf(!hasScript)('progress', () => {
-  it('on a TTY stderr: done/total, files/s, ETA, then the line is cleared (util-linux script gives the pty)', () => {
+  it('on a TTY stderr: done/total, files/s, ETA, then the line is cleared (util-linux script gives the pty)', async () => {
     const out = join(tmp, 'tty.ndjson')
-    const cmd = `${process.execPath} ${join(SAMPLES, '..', 'bin', 'run.js')} batch ${POOL} ${NOTRACK} --out ${out}`
-    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {encoding: 'utf8', timeout: 120_000})
+    const cmd = `${process.execPath} ${join(REPO, 'bin', 'run.js')} batch ${POOL} ${NOTRACK} --out ${out}`
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {encoding: 'utf8', timeout: 120_000, env: cliEnv()})
     expect(r.stdout).toMatch(/\rallocscope: batch 1\/2 inputs, [\d.]+ files\/s, ETA \d+ s/)
     expect(r.stdout).toContain('\r\x1b[K')
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2)
     // Not a TTY: no progress at all.
-    expect(cli(['batch', NOTRACK]).stderr).toBe('')
+    expect((await cli(['batch', NOTRACK])).stderr).toBe('')
   })
 })
 
@@ -197,7 +203,7 @@ describe('hostname', () => {
       writeFileSync(p, f(text))
       return p
     })
-    const recs = one([...files, DMESG])
+    const recs = await one([...files, DMESG])
     expect(recs.map((r) => r.hostname)).toEqual(['vm', 'vm', 'vm', undefined])
     // Same findings whatever the format.
     expect(recs.map((r) => r.findings!.map((f) => f.signature))).toEqual(Array(4).fill(recs[3]!.findings!.map((f) => f.signature)))

@@ -1,22 +1,15 @@
-// Running the built CLI (dist/: `npm run build` first) for batch and fleet tests, as a user runs
-// it: a real process, so that worker threads, signals and exit statuses are the real ones.
-import {spawn, spawnSync} from 'node:child_process'
-import {join} from 'node:path'
+// Running the built CLI (dist/: `npm run build` first) for batch and fleet tests: in-process
+// (test/helpers/cli.ts: the same command, worker threads and exit statuses, no Node start-up), and
+// a real process where the process itself is the point (signals).
+import {spawn} from 'node:child_process'
 import type {BatchRecord} from '../../src/batch/schema.js'
+import {BIN, cliEnv, runCli, type Ran} from '../helpers/cli.js'
 import {REPO} from '../helpers/paths.js'
 
-export const BIN = join(REPO, 'bin', 'run.js')
+export type {Ran}
 
-export interface Ran {
-  status: number | null
-  stdout: string
-  stderr: string
-}
-
-export function cli(args: string[], opts: {input?: string; cwd?: string} = {}): Ran {
-  const r = spawnSync(process.execPath, [BIN, ...args], {cwd: opts.cwd ?? REPO, input: opts.input, encoding: 'utf8', maxBuffer: 1 << 30, env: {...process.env, NO_COLOR: '1'}})
-  return {status: r.status, stdout: r.stdout, stderr: r.stderr}
-}
+/** The CLI in this process; relative paths are relative to opts.cwd (default: the repository). */
+export const cli = (args: string[], opts: {cwd?: string} = {}): Promise<Ran> => runCli(args, opts)
 
 export const records = (ndjson: string): BatchRecord[] =>
   ndjson
@@ -26,7 +19,7 @@ export const records = (ndjson: string): BatchRecord[] =>
 
 /** Starts a run and sends `signal` once `file` has at least `lines` lines (polled). */
 export async function interrupt(args: string[], file: string, lines: number, signal: NodeJS.Signals, count: () => number): Promise<number | null> {
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO, stdio: 'ignore'})
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: REPO, stdio: 'ignore', env: cliEnv()})
   const exited = new Promise<number | null>((res) => child.on('exit', (code, sig) => res(code ?? (sig ? 128 : null))))
   for (;;) {
     if (child.exitCode !== null) break

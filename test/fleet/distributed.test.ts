@@ -1,17 +1,20 @@
 // The map step scaled out: examples/dask/fleet_dask.py on a LocalCluster of 2 worker processes
 // (Debian's python3-distributed) and examples/parallel/fleet_parallel.sh (GNU parallel, local
-// jobs) over the test corpus each give exactly the summary of one `batch | fleet` run.
+// jobs) over the test corpus each give exactly the summary of one `batch | fleet` run (that run is
+// the one the batch tests share, test/helpers/corpus-batch.ts, summarised by fleet in-process).
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
+import {cliEnv} from '../helpers/cli.js'
+import {CORPUS_ARGS, corpusBatch} from '../helpers/corpus-batch.js'
 import {REPO} from '../helpers/paths.js'
 import {cli} from '../batch/helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-dist-'))
 // Relative paths, as a user in the repo would type them: the records carry them as given.
-const CORPUS = ['samples', 'testdata/captures', 'lab/captures', 'testdata/peer/syzkaller']
+const CORPUS = CORPUS_ARGS
 const ALLOCSCOPE = `${process.execPath} bin/run.js`
 const PYTHON = '/usr/bin/python3'
 
@@ -19,11 +22,11 @@ const hasDask = spawnSync(PYTHON, ['-c', 'import distributed, dask.bag'], {encod
 const hasParallel = spawnSync('sh', ['-c', 'command -v parallel'], {encoding: 'utf8'}).status === 0
 
 let single: string
-beforeAll(() => {
+beforeAll(async () => {
   if (!hasDask && !hasParallel) return
-  const b = cli(['batch', '--jobs', '2', ...CORPUS])
-  expect(b.status, b.stderr).toBe(0)
-  const f = cli(['fleet', '--json'], {input: b.stdout})
+  const whole = join(tmp, 'single.ndjson')
+  writeFileSync(whole, (await corpusBatch()).join('\n') + '\n')
+  const f = await cli(['fleet', '--json', whole])
   expect(f.status, f.stderr).toBe(0)
   single = JSON.stringify(JSON.parse(f.stdout).result)
 }, 600_000)
@@ -37,6 +40,7 @@ describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       timeout: 900_000,
+      env: cliEnv(),
     })
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/in 4 partitions on 2 worker\(s\)/)
@@ -51,7 +55,7 @@ describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       timeout: 900_000,
-      env: {...process.env, ALLOCSCOPE},
+      env: cliEnv({ALLOCSCOPE}),
     })
     expect(r.status, r.stderr).toBe(0)
     expect(resultOf(r.stdout)).toBe(single)

@@ -1,66 +1,79 @@
 // `allocscope fleet` end to end on the real corpus: shards of batch summarise to the whole run,
 // fleet --json outputs merge again, every format prints, and the --html page renders in headless
-// Chromium (Debian's `chromium`) with working sorting and no console message.
+// Chromium (Debian's `chromium`) with working sorting and no console message. The batch run is
+// the one the batch tests share (test/helpers/corpus-batch.ts); the commands run in-process
+// (test/helpers/cli.ts), except `batch | fleet` on stdin, which needs a real process.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {LAB_CAPTURES, SAMPLES, TESTDATA} from '../helpers/paths.js'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {shardOf} from '../../src/batch/inputs.js'
+import {spawnCli} from '../helpers/cli.js'
+import {corpusBatch} from '../helpers/corpus-batch.js'
 import {cli} from '../batch/helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-fleet-'))
-const CORPUS = [SAMPLES, join(TESTDATA, 'captures'), LAB_CAPTURES, join(TESTDATA, 'peer', 'syzkaller')]
 const whole = join(tmp, 'whole.ndjson')
 const shards = [1, 2, 3].map((k) => join(tmp, `shard-${k}.ndjson`))
 
-const fleetJson = (args: string[], input?: string) => {
-  const r = cli(['fleet', '--json', ...args], {input})
+type Summary = {command: string; result: {inputs: number; signatures: Record<string, {hosts: string[]}>; overflow: Record<string, unknown>}}
+
+const fleetJson = async (args: string[]) => {
+  const r = await cli(['fleet', '--json', ...args])
   expect(r.status, r.stderr).toBe(0)
-  return JSON.parse(r.stdout) as {command: string; result: {inputs: number; signatures: Record<string, {hosts: string[]}>; overflow: Record<string, unknown>}}
+  return JSON.parse(r.stdout) as Summary
 }
 
-beforeAll(() => {
-  const r = cli(['batch', '--jobs', '2', '--out', whole, ...CORPUS])
-  expect(r.status, r.stderr).toBe(0)
-  // The shards are cut from the whole run by the same hash batch --shard uses (tested in test/batch).
-  for (const [i, f] of shards.entries()) expect(cli(['batch', '--jobs', '2', '--shard', `${i + 1}/3`, '--out', f, ...CORPUS]).status).toBe(0)
+beforeAll(async () => {
+  const lines = await corpusBatch()
+  writeFileSync(whole, lines.join('\n') + '\n')
+  // The shards are cut from the whole run by the hash batch --shard uses (batch --shard itself is
+  // tested in test/batch/edges: its shards are disjoint and together the whole run).
+  for (const [i, f] of shards.entries()) {
+    const mine = lines.filter((l) => shardOf((JSON.parse(l) as BatchRecord).input.path, shards.length) === i + 1)
+    writeFileSync(f, mine.map((l) => `${l}\n`).join(''))
+  }
 }, 900_000)
 
 describe('allocscope fleet', () => {
-  it('fleet over the shards = fleet over the whole run; fleet --json outputs merge again to the same', () => {
-    const all = fleetJson([whole])
+  it('fleet over the shards = fleet over the whole run; fleet --json outputs merge again to the same', async () => {
+    const all = await fleetJson([whole])
     expect(all.command).toBe('fleet')
     expect(all.result.inputs).toBe(readFileSync(whole, 'utf8').trim().split('\n').length)
-    expect(fleetJson([...shards].reverse()).result).toEqual(all.result)
-    const parts = shards.map((s, i) => {
+    for (const f of shards) expect(readFileSync(f, 'utf8').length).toBeGreaterThan(0)
+    expect((await fleetJson([...shards].reverse())).result).toEqual(all.result)
+    const parts: string[] = []
+    for (const [i, s] of shards.entries()) {
       const f = join(tmp, `part-${i}.json`)
-      writeFileSync(f, cli(['fleet', '--json', s]).stdout)
-      return f
-    })
-    expect(fleetJson([parts[2]!, shards[0]!, parts[1]!]).result).toEqual(all.result)
-    // stdin, as `batch | fleet`
-    expect(fleetJson([], readFileSync(whole, 'utf8')).result).toEqual(all.result)
-    // Seven whole processes: 44 s alone on a loaded 2-core machine, so more than the default 60 s.
+      writeFileSync(f, (await cli(['fleet', '--json', s])).stdout)
+      parts.push(f)
+    }
+    expect((await fleetJson([parts[2]!, shards[0]!, parts[1]!])).result).toEqual(all.result)
+    // stdin, as `batch | fleet`: a real process, fed the whole run on its stdin.
+    const piped = spawnCli(['fleet', '--json'], {input: readFileSync(whole, 'utf8')})
+    expect(piped.status, piped.stderr).toBe(0)
+    expect((JSON.parse(piped.stdout) as Summary).result).toEqual(all.result)
   }, 240_000)
 
-  it('finds what the corpus holds: alloc_tag was not set, the 256-slot overflow boot', () => {
-    const s = fleetJson([whole]).result
+  it('finds what the corpus holds: alloc_tag was not set, the 256-slot overflow boot', async () => {
+    const s = (await fleetJson([whole])).result
     expect(Object.keys(s.signatures).some((k) => k.startsWith('alloc-tag-not-set|'))).toBe(true)
     expect(Object.keys(s.overflow).some((k) => k.includes('legacy256late'))).toBe(true)
   })
 
-  it.each(['table', 'text', 'markdown', 'csv'])('--format %s prints every block', (fmt) => {
-    const r = cli(['fleet', whole, '--format', fmt])
+  it.each(['table', 'text', 'markdown', 'csv'])('--format %s prints every block', async (fmt) => {
+    const r = await cli(['fleet', whole, '--format', fmt])
     expect(r.status, r.stderr).toBe(0)
     const marks = fmt === 'csv' ? ['signature,severity,inputs,hosts', 'kernel,inputs,boots,findings', 'reason,inputs,example'] : ['Findings by signature', 'Kernels', 'Errors by reason']
     for (const t of marks) expect(r.stdout).toContain(t)
   })
 
-  it('bad input: exit 2 naming the file and line', () => {
+  it('bad input: exit 2 naming the file and line', async () => {
     const f = join(tmp, 'bad.ndjson')
     writeFileSync(f, readFileSync(whole, 'utf8').split('\n')[0] + '\n{"schema":"other"}\n')
-    const r = cli(['fleet', f])
+    const r = await cli(['fleet', f])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(new RegExp(`bad\\.ndjson:2: schema "other"`))
   })
@@ -69,9 +82,9 @@ describe('allocscope fleet', () => {
 const chromium = ['chromium', 'chromium-browser'].find((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0)
 
 describe.skipIf(!chromium)('fleet --html in headless Chromium', () => {
-  it('tables and charts render, every column sorts both ways, no console message', () => {
+  it('tables and charts render, every column sorts both ways, no console message', async () => {
     const page = join(tmp, 'fleet.html')
-    expect(cli(['fleet', whole, '--html', page]).status).toBe(0)
+    expect((await cli(['fleet', whole, '--html', page])).status).toBe(0)
     const html = readFileSync(page, 'utf8')
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/)
     const r = spawnSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${page}#selftest`], {encoding: 'utf8', timeout: 180_000})
