@@ -1,7 +1,9 @@
-// The CLI's conventions, on the BUILT CLI spawned as a user would (needs `npm run build`; npm test
-// does it): usage mistakes are one line with a "did you mean" and exit 2; -h, help, help <cmd>,
-// version and the `analyze` spelling work; output to a full disk is one line and exit 74 for every
-// command and format; COLUMNS sizes tables even when piped; bundled samples work from any directory.
+// The CLI's conventions, on the BUILT CLI (needs `npm run build`; npm test does it): usage mistakes
+// are one line with a "did you mean" and exit 2; -h, help, help <cmd>, version and the `analyze`
+// spelling work; output to a full disk is one line and exit 74 for every command and format; COLUMNS
+// sizes tables even when piped; bundled samples work from any directory. The commands run
+// in-process (test/helpers/cli.ts, checked against real processes in test/cli/in-process.test.ts);
+// a real process where it is the point: /dev/full under help, a terminal, stdin.
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, openSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -11,15 +13,20 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {internalErrorLine, outputWidth} from '../../src/cli/output.js'
 import {closest} from '../../src/cli/suggest.js'
 import {EXIT} from '../../src/errors.js'
+import {BIN, runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
-const BIN = join(REPO, 'bin', 'run.js')
 let ELSEWHERE: string
 
-function run(args: string[], opts: {cwd?: string; env?: NodeJS.ProcessEnv; stdout?: number | 'pipe'} = {}) {
+/** In-process; the environment a user's shell would give: HOME elsewhere, no COLUMNS unless set. */
+const run = (args: string[], opts: {cwd?: string; env?: Record<string, string>; stdoutError?: string} = {}) =>
+  runCli(args, {cwd: opts.cwd, env: {HOME: ELSEWHERE, COLUMNS: undefined, ...opts.env}, stdoutError: opts.stdoutError})
+
+/** A real process, for what only a process shows. */
+function spawnRun(args: string[], opts: {stdout?: number | 'pipe'} = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? REPO,
-    env: {PATH: process.env.PATH, HOME: ELSEWHERE, NO_COLOR: '1', ...opts.env},
+    cwd: REPO,
+    env: {PATH: process.env.PATH, HOME: ELSEWHERE, NO_COLOR: '1'},
     encoding: 'utf8',
     stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'],
   })
@@ -43,8 +50,8 @@ describe('usage mistakes: one line, what was wrong, did you mean, exit 2', () =>
     [['allocinfo', '--sort', 'nope', 'x'], /--sort=nope to be one of/],
     [['analyse', '--sample', 'nonesuch'], /--sample nonesuch: no bundled sample 'nonesuch'; expected one of .*linux-7.2-pool-c64-m1024/],
     [['analyse', 'samples/linux-7.2-pool-c64-m1024', '--block', 'nope'], /--block nope: no such block; expected one of 'Host'/],
-  ])('%j', (args, msg) => {
-    const r = run(args)
+  ])('%j', async (args, msg) => {
+    const r = await run(args)
     expect(lines(r.stderr), r.stderr).toHaveLength(1)
     expect(r.stderr).toMatch(msg)
     expect(r.stderr).toMatch(/^allocscope/)
@@ -54,30 +61,30 @@ describe('usage mistakes: one line, what was wrong, did you mean, exit 2', () =>
 })
 
 describe('help and version as oclif users expect', () => {
-  it('`analyze` is `analyse`', () => {
-    const r = run(['analyze', 'samples/linux-7.2-pool-c64-m1024', '--json'])
+  it('`analyze` is `analyse`', async () => {
+    const r = await run(['analyze', 'samples/linux-7.2-pool-c64-m1024', '--json'])
     expect(r.status).toBe(0)
     expect(JSON.parse(r.stdout).result.host.release.value).toBe('7.2.13')
   })
-  it('-h and help: every command once, on one line each, no paragraph', () => {
+  it('-h and help: every command once, on one line each, no paragraph', async () => {
     for (const args of [['-h'], ['help'], ['--help']]) {
-      const r = run(args)
+      const r = await run(args)
       expect(r.status).toBe(0)
       for (const c of ['allocinfo', 'analyse', 'calibrate', 'capture', 'diff', 'predict']) expect(r.stdout).toMatch(new RegExp(`^  ${c} +\\S`, 'm'))
       expect(lines(r.stdout).length).toBeLessThan(40)
     }
   })
-  it('help analyse and analyse -h: the summary once, the description once', () => {
+  it('help analyse and analyse -h: the summary once, the description once', async () => {
     for (const args of [['help', 'analyse'], ['analyse', '-h']]) {
-      const r = run(args)
+      const r = await run(args)
       expect(r.status).toBe(0)
       expect(r.stdout.split('Host, profiling state and findings').length - 1).toBe(1)
       expect(r.stdout.split('Analyse a kernel boot log').length - 1).toBe(1)
     }
   })
-  it('version, --version and -v', () => {
+  it('version, --version and -v', async () => {
     for (const args of [['version'], ['--version'], ['-v']]) {
-      const r = run(args)
+      const r = await run(args)
       expect(r.status).toBe(0)
       expect(r.stdout).toMatch(/^allocscope\/\d+\.\d+\.\d+ /)
     }
@@ -94,16 +101,17 @@ describe('output to a full disk: one line, exit 74, every command and format', (
     ['calibrate', 'samples/linux-7.2-pool-c64-m1024', 'samples/linux-7.2-pool-c255-m1024'],
   ]
   const formats = [['--json'], ['--format', 'table'], ['--format', 'text'], ['--format', 'csv'], ['--format', 'markdown']]
-  it.skipIf(!hasFull).each(cases)('%s', (...args) => {
+  // In-process: every write to stdout fails with ENOSPC, as on /dev/full (test/cli/in-process.test.ts
+  // compares this with /dev/full in a real process).
+  it.each(cases)('%s', async (...args) => {
     for (const f of formats) {
-      const out = require_open('/dev/full')
-      const r = run([...args, ...f], {stdout: out})
+      const r = await run([...args, ...f], {stdoutError: 'ENOSPC'})
       expect(r.stderr, `${args.join(' ')} ${f.join(' ')}`).toBe('allocscope: writing output: no space left on device\n')
       expect(r.status).toBe(EXIT.output)
     }
   })
-  it.skipIf(!hasFull)('help to a full disk too', () => {
-    const r = run(['help'], {stdout: require_open('/dev/full')})
+  it.skipIf(!hasFull)('help to a full disk too (a real process on /dev/full: help writes through console.log)', () => {
+    const r = spawnRun(['help'], {stdout: require_open('/dev/full')})
     expect(r.stderr).toBe('allocscope: writing output: no space left on device\n')
     expect(r.status).toBe(EXIT.output)
   })
@@ -122,26 +130,26 @@ describe('width', () => {
     expect(outputWidth('junk', undefined)).toBe(80)
     expect(outputWidth('5', undefined)).toBe(20)
   })
-  it.each(['40', '60', '100'])('COLUMNS=%s piped: every table line fits', (cols) => {
-    const r = run(['diff', 'samples/linux-7.2-notrack-c8-m1024-shrink'], {env: {COLUMNS: cols}})
+  it.each(['40', '60', '100'])('COLUMNS=%s piped: every table line fits', async (cols) => {
+    const r = await run(['diff', 'samples/linux-7.2-notrack-c8-m1024-shrink'], {env: {COLUMNS: cols}})
     expect(r.status).toBe(0)
     for (const l of r.stdout.split('\n')) expect(l.length, l).toBeLessThanOrEqual(Number(cols))
   })
 })
 
 describe('bundled samples from any directory', () => {
-  it('samples/<dir> and --sample <name> resolve to the package when not in the current directory', () => {
-    const a = run(['allocinfo', 'samples/linux-7.2-pool-c64-m1024/allocinfo.txt', '--json'], {cwd: ELSEWHERE})
+  it('samples/<dir> and --sample <name> resolve to the package when not in the current directory', async () => {
+    const a = await run(['allocinfo', 'samples/linux-7.2-pool-c64-m1024/allocinfo.txt', '--json'], {cwd: ELSEWHERE})
     expect(a.status, a.stderr).toBe(0)
-    const b = run(['allocinfo', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
+    const b = await run(['allocinfo', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
     expect(b.status, b.stderr).toBe(0)
     expect(JSON.parse(a.stdout).result.totals).toEqual(JSON.parse(b.stdout).result.totals)
-    const p = run(['predict', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
+    const p = await run(['predict', '--sample', 'pool-c64', '--json'], {cwd: ELSEWHERE})
     expect(p.status, p.stderr).toBe(0)
     expect(JSON.parse(p.stdout).result.host.possibleCpus).toBe(64)
   })
-  it('a partial name that matches several samples says which', () => {
-    const r = run(['analyse', '--sample', 'pool'], {cwd: ELSEWHERE})
+  it('a partial name that matches several samples says which', async () => {
+    const r = await run(['analyse', '--sample', 'pool'], {cwd: ELSEWHERE})
     expect(r.status).toBe(EXIT.usage)
     expect(r.stderr).toMatch(/'pool' matches linux-7.2-pool-c255-m1024, linux-7.2-pool-c64-m1024/)
   })

@@ -1,16 +1,17 @@
 // Every example a user is shown must run as documented: each `$ allocscope ...` line of the README
 // (from the repository, exit status as the README shows it: the last line after `; echo $?`, else 0),
 // and each command's --help example from a directory that is not the repository (as after a global
-// install: bundled samples resolve by name). Runs the BUILT CLI (npm test builds it). `capture`
-// examples boot QEMU: they are skipped here (test/lab covers capture when QEMU is installed).
+// install: bundled samples resolve by name). Runs the BUILT CLI (npm test builds it): a plain
+// `allocscope ARGS` in-process (test/helpers/cli.ts), anything with shell syntax (pipes, redirects,
+// globs, braces) through bash as the user's shell would run it. `capture` examples boot QEMU: they
+// are skipped here (test/lab covers capture when QEMU is installed).
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {BIN, runCli} from '../helpers/cli.js'
 import {REPO} from '../helpers/paths.js'
-
-const BIN = join(REPO, 'bin', 'run.js')
 
 interface Example {
   cmd: string
@@ -40,7 +41,30 @@ export function readmeExamples(readme: string): Example[] {
   return out
 }
 
-function sh(cmd: string, cwd: string): Promise<{status: number | null; stderr: string}> {
+/**
+ * The words of `allocscope ARGS` when the shell would pass them as written (plain words, or
+ * quoted ones without anything to expand); undefined when the line needs a shell.
+ */
+export function plainArgv(cmd: string): string[] | undefined {
+  const words = cmd.replace(/\s+#.*$/, '').match(/"[^"$`\\]*"|'[^']*'|[^\s"']+/g) ?? []
+  if (words.join(' ') !== cmd.replace(/\s+#.*$/, '').trim().replace(/\s+/g, ' ')) return undefined
+  if (words[0] !== 'allocscope') return undefined
+  const out: string[] = []
+  for (const w of words.slice(1)) {
+    if (/^(["']).*\1$/.test(w)) out.push(w.slice(1, -1))
+    else if (/[|&;<>()$`\\*?[\]{}~!#=]/.test(w.replace(/^--?[\w-]+=/, ''))) return undefined
+    else out.push(w)
+  }
+  return out
+}
+
+/** The example run as documented: in-process when it is a plain argv, else by bash. */
+async function sh(cmd: string, cwd: string): Promise<{status: number | null; stderr: string}> {
+  const argv = plainArgv(cmd)
+  if (argv) {
+    const r = await runCli(argv, {cwd, env: {HOME: cwd, COLUMNS: undefined}})
+    return {status: r.status, stderr: r.stderr}
+  }
   return new Promise((resolve) => {
     const script = `allocscope() { "${process.execPath}" "${BIN}" "$@"; }\n${cmd} >/dev/null`
     const p = spawn('bash', ['-c', script], {cwd, env: {PATH: process.env.PATH, HOME: cwd, NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
