@@ -3,6 +3,7 @@
 import {statSync} from 'node:fs'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import type {CommandRun} from '../cli/output.js'
+import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
 import {ANOMALY_SEVERITY, type AllocInfoResult, buildAllocInfoReport} from './report.js'
@@ -39,7 +40,8 @@ function filterOf(f: AllocInfoFlags): SiteFilter {
 
 export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Promise<CommandRun> {
   const filter = filterOf(f)
-  const info = await readAllocInfo(await allocinfoPath(args.input))
+  const path = await allocinfoPath(args.input)
+  const info = await readAllocInfo(path, undefined, {onWaiting: waitingNotice(path)})
   const sort = f.sort as SortKey
   const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
   const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)

@@ -10,6 +10,7 @@ import {SEVERITIES, type Severity} from '../types.js'
 import {usageErrorLine} from './errors.js'
 import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
 import {resolveSampleArgs} from './samples.js'
+import {type StreamRun, writeTableStream} from './stream-table.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -78,6 +79,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Writes the result: JSON envelope or the rendered report. */
   protected emit(result: unknown, report: Report): void {
     this.written = writeOutput(this.id ?? 'allocscope', this.flags, result, report, this.warnings, renderReport)
+  }
+
+  /** Writes a streamed run (src/cli/stream-table.ts: a table too long to hold) and gates on its rows' severities. */
+  protected async finishStream(run: StreamRun): Promise<void> {
+    this.warnings.push(...run.warnings)
+    await writeTableStream(this.flags, {...run.stream, command: this.id ?? 'allocscope'}, this.warnings)
+    this.gate(run.severities())
   }
 
   /** Writes a command run (src/cli/output.ts) and gates on its severities. */

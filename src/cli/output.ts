@@ -5,7 +5,7 @@
 // CSV options; warnings and error messages through the sanitiser; a failed write is one line and
 // exit 74; an internal error is exit 70.
 import {EXIT, InputError, NotImplementedError, UsageError} from '../errors.js'
-import {blockTitles} from '../render/csv.js'
+import {type CsvOptions, blockTitles} from '../render/csv.js'
 import type {Format} from '../render/format.js'
 import {toJson} from '../render/json.js'
 import type {Report} from '../render/report.js'
@@ -98,16 +98,16 @@ export function writeStdout(text: string): Promise<void> {
 
 type Render = (typeof import('../render/format.js'))['renderReport']
 
+/** The CSV options the flags ask for; `titles`: a `# title` line before each table. */
+export function csvOptionsOf(flags: OutputFlags, titles: boolean): CsvOptions {
+  return {units: flags['csv-units'], formulas: flags['csv-formulas'], summary: flags['csv-summary'] as 'mark' | 'omit' | undefined, titles}
+}
+
 /** The JSON envelope, or the report in the chosen format and the warnings on stderr. */
 export function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
   if (flags.json) return writeStdout(toJson(id, result, [...warnings]))
   const picked = flags.block === undefined ? report : pickBlocks(report, flags.block)
-  const csv = {
-    units: flags['csv-units'],
-    formulas: flags['csv-formulas'],
-    summary: flags['csv-summary'] as 'mark' | 'omit' | undefined,
-    titles: flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1,
-  }
+  const csv = csvOptionsOf(flags, flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1)
   const written = writeStdout(render(picked, flags.format as Format, {color: useColor(flags.color), width: terminalWidth(), csv}))
   for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
   return written

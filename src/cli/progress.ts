@@ -1,5 +1,6 @@
 // What a command tells a terminal while it reads: a percentage for big inputs, and a notice when
 // the input (a FIFO with no writer, stdin) gives nothing. Only on a TTY stderr; never with --json.
+import {sanitizeLine} from '../render/sanitize.js'
 
 /** Show progress only for inputs at least this large (and only on a TTY). */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024
@@ -25,8 +26,11 @@ export function readProgress(json: boolean): ((read: number, total?: number) => 
   }
 }
 
-/** On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second. */
+/**
+ * On a terminal, say so when the input (a FIFO with no writer, stdin) has given nothing for a second:
+ * every reader calls it through src/readers/wait.ts (boot log, allocinfo, inventory).
+ */
 export function waitingNotice(path: string): (() => void) | undefined {
   if (!process.stderr.isTTY) return undefined
-  return () => process.stderr.write(`allocscope: waiting for input on ${path === '-' ? 'stdin' : path} ...\n`)
+  return () => process.stderr.write(`allocscope: waiting for input on ${path === '-' ? 'stdin' : sanitizeLine(path)} ...\n`)
 }

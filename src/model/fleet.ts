@@ -1,6 +1,7 @@
 // Predictions for every host of an inventory, each with its own profile (by kernel and window).
 import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
+import type {Profile} from './profile.js'
 import {chooseProfile} from './profile.js'
 import {predictionSeverity} from './severity.js'
 import type {Severity} from '../types.js'
@@ -29,26 +30,67 @@ export interface InventoryRow {
 export function predictFleet(hosts: InventoryHost[], opts: PredictOptions & {profile?: string}): {rows: InventoryRow[]; predictions: Prediction[]} {
   const predictions: Prediction[] = []
   const rows = hosts.map((h) => {
-    const prof = chooseProfile(h.host, h.profile ?? opts.profile)
-    const p = predict(h.host, prof, opts)
-    predictions.push(p)
-    return {
-      name: h.host.name ?? `row ${h.row}`,
-      cpus: h.host.possibleCpus,
-      window: p.window,
-      profile: prof.name,
-      events: p.events,
-      legacyRecorded: p.legacy?.recorded,
-      legacyDropped: p.legacy?.dropped,
-      legacyOverflow: !!p.legacy?.overflow,
-      poolRecorded: p.pool?.recorded,
-      poolsPublished: p.pool?.poolsPublished,
-      raceFrees: p.pool?.raceFrees,
-      mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
-      ...severityField(predictionSeverity(h.host.debug, p)),
-      notes: p.notes,
-      extra: h.extra,
-    }
+    const {row, prediction} = predictHostRow(h, opts)
+    predictions.push(prediction)
+    return row
   })
   return {rows, predictions}
+}
+
+/** Predictions kept for hosts of the same shape: a fleet of 10^6 rows has a few hundred shapes. */
+const CACHE_LIMIT = 4096
+
+/**
+ * Remembers the profile and prediction of each host shape (the row's documented cells but its name,
+ * inventory.ts): the model is deterministic (seeded) and a cache lives for one run (one set of
+ * options), so a host like one already seen is not re-run (nor profiles/ read again). Bounded: the
+ * oldest shape is forgotten past CACHE_LIMIT.
+ */
+export class PredictionCache {
+  private map = new Map<string, {prof: Profile; p: Prediction}>()
+
+  get(h: InventoryHost, explicit: string | undefined, make: () => {prof: Profile; p: Prediction}): {prof: Profile; p: Prediction} {
+    const key = `${explicit ?? ''}\u0000${h.shape ?? shapeOf(h.host)}`
+    let v = this.map.get(key)
+    if (v === undefined) {
+      v = make()
+      if (this.map.size >= CACHE_LIMIT) this.map.delete(this.map.keys().next().value!)
+      this.map.set(key, v)
+    }
+    return v
+  }
+}
+
+/** A host built elsewhere than from an inventory row: every fact but the name and where they came from. */
+function shapeOf(host: InventoryHost['host']): string {
+  const {name: _name, origins: _origins, extra: _extra, ...shape} = host
+  return JSON.stringify(shape)
+}
+
+/** One inventory host's row (and prediction); with a cache, hosts of a shape already seen are not re-run. */
+export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile?: string}, cache?: PredictionCache): {row: InventoryRow; prediction: Prediction} {
+  const explicit = h.profile ?? opts.profile
+  const make = () => {
+    const prof = chooseProfile(h.host, explicit)
+    return {prof, p: predict(h.host, prof, opts)}
+  }
+  const {prof, p} = cache ? cache.get(h, explicit, make) : make()
+  const row: InventoryRow = {
+    name: h.host.name ?? `row ${h.row}`,
+    cpus: h.host.possibleCpus,
+    window: p.window,
+    profile: prof.name,
+    events: p.events,
+    legacyRecorded: p.legacy?.recorded,
+    legacyDropped: p.legacy?.dropped,
+    legacyOverflow: !!p.legacy?.overflow,
+    poolRecorded: p.pool?.recorded,
+    poolsPublished: p.pool?.poolsPublished,
+    raceFrees: p.pool?.raceFrees,
+    mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
+    ...severityField(predictionSeverity(h.host.debug, p)),
+    notes: p.notes,
+    extra: h.extra,
+  }
+  return {row, prediction: p}
 }

@@ -2,6 +2,7 @@
 // (--from) with what that boot measured, then the CPU and --kernel flags over either. Each fact
 // keeps the flag or log line it came from, so validateHost names it in a refusal.
 import {analyseBootLog, bootNote} from '../analysis/read.js'
+import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
@@ -63,7 +64,7 @@ export async function hostInput(f: HostFlags): Promise<HostInput> {
 export async function hostFromCapture(path: string, boot: number | undefined): Promise<HostInput> {
   const cap = resolveCapture(path)
   if (!cap.bootLog) throw new InputError(`${path}: no boot log to take the host from (dmesg.txt, console.log, ...)`, path)
-  const analysis = await analyseBootLog(cap.bootLog, boot !== undefined ? {boot} : {})
+  const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
   const {host, notes} = hostFromAnalysis(analysis)
   const which = bootNote(analysis)
   let recorder: RecorderChoice = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}

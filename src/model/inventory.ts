@@ -1,8 +1,13 @@
 // Fleet inventories for `predict --hosts`: one host per CSV row (csv-parse). Known columns become
-// Host fields; every other column is kept and passed through to the output.
-import {readFileSync} from 'node:fs'
-import {parse} from 'csv-parse/sync'
+// Host fields; every other column is kept and passed through to the output. Read as a stream
+// (csv-parse's streaming API): a 10^6-row inventory never sits in memory, rows go to the model and
+// the output one by one (commands/predict.ts); parseInventory is the same over a string.
+import {open} from 'node:fs/promises'
+import {Readable} from 'node:stream'
+import {type Info, type Options, parse} from 'csv-parse'
+import {parse as parseSync} from 'csv-parse/sync'
 import {InputError} from '../errors.js'
+import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
@@ -33,6 +38,8 @@ export interface InventoryHost {
   profile?: string
   /** Columns that are not documented, passed through. */
   extra: Record<string, string>
+  /** The row's documented cells but the name: rows with the same shape are the same host to the model (fleet.ts caches by it). */
+  shape?: string
 }
 
 const norm = (k: string) => k.trim().toLowerCase().replace(/-/g, '_')
@@ -87,73 +94,158 @@ const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
   profile: (r, v) => (r.profile = v),
 }
 
+/** csv-parse's options, the same for the stream and the string: records as cell arrays with the line each ends on. */
+const CSV_OPTIONS = {bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true} as const
+
 /** The header's columns, trimmed; a column named twice (after normalising) is an error, not "the last one wins". */
-function headerColumns(h: string[], file: string, text: string): string[] {
+function headerColumns(h: string[], file: string, line: number): string[] {
   const cols = h.map((c) => c.trim())
   const seen = new Map<string, number>()
-  // The header is the first line that is not blank or a comment.
-  const line = text.split('\n', 1000).findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) + 1 || 1
   cols.forEach((c, i) => {
     const k = norm(c)
     const first = seen.get(k)
     if (first !== undefined) throw new InputError(`${file}:${line}: column "${c}" appears twice (columns ${first + 1} and ${i + 1}); expected each column once`, file, line)
     seen.set(k, i)
   })
+  if (!cols.some((c) => norm(c) === 'cpus' || norm(c) === 'possible_cpus')) {
+    throw new InputError(`${file}:${line}: no cpus or possible_cpus column; expected columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}`, file, line)
+  }
   return cols
 }
 
-/** Rows that carry no host: an empty cpus cell (it would silently be 1 CPU), a row of only commas (a phantom host). */
-function checkRow(r: Record<string, string>, file: string, line: number): void {
-  const cells = Object.values(r)
-  if (cells.every((v) => v === '' || v === undefined)) throw new InputError(`${file}:${line}: an empty row (only commas); expected one host per row`, file, line)
-  const cpuCols = Object.keys(r).filter((k) => norm(k) === 'cpus' || norm(k) === 'possible_cpus')
-  if (cpuCols.length > 0 && cpuCols.every((k) => (r[k] ?? '') === '')) {
-    throw new InputError(`${file}:${line}: column ${cpuCols.join('/')} is empty; expected the host's possible CPUs`, file, line)
+/** csv-parse's own errors (a quote left open, a row with more cells than the header), naming the file and line. */
+function csvError(e: unknown, file: string): Error {
+  if (e instanceof InputError) return e
+  const err = e as Error & {lines?: number}
+  return new InputError(`${file}${err.lines ? `:${err.lines}` : ''}: not a CSV inventory (${err.message})`, file, err.lines)
+}
+
+/** Records → hosts, one at a time: the first record is the header. Holds the header only. */
+export class InventoryRows {
+  /** The header's columns that are not documented: passed through (known once the header is read). */
+  extraColumns: string[] = []
+  private cols?: string[]
+  /** Per column: its setter (documented columns), and which are the CPU columns and the name. */
+  private setters: ((typeof COLUMN_SETTERS)[string] | undefined)[] = []
+  private cpuCols: number[] = []
+  private nameCol = -1
+  private hosts = 0
+
+  constructor(readonly file: string) {}
+
+  /** The host of one record (undefined for the header); `line` is the file line the record ends on. */
+  push(cells: string[], line: number): InventoryHost | undefined {
+    if (!this.cols) return this.header(cells, line)
+    const cols = this.cols
+    // Rows that carry no host: a row of only commas (a phantom host), an empty cpus cell (it would silently be 1 CPU).
+    if (cells.every((v) => v === '')) throw new InputError(`${this.file}:${line}: an empty row (only commas); expected one host per row`, this.file, line)
+    if (this.cpuCols.every((i) => (cells[i] ?? '') === '')) {
+      throw new InputError(`${this.file}:${line}: column ${this.cpuCols.map((i) => cols[i]).join('/')} is empty; expected the host's possible CPUs`, this.file, line)
+    }
+    this.hosts++
+    const host: Host = {...DEFAULT_HOST}
+    const extra: Record<string, string> = {}
+    const row: Row = {host, online: undefined, profile: undefined}
+    let shape = ''
+    for (let i = 0; i < cols.length; i++) {
+      const v = cells[i] ?? ''
+      const set = this.setters[i]
+      if (set && i !== this.nameCol) shape += `${v}\u0000`
+      if (v === '') continue
+      if (set) set(row, v, {file: this.file, line, col: cols[i]})
+      else extra[cols[i]] = v
+    }
+    host.onlineCpus = row.online ?? host.possibleCpus
+    host.name ??= `host${this.hosts}`
+    return {row: line, host, profile: row.profile, extra, shape}
+  }
+
+  private header(cells: string[], line: number): undefined {
+    this.cols = headerColumns(cells, this.file, line)
+    const keys = this.cols.map(norm)
+    this.setters = keys.map((k) => COLUMN_SETTERS[k])
+    this.cpuCols = keys.flatMap((k, i) => (k === 'cpus' || k === 'possible_cpus' ? [i] : []))
+    this.nameCol = keys.indexOf('name')
+    this.extraColumns = this.cols.filter((_, i) => !this.setters[i])
+    return undefined
+  }
+
+  /** After the last record: an inventory with no host is an error. */
+  end(): void {
+    if (this.hosts === 0) throw new InputError(`${this.file}: no hosts; expected a header line (name,cpus,memory,...) and one row per host`, this.file)
   }
 }
 
 export function parseInventory(text: string, file: string): InventoryHost[] {
-  let parsed: {record: Record<string, string>; info: {lines: number}}[]
+  let parsed: {record: string[]; info: Info}[]
   try {
-    parsed = parse(text, {columns: (h: string[]) => headerColumns(h, file, text), comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true}) as typeof parsed
+    parsed = parseSync(text, CSV_OPTIONS) as unknown as typeof parsed
   } catch (e) {
-    if (e instanceof InputError) throw e
-    const err = e as Error & {lines?: number}
-    throw new InputError(`${file}${err.lines ? `:${err.lines}` : ''}: not a CSV inventory (${err.message})`, file, err.lines)
+    throw csvError(e, file)
   }
-  const rows = parsed.map((p) => p.record)
-  if (rows.length === 0) throw new InputError(`${file}: no hosts; expected a header line (name,cpus,memory,...) and one row per host`, file)
-  const header = Object.keys(rows[0]).map(norm)
-  if (!header.includes('cpus') && !header.includes('possible_cpus')) {
-    throw new InputError(`${file}:1: no cpus or possible_cpus column; expected columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}`, file, 1)
-  }
-  return rows.map((r, i) => {
-    // The file line the record ends on (comment lines counted), for error messages.
-    const line = parsed[i].info.lines
-    checkRow(r, file, line)
-    const host: Host = {...DEFAULT_HOST}
-    const extra: Record<string, string> = {}
-    const row: Row = {host, online: undefined, profile: undefined}
-    for (const [k0, v] of Object.entries(r)) {
-      if (v === '' || v === undefined) continue
-      const set = COLUMN_SETTERS[norm(k0)]
-      if (set) set(row, v, {file, line, col: k0})
-      else extra[k0] = v
-    }
-    const {online, profile} = row
-    host.onlineCpus = online ?? host.possibleCpus
-    host.name ??= `host${i + 1}`
-    return {row: line, host, profile, extra}
-  })
+  const rows = new InventoryRows(file)
+  const hosts = parsed.flatMap((p) => rows.push(p.record, p.info.lines) ?? [])
+  rows.end()
+  return hosts
 }
 
-/** The inventory file at path, parsed; an unreadable file is refused naming it. */
-export function readInventory(path: string): InventoryHost[] {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (e) {
-    throw new InputError(`${path}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path)
+type Parsed = {record: string[]; info: Info}
+
+/**
+ * The hosts of an inventory file ('-' = stdin) as they are read, a batch at a time (what one read
+ * held: a few thousand rows, no await per row): memory holds one batch whatever the row count.
+ * `rows.extraColumns` is set before the first batch is yielded.
+ */
+export async function* readInventory(path: string, rows: InventoryRows, opts: {onWaiting?: () => void} = {}): AsyncGenerator<InventoryHost[]> {
+  const file = rows.file
+  const cannot = (e: unknown) => new InputError(`${file}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file)
+  // Opening a FIFO waits for its writer, the first read for data (readers/wait.ts).
+  const opened = async (): Promise<{it: AsyncIterator<Buffer>; first: IteratorResult<Buffer>}> => {
+    let input: AsyncIterable<Buffer>
+    if (path === '-') input = process.stdin
+    else {
+      const fh = await open(path, 'r').catch((e: unknown) => Promise.reject(cannot(e)))
+      input = fh.createReadStream({highWaterMark: 1 << 14})
+    }
+    const it = input[Symbol.asyncIterator]()
+    return {it, first: await it.next().catch((e: unknown) => Promise.reject(cannot(e)))}
   }
-  return parseInventory(text, path)
+  const {it, first} = await noticeIfWaiting(opened(), opts.onWaiting)
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (let r = first; !r.done; r = await it.next().catch((e: unknown) => Promise.reject(cannot(e)))) yield r.value
+  }
+  const src = Readable.from(chunks())
+  // A record buffer of 512 (Transform's own option, passed through): batches, not 16 records at a time; small enough that a batch dies young (no promotion to the old space).
+  const parser = parse({...CSV_OPTIONS, readableHighWaterMark: 512} as Options)
+  src.on('error', (e) => parser.destroy(e))
+  src.pipe(parser)
+  try {
+    for await (const batch of recordBatches(parser)) yield batch.flatMap((p) => rows.push(p.record, p.info.lines) ?? [])
+  } catch (e) {
+    throw csvError(e, file)
+  } finally {
+    src.destroy()
+    if (path !== '-') await it.return?.()
+  }
+  rows.end()
 }
+
+/** The records a stream holds, every one it has each time it wakes (for-await on the stream would cost a promise per record). */
+async function* recordBatches(parser: ReturnType<typeof parse>): AsyncGenerator<Parsed[]> {
+  let done = false
+  let error: unknown
+  let wake = () => {}
+  parser.on('readable', () => wake())
+  parser.on('end', () => ((done = true), wake()))
+  parser.on('error', (e) => ((error = e), wake()))
+  for (;;) {
+    const batch: Parsed[] = []
+    for (let r = parser.read() as Parsed | null; r !== null; r = parser.read() as Parsed | null) batch.push(r)
+    if (batch.length) yield batch
+    else if (error !== undefined) throw error
+    else if (done) return
+    // No await since read() returned null: an event that comes now finds this wake.
+    else await new Promise<void>((resolve) => (wake = resolve))
+  }
+}
+

@@ -1,5 +1,5 @@
 // Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
-import type {Block, Cell, KvBlock, Report} from '../render/report.js'
+import type {Block, Cell, KvBlock, Report, TableBlock} from '../render/report.js'
 import {iec} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
@@ -163,9 +163,15 @@ export function sweepSummary(s: Sweep): string {
 
 const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']
 
-export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
-  // Passed-through columns keep their names (CSV headers), prefixed only on a clash.
-  const key = (c: string) => (FLEET_KEYS.includes(c) ? `x:${c}` : c)
+export function fleetBlock(rows: InventoryRow[], extraCols: string[]): TableBlock {
+  return {...fleetTable(extraCols), rows: rows.map((r) => fleetCells(r, extraCols))}
+}
+
+// Passed-through columns keep their names (CSV headers), prefixed only on a clash.
+const extraKey = (c: string) => (FLEET_KEYS.includes(c) ? `x:${c}` : c)
+
+/** The fleet table without its rows: what a streamed fleet (predict --hosts) writes row by row under. */
+export function fleetTable(extraCols: string[]): Omit<TableBlock, 'rows'> {
   return {
     kind: 'table',
     title: 'Fleet',
@@ -180,20 +186,24 @@ export function fleetBlock(rows: InventoryRow[], extraCols: string[]): Block {
       {key: 'raceFrees', header: 'race frees', align: 'right', priority: 1},
       // Which host trips --fail-on: the row's own severity under the one policy (model/severity.ts).
       {key: 'severity', header: 'severity', priority: 0},
-      ...extraCols.map((c) => ({key: key(c), header: c, priority: 1})),
+      ...extraCols.map((c) => ({key: extraKey(c), header: c, priority: 1})),
     ],
-    rows: rows.map((r) => ({
-      name: r.name,
-      cpus: r.cpus,
-      window: r.window,
-      profile: r.profile,
-      events: r.events,
-      legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
-      poolsPublished: r.poolsPublished,
-      raceFrees: r.raceFrees,
-      severity: r.severity === undefined ? '-' : ({text: r.severity, style: r.severity === 'warning' ? 'warn' : undefined} as Cell),
-      ...Object.fromEntries(extraCols.map((c) => [key(c), r.extra[c] ?? ''])),
-    })),
+  }
+}
+
+/** One host's cells in the fleet table. */
+export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string, Cell> {
+  return {
+    name: r.name,
+    cpus: r.cpus,
+    window: r.window,
+    profile: r.profile,
+    events: r.events,
+    legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
+    poolsPublished: r.poolsPublished,
+    raceFrees: r.raceFrees,
+    severity: r.severity === undefined ? '-' : ({text: r.severity, style: r.severity === 'warning' ? 'warn' : undefined} as Cell),
+    ...Object.fromEntries(extraCols.map((c) => [extraKey(c), r.extra[c] ?? ''])),
   }
 }
 

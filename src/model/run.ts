@@ -2,18 +2,20 @@
 // → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
 import {basename} from 'node:path'
 import type {CommandRun} from '../cli/output.js'
+import {waitingNotice} from '../cli/progress.js'
+import type {StreamRow, StreamRun} from '../cli/stream-table.js'
 import {writeUserFile} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import type {Block, Report} from '../render/report.js'
-import type {Recorder} from '../types.js'
-import {predictFleet} from './fleet.js'
+import type {Recorder, Severity} from '../types.js'
+import {PredictionCache, predictHostRow} from './fleet.js'
 import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
-import {readInventory} from './inventory.js'
+import {InventoryRows, readInventory} from './inventory.js'
 import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './predict.js'
 import {type Profile, chooseProfile, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
-import {fleetBlock, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
+import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
 import {predictionSeverity, sweepSeverity} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 
@@ -39,10 +41,11 @@ export interface PredictOutput {
 
 type Run = Omit<CommandRun, 'warnings'>
 
-export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<CommandRun> {
+/** One host or a sweep: a CommandRun; a fleet (--hosts): a StreamRun, its rows written as they are predicted. */
+export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<CommandRun | StreamRun> {
   checkModes(f)
   const opts = predictOptions(f)
-  if (f.hosts !== undefined) return {...fleetRun(f.hosts, opts, f.profile), warnings: []}
+  if (f.hosts !== undefined) return fleetStream(f.hosts, opts, f.profile)
   const input = await hostInput(f)
   if (f['legacy-max'] === undefined && input.printedMax !== undefined) opts.legacyMax = input.printedMax
   if (!f.recorder && input.recorder) Object.assign(opts, input.recorder)
@@ -104,11 +107,19 @@ function writeChart(path: string, svg: string): void {
   process.stderr.write(`allocscope: wrote ${path}\n`)
 }
 
-/** --hosts: one prediction per inventory row, each with its own profile and severity. */
-function fleetRun(path: string, opts: PredictOptions, profile: string | undefined): Run {
-  const hosts = readInventory(path)
-  const {rows} = predictFleet(hosts, {...opts, profile})
-  const extraCols = [...new Set(hosts.flatMap((h) => Object.keys(h.extra)))]
-  const report: Report = {blocks: [fleetBlock(rows, extraCols)]}
-  return {result: {hosts: rows}, report, severities: rows.flatMap((r) => r.severity ?? [])}
+/** --hosts: the inventory read, predicted and written row by row (src/cli/stream-table.ts): a 10^6-row inventory is never held; hosts of one shape are predicted once. */
+function fleetStream(path: string, opts: PredictOptions, profile: string | undefined): StreamRun {
+  const inventory = new InventoryRows(path === '-' ? '<stdin>' : path)
+  const cache = new PredictionCache()
+  const seen = new Set<Severity>()
+  async function* rows(): AsyncGenerator<StreamRow[]> {
+    for await (const hosts of readInventory(path, inventory, {onWaiting: waitingNotice(path)})) {
+      yield hosts.map((h) => {
+        const {row} = predictHostRow(h, {...opts, profile}, cache)
+        if (row.severity) seen.add(row.severity)
+        return {value: row, cells: fleetCells(row, inventory.extraColumns)}
+      })
+    }
+  }
+  return {stream: {key: 'hosts', table: () => fleetTable(inventory.extraColumns), rows: rows()}, severities: () => [...seen], warnings: []}
 }

@@ -10,6 +10,7 @@ import {constants as zlib, createGunzip} from 'node:zlib'
 import {InputError} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT} from './allocinfo-scan.js'
+import {noticeIfWaiting} from './wait.js'
 
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
 
@@ -70,26 +71,30 @@ async function openBytes(path: string): Promise<AsyncIterable<Buffer>> {
 }
 
 /** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
-async function* chunksOf(path: string, source: string): AsyncGenerator<Buffer> {
-  const it = (await openBytes(path))[Symbol.asyncIterator]()
+async function* chunksOf(path: string, source: string, onWaiting?: () => void): AsyncGenerator<Buffer> {
+  let it: AsyncIterator<Buffer> | undefined
   try {
-    let first: IteratorResult<Buffer>
-    try {
-      first = await it.next()
-    } catch (e) {
-      throw new InputError(ioMessage(path, e), path)
+    // Opening a FIFO waits for its writer, the first read for data: a notice after a second (readers/wait.ts).
+    const opened = async (): Promise<IteratorResult<Buffer>> => {
+      it = (await openBytes(path))[Symbol.asyncIterator]()
+      try {
+        return await it.next()
+      } catch (e) {
+        throw new InputError(ioMessage(path, e), path)
+      }
     }
+    const first = await noticeIfWaiting(opened(), onWaiting)
     if (first.done) return
     const head = first.value
     async function* raw(): AsyncGenerator<Buffer> {
       yield head
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
+      for (let r = await it!.next(); !r.done; r = await it!.next()) yield r.value
     }
     if (path.endsWith('.gz') || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(raw(), source)
     else yield* raw()
   } finally {
     // Closes the file when the reader stops early (a no-op after the end; stdin is left open).
-    if (path !== '-') await it.return?.()
+    if (path !== '-') await it?.return?.()
   }
 }
 
@@ -117,11 +122,11 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGen
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
-export async function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path): Promise<AllocInfo> {
+export async function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void} = {}): Promise<AllocInfo> {
   const s = new AllocInfoScanner(source)
   const decoder = new StringDecoder('utf8')
   let offset = 0
-  const chunks = chunksOf(path, source)
+  const chunks = chunksOf(path, source, opts.onWaiting)
   try {
     for await (const b of chunks) {
       const nul = b.indexOf(0)

@@ -11,7 +11,7 @@
 // are in the other formats and in --json.
 import {stringify} from 'csv-stringify/sync'
 import {toAscii} from './sanitize.js'
-import {type Block, type Cell, type Report, cellRaw, cellText} from './report.js'
+import {type Block, type Cell, type Report, type TableBlock, cellRaw, cellText} from './report.js'
 
 export interface CsvOptions {
   /** Human units ("19.6 MiB") instead of raw numbers. */
@@ -41,13 +41,26 @@ export function blockTitles(blocks: Block[]): string[] {
   })
 }
 
+/** One CSV cell as written: ASCII, one line, formula-looking text defused unless --csv-formulas. */
+const csvCell = (o: CsvOptions) => (s: string) => (o.formulas ? toAscii(s) : neutraliseFormula(toAscii(s))).replace(/\n/g, ' ')
+
+/** A table's CSV in pieces (the title and header, then rows as they come, a batch at a time), as renderCsv writes it: for a table too long to hold. */
+export function csvTableStream(b: Omit<TableBlock, 'rows'>, o: CsvOptions): {head: string; rows: (rs: Record<string, Cell>[]) => string} {
+  const cell = csvCell(o)
+  const value = (c: Cell) => (o.units ? cellText(c) : cellRaw(c))
+  return {
+    head: (o.titles === false ? '' : `# ${cell(blockTitles([{...b, rows: []}])[0])}\n`) + stringify([b.columns.map((c) => cell(c.header))]),
+    rows: (rs) => (rs.length ? stringify(rs.map((r) => b.columns.map((c) => cell(value(r[c.key]))))) : ''),
+  }
+}
+
 export function renderCsv(report: Report, o: CsvOptions): string {
   const titles = blockTitles(report.blocks)
   const parts: string[] = []
   report.blocks.forEach((b, i) => {
     const rows = csvRows(b, o)
     if (!rows) return
-    const cell = (s: string) => (o.formulas ? toAscii(s) : neutraliseFormula(toAscii(s))).replace(/\n/g, ' ')
+    const cell = csvCell(o)
     const body = stringify(rows.map((r) => r.map(cell)))
     parts.push((o.titles === false ? '' : `# ${cell(titles[i])}\n`) + body)
   })

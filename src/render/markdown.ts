@@ -2,7 +2,7 @@
 // in a cell may become markup: HTML is escaped as entities, link/emphasis/code punctuation is
 // backslash-escaped, and a value holding a bare URL (which GitHub would autolink whatever the
 // escapes) is shown as a code span. Prose blocks go in a code fence longer than any backtick run.
-import {type Block, cellText} from './report.js'
+import {type Block, type Cell, type TableBlock, cellText} from './report.js'
 import {sanitize, sanitizeLine} from './sanitize.js'
 
 const ENTITIES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;'}
@@ -43,10 +43,19 @@ export function renderMarkdownBlock(b: Block): string {
   } else if (b.rows.length === 0) {
     out.push(mdEscape(b.empty ?? '(none)'))
   } else {
-    out.push(`| ${b.columns.map((c) => mdEscape(c.header)).join(' | ')} |`)
-    out.push(`|${b.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`)
+    out.push(mdTableHeader(b))
     const all = b.rows.concat(b.summaryRows ?? [], b.footer ? [b.footer] : [])
-    for (const r of all) out.push(`| ${b.columns.map((c) => mdEscape(cellText(r[c.key]))).join(' | ')} |`)
+    for (const r of all) out.push(mdTableRow(b, r))
   }
   return out.join('\n') + '\n'
+}
+
+/** A table's header and alignment lines. */
+export function mdTableHeader(b: Pick<TableBlock, 'columns'>): string {
+  return `| ${b.columns.map((c) => mdEscape(c.header)).join(' | ')} |\n|${b.columns.map((c) => (c.align === 'right' ? '---:' : '---')).join('|')}|`
+}
+
+/** One row of a table (written as it comes when the table is streamed). */
+export function mdTableRow(b: Pick<TableBlock, 'columns'>, r: Record<string, Cell>): string {
+  return `| ${b.columns.map((c) => mdEscape(cellText(r[c.key]))).join(' | ')} |`
 }

@@ -85,12 +85,17 @@ describe('runPredict', () => {
     expect(r.warnings.at(-1)).toMatch(/^no shipped profile for kernel 5\.10/)
   })
 
-  it('--hosts: one row per inventory host, its severity among those gated on', async () => {
-    const r = await runPredict({...FLAGS, hosts: join(SAMPLES, 'inventory.csv')}, OUT)
-    const rows = (r.result as {hosts: {severity?: string}[]}).hosts
+  it('--hosts: a stream of one row per inventory host, its severity among those gated on once read', async () => {
+    const drain = async (r: Awaited<ReturnType<typeof runPredict>>) => {
+      if (!('stream' in r)) throw new Error('--hosts is streamed')
+      const rows: {severity?: string}[] = []
+      for await (const batch of r.stream.rows) rows.push(...batch.map((b) => b.value as {severity?: string}))
+      return {rows, severities: r.severities(), title: r.stream.table().title}
+    }
+    const {rows, severities, title} = await drain(await runPredict({...FLAGS, hosts: join(SAMPLES, 'inventory.csv')}, OUT))
     expect(rows.length).toBeGreaterThan(1)
-    expect(r.severities).toEqual(rows.flatMap((x) => x.severity ?? []))
-    expect(titles(r)).toEqual(['Fleet'])
-    await expect(runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT)).rejects.toThrow(/no-such\.csv: cannot read the inventory \(ENOENT\)/)
+    expect(severities).toEqual([...new Set(rows.flatMap((x) => x.severity ?? []))])
+    expect(title).toBe('Fleet')
+    await expect(drain(await runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT))).rejects.toThrow(/no-such\.csv: cannot read the inventory \(ENOENT\)/)
   })
 })

@@ -1,9 +1,8 @@
 // Hostile input for the allocinfo reader (issue 14), on the BUILT CLI spawned as a user would:
 // devices, gzip bombs built on the fly (small on disk, hundreds of MiB inflated), millions of
 // blank lines, input past V8's longest string (0x1fffffe8 characters, ~512 MiB), pipes into
-// `diff`. Peak RSS is read from inside the child (process.resourceUsage().maxRSS at exit) and
+// `diff`. Peak RSS is read from inside the child (test/helpers/cli-rss.ts) and
 // must stay under 200 MiB. Needs `npm run build` (npm test does it).
-import {spawn} from 'node:child_process'
 import {createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -12,43 +11,15 @@ import {createGzip} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
+import {BIN, RSS_LIMIT_MIB, type RssRun, type RssRunOptions, runWithRss} from '../helpers/cli-rss.js'
 import {REPO, SAMPLES, captureDir} from '../helpers/paths.js'
 
-const BIN = join(REPO, 'bin', 'run.js')
 const A = join(captureDir('linux-7.2-pool-c4-m1024'), 'allocinfo.txt')
 const B = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
 const MiB = 1 << 20
-const RSS_LIMIT_MIB = 200
-/** Prints the child's peak RSS on stderr as it exits (pipes to a parent are written synchronously on Linux). */
-// Backquotes and no spaces: NODE_OPTIONS takes double quotes as quoting and splits at spaces.
-const RSS_HOOK = 'data:text/javascript,process.on(`exit`,()=>process.stderr.write(`MAXRSS=${process.resourceUsage().maxRSS}\\n`))'
 let T: string
 
-interface Run {
-  status: number | null
-  stdout: string
-  stderr: string
-  rssMiB: number
-}
-
-function run(cmd: string[], opts: {shell?: boolean; input?: (w: NodeJS.WritableStream) => Promise<void>} = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = {PATH: process.env.PATH, HOME: T, NO_COLOR: '1', NODE_OPTIONS: `--import=${RSS_HOOK}`}
-    const p = opts.shell ? spawn('bash', ['-c', cmd.join(' ')], {cwd: REPO, env}) : spawn(process.execPath, [BIN, ...cmd], {cwd: REPO, env})
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    p.on('error', reject)
-    p.on('close', (status) => {
-      const rss = [...stderr.matchAll(/^MAXRSS=(\d+)$/gm)].map((m) => Number(m[1]) / 1024)
-      resolve({status, stdout, stderr: stderr.replace(/^MAXRSS=\d+\n/gm, ''), rssMiB: Math.max(0, ...rss)})
-    })
-    p.stdin.on('error', () => {}) // the reader may stop before the writer does
-    if (opts.input) opts.input(p.stdin).then(() => p.stdin.end(), () => p.stdin.destroy())
-    else p.stdin.end()
-  })
-}
+const run = (cmd: string[], opts: Omit<RssRunOptions, 'home'> = {}): Promise<RssRun> => runWithRss(cmd, {...opts, home: T})
 
 /** Writes `parts()` through gzip into a file: a bomb that is small on disk. */
 async function gzipFile(name: string, parts: () => Iterable<Buffer>): Promise<string> {

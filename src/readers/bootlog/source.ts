@@ -5,6 +5,7 @@ import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {InputError} from '../../errors.js'
+import {noticeIfWaiting} from '../wait.js'
 
 export interface ByteSource {
   /** Decompressed bytes, in chunks. */
@@ -22,12 +23,9 @@ export interface SourceOptions {
   onProgress?: (bytesRead: number, totalBytes?: number) => void
   /** A gzip stream that ends early is read up to the damage and marked, instead of refused. */
   acceptTruncated?: boolean
-  /** Called once when nothing has come for WAIT_NOTICE_MS (a FIFO with no writer, a quiet stdin). */
+  /** Called once when nothing has come for WAIT_NOTICE_MS (readers/wait.ts: a FIFO with no writer, a quiet stdin). */
   onWaiting?: () => void
 }
-
-/** How long an input may stay silent before onWaiting is called. */
-export const WAIT_NOTICE_MS = 1000
 
 const CHUNK = 256 * 1024
 /** File reads: fewer reads and awaits per MiB (the line splitter decodes them in 64 KiB pieces). */
@@ -61,14 +59,12 @@ async function openRaw(path: string): Promise<{raw: AsyncIterable<Buffer>; total
 }
 
 export async function openByteSource(path: string, opts: SourceOptions = {}): Promise<ByteSource> {
-  // Opening a FIFO waits for its writer, and its first read for data: both are covered.
-  const timer = opts.onWaiting ? setTimeout(opts.onWaiting, WAIT_NOTICE_MS) : undefined
-  try {
+  // Opening a FIFO waits for its writer, and its first read (in byteSourceFrom) for data: both are covered.
+  const open = async (): Promise<ByteSource> => {
     const {raw, totalBytes} = await openRaw(path)
-    return await byteSourceFrom(path, raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
-  } finally {
-    clearTimeout(timer)
+    return byteSourceFrom(path, raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
   }
+  return noticeIfWaiting(open(), opts.onWaiting)
 }
 
 /**

@@ -1,0 +1,153 @@
+// `predict --hosts` streams the inventory (issue 14: "A 1 000 000-row inventory was killed at 120 s
+// and 2.65 GB: stream rows through"). The rows are read with csv-parse's streaming API, predicted
+// (hosts of one shape once) and written as they come in --json, csv and markdown; the output is byte
+// for byte what the held path (parseInventory, predictFleet, fleetBlock, renderReport/toJson) gives.
+// Inventories: the SYNTHETIC samples/inventory.csv, and a SYNTHETIC 10^6-row inventory generated here
+// from its rows (names h0..h999999), whose run must stay under the issue's 200 MiB peak RSS.
+import {createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync} from 'node:fs'
+import {once} from 'node:events'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {PredictionCache, predictFleet, predictHostRow} from '../../src/model/fleet.js'
+import {type InventoryHost, InventoryRows, parseInventory, readInventory} from '../../src/model/inventory.js'
+import {fleetBlock} from '../../src/model/report.js'
+import {renderReport} from '../../src/render/format.js'
+import {toJson} from '../../src/render/json.js'
+import {RSS_LIMIT_MIB, runWithRss} from '../helpers/cli-rss.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const INVENTORY = join(SAMPLES, 'inventory.csv')
+const OPTS = {tracker: 'both' as const, seed: 1, legacyMax: 8192}
+let T: string
+beforeAll(() => {
+  T = mkdtempSync(join(tmpdir(), 'allocscope-inventory-'))
+})
+afterAll(() => rmSync(T, {recursive: true, force: true}))
+
+async function readAll(path: string): Promise<InventoryHost[]> {
+  const out: InventoryHost[] = []
+  for await (const batch of readInventory(path, new InventoryRows(path))) out.push(...batch)
+  return out
+}
+
+const strip = (hs: InventoryHost[]) => hs.map(({shape: _shape, ...h}) => h)
+
+describe('the streamed inventory reader', () => {
+  it('reads what parseInventory reads (hosts, rows, passed-through cells)', async () => {
+    const held = parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY)
+    expect(strip(await readAll(INVENTORY))).toEqual(strip(held))
+    expect(held.length).toBe(7)
+  })
+
+  it('an error in a later row names its line, as the held reader does', async () => {
+    const p = join(T, 'bad-row.csv')
+    writeFileSync(p, `# synthetic\nname,cpus\n${Array.from({length: 3000}, (_, i) => `h${i},4`).join('\n')}\nlast,x\n`)
+    const want = `${p}:3003: column cpus: "x" is not a whole number`
+    expect(() => parseInventory(readFileSync(p, 'utf8'), p)).toThrow(want)
+    await expect(readAll(p)).rejects.toThrow(want)
+  })
+
+  it('a missing file and an empty one: one line each, as before', async () => {
+    await expect(readAll(join(T, 'nope.csv'))).rejects.toThrow(`${join(T, 'nope.csv')}: cannot read the inventory (ENOENT)`)
+    writeFileSync(join(T, 'empty.csv'), '')
+    await expect(readAll(join(T, 'empty.csv'))).rejects.toThrow('empty.csv: no hosts')
+  })
+
+  it('hosts of one shape are predicted once: the cached rows equal the uncached ones', () => {
+    const hosts = parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY)
+    const twice = [...hosts, ...hosts.map((h) => ({...h, host: {...h.host, name: `${h.host.name}-2`}}))]
+    const cache = new PredictionCache()
+    const cached = twice.map((h) => predictHostRow(h, OPTS, cache))
+    expect(cached.map((c) => c.row)).toEqual(predictFleet(twice, OPTS).rows)
+    // The second half came from the cache: the very same prediction objects.
+    cached.slice(7).forEach((c, i) => expect(c.prediction).toBe(cached[i].prediction))
+  })
+})
+
+describe('predict --hosts writes what the held path renders', () => {
+  const held = () => {
+    const hosts = parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY)
+    const {rows} = predictFleet(hosts, OPTS)
+    return {rows, report: {blocks: [fleetBlock(rows, ['rack', 'owner'])]}}
+  }
+  const cli = async (args: string[]) => {
+    const r = await runCommand(['predict', '--hosts', INVENTORY, ...args], {root: REPO})
+    expect(r.error).toBeUndefined()
+    return r.stdout
+  }
+
+  it('--json: the same envelope, byte for byte', async () => {
+    expect(await cli(['--json'])).toBe(toJson('predict', {hosts: held().rows}, []))
+  })
+
+  for (const format of ['csv', 'markdown', 'table', 'text'] as const) {
+    it(`--format ${format}`, async () => {
+      expect(await cli(['--format', format, '--no-color'])).toBe(renderReport(held().report, format, {color: false, width: 80, csv: {titles: true}}))
+    })
+  }
+
+  it('--block Fleet with csv: one plain table, no title line; a wrong --block is refused before reading', async () => {
+    expect((await cli(['--format', 'csv', '--block', 'Fleet'])).split('\n')[0]).toMatch(/^host,CPUs,/)
+    const r = await runCommand(['predict', '--hosts', join(T, 'nope.csv'), '--block', 'Nope'], {root: REPO})
+    expect(r.stderr).toContain("--block Nope: no such block; expected one of 'Fleet'")
+  })
+})
+
+/** A SYNTHETIC inventory of `n` rows: the sample's seven hosts over and over, named h0, h1, ... */
+async function syntheticInventory(path: string, n: number): Promise<void> {
+  const lines = readFileSync(INVENTORY, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'))
+  const [header, ...rows] = lines
+  const out = createWriteStream(path)
+  out.write(`# SYNTHETIC: ${n} rows generated by test/model/inventory-stream.test.ts from samples/inventory.csv\n${header}\n`)
+  let chunk = ''
+  for (let i = 0; i < n; i++) {
+    chunk += `h${i}${rows[i % rows.length].slice(rows[i % rows.length].indexOf(','))}\n`
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain')
+      chunk = ''
+    }
+  }
+  out.end(chunk)
+  await once(out, 'close')
+}
+
+/** Lines of a file and its last line, read in chunks (the output of 10^6 rows is not held). */
+function countLines(path: string): {lines: number; last: string} {
+  const fd = openSync(path, 'r')
+  const buf = Buffer.alloc(1 << 20)
+  let lines = 0
+  let tail = ''
+  for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+    for (let i = buf.indexOf(10); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++
+    tail = (tail + buf.toString('latin1', 0, n)).slice(-400)
+  }
+  closeSync(fd)
+  return {lines, last: tail.trimEnd().split('\n').pop()!}
+}
+
+const N = 1_000_000
+describe.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('a 10^6-row inventory (built CLI; npm run build)', () => {
+  it(`--format csv: every row out, peak RSS under ${RSS_LIMIT_MIB} MiB`, async () => {
+    const inv = join(T, 'synthetic-1e6.csv')
+    await syntheticInventory(inv, N)
+    const out = join(T, 'fleet.csv')
+    const r = await runWithRss(['predict', '--hosts', inv, '--format', 'csv'], {home: T, stdoutFile: out})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const {lines, last} = countLines(out)
+    // Title, header, one line per host; the last host is the sample's (N-1) % 7-th, renamed.
+    expect(lines).toBe(N + 2)
+    const sample = renderReport(held7(), 'csv', {color: false, width: 80, csv: {titles: true}}).trimEnd().split('\n')
+    const k = (N - 1) % 7
+    expect(last).toBe(`h${N - 1}${sample[2 + k].slice(sample[2 + k].indexOf(','))}`)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 600_000)
+})
+
+function held7() {
+  const hosts = parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY)
+  return {blocks: [fleetBlock(predictFleet(hosts, OPTS).rows, ['rack', 'owner'])]}
+}
