@@ -54,9 +54,10 @@ describe('runAnalyse', () => {
     await expect(runAnalyse(dir, FLAGS)).rejects.toThrow(`${dir}: no boot log in this capture directory`)
   })
 
-  it('the waiting notice is asked for the resolved boot log, not the directory', async () => {
+  it('the waiting notice is asked for the resolved files (boot log, allocinfo), not the directory', async () => {
     const asked: string[] = []
     await runAnalyse(POOL, FLAGS, {waitingNotice: (p) => (asked.push(p), undefined)})
-    expect(asked).toEqual([join(POOL, 'dmesg.txt')])
+    // Each file read is asked for: the boot log, then the capture's allocinfo (either may be a FIFO).
+    expect(asked).toEqual([join(POOL, 'dmesg.txt'), join(POOL, 'allocinfo.txt')])
   })
 })
