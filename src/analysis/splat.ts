@@ -13,6 +13,11 @@ const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
 const PANIC_END = /^Rebooting in -?\d+ seconds/
+/** The first line of another CPU's backtrace printed into a report (nmi_cpu_backtrace()). */
+const NMI_BACKTRACE = /^NMI backtrace for cpu (\d+)/
+/** The clock of the report's own CPU (see SplatParser.track). */
+const REPORT_CLOCK = 'report'
+
 /** Lines an oops prints after its banner that would otherwise look like a new report. */
 const OOPS_CONTINUATION = /^(Oops|general protection fault|invalid opcode|Internal error|PANIC: double fault)\b/
 /** A trace header, also when glued to the end of another line (a hex dump, a register line). */
@@ -159,7 +164,10 @@ interface Open {
   /** Frames and faulting-PC lines in print order (the splat's own `frames` are the call traces'). */
   allFrames: Frame[]
   traceStarts: number[]
-  lastTime?: number
+  /** Last time stamp per clock: the report's own (REPORT_CLOCK) and each other CPU's (see track). */
+  clocks: Map<string, number>
+  /** The clock the current line is printed with. */
+  clock: string
   lines: number
   /** Body lines before the first call trace. */
   beforeTrace: number
@@ -200,7 +208,10 @@ export class SplatParser {
       const res = this.bannerInBody(o, r, banner, closed)
       if (res) return res
     }
-    this.track(o, r)
+    if (this.track(o, r, text) === 'earlier output') {
+      closed.push(this.close(o, r.line - 1))
+      return this.begin(r, banner, closed)
+    }
     if (o.lines > MAX_LINES) {
       closed.push(this.close(this.corrupt(o, `longer than ${MAX_LINES} lines`), r.line))
       return {inSplat: true, closed}
@@ -254,12 +265,36 @@ export class SplatParser {
     return {inSplat: true, banner: true, closed}
   }
 
-  private track(o: Open, r: LogRecord): void {
-    if (r.time !== undefined && o.lastTime !== undefined && r.time < o.lastTime) {
-      this.corrupt(o, `time went backwards at line ${r.line} (${r.time} < ${o.lastTime})`)
-    }
-    if (r.time !== undefined) o.lastTime = r.time
+  /**
+   * Time going backwards inside a report means lines of another time were mixed into it — unless
+   * the jump is explained. After `Sending NMI from CPU`, other CPUs print their backtraces into the
+   * report with their own clocks (not in step with the reporter's: an unstable TSC, a late NMI):
+   * a CPU's block (its caller id, or from `NMI backtrace for cpu N` on) is timed against itself,
+   * and the report's own lines resume at the reporter's clock after it. The line that ends the
+   * report (the next report's rule) is not part of it. A multi-stack report (an RCU stall) has no
+   * end marker: a line from before its start (a log printed again after it) ends it.
+   */
+  private track(o: Open, r: LogRecord, text: string): 'earlier output' | undefined {
     o.lines++
+    const t = r.time
+    if (t === undefined) return undefined
+    if (o.nmi) {
+      const cpu = NMI_BACKTRACE.exec(text)
+      const next = cpu ? `cpu ${cpu[1]}` : r.caller && r.caller !== o.splat.caller ? r.caller : undefined
+      if (next !== undefined && next !== o.clock) {
+        o.clock = next
+        if (cpu) o.clocks.delete(next)
+      }
+    }
+    const last = o.clocks.get(o.clock)
+    if (last !== undefined && t < last) {
+      const own = o.clocks.get(REPORT_CLOCK)
+      if (o.nmi && o.clock !== REPORT_CLOCK && own !== undefined && t >= own) o.clock = REPORT_CLOCK
+      else if (o.shape.multiStack && o.splat.time !== undefined && t < o.splat.time) return 'earlier output'
+      else if (!endsReport(o, text)) this.corrupt(o, `time went backwards at line ${r.line} (${t} < ${last})`)
+    }
+    o.clocks.set(o.clock, t)
+    return undefined
   }
 
   /** Between cut-here and the banner: the WARN message (4.19+). */
@@ -281,7 +316,7 @@ export class SplatParser {
   }
 
   private body(o: Open, r: LogRecord, text: string, closed: Splat[]): SplatPush {
-    if (END_TRACE.test(text) || (REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)) {
+    if (endsReport(o, text)) {
       // panic_on_warn / oops=panic: the kernel panics instead of printing the end-trace marker.
       closed.push(this.close(o, r.line))
       return {inSplat: true, closed}
@@ -418,7 +453,8 @@ export class SplatParser {
       banner: '',
       allFrames: [],
       traceStarts: [],
-      lastTime: r.time,
+      clocks: new Map(r.time !== undefined ? [[REPORT_CLOCK, r.time]] : []),
+      clock: REPORT_CLOCK,
       lines: 1,
       beforeTrace: 0,
       inTrace: false,
@@ -469,6 +505,11 @@ export class SplatParser {
     this.open = undefined
     return s
   }
+}
+
+/** The line that closes an open report: the end-trace marker, a sanitizer's closing rule, the reboot notice. */
+function endsReport(o: Open, text: string): boolean {
+  return END_TRACE.test(text) || (REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)
 }
 
 /** A report with its stack printed in full (or one that has none by nature) is complete. */

@@ -5,6 +5,8 @@ import {guiltyFrame, isSkippedFrame, parseArmCaller, parseFrame, parsePcLine, st
 import {parseSplats} from '../../src/analysis/splat.js'
 import {derivedInterleaved, derivedRetimed, derivedTruncated, derivedWithCaller} from '../helpers/derived-splats.js'
 import {captureDir, PEER} from '../helpers/paths.js'
+import {readPeer} from '../helpers/peer.js'
+import type {LogRecord} from '../../src/types.js'
 import {recordsFromFile, recordsFromText} from './records.js'
 
 const NUMA2 = join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt')
@@ -108,6 +110,38 @@ describe('corrupted splats (derived from real ones) are kept, never dropped', ()
     const [s] = parseSplats(derivedRetimed(recs, cut + 6, 1.0))
     expect(s.corrupted).toBe(true)
     expect(s.corruptedReason).toMatch(/time went backwards/)
+  })
+})
+
+describe('time going backwards: explained by other CPUs\' NMI backtraces (real lab boot, 6.12 nodebug, 32 CPUs)', () => {
+  // The TSC went unstable during this boot: CPUs 17 and 18 print their NMI backtraces with clocks
+  // behind the reporting CPU 1's (`Sending NMI from CPU 1` at 70.109951, `NMI backtrace for cpu 17` at 70.008174).
+  const C32 = captureDir('lab-6.12-instr-nodebug-c32-m1024')
+  const DMESG = join(C32, 'dmesg.txt')
+  const stalls = (recs: LogRecord[]) => parseSplats(recs).filter((s) => /rcu_sched detected stalls/.test(s.message ?? ''))
+
+  it('the RCU stall reports of dmesg and of the console (which prints the dmesg again after the boot) are not corrupted', () => {
+    const d = stalls(recordsFromFile(DMESG))
+    expect(d.map((s) => s.startLine)).toEqual(grepLines(DMESG, /rcu: INFO: rcu_sched detected stalls/))
+    for (const s of d) expect(s.corrupted, s.corruptedReason).toBe(false)
+    const c = stalls(recordsFromFile(join(C32, 'console.log')))
+    expect(c).toHaveLength(4)
+    for (const s of c) expect(s.corrupted, s.corruptedReason).toBe(false)
+    // The second stall has no end marker: the dump printed again from 0.000000 after it ends it.
+    expect(c[1]!.endLine).toBeLessThan(grepLines(join(C32, 'console.log'), /Linux version/)[1]!)
+  })
+
+  it('DERIVED the reporter\'s own lines out of order (before any NMI was sent): still corrupted', () => {
+    const start = grepLines(DMESG, /rcu: INFO: rcu_sched detected stalls/)[0]!
+    const [s] = stalls(derivedRetimed(derivedRetimed(recordsFromFile(DMESG), start + 1, 70.2), start + 2, 70.15))
+    expect(s!.corrupted).toBe(true)
+    expect(s!.corruptedReason).toMatch(new RegExp(`time went backwards at line ${start + 2}`))
+  })
+
+  it('peer 196: the rule that closes a KASAN report, printed by another report at an earlier time, is not part of it', () => {
+    const p = readPeer(join(PEER, '196'))
+    const [s] = parseSplats(recordsFromText(p.log))
+    expect(s!.corrupted, s!.corruptedReason).toBe(false)
   })
 })
 
