@@ -25,6 +25,12 @@ export interface LogRecord {
   text: string
   /** The boot the record belongs to, when the format says (journal `_BOOT_ID`, 32 hex digits). */
   boot?: string
+  /**
+   * A line without the printk prefix in a log whose lines carry one (handed out only when asked
+   * for, and still counted as skipped): another program's output, or a kernel report's line
+   * printed without its prefix. Not a kernel record: only a report open at that point may take it.
+   */
+  orphan?: true
 }
 
 /** A boot-log input format: an id of the format registry (src/readers/bootlog/formats.ts). */

@@ -57,6 +57,11 @@ export class BootAnalyser {
   ) {}
 
   push(r: LogRecord): void {
+    // An orphan line is no kernel record: only a report open at that point may take it as its own.
+    if (r.orphan) {
+      for (const s of this.splats.push(r).closed) this.addSplat(s)
+      return
+    }
     this.records++
     this.lastLine = r.line
     if (r.time !== undefined) {

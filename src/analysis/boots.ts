@@ -152,6 +152,12 @@ export class BootsAnalyser {
   ) {}
 
   push(r: LogRecord): void {
+    // An orphan line (no printk prefix) says nothing about boots: it goes where the records before it went.
+    if (r.orphan) {
+      if (this.pending !== undefined) this.pending.records.push(r)
+      else if (this.cur !== undefined) this.add(r)
+      return
+    }
     const why = this.splitter.next(r)
     if (this.pending !== undefined) return this.decide(r, why)
     if (this.cur === undefined) this.start(r, undefined)

@@ -69,7 +69,8 @@ export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): P
 
 /** Every boot of a boot log (the last MAX_BOOTS), or the one `select` names; each numbered when there are several. */
 export async function analyseBootLogBoots(path: string, opts: AnalyseOptions = {}, select: BootSelector = 'all'): Promise<BootsResult> {
-  const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting})
+  // Orphan lines (no printk prefix in a timed log): a report open at that point may take them.
+  const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting, orphans: true})
   return analyseStream(stream, opts.source ?? (path === '-' ? '<stdin>' : path), opts, select)
 }
 
@@ -82,7 +83,7 @@ export async function analyseBootLogBytes(name: string, chunks: AsyncIterable<Bu
 export async function analyseBootLogBytesBoots(name: string, chunks: AsyncIterable<Buffer>, opts: Omit<AnalyseOptions, 'source'> = {}, select: BootSelector = 'all'): Promise<BootsResult> {
   // The caller owns the member stream (a tar entry is drained, not destroyed, so the archive reads on).
   const src = await byteSourceFrom(name, chunks, {onProgress: opts.onProgress, closeOnStop: false, acceptTruncated: opts.acceptTruncated})
-  const stream = await openBootLogSource(name, src, {format: opts.format})
+  const stream = await openBootLogSource(name, src, {format: opts.format, orphans: true})
   return analyseStream(stream, name, opts, select)
 }
 
@@ -103,7 +104,7 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
 }
 
 export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
-  const p = parseBootLogText(text, {format: opts.format})
+  const p = parseBootLogText(text, {format: opts.format, orphans: true})
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
   const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}

@@ -197,6 +197,9 @@ export class SplatParser {
   push(r: LogRecord): SplatPush {
     // Hot path: outside a block only `---[ cut here ]---` and banners matter.
     if (!this.open && !mayStart(r.text)) return NOT_IN_SPLAT
+    // A line without the log's printk prefix never starts or ends a report; an open one takes it
+    // when it continues the report (a frame, a register line, a trace header, the end marker).
+    if (r.orphan && !(this.open && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
     const closed: Splat[] = []
     const text = r.text.trim()
     if (CUT_HERE.test(text)) return this.cutHere(r, closed)
@@ -510,6 +513,12 @@ export class SplatParser {
 /** The line that closes an open report: the end-trace marker, a sanitizer's closing rule, the reboot notice. */
 function endsReport(o: Open, text: string): boolean {
   return END_TRACE.test(text) || (REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)
+}
+
+/** A line that can only be a report's own: a frame, a faulting PC, a register or trace line, an end marker. */
+function continuesReport(text: string): boolean {
+  if (text.length === 0) return false
+  return parseFrame(text) !== undefined || parsePcLine(text) !== undefined || TRACE_HEADER.test(text) || MARKER.test(text) || END_TRACE.test(text) || BODY_LINES.some((re) => re.test(text))
 }
 
 /** A report with its stack printed in full (or one that has none by nature) is complete. */

@@ -3,6 +3,8 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {guiltyFrame, isSkippedFrame, parseArmCaller, parseFrame, parsePcLine, stallFrame} from '../../src/analysis/frames.js'
 import {parseSplats} from '../../src/analysis/splat.js'
+import {analyseBootLogText} from '../../src/analysis/read.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 import {derivedInterleaved, derivedRetimed, derivedTruncated, derivedWithCaller} from '../helpers/derived-splats.js'
 import {captureDir, PEER} from '../helpers/paths.js'
 import {readPeer} from '../helpers/peer.js'
@@ -142,6 +144,58 @@ describe('time going backwards: explained by other CPUs\' NMI backtraces (real l
     const p = readPeer(join(PEER, '196'))
     const [s] = parseSplats(recordsFromText(p.log))
     expect(s!.corrupted, s!.corruptedReason).toBe(false)
+  })
+})
+
+describe('lines without the printk prefix in a timed log (orphans): a report\'s continuation, never a report of their own', () => {
+  const orphanSplats = (text: string) => parseSplats(parseBootLogText(text, {orphans: true}).records)
+  const peerLog = (name: string) => readPeer(join(PEER, name)).log
+
+  it('SYNTHETIC a call trace printed without its prefix is the report\'s; other output between its frames is not', () => {
+    const log = [
+      ' stray_frame_before+0x1/0x2',
+      '[   10.000000] BUG: sleeping function called from invalid context at mm/slab.h:10',
+      '[   10.000001] in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: swapper/0',
+      '[   10.000002] CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.12.0 #1',
+      '[   10.000003] Call Trace:',
+      ' <TASK>',
+      ' dump_stack_lvl+0x10/0x20',
+      ' __might_resched+0x30/0x40',
+      'syzkaller login: executing program 5:',
+      ' bar_caller+0x20/0x40',
+      ' baz+0x30/0x60',
+      ' </TASK>',
+      '[   10.000004] next kernel line',
+    ].join('\n')
+    const p = parseBootLogText(log, {orphans: true})
+    // Still counted as skipped by the reader (the stats do not change), handed out as orphans.
+    expect(p.format).toBe('console')
+    expect(p.skippedByReason['no printk time stamp: not a kernel line']).toBe(8)
+    expect(p.records.filter((r) => r.orphan)).toHaveLength(8)
+    const splats = parseSplats(p.records)
+    expect(splats).toHaveLength(1)
+    const [s] = splats
+    expect(s!.frames.map((f) => f.fn)).toEqual(['dump_stack_lvl', '__might_resched', 'bar_caller', 'baz'])
+    expect(s!.guilty?.fn).toBe('bar_caller')
+    expect(s!.corrupted, s!.corruptedReason).toBe(false)
+    // Without orphans (what every other reader of records sees): the stack is lost.
+    expect(parseSplats(parseBootLogText(log).records)[0]!.corrupted).toBe(true)
+    expect(analyseBootLogText(log, 'synthetic').findings.map((f) => f.title)).toEqual(['BUG: sleeping function called from invalid context in bar_caller'])
+  })
+
+  it('peer 306: lines of the fuzzer\'s own output inside a KASAN trace are passed over, the trace goes on', () => {
+    const withOrphans = orphanSplats(peerLog('306'))[0]!
+    const without = parseSplats(recordsFromText(peerLog('306')))[0]!
+    expect(withOrphans.frames.map((f) => f.fn)).toEqual(without.frames.map((f) => f.fn))
+    expect(withOrphans.frames.map((f) => f.fn)).toContain('aa_label_parse')
+    expect([withOrphans.guilty?.fn, withOrphans.corrupted]).toEqual([without.guilty?.fn, without.corrupted])
+  })
+
+  it('peer 346: a caller-id log\'s frames without prefix have no caller: not part of the T1194 report', () => {
+    const [s] = orphanSplats(peerLog('346'))
+    expect(s!.caller).toBe('T1194')
+    expect(s!.frames.map((f) => f.fn)).not.toContain('should_fail.cold')
+    expect(s!.corrupted).toBe(false)
   })
 })
 

@@ -56,6 +56,8 @@ export interface OpenOptions {
   acceptTruncated?: boolean
   /** Called once when the input has given nothing for a second (a FIFO with no writer yet). */
   onWaiting?: () => void
+  /** Also hand out the lines without a printk prefix of a timed text log, as orphan records (LogRecord.orphan). */
+  orphans?: boolean
 }
 
 /**
@@ -84,8 +86,9 @@ interface Engine {
   fed: boolean
 }
 
-function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number): Engine {
+function makeEngine(format: BootLogFormat, timed: boolean, maxLine: number, orphans = false): Engine {
   const sink = new Sink()
+  sink.keepOrphans = orphans
   const entry = formatEntry(format)
   return {sink, reader: entry.open({sink, timed, maxLine}), nul: new NulCounter(), keepsNul: entry.bytes === true, fed: false}
 }
@@ -384,7 +387,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     await it.return?.()
     throw e
   }
-  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
   const pump = new Pump(engine, sniffed, it)
   return {
     format: d.format,
@@ -398,7 +401,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
 export type ParsedBootLog = {format: BootLogFormat; formatReason: string; records: LogRecord[]} & Omit<BootLogStats, 'records'>
 
 /** Reads a whole boot log held in memory (tests, small inputs). */
-export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number} = {}): ParsedBootLog {
+export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number; orphans?: boolean} = {}): ParsedBootLog {
   const raw = text
   if (text.indexOf('\0') !== -1) text = text.replaceAll('\0', '')
   const sniff = new Sniffer()
@@ -407,7 +410,7 @@ export function parseBootLogText(text: string, opts: {format?: BootLogFormat; ma
   sniff.push(text.length > end ? text.slice(0, end) : text)
   sniff.end()
   const d = decide('<text>', sniff, opts.format)
-  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE)
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
   engine.reader.push(engine.keepsNul ? raw : text)
   engine.reader.end()
   const {records: _count, ...stats} = statsOf(engine, Buffer.byteLength(text))

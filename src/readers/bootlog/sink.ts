@@ -18,6 +18,8 @@ export class Sink {
   skippedTotal = 0
   skippedByReason: Record<string, number> = {}
   droppedMessages = 0
+  /** Hand out orphan lines (see LogRecord.orphan) as records besides counting them as skipped. */
+  keepOrphans = false
 
   record(r: LogRecord, lines = 1): void {
     this.batch.push(r)
@@ -40,6 +42,12 @@ export class Sink {
       if (text !== undefined && text.length > 0) s.text = detach(text.length > SKIPPED_TEXT ? text.slice(0, SKIPPED_TEXT) + '…' : text)
       this.skipped.push(s)
     }
+  }
+
+  /** A line the format does not make a record of, kept as an orphan record when asked for. */
+  orphan(line: number, reason: string, text: string): void {
+    this.skip(line, reason, text)
+    if (this.keepOrphans) this.batch.push({line, text: detach(text), orphan: true})
   }
 
   /** `count` lines from `first` on, skipped for one reason without being read one by one (leading padding). */

@@ -138,7 +138,8 @@ export class KernelTextReader implements LineReader {
         }
       }
     }
-    this.sink.skip(no, s.startsWith('===') ? REASON.marker : REASON.noTime, s)
+    if (s.startsWith('===')) this.sink.skip(no, REASON.marker, s)
+    else this.sink.orphan(no, REASON.noTime, s)
   }
 
   private emit(r: LogRecord): void {
