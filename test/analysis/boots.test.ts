@@ -2,12 +2,12 @@
 // same kernel booted twice (a real reboot: its stamps differ), a journal export with two
 // _BOOT_IDs, and a console that prints `dmesg` again after the boot (the same boot: one boot).
 // Each boot must read exactly as its own log does.
-import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote} from '../../src/analysis/read.js'
+import {runCli} from '../helpers/cli.js'
 import {captureDir, REPO} from '../helpers/paths.js'
 import {comparable} from '../helpers/same-analysis.js'
 
@@ -79,24 +79,23 @@ describe('several boots in one log', () => {
     expect(r.boots[1]!.boot?.startReason).toBe(`_BOOT_ID changes to ${two}`)
   })
 
-  const BIN = join(REPO, 'bin', 'run.js')
-  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('analyse reports every boot; --boot=-1 picks one; predict --from says which (built CLI)', () => {
+  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('analyse reports every boot; --boot=-1 picks one; predict --from says which (built CLI, in-process)', async () => {
     const p = file('cli-two.txt', a + b)
-    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], {cwd: REPO, encoding: 'utf8'})
-    const all = run('analyse', p, '--json')
+    const run = (...args: string[]) => runCli(args)
+    const all = await run('analyse', p, '--json')
     expect(all.status).toBe(0)
     const j = JSON.parse(all.stdout).result
     expect(j.count).toBe(2)
     expect(j.boots.map((x: {host: {possibleCpus: {value: number}}}) => x.host.possibleCpus.value)).toEqual([64, 8])
-    const text = run('analyse', p, '--format', 'text')
+    const text = await run('analyse', p, '--format', 'text')
     expect(text.stdout).toContain('Boot -1: Host')
     expect(text.stdout).toContain('Boot 0: Host')
-    const one = JSON.parse(run('analyse', p, '--json', '--boot=-1').stdout).result
+    const one = JSON.parse((await run('analyse', p, '--json', '--boot=-1')).stdout).result
     expect(one.host.possibleCpus.value).toBe(64)
     expect(one.boot).toMatchObject({index: 1, offset: -1, count: 2})
-    const pred = run('predict', '--from', p, '--json')
+    const pred = await run('predict', '--from', p, '--json')
     expect(JSON.parse(pred.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0 \(2 of 2/)
-    const diff = run('diff', p, B, '--json')
+    const diff = await run('diff', p, B, '--json')
     expect(JSON.parse(diff.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0/)
   })
 })

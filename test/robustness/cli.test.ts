@@ -1,16 +1,16 @@
 // Bad invocations of the BUILT CLI: missing file, directory, no permission, empty file, binary
 // file, FIFO closed early, stdin closed early, output pipe closed. Each must give one clear line on
 // stderr, the right exit status, no stack trace and nothing (no partial JSON) on stdout. The tables
-// of bad files run the commands in-process (@oclif/test's runCommand: the same command classes and
-// error handling, without a Node start-up per case); what needs a real process — stdin, FIFOs,
-// pipes, permissions, progress, and one spawned case per command for the process boundary itself
-// — spawns bin/run.js as a user would. Needs `npm run build` (npm test does it).
+// of bad files run the commands in-process (test/helpers/cli.ts: what bin/run.js runs, without a
+// Node start-up per case); what needs a real process — stdin, FIFOs, pipes, permissions, peak RSS,
+// and a missing file with --json through oclif and through the fast path, the process boundary
+// itself — spawns bin/run.js as a user would. Needs `npm run build` (npm test does it).
 import {spawn, spawnSync} from 'node:child_process'
 import {chmodSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {runCli} from '../helpers/cli.js'
 import {repeatToSize} from '../helpers/mutate.js'
 import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 
@@ -39,11 +39,8 @@ function run(args: string[], opts: {input?: string; uid?: number; stdin?: 'ignor
   })
 }
 
-/** The same contract in-process: the command class, its catch and exit code, no process start. */
-async function runInProcess(args: string[]): Promise<Run> {
-  const {stdout, stderr, error} = await runCommand(args, {root: REPO})
-  return {status: error === undefined ? 0 : (error.oclif?.exit ?? -1), stdout, stderr}
-}
+/** The same contract in-process (test/helpers/cli.ts: what bin/run.js runs, no process start), in the same environment. */
+const runInProcess = (args: string[]): Promise<Run> => runCli(args, {env: {HOME: T}})
 
 /** One line `allocscope: <path>: <what>` on stderr, exit 2, stdout empty, no stack trace. */
 function expectCleanInputError(r: Run, mention: string | RegExp): void {
@@ -92,8 +89,12 @@ describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
     expectCleanInputError(await runInProcess([cmd, path(), ...extra]), msg)
   })
 
-  it('with --json, a missing file still prints no JSON at all (spawned: the process boundary)', async () => {
-    expectCleanInputError(await run([cmd, '--json', join(T, 'nope.txt'), ...extra]), /no such file/)
+  // In-process like the table above; for analyse (oclif) and allocinfo (the fast path) also in a
+  // real process, the boundary itself (test/cli/in-process.test.ts compares the two ways in general).
+  it('with --json, a missing file still prints no JSON at all', async () => {
+    const args = [cmd, '--json', join(T, 'nope.txt'), ...extra]
+    expectCleanInputError(await runInProcess(args), /no such file/)
+    if (cmd === 'analyse' || cmd === 'allocinfo') expectCleanInputError(await run(args), /no such file/)
   })
 })
 
@@ -197,21 +198,13 @@ describe('output pipe closed early (`| head -1`)', () => {
   })
 })
 
-describe('progress on a long input (a DERIVED 40 MB log: a real dmesg.txt repeated)', () => {
+// The progress line itself (on a TTY, not when piped, not with --json) is tested once, in
+// test/commands/analyse-progress.test.ts; here the memory bound on the same kind of input.
+describe('a long input (a DERIVED 40 MB log: a real dmesg.txt repeated)', () => {
   let big: string
   beforeAll(() => {
     big = join(T, 'big-dmesg.txt')
     writeFileSync(big, repeatToSize(readFileSync(DMESG), 40 * 1024 * 1024))
-  })
-  const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
-  /** Runs under a pseudo-terminal (util-linux `script`) with stdout thrown away: what it prints is stderr only. */
-  const onTty = (args: string) =>
-    spawnSync('script', ['-qec', `'${process.execPath}' '${BIN}' ${args} > /dev/null`, '/dev/null'], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, TERM: 'dumb'}, encoding: 'utf8'})
-
-  it('when piped: nothing on stderr', async () => {
-    const r = await run(['analyse', big])
-    expect(r.status).toBe(0)
-    expect(r.stderr).toBe('')
   })
 
   it.skipIf(!existsSync('/usr/bin/time'))('memory stays bounded: peak RSS of analyse --json on 40 MB well under 200 MB (1 GiB: npm run bench)', () => {
@@ -222,23 +215,11 @@ describe('progress on a long input (a DERIVED 40 MB log: a real dmesg.txt repeat
     expect(kib).toBeGreaterThan(10_000) // a real measurement, not an empty file
     expect(kib / 1024).toBeLessThan(200)
   })
-
-  it.skipIf(!hasScript)('on a TTY: a percentage on stderr', () => {
-    const r = onTty(`analyse '${big}'`)
-    expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/allocscope: reading \d+%/)
-  })
-
-  it.skipIf(!hasScript)('on a TTY with --json: nothing on stderr', () => {
-    const r = onTty(`analyse --json '${big}'`)
-    expect(r.status).toBe(0)
-    expect(r.stdout).toBe('')
-  })
 })
 
 describe('the real inputs still work (the bad-input checks are not vacuous)', () => {
   it('allocinfo on a real capture exits 0 and prints the top site of the file', async () => {
-    const r = await run(['allocinfo', '--top', '1', '--json', ALLOCINFO])
+    const r = await runInProcess(['allocinfo', '--top', '1', '--json', ALLOCINFO])
     expect(r.status).toBe(0)
     // The largest site of this capture, found independently: sort -g allocinfo.txt | tail -1
     const top = readFileSync(ALLOCINFO, 'utf8').split('\n').filter((l) => /^\s*-?\d/.test(l)).sort((a, b) => Number(b.trim().split(/\s+/)[0]) - Number(a.trim().split(/\s+/)[0]))[0]
