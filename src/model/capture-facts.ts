@@ -74,8 +74,8 @@ export function readCaptureFacts(path: string): CaptureFacts {
   host.name = f.name
   host.deferredInit = true
   f.window = h.pageExtWindow?.value
-  const overflow = an.findings.find((x) => x.id === 'early-pfn-overflow')?.data?.max
-  if (typeof overflow === 'number') f.overflowLowerBound = overflow + 1
+  // The kernel printed the array's size when it overflowed: at least one more PFN was offered.
+  if (f.legacyMax !== undefined) f.overflowLowerBound = f.legacyMax + 1
   const first = an.klab.find((k) => k.kind !== 'early_pfn_walk')
   if (first) {
     f.klabKind = first.kind as KlabKind
