@@ -1,14 +1,8 @@
-// `allocscope batch`: the map step over many inputs. Thin: flags → task list (inputs.ts) → worker
-// pool (pool.ts) → NDJSON (output.ts); records are described in batch/schema.ts.
-import {availableParallelism} from 'node:os'
+// `allocscope batch`: the map step over many inputs. Thin: flags → src/batch/run.ts (task list,
+// worker pool, NDJSON); records are described in batch/schema.ts.
 import {Args, Flags} from '@oclif/core'
-import {listTasks, parseShard, readList, shardOf} from '../batch/inputs.js'
-import {fileOutput, type Output, recordedInputs, remainingTasks, stdoutOutput} from '../batch/output.js'
-import {BatchPool} from '../batch/pool.js'
-import {progress} from '../batch/progress.js'
+import {runBatch} from '../batch/run.js'
 import {BaseCommand} from '../cli/base.js'
-import {UsageError} from '../errors.js'
-import {SEVERITIES} from '../types.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
   static summary = 'Analyse many inputs at once, one NDJSON record per input.'
@@ -46,40 +40,6 @@ export default class Batch extends BaseCommand<typeof Batch> {
 
   async run(): Promise<void> {
     const {argv} = await this.parse(Batch)
-    const f = this.flags
-    if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
-    const args = [...(argv as string[]), ...(f['files-from'] ? readList(f['files-from']) : [])]
-    if (args.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
-    const listed = listTasks(args)
-    let tasks = listed.tasks
-    if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
-    if (f.shard) {
-      const [k, n] = parseShard(f.shard)
-      tasks = tasks.filter((t) => shardOf(t.path, n) === k)
-    }
-    if (f.list) {
-      for (const t of tasks) process.stdout.write(`${t.path}\n`)
-      return
-    }
-    const out: Output = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
-    if (f.out && f.resume) tasks = remainingTasks(tasks, recordedInputs(f.out))
-    const bar = progress(tasks.length)
-    const pool = new BatchPool(tasks, {jobs: f.jobs ?? availableParallelism(), ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
-    const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => this.interrupted(out, signal))
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-    const r = await pool.run()
-    if (r.stopped) return
-    bar.end()
-    out.close()
-    if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${tasks.length} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
-    this.gate(r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : [])
-  }
-
-  /** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
-  private interrupted(out: Output, signal: NodeJS.Signals): void {
-    out.close()
-    process.stderr.write(`\nallocscope: batch stopped by ${signal}; the output holds complete records only${this.flags.out ? ' (--resume goes on)' : ''}\n`)
-    process.exit(signal === 'SIGINT' ? 130 : 143)
+    this.gate(await runBatch(argv as string[], this.flags))
   }
 }

@@ -1,0 +1,62 @@
+// The `batch` command's work, without oclif: inputs (arguments and --files-from) → task list,
+// --shard, --list → the worker pool writing NDJSON (stdout or --out, --resume) → the severities
+// --fail-on gates on. SIGINT/SIGTERM stop the pool with whole records written, and exit as a
+// signalled process would. src/commands/batch.ts parses the flags.
+import {availableParallelism} from 'node:os'
+import {UsageError} from '../errors.js'
+import {SEVERITIES, type Severity} from '../types.js'
+import {listTasks, parseShard, readList, shardOf, type Task} from './inputs.js'
+import {fileOutput, type Output, recordedInputs, remainingTasks, stdoutOutput} from './output.js'
+import {BatchPool} from './pool.js'
+import {progress} from './progress.js'
+
+export interface BatchFlags {
+  'files-from'?: string
+  jobs?: number
+  unordered: boolean
+  out?: string
+  resume: boolean
+  list: boolean
+  shard?: string
+}
+
+/** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
+export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severity[]> {
+  if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
+  const tasks = batchTasks(inputs, f)
+  if (f.list) {
+    for (const t of tasks) process.stdout.write(`${t.path}\n`)
+    return []
+  }
+  const out: Output = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
+  const todo = f.out && f.resume ? remainingTasks(tasks, recordedInputs(f.out)) : tasks
+  const bar = progress(todo.length)
+  const pool = new BatchPool(todo, {jobs: f.jobs ?? availableParallelism(), ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
+  const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => interrupted(out, signal, f.out !== undefined))
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  const r = await pool.run()
+  if (r.stopped) return []
+  bar.end()
+  out.close()
+  if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${todo.length} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
+  return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
+}
+
+/** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
+export function batchTasks(inputs: string[], f: Pick<BatchFlags, 'files-from' | 'shard'>): Task[] {
+  const args = [...inputs, ...(f['files-from'] ? readList(f['files-from']) : [])]
+  if (args.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
+  const listed = listTasks(args)
+  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
+  if (!f.shard) return listed.tasks
+  const [k, n] = parseShard(f.shard)
+  return listed.tasks.filter((t) => shardOf(t.path, n) === k)
+}
+
+/** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
+function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): void {
+  out.close()
+  process.stderr.write(`\nallocscope: batch stopped by ${signal}; the output holds complete records only${toFile ? ' (--resume goes on)' : ''}\n`)
+  process.exit(signal === 'SIGINT' ? 130 : 143)
+}
