@@ -61,14 +61,26 @@ function hostBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
     title: 'Host',
     rows: [
       {key: 'source', value: a.source, note: `${a.format}: ${a.formatReason}`},
-      ...(a.boot ? [{key: 'boot', value: `${a.boot.offset} (${a.boot.index} of ${a.boot.count})`, note: `lines ${a.boot.firstLine}-${a.boot.lastLine}${a.boot.startReason ? `, starts at ${a.boot.startReason}` : ''}`}] : []),
-      {key: 'records', value: `${a.records} of ${a.lines} lines`, note: skippedNote(a)},
+      ...bootRows(a),
+      {key: 'records', value: a.records, note: skippedNote(a)},
+      {key: 'lines', value: a.lines},
       ...hostFacts(h, ['release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
       ...memoryAvailableRow(h, rawBytes),
       ...hostFacts(h, ['gbPages', 'kasan', 'kmemleak', 'hardware'], rawBytes),
       ...(h.logEndsDuring ? [{key: HOST_FACT_LABELS.logEndsDuring, value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),
     ],
   }
+}
+
+/** Which boot of a multi-boot log: one value per row (its number as journalctl --list-boots numbers it, its lines). */
+function bootRows(a: AnalyseResult): KvRow[] {
+  const b = a.boot
+  if (!b) return []
+  return [
+    {key: 'boot', value: b.offset, note: `${b.index} of ${b.count} in the log${b.startReason ? `; starts at ${b.startReason}` : ''}`},
+    {key: 'first line', value: b.firstLine},
+    {key: 'last line', value: b.lastLine},
+  ]
 }
 
 function profilingBlock(a: AnalyseResult): KvBlock {
@@ -90,7 +102,7 @@ function earlyBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
   const p = a.profiling
   const seen = (id: FindingKind) => {
     const f = a.findings.find((x) => x.id === id)
-    return f ? {text: `yes (line ${f.line}, ${f.count ?? 1}x)`, style: 'bad' as Style} : 'no'
+    return f ? {value: {text: 'yes', style: 'bad' as Style}, note: `line ${f.line}, ${f.count ?? 1}x`} : {value: 'no'}
   }
   return {
     kind: 'kv',
@@ -99,9 +111,9 @@ function earlyBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
       {key: PROFILING_LABELS.recorder, value: p.recorder},
       ...hostFacts(h, ['pageExtWindow', 'pageExtBytes', 'deferredInit'], rawBytes),
       ...headroom(a),
-      {key: 'array overflow', value: seen('early-pfn-overflow')},
-      {key: 'pool page failure', value: seen('pool-alloc-failed')},
-      {key: 'alloc_tag was not set', value: seen('alloc-tag-not-set')},
+      {key: 'array overflow', ...seen('early-pfn-overflow')},
+      {key: 'pool page failure', ...seen('pool-alloc-failed')},
+      {key: 'alloc_tag was not set', ...seen('alloc-tag-not-set')},
     ],
   }
 }
@@ -131,19 +143,25 @@ function headroom(a: BootAnalysis): KvRow[] {
   const legacy = a.klab.find((k) => k.kind === 'early_pfn_legacy')
   if (legacy && legacy.values.recorded !== undefined) {
     const bad = badCounters(legacy, ['recorded', 'dropped'])
-    if (bad) return [{key: 'array use', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${legacy.line}`}]
+    if (bad) return [{key: 'array recorded', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${legacy.line}`}]
     const r = num(legacy.values.recorded)
     const d = num(legacy.values.dropped ?? 0)
-    return [{key: 'array use', value: `${r} of ${EARLY_ALLOC_PFN_MAX} PFNs (${pct(r, EARLY_ALLOC_PFN_MAX)})${d ? `, ${d} dropped` : ''}`, note: `klab line ${legacy.line}`}]
+    return [
+      {key: 'array recorded', value: {text: `${r} PFNs`, raw: r}, note: `klab line ${legacy.line}; ${pct(r, EARLY_ALLOC_PFN_MAX)} of ${EARLY_ALLOC_PFN_MAX} slots`},
+      ...(d ? [{key: 'array dropped', value: {text: `${d} PFNs`, raw: d}}] : []),
+    ]
   }
   const pool = a.klab.find((k) => k.kind === 'early_pfn')
   if (pool && pool.values.pools) {
     const bad = badCounters(pool, ['recorded', 'pools'])
-    if (bad) return [{key: 'pool use', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${pool.line}`}]
+    if (bad) return [{key: 'pool recorded', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${pool.line}`}]
     const recorded = num(pool.values.recorded ?? 0)
     const pools = num(pool.values.pools)
     const slots = pools * PFN_POOL_SIZE_4K
-    return [{key: 'pool use', value: `${recorded} PFNs, ${pools} page${pools === 1 ? '' : 's'}: ${pct(recorded, slots)} of ${slots} slots`, note: `klab line ${pool.line}`}]
+    return [
+      {key: 'pool recorded', value: {text: `${recorded} PFNs`, raw: recorded}, note: `klab line ${pool.line}; ${pct(recorded, slots)} of ${slots} slots`},
+      {key: 'pool pages', value: pools},
+    ]
   }
   return []
 }
@@ -192,7 +210,8 @@ function findingsBlock(a: BootAnalysis): Block {
   const rows = [...firsts.values()].map((f) => ({
     severity: {text: f.severity, style: SEVERITY_STYLE[f.severity]} as Cell,
     id: f.id,
-    title: f.title + (f.corrupted ? ` [corrupted: ${f.splat?.corruptedReason ?? 'yes'}]` : ''),
+    // Whether the report is damaged is a value of its own in CSV (`title corrupted`).
+    title: {text: f.title + (f.corrupted ? ` [corrupted: ${f.splat?.corruptedReason ?? 'yes'}]` : ''), raw: f.title, extra: {corrupted: f.corrupted ? (f.splat?.corruptedReason ?? 'yes') : ''}},
     line: f.line,
     count: f.count ?? 1,
   }))
@@ -240,19 +259,27 @@ export function traceLines(s: Splat): string[] {
   return [...head, 'call trace (> guilty frame, - allocator/report internals, ? unreliable):', ...(frames.length ? frames : ['  (no frames)'])]
 }
 
+/** `file:line func [module]`: the site, its module in a CSV column of its own. */
+function siteCell(x: AllocSite): Cell {
+  const site = `${x.file}:${x.lineNo} ${x.func}`
+  return {text: site + (x.module ? ` [${x.module}]` : ''), raw: site, extra: {module: x.module ?? ''}}
+}
+
 function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[] {
   const cols = [
     {key: 'bytes', header: 'bytes', align: 'right' as const, priority: 0},
     {key: 'calls', header: 'calls', align: 'right' as const, priority: 2},
     {key: 'site', header: 'site', priority: 0},
   ]
-  const row = (x: AllocSite) => ({bytes: size(x.bytes), calls: x.calls, site: `${x.file}:${x.lineNo} ${x.func}${x.module ? ` [${x.module}]` : ''}`})
+  const row = (x: AllocSite) => ({bytes: size(x.bytes), calls: x.calls, site: siteCell(x)})
   return [
     {
       kind: 'kv',
       title: 'allocinfo',
       rows: [
-        {key: 'source', value: s.source, note: `version ${s.version}, ${s.lines} lines`},
+        {key: 'source', value: s.source},
+        {key: 'version', value: s.version},
+        {key: 'lines', value: s.lines},
         {key: 'sites', value: s.totals.sites},
         {key: 'bytes', value: size(s.totals.bytes)},
         {key: 'calls', value: s.totals.calls},

@@ -1,12 +1,12 @@
 // AllocDiff → Report: the bloat-o-meter summary line, one row per site, the others row, and the
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
-import {type Block, type Cell, type Column, deltaCell} from '../render/report.js'
+import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
 import {signed} from '../render/units.js'
 import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
 
-const dash = (n: bigint | undefined) => (n === undefined ? '-' : n)
+const dash = (n: bigint | undefined) => (n === undefined ? NONE : n)
 
 export function allocDiffBlocks(d: AllocDiff): Block[] {
   const m = d.metric
@@ -26,7 +26,8 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
   const rows: Record<string, Cell>[] = d.rows.map((r) => {
     const v = pick(r)
     return {
-      site: r.key + (r.inaccurate ? ' accurate:no' : ''),
+      // The site's key; whether its counters are accurate is a CSV column of its own (`site accurate`).
+      site: {text: r.key + (r.inaccurate ? ' accurate:no' : ''), raw: r.key, extra: {accurate: r.inaccurate ? 'no' : 'yes'}},
       status: STATUS_TEXT[r.status],
       old: dash(v.old),
       new: dash(v.nu),

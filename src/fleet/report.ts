@@ -1,6 +1,7 @@
 // A fleet summary as rows (shared by the text/table/csv/markdown report and the HTML page), and as
 // the neutral Report the renderers print.
 import type {Report, TableBlock} from '../render/report.js'
+import {RECORDERS} from '../types.js'
 import type {FleetSummary} from './summary.js'
 
 export const perThousand = (findings: number, boots: number): string => (boots === 0 ? '-' : ((1000 * findings) / boots).toFixed(1))
@@ -28,9 +29,8 @@ export function fleetRows(s: FleetSummary): FleetRows {
       boots: r.boots,
       findings: r.findings,
       per1000: perThousand(r.findings, r.boots),
-      recorders: Object.entries(r.recorders)
-        .map(([rec, n]) => `${rec} ${n}`)
-        .join(', '),
+      // Boots per recorder, one column each (CSV: one value per cell).
+      ...Object.fromEntries(RECORDERS.map((rec) => [`recorder:${rec}`, r.recorders[rec] ?? 0])),
     }))
   const overflow = Object.entries(s.overflow)
     .sort(([ka, a], [kb, b]) => b.earlyPfns - a.earlyPfns || (ka < kb ? -1 : 1))
@@ -61,7 +61,8 @@ export const COLUMNS = {
     {key: 'boots', header: 'boots', align: 'right' as const},
     {key: 'findings', header: 'findings', align: 'right' as const},
     {key: 'per1000', header: 'per 1000 boots', align: 'right' as const, priority: 0},
-    {key: 'recorders', header: 'recorders'},
+    // Boots by the recorder their kernel carries, named as analyse names it.
+    ...RECORDERS.map((rec) => ({key: `recorder:${rec}`, header: rec, align: 'right' as const})),
   ],
   overflow: [
     {key: 'host', header: 'host', priority: 0},

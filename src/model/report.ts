@@ -1,5 +1,6 @@
 // Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
-import type {Block, Cell, KvBlock, Report, TableBlock} from '../render/report.js'
+import {HOST_FACT_LABELS} from '../analysis/labels.js'
+import {type Block, type Cell, type KvBlock, type Report, type TableBlock, NONE, bytesCell} from '../render/report.js'
 import {iec} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
@@ -22,6 +23,13 @@ export function withInterval(iv: Interval): string {
   return iv.low === iv.value && iv.high === iv.value ? String(iv.value) : `${iv.value} (${iv.low}-${iv.high})`
 }
 
+/** A predicted count: `value (low-high)[ unit]` in tables; in CSV the value, and low and high in columns of their own. */
+export function intervalCell(iv: Interval, unit = ''): Cell {
+  return {text: withInterval(iv) + (unit ? ` ${unit}` : ''), raw: iv.value, extra: {low: iv.low, high: iv.high}}
+}
+
+// One value per row (CSV reads each as it is): CPUs, memory and page facts in rows of their own,
+// labelled as `analyse` labels the same facts (analysis/labels.ts).
 export function hostBlock(p: Prediction): Block {
   const h = p.host
   const u = p.uncertainty
@@ -29,21 +37,35 @@ export function hostBlock(p: Prediction): Block {
     kind: 'kv',
     title: `Host${h.name ? ` ${h.name}` : ''}`,
     rows: [
-      {key: 'CPUs', value: `${h.possibleCpus} possible, ${h.onlineCpus} online`},
-      {key: 'memory', value: `${iec(h.memoryBytes)} (${sections(h)} sections), ${h.nodes} node(s)`},
-      {key: 'page / word', value: `${iec(h.pageSize)} pages, ${h.wordBytes * 8}-bit; PFN_POOL_SIZE ${p.poolSize}`},
-      {key: 'page_ext window', value: p.window, note: p.windowReason},
+      {key: HOST_FACT_LABELS.possibleCpus, value: h.possibleCpus},
+      {key: HOST_FACT_LABELS.onlineCpus, value: h.onlineCpus},
+      {key: 'memory', value: bytesCell(h.memoryBytes), note: `${sections(h)} sections`},
+      {key: HOST_FACT_LABELS.numaNodes, value: h.nodes},
+      {key: 'page size', value: bytesCell(h.pageSize)},
+      {key: 'word bits', value: h.wordBytes * 8},
+      {key: 'PFN_POOL_SIZE', value: p.poolSize},
+      {key: HOST_FACT_LABELS.pageExtWindow, value: p.window, note: p.windowReason},
       ...gbPagesRows(p),
       {key: 'profile', value: p.profile},
-      {key: 'early allocations', value: `${withInterval(p.calls)} calls (PFNs offered), ${withInterval(p.pagesInterval)} pages`},
-      {
-        key: 'interval',
-        value: u.missing ?? `${Math.round(u.level * 100)} %: +/- ${round2(u.q * u.widen)} x ${TOLERANCE_LABEL} at the value`,
-        note: u.missing ? undefined : `leave-one-capture-out errors of ${u.fittedOn} boots${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
-      },
-      {key: 'fitted range', value: u.extrapolation.length ? {text: `outside: ${u.extrapolation.join('; ')}`, style: 'warn'} : 'inside'},
+      {key: 'early allocations', value: intervalCell(p.calls, 'calls'), note: 'PFNs offered'},
+      {key: 'early pages', value: intervalCell(p.pagesInterval, 'pages')},
+      ...intervalLevelRows(u),
+      {key: 'fitted range', value: u.extrapolation.length ? {text: 'outside', style: 'warn'} : 'inside', ...(u.extrapolation.length ? {note: u.extrapolation.join('; ')} : {})},
     ],
   }
+}
+
+function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
+  if (u.missing) return [{key: 'interval', value: u.missing}]
+  const half = round2(u.q * u.widen)
+  return [
+    {key: 'interval level', value: {text: `${Math.round(u.level * 100)} %`, raw: u.level}},
+    {
+      key: 'interval half-width',
+      value: {text: `+/- ${half} x ${TOLERANCE_LABEL} at the value`, raw: half},
+      note: `in units of ${TOLERANCE_LABEL}; leave-one-capture-out errors of ${u.fittedOn} boots${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+    },
+  ]
 }
 
 /** The kernel's own recorder, said before the what-ifs of the table below. */
@@ -52,9 +74,10 @@ export function kernelBlock(p: Prediction): Block {
   const rows: KvBlock['rows'] = [{key: 'recorder', value: p.recorder, note: p.recorderReason}]
   if (k) {
     rows.push(
-      {key: 'recorded', value: withInterval(k.recorded)},
-      {key: 'left untagged', value: `${withInterval(k.untaggedCalls)} calls, ${withInterval(k.untaggedPages)} pages`},
-      {key: 'would warn if freed', value: withInterval(k.wouldWarnIfFreedPages) + ' pages', note: p.host.debug ? '"alloc_tag was not set" (DEBUG kernel)' : 'no DEBUG: the kernel has no such WARN'},
+      {key: 'recorded', value: intervalCell(k.recorded)},
+      {key: 'untagged calls', value: intervalCell(k.untaggedCalls, 'calls')},
+      {key: 'untagged pages', value: intervalCell(k.untaggedPages, 'pages')},
+      {key: 'would warn if freed', value: intervalCell(k.wouldWarnIfFreedPages, 'pages'), note: p.host.debug ? '"alloc_tag was not set" (DEBUG kernel)' : 'no DEBUG: the kernel has no such WARN'},
     )
   }
   return {kind: 'kv', title: "This kernel's early-PFN recorder", rows}
@@ -68,20 +91,21 @@ function round2(x: number): number {
 function gbPagesRows(p: Prediction): KvBlock['rows'] {
   if (p.host.gbPages !== false) return []
   const t = p.terms.find((x) => x.id === 'noGbPages')
-  return [{key: 'GB pages', value: 'no (2 MiB direct map)', note: t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}]
+  return [{key: 'GB pages', value: 'no', note: `2 MiB direct map; ${t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}`}]
 }
 
 function runCells(r: RecorderRun | undefined): Record<string, Cell> {
   if (!r) return {}
+  const a = r.leakedAccounting
   return {
     recorded: r.recorded,
     dropped: r.dropped ? {text: String(r.dropped), style: 'bad'} : 0,
-    poolsPublished: r.recorder === 'pool' ? r.poolsPublished : '-',
-    raceFrees: r.recorder === 'pool' ? r.raceFrees : '-',
-    peak: iec(r.trackingBytesPeak),
-    leaked: r.recorder === 'pool' ? `${r.leakedAccounting.expected} (≤ ${r.leakedAccounting.worstCase}) = ${iec(r.leakedAccounting.bytes)}` : '-',
+    poolsPublished: r.recorder === 'pool' ? r.poolsPublished : NONE,
+    raceFrees: r.recorder === 'pool' ? r.raceFrees : NONE,
+    peak: bytesCell(r.trackingBytesPeak),
+    leaked: r.recorder === 'pool' ? {text: `${a.expected} (≤ ${a.worstCase}) = ${iec(a.bytes)}`, raw: a.expected, extra: {worst: a.worstCase, bytes: a.bytes}} : NONE,
     overflow: r.overflow ? {text: `at event ${r.overflow.atEvent}`, style: 'bad'} : r.allocFailures ? {text: `${r.allocFailures} alloc failures`, style: 'bad'} : 'no',
-    warnPages: r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn'} : 0,
+    warnPages: r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn', raw: r.wouldWarnIfFreed.pages} : 0,
   }
 }
 
@@ -97,7 +121,7 @@ export function recorderBlock(p: Prediction): Block {
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 4},
       {key: 'raceFrees', header: 'race losers\' pages', align: 'right', priority: 3},
       {key: 'peak', header: 'tracking peak', align: 'right', priority: 2},
-      {key: 'leaked', header: 'leaked acct (worst)', priority: 1},
+      {key: 'leaked', header: 'leaked acct', priority: 1},
       {key: 'overflow', header: 'overflow', priority: 3},
       {key: 'warnPages', header: 'may warn if freed', align: 'right', priority: 2},
     ],
@@ -150,7 +174,7 @@ export function sweepBlock(s: Sweep): Block {
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right'},
     ],
-    rows: s.points.map((p) => ({...p, events: withInterval({value: p.events, low: p.low, high: p.high}), legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
+    rows: s.points.map((p) => ({...p, events: intervalCell({value: p.events, low: p.low, high: p.high}), legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
   }
 }
 
@@ -207,34 +231,61 @@ export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string,
   }
 }
 
-/** The 90 % interval a prediction with this profile carries, its coverage, and the fitted range. */
+/** The 90 % interval a prediction with this profile carries, its coverage, and the fitted range (one value per row). */
 function intervalRows(p: FitOutcome['profile']): KvBlock['rows'] {
   const iv = p.provenance.interval
   if (!iv) return [{key: '90 % interval', value: 'none (no leave-one-out prediction)'}]
   const r = p.range
+  const cov = /^(\d+)\/(\d+)$/.exec(p.provenance.coverage ?? '')
   return [
-    {key: '90 % interval', value: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, note: `from the leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
-    ...(p.provenance.coverage ? [{key: 'interval coverage', value: `${p.provenance.coverage} captures inside their own interval`, note: 'each left out, the interval remade without it'}] : []),
-    ...(r ? [{key: 'fitted range', value: `${r.cpus[0]}-${r.cpus[1]} ${r.cpuKind} CPUs, ${iec(r.memoryBytes[0])}-${iec(r.memoryBytes[1])}, ${r.nodes[0]}-${r.nodes[1]} node(s)`}] : []),
+    {key: '90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
+    ...(cov ? [{key: 'interval coverage', value: {text: `${p.provenance.coverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: 'each left out, the interval remade without it'}] : []),
+    ...(r
+      ? [
+          {key: `fitted ${r.cpuKind} CPUs`, value: {text: `${r.cpus[0]}-${r.cpus[1]}`, raw: r.cpus[0], extra: {to: r.cpus[1]}}},
+          {key: 'fitted memory', value: {text: `${iec(r.memoryBytes[0])}-${iec(r.memoryBytes[1])}`, raw: r.memoryBytes[0], extra: {to: r.memoryBytes[1]}}},
+          {key: 'fitted nodes', value: {text: `${r.nodes[0]}-${r.nodes[1]}`, raw: r.nodes[0], extra: {to: r.nodes[1]}}},
+        ]
+      : []),
   ]
 }
 
+/** `7/7 within max(10%,8)`: how many of how many, the first the value, the second a CSV column of its own (`of`). */
+function withinCell(within: string | undefined): Cell {
+  const m = /^(\d+)\/(\d+)$/.exec(within ?? '')
+  return m ? {text: `${within} within ${TOLERANCE_LABEL}`, raw: Number(m[1]), extra: {of: Number(m[2])}} : 'undefined'
+}
+
+// One value per row: each term's calls and pages, each error measure in a row of its own.
 function profileBlock(o: FitOutcome): Block {
   const p = o.profile
+  const v = p.provenance
   return {
     kind: 'kv',
     title: `Profile ${p.name}`,
     rows: [
-      {key: 'kernel / window', value: `${p.kernel}, page_ext ${p.window}`},
-      ...p.terms.map((t) => ({key: t.id, value: `${num(t.calls, 4)} calls, ${num(t.pages, 3)} pages`})),
-      {key: 'R^2', value: p.provenance.r2},
-      {key: 'RMSE', value: `${p.provenance.rmse} calls`},
-      {key: 'leave-one-out', value: p.provenance.looRmse !== undefined ? `RMSE ${p.provenance.looRmse}, worst ${(100 * p.provenance.looMaxRelError!).toFixed(1)}%` : 'undefined (too few captures)'},
+      {key: 'kernel', value: p.kernel},
+      {key: 'page_ext window', value: p.window},
+      ...p.terms.flatMap((t) => [
+        {key: `${t.id} calls`, value: num(t.calls, 4)},
+        {key: `${t.id} pages`, value: num(t.pages, 3)},
+      ]),
+      {key: 'R^2', value: v.r2},
+      {key: 'RMSE', value: {text: `${v.rmse} calls`, raw: v.rmse}},
+      ...(v.looRmse !== undefined
+        ? [
+            {key: 'leave-one-out RMSE', value: v.looRmse},
+            {key: 'leave-one-out worst', value: {text: `${(100 * v.looMaxRelError!).toFixed(1)}%`, raw: v.looMaxRelError!}},
+          ]
+        : [{key: 'leave-one-out', value: 'undefined (too few captures)'}]),
       ...(p.params?.slabObjectBytes ? [{key: 'perCpuSlabs objects', value: `kmalloc-${p.params.slabObjectBytes}`}] : []),
-      ...(p.provenance.nestedLooWithinBound !== undefined
-        ? [{key: 'nested leave-one-out', value: `${p.provenance.nestedLooWithinBound} within ${TOLERANCE_LABEL} (terms chosen again in every fold)`}]
-        : []),
-      {key: 'same shape left out', value: p.provenance.locoRmse !== undefined ? `RMSE ${p.provenance.locoRmse}, ${p.provenance.locoWithinBound} within ${TOLERANCE_LABEL}` : 'undefined'},
+      ...(v.nestedLooWithinBound !== undefined ? [{key: 'nested leave-one-out', value: withinCell(v.nestedLooWithinBound), note: 'terms chosen again in every fold'}] : []),
+      ...(v.locoRmse !== undefined
+        ? [
+            {key: 'same shape left out RMSE', value: v.locoRmse},
+            {key: 'same shape left out', value: withinCell(v.locoWithinBound)},
+          ]
+        : [{key: 'same shape left out', value: 'undefined'}]),
       ...intervalRows(p),
     ],
   }

@@ -3,6 +3,8 @@
 //   a blank line (csv-parse reads it with `comment: '#'`); `--block NAME` prints one block, no title;
 // - column names are the table's headers; numbers are raw (bytes, not "19.6 MiB") unless --csv-units;
 // - one value per cell, ASCII (the text format's spelling); key/value blocks have key,value,note;
+//   a value shown with others (an interval's low and high) gives them columns of their own; a
+//   table's `-` (nothing here) is an empty cell;
 // - summary rows (`[66 others]`, `Total`) are marked in a last `summary` column, or left out with
 //   --csv-summary omit;
 // - a cell that a spreadsheet would run as a formula (starts with = + - @ tab or CR) and is not a
@@ -11,7 +13,7 @@
 // are in the other formats and in --json.
 import {stringify} from 'csv-stringify/sync'
 import {toAscii} from './sanitize.js'
-import {type Block, type Cell, type Report, type TableBlock, cellRaw, cellText} from './report.js'
+import {type Block, type Cell, type Report, type TableBlock, NONE, cellExtra, cellRaw, cellText} from './report.js'
 
 export interface CsvOptions {
   /** Human units ("19.6 MiB") instead of raw numbers. */
@@ -47,10 +49,13 @@ const csvCell = (o: CsvOptions) => (s: string) => (o.formulas ? toAscii(s) : neu
 /** A table's CSV in pieces (the title and header, then rows as they come, a batch at a time), as renderCsv writes it: for a table too long to hold. */
 export function csvTableStream(b: Omit<TableBlock, 'rows'>, o: CsvOptions): {head: string; rows: (rs: Record<string, Cell>[]) => string} {
   const cell = csvCell(o)
-  const value = (c: Cell) => (o.units ? cellText(c) : cellRaw(c))
+  // As csvRows, except extra values: a streamed table's columns are fixed before its rows, so its
+  // cells carry none (predict --hosts: one number or word per cell).
+  const value = (c: Cell) => (o.units ? cellText(c) : cellText(c) === NONE ? '' : cellRaw(c))
+  const columns = b.columns.filter((c) => !c.picture)
   return {
-    head: (o.titles === false ? '' : `# ${cell(blockTitles([{...b, rows: []}])[0])}\n`) + stringify([b.columns.map((c) => cell(c.header))]),
-    rows: (rs) => (rs.length ? stringify(rs.map((r) => b.columns.map((c) => cell(value(r[c.key]))))) : ''),
+    head: (o.titles === false ? '' : `# ${cell(blockTitles([{...b, rows: []}])[0])}\n`) + stringify([columns.map((c) => cell(c.header))]),
+    rows: (rs) => (rs.length ? stringify(rs.map((r) => columns.map((c) => cell(value(r[c.key]))))) : ''),
   }
 }
 
@@ -68,12 +73,19 @@ export function renderCsv(report: Report, o: CsvOptions): string {
 }
 
 function csvRows(b: Block, o: CsvOptions): string[][] | undefined {
-  const value = (c: Cell) => (o.units ? cellText(c) : cellRaw(c))
+  // One value per cell: a cell's extra values (an interval's low and high) get columns of their own.
+  const value = (c: Cell) => (o.units ? cellText(c) : cellText(c) === NONE ? '' : cellRaw(c))
+  const extra = (c: Cell, name: string) => (o.units ? '' : String(cellExtra(c)?.[name] ?? ''))
+  const extraNames = (cells: Cell[]) => (o.units ? [] : [...new Set(cells.flatMap((c) => Object.keys(cellExtra(c) ?? {})))])
   if (b.kind === 'text') return undefined
-  if (b.kind === 'kv') return [['key', 'value', 'note']].concat(b.rows.map((r) => [r.key, value(r.value), r.note ?? '']))
-  const columns = b.columns.filter((c) => !c.picture)
-  const header = columns.map((c) => c.header)
-  const line = (r: Record<string, Cell>) => columns.map((c) => value(r[c.key]))
+  if (b.kind === 'kv') {
+    const names = extraNames(b.rows.map((r) => r.value))
+    return [['key', 'value', ...names, 'note']].concat(b.rows.map((r) => [r.key, value(r.value), ...names.map((n) => extra(r.value, n)), r.note ?? '']))
+  }
+  const all = [...b.rows, ...(b.summaryRows ?? []), ...(b.footer ? [b.footer] : [])]
+  const columns = b.columns.filter((c) => !c.picture).map((c) => ({c, names: extraNames(all.map((r) => r[c.key]))}))
+  const header = columns.flatMap(({c, names}) => [c.header, ...names.map((n) => `${c.header} ${n}`)])
+  const line = (r: Record<string, Cell>) => columns.flatMap(({c, names}) => [value(r[c.key]), ...names.map((n) => extra(r[c.key], n))])
   const summaries = [...(b.summaryRows ?? []).map((r) => ['others', r] as const), ...(b.footer ? [['total', b.footer] as const] : [])]
   const out = [header]
   const mark = summaries.length > 0 && o.summary !== 'omit'

@@ -7,7 +7,13 @@ export type Style = 'good' | 'bad' | 'warn' | 'dim' | 'bold' | 'grow' | 'shrink'
  * A value in a table. `raw` is what a machine reads (CSV): the exact number behind a human text such
  * as "19.6 MiB", so CSV holds bytes unless --csv-units asks for the text.
  */
-export type Cell = string | number | bigint | undefined | null | {text: string; style?: Style; raw?: number | bigint | string}
+export type Cell = string | number | bigint | undefined | null | {text: string; style?: Style; raw?: number | bigint | string; extra?: Extra}
+/**
+ * Further values a cell's text shows beside its main one (`145 (137-153)`: low 137, high 153): CSV
+ * gives each its own column, `<header> <name>` (key/value blocks: `<name>`), so a CSV cell holds
+ * one value while the table keeps the compact text.
+ */
+export type Extra = Record<string, number | bigint | string>
 
 export interface Column {
   key: string
@@ -59,6 +65,9 @@ export function cellText(c: Cell): string {
   return String(c)
 }
 
+/** A table's placeholder for "nothing here": an empty cell in CSV, not a value. */
+export const NONE = '-'
+
 /** What CSV writes: the raw value when the cell has one, else its text. */
 export function cellRaw(c: Cell): string {
   if (c !== null && typeof c === 'object') return c.raw !== undefined ? String(c.raw) : c.text
@@ -68,6 +77,10 @@ export function cellRaw(c: Cell): string {
 /** A byte count shown in IEC units (or raw with `raw`), exact in CSV either way. */
 export function bytesCell(n: number | bigint, raw = false): Cell {
   return {text: raw ? String(n) : iec(n), raw: n}
+}
+
+export function cellExtra(c: Cell): Extra | undefined {
+  return c !== null && typeof c === 'object' ? c.extra : undefined
 }
 
 export function cellStyle(c: Cell): Style | undefined {
