@@ -91,7 +91,7 @@ function round2(x: number): number {
 function gbPagesRows(p: Prediction): KvBlock['rows'] {
   if (p.host.gbPages !== false) return []
   const t = p.terms.find((x) => x.id === 'noGbPages')
-  return [{key: 'GB pages', value: 'no', note: `2 MiB direct map; ${t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}`}]
+  return [{key: 'GB pages', value: 'no (2 MiB direct map)', note: t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}]
 }
 
 function runCells(r: RecorderRun | undefined): Record<string, Cell> {

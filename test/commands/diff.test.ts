@@ -61,7 +61,9 @@ describe('allocscope diff: two allocinfo dumps', () => {
     // Markdown escapes emphasis characters: alloc\_slab\_page renders as alloc_slab_page.
     expect(md.stdout).toContain('| mm/slub.c:3282 alloc\\_slab\\_page accurate:no | grow | 20598784 | 45166592 | +24567808 |')
     const csv = await run([join(POOL, 'allocinfo.txt'), join(LATE, 'allocinfo.txt'), '--top', '3', '--format', 'csv'])
-    expect(csv.stdout).toContain('mm/slub.c:3282 alloc_slab_page accurate:no,grow,20598784,45166592,+24567808')
+    // CSV: one value per cell, the accurate flag in a column of its own.
+    expect(csv.stdout).toContain('site,site accurate,status,old bytes,new bytes,delta,delta calls')
+    expect(csv.stdout).toContain('mm/slub.c:3282 alloc_slab_page,no,grow,20598784,45166592,+24567808')
   })
 })
 

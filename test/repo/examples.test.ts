@@ -16,6 +16,8 @@ import {REPO} from '../helpers/paths.js'
 interface Example {
   cmd: string
   status: number
+  /** The output the README shows under the command (`...` lines elide; the `echo $?` status left out). */
+  shown: string[]
 }
 
 /** `$ allocscope ...` lines in the README's code blocks, with the exit status each documents. */
@@ -28,14 +30,15 @@ export function readmeExamples(readme: string): Example[] {
       if (!m) return
       let cmd = m[1]
       let status = 0
+      const next = lines.findIndex((x, j) => j > i && x.startsWith('$ '))
+      const shown = lines.slice(i + 1, next < 0 ? undefined : next)
+      while (shown.length && shown[shown.length - 1].trim() === '') shown.pop()
       if (/; echo \$\?$/.test(cmd)) {
         cmd = cmd.replace(/; echo \$\?$/, '')
         // The status is the last line of this example's output (before the next `$` line).
-        const next = lines.findIndex((x, j) => j > i && x.startsWith('$ '))
-        const body = lines.slice(i + 1, next < 0 ? undefined : next).filter((x) => x.trim() !== '')
-        status = Number(body[body.length - 1])
+        status = Number(shown.pop())
       }
-      out.push({cmd, status})
+      out.push({cmd, status, shown})
     })
   }
   return out
@@ -59,19 +62,39 @@ export function plainArgv(cmd: string): string[] | undefined {
 }
 
 /** The example run as documented: in-process when it is a plain argv, else by bash. */
-async function sh(cmd: string, cwd: string): Promise<{status: number | null; stderr: string}> {
+async function sh(cmd: string, cwd: string): Promise<{status: number | null; stdout: string; stderr: string}> {
   const argv = plainArgv(cmd)
   if (argv) {
     const r = await runCli(argv, {cwd, env: {HOME: cwd, COLUMNS: undefined}})
-    return {status: r.status, stderr: r.stderr}
+    return {status: r.status, stdout: r.stdout, stderr: r.stderr}
   }
   return new Promise((resolve) => {
-    const script = `allocscope() { "${process.execPath}" "${BIN}" "$@"; }\n${cmd} >/dev/null`
-    const p = spawn('bash', ['-c', script], {cwd, env: {PATH: process.env.PATH, HOME: cwd, NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
+    const script = `allocscope() { "${process.execPath}" "${BIN}" "$@"; }\n${cmd}`
+    const p = spawn('bash', ['-c', script], {cwd, env: {PATH: process.env.PATH, HOME: cwd, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
     let stderr = ''
+    p.stdout.on('data', (d) => (stdout += d))
     p.stderr.on('data', (d) => (stderr += d))
-    p.on('close', (status) => resolve({status, stderr}))
+    p.on('close', (status) => resolve({status, stdout, stderr}))
   })
+}
+
+/**
+ * The README's shown output against the real one: every shown line (`...` elides any number of
+ * lines) is a line of the output, in the same order. `--format text` is fixed at 79 columns, so the
+ * lines are exact; a stale number or row fails here (issue 13: the predict example had gone stale).
+ * Returns the first shown line not found, or undefined.
+ */
+export function staleLine(shown: string[], output: string): string | undefined {
+  const out = output.split('\n').map((l) => l.trimEnd())
+  let at = 0
+  for (const line of shown.map((l) => l.trimEnd())) {
+    if (line === '...') continue
+    const i = out.indexOf(line, at)
+    if (i < 0) return line
+    at = i + 1
+  }
+  return undefined
 }
 
 /** Runs at most two at a time (the CI machine has two cores). */
@@ -116,12 +139,25 @@ describe('README examples', () => {
     const failures: string[] = []
     const skipped = examples.filter((e) => needsQemu(e.cmd) || liveInput(e.cmd))
     if (skipped.length) console.log(`README examples not run (QEMU or a live host's file): ${skipped.map((e) => e.cmd).join(' | ')}`)
+    let compared = 0
     await runAll(examples.filter((e) => !skipped.includes(e)), async (e) => {
       const r = await sh(e.cmd, REPO)
       if (r.status !== e.status) failures.push(`${e.cmd}: exit ${r.status}, README says ${e.status}\n${r.stderr}`)
+      if (e.shown.some((l) => l !== '...')) {
+        compared++
+        const stale = staleLine(e.shown, r.stdout)
+        if (stale !== undefined) failures.push(`${e.cmd}: the README shows ${JSON.stringify(stale)}, not in the output (in that order)`)
+      }
     })
     expect(failures).toEqual([])
+    // analyse, allocinfo, predict (twice), calibrate and diff (twice) show their output.
+    expect(compared).toBeGreaterThanOrEqual(6)
   }, 600_000)
+  it('the shown-output check fails on a stale line and honours `...`', () => {
+    expect(staleLine(['a', '...', 'c'], 'a\nb\nc\n')).toBeUndefined()
+    expect(staleLine(['c', 'a'], 'a\nb\nc\n')).toBe('a')
+    expect(staleLine(['recorded  0'], 'recorded  1\n')).toBe('recorded  0')
+  })
 })
 
 describe('--help examples from another directory', () => {
