@@ -332,7 +332,8 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'oops', severity: 'critical', match: /^stack segment: /, stack: 'pc', title: (_m, fn) => inFn('stack segment fault', fn), means: 'stack segment fault'},
   {id: 'oops', severity: 'critical', match: /^Internal error: /, stack: 'pc', title: (_m, fn) => inFn('Internal error', fn), means: 'arm/arm64 oops (synchronous abort, undefined instruction)'},
   {id: 'oops', severity: 'critical', match: /^Unhandled fault: /, stack: 'pc', title: (_m, fn) => inFn('Unhandled fault', fn), means: 'arm: a fault the kernel has no handler for'},
-  {id: 'oops', severity: 'critical', match: /^BUG: (?:TASK )?stack guard page was hit/, stack: 'pc', title: (_m, fn) => inFn('BUG: stack guard page was hit', fn), means: 'kernel stack overflow into the guard page'},
+  // A stack overflow is a recursion: named by the dispatch point it was entered from, as a stall is.
+  {id: 'oops', severity: 'critical', match: /^BUG: (?:TASK )?stack guard page was hit/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: stack guard page was hit', fn), means: 'kernel stack overflow into the guard page'},
   // Lockups, hangs, stalls.
   {id: 'soft-lockup', severity: 'error', match: /^BUG: soft lockup/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: soft lockup', fn), means: 'a CPU looped in the kernel without scheduling for longer than the watchdog threshold'},
   {id: 'hard-lockup', severity: 'error', match: /hard LOCKUP/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: hard lockup', fn), means: 'a CPU stopped taking interrupts (NMI watchdog)'},

@@ -143,7 +143,13 @@ export const reportOf = (s: Splat): ReportText | undefined => REPORTS.get(s)
 
 /** Longest block kept in memory; a longer one is closed as corrupted. */
 const MAX_LINES = 2000
+/** Frames a splat keeps (what findings carry and show). */
 const MAX_FRAMES = 200
+/**
+ * Frames kept for choosing the guilty one: a stack overflow's identity is the dispatch point at
+ * the bottom of a recursion hundreds of frames deep (still bounded: a ReportText lives as long as its splat).
+ */
+const MAX_GUILTY_FRAMES = 1000
 const MAX_MESSAGE_LINES = 20
 const MAX_TEXT_LINES = 400
 /** A report whose call trace has not begun this many lines after its banner has none. */
@@ -399,9 +405,9 @@ export class SplatParser {
   private addFrame(o: Open, f: Frame): void {
     o.stray = 0
     o.strays = 0
-    if (o.allFrames.length >= MAX_FRAMES) return
+    if (o.allFrames.length >= MAX_GUILTY_FRAMES) return
     o.allFrames.push(f)
-    if (f.context !== 'PC') o.splat.frames.push(f)
+    if (f.context !== 'PC' && o.splat.frames.length < MAX_FRAMES) o.splat.frames.push(f)
   }
 
   /** A line that is neither frame nor register dump: WARN text, report text, or the end of the report. */
