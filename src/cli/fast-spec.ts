@@ -3,7 +3,7 @@
 // flag stays defined once, in its command. Integer flags are told from string flags by asking
 // the flag's own parser, the only place oclif keeps that.
 import {writeFileSync} from 'node:fs'
-import {FAST_RUNNERS, type CommandSpec, type FlagSpec} from './fast.js'
+import {FAST_IDS, type CommandSpec, type FlagSpec} from './fast.js'
 
 interface OclifFlag {
   type: 'boolean' | 'option'
@@ -35,18 +35,18 @@ async function flagSpec(f: OclifFlag): Promise<FlagSpec | undefined> {
 
 async function commandSpec(id: string): Promise<CommandSpec | undefined> {
   const C = (await import(`../commands/${id}.js`)).default as {flags: Record<string, OclifFlag>; baseFlags: Record<string, OclifFlag>; args: Record<string, {required?: boolean}>; strict?: boolean}
-  if (C.strict === false) return undefined
   const flags: Record<string, FlagSpec> = {}
   for (const [name, f] of Object.entries({...C.baseFlags, ...C.flags})) {
     const s = await flagSpec(f)
     if (s === undefined) return undefined
     flags[name] = s
   }
-  return {args: Object.entries(C.args ?? {}).map(([name, a]) => ({name, required: Boolean(a.required)})), flags}
+  const args = Object.entries(C.args ?? {}).map(([name, a]) => ({name, required: Boolean(a.required)}))
+  return C.strict === false ? {args, flags, variadic: true} : {args, flags}
 }
 
 const commands: Record<string, CommandSpec> = {}
-for (const id of Object.keys(FAST_RUNNERS)) {
+for (const id of FAST_IDS) {
   const s = await commandSpec(id)
   if (s) commands[id] = s
   else process.stderr.write(`fast-spec: ${id} has flags the fast path does not read; it runs through oclif\n`)

@@ -6,8 +6,11 @@
 // range, a missing argument) falls back to oclif, which gives its own messages.
 import {readFileSync} from 'node:fs'
 import type {CommandRun, OutputFlags} from './output.js'
+import type {Severity} from '../types.js'
 
-/** errors.EXIT.internal, without importing errors.ts on the fast path's start-up. */
+/** errors.EXIT's ok, finding and internal, without importing errors.ts on the fast path's start-up. */
+const EXIT_OK = 0
+const EXIT_FINDING = 1
 const EXIT_INTERNAL = 70
 
 export interface FlagSpec {
@@ -23,6 +26,8 @@ export interface FlagSpec {
 export interface CommandSpec {
   args: {name: string; required: boolean}[]
   flags: Record<string, FlagSpec>
+  /** oclif's `strict = false`: any number of positional words (`batch` inputs), given to the runner as argv. */
+  variadic?: boolean
 }
 
 type Runner = (args: Record<string, string | undefined>, flags: Record<string, unknown>) => Promise<CommandRun>
@@ -33,7 +38,17 @@ export const FAST_RUNNERS: Record<string, () => Promise<Runner>> = {
   diff: async () => (await import('../diff/run.js')).runDiffCommand as unknown as Runner,
 }
 
-type Parsed = {args: Record<string, string | undefined>; flags: Record<string, unknown>}
+/** A command that writes its own output as it goes (NDJSON); it returns the severities --fail-on gates on. */
+type StreamRunner = (argv: string[], flags: Record<string, unknown>) => Promise<Severity[]>
+
+export const FAST_STREAMS: Record<string, () => Promise<StreamRunner>> = {
+  batch: async () => (await import('../batch/run.js')).runBatch as unknown as StreamRunner,
+}
+
+/** Every command the build writes a spec for. */
+export const FAST_IDS = [...Object.keys(FAST_RUNNERS), ...Object.keys(FAST_STREAMS)]
+
+type Parsed = {args: Record<string, string | undefined>; flags: Record<string, unknown>; argv: string[]}
 
 /** One flag's value; undefined when oclif should judge it. */
 function value(spec: FlagSpec, raw: string): unknown {
@@ -66,6 +81,8 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!
     if (w === '--') {
+      // oclif's non-strict parser has its own idea of `--`: let it judge.
+      if (spec.variadic) return undefined
       positional.push(...argv.slice(i + 1))
       break
     }
@@ -86,14 +103,14 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
     if (v === undefined) return undefined
     flags[hit.name] = v
   }
-  if (positional.length > spec.args.length) return undefined
+  if (positional.length > spec.args.length && !spec.variadic) return undefined
   const args: Record<string, string | undefined> = {}
   for (const [k, a] of spec.args.entries()) {
     if (a.required && positional[k] === undefined) return undefined
     args[a.name] = positional[k]
   }
   for (const [name, f] of Object.entries(spec.flags)) if (!(name in flags) && f.default !== undefined) flags[name] = f.default
-  return {args, flags}
+  return {args, flags, argv: positional}
 }
 
 /** Loads the build's spec; undefined when it is missing or does not know the command. */
@@ -109,9 +126,9 @@ function specFor(id: string): CommandSpec | undefined {
 /** Runs argv when the fast path can; the exit status, or undefined to let oclif run it. */
 export async function runFast(argv: readonly string[]): Promise<number | undefined> {
   const [id, ...rest] = argv
-  if (id === undefined || !(id in FAST_RUNNERS) || rest.some((w) => w === '--help' || w === '-h')) return undefined
+  if (id === undefined || !FAST_IDS.includes(id) || rest.some((w) => w === '--help' || w === '-h')) return undefined
   const spec = specFor(id)
-  const {internalErrorLine, knownError, noteStdin, writeRun} = await import('./output.js')
+  const {gateHit, internalErrorLine, knownError, noteStdin, writeRun} = await import('./output.js')
   let parsed: Parsed | undefined
   try {
     // Bundled samples (samples/... or --sample NAME) resolve as under oclif (src/cli/samples.ts).
@@ -123,6 +140,10 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   if (parsed === undefined) return undefined
   try {
     if (id === 'allocinfo') noteStdin(parsed.args.input, 'the allocinfo dump')
+    if (id in FAST_STREAMS) {
+      const severities = await (await FAST_STREAMS[id]!())(parsed.argv, parsed.flags)
+      return gateHit(parsed.flags['fail-on'] as string, severities) ? EXIT_FINDING : EXIT_OK
+    }
     const run = await (await FAST_RUNNERS[id]!())(parsed.args, parsed.flags)
     return await writeRun(id, parsed.flags as unknown as OutputFlags, run)
   } catch (e) {

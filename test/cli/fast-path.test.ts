@@ -1,4 +1,4 @@
-// The fast path (src/cli/fast.ts): `allocinfo` and `diff` run without oclif when their flags
+// The fast path (src/cli/fast.ts): `allocinfo`, `diff` and `batch` run without oclif when their flags
 // parse plainly, and must behave exactly as through oclif — the same stdout, stderr and exit
 // status (ALLOCSCOPE_NO_FAST=1 forces oclif). Spawns the BUILT CLI: needs `npm run build`.
 import {spawn} from 'node:child_process'
@@ -42,8 +42,10 @@ beforeAll(() => {
 })
 
 describe('fast path argv parsing (against the spec the build wrote from the oclif flags)', () => {
-  it('knows allocinfo and diff, with integer flags told from string flags', () => {
-    expect(Object.keys(spec).sort()).toEqual(['allocinfo', 'diff'])
+  it('knows allocinfo, batch and diff, with integer flags told from string flags', () => {
+    expect(Object.keys(spec).sort()).toEqual(['allocinfo', 'batch', 'diff'])
+    expect(spec.batch!.variadic).toBe(true)
+    expect(spec.batch!.flags.jobs).toEqual({type: 'integer', char: 'j', min: 1})
     expect(spec.allocinfo!.flags.top).toEqual({type: 'integer', char: 'n', default: 20, min: 0})
     expect(spec.allocinfo!.flags.min).toEqual({type: 'string'})
     expect(spec.diff!.flags['legacy-max']).toEqual({type: 'integer', min: 1})
@@ -51,10 +53,18 @@ describe('fast path argv parsing (against the spec the build wrote from the ocli
   it('flags, short flags, --flag=value, --no-flag, defaults', () => {
     expect(parseArgv(spec.allocinfo!, ['x.txt', '-n', '5', '--sort=calls', '--no-color', '--json'])).toEqual({
       args: {input: 'x.txt'},
+      argv: ['x.txt'],
       flags: {top: 5, sort: 'calls', color: false, json: true, format: 'table', 'fail-on': 'never', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false, 'accurate-no': false, tree: false, depth: 2, bytes: false},
     })
     expect(parseArgv(spec.allocinfo!, ['-', '-n3'])?.flags.top).toBe(3)
     expect(parseArgv(spec.allocinfo!, ['--', '-n'])?.args).toEqual({input: '-n'})
+  })
+  it('a variadic command (batch, oclif strict = false) takes any number of inputs; `--` is left to oclif', () => {
+    const p = parseArgv(spec.batch!, ['a', '-j', '2', 'b', 'c', '--unordered'])
+    expect(p?.argv).toEqual(['a', 'b', 'c'])
+    expect(p?.flags).toMatchObject({jobs: 2, unordered: true, list: false})
+    expect(parseArgv(spec.batch!, ['a', '--', '-b'])).toBeUndefined()
+    expect(parseArgv(spec.batch!, ['a', '--jobs', '0'])).toBeUndefined()
   })
   it('leaves to oclif whatever it should judge', () => {
     for (const argv of [['x', '--top', '-1'], ['x', '--top', 'ten'], ['x', '--sort', 'size'], ['x', '--bogus'], [], ['x', 'y'], ['x', '--top', '1', '--top', '2'], ['x', '--json=yes'], ['x', '--file'], ['x', '--no-json']]) {
@@ -73,6 +83,11 @@ describe('fast path = oclif path, end to end', () => {
     ['diff', A, B, '--top', '4', '--format', 'csv'],
     ['diff', A, B, '--json', '--metric', 'calls', '--key', 'func'],
     ['diff', join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink'), '--fail-on', 'warning', '--format', 'text'],
+    ['batch', SAMPLES, join(REPO, 'testdata', 'peer', 'syzkaller', '10'), B, '--jobs', '2', '--fail-on', 'warning'],
+    ['batch', '--list', SAMPLES, join(REPO, 'no-such-file.log')],
+    ['batch', join(REPO, 'no-such-file.log'), '-j', '1'],
+    ['batch'],
+    ['batch', SAMPLES, '--resume'],
   ]
   for (const c of cases) {
     it(c.map((w) => w.replace(REPO + '/', '')).join(' '), async () => {
