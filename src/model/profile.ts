@@ -169,6 +169,14 @@ export function chooseProfile(host: Host, explicit?: string): Profile {
   return p
 }
 
+/**
+ * The capture of the profile's fit that a path is (the capture directory, or a file in it), if any:
+ * a prediction checked against it is in-sample, not an independent check.
+ */
+export function fittedCapture(profile: Profile, path: string): string | undefined {
+  return path.replace(/\/+$/, '').split('/').slice(-2).find((s) => profile.provenance.captures.some((c) => c.capture === s))
+}
+
 /** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
 export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
   if (kernel === undefined || kernel.startsWith(profile.kernel)) return undefined

@@ -1,6 +1,5 @@
 // The `predict` command's work, without oclif: flags → one host, a CPU sweep or a fleet inventory
 // → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
-import {basename} from 'node:path'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import type {StreamRow, StreamRun} from '../cli/stream-table.js'
@@ -13,7 +12,7 @@ import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
 import {InventoryRows, readInventory} from './inventory.js'
 import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './predict.js'
-import {type Profile, chooseProfile, kernelFallbackNote} from './profile.js'
+import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
 import {predictionSeverity, sweepSeverity} from './severity.js'
@@ -74,8 +73,7 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
   const report = predictionReport(p)
   const {measured} = input
   if (measured) {
-    const inFit = profile.provenance.captures.some((c) => from && basename(from.replace(/\/+$/, '')) === c.capture)
-    report.blocks.push(measuredBlock(p, measured, inFit))
+    report.blocks.push(measuredBlock(p, measured, from !== undefined && fittedCapture(profile, from) !== undefined))
   }
   return {result: measured ? {...p, measured} : p, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
 }

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
-import {kernelFallbackNote} from '../../src/model/profile.js'
+import {fittedCapture, kernelFallbackNote, loadProfile} from '../../src/model/profile.js'
 import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
 import {predictionSeverity, sweepSeverity} from '../../src/model/severity.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -78,6 +78,14 @@ describe('runPredict', () => {
     expect(titles(r).at(-1)).toBe('Measured on this boot')
     expect((r.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^klab early_pfn \(line \d+\): 142 early PFNs; predicted \d+ .*not an independent check$/)
     expect((r.result as {measured?: {calls: number}}).measured?.calls).toBe(142)
+  })
+
+  it('--from a file inside a fitted capture is in-sample too (the same rule as diff); a capture outside the fit is not', async () => {
+    const file = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')}, OUT)
+    expect((file.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/not an independent check$/)
+    const prof = loadProfile('linux-7.2-before-smp')
+    expect(fittedCapture(prof, join(SAMPLES, 'linux-7.2-pool-c64-m1024') + '/')).toBe('linux-7.2-pool-c64-m1024')
+    expect(fittedCapture(prof, join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'))).toBeUndefined()
   })
 
   it('a kernel no profile was fitted on: the stand-in is a warning after the host notes', async () => {
