@@ -7,12 +7,12 @@ import {basename} from 'node:path'
 import {pipeline} from 'node:stream'
 import {createGunzip, gunzipSync} from 'node:zlib'
 import * as tar from 'tar-stream'
-import {analyseBootLogBytes} from '../analysis/read.js'
+import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {InputError} from '../errors.js'
 import {hostnameOf} from './hostname.js'
 import {memberPath} from './inputs.js'
-import {allocInfoOf, bootParts} from './record.js'
+import {allocInfoOf, bootRecords} from './record.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 
@@ -81,7 +81,7 @@ class Member {
 
 const isHidden = (member: string): boolean => basename(member).startsWith('.')
 
-async function memberRecord(m: Member, input: InputRef): Promise<BatchRecord> {
+async function memberRecords(m: Member, input: InputRef, boot: number | undefined): Promise<BatchRecord[]> {
   const name = input.path
   let kind: InputKind | undefined
   try {
@@ -89,7 +89,7 @@ async function memberRecord(m: Member, input: InputRef): Promise<BatchRecord> {
     kind = kindOf(head, name)
     const hostname = hostnameOf(head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'bootlog') return {...rec, ...bootParts(await analyseBootLogBytes(name, m.chunks()))}
+    if (kind === 'bootlog') return bootRecords(rec, (await analyseBootLogBytesBoots(name, m.chunks(), {}, boot ?? 'all')).boots)
     let buf = await m.all(name)
     if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
       try {
@@ -98,9 +98,9 @@ async function memberRecord(m: Member, input: InputRef): Promise<BatchRecord> {
         throw new InputError(`${name}: not valid gzip (${(e as Error).message}); expected gzip-compressed /proc/allocinfo text`, name)
       }
     }
-    return {...rec, allocinfo: allocInfoOf(parseAllocInfoText(buf.toString('utf8'), name))}
+    return [{...rec, allocinfo: allocInfoOf(parseAllocInfoText(buf.toString('utf8'), name))}]
   } catch (e) {
-    return errorRecord(input, e, kind)
+    return [errorRecord(input, e, kind)]
   }
 }
 
@@ -117,7 +117,7 @@ function openExtract(path: string): tar.Extract {
 
 const archiveError = (path: string, what: string): BatchRecord => errorRecord({path, archive: path}, new InputError(`${path}: ${what}`, path))
 
-export async function* archiveRecords(path: string, skip: ReadonlySet<string>): AsyncGenerator<BatchRecord> {
+export async function* archiveRecords(path: string, skip: ReadonlySet<string>, boot?: number): AsyncGenerator<BatchRecord> {
   let members = 0
   try {
     for await (const entry of openExtract(path)) {
@@ -129,7 +129,7 @@ export async function* archiveRecords(path: string, skip: ReadonlySet<string>): 
       }
       members++
       const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
-      if (!isHidden(h.name) && !skip.has(input.path)) yield await memberRecord(m, input)
+      if (!isHidden(h.name) && !skip.has(input.path)) yield* await memberRecords(m, input, boot)
       await m.drain()
     }
   } catch (e) {

@@ -9,11 +9,15 @@ import {globSync, isDynamicPattern} from 'tinyglobby'
 import {resolveCapture} from '../readers/dir.js'
 import {UsageError} from '../errors.js'
 
-export type Task =
+export type Task = (
   | {type: 'file'; path: string}
   | {type: 'capture-dir'; path: string}
   | {type: 'archive'; path: string; /** Members already written (resume). */ skip?: string[]}
   | {type: 'error'; path: string; reason: string}
+) & {
+  /** --boot: the one boot of a multi-boot log to analyse (journalctl -b numbering); absent: every boot, as analyse. */
+  boot?: number
+}
 
 const ARCHIVE_RE = /\.(tar|tar\.gz|tgz)$/i
 

@@ -19,6 +19,8 @@ export interface PoolOptions {
 export interface PoolResult {
   records: number
   errors: number
+  /** Records that are one boot of a log holding several. */
+  multiBoot: number
   maxSeverity: number
   /** True when stop() ended the run before every task was done. */
   stopped: boolean
@@ -56,7 +58,7 @@ export class BatchPool {
   private writeSeq = 0
   private done = 0
   private readonly pending = new Map<number, {lines: string[][]; final: boolean}>()
-  private readonly result: PoolResult = {records: 0, errors: 0, maxSeverity: -1, stopped: false}
+  private readonly result: PoolResult = {records: 0, errors: 0, multiBoot: 0, maxSeverity: -1, stopped: false}
   private finish!: (r: PoolResult) => void
   private fail!: (e: Error) => void
   private readonly window: number
@@ -100,7 +102,7 @@ export class BatchPool {
       if (seq === undefined) return this.fail(e)
       const line = JSON.stringify({schema: 'allocscope/batch-v1', input: {path: this.tasks[seq]!.path}, error: {reason: `internal error: worker failed: ${e.message}`}})
       this.spawn()
-      this.onMessage(undefined, {seq, lines: [line], maxSeverity: -1, errors: 1, final: true})
+      this.onMessage(undefined, {seq, lines: [line], maxSeverity: -1, errors: 1, multiBoot: 0, final: true})
     })
     this.dispatch(w)
   }
@@ -116,6 +118,7 @@ export class BatchPool {
   private onMessage(w: Worker | undefined, m: ResultMessage): void {
     if (this.result.stopped) return
     this.result.errors += m.errors
+    this.result.multiBoot += m.multiBoot
     this.result.maxSeverity = Math.max(this.result.maxSeverity, m.maxSeverity)
     if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.lines)
     else {

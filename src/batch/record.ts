@@ -71,9 +71,14 @@ export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string}
   return 'error' in out ? out : {...out, notes: [...notes, ...out.notes]}
 }
 
-/** The boot-log part of a record. */
-export function bootParts(a: BootAnalysis): Partial<BatchRecord> {
-  return {format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a)}
+/** The boot-log part of a record (with which boot it is, when the log holds several). */
+export function bootParts(a: BootAnalysis, first = true): Partial<BatchRecord> {
+  return {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a)}
+}
+
+/** One record per boot of a boot log, in log order (the boots `analyse` reports, or the one --boot names). */
+export function bootRecords(rec: BatchRecord, boots: readonly BootAnalysis[]): BatchRecord[] {
+  return boots.map((a, i) => ({...rec, ...bootParts(a, i === 0)}))
 }
 
 /** An error as a record keeps it: the message without the leading `<path>: ` the CLI prints. */

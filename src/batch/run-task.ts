@@ -2,14 +2,14 @@
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
-import {analyseBootLog, analyseBootLogText} from '../analysis/read.js'
+import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError} from '../readers/bootlog/source.js'
 import {resolveCapture} from '../readers/dir.js'
 import {archiveRecords} from './archive.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
-import {allocInfoOf, bootParts} from './record.js'
+import {allocInfoOf, bootRecords} from './record.js'
 import type {BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
@@ -40,7 +40,9 @@ function readHead(path: string): string {
  */
 const WHOLE_FILE_MAX = 4 * 1024 * 1024
 
-async function analyseFile(path: string): Promise<BootAnalysis> {
+/** Every boot of the log (as analyse), or the one `boot` names (--boot). */
+async function analyseFile(path: string, boot: number | undefined): Promise<BootAnalysis[]> {
+  const select = boot ?? 'all'
   let size = Infinity
   try {
     const st = statSync(path)
@@ -50,9 +52,9 @@ async function analyseFile(path: string): Promise<BootAnalysis> {
   }
   if (size <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
     const buf = readFileSync(path)
-    if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return analyseBootLogText(buf.toString('utf8'), path)
+    if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return analyseBootLogTextBoots(buf.toString('utf8'), path, {}, select).boots
   }
-  return analyseBootLog(path)
+  return (await analyseBootLogBoots(path, {}, select)).boots
 }
 
 const mtimeOf = (path: string): string | undefined => {
@@ -63,7 +65,7 @@ const mtimeOf = (path: string): string | undefined => {
   }
 }
 
-async function fileRecord(path: string): Promise<BatchRecord> {
+async function fileRecords(path: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path, mtime: mtimeOf(path)}
   let kind: InputKind | undefined
   try {
@@ -71,26 +73,27 @@ async function fileRecord(path: string): Promise<BatchRecord> {
     kind = kindOf(head, path)
     const hostname = hostnameOf(head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'allocinfo') return {...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}
-    return {...rec, ...bootParts(await analyseFile(path))}
+    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}]
+    return bootRecords(rec, await analyseFile(path, boot))
   } catch (e) {
-    return errorRecord(input, e, kind)
+    return [errorRecord(input, e, kind)]
   }
 }
 
-async function captureRecord(dir: string): Promise<BatchRecord> {
+async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path: dir}
   try {
     const cap = resolveCapture(dir)
     input.mtime = mtimeOf(cap.bootLog ?? cap.allocinfo!)
     const metaName = typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined
     const hostname = metaName ?? (cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined)
-    let rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-    if (cap.bootLog) rec = {...rec, ...bootParts(await analyseFile(cap.bootLog))}
-    if (cap.allocinfo) rec.allocinfo = allocInfoOf(await readAllocInfo(cap.allocinfo))
-    return rec
+    const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
+    const recs = cap.bootLog ? bootRecords(rec, await analyseFile(cap.bootLog, boot)) : [rec]
+    // The dump was read after the log's last boot: it goes with the last record.
+    if (cap.allocinfo) recs[recs.length - 1]!.allocinfo = allocInfoOf(await readAllocInfo(cap.allocinfo))
+    return recs
   } catch (e) {
-    return errorRecord(input, e, 'capture-dir')
+    return [errorRecord(input, e, 'capture-dir')]
   }
 }
 
@@ -100,13 +103,13 @@ export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
       yield {schema: BATCH_SCHEMA, input: {path: task.path}, error: {reason: task.reason}}
       return
     case 'file':
-      yield await fileRecord(task.path)
+      yield* await fileRecords(task.path, task.boot)
       return
     case 'capture-dir':
-      yield await captureRecord(task.path)
+      yield* await captureRecords(task.path, task.boot)
       return
     case 'archive':
-      yield* archiveRecords(task.path, new Set(task.skip ?? []))
+      yield* archiveRecords(task.path, new Set(task.skip ?? []), task.boot)
       return
   }
 }

@@ -19,12 +19,13 @@ export interface BatchFlags {
   resume: boolean
   list: boolean
   shard?: string
+  boot?: number
 }
 
 /** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
 export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
-  const tasks = batchTasks(inputs, f)
+  const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
   if (f.list) {
     for (const t of tasks) process.stdout.write(`${t.path}\n`)
     return []
@@ -41,6 +42,8 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   bar.end()
   out.close()
   if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${todo.length} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
+  // Several boots in one log are several records: say so, and which boots, whatever stderr is.
+  if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
 }
 

@@ -1,7 +1,7 @@
 // The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
-import type {BootLogFormat, HostFacts, ProfilingState, Severity} from '../types.js'
+import type {BootInfo, BootLogFormat, HostFacts, ProfilingState, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -62,10 +62,21 @@ export interface BatchError {
   line?: number
 }
 
+/**
+ * Which boot of a log holding several a record is (v1, optional: absent for a log of one boot). A
+ * multi-boot input gives one record per boot, as `analyse` reports every boot (or the one --boot
+ * names), numbered as `journalctl --list-boots` numbers them.
+ */
+export interface BatchBoot extends BootInfo {
+  /** The input's first record: `fleet` counts the input once, however many boots it holds. */
+  first: boolean
+}
+
 export interface BatchRecord {
   schema: typeof BATCH_SCHEMA
   input: InputRef
   kind?: InputKind
+  boot?: BatchBoot
   /** From the log where it says one (syslog host field, journal _HOSTNAME, systemd's "Hostname set to"). */
   hostname?: string
   format?: BootLogFormat

@@ -13,5 +13,5 @@ export const recorderFlag = Flags.option({
 export const bootFlag = () =>
   Flags.integer({
     description:
-      'Which boot of a log holding several, as journalctl -b counts: 1 the first, 2 the second, ...; 0 the last, -1 the one before it (write --boot=-1). Default: analyse reports every boot; diff and predict --from use the last and say so.',
+      'Which boot of a log holding several, as journalctl -b counts: 1 the first, 2 the second, ...; 0 the last, -1 the one before it (write --boot=-1). Default: analyse reports every boot and batch writes a record for each; diff and predict --from use the last and say so.',
   })

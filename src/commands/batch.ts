@@ -3,6 +3,7 @@
 import {Args, Flags} from '@oclif/core'
 import {runBatch} from '../batch/run.js'
 import {BaseCommand} from '../cli/base.js'
+import {bootFlag} from '../cli/flags.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
   static summary = 'Analyse many inputs at once, one NDJSON record per input.'
@@ -11,7 +12,8 @@ export default class Batch extends BaseCommand<typeof Batch> {
     'Analyse many inputs at once and write one NDJSON record per input (schema allocscope/batch-v1, see README): files, ' +
     'directories (walked; a capture directory is one input), glob patterns, .tar/.tar.gz/.tgz archives (each member an input, ' +
     'read as a stream) and --files-from lists. Each record has the input, its kind, host facts, profiling state, findings, ' +
-    'allocinfo totals and, for a boot log, the model\'s prediction for that host; an input that cannot be read is a record ' +
+    'allocinfo totals and, for a boot log, the model\'s prediction for that host; a log holding several boots gives a record per boot, each saying which ' +
+    '(as analyse reports every boot; --boot N picks one); an input that cannot be read is a record ' +
     'with an error, never the end of the run. Records come in input order (--unordered: as they finish). Summarise with `allocscope fleet`.'
 
   static examples = [
@@ -35,6 +37,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
     resume: Flags.boolean({description: 'With --out: keep the records already in the file and skip their inputs.', default: false}),
     list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing.', default: false}),
+    boot: bootFlag(),
     shard: Flags.string({description: 'Only the inputs of shard K of N (K/N, by a hash of each input path): N machines split one listing.'}),
   }
 

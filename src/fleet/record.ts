@@ -40,7 +40,8 @@ function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureR
 
 export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const s = emptySummary()
-  s.inputs = 1
+  // A log of several boots is a record per boot: the input is counted once, with its first record.
+  s.inputs = r.boot && !r.boot.first ? 0 : 1
   if (r.error) {
     s.errors = 1
     s.errorReasons[r.error.reason] = {count: 1, example: r.input.path}
