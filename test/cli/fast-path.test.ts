@@ -1,11 +1,14 @@
 // The fast path (src/cli/fast.ts): `allocinfo`, `diff` and `batch` run without oclif when their flags
 // parse plainly, and must behave exactly as through oclif — the same stdout, stderr and exit
-// status (ALLOCSCOPE_NO_FAST=1 forces oclif). Spawns the BUILT CLI: needs `npm run build`.
+// status (ALLOCSCOPE_NO_FAST=1 forces oclif). Needs the BUILT CLI (`npm run build`). The cases run
+// both ways in-process (test/helpers/cli.ts runs what bin/run.js runs); that the fast path loads no
+// oclif module at all is seen in real processes, one per command and one falling back.
 import {spawn} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {type CommandSpec, parseArgv} from '../../src/cli/fast.js'
+import {runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES, captureDir} from '../helpers/paths.js'
 
 const BIN = join(REPO, 'bin', 'run.js')
@@ -91,14 +94,20 @@ describe('fast path = oclif path, end to end', () => {
   ]
   for (const c of cases) {
     it(c.map((w) => w.replace(REPO + '/', '')).join(' '), async () => {
-      const [fast, slow] = await Promise.all([run(c, true), run(c, false)])
-      expect(fast.oclif, 'the fast path loads no oclif module').toBe(false)
-      expect(slow.oclif).toBe(true)
+      const fast = await runCli(c)
+      const slow = await runCli(c, {env: {ALLOCSCOPE_NO_FAST: '1'}})
+      expect(fast.stdout + fast.stderr).not.toBe('')
       expect(fast.stderr).toBe(slow.stderr)
       expect(fast.stdout).toBe(slow.stdout)
       expect(fast.status).toBe(slow.status)
     }, 60_000)
   }
+  it.each([cases[1]!, cases[6]!])('in a real process: %s loads no oclif module (and the same output as oclif)', async (...c) => {
+    const [fast, slow] = await Promise.all([run(c, true), run(c, false)])
+    expect(fast.oclif, 'the fast path loads no oclif module').toBe(false)
+    expect(slow.oclif).toBe(true)
+    expect(fast).toEqual({...slow, oclif: false})
+  }, 60_000)
   it('an argv the fast path does not take still runs, through oclif (--top -1: its own message)', async () => {
     const r = await run(['allocinfo', B, '--top', '-1'], true)
     expect(r.oclif).toBe(true)

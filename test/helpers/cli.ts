@@ -95,7 +95,8 @@ async function runNow(args: string[], opts: CliOptions): Promise<Ran> {
   const saved = stub(opts, out, err, (code) => (exited ??= code), () => exited !== undefined)
   let status: number | undefined
   try {
-    status = await fastPath.runFast(args)
+    // As bin/run.js: ALLOCSCOPE_NO_FAST=1 forces oclif.
+    status = process.env.ALLOCSCOPE_NO_FAST ? undefined : await fastPath.runFast(args)
     if (status === undefined) {
       try {
         await run(args, cfg)
