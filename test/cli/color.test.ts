@@ -3,6 +3,7 @@
 import {execFileSync, spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {runCli} from '../helpers/cli.js'
 import {captureDir, REPO} from '../helpers/paths.js'
 
 const hasScript = spawnSync('script', ['--version']).status === 0
@@ -22,8 +23,8 @@ describe.skipIf(!hasScript)('colour (needs util-linux script for a pty)', () => 
   it('is off with NO_COLOR=1', () => expect(onPty({NO_COLOR: '1'})).not.toMatch(ANSI))
   it('stays on with an empty NO_COLOR', () => expect(onPty({NO_COLOR: ''})).toMatch(ANSI))
   it('is off with --no-color', () => expect(onPty({NO_COLOR: undefined}, '--no-color')).not.toMatch(ANSI))
-  it('is off when stdout is piped', () => {
-    const r = spawnSync('node', [BIN, 'diff', A, B, '--top', '5'], {encoding: 'utf8', env: {PATH: process.env.PATH}})
+  it('is off when stdout is not a terminal (in-process: test/helpers/cli.ts), NO_COLOR unset', async () => {
+    const r = await runCli(['diff', A, B, '--top', '5'], {env: {NO_COLOR: undefined, FORCE_COLOR: undefined}})
     expect(r.status).toBe(0)
     expect(r.stdout).not.toMatch(ANSI)
   })

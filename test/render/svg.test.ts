@@ -1,13 +1,13 @@
 // The SVG chart's layout (synthetic curves: they test the drawing, not the model): legend off the
 // limit line, the limit's label away from the curve, round y ticks, the overflow point marked, a
 // one-point sweep drawn, and `wrote FILE` on stderr from the built CLI.
-import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {niceTicks, plotLines} from '../../src/render/plot.js'
 import {plotSvg} from '../../src/render/svg.js'
+import {runCli} from '../helpers/cli.js'
 import {REPO} from '../helpers/paths.js'
 
 const attr = (el: string, name: string) => Number(new RegExp(`\\b${name}="([-\\d.]+)"`).exec(el)![1])
@@ -97,12 +97,12 @@ describe('terminal plot (--plot): the SVG\'s round ticks', () => {
   })
 })
 
-describe('predict --svg (built CLI)', () => {
-  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('says `wrote FILE` on stderr, and a one-point sweep does not claim the count does not grow', () => {
+describe('predict --svg (built CLI, in-process)', () => {
+  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('says `wrote FILE` on stderr, and a one-point sweep does not claim the count does not grow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'allocscope-svg-'))
     try {
       const out = join(dir, 'c.svg')
-      const r = spawnSync(process.execPath, [join(REPO, 'bin', 'run.js'), 'predict', '--sweep', '64..64', '--svg', out, '--format', 'text'], {encoding: 'utf8', env: {PATH: process.env.PATH, NO_COLOR: '1'}})
+      const r = await runCli(['predict', '--sweep', '64..64', '--svg', out, '--format', 'text'])
       expect(r.status, r.stderr).toBe(0)
       expect(r.stderr).toBe(`allocscope: wrote ${out}\n`)
       expect(readFileSync(out, 'utf8')).toMatch(/<circle class="point"/)
