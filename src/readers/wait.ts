@@ -1,7 +1,7 @@
 // The one home of "the input has said nothing yet": opening a FIFO waits for its writer and the first
 // read waits for data (a pipe that will be written, a quiet stdin), which looks like a hang. Every
 // reader (boot log, allocinfo, inventory) wraps its open + first read here; the command decides what
-// to say (src/cli/output.ts waitingNotice: on stderr, only when stderr is a terminal).
+// to say (src/cli/progress.ts waitingNotice: on stderr, only when stderr is a terminal).
 
 /** How long an input may stay silent before onWaiting is called. */
 export const WAIT_NOTICE_MS = 1000
