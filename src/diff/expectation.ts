@@ -16,6 +16,9 @@ export interface PredictedCount {
 export interface Expectation {
   /** Which model and profile produced it (shown in reports). */
   source: string
+  /** The profile and page_ext window of `source`, each a value of its own (the Model block, CSV). */
+  profile?: string
+  window?: string
   /** The recorder modelled for this kernel. */
   recorder: Recorder
   /** PFNs a recorder is asked to record: one per page allocation call before page_ext. */

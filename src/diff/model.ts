@@ -70,6 +70,8 @@ export function expectationFromPrediction(p: Prediction, recorder: Recorder, leg
   const poolKernel = recorder === 'pool' || recorder === 'unknown'
   return {
     source: `profile ${p.profile}, ${p.window} window`,
+    profile: p.profile,
+    window: p.window,
     recorder,
     earlyPfns: p.events,
     legacyMax,

@@ -33,12 +33,13 @@ export function expectationBlock(e: Expectation | undefined, why?: string): Bloc
     kind: 'kv',
     title: 'Model',
     rows: [
-      {key: 'source', value: e.source},
+      // One value per row (CSV): the profile and the window, not `source`'s sentence, when known.
+      ...(e.profile !== undefined && e.window !== undefined ? [{key: 'profile', value: e.profile}, {key: 'page_ext window', value: e.window}] : [{key: 'source', value: e.source}]),
       {key: 'recorder', value: e.recorder},
       {key: 'early PFNs', value: e.earlyPfns, note: 'one per page allocation call before page_ext'},
-      {key: 'legacy array', value: e.legacyOverflow ? {text: `overflows (${e.legacyDropped} dropped)`, style: 'bad'} : 'fits', note: `EARLY_ALLOC_PFN_MAX ${e.legacyMax}`},
+      {key: 'legacy array', value: e.legacyOverflow ? {text: `overflows (${e.legacyDropped} dropped)`, style: 'bad', raw: 'overflows', extra: {dropped: e.legacyDropped}} : 'fits', note: `EARLY_ALLOC_PFN_MAX ${e.legacyMax}`},
       ...(e.poolPages !== undefined && (e.recorder === 'pool' || e.recorder === 'unknown') ? [{key: 'pfn_pool pages', value: e.poolPages}] : []),
-      {key: 'leak bound', value: `${e.leakBoundBytes} bytes`, note: 'at most one page per tracking node'},
+      {key: 'leak bound', value: {text: `${e.leakBoundBytes} bytes`, raw: e.leakBoundBytes}, note: 'at most one page per tracking node'},
     ],
   }
 }

@@ -151,7 +151,7 @@ function summaryBlock(j: TrendJson): Report['blocks'][number] {
     kind: 'kv',
     title: 'Trend',
     rows: [
-      {key: 'input', value: i.sourceCount === 1 ? i.sources[0] : `${i.sourceCount} files`, note: [i.kind, i.tool].filter(Boolean).join(': ')},
+      {...(i.sourceCount === 1 ? {key: 'input', value: i.sources[0]} : {key: 'input files', value: i.sourceCount}), note: [i.kind, i.tool].filter(Boolean).join(': ')},
       {key: 'snapshots', value: i.snapshots, note: `times from ${Object.entries(i.timeSources).map(([k, v]) => `${k} ${v}`).join(', ')}`},
       {key: 'first snapshot', value: i.firstTime ?? '-'},
       {key: 'last snapshot', value: i.lastTime ?? '-'},

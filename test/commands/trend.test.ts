@@ -81,7 +81,7 @@ describe('trend', () => {
     const kv = stdout.split('\n\n').find((b) => b.startsWith('# Trend'))!
     expect(kv).toMatch(/^snapshots,30,/m)
     expect(kv).toMatch(/^min rate,65536,/m)
-    expect(kv).toMatch(/^input,30 files,/m)
+    expect(kv).toMatch(/^input files,30,/m)
   })
 
   it('filters by function as allocinfo does', async () => {

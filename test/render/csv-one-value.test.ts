@@ -1,7 +1,7 @@
 // CSV is for machines: every cell of every CSV the commands emit over the real samples holds ONE
 // value (issue 13: "64 possible, 64 online" is two columns; so is a site's "accurate:no"). The rule
 // (multiValue below) names the forms people join values in: lists, "x of y", a value with another
-// in parentheses, a range, a size in human units, a flag or module appended to a name, non-ASCII.
+// in parentheses, a range, a size in human units or a number with its unit, a flag or module appended to a name, non-ASCII.
 // Only prose columns are exempt, and they are named here (PROSE): a new one must be added on purpose.
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -19,6 +19,7 @@ export function multiValue(cell: string): string | undefined {
   if (/\d[^()]*\([^)]*\d[^)]*\)/.test(cell)) return 'a value with another in parentheses'
   if (/^\d+\s*-\s*\d+$/.test(cell)) return 'a range'
   if (/^[+-]?\d+(\.\d+)?\s*(B|KiB|MiB|GiB|TiB|PiB)(\/h)?$/.test(cell)) return 'a size in human units (CSV holds bytes)'
+  if (/^[+-]?\d+(\.\d+)?\s+[A-Za-z]+$/.test(cell)) return 'a number with its unit (CSV holds the number)'
   if (/\saccurate:no\b|\s\[[\w.-]+\]$/.test(cell)) return 'a flag or module appended to a name'
   return undefined
 }
@@ -94,7 +95,7 @@ afterAll(() => {
 
 describe('CSV: one value per cell', () => {
   it('the rule catches the forms issue 13 found', () => {
-    for (const bad of ['64 possible, 64 online', '272 of 272 lines', '145 (137-153)', '0 (<= 1) = 0 B', '142 PFNs, 1 page: 27.8% of 510 slots', 'mm/slub.c:3282 alloc_slab_page accurate:no', '240 KiB/h', 'yes (line 270, 1x)', '5-300', '7/7 within max(10%,8)', '\u2581\u2582']) {
+    for (const bad of ['64 possible, 64 online', '272 of 272 lines', '145 (137-153)', '0 (<= 1) = 0 B', '142 PFNs, 1 page: 27.8% of 510 slots', 'mm/slub.c:3282 alloc_slab_page accurate:no', '240 KiB/h', 'yes (line 270, 1x)', '5-300', '7/7 within max(10%,8)', '4096 bytes', '192 pages', '\u2581\u2582']) {
       expect(multiValue(bad), bad).toBeDefined()
     }
     for (const good of ['64', '1073205248', '7.2.13', 'mm/slub.c:3282 alloc_slab_page', 'Red Hat KVM, BIOS rel-1.16.3-0-ga6ed6b701f0a-prebuilt.qemu.org 04/01/2014', 'before SMP bring-up (boot CPU only)', '2026-12-04T18:00:00.000Z', '-3478464', '']) {
