@@ -1,6 +1,7 @@
 // CSV for machines (csv-stringify does the quoting). Conventions, documented in the README:
 // - one CSV table per table or key/value block, each preceded by a `# <title>` line and separated by
-//   a blank line (csv-parse reads it with `comment: '#'`); `--block NAME` prints one block, no title;
+//   a blank line (csv-parse reads it with `comment: '#'`: a cell holding # is quoted); `--block NAME`
+//   prints one block, no title;
 // - column names are the table's headers; numbers are raw (bytes, not "19.6 MiB") unless --csv-units;
 // - one value per cell, ASCII (the text format's spelling); key/value blocks have key,value,note;
 //   a value shown with others (an interval's low and high) gives them columns of their own; a
@@ -25,6 +26,11 @@ export interface CsvOptions {
   /** Print each block's `# title` line (default true; false when one block was picked). */
   titles?: boolean
 }
+
+// csv-parse reads our CSV with `comment: '#'` (the title lines): an unquoted # anywhere in a line
+// would start a comment there and lose the rest of the record (`build,#1 SMP PREEMPT ...`), so every
+// cell holding one is quoted.
+const STRINGIFY = {quoted_match: /#/}
 
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?$/
 const FORMULA_START = /^[=+\-@\t\r]/
@@ -54,8 +60,8 @@ export function csvTableStream(b: Omit<TableBlock, 'rows'>, o: CsvOptions): {hea
   const value = (c: Cell) => (o.units ? cellText(c) : cellText(c) === NONE ? '' : cellRaw(c))
   const columns = b.columns.filter((c) => !c.picture)
   return {
-    head: (o.titles === false ? '' : `# ${cell(blockTitles([{...b, rows: []}])[0])}\n`) + stringify([columns.map((c) => cell(c.header))]),
-    rows: (rs) => (rs.length ? stringify(rs.map((r) => columns.map((c) => cell(value(r[c.key]))))) : ''),
+    head: (o.titles === false ? '' : `# ${cell(blockTitles([{...b, rows: []}])[0])}\n`) + stringify([columns.map((c) => cell(c.header))], STRINGIFY),
+    rows: (rs) => (rs.length ? stringify(rs.map((r) => columns.map((c) => cell(value(r[c.key])))), STRINGIFY) : ''),
   }
 }
 
@@ -66,7 +72,7 @@ export function renderCsv(report: Report, o: CsvOptions): string {
     const rows = csvRows(b, o)
     if (!rows) return
     const cell = csvCell(o)
-    const body = stringify(rows.map((r) => r.map(cell)))
+    const body = stringify(rows.map((r) => r.map(cell)), STRINGIFY)
     parts.push((o.titles === false ? '' : `# ${cell(titles[i])}\n`) + body)
   })
   return parts.join('\n')

@@ -1,0 +1,176 @@
+// A fuzz campaign per renderer (issue 14: "a fuzz/property campaign per reader and per renderer
+// covers the classes (NULs, control bytes, huge counts, row counts up to 10^6)"). SYNTHETIC tables:
+// cells drawn from ordinary text and what hostile names carry (ESC, BEL, backspace, NUL, CR, LF,
+// bidi overrides, C1, zero-width, formula starts = + - @, # | " , < > & [ ] ` * \, non-ASCII),
+// and the row number as a count. Once at 10^6 rows (in-process, each format rendered once), then
+// many small random tables (fast-check). Invariants:
+//   csv       csv-parse (comment '#', as the README says to read it) gives back every record and
+//             cell: the count exact, each cell ASCII, no formula start unless a plain number, and
+//             the original text once the escapes are undone;
+//   json      JSON.parse gives back every value exactly, and the text holds no raw control byte;
+//   markdown  one line per row with exactly the columns' pipes (every | in a value escaped), no raw
+//             HTML, no control character;
+//   text      every line within 79 columns, printable ASCII only;
+//   table     every line within the width, no control or bidi character;
+//   streamed  the row-by-row writers (predict --hosts) write what the held renderers write.
+import {parse} from 'csv-parse/sync'
+import fc from 'fast-check'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {mulberry32} from '../../src/model/prng.js'
+import {csvTableStream, renderCsv} from '../../src/render/csv.js'
+import {renderReport} from '../../src/render/format.js'
+import {jsonEnvelopeStream, toJson} from '../../src/render/json.js'
+import {mdTableHeader, mdTableRow, renderMarkdownBlock} from '../../src/render/markdown.js'
+import type {Report, TableBlock} from '../../src/render/report.js'
+
+const PLAIN = [...'abcdefxyz0123456789_/.:- ']
+const HOSTILE = ['\x1b', '\x07', '\x08', '\x00', '\t', '\r', '\n', '\x7f', '\x9b', '\u202e', '\u2066', '\u200b', '\ufeff', '=', '+', '-', '@', '#', '|', '"', ',', "'", '<', '>', '&', '[', ']', '`', '*', '\\', 'é', 'Δ', '😀']
+/** Control and bidi characters: none may reach a terminal, a spreadsheet or a page raw. */
+const UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/
+const N = 1_000_000
+/** What a spreadsheet reads as a number: the one formula-looking start a cell may keep (OWASP). */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?$/
+
+/** A SYNTHETIC hostile cell: up to 10 characters, one in five hostile. */
+function cellOf(rng: () => number): string {
+  let s = ''
+  for (let n = Math.floor(rng() * 11); n > 0; n--) s += rng() < 0.2 ? HOSTILE[Math.floor(rng() * HOSTILE.length)] : PLAIN[Math.floor(rng() * PLAIN.length)]
+  return s
+}
+
+function tableOf(rows: {n: number; a: string; b: string}[]): TableBlock {
+  return {
+    kind: 'table',
+    title: 'Fuzz',
+    columns: [
+      {key: 'n', header: 'count', align: 'right'},
+      {key: 'a', header: 'name'},
+      {key: 'b', header: 'site'},
+    ],
+    rows,
+  }
+}
+
+/** The text before sanitising, from a cell the CSV/markdown escapes were applied to (\xNN, \uXXXX, \t \r \n). */
+const unescape = (s: string) =>
+  s.replace(/\\x([0-9a-f]{2})|\\u([0-9a-f]{4})|\\([trn])/g, (_, x, u, c) => (x ? String.fromCharCode(parseInt(x, 16)) : u ? String.fromCharCode(parseInt(u, 16)) : ({t: '\t', r: '\r', n: '\n'})[c as 't' | 'r' | 'n']))
+/** A value the decode check can judge: no backslash of its own, nothing transliterated (Δ), no astral character. */
+const decodable = (v: string) => !/[\\Δ\u{10000}-\u{10ffff}]/u.test(v)
+
+function checkCsv(out: string, rows: {n: number; a: string; b: string}[]): void {
+  const records: string[][] = parse(out, {comment: '#'})
+  expect(records.length).toBe(rows.length + 1)
+  expect(records[0]).toEqual(['count', 'name', 'site'])
+  for (let i = 0; i < rows.length; i++) {
+    const r = records[i + 1]
+    if (r.length !== 3 || r[0] !== String(rows[i].n)) expect({row: i, record: r}).toEqual({row: i, record: [String(rows[i].n), '…', '…']})
+    for (const [cell, v] of [
+      [r[1], rows[i].a],
+      [r[2], rows[i].b],
+    ]) {
+      if (!/^[\x20-\x7e]*$/.test(cell) || (/^[=+\-@\t\r]/.test(cell) && !PLAIN_NUMBER.test(cell))) expect({row: i, cell}).toBe('ASCII and no formula start')
+      // A newline became a space; a formula-looking value got a leading ' (so a value of its own
+      // starting with ' reads either way).
+      const want = v.replace(/\n/g, ' ')
+      const backs = [cell, ...(cell.startsWith("'") ? [cell.slice(1)] : [])].map(unescape)
+      if (decodable(v) && !backs.includes(want)) expect({row: i, back: backs[0]}).toEqual({row: i, back: want})
+    }
+  }
+}
+
+function checkMarkdown(out: string, rows: number): void {
+  const lines = out.split('\n')
+  // Title, blank, header, alignment, one line per row, then the block's and the document's ends.
+  expect(lines.length).toBe(rows + 6)
+  for (let i = 4; i < rows + 4; i++) {
+    const l = lines[i]
+    // Three cells: four unescaped pipes (a \| inside a value or a code span does not split).
+    const pipes = l.replace(/\\\\/g, '').match(/(?<!\\)\|/g)?.length ?? 0
+    // Raw HTML: a < outside a code span (inside one it is shown as it is) other than our own <br>.
+    const html = /<(?!br>)/.test(l.replace(/(`+)[^`].*?\1/g, ''))
+    if (pipes !== 4 || UNSAFE.test(l) || html) expect({line: i, text: l}).toBe('a row of three escaped cells')
+  }
+}
+
+function checkLines(out: string, width: number, ascii: boolean): void {
+  for (const l of out.split('\n')) {
+    if (l.length > width || (ascii ? !/^[\x20-\x7e]*$/.test(l) : UNSAFE.test(l))) expect(l).toBe(`a line within ${width} columns, ${ascii ? 'printable ASCII' : 'no control character'}`)
+  }
+}
+
+describe('every renderer on one SYNTHETIC hostile table of 10^6 rows (in-process, each format once)', () => {
+  let rows: {n: number; a: string; b: string}[]
+  let report: Report
+  beforeAll(() => {
+    const rng = mulberry32(20261204)
+    rows = Array.from({length: N}, (_, n) => ({n, a: cellOf(rng), b: cellOf(rng)}))
+    report = {blocks: [tableOf(rows)]}
+  })
+
+  it('csv: csv-parse reads back every record and cell', () => {
+    checkCsv(renderReport(report, 'csv', {color: false, width: 80, csv: {titles: true}}), rows)
+  }, 300_000)
+
+  it('json: every value back exactly, no raw control byte', () => {
+    const out = toJson('fuzz', {rows})
+    expect(/[\x00-\x09\x0b-\x1f]/.test(out)).toBe(false)
+    expect((JSON.parse(out) as {result: {rows: unknown[]}}).result.rows).toEqual(rows)
+  }, 300_000)
+
+  it('markdown: one line per row, pipes escaped, no raw HTML or control character', () => {
+    checkMarkdown(renderReport(report, 'markdown', {color: false, width: 80}), N)
+  }, 300_000)
+
+  it('text: every line within 79 columns, printable ASCII', () => {
+    checkLines(renderReport(report, 'text', {color: false, width: 80}), 79, true)
+  }, 300_000)
+
+  it('table: every line within the width, no control or bidi character', () => {
+    checkLines(renderReport(report, 'table', {color: false, width: 100}), 100, false)
+  }, 300_000)
+})
+
+describe('many small random tables (fast-check)', () => {
+  const cell = fc.string({unit: fc.oneof({weight: 4, arbitrary: fc.constantFrom(...PLAIN)}, {weight: 1, arbitrary: fc.constantFrom(...HOSTILE)}), maxLength: 24})
+  const rowsArb = fc.array(fc.record({n: fc.integer({min: -1e9, max: 1e9}), a: cell, b: cell}), {minLength: 1, maxLength: 40})
+
+  it('csv and markdown keep their invariants; json round-trips', () => {
+    fc.assert(
+      fc.property(rowsArb, (rows) => {
+        const report = {blocks: [tableOf(rows)]}
+        checkCsv(renderReport(report, 'csv', {color: false, width: 80, csv: {titles: true}}), rows)
+        checkMarkdown(renderReport(report, 'markdown', {color: false, width: 80}), rows.length)
+        expect((JSON.parse(toJson('fuzz', {rows})) as {result: {rows: unknown}}).result.rows).toEqual(rows)
+      }),
+      {numRuns: 300, seed: 20261204},
+    )
+  })
+
+  it('table and text fit any width from 20 to 200', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.integer({min: 20, max: 200}), (rows, width) => {
+        checkLines(renderReport({blocks: [tableOf(rows)]}, 'table', {color: false, width}), width, false)
+        checkLines(renderReport({blocks: [tableOf(rows)]}, 'text', {color: false, width}), 79, true)
+      }),
+      {numRuns: 200, seed: 20261204},
+    )
+  })
+
+  it('streamed (row by row, in batches) is byte for byte the held output: csv, json, markdown', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.integer({min: 1, max: 7}), (rows, batch) => {
+        const t = tableOf(rows)
+        const csv = csvTableStream(t, {titles: true})
+        let streamed = csv.head
+        for (let i = 0; i < rows.length; i += batch) streamed += csv.rows(rows.slice(i, i + batch))
+        expect(streamed).toBe(renderCsv({blocks: [t]}, {titles: true}))
+        const env = jsonEnvelopeStream('fuzz', 'rows')
+        expect(env.head + rows.map((r, i) => env.item(r, i)).join('') + env.tail(rows.length, ['w\x1b'])).toBe(toJson('fuzz', {rows}, ['w\x1b']))
+        expect(`### Fuzz\n\n${mdTableHeader(t)}\n${rows.map((r) => `${mdTableRow(t, r)}\n`).join('')}`).toBe(renderMarkdownBlock(t))
+      }),
+      {numRuns: 200, seed: 20261204},
+    )
+    const env = jsonEnvelopeStream('fuzz', 'rows')
+    expect(env.head + env.tail(0, [])).toBe(toJson('fuzz', {rows: []}))
+  })
+})
