@@ -5,6 +5,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
+import {parse} from 'csv-parse/sync'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
@@ -68,12 +69,13 @@ describe('trend', () => {
     expect(stdout).toMatch(/^[\x20-\x7e\n]*$/)
     expect(stdout).not.toMatch(/\\u[0-9a-f]{4}|KiB|MiB|'/)
     const table = (await run([dir, '--no-color', '--format', 'markdown'])).stdout
-    const block = stdout.split('\n\n').find((b) => b.startsWith('# Leak suspects'))!.split('\n')
-    const header = block[1].split(',')
+    // Read as the README says (csv-parse, comment '#'): the "#" column is quoted, or its header line would be a comment.
+    const block: string[][] = parse(stdout.split('\n\n').find((b) => b.startsWith('# Leak suspects'))!, {comment: '#'})
+    const header = block[0]
     expect(header).toEqual(['#', 'rate', 'growth', 'q', 'file:line', 'function', 'module'])
     // The same names as the table's, without its picture column.
     expect(table).toContain('| \\# | rate | growth | q | bytes over time | file:line | function | module |')
-    const row = Object.fromEntries(header.map((h, i) => [h, block[2].split(',')[i]]))
+    const row = Object.fromEntries(header.map((h, i) => [h, block[1][i]]))
     // The derived site grows 4096 bytes a minute: 245760 bytes/h; growth is the median of the last
     // tenth minus the first's, in bytes (3 snapshots a tenth: medians at steps 28 and 1, 27 × 4096).
     expect(row).toMatchObject({'#': '1', rate: '245760', growth: String(27 * 4096), 'file:line': LEAK[1], function: LEAK[2]})
