@@ -36,6 +36,10 @@ type Runner = (args: Record<string, string | undefined>, flags: Record<string, u
 export const FAST_RUNNERS: Record<string, () => Promise<Runner>> = {
   allocinfo: async () => (await import('../allocinfo/run.js')).runAllocInfo as unknown as Runner,
   diff: async () => (await import('../diff/run.js')).runDiffCommand as unknown as Runner,
+  analyse: async () => {
+    const [{runAnalyse}, {readProgress, waitingNotice}] = await Promise.all([import('../analysis/run.js'), import('./progress.js')])
+    return (async (args, flags) => runAnalyse(args.input!, flags as never, {onProgress: readProgress(flags.json === true), waitingNotice})) as Runner
+  },
 }
 
 /** A command that writes its own output as it goes (NDJSON); it returns the severities --fail-on gates on. */
@@ -51,10 +55,12 @@ export const FAST_IDS = [...Object.keys(FAST_RUNNERS), ...Object.keys(FAST_STREA
 type Parsed = {args: Record<string, string | undefined>; flags: Record<string, unknown>; argv: string[]}
 
 /** One flag's value; undefined when oclif should judge it. */
-function value(spec: FlagSpec, raw: string): unknown {
+function value(spec: FlagSpec, raw: string, inline: boolean): unknown {
   if (spec.type === 'string') return raw.startsWith('-') && raw !== '-' ? undefined : raw
   if (spec.type === 'option') return spec.options?.includes(raw) ? raw : undefined
   if (!/^-?\d{1,15}$/.test(raw)) return undefined
+  // `--boot -1`: oclif reads a separate word starting with '-' as a flag, not as the value.
+  if (!inline && raw.startsWith('-')) return undefined
   const n = Number(raw)
   return (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max) ? undefined : n
 }
@@ -99,7 +105,7 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
       continue
     }
     const raw = hit.inline ?? argv[++i]
-    const v = raw === undefined ? undefined : value(f, raw)
+    const v = raw === undefined ? undefined : value(f, raw, hit.inline !== undefined)
     if (v === undefined) return undefined
     flags[hit.name] = v
   }
@@ -140,6 +146,7 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   if (parsed === undefined) return undefined
   try {
     if (id === 'allocinfo') noteStdin(parsed.args.input, 'the allocinfo dump')
+    if (id === 'analyse') noteStdin(parsed.args.input, 'the boot log')
     if (id in FAST_STREAMS) {
       const severities = await (await FAST_STREAMS[id]!())(parsed.argv, parsed.flags)
       return gateHit(parsed.flags['fail-on'] as string, severities) ? EXIT_FINDING : EXIT_OK

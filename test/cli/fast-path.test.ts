@@ -1,4 +1,4 @@
-// The fast path (src/cli/fast.ts): `allocinfo`, `diff` and `batch` run without oclif when their flags
+// The fast path (src/cli/fast.ts): `allocinfo`, `analyse`, `diff` and `batch` run without oclif when their flags
 // parse plainly, and must behave exactly as through oclif — the same stdout, stderr and exit
 // status (ALLOCSCOPE_NO_FAST=1 forces oclif). Needs the BUILT CLI (`npm run build`). The cases run
 // both ways in-process (test/helpers/cli.ts runs what bin/run.js runs); that the fast path loads no
@@ -45,8 +45,8 @@ beforeAll(() => {
 })
 
 describe('fast path argv parsing (against the spec the build wrote from the oclif flags)', () => {
-  it('knows allocinfo, batch and diff, with integer flags told from string flags', () => {
-    expect(Object.keys(spec).sort()).toEqual(['allocinfo', 'batch', 'diff'])
+  it('knows allocinfo, analyse, batch and diff, with integer flags told from string flags', () => {
+    expect(Object.keys(spec).sort()).toEqual(['allocinfo', 'analyse', 'batch', 'diff'])
     expect(spec.batch!.variadic).toBe(true)
     expect(spec.batch!.flags.jobs).toEqual({type: 'integer', char: 'j', min: 1})
     expect(spec.allocinfo!.flags.top).toEqual({type: 'integer', char: 'n', default: 20, min: 0})
@@ -61,6 +61,9 @@ describe('fast path argv parsing (against the spec the build wrote from the ocli
     })
     expect(parseArgv(spec.allocinfo!, ['-', '-n3'])?.flags.top).toBe(3)
     expect(parseArgv(spec.allocinfo!, ['--', '-n'])?.args).toEqual({input: '-n'})
+    expect(parseArgv(spec.analyse!, ['x', '--boot=-1'])?.flags.boot).toBe(-1)
+    // oclif reads a separate `-1` as a flag: its message, not the fast path's guess.
+    expect(parseArgv(spec.analyse!, ['x', '--boot', '-1'])).toBeUndefined()
   })
   it('a variadic command (batch, oclif strict = false) takes any number of inputs; `--` is left to oclif', () => {
     const p = parseArgv(spec.batch!, ['a', '-j', '2', 'b', 'c', '--unordered'])
@@ -87,6 +90,10 @@ describe('fast path = oclif path, end to end', () => {
     ['diff', A, B, '--json', '--metric', 'calls', '--key', 'func'],
     ['diff', join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink'), '--fail-on', 'warning', '--format', 'text'],
     ['batch', SAMPLES, join(REPO, 'testdata', 'peer', 'syzkaller', '10'), B, '--jobs', '2', '--fail-on', 'warning'],
+    ['analyse', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--format', 'text', '--traces'],
+    ['analyse', join(REPO, 'testdata', 'peer', 'syzkaller', '10'), '--json', '--fail-on', 'warning'],
+    ['analyse', join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), '--boot=1', '--recorder', 'legacy', '--format', 'markdown', '--bytes'],
+    ['analyse', join(REPO, 'no-such-file.log')],
     ['batch', '--list', SAMPLES, join(REPO, 'no-such-file.log')],
     ['batch', join(REPO, 'no-such-file.log'), '-j', '1'],
     ['batch'],
@@ -102,11 +109,17 @@ describe('fast path = oclif path, end to end', () => {
       expect(fast.status).toBe(slow.status)
     }, 60_000)
   }
-  it.each([cases[1]!, cases[6]!])('in a real process: %s loads no oclif module (and the same output as oclif)', async (...c) => {
+  it.each([cases[1]!, cases[6]!, cases[10]!])('in a real process: %s loads no oclif module (and the same output as oclif)', async (...c) => {
     const [fast, slow] = await Promise.all([run(c, true), run(c, false)])
     expect(fast.oclif, 'the fast path loads no oclif module').toBe(false)
     expect(slow.oclif).toBe(true)
     expect(fast).toEqual({...slow, oclif: false})
+  }, 60_000)
+  it('analyse --boot -1 (a separate negative value) goes to oclif, whose reading of it stands', async () => {
+    const argv = ['analyse', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--boot', '-1']
+    const [fast, slow] = await Promise.all([run(argv, true), run(argv, false)])
+    expect(fast.oclif).toBe(true)
+    expect([fast.stdout, fast.stderr, fast.status]).toEqual([slow.stdout, slow.stderr, slow.status])
   }, 60_000)
   it('an argv the fast path does not take still runs, through oclif (--top -1: its own message)', async () => {
     const r = await run(['allocinfo', B, '--top', '-1'], true)
