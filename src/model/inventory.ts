@@ -157,6 +157,9 @@ export class InventoryRows {
     }
     host.onlineCpus = row.online ?? host.possibleCpus
     host.name ??= `host${this.hosts}`
+    // A host outside physical sense (validateHost) is refused naming the file and the row's line.
+    const at = `${this.file}:${line}`
+    host.origins = {possibleCpus: at, onlineCpus: at, memoryBytes: at, nodes: at, pageSize: at, wordBytes: at}
     return {row: line, host, profile: row.profile, extra, shape}
   }
 

@@ -49,6 +49,14 @@ describe('the streamed inventory reader', () => {
     await expect(readAll(p)).rejects.toThrow(want)
   })
 
+  it('a host outside physical sense is refused naming the file and its row\'s line', async () => {
+    const p = join(T, 'absurd.csv')
+    writeFileSync(p, '# synthetic\nname,cpus,memory\na,4,1G\nb,99999999,1G\n')
+    const r = await runCommand(['predict', '--hosts', p, '--format', 'csv'], {root: REPO})
+    expect(r.stderr).toContain(`${p}:4: possible CPUs must be an integer 1..65536, got 99999999`)
+    expect(r.error?.oclif?.exit).toBe(2)
+  })
+
   it('a missing file and an empty one: one line each, as before', async () => {
     await expect(readAll(join(T, 'nope.csv'))).rejects.toThrow(`${join(T, 'nope.csv')}: cannot read the inventory (ENOENT)`)
     writeFileSync(join(T, 'empty.csv'), '')
