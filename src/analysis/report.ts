@@ -8,6 +8,7 @@ import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
 import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from './labels.js'
+import {EARLY_ALLOC_PFN_MAX, pfnPoolSize} from '../kernel.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
@@ -133,10 +134,8 @@ function whyBlock(a: AnalyseResult): Block {
   }
 }
 
-/** EARLY_ALLOC_PFN_MAX of the fixed-array recorder (lib/alloc_tag.c, March 2026). */
-export const EARLY_ALLOC_PFN_MAX = 8192
-/** PFN_POOL_SIZE on 64-bit with 4 KiB pages: (4096 - 16-byte header) / 8. */
-export const PFN_POOL_SIZE_4K = 510
+/** PFN_POOL_SIZE of the lab kernels (x86-64, 4 KiB pages): 510. */
+const PFN_POOL_SIZE_4K = pfnPoolSize(4096, 8)
 
 /** How full the recorder was, from the lab's true counts (klab: lines), when the kernel printed them. */
 function headroom(a: BootAnalysis): KvRow[] {

@@ -92,13 +92,8 @@ export function pageExtWindow(h: Host): {window: Window; reason: string} {
   return {window: 'after-smp', reason: 'deferred struct-page init: page_ext_init() in page_alloc_init_late(), after smp_init() brought every CPU up'}
 }
 
-/** PFN_POOL_SIZE = (PAGE_SIZE − offsetof(struct pfn_pool, pfns)) / sizeof(unsigned long). */
-export function pfnPoolSize(pageSize: number, wordBytes: number): number {
-  // struct pfn_pool { struct pfn_pool *next; atomic_t count; unsigned long pfns[]; }: a pointer and
-  // an int padded to the alignment of unsigned long → 16 bytes on 64-bit, 8 on 32-bit.
-  const header = wordBytes + Math.max(4, wordBytes)
-  return Math.floor((pageSize - header) / wordBytes)
-}
+/** The pool's capacity per page (its one home is src/kernel.ts). */
+export {pfnPoolSize} from '../kernel.js'
 
 /** Where a host fact came from (a flag, or file:line of a boot log), for the one-line refusal. */
 export type HostOrigins = Partial<Record<'possibleCpus' | 'onlineCpus' | 'memoryBytes' | 'nodes' | 'pageSize' | 'wordBytes', string>>

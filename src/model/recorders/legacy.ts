@@ -2,11 +2,13 @@
 // appended with a cmpxchg loop from __pgalloc_tag_add() when get_page_tag_ref() fails. Once full,
 // pr_warn_once() and every further PFN is dropped. The cmpxchg loop never loses an update, so the
 // interleaving changes which PFNs are dropped, never how many.
+import {EARLY_ALLOC_PFN_MAX} from '../../kernel.js'
 import type {Interleaving} from '../scheduler.js'
 import type {Workload} from '../workload.js'
 import {type RecorderRun, SAMPLE_DROPPED, newRun} from './result.js'
 
-export const EARLY_ALLOC_PFN_MAX = 8192
+/** The array's size (its one home is src/kernel.ts). */
+export {EARLY_ALLOC_PFN_MAX}
 
 export const LEGACY_OVERFLOW_MESSAGE = (max: number) => `Early page allocations before page_ext init exceeded EARLY_ALLOC_PFN_MAX (${max})`
 
