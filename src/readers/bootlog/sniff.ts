@@ -2,15 +2,15 @@
 // with. Kept apart from detect.ts so that the registry (formats.ts) and detection can both use
 // them without importing each other.
 import {findTime, readPrefix} from './prefix.js'
-import {FACILITY_NAMES, LEVEL_NAMES} from './text-formats.js'
+import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES} from './text-formats.js'
+
+// The readers' own line shapes, for the registry's sniffing (one definition, in text-formats.ts).
+export {DROPPED, JOURNAL_META}
 
 export const KMSG = /^\d{1,4},\d+,\d+,[^;]*;/
 export const RAW = /^<\d{1,4}>/
-const DECODED = /^([a-z0-9]+) *:([a-z]+) *: /
 export const JOURNAL_MONO = /^\[ *\d+\.\d+\] \S+ kernel: /
 export const WALL = /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?(.*)$/
-export const JOURNAL_META = /^-- .* --$/
-export const DROPPED = /^\*\* \d+ printk messages dropped \*\* ?/
 
 export function decoded(l: string): boolean {
   const m = DECODED.exec(l)

@@ -48,7 +48,8 @@ function isBlank(s: string): boolean {
   return true
 }
 
-const DROPPED = /^\*\* (\d+) printk messages dropped \*\* ?/
+/** The printk notice of messages lost to a full buffer (its count captured). */
+export const DROPPED = /^\*\* (\d+) printk messages dropped \*\* ?/
 const REPLAY = '** replaying previous printk message **'
 
 function prefixRecord(no: number, s: string, p: Prefix): LogRecord {
@@ -148,7 +149,8 @@ export class KernelTextReader implements LineReader {
   }
 }
 
-const DECODED = /^([a-z0-9]+) *:([a-z]+) *: /
+/** dmesg -x's facility and level prefix. */
+export const DECODED = /^([a-z0-9]+) *:([a-z]+) *: /
 
 /** dmesg -x: `kern  :warn  : [    1.234567] text` (util-linux prints "%-6s:%-6s: "). */
 export class DecodedReader implements LineReader {
@@ -282,7 +284,8 @@ function isHex(c: number): boolean {
 const WALL_3164 = /^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)? /
 const WALL_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? /
 const HOST_TAG = /^(\S+) ([^\s:[]+)(?:\[\d+\])?: ?/
-const JOURNAL_META = /^-- .* --$/
+/** journalctl's own lines (-- Boot …, -- No entries --). */
+export const JOURNAL_META = /^-- .* --$/
 
 /** Length of the syslog/journal time prefix (with its space), or -1. Sets time for short-monotonic. */
 function wallClock(s: string): {end: number; time?: number} | undefined {
