@@ -5,9 +5,12 @@
 // the outcome on <body data-selftest> (the browser test reads it).
 import {COLUMNS, type FleetRows, fleetRows, perThousand, TITLES} from './report.js'
 import type {FleetSummary} from './summary.js'
+import {sanitizeLine} from '../render/sanitize.js'
 
+// Names come from logs anyone can write: control characters and bidi overrides are shown escaped
+// (render/sanitize.ts, as in every other format: a U+202E would show a name reversed), then HTML-escaped.
 const esc = (s: string | number): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
+  sanitizeLine(String(s)).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
 
 function table(id: keyof FleetRows, rows: Record<string, string | number>[]): string {
   const cols = COLUMNS[id]
@@ -31,7 +34,8 @@ const BAR_H = 18
 function barChart(id: string, title: string, bars: Bar[], limit?: {value: number; label: string}): string {
   const left = 300
   const plotW = W - left - 70
-  const max = Math.max(1, limit?.value ?? 0, ...bars.map((b) => b.value))
+  // No spread of the bars into a call: 10^5 kernels would overflow the stack.
+  const max = bars.reduce((m, b) => Math.max(m, b.value), Math.max(1, limit?.value ?? 0))
   const h = 30 + bars.length * (BAR_H + 4) + 20
   const x = (v: number) => left + (v / max) * plotW
   const rects = bars
@@ -59,7 +63,7 @@ function charts(s: FleetSummary): string {
     .map(([k, r]) => ({label: k, value: Number(perThousand(r.findings, r.boots))}))
   const cpuRows = Object.entries(s.cpus).sort(([a], [b]) => Number(a) - Number(b))
   const cpus = cpuRows.map(([c, r]) => ({label: `${c} CPUs (${r.boots} boot${r.boots === 1 ? '' : 's'})`, value: r.maxEarlyPfns}))
-  const legacyMax = cpuRows.length ? Math.min(...cpuRows.map(([, r]) => r.legacyMax)) : undefined
+  const legacyMax = cpuRows.length ? cpuRows.reduce((m, [, r]) => Math.min(m, r.legacyMax), Infinity) : undefined
   return [
     barChart('c-signatures', 'Signatures by number of inputs (top 25)', sigs),
     barChart('c-kernels', 'Findings per 1000 boots, by kernel', kernels),

@@ -12,10 +12,15 @@
 //             HTML, no control character;
 //   text      every line within 79 columns, printable ASCII only;
 //   table     every line within the width, no control or bidi character;
-//   streamed  the row-by-row writers (predict --hosts) write what the held renderers write.
+//   streamed  the row-by-row writers (predict --hosts) write what the held renderers write;
+//   html      fleet --html: hostile names HTML-escaped, no control or bidi character; 150 000
+//             kernels (past where a spread into Math.max overflowed the stack; one page of 10^6
+//             would near V8's longest string) laid out without an internal error.
 import {parse} from 'csv-parse/sync'
 import fc from 'fast-check'
 import {beforeAll, describe, expect, it} from 'vitest'
+import {fleetHtml} from '../../src/fleet/html.js'
+import {emptySummary, type FleetSummary} from '../../src/fleet/summary.js'
 import {mulberry32} from '../../src/model/prng.js'
 import {csvTableStream, renderCsv} from '../../src/render/csv.js'
 import {renderReport} from '../../src/render/format.js'
@@ -173,5 +178,40 @@ describe('many small random tables (fast-check)', () => {
     )
     const env = jsonEnvelopeStream('fuzz', 'rows')
     expect(env.head + env.tail(0, [])).toBe(toJson('fuzz', {rows: []}))
+  })
+})
+
+/** A SYNTHETIC fleet summary: `kernels` hostile kernel names, one hostile signature seen on a hostile host. */
+function summaryOf(kernels: string[], name: string): FleetSummary {
+  const s = emptySummary()
+  kernels.forEach((k, i) => (s.kernels[k] = {inputs: 1, boots: 1, findings: i % 3, recorders: {pool: 1}}))
+  s.signatures[name] = {id: 'kasan', severity: 'warning', title: name, inputs: 2, occurrences: 3, hosts: [name], kernels: kernels.slice(0, 2), example: name} as FleetSummary['signatures'][string]
+  s.errorReasons[name] = {count: 1, example: name}
+  return s
+}
+
+/** The page outside its own script: no control or bidi character, no tag from the input. */
+function checkHtml(page: string): void {
+  const body = page.replace(/<script>[\s\S]*<\/script>/, '')
+  expect(UNSAFE.test(body.replace(/\n/g, ''))).toBe(false)
+  expect(body).not.toContain('<img')
+  expect(body).not.toContain('<b>')
+}
+
+describe('html (fleet --html)', () => {
+  it('150 000 hostile kernel names: laid out (no stack overflow), every name escaped', () => {
+    const rng = mulberry32(7)
+    const kernels = Array.from({length: 150_000}, (_, i) => `7.${i}-${cellOf(rng)}<b>`)
+    checkHtml(fleetHtml(summaryOf(kernels, 'x\x1b]0;pwn\x07<img src=x onerror=alert(1)>\u202e')))
+  }, 300_000)
+
+  it('random hostile names (fast-check): escaped, inert', () => {
+    const cell = fc.string({unit: fc.oneof({weight: 3, arbitrary: fc.constantFrom(...PLAIN)}, {weight: 1, arbitrary: fc.constantFrom(...HOSTILE)}), minLength: 1, maxLength: 24})
+    fc.assert(
+      fc.property(fc.uniqueArray(cell, {minLength: 1, maxLength: 8}), cell, (kernels, name) => {
+        checkHtml(fleetHtml(summaryOf(kernels.map((k) => `${k}<img src=x>`), `${name}<b>`)))
+      }),
+      {numRuns: 150, seed: 20261204},
+    )
   })
 })
