@@ -316,14 +316,16 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
     title: `Boots (${r.count} in the log${r.omitted ? `, the first ${r.omitted} not kept` : ''}; numbered as journalctl --list-boots)`,
     columns: [
       {key: 'idx', header: 'boot', align: 'right', priority: 0},
-      {key: 'lines', header: 'lines', priority: 0},
+      {key: 'first', header: 'first line', align: 'right', priority: 0},
+      {key: 'last', header: 'last line', align: 'right', priority: 0},
       {key: 'kernel', header: 'kernel', priority: 1},
       {key: 'findings', header: 'findings', align: 'right', priority: 1},
       {key: 'why', header: 'starts at', priority: 2},
     ],
     rows: r.boots.map((b) => ({
       idx: b.boot?.offset ?? 0,
-      lines: b.boot ? `${b.boot.firstLine}-${b.boot.lastLine}` : '',
+      first: b.boot?.firstLine ?? '',
+      last: b.boot?.lastLine ?? '',
       kernel: b.host.release?.value ?? 'unknown',
       findings: b.findings.length,
       why: b.boot?.startReason ?? 'the start of the log',

@@ -56,6 +56,7 @@ let batchOut: string
 function commands(): string[][] {
   return [
     ...SAMPLE_DIRS.map((d) => ['analyse', s(d)]),
+    ['analyse', `${trendDir}-two-boots.log`],
     ...WITH_ALLOCINFO.map((d) => ['allocinfo', s(d), '--top', '5']),
     ...WITH_LOG.map((d) => ['predict', '--from', s(d)]),
     ['predict', '--cpus', '1024', '--kernel', '7.2.13'],
@@ -85,12 +86,15 @@ beforeAll(async () => {
     writeFileSync(join(trendDir, `allocinfo-2026-12-04T18:0${k}:00Z.txt`), lines.join('\n'))
   }
   batchOut = `${trendDir}.ndjson`
+  // DERIVED, not a capture: two real boots concatenated, as kern.log holds a reboot.
+  writeFileSync(`${trendDir}-two-boots.log`, ['linux-7.2-pool-c64-m1024', 'linux-7.2-notrack-c8-m1024-shrink'].map((d) => readFileSync(join(SAMPLES, d, 'dmesg.txt'), 'utf8')).join(''))
   const {error} = await runCommand(['batch', ...SAMPLE_DIRS.map(s), '-j', '1', '--out', batchOut], {root: REPO})
   if (error) throw error
 }, 120_000)
 afterAll(() => {
   rmSync(trendDir, {recursive: true, force: true})
   rmSync(batchOut, {force: true})
+  rmSync(`${trendDir}-two-boots.log`, {force: true})
 })
 
 describe('CSV: one value per cell', () => {
