@@ -77,4 +77,15 @@ describe('batch on a multi-boot log (DERIVED: two real boots concatenated)', () 
     expect(s.inputs).toBe(2)
     expect(s.boots).toBe(4)
   })
+
+  it('--resume after a kill that wrote only some boots of the last input: that input is done again, each boot once', async () => {
+    const whole = (await cli(['batch', join(POOL, 'dmesg.txt'), log, '-j', '1'])).stdout.split('\n').filter(Boolean)
+    expect(whole).toHaveLength(3)
+    // As a kill during the last input's one write() can leave: its first boot's line, not the second's.
+    const out = join(dir, 'cut-between-boots.ndjson')
+    writeFileSync(out, whole.slice(0, 2).join('\n') + '\n')
+    const r = await cli(['batch', join(POOL, 'dmesg.txt'), log, '-j', '1', '--out', out, '--resume'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(whole)
+  })
 })
