@@ -2,7 +2,7 @@
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
 import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {type Prediction, predict} from '../model/predict.js'
-import {chooseProfile, fittedCapture, loadProfile, type Profile} from '../model/profile.js'
+import {chooseProfile, fittedCapture, inSampleNote, loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {RecorderRun} from '../model/recorders/result.js'
 import type {BootAnalysis, Recorder} from '../types.js'
@@ -93,6 +93,6 @@ export function modelForAnalysis(a: BootAnalysis, opts: ModelOptions = {}): Mode
   const prediction = predict(host, profile, {tracker: 'both', seed: opts.seed ?? 1, legacyMax})
   const out = [...notes, ...prediction.notes]
   const name = fittedCapture(profile, a.source)
-  if (name) out.push(`${name} is one of the captures ${profile.name} was fitted on: the counts are an in-sample check, not an independent one`)
+  if (name) out.push(inSampleNote(name, profile.name))
   return {expectation: expectationFromPrediction(prediction, a.profiling.recorder, legacyMax), prediction, profile, notes: out}
 }

@@ -177,6 +177,11 @@ export function fittedCapture(profile: Profile, path: string): string | undefine
   return path.replace(/\/+$/, '').split('/').slice(-2).find((s) => profile.provenance.captures.some((c) => c.capture === s))
 }
 
+/** What predict and diff say when the capture checked is one the profile was fitted on (one wording). */
+export function inSampleNote(capture: string, profile: string): string {
+  return `${capture} is one of the captures ${profile} was fitted on: an in-sample check, not an independent one`
+}
+
 /** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
 export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
   if (kernel === undefined || kernel.startsWith(profile.kernel)) return undefined

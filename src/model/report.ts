@@ -1,4 +1,5 @@
 // Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
+import {inSampleNote} from './profile.js'
 import {HOST_FACT_LABELS} from '../analysis/labels.js'
 import {type Block, type Cell, type KvBlock, type Report, type TableBlock, NONE, bytesCell} from '../render/report.js'
 import {iec} from '../render/units.js'
@@ -149,14 +150,14 @@ export function predictionReport(p: Prediction): Report {
 }
 
 /** What an instrumented boot (predict --from a lab capture) measured, against the prediction. */
-export function measuredBlock(p: Prediction, measured: MeasuredEarly, inFit: boolean): Block {
+export function measuredBlock(p: Prediction, measured: MeasuredEarly, inFit: string | undefined): Block {
   const d = p.events - measured.calls
   return {
     kind: 'text',
     title: 'Measured on this boot',
     lines: wrap([
       `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events} (${d >= 0 ? '+' : ''}${d}, ${((100 * d) / measured.calls).toFixed(1)}%)` +
-        (inFit ? `; this boot is one of the captures ${p.profile} was fitted on, so this is not an independent check` : ''),
+        (inFit ? `; ${inSampleNote(inFit, p.profile)}` : ''),
     ]),
   }
 }

@@ -73,7 +73,7 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
   const report = predictionReport(p)
   const {measured} = input
   if (measured) {
-    report.blocks.push(measuredBlock(p, measured, from !== undefined && fittedCapture(profile, from) !== undefined))
+    report.blocks.push(measuredBlock(p, measured, from === undefined ? undefined : fittedCapture(profile, from)))
   }
   return {result: measured ? {...p, measured} : p, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
 }

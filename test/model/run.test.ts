@@ -76,13 +76,13 @@ describe('runPredict', () => {
   it('--from a lab capture the profile was fitted on: the measured block says it is no independent check', async () => {
     const r = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, OUT)
     expect(titles(r).at(-1)).toBe('Measured on this boot')
-    expect((r.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^klab early_pfn \(line \d+\): 142 early PFNs; predicted \d+ .*not an independent check$/)
+    expect((r.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^klab early_pfn \(line \d+\): 142 early PFNs; predicted \d+ .*an in-sample check, not an independent one$/)
     expect((r.result as {measured?: {calls: number}}).measured?.calls).toBe(142)
   })
 
   it('--from a file inside a fitted capture is in-sample too (the same rule as diff); a capture outside the fit is not', async () => {
     const file = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')}, OUT)
-    expect((file.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/not an independent check$/)
+    expect((file.report.blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/an in-sample check, not an independent one$/)
     const prof = loadProfile('linux-7.2-before-smp')
     expect(fittedCapture(prof, join(SAMPLES, 'linux-7.2-pool-c64-m1024') + '/')).toBe('linux-7.2-pool-c64-m1024')
     expect(fittedCapture(prof, join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'))).toBeUndefined()
