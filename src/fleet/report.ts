@@ -10,6 +10,8 @@ const day = (iso?: string): string => (iso ? iso.slice(0, 10) : '-')
 
 export interface FleetRows {
   signatures: Record<string, string | number>[]
+  /** Which kernels each signature was seen on, a row a pair (CSV: one value per cell, no list). */
+  signatureKernels: Record<string, string | number>[]
   kernels: Record<string, string | number>[]
   overflow: Record<string, string | number>[]
   cpus: Record<string, string | number>[]
@@ -20,7 +22,8 @@ export interface FleetRows {
 export function fleetRows(s: FleetSummary): FleetRows {
   const signatures = Object.entries(s.signatures)
     .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
-    .map(([sig, r]) => ({signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.join(' '), first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}))
+    .map(([sig, r]) => ({signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}))
+  const signatureKernels = signatures.flatMap((row) => s.signatures[row.signature as string]!.kernels.map((kernel) => ({signature: row.signature, kernel})))
   const kernels = Object.entries(s.kernels)
     .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
     .map(([k, r]) => ({
@@ -41,19 +44,31 @@ export function fleetRows(s: FleetSummary): FleetRows {
   const errors = Object.entries(s.errorReasons)
     .sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : 1))
     .map(([reason, r]) => ({reason, count: r.count, example: r.example}))
-  return {signatures, kernels, overflow, cpus, errors}
+  return {signatures, signatureKernels, kernels, overflow, cpus, errors}
 }
 
-export const COLUMNS = {
+/** A fleet table's column (the renderers' column shape, and what the HTML page reads). */
+interface FleetColumn {
+  key: string
+  header: string
+  align?: 'right'
+  priority?: number
+}
+
+export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
   signatures: [
     {key: 'signature', header: 'signature', priority: 0},
     {key: 'severity', header: 'severity'},
     {key: 'inputs', header: 'inputs', align: 'right' as const, priority: 0},
     {key: 'hosts', header: 'hosts', align: 'right' as const, priority: 0},
-    {key: 'kernels', header: 'kernels'},
+    {key: 'kernels', header: 'kernels', align: 'right' as const},
     {key: 'first', header: 'first seen'},
     {key: 'last', header: 'last seen'},
     {key: 'example', header: 'example'},
+  ],
+  signatureKernels: [
+    {key: 'signature', header: 'signature', priority: 0},
+    {key: 'kernel', header: 'kernel', priority: 0},
   ],
   kernels: [
     {key: 'kernel', header: 'kernel', priority: 0},
@@ -89,6 +104,7 @@ export const COLUMNS = {
 
 export const TITLES = {
   signatures: 'Findings by signature',
+  signatureKernels: 'Kernels each signature was seen on',
   kernels: 'Kernels',
   overflow: 'Hosts predicted to overflow the legacy early-PFN array',
   cpus: 'Predicted early PFNs by possible CPUs',
@@ -97,6 +113,7 @@ export const TITLES = {
 
 const EMPTY = {
   signatures: 'no findings',
+  signatureKernels: 'no findings',
   kernels: 'no inputs',
   overflow: 'no host predicted to overflow',
   cpus: 'no boot with a prediction',
