@@ -2,7 +2,7 @@
 // src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
-import {createReadStream, readFileSync} from 'node:fs'
+import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
 import {createGunzip, gunzipSync} from 'node:zlib'
 import {InputError} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
@@ -16,7 +16,8 @@ export const RECORDING_MARK = `"format":"${RECORDING_FORMAT}"`
 export function isRecording(path: string): boolean {
   let head: Buffer
   try {
-    const b = readFileSync(path)
+    // The first 4 KiB only: the file may be a large plain snapshot, or a bomb.
+    const b = readHead(path, 4096)
     head = b[0] === 0x1f && b[1] === 0x8b ? gunzipFirst(b) : b.subarray(0, 200)
   } catch {
     return false
@@ -24,13 +25,30 @@ export function isRecording(path: string): boolean {
   return head.toString('utf8', 0, 200).includes(RECORDING_MARK)
 }
 
+function readHead(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const b = Buffer.alloc(n)
+    return b.subarray(0, readSync(fd, b, 0, n, 0))
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function gunzipFirst(b: Buffer): Buffer {
   try {
-    return gunzipSync(b.subarray(0, Math.min(b.length, 4096)), {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
+    return gunzipSync(b, {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
   } catch {
     return Buffer.alloc(0)
   }
 }
+
+/**
+ * The longest record line read: a snapshot's line is its changes (the first, every site: ~80
+ * bytes a site, so 32 MiB is some 400 000 sites). Past it the input is no recording (a gzip bomb
+ * of one endless line would otherwise grow one string to V8's limit): an error, memory bounded.
+ */
+export const MAX_RECORD_CHARS = 32 * 2 ** 20
 
 export interface RecordingRead {
   header: RecordingHeader
@@ -48,7 +66,9 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   let header: RecordingHeader | undefined
   let lineNo = 0
   let snapshots = 0
-  let rest = ''
+  // The line being read, in pieces until its newline comes (no string regrown per chunk).
+  let rest: string[] = []
+  let restChars = 0
   let cut: string | undefined
   const applyLine = (line: string): void => {
     lineNo++
@@ -62,16 +82,29 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   }
   try {
     for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const lines = (rest + (chunk as Buffer).toString('utf8')).split('\n')
-      rest = lines.pop()!
+      const text = (chunk as Buffer).toString('utf8')
+      const nl = text.indexOf('\n')
+      if (nl < 0) {
+        rest.push(text)
+        restChars += text.length
+        if (restChars > MAX_RECORD_CHARS) {
+          throw new InputError(`${path}:${lineNo + 1}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, lineNo + 1)
+        }
+        continue
+      }
+      const lines = text.slice(nl + 1).split('\n')
+      applyLine(rest.join('') + text.slice(0, nl))
+      const last = lines.pop()!
       for (const l of lines) applyLine(l)
+      rest = [last]
+      restChars = last.length
     }
   } catch (e) {
     if (e instanceof InputError) throw e
     cut = (e as Error).message
   }
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
-  if (rest.trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
+  if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
   if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${snapshots} complete snapshots before it`)
   return {header, snapshots, warnings}
 }
