@@ -105,18 +105,21 @@ export type HostOrigins = Partial<Record<'possibleCpus' | 'onlineCpus' | 'memory
  */
 export const HOST_LIMITS = {cpus: 65536, memoryBytes: 2 ** 52, minMemoryBytes: 16 * 2 ** 20, nodes: 1024} as const
 
+/** A parsed value as digits: an integer beyond 2^53 exactly (JavaScript would print it rounded: 1.1e20 as ...370000). */
+const digits = (n: number): string => (Number.isInteger(n) && !Number.isSafeInteger(n) ? BigInt(n).toString() : String(n))
+
 export function validateHost(h: Host, origins: HostOrigins = h.origins ?? {}): void {
   const bad = (field: keyof HostOrigins, what: string) => {
     const o = origins[field]
     throw new UsageError(o ? `${o}: ${what}` : what)
   }
   const L = HOST_LIMITS
-  if (!Number.isInteger(h.possibleCpus) || h.possibleCpus < 1 || h.possibleCpus > L.cpus) bad('possibleCpus', `possible CPUs must be an integer 1..${L.cpus}, got ${h.possibleCpus}`)
-  if (!Number.isInteger(h.onlineCpus) || h.onlineCpus < 1) bad('onlineCpus', `online CPUs must be a positive integer, got ${h.onlineCpus}`)
-  if (h.onlineCpus > h.possibleCpus) bad('onlineCpus', `online CPUs (${h.onlineCpus}) cannot exceed possible CPUs (${h.possibleCpus})`)
-  if (!(h.memoryBytes >= L.minMemoryBytes)) bad('memoryBytes', `memory must be at least 16M, got ${h.memoryBytes} bytes`)
-  if (!(h.memoryBytes <= L.memoryBytes)) bad('memoryBytes', `memory must be at most 4P (52-bit physical addresses), got ${h.memoryBytes} bytes`)
-  if (!Number.isInteger(h.nodes) || h.nodes < 1 || h.nodes > L.nodes) bad('nodes', `NUMA nodes must be an integer 1..${L.nodes}, got ${h.nodes}`)
+  if (!Number.isInteger(h.possibleCpus) || h.possibleCpus < 1 || h.possibleCpus > L.cpus) bad('possibleCpus', `possible CPUs must be an integer 1..${L.cpus}, got ${digits(h.possibleCpus)}`)
+  if (!Number.isInteger(h.onlineCpus) || h.onlineCpus < 1) bad('onlineCpus', `online CPUs must be a positive integer, got ${digits(h.onlineCpus)}`)
+  if (h.onlineCpus > h.possibleCpus) bad('onlineCpus', `online CPUs (${digits(h.onlineCpus)}) cannot exceed possible CPUs (${digits(h.possibleCpus)})`)
+  if (!(h.memoryBytes >= L.minMemoryBytes)) bad('memoryBytes', `memory must be at least 16M, got ${digits(h.memoryBytes)} bytes`)
+  if (!(h.memoryBytes <= L.memoryBytes)) bad('memoryBytes', `memory must be at most 4P (52-bit physical addresses), got ${digits(h.memoryBytes)} bytes`)
+  if (!Number.isInteger(h.nodes) || h.nodes < 1 || h.nodes > L.nodes) bad('nodes', `NUMA nodes must be an integer 1..${L.nodes}, got ${digits(h.nodes)}`)
   if (![4096, 16384, 65536].includes(h.pageSize)) bad('pageSize', `page size must be 4K, 16K or 64K, got ${h.pageSize}`)
   if (h.wordBytes !== 4 && h.wordBytes !== 8) bad('wordBytes', `word size must be 4 or 8 bytes, got ${h.wordBytes}`)
 }

@@ -67,7 +67,8 @@ describe('hosts outside physical sense: one line naming the input', () => {
   it('flags: --memory 128P and 99999999T, --cpus 100000, --sweep 1..99999999999 (never a number the user did not type)', async () => {
     const cases: [string[], RegExp][] = [
       [['--memory', '128P'], /^--memory 128P: memory must be at most 4P/],
-      [['--memory', '99999999T'], /^--memory 99999999T: memory must be at most 4P/],
+      // The value in exact digits (99999999 * 2^40), not JavaScript's rounded 109951161678088370000.
+      [['--memory', '99999999T'], /^--memory 99999999T: memory must be at most 4P \(52-bit physical addresses\), got 109951161678088372224 bytes$/m],
       [['--cpus', '100000'], /^--cpus 100000: possible CPUs must be an integer 1\.\.65536, got 100000/],
       [['--sweep', '1..99999999999'], /^--sweep 1\.\.99999999999: HI must be at most 65536 CPUs/],
     ]
