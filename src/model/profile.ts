@@ -140,9 +140,23 @@ export function isShippedProfilePath(path: string, dir = PROFILES_DIR): boolean 
  * profiles/ is a user's profile (calibrate --out): its name says so and where it came from, so
  * every output that names the profile (predict, diff, the fleet table, notes) tells it apart.
  */
+/**
+ * The largest profile file read: a fit's JSON is some kilobytes (its provenance lists its captures),
+ * so a file past this is no profile, and is not read whole into memory (issue 14).
+ */
+export const MAX_PROFILE_BYTES = 4 * 2 ** 20
+
+/** A user's profile file: a regular file of sane size (not a device, FIFO or bomb), then parsed. */
+function readUserProfile(path: string): Profile {
+  const st = statSync(path)
+  if (!st.isFile()) throw new InputError(`${path}: not a regular file; expected a profile JSON file (calibrate --out)`, path)
+  if (st.size > MAX_PROFILE_BYTES) throw new InputError(`${path}: ${st.size} bytes, more than any profile (at most ${MAX_PROFILE_BYTES / 2 ** 20} MiB); expected a profile JSON file (calibrate --out)`, path)
+  return parseProfile(readFileSync(path, 'utf8'), path)
+}
+
 export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
   if (existsSync(nameOrPath) && nameOrPath.endsWith('.json')) {
-    const p = parseProfile(readFileSync(nameOrPath, 'utf8'), nameOrPath)
+    const p = readUserProfile(nameOrPath)
     return isShippedProfilePath(nameOrPath, dir) ? p : {...p, name: `${p.name} (user profile ${nameOrPath})`}
   }
   const all = listProfiles(dir)

@@ -2,7 +2,7 @@
 // outside physical sense are refused in one line naming the input (flag, or file:line of a log),
 // and calibrate refuses absurd facts. Every log here is SYNTHETIC: a real sample with one line
 // changed, written to a temporary directory.
-import {mkdtempSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
@@ -101,5 +101,21 @@ describe('hosts outside physical sense: one line naming the input', () => {
 
   it('validateHost names the origin it is given, and says the limit', () => {
     expect(() => validateHost({...DEFAULT_HOST, nodes: 5000}, {nodes: '--nodes 5000'})).toThrow(/^--nodes 5000: NUMA nodes must be an integer 1\.\.1024, got 5000$/)
+  })
+})
+
+describe('a --profile that is no profile file (SYNTHETIC): refused before it is read', () => {
+  it('a 5 MiB file, and a .json name that is a character device, are one line each, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-profile-'))
+    const big = join(dir, 'big.json')
+    writeFileSync(big, Buffer.alloc(5 * 2 ** 20, ' '))
+    const r = await run(['predict', '--profile', big])
+    expect(r.stderr.trim()).toBe(`allocscope: ${big}: ${5 * 2 ** 20} bytes, more than any profile (at most 4 MiB); expected a profile JSON file (calibrate --out)`)
+    expect(r.error?.message).toBe('EEXIT: 2')
+    const dev = join(dir, 'zero.json')
+    symlinkSync('/dev/zero', dev)
+    const z = await run(['predict', '--profile', dev])
+    expect(z.stderr.trim()).toBe(`allocscope: ${dev}: not a regular file; expected a profile JSON file (calibrate --out)`)
+    expect(z.error?.message).toBe('EEXIT: 2')
   })
 })
