@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
-import {RECORDING_MARK} from '../readers/recording.js'
+import {RECORDING_MARK} from '../trend/recording.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 

@@ -5,12 +5,10 @@
 import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
 import {createGunzip, gunzipSync} from 'node:zlib'
 import {InputError} from '../errors.js'
-import {counterBig, RECORDING_FORMAT, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
+import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 
-/** The text a recording starts with (the header's first field), as `sniff` looks for it. */
-export const RECORDING_MARK = `"format":"${RECORDING_FORMAT}"`
 
 /** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
 export function isRecording(path: string): boolean {
@@ -152,22 +150,26 @@ export interface RecordingSnapshot {
 
 /**
  * Rebuilds the snapshots `picks` (indices; negative counts from the end, -1 the last) of a
- * recording by replaying its deltas, in one pass (two when a pick counts from the end: the first
- * only counts). Memory: the sites' current values plus the picked snapshots.
+ * recording by replaying its deltas, in one pass; the last snapshot is the state at the end, so
+ * only a pick before it counted from the end (-2, -3, ...) costs a first pass that only counts.
+ * Memory: the sites' current values plus the picked snapshots.
  */
 export async function snapshotsOf(path: string, picks: number[]): Promise<{header: RecordingHeader; total: number; snapshots: RecordingSnapshot[]; warnings: string[]}> {
-  const total = picks.some((p) => p < 0) ? (await streamRecording(path, () => {})).snapshots : undefined
-  const wanted = picks.map((p) => (p < 0 && total !== undefined ? total + p : p))
+  const total = picks.some((p) => p < -1) ? (await streamRecording(path, () => {})).snapshots : undefined
+  const wanted = picks.map((p) => (p < -1 && total !== undefined ? total + p : p))
   const sites: Replayed[] = []
   const got = new Map<number, RecordingSnapshot>()
   // Counted here, not taken from `snap`: the index is the record's place in the file.
   let index = 0
+  let last: SnapshotRecord | undefined
   const read = await streamRecording(path, (rec, where) => {
-    replay(sites, rec, where)
+    replay(sites, rec, where, path)
     const i = index++
+    last = rec
     if (wanted.includes(i)) got.set(i, materialise(sites, rec, i, `${path}#${i}`))
   })
-  const n = total ?? read.snapshots
+  const n = read.snapshots
+  if (wanted.includes(-1) && last !== undefined) got.set(-1, got.get(n - 1) ?? materialise(sites, last, n - 1, `${path}#${n - 1}`))
   const snapshots = picks.map((p, i) => {
     const s = got.get(wanted[i])
     if (s === undefined) throw new InputError(`${path}: no snapshot ${p}: the recording holds ${n} (0 to ${n - 1}, or -1 to -${n} from the end)`, path)
@@ -176,9 +178,9 @@ export async function snapshotsOf(path: string, picks: number[]): Promise<{heade
   return {header: read.header, total: n, snapshots, warnings: read.warnings}
 }
 
-function replay(sites: Replayed[], rec: SnapshotRecord, where: string): void {
+function replay(sites: Replayed[], rec: SnapshotRecord, where: string, path: string): void {
   for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) {
-    if (id !== sites.length) throw new InputError(`${where}: site id ${id} declared out of order (expected ${sites.length}); the recording is damaged`, where.replace(/:\d+$/, ''))
+    if (id !== sites.length) throw new InputError(`${where}: site id ${id} declared out of order (expected ${sites.length}); the recording is damaged`, path)
     const site = {key: siteKey(file, lineNo, func, module ?? undefined), file, lineNo, func, accurate, count: 1, lines: []}
     sites.push({site: module === null ? site : {...site, module}, bytes: 0n, calls: 0n, present: false})
   }
@@ -186,7 +188,7 @@ function replay(sites: Replayed[], rec: SnapshotRecord, where: string): void {
   for (const [id, accurate] of rec.acc ?? []) if (sites[id]) sites[id].site.accurate = accurate
   for (const [id, b, c] of rec.set ?? []) {
     const s = sites[id]
-    if (s === undefined) throw new InputError(`${where}: counters for undeclared site id ${id}; the recording is damaged`, where.replace(/:\d+$/, ''))
+    if (s === undefined) throw new InputError(`${where}: counters for undeclared site id ${id}; the recording is damaged`, path)
     s.bytes = counterBig(b)
     s.calls = counterBig(c)
     s.present = true

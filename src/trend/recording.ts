@@ -10,6 +10,8 @@ import type {AllocInfo, AllocSite} from '../types.js'
 
 export const RECORDING_FORMAT = 'allocscope-recording'
 export const RECORDING_VERSION = 1
+/** The text a recording starts with (its header's first field): what `diff` and `trend` sniff. */
+export const RECORDING_MARK = `"format":"${RECORDING_FORMAT}"`
 
 /** A site id inside one recording (index into the order of first sight). */
 export type SiteId = number & {readonly __site: unique symbol}

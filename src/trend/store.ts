@@ -4,7 +4,7 @@
 // dropped and from then on only every 2nd (4th, …) snapshot is kept, plus always the last one.
 // First/last sight and counter anomalies are tracked on every snapshot, before any thinning.
 import {InputError} from '../errors.js'
-import {WRAP_THRESHOLD} from '../readers/allocinfo.js'
+import {siteKey, WRAP_THRESHOLD} from '../readers/allocinfo.js'
 import type {SnapshotRecord} from './recording.js'
 
 export interface StoredSite {
@@ -116,7 +116,7 @@ export class SeriesStore {
 
   private addSite(id: number, file: string, lineNo: number, func: string, module: string | null, accurate: boolean, source: string): void {
     if (id !== this.sites.length) throw new InputError(`${source}: site id ${id} declared out of order (expected ${this.sites.length}); the recording is damaged`, source)
-    const key = module === null ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
+    const key = siteKey(file, lineNo, func, module ?? undefined)
     const s: StoredSite = {
       id, key, file, lineNo, func, module: module ?? undefined, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN,
       bytes: new Float64Array(this.cap).fill(NaN), calls: new Float32Array(this.cap).fill(NaN),
