@@ -1,13 +1,14 @@
 // A table too long to hold (`predict --hosts` on a 10^6-row inventory), written as its rows come.
 // --json, csv and markdown write each row and forget it: memory holds one row and the output buffer.
-// table and text size every column from every cell (render/layout.ts), so they keep the rows' cells
-// (README, Output). The bytes are those writeOutput writes for the same rows held: the same JSON
-// envelope (render/json.ts), CSV pieces (render/csv.ts) and markdown pieces (render/markdown.ts).
+// table and text size every column before the first row: from a first pass over the rows when they
+// can be read twice, else from the first rows held (writeFitted). The bytes are those writeOutput
+// writes for the same rows held: the same JSON envelope (render/json.ts), CSV pieces (render/csv.ts) and markdown pieces (render/markdown.ts).
 import {once} from 'node:events'
 import {csvTableStream} from '../render/csv.js'
 import {jsonEnvelopeStream} from '../render/json.js'
 import {mdEscape, mdTableHeader, mdTableRow} from '../render/markdown.js'
-import type {Cell, TableBlock} from '../render/report.js'
+import type {StreamedTable} from '../render/format.js'
+import {type Cell, type TableBlock, cellText} from '../render/report.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import type {Severity} from '../types.js'
 import {type OutputFlags, csvOptionsOf, outputFailed, pickBlocks, terminalWidth, useColor} from './output.js'
@@ -20,6 +21,8 @@ export interface TableStream {
   table: () => Omit<TableBlock, 'rows'>
   /** The rows in batches (one await per batch, not per row). */
   rows: AsyncIterable<StreamRow[]>
+  /** The same rows once more from the start, when the input can be read twice (a regular file): table and text measure their columns in a first pass. */
+  again?: () => AsyncIterable<StreamRow[]>
 }
 
 /** One row: its value in --json, its cells in the table. */
@@ -73,7 +76,7 @@ export async function writeTableStream(flags: OutputFlags, t: TableStream, warni
   if (flags.json) await writeJson(out, t, warnings)
   else if (flags.format === 'csv') await writeCsv(out, t, flags)
   else if (flags.format === 'markdown') await writeMarkdown(out, t)
-  else await writeHeld(out, t, flags)
+  else await writeFitted(out, t, flags)
   await out.flush()
   if (!flags.json) for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
 }
@@ -116,10 +119,40 @@ async function writeMarkdown(out: ChunkedStdout, t: TableStream): Promise<void> 
   await out.write('\n')
 }
 
-/** table and text: the rows' cells are kept, the columns sized from all of them (render/format.ts). */
-async function writeHeld(out: ChunkedStdout, t: TableStream, flags: OutputFlags): Promise<void> {
-  const rows: Record<string, Cell>[] = []
-  for await (const batch of t.rows) for (const r of batch) rows.push(r.cells)
-  const {renderReport} = await import('../render/format.js')
-  await out.write(renderReport({blocks: [{...t.table(), rows}]}, flags.format as 'table' | 'text', {color: useColor(flags.color), width: terminalWidth()}))
+/** Rows held to size table and text columns when the rows cannot be read twice (stdin, a pipe): the first ones, this many at most. */
+const WINDOW_ROWS = 10_000
+/** ... and at most this many characters of cells (a hostile inventory's huge cells). */
+const WINDOW_CHARS = 8 << 20
+
+/**
+ * table and text size their columns before the first row is written. Rows that can be read again (a
+ * regular file) are measured in a first pass, so the output is renderReport's, byte for byte, at
+ * any size; otherwise the first rows (WINDOW_ROWS, WINDOW_CHARS) are held and measured, so a short
+ * table is laid out as if held, and a later cell wider than its column wraps onto continuation lines.
+ */
+async function writeFitted(out: ChunkedStdout, t: TableStream, flags: OutputFlags): Promise<void> {
+  const {streamedTable} = await import('../render/format.js')
+  let table: StreamedTable | undefined
+  const fitted = () => (table ??= streamedTable(t.table(), flags.format as 'table' | 'text', {color: useColor(flags.color), width: terminalWidth()}))
+  const first = t.rows[Symbol.asyncIterator]()
+  const held: Record<string, Cell>[] = []
+  let chars = 0
+  let rest: AsyncIterator<StreamRow[]> = first
+  if (t.again) {
+    for (let b = await first.next(); !b.done; b = await first.next()) for (const r of b.value) fitted().measure(r.cells)
+    rest = t.again()[Symbol.asyncIterator]()
+  } else {
+    while (held.length < WINDOW_ROWS && chars < WINDOW_CHARS) {
+      const b = await first.next()
+      if (b.done) break
+      for (const r of b.value) {
+        fitted().measure(r.cells)
+        held.push(r.cells)
+        for (const c of Object.values(r.cells)) chars += cellText(c).length
+      }
+    }
+  }
+  for (const r of held.splice(0)) await out.write(fitted().row(r))
+  for (let b = await rest.next(); !b.done; b = await rest.next()) for (const r of b.value) await out.write(fitted().row(r.cells))
+  await out.write(fitted().end())
 }

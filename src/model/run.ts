@@ -1,5 +1,6 @@
 // The `predict` command's work, without oclif: flags → one host, a CPU sweep or a fleet inventory
 // → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
+import {statSync} from 'node:fs'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import type {StreamRow, StreamRun} from '../cli/stream-table.js'
@@ -105,19 +106,33 @@ function writeChart(path: string, svg: string): void {
   process.stderr.write(`allocscope: wrote ${path}\n`)
 }
 
-/** --hosts: the inventory read, predicted and written row by row (src/cli/stream-table.ts): a 10^6-row inventory is never held; hosts of one shape are predicted once. */
+/**
+ * --hosts: the inventory read, predicted and written row by row (src/cli/stream-table.ts): a 10^6-row
+ * inventory is never held; hosts of one shape are predicted once. A regular file can be read again:
+ * table and text measure their columns in a first pass (the second one predicts from the cache).
+ */
 function fleetStream(path: string, opts: PredictOptions, profile: string | undefined): StreamRun {
-  const inventory = new InventoryRows(path === '-' ? '<stdin>' : path)
+  const file = path === '-' ? '<stdin>' : path
+  const inventory = new InventoryRows(file)
   const cache = new PredictionCache()
   const seen = new Set<Severity>()
-  async function* rows(): AsyncGenerator<StreamRow[]> {
-    for await (const hosts of readInventory(path, inventory, {onWaiting: waitingNotice(path)})) {
+  async function* rows(inv: InventoryRows): AsyncGenerator<StreamRow[]> {
+    for await (const hosts of readInventory(path, inv, {onWaiting: waitingNotice(path)})) {
       yield hosts.map((h) => {
         const {row} = predictHostRow(h, {...opts, profile}, cache)
         if (row.severity) seen.add(row.severity)
-        return {value: row, cells: fleetCells(row, inventory.extraColumns)}
+        return {value: row, cells: fleetCells(row, inv.extraColumns)}
       })
     }
   }
-  return {stream: {key: 'hosts', table: () => fleetTable(inventory.extraColumns), rows: rows()}, severities: () => [...seen], warnings: []}
+  const again = path !== '-' && isRegularFile(path) ? () => rows(new InventoryRows(file)) : undefined
+  return {stream: {key: 'hosts', table: () => fleetTable(inventory.extraColumns), rows: rows(inventory), again}, severities: () => [...seen], warnings: []}
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false // the reader says why it cannot be read
+  }
 }

@@ -30,7 +30,7 @@ export function renderReport(report: Report, format: Format, opts: RenderOptions
   const parts: string[] = []
   for (const b of report.blocks) {
     if (format === 'markdown') parts.push(renderMarkdownBlock(b))
-    else parts.push(renderBlock(b, format === 'table' ? {box: true, width: Math.max(20, opts.width), chalk, ascii: false} : {box: false, width: TEXT_WIDTH, chalk, ascii: true}))
+    else parts.push(renderBlock(b, styleOf(format, opts, chalk)))
   }
   return parts.filter((p) => p.length > 0).join('\n') + (parts.length ? '\n' : '')
 }
@@ -61,14 +61,20 @@ function paint(chalk: ChalkInstance, s: string, style: Style | undefined): strin
   }
 }
 
+const styleOf = (format: 'table' | 'text', opts: RenderOptions, chalk: ChalkInstance): Style_ =>
+  format === 'table' ? {box: true, width: Math.max(20, opts.width), chalk, ascii: false} : {box: false, width: TEXT_WIDTH, chalk, ascii: true}
+
+const cleanerOf = (st: Style_) => (s: string) => (st.ascii ? toAscii(s) : sanitize(s))
+
+function titleLines(title: string, st: Style_, clean: (s: string) => string): string[] {
+  const t = wrapLine(clean(title), st.width)
+  if (st.box) return t.map((l) => st.chalk.bold(l))
+  return [...t, '-'.repeat(Math.min(st.width, t.reduce((m, l) => Math.max(m, l.length), 0)))]
+}
+
 function renderBlock(b: Block, st: Style_): string {
-  const clean = (s: string) => (st.ascii ? toAscii(s) : sanitize(s))
-  const out: string[] = []
-  if (b.title) {
-    const t = wrapLine(clean(b.title), st.width)
-    if (st.box) for (const l of t) out.push(st.chalk.bold(l))
-    else out.push(...t, '-'.repeat(Math.min(st.width, t.reduce((m, l) => Math.max(m, l.length), 0))))
-  }
+  const clean = cleanerOf(st)
+  const out: string[] = b.title ? titleLines(b.title, st, clean) : []
   if (b.kind === 'text') {
     for (const l of b.lines) {
       const line = clean(l)
@@ -98,34 +104,112 @@ function kvLines(b: KvBlock, st: Style_, clean: (s: string) => string): string[]
     {header: '', align: 'left', natural: Math.min(natural(0), 28)},
     {header: '', align: 'left', natural: natural(1)},
   ]
-  return gridLines(cols, null, rows, [], st) ?? recordLines(['', ''], rows, st)
+  const layout = rowLayout(cols, null, st)
+  const out = layout.head()
+  for (const r of rows) layout.row(r, false, out)
+  return out.concat(layout.foot())
+}
+
+/**
+ * A table's columns measured row by row, then its lines written row by row under the widths found:
+ * the held path measures every row first; a streamed table (cli/stream-table.ts) measures a first
+ * pass or its first rows, and a later cell wider than its column wraps onto continuation lines.
+ */
+class TableLines {
+  readonly cells: number[]
+  private layout?: RowLayout
+
+  constructor(private b: Omit<TableBlock, 'rows'>, private st: Style_, private clean: (s: string) => string) {
+    this.cells = b.columns.map(() => 0)
+  }
+
+  /** A row's cells as shown (sanitised), bold for a footer. */
+  styled(r: Record<string, Cell>, bold = false): StyledCell[] {
+    return this.b.columns.map((c) => ({text: this.clean(cellText(r[c.key])), style: bold ? 'bold' : cellStyle(r[c.key])}))
+  }
+
+  measure(row: StyledCell[]): void {
+    for (let i = 0; i < row.length; i++) this.cells[i] = Math.max(this.cells[i], longestLine(row[i].text))
+  }
+
+  /** The head (top rule, headers): the widths are fixed from here on. */
+  head(): string[] {
+    const headers = this.b.columns.map((c) => this.clean(c.header))
+    const cols: ColumnSpec[] = this.b.columns.map((c, i) => ({header: headers[i], align: c.align ?? 'left', natural: Math.max(this.cells[i], headers[i].length), cells: this.cells[i]}))
+    this.layout = rowLayout(cols, headers, this.st)
+    return this.layout.head()
+  }
+
+  row = (row: StyledCell[], out: string[], bold = false): void => this.layout!.row(row, bold, out)
+  /** The rule before a footer (a boxed table's), then the bottom. */
+  mid = (): string[] => this.layout!.mid()
+  foot = (): string[] => this.layout!.foot()
 }
 
 function tableLines(b: TableBlock, st: Style_, clean: (s: string) => string): string[] {
-  const toRow = (r: Record<string, Cell>, bold: boolean): StyledCell[] =>
-    b.columns.map((c) => ({text: clean(cellText(r[c.key])), style: bold ? 'bold' : cellStyle(r[c.key])}))
-  const body = b.rows.map((r) => toRow(r, false))
-  for (const r of b.summaryRows ?? []) body.push(toRow(r, false))
-  const tail = b.footer ? [toRow(b.footer, true)] : []
-  const headers = b.columns.map((c) => clean(c.header))
-  const cols: ColumnSpec[] = b.columns.map((c, i) => {
-    let cells = 0
-    for (const r of body) cells = Math.max(cells, longestLine(r[i].text))
-    for (const r of tail) cells = Math.max(cells, longestLine(r[i].text))
-    return {header: headers[i], align: c.align ?? 'left', natural: Math.max(cells, headers[i].length), cells}
-  })
-  return gridLines(cols, headers, body, tail, st) ?? recordLines(headers, body.concat(tail), st)
+  const t = new TableLines(b, st, clean)
+  const body = b.rows.map((r) => t.styled(r))
+  for (const r of b.summaryRows ?? []) body.push(t.styled(r))
+  const footer = b.footer ? t.styled(b.footer, true) : undefined
+  for (const r of body) t.measure(r)
+  if (footer) t.measure(footer)
+  const out = t.head()
+  for (const r of body) t.row(r, out)
+  if (footer) {
+    out.push(...t.mid())
+    t.row(footer, out, true)
+  }
+  return out.concat(t.foot())
 }
 
-/** Rows under column widths that fit; undefined when even the narrowest layout does not fit. */
-function gridLines(cols: ColumnSpec[], headers: string[] | null, body: StyledCell[][], tail: StyledCell[][], st: Style_): string[] | undefined {
+/** One table's lines written as its rows come: the head with the first row, once the widths are known. */
+export interface StreamedTable {
+  /** First pass (or the first rows): a row's cells measured, nothing written. */
+  measure(r: Record<string, Cell>): void
+  /** A row's lines, after the title and the table's head for the first row. */
+  row(r: Record<string, Cell>): string
+  /** The table's end (or the title and the `empty` text when no row was written) and the blank line ending the document (renderReport's). */
+  end(): string
+}
+
+/** `table` and `text` of one table written row by row, byte for byte renderReport's when every row was measured. */
+export function streamedTable(b: Omit<TableBlock, 'rows'>, format: 'table' | 'text', opts: Omit<RenderOptions, 'csv'>): StreamedTable {
+  const st = styleOf(format, opts, new Chalk({level: opts.color && format === 'table' ? 1 : 0}))
+  const clean = cleanerOf(st)
+  const t = new TableLines(b, st, clean)
+  const title = () => (b.title ? titleLines(b.title, st, clean) : [])
+  let started = false
+  const lines = (ls: string[]) => (ls.length ? ls.join('\n') + '\n' : '')
+  return {
+    measure: (r) => t.measure(t.styled(r)),
+    row: (r) => {
+      const out = started ? [] : [...title(), ...t.head()]
+      started = true
+      t.row(t.styled(r), out)
+      return lines(out)
+    },
+    end: () => lines(started ? t.foot() : [...title(), ...wrapLine(clean(b.empty ?? '(none)'), st.width)]) + '\n',
+  }
+}
+
+/** Rows laid out under column widths (a grid), or as records when even the narrowest grid does not fit. */
+interface RowLayout {
+  head(): string[]
+  row(row: StyledCell[], bold: boolean, out: string[]): void
+  mid(): string[]
+  foot(): string[]
+}
+
+function rowLayout(cols: ColumnSpec[], headers: string[] | null, st: Style_): RowLayout {
   const n = cols.length
-  const overhead = st.box ? 3 * n + 1 : 2 * (n - 1)
-  const widths = fitWidths(cols, st.width - overhead)
-  if (!widths) return undefined
+  const widths = fitWidths(cols, st.width - (st.box ? 3 * n + 1 : 2 * (n - 1)))
+  return widths ? gridLayout(cols, widths, headers, st) : recordLayout(headers ?? cols.map(() => ''), st)
+}
+
+function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | null, st: Style_): RowLayout {
   const {chalk} = st
+  const n = cols.length
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r
-  const out: string[] = []
   const sep = st.box ? ' │ ' : '  '
   // Colour on the value only, padding outside it (a search for "\x1b[32m-5" finds the value).
   const painted = (text: string, w: number, align: 'left' | 'right', style: Style | undefined) => {
@@ -134,48 +218,50 @@ function gridLines(cols: ColumnSpec[], headers: string[] | null, body: StyledCel
     const p = paint(chalk, text, style)
     return align === 'right' ? room + p : p + room
   }
-  const emit = (row: StyledCell[], bold = false) => {
+  const row = (cells: StyledCell[], bold: boolean, out: string[]) => {
     // Fast path, most rows: every cell fits on one line (no arrays per cell, little garbage).
     let fits = true
-    for (let i = 0; i < n && fits; i++) fits = row[i].text.length <= widths[i] && !row[i].text.includes('\n')
+    for (let i = 0; i < n && fits; i++) fits = cells[i].text.length <= widths[i] && !cells[i].text.includes('\n')
     if (fits) {
       let line = ''
-      for (let i = 0; i < n; i++) line += (i ? sep : '') + painted(row[i].text, widths[i], cols[i].align, bold ? 'bold' : row[i].style)
+      for (let i = 0; i < n; i++) line += (i ? sep : '') + painted(cells[i].text, widths[i], cols[i].align, bold ? 'bold' : cells[i].style)
       out.push(st.box ? `│ ${line} │` : line.trimEnd())
       return
     }
-    const wrapped = row.map((c, i) => wrapCell(c.text, widths[i]))
+    const wrapped = cells.map((c, i) => wrapCell(c.text, widths[i]))
     const h = wrapped.reduce((m, w) => Math.max(m, w.length), 1)
     for (let j = 0; j < h; j++) {
-      const cells = row.map((c, i) => painted(wrapped[i][j] ?? '', widths[i], cols[i].align, bold ? 'bold' : c.style))
-      out.push(st.box ? `│ ${cells.join(sep)} │` : cells.join(sep).trimEnd())
+      const line = cells.map((c, i) => painted(wrapped[i][j] ?? '', widths[i], cols[i].align, bold ? 'bold' : c.style))
+      out.push(st.box ? `│ ${line.join(sep)} │` : line.join(sep).trimEnd())
     }
   }
-  if (st.box) out.push(rule('┌', '┬', '┐'))
-  if (headers) {
-    emit(headers.map((text) => ({text})), true)
-    out.push(st.box ? rule('├', '┼', '┤') : widths.map((w) => '-'.repeat(w)).join('  '))
+  const head = () => {
+    const out = st.box ? [rule('┌', '┬', '┐')] : []
+    if (headers) {
+      row(headers.map((text) => ({text})), true, out)
+      out.push(st.box ? rule('├', '┼', '┤') : widths.map((w) => '-'.repeat(w)).join('  '))
+    }
+    return out
   }
-  for (const r of body) emit(r)
-  if (tail.length && st.box) out.push(rule('├', '┼', '┤'))
-  for (const r of tail) emit(r)
-  if (st.box) out.push(rule('└', '┴', '┘'))
-  return out
+  return {head, row, mid: () => (st.box ? [rule('├', '┼', '┤')] : []), foot: () => (st.box ? [rule('└', '┴', '┘')] : [])}
 }
 
 /** Too narrow for columns: each row as `header  value` lines, rows separated by a blank line. */
-function recordLines(headers: string[], rows: StyledCell[][], st: Style_): string[] {
-  const keyW = Math.min(Math.max(0, ...headers.map((h) => h.length)), Math.floor(st.width / 3))
+function recordLayout(headers: string[], st: Style_): RowLayout {
+  let keyW = 0
+  for (const h of headers) keyW = Math.max(keyW, h.length)
+  keyW = Math.min(keyW, Math.floor(st.width / 3))
   const valueW = st.width - keyW - (keyW ? 2 : 0)
-  const out: string[] = []
-  rows.forEach((row, ri) => {
-    if (ri > 0 && headers.some((h) => h)) out.push('')
-    row.forEach((c, i) => {
+  const named = headers.some((h) => h)
+  let rows = 0
+  const row = (cells: StyledCell[], _bold: boolean, out: string[]) => {
+    if (rows++ > 0 && named) out.push('')
+    cells.forEach((c, i) => {
       const h = headers[i]
       const lines = wrapCell(c.text, valueW).map((l) => paint(st.chalk, l, c.style))
       if (h.length > keyW) for (const l of wrapLine(h, st.width)) out.push(l)
       lines.forEach((l, j) => out.push(((j === 0 && h.length <= keyW ? h : '').padEnd(keyW) + (keyW ? '  ' : '') + l).trimEnd()))
     })
-  })
-  return out
+  }
+  return {head: () => [], row, mid: () => [], foot: () => []}
 }

@@ -30,11 +30,13 @@ export interface RssRunOptions {
   stdoutFile?: string
   /** HOME and the working directory of the child. */
   home: string
+  /** More environment for the child (COLUMNS). */
+  env?: Record<string, string>
 }
 
 export function runWithRss(cmd: string[], opts: RssRunOptions): Promise<RssRun> {
   return new Promise((resolve, reject) => {
-    const env = {PATH: process.env.PATH, HOME: opts.home, NO_COLOR: '1', NODE_OPTIONS: `--import=${RSS_HOOK}`}
+    const env = {PATH: process.env.PATH, HOME: opts.home, NO_COLOR: '1', NODE_OPTIONS: `--import=${RSS_HOOK}`, ...opts.env}
     const fd = opts.stdoutFile ? openSync(opts.stdoutFile, 'w') : undefined
     const stdio: ['pipe', 'pipe' | number, 'pipe'] = ['pipe', fd ?? 'pipe', 'pipe']
     const p = opts.shell ? spawn('bash', ['-c', cmd.join(' ')], {cwd: REPO, env, stdio}) : spawn(process.execPath, [BIN, ...cmd], {cwd: REPO, env, stdio})

@@ -13,7 +13,8 @@
 //             HTML, no control character;
 //   text      every line within 79 columns, printable ASCII only;
 //   table     every line within the width, no control or bidi character;
-//   streamed  the row-by-row writers (predict --hosts) write what the held renderers write;
+//   streamed  the row-by-row writers (predict --hosts) write what the held renderers write; table
+//             and text sized from only their first rows keep every line within the width;
 //   html      fleet --html: hostile names HTML-escaped, no control or bidi character; 150 000
 //             kernels (past where a spread into Math.max overflowed the stack; one page of 10^6
 //             would near V8's longest string) laid out without an internal error.
@@ -24,7 +25,7 @@ import {fleetHtml} from '../../src/fleet/html.js'
 import {emptySummary, type FleetSummary} from '../../src/fleet/summary.js'
 import {mulberry32} from '../../src/model/prng.js'
 import {csvTableStream, renderCsv} from '../../src/render/csv.js'
-import {renderReport} from '../../src/render/format.js'
+import {renderReport, streamedTable} from '../../src/render/format.js'
 import {jsonEnvelopeStream, toJson} from '../../src/render/json.js'
 import {mdTableHeader, mdTableRow, renderMarkdownBlock} from '../../src/render/markdown.js'
 import {NONE, type Report, type TableBlock} from '../../src/render/report.js'
@@ -189,6 +190,23 @@ describe('many small random tables (fast-check)', () => {
     )
     const env = jsonEnvelopeStream('fuzz', 'rows')
     expect(env.head + env.tail(0, [])).toBe(toJson('fuzz', {rows: []}))
+  })
+  it('streamed table and text (predict --hosts): every row measured, the held bytes; only the first rows measured, still within the width', () => {
+    const streamed = (rows: {n: number; a: string; b: string}[], format: 'table' | 'text', width: number, measured: number) => {
+      const st = streamedTable(tableOf([]), format, {color: false, width})
+      for (const r of rows.slice(0, measured)) st.measure(r)
+      return rows.map((r) => st.row(r)).join('') + st.end()
+    }
+    fc.assert(
+      fc.property(rowsArb, fc.integer({min: 20, max: 200}), fc.nat(), (rows, width, k) => {
+        for (const format of ['table', 'text'] as const) {
+          expect(streamed(rows, format, width, rows.length)).toBe(renderReport({blocks: [tableOf(rows)]}, format, {color: false, width}))
+          // Columns sized from the first rows (stdin's window): a wider cell later wraps, no line overflows.
+          checkLines(streamed(rows, format, width, k % (rows.length + 1)), format === 'table' ? Math.max(20, width) : 79, format === 'text')
+        }
+      }),
+      {numRuns: 200, seed: 20261204},
+    )
   })
 })
 
