@@ -25,42 +25,59 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 LAB_ARG=${1:-}
 . "$HERE/lib.sh"
 
-# name | kernel tag | cpus | memory | cpu model | extra command line | timeout s | init workload
+# name | kernel tag | cpus | memory MiB | NUMA nodes | cpu model | extra command line | timeout s | init workload
 BOOTS='
-lab-7.2-legacylate-c1-m1024|7.2-legacylate|1|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-c2-m1024|7.2-legacylate|2|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-c4-m1024|7.2-legacylate|4|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-c16-m1024|7.2-legacylate|16|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-c32-m1024|7.2-legacylate|32|1024|max|log_buf_len=4M|900
-lab-7.2-legacylate-c64-m1024|7.2-legacylate|64|1024|max|log_buf_len=4M|900
-lab-7.2-legacylate-c128-m1024|7.2-legacylate|128|1024|max|log_buf_len=4M|1800
-lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|qemu64||300
-lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|qemu64||300
-lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|qemu64||300
-lab-6.12-instr-c4-m4096|6.12-instr|4|4096|max||300
-lab-6.12-instr-nodebug-c2-m1024|6.12-instr-nodebug|2|1024|max||300
-lab-6.12-instr-nodebug-c8-m1024|6.12-instr-nodebug|8|1024|max||300
-lab-6.12-instr-nodebug-c32-m1024|6.12-instr-nodebug|32|1024|max||600
-lab-7.2-notrack-c1-m1024|7.2-notrack|1|1024|max||300
-lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|max||300
-lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|max||600
-lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|max||900
-lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|max||600|shrink
-lab-7.2-legacylate-kasan-c1-m1024|7.2-legacylate-kasan|1|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-kasan-c4-m1024|7.2-legacylate-kasan|4|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-kasan-c16-m1024|7.2-legacylate-kasan|16|1024|max|log_buf_len=4M|600
-lab-7.2-legacylate-kasan-c32-m1024|7.2-legacylate-kasan|32|1024|max|log_buf_len=4M|900
-lab-7.2-legacylate-kasan-c64-m1024|7.2-legacylate-kasan|64|1024|max|log_buf_len=4M|900
-lab-7.2-legacylate-kasan-c128-m1024|7.2-legacylate-kasan|128|1024|max|log_buf_len=4M|1800
-lab-7.2-poollate-c8-m1024|7.2-poollate|8|1024|max||600
-lab-7.2-poollate-c64-m1024|7.2-poollate|64|1024|max||900
-lab-7.2-poollate-c128-m1024|7.2-poollate|128|1024|max||1800
-lab-7.2-poollate-c255-m1024|7.2-poollate|255|1024|max|log_buf_len=4M|1800
+lab-7.2-legacylate-c1-m1024|7.2-legacylate|1|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-c2-m1024|7.2-legacylate|2|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-c4-m1024|7.2-legacylate|4|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-c16-m1024|7.2-legacylate|16|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-c32-m1024|7.2-legacylate|32|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c64-m1024|7.2-legacylate|64|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c128-m1024|7.2-legacylate|128|1024|1|max|log_buf_len=4M|1800
+lab-7.2-legacylate-c16-m4096-n1|7.2-legacylate|16|4096|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n1|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m1024-n2|7.2-legacylate|16|1024|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m4096-n2|7.2-legacylate|16|4096|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n2|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m1024-n4|7.2-legacylate|16|1024|4|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m4096-n4|7.2-legacylate|16|4096|4|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n4|7.2-legacylate|16|16384|4|max|log_buf_len=4M|900
+lab-7.2-legacylate-c4-m4096-n2|7.2-legacylate|4|4096|2|max|log_buf_len=4M|600
+lab-7.2-legacylate-c64-m4096-n2|7.2-legacylate|64|4096|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c64-m16384-n4|7.2-legacylate|64|16384|4|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m1024-r2|7.2-legacylate|16|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m1024-r3|7.2-legacylate|16|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m4096-n1-r2|7.2-legacylate|16|4096|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m4096-n1-r3|7.2-legacylate|16|4096|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n2-r2|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n2-r3|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
+lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|1|qemu64||300
+lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|1|qemu64||300
+lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|1|qemu64||300
+lab-6.12-instr-c4-m4096|6.12-instr|4|4096|1|max||300
+lab-6.12-instr-nodebug-c2-m1024|6.12-instr-nodebug|2|1024|1|max||300
+lab-6.12-instr-nodebug-c8-m1024|6.12-instr-nodebug|8|1024|1|max||300
+lab-6.12-instr-nodebug-c32-m1024|6.12-instr-nodebug|32|1024|1|max||600
+lab-7.2-notrack-c1-m1024|7.2-notrack|1|1024|1|max||300
+lab-7.2-notrack-c4-m1024|7.2-notrack|4|1024|1|max||300
+lab-7.2-notrack-c16-m1024|7.2-notrack|16|1024|1|max||600
+lab-7.2-notrack-c64-m1024|7.2-notrack|64|1024|1|max||900
+lab-7.2-legacy256late-c8-m1024-shrink|7.2-legacy256late|8|1024|1|max||600|shrink
+lab-7.2-legacylate-kasan-c1-m1024|7.2-legacylate-kasan|1|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c4-m1024|7.2-legacylate-kasan|4|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c16-m1024|7.2-legacylate-kasan|16|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c32-m1024|7.2-legacylate-kasan|32|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c64-m1024|7.2-legacylate-kasan|64|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c128-m1024|7.2-legacylate-kasan|128|1024|1|max|log_buf_len=4M|1800
+lab-7.2-poollate-c8-m1024|7.2-poollate|8|1024|1|max||600
+lab-7.2-poollate-c64-m1024|7.2-poollate|64|1024|1|max||900
+lab-7.2-poollate-c128-m1024|7.2-poollate|128|1024|1|max||1800
+lab-7.2-poollate-c255-m1024|7.2-poollate|255|1024|1|max|log_buf_len=4M|1800
 '
 
 mkdir -p "$DEST"
 failed=0
-while IFS='|' read -r name tag cpus mem model extra timeout workload; do
+while IFS='|' read -r name tag cpus mem nodes model extra timeout workload; do
   [ -n "$name" ] || continue
   wanted "$name" || continue
   kernel=$LAB/out/bzImage-$tag
@@ -71,8 +88,8 @@ while IFS='|' read -r name tag cpus mem model extra timeout workload; do
     continue
   fi
   out=$DEST/$name
-  echo "boot $name: $tag, $cpus CPUs, ${mem} MiB, -cpu $model, timeout ${timeout} s -> $out"
-  $CLI capture --kernel "$kernel" --cpus "$cpus" --memory "$mem" --cpu-model "$model" \
+  echo "boot $name: $tag, $cpus CPUs, ${mem} MiB, $nodes node(s), -cpu $model, timeout ${timeout} s -> $out"
+  $CLI capture --kernel "$kernel" --cpus "$cpus" --memory "$mem" --nodes "$nodes" --cpu-model "$model" \
     --accel "$ACCEL" --timeout "$timeout" --append "$BASE_APPEND${extra:+ $extra}" ${workload:+--workload "$workload"} --out "$out" --force --format text \
     --provenance "lab/calibration-boots.sh: calibration boot of the lab kernel $kernel ($(kernel_id "$tag")${workload:+; init workload $workload (capture --workload)}); klab: counts from the lab patch (written for this lab from the corpus description)" >/dev/null || failed=1
   grep -h 'klab: early' "$out/dmesg.txt" 2>/dev/null | head -1

@@ -17,9 +17,9 @@ import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
   'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes'],
-  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes'],
+  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
 }
-const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus']
+const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory']
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */
 const PROBE_PARAMS: TermParams = {slabObjectBytes: 512}
 

@@ -4,7 +4,7 @@
 import {type Host, hasNormalZone, sections} from './host.js'
 import {objectsPerSlab} from './slab.js'
 
-export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages'
+export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages' | 'log2Memory' | 'onlineCpusLog2Memory'
 
 /** Who runs the allocations of a term: the boot CPU, or every online CPU during bring-up. */
 export type Attribution = 'boot' | 'online'
@@ -50,6 +50,22 @@ export const TERMS: readonly TermDef[] = [
   {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},
   {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot'},
   {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot'},
+  {
+    id: 'log2Memory',
+    meaning: 'early work that grows with the logarithm of memory (tables sized by memory, the struct-page init that page_ext waits for after SMP)',
+    value: (h) => Math.log2(sections(h)),
+    attribution: 'boot',
+    phase: 'boot',
+  },
+  {
+    id: 'onlineCpusLog2Memory',
+    // Seen on the NUMA/memory lab boots of 7.2-legacylate (lab/README.md): at 64 CPUs 1 -> 16 GiB
+    // adds ~190 calls, at 16 CPUs ~110, at 4 CPUs ~60; a per-CPU or a memory term alone misses.
+    meaning: 'per online CPU work that grows with the logarithm of memory (after SMP the CPUs run while deferred struct-page init, split over each node\'s CPUs, holds page_ext back)',
+    value: (h) => h.onlineCpus * Math.log2(sections(h)),
+    attribution: 'online',
+    phase: 'boot',
+  },
   {
     id: 'noGbPages',
     meaning: 'the direct map built with 2 MiB pages (CPU without pdpe1gb, or nogbpages): extra early page-table pages',

@@ -12,12 +12,18 @@ import type {Interval} from '../../src/model/interval.js'
 import {captureDir} from '../helpers/paths.js'
 
 /**
- * What leave-one-out gives for the captures where the bound is not met: none since the lab's
+ * What leave-one-out gives for the captures where the bound is not met. Since the lab's
  * calibration boots (lab/captures: legacylate at 1..128 CPUs, and boots without GB pages) joined
- * the corpus. Before them, the qemu64 boot was outside (no other boot without GB pages) and the two
- * legacylate boots undetermined (two boots for base + per-CPU term).
+ * the corpus, only a NUMA/memory boot after SMP, where the kernel itself is not repeatable: the
+ * same host shape booted again counts differently (lab/README.md, "NUMA nodes and memory":
+ * c16-m16384-n1 gave 501, then 485 and 486; c16-m4096-n1 386, 385, 406; c16-m16384-n2 444,
+ * 462, 482), by more than the bound's 10 % between the extremes. Before those boots, the qemu64
+ * boot was outside (no other boot without GB pages) and the two legacylate boots undetermined.
  */
-const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {}
+const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
+  // leave-one-out 448 for 501 (10.6 %): the high draw of its shape (two more boots gave 485, 486)
+  'lab-7.2-legacylate-c16-m16384-n1': 'outside',
+}
 
 /**
  * Pool pages (and race frees) exact on every corpus pool boot (one pool each, before SMP). Where
@@ -28,8 +34,8 @@ const NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {}
 const POOL_NOT_EXACT: Record<string, string> = {
   // leave-one-out 1574.8 for 1523 (3.4 %): past 3 x 510, so 4 pools for the kernel's 3
   'lab-7.2-poollate-c128-m1024': 'boundary',
-  // 6 pools as the kernel, plus one page freed by a modelled cmpxchg loser (seed 1)
-  'lab-7.2-poollate-c255-m1024': 'race',
+  // 2 pools as the kernel, plus one page freed by a modelled cmpxchg loser (seed 1)
+  'lab-7.2-poollate-c64-m1024': 'race',
 }
 
 /**
@@ -83,19 +89,30 @@ for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.cap
 
 /**
  * Nested leave-one-out (term selection and size-class grid redone without the capture), where it
- * misses: nowhere since the lab's 6.12 nodebug boots at 2, 8 and 32 CPUs joined and term sets are
- * ranked by their worst error relative to the bound. Before, the fold without the 1-CPU nodebug
- * boot preferred the straight line, which overshoots 1 CPU (231 for 198).
+ * misses: the after-SMP NUMA/memory boots, whose counts vary from boot to boot (NOT_WITHIN), pick
+ * a different memory term set in some folds; there the left-out boot is missed by 11-15 %. (Before
+ * these boots nothing missed: since the lab's 6.12 nodebug boots at 2, 8 and 32 CPUs joined,
+ * term sets are ranked by their worst error relative to the bound.)
  */
-const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {}
+const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
+  // 438 for 501: the high draw of its shape (NOT_WITHIN)
+  'lab-7.2-legacylate-c16-m16384-n1': 'outside',
+  // 234 for 210: without it the fold drops log2OnlineCpus, which bends the low CPU counts
+  'lab-7.2-legacylate-c2-m1024': 'outside',
+  // 253 for 296, 1004 for 1125: the only 4-CPU and the only 64-CPU 16 GiB 4-node boot; without
+  // them the fold has no other boot at that CPU count with more than 1 GiB
+  'lab-7.2-legacylate-c4-m4096-n2': 'outside',
+  'lab-7.2-legacylate-c64-m16384-n4': 'outside',
+}
 
 describe('shipped profiles cover every instrumented capture', () => {
   it('each capture with a klab: early count is in exactly one profile (the notrack build is the exception)', () => {
     const all = ['linux-6.12-instr_smp001_1G', 'linux-6.12-nodebug_smp064_1G', 'linux-7.2-pool-c255-m1024', 'linux-7.2-legacylate-c8-m1024']
     for (const c of all) expect(profiles.filter((p) => p.provenance.captures.some((x) => x.capture === c)).length).toBe(1)
-    // 26 instrumented corpus boots + 18 lab calibration boots (lab/calibration-boots.sh)
+    // 26 instrumented corpus boots + 35 lab calibration boots (lab/calibration-boots.sh; 17 of
+    // them the NUMA/memory grid after SMP and its repeats)
     expect([...facts.keys()].filter((n) => !n.startsWith('lab-')).length).toBe(26)
-    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(18)
+    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(35)
   })
 })
 
@@ -193,7 +210,7 @@ describe('boots outside every fit, by the shipped profile', () => {
 
 describe('90 % intervals over every instrumented boot', () => {
   it('cover the measured count on at least 90 % of the boots (each boot left out of its own interval)', () => {
-    expect(checked.length).toBe(44 + OUT_OF_FIT.length)
+    expect(checked.length).toBe(61 + OUT_OF_FIT.length)
     const inside = checked.filter((c) => c.measured >= c.calls.low && c.measured <= c.calls.high)
     const missed = checked.filter((c) => !inside.includes(c)).map((c) => `${c.capture}: ${c.measured} outside ${c.calls.value} (${c.calls.low}-${c.calls.high})`)
     const none = checked.filter((c) => c.recorder === 'none').length
