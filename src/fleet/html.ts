@@ -3,7 +3,7 @@
 // by inputs, findings per 1000 boots per kernel, and predicted early PFNs by CPU count against the
 // legacy limit. Opening the page with `#selftest` sorts every table by each column and records
 // the outcome on <body data-selftest> (the browser test reads it).
-import {COLUMNS, type FleetRows, fleetRows, perThousand, TITLES} from './report.js'
+import {COLUMNS, FLEET_ROWS, type FleetRows, perThousand, TITLES} from './report.js'
 import type {FleetSummary} from './summary.js'
 import {sanitizeLine} from '../render/sanitize.js'
 
@@ -12,14 +12,14 @@ import {sanitizeLine} from '../render/sanitize.js'
 const esc = (s: string | number): string =>
   sanitizeLine(String(s)).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
 
-function table(id: keyof FleetRows, rows: Record<string, string | number>[]): string {
+/** A sortable table, a row at a time. */
+function* table(id: keyof FleetRows, rows: Iterable<Record<string, string | number>>): Generator<string> {
   const cols = COLUMNS[id]
   const head = cols.map((c) => `<th data-key="${esc(c.key)}"${c.align === 'right' ? ' class="num"' : ''}>${esc(c.header)}</th>`).join('')
-  const body = rows
-    .map((r) => `<tr>${cols.map((c) => `<td${c.align === 'right' ? ' class="num"' : ''}>${esc(r[c.key] ?? '')}</td>`).join('')}</tr>`)
-    .join('\n')
-  const empty = rows.length === 0 ? `<p class="empty">none</p>` : ''
-  return `<section><h2>${esc(TITLES[id])}</h2><table class="sortable" id="t-${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${empty}</section>`
+  yield `<section><h2>${esc(TITLES[id])}</h2><table class="sortable" id="t-${id}"><thead><tr>${head}</tr></thead><tbody>\n`
+  let n = 0
+  for (const r of rows) yield `${n++ ? '\n' : ''}<tr>${cols.map((c) => `<td${c.align === 'right' ? ' class="num"' : ''}>${esc(r[c.key] ?? '')}</td>`).join('')}</tr>`
+  yield `\n</tbody></table>${n === 0 ? `<p class="empty">none</p>` : ''}</section>`
 }
 
 interface Bar {
@@ -30,45 +30,50 @@ interface Bar {
 const W = 760
 const BAR_H = 18
 
-/** Horizontal bars, label on the left, value on the right; an optional vertical limit line. */
-function barChart(id: string, title: string, bars: Bar[], limit?: {value: number; label: string}): string {
+/**
+ * Horizontal bars, label on the left, value on the right; an optional vertical limit line. `bars` is
+ * walked twice (the height and the scale come first in the SVG), a bar at a time.
+ */
+function* barChart(id: string, title: string, bars: () => Iterable<Bar>, limit?: {value: number; label: string}): Generator<string> {
   const left = 300
   const plotW = W - left - 70
-  // No spread of the bars into a call: 10^5 kernels would overflow the stack.
-  const max = bars.reduce((m, b) => Math.max(m, b.value), Math.max(1, limit?.value ?? 0))
-  const h = 30 + bars.length * (BAR_H + 4) + 20
+  let count = 0
+  let max = Math.max(1, limit?.value ?? 0)
+  for (const b of bars()) (count++, (max = Math.max(max, b.value)))
+  const h = 30 + count * (BAR_H + 4) + 20
   const x = (v: number) => left + (v / max) * plotW
-  const rects = bars
-    .map((b, i) => {
-      const y = 24 + i * (BAR_H + 4)
-      const lbl = b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label
-      return `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(lbl)}</text><rect class="bar" x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${BAR_H}"><title>${esc(b.label)}: ${b.value}</title></rect><text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 13}">${esc(b.value)}</text>`
-    })
-    .join('')
+  yield `<figure><figcaption>${esc(title)}</figcaption><svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="${esc(title)}">`
+  let i = 0
+  for (const b of bars()) {
+    const y = 24 + i++ * (BAR_H + 4)
+    const lbl = b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label
+    yield `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(lbl)}</text><rect class="bar" x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${BAR_H}"><title>${esc(b.label)}: ${b.value}</title></rect><text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 13}">${esc(b.value)}</text>`
+  }
   const line = limit
     ? `<line class="limit" x1="${x(limit.value).toFixed(1)}" x2="${x(limit.value).toFixed(1)}" y1="18" y2="${h - 14}"/><text class="limit" x="${x(limit.value).toFixed(1)}" y="${h - 2}" text-anchor="middle">${esc(limit.label)}</text>`
     : ''
-  const none = bars.length === 0 ? `<text x="${left}" y="40">no data</text>` : ''
-  return `<figure><figcaption>${esc(title)}</figcaption><svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="${esc(title)}">${rects}${line}${none}</svg></figure>`
+  yield `${line}${count === 0 ? `<text x="${left}" y="40">no data</text>` : ''}</svg></figure>`
 }
 
-function charts(s: FleetSummary): string {
-  const sigs = Object.entries(s.signatures)
-    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
-    .slice(0, 25)
-    .map(([k, r]) => ({label: k, value: r.inputs}))
-  const kernels = Object.entries(s.kernels)
-    .filter(([, r]) => r.boots > 0)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, r]) => ({label: k, value: Number(perThousand(r.findings, r.boots))}))
+function* charts(s: FleetSummary): Generator<string> {
+  const top = FLEET_ROWS.signatures(s)
+  const sigs: Bar[] = []
+  for (const r of top) if (sigs.push({label: String(r.signature), value: Number(r.inputs)}) >= 25) break
+  // Every kernel with a boot has a bar: their names sorted once, a bar made as it is written.
+  const kernelNames = Object.keys(s.kernels)
+    .filter((k) => s.kernels[k]!.boots > 0)
+    .sort((a, b) => (a < b ? -1 : 1))
+  const kernels = function* () {
+    for (const k of kernelNames) yield {label: k, value: Number(perThousand(s.kernels[k]!.findings, s.kernels[k]!.boots))}
+  }
   const cpuRows = Object.entries(s.cpus).sort(([a], [b]) => Number(a) - Number(b))
-  const cpus = cpuRows.map(([c, r]) => ({label: `${c} CPUs (${r.boots} boot${r.boots === 1 ? '' : 's'})`, value: r.maxEarlyPfns}))
+  const cpus = () => cpuRows.map(([c, r]) => ({label: `${c} CPUs (${r.boots} boot${r.boots === 1 ? '' : 's'})`, value: r.maxEarlyPfns}))
   const legacyMax = cpuRows.length ? cpuRows.reduce((m, [, r]) => Math.min(m, r.legacyMax), Infinity) : undefined
-  return [
-    barChart('c-signatures', 'Signatures by number of inputs (top 25)', sigs),
-    barChart('c-kernels', 'Findings per 1000 boots, by kernel', kernels),
-    barChart('c-cpus', 'Most predicted early PFNs by possible CPUs, against the legacy array', cpus, legacyMax !== undefined ? {value: legacyMax, label: `EARLY_ALLOC_PFN_MAX ${legacyMax}`} : undefined),
-  ].join('\n')
+  yield* barChart('c-signatures', 'Signatures by number of inputs (top 25)', () => sigs)
+  yield '\n'
+  yield* barChart('c-kernels', 'Findings per 1000 boots, by kernel', kernels)
+  yield '\n'
+  yield* barChart('c-cpus', 'Most predicted early PFNs by possible CPUs, against the legacy array', cpus, legacyMax !== undefined ? {value: legacyMax, label: `EARLY_ALLOC_PFN_MAX ${legacyMax}`} : undefined)
 }
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -93,8 +98,8 @@ var idx=Array.prototype.indexOf.call(th.parentNode.children,th),num=th.classList
 document.body.setAttribute('data-selftest',bad.length?'failed '+bad.join(','):'ok '+document.querySelectorAll('table.sortable th').length+' columns')}
 document.body.setAttribute('data-ready','1')})();`
 
-export function fleetHtml(s: FleetSummary): string {
-  const rows = fleetRows(s)
+/** The page in pieces, in order (a row, a bar, a head each): written as they come, a page of 10^6 kernels is never one string. */
+export function* fleetHtmlParts(s: FleetSummary): Generator<string> {
   const facts: [string, number][] = [
     ['inputs', s.inputs],
     ['boot logs', s.boots],
@@ -104,13 +109,18 @@ export function fleetHtml(s: FleetSummary): string {
     ['hosts predicted to overflow', Object.keys(s.overflow).length],
   ]
   const dl = `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`
-  const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map((k) => table(k, rows[k])).join('\n')
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>allocscope fleet</title>
 <meta name="generator" content="allocscope fleet (${s.schema})"><style>${CSS}</style></head>
 <body><h1>allocscope fleet</h1>${dl}
-${charts(s)}
-${tables}
-<script>${JS}</script></body></html>
 `
+  yield* charts(s)
+  for (const k of Object.keys(TITLES) as (keyof FleetRows)[]) {
+    yield '\n'
+    yield* table(k, FLEET_ROWS[k](s))
+  }
+  yield `\n<script>${JS}</script></body></html>\n`
 }
+
+/** The whole page as one string (small fleets, tests). */
+export const fleetHtml = (s: FleetSummary): string => [...fleetHtmlParts(s)].join('')

@@ -18,33 +18,58 @@ export interface FleetRows {
   errors: Record<string, string | number>[]
 }
 
-/** Rows in their default order: most inputs first, then by name. */
-export function fleetRows(s: FleetSummary): FleetRows {
-  const signatures = Object.entries(s.signatures)
-    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
-    .map(([sig, r]) => ({signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}))
-  const signatureKernels = signatures.flatMap((row) => s.signatures[row.signature as string]!.kernels.map((kernel) => ({signature: row.signature, kernel})))
-  const kernels = Object.entries(s.kernels)
-    .sort(([ka, a], [kb, b]) => b.inputs - a.inputs || (ka < kb ? -1 : 1))
-    .map(([k, r]) => ({
-      kernel: k,
-      inputs: r.inputs,
-      boots: r.boots,
-      findings: r.findings,
-      per1000: perThousand(r.findings, r.boots),
+type Row = Record<string, string | number>
+
+/** A record's keys in the rows' order: sorting keys, not a copy of the entries (a fleet of 10^6 kernels). */
+function sortedKeys<T>(o: Record<string, T>, cmp: (a: T, b: T) => number): string[] {
+  return Object.keys(o).sort((ka, kb) => cmp(o[ka]!, o[kb]!) || (ka < kb ? -1 : 1))
+}
+
+function signatureRow(sig: string, r: FleetSummary['signatures'][string]): Row {
+  return {signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}
+}
+
+const bySignature = (s: FleetSummary) => sortedKeys(s.signatures, (a, b) => b.inputs - a.inputs)
+
+/**
+ * Each table's rows in their default order (most inputs first, then by name), made one at a time as
+ * they are asked for: the HTML page writes a fleet of 10^6 kernels without a row object per kernel.
+ */
+export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<Row>} = {
+  signatures: function* (s) {
+    for (const k of bySignature(s)) yield signatureRow(k, s.signatures[k]!)
+  },
+  signatureKernels: function* (s) {
+    for (const k of bySignature(s)) for (const kernel of s.signatures[k]!.kernels) yield {signature: k, kernel}
+  },
+  kernels: function* (s) {
+    for (const k of sortedKeys(s.kernels, (a, b) => b.inputs - a.inputs)) {
+      const r = s.kernels[k]!
       // Boots per recorder, one column each (CSV: one value per cell).
-      ...Object.fromEntries(RECORDERS.map((rec) => [`recorder:${rec}`, r.recorders[rec] ?? 0])),
-    }))
-  const overflow = Object.entries(s.overflow)
-    .sort(([ka, a], [kb, b]) => b.earlyPfns - a.earlyPfns || (ka < kb ? -1 : 1))
-    .map(([host, r]) => ({host, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}))
-  const cpus = Object.entries(s.cpus)
-    .sort(([a], [b]) => Number(a) - Number(b))
-    .map(([c, r]) => ({cpus: Number(c), boots: r.boots, minEarlyPfns: r.minEarlyPfns, maxEarlyPfns: r.maxEarlyPfns, legacyMax: r.legacyMax, overflow: r.overflow}))
-  const errors = Object.entries(s.errorReasons)
-    .sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : 1))
-    .map(([reason, r]) => ({reason, count: r.count, example: r.example}))
-  return {signatures, signatureKernels, kernels, overflow, cpus, errors}
+      yield {kernel: k, inputs: r.inputs, boots: r.boots, findings: r.findings, per1000: perThousand(r.findings, r.boots), ...Object.fromEntries(RECORDERS.map((rec) => [`recorder:${rec}`, r.recorders[rec] ?? 0]))}
+    }
+  },
+  overflow: function* (s) {
+    for (const host of sortedKeys(s.overflow, (a, b) => b.earlyPfns - a.earlyPfns)) {
+      const r = s.overflow[host]!
+      yield {host, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}
+    }
+  },
+  cpus: function* (s) {
+    for (const c of Object.keys(s.cpus).sort((a, b) => Number(a) - Number(b))) {
+      const r = s.cpus[c]!
+      yield {cpus: Number(c), boots: r.boots, minEarlyPfns: r.minEarlyPfns, maxEarlyPfns: r.maxEarlyPfns, legacyMax: r.legacyMax, overflow: r.overflow}
+    }
+  },
+  errors: function* (s) {
+    for (const reason of sortedKeys(s.errorReasons, (a, b) => b.count - a.count)) yield {reason, count: s.errorReasons[reason]!.count, example: s.errorReasons[reason]!.example}
+  },
+}
+
+/** Every table's rows, held (the text/table/csv/markdown report). */
+export function fleetRows(s: FleetSummary): FleetRows {
+  const rows = (k: keyof FleetRows) => [...FLEET_ROWS[k](s)]
+  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors')}
 }
 
 /** A fleet table's column (the renderers' column shape, and what the HTML page reads). */

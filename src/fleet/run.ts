@@ -1,16 +1,16 @@
 // The `fleet` command's work, without oclif: batch NDJSON or fleet summaries (stdin by default) →
 // one merged summary → Report, the HTML page when asked, and the severities --fail-on gates on.
 import type {CommandRun} from '../cli/output.js'
-import {writeUserFile} from '../cli/write-file.js'
+import {writeUserFileParts} from '../cli/write-file.js'
 import type {Severity} from '../types.js'
-import {fleetHtml} from './html.js'
+import {fleetHtmlParts} from './html.js'
 import {readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
 import type {FleetSummary} from './summary.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
   const summary = await readFleetInputs(inputs.length > 0 ? inputs : ['-'])
-  if (f.html) writeUserFile(f.html, fleetHtml(summary), 'the HTML page')
+  if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
   return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: []}
 }
 

@@ -15,13 +15,17 @@
 //   table     every line within the width, no control or bidi character;
 //   streamed  the row-by-row writers (predict --hosts) write what the held renderers write; table
 //             and text sized from only their first rows keep every line within the width;
-//   html      fleet --html: hostile names HTML-escaped, no control or bidi character; 150 000
-//             kernels (past where a spread into Math.max overflowed the stack; one page of 10^6
-//             would near V8's longest string) laid out without an internal error.
+//   html      fleet --html: hostile names HTML-escaped, no control or bidi character, checked a
+//             piece at a time as the page is written: N kernels (10^5; 10^6 with fuzz:rows, a
+//             page longer than V8's longest string), every row and bar there.
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {parse} from 'csv-parse/sync'
 import fc from 'fast-check'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {fleetHtml} from '../../src/fleet/html.js'
+import {writeUserFileParts} from '../../src/cli/write-file.js'
+import {fleetHtml, fleetHtmlParts} from '../../src/fleet/html.js'
 import {emptySummary, type FleetSummary} from '../../src/fleet/summary.js'
 import {mulberry32} from '../../src/model/prng.js'
 import {csvTableStream, renderCsv} from '../../src/render/csv.js'
@@ -227,12 +231,47 @@ function checkHtml(page: string): void {
   expect(body).not.toContain('<b>')
 }
 
-describe('html (fleet --html)', () => {
-  it('150 000 hostile kernel names: laid out (no stack overflow), every name escaped', () => {
+/** V8's longest string (0x1fffffe8 characters): a page longer than this cannot have been held as one. */
+const V8_MAX_STRING = 0x1fffffe8
+
+/** The page checked a piece at a time as fleet --html writes it (a page of 10^6 kernels is never held). */
+function checkHtmlParts(parts: Iterable<string>): {chars: number; rows: number; bars: number} {
+  const out = {chars: 0, rows: 0, bars: 0}
+  for (const p of parts) {
+    out.chars += p.length
+    if (/^\n?<tr>/.test(p)) out.rows++
+    if (p.includes('<rect class="bar"')) out.bars++
+    // Our own script is the last piece; every other one holds no tag or control character from the input.
+    if (!p.includes('<script>')) checkHtml(p)
+  }
+  return out
+}
+
+describe(`html (fleet --html): ${N} hostile kernel names (npm run fuzz:rows: 10^6)`, () => {
+  it('laid out and written a piece at a time, every name escaped, every row and bar there', () => {
     const rng = mulberry32(7)
-    const kernels = Array.from({length: 150_000}, (_, i) => `7.${i}-${cellOf(rng)}<b>`)
-    checkHtml(fleetHtml(summaryOf(kernels, 'x\x1b]0;pwn\x07<img src=x onerror=alert(1)>\u202e')))
-  }, 300_000)
+    // A long local version, as debug builds carry: 10^6 of them make a page longer than V8's longest string.
+    const kernels = Array.from({length: N}, (_, i) => `7.${i}-${cellOf(rng)}<b>+debug-kasan-kmemleak-page_owner-alloc_tag`)
+    const s = summaryOf(kernels, 'x\x1b]0;pwn\x07<img src=x onerror=alert(1)>\u202e')
+    const got = checkHtmlParts(fleetHtmlParts(s))
+    // A row per kernel, per signature, per (signature, kernel) pair and per error reason; a bar per kernel and per signature.
+    expect(got.rows).toBe(N + 1 + 2 + 1)
+    expect(got.bars).toBe(N + 1)
+    // 10^6 kernels: a page longer than V8's longest string, which only a streamed writer can write.
+    if (N >= 1_000_000) expect(got.chars).toBeGreaterThan(V8_MAX_STRING)
+  }, 600_000)
+
+  it('the file written in chunks is the page; a full disk is one line naming the file', () => {
+    const s = summaryOf(Array.from({length: 3000}, (_, i) => `7.${i}<b>`), 'x')
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-html-'))
+    const page = join(dir, 'fleet.html')
+    writeUserFileParts(page, fleetHtmlParts(s), 'the HTML page')
+    const html = fleetHtml(s)
+    expect(html.length).toBeGreaterThan(4 << 16)
+    expect(readFileSync(page, 'utf8')).toBe(html)
+    rmSync(dir, {recursive: true, force: true})
+    if (existsSync('/dev/full')) expect(() => writeUserFileParts('/dev/full', fleetHtmlParts(s), 'the HTML page')).toThrow(/^\/dev\/full: cannot write the HTML page \(ENOSPC/)
+  })
 
   it('random hostile names (fast-check): escaped, inert', () => {
     const cell = fc.string({unit: fc.oneof({weight: 3, arbitrary: fc.constantFrom(...PLAIN)}, {weight: 1, arbitrary: fc.constantFrom(...HOSTILE)}), minLength: 1, maxLength: 24})
