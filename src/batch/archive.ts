@@ -1,23 +1,20 @@
 // Members of a .tar / .tar.gz / .tgz archive as inputs, read as streams (tar-stream): nothing is
-// extracted to disk and a member is never held whole, except an allocinfo dump (parsed from text,
-// as `allocinfo` does; a few hundred KiB). A damaged archive ends with an error record after the
-// members read so far.
+// extracted to disk and a member is never held whole (boot logs and allocinfo dumps, gzipped or
+// not, are read as `analyse` and `allocinfo` read files: a chunk at a time). A damaged archive ends
+// with an error record after the members read so far; a member it ends inside has its own.
 import {createReadStream} from 'node:fs'
 import {basename} from 'node:path'
 import {pipeline} from 'node:stream'
-import {createGunzip, gunzipSync} from 'node:zlib'
+import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
-import {parseAllocInfoText} from '../readers/allocinfo.js'
+import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError} from '../errors.js'
 import {hostnameOf} from './hostname.js'
 import {memberPath} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
-
-/** An allocinfo member larger than this is refused rather than held in memory. */
-const MAX_ALLOCINFO_BYTES = 256 * 1024 * 1024
 
 /**
  * A member's bytes: the first ones held for sniffing, then the rest, through ONE iterator of the
@@ -27,15 +24,27 @@ class Member {
   private readonly it: AsyncIterator<Buffer>
   private held: Buffer[] = []
   private ended = false
-  constructor(entry: AsyncIterable<unknown>) {
+  constructor(
+    entry: AsyncIterable<unknown>,
+    private readonly name: string,
+  ) {
     // streamx types its chunks as unknown; tar-stream hands out Buffers.
     this.it = entry[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  }
+
+  /** The entry's next bytes; an archive damaged inside the member (cut short of what its header claims, bad gzip) is the member's input error. */
+  private async next(): Promise<IteratorResult<Buffer>> {
+    try {
+      return await this.it.next()
+    } catch (e) {
+      throw new InputError(`${this.name}: the archive is damaged inside this member (${(e as Error).message}); expected a tar archive (.tar, .tar.gz, .tgz)`, this.name)
+    }
   }
 
   async head(): Promise<Buffer> {
     let n = 0
     while (n < HEAD_BYTES && !this.ended) {
-      const r = await this.it.next()
+      const r = await this.next()
       if (r.done) this.ended = true
       else {
         this.held.push(r.value)
@@ -54,7 +63,7 @@ class Member {
           const h = self.held.shift()
           if (h) return {value: h, done: false}
           if (self.ended) return {value: undefined, done: true}
-          const r = await self.it.next()
+          const r = await self.next()
           if (r.done) self.ended = true
           return r
         },
@@ -62,19 +71,9 @@ class Member {
     }
   }
 
-  async all(name: string): Promise<Buffer> {
-    const parts: Buffer[] = []
-    let n = 0
-    for await (const c of this.chunks()) {
-      n += c.length
-      if (n > MAX_ALLOCINFO_BYTES) throw new InputError(`${name}: more than ${MAX_ALLOCINFO_BYTES} bytes: expected an allocinfo dump`, name)
-      parts.push(c)
-    }
-    return Buffer.concat(parts)
-  }
-
   async drain(): Promise<void> {
     this.held = []
+    // The entry's own error: the archive's record says it (damaged archive after N members).
     while (!this.ended) if ((await this.it.next()).done) this.ended = true
   }
 }
@@ -90,15 +89,7 @@ async function memberRecords(m: Member, input: InputRef, boot: number | undefine
     const hostname = hostnameOf(head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
     if (kind === 'bootlog') return bootRecords(rec, (await analyseBootLogBytesBoots(name, m.chunks(), {}, boot ?? 'all')).boots)
-    let buf = await m.all(name)
-    if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
-      try {
-        buf = gunzipSync(buf)
-      } catch (e) {
-        throw new InputError(`${name}: not valid gzip (${(e as Error).message}); expected gzip-compressed /proc/allocinfo text`, name)
-      }
-    }
-    return [{...rec, allocinfo: allocInfoOf(parseAllocInfoText(buf.toString('utf8'), name))}]
+    return [{...rec, allocinfo: allocInfoOf(await readAllocInfoBytes(m.chunks(), name))}]
   } catch (e) {
     return [errorRecord(input, e, kind)]
   }
@@ -122,7 +113,7 @@ export async function* archiveRecords(path: string, skip: ReadonlySet<string>, b
   try {
     for await (const entry of openExtract(path)) {
       const h = entry.header
-      const m = new Member(entry)
+      const m = new Member(entry, memberPath(path, h.name))
       if (h.type !== 'file' && h.type !== 'contiguous-file') {
         await m.drain()
         continue

@@ -70,8 +70,8 @@ async function openBytes(path: string): Promise<AsyncIterable<Buffer>> {
   }
 }
 
-/** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
-async function* chunksOf(path: string, source: string, onWaiting?: () => void): AsyncGenerator<Buffer> {
+/** The raw bytes of a path, the file closed when the reader stops early. */
+async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<Buffer> {
   let it: AsyncIterator<Buffer> | undefined
   try {
     // Opening a FIFO waits for its writer, the first read for data: a notice after a second (readers/wait.ts).
@@ -83,18 +83,29 @@ async function* chunksOf(path: string, source: string, onWaiting?: () => void): 
         throw new InputError(ioMessage(path, e), path)
       }
     }
-    const first = await noticeIfWaiting(opened(), onWaiting)
-    if (first.done) return
-    const head = first.value
-    async function* raw(): AsyncGenerator<Buffer> {
-      yield head
-      for (let r = await it!.next(); !r.done; r = await it!.next()) yield r.value
-    }
-    if (path.endsWith('.gz') || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(raw(), source)
-    else yield* raw()
+    for (let r = await noticeIfWaiting(opened(), onWaiting); !r.done; r = await it!.next()) yield r.value
   } finally {
     // Closes the file when the reader stops early (a no-op after the end; stdin is left open).
     if (path !== '-') await it?.return?.()
+  }
+}
+
+/** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
+async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]()
+  const first = await it.next()
+  if (first.done) return
+  const head = first.value
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
+  }
+  try {
+    if (gz || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(all(), source)
+    else yield* all()
+  } finally {
+    // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
+    await it.return?.()
   }
 }
 
@@ -122,11 +133,19 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGen
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
-export async function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void} = {}): Promise<AllocInfo> {
+export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void} = {}): Promise<AllocInfo> {
+  return scan(inflated(rawChunks(path, opts.onWaiting), source, path.endsWith('.gz')), source)
+}
+
+/** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
+export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
+  return scan(inflated(raw, source, source.endsWith('.gz')), source)
+}
+
+async function scan(chunks: AsyncGenerator<Buffer>, source: string): Promise<AllocInfo> {
   const s = new AllocInfoScanner(source)
   const decoder = new StringDecoder('utf8')
   let offset = 0
-  const chunks = chunksOf(path, source, opts.onWaiting)
   try {
     for await (const b of chunks) {
       const nul = b.indexOf(0)

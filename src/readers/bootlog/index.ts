@@ -70,6 +70,12 @@ const BATCH_BYTES = 64 * 1024
 /** Sniff at most this much text (after leading padding) for detection. */
 const SNIFF_CHARS = 1 << 20
 /**
+ * ... and hold at most this many bytes of reads while sniffing, whatever they hold: SNIFF_CHARS
+ * counts from the first non-blank line, so one endless first line (a gzip bomb of 'x') or endless
+ * whitespace-only lines would be held whole (issue 14: 256 MiB of one line took 315 MiB).
+ */
+const SNIFF_HELD_MAX = 16 << 20
+/**
  * Padding (NULs, blank lines) read before any text: past this, the input is refused rather
  * than read for ever (/dev/zero). A crashed machine's log or a sparse file stays well below.
  */
@@ -148,6 +154,8 @@ export class BootLogParser {
 class Sniffer {
   lines: string[] = []
   chars = 0
+  /** SNIFF_HELD_MAX bytes were held: detection decides from what it has. */
+  capped = false
   private stamped = false
   private late = 0
   private readonly splitter = new LineSplitter((l) => {
@@ -176,7 +184,7 @@ class Sniffer {
   }
 
   get full(): boolean {
-    if (this.chars >= SNIFF_CHARS) return true
+    if (this.chars >= SNIFF_CHARS || this.capped) return true
     return this.lines.length >= SNIFF_LINES && (this.stamped || this.late >= LATE_STAMPED_LINES)
   }
 }
@@ -230,6 +238,7 @@ interface Sniffed {
 async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Sniffed> {
   const chunker = new TextChunker()
   const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0}, afterCR: false}
+  let held = 0
   while (!out.sniff.full) {
     const r = await it.next()
     if (r.done) {
@@ -250,6 +259,8 @@ async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Snif
     }
     out.held.push(r.value)
     out.sniff.push(chunker.write(r.value))
+    held += r.value.length
+    if (held >= SNIFF_HELD_MAX) out.sniff.capped = true
   }
   return out
 }

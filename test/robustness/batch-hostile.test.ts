@@ -1,0 +1,122 @@
+// `batch` on a .tar.gz whose members are bombs (issue 14: every reader stays under 200 MiB), on the
+// BUILT CLI spawned as a user would, peak RSS read from inside the child (test/helpers/cli-rss.ts).
+// The archive is SYNTHETIC, built on the fly (a few MiB on disk, ~770 MiB inflated) around two REAL
+// members from samples/: 256 MiB of NULs, one 256 MiB line with no newline, an allocinfo dump
+// gzipped inside the archive with 256 MiB of NULs after it, and last a member whose header claims
+// 8 GiB while the archive ends 4 KiB later. Each bomb is an error record (or a record flagged by
+// what it skipped); the real members around them are read as from the files themselves.
+import {createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {once} from 'node:events'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createGzip} from 'node:zlib'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {RSS_LIMIT_MIB, runWithRss} from '../helpers/cli-rss.js'
+import {SAMPLES} from '../helpers/paths.js'
+
+const MiB = 1 << 20
+const BOMB_MIB = 256
+const CAPTURE = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+let T: string
+let archive: string
+
+/** A ustar header for a regular file; `size` may claim more than follows (octal, up to 8 GiB - 1). */
+function tarHeader(name: string, size: number): Buffer {
+  const h = Buffer.alloc(512)
+  h.write(name, 0, 100)
+  h.write('0000644\0', 100)
+  h.write('0000000\0', 108)
+  h.write('0000000\0', 116)
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124)
+  h.write('15000000000\0', 136)
+  h.write(' '.repeat(8), 148)
+  h.write('0', 156)
+  h.write('ustar\u000000', 257)
+  let sum = 0
+  for (const b of h) sum += b
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148)
+  return h
+}
+
+/** One member: its header, its bytes (`size` of them, from `parts`), the padding to a 512-byte block. */
+async function* member(name: string, size: number, parts: Iterable<Buffer>): AsyncGenerator<Buffer> {
+  yield tarHeader(name, size)
+  for (const p of parts) yield p
+  if (size % 512) yield Buffer.alloc(512 - (size % 512))
+}
+
+function* repeat(b: Buffer, n: number): Generator<Buffer> {
+  for (let i = 0; i < n; i++) yield b
+}
+
+
+async function gzipped(b: Iterable<Buffer>): Promise<Buffer> {
+  const gz = createGzip({level: 9})
+  const out: Buffer[] = []
+  gz.on('data', (d: Buffer) => out.push(d))
+  for (const x of b) if (!gz.write(x)) await once(gz, 'drain')
+  gz.end()
+  await once(gz, 'end')
+  return Buffer.concat(out)
+}
+
+beforeAll(async () => {
+  T = mkdtempSync(join(tmpdir(), 'allocscope-batch-hostile-'))
+  archive = join(T, 'synthetic-bombs.tar.gz')
+  const log = readFileSync(join(CAPTURE, 'console.log'))
+  const dump = readFileSync(join(CAPTURE, 'allocinfo.txt'))
+  const innerGz = await gzipped([dump, ...repeat(Buffer.alloc(MiB), BOMB_MIB)])
+  const gz = createGzip({level: 1})
+  const file = createWriteStream(archive)
+  gz.pipe(file)
+  const members = [
+    member('good/console.log', log.length, [log]),
+    member('bomb/nuls.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB), BOMB_MIB)),
+    member('bomb/one-line.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB)),
+    member('bomb/allocinfo.txt.gz', innerGz.length, [innerGz]),
+    member('good/allocinfo.txt', dump.length, [dump]),
+    // Claims 8 GiB; 4 KiB follow and the archive ends (no end-of-archive blocks).
+    member('bomb/claims-8GiB.log', 8 * 1024 * MiB - 1, [log.subarray(0, 4096)]),
+  ]
+  for (const m of members) for await (const b of m) if (!gz.write(b)) await once(gz, 'drain')
+  gz.end()
+  await once(file, 'close')
+}, 180_000)
+afterAll(() => rmSync(T, {recursive: true, force: true}))
+
+/** A record without where it came from: what the same bytes read from a file must give too. */
+const content = ({input: _input, ...rest}: BatchRecord) => rest
+
+describe('batch on a .tar.gz of bombs', () => {
+  it(`every member has its record, the real ones as from their files, the bombs errors; RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await runWithRss(['batch', archive, '--jobs', '1'], {home: T})
+    expect(r.stderr).toBe('')
+    const recs = r.stdout.split('\n').filter((l) => l).map((l) => JSON.parse(l) as BatchRecord)
+    const of = (m: string) => recs.filter((x) => x.input.member === m)
+    const files = await runWithRss(['batch', join(CAPTURE, 'console.log'), join(CAPTURE, 'allocinfo.txt'), '--jobs', '1'], {home: T})
+    const [log, dump] = files.stdout.split('\n').filter((l) => l).map((l) => JSON.parse(l) as BatchRecord)
+    expect(of('good/console.log').map(content)).toEqual([content(log!)])
+    expect(of('good/allocinfo.txt').map(content)).toEqual([content(dump!)])
+    expect(of('bomb/nuls.log').map((x) => x.error?.reason)).toEqual(['/bomb/nuls.log: empty: expected a kernel log'])
+    expect(of('bomb/one-line.log')[0]!.error?.reason).toMatch(/^\/bomb\/one-line\.log: not a kernel log: no line looks like a kernel record/)
+    // Streamed like any allocinfo file: the first NUL, right after the dump, ends it.
+    const size = readFileSync(join(CAPTURE, 'allocinfo.txt')).length
+    expect(of('bomb/allocinfo.txt.gz').map((x) => [x.kind, x.error?.reason])).toEqual([['allocinfo', `/bomb/allocinfo.txt.gz: binary data (NUL byte at offset ${size}): expected /proc/allocinfo text`]])
+    expect(of('bomb/claims-8GiB.log')[0]!.error?.reason).toMatch(/^\/bomb\/claims-8GiB\.log: the archive is damaged inside this member \(Unexpected end of data\)/)
+    expect(recs.at(-1)).toMatchObject({input: {path: archive}, error: {reason: 'damaged archive after 6 member(s) (Unexpected end of data): expected a tar archive (.tar, .tar.gz, .tgz)'}})
+    expect(recs).toHaveLength(7)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 300_000)
+
+  // The boot-log reader held every read while looking for its first lines: one endless line was held whole (315 MiB for 256 MiB).
+  it(`analyse on one ${BOMB_MIB} MiB line with no newline (gzip): not a kernel log, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const line = join(T, 'one-line.log.gz')
+    writeFileSync(line, await gzipped(repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB)))
+    const r = await runWithRss(['analyse', line], {home: T})
+    expect(r.stderr).toMatch(new RegExp(`^allocscope: ${line}: not a kernel log: no line looks like a kernel record`))
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 120_000)
+})
