@@ -6,7 +6,6 @@ import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError} from '../readers/bootlog/source.js'
 import {resolveCapture} from '../readers/dir.js'
-import {archiveRecords} from './archive.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
@@ -108,8 +107,12 @@ export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
     case 'capture-dir':
       yield* await captureRecords(task.path, task.boot)
       return
-    case 'archive':
+    case 'archive': {
+      // Loaded for archives only: tar-stream and its helpers are most of a worker's start-up
+      // otherwise (a fleet of plain logs never needs them).
+      const {archiveRecords} = await import('./archive.js')
       yield* archiveRecords(task.path, new Set(task.skip ?? []), task.boot)
       return
+    }
   }
 }

@@ -8,7 +8,7 @@ import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {listTasks, parseShard, readList, shardOf, type Task} from './inputs.js'
 import {fileOutput, type Output, recordedInputs, remainingTasks, stdoutOutput} from './output.js'
-import {BatchPool} from './pool.js'
+import {BatchPool, startWorkers} from './pool.js'
 import {progress} from './progress.js'
 
 export interface BatchFlags {
@@ -25,15 +25,25 @@ export interface BatchFlags {
 /** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
 export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
-  const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
-  if (f.list) {
-    for (const t of tasks) process.stdout.write(`${t.path}\n`)
-    return []
+  const jobs = f.jobs ?? availableParallelism()
+  // The workers start up while the inputs are listed (they are ended if the listing fails).
+  const started = f.list ? [] : startWorkers(jobs)
+  let todo: Task[]
+  let out: Output
+  try {
+    const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
+    if (f.list) {
+      for (const t of tasks) process.stdout.write(`${t.path}\n`)
+      return []
+    }
+    out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
+    todo = f.out && f.resume ? remainingTasks(tasks, recordedInputs(f.out)) : tasks
+  } catch (e) {
+    await Promise.all(started.map((w) => w.terminate()))
+    throw e
   }
-  const out: Output = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
-  const todo = f.out && f.resume ? remainingTasks(tasks, recordedInputs(f.out)) : tasks
   const bar = progress(todo.length)
-  const pool = new BatchPool(todo, {jobs: f.jobs ?? availableParallelism(), ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
+  const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
   const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => interrupted(out, signal, f.out !== undefined))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -39,10 +39,15 @@ async function handle(msg: TaskMessage): Promise<void> {
   parentPort!.postMessage({...out, final: true})
 }
 
+/** Tasks run one after another (the pool sends the next before this one ends: see IN_FLIGHT). */
+let queue: Promise<void> = Promise.resolve()
+
 parentPort!.on('message', (msg: TaskMessage) => {
   // handle() turns every input failure into a record; what escapes is a bug, reported as the task's record.
-  handle(msg).catch((e: Error) => {
-    const line = JSON.stringify({schema: 'allocscope/batch-v1', input: {path: msg.task.path}, error: {reason: `internal error: ${e.message}`}})
-    parentPort!.postMessage({seq: msg.seq, lines: [line], maxSeverity: -1, errors: 1, multiBoot: 0, final: true} satisfies ResultMessage)
-  })
+  queue = queue.then(() =>
+    handle(msg).catch((e: Error) => {
+      const line = JSON.stringify({schema: 'allocscope/batch-v1', input: {path: msg.task.path}, error: {reason: `internal error: ${e.message}`}})
+      parentPort!.postMessage({seq: msg.seq, lines: [line], maxSeverity: -1, errors: 1, multiBoot: 0, final: true} satisfies ResultMessage)
+    }),
+  )
 })
