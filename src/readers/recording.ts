@@ -3,6 +3,7 @@
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
 import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
+import {StringDecoder} from 'node:string_decoder'
 import {createGunzip, gunzipSync} from 'node:zlib'
 import {InputError} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
@@ -67,7 +68,6 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   // The line being read, in pieces until its newline comes (no string regrown per chunk).
   let rest: string[] = []
   let restChars = 0
-  let cut: string | undefined
   const applyLine = (line: string): void => {
     lineNo++
     if (line.trim() === '') return
@@ -78,33 +78,55 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
       snapshots++
     }
   }
-  try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
-      const text = (chunk as Buffer).toString('utf8')
-      const nl = text.indexOf('\n')
-      if (nl < 0) {
-        rest.push(text)
-        restChars += text.length
-        if (restChars > MAX_RECORD_CHARS) {
-          throw new InputError(`${path}:${lineNo + 1}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, lineNo + 1)
-        }
-        continue
+  // Only the stream's own errors are a recording cut short; a bad record or the consumer's error stops the read as itself.
+  const {cut} = await eachText(path, (text) => {
+    const nl = text.indexOf('\n')
+    if (nl < 0) {
+      rest.push(text)
+      restChars += text.length
+      if (restChars > MAX_RECORD_CHARS) {
+        throw new InputError(`${path}:${lineNo + 1}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, lineNo + 1)
       }
-      const lines = text.slice(nl + 1).split('\n')
-      applyLine(rest.join('') + text.slice(0, nl))
-      const last = lines.pop()!
-      for (const l of lines) applyLine(l)
-      rest = [last]
-      restChars = last.length
+      return
     }
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    cut = (e as Error).message
-  }
+    const lines = text.slice(nl + 1).split('\n')
+    applyLine(rest.join('') + text.slice(0, nl))
+    const last = lines.pop()!
+    for (const l of lines) applyLine(l)
+    rest = [last]
+    restChars = last.length
+  })
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
   if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${snapshots} complete snapshots before it`)
   return {header, snapshots, warnings}
+}
+
+/**
+ * The recording's text, inflated, a chunk at a time (UTF-8 decoded across chunk ends: a character
+ * split between two chunks stays whole). `cut`: why the stream ended early (bad or cut gzip).
+ */
+async function eachText(path: string, onText: (text: string) => void): Promise<{cut?: string}> {
+  const it = createReadStream(path).pipe(createGunzip())[Symbol.asyncIterator]()
+  const decoder = new StringDecoder('utf8')
+  try {
+    for (;;) {
+      let r: IteratorResult<Buffer>
+      try {
+        r = await it.next()
+      } catch (e) {
+        return {cut: (e as Error).message}
+      }
+      if (r.done) break
+      const text = decoder.write(r.value)
+      if (text) onText(text)
+    }
+    const tail = decoder.end()
+    if (tail) onText(tail)
+    return {}
+  } finally {
+    await it.return?.()
+  }
 }
 
 function parseLine(line: string, path: string, lineNo: number): unknown {
@@ -127,7 +149,29 @@ function checkRecord(obj: unknown, path: string, line: number): SnapshotRecord {
   if (typeof r?.snap !== 'number' || typeof r.time !== 'string') {
     throw new InputError(`${path}:${line}: expected a snapshot record {"snap": n, "time": ISO 8601, ...}`, path, line)
   }
+  const wrong = fieldProblem(r as unknown as Record<string, unknown>)
+  if (wrong) throw new InputError(`${path}:${line}: ${wrong}; expected a snapshot record as docs/recording.md describes`, path, line)
   return r
+}
+
+const isId = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0
+const isStr = (x: unknown): boolean => typeof x === 'string'
+const isBool = (x: unknown): boolean => typeof x === 'boolean'
+/** A counter: an exact JSON integer, or a decimal string (beyond 2^53); never a fraction, exponent or text. */
+const isCounter = (x: unknown): boolean => Number.isSafeInteger(x) || (typeof x === 'string' && /^-?\d{1,100}$/.test(x))
+const listOf = (x: unknown, ok: (e: unknown) => boolean): boolean => x === undefined || (Array.isArray(x) && x.every(ok))
+const tuple = (e: unknown, ...checks: ((x: unknown) => boolean)[]): boolean => Array.isArray(e) && e.length >= checks.length && checks.every((c, i) => c(e[i]))
+
+/** What is wrong with a record's optional fields, if anything: a consumer (trend, diff) then never meets a wrong type. */
+function fieldProblem(o: Record<string, unknown>): string | undefined {
+  for (const k of ['uptimeS', 'readMs', 'cpuMs']) if (o[k] !== undefined && !Number.isFinite(o[k])) return `"${k}" is not a number`
+  for (const k of ['release', 'allocinfo']) if (o[k] !== undefined && !isStr(o[k])) return `"${k}" is not a string`
+  if (o.skipped !== undefined && !isId(o.skipped)) return '"skipped" is not a count'
+  if (!listOf(o.new, (e) => tuple(e, isId, isStr, isId, isStr, (m) => m === null || isStr(m), isBool))) return '"new" is not a list of [id, file, line, function, module or null, accurate]'
+  if (!listOf(o.set, (e) => tuple(e, isId, isCounter, isCounter))) return '"set" is not a list of [id, bytes, calls] with integer counters'
+  if (!listOf(o.gone, isId)) return '"gone" is not a list of site ids'
+  if (!listOf(o.acc, (e) => tuple(e, isId, isBool))) return '"acc" is not a list of [id, accurate]'
+  return undefined
 }
 
 /** One site while replaying: what `new` declared, the counters `set` last gave, whether present. */

@@ -13,6 +13,7 @@ export const TARGETS: Record<string, [string, string]> = {
   analysis: ['../helpers/fuzz-analysis.js', 'analysisTarget'],
   'capture-dir': ['../helpers/fuzz-capture.js', 'captureDirTarget'],
   inventory: ['../helpers/fuzz-inventory.js', 'inventoryTarget'],
+  recording: ['../helpers/fuzz-recording.js', 'recordingTarget'],
 }
 
 function arg(name: string): string | undefined {

@@ -8,6 +8,7 @@ export const CI_RUNS: Record<string, number> = {
   analysis: 80,
   'capture-dir': 150,
   inventory: 200,
+  recording: 150,
 }
 
 /**
