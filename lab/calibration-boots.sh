@@ -55,6 +55,13 @@ lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|1|qemu64||300
 lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|1|qemu64||300
 lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|1|qemu64||300
 lab-6.12-instr-c4-m4096|6.12-instr|4|4096|1|max||300
+lab-6.12-instr-c16-m16384-n1|6.12-instr|16|16384|1|max||600
+lab-6.12-instr-c16-m1024-n2|6.12-instr|16|1024|2|max||600
+lab-6.12-instr-c16-m16384-n2|6.12-instr|16|16384|2|max||600
+lab-6.12-instr-c16-m1024-n4|6.12-instr|16|1024|4|max||600
+lab-6.12-instr-c16-m16384-n4|6.12-instr|16|16384|4|max||600
+lab-6.12-instr-c64-m2048-n2|6.12-instr|64|2048|2|max||900
+lab-6.12-instr-c128-m1024|6.12-instr|128|1024|1|max|log_buf_len=4M|1800
 lab-6.12-instr-nodebug-c2-m1024|6.12-instr-nodebug|2|1024|1|max||300
 lab-6.12-instr-nodebug-c8-m1024|6.12-instr-nodebug|8|1024|1|max||300
 lab-6.12-instr-nodebug-c32-m1024|6.12-instr-nodebug|32|1024|1|max||600

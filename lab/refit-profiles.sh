@@ -26,14 +26,17 @@ fit() {
 }
 
 # 6.12, DEBUG (page_ext before SMP): the instr boots, plus lab boots without GB pages (-cpu qemu64)
-# and one more 4 GiB host.
+# and one more 4 GiB host; the NUMA/memory boots (1-4 nodes, 1-16 GiB) and 128 CPUs.
 fit linux-6.12-before-smp $(corpus 'linux-6.12-instr_smp*') \
   "$L"/lab-6.12-instr-c1-m1024-qemu64 "$L"/lab-6.12-instr-c16-m1024-qemu64 \
-  "$L"/lab-6.12-instr-c4-m4096-qemu64 "$L"/lab-6.12-instr-c4-m4096
+  "$L"/lab-6.12-instr-c4-m4096-qemu64 "$L"/lab-6.12-instr-c4-m4096 \
+  "$L"/lab-6.12-instr-c16-m*-n* "$L"/lab-6.12-instr-c64-m2048-n2 "$L"/lab-6.12-instr-c128-m1024
 # 6.12, DEBUG off (page_ext after SMP): the nodebug boots, plus the lab's at 2, 8 and 32 CPUs
 fit linux-6.12-after-smp $(corpus 'linux-6.12-nodebug_smp*') "$L"/lab-6.12-instr-nodebug-c*
-# 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots
-fit linux-7.2-before-smp $(corpus 'linux-7.2-pool-*') $(corpus 'linux-7.2-legacy-c*')
+# 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots, and the notrack boots (KASAN +
+# kmemleak, recorder off: their untagged calls and pages are the same early allocations)
+fit linux-7.2-before-smp $(corpus 'linux-7.2-pool-*') $(corpus 'linux-7.2-legacy-c*') \
+  $(corpus 'linux-7.2-notrack-*') "$L"/lab-7.2-notrack-c*
 # 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's, and the
 # lab's poollate boots (same window; their race frees also fit the pool race model)
 fit linux-7.2-after-smp $(corpus 'linux-7.2-legacylate-*') "$L"/lab-7.2-legacylate-c* "$L"/lab-7.2-poollate-*

@@ -16,10 +16,10 @@ import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
-  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes'],
+  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
   'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
 }
-const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory']
+const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory', 'pow2PossibleCpus']
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */
 const PROBE_PARAMS: TermParams = {slabObjectBytes: 512}
 
@@ -191,10 +191,13 @@ function fitWithBounds(X: number[][], y: number[], bounds: CaptureFacts[], terms
   return fit.coef
 }
 
-/** The host shape as the window sees it: before SMP only possible CPUs count, after SMP online. */
+/**
+ * The host shape as the window sees it: before SMP only possible CPUs count, after SMP online.
+ * KASAN is part of it (a KASAN build on the same machine is another kernel, not a twin).
+ */
 function shapeKey(window: Exclude<Window, 'none'>) {
   return (f: CaptureFacts) =>
-    [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone, f.host.gbPages].join('/')
+    [window === 'after-smp' ? f.host.onlineCpus : f.host.possibleCpus, Math.round(f.host.memoryBytes / 2 ** 20), f.host.nodes, f.host.normalZone, f.host.gbPages, f.host.kasan].join('/')
 }
 
 function cpuKind(window: Exclude<Window, 'none'>): FittedRange['cpuKind'] {

@@ -323,6 +323,13 @@ function round1(x: number): number {
  */
 function kasanNotes(host: Host, profile: Profile, window: string): string[] {
   const which = [host.kasan && 'KASAN', host.kmemleak && 'kmemleak'].filter(Boolean).join(' and ')
+  const kasanTerms = profile.terms.filter((t) => t.id === 'kasan' || t.id === 'kasanPossibleCpus')
+  if (kasanTerms.length > 0) {
+    const fittedOn = profile.provenance.captures.filter((c) => (c.values.kasan ?? 0) > 0).length
+    return [
+      `${which} counted by the profile's KASAN terms (${kasanTerms.map((t) => t.id).join(', ')}), fitted on ${fittedOn} KASAN + kmemleak boot(s)${host.kasan ? '' : '; kmemleak alone was never measured, so this host gets none of it'}`,
+    ]
+  }
   if (window === 'before-smp') {
     return [
       `${which} not counted: before SMP the lab's 7.2 KASAN + kmemleak kernel made 0 to 6 more early page allocations than the profile without them predicts (1-64 CPUs, within the bound)`,

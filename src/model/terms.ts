@@ -4,7 +4,7 @@
 import {type Host, hasNormalZone, sections} from './host.js'
 import {objectsPerSlab} from './slab.js'
 
-export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages' | 'log2Memory' | 'onlineCpusLog2Memory'
+export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages' | 'log2Memory' | 'onlineCpusLog2Memory' | 'pow2PossibleCpus' | 'kasan' | 'kasanPossibleCpus'
 
 /** Who runs the allocations of a term: the boot CPU, or every online CPU during bring-up. */
 export type Attribution = 'boot' | 'online'
@@ -50,6 +50,30 @@ export const TERMS: readonly TermDef[] = [
   {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},
   {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot'},
   {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot'},
+  {
+    id: 'pow2PossibleCpus',
+    // 6.12 DEBUG lab boots at 1 GiB: 132, 141, 168, 264, 403 and 403 pages at 1, 4, 16, 64, 128 and
+    // 192 CPUs, i.e. ~130 + 2.1 x 2^(fls(nr_cpu_ids) - 1): the same at 128 and 192 CPUs, where a
+    // linear per-CPU term predicts ~600 at 192 (a step with fls(), as SLUB's min_objects has).
+    meaning: 'work that doubles with each power of two of nr_cpu_ids (2^(fls(nr_cpu_ids) - 1): sizes derived from fls(nr_cpus), as SLUB\'s min_objects)',
+    value: (h) => 2 ** Math.floor(Math.log2(h.possibleCpus)),
+    attribution: 'boot',
+    phase: 'boot',
+  },
+  {
+    id: 'kasan',
+    meaning: "KASAN's fixed early work (shadow set-up; with kmemleak, its early object pool)",
+    value: (h) => (h.kasan ? 1 : 0),
+    attribution: 'boot',
+    phase: 'boot',
+  },
+  {
+    id: 'kasanPossibleCpus',
+    meaning: 'KASAN per possible CPU (per-CPU quarantine and the shadow of per-CPU areas)',
+    value: (h) => (h.kasan ? h.possibleCpus : 0),
+    attribution: 'boot',
+    phase: 'boot',
+  },
   {
     id: 'log2Memory',
     meaning: 'early work that grows with the logarithm of memory (tables sized by memory, the struct-page init that page_ext waits for after SMP)',

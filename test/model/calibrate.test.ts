@@ -113,8 +113,11 @@ describe('leave one host shape out', () => {
     const c64 = p.provenance.captures.find((c) => c.capture === 'linux-7.2-pool-c64-m1024')!
     expect(c64.measured).toBe(142)
     expect(Math.abs(c64.loo! - 142)).toBeLessThan(Math.abs(c64.loco! - 142))
-    expect(Math.abs(c64.loco! - 142)).toBeGreaterThan(14.2)
-    expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/10`)
+    // Still within the bound without its twins: the notrack KASAN boots at 1, 4, 16 and 64 CPUs
+    // (another shape: KASAN is part of it) share the per-CPU terms. Before they joined: 14.2+ off.
+    expect(Math.abs(c64.loco! - 142)).toBeLessThanOrEqual(14.2)
+    expect(p.provenance.captures.find((c) => c.capture === 'lab-7.2-notrack-c64-m1024')!.loco).toBe(p.provenance.captures.find((c) => c.capture === 'lab-7.2-notrack-c64-m1024')!.loo)
+    expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/15`)
   })
 })
 
