@@ -3,13 +3,13 @@
 // becomes a record with an `error`; nothing here ends the run.
 import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
-import {readAllocInfo} from '../readers/allocinfo.js'
+import {parseAllocInfoText, readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError} from '../readers/bootlog/source.js'
 import {resolveCapture} from '../readers/dir.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
-import type {BootAnalysis} from '../types.js'
+import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 
@@ -42,18 +42,30 @@ const WHOLE_FILE_MAX = 4 * 1024 * 1024
 /** Every boot of the log (as analyse), or the one `boot` names (--boot). */
 async function analyseFile(path: string, boot: number | undefined): Promise<BootAnalysis[]> {
   const select = boot ?? 'all'
-  let size = Infinity
-  try {
-    const st = statSync(path)
-    if (st.isFile()) size = st.size
-  } catch {
-    // analyseBootLog says what is wrong with the path.
-  }
-  if (size <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
+  if (regularSize(path) <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
     const buf = readFileSync(path)
     if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return analyseBootLogTextBoots(buf.toString('utf8'), path, {}, select).boots
   }
   return (await analyseBootLogBoots(path, {}, select)).boots
+}
+
+/** The file's size when it is a regular file, else Infinity (a device, a FIFO: streamed). */
+function regularSize(path: string): number {
+  try {
+    const st = statSync(path)
+    return st.isFile() ? st.size : Infinity
+  } catch {
+    return Infinity // the reader says what is wrong with the path
+  }
+}
+
+/** A dump, read whole and parsed as text when small (as analyseFile does for logs: no stream per file), else streamed. */
+async function readDump(path: string): Promise<AllocInfo> {
+  if (regularSize(path) <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
+    const buf = readFileSync(path)
+    if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return parseAllocInfoText(buf.toString('utf8'), path)
+  }
+  return readAllocInfo(path)
 }
 
 const mtimeOf = (path: string): string | undefined => {
@@ -72,7 +84,7 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
     kind = kindOf(head, path)
     const hostname = hostnameOf(head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}]
+    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readDump(path))}]
     return bootRecords(rec, await analyseFile(path, boot))
   } catch (e) {
     return [errorRecord(input, e, kind)]
@@ -89,7 +101,7 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
     const recs = cap.bootLog ? bootRecords(rec, await analyseFile(cap.bootLog, boot)) : [rec]
     // The dump was read after the log's last boot: it goes with the last record.
-    if (cap.allocinfo) recs[recs.length - 1]!.allocinfo = allocInfoOf(await readAllocInfo(cap.allocinfo))
+    if (cap.allocinfo) recs[recs.length - 1]!.allocinfo = allocInfoOf(await readDump(cap.allocinfo))
     return recs
   } catch (e) {
     return [errorRecord(input, e, 'capture-dir')]
