@@ -2,10 +2,9 @@
 // (testdata/captures/README.md). The boot log goes through the same analysis as `analyse` and
 // `predict --from` (host facts, klab lines, findings) and the same mapping onto the model's Host;
 // a truncated console.log (the pool-c255 boot) still gives its counts.
-import {readFileSync} from 'node:fs'
-import {gunzipSync} from 'node:zlib'
 import {basename} from 'node:path'
 import {analyseBootLogText} from '../analysis/read.js'
+import {readBoundedFile} from '../readers/bounded.js'
 import {resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import type {Recorder} from '../types.js'
@@ -41,18 +40,19 @@ export interface CaptureFacts {
   legacyMax?: number
 }
 
+/**
+ * The largest boot log calibrate reads (raw, and inflated when gzip): the lab's are ~120 KiB, a
+ * big machine's dmesg some MiB; past this it is no boot log (a device, a bomb), refused (issue 14).
+ */
+export const MAX_BOOT_LOG_BYTES = 16 * 2 ** 20
+
 export function readCaptureFacts(path: string): CaptureFacts {
   const cap = resolveCapture(path)
   const log = cap.bootLog && cap.bootLog !== '-' ? cap.bootLog : undefined
   if (!log) throw new InputError(`${path}: no boot log (dmesg.txt or console.log) to read the host and klab counts from`, path)
-  let text: string
-  try {
-    const raw = readFileSync(log)
-    // dmesg.txt.gz / console.log.gz: gzip magic 1f 8b.
-    text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8')
-  } catch (e) {
-    throw new InputError(`${log}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected a boot log (plain or gzip)`, log)
-  }
+  // dmesg.txt.gz / console.log.gz: gzip magic 1f 8b. Read whole, not streamed: the analysis and
+  // checkCount (which rereads a line's digits) take the text, and every test reads facts at once.
+  const text = readBoundedFile(log, MAX_BOOT_LOG_BYTES, 'the boot log of one boot').toString('utf8')
   if (text.trim() === '') throw new InputError(`${log}: empty file; expected a boot log (dmesg or console) with klab: lines`, log)
   if (text.slice(0, 4096).includes('\0')) throw new InputError(`${log}: binary data, not a boot log; expected dmesg or console text`, log)
   const an = analyseBootLogText(text, log)

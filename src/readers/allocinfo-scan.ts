@@ -24,6 +24,16 @@ export const MAX_LINE = 1 << 20
 /** Characters of non-blank lines with neither a site nor a header, after which the input is not allocinfo. */
 export const JUNK_LIMIT = 1 << 20
 
+/**
+ * A first line that is no allocinfo but the writer's own (trend's `# allocscope: time=…` header):
+ * when `re` matches line 1, it is counted as a line and handed to `onPreamble`, neither a skipped
+ * line nor junk.
+ */
+export interface Preamble {
+  re: RegExp
+  onPreamble: (line: string) => void
+}
+
 /** The summing key: `file:line func` plus ` [module]` when the tag belongs to a module. */
 export function siteKey(file: string, lineNo: number, func: string, module?: string): string {
   return module === undefined ? `${file}:${lineNo} ${func}` : `${file}:${lineNo} ${func} [${module}]`
@@ -215,7 +225,11 @@ export class AllocInfoScanner {
   /** The line being read (reused: one object per scan, not per line). */
   private readonly cur: SiteLine = {bytes: 0n, calls: 0n, file: '', fileLine: 0, module: undefined, func: '', rest: ''}
 
-  constructor(readonly source = '-') {}
+  /** @param preamble see Preamble */
+  constructor(
+    readonly source = '-',
+    private readonly preamble?: Preamble,
+  ) {}
 
   push(text: string): void {
     let pos = 0
@@ -277,6 +291,7 @@ export class AllocInfoScanner {
       this.skip(lineNo, 'line longer than 1 MiB (cut)', `line longer than ${MAX_LINE} characters (cut); ${EXPECTED_LINE}`)
       return
     }
+    if (lineNo === 1 && this.preamble?.re.test(line)) return this.preamble.onPreamble(line)
     if (readSite(line, this.cur)) this.site(this.cur, line, lineNo, last)
     else this.other(line, lineNo, last)
   }

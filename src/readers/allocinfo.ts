@@ -9,9 +9,10 @@ import {StringDecoder} from 'node:string_decoder'
 import {constants as zlib, createGunzip} from 'node:zlib'
 import {InputError} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
-import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT} from './allocinfo-scan.js'
+import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {noticeIfWaiting} from './wait.js'
 
+export type {Preamble} from './allocinfo-scan.js'
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
 
 /** Reads of a file: few awaits per MiB; the scanner takes any split. */
@@ -133,8 +134,30 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGen
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
-export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void} = {}): Promise<AllocInfo> {
-  return scan(inflated(rawChunks(path, opts.onWaiting), source, path.endsWith('.gz')), source)
+export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void; preamble?: Preamble} = {}): Promise<AllocInfo> {
+  return scan(inflated(rawChunks(path, opts.onWaiting), source, path.endsWith('.gz')), source, opts.preamble)
+}
+
+/**
+ * The first line of a file (gzip inflated as a stream; no CR), at most `max` characters: nothing
+ * past it is read, so a bomb or a device costs one chunk. InputError when it cannot be read.
+ */
+export async function readFirstLine(path: string, max = 4096): Promise<string> {
+  const chunks = inflated(rawChunks(path), path, path.endsWith('.gz'))
+  const decoder = new StringDecoder('utf8')
+  let text = ''
+  try {
+    for await (const b of chunks) {
+      text += decoder.write(b.subarray(0, max))
+      if (text.includes('\n') || text.length >= max) break
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError(ioMessage(path, e), path)
+  } finally {
+    await chunks.return(undefined)
+  }
+  return text.split('\n', 1)[0]!.slice(0, max).replace(/\r$/, '')
 }
 
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
@@ -142,8 +165,8 @@ export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): 
   return scan(inflated(raw, source, source.endsWith('.gz')), source)
 }
 
-async function scan(chunks: AsyncGenerator<Buffer>, source: string): Promise<AllocInfo> {
-  const s = new AllocInfoScanner(source)
+async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble): Promise<AllocInfo> {
+  const s = new AllocInfoScanner(source, preamble)
   const decoder = new StringDecoder('utf8')
   let offset = 0
   try {

@@ -1,10 +1,10 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
-import {gunzipSync} from 'node:zlib'
-import {parseAllocInfoText} from '../readers/allocinfo.js'
+import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
+import type {AllocInfo} from '../types.js'
 import {InputError} from '../errors.js'
 import {isRecording, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
@@ -67,18 +67,25 @@ interface Timed {
   how: 'header' | 'name' | 'mtime'
   uptimeS?: number
   release?: string
-  text: string
+  /** A pipe's snapshot, parsed when it was timed (it can be read only once). */
+  info?: AllocInfo
 }
 
-/** Reads plain snapshot files, orders them by time, and feeds them to the store. */
-export function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore): TrendInput {
+/**
+ * Reads plain snapshot files, orders them by time, and feeds them to the store. Memory: one
+ * snapshot's sites at a time (each file streamed, gzip inflated as it is read), besides pipes'.
+ */
+export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore): Promise<TrendInput> {
   const warnings: string[] = []
-  const timed = files.map((f) => timeOf(f, timeFrom)).sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
+  const timed: Timed[] = []
+  for (const f of files) timed.push(await timeOf(f, timeFrom))
+  timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
   const enc = new DeltaEncoder()
   const timeSources: Record<string, number> = {}
   for (const t of timed) {
     timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
-    const info = parseAllocInfoText(t.text, t.path)
+    const info = t.info ?? (await readSnapshot(t.path)).info
+    t.info = undefined
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }
   store.finish()
@@ -86,15 +93,23 @@ export function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: Se
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
 
-function timeOf(path: string, from: TimeFrom): Timed {
-  let buf = readFileSync(path)
-  if (path.endsWith('.gz') || (buf[0] === 0x1f && buf[1] === 0x8b)) buf = gunzipSync(buf)
-  let text = buf.toString('utf8')
-  const nl = text.indexOf('\n')
-  const hm = SNAPSHOT_HEADER_RE.exec(nl < 0 ? text : text.slice(0, nl))
+/** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart. */
+async function readSnapshot(path: string): Promise<{info: AllocInfo; header: string}> {
+  let header = ''
+  const info = await readAllocInfo(path, path, {preamble: {re: SNAPSHOT_HEADER_RE, onPreamble: (l) => (header = l)}})
+  return {info, header}
+}
+
+async function timeOf(path: string, from: TimeFrom): Promise<Timed> {
+  // A file is read twice: its first line now (to order the snapshots), whole in its turn; a pipe
+  // can be read only once, so it is parsed now and kept.
+  let first: string
+  let info: AllocInfo | undefined
+  if (statSync(path).isFile()) first = await readFirstLine(path)
+  else ({info, header: first} = await readSnapshot(path))
+  const hm = SNAPSHOT_HEADER_RE.exec(first)
   const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
-  if (hm) text = text.slice(nl + 1)
-  const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, text, path}
+  const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, info, path}
   if ((from === 'auto' || from === 'header') && head?.time) {
     const t = Date.parse(head.time)
     if (Number.isNaN(t)) throw new InputError(`${path}:1: allocscope header time '${head.time}' is not ISO 8601`, path, 1)

@@ -1,0 +1,46 @@
+// Whole-file reads of user input that the code after them needs in one piece (a capture's boot log
+// for calibrate, a capture's meta.json, a prediction's JSON): at most `max` bytes read, and a gzip
+// file inflated to at most `max` bytes, or one line naming the file and what was expected. A device,
+// a FIFO or a gzip bomb then costs `max`, not the machine (issue 14). Streamed readers need none of this.
+import {closeSync, openSync, readSync} from 'node:fs'
+import {gunzipSync} from 'node:zlib'
+import {InputError} from '../errors.js'
+
+const MiB = 2 ** 20
+const sizeText = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n} bytes`)
+
+/** Up to max + 1 bytes of a path, read through one descriptor (a pipe or /dev/fd/N is read once). */
+function readUpTo(path: string, max: number): Buffer {
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(max + 1)
+    let got = 0
+    for (let n = 1; n > 0 && got <= max; got += n) n = readSync(fd, buf, got, buf.length - got, null)
+    return buf.subarray(0, got)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A file's bytes, gunzipped when they start with the gzip magic; InputError when it cannot be read,
+ * holds more than `max` bytes, or inflates to more. `expected` ends each message ("a boot log").
+ */
+export function readBoundedFile(path: string, max: number, expected: string): Buffer {
+  let raw: Buffer
+  try {
+    raw = readUpTo(path, max)
+  } catch (e) {
+    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected ${expected}`, path)
+  }
+  if (raw.length > max) throw new InputError(`${path}: more than ${sizeText(max)}; expected ${expected} (at most ${sizeText(max)})`, path)
+  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw
+  try {
+    return gunzipSync(raw, {maxOutputLength: max})
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new InputError(`${path}: inflates to more than ${sizeText(max)} (a gzip bomb?); expected ${expected} (at most ${sizeText(max)})`, path)
+    }
+    throw new InputError(`${path}: not valid gzip (${(e as Error).message}); expected ${expected}, plain or gzip`, path)
+  }
+}
