@@ -189,8 +189,12 @@ class Sniffer {
   }
 }
 
-function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined): Detection {
-  if (sniff.lines.length === 0 && !sniff.full) throw new InputError(`${name}: empty: expected a kernel log`, name)
+/** `leading`: the padding let go before any text; an input of only NULs says how many it had. */
+function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined, leading?: Sniffed['leading']): Detection {
+  if (sniff.lines.length === 0 && !sniff.full) {
+    const nul = leading?.nul ? ` ${leading.nul} NUL byte(s)${leading.lines > 0 ? ` and ${leading.lines} blank line(s)` : ''} skipped, no text:` : ''
+    throw new InputError(`${name}: empty:${nul} expected a kernel log`, name)
+  }
   const d = detectFormat(sniff.lines, {crlf: sniff.crlf})
   if (forced) return {...d, format: forced, reason: `format forced to ${forced}`, recognised: true}
   if (!d.recognised) {
@@ -226,7 +230,8 @@ interface Sniffed {
   sniff: Sniffer
   held: Buffer[]
   eof: boolean
-  leading: {bytes: number; lines: number}
+  /** nul: how many of those bytes were NUL (the rest blank lines). */
+  leading: {bytes: number; lines: number; nul: number}
   /** The leading padding ended in a CR: an LF starting the first held read belongs to it. */
   afterCR: boolean
 }
@@ -237,7 +242,7 @@ interface Sniffed {
  */
 async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Sniffed> {
   const chunker = new TextChunker()
-  const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0}, afterCR: false}
+  const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}, afterCR: false}
   let held = 0
   while (!out.sniff.full) {
     const r = await it.next()
@@ -251,6 +256,7 @@ async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Snif
     if (pad) {
       out.leading.bytes += r.value.length
       out.leading.lines += pad.lines
+      out.leading.nul += pad.nul
       out.afterCR = pad.afterCR
       if (out.leading.bytes > MAX_LEADING_PADDING) {
         throw new InputError(`${name}: no text in the first ${MAX_LEADING_PADDING / 2 ** 30} GiB (only NUL bytes and blank lines): expected a kernel log`, name)
@@ -393,7 +399,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
   let d: Detection
   try {
     sniffed = await sniffInput(name, it)
-    d = decide(name, sniffed.sniff, opts.format)
+    d = decide(name, sniffed.sniff, opts.format, sniffed.leading)
   } catch (e) {
     await it.return?.()
     throw e
@@ -404,7 +410,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     format: d.format,
     formatReason: d.reason,
     ...iterators(pump),
-    stats: () => statsOf(engine, src.bytesRead(), sniffed.leading, src.truncated()),
+    stats: () => statsOf(engine, src.bytesRead(), {bytes: sniffed.leading.bytes, lines: sniffed.leading.lines}, src.truncated()),
   }
 }
 

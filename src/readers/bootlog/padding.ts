@@ -67,16 +67,18 @@ export class NulCounter {
 
 /**
  * Whether a read holds nothing but padding (NUL, blank lines), and then how many lines it ends
- * (LF, CRLF and lone CR each end one). afterCR: the read ended in a CR (and NULs), so an LF that
- * starts the next read belongs to it.
+ * (LF, CRLF and lone CR each end one) and how many of its bytes are NUL. afterCR: the read ended
+ * in a CR (and NULs), so an LF that starts the next read belongs to it.
  */
-export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; afterCR: boolean} | undefined {
-  if (buf.length <= ZEROS.length && buf.equals(ZEROS.subarray(0, buf.length))) return {lines: 0, afterCR}
+export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; nul: number; afterCR: boolean} | undefined {
+  if (buf.length <= ZEROS.length && buf.equals(ZEROS.subarray(0, buf.length))) return {lines: 0, nul: buf.length, afterCR}
   let lines = 0
+  let nul = 0
   let cr = afterCR
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!
-    if (c === 10) {
+    if (c === 0) nul++
+    else if (c === 10) {
       if (!cr) lines++
       cr = false
     } else if (c === 13) {
@@ -84,9 +86,9 @@ export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; aft
       cr = true
     } else if (c === 32 || c === 9) cr = false
     // A NUL after a CR is a teletype's fill: CR NUL LF is still one line end (afterCR() in lines.ts).
-    else if (c !== 0) return undefined
+    else return undefined
   }
-  return {lines, afterCR: cr}
+  return {lines, nul, afterCR: cr}
 }
 
 export function paddingSummary(nul: NulCounter, leading: {bytes: number; lines: number}): InputPadding | undefined {
