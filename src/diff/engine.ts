@@ -2,9 +2,9 @@
 // counts, one capture against the model (the rules), or capture vs capture (allocinfo and/or boot
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
-import {readFileSync} from 'node:fs'
 import type {AnalyseOptions} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
+import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
@@ -180,6 +180,14 @@ async function recordingDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   return run
 }
 
+/** A `predict --json` for one host is some KiB: a file past this is no prediction (a device, a bomb), refused (issue 14). */
+const MAX_PREDICTION_BYTES = 4 * 2 ** 20
+
+/** The text of a prediction given to diff (plain or gzip; the spooled copy of a pipe, named as the user gave it). */
+function readPrediction(x: DiffInput): string {
+  return readBoundedFile(x.spooled ?? x.path, MAX_PREDICTION_BYTES, 'the output of `allocscope predict --json`', {name: x.path}).toString('utf8')
+}
+
 /**
  * Counts vs counts. A `predict --json` document is a prediction; a capture is its klab
  * measurements, or with --predicted the model's prediction for its host. One capture with
@@ -195,7 +203,7 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
     import('./report-predicted.js'),
   ])
   const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
-    if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readFileSync(x.spooled ?? x.path, 'utf8'), x.path), 'unknown', x.path)
+    if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readPrediction(x), x.path), 'unknown', x.path)
     if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
     const analysis = await analyse(req, x)
     if (!predicted) return sideFromAnalysis(analysis)

@@ -22,25 +22,33 @@ function readUpTo(path: string, max: number): Buffer {
   }
 }
 
+export interface BoundedRead {
+  /** The file messages name (the user's path when `path` is a copy of a pipe); default `path`. */
+  name?: string
+  /** Inflate bytes that start with the gzip magic (default true). */
+  gzip?: boolean
+}
+
 /**
  * A file's bytes, gunzipped when they start with the gzip magic; InputError when it cannot be read,
  * holds more than `max` bytes, or inflates to more. `expected` ends each message ("a boot log").
  */
-export function readBoundedFile(path: string, max: number, expected: string): Buffer {
+export function readBoundedFile(path: string, max: number, expected: string, o: BoundedRead = {}): Buffer {
+  const name = o.name ?? path
   let raw: Buffer
   try {
     raw = readUpTo(path, max)
   } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected ${expected}`, path)
+    throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected ${expected}`, name)
   }
-  if (raw.length > max) throw new InputError(`${path}: more than ${sizeText(max)}; expected ${expected} (at most ${sizeText(max)})`, path)
-  if (!(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw
+  if (raw.length > max) throw new InputError(`${name}: more than ${sizeText(max)}; expected ${expected} (at most ${sizeText(max)})`, name)
+  if (o.gzip === false || !(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw
   try {
     return gunzipSync(raw, {maxOutputLength: max})
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new InputError(`${path}: inflates to more than ${sizeText(max)} (a gzip bomb?); expected ${expected} (at most ${sizeText(max)})`, path)
+      throw new InputError(`${name}: inflates to more than ${sizeText(max)} (a gzip bomb?); expected ${expected} (at most ${sizeText(max)})`, name)
     }
-    throw new InputError(`${path}: not valid gzip (${(e as Error).message}); expected ${expected}, plain or gzip`, path)
+    throw new InputError(`${name}: not valid gzip (${(e as Error).message}); expected ${expected}, plain or gzip`, name)
   }
 }

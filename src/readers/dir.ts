@@ -1,8 +1,9 @@
 // Capture directories (the layout of the corpus (testdata/captures, samples) and of `allocscope capture --out`):
 // console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {InputError} from '../errors.js'
+import {readBoundedFile} from './bounded.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -26,6 +27,9 @@ function isFile(p: string): boolean {
     return false
   }
 }
+
+/** A capture's meta.json is some KiB (the lab's: 5 KiB): past this it is none (a device, a bomb), refused (issue 14). */
+const MAX_META_BYTES = 2 ** 20
 
 export function resolveCapture(path: string): CaptureFiles {
   if (path === '-') return {path, isDir: false, bootLog: '-'}
@@ -54,8 +58,9 @@ export function resolveCapture(path: string): CaptureFiles {
   const metaPath = join(path, 'meta.json')
   if (existsSync(metaPath)) {
     out.metaPath = metaPath
+    const text = readBoundedFile(metaPath, MAX_META_BYTES, 'the meta.json of a capture directory', {gzip: false}).toString('utf8')
     try {
-      out.meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>
+      out.meta = JSON.parse(text) as Record<string, unknown>
     } catch (e) {
       throw new InputError(`${metaPath}: not valid JSON (${(e as Error).message}); expected the meta.json of a capture directory`, metaPath)
     }

@@ -1,16 +1,18 @@
 // Readers that used to inflate a whole file in one go (issue 14: every reader stays under 200 MiB),
 // on the BUILT CLI spawned as a user would, peak RSS read from inside the child
 // (test/helpers/cli-rss.ts): `trend` on plain allocinfo snapshots (now streamed, gzip inflated as
-// it is read) and `calibrate` on a capture's boot log (read whole, so capped: 16 MiB raw and
-// inflated). The bombs are SYNTHETIC, built on the fly (under 1 MiB on disk each, 160-256 MiB
-// inflated); the snapshots and logs they start with are REAL (samples/).
-import {createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+// it is read); read whole, so capped raw and inflated (src/readers/bounded.ts): `calibrate` on a
+// capture's boot log (16 MiB), `diff` on a prediction (4 MiB), a capture's meta.json (1 MiB). The
+// bombs are SYNTHETIC, built on the fly (under 1 MiB on disk each but one plain 128 MiB file,
+// 160-256 MiB inflated); the snapshots, logs and prediction they start with are REAL (samples/).
+import {execFileSync} from 'node:child_process'
+import {createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {once} from 'node:events'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createGzip} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {RSS_LIMIT_MIB, type RssRun, runWithRss} from '../helpers/cli-rss.js'
+import {BIN, RSS_LIMIT_MIB, type RssRun, runWithRss} from '../helpers/cli-rss.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 const MiB = 1 << 20
@@ -94,9 +96,52 @@ describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', (
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   }, 120_000)
 
-  it(`/dev/zero as the boot log: more than 16 MiB, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+  it.skipIf(!existsSync('/dev/zero'))(`/dev/zero as the boot log: more than 16 MiB, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const r = await run(['calibrate', '/dev/zero'])
     expect(r.stderr.trim()).toBe(refused('/dev/zero', 'more than 16 MiB'))
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
+})
+
+describe('diff on a prediction, any command on a capture with a meta.json: capped', () => {
+  // A real `predict --json` for a real capture, then 128 MiB of JSON whitespace (no NUL: the sniffed head is a prediction).
+  const prediction = () => execFileSync(process.execPath, [BIN, 'predict', '--from', CAPTURE, '--json'], {env: {...process.env, NO_COLOR: '1', HOME: T}})
+  const spaces = (mib: number) => repeat(Buffer.alloc(MiB, ' '), mib)
+  const refused = (file: string, how: string) => `allocscope: ${file}: ${how}; expected the output of \`allocscope predict --json\` (at most 4 MiB)`
+
+  it(`a prediction then 128 MiB of spaces: more than 4 MiB, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const p = join(T, 'prediction.json')
+    const out = createWriteStream(p)
+    for (const b of [prediction(), ...spaces(128)]) if (!out.write(b)) await once(out, 'drain')
+    out.end()
+    await once(out, 'close')
+    const r = await run(['diff', p, CAPTURE])
+    rmSync(p)
+    expect(r.stderr.trim()).toBe(refused(p, 'more than 4 MiB'))
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 120_000)
+
+  it(`the same gzipped, 256 MiB of spaces: inflates past 4 MiB, exit 2; the prediction alone gzipped is read`, async () => {
+    const bomb = await gzipFile('prediction-bomb.json.gz', [prediction(), ...spaces(256)])
+    const r = await run(['diff', bomb, CAPTURE])
+    expect(r.stderr.trim()).toBe(refused(bomb, 'inflates to more than 4 MiB (a gzip bomb?)'))
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+    const ok = await run(['diff', await gzipFile('prediction.json.gz', [prediction()]), CAPTURE, '--json'])
+    expect(ok.stderr).toBe('')
+    expect(JSON.parse(ok.stdout).result.mode).toBe('counts')
+  }, 120_000)
+
+  it.skipIf(!existsSync('/dev/zero'))(`a capture whose meta.json is /dev/zero: more than 1 MiB, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const dir = join(T, 'meta-dev-zero')
+    mkdirSync(dir)
+    symlinkSync(join(CAPTURE, 'console.log'), join(dir, 'console.log'))
+    symlinkSync('/dev/zero', join(dir, 'meta.json'))
+    const r = await run(['analyse', dir])
+    expect(r.stderr.trim()).toBe(`allocscope: ${join(dir, 'meta.json')}: more than 1 MiB; expected the meta.json of a capture directory (at most 1 MiB)`)
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   })
