@@ -3,7 +3,8 @@
 // directory (a boot log and/or allocinfo.txt by its usual names) is one task; a tar archive is one
 // task whose members become records. What cannot be listed is a task that yields an error record.
 import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
+import {StringDecoder} from 'node:string_decoder'
 import {join, resolve} from 'node:path'
 import {globSync, isDynamicPattern} from 'tinyglobby'
 import {resolveCapture} from '../readers/dir.js'
@@ -96,18 +97,60 @@ function expand(arg: string, out: Task[]): void {
   if (out.length === before) out.push({type: 'error', path: arg, reason: 'empty directory: no inputs in it'})
 }
 
-/** The lines of a --files-from list ('-' = stdin); blank lines and `#` comments skipped. */
+/** The longest path Linux takes (PATH_MAX): a longer line in a list is no path (a device, a binary file). */
+const MAX_LIST_LINE = 4096
+
+/**
+ * The lines of a --files-from list ('-' = stdin); blank lines and `#` comments skipped. Read a
+ * chunk at a time: memory is the paths listed, and a line no path can be (a NUL, longer than
+ * PATH_MAX: /dev/zero, a binary file) stops the read with its line number.
+ */
 export function readList(file: string): string[] {
-  let text: string
+  let fd: number
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8')
+    fd = file === '-' ? 0 : openSync(file, 'r')
   } catch (e) {
     throw new UsageError(`--files-from ${file}: ${why(e)}; expected a file with one path per line`)
   }
-  return text
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''))
-    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+  const out: string[] = []
+  let line = 0
+  const take = (l: string): void => {
+    line++
+    if (l.endsWith('\r')) l = l.slice(0, -1)
+    if (l.includes('\0') || l.length > MAX_LIST_LINE) {
+      const what = l.includes('\0') ? 'a NUL byte' : `longer than ${MAX_LIST_LINE} characters, longer than any path`
+      throw new UsageError(`--files-from ${file}:${line}: ${what}; expected a file with one path per line`)
+    }
+    if (l.trim() !== '' && !l.startsWith('#')) out.push(l)
+  }
+  try {
+    listLines(file, fd, take)
+  } finally {
+    if (fd !== 0) closeSync(fd)
+  }
+  return out
+}
+
+/** Hands each line of fd to `take`; a line still growing past MAX_LIST_LINE is handed over as it is (refused there). */
+function listLines(file: string, fd: number, take: (l: string) => void): void {
+  const buf = Buffer.allocUnsafe(1 << 16)
+  const dec = new StringDecoder('utf8')
+  let rest = ''
+  for (;;) {
+    let n: number
+    try {
+      n = readSync(fd, buf, 0, buf.length, null)
+    } catch (e) {
+      throw new UsageError(`--files-from ${file}: ${why(e)}; expected a file with one path per line`)
+    }
+    if (n === 0) break
+    const parts = (rest + dec.write(buf.subarray(0, n))).split('\n')
+    rest = parts.pop()!
+    for (const p of parts) take(p)
+    if (rest.length > MAX_LIST_LINE || rest.includes('\0')) return take(rest)
+  }
+  rest += dec.end()
+  if (rest !== '') take(rest)
 }
 
 /** Every task, duplicates (the same file reached twice) dropped: first wins. */

@@ -146,3 +146,21 @@ describe('diff on a prediction, any command on a capture with a meta.json: cappe
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   })
 })
+
+describe('batch --files-from reads its list a line at a time', () => {
+  it.skipIf(!existsSync('/dev/zero'))(`/dev/zero as the list: a NUL on line 1, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['batch', '--files-from', '/dev/zero'])
+    expect(r.stderr.trim()).toMatch(/--files-from \/dev\/zero:1: a NUL byte; expected a file with one path per line/)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
+
+  it(`a real path, then 256 MiB with no newline from a pipe: line 2 longer than any path, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const list = `<(echo '${join(CAPTURE, 'console.log')}'; head -c ${256 * MiB} /dev/zero | tr '\\0' x)`
+    const r = await runWithRss([process.execPath, BIN, 'batch', '--files-from', list], {home: T, shell: true})
+    expect(r.stderr.trim()).toMatch(/--files-from \/dev\/fd\/\d+:2: longer than 4096 characters, longer than any path; expected a file with one path per line/)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 60_000)
+})
