@@ -5,6 +5,7 @@
 import {accessSync, constants, readFileSync, statSync} from 'node:fs'
 import {hostname, release} from 'node:os'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
+import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 
@@ -116,6 +117,12 @@ function readUptime(path: string): number | undefined {
 const msOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000
 const medianOf = (a: number[]) => (a.length === 0 ? 0 : [...a].sort((x, y) => x - y)[a.length >> 1])
 
+/**
+ * The largest sample read: /proc/allocinfo is ~100 bytes a site (some 5 000 sites: ~0.5 MiB); a
+ * --source past this is no allocinfo (a device, a growing log), refused, not read whole (issue 14).
+ */
+const MAX_SOURCE_BYTES = 32 * 2 ** 20
+
 export async function record(o: RecordOptions): Promise<RecordSummary> {
   if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
   checkSource(o.source, o.sysctl)
@@ -133,7 +140,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
     for (;;) {
       const c0 = process.cpuUsage()
       const t0 = performance.now()
-      const text = readFileSync(o.source, 'utf8')
+      const text = readBoundedFile(o.source, MAX_SOURCE_BYTES, 'a /proc/allocinfo-format file (--source)', {gzip: false}).toString('utf8')
       const readMs = performance.now() - t0
       const time = new Date()
       const info = parseAllocInfoText(text, o.source)

@@ -1,8 +1,9 @@
-// Readers that used to inflate a whole file in one go (issue 14: every reader stays under 200 MiB),
+// Readers that read or inflated a whole file in one go (issue 14: every reader stays under 200 MiB),
 // on the BUILT CLI spawned as a user would, peak RSS read from inside the child
 // (test/helpers/cli-rss.ts): `trend` on plain allocinfo snapshots (now streamed, gzip inflated as
 // it is read); read whole, so capped raw and inflated (src/readers/bounded.ts): `calibrate` on a
-// capture's boot log (16 MiB), `diff` on a prediction (4 MiB), a capture's meta.json (1 MiB). The
+// capture's boot log (16 MiB), `diff` on a prediction (4 MiB), a capture's meta.json (1 MiB),
+// each sample of `record --source` (32 MiB); batch's --files-from list, read a line at a time. The
 // bombs are SYNTHETIC, built on the fly (under 1 MiB on disk each but one plain 128 MiB file,
 // 160-256 MiB inflated); the snapshots, logs and prediction they start with are REAL (samples/).
 import {execFileSync} from 'node:child_process'
@@ -163,4 +164,14 @@ describe('batch --files-from reads its list a line at a time', () => {
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   }, 60_000)
+})
+
+describe('record caps each sample of its --source at 32 MiB', () => {
+  it.skipIf(!existsSync('/dev/zero'))(`--source /dev/zero: more than 32 MiB, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['record', '--source', '/dev/zero', '--count', '1', '--out', join(T, 'zero.arec.gz')])
+    expect(r.stderr.trim()).toBe('allocscope: /dev/zero: more than 32 MiB; expected a /proc/allocinfo-format file (--source) (at most 32 MiB)')
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
 })
