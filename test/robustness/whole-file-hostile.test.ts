@@ -74,6 +74,24 @@ describe('trend on gzip snapshots: streamed, not inflated whole', () => {
   }, 180_000)
 })
 
+describe('trend on pipes: each read once, its header kept', () => {
+  it('two REAL dumps with headers (DERIVED: the same dump at two times), through process substitution, gzip and not', async () => {
+    const dump = readFileSync(join(CAPTURE, 'allocinfo.txt'))
+    const a = await gzipFile('pipe-a.gz', [header('2026-12-04T19:00:00Z'), dump])
+    const b = await gzipFile('pipe-b.gz', [header('2026-12-04T18:00:00Z'), dump])
+    const r = await runWithRss([process.execPath, BIN, 'trend', `<(cat '${a}')`, `<(gunzip -c '${b}')`, '--json'], {home: T, shell: true})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const j = JSON.parse(r.stdout).result
+    expect(j.input.timeSources).toEqual({header: 2})
+    expect(j.input.sources).toHaveLength(2)
+    expect(j.input.sources.every((p: string) => p.startsWith('/dev/fd/'))).toBe(true)
+    // Ordered and timed by their headers (the second pipe first), the gzip one inflated.
+    expect([j.input.firstTime, j.input.lastTime]).toEqual(['2026-12-04T18:00:00.000Z', '2026-12-04T19:00:00.000Z'])
+    expect(j.tested).toBeGreaterThan(100)
+  })
+})
+
 describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', () => {
   const refused = (log: string, how: string) => `allocscope: ${log}: ${how}; expected the boot log of one boot (at most 16 MiB)`
 
