@@ -76,6 +76,13 @@ lab-7.2-legacylate-kasan-c16-m1024|7.2-legacylate-kasan|16|1024|1|max|log_buf_le
 lab-7.2-legacylate-kasan-c32-m1024|7.2-legacylate-kasan|32|1024|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-kasan-c64-m1024|7.2-legacylate-kasan|64|1024|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-kasan-c128-m1024|7.2-legacylate-kasan|128|1024|1|max|log_buf_len=4M|1800
+lab-7.2-pool-c16-m4096-n2|7.2-pool|16|4096|2|max||600
+lab-7.2-pool-c16-m1024-n2|7.2-pool|16|1024|2|max||600
+lab-7.2-pool-c16-m1024-n4|7.2-pool|16|1024|4|max||600
+lab-7.2-pool-c16-m16384-n1|7.2-pool|16|16384|1|max||600
+lab-7.2-pool-c16-m16384-n2|7.2-pool|16|16384|2|max||600
+lab-7.2-pool-c16-m16384-n4|7.2-pool|16|16384|4|max||600
+lab-7.2-pool-c64-m4096-n2|7.2-pool|64|4096|2|max||900
 lab-7.2-poollate-c8-m1024|7.2-poollate|8|1024|1|max||600
 lab-7.2-poollate-c64-m1024|7.2-poollate|64|1024|1|max||900
 lab-7.2-poollate-c128-m1024|7.2-poollate|128|1024|1|max||1800

@@ -34,9 +34,10 @@ fit linux-6.12-before-smp $(corpus 'linux-6.12-instr_smp*') \
 # 6.12, DEBUG off (page_ext after SMP): the nodebug boots, plus the lab's at 2, 8 and 32 CPUs
 fit linux-6.12-after-smp $(corpus 'linux-6.12-nodebug_smp*') "$L"/lab-6.12-instr-nodebug-c*
 # 7.2, DEBUG (before SMP): the pool boots and the legacy-array boots, and the notrack boots (KASAN +
-# kmemleak, recorder off: their untagged calls and pages are the same early allocations)
+# kmemleak, recorder off: their untagged calls and pages are the same early allocations), and the
+# lab's pool boots on 1-4 nodes and 1-16 GiB
 fit linux-7.2-before-smp $(corpus 'linux-7.2-pool-*') $(corpus 'linux-7.2-legacy-c*') \
-  $(corpus 'linux-7.2-notrack-*') "$L"/lab-7.2-notrack-c*
+  $(corpus 'linux-7.2-notrack-*') "$L"/lab-7.2-notrack-c* "$L"/lab-7.2-pool-c*
 # 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's, and the
 # lab's poollate boots (same window; their race frees also fit the pool race model)
 fit linux-7.2-after-smp $(corpus 'linux-7.2-legacylate-*') "$L"/lab-7.2-legacylate-c* "$L"/lab-7.2-poollate-*

@@ -16,7 +16,7 @@ import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
-  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
+  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'bootNodeNormalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
   'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
 }
 const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory', 'pow2PossibleCpus']
@@ -51,8 +51,33 @@ export interface FitOutcome {
 
 class Refusal extends InputError {}
 
+/**
+ * Term values per host, term and size class: term selection fits every subset of terms for every
+ * capture left out (and nested, every fold again), so the same value is asked for ~10^6 times;
+ * perCpuSlabs' slab-order search made that half of calibrate's time.
+ */
+const valueCache = new WeakMap<object, Float64Array>()
+const TERM_INDEX = new Map<TermId, number>(TERM_IDS.map((t, i) => [t, i]))
+/** Column of a size class in the cache: 0 for none, 1 + its index in KMALLOC_SIZES, -1 for another size. */
+function sizeSlot(p: TermParams): number {
+  if (!p.slabObjectBytes) return 0
+  const i = (KMALLOC_SIZES as readonly number[]).indexOf(p.slabObjectBytes)
+  return i < 0 ? -1 : 1 + i
+}
+
+function termValue(host: CaptureFacts['host'], t: TermId, params: TermParams): number {
+  const slot = sizeSlot(params)
+  // A size class outside the kmalloc table (a profile's own) is computed, not cached.
+  if (slot < 0) return term(t).value(host, params)
+  let row = valueCache.get(host)
+  if (!row) valueCache.set(host, (row = new Float64Array(TERM_IDS.length * (KMALLOC_SIZES.length + 1)).fill(NaN)))
+  const i = TERM_INDEX.get(t)! * (KMALLOC_SIZES.length + 1) + slot
+  if (Number.isNaN(row[i])) row[i] = term(t).value(host, params)
+  return row[i]
+}
+
 function design(points: CaptureFacts[], terms: TermId[], params: TermParams = PROBE_PARAMS): number[][] {
-  return points.map((p) => terms.map((t) => term(t).value(p.host, params)))
+  return points.map((p) => terms.map((t) => termValue(p.host, t, params)))
 }
 
 interface FormFit {

@@ -43,9 +43,11 @@ describe('capture facts', () => {
 describe('shipped profiles', () => {
   for (const p of listProfiles()) {
     it(`${p.name} is the fit of its captures (reproducible)`, () => {
+      // nested: false — the nested leave-one-out values are checked in fidelity.test.ts; the
+      // terms, parameters and r2 do not depend on them (and nested is most of calibrate's time).
       const o = calibrate(
         p.provenance.captures.map((c) => cap(c.capture)),
-        {name: p.name},
+        {name: p.name, nested: false},
       )
       expect(o.profile.terms).toEqual(p.terms)
       expect(o.profile.params).toEqual(p.params)
@@ -117,7 +119,7 @@ describe('leave one host shape out', () => {
     // (another shape: KASAN is part of it) share the per-CPU terms. Before they joined: 14.2+ off.
     expect(Math.abs(c64.loco! - 142)).toBeLessThanOrEqual(14.2)
     expect(p.provenance.captures.find((c) => c.capture === 'lab-7.2-notrack-c64-m1024')!.loco).toBe(p.provenance.captures.find((c) => c.capture === 'lab-7.2-notrack-c64-m1024')!.loo)
-    expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/15`)
+    expect(p.provenance.locoWithinBound).toBe(`${p.provenance.captures.filter((c) => Math.abs(c.loco! - c.measured) <= Math.max(8, 0.1 * c.measured)).length}/22`)
   })
 })
 

@@ -8,6 +8,7 @@ import {type CaptureFacts, readCaptureFacts} from '../../src/model/capture-facts
 import {calibrate, withinBound} from '../../src/model/calibrate.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
+import {term} from '../../src/model/terms.js'
 import type {Interval} from '../../src/model/interval.js'
 import {captureDir} from '../helpers/paths.js'
 
@@ -88,23 +89,29 @@ const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
   'lab-7.2-legacylate-c16-m16384-n1': 'outside',
   // 234 for 210: without it the fold drops log2OnlineCpus, which bends the low CPU counts
   'lab-7.2-legacylate-c2-m1024': 'outside',
-  // 80 for 97: without it no 7.2 pool boot has 4 GiB at few CPUs, and the fold's terms differ
-  'linux-7.2-pool-c4-m4096': 'outside',
   // 253 for 296, 1004 for 1125: the only 4-CPU and the only 64-CPU 16 GiB 4-node boot; without
   // them the fold has no other boot at that CPU count with more than 1 GiB
   'lab-7.2-legacylate-c4-m4096-n2': 'outside',
   'lab-7.2-legacylate-c64-m16384-n4': 'outside',
 }
 
+/** A capture's nested leave-one-out redone: the terms chosen again without it, then its count predicted. */
+function nestedRedone(group: CaptureFacts[], name: string): number {
+  const rest = group.filter((g) => g.name !== name)
+  const fit = calibrate(rest, {nested: false}).profile
+  const cap = group.find((g) => g.name === name)!
+  return fit.terms.reduce((s, t) => s + t.calls * term(t.id).value(cap.host, fit.params ?? {}), 0)
+}
+
 describe('shipped profiles cover every instrumented capture', () => {
   it('each capture with a klab: early count is in exactly one profile (256-slot and KASAN-after-SMP boots are in none)', () => {
     const all = ['linux-6.12-instr_smp001_1G', 'linux-6.12-nodebug_smp064_1G', 'linux-7.2-pool-c255-m1024', 'linux-7.2-legacylate-c8-m1024']
     for (const c of all) expect(profiles.filter((p) => p.provenance.captures.some((x) => x.capture === c)).length).toBe(1)
-    // 27 instrumented corpus boots + 46 lab calibration boots (lab/calibration-boots.sh; 17 of
-    // them the NUMA/memory grid after SMP and its repeats, 7 the 6.12 NUMA/memory and 128-CPU
-    // boots, 4 the notrack KASAN + kmemleak boots)
+    // 27 instrumented corpus boots + 53 lab calibration boots (lab/calibration-boots.sh; 17 of
+    // them the NUMA/memory grid after SMP and its repeats, 7 the 6.12 and 7 the 7.2 pool
+    // NUMA/memory boots before SMP, 4 the notrack KASAN + kmemleak boots)
     expect([...facts.keys()].filter((n) => !n.startsWith('lab-')).length).toBe(27)
-    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(46)
+    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(53)
   })
 })
 
@@ -157,14 +164,18 @@ for (const profile of profiles) {
       })
     }
     it('nested leave-one-out (terms chosen again without the capture) as recorded in the provenance', () => {
-      const o = calibrate(group, {name: profile.name}).profile
-      for (const pt of o.provenance.captures) {
+      const recorded = profile.provenance.captures
+      for (const pt of recorded) {
         const miss = NESTED_NOT_WITHIN[pt.capture]
         if (miss === 'undetermined') expect(pt.nestedLoo, pt.capture).toBeUndefined()
         else expect(withinBound(pt.nestedLoo!, pt.measured), pt.capture).toBe(miss === undefined)
       }
-      expect(profile.provenance.nestedLooWithinBound).toBe(o.provenance.nestedLooWithinBound)
-    })
+      expect(profile.provenance.nestedLooWithinBound).toBe(`${recorded.filter((pt) => pt.nestedLoo !== undefined && withinBound(pt.nestedLoo, pt.measured)).length}/${recorded.length}`)
+      // The recorded values are true: redone here for the misses and the first and last capture
+      // (all of them is the full nested selection, ~30 s for the largest profile).
+      const sample = recorded.filter((pt, i) => NESTED_NOT_WITHIN[pt.capture] === 'outside' || i === 0 || i === recorded.length - 1)
+      for (const pt of sample) expect(nestedRedone(group, pt.capture), pt.capture).toBeCloseTo(pt.nestedLoo!, 1)
+    }, 60_000)
   })
 }
 
@@ -196,7 +207,7 @@ describe('boots outside every fit, by the shipped profile', () => {
 
 describe('90 % intervals over every instrumented boot', () => {
   it('cover the measured count on at least 90 % of the boots (each boot left out of its own interval)', () => {
-    expect(checked.length).toBe(73 + OUT_OF_FIT.length)
+    expect(checked.length).toBe(80 + OUT_OF_FIT.length)
     const inside = checked.filter((c) => c.measured >= c.calls.low && c.measured <= c.calls.high)
     const missed = checked.filter((c) => !inside.includes(c)).map((c) => `${c.capture}: ${c.measured} outside ${c.calls.value} (${c.calls.low}-${c.calls.high})`)
     const none = checked.filter((c) => c.recorder === 'none').length
