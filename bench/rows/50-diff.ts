@@ -18,7 +18,7 @@ export default async function diff(ctx: BenchContext): Promise<void> {
     ctx.log(`  diff: ${w.toFixed(2)}× node -e 0`)
   }
   try {
-    const {parseAllocInfoText} = await import(pathToFileURL(join(REPO, 'dist', 'capture', 'allocinfo.js')).href)
+    const {parseAllocInfoText} = await import(pathToFileURL(join(REPO, 'dist', 'readers', 'allocinfo.js')).href)
     const {diffAllocInfo} = await import(pathToFileURL(join(REPO, 'dist', 'diff', 'allocinfo.js')).href)
     const a = parseAllocInfoText(readFileSync(diffA, 'utf8'), diffA)
     const b = parseAllocInfoText(readFileSync(diffB, 'utf8'), diffB)
