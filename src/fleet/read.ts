@@ -2,10 +2,10 @@
 // `fleet --json` envelope (pretty-printed, one document per file) or a bare allocscope/fleet-v1
 // object on one line — so that summaries merge again. Records are folded as they are read.
 import {createReadStream} from 'node:fs'
-import {createInterface} from 'node:readline'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
 import {describeOpenError} from '../readers/bootlog/source.js'
 import {InputError} from '../errors.js'
+import {LineSplitter, TextChunker} from '../readers/lines.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
 import {emptySummary, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
@@ -29,6 +29,13 @@ function parse(text: string, where: string, line: number): unknown {
   }
 }
 
+/**
+ * The longest line, and the longest pretty-printed summary, read (UTF-16 units): a batch record is
+ * a few KiB, a summary of a large fleet a few MiB. Past it the input is refused, not held (issue 14:
+ * readline kept a line without an end whole, so `fleet /dev/zero` grew without bound).
+ */
+const MAX_TEXT = 64 * 2 ** 20
+
 /** Folds one input: line by line, or as one document when its first line is a lone `{` (a pretty-printed envelope). */
 export async function readFleetInput(path: string): Promise<FleetSummary> {
   const where = path === '-' ? '<stdin>' : path
@@ -40,16 +47,42 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   })
   await opened
   const fold = new Folder()
-  let doc: string[] | undefined
-  let n = 0
-  for await (const l of createInterface({input: stream, crlfDelay: Infinity})) {
-    n++
-    if (doc) doc.push(l)
-    else if (n === 1 && l.trim() === '{') doc = [l]
+  const doc = new FleetDocument(where)
+  const splitter = new LineSplitter((l, n) => {
+    if (splitter.truncated) throw new InputError(`${where}:${n}: a line longer than 64 MiB; ${EXPECTED}`, where, n)
+    if (doc.open || (n === 1 && l.trim() === '{')) doc.push(l)
     else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n))
+  }, MAX_TEXT + 1)
+  const chunker = new TextChunker()
+  let offset = 0
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const nul = chunk.indexOf(0)
+    if (nul !== -1) throw new InputError(`${where}: binary data (a NUL byte at byte ${offset + nul}); ${EXPECTED}`, where)
+    offset += chunk.length
+    splitter.push(chunker.write(chunk))
   }
-  if (doc) fold.add(summaryOfValue(parse(doc.join('\n'), where, 1), where, 1))
+  splitter.push(chunker.end())
+  splitter.end()
+  if (doc.open) fold.add(summaryOfValue(parse(doc.text(), where, 1), where, 1))
   return fold.result()
+}
+
+/** A pretty-printed summary's lines, at most MAX_TEXT in all. */
+class FleetDocument {
+  private lines: string[] = []
+  private length = 0
+  constructor(private readonly where: string) {}
+  get open(): boolean {
+    return this.lines.length > 0
+  }
+  push(line: string): void {
+    this.length += line.length + 1
+    if (this.length > MAX_TEXT) throw new InputError(`${this.where}: a summary document longer than 64 MiB; ${EXPECTED}`, this.where, 1)
+    this.lines.push(line)
+  }
+  text(): string {
+    return this.lines.join('\n')
+  }
 }
 
 export async function readFleetInputs(paths: string[]): Promise<FleetSummary> {

@@ -193,3 +193,21 @@ describe('record caps each sample of its --source at 32 MiB', () => {
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   })
 })
+
+describe('fleet reads its NDJSON a bounded line at a time', () => {
+  it.skipIf(!existsSync('/dev/zero'))(`fleet /dev/zero: binary data at byte 0, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await run(['fleet', '/dev/zero'])
+    expect(r.stderr.trim()).toMatch(/^allocscope: \/dev\/zero: binary data \(a NUL byte at byte 0\); expected NDJSON records of allocscope batch/)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeGreaterThan(0)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  })
+  it(`a REAL batch record, then a 160 MiB line without an end (SYNTHETIC, gzip through a pipe): refused at line 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const rec = execFileSync(process.execPath, [BIN, 'batch', join(CAPTURE, 'dmesg.txt')], {encoding: 'utf8'}).split('\n')[0]!
+    const bomb = await gzipFile('fleet-line.ndjson.gz', [Buffer.from(rec + '\n'), ...repeat(Buffer.alloc(MiB, 'x'), 160)])
+    const r = await runWithRss([`gzip -dc ${bomb} | ${process.execPath} ${BIN} fleet -`], {home: T, shell: true})
+    expect(r.stderr.trim()).toMatch(/^allocscope: <stdin>:2: a line longer than 64 MiB; expected NDJSON records/)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 60_000)
+})
