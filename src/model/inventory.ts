@@ -94,8 +94,14 @@ const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
   profile: (r, v) => (r.profile = v),
 }
 
+/**
+ * The longest row, in characters: a host's row is some 100. A quote left open or a line without
+ * an end would otherwise be gathered whole (300 MB of one cell: 426 MB of memory, issue 14).
+ */
+const MAX_ROW_CHARS = 2 ** 20
+
 /** csv-parse's options, the same for the stream and the string: records as cell arrays with the line each ends on. */
-const CSV_OPTIONS = {bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true} as const
+const CSV_OPTIONS = {bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, info: true, max_record_size: MAX_ROW_CHARS} as const
 
 /** The header's columns, trimmed; a column named twice (after normalising) is an error, not "the last one wins". */
 function headerColumns(h: string[], file: string, line: number): string[] {

@@ -44,10 +44,12 @@ function gunzipFirst(b: Buffer): Buffer {
 
 /**
  * The longest record line read: a snapshot's line is its changes (the first, every site: ~80
- * bytes a site, so 32 MiB is some 400 000 sites). Past it the input is no recording (a gzip bomb
- * of one endless line would otherwise grow one string to V8's limit): an error, memory bounded.
+ * bytes a site, so 8 MiB is some 100 000 sites, ten times a large real /proc/allocinfo). Past it
+ * the input is no recording (a gzip bomb of one endless line would otherwise grow one string to
+ * V8's limit): an error, memory bounded. At 32 MiB the pieces of one such line, their inflated
+ * buffers and the garbage not yet collected peaked at 217 MiB, past the 200 MiB bound.
  */
-export const MAX_RECORD_CHARS = 32 * 2 ** 20
+export const MAX_RECORD_CHARS = 8 * 2 ** 20
 
 export interface RecordingRead {
   header: RecordingHeader

@@ -1,6 +1,6 @@
 // CI slice of the recording fuzzer (src/readers/recording.ts): fixed seed, a few hundred cases (npm
 // run fuzz runs 100 000), and the reader's line cap met exactly and passed, which the random mix
-// reaches only rarely (a 32 MiB line per case).
+// reaches only rarely (an 8 MiB line per case).
 import {describe, expect, it} from 'vitest'
 import {runFuzz} from '../helpers/fuzz.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -43,7 +43,7 @@ describe('fuzz slice: recording reader', () => {
     rmSync(dir, {recursive: true, force: true})
   })
 
-  it('a record line at the 32 MiB cap is read; one 1 MiB over it is refused with its line', async () => {
+  it('a record line at the 8 MiB cap is read; one 1 MiB over it is refused with its line', async () => {
     await recordingTarget.check(capCase('at'))
     await recordingTarget.check(capCase('over'))
   }, 60_000)

@@ -31,7 +31,7 @@ afterAll(() => rmSync(T, {recursive: true, force: true}))
 describe('a recording whose second line never ends (gzip bomb)', () => {
   it.each([['trend'], ['diff']])(`%s: one line naming the file and line, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async (cmd) => {
     const r = await runWithRss([cmd, bomb], {home: T})
-    expect(r.stderr.trim()).toBe(`allocscope: ${bomb}:2: a record longer than 32 MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`)
+    expect(r.stderr.trim()).toBe(`allocscope: ${bomb}:2: a record longer than 8 MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`)
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeGreaterThan(0)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)

@@ -211,3 +211,19 @@ describe('fleet reads its NDJSON a bounded line at a time', () => {
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   }, 60_000)
 })
+
+describe('predict --hosts refuses a row past 1 MiB', () => {
+  it(`a SYNTHETIC inventory whose second row opens a quote and never closes it (160 MiB on stdin): line 2, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
+    const r = await runWithRss(['predict', '--hosts', '-', '--json'], {
+      home: T,
+      input: async (w) => {
+        w.write('name,kernel,cpus\n"')
+        const x = Buffer.alloc(MiB, 'x')
+        for (let i = 0; i < 160; i++) if (!w.write(x)) await once(w, 'drain')
+      },
+    })
+    expect(r.stderr.trim()).toMatch(/^allocscope: <stdin>:2: not a CSV inventory \(Max Record Size: /)
+    expect(r.status).toBe(2)
+    expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
+  }, 60_000)
+})
