@@ -39,8 +39,8 @@ const WORKER_LIMITS = {maxYoungGenerationSizeMb: 8}
 
 /**
  * Tasks handed to a worker before it has finished the one it runs: with one, a worker idles for
- * a round trip through the main thread after each input, which on a fleet of small logs (a few ms
- * each) was a tenth of the run. The worker takes them in turn.
+ * a round trip through the main thread after each input (a small log takes ~0.7 ms warm). The
+ * worker takes them in turn. (Its gain was not measurable alone on a shared machine: bench/NOTES.md.)
  */
 const IN_FLIGHT = 2
 
@@ -66,8 +66,13 @@ export function tuneJitForBatch(): void {
  * `started`). The caller terminates them when it does not get as far as the pool.
  */
 export function startWorkers(n: number): Worker[] {
+  return Array.from({length: Math.max(1, n)}, newWorker)
+}
+
+/** A batch worker; the JIT flags are set first (they apply to isolates made after them). */
+function newWorker(): Worker {
   tuneJitForBatch()
-  return Array.from({length: Math.max(1, n)}, () => new Worker(WORKER_URL, {resourceLimits: WORKER_LIMITS}))
+  return new Worker(WORKER_URL, {resourceLimits: WORKER_LIMITS})
 }
 
 export class BatchPool {
@@ -103,7 +108,6 @@ export class BatchPool {
       this.finish(this.result)
       return p
     }
-    tuneJitForBatch()
     for (let i = 0; i < n; i++) this.spawn(started.shift())
     return p
   }
@@ -116,7 +120,7 @@ export class BatchPool {
   }
 
   private spawn(started?: Worker): void {
-    const w = started ?? new Worker(WORKER_URL, {resourceLimits: WORKER_LIMITS})
+    const w = started ?? newWorker()
     this.workers.push(w)
     w.on('message', (m: ResultMessage) => this.onMessage(w, m))
     w.on('error', (e) => {

@@ -42,30 +42,32 @@ const WHOLE_FILE_MAX = 4 * 1024 * 1024
 /** Every boot of the log (as analyse), or the one `boot` names (--boot). */
 async function analyseFile(path: string, boot: number | undefined): Promise<BootAnalysis[]> {
   const select = boot ?? 'all'
-  if (regularSize(path) <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
-    const buf = readFileSync(path)
-    if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return analyseBootLogTextBoots(buf.toString('utf8'), path, {}, select).boots
-  }
+  const text = smallPlainText(path)
+  if (text !== undefined) return analyseBootLogTextBoots(text, path, {}, select).boots
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
 
-/** The file's size when it is a regular file, else Infinity (a device, a FIFO: streamed). */
-function regularSize(path: string): number {
-  try {
-    const st = statSync(path)
-    return st.isFile() ? st.size : Infinity
-  } catch {
-    return Infinity // the reader says what is wrong with the path
-  }
+/** A dump, parsed as text when small (as analyseFile does for logs), else streamed. */
+async function readDump(path: string): Promise<AllocInfo> {
+  const text = smallPlainText(path)
+  return text !== undefined ? parseAllocInfoText(text, path) : readAllocInfo(path)
 }
 
-/** A dump, read whole and parsed as text when small (as analyseFile does for logs: no stream per file), else streamed. */
-async function readDump(path: string): Promise<AllocInfo> {
-  if (regularSize(path) <= WHOLE_FILE_MAX && !path.endsWith('.gz')) {
-    const buf = readFileSync(path)
-    if (!(buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)) return parseAllocInfoText(buf.toString('utf8'), path)
+/**
+ * The text of a regular file of at most WHOLE_FILE_MAX that is not gzip; undefined otherwise (a
+ * device, a FIFO, a big or gzip file: the streamed reader takes it, and says what is wrong).
+ */
+function smallPlainText(path: string): string | undefined {
+  let size: number
+  try {
+    const st = statSync(path)
+    size = st.isFile() ? st.size : Infinity
+  } catch {
+    return undefined
   }
-  return readAllocInfo(path)
+  if (size > WHOLE_FILE_MAX || path.endsWith('.gz')) return undefined
+  const buf = readFileSync(path)
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b ? undefined : buf.toString('utf8')
 }
 
 const mtimeOf = (path: string): string | undefined => {
@@ -120,8 +122,8 @@ export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
       yield* await captureRecords(task.path, task.boot)
       return
     case 'archive': {
-      // Loaded for archives only: tar-stream and its helpers are most of a worker's start-up
-      // otherwise (a fleet of plain logs never needs them).
+      // Loaded for archives only: with it, each worker opened 101 files at start-up (tar-stream,
+      // streamx, tinyglobby, picomatch, node:crypto through inputs.ts); without, 64 (strace, openat).
       const {archiveRecords} = await import('./archive.js')
       yield* archiveRecords(task.path, new Set(task.skip ?? []), task.boot)
       return

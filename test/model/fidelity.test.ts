@@ -172,7 +172,7 @@ for (const profile of profiles) {
       }
       expect(profile.provenance.nestedLooWithinBound).toBe(`${recorded.filter((pt) => pt.nestedLoo !== undefined && withinBound(pt.nestedLoo, pt.measured)).length}/${recorded.length}`)
       // The recorded values are true: redone here for the misses and the first and last capture
-      // (all of them is the full nested selection, ~30 s for the largest profile).
+      // (all of them is the full nested selection: 20-25 s for the largest profile).
       const sample = recorded.filter((pt, i) => NESTED_NOT_WITHIN[pt.capture] === 'outside' || i === 0 || i === recorded.length - 1)
       for (const pt of sample) expect(nestedRedone(group, pt.capture), pt.capture).toBeCloseTo(pt.nestedLoo!, 1)
     }, 60_000)
