@@ -243,7 +243,16 @@ export class AllocInfoScanner {
 
   /** Characters of input that are clearly not allocinfo, while no site or header has been seen (0 after one). */
   junk(): number {
-    return this.sawData ? 0 : this.junkChars + this.partial.length
+    return this.sawData ? 0 : this.junkChars + (this.partialCut ? MAX_LINE : this.partial.length)
+  }
+
+  /**
+   * Whether the line being read is already cut: its text up to the next newline is dropped
+   * unread, so a reader may skip those bytes without decoding them (a 1 GiB line costs a scan
+   * for its newline, not its text).
+   */
+  inCutLine(): boolean {
+    return this.partialCut
   }
 
   /** The first skipped line that is not blank: what a "not allocinfo" error names. */
@@ -272,8 +281,10 @@ export class AllocInfoScanner {
   private keep(text: string, from: number, to: number): void {
     if (this.partialCut) return
     if (to - from > MAX_LINE - this.partial.length) {
-      to = from + MAX_LINE - this.partial.length
+      // A cut line is skipped whole: only its length counts (as junk), never its text.
+      this.partial = ''
       this.partialCut = true
+      return
     }
     this.partial = this.partial.length === 0 ? text.slice(from, to) : this.partial + text.slice(from, to)
   }
@@ -287,7 +298,7 @@ export class AllocInfoScanner {
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
     if (cut) {
       this.nonBlank = true
-      this.junkChars += line.length
+      this.junkChars += MAX_LINE
       this.skip(lineNo, 'line longer than 1 MiB (cut)', `line longer than ${MAX_LINE} characters (cut); ${EXPECTED_LINE}`)
       return
     }

@@ -174,7 +174,7 @@ async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: P
       const nul = b.indexOf(0)
       if (nul !== -1) throw binary(source, offset + nul)
       offset += b.length
-      s.push(decoder.write(b))
+      s.push(decoder.write(s.inCutLine() ? afterNewline(b) : b))
       if (s.junk() >= JUNK_LIMIT) throw notAllocInfo(s, 'no site or header line in the first MiB')
     }
   } catch (e) {
@@ -185,6 +185,16 @@ async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: P
   }
   s.push(decoder.end())
   return judge(s, s.end())
+}
+
+/**
+ * The bytes of a chunk from its first newline on (none when it has none): the rest of a cut line
+ * is never decoded. Bytes the decoder still holds from a split character become U+FFFD in the cut
+ * line, which is dropped anyway.
+ */
+function afterNewline(b: Buffer): Buffer {
+  const nl = b.indexOf(10)
+  return nl === -1 ? b.subarray(b.length) : b.subarray(nl)
 }
 
 export type AllocInfoVersion = '1.0' | '2.0' | 'none'

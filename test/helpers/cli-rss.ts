@@ -30,6 +30,8 @@ export interface RssRunOptions {
   stdoutFile?: string
   /** HOME and the working directory of the child. */
   home: string
+  /** Called with all of stdout so far, at each piece that arrives (not with stdoutFile). */
+  onStdout?: (sofar: string) => void
   /** More environment for the child (COLUMNS). */
   env?: Record<string, string>
 }
@@ -43,7 +45,10 @@ export function runWithRss(cmd: string[], opts: RssRunOptions): Promise<RssRun> 
     if (fd !== undefined) closeSync(fd)
     let stdout = ''
     let stderr = ''
-    p.stdout?.on('data', (d) => (stdout += d))
+    p.stdout?.on('data', (d) => {
+      stdout += d
+      opts.onStdout?.(stdout)
+    })
     p.stderr!.on('data', (d) => (stderr += d))
     p.on('error', reject)
     p.on('close', (status) => {

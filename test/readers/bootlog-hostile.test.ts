@@ -6,12 +6,12 @@ import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createGzip} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLog, analyseBootLogText, inputWarnings} from '../../src/analysis/read.js'
 import {openBootLog} from '../../src/readers/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
 import {expectedSequence} from '../helpers/convert.js'
+import {repeat, writeGzipMembers} from '../helpers/gzip-members.js'
 import {captureDir, REPO} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-hostile-'))
@@ -91,19 +91,9 @@ function cliRss(args: string[]): {rssMiB: number; status: number | null; stderr:
   return {rssMiB: Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024, status: r.status, stderr: r.stderr}
 }
 
+/** `zeros` bytes of NULs gzipped into `path` (helpers/gzip-members.ts: set-up in ms, not seconds). */
 async function gzipBomb(path: string, zeros: number): Promise<void> {
-  const gz = createGzip({level: 9})
-  const fd = openSync(path, 'w')
-  const done = new Promise<void>((res, rej) => {
-    gz.on('data', (b: Buffer) => writeSync(fd, b))
-    gz.on('end', res)
-    gz.on('error', rej)
-  })
-  const chunk = Buffer.alloc(MiB)
-  for (let i = 0; i < zeros / MiB; i++) if (!gz.write(chunk)) await new Promise((r) => gz.once('drain', r))
-  gz.end()
-  await done
-  closeSync(fd)
+  writeGzipMembers(path, repeat(Buffer.alloc(MiB), zeros / MiB))
 }
 
 const hasTime = existsSync('/usr/bin/time') && existsSync(join(REPO, 'dist', 'commands'))

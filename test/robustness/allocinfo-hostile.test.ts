@@ -3,11 +3,11 @@
 // blank lines, input past V8's longest string (0x1fffffe8 characters, ~512 MiB), pipes into
 // `diff`. Peak RSS is read from inside the child (test/helpers/cli-rss.ts) and
 // must stay under 200 MiB. Needs `npm run build` (npm test does it).
-import {createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {once} from 'node:events'
-import {createGzip} from 'node:zlib'
+import {repeat, writeGzipMembers} from '../helpers/gzip-members.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {InputError} from '../../src/errors.js'
@@ -21,14 +21,10 @@ let T: string
 
 const run = (cmd: string[], opts: Omit<RssRunOptions, 'home'> = {}): Promise<RssRun> => runWithRss(cmd, {...opts, home: T})
 
-/** Writes `parts()` through gzip into a file: a bomb that is small on disk. */
+/** Writes `parts()` gzipped into a file: a bomb that is small on disk (helpers/gzip-members.ts). */
 async function gzipFile(name: string, parts: () => Iterable<Buffer>): Promise<string> {
   const path = join(T, name)
-  const gz = createGzip({level: 9})
-  const out = gz.pipe(createWriteStream(path))
-  for (const b of parts()) if (!gz.write(b)) await once(gz, 'drain')
-  gz.end()
-  await once(out, 'close')
+  writeGzipMembers(path, parts())
   return path
 }
 
@@ -53,10 +49,8 @@ beforeAll(async () => {
   zeroBomb = await gzipFile('zeros.gz', function* () {
     for (let i = 0; i < 256; i++) yield zeros
   })
-  const junk = Buffer.from('x'.repeat(79) + '\n').toString().repeat(MiB / 80 + 1)
-  textBomb = await gzipFile('text.gz', function* () {
-    for (let i = 0; i < 256; i++) yield Buffer.from(junk)
-  })
+  const junk = Buffer.from(Buffer.from('x'.repeat(79) + '\n').toString().repeat(MiB / 80 + 1))
+  textBomb = await gzipFile('text.gz', () => repeat(junk, 256))
   bigA = await gzipFile('big-allocinfo.gz', () => pastStringLimit(560))
 }, 180_000)
 

@@ -1,17 +1,16 @@
 // `batch` on a .tar.gz whose members are bombs (issue 14: every reader stays under 200 MiB), on the
 // BUILT CLI spawned as a user would, peak RSS read from inside the child (test/helpers/cli-rss.ts).
-// The archive is SYNTHETIC, built on the fly (a few MiB on disk, ~770 MiB inflated) around two REAL
-// members from samples/: 256 MiB of NULs, one 256 MiB line with no newline, an allocinfo dump
-// gzipped inside the archive with 256 MiB of NULs after it, and last a member whose header claims
-// 8 GiB while the archive ends 4 KiB later. Each bomb is an error record (or a record flagged by
+// The archive is SYNTHETIC, built on the fly (under 1 MiB on disk, ~770 MiB inflated: see
+// helpers/gzip-members.ts) around two REAL members from samples/: 256 MiB of NULs, one 256 MiB
+// line with no newline, an allocinfo dump gzipped inside the archive with 256 MiB of NULs after
+// it, and last a member whose header claims 8 GiB while the archive ends 4 KiB later. Each bomb is an error record (or a record flagged by
 // what it skipped); the real members around them are read as from the files themselves.
-import {createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {once} from 'node:events'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createGzip} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {BatchRecord} from '../../src/batch/schema.js'
+import {gzipMembers, repeat, writeGzipMembers} from '../helpers/gzip-members.js'
 import {RSS_LIMIT_MIB, runWithRss} from '../helpers/cli-rss.js'
 import {SAMPLES} from '../helpers/paths.js'
 
@@ -40,36 +39,19 @@ function tarHeader(name: string, size: number): Buffer {
 }
 
 /** One member: its header, its bytes (`size` of them, from `parts`), the padding to a 512-byte block. */
-async function* member(name: string, size: number, parts: Iterable<Buffer>): AsyncGenerator<Buffer> {
+function* member(name: string, size: number, parts: Iterable<Buffer>): Generator<Buffer> {
   yield tarHeader(name, size)
   for (const p of parts) yield p
   if (size % 512) yield Buffer.alloc(512 - (size % 512))
 }
 
-function* repeat(b: Buffer, n: number): Generator<Buffer> {
-  for (let i = 0; i < n; i++) yield b
-}
-
-
-async function gzipped(b: Iterable<Buffer>): Promise<Buffer> {
-  const gz = createGzip({level: 9})
-  const out: Buffer[] = []
-  gz.on('data', (d: Buffer) => out.push(d))
-  for (const x of b) if (!gz.write(x)) await once(gz, 'drain')
-  gz.end()
-  await once(gz, 'end')
-  return Buffer.concat(out)
-}
 
 beforeAll(async () => {
   T = mkdtempSync(join(tmpdir(), 'allocscope-batch-hostile-'))
   archive = join(T, 'synthetic-bombs.tar.gz')
   const log = readFileSync(join(CAPTURE, 'console.log'))
   const dump = readFileSync(join(CAPTURE, 'allocinfo.txt'))
-  const innerGz = await gzipped([dump, ...repeat(Buffer.alloc(MiB), BOMB_MIB)])
-  const gz = createGzip({level: 1})
-  const file = createWriteStream(archive)
-  gz.pipe(file)
+  const innerGz = Buffer.concat([...gzipMembers([dump, ...repeat(Buffer.alloc(MiB), BOMB_MIB)])])
   const members = [
     member('good/console.log', log.length, [log]),
     member('bomb/nuls.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB), BOMB_MIB)),
@@ -79,9 +61,9 @@ beforeAll(async () => {
     // Claims 8 GiB; 4 KiB follow and the archive ends (no end-of-archive blocks).
     member('bomb/claims-8GiB.log', 8 * 1024 * MiB - 1, [log.subarray(0, 4096)]),
   ]
-  for (const m of members) for await (const b of m) if (!gz.write(b)) await once(gz, 'drain')
-  gz.end()
-  await once(file, 'close')
+  writeGzipMembers(archive, (function* () {
+    for (const m of members) yield* m
+  })())
 }, 180_000)
 afterAll(() => rmSync(T, {recursive: true, force: true}))
 
@@ -113,7 +95,7 @@ describe('batch on a .tar.gz of bombs', () => {
   // The boot-log reader held every read while looking for its first lines: one endless line was held whole (315 MiB for 256 MiB).
   it(`analyse on one ${BOMB_MIB} MiB line with no newline (gzip): not a kernel log, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const line = join(T, 'one-line.log.gz')
-    writeFileSync(line, await gzipped(repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB)))
+    writeGzipMembers(line, repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB))
     const r = await runWithRss(['analyse', line], {home: T})
     expect(r.stderr).toMatch(new RegExp(`^allocscope: ${line}: not a kernel log: no line looks like a kernel record`))
     expect(r.status).toBe(2)

@@ -11,7 +11,7 @@ import {createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import {once} from 'node:events'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createGzip} from 'node:zlib'
+import {repeat, writeGzipMembers} from '../helpers/gzip-members.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {BIN, RSS_LIMIT_MIB, type RssRun, runWithRss} from '../helpers/cli-rss.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -22,18 +22,10 @@ let T: string
 
 const run = (cmd: string[]): Promise<RssRun> => runWithRss(cmd, {home: T})
 
-function* repeat(b: Buffer, n: number): Generator<Buffer> {
-  for (let i = 0; i < n; i++) yield b
-}
-
-/** Writes `parts` through gzip into T/name: small on disk, large inflated. */
+/** Writes `parts` gzipped into T/name: small on disk, large inflated (helpers/gzip-members.ts). */
 async function gzipFile(name: string, parts: Iterable<Buffer>): Promise<string> {
   const path = join(T, name)
-  const gz = createGzip({level: 9})
-  const out = gz.pipe(createWriteStream(path))
-  for (const b of parts) if (!gz.write(b)) await once(gz, 'drain')
-  gz.end()
-  await once(out, 'close')
+  writeGzipMembers(path, parts)
   return path
 }
 
@@ -126,7 +118,9 @@ describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', (
 
 describe('diff on a prediction, any command on a capture with a meta.json: capped', () => {
   // A real `predict --json` for a real capture, then 128 MiB of JSON whitespace (no NUL: the sniffed head is a prediction).
-  const prediction = () => execFileSync(process.execPath, [BIN, 'predict', '--from', CAPTURE, '--json'], {env: {...process.env, NO_COLOR: '1', HOME: T}})
+  let made: Buffer | undefined
+  // Made once (a whole predict run each time took ~0.5 s of the suite).
+  const prediction = () => (made ??= execFileSync(process.execPath, [BIN, 'predict', '--from', CAPTURE, '--json'], {env: {...process.env, NO_COLOR: '1', HOME: T}}))
   const spaces = (mib: number) => repeat(Buffer.alloc(MiB, ' '), mib)
   const refused = (file: string, how: string) => `allocscope: ${file}: ${how}; expected the output of \`allocscope predict --json\` (at most 4 MiB)`
 
