@@ -195,8 +195,11 @@ describe('size: linear column fitting', () => {
       expect(Date.now() - t).toBeLessThan(60_000)
     }
   })
-  it('10^6 rows (one short column) of CSV', () => {
-    const r: Report = {blocks: [table(Array.from({length: 1_000_000}, (_, i) => [String(i)]))]}
-    expect(renderReport(r, 'csv', {color: false, width: 80}).split('\n').length).toBeGreaterThan(1_000_000)
+  // Twice the rows at which the table's stack overflowed (~125 000: an argument list per row):
+  // enough to catch one more spread or recursion per row; 10^6 rows: `npm run fuzz:rows`.
+  const CSV_ROWS = Number(process.env.ALLOCSCOPE_FUZZ_ROWS ?? 250_000)
+  it(`${CSV_ROWS} rows (one short column) of CSV`, () => {
+    const r: Report = {blocks: [table(Array.from({length: CSV_ROWS}, (_, i) => [String(i)]))]}
+    expect(renderReport(r, 'csv', {color: false, width: 80}).split('\n').length).toBeGreaterThan(CSV_ROWS)
   }, 120_000)
 })
