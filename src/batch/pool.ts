@@ -5,7 +5,7 @@
 import {setFlagsFromString} from 'node:v8'
 import {Worker} from 'node:worker_threads'
 import type {Task} from './inputs.js'
-import type {ResultMessage, TaskMessage} from './worker.js'
+import {internalErrorResult, type ResultMessage, type TaskMessage} from './messages.js'
 
 export interface PoolOptions {
   jobs: number
@@ -131,10 +131,7 @@ export class BatchPool {
       if (this.result.stopped) return
       if (held.length === 0) return this.fail(e)
       this.spawn()
-      for (const seq of held) {
-        const line = JSON.stringify({schema: 'allocscope/batch-v1', input: {path: this.tasks[seq]!.path}, error: {reason: `internal error: worker failed: ${e.message}`}})
-        this.onMessage(undefined, {seq, lines: [line], maxSeverity: -1, errors: 1, multiBoot: 0, final: true})
-      }
+      for (const seq of held) this.onMessage(undefined, internalErrorResult(seq, this.tasks[seq]!, `worker failed: ${e.message}`))
     })
     this.busy.set(w, [])
     this.dispatch(w)
