@@ -51,6 +51,8 @@ lab-7.2-legacylate-c16-m4096-n1-r2|7.2-legacylate|16|4096|1|max|log_buf_len=4M|9
 lab-7.2-legacylate-c16-m4096-n1-r3|7.2-legacylate|16|4096|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-c16-m16384-n2-r2|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
 lab-7.2-legacylate-c16-m16384-n2-r3|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n1-r2|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n1-r3|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
 lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|1|qemu64||300
 lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|1|qemu64||300
 lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|1|qemu64||300
@@ -76,6 +78,16 @@ lab-7.2-legacylate-kasan-c16-m1024|7.2-legacylate-kasan|16|1024|1|max|log_buf_le
 lab-7.2-legacylate-kasan-c32-m1024|7.2-legacylate-kasan|32|1024|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-kasan-c64-m1024|7.2-legacylate-kasan|64|1024|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-kasan-c128-m1024|7.2-legacylate-kasan|128|1024|1|max|log_buf_len=4M|1800
+lab-7.2-legacylate-kasan-c2-m1024|7.2-legacylate-kasan|2|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c8-m1024|7.2-legacylate-kasan|8|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c12-m1024|7.2-legacylate-kasan|12|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c24-m1024|7.2-legacylate-kasan|24|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c48-m1024|7.2-legacylate-kasan|48|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c96-m1024|7.2-legacylate-kasan|96|1024|1|max|log_buf_len=4M|1800
+lab-7.2-legacylate-kasan-c16-m1024-r2|7.2-legacylate-kasan|16|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c64-m1024-r2|7.2-legacylate-kasan|64|1024|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c8-m1024-r2|7.2-legacylate-kasan|8|1024|1|max|log_buf_len=4M|600
+lab-7.2-legacylate-kasan-c128-m1024-r2|7.2-legacylate-kasan|128|1024|1|max|log_buf_len=4M|1800
 lab-7.2-pool-c16-m4096-n2|7.2-pool|16|4096|2|max||600
 lab-7.2-pool-c16-m1024-n2|7.2-pool|16|1024|2|max||600
 lab-7.2-pool-c16-m1024-n4|7.2-pool|16|1024|4|max||600

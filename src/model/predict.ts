@@ -336,6 +336,6 @@ function kasanNotes(host: Host, profile: Profile, window: string): string[] {
     ]
   }
   return [
-    `${which} NOT counted, and it matters here: after SMP the lab's 7.2 KASAN + kmemleak kernel made 1.26 to 1.53 times the early page allocations of the same kernel without them (1-128 CPUs), beyond the bound of profile ${profile.name}; no term fits that irregular excess yet (other kernels not measured)`,
+    `${which} NOT counted, and it matters here: after SMP the lab's 7.2 KASAN + kmemleak kernel made 1.25 to 1.53 times the early page allocations of the same kernel without them (1-128 CPUs), beyond the bound of profile ${profile.name}; no term fits that irregular excess yet (other kernels not measured)`,
   ]
 }

@@ -2,11 +2,11 @@
 // inline) + kmemleak build with the recorder switched off, so its klab untagged calls and pages are
 // what a recorder would see; the 7.2 before-SMP profile is fitted on them too, through two KASAN
 // terms (a constant and one per possible CPU) that are 0 on every other boot; test/model/fidelity.test.ts
-// predicts each leave-one-out. After SMP: the legacylate-kasan boots are 1.26-1.53x the same kernel
+// predicts each leave-one-out. After SMP: the legacylate-kasan boots are 1.25-1.53x the same kernel
 // without KASAN, an excess no term of the model fits within the bound (tried: a constant and a
 // per-CPU KASAN term, and a KASAN-only profile: leave-one-out misses up to 35 %), so the model
 // does not count it and says so.
-import {readdirSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
@@ -53,26 +53,27 @@ describe('after SMP, KASAN + kmemleak is far outside the bound of the profile wi
   const late = loadProfile('linux-7.2-after-smp')
   const kasanBoots = readdirSync(LAB_CAPTURES).filter((n) => n.startsWith('lab-7.2-legacylate-kasan-')).map((n) => join(LAB_CAPTURES, n))
   // The same kernel (legacylate) without KASAN at the same CPU counts (lab/captures, in the fit).
-  const plain = (cpus: number) => readCaptureFacts(join(LAB_CAPTURES, `lab-7.2-legacylate-c${cpus}-m1024`)).calls!
+  const plainDir = (cpus: number) => join(LAB_CAPTURES, `lab-7.2-legacylate-c${cpus}-m1024`)
+  const plain = (cpus: number) => readCaptureFacts(plainDir(cpus)).calls!
 
-  it('the boots: 1, 4, 16, 32, 64, 128 CPUs, not in any profile', () => {
-    expect(kasanBoots.map((b) => readCaptureFacts(b).host.onlineCpus).sort((a, b) => a - b)).toEqual([1, 4, 16, 32, 64, 128])
+  it('the boots: 1 to 128 CPUs (repeats at 8, 16, 64 and 128), not in any profile', () => {
+    expect(kasanBoots.map((b) => readCaptureFacts(b).host.onlineCpus).sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 8, 12, 16, 16, 24, 32, 48, 64, 64, 96, 128, 128])
     for (const b of kasanBoots) expect(late.provenance.captures.some((c) => b.endsWith(c.capture)), b).toBe(false)
   })
 
-  it('1.26 to 1.53 times the plain kernel at every CPU count; the prediction misses each, and predict says so', () => {
+  it('1.25 to 1.53 times the plain kernel at every CPU count; the prediction misses each, and predict says so', () => {
     const ratios: number[] = []
     for (const b of kasanBoots) {
       const f = readCaptureFacts(b)
       expect([f.host.kasan, f.host.kmemleak, f.window]).toEqual([true, true, 'after-smp'])
-      ratios.push(f.calls! / plain(f.host.onlineCpus))
+      if (existsSync(plainDir(f.host.onlineCpus))) ratios.push(f.calls! / plain(f.host.onlineCpus))
       const p = predict(f.host, late)
       expect(withinBound(p.events, f.calls!), b).toBe(false)
       expect(p.events).toBeLessThan(f.calls!)
-      expect(p.notes.join(' ')).toMatch(/NOT counted, and it matters here: after SMP .* 1\.26 to 1\.53 times/)
+      expect(p.notes.join(' ')).toMatch(/NOT counted, and it matters here: after SMP .* 1\.25 to 1\.53 times/)
     }
     // what the note says, held to the data (two decimals)
-    expect(Math.round(Math.min(...ratios) * 100) / 100).toBe(1.26)
+    expect(Math.round(Math.min(...ratios) * 100) / 100).toBe(1.25)
     expect(Math.round(Math.max(...ratios) * 100) / 100).toBe(1.53)
   })
 })
