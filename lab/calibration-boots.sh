@@ -11,9 +11,10 @@
 # too few to fit a base and a per-CPU term and still predict one of them left out; and only one
 # boot without GB pages for the direct map (-cpu qemu64), so nothing else determines that term;
 # and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
-# leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) are not
-# fitted from: they check that the non-KASAN profile predicts a KASAN + kmemleak kernel, before SMP
-# (notrack) and after it (legacylate-kasan). The
+# leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) join the
+# 7.2 before-SMP fit through its KASAN terms; the legacylate-kasan boots (KASAN + kmemleak, page_ext
+# after SMP) make their own profile, at 12 CPU counts with repeats, since their calls step with
+# SLUB's slab order (flat from 4 to 8 and from 96 to 128 CPUs). The
 # legacy256late boot is the legacy array at v1's 256 entries with page_ext after SMP: a real
 # overflow (the EARLY_ALLOC_PFN_MAX warning, dropped PFNs, then `alloc_tag was not set` when the
 # shrink workload frees one), for the detectors, the diff rules and the legacy recorder's counts.

@@ -41,3 +41,7 @@ fit linux-7.2-before-smp $(corpus 'linux-7.2-pool-*') $(corpus 'linux-7.2-legacy
 # 7.2 with early_page_ext off (after SMP): the corpus's two legacylate boots and the lab's, and the
 # lab's poollate boots (same window; their race frees also fit the pool race model)
 fit linux-7.2-after-smp $(corpus 'linux-7.2-legacylate-*') "$L"/lab-7.2-legacylate-c* "$L"/lab-7.2-poollate-*
+# 7.2 with KASAN + kmemleak after SMP (the lab's legacylate-kasan kernel): its own profile, chosen
+# for KASAN hosts; after SMP KASAN changes the per-CPU shape, not only the size (lab/README.md,
+# "KASAN after SMP"), so no KASAN term added to the fit above met the bound
+fit linux-7.2-after-smp-kasan "$L"/lab-7.2-legacylate-kasan-*

@@ -49,7 +49,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
       default: true,
       allowNo: true,
     }),
-    kasan: Flags.boolean({description: 'KASAN (before SMP counted by KASAN terms of the 7.2 profile, fitted on KASAN + kmemleak lab boots; after SMP 1.25-1.53x more and not counted; predict notes which).', default: false}),
+    kasan: Flags.boolean({description: 'KASAN (before SMP counted by KASAN terms of the 7.2 profile; after SMP by the 7.2 KASAN profile, picked for a KASAN host; both fitted on KASAN + kmemleak lab boots; predict notes which).', default: false}),
     kmemleak: Flags.boolean({description: 'kmemleak (no term, as --kasan; noted).', default: false}),
     kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
     profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),

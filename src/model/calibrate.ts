@@ -17,7 +17,7 @@ import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 /** Candidate terms per window (base is always in). */
 export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
   'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'bootNodeNormalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
-  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
+  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
 }
 const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory', 'pow2PossibleCpus']
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */
@@ -280,10 +280,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   const cov = iv ? coverage(exact, y, terms, window, kernel) : undefined
   const profile: Profile = {
     schema: PROFILE_SCHEMA,
-    name: opts.name ?? `linux-${kernel}-${window}`,
-    description: `Early page allocations of the Linux ${kernel} lab build with page_ext ${window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'}, fitted from ${exact.length} instrumented boot(s).`,
-    kernel,
-    window,
+    ...identity(exact, kernel, window, opts.name),
     terms: TERM_IDS.filter((t) => terms.includes(t) || pages.terms.includes(t)).map((t) => ({
       id: t,
       calls: terms.includes(t) ? round(coef[terms.indexOf(t)], 6) : 0,
@@ -315,6 +312,22 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
     profile.provenance.notes.push(races.note)
   }
   return {profile, points, tried, lowerBounds, notes}
+}
+
+/**
+ * Name, description, kernel and window of a fit. Fitted on KASAN builds only, it says so (kasan):
+ * profileFor picks it for KASAN hosts and never for the others.
+ */
+function identity(exact: CaptureFacts[], kernel: string, window: Exclude<Window, 'none'>, name?: string): Pick<Profile, 'name' | 'description' | 'kernel' | 'window' | 'kasan'> {
+  const kasan = exact.every((f) => f.host.kasan)
+  const where = window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'
+  return {
+    name: name ?? `linux-${kernel}-${window}${kasan ? '-kasan' : ''}`,
+    description: `Early page allocations of the Linux ${kernel} lab build${kasan ? ' with KASAN' : ''} with page_ext ${where}, fitted from ${exact.length} instrumented boot(s).`,
+    kernel,
+    window,
+    ...(kasan ? {kasan} : {}),
+  }
 }
 
 /**

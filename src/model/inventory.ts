@@ -25,7 +25,7 @@ export const INVENTORY_COLUMNS: Record<string, string> = {
   debug: 'MEM_ALLOC_PROFILING_DEBUG: yes/no (default yes)',
   early_page_ext: 'early_page_ext on the command line: yes/no',
   deferred_init: 'DEFERRED_STRUCT_PAGE_INIT: yes/no (default yes)',
-  kasan: 'KASAN: yes/no (counted before SMP by the 7.2 profile\'s KASAN terms, fitted on KASAN + kmemleak boots; not counted after SMP; noted)',
+  kasan: 'KASAN: yes/no (counted before SMP by the 7.2 profile\'s KASAN terms, after SMP by the 7.2 KASAN profile; both fitted on KASAN + kmemleak boots; noted)',
   kmemleak: 'kmemleak: yes/no (as kasan; noted)',
   compressed: 'mem_profiling compressed mode: yes/no',
   gb_pages: 'x86 direct map in 1 GiB pages (CPU flag pdpe1gb, no nogbpages): yes/no (default yes)',

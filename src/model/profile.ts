@@ -43,6 +43,12 @@ export interface Profile {
   /** Kernel release prefix this profile describes, e.g. "7.2". */
   kernel: string
   window: Exclude<Window, 'none'>
+  /**
+   * Fitted on KASAN builds only (calibrate sets it when every capture is one): after SMP KASAN
+   * changes the early window's per-CPU shape, not just adds to it (lab/README.md), so a KASAN host
+   * gets such a profile when one matches its kernel, and a host without KASAN never does.
+   */
+  kasan?: boolean
   terms: ProfileTerm[]
   /** Discrete kernel parameters of the terms (e.g. the kmalloc size class behind perCpuSlabs). */
   params?: TermParams
@@ -165,12 +171,19 @@ export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
   return hit
 }
 
-/** The shipped profile for a kernel release and window: longest matching kernel prefix, else the newest. */
-export function profileFor(kernel: string | undefined, window: Exclude<Window, 'none'>, dir = PROFILES_DIR): Profile | undefined {
+/**
+ * The shipped profile for a kernel release and window: longest matching kernel prefix, else the
+ * newest. A KASAN host takes a KASAN-only profile of its kernel when there is one; otherwise, as
+ * every host without KASAN, one fitted on other builds (whose notes say what KASAN it counts).
+ */
+export function profileFor(kernel: string | undefined, window: Exclude<Window, 'none'>, dir = PROFILES_DIR, kasan = false): Profile | undefined {
   const cands = listProfiles(dir).filter((p) => p.window === window)
-  if (cands.length === 0) return undefined
-  const matching = kernel ? cands.filter((p) => kernel.startsWith(p.kernel)) : []
-  const pool = matching.length ? matching : cands
+  const ofKernel = (ps: Profile[]) => (kernel ? ps.filter((p) => kernel.startsWith(p.kernel)) : [])
+  const kasanOwn = kasan ? ofKernel(cands.filter((p) => p.kasan)) : []
+  const general = cands.filter((p) => !p.kasan)
+  if (general.length === 0 && kasanOwn.length === 0) return undefined
+  const matching = ofKernel(general)
+  const pool = kasanOwn.length ? kasanOwn : matching.length ? matching : general
   return [...pool].sort((a, b) => cmpRelease(b.kernel, a.kernel))[0]
 }
 
@@ -178,7 +191,7 @@ export function profileFor(kernel: string | undefined, window: Exclude<Window, '
 export function chooseProfile(host: Host, explicit?: string): Profile {
   if (explicit) return loadProfile(explicit)
   const {window} = pageExtWindow(host)
-  const p = profileFor(host.kernel, window === 'none' ? 'before-smp' : window)
+  const p = profileFor(host.kernel, window === 'none' ? 'before-smp' : window, PROFILES_DIR, host.kasan)
   if (!p) throw new UsageError('no shipped profile found (profiles/*.json); give one with --profile')
   return p
 }

@@ -3,16 +3,16 @@
 // what a recorder would see; the 7.2 before-SMP profile is fitted on them too, through two KASAN
 // terms (a constant and one per possible CPU) that are 0 on every other boot; test/model/fidelity.test.ts
 // predicts each leave-one-out. After SMP: the legacylate-kasan boots are 1.25-1.53x the same kernel
-// without KASAN, an excess no term of the model fits within the bound (tried: a constant and a
-// per-CPU KASAN term, and a KASAN-only profile: leave-one-out misses up to 35 %), so the model
-// does not count it and says so.
+// without KASAN, and not in proportion (calls flat from 4 to 8 and from 96 to 128 CPUs: SLUB's
+// slab order steps with fls(nr_cpus)), so they have their own profile, which predict picks for a
+// KASAN host (lab/README.md, "KASAN after SMP").
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {withinBound} from '../../src/model/calibrate.js'
 import {predict} from '../../src/model/predict.js'
-import {loadProfile} from '../../src/model/profile.js'
+import {chooseProfile, loadProfile} from '../../src/model/profile.js'
 import {captureDir, LAB_CAPTURES} from '../helpers/paths.js'
 
 const profile = loadProfile('linux-7.2-before-smp')
@@ -49,19 +49,34 @@ describe('a KASAN + kmemleak kernel before SMP, counted by the KASAN terms', () 
   })
 })
 
-describe('after SMP, KASAN + kmemleak is far outside the bound of the profile without it (measured, not modelled)', () => {
+describe('after SMP, KASAN + kmemleak counted by its own profile (the plain one misses it)', () => {
   const late = loadProfile('linux-7.2-after-smp')
+  const own = loadProfile('linux-7.2-after-smp-kasan')
   const kasanBoots = readdirSync(LAB_CAPTURES).filter((n) => n.startsWith('lab-7.2-legacylate-kasan-')).map((n) => join(LAB_CAPTURES, n))
   // The same kernel (legacylate) without KASAN at the same CPU counts (lab/captures, in the fit).
   const plainDir = (cpus: number) => join(LAB_CAPTURES, `lab-7.2-legacylate-c${cpus}-m1024`)
   const plain = (cpus: number) => readCaptureFacts(plainDir(cpus)).calls!
 
-  it('the boots: 1 to 128 CPUs (repeats at 8, 16, 64 and 128), not in any profile', () => {
+  it('the boots: 1 to 128 CPUs (repeats at 8, 16, 64 and 128), all in the KASAN profile, none in the plain one', () => {
     expect(kasanBoots.map((b) => readCaptureFacts(b).host.onlineCpus).sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 8, 12, 16, 16, 24, 32, 48, 64, 64, 96, 128, 128])
     for (const b of kasanBoots) expect(late.provenance.captures.some((c) => b.endsWith(c.capture)), b).toBe(false)
+    expect(own.provenance.captures.map((c) => c.capture).sort()).toEqual(kasanBoots.map((b) => b.split('/').at(-1)).sort())
+    expect(own.kasan).toBe(true)
+    // the step of SLUB's slab order with fls(nr_cpus): calls flat from 4 to 8 and 96 to 128 CPUs
+    expect(own.terms.map((t) => t.id)).toEqual(expect.arrayContaining(['perCpuSlabs', 'onlineCpus']))
   })
 
-  it('1.25 to 1.53 times the plain kernel at every CPU count; the prediction misses each, and predict says so', () => {
+  it('a KASAN host after SMP gets the KASAN profile, a host without KASAN never does', () => {
+    const f = readCaptureFacts(kasanBoots[0])
+    expect(chooseProfile(f.host).name).toBe('linux-7.2-after-smp-kasan')
+    expect(chooseProfile({...f.host, kasan: false, kmemleak: false}).name).toBe('linux-7.2-after-smp')
+    // 6.12 has no KASAN profile: the plain one, whose note says KASAN is not counted
+    const old = {...f.host, kernel: '6.12.117'}
+    expect(chooseProfile(old).name).toBe('linux-6.12-after-smp')
+    expect(predict(old, chooseProfile(old)).notes.join(' ')).toMatch(/NOT counted by profile linux-6\.12-after-smp \(fitted without KASAN\)/)
+  })
+
+  it('1.25 to 1.53 times the plain kernel; the plain profile misses each, and the KASAN profile counts it and says so', () => {
     const ratios: number[] = []
     for (const b of kasanBoots) {
       const f = readCaptureFacts(b)
@@ -70,9 +85,14 @@ describe('after SMP, KASAN + kmemleak is far outside the bound of the profile wi
       const p = predict(f.host, late)
       expect(withinBound(p.events, f.calls!), b).toBe(false)
       expect(p.events).toBeLessThan(f.calls!)
-      expect(p.notes.join(' ')).toMatch(/NOT counted, and it matters here: after SMP .* 1\.25 to 1\.53 times/)
+      expect(p.notes.join(' ')).toMatch(/NOT counted by profile linux-7\.2-after-smp .* 1\.25 to 1\.53 times/)
+      // in-sample here; leave-one-out in fidelity.test.ts
+      const q = predict(f.host, own)
+      expect(withinBound(q.events, f.calls!), b).toBe(true)
+      expect(q.notes.join(' ')).toMatch(/KASAN and kmemleak counted: profile linux-7\.2-after-smp-kasan is fitted on 16 KASAN \+ kmemleak boot\(s\) only/)
+      expect(predict({...f.host, kasan: false, kmemleak: false}, own).notes.join(' ')).toMatch(/this host has no KASAN: its counts are a KASAN kernel's \(1\.25 to 1\.53 times/)
     }
-    // what the note says, held to the data (two decimals)
+    // what the notes say, held to the data (two decimals)
     expect(Math.round(Math.min(...ratios) * 100) / 100).toBe(1.25)
     expect(Math.round(Math.max(...ratios) * 100) / 100).toBe(1.53)
   })

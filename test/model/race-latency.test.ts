@@ -20,14 +20,15 @@ describe('race latency', () => {
     ])
   })
 
-  it('the shipped profile carries the fit: with none observed, about ln 2 race frees expected in total, fewer than at the old default', () => {
+  it('the shipped profile carries the fit: with none observed, about ln 2 race frees expected in total, and race frees grow with the latency', () => {
     const fit = fitAllocLatency(boots, profile)!
     expect(profile.params?.allocLatency).toBe(fit.allocLatency)
     expect(fit.observed).toBe(0)
     expect(fit.transitions).toBe(1 + 2 + 5)
     expect(Math.abs(fit.expected - Math.LN2)).toBeLessThan(0.3)
-    expect(fit.allocLatency).toBeLessThan(DEFAULT_ALLOC_LATENCY)
-    expect(fit.expectedAtDefault).toBeGreaterThan(fit.expected)
+    // The fitted latency depends on the profile's terms (the workload it replays): 0.13 before the
+    // perCpuSlabs term, 0.26 with it; either way more latency, more race frees.
+    expect(Math.sign(fit.expectedAtDefault - fit.expected)).toBe(Math.sign(DEFAULT_ALLOC_LATENCY - fit.allocLatency))
     expect(profile.provenance.notes.some((n) => n.startsWith('race model: '))).toBe(true)
   })
 
