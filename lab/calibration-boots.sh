@@ -54,6 +54,8 @@ lab-7.2-legacylate-c16-m16384-n2-r2|7.2-legacylate|16|16384|2|max|log_buf_len=4M
 lab-7.2-legacylate-c16-m16384-n2-r3|7.2-legacylate|16|16384|2|max|log_buf_len=4M|900
 lab-7.2-legacylate-c16-m16384-n1-r2|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-c16-m16384-n1-r3|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n1-r4|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-c16-m16384-n1-r5|7.2-legacylate|16|16384|1|max|log_buf_len=4M|900
 lab-6.12-instr-c1-m1024-qemu64|6.12-instr|1|1024|1|qemu64||300
 lab-6.12-instr-c16-m1024-qemu64|6.12-instr|16|1024|1|qemu64||300
 lab-6.12-instr-c4-m4096-qemu64|6.12-instr|4|4096|1|qemu64||300
