@@ -22,6 +22,18 @@ export const MAX_SIGNATURES = 1000
 const GATE_START = startsWithAny(FACT_STARTS)
 const GATE_ANYWHERE = anyOf([...FACT_NEEDLES, ...LINE_NEEDLES, 'Memory allocation profiling'])
 
+/**
+ * The gate's answer for a record, worked out on a worker thread for a large log (split.ts) so
+ * that the main thread, which runs the analysis, skips the test: 1 passes, 0 does not, NO_HINTS
+ * not worked out. (The splat parser's own pre-check stays on the main thread: with one reader
+ * thread, the reader was the slower side with both moved there.)
+ */
+export const NO_HINTS = -1
+
+export function recordHints(text: string): number {
+  return GATE_START.test(text) || GATE_ANYWHERE.test(text) ? 1 : 0
+}
+
 export interface AnalyserOptions {
   /** --recorder: overrides the recorder inference. */
   recorder?: Recorder
@@ -56,7 +68,7 @@ export class BootAnalyser {
     private readonly opts: AnalyserOptions = {},
   ) {}
 
-  push(r: LogRecord): void {
+  push(r: LogRecord, hints = NO_HINTS): void {
     // An orphan line is no kernel record: only a report open at that point may take it as its own.
     if (r.orphan) {
       for (const s of this.splats.push(r).closed) this.addSplat(s)
@@ -70,7 +82,7 @@ export class BootAnalyser {
     }
     const res = this.splats.push(r)
     for (const s of res.closed) this.addSplat(s)
-    if (!GATE_START.test(r.text) && !GATE_ANYWHERE.test(r.text)) return
+    if (hints === NO_HINTS ? !GATE_START.test(r.text) && !GATE_ANYWHERE.test(r.text) : hints === 0) return
     this.facts.push(r, this.records - 1)
     this.evidence.push(r)
     // A message line is judged with its splat; only pr_warn-style rows can match it on its own.

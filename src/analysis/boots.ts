@@ -7,7 +7,7 @@
 import {REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
 import type {BootAnalysis, BootInfo, LogRecord} from '../types.js'
-import {BootAnalyser, type AnalyserOptions, type FinishMeta} from './analyser.js'
+import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
 
 /**
  * The kernel clock restarted: a stamp under CLOCK_START_S after one at least CLOCK_RESTART_S
@@ -151,11 +151,12 @@ export class BootsAnalyser {
     private readonly opts: AnalyserOptions = {},
   ) {}
 
-  push(r: LogRecord): void {
+  /** @param hints the record's recordHints(), when worked out already (analyser.ts). */
+  push(r: LogRecord, hints = NO_HINTS): void {
     // An orphan line (no printk prefix) says nothing about boots: it goes where the records before it went.
     if (r.orphan) {
       if (this.pending !== undefined) this.pending.records.push(r)
-      else if (this.cur !== undefined) this.add(r)
+      else if (this.cur !== undefined) this.add(r, hints)
       return
     }
     const why = this.splitter.next(r)
@@ -166,7 +167,7 @@ export class BootsAnalyser {
       if (r.boot !== undefined) this.start(r, why)
       else return this.decide(r, why)
     }
-    this.add(r)
+    this.add(r, hints)
   }
 
   /** A record after a possible boundary: the same boot once a stamped record repeats one of it, a new boot when REPLAY_CHECK do not. */
@@ -185,9 +186,9 @@ export class BootsAnalyser {
     for (const x of p.records) this.add(x)
   }
 
-  private add(r: LogRecord): void {
+  private add(r: LogRecord, hints = NO_HINTS): void {
     const b = this.cur!
-    b.analyser.push(r)
+    b.analyser.push(r, hints)
     if (r.time !== undefined && r.time > 0 && b.seen.size < SEEN_MAX) b.seen.add(r.time, r.text)
   }
 

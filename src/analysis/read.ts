@@ -2,8 +2,10 @@
 import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
 import {byteSourceFrom} from '../readers/bootlog/source.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
+import {stat} from 'node:fs/promises'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '../types.js'
 import type {FinishMeta} from './analyser.js'
+import type {HintedBatch} from './split-chunk.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
 
 export interface AnalyseOptions {
@@ -18,6 +20,12 @@ export interface AnalyseOptions {
   onWaiting?: () => void
   /** Which boot of a log holding several (`journalctl -b` numbering); default 0, the last. */
   boot?: number
+  /**
+   * A large regular file may be read on worker threads (split.ts; the result is the same). Only
+   * the `analyse` command asks: `batch` already runs one input per worker. Tests give the cut
+   * points (any size) and jobs (0: the pieces read on the main thread).
+   */
+  split?: boolean | {points: number[]; jobs?: number}
 }
 
 /** What the reader's stats say was cut or let go, or undefined when nothing was. */
@@ -69,9 +77,12 @@ export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): P
 
 /** Every boot of a boot log (the last MAX_BOOTS), or the one `select` names; each numbered when there are several. */
 export async function analyseBootLogBoots(path: string, opts: AnalyseOptions = {}, select: BootSelector = 'all'): Promise<BootsResult> {
+  const source = opts.source ?? (path === '-' ? '<stdin>' : path)
+  const split = opts.split && path !== '-' ? await openSplit(path, opts) : undefined
+  if (split) return analyseStream(split, source, opts, select)
   // Orphan lines (no printk prefix in a timed log): a report open at that point may take them.
   const stream = await openBootLog(path, {format: opts.format, onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting, orphans: true})
-  return analyseStream(stream, opts.source ?? (path === '-' ? '<stdin>' : path), opts, select)
+  return analyseStream(stream, source, opts, select)
 }
 
 /** The same on bytes already flowing (a tar member in `batch`); `name` is the source shown and named in errors. */
@@ -87,10 +98,37 @@ export async function analyseBootLogBytesBoots(name: string, chunks: AsyncIterab
   return analyseStream(stream, name, opts, select)
 }
 
-async function analyseStream(stream: BootLogStream, source: string, opts: AnalyseOptions, select: BootSelector): Promise<BootsResult> {
+/** Files from this size on are read on worker threads (below it, starting them costs more than it saves: bench/NOTES.md). */
+export const SPLIT_MIN_BYTES = 32 << 20
+
+/** ALLOCSCOPE_SPLIT (tests, measurements): `off`, or `at:<byte offset>,...` to cut there whatever the size. */
+function splitEnv(env = process.env.ALLOCSCOPE_SPLIT): 'off' | {points: number[]} | undefined {
+  if (env === 'off' || env === '0') return 'off'
+  if (env?.startsWith('at:')) return {points: env.slice(3).split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0)}
+  return undefined
+}
+
+/** The file on worker threads when it is a large regular file (split.ts says whether its format can be). */
+async function openSplit(path: string, opts: AnalyseOptions): Promise<ReadStream | undefined> {
+  const forced = typeof opts.split === 'object' ? opts.split : undefined
+  const env = forced ? {points: forced.points} : splitEnv()
+  const st = await stat(path).catch(() => undefined)
+  if (env === 'off' || !st?.isFile() || (st.size < SPLIT_MIN_BYTES && env === undefined)) return undefined
+  // Loaded only here: start-up of every other run stays as it was.
+  const {openBootLogSplit} = await import('./split.js')
+  return openBootLogSplit(path, {format: opts.format, onProgress: opts.onProgress, ...env, ...(forced?.jobs !== undefined ? {jobs: forced.jobs} : {})})
+}
+
+type ReadStream = Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'>
+
+async function analyseStream(stream: ReadStream, source: string, opts: AnalyseOptions, select: BootSelector): Promise<BootsResult> {
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   // One await per read chunk, not per record (the per-record promise was ~37 % of the CPU).
-  for await (const batch of stream.batches) for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
+  for await (const batch of stream.batches as AsyncIterable<HintedBatch>) {
+    const h = batch.hints
+    if (h) for (let i = 0; i < batch.length; i++) a.push(batch[i]!, h[i])
+    else for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
+  }
   const st = stream.stats()
   const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
   const notes = inputNotes(st)

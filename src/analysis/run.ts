@@ -38,6 +38,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
       onProgress: hooks.onProgress,
       acceptTruncated: f['accept-truncated'],
       onWaiting: hooks.waitingNotice?.(cap.bootLog),
+      split: true,
     },
     f.boot ?? 'all',
   )

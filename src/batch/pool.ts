@@ -66,13 +66,16 @@ export function tuneJitForBatch(): void {
  * `started`). The caller terminates them when it does not get as far as the pool.
  */
 export function startWorkers(n: number): Worker[] {
-  return Array.from({length: Math.max(1, n)}, newWorker)
+  return Array.from({length: Math.max(1, n)}, () => newWorker())
 }
 
-/** A batch worker; the JIT flags are set first (they apply to isolates made after them). */
-function newWorker(): Worker {
+/**
+ * A batch worker (or another module's: the split reader of a large log, src/analysis/split.ts);
+ * the JIT flags are set first (they apply to isolates made after them).
+ */
+export function newWorker(url: URL = WORKER_URL): Worker {
   tuneJitForBatch()
-  return new Worker(WORKER_URL, {resourceLimits: WORKER_LIMITS})
+  return new Worker(url, {resourceLimits: WORKER_LIMITS})
 }
 
 export class BatchPool {

@@ -58,6 +58,12 @@ export interface OpenOptions {
   onWaiting?: () => void
   /** Also hand out the lines without a printk prefix of a timed text log, as orphan records (LogRecord.orphan). */
   orphans?: boolean
+  /**
+   * The format as sniffed from the whole file: the first piece of a file read in pieces
+   * (src/analysis/split.ts) sniffs only for its leading padding, since it may hold less text than
+   * detection reads.
+   */
+  detected?: Detection
 }
 
 /**
@@ -399,7 +405,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
   let d: Detection
   try {
     sniffed = await sniffInput(name, it)
-    d = decide(name, sniffed.sniff, opts.format, sniffed.leading)
+    d = opts.detected ?? decide(name, sniffed.sniff, opts.format, sniffed.leading)
   } catch (e) {
     await it.return?.()
     throw e
@@ -412,6 +418,31 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     ...iterators(pump),
     stats: () => statsOf(engine, src.bytesRead(), {bytes: sniffed.leading.bytes, lines: sniffed.leading.lines}, src.truncated()),
   }
+}
+
+/** The format a file is read as, as openBootLog decides it (a file read in pieces: src/analysis/split.ts). */
+export async function sniffBootLogFile(path: string, opts: {format?: BootLogFormat} = {}): Promise<{detection: Detection; gzip: boolean}> {
+  const src = await openByteSource(path)
+  const it = src.chunks[Symbol.asyncIterator]()
+  try {
+    const sniffed = await sniffInput(path, it)
+    return {detection: decide(path, sniffed.sniff, opts.format, sniffed.leading), gzip: src.gzip}
+  } finally {
+    await it.return?.()
+  }
+}
+
+/**
+ * The records of a piece of a file that starts at a record boundary (a line that makes a record
+ * of its own, see src/analysis/split.ts), in the format sniffed from the file's start: no sniffing
+ * and no leading padding here. Line numbers count from the piece's first line.
+ */
+export function openBootLogChunk(name: string, src: ByteSource, d: Pick<Detection, 'format' | 'timed'>, opts: Pick<OpenOptions, 'maxLine' | 'orphans'> = {}): BootLogStream {
+  const it = src.chunks[Symbol.asyncIterator]()
+  const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
+  const none: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}, afterCR: false}
+  const pump = new Pump(engine, none, it)
+  return {format: d.format, formatReason: name, ...iterators(pump), stats: () => statsOf(engine, src.bytesRead())}
 }
 
 /** parseBootLogText's result: the stats, with `records` being the records themselves (count = length). */

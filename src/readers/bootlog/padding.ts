@@ -6,7 +6,7 @@
 import type {InputPadding} from '../../types.js'
 
 /** Dropped NUL ranges kept with their offsets; the rest are only counted. */
-const MAX_RANGES = 16
+export const MAX_RANGES = 16
 const ZEROS = Buffer.alloc(1 << 20)
 
 export class NulCounter {

@@ -25,6 +25,8 @@ export interface SourceOptions {
   acceptTruncated?: boolean
   /** Called once when nothing has come for WAIT_NOTICE_MS (readers/wait.ts: a FIFO with no writer, a quiet stdin). */
   onWaiting?: () => void
+  /** Only the bytes [start, end) of a regular file (a piece read by a worker: src/analysis/split.ts). */
+  range?: {start: number; end: number}
 }
 
 const CHUNK = 256 * 1024
@@ -39,7 +41,7 @@ export function describeOpenError(path: string, e: unknown): InputError {
 }
 
 /** The file (or stdin) as raw reads; opening a FIFO waits here for its writer. */
-async function openRaw(path: string): Promise<{raw: AsyncIterable<Buffer>; totalBytes?: number}> {
+async function openRaw(path: string, range?: SourceOptions['range']): Promise<{raw: AsyncIterable<Buffer>; totalBytes?: number}> {
   if (path === '-') return {raw: process.stdin}
   let fh
   let device = false
@@ -55,13 +57,15 @@ async function openRaw(path: string): Promise<{raw: AsyncIterable<Buffer>; total
     await fh.close()
     throw new InputError(`${path}: is a directory: expected a kernel log file (dmesg.txt, console.log, ...)`, path)
   }
-  return {raw: device ? readDevice(fh) : fh.createReadStream({highWaterMark: FILE_CHUNK}), totalBytes: st.isFile() ? st.size : undefined}
+  // (createReadStream's `end` is inclusive.)
+  const part = range ? {start: range.start, end: range.end - 1} : {}
+  return {raw: device ? readDevice(fh) : fh.createReadStream({highWaterMark: FILE_CHUNK, ...part}), totalBytes: st.isFile() ? st.size : undefined}
 }
 
 export async function openByteSource(path: string, opts: SourceOptions = {}): Promise<ByteSource> {
   // Opening a FIFO waits for its writer, and its first read (in byteSourceFrom) for data: both are covered.
   const open = async (): Promise<ByteSource> => {
-    const {raw, totalBytes} = await openRaw(path)
+    const {raw, totalBytes} = await openRaw(path, opts.range)
     return byteSourceFrom(path, raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
   }
   return noticeIfWaiting(open(), opts.onWaiting)

@@ -1,0 +1,119 @@
+// A large log read in pieces (src/analysis/split.ts) must give the single-threaded analysis
+// exactly: the pieces are cut at record boundaries, read apart, and their records and reader
+// stats put back in file order. Real logs of the corpus, cut at every record of every splat
+// (a report across a cut is still one report, its lines the file's), at random points
+// (fast-check), and DERIVED files for what real logs here lack (several boots, dmesg -r form,
+// NUL runs, leading padding). The pieces are read on the main thread here (jobs: 0: the same
+// pieces, packing and merge, no threads); test/commands/analyse-split.test.ts runs the threads.
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {afterAll, describe, expect, it} from 'vitest'
+import {analyseBootLogBoots} from '../../src/analysis/read.js'
+import {planPieces} from '../../src/analysis/split.js'
+import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
+
+const SPLATS = [
+  join(PEER, '198'), // console, two reports (one corrupted), 248 report lines
+  join(PEER, '164'), // console, six reports, four corrupted
+  join(PEER, '140'),
+  join(LAB_CAPTURES, 'lab-6.12-instr-nodebug-c32-m1024', 'dmesg.txt'), // plain dmesg, two reports
+  join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'dmesg.txt'), // KASAN reports
+  join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'dmesg.txt'), // a corrupted WARNING
+]
+
+const dir = mkdtempSync(join(tmpdir(), 'allocscope-split-'))
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+/** DERIVED: two real boots one after the other (a reboot in one log), in `dmesg -r` form. */
+function twoBootsRaw(): string {
+  const a = readFileSync(join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'dmesg.txt'), 'utf8')
+  const b = readFileSync(join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'dmesg.txt'), 'utf8')
+  const path = join(dir, 'two-boots.raw.txt')
+  writeFileSync(path, (a + b).replace(/^(?=\[)/gm, '<6>'))
+  return path
+}
+
+/** DERIVED: a real log with blank lines and NULs before it, NUL runs and a CRLF line inside, no final newline. */
+function padded(): string {
+  const lines = readFileSync(join(PEER, '198'), 'utf8').split('\n')
+  lines[10] += '\0\0\0'
+  lines[40] = '\0'.repeat(100) + lines[40]!
+  lines[60] += '\r'
+  const path = join(dir, 'padded.txt')
+  writeFileSync(path, '\n\n\0\0\n' + lines.join('\n').trimEnd())
+  return path
+}
+
+const whole = async (path: string): Promise<string> => JSON.stringify(await analyseBootLogBoots(path, {}, 'all'))
+const cut = async (path: string, points: number[]): Promise<string> => JSON.stringify(await analyseBootLogBoots(path, {split: {points, jobs: 0}}, 'all'))
+
+/** Byte offset of each line's start (1-based line numbers). */
+function lineStarts(path: string): number[] {
+  const buf = readFileSync(path)
+  const out = [0, 0]
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) out.push(i + 1)
+  return out
+}
+
+describe('a log read in pieces gives the single-threaded analysis', () => {
+  it.each(SPLATS)('cut at every record of every report: %s', async (path) => {
+    const expected = await whole(path)
+    const res = await analyseBootLogBoots(path, {}, 'all')
+    const reports = res.boots.flatMap((b) => b.findings.flatMap((f) => (f.splat ? [f.splat] : [])))
+    expect(reports.length).toBeGreaterThan(0)
+    const starts = lineStarts(path)
+    const text = readFileSync(path, 'latin1').split('\n')
+    const size = statSync(path).size
+    let cuts = 0
+    for (const s of reports) {
+      for (let line = s.startLine; line <= s.endLine + 1 && line < starts.length; line++) {
+        const at = starts[line]!
+        const pieces = planPieces(path, size, [at])
+        // A line with its own printk prefix is a record boundary: the cut is exactly there.
+        if (/^(<\d+>)?\[/.test(text[line - 1]!)) expect(pieces.map((p) => p.start)).toEqual([0, at])
+        if (pieces.length === 2) cuts++
+        expect(await cut(path, [at])).toBe(expected)
+      }
+    }
+    expect(cuts).toBeGreaterThan(0)
+  })
+
+  it('two boots in dmesg -r form, cut at every line around the second banner', async () => {
+    const path = twoBootsRaw()
+    const expected = await whole(path)
+    const res = await analyseBootLogBoots(path, {}, 'all')
+    expect(res.count).toBe(2)
+    const second = res.boots[1]!.boot!.firstLine
+    const starts = lineStarts(path)
+    for (let line = second - 3; line <= second + 8; line++) expect(await cut(path, [starts[line]!])).toBe(expected)
+  })
+
+  it('leading padding, NUL runs, CR and no final newline: the reader stats merge to the whole file', async () => {
+    const path = padded()
+    const expected = await whole(path)
+    expect(expected).toContain('"nul"')
+    const starts = lineStarts(path)
+    for (let line = 2; line < starts.length; line += 3) expect(await cut(path, [starts[line]!])).toBe(expected)
+  })
+
+  it('random cuts (fast-check)', async () => {
+    const files = [SPLATS[0]!, SPLATS[4]!, twoBootsRaw(), padded()]
+    const expected = new Map<string, string>()
+    for (const f of files) expected.set(f, await whole(f))
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...files), fc.array(fc.double({min: 0, max: 1, noNaN: true}), {minLength: 1, maxLength: 5}), async (f, at) => {
+        const size = statSync(f).size
+        expect(await cut(f, at.map((x) => Math.floor(x * size)))).toBe(expected.get(f))
+      }),
+      {numRuns: 60},
+    )
+  })
+
+  it('a cut finds no boundary in text without printk prefixes: one piece', () => {
+    const path = join(dir, 'plain.txt')
+    writeFileSync(path, 'no prefix here\n'.repeat(1000))
+    expect(planPieces(path, statSync(path).size, [5000])).toEqual([{start: 0, end: statSync(path).size}])
+  })
+})
