@@ -120,13 +120,17 @@ export function planPieces(path: string, size: number, points?: number[]): Array
 }
 
 /**
- * The reader stats of the whole file from its pieces' (each counting lines from its own first):
- * what openBootLog's stats() would say, lines and offsets moved to the file's.
+ * The reader stats of the whole file from its pieces' (each counting lines from its own first),
+ * added piece by piece in file order (a piece's skipped lines are let go once merged): what
+ * openBootLog's stats() would say, lines and offsets moved to the file's.
  */
-export function mergeStats(parts: ReadonlyArray<{start: number; stats: BootLogStats}>): BootLogStats {
-  const out: BootLogStats = {lines: 0, records: 0, skipped: [], droppedMessages: 0, bytes: 0, skippedTotal: 0, skippedByReason: {}, recordLines: 0, truncatedLines: 0}
-  const nul = {ranges: 0, bytes: 0, first: [] as Array<{offset: number; bytes: number}>}
-  for (const {start, stats: s} of parts) {
+export class StatsMerger {
+  private readonly out: BootLogStats = {lines: 0, records: 0, skipped: [], droppedMessages: 0, bytes: 0, skippedTotal: 0, skippedByReason: {}, recordLines: 0, truncatedLines: 0}
+  private readonly nul = {ranges: 0, bytes: 0, first: [] as Array<{offset: number; bytes: number}>}
+  private leading?: {bytes: number; lines: number}
+
+  add(start: number, s: BootLogStats): void {
+    const out = this.out
     const base = out.lines
     for (const k of s.skipped) if (out.skipped.length < MAX_SKIPPED) out.skipped.push({...k, line: k.line + base})
     for (const [reason, n] of Object.entries(s.skippedByReason)) out.skippedByReason[reason] = (out.skippedByReason[reason] ?? 0) + n
@@ -140,16 +144,24 @@ export function mergeStats(parts: ReadonlyArray<{start: number; stats: BootLogSt
     out.truncatedLines += s.truncatedLines
     const pn = s.padding?.nul
     if (pn) {
-      nul.ranges += pn.ranges
-      nul.bytes += pn.bytes
-      for (const r of pn.first) if (nul.first.length < MAX_RANGES) nul.first.push({offset: r.offset + start, bytes: r.bytes})
+      this.nul.ranges += pn.ranges
+      this.nul.bytes += pn.bytes
+      for (const r of pn.first) if (this.nul.first.length < MAX_RANGES) this.nul.first.push({offset: r.offset + start, bytes: r.bytes})
     }
-    // Leading padding is only ever the first piece's; a cut is never inside a NUL run (a boundary line starts with a prefix).
-    if (s.padding?.leading) out.padding = {leading: {...s.padding.leading}}
+    // Only the first piece can have leading padding; a cut is never inside a NUL run (the line after it starts with a prefix).
+    if (s.padding?.leading) this.leading = {...s.padding.leading}
     if (s.truncatedInput !== undefined) out.truncatedInput = s.truncatedInput
   }
-  if (nul.bytes > 0) out.padding = {nul, ...(out.padding ?? {})}
-  return out
+
+  /** The lines of the pieces added so far. */
+  get lines(): number {
+    return this.out.lines
+  }
+
+  result(): BootLogStats {
+    const padding = {...(this.nul.bytes > 0 ? {nul: this.nul} : {}), ...(this.leading ? {leading: this.leading} : {})}
+    return Object.keys(padding).length > 0 ? {...this.out, padding} : {...this.out}
+  }
 }
 
 /** The pieces' messages, each piece's in order, the pieces in file order. */
@@ -225,24 +237,22 @@ export async function openBootLogSplit(path: string, opts: SplitOptions = {}): P
   if (pieces.length < 2) return undefined
   const tasks: ChunkTask[] = pieces.map((p, seq) => ({seq, path, ...p, detected: d}))
   const workers = opts.jobs === 0 ? [] : await startReaders(opts.jobs, tasks.length)
-  const parts: Array<{start: number; stats: BootLogStats}> = []
+  const merged = new StatsMerger()
   async function* batches(): AsyncGenerator<LogRecord[]> {
-    let base = 0
     try {
       for await (const m of workers.length ? onThreads(tasks, workers) : inProcess(tasks)) {
         if ('error' in m) throw m.input ? new InputError(m.error, path) : new Error(`reading ${path} on a worker thread: ${m.error}`)
         const start = tasks[m.seq]!.start
         if ('stats' in m) {
-          parts.push({start, stats: m.stats})
-          base += m.stats.lines
+          merged.add(start, m.stats)
           continue
         }
         opts.onProgress?.(start + m.read, size)
-        yield unpackRecords(m.records, base)
+        yield unpackRecords(m.records, merged.lines)
       }
     } finally {
       await Promise.all(workers.map((w) => w.terminate()))
     }
   }
-  return {format: d.format, formatReason: d.reason, batches: {[Symbol.asyncIterator]: batches}, stats: () => mergeStats(parts)}
+  return {format: d.format, formatReason: d.reason, batches: {[Symbol.asyncIterator]: batches}, stats: () => merged.result()}
 }
