@@ -13,7 +13,8 @@
 # and four 6.12 nodebug boots, where choosing the terms again without one of them (nested
 # leave-one-out) misses the 1-CPU boot. The notrack boots (KASAN + kmemleak, recorder off) join the
 # 7.2 before-SMP fit through its KASAN terms; the legacylate-kasan boots (KASAN + kmemleak, page_ext
-# after SMP) make their own profile, at 12 CPU counts with repeats, since their calls step with
+# after SMP) make their own profile, at 12 CPU counts with repeats and at 16 CPUs on 1-4 nodes with
+# 4-16 GiB, since their calls step with
 # SLUB's slab order (flat from 4 to 8 and from 96 to 128 CPUs). The
 # legacy256late boot is the legacy array at v1's 256 entries with page_ext after SMP: a real
 # overflow (the EARLY_ALLOC_PFN_MAX warning, dropped PFNs, then `alloc_tag was not set` when the
@@ -91,6 +92,10 @@ lab-7.2-legacylate-kasan-c16-m1024-r2|7.2-legacylate-kasan|16|1024|1|max|log_buf
 lab-7.2-legacylate-kasan-c64-m1024-r2|7.2-legacylate-kasan|64|1024|1|max|log_buf_len=4M|900
 lab-7.2-legacylate-kasan-c8-m1024-r2|7.2-legacylate-kasan|8|1024|1|max|log_buf_len=4M|600
 lab-7.2-legacylate-kasan-c128-m1024-r2|7.2-legacylate-kasan|128|1024|1|max|log_buf_len=4M|1800
+lab-7.2-legacylate-kasan-c16-m4096-n1|7.2-legacylate-kasan|16|4096|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c16-m16384-n1|7.2-legacylate-kasan|16|16384|1|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c16-m4096-n2|7.2-legacylate-kasan|16|4096|2|max|log_buf_len=4M|900
+lab-7.2-legacylate-kasan-c16-m16384-n4|7.2-legacylate-kasan|16|16384|4|max|log_buf_len=4M|900
 lab-7.2-pool-c16-m4096-n2|7.2-pool|16|4096|2|max||600
 lab-7.2-pool-c16-m1024-n2|7.2-pool|16|1024|2|max||600
 lab-7.2-pool-c16-m1024-n4|7.2-pool|16|1024|4|max||600

@@ -79,13 +79,17 @@ for (const p of profiles) for (const c of p.provenance.captures) facts.set(c.cap
 /**
  * Nested leave-one-out (term selection and size-class grid redone without the capture), where it
  * misses: the after-SMP NUMA/memory boot of NOT_WITHIN, the high draw of a shape whose counts vary
- * from boot to boot, missed by 10.5 %. (Before
+ * from boot to boot, missed by 10.5 %, and the two KASAN 4 GiB boots, by 10.6 %. (Before
  * these boots nothing missed: since the lab's 6.12 nodebug boots at 2, 8 and 32 CPUs joined,
  * term sets are ranked by their worst error relative to the bound.)
  */
 const NESTED_NOT_WITHIN: Record<string, 'outside' | 'undetermined'> = {
   // 461.7 for 516: the high draw of its shape (NOT_WITHIN)
   'lab-7.2-legacylate-c16-m16384-n1-r3': 'outside',
+  // 593 for 536 and 514 for 575 (10.6 % each): the KASAN profile's only 4 GiB boots; without
+  // either, the fold picks normalZone (the two differ in nodes) instead of log2Memory
+  'lab-7.2-legacylate-kasan-c16-m4096-n1': 'outside',
+  'lab-7.2-legacylate-kasan-c16-m4096-n2': 'outside',
 }
 
 /** A capture's nested leave-one-out redone: the terms chosen again without it, then its count predicted. */
@@ -100,12 +104,12 @@ describe('shipped profiles cover every instrumented capture', () => {
   it('each capture with a klab: early count is in exactly one profile (the 256-slot boot is in none)', () => {
     const all = ['linux-6.12-instr_smp001_1G', 'linux-6.12-nodebug_smp064_1G', 'linux-7.2-pool-c255-m1024', 'linux-7.2-legacylate-c8-m1024']
     for (const c of all) expect(profiles.filter((p) => p.provenance.captures.some((x) => x.capture === c)).length).toBe(1)
-    // 27 instrumented corpus boots + 73 lab calibration boots (lab/calibration-boots.sh; 21 of
+    // 27 instrumented corpus boots + 77 lab calibration boots (lab/calibration-boots.sh; 21 of
     // them the NUMA/memory grid after SMP and its repeats, 7 the 6.12 and 7 the 7.2 pool
-    // NUMA/memory boots before SMP, 4 the notrack KASAN + kmemleak boots, 16 the legacylate-kasan
+    // NUMA/memory boots before SMP, 4 the notrack KASAN + kmemleak boots, 20 the legacylate-kasan
     // boots after SMP, in their own profile)
     expect([...facts.keys()].filter((n) => !n.startsWith('lab-')).length).toBe(27)
-    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(73)
+    expect([...facts.keys()].filter((n) => n.startsWith('lab-')).length).toBe(77)
   })
 })
 
@@ -201,7 +205,7 @@ describe('boots outside every fit, by the shipped profile', () => {
 
 describe('90 % intervals over every instrumented boot', () => {
   it('cover the measured count on at least 90 % of the boots (each boot left out of its own interval)', () => {
-    expect(checked.length).toBe(100 + OUT_OF_FIT.length)
+    expect(checked.length).toBe(104 + OUT_OF_FIT.length)
     const inside = checked.filter((c) => c.measured >= c.calls.low && c.measured <= c.calls.high)
     const missed = checked.filter((c) => !inside.includes(c)).map((c) => `${c.capture}: ${c.measured} outside ${c.calls.value} (${c.calls.low}-${c.calls.high})`)
     const none = checked.filter((c) => c.recorder === 'none').length
