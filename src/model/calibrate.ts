@@ -37,6 +37,11 @@ export interface CalibrateOptions {
   pageTerms?: TermId[]
   /** Fit the pool race model's latency from multi-pool boots (race-latency.ts); default true. */
   raceLatency?: boolean
+  /**
+   * Compute the interval's coverage (each capture left out of its own interval: a leave-one-out
+   * inside every leave-one-out, most of a fit's time with perCpuSlabs' size-class grid); default true.
+   */
+  coverage?: boolean
 }
 
 export interface FitOutcome {
@@ -277,7 +282,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${points.length} capture(s): ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
   const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
   const iv = intervalFromErrors(looErrors(loo, y))
-  const cov = iv ? coverage(exact, y, terms, window, kernel) : undefined
+  const cov = iv && opts.coverage !== false ? coverage(exact, y, terms, window, kernel) : undefined
   const profile: Profile = {
     schema: PROFILE_SCHEMA,
     ...identity(exact, kernel, window, opts.name),
