@@ -200,9 +200,10 @@ type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: strin
 export class SplatParser {
   private open?: Open
 
-  push(r: LogRecord): SplatPush {
+  /** @param starts mayStart(r.text), when it was worked out already (on a reader thread: split.ts). */
+  push(r: LogRecord, starts?: boolean): SplatPush {
     // Hot path: outside a block only `---[ cut here ]---` and banners matter.
-    if (!this.open && !mayStart(r.text)) return NOT_IN_SPLAT
+    if (!this.open && !(starts ?? mayStart(r.text))) return NOT_IN_SPLAT
     // A line without the log's printk prefix never starts or ends a report; an open one takes it
     // when it continues the report (a frame, a register line, a trace header, the end marker).
     if (r.orphan && !(this.open && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
@@ -538,7 +539,8 @@ function complete(o: Open): boolean {
 const MAX_MESSAGE_CHARS = 1024
 const clip = (s: string) => (s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '...' : s)
 
-function mayStart(text: string): boolean {
+/** Whether a line may start a report (its first character, or a banner glued after other output): the parser's pre-check. */
+export function mayStart(text: string): boolean {
   let i = 0
   while (text.charCodeAt(i) === 32) i++
   return START_CHARS.has(text.charCodeAt(i)) || GLUED.test(text)
