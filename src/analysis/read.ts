@@ -98,8 +98,12 @@ export async function analyseBootLogBytesBoots(name: string, chunks: AsyncIterab
   return analyseStream(stream, name, opts, select)
 }
 
-/** Files from this size on are read on worker threads (below it, starting them costs more than it saves: bench/NOTES.md). */
-export const SPLIT_MIN_BYTES = 32 << 20
+/**
+ * Files from this size on are read on worker threads. Measured with two free cores (bench/NOTES.md):
+ * 32 MiB 0.90 s split against 0.85 s on one thread, 64 MiB 1.32 against 1.45, 100 MiB 1.41
+ * against 1.59 (wall, medians); below, starting a worker and warming it up costs more than it saves.
+ */
+export const SPLIT_MIN_BYTES = 64 << 20
 
 /** ALLOCSCOPE_SPLIT (tests, measurements): `off`, or `at:<byte offset>,...` to cut there whatever the size. */
 function splitEnv(env = process.env.ALLOCSCOPE_SPLIT): 'off' | {points: number[]} | undefined {

@@ -111,6 +111,16 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     )
   })
 
+  it('progress goes up to the size of the file, in order', async () => {
+    const path = SPLATS[4]!
+    const size = statSync(path).size
+    const seen: number[] = []
+    await analyseBootLogBoots(path, {split: {points: [size / 4, size / 2, (3 * size) / 4].map(Math.floor), jobs: 0}, onProgress: (read) => seen.push(read)}, 'all')
+    expect(seen.length).toBeGreaterThan(3)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+    expect(seen.at(-1)).toBe(size)
+  })
+
   it('a cut finds no boundary in text without printk prefixes: one piece', () => {
     const path = join(dir, 'plain.txt')
     writeFileSync(path, 'no prefix here\n'.repeat(1000))
