@@ -13,7 +13,9 @@ export interface ChunkTask {
   /** The piece's index in the file. */
   seq: number
   path: string
-  /** Byte range; `start` is 0 or a record boundary (split.ts). */
+  /** The file, opened once on the main thread (split.ts): the pieces are read from it, not by path. */
+  fd: number
+  /** Byte range; `start` is 0 or a record boundary (split.ts); the last piece's `end` is Infinity. */
   start: number
   end: number
   /** The format sniffed from the file's start. */
@@ -111,7 +113,7 @@ export const transferOf = (p: PackedRecords): ArrayBuffer[] => [p.text.buffer, p
 
 /** Reads one piece and posts its record batches in order, then its reader stats. */
 export async function readChunk(t: ChunkTask, post: (m: ChunkMessage) => void): Promise<void> {
-  const src = await openByteSource(t.path, {range: {start: t.start, end: t.end}})
+  const src = await openByteSource(t.path, {range: {start: t.start, end: t.end, fd: t.fd}})
   // The first piece is read as openBootLog reads a file (its leading padding), in the format sniffed.
   const stream = t.start === 0 ? await openBootLogSource(t.path, src, {detected: t.detected, orphans: true}) : openBootLogChunk(t.path, src, t.detected, {orphans: true})
   for await (const b of stream.batches) post({seq: t.seq, records: packRecords(b), read: src.bytesRead()})

@@ -6,10 +6,11 @@
 // the single-threaded one by construction (a splat across a cut is one report; lines are the
 // file's). What moves off the main thread is the reader (0.73 of 1.69 s of CPU on the 100 MiB
 // bench log, in process) and the analysis's per-record gate test (recordHints).
-import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import type {Worker} from 'node:worker_threads'
 import {InputError} from '../errors.js'
+import {describeOpenError} from '../readers/bootlog/source.js'
 import {sniffBootLogFile, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
 import {MAX_RANGES} from '../readers/bootlog/padding.js'
 import {readPrefix} from '../readers/bootlog/prefix.js'
@@ -100,9 +101,9 @@ function firstText(fd: number, limit: number): number | undefined {
  * The pieces' byte ranges: cut at record boundaries near `points` (or every CHUNK_BYTES). The
  * first piece holds the first text: it is read for the leading padding as the whole file is.
  */
-export function planPieces(path: string, size: number, points?: number[]): Array<{start: number; end: number}> {
+export function planPieces(file: string | number, size: number, points?: number[]): Array<{start: number; end: number}> {
   const wanted = points ?? Array.from({length: Math.floor((size - 1) / CHUNK_BYTES)}, (_, i) => (i + 1) * CHUNK_BYTES)
-  const fd = openSync(path, 'r')
+  const fd = typeof file === 'number' ? file : openSync(file, 'r')
   const cuts = new Set<number>()
   try {
     for (const p of wanted) {
@@ -113,7 +114,7 @@ export function planPieces(path: string, size: number, points?: number[]): Array
     if (text === undefined) return [{start: 0, end: size}]
     for (const c of cuts) if (c <= text) cuts.delete(c)
   } finally {
-    closeSync(fd)
+    if (fd !== file) closeSync(fd)
   }
   const starts = [0, ...[...cuts].sort((a, b) => a - b)]
   return starts.map((start, i) => ({start, end: starts[i + 1] ?? size}))
@@ -229,13 +230,36 @@ async function startReaders(jobs: number | undefined, pieces: number): Promise<W
  * not one to split (small, compressed, another format, no boundary found).
  */
 export async function openBootLogSplit(path: string, opts: SplitOptions = {}): Promise<Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'> | undefined> {
-  const size = statSync(path).size
+  // Opened once, as openBootLog opens it: every piece is read from this descriptor (the process's,
+  // so the workers' too), not by its path, which log rotation may rename, replace or remove
+  // while the file is read.
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch (e) {
+    throw describeOpenError(path, e)
+  }
+  try {
+    const stream = await splitStream(path, fd, opts)
+    if (stream) return stream
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
+  closeSync(fd)
+  return undefined
+}
+
+/** openBootLogSplit's stream on the open file `fd`, which its batches close when they end. */
+async function splitStream(path: string, fd: number, opts: SplitOptions): Promise<Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'> | undefined> {
+  const size = fstatSync(fd).size
   const sniff = await sniffBootLogFile(path, {format: opts.format})
   const d = sniff.detection
   if (sniff.gzip || !SPLITTABLE.has(d.format)) return undefined
-  const pieces = planPieces(path, size, opts.points)
+  const pieces = planPieces(fd, size, opts.points)
   if (pieces.length < 2) return undefined
-  const tasks: ChunkTask[] = pieces.map((p, seq) => ({seq, path, ...p, detected: d}))
+  // The last piece reads to the end of the file, as openBootLog does (a log still being written).
+  const tasks: ChunkTask[] = pieces.map((p, seq) => ({seq, path, fd, start: p.start, end: seq === pieces.length - 1 ? Infinity : p.end, detected: d}))
   const workers = opts.jobs === 0 ? [] : await startReaders(opts.jobs, tasks.length)
   const merged = new StatsMerger()
   async function* batches(): AsyncGenerator<LogRecord[]> {
@@ -252,6 +276,7 @@ export async function openBootLogSplit(path: string, opts: SplitOptions = {}): P
       }
     } finally {
       await Promise.all(workers.map((w) => w.terminate()))
+      closeSync(fd)
     }
   }
   return {format: d.format, formatReason: d.reason, batches: {[Symbol.asyncIterator]: batches}, stats: () => merged.result()}

@@ -5,7 +5,7 @@
 // (fast-check), and DERIVED files for what real logs here lack (several boots, dmesg -r form,
 // NUL runs, leading padding). The pieces are read on the main thread here (jobs: 0: the same
 // pieces, packing and merge, no threads); test/commands/analyse-split.test.ts runs the threads.
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
@@ -119,6 +119,29 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     expect(seen.length).toBeGreaterThan(3)
     expect([...seen].sort((a, b) => a - b)).toEqual(seen)
     expect(seen.at(-1)).toBe(size)
+  })
+
+  it('the file replaced or removed while read (log rotation): the pieces are still the file that was opened', async () => {
+    // DERIVED: a copy of a real log, renamed away during the run and another real log put in its place.
+    const path = join(dir, 'rotated.txt')
+    copyFileSync(SPLATS[4]!, path)
+    const expected = (await whole(path)).replaceAll(path, '')
+    const size = statSync(path).size
+    let rotated = false
+    const onProgress = (): void => {
+      if (rotated) return
+      rotated = true
+      renameSync(path, `${path}.1`)
+      copyFileSync(SPLATS[5]!, path)
+    }
+    const got = await analyseBootLogBoots(path, {split: {points: [size / 3, (2 * size) / 3].map(Math.floor), jobs: 0}, onProgress}, 'all')
+    expect(rotated).toBe(true)
+    expect(JSON.stringify(got).replaceAll(path, '')).toBe(expected)
+    // Removed (not replaced) after the first piece: read to the end as well.
+    copyFileSync(`${path}.1`, path)
+    rotated = false
+    const removed = await analyseBootLogBoots(path, {split: {points: [Math.floor(size / 2)], jobs: 0}, onProgress: () => rotated || ((rotated = true), rmSync(path))}, 'all')
+    expect(JSON.stringify(removed).replaceAll(path, '')).toBe(expected)
   })
 
   it('a cut finds no boundary in text without printk prefixes: one piece', () => {

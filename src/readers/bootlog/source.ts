@@ -1,6 +1,6 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
 // gzip magic 1f 8b. Open errors become InputErrors that name the file.
-import {constants} from 'node:fs'
+import {constants, createReadStream} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
@@ -25,8 +25,11 @@ export interface SourceOptions {
   acceptTruncated?: boolean
   /** Called once when nothing has come for WAIT_NOTICE_MS (readers/wait.ts: a FIFO with no writer, a quiet stdin). */
   onWaiting?: () => void
-  /** Only the bytes [start, end) of a regular file (a piece read by a worker: src/analysis/split.ts). */
-  range?: {start: number; end: number}
+  /**
+   * Only the bytes [start, end) of a regular file (a piece read by a worker: src/analysis/split.ts),
+   * read from `fd`, the file already open (the path may name another file by now), left open.
+   */
+  range?: {start: number; end: number; fd?: number}
 }
 
 const CHUNK = 256 * 1024
@@ -50,6 +53,7 @@ export function describeOpenError(path: string, e: unknown): InputError {
 /** The file (or stdin) as raw reads; opening a FIFO waits here for its writer. */
 async function openRaw(path: string, range?: SourceOptions['range']): Promise<{raw: AsyncIterable<Buffer>; totalBytes?: number}> {
   if (path === '-') return {raw: process.stdin}
+  if (range?.fd !== undefined) return {raw: createReadStream('', {fd: range.fd, autoClose: false, start: range.start, end: range.end - 1, highWaterMark: range.start > 0 ? PIECE_CHUNK : FILE_CHUNK})}
   let fh
   let device = false
   try {
