@@ -178,11 +178,11 @@ async function* inProcess(tasks: ChunkTask[]): Messages {
 }
 
 /**
- * On worker threads: piece i goes to worker i mod n. A piece is handed out once the analysis has
- * reached the piece n before it, so at most n + 1 pieces' records wait in memory (the reader is
- * faster than the analysis), whatever the size of the file.
+ * On worker threads (exported for tests): piece i goes to worker i mod n. A piece is handed out
+ * once the analysis has reached the piece n before it, so at most n + 1 pieces' records wait in
+ * memory (the reader is faster than the analysis), whatever the size of the file.
  */
-async function* onThreads(tasks: ChunkTask[], workers: Worker[]): Messages {
+export async function* onThreads(tasks: ChunkTask[], workers: Worker[]): Messages {
   const got: ChunkMessage[][] = tasks.map(() => [])
   let wake: (() => void) | undefined
   let failed: Error | undefined
@@ -193,6 +193,12 @@ async function* onThreads(tasks: ChunkTask[], workers: Worker[]): Messages {
     })
     w.on('error', (e) => {
       failed = e
+      wake?.()
+    })
+    // A thread that stops of itself posts nothing more: waiting for its pieces would never end
+    // (the process exited 13, silently). terminate() after the last piece comes when nothing waits.
+    w.on('exit', (code) => {
+      failed ??= new Error(`a reader thread stopped (exit code ${code}) before the log was read`)
       wake?.()
     })
   }

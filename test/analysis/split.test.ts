@@ -8,10 +8,12 @@
 import {copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {EventEmitter} from 'node:events'
+import type {Worker} from 'node:worker_threads'
 import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogBoots} from '../../src/analysis/read.js'
-import {planPieces} from '../../src/analysis/split.js'
+import {onThreads, planPieces} from '../../src/analysis/split.js'
 import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
 
 const SPLATS = [
@@ -143,6 +145,18 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     const removed = await analyseBootLogBoots(path, {split: {points: [Math.floor(size / 2)], jobs: 0}, onProgress: () => rotated || ((rotated = true), rmSync(path))}, 'all')
     expect(JSON.stringify(removed).replaceAll(path, '')).toBe(expected)
   })
+
+  it('a reader thread that stops without an error (exit) ends the read with an error, not a wait that never ends', async () => {
+    // A stand-in for a Worker: it takes its first piece and exits, as a thread that dies does.
+    const thread = Object.assign(new EventEmitter(), {postMessage: () => setImmediate(() => thread.emit('exit', 3))})
+    const path = SPLATS[4]!
+    const detected = {format: 'dmesg' as const, reason: 'test', timed: true, recognised: true, binary: false}
+    const tasks = [0, 1].map((seq) => ({seq, path, fd: -1, start: seq * 100, end: seq * 100 + 100, detected}))
+    const read = async (): Promise<void> => {
+      for await (const _ of onThreads(tasks, [thread as unknown as Worker]));
+    }
+    await expect(read()).rejects.toThrow(/reader thread stopped \(exit code 3\)/)
+  }, 3000)
 
   it('a cut finds no boundary in text without printk prefixes: one piece', () => {
     const path = join(dir, 'plain.txt')
