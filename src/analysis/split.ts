@@ -43,16 +43,18 @@ export interface SplitOptions {
 /**
  * Whether the line from `from` to `lf` (its LF) makes a record of its own: it starts with a printk
  * prefix the reader reads (KernelTextReader.line: `[`, `<` or a digit, then readPrefix), and holds
- * no byte that changes what the reader sees of it (NUL dropped, CR a line end, ESC stripped).
+ * no byte that changes what the reader sees of it (NUL dropped, CR a line end, ESC stripped). A CR
+ * right before the LF is the one CRLF line end the reader sees (a serial console's every line).
  */
 function ownRecordLine(buf: Buffer, from: number, lf: number): boolean {
   const c = buf[from]!
   if (!(c === 0x5b || c === 0x3c || (c >= 0x30 && c <= 0x39)) || lf - from > MAX_BOUNDARY_LINE) return false
-  for (let i = from; i < lf; i++) {
+  const end = buf[lf - 1] === 13 ? lf - 1 : lf
+  for (let i = from; i < end; i++) {
     const b = buf[i]!
     if (b === 0 || b === 13 || b === 27) return false
   }
-  return readPrefix(buf.toString('utf8', from, lf)) !== undefined
+  return readPrefix(buf.toString('utf8', from, end)) !== undefined
 }
 
 /** The first record boundary at or after `at` (a line start after an LF), or undefined within SCAN_LIMIT. */

@@ -23,6 +23,9 @@ const SPLATS = [
   join(LAB_CAPTURES, 'lab-6.12-instr-nodebug-c32-m1024', 'dmesg.txt'), // plain dmesg, two reports
   join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'dmesg.txt'), // KASAN reports
   join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'dmesg.txt'), // a corrupted WARNING
+  // Serial consoles (QEMU's): every line ends in CRLF, a cut after any of them.
+  join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'console.log'),
+  join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'console.log'),
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'allocscope-split-'))
