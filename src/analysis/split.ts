@@ -10,7 +10,7 @@ import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import type {Worker} from 'node:worker_threads'
 import {InputError} from '../errors.js'
-import {describeOpenError} from '../readers/bootlog/source.js'
+import {openFileSync} from '../readers/bootlog/source.js'
 import {sniffBootLogFile, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
 import {MAX_RANGES} from '../readers/bootlog/padding.js'
 import {readPrefix} from '../readers/bootlog/prefix.js'
@@ -241,12 +241,7 @@ export async function openBootLogSplit(path: string, opts: SplitOptions = {}): P
   // Opened once, as openBootLog opens it: every piece is read from this descriptor (the process's,
   // so the workers' too), not by its path, which log rotation may rename, replace or remove
   // while the file is read.
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (e) {
-    throw describeOpenError(path, e)
-  }
+  const fd = openFileSync(path)
   try {
     const stream = await splitStream(path, fd, opts)
     if (stream) return stream

@@ -1,10 +1,10 @@
 // One task → its records (worker side): a file, a capture directory, or each member of a tar
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
-import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {parseAllocInfoText, readAllocInfo} from '../readers/allocinfo.js'
-import {describeOpenError} from '../readers/bootlog/source.js'
+import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
 import {resolveCapture} from '../readers/dir.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
@@ -15,12 +15,7 @@ import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 
 /** The first bytes of a file as text (gunzipped as far as they go when gzip). */
 function readHead(path: string): string {
-  let fd: number
-  try {
-    fd = openSync(path, 'r')
-  } catch (e) {
-    throw describeOpenError(path, e)
-  }
+  const fd = openFileSync(path)
   try {
     const buf = Buffer.alloc(HEAD_BYTES)
     const got = readSync(fd, buf, 0, HEAD_BYTES, 0)

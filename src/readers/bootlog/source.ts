@@ -1,6 +1,6 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
 // gzip magic 1f 8b. Open errors become InputErrors that name the file.
-import {constants, createReadStream} from 'node:fs'
+import {constants, createReadStream, openSync} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
@@ -48,6 +48,15 @@ export function describeOpenError(path: string, e: unknown): InputError {
   const what =
     code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message
   return new InputError(`${path}: ${what}: expected a kernel log file`, path)
+}
+
+/** A file opened to be read (its descriptor), or an InputError that names it and says why not. */
+export function openFileSync(path: string): number {
+  try {
+    return openSync(path, 'r')
+  } catch (e) {
+    throw describeOpenError(path, e)
+  }
 }
 
 /** The file (or stdin) as raw reads; opening a FIFO waits here for its writer. */
