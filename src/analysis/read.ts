@@ -1,11 +1,12 @@
 // Reader + analyser glue: a boot log on disk (or stdin) → BootAnalysis, streamed.
-import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
+import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats} from '../readers/bootlog/index.js'
 import {byteSourceFrom} from '../readers/bootlog/source.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '../types.js'
 import type {FinishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
+import type {RecordStream} from './split.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
 
 export interface AnalyseOptions {
@@ -113,7 +114,7 @@ function splitEnv(env = process.env.ALLOCSCOPE_SPLIT): 'off' | {points: number[]
 }
 
 /** The file on worker threads when it is a large regular file (split.ts says whether its format can be). */
-async function openSplit(path: string, opts: AnalyseOptions): Promise<ReadStream | undefined> {
+async function openSplit(path: string, opts: AnalyseOptions): Promise<RecordStream | undefined> {
   const forced = typeof opts.split === 'object' ? opts.split : undefined
   const env = forced ? {points: forced.points} : splitEnv()
   const st = await stat(path).catch(() => undefined)
@@ -123,9 +124,7 @@ async function openSplit(path: string, opts: AnalyseOptions): Promise<ReadStream
   return openBootLogSplit(path, {format: opts.format, onProgress: opts.onProgress, ...env, ...(forced?.jobs !== undefined ? {jobs: forced.jobs} : {})})
 }
 
-type ReadStream = Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'>
-
-async function analyseStream(stream: ReadStream, source: string, opts: AnalyseOptions, select: BootSelector): Promise<BootsResult> {
+async function analyseStream(stream: RecordStream, source: string, opts: AnalyseOptions, select: BootSelector): Promise<BootsResult> {
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   // One await per read chunk, not per record (the per-record promise was ~37 % of the CPU).
   for await (const batch of stream.batches as AsyncIterable<HintedBatch>) {

@@ -232,12 +232,15 @@ async function startReaders(jobs: number | undefined, pieces: number): Promise<W
   return Array.from({length: n}, () => newWorker(WORKER_URL))
 }
 
+/** What the analysis reads of a boot log: openBootLog's stream, or the split reader's. */
+export type RecordStream = Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'>
+
 /**
  * A large regular file in a splittable format, opened to be read in pieces: the same stream as
  * openBootLog's (records in file order, stats of the whole file), or undefined when the file is
  * not one to split (small, compressed, another format, no boundary found).
  */
-export async function openBootLogSplit(path: string, opts: SplitOptions = {}): Promise<Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'> | undefined> {
+export async function openBootLogSplit(path: string, opts: SplitOptions = {}): Promise<RecordStream | undefined> {
   // Opened once, as openBootLog opens it: every piece is read from this descriptor (the process's,
   // so the workers' too), not by its path, which log rotation may rename, replace or remove
   // while the file is read.
@@ -254,7 +257,7 @@ export async function openBootLogSplit(path: string, opts: SplitOptions = {}): P
 }
 
 /** openBootLogSplit's stream on the open file `fd`, which its batches close when they end. */
-async function splitStream(path: string, fd: number, opts: SplitOptions): Promise<Pick<BootLogStream, 'format' | 'formatReason' | 'batches' | 'stats'> | undefined> {
+async function splitStream(path: string, fd: number, opts: SplitOptions): Promise<RecordStream | undefined> {
   const size = fstatSync(fd).size
   const sniff = await sniffBootLogFile(path, {format: opts.format})
   const d = sniff.detection
