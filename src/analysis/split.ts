@@ -259,7 +259,7 @@ export async function openBootLogSplit(path: string, opts: SplitOptions = {}): P
 /** openBootLogSplit's stream on the open file `fd`, which its batches close when they end. */
 async function splitStream(path: string, fd: number, opts: SplitOptions): Promise<RecordStream | undefined> {
   const size = fstatSync(fd).size
-  const sniff = await sniffBootLogFile(path, {format: opts.format})
+  const sniff = await sniffBootLogFile(path, {format: opts.format, fd})
   const d = sniff.detection
   if (sniff.gzip || !SPLITTABLE.has(d.format)) return undefined
   const pieces = planPieces(fd, size, opts.points)

@@ -5,7 +5,7 @@
 // (fast-check), and DERIVED files for what real logs here lack (several boots, dmesg -r form,
 // NUL runs, leading padding). The pieces are read on the main thread here (jobs: 0: the same
 // pieces, packing and merge, no threads); test/commands/analyse-split.test.ts runs the threads.
-import {copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EventEmitter} from 'node:events'
@@ -14,6 +14,7 @@ import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogBoots} from '../../src/analysis/read.js'
 import {onThreads, planPieces} from '../../src/analysis/split.js'
+import {sniffBootLogFile} from '../../src/readers/bootlog/index.js'
 import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
 
 const SPLATS = [
@@ -147,6 +148,20 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     rotated = false
     const removed = await analyseBootLogBoots(path, {split: {points: [Math.floor(size / 2)], jobs: 0}, onProgress: () => rotated || ((rotated = true), rmSync(path))}, 'all')
     expect(JSON.stringify(removed).replaceAll(path, '')).toBe(expected)
+  })
+
+  it('the format is sniffed from the file opened, whatever the path names by then', async () => {
+    // DERIVED: a copy of a real log, opened, then renamed away and a file of prose put in its place.
+    const path = join(dir, 'sniffed.txt')
+    copyFileSync(SPLATS[4]!, path)
+    const fd = openSync(path, 'r')
+    try {
+      renameSync(path, `${path}.1`)
+      writeFileSync(path, 'no kernel here\n'.repeat(300))
+      expect((await sniffBootLogFile(path, {fd})).detection.format).toBe('dmesg')
+    } finally {
+      closeSync(fd)
+    }
   })
 
   it('a reader thread that stops without an error (exit) ends the read with an error, not a wait that never ends', async () => {

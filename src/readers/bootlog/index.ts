@@ -420,9 +420,12 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
   }
 }
 
-/** The format a file is read as, as openBootLog decides it (a file read in pieces: src/analysis/split.ts). */
-export async function sniffBootLogFile(path: string, opts: {format?: BootLogFormat} = {}): Promise<{detection: Detection; gzip: boolean}> {
-  const src = await openByteSource(path)
+/**
+ * The format a file is read as, as openBootLog decides it (a file read in pieces: src/analysis/split.ts);
+ * `fd`: read from the file already open (left open), not from what the path names by now.
+ */
+export async function sniffBootLogFile(path: string, opts: {format?: BootLogFormat; fd?: number} = {}): Promise<{detection: Detection; gzip: boolean}> {
+  const src = await openByteSource(path, opts.fd !== undefined ? {range: {start: 0, end: Infinity, fd: opts.fd}} : {})
   const it = src.chunks[Symbol.asyncIterator]()
   try {
     const sniffed = await sniffInput(path, it)

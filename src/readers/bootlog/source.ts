@@ -1,8 +1,9 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
 // gzip magic 1f 8b. Open errors become InputErrors that name the file.
-import {constants, createReadStream, openSync} from 'node:fs'
+import {constants, openSync, read} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
+import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
@@ -59,10 +60,27 @@ export function openFileSync(path: string): number {
   }
 }
 
+const readAt = promisify(read)
+
+/**
+ * Bytes [start, end) of an open file, read at their offsets; the descriptor is left open. (Not a
+ * read stream on the descriptor: destroying one early, as a reader that stops does, closes it
+ * whatever autoClose says, under the other readers of the same file.)
+ */
+async function* readRange(fd: number, start: number, end: number, chunk: number): AsyncGenerator<Buffer> {
+  for (let pos = start; pos < end; ) {
+    const buf = Buffer.allocUnsafe(Math.min(chunk, end - pos))
+    const {bytesRead} = await readAt(fd, buf, 0, buf.length, pos)
+    if (bytesRead === 0) return
+    pos += bytesRead
+    yield bytesRead < buf.length ? buf.subarray(0, bytesRead) : buf
+  }
+}
+
 /** The file (or stdin) as raw reads; opening a FIFO waits here for its writer. */
 async function openRaw(path: string, range?: SourceOptions['range']): Promise<{raw: AsyncIterable<Buffer>; totalBytes?: number}> {
   if (path === '-') return {raw: process.stdin}
-  if (range?.fd !== undefined) return {raw: createReadStream('', {fd: range.fd, autoClose: false, start: range.start, end: range.end - 1, highWaterMark: range.start > 0 ? PIECE_CHUNK : FILE_CHUNK})}
+  if (range?.fd !== undefined) return {raw: readRange(range.fd, range.start, range.end, range.start > 0 ? PIECE_CHUNK : FILE_CHUNK)}
   let fh
   let device = false
   try {
