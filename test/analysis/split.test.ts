@@ -5,7 +5,7 @@
 // (fast-check), and DERIVED files for what real logs here lack (several boots, dmesg -r form,
 // NUL runs, leading padding). The pieces are read on the main thread here (jobs: 0: the same
 // pieces, packing and merge, no threads); test/commands/analyse-split.test.ts runs the threads.
-import {closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EventEmitter} from 'node:events'
@@ -148,6 +148,21 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     rotated = false
     const removed = await analyseBootLogBoots(path, {split: {points: [Math.floor(size / 2)], jobs: 0}, onProgress: () => rotated || ((rotated = true), rmSync(path))}, 'all')
     expect(JSON.stringify(removed).replaceAll(path, '')).toBe(expected)
+  })
+
+  it('a log still written while read: the last piece reads to the end of the file, as one thread does', async () => {
+    // DERIVED: a real log, and another real log appended to it once the first piece is read.
+    const path = join(dir, 'growing.txt')
+    copyFileSync(SPLATS[4]!, path)
+    const size = statSync(path).size
+    let grown = false
+    const onProgress = (): void => {
+      if (!grown) appendFileSync(path, readFileSync(SPLATS[5]!))
+      grown = true
+    }
+    const got = await analyseBootLogBoots(path, {split: {points: [Math.floor(size / 2)], jobs: 0}, onProgress}, 'all')
+    expect(got.boots.length).toBe(2)
+    expect(JSON.stringify(got)).toBe(await whole(path))
   })
 
   it('the format is sniffed from the file opened, whatever the path names by then', async () => {
