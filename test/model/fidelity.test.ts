@@ -170,9 +170,9 @@ for (const profile of profiles) {
         else expect(withinBound(pt.nestedLoo!, pt.measured), pt.capture).toBe(miss === undefined)
       }
       expect(profile.provenance.nestedLooWithinBound).toBe(`${recorded.filter((pt) => pt.nestedLoo !== undefined && withinBound(pt.nestedLoo, pt.measured)).length}/${recorded.length}`)
-      // The recorded values are true: redone here for the misses and the first and last capture
-      // (all of them is the full nested selection: 20-25 s for the largest profile).
-      const sample = recorded.filter((pt, i) => NESTED_NOT_WITHIN[pt.capture] === 'outside' || i === 0 || i === recorded.length - 1)
+      // The recorded values are true: redone here for the misses and the first capture (all of
+      // them is the full nested selection: 20-25 s for the largest profile; each redo ~2 s there).
+      const sample = recorded.filter((pt, i) => NESTED_NOT_WITHIN[pt.capture] === 'outside' || i === 0)
       for (const pt of sample) expect(nestedRedone(group, pt.capture), pt.capture).toBeCloseTo(pt.nestedLoo!, 1)
     }, 60_000)
   })
