@@ -24,7 +24,13 @@ const SPLATS = [
   join(LAB_CAPTURES, 'lab-6.12-instr-nodebug-c32-m1024', 'dmesg.txt'), // plain dmesg, two reports
   join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'dmesg.txt'), // KASAN reports
   join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'dmesg.txt'), // a corrupted WARNING
-  // Serial consoles (QEMU's): every line ends in CRLF, a cut after any of them.
+]
+/**
+ * Serial consoles (QEMU's): every line ends in CRLF, a cut after any of them. The same boots'
+ * dmesg.txt above are cut at every record of every report; here what is new is the CRLF, so the
+ * first report of each is enough (all of them took ~3.7 s of the suite's time).
+ */
+const CRLF_SPLATS = [
   join(LAB_CAPTURES, 'lab-7.2-legacylate-kasan-c1-m1024', 'console.log'),
   join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2', 'console.log'),
 ]
@@ -64,10 +70,11 @@ function lineStarts(path: string): number[] {
 }
 
 describe('a log read in pieces gives the single-threaded analysis', () => {
-  it.each(SPLATS)('cut at every record of every report: %s', async (path) => {
+  const logs = [...SPLATS.map((p) => [p, 'every report', Infinity] as const), ...CRLF_SPLATS.map((p) => [p, 'its first report', 1] as const)]
+  it.each(logs)('%s: cut at every record of %s', async (path, _what, most) => {
     const expected = await whole(path)
     const res = await analyseBootLogBoots(path, {}, 'all')
-    const reports = res.boots.flatMap((b) => b.findings.flatMap((f) => (f.splat ? [f.splat] : [])))
+    const reports = res.boots.flatMap((b) => b.findings.flatMap((f) => (f.splat ? [f.splat] : []))).slice(0, most)
     expect(reports.length).toBeGreaterThan(0)
     const starts = lineStarts(path)
     const text = readFileSync(path, 'latin1').split('\n')
