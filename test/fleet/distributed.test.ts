@@ -50,7 +50,7 @@ describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
 
 describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
   // Two partitions, two shards: each is a whole `batch` run (a Node start-up and its workers'
-  // warm-up, ~1 s of CPU): as many as the merge needs to be tested, not more (the suite's time).
+  // warm-up; ~2 s of CPU over the whole corpus, `/usr/bin/time`), as many as the merge needs.
   it('2 local shards through GNU parallel: merged summary = batch | fleet, exactly', () => {
     const r = spawnSync('bash', ['examples/parallel/fleet_parallel.sh', join(tmp, 'parallel'), '2', ...CORPUS], {
       cwd: REPO,

@@ -22,12 +22,8 @@ let T: string
 
 const run = (cmd: string[]): Promise<RssRun> => runWithRss(cmd, {home: T})
 
-/** Writes `parts` gzipped into T/name: small on disk, large inflated (helpers/gzip-members.ts). */
-async function gzipFile(name: string, parts: Iterable<Buffer>): Promise<string> {
-  const path = join(T, name)
-  writeGzipMembers(path, parts)
-  return path
-}
+/** `parts` gzipped into T/name: small on disk, large inflated (helpers/gzip-members.ts). */
+const gzipFile = (name: string, parts: Iterable<Buffer>): string => writeGzipMembers(join(T, name), parts)
 
 /** `mib` MiB of one line again and again. */
 const lines = (line: string, mib: number) => repeat(Buffer.from(line.repeat(Math.ceil(MiB / line.length))), mib)
@@ -42,7 +38,7 @@ afterAll(() => rmSync(T, {recursive: true, force: true}))
 describe('trend on gzip snapshots: streamed, not inflated whole', () => {
   it(`a header then 256 MiB of NULs: binary data at the first NUL, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const h = header('2026-12-04T18:00:00Z')
-    const bomb = await gzipFile('nuls.gz', [h, ...repeat(Buffer.alloc(MiB), 256)])
+    const bomb = gzipFile('nuls.gz', [h, ...repeat(Buffer.alloc(MiB), 256)])
     const r = await run(['trend', bomb, join(CAPTURE, 'allocinfo.txt')])
     expect(r.stderr.trim()).toBe(`allocscope: ${bomb}: binary data (NUL byte at offset ${h.length}): expected /proc/allocinfo text`)
     expect(r.status).toBe(2)
@@ -52,8 +48,8 @@ describe('trend on gzip snapshots: streamed, not inflated whole', () => {
 
   it(`a snapshot of 60 MiB of one site line (a header first), then one of 1 MiB: one site, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const site = '     4096        1 mm/slub.c:4242 func:kmalloc_bomb \n'
-    const a = await gzipFile('a.gz', [header('2026-12-04T18:00:00Z'), ...lines(site, 60)])
-    const b = await gzipFile('b.gz', [header('2026-12-04T19:00:00Z'), ...lines(site, 1)])
+    const a = gzipFile('a.gz', [header('2026-12-04T18:00:00Z'), ...lines(site, 60)])
+    const b = gzipFile('b.gz', [header('2026-12-04T19:00:00Z'), ...lines(site, 1)])
     // Given in reverse: the headers order them.
     const r = await run(['trend', b, a, '--json'])
     expect(r.stderr).toBe('')
@@ -70,8 +66,8 @@ describe('trend on gzip snapshots: streamed, not inflated whole', () => {
 describe('trend on pipes: each read once, its header kept', () => {
   it('two REAL dumps with headers (DERIVED: the same dump at two times), through process substitution, gzip and not', async () => {
     const dump = readFileSync(join(CAPTURE, 'allocinfo.txt'))
-    const a = await gzipFile('pipe-a.gz', [header('2026-12-04T19:00:00Z'), dump])
-    const b = await gzipFile('pipe-b.gz', [header('2026-12-04T18:00:00Z'), dump])
+    const a = gzipFile('pipe-a.gz', [header('2026-12-04T19:00:00Z'), dump])
+    const b = gzipFile('pipe-b.gz', [header('2026-12-04T18:00:00Z'), dump])
     const r = await runWithRss([process.execPath, BIN, 'trend', `<(cat '${a}')`, `<(gunzip -c '${b}')`, '--json'], {home: T, shell: true})
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
@@ -90,7 +86,7 @@ describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', (
 
   it(`dmesg.txt.gz of 256 MiB of NULs: exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     mkdirSync(join(T, 'nuls'))
-    const log = await gzipFile('nuls/dmesg.txt.gz', repeat(Buffer.alloc(MiB), 256))
+    const log = gzipFile('nuls/dmesg.txt.gz', repeat(Buffer.alloc(MiB), 256))
     const r = await run(['calibrate', join(T, 'nuls')])
     expect(r.stderr.trim()).toBe(refused(log, 'inflates to more than 16 MiB (a gzip bomb?)'))
     expect(r.status).toBe(2)
@@ -101,7 +97,7 @@ describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', (
   it(`console.log.gz of a real boot then 256 MiB of kernel-looking lines: exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     mkdirSync(join(T, 'lines'))
     const boot = readFileSync(join(CAPTURE, 'console.log'))
-    const log = await gzipFile('lines/console.log.gz', [boot, ...lines('[ 1234.567890] audit: type=1400 apparmor="DENIED" operation="open"\n', 256)])
+    const log = gzipFile('lines/console.log.gz', [boot, ...lines('[ 1234.567890] audit: type=1400 apparmor="DENIED" operation="open"\n', 256)])
     const r = await run(['calibrate', join(T, 'lines')])
     expect(r.stderr.trim()).toBe(refused(log, 'inflates to more than 16 MiB (a gzip bomb?)'))
     expect(r.status).toBe(2)
@@ -119,7 +115,7 @@ describe('calibrate on a capture whose boot log is a bomb: refused at 16 MiB', (
 describe('diff on a prediction, any command on a capture with a meta.json: capped', () => {
   // A real `predict --json` for a real capture, then 128 MiB of JSON whitespace (no NUL: the sniffed head is a prediction).
   let made: Buffer | undefined
-  // Made once (a whole predict run each time took ~0.5 s of the suite).
+  // Made once (a whole `predict --from` run: 0.33-0.45 s wall, ~0.43 s CPU each).
   const prediction = () => (made ??= execFileSync(process.execPath, [BIN, 'predict', '--from', CAPTURE, '--json'], {env: {...process.env, NO_COLOR: '1', HOME: T}}))
   const spaces = (mib: number) => repeat(Buffer.alloc(MiB, ' '), mib)
   const refused = (file: string, how: string) => `allocscope: ${file}: ${how}; expected the output of \`allocscope predict --json\` (at most 4 MiB)`
@@ -139,12 +135,12 @@ describe('diff on a prediction, any command on a capture with a meta.json: cappe
   }, 120_000)
 
   it(`the same gzipped, 256 MiB of spaces: inflates past 4 MiB, exit 2; the prediction alone gzipped is read`, async () => {
-    const bomb = await gzipFile('prediction-bomb.json.gz', [prediction(), ...spaces(256)])
+    const bomb = gzipFile('prediction-bomb.json.gz', [prediction(), ...spaces(256)])
     const r = await run(['diff', bomb, CAPTURE])
     expect(r.stderr.trim()).toBe(refused(bomb, 'inflates to more than 4 MiB (a gzip bomb?)'))
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
-    const ok = await run(['diff', await gzipFile('prediction.json.gz', [prediction()]), CAPTURE, '--json'])
+    const ok = await run(['diff', gzipFile('prediction.json.gz', [prediction()]), CAPTURE, '--json'])
     expect(ok.stderr).toBe('')
     expect(JSON.parse(ok.stdout).result.mode).toBe('counts')
   }, 120_000)
@@ -199,7 +195,7 @@ describe('fleet reads its NDJSON a bounded line at a time', () => {
   })
   it(`a REAL batch record, then a 160 MiB line without an end (SYNTHETIC, gzip through a pipe): refused at line 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const rec = execFileSync(process.execPath, [BIN, 'batch', join(CAPTURE, 'dmesg.txt')], {encoding: 'utf8'}).split('\n')[0]!
-    const bomb = await gzipFile('fleet-line.ndjson.gz', [Buffer.from(rec + '\n'), ...repeat(Buffer.alloc(MiB, 'x'), 160)])
+    const bomb = gzipFile('fleet-line.ndjson.gz', [Buffer.from(rec + '\n'), ...repeat(Buffer.alloc(MiB, 'x'), 160)])
     const r = await runWithRss([`gzip -dc ${bomb} | ${process.execPath} ${BIN} fleet -`], {home: T, shell: true})
     expect(r.stderr.trim()).toMatch(/^allocscope: <stdin>:2: a line longer than 64 MiB; expected NDJSON records/)
     expect(r.status).toBe(2)
