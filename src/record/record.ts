@@ -154,12 +154,13 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
       lastTime = rec.time
       o.onSample?.({n, of, elapsedMs: performance.now() - start, sites: info.sites.length, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
       if (o.count !== undefined && n >= o.count) break
-      const next = start + n * o.intervalMs
-      if (o.durationMs !== undefined && next - start > o.durationMs) {
+      // Compared as n × interval, not (start + n × interval) − start: with a fractional start the
+      // round trip can land a hair past the duration and drop its last sample (CI saw 3 of 4).
+      if (o.durationMs !== undefined && n * o.intervalMs > o.durationMs) {
         stoppedBy = 'duration'
         break
       }
-      if (!(await sleepUntil(next, o.signal))) {
+      if (!(await sleepUntil(start + n * o.intervalMs, o.signal))) {
         stoppedBy = 'signal'
         break
       }
