@@ -181,3 +181,14 @@ export function parseShard(s: string): [number, number] {
 export function shardOf(path: string, n: number): number {
   return (createHash('sha1').update(path).digest().readUInt32BE(0) % n) + 1
 }
+
+/** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
+export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string}): Task[] {
+  const args = [...inputs, ...(f['files-from'] ? readList(f['files-from']) : [])]
+  if (args.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
+  const listed = listTasks(args)
+  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
+  if (!f.shard) return listed.tasks
+  const [k, n] = parseShard(f.shard)
+  return listed.tasks.filter((t) => shardOf(t.path, n) === k)
+}

@@ -6,10 +6,9 @@
 import {availableParallelism} from 'node:os'
 import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
-import {listTasks, parseShard, readList, shardOf, type Task} from './inputs.js'
-import {fileOutput, type Output, recordedInputs, remainingTasks, stdoutOutput} from './output.js'
+import type {Task} from './inputs.js'
+import type {Output} from './output.js'
 import {BatchPool, startWorkers} from './pool.js'
-import {progress} from './progress.js'
 
 export interface BatchFlags {
   'files-from'?: string
@@ -31,6 +30,9 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   let todo: Task[]
   let out: Output
   try {
+    // Loaded once the workers are starting: the listing's modules (tinyglobby, picomatch,
+    // node:crypto: ~40 ms) delayed every worker's start-up, the critical path of a small batch.
+    const [{batchTasks}, {fileOutput, recordedInputs, remainingTasks, stdoutOutput}] = await Promise.all([import('./inputs.js'), import('./output.js')])
     const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {
       for (const t of tasks) process.stdout.write(`${t.path}\n`)
@@ -42,7 +44,7 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
     await Promise.all(started.map((w) => w.terminate()))
     throw e
   }
-  const bar = progress(todo.length)
+  const bar = (await import('./progress.js')).progress(todo.length)
   const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
   const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => interrupted(out, signal, f.out !== undefined))
   process.once('SIGINT', stop)
@@ -55,17 +57,6 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
-}
-
-/** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
-export function batchTasks(inputs: string[], f: Pick<BatchFlags, 'files-from' | 'shard'>): Task[] {
-  const args = [...inputs, ...(f['files-from'] ? readList(f['files-from']) : [])]
-  if (args.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
-  const listed = listTasks(args)
-  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
-  if (!f.shard) return listed.tasks
-  const [k, n] = parseShard(f.shard)
-  return listed.tasks.filter((t) => shardOf(t.path, n) === k)
 }
 
 /** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
