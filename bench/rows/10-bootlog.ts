@@ -9,7 +9,7 @@ import {REPO, sizeMiB} from '../gen.js'
 import {type BenchContext, both, hasCmd, ours, ratios} from '../context.js'
 
 /** The detectors' key words (src/analysis/detectors.ts LINE_NEEDLES) and the splat banners. */
-async function keywords(): Promise<string> {
+export async function keywords(): Promise<string> {
   const {LINE_NEEDLES} = (await import(pathToFileURL(join(REPO, 'dist', 'analysis', 'detectors.js')).href)) as {LINE_NEEDLES: string[]}
   return [...LINE_NEEDLES, 'WARNING:', 'BUG:', 'cut here'].join('|')
 }
