@@ -37,3 +37,28 @@ export class NotImplementedError extends Error {
     this.name = 'NotImplementedError'
   }
 }
+
+/** What an fs error's code says, in the words the messages use. */
+const IO_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a path component is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  EIO: 'I/O error',
+}
+
+/**
+ * Why a file could not be opened or read, for a message that already names it: one phrase per
+ * errno code (one home for all the readers), else Node's message without its "CODE: " prefix and
+ * its trailing ", open '<path>'" (the message names the path once, itself).
+ */
+export function ioReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  const known = err.code === undefined ? undefined : IO_REASONS[err.code]
+  if (known !== undefined) return known
+  return String(err.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')
+}

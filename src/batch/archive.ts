@@ -9,7 +9,7 @@ import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {hostnameOf} from './hostname.js'
 import {memberPath} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
@@ -124,7 +124,7 @@ export async function* archiveRecords(path: string, skip: ReadonlySet<string>, b
       await m.drain()
     }
   } catch (e) {
-    const msg = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
+    const msg = ioReason(e)
     yield archiveError(path, `damaged archive after ${members} member(s) (${msg}): expected a tar archive (.tar, .tar.gz, .tgz)`)
     return
   }

@@ -8,7 +8,7 @@ import {StringDecoder} from 'node:string_decoder'
 import {join, resolve} from 'node:path'
 import {globSync, isDynamicPattern} from 'tinyglobby'
 import {resolveCapture} from '../readers/dir.js'
-import {UsageError} from '../errors.js'
+import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
   | {type: 'file'; path: string}
@@ -26,13 +26,6 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 
 /** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
-
-function why(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code
-  if (code === 'ENOENT') return 'no such file or directory'
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
-  return (e as Error).message
-}
 
 function isCaptureDir(dir: string): boolean {
   try {
@@ -53,7 +46,7 @@ function walk(dir: string, out: Task[]): void {
   try {
     names = readdirSync(dir).sort()
   } catch (e) {
-    out.push({type: 'error', path: dir, reason: `cannot list the directory: ${why(e)}`})
+    out.push({type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`})
     return
   }
   for (const n of names) {
@@ -63,7 +56,7 @@ function walk(dir: string, out: Task[]): void {
     try {
       isDir = statSync(p).isDirectory()
     } catch (e) {
-      out.push({type: 'error', path: p, reason: why(e)})
+      out.push({type: 'error', path: p, reason: ioReason(e)})
       continue
     }
     if (isDir) walk(p, out)
@@ -85,7 +78,7 @@ function expand(arg: string, out: Task[]): void {
       for (const h of hits) expand(h, out)
       return
     }
-    out.push({type: 'error', path: arg, reason: why(e)})
+    out.push({type: 'error', path: arg, reason: ioReason(e)})
     return
   }
   if (!st.isDirectory()) {
@@ -110,7 +103,7 @@ export function readList(file: string): string[] {
   try {
     fd = file === '-' ? 0 : openSync(file, 'r')
   } catch (e) {
-    throw new UsageError(`--files-from ${file}: ${why(e)}; expected a file with one path per line`)
+    throw new UsageError(`--files-from ${file}: ${ioReason(e)}; expected a file with one path per line`)
   }
   const out: string[] = []
   let line = 0
@@ -141,7 +134,7 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
     try {
       n = readSync(fd, buf, 0, buf.length, null)
     } catch (e) {
-      throw new UsageError(`--files-from ${file}: ${why(e)}; expected a file with one path per line`)
+      throw new UsageError(`--files-from ${file}: ${ioReason(e)}; expected a file with one path per line`)
     }
     if (n === 0) break
     const parts = (rest + dec.write(buf.subarray(0, n))).split('\n')

@@ -5,7 +5,7 @@ import {createHash} from 'node:crypto'
 import {closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus as hostCpus, release as hostRelease, tmpdir, type as hostType} from 'node:os'
 import {join, resolve} from 'node:path'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {type BootStage, type ConsoleSplit, splitConsole} from './console.js'
 import type {CpioEntry} from './cpio.js'
 import {buildInitramfs, findBusybox, type Workload} from './initramfs.js'
@@ -126,7 +126,7 @@ export function checkBzImage(path: string): void {
   try {
     st = statSync(path)
   } catch (e) {
-    throw new InputError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}; expected a kernel bzImage (arch/x86/boot/bzImage)`)
+    throw new InputError(`${path}: ${ioReason(e)}; expected a kernel bzImage (arch/x86/boot/bzImage)`)
   }
   if (!st.isFile()) throw new InputError(`${path}: not a file; expected a kernel bzImage`)
   const fd = openSync(path, 'r')

@@ -7,7 +7,7 @@
 import {open} from 'node:fs/promises'
 import {StringDecoder} from 'node:string_decoder'
 import {constants as zlib, createGunzip} from 'node:zlib'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {noticeIfWaiting} from './wait.js'
@@ -44,15 +44,8 @@ export function parseAllocInfoText(text: string, source = '-'): AllocInfo {
 
 function ioMessage(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code
-  const what =
-    code === 'ENOENT'
-      ? 'no such file or directory'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied (/proc/allocinfo is mode 0400: read it as root)'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : (e as Error).message
-  return `${path}: ${what}; expected a /proc/allocinfo text file`
+  const hint = code === 'EACCES' || code === 'EPERM' ? ' (/proc/allocinfo is mode 0400: read it as root)' : ''
+  return `${path}: ${ioReason(e)}${hint}; expected a /proc/allocinfo text file`
 }
 
 /** The raw bytes of a path ('-' = stdin), opened once: files, pipes, FIFOs and /dev/fd/N alike. */

@@ -4,7 +4,7 @@
 // a FIFO or a gzip bomb then costs `max`, not the machine (issue 14). Streamed readers need none of this.
 import {closeSync, openSync, readSync} from 'node:fs'
 import {gunzipSync} from 'node:zlib'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 
 const MiB = 2 ** 20
 const sizeText = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n} bytes`)
@@ -54,7 +54,7 @@ export function readBoundedFile(path: string, max: number, expected: string, o: 
   try {
     raw = readUpTo(path, max)
   } catch (e) {
-    throw new InputError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected ${expected}`, name)
+    throw new InputError(`${name}: cannot read (${ioReason(e)}); expected ${expected}`, name)
   }
   if (raw.length > max) throw new InputError(`${name}: more than ${sizeText(max)}; expected ${expected} (at most ${sizeText(max)})`, name)
   if (o.gzip === false || !(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw

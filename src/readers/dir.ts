@@ -2,7 +2,7 @@
 // console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
 import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
 
 export interface CaptureFiles {
@@ -37,8 +37,7 @@ export function resolveCapture(path: string): CaptureFiles {
   try {
     st = statSync(path)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`, path)
+    throw new InputError(`${path}: ${ioReason(e)}`, path)
   }
   if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
   const out: CaptureFiles = {path, isDir: true}

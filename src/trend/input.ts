@@ -5,7 +5,7 @@ import {readdirSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {isRecording, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
 import {SeriesStore} from './store.js'
@@ -42,8 +42,7 @@ function statOrThrow(p: string) {
   try {
     return statSync(p)
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new InputError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
+    throw new InputError(`${p}: ${ioReason(e)}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
   }
 }
 

@@ -20,7 +20,7 @@ describe('allocscope capture: errors', () => {
   it('missing kernel image → exit 2, names the file', async () => {
     const r = await run(['--kernel', join(tmp, 'nope'), '--out', join(tmp, 'o1')])
     expect(r.error?.oclif?.exit).toBe(2)
-    expect(r.stderr).toMatch(/allocscope: .*nope: no such file; expected a kernel bzImage/)
+    expect(r.stderr).toMatch(/allocscope: .*nope: no such file or directory; expected a kernel bzImage/)
   })
 
   it('a file that is not a bzImage → exit 2', async () => {

@@ -24,7 +24,7 @@ describe('input checks', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'allocscope-lab-test-'))
 
   it('checkBzImage: missing file and a file without the HdrS boot header', () => {
-    expect(() => checkBzImage(join(tmp, 'nope'))).toThrow(/no such file; expected a kernel bzImage/)
+    expect(() => checkBzImage(join(tmp, 'nope'))).toThrow(/no such file or directory; expected a kernel bzImage/)
     const notKernel = join(tmp, 'synthetic-not-a-kernel')
     writeFileSync(notKernel, Buffer.alloc(4096))
     expect(() => checkBzImage(notKernel)).toThrow(/not an x86 bzImage/)

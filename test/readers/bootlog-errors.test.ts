@@ -43,7 +43,7 @@ function file(name: string, data: string | Buffer): string {
 
 describe('input errors', () => {
   it('missing file, directory', async () => {
-    expect(await inputError(join(tmp, 'nope.txt'))).toBe(`${join(tmp, 'nope.txt')}: no such file: expected a kernel log file`)
+    expect(await inputError(join(tmp, 'nope.txt'))).toBe(`${join(tmp, 'nope.txt')}: no such file or directory: expected a kernel log file`)
     expect(await inputError(tmp)).toMatch(new RegExp(`^${tmp}: is a directory: expected a kernel log file`))
   })
 

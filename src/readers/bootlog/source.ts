@@ -5,7 +5,7 @@ import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
-import {InputError} from '../../errors.js'
+import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
 
 export interface ByteSource {
@@ -45,10 +45,7 @@ const FILE_CHUNK = 1 << 20
 const PIECE_CHUNK = 256 << 10
 
 export function describeOpenError(path: string, e: unknown): InputError {
-  const code = (e as NodeJS.ErrnoException).code
-  const what =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message
-  return new InputError(`${path}: ${what}: expected a kernel log file`, path)
+  return new InputError(`${path}: ${ioReason(e)}: expected a kernel log file`, path)
 }
 
 /** A file opened to be read (its descriptor), or an InputError that names it and says why not. */
