@@ -12,9 +12,18 @@
 //   plain number gets a leading ' (OWASP's advice for CSV injection), unless --csv-formulas.
 // Prose blocks (notes, traces) are not tables, and picture columns (sparklines) are not data: they
 // are in the other formats and in --json.
-import {stringify} from 'csv-stringify/sync'
+import {createRequire} from 'node:module'
+import type {stringify as Stringify} from 'csv-stringify/sync'
 import {toAscii} from './sanitize.js'
 import {type Block, type Cell, type Report, type TableBlock, NONE, cellExtra, cellRaw, cellText} from './report.js'
+
+/**
+ * csv-stringify, loaded on the first CSV written: every command that renders a table loads this
+ * module (render/format.ts), and csv-stringify's ESM build is eight modules (~9 ms of a start-up
+ * measured against `node -e 0`, bench/RESULTS.md); its CommonJS build is one file, required here.
+ */
+let loaded: typeof Stringify | undefined
+const stringify: typeof Stringify = (...args: Parameters<typeof Stringify>) => (loaded ??= (createRequire(import.meta.url)('csv-stringify/sync') as {stringify: typeof Stringify}).stringify)(...args)
 
 export interface CsvOptions {
   /** Human units ("19.6 MiB") instead of raw numbers. */
