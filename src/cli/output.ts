@@ -6,7 +6,7 @@
 // exit 74; an internal error is exit 70.
 import {EXIT, InputError, NotImplementedError, UsageError} from '../errors.js'
 import {type CsvOptions, blockTitles} from '../render/csv.js'
-import type {Format} from '../render/format.js'
+import type {Format, RenderOptions} from '../render/format.js'
 import {toJson} from '../render/json.js'
 import type {Report} from '../render/report.js'
 import {sanitizeLine} from '../render/sanitize.js'
@@ -104,13 +104,20 @@ export function csvOptionsOf(flags: OutputFlags, titles: boolean): CsvOptions {
 }
 
 /** The JSON envelope, or the report in the chosen format and the warnings on stderr. */
-export function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
+export async function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
   if (flags.json) return writeStdout(toJson(id, result, [...warnings]))
   const picked = flags.block === undefined ? report : pickBlocks(report, flags.block)
   const csv = csvOptionsOf(flags, flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1)
-  const written = writeStdout(render(picked, flags.format as Format, {color: useColor(flags.color), width: terminalWidth(), csv}))
+  const written = writeStdout(render(picked, flags.format as Format, {...(await colorOptions(flags)), width: terminalWidth(), csv}))
   for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
   return written
+}
+
+/** Colour on or off for the flags and the terminal, with chalk loaded only when it is on for a table. */
+export async function colorOptions(flags: OutputFlags): Promise<Pick<RenderOptions, 'color' | 'chalk'>> {
+  const color = useColor(flags.color)
+  if (!color || flags.format !== 'table') return {color}
+  return {color, chalk: await (await import('../render/format.js')).loadChalk()}
 }
 
 /** Writes a run as BaseCommand does; the renderers (chalk, csv) are loaded only for human formats. Returns the exit status. */

@@ -11,7 +11,7 @@ import type {StreamedTable} from '../render/format.js'
 import {type Cell, type TableBlock, cellText} from '../render/report.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import type {Severity} from '../types.js'
-import {type OutputFlags, csvOptionsOf, outputFailed, pickBlocks, terminalWidth, useColor} from './output.js'
+import {type OutputFlags, colorOptions, csvOptionsOf, outputFailed, pickBlocks, terminalWidth} from './output.js'
 
 export interface TableStream {
   command: string
@@ -133,7 +133,8 @@ const WINDOW_CHARS = 8 << 20
 async function writeFitted(out: ChunkedStdout, t: TableStream, flags: OutputFlags): Promise<void> {
   const {streamedTable} = await import('../render/format.js')
   let table: StreamedTable | undefined
-  const fitted = () => (table ??= streamedTable(t.table(), flags.format as 'table' | 'text', {color: useColor(flags.color), width: terminalWidth()}))
+  const colors = await colorOptions(flags)
+  const fitted = () => (table ??= streamedTable(t.table(), flags.format as 'table' | 'text', {...colors, width: terminalWidth()}))
   const first = t.rows[Symbol.asyncIterator]()
   const held: Record<string, Cell>[] = []
   let chars = 0

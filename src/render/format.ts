@@ -4,7 +4,7 @@
 // column or cuts a value: cells and prose wrap onto continuation lines, and a table too wide for
 // the width even then is laid out as one record per row. Every string passes the sanitiser
 // (render/sanitize.ts) on the way out.
-import {Chalk, type ChalkInstance} from 'chalk'
+import type {ChalkInstance} from 'chalk'
 import {type CsvOptions, renderCsv} from './csv.js'
 import {type ColumnSpec, fitWidths, longestLine, pad, wrapCell, wrapLine, wrapParagraph} from './layout.js'
 import {renderMarkdownBlock} from './markdown.js'
@@ -19,14 +19,33 @@ export const TEXT_WIDTH = 79
 
 export interface RenderOptions {
   color: boolean
+  /**
+   * What paints the colours when `color` is on for a table (loadChalk()). The caller loads it:
+   * importing chalk costs ~25 ms (its terminal detection loads node:tty, node:os), a quarter of
+   * `node -e 0`, and most runs (pipes, CI, NO_COLOR, other formats) paint nothing.
+   */
+  chalk?: ChalkInstance
   /** Width for `table` (the terminal, COLUMNS, or 80 when neither says). */
   width: number
   csv?: CsvOptions
 }
 
+/** Chalk at level 1 (ANSI colours), for RenderOptions.chalk: loaded only for a coloured run. */
+export async function loadChalk(): Promise<ChalkInstance> {
+  const {Chalk} = await import('chalk')
+  return new Chalk({level: 1})
+}
+
+/** The painter of a table with colour on; undefined paints nothing. */
+function painterOf(format: Format, opts: Pick<RenderOptions, 'color' | 'chalk'>): ChalkInstance | undefined {
+  if (!opts.color || format !== 'table') return undefined
+  if (opts.chalk === undefined) throw new Error('render: color is on but RenderOptions.chalk is not loaded (loadChalk())')
+  return opts.chalk
+}
+
 export function renderReport(report: Report, format: Format, opts: RenderOptions): string {
   if (format === 'csv') return renderCsv(report, opts.csv ?? {})
-  const chalk = new Chalk({level: opts.color && format === 'table' ? 1 : 0})
+  const chalk = painterOf(format, opts)
   const parts: string[] = []
   for (const b of report.blocks) {
     if (format === 'markdown') parts.push(renderMarkdownBlock(b))
@@ -38,11 +57,12 @@ export function renderReport(report: Report, format: Format, opts: RenderOptions
 interface Style_ {
   box: boolean
   width: number
-  chalk: ChalkInstance
+  chalk: ChalkInstance | undefined
   ascii: boolean
 }
 
-function paint(chalk: ChalkInstance, s: string, style: Style | undefined): string {
+function paint(chalk: ChalkInstance | undefined, s: string, style: Style | undefined): string {
+  if (chalk === undefined) return s
   switch (style) {
     case 'good':
     case 'shrink':
@@ -61,14 +81,14 @@ function paint(chalk: ChalkInstance, s: string, style: Style | undefined): strin
   }
 }
 
-const styleOf = (format: 'table' | 'text', opts: RenderOptions, chalk: ChalkInstance): Style_ =>
+const styleOf = (format: 'table' | 'text', opts: RenderOptions, chalk: ChalkInstance | undefined): Style_ =>
   format === 'table' ? {box: true, width: Math.max(20, opts.width), chalk, ascii: false} : {box: false, width: TEXT_WIDTH, chalk, ascii: true}
 
 const cleanerOf = (st: Style_) => (s: string) => (st.ascii ? toAscii(s) : sanitize(s))
 
 function titleLines(title: string, st: Style_, clean: (s: string) => string): string[] {
   const t = wrapLine(clean(title), st.width)
-  if (st.box) return t.map((l) => st.chalk.bold(l))
+  if (st.box) return t.map((l) => paint(st.chalk, l, 'bold'))
   return [...t, '-'.repeat(Math.min(st.width, t.reduce((m, l) => Math.max(m, l.length), 0)))]
 }
 
@@ -174,7 +194,7 @@ export interface StreamedTable {
 
 /** `table` and `text` of one table written row by row, byte for byte renderReport's when every row was measured. */
 export function streamedTable(b: Omit<TableBlock, 'rows'>, format: 'table' | 'text', opts: Omit<RenderOptions, 'csv'>): StreamedTable {
-  const st = styleOf(format, opts, new Chalk({level: opts.color && format === 'table' ? 1 : 0}))
+  const st = styleOf(format, opts, painterOf(format, opts))
   const clean = cleanerOf(st)
   const t = new TableLines(b, st, clean)
   const title = () => (b.title ? titleLines(b.title, st, clean) : [])
@@ -213,7 +233,7 @@ function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | nu
   const sep = st.box ? ' │ ' : '  '
   // Colour on the value only, padding outside it (a search for "\x1b[32m-5" finds the value).
   const painted = (text: string, w: number, align: 'left' | 'right', style: Style | undefined) => {
-    if (chalk.level === 0 || !text) return pad(text, w, align)
+    if (chalk === undefined || !text) return pad(text, w, align)
     const room = ' '.repeat(Math.max(0, w - text.length))
     const p = paint(chalk, text, style)
     return align === 'right' ? room + p : p + room

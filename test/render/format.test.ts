@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {renderReport} from '../../src/render/format.js'
+import {loadChalk, renderReport} from '../../src/render/format.js'
 import {toJson} from '../../src/render/json.js'
 import {type Report, deltaCell} from '../../src/render/report.js'
 import {iec, parseSize, pct, signed} from '../../src/render/units.js'
@@ -52,12 +52,13 @@ describe('renderers', () => {
     expect(out.split('\n').slice(0, 2)).toEqual(['# Host', 'key,value,note'])
   })
 
-  it('table: colour only when asked, and a narrow terminal wraps cells instead of dropping columns', () => {
+  it('table: colour only when asked, and a narrow terminal wraps cells instead of dropping columns', async () => {
     const plain = renderReport(report, 'table', {color: false, width: 60})
     expect(plain).not.toMatch(/\x1b\[/)
     expect(plain).toContain('Note')
     for (const l of plain.split('\n')) expect(l.length).toBeLessThanOrEqual(60)
-    const coloured = renderReport(report, 'table', {color: true, width: 400})
+    expect(() => renderReport(report, 'table', {color: true, width: 400})).toThrow(/chalk is not loaded/)
+    const coloured = renderReport(report, 'table', {color: true, chalk: await loadChalk(), width: 400})
     expect(coloured).toMatch(/\x1b\[31mgrew/)
     expect(coloured).toContain('Note')
   })
