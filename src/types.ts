@@ -268,7 +268,9 @@ export interface AllocAnomaly {
 export interface AllocInfo {
   source: string
   version: 'none' | '1.0' | '2.0' | string
+  /** One per key (AllocSite.key): lines with the same key are summed into one site. */
   sites: AllocSite[]
+  /** The sums of the sites' bytes and calls. */
   totalBytes: bigint
   totalCalls: bigint
   /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */

@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
-import {diffAllocInfo, summaryLine, totalLine} from '../../src/diff/allocinfo.js'
+import {changedSites, diffAllocInfo, summaryLine, totalLine} from '../../src/diff/allocinfo.js'
 import {allocDiffBlocks} from '../../src/diff/report-allocinfo.js'
 import {renderReport} from '../../src/render/format.js'
 import {derivedModuleTags, derivedNegativeBytes, derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
@@ -113,5 +113,16 @@ describe('allocinfo diff on real captures', () => {
     expect(d.anomalies.appeared.map((x) => x.kind).sort()).toEqual(['negative-bytes', 'wrapped-calls'])
     expect(diffAllocInfo(b, a).anomalies.gone).toHaveLength(2)
     expect(diffAllocInfo(b, b).anomalies).toMatchObject({appeared: [], gone: [], both: 2})
+  })
+
+  it('the unfiltered site-keyed path gives the rows, count and totals of summing each side', async () => {
+    // A filter that passes every site takes the general path (sumByKey on each side).
+    const pairs = [['linux-7.2-pool-c4-m1024', 'linux-7.2-pool-c64-m1024'], ['linux-6.12-instr_smp064_1G', 'linux-7.2-pool-c64-m1024']]
+    for (const [x, y] of pairs) {
+      const [a, b] = [await ai(x!), await ai(y!)]
+      const plain = changedSites(a, b)
+      expect(plain.rows.length).toBeGreaterThan(0)
+      expect(plain).toEqual(changedSites(a, b, {file: ''}))
+    }
   })
 })
