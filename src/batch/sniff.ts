@@ -29,10 +29,15 @@ export function kindOf(head: string, name: string): Exclude<InputKind, 'capture-
   return k
 }
 
+/**
+ * A record for an input that failed. The reason is judged against the input's own path (a member's
+ * `archive//member`), so a member's reason is the one the same file on disk gets, and `fleet`
+ * groups them as one (against the archive, every member's reason began with its own name).
+ */
 export const errorRecord = (input: InputRef, e: unknown, kind?: InputKind): BatchRecord => ({
   schema: BATCH_SCHEMA,
   input,
   ...(kind ? {kind} : {}),
-  error: reasonOf(e, input.archive ?? input.path),
+  error: reasonOf(e, input.path),
 })
 

@@ -63,6 +63,14 @@ describe('tar archives', () => {
     expect(content(recs[1]!)).toEqual(content((await one([ALLOCINFO]))[0]!))
     expect(recs[2]!.error?.reason).toMatch(/binary data, not a kernel log/)
     expect(recs[3]!.error?.reason).toMatch(/empty/)
+    // The reason a member gets is the one the same bytes get on disk (fleet groups errors by reason).
+    const onDisk = join(tmp, gz ? 'disk-gz' : 'disk')
+    mkdirSync(onDisk, {recursive: true})
+    for (const [i, m] of [[2, members[3]!], [3, members[4]!]] as const) {
+      const f = join(onDisk, m.name.split('/').at(-1)!)
+      writeFileSync(f, m.data!)
+      expect(recs[i]!.error?.reason).toBe((await one([f]))[0]!.error?.reason)
+    }
   })
 
   it('a damaged archive (DERIVED: a real .tgz cut in the middle) keeps the members before the damage and ends with an error record', async () => {
