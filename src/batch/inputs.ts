@@ -5,7 +5,7 @@
 import {createHash} from 'node:crypto'
 import {closeSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
-import {join, resolve} from 'node:path'
+import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {globSync, isDynamicPattern} from 'tinyglobby'
 import {resolveCapture} from '../readers/dir.js'
 import {ioReason, UsageError} from '../errors.js'
@@ -66,6 +66,21 @@ function walk(dir: string, out: Task[]): void {
 
 const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p} : {type: 'file', path: p})
 
+/**
+ * The paths a pattern matches, sorted, named as a user would name them: absolute for an absolute
+ * pattern (tinyglobby answers relative to the working directory), no trailing `/` on a directory
+ * (the record's path and its shard are those of the directory named directly), and without the
+ * files of a capture directory it also matches (`dir/**`: the directory is the one input, as when
+ * dir is walked; its files were analysed a second time).
+ */
+function globHits(pattern: string): string[] {
+  const raw = globSync(pattern, {onlyFiles: false, dot: false, expandDirectories: false, absolute: isAbsolute(pattern)})
+  const strip = (h: string) => (h.length > 1 ? h.replace(/\/+$/, '') : h)
+  // tinyglobby ends a directory's path with `/`.
+  const captures = new Set(raw.filter((h) => h.endsWith('/') && isCaptureDir(strip(h))).map((h) => resolve(h)))
+  return raw.map(strip).filter((h) => !captures.has(dirname(resolve(h)))).sort()
+}
+
 /** One argument (path or glob) → its tasks. */
 function expand(arg: string, out: Task[]): void {
   let st
@@ -73,7 +88,7 @@ function expand(arg: string, out: Task[]): void {
     st = statSync(arg)
   } catch (e) {
     if (isDynamicPattern(arg)) {
-      const hits = globSync(arg, {onlyFiles: false, dot: false, expandDirectories: false}).sort()
+      const hits = globHits(arg)
       if (hits.length === 0) out.push({type: 'error', path: arg, reason: 'the pattern matches nothing'})
       for (const h of hits) expand(h, out)
       return

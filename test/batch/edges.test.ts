@@ -135,6 +135,20 @@ describe('files and directories', () => {
     expect(unordered.map(key).sort()).toEqual(ordered.map(key).sort())
   })
 
+  it('dir/** and dir/* name each capture directory once, as walking dir does (no trailing slash)', async () => {
+    const dir = join(tmp, 'glob dir')
+    mkdirSync(join(dir, 'cap one'), {recursive: true})
+    for (const f of ['dmesg.txt', 'allocinfo.txt', 'meta.json']) copyFileSync(join(POOL, f), join(dir, 'cap one', f))
+    copyFileSync(DMESG, join(dir, 'loose.log'))
+    const walked = await one([dir])
+    expect(walked.map((x) => [x.input.path, x.kind])).toEqual([[join(dir, 'cap one'), 'capture-dir'], [join(dir, 'loose.log'), 'bootlog']])
+    for (const pattern of [join(dir, '**'), join(dir, '*')]) {
+      const r = await cli(['batch', pattern])
+      expect(records(r.stdout).map((x) => x.input.path), pattern).toEqual(walked.map((x) => x.input.path))
+    }
+    expect((await cli(['batch', '--list', join(dir, '*')])).stdout).toBe(`${join(dir, 'cap one')}\n${join(dir, 'loose.log')}\n`)
+  })
+
   it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', async () => {
     expect((await cli(['batch', NOTRACK, '--fail-on', 'warning'])).status).toBe(1)
     expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)
