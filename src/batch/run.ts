@@ -35,7 +35,7 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
     const [{batchTasks}, {fileOutput, recordedInputs, remainingTasks, stdoutOutput}] = await Promise.all([import('./inputs.js'), import('./output.js')])
     const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {
-      for (const t of tasks) process.stdout.write(`${t.path}\n`)
+      for (const t of tasks) process.stdout.write(`${listLine(t.path)}\n`)
       return []
     }
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
@@ -58,6 +58,12 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
 }
+
+/**
+ * A path as a --files-from line: a relative path that starts with `#` (`#dmesg.txt#`, an editor's
+ * autosave) would be read back as a comment, so it gets `./` (the same file).
+ */
+export const listLine = (path: string): string => (path.startsWith('#') ? `./${path}` : path)
 
 /** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
 function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): void {

@@ -16,29 +16,36 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 
 const OUTPUT = 'OUTPUT'
 
+/** The flags of a command that renders a report (table, markdown, csv, text, --json). */
+const OUTPUT_FLAGS = {
+  json: Flags.boolean({description: 'Print one JSON document {schema, command, result, warnings} on stdout.', default: false, helpGroup: OUTPUT}),
+  format: Flags.option({
+    options: FORMATS,
+    char: 'f',
+    description: 'Human output: table (terminal), markdown, csv, or text (plain ASCII, < 80 columns, for mail).',
+    default: 'table' as Format,
+    helpGroup: OUTPUT,
+  })(),
+  color: Flags.boolean({description: 'Colour in tables (default: on a TTY unless NO_COLOR is set).', allowNo: true, helpGroup: OUTPUT}),
+  block: Flags.string({description: 'Print only the block(s) whose title starts with this (case-insensitive); with --format csv, one plain CSV table.', helpGroup: OUTPUT}),
+  'csv-units': Flags.boolean({description: 'CSV: human units (19.6 MiB) instead of raw numbers.', default: false, helpGroup: OUTPUT}),
+  'csv-summary': Flags.option({options: ['mark', 'omit'] as const, description: 'CSV: summary rows ([N others], Total) marked in a summary column, or left out.', default: 'mark' as const, helpGroup: OUTPUT})(),
+  'csv-formulas': Flags.boolean({description: "CSV: write cells starting with = + - @ as they are (default: prefixed with ' so a spreadsheet does not run them).", default: false, helpGroup: OUTPUT}),
+}
+
+/** The flags every command takes, whatever it writes (batch writes NDJSON records, no report). */
+export const RUN_FLAGS = {
+  // Read (and removed) from argv by resolveSampleArgs before parsing: declared for the help.
+  sample: Flags.string({description: 'A bundled sample by name (e.g. pool-c64, see samples/): stands for its path as the input (repeatable).'}),
+  'fail-on': Flags.option({
+    options: [...SEVERITIES, 'never'] as const,
+    description: 'Exit 1 when a finding or rule at or above this severity fires (never: do not gate).',
+    default: 'never' as const,
+  })(),
+}
+
 export abstract class BaseCommand<T extends typeof Command> extends Command {
-  static baseFlags = {
-    json: Flags.boolean({description: 'Print one JSON document {schema, command, result, warnings} on stdout.', default: false, helpGroup: OUTPUT}),
-    format: Flags.option({
-      options: FORMATS,
-      char: 'f',
-      description: 'Human output: table (terminal), markdown, csv, or text (plain ASCII, < 80 columns, for mail).',
-      default: 'table' as Format,
-      helpGroup: OUTPUT,
-    })(),
-    color: Flags.boolean({description: 'Colour in tables (default: on a TTY unless NO_COLOR is set).', allowNo: true, helpGroup: OUTPUT}),
-    block: Flags.string({description: 'Print only the block(s) whose title starts with this (case-insensitive); with --format csv, one plain CSV table.', helpGroup: OUTPUT}),
-    'csv-units': Flags.boolean({description: 'CSV: human units (19.6 MiB) instead of raw numbers.', default: false, helpGroup: OUTPUT}),
-    'csv-summary': Flags.option({options: ['mark', 'omit'] as const, description: 'CSV: summary rows ([N others], Total) marked in a summary column, or left out.', default: 'mark' as const, helpGroup: OUTPUT})(),
-    'csv-formulas': Flags.boolean({description: "CSV: write cells starting with = + - @ as they are (default: prefixed with ' so a spreadsheet does not run them).", default: false, helpGroup: OUTPUT}),
-    // Read (and removed) from argv by resolveSampleArgs before parsing: declared for the help.
-    sample: Flags.string({description: 'A bundled sample by name (e.g. pool-c64, see samples/): stands for its path as the input (repeatable).'}),
-    'fail-on': Flags.option({
-      options: [...SEVERITIES, 'never'] as const,
-      description: 'Exit 1 when a finding or rule at or above this severity fires (never: do not gate).',
-      default: 'never' as const,
-    })(),
-  }
+  static baseFlags = {...OUTPUT_FLAGS, ...RUN_FLAGS}
 
   protected flags!: BaseFlags<T>
   protected warnings: string[] = []

@@ -2,7 +2,7 @@
 // worker pool, NDJSON); records are described in batch/schema.ts.
 import {Args, Flags} from '@oclif/core'
 import {runBatch} from '../batch/run.js'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, RUN_FLAGS} from '../cli/base.js'
 import {bootFlag} from '../cli/flags.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
@@ -17,7 +17,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     'with an error, never the end of the run. Records come in input order (--unordered: as they finish). Summarise with `allocscope fleet`.'
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> samples testdata/captures lab/captures > corpus.ndjson',
+    '<%= config.bin %> <%= command.id %> samples > corpus.ndjson',
     "<%= config.bin %> <%= command.id %> 'logs/**/*.log' hosts.tar.gz --jobs 8 --out run.ndjson --resume",
     'find /srv/logs -name "dmesg*" | <%= config.bin %> <%= command.id %> --files-from - --shard 2/4 --unordered',
     '<%= config.bin %> <%= command.id %> samples | <%= config.bin %> fleet',
@@ -25,13 +25,18 @@ export default class Batch extends BaseCommand<typeof Batch> {
 
   static strict = false
 
+  // Records are NDJSON, never a report: the output flags (--json, --format, --block, --csv-*,
+  // --color) would be accepted and do nothing, so batch does not take them. The cast: TypeScript
+  // wants a subclass's static to carry the base's flags; batch's run never reads those.
+  static baseFlags = RUN_FLAGS as typeof BaseCommand.baseFlags
+
   static args = {
     // ignoreStdin: oclif would otherwise read stdin into a missing argument; stdin is --files-from -.
     inputs: Args.string({description: 'files, directories, glob patterns (quoted), .tar/.tar.gz/.tgz archives', ignoreStdin: true}),
   }
 
   static flags = {
-    'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin).'}),
+    'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped.'}),
     jobs: Flags.integer({char: 'j', description: 'Worker threads (default: the number of cores).', min: 1}),
     unordered: Flags.boolean({description: 'Write records as inputs finish instead of in input order.', default: false}),
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
