@@ -3,22 +3,39 @@
 // object on one line — so that summaries merge again. Records are folded as they are read.
 import {createReadStream} from 'node:fs'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
-import {describeOpenError} from '../readers/bootlog/source.js'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {LineSplitter, TextChunker} from '../readers/lines.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
+import {batchRecord, describeProblem, fleetSummary, type Problem} from './shape.js'
 import {emptySummary, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
 
 const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
 
-/** One parsed JSON value → the summary it stands for. */
+/** A file that cannot be opened or read: why, and what fleet reads. */
+const describeIoError = (path: string, e: unknown): InputError =>
+  new InputError(`${path}: ${ioReason(e)}; expected NDJSON from allocscope batch or fleet --json`, path)
+
+/** A value of the right schema but the wrong shape: where, what is wrong, and what was expected. */
+function shapeError(p: Problem, what: string, where: string, line: number): InputError {
+  return new InputError(`${where}:${line}: ${what}: ${describeProblem(p)}`, where, line)
+}
+
+/** One parsed JSON value → the summary it stands for; its shape is checked here, once, before any use. */
 export function summaryOfValue(v: unknown, where: string, line: number): FleetSummary {
   const o = v as {schema?: unknown; command?: unknown; result?: unknown}
-  if (o?.schema === BATCH_SCHEMA) return summaryOfRecord(v as BatchRecord)
-  if (o?.schema === FLEET_SCHEMA) return v as FleetSummary
+  if (o?.schema === BATCH_SCHEMA) {
+    const p = batchRecord(v)
+    if (p) throw shapeError(p, `a batch record (${BATCH_SCHEMA})`, where, line)
+    return summaryOfRecord(v as BatchRecord)
+  }
+  if (o?.schema === FLEET_SCHEMA) {
+    const p = fleetSummary(v)
+    if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line)
+    return v as FleetSummary
+  }
   if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line)
-  throw new InputError(`${where}:${line}: schema ${JSON.stringify(o?.schema)}: ${EXPECTED}`, where, line)
+  throw new InputError(`${where}:${line}: schema ${JSON.stringify(o?.schema)}; ${EXPECTED}`, where, line)
 }
 
 function parse(text: string, where: string, line: number): unknown {
@@ -43,7 +60,7 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   const opened = new Promise<void>((res, rej) => {
     if (path === '-') return res()
     stream.once('open', () => res())
-    stream.once('error', (e: Error) => rej(describeOpenError(path, e)))
+    stream.once('error', (e: Error) => rej(describeIoError(path, e)))
   })
   await opened
   const fold = new Folder()
@@ -55,11 +72,16 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   }, MAX_TEXT + 1)
   const chunker = new TextChunker()
   let offset = 0
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const nul = chunk.indexOf(0)
-    if (nul !== -1) throw new InputError(`${where}: binary data (a NUL byte at byte ${offset + nul}); ${EXPECTED}`, where)
-    offset += chunk.length
-    splitter.push(chunker.write(chunk))
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const nul = chunk.indexOf(0)
+      if (nul !== -1) throw new InputError(`${where}: binary data (a NUL byte at byte ${offset + nul}); ${EXPECTED}`, where)
+      offset += chunk.length
+      splitter.push(chunker.write(chunk))
+    }
+  } catch (e) {
+    // A directory opens but cannot be read (EISDIR); an I/O error can come mid-file.
+    throw (e as NodeJS.ErrnoException).code === undefined ? e : describeIoError(where, e)
   }
   splitter.push(chunker.end())
   splitter.end()

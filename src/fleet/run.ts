@@ -9,9 +9,18 @@ import {fleetReport} from './report.js'
 import type {FleetSummary} from './summary.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
-  const summary = await readFleetInputs(inputs.length > 0 ? inputs : ['-'])
+  const paths = inputs.length > 0 ? inputs : ['-']
+  const summary = await readFleetInputs(paths)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
-  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: []}
+  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: emptyWarning(summary, paths)}
+}
+
+/** An empty input is not an error (a shard can hold nothing), but an all-zero summary is said to be one. */
+function emptyWarning(s: FleetSummary, paths: string[]): string[] {
+  if (s.inputs + s.boots + s.allocinfos + s.errors > 0) return []
+  const names = paths.map((p) => (p === '-' ? '<stdin>' : p))
+  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')
+  return [`no records in ${shown}: nothing to summarise`]
 }
 
 /** Each signature seen in the fleet, at the severity of its finding. */

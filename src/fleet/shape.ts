@@ -1,0 +1,136 @@
+// The shape of what `fleet` reads, checked once where a value is read (read.ts) so that the fold
+// never meets a missing field: a batch record (the fields fleet uses; others are ignored, so new
+// optional fields keep batch-v1) and a whole fleet summary (every field: it is merged and printed
+// as it is). Hand-written rather than zod: zod 4 costs ~100 ms to import (as much as oclif, measured
+// on this machine), on every fleet run, for what is a few small checks here.
+import {SEVERITIES, RECORDERS} from '../types.js'
+
+/** What is wrong with a value: where in it (`findings[0].count`), what is there, what was expected. */
+export interface Problem {
+  at: string
+  got: unknown
+  expected: string
+}
+
+/** A check: undefined when the value fits. */
+type Check = (v: unknown) => Problem | undefined
+
+const fail = (got: unknown, expected: string): Problem => ({at: '', got, expected})
+const within = (at: string, p: Problem | undefined): Problem | undefined => p && {...p, at: p.at === '' || p.at.startsWith('[') ? `${at}${p.at}` : `${at}.${p.at}`}
+const test =
+  (ok: (v: unknown) => boolean, expected: string): Check =>
+  (v) =>
+    ok(v) ? undefined : fail(v, expected)
+
+const text = test((v) => typeof v === 'string', 'a string')
+const flag = test((v) => typeof v === 'boolean', 'true or false')
+const count = test((v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a whole number >= 0')
+/** A count as readers keep it: a number, or a decimal string past 2^53. */
+const bigCount = test((v) => (Number.isSafeInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^\d+$/.test(v)), 'a whole number >= 0 (or its decimal string)')
+const oneOf = (xs: readonly string[]): Check => test((v) => xs.includes(v as string), `one of ${xs.join(', ')}`)
+const optional =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : c(v)
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** An object with these fields (a field's check says whether it may be missing); other fields are ignored. */
+function object(fields: Record<string, Check>, expected: string): Check {
+  return (v) => {
+    if (!isObject(v)) return fail(v, expected)
+    for (const k in fields) {
+      const p = within(k, fields[k]!(v[k]))
+      if (p) return p
+    }
+    return undefined
+  }
+}
+
+/** A list, each item checked. */
+const list =
+  (item: Check, expected: string): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return fail(v, expected)
+    for (let i = 0; i < v.length; i++) {
+      const p = within(`[${i}]`, item(v[i]))
+      if (p) return p
+    }
+    return undefined
+  }
+
+/** Strings in strictly increasing order: the summary's sets (merge takes their sorted union). */
+const sortedSet: Check = (v) => {
+  const p = list(text, 'a sorted list of strings')(v)
+  if (p) return p
+  const xs = v as string[]
+  for (let i = 1; i < xs.length; i++) if (!(xs[i - 1]! < xs[i]!)) return within(`[${i}]`, fail(xs[i], `a sorted list of distinct strings (after ${JSON.stringify(xs[i - 1])})`))
+  return undefined
+}
+
+/** An object used as a map: each value checked, and each key when `key` is given. */
+const map =
+  (value: Check, expected: string, key?: Check): Check =>
+  (v) => {
+    if (!isObject(v)) return fail(v, expected)
+    for (const k in v) {
+      const p = within(`[${JSON.stringify(k)}]`, key?.(k) ?? value(v[k]))
+      if (p) return p
+    }
+    return undefined
+  }
+
+const finding = object({id: text, severity: oneOf(SEVERITIES), title: text, signature: text, count}, 'a finding {id, severity, title, signature, count}')
+
+/** A prediction, or the error that stood in its place. */
+const prediction: Check = (v) =>
+  isObject(v) && 'error' in v
+    ? object({error: text}, '')(v)
+    : object({earlyPfns: count, legacyMax: count, legacyOverflow: flag}, 'a prediction {earlyPfns, legacyMax, legacyOverflow} or {error}')(v)
+
+/** A batch record: the fields `fleet` reads (src/batch/schema.ts). */
+export const batchRecord = object(
+  {
+    input: object({path: text, mtime: optional(text)}, 'an input {path, mtime?}'),
+    boot: optional(object({first: flag}, 'a boot {first, …}')),
+    hostname: optional(text),
+    host: optional(object({release: optional(object({value: text}, 'a fact {value}')), possibleCpus: optional(object({value: bigCount}, 'a fact {value}'))}, 'host facts')),
+    profiling: optional(object({recorder: oneOf(RECORDERS)}, 'a profiling state {recorder, …}')),
+    findings: optional(list(finding, 'a list of findings')),
+    allocinfo: optional(object({}, 'allocinfo totals')),
+    prediction: optional(prediction),
+    error: optional(object({reason: text}, 'an error {reason}')),
+  },
+  'a batch record',
+)
+
+const signatureRow = object(
+  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(text), lastSeen: optional(text), example: text},
+  'a signature row',
+)
+const kernelRow = object({inputs: count, boots: count, findings: count, recorders: map(count, 'boots by recorder', oneOf(RECORDERS))}, 'a kernel row {inputs, boots, findings, recorders}')
+const overflowRow = object({kernel: text, cpus: count, earlyPfns: count, legacyMax: count, example: text}, 'an overflow row {kernel, cpus, earlyPfns, legacyMax, example}')
+const cpuRow = object({boots: count, minEarlyPfns: count, maxEarlyPfns: count, overflow: count, legacyMax: count}, 'a CPU row {boots, minEarlyPfns, maxEarlyPfns, overflow, legacyMax}')
+const decimalKey = test((k) => /^(0|[1-9]\d*)$/.test(k as string), 'a CPU count')
+
+/** A whole fleet summary (src/fleet/summary.ts). */
+export const fleetSummary = object(
+  {
+    inputs: count,
+    boots: count,
+    allocinfos: count,
+    errors: count,
+    signatures: map(signatureRow, 'signatures by name'),
+    kernels: map(kernelRow, 'kernels by release'),
+    overflow: map(overflowRow, 'overflow rows by host'),
+    cpus: map(cpuRow, 'rows by CPU count', decimalKey),
+    errorReasons: map(object({count, example: text}, 'an error row {count, example}'), 'errors by reason'),
+  },
+  'a fleet summary',
+)
+
+/** A problem as a message's middle: `findings[0].count: "3"; expected a whole number >= 0`. */
+export function describeProblem(p: Problem): string {
+  const json = p.got === undefined ? 'missing' : JSON.stringify(p.got)
+  const got = json.length > 60 ? `${json.slice(0, 57)}...` : json
+  return `${p.at === '' ? '' : `${p.at}: `}${got}; expected ${p.expected}`
+}

@@ -1,0 +1,152 @@
+// What fleet does with input that is not what it reads: a directory, a missing file, records of the
+// right schema but the wrong shape (DERIVED from real records of the corpus through batch, a field
+// removed or replaced), and an empty input. Bad input is exit 2 with the file, the line, what is
+// wrong and what was expected — never an internal error, never a summary of made-up names — and
+// every record the current batch writes for the real corpus passes the same check.
+import fc from 'fast-check'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {InputError} from '../../src/errors.js'
+import {fleetHtml} from '../../src/fleet/html.js'
+import {summaryOfValue} from '../../src/fleet/read.js'
+import {fleetReport} from '../../src/fleet/report.js'
+import {batchRecord, fleetSummary} from '../../src/fleet/shape.js'
+import {emptySummary, mergeSummaries} from '../../src/fleet/summary.js'
+import {renderReport} from '../../src/render/format.js'
+import {spawnCli} from '../helpers/cli.js'
+import {corpusBatch} from '../helpers/corpus-batch.js'
+import {cli} from '../batch/helpers.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-fleet-bad-'))
+let lines: string[] = []
+let real: Record<string, unknown>[] = []
+let summary: Record<string, unknown>
+const EXPECTED = 'expected NDJSON from allocscope batch or fleet --json'
+
+beforeAll(async () => {
+  lines = await corpusBatch()
+  real = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+  const f = join(tmp, 'corpus.ndjson')
+  writeFileSync(f, lines.join('\n') + '\n')
+  const r = await cli(['fleet', '--json', f])
+  expect(r.status, r.stderr).toBe(0)
+  summary = (JSON.parse(r.stdout) as {result: Record<string, unknown>}).result
+}, 900_000)
+
+/** fleet over a file holding `text`: status and stderr. */
+async function fleetOn(name: string, text: string) {
+  const f = join(tmp, name)
+  writeFileSync(f, text)
+  return cli(['fleet', f])
+}
+
+const withFinding = () => real.find((r) => Array.isArray(r.findings) && r.findings.length > 0)!
+
+describe('fleet: input it does not read is refused with file, line and what was expected', () => {
+  it('every record batch writes for the real corpus, and their summary, have the shape fleet reads', () => {
+    expect(real.length).toBeGreaterThan(400)
+    expect(real.map((r) => batchRecord(r)).filter(Boolean)).toEqual([])
+    expect(fleetSummary(summary)).toBeUndefined()
+  })
+
+  it('a directory, a missing file: exit 2, saying what fleet expects', async () => {
+    const dir = await cli(['fleet', tmp])
+    expect([dir.status, dir.stderr]).toEqual([2, `allocscope: ${tmp}: is a directory; ${EXPECTED}\n`])
+    const gone = await cli(['fleet', join(tmp, 'nonexist.ndjson')])
+    expect([gone.status, gone.stderr]).toEqual([2, `allocscope: ${join(tmp, 'nonexist.ndjson')}: no such file or directory; ${EXPECTED}\n`])
+  })
+
+  it.each([
+    ['no input', (r: Record<string, unknown>) => delete r.input, 'input: missing; expected an input {path, mtime?}'],
+    ['findings a string', (r: Record<string, unknown>) => (r.findings = 'oops'), 'findings: "oops"; expected a list of findings'],
+    ['a finding without its fields', (r: Record<string, unknown>) => (r.findings = [{x: 1}]), 'findings[0].id: missing; expected a string'],
+    ['an unknown severity', (r: Record<string, unknown>) => ((r.findings as {severity: string}[])[0]!.severity = 'fatal'), 'findings[0].severity: "fatal"; expected one of info, notice'],
+  ])('a DERIVED batch record, %s: exit 2 at its line', async (name, damage, message) => {
+    const bad = structuredClone(withFinding())
+    damage(bad)
+    const r = await fleetOn(`${name.replace(/ /g, '-')}.ndjson`, `${lines[0]}\n${JSON.stringify(bad)}\n`)
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stderr).toContain(`.ndjson:2: a batch record (allocscope/batch-v1): ${message}`)
+  })
+
+  it('the bare batch-v1 and fleet-v1 objects of the review: exit 2, not an internal error', async () => {
+    const b = await fleetOn('bare-batch.ndjson', '{"schema":"allocscope/batch-v1"}\n')
+    expect([b.status, b.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-batch.ndjson')}:1: a batch record (allocscope/batch-v1): input: missing; expected an input {path, mtime?}\n`])
+    const f = await fleetOn('bare-fleet.ndjson', '{"schema":"allocscope/fleet-v1"}\n')
+    expect([f.status, f.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-fleet.ndjson')}:1: a fleet summary (allocscope/fleet-v1): inputs: missing; expected a whole number >= 0\n`])
+  })
+
+  it('a DERIVED summary whose host list is not sorted (merge needs sorted sets): exit 2 naming the field', async () => {
+    const bad = structuredClone(summary) as {signatures: Record<string, {hosts: string[]}>}
+    const sig = Object.values(bad.signatures).find((s) => s.hosts.length > 1)!
+    sig.hosts.reverse()
+    const r = await fleetOn('unsorted.json', JSON.stringify(bad, null, 2))
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(/unsorted\.json:1: a fleet summary \(allocscope\/fleet-v1\): signatures\[".*"\]\.hosts\[1\]: ".*"; expected a sorted list of distinct strings/)
+  })
+})
+
+/** Every path to a value inside `v` (keys and indexes). */
+function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (typeof v !== 'object' || v === null) return [at]
+  return [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))]
+}
+
+/** `v` with the value at `path` replaced (or deleted when `to` is undefined). */
+function damaged(v: unknown, path: (string | number)[], to: unknown): unknown {
+  if (path.length === 0) return to
+  const out = structuredClone(v) as Record<string | number, unknown>
+  let o = out
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>
+  if (to === undefined) delete o[path.at(-1)!]
+  else o[path.at(-1)!] = to
+  return out
+}
+
+describe('fleet: any one field of a real record or summary damaged (SYNTHETIC damage, fast-check)', () => {
+  const damage = (from: () => unknown[]) =>
+    fc.tuple(fc.nat(), fc.nat(), fc.option(fc.jsonValue({maxDepth: 2}), {nil: undefined})).map(([i, j, to]) => {
+      const values = from()
+      const v = values[i % values.length]
+      const ps = paths(v).filter((p) => p[0] !== 'schema')
+      return damaged(v, ps[j % ps.length]!, to)
+    })
+
+  it('is refused as bad input (InputError) or summarised, merged and printed in every format without an internal error', () => {
+    fc.assert(
+      fc.property(fc.oneof(damage(() => real), damage(() => [summary])), (v) => {
+        let s
+        try {
+          s = summaryOfValue(v, 'x.ndjson', 7)
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError)
+          expect((e as Error).message).toMatch(/^x\.ndjson:7: .*; expected /)
+          return
+        }
+        const m = mergeSummaries(mergeSummaries(emptySummary(), s), s)
+        for (const f of ['table', 'csv', 'markdown'] as const) renderReport(fleetReport(m), f, {color: false, width: 100, csv: {titles: true}})
+        fleetHtml(m)
+        expect(fleetSummary(JSON.parse(JSON.stringify(m)))).toBeUndefined()
+      }),
+      {numRuns: 300, seed: 18},
+    )
+  })
+})
+
+describe('fleet: an input with no record', () => {
+  it('an empty file, and an empty stdin: the empty summary on stdout, a warning naming the input on stderr, exit 0', async () => {
+    const f = await fleetOn('empty.ndjson', '')
+    expect(f.status).toBe(0)
+    expect(f.stdout).toContain('inputs')
+    expect(f.stderr).toBe(`allocscope: warning: no records in ${join(tmp, 'empty.ndjson')}: nothing to summarise\n`)
+    const s = spawnCli(['fleet', '--json'], {input: ''})
+    expect(s.status, s.stderr).toBe(0)
+    const env = JSON.parse(s.stdout) as {result: unknown; warnings: string[]}
+    expect(env.result).toEqual(emptySummary())
+    expect(env.warnings).toEqual(['no records in <stdin>: nothing to summarise'])
+    const some = await fleetOn('one.ndjson', `${lines[0]}\n`)
+    expect(some.stderr).toBe('')
+  })
+})
