@@ -149,6 +149,18 @@ describe('files and directories', () => {
     expect((await cli(['batch', '--list', join(dir, '*')])).stdout).toBe(`${join(dir, 'cap one')}\n${join(dir, 'loose.log')}\n`)
   })
 
+  it('--list is a --files-from list: a file named #…# (an autosave) is not read back as a comment', async () => {
+    const dir = join(tmp, 'hash names')
+    mkdirSync(dir)
+    copyFileSync(DMESG, join(dir, '#dmesg.txt#'))
+    copyFileSync(DMESG, join(dir, 'b.log'))
+    const list = (await cli(['batch', '.', '--list'], {cwd: dir})).stdout
+    expect(list).toBe('./#dmesg.txt#\nb.log\n')
+    writeFileSync(join(dir, 'list.txt'), list)
+    const recs = records((await cli(['batch', '--files-from', 'list.txt'], {cwd: dir})).stdout)
+    expect(recs.map((r) => [r.input.path, r.error])).toEqual([['./#dmesg.txt#', undefined], ['b.log', undefined]])
+  })
+
   it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', async () => {
     expect((await cli(['batch', NOTRACK, '--fail-on', 'warning'])).status).toBe(1)
     expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)
