@@ -8,9 +8,9 @@ script writes one shard file per partition into --out and runs `allocscope fleet
 shards, which merges them into the same summary one machine would make.
 
   # on one machine: a LocalCluster of --workers processes
-  python3 examples/dask/fleet_dask.py --out /tmp/fleet samples testdata/captures
+  /usr/bin/python3 examples/dask/fleet_dask.py --out /tmp/fleet samples testdata/captures
   # on a cluster: `dask scheduler` on one host, `dask worker tcp://HOST:8786` on each worker host
-  python3 examples/dask/fleet_dask.py --scheduler tcp://HOST:8786 --out /tmp/fleet /shared/logs
+  /usr/bin/python3 examples/dask/fleet_dask.py --scheduler tcp://HOST:8786 --out /tmp/fleet /shared/logs
 
 Needs Debian's python3-distributed (apt-get install python3-distributed); every worker needs
 allocscope (--allocscope, default `allocscope`) and the inputs at the same paths.
@@ -52,8 +52,13 @@ def main():
     ap.add_argument("--allocscope", default="allocscope", help="command that runs allocscope (default: allocscope)")
     a = ap.parse_args()
 
-    import dask.bag as db
-    from dask.distributed import Client, LocalCluster
+    try:
+        import dask.bag as db
+        from dask.distributed import Client, LocalCluster
+    except ModuleNotFoundError as e:
+        # Debian's package installs for the system Python; a pyenv or venv python3 does not see it.
+        sys.exit(f"fleet_dask.py: {e} with {sys.executable}: install Debian's python3-distributed "
+                 "(apt-get install python3-distributed) and run this script with /usr/bin/python3")
 
     allocscope = shlex.split(a.allocscope)
     cwd = os.getcwd()
