@@ -4,7 +4,7 @@
 // equal predictions, and a fleet has few shapes.
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
-import {predict} from '../model/predict.js'
+import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {AllocInfo, BootAnalysis} from '../types.js'
@@ -47,13 +47,15 @@ const memo = new Map<string, BatchPrediction | {error: string}>()
 export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string} {
   const {host, notes} = hostFromAnalysis(a)
   const legacyMax = legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
-  const key = JSON.stringify({...host, name: undefined, legacyMax})
+  const recorder = a.profiling.recorder
+  const key = JSON.stringify({...host, name: undefined, legacyMax, recorder})
   const hit = memo.get(key)
   if (hit) return 'error' in hit ? hit : {...hit, notes: [...notes, ...hit.notes]}
   let out: BatchPrediction | {error: string}
   try {
     const profile = chooseProfile(host)
-    const p = predict(host, profile, {tracker: 'legacy', legacyMax})
+    // The pool is replayed only for a kernel that carries it (the legacy array is every host's what-if).
+    const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason: a.profiling.recorderReason})
     out = {
       profile: profile.name,
       window: p.window,
@@ -61,6 +63,7 @@ export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string}
       legacyMax,
       legacyDropped: p.legacy?.dropped ?? 0,
       legacyOverflow: Boolean(p.legacy?.overflow),
+      ...ownRecorder(p),
       notes: p.notes,
     }
   } catch (e) {
@@ -69,6 +72,20 @@ export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string}
   if (memo.size >= MEMO_MAX) memo.clear()
   memo.set(key, out)
   return 'error' in out ? out : {...out, notes: [...notes, ...out.notes]}
+}
+
+/** What the kernel's own recorder does (predict's kernel outcome): nothing when it is unknown. */
+function ownRecorder(p: Prediction): Partial<BatchPrediction> {
+  if (p.recorder === 'unknown') return {recorder: p.recorder}
+  const k = p.kernel!
+  const overflow = p.recorder === 'legacy' ? Boolean(p.legacy?.overflow) : p.recorder === 'pool' ? (p.pool?.dropped ?? 0) > 0 : false
+  return {
+    recorder: p.recorder,
+    recorded: Math.round(k.recorded.value),
+    untagged: Math.round(k.untaggedCalls.value),
+    recorderOverflow: overflow,
+    ...(p.pool ? {poolPages: p.pool.trackingPagesAllocated} : {}),
+  }
 }
 
 /** The boot-log part of a record (with which boot it is, when the log holds several). */

@@ -1,7 +1,7 @@
 // The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
-import type {BootInfo, BootLogFormat, HostFacts, ProfilingState, Severity} from '../types.js'
+import type {BootInfo, BootLogFormat, HostFacts, ProfilingState, Recorder, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -52,6 +52,18 @@ export interface BatchPrediction {
   legacyDropped: number
   /** The legacy array overflows on this host (more early PFNs than slots). */
   legacyOverflow: boolean
+  /**
+   * The recorder this kernel carries (the log's profiling.recorder; added to v1): the legacy fields
+   * above are a what-if for every host, these are what its own recorder does.
+   */
+  recorder?: Recorder
+  /** Early PFNs its recorder holds (0 without one); absent when the recorder is unknown. */
+  recorded?: number
+  /** Early allocations left untagged: past the legacy array, or all of them without a recorder. */
+  untagged?: number
+  /** Its own recorder drops PFNs (legacy past legacyMax; a pool only on failed page allocations). */
+  recorderOverflow?: boolean
+  /** pfn_pool: tracking pages allocated (pools published and race losers' pages). */
   poolPages?: number
   notes: string[]
 }

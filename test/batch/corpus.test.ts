@@ -3,7 +3,7 @@
 // gives on the same input (analyseBootLog is what `analyse` runs), and allocinfo totals that agree
 // with the allocinfo reader. The batch run is the one shared with the fleet tests
 // (test/helpers/corpus-batch.ts: the corpus directories as a user names them from the repository).
-import {readdirSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
@@ -79,5 +79,38 @@ describe('batch over the whole real corpus = analyse on each input', () => {
       const r = byPath.get(dir)!
       if (r.host?.release) expect(r.prediction, dir).toBeDefined()
     }
+  })
+
+  it("the prediction says what the kernel's own recorder does, and agrees with the lab boots' measured klab counts", () => {
+    let pools = 0
+    let nones = 0
+    for (const dir of captures) {
+      const r = byPath.get(dir)!
+      const p = r.prediction
+      if (!p || 'error' in p || p.recorder === undefined || p.recorder === 'unknown') continue
+      expect(p.recorder, dir).toBe(r.profiling!.recorder)
+      if (p.recorder === 'none') expect([p.recorded, p.untagged, p.recorderOverflow], dir).toEqual([0, p.earlyPfns, false])
+      if (p.recorder === 'pool') {
+        expect([p.recorded, p.untagged], dir).toEqual([p.earlyPfns, 0])
+        expect(p.poolPages!, dir).toBeGreaterThanOrEqual(Math.ceil(p.earlyPfns / 510))
+      }
+      if (p.recorder === 'legacy') expect([p.recorded, p.recorderOverflow], dir).toEqual([Math.min(p.earlyPfns, p.legacyMax), p.legacyOverflow])
+      // The lab kernels print what their recorder did: `klab: early_pfn recorded=R pools=P`.
+      const boot = resolveCapture(dir).bootLog
+      const m = boot && dir.startsWith(LAB_CAPTURES) ? /klab: early_pfn recorded=(\d+) pools=(\d+)/.exec(readFileSync(boot, 'utf8')) : null
+      if (!m) continue
+      const [recorded, measuredPools] = [Number(m[1]), Number(m[2])]
+      if (p.recorder === 'none') {
+        nones++
+        expect(recorded, dir).toBe(0)
+      }
+      if (p.recorder === 'pool') {
+        pools++
+        expect(Math.abs(p.recorded! - recorded) / recorded, dir).toBeLessThanOrEqual(0.1)
+        expect(Math.abs(p.poolPages! - measuredPools), dir).toBeLessThanOrEqual(1)
+      }
+    }
+    expect(pools).toBeGreaterThanOrEqual(10)
+    expect(nones).toBeGreaterThanOrEqual(4)
   })
 })
