@@ -52,7 +52,9 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   if (boot) s.boots = 1
   if (r.allocinfo) s.allocinfos = 1
   s.signatures = signaturesOf(r, kernel)
-  s.kernels[kernel] = {inputs: 1, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}}
+  // A boot of a log holding several names its input, so that merge counts the input once per release.
+  const multiBoot = r.boot ? {multiBootInputs: [r.input.path]} : {}
+  s.kernels[kernel] = {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}}
   const p = predictionOf(r)
   const exactCpus = r.host?.possibleCpus?.value
   const cpus = exactCpus === undefined ? undefined : num(exactCpus)

@@ -24,8 +24,17 @@ export interface SignatureRow {
 }
 
 export interface KernelRow {
-  /** Records of this release (or of no known release: key `unknown`). */
+  /**
+   * Inputs with a record of this release (or of no known release: key `unknown`): an input once
+   * per release it holds, however many of its boots are of it.
+   */
   inputs: number
+  /**
+   * The paths of the inputs holding several boots (records with `boot`) counted in `inputs`, sorted;
+   * absent when none. Merge counts each once (a log of one boot is one record, counted as it comes),
+   * so the list is as long as the fleet's multi-boot logs, as a signature's `hosts` is its hosts.
+   */
+  multiBootInputs?: string[]
   /** Records with a boot log analysed. */
   boots: number
   /** Findings (one per signature per boot) in those boots. */
@@ -122,12 +131,19 @@ function mergeSignature(a: SignatureRow, b: SignatureRow): SignatureRow {
   }
 }
 
-const mergeKernel = (a: KernelRow, b: KernelRow): KernelRow => ({
-  inputs: a.inputs + b.inputs,
-  boots: a.boots + b.boots,
-  findings: a.findings + b.findings,
-  recorders: mergeMap(a.recorders, b.recorders, (x, y) => x + y),
-})
+function mergeKernel(a: KernelRow, b: KernelRow): KernelRow {
+  const ma = a.multiBootInputs ?? []
+  const mb = b.multiBootInputs ?? []
+  const multi = union(ma, mb)
+  return {
+    // Inputs of one boot add up; an input of several boots is counted once, by its path.
+    inputs: a.inputs - ma.length + (b.inputs - mb.length) + multi.length,
+    ...(multi.length > 0 ? {multiBootInputs: multi} : {}),
+    boots: a.boots + b.boots,
+    findings: a.findings + b.findings,
+    recorders: mergeMap(a.recorders, b.recorders, (x, y) => x + y),
+  }
+}
 
 /** One row per host: the one with the most early PFNs, ties by the least example path. */
 const mergeOverflow = (a: OverflowRow, b: OverflowRow): OverflowRow =>

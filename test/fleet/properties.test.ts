@@ -1,7 +1,8 @@
 // Fleet summaries merge by laws (fast-check, SYNTHETIC records drawn from small pools so that
 // signatures, hosts and kernels collide): the summary of a list does not depend on the order of
 // the records nor on how they are split and grouped; merge is associative and commutative with
-// the empty summary as identity; a summary survives JSON and merges again.
+// the empty summary as identity; a summary survives JSON and merges again; inputs are counted once
+// overall and once per release, whatever the number of boots (records) of a log.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {BATCH_SCHEMA, type BatchRecord} from '../../src/batch/schema.js'
@@ -27,6 +28,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
     error: fc.option(pick(['empty: expected a kernel log', 'permission denied']), {nil: undefined}),
     earlyPfns: fc.integer({min: 0, max: 20000}),
     legacyMax: pick([256, 8192]),
+    // A boot of a log holding several (its input's first record, or a later one), or a log of one boot.
+    boot: fc.option(fc.boolean(), {nil: undefined}),
   })
   .map((r): BatchRecord => {
     const input = {path: r.path, ...(r.mtime ? {mtime: r.mtime} : {})}
@@ -35,6 +38,7 @@ const record: fc.Arbitrary<BatchRecord> = fc
       schema: BATCH_SCHEMA,
       input,
       kind: 'bootlog',
+      ...(r.boot === undefined ? {} : {boot: {index: r.boot ? 1 : 2, offset: 0, count: 2, firstLine: 1, lastLine: 2, first: r.boot}}),
       ...(r.hostname ? {hostname: r.hostname} : {}),
       host: {...(r.release ? {release: {value: r.release, line: 1, text: ''}} : {}), possibleCpus: {value: r.cpus, line: 2, text: ''}},
       profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
@@ -94,9 +98,14 @@ describe('fleet summary laws', () => {
     fc.assert(
       fc.property(records, (rs) => {
         const s = fold(rs)
-        expect(s.inputs).toBe(rs.length)
+        expect(s.inputs).toBe(rs.filter((r) => !r.boot || r.boot.first).length)
         expect(s.errors).toBe(rs.filter((r) => r.error).length)
         const ok = rs.filter((r) => !r.error)
+        // Per release: a log of one boot is an input each; a log of several, once however many boots.
+        for (const [kernel, row] of Object.entries(s.kernels)) {
+          const of = ok.filter((r) => (r.host?.release?.value ?? 'unknown') === kernel)
+          expect(row.inputs).toBe(of.filter((r) => !r.boot).length + new Set(of.filter((r) => r.boot).map((r) => r.input.path)).size)
+        }
         for (const [sig, row] of Object.entries(s.signatures)) {
           const withSig = ok.filter((r) => r.findings!.some((f) => f.signature === sig))
           expect(row.inputs).toBe(withSig.length)
