@@ -1,15 +1,15 @@
 // Members of a .tar / .tar.gz / .tgz archive as inputs, read as streams (tar-stream): nothing is
 // extracted to disk and a member is never held whole (boot logs and allocinfo dumps, gzipped or
-// not, are read as `analyse` and `allocinfo` read files: a chunk at a time). A damaged archive ends
-// with an error record after the members read so far; a member it ends inside has its own.
-import {createReadStream} from 'node:fs'
-import {basename} from 'node:path'
-import {pipeline} from 'node:stream'
-import {createGunzip} from 'node:zlib'
-import * as tar from 'tar-stream'
+// not, are read as `analyse` and `allocinfo` read files: a chunk at a time). The archive's inputs
+// are planned first (archive-plan.ts: a capture directory is one input); then each is read. A
+// damaged archive ends with an error record after the members read so far; a member it ends
+// inside has its own.
+import {statSync} from 'node:fs'
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError, ioReason} from '../errors.js'
+import {CaptureReader} from './archive-capture.js'
+import {type ArchivePlan, inShard, isFileEntry, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
 import {memberPath} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
@@ -20,7 +20,7 @@ import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './s
  * A member's bytes: the first ones held for sniffing, then the rest, through ONE iterator of the
  * entry (so that what analysis leaves unread can be drained and the archive read on).
  */
-class Member {
+export class Member {
   private readonly it: AsyncIterator<Buffer>
   private held: Buffer[] = []
   private ended = false
@@ -78,8 +78,6 @@ class Member {
   }
 }
 
-const isHidden = (member: string): boolean => basename(member).startsWith('.')
-
 async function memberRecords(m: Member, input: InputRef, boot: number | undefined): Promise<BatchRecord[]> {
   const name = input.path
   let kind: InputKind | undefined
@@ -95,38 +93,70 @@ async function memberRecords(m: Member, input: InputRef, boot: number | undefine
   }
 }
 
-function openExtract(path: string): tar.Extract {
-  const extract = tar.extract()
-  const file = createReadStream(path)
-  const done = (e: Error | null): void => {
-    if (e) extract.destroy(e)
-  }
-  if (/(\.tgz|\.gz)$/i.test(path)) pipeline(file, createGunzip(), extract, done)
-  else pipeline(file, extract, done)
-  return extract
-}
-
 const archiveError = (path: string, what: string): BatchRecord => errorRecord({path, archive: path}, new InputError(`${path}: ${what}`, path))
 
-export async function* archiveRecords(path: string, skip: ReadonlySet<string>, boot?: number): AsyncGenerator<BatchRecord> {
+const damaged = (path: string, members: number, e: unknown): BatchRecord =>
+  archiveError(path, `damaged archive after ${members} member(s) (${ioReason(e)}): expected a tar archive (.tar, .tar.gz, .tgz)`)
+
+export interface ArchiveOptions extends PlanOptions {
+  /** --boot N. */
+  boot?: number
+  /** Called once the archive's inputs are counted (before any record). */
+  onTotal?(total: number): void
+}
+
+/** Why an archive cannot be read twice (the plan, then the inputs), if it cannot. */
+function notRegular(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? undefined : 'not a regular file: an archive is read twice (its capture directories are found first), so a FIFO or device cannot be one'
+  } catch (e) {
+    return ioReason(e)
+  }
+}
+
+/**
+ * The records of an archive's inputs, in archive order (a capture directory's where its last
+ * member is). Records of the archive itself (damaged, empty, unreadable) belong to the shard of
+ * the archive's own path, so the N shards together still hold each exactly once.
+ */
+export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGenerator<BatchRecord> {
+  const own = inShard(path, o.shard)
+  const why = notRegular(path)
+  if (why !== undefined) {
+    o.onTotal?.(0)
+    if (own) yield archiveError(path, why)
+    return
+  }
+  const plan = await planArchive(path, o)
+  o.onTotal?.(plan.total)
+  if (plan.members === 0) {
+    if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, 'no file members: expected a tar archive of boot logs or allocinfo dumps')
+    return
+  }
+  yield* readInputs(plan, o, own)
+}
+
+async function* readInputs(plan: ArchivePlan, o: ArchiveOptions, own: boolean): AsyncGenerator<BatchRecord> {
+  const path = plan.archive
+  const captures = new CaptureReader(path, o.boot)
   let members = 0
+  let index = 0
   try {
     for await (const entry of openExtract(path)) {
       const h = entry.header
+      const i = index++
       const m = new Member(entry, memberPath(path, h.name))
-      if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        await m.drain()
-        continue
+      if (isFileEntry(h)) {
+        members++
+        const r = roleOf(plan, h.name, i, o)
+        const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
+        if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
+        else if (r.type === 'capture') yield* await captures.take(r.capture, r.role, m, input, i)
       }
-      members++
-      const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
-      if (!isHidden(h.name) && !skip.has(input.path)) yield* await memberRecords(m, input, boot)
       await m.drain()
     }
   } catch (e) {
-    const msg = ioReason(e)
-    yield archiveError(path, `damaged archive after ${members} member(s) (${msg}): expected a tar archive (.tar, .tar.gz, .tgz)`)
-    return
+    yield* captures.cut()
+    if (own) yield damaged(path, members, e)
   }
-  if (members === 0) yield archiveError(path, 'no file members: expected a tar archive of boot logs or allocinfo dumps')
 }

@@ -1,7 +1,7 @@
 // The inputs of `allocscope batch`: paths, directories (walked, sorted), glob patterns, tar
 // archives and --files-from lists become a list of tasks in a deterministic order. A capture
 // directory (a boot log and/or allocinfo.txt by its usual names) is one task; a tar archive is one
-// task whose members become records. What cannot be listed is a task that yields an error record.
+// task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
 import {createHash} from 'node:crypto'
 import {closeSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
@@ -13,7 +13,12 @@ import {ioReason, UsageError} from '../errors.js'
 export type Task = (
   | {type: 'file'; path: string}
   | {type: 'capture-dir'; path: string}
-  | {type: 'archive'; path: string; /** Members already written (resume). */ skip?: string[]}
+  | {
+      type: 'archive'
+      path: string
+      /** Members already written (resume). */ skip?: string[]
+      /** --shard K/N: the archive's inputs are split by their `archive//member` paths. */ shard?: [number, number]
+    }
   | {type: 'error'; path: string; reason: string}
 ) & {
   /** --boot: the one boot of a multi-boot log to analyse (journalctl -b numbering); absent: every boot, as analyse. */
@@ -198,5 +203,6 @@ export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: 
   if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
   if (!f.shard) return listed.tasks
   const [k, n] = parseShard(f.shard)
-  return listed.tasks.filter((t) => shardOf(t.path, n) === k)
+  // Every shard reads an archive, and keeps the inputs inside it that hash to it.
+  return listed.tasks.flatMap((t): Task[] => (t.type === 'archive' ? [{...t, shard: [k, n]}] : shardOf(t.path, n) === k ? [t] : []))
 }

@@ -105,7 +105,13 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
   }
 }
 
-export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
+/** What a task says besides its records. */
+export interface TaskHooks {
+  /** An archive's inputs (this shard's), once counted: it reads them after. */
+  onTotal?(total: number): void
+}
+
+export async function* runTask(task: Task, hooks: TaskHooks = {}): AsyncGenerator<BatchRecord> {
   switch (task.type) {
     case 'error':
       yield {schema: BATCH_SCHEMA, input: {path: task.path}, error: {reason: task.reason}}
@@ -120,7 +126,7 @@ export async function* runTask(task: Task): AsyncGenerator<BatchRecord> {
       // Loaded for archives only: with it, each worker opened 101 files at start-up (tar-stream,
       // streamx, tinyglobby, picomatch, node:crypto through inputs.ts); without, 64 (strace, openat).
       const {archiveRecords} = await import('./archive.js')
-      yield* archiveRecords(task.path, new Set(task.skip ?? []), task.boot)
+      yield* archiveRecords(task.path, {skip: new Set(task.skip ?? []), boot: task.boot, shard: task.shard, onTotal: hooks.onTotal})
       return
     }
   }

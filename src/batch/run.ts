@@ -35,7 +35,7 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
     const [{batchTasks}, {fileOutput, recordedInputs, remainingTasks, stdoutOutput}] = await Promise.all([import('./inputs.js'), import('./output.js')])
     const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {
-      for (const t of tasks) process.stdout.write(`${listLine(t.path)}\n`)
+      await listInputs(tasks)
       return []
     }
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
@@ -70,4 +70,20 @@ function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): void
   out.close()
   process.stderr.write(`\nallocscope: batch stopped by ${signal}; the output holds complete records only${toFile ? ' (--resume goes on)' : ''}\n`)
   process.exit(signal === 'SIGINT' ? 130 : 143)
+}
+
+/**
+ * --list: each input's path. An archive is one path (what --files-from reads back), except with
+ * --shard, where it is this shard's inputs inside it (`archive//member`, a capture directory once).
+ */
+async function listInputs(tasks: Task[]): Promise<void> {
+  for (const t of tasks) {
+    if (t.type !== 'archive' || !t.shard) {
+      process.stdout.write(`${listLine(t.path)}\n`)
+      continue
+    }
+    const {archiveInputs} = await import('./archive-plan.js')
+    const paths = await archiveInputs(t.path, {shard: t.shard})
+    if (paths.length) process.stdout.write(paths.map(listLine).join('\n') + '\n')
+  }
 }

@@ -17,7 +17,8 @@ export interface CaptureFiles {
   console?: string
 }
 
-const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
+/** Boot-log names in a capture directory, the first present wins (batch reads the same names inside archives). */
+export const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
 
 /** A regular file (a directory that happens to be called dmesg.txt is not a boot log). */
 function isFile(p: string): boolean {
@@ -29,7 +30,10 @@ function isFile(p: string): boolean {
 }
 
 /** A capture's meta.json is some KiB (the lab's: 5 KiB): past this it is none (a device, a bomb), refused (issue 14). */
-const MAX_META_BYTES = 2 ** 20
+export const MAX_META_BYTES = 2 ** 20
+
+/** allocinfo dump names in a capture directory, the first present wins. */
+export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
 export function resolveCapture(path: string): CaptureFiles {
   if (path === '-') return {path, isDir: false, bootLog: '-'}
@@ -48,7 +52,7 @@ export function resolveCapture(path: string): CaptureFiles {
     }
   }
   if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
-  for (const n of ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']) {
+  for (const n of ALLOCINFO_NAMES) {
     if (isFile(join(path, n))) {
       out.allocinfo = join(path, n)
       break

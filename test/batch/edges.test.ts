@@ -45,8 +45,9 @@ const one = async (args: string[]) => {
 describe('tar archives', () => {
   const members = [
     {name: 'hosts/a/', type: 'directory' as const},
-    {name: 'hosts/a/dmesg.txt', data: readFileSync(DMESG)},
-    {name: 'hosts/a/allocinfo.txt.gz', data: gzipSync(readFileSync(ALLOCINFO))},
+    // Not the names of a capture directory (dmesg.txt, allocinfo.txt.gz: archive.test.ts): two inputs.
+    {name: 'hosts/a/boot-1.log', data: readFileSync(DMESG)},
+    {name: 'hosts/a/allocinfo-1.gz', data: gzipSync(readFileSync(ALLOCINFO))},
     {name: 'hosts/b/garbage.bin', data: Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919) % 256))},
     {name: 'hosts/b/empty.log', data: Buffer.alloc(0)},
     {name: 'hosts/b/.hidden', data: readFileSync(DMESG)},
@@ -56,8 +57,8 @@ describe('tar archives', () => {
     const file = join(tmp, gz ? 'hosts.tgz' : 'hosts.tar')
     await makeTar(file, members, gz)
     const recs = await one([file])
-    expect(recs.map((r) => r.input.member)).toEqual(['hosts/a/dmesg.txt', 'hosts/a/allocinfo.txt.gz', 'hosts/b/garbage.bin', 'hosts/b/empty.log'])
-    expect(recs[0]!.input).toMatchObject({archive: file, path: `${file}//hosts/a/dmesg.txt`, mtime: '2026-01-02T03:04:05.000Z'})
+    expect(recs.map((r) => r.input.member)).toEqual(['hosts/a/boot-1.log', 'hosts/a/allocinfo-1.gz', 'hosts/b/garbage.bin', 'hosts/b/empty.log'])
+    expect(recs[0]!.input).toMatchObject({archive: file, path: `${file}//hosts/a/boot-1.log`, mtime: '2026-01-02T03:04:05.000Z'})
     const [direct] = await one([DMESG])
     expect(content(recs[0]!)).toEqual(content(direct!))
     expect(content(recs[1]!)).toEqual(content((await one([ALLOCINFO]))[0]!))

@@ -1,0 +1,207 @@
+// What a tar archive's inputs are, from a first read of its headers (member data is read through
+// and dropped: nothing extracted, memory is one entry per directory). A directory inside the
+// archive that holds a capture (the names resolveCapture looks for on disk: a boot log and/or an
+// allocinfo dump, and meta.json) is ONE input, as the extracted directory would be; every other
+// file is an input of its own. Members of a directory need not be next to each other in a tar,
+// so whether a directory is a capture is only known once every header is read: hence this pass,
+// and the archive must be a regular file (read twice). `--shard K/N` picks inputs by the hash of
+// their `archive//member` path, so N machines split one archive.
+import {createReadStream} from 'node:fs'
+import {pipeline} from 'node:stream'
+import {createGunzip} from 'node:zlib'
+import * as tar from 'tar-stream'
+import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
+import {memberPath, shardOf} from './inputs.js'
+
+/** `--shard K/N` as [K, N]. */
+export type Shard = readonly [number, number]
+
+export interface PlanOptions {
+  shard?: Shard
+  /** Inputs already written (resume): not counted in `total`. */
+  skip?: ReadonlySet<string>
+}
+
+/** A member read for a capture directory: its name and its index among the archive's entries. */
+export interface CaptureMember {
+  name: string
+  index: number
+}
+
+/** A directory of the archive that is a capture: one input, written where its last member is read. */
+export interface CapturePlan {
+  /** The directory as in the archive ('.' for the top), without a trailing slash. */
+  dir: string
+  /** `archive//dir`: the record's input path. */
+  path: string
+  bootLog?: CaptureMember
+  allocinfo?: CaptureMember
+  meta?: CaptureMember
+  /** Index of the last of its members read: its record comes there. */
+  last: number
+}
+
+export interface ArchivePlan {
+  archive: string
+  /** Capture directories by directory key (dirKey), the topmost of nested ones only (a capture's subdirectories are part of it, as on disk). */
+  captures: Map<string, CapturePlan>
+  /** Inputs this run reads in the archive (this shard's, those not skipped). */
+  total: number
+  /** File members read. */
+  members: number
+  /** What ended the read early (a damaged archive, not a tar at all). */
+  error?: unknown
+}
+
+/** The entries of a tar / tar.gz read from a file, a chunk at a time. */
+export function openExtract(path: string): tar.Extract {
+  const extract = tar.extract()
+  const file = createReadStream(path)
+  const done = (e: Error | null): void => {
+    if (e) extract.destroy(e)
+  }
+  if (/(\.tgz|\.gz)$/i.test(path)) pipeline(file, createGunzip(), extract, done)
+  else pipeline(file, extract, done)
+  return extract
+}
+
+/** Dot files and anything under a dot directory are skipped, as batch skips them on disk. */
+export const isHidden = (member: string): boolean => member.split('/').some((c) => c.startsWith('.') && c !== '.' && c !== '..')
+
+export const isFileEntry = (h: tar.Header): boolean => h.type === 'file' || h.type === 'contiguous-file'
+
+/** A member's directory and base name; `./a/x`, `a/x` are in the same directory `a`; top-level files in '.'. */
+export function splitMember(name: string): {dir: string; base: string} {
+  const clean = name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
+  const i = clean.lastIndexOf('/')
+  return i < 0 ? {dir: '.', base: clean} : {dir: clean.slice(0, i), base: clean.slice(i + 1)}
+}
+
+/** '.', then each directory from the top down to `dir`. */
+function ancestors(dir: string): string[] {
+  const out = ['.']
+  if (dir === '.') return out
+  for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1)) out.push(dir.slice(0, i))
+  out.push(dir)
+  return out
+}
+
+const CAPTURE_NAMES = new Set([...BOOTLOG_NAMES, ...ALLOCINFO_NAMES, 'meta.json'])
+
+interface DirInfo {
+  /** Capture file names in it → index of the last entry of that name (a later one replaces an earlier one, as extraction would). */
+  names: Map<string, number>
+  /** Its files that are inputs of this run (shard, not skipped) if it is no capture. */
+  inputs: number
+}
+
+const first = (names: readonly string[], d: DirInfo): CaptureMember | undefined => {
+  const n = names.find((x) => d.names.has(x))
+  return n === undefined ? undefined : {name: n, index: d.names.get(n)!}
+}
+
+function capturePlan(archive: string, dir: string, d: DirInfo): CapturePlan | undefined {
+  const bootLog = first(BOOTLOG_NAMES, d)
+  const allocinfo = first(ALLOCINFO_NAMES, d)
+  if (!bootLog && !allocinfo) return undefined
+  const meta = first(['meta.json'], d)
+  const last = Math.max(bootLog?.index ?? -1, allocinfo?.index ?? -1, meta?.index ?? -1)
+  return {dir, path: memberPath(archive, dir), bootLog, allocinfo, meta, last}
+}
+
+/** The topmost capture directory holding `dir` (itself or an ancestor), if any. */
+export function captureOf(plan: ArchivePlan, dir: string): CapturePlan | undefined {
+  if (plan.captures.size === 0) return undefined
+  for (const a of ancestors(dir)) {
+    const c = plan.captures.get(a)
+    if (c) return c
+  }
+  return undefined
+}
+
+export const inShard = (path: string, shard: Shard | undefined): boolean => !shard || shardOf(path, shard[1]) === shard[0]
+
+const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard) && !o.skip?.has(path)
+
+/** Reads every header once. Never throws: a damaged archive gives the plan of what was read and `error`. */
+export async function planArchive(archive: string, o: PlanOptions = {}): Promise<ArchivePlan> {
+  const dirs = new Map<string, DirInfo>()
+  const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0}
+  let index = 0
+  try {
+    for await (const entry of openExtract(archive)) {
+      const h = entry.header
+      const i = index++
+      // Data read through, not kept.
+      entry.resume()
+      if (!isFileEntry(h)) continue
+      plan.members++
+      if (isHidden(h.name)) continue
+      const {dir, base} = splitMember(h.name)
+      const d = dirs.get(dir) ?? {names: new Map(), inputs: 0}
+      dirs.set(dir, d)
+      if (CAPTURE_NAMES.has(base)) d.names.set(base, i)
+      if (wanted(memberPath(archive, h.name), o)) d.inputs++
+    }
+  } catch (e) {
+    plan.error = e
+  }
+  finishPlan(plan, dirs, o)
+  return plan
+}
+
+/** The topmost captures, and the count of inputs: captures, and files of directories in no capture. */
+function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOptions): void {
+  // Shallow directories first: a capture found, its subdirectories are already owned.
+  const keys = [...dirs.keys()].sort((a, b) => ancestors(a).length - ancestors(b).length)
+  for (const k of keys) {
+    if (captureOf(plan, k)) continue
+    const c = capturePlan(plan.archive, k, dirs.get(k)!)
+    if (c) plan.captures.set(k, c)
+  }
+  for (const [k, d] of dirs) if (!captureOf(plan, k)) plan.total += d.inputs
+  for (const c of plan.captures.values()) if (wanted(c.path, o)) plan.total++
+}
+
+/** What one entry is for the run: not read, a file input, a capture's member, or a member of a capture that is not read. */
+export type MemberRole =
+  | {type: 'skip'}
+  | {type: 'file'; path: string}
+  | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta' | 'other'}
+
+export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOptions): MemberRole {
+  if (isHidden(name)) return {type: 'skip'}
+  const {dir} = splitMember(name)
+  const capture = captureOf(plan, dir)
+  if (!capture) {
+    const path = memberPath(plan.archive, name)
+    return wanted(path, o) ? {type: 'file', path} : {type: 'skip'}
+  }
+  if (!wanted(capture.path, o)) return {type: 'skip'}
+  const role = capture.bootLog?.index === index ? 'bootLog' : capture.allocinfo?.index === index ? 'allocinfo' : capture.meta?.index === index ? 'meta' : 'other'
+  return {type: 'capture', capture, role}
+}
+
+/**
+ * The input paths of an archive this run would read, in the order their records come (--list):
+ * `archive//member` for a file, `archive//dir` for a capture directory.
+ */
+export async function archiveInputs(archive: string, o: PlanOptions = {}): Promise<string[]> {
+  const plan = await planArchive(archive, o)
+  const out: string[] = []
+  if (plan.members === 0) return out
+  let index = 0
+  try {
+    for await (const entry of openExtract(archive)) {
+      const i = index++
+      entry.resume()
+      if (!isFileEntry(entry.header)) continue
+      const r = roleOf(plan, entry.header.name, i, o)
+      if (r.type === 'file') out.push(r.path)
+      else if (r.type === 'capture' && r.capture.last === i) out.push(r.capture.path)
+    }
+  } catch {
+    // The run's records say where the archive is damaged; the listing is what was readable.
+  }
+  return out
+}

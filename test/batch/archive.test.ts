@@ -1,0 +1,133 @@
+// batch on tar archives of capture directories and of many logs. The members are REAL files (lab
+// captures, syzkaller peer logs); the archives are DERIVED, made here from them (in a temp dir).
+// A capture directory inside an archive is one record equal to the extracted directory's; the
+// members need not be together in the tar; --shard splits an archive's inputs, the shards'
+// union being exactly the whole run; --list with --shard lists that shard's inputs.
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import * as tar from 'tar-stream'
+import {describe, expect, it} from 'vitest'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
+import {cli, records} from './helpers.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-archive-'))
+const CAPS = ['lab-7.2-legacylate-c16-m1024', 'lab-6.12-instr-c4-m4096']
+const MTIME = new Date('2026-01-02T03:04:05Z')
+
+interface Entry {
+  name: string
+  data?: Buffer
+  type?: 'directory'
+}
+
+/** DERIVED: a tar (gzip when the name says so) of these members, in this order. */
+async function makeTar(file: string, members: Entry[]): Promise<void> {
+  const pack = tar.pack()
+  for (const m of members) pack.entry({name: m.name, type: m.type ?? 'file', mtime: MTIME}, m.data ?? Buffer.alloc(0))
+  pack.finalize()
+  const parts: Buffer[] = []
+  for await (const c of pack) parts.push(c as Buffer)
+  const buf = Buffer.concat(parts)
+  writeFileSync(file, file.endsWith('gz') ? gzipSync(buf) : buf)
+}
+
+/** A directory's files as members under `prefix`, in name order. */
+const filesOf = (dir: string, prefix: string): Entry[] => readdirSync(dir).sort().map((n) => ({name: `${prefix}/${n}`, data: readFileSync(join(dir, n))}))
+
+/** What a record says, without where it came from. */
+const content = (r: BatchRecord) => ({
+  kind: r.kind,
+  hostname: r.hostname,
+  boot: r.boot,
+  host: r.host,
+  profiling: r.profiling,
+  findings: r.findings,
+  allocinfo: r.allocinfo,
+  prediction: r.prediction,
+  error: r.error,
+})
+
+const run = async (args: string[], cwd = tmp): Promise<BatchRecord[]> => {
+  const r = await cli(['batch', '--jobs', '2', ...args], {cwd})
+  expect(r.status, r.stderr).toBe(0)
+  return records(r.stdout)
+}
+
+/** On disk: `dir with space/<cap>` for each lab capture, the first with a DERIVED meta.json naming a host. */
+function captureTree(): string {
+  const root = join(tmp, 'dir with space')
+  for (const c of CAPS) cpSync(join(LAB_CAPTURES, c), join(root, c === CAPS[0] ? 'cap dir' : c), {recursive: true})
+  const meta = join(root, 'cap dir', 'meta.json')
+  writeFileSync(meta, JSON.stringify({...JSON.parse(readFileSync(meta, 'utf8')), hostname: 'derived-host'}))
+  return root
+}
+
+describe('capture directories inside an archive', () => {
+  const root = captureTree()
+  const dirs = ['cap dir', CAPS[1]!]
+
+  it('each is one capture-dir record `archive//dir`, with the content of the extracted directory', async () => {
+    await makeTar(join(tmp, 'my logs.tgz'), [{name: 'dir with space/', type: 'directory'}, ...dirs.flatMap((d) => filesOf(join(root, d), `dir with space/${d}`))])
+    const inTar = await run(['my logs.tgz'])
+    const onDisk = await run(dirs.map((d) => `dir with space/${d}`))
+    expect(inTar.map((r) => r.input.path)).toEqual(dirs.map((d) => `my logs.tgz//dir with space/${d}`))
+    expect(inTar[0]!.input).toEqual({path: 'my logs.tgz//dir with space/cap dir', archive: 'my logs.tgz', member: 'dir with space/cap dir', mtime: MTIME.toISOString()})
+    expect(onDisk.map((r) => r.kind)).toEqual(['capture-dir', 'capture-dir'])
+    expect(inTar[0]!.hostname).toBe('derived-host')
+    expect(inTar[0]!.allocinfo!.sites).toBeGreaterThan(100)
+    expect(inTar[0]!.prediction).toHaveProperty('window')
+    expect(inTar.map(content)).toEqual(onDisk.map(content))
+  })
+
+  it('members scattered through the archive (two captures interleaved, a log between, allocinfo first): the same records', async () => {
+    const a = filesOf(join(root, dirs[0]!), 'x/a').reverse()
+    const b = filesOf(join(root, dirs[1]!), 'x/b')
+    const peer = {name: 'x/peer.log', data: readFileSync(join(PEER, '1000'))}
+    await makeTar(join(tmp, 'scattered.tar'), [a[0]!, b[0]!, peer, a[1]!, b[1]!, b[2]!, a[2]!, a[3]!, b[3]!])
+    const recs = await run(['scattered.tar'])
+    // A capture's record comes where its last member is: a's allocinfo.txt (8th), b's meta.json (9th).
+    expect(recs.map((r) => r.input.path)).toEqual(['scattered.tar//x/peer.log', 'scattered.tar//x/a', 'scattered.tar//x/b'])
+    const onDisk = await run(dirs.map((d) => `dir with space/${d}`))
+    expect(recs.slice(1).map(content)).toEqual(onDisk.map(content))
+    expect(content(recs[0]!)).toEqual(content((await run([join(PEER, '1000')]))[0]!))
+  })
+
+  // On disk such a directory is not taken for a capture (inputs.ts walks its files one by one).
+  it('a capture whose meta.json is not JSON (DERIVED) is one error record naming meta.json', async () => {
+    const bad = join(tmp, 'badmeta')
+    mkdirSync(bad)
+    cpSync(join(root, dirs[1]!), join(bad, 'cap'), {recursive: true})
+    writeFileSync(join(bad, 'cap', 'meta.json'), '{"cut": ')
+    await makeTar(join(tmp, 'badmeta.tar'), filesOf(join(bad, 'cap'), 'cap'))
+    const recs = await run(['badmeta.tar'])
+    expect(recs).toHaveLength(1)
+    expect(recs[0]).toMatchObject({input: {path: 'badmeta.tar//cap'}, kind: 'capture-dir'})
+    expect(recs[0]!.error?.reason).toBe('meta.json: not valid JSON (Unexpected end of JSON input); expected the meta.json of a capture directory')
+  })
+})
+
+describe('--shard and --list on an archive', () => {
+  const logs = readdirSync(PEER).sort().slice(0, 60)
+  const members: Entry[] = [...logs.map((n) => ({name: `peer/${n}`, data: readFileSync(join(PEER, n))})), ...filesOf(join(LAB_CAPTURES, CAPS[1]!), `caps/${CAPS[1]}`)]
+
+  it('the N shards of one archive are disjoint and together exactly the whole run; --list --shard lists each shard', async () => {
+    const file = join(tmp, 'corpus.tar.gz')
+    await makeTar(file, members)
+    const whole = (await cli(['batch', '--jobs', '2', file])).stdout.split('\n').filter(Boolean)
+    expect(whole).toHaveLength(logs.length + 1)
+    const shards: string[][] = []
+    for (const k of [1, 2, 3]) {
+      const lines = (await cli(['batch', '--jobs', '2', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
+      expect(lines.length).toBeGreaterThan(0)
+      const listed = (await cli(['batch', '--list', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
+      expect(listed).toEqual(lines.map((l) => (JSON.parse(l) as BatchRecord).input.path))
+      shards.push(lines)
+    }
+    expect(shards.flat().sort()).toEqual([...whole].sort())
+    // Without --shard the archive is one input to list (a path batch --files-from reads back).
+    expect((await cli(['batch', '--list', file])).stdout).toBe(`${file}\n`)
+  })
+})
