@@ -52,12 +52,13 @@ beforeAll(async () => {
   const log = readFileSync(join(CAPTURE, 'console.log'))
   const dump = readFileSync(join(CAPTURE, 'allocinfo.txt'))
   const innerGz = Buffer.concat([...gzipMembers([dump, ...repeat(Buffer.alloc(MiB), BOMB_MIB)])])
+  // No capture-directory names (console.log, allocinfo.txt…): a directory holding one is read as one capture.
   const members = [
-    member('good/console.log', log.length, [log]),
+    member('good/boot.log', log.length, [log]),
     member('bomb/nuls.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB), BOMB_MIB)),
     member('bomb/one-line.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB)),
-    member('bomb/allocinfo.txt.gz', innerGz.length, [innerGz]),
-    member('good/allocinfo.txt', dump.length, [dump]),
+    member('bomb/dump.txt.gz', innerGz.length, [innerGz]),
+    member('good/dump.txt', dump.length, [dump]),
     // Claims 8 GiB; 4 KiB follow and the archive ends (no end-of-archive blocks).
     member('bomb/claims-8GiB.log', 8 * 1024 * MiB - 1, [log.subarray(0, 4096)]),
   ]
@@ -78,14 +79,14 @@ describe('batch on a .tar.gz of bombs', () => {
     const of = (m: string) => recs.filter((x) => x.input.member === m)
     const files = await runWithRss(['batch', join(CAPTURE, 'console.log'), join(CAPTURE, 'allocinfo.txt'), '--jobs', '1'], {home: T})
     const [log, dump] = files.stdout.split('\n').filter((l) => l).map((l) => JSON.parse(l) as BatchRecord)
-    expect(of('good/console.log').map(content)).toEqual([content(log!)])
-    expect(of('good/allocinfo.txt').map(content)).toEqual([content(dump!)])
-    expect(of('bomb/nuls.log').map((x) => x.error?.reason)).toEqual([`/bomb/nuls.log: empty: ${BOMB_MIB * MiB} NUL byte(s) skipped, no text: expected a kernel log`])
-    expect(of('bomb/one-line.log')[0]!.error?.reason).toMatch(/^\/bomb\/one-line\.log: not a kernel log: no line looks like a kernel record/)
+    expect(of('good/boot.log').map(content)).toEqual([content(log!)])
+    expect(of('good/dump.txt').map(content)).toEqual([content(dump!)])
+    expect(of('bomb/nuls.log').map((x) => x.error?.reason)).toEqual([`empty: ${BOMB_MIB * MiB} NUL byte(s) skipped, no text: expected a kernel log`])
+    expect(of('bomb/one-line.log')[0]!.error?.reason).toMatch(/^not a kernel log: no line looks like a kernel record/)
     // Streamed like any allocinfo file: the first NUL, right after the dump, ends it.
     const size = readFileSync(join(CAPTURE, 'allocinfo.txt')).length
-    expect(of('bomb/allocinfo.txt.gz').map((x) => [x.kind, x.error?.reason])).toEqual([['allocinfo', `/bomb/allocinfo.txt.gz: binary data (NUL byte at offset ${size}): expected /proc/allocinfo text`]])
-    expect(of('bomb/claims-8GiB.log')[0]!.error?.reason).toMatch(/^\/bomb\/claims-8GiB\.log: the archive is damaged inside this member \(Unexpected end of data\)/)
+    expect(of('bomb/dump.txt.gz').map((x) => [x.kind, x.error?.reason])).toEqual([['allocinfo', `binary data (NUL byte at offset ${size}): expected /proc/allocinfo text`]])
+    expect(of('bomb/claims-8GiB.log')[0]!.error?.reason).toMatch(/^the archive is damaged inside this member \(Unexpected end of data\)/)
     expect(recs.at(-1)).toMatchObject({input: {path: archive}, error: {reason: 'damaged archive after 6 member(s) (Unexpected end of data): expected a tar archive (.tar, .tar.gz, .tgz)'}})
     expect(recs).toHaveLength(7)
     expect(r.rssMiB).toBeGreaterThan(0)
