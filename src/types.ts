@@ -281,4 +281,6 @@ export interface AllocInfo {
   skippedTotal: number
   skippedByReason: Record<string, number>
   lines: number
+  /** Why the input ended early (a gzip stream cut short): what was read up to the damage is here. */
+  truncated?: string
 }

@@ -28,6 +28,8 @@ export interface AllocInfoResult {
   skipped: Skipped[]
   skippedTotal: number
   skippedByReason: Record<string, number>
+  /** Why the input ended early (a gzip stream cut short): the sites are those read up to the damage. */
+  truncated?: string
 }
 
 /** Severity of each anomaly for --fail-on: summed duplicates are normal (inlined helpers), the rest are accounting bugs. */

@@ -66,7 +66,9 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     const rows = treeTotals(sel.shown, f.depth, sort)
     result.tree = {depth: f.depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
   }
-  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings: []}
+  if (info.truncated !== undefined) result.truncated = info.truncated
+  const warnings = info.truncated === undefined ? [] : [`${info.source}: ${info.truncated}`]
+  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings}
 }
 
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */

@@ -38,6 +38,7 @@ export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
     inaccurateSites: inaccurate,
     anomalies: info.anomalies.length,
     skipped: info.skipped.length,
+    ...(info.truncated !== undefined ? {truncated: info.truncated} : {}),
   }
 }
 

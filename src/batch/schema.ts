@@ -39,6 +39,8 @@ export interface BatchAllocInfo {
   inaccurateSites: number
   anomalies: number
   skipped: number
+  /** Why the dump ended early (a gzip stream cut short; added to v1): the counts are of what was read. */
+  truncated?: string
 }
 
 /** The model's prediction for the host of a boot log (as `predict --from` makes it). */

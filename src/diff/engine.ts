@@ -157,7 +157,11 @@ function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: Al
 
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
 async function allocInfoOf(x: DiffInput, snap: number, warnings: string[]): Promise<AllocInfo> {
-  if (x.kind !== 'recording') return readAllocInfo(x.capture.allocinfo!, allocName(x))
+  if (x.kind !== 'recording') {
+    const info = await readAllocInfo(x.capture.allocinfo!, allocName(x))
+    if (info.truncated !== undefined) warnings.push(`${info.source}: ${info.truncated}`)
+    return info
+  }
   const [s] = await recordingSnapshots(x, [snap], warnings)
   return s
 }

@@ -92,7 +92,12 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
 }
 
 /** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
-async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean): AsyncGenerator<Buffer> {
+/** Where a gzip stream that ends early says so (read up to the damage, then marked: AllocInfo.truncated). */
+interface Damage {
+  what?: string
+}
+
+async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
   if (first.done) return
@@ -102,7 +107,7 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   try {
-    if (gz || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(all(), source)
+    if (gz || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(all(), source, damage)
     else yield* all()
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
@@ -110,10 +115,12 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean
   }
 }
 
-async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGenerator<Buffer> {
-  const {constants: zlib, createGunzip} = await import('node:zlib')
-  // Z_SYNC_FLUSH: a gzip cut short yields what it holds (its last line is then flagged as cut).
-  const gunzip = createGunzip({finishFlush: zlib.Z_SYNC_FLUSH})
+async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: Damage): AsyncGenerator<Buffer> {
+  const {createGunzip} = await import('node:zlib')
+  // Z_FINISH (the default): a gzip cut short yields what it holds, then "unexpected end of file",
+  // which marks the dump truncated (its last line is judged as possibly cut) instead of passing
+  // for a whole one.
+  const gunzip = createGunzip()
   const feed = async (): Promise<void> => {
     for await (const b of raw) {
       if (gunzip.destroyed) return
@@ -125,6 +132,10 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGen
   try {
     for await (const b of gunzip) yield b as Buffer
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
+      damage.what = 'the gzip stream ends early (truncated): read up to the damage'
+      return
+    }
     throw new InputError(`${source}: not valid gzip (${(e as Error).message}); expected gzip-compressed /proc/allocinfo text`, source)
   } finally {
     gunzip.destroy()
@@ -138,7 +149,8 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string): AsyncGen
 export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void; preamble?: Preamble} = {}): Promise<AllocInfo> {
   const whole = smallFile(path)
   const raw = whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole)
-  return scan(inflated(raw, source, path.endsWith('.gz')), source, opts.preamble)
+  const damage: Damage = {}
+  return scan(inflated(raw, source, path.endsWith('.gz'), damage), source, opts.preamble, damage)
 }
 
 /** The bytes of a regular file of 1 to WHOLE_FILE_MAX bytes; undefined for anything else (streamed). */
@@ -186,10 +198,11 @@ export async function readFirstLine(path: string, max = 4096): Promise<string> {
 
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
 export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
-  return scan(inflated(raw, source, source.endsWith('.gz')), source)
+  const damage: Damage = {}
+  return scan(inflated(raw, source, source.endsWith('.gz'), damage), source, undefined, damage)
 }
 
-async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble): Promise<AllocInfo> {
+async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {
   const s = new AllocInfoScanner(source, preamble)
   const decoder = new StringDecoder('utf8')
   let offset = 0
@@ -208,7 +221,9 @@ async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: P
     await chunks.return(undefined)
   }
   s.push(decoder.end())
-  return judge(s, s.end())
+  const info = judge(s, s.end())
+  if (damage.what !== undefined) info.truncated = damage.what
+  return info
 }
 
 /**

@@ -1,0 +1,43 @@
+// A gzip'd dump cut short (DERIVED: a real lab capture's allocinfo.txt gzipped, then cut in the
+// middle, as `head -c` or a capture killed mid-write leaves it) is read up to the damage and marked
+// truncated — by the reader, the allocinfo command (a warning), diff and batch — never passed off
+// as a whole dump.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import {describe, expect, it} from 'vitest'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
+import {runCli} from '../helpers/cli.js'
+import {LAB_CAPTURES} from '../helpers/paths.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-truncated-'))
+const REAL = join(LAB_CAPTURES, 'lab-7.2-pool-c16-m1024-n2', 'allocinfo.txt')
+const whole = join(tmp, 'whole.txt.gz')
+const cut = join(tmp, 'cut.txt.gz')
+const gz = gzipSync(readFileSync(REAL))
+writeFileSync(whole, gz)
+writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)))
+const MARK = 'the gzip stream ends early (truncated): read up to the damage'
+
+describe('a gzip dump cut short', () => {
+  it('the reader keeps the sites before the damage and says it is truncated; the whole one is not', async () => {
+    const [w, c] = [await readAllocInfo(whole), await readAllocInfo(cut)]
+    expect(w.truncated).toBeUndefined()
+    expect(w.sites.length).toBe((await readAllocInfo(REAL)).sites.length)
+    expect(c.truncated).toBe(MARK)
+    expect(c.sites.length).toBeGreaterThan(0)
+    expect(c.sites.length).toBeLessThan(w.sites.length)
+  })
+
+  it('allocinfo warns, diff warns, batch marks the record', async () => {
+    const a = await runCli(['allocinfo', '--top', '1', cut])
+    expect(a.status).toBe(0)
+    expect(a.stderr).toContain(`allocscope: warning: ${cut}: ${MARK}`)
+    const d = await runCli(['diff', whole, cut, '--json'])
+    expect(JSON.parse(d.stdout).warnings).toEqual([`${cut}: ${MARK}`])
+    const b = await runCli(['batch', whole, cut])
+    const recs = b.stdout.trim().split('\n').map((l) => JSON.parse(l) as {allocinfo: {truncated?: string}})
+    expect(recs.map((r) => r.allocinfo.truncated)).toEqual([undefined, MARK])
+  })
+})
