@@ -1,8 +1,8 @@
 // `fleet --html FILE`: one self-contained page (inline CSS, JS and SVG; nothing fetched) with the
 // summary tables, sortable by a click on a header, and three charts drawn here as SVG: signatures
-// by inputs, findings per 1000 boots per kernel, and predicted early PFNs by CPU count against the
-// legacy limit. Opening the page with `#selftest` sorts every table by each column and records
-// the outcome on <body data-selftest> (the browser test reads it).
+// by inputs, findings per 1000 boots per kernel, and predicted early PFNs by CPU count, each group
+// of hosts against its own legacy limit. Opening the page with `#selftest` sorts every table by each
+// column and records the outcome on <body data-selftest> (the browser test reads it).
 import {COLUMNS, FLEET_ROWS, type FleetRows, perThousand, TITLES} from './report.js'
 import type {FleetSummary} from './summary.js'
 import {sanitizeLine} from '../render/sanitize.js'
@@ -25,34 +25,51 @@ function* table(id: keyof FleetRows, rows: Iterable<Record<string, string | numb
 interface Bar {
   label: string
   value: number
+  /** This bar's own limit, marked on its row; `over`: the bar's group is past it (drawn red). */
+  limit?: {value: number; label: string; over: boolean}
 }
 
 const W = 760
 const BAR_H = 18
 
 /**
- * Horizontal bars, label on the left, value on the right; an optional vertical limit line. `bars` is
- * walked twice (the height and the scale come first in the SVG), a bar at a time.
+ * Horizontal bars, label on the left, value on the right; a bar with a limit has it marked on its
+ * own row (hosts of different limits are never drawn against one line). `bars` is walked twice (the
+ * height and the scale come first in the SVG), a bar at a time.
  */
-function* barChart(id: string, title: string, bars: () => Iterable<Bar>, limit?: {value: number; label: string}): Generator<string> {
+function* barChart(id: string, title: string, bars: () => Iterable<Bar>, note = ''): Generator<string> {
   const left = 300
   const plotW = W - left - 70
   let count = 0
-  let max = Math.max(1, limit?.value ?? 0)
-  for (const b of bars()) (count++, (max = Math.max(max, b.value)))
-  const h = 30 + count * (BAR_H + 4) + 20
+  let max = 1
+  for (const b of bars()) (count++, (max = Math.max(max, b.value, b.limit?.value ?? 0)))
+  const h = 30 + count * (BAR_H + 4) + (note ? 34 : 20)
   const x = (v: number) => left + (v / max) * plotW
   yield `<figure><figcaption>${esc(title)}</figcaption><svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" role="img" aria-label="${esc(title)}">`
   let i = 0
   for (const b of bars()) {
     const y = 24 + i++ * (BAR_H + 4)
     const lbl = b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label
-    yield `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(lbl)}</text><rect class="bar" x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${BAR_H}"><title>${esc(b.label)}: ${b.value}</title></rect><text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 13}">${esc(b.value)}</text>`
+    const lim = b.limit
+    const cls = lim?.over ? 'bar over' : 'bar'
+    const data = lim ? ` data-limit="${lim.value}" data-value="${b.value}"` : ''
+    yield `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(lbl)}</text><rect class="${cls}"${data} x="${left}" y="${y}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" height="${BAR_H}"><title>${esc(b.label)}: ${b.value}${lim ? `, ${esc(lim.label)}` : ''}</title></rect><text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 13}">${esc(b.value)}</text>`
+    if (lim) yield `<line class="limit" x1="${x(lim.value).toFixed(1)}" x2="${x(lim.value).toFixed(1)}" y1="${y - 2}" y2="${y + BAR_H + 2}"><title>${esc(lim.label)}</title></line>`
   }
-  const line = limit
-    ? `<line class="limit" x1="${x(limit.value).toFixed(1)}" x2="${x(limit.value).toFixed(1)}" y1="18" y2="${h - 14}"/><text class="limit" x="${x(limit.value).toFixed(1)}" y="${h - 2}" text-anchor="middle">${esc(limit.label)}</text>`
-    : ''
-  yield `${line}${count === 0 ? `<text x="${left}" y="40">no data</text>` : ''}</svg></figure>`
+  const foot = note ? `<text class="limit" x="10" y="${h - 8}">${esc(note)}</text>` : ''
+  yield `${foot}${count === 0 ? `<text x="${left}" y="40">no data</text>` : ''}</svg></figure>`
+}
+
+/** A bar per CPU count and legacy array size (the CPU table's rows), against that group's own limit. */
+function* cpuBars(s: FleetSummary): Generator<Bar> {
+  for (const r of FLEET_ROWS.cpus(s)) {
+    const boots = Number(r.boots)
+    yield {
+      label: `${r.cpus} CPUs, legacy max ${r.legacyMax} (${boots} boot${boots === 1 ? '' : 's'})`,
+      value: Number(r.maxEarlyPfns),
+      limit: {value: Number(r.legacyMax), label: `EARLY_ALLOC_PFN_MAX ${r.legacyMax}`, over: Number(r.overflow) > 0},
+    }
+  }
 }
 
 function* charts(s: FleetSummary): Generator<string> {
@@ -66,21 +83,19 @@ function* charts(s: FleetSummary): Generator<string> {
   const kernels = function* () {
     for (const k of kernelNames) yield {label: k, value: Number(perThousand(s.kernels[k]!.findings, s.kernels[k]!.boots))}
   }
-  const cpuRows = Object.entries(s.cpus).sort(([a], [b]) => Number(a) - Number(b))
-  const cpus = () => cpuRows.map(([c, r]) => ({label: `${c} CPUs (${r.boots} boot${r.boots === 1 ? '' : 's'})`, value: r.maxEarlyPfns}))
-  const legacyMax = cpuRows.length ? cpuRows.reduce((m, [, r]) => Math.min(m, r.legacyMax), Infinity) : undefined
   yield* barChart('c-signatures', 'Signatures by number of inputs (top 25)', () => sigs)
   yield '\n'
   yield* barChart('c-kernels', 'Findings per 1000 boots, by kernel', kernels)
   yield '\n'
-  yield* barChart('c-cpus', 'Most predicted early PFNs by possible CPUs, against the legacy array', cpus, legacyMax !== undefined ? {value: legacyMax, label: `EARLY_ALLOC_PFN_MAX ${legacyMax}`} : undefined)
+  const note = "dashed mark: the bar's own EARLY_ALLOC_PFN_MAX; orange bar: predicted past it"
+  yield* barChart('c-cpus', 'Most predicted early PFNs by possible CPUs and legacy array size, each against its own limit', () => cpuBars(s), note)
 }
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f2f2f2;cursor:pointer;user-select:none}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}.num{text-align:right}
 td{max-width:520px;overflow-wrap:anywhere}figure{margin:16px 0}figcaption{font-weight:600;margin-bottom:4px}
-svg text{font:11px system-ui,sans-serif;fill:#333}.bar{fill:#4a7ebb}.limit{stroke:#c0392b;stroke-width:2;stroke-dasharray:5 3}text.limit{fill:#c0392b;stroke:none}
+svg text{font:11px system-ui,sans-serif;fill:#333}.bar{fill:#4a7ebb}.bar.over{fill:#e8a33d}.limit{stroke:#c0392b;stroke-width:2;stroke-dasharray:5 3}text.limit{fill:#c0392b;stroke:none}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{font-weight:600}.empty{color:#777}`
 
 /** Sorting by a header click (numbers as numbers), and the #selftest check. */

@@ -59,7 +59,7 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const exactCpus = r.host?.possibleCpus?.value
   const cpus = exactCpus === undefined ? undefined : num(exactCpus)
   if (p && cpus !== undefined) {
-    s.cpus[String(cpus)] = {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0, legacyMax: p.legacyMax}
+    s.cpus[String(cpus)] = {[String(p.legacyMax)]: {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0}}
     if (p.legacyOverflow) s.overflow[hostOf(r)] = {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path}
   }
   // Through merge once: maps come out with their keys in canonical (sorted) order.

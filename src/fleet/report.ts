@@ -25,6 +25,8 @@ function sortedKeys<T>(o: Record<string, T>, cmp: (a: T, b: T) => number): strin
   return Object.keys(o).sort((ka, kb) => cmp(o[ka]!, o[kb]!) || (ka < kb ? -1 : 1))
 }
 
+const numericKeys = (o: object): string[] => Object.keys(o).sort((a, b) => Number(a) - Number(b))
+
 function signatureRow(sig: string, r: FleetSummary['signatures'][string]): Row {
   return {signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}
 }
@@ -55,10 +57,14 @@ export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<
       yield {host, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}
     }
   },
+  // A row per CPU count and legacy array size: each host against its own limit (one value a cell).
   cpus: function* (s) {
-    for (const c of Object.keys(s.cpus).sort((a, b) => Number(a) - Number(b))) {
-      const r = s.cpus[c]!
-      yield {cpus: Number(c), boots: r.boots, minEarlyPfns: r.minEarlyPfns, maxEarlyPfns: r.maxEarlyPfns, legacyMax: r.legacyMax, overflow: r.overflow}
+    for (const c of numericKeys(s.cpus)) {
+      const byLimit = s.cpus[c]!
+      for (const max of numericKeys(byLimit)) {
+        const r = byLimit[max]!
+        yield {cpus: Number(c), legacyMax: Number(max), boots: r.boots, minEarlyPfns: r.minEarlyPfns, maxEarlyPfns: r.maxEarlyPfns, overflow: r.overflow}
+      }
     }
   },
   errors: function* (s) {
@@ -114,10 +120,10 @@ export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
   ],
   cpus: [
     {key: 'cpus', header: 'CPUs', align: 'right' as const, priority: 0},
+    {key: 'legacyMax', header: 'legacy max', align: 'right' as const, priority: 0},
     {key: 'boots', header: 'boots', align: 'right' as const},
     {key: 'minEarlyPfns', header: 'min early PFNs', align: 'right' as const},
     {key: 'maxEarlyPfns', header: 'max early PFNs', align: 'right' as const},
-    {key: 'legacyMax', header: 'legacy max', align: 'right' as const},
     {key: 'overflow', header: 'overflow', align: 'right' as const},
   ],
   errors: [
@@ -132,7 +138,7 @@ export const TITLES = {
   signatureKernels: 'Kernels each signature was seen on',
   kernels: 'Kernels',
   overflow: 'Hosts predicted to overflow the legacy early-PFN array',
-  cpus: 'Predicted early PFNs by possible CPUs',
+  cpus: 'Predicted early PFNs by possible CPUs and legacy array size',
   errors: 'Errors by reason',
 }
 

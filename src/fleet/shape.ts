@@ -118,8 +118,9 @@ const kernelRow: Check = (v) => {
   return kernelFields(v) ?? (r.inputs < n ? within('inputs', fail(r.inputs, `at least the ${n} multiBootInputs`)) : undefined)
 }
 const overflowRow = object({kernel: text, cpus: count, earlyPfns: count, legacyMax: count, example: text}, 'an overflow row {kernel, cpus, earlyPfns, legacyMax, example}')
-const cpuRow = object({boots: count, minEarlyPfns: count, maxEarlyPfns: count, overflow: count, legacyMax: count}, 'a CPU row {boots, minEarlyPfns, maxEarlyPfns, overflow, legacyMax}')
-const decimalKey = test((k) => /^(0|[1-9]\d*)$/.test(k as string), 'a CPU count')
+const cpuRow = object({boots: count, minEarlyPfns: count, maxEarlyPfns: count, overflow: count}, 'a CPU row {boots, minEarlyPfns, maxEarlyPfns, overflow}')
+const decimalKey = (what: string) => test((k) => /^(0|[1-9]\d*)$/.test(k as string), what)
+const cpuRows = map(map(cpuRow, 'rows by legacy array size', decimalKey('a legacy array size')), 'rows by CPU count', decimalKey('a CPU count'))
 
 /** A whole fleet summary (src/fleet/summary.ts). */
 export const fleetSummary = object(
@@ -131,7 +132,7 @@ export const fleetSummary = object(
     signatures: map(signatureRow, 'signatures by name'),
     kernels: map(kernelRow, 'kernels by release'),
     overflow: map(overflowRow, 'overflow rows by host'),
-    cpus: map(cpuRow, 'rows by CPU count', decimalKey),
+    cpus: cpuRows,
     errorReasons: map(object({count, example: text}, 'an error row {count, example}'), 'errors by reason'),
   },
   'a fleet summary',

@@ -50,12 +50,13 @@ export interface OverflowRow {
   example: string
 }
 
+/** Boots with a prediction, of one CPU count and one legacy array size (a host's own limit). */
 export interface CpuRow {
   boots: number
   minEarlyPfns: number
   maxEarlyPfns: number
+  /** Boots predicted past their own EARLY_ALLOC_PFN_MAX. */
   overflow: number
-  legacyMax: number
 }
 
 export interface FleetSummary {
@@ -67,7 +68,11 @@ export interface FleetSummary {
   signatures: Record<string, SignatureRow>
   kernels: Record<string, KernelRow>
   overflow: Record<string, OverflowRow>
-  cpus: Record<string, CpuRow>
+  /**
+   * Possible CPUs → EARLY_ALLOC_PFN_MAX → row: hosts are grouped by their own legacy limit (printed
+   * by their kernel, else 8192), never compared with another host's.
+   */
+  cpus: Record<string, Record<string, CpuRow>>
   errorReasons: Record<string, {count: number; example: string}>
 }
 
@@ -154,7 +159,6 @@ const mergeCpu = (a: CpuRow, b: CpuRow): CpuRow => ({
   minEarlyPfns: Math.min(a.minEarlyPfns, b.minEarlyPfns),
   maxEarlyPfns: Math.max(a.maxEarlyPfns, b.maxEarlyPfns),
   overflow: a.overflow + b.overflow,
-  legacyMax: Math.min(a.legacyMax, b.legacyMax),
 })
 
 export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
@@ -167,7 +171,7 @@ export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
     signatures: mergeMap(a.signatures, b.signatures, mergeSignature),
     kernels: mergeMap(a.kernels, b.kernels, mergeKernel),
     overflow: mergeMap(a.overflow, b.overflow, mergeOverflow),
-    cpus: mergeMap(a.cpus, b.cpus, mergeCpu),
+    cpus: mergeMap(a.cpus, b.cpus, (x, y) => mergeMap(x, y, mergeCpu)),
     errorReasons: mergeMap(a.errorReasons, b.errorReasons, (x, y) => ({count: x.count + y.count, example: minStr(x.example, y.example)})),
   }
 }

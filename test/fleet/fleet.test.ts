@@ -95,9 +95,27 @@ describe.skipIf(!chromium)('fleet --html in headless Chromium', () => {
     for (const id of ['t-signatures', 't-kernels', 't-overflow', 't-cpus', 't-errors']) expect(dom).toContain(`id="${id}"`)
     for (const id of ['c-signatures', 'c-kernels', 'c-cpus']) expect(dom).toMatch(new RegExp(`<svg id="${id}"[^>]*>.*<rect`, 's'))
     expect(dom).toContain('EARLY_ALLOC_PFN_MAX')
+    expectCpuChartHonest(dom)
     expect(r.stderr).not.toMatch(/:CONSOLE/)
   }, 240_000)
 })
+
+/**
+ * The CPU chart as the browser has it: a bar per CPU count and legacy array size, each with its own
+ * limit mark, marked over exactly when its value passes its own limit — so the one 256-slot boot
+ * (lab legacy256late, 8 CPUs) is the only bar over, and the 8192-limit bars past 256 are not.
+ */
+function expectCpuChartHonest(dom: string): void {
+  const svg = /<svg id="c-cpus".*?<\/svg>/s.exec(dom)![0]
+  const bars = [...svg.matchAll(/<rect class="(bar(?: over)?)" data-limit="(\d+)" data-value="(\d+)"/g)].map(([, cls, limit, value]) => ({over: cls === 'bar over', limit: Number(limit), value: Number(value)}))
+  expect(bars.length).toBeGreaterThan(5)
+  expect(svg.match(/<line class="limit"/g)).toHaveLength(bars.length)
+  for (const b of bars) expect(b.over).toBe(b.value > b.limit)
+  expect(bars.filter((b) => b.over)).toEqual([{over: true, limit: 256, value: expect.any(Number)}])
+  expect(bars.some((b) => !b.over && b.limit === 8192 && b.value > 256)).toBe(true)
+  const cpuRows = [...(/<table[^>]*id="t-cpus".*?<\/table>/s.exec(dom)![0]).matchAll(/<tr><td class="num">8<\/td><td class="num">(\d+)<\/td>/g)].map((m) => m[1])
+  expect(cpuRows.sort()).toEqual(['256', '8192'])
+}
 
 if (!chromium) {
   it.skip('fleet --html in headless Chromium: chromium not found; install it with `apt-get install -y --no-install-recommends chromium` (Debian; .ci/run does this)', () => undefined)

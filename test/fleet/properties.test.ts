@@ -111,6 +111,12 @@ describe('fleet summary laws', () => {
           expect(row.inputs).toBe(withSig.length)
           expect(row.hosts).toEqual([...new Set(withSig.map((r) => r.hostname ?? r.input.path))].sort())
         }
+        // A row per CPU count and legacy array size: each boot with its own limit, never another's.
+        for (const [cpus, byLimit] of Object.entries(s.cpus))
+          for (const [max, row] of Object.entries(byLimit)) {
+            const of = ok.filter((r) => String(r.host!.possibleCpus!.value) === cpus && (r.prediction as {legacyMax: number}).legacyMax === Number(max))
+            expect([row.boots, row.overflow]).toEqual([of.length, of.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow).length])
+          }
         const over = ok.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow)
         expect(Object.keys(s.overflow).sort()).toEqual([...new Set(over.map((r) => r.hostname ?? r.input.path))].sort())
       }),
