@@ -1,11 +1,12 @@
 // The worker-thread pool of `allocscope batch`: tasks go out one per idle worker; the main thread
 // only orders the lines that come back and writes them. In input order, at most `window` tasks
-// are in flight past the oldest unwritten one, so what waits in memory is bounded whatever the
-// number of inputs; --unordered writes lines as they come.
+// are in flight past the oldest unwritten one, and a running archive's lines held unwritten are
+// bounded too (its worker waits for acknowledgements: messages.ts HOLD_MAX), so what waits in
+// memory is bounded whatever the number of inputs; --unordered writes lines as they come.
 import {setFlagsFromString} from 'node:v8'
 import {Worker} from 'node:worker_threads'
 import type {Task} from './inputs.js'
-import {internalErrorResult, type ResultMessage, type TaskMessage} from './messages.js'
+import {type AckMessage, internalErrorResult, type ResultMessage, type TaskMessage} from './messages.js'
 
 export interface PoolOptions {
   jobs: number
@@ -14,12 +15,16 @@ export interface PoolOptions {
   ordered: boolean
   /** Write complete lines (the caller writes them in one call). */
   write(lines: string[]): void
-  /** Called after each task is written. */
-  onTaskDone?(done: number): void
+  /** Inputs done so far (an archive's members count one by one), of `total`; undefined while an archive is not counted yet. */
+  onProgress?(done: number, total: number | undefined): void
 }
 
 export interface PoolResult {
   records: number
+  /** Inputs read: files, capture directories, an archive's inputs. */
+  inputs: number
+  /** Most lines held unwritten at once (waiting for an earlier input, in input order). */
+  heldMax: number
   errors: number
   /** Records that are one boot of a log holding several. */
   multiBoot: number
@@ -86,7 +91,13 @@ export class BatchPool {
   private writeSeq = 0
   private done = 0
   private readonly pending = new Map<number, {lines: string[][]; final: boolean}>()
-  private readonly result: PoolResult = {records: 0, errors: 0, multiBoot: 0, maxSeverity: -1, stopped: false}
+  /** The worker running each task sent out and not final yet (acknowledgements go to it). */
+  private readonly owner = new Map<number, Worker>()
+  private held = 0
+  /** Inputs known to be in the run: tasks, an archive's counted inputs for the task; archives not counted yet. */
+  private total: number
+  private readonly uncounted: Set<number>
+  private readonly result: PoolResult = {records: 0, inputs: 0, heldMax: 0, errors: 0, multiBoot: 0, maxSeverity: -1, stopped: false}
   private finish!: (r: PoolResult) => void
   private fail!: (e: Error) => void
   private readonly window: number
@@ -96,6 +107,8 @@ export class BatchPool {
     private readonly opts: PoolOptions,
   ) {
     this.window = Math.max(8, opts.jobs * 8)
+    this.uncounted = new Set(tasks.flatMap((t, seq) => (t.type === 'archive' ? [seq] : [])))
+    this.total = tasks.length - this.uncounted.size
   }
 
   run(): Promise<PoolResult> {
@@ -146,6 +159,7 @@ export class BatchPool {
       if (this.opts.ordered && this.next - this.writeSeq >= this.window) return
       const seq = this.next++
       held.push(seq)
+      this.owner.set(seq, w)
       w.postMessage({seq, task: this.tasks[seq]!} satisfies TaskMessage)
     }
   }
@@ -155,13 +169,9 @@ export class BatchPool {
     this.result.errors += m.errors
     this.result.multiBoot += m.multiBoot
     this.result.maxSeverity = Math.max(this.result.maxSeverity, m.maxSeverity)
-    if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.lines)
-    else {
-      const p = this.pending.get(m.seq) ?? {lines: [], final: false}
-      p.lines.push(m.lines)
-      p.final = m.final
-      this.pending.set(m.seq, p)
-    }
+    this.count(m)
+    if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.seq, m.lines)
+    else this.hold(m)
     if (!m.final) return
     if (w) this.release(w, m.seq)
     if (!this.opts.ordered) this.taskWritten()
@@ -170,7 +180,27 @@ export class BatchPool {
     if (this.done === this.tasks.length) void this.close()
   }
 
+  /** Progress: the inputs the message finishes, and an archive's count. */
+  private count(m: ResultMessage): void {
+    // An archive whose worker died before counting it counts what it ended with (its error record).
+    const counted = m.total ?? (m.final ? m.units : undefined)
+    if (counted !== undefined && this.uncounted.delete(m.seq)) this.total += counted
+    if (m.units === 0 && m.total === undefined) return
+    this.result.inputs += m.units
+    this.opts.onProgress?.(this.result.inputs, this.uncounted.size > 0 ? undefined : this.total)
+  }
+
+  private hold(m: ResultMessage): void {
+    const p = this.pending.get(m.seq) ?? {lines: [], final: false}
+    p.lines.push(m.lines)
+    p.final = m.final
+    this.pending.set(m.seq, p)
+    this.held += m.lines.length
+    this.result.heldMax = Math.max(this.result.heldMax, this.held)
+  }
+
   private release(w: Worker, seq: number): void {
+    this.owner.delete(seq)
     const held = this.busy.get(w)
     const i = held?.indexOf(seq) ?? -1
     if (i >= 0) held!.splice(i, 1)
@@ -182,7 +212,10 @@ export class BatchPool {
     this.taskWritten()
     this.writeSeq++
     for (let p = this.pending.get(this.writeSeq); p; p = this.pending.get(this.writeSeq)) {
-      for (const l of p.lines) this.emit(l)
+      for (const l of p.lines) {
+        this.held -= l.length
+        this.emit(this.writeSeq, l)
+      }
       p.lines = []
       if (!p.final) break
       this.pending.delete(this.writeSeq)
@@ -191,15 +224,16 @@ export class BatchPool {
     }
   }
 
-  private emit(lines: string[]): void {
+  /** Writes lines of task `seq`, and tells its worker if it is still running it (flow control). */
+  private emit(seq: number, lines: string[]): void {
     if (lines.length === 0) return
     this.result.records += lines.length
     this.opts.write(lines)
+    this.owner.get(seq)?.postMessage({ack: seq, lines: lines.length} satisfies AckMessage)
   }
 
   private taskWritten(): void {
     this.done++
-    this.opts.onTaskDone?.(this.done)
   }
 
   private async close(): Promise<void> {

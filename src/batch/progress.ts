@@ -1,28 +1,37 @@
-// Progress of a batch run on stderr, only when stderr is a TTY: done/total, files/s, ETA.
+// Progress of a batch run on stderr, only when stderr is a TTY: done/total, files/s, ETA. An
+// archive's inputs are known once it is read through (its headers): until every archive is
+// counted, the total is unknown and only done and files/s are shown.
 export interface Progress {
-  update(done: number): void
+  update(done: number, total: number | undefined): void
   end(): void
 }
 
 const EVERY_MS = 500
 
-export function progress(total: number): Progress {
-  if (!process.stderr.isTTY) return {update: () => undefined, end: () => undefined}
-  const t0 = Date.now()
-  let last = 0
+/** Where progress goes: stderr (the `err` parameter is for tests). */
+interface Tty {
+  isTTY?: boolean
+  write(s: string): unknown
+}
+
+export function progress(err: Tty = process.stderr, now: () => number = Date.now): Progress {
+  if (!err.isTTY) return {update: () => undefined, end: () => undefined}
+  const t0 = now()
+  let last = -Infinity
   let shown = false
   return {
-    update(done) {
-      const now = Date.now()
-      if (now - last < EVERY_MS) return
-      last = now
+    update(done, total) {
+      const t = now()
+      if (t - last < EVERY_MS) return
+      last = t
       shown = true
-      const rate = done / Math.max(0.001, (now - t0) / 1000)
-      const eta = rate > 0 ? Math.round((total - done) / rate) : 0
-      process.stderr.write(`\rallocscope: batch ${done}/${total} inputs, ${rate.toFixed(1)} files/s, ETA ${eta} s   `)
+      const rate = done / Math.max(0.001, (t - t0) / 1000)
+      const eta = rate > 0 && total !== undefined ? Math.round(Math.max(0, total - done) / rate) : undefined
+      const of = total === undefined ? ' inputs (archives not counted yet)' : `/${total} inputs`
+      err.write(`\rallocscope: batch ${done}${of}, ${rate.toFixed(1)} files/s${eta === undefined ? '' : `, ETA ${eta} s`}   `)
     },
     end() {
-      if (shown) process.stderr.write('\r\x1b[K')
+      if (shown) err.write('\r\x1b[K')
     },
   }
 }

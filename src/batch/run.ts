@@ -44,8 +44,8 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
     await Promise.all(started.map((w) => w.terminate()))
     throw e
   }
-  const bar = (await import('./progress.js')).progress(todo.length)
-  const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onTaskDone: (d) => bar.update(d)})
+  const bar = (await import('./progress.js')).progress()
+  const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onProgress: (d, t) => bar.update(d, t)})
   const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => interrupted(out, signal, f.out !== undefined))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
@@ -53,7 +53,7 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   if (r.stopped) return []
   bar.end()
   out.close()
-  if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${todo.length} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
+  if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${r.inputs} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []

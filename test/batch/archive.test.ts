@@ -3,6 +3,7 @@
 // A capture directory inside an archive is one record equal to the extracted directory's; the
 // members need not be together in the tar; --shard splits an archive's inputs, the shards'
 // union being exactly the whole run; --list with --shard lists that shard's inputs.
+import {spawnSync} from 'node:child_process'
 import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -10,7 +11,8 @@ import {gzipSync} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {describe, expect, it} from 'vitest'
 import type {BatchRecord} from '../../src/batch/schema.js'
-import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
+import {cliEnv} from '../helpers/cli.js'
+import {LAB_CAPTURES, PEER, REPO} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-archive-'))
@@ -130,4 +132,22 @@ describe('--shard and --list on an archive', () => {
     // Without --shard the archive is one input to list (a path batch --files-from reads back).
     expect((await cli(['batch', '--list', file])).stdout).toBe(`${file}\n`)
   })
+})
+
+const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
+
+describe.skipIf(!hasScript)('progress on an archive', () => {
+  it('counts its members as they are done, of the total once the archive is counted (a TTY by util-linux script)', async () => {
+    const logs = readdirSync(PEER).sort()
+    const file = join(tmp, 'progress.tar')
+    await makeTar(file, [0, 1, 2, 3, 4, 5].flatMap((c) => logs.map((n) => ({name: `p${c}/${n}`, data: readFileSync(join(PEER, n))}))))
+    const total = logs.length * 6
+    const cmd = `${process.execPath} ${join(REPO, 'bin', 'run.js')} batch --jobs 1 ${file} --out ${join(tmp, 'progress.ndjson')}`
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {encoding: 'utf8', timeout: 120_000, env: cliEnv()})
+    const done = [...r.stdout.matchAll(new RegExp(`\\rallocscope: batch (\\d+)/${total} inputs, [\\d.]+ files/s, ETA \\d+ s`, 'g'))].map((m) => Number(m[1]))
+    // At least the line printed once the archive is counted, before any member is done.
+    expect(done.length, r.stdout).toBeGreaterThan(0)
+    expect(done.some((d) => d < total)).toBe(true)
+    expect(r.stdout).toContain(`allocscope: ${total} input(s), ${total} record(s)`)
+  }, 120_000)
 })
