@@ -2,7 +2,7 @@
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
-import {emptySummary, type FleetSummary, mergeSummaries, type SignatureRow} from './summary.js'
+import {emptySummary, type FleetSummary, mergeSummaries, own, put, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -17,13 +17,13 @@ function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureR
   const out: Record<string, SignatureRow> = {}
   const seen = r.input.mtime
   for (const f of r.findings ?? []) {
-    const prev = out[f.signature]
+    const prev = own(out, f.signature)
     if (prev) {
       // The analyser keeps one finding per signature with a count; this only guards a reader that does not.
       prev.occurrences += f.count
       continue
     }
-    out[f.signature] = {
+    put(out, f.signature, {
       id: f.id,
       severity: f.severity,
       title: f.title,
@@ -33,7 +33,7 @@ function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureR
       kernels: [kernel],
       ...(seen ? {firstSeen: seen, lastSeen: seen} : {}),
       example: r.input.path,
-    }
+    })
   }
   return out
 }
@@ -44,7 +44,7 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   s.inputs = r.boot && !r.boot.first ? 0 : 1
   if (r.error) {
     s.errors = 1
-    s.errorReasons[r.error.reason] = {count: 1, example: r.input.path}
+    put(s.errorReasons, r.error.reason, {count: 1, example: r.input.path})
     return s
   }
   const kernel = kernelOf(r)
@@ -54,13 +54,13 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   s.signatures = signaturesOf(r, kernel)
   // A boot of a log holding several names its input, so that merge counts the input once per release.
   const multiBoot = r.boot ? {multiBootInputs: [r.input.path]} : {}
-  s.kernels[kernel] = {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}}
+  put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}})
   const p = predictionOf(r)
   const exactCpus = r.host?.possibleCpus?.value
   const cpus = exactCpus === undefined ? undefined : num(exactCpus)
   if (p && cpus !== undefined) {
     s.cpus[String(cpus)] = {[String(p.legacyMax)]: {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0}}
-    if (p.legacyOverflow) s.overflow[hostOf(r)] = {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path}
+    if (p.legacyOverflow) put(s.overflow, hostOf(r), {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path})
   }
   // Through merge once: maps come out with their keys in canonical (sorted) order.
   return mergeSummaries(emptySummary(), s)

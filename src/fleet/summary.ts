@@ -104,13 +104,25 @@ function union(a: string[], b: string[]): string[] {
   return out
 }
 
+/**
+ * Sets a map's key as its own property: names come from logs, and `o['__proto__'] = v` would set
+ * the object's prototype instead (a host of that name vanished from the overflow table).
+ */
+export function put<T>(o: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(o, k, {value: v, enumerable: true, writable: true, configurable: true})
+  else o[k] = v
+}
+
+/** A map's own value at `k` (never one inherited from Object.prototype). */
+export const own = <T>(o: Record<string, T>, k: string): T | undefined => (Object.hasOwn(o, k) ? o[k] : undefined)
+
 /** Keys in sorted order, each value merged where both have it: the canonical form of a map. */
 function mergeMap<T>(a: Record<string, T>, b: Record<string, T>, f: (x: T, y: T) => T): Record<string, T> {
   const out: Record<string, T> = {}
   for (const k of union(Object.keys(a).sort(), Object.keys(b).sort())) {
-    const x = a[k]
-    const y = b[k]
-    out[k] = x === undefined ? y! : y === undefined ? x : f(x, y)
+    const x = own(a, k)
+    const y = own(b, k)
+    put(out, k, x === undefined ? y! : y === undefined ? x : f(x, y))
   }
   return out
 }

@@ -1,5 +1,5 @@
 // Fleet summaries merge by laws (fast-check, SYNTHETIC records drawn from small pools so that
-// signatures, hosts and kernels collide): the summary of a list does not depend on the order of
+// signatures, hosts and kernels collide; each pool holds `__proto__`, a name a log can give): the summary of a list does not depend on the order of
 // the records nor on how they are split and grouped; merge is associative and commutative with
 // the empty summary as identity; a summary survives JSON and merges again; inputs are counted once
 // overall and once per release, whatever the number of boots (records) of a log.
@@ -12,20 +12,20 @@ import {SEVERITIES} from '../../src/types.js'
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs)
 const finding = fc.record({
-  signature: pick(['a|x', 'b|y', 'c|z', 'alloc-tag-not-set|t']),
+  signature: pick(['a|x', 'b|y', 'c|z', 'alloc-tag-not-set|t', '__proto__']),
   severity: pick(SEVERITIES),
   count: fc.integer({min: 1, max: 5}),
 })
 const record: fc.Arbitrary<BatchRecord> = fc
   .record({
     path: pick(['h/1', 'h/2', 'h/3', 'h/4', 'h/5', 'h/6']),
-    hostname: fc.option(pick(['alpha', 'beta', 'gamma']), {nil: undefined}),
+    hostname: fc.option(pick(['alpha', 'beta', 'gamma', '__proto__']), {nil: undefined}),
     mtime: fc.option(pick(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']), {nil: undefined}),
-    release: fc.option(pick(['6.12.1', '7.2.13']), {nil: undefined}),
+    release: fc.option(pick(['6.12.1', '7.2.13', '__proto__']), {nil: undefined}),
     cpus: pick([1, 64, 4096, 8192]),
     recorder: pick(['legacy', 'pool', 'none', 'unknown'] as const),
     findings: fc.array(finding, {maxLength: 3}),
-    error: fc.option(pick(['empty: expected a kernel log', 'permission denied']), {nil: undefined}),
+    error: fc.option(pick(['empty: expected a kernel log', 'permission denied', '__proto__']), {nil: undefined}),
     earlyPfns: fc.integer({min: 0, max: 20000}),
     legacyMax: pick([256, 8192]),
     // A boot of a log holding several (its input's first record, or a later one), or a log of one boot.
