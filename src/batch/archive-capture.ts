@@ -42,13 +42,13 @@ export class CaptureReader {
   ) {}
 
   /** Reads one member of `c` (entry `index` of the archive); at its last member, its records. */
-  async take(c: CapturePlan, role: 'bootLog' | 'allocinfo' | 'meta' | 'other', m: Member, member: InputRef, index: number): Promise<BatchRecord[]> {
+  async take(c: CapturePlan, role: 'bootLog' | 'allocinfo' | 'meta', m: Member, member: InputRef, index: number): Promise<BatchRecord[]> {
     let st = this.open.get(c)
     if (!st && !this.refused.has(c)) {
       if (this.open.size >= MAX_OPEN) this.refused.add(c)
       else this.open.set(c, (st = {}))
     }
-    if (st && !st.error && role !== 'other') {
+    if (st && !st.error) {
       try {
         await this.read(st, role, m, member)
       } catch (e) {

@@ -163,11 +163,8 @@ function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOption
   for (const c of plan.captures.values()) if (wanted(c.path, o)) plan.total++
 }
 
-/** What one entry is for the run: not read, a file input, a capture's member, or a member of a capture that is not read. */
-export type MemberRole =
-  | {type: 'skip'}
-  | {type: 'file'; path: string}
-  | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta' | 'other'}
+/** What one entry is for the run: not read (hidden, another shard's, a capture's file it does not use), a file input, or a file a capture reads. */
+export type MemberRole = {type: 'skip'} | {type: 'file'; path: string} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}
 
 export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOptions): MemberRole {
   if (isHidden(name)) return {type: 'skip'}
@@ -178,8 +175,8 @@ export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOp
     return wanted(path, o) ? {type: 'file', path} : {type: 'skip'}
   }
   if (!wanted(capture.path, o)) return {type: 'skip'}
-  const role = capture.bootLog?.index === index ? 'bootLog' : capture.allocinfo?.index === index ? 'allocinfo' : capture.meta?.index === index ? 'meta' : 'other'
-  return {type: 'capture', capture, role}
+  const role = capture.bootLog?.index === index ? 'bootLog' : capture.allocinfo?.index === index ? 'allocinfo' : capture.meta?.index === index ? 'meta' : undefined
+  return role ? {type: 'capture', capture, role} : {type: 'skip'}
 }
 
 /**

@@ -145,14 +145,17 @@ async function* readInputs(plan: ArchivePlan, o: ArchiveOptions, own: boolean): 
     for await (const entry of openExtract(path)) {
       const h = entry.header
       const i = index++
-      const m = new Member(entry, memberPath(path, h.name))
-      if (isFileEntry(h)) {
-        members++
-        const r = roleOf(plan, h.name, i, o)
-        const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
-        if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
-        else if (r.type === 'capture') yield* await captures.take(r.capture, r.role, m, input, i)
+      if (isFileEntry(h)) members++
+      const r = isFileEntry(h) ? roleOf(plan, h.name, i, o) : undefined
+      if (!r || r.type === 'skip') {
+        // Not read (another shard's, hidden, a capture's file it does not use): passed over unparsed.
+        entry.resume()
+        continue
       }
+      const m = new Member(entry, memberPath(path, h.name))
+      const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
+      if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
+      else yield* await captures.take(r.capture, r.role, m, input, i)
       await m.drain()
     }
   } catch (e) {

@@ -67,12 +67,13 @@ function captureTree(): string {
   return root
 }
 
-describe('capture directories inside an archive', () => {
-  const root = captureTree()
-  const dirs = ['cap dir', CAPS[1]!]
+const root = captureTree()
+const dirs = ['cap dir', CAPS[1]!]
+const capturesTar = (file: string) => makeTar(join(tmp, file), [{name: 'dir with space/', type: 'directory'}, ...dirs.flatMap((d) => filesOf(join(root, d), `dir with space/${d}`))])
 
+describe('capture directories inside an archive', () => {
   it('each is one capture-dir record `archive//dir`, with the content of the extracted directory', async () => {
-    await makeTar(join(tmp, 'my logs.tgz'), [{name: 'dir with space/', type: 'directory'}, ...dirs.flatMap((d) => filesOf(join(root, d), `dir with space/${d}`))])
+    await capturesTar('my logs.tgz')
     const inTar = await run(['my logs.tgz'])
     const onDisk = await run(dirs.map((d) => `dir with space/${d}`))
     expect(inTar.map((r) => r.input.path)).toEqual(dirs.map((d) => `my logs.tgz//dir with space/${d}`))
@@ -108,6 +109,42 @@ describe('capture directories inside an archive', () => {
     expect(recs).toHaveLength(1)
     expect(recs[0]).toMatchObject({input: {path: 'badmeta.tar//cap'}, kind: 'capture-dir'})
     expect(recs[0]!.error?.reason).toBe('meta.json: not valid JSON (Unexpected end of JSON input); expected the meta.json of a capture directory')
+  })
+})
+
+describe('more capture directories scattered at once than are held open', () => {
+  it(`past ${1024} open, a capture is one error record saying why, never split into files; the others are read`, async () => {
+    const {MAX_OPEN} = await import('../../src/batch/archive-capture.js')
+    const logs = readdirSync(PEER).sort()
+    const n = MAX_OPEN + 6
+    const dir = (i: number) => `c${String(i).padStart(4, '0')}`
+    // Every dmesg.txt (a REAL peer log) first, then every meta.json (SYNTHETIC, {}): all captures open at once.
+    const entries: Entry[] = [
+      ...Array.from({length: n}, (_, i) => ({name: `${dir(i)}/dmesg.txt`, data: readFileSync(join(PEER, logs[i % logs.length]!))})),
+      ...Array.from({length: n}, (_, i) => ({name: `${dir(i)}/meta.json`, data: Buffer.from('{}')})),
+    ]
+    await makeTar(join(tmp, 'synthetic-scattered-many.tar'), entries)
+    const recs = await run(['synthetic-scattered-many.tar'])
+    expect(recs.map((r) => r.input.member)).toEqual(Array.from({length: n}, (_, i) => dir(i)))
+    expect(recs.every((r) => r.kind === 'capture-dir')).toBe(true)
+    const refused = recs.filter((r) => r.error?.reason.includes('scattered'))
+    expect(refused.map((r) => r.input.member)).toEqual(Array.from({length: 6}, (_, i) => dir(MAX_OPEN + i)))
+    expect(refused[0]!.error!.reason).toBe(`not read: its files are scattered in the archive among those of more than ${MAX_OPEN} other capture directories (batch holds at most ${MAX_OPEN} open at once); expected each capture directory's files together, as tar writes a directory (or extract the archive)`)
+    expect(content(recs[1]!)).toEqual({...content((await run([join(PEER, logs[1]!)]))[0]!), kind: 'capture-dir'})
+  }, 120_000)
+})
+
+describe('--resume on an archive of captures', () => {
+  it('a run cut after the first capture: --resume writes the rest once, the file equals a whole run', async () => {
+    await capturesTar('resume.tgz')
+    const whole = (await cli(['batch', 'resume.tgz'], {cwd: tmp})).stdout
+    const lines = whole.split('\n').filter(Boolean)
+    expect(lines).toHaveLength(2)
+    const out = join(tmp, 'resume-archive.ndjson')
+    writeFileSync(out, lines[0] + '\n' + lines[1]!.slice(0, 50))
+    const r = await cli(['batch', '--out', out, '--resume', 'resume.tgz'], {cwd: tmp})
+    expect(r.status, r.stderr).toBe(0)
+    expect(readFileSync(out, 'utf8')).toBe(whole)
   })
 })
 
