@@ -10,7 +10,7 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
   static description =
     'Summarise the NDJSON of `allocscope batch` (files, or stdin): per finding signature (inputs, distinct hosts, kernels, first and ' +
     'last seen, an example), per kernel release (inputs, findings per 1000 boots, recorders), hosts predicted to overflow the ' +
-    'legacy early-PFN array, predicted early PFNs by CPU count, and errors by reason. Summaries merge: fleet --json outputs are ' +
+    'legacy early-PFN array, predicted early PFNs by CPU count against the legacy limit of each host, and errors by reason. Summaries merge: fleet --json outputs are ' +
     'valid inputs, and fleet over shards equals fleet over the whole run. --html writes one self-contained page with sortable tables and charts.'
 
   static examples = [

@@ -1,5 +1,5 @@
 // What `fleet` reads: NDJSON from `batch` (files or stdin), and earlier fleet summaries — the
-// `fleet --json` envelope (pretty-printed, one document per file) or a bare allocscope/fleet-v1
+// `fleet --json` envelope (pretty-printed, one document per file) or a bare allocscope/fleet-v2
 // object on one line — so that summaries merge again. Records are folded as they are read.
 import {createReadStream} from 'node:fs'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
@@ -8,7 +8,7 @@ import {LineSplitter, TextChunker} from '../readers/lines.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
 import {batchRecord, describeProblem, fleetSummary, type Problem} from './shape.js'
-import {emptySummary, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
+import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
 
 const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
 
@@ -35,6 +35,9 @@ export function summaryOfValue(v: unknown, where: string, line: number): FleetSu
     return v as FleetSummary
   }
   if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line)
+  if (typeof o?.schema === 'string' && FLEET_OLDER.includes(o.schema)) {
+    throw new InputError(`${where}:${line}: a fleet summary of an earlier version (${o.schema}); expected ${FLEET_SCHEMA}: run fleet again over the batch records it summarised`, where, line)
+  }
   throw new InputError(`${where}:${line}: schema ${JSON.stringify(o?.schema)}; ${EXPECTED}`, where, line)
 }
 

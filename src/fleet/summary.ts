@@ -1,9 +1,16 @@
-// The fleet summary (`allocscope/fleet-v1`): batch records folded into counts per finding
+// The fleet summary (`allocscope/fleet-v2`): batch records folded into counts per finding
 // signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array, and
 // errors by reason. merge() is associative and commutative and add() is merge with a one-record
 // summary, so a summary of shards equals the summary of the whole run, in any order and grouping;
 // every choice between two values (an example, a title) takes the least in a total order.
-export const FLEET_SCHEMA = 'allocscope/fleet-v1'
+/**
+ * v2: `cpus` is keyed by CPU count, then by each host's legacy limit (v1 had one limit per CPU
+ * count, the smallest, which made hosts with 8192 slots look past 256). A changed field is a new
+ * version (as for batch records); a v1 summary is refused with what to do.
+ */
+export const FLEET_SCHEMA = 'allocscope/fleet-v2'
+/** Earlier summary versions: named in the refusal, with the fix (fleet again over the batch records). */
+export const FLEET_OLDER = ['allocscope/fleet-v1']
 
 export interface SignatureRow {
   id: string

@@ -71,11 +71,14 @@ describe('fleet: input it does not read is refused with file, line and what was 
     expect(r.stderr).toContain(`.ndjson:2: a batch record (allocscope/batch-v1): ${message}`)
   })
 
-  it('the bare batch-v1 and fleet-v1 objects of the review: exit 2, not an internal error', async () => {
+  it('the bare batch-v1 and fleet-v2 objects of the review: exit 2, not an internal error', async () => {
     const b = await fleetOn('bare-batch.ndjson', '{"schema":"allocscope/batch-v1"}\n')
     expect([b.status, b.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-batch.ndjson')}:1: a batch record (allocscope/batch-v1): input: missing; expected an input {path, mtime?}\n`])
-    const f = await fleetOn('bare-fleet.ndjson', '{"schema":"allocscope/fleet-v1"}\n')
-    expect([f.status, f.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-fleet.ndjson')}:1: a fleet summary (allocscope/fleet-v1): inputs: missing; expected a whole number >= 0\n`])
+    const f = await fleetOn('bare-fleet.ndjson', '{"schema":"allocscope/fleet-v2"}\n')
+    expect([f.status, f.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-fleet.ndjson')}:1: a fleet summary (allocscope/fleet-v2): inputs: missing; expected a whole number >= 0\n`])
+    // A summary saved by an earlier version: refused with what to do, not taken for a damaged one.
+    const old = await fleetOn('old-fleet.ndjson', '{"schema":"allocscope/fleet-v1","inputs":1}\n')
+    expect([old.status, old.stderr]).toEqual([2, `allocscope: ${join(tmp, 'old-fleet.ndjson')}:1: a fleet summary of an earlier version (allocscope/fleet-v1); expected allocscope/fleet-v2: run fleet again over the batch records it summarised\n`])
   })
 
   it('a DERIVED summary whose host list is not sorted (merge needs sorted sets): exit 2 naming the field', async () => {
@@ -84,7 +87,7 @@ describe('fleet: input it does not read is refused with file, line and what was 
     sig.hosts.reverse()
     const r = await fleetOn('unsorted.json', JSON.stringify(bad, null, 2))
     expect(r.status, r.stderr).toBe(2)
-    expect(r.stderr).toMatch(/unsorted\.json:1: a fleet summary \(allocscope\/fleet-v1\): signatures\[".*"\]\.hosts\[1\]: ".*"; expected a sorted list of distinct strings/)
+    expect(r.stderr).toMatch(/unsorted\.json:1: a fleet summary \(allocscope\/fleet-v2\): signatures\[".*"\]\.hosts\[1\]: ".*"; expected a sorted list of distinct strings/)
   })
 })
 
