@@ -134,6 +134,15 @@ describe('more capture directories scattered at once than are held open', () => 
   }, 120_000)
 })
 
+describe('an archive that is not a regular file', () => {
+  it('a FIFO named .tar is one error record saying why (its headers are read before its inputs: it is read twice)', async () => {
+    const fifo = join(tmp, 'fifo.tar')
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return
+    const recs = await run(['fifo.tar'])
+    expect(recs).toEqual([{schema: 'allocscope/batch-v1', input: {path: 'fifo.tar', archive: 'fifo.tar'}, error: {reason: expect.stringMatching(/^not a regular file: an archive is read twice/)}}])
+  })
+})
+
 describe('--resume on an archive of captures', () => {
   it('a run cut after the first capture: --resume writes the rest once, the file equals a whole run', async () => {
     await capturesTar('resume.tgz')
