@@ -7,7 +7,7 @@ import {closeSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {globSync, isDynamicPattern} from 'tinyglobby'
-import {resolveCapture} from '../readers/dir.js'
+import {holdsCapture} from '../readers/dir.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -32,18 +32,9 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 /** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
-function isCaptureDir(dir: string): boolean {
-  try {
-    resolveCapture(dir)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** A directory's tasks, depth first in name order; dot files and dot directories are skipped. */
 function walk(dir: string, out: Task[]): void {
-  if (isCaptureDir(dir)) {
+  if (holdsCapture(dir)) {
     out.push({type: 'capture-dir', path: dir})
     return
   }
@@ -82,7 +73,7 @@ function globHits(pattern: string): string[] {
   const raw = globSync(pattern, {onlyFiles: false, dot: false, expandDirectories: false, absolute: isAbsolute(pattern)})
   const strip = (h: string) => (h.length > 1 ? h.replace(/\/+$/, '') : h)
   // tinyglobby ends a directory's path with `/`.
-  const captures = new Set(raw.filter((h) => h.endsWith('/') && isCaptureDir(strip(h))).map((h) => resolve(h)))
+  const captures = new Set(raw.filter((h) => h.endsWith('/') && holdsCapture(strip(h))).map((h) => resolve(h)))
   return raw.map(strip).filter((h) => !captures.has(dirname(resolve(h)))).sort()
 }
 

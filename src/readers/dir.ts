@@ -35,6 +35,15 @@ export const MAX_META_BYTES = 2 ** 20
 /** allocinfo dump names in a capture directory, the first present wins. */
 export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
+/**
+ * Whether a directory holds a capture: a boot log or an allocinfo dump by its usual name. A capture
+ * with a damaged meta.json is still one (resolveCapture then says what is wrong with it), as a
+ * directory of an archive is (batch/archive-plan.ts), not a directory of loose files.
+ */
+export function holdsCapture(dir: string): boolean {
+  return [...BOOTLOG_NAMES, ...ALLOCINFO_NAMES].some((n) => isFile(join(dir, n)))
+}
+
 export function resolveCapture(path: string): CaptureFiles {
   if (path === '-') return {path, isDir: false, bootLog: '-'}
   let st

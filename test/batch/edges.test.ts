@@ -162,6 +162,17 @@ describe('files and directories', () => {
     expect(recs.map((r) => [r.input.path, r.error])).toEqual([['./#dmesg.txt#', undefined], ['b.log', undefined]])
   })
 
+  it('a capture directory with a damaged meta.json is one input whose record says so (not its files one by one)', async () => {
+    const dir = join(tmp, 'bad meta')
+    mkdirSync(join(dir, 'cap'), {recursive: true})
+    copyFileSync(DMESG, join(dir, 'cap', 'dmesg.txt'))
+    writeFileSync(join(dir, 'cap', 'meta.json'), '{"hostname": ')
+    const recs = await one([dir])
+    expect(recs).toHaveLength(1)
+    expect(recs[0]).toMatchObject({input: {path: join(dir, 'cap')}, kind: 'capture-dir'})
+    expect(recs[0]!.error?.reason).toMatch(/^meta\.json: not valid JSON/)
+  })
+
   it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', async () => {
     expect((await cli(['batch', NOTRACK, '--fail-on', 'warning'])).status).toBe(1)
     expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)
