@@ -106,7 +106,7 @@ export interface ArchiveOptions extends PlanOptions {
 }
 
 /** Why an archive cannot be read twice (the plan, then the inputs), if it cannot. */
-function notRegular(path: string): string | undefined {
+export function notRegular(path: string): string | undefined {
   try {
     return statSync(path).isFile() ? undefined : 'not a regular file: an archive is read twice (its capture directories are found first), so a FIFO or device cannot be one'
   } catch (e) {

@@ -65,16 +65,21 @@ const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p}
 /**
  * The paths a pattern matches, sorted, named as a user would name them: absolute for an absolute
  * pattern (tinyglobby answers relative to the working directory), no trailing `/` on a directory
- * (the record's path and its shard are those of the directory named directly), and without the
- * files of a capture directory it also matches (`dir/**`: the directory is the one input, as when
- * dir is walked; its files were analysed a second time).
+ * (the record's path and its shard are those of the directory named directly), and without what a
+ * matched directory already covers: a directory is walked whole (a capture directory is one
+ * input), so `dir/**`, which also matches dir and everything below it, gives the records of
+ * walking dir — not the files of a capture a second time, nor a warning about duplicates.
  */
 function globHits(pattern: string): string[] {
   const raw = globSync(pattern, {onlyFiles: false, dot: false, expandDirectories: false, absolute: isAbsolute(pattern)})
   const strip = (h: string) => (h.length > 1 ? h.replace(/\/+$/, '') : h)
   // tinyglobby ends a directory's path with `/`.
-  const captures = new Set(raw.filter((h) => h.endsWith('/') && holdsCapture(strip(h))).map((h) => resolve(h)))
-  return raw.map(strip).filter((h) => !captures.has(dirname(resolve(h)))).sort()
+  const dirs = new Set(raw.filter((h) => h.endsWith('/')).map((h) => resolve(h)))
+  const covered = (h: string): boolean => {
+    for (let d = dirname(resolve(h)); d !== dirname(d); d = dirname(d)) if (dirs.has(d)) return true
+    return false
+  }
+  return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
 /** One argument (path or glob) → its tasks. */
