@@ -207,11 +207,15 @@ function changedPlain(a: AllocInfo, b: AllocInfo): Changed {
   // AllocInfo holds one site per key; an input that broke that would lose sites here.
   if (at.size !== b.sites.length) return changedSummed(a, b, {}, 'site')
   const matched = new Uint8Array(b.sites.length)
+  const gone = new Set<string>()
   const rows: AllocDiffRow[] = []
   for (const old of a.sites) {
     const j = at.get(old.key)
     const nu = j === undefined ? undefined : b.sites[j]
-    if (j !== undefined) matched[j] = 1
+    // A key twice in a (a damaged recording can hold one): sum it as the general path does.
+    if (j === undefined ? gone.has(old.key) : matched[j] === 1) return changedSummed(a, b, {}, 'site')
+    if (j === undefined) gone.add(old.key)
+    else matched[j] = 1
     if (nu !== undefined && nu.bytes === old.bytes && nu.calls === old.calls) continue
     rows.push(makeRow(old.key, old, nu))
   }

@@ -221,6 +221,8 @@ async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: P
     await chunks.return(undefined)
   }
   s.push(decoder.end())
+  // Cut before any line: not an empty dump, a truncated one with nothing to read.
+  if (damage.what !== undefined && !s.nonBlank) throw new InputError(`${source}: the gzip stream ends early (truncated) before its first line; expected a whole gzip-compressed /proc/allocinfo dump`, source)
   const info = judge(s, s.end())
   if (damage.what !== undefined) info.truncated = damage.what
   return info

@@ -30,6 +30,12 @@ describe('a gzip dump cut short', () => {
     expect(c.sites.length).toBeLessThan(w.sites.length)
   })
 
+  it('cut before its first line: refused as truncated, not called empty', async () => {
+    const tiny = join(tmp, 'tiny.txt.gz')
+    writeFileSync(tiny, gz.subarray(0, 30))
+    await expect(readAllocInfo(tiny)).rejects.toThrow(`${tiny}: the gzip stream ends early (truncated) before its first line; expected a whole gzip-compressed /proc/allocinfo dump`)
+  })
+
   it('allocinfo warns, diff warns, batch marks the record', async () => {
     const a = await runCli(['allocinfo', '--top', '1', cut])
     expect(a.status).toBe(0)

@@ -123,6 +123,10 @@ describe('allocinfo diff on real captures', () => {
       const plain = changedSites(a, b)
       expect(plain.rows.length).toBeGreaterThan(0)
       expect(plain).toEqual(changedSites(a, b, {file: ''}))
+      // DERIVED: a key twice on the old side (a damaged recording can hold one), in b and not in b.
+      const notInB = a.sites.find((s) => !b.sites.some((t) => t.key === s.key))
+      const twice = {...a, sites: [...a.sites, {...a.sites[0]!}, ...(notInB ? [{...notInB}] : [])]}
+      expect(changedSites(twice, b)).toEqual(changedSites(twice, b, {file: ''}))
     }
   })
 })
