@@ -17,7 +17,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     'with an error, never the end of the run. Records come in input order (--unordered: as they finish). Summarise with `allocscope fleet`.'
 
   static examples = [
-    '<%= config.bin %> <%= command.id %> samples > corpus.ndjson',
+    '<%= config.bin %> <%= command.id %> --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 > corpus.ndjson',
     "<%= config.bin %> <%= command.id %> 'logs/**/*.log' hosts.tar.gz --jobs 8 --out run.ndjson --resume",
     'find /srv/logs -name "dmesg*" | <%= config.bin %> <%= command.id %> --files-from - --shard 2/4 --unordered',
     '<%= config.bin %> <%= command.id %> samples | <%= config.bin %> fleet',

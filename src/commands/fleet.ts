@@ -14,7 +14,7 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
     'valid inputs, and fleet over shards equals fleet over the whole run. --html writes one self-contained page with sortable tables and charts.'
 
   static examples = [
-    '<%= config.bin %> batch samples | <%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> batch --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 | <%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> shard-*.ndjson --format markdown',
     '<%= config.bin %> <%= command.id %> run.ndjson --html fleet.html',
     '<%= config.bin %> <%= command.id %> site-a.json site-b.json --json > all.json',
