@@ -122,17 +122,19 @@ export function notRegular(path: string): string | undefined {
 export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGenerator<BatchRecord> {
   const own = inShard(path, o.shard)
   const why = notRegular(path)
+  // An archive with no input to read is itself the one input (its error record), in its own shard.
   if (why !== undefined) {
-    o.onTotal?.(0)
+    o.onTotal?.(own ? 1 : 0)
     if (own) yield archiveError(path, why)
     return
   }
   const plan = await planArchive(path, o)
-  o.onTotal?.(plan.total)
   if (plan.members === 0) {
+    o.onTotal?.(own ? 1 : 0)
     if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, 'no file members: expected a tar archive of boot logs or allocinfo dumps')
     return
   }
+  o.onTotal?.(plan.total)
   yield* readInputs(plan, o, own)
 }
 

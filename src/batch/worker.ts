@@ -14,20 +14,27 @@ let wake: (() => void) | undefined
 
 const fresh = (seq: number): ResultMessage => ({seq, lines: [], maxSeverity: -1, errors: 0, multiBoot: 0, units: 0, final: false})
 
-/** One input finished: a record that is not a later boot of the same input, of an archive's member (not the archive's own error). */
-const finishes = (r: BatchRecord): boolean => r.input.member !== undefined && (!r.boot || r.boot.first)
+/**
+ * One input finished: a record that is not a later boot of the same input, of an archive's member;
+ * or the error of an archive with no member to read (not a tar, empty, a FIFO), which is its one
+ * input (archive.ts counts it so). A damaged archive's closing error follows its members: not one.
+ */
+const finishes = (r: BatchRecord, members: number): boolean =>
+  r.input.member !== undefined ? !r.boot || r.boot.first : r.error !== undefined && r.input.archive !== undefined && members === 0
 
 async function handle(msg: TaskMessage): Promise<void> {
   const archive = msg.task.type === 'archive'
   running = msg.seq
   unacked = 0
   let out = fresh(msg.seq)
+  let memberRecords = 0
   const onTotal = (total: number): void => parentPort!.postMessage({...fresh(msg.seq), total} satisfies ResultMessage)
   for await (const r of runTask(msg.task, {onTotal})) {
     out.lines.push(JSON.stringify(r))
     if (r.error) out.errors++
     if (r.boot) out.multiBoot++
-    if (archive && finishes(r)) out.units++
+    if (archive && finishes(r, memberRecords)) out.units++
+    if (r.input.member !== undefined) memberRecords++
     for (const f of r.findings ?? []) out.maxSeverity = Math.max(out.maxSeverity, SEVERITIES.indexOf(f.severity))
     if (out.lines.length >= POST_EVERY) {
       parentPort!.postMessage(out)

@@ -93,6 +93,9 @@ describe('tar archives', () => {
     const recs = await one([file, DMESG])
     expect(recs[0]!.error?.reason).toMatch(/archive/)
     expect(recs[1]!.error).toBeUndefined()
+    // The archive that holds no member is one input of the run (its error record), as a missing file is.
+    const r = await cli(['batch', file, DMESG, '--out', join(tmp, 'fake.ndjson')])
+    expect(r.stderr).toContain('allocscope: 2 input(s), 2 record(s), 1 error(s)')
   })
 })
 
