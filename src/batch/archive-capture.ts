@@ -45,7 +45,8 @@ export class CaptureReader {
   async take(c: CapturePlan, role: 'bootLog' | 'allocinfo' | 'meta', m: Member, member: InputRef, index: number): Promise<BatchRecord[]> {
     let st = this.open.get(c)
     if (!st && !this.refused.has(c)) {
-      if (this.open.size >= MAX_OPEN) this.refused.add(c)
+      // A capture whose first member read is its last is never held open: no cap applies to it.
+      if (this.open.size >= MAX_OPEN && index !== c.last) this.refused.add(c)
       else this.open.set(c, (st = {}))
     }
     if (st && !st.error) {

@@ -121,10 +121,15 @@ describe('more capture directories scattered at once than are held open', () => 
     // Every dmesg.txt (a REAL peer log) first, then every meta.json (SYNTHETIC, {}): all captures open at once.
     const entries: Entry[] = [
       ...Array.from({length: n}, (_, i) => ({name: `${dir(i)}/dmesg.txt`, data: readFileSync(join(PEER, logs[i % logs.length]!))})),
+      // A capture of one file while the cap is reached: its first member is its last, nothing is held.
+      {name: 'whole/dmesg.txt', data: readFileSync(join(PEER, logs[0]!))},
       ...Array.from({length: n}, (_, i) => ({name: `${dir(i)}/meta.json`, data: Buffer.from('{}')})),
     ]
     await makeTar(join(tmp, 'synthetic-scattered-many.tar'), entries)
-    const recs = await run(['synthetic-scattered-many.tar'])
+    const all = await run(['synthetic-scattered-many.tar'])
+    expect(all[0]).toMatchObject({input: {member: 'whole'}, kind: 'capture-dir'})
+    expect(all[0]!.error).toBeUndefined()
+    const recs = all.slice(1)
     expect(recs.map((r) => r.input.member)).toEqual(Array.from({length: n}, (_, i) => dir(i)))
     expect(recs.every((r) => r.kind === 'capture-dir')).toBe(true)
     const refused = recs.filter((r) => r.error?.reason.includes('scattered'))
