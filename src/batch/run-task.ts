@@ -1,11 +1,12 @@
 // One task → its records (worker side): a file, a capture directory, or each member of a tar
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
-import {closeSync, readFileSync, readSync, statSync} from 'node:fs'
+import {closeSync, readSync, statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
-import {parseAllocInfoText, readAllocInfo} from '../readers/allocinfo.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
 import {resolveCapture} from '../readers/dir.js'
+import {smallRegularFile} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
@@ -42,27 +43,17 @@ async function analyseFile(path: string, boot: number | undefined): Promise<Boot
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
 
-/** A dump, parsed as text when small (as analyseFile does for logs), else streamed. */
-async function readDump(path: string): Promise<AllocInfo> {
-  const text = smallPlainText(path)
-  return text !== undefined ? parseAllocInfoText(text, path) : readAllocInfo(path)
-}
+/** A dump: the allocinfo reader reads a small one whole itself. */
+const readDump = (path: string): Promise<AllocInfo> => readAllocInfo(path)
 
 /**
  * The text of a regular file of at most WHOLE_FILE_MAX that is not gzip; undefined otherwise (a
  * device, a FIFO, a big or gzip file: the streamed reader takes it, and says what is wrong).
  */
 function smallPlainText(path: string): string | undefined {
-  let size: number
-  try {
-    const st = statSync(path)
-    size = st.isFile() ? st.size : Infinity
-  } catch {
-    return undefined
-  }
-  if (size > WHOLE_FILE_MAX || path.endsWith('.gz')) return undefined
-  const buf = readFileSync(path)
-  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b ? undefined : buf.toString('utf8')
+  if (path.endsWith('.gz')) return undefined
+  const buf = smallRegularFile(path, WHOLE_FILE_MAX)
+  return buf === undefined || (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) ? undefined : buf.toString('utf8')
 }
 
 const mtimeOf = (path: string): string | undefined => {

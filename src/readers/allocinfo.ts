@@ -1,14 +1,15 @@
 // /proc/allocinfo reader and printer (domain.md §4). One line per codetag, printed by the kernel's
 // alloc_tag_to_text(): "%12lli %8llu " bytes calls, codetag_to_text() "file:line [module] func:name",
 // " accurate:no" when alloc_tag_is_inaccurate() (format 2.0), then a trailing space.
-// The reader streams (a file, stdin, a pipe or gzip is read once, a chunk at a time) and stops at
-// the first sign the input is not allocinfo: a NUL byte, or 1 MiB of text with no site or header.
+// The reader scans a chunk at a time (stdin, a pipe, /proc/allocinfo, gzip and large files are
+// streamed; a regular file up to 16 MiB is read whole, then scanned in the same chunks) and stops
+// at the first sign the input is not allocinfo: a NUL byte, or 1 MiB of text with no site or header.
 // Kept light on imports: the `allocinfo` command's start-up is benchmarked against `node -e 0`.
-import {readFileSync, statSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
 import {InputError, ioReason} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
+import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
 
 export type {Preamble} from './allocinfo-scan.js'
@@ -91,12 +92,12 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
   }
 }
 
-/** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
 /** Where a gzip stream that ends early says so (read up to the damage, then marked: AllocInfo.truncated). */
 interface Damage {
   what?: string
 }
 
+/** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
 async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
@@ -155,16 +156,10 @@ export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : 
 
 /** The bytes of a regular file of 1 to WHOLE_FILE_MAX bytes; undefined for anything else (streamed). */
 function smallFile(path: string): Buffer | undefined {
-  if (path === '-') return undefined
-  let st
   try {
-    st = statSync(path)
-  } catch {
-    return undefined // rawChunks names the problem
-  }
-  if (!st.isFile() || st.size === 0 || st.size > WHOLE_FILE_MAX) return undefined
-  try {
-    return readFileSync(path)
+    const b = smallRegularFile(path, WHOLE_FILE_MAX)
+    // Empty (or /proc/allocinfo, whose size is 0): the streamed reader reads it and judges it.
+    return b !== undefined && b.length > 0 ? b : undefined
   } catch (e) {
     throw new InputError(ioMessage(path, e), path)
   }

@@ -98,7 +98,7 @@ describe('capture directories inside an archive', () => {
     expect(content(recs[0]!)).toEqual(content((await run([join(PEER, '1000')]))[0]!))
   })
 
-  // On disk such a directory is not taken for a capture (inputs.ts walks its files one by one).
+  // On disk such a directory is one capture-dir error record too (test/batch/edges.test.ts).
   it('a capture whose meta.json is not JSON (DERIVED) is one error record naming meta.json', async () => {
     const bad = join(tmp, 'badmeta')
     mkdirSync(bad)
