@@ -28,6 +28,7 @@ function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureR
       severity: f.severity,
       title: f.title,
       inputs: 1,
+      ...(r.boot ? {multiBootInputs: [r.input.path]} : {}),
       occurrences: f.count,
       hosts: [hostOf(r)],
       kernels: [kernel],

@@ -103,20 +103,24 @@ export const batchRecord = object(
   'a batch record',
 )
 
-const signatureRow = object(
-  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(text), lastSeen: optional(text), example: text},
+const signatureFields = object(
+  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, multiBootInputs: optional(sortedSet), occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(text), lastSeen: optional(text), example: text},
   'a signature row',
 )
 const kernelFields = object(
   {inputs: count, multiBootInputs: optional(sortedSet), boots: count, findings: count, recorders: map(count, 'boots by recorder', oneOf(RECORDERS))},
   'a kernel row {inputs, multiBootInputs?, boots, findings, recorders}',
 )
-/** Its inputs include its multi-boot inputs (merge subtracts them). */
-const kernelRow: Check = (v) => {
-  const r = v as {inputs: number; multiBootInputs?: string[]}
-  const n = r?.multiBootInputs?.length ?? 0
-  return kernelFields(v) ?? (r.inputs < n ? within('inputs', fail(r.inputs, `at least the ${n} multiBootInputs`)) : undefined)
-}
+/** A row whose inputs include its multi-boot inputs (merge subtracts them): a kernel's, a signature's. */
+const withInputs =
+  (fields: Check): Check =>
+  (v) => {
+    const r = v as {inputs: number; multiBootInputs?: string[]}
+    const n = r?.multiBootInputs?.length ?? 0
+    return fields(v) ?? (r.inputs < n ? within('inputs', fail(r.inputs, `at least the ${n} multiBootInputs`)) : undefined)
+  }
+const kernelRow = withInputs(kernelFields)
+const signatureRow = withInputs(signatureFields)
 const overflowRow = object({kernel: text, cpus: count, earlyPfns: count, legacyMax: count, example: text}, 'an overflow row {kernel, cpus, earlyPfns, legacyMax, example}')
 const cpuRow = object({boots: count, minEarlyPfns: count, maxEarlyPfns: count, overflow: count}, 'a CPU row {boots, minEarlyPfns, maxEarlyPfns, overflow}')
 const decimalKey = (what: string) => test((k) => /^(0|[1-9]\d*)$/.test(k as string), what)

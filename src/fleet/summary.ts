@@ -16,8 +16,10 @@ export interface SignatureRow {
   id: string
   severity: string
   title: string
-  /** Records with this signature. */
+  /** Inputs with this signature: an input once, however many of its boots have it (as a kernel's). */
   inputs: number
+  /** The multi-boot inputs counted in `inputs` (see KernelRow.multiBootInputs). */
+  multiBootInputs?: string[]
   /** Times it was printed, summed over the records (a finding's count). */
   occurrences: number
   /** Distinct hosts: hostname where the log has one, else the input path. Sorted. */
@@ -145,7 +147,7 @@ function mergeSignature(a: SignatureRow, b: SignatureRow): SignatureRow {
     id: label.id,
     severity: label.severity,
     title: label.title,
-    inputs: a.inputs + b.inputs,
+    ...mergeInputs(a, b),
     occurrences: a.occurrences + b.occurrences,
     hosts: union(a.hosts, b.hosts),
     kernels: union(a.kernels, b.kernels),
@@ -155,14 +157,17 @@ function mergeSignature(a: SignatureRow, b: SignatureRow): SignatureRow {
   }
 }
 
-function mergeKernel(a: KernelRow, b: KernelRow): KernelRow {
+/** Inputs of one boot add up; an input of several boots is counted once, by its path. */
+function mergeInputs(a: {inputs: number; multiBootInputs?: string[]}, b: {inputs: number; multiBootInputs?: string[]}): {inputs: number; multiBootInputs?: string[]} {
   const ma = a.multiBootInputs ?? []
   const mb = b.multiBootInputs ?? []
   const multi = union(ma, mb)
+  return {inputs: a.inputs - ma.length + (b.inputs - mb.length) + multi.length, ...(multi.length > 0 ? {multiBootInputs: multi} : {})}
+}
+
+function mergeKernel(a: KernelRow, b: KernelRow): KernelRow {
   return {
-    // Inputs of one boot add up; an input of several boots is counted once, by its path.
-    inputs: a.inputs - ma.length + (b.inputs - mb.length) + multi.length,
-    ...(multi.length > 0 ? {multiBootInputs: multi} : {}),
+    ...mergeInputs(a, b),
     boots: a.boots + b.boots,
     findings: a.findings + b.findings,
     recorders: mergeMap(a.recorders, b.recorders, (x, y) => x + y),

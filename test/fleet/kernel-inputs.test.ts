@@ -22,7 +22,7 @@ interface Kernel {
 const fleet = async (args: string[]) => {
   const r = await cli(['fleet', '--json', ...args])
   expect(r.status, r.stderr).toBe(0)
-  return (JSON.parse(r.stdout) as {result: {inputs: number; boots: number; kernels: Record<string, Kernel>}}).result
+  return (JSON.parse(r.stdout) as {result: {inputs: number; boots: number; kernels: Record<string, Kernel>; signatures: Record<string, Kernel>}}).result
 }
 
 beforeAll(async () => {
@@ -60,5 +60,21 @@ describe('fleet: inputs per kernel', () => {
     const s = await fleet(sums)
     expect([s.inputs, s.boots]).toEqual([1, 2])
     expect(s.kernels['7.2.13']).toMatchObject({inputs: 1, boots: 2})
+
+  })
+
+  it('a signature both boots of one log print is one input of it, as the release is', async () => {
+    // DERIVED: two real lab boots with findings, one log.
+    const two = join(tmp, 'derived-two-boots-with-findings.log')
+    const boot = (n: string) => readFileSync(join(LAB_CAPTURES, n, 'dmesg.txt'), 'utf8')
+    writeFileSync(two, boot('lab-7.2-legacylate-c16-m16384-n2') + boot('lab-7.2-legacylate-c16-m16384-n2-r2'))
+    const b = await cli(['batch', two])
+    const f = join(tmp, 'two-with-findings.ndjson')
+    writeFileSync(f, b.stdout)
+    const s = await fleet([f])
+    expect([s.inputs, s.boots]).toEqual([1, 2])
+    const sigs = Object.values(s.signatures)
+    expect(sigs.length).toBeGreaterThan(0)
+    for (const row of sigs) expect(row.inputs).toBe(1)
   })
 })
