@@ -58,7 +58,10 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}})
   const p = predictionOf(r)
   const exactCpus = r.host?.possibleCpus?.value
-  const cpus = exactCpus === undefined ? undefined : num(exactCpus)
+  // A count past 2^53 (a decimal string in the record: a damaged log's) has no row: its key would
+  // print as 1e+21, which the summary's own check then refuses when it is read back.
+  const n = exactCpus === undefined ? undefined : num(exactCpus)
+  const cpus = n !== undefined && Number.isSafeInteger(n) ? n : undefined
   if (p && cpus !== undefined) {
     s.cpus[String(cpus)] = {[String(p.legacyMax)]: {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0}}
     if (p.legacyOverflow) put(s.overflow, hostOf(r), {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path})

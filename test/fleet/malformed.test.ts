@@ -81,6 +81,17 @@ describe('fleet: input it does not read is refused with file, line and what was 
     expect([old.status, old.stderr]).toEqual([2, `allocscope: ${join(tmp, 'old-fleet.ndjson')}:1: a fleet summary of an earlier version (allocscope/fleet-v1); expected allocscope/fleet-v2: run fleet again over the batch records it summarised\n`])
   })
 
+  it('a DERIVED record whose CPU count is past 2^53 (a decimal string): summarised, and its summary read back', async () => {
+    const rec = structuredClone(real.find((r) => (r.prediction as {legacyOverflow?: boolean} | undefined)?.legacyOverflow === true)!) as {host: {possibleCpus: {value: unknown}}}
+    rec.host.possibleCpus.value = '1000000000000000000000'
+    const f = join(tmp, 'bigcpu.ndjson')
+    writeFileSync(f, JSON.stringify(rec) + '\n')
+    const r = await cli(['fleet', '--json', f])
+    expect(r.status, r.stderr).toBe(0)
+    const back = await fleetOn('bigcpu-summary.json', r.stdout)
+    expect(back.status, back.stderr).toBe(0)
+  })
+
   it('a DERIVED summary whose host list is not sorted (merge needs sorted sets): exit 2 naming the field', async () => {
     const bad = structuredClone(summary) as {signatures: Record<string, {hosts: string[]}>}
     const sig = Object.values(bad.signatures).find((s) => s.hosts.length > 1)!
