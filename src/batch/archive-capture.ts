@@ -11,9 +11,9 @@ import {InputError} from '../errors.js'
 import type {Member} from './archive.js'
 import type {CapturePlan} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
-import {allocInfoOf, bootParts} from './record.js'
+import {allocInfoOf, bootParts, captureRecordsOf} from './record.js'
 import {errorRecord, headText} from './sniff.js'
-import {BATCH_SCHEMA, type BatchAllocInfo, type BatchRecord, type InputRef} from './schema.js'
+import type {BatchAllocInfo, BatchRecord, InputRef} from './schema.js'
 
 /**
  * Capture directories held open at once (read in part, their last member not yet come). Each is
@@ -84,12 +84,7 @@ export class CaptureReader {
     const input: InputRef = {path: c.path, archive: this.archive, member: c.dir, ...(st?.mtime ? {mtime: st.mtime} : {})}
     if (wasRefused || !st) return [errorRecord(input, scattered(c.path), 'capture-dir')]
     if (st.error) return [errorRecord(input, st.error, 'capture-dir')]
-    const hostname = st.metaHost ?? st.headHost
-    const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-    const recs = st.parts ? st.parts.map((p) => ({...rec, ...p})) : [rec]
-    // The dump was read after the log's last boot: it goes with the last record (as on disk).
-    if (st.allocinfo) recs[recs.length - 1]!.allocinfo = st.allocinfo
-    return recs
+    return captureRecordsOf(input, {metaHost: st.metaHost, headHost: st.headHost, boots: st.parts, allocinfo: st.allocinfo})
   }
 }
 

@@ -8,7 +8,7 @@ import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {AllocInfo, BootAnalysis} from '../types.js'
-import type {BatchAllocInfo, BatchError, BatchFinding, BatchPrediction, BatchRecord} from './schema.js'
+import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
 export function findingsOf(a: BootAnalysis): BatchFinding[] {
   return a.findings.map((f) => {
@@ -109,4 +109,27 @@ export function reasonOf(e: unknown, path: string): BatchError {
   // A file inside the input (a capture directory's dmesg.txt) keeps its own name.
   if (file !== path && file.startsWith(`${path}/`)) msg = `${file.slice(path.length + 1)}: ${msg}`
   return {reason: known ? msg : `internal error: ${msg}`, ...(line !== undefined ? {line} : {})}
+}
+
+/** What a capture directory's record is made of, read from disk (run-task.ts) or from an archive (archive-capture.ts). */
+export interface CaptureParts {
+  /** meta.json's `hostname`: it wins over the log's. */
+  metaHost?: string
+  /** The host name the boot log's head says. */
+  headHost?: string
+  /** One part per boot of its log (bootParts); none without a log. */
+  boots?: Partial<BatchRecord>[]
+  allocinfo?: BatchAllocInfo
+}
+
+/**
+ * A capture directory's records, one rule wherever it was read: meta.json's host name first, a
+ * record per boot of its log, and the dump (read after the log's last boot) with the last record.
+ */
+export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[] {
+  const hostname = p.metaHost ?? p.headHost
+  const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
+  const recs = p.boots ? p.boots.map((b) => ({...rec, ...b})) : [rec]
+  if (p.allocinfo) recs[recs.length - 1]!.allocinfo = p.allocinfo
+  return recs
 }

@@ -9,7 +9,7 @@ import {resolveCapture} from '../readers/dir.js'
 import {smallRegularFile} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
-import {allocInfoOf, bootRecords} from './record.js'
+import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js'
 import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
@@ -84,13 +84,12 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
   try {
     const cap = resolveCapture(dir)
     input.mtime = mtimeOf(cap.bootLog ?? cap.allocinfo!)
-    const metaName = typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined
-    const hostname = metaName ?? (cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined)
-    const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-    const recs = cap.bootLog ? bootRecords(rec, await analyseFile(cap.bootLog, boot)) : [rec]
-    // The dump was read after the log's last boot: it goes with the last record.
-    if (cap.allocinfo) recs[recs.length - 1]!.allocinfo = allocInfoOf(await readDump(cap.allocinfo))
-    return recs
+    return captureRecordsOf(input, {
+      metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
+      headHost: cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined,
+      boots: cap.bootLog ? (await analyseFile(cap.bootLog, boot)).map((a, i) => bootParts(a, i === 0)) : undefined,
+      allocinfo: cap.allocinfo ? allocInfoOf(await readDump(cap.allocinfo)) : undefined,
+    })
   } catch (e) {
     return [errorRecord(input, e, 'capture-dir')]
   }
