@@ -4,7 +4,8 @@
 // helpers/gzip-members.ts) around two REAL members from samples/: 256 MiB of NULs, one 256 MiB
 // line with no newline, an allocinfo dump gzipped inside the archive with 256 MiB of NULs after
 // it, and last a member whose header claims 8 GiB while the archive ends 4 KiB later. Each bomb is an error record (or a record flagged by
-// what it skipped); the real members around them are read as from the files themselves.
+// what it skipped); the real members around them are read as from the files themselves, and a
+// capture directory of bombs (a NUL log, the dump with NULs after it) is one capture-dir error record.
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -59,6 +60,9 @@ beforeAll(async () => {
     member('bomb/one-line.log', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB, 'x'), BOMB_MIB)),
     member('bomb/dump.txt.gz', innerGz.length, [innerGz]),
     member('good/dump.txt', dump.length, [dump]),
+    // A capture directory of bombs (by its names: one input): a log of NULs, the dump with NULs after it.
+    member('capbomb/dmesg.txt', BOMB_MIB * MiB, repeat(Buffer.alloc(MiB), BOMB_MIB)),
+    member('capbomb/allocinfo.txt.gz', innerGz.length, [innerGz]),
     // Claims 8 GiB; 4 KiB follow and the archive ends (no end-of-archive blocks).
     member('bomb/claims-8GiB.log', 8 * 1024 * MiB - 1, [log.subarray(0, 4096)]),
   ]
@@ -86,9 +90,10 @@ describe('batch on a .tar.gz of bombs', () => {
     // Streamed like any allocinfo file: the first NUL, right after the dump, ends it.
     const size = readFileSync(join(CAPTURE, 'allocinfo.txt')).length
     expect(of('bomb/dump.txt.gz').map((x) => [x.kind, x.error?.reason])).toEqual([['allocinfo', `binary data (NUL byte at offset ${size}): expected /proc/allocinfo text`]])
+    expect(of('capbomb').map((x) => [x.kind, x.error?.reason])).toEqual([['capture-dir', `dmesg.txt: empty: ${BOMB_MIB * MiB} NUL byte(s) skipped, no text: expected a kernel log`]])
     expect(of('bomb/claims-8GiB.log')[0]!.error?.reason).toMatch(/^the archive is damaged inside this member \(Unexpected end of data\)/)
-    expect(recs.at(-1)).toMatchObject({input: {path: archive}, error: {reason: 'damaged archive after 6 member(s) (Unexpected end of data): expected a tar archive (.tar, .tar.gz, .tgz)'}})
-    expect(recs).toHaveLength(7)
+    expect(recs.at(-1)).toMatchObject({input: {path: archive}, error: {reason: 'damaged archive after 8 member(s) (Unexpected end of data): expected a tar archive (.tar, .tar.gz, .tgz)'}})
+    expect(recs).toHaveLength(8)
     expect(r.rssMiB).toBeGreaterThan(0)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
   }, 300_000)
