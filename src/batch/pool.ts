@@ -170,6 +170,9 @@ export class BatchPool {
     this.result.multiBoot += m.multiBoot
     this.result.maxSeverity = Math.max(this.result.maxSeverity, m.maxSeverity)
     this.count(m)
+    // A task's last message: its worker waits for no acknowledgement (one per input was 100 000
+    // messages to the workers on 100 000 files: +10 % time, +26 MiB peak RSS).
+    if (m.final) this.owner.delete(m.seq)
     if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.seq, m.lines)
     else this.hold(m)
     if (!m.final) return
