@@ -186,7 +186,10 @@ export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOp
 export async function archiveInputs(archive: string, o: PlanOptions = {}): Promise<string[]> {
   const plan = await planArchive(archive, o)
   const out: string[] = []
-  if (plan.members === 0) return out
+  // A damaged or empty archive also has a record of its own, in the shard of its own path.
+  const own = o.shard === undefined || shardOf(archive, o.shard[1]) === o.shard[0]
+  const itself = own && (plan.error !== undefined || plan.members === 0) ? [archive] : []
+  if (plan.members === 0) return itself
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {
@@ -200,5 +203,5 @@ export async function archiveInputs(archive: string, o: PlanOptions = {}): Promi
   } catch {
     // The run's records say where the archive is damaged; the listing is what was readable.
   }
-  return out
+  return [...out, ...itself]
 }

@@ -186,6 +186,18 @@ describe('--shard and --list on an archive', () => {
     // Without --shard the archive is one input to list (a path batch --files-from reads back).
     expect((await cli(['batch', '--list', file])).stdout).toBe(`${file}\n`)
   })
+
+  it('a damaged archive (DERIVED: cut short): --list --shard lists the records of each shard, the own error of the archive in its shard', async () => {
+    const file = join(tmp, 'corpus-cut.tar.gz')
+    await makeTar(file, members.slice(0, 40))
+    const whole = readFileSync(file)
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)))
+    for (const k of [1, 2, 3]) {
+      const lines = (await cli(['batch', '--jobs', '2', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
+      const listed = (await cli(['batch', '--list', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
+      expect(listed, `shard ${k}`).toEqual(lines.map((l) => (JSON.parse(l) as BatchRecord).input.path))
+    }
+  })
 })
 
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
