@@ -5,7 +5,7 @@ import {closeSync, readSync, statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
-import {resolveCapture} from '../readers/dir.js'
+import {captureDataFiles, resolveCapture} from '../readers/dir.js'
 import {smallRegularFile} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
@@ -80,10 +80,12 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
 }
 
 async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
-  const input: InputRef = {path: dir}
+  // The log's (else the dump's) time, even when the directory turns out damaged (as in an archive).
+  const data = captureDataFiles(dir)
+  const first = data.bootLog ?? data.allocinfo
+  const input: InputRef = {path: dir, ...(first ? {mtime: mtimeOf(first)} : {})}
   try {
     const cap = resolveCapture(dir)
-    input.mtime = mtimeOf(cap.bootLog ?? cap.allocinfo!)
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
       headHost: cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined,

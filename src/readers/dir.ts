@@ -44,6 +44,16 @@ export function holdsCapture(dir: string): boolean {
   return [...BOOTLOG_NAMES, ...ALLOCINFO_NAMES].some((n) => isFile(join(dir, n)))
 }
 
+/** The first of `names` that is a regular file in `dir` (the names are in order of preference). */
+const firstFile = (dir: string, names: readonly string[]): string | undefined => names.map((n) => join(dir, n)).find(isFile)
+
+/** A capture directory's boot log and dump by their names, without reading meta.json (which may be damaged). */
+export function captureDataFiles(dir: string): {bootLog?: string; allocinfo?: string} {
+  const bootLog = firstFile(dir, BOOTLOG_NAMES)
+  const allocinfo = firstFile(dir, ALLOCINFO_NAMES)
+  return {...(bootLog ? {bootLog} : {}), ...(allocinfo ? {allocinfo} : {})}
+}
+
 export function resolveCapture(path: string): CaptureFiles {
   if (path === '-') return {path, isDir: false, bootLog: '-'}
   let st
@@ -53,20 +63,8 @@ export function resolveCapture(path: string): CaptureFiles {
     throw new InputError(`${path}: ${ioReason(e)}`, path)
   }
   if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
-  const out: CaptureFiles = {path, isDir: true}
-  for (const n of BOOTLOG_NAMES) {
-    if (isFile(join(path, n))) {
-      out.bootLog = join(path, n)
-      break
-    }
-  }
+  const out: CaptureFiles = {path, isDir: true, ...captureDataFiles(path)}
   if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
-  for (const n of ALLOCINFO_NAMES) {
-    if (isFile(join(path, n))) {
-      out.allocinfo = join(path, n)
-      break
-    }
-  }
   const metaPath = join(path, 'meta.json')
   if (existsSync(metaPath)) {
     out.metaPath = metaPath

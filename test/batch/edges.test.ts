@@ -176,7 +176,7 @@ describe('files and directories', () => {
     writeFileSync(join(dir, 'cap', 'meta.json'), '{"hostname": ')
     const recs = await one([dir])
     expect(recs).toHaveLength(1)
-    expect(recs[0]).toMatchObject({input: {path: join(dir, 'cap')}, kind: 'capture-dir'})
+    expect(recs[0]).toMatchObject({input: {path: join(dir, 'cap'), mtime: expect.any(String)}, kind: 'capture-dir'})
     expect(recs[0]!.error?.reason).toMatch(/^meta\.json: not valid JSON/)
   })
 
