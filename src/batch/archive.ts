@@ -4,12 +4,11 @@
 // are planned first (archive-plan.ts: a capture directory is one input); then each is read. A
 // damaged archive ends with an error record after the members read so far; a member it ends
 // inside has its own.
-import {statSync} from 'node:fs'
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError, ioReason} from '../errors.js'
 import {CaptureReader} from './archive-capture.js'
-import {type ArchivePlan, inShard, isFileEntry, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
+import {type ArchivePlan, inShard, isFileEntry, notRegular, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
 import {memberPath} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
@@ -103,15 +102,6 @@ export interface ArchiveOptions extends PlanOptions {
   boot?: number
   /** Called once the archive's inputs are counted (before any record). */
   onTotal?(total: number): void
-}
-
-/** Why an archive cannot be read twice (the plan, then the inputs), if it cannot. */
-export function notRegular(path: string): string | undefined {
-  try {
-    return statSync(path).isFile() ? undefined : 'not a regular file: an archive is read twice (its capture directories are found first), so a FIFO or device cannot be one'
-  } catch (e) {
-    return ioReason(e)
-  }
 }
 
 /**

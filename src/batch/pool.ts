@@ -171,7 +171,8 @@ export class BatchPool {
     this.result.maxSeverity = Math.max(this.result.maxSeverity, m.maxSeverity)
     this.count(m)
     // A task's last message: its worker waits for no acknowledgement (one per input was 100 000
-    // messages to the workers on 100 000 files: +10 % time, +26 MiB peak RSS).
+    // messages to the workers on 100 000 files: 67 s and 245 MiB peak RSS, against 51-55 s and
+    // 231-236 MiB without, /usr/bin/time, one run each).
     if (m.final) this.owner.delete(m.seq)
     if (!this.opts.ordered || m.seq === this.writeSeq) this.emit(m.seq, m.lines)
     else this.hold(m)
@@ -203,7 +204,6 @@ export class BatchPool {
   }
 
   private release(w: Worker, seq: number): void {
-    this.owner.delete(seq)
     const held = this.busy.get(w)
     const i = held?.indexOf(seq) ?? -1
     if (i >= 0) held!.splice(i, 1)

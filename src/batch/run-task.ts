@@ -10,7 +10,7 @@ import {smallRegularFile} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js'
-import type {AllocInfo, BootAnalysis} from '../types.js'
+import type {BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 
@@ -43,9 +43,6 @@ async function analyseFile(path: string, boot: number | undefined): Promise<Boot
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
 
-/** A dump: the allocinfo reader reads a small one whole itself. */
-const readDump = (path: string): Promise<AllocInfo> => readAllocInfo(path)
-
 /**
  * The text of a regular file of at most WHOLE_FILE_MAX that is not gzip; undefined otherwise (a
  * device, a FIFO, a big or gzip file: the streamed reader takes it, and says what is wrong).
@@ -72,7 +69,7 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
     kind = kindOf(head, path)
     const hostname = hostnameOf(head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readDump(path))}]
+    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}]
     return bootRecords(rec, await analyseFile(path, boot))
   } catch (e) {
     return [errorRecord(input, e, kind)]
@@ -80,19 +77,21 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
 }
 
 async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
-  // The log's (else the dump's) time, even when the directory turns out damaged (as in an archive).
-  const data = captureDataFiles(dir)
-  const first = data.bootLog ?? data.allocinfo
-  const input: InputRef = {path: dir, ...(first ? {mtime: mtimeOf(first)} : {})}
+  const input: InputRef = {path: dir}
   try {
     const cap = resolveCapture(dir)
+    input.mtime = mtimeOf(cap.bootLog ?? cap.allocinfo!)
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
       headHost: cap.bootLog ? hostnameOf(readHead(cap.bootLog)) : undefined,
       boots: cap.bootLog ? (await analyseFile(cap.bootLog, boot)).map((a, i) => bootParts(a, i === 0)) : undefined,
-      allocinfo: cap.allocinfo ? allocInfoOf(await readDump(cap.allocinfo)) : undefined,
+      allocinfo: cap.allocinfo ? allocInfoOf(await readAllocInfo(cap.allocinfo)) : undefined,
     })
   } catch (e) {
+    // The log's (else the dump's) time even when the directory is damaged (a bad meta.json), as in an archive.
+    const data = captureDataFiles(dir)
+    const first = data.bootLog ?? data.allocinfo
+    if (input.mtime === undefined && first !== undefined) input.mtime = mtimeOf(first)
     return [errorRecord(input, e, 'capture-dir')]
   }
 }

@@ -82,13 +82,7 @@ async function listInputs(tasks: Task[]): Promise<void> {
       process.stdout.write(`${listLine(t.path)}\n`)
       continue
     }
-    const [{archiveInputs}, {notRegular}, {shardOf}] = await Promise.all([import('./archive-plan.js'), import('./archive.js'), import('./inputs.js')])
-    // An archive that cannot be read twice (a FIFO: planning it would wait for ever) has one
-    // record, its error, in the shard of its own path: list that path there, as batch writes it.
-    if (notRegular(t.path) !== undefined) {
-      if (shardOf(t.path, t.shard[1]) === t.shard[0]) process.stdout.write(`${listLine(t.path)}\n`)
-      continue
-    }
+    const {archiveInputs} = await import('./archive-plan.js')
     const paths = await archiveInputs(t.path, {shard: t.shard})
     if (paths.length) process.stdout.write(paths.map(listLine).join('\n') + '\n')
   }

@@ -113,11 +113,10 @@ export async function writeOutput(id: string, flags: OutputFlags, result: unknow
   return written
 }
 
-/** Colour on or off for the flags and the terminal, with chalk loaded only when it is on for a table. */
-export async function colorOptions(flags: OutputFlags): Promise<Pick<RenderOptions, 'color' | 'chalk'>> {
-  const color = useColor(flags.color)
-  if (!color || flags.format !== 'table') return {color}
-  return {color, chalk: await (await import('../render/format.js')).loadChalk()}
+/** The painter when colour is on (flags and terminal) for a table, loaded only then; else none. */
+export async function colorOptions(flags: OutputFlags): Promise<Pick<RenderOptions, 'chalk'>> {
+  if (!useColor(flags.color) || flags.format !== 'table') return {}
+  return {chalk: await (await import('../render/format.js')).loadChalk()}
 }
 
 /** Writes a run as BaseCommand does; the renderers (chalk, csv) are loaded only for human formats. Returns the exit status. */

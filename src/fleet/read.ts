@@ -13,8 +13,7 @@ import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, merg
 const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
 
 /** A file that cannot be opened or read: why, and what fleet reads. */
-const describeIoError = (path: string, e: unknown): InputError =>
-  new InputError(`${path}: ${ioReason(e)}; expected NDJSON from allocscope batch or fleet --json`, path)
+const describeIoError = (path: string, e: unknown): InputError => new InputError(`${path}: ${ioReason(e)}; ${EXPECTED}`, path)
 
 /** A value of the right schema but the wrong shape: where, what is wrong, and what was expected. */
 function shapeError(p: Problem, what: string, where: string, line: number): InputError {

@@ -13,7 +13,7 @@ export const hostOf = (r: BatchRecord): string => r.hostname ?? r.input.path
 const predictionOf = (r: BatchRecord): BatchPrediction | undefined =>
   r.prediction && !('error' in r.prediction) ? r.prediction : undefined
 
-function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureRow> {
+function signaturesOf(r: BatchRecord, kernel: string, multiBoot: {multiBootInputs?: string[]}): Record<string, SignatureRow> {
   const out: Record<string, SignatureRow> = {}
   const seen = r.input.mtime
   for (const f of r.findings ?? []) {
@@ -28,7 +28,7 @@ function signaturesOf(r: BatchRecord, kernel: string): Record<string, SignatureR
       severity: f.severity,
       title: f.title,
       inputs: 1,
-      ...(r.boot ? {multiBootInputs: [r.input.path]} : {}),
+      ...multiBoot,
       occurrences: f.count,
       hosts: [hostOf(r)],
       kernels: [kernel],
@@ -52,9 +52,9 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const boot = r.profiling !== undefined
   if (boot) s.boots = 1
   if (r.allocinfo) s.allocinfos = 1
-  s.signatures = signaturesOf(r, kernel)
-  // A boot of a log holding several names its input, so that merge counts the input once per release.
+  // A boot of a log holding several names its input, so that merge counts the input once per release and signature.
   const multiBoot = r.boot ? {multiBootInputs: [r.input.path]} : {}
+  s.signatures = signaturesOf(r, kernel, multiBoot)
   put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}})
   const p = predictionOf(r)
   const exactCpus = r.host?.possibleCpus?.value

@@ -41,11 +41,13 @@ export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz'
  * directory of an archive is (batch/archive-plan.ts), not a directory of loose files.
  */
 export function holdsCapture(dir: string): boolean {
-  return [...BOOTLOG_NAMES, ...ALLOCINFO_NAMES].some((n) => isFile(join(dir, n)))
+  return firstFile(dir, BOOTLOG_NAMES) !== undefined || firstFile(dir, ALLOCINFO_NAMES) !== undefined
 }
 
 /** The first of `names` that is a regular file in `dir` (the names are in order of preference). */
-const firstFile = (dir: string, names: readonly string[]): string | undefined => names.map((n) => join(dir, n)).find(isFile)
+function firstFile(dir: string, names: readonly string[]): string | undefined {
+  return names.map((n) => join(dir, n)).find(isFile)
+}
 
 /** A capture directory's boot log and dump by their names, without reading meta.json (which may be damaged). */
 export function captureDataFiles(dir: string): {bootLog?: string; allocinfo?: string} {

@@ -18,11 +18,10 @@ export const FORMATS: readonly Format[] = ['table', 'markdown', 'csv', 'text']
 export const TEXT_WIDTH = 79
 
 export interface RenderOptions {
-  color: boolean
   /**
-   * What paints the colours when `color` is on for a table (loadChalk()). The caller loads it:
-   * importing chalk costs ~25 ms (its terminal detection loads node:tty, node:os), a quarter of
-   * `node -e 0`, and most runs (pipes, CI, NO_COLOR, other formats) paint nothing.
+   * What paints a table's colours (loadChalk()); absent: no colour. The caller loads it when colour
+   * is on: importing chalk cost 24-37 ms (its terminal detection loads node:tty, node:os), a quarter
+   * of `node -e 0`, and most runs (pipes, CI, NO_COLOR, other formats) paint nothing.
    */
   chalk?: ChalkInstance
   /** Width for `table` (the terminal, COLUMNS, or 80 when neither says). */
@@ -36,12 +35,8 @@ export async function loadChalk(): Promise<ChalkInstance> {
   return new Chalk({level: 1})
 }
 
-/** The painter of a table with colour on; undefined paints nothing. */
-function painterOf(format: Format, opts: Pick<RenderOptions, 'color' | 'chalk'>): ChalkInstance | undefined {
-  if (!opts.color || format !== 'table') return undefined
-  if (opts.chalk === undefined) throw new Error('render: color is on but RenderOptions.chalk is not loaded (loadChalk())')
-  return opts.chalk
-}
+/** Only a table is painted; undefined paints nothing. */
+const painterOf = (format: Format, opts: Pick<RenderOptions, 'chalk'>): ChalkInstance | undefined => (format === 'table' ? opts.chalk : undefined)
 
 export function renderReport(report: Report, format: Format, opts: RenderOptions): string {
   if (format === 'csv') return renderCsv(report, opts.csv ?? {})

@@ -59,7 +59,7 @@ describe('analyse --json: counters beyond 2^53 as exact decimal strings', () => 
   })
 
   it('the text report prints the kernel\'s digits', () => {
-    const text = renderReport(buildAnalyseReport(a, {traces: false, bytes: true}), 'text', {color: false, width: 79})
+    const text = renderReport(buildAnalyseReport(a, {traces: false, bytes: true}), 'text', {width: 79})
     expect(text).toContain(`recorded=${U64_MAX}`)
     expect(text).toContain('102400000000000000000001024') // 100000000000000000000001 KiB in bytes, exact
     expect(counterWarnings(a)).toEqual([])
@@ -73,7 +73,7 @@ describe('a klab counter no kernel can print is flagged with its line', () => {
     expect(k.line).toBe(klabLine)
     expect(k.bad).toEqual([{metric: 'recorded', digits: '-5', problem: 'negative'}])
     expect(counterWarnings(a)).toEqual([`derived.log:${klabLine}: klab early_pfn recorded=-5 is negative, which no kernel counter can be (a damaged line or broken instrumentation)`])
-    const text = renderReport(buildAnalyseReport(a, {traces: false, bytes: false}), 'text', {color: false, width: 200})
+    const text = renderReport(buildAnalyseReport(a, {traces: false, bytes: false}), 'text', {width: 200})
     expect(text).toMatch(/pool recorded +not computed: recorded=-5 is negative/)
     expect(text).not.toContain('-5 PFNs')
   })

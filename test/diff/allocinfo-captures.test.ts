@@ -83,7 +83,7 @@ describe('allocinfo diff on real captures', () => {
 
   it('text rendering fits 80 columns and names new/gone sites', async () => {
     const d = diffAllocInfo(await ai('linux-6.12-instr_smp064_1G'), await ai('linux-7.2-pool-c64-m1024'), {top: 15})
-    const out = renderReport({blocks: allocDiffBlocks(d)}, 'text', {color: false, width: 200})
+    const out = renderReport({blocks: allocDiffBlocks(d)}, 'text', {width: 200})
     for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
     expect(out).toMatch(/\bnew\b/)
     expect(out).toMatch(/\bgone\b/)

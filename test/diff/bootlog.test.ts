@@ -85,7 +85,7 @@ describe('boot-log diff', () => {
 
   it('renders in text under 80 columns', () => {
     const d = diffBootLogs(log('linux-7.2-pool-c64-m1024'), log('linux-7.2-notrack-c8-m1024-shrink'))
-    const out = renderReport({blocks: bootLogDiffBlocks(d)}, 'text', {color: false, width: 200})
+    const out = renderReport({blocks: bootLogDiffBlocks(d)}, 'text', {width: 200})
     for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
     expect(out).toContain('appeared')
     expect(out).toContain('alloc_tag was not set')

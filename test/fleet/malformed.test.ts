@@ -23,7 +23,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'allocscope-fleet-bad-'))
 let lines: string[] = []
 let real: Record<string, unknown>[] = []
 let summary: Record<string, unknown>
-const EXPECTED = 'expected NDJSON from allocscope batch or fleet --json'
+const EXPECTED = 'expected NDJSON records of allocscope batch (allocscope/batch-v1) or a fleet summary (allocscope/fleet-v2, or fleet --json)'
 
 beforeAll(async () => {
   lines = await corpusBatch()
@@ -140,7 +140,7 @@ describe('fleet: any one field of a real record or summary damaged (SYNTHETIC da
           return
         }
         const m = mergeSummaries(mergeSummaries(emptySummary(), s), s)
-        for (const f of ['table', 'csv', 'markdown'] as const) renderReport(fleetReport(m), f, {color: false, width: 100, csv: {titles: true}})
+        for (const f of ['table', 'csv', 'markdown'] as const) renderReport(fleetReport(m), f, {width: 100, csv: {titles: true}})
         fleetHtml(m)
         expect(fleetSummary(JSON.parse(JSON.stringify(m)))).toBeUndefined()
       }),

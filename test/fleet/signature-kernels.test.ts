@@ -23,7 +23,7 @@ describe('a signature on two kernels', () => {
     const rows = fleetRows(s)
     expect(rows.signatures.map((r) => r.kernels)).toEqual([2])
     expect(rows.signatureKernels.map((r) => r.kernel)).toEqual(['7.2.13', '7.2.14'])
-    const csv = renderReport(fleetReport(s), 'csv', {color: false, width: 80, csv: {titles: true}})
+    const csv = renderReport(fleetReport(s), 'csv', {width: 80, csv: {titles: true}})
     const cells = (parse(csv, {comment: '#', relaxColumnCount: true}) as string[][]).flat()
     expect(cells.filter((c) => /\b\d+\.\d+\.\d+\s+\d+\.\d+/.test(c))).toEqual([])
   })

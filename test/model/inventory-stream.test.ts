@@ -108,7 +108,7 @@ describe('predict --hosts writes what the held path renders', () => {
 
   for (const format of ['csv', 'markdown', 'table', 'text'] as const) {
     it(`--format ${format}`, async () => {
-      expect(await cli(['--format', format, '--no-color'])).toBe(renderReport(held().report, format, {color: false, width: 80, csv: {titles: true}}))
+      expect(await cli(['--format', format, '--no-color'])).toBe(renderReport(held().report, format, {width: 80, csv: {titles: true}}))
     })
   }
 
@@ -131,7 +131,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('predict --hosts - 
     for (const format of ['text', 'table'] as const) {
       const r = await runWithRss(['predict', '--hosts', '-', '--format', format, '--no-color'], {home: T, input: feed(text), env: {COLUMNS: '200'}})
       expect(r.stderr).toBe('')
-      expect(r.stdout).toBe(renderReport(held7(), format, {color: false, width: 200}))
+      expect(r.stdout).toBe(renderReport(held7(), format, {width: 200}))
     }
   })
 
@@ -207,7 +207,7 @@ describe.skipIf(!built)(`a ${N}-row inventory (built CLI; npm run build; npm run
     const {lines, last} = countLines(out)
     // Title, header, one line per host; the last host is the sample's (N-1) % 7-th, renamed.
     expect(lines).toBe(N + 2)
-    const sample = renderReport(held7(), 'csv', {color: false, width: 80, csv: {titles: true}}).trimEnd().split('\n')
+    const sample = renderReport(held7(), 'csv', {width: 80, csv: {titles: true}}).trimEnd().split('\n')
     const k = (N - 1) % 7
     expect(last).toBe(`h${N - 1}${sample[2 + k].slice(sample[2 + k].indexOf(','))}`)
     expect(r.rssMiB).toBeGreaterThan(0)
@@ -226,7 +226,7 @@ describe.skipIf(!built)(`a ${N}-row inventory (built CLI; npm run build; npm run
     // The last seven rows hold every shape and the longest name: their held table has the file's widths.
     const rows = predictFleet(parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY), OPTS).rows
     const last7 = Array.from({length: 7}, (_, j) => ({...rows[(N - 7 + j) % 7], name: `h${N - 7 + j}`}))
-    const held = renderReport({blocks: [fleetBlock(last7, ['rack', 'owner'])]}, 'table', {color: false, width: 200}).split('\n')
+    const held = renderReport({blocks: [fleetBlock(last7, ['rack', 'owner'])]}, 'table', {width: 200}).split('\n')
     const got = countLines(out)
     // Title, top rule, header, rule, a line per host, bottom rule, the blank line ending the document.
     expect(got.lines).toBe(N + 6)

@@ -27,8 +27,8 @@ const report: Report = {
 }
 
 describe('renderers', () => {
-  it('text: plain ASCII, every line under 80 columns, totals kept', () => {
-    const out = renderReport(report, 'text', {color: true, width: 200})
+  it('text: plain ASCII, every line under 80 columns, totals kept (no colour even with a painter)', async () => {
+    const out = renderReport(report, 'text', {chalk: await loadChalk(), width: 200})
     for (const l of out.split('\n')) {
       expect(l.length).toBeLessThan(80)
       expect(l).toMatch(/^[\x20-\x7e]*$/)
@@ -38,7 +38,7 @@ describe('renderers', () => {
   })
 
   it('markdown escapes pipes and keeps every column', () => {
-    const out = renderReport(report, 'markdown', {color: false, width: 80})
+    const out = renderReport(report, 'markdown', {width: 80})
     expect(out).toContain('| Bytes | Calls | Site | Note |')
     expect(out).toContain('a\\|b.c:1')
     expect(out).toContain('1.5 MiB | 13 | total')
@@ -46,19 +46,18 @@ describe('renderers', () => {
   })
 
   it('csv quotes fields and writes one table per block', () => {
-    const out = renderReport(report, 'csv', {color: false, width: 80})
+    const out = renderReport(report, 'csv', {width: 80})
     expect(out).toContain('Bytes,Calls,Site,Note,summary')
     expect(out).toContain('pipe|here')
     expect(out.split('\n').slice(0, 2)).toEqual(['# Host', 'key,value,note'])
   })
 
   it('table: colour only when asked, and a narrow terminal wraps cells instead of dropping columns', async () => {
-    const plain = renderReport(report, 'table', {color: false, width: 60})
+    const plain = renderReport(report, 'table', {width: 60})
     expect(plain).not.toMatch(/\x1b\[/)
     expect(plain).toContain('Note')
     for (const l of plain.split('\n')) expect(l.length).toBeLessThanOrEqual(60)
-    expect(() => renderReport(report, 'table', {color: true, width: 400})).toThrow(/chalk is not loaded/)
-    const coloured = renderReport(report, 'table', {color: true, chalk: await loadChalk(), width: 400})
+    const coloured = renderReport(report, 'table', {chalk: await loadChalk(), width: 400})
     expect(coloured).toMatch(/\x1b\[31mgrew/)
     expect(coloured).toContain('Note')
   })
@@ -94,7 +93,7 @@ describe('units', () => {
 
 describe('text titles', () => {
   it('clips a long title under 80 columns', () => {
-    const out = renderReport({blocks: [{kind: 'text', title: 'T'.repeat(120), lines: ['x']}]}, 'text', {color: false, width: 80})
+    const out = renderReport({blocks: [{kind: 'text', title: 'T'.repeat(120), lines: ['x']}]}, 'text', {width: 80})
     for (const l of out.split('\n')) expect(l.length).toBeLessThan(80)
   })
 })

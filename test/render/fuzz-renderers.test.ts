@@ -127,7 +127,7 @@ describe(`every renderer on one SYNTHETIC hostile table of ${N} rows (in-process
   })
 
   it('csv: csv-parse reads back every record and cell', () => {
-    checkCsv(renderReport(report, 'csv', {color: false, width: 80, csv: {titles: true}}), rows)
+    checkCsv(renderReport(report, 'csv', {width: 80, csv: {titles: true}}), rows)
   }, 300_000)
 
   it('json: every value back exactly, no raw control byte', () => {
@@ -140,15 +140,15 @@ describe(`every renderer on one SYNTHETIC hostile table of ${N} rows (in-process
   }, 300_000)
 
   it('markdown: one line per row, pipes escaped, no raw HTML or control character', () => {
-    checkMarkdown(renderReport(report, 'markdown', {color: false, width: 80}), N)
+    checkMarkdown(renderReport(report, 'markdown', {width: 80}), N)
   }, 300_000)
 
   it('text: every line within 79 columns, printable ASCII', () => {
-    checkLines(renderReport(report, 'text', {color: false, width: 80}), 79, true)
+    checkLines(renderReport(report, 'text', {width: 80}), 79, true)
   }, 300_000)
 
   it('table: every line within the width, no control or bidi character', () => {
-    checkLines(renderReport(report, 'table', {color: false, width: 100}), 100, false)
+    checkLines(renderReport(report, 'table', {width: 100}), 100, false)
   }, 300_000)
 })
 
@@ -160,8 +160,8 @@ describe('many small random tables (fast-check)', () => {
     fc.assert(
       fc.property(rowsArb, (rows) => {
         const report = {blocks: [tableOf(rows)]}
-        checkCsv(renderReport(report, 'csv', {color: false, width: 80, csv: {titles: true}}), rows)
-        checkMarkdown(renderReport(report, 'markdown', {color: false, width: 80}), rows.length)
+        checkCsv(renderReport(report, 'csv', {width: 80, csv: {titles: true}}), rows)
+        checkMarkdown(renderReport(report, 'markdown', {width: 80}), rows.length)
         expect((JSON.parse(toJson('fuzz', {rows})) as {result: {rows: unknown}}).result.rows).toEqual(rows)
       }),
       {numRuns: 300, seed: 20261204},
@@ -171,8 +171,8 @@ describe('many small random tables (fast-check)', () => {
   it('table and text fit any width from 20 to 200', () => {
     fc.assert(
       fc.property(rowsArb, fc.integer({min: 20, max: 200}), (rows, width) => {
-        checkLines(renderReport({blocks: [tableOf(rows)]}, 'table', {color: false, width}), width, false)
-        checkLines(renderReport({blocks: [tableOf(rows)]}, 'text', {color: false, width}), 79, true)
+        checkLines(renderReport({blocks: [tableOf(rows)]}, 'table', {width}), width, false)
+        checkLines(renderReport({blocks: [tableOf(rows)]}, 'text', {width}), 79, true)
       }),
       {numRuns: 200, seed: 20261204},
     )
@@ -197,14 +197,14 @@ describe('many small random tables (fast-check)', () => {
   })
   it('streamed table and text (predict --hosts): every row measured, the held bytes; only the first rows measured, still within the width', () => {
     const streamed = (rows: {n: number; a: string; b: string}[], format: 'table' | 'text', width: number, measured: number) => {
-      const st = streamedTable(tableOf([]), format, {color: false, width})
+      const st = streamedTable(tableOf([]), format, {width})
       for (const r of rows.slice(0, measured)) st.measure(r)
       return rows.map((r) => st.row(r)).join('') + st.end()
     }
     fc.assert(
       fc.property(rowsArb, fc.integer({min: 20, max: 200}), fc.nat(), (rows, width, k) => {
         for (const format of ['table', 'text'] as const) {
-          expect(streamed(rows, format, width, rows.length)).toBe(renderReport({blocks: [tableOf(rows)]}, format, {color: false, width}))
+          expect(streamed(rows, format, width, rows.length)).toBe(renderReport({blocks: [tableOf(rows)]}, format, {width}))
           // Columns sized from the first rows (stdin's window): a wider cell later wraps, no line overflows.
           checkLines(streamed(rows, format, width, k % (rows.length + 1)), format === 'table' ? Math.max(20, width) : 79, format === 'text')
         }

@@ -94,7 +94,7 @@ describe('every format on hostile tables', () => {
   it.each(['table', 'text', 'markdown', 'csv'] as Format[])('%s: no raw control or bidi character, nothing executable', (format) => {
     fc.assert(
       fc.property(rowsArb, fc.integer({min: 20, max: 160}), (rows, width) => {
-        const out = renderReport({blocks: [table(rows), {kind: 'kv', title: 'K', rows: [{key: rows[0][0], value: rows[0][1]}]}, {kind: 'text', lines: rows[0]}]}, format, {color: false, width})
+        const out = renderReport({blocks: [table(rows), {kind: 'kv', title: 'K', rows: [{key: rows[0][0], value: rows[0][1]}]}, {kind: 'text', lines: rows[0]}]}, format, {width})
         expect(out).not.toMatch(UNSAFE)
       }),
       {numRuns: 150},
@@ -104,7 +104,7 @@ describe('every format on hostile tables', () => {
   it('table and text: every line within the width, every value whole (no column dropped, no ~ cut)', () => {
     fc.assert(
       fc.property(rowsArb, fc.integer({min: 20, max: 160}), fc.constantFrom<Format>('table', 'text'), (rows, width, format) => {
-        const out = renderReport({blocks: [table(rows)]}, format, {color: false, width})
+        const out = renderReport({blocks: [table(rows)]}, format, {width})
         const limit = format === 'text' ? 79 : width
         for (const l of out.split('\n')) expect(l.length).toBeLessThanOrEqual(limit)
         if (format === 'text') for (const l of out.split('\n')) expect(l).toMatch(/^[\x20-\x7e]*$/)
@@ -120,7 +120,7 @@ describe('every format on hostile tables', () => {
   it('text keeps the sorted-by column on a 79-column mail even with many wide columns', () => {
     const columns = ['bytes', 'calls', 'file:line', 'function', 'module', 'acc', 'summed'].map((k) => ({key: k, header: k}))
     const row = Object.fromEntries(columns.map((c) => [c.key, `${c.key}-value-${'x'.repeat(30)}`]))
-    const out = renderReport({blocks: [{kind: 'table', columns, rows: [row]}]}, 'text', {color: false, width: 80})
+    const out = renderReport({blocks: [{kind: 'table', columns, rows: [row]}]}, 'text', {width: 80})
     // Wrapped cells interleave line by line: each value comes out whole as a subsequence.
     for (const c of columns) expect(isSubsequence(nonSpace(`${c.key}-value-${'x'.repeat(30)}`), nonSpace(out))).toBe(true)
   })
@@ -140,10 +140,10 @@ describe('CSV for machines', () => {
   it('property: no parsed cell starts a formula unless it is a plain number; --csv-formulas writes them as they are', () => {
     fc.assert(
       fc.property(fc.array(fc.array(hostile, {minLength: 3, maxLength: 3}), {minLength: 1, maxLength: 6}), (rows) => {
-        const out = renderReport({blocks: [table(rows)]}, 'csv', {color: false, width: 80})
+        const out = renderReport({blocks: [table(rows)]}, 'csv', {width: 80})
         const cells: string[][] = parse(out, {comment: '#', relax_column_count: true})
         for (const c of cells.flat()) if (/^[=+\-@\t\r]/.test(c)) expect(c).toMatch(/^[+-]?(\d+(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?$/)
-        const raw = renderReport({blocks: [table([['=1+1', 'a', 'b']])]}, 'csv', {color: false, width: 80, csv: {formulas: true}})
+        const raw = renderReport({blocks: [table([['=1+1', 'a', 'b']])]}, 'csv', {width: 80, csv: {formulas: true}})
         expect(raw).toContain('=1+1,')
       }),
       {numRuns: 100},
@@ -162,9 +162,9 @@ describe('CSV for machines', () => {
         },
       ],
     }
-    expect(renderReport(r, 'csv', {color: false, width: 80})).toBe('# sites\nbytes,site,summary\n20551680,mm/slub.c:1 f,\n1024,[66 others],others\n20552704,Total,total\n')
-    expect(renderReport(r, 'csv', {color: false, width: 80, csv: {summary: 'omit', titles: false}})).toBe('bytes,site\n20551680,mm/slub.c:1 f\n')
-    expect(renderReport(r, 'csv', {color: false, width: 80, csv: {units: true, summary: 'omit', titles: false}})).toBe('bytes,site\n19.6 MiB,mm/slub.c:1 f\n')
+    expect(renderReport(r, 'csv', {width: 80})).toBe('# sites\nbytes,site,summary\n20551680,mm/slub.c:1 f,\n1024,[66 others],others\n20552704,Total,total\n')
+    expect(renderReport(r, 'csv', {width: 80, csv: {summary: 'omit', titles: false}})).toBe('bytes,site\n20551680,mm/slub.c:1 f\n')
+    expect(renderReport(r, 'csv', {width: 80, csv: {units: true, summary: 'omit', titles: false}})).toBe('bytes,site\n19.6 MiB,mm/slub.c:1 f\n')
   })
 })
 
@@ -176,7 +176,7 @@ describe('markdown from hostile input', () => {
     expect(mdEscape('__kernfs_new_node')).toBe('\\_\\_kernfs\\_new\\_node')
   })
   it('a text block holding a fence cannot close its fence', () => {
-    const out = renderReport({blocks: [{kind: 'text', lines: ['```', '<b>x</b>']}]}, 'markdown', {color: false, width: 80})
+    const out = renderReport({blocks: [{kind: 'text', lines: ['```', '<b>x</b>']}]}, 'markdown', {width: 80})
     expect(out.split('\n')[0]).toBe('````')
   })
 })
@@ -190,7 +190,7 @@ describe('size: linear column fitting', () => {
   it('125 000 rows in table and text: no "Maximum call stack size exceeded", well under a minute', () => {
     for (const f of ['table', 'text'] as Format[]) {
       const t = Date.now()
-      const out = renderReport(big(125_000), f, {color: false, width: 100})
+      const out = renderReport(big(125_000), f, {width: 100})
       expect(out.split('\n').length).toBeGreaterThan(125_000)
       expect(Date.now() - t).toBeLessThan(60_000)
     }
@@ -200,6 +200,6 @@ describe('size: linear column fitting', () => {
   const CSV_ROWS = Number(process.env.ALLOCSCOPE_FUZZ_ROWS ?? 250_000)
   it(`${CSV_ROWS} rows (one short column) of CSV`, () => {
     const r: Report = {blocks: [table(Array.from({length: CSV_ROWS}, (_, i) => [String(i)]))]}
-    expect(renderReport(r, 'csv', {color: false, width: 80}).split('\n').length).toBeGreaterThan(CSV_ROWS)
+    expect(renderReport(r, 'csv', {width: 80}).split('\n').length).toBeGreaterThan(CSV_ROWS)
   }, 120_000)
 })
