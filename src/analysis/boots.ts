@@ -98,30 +98,88 @@ interface OpenBoot {
 }
 
 /**
- * A set of (time, text) pairs, keyed by the time as a number: no number-to-string conversion and
- * no concatenated key per record (the Set of `${time} ${text}` strings was the largest cost of
- * reading a big log, bench/NOTES.md). Times are finite and > 0, so equal numbers are equal stamps.
- * The texts may be slices of a read chunk: only the current boot's set is kept (see start()).
+ * A set of (time, text) pairs. A boot's stamps come nearly in order (the bench log: 1.5 of ~264
+ * per boot do not), so they are kept sorted by time in two arrays, found by binary search, and a
+ * stamp out of order is inserted where it belongs; past MAX_UNORDERED such inserts (each moves the
+ * tail of the arrays) they move into a Map keyed by the time. (A Map from the start cost ~80 ms of
+ * the 100 MiB bench log's ~1.3 s on the analysis thread: a heap number and a hash per record; a Set
+ * of `${time} ${text}` strings before it was the largest cost of reading a big log, bench/NOTES.md.)
+ * Times are finite and > 0, so equal numbers are equal stamps. The texts may be slices of a read
+ * chunk: only the current boot's set is kept (see start()).
  */
 export class StampSet {
-  private readonly byTime = new Map<number, string | string[]>()
+  private times: number[] = []
+  private texts: string[] = []
+  private unordered = 0
+  private byTime: Map<number, string | string[]> | undefined
   size = 0
 
   has(time: number, text: string): boolean {
-    const v = this.byTime.get(time)
-    return v === undefined ? false : typeof v === 'string' ? v === text : v.includes(text)
+    if (this.byTime !== undefined) {
+      const v = this.byTime.get(time)
+      return v === undefined ? false : typeof v === 'string' ? v === text : v.includes(text)
+    }
+    return this.equalRun(time, text) < 0
   }
 
   add(time: number, text: string): void {
-    const v = this.byTime.get(time)
-    if (v === undefined) this.byTime.set(time, text)
-    else if (typeof v === 'string') {
-      if (v !== text) this.byTime.set(time, [v, text])
-      else return
-    } else if (!v.includes(text)) v.push(text)
-    else return
+    if (this.byTime !== undefined) {
+      if (put(this.byTime, time, text)) this.size++
+      return
+    }
+    const n = this.times.length
+    const inOrder = n === 0 || time > this.times[n - 1]!
+    if (!inOrder && time < this.times[n - 1]! && ++this.unordered > MAX_UNORDERED) {
+      this.toMap()
+      return this.add(time, text)
+    }
+    const at = inOrder ? n : this.equalRun(time, text)
+    if (at < 0) return
+    if (at === n) {
+      this.times.push(time)
+      this.texts.push(text)
+    } else {
+      this.times.splice(at, 0, time)
+      this.texts.splice(at, 0, text)
+    }
     this.size++
   }
+
+  /** -1 when the pair is here; else the index after the stamps equal to `time` (where it goes). */
+  private equalRun(time: number, text: string): number {
+    const times = this.times
+    let lo = 0
+    let hi = times.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (times[mid]! < time) lo = mid + 1
+      else hi = mid
+    }
+    for (; lo < times.length && times[lo] === time; lo++) if (this.texts[lo] === text) return -1
+    return lo
+  }
+
+  private toMap(): void {
+    this.byTime = new Map()
+    for (let i = 0; i < this.times.length; i++) put(this.byTime, this.times[i]!, this.texts[i]!)
+    this.times = []
+    this.texts = []
+  }
+}
+
+/** Stamps inserted out of order before a StampSet moves to a Map (bounds the moves per record). */
+export const MAX_UNORDERED = 64
+
+/** Adds the pair; false when it was there already. */
+function put(byTime: Map<number, string | string[]>, time: number, text: string): boolean {
+  const v = byTime.get(time)
+  if (v === undefined) byTime.set(time, text)
+  else if (typeof v === 'string') {
+    if (v === text) return false
+    byTime.set(time, [v, text])
+  } else if (!v.includes(text)) v.push(text)
+  else return false
+  return true
 }
 
 export interface BootsResult {
@@ -143,7 +201,7 @@ export class BootsAnalyser {
   private kept: OpenBoot[] = []
   private count = 0
   /** A boundary not yet decided (new boot, or the current one printed again), and the records since. */
-  private pending: {why: string; records: LogRecord[]; checked: number} | undefined
+  private pending: {why: string; records: LogRecord[]; hints: number[]; checked: number} | undefined
 
   constructor(
     private readonly source: string,
@@ -155,25 +213,27 @@ export class BootsAnalyser {
   push(r: LogRecord, hints = NO_HINTS): void {
     // An orphan line (no printk prefix) says nothing about boots: it goes where the records before it went.
     if (r.orphan) {
-      if (this.pending !== undefined) this.pending.records.push(r)
+      if (this.pending !== undefined) this.hold(this.pending, r, hints)
       else if (this.cur !== undefined) this.add(r, hints)
       return
     }
     const why = this.splitter.next(r)
-    if (this.pending !== undefined) return this.decide(r, why)
+    if (this.pending !== undefined) return this.decide(r, why, hints)
     if (this.cur === undefined) this.start(r, undefined)
     else if (why !== undefined) {
       // A journal boot id is certain; a banner or a clock step may be the same boot printed again.
       if (r.boot !== undefined) this.start(r, why)
-      else return this.decide(r, why)
+      else return this.decide(r, why, hints)
     }
     this.add(r, hints)
   }
 
   /** A record after a possible boundary: the same boot once a stamped record repeats one of it, a new boot when REPLAY_CHECK do not. */
-  private decide(r: LogRecord, why: string | undefined): void {
-    const p = this.pending ?? (this.pending = {why: why!, records: [], checked: 0})
-    p.records.push(r)
+  private decide(r: LogRecord, why: string | undefined, hints: number): void {
+    // The hints are kept with the records: a boot's first ~100 records, all stamped 0, wait here
+    // (a third of the bench log's records, whose tests the main thread would otherwise run again).
+    const p = this.pending ?? (this.pending = {why: why!, records: [], hints: [], checked: 0})
+    this.hold(p, r, hints)
     let replay: boolean | undefined
     if (r.time !== undefined && r.time > 0) {
       if (this.cur!.seen.has(r.time, r.text)) replay = true
@@ -183,7 +243,17 @@ export class BootsAnalyser {
     if (replay === undefined) return
     this.pending = undefined
     if (!replay) this.start(p.records[0]!, p.why)
-    for (const x of p.records) this.add(x)
+    this.release(p)
+  }
+
+  private hold(p: NonNullable<BootsAnalyser['pending']>, r: LogRecord, hints: number): void {
+    p.records.push(r)
+    p.hints.push(hints)
+  }
+
+  /** The held records, to the boot now decided. */
+  private release(p: NonNullable<BootsAnalyser['pending']>): void {
+    for (let i = 0; i < p.records.length; i++) this.add(p.records[i]!, p.hints[i])
   }
 
   private add(r: LogRecord, hints = NO_HINTS): void {
@@ -198,7 +268,7 @@ export class BootsAnalyser {
     this.pending = undefined
     if (p !== undefined) {
       if (p.checked > 0 || !p.records.some((x) => x.time !== undefined && x.time > 0)) this.start(p.records[0]!, p.why)
-      for (const x of p.records) this.add(x)
+      this.release(p)
     }
     if (this.cur === undefined) this.start({line: 1, text: ''}, undefined)
     this.cur!.lastLine = Math.max(meta.lines, this.cur!.firstLine)

@@ -149,7 +149,12 @@ const LINE_HINT = anyOf(LINE_NEEDLES)
 
 /** A RegExp that matches text containing any of the literals. */
 export function anyOf(needles: readonly string[]): RegExp {
-  return new RegExp([...new Set(needles)].map(escape).join('|'))
+  return new RegExp(alternation(needles))
+}
+
+/** The literals as one RegExp alternation (`a|b|c`, escaped), to build a larger pattern from. */
+export function alternation(literals: readonly string[]): string {
+  return [...new Set(literals)].map(escape).join('|')
 }
 
 function escape(n: string): string {
@@ -158,7 +163,7 @@ function escape(n: string): string {
 
 /** A RegExp that matches text starting with any of the literals. */
 export function startsWithAny(prefixes: readonly string[]): RegExp {
-  return new RegExp(`^(?:${[...new Set(prefixes)].map(escape).join('|')})`)
+  return new RegExp(`^(?:${alternation(prefixes)})`)
 }
 
 /** `line-only`: a WARN message line, whose `both`-scope match is the splat's own finding. */

@@ -5,7 +5,9 @@
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
+import {MAX_UNORDERED, StampSet} from '../../src/analysis/boots.js'
 import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote} from '../../src/analysis/read.js'
 import {runCli} from '../helpers/cli.js'
 import {captureDir, REPO} from '../helpers/paths.js'
@@ -97,5 +99,27 @@ describe('several boots in one log', () => {
     expect(JSON.parse(pred.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0 \(2 of 2/)
     const diff = await run('diff', p, B, '--json')
     expect(JSON.parse(diff.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0/)
+  })
+})
+
+describe('StampSet (the stamps a replay is recognised by)', () => {
+  // Times as real stamps are (microseconds), drawn from few values so that repeats and ties come often.
+  const stamp = fc.tuple(fc.integer({min: 1, max: 40}).map((us) => us / 1e6), fc.constantFrom('a', 'b', 'c'))
+  // Up to 4 × MAX_UNORDERED pairs: shuffled ones move to the Map on the way, sorted ones never do.
+  it('holds exactly the pairs added, in order or not (against a Set of keys)', () => {
+    fc.assert(
+      fc.property(fc.array(stamp, {maxLength: 4 * MAX_UNORDERED, size: 'max'}), fc.boolean(), fc.array(stamp, {maxLength: 20}), (pairs, sorted, probes) => {
+        const added = sorted ? [...pairs].sort((x, y) => x[0] - y[0]) : pairs
+        const set = new StampSet()
+        const want = new Set<string>()
+        for (const [t, x] of added) {
+          set.add(t, x)
+          want.add(`${t} ${x}`)
+          expect(set.size).toBe(want.size)
+        }
+        for (const [t, x] of [...added, ...probes]) expect(set.has(t, x), `${t} ${x}`).toBe(want.has(`${t} ${x}`))
+      }),
+      {numRuns: 300},
+    )
   })
 })
