@@ -234,7 +234,7 @@ type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: strin
 export class SplatParser {
   private open?: Open
 
-  /** @param starts mayStart(r.text), when it was worked out already (on a reader thread: split.ts). */
+  /** @param starts mayStart(r.text) when known; `true` runs the full path (tests: splat-precheck.test.ts). */
   push(r: LogRecord, starts?: boolean): SplatPush {
     // Hot path: outside a block only `---[ cut here ]---` and banners matter.
     if (!this.open && !(starts ?? mayStart(r.text))) return NOT_IN_SPLAT

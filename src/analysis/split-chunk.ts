@@ -38,7 +38,7 @@ export interface PackedRecords {
   /** -1: none. */
   levels: Int32Array
   facilities: Int32Array
-  /** recordHints() of each text: the analysis's per-record tests, done here instead of on the main thread. */
+  /** recordHints() of each text: the analysis's per-record gate, tested here instead of on the main thread. */
   hints: Uint8Array
   /** The few records with a caller id, a sequence number, a boot id or the orphan mark. */
   rare: Array<{i: number; caller?: string; seq?: number; boot?: string; orphan?: true}>
