@@ -59,10 +59,15 @@ export function parseDuration(flag: string, s: string): number {
   if (!m) throw new UsageError(`--${flag}: '${s}' is not a duration; expected e.g. 500ms, 10s, 5m, 2h`)
   const unit = (m[2] ?? 's').toLowerCase()
   const mult: Record<string, number> = {ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000}
-  const ms = Number(m[1]) * mult[unit]
-  if (!(ms > 0)) throw new UsageError(`--${flag}: must be more than 0`)
+  // In whole microseconds, so that n × interval compares with the duration exactly (record()):
+  // '1.005s' is 1004.9999999999999 ms as a product, and 3 × 0.1 ms is 0.30000000000000004.
+  const ms = Math.round(Number(m[1]) * mult[unit] * 1000) / 1000
+  if (!(ms >= 0.001)) throw new UsageError(`--${flag}: must be at least 1 microsecond (0.001ms)`)
   return ms
 }
+
+/** Whole microseconds of a duration parseDuration() gave (exact integers from there on). */
+const micros = (ms: number): number => Math.round(ms * 1000)
 
 /** The three reasons a recording cannot start, each with what to do about it. */
 export function checkSource(source: string, sysctl?: string): void {
@@ -135,7 +140,9 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   let firstTime: string | undefined
   let lastTime: string | undefined
   let stoppedBy: RecordSummary['stoppedBy'] = 'count'
-  const of = o.count ?? (o.durationMs === undefined ? undefined : Math.floor(o.durationMs / o.intervalMs) + 1)
+  const intervalUs = Math.max(1, micros(o.intervalMs))
+  const durationUs = o.durationMs === undefined ? undefined : micros(o.durationMs)
+  const of = o.count ?? (durationUs === undefined ? undefined : Math.floor(durationUs / intervalUs) + 1)
   try {
     for (;;) {
       const c0 = process.cpuUsage()
@@ -154,9 +161,10 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
       lastTime = rec.time
       o.onSample?.({n, of, elapsedMs: performance.now() - start, sites: info.sites.length, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
       if (o.count !== undefined && n >= o.count) break
-      // Compared as n × interval, not (start + n × interval) − start: with a fractional start the
-      // round trip can land a hair past the duration and drop its last sample (CI saw 3 of 4).
-      if (o.durationMs !== undefined && n * o.intervalMs > o.durationMs) {
+      // Compared as n × interval in whole microseconds, not (start + n × interval) − start: with a
+      // fractional start the round trip can land a hair past the duration and drop its last
+      // sample (CI saw 3 of 4), and so can a product of fractional milliseconds.
+      if (durationUs !== undefined && n * intervalUs > durationUs) {
         stoppedBy = 'duration'
         break
       }

@@ -4,6 +4,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {parseDuration} from '../../src/record/record.js'
 import {progressLine, runRecord} from '../../src/record/run.js'
 import {SAMPLES} from '../helpers/paths.js'
 
@@ -21,6 +22,27 @@ describe('runRecord', () => {
     expect((r.result as {samples: number}).samples).toBe(2)
     const rows = (r.report.blocks[0] as {rows: {key: string; value: unknown}[]}).rows
     expect(rows.find((x) => x.key === 'next')?.value).toBe(`allocscope trend ${out}`)
+  })
+
+  // The stop rule is arithmetic on whole microseconds, whatever the clock: samples at 0, interval,
+  // … up to and including the duration. 3 × 0.1 ms is 0.30000000000000004 ms in floating point,
+  // which once dropped the last sample; so did a fractional start time (CI saw 3 of 4).
+  it.each([
+    ['0.1ms', '0.3ms', 4],
+    ['0.7ms', '2.1ms', 4],
+    ['0.25ms', '1ms', 5],
+    ['0.3ms', '1ms', 4],
+  ])('--interval %s --duration %s: %i samples', async (interval, duration, samples) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'allocscope-record-run-')), 'r.arec.gz')
+    const r = await runRecord({out, source, interval, duration}, env)
+    expect(r.result).toMatchObject({samples, stoppedBy: 'duration'})
+  })
+
+  it('durations in whole microseconds', () => {
+    expect(parseDuration('interval', '1.005s')).toBe(1005)
+    expect(parseDuration('interval', '0.1ms')).toBe(0.1)
+    expect(parseDuration('interval', '1.5h')).toBe(5_400_000)
+    expect(() => parseDuration('interval', '0.0001ms')).toThrow('--interval: must be at least 1 microsecond (0.001ms)')
   })
 
   it('the progress line', () => {
