@@ -128,13 +128,15 @@ export class StampSet {
       return
     }
     const n = this.times.length
-    const inOrder = n === 0 || time > this.times[n - 1]!
-    if (!inOrder && time < this.times[n - 1]! && ++this.unordered > MAX_UNORDERED) {
-      this.toMap()
-      return this.add(time, text)
-    }
-    const at = inOrder ? n : this.equalRun(time, text)
+    const at = n === 0 || time > this.times[n - 1]! ? n : this.equalRun(time, text)
     if (at < 0) return
+    // Only a new stamp inserted before the end counts (a console's replay repeats stamps it holds).
+    if (at < n && ++this.unordered > MAX_UNORDERED) {
+      this.toMap()
+      put(this.byTime!, time, text)
+      this.size++
+      return
+    }
     if (at === n) {
       this.times.push(time)
       this.texts.push(text)

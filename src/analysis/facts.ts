@@ -9,7 +9,10 @@ type Key = keyof HostFacts
 type Value = string | Count | boolean
 
 interface FactRule {
-  /** Cheap literal the line must contain before the regex is tried (hot path). */
+  /**
+   * A literal every line `re` matches contains: an unanchored rule's cheap test before its regex
+   * (FACT_NEEDLES, the analyser's gate); an anchored rule is tested by its `starts` (mayMatch).
+   */
   hint: string
   /** When `re` is anchored (^): what every line it matches starts with (the analyser's gate). */
   starts?: readonly string[]

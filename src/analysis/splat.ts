@@ -9,6 +9,8 @@ import {alternation, reportShape, type ReportShape, startsWithAny} from './detec
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
+/** What every line CUT_HERE matches starts with (x86's dashes, ARM's scissors): the pre-check's data. */
+export const CUT_HERE_STARTS: readonly string[] = ['-', '8<-']
 const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
@@ -106,7 +108,9 @@ export const BANNERS: readonly BannerRule[] = [
 const BANNER_SUBSYSTEMS: readonly string[] = ['watchdog', 'rcu', 'NMI watchdog', 'kmemleak', 'hrtimer']
 const BANNER_PREFIX = new RegExp(`^(?:${alternation(BANNER_SUBSYSTEMS)}): `)
 /** Lockdep before 4.14 brackets its banners: `[ INFO: possible circular locking dependency detected ]`. */
-const BRACKETED = /^\[ ((?:BUG|INFO|WARNING): .*?) \]$/
+export const BRACKETED = /^\[ ((?:BUG|INFO|WARNING): .*?) \]$/
+/** What BRACKETED's lines start with (splat-precheck.test.ts checks it against the RegExp). */
+export const BRACKET_OPEN = '[ '
 /** Where a banner glued after other output on the same line can start (not inside `ODEBUG:`, `Boot_DEBUG:`). */
 const GLUED = /(?<![A-Z_-])(?:(?:BUG|WARNING|INFO): |general protection fault|Kernel panic - not syncing|kernel BUG at )/
 
@@ -145,7 +149,7 @@ const BANNER_START = startsWithAny(BANNERS.flatMap((r) => r.starts))
  * (A first-character test passed a quarter of the bench log's records: 377 416 against 764.)
  */
 const MAY_START = new RegExp(
-  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): )?(?:\\[ )?(?:${alternation(['-', '8<-', ...BANNERS.flatMap((r) => r.starts)])})`,
+  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): )?(?:${alternation([BRACKET_OPEN])})?(?:${alternation([...CUT_HERE_STARTS, ...BANNERS.flatMap((r) => r.starts)])})`,
 )
 const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
 
@@ -234,10 +238,10 @@ type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: strin
 export class SplatParser {
   private open?: Open
 
-  /** @param starts mayStart(r.text) when known; `true` runs the full path (tests: splat-precheck.test.ts). */
+  /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
-    // Hot path: outside a block only `---[ cut here ]---` and banners matter.
-    if (!this.open && !(starts ?? mayStart(r.text))) return NOT_IN_SPLAT
+    // Hot path: outside a block only `---[ cut here ]---` and banners matter (never on an orphan line).
+    if (!this.open && (r.orphan || !(starts ?? mayStart(r.text)))) return NOT_IN_SPLAT
     // A line without the log's printk prefix never starts or ends a report; an open one takes it
     // when it continues the report (a frame, a register line, a trace header, the end marker).
     if (r.orphan && !(this.open && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
@@ -573,7 +577,7 @@ function complete(o: Open): boolean {
 const MAX_MESSAGE_CHARS = 1024
 const clip = (s: string) => (s.length > MAX_MESSAGE_CHARS ? s.slice(0, MAX_MESSAGE_CHARS) + '...' : s)
 
-/** Whether a line may start a report (its first character, or a banner glued after other output): the parser's pre-check. */
+/** Whether a line may start a report (it starts as a banner or a cut-here line does, or a banner is glued inside it): the parser's pre-check. */
 export function mayStart(text: string): boolean {
   return MAY_START.test(text) || GLUED.test(text)
 }

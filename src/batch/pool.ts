@@ -69,12 +69,20 @@ export function tuneJitForBatch(): void {
  * V8 lets an isolate's old generation grow to up to 4× what survived its last full collection
  * before the next one; a batch worker's garbage is many small inputs' worth, so each of the three
  * isolates sat at 45-60 MiB of heap with 15-50 used, and 100 000 inputs peaked at 241-250 MiB RSS
- * (goal < 250). Growth by 1.5× collects sooner: 199-200 MiB, for 6-8 % more CPU on that run
- * (60: 232 MiB; bench/NOTES.md). Set for batch only: `analyse` of a large log keeps V8's default.
+ * (goal < 250). Growth by 1.5× collects sooner: 200-203 MiB (3 runs), for 0-8 % more CPU on that
+ * run (60: 232 MiB; bench/NOTES.md). The flag is the process's, read at every collection: set while
+ * a batch runs (batch's own process ends with it; an in-process caller, the tests, gets V8's
+ * default back from restoreHeaps), so `analyse` of a large log keeps V8's default.
  */
 export function boundHeapsForBatch(): void {
   if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
   setFlagsFromString('--heap-growing-percent=50')
+}
+
+/** V8's own growth factor again (0: computed from the collector's speed). */
+export function restoreHeaps(): void {
+  if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
+  setFlagsFromString('--heap-growing-percent=0')
 }
 
 /**

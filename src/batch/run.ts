@@ -8,7 +8,7 @@ import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
 import type {Output} from './output.js'
-import {BatchPool, startWorkers} from './pool.js'
+import {BatchPool, restoreHeaps, startWorkers} from './pool.js'
 
 export interface BatchFlags {
   'files-from'?: string
@@ -23,6 +23,15 @@ export interface BatchFlags {
 
 /** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
 export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severity[]> {
+  try {
+    return await run(inputs, f)
+  } finally {
+    // The heap flag batch's workers start with is the process's: not for what runs after in it.
+    restoreHeaps()
+  }
+}
+
+async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
   const jobs = f.jobs ?? availableParallelism()
   // The workers start up while the inputs are listed (they are ended if the listing fails).

@@ -61,9 +61,9 @@ export function parseDuration(flag: string, s: string): number {
   const mult: Record<string, number> = {ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000}
   // In whole microseconds, so that n × interval compares with the duration exactly (record()):
   // '1.005s' is 1004.9999999999999 ms as a product, and 3 × 0.1 ms is 0.30000000000000004.
-  const ms = Math.round(Number(m[1]) * mult[unit] * 1000) / 1000
-  if (!(ms >= 0.001)) throw new UsageError(`--${flag}: must be at least 1 microsecond (0.001ms)`)
-  return ms
+  const exact = Number(m[1]) * mult[unit]
+  if (!(exact >= 0.001)) throw new UsageError(`--${flag}: must be at least 1 microsecond (0.001ms)`)
+  return Math.round(exact * 1000) / 1000
 }
 
 /** Whole microseconds of a duration parseDuration() gave (exact integers from there on). */
@@ -142,7 +142,9 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   let stoppedBy: RecordSummary['stoppedBy'] = 'count'
   const intervalUs = Math.max(1, micros(o.intervalMs))
   const durationUs = o.durationMs === undefined ? undefined : micros(o.durationMs)
-  const of = o.count ?? (durationUs === undefined ? undefined : Math.floor(durationUs / intervalUs) + 1)
+  const byDuration = durationUs === undefined ? undefined : Math.floor(durationUs / intervalUs) + 1
+  // Both given: whichever ends first (the progress line's "n/of").
+  const of = o.count === undefined ? byDuration : byDuration === undefined ? o.count : Math.min(o.count, byDuration)
   try {
     for (;;) {
       const c0 = process.cpuUsage()

@@ -4,7 +4,7 @@ import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {parseDuration} from '../../src/record/record.js'
+import {parseDuration, record} from '../../src/record/record.js'
 import {progressLine, runRecord} from '../../src/record/run.js'
 import {SAMPLES} from '../helpers/paths.js'
 
@@ -38,11 +38,23 @@ describe('runRecord', () => {
     expect(r.result).toMatchObject({samples, stoppedBy: 'duration'})
   })
 
+  it.each([
+    [10, 4, 'duration'],
+    [2, 2, 'count'],
+  ])('--count %i with --duration 0.3ms every 0.1ms: %i samples (announced as n/that), stopped by %s', async (count, samples, stoppedBy) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'allocscope-record-run-')), 'r.arec.gz')
+    const of: (number | undefined)[] = []
+    const r = await record({source, out, intervalMs: 0.1, durationMs: 0.3, count, tool: 'test', onSample: (p) => of.push(p.of)})
+    expect(r).toMatchObject({samples, stoppedBy})
+    expect(new Set(of)).toEqual(new Set([samples]))
+  })
+
   it('durations in whole microseconds', () => {
     expect(parseDuration('interval', '1.005s')).toBe(1005)
     expect(parseDuration('interval', '0.1ms')).toBe(0.1)
     expect(parseDuration('interval', '1.5h')).toBe(5_400_000)
     expect(() => parseDuration('interval', '0.0001ms')).toThrow('--interval: must be at least 1 microsecond (0.001ms)')
+    expect(() => parseDuration('interval', '0.0005ms')).toThrow('--interval: must be at least 1 microsecond (0.001ms)')
   })
 
   it('the progress line', () => {
