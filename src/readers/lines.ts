@@ -141,7 +141,8 @@ export class ByteLineSplitter {
   private pendingCR = false
 
   constructor(
-    private readonly onLine: (line: string, lineNo: number) => void,
+    /** `plain`: the line holds no ESC (and no NUL): a reader may skip looking for them. */
+    private readonly onLine: (line: string, lineNo: number, plain?: boolean) => void,
     private readonly maxLine = DEFAULT_MAX_LINE,
   ) {}
 
@@ -162,6 +163,9 @@ export class ByteLineSplitter {
     }
     // ASCII decodes the same as latin1 and UTF-8, one character per byte.
     const text = isAscii(buf) ? buf.toString('latin1', 0, n) : undefined
+    // NUL and ESC looked for once per piece (memchr), not along every line: most logs hold neither
+    // (the two per-line scans were ~7 % of the reader's time on the 100 MiB bench log).
+    const plain = buf.indexOf(0, pos) === -1 && buf.indexOf(27, pos) === -1
     // Next LF / CR at or after pos (n when none), cached so that no byte is searched twice.
     let lf = -1
     let cr = buf.indexOf(13, pos)
@@ -189,7 +193,7 @@ export class ByteLineSplitter {
           this.pendingCR = true
         }
       }
-      this.emit(buf, pos, end, text)
+      this.emit(buf, pos, end, text, plain)
       pos = next
     }
   }
@@ -212,7 +216,8 @@ export class ByteLineSplitter {
     this.partLen += to - from
   }
 
-  private emit(buf: Buffer, from: number, to: number, text?: string): void {
+  /** @param plain the piece holds no NUL and no ESC byte (said of the line when it lies within the piece). */
+  private emit(buf: Buffer, from: number, to: number, text?: string, plain = false): void {
     let line: string
     if (this.partLen === 0 && !this.partTooLong) {
       if (to - from > this.maxLine) {
@@ -224,15 +229,16 @@ export class ByteLineSplitter {
       this.keep(buf, from, to)
       if (this.partTooLong) this.truncated++
       line = Buffer.concat(this.parts, this.partLen).toString('utf8')
+      plain = false
       this.parts = []
       this.partLen = 0
       this.partTooLong = false
     }
     // After decoding, as TextChunker does: a NUL between two bytes must not join them into one character.
-    if (line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
+    if (!plain && line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
     if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
     this.lines++
-    this.onLine(line, this.lines)
+    this.onLine(line, this.lines, plain)
   }
 }
 

@@ -4,7 +4,8 @@
 import fc from 'fast-check'
 import {splitBytesAt} from '../helpers/split-bytes.js'
 import {describe, expect, it} from 'vitest'
-import {BootLogParser, parseBootLogText} from '../../src/readers/bootlog/index.js'
+import {BootLogParser, openBootLogSource, parseBootLogText} from '../../src/readers/bootlog/index.js'
+import {byteSourceFrom} from '../../src/readers/bootlog/source.js'
 import {readTime} from '../../src/readers/bootlog/prefix.js'
 import {InputError} from '../../src/errors.js'
 import {ByteLineSplitter, splitLines, TextChunker} from '../../src/readers/lines.js'
@@ -26,6 +27,16 @@ const anyText = fc.oneof(logish, fc.string({unit: 'binary', maxLength: 300}))
 
 function lineCount(text: string): number {
   return splitLines(text.replaceAll('\0', '')).length
+}
+
+/** The records, or 'refused' when the reader says the input is no kernel log (an InputError: empty, binary). */
+async function refusedOr(read: () => Promise<LogRecord[]>): Promise<LogRecord[] | 'refused'> {
+  try {
+    return await read()
+  } catch (e) {
+    if (e instanceof InputError) return 'refused'
+    throw e
+  }
 }
 
 function accounted(r: {lines: number; recordLines: number; skippedTotal: number}): boolean {
@@ -122,6 +133,28 @@ describe('properties', () => {
         expect(short.every((l) => Buffer.byteLength(l) <= maxLine + 2 * l.split('\ufffd').length)).toBe(true)
       }),
       RUNS,
+    )
+  })
+
+  // The byte path looks for ESC and NUL a piece at a time (lines.ts `plain`); the text path along every line.
+  it('the same records from bytes (a file, read in any chunks) as from the text, ANSI escapes and NULs included', async () => {
+    await fc.assert(
+      fc.asyncProperty(logish, fc.array(fc.nat(3000), {maxLength: 6}), fc.constantFrom<BootLogFormat>('dmesg', 'dmesg-raw', 'console'), async (text, cuts, format) => {
+        const want = await refusedOr(async () => parseBootLogText(text, {format}).records)
+        const bytes = Buffer.from(text, 'utf8')
+        const at = [0, ...[...cuts].sort((a, b) => a - b).map((c) => Math.min(c, bytes.length)), bytes.length]
+        const chunks = (async function* () {
+          for (let i = 1; i < at.length; i++) yield bytes.subarray(at[i - 1], at[i])
+        })()
+        const got = await refusedOr(async () => {
+          const stream = await openBootLogSource('<bytes>', await byteSourceFrom('<bytes>', chunks), {format})
+          const records: LogRecord[] = []
+          for await (const b of stream.batches) records.push(...b)
+          return records
+        })
+        expect(got).toEqual(want)
+      }),
+      {numRuns: 100},
     )
   })
 

@@ -4,7 +4,8 @@ import {ByteLineSplitter, LineSplitter, TextChunker} from '../lines.js'
 import type {Sink} from './sink.js'
 
 export interface LineReader {
-  line(s: string, no: number): void
+  /** @param plain the line holds no ESC (ByteLineSplitter checked its piece): no need to look. */
+  line(s: string, no: number, plain?: boolean): void
 }
 
 /** What a format's reader is given when it is opened. */
@@ -38,13 +39,13 @@ export function lineEngine(make: (ctx: ReadContext) => LineReader): (ctx: ReadCo
     const reader = make(ctx)
     let cut = 0
     let firstCut: number | undefined
-    const onLine = (l: string, no: number): void => {
+    const onLine = (l: string, no: number, plain?: boolean): void => {
       // A line cut at the limit: note where the first one was (the command warns about it).
       if (text.truncated + bytes.truncated !== cut) {
         cut = text.truncated + bytes.truncated
         firstCut ??= no
       }
-      reader.line(l, no)
+      reader.line(l, no, plain)
     }
     const text = new LineSplitter(onLine, ctx.maxLine)
     const bytes = new ByteLineSplitter(onLine, ctx.maxLine)

@@ -93,8 +93,8 @@ export class KernelTextReader implements LineReader {
     private readonly opts: ReaderOptions,
   ) {}
 
-  line(s: string, no: number): void {
-    if (s.indexOf(ESC) !== -1) s = stripAnsi(s)
+  line(s: string, no: number, plain = false): void {
+    if (!plain && s.indexOf(ESC) !== -1) s = stripAnsi(s)
     if (s.length === 0 || isBlank(s)) {
       this.sink.skip(no, REASON.empty)
       return
