@@ -26,6 +26,8 @@ export const CHUNK_BYTES = 4 << 20
  * read for the indented lines after it). Other formats are read on one thread.
  */
 const SPLITTABLE: ReadonlySet<BootLogFormat> = new Set<BootLogFormat>(['dmesg', 'dmesg-raw', 'console'])
+/** A log from this size on is read with the collectors' slack bounded (batch/pool.ts boundHeaps: 1 GiB peaked at up to 214 MiB). */
+const BOUND_HEAPS_BYTES = 256 << 20
 /** A boundary is looked for this far after the point asked for; none there: no cut at that point. */
 const SCAN_LIMIT = 4 << 20
 /** A line longer than this is not taken as a boundary (the reader may cut it: see maxLine). */
@@ -267,6 +269,9 @@ async function splitStream(path: string, fd: number, opts: SplitOptions): Promis
   // The last piece reads to the end of the file, as openBootLog does (a log still being written).
   const tasks: ChunkTask[] = pieces.map((p, seq) => ({seq, path, fd, start: p.start, end: seq === pieces.length - 1 ? Infinity : p.end, detected: d}))
   const workers = opts.jobs === 0 ? [] : await startReaders(opts.jobs, tasks.length)
+  // A very large log: the collectors' slack is what peak memory is made of (pool.ts boundHeaps).
+  const heaps = size >= BOUND_HEAPS_BYTES ? await import('../batch/pool.js') : undefined
+  heaps?.boundHeaps()
   const merged = new StatsMerger()
   async function* batches(): AsyncGenerator<LogRecord[]> {
     try {
@@ -283,6 +288,7 @@ async function splitStream(path: string, fd: number, opts: SplitOptions): Promis
     } finally {
       await Promise.all(workers.map((w) => w.terminate()))
       closeSync(fd)
+      heaps?.restoreHeaps()
     }
   }
   return {format: d.format, formatReason: d.reason, batches: {[Symbol.asyncIterator]: batches}, stats: () => merged.result()}

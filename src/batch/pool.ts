@@ -67,14 +67,17 @@ export function tuneJitForBatch(): void {
 
 /**
  * V8 lets an isolate's old generation grow to up to 4× what survived its last full collection
- * before the next one; a batch worker's garbage is many small inputs' worth, so each of the three
- * isolates sat at 45-60 MiB of heap with 15-50 used, and 100 000 inputs peaked at 241-250 MiB RSS
- * (goal < 250). Growth by 1.5× collects sooner: 200-203 MiB (3 runs), for 0-8 % more CPU on that
- * run (60: 232 MiB; bench/NOTES.md). The flag is the process's, read at every collection: set while
- * a batch runs (batch's own process ends with it; an in-process caller, the tests, gets V8's
- * default back from restoreHeaps), so `analyse` of a large log keeps V8's default.
+ * before the next one. Growth by 1.5× collects sooner, where memory is the limit and not speed:
+ * - batch: a worker's garbage is many small inputs' worth; each of the three isolates sat at
+ *   45-60 MiB of heap with 15-50 used, and 100 000 inputs peaked at 241-250 MiB RSS (goal < 250);
+ *   bounded: 200-203 MiB (3 runs), for 0-8 % more CPU on that run (60: 232 MiB; bench/NOTES.md);
+ * - a log of 256 MiB or more read on two threads (analysis/split.ts): 1 GiB peaked at
+ *   183-214 MiB (goal < 200), bounded 165-173 MiB, for 5-20 % more time; at 100 MiB it saved
+ *   nothing and cost 5-10 % (4 interleaved runs), hence the threshold.
+ * The flag is the process's, read at every collection: restoreHeaps() gives an in-process caller
+ * (the tests) V8's default back when the work ends.
  */
-export function boundHeapsForBatch(): void {
+export function boundHeaps(): void {
   if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
   setFlagsFromString('--heap-growing-percent=50')
 }
@@ -91,7 +94,7 @@ export function restoreHeaps(): void {
  * `started`). The caller terminates them when it does not get as far as the pool.
  */
 export function startWorkers(n: number): Worker[] {
-  boundHeapsForBatch()
+  boundHeaps()
   return Array.from({length: Math.max(1, n)}, () => newWorker())
 }
 
