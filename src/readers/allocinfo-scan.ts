@@ -199,6 +199,30 @@ export function counterAnomalies(key: string, bytes: bigint, calls: bigint, line
 }
 
 /**
+ * A sum of BigInts, exact, kept in a double while it and every term are safe integers: a BigInt
+ * sum per line allocated two BigInts per line, most of the young garbage of a parse (each
+ * scavenge then copies the sites read so far).
+ */
+export class ExactSum {
+  private small = 0
+  private big = 0n
+
+  add(v: bigint): void {
+    const n = Number(v)
+    const sum = this.small + n
+    if (Number.isSafeInteger(n) && Number.isSafeInteger(sum)) this.small = sum
+    else {
+      this.big += BigInt(this.small) + v
+      this.small = 0
+    }
+  }
+
+  value(): bigint {
+    return this.big + BigInt(this.small)
+  }
+}
+
+/**
  * Scans allocinfo text pushed in pieces (any split, even mid-line) without judging it: never
  * throws. Every input line ends up in a site, a header, or skipped with its reason.
  */
@@ -216,8 +240,8 @@ export class AllocInfoScanner {
   private readonly skipped: Skipped[] = []
   private skippedTotal = 0
   private readonly skippedByReason: Record<string, number> = {}
-  private totalBytes = 0n
-  private totalCalls = 0n
+  private readonly totalBytes = new ExactSum()
+  private readonly totalCalls = new ExactSum()
   /** Whether the kernel's trailing space survived: only then can a cut last line be told from a whole one. */
   private trailingSpaceSeen = false
   private partial = ''
@@ -267,8 +291,8 @@ export class AllocInfoScanner {
       source: this.source,
       version: this.version,
       sites: [...this.sites.values()],
-      totalBytes: this.totalBytes,
-      totalCalls: this.totalCalls,
+      totalBytes: this.totalBytes.value(),
+      totalCalls: this.totalCalls.value(),
       anomalies: this.anomalies,
       anomalyCounts: this.anomalyCounts,
       skipped: this.skipped,
@@ -344,8 +368,8 @@ export class AllocInfoScanner {
   private add(s: SiteLine, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
     const {bytes, calls} = s
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
-    this.totalBytes += bytes
-    this.totalCalls += calls
+    this.totalBytes.add(bytes)
+    this.totalCalls.add(calls)
     counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)
     const prev = this.sites.get(key)
     if (prev === undefined) {
