@@ -75,20 +75,28 @@ export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; nul
   let lines = 0
   let nul = 0
   let cr = afterCR
+  // Blanks since the last line end: at the end of the read they may begin the first line's text
+  // (` SUBSYSTEM=pci` read one byte first), so such a read is no padding.
+  let blanks = 0
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!
     if (c === 0) nul++
     else if (c === 10) {
       if (!cr) lines++
       cr = false
+      blanks = 0
     } else if (c === 13) {
       lines++
       cr = true
-    } else if (c === 32 || c === 9) cr = false
+      blanks = 0
+    } else if (c === 32 || c === 9) {
+      cr = false
+      blanks++
+    }
     // A NUL after a CR is a teletype's fill: CR NUL LF is still one line end (afterCR() in lines.ts).
     else return undefined
   }
-  return {lines, nul, afterCR: cr}
+  return blanks > 0 ? undefined : {lines, nul, afterCR: cr}
 }
 
 export function paddingSummary(nul: NulCounter, leading: {bytes: number; lines: number}): InputPadding | undefined {
