@@ -85,7 +85,7 @@ export class BootAnalyser {
     }
     const res = this.splats.push(r)
     for (const s of res.closed) this.addSplat(s)
-    if (hints === NO_HINTS ? !GATE_START.test(r.text) && !GATE_ANYWHERE.test(r.text) : (hints & HINT_GATE) === 0) return
+    if (((hints === NO_HINTS ? recordHints(r.text) : hints) & HINT_GATE) === 0) return
     this.facts.push(r, this.records - 1)
     this.evidence.push(r)
     // A message line is judged with its splat; only pr_warn-style rows can match it on its own.

@@ -184,6 +184,15 @@ function put(byTime: Map<number, string | string[]>, time: number, text: string)
   return true
 }
 
+/** Records after a possible boundary, held with their hints until it is decided. */
+interface Pending {
+  why: string
+  records: LogRecord[]
+  hints: number[]
+  /** Stamped records looked up so far. */
+  checked: number
+}
+
 export interface BootsResult {
   /** The analyses kept, in log order (one when a single boot was asked for). */
   boots: BootAnalysis[]
@@ -203,7 +212,7 @@ export class BootsAnalyser {
   private kept: OpenBoot[] = []
   private count = 0
   /** A boundary not yet decided (new boot, or the current one printed again), and the records since. */
-  private pending: {why: string; records: LogRecord[]; hints: number[]; checked: number} | undefined
+  private pending: Pending | undefined
 
   constructor(
     private readonly source: string,
@@ -248,13 +257,13 @@ export class BootsAnalyser {
     this.release(p)
   }
 
-  private hold(p: NonNullable<BootsAnalyser['pending']>, r: LogRecord, hints: number): void {
+  private hold(p: Pending, r: LogRecord, hints: number): void {
     p.records.push(r)
     p.hints.push(hints)
   }
 
   /** The held records, to the boot now decided. */
-  private release(p: NonNullable<BootsAnalyser['pending']>): void {
+  private release(p: Pending): void {
     for (let i = 0; i < p.records.length; i++) this.add(p.records[i]!, p.hints[i])
   }
 

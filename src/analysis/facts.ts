@@ -108,10 +108,10 @@ export const MAX_KLAB = 64
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
 
 /**
- * The cheap test before a rule's regex: an anchored rule's line starts (a few characters compared,
- * where the hint was looked for along the whole line: ~100 ms of the 100 MiB bench log's analysis),
- * another's hint. Every anchored regex matches only lines that begin with its `starts` (gate.test.ts)
- * and contain its hint.
+ * The cheap test before a rule's regex: an anchored rule's line starts (a few characters compared
+ * instead of the hint looked for along the line), another's hint. Every anchored regex matches only
+ * lines that begin with its `starts` (gate.test.ts) and contain its hint. (No measurable gain on the
+ * 100 MiB bench log: `facts.push` stayed ~89 ms of self time; the cost is in setting ~85 000 facts.)
  */
 function mayMatch(rule: FactRule, text: string): boolean {
   if (rule.starts === undefined) return text.includes(rule.hint)

@@ -140,8 +140,10 @@ const BODY_LINES: readonly RegExp[] = [
   /^\s*$/,
 ]
 
-/** A line some banner rule matches starts with one of these (matchAt's pre-check). */
-const BANNER_START = startsWithAny(BANNERS.flatMap((r) => r.starts))
+/** What the lines some banner rule matches start with. */
+const BANNER_STARTS: readonly string[] = BANNERS.flatMap((r) => r.starts)
+/** matchAt's pre-check. */
+const BANNER_START = startsWithAny(BANNER_STARTS)
 /**
  * The parser's pre-check, as one anchored test: a line can begin a report only when, after its
  * blanks (push trims them), it starts as CUT_HERE does or as a banner does once matchBanner has
@@ -149,7 +151,7 @@ const BANNER_START = startsWithAny(BANNERS.flatMap((r) => r.starts))
  * (A first-character test passed a quarter of the bench log's records: 377 416 against 764.)
  */
 const MAY_START = new RegExp(
-  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): )?(?:${alternation([BRACKET_OPEN])})?(?:${alternation([...CUT_HERE_STARTS, ...BANNERS.flatMap((r) => r.starts)])})`,
+  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): )?(?:${alternation([BRACKET_OPEN])})?(?:${alternation([...CUT_HERE_STARTS, ...BANNER_STARTS])})`,
 )
 const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
 

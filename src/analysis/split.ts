@@ -26,7 +26,7 @@ export const CHUNK_BYTES = 4 << 20
  * read for the indented lines after it). Other formats are read on one thread.
  */
 const SPLITTABLE: ReadonlySet<BootLogFormat> = new Set<BootLogFormat>(['dmesg', 'dmesg-raw', 'console'])
-/** A log from this size on is read with the collectors' slack bounded (batch/pool.ts boundHeaps: 1 GiB peaked at up to 214 MiB). */
+/** A log from this size on is read with the collectors' slack bounded (v8-flags.ts boundHeaps: 1 GiB peaked at up to 214 MiB). */
 const BOUND_HEAPS_BYTES = 256 << 20
 /** A boundary is looked for this far after the point asked for; none there: no cut at that point. */
 const SCAN_LIMIT = 4 << 20
@@ -269,8 +269,8 @@ async function splitStream(path: string, fd: number, opts: SplitOptions): Promis
   // The last piece reads to the end of the file, as openBootLog does (a log still being written).
   const tasks: ChunkTask[] = pieces.map((p, seq) => ({seq, path, fd, start: p.start, end: seq === pieces.length - 1 ? Infinity : p.end, detected: d}))
   const workers = opts.jobs === 0 ? [] : await startReaders(opts.jobs, tasks.length)
-  // A very large log: the collectors' slack is what peak memory is made of (pool.ts boundHeaps).
-  const heaps = size >= BOUND_HEAPS_BYTES ? await import('../batch/pool.js') : undefined
+  // A very large log: the collectors' slack is what peak memory is made of (v8-flags.ts boundHeaps).
+  const heaps = size >= BOUND_HEAPS_BYTES ? await import('../v8-flags.js') : undefined
   heaps?.boundHeaps()
   const merged = new StatsMerger()
   async function* batches(): AsyncGenerator<LogRecord[]> {

@@ -3,9 +3,9 @@
 // are in flight past the oldest unwritten one, and a running archive's lines held unwritten are
 // bounded too (its worker waits for acknowledgements: messages.ts HOLD_MAX), so what waits in
 // memory is bounded whatever the number of inputs; --unordered writes lines as they come.
-import {setFlagsFromString} from 'node:v8'
 import {Worker} from 'node:worker_threads'
 import type {Task} from './inputs.js'
+import {boundHeaps, tuneJitForBatch} from '../v8-flags.js'
 import {type AckMessage, internalErrorResult, type ResultMessage, type TaskMessage} from './messages.js'
 
 export interface PoolOptions {
@@ -48,45 +48,6 @@ const WORKER_LIMITS = {maxYoungGenerationSizeMb: 8}
  * worker takes them in turn. (Its gain was not measurable alone on a shared machine: bench/NOTES.md.)
  */
 const IN_FLIGHT = 2
-
-/**
- * V8 optimises a function once it has run about 66 KB of bytecode (its default interrupt budget);
- * each optimisation is TurboFan compiling on a background thread, CPU time the run pays for. A
- * batch of small logs spends most of its time warming up (the corpus: ~2.3 s of CPU on the first
- * pass, ~0.5 s on the next ones in the same process), and most of that warm-up was optimising
- * functions that were barely used again. A 16× budget leaves the hot functions optimised early
- * enough (the steady state and a 20 MiB log cost the same) and cut the corpus's CPU by a third
- * (bench/NOTES.md, issue 18). V8 flags are per process: set before the workers start, they apply
- * to them. Only on the V8 majors where the flag is known to exist (an unknown flag is an error
- * line on stderr); ALLOCSCOPE_V8_DEFAULTS=1 keeps V8's defaults (to measure the difference).
- */
-export function tuneJitForBatch(): void {
-  if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
-  setFlagsFromString('--interrupt-budget=1048576')
-}
-
-/**
- * V8 lets an isolate's old generation grow to up to 4× what survived its last full collection
- * before the next one. Growth by 1.5× collects sooner, where memory is the limit and not speed:
- * - batch: a worker's garbage is many small inputs' worth; each of the three isolates sat at
- *   45-60 MiB of heap with 15-50 used, and 100 000 inputs peaked at 241-250 MiB RSS (goal < 250);
- *   bounded: 200-203 MiB (3 runs), for 0-8 % more CPU on that run (60: 232 MiB; bench/NOTES.md);
- * - a log of 256 MiB or more read on two threads (analysis/split.ts): 1 GiB peaked at
- *   183-214 MiB (goal < 200), bounded 165-173 MiB, for 5-20 % more time; at 100 MiB it saved
- *   nothing and cost 5-10 % (4 interleaved runs), hence the threshold.
- * The flag is the process's, read at every collection: restoreHeaps() gives an in-process caller
- * (the tests) V8's default back when the work ends.
- */
-export function boundHeaps(): void {
-  if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
-  setFlagsFromString('--heap-growing-percent=50')
-}
-
-/** V8's own growth factor again (0: computed from the collector's speed). */
-export function restoreHeaps(): void {
-  if (process.env.ALLOCSCOPE_V8_DEFAULTS || !/^1[12]\./.test(process.versions.v8)) return
-  setFlagsFromString('--heap-growing-percent=0')
-}
 
 /**
  * Starts `n` workers now, so that their start-up (a Node isolate and the analysis modules each,
@@ -202,7 +163,7 @@ export class BatchPool {
     else this.hold(m)
     if (!m.final) return
     if (w) this.release(w, m.seq)
-    if (!this.opts.ordered) this.taskWritten()
+    if (!this.opts.ordered) this.done++
     else if (m.seq === this.writeSeq) this.advance()
     for (const x of this.workers) this.dispatch(x)
     if (this.done === this.tasks.length) void this.close()
@@ -236,7 +197,7 @@ export class BatchPool {
   /** The oldest task is written: write the ones after it that are complete, and the lines the next one has so far. */
   private advance(): void {
     this.pending.delete(this.writeSeq)
-    this.taskWritten()
+    this.done++
     this.writeSeq++
     for (let p = this.pending.get(this.writeSeq); p; p = this.pending.get(this.writeSeq)) {
       for (const l of p.lines) {
@@ -246,7 +207,7 @@ export class BatchPool {
       p.lines = []
       if (!p.final) break
       this.pending.delete(this.writeSeq)
-      this.taskWritten()
+      this.done++
       this.writeSeq++
     }
   }
@@ -257,10 +218,6 @@ export class BatchPool {
     this.result.records += lines.length
     this.opts.write(lines)
     this.owner.get(seq)?.postMessage({ack: seq, lines: lines.length} satisfies AckMessage)
-  }
-
-  private taskWritten(): void {
-    this.done++
   }
 
   private async close(): Promise<void> {

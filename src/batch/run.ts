@@ -8,7 +8,8 @@ import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
 import type {Output} from './output.js'
-import {BatchPool, restoreHeaps, startWorkers} from './pool.js'
+import {restoreHeaps} from '../v8-flags.js'
+import {BatchPool, startWorkers} from './pool.js'
 
 export interface BatchFlags {
   'files-from'?: string

@@ -200,8 +200,8 @@ export function counterAnomalies(key: string, bytes: bigint, calls: bigint, line
 
 /**
  * A sum of BigInts, exact, kept in a double while it and every term are safe integers: a BigInt
- * sum per line allocated two BigInts per line, most of the young garbage of a parse (each
- * scavenge then copies the sites read so far).
+ * sum allocated two BigInts per line of young garbage, and each scavenge copies the sites read so
+ * far (20 000 lines parsed in a loop: median 57-70 ms against 72-79, 3 alternating runs of 40).
  */
 export class ExactSum {
   private small = 0

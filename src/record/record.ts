@@ -142,9 +142,8 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   let stoppedBy: RecordSummary['stoppedBy'] = 'count'
   const intervalUs = Math.max(1, micros(o.intervalMs))
   const durationUs = o.durationMs === undefined ? undefined : micros(o.durationMs)
-  const byDuration = durationUs === undefined ? undefined : Math.floor(durationUs / intervalUs) + 1
-  // Both given: whichever ends first (the progress line's "n/of").
-  const of = o.count === undefined ? byDuration : byDuration === undefined ? o.count : Math.min(o.count, byDuration)
+  // The progress line's "n/of": with both given, whichever ends first (one is given: checked above).
+  const of = Math.min(o.count ?? Infinity, durationUs === undefined ? Infinity : Math.floor(durationUs / intervalUs) + 1)
   try {
     for (;;) {
       const c0 = process.cpuUsage()
