@@ -1,7 +1,7 @@
 // The streaming boot-log analyser: records in, BootAnalysis out. Memory stays bounded on huge
 // logs: it keeps facts, a few findings per signature (the rest are counted) and the one splat
 // being parsed.
-import {detach} from '../readers/lines.js'
+import {detach, detachDeep} from '../readers/lines.js'
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
 import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
 import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
@@ -153,7 +153,7 @@ export class BootAnalyser {
     }
     g.count++
     // A deep copy: the record's strings may be slices of a whole read chunk (readers/lines.ts).
-    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(structuredClone(f))
+    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(detachDeep(f))
     else this.notStored++
   }
 }

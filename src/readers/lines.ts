@@ -255,6 +255,23 @@ export function detach(s: string): string {
 }
 
 /**
+ * A deep copy of plain data (objects, arrays, primitives) whose strings are detached: what a
+ * finding needs to outlive the chunk its strings were sliced from. structuredClone did it at ~3×
+ * the cost (the peer logs' 528 findings copied 20 times: 268-272 ms against 81-92, warm); batch
+ * of 10 000 inputs 5.51 -> 5.14 s median (3 interleaved runs). Not kept: which objects were shared (a splat's
+ * guilty frame is also one of its frames; each becomes its own copy) and anything but plain
+ * objects and arrays (no Map, Set or Date is in a finding). No cycles.
+ */
+export function detachDeep<T>(v: T): T {
+  if (typeof v === 'string') return detach(v) as T
+  if (typeof v !== 'object' || v === null) return v
+  if (Array.isArray(v)) return v.map(detachDeep) as T
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(v)) out[k] = detachDeep((v as Record<string, unknown>)[k])
+  return out as T
+}
+
+/**
  * Where the line after a CR at from-1 starts: past an LF (CRLF), and past the NUL fill a
  * teletype sends after CR (`\r\0\n` is one line end, as it is once the text path drops NULs).
  * Returns -1 when the chunk ends before that is known.

@@ -1,21 +1,32 @@
 // detach(): a line kept from a big read chunk must not keep the chunk alive (V8 keeps a slice's
 // whole parent). Measured in a child process with the collector exposed: a 64 MiB parent, one
-// 30-character slice kept, the heap after two full collections.
+// 30-character slice kept, the heap after two full collections. detachDeep(): the same for a
+// string deep in a finding, and the copy is what structuredClone made of every real finding.
 import {spawnSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {analyseBootLogText} from '../../src/analysis/read.js'
+import {detachDeep} from '../../src/readers/lines.js'
 import {REPO} from '../helpers/paths.js'
+import {peerFiles} from '../helpers/peer.js'
 
 const LINES = join(REPO, 'dist', 'readers', 'lines.js')
 
-/** MiB of heap in use once only the kept string is reachable; `mode`: detach it, or keep the slice. */
-function heapAfter(mode: 'detach' | 'slice'): number {
+const KEEP = {
+  slice: 's',
+  detach: 'detach(s)',
+  deep: 'detachDeep({splat: {frames: [{raw: s, line: 1}], corrupted: false}, data: {n: 2}, time: undefined}).splat.frames[0].raw',
+}
+
+/** MiB of heap in use once only the kept string is reachable; `mode`: keep the slice, or a detached copy. */
+function heapAfter(mode: keyof typeof KEEP): number {
   const script = `
-    import {detach} from ${JSON.stringify(LINES)}
+    import {detach, detachDeep} from ${JSON.stringify(LINES)}
     function keep() {
       const parent = Buffer.alloc(64 << 20, 'a').toString('latin1') + 'the tail of a big read chunk!'
       const s = parent.slice(parent.length - 30)
-      return ${mode === 'detach' ? 'detach(s)' : 's'}
+      return ${KEEP[mode]}
     }
     const kept = keep()
     globalThis.gc(); globalThis.gc()
@@ -31,5 +42,22 @@ describe('detach', () => {
   it('lets the parent go (a plain slice keeps all 64 MiB)', () => {
     expect(heapAfter('slice')).toBeGreaterThan(64)
     expect(heapAfter('detach')).toBeLessThan(16)
+  })
+})
+
+describe('detachDeep', () => {
+  it('lets the parent of a string deep in a finding go', () => {
+    expect(heapAfter('deep')).toBeLessThan(16)
+  })
+
+  it('copies every finding of the peer logs as structuredClone did', () => {
+    let n = 0
+    for (const path of peerFiles()) {
+      for (const f of analyseBootLogText(readFileSync(path, 'utf8'), path).findings) {
+        expect(detachDeep(f)).toStrictEqual(structuredClone(f))
+        n++
+      }
+    }
+    expect(n).toBeGreaterThan(300)
   })
 })
