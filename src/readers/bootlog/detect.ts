@@ -44,18 +44,30 @@ const SUBSYSTEM_SHARE = 0.1
 // oops excerpts): one of them is enough to tell an un-timestamped kernel log from other text.
 const UNTIMED_KERNEL = /^(?:Linux version \d|Command line: |Kernel command line: |BIOS-e820: |Call Trace:|WARNING: |BUG: |Oops: |Oops|general protection fault|Kernel panic|INFO: |Modules linked in|Hardware name: |CPU: \d+ |RIP: |------------\[ cut here \]|unreferenced object|==================|KASAN: |UBSAN: |kernel BUG |Unable to handle kernel|Internal error: |\S+: \S+ [0-9a-f]{4}:|SLUB: |page_owner|Memory: \d+K\/\d+K|Memory allocation profiling |smpboot: |x86\/|ACPI: |PCI: |pci |usb |NET: |audit: |random: |clocksource: |EXT4-fs |systemd\[1\]: )/
 
-/** Share of characters that are not text: U+FFFD (invalid UTF-8) and C0 controls other than tab/ESC. */
+/** A character that is not text: U+FFFD (invalid UTF-8) or a C0 control other than tab and ESC. */
+const NOT_TEXT = /[\x00-\x08\x0a-\x1a\x1c-\x1f\ufffd]/
+
+/**
+ * Share of characters that are not text. Most lines have none: one RegExp test each (native code
+ * from the first call) instead of a loop over every character; only the others are counted.
+ */
 function binaryShare(lines: string[]): number {
   let bad = 0
   let all = 0
   for (const l of lines) {
     all += l.length
-    for (let i = 0; i < l.length; i++) {
-      const c = l.charCodeAt(i)
-      if (c === 0xfffd || (c < 32 && c !== 9 && c !== 27)) bad++
-    }
+    if (NOT_TEXT.test(l)) bad += countNotText(l)
   }
   return all === 0 ? 0 : bad / all
+}
+
+function countNotText(l: string): number {
+  let n = 0
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i)
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 27)) n++
+  }
+  return n
 }
 
 interface Cleaned {
