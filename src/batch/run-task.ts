@@ -12,6 +12,7 @@ import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js
 import type {BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
+import {isGzip} from '../readers/gzip.js'
 
 /**
  * Logs up to this size are read whole and parsed as text (the same reader, analyseBootLogText):
@@ -50,8 +51,6 @@ function openInput(path: string): Opened {
     closeSync(fd)
   }
 }
-
-const isGzip = (b: Buffer): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
 
 /** The first bytes of an open file as text (gunzipped as far as they go when gzip). */
 function readHeadAt(fd: number): string {

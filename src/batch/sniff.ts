@@ -5,13 +5,14 @@ import {sniffText} from '../diff/inputs.js'
 import {InputError} from '../errors.js'
 import {reasonOf} from './record.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
+import {isGzip} from '../readers/gzip.js'
 
 /** Bytes sniffed for the kind and the host name. */
 export const HEAD_BYTES = 16 * 1024
 
 /** Bytes → text to sniff; the start of a gzip stream is inflated as far as it goes. */
 export function headText(b: Buffer): string {
-  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
+  if (isGzip(b)) {
     try {
       return gunzipSync(b, {finishFlush: 2}).subarray(0, HEAD_BYTES).toString('utf8')
     } catch {

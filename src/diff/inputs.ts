@@ -7,6 +7,7 @@ import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
+import {isGzip} from '../readers/gzip.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 
@@ -61,7 +62,7 @@ function head(path: string, n = 16384): string {
     const buf = Buffer.alloc(n)
     const got = readSync(fd, buf, 0, n, 0)
     let b = buf.subarray(0, got)
-    if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
+    if (isGzip(b)) {
       try {
         // A partial gzip stream: inflate what we have, enough to sniff.
         b = gunzipSync(b, {finishFlush: 2})

@@ -11,6 +11,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
+import {isGzip} from './gzip.js'
 
 export type {Preamble} from './allocinfo-scan.js'
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
@@ -109,7 +110,7 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   try {
-    if (gz || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) yield* gunzipped(all(), source, damage)
+    if (gz || isGzip(head)) yield* gunzipped(all(), source, damage)
     else yield* all()
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.

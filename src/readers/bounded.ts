@@ -5,6 +5,7 @@
 import {closeSync, openSync, readSync} from 'node:fs'
 import {gunzipSync} from 'node:zlib'
 import {InputError, ioReason} from '../errors.js'
+import {isGzip} from './gzip.js'
 
 const MiB = 2 ** 20
 const sizeText = (n: number) => (n >= MiB ? `${n / MiB} MiB` : `${n} bytes`)
@@ -57,7 +58,7 @@ export function readBoundedFile(path: string, max: number, expected: string, o: 
     throw new InputError(`${name}: cannot read (${ioReason(e)}); expected ${expected}`, name)
   }
   if (raw.length > max) throw new InputError(`${name}: more than ${sizeText(max)}; expected ${expected} (at most ${sizeText(max)})`, name)
-  if (o.gzip === false || !(raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b)) return raw
+  if (o.gzip === false || !isGzip(raw)) return raw
   try {
     return gunzipSync(raw, {maxOutputLength: max})
   } catch (e) {

@@ -9,6 +9,7 @@ import {InputError} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
+import {isGzip} from './gzip.js'
 
 
 /** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
@@ -17,7 +18,7 @@ export function isRecording(path: string): boolean {
   try {
     // The first 4 KiB only: the file may be a large plain snapshot, or a bomb.
     const b = readHead(path, 4096)
-    head = b[0] === 0x1f && b[1] === 0x8b ? gunzipFirst(b) : b.subarray(0, 200)
+    head = isGzip(b) ? gunzipFirst(b) : b.subarray(0, 200)
   } catch {
     return false
   }

@@ -7,6 +7,7 @@ import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
+import {isGzip} from '../gzip.js'
 
 export interface ByteSource {
   /** Decompressed bytes, in chunks. */
@@ -140,7 +141,7 @@ export async function byteSourceFrom(
     }
   }
   const head = first.done ? undefined : (first.value as Buffer)
-  const gzip = (head !== undefined && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) || (path.endsWith('.gz') && head !== undefined)
+  const gzip = (head !== undefined && isGzip(head)) || (path.endsWith('.gz') && head !== undefined)
   let chunks: AsyncIterable<Buffer> = counted()
   const damage: {what?: string} = {}
   if (gzip) {
