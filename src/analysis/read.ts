@@ -145,7 +145,7 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
 }
 
 export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
-  const p = parseBootLogText(text, {format: opts.format, orphans: true})
+  const p = parseBootLogText(text, {format: opts.format, orphans: true, name: source})
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
   const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}

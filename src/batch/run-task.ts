@@ -1,11 +1,12 @@
 // One task → its records (worker side): a file, a capture directory, or each member of a tar
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
-import {closeSync, fstatSync, readSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, readFileSync, readSync, statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {readAllocInfo} from '../readers/allocinfo.js'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
 import {captureDataFiles, resolveCapture} from '../readers/dir.js'
+import {isSmallRegular} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js'
@@ -21,30 +22,27 @@ import {isGzip} from '../readers/gzip.js'
  */
 const WHOLE_FILE_MAX = 4 * 1024 * 1024
 
-/** What one open of an input file gives: its head to sniff, its mtime, and its text when it is read whole. */
+/** What one open of an input file gives: its head to sniff, its mtime, and its bytes when it is read whole. */
 interface Opened {
   head: string
   mtime: string
-  /** A regular file of at most WHOLE_FILE_MAX that is not gzip, decoded; undefined: the streamed reader takes it. */
-  text?: string
+  /** A small regular file (isSmallRegular, at most WHOLE_FILE_MAX): all of it; undefined: the streamed readers take it. */
+  bytes?: Buffer
 }
 
 /**
  * Opens a file once for everything batch asks of it before the analysis (was: a stat for the
- * mtime, an open for the head, a stat and an open for the whole text: ~9 system calls per input
- * where 4 do, ~5 % of a cold worker's time on the corpus). An open that fails is an InputError
- * naming the file, as the readers say it.
+ * mtime, an open for the head, a stat and an open for the whole text; the readers take the bytes
+ * read here). An open or read that fails is an InputError naming the file, as the readers say it.
  */
 function openInput(path: string): Opened {
   const fd = openFileSync(path)
   try {
     const st = fstatSync(fd)
     const mtime = st.mtime.toISOString()
-    // Size 0 may be a procfs file with content (or none, /proc/self/mem's EIO): read as a stream.
-    if (!st.isFile() || st.size === 0 || st.size > WHOLE_FILE_MAX || path.endsWith('.gz')) return {head: readHeadAt(fd), mtime}
-    const buf = readAll(fd, st.size)
-    const head = headText(buf.subarray(0, HEAD_BYTES))
-    return isGzip(buf) ? {head, mtime} : {head, mtime, text: buf.toString('utf8')}
+    if (!isSmallRegular(st, WHOLE_FILE_MAX)) return {head: readHeadAt(fd), mtime}
+    const bytes = readFileSync(fd)
+    return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes}
   } catch (e) {
     throw describeOpenError(path, e)
   } finally {
@@ -58,18 +56,11 @@ function readHeadAt(fd: number): string {
   return headText(buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)))
 }
 
-/** `size` bytes from the start of an open file (fewer when it shrank since fstat), as readFileSync reads them. */
-function readAll(fd: number, size: number): Buffer {
-  const buf = Buffer.allocUnsafe(size)
-  let got = 0
-  for (let n = -1; got < size && n !== 0; got += n) n = readSync(fd, buf, got, size - got, got)
-  return got < size ? buf.subarray(0, got) : buf
-}
-
-/** Every boot of the log (as analyse), or the one `boot` names (--boot). */
+/** Every boot of the log (as analyse), or the one `boot` names (--boot): a small plain file as text, the rest streamed. */
 async function analyseFile(path: string, opened: Opened, boot: number | undefined): Promise<BootAnalysis[]> {
   const select = boot ?? 'all'
-  if (opened.text !== undefined) return analyseBootLogTextBoots(opened.text, path, {}, select).boots
+  const b = opened.bytes
+  if (b !== undefined && !path.endsWith('.gz') && !isGzip(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
 
@@ -90,7 +81,7 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
     kind = kindOf(opened.head, path)
     const hostname = hostnameOf(opened.head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path))}]
+    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path, path, {whole: opened.bytes}))}]
     return bootRecords(rec, await analyseFile(path, opened, boot))
   } catch (e) {
     // A file that cannot be opened may still be stat'ed (a mode 000 file): its time, as before.
@@ -139,7 +130,7 @@ export async function* runTask(task: Task, hooks: TaskHooks = {}): AsyncGenerato
       return
     case 'archive': {
       // Loaded for archives only: with it, each worker opened 101 files at start-up (tar-stream,
-      // streamx, tinyglobby, picomatch, node:crypto through inputs.ts); without, 64 (strace, openat).
+      // streamx, and then tinyglobby, picomatch, node:crypto through inputs.ts); without, 64 (strace, openat).
       const {archiveRecords} = await import('./archive.js')
       yield* archiveRecords(task.path, {skip: new Set(task.skip ?? []), boot: task.boot, shard: task.shard, onTotal: hooks.onTotal})
       return

@@ -40,8 +40,9 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   let todo: Task[]
   let out: Output
   try {
-    // Loaded once the workers are starting: the listing's modules (tinyglobby, picomatch,
-    // node:crypto: ~40 ms) delayed every worker's start-up, the critical path of a small batch.
+    // Loaded once the workers are starting: the listing's modules (node:fs, node:path, the capture
+    // directory rules; tinyglobby and node:crypto only when a pattern or --shard asks, inputs.ts)
+    // delayed every worker's start-up, the critical path of a small batch.
     const [{batchTasks}, {fileOutput, recordedInputs, remainingTasks, stdoutOutput}] = await Promise.all([import('./inputs.js'), import('./output.js')])
     const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {

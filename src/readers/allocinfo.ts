@@ -149,11 +149,18 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: D
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
-export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: {onWaiting?: () => void; preamble?: Preamble} = {}): Promise<AllocInfo> {
-  const whole = smallFile(path)
+export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: ReadOptions = {}): Promise<AllocInfo> {
+  const whole = opts.whole?.length ? opts.whole : smallFile(path)
   const raw = whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole)
   const damage: Damage = {}
   return scan(inflated(raw, source, path.endsWith('.gz'), damage), source, opts.preamble, damage)
+}
+
+interface ReadOptions {
+  onWaiting?: () => void
+  preamble?: Preamble
+  /** The file's bytes, when the caller has read it whole already (batch reads each input once). */
+  whole?: Buffer
 }
 
 /** The bytes of a regular file of 1 to WHOLE_FILE_MAX bytes; undefined for anything else (streamed). */

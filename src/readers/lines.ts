@@ -267,7 +267,12 @@ export function detachDeep<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v
   if (Array.isArray(v)) return v.map(detachDeep) as T
   const out: Record<string, unknown> = {}
-  for (const k of Object.keys(v)) out[k] = detachDeep((v as Record<string, unknown>)[k])
+  for (const k of Object.keys(v)) {
+    const x = detachDeep((v as Record<string, unknown>)[k])
+    // An own "__proto__" key (JSON can hold one) stays a key: assigned, it would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, {value: x, enumerable: true, writable: true, configurable: true})
+    else out[k] = x
+  }
   return out as T
 }
 

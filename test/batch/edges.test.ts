@@ -180,6 +180,19 @@ describe('files and directories', () => {
     expect(recs[0]!.error?.reason).toMatch(/^meta\.json: not valid JSON/)
   })
 
+  it('a capture directory with an empty boot log: the reason names the log, on disk as in a tar (fleet groups them as one)', async () => {
+    const dir = join(tmp, 'empty log')
+    mkdirSync(join(dir, 'cap'), {recursive: true})
+    writeFileSync(join(dir, 'cap', 'dmesg.txt'), '')
+    copyFileSync(ALLOCINFO, join(dir, 'cap', 'allocinfo.txt'))
+    await makeTar(join(dir, 'cap.tar'), [{name: 'cap/dmesg.txt', data: Buffer.alloc(0)}, {name: 'cap/allocinfo.txt', data: readFileSync(ALLOCINFO)}], false)
+    const recs = await one([join(dir, 'cap'), join(dir, 'cap.tar')])
+    expect(recs.map((r) => [r.kind, r.error?.reason])).toEqual([
+      ['capture-dir', 'dmesg.txt: empty: expected a kernel log'],
+      ['capture-dir', 'dmesg.txt: empty: expected a kernel log'],
+    ])
+  })
+
   it('--fail-on warning exits 1 when a finding reaches it (alloc_tag was not set), 0 otherwise', async () => {
     expect((await cli(['batch', NOTRACK, '--fail-on', 'warning'])).status).toBe(1)
     expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)

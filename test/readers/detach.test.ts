@@ -4,6 +4,7 @@
 // string deep in a finding, and the copy is what structuredClone made of every real finding.
 import {spawnSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import fc from 'fast-check'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
@@ -50,7 +51,23 @@ describe('detachDeep', () => {
     expect(heapAfter('deep')).toBeLessThan(16)
   })
 
-  it('copies every finding of the peer logs as structuredClone did', () => {
+  it('copies plain data as structuredClone does (any nesting of objects, arrays and primitives, "__proto__" keys too)', () => {
+    const plain = fc.letrec((tie) => ({
+      value: fc.oneof({depthSize: 'small'}, fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), tie('array'), tie('object')),
+      array: fc.array(tie('value'), {maxLength: 4}),
+      // No "constructor" key: toStrictEqual compares objects' .constructor, which such a key replaces.
+      object: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'toString', 'valueOf')), tie('value'), {maxKeys: 4}),
+    })).value
+    fc.assert(
+      fc.property(plain, (v) => {
+        expect(detachDeep(v)).toStrictEqual(structuredClone(v))
+      }),
+      {numRuns: 2000},
+    )
+  })
+
+  it('copies the findings of the peer logs as structuredClone does (their real shapes: splats, frames, data)', () => {
+    // The analyser stores findings through detachDeep already: this checks the copy of real shapes, the property above the types.
     let n = 0
     for (const path of peerFiles()) {
       for (const f of analyseBootLogText(readFileSync(path, 'utf8'), path).findings) {

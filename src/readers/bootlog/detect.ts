@@ -46,6 +46,7 @@ const UNTIMED_KERNEL = /^(?:Linux version \d|Command line: |Kernel command line:
 
 /** A character that is not text: U+FFFD (invalid UTF-8) or a C0 control other than tab and ESC. */
 const NOT_TEXT = /[\x00-\x08\x0a-\x1a\x1c-\x1f\ufffd]/
+const NOT_TEXT_ALL = new RegExp(NOT_TEXT.source, 'g')
 
 /**
  * Share of characters that are not text. Most lines have none: one RegExp test each (native code
@@ -56,18 +57,9 @@ function binaryShare(lines: string[]): number {
   let all = 0
   for (const l of lines) {
     all += l.length
-    if (NOT_TEXT.test(l)) bad += countNotText(l)
+    if (NOT_TEXT.test(l)) bad += l.match(NOT_TEXT_ALL)!.length
   }
   return all === 0 ? 0 : bad / all
-}
-
-function countNotText(l: string): number {
-  let n = 0
-  for (let i = 0; i < l.length; i++) {
-    const c = l.charCodeAt(i)
-    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 27)) n++
-  }
-  return n
 }
 
 interface Cleaned {

@@ -452,7 +452,7 @@ export function openBootLogChunk(name: string, src: ByteSource, d: Pick<Detectio
 export type ParsedBootLog = {format: BootLogFormat; formatReason: string; records: LogRecord[]} & Omit<BootLogStats, 'records'>
 
 /** Reads a whole boot log held in memory (tests, small inputs). */
-export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number; orphans?: boolean} = {}): ParsedBootLog {
+export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number; orphans?: boolean; name?: string} = {}): ParsedBootLog {
   const raw = text
   if (text.indexOf('\0') !== -1) text = text.replaceAll('\0', '')
   const sniff = new Sniffer()
@@ -460,7 +460,8 @@ export function parseBootLogText(text: string, opts: {format?: BootLogFormat; ma
   const end = Math.max(0, text.search(/\S/)) + SNIFF_CHARS
   sniff.push(text.length > end ? text.slice(0, end) : text)
   sniff.end()
-  const d = decide('<text>', sniff, opts.format)
+  // Errors name the file the text came from when the caller says (batch's capture directories: as their streamed read does).
+  const d = decide(opts.name ?? '<text>', sniff, opts.format)
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
   engine.reader.push(engine.keepsNul ? raw : text)
   engine.reader.end()
