@@ -1,18 +1,17 @@
 // One task → its records (worker side): a file, a capture directory, or each member of a tar
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
-import {closeSync, fstatSync, readFileSync, readSync, statSync} from 'node:fs'
-import {analyseBootLogBoots, analyseBootLogTextBoots} from '../analysis/read.js'
-import {readAllocInfo} from '../readers/allocinfo.js'
-import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
+import {statSync} from 'node:fs'
+import {analyseBootLogBoots, analyseBootLogBytesBoots, analyseBootLogTextBoots} from '../analysis/read.js'
+import {readAllocInfo, readAllocInfoBytes} from '../readers/allocinfo.js'
 import {captureDataFiles, resolveCapture} from '../readers/dir.js'
-import {isSmallRegular} from '../readers/small-file.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
 import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js'
-import type {BootAnalysis} from '../types.js'
+import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
-import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
+import {errorRecord, kindOf} from './sniff.js'
+import {openInput, type Opened} from './open-input.js'
 import {isGzip} from '../readers/gzip.js'
 
 /**
@@ -22,47 +21,17 @@ import {isGzip} from '../readers/gzip.js'
  */
 const WHOLE_FILE_MAX = 4 * 1024 * 1024
 
-/** What one open of an input file gives: its head to sniff, its mtime, and its bytes when it is read whole. */
-interface Opened {
-  head: string
-  mtime: string
-  /** A small regular file (isSmallRegular, at most WHOLE_FILE_MAX): all of it; undefined: the streamed readers take it. */
-  bytes?: Buffer
-}
-
-/**
- * Opens a file once for everything batch asks of it before the analysis (was: a stat for the
- * mtime, an open for the head, a stat and an open for the whole text; the readers take the bytes
- * read here). An open or read that fails is an InputError naming the file, as the readers say it.
- */
-function openInput(path: string): Opened {
-  const fd = openFileSync(path)
-  try {
-    const st = fstatSync(fd)
-    const mtime = st.mtime.toISOString()
-    if (!isSmallRegular(st, WHOLE_FILE_MAX)) return {head: readHeadAt(fd), mtime}
-    const bytes = readFileSync(fd)
-    return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes}
-  } catch (e) {
-    throw describeOpenError(path, e)
-  } finally {
-    closeSync(fd)
-  }
-}
-
-/** The first bytes of an open file as text (gunzipped as far as they go when gzip). */
-function readHeadAt(fd: number): string {
-  const buf = Buffer.alloc(HEAD_BYTES)
-  return headText(buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0)))
-}
-
 /** Every boot of the log (as analyse), or the one `boot` names (--boot): a small plain file as text, the rest streamed. */
 async function analyseFile(path: string, opened: Opened, boot: number | undefined): Promise<BootAnalysis[]> {
   const select = boot ?? 'all'
+  if (opened.piped) return (await analyseBootLogBytesBoots(path, opened.piped, {}, select)).boots
   const b = opened.bytes
   if (b !== undefined && !path.endsWith('.gz') && !isGzip(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
+
+/** The dump, from the bytes already read or still to read. */
+const allocInfoFrom = (path: string, opened: Opened): Promise<AllocInfo> => (opened.piped ? readAllocInfoBytes(opened.piped, path) : readAllocInfo(path, path, {whole: opened.bytes}))
 
 const mtimeOf = (path: string): string | undefined => {
   try {
@@ -75,26 +44,30 @@ const mtimeOf = (path: string): string | undefined => {
 async function fileRecords(path: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path, mtime: undefined}
   let kind: InputKind | undefined
+  let opened: Opened | undefined
   try {
-    const opened = openInput(path)
+    opened = openInput(path, WHOLE_FILE_MAX)
     input.mtime = opened.mtime
     kind = kindOf(opened.head, path)
     const hostname = hostnameOf(opened.head)
     const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind, ...(hostname ? {hostname} : {})}
-    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await readAllocInfo(path, path, {whole: opened.bytes}))}]
+    if (kind === 'allocinfo') return [{...rec, allocinfo: allocInfoOf(await allocInfoFrom(path, opened))}]
     return bootRecords(rec, await analyseFile(path, opened, boot))
   } catch (e) {
     // A file that cannot be opened may still be stat'ed (a mode 000 file): its time, as before.
     input.mtime ??= mtimeOf(path)
     return [errorRecord(input, e, kind)]
+  } finally {
+    opened?.close()
   }
 }
 
 async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path: dir}
+  let log: Opened | undefined
   try {
     const cap = resolveCapture(dir)
-    const log = cap.bootLog ? openInput(cap.bootLog) : undefined
+    log = cap.bootLog ? openInput(cap.bootLog, WHOLE_FILE_MAX) : undefined
     input.mtime = log ? log.mtime : mtimeOf(cap.allocinfo!)
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
@@ -108,6 +81,8 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
     const first = data.bootLog ?? data.allocinfo
     if (input.mtime === undefined && first !== undefined) input.mtime = mtimeOf(first)
     return [errorRecord(input, e, 'capture-dir')]
+  } finally {
+    log?.close()
   }
 }
 
