@@ -1,55 +1,47 @@
 // One open of a batch input file for everything asked of it before the analysis: the head that
-// tells its kind and host name, its mtime, and its bytes. A small regular file is read whole (the
-// readers take those bytes: nothing is read twice); a pipe, socket or character device (a FIFO,
-// `batch <(ssh host dmesg)`) cannot be opened or read at an offset again, so its head and then the
-// rest come from this one descriptor; a big file is left to the streamed readers, by path.
-import {closeSync, fstatSync, read, readFileSync, readSync} from 'node:fs'
-import {promisify} from 'node:util'
+// tells its kind and host name, its mtime, and its bytes. A small regular file is read whole and
+// its bytes handed to the readers (a gzip boot log excepted: the streamed reader reads it again);
+// a FIFO or a pipe (`batch <(ssh host dmesg -r)` hands over /dev/fd/N) can be read only once, in
+// order, so its head and then the rest come from this one descriptor; anything else (a big file,
+// a device such as /dev/kmsg) is left to the streamed readers, by path, as `analyse` reads it.
+import {closeSync, fstatSync, readSync, type Stats} from 'node:fs'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
-import {isSmallRegular} from '../readers/small-file.js'
+import {readSmallRegular} from '../readers/small-file.js'
 import {HEAD_BYTES, headText} from './sniff.js'
 
 export interface Opened {
   head: string
   mtime: string
-  /** A small regular file (isSmallRegular): all of it. */
+  /** A small regular file (readSmallRegular): all of it. */
   bytes?: Buffer
-  /** A pipe or a device: its bytes from the first on (the head's included), to be read once. */
+  /** A FIFO or a pipe: its bytes from the first on (the head's included), to be read once. */
   piped?: AsyncIterable<Buffer>
-  /** Closes a piped input's descriptor (again: nothing); nothing to do for the others. */
+  /** Lets a piped input go (again: nothing); nothing to do for the others. */
   close(): void
 }
 
-const readAsync = promisify(read)
-const PIPE_CHUNK = 64 * 1024
 const nothing = (): void => {}
 
 /** Opens `path` (an InputError naming it when it cannot be opened or read); small: at most `max` bytes. */
-export function openInput(path: string, max: number): Opened {
+export async function openInput(path: string, max: number): Promise<Opened> {
   const fd = openFileSync(path)
-  let kept = false
+  let handedOver = false
   try {
     const st = fstatSync(fd)
     const mtime = st.mtime.toISOString()
-    if (isSmallRegular(st, max)) {
-      const bytes = readFileSync(fd)
-      return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes, close: nothing}
-    }
-    if (st.isFile() || st.isDirectory() || st.isBlockDevice()) return {head: headText(readAt0(fd)), mtime, close: nothing}
-    const first = readInOrder(fd)
-    kept = true
-    let open = true
-    const close = (): void => {
-      if (open) closeSync(fd)
-      open = false
-    }
-    return {head: headText(first), mtime, piped: rest(fd, first, close), close}
+    const bytes = readSmallRegular(fd, st, max)
+    if (bytes !== undefined) return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes, close: nothing}
+    if (!isPipe(st)) return {head: headText(readAt0(fd)), mtime, close: nothing}
+    handedOver = true
+    return await openPipe(fd, mtime)
   } catch (e) {
     throw describeOpenError(path, e)
   } finally {
-    if (!kept) closeSync(fd)
+    if (!handedOver) closeSync(fd)
   }
 }
+
+const isPipe = (st: Stats): boolean => st.isFIFO() || st.isSocket()
 
 /** The first HEAD_BYTES of a file that can be read at an offset. */
 function readAt0(fd: number): Buffer {
@@ -57,23 +49,43 @@ function readAt0(fd: number): Buffer {
   return buf.subarray(0, readSync(fd, buf, 0, HEAD_BYTES, 0))
 }
 
-/** Up to HEAD_BYTES read in order (a pipe gives what its writer has written so far: read on until full or its end). */
-function readInOrder(fd: number): Buffer {
-  const buf = Buffer.alloc(HEAD_BYTES)
-  let got = 0
-  for (let n = -1; got < HEAD_BYTES && n !== 0; got += n) n = readSync(fd, buf, got, HEAD_BYTES - got, null)
-  return buf.subarray(0, got)
+/**
+ * A pipe read through a net.Socket: non-blocking, watched by the event loop, so a writer that
+ * stays open blocks neither the worker (Ctrl-C still stops it) nor a thread of libuv's pool, and
+ * destroy() lets it go at once when the reader stops early (a blocking read in flight could not
+ * be taken back). The socket owns the descriptor from here on.
+ */
+async function openPipe(fd: number, mtime: string): Promise<Opened> {
+  const {Socket} = await import('node:net')
+  const socket = new Socket({fd, readable: true, writable: false})
+  const close = (): void => void socket.destroy()
+  try {
+    const it = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+    const head: Buffer[] = []
+    let got = 0
+    let ended = false
+    // A writer gives what it has written so far: read on until the head is full or the pipe ends.
+    while (got < HEAD_BYTES && !ended) {
+      const r = await it.next()
+      ended = r.done === true
+      if (!r.done) {
+        head.push(r.value)
+        got += r.value.length
+      }
+    }
+    const first = Buffer.concat(head, got)
+    return {head: headText(first.subarray(0, HEAD_BYTES)), mtime, piped: rest(first, ended ? undefined : it, close), close}
+  } catch (e) {
+    close()
+    throw e
+  }
 }
 
-/** The head already read, then the rest of the descriptor; closed at its end or when the reader stops. */
-async function* rest(fd: number, first: Buffer, close: () => void): AsyncGenerator<Buffer> {
+/** The head already read, then the rest of the pipe; let go at its end or when the reader stops. */
+async function* rest(first: Buffer, it: AsyncIterator<Buffer> | undefined, close: () => void): AsyncGenerator<Buffer> {
   try {
     if (first.length > 0) yield first
-    for (;;) {
-      const {bytesRead, buffer} = await readAsync(fd, Buffer.allocUnsafe(PIPE_CHUNK), 0, PIPE_CHUNK, null)
-      if (bytesRead === 0) return
-      yield buffer.subarray(0, bytesRead)
-    }
+    if (it) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   } finally {
     close()
   }

@@ -46,7 +46,7 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
   let kind: InputKind | undefined
   let opened: Opened | undefined
   try {
-    opened = openInput(path, WHOLE_FILE_MAX)
+    opened = await openInput(path, WHOLE_FILE_MAX)
     input.mtime = opened.mtime
     kind = kindOf(opened.head, path)
     const hostname = hostnameOf(opened.head)
@@ -67,7 +67,7 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
   let log: Opened | undefined
   try {
     const cap = resolveCapture(dir)
-    log = cap.bootLog ? openInput(cap.bootLog, WHOLE_FILE_MAX) : undefined
+    log = cap.bootLog ? await openInput(cap.bootLog, WHOLE_FILE_MAX) : undefined
     input.mtime = log ? log.mtime : mtimeOf(cap.allocinfo!)
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,

@@ -159,7 +159,7 @@ export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : 
 interface ReadOptions {
   onWaiting?: () => void
   preamble?: Preamble
-  /** The file's bytes, when the caller has read it whole already (batch reads each input once). */
+  /** The file's bytes, when the caller has read it whole already (batch reads each input once); empty: read by path (the streamed reader judges it). */
   whole?: Buffer
 }
 

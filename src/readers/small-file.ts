@@ -1,12 +1,28 @@
 // A small regular file read whole, for the readers that scan text faster in one piece than
-// streamed (allocinfo.ts, batch's run-task.ts, which reads from a descriptor it has open). One rule
-// for both (isSmallRegular): what counts as small is each caller's, anything that is not a regular
-// file (a FIFO, a device, /dev/stdin) is theirs to stream.
+// streamed (allocinfo.ts; batch's open-input.ts, from a descriptor it has open). One rule for both
+// (readSmallRegular): what counts as small is each caller's, anything that is not a regular file
+// (a FIFO, a device, /dev/stdin) is theirs to stream.
 // No other import: the allocinfo command's start-up is measured against `node -e 0`.
-import {readFileSync, statSync, type Stats} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats} from 'node:fs'
 
-/** Read whole: a regular file of at most `max` bytes (size 0 too: procfs files say 0 and are read to their end). */
-export const isSmallRegular = (st: Stats, max: number): boolean => st.isFile() && st.size <= max
+/**
+ * The bytes of an open file when it is a regular file of at most `max` bytes; undefined when it is
+ * not (the caller streams it). A file whose size says 0 (procfs, some FUSE files) is read up to
+ * `max` + 1 bytes: small when that is all it holds, else left to the streamed reader (which opens
+ * it again: such files are generated on each read). A read error is thrown as is.
+ */
+export function readSmallRegular(fd: number, st: Stats, max: number): Buffer | undefined {
+  if (!st.isFile() || st.size > max) return undefined
+  if (st.size > 0) return readFileSync(fd)
+  const buf = Buffer.allocUnsafe(Math.min(max + 1, 64 * 1024))
+  const parts: Buffer[] = []
+  let got = 0
+  for (let n = readSync(fd, buf, 0, buf.length, null); n > 0 && got <= max; n = readSync(fd, buf, 0, buf.length, null)) {
+    parts.push(Buffer.from(buf.subarray(0, n)))
+    got += n
+  }
+  return got <= max ? Buffer.concat(parts, got) : undefined
+}
 
 /**
  * The bytes of `path` when it is a regular file of at most `max` bytes; undefined when it is not
@@ -20,5 +36,12 @@ export function smallRegularFile(path: string, max: number): Buffer | undefined 
   } catch {
     return undefined
   }
-  return isSmallRegular(st, max) ? readFileSync(path) : undefined
+  // Opened only once stat says regular: opening a FIFO would wait for its writer here.
+  if (!st.isFile() || st.size > max) return undefined
+  const fd = openSync(path, 'r')
+  try {
+    return readSmallRegular(fd, fstatSync(fd), max)
+  } finally {
+    closeSync(fd)
+  }
 }
