@@ -2,7 +2,7 @@
 // archives and --files-from lists become a list of tasks in a deterministic order. A capture
 // directory (a boot log and/or allocinfo.txt by its usual names) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
-import {closeSync, openSync, readdirSync, readSync, statSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
@@ -55,17 +55,22 @@ function walk(dir: string, out: Task[]): void {
   for (const n of names) {
     if (n.startsWith('.')) continue
     const p = join(dir, n)
-    let isDir = false
+    let st
     try {
-      isDir = statSync(p).isDirectory()
+      st = statSync(p)
     } catch (e) {
       out.push({type: 'error', path: p, reason: ioReason(e)})
       continue
     }
-    if (isDir) walk(p, out)
+    if (st.isDirectory()) walk(p, out)
+    // A FIFO nobody writes to would keep the run waiting: one in a tree is named, not read.
+    else if (isPipe(st)) out.push({type: 'error', path: p, reason: 'a FIFO or socket found in a directory is not read (it could wait for a writer for ever): name it as an input to read it'})
     else out.push(fileTask(p))
   }
 }
+
+/** Read once, in order, through the event loop (open-input.ts): a FIFO, a pipe (/dev/fd/N), a socket. */
+export const isPipe = (st: Stats): boolean => st.isFIFO() || st.isSocket()
 
 const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p} : {type: 'file', path: p})
 

@@ -4,9 +4,10 @@
 // a FIFO or a pipe (`batch <(ssh host dmesg -r)` hands over /dev/fd/N) can be read only once, in
 // order, so its head and then the rest come from this one descriptor; anything else (a big file,
 // a device such as /dev/kmsg) is left to the streamed readers, by path, as `analyse` reads it.
-import {closeSync, fstatSync, readSync, type Stats} from 'node:fs'
+import {closeSync, fstatSync, readSync} from 'node:fs'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
 import {readSmallRegular} from '../readers/small-file.js'
+import {isPipe} from './inputs.js'
 import {HEAD_BYTES, headText} from './sniff.js'
 
 export interface Opened {
@@ -22,7 +23,12 @@ export interface Opened {
 
 const nothing = (): void => {}
 
-/** Opens `path` (an InputError naming it when it cannot be opened or read); small: at most `max` bytes. */
+/**
+ * Opens `path` (an InputError naming it when it cannot be opened or read); small: at most `max`
+ * bytes. Opening a FIFO waits for its writer, in the open itself: a worker waiting there cannot be
+ * stopped (nor could it on a pool thread: a worker ends only once its requests have), so a first
+ * Ctrl-C says so and a second quits (run.ts).
+ */
 export async function openInput(path: string, max: number): Promise<Opened> {
   const fd = openFileSync(path)
   let handedOver = false
@@ -32,16 +38,15 @@ export async function openInput(path: string, max: number): Promise<Opened> {
     const bytes = readSmallRegular(fd, st, max)
     if (bytes !== undefined) return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes, close: nothing}
     if (!isPipe(st)) return {head: headText(readAt0(fd)), mtime, close: nothing}
+    const socket = await pipeSocket(fd)
     handedOver = true
-    return await openPipe(fd, mtime)
+    return await openPipe(socket, mtime)
   } catch (e) {
     throw describeOpenError(path, e)
   } finally {
     if (!handedOver) closeSync(fd)
   }
 }
-
-const isPipe = (st: Stats): boolean => st.isFIFO() || st.isSocket()
 
 /** The first HEAD_BYTES of a file that can be read at an offset. */
 function readAt0(fd: number): Buffer {
@@ -53,11 +58,14 @@ function readAt0(fd: number): Buffer {
  * A pipe read through a net.Socket: non-blocking, watched by the event loop, so a writer that
  * stays open blocks neither the worker (Ctrl-C still stops it) nor a thread of libuv's pool, and
  * destroy() lets it go at once when the reader stops early (a blocking read in flight could not
- * be taken back). The socket owns the descriptor from here on.
+ * be taken back). The socket owns the descriptor once made.
  */
-async function openPipe(fd: number, mtime: string): Promise<Opened> {
+async function pipeSocket(fd: number): Promise<import('node:net').Socket> {
   const {Socket} = await import('node:net')
-  const socket = new Socket({fd, readable: true, writable: false})
+  return new Socket({fd, readable: true, writable: false})
+}
+
+async function openPipe(socket: import('node:net').Socket, mtime: string): Promise<Opened> {
   const close = (): void => void socket.destroy()
   try {
     const it = socket[Symbol.asyncIterator]() as AsyncIterator<Buffer>
@@ -81,12 +89,41 @@ async function openPipe(fd: number, mtime: string): Promise<Opened> {
   }
 }
 
-/** The head already read, then the rest of the pipe; let go at its end or when the reader stops. */
-async function* rest(first: Buffer, it: AsyncIterator<Buffer> | undefined, close: () => void): AsyncGenerator<Buffer> {
-  try {
-    if (first.length > 0) yield first
-    if (it) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
-  } finally {
+/**
+ * The head already read, then the rest of the pipe. Not a generator: a generator's return() waits
+ * for the read it is suspended in, and a reader that reads ahead (gzip) and then stops early would
+ * wait for a writer that may never write again; here return() lets the pipe go at once, and the
+ * read in flight ends with it.
+ */
+function rest(first: Buffer, it: AsyncIterator<Buffer> | undefined, close: () => void): AsyncIterable<Buffer> {
+  let pending: Buffer | undefined = first.length > 0 ? first : undefined
+  let finished = false
+  const done = (): IteratorResult<Buffer> => {
+    finished = true
     close()
+    return {done: true, value: undefined}
   }
+  const iterator: AsyncIterator<Buffer> = {
+    async next() {
+      if (finished) return {done: true, value: undefined}
+      if (pending !== undefined) {
+        const value = pending
+        pending = undefined
+        return {done: false, value}
+      }
+      if (it === undefined) return done()
+      try {
+        const r = await it.next()
+        return finished || r.done ? done() : r
+      } catch (e) {
+        if (finished) return {done: true, value: undefined}
+        done()
+        throw e
+      }
+    },
+    async return() {
+      return done()
+    },
+  }
+  return {[Symbol.asyncIterator]: () => iterator}
 }

@@ -57,7 +57,13 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   }
   const bar = (await import('./progress.js')).progress()
   const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onProgress: (d, t) => bar.update(d, t)})
-  const stop = (signal: NodeJS.Signals) => void pool.stop().then(() => interrupted(out, signal, f.out !== undefined))
+  const stop = (signal: NodeJS.Signals) => {
+    const waiting = stopHint(signal)
+    void pool.stop().then(() => {
+      clearTimeout(waiting)
+      interrupted(out, signal, f.out !== undefined)
+    })
+  }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   const r = await pool.run()
@@ -75,6 +81,19 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
  * autosave) would be read back as a comment, so it gets `./` (the same file).
  */
 export const listLine = (path: string): string => (path.startsWith('#') ? `./${path}` : path)
+
+/** How long a stop may take before it says why it waits. */
+const STOP_HINT_MS = 1000
+
+/**
+ * A worker waiting in a system call cannot be stopped until the call returns: opening a FIFO
+ * nobody writes to waits for ever. Said after a second; the handlers are `once`, so a second signal
+ * takes its default action and quits at once.
+ */
+function stopHint(signal: NodeJS.Signals): NodeJS.Timeout {
+  const say = () => process.stderr.write(`\nallocscope: stopping: a worker is still waiting on its input (a FIFO with no writer?); ${signal} again quits at once\n`)
+  return setTimeout(say, STOP_HINT_MS).unref()
+}
 
 /** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
 function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): void {

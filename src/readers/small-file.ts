@@ -17,11 +17,12 @@ export function readSmallRegular(fd: number, st: Stats, max: number): Buffer | u
   const buf = Buffer.allocUnsafe(Math.min(max + 1, 64 * 1024))
   const parts: Buffer[] = []
   let got = 0
-  for (let n = readSync(fd, buf, 0, buf.length, null); n > 0 && got <= max; n = readSync(fd, buf, 0, buf.length, null)) {
+  for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
     parts.push(Buffer.from(buf.subarray(0, n)))
     got += n
+    if (got > max) return undefined
   }
-  return got <= max ? Buffer.concat(parts, got) : undefined
+  return Buffer.concat(parts, got)
 }
 
 /**

@@ -3,13 +3,14 @@
 // (src/batch/open-input.ts): the record is the one the regular file with the same bytes gives, a
 // boot log and a gzip allocinfo dump alike (REAL corpus files written into the FIFO), also when the
 // head arrives in pieces. A writer that keeps the pipe open stops neither the run (once the reader
-// has what it needs) nor Ctrl-C. Was: "invalid seek" for every FIFO.
-import {spawn, spawnSync} from 'node:child_process'
-import {createWriteStream, mkdtempSync, readFileSync, type WriteStream} from 'node:fs'
+// has what it needs) nor Ctrl-C; a FIFO nobody writes to is waited for, and a second Ctrl-C quits;
+// one found by walking a directory is not read. Was: "invalid seek" for every FIFO.
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, type WriteStream} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
-import {describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 import type {BatchRecord} from '../../src/batch/schema.js'
 import {cliEnv} from '../helpers/cli.js'
 import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
@@ -17,13 +18,15 @@ import {cli, records} from './helpers.js'
 
 const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo']).status === 0
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-pipes-'))
-const DMESG = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt')
-const CONSOLE = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink', 'console.log')
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
+const DMESG = join(NOTRACK, 'dmesg.txt')
+const CONSOLE = join(NOTRACK, 'console.log')
 const ALLOCINFO = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
 
-/** A FIFO and its writer (which opens once a reader does). A reader that stops early leaves the writer an EPIPE: not a failure here. */
-function fifoWriter(name: string): {path: string; writer: WriteStream} {
-  const path = join(tmp, name)
+/** A FIFO and its writer, which opens once a reader does ('open'). A reader that stops early leaves the writer an EPIPE: not a failure here. */
+function fifoWriter(name: string, dir = tmp): {path: string; writer: WriteStream} {
+  const path = join(dir, name)
   expect(spawnSync('mkfifo', [path]).status).toBe(0)
   return {path, writer: createWriteStream(path).on('error', () => {})}
 }
@@ -41,14 +44,31 @@ async function batch(paths: string[]): Promise<BatchRecord[]> {
   return records(r.stdout)
 }
 
-/** The built CLI's `batch` in a process of its own (what is at stake is whether that process ends); SIGINT after `interruptAfter` ms. */
-function run(args: string[], interruptAfter?: number): Promise<{code: number | null; stdout: string}> {
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'run.js'), 'batch', ...args], {cwd: REPO, stdio: ['ignore', 'pipe', 'ignore'], env: cliEnv()})
-  let stdout = ''
-  child.stdout.on('data', (d) => (stdout += d))
-  if (interruptAfter !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfter)
-  return new Promise((res) => child.on('close', (code) => res({code, stdout})))
+interface Run {
+  child: ChildProcess
+  stderr: () => string
+  ended: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string}>
 }
+
+/** The built CLI's `batch` in a process of its own (what is at stake is whether that process ends); killed when the test gives up. */
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'run.js'), 'batch', ...args], {cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv()})
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => (stdout += d))
+  child.stderr!.on('data', (d) => (stderr += d))
+  const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  const ended = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string}>((res) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(guard)
+      res({code, signal, stdout})
+    }),
+  )
+  return {child, stderr: () => stderr, ended}
+}
+
+const opened = (w: WriteStream) => new Promise<void>((res) => w.once('open', () => res()))
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** What a record says about its input's content (not its path or time). */
 const content = ({input: _input, ...rest}: BatchRecord) => rest
@@ -63,32 +83,37 @@ describe.skipIf(!hasMkfifo)('batch on a FIFO (mkfifo: coreutils)', () => {
   })
 
   it('a gzip allocinfo dump through a FIFO: its totals, as from the file', async () => {
-    const gz = gzipSync(readFileSync(ALLOCINFO))
-    const [piped] = await batch([fifo('dump', gz)])
+    const [piped] = await batch([fifo('dump', gzipSync(readFileSync(ALLOCINFO)))])
     const [file] = await batch([ALLOCINFO])
     expect(piped!.kind).toBe('allocinfo')
     expect(piped!.allocinfo!.sites).toBeGreaterThan(900)
     expect(content(piped!)).toEqual(content(file!))
   })
 
-  it('a head that arrives in pieces (the writer pauses after 3 000 bytes): the same record', async () => {
-    const bytes = readFileSync(DMESG)
-    const {path, writer} = fifoWriter('slow.log')
-    writer.write(bytes.subarray(0, 3000))
-    setTimeout(() => writer.end(bytes.subarray(3000)), 300)
+  it('a head that arrives in pieces (cut inside "allocinfo - version:"): still an allocinfo dump', async () => {
+    const bytes = readFileSync(ALLOCINFO)
+    const {path, writer} = fifoWriter('slow-dump')
+    writer.write(bytes.subarray(0, 10))
+    void opened(writer).then(() => setTimeout(() => writer.end(bytes.subarray(10)), 300))
     const [piped] = await batch([path])
-    expect(content(piped!)).toEqual(content((await batch([DMESG]))[0]!))
+    expect(content(piped!)).toEqual(content((await batch([ALLOCINFO]))[0]!))
   })
 
-  it('a reader that stops early (a whole gzip member, then junk: corrupt): the process ends while the writer still holds the pipe open', async () => {
-    const {path, writer} = fifoWriter('held.log')
+  it.each([
+    ['a gzip boot log, then junk', () => Buffer.concat([gzipSync(readFileSync(CONSOLE)), Buffer.alloc(100, 0x5a)]), /gzip/],
+    ['a gzip allocinfo dump with a NUL near its end', () => gzipSync(Buffer.concat([readFileSync(ALLOCINFO), readFileSync(join(NOTRACK, 'allocinfo.txt')), Buffer.from('\0 ')])), /NUL/],
+  ])('a reader that stops early (%s) ends the process while the writer holds the pipe open', async (_what, data, reason) => {
     // More than the head (16 KiB), less than a pipe holds: the reader has read it all and waits
-    // for more (a read in flight) when the junk stops it.
-    writer.write(Buffer.concat([gzipSync(readFileSync(CONSOLE)), Buffer.alloc(100, 0x5a)]))
+    // for more (a read in flight) when it stops.
+    const bytes = data()
+    expect(bytes.length).toBeGreaterThan(16 * 1024)
+    expect(bytes.length).toBeLessThan(60 * 1024)
+    const {path, writer} = fifoWriter(`held-${bytes.length}`)
+    writer.write(bytes)
     try {
-      const r = await run([path])
+      const r = await run([path]).ended
       expect(r.code).toBe(0)
-      expect(records(r.stdout)[0]!.error?.reason).toMatch(/gzip/)
+      expect(records(r.stdout)[0]!.error?.reason).toMatch(reason)
     } finally {
       writer.end()
     }
@@ -98,10 +123,33 @@ describe.skipIf(!hasMkfifo)('batch on a FIFO (mkfifo: coreutils)', () => {
     const {path, writer} = fifoWriter('quiet.log')
     writer.write('[    0.000000] Linux version 7.2.13\n')
     try {
-      const r = await run([path], 1500)
-      expect(r.code).toBe(130)
+      const r = run([path])
+      await opened(writer)
+      await sleep(300)
+      r.child.kill('SIGINT')
+      expect((await r.ended).code).toBe(130)
     } finally {
       writer.end()
     }
   }, 20_000)
+
+  it('a FIFO nobody writes to: the first Ctrl-C says why it waits, the second quits', async () => {
+    const path = join(tmp, 'nobody')
+    expect(spawnSync('mkfifo', [path]).status).toBe(0)
+    const r = run([path])
+    await sleep(1000)
+    r.child.kill('SIGINT')
+    for (let i = 0; i < 50 && !/waiting on its input/.test(r.stderr()); i++) await sleep(100)
+    expect(r.stderr()).toMatch(/a FIFO with no writer\?\); SIGINT again quits at once/)
+    r.child.kill('SIGINT')
+    expect((await r.ended).signal).toBe('SIGINT')
+  }, 20_000)
+
+  it('a FIFO found by walking a directory is an error record, not read (it could wait for ever)', async () => {
+    const dir = join(tmp, 'tree')
+    mkdirSync(dir)
+    expect(spawnSync('mkfifo', [join(dir, 'a.fifo')]).status).toBe(0)
+    const recs = await batch([dir, DMESG])
+    expect(recs.map((x) => x.error?.reason ?? 'ok')).toEqual([expect.stringMatching(/FIFO .* is not read/), 'ok'])
+  })
 })
