@@ -7,6 +7,7 @@ import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {holdsCapture} from '../readers/dir.js'
+import {isFifo} from '../readers/file-kind.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -63,14 +64,20 @@ function walk(dir: string, out: Task[]): void {
       continue
     }
     if (st.isDirectory()) walk(p, out)
-    // A FIFO nobody writes to would keep the run waiting: one in a tree is named, not read.
-    else if (isPipe(st)) out.push({type: 'error', path: p, reason: 'a FIFO or socket found in a directory is not read (it could wait for a writer for ever): name it as an input to read it'})
-    else out.push(fileTask(p))
+    else out.push(notNamed(p, st) ?? fileTask(p))
   }
 }
 
-/** Read once, in order, through the event loop (open-input.ts): a FIFO, a pipe (/dev/fd/N), a socket. */
-export const isPipe = (st: Stats): boolean => st.isFIFO() || st.isSocket()
+/**
+ * A FIFO or a socket reached by a walk, a pattern or a --files-from list: an error record, not read
+ * (a FIFO nobody writes to would keep the run waiting for ever; a socket cannot be opened). Only
+ * a FIFO named on the command line is read (open-input.ts).
+ */
+function notNamed(p: string, st: Stats): Task | undefined {
+  if (isFifo(st)) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
+  if (st.isSocket()) return {type: 'error', path: p, reason: 'a socket: not a file that can be read'}
+  return undefined
+}
 
 const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p} : {type: 'file', path: p})
 
@@ -94,8 +101,8 @@ function globHits(pattern: string): string[] {
   return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
-/** One argument (path or glob) → its tasks. */
-function expand(arg: string, out: Task[]): void {
+/** One argument (path or glob) → its tasks. `named`: on the command line (a FIFO there is read). */
+function expand(arg: string, out: Task[], named: boolean): void {
   let st
   try {
     st = statSync(arg)
@@ -103,14 +110,14 @@ function expand(arg: string, out: Task[]): void {
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
       if (hits.length === 0) out.push({type: 'error', path: arg, reason: 'the pattern matches nothing'})
-      for (const h of hits) expand(h, out)
+      for (const h of hits) expand(h, out, false)
       return
     }
     out.push({type: 'error', path: arg, reason: ioReason(e)})
     return
   }
   if (!st.isDirectory()) {
-    out.push(fileTask(arg))
+    out.push((named ? undefined : notNamed(arg, st)) ?? fileTask(arg))
     return
   }
   const before = out.length
@@ -174,10 +181,11 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
   if (rest !== '') take(rest)
 }
 
-/** Every task, duplicates (the same file reached twice) dropped: first wins. */
-export function listTasks(args: string[]): {tasks: Task[]; duplicates: number} {
+/** Every task, duplicates (the same file reached twice) dropped: first wins. `args` on the command line, `listed` from --files-from. */
+export function listTasks(args: string[], listed: string[] = []): {tasks: Task[]; duplicates: number} {
   const all: Task[] = []
-  for (const a of args) expand(a, all)
+  for (const a of args) expand(a, all, true)
+  for (const a of listed) expand(a, all, false)
   const seen = new Set<string>()
   const tasks: Task[] = []
   for (const t of all) {
@@ -206,9 +214,9 @@ export function shardOf(path: string, n: number): number {
 
 /** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
 export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string}): Task[] {
-  const args = [...inputs, ...(f['files-from'] ? readList(f['files-from']) : [])]
-  if (args.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
-  const listed = listTasks(args)
+  const fromList = f['files-from'] ? readList(f['files-from']) : []
+  if (inputs.length + fromList.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
+  const listed = listTasks(inputs, fromList)
   if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
   if (!f.shard) return listed.tasks
   const [k, n] = parseShard(f.shard)

@@ -58,7 +58,10 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   const bar = (await import('./progress.js')).progress()
   const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), onProgress: (d, t) => bar.update(d, t)})
   const stop = (signal: NodeJS.Signals) => {
-    const waiting = stopHint(signal)
+    // Whichever came first, the next SIGINT or SIGTERM takes its default action: it quits.
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    const waiting = stopHint()
     void pool.stop().then(() => {
       clearTimeout(waiting)
       interrupted(out, signal, f.out !== undefined)
@@ -87,11 +90,11 @@ const STOP_HINT_MS = 1000
 
 /**
  * A worker waiting in a system call cannot be stopped until the call returns: opening a FIFO
- * nobody writes to waits for ever. Said after a second; the handlers are `once`, so a second signal
- * takes its default action and quits at once.
+ * nobody writes to waits for ever. Said after a second; the stop removed its handlers, so a second
+ * signal takes its default action and quits at once.
  */
-function stopHint(signal: NodeJS.Signals): NodeJS.Timeout {
-  const say = () => process.stderr.write(`\nallocscope: stopping: a worker is still waiting on its input (a FIFO with no writer?); ${signal} again quits at once\n`)
+function stopHint(): NodeJS.Timeout {
+  const say = () => process.stderr.write(`\nallocscope: stopping: a worker is still waiting on its input (a FIFO with no writer?); a second Ctrl-C (or SIGTERM) quits at once\n`)
   return setTimeout(say, STOP_HINT_MS).unref()
 }
 

@@ -69,6 +69,8 @@ export function resolveCapture(path: string): CaptureFiles {
   if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
   const metaPath = join(path, 'meta.json')
   if (existsSync(metaPath)) {
+    // Not opened unless regular: a FIFO named meta.json would wait for a writer.
+    if (!isFile(metaPath)) throw new InputError(`${metaPath}: not a regular file; expected the meta.json of a capture directory`, metaPath)
     out.metaPath = metaPath
     const text = readBoundedFile(metaPath, MAX_META_BYTES, 'the meta.json of a capture directory', {gzip: false}).toString('utf8')
     try {

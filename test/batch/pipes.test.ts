@@ -3,10 +3,11 @@
 // (src/batch/open-input.ts): the record is the one the regular file with the same bytes gives, a
 // boot log and a gzip allocinfo dump alike (REAL corpus files written into the FIFO), also when the
 // head arrives in pieces. A writer that keeps the pipe open stops neither the run (once the reader
-// has what it needs) nor Ctrl-C; a FIFO nobody writes to is waited for, and a second Ctrl-C quits;
-// one found by walking a directory is not read. Was: "invalid seek" for every FIFO.
+// has what it needs) nor Ctrl-C; a FIFO nobody writes to is waited for, and a second signal quits;
+// one reached by a walk, a pattern or a list is not read, nor a FIFO named meta.json. Was:
+// "invalid seek" for every FIFO.
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, type WriteStream} from 'node:fs'
+import {createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type WriteStream} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -16,7 +17,7 @@ import {cliEnv} from '../helpers/cli.js'
 import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
 
-const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo']).status === 0
+const hasMkfifo = spawnSync('sh', ['-c', 'command -v mkfifo']).status === 0 && existsSync('/proc/self/task')
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-pipes-'))
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
@@ -67,13 +68,31 @@ function run(args: string[]): Run {
   return {child, stderr: () => stderr, ended}
 }
 
+/** Until a thread of `pid` waits in the kernel for a FIFO's other end (Linux: /proc/PID/task/TID/wchan). */
+async function blockedInFifoOpen(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const tasks = existsSync(`/proc/${pid}/task`) ? readdirSync(`/proc/${pid}/task`) : []
+    if (tasks.some((t) => /fifo|partner/.test(readWchan(pid, t)))) return
+    await sleep(100)
+  }
+  throw new Error(`batch (pid ${pid}) never waited in a FIFO's open`)
+}
+
+function readWchan(pid: number, tid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 const opened = (w: WriteStream) => new Promise<void>((res) => w.once('open', () => res()))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** What a record says about its input's content (not its path or time). */
 const content = ({input: _input, ...rest}: BatchRecord) => rest
 
-describe.skipIf(!hasMkfifo)('batch on a FIFO (mkfifo: coreutils)', () => {
+describe.skipIf(!hasMkfifo)('batch on a FIFO (Linux: mkfifo from coreutils, /proc)', () => {
   it('a boot log through a FIFO: the record of the file itself', async () => {
     const [piped] = await batch([fifo('boot.log', readFileSync(DMESG))])
     const [file] = await batch([DMESG])
@@ -133,23 +152,39 @@ describe.skipIf(!hasMkfifo)('batch on a FIFO (mkfifo: coreutils)', () => {
     }
   }, 20_000)
 
-  it('a FIFO nobody writes to: the first Ctrl-C says why it waits, the second quits', async () => {
-    const path = join(tmp, 'nobody')
+  it.each([
+    ['SIGINT', 'SIGINT'],
+    ['SIGTERM', 'SIGINT'],
+  ] as const)('a FIFO nobody writes to: the first signal (%s) says why it waits, a second (%s) quits', async (first, second) => {
+    const path = join(tmp, `nobody-${first}`)
     expect(spawnSync('mkfifo', [path]).status).toBe(0)
     const r = run([path])
-    await sleep(1000)
-    r.child.kill('SIGINT')
+    await blockedInFifoOpen(r.child.pid!)
+    r.child.kill(first)
     for (let i = 0; i < 50 && !/waiting on its input/.test(r.stderr()); i++) await sleep(100)
-    expect(r.stderr()).toMatch(/a FIFO with no writer\?\); SIGINT again quits at once/)
-    r.child.kill('SIGINT')
-    expect((await r.ended).signal).toBe('SIGINT')
+    expect(r.stderr()).toMatch(/a FIFO with no writer\?\); a second Ctrl-C \(or SIGTERM\) quits at once/)
+    r.child.kill(second)
+    expect((await r.ended).signal).toBe(second)
   }, 20_000)
 
-  it('a FIFO found by walking a directory is an error record, not read (it could wait for ever)', async () => {
+  it('a FIFO reached by a walk, a pattern or a --files-from list is an error record, not read (it could wait for ever)', async () => {
     const dir = join(tmp, 'tree')
     mkdirSync(dir)
     expect(spawnSync('mkfifo', [join(dir, 'a.fifo')]).status).toBe(0)
-    const recs = await batch([dir, DMESG])
-    expect(recs.map((x) => x.error?.reason ?? 'ok')).toEqual([expect.stringMatching(/FIFO .* is not read/), 'ok'])
+    const list = join(tmp, 'list')
+    writeFileSync(list, `${join(dir, 'a.fifo')}\n`)
+    const notRead = expect.stringMatching(/^a FIFO not named on the command line is not read/)
+    expect((await batch([dir, DMESG])).map((x) => x.error?.reason ?? 'ok')).toEqual([notRead, 'ok'])
+    // The glob library lists no FIFO (it matches nothing); the list's FIFO is refused.
+    expect((await batch([join(dir, '*'), '--files-from', list])).map((x) => x.error?.reason)).toEqual(['the pattern matches nothing', notRead])
+  })
+
+  it('a capture directory whose meta.json is a FIFO: an error record, not opened', async () => {
+    const cap = join(tmp, 'cap')
+    mkdirSync(cap)
+    writeFileSync(join(cap, 'dmesg.txt'), readFileSync(DMESG))
+    expect(spawnSync('mkfifo', [join(cap, 'meta.json')]).status).toBe(0)
+    const [rec] = await batch([cap])
+    expect(rec!.error?.reason).toBe('meta.json: not a regular file; expected the meta.json of a capture directory')
   })
 })
