@@ -4,6 +4,7 @@ import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
+import {isFifo} from './file-kind.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -24,6 +25,14 @@ export const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.l
 function isFile(p: string): boolean {
   try {
     return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+function isFifoPath(p: string): boolean {
+  try {
+    return isFifo(statSync(p))
   } catch {
     return false
   }
@@ -69,8 +78,8 @@ export function resolveCapture(path: string): CaptureFiles {
   if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
   const metaPath = join(path, 'meta.json')
   if (existsSync(metaPath)) {
-    // Not opened unless regular: a FIFO named meta.json would wait for a writer.
-    if (!isFile(metaPath)) throw new InputError(`${metaPath}: not a regular file; expected the meta.json of a capture directory`, metaPath)
+    // Not opened when a FIFO: it would wait for a writer (a device is read, and capped).
+    if (isFifoPath(metaPath)) throw new InputError(`${metaPath}: a FIFO, not read (it could wait for a writer for ever); expected the meta.json of a capture directory`, metaPath)
     out.metaPath = metaPath
     const text = readBoundedFile(metaPath, MAX_META_BYTES, 'the meta.json of a capture directory', {gzip: false}).toString('utf8')
     try {
