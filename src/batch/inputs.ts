@@ -68,13 +68,15 @@ function walk(dir: string, out: Task[]): void {
   }
 }
 
+const FIFO_NOT_NAMED = 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'
+
 /**
  * A FIFO or a socket reached by a walk, a pattern or a --files-from list: an error record, not read
  * (a FIFO nobody writes to would keep the run waiting for ever; a socket cannot be opened). Only
  * a FIFO named on the command line is read (open-input.ts).
  */
 function notNamed(p: string, st: Stats): Task | undefined {
-  if (isFifo(st)) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
+  if (isFifo(st)) return {type: 'error', path: p, reason: FIFO_NOT_NAMED}
   if (st.isSocket()) return {type: 'error', path: p, reason: 'a socket: not a file that can be read'}
   return undefined
 }
@@ -186,12 +188,15 @@ export function listTasks(args: string[], listed: string[] = []): {tasks: Task[]
   const all: Task[] = []
   for (const a of args) expand(a, all, true)
   for (const a of listed) expand(a, all, false)
-  const seen = new Set<string>()
+  const at = new Map<string, number>()
   const tasks: Task[] = []
   for (const t of all) {
     const key = resolve(t.path)
-    if (seen.has(key)) continue
-    seen.add(key)
+    const i = at.get(key)
+    // A FIFO a walk reached first and the command line names too is read, where the walk had it.
+    if (i !== undefined && t.type === 'file' && tasks[i]!.type === 'error' && (tasks[i] as {reason: string}).reason === FIFO_NOT_NAMED) tasks[i] = t
+    if (i !== undefined) continue
+    at.set(key, tasks.length)
     tasks.push(t)
   }
   return {tasks, duplicates: all.length - tasks.length}
