@@ -29,7 +29,7 @@ export function tuneJitForBatch(): void {
  * before the next one. Growth by 1.5× collects sooner, where memory is the limit and not speed:
  * - batch: a worker's garbage is many small inputs' worth; each of the three isolates sat at
  *   45-60 MiB of heap with 15-50 used, and 100 000 inputs peaked at 241-250 MiB RSS (goal < 250);
- *   bounded: 199-203 MiB (4 runs), for 1-22 % more CPU on that run (4 noisy runs; the corpus's
+ *   bounded: 199-203 MiB (4 runs; 197-211 in later runs), for 1-22 % more CPU on that run (4 noisy runs; the corpus's
  *   wall time unchanged; 60: 232 MiB; bench/NOTES.md);
  * - a log of 256 MiB or more read on two threads (analysis/split.ts): 1 GiB peaked at
  *   175-214 MiB (goal < 200), bounded 165-173 MiB, for 0-21 % more time (4 runs); at 100 MiB it

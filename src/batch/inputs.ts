@@ -7,7 +7,6 @@ import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {holdsCapture} from '../readers/dir.js'
-import {isFifo} from '../readers/file-kind.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -40,8 +39,8 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 /** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
-/** A directory's tasks, depth first in name order; dot files and dot directories are skipped. */
-function walk(dir: string, out: Task[]): void {
+/** A directory's tasks, depth first in name order; dot files and dot directories are skipped. `named`: see notNamed. */
+function walk(dir: string, out: Task[], named: ReadonlySet<string>): void {
   if (holdsCapture(dir)) {
     out.push({type: 'capture-dir', path: dir})
     return
@@ -63,20 +62,19 @@ function walk(dir: string, out: Task[]): void {
       out.push({type: 'error', path: p, reason: ioReason(e)})
       continue
     }
-    if (st.isDirectory()) walk(p, out)
-    else out.push(notNamed(p, st) ?? fileTask(p))
+    if (st.isDirectory()) walk(p, out, named)
+    else out.push(notNamed(p, st, named) ?? fileTask(p))
   }
 }
 
-const FIFO_NOT_NAMED = 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'
-
 /**
- * A FIFO or a socket reached by a walk, a pattern or a --files-from list: an error record, not read
- * (a FIFO nobody writes to would keep the run waiting for ever; a socket cannot be opened). Only
- * a FIFO named on the command line is read (open-input.ts).
+ * A FIFO not named on the command line (`named`: the arguments, resolved), however it was reached
+ * (a walk, a pattern, a --files-from list), or a socket: an error record, not read (a FIFO nobody
+ * writes to would keep the run waiting for ever; a socket cannot be opened). A named FIFO is read
+ * (open-input.ts), also where a walk reaches it first.
  */
-function notNamed(p: string, st: Stats): Task | undefined {
-  if (isFifo(st)) return {type: 'error', path: p, reason: FIFO_NOT_NAMED}
+function notNamed(p: string, st: Stats, named: ReadonlySet<string>): Task | undefined {
+  if (st.isFIFO() && !named.has(resolve(p))) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
   if (st.isSocket()) return {type: 'error', path: p, reason: 'a socket: not a file that can be read'}
   return undefined
 }
@@ -103,8 +101,8 @@ function globHits(pattern: string): string[] {
   return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
-/** One argument (path or glob) → its tasks. `named`: on the command line (a FIFO there is read). */
-function expand(arg: string, out: Task[], named: boolean): void {
+/** One argument (path or glob) → its tasks. `named`: see notNamed. */
+function expand(arg: string, out: Task[], named: ReadonlySet<string>): void {
   let st
   try {
     st = statSync(arg)
@@ -112,18 +110,18 @@ function expand(arg: string, out: Task[], named: boolean): void {
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
       if (hits.length === 0) out.push({type: 'error', path: arg, reason: 'the pattern matches nothing'})
-      for (const h of hits) expand(h, out, false)
+      for (const h of hits) expand(h, out, named)
       return
     }
     out.push({type: 'error', path: arg, reason: ioReason(e)})
     return
   }
   if (!st.isDirectory()) {
-    out.push((named ? undefined : notNamed(arg, st)) ?? fileTask(arg))
+    out.push(notNamed(arg, st, named) ?? fileTask(arg))
     return
   }
   const before = out.length
-  walk(arg, out)
+  walk(arg, out, named)
   if (out.length === before) out.push({type: 'error', path: arg, reason: 'empty directory: no inputs in it'})
 }
 
@@ -186,17 +184,14 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
 /** Every task, duplicates (the same file reached twice) dropped: first wins. `args` on the command line, `listed` from --files-from. */
 export function listTasks(args: string[], listed: string[] = []): {tasks: Task[]; duplicates: number} {
   const all: Task[] = []
-  for (const a of args) expand(a, all, true)
-  for (const a of listed) expand(a, all, false)
-  const at = new Map<string, number>()
+  const named = new Set(args.map((a) => resolve(a)))
+  for (const a of [...args, ...listed]) expand(a, all, named)
+  const seen = new Set<string>()
   const tasks: Task[] = []
   for (const t of all) {
     const key = resolve(t.path)
-    const i = at.get(key)
-    // A FIFO a walk reached first and the command line names too is read, where the walk had it.
-    if (i !== undefined && t.type === 'file' && tasks[i]!.type === 'error' && (tasks[i] as {reason: string}).reason === FIFO_NOT_NAMED) tasks[i] = t
-    if (i !== undefined) continue
-    at.set(key, tasks.length)
+    if (seen.has(key)) continue
+    seen.add(key)
     tasks.push(t)
   }
   return {tasks, duplicates: all.length - tasks.length}

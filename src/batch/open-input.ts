@@ -7,7 +7,6 @@
 import {closeSync, fstatSync, readSync} from 'node:fs'
 import {describeOpenError, openFileSync} from '../readers/bootlog/source.js'
 import {readSmallRegular} from '../readers/small-file.js'
-import {isFifo} from '../readers/file-kind.js'
 import {HEAD_BYTES, headText} from './sniff.js'
 
 export interface Opened {
@@ -37,7 +36,7 @@ export async function openInput(path: string, max: number): Promise<Opened> {
     const mtime = st.mtime.toISOString()
     const bytes = readSmallRegular(fd, st, max)
     if (bytes !== undefined) return {head: headText(bytes.subarray(0, HEAD_BYTES)), mtime, bytes, close: nothing}
-    if (!isFifo(st)) return {head: headText(readAt0(fd)), mtime, close: nothing}
+    if (!st.isFIFO()) return {head: headText(readAt0(fd)), mtime, close: nothing}
     const socket = await pipeSocket(fd)
     handedOver = true
     return await openPipe(socket, mtime)

@@ -12,7 +12,7 @@ import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, kindOf} from './sniff.js'
 import {openInput, type Opened} from './open-input.js'
-import {isGzip} from '../readers/gzip.js'
+import {isGzipInput} from '../readers/gzip.js'
 
 /**
  * Logs up to this size are read whole and parsed as text (the same reader, analyseBootLogText):
@@ -26,7 +26,7 @@ async function analyseFile(path: string, opened: Opened, boot: number | undefine
   const select = boot ?? 'all'
   if (opened.piped) return (await analyseBootLogBytesBoots(path, opened.piped, {}, select)).boots
   const b = opened.bytes
-  if (b !== undefined && !path.endsWith('.gz') && !isGzip(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
+  if (b !== undefined && !isGzipInput(path, b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
   return (await analyseBootLogBoots(path, {}, select)).boots
 }
 

@@ -11,7 +11,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {isGzip} from './gzip.js'
+import {isGzipInput} from './gzip.js'
 
 export type {Preamble} from './allocinfo-scan.js'
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
@@ -99,8 +99,8 @@ interface Damage {
   what?: string
 }
 
-/** Decompressed chunks: gunzipped (streaming) when the name ends in .gz or the data starts with the gzip magic. */
-async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean, damage: Damage = {}): AsyncGenerator<Buffer> {
+/** Decompressed chunks: gunzipped (streaming) when `name` ends in .gz or the data starts with the gzip magic (isGzipInput). */
+async function* inflated(raw: AsyncIterable<Buffer>, source: string, name: string, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
   if (first.done) return
@@ -110,7 +110,7 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, gz: boolean
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   try {
-    if (gz || isGzip(head)) yield* gunzipped(all(), source, damage)
+    if (isGzipInput(name, head)) yield* gunzipped(all(), source, damage)
     else yield* all()
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
@@ -153,7 +153,7 @@ export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : 
   const whole = opts.whole?.length ? opts.whole : smallFile(path)
   const raw = whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole)
   const damage: Damage = {}
-  return scan(inflated(raw, source, path.endsWith('.gz'), damage), source, opts.preamble, damage)
+  return scan(inflated(raw, source, path, damage), source, opts.preamble, damage)
 }
 
 interface ReadOptions {
@@ -183,7 +183,7 @@ async function* pieces(b: Buffer): AsyncGenerator<Buffer> {
  * past it is read, so a bomb or a device costs one chunk. InputError when it cannot be read.
  */
 export async function readFirstLine(path: string, max = 4096): Promise<string> {
-  const chunks = inflated(rawChunks(path), path, path.endsWith('.gz'))
+  const chunks = inflated(rawChunks(path), path, path)
   const decoder = new StringDecoder('utf8')
   let text = ''
   try {
@@ -203,7 +203,7 @@ export async function readFirstLine(path: string, max = 4096): Promise<string> {
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
 export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
   const damage: Damage = {}
-  return scan(inflated(raw, source, source.endsWith('.gz'), damage), source, undefined, damage)
+  return scan(inflated(raw, source, source, damage), source, undefined, damage)
 }
 
 async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {

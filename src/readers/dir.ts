@@ -1,10 +1,9 @@
 // Capture directories (the layout of the corpus (testdata/captures, samples) and of `allocscope capture --out`):
 // console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
-import {existsSync, statSync} from 'node:fs'
+import {statSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
-import {isFifo} from './file-kind.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -22,21 +21,16 @@ export interface CaptureFiles {
 export const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
 
 /** A regular file (a directory that happens to be called dmesg.txt is not a boot log). */
-function isFile(p: string): boolean {
+/** What stat says of a path; undefined when there is nothing (or nothing reachable) there. */
+function statOf(p: string): Stats | undefined {
   try {
-    return statSync(p).isFile()
+    return statSync(p)
   } catch {
-    return false
+    return undefined
   }
 }
 
-function isFifoPath(p: string): boolean {
-  try {
-    return isFifo(statSync(p))
-  } catch {
-    return false
-  }
-}
+const isFile = (p: string): boolean => statOf(p)?.isFile() ?? false
 
 /** A capture's meta.json is some KiB (the lab's: 5 KiB): past this it is none (a device, a bomb), refused (issue 14). */
 export const MAX_META_BYTES = 2 ** 20
@@ -77,9 +71,10 @@ export function resolveCapture(path: string): CaptureFiles {
   const out: CaptureFiles = {path, isDir: true, ...captureDataFiles(path)}
   if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
   const metaPath = join(path, 'meta.json')
-  if (existsSync(metaPath)) {
+  const metaStat = statOf(metaPath)
+  if (metaStat !== undefined) {
     // Not opened when a FIFO: it would wait for a writer (a device is read, and capped).
-    if (isFifoPath(metaPath)) throw new InputError(`${metaPath}: a FIFO, not read (it could wait for a writer for ever); expected the meta.json of a capture directory`, metaPath)
+    if (metaStat.isFIFO()) throw new InputError(`${metaPath}: a FIFO, not read (it could wait for a writer for ever); expected the meta.json of a capture directory`, metaPath)
     out.metaPath = metaPath
     const text = readBoundedFile(metaPath, MAX_META_BYTES, 'the meta.json of a capture directory', {gzip: false}).toString('utf8')
     try {

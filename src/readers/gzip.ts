@@ -3,3 +3,6 @@
 
 /** Whether the bytes start a gzip member. */
 export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b
+
+/** An input read as gzip: named `.gz` (a damaged one is then said to be damaged gzip), or starting with the magic. */
+export const isGzipInput = (name: string, head: Uint8Array): boolean => name.endsWith('.gz') || isGzip(head)

@@ -3,7 +3,7 @@
 // (readSmallRegular): what counts as small is each caller's, anything that is not a regular file
 // (a FIFO, a device, /dev/stdin) is theirs to stream.
 // No other import: the allocinfo command's start-up is measured against `node -e 0`.
-import {closeSync, fstatSync, openSync, readFileSync, readSync, statSync, type Stats} from 'node:fs'
+import {closeSync, openSync, readFileSync, readSync, statSync, type Stats} from 'node:fs'
 
 /**
  * The bytes of an open file when it is a regular file of at most `max` bytes; undefined when it is
@@ -41,7 +41,7 @@ export function smallRegularFile(path: string, max: number): Buffer | undefined 
   if (!st.isFile() || st.size > max) return undefined
   const fd = openSync(path, 'r')
   try {
-    return readSmallRegular(fd, fstatSync(fd), max)
+    return readSmallRegular(fd, st, max)
   } finally {
     closeSync(fd)
   }

@@ -7,7 +7,7 @@ import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
-import {isGzip} from '../gzip.js'
+import {isGzipInput} from '../gzip.js'
 
 export interface ByteSource {
   /** Decompressed bytes, in chunks. */
@@ -141,7 +141,7 @@ export async function byteSourceFrom(
     }
   }
   const head = first.done ? undefined : (first.value as Buffer)
-  const gzip = (head !== undefined && isGzip(head)) || (path.endsWith('.gz') && head !== undefined)
+  const gzip = head !== undefined && isGzipInput(path, head)
   let chunks: AsyncIterable<Buffer> = counted()
   const damage: {what?: string} = {}
   if (gzip) {
