@@ -2,8 +2,9 @@
 // schedule into a recording (src/trend/recording.ts, docs/recording.md). Each sample is read,
 // parsed with the allocinfo reader, delta-encoded against the previous one, and appended as one
 // gzip member with one write(): a kill loses at most the sample being taken.
-import {accessSync, constants, readFileSync, statSync} from 'node:fs'
+import {accessSync, constants, readFileSync, realpathSync, statSync} from 'node:fs'
 import {hostname, release} from 'node:os'
+import {basename, dirname, join, resolve} from 'node:path'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
@@ -110,6 +111,39 @@ export function checkSource(source: string, sysctl?: string): void {
   }
 }
 
+/**
+ * --out naming the --source (by path, symlink or hard link) is refused before it is opened: opening
+ * it for writing would truncate the file about to be sampled. An existing --out is the same file
+ * when its device and inode are the source's; one that does not exist yet, when its resolved path is.
+ */
+export function checkOutNotSource(out: string, source: string): void {
+  const same = () => new UsageError(`--out ${out} is the same file as --source ${source}: recording into it would destroy what is sampled; give another --out`)
+  const src = statSync(source)
+  let o
+  try {
+    o = statSync(out)
+  } catch {
+    // No such file yet (or no way to see it: opening it says why). A path that does not exist
+    // cannot be the existing source; compared by resolved path all the same, as a last guard.
+    if (resolvedPath(out) === resolvedPath(source)) throw same()
+    return
+  }
+  if (o.dev === src.dev && o.ino === src.ino) throw same()
+}
+
+/** The path with symlinks in it resolved, as far as they exist (the last component may not). */
+function resolvedPath(p: string): string {
+  try {
+    return realpathSync(p)
+  } catch {
+    try {
+      return join(realpathSync(dirname(p)), basename(p))
+    } catch {
+      return resolve(p)
+    }
+  }
+}
+
 function readUptime(path: string): number | undefined {
   try {
     const v = Number(readFileSync(path, 'latin1').split(' ')[0])
@@ -131,6 +165,7 @@ const MAX_SOURCE_BYTES = 32 * 2 ** 20
 export async function record(o: RecordOptions): Promise<RecordSummary> {
   if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
   checkSource(o.source, o.sysctl)
+  checkOutNotSource(o.out, o.source)
   const writer = new RecordingWriter(o.out, {created: new Date().toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
   const enc = new DeltaEncoder()
   const cpu: number[] = []
