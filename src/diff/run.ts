@@ -1,6 +1,7 @@
 // The `diff` command's work, without oclif: flags → DiffRequest → the engine (src/diff/engine.ts).
 // src/commands/diff.ts (oclif) and the fast path (src/cli/fast.ts) both call it. The engine loads
 // the boot-log reader and the model only for the diffs that need them.
+import {compileRegex} from '../allocinfo/select.js'
 import type {CommandRun} from '../cli/output.js'
 import {UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
@@ -69,11 +70,8 @@ function allocOptions(f: {metric: string; sort: string; top: number; key: string
   return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy}
 }
 
+/** The flag's source, once checked: compileRegex (the one message for a bad one, shared with allocinfo and trend). */
 function checkRegex(flag: string, source: string): string {
-  try {
-    new RegExp(source)
-  } catch (e) {
-    throw new UsageError(`--${flag}: invalid regular expression '${source}' (${(e as Error).message}); expected a JavaScript regular expression`)
-  }
+  compileRegex(flag, source)
   return source
 }
