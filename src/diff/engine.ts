@@ -140,7 +140,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
     for (const x of [a, b]) {
       if (!hasAllocInfo(x)) throw new InputError(`${x.path}: no allocinfo (${x.kind === 'capture-dir' ? 'capture directory without allocinfo.txt' : x.kind}); expected a /proc/allocinfo dump or a capture directory holding allocinfo.txt`, x.path)
     }
-    const [ia, ib] = await Promise.all([allocInfoOf(a, req.snaps?.from ?? -1, run.warnings), allocInfoOf(b, req.snaps?.to ?? -1, run.warnings)])
+    const [ia, ib] = await Promise.all([allocInfoOf(a, 'a', req.snaps?.from ?? -1, run.warnings), allocInfoOf(b, 'b', req.snaps?.to ?? -1, run.warnings)])
     addAllocDiff(run, ia, ib, req)
   }
   return run
@@ -156,14 +156,32 @@ function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: Al
 }
 
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
-async function allocInfoOf(x: DiffInput, snap: number, warnings: string[]): Promise<AllocInfo> {
+async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings: string[]): Promise<AllocInfo> {
   if (x.kind !== 'recording') {
     const info = await readAllocInfo(x.capture.allocinfo!, allocName(x))
-    if (info.truncated !== undefined) warnings.push(`${info.source}: ${info.truncated}`)
+    warnings.push(...cutWarnings(info, side))
     return info
   }
   const [s] = await recordingSnapshots(x, [snap], warnings)
   return s
+}
+
+/** The allocinfo reader's skip reasons for a last line cut short (src/readers/allocinfo-scan.ts: "truncated last line (no newline)", "… (no trailing space or newline)"). */
+const CUT_LAST_LINE = /^truncated last line\b/
+
+/**
+ * What the reader said about a dump cut short, as warnings naming the side (a, b; none for the one
+ * input) and the file: a gzip stream that ends early (AllocInfo.truncated), a last line without its
+ * newline (skipped, not counted). Such a side misses the sites past the cut: its diff shows them gone.
+ */
+export function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
+  const who = `${side !== undefined ? `${side}: ` : ''}${info.source}`
+  const out = info.truncated !== undefined ? [`${who}: ${info.truncated}`] : []
+  if (Object.entries(info.skippedByReason).some(([reason, n]) => n > 0 && CUT_LAST_LINE.test(reason))) {
+    const line = info.skipped.find((k) => CUT_LAST_LINE.test(k.reason))?.line
+    out.push(`${who}: cut short: its last line${line !== undefined ? ` (${line})` : ''} ends without a newline, so it is not counted and whatever followed it is missing; expected a whole /proc/allocinfo dump`)
+  }
+  return out
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {
@@ -253,6 +271,6 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     result,
     blocks: [observedHeadBlock(analysis, allocinfo), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...notes],
     severities: firedSeverities(rules),
-    warnings: analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`],
+    warnings: [...(allocinfo ? cutWarnings(allocinfo) : []), ...(analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`])],
   }
 }

@@ -41,7 +41,7 @@ describe('a gzip dump cut short', () => {
     expect(a.status).toBe(0)
     expect(a.stderr).toContain(`allocscope: warning: ${cut}: ${MARK}`)
     const d = await runCli(['diff', whole, cut, '--json'])
-    expect(JSON.parse(d.stdout).warnings).toEqual([`${cut}: ${MARK}`])
+    expect(JSON.parse(d.stdout).warnings).toEqual([`b: ${cut}: ${MARK}`]) // the side too (test/diff/cut-dumps.test.ts)
     const b = await runCli(['batch', whole, cut])
     const recs = b.stdout.trim().split('\n').map((l) => JSON.parse(l) as {allocinfo: {truncated?: string}})
     expect(recs.map((r) => r.allocinfo.truncated)).toEqual([undefined, MARK])
