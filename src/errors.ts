@@ -30,6 +30,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A file the user named for output that was opened but cannot take the bytes (a full disk, a file
+ * size limit, an I/O error): one line naming it, exit 74 (EXIT.output). One that cannot be opened
+ * as given is an InputError (exit 2).
+ */
+export class OutputError extends Error {
+  constructor(message: string, readonly file?: string) {
+    super(message)
+    this.name = 'OutputError'
+  }
+}
+
 /** A feature the tool knows it does not do (yet): said plainly, never faked. */
 export class NotImplementedError extends Error {
   constructor(what: string) {
@@ -49,6 +61,10 @@ const IO_REASONS: Record<string, string> = {
   ENAMETOOLONG: 'file name too long',
   EMFILE: 'too many open files',
   EIO: 'I/O error',
+  ENOSPC: 'no space left on device',
+  EFBIG: 'file too large',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
 }
 
 /**

@@ -4,7 +4,7 @@
 // Conventions (README "Output", "Exit status"): width from COLUMNS or the terminal; --block and the
 // CSV options; warnings and error messages through the sanitiser; a failed write is one line and
 // exit 74; an internal error is exit 70.
-import {EXIT, InputError, NotImplementedError, UsageError} from '../errors.js'
+import {EXIT, InputError, NotImplementedError, OutputError, UsageError} from '../errors.js'
 import {type CsvOptions, blockTitles} from '../render/csv.js'
 import type {Format, RenderOptions} from '../render/format.js'
 import {toJson} from '../render/json.js'
@@ -126,9 +126,10 @@ export async function writeRun(id: string, flags: OutputFlags, run: CommandRun):
   return gateHit(flags['fail-on'], run.severities) ? EXIT.finding : EXIT.ok
 }
 
-/** An error the user can act on (exit 2, one line), a closed pipe (exit 0), or undefined for anything else. */
+/** An error the user can act on (exit 2, one line), an output file that cannot be written (exit 74, one line), a closed pipe (exit 0), or undefined for anything else. */
 export function knownError(err: Error & {code?: string}): {status: number; line?: string} | undefined {
   if (err instanceof InputError || err instanceof UsageError || err instanceof NotImplementedError) return {status: EXIT.usage, line: `allocscope: ${sanitizeLine(err.message)}\n`}
+  if (err instanceof OutputError) return {status: EXIT.output, line: `allocscope: ${sanitizeLine(err.message)}\n`}
   if (err.code === 'EPIPE') return {status: EXIT.ok}
   return undefined
 }

@@ -4,8 +4,9 @@
 // taking, and a reader stops cleanly at a member cut short. Sites get a small integer id on first
 // sight; a snapshot stores only the sites that appeared, changed or went away since the previous
 // one (most of /proc/allocinfo stays the same from one sample to the next).
-import {closeSync, openSync, writeSync} from 'node:fs'
+import {closeSync, ftruncateSync, openSync, writeSync} from 'node:fs'
 import {gzipSync} from 'node:zlib'
+import {InputError, OutputError, ioReason} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 
 export const RECORDING_FORMAT = 'allocscope-recording'
@@ -138,27 +139,69 @@ export function member(obj: unknown): Buffer {
   return gzipSync(JSON.stringify(obj) + '\n', {level: 6})
 }
 
-/** Appends members to a recording file; each write is one complete member (see the file comment). */
+/**
+ * Appends members to a recording file; each write is one complete member (see the file comment).
+ * The file is the user's (--out): one that cannot be opened is an InputError (exit 2), one that
+ * cannot take a member (full disk, size limit, I/O error) an OutputError (exit 74), after the file
+ * is cut back to its last whole member so that what was written stays a valid recording.
+ */
 export class RecordingWriter {
   private fd: number
   bytesWritten = 0
+  /** Members written whole: the header, then one per snapshot. */
+  private members = 0
+  private failed = false
 
   constructor(
     readonly path: string,
     header: Omit<RecordingHeader, 'format' | 'version'>,
   ) {
-    this.fd = openSync(path, 'w')
+    try {
+      this.fd = openSync(path, 'w')
+    } catch (e) {
+      throw new InputError(`${path}: cannot write the recording (${ioReason(e)})`, path)
+    }
     this.write({format: RECORDING_FORMAT, version: RECORDING_VERSION, ...header})
   }
 
   write(obj: unknown): number {
     const b = member(obj)
-    writeSync(this.fd, b)
+    try {
+      // write() may take only part of a buffer (the disk fills up, a size limit): the rest follows.
+      for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off)
+    } catch (e) {
+      this.failed = true
+      this.cutToLastMember()
+      throw new OutputError(`${this.path}: cannot write the recording (${ioReason(e)})${this.kept()}`, this.path)
+    }
     this.bytesWritten += b.length
+    this.members++
     return b.length
   }
 
+  /** What the file holds after a failed write, for its message. */
+  private kept(): string {
+    const snaps = this.members - 1
+    if (snaps < 0) return ''
+    if (snaps === 0) return '; it holds the header and no snapshot'
+    return snaps === 1 ? '; the 1 snapshot before it is whole' : `; the ${snaps} snapshots before it are whole`
+  }
+
+  /** Drops the part of a member a failed write left (a reader would warn about a member cut short). */
+  private cutToLastMember(): void {
+    try {
+      ftruncateSync(this.fd, this.bytesWritten)
+    } catch {
+      // Not a regular file (a pipe, /dev/full): nothing to cut, or nothing can be done about it.
+    }
+  }
+
   close(): void {
-    closeSync(this.fd)
+    try {
+      closeSync(this.fd)
+    } catch (e) {
+      // After a failed write, that error is the one to report (close runs in a finally).
+      if (!this.failed) throw new OutputError(`${this.path}: cannot write the recording (${ioReason(e)})`, this.path)
+    }
   }
 }

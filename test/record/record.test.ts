@@ -1,13 +1,16 @@
 // record() against its own output file (src/record/record.ts, src/trend/recording.ts): what it
 // refuses before opening anything for writing, and what it does when the file cannot be written.
 // The source is the real sample allocinfo (samples/linux-7.2-pool-c64-m1024), or a copy of it.
-import {copyFileSync, linkSync, mkdtempSync, readFileSync, symlinkSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {copyFileSync, linkSync, mkdtempSync, readFileSync, statSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
 import {record} from '../../src/record/record.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {BIN, cliEnv} from '../helpers/cli.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const REAL = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-record-'))
@@ -29,4 +32,32 @@ describe('record: --out that is the --source', () => {
     expect((err as Error).message).toBe(`--out ${out} is the same file as --source ${src}: recording into it would destroy what is sampled; give another --out`)
     expect(readFileSync(src)).toEqual(readFileSync(REAL))
   })
+})
+
+describe('record: an --out that fills up', () => {
+  // A file-size limit (ulimit -f, 512-byte blocks in sh) a little past the header and the first
+  // snapshot: a later write stops part-way (write() takes what fits), the next fails with EFBIG,
+  // as a full disk would. Node ignores SIGXFSZ, so the process sees the errors. The recording must
+  // end at its last whole member, and the error be one line, exit 74 (was 70, "a bug", with a
+  // member cut short at the end of the file).
+  it('exits 74 with one line, and what was written is a whole, readable recording', async () => {
+    const dir = mkdtempSync(join(tmp, 'full-'))
+    await record({...base, count: 1, source: REAL, out: join(dir, 'one.arec.gz')})
+    const blocks = Math.ceil(statSync(join(dir, 'one.arec.gz')).size / 512) + 2
+    const out = join(dir, 'r.arec.gz')
+    const args = [BIN, 'record', '--source', REAL, '--interval', '1ms', '--count', '1000', '--out', out]
+    const r = spawnSync('sh', ['-c', `ulimit -f ${blocks} && exec "$@"`, 'sh', process.execPath, ...args], {cwd: REPO, env: cliEnv(), encoding: 'utf8'})
+    expect(r.status).toBe(74)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(new RegExp(`^allocscope: ${out}: cannot write the recording \\(file too large\\); the (\\d+) snapshots before it are whole$`))
+    // gunzip refuses a member cut short; every line is one whole JSON record.
+    const records = gunzipSync(readFileSync(out)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as {snap?: number})
+    expect(records[0]).toMatchObject({format: 'allocscope-recording'})
+    const snaps = records.slice(1).map((x) => x.snap)
+    expect(snaps).toEqual(snaps.map((_, i) => i))
+    expect(snaps.length).toBeGreaterThan(1)
+    expect(lines[0]).toContain(`the ${snaps.length} snapshots before it`)
+    expect(statSync(out).size).toBeLessThanOrEqual(blocks * 512)
+  }, 60_000)
 })

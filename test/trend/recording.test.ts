@@ -1,11 +1,12 @@
 // The recording format (src/trend/recording.ts): what `record` writes is what `trend` reads, a cut
 // last member (a killed recorder) loses only that sample, unchanged sites are not stored again.
 // Input: the real sample allocinfo (samples/linux-7.2-pool-c64-m1024) and DERIVED edits of it.
-import {appendFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
+import {InputError, OutputError} from '../../src/errors.js'
 import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
 import {readRecording, readTrendInput, timeFromName} from '../../src/trend/input.js'
 import {DeltaEncoder, member, RecordingWriter, type SnapshotRecord} from '../../src/trend/recording.js'
@@ -116,5 +117,22 @@ describe('plain snapshots', () => {
     expect(input.timeSources).toEqual({header: 1, name: 2})
     expect(input.sources.map((s) => s.split('/').pop())).toEqual(['c.txt', 'b-2026-12-04T18:10:00Z.txt', 'a-2026-12-04T18:20:00Z.txt'])
     await expect(readTrendInput([dir], {timeFrom: 'name'})).rejects.toThrow(/c.txt: no ISO 8601 time in the file name/)
+  })
+})
+
+describe('RecordingWriter', () => {
+  // The file the user named for --out: one that cannot be opened as given is bad input (exit 2),
+  // one that cannot take the bytes is an output error (exit 74); neither is a bug (exit 70).
+  it('an --out that cannot be opened is an InputError naming it and why', () => {
+    const path = join(tmp, 'no-such-dir', 'x.arec.gz')
+    const make = () => new RecordingWriter(path, {created: '2026-01-01T00:00:00Z', source: 'derived', tool: 'test'})
+    expect(make).toThrow(InputError)
+    expect(make).toThrow(`${path}: cannot write the recording (no such file or directory)`)
+  })
+
+  it.skipIf(!existsSync('/dev/full'))('an --out that cannot take the header (/dev/full) is an OutputError naming it and why', () => {
+    const make = () => new RecordingWriter('/dev/full', {created: '2026-01-01T00:00:00Z', source: 'derived', tool: 'test'})
+    expect(make).toThrow(OutputError)
+    expect(make).toThrow('/dev/full: cannot write the recording (no space left on device)')
   })
 })
