@@ -91,6 +91,22 @@ describe('allocscope diff on a recording', () => {
     expect(first.rows.map((r: {key: string; deltaBytes: number}) => [r.key, r.deltaBytes])).toEqual([[grownKey, -4096]])
   })
 
+  it('two inputs: --from-snap picks a\'s snapshot, --to-snap b\'s; one naming a dump is exit 2 naming the flag and that input', async () => {
+    const toSnap = await run([POOL, REC, '--to-snap', '1', '--json'])
+    expect(exitCode(toSnap.error)).toBe(0)
+    const rows = JSON.parse(toSnap.stdout).result.allocinfo.rows
+    expect(rows.map((r: {key: string; deltaBytes: number}) => [r.key, r.deltaBytes])).toEqual([[grownKey, 4096]])
+    for (const [args, flag, side, path] of [
+      [[POOL, REC, '--from-snap', '1'], '--from-snap 1', 'a', POOL],
+      [[REC, POOL, '--to-snap', '0'], '--to-snap 0', 'b', POOL],
+    ] as const) {
+      const r = await run([...args])
+      expect(exitCode(r.error)).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n')).toEqual([`allocscope: ${flag}: picks the snapshot of input ${side} (${path}), which is an allocinfo dump, not a recording; with two inputs --from-snap is for a, --to-snap for b`])
+    }
+  })
+
   it('text output names the snapshots compared', async () => {
     const {stdout} = await run([REC, '--to-snap', '1', '--format', 'text'])
     expect(stdout).toContain('#0 (2026-12-04T18:00:00.000Z')
