@@ -8,7 +8,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
-import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
+import {DeltaEncoder, RecordingWriter, type SnapshotRecord} from '../trend/recording.js'
 
 export const PROC_ALLOCINFO = '/proc/allocinfo'
 export const PROC_SYSCTL = '/proc/sys/vm/mem_profiling'
@@ -28,7 +28,17 @@ export interface RecordOptions {
   onSample?: (p: SampleProgress) => void
   /** Aborting stops the recorder after the sample in progress. */
   signal?: AbortSignal
+  /** The clocks (tests step them); default: Date.now() and performance.now(). */
+  clock?: RecordClock
 }
+
+/** Wall time (ms since the epoch) and a monotonic time (ms from any origin). */
+export interface RecordClock {
+  wallMs(): number
+  monoMs(): number
+}
+
+const SYSTEM_CLOCK: RecordClock = {wallMs: () => Date.now(), monoMs: () => performance.now()}
 
 export interface SampleProgress {
   n: number
@@ -166,11 +176,13 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
   checkSource(o.source, o.sysctl)
   checkOutNotSource(o.out, o.source)
-  const writer = new RecordingWriter(o.out, {created: new Date().toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
-  const enc = new DeltaEncoder()
+  const clock = o.clock ?? SYSTEM_CLOCK
+  const start = clock.monoMs()
+  const startWall = clock.wallMs()
+  const writer = new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
+  const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder()}
   const cpu: number[] = []
   const reads: number[] = []
-  const start = performance.now()
   let n = 0
   let firstTime: string | undefined
   let lastTime: string | undefined
@@ -182,12 +194,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   try {
     for (;;) {
       const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      const text = readBoundedFile(o.source, MAX_SOURCE_BYTES, 'a /proc/allocinfo-format file (--source)', {gzip: false}).toString('utf8')
-      const readMs = performance.now() - t0
-      const time = new Date()
-      const info = parseAllocInfoText(text, o.source)
-      const rec = enc.encode(info, {time, uptimeS: readUptime(o.uptimePath ?? '/proc/uptime'), readMs, release: release(), cpuMs: msOf(process.cpuUsage(c0))})
+      const {rec, sites, readMs} = takeSample(o, sampler, c0)
       writer.write(rec)
       const cpuMs = msOf(process.cpuUsage(c0))
       cpu.push(cpuMs)
@@ -195,7 +202,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
       n++
       firstTime ??= rec.time
       lastTime = rec.time
-      o.onSample?.({n, of, elapsedMs: performance.now() - start, sites: info.sites.length, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
+      o.onSample?.({n, of, elapsedMs: clock.monoMs() - start, sites, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
       if (o.count !== undefined && n >= o.count) break
       // Compared as n × interval in whole microseconds, not (start + n × interval) − start: with a
       // fractional start the round trip can land a hair past the duration and drop its last
@@ -204,7 +211,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
         stoppedBy = 'duration'
         break
       }
-      if (!(await sleepUntil(start + n * o.intervalMs, o.signal))) {
+      if (!(await sleepUntil(clock, start + n * o.intervalMs, o.signal))) {
         stoppedBy = 'signal'
         break
       }
@@ -218,8 +225,30 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   }
 }
 
-/** Waits until performance.now() reaches `t`; false when the signal aborts first. */
-function sleepUntil(t: number, signal?: AbortSignal): Promise<boolean> {
+interface Sampler {
+  clock: RecordClock
+  /** The monotonic and the wall time when recording started. */
+  start: number
+  startWall: number
+  enc: DeltaEncoder
+}
+
+/** One sample: read, parse, delta-encode (c0: the CPU usage when it began). */
+function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: SnapshotRecord; sites: number; readMs: number} {
+  const t0 = s.clock.monoMs()
+  const text = readBoundedFile(o.source, MAX_SOURCE_BYTES, 'a /proc/allocinfo-format file (--source)', {gzip: false}).toString('utf8')
+  const t1 = s.clock.monoMs()
+  // The wall clock at the start plus the monotonic time since: times in one recording never go
+  // back and their differences are the true intervals, whatever NTP or an admin does to the wall
+  // clock meanwhile (a step back made trend refuse the whole recording).
+  const time = new Date(s.startWall + (t1 - s.start))
+  const info = parseAllocInfoText(text, o.source)
+  const rec = s.enc.encode(info, {time, uptimeS: readUptime(o.uptimePath ?? '/proc/uptime'), readMs: t1 - t0, release: release(), cpuMs: msOf(process.cpuUsage(c0))})
+  return {rec, sites: info.sites.length, readMs: t1 - t0}
+}
+
+/** Waits until the monotonic clock reaches `t`; false when the signal aborts first. */
+function sleepUntil(clock: RecordClock, t: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false)
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
@@ -228,7 +257,7 @@ function sleepUntil(t: number, signal?: AbortSignal): Promise<boolean> {
       resolve(ok)
     }
     const onAbort = () => done(false)
-    const timer = setTimeout(() => done(true), Math.max(0, t - performance.now()))
+    const timer = setTimeout(() => done(true), Math.max(0, t - clock.monoMs()))
     signal?.addEventListener('abort', onAbort, {once: true})
   })
 }

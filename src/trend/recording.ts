@@ -38,7 +38,7 @@ export type Counter = number | string
 /** One snapshot line. `new` entries are [id, file, line, func, module or null, accurate]. */
 export interface SnapshotRecord {
   snap: number
-  /** Wall-clock time of the read (ISO 8601, UTC; the guest's clock for the lab's series). */
+  /** Time of the read (ISO 8601, UTC): record's start wall time plus monotonic time since (docs/recording.md); the guest's clock for the lab's series. */
   time: string
   /** /proc/uptime of the sampled kernel when read, seconds. */
   uptimeS?: number

@@ -9,7 +9,7 @@ import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
 import {record} from '../../src/record/record.js'
-import {BIN, cliEnv} from '../helpers/cli.js'
+import {BIN, cliEnv, runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const REAL = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
@@ -60,4 +60,25 @@ describe('record: an --out that fills up', () => {
     expect(lines[0]).toContain(`the ${snaps.length} snapshots before it`)
     expect(statSync(out).size).toBeLessThanOrEqual(blocks * 512)
   }, 60_000)
+})
+
+describe('record: the wall clock stepping back', () => {
+  // NTP or an admin setting the clock back mid-recording: each sample stamped with the wall clock
+  // then went backwards, and trend refused the whole recording ("is earlier than the one before
+  // it"). A sample's time is the start's wall time plus the monotonic time since the start.
+  it("stamps each sample with the start's wall time plus monotonic elapsed time", async () => {
+    const W = Date.UTC(2026, 11, 5, 12)
+    let wall = W
+    let mono = 5000
+    // Between samples, one second passes and the wall clock steps back one hour.
+    const onSample = () => ((mono += 1000), (wall -= 3_600_000))
+    const out = join(mkdtempSync(join(tmp, 'clock-')), 'r.arec.gz')
+    await record({...base, count: 4, source: REAL, out, onSample, clock: {wallMs: () => wall, monoMs: () => mono}})
+    const [header, ...snaps] = gunzipSync(readFileSync(out)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as {created?: string; time?: string})
+    expect(header.created).toBe(new Date(W).toISOString())
+    expect(snaps.map((x) => x.time)).toEqual([0, 1, 2, 3].map((i) => new Date(W + i * 1000).toISOString()))
+    const r = await runCli(['trend', out, '--json'])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+  })
 })
