@@ -91,6 +91,8 @@ export interface HostFacts {
   kasan?: Fact<string>
   /** kmemleak on (`kmemleak: Kernel memory leak detector initialized`) or off (`... disabled`). */
   kmemleak?: Fact<boolean>
+  /** The name systemd gave the host in this boot (`systemd[1]: Hostname set to <name>.`, through /dev/kmsg). */
+  hostname?: Fact<string>
   /** The log ends in the middle of a boot stage (e.g. `SMP bring-up`: a hung or killed boot); the fact's line is where the stage began. */
   logEndsDuring?: Fact<string>
 }

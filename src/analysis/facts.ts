@@ -89,6 +89,9 @@ export const FACT_RULES: readonly FactRule[] = [
   {hint: 'KernelAddressSanitizer initialized', starts: ['KernelAddressSanitizer initialized'], re: /^KernelAddressSanitizer initialized(?: \(([\w-]+))?/, priority: 1, facts: (m) => [['kasan', m[1] ?? 'yes']]},
   // mm/kmemleak.c kmemleak_late_init(): "initialized" when on, "disabled" with kmemleak=off.
   {hint: 'Kernel memory leak detector ', starts: ['kmemleak: Kernel memory leak detector '], re: /^kmemleak: Kernel memory leak detector (initialized|disabled)/, priority: 1, facts: (m) => [['kmemleak', m[1] === 'initialized']]},
+  // systemd (PID 1) logs through /dev/kmsg until journald runs, after the kernel's `Run /init as
+  // init process`: usually far into the log. One per boot (a log of several boots: each its own).
+  {hint: 'Hostname set to <', starts: ['systemd[1]: Hostname set to <'], re: /^systemd\[1\]: Hostname set to <([^>\s]+)>/, priority: 1, facts: (m) => [['hostname', m[1]]]},
   {hint: 'DMI: ', starts: ['DMI: '], re: /^DMI: (.+)$/, priority: 2, facts: (m) => [['hardware', m[1].trim()]]},
   {hint: 'Hardware name: ', starts: ['Hardware name: '], re: /^Hardware name: (.+)$/, priority: 1, facts: (m) => [['hardware', m[1].trim()]]},
 ]

@@ -27,6 +27,7 @@ export const HOST_FACT_LABELS: {readonly [K in keyof HostFacts]-?: string} = {
   normalZone: 'ZONE_NORMAL',
   kasan: 'KASAN',
   kmemleak: 'kmemleak',
+  hostname: 'hostname',
   logEndsDuring: 'log ends',
 }
 

@@ -65,7 +65,7 @@ function hostBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
       ...bootRows(a),
       {key: 'records', value: a.records, note: skippedNote(a)},
       {key: 'lines', value: a.lines},
-      ...hostFacts(h, ['release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
+      ...hostFacts(h, ['hostname', 'release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
       ...memoryAvailableRow(h, rawBytes),
       ...hostFacts(h, ['gbPages', 'kasan', 'kmemleak', 'hardware'], rawBytes),
       ...(h.logEndsDuring ? [{key: HOST_FACT_LABELS.logEndsDuring, value: {text: `during ${h.logEndsDuring.value} (cut short)`, style: 'warn' as Style}, note: `began line ${h.logEndsDuring.line}`}] : []),

@@ -1,7 +1,8 @@
-// The host's name, where a log carries one: the syslog / `journalctl -k` short host field, the
-// journal's _HOSTNAME, or systemd's "Hostname set to <name>." logged to the kernel ring. Read from
-// the first bytes of the input only (the same head the kind is sniffed from): a name is printed on
-// every line of the formats that have one.
+// The host's name from a log's line prefix, where its format has one: the syslog / `journalctl -k`
+// short host field or the journal's _HOSTNAME. Read from the first bytes of the input only (the
+// same head the kind is sniffed from): these formats print the name on every line. systemd's
+// `Hostname set to <name>.` is not here: it comes late in a boot, so the analyser reads it as a
+// host fact of each boot (analysis/facts.ts), and record.ts takes it from there.
 
 const PATTERNS: RegExp[] = [
   // RFC 3164 syslog / journalctl short: "Mar  4 10:00:01 host kernel: ..."
@@ -10,8 +11,6 @@ const PATTERNS: RegExp[] = [
   /^\d{4}-\d\d-\d\dT\S+ (\S+) kernel(?:\[\d+\])?:/m,
   // journalctl -o json
   /"_HOSTNAME"\s*:\s*"([^"\\]+)"/,
-  // systemd, early in boot, through /dev/kmsg
-  /systemd\[1\]: Hostname set to <([^>\s]+)>/,
 ]
 
 export function hostnameOf(head: string): string | undefined {

@@ -94,9 +94,19 @@ export function bootParts(a: BootAnalysis, first = true): Partial<BatchRecord> {
   return {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a)}
 }
 
+/**
+ * The host name of a boot's record, one order wherever the record is made: meta.json's `hostname`,
+ * else the name the log's line prefix carries (syslog / journal: `named`), else the one systemd set
+ * in this boot (the analyser's host fact, anywhere in the boot: each boot of a log its own).
+ */
+function named(rec: BatchRecord, boot: Partial<BatchRecord>): BatchRecord {
+  const hostname = rec.hostname ?? boot.host?.hostname?.value
+  return {...rec, ...(hostname !== undefined ? {hostname} : {}), ...boot}
+}
+
 /** One record per boot of a boot log, in log order (the boots `analyse` reports, or the one --boot names). */
 export function bootRecords(rec: BatchRecord, boots: readonly BootAnalysis[]): BatchRecord[] {
-  return boots.map((a, i) => ({...rec, ...bootParts(a, i === 0)}))
+  return boots.map((a, i) => named(rec, bootParts(a, i === 0)))
 }
 
 /** An error as a record keeps it: the message without the leading `<path>: ` the CLI prints. */
@@ -115,7 +125,7 @@ export function reasonOf(e: unknown, path: string): BatchError {
 export interface CaptureParts {
   /** meta.json's `hostname`: it wins over the log's. */
   metaHost?: string
-  /** The host name the boot log's head says. */
+  /** The host name the boot log's line prefix says (its head: hostname.ts). */
   headHost?: string
   /** One part per boot of its log (bootParts); none without a log. */
   boots?: Partial<BatchRecord>[]
@@ -123,13 +133,14 @@ export interface CaptureParts {
 }
 
 /**
- * A capture directory's records, one rule wherever it was read: meta.json's host name first, a
- * record per boot of its log, and the dump (read after the log's last boot) with the last record.
+ * A capture directory's records, one rule wherever it was read: the host name as `named` orders it
+ * (meta.json's first), a record per boot of its log, and the dump (read after the log's last boot)
+ * with the last record.
  */
 export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[] {
   const hostname = p.metaHost ?? p.headHost
   const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-  const recs = p.boots ? p.boots.map((b) => ({...rec, ...b})) : [rec]
+  const recs = p.boots ? p.boots.map((b) => named(rec, b)) : [rec]
   if (p.allocinfo) recs[recs.length - 1]!.allocinfo = p.allocinfo
   return recs
 }

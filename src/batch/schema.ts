@@ -91,7 +91,7 @@ export interface BatchRecord {
   input: InputRef
   kind?: InputKind
   boot?: BatchBoot
-  /** From the log where it says one (syslog host field, journal _HOSTNAME, systemd's "Hostname set to"). */
+  /** meta.json's, else the log's line prefix (syslog host field, journal _HOSTNAME), else this boot's systemd "Hostname set to" (record.ts named). */
   hostname?: string
   format?: BootLogFormat
   host?: HostFacts
