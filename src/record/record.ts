@@ -23,6 +23,7 @@ export interface RecordOptions {
   durationMs?: number
   /** vm.mem_profiling sysctl to check first (default: /proc/sys/vm/mem_profiling when sampling /proc/allocinfo). */
   sysctl?: string
+  /** /proc/uptime, read with each sample of /proc/allocinfo (kernelMetaOf). */
   uptimePath?: string
   tool: string
   onSample?: (p: SampleProgress) => void
@@ -154,6 +155,21 @@ function resolvedPath(p: string): string {
   }
 }
 
+/** The sampled kernel's uptime and release, for each sample's record; empty when they cannot be known. */
+export type KernelMeta = () => {uptimeS?: number; release?: string}
+
+/**
+ * Only this machine's own /proc/allocinfo (the default --source; by resolved path) is the running
+ * kernel's: any other file (a copy, another machine's dump, a sample) is some other kernel's, or
+ * this one's at another time, and the recording host's uname -r and /proc/uptime would be stored
+ * as if they were its. For those both fields are left out (docs/recording.md: they are optional).
+ */
+export function kernelMetaOf(source: string, uptimePath = '/proc/uptime'): KernelMeta {
+  if (resolvedPath(source) !== PROC_ALLOCINFO) return () => ({})
+  const rel = release()
+  return () => ({uptimeS: readUptime(uptimePath), release: rel})
+}
+
 function readUptime(path: string): number | undefined {
   try {
     const v = Number(readFileSync(path, 'latin1').split(' ')[0])
@@ -180,7 +196,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   const start = clock.monoMs()
   const startWall = clock.wallMs()
   const writer = new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
-  const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder()}
+  const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder(), kernel: kernelMetaOf(o.source, o.uptimePath)}
   const cpu: number[] = []
   const reads: number[] = []
   let n = 0
@@ -231,6 +247,7 @@ interface Sampler {
   start: number
   startWall: number
   enc: DeltaEncoder
+  kernel: KernelMeta
 }
 
 /** One sample: read, parse, delta-encode (c0: the CPU usage when it began). */
@@ -243,7 +260,7 @@ function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: Sn
   // clock meanwhile (a step back made trend refuse the whole recording).
   const time = new Date(s.startWall + (t1 - s.start))
   const info = parseAllocInfoText(text, o.source)
-  const rec = s.enc.encode(info, {time, uptimeS: readUptime(o.uptimePath ?? '/proc/uptime'), readMs: t1 - t0, release: release(), cpuMs: msOf(process.cpuUsage(c0))})
+  const rec = s.enc.encode(info, {time, ...s.kernel(), readMs: t1 - t0, cpuMs: msOf(process.cpuUsage(c0))})
   return {rec, sites: info.sites.length, readMs: t1 - t0}
 }
 

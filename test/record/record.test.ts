@@ -2,13 +2,13 @@
 // refuses before opening anything for writing, and what it does when the file cannot be written.
 // The source is the real sample allocinfo (samples/linux-7.2-pool-c64-m1024), or a copy of it.
 import {spawnSync} from 'node:child_process'
-import {copyFileSync, linkSync, mkdtempSync, readFileSync, statSync, symlinkSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {release, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
-import {record} from '../../src/record/record.js'
+import {kernelMetaOf, PROC_ALLOCINFO, record} from '../../src/record/record.js'
 import {BIN, cliEnv, runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
@@ -80,5 +80,34 @@ describe('record: the wall clock stepping back', () => {
     const r = await runCli(['trend', out, '--json'])
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
+  })
+})
+
+describe('record: the sampled kernel\'s release and uptime', () => {
+  // --source FILE is some other kernel's allocinfo (a copy, another machine's dump): the recording
+  // host's uname -r and /proc/uptime were stored as its, and trend showed the wrong kernel.
+  it('are left out for a --source that is not /proc/allocinfo', async () => {
+    const out = join(mkdtempSync(join(tmp, 'meta-')), 'r.arec.gz')
+    await record({...base, count: 2, source: REAL, out})
+    const snaps = gunzipSync(readFileSync(out)).toString('utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(snaps).toHaveLength(2)
+    for (const x of snaps) expect([x.release, x.uptimeS, 'allocinfo' in x]).toEqual([undefined, undefined, true])
+  })
+
+  it('are read for /proc/allocinfo, by name or resolved path, and for nothing else', () => {
+    const uptime = join(mkdtempSync(join(tmp, 'uptime-')), 'uptime')
+    writeFileSync(uptime, '81234.56 160000.00\n')
+    expect(kernelMetaOf(PROC_ALLOCINFO, uptime)()).toEqual({uptimeS: 81234.56, release: release()})
+    expect(kernelMetaOf('/proc/../proc/allocinfo', uptime)()).toEqual({uptimeS: 81234.56, release: release()})
+    expect(kernelMetaOf(REAL, uptime)()).toEqual({})
+    const copy = join(mkdtempSync(join(tmp, 'copy-')), 'allocinfo')
+    copyFileSync(REAL, copy)
+    expect(kernelMetaOf(copy, uptime)()).toEqual({})
+  })
+
+  it.skipIf(!existsSync(PROC_ALLOCINFO))('are read through a symlink to /proc/allocinfo (needs a kernel with CONFIG_MEM_ALLOC_PROFILING)', () => {
+    const link = join(mkdtempSync(join(tmp, 'link-')), 'allocinfo')
+    symlinkSync(PROC_ALLOCINFO, link)
+    expect(kernelMetaOf(link)().release).toBe(release())
   })
 })
