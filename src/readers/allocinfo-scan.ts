@@ -12,6 +12,8 @@ const COLUMNS_RE = /^#[ \t]*<size>/
 
 /** calls is a u64 in the kernel: a value at or above 2^63 is a counter that went below zero. */
 export const WRAP_THRESHOLD = 1n << 63n
+/** How the skip reasons of a last line cut short begin (cutShort in allocinfo.ts reads them). */
+export const CUT_LAST_LINE = 'truncated last line'
 export const EXPECTED_LINE = "expected '<bytes> <calls> file:line [module] func:name'"
 /** Skipped lines kept with their reason (all are counted, by reason). */
 export const MAX_SKIPPED = 1000
@@ -272,7 +274,8 @@ export class AllocInfoScanner {
   ) {}
 
   push(text: string): void {
-    let pos = 0
+    // A byte order mark before the first line (an editor's UTF-8 save) is no part of it.
+    let pos = this.lines === 0 && this.partial.length === 0 && !this.partialCut && text.charCodeAt(0) === 0xfeff ? 1 : 0
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', pos)) {
       this.keep(text, pos, nl)
       this.flush(false)
@@ -359,7 +362,7 @@ export class AllocInfoScanner {
       this.sawData = true
     } else {
       this.junkChars += line.length
-      if (last) this.skip(lineNo, 'truncated last line (no newline)', `truncated last line (no newline); ${EXPECTED_LINE}`)
+      if (last) this.skip(lineNo, `${CUT_LAST_LINE} (no newline)`, `${CUT_LAST_LINE} (no newline); ${EXPECTED_LINE}`)
       else this.skip(lineNo, 'not an allocinfo line', `not an allocinfo line; ${EXPECTED_LINE}`)
     }
   }
@@ -370,7 +373,7 @@ export class AllocInfoScanner {
     const endsWithSpace = c === 32 || c === 9
     if (last && !endsWithSpace && this.trailingSpaceSeen) {
       // The kernel ends every line with " \n": without it the name may be cut mid-word.
-      return this.skip(lineNo, 'truncated last line (no trailing space or newline)')
+      return this.skip(lineNo, `${CUT_LAST_LINE} (no trailing space or newline)`)
     }
     if (endsWithSpace) this.trailingSpaceSeen = true
     const tr = s.rest.length === 0 ? NO_TRAILING : trailing(s.rest)

@@ -2,14 +2,14 @@
 // src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
-import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
+import {closeSync, openSync, readSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
-import {createGunzip, gunzipSync} from 'node:zlib'
 import {InputError} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
+import {eachMember, firstMemberText} from './gzip-members.js'
 
 
 /** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
@@ -18,7 +18,8 @@ export function isRecording(path: string): boolean {
   try {
     // The first 4 KiB only: the file may be a large plain snapshot, or a bomb.
     const b = readHead(path, 4096)
-    head = isGzip(b) ? gunzipFirst(b) : b.subarray(0, 200)
+    // The first member only: what follows it (more members, or bytes appended) is not read here.
+    head = isGzip(b) ? firstMemberText(b) : b.subarray(0, 200)
   } catch {
     return false
   }
@@ -32,14 +33,6 @@ function readHead(path: string, n: number): Buffer {
     return b.subarray(0, readSync(fd, b, 0, n, 0))
   } finally {
     closeSync(fd)
-  }
-}
-
-function gunzipFirst(b: Buffer): Buffer {
-  try {
-    return gunzipSync(b, {finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */})
-  } catch {
-    return Buffer.alloc(0)
   }
 }
 
@@ -71,8 +64,11 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   // The line being read, in pieces until its newline comes (no string regrown per chunk).
   let rest: string[] = []
   let restChars = 0
+  const tooLong = (line: number) => new InputError(`${path}:${line}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, line)
   const applyLine = (line: string): void => {
     lineNo++
+    // A member comes whole: its line may be over the cap without ever waiting in `rest`.
+    if (line.length > MAX_RECORD_CHARS) throw tooLong(lineNo)
     if (line.trim() === '') return
     const obj = parseLine(line, path, lineNo)
     if (header === undefined) header = checkHeader(obj, path)
@@ -81,15 +77,13 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
       snapshots++
     }
   }
-  // Only the stream's own errors are a recording cut short; a bad record or the consumer's error stops the read as itself.
-  const {cut} = await eachText(path, (text) => {
+  // Only damage to the gzip members is a recording cut short; a bad record or the consumer's error stops the read as itself.
+  const {cut} = eachText(path, (text) => {
     const nl = text.indexOf('\n')
     if (nl < 0) {
       rest.push(text)
       restChars += text.length
-      if (restChars > MAX_RECORD_CHARS) {
-        throw new InputError(`${path}:${lineNo + 1}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, lineNo + 1)
-      }
+      if (restChars > MAX_RECORD_CHARS) throw tooLong(lineNo + 1)
       return
     }
     const lines = text.slice(nl + 1).split('\n')
@@ -101,35 +95,38 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   })
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
-  if (cut !== undefined) warnings.push(`${path}: the gzip stream ends early (${cut}): read the ${snapshots} complete snapshots before it`)
+  if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${snapshots} complete snapshots before it`)
   return {header, snapshots, warnings}
 }
 
 /**
- * The recording's text, inflated, a chunk at a time (UTF-8 decoded across chunk ends: a character
- * split between two chunks stays whole). `cut`: why the stream ended early (bad or cut gzip).
+ * The recording's text, a member at a time (UTF-8 decoded across members: a character split
+ * between two stays whole); a plain-text recording (the members inflated, `zcat`) a piece at a
+ * time. `cut`: why the read stopped before the end (a member damaged or cut short).
  */
-async function eachText(path: string, onText: (text: string) => void): Promise<{cut?: string}> {
-  const it = createReadStream(path).pipe(createGunzip())[Symbol.asyncIterator]()
+function eachText(path: string, onText: (text: string) => void): {cut?: string} {
   const decoder = new StringDecoder('utf8')
-  try {
-    for (;;) {
-      let r: IteratorResult<Buffer>
-      try {
-        r = await it.next()
-      } catch (e) {
-        return {cut: (e as Error).message}
-      }
-      if (r.done) break
-      const text = decoder.write(r.value)
-      if (text) onText(text)
-    }
-    const tail = decoder.end()
-    if (tail) onText(tail)
-    return {}
-  } finally {
-    await it.return?.()
+  const give = (b: Buffer): void => {
+    const text = decoder.write(b)
+    if (text) onText(text)
   }
+  // A record is at most MAX_RECORD_CHARS characters: 4 bytes each at most in UTF-8.
+  const stop = isGzip(readHead(path, 2)) ? eachMember(path, 4 * MAX_RECORD_CHARS, give) : eachPiece(path, give)
+  const tail = decoder.end()
+  if (tail) onText(tail)
+  return stop === undefined ? {} : {cut: `the gzip stream is ${stop}`}
+}
+
+/** A plain file's bytes, 1 MiB at a time; never stops early. */
+function eachPiece(path: string, give: (b: Buffer) => void): undefined {
+  const fd = openSync(path, 'r')
+  try {
+    const piece = Buffer.allocUnsafe(1 << 20)
+    for (let n = readSync(fd, piece, 0, piece.length, null); n > 0; n = readSync(fd, piece, 0, piece.length, null)) give(piece.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return undefined
 }
 
 function parseLine(line: string, path: string, lineNo: number): unknown {
@@ -203,7 +200,8 @@ export interface RecordingSnapshot {
  */
 export async function snapshotsOf(path: string, picks: number[]): Promise<{header: RecordingHeader; total: number; snapshots: RecordingSnapshot[]; warnings: string[]}> {
   const total = picks.some((p) => p < -1) ? (await streamRecording(path, () => {})).snapshots : undefined
-  const wanted = picks.map((p) => (p < -1 && total !== undefined ? total + p : p))
+  // Counted from the end past the first snapshot: no index (total + p would be -1, the last's sentinel).
+  const wanted = picks.map((p) => (p < -1 && total !== undefined ? (total + p >= 0 ? total + p : -Infinity) : p))
   const sites: Replayed[] = []
   const got = new Map<number, RecordingSnapshot>()
   // Counted here, not taken from `snap`: the index is the record's place in the file.
@@ -219,11 +217,13 @@ export async function snapshotsOf(path: string, picks: number[]): Promise<{heade
   if (wanted.includes(-1) && last !== undefined) got.set(-1, got.get(n - 1) ?? materialise(sites, last, n - 1, `${path}#${n - 1}`))
   const snapshots = picks.map((p, i) => {
     const s = got.get(wanted[i])
-    if (s === undefined) throw new InputError(`${path}: no snapshot ${p}: the recording holds ${n} (0 to ${n - 1}, or -1 to -${n} from the end)`, path)
+    if (s === undefined) throw new InputError(`${path}: no snapshot ${p}: ${holds(n)}${read.warnings.length > 0 ? ` (${read.warnings.join('; ')})` : ''}`, path)
     return s
   })
   return {header: read.header, total: n, snapshots, warnings: read.warnings}
 }
+
+const holds = (n: number): string => (n === 0 ? 'the recording holds no complete snapshot' : `the recording holds ${n} (0 to ${n - 1}, or -1 to -${n} from the end)`)
 
 function replay(sites: Replayed[], rec: SnapshotRecord, where: string, path: string): void {
   for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) {

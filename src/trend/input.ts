@@ -3,7 +3,7 @@
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
 import {readdirSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
-import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
+import {cutShort, readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
 import {isRecording, streamRecording} from '../readers/recording.js'
@@ -82,9 +82,15 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   const enc = new DeltaEncoder()
   const timeSources: Record<string, number> = {}
   for (const t of timed) {
-    timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
     const info = t.info ?? (await readSnapshot(t.path)).info
     t.info = undefined
+    // Its missing sites would read as gone (a false unload leak): a cut snapshot is no moment of the series.
+    const cut = cutShort(info)
+    if (cut !== undefined) {
+      warnings.push(`${t.path}: ${cut}: left out of the series`)
+      continue
+    }
+    timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }
   store.finish()
@@ -110,7 +116,8 @@ async function timeOf(path: string, from: TimeFrom): Promise<Timed> {
   const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
   const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, info, path}
   if ((from === 'auto' || from === 'header') && head?.time) {
-    const t = Date.parse(head.time)
+    // As in a name, a time without a zone is UTC (Date.parse would take the reader's local zone).
+    const t = timeFromName(head.time) ?? Date.parse(head.time)
     if (Number.isNaN(t)) throw new InputError(`${path}:1: allocscope header time '${head.time}' is not ISO 8601`, path, 1)
     return {time: t, how: 'header', ...extra}
   }

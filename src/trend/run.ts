@@ -28,7 +28,11 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
   const alpha = parseAlpha(f.alpha)
   const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
   const input = await readTrendInput(inputs, {timeFrom: f['time-from'] as TimeFrom})
-  if (input.store.snapshots < 2) throw new InputError(`${inputs.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)`)
+  if (input.store.snapshots < 2) {
+    // The reader's warnings say why there are so few (a damaged recording): the error is all the user sees.
+    const why = input.warnings.length > 0 ? ` (${input.warnings.join('; ')})` : ''
+    throw new InputError(`${inputs.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)${why}`)
+  }
   const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
   const findings = f.log ? await logFindings(f.log) : undefined
   const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log: f.log})

@@ -144,7 +144,9 @@ export class SeriesStore {
     this.curCalls[id] = wrapped ? NaN : Number(c)
     const bad = bytes < 0 || wrapped
     this.state[id] = bad ? ANOMALOUS : PRESENT
-    if (bad) this.noteAnomaly(s.key, snap, time, bytes < 0 ? 'negative-bytes' : 'wrapped-calls', bytes < 0 ? `bytes ${b} < 0` : `calls ${c} >= 2^63`)
+    // Both when both (as allocinfo lists them): negative bytes do not hide wrapped calls.
+    if (bytes < 0) this.noteAnomaly(s.key, snap, time, 'negative-bytes', `bytes ${b} < 0`)
+    if (wrapped) this.noteAnomaly(s.key, snap, time, 'wrapped-calls', `calls ${c} >= 2^63`)
   }
 
   private noteAnomaly(key: string, snap: number, time: string, kind: CounterAnomaly['kind'], detail: string): void {

@@ -1,0 +1,69 @@
+// Plain snapshot series at their edges (review of 2026-12-05): a snapshot cut short, a header time
+// without a zone, a site with both counter anomalies, a dump saved with a byte order mark. Inputs
+// are DERIVED from the real sample dump.
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {sniffText} from '../../src/diff/inputs.js'
+import {cutShort, parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
+import {readTrendInput} from '../../src/trend/input.js'
+import {SeriesStore} from '../../src/trend/store.js'
+import {SAMPLES} from '../helpers/paths.js'
+
+const REAL = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'utf8')
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-trend-edges-'))
+/** DERIVED: the real dump plus one module's site (a module that goes would be an unload leak). */
+const WITH_MODULE = `${REAL}${String(131072).padStart(12)} ${String(2).padStart(8)} lib/synthetic_mod.c:7 [synmod] func:modalloc \n`
+
+const zone = process.env.TZ
+afterEach(() => {
+  if (zone === undefined) delete process.env.TZ
+  else process.env.TZ = zone
+})
+
+describe('trend input edges', () => {
+  it('a snapshot cut short is left out of the series with a warning, not read as its sites gone', async () => {
+    const dir = mkdtempSync(join(tmp, 'cut-'))
+    for (let i = 10; i < 16; i++) writeFileSync(join(dir, `allocinfo-2026-12-04T18-${i}-00Z.txt`), WITH_MODULE)
+    const last = join(dir, 'allocinfo-2026-12-04T18-16-00Z.txt')
+    writeFileSync(last, WITH_MODULE.slice(0, 30_040))
+    const input = await readTrendInput([dir], {timeFrom: 'auto'})
+    expect(input.store.snapshots).toBe(6)
+    expect(input.warnings).toEqual([expect.stringMatching(/allocinfo-2026-12-04T18-16-00Z\.txt: line \d+: truncated last line \(no newline\): the dump is cut short: left out of the series$/)])
+    const mod = input.store.sites.find((s) => s.module === 'synmod')!
+    expect(mod.lastSnap).toBe(5)
+    expect(mod.lastTime).toBe('2026-12-04T18:15:00.000Z')
+  })
+
+  it('cutShort: a whole dump says nothing; a gzip cut short and a line cut short say so', async () => {
+    expect(cutShort(parseAllocInfoText(REAL))).toBeUndefined()
+    expect(cutShort(parseAllocInfoText(REAL.slice(0, 30_040)))).toMatch(/the dump is cut short/)
+    const {gzipSync} = await import('node:zlib')
+    const gz = join(tmp, 'cut.txt.gz')
+    writeFileSync(gz, gzipSync(REAL).subarray(0, 3000))
+    expect(cutShort(await readAllocInfo(gz, gz))).toMatch(/ends early/)
+  })
+
+  it('a header time without a zone is UTC, as a time in a file name is, whatever the local zone', async () => {
+    const dir = mkdtempSync(join(tmp, 'tz-'))
+    for (const i of [0, 1, 2]) writeFileSync(join(dir, `snap${i}.txt`), `# allocscope: time=2026-12-04T18:0${i}:00\n${REAL}`)
+    process.env.TZ = 'America/New_York'
+    const input = await readTrendInput([dir], {timeFrom: 'header'})
+    expect(input.store.times[0]).toBe(Date.UTC(2026, 11, 4, 18, 0, 0))
+  })
+
+  it('a site with negative bytes and wrapped calls has both anomalies (as allocinfo lists them)', () => {
+    const store = new SeriesStore()
+    store.apply({snap: 0, time: '2026-12-04T18:00:00Z', new: [[0, 'mm/x.c', 1, 'f', null, true]], set: [[0, -4096, '18446744073709551615']]}, 'synthetic')
+    expect(store.anomalies.map((a) => a.kind)).toEqual(['negative-bytes', 'wrapped-calls'])
+  })
+
+  it('a dump saved with a UTF-8 byte order mark: an allocinfo dump, read whole', () => {
+    const bom = `\ufeff${REAL}`
+    expect(sniffText(bom).kind).toBe('allocinfo')
+    const a = parseAllocInfoText(REAL)
+    const b = parseAllocInfoText(bom)
+    expect([b.version, b.sites.length, b.totalBytes, b.skippedTotal]).toEqual([a.version, a.sites.length, a.totalBytes, a.skippedTotal])
+  })
+})
