@@ -91,7 +91,7 @@ export interface AllocDiff {
   summaries: Record<AllocMetric, AllocDiffSummary>
   /** Rows shown (after --min-delta and --top), in display order. */
   rows: AllocDiffRow[]
-  /** Changed rows not shown: their deltas, so that Σ rows + others = net. */
+  /** Changed sites not shown (on either metric): their deltas, so that Σ rows + others = net on both metrics. */
   others: OthersRow | null
   /** Sites compared after filtering (union of both sides). */
   sitesCompared: number
@@ -308,9 +308,11 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
   const top = opts.top !== undefined && opts.top >= 0 ? opts.top : Infinity
   const shown = eligible.slice(0, top)
   hidden.push(...eligible.slice(shown.length))
-  // Only rows that changed on the metric count as "others"; sites unchanged on it (a 0-byte site
-  // that appeared) are still counted in add/remove, as bloat-o-meter does, but not printed.
-  const folded = hidden.filter((r) => d(r) !== 0n)
+  // "others" is every changed site not shown, on either column: a site whose calls moved and bytes
+  // did not is no row of a bytes diff, yet Total's calls count it, so rows + others = Total in both
+  // (README). A site unchanged on both (a 0-byte, 0-call site that appeared) is still counted in
+  // add/remove, as bloat-o-meter does, but adds nothing to either column.
+  const folded = hidden.filter((r) => r.deltaBytes !== 0n || r.deltaCalls !== 0n)
   const others: OthersRow | null = folded.length
     ? {
         count: folded.length,

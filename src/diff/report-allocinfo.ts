@@ -36,11 +36,13 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
     }
   })
   const summaryRows: Record<string, Cell>[] = []
-  if (d.others) {
-    const od = m === 'bytes' ? d.others.deltaBytes : d.others.deltaCalls
-    const oo = m === 'bytes' ? d.others.deltaCalls : d.others.deltaBytes
-    summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
-  }
+  const od = d.others ? (m === 'bytes' ? d.others.deltaBytes : d.others.deltaCalls) : 0n
+  const oo = d.others ? (m === 'bytes' ? d.others.deltaCalls : d.others.deltaBytes) : 0n
+  if (d.others) summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
+  // No row: the renderers print `empty` alone, so it says what the others row and Total would have.
+  const empty = d.others
+    ? `no row shown: ${d.others.count} changed site(s) folded into others, ${signed(od)} ${m} and ${signed(oo)} ${other} (${d.sitesCompared} sites compared)`
+    : `no site differs in ${m} (${d.sitesCompared} sites compared)`
   const s = d.summary
   return [
     headBlock(d),
@@ -50,7 +52,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
       rows,
       summaryRows,
       footer: {site: 'Total', status: '', old: s.before, new: s.after, delta: signed(s.net), other: signed(d.summaries[other].net)},
-      empty: `no site differs in ${m} (${d.sitesCompared} sites compared)`,
+      empty,
     },
     {kind: 'text', lines: [totalLine(s)]},
   ]

@@ -1,8 +1,12 @@
 // Properties of the allocinfo diff on synthetic AllocInfo values (generated, named synthetic):
-// diff(a,a) is empty, diff(b,a) = −diff(a,b), totals = Σ rows (+ others), line order irrelevant.
+// diff(a,a) is empty, diff(b,a) = −diff(a,b), totals = Σ rows (+ others) in both delta columns,
+// line order irrelevant.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {type AllocDiff, diffAllocInfo} from '../../src/diff/allocinfo.js'
+import {allocDiffBlocks} from '../../src/diff/report-allocinfo.js'
+import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
+import {type Cell, type TableBlock, cellRaw} from '../../src/render/report.js'
 import type {AllocInfo, AllocSite} from '../../src/types.js'
 
 const FILES = ['mm/slub.c', 'mm/page_ext.c', 'kernel/fork.c', 'lib/alloc_tag.c', 'fs/dcache.c']
@@ -97,6 +101,10 @@ describe('allocinfo diff properties (synthetic AllocInfo)', () => {
           const sum = d.rows.reduce((s, r) => s + pick(r), 0n) + (d.others ? pick(d.others) : 0n)
           expect(sum).toBe(d.summary.net)
           expect(d.summary.after - d.summary.before).toBe(d.summary.net)
+          // The other column (Total's Δ calls in a bytes diff) adds up too: rows + others = Total.
+          const other = metric === 'bytes' ? 'calls' : 'bytes'
+          const pickOther = (x: {deltaBytes: bigint; deltaCalls: bigint}) => (other === 'bytes' ? x.deltaBytes : x.deltaCalls)
+          expect(d.rows.reduce((s, r) => s + pickOther(r), 0n) + (d.others ? pickOther(d.others) : 0n)).toBe(d.summaries[other].net)
           if (top !== undefined) expect(d.rows.length).toBeLessThanOrEqual(top)
         },
       ),
@@ -129,5 +137,44 @@ describe('allocinfo diff properties (synthetic AllocInfo)', () => {
         },
       ),
     )
+  })
+})
+
+// synthetic: three sites; only mm/a.c grows in bytes, all three grow in calls (+2, +3, +3).
+const SYN_A = 'allocinfo - version: 2.0\n        4096        1 mm/a.c:1 func:fa \n        8192        2 mm/b.c:2 func:fb \n         100       10 mm/c.c:3 func:fc \n'
+const SYN_B = 'allocinfo - version: 2.0\n        8192        3 mm/a.c:1 func:fa \n        8192        5 mm/b.c:2 func:fb \n         100       13 mm/c.c:3 func:fc \n'
+
+/** The table as printed: each delta column's rows + summary rows, and its Total cell. */
+function columnSums(d: AllocDiff): Record<'delta' | 'other', {rows: bigint; total: bigint}> {
+  const table = allocDiffBlocks(d).find((b): b is TableBlock => b.kind === 'table')!
+  const n = (c: Cell | undefined) => BigInt(cellRaw(c ?? '0') || '0')
+  const col = (k: 'delta' | 'other') => ({rows: [...table.rows, ...(table.summaryRows ?? [])].reduce((s, r) => s + n(r[k]), 0n), total: n(table.footer?.[k])})
+  return {delta: col('delta'), other: col('other')}
+}
+
+describe('rows + [others] = Total in every column shown (synthetic dumps)', () => {
+  const a = parseAllocInfoText(SYN_A)
+  const b = parseAllocInfoText(SYN_B)
+
+  it('bytes diff: the sites whose calls moved and bytes did not are in [others], so Δ calls adds up (+2 + 6 = +8)', () => {
+    const d = diffAllocInfo(a, b)
+    expect(d.rows.map((r) => [r.key, r.deltaBytes, r.deltaCalls])).toEqual([['mm/a.c:1 fa', 4096n, 2n]])
+    expect(d.others).toEqual({count: 2, deltaBytes: 0n, deltaCalls: 6n})
+    const sums = columnSums(d)
+    expect(sums.delta).toEqual({rows: 4096n, total: 4096n})
+    expect(sums.other).toEqual({rows: 8n, total: 8n})
+  })
+
+  it('calls diff, --top 1: the same in the other direction', () => {
+    const sums = columnSums(diffAllocInfo(a, b, {metric: 'calls', top: 1}))
+    expect(sums.delta).toEqual({rows: 8n, total: 8n})
+    expect(sums.other).toEqual({rows: 4096n, total: 4096n})
+  })
+
+  it('no row left (--min-delta above every change): the message gives what others holds, not "no site differs"', () => {
+    const d = diffAllocInfo(a, b, {minDelta: 1n << 20n})
+    expect(d.rows).toEqual([])
+    const table = allocDiffBlocks(d).find((x): x is TableBlock => x.kind === 'table')!
+    expect(table.empty).toBe('no row shown: 3 changed site(s) folded into others, +4096 bytes and +8 calls (3 sites compared)')
   })
 })
