@@ -1,9 +1,9 @@
 // BootAnalysis / AllocInfo → the parts of a batch record (schema.ts), and the model's prediction for
 // a boot log's host, made as `predict --from` makes it (hostFromAnalysis, chooseProfile,
-// legacyMaxFromLog). Predictions are memoised per host shape: they are seeded, so equal hosts get
+// legacyMaxFromLog, captureRecorder). Predictions are memoised per host shape: they are seeded, so equal hosts get
 // equal predictions, and a fleet has few shapes.
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
+import {captureRecorder, hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
@@ -45,10 +45,11 @@ export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
 const MEMO_MAX = 4096
 const memo = new Map<string, BatchPrediction | {error: string}>()
 
-export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string} {
+/** `allocinfo`: the capture's dump, for the boot it goes with (its log's last): recorder evidence, as predict --from reads it. */
+export function predictionOf(a: BootAnalysis, allocinfo?: string): BatchPrediction | {error: string} {
   const {host, notes} = hostFromAnalysis(a)
   const legacyMax = legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
-  const recorder = a.profiling.recorder
+  const {recorder, recorderReason} = captureRecorder(a, a.source, allocinfo)
   const key = JSON.stringify({...host, name: undefined, legacyMax, recorder})
   const hit = memo.get(key)
   if (hit) return 'error' in hit ? hit : {...hit, notes: [...notes, ...hit.notes]}
@@ -56,7 +57,7 @@ export function predictionOf(a: BootAnalysis): BatchPrediction | {error: string}
   try {
     const profile = chooseProfile(host)
     // The pool is replayed only for a kernel that carries it (the legacy array is every host's what-if).
-    const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason: a.profiling.recorderReason})
+    const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason})
     out = {
       profile: profile.name,
       window: p.window,
@@ -89,9 +90,12 @@ function ownRecorder(p: Prediction): Partial<BatchPrediction> {
   }
 }
 
-/** The boot-log part of a record (with which boot it is, when the log holds several). */
-export function bootParts(a: BootAnalysis, first = true): Partial<BatchRecord> {
-  return {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a)}
+/**
+ * The boot-log part of a record (with which boot it is, when the log holds several); `allocinfo`:
+ * the path of the capture's dump when this is the boot it goes with (predictionOf).
+ */
+export function bootParts(a: BootAnalysis, first = true, allocinfo?: string): Partial<BatchRecord> {
+  return {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a, allocinfo)}
 }
 
 /**

@@ -62,6 +62,9 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
   }
 }
 
+/** A capture's boots as record parts: its dump (recorder evidence for the prediction) goes with the last. */
+const lastWithDump = (boots: BootAnalysis[], allocinfo: string | undefined) => boots.map((a, i) => bootParts(a, i === 0, i === boots.length - 1 ? allocinfo : undefined))
+
 async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path: dir}
   let log: Opened | undefined
@@ -72,7 +75,7 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
       headHost: log ? hostnameOf(log.head) : undefined,
-      boots: log ? (await analyseFile(cap.bootLog!, log, boot)).map((a, i) => bootParts(a, i === 0)) : undefined,
+      boots: log ? lastWithDump(await analyseFile(cap.bootLog!, log, boot), cap.allocinfo) : undefined,
       allocinfo: cap.allocinfo ? allocInfoOf(await readAllocInfo(cap.allocinfo)) : undefined,
     })
   } catch (e) {

@@ -1,7 +1,7 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
-import {closeSync, openSync, readSync} from 'node:fs'
-import type {BootAnalysis} from '../types.js'
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import type {BootAnalysis, Recorder} from '../types.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
@@ -88,7 +88,9 @@ export function recorderFromAllocinfo(path: string): {recorder: 'pool'; recorder
   try {
     const fd = openSync(path, 'r')
     try {
-      const buf = Buffer.alloc(16 * 2 ** 20)
+      // Its size, not 16 MiB, when smaller: batch asks once per capture directory.
+      const size = fstatSync(fd).size
+      const buf = Buffer.alloc(size > 0 && size < 16 * 2 ** 20 ? size : 16 * 2 ** 20)
       text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8')
     } finally {
       closeSync(fd)
@@ -100,4 +102,22 @@ export function recorderFromAllocinfo(path: string): {recorder: 'pool'; recorder
   if (i < 0) return undefined
   const line = text.slice(0, i).split('\n').length
   return {recorder: 'pool', recorderReason: `${path}:${line}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
+}
+
+/** The recorder a prediction runs as the kernel's own, and why. */
+export interface RecorderChoice {
+  recorder: Recorder
+  recorderReason: string
+}
+
+/**
+ * The recorder of a boot read from `logName`, with the capture's allocinfo dump when it has one:
+ * one rule for `predict --from` and `batch`. The log's own evidence (messages, klab lines) wins;
+ * over a guess from the release, or no recorder message at all, the allocinfo's tracking site is
+ * evidence of the pool code (analysis/profiling.ts orders the rest).
+ */
+export function captureRecorder(a: BootAnalysis, logName: string, allocinfo: string | undefined): RecorderChoice {
+  const own = {recorder: a.profiling.recorder, recorderReason: `${logName}: ${a.profiling.recorderReason}`}
+  const weak = /^a guess from the release|^no recorder message/.test(a.profiling.recorderReason)
+  return (allocinfo !== undefined && weak ? recorderFromAllocinfo(allocinfo) : undefined) ?? own
 }

@@ -7,8 +7,7 @@ import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {parseSize} from '../render/units.js'
-import type {Recorder} from '../types.js'
-import {hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, recorderFromAllocinfo} from './from-boot.js'
+import {captureRecorder, hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
 
 /** The host flags of `predict`, as oclif (or a test) parses them. */
@@ -32,10 +31,7 @@ export interface HostFlags {
   boot?: number
 }
 
-export interface RecorderChoice {
-  recorder: Recorder
-  recorderReason: string
-}
+export type {RecorderChoice}
 
 export interface HostInput {
   host: Host
@@ -67,11 +63,7 @@ export async function hostFromCapture(path: string, boot: number | undefined): P
   const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
   const {host, notes} = hostFromAnalysis(analysis)
   const which = bootNote(analysis)
-  let recorder: RecorderChoice = {recorder: analysis.profiling.recorder, recorderReason: `${cap.bootLog}: ${analysis.profiling.recorderReason}`}
-  // The log's own evidence (messages, klab lines) wins; over a guess from the release, the
-  // allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
-  const site = cap.allocinfo && /^a guess from the release|^no recorder message/.test(analysis.profiling.recorderReason) ? recorderFromAllocinfo(cap.allocinfo) : undefined
-  if (site) recorder = site
+  const recorder = captureRecorder(analysis, cap.bootLog, cap.allocinfo)
   return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder}
 }
 
