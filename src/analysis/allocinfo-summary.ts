@@ -1,6 +1,7 @@
 // What `analyse` shows of a /proc/allocinfo next to the boot log: totals, the largest sites, and
 // the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
 import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
+import {cutShort} from '../readers/allocinfo.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 
 export const TOP_SITES = 10
@@ -17,10 +18,13 @@ export interface AllocInfoSummary {
   inaccurate: AllocSite[]
   anomalies: number
   skipped: number
+  /** Why the dump is incomplete (a gzip stream or a last line cut short): its totals are a part. */
+  truncated?: string
 }
 
 export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
   const inacc = info.sites.filter((s) => !s.accurate)
+  const cut = cutShort(info)
   return {
     source: info.source,
     version: info.version,
@@ -31,5 +35,6 @@ export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
     inaccurate: topN(inacc, MAX_INACCURATE, SORTS.bytes),
     anomalies: Object.values(info.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0),
     skipped: info.skippedTotal,
+    ...(cut === undefined ? {} : {truncated: cut}),
   }
 }

@@ -3,6 +3,7 @@ import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats} fro
 import {byteSourceFrom} from '../readers/bootlog/source.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
+import {InputError} from '../errors.js'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '../types.js'
 import type {FinishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
@@ -133,10 +134,21 @@ async function analyseStream(stream: RecordStream, source: string, opts: Analyse
     else for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
   }
   const st = stream.stats()
+  noneInForcedFormat(source, opts.format, st.records, st.lines)
   const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
   const notes = inputNotes(st)
   if (notes) for (const b of out.boots) b.input = notes
   return out
+}
+
+/**
+ * A format the user forced that reads no record of a log with lines: the flag is wrong for this
+ * file, and a log of nothing would pass for one without findings (exit 0). An input error, as an
+ * undetectable log is.
+ */
+function noneInForcedFormat(source: string, format: BootLogFormat | undefined, records: number, lines: number): void {
+  if (format === undefined || records > 0 || lines === 0) return
+  throw new InputError(`${source}: none of its ${lines} lines reads as a record of the format given (--input-format ${format}); expected a ${format} log, or leave --input-format out to have the format detected`, source)
 }
 
 /** The same on text in memory: one boot (opts.boot, by default the last). */
@@ -146,6 +158,7 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
 
 export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
   const p = parseBootLogText(text, {format: opts.format, orphans: true, name: source})
+  noneInForcedFormat(source, opts.format, p.records.length, p.lines)
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
   const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}

@@ -285,6 +285,7 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
         {key: 'accurate:no sites', value: s.inaccurateCount},
         ...(s.anomalies ? [{key: 'anomalies', value: {text: String(s.anomalies), style: 'warn' as Style}}] : []),
         ...(s.skipped ? [{key: 'skipped lines', value: s.skipped}] : []),
+        ...(s.truncated ? [{key: 'truncated', value: {text: 'yes', style: 'warn' as Style}, note: `${s.truncated}: the totals are of what was read`}] : []),
       ],
     },
     {kind: 'table', title: `Top ${s.top.length} sites by bytes`, columns: cols, rows: s.top.map(row), empty: 'No sites.'},

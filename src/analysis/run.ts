@@ -46,6 +46,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath, undefined, {onWaiting: hooks.waitingNotice?.(allocPath)})) : undefined
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
+  if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
   return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}
 }
 

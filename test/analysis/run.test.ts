@@ -43,15 +43,32 @@ describe('runAnalyse', () => {
     expect(first.severities).toEqual((first.result as One).findings.map((f) => f.severity))
   })
 
-  it('a log with no kernel records says so; a directory with no boot log is refused naming it', async () => {
+  it('a format given that reads no record is refused (not a green report of nothing); a directory with no boot log is refused naming it', async () => {
     const empty = join(tmp, 'not-a-journal.txt')
     writeFileSync(empty, 'hello world\nsecond line\n')
-    const r = await runAnalyse(empty, {...FLAGS, 'input-format': 'journal-json'})
-    expect(r.warnings).toContain(`${empty}: no kernel log records found`)
+    await expect(runAnalyse(empty, {...FLAGS, 'input-format': 'journal-json'})).rejects.toThrow(`${empty}: none of its 2 lines reads as a record of the format given (--input-format journal-json)`)
+    // A real dmesg with the wrong format forced: each format that reads none of it (the reviewer's six).
+    const dmesg = join(POOL, 'dmesg.txt')
+    for (const format of ['journal-json', 'dmesg-json', 'kmsg', 'syslog', 'lava', 'journal-export']) {
+      await expect(runAnalyse(dmesg, {...FLAGS, 'input-format': format}), format).rejects.toThrow(/none of its 272 lines reads as a record/)
+    }
+    expect((await runAnalyse(dmesg, {...FLAGS, 'input-format': 'dmesg'})).warnings).toEqual([])
     const dir = join(tmp, 'alloc-only')
     mkdirSync(dir)
     writeFileSync(join(dir, 'allocinfo.txt'), readFileSync(join(POOL, 'allocinfo.txt')))
     await expect(runAnalyse(dir, FLAGS)).rejects.toThrow(`${dir}: no boot log in this capture directory`)
+  })
+
+  it('an allocinfo cut short (a gzip that ends early) is marked truncated and warned, not shown as a whole dump', async () => {
+    const {gzipSync} = await import('node:zlib')
+    const gz = join(tmp, 'derived-cut-allocinfo.gz')
+    writeFileSync(gz, gzipSync(readFileSync(join(POOL, 'allocinfo.txt'))).subarray(0, 3000))
+    const r = await runAnalyse(join(POOL, 'dmesg.txt'), {...FLAGS, allocinfo: gz})
+    expect((r.result as {allocinfo: {truncated?: string}}).allocinfo.truncated).toMatch(/the gzip stream ends early/)
+    expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^${gz}: the gzip stream ends early`))])
+    const kv = r.report.blocks.find((b) => b.title === 'allocinfo') as {rows: {key: string}[]}
+    expect(kv.rows.map((x) => x.key)).toContain('truncated')
+    expect((await runAnalyse(POOL, FLAGS)).warnings).toEqual([])
   })
 
   it('the waiting notice is asked for the resolved files (boot log, allocinfo), not the directory', async () => {
