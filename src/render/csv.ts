@@ -49,12 +49,26 @@ export function neutraliseFormula(s: string): string {
   return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s
 }
 
-/** Titles for every block: its own, else the nearest titled block before it, else `block N`. */
+/**
+ * Titles for every block: its own, else the nearest titled block's before it, else `block N`. An
+ * inherited title gets ` (n)` only on the n-th (n > 1) table or key/value block under it, so the
+ * `# title` lines CSV prints stay distinct and count from the first one printed: a text block (no
+ * CSV) titled `allocinfo diff (bytes)` followed by its table gives that table the title as it is,
+ * not a `(2)` with no `(1)` anywhere (a block's index in the report said nothing in CSV).
+ */
 export function blockTitles(blocks: Block[]): string[] {
   let last: string | undefined
+  let printed = 0
   return blocks.map((b, i) => {
-    if (b.title) last = b.title
-    return b.title ?? (last ? `${last} (${i + 1})` : `block ${i + 1}`)
+    const csv = b.kind !== 'text'
+    if (b.title) {
+      last = b.title
+      printed = csv ? 1 : 0
+      return b.title
+    }
+    if (last === undefined) return `block ${i + 1}`
+    if (csv) printed++
+    return csv && printed > 1 ? `${last} (${printed})` : last
   })
 }
 

@@ -52,6 +52,17 @@ describe('renderers', () => {
     expect(out.split('\n').slice(0, 2)).toEqual(['# Host', 'key,value,note'])
   })
 
+  it('csv: an untitled block takes the title before it, numbered (2), (3) only from the second table under it', () => {
+    const table = (title?: string): Report['blocks'][number] => ({kind: 'table', ...(title ? {title} : {}), columns: [{key: 'n', header: 'n'}], rows: [{n: 1}]})
+    const text = (title?: string): Report['blocks'][number] => ({kind: 'text', ...(title ? {title} : {}), lines: ['prose']})
+    const titles = (blocks: Report['blocks']) => renderReport({blocks}, 'csv', {width: 80}).split('\n').filter((l) => l.startsWith('# '))
+    // A text head (no CSV of its own) then its table: the diff's layout; there is no "(1)" to follow.
+    expect(titles([text('allocinfo diff (bytes)'), table(), text()])).toEqual(['# allocinfo diff (bytes)'])
+    expect(titles([text('counts'), table(), table()])).toEqual(['# counts', '# counts (2)'])
+    // A titled table then untitled ones (text blocks in between are not counted); an untitled start.
+    expect(titles([table(), table('Sites'), text(), table(), {kind: 'kv', rows: [{key: 'k', value: 1}]}])).toEqual(['# block 1', '# Sites', '# Sites (2)', '# Sites (3)'])
+  })
+
   it('table: colour only when asked, and a narrow terminal wraps cells instead of dropping columns', async () => {
     const plain = renderReport(report, 'table', {width: 60})
     expect(plain).not.toMatch(/\x1b\[/)
