@@ -9,7 +9,7 @@ import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {usageErrorLine} from './errors.js'
 import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
-import {resolveSampleArgs} from './samples.js'
+import {resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -36,12 +36,23 @@ const OUTPUT_FLAGS = {
 /** The flags every command takes, whatever it writes (batch writes NDJSON records, no report). */
 export const RUN_FLAGS = {
   // Read (and removed) from argv by resolveSampleArgs before parsing: declared for the help.
-  sample: Flags.string({description: 'A bundled sample by name (e.g. pool-c64, see samples/): stands for its path as the input (repeatable).'}),
+  sample: Flags.string({description: sampleHelp('')}),
   'fail-on': Flags.option({
     options: [...SEVERITIES, 'never'] as const,
     description: 'Exit 1 when a finding or rule at or above this severity fires (never: do not gate).',
     default: 'never' as const,
   })(),
+}
+
+/**
+ * The base flags of command `id` when --sample means something else there, or nothing
+ * (samples.ts sampleUse): described as the command takes it, or left out of its help. The cast:
+ * TypeScript wants a subclass's static to carry the base's flags; the sample is read from argv.
+ */
+export function baseFlagsFor(id: string): typeof BaseCommand.baseFlags {
+  const {sample: _, ...rest} = BaseCommand.baseFlags
+  const help = sampleHelp(id)
+  return (help === undefined ? rest : {...rest, sample: Flags.string({description: help})}) as typeof BaseCommand.baseFlags
 }
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {

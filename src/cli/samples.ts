@@ -2,7 +2,7 @@
 // examples name them as `samples/<dir>`, `testdata/trend/<series>` or `--sample <name>`, and all
 // must work from any directory after a global install. Such an argument that does not exist where
 // the user is, but exists in the package, is the package's; an existing path always wins.
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../errors.js'
 
@@ -41,8 +41,57 @@ function bundled(token: string, root: string): string {
 }
 
 /**
- * argv with `--sample NAME` replaced by the sample's path (the first inputs; `--from` for predict,
- * which takes no positional input) and `samples/...` resolved as above.
+ * What `--sample NAME` stands for in each command (the one place that says so: the help of
+ * --sample, base.ts's baseFlagsFor, and resolveSampleArgs read it). A command not listed takes the
+ * sample's path as an input (analyse, allocinfo, batch, calibrate, diff). `refused`: the command has
+ * no use for a capture, so --sample is not offered and, given anyway, this says why (exit 2).
+ */
+export type SampleUse =
+  | {kind: 'input'}
+  | {kind: 'flag'; flag: '--from' | '--source'; help: string; file?: string; one?: boolean}
+  | {kind: 'refused'; why: string}
+
+const SAMPLE_USE: Record<string, SampleUse> = {
+  predict: {kind: 'flag', flag: '--from', help: 'stands for --from <its path>, the host to predict (repeatable)'},
+  // record samples one allocinfo file: a capture directory's own dump.
+  record: {kind: 'flag', flag: '--source', file: 'allocinfo.txt', one: true, help: 'its allocinfo.txt is the --source to sample (a fixed file: every sample is the same)'},
+  trend: {
+    kind: 'refused',
+    why: 'trend needs a series of snapshots and a bundled sample is one (its allocinfo.txt); try the bundled recording testdata/trend/leak/recording.arec.gz, or record a series: allocscope record --sample NAME --interval 1s --count 10 --out FILE',
+  },
+  fleet: {kind: 'refused', why: 'fleet reads the NDJSON records of allocscope batch, not a capture: allocscope batch --sample NAME | allocscope fleet'},
+  capture: {kind: 'refused', why: 'capture boots a kernel; it reads no sample'},
+}
+
+export function sampleUse(id: string): SampleUse {
+  return SAMPLE_USE[id] ?? {kind: 'input'}
+}
+
+/** The help of --sample for a command; undefined when it does not take one. */
+export function sampleHelp(id: string): string | undefined {
+  const use = sampleUse(id)
+  const what = use.kind === 'input' ? 'stands for its path as the input (repeatable)' : use.kind === 'flag' ? use.help : undefined
+  return what && `A bundled sample by name (e.g. pool-c64, see samples/): ${what}.`
+}
+
+/** The --sample paths as the command takes them (inputs, or its flag), before the other words. */
+function placeSamples(paths: string[], rest: string[], id: string): string[] {
+  const use = sampleUse(id)
+  if (use.kind === 'refused') throw new UsageError(`--sample: ${use.why}`)
+  if (use.kind === 'input') return [...paths, ...rest]
+  if (use.one && paths.length > 1) throw new UsageError(`--sample: ${id} reads one file; got ${paths.length} samples`)
+  if (rest.some((t) => t === use.flag || t.startsWith(`${use.flag}=`))) throw new UsageError(`--sample and ${use.flag} both name the input of ${id}: give one`)
+  const files = paths.map((p) => {
+    if (use.file === undefined || !statSync(p).isDirectory()) return p
+    if (!existsSync(join(p, use.file))) throw new UsageError(`--sample: ${p} has no ${use.file} for ${id} to read`)
+    return join(p, use.file)
+  })
+  return [...files.flatMap((p) => [use.flag, p]), ...rest]
+}
+
+/**
+ * argv with `--sample NAME` replaced by the sample's path as the command takes it (SAMPLE_USE) and
+ * `samples/...` resolved as above.
  */
 export function resolveSampleArgs(argv: string[], root: string, id: string): string[] {
   const inputs: string[] = []
@@ -56,14 +105,13 @@ export function resolveSampleArgs(argv: string[], root: string, id: string): str
     if (t === '--sample' || t.startsWith('--sample=')) {
       const name = t === '--sample' ? argv[++i] : t.slice('--sample='.length)
       if (name === undefined) throw new UsageError('--sample: expected the name of a bundled sample, e.g. --sample pool-c64')
-      inputs.push(samplePath(root, name))
+      // Refused before the name is looked up: the reason is the point, not the name.
+      if (sampleUse(id).kind !== 'refused') inputs.push(samplePath(root, name))
+      else placeSamples([], [], id)
       continue
     }
     const eq = /^(--[\w-]+=)(.*)$/.exec(t)
     rest.push(eq ? eq[1] + bundled(eq[2], root) : bundled(t, root))
   }
-  if (inputs.length === 0) return rest
-  if (id === 'predict') return [...inputs.flatMap((p) => ['--from', p]), ...rest]
-  if (id === 'capture') throw new UsageError('--sample: capture boots a kernel; it reads no sample')
-  return [...inputs, ...rest]
+  return inputs.length === 0 ? rest : placeSamples(inputs, rest, id)
 }

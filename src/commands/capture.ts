@@ -2,7 +2,7 @@
 // Thin: flags → src/lab/capture.ts (checks, initramfs, QEMU, console split, series) → emit(), then
 // exit 2 for an incomplete boot, or --then on the fresh capture.
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {runCaptureCommand} from '../lab/capture.js'
 import {followUpArgv} from '../lab/request.js'
 import {CaptureError} from '../lab/run.js'
@@ -11,6 +11,8 @@ import {SERIES_KINDS, SERIES_TITLES} from '../lab/series.js'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static summary = 'Boot a kernel under QEMU and write a capture directory.'
+
+  static baseFlags = baseFlagsFor('capture')
 
   static description =
     'Boot a kernel image under QEMU (qemu-system-x86_64, q35, -cpu max) with the given number of CPUs, memory and NUMA nodes, ' +

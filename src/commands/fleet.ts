@@ -1,11 +1,13 @@
 // `allocscope fleet`: the reduce step. Thin: NDJSON from batch (or earlier summaries) → one
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {runFleet} from '../fleet/run.js'
 
 export default class Fleet extends BaseCommand<typeof Fleet> {
   static summary = 'Summarise the NDJSON records of allocscope batch.'
+
+  static baseFlags = baseFlagsFor('fleet')
 
   static description =
     'Summarise the NDJSON of `allocscope batch` (files, or stdin): per finding signature (inputs, distinct hosts, kernels, first and ' +

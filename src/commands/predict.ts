@@ -2,13 +2,15 @@
 // on a host, re-executed event by event. Thin: flags → src/model/run.ts (host, sweep or fleet →
 // model → Report) → emit() → gate().
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {INVENTORY_COLUMNS} from '../model/inventory.js'
 import {runPredict} from '../model/run.js'
 
 export default class Predict extends BaseCommand<typeof Predict> {
   static summary = 'Predict the early-PFN recorders for a host, sweep or fleet.'
+
+  static baseFlags = baseFlagsFor('predict')
 
   static description =
     'Predict what the early-PFN recorders will do on a host: how many page allocations happen before page_ext is ready ' +

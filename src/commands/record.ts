@@ -1,11 +1,13 @@
 // `allocscope record`: sample /proc/allocinfo into a recording. Thin: flags → src/record/run.ts → summary.
 import {Flags} from '@oclif/core'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {PROC_ALLOCINFO} from '../record/record.js'
 import {runRecord} from '../record/run.js'
 
 export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
   static summary = 'Sample /proc/allocinfo over time into one recording.'
+
+  static baseFlags = baseFlagsFor('record')
 
   static description =
     'Sample /proc/allocinfo (or --source FILE) every --interval for --duration or --count samples, in this one process, into a recording: ' +

@@ -1,13 +1,15 @@
 // `allocscope trend`: which allocation sites keep growing. Thin: flags → src/trend/run.ts (input →
 // analyse → report) → emit() → gate().
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
 import {TIME_FROM, type TimeFrom} from '../trend/input.js'
 import {runTrend} from '../trend/run.js'
 
 export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
   static summary = 'Allocation sites that keep growing across allocinfo snapshots.'
+
+  static baseFlags = baseFlagsFor('trend')
 
   static description =
     'Find the allocation sites that keep growing in a series of /proc/allocinfo snapshots: an `allocscope record` recording, or a directory or list of plain snapshots ' +

@@ -1,0 +1,90 @@
+// `--sample NAME` does what each command's help offers (src/cli/samples.ts SAMPLE_USE): every
+// command that lists --sample runs with it from a directory that is not the repository, and a
+// command that does not list it (trend: one snapshot is no series; fleet: reads batch NDJSON;
+// capture: boots a kernel) refuses it in one line saying why, exit 2 — never a parse error about
+// the path it was turned into (issue: record said "Unexpected argument", trend "dmesg.txt:1: not
+// /proc/allocinfo text", fleet "is a directory"). Runs the BUILT CLI (npm test builds it).
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {SeriesStore} from '../../src/trend/store.js'
+import {readRecording} from '../../src/trend/input.js'
+import {EXIT} from '../../src/errors.js'
+import {runCli} from '../helpers/cli.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'allocscope-sample-flag-'))
+})
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+const run = (args: string[]) => runCli(args, {cwd: dir, env: {HOME: dir, COLUMNS: undefined}})
+
+type Manifest = {commands: Record<string, {flags: Record<string, unknown>}>}
+const manifest = () => JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as Manifest
+
+/** What else each command needs beside the sample to run (calibrate fits on two captures). */
+const EXTRA: Record<string, (dir: string) => string[]> = {
+  record: (d) => ['--interval', '10ms', '--count', '2', '--out', join(d, 'rec.arec.gz')],
+  calibrate: () => ['--sample', 'pool-c255'],
+}
+
+describe('--sample where a command offers it', () => {
+  it('the commands that offer it and those that do not', () => {
+    const offered = Object.entries(manifest().commands).filter(([, c]) => 'sample' in c.flags).map(([id]) => id).sort()
+    expect(offered).toEqual(['allocinfo', 'analyse', 'batch', 'calibrate', 'diff', 'predict', 'record'])
+  })
+
+  it('runs with --sample pool-c64 in every command that offers it, from another directory', async () => {
+    const failures: string[] = []
+    for (const [id, c] of Object.entries(manifest().commands)) {
+      if (!('sample' in c.flags)) continue
+      const r = await run([id, '--sample', 'pool-c64', ...(EXTRA[id]?.(dir) ?? []), ...(id === 'batch' ? [] : ['--json'])])
+      if (r.status !== 0) failures.push(`${id}: exit ${r.status}: ${r.stderr}`)
+    }
+    expect(failures).toEqual([])
+  }, 120_000)
+
+  it('record: the sample\'s allocinfo.txt is the source, and trend reads the recording', async () => {
+    const out = join(dir, 'r.arec.gz')
+    const r = await run(['record', '--sample', 'pool-c64', '--interval', '10ms', '--count', '3', '--out', out, '--json'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).result.source).toBe(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'))
+    const store = new SeriesStore()
+    await readRecording(out, store)
+    expect(store.snapshots).toBe(3)
+    expect(store.sites).toHaveLength(930)
+  })
+
+  it.each([
+    [['record', '--sample', 'pool-c255', '--count', '1', '--out', 'x.gz'], /--sample: .*linux-7.2-pool-c255-m1024 has no allocinfo.txt for record to read/],
+    [['record', '--sample', 'pool-c64', '--sample', 'notrack', '--count', '1', '--out', 'x.gz'], /--sample: record reads one file; got 2 samples/],
+    [['record', '--sample', 'pool-c64', '--source', '/proc/allocinfo', '--count', '1', '--out', 'x.gz'], /--sample and --source both name the input of record/],
+  ])('record refuses %j in one line', async (args, msg) => {
+    const r = await run(args)
+    expect(r.stderr).toMatch(msg)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.status).toBe(EXIT.usage)
+  })
+})
+
+describe('--sample where a command does not offer it', () => {
+  it.each([
+    ['trend', /^allocscope: --sample: trend needs a series of snapshots and a bundled sample is one .*testdata\/trend\/leak\/recording.arec.gz/],
+    ['fleet', /^allocscope: --sample: fleet reads the NDJSON records of allocscope batch, not a capture: allocscope batch --sample NAME \| allocscope fleet/],
+    ['capture', /^allocscope: --sample: capture boots a kernel; it reads no sample/],
+  ])('%s: not in its help; given anyway, one line saying why, exit 2', async (id, msg) => {
+    const help = await run([id, '--help'])
+    // (fleet's examples pipe `batch --sample` into it: the flag list and usage are what count.)
+    expect(help.stdout).not.toMatch(/--sample=<value>|\[--sample /)
+    // Any name, even one that is no sample: the reason is the point.
+    for (const name of ['pool-c64', 'nonesuch']) {
+      const r = await run([id, '--sample', name])
+      expect(r.stderr).toMatch(msg)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.status).toBe(EXIT.usage)
+    }
+  })
+})
