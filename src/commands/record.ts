@@ -11,7 +11,7 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
 
   static description =
     'Sample /proc/allocinfo (or --source FILE) every --interval for --duration or --count samples, in this one process, into a recording: ' +
-    'one gzip file of timestamped snapshots (the kernel release, its uptime and the time taken to read each one), where a snapshot stores only the sites that changed ' +
+    'one gzip file of timestamped snapshots (the time taken to read each one; sampling /proc/allocinfo, the kernel release and its uptime too), where a snapshot stores only the sites that changed ' +
     '(layout: docs/recording.md). Every sample is written as soon as it is taken, so a kill loses at most the sample in progress. ' +
     '`allocscope trend` reads the recording. Says plainly when the file is missing (no CONFIG_MEM_ALLOC_PROFILING), unreadable (needs root), ' +
     'or profiling is switched off (/proc/sys/vm/mem_profiling is 0). Progress goes to stderr when it is a terminal.'
@@ -19,11 +19,12 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
   static examples = [
     'sudo <%= config.bin %> <%= command.id %> --interval 10s --duration 1h --out soak.arec.gz',
     'sudo <%= config.bin %> <%= command.id %> --interval 1m --count 1440 --out day.arec.gz',
-    '<%= config.bin %> <%= command.id %> --source samples/linux-7.2-pool-c64-m1024/allocinfo.txt --interval 100ms --count 5 --out /tmp/demo.arec.gz',
+    '<%= config.bin %> <%= command.id %> --source samples/linux-7.2-pool-c64-m1024/allocinfo.txt --interval 100ms --count 5 --out /tmp/demo.arec.gz --force',
   ]
 
   static flags = {
-    out: Flags.string({char: 'o', description: 'Recording file to write (gzip; conventionally *.arec.gz).', required: true}),
+    out: Flags.string({char: 'o', description: 'Recording file to write (gzip; conventionally *.arec.gz); an existing one only with --force.', required: true}),
+    force: Flags.boolean({description: 'Overwrite the --out file when it exists.', default: false}),
     source: Flags.string({description: 'File to sample.', default: PROC_ALLOCINFO}),
     interval: Flags.string({char: 'i', description: 'Time between samples: 500ms, 10s, 1m, 2h.', default: '10s'}),
     duration: Flags.string({char: 'd', description: 'Stop after this long (samples at 0, interval, … up to and including it).'}),

@@ -31,6 +31,8 @@ export interface RecordOptions {
   signal?: AbortSignal
   /** The clocks (tests step them); default: Date.now() and performance.now(). */
   clock?: RecordClock
+  /** Overwrite an --out that is a file with bytes in it (refused otherwise). */
+  force?: boolean
 }
 
 /** Wall time (ms since the epoch) and a monotonic time (ms from any origin). */
@@ -127,7 +129,7 @@ export function checkSource(source: string, sysctl?: string): void {
  * it for writing would truncate the file about to be sampled. An existing --out is the same file
  * when its device and inode are the source's; one that does not exist yet, when its resolved path is.
  */
-export function checkOutNotSource(out: string, source: string): void {
+export function checkOutNotSource(out: string, source: string, force = false): void {
   const same = () => new UsageError(`--out ${out} is the same file as --source ${source}: recording into it would destroy what is sampled; give another --out`)
   const src = statSync(source)
   let o
@@ -140,6 +142,9 @@ export function checkOutNotSource(out: string, source: string): void {
     return
   }
   if (o.dev === src.dev && o.ino === src.ino) throw same()
+  // A recording already there (a soak of hours) is not overwritten by running the command again.
+  // Only a regular file with bytes in it: a device, a FIFO or an empty file loses nothing.
+  if (!force && o.isFile() && o.size > 0) throw new UsageError(`--out ${out}: the file exists; give --force to overwrite it`)
 }
 
 /** The path with symlinks in it resolved, as far as they exist (the last component may not). */
@@ -191,7 +196,7 @@ const MAX_SOURCE_BYTES = 32 * 2 ** 20
 export async function record(o: RecordOptions): Promise<RecordSummary> {
   if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
   checkSource(o.source, o.sysctl)
-  checkOutNotSource(o.out, o.source)
+  checkOutNotSource(o.out, o.source, o.force)
   const clock = o.clock ?? SYSTEM_CLOCK
   const start = clock.monoMs()
   const startWall = clock.wallMs()

@@ -14,6 +14,7 @@ export interface RecordFlags {
   duration?: string
   count?: number
   'profiling-sysctl'?: string
+  force?: boolean
 }
 
 /** tool: meta of the recording ("allocscope record <version>"); tty: a progress line on stderr. */
@@ -28,7 +29,7 @@ export async function runRecord(f: RecordFlags, env: {tool: string; tty: boolean
   process.once('SIGTERM', stop)
   const summary = await record({
     source: f.source, out: f.out, intervalMs, count: f.count, durationMs, sysctl: f['profiling-sysctl'],
-    tool: env.tool, signal: abort.signal,
+    tool: env.tool, signal: abort.signal, force: f.force,
     onSample: env.tty ? (p) => process.stderr.write(`\r${progressLine(p)}   `) : undefined,
   })
   if (env.tty) process.stderr.write('\n')

@@ -34,6 +34,26 @@ describe('record: --out that is the --source', () => {
   })
 })
 
+describe('record: an --out that already holds a recording', () => {
+  // Running the README's soak command again wiped the last one: refused unless --force.
+  it('is refused, kept byte for byte; --force overwrites; an empty file or a device is no recording to lose', async () => {
+    const out = join(mkdtempSync(join(tmp, 'exists-')), 'soak.arec.gz')
+    await record({...base, source: REAL, out})
+    const first = readFileSync(out)
+    const err = await record({...base, source: REAL, out}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(UsageError)
+    expect((err as Error).message).toBe(`--out ${out}: the file exists; give --force to overwrite it`)
+    expect(readFileSync(out)).toEqual(first)
+    await record({...base, source: REAL, out, force: true})
+    expect(readFileSync(out)).not.toEqual(first)
+    const empty = join(tmp, 'empty.arec.gz')
+    writeFileSync(empty, '')
+    expect((await record({...base, source: REAL, out: empty})).samples).toBe(3)
+    const cli = await runCli(['record', '--source', REAL, '--interval', '1ms', '--count', '1', '--out', out])
+    expect([cli.status, cli.stderr.trim()]).toEqual([2, `allocscope: --out ${out}: the file exists; give --force to overwrite it`])
+  })
+})
+
 describe('record: an --out that fills up', () => {
   // A file-size limit (ulimit -f, 512-byte blocks in sh) a little past the header and the first
   // snapshot: a later write stops part-way (write() takes what fits), the next fails with EFBIG,
