@@ -11,6 +11,19 @@ process.stdout.on('error', (err) => {
   process.exit(EXIT_OUTPUT)
 })
 
+// A clone that was installed (npm ci) but not built has no dist/: every command, help and oclif's
+// own hooks live there, and oclif would print a MODULE_NOT_FOUND stack. One line instead, exit 70
+// (sysexits EX_SOFTWARE, README "Exit status": the program is incomplete, the input is not at fault).
+const EXIT_NOT_BUILT = 70
+async function requireBuild() {
+  const {existsSync} = await import('node:fs')
+  const {fileURLToPath} = await import('node:url')
+  if (existsSync(new URL('../dist/commands/', import.meta.url))) return
+  const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+  process.stderr.write(`allocscope: not built: ${root}/dist is missing; run \`npm run build\` in ${root} (npm ci installs, it does not build)\n`)
+  process.exit(EXIT_NOT_BUILT)
+}
+
 // Fast path: `--version` needs no command loading (start-up is measured in npm run bench).
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -18,6 +31,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`allocscope/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
+  await requireBuild()
   // Fast path: `allocinfo` and `diff` run without loading oclif when their flags parse plainly
   // (dist/cli/fast.js; ALLOCSCOPE_NO_FAST=1 forces oclif). undefined: oclif runs the command.
   let status
