@@ -1,16 +1,30 @@
 // Where batch writes: stdout, or --out FILE. With --resume, the inputs whose records are already in
 // FILE are skipped; a last line cut short by an interrupted run is cut off first, so the file
-// holds only complete records. Each write() is whole lines in one synchronous call: a run stopped
-// by a signal between two writes leaves no partial line.
+// holds only complete records. Each write() is whole lines in one call: to a file it is
+// synchronous, so a run stopped by a signal between two writes leaves no partial line; stdout to a
+// pipe whose reader is slow takes what fits and queues the rest, so a stopped run waits for the
+// queue to drain (drained) before it exits. A write that fails (a full disk) is one line and exit
+// 74, as for every command (cli/output.ts outputFailed).
 import {closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
+import {outputFailed} from '../cli/output.js'
 import {InputError} from '../errors.js'
 import type {Task} from './inputs.js'
 
 export interface Output {
   write(lines: string[]): void
   close(): void
+  /**
+   * Resolves true once every line written has left the process, false if that has not happened
+   * within `ms` (a reader that stopped reading); `waiting` is called once when it takes over a second.
+   */
+  drained(ms: number, waiting: () => void): Promise<boolean>
 }
+
+/** How often a stopped run looks whether stdout's queue has drained. */
+const DRAIN_POLL_MS = 10
+/** When a stopped run says that it is waiting for stdout's reader. */
+const DRAIN_HINT_MS = 1000
 
 export function stdoutOutput(): Output {
   return {
@@ -18,6 +32,24 @@ export function stdoutOutput(): Output {
       process.stdout.write(lines.join('\n') + '\n')
     },
     close: () => undefined,
+    // writableLength counts what the stream holds, also the part of a write the pipe has not
+    // taken yet ('drain' would only come after a write that returned false): polled.
+    drained: (ms, waiting) =>
+      new Promise((resolve) => {
+        const start = Date.now()
+        let said = false
+        const look = (): void => {
+          const left = process.stdout.writableLength
+          const took = Date.now() - start
+          if (left === 0 || took >= ms) return resolve(left === 0)
+          if (!said && took >= DRAIN_HINT_MS) {
+            said = true
+            waiting()
+          }
+          setTimeout(look, DRAIN_POLL_MS)
+        }
+        look()
+      }),
   }
 }
 
@@ -111,8 +143,14 @@ export function fileOutput(file: string, append: boolean): Output {
   }
   return {
     write: (lines) => {
-      writeSync(fd, lines.join('\n') + '\n')
+      try {
+        writeSync(fd, lines.join('\n') + '\n')
+      } catch (e) {
+        // Called from the pool's message handler: a throw there was an uncaught stack trace, exit 1.
+        outputFailed(e as Error)
+      }
     },
     close: () => closeSync(fd),
+    drained: () => Promise.resolve(true),
   }
 }

@@ -62,10 +62,12 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
     const waiting = stopHint()
-    void pool.stop().then(() => {
-      clearTimeout(waiting)
-      interrupted(out, signal, f.out !== undefined)
-    })
+    void pool
+      .stop()
+      .then(() => {
+        clearTimeout(waiting)
+        return interrupted(out, signal, f.out !== undefined)
+      })
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
@@ -98,10 +100,20 @@ function stopHint(): NodeJS.Timeout {
   return setTimeout(say, STOP_HINT_MS).unref()
 }
 
-/** After SIGINT/SIGTERM: the output holds whole lines only; exit as a signalled process would. */
-function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): void {
+/**
+ * How long a stopped run waits for stdout's reader to take the records already written (a pipe
+ * holds 64 KiB; the rest waits in the process, and exiting would cut the last line): long enough
+ * for a reader that is busy, bounded for one that stopped reading.
+ */
+export const DRAIN_MAX_MS = 10_000
+
+/** After SIGINT/SIGTERM: the output holds whole lines only (once stdout has drained); exit as a signalled process would. */
+async function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean): Promise<void> {
   out.close()
-  process.stderr.write(`\nallocscope: batch stopped by ${signal}; the output holds complete records only${toFile ? ' (--resume goes on)' : ''}\n`)
+  const waiting = () => process.stderr.write(`\nallocscope: stopping: waiting for the reader of stdout to take the last records (at most ${DRAIN_MAX_MS / 1000} s); a second Ctrl-C (or SIGTERM) quits at once and may cut the last line\n`)
+  const whole = await out.drained(DRAIN_MAX_MS, waiting)
+  const what = whole ? 'the output holds complete records only' : `the last record on stdout may be cut: its reader did not take it within ${DRAIN_MAX_MS / 1000} s`
+  process.stderr.write(`\nallocscope: batch stopped by ${signal}; ${what}${toFile ? ' (--resume goes on)' : ''}\n`)
   process.exit(signal === 'SIGINT' ? 130 : 143)
 }
 
