@@ -3,7 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {readAllocInfo} from '../readers/allocinfo.js'
+import {cutShort, readAllocInfo} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
@@ -177,22 +177,14 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
   return s
 }
 
-/** The allocinfo reader's skip reasons for a last line cut short (src/readers/allocinfo-scan.ts: "truncated last line (no newline)", "… (no trailing space or newline)"). */
-const CUT_LAST_LINE = /^truncated last line\b/
-
 /**
- * What the reader said about a dump cut short, as warnings naming the side (a, b; none for the one
- * input) and the file: a gzip stream that ends early (AllocInfo.truncated), a last line without its
- * newline (skipped, not counted). Such a side misses the sites past the cut: its diff shows them gone.
+ * The reader's word on a dump cut short (cutShort: a gzip stream that ends early, a last line without
+ * its newline), as a warning naming the side (a, b; none for the one input) and the file: such a
+ * side misses the sites past the cut, which its diff shows as gone.
  */
-export function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
-  const who = `${side !== undefined ? `${side}: ` : ''}${info.source}`
-  const out = info.truncated !== undefined ? [`${who}: ${info.truncated}`] : []
-  if (Object.entries(info.skippedByReason).some(([reason, n]) => n > 0 && CUT_LAST_LINE.test(reason))) {
-    const line = info.skipped.find((k) => CUT_LAST_LINE.test(k.reason))?.line
-    out.push(`${who}: cut short: its last line${line !== undefined ? ` (${line})` : ''} ends without a newline, so it is not counted and whatever followed it is missing; expected a whole /proc/allocinfo dump`)
-  }
-  return out
+function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
+  const cut = cutShort(info)
+  return cut === undefined ? [] : [`${side !== undefined ? `${side}: ` : ''}${info.source}: ${cut}`]
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {

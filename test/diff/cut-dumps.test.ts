@@ -1,6 +1,7 @@
 // A dump cut short (a copy stopped mid-way, a gzip stream that ends early) is read up to the cut,
 // but the diff says so: one warning naming the side (a, b) and the file, in --json's "warnings" and
-// on stderr for every other format. Without it a cut b reads as hundreds of sites gone.
+// on stderr for every other format, in the reader's words (readers/allocinfo.ts cutShort). Without
+// it a cut b reads as hundreds of sites gone.
 // Inputs: DERIVED from the real pool sample, cut at known bytes (written in the test).
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -38,28 +39,26 @@ const warningsOf = async (args: string[]) => {
 describe('diff: a dump cut short is said to be', () => {
   it('b cut mid-line: the warning names b, the file and the cut line, in --json and on stderr (text, csv)', async () => {
     const w = await warningsOf([POOL, CUT])
-    expect(w).toEqual([`b: ${CUT}: cut short: its last line (${lineOf(whole, CUT_AT)}) ends without a newline, so it is not counted and whatever followed it is missing; expected a whole /proc/allocinfo dump`])
+    expect(w).toEqual([`b: ${CUT}: line ${lineOf(whole, CUT_AT)}: truncated last line (no newline): the dump is cut short`])
     for (const format of ['text', 'csv']) {
       const {stderr, error} = await run([POOL, CUT, '--format', format])
       expect(exitCode(error)).toBe(0)
-      expect(stderr).toContain(`allocscope: warning: b: ${CUT}: cut short`)
+      expect(stderr).toContain(`allocscope: warning: b: ${CUT}: line ${lineOf(whole, CUT_AT)}: truncated last line`)
     }
   })
 
   it('a cut inside a function name: named a, not b', async () => {
     const w = await warningsOf([CUT_NAME, POOL])
     expect(w).toHaveLength(1)
-    expect(w[0]).toMatch(new RegExp(`^a: ${CUT_NAME}: cut short: its last line \\(${lineOf(whole, nameAt)}\\)`))
+    expect(w[0]).toBe(`a: ${CUT_NAME}: line ${lineOf(whole, nameAt)}: truncated last line (no trailing space or newline): the dump is cut short`)
   })
 
   it('a gzip stream that ends early: the side and the reader\'s reason', async () => {
-    const w = await warningsOf([POOL, CUT_GZ])
-    expect(w[0]).toBe(`b: ${CUT_GZ}: the gzip stream ends early (truncated): read up to the damage`)
-    expect(w.slice(1).every((x) => x.startsWith(`b: ${CUT_GZ}: `))).toBe(true)
+    expect(await warningsOf([POOL, CUT_GZ])).toEqual([`b: ${CUT_GZ}: the gzip stream ends early (truncated): read up to the damage`])
   })
 
   it('one input (checked against the rules) cut short or gzip-cut: warned too', async () => {
-    expect((await warningsOf([CUT])).filter((x) => x.includes('cut short'))).toEqual([expect.stringMatching(new RegExp(`^${CUT}: cut short`))])
+    expect(await warningsOf([CUT])).toContain(`${CUT}: line ${lineOf(whole, CUT_AT)}: truncated last line (no newline): the dump is cut short`)
     expect(await warningsOf([CUT_GZ])).toContain(`${CUT_GZ}: the gzip stream ends early (truncated): read up to the damage`)
   })
 
