@@ -71,7 +71,11 @@ export function predictionFromJson(text: string, source: string): Pick<Predictio
   if (doc.command !== 'predict' || !r) throw new InputError(`${source}: an allocscope \`${doc.command ?? '?'}\` document; expected the output of \`allocscope predict --json\``, source)
   if (Array.isArray(r.points) || Array.isArray(r.rows)) throw new InputError(`${source}: a sweep or fleet prediction; expected \`allocscope predict --json\` for one host`, source)
   if (typeof r.events !== 'number' || typeof r.pages !== 'number') throw new InputError(`${source}: no events/pages in the prediction; expected \`allocscope predict --json\` for one host`, source)
-  return r as unknown as Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>
+  // The predicted pages are pagesInterval's value: a document written before `pages` was made the
+  // same number held the replay's pages there (now replayedPages).
+  const iv = r.pagesInterval as {value?: unknown} | undefined
+  const pages = typeof iv?.value === 'number' ? iv.value : r.pages
+  return {...(r as unknown as Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>), pages}
 }
 
 export function diffCounts(a: CountSide, b: CountSide): CountDiff {

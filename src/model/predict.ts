@@ -49,13 +49,23 @@ export interface Prediction {
   poolSize: number
   /** Early page-allocation calls (PFNs offered to the recorder) and their pages, with 90 % intervals. */
   calls: Interval
+  /** The predicted early pages (`pages`) with their 90 % interval: the profile's page terms, as calibrate fitted and cross-validated them. */
   pagesInterval: Interval
   /** How the interval was made, and how far outside the fitted range the host lies (empty: inside). */
   uncertainty: Uncertainty
   /** Profile terms evaluated for this host. */
   terms: TermCount[]
+  /** The predicted early calls: calls.value. */
   events: number
+  /** The predicted early pages: pagesInterval.value (what predict shows and diff --predicted compares). */
   pages: number
+  /**
+   * The pages the event-by-event replay allocated: its order mix puts the pages beyond one per
+   * call in whole order-maxOrder blocks, so this is within half a block of `pages` (a 6.12 boot's
+   * 70 extra pages become one order-8 block, 255). What the recorders' runs are made of, not the
+   * prediction.
+   */
+  replayedPages: number
   /** Replayed event by event, or counted (past MAX_REPLAY_EVENTS). */
   mode: 'replayed' | 'counted'
   legacy?: RecorderRun
@@ -85,11 +95,11 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     if (tracker !== 'pool') runs.legacy = runLegacy(w, il, {max: legacyMax, wordBytes: host.wordBytes})
     if (tracker !== 'legacy') runs.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
   }
-  if (runs.pages > runs.totalPfns) notes.push(`predicted early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
+  if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
   const unc = uncertainty(host, profile)
   const calls = interval(events, unc.q, unc.widen)
-  // The fitted page count, not the replay's: the replay rounds the order mix to whole
-  // maxOrder blocks (a 6.12 boot's 70 extra pages become one order-8 block, 255).
+  // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
+  // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
   const pagesInterval = interval(events ? Math.max(events, Math.round(exp.pages)) : 0, profile.provenance.pageInterval?.q ?? unc.q, unc.widen)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
@@ -109,7 +119,8 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     uncertainty: unc,
     terms: exp.byTerm,
     events,
-    pages: runs.pages,
+    pages: pagesInterval.value,
+    replayedPages: runs.pages,
     mode: events > MAX_REPLAY_EVENTS ? 'counted' : 'replayed',
     ...(runs.legacy ? {legacy: runs.legacy} : {}),
     ...(runs.pool ? {pool: runs.pool} : {}),
