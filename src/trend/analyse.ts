@@ -88,11 +88,17 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   for (const a of store.anomalies) anomalies.set(a.key, (anomalies.get(a.key) ?? 0) + 1)
   const kept = store.sites.filter((s) => keep(s, o.filter))
   const partial = kept.map((s) => measure(s, hours, store, anomalies.get(s.key) ?? 0, o.alpha))
-  const q = benjaminiHochberg(partial.map((x) => x.trend.p))
-  const sites = partial.map((x, i) => classify(x, q[i], o))
+  // The correction's family is the sites tested: one that never changed (or has too few points)
+  // has no p-value to correct, and counting the hundreds of constant sites of a real dump made a
+  // perfect 8-snapshot leak 'not significant' (q = p × 930). Leaving them out is independent
+  // filtering (Bourgon et al., PNAS 2010): whether a series varies says nothing of its order, so
+  // the Mann–Kendall null of the rest is unchanged.
+  const tested = partial.filter((x) => x.tested)
+  const q = new Map(benjaminiHochberg(tested.map((x) => x.trend.p)).map((v, i) => [tested[i]!, v]))
+  const sites = partial.map((x) => classify(x, q.get(x) ?? 1, o))
   const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
   const unloadLeaks = sites.filter((s) => s.verdict === 'unload-leak').sort((a, b) => b.lastBytes - a.lastBytes)
-  return {sites, suspects, unloadLeaks, tested: partial.length}
+  return {sites, suspects, unloadLeaks, tested: tested.length}
 }
 
 /**
@@ -118,6 +124,8 @@ interface Measured {
   site: StoredSite
   trend: SiteTrend
   hours: Float64Array
+  /** Whether the site had a Mann–Kendall test (enough points, not constant). */
+  tested: boolean
 }
 
 function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomalies: number, alpha: number): Measured {
@@ -130,7 +138,8 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     mkS: 0, mkZ: 0, p: 1, q: 1, anomalies, ...backingField(s),
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
-  if (x.length >= MIN_POINTS && !constant(y)) {
+  const tested = x.length >= MIN_POINTS && !constant(y)
+  if (tested) {
     const [bx, by] = bin(x, y)
     const mk = mannKendall(by)
     const k = Math.max(1, Math.round(x.length / 10))
@@ -140,7 +149,7 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     trend.bytesPerHour = mk.s > 0 && mk.pUp < alpha ? theilSen(bx, by) : null
     trend.callsPerHour = null
   }
-  return {site: s, trend, hours}
+  return {site: s, trend, hours, tested}
 }
 
 let scratchX = new Float64Array(1024)

@@ -2,7 +2,7 @@
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
 import {readdirSync, statSync} from 'node:fs'
-import {basename, join} from 'node:path'
+import {basename, join, resolve} from 'node:path'
 import {cutShort, readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
@@ -77,8 +77,19 @@ interface Timed {
 export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore): Promise<TrendInput> {
   const warnings: string[] = []
   const timed: Timed[] = []
-  for (const f of files) timed.push(await timeOf(f, timeFrom))
+  const seen = new Set<string>()
+  for (const f of files) {
+    // One file named twice is one snapshot, not two at one time.
+    if (seen.has(resolve(f))) {
+      warnings.push(`${f}: given more than once: read once`)
+      continue
+    }
+    seen.add(resolve(f))
+    timed.push(await timeOf(f, timeFrom))
+  }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
+  const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).length
+  if (ties > 0) warnings.push(`${ties} snapshot(s) have the same time as the one before: their order is by name and a rate between them is no rate (give each its own time: a header line or a name)`)
   const enc = new DeltaEncoder()
   const timeSources: Record<string, number> = {}
   for (const t of timed) {
@@ -94,7 +105,8 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }
   store.finish()
-  if (timeSources.mtime && timeFrom === 'auto') warnings.push(`${timeSources.mtime} snapshot(s) timed by file mtime (no allocscope header, no ISO 8601 time in the name): a copy may have changed it`)
+  const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
+  if (timeSources.mtime) warnings.push(`${timeSources.mtime} snapshot(s) timed by file mtime (${why}): a copy may have changed it`)
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
 

@@ -87,7 +87,9 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
   const verdicts: Partial<Record<Verdict, number>> = {}
   for (const s of res.sites) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1
   const top = (a: SiteTrend[]) => (o.top > 0 ? a.slice(0, o.top) : a)
-  const grown = res.sites.filter((s) => s.verdict !== 'suspect' && s.verdict !== 'unload-leak' && s.growthBytes > 0).sort((a, b) => b.growthBytes - a.growthBytes)
+  // Grew by the medians and not shrinking by the trend test: a site whose Mann–Kendall S is
+  // negative went down over the window, whatever its first and last tenths' medians say.
+  const grown = res.sites.filter((s) => !NOT_GROWN.has(s.verdict) && s.growthBytes > 0).sort((a, b) => b.growthBytes - a.growthBytes)
   return {
     input: {
       kind: input.kind, sources: input.sources.length > 20 ? [...input.sources.slice(0, 20), `… ${input.sources.length - 20} more`] : input.sources, sourceCount: input.sources.length,
@@ -115,11 +117,21 @@ const SITE_COLUMNS = [
 const rateCell = (bph: number | null): Cell => ({text: fmtRate(bph ?? 0), style: 'grow', raw: Math.round(bph ?? 0)})
 const growthCell = (b: number): Cell => ({text: `${b > 0 ? '+' : ''}${iec(b)}`, raw: b})
 
+/** The verdicts that are not 'grew, but not a suspect'. */
+const NOT_GROWN: ReadonlySet<Verdict> = new Set<Verdict>(['suspect', 'unload-leak', 'shrinking'])
+
+/** The window's length: hours, or minutes / seconds when it is shorter ("over 0.00 h" said nothing). */
+function spanText(hours: number): string {
+  if (hours >= 1) return `${hours.toFixed(2)} h`
+  const s = hours * 3600
+  return s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(s >= 10 ? 0 : 1)} s`
+}
+
 export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   const i = j.input
   const suspects: TableBlock = {
     kind: 'table',
-    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites (${i.snapshots} snapshots over ${i.hours.toFixed(2)} h)`,
+    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites that changed (${i.snapshots} snapshots over ${spanText(i.hours)})`,
     columns: [
       {key: 'rank', header: '#', align: 'right', priority: 0},
       {key: 'rate', header: 'rate', align: 'right', priority: 0},
@@ -156,7 +168,7 @@ function summaryBlock(j: TrendJson): Report['blocks'][number] {
       {key: 'first snapshot', value: i.firstTime ?? '-'},
       {key: 'last snapshot', value: i.lastTime ?? '-'},
       ...(i.releases.length ? i.releases.map((r) => ({key: 'kernel', value: r})) : [{key: 'kernel', value: '(not recorded)'}]),
-      {key: 'sites tested', value: j.tested},
+      {key: 'sites tested', value: j.tested, note: 'the sites that changed, with 6 points or more: the family of the Benjamini–Hochberg correction'},
       ...Object.entries(j.verdicts).map(([k, v]) => ({key: `sites ${k}`, value: v})),
       {key: 'min rate', value: {text: fmtRate(j.options.minRatePerHour), raw: j.options.minRatePerHour}, note: 'bytes per hour'},
       {key: 'q below', value: j.options.alpha, note: 'Benjamini–Hochberg'},

@@ -7,7 +7,9 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 import {sniffText} from '../../src/diff/inputs.js'
 import {cutShort, parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
+import {analyseStore} from '../../src/trend/analyse.js'
 import {readTrendInput} from '../../src/trend/input.js'
+import {trendJson} from '../../src/trend/report.js'
 import {SeriesStore} from '../../src/trend/store.js'
 import {SAMPLES} from '../helpers/paths.js'
 
@@ -65,5 +67,52 @@ describe('trend input edges', () => {
     const a = parseAllocInfoText(REAL)
     const b = parseAllocInfoText(bom)
     expect([b.version, b.sites.length, b.totalBytes, b.skippedTotal]).toEqual([a.version, a.sites.length, a.totalBytes, a.skippedTotal])
+  })
+
+  it('a steady leak over 8 snapshots is a suspect: the correction counts the sites that changed, not the 929 constant ones', async () => {
+    const dir = mkdtempSync(join(tmp, 'fdr-'))
+    const lines = REAL.split('\n')
+    const i = lines.findIndex((l) => l.includes('mm/slub.c:'))
+    const [, b, c, rest] = /^\s*(\d+)\s+(\d+)\s(.*)$/.exec(lines[i]!)!
+    for (let k = 0; k < 8; k++) {
+      lines[i] = `${String(BigInt(b!) + BigInt(k * 2 ** 20)).padStart(12)} ${c!.padStart(8)} ${rest}`
+      writeFileSync(join(dir, `allocinfo-2026-12-04T${String(10 + k).padStart(2, '0')}:00:00Z.txt`), lines.join('\n'))
+    }
+    const input = await readTrendInput([dir], {timeFrom: 'name'})
+    const res = analyseStore(input.store, {minRatePerHour: 2 ** 20, alpha: 0.01, filter: {}})
+    expect(res.tested).toBe(1)
+    expect(res.suspects.map((s) => s.key)).toEqual([expect.stringContaining('mm/slub.c:')])
+    // One site tested: its q is its p (the smallest one-sided Mann–Kendall p of 8 points, ~4e-4).
+    expect(res.suspects[0]!.q).toBe(res.suspects[0]!.p)
+  })
+
+  it('the same file twice is one snapshot; snapshots with one time are said to be', async () => {
+    const dir = mkdtempSync(join(tmp, 'ties-'))
+    const a = join(dir, 'a.txt')
+    const b = join(dir, 'b.txt')
+    writeFileSync(a, `# allocscope: time=2026-12-04T18:00:00Z\n${REAL}`)
+    writeFileSync(b, `# allocscope: time=2026-12-04T18:00:00Z\n${REAL}`)
+    const input = await readTrendInput([a, a, b], {timeFrom: 'auto'})
+    expect(input.store.snapshots).toBe(2)
+    expect(input.warnings).toEqual([`${a}: given more than once: read once`, expect.stringMatching(/^1 snapshot\(s\) have the same time as the one before/)])
+  })
+
+  it('a site that went down (Mann–Kendall S < 0) is not listed as grown, whatever the medians of its tenths say', async () => {
+    const dir = mkdtempSync(join(tmp, 'down-'))
+    const lines = REAL.split('\n')
+    const i = lines.findIndex((l) => l.includes('mm/slub.c:'))
+    const [, , c, rest] = /^\s*(\d+)\s+(\d+)\s(.*)$/.exec(lines[i]!)!
+    // DERIVED: 20 points; the first two tenths low, a rise, then a long fall ending above the start.
+    const series = [100, 100, 900, 880, 860, 840, 820, 800, 780, 760, 740, 720, 700, 680, 660, 640, 620, 600, 200, 200].map((v) => v * 4096)
+    series.forEach((v, k) => {
+      lines[i] = `${String(v).padStart(12)} ${c!.padStart(8)} ${rest}`
+      writeFileSync(join(dir, `allocinfo-2026-12-04T18:${String(k).padStart(2, '0')}:00Z.txt`), lines.join('\n'))
+    })
+    const input = await readTrendInput([dir], {timeFrom: 'name'})
+    const res = analyseStore(input.store, {minRatePerHour: 1, alpha: 0.01, filter: {}})
+    const site = res.sites.find((s) => s.key.includes('mm/slub.c:'))!
+    expect([site.verdict, site.growthBytes > 0]).toEqual(['shrinking', true])
+    const j = trendJson(input, res, {minRatePerHour: 1, alpha: 0.01, filters: [], top: 0})
+    expect(j.notSuspects.map((s) => s.key)).not.toContain(site.key)
   })
 })
