@@ -1,7 +1,8 @@
 // Bundled samples (the package ships samples/ and the trend lab's series, testdata/trend/): help
 // examples name them as `samples/<dir>`, `testdata/trend/<series>` or `--sample <name>`, and all
-// must work from any directory after a global install. Such an argument that does not exist where
-// the user is, but exists in the package, is the package's; an existing path always wins.
+// but the recipes (examples.ts) must work from any directory after a global install. Such an
+// argument that does not exist where the user is, but exists in the package, is the package's; an
+// existing path always wins.
 import {existsSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../errors.js'

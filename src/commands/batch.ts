@@ -3,6 +3,7 @@
 import {Args, Flags} from '@oclif/core'
 import {runBatch} from '../batch/run.js'
 import {BaseCommand, RUN_FLAGS} from '../cli/base.js'
+import {recipe} from '../cli/examples.js'
 import {bootFlag} from '../cli/flags.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
@@ -18,8 +19,8 @@ export default class Batch extends BaseCommand<typeof Batch> {
 
   static examples = [
     '<%= config.bin %> <%= command.id %> --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 > corpus.ndjson',
-    "<%= config.bin %> <%= command.id %> 'logs/**/*.log' hosts.tar.gz --jobs 8 --out run.ndjson --resume",
-    'find /srv/logs -name "dmesg*" | <%= config.bin %> <%= command.id %> --files-from - --shard 2/4 --unordered',
+    recipe('your boot logs and a tar of them', "<%= config.bin %> <%= command.id %> 'logs/**/*.log' hosts.tar.gz --jobs 8 --out run.ndjson --resume"),
+    recipe('your boot logs', 'find /srv/logs -name "dmesg*" | <%= config.bin %> <%= command.id %> --files-from - --shard 2/4 --unordered'),
     '<%= config.bin %> <%= command.id %> samples | <%= config.bin %> fleet',
   ]
 

@@ -3,11 +3,14 @@
 // exit 2 for an incomplete boot, or --then on the fresh capture.
 import {Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
+import {recipe} from '../cli/examples.js'
 import {runCaptureCommand} from '../lab/capture.js'
 import {followUpArgv} from '../lab/request.js'
 import {CaptureError} from '../lab/run.js'
 import {WORKLOADS, type Workload} from '../lab/initramfs.js'
 import {SERIES_KINDS, SERIES_TITLES} from '../lab/series.js'
+
+const KERNEL = 'QEMU, busybox-static and a kernel built by lab/build-kernel.sh'
 
 export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   static summary = 'Boot a kernel under QEMU and write a capture directory.'
@@ -21,11 +24,12 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     'that analyse, allocinfo and diff read as is. KVM is used when /dev/kvm is usable, TCG otherwise. A boot that times out or never reaches the init keeps ' +
     'what it captured, marked complete=false, and exits 2. Needs the Debian packages qemu-system-x86 and busybox-static; lab/build-kernel.sh builds a suitable kernel.'
 
+  // Every example boots a kernel (KERNEL says what that needs).
   static examples = [
-    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --out /tmp/c4 --append sysctl.vm.mem_profiling=1',
-    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --possible 64 --memory 1G --accel tcg --out /tmp/c4-p64 --then analyse',
-    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-7.2-notrack --cpus 8 --memory 1G --workload shrink --append "sysctl.vm.mem_profiling=1 lpj=8384024" --out /tmp/shrink --then analyse',
-    '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 8 --nodes 2 --memory 2G --out /tmp/c8-numa2 --then diff --baseline samples/linux-6.12-instr_smp064_2G_numa2',
+    recipe(KERNEL, '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --out /tmp/c4 --append sysctl.vm.mem_profiling=1'),
+    recipe(KERNEL, '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 4 --possible 64 --memory 1G --accel tcg --out /tmp/c4-p64 --then analyse'),
+    recipe(KERNEL, '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-7.2-notrack --cpus 8 --memory 1G --workload shrink --append "sysctl.vm.mem_profiling=1 lpj=8384024" --out /tmp/shrink --then analyse'),
+    recipe(KERNEL, '<%= config.bin %> <%= command.id %> --kernel ~/.cache/allocscope/lab/out/bzImage-6.12 --cpus 8 --nodes 2 --memory 2G --out /tmp/c8-numa2 --then diff --baseline samples/linux-6.12-instr_smp064_2G_numa2'),
   ]
 
   static flags = {

@@ -2,6 +2,7 @@
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
+import {recipe} from '../cli/examples.js'
 import {runFleet} from '../fleet/run.js'
 
 export default class Fleet extends BaseCommand<typeof Fleet> {
@@ -17,9 +18,9 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
 
   static examples = [
     '<%= config.bin %> batch --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 | <%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> <%= command.id %> shard-*.ndjson --format markdown',
-    '<%= config.bin %> <%= command.id %> run.ndjson --html fleet.html',
-    '<%= config.bin %> <%= command.id %> site-a.json site-b.json --json > all.json',
+    '<%= config.bin %> batch samples | <%= config.bin %> <%= command.id %> --html fleet.html',
+    '<%= config.bin %> batch samples --shard 1/2 > s1.ndjson; <%= config.bin %> batch samples --shard 2/2 > s2.ndjson; <%= config.bin %> <%= command.id %> s1.ndjson s2.ndjson --format markdown',
+    recipe('earlier fleet --json summaries of your sites', '<%= config.bin %> <%= command.id %> site-a.json site-b.json --json > all.json'),
   ]
 
   static strict = false

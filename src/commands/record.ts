@@ -1,6 +1,7 @@
 // `allocscope record`: sample /proc/allocinfo into a recording. Thin: flags → src/record/run.ts → summary.
 import {Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
+import {recipe} from '../cli/examples.js'
 import {PROC_ALLOCINFO} from '../record/record.js'
 import {runRecord} from '../record/run.js'
 
@@ -17,9 +18,10 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
     'or profiling is switched off (/proc/sys/vm/mem_profiling is 0). Progress goes to stderr when it is a terminal.'
 
   static examples = [
-    'sudo <%= config.bin %> <%= command.id %> --interval 10s --duration 1h --out soak.arec.gz',
-    'sudo <%= config.bin %> <%= command.id %> --interval 1m --count 1440 --out day.arec.gz',
+    recipe('a live kernel with CONFIG_MEM_ALLOC_PROFILING, as root', 'sudo <%= config.bin %> <%= command.id %> --interval 10s --duration 1h --out soak.arec.gz'),
+    recipe('a live kernel with CONFIG_MEM_ALLOC_PROFILING, as root', 'sudo <%= config.bin %> <%= command.id %> --interval 1m --count 1440 --out day.arec.gz'),
     '<%= config.bin %> <%= command.id %> --source samples/linux-7.2-pool-c64-m1024/allocinfo.txt --interval 100ms --count 5 --out /tmp/demo.arec.gz --force',
+    '<%= config.bin %> <%= command.id %> --sample pool-c64 --interval 100ms --count 3 --out demo.arec.gz --force',
   ]
 
   static flags = {

@@ -2,6 +2,7 @@
 // analyse → report) → emit() → gate().
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
+import {recipe} from '../cli/examples.js'
 import {DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
 import {TIME_FROM, type TimeFrom} from '../trend/input.js'
 import {runTrend} from '../trend/run.js'
@@ -21,7 +22,7 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
   static examples = [
     '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz',
     '<%= config.bin %> <%= command.id %> testdata/trend/unload/recording.arec.gz --log testdata/trend/unload/dmesg.txt',
-    '<%= config.bin %> <%= command.id %> snapshots/ --time-from name --min-rate 1M/h --fail-on warning',
+    recipe('your directory of allocinfo snapshots with an ISO 8601 time in each name', '<%= config.bin %> <%= command.id %> snapshots/ --time-from name --min-rate 1M/h --fail-on warning'),
     '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz --json --top 3 --svg /tmp/leak.svg',
   ]
 
