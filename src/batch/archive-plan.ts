@@ -1,5 +1,6 @@
 // What a tar archive's inputs are, from a first read of its headers (member data is read through
-// and dropped: nothing extracted, memory is one entry per directory). A directory inside the
+// and dropped: nothing extracted; memory is one entry per member name, to know which copy of a
+// name that appears twice is the last: the one extraction leaves, the one read). A directory inside the
 // archive that holds a capture (the names resolveCapture looks for on disk: a boot log and/or an
 // allocinfo dump, and meta.json) is ONE input, as the extracted directory would be; every other
 // file is an input of its own. Members of a directory need not be next to each other in a tar,
@@ -48,8 +49,12 @@ export interface ArchivePlan {
   captures: Map<string, CapturePlan>
   /** Inputs this run reads in the archive (this shard's, those not skipped). */
   total: number
-  /** File members read. */
+  /** File members that are not hidden (hidden ones are never read). */
   members: number
+  /** Hidden file members (dot files, members under a dot directory): skipped. */
+  hidden: number
+  /** Each member name (`./a/x` and `a/x` alike, memberKey) → the index of its last entry: an earlier copy is replaced, as extraction replaces it. */
+  last: Map<string, number>
   /** What ended the read early (a damaged archive, not a tar at all). */
   error?: unknown
 }
@@ -71,9 +76,12 @@ export const isHidden = (member: string): boolean => member.split('/').some((c) 
 
 export const isFileEntry = (h: tar.Header): boolean => h.type === 'file' || h.type === 'contiguous-file'
 
+/** The file a member name extracts to: `./a/x` and `a/x` are the same. */
+const memberKey = (name: string): string => name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
+
 /** A member's directory and base name; `./a/x`, `a/x` are in the same directory `a`; top-level files in '.'. */
 export function splitMember(name: string): {dir: string; base: string} {
-  const clean = name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
+  const clean = memberKey(name)
   const i = clean.lastIndexOf('/')
   return i < 0 ? {dir: '.', base: clean} : {dir: clean.slice(0, i), base: clean.slice(i + 1)}
 }
@@ -92,8 +100,6 @@ const CAPTURE_NAMES = new Set([...BOOTLOG_NAMES, ...ALLOCINFO_NAMES, 'meta.json'
 interface DirInfo {
   /** Capture file names in it → index of the last entry of that name (a later one replaces an earlier one, as extraction would). */
   names: Map<string, number>
-  /** Its files that are inputs of this run (shard, not skipped) if it is no capture. */
-  inputs: number
 }
 
 const first = (names: readonly string[], d: DirInfo): CaptureMember | undefined => {
@@ -136,7 +142,9 @@ const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard)
 /** Reads every header once. Never throws: a damaged archive gives the plan of what was read and `error`. */
 export async function planArchive(archive: string, o: PlanOptions = {}): Promise<ArchivePlan> {
   const dirs = new Map<string, DirInfo>()
-  const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0}
+  const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0, hidden: 0, last: new Map()}
+  // The name each member key was last written with: the record's path is the copy read.
+  const names = new Map<string, string>()
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {
@@ -145,23 +153,27 @@ export async function planArchive(archive: string, o: PlanOptions = {}): Promise
       // Data read through, not kept.
       entry.resume()
       if (!isFileEntry(h)) continue
+      if (isHidden(h.name)) {
+        plan.hidden++
+        continue
+      }
       plan.members++
-      if (isHidden(h.name)) continue
       const {dir, base} = splitMember(h.name)
-      const d = dirs.get(dir) ?? {names: new Map(), inputs: 0}
+      const d = dirs.get(dir) ?? {names: new Map()}
       dirs.set(dir, d)
       if (CAPTURE_NAMES.has(base)) d.names.set(base, i)
-      if (wanted(memberPath(archive, h.name), o)) d.inputs++
+      plan.last.set(memberKey(h.name), i)
+      names.set(memberKey(h.name), h.name)
     }
   } catch (e) {
     plan.error = e
   }
-  finishPlan(plan, dirs, o)
+  finishPlan(plan, dirs, names, o)
   return plan
 }
 
-/** The topmost captures, and the count of inputs: captures, and files of directories in no capture. */
-function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOptions): void {
+/** The topmost captures, and the count of inputs: captures, and the files (last copies) in no capture. */
+function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, names: Map<string, string>, o: PlanOptions): void {
   // Shallow directories first: a capture found, its subdirectories are already owned.
   const keys = [...dirs.keys()].sort((a, b) => ancestors(a).length - ancestors(b).length)
   for (const k of keys) {
@@ -169,15 +181,16 @@ function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOption
     const c = capturePlan(plan.archive, k, dirs.get(k)!)
     if (c) plan.captures.set(k, c)
   }
-  for (const [k, d] of dirs) if (!captureOf(plan, k)) plan.total += d.inputs
+  for (const name of names.values()) if (!captureOf(plan, splitMember(name).dir) && wanted(memberPath(plan.archive, name), o)) plan.total++
   for (const c of plan.captures.values()) if (wanted(c.path, o)) plan.total++
 }
 
-/** What one entry is for the run: not read (hidden, another shard's, a capture's file it does not use), a file input, or a file a capture reads. */
+/** What one entry is for the run: not read (hidden, replaced by a later copy, another shard's, a capture's file it does not use), a file input, or a file a capture reads. */
 export type MemberRole = {type: 'skip'} | {type: 'file'; path: string} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}
 
 export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOptions): MemberRole {
-  if (isHidden(name)) return {type: 'skip'}
+  // Hidden, or an earlier copy of a name a later member replaces (extraction keeps the last).
+  if (isHidden(name) || plan.last.get(memberKey(name)) !== index) return {type: 'skip'}
   const {dir} = splitMember(name)
   const capture = captureOf(plan, dir)
   if (!capture) {

@@ -97,6 +97,12 @@ const archiveError = (path: string, what: string): BatchRecord => errorRecord({p
 const damaged = (path: string, members: number, e: unknown): BatchRecord =>
   archiveError(path, `damaged archive after ${members} member(s) (${ioReason(e)}): expected a tar archive (.tar, .tar.gz, .tgz)`)
 
+/** Why an archive read whole gave no input: no file member, or only hidden ones (skipped as on disk). */
+const noMembers = (hidden: number): string =>
+  hidden === 0
+    ? 'no file members: expected a tar archive of boot logs or allocinfo dumps'
+    : `no file members but ${hidden} hidden one(s) (dot files or under a dot directory), which batch skips as it does on disk: expected a tar archive of boot logs or allocinfo dumps`
+
 export interface ArchiveOptions extends PlanOptions {
   /** --boot N. */
   boot?: number
@@ -121,7 +127,7 @@ export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGen
   const plan = await planArchive(path, o)
   if (plan.members === 0) {
     o.onTotal?.(own ? 1 : 0)
-    if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, 'no file members: expected a tar archive of boot logs or allocinfo dumps')
+    if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, noMembers(plan.hidden))
     return
   }
   o.onTotal?.(plan.total)

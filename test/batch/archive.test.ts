@@ -165,6 +165,35 @@ describe('--resume on an archive of captures', () => {
   })
 })
 
+describe('a member name written twice, and hidden members only', () => {
+  const [a, b] = ['10', '100'].map((n) => readFileSync(join(PEER, n)))
+  const direct = async (bytes: Buffer) => {
+    writeFileSync(join(tmp, 'direct.log'), bytes)
+    return content((await run(['direct.log']))[0]!)
+  }
+
+  it.each([
+    ['x.log twice (tar -r)', 'dup.tar', ['x.log', 'x.log']],
+    ['./x.log, then x.log', 'dotslash.tar', ['./x.log', 'x.log']],
+  ])('%s: the last copy is the one input, as extraction leaves it; --resume adds nothing', async (_, file, names) => {
+    await makeTar(join(tmp, file), [{name: names[0]!, data: a}, {name: names[1]!, data: b}])
+    const recs = await run([file])
+    expect(recs.map((r) => r.input.path)).toEqual([`${file}//${names[1]}`])
+    expect(content(recs[0]!)).toEqual(await direct(b))
+    expect(content(recs[0]!)).not.toEqual(await direct(a))
+    const out = join(tmp, `${file}.ndjson`)
+    for (const resume of [[], ['--resume']]) expect((await cli(['batch', '--out', out, ...resume, file], {cwd: tmp})).status).toBe(0)
+    expect(records(readFileSync(out, 'utf8')).map((r) => r.input.path)).toEqual([`${file}//${names[1]}`])
+    expect((await cli(['batch', '--list', '--shard', '1/1', file], {cwd: tmp})).stdout).toBe(`${file}//${names[1]}\n`)
+  })
+
+  it('an archive whose file members are all hidden is one error record saying they were skipped (was: no record)', async () => {
+    await makeTar(join(tmp, 'hid.tar'), [{name: '.logs/', type: 'directory'}, {name: '.logs/a.log', data: a}, {name: '.b.log', data: b}])
+    const recs = await run(['hid.tar'])
+    expect(recs.map((r) => [r.input.path, r.error?.reason])).toEqual([['hid.tar', expect.stringMatching(/^no file members but 2 hidden one\(s\) \(dot files or under a dot directory\), which batch skips/)]])
+  })
+})
+
 describe('--shard and --list on an archive', () => {
   const logs = readdirSync(PEER).sort().slice(0, 60)
   const members: Entry[] = [...logs.map((n) => ({name: `peer/${n}`, data: readFileSync(join(PEER, n))})), ...filesOf(join(LAB_CAPTURES, CAPS[1]!), `caps/${CAPS[1]}`)]
