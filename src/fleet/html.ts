@@ -117,7 +117,7 @@ document.body.setAttribute('data-ready','1')})();`
 export function* fleetHtmlParts(s: FleetSummary): Generator<string> {
   const facts: [string, number][] = [
     ['inputs', s.inputs],
-    ['boot logs', s.boots],
+    ['boots', s.boots],
     ['allocinfo dumps', s.allocinfos],
     ['errors', s.errors],
     ['signatures', Object.keys(s.signatures).length],

@@ -163,7 +163,7 @@ export function fleetReport(s: FleetSummary): Report {
         title: 'Fleet',
         rows: [
           {key: 'inputs', value: s.inputs},
-          {key: 'boot logs', value: s.boots},
+          {key: 'boots', value: s.boots},
           {key: 'allocinfo dumps', value: s.allocinfos},
           {key: 'errors', value: s.errors},
           {key: 'signatures', value: Object.keys(s.signatures).length},

@@ -1,0 +1,44 @@
+// fleet's output as README promises it: the Fleet block's rows say what they count (`boots`: a log
+// holding several boots counts each, `inputs` counts it once), `--block TITLE` picks the block of
+// that whole title even when another title begins with it (`Kernels`), and an --html page that
+// cannot be written is exit 74 when the write fails (a full disk) and exit 2 when the file cannot
+// be opened as named. Input DERIVED: two real samples' dmesg.txt concatenated (two boots, one
+// input) and a real capture directory, through batch.
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {SAMPLES} from '../helpers/paths.js'
+import {cli} from '../batch/helpers.js'
+
+const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
+let dir: string
+let run: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'allocscope-fleet-output-'))
+  const log = join(dir, 'derived-two-boots.log')
+  writeFileSync(log, readFileSync(join(POOL, 'dmesg.txt'), 'utf8') + readFileSync(join(NOTRACK, 'dmesg.txt'), 'utf8'))
+  const r = await cli(['batch', '-j', '1', log, POOL])
+  expect(r.status, r.stderr).toBe(0)
+  run = join(dir, 'run.ndjson')
+  writeFileSync(run, r.stdout)
+})
+afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+const csvRows = (text: string) => text.trim().split('\n').map((l) => l.split(','))
+
+describe('fleet output', () => {
+  it("the Fleet block: 'boots' counts boots (was 'boot logs' 3 for 2 inputs), as the summary's boots", async () => {
+    const s = JSON.parse((await cli(['fleet', run, '--json'])).stdout).result
+    expect([s.inputs, s.boots]).toEqual([2, 3])
+    const r = await cli(['fleet', run, '--block', 'Fleet', '--format', 'csv'])
+    expect(r.status, r.stderr).toBe(0)
+    const rows = new Map(csvRows(r.stdout).map(([k, v]) => [k, v]))
+    expect([rows.get('inputs'), rows.get('boots'), rows.has('boot logs')]).toEqual(['2', '3', false])
+    const page = join(dir, 'fleet.html')
+    expect((await cli(['fleet', run, '--html', page])).status).toBe(0)
+    expect(readFileSync(page, 'utf8')).not.toContain('boot logs')
+  })
+})
