@@ -57,11 +57,18 @@ export function gateHit(threshold: string, severities: readonly Severity[]): boo
   return severities.some((s) => SEVERITIES.indexOf(s) >= min)
 }
 
-/** The blocks whose title (or inherited title, see blockTitles) starts with `name`. */
+/**
+ * The blocks titled `name` (with the untitled blocks after each, which inherit its title: see
+ * blockTitles), else those whose title starts with it: a whole title picks its block even when
+ * another title begins with it (fleet's `Kernels` and `Kernels each signature was seen on`).
+ */
 export function pickBlocks(report: Report, name: string): Report {
   const titles = blockTitles(report.blocks)
   const want = name.trim().toLowerCase()
-  const blocks = report.blocks.filter((_, i) => titles[i].toLowerCase().startsWith(want))
+  let own = ''
+  const owner = report.blocks.map((b, i) => (own = b.title ?? (own || titles[i])).toLowerCase())
+  const exact = owner.includes(want)
+  const blocks = report.blocks.filter((_, i) => (exact ? owner[i] === want : titles[i].toLowerCase().startsWith(want)))
   if (blocks.length === 0) {
     throw new UsageError(`--block ${name}: no such block; expected one of ${[...new Set(titles)].map((t) => `'${t}'`).join(', ')}`)
   }

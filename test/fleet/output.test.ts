@@ -41,4 +41,16 @@ describe('fleet output', () => {
     expect((await cli(['fleet', run, '--html', page])).status).toBe(0)
     expect(readFileSync(page, 'utf8')).not.toContain('boot logs')
   })
+
+  it('--block Kernels --format csv: the Kernels table alone, plain (was two titled tables: also "Kernels each signature was seen on")', async () => {
+    const r = await cli(['fleet', run, '--block', 'Kernels', '--format', 'csv'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).not.toContain('#')
+    const rows = csvRows(r.stdout)
+    expect(rows[0]).toEqual(['kernel', 'inputs', 'boots', 'findings', 'per 1000 boots', 'legacy', 'pool', 'none', 'unknown'])
+    expect(rows.slice(1).map((x) => x.slice(0, 3))).toEqual([['7.2.13', '2', '3']])
+    // A prefix still picks what it begins, whatever the case.
+    const each = await cli(['fleet', run, '--block', 'kernels each', '--format', 'csv'])
+    expect(csvRows(each.stdout)[0]).toEqual(['signature', 'kernel'])
+  })
 })

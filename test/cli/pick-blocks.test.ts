@@ -1,0 +1,28 @@
+// --block TITLE, the one rule every command's output goes through (src/cli/output.ts pickBlocks):
+// a whole title picks that block (and the untitled blocks after it, which carry on under its title)
+// even when another title begins with it; otherwise every block whose title starts with the name.
+// Synthetic reports: only the titles matter.
+import {describe, expect, it} from 'vitest'
+import {pickBlocks} from '../../src/cli/output.js'
+import type {Block, Report} from '../../src/render/report.js'
+
+const text = (title?: string): Block => ({kind: 'text', ...(title !== undefined ? {title} : {}), lines: [title ?? 'untitled']})
+const report: Report = {blocks: [text('Fleet'), text('Kernels each signature was seen on'), text('Kernels'), text(), text('Errors by reason')]}
+const picked = (name: string) => pickBlocks(report, name).blocks.map((b) => (b as {lines: string[]}).lines[0])
+
+describe('pickBlocks (--block)', () => {
+  it('a whole title wins over the longer titles it begins (was: both Kernels tables)', () => {
+    expect(picked('Kernels')).toEqual(['Kernels', 'untitled'])
+    expect(picked(' kernels ')).toEqual(['Kernels', 'untitled'])
+  })
+
+  it('otherwise a prefix picks every block it begins, case-insensitively', () => {
+    expect(picked('kernels each')).toEqual(['Kernels each signature was seen on'])
+    expect(picked('Kern')).toEqual(['Kernels each signature was seen on', 'Kernels', 'untitled'])
+    expect(picked('e')).toEqual(['Errors by reason'])
+  })
+
+  it('no block: a usage error listing the titles as shown', () => {
+    expect(() => pickBlocks(report, 'nope')).toThrow("--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', 'Kernels (4)', 'Errors by reason'")
+  })
+})
