@@ -53,4 +53,17 @@ describe('fleet output', () => {
     const each = await cli(['fleet', run, '--block', 'kernels each', '--format', 'csv'])
     expect(csvRows(each.stdout)[0]).toEqual(['signature', 'kernel'])
   })
+
+  it.skipIf(!existsSync('/dev/full'))('--html on a full disk: exit 74, one line naming the page (was exit 2)', async () => {
+    const r = await cli(['fleet', run, '--html', '/dev/full'])
+    expect(r.status).toBe(74)
+    expect(r.stderr).toBe('allocscope: /dev/full: cannot write the HTML page (no space left on device)\n')
+  })
+
+  it('--html in a directory that does not exist: exit 2 (bad input: the file cannot be opened as named)', async () => {
+    const page = join(dir, 'no-such-dir', 'fleet.html')
+    const r = await cli(['fleet', run, '--html', page])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe(`allocscope: ${page}: cannot write the HTML page (no such file or directory)\n`)
+  })
 })

@@ -47,6 +47,6 @@ describe('runTrend', () => {
     expect(r.severities).toEqual([])
     const svg = join(dir, 'no', 'such', 'x.svg')
     await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(InputError)
-    await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(`${svg}: cannot write the SVG (ENOENT`)
+    await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(`${svg}: cannot write the SVG (no such file or directory)`)
   })
 })
