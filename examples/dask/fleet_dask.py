@@ -13,20 +13,45 @@ shards, which merges them into the same summary one machine would make.
   /usr/bin/python3 examples/dask/fleet_dask.py --scheduler tcp://HOST:8786 --out /tmp/fleet /shared/logs
 
 Needs Debian's python3-distributed (apt-get install python3-distributed); every worker needs
-allocscope (--allocscope, default `allocscope`) and the inputs at the same paths.
+allocscope and the inputs at the same paths. --allocscope names the command; by default it is
+`allocscope` when that is on PATH, else this clone's own CLI (`node <repo>/bin/run.js`, built with
+`npm run build`), so the script runs from a fresh clone as it is.
 """
 import argparse
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 
+# This clone's CLI: examples/dask/ is two levels below the repository.
+CLONE_CLI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "bin", "run.js")
+
+
+class Failed(RuntimeError):
+    """A command that could not be run or failed: main prints it as one line, no traceback."""
+
+
+def default_allocscope():
+    """`allocscope` on PATH, else node and this clone's bin/run.js (absolute: workers need no PATH)."""
+    if shutil.which("allocscope"):
+        return ["allocscope"], "allocscope on PATH"
+    node = shutil.which("node")
+    if node and os.path.exists(CLONE_CLI):
+        return [node, CLONE_CLI], "this clone's CLI: allocscope is not on PATH"
+    raise Failed("allocscope is not on PATH and this script is not in a clone with node on PATH: "
+                 "pass --allocscope \"node /path/to/allocscope/bin/run.js\"")
+
 
 def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    except OSError as e:
+        raise Failed(f"cannot run {shlex.quote(cmd[0])}: {e.strerror}; pass --allocscope with a command that runs allocscope, "
+                     "e.g. --allocscope \"node /path/to/allocscope/bin/run.js\"") from None
     # batch exits 1 only with --fail-on, which this script does not pass: anything but 0 is a failure.
     if r.returncode != 0:
-        raise RuntimeError(f"{shlex.join(cmd)} exited {r.returncode}: {r.stderr.strip()}")
+        raise Failed(f"{shlex.join(cmd)} exited {r.returncode}: {' / '.join(r.stderr.strip().splitlines())}")
     return r.stdout
 
 
@@ -49,9 +74,19 @@ def main():
     ap.add_argument("--scheduler", help="address of a running `dask scheduler` (default: a LocalCluster)")
     ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default 2)")
     ap.add_argument("--partitions", type=int, default=0, help="partitions (default: 4 per worker)")
-    ap.add_argument("--allocscope", default="allocscope", help="command that runs allocscope (default: allocscope)")
+    ap.add_argument("--allocscope", help="command that runs allocscope (default: allocscope on PATH, else this clone's node bin/run.js)")
     a = ap.parse_args()
+    try:
+        fleet(a)
+    except RuntimeError as e:
+        # Raised on a worker, Failed comes back as a copy of this class (cloudpickle sends __main__'s
+        # classes by value), so it is told by name.
+        if type(e).__name__ != "Failed":
+            raise
+        sys.exit(f"fleet_dask.py: {e}")
 
+
+def fleet(a):
     try:
         import dask.bag as db
         from dask.distributed import Client, LocalCluster
@@ -60,7 +95,8 @@ def main():
         sys.exit(f"fleet_dask.py: {e} with {sys.executable}: install Debian's python3-distributed "
                  "(apt-get install python3-distributed) and run this script with /usr/bin/python3")
 
-    allocscope = shlex.split(a.allocscope)
+    allocscope, which = (shlex.split(a.allocscope), "--allocscope") if a.allocscope else default_allocscope()
+    sys.stderr.write(f"fleet_dask: allocscope is {shlex.join(allocscope)} ({which})\n")
     cwd = os.getcwd()
     paths = list_inputs(allocscope, a.inputs)
     if a.scheduler:

@@ -6,17 +6,36 @@
 #   examples/parallel/fleet_parallel.sh OUT_DIR N INPUT...            # N local jobs
 #   PARALLEL_SSH_LOGINS=host1,host2 examples/parallel/fleet_parallel.sh /shared/out 8 /shared/logs
 #
-# ALLOCSCOPE overrides the command (default: allocscope), e.g. ALLOCSCOPE="node bin/run.js".
+# ALLOCSCOPE is the command, as a shell command line (e.g. ALLOCSCOPE="node bin/run.js"); by
+# default `allocscope` when it is on PATH, else this clone's own CLI (node <repo>/bin/run.js, built
+# with npm run build), so the script runs from a fresh clone as it is.
 set -euo pipefail
+if [ $# -lt 3 ]; then
+  echo "usage: $0 OUT_DIR N INPUT..." >&2
+  exit 2
+fi
 out=$1 n=$2
 shift 2
+if [ -n "${ALLOCSCOPE:-}" ]; then
+  allocscope=$ALLOCSCOPE which=ALLOCSCOPE
+elif command -v allocscope >/dev/null; then
+  allocscope=allocscope which="allocscope on PATH"
+else
+  clone=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  allocscope="node $(printf '%q' "$clone/bin/run.js")" which="this clone's CLI: allocscope is not on PATH"
+fi
+# One line, not a stream of parallel's errors, when the command cannot run at all.
+if ! bash -c "$allocscope --version" >/dev/null 2>&1; then
+  echo "fleet_parallel.sh: cannot run allocscope as '$allocscope' ($which); set ALLOCSCOPE to a command that runs it, e.g. ALLOCSCOPE=\"node /path/to/allocscope/bin/run.js\"" >&2
+  exit 2
+fi
+echo "fleet_parallel: allocscope is $allocscope ($which)" >&2
 mkdir -p "$out"
-allocscope=${ALLOCSCOPE:-allocscope}
 remote=()
 [ -n "${PARALLEL_SSH_LOGINS:-}" ] && remote=(--sshlogin "$PARALLEL_SSH_LOGINS" --workdir "$PWD")
 # One job per shard; parallel groups each job's output (--group, its default), so the shards'
 # NDJSON lines come back whole into one local file, wherever the jobs ran.
 seq 1 "$n" | parallel --will-cite --group --halt now,fail=1 "${remote[@]}" \
   "$allocscope batch --jobs 1 --shard {}/$n $(printf '%q ' "$@")" > "$out/shards.ndjson"
-$allocscope fleet --json "$out/shards.ndjson" > "$out/fleet.json"
+bash -c "$allocscope fleet --json \"\$1\"" fleet "$out/shards.ndjson" > "$out/fleet.json"
 cat "$out/fleet.json"

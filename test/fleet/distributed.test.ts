@@ -1,11 +1,13 @@
 // The map step scaled out: examples/dask/fleet_dask.py on a LocalCluster of 2 worker processes
 // (Debian's python3-distributed) and examples/parallel/fleet_parallel.sh (GNU parallel, local
 // jobs) over the test corpus each give exactly the summary of one `batch | fleet` run (that run is
-// the one the batch tests share, test/helpers/corpus-batch.ts, summarised by fleet in-process).
+// the one the batch tests share, test/helpers/corpus-batch.ts, summarised by fleet in-process),
+// run as from a fresh clone (no allocscope on PATH: the scripts default to the clone's bin/run.js);
+// a command that cannot run is one line, not a Python traceback or a stream of parallel's errors.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {cliEnv} from '../helpers/cli.js'
 import {CORPUS_ARGS, corpusBatch} from '../helpers/corpus-batch.js'
@@ -15,8 +17,13 @@ import {cli} from '../batch/helpers.js'
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-dist-'))
 // Relative paths, as a user in the repo would type them: the records carry them as given.
 const CORPUS = CORPUS_ARGS
-const ALLOCSCOPE = `${process.execPath} bin/run.js`
 const PYTHON = '/usr/bin/python3'
+// A fresh clone's PATH: node, the system's tools, no allocscope; the scripts then default to this
+// clone's own bin/run.js (unless the machine has allocscope installed in /usr/bin: then that one,
+// and the scripts say which).
+const CLONE_PATH = `${dirname(process.execPath)}:/usr/bin:/bin`
+const onPath = spawnSync('sh', ['-c', 'command -v allocscope'], {env: {PATH: CLONE_PATH}}).status === 0
+const DEFAULT_USED = onPath ? /allocscope is allocscope \(allocscope on PATH\)/ : new RegExp(`allocscope is \\S*node ${join(REPO, 'bin', 'run.js')} \\(this clone's CLI: allocscope is not on PATH\\)`)
 
 const hasDask = spawnSync(PYTHON, ['-c', 'import distributed, dask.bag'], {encoding: 'utf8'}).status === 0
 const hasParallel = spawnSync('sh', ['-c', 'command -v parallel'], {encoding: 'utf8'}).status === 0
@@ -35,17 +42,24 @@ const resultOf = (stdout: string) => JSON.stringify((JSON.parse(stdout) as {resu
 
 describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
   it('LocalCluster with 2 worker processes: merged summary = batch | fleet, exactly', () => {
-    const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', '2', '--out', join(tmp, 'dask'), '--allocscope', ALLOCSCOPE, ...CORPUS], {
+    const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', '2', '--out', join(tmp, 'dask'), ...CORPUS], {
       cwd: REPO,
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       timeout: 900_000,
-      env: cliEnv(),
+      env: cliEnv({PATH: CLONE_PATH}),
     })
     expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(DEFAULT_USED)
     expect(r.stderr).toMatch(/in 2 partitions on 2 worker\(s\)/)
     expect(resultOf(r.stdout)).toBe(single)
   }, 900_000)
+  it('an --allocscope that cannot run: one line saying so and how to name it, no traceback', () => {
+    const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--out', join(tmp, 'dask-bad'), '--allocscope', 'allocscope-nonesuch', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH})})
+    expect(r.status).toBe(1)
+    expect(r.stderr).not.toMatch(/Traceback/)
+    expect(r.stderr).toMatch(/^fleet_dask\.py: cannot run allocscope-nonesuch: No such file or directory; pass --allocscope with a command that runs allocscope/m)
+  })
 })
 
 describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
@@ -57,11 +71,17 @@ describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
       timeout: 900_000,
-      env: cliEnv({ALLOCSCOPE}),
+      env: cliEnv({PATH: CLONE_PATH}),
     })
     expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(DEFAULT_USED)
     expect(resultOf(r.stdout)).toBe(single)
   }, 900_000)
+  it('an ALLOCSCOPE that cannot run: one line saying so and how to set it, exit 2', () => {
+    const r = spawnSync('bash', ['examples/parallel/fleet_parallel.sh', join(tmp, 'parallel-bad'), '2', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH, ALLOCSCOPE: 'allocscope-nonesuch'})})
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe(`fleet_parallel.sh: cannot run allocscope as 'allocscope-nonesuch' (ALLOCSCOPE); set ALLOCSCOPE to a command that runs it, e.g. ALLOCSCOPE="node /path/to/allocscope/bin/run.js"\n`)
+  })
 })
 
 if (!hasDask) it.skip('examples/dask: python3-distributed not found for /usr/bin/python3; install it with `apt-get install -y --no-install-recommends python3-distributed` (Debian; .ci/run does this)', () => undefined)
