@@ -5,7 +5,7 @@ import type {Prediction} from '../model/predict.js'
 import type {BootAnalysis, Recorder} from '../types.js'
 import {num} from '../readers/count.js'
 import {predictedCounts} from './model.js'
-import {judgeCount} from '../model/tolerance.js'
+import {judgeCount, measuredDelta} from '../model/tolerance.js'
 
 export interface CountSide {
   source: string
@@ -84,12 +84,12 @@ export function diffCounts(a: CountSide, b: CountSide): CountDiff {
   for (const [key, va] of a.values) {
     const vb = b.values.get(key)
     if (vb === undefined) continue
-    // [reference, other]: delta = other − reference, rel = delta / reference.
+    // [reference, other]: a prediction vs a measurement takes the one sign (measuredDelta); two of
+    // a kind, delta = b − a, rel = delta / a.
     const [ref, other] = judge && a.what === 'measured' ? [vb, va] : [va, vb]
-    const base = judge ? other : ref
-    const delta = other - ref
+    const d = judge ? measuredDelta(ref, other) : {delta: other - ref, rel: ref === 0 ? null : (other - ref) / ref}
     const label = a.labels.get(key) ?? b.labels.get(key)
-    const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, delta, rel: base === 0 ? null : delta / base}
+    const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, ...d}
     if (judge) {
       const ok = judgeCount(key.slice(key.indexOf('.') + 1), ref, other)
       if (ok !== null) row.withinTolerance = ok

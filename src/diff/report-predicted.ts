@@ -1,12 +1,11 @@
 // CountDiff → Report: one row per metric both sides have, delta styled as growth/shrink. The count
 // columns (delta, rel, within) and their sign convention are shared with the rules' counts table.
+// The one sign convention (model/tolerance.ts), said under every table that compares a prediction with a measurement.
+import {DELTA_NOTE, relText} from '../model/tolerance.js'
 import {type Block, type Cell, deltaCell} from '../render/report.js'
 import type {CountDiff} from './predicted.js'
 
-/** The one sign convention, said under every table that compares a prediction with a measurement. */
-export const DELTA_NOTE = 'delta = measured - predicted; rel = delta / measured'
-
-export const relText = (rel: number | null): string => (rel === null ? 'n/a' : `${rel >= 0 ? '+' : ''}${(rel * 100).toFixed(1)}%`)
+export {DELTA_NOTE, relText}
 
 /** within the model's tolerance: yes / no, or '-' when the metric is shown but not judged. */
 export const withinCell = (ok: boolean | null | undefined): Cell =>

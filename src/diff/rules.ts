@@ -3,7 +3,7 @@
 // evaluate(evidence) over the observed capture (boot-log analysis, allocinfo) and, when the model
 // ran, its Expectation. The outcome carries the row's own id, title and severity; `diff --rules`
 // lists the same rows. Adding a rule is adding a row.
-import {COUNT_CHECKS, judgeCount, MODEL_TOLERANCE} from '../model/tolerance.js'
+import {COUNT_CHECKS, judgeCount, measuredDelta, MODEL_TOLERANCE} from '../model/tolerance.js'
 import type {AllocSite, Severity} from '../types.js'
 import {num} from '../readers/count.js'
 import {earlySitesFor} from './early-sites.js'
@@ -89,15 +89,13 @@ export function countRows(ctx: RuleContext): CountRow[] {
     const exact = k?.values[c.metric]
     if (exact === undefined) continue
     const measured = num(exact)
-    const delta = measured - c.predicted
     rows.push({
       kind: c.kind,
       metric: c.metric,
       label: c.label,
       predicted: c.predicted,
       measured,
-      delta,
-      rel: measured === 0 ? null : delta / measured,
+      ...measuredDelta(c.predicted, measured),
       // A remainder (dropped = early count − array size) is judged against the count it came from.
       withinTolerance: judgeCount(c.metric, c.predicted, measured, COUNT_CHECKS[c.metric] === 'remainder' ? measured + num(k?.values.recorded ?? 0) : measured),
     })

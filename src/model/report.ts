@@ -9,7 +9,7 @@ import type {InventoryRow} from './fleet.js'
 import type {MeasuredEarly} from './from-boot.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
-import {TOLERANCE_LABEL, withinTolerance} from './tolerance.js'
+import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
 import type {Interval} from './interval.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
@@ -151,12 +151,13 @@ export function predictionReport(p: Prediction): Report {
 
 /** What an instrumented boot (predict --from a lab capture) measured, against the prediction. */
 export function measuredBlock(p: Prediction, measured: MeasuredEarly, inFit: string | undefined): Block {
-  const d = p.events - measured.calls
+  // The sign diff uses (tolerance.ts DELTA_NOTE), said in the line: negative = predicted more.
+  const {delta, rel} = measuredDelta(p.events, measured.calls)
   return {
     kind: 'text',
     title: 'Measured on this boot',
     lines: wrap([
-      `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events} (${d >= 0 ? '+' : ''}${d}, ${((100 * d) / measured.calls).toFixed(1)}%)` +
+      `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events}; delta ${delta > 0 ? '+' : ''}${delta}, rel ${relText(rel)} (${DELTA_NOTE})` +
         (inFit ? `; ${inSampleNote(inFit, p.profile)}` : ''),
     ]),
   }

@@ -20,6 +20,21 @@ export function withinTolerance(predicted: number, measured: number, scale = mea
 }
 
 /**
+ * The one sign every prediction-vs-measurement delta uses (README, "diff"): delta = measured −
+ * predicted (negative: the model predicted more than the kernel did), rel = delta / measured.
+ * diff's tables, its rules' counts and predict --from's measured line all take it from here.
+ */
+export const DELTA_NOTE = 'delta = measured - predicted; rel = delta / measured'
+
+export function measuredDelta(predicted: number, measured: number): {delta: number; rel: number | null} {
+  const delta = measured - predicted
+  return {delta, rel: measured === 0 ? null : delta / measured}
+}
+
+/** rel as shown in tables and notes: signed percent, 'n/a' when the measurement is 0. */
+export const relText = (rel: number | null): string => (rel === null ? 'n/a' : `${rel >= 0 ? '+' : ''}${(rel * 100).toFixed(1)}%`)
+
+/**
  * How each klab metric is judged. The model claims fidelity for PFN counts (MODEL_TOLERANCE) and
  * for pool pages (exact); the rest (page totals of high-order allocations, seed-dependent races)
  * is shown next to the measurement but not judged. `dropped` is the early count minus the array

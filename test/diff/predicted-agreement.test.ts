@@ -48,3 +48,25 @@ describe('predict and diff state one predicted count per host (real samples)', (
     expect(fromDoc.find((r) => r.key === 'early_page_allocs.calls')?.a).toBe(rows.find((r) => r.key === 'early_page_allocs.calls')?.a)
   })
 })
+
+describe('one sign: predicted vs measured is measured − predicted everywhere (README, diff)', () => {
+  // notrack: 79 measured, 81 predicted, so delta is -2 in predict's line and in diff's table alike.
+  it.each(['linux-7.2-notrack-c8-m1024-shrink', 'linux-7.2-pool-c64-m1024', 'linux-6.12-nodebug_smp064_1G'])('%s', async (name) => {
+    const dir = join(SAMPLES, name)
+    const p = await json(['predict', '--from', dir])
+    const text = (await runCli(['predict', '--from', dir, '--format', 'text'])).stdout.replace(/\s+/g, ' ')
+    const m = / (\d+) early PFNs; predicted (\d+); delta ([-+]?\d+), rel ([-+]?[\d.]+)% \(delta = measured - predicted; rel = delta \/ measured\)/.exec(text)
+    expect(m, text).not.toBeNull()
+    const [measured, predicted, delta, rel] = m!.slice(1).map(Number)
+    expect([measured, predicted]).toEqual([p.measured.calls, p.events])
+    expect(delta).toBe(measured - predicted)
+    expect(rel).toBeCloseTo((100 * (measured - predicted)) / measured, 1)
+    // diff --predicted's row for the same two numbers has the same delta, under the same note.
+    const r = await runCli(['diff', '--predicted', dir, '--format', 'text'])
+    expect(r.stdout).toContain('delta = measured - predicted; rel = delta / measured')
+    const rows: (Row & {b: number; delta: number})[] = (await json(['diff', '--predicted', dir])).counts.rows
+    const row = rows.find((x) => x.a === predicted && x.b === measured)
+    expect(row, JSON.stringify(rows)).toBeDefined()
+    expect(row!.delta).toBe(delta)
+  })
+})
