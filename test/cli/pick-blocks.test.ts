@@ -23,6 +23,7 @@ describe('pickBlocks (--block)', () => {
   })
 
   it('no block: a usage error listing the titles as shown', () => {
-    expect(() => pickBlocks(report, 'nope')).toThrow("--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', 'Kernels (4)', 'Errors by reason'")
+    // (How an untitled block's inherited title is shown is blockTitles' business: not pinned here.)
+    expect(() => pickBlocks(report, 'nope')).toThrow(/^--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', .*'Errors by reason'$/)
   })
 })
