@@ -228,7 +228,11 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
     import('./report-predicted.js'),
   ])
   const side = async (x: DiffInput, predicted: boolean): Promise<CountSide> => {
-    if (x.kind === 'allocscope-json') return sideFromPrediction(predictionFromJson(readPrediction(x), x.path), 'unknown', x.path)
+    if (x.kind === 'allocscope-json') {
+      // The recorder the document states (predict read it from the capture, or --recorder).
+      const doc = predictionFromJson(readPrediction(x), x.path)
+      return sideFromPrediction(doc, doc.recorder, x.path)
+    }
     if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
     const analysis = await analyse(req, x)
     if (!predicted) return sideFromAnalysis(analysis)

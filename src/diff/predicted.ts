@@ -2,7 +2,7 @@
 // hosts, two profiles) against each other, in one table shape: metric, a, b, delta, relative.
 import {InputError} from '../errors.js'
 import type {Prediction} from '../model/predict.js'
-import type {BootAnalysis, Recorder} from '../types.js'
+import {type BootAnalysis, RECORDERS, type Recorder} from '../types.js'
 import {num} from '../readers/count.js'
 import {predictedCounts} from './model.js'
 import {judgeCount, measuredDelta} from '../model/tolerance.js'
@@ -59,8 +59,11 @@ export function sideFromAnalysis(a: BootAnalysis): CountSide {
   return {source: a.source, what: 'measured', values, labels: new Map(), detail: a.klab.length ? 'klab: lines of an instrumented kernel' : 'no klab: lines (not an instrumented kernel)'}
 }
 
+/** What diff reads of a `predict --json` document: the counts, and the recorder predict said the kernel carries. */
+export type PredictionDoc = Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window' | 'recorder'>
+
 /** The result of `allocscope predict --json` for one host. */
-export function predictionFromJson(text: string, source: string): Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'> {
+export function predictionFromJson(text: string, source: string): PredictionDoc {
   let doc: {schema?: string; command?: string; result?: Record<string, unknown>}
   try {
     doc = JSON.parse(text) as typeof doc
@@ -75,7 +78,9 @@ export function predictionFromJson(text: string, source: string): Pick<Predictio
   // same number held the replay's pages there (now replayedPages).
   const iv = r.pagesInterval as {value?: unknown} | undefined
   const pages = typeof iv?.value === 'number' ? iv.value : r.pages
-  return {...(r as unknown as Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>), pages}
+  // The recorder predict stated first ("recorder"): a document without one (or with another word) says nothing.
+  const recorder: Recorder = (RECORDERS as readonly unknown[]).includes(r.recorder) ? (r.recorder as Recorder) : 'unknown'
+  return {...(r as unknown as PredictionDoc), pages, recorder}
 }
 
 export function diffCounts(a: CountSide, b: CountSide): CountDiff {

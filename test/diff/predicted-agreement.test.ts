@@ -3,6 +3,7 @@
 // pages for the 6.12 nodebug 64-CPU sample, diff --predicted 3093, the replay's rounded count.)
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {predictionFromJson} from '../../src/diff/predicted.js'
 import {runCli} from '../helpers/cli.js'
 import {writeDerived} from '../helpers/diff-derived.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -68,5 +69,28 @@ describe('one sign: predicted vs measured is measured − predicted everywhere (
     const row = rows.find((x) => x.a === predicted && x.b === measured)
     expect(row, JSON.stringify(rows)).toBeDefined()
     expect(row!.delta).toBe(delta)
+  })
+})
+
+describe('a predict --json document as diff input keeps the recorder predict stated', () => {
+  it('pool c64: side a says recorder pool, and its rows are diff --predicted\'s', async () => {
+    const dir = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    const out = (await runCli(['predict', '--from', dir, '--json'])).stdout
+    expect(JSON.parse(out).result.recorder).toBe('pool')
+    const doc = writeDerived('predict-pool-c64-recorder.json', out)
+    const fromDoc = (await json(['diff', doc, dir])).counts
+    expect(fromDoc.a.detail).toMatch(/recorder pool$/)
+    const direct = (await json(['diff', '--predicted', dir])).counts
+    expect(fromDoc.rows).toEqual(direct.rows)
+    const text = (await runCli(['diff', doc, dir, '--format', 'text'])).stdout.replace(/\s+/g, ' ')
+    expect(text).toContain('before-smp window, recorder pool)')
+    expect(text).not.toContain('recorder unknown')
+  })
+
+  it('a document without a recorder (or with another word) reads as unknown', () => {
+    const doc = (recorder: unknown) => JSON.stringify({schema: 'allocscope/v1', command: 'predict', result: {events: 1, pages: 1, recorder, profile: 'p', window: 'after-smp'}})
+    expect(predictionFromJson(doc('legacy'), 'x.json').recorder).toBe('legacy')
+    expect(predictionFromJson(doc(undefined), 'x.json').recorder).toBe('unknown')
+    expect(predictionFromJson(doc('bogus'), 'x.json').recorder).toBe('unknown')
   })
 })
