@@ -44,11 +44,21 @@ export interface Member {
 /** Node returns the engine (how much input the deflate data took) with `info`; its types omit the overload. */
 type WithInfo = (b: Buffer, o: ZlibOptions & {info: true}) => {buffer: Buffer; engine: {bytesWritten: number}}
 
+/** A member that inflates past the size the caller allows (a bomb, or a record too long to be one). */
+export class MemberTooLarge extends Error {
+  constructor(
+    readonly at: number,
+    readonly max: number,
+  ) {
+    super(`a gzip member at byte ${at} inflates past ${max} bytes`)
+  }
+}
+
 /**
  * The member at `at`: its text, checked; 'short' when `b` holds only part of it; {bad} when it is
- * damaged (or is no gzip member). `maxOut` bounds its inflated size (a bomb is damage, not memory).
+ * damaged (or is no gzip member); 'too-large' past `maxOut` inflated bytes (memory stays bounded).
  */
-export function inflateMember(b: Buffer, at: number, maxOut: number): Member | 'short' | {bad: string} {
+export function inflateMember(b: Buffer, at: number, maxOut: number): Member | 'short' | 'too-large' | {bad: string} {
   const hl = gzipHeaderLength(b, at)
   if (hl === 'bad') return {bad: 'no gzip member starts there'}
   if (hl === 'short') return 'short'
@@ -57,7 +67,8 @@ export function inflateMember(b: Buffer, at: number, maxOut: number): Member | '
     r = (inflateRawSync as unknown as WithInfo)(b.subarray(at + hl), {info: true, maxOutputLength: maxOut})
   } catch (e) {
     // Z_BUF_ERROR: the deflate data goes on past what `b` holds.
-    return (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'short' : {bad: (e as Error).message}
+    const code = (e as NodeJS.ErrnoException).code
+    return code === 'Z_BUF_ERROR' ? 'short' : code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : {bad: (e as Error).message}
   }
   const t = at + hl + r.engine.bytesWritten
   if (b.length < t + 8) return 'short'
@@ -81,7 +92,8 @@ const PIECE = 1 << 20
 /**
  * Reads `path` member by member and gives `onOut` each whole, checked member's text, until the end
  * or the first member cut short or damaged; returns why it stopped early (undefined: it ended
- * whole). Read in order (a pipe too); memory: one member and one 1 MiB piece.
+ * whole). Throws MemberTooLarge for a member past `maxMember` bytes, inflated or not. Read in
+ * order (a pipe too); memory: one member and one 1 MiB piece.
  */
 export function eachMember(path: string, maxMember: number, onOut: (b: Buffer) => void): string | undefined {
   const fd = openSync(path, 'r')
@@ -92,9 +104,9 @@ export function eachMember(path: string, maxMember: number, onOut: (b: Buffer) =
     for (;;) {
       if (buf.length === 0 && eof) return undefined
       const m = inflateMember(buf, 0, maxMember)
+      if (m === 'too-large' || (m === 'short' && buf.length > maxMember)) throw new MemberTooLarge(base, maxMember)
       if (m === 'short') {
         if (eof) return `cut short at byte ${base}`
-        if (buf.length > maxMember) return `damaged at byte ${base} (a member past ${maxMember} bytes)`
         const piece = Buffer.allocUnsafe(PIECE)
         const n = readSync(fd, piece, 0, PIECE, null)
         eof = n === 0

@@ -9,7 +9,7 @@ import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type Re
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
-import {eachMember, firstMemberText} from './gzip-members.js'
+import {eachMember, firstMemberText, MemberTooLarge} from './gzip-members.js'
 
 
 /** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
@@ -77,8 +77,7 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
       snapshots++
     }
   }
-  // Only damage to the gzip members is a recording cut short; a bad record or the consumer's error stops the read as itself.
-  const {cut} = eachText(path, (text) => {
+  const onText = (text: string): void => {
     const nl = text.indexOf('\n')
     if (nl < 0) {
       rest.push(text)
@@ -92,7 +91,15 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
     for (const l of lines) applyLine(l)
     rest = [last]
     restChars = last.length
-  })
+  }
+  // Only damage to the gzip members is a recording cut short; a bad record or the consumer's error stops the read as itself.
+  let cut: string | undefined
+  try {
+    ;({cut} = eachText(path, onText))
+  } catch (e) {
+    // A member past the cap holds a record past it (or is a bomb): the line's error, as a long line's.
+    throw e instanceof MemberTooLarge ? tooLong(lineNo + 1) : e
+  }
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
   if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${snapshots} complete snapshots before it`)
