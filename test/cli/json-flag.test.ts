@@ -1,0 +1,54 @@
+// Which commands take --json and the other output flags, as README's "Commands" says: every command
+// that writes a report; not batch (NDJSON records), version (--json only) or help. `version --json`
+// is the allocscope envelope like every other command's (it was @oclif/plugin-version's document).
+// Runs the BUILT CLI (npm test builds it).
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {EXIT} from '../../src/errors.js'
+import {runCli} from '../helpers/cli.js'
+import {REPO} from '../helpers/paths.js'
+
+type Manifest = {commands: Record<string, {flags: Record<string, unknown>}>}
+const manifest = () => JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8')) as Manifest
+
+describe('--json and the output flags', () => {
+  it("README names exactly the commands that do not write a report", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8')
+    const m = /Every command that writes a report \(all but ([^)]*)\) takes `--json`/.exec(readme)
+    expect(m, 'README states which commands take --json').not.toBeNull()
+    const named = [...m![1].matchAll(/`([\w-]+)`/g)].map((x) => x[1]).sort()
+    const commands = manifest().commands
+    const without = Object.keys(commands).filter((id) => !('format' in commands[id].flags) || !('block' in commands[id].flags))
+    // help is @oclif/plugin-help's command, not in the manifest of allocscope's own.
+    expect(named).toEqual([...without, 'help'].sort())
+    expect(without.sort()).toEqual(['batch', 'version'])
+    expect('json' in commands.batch.flags).toBe(false)
+    expect('json' in commands.version.flags).toBe(true)
+  })
+
+  it('version --json is the allocscope envelope', async () => {
+    const r = await runCli(['version', '--json'])
+    expect(r.status, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.schema).toBe('allocscope/v1')
+    expect(doc.command).toBe('version')
+    expect(doc.warnings).toEqual([])
+    expect(doc.result).toMatchObject({version: expect.stringMatching(/^\d+\.\d+\.\d+/), cliVersion: expect.stringMatching(/^allocscope\//), architecture: `${process.platform}-${process.arch}`, nodeVersion: `node-${process.version}`})
+  })
+
+  it('version prints the same line as --version; an unknown flag is one line, exit 2', async () => {
+    const a = await runCli(['version'])
+    const b = await runCli(['--version'])
+    expect(a.stdout).toBe(b.stdout)
+    const bad = await runCli(['version', '--jsn'])
+    expect(bad.stderr).toBe('allocscope version: unknown flag --jsn; did you mean --json? (see allocscope version --help)\n')
+    expect(bad.status).toBe(EXIT.usage)
+  })
+
+  it('batch refuses --json in one line, exit 2', async () => {
+    const r = await runCli(['batch', '--json', 'samples'])
+    expect(r.stderr).toMatch(/^allocscope batch: unknown flag --json/)
+    expect(r.status).toBe(EXIT.usage)
+  })
+})
