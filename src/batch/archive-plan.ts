@@ -1,9 +1,9 @@
 // What a tar archive's inputs are, from a first read of its headers (member data is read through
 // and dropped: nothing extracted; memory is one entry per member name, to know which copy of a
 // name that appears twice is the last: the one extraction leaves, the one read). A directory inside the
-// archive that holds a capture (the names resolveCapture looks for on disk: a boot log and/or an
-// allocinfo dump, and meta.json) is ONE input, as the extracted directory would be; every other
-// file is an input of its own. Members of a directory need not be next to each other in a tar,
+// archive that is a capture (inputs.ts isCaptureLayout: a boot log and/or an allocinfo dump by
+// their usual names, and only a capture's files) is ONE input, as the extracted directory would
+// be; its subdirectories are not part of it, and every other file is an input of its own. Members of a directory need not be next to each other in a tar,
 // so whether a directory is a capture is only known once every header is read: hence this pass,
 // and the archive must be a regular file (read twice). `--shard K/N` picks inputs by the hash of
 // their `archive//member` path, so N machines split one archive.
@@ -13,7 +13,7 @@ import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {ioReason} from '../errors.js'
 import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
-import {memberPath, shardOf} from './inputs.js'
+import {isCaptureLayout, memberPath, shardOf} from './inputs.js'
 
 /** `--shard K/N` as [K, N]. */
 export type Shard = readonly [number, number]
@@ -45,7 +45,7 @@ export interface CapturePlan {
 
 export interface ArchivePlan {
   archive: string
-  /** Capture directories by directory key (dirKey), the topmost of nested ones only (a capture's subdirectories are part of it, as on disk). */
+  /** Capture directories by directory ('.' the top; splitMember). */
   captures: Map<string, CapturePlan>
   /** Inputs this run reads in the archive (this shard's, those not skipped). */
   total: number
@@ -86,19 +86,8 @@ export function splitMember(name: string): {dir: string; base: string} {
   return i < 0 ? {dir: '.', base: clean} : {dir: clean.slice(0, i), base: clean.slice(i + 1)}
 }
 
-/** '.', then each directory from the top down to `dir`. */
-function ancestors(dir: string): string[] {
-  const out = ['.']
-  if (dir === '.') return out
-  for (let i = dir.indexOf('/'); i >= 0; i = dir.indexOf('/', i + 1)) out.push(dir.slice(0, i))
-  out.push(dir)
-  return out
-}
-
-const CAPTURE_NAMES = new Set([...BOOTLOG_NAMES, ...ALLOCINFO_NAMES, 'meta.json'])
-
 interface DirInfo {
-  /** Capture file names in it → index of the last entry of that name (a later one replaces an earlier one, as extraction would). */
+  /** Its file names → index of the last entry of that name (a later one replaces an earlier one, as extraction would). */
   names: Map<string, number>
 }
 
@@ -107,24 +96,18 @@ const first = (names: readonly string[], d: DirInfo): CaptureMember | undefined 
   return n === undefined ? undefined : {name: n, index: d.names.get(n)!}
 }
 
+/** The directory's capture, when its files are a capture's and nothing else (isCaptureLayout, as on disk). */
 function capturePlan(archive: string, dir: string, d: DirInfo): CapturePlan | undefined {
+  if (!isCaptureLayout(d.names.keys())) return undefined
   const bootLog = first(BOOTLOG_NAMES, d)
   const allocinfo = first(ALLOCINFO_NAMES, d)
-  if (!bootLog && !allocinfo) return undefined
   const meta = first(['meta.json'], d)
   const last = Math.max(bootLog?.index ?? -1, allocinfo?.index ?? -1, meta?.index ?? -1)
   return {dir, path: memberPath(archive, dir), bootLog, allocinfo, meta, last}
 }
 
-/** The topmost capture directory holding `dir` (itself or an ancestor), if any. */
-export function captureOf(plan: ArchivePlan, dir: string): CapturePlan | undefined {
-  if (plan.captures.size === 0) return undefined
-  for (const a of ancestors(dir)) {
-    const c = plan.captures.get(a)
-    if (c) return c
-  }
-  return undefined
-}
+/** The capture directory `dir` is, if it is one (its subdirectories are not part of it: their files are inputs, as on disk). */
+export const captureOf = (plan: ArchivePlan, dir: string): CapturePlan | undefined => plan.captures.get(dir)
 
 /** Why an archive cannot be read twice (the plan, then the inputs), if it cannot. */
 export function notRegular(path: string): string | undefined {
@@ -161,7 +144,7 @@ export async function planArchive(archive: string, o: PlanOptions = {}): Promise
       const {dir, base} = splitMember(h.name)
       const d = dirs.get(dir) ?? {names: new Map()}
       dirs.set(dir, d)
-      if (CAPTURE_NAMES.has(base)) d.names.set(base, i)
+      d.names.set(base, i)
       plan.last.set(memberKey(h.name), i)
       names.set(memberKey(h.name), h.name)
     }
@@ -172,13 +155,10 @@ export async function planArchive(archive: string, o: PlanOptions = {}): Promise
   return plan
 }
 
-/** The topmost captures, and the count of inputs: captures, and the files (last copies) in no capture. */
+/** The captures, and the count of inputs: captures, and the files (last copies) in no capture. */
 function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, names: Map<string, string>, o: PlanOptions): void {
-  // Shallow directories first: a capture found, its subdirectories are already owned.
-  const keys = [...dirs.keys()].sort((a, b) => ancestors(a).length - ancestors(b).length)
-  for (const k of keys) {
-    if (captureOf(plan, k)) continue
-    const c = capturePlan(plan.archive, k, dirs.get(k)!)
+  for (const [k, d] of dirs) {
+    const c = capturePlan(plan.archive, k, d)
     if (c) plan.captures.set(k, c)
   }
   for (const name of names.values()) if (!captureOf(plan, splitMember(name).dir) && wanted(memberPath(plan.archive, name), o)) plan.total++

@@ -1,12 +1,13 @@
 // The inputs of `allocscope batch`: paths, directories (walked, sorted), glob patterns, tar
 // archives and --files-from lists become a list of tasks in a deterministic order. A capture
-// directory (a boot log and/or allocinfo.txt by its usual names) is one task; a tar archive is one
+// directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
+// isCaptureLayout) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
 import {closeSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
-import {holdsCapture} from '../readers/dir.js'
+import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -39,42 +40,120 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 /** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
-/** A directory's tasks, depth first in name order; dot files and dot directories are skipped. `named`: see notNamed. */
-function walk(dir: string, out: Task[], named: ReadonlySet<string>): void {
-  if (holdsCapture(dir)) {
-    out.push({type: 'capture-dir', path: dir})
+/** A file or directory whatever path reached it: a symlink and its target, a path named twice, are one. */
+const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
+
+/** A task and what makes it the same input as another (idOf; its resolved path when nothing could be stat'ed). */
+interface Listed {
+  task: Task
+  key: string
+}
+
+/** The listing so far: tasks, the directories walked, and what was met twice. */
+interface Listing {
+  out: Listed[]
+  /** idOf each argument that stat'ed: see notNamed. */
+  named: ReadonlySet<string>
+  /** Directories walked (idOf): one reached again (a symlink loop, `latest -> 2026-12-05`, named twice) is not walked again. */
+  walked: Set<string>
+  /** Directories not walked again. */
+  repeats: number
+}
+
+const pathKey = (p: string): string => `path:${resolve(p)}`
+
+/** Names of a capture's boot log that are its serial console (`allocscope capture` writes console.log and the dmesg.txt taken from it). */
+const CONSOLE_NAMES = new Set(['console.log', 'console.log.gz'])
+
+/** Files of a capture directory besides its boot log and dump, not inputs of their own: meta.json, and the lab's QEMU stderr. */
+const CAPTURE_EXTRAS = new Set(['meta.json', 'qemu.stderr'])
+
+/**
+ * Whether a directory whose files (base names; its subdirectories aside) are `files` is ONE capture
+ * directory: a boot log and/or an allocinfo dump by their usual names (readers/dir.ts) and only a
+ * capture's files: the boot log it reads (the first of BOOTLOG_NAMES present) and at most the
+ * serial console.log (or .gz) that log was taken from, at most one dump, meta.json, qemu.stderr.
+ * Any other file, a second log or dump, and it is no capture: each file is an input (`/var/log`
+ * with kern.log, kern.log.1, syslog). Used on disk and in archives (archive-plan.ts).
+ */
+export function isCaptureLayout(files: Iterable<string>): boolean {
+  const logs: string[] = []
+  let dumps = 0
+  for (const f of files) {
+    if (BOOTLOG_NAMES.includes(f)) logs.push(f)
+    else if (ALLOCINFO_NAMES.includes(f)) dumps++
+    else if (!CAPTURE_EXTRAS.has(f)) return false
+  }
+  if (logs.length + dumps === 0 || dumps > 1 || logs.length > 2) return false
+  if (logs.length < 2) return true
+  const [read, other] = logs.sort((a, b) => BOOTLOG_NAMES.indexOf(a) - BOOTLOG_NAMES.indexOf(b))
+  return !CONSOLE_NAMES.has(read!) && CONSOLE_NAMES.has(other!)
+}
+
+/** A directory entry, stat'ed (through a symlink), or why it could not be. */
+type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string}
+
+function entriesOf(dir: string, names: string[]): Entry[] {
+  return names
+    .filter((n) => !n.startsWith('.'))
+    .map((name): Entry => {
+      const path = join(dir, name)
+      try {
+        return {path, name, st: statSync(path)}
+      } catch (e) {
+        return {path, name, error: ioReason(e)}
+      }
+    })
+}
+
+/**
+ * Whether a directory's entries are one capture (isCaptureLayout): a boot log or dump must be a
+ * regular file (a FIFO named dmesg.txt is an input of its own, refused), meta.json anything (a
+ * damaged one is the capture's error record).
+ */
+function isCapture(entries: Entry[]): boolean {
+  const files = entries.filter((e) => !('st' in e) || !e.st.isDirectory())
+  if (files.some((e) => !('st' in e) || (!e.st.isFile() && e.name !== 'meta.json'))) return false
+  return isCaptureLayout(files.map((e) => e.name))
+}
+
+/**
+ * A directory's tasks, depth first in name order; dot files and dot directories are skipped.
+ * Symlinks are followed, to files and directories alike; a directory already walked is not walked
+ * again (a loop, `latest -> 2026-12-05`), and a file reached twice is one input (listTasks). A
+ * capture directory (isCapture) is one task, then its subdirectories are walked: nothing in a
+ * walked tree is left without a record.
+ */
+function walk(dir: string, st: Stats, l: Listing): void {
+  if (l.walked.has(idOf(st))) {
+    l.repeats++
     return
   }
-  let names: string[]
+  l.walked.add(idOf(st))
+  let entries: Entry[]
   try {
-    names = readdirSync(dir).sort()
+    entries = entriesOf(dir, readdirSync(dir).sort())
   } catch (e) {
-    out.push({type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`})
+    l.out.push({task: {type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`}, key: idOf(st)})
     return
   }
-  for (const n of names) {
-    if (n.startsWith('.')) continue
-    const p = join(dir, n)
-    let st
-    try {
-      st = statSync(p)
-    } catch (e) {
-      out.push({type: 'error', path: p, reason: ioReason(e)})
-      continue
-    }
-    if (st.isDirectory()) walk(p, out, named)
-    else out.push(notNamed(p, st, named) ?? fileTask(p))
+  const capture = isCapture(entries)
+  if (capture) l.out.push({task: {type: 'capture-dir', path: dir}, key: idOf(st)})
+  for (const e of entries) {
+    if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
+    else if (e.st.isDirectory()) walk(e.path, e.st, l)
+    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: idOf(e.st)})
   }
 }
 
 /**
- * A FIFO not named on the command line (`named`: the arguments, resolved), however it was reached
+ * A FIFO not named on the command line (`named`: the arguments' idOf), however it was reached
  * (a walk, a pattern, a --files-from list), or a socket: an error record, not read (a FIFO nobody
  * writes to would keep the run waiting for ever; a socket cannot be opened). A named FIFO is read
  * (open-input.ts), also where a walk reaches it first.
  */
 function notNamed(p: string, st: Stats, named: ReadonlySet<string>): Task | undefined {
-  if (st.isFIFO() && !named.has(resolve(p))) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
+  if (st.isFIFO() && !named.has(idOf(st))) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
   if (st.isSocket()) return {type: 'error', path: p, reason: 'a socket: not a file that can be read'}
   return undefined
 }
@@ -87,12 +166,15 @@ const fileTask = (p: string): Task => (isArchive(p) ? {type: 'archive', path: p}
  * (the record's path and its shard are those of the directory named directly), and without what a
  * matched directory already covers: a directory is walked whole (a capture directory is one
  * input), so `dir/**`, which also matches dir and everything below it, gives the records of
- * walking dir — not the files of a capture a second time, nor a warning about duplicates.
+ * walking dir — not the files of a capture a second time, nor a warning about duplicates. A
+ * pattern ending with `/` matches directories only.
  */
 function globHits(pattern: string): string[] {
-  const raw = tinyglobby().globSync(pattern, {onlyFiles: false, dot: false, expandDirectories: false, absolute: isAbsolute(pattern)})
+  const all = tinyglobby().globSync(pattern, {onlyFiles: false, dot: false, expandDirectories: false, absolute: isAbsolute(pattern)})
+  // tinyglobby ends a directory's path with `/`; a pattern ending with `/` matches directories
+  // only, as in the shell (tinyglobby also returns the files that match without it).
+  const raw = pattern.endsWith('/') ? all.filter((h) => h.endsWith('/')) : all
   const strip = (h: string) => (h.length > 1 ? h.replace(/\/+$/, '') : h)
-  // tinyglobby ends a directory's path with `/`.
   const dirs = new Set(raw.filter((h) => h.endsWith('/')).map((h) => resolve(h)))
   const covered = (h: string): boolean => {
     for (let d = dirname(resolve(h)); d !== dirname(d); d = dirname(d)) if (dirs.has(d)) return true
@@ -101,28 +183,28 @@ function globHits(pattern: string): string[] {
   return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
-/** One argument (path or glob) → its tasks. `named`: see notNamed. */
-function expand(arg: string, out: Task[], named: ReadonlySet<string>): void {
+/** One argument (path or glob) → its tasks. */
+function expand(arg: string, l: Listing): void {
   let st
   try {
     st = statSync(arg)
   } catch (e) {
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
-      if (hits.length === 0) out.push({type: 'error', path: arg, reason: 'the pattern matches nothing'})
-      for (const h of hits) expand(h, out, named)
+      if (hits.length === 0) l.out.push({task: {type: 'error', path: arg, reason: 'the pattern matches nothing'}, key: pathKey(arg)})
+      for (const h of hits) expand(h, l)
       return
     }
-    out.push({type: 'error', path: arg, reason: ioReason(e)})
+    l.out.push({task: {type: 'error', path: arg, reason: ioReason(e)}, key: pathKey(arg)})
     return
   }
   if (!st.isDirectory()) {
-    out.push(notNamed(arg, st, named) ?? fileTask(arg))
+    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: idOf(st)})
     return
   }
-  const before = out.length
-  walk(arg, out, named)
-  if (out.length === before) out.push({type: 'error', path: arg, reason: 'empty directory: no inputs in it'})
+  const before = l.out.length + l.repeats
+  walk(arg, st, l)
+  if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: idOf(st)})
 }
 
 /** The longest path Linux takes (PATH_MAX): a longer line in a list is no path (a device, a binary file). */
@@ -181,20 +263,42 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
   if (rest !== '') take(rest)
 }
 
-/** Every task, duplicates (the same file reached twice) dropped: first wins. `args` on the command line, `listed` from --files-from. */
-export function listTasks(args: string[], listed: string[] = []): {tasks: Task[]; duplicates: number} {
-  const all: Task[] = []
-  const named = new Set(args.map((a) => resolve(a)))
-  for (const a of [...args, ...listed]) expand(a, all, named)
+/** The idOf a path, or its pathKey when it cannot be stat'ed. */
+function keyOf(p: string): string {
+  try {
+    return idOf(statSync(p))
+  } catch {
+    return pathKey(p)
+  }
+}
+
+/**
+ * Every task, duplicates (the same file or directory reached twice: named twice, through a
+ * symlink) dropped: first wins. `args` on the command line, `listed` from --files-from; `out`, the
+ * --out file, is never an input (`excluded` says whether it was met).
+ */
+export function listTasks(args: string[], listed: string[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
+  const named = new Set<string>()
+  for (const a of args) {
+    const k = keyOf(a)
+    if (!k.startsWith('path:')) named.add(k)
+  }
+  const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
+  for (const a of [...args, ...listed]) expand(a, l)
+  const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
   const seen = new Set<string>()
   const tasks: Task[] = []
-  for (const t of all) {
-    const key = resolve(t.path)
-    if (seen.has(key)) continue
-    seen.add(key)
-    tasks.push(t)
+  let excluded = false
+  let duplicates = l.repeats
+  for (const {task, key} of l.out) {
+    if (own.has(key)) excluded = true
+    else if (seen.has(key)) duplicates++
+    else {
+      seen.add(key)
+      tasks.push(task)
+    }
   }
-  return {tasks, duplicates: all.length - tasks.length}
+  return {tasks, duplicates, excluded}
 }
 
 /** `K/N` → [K, N] with 1 ≤ K ≤ N. */
@@ -213,11 +317,14 @@ export function shardOf(path: string, n: number): number {
 }
 
 /** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
-export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string}): Task[] {
+export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string; out?: string}): Task[] {
+  // `-` reads stdin in analyse and allocinfo; here stdin is the --files-from list, and a record needs a path.
+  if (inputs.includes('-')) throw new UsageError("-: batch reads no input from stdin; use --files-from - for a list of paths on stdin, or name /dev/stdin to analyse stdin as one input (or ./- for a file named '-')")
   const fromList = f['files-from'] ? readList(f['files-from']) : []
   if (inputs.length + fromList.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
-  const listed = listTasks(inputs, fromList)
-  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file named twice)\n`)
+  const listed = listTasks(inputs, fromList, f.out)
+  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
+  if (listed.excluded) process.stderr.write(`allocscope: warning: ${f.out} is the --out file: not read as an input\n`)
   if (!f.shard) return listed.tasks
   const [k, n] = parseShard(f.shard)
   // Every shard reads an archive, and keeps the inputs inside it that hash to it.

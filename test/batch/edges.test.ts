@@ -144,17 +144,22 @@ describe('files and directories', () => {
     mkdirSync(join(dir, 'cap one'), {recursive: true})
     for (const f of ['dmesg.txt', 'allocinfo.txt', 'meta.json']) copyFileSync(join(POOL, f), join(dir, 'cap one', f))
     copyFileSync(DMESG, join(dir, 'loose.log'))
-    // A file in a subdirectory of the capture: walking takes the capture as one input, so must the glob.
+    // A file in a subdirectory of the capture: walking takes the capture as one input, then the
+    // subdirectory's file (a subdirectory is not part of a capture); so must the glob.
     mkdirSync(join(dir, 'cap one', 'extra'))
     copyFileSync(DMESG, join(dir, 'cap one', 'extra', 'old-dmesg.txt'))
     const walked = await one([dir])
-    expect(walked.map((x) => [x.input.path, x.kind])).toEqual([[join(dir, 'cap one'), 'capture-dir'], [join(dir, 'loose.log'), 'bootlog']])
+    expect(walked.map((x) => [x.input.path, x.kind])).toEqual([
+      [join(dir, 'cap one'), 'capture-dir'],
+      [join(dir, 'cap one', 'extra', 'old-dmesg.txt'), 'bootlog'],
+      [join(dir, 'loose.log'), 'bootlog'],
+    ])
     for (const pattern of [join(dir, '**'), join(dir, '*')]) {
       const r = await cli(['batch', pattern])
       expect(records(r.stdout).map((x) => x.input.path), pattern).toEqual(walked.map((x) => x.input.path))
       expect(r.stderr, pattern).not.toMatch(/duplicate/)
     }
-    expect((await cli(['batch', '--list', join(dir, '*')])).stdout).toBe(`${join(dir, 'cap one')}\n${join(dir, 'loose.log')}\n`)
+    expect((await cli(['batch', '--list', join(dir, '*')])).stdout).toBe(`${join(dir, 'cap one')}\n${join(dir, 'cap one', 'extra', 'old-dmesg.txt')}\n${join(dir, 'loose.log')}\n`)
   })
 
   it('--list is a --files-from list: a file named #…# (an autosave) is not read back as a comment', async () => {
