@@ -48,8 +48,11 @@ describe.skipIf(!existsSync(join(DIST, 'pool.js')))('flow control (built dist/)'
     const lines: string[] = []
     let done = 0
     const run = new BatchPool(tasks, {jobs: 2, started: [blocker], ordered: true, write: (ls) => lines.push(...ls), onProgress: (d) => (done = d)}).run()
-    // Wait until the archive's worker stops (no input done for 1 s), well short of the archive.
-    for (let last = -1; done === 0 || done !== last; await sleep(1000)) last = done
+    // Wait until the archive's worker has done HOLD_MAX inputs (however slow a loaded machine is),
+    // then 2 s more: held, it does no more than one post past the cap, well short of the archive.
+    // (Stopping at the first second with no input done failed under a load of 16: a stall, not the hold.)
+    for (const end = Date.now() + 60_000; done < HOLD_MAX && Date.now() < end; ) await sleep(200)
+    await sleep(2000)
     expect(lines).toEqual([])
     expect(done).toBeGreaterThanOrEqual(HOLD_MAX)
     expect(done).toBeLessThanOrEqual(HOLD_MAX + POST_EVERY)
