@@ -4,7 +4,7 @@
 import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
-import type {Profile} from './profile.js'
+import {type Profile, noIntervalReason} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, runLegacy} from './recorders/legacy.js'
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
@@ -147,7 +147,7 @@ function uncertainty(host: Host, profile: Profile): Uncertainty {
   const matches = !host.kernel || host.kernel.startsWith(profile.kernel)
   const ex = extrapolation(host, profile.range, matches, profile.kernel)
   if (!iv) {
-    const missing = `profile ${profile.name} has no cross-validated interval (fitted before intervals were added)`
+    const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`
     return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, extrapolation: ex.outside, missing}
   }
   return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, extrapolation: ex.outside}

@@ -81,6 +81,25 @@ export interface Profile {
   }
 }
 
+/**
+ * Why a profile has no 90 % interval, from what calibrate recorded. The interval is made of the
+ * captures' leave-one-out errors (interval.ts), so a fit in which no capture could be predicted
+ * without itself (each point's looReason says why: too few captures for its terms) has none; one
+ * whose captures have leave-one-out predictions but no interval predates intervals.
+ */
+export function noIntervalReason(p: Profile): string {
+  const pts = (p.provenance?.captures ?? []).filter((c) => c.kind === 'exact')
+  if (pts.length === 0) return 'its provenance lists no instrumented capture, so nothing was predicted leave-one-out to measure the errors by'
+  if (pts.some((c) => c.loo !== undefined)) return 'fitted before intervals were added (calibrate it again for one)'
+  const terms = Object.keys(pts[0].values)
+  const why = [...new Set(pts.map((c) => c.looReason).filter((r): r is string => !!r))]
+  return (
+    `too few captures to cross-validate: none of its ${pts.length} capture(s) could be predicted leave-one-out` +
+    (why.length ? ` (${why.join('; ')})` : '') +
+    `; the interval is made of those errors, and ${terms.join(' + ')} need at least ${terms.length + 1} captures`
+  )
+}
+
 export const PROFILES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles')
 
 export function parseProfile(text: string, source: string): Profile {

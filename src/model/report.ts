@@ -1,5 +1,5 @@
 // Prediction / sweep / fleet / calibration results → the neutral Report the renderers print.
-import {inSampleNote} from './profile.js'
+import {inSampleNote, noIntervalReason} from './profile.js'
 import {HOST_FACT_LABELS} from '../analysis/labels.js'
 import {type Block, type Cell, type KvBlock, type Report, type TableBlock, NONE, bytesCell} from '../render/report.js'
 import {iec} from '../render/units.js'
@@ -236,7 +236,7 @@ export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string,
 /** The 90 % interval a prediction with this profile carries, its coverage, and the fitted range (one value per row). */
 function intervalRows(p: FitOutcome['profile']): KvBlock['rows'] {
   const iv = p.provenance.interval
-  if (!iv) return [{key: '90 % interval', value: 'none (no leave-one-out prediction)'}]
+  if (!iv) return [{key: '90 % interval', value: 'none', note: noIntervalReason(p)}]
   const r = p.range
   const cov = /^(\d+)\/(\d+)$/.exec(p.provenance.coverage ?? '')
   return [
