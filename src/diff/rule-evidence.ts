@@ -65,7 +65,7 @@ export const UNSET_TAG_CAUSES = [
       // here because it is itself inferred from the `alloc_tag was not set` warning.
       const p = ctx.analysis?.profiling
       if (p?.recorder === 'none' && /--recorder/.test(p.recorderReason)) return {from: 'log', text: `recorder: none (${p.recorderReason})`}
-      if (ctx.expected?.recorder === 'none') return {from: 'model', text: `model: recorder none (${ctx.expected.source})`}
+      if (ctx.expected?.recorder === 'none') return {from: 'model', text: `recorder none (${ctx.expected.source})`}
       // Only a release that certainly predates every recorder explains it (not a likely guess).
       const rel = ctx.analysis?.host.release
       const pre = rel && recorderOfRelease(rel.value)

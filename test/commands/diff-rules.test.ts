@@ -38,6 +38,12 @@ describe('rule outcomes carry their row', () => {
     expect(o).toMatchObject({status: 'fired', case: 'explained', title: row.title, severity: severityOf(row, {status: 'fired', case: 'explained', message: '', evidence: []})})
     for (const x of j.outcomes) if (x.status !== 'fired') expect(x.severity).toBe('info')
   })
+
+  it('the lkml excerpt (real): the model\'s evidence is said once as from the model (was "model: model: recorder none")', async () => {
+    const j = JSON.parse((await run(['diff', join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt'), '--json'])).stdout).result
+    const ev = j.outcomes.find((x: {rule: string}) => x.rule === 'unset-tags').evidence.find((e: {from: string}) => e.from === 'model')
+    expect(ev.text).toMatch(/^recorder none \(profile /)
+  })
 })
 
 describe('one sign convention: measured − predicted', () => {
