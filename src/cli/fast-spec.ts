@@ -20,12 +20,14 @@ interface OclifFlag {
   relationships?: unknown
   env?: string
   parse?: (input: string, ctx: unknown, opts: unknown) => Promise<unknown>
+  /** flags.ts needs(): meaningful only beside another flag. */
+  needs?: {flag: string}
 }
 
 /** undefined: a flag the fast path must not judge (oclif handles such commands). */
 async function flagSpec(f: OclifFlag): Promise<FlagSpec | undefined> {
   if (f.multiple || f.exclusive || f.dependsOn || f.exactlyOne || f.relationships || f.env || typeof f.default === 'function') return undefined
-  const base = {...(f.char ? {char: f.char} : {}), ...(f.default !== undefined ? {default: f.default} : {})}
+  const base = {...(f.char ? {char: f.char} : {}), ...(f.default !== undefined ? {default: f.default} : {}), ...(f.needs ? {needs: f.needs.flag} : {})}
   if (f.type === 'boolean') return {type: 'boolean', ...base, ...(f.allowNo ? {allowNo: true} : {})}
   if (f.options) return {type: 'option', ...base, options: [...f.options]}
   const probe = f.parse ? await f.parse('7', {}, f).catch(() => undefined) : '7'

@@ -21,6 +21,8 @@ export interface FlagSpec {
   min?: number
   max?: number
   allowNo?: boolean
+  /** Given without this flag, oclif runs the command (and says that it needs it: flags.ts needs()). */
+  needs?: string
 }
 
 export interface CommandSpec {
@@ -110,6 +112,8 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
     flags[hit.name] = v
   }
   if (positional.length > spec.args.length && !spec.variadic) return undefined
+  // Only the flags given are in `flags` yet (defaults come below).
+  if (Object.keys(flags).some((name) => spec.flags[name]!.needs !== undefined && !(spec.flags[name]!.needs! in flags))) return undefined
   const args: Record<string, string | undefined> = {}
   for (const [k, a] of spec.args.entries()) {
     if (a.required && positional[k] === undefined) return undefined

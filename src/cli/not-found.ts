@@ -1,17 +1,23 @@
 // oclif's command_not_found hook: one line with the nearest command, exit 2 (bad usage), instead of
 // @oclif/plugin-not-found's interactive prompt and exit 127 (a shell's "command not found").
-import type {Hook} from '@oclif/core'
+// `help <unknown>` says the same line (help.ts).
+import type {Hook, Interfaces} from '@oclif/core'
 import {EXIT} from '../errors.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {closest} from './suggest.js'
 
-const hook: Hook<'command_not_found'> = async function (opts) {
-  const ids = [...opts.config.commandIDs, ...opts.config.commands.flatMap((c) => [...c.aliases, ...(c.hiddenAliases ?? [])])]
+/** `allocscope: 'anlyse' is not a command; did you mean 'analyse'? (see allocscope help)`, with its newline. */
+export function notCommandLine(config: Interfaces.Config, id: string): string {
+  const ids = [...config.commandIDs, ...config.commands.flatMap((c) => [...c.aliases, ...(c.hiddenAliases ?? [])])]
   // With a space as topic separator oclif joins the words ("anlyse x" → "anlyse:x"): the first is the command.
-  const word = opts.id.split(':')[0]
+  const word = id.split(':')[0]
   const guess = closest(word, ids)
-  const bin = opts.config.bin
-  process.stderr.write(`${bin}: '${sanitizeLine(word)}' is not a command${guess ? `; did you mean '${guess}'?` : ''} (see ${bin} help)\n`)
+  const bin = config.bin
+  return `${bin}: '${sanitizeLine(word)}' is not a command${guess ? `; did you mean '${guess}'?` : ''} (see ${bin} help)\n`
+}
+
+const hook: Hook<'command_not_found'> = async function (opts) {
+  process.stderr.write(notCommandLine(opts.config, opts.id))
   process.exitCode = EXIT.usage
   this.exit(EXIT.usage)
 }
