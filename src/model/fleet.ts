@@ -20,6 +20,7 @@ export interface InventoryRow {
   poolRecorded?: number
   poolsPublished?: number
   raceFrees?: number
+  /** Pages whose free would warn "alloc_tag was not set": the what-if runs' dropped pages on a DEBUG host, 0 without DEBUG. */
   mayWarnPages: number
   /** The row's severity under the one policy (severity.ts): what --fail-on gates on, host by host. */
   severity?: Severity
@@ -87,7 +88,8 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     poolRecorded: p.pool?.recorded,
     poolsPublished: p.pool?.poolsPublished,
     raceFrees: p.pool?.raceFrees,
-    mayWarnPages: (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0),
+    // Only a DEBUG kernel has the WARN: a host without it warns for none of the what-if runs' drops.
+    mayWarnPages: h.host.debug ? (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0) : 0,
     ...severityField(predictionSeverity(h.host.debug, p)),
     notes: p.notes,
     extra: h.extra,

@@ -95,7 +95,17 @@ function gbPagesRows(p: Prediction): KvBlock['rows'] {
   return [{key: 'GB pages', value: 'no (2 MiB direct map)', note: t ? `noGbPages: +${num(t.calls)} calls` : 'not in the profile'}]
 }
 
-function runCells(r: RecorderRun | undefined): Record<string, Cell> {
+/**
+ * May warn if freed: the dropped pages, on a DEBUG kernel only. Without DEBUG the kernel has no
+ * recorder and no WARN (lib/alloc_tag.c builds both under MEM_ALLOC_PROFILING_DEBUG): nothing warns,
+ * whatever the what-if run dropped (the notes say what a DEBUG kernel in this window would).
+ */
+function warnCell(r: RecorderRun, debug: boolean): Cell {
+  if (!debug) return {text: '0 (no DEBUG)', raw: 0, style: 'dim'}
+  return r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn', raw: r.wouldWarnIfFreed.pages} : 0
+}
+
+function runCells(r: RecorderRun | undefined, debug: boolean): Record<string, Cell> {
   if (!r) return {}
   const a = r.leakedAccounting
   return {
@@ -106,12 +116,12 @@ function runCells(r: RecorderRun | undefined): Record<string, Cell> {
     peak: bytesCell(r.trackingBytesPeak),
     leaked: r.recorder === 'pool' ? {text: `${a.expected} (≤ ${a.worstCase}) = ${iec(a.bytes)}`, raw: a.expected, extra: {worst: a.worstCase, bytes: a.bytes}} : NONE,
     overflow: r.overflow ? {text: `at event ${r.overflow.atEvent}`, style: 'bad'} : r.allocFailures ? {text: `${r.allocFailures} alloc failures`, style: 'bad'} : 'no',
-    warnPages: r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn', raw: r.wouldWarnIfFreed.pages} : 0,
+    warnPages: warnCell(r, debug),
   }
 }
 
 export function recorderBlock(p: Prediction): Block {
-  const rows = [p.legacy, p.pool].filter((r): r is RecorderRun => !!r).map((r) => ({recorder: r.recorder, ...runCells(r)}))
+  const rows = [p.legacy, p.pool].filter((r): r is RecorderRun => !!r).map((r) => ({recorder: r.recorder, ...runCells(r, p.host.debug)}))
   return {
     kind: 'table',
     title: p.recorder === 'unknown' ? 'Early-PFN recorders, events executed one by one' : `Each recorder executed event by event (what-ifs, except ${p.recorder === 'none' ? 'none: this kernel has no recorder' : p.recorder})`,
@@ -137,8 +147,11 @@ export function predictionReport(p: Prediction): Report {
     if (!r) continue
     for (const w of r.warnings) lines.push(`${r.recorder}: "${w.text}" at event ${w.atEvent} (CPU ${w.cpu})`)
     if (r.wouldWarnIfFreed.calls) {
+      const what = p.host.debug
+        ? 'freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel'
+        : 'on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once (WARN_ONCE); this host has no DEBUG, so nothing warns'
       lines.push(
-        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel` +
+        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): ${what}` +
           (r.wouldWarnIfFreed.sample.length ? `; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}` : ''),
       )
     }

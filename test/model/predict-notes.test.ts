@@ -1,8 +1,11 @@
-// What predict says about a host whose kernel has no recorder at all (DEBUG off).
+// What predict says about a host whose kernel has no recorder at all (DEBUG off), and what warns.
 import {describe, expect, it} from 'vitest'
 import {DEFAULT_HOST} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
+import {predictHostRow} from '../../src/model/fleet.js'
+import {predictionReport} from '../../src/model/report.js'
+import type {TableBlock} from '../../src/render/report.js'
 
 describe('predict notes', () => {
   it('DEBUG off: neither recorder exists, the rows are what one would hold; DEBUG on: no such note', () => {
@@ -23,5 +26,35 @@ describe('no GB pages in the notes (so --json has it too)', () => {
     expect(predict(h, loadProfile('linux-7.2-before-smp')).notes.join(' ')).toMatch(/no GB pages: profile linux-7.2-before-smp has no noGbPages term/)
     expect(predict(h, loadProfile('linux-6.12-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
     expect(predict({...h, gbPages: true}, loadProfile('linux-7.2-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
+  })
+})
+
+describe('may warn if freed: only a DEBUG kernel warns', () => {
+  // 1024 CPUs after SMP: the legacy what-if run drops PFNs past 8192.
+  const late = loadProfile('linux-7.2-after-smp')
+  const host = (debug: boolean) => ({...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024, debug, observedWindow: 'after-smp' as const})
+  const legacyRow = (debug: boolean) => {
+    const report = predictionReport(predict(host(debug), late))
+    const table = report.blocks.find((b): b is TableBlock => b.kind === 'table')!
+    const notes = report.blocks.find((b) => b.title === 'Notes') as {lines: string[]}
+    return {cell: table.rows.find((r) => r.recorder === 'legacy')!.warnPages, notes: notes.lines.join('\n')}
+  }
+
+  it('no DEBUG: the row says 0 (no DEBUG) and the note says nothing warns; DEBUG: the dropped pages', () => {
+    const p = predict(host(false), late)
+    expect(p.legacy!.wouldWarnIfFreed.pages).toBeGreaterThan(0)
+    const off = legacyRow(false)
+    expect(off.cell).toMatchObject({text: '0 (no DEBUG)', raw: 0})
+    expect(off.notes).toMatch(/legacy: \d+ dropped allocation\(s\), \d+ page\(s\): on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once \(WARN_ONCE\); this host has no DEBUG, so nothing warns/)
+    expect(off.notes).not.toMatch(/trips "alloc_tag was not set"/)
+    const on = legacyRow(true)
+    expect(on.cell).toMatchObject({raw: predict(host(true), late).legacy!.wouldWarnIfFreed.pages, style: 'warn'})
+  })
+
+  it('predict --hosts rows: mayWarnPages is 0 for a host without DEBUG', () => {
+    const row = (debug: boolean) => predictHostRow({row: 1, host: host(debug), extra: {}}, {}).row
+    expect(row(false).legacyDropped).toBeGreaterThan(0)
+    expect(row(false).mayWarnPages).toBe(0)
+    expect(row(true).mayWarnPages).toBeGreaterThan(0)
   })
 })
