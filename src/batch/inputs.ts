@@ -231,7 +231,9 @@ export function readList(file: string): string[] {
       const what = l.includes('\0') ? 'a NUL byte' : `longer than ${MAX_LIST_LINE} characters, longer than any path`
       throw new UsageError(`--files-from ${file}:${line}: ${what}; expected a file with one path per line`)
     }
-    if (l.trim() !== '' && !l.startsWith('#')) out.push(l)
+    if (l.trim() === '' || l.startsWith('#')) return
+    // A path that starts with '#' came escaped with one './' more (run.ts listLine).
+    out.push(/^(?:\.\/)+#/.test(l) ? l.slice(2) : l)
   }
   try {
     listLines(file, fd, take)

@@ -85,7 +85,13 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
  * A path as a --files-from line: a relative path that starts with `#` (`#dmesg.txt#`, an editor's
  * autosave) would be read back as a comment, so it gets `./` (the same file).
  */
-export const listLine = (path: string): string => (path.startsWith('#') ? `./${path}` : path)
+/**
+ * A path as a --list line that --files-from reads back as the same path: '#' starts a comment
+ * there, so a path that starts with '#' after any './' gets one './' more, which readList takes
+ * off again (`#x` → `./#x` → `#x`; `./#x` → `././#x` → `./#x`).
+ */
+export const listLine = (path: string): string => (ESCAPED_HASH.test(path) ? `./${path}` : path)
+const ESCAPED_HASH = /^(?:\.\/)*#/
 
 /** How long a stop may take before it says why it waits. */
 const STOP_HINT_MS = 1000

@@ -135,6 +135,18 @@ describe('the arguments', () => {
     expect((await list(['g/*'])).paths).toEqual(['g/d1/x.log', 'g/d2/y.log', 'g/top.log'])
   })
 
+  it('--list, then --files-from: the same paths, a name starting with # too (was: #x.log came back as ./#x.log)', async () => {
+    const dir = tree('hashd', {'hashd/#x.log': LOG, 'hashd/#y.log': LOG})
+    const args = ['#x.log', './#y.log']
+    const listed = await list(args, dir)
+    expect(listed.paths).toEqual(['./#x.log', '././#y.log'])
+    writeFileSync(join(dir, 'list.txt'), listed.paths.join('\n') + '\n')
+    const direct = await cli(['batch', ...args], {cwd: dir})
+    const back = await cli(['batch', '--files-from', 'list.txt'], {cwd: dir})
+    expect(records(back.stdout).map((r) => r.input.path)).toEqual(args)
+    expect(records(back.stdout).map((r) => r.input.path)).toEqual(records(direct.stdout).map((r) => r.input.path))
+  })
+
   it('- is a usage error pointing at --files-from - and /dev/stdin (was: an error record "no such file or directory")', async () => {
     const r = await cli(['batch', '-'])
     expect(r.status).toBe(2)
