@@ -38,15 +38,6 @@ export const MAX_META_BYTES = 2 ** 20
 /** allocinfo dump names in a capture directory, the first present wins. */
 export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
-/**
- * Whether a directory holds a capture: a boot log or an allocinfo dump by its usual name. A capture
- * with a damaged meta.json is still one (resolveCapture then says what is wrong with it), as a
- * directory of an archive is (batch/archive-plan.ts), not a directory of loose files.
- */
-export function holdsCapture(dir: string): boolean {
-  return firstFile(dir, BOOTLOG_NAMES) !== undefined || firstFile(dir, ALLOCINFO_NAMES) !== undefined
-}
-
 /** The first of `names` that is a regular file in `dir` (the names are in order of preference). */
 function firstFile(dir: string, names: readonly string[]): string | undefined {
   return names.map((n) => join(dir, n)).find(isFile)
