@@ -13,7 +13,11 @@ export interface InventoryRow {
   cpus: number
   window: string
   profile: string
+  /** The predicted early calls (PFNs offered) and their 90 % interval (predict's calls: value, low, high). */
   events: number
+  eventsLow: number
+  eventsHigh: number
+  /** The what-if recorder runs below are one replay of `events`: counts without an interval. */
   legacyRecorded?: number
   legacyDropped?: number
   legacyOverflow: boolean
@@ -82,6 +86,8 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     window: p.window,
     profile: prof.name,
     events: p.events,
+    eventsLow: p.calls.low,
+    eventsHigh: p.calls.high,
     legacyRecorded: p.legacy?.recorded,
     legacyDropped: p.legacy?.dropped,
     legacyOverflow: !!p.legacy?.overflow,

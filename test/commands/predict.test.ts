@@ -95,7 +95,7 @@ describe('allocscope predict', () => {
     // CSV: the block's `# title`, then the table's own column names, passed-through columns last.
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toBe('# Fleet')
-    expect(lines[1]).toBe('host,CPUs,window,profile,early PFNs,legacy dropped,pools kept,race frees,severity,rack,owner')
+    expect(lines[1]).toBe('host,CPUs,window,profile,early PFNs,early PFNs low,early PFNs high,legacy dropped,pools kept,race frees,severity,rack,owner')
     expect(lines.length).toBe(2 + 7)
     expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
     const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result

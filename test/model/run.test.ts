@@ -5,9 +5,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../src/errors.js'
-import {fittedCapture, kernelFallbackNote, loadProfile} from '../../src/model/profile.js'
+import {parseInventory} from '../../src/model/inventory.js'
+import {predict} from '../../src/model/predict.js'
+import {chooseProfile, fittedCapture, kernelFallbackNote, loadProfile} from '../../src/model/profile.js'
 import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
 import {predictionSeverity, sweepSeverity} from '../../src/model/severity.js'
+import {runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
 
@@ -105,5 +108,26 @@ describe('runPredict', () => {
     expect(severities).toEqual([...new Set(rows.flatMap((x) => x.severity ?? []))])
     expect(title).toBe('Fleet')
     await expect(drain(await runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT))).rejects.toThrow(/no-such\.csv: cannot read the inventory \(ENOENT\)/)
+  })
+})
+
+describe('--hosts rows carry the early count\'s 90 % interval (README: every count has one)', () => {
+  it('each row: eventsLow/eventsHigh are the single-host prediction\'s calls interval, in JSON and as CSV columns', async () => {
+    const inventory = join(SAMPLES, 'inventory.csv')
+    const hosts = parseInventory(readFileSync(inventory, 'utf8'), inventory)
+    const doc = JSON.parse((await runCli(['predict', '--hosts', inventory, '--json'])).stdout)
+    const rows: {name: string; events: number; eventsLow: number; eventsHigh: number}[] = doc.result.hosts
+    expect(rows.length).toBe(hosts.length)
+    let widened = 0
+    rows.forEach((r, i) => {
+      const one = predict(hosts[i].host, chooseProfile(hosts[i].host, hosts[i].profile))
+      expect([r.events, r.eventsLow, r.eventsHigh], r.name).toEqual([one.calls.value, one.calls.low, one.calls.high])
+      if (r.eventsHigh > r.events) widened++
+    })
+    // Not a degenerate interval: the shipped profiles have one, so every row's is wider than its value.
+    expect(widened).toBe(rows.length)
+    const csv = (await runCli(['predict', '--hosts', inventory, '--format', 'csv'])).stdout.split('\n')
+    expect(csv[1]).toMatch(/^host,CPUs,window,profile,early PFNs,early PFNs low,early PFNs high,/)
+    expect(csv[2].split(',').slice(4, 7).map(Number)).toEqual([rows[0].events, rows[0].eventsLow, rows[0].eventsHigh])
   })
 })
