@@ -103,13 +103,17 @@ export function extrapolation(host: Host, range: FittedRange | undefined, kernel
     if (v >= lo && v <= hi) return
     const ratio = v > hi ? v / hi : lo / v
     widen *= 1 + Math.log2(ratio)
-    outside.push(`${what} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`)
+    // Near 1 the ratio keeps three decimals: "1× beyond" said nothing of 1 GiB against 1023 MiB.
+    outside.push(`${what} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${ratio < 1.1 ? ratio.toFixed(3) : trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`)
   }
   check(`${range.cpuKind} CPUs`, range.cpuKind === 'online' ? host.onlineCpus : host.possibleCpus, range.cpus, String)
-  check('memory', host.memoryBytes, range.memoryBytes, (b) => `${trim(b / 2 ** 30)} GiB`)
+  check('memory', host.memoryBytes, range.memoryBytes, memoryText)
   check('NUMA nodes', host.nodes, range.nodes, String)
   return {outside, widen: Math.round(widen * 1000) / 1000}
 }
+
+/** GiB when whole (or large), else MiB: 1023 MiB is not shown as "1 GiB" beside 1 GiB. */
+const memoryText = (b: number): string => (b % 2 ** 30 === 0 || b >= 64 * 2 ** 30 ? `${trim(b / 2 ** 30)} GiB` : `${trim(b / 2 ** 20)} MiB`)
 
 function trim(x: number): string {
   return String(Math.round(x * 100) / 100)

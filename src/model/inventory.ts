@@ -6,7 +6,7 @@ import {open} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {type Info, type Options, parse} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
 import {DEFAULT_HOST, type Host} from './host.js'
@@ -207,7 +207,7 @@ type Parsed = {record: string[]; info: Info}
  */
 export async function* readInventory(path: string, rows: InventoryRows, opts: {onWaiting?: () => void} = {}): AsyncGenerator<InventoryHost[]> {
   const file = rows.file
-  const cannot = (e: unknown) => new InputError(`${file}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file)
+  const cannot = (e: unknown) => new InputError(`${file}: cannot read the inventory (${ioReason(e)})`, file)
   // Opening a FIFO waits for its writer, the first read for data (readers/wait.ts).
   const opened = async (): Promise<{it: AsyncIterator<Buffer>; first: IteratorResult<Buffer>}> => {
     let input: AsyncIterable<Buffer>

@@ -180,7 +180,9 @@ function readUserProfile(path: string): Profile {
 }
 
 export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
-  if (existsSync(nameOrPath) && nameOrPath.endsWith('.json')) {
+  // A path (it ends in .json or names a directory) is read as a profile file, whatever it holds:
+  // /bin/ls is a file that is no profile, not a profile name nobody shipped.
+  if (existsSync(nameOrPath) && (nameOrPath.endsWith('.json') || nameOrPath.includes('/'))) {
     const p = readUserProfile(nameOrPath)
     return isShippedProfilePath(nameOrPath, dir) ? p : {...p, name: `${p.name} (user profile ${nameOrPath})`}
   }

@@ -51,7 +51,11 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   if (!f.recorder && input.recorder) Object.assign(opts, input.recorder)
   const profile = chooseProfile(input.host, f.profile)
   const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile) : undefined
-  const warnings = why ? [...input.notes, why] : input.notes
+  const warnings = why ? [...input.notes, why] : [...input.notes]
+  // `predict` alone answered for a 1-CPU host without a word: the default is said.
+  if (f.cpus === undefined && f.possible === undefined && f.online === undefined && f.from === undefined && f.sweep === undefined) {
+    warnings.push('no CPU count given (--cpus, --possible, --online, --from or --sweep): predicted for 1 CPU')
+  }
   const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
   return {...run, warnings}
 }

@@ -74,7 +74,7 @@ describe('the streamed inventory reader', () => {
   })
 
   it('a missing file and an empty one: one line each, as before', async () => {
-    await expect(readAll(join(T, 'nope.csv'))).rejects.toThrow(`${join(T, 'nope.csv')}: cannot read the inventory (ENOENT)`)
+    await expect(readAll(join(T, 'nope.csv'))).rejects.toThrow(`${join(T, 'nope.csv')}: cannot read the inventory (no such file or directory)`)
     writeFileSync(join(T, 'empty.csv'), '')
     await expect(readAll(join(T, 'empty.csv'))).rejects.toThrow('empty.csv: no hosts')
   })

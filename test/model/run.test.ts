@@ -107,7 +107,7 @@ describe('runPredict', () => {
     expect(rows.length).toBeGreaterThan(1)
     expect(severities).toEqual([...new Set(rows.flatMap((x) => x.severity ?? []))])
     expect(title).toBe('Fleet')
-    await expect(drain(await runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT))).rejects.toThrow(/no-such\.csv: cannot read the inventory \(ENOENT\)/)
+    await expect(drain(await runPredict({...FLAGS, hosts: join(SAMPLES, 'no-such.csv')}, OUT))).rejects.toThrow(/no-such\.csv: cannot read the inventory \(no such file or directory\)/)
   })
 })
 
@@ -129,5 +129,28 @@ describe('--hosts rows carry the early count\'s 90 % interval (README: every cou
     const csv = (await runCli(['predict', '--hosts', inventory, '--format', 'csv'])).stdout.split('\n')
     expect(csv[1]).toMatch(/^host,CPUs,window,profile,early PFNs,early PFNs low,early PFNs high,/)
     expect(csv[2].split(',').slice(4, 7).map(Number)).toEqual([rows[0].events, rows[0].eventsLow, rows[0].eventsHigh])
+  })
+})
+
+describe('predict: what it says of its own defaults and of bad paths (new-user review)', () => {
+  it('no CPU count given: predicted for 1 CPU, and said; a CPU count given: not said', async () => {
+    const bare = await runPredict({...FLAGS}, OUT)
+    expect('warnings' in bare && bare.warnings).toContain('no CPU count given (--cpus, --possible, --online, --from or --sweep): predicted for 1 CPU')
+    const given = await runPredict({...FLAGS, cpus: 2}, OUT)
+    expect('warnings' in given && given.warnings.join('\n')).not.toMatch(/no CPU count given/)
+  })
+
+  it('--profile naming a file that is no profile reads it as one and says why it is not (was: "no such profile")', () => {
+    expect(() => loadProfile('/bin/sh')).toThrow(/^\/bin\/sh: not valid JSON .*; expected an allocscope profile$/)
+    expect(() => loadProfile('no-such-name')).toThrow(/^no-such-name: no such profile; shipped profiles: /)
+  })
+})
+
+describe('extrapolation near the fitted edge', () => {
+  it('1 GiB against a largest calibrated 1023 MiB: both shown apart, the ratio with its decimals (was "1 GiB ... (1 GiB), 1× beyond it")', async () => {
+    const {extrapolation} = await import('../../src/model/interval.js')
+    const host = {possibleCpus: 4, onlineCpus: 4, memoryBytes: 2 ** 30, nodes: 1} as never
+    const range = {cpuKind: 'possible', cpus: [1, 8], memoryBytes: [2 ** 29, 1023 * 2 ** 20], nodes: [1, 1]} as never
+    expect(extrapolation(host, range, true, '7.2').outside).toEqual(['memory 1 GiB is above the largest calibrated (1023 MiB), 1.001× beyond it'])
   })
 })
