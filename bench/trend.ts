@@ -64,7 +64,7 @@ export async function trendRows(o: {runs: number; node: string; bin: string; env
   const out = join(OUT, 'record-bench.arec.gz')
   let cpu: number | undefined
   try {
-    const r = execFileSync(o.node, [o.bin, 'record', '--source', src, '--interval', '20ms', '--count', '50', '--out', out, '--json'], {env: o.env, encoding: 'utf8'})
+    const r = execFileSync(o.node, [o.bin, 'record', '--source', src, '--interval', '20ms', '--count', '50', '--out', out, '--force', '--json'], {env: o.env, encoding: 'utf8'})
     cpu = JSON.parse(r).result.cpuMsMedian
   } catch {
     cpu = undefined

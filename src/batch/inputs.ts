@@ -43,6 +43,13 @@ export const memberPath = (archive: string, member: string): string => `${archiv
 /** A file or directory whatever path reached it: a symlink and its target, a path named twice, are one. */
 const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
 
+/**
+ * What makes a file the same input as another: idOf, except that hard links (a file with more than
+ * one name: a backup tree's unchanged days, the bench's 10 000 copies) stay one input per name, as
+ * two paths a user gave; a symlink to such a file is then an input of its own too.
+ */
+const fileKey = (p: string, st: Stats): string => (st.nlink > 1 && !st.isDirectory() ? `${idOf(st)}:${resolve(p)}` : idOf(st))
+
 /** A task and what makes it the same input as another (idOf; its resolved path when nothing could be stat'ed). */
 interface Listed {
   task: Task
@@ -142,7 +149,7 @@ function walk(dir: string, st: Stats, l: Listing): void {
   for (const e of entries) {
     if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
     else if (e.st.isDirectory()) walk(e.path, e.st, l)
-    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: idOf(e.st)})
+    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st)})
   }
 }
 
@@ -199,7 +206,7 @@ function expand(arg: string, l: Listing): void {
     return
   }
   if (!st.isDirectory()) {
-    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: idOf(st)})
+    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st)})
     return
   }
   const before = l.out.length + l.repeats
@@ -265,10 +272,11 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
   if (rest !== '') take(rest)
 }
 
-/** The idOf a path, or its pathKey when it cannot be stat'ed. */
-function keyOf(p: string): string {
+/** The idOf a path (`file`: its fileKey), or its pathKey when it cannot be stat'ed. */
+function keyOf(p: string, file = false): string {
   try {
-    return idOf(statSync(p))
+    const st = statSync(p)
+    return file ? fileKey(p, st) : idOf(st)
   } catch {
     return pathKey(p)
   }
@@ -287,7 +295,7 @@ export function listTasks(args: string[], listed: string[] = [], out?: string): 
   }
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
   for (const a of [...args, ...listed]) expand(a, l)
-  const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
+  const own = out === undefined ? new Set<string>() : new Set([keyOf(out, true), pathKey(out)])
   const seen = new Set<string>()
   const tasks: Task[] = []
   let excluded = false

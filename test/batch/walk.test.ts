@@ -3,7 +3,7 @@
 // (only a capture's files: /var/log holding kern.log is not one), the --out file (never an input),
 // a pattern ending with / (directories only), and `-` (a usage error). The trees are SYNTHETIC
 // layouts made here of REAL files (syzkaller peer logs, a lab capture's files).
-import {copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import * as tar from 'tar-stream'
@@ -50,6 +50,17 @@ describe('symlinks in a walked tree: followed, each file and directory once', ()
     // Records too: one per file.
     const r = await cli(['batch', '--jobs', '1', 'days'], {cwd: tmp})
     expect(records(r.stdout).map((x) => x.input.path)).toEqual(['days/2026-12-05/a.log', 'days/2026-12-05/b.log'])
+  })
+
+  it('hard links are names of their own: each an input (a backup tree\'s unchanged days; the bench\'s 10 000 copies were 402 inputs)', async () => {
+    tree('hard', {'hard/day1/host.log': LOG})
+    mkdirSync(join(tmp, 'hard/day2'))
+    linkSync(join(tmp, 'hard/day1/host.log'), join(tmp, 'hard/day2/host.log'))
+    expect((await list(['hard'])).paths).toEqual(['hard/day1/host.log', 'hard/day2/host.log'])
+    writeFileSync(join(tmp, 'hard.list'), 'hard/day1/host.log\nhard/day2/host.log\nhard/day1/host.log\n')
+    const r = await list(['--files-from', 'hard.list'])
+    expect(r.paths).toEqual(['hard/day1/host.log', 'hard/day2/host.log'])
+    expect(r.stderr).toMatch(/1 duplicate input\(s\) skipped/)
   })
 
   it('a link to a directory outside the tree is walked', async () => {
