@@ -3,7 +3,7 @@
 // directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
 // isCaptureLayout) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
-import {closeSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs'
+import {closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
@@ -46,14 +46,24 @@ const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
 /**
  * What makes a file the same input as another: idOf, except that hard links (a file with more than
  * one name: a backup tree's unchanged days, the bench's 10 000 copies) stay one input per name, as
- * two paths a user gave; a symlink to such a file is then an input of its own too.
+ * two paths a user gave. The name is the real path (symlinks resolved: a link to one of those names
+ * is that name), looked up only for such files.
  */
-const fileKey = (p: string, st: Stats): string => (st.nlink > 1 && !st.isDirectory() ? `${idOf(st)}:${resolve(p)}` : idOf(st))
+function fileKey(p: string, st: Stats): string {
+  if (st.nlink <= 1 || st.isDirectory()) return idOf(st)
+  try {
+    return `${idOf(st)}:${realpathSync(p)}`
+  } catch {
+    return `${idOf(st)}:${resolve(p)}`
+  }
+}
 
 /** A task and what makes it the same input as another (idOf; its resolved path when nothing could be stat'ed). */
 interface Listed {
   task: Task
   key: string
+  /** A file's idOf, when its key is more (fileKey): the --out file is found by it whatever its name. */
+  id?: string
 }
 
 /** The listing so far: tasks, the directories walked, and what was met twice. */
@@ -149,7 +159,7 @@ function walk(dir: string, st: Stats, l: Listing): void {
   for (const e of entries) {
     if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
     else if (e.st.isDirectory()) walk(e.path, e.st, l)
-    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st)})
+    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st), id: idOf(e.st)})
   }
 }
 
@@ -206,7 +216,7 @@ function expand(arg: string, l: Listing): void {
     return
   }
   if (!st.isDirectory()) {
-    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st)})
+    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st), id: idOf(st)})
     return
   }
   const before = l.out.length + l.repeats
@@ -272,11 +282,10 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
   if (rest !== '') take(rest)
 }
 
-/** The idOf a path (`file`: its fileKey), or its pathKey when it cannot be stat'ed. */
-function keyOf(p: string, file = false): string {
+/** The idOf a path, or its pathKey when it cannot be stat'ed. */
+function keyOf(p: string): string {
   try {
-    const st = statSync(p)
-    return file ? fileKey(p, st) : idOf(st)
+    return idOf(statSync(p))
   } catch {
     return pathKey(p)
   }
@@ -295,13 +304,14 @@ export function listTasks(args: string[], listed: string[] = [], out?: string): 
   }
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
   for (const a of [...args, ...listed]) expand(a, l)
-  const own = out === undefined ? new Set<string>() : new Set([keyOf(out, true), pathKey(out)])
+  // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
+  const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
   const seen = new Set<string>()
   const tasks: Task[] = []
   let excluded = false
   let duplicates = l.repeats
-  for (const {task, key} of l.out) {
-    if (own.has(key)) excluded = true
+  for (const {task, key, id} of l.out) {
+    if (own.has(key) || (id !== undefined && own.has(id))) excluded = true
     else if (seen.has(key)) duplicates++
     else {
       seen.add(key)

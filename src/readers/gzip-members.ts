@@ -1,11 +1,11 @@
 // A gzip file read one member at a time (RFC 1952), each checked against its own CRC-32 and size
 // before any of its text is given out. A recording is one member per record (docs/recording.md):
-// read this way, a damaged member costs that member only, and no text of a member that turns out
-// damaged is ever read. zlib's stream cannot give that: it inflates many members in one call and
-// drops the output of the whole call when one fails (a bad CRC in the last member of a 2 100-snapshot
-// recording lost the 94 before it), and it gives a member's text before checking its trailer. Node
-// has no member-at-a-time API, so the header is parsed here and the deflate data inflated raw
-// (1 000 members, 4 MB inflated: as fast as the stream, 77-296 against 71-248 ms, 3 noisy runs).
+// when zlib's stream fails on a damaged member it drops every member it had inflated in the same
+// call, so the recording reader reads the file again this way, from where the stream stopped, and
+// keeps every member before the damaged one (reading stops there: the records are deltas). Node
+// has no member-at-a-time API, so the header is parsed here and the deflate data inflated raw;
+// one zlib handle per member makes this 3-4x slower than the stream on many small members, hence
+// a fallback, not the reader.
 import {closeSync, openSync, readSync} from 'node:fs'
 import {constants, crc32, inflateRawSync, type ZlibOptions} from 'node:zlib'
 import {isGzip} from './gzip.js'

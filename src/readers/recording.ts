@@ -2,8 +2,9 @@
 // src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
-import {closeSync, openSync, readSync} from 'node:fs'
+import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
+import {constants, createGunzip, gunzipSync} from 'node:zlib'
 import {InputError} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
@@ -18,12 +19,20 @@ export function isRecording(path: string): boolean {
   try {
     // The first 4 KiB only: the file may be a large plain snapshot, or a bomb.
     const b = readHead(path, 4096)
-    // The first member only: what follows it (more members, or bytes appended) is not read here.
-    head = isGzip(b) ? firstMemberText(b) : b.subarray(0, 200)
+    head = isGzip(b) ? gunzipHead(b) : b.subarray(0, 200)
   } catch {
     return false
   }
   return head.toString('utf8', 0, 200).includes(RECORDING_MARK)
+}
+
+/** What a head of gzip inflates to; with bytes appended after the last member (zlib fails on them), the first member's. */
+function gunzipHead(b: Buffer): Buffer {
+  try {
+    return gunzipSync(b, {finishFlush: constants.Z_SYNC_FLUSH /* a head cut mid-member is fine */})
+  } catch {
+    return firstMemberText(b)
+  }
 }
 
 function readHead(path: string, n: number): Buffer {
@@ -92,14 +101,8 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
     rest = [last]
     restChars = last.length
   }
-  // Only damage to the gzip members is a recording cut short; a bad record or the consumer's error stops the read as itself.
-  let cut: string | undefined
-  try {
-    ;({cut} = eachText(path, onText))
-  } catch (e) {
-    // A member past the cap holds a record past it (or is a bomb): the line's error, as a long line's.
-    throw e instanceof MemberTooLarge ? tooLong(lineNo + 1) : e
-  }
+  // Only damage to the gzip stream is a recording cut short; a bad record or the consumer's error stops the read as itself.
+  const {cut} = await eachText(path, onText)
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
   if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${snapshots} complete snapshots before it`)
@@ -107,21 +110,78 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
 }
 
 /**
- * The recording's text, a member at a time (UTF-8 decoded across members: a character split
- * between two stays whole); a plain-text recording (the members inflated, `zcat`) a piece at a
- * time. `cut`: why the read stopped before the end (a member damaged or cut short).
+ * The recording's text, a chunk at a time (UTF-8 decoded across chunk ends: a character split
+ * between two stays whole); a plain-text recording (`zcat` of one) as it is. `cut`: why the read
+ * stopped before the end (a member damaged or cut short).
+ * zlib's stream reads a whole recording fast (one member per record, or one for the whole file as
+ * `gzip` makes it, zero padding after), but when a member is damaged it drops every member it had
+ * inflated in the same call (a bad CRC in the last member of a 2 100-snapshot recording lost 94
+ * more). Then the file is read again member by member (gzip-members.ts) from where the stream's
+ * output stopped, up to the damaged member.
  */
-function eachText(path: string, onText: (text: string) => void): {cut?: string} {
+async function eachText(path: string, onText: (text: string) => void): Promise<{cut?: string}> {
   const decoder = new StringDecoder('utf8')
   const give = (b: Buffer): void => {
     const text = decoder.write(b)
     if (text) onText(text)
   }
-  // A record is at most MAX_RECORD_CHARS characters: 4 bytes each at most in UTF-8.
-  const stop = isGzip(readHead(path, 2)) ? eachMember(path, 4 * MAX_RECORD_CHARS, give) : eachPiece(path, give)
+  let cut: string | undefined
+  if (!isGzip(readHead(path, 2))) eachPiece(path, give)
+  else await streamed(path, give).catch((e: unknown) => {
+    if (!(e instanceof StreamCut)) throw e
+    cut = `the gzip stream is ${afterStreamCut(path, e, give)}`
+  })
   const tail = decoder.end()
   if (tail) onText(tail)
-  return stop === undefined ? {} : {cut: `the gzip stream is ${stop}`}
+  return cut === undefined ? {} : {cut}
+}
+
+/** The members after what the stream gave, checked one by one; what stopped them (or the stream's own reason). */
+function afterStreamCut(path: string, e: StreamCut, give: (b: Buffer) => void): string {
+  let out = 0
+  const skipped = (b: Buffer): void => {
+    // Members the stream already gave are skipped: their text was read.
+    if (out + b.length > e.given) give(b.subarray(Math.max(0, e.given - out)))
+    out += b.length
+  }
+  try {
+    // A record is at most MAX_RECORD_CHARS characters: 4 bytes each at most in UTF-8.
+    return eachMember(path, 4 * MAX_RECORD_CHARS, skipped) ?? `failed (${e.message})`
+  } catch (m) {
+    if (m instanceof MemberTooLarge) return `damaged (${e.message}); ${m.message}, not read again member by member`
+    throw m
+  }
+}
+
+/** The gzip stream failed after `given` bytes of output. */
+class StreamCut extends Error {
+  constructor(
+    message: string,
+    readonly given: number,
+  ) {
+    super(message)
+  }
+}
+
+/** The whole file through zlib's stream; throws StreamCut when the stream fails (a consumer's error passes as itself). */
+async function streamed(path: string, give: (b: Buffer) => void): Promise<void> {
+  const it = createReadStream(path).pipe(createGunzip())[Symbol.asyncIterator]()
+  let given = 0
+  try {
+    for (;;) {
+      let r: IteratorResult<Buffer>
+      try {
+        r = await it.next()
+      } catch (err) {
+        throw new StreamCut((err as Error).message, given)
+      }
+      if (r.done) return
+      give(r.value)
+      given += r.value.length
+    }
+  } finally {
+    await it.return?.()
+  }
 }
 
 /** A plain file's bytes, 1 MiB at a time; never stops early. */

@@ -131,7 +131,7 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   const i = j.input
   const suspects: TableBlock = {
     kind: 'table',
-    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites that changed (${i.snapshots} snapshots over ${spanText(i.hours)})`,
+    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites tested (${i.snapshots} snapshots over ${spanText(i.hours)})`,
     columns: [
       {key: 'rank', header: '#', align: 'right', priority: 0},
       {key: 'rate', header: 'rate', align: 'right', priority: 0},

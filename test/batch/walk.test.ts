@@ -61,6 +61,18 @@ describe('symlinks in a walked tree: followed, each file and directory once', ()
     const r = await list(['--files-from', 'hard.list'])
     expect(r.paths).toEqual(['hard/day1/host.log', 'hard/day2/host.log'])
     expect(r.stderr).toMatch(/1 duplicate input\(s\) skipped/)
+    // A symlink to one of those names is that name (realpath), read once.
+    symlinkSync('day1/host.log', join(tmp, 'hard/link.log'))
+    expect((await list(['hard/day1/host.log', 'hard/link.log'])).paths).toEqual(['hard/day1/host.log'])
+  })
+
+  it('the --out file by another name (a hard link to it) is not an input either', async () => {
+    const dir = tree('outlink', {'outlink/a.log': LOG})
+    expect((await cli(['batch', 'outlink', '--out', 'outlink/out.ndjson'], {cwd: tmp})).status).toBe(0)
+    linkSync(join(dir, 'out.ndjson'), join(dir, 'zcopy.ndjson'))
+    const r = await cli(['batch', 'outlink', '--out', 'outlink/out.ndjson', '--resume'], {cwd: tmp})
+    expect(r.status, r.stderr).toBe(0)
+    expect(records(readFileSync(join(dir, 'out.ndjson'), 'utf8')).map((x) => x.input.path)).toEqual(['outlink/a.log'])
   })
 
   it('a link to a directory outside the tree is walked', async () => {
