@@ -3,7 +3,8 @@
 // holds only complete records. Each write() is whole lines in one call: to a file it is
 // synchronous, so a run stopped by a signal between two writes leaves no partial line; stdout to a
 // pipe whose reader is slow takes what fits and queues the rest, so a stopped run waits for the
-// queue to drain (drained) before it exits. A write that fails (a full disk) is one line and exit
+// queue to drain (drained) before it exits. A write to a full queue returns false and the pool
+// sends no new task until it drains (waitDrain): memory stays bounded behind a slow reader. A write that fails (a full disk) is one line and exit
 // 74, as for every command (cli/output.ts outputFailed).
 import {closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
@@ -12,7 +13,10 @@ import {InputError} from '../errors.js'
 import type {Task} from './inputs.js'
 
 export interface Output {
-  write(lines: string[]): void
+  /** false: the output is full for now (see waitDrain). */
+  write(lines: string[]): boolean
+  /** Calls back once, when a full output takes lines again. */
+  waitDrain(resume: () => void): void
   close(): void
   /**
    * Resolves true once every line written has left the process, false if that has not happened
@@ -28,9 +32,8 @@ const DRAIN_HINT_MS = 1000
 
 export function stdoutOutput(): Output {
   return {
-    write: (lines) => {
-      process.stdout.write(lines.join('\n') + '\n')
-    },
+    write: (lines) => process.stdout.write(lines.join('\n') + '\n'),
+    waitDrain: (resume) => void process.stdout.once('drain', resume),
     close: () => undefined,
     // writableLength counts what the stream holds, also the part of a write the pipe has not
     // taken yet ('drain' would only come after a write that returned false): polled.
@@ -149,7 +152,9 @@ export function fileOutput(file: string, append: boolean): Output {
         // Called from the pool's message handler: a throw there was an uncaught stack trace, exit 1.
         outputFailed(e as Error)
       }
+      return true
     },
+    waitDrain: (resume) => resume(),
     close: () => closeSync(fd),
     drained: () => Promise.resolve(true),
   }

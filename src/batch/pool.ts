@@ -13,8 +13,14 @@ export interface PoolOptions {
   /** Workers started before the tasks were known (startWorkers), taken before any new one. */
   started?: Worker[]
   ordered: boolean
-  /** Write complete lines (the caller writes them in one call). */
-  write(lines: string[]): void
+  /**
+   * Write complete lines (the caller writes them in one call); false when the output holds more
+   * than it wants (stdout's reader is slow): no new task is sent, and an archive's worker is not
+   * told its lines were written, until `waitDrain`'s callback.
+   */
+  write(lines: string[]): boolean | void
+  /** Calls back once the output takes lines again (after a write that returned false). */
+  waitDrain?(resume: () => void): void
   /** Inputs done so far (an archive's members count one by one), of `total`; undefined while an archive is not counted yet. */
   onProgress?(done: number, total: number | undefined): void
 }
@@ -86,6 +92,10 @@ export class BatchPool {
   private finish!: (r: PoolResult) => void
   private fail!: (e: Error) => void
   private readonly window: number
+  /** The output said it is full: see PoolOptions.write. */
+  private paused = false
+  /** Acknowledgements held while paused: an archive's worker stops at HOLD_MAX unacknowledged lines. */
+  private readonly acksDue: [Worker, AckMessage][] = []
 
   constructor(
     private readonly tasks: Task[],
@@ -140,7 +150,7 @@ export class BatchPool {
 
   private dispatch(w: Worker): void {
     const held = this.busy.get(w)!
-    while (!this.result.stopped && held.length < IN_FLIGHT && this.next < this.tasks.length) {
+    while (!this.result.stopped && !this.paused && held.length < IN_FLIGHT && this.next < this.tasks.length) {
       if (this.opts.ordered && this.next - this.writeSeq >= this.window) return
       const seq = this.next++
       held.push(seq)
@@ -216,8 +226,28 @@ export class BatchPool {
   private emit(seq: number, lines: string[]): void {
     if (lines.length === 0) return
     this.result.records += lines.length
-    this.opts.write(lines)
-    this.owner.get(seq)?.postMessage({ack: seq, lines: lines.length} satisfies AckMessage)
+    const more = this.opts.write(lines)
+    const owner = this.owner.get(seq)
+    if (owner) {
+      const ack: AckMessage = {ack: seq, lines: lines.length}
+      if (this.paused || more === false) this.acksDue.push([owner, ack])
+      else owner.postMessage(ack)
+    }
+    if (more === false && !this.paused && this.opts.waitDrain) {
+      this.paused = true
+      this.opts.waitDrain(() => this.resume())
+    }
+  }
+
+  /**
+   * The output takes lines again: held acknowledgements go out and tasks are sent. Memory stays
+   * bounded when stdout's reader is slow: what is written but not taken is at most the tasks in
+   * flight and HOLD_MAX lines per archive (before, every record waited in stdout's queue).
+   */
+  private resume(): void {
+    this.paused = false
+    for (const [w, ack] of this.acksDue.splice(0)) if (this.workers.includes(w)) w.postMessage(ack)
+    for (const x of this.workers) this.dispatch(x)
   }
 
   private async close(): Promise<void> {

@@ -67,3 +67,35 @@ describe.skipIf(!existsSync(join(DIST, 'pool.js')))('flow control (built dist/)'
     expect(r).toMatchObject({inputs: 2 + members, stopped: false})
   }, 120_000)
 })
+
+describe.skipIf(!existsSync(join(DIST, 'pool.js')))('backpressure from the output (built dist/)', () => {
+  it('an output that says it is full stops new tasks and an archive\'s worker; its drain resumes them and every record comes', async () => {
+    const {BatchPool} = (await import(join(DIST, 'pool.js'))) as typeof import('../../src/batch/pool.js')
+    const {HOLD_MAX, POST_EVERY} = (await import(join(DIST, 'messages.js'))) as typeof import('../../src/batch/messages.js')
+    const archive = join(mkdtempSync(join(tmpdir(), 'allocscope-batch-drain-')), 'peer.tar')
+    const members = await peerTar(archive, 2)
+    const files = readdirSync(PEER).sort().slice(0, 40).map((n) => ({type: 'file' as const, path: join(PEER, n)}))
+    const tasks = [{type: 'archive' as const, path: archive}, ...files]
+    const lines: string[] = []
+    let resume: (() => void) | undefined
+    let full = true
+    let done = 0
+    // SYNTHETIC output: full from its first write until resumed (stdout with a reader that stopped).
+    const write = (ls: string[]) => (lines.push(...ls), !full)
+    const run = new BatchPool(tasks, {jobs: 2, ordered: true, write, waitDrain: (r) => (resume = r), onProgress: (d) => (done = d)}).run()
+    for (const end = Date.now() + 60_000; resume === undefined && Date.now() < end; ) await sleep(100)
+    // Paused: 2 s more and the archive's worker is held at its cap, no file task beyond those in flight.
+    await sleep(2000)
+    const paused = done
+    // At most: the archive's lines up to its cap (HOLD_MAX unacknowledged, a post or two past it) and the 2 × 2 tasks in flight.
+    expect(paused).toBeLessThanOrEqual(HOLD_MAX + 2 * POST_EVERY + 4)
+    expect(paused).toBeLessThan(members)
+    await sleep(1000)
+    expect(done).toBe(paused)
+    full = false
+    resume!()
+    const r = await run
+    expect(r).toMatchObject({inputs: members + files.length, stopped: false})
+    expect(lines).toHaveLength(members + files.length)
+  }, 120_000)
+})

@@ -29,23 +29,26 @@ function progress(pid: number): {wchar: number; cpu: number} | undefined {
 }
 
 /**
- * Resolves once the process, having written records (16 KiB), works (10+ ticks of CPU, dozens of
- * records) without writing one more:
- * its stdout pipe is full and what it writes waits in the process. Returns the bytes written by
- * then (records in the pipe, and the workers' 8-byte wake-ups).
+ * Resolves once the process, having written records (16 KiB), writes no more for a second: its
+ * stdout pipe is full; what it wrote last waits in the process, and the pool sends no new task
+ * (backpressure) — it used to go on working, which is what this looked for before. Returns the
+ * bytes written by then (records in the pipe, and the workers' 8-byte wake-ups).
  */
 async function pipeFull(pid: number, what: () => string): Promise<number> {
   const end = Date.now() + 60_000
   let from = progress(pid)
+  let since = Date.now()
   while (Date.now() < end) {
     await sleep(100)
     const now = progress(pid)
     if (!now || !from) throw new Error(`batch ended before its stdout pipe was full: ${what()}`)
     // A record is ~2 KB; the 8-byte writes are the workers' wake-ups (eventfd).
-    if (now.wchar - from.wchar >= 1024) from = now
-    else if (now.wchar >= 16384 && now.cpu - from.cpu >= 10) return now.wchar
+    if (now.wchar - from.wchar >= 1024) {
+      from = now
+      since = Date.now()
+    } else if (now.wchar >= 16384 && Date.now() - since >= 1000) return now.wchar
   }
-  throw new Error('batch did not fill its stdout pipe while working within 60 s')
+  throw new Error('batch did not fill its stdout pipe within 60 s')
 }
 
 /** Everything left in a non-blocking read end, until every writer has closed it. */
