@@ -15,8 +15,8 @@ import type {Task} from './inputs.js'
 export interface Output {
   /** false: the output is full for now (see waitDrain). */
   write(lines: string[]): boolean
-  /** Calls back once, when a full output takes lines again. */
-  waitDrain(resume: () => void): void
+  /** Calls back once, when a full output takes lines again (an output that is never full has none). */
+  waitDrain?(resume: () => void): void
   close(): void
   /**
    * Resolves true once every line written has left the process, false if that has not happened
@@ -154,7 +154,6 @@ export function fileOutput(file: string, append: boolean): Output {
       }
       return true
     },
-    waitDrain: (resume) => resume(),
     close: () => closeSync(fd),
     drained: () => Promise.resolve(true),
   }

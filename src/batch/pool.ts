@@ -226,17 +226,17 @@ export class BatchPool {
   private emit(seq: number, lines: string[]): void {
     if (lines.length === 0) return
     this.result.records += lines.length
-    const more = this.opts.write(lines)
-    const owner = this.owner.get(seq)
-    if (owner) {
-      const ack: AckMessage = {ack: seq, lines: lines.length}
-      if (this.paused || more === false) this.acksDue.push([owner, ack])
-      else owner.postMessage(ack)
-    }
-    if (more === false && !this.paused && this.opts.waitDrain) {
+    // Full only for an output that says when it drains: acknowledgements held otherwise would never go.
+    const full = this.opts.write(lines) === false && this.opts.waitDrain !== undefined
+    if (full && !this.paused) {
       this.paused = true
-      this.opts.waitDrain(() => this.resume())
+      this.opts.waitDrain!(() => this.resume())
     }
+    const owner = this.owner.get(seq)
+    if (!owner) return
+    const ack: AckMessage = {ack: seq, lines: lines.length}
+    if (this.paused) this.acksDue.push([owner, ack])
+    else owner.postMessage(ack)
   }
 
   /**

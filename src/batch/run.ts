@@ -56,7 +56,7 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
     throw e
   }
   const bar = (await import('./progress.js')).progress()
-  const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), waitDrain: (r) => out.waitDrain(r), onProgress: (d, t) => bar.update(d, t)})
+  const pool = new BatchPool(todo, {jobs, started, ordered: !f.unordered, write: (l) => out.write(l), waitDrain: out.waitDrain, onProgress: (d, t) => bar.update(d, t)})
   const stop = (signal: NodeJS.Signals) => {
     // Whichever came first, the next SIGINT or SIGTERM takes its default action: it quits.
     process.off('SIGINT', stop)

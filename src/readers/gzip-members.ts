@@ -44,16 +44,6 @@ export interface Member {
 /** Node returns the engine (how much input the deflate data took) with `info`; its types omit the overload. */
 type WithInfo = (b: Buffer, o: ZlibOptions & {info: true}) => {buffer: Buffer; engine: {bytesWritten: number}}
 
-/** A member that inflates past the size the caller allows (a bomb, or a record too long to be one). */
-export class MemberTooLarge extends Error {
-  constructor(
-    readonly at: number,
-    readonly max: number,
-  ) {
-    super(`a gzip member at byte ${at} inflates past ${max} bytes`)
-  }
-}
-
 /**
  * The member at `at`: its text, checked; 'short' when `b` holds only part of it; {bad} when it is
  * damaged (or is no gzip member); 'too-large' past `maxOut` inflated bytes (memory stays bounded).
@@ -91,9 +81,9 @@ const PIECE = 1 << 20
 
 /**
  * Reads `path` member by member and gives `onOut` each whole, checked member's text, until the end
- * or the first member cut short or damaged; returns why it stopped early (undefined: it ended
- * whole). Throws MemberTooLarge for a member past `maxMember` bytes, inflated or not. Read in
- * order (a pipe too); memory: one member and one 1 MiB piece.
+ * or the first member cut short, damaged, or past `maxMember` bytes (inflated or not); returns why
+ * it stopped early (undefined: it ended whole). Read in order (a pipe too); memory: one member and
+ * one 1 MiB piece.
  */
 export function eachMember(path: string, maxMember: number, onOut: (b: Buffer) => void): string | undefined {
   const fd = openSync(path, 'r')
@@ -104,7 +94,7 @@ export function eachMember(path: string, maxMember: number, onOut: (b: Buffer) =
     for (;;) {
       if (buf.length === 0 && eof) return undefined
       const m = inflateMember(buf, 0, maxMember)
-      if (m === 'too-large' || (m === 'short' && buf.length > maxMember)) throw new MemberTooLarge(base, maxMember)
+      if (m === 'too-large' || (m === 'short' && buf.length > maxMember)) return `damaged at byte ${base} (a member past ${maxMember} bytes)`
       if (m === 'short') {
         if (eof) return `cut short at byte ${base}`
         const piece = Buffer.allocUnsafe(PIECE)

@@ -10,7 +10,7 @@ import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type Re
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
-import {eachMember, firstMemberText, MemberTooLarge} from './gzip-members.js'
+import {eachMember, firstMemberText} from './gzip-members.js'
 
 
 /** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
@@ -76,7 +76,7 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
   const tooLong = (line: number) => new InputError(`${path}:${line}: a record longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB; expected an allocscope recording, one JSON line per snapshot (docs/recording.md)`, path, line)
   const applyLine = (line: string): void => {
     lineNo++
-    // A member comes whole: its line may be over the cap without ever waiting in `rest`.
+    // A member read again after the stream failed comes whole: its line may be over the cap without ever waiting in `rest`.
     if (line.length > MAX_RECORD_CHARS) throw tooLong(lineNo)
     if (line.trim() === '') return
     const obj = parseLine(line, path, lineNo)
@@ -144,13 +144,8 @@ function afterStreamCut(path: string, e: StreamCut, give: (b: Buffer) => void): 
     if (out + b.length > e.given) give(b.subarray(Math.max(0, e.given - out)))
     out += b.length
   }
-  try {
-    // A record is at most MAX_RECORD_CHARS characters: 4 bytes each at most in UTF-8.
-    return eachMember(path, 4 * MAX_RECORD_CHARS, skipped) ?? `failed (${e.message})`
-  } catch (m) {
-    if (m instanceof MemberTooLarge) return `damaged (${e.message}); ${m.message}, not read again member by member`
-    throw m
-  }
+  // A record is at most MAX_RECORD_CHARS characters: 4 bytes each at most in UTF-8.
+  return eachMember(path, 4 * MAX_RECORD_CHARS, skipped) ?? `failed (${e.message})`
 }
 
 /** The gzip stream failed after `given` bytes of output. */
@@ -184,8 +179,8 @@ async function streamed(path: string, give: (b: Buffer) => void): Promise<void> 
   }
 }
 
-/** A plain file's bytes, 1 MiB at a time; never stops early. */
-function eachPiece(path: string, give: (b: Buffer) => void): undefined {
+/** A plain file's bytes, 1 MiB at a time. */
+function eachPiece(path: string, give: (b: Buffer) => void): void {
   const fd = openSync(path, 'r')
   try {
     const piece = Buffer.allocUnsafe(1 << 20)
@@ -193,7 +188,6 @@ function eachPiece(path: string, give: (b: Buffer) => void): undefined {
   } finally {
     closeSync(fd)
   }
-  return undefined
 }
 
 function parseLine(line: string, path: string, lineNo: number): unknown {
