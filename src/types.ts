@@ -283,6 +283,6 @@ export interface AllocInfo {
   skippedTotal: number
   skippedByReason: Record<string, number>
   lines: number
-  /** Why the input ended early (a gzip stream cut short): what was read up to the damage is here. */
+  /** Why the input ended early (a gzip stream cut short, or its last line): what was read up to the damage is here, and its missing sites must not read as gone (trend, diff). */
   truncated?: string
 }

@@ -1,7 +1,6 @@
 // What `analyse` shows of a /proc/allocinfo next to the boot log: totals, the largest sites, and
 // the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
 import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
-import {cutShort} from '../readers/allocinfo.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 
 export const TOP_SITES = 10
@@ -24,7 +23,7 @@ export interface AllocInfoSummary {
 
 export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
   const inacc = info.sites.filter((s) => !s.accurate)
-  const cut = cutShort(info)
+  const cut = info.truncated
   return {
     source: info.source,
     version: info.version,

@@ -3,7 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {cutShort, readAllocInfo} from '../readers/allocinfo.js'
+import {readAllocInfo} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
@@ -178,13 +178,12 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
 }
 
 /**
- * The reader's word on a dump cut short (cutShort: a gzip stream that ends early, a last line without
+ * The reader's word on a dump cut short (AllocInfo.truncated: a gzip stream that ends early, a last line without
  * its newline), as a warning naming the side (a, b; none for the one input) and the file: such a
  * side misses the sites past the cut, which its diff shows as gone.
  */
 function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
-  const cut = cutShort(info)
-  return cut === undefined ? [] : [`${side !== undefined ? `${side}: ` : ''}${info.source}: ${cut}`]
+  return info.truncated === undefined ? [] : [`${side !== undefined ? `${side}: ` : ''}${info.source}: ${info.truncated}`]
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {

@@ -12,8 +12,8 @@ const COLUMNS_RE = /^#[ \t]*<size>/
 
 /** calls is a u64 in the kernel: a value at or above 2^63 is a counter that went below zero. */
 export const WRAP_THRESHOLD = 1n << 63n
-/** How the skip reasons of a last line cut short begin (cutShort in allocinfo.ts reads them). */
-export const CUT_LAST_LINE = 'truncated last line'
+/** How the skip reasons of a last line cut short begin. */
+const CUT_LAST_LINE = 'truncated last line'
 export const EXPECTED_LINE = "expected '<bytes> <calls> file:line [module] func:name'"
 /** Skipped lines kept with their reason (all are counted, by reason). */
 export const MAX_SKIPPED = 1000
@@ -264,6 +264,8 @@ export class AllocInfoScanner {
   private trailingSpaceSeen = false
   private partial = ''
   private partialCut = false
+  /** Why the dump is cut short, when its last line is (AllocInfo.truncated). */
+  private cutLast?: string
   /** The line being read (reused: one object per scan, not per line). */
   private readonly cur: SiteLine = {bytes: 0n, calls: 0n, file: '', fileLine: 0, module: undefined, func: '', rest: ''}
 
@@ -318,7 +320,14 @@ export class AllocInfoScanner {
       skippedTotal: this.skippedTotal,
       skippedByReason: this.skippedByReason,
       lines: this.lines,
+      ...(this.cutLast === undefined ? {} : {truncated: this.cutLast}),
     }
+  }
+
+  /** The last line, cut short: skipped, and the dump marked truncated (its missing sites must not read as gone). */
+  private cut(lineNo: number, kind: string, more = ''): void {
+    this.skip(lineNo, kind, kind + more)
+    this.cutLast = `line ${lineNo}: ${kind}: the dump is cut short`
   }
 
   private keep(text: string, from: number, to: number): void {
@@ -362,7 +371,7 @@ export class AllocInfoScanner {
       this.sawData = true
     } else {
       this.junkChars += line.length
-      if (last) this.skip(lineNo, `${CUT_LAST_LINE} (no newline)`, `${CUT_LAST_LINE} (no newline); ${EXPECTED_LINE}`)
+      if (last) this.cut(lineNo, `${CUT_LAST_LINE} (no newline)`, `; ${EXPECTED_LINE}`)
       else this.skip(lineNo, 'not an allocinfo line', `not an allocinfo line; ${EXPECTED_LINE}`)
     }
   }
@@ -373,7 +382,7 @@ export class AllocInfoScanner {
     const endsWithSpace = c === 32 || c === 9
     if (last && !endsWithSpace && this.trailingSpaceSeen) {
       // The kernel ends every line with " \n": without it the name may be cut mid-word.
-      return this.skip(lineNo, `${CUT_LAST_LINE} (no trailing space or newline)`)
+      return this.cut(lineNo, `${CUT_LAST_LINE} (no trailing space or newline)`)
     }
     if (endsWithSpace) this.trailingSpaceSeen = true
     const tr = s.rest.length === 0 ? NO_TRAILING : trailing(s.rest)

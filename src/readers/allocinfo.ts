@@ -8,7 +8,7 @@
 import {StringDecoder} from 'node:string_decoder'
 import {InputError, ioReason} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
-import {AllocInfoScanner, CUT_LAST_LINE, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
+import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
 import {isGzipInput} from './gzip.js'
@@ -26,17 +26,6 @@ const READ_CHUNK = 1 << 20
  * FIFOs, devices and larger files are streamed.
  */
 const WHOLE_FILE_MAX = 16 << 20
-
-/**
- * Why a dump read is incomplete, when its reader can tell: a gzip stream that ended early, or a
- * last line cut short (the file cut mid-line). undefined: nothing says it is cut. Its missing sites
- * must not read as sites gone (trend, diff).
- */
-export function cutShort(info: AllocInfo): string | undefined {
-  if (info.truncated !== undefined) return info.truncated
-  const reason = Object.keys(info.skippedByReason).find((r) => r.startsWith(CUT_LAST_LINE))
-  return reason === undefined ? undefined : `line ${info.lines}: ${reason}: the dump is cut short`
-}
 
 const binary = (source: string, offset: number) => new InputError(`${source}: binary data (NUL byte at offset ${offset}): expected /proc/allocinfo text`, source)
 

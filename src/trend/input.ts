@@ -3,7 +3,7 @@
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
 import {readdirSync, statSync} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
-import {cutShort, readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
+import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
 import {isRecording, streamRecording} from '../readers/recording.js'
@@ -96,7 +96,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     const info = t.info ?? (await readSnapshot(t.path)).info
     t.info = undefined
     // Its missing sites would read as gone (a false unload leak): a cut snapshot is no moment of the series.
-    const cut = cutShort(info)
+    const cut = info.truncated
     if (cut !== undefined) {
       warnings.push(`${t.path}: ${cut}: left out of the series`)
       continue

@@ -1,6 +1,6 @@
 // A dump cut short (a copy stopped mid-way, a gzip stream that ends early) is read up to the cut,
 // but the diff says so: one warning naming the side (a, b) and the file, in --json's "warnings" and
-// on stderr for every other format, in the reader's words (readers/allocinfo.ts cutShort). Without
+// on stderr for every other format, in the reader's words (AllocInfo.truncated). Without
 // it a cut b reads as hundreds of sites gone.
 // Inputs: DERIVED from the real pool sample, cut at known bytes (written in the test).
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'

@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 import {sniffText} from '../../src/diff/inputs.js'
-import {cutShort, parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
+import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {analyseStore} from '../../src/trend/analyse.js'
 import {readTrendInput} from '../../src/trend/input.js'
 import {trendJson} from '../../src/trend/report.js'
@@ -38,13 +38,13 @@ describe('trend input edges', () => {
     expect(mod.lastTime).toBe('2026-12-04T18:15:00.000Z')
   })
 
-  it('cutShort: a whole dump says nothing; a gzip cut short and a line cut short say so', async () => {
-    expect(cutShort(parseAllocInfoText(REAL))).toBeUndefined()
-    expect(cutShort(parseAllocInfoText(REAL.slice(0, 30_040)))).toMatch(/the dump is cut short/)
+  it('truncated: a whole dump says nothing; a gzip cut short and a line cut short say so', async () => {
+    expect(parseAllocInfoText(REAL).truncated).toBeUndefined()
+    expect(parseAllocInfoText(REAL.slice(0, 30_040)).truncated).toMatch(/^line 429: truncated last line \(no newline\): the dump is cut short$/)
     const {gzipSync} = await import('node:zlib')
     const gz = join(tmp, 'cut.txt.gz')
     writeFileSync(gz, gzipSync(REAL).subarray(0, 3000))
-    expect(cutShort(await readAllocInfo(gz, gz))).toMatch(/ends early/)
+    expect((await readAllocInfo(gz, gz)).truncated).toMatch(/ends early/)
   })
 
   it('a header time without a zone is UTC, as a time in a file name is, whatever the local zone', async () => {
