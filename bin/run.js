@@ -15,6 +15,7 @@ process.stdout.on('error', (err) => {
 // own hooks live there, and oclif would print a MODULE_NOT_FOUND stack. One line instead, exit 70
 // (sysexits EX_SOFTWARE, README "Exit status": the program is incomplete, the input is not at fault).
 const EXIT_NOT_BUILT = 70
+// Looked for only when dist/cli/fast.js cannot be loaded (or oclif is forced): nothing on a normal start-up.
 async function requireBuild() {
   const {existsSync} = await import('node:fs')
   const {fileURLToPath} = await import('node:url')
@@ -31,14 +32,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`allocscope/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  await requireBuild()
   // Fast path: `allocinfo` and `diff` run without loading oclif when their flags parse plainly
   // (dist/cli/fast.js; ALLOCSCOPE_NO_FAST=1 forces oclif). undefined: oclif runs the command.
   let status
   if (!process.env.ALLOCSCOPE_NO_FAST) {
-    const fast = await import('../dist/cli/fast.js').catch(() => undefined)
+    const fast = await import('../dist/cli/fast.js').catch(requireBuild)
     status = await fast?.runFast(argv)
-  }
+  } else await requireBuild()
   if (status !== undefined) process.exitCode = status
   else {
     const {execute} = await import('@oclif/core')

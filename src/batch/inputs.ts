@@ -52,7 +52,7 @@ const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
 function fileKey(p: string, st: Stats): string {
   if (st.nlink <= 1 || st.isDirectory()) return idOf(st)
   try {
-    return `${idOf(st)}:${realpathSync(p)}`
+    return `${idOf(st)}:${realpathSync.native(p)}`
   } catch {
     return `${idOf(st)}:${resolve(p)}`
   }

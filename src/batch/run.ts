@@ -82,10 +82,6 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
 }
 
 /**
- * A path as a --files-from line: a relative path that starts with `#` (`#dmesg.txt#`, an editor's
- * autosave) would be read back as a comment, so it gets `./` (the same file).
- */
-/**
  * A path as a --list line that --files-from reads back as the same path: '#' starts a comment
  * there, so a path that starts with '#' after any './' gets one './' more, which readList takes
  * off again (`#x` → `./#x` → `#x`; `./#x` → `././#x` → `./#x`).

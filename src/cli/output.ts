@@ -65,8 +65,9 @@ export function gateHit(threshold: string, severities: readonly Severity[]): boo
 export function pickBlocks(report: Report, name: string): Report {
   const titles = blockTitles(report.blocks)
   const want = name.trim().toLowerCase()
-  let own = ''
-  const owner = report.blocks.map((b, i) => (own = b.title ?? (own || titles[i])).toLowerCase())
+  // A block's own title, or the last title before it; an untitled block before any title is its own ("block N").
+  let last: string | undefined
+  const owner = report.blocks.map((b, i) => (last = b.title ?? last) ?? titles[i]).map((t) => t.toLowerCase())
   const exact = owner.includes(want)
   const blocks = report.blocks.filter((_, i) => (exact ? owner[i] === want : titles[i].toLowerCase().startsWith(want)))
   if (blocks.length === 0) {

@@ -5,8 +5,6 @@ import {DELTA_NOTE, relText} from '../model/tolerance.js'
 import {type Block, type Cell, deltaCell} from '../render/report.js'
 import type {CountDiff} from './predicted.js'
 
-export {DELTA_NOTE, relText}
-
 /** within the model's tolerance: yes / no, or '-' when the metric is shown but not judged. */
 export const withinCell = (ok: boolean | null | undefined): Cell =>
   ok === null || ok === undefined ? {text: '-', style: 'dim'} : ok ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}

@@ -3,7 +3,8 @@
 import {type Block, type Cell, deltaCell, type Style} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import type {Expectation} from './expectation.js'
-import {DELTA_NOTE, relText, withinCell} from './report-predicted.js'
+import {DELTA_NOTE, relText} from '../model/tolerance.js'
+import {withinCell} from './report-predicted.js'
 import {RULES, type RuleRun, type RuleStatus} from './rules.js'
 
 const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}

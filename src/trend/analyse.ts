@@ -94,8 +94,9 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   // filtering (Bourgon et al., PNAS 2010): whether a series varies says nothing of its order, so
   // the Mann–Kendall null of the rest is unchanged.
   const tested = partial.filter((x) => x.tested)
-  const q = new Map(benjaminiHochberg(tested.map((x) => x.trend.p)).map((v, i) => [tested[i]!, v]))
-  const sites = partial.map((x) => classify(x, q.get(x) ?? 1, o))
+  const q = benjaminiHochberg(tested.map((x) => x.trend.p))
+  let j = 0
+  const sites = partial.map((x) => classify(x, x.tested ? q[j++]! : 1, o))
   const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
   const unloadLeaks = sites.filter((s) => s.verdict === 'unload-leak').sort((a, b) => b.lastBytes - a.lastBytes)
   return {sites, suspects, unloadLeaks, tested: tested.length}

@@ -80,11 +80,12 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   const seen = new Set<string>()
   for (const f of files) {
     // One file named twice is one snapshot, not two at one time.
-    if (seen.has(resolve(f))) {
+    const key = resolve(f)
+    if (seen.has(key)) {
       warnings.push(`${f}: given more than once: read once`)
       continue
     }
-    seen.add(resolve(f))
+    seen.add(key)
     timed.push(await timeOf(f, timeFrom))
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
@@ -128,8 +129,7 @@ async function timeOf(path: string, from: TimeFrom): Promise<Timed> {
   const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
   const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, info, path}
   if ((from === 'auto' || from === 'header') && head?.time) {
-    // As in a name, a time without a zone is UTC (Date.parse would take the reader's local zone).
-    const t = timeFromName(head.time) ?? Date.parse(head.time)
+    const t = isoUtc(head.time)
     if (Number.isNaN(t)) throw new InputError(`${path}:1: allocscope header time '${head.time}' is not ISO 8601`, path, 1)
     return {time: t, how: 'header', ...extra}
   }
@@ -145,11 +145,24 @@ async function timeOf(path: string, from: TimeFrom): Promise<Timed> {
 /** Date and time from a file name: 2026-12-04T18:00:05Z, 2026-12-04T18-00-05.123+01:00, 20261204T180005Z, 2026-12-04_18:00:05 (no zone: UTC). */
 export function timeFromName(name: string): number | undefined {
   const m = /(\d{4})-?(\d{2})-?(\d{2})[T_ ](\d{2})[:-]?(\d{2})[:-]?(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?/.exec(name)
-  if (!m) return undefined
+  const t = m ? utc(m) : NaN
+  return Number.isNaN(t) ? undefined : t
+}
+
+/**
+ * A header's `time=`: ISO 8601 and nothing else (NaN otherwise), seconds optional; no zone is UTC
+ * as in a name (Date.parse would take the reader's local zone).
+ */
+export function isoUtc(s: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s)
+  return m ? utc(m) : /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(s) : NaN
+}
+
+/** Groups year..second, fraction, zone (each as the patterns above take them) → ms since the epoch, or NaN. */
+function utc(m: RegExpExecArray): number {
   const frac = m[7] ? `.${m[7].slice(0, 3).padEnd(3, '0')}` : ''
-  let zone = m[8] ?? 'Z'
+  let zone = (m[8] ?? 'Z').toUpperCase()
   if (/^[+-]\d{2}$/.test(zone)) zone += ':00'
   else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`
-  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac}${zone}`)
-  return Number.isNaN(t) ? undefined : t
+  return Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${frac}${zone}`)
 }

@@ -4,7 +4,7 @@ import {type Cell, type Report, type TableBlock, bytesCell} from '../render/repo
 import {plotSvg} from '../render/svg.js'
 import type {Series} from '../render/plot.js'
 import {iec} from '../render/units.js'
-import {fmtP, fmtRate, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
+import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
 import type {TrendInput} from './input.js'
 import type {SeriesStore} from './store.js'
 
@@ -168,7 +168,7 @@ function summaryBlock(j: TrendJson): Report['blocks'][number] {
       {key: 'first snapshot', value: i.firstTime ?? '-'},
       {key: 'last snapshot', value: i.lastTime ?? '-'},
       ...(i.releases.length ? i.releases.map((r) => ({key: 'kernel', value: r})) : [{key: 'kernel', value: '(not recorded)'}]),
-      {key: 'sites tested', value: j.tested, note: 'the sites that changed, with 6 points or more: the family of the Benjamini–Hochberg correction'},
+      {key: 'sites tested', value: j.tested, note: `the sites that changed, with ${MIN_POINTS} points or more: the family of the Benjamini–Hochberg correction`},
       ...Object.entries(j.verdicts).map(([k, v]) => ({key: `sites ${k}`, value: v})),
       {key: 'min rate', value: {text: fmtRate(j.options.minRatePerHour), raw: j.options.minRatePerHour}, note: 'bytes per hour'},
       {key: 'q below', value: j.options.alpha, note: 'Benjamini–Hochberg'},

@@ -22,6 +22,12 @@ describe('pickBlocks (--block)', () => {
     expect(picked('e')).toEqual(['Errors by reason'])
   })
 
+  it('untitled blocks before any title are each their own block (was: "block 1" picked block 2 too)', () => {
+    const early: Report = {blocks: [text(), text(), text('X')]}
+    expect(pickBlocks(early, 'block 1').blocks).toEqual([early.blocks[0]])
+    expect(pickBlocks(early, 'block 2').blocks).toEqual([early.blocks[1]])
+  })
+
   it('no block: a usage error listing the titles as shown', () => {
     // (How an untitled block's inherited title is shown is blockTitles' business: not pinned here.)
     expect(() => pickBlocks(report, 'nope')).toThrow(/^--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', .*'Errors by reason'$/)

@@ -39,14 +39,14 @@ describe('predict and diff state one predicted count per host (real samples)', (
 
     // diff --predicted: the rows the capture measures.
     const rows: Row[] = (await json(['diff', '--predicted', dir])).counts.rows
+    // Only the 6.12 capture measures early pages (its klab line); there the row must carry the prediction.
     const pagesRow = rows.find((r) => r.key === 'early_page_allocs.pages')
-    if (name.startsWith('linux-6.12')) expect(pagesRow?.a).toBe(p.pages)
-    if (pagesRow) expect(pagesRow.a).toBe(p.pages)
-    // The predict --json document itself as diff's side a: the same numbers again.
+    expect(pagesRow === undefined ? undefined : pagesRow.a).toBe(name.startsWith('linux-6.12') ? p.pages : undefined)
+    // The predict --json document itself as diff's side a: the same rows again.
     const doc = writeDerived(`predict-${name}.json`, (await runCli(['predict', '--from', dir, '--json'])).stdout)
     const fromDoc: Row[] = (await json(['diff', doc, dir])).counts.rows
-    expect(fromDoc.find((r) => r.key === 'early_page_allocs.pages')?.a).toBe(pagesRow?.a)
-    expect(fromDoc.find((r) => r.key === 'early_page_allocs.calls')?.a).toBe(rows.find((r) => r.key === 'early_page_allocs.calls')?.a)
+    expect(rows.length).toBeGreaterThan(0)
+    expect(fromDoc).toEqual(rows)
   })
 })
 

@@ -8,7 +8,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {sniffText} from '../../src/diff/inputs.js'
 import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {analyseStore} from '../../src/trend/analyse.js'
-import {readTrendInput} from '../../src/trend/input.js'
+import {isoUtc, readTrendInput} from '../../src/trend/input.js'
 import {trendJson} from '../../src/trend/report.js'
 import {SeriesStore} from '../../src/trend/store.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -53,6 +53,9 @@ describe('trend input edges', () => {
     process.env.TZ = 'America/New_York'
     const input = await readTrendInput([dir], {timeFrom: 'header'})
     expect(input.store.times[0]).toBe(Date.UTC(2026, 11, 4, 18, 0, 0))
+    // Anchored, seconds optional (time=2026-12-04T18:00 was local, time=junk2026-... taken).
+    expect([isoUtc('2026-12-04T18:00'), isoUtc('2026-12-04T18:00:00.5+01:00'), isoUtc('2026-12-04')]).toEqual([Date.UTC(2026, 11, 4, 18), Date.UTC(2026, 11, 4, 17, 0, 0, 500), Date.UTC(2026, 11, 4)])
+    expect(isoUtc('junk2026-12-04T18:00:00Z')).toBeNaN()
   })
 
   it('a site with negative bytes and wrapped calls has both anomalies (as allocinfo lists them)', () => {
