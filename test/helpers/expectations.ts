@@ -31,6 +31,25 @@ export function expectFile(path: string, actual: string, what = relative(REPO, p
 }
 
 /**
+ * The block between `<!-- NAME:begin ... -->` and `<!-- NAME:end -->` in a committed file (README's
+ * generated tables) compared with `want`, or rewritten with UPDATE_EXPECTATIONS=1 and reported as
+ * expectFile reports a file.
+ */
+export function expectMarkedBlock(path: string, name: string, want: string, what: string): void {
+  const text = readFileSync(path, 'utf8')
+  const m = new RegExp(`(<!-- ${name}:begin[^\\n]*-->\\n)([\\s\\S]*?)(<!-- ${name}:end -->)`).exec(text)
+  expect(m, `${relative(REPO, path)} has the ${name} markers`).not.toBeNull()
+  if (UPDATING) {
+    if (m![2] !== want) {
+      writeFileSync(path, text.replace(m![0], m![1] + want + m![3]))
+      console.log(`${UPDATED_MARK} ${relative(REPO, path)} (${name} block changed)`)
+    }
+    return
+  }
+  expect(m![2], `${what} (npm run update-expectations rewrites it)`).toBe(want)
+}
+
+/**
  * A stable, diff-friendly `KEY: value` text from flat pairs: one line per fact, in the given order,
  * values on one line (newlines escaped), undefined values left out. A new fact adds one line.
  */

@@ -1,14 +1,13 @@
 // The format registry is the one home of the boot-log formats: each row's example is detected as
 // that row and read into records; the --input-format options, the "tried" list and the README's
 // table are made from the rows.
-import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 import {BOOT_LOG_FORMATS, FORMAT_IDS, FORMATS_TRIED, formatTableMarkdown, inputFormatHelp} from '../../src/readers/bootlog/formats.js'
 import Analyse from '../../src/commands/analyse.js'
 import Diff from '../../src/commands/diff.js'
-import {UPDATING} from '../helpers/expectations.js'
+import {expectMarkedBlock} from '../helpers/expectations.js'
 import {REPO} from '../helpers/paths.js'
 
 describe('boot-log format registry', () => {
@@ -31,15 +30,6 @@ describe('boot-log format registry', () => {
   })
 
   it("the README's format table is the registry's", () => {
-    const path = join(REPO, 'README.md')
-    const readme = readFileSync(path, 'utf8')
-    const m = /(<!-- formats:begin[^\n]*-->\n)([\s\S]*?)(<!-- formats:end -->)/.exec(readme)
-    expect(m, 'README.md has the formats markers').not.toBeNull()
-    const want = formatTableMarkdown()
-    if (UPDATING && m![2] !== want) {
-      writeFileSync(path, readme.replace(m![0], m![1] + want + m![3]))
-      return
-    }
-    expect(m![2], 'README format table (npm run update-expectations rewrites it)').toBe(want)
+    expectMarkedBlock(join(REPO, 'README.md'), 'formats', formatTableMarkdown(), 'README format table')
   })
 })

@@ -3,12 +3,11 @@
 // the README cannot say a kernel BUG is `error` while the code makes `kernel BUG at` critical (it
 // did). `npm run update-expectations` rewrites the block between the markers; this test fails
 // when the two differ.
-import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {CRASH_ROWS, DETECTORS, GENERIC_BUG, GENERIC_WARNING} from '../../src/analysis/detectors.js'
 import {SEVERITIES, type Severity} from '../../src/types.js'
-import {UPDATING} from '../helpers/expectations.js'
+import {expectMarkedBlock} from '../helpers/expectations.js'
 import {REPO} from '../helpers/paths.js'
 
 interface Row {
@@ -49,16 +48,7 @@ export function detectorSeverityTable(all: Row[] = rows()): string {
 
 describe("README's detector severities", () => {
   it('are the detector tables', () => {
-    const path = join(REPO, 'README.md')
-    const readme = readFileSync(path, 'utf8')
-    const m = /(<!-- detector-severities:begin[^\n]*-->\n)([\s\S]*?)(<!-- detector-severities:end -->)/.exec(readme)
-    expect(m, 'README.md has the detector-severities markers').not.toBeNull()
-    const want = detectorSeverityTable()
-    if (UPDATING && m![2] !== want) {
-      writeFileSync(path, readme.replace(m![0], m![1] + want + m![3]))
-      return
-    }
-    expect(m![2], 'README detector severity table (npm run update-expectations rewrites it)').toBe(want)
+    expectMarkedBlock(join(REPO, 'README.md'), 'detector-severities', detectorSeverityTable(), 'README detector severity table')
   })
   it('the table puts a row where its severity says (and fails when one moves)', () => {
     const table = detectorSeverityTable()
