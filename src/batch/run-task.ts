@@ -26,8 +26,14 @@ async function analyseFile(path: string, opened: Opened, boot: number | undefine
   const select = boot ?? 'all'
   if (opened.piped) return (await analyseBootLogBytesBoots(path, opened.piped, {}, select)).boots
   const b = opened.bytes
-  if (b !== undefined && !isGzipInput(path, b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
-  return (await analyseBootLogBoots(path, {}, select)).boots
+  if (b === undefined) return (await analyseBootLogBoots(path, {}, select)).boots
+  if (!isGzipInput(path, b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
+  // A small .gz: inflated from the bytes already read, not opened again.
+  return (await analyseBootLogBytesBoots(path, once(b), {}, select)).boots
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b
 }
 
 /** The dump, from the bytes already read or still to read. */
