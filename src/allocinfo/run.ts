@@ -17,8 +17,9 @@ export interface AllocInfoFlags {
   file?: string
   function?: string
   'accurate-no': boolean
-  tree: boolean
-  depth: number
+  tree?: boolean
+  /** undefined: tree.ts TREE_DEPTH. */
+  depth?: number
   bytes: boolean
 }
 
@@ -62,9 +63,10 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     skippedByReason: info.skippedByReason,
   }
   if (f.tree) {
-    const {treeTotals} = await import('./tree.js')
-    const rows = treeTotals(sel.shown, f.depth, sort)
-    result.tree = {depth: f.depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
+    const {TREE_DEPTH, treeTotals} = await import('./tree.js')
+    const depth = f.depth ?? TREE_DEPTH
+    const rows = treeTotals(sel.shown, depth, sort)
+    result.tree = {depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
   const warnings = info.truncated === undefined ? [] : [`${info.source}: ${info.truncated}`]

@@ -10,6 +10,9 @@ export interface TreeRow {
   calls: bigint
 }
 
+/** allocinfo --tree's prefix depth when --depth is not given: `mm/`, `kernel/sched/`. */
+export const TREE_DEPTH = 2
+
 export function pathPrefix(file: string, depth: number): string {
   const parts = file.split('/')
   return parts.length <= depth ? file : parts.slice(0, depth).join('/') + '/'

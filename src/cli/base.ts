@@ -3,12 +3,11 @@
 // bundled samples by path or --sample, and the exit statuses of errors.EXIT. The writing itself is
 // in output.ts, shared with the fast path.
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {EXIT, UsageError} from '../errors.js'
+import {EXIT} from '../errors.js'
 import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {usageErrorLine} from './errors.js'
-import {missingNeed} from './flags.js'
 import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
 import {resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
@@ -71,8 +70,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
     // package's own, so every help example runs from any directory after a global install.
     this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
-    const lonely = missingNeed(this.argv, {...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags})
-    if (lonely !== undefined) throw new UsageError(lonely)
     const {flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,

@@ -17,7 +17,11 @@ type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: str
 export function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
   // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
-  const lines = err.message.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
+  // Its flag validation errors are headed "The following error occurred:" and dimmed on a colour
+  // terminal (or FORCE_COLOR): the reason alone, without the SGR codes (which sanitizeLine would
+  // otherwise show as `\x1b[2m`).
+  const plain = err.message.replace(/\x1b\[[0-9;]*m/g, '').replace(/^The following errors? occurred:\s*/, '')
+  const lines = plain.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
   const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':'))
   const see = `(see ${bin} ${id} --help)`
   const names = Object.keys({...cmd.baseFlags, ...cmd.flags})

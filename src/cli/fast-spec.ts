@@ -15,19 +15,19 @@ interface OclifFlag {
   allowNo?: boolean
   multiple?: boolean
   exclusive?: unknown
-  dependsOn?: unknown
+  dependsOn?: unknown[]
   exactlyOne?: unknown
   relationships?: unknown
   env?: string
   parse?: (input: string, ctx: unknown, opts: unknown) => Promise<unknown>
-  /** flags.ts needs(): meaningful only beside another flag. */
-  needs?: {flag: string}
 }
 
 /** undefined: a flag the fast path must not judge (oclif handles such commands). */
 async function flagSpec(f: OclifFlag): Promise<FlagSpec | undefined> {
-  if (f.multiple || f.exclusive || f.dependsOn || f.exactlyOne || f.relationships || f.env || typeof f.default === 'function') return undefined
-  const base = {...(f.char ? {char: f.char} : {}), ...(f.default !== undefined ? {default: f.default} : {}), ...(f.needs ? {needs: f.needs.flag} : {})}
+  // dependsOn by name is read (fast.ts leaves a flag given without them to oclif); by `when` it is not.
+  const dependsOn = f.dependsOn?.every((d) => typeof d === 'string') ? {dependsOn: f.dependsOn} : undefined
+  if (f.multiple || f.exclusive || (f.dependsOn && !dependsOn) || f.exactlyOne || f.relationships || f.env || typeof f.default === 'function') return undefined
+  const base = {...(f.char ? {char: f.char} : {}), ...(f.default !== undefined ? {default: f.default} : {}), ...dependsOn}
   if (f.type === 'boolean') return {type: 'boolean', ...base, ...(f.allowNo ? {allowNo: true} : {})}
   if (f.options) return {type: 'option', ...base, options: [...f.options]}
   const probe = f.parse ? await f.parse('7', {}, f).catch(() => undefined) : '7'

@@ -21,8 +21,8 @@ export interface FlagSpec {
   min?: number
   max?: number
   allowNo?: boolean
-  /** Given without this flag, oclif runs the command (and says that it needs it: flags.ts needs()). */
-  needs?: string
+  /** oclif's dependsOn: given without these flags, oclif runs the command (and says that it needs them). */
+  dependsOn?: string[]
 }
 
 export interface CommandSpec {
@@ -113,7 +113,7 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
   }
   if (positional.length > spec.args.length && !spec.variadic) return undefined
   // Only the flags given are in `flags` yet (defaults come below).
-  if (Object.keys(flags).some((name) => spec.flags[name]!.needs !== undefined && !(spec.flags[name]!.needs! in flags))) return undefined
+  if (Object.keys(flags).some((name) => spec.flags[name]!.dependsOn?.some((d) => !(d in flags)))) return undefined
   const args: Record<string, string | undefined> = {}
   for (const [k, a] of spec.args.entries()) {
     if (a.required && positional[k] === undefined) return undefined

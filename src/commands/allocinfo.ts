@@ -3,8 +3,8 @@
 import {Args, Flags} from '@oclif/core'
 import {runAllocInfo} from '../allocinfo/run.js'
 import {SORT_KEYS, type SortKey} from '../allocinfo/select.js'
+import {TREE_DEPTH} from '../allocinfo/tree.js'
 import {BaseCommand} from '../cli/base.js'
-import {needs} from '../cli/flags.js'
 
 export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoCommand> {
   static summary = 'Top allocation sites of a /proc/allocinfo dump.'
@@ -37,8 +37,9 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     file: Flags.string({description: 'Only sites whose source file matches this regular expression.'}),
     function: Flags.string({description: 'Only sites whose function matches this regular expression.'}),
     'accurate-no': Flags.boolean({description: 'Only sites the kernel marked accurate:no (counters known to be incomplete).', default: false}),
-    tree: Flags.boolean({description: 'Sum the selected sites by source path prefix instead of listing them.', default: false}),
-    depth: needs('tree', 'it sets how many path components a --tree prefix has, and without --tree the sites are listed one by one', Flags.integer({description: 'Path components per --tree prefix (with --tree).', default: 2, min: 1})),
+    // No defaults on these two: oclif's dependsOn counts a flag with a default as given (the depth's is TREE_DEPTH, applied in run.ts).
+    tree: Flags.boolean({description: 'Sum the selected sites by source path prefix instead of listing them.'}),
+    depth: Flags.integer({description: `Path components per --tree prefix (default ${TREE_DEPTH}).`, min: 1, dependsOn: ['tree']}),
     bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units (KiB, MiB, ...).', default: false}),
   }
 

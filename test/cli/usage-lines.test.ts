@@ -1,15 +1,16 @@
 // Two usage mistakes that were not one allocscope line: `help nosuch` printed oclif's
 // ` ›   Error: Command nosuch not found.` (an unknown command gets allocscope's line with a did-you-mean),
-// and `allocinfo --depth N` without `--tree` was silently ignored (a flag that needs another: flags.ts
-// needs()). Both now say so in one line, exit 2, through oclif and through the fast path alike.
+// and `allocinfo --depth N` without `--tree` was silently ignored (--depth has oclif's dependsOn, and
+// no default, which dependsOn would count as given). Both now say so in one line, exit 2, through
+// oclif and through the fast path alike; on a colour terminal too (oclif dims the reason: no SGR
+// codes shown escaped in the line).
 // Runs the BUILT CLI (npm test builds it).
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {type CommandSpec, parseArgv} from '../../src/cli/fast.js'
-import {missingNeed} from '../../src/cli/flags.js'
 import {EXIT} from '../../src/errors.js'
-import {runCli} from '../helpers/cli.js'
+import {runCli, spawnCli} from '../helpers/cli.js'
 import {REPO} from '../helpers/paths.js'
 
 describe('help for a command that does not exist', () => {
@@ -32,7 +33,7 @@ describe('help for a command that does not exist', () => {
 })
 
 describe('allocinfo --depth needs --tree', () => {
-  const LINE = 'allocscope: --depth needs --tree: it sets how many path components a --tree prefix has, and without --tree the sites are listed one by one\n'
+  const LINE = 'allocscope allocinfo: All of the following must be provided when using --depth: --tree (see allocscope allocinfo --help)\n'
   it.each([
     [['allocinfo', '--sample', 'pool-c64', '--depth', '2'], {}],
     [['allocinfo', '--sample', 'pool-c64', '--depth=1', '--top', '3'], {}],
@@ -43,25 +44,24 @@ describe('allocinfo --depth needs --tree', () => {
     expect(r.stdout).toBe('')
     expect(r.status).toBe(EXIT.usage)
   })
-  it('with --tree it is the depth of the prefixes', async () => {
+  it('on a colour terminal (FORCE_COLOR): the same line, no dimmed reason shown as escapes', () => {
+    const r = spawnCli(['allocinfo', '--sample', 'pool-c64', '--depth', '2'], {env: {FORCE_COLOR: '1', NO_COLOR: undefined, ALLOCSCOPE_NO_FAST: '1'}})
+    expect(r.stderr).toBe(LINE)
+    expect(r.status).toBe(EXIT.usage)
+  })
+  it('with --tree it is the depth of the prefixes; 2 when not given', async () => {
     const r = await runCli(['allocinfo', '--sample', 'pool-c64', '--tree', '--depth', '1', '--json'])
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).result.tree.depth).toBe(1)
+    const d = await runCli(['allocinfo', '--sample', 'pool-c64', '--tree', '--json'])
+    expect(JSON.parse(d.stdout).result.tree.depth).toBe(2)
+    expect(JSON.parse(d.stdout).result.tree.rows[0].prefix).toBe('mm/slub.c')
   })
-  it('the fast path leaves it to oclif (which says it); the spec the build wrote carries the need', () => {
+  it('the fast path leaves it to oclif (which says it); the spec the build wrote carries the dependsOn', () => {
     const spec = (JSON.parse(readFileSync(join(REPO, 'dist', 'cli', 'fast-spec.json'), 'utf8')) as {commands: Record<string, CommandSpec>}).commands.allocinfo!
-    expect(spec.flags.depth!.needs).toBe('tree')
+    expect(spec.flags.depth!.dependsOn).toEqual(['tree'])
     expect(parseArgv(spec, ['x', '--depth', '2'])).toBeUndefined()
     expect(parseArgv(spec, ['x', '--depth', '2', '--tree'])?.flags.depth).toBe(2)
-    expect(parseArgv(spec, ['x'])?.flags.depth).toBe(2)
-  })
-  it('missingNeed: --flag, --flag=v, -c; not past --; the default alone is not "given"', () => {
-    const flags = {depth: {char: 'd', needs: {flag: 'tree', why: 'w'}}, tree: {char: 't'}}
-    expect(missingNeed(['--depth', '2'], flags)).toBe('--depth needs --tree: w')
-    expect(missingNeed(['--depth=2'], flags)).toBe('--depth needs --tree: w')
-    expect(missingNeed(['-d2'], flags)).toBe('--depth needs --tree: w')
-    expect(missingNeed(['-d', '2', '-t'], flags)).toBeUndefined()
-    expect(missingNeed(['--', '--depth'], flags)).toBeUndefined()
-    expect(missingNeed(['x'], flags)).toBeUndefined()
+    expect(parseArgv(spec, ['x'])?.flags.depth).toBeUndefined()
   })
 })
