@@ -7,7 +7,7 @@ import {EXIT} from '../errors.js'
 import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
-import {usageErrorLine} from './errors.js'
+import {exitOnUsageError} from './errors.js'
 import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
 import {resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
@@ -135,11 +135,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.exit(known.status)
     }
     // oclif's own parse errors (unknown flag, missing argument, bad value): one line, exit 2.
-    const usage = usageErrorLine(err, this.ctor, this.config.bin, this.id ?? '')
-    if (usage !== undefined) {
-      process.stderr.write(`${usage}\n`)
-      this.exit(EXIT.usage)
-    }
+    exitOnUsageError(this, this.ctor, err)
     // Other oclif errors carry their own status (this.error() with an exit code).
     if (err.oclif?.exit !== undefined && err.oclif.exit !== EXIT.usage) throw err
     process.stderr.write(internalErrorLine(err))

@@ -1,5 +1,7 @@
 // The one-line form of oclif's parse errors (which would print the whole usage); the other error
 // lines are in output.ts, shared with the fast path.
+import type {Command} from '@oclif/core'
+import {EXIT} from '../errors.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {closest} from './suggest.js'
 
@@ -14,7 +16,7 @@ type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: str
  * `allocscope <cmd>: <what was wrong>[; did you mean --x?] (see allocscope <cmd> --help)`, for an
  * oclif parse or validation error; undefined for anything else.
  */
-export function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
+function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
   // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
   // Its flag validation errors are headed "The following error occurred:" and dimmed on a colour
@@ -35,4 +37,16 @@ export function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, 
     return `${bin} ${id}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
   }
   return `${bin} ${id}: ${first.replace(/\s+/g, ' ')} ${see}`
+}
+
+/**
+ * For an oclif parse error, its one line on stderr and exit 2; returns for anything else. Every
+ * command's catch() takes this branch: BaseCommand's, and version's (it has none of BaseCommand's
+ * flags). `shape` is the command's class (Command.ctor is protected).
+ */
+export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseError): void {
+  const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '')
+  if (usage === undefined) return
+  process.stderr.write(`${usage}\n`)
+  cmd.exit(EXIT.usage)
 }

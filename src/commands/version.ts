@@ -2,9 +2,8 @@
 // envelope like every other command's (it was @oclif/plugin-version's own document, which this
 // command replaces: package.json no longer loads that plugin); `--verbose` adds where it runs.
 import {Command, Flags} from '@oclif/core'
-import {EXIT} from '../errors.js'
 import {toJson} from '../render/json.js'
-import {usageErrorLine} from '../cli/errors.js'
+import {exitOnUsageError} from '../cli/errors.js'
 
 export default class Version extends Command {
   static summary = 'Print the version: allocscope/<version> <platform>-<arch> node-<version>.'
@@ -33,9 +32,7 @@ export default class Version extends Command {
 
   // oclif's parse errors (an unknown flag): one line and exit 2, as in every other command.
   protected async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
-    const usage = usageErrorLine(err, this.ctor, this.config.bin, this.id ?? 'version')
-    if (usage === undefined) throw err
-    process.stderr.write(`${usage}\n`)
-    return this.exit(EXIT.usage)
+    exitOnUsageError(this, this.ctor, err)
+    throw err
   }
 }
