@@ -5,7 +5,7 @@ import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
 import {type Profile, noIntervalReason} from './profile.js'
-import {EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, runLegacy} from './recorders/legacy.js'
+import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
@@ -75,26 +75,13 @@ export interface Prediction {
 
 export function predict(host: Host, profile: Profile, opts: PredictOptions = {}): Prediction {
   validateHost(host)
-  const tracker = opts.tracker ?? 'both'
   const exp = expectedCounts(host, profile)
   const {window, reason} = pageExtWindow(host)
   const events = window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const poolSize = pfnPoolSize(host.pageSize, host.wordBytes)
   const notes = modelNotes(host, profile, window)
-  let runs: {legacy?: RecorderRun; pool?: RecorderRun; pages: number; totalPfns: number}
-  if (events > MAX_REPLAY_EVENTS) {
-    runs = countedRuns(events, Math.max(events, Math.round(exp.pages)), tracker, legacyMax, host, poolSize, profile.keptTaggedRate)
-    notes.push(
-      `${events} early allocations exceed the ${MAX_REPLAY_EVENTS} the model replays event by event: the recorders' counts are computed (legacy exact; pool without race frees, which need the replay), no PFNs are sampled`,
-    )
-  } else {
-    const w = buildWorkload(host, profile)
-    const il = interleave(w, opts.seed ?? 1, opts.jitter)
-    runs = {pages: w.pages, totalPfns: w.totalPfns}
-    if (tracker !== 'pool') runs.legacy = runLegacy(w, il, {max: legacyMax, wordBytes: host.wordBytes})
-    if (tracker !== 'legacy') runs.pool = runPool(w, il, {poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
-  }
+  const runs = recorderRuns(host, profile, opts, {events, pages: Math.max(events, Math.round(exp.pages)), legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
   const unc = uncertainty(host, profile)
   const calls = interval(events, unc.q, unc.widen)
@@ -108,7 +95,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   return {
     recorder,
     recorderReason: opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)',
-    kernel: kernelOutcome(recorder, host, calls, pagesInterval, legacyMax),
+    kernel: kernelOutcome(recorder, host, {calls, pages: pagesInterval}, legacyMax, runs.droppedPages),
     host,
     profile: profile.name,
     window,
@@ -126,6 +113,42 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     ...(runs.pool ? {pool: runs.pool} : {}),
     notes,
   }
+}
+
+/** The recorders' runs, and the one count of the pages a full legacy array drops (recorders/legacy.ts). */
+interface Runs {
+  legacy?: RecorderRun
+  pool?: RecorderRun
+  pages: number
+  totalPfns: number
+  droppedPages: DroppedPages
+}
+
+interface RunSize {
+  events: number
+  /** The fitted early pages (at least one per call): what a counted run spreads over its calls. */
+  pages: number
+  legacyMax: number
+  poolSize: number
+}
+
+/** Replays the early allocations through the recorders, or counts them past MAX_REPLAY_EVENTS (with a note). */
+function recorderRuns(host: Host, profile: Profile, opts: PredictOptions, size: RunSize, notes: string[]): Runs {
+  const tracker = opts.tracker ?? 'both'
+  if (size.events > MAX_REPLAY_EVENTS) {
+    notes.push(
+      `${size.events} early allocations exceed the ${MAX_REPLAY_EVENTS} the model replays event by event: the recorders' counts are computed (legacy exact; pool without race frees, which need the replay), no PFNs are sampled`,
+    )
+    return countedRuns(size, tracker, host, profile.keptTaggedRate)
+  }
+  const w = buildWorkload(host, profile)
+  const il = interleave(w, opts.seed ?? 1, opts.jitter)
+  const runs: Runs = {pages: w.pages, totalPfns: w.totalPfns, droppedPages: replayDroppedPages(w, il)}
+  if (tracker !== 'pool') runs.legacy = runLegacy(w, il, {max: size.legacyMax, wordBytes: host.wordBytes})
+  if (tracker !== 'legacy') {
+    runs.pool = runPool(w, il, {poolSize: size.poolSize, pageSize: host.pageSize, failAttempts: opts.poolFailAttempts, allocLatency: profile.params?.allocLatency})
+  }
+  return runs
 }
 
 export interface Uncertainty {
@@ -158,18 +181,19 @@ function uncertainty(host: Host, profile: Profile): Uncertainty {
  * them stay untagged and, on a DEBUG kernel (the only one with the WARN), freeing any of them
  * warns. With one, only the PFNs it could not hold stay untagged. Unknown: no verdict.
  */
-function kernelOutcome(recorder: Recorder, host: Host, calls: Interval, pages: Interval, legacyMax: number): KernelOutcome | undefined {
+function kernelOutcome(recorder: Recorder, host: Host, early: {calls: Interval; pages: Interval}, legacyMax: number, droppedPages: DroppedPages): KernelOutcome | undefined {
   if (recorder === 'unknown') return undefined
+  const {calls, pages} = early
   const zero: Interval = {value: 0, low: 0, high: 0}
   const warn = (iv: Interval) => (host.debug ? iv : zero)
   if (recorder === 'none') return {recorded: zero, untaggedCalls: calls, untaggedPages: pages, wouldWarnIfFreedPages: warn(pages)}
   if (recorder === 'pool') return {recorded: calls, untaggedCalls: zero, untaggedPages: zero, wouldWarnIfFreedPages: zero}
-  const cap = (iv: Interval): Interval => ({value: Math.min(iv.value, legacyMax), low: Math.min(iv.low, legacyMax), high: Math.min(iv.high, legacyMax)})
-  const over = (iv: Interval): Interval => ({value: Math.max(0, iv.value - legacyMax), low: Math.max(0, iv.low - legacyMax), high: Math.max(0, iv.high - legacyMax)})
-  // Dropped pages: the calls past the array, at the workload's mean pages per call.
-  const perCall = calls.value ? pages.value / calls.value : 1
-  const droppedPages = (iv: Interval): Interval => ({value: Math.round(iv.value * perCall), low: Math.round(iv.low * perCall), high: Math.round(iv.high * perCall)})
-  return {recorded: cap(calls), untaggedCalls: over(calls), untaggedPages: droppedPages(over(calls)), wouldWarnIfFreedPages: warn(droppedPages(over(calls)))}
+  const each = (iv: Interval, f: (x: number) => number): Interval => ({value: f(iv.value), low: f(iv.low), high: f(iv.high)})
+  const over = each(calls, (x) => Math.max(0, x - legacyMax))
+  // The dropped calls' own pages, as the legacy run counts them (the last calls issued, each with
+  // its order): the same number in this block and in the legacy row, at each end of the interval.
+  const untaggedPages = each(over, droppedPages)
+  return {recorded: each(calls, (x) => Math.min(x, legacyMax)), untaggedCalls: over, untaggedPages, wouldWarnIfFreedPages: warn(untaggedPages)}
 }
 
 function modelNotes(host: Host, profile: Profile, window: string): string[] {
@@ -204,10 +228,11 @@ function modelNotes(host: Host, profile: Profile, window: string): string[] {
  * first legacyMax PFNs whatever the interleaving; the pool keeps every PFN in ceil(n / size)
  * pools. Race frees and the accounting hazard need the replay: reported as 0 with a note.
  */
-function countedRuns(events: number, pages: number, tracker: Tracker, legacyMax: number, host: Host, poolSize: number, keptRate: number) {
-  const perCall = pages / events
+function countedRuns(size: RunSize, tracker: Tracker, host: Host, keptRate: number): Runs {
+  const {events, legacyMax, poolSize} = size
   const kept = Math.round(keptRate * events)
-  const out: {legacy?: RecorderRun; pool?: RecorderRun; pages: number; totalPfns: number} = {pages, totalPfns: Math.floor(host.memoryBytes / host.pageSize)}
+  const droppedPages = countedDroppedPages(size.pages / events)
+  const out: Runs = {pages: size.pages, totalPfns: Math.floor(host.memoryBytes / host.pageSize), droppedPages}
   if (tracker !== 'pool') {
     const r = newRun('legacy', events, legacyMax * host.wordBytes)
     r.recorded = Math.min(events, legacyMax)
@@ -215,7 +240,7 @@ function countedRuns(events: number, pages: number, tracker: Tracker, legacyMax:
     if (r.dropped) {
       r.overflow = {text: LEGACY_OVERFLOW_MESSAGE(legacyMax), atEvent: legacyMax + 1, time: legacyMax, cpu: 0}
       r.warnings.push(r.overflow)
-      r.wouldWarnIfFreed = {calls: r.dropped, pages: Math.round(r.dropped * perCall), sample: []}
+      r.wouldWarnIfFreed = {calls: r.dropped, pages: droppedPages(r.dropped), sample: []}
     }
     r.clearPass = {keptTagged: Math.round(keptRate * r.recorded), setEmpty: r.recorded - Math.round(keptRate * r.recorded)}
     out.legacy = r
