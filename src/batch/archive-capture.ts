@@ -1,8 +1,8 @@
 // A capture directory inside a tar archive, read as one input: the record the extracted directory
 // gets (run-task.ts captureRecords: the boot log resolveCapture picks, the allocinfo dump with the
 // last boot, meta.json's hostname first). Its members are read as they come; what a record needs
-// of each (a boot's record parts, the dump's totals, the host name) is kept until its last member,
-// never the member's bytes. Members of one directory usually come together; when they are
+// of each (a boot's record parts and what its prediction is made from, the dump's totals and
+// recorder evidence, the host name) is kept until its last member, never the member's bytes. Members of one directory usually come together; when they are
 // scattered among other directories', several captures are open at once, up to MAX_OPEN.
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
@@ -11,9 +11,9 @@ import {InputError} from '../errors.js'
 import type {Member} from './archive.js'
 import type {CapturePlan} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
-import {allocInfoOf, bootParts, captureRecordsOf} from './record.js'
+import {type BootPart, bootPart, captureRecordsOf, type DumpParts, dumpParts} from './record.js'
 import {errorRecord, headText} from './sniff.js'
-import type {BatchAllocInfo, BatchRecord, InputRef} from './schema.js'
+import type {BatchRecord, InputRef} from './schema.js'
 
 /**
  * Capture directories held open at once (read in part, their last member not yet come). Each is
@@ -24,10 +24,10 @@ import type {BatchAllocInfo, BatchRecord, InputRef} from './schema.js'
 export const MAX_OPEN = 1024
 
 interface Open {
-  parts?: Partial<BatchRecord>[]
+  parts?: BootPart[]
   headHost?: string
   metaHost?: string
-  allocinfo?: BatchAllocInfo
+  dump?: DumpParts
   mtime?: string
   error?: unknown
 }
@@ -71,10 +71,10 @@ export class CaptureReader {
       st.headHost = hostnameOf(headText(await m.head()))
       st.mtime = member.mtime
       const boots = (await analyseBootLogBytesBoots(name, m.chunks(), {}, this.boot ?? 'all')).boots
-      st.parts = boots.map((a, i) => bootParts(a, i === 0))
+      st.parts = boots.map((a, i) => bootPart(a, i === 0))
     } else if (role === 'allocinfo') {
       st.mtime ??= member.mtime
-      st.allocinfo = allocInfoOf(await readAllocInfoBytes(m.chunks(), name))
+      st.dump = dumpParts(await readAllocInfoBytes(m.chunks(), name))
     } else st.metaHost = await metaHostname(m, name)
   }
 
@@ -85,7 +85,7 @@ export class CaptureReader {
     const input: InputRef = {path: c.path, archive: this.archive, member: c.dir, ...(st?.mtime ? {mtime: st.mtime} : {})}
     if (wasRefused || !st) return [errorRecord(input, scattered(c.path), 'capture-dir')]
     if (st.error) return [errorRecord(input, st.error, 'capture-dir')]
-    return captureRecordsOf(input, {metaHost: st.metaHost, headHost: st.headHost, boots: st.parts, allocinfo: st.allocinfo})
+    return captureRecordsOf(input, {metaHost: st.metaHost, headHost: st.headHost, boots: st.parts, ...st.dump})
   }
 }
 

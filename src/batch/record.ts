@@ -1,13 +1,14 @@
 // BootAnalysis / AllocInfo → the parts of a batch record (schema.ts), and the model's prediction for
 // a boot log's host, made as `predict --from` makes it (hostFromAnalysis, chooseProfile,
-// legacyMaxFromLog, captureRecorder). Predictions are memoised per host shape: they are seeded, so equal hosts get
+// legacyMaxFromLog, captureRecorder with the capture dump's recorderFromAllocInfo). Predictions are memoised per host shape: they are seeded, so equal hosts get
 // equal predictions, and a fleet has few shapes.
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {captureRecorder, hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
+import {captureRecorder, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
+import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
-import type {AllocInfo, BootAnalysis} from '../types.js'
+import type {AllocInfo, BootAnalysis, ProfilingState} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
 export function findingsOf(a: BootAnalysis): BatchFinding[] {
@@ -45,11 +46,30 @@ export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
 const MEMO_MAX = 4096
 const memo = new Map<string, BatchPrediction | {error: string}>()
 
-/** `allocinfo`: the capture's dump, for the boot it goes with (its log's last): recorder evidence, as predict --from reads it. */
-export function predictionOf(a: BootAnalysis, allocinfo?: string): BatchPrediction | {error: string} {
+/**
+ * What a boot's prediction is made from, without the analysis: kept with the boot's record part
+ * (BootPart) until the capture's dump, whose recorder evidence it may need, has been read (in an
+ * archive the dump may come after the log; the analysis is not kept that long).
+ */
+export interface PredictionBasis {
+  /** The log's name: its recorder reasons name it. */
+  source: string
+  /** The log's own recorder and why (captureRecorder weighs the dump's evidence against it). */
+  profiling: ProfilingState
+  host: Host
+  notes: string[]
+  legacyMax: number
+}
+
+export function predictionBasis(a: BootAnalysis): PredictionBasis {
   const {host, notes} = hostFromAnalysis(a)
-  const legacyMax = legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
-  const {recorder, recorderReason} = captureRecorder(a, a.source, allocinfo)
+  return {source: a.source, profiling: a.profiling, host, notes, legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
+}
+
+/** `dump`: the recorder evidence of the capture's dump, for the boot it goes with (its log's last), as predict --from weighs it. */
+export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPrediction | {error: string} {
+  const {host, notes, legacyMax} = b
+  const {recorder, recorderReason} = captureRecorder(b, b.source, dump)
   const key = JSON.stringify({...host, name: undefined, legacyMax, recorder})
   const hit = memo.get(key)
   if (hit) return 'error' in hit ? hit : {...hit, notes: [...notes, ...hit.notes]}
@@ -69,7 +89,7 @@ export function predictionOf(a: BootAnalysis, allocinfo?: string): BatchPredicti
       notes: p.notes,
     }
   } catch (e) {
-    out = {error: reasonOf(e, a.source).reason}
+    out = {error: reasonOf(e, b.source).reason}
   }
   if (memo.size >= MEMO_MAX) memo.clear()
   memo.set(key, out)
@@ -90,13 +110,18 @@ function ownRecorder(p: Prediction): Partial<BatchPrediction> {
   }
 }
 
-/**
- * The boot-log part of a record (with which boot it is, when the log holds several); `allocinfo`:
- * the path of the capture's dump when this is the boot it goes with (predictionOf).
- */
-export function bootParts(a: BootAnalysis, first = true, allocinfo?: string): Partial<BatchRecord> {
-  return {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), prediction: predictionOf(a, allocinfo)}
+/** A boot's part of a record (with which boot it is, when the log holds several), its prediction to come (predicted). */
+export interface BootPart {
+  part: Partial<BatchRecord>
+  basis: PredictionBasis
 }
+
+export function bootPart(a: BootAnalysis, first = true): BootPart {
+  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a)}, basis: predictionBasis(a)}
+}
+
+/** The boot's part with its prediction; `dump`: the capture's dump's recorder evidence, for the boot the dump goes with. */
+const predicted = (b: BootPart, dump?: RecorderChoice): Partial<BatchRecord> => ({...b.part, prediction: predictionOf(b.basis, dump)})
 
 /**
  * The host name of a boot's record, one order wherever the record is made: meta.json's `hostname`,
@@ -110,7 +135,7 @@ function named(rec: BatchRecord, boot: Partial<BatchRecord>): BatchRecord {
 
 /** One record per boot of a boot log, in log order (the boots `analyse` reports, or the one --boot names). */
 export function bootRecords(rec: BatchRecord, boots: readonly BootAnalysis[]): BatchRecord[] {
-  return boots.map((a, i) => named(rec, bootParts(a, i === 0)))
+  return boots.map((a, i) => named(rec, predicted(bootPart(a, i === 0))))
 }
 
 /** An error as a record keeps it: the message without the leading `<path>: ` the CLI prints. */
@@ -125,26 +150,37 @@ export function reasonOf(e: unknown, path: string): BatchError {
   return {reason: known ? msg : `internal error: ${msg}`, ...(line !== undefined ? {line} : {})}
 }
 
+/** A capture's dump, read once: what its record says of it, and its recorder evidence for the prediction. */
+export interface DumpParts {
+  allocinfo: BatchAllocInfo
+  dumpRecorder?: RecorderChoice
+}
+
+export function dumpParts(info: AllocInfo): DumpParts {
+  const dumpRecorder = recorderFromAllocInfo(info)
+  return {allocinfo: allocInfoOf(info), ...(dumpRecorder ? {dumpRecorder} : {})}
+}
+
 /** What a capture directory's record is made of, read from disk (run-task.ts) or from an archive (archive-capture.ts). */
-export interface CaptureParts {
+export interface CaptureParts extends Partial<DumpParts> {
   /** meta.json's `hostname`: it wins over the log's. */
   metaHost?: string
   /** The host name the boot log's line prefix says (its head: hostname.ts). */
   headHost?: string
-  /** One part per boot of its log (bootParts); none without a log. */
-  boots?: Partial<BatchRecord>[]
-  allocinfo?: BatchAllocInfo
+  /** One part per boot of its log (bootPart); none without a log. */
+  boots?: BootPart[]
 }
 
 /**
  * A capture directory's records, one rule wherever it was read: the host name as `named` orders it
  * (meta.json's first), a record per boot of its log, and the dump (read after the log's last boot)
- * with the last record.
+ * with the last record, whose prediction weighs the dump's recorder evidence (predict --from's rule).
  */
 export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[] {
   const hostname = p.metaHost ?? p.headHost
   const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-  const recs = p.boots ? p.boots.map((b) => named(rec, b)) : [rec]
+  const last = (p.boots?.length ?? 0) - 1
+  const recs = p.boots ? p.boots.map((b, i) => named(rec, predicted(b, i === last ? p.dumpRecorder : undefined))) : [rec]
   if (p.allocinfo) recs[recs.length - 1]!.allocinfo = p.allocinfo
   return recs
 }

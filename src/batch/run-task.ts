@@ -7,7 +7,7 @@ import {readAllocInfo, readAllocInfoBytes} from '../readers/allocinfo.js'
 import {captureDataFiles, resolveCapture} from '../readers/dir.js'
 import {hostnameOf} from './hostname.js'
 import type {Task} from './inputs.js'
-import {allocInfoOf, bootParts, bootRecords, captureRecordsOf} from './record.js'
+import {allocInfoOf, bootPart, bootRecords, captureRecordsOf, dumpParts} from './record.js'
 import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, kindOf} from './sniff.js'
@@ -68,9 +68,6 @@ async function fileRecords(path: string, boot: number | undefined): Promise<Batc
   }
 }
 
-/** A capture's boots as record parts: its dump (recorder evidence for the prediction) goes with the last. */
-const lastWithDump = (boots: BootAnalysis[], allocinfo: string | undefined) => boots.map((a, i) => bootParts(a, i === 0, i === boots.length - 1 ? allocinfo : undefined))
-
 async function captureRecords(dir: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path: dir}
   let log: Opened | undefined
@@ -81,8 +78,9 @@ async function captureRecords(dir: string, boot: number | undefined): Promise<Ba
     return captureRecordsOf(input, {
       metaHost: typeof cap.meta?.hostname === 'string' ? cap.meta.hostname : undefined,
       headHost: log ? hostnameOf(log.head) : undefined,
-      boots: log ? lastWithDump(await analyseFile(cap.bootLog!, log, boot), cap.allocinfo) : undefined,
-      allocinfo: cap.allocinfo ? allocInfoOf(await readAllocInfo(cap.allocinfo)) : undefined,
+      boots: log ? (await analyseFile(cap.bootLog!, log, boot)).map((a, i) => bootPart(a, i === 0)) : undefined,
+      // The dump, read once: its totals and its recorder evidence (for the last boot's prediction).
+      ...(cap.allocinfo ? dumpParts(await readAllocInfo(cap.allocinfo)) : {}),
     })
   } catch (e) {
     // The log's (else the dump's) time even when the directory is damaged (a bad meta.json), as in an archive.

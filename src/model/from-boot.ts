@@ -1,7 +1,6 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
-import type {BootAnalysis, Recorder} from '../types.js'
+import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
@@ -78,30 +77,15 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
 export const POOL_TRACKING_FUNC = '__alloc_tag_add_early_pfn'
 
 /**
- * The recorder evidence of a capture's allocinfo: allocinfo lists every compiled-in allocation
- * site, charged or not, so the pool recorder's tracking site means the kernel carries the pool
- * code (the legacy array is static __initdata: no site). Read up to 16 MiB (a real allocinfo is
- * ~100 KiB); absence proves nothing (a cut or filtered file).
+ * The recorder evidence of a capture's allocinfo dump, parsed (read once, with the rest of the
+ * dump): allocinfo lists every compiled-in allocation site, charged or not, so the pool recorder's
+ * tracking site means the kernel carries the pool code (the legacy array is static __initdata: no
+ * site). Absence proves nothing (a cut or filtered file).
  */
-export function recorderFromAllocinfo(path: string): {recorder: 'pool'; recorderReason: string} | undefined {
-  let text: string
-  try {
-    const fd = openSync(path, 'r')
-    try {
-      // Its size, not 16 MiB, when smaller: batch asks once per capture directory.
-      const size = fstatSync(fd).size
-      const buf = Buffer.alloc(size > 0 && size < 16 * 2 ** 20 ? size : 16 * 2 ** 20)
-      text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8')
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    return undefined
-  }
-  const i = text.indexOf(POOL_TRACKING_FUNC)
-  if (i < 0) return undefined
-  const line = text.slice(0, i).split('\n').length
-  return {recorder: 'pool', recorderReason: `${path}:${line}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
+export function recorderFromAllocInfo(info: AllocInfo): RecorderChoice | undefined {
+  const site = info.sites.find((s) => s.func === POOL_TRACKING_FUNC)
+  if (!site) return undefined
+  return {recorder: 'pool', recorderReason: `${info.source}:${site.lines[0]}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
 }
 
 /** The recorder a prediction runs as the kernel's own, and why. */
@@ -111,13 +95,13 @@ export interface RecorderChoice {
 }
 
 /**
- * The recorder of a boot read from `logName`, with the capture's allocinfo dump when it has one:
- * one rule for `predict --from` and `batch`. The log's own evidence (messages, klab lines) wins;
- * over a guess from the release, or no recorder message at all, the allocinfo's tracking site is
- * evidence of the pool code (analysis/profiling.ts orders the rest).
+ * The recorder of a boot read from `logName`, with the evidence of the capture's allocinfo dump
+ * when it has one (recorderFromAllocInfo): one rule for `predict --from` and `batch`. The log's own
+ * evidence (messages, klab lines) wins; over a guess from the release, or no recorder message at
+ * all, the allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
  */
-export function captureRecorder(a: BootAnalysis, logName: string, allocinfo: string | undefined): RecorderChoice {
+export function captureRecorder(a: Pick<BootAnalysis, 'profiling'>, logName: string, dump: RecorderChoice | undefined): RecorderChoice {
   const own = {recorder: a.profiling.recorder, recorderReason: `${logName}: ${a.profiling.recorderReason}`}
   const weak = /^a guess from the release|^no recorder message/.test(a.profiling.recorderReason)
-  return (allocinfo !== undefined && weak ? recorderFromAllocinfo(allocinfo) : undefined) ?? own
+  return (weak ? dump : undefined) ?? own
 }

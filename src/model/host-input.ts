@@ -7,8 +7,22 @@ import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {parseSize} from '../render/units.js'
-import {captureRecorder, hostFromAnalysis, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {captureRecorder, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+
+/**
+ * The recorder evidence of a capture's dump (recorderFromAllocInfo). One that cannot be read or
+ * parsed is none: absence of evidence, not a reason to refuse the prediction the log allows.
+ */
+async function dumpRecorder(path: string): Promise<RecorderChoice | undefined> {
+  // Loaded here: predict without --from, or a capture with no dump, needs no allocinfo reader.
+  const {readAllocInfo} = await import('../readers/allocinfo.js')
+  try {
+    return recorderFromAllocInfo(await readAllocInfo(path))
+  } catch {
+    return undefined
+  }
+}
 
 /** The host flags of `predict`, as oclif (or a test) parses them. */
 export interface HostFlags {
@@ -63,7 +77,7 @@ export async function hostFromCapture(path: string, boot: number | undefined): P
   const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
   const {host, notes} = hostFromAnalysis(analysis)
   const which = bootNote(analysis)
-  const recorder = captureRecorder(analysis, cap.bootLog, cap.allocinfo)
+  const recorder = captureRecorder(analysis, cap.bootLog, cap.allocinfo === undefined ? undefined : await dumpRecorder(cap.allocinfo))
   return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder}
 }
 

@@ -5,10 +5,13 @@
 // name its recorder was predicted with none (recorded 0) where predict --from said pool (145).
 // Checked on every real capture directory with a dump (the shared corpus run), and on a DERIVED one
 // where the dump decides: the pool sample with its klab: lines removed and its banner's release
-// renamed 6.14.0 (a release the guess table says has no recorder).
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+// renamed 6.14.0 (a release the guess table says has no recorder); that directory with its dump
+// gzipped, and in a tar.
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import * as tar from 'tar-stream'
 import {afterAll, describe, expect, it} from 'vitest'
 import type {BatchPrediction, BatchRecord} from '../../src/batch/schema.js'
 import {resolveCapture} from '../../src/readers/dir.js'
@@ -48,6 +51,16 @@ function fromBatch(p: BatchPrediction): Partial<BatchPrediction> {
   return {profile, window, earlyPfns, legacyDropped, recorder, ...(recorded !== undefined ? {recorded, untagged} : {}), ...(poolPages !== undefined ? {poolPages} : {})}
 }
 
+/** DERIVED: a tar of these members, in this order. */
+async function packTar(file: string, members: {name: string; data: Buffer}[]): Promise<void> {
+  const pack = tar.pack()
+  for (const m of members) pack.entry({name: m.name}, m.data)
+  pack.finalize()
+  const parts: Buffer[] = []
+  for await (const c of pack) parts.push(c as Buffer)
+  writeFileSync(file, Buffer.concat(parts))
+}
+
 async function predicted(capture: string): Promise<Partial<BatchPrediction>> {
   const r = await cli(['predict', '--from', capture, '--json'])
   expect(r.status, `${capture}: ${r.stderr}`).toBe(0)
@@ -77,6 +90,28 @@ describe("batch's prediction of a capture directory = predict --from's", () => {
     expect(batchPrediction(recs, cap)).toEqual(want)
     // The record's profiling stays analyse's (the log alone): the evidence is the prediction's.
     expect(recs[0]!.profiling!.recorder).toBe('none')
+  })
+
+  it('DERIVED: the same capture with its dump gzipped (allocinfo.txt.gz): the same prediction, the evidence read from the parsed dump', async () => {
+    const gz = join(dir, 'capg2-gz')
+    mkdirSync(gz)
+    copyFileSync(join(dir, 'capg2', 'dmesg.txt'), join(gz, 'dmesg.txt'))
+    writeFileSync(join(gz, 'allocinfo.txt.gz'), gzipSync(readFileSync(join(dir, 'capg2', 'allocinfo.txt'))))
+    const want = await predicted(gz)
+    // Was: none, 0 in both (the evidence was looked for in the raw, still compressed bytes).
+    expect(want).toMatchObject({recorder: 'pool', recorded: 145})
+    expect(batchPrediction(records((await cli(['batch', '-j', '1', gz])).stdout), gz)).toEqual(want)
+  })
+
+  it('DERIVED: the same capture directory packed in a tar, its dump before or after its log: the same prediction', async () => {
+    const cap = join(dir, 'capg2')
+    const want = await predicted(cap)
+    for (const order of [['dmesg.txt', 'allocinfo.txt'], ['allocinfo.txt', 'dmesg.txt']]) {
+      const file = join(dir, `capg2-${order[0]}.tar`)
+      await packTar(file, order.map((n) => ({name: `capg2/${n}`, data: readFileSync(join(cap, n))})))
+      // Was: recorder none, recorded 0 in the archive (the dump's evidence was read from disk only).
+      expect(batchPrediction(records((await cli(['batch', '-j', '1', file])).stdout), `${file}//capg2`), order.join(' then ')).toEqual(want)
+    }
   })
 
   const captures = [...captureDirs(), ...resolveLab()].filter((d) => {
