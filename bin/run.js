@@ -10,6 +10,10 @@ process.stdout.on('error', (err) => {
   process.stderr.write(`allocscope: writing output: ${what}\n`)
   process.exit(EXIT_OUTPUT)
 })
+// The same for stderr (`allocscope ... 2>&1 | head -1` closes both): a warning written after the
+// reader left must not turn into an uncaught error and exit 1. Nothing can be said where nothing
+// reads; a broken stderr that is not a closed pipe still gives 74.
+process.stderr.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : EXIT_OUTPUT))
 
 // A clone that was installed (npm ci) but not built has no dist/: every command, help and oclif's
 // own hooks live there, and oclif would print a MODULE_NOT_FOUND stack. One line instead, exit 70

@@ -196,6 +196,17 @@ describe('output pipe closed early (`| head -1`)', () => {
     expect(r.status).toBe(0)
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1)
   })
+
+  it('a warning written to a closed stderr (`2>&1 | head -1` closes both): exits 0, not 1', () => {
+    // `true` leaves before Node starts: the warning's write is sure to meet the closed pipe. It was
+    // an unhandled 'error' on process.stderr, exit 1 (a review: `predict --memory 4P 2>&1 | head -1`).
+    const args = `predict --memory 4P --format text`
+    const r = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' ${args} 2>&1 >/dev/null | true`], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}, encoding: 'utf8'})
+    expect(r.status).toBe(0)
+    // The same command does warn (what the closed pipe swallowed).
+    const warned = spawnSync(process.execPath, [BIN, ...args.split(' ')], {cwd: REPO, env: {PATH: process.env.PATH, HOME: T, NO_COLOR: '1'}, encoding: 'utf8'})
+    expect(warned.stderr).toMatch(/^allocscope: warning: /)
+  })
 })
 
 // The progress line itself (on a TTY, not when piped, not with --json) is tested once, in
