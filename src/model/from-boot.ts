@@ -1,6 +1,7 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
 import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
+import {describeBoot} from '../analysis/boots.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 
@@ -92,6 +93,27 @@ export function recorderFromAllocInfo(info: AllocInfo): RecorderChoice | undefin
 export interface RecorderChoice {
   recorder: Recorder
   recorderReason: string
+}
+
+/** A capture's allocinfo dump, and whether its evidence was taken for the boot predicted. */
+export interface DumpUse {
+  path: string
+  used: boolean
+  reason: string
+}
+
+/**
+ * The dump is read once, after the log's last boot (capture and record read /proc/allocinfo of the
+ * running kernel): it is evidence for that boot only. A log of one boot: that boot. An earlier
+ * boot of a log holding several (--boot -1, ...) was another kernel run, possibly another kernel.
+ */
+export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
+  if (!a.boot || a.boot.offset === 0) return {path, used: true, reason: 'read after the log\'s last boot, the one predicted'}
+  return {
+    path,
+    used: false,
+    reason: `the dump was read after the log's last boot (boot 0, ${a.boot.count} of ${a.boot.count}) and this is ${describeBoot(a.boot)}: its allocation sites are another boot's, so the recorder comes from this boot's log alone`,
+  }
 }
 
 /**

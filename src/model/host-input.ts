@@ -7,7 +7,7 @@ import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {parseSize} from '../render/units.js'
-import {captureRecorder, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
 
 /**
@@ -56,6 +56,8 @@ export interface HostInput {
   /** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning. */
   printedMax?: number
   recorder?: RecorderChoice
+  /** The capture's allocinfo dump, and whether it was taken as this boot's evidence (not for an earlier boot of the log). */
+  dump?: DumpUse
 }
 
 /** The host of a request: --from's or the flags', the CPU and --kernel flags over it, the recorder. */
@@ -77,8 +79,11 @@ export async function hostFromCapture(path: string, boot: number | undefined): P
   const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
   const {host, notes} = hostFromAnalysis(analysis)
   const which = bootNote(analysis)
-  const recorder = captureRecorder(analysis, cap.bootLog, cap.allocinfo === undefined ? undefined : await dumpRecorder(cap.allocinfo))
-  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder}
+  // The dump goes with the log's last boot only: for an earlier one it is not read, and said so.
+  const dump = cap.allocinfo === undefined ? undefined : dumpUse(analysis, cap.allocinfo)
+  if (dump && !dump.used) notes.push(`${dump.path}: not used: ${dump.reason}`)
+  const recorder = captureRecorder(analysis, cap.bootLog, dump?.used ? await dumpRecorder(dump.path) : undefined)
+  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, ...(dump ? {dump} : {})}
 }
 
 /** The host the flags describe (no --from), with each fact's flag for a refusal. */

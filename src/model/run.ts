@@ -80,7 +80,9 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
   if (measured) {
     report.blocks.push(measuredBlock(p, measured, from === undefined ? undefined : fittedCapture(profile, from)))
   }
-  return {result: measured ? {...p, measured} : p, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
+  // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
+  const result = {...p, ...(measured ? {measured} : {}), ...(input.dump ? {allocinfo: input.dump} : {})}
+  return {result, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
 }
 
 /** --sweep LO..HI: both ends checked here, so an error names what the user typed. */

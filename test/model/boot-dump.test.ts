@@ -1,0 +1,75 @@
+// A capture directory's allocinfo dump is read once, after the log's last boot: predict --from
+// DIR --boot -1 (an earlier boot of a log holding several) must not take the recorder from it,
+// and says so (a warning, and `allocinfo` in --json). It did: a 6.12 boot (no recorder exists
+// before 7.0) was predicted with the pfn_pool recorder because the later 7.2 boot's dump lists
+// its tracking site.
+//
+// (batch: its per-boot prediction gives the dump to the last boot it reads, which with --boot -1 is
+// the earlier one: src/batch, not covered here.)
+//
+// The input is DERIVED, not a capture: two real samples' dmesg.txt concatenated (boot 1 the 6.12
+// nodebug 64-CPU boot, boot 2 the 7.2 pool c64 boot with its klab lines removed, so that its dump
+// is the recorder evidence), with the pool c64 sample's allocinfo.txt, as a capture of a machine
+// that rebooted into another kernel would hold.
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {analyseBootLog} from '../../src/analysis/read.js'
+import {dumpUse} from '../../src/model/from-boot.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const OLD = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
+const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+let tmp: string
+let dir: string
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'allocscope-boot-dump-'))
+  dir = join(tmp, 'derived-two-boots-capture')
+  mkdirSync(dir)
+  const last = readFileSync(join(POOL, 'dmesg.txt'), 'utf8').replace(/^.*klab:.*\n/gm, '')
+  writeFileSync(join(dir, 'dmesg.txt'), readFileSync(join(OLD, 'dmesg.txt'), 'utf8') + last)
+  writeFileSync(join(dir, 'allocinfo.txt'), readFileSync(join(POOL, 'allocinfo.txt')))
+})
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+
+const predictJson = async (args: string[]) => JSON.parse((await runCommand(['predict', ...args, '--json'], {root: REPO})).stdout)
+
+describe('predict --from a capture whose log holds several boots: the dump goes with the last', () => {
+  it('--boot=-1 (the 6.12 boot): the recorder from its own log, the dump not used, said in the warnings and in result.allocinfo', async () => {
+    const doc = await predictJson(['--from', dir, '--boot=-1'])
+    const r = doc.result
+    expect(r.host.kernel).toBe('6.12.117')
+    expect(r.recorder).toBe('none')
+    expect(r.recorderReason).toMatch(/dmesg\.txt: a guess from the release 6\.12\.117 alone \(before 7\.0/)
+    expect(r.recorderReason).not.toMatch(/allocinfo/)
+    expect(r.allocinfo).toEqual({path: join(dir, 'allocinfo.txt'), used: false, reason: expect.stringMatching(/read after the log's last boot \(boot 0, 2 of 2\) and this is boot -1 \(1 of 2, lines 1-\d+\)/)})
+    expect(doc.warnings).toContain(`${join(dir, 'allocinfo.txt')}: not used: ${r.allocinfo.reason}`)
+    // The text output says it on stderr.
+    const text = await runCommand(['predict', '--from', dir, '--boot=-1'], {root: REPO})
+    expect(text.stderr).toContain('allocinfo.txt: not used: the dump was read after the log\'s last boot')
+  })
+
+  it('the last boot (the default, or --boot 0): the dump is its evidence (the pool tracking site), and result.allocinfo says it was used', async () => {
+    for (const args of [[], ['--boot', '0']]) {
+      const doc = await predictJson(['--from', dir, ...args])
+      expect(doc.result.host.kernel).toBe('7.2.13')
+      expect(doc.result.recorder).toBe('pool')
+      expect(doc.result.recorderReason).toMatch(/allocinfo\.txt:\d+: allocinfo lists the pfn_pool recorder's tracking site/)
+      expect(doc.result.allocinfo).toMatchObject({used: true})
+      expect(doc.warnings.join('\n')).not.toMatch(/not used/)
+    }
+  })
+
+  it('dumpUse, the rule: an earlier boot of the log does not get the dump; the last boot, or a log of one boot, does', async () => {
+    const log = join(dir, 'dmesg.txt')
+    const path = join(dir, 'allocinfo.txt')
+    expect(dumpUse(await analyseBootLog(log, {boot: -1}), path).used).toBe(false)
+    expect(dumpUse(await analyseBootLog(log, {boot: 1}), path).used).toBe(false)
+    expect(dumpUse(await analyseBootLog(log, {boot: 0}), path).used).toBe(true)
+    expect(dumpUse(await analyseBootLog(log, {boot: 2}), path).used).toBe(true)
+    expect(dumpUse(await analyseBootLog(join(POOL, 'dmesg.txt')), join(POOL, 'allocinfo.txt')).used).toBe(true)
+  })
+})
