@@ -52,12 +52,19 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   const profile = chooseProfile(input.host, f.profile)
   const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile) : undefined
   const warnings = why ? [...input.notes, why] : [...input.notes]
-  // `predict` alone answered for a 1-CPU host without a word: the default is said.
-  if (f.cpus === undefined && f.possible === undefined && f.online === undefined && f.from === undefined && f.sweep === undefined) {
-    warnings.push('no CPU count given (--cpus, --possible, --online, --from or --sweep): predicted for 1 CPU')
-  }
+  if (f.sweep === undefined) warnings.push(...defaultCpuNote(input.host))
   const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
   return {...run, warnings}
+}
+
+/**
+ * `predict` alone answered for a 1-CPU host without a word, and `--from` a log that does not say
+ * (a syzkaller report) said only "default used": the default is said whenever neither CPU count
+ * has an origin (host-input.ts applyCpuFlags, from-boot.ts hostFromAnalysis record each).
+ */
+function defaultCpuNote(host: Host): string[] {
+  if (host.origins?.possibleCpus !== undefined || host.origins?.onlineCpus !== undefined) return []
+  return [`no CPU count given (--cpus, --possible, --online) nor in a --from log (nr_cpu_ids): predicted for ${host.possibleCpus} CPU${host.possibleCpus === 1 ? '' : 's'}`]
 }
 
 /** --sweep and --hosts ask different questions; --plot and --svg draw a sweep. */

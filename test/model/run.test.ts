@@ -11,7 +11,7 @@ import {chooseProfile, fittedCapture, kernelFallbackNote, loadProfile} from '../
 import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
 import {predictionSeverity, sweepSeverity} from '../../src/model/severity.js'
 import {runCli} from '../helpers/cli.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
 
 const OUT = {format: 'table', width: 80}
@@ -133,11 +133,19 @@ describe('--hosts rows carry the early count\'s 90 % interval (README: every cou
 })
 
 describe('predict: what it says of its own defaults and of bad paths (new-user review)', () => {
-  it('no CPU count given: predicted for 1 CPU, and said; a CPU count given: not said', async () => {
+  it('no CPU count given: predicted for 1 CPU, and said; a CPU count given (a flag, the --from log) or swept: not said', async () => {
+    const NOTE = 'no CPU count given (--cpus, --possible, --online) nor in a --from log (nr_cpu_ids): predicted for 1 CPU'
     const bare = await runPredict({...FLAGS}, OUT)
-    expect('warnings' in bare && bare.warnings).toContain('no CPU count given (--cpus, --possible, --online, --from or --sweep): predicted for 1 CPU')
-    const given = await runPredict({...FLAGS, cpus: 2}, OUT)
-    expect('warnings' in given && given.warnings.join('\n')).not.toMatch(/no CPU count given/)
+    expect('warnings' in bare && bare.warnings).toContain(NOTE)
+    for (const f of [{cpus: 2}, {online: 1}, {from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, {sweep: '1..4'}]) {
+      const given = await runPredict({...FLAGS, ...f}, OUT)
+      expect('warnings' in given && given.warnings.join('\n'), JSON.stringify(f)).not.toMatch(/no CPU count given/)
+    }
+    // A real syzkaller report (no nr_cpu_ids line): it said only "default used", not which.
+    const syz = await runPredict({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10')}, OUT)
+    expect('warnings' in syz && syz.warnings).toContain(NOTE)
+    const syzGiven = await runPredict({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10'), cpus: 4}, OUT)
+    expect('warnings' in syzGiven && syzGiven.warnings.join('\n')).not.toMatch(/no CPU count given/)
   })
 
   it('--profile naming a file that is no profile reads it as one and says why it is not (was: "no such profile")', () => {
