@@ -97,22 +97,24 @@ async function decideDiff(req: DiffRequest): Promise<DiffRun> {
   if (recording && (req.predicted || req.what === 'bootlog')) {
     throw new InputError(`${recording.path}: a recording holds allocinfo snapshots only (no boot log, no counts); drop ${req.predicted ? '--predicted' : '--what bootlog'}`, recording.path)
   }
-  if (!recording && req.snaps && (req.snaps.from !== undefined || req.snaps.to !== undefined)) {
-    throw new UsageError('--from-snap/--to-snap pick snapshots of a recording (allocscope record); neither input is one')
-  }
-  if (b !== undefined) checkSnapSides(req, a, b)
+  checkSnaps(req, a, b)
   if (req.predicted || a.kind === 'allocscope-json' || b?.kind === 'allocscope-json') return countsDiff(req, a, b)
   if (b === undefined) return a.kind === 'recording' ? recordingDiff(req, a) : observedDiff(req, a)
   return pairDiff(req, a, b)
 }
 
-/** Two inputs: --from-snap picks a's snapshot and --to-snap b's (README); one naming a side that is no recording would be ignored, so it is refused. */
-function checkSnapSides(req: DiffRequest, a: DiffInput, b: DiffInput): void {
-  const sides = [['--from-snap', req.snaps?.from, 'a', a], ['--to-snap', req.snaps?.to, 'b', b]] as const
+/**
+ * --from-snap/--to-snap pick snapshots of a recording (allocscope record): of the one input, or
+ * with two --from-snap a's and --to-snap b's (README). One naming an input that is no recording
+ * would be ignored, so it is refused, naming the flag and that input.
+ */
+function checkSnaps(req: DiffRequest, a: DiffInput, b: DiffInput | undefined): void {
+  const sides = [['--from-snap', req.snaps?.from, 'a', a], ['--to-snap', req.snaps?.to, 'b', b ?? a]] as const
   for (const [flag, snap, side, x] of sides) {
-    if (snap !== undefined && x.kind !== 'recording') {
-      throw new UsageError(`${flag} ${snap}: picks the snapshot of input ${side} (${x.path}), which is ${describeKind(x)}, not a recording; with two inputs --from-snap is for a, --to-snap for b`)
-    }
+    if (snap === undefined || x.kind === 'recording') continue
+    const which = b === undefined ? 'the input' : `input ${side}`
+    const pairs = b === undefined ? '' : '; with two inputs --from-snap is for a, --to-snap for b'
+    throw new UsageError(`${flag} ${snap}: picks a snapshot of ${which} (${x.path}), which is ${describeKind(x)}, not a recording (allocscope record)${pairs}`)
   }
 }
 

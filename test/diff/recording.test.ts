@@ -103,7 +103,7 @@ describe('allocscope diff on a recording', () => {
       const r = await run([...args])
       expect(exitCode(r.error)).toBe(2)
       expect(r.stdout).toBe('')
-      expect(r.stderr.trim().split('\n')).toEqual([`allocscope: ${flag}: picks the snapshot of input ${side} (${path}), which is an allocinfo dump, not a recording; with two inputs --from-snap is for a, --to-snap for b`])
+      expect(r.stderr.trim().split('\n')).toEqual([`allocscope: ${flag}: picks a snapshot of input ${side} (${path}), which is an allocinfo dump, not a recording (allocscope record); with two inputs --from-snap is for a, --to-snap for b`])
     }
   })
 
@@ -130,9 +130,14 @@ describe('allocscope diff on a recording', () => {
     const predicted = await run([REC, '--predicted'])
     expect(exitCode(predicted.error)).toBe(2)
     expect(predicted.stderr).toContain('a recording holds allocinfo snapshots only')
+    // One check for both: two inputs neither of which is a recording, one input that is none (it
+    // said "neither input is one" of a single input).
     const noRec = await run([POOL, LATE, '--from-snap', '1'])
     expect(exitCode(noRec.error)).toBe(2)
-    expect(noRec.stderr).toContain('--from-snap/--to-snap pick snapshots of a recording')
+    expect(noRec.stderr).toBe(`allocscope: --from-snap 1: picks a snapshot of input a (${POOL}), which is an allocinfo dump, not a recording (allocscope record); with two inputs --from-snap is for a, --to-snap for b\n`)
+    const one = await run([POOL, '--to-snap', '1'])
+    expect(exitCode(one.error)).toBe(2)
+    expect(one.stderr).toBe(`allocscope: --to-snap 1: picks a snapshot of the input (${POOL}), which is an allocinfo dump, not a recording (allocscope record)\n`)
   })
 
   it('a recording cut short (recorder killed mid-write) is read up to the cut, with a warning', async () => {
