@@ -8,6 +8,7 @@ import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
 import {isGzip} from '../readers/gzip.js'
+import {stripBom} from '../readers/lines.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 
@@ -78,8 +79,7 @@ function head(path: string, n = 16384): string {
 
 /** Sniffs text: an allocscope recording, an allocscope JSON envelope, allocinfo, or (anything else) a boot log. */
 export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string} {
-  // A byte order mark (an editor's UTF-8 save) is before the first line, not in it (the allocinfo scanner drops it too).
-  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head
+  const text = stripBom(head)
   const t = text.trimStart()
   if (t.startsWith('{')) {
     if (t.slice(0, 200).includes(RECORDING_MARK)) return {kind: 'recording'}

@@ -2,7 +2,9 @@
 // lines, in memory bounded by the number of distinct sites (skipped lines and anomalies are kept
 // up to a cap and counted). One pass over the characters of each line, no per-line RegExp: this
 // is the whole of `allocinfo`'s own work on 20 000 lines (bench/RESULTS.md).
-// Kept free of imports beyond types: the `allocinfo` command's start-up is benchmarked.
+// Kept free of imports beyond types and lines.ts (builtins only; its stripBom): the `allocinfo`
+// command's start-up is benchmarked.
+import {stripBom} from './lines.js'
 import type {AllocAnomaly, AllocInfo, AllocSite, Skipped} from '../types.js'
 
 /** print_allocinfo_header(): "allocinfo - version: 1.0" (May 2024) / "2.0" (Sept 2025). */
@@ -276,8 +278,8 @@ export class AllocInfoScanner {
   ) {}
 
   push(text: string): void {
-    // A byte order mark before the first line (an editor's UTF-8 save) is no part of it.
-    let pos = this.lines === 0 && this.partial.length === 0 && !this.partialCut && text.charCodeAt(0) === 0xfeff ? 1 : 0
+    if (this.lines === 0 && this.partial.length === 0 && !this.partialCut) text = stripBom(text)
+    let pos = 0
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', pos)) {
       this.keep(text, pos, nl)
       this.flush(false)

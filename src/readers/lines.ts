@@ -24,6 +24,15 @@ export class TextChunker {
   }
 }
 
+/**
+ * A UTF-8 byte order mark (U+FEFF: editors, some Windows tools) at the start of an input is no
+ * part of its first line. Every reader strips it here: the line splitters, the allocinfo scanner,
+ * diff's sniffing.
+ */
+export function stripBom(s: string): string {
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s
+}
+
 function stripNul(s: string): string {
   return s.indexOf('\0') === -1 ? s : s.replaceAll('\0', '')
 }
@@ -103,8 +112,7 @@ export class LineSplitter {
 
   private flush(): void {
     let line = this.partial
-    // A UTF-8 byte-order mark (editors, some Windows tools) is not text.
-    if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
+    if (this.lines === 0) line = stripBom(line)
     if (this.partialTooLong) this.truncated++
     this.partial = ''
     this.partialTooLong = false
@@ -236,7 +244,7 @@ export class ByteLineSplitter {
     }
     // After decoding, as TextChunker does: a NUL between two bytes must not join them into one character.
     if (!plain && line.indexOf('\0') !== -1) line = line.replaceAll('\0', '')
-    if (this.lines === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1)
+    if (this.lines === 0) line = stripBom(line)
     this.lines++
     this.onLine(line, this.lines, plain)
   }
