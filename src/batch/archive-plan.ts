@@ -1,7 +1,7 @@
 // What a tar archive's inputs are, from a first read of its headers (member data is read through
 // and dropped: nothing extracted; memory is one entry per member name, to know which copy of a
 // name that appears twice is the last: the one extraction leaves, the one read). A directory inside the
-// archive that is a capture (inputs.ts isCaptureLayout: a boot log and/or an allocinfo dump by
+// archive that is a capture (readers/dir.ts isCaptureLayout: a boot log and/or an allocinfo dump by
 // their usual names, and only a capture's files) is ONE input, as the extracted directory would
 // be; its subdirectories are not part of it, and every other file is an input of its own. Members of a directory need not be next to each other in a tar,
 // so whether a directory is a capture is only known once every header is read: hence this pass,
@@ -12,8 +12,8 @@ import {pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {ioReason} from '../errors.js'
-import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
-import {isCaptureLayout, memberPath, shardOf} from './inputs.js'
+import {ALLOCINFO_NAMES, BOOTLOG_NAMES, isCaptureLayout} from '../readers/dir.js'
+import {memberPath, shardOf} from './inputs.js'
 
 /** `--shard K/N` as [K, N]. */
 export type Shard = readonly [number, number]

@@ -1,13 +1,13 @@
 // The inputs of `allocscope batch`: paths, directories (walked, sorted), glob patterns, tar
 // archives and --files-from lists become a list of tasks in a deterministic order. A capture
 // directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
-// isCaptureLayout) is one task; a tar archive is one
+// readers/dir.ts notCaptureBecause, the rule analyse and the others apply) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
 import {closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
-import {ALLOCINFO_NAMES, BOOTLOG_NAMES} from '../readers/dir.js'
+import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -79,34 +79,6 @@ interface Listing {
 
 const pathKey = (p: string): string => `path:${resolve(p)}`
 
-/** Names of a capture's boot log that are its serial console (`allocscope capture` writes console.log and the dmesg.txt taken from it). */
-const CONSOLE_NAMES = new Set(['console.log', 'console.log.gz'])
-
-/** Files of a capture directory besides its boot log and dump, not inputs of their own: meta.json, and the lab's QEMU stderr. */
-const CAPTURE_EXTRAS = new Set(['meta.json', 'qemu.stderr'])
-
-/**
- * Whether a directory whose files (base names; its subdirectories aside) are `files` is ONE capture
- * directory: a boot log and/or an allocinfo dump by their usual names (readers/dir.ts) and only a
- * capture's files: the boot log it reads (the first of BOOTLOG_NAMES present) and at most the
- * serial console.log (or .gz) that log was taken from, at most one dump, meta.json, qemu.stderr.
- * Any other file, a second log or dump, and it is no capture: each file is an input (`/var/log`
- * with kern.log, kern.log.1, syslog). Used on disk and in archives (archive-plan.ts).
- */
-export function isCaptureLayout(files: Iterable<string>): boolean {
-  const logs: string[] = []
-  let dumps = 0
-  for (const f of files) {
-    if (BOOTLOG_NAMES.includes(f)) logs.push(f)
-    else if (ALLOCINFO_NAMES.includes(f)) dumps++
-    else if (!CAPTURE_EXTRAS.has(f)) return false
-  }
-  if (logs.length + dumps === 0 || dumps > 1 || logs.length > 2) return false
-  if (logs.length < 2) return true
-  const [read, other] = logs.sort((a, b) => BOOTLOG_NAMES.indexOf(a) - BOOTLOG_NAMES.indexOf(b))
-  return !CONSOLE_NAMES.has(read!) && CONSOLE_NAMES.has(other!)
-}
-
 /** A directory entry, stat'ed (through a symlink), or why it could not be. */
 type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string}
 
@@ -123,16 +95,8 @@ function entriesOf(dir: string, names: string[]): Entry[] {
     })
 }
 
-/**
- * Whether a directory's entries are one capture (isCaptureLayout): a boot log or dump must be a
- * regular file (a FIFO named dmesg.txt is an input of its own, refused), meta.json anything (a
- * damaged one is the capture's error record).
- */
-function isCapture(entries: Entry[]): boolean {
-  const files = entries.filter((e) => !('st' in e) || !e.st.isDirectory())
-  if (files.some((e) => !('st' in e) || (!e.st.isFile() && e.name !== 'meta.json'))) return false
-  return isCaptureLayout(files.map((e) => e.name))
-}
+/** Whether a directory's entries are one capture (readers/dir.ts notCaptureBecause: the rule of every command). */
+const isCapture = (entries: Entry[]): boolean => notCaptureBecause(entries.map((e) => ({name: e.name, type: 'st' in e ? entryType(e.st) : 'other'}))) === undefined
 
 /**
  * A directory's tasks, depth first in name order; dot files and dot directories are skipped.

@@ -1,6 +1,7 @@
 // Capture directories (the layout of the corpus (testdata/captures, samples) and of `allocscope capture --out`):
-// console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file.
-import {statSync, type Stats} from 'node:fs'
+// console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file. What
+// makes a directory ONE capture (notCaptureBecause) is decided here, for every command and batch.
+import {readdirSync, statSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
@@ -20,7 +21,6 @@ export interface CaptureFiles {
 /** Boot-log names in a capture directory, the first present wins (batch reads the same names inside archives). */
 export const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
 
-/** A regular file (a directory that happens to be called dmesg.txt is not a boot log). */
 /** What stat says of a path; undefined when there is nothing (or nothing reachable) there. */
 function statOf(p: string): Stats | undefined {
   try {
@@ -30,24 +30,113 @@ function statOf(p: string): Stats | undefined {
   }
 }
 
-const isFile = (p: string): boolean => statOf(p)?.isFile() ?? false
-
 /** A capture's meta.json is some KiB (the lab's: 5 KiB): past this it is none (a device, a bomb), refused (issue 14). */
 export const MAX_META_BYTES = 2 ** 20
 
 /** allocinfo dump names in a capture directory, the first present wins. */
 export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
-/** The first of `names` that is a regular file in `dir` (the names are in order of preference). */
-function firstFile(dir: string, names: readonly string[]): string | undefined {
-  return names.map((n) => join(dir, n)).find(isFile)
+/** Names of a capture's boot log that are its serial console (`allocscope capture` writes console.log and the dmesg.txt taken from it). */
+const CONSOLE_NAMES = new Set(['console.log', 'console.log.gz'])
+
+/**
+ * Files of a capture directory besides its boot log and dump, not inputs of their own: meta.json,
+ * the lab's QEMU stderr, and what a trend series adds to its capture (lab/series.ts: the recording
+ * read from the console, and its summary).
+ */
+const CAPTURE_EXTRAS = ['meta.json', 'qemu.stderr', 'recording.arec.gz', 'series.json']
+
+/** What a directory entry is, through a symlink: anything but a directory or a regular file (a FIFO, a device, a link leading nowhere, what cannot be stat'ed) is `other`. */
+export type EntryType = 'directory' | 'file' | 'other'
+
+export interface DirEntry {
+  name: string
+  type: EntryType
 }
 
-/** A capture directory's boot log and dump by their names, without reading meta.json (which may be damaged). */
-export function captureDataFiles(dir: string): {bootLog?: string; allocinfo?: string} {
-  const bootLog = firstFile(dir, BOOTLOG_NAMES)
-  const allocinfo = firstFile(dir, ALLOCINFO_NAMES)
+export const entryType = (st: Stats): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
+
+/** A directory's entries in name order (a refusal names the same file whatever the file system's order), dot files and dot directories left out (batch skips them), each typed through a symlink. */
+export function dirEntries(dir: string): DirEntry[] {
+  return readdirSync(dir, {withFileTypes: true})
+    .filter((d) => !d.name.startsWith('.'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((d): DirEntry => {
+      // Only a link (or an entry the file system does not type) costs a stat.
+      if (d.isDirectory()) return {name: d.name, type: 'directory'}
+      if (d.isFile()) return {name: d.name, type: 'file'}
+      if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) return {name: d.name, type: 'other'}
+      const st = statOf(join(dir, d.name))
+      return {name: d.name, type: st ? entryType(st) : 'other'}
+    })
+}
+
+/**
+ * Why a directory whose entries (dot entries left out) are `entries` is not ONE capture directory,
+ * or undefined when it is one. One rule for every command that takes a directory (resolveCapture:
+ * analyse, allocinfo, predict --from, diff) and for batch, on disk and in an archive (all of whose
+ * members are regular files): a boot log and/or an allocinfo dump by their usual names and only a
+ * capture's files beside them: the boot log it reads (the first of BOOTLOG_NAMES present) and at
+ * most the serial console.log (or .gz) that log was taken from, at most one dump, CAPTURE_EXTRAS.
+ * A boot log or dump must be a regular file (a FIFO named dmesg.txt is an input of its own),
+ * meta.json anything (a damaged one is the capture's error). Subdirectories are not part of it.
+ * Any other file, a second log or dump, and it is no capture: each file is an input (`/var/log`
+ * with kern.log, kern.log.1, syslog), which batch reads and the others refuse.
+ */
+export function notCaptureBecause(entries: Iterable<DirEntry>): string | undefined {
+  const logs: string[] = []
+  const dumps: string[] = []
+  for (const {name, type} of entries) {
+    if (type === 'directory') continue
+    if (type !== 'file' && name !== 'meta.json') return `${name} is not a regular file`
+    if (BOOTLOG_NAMES.includes(name)) logs.push(name)
+    else if (ALLOCINFO_NAMES.includes(name)) dumps.push(name)
+    else if (!CAPTURE_EXTRAS.includes(name)) return `${name} is not one of a capture's files`
+  }
+  if (logs.length + dumps.length === 0) return `neither a boot log (${BOOTLOG_NAMES.join(', ')}) nor an allocinfo dump (${ALLOCINFO_NAMES.join(', ')}) in it`
+  if (dumps.length > 1) return `more than one allocinfo dump (${dumps.join(', ')})`
+  if (logs.length < 2) return undefined
+  const [read, other] = logs.sort((a, b) => BOOTLOG_NAMES.indexOf(a) - BOOTLOG_NAMES.indexOf(b))
+  if (logs.length === 2 && !CONSOLE_NAMES.has(read!) && CONSOLE_NAMES.has(other!)) return undefined
+  return `more than one boot log (${logs.join(', ')}): a capture has one, and at most the console.log it was taken from`
+}
+
+/** The capture rule on names alone: the members of an archive, all regular files (notCaptureBecause). */
+export const isCaptureLayout = (names: Iterable<string>): boolean => notCaptureBecause([...names].map((name) => ({name, type: 'file' as const}))) === undefined
+
+/** The first of `names` that is a regular file among `entries` (the names are in order of preference). */
+function firstFile(dir: string, entries: readonly DirEntry[], names: readonly string[]): string | undefined {
+  const n = names.find((x) => entries.some((e) => e.name === x && e.type === 'file'))
+  return n === undefined ? undefined : join(dir, n)
+}
+
+/** A capture directory's boot log and dump by their names, without reading meta.json (which may be damaged); none when it cannot be listed. */
+export function captureDataFiles(dir: string, entries?: readonly DirEntry[]): {bootLog?: string; allocinfo?: string} {
+  let e = entries
+  try {
+    e ??= dirEntries(dir)
+  } catch {
+    return {}
+  }
+  const bootLog = firstFile(dir, e, BOOTLOG_NAMES)
+  const allocinfo = firstFile(dir, e, ALLOCINFO_NAMES)
   return {...(bootLog ? {bootLog} : {}), ...(allocinfo ? {allocinfo} : {})}
+}
+
+/** A directory given as a capture, listed: refused (InputError) when it is not one (notCaptureBecause). */
+function captureListing(path: string): DirEntry[] {
+  let entries: DirEntry[]
+  try {
+    entries = dirEntries(path)
+  } catch (e) {
+    throw new InputError(`${path}: cannot list the directory: ${ioReason(e)}; expected a capture directory`, path)
+  }
+  const why = notCaptureBecause(entries)
+  if (why !== undefined) {
+    const expected = `a boot log (${BOOTLOG_NAMES.join(', ')}) and/or an allocinfo dump (${ALLOCINFO_NAMES.join(', ')}), with at most ${CAPTURE_EXTRAS.join(', ')} beside them`
+    throw new InputError(`${path}: not one capture directory: ${why}; expected a capture directory: ${expected} (name a file in it to read that file; allocscope batch reads each)`, path)
+  }
+  return entries
 }
 
 export function resolveCapture(path: string): CaptureFiles {
@@ -59,8 +148,9 @@ export function resolveCapture(path: string): CaptureFiles {
     throw new InputError(`${path}: ${ioReason(e)}`, path)
   }
   if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
-  const out: CaptureFiles = {path, isDir: true, ...captureDataFiles(path)}
-  if (isFile(join(path, 'console.log'))) out.console = join(path, 'console.log')
+  const entries = captureListing(path)
+  const out: CaptureFiles = {path, isDir: true, ...captureDataFiles(path, entries)}
+  if (entries.some((e) => e.name === 'console.log' && e.type === 'file')) out.console = join(path, 'console.log')
   const metaPath = join(path, 'meta.json')
   const metaStat = statOf(metaPath)
   if (metaStat !== undefined) {
@@ -73,9 +163,6 @@ export function resolveCapture(path: string): CaptureFiles {
     } catch (e) {
       throw new InputError(`${metaPath}: not valid JSON (${(e as Error).message}); expected the meta.json of a capture directory`, metaPath)
     }
-  }
-  if (!out.bootLog && !out.allocinfo) {
-    throw new InputError(`${path}: a directory with neither a boot log (${BOOTLOG_NAMES.join(', ')}) nor allocinfo.txt; expected a capture directory`, path)
   }
   return out
 }

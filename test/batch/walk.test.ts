@@ -4,12 +4,13 @@
 // a pattern ending with / (directories only), and `-` (a usage error). The trees are SYNTHETIC
 // layouts made here of REAL files (syzkaller peer logs, a lab capture's files).
 import {copyFileSync, cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {gzipSync} from 'node:zlib'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import * as tar from 'tar-stream'
 import {afterAll, describe, expect, it} from 'vitest'
-import {isCaptureLayout} from '../../src/batch/inputs.js'
-import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
+import {isCaptureLayout} from '../../src/readers/dir.js'
+import {LAB_CAPTURES, PEER, REPO} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-walk-'))
@@ -82,22 +83,61 @@ describe('symlinks in a walked tree: followed, each file and directory once', ()
   })
 })
 
+/** Directory layouts (file names) and whether each is ONE capture. */
+const LAYOUTS: [string[], boolean][] = [
+  [['allocinfo.txt', 'console.log', 'dmesg.txt', 'meta.json'], true],
+  [['console.log', 'meta.json', 'qemu.stderr'], true],
+  [['dmesg-excerpt.txt'], true],
+  [['allocinfo.txt'], true],
+  [['kern.log', 'console.log.gz'], true],
+  [['kern.log', 'kern.log.1'], false],
+  [['kern.log', 'syslog'], false],
+  [['dmesg.txt', 'kern.log'], false],
+  [['dmesg-excerpt.txt', 'console.log'], false],
+  [['console.log', 'console.log.gz'], false],
+  [['allocinfo.txt', 'allocinfo.txt.gz'], false],
+  [['dmesg.txt', 'notes.md'], false],
+  [['meta.json'], false],
+  [['dmesg.txt', 'meta.json', 'recording.arec.gz', 'series.json'], true],
+  [['allocinfo.txt', 'recording.arec.gz'], true],
+]
+
+/** The real file a SYNTHETIC layout's name is copied from (gzipped for a .gz name). */
+function realFor(name: string): Buffer {
+  const from = name.startsWith('allocinfo') ? 'allocinfo.txt' : name === 'meta.json' ? 'meta.json' : 'dmesg.txt'
+  const data = readFileSync(join(CAP, from))
+  return name.endsWith('.gz') ? gzipSync(data) : data
+}
+
 describe('which directory is one capture', () => {
-  it.each([
-    [['allocinfo.txt', 'console.log', 'dmesg.txt', 'meta.json'], true],
-    [['console.log', 'meta.json', 'qemu.stderr'], true],
-    [['dmesg-excerpt.txt'], true],
-    [['allocinfo.txt'], true],
-    [['kern.log', 'console.log.gz'], true],
-    [['kern.log', 'kern.log.1'], false],
-    [['kern.log', 'syslog'], false],
-    [['dmesg.txt', 'kern.log'], false],
-    [['dmesg-excerpt.txt', 'console.log'], false],
-    [['console.log', 'console.log.gz'], false],
-    [['allocinfo.txt', 'allocinfo.txt.gz'], false],
-    [['dmesg.txt', 'notes.md'], false],
-    [['meta.json'], false],
-  ])('%j: %s', (files, one) => expect(isCaptureLayout(files)).toBe(one))
+  it.each(LAYOUTS)('%j: %s', (files, one) => expect(isCaptureLayout(files)).toBe(one))
+
+  it('analyse and batch agree on every layout above (SYNTHETIC directories of real files): batch takes one capture where analyse reads one, and walks what analyse refuses as no capture', async () => {
+    for (const [i, [files, one]] of LAYOUTS.entries()) {
+      const dir = join(tmp, 'agree', String(i))
+      mkdirSync(dir, {recursive: true})
+      for (const f of files) writeFileSync(join(dir, f), realFor(f))
+      const batchOne = (await list([dir])).paths.join() === dir
+      const analysed = await cli(['analyse', dir, '--json'])
+      // analyse refuses a capture without a boot log for another reason: it has nothing to analyse.
+      const refused = /not one capture directory/.test(analysed.stderr)
+      expect([batchOne, !refused], `${files.join(' ')}: ${analysed.stderr}`).toEqual([one, one])
+    }
+  })
+
+  it('a /var/log-like directory (SYNTHETIC, real logs): analyse refuses it, naming the file that makes it no capture, exit 2 (was: it read kern.log and nothing else)', async () => {
+    tree('varlog-analyse', {'varlog-analyse/kern.log': LOG, 'varlog-analyse/kern.log.1': join(PEER, '100'), 'varlog-analyse/syslog': LOG})
+    const r = await cli(['analyse', 'varlog-analyse'], {cwd: tmp})
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^allocscope: varlog-analyse: not one capture directory: kern\.log\.1 is not one of a capture's files; expected a capture directory/)
+    expect((await list(['varlog-analyse'])).paths).toEqual(['kern.log', 'kern.log.1', 'syslog'].map((n) => `varlog-analyse/${n}`))
+  })
+
+  it("a trend series' capture (REAL: testdata/trend/leak, with its recording and series.json) is one capture to both (was: batch read each file, meta.json as a boot log)", async () => {
+    const leak = join(REPO, 'testdata', 'trend', 'leak')
+    expect((await list([leak])).paths).toEqual([leak])
+    expect((await cli(['analyse', leak, '--json'])).status).toBe(0)
+  })
 
   it('/var/log holding kern.log is walked: every file and subdirectory an input (was: one capture, the rest never read)', async () => {
     tree('var/log', {'var/log/kern.log': LOG, 'var/log/kern.log.1': join(PEER, '100'), 'var/log/sub/host2.log': LOG})
