@@ -3,7 +3,7 @@
 // being parsed.
 import {detach, detachDeep} from '../readers/lines.js'
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
-import {anyOf, detectLine, detectSplat, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
+import {anyOf, detectLine, detectSplat, isWarnMessage, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
 import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
 import {ProfilingEvidence, inferProfiling} from './profiling.js'
 import {reportOf, SplatParser} from './splat.js'
@@ -65,6 +65,11 @@ export class BootAnalyser {
   private lastLine = 0
   private lastTime?: number
   private backwards = 0
+  /**
+   * A WARN message's finding, held for one record: when the next is a WARNING banner whose
+   * cut-here line is missing, the message is that report's (SplatPush.adopted), not a finding of its own.
+   */
+  private held?: Finding
 
   constructor(
     readonly source: string,
@@ -84,6 +89,9 @@ export class BootAnalyser {
       this.lastTime = r.time
     }
     const res = this.splats.push(r)
+    const held = this.held
+    this.held = undefined
+    if (held && res.adopted !== held.line) this.add(held)
     for (const s of res.closed) this.addSplat(s)
     if (((hints === NO_HINTS ? recordHints(r.text) : hints) & HINT_GATE) === 0) return
     this.facts.push(r, this.records - 1)
@@ -95,10 +103,13 @@ export class BootAnalyser {
     const f: Finding = {id: d.id, severity: d.severity, title: d.title, signature: lineSignature(d), text: r.text, line: r.line, corrupted: false}
     if (r.time !== undefined) f.time = r.time
     if (d.data) f.data = d.data
-    this.add(f)
+    if (isWarnMessage(r.text.trim())) this.held = f
+    else this.add(f)
   }
 
   finish(meta: FinishMeta): BootAnalysis {
+    if (this.held) this.add(this.held)
+    this.held = undefined
     for (const s of this.splats.finish(Math.max(this.lastLine, meta.lines))) this.addSplat(s)
     const host = this.facts.finish()
     const findings = [...this.groups.values()]

@@ -172,6 +172,11 @@ export function detectLine(text: string, rows: 'all' | 'line-only' = 'all'): Det
   return run(rows === 'all' ? LINE_DETECTORS : LINE_ONLY_DETECTORS, text)
 }
 
+/** A WARN message a splat-scope row knows (`alloc_tag was not set`): printed between cut-here and the banner. */
+export function isWarnMessage(text: string): boolean {
+  return run(SPLAT_DETECTORS, text) !== undefined
+}
+
 /**
  * A splat's finding: a profiling row matching its WARN message, else the crash row matching its
  * banner (which also picks the guilty frame and may know the report is a fragment), else the

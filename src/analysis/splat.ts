@@ -3,9 +3,11 @@
 // starts at its banner (BUG, KASAN/KMSAN/UBSAN, oops, lockups, hung tasks, RCU stalls, lockdep,
 // kmemleak, panics). Nothing is dropped: a report cut short, without a call trace, or glued to
 // other output is returned with `corrupted: true` and the reason. With printk caller ids a line
-// of another task/CPU is simply not part of the report (the ids say so), not a corruption.
+// of another task/CPU is simply not part of the report (the ids say so), not a corruption: each
+// caller id has its own open report, so two tasks' WARNs printed line by line into each other are
+// two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, reportShape, type ReportShape, startsWithAny} from './detectors.js'
+import {alternation, isWarnMessage, reportShape, type ReportShape, startsWithAny} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
@@ -164,6 +166,11 @@ export interface SplatPush {
   banner?: boolean
   /** Splats finished by this record (in order). */
   closed: Splat[]
+  /**
+   * The line of the record before this one, taken as the message of the WARNING report this banner
+   * begins (its cut-here line is missing): its finding is the report's.
+   */
+  adopted?: number
 }
 
 /** What the detectors read of a closed report besides the Splat: its banner line and text. */
@@ -198,8 +205,12 @@ const MAX_BEFORE_TRACE = 80
 const MAX_STRAY_LINES = 3
 /** A multi-stack report (RCU stall) ends after this many lines even without a next banner. */
 const MAX_MULTI_STACK_LINES = 600
+/** Reports open at once (one per printk caller id); past it the oldest is closed (bounded memory). */
+export const MAX_OPEN = 32
 
 interface Open {
+  /** Its printk caller id, '' for none: the key of SplatParser.opens. */
+  key: string
   splat: Splat
   phase: 'message' | 'body'
   needsEnd: boolean
@@ -233,27 +244,41 @@ interface Open {
   strays: number
   /** The caller a 32-bit arm frame line named (`(f) from [<..>] (caller+0x..)`): the next line's frame, usually. */
   armCaller?: string
+  /**
+   * A line inside the call trace that is no frame (0: none): corrupt once the report goes on after
+   * it; when it is the log's last line, a frame cut mid-line, the report was cut short by the end.
+   */
+  badLine: number
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
 
 export class SplatParser {
-  private open?: Open
+  /** The open reports by printk caller id ('' without one), in the order they began. */
+  private opens = new Map<string, Open>()
+  /** The last record that was no part of a report (a WARN message whose cut-here line is missing). */
+  private free?: LogRecord
 
   /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
+    const res = this.take(r, starts)
+    if (!r.orphan) this.free = res.inSplat ? undefined : r
+    return res
+  }
+
+  private take(r: LogRecord, starts?: boolean): SplatPush {
+    const o = this.opens.size === 0 ? undefined : this.route(r)
     // Hot path: outside a block only `---[ cut here ]---` and banners matter (never on an orphan line).
-    if (!this.open && (r.orphan || !(starts ?? mayStart(r.text)))) return NOT_IN_SPLAT
+    if (!o && (r.orphan || !(starts ?? mayStart(r.text)))) return NOT_IN_SPLAT
     // A line without the log's printk prefix never starts or ends a report; an open one takes it
     // when it continues the report (a frame, a register line, a trace header, the end marker).
-    if (r.orphan && !(this.open && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
+    if (r.orphan && !(o && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
     const closed: Splat[] = []
     const text = r.text.trim()
-    if (CUT_HERE.test(text)) return this.cutHere(r, closed)
+    if (o?.badLine) this.corrupt(o, `non-splat line ${o.badLine} inside the call trace`)
+    if (CUT_HERE.test(text)) return this.cutHere(o, r, closed)
     const banner = matchBanner(text)
-    const o = this.open
     if (!o) return this.begin(r, banner, closed)
-    if (this.foreign(o, r)) return {inSplat: false, closed}
     if (banner && !banner.rule.startsOnly && o.phase === 'body') {
       const res = this.bannerInBody(o, r, banner, closed)
       if (res) return res
@@ -273,32 +298,66 @@ export class SplatParser {
 
   /** End of input: an open block was cut short unless its report is complete. */
   finish(lastLine: number): Splat[] {
-    const o = this.open
-    if (!o) return []
-    return [this.close(complete(o) ? o : this.corrupt(o, o.splat.frames.length ? 'cut short by the end of the log' : 'cut short by the end of the log before its call trace'), lastLine)]
+    const open = [...this.opens.values()].sort((a, b) => a.splat.startLine - b.splat.startLine)
+    return open.map((o) => {
+      // A frame line cut by the end of the log is the log's end, not a stranger in the trace.
+      if (o.badLine && o.badLine !== lastLine) this.corrupt(o, `non-splat line ${o.badLine} inside the call trace`)
+      return this.close(complete(o) ? o : this.corrupt(o, o.splat.frames.length ? 'cut short by the end of the log' : 'cut short by the end of the log before its call trace'), lastLine)
+    })
   }
 
-  private cutHere(r: LogRecord, closed: Splat[]): SplatPush {
-    const o = this.open
+  /**
+   * The open report a record belongs to: its caller id's. A report without an id takes every line
+   * (a log without caller ids); after `Sending NMI from CPU`, other CPUs' backtraces are part of
+   * the report. A line without an id in a log with them (another program writing to the console)
+   * is part of no report that has one.
+   */
+  private route(r: LogRecord): Open | undefined {
+    const own = this.opens.get(r.caller ?? '') ?? this.opens.get('')
+    if (own || !r.caller?.startsWith('C')) return own
+    for (const o of this.opens.values()) if (o.nmi) return o
+    return undefined
+  }
+
+  private cutHere(o: Open | undefined, r: LogRecord, closed: Splat[]): SplatPush {
     if (o) closed.push(this.close(complete(o) ? o : this.corrupt(o, `another cut-here at line ${r.line} before the end of this block`), r.line - 1))
-    this.open = this.start(r)
+    this.open(r, closed)
     return {inSplat: true, closed}
   }
 
   private begin(r: LogRecord, banner: Banner | undefined, closed: Splat[]): SplatPush {
     if (!banner) return {inSplat: false, closed}
-    this.open = this.start(r)
-    this.applyBanner(this.open, banner)
-    return {inSplat: true, banner: true, closed}
+    const o = this.open(r, closed)
+    this.applyBanner(o, banner)
+    const adopted = this.adopt(o, banner)
+    return adopted === undefined ? {inSplat: true, banner: true, closed} : {inSplat: true, banner: true, closed, adopted}
   }
 
   /**
-   * A record of another task/CPU (printk caller ids), or one without an id in a report that has
-   * one (another program writing to the console), is not part of the report.
+   * A WARNING banner with no cut-here line before it lost that line (a console that dropped it, an
+   * excerpt): when the record just before it, of the same caller, is a WARN message a detector
+   * knows (all of them printed before the banner, by 4.19+ kernels), it is the report's message and
+   * first line. Returns its line.
    */
-  private foreign(o: Open, r: LogRecord): boolean {
-    if (!o.splat.caller || r.caller === o.splat.caller) return false
-    return !(o.nmi && r.caller?.startsWith('C'))
+  private adopt(o: Open, banner: Banner): number | undefined {
+    const m = this.free
+    if (!banner.rule.needsEnd || !m || m.caller !== o.splat.caller || !isWarnMessage(m.text.trim())) return undefined
+    const s = o.splat
+    o.message.push(clip(m.text.trim()))
+    o.messageBeforeBanner = true
+    s.startLine = m.line
+    if (m.time !== undefined) s.time = m.time
+    this.corrupt(o, `no cut-here line before its message at line ${m.line}`)
+    return m.line
+  }
+
+  /** A new open report for the record's caller id (the oldest closed when too many are open). */
+  private open(r: LogRecord, closed: Splat[]): Open {
+    const o = this.start(r)
+    const old = this.opens.size >= MAX_OPEN ? this.opens.values().next().value : undefined
+    if (old) closed.push(this.close(this.corrupt(old, `more than ${MAX_OPEN} reports open at once (printk caller ids) at line ${r.line}`), r.line - 1))
+    this.opens.set(o.key, o)
+    return o
   }
 
   /** A banner inside an open report: the oops's own continuation, or the next report. */
@@ -310,8 +369,7 @@ export class SplatParser {
     }
     const done = complete(o)
     closed.push(this.close(done ? o : this.corrupt(o, `a new report at line ${r.line} began before the end of this one`), r.line - 1))
-    this.open = this.start(r)
-    this.applyBanner(this.open, banner)
+    this.applyBanner(this.open(r, closed), banner)
     return {inSplat: true, banner: true, closed}
   }
 
@@ -462,7 +520,7 @@ export class SplatParser {
       return {inSplat: true, message: true, closed}
     }
     if (o.contexts.length > 0) {
-      this.corrupt(o, `non-splat line ${r.line} inside the call trace`)
+      o.badLine ||= r.line
       return {inSplat: false, closed}
     }
     if (o.inTrace && s.frames.length > 0 && !o.shape.multiStack) {
@@ -494,6 +552,7 @@ export class SplatParser {
     if (r.caller) splat.caller = r.caller
     if (r.time !== undefined) splat.time = r.time
     return {
+      key: r.caller ?? '',
       splat,
       phase: 'message',
       needsEnd: true,
@@ -515,6 +574,7 @@ export class SplatParser {
       nmi: false,
       stray: 0,
       strays: 0,
+      badLine: 0,
     }
   }
 
@@ -552,7 +612,7 @@ export class SplatParser {
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
     REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts})
-    this.open = undefined
+    if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }
 }
