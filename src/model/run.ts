@@ -16,7 +16,7 @@ import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './pr
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
-import {predictionSeverity, sweepSeverity} from './severity.js'
+import {predictionGrade, sweepSeverity} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 
 export interface PredictFlags extends HostFlags {
@@ -88,8 +88,10 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
     report.blocks.push(measuredBlock(p, measured, from === undefined ? undefined : fittedCapture(profile, from)))
   }
   // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
-  const result = {...p, ...(measured ? {measured} : {}), ...(input.dump ? {allocinfo: input.dump} : {})}
-  return {result, report, severities: [predictionSeverity(input.host.debug, p) ?? []].flat()}
+  const graded = predictionGrade(input.host.debug, p)
+  if (graded) report.blocks.push({kind: 'text', lines: wrap([`Severity: ${graded.severity}: ${graded.why}.`])})
+  const result = {...p, ...(measured ? {measured} : {}), ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
+  return {result, report, severities: graded ? [graded.severity] : []}
 }
 
 /** --sweep LO..HI: both ends checked here, so an error names what the user typed. */
@@ -111,7 +113,7 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]
   if (f.plot) blocks.unshift(sweepPlotBlock(s, profile.name, {ascii: f.format === 'text', width: f.width}))
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
-  return {result: {host, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, s) ?? []].flat()}
+  return {result: {host, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, opts.recorder ?? 'unknown', s) ?? []].flat()}
 }
 
 function writeChart(path: string, svg: string): void {

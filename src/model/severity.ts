@@ -1,8 +1,10 @@
 // The severity of a prediction, one rule for `predict` on one host, a sweep and a fleet (README,
-// "Severity"): PFNs the recorder drops leave pages that trip `alloc_tag was not set` when freed,
-// and only a DEBUG kernel prints that WARNING: `warning` on a DEBUG host, `notice` on another
-// (the drop is real, nothing warns). Nothing dropped: no severity.
-import type {Severity} from '../types.js'
+// "Severity"): PFNs the kernel's own recorder drops leave pages that trip `alloc_tag was not set`
+// when freed, and only a DEBUG kernel prints that WARNING: `warning` on a DEBUG host, `notice` on
+// another (the drop is real, nothing warns). A recorder the kernel does not carry is a what-if: its
+// drops are a `notice` whatever the build (a legacy array that would overflow on a pool kernel
+// warns nobody). Recorder not known: both runs count as the kernel's. Nothing dropped: no severity.
+import type {Recorder, Severity} from '../types.js'
 import type {Prediction, Sweep} from './predict.js'
 
 export function dropSeverity(debug: boolean, dropped: number): Severity | undefined {
@@ -10,12 +12,38 @@ export function dropSeverity(debug: boolean, dropped: number): Severity | undefi
   return debug ? 'warning' : 'notice'
 }
 
-/** One host: the PFNs both recorders dropped. */
-export function predictionSeverity(debug: boolean, p: Pick<Prediction, 'legacy' | 'pool'>): Severity | undefined {
-  return dropSeverity(debug, (p.legacy?.dropped ?? 0) + (p.pool?.dropped ?? 0))
+/** The drops of the recorder the kernel carries, and those of the what-ifs (the recorders it does not). */
+function splitDrops(recorder: Recorder, legacy: number, pool: number): {own: number; whatIf: number} {
+  if (recorder === 'unknown') return {own: legacy + pool, whatIf: 0}
+  if (recorder === 'legacy') return {own: legacy, whatIf: pool}
+  if (recorder === 'pool') return {own: pool, whatIf: legacy}
+  return {own: 0, whatIf: legacy + pool}
 }
 
+/** A severity and what gave it: the output says what tripped --fail-on (README, "Severity"). */
+export interface Graded {
+  severity: Severity
+  why: string
+}
+
+function grade(debug: boolean, recorder: Recorder, legacy: number, pool: number): Graded | undefined {
+  const {own, whatIf} = splitDrops(recorder, legacy, pool)
+  const ownSeverity = dropSeverity(debug, own)
+  const whose = recorder === 'unknown' ? 'the recorders (the kernel\'s not known)' : `the kernel's ${recorder} recorder`
+  if (ownSeverity === 'warning') return {severity: ownSeverity, why: `${whose} drops early PFNs on a DEBUG kernel: their pages warn "alloc_tag was not set" when freed`}
+  if (ownSeverity === 'notice') return {severity: ownSeverity, why: `${whose} drops early PFNs; a kernel without MEM_ALLOC_PROFILING_DEBUG does not warn`}
+  if (whatIf > 0) return {severity: 'notice', why: `only a recorder this kernel does not carry (a what-if) drops early PFNs: the kernel itself drops none`}
+  return undefined
+}
+
+/** One host: the PFNs its recorder drops (warning on DEBUG), or a what-if recorder's (notice). */
+export function predictionGrade(debug: boolean, p: Pick<Prediction, 'recorder' | 'legacy' | 'pool'>): Graded | undefined {
+  return grade(debug, p.recorder, p.legacy?.dropped ?? 0, p.pool?.dropped ?? 0)
+}
+
+export const predictionSeverity = (debug: boolean, p: Pick<Prediction, 'recorder' | 'legacy' | 'pool'>): Severity | undefined => predictionGrade(debug, p)?.severity
+
 /** A sweep drops PFNs from the CPU count where the legacy array overflows on. */
-export function sweepSeverity(debug: boolean, s: Pick<Sweep, 'overflowAt'>): Severity | undefined {
-  return dropSeverity(debug, s.overflowAt === undefined ? 0 : 1)
+export function sweepSeverity(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Severity | undefined {
+  return grade(debug, recorder, s.overflowAt === undefined ? 0 : 1, 0)?.severity
 }

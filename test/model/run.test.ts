@@ -37,13 +37,31 @@ describe('parseSweep', () => {
 })
 
 describe('severities', () => {
-  it('a drop is a warning on a DEBUG host, a notice elsewhere, nothing without a drop', () => {
-    expect(predictionSeverity(true, {legacy: {dropped: 3} as never, pool: {dropped: 0} as never})).toBe('warning')
-    expect(predictionSeverity(false, {pool: {dropped: 1} as never})).toBe('notice')
-    expect(predictionSeverity(true, {})).toBeUndefined()
-    expect(sweepSeverity(true, {overflowAt: 290})).toBe('warning')
-    expect(sweepSeverity(false, {overflowAt: 290})).toBe('notice')
-    expect(sweepSeverity(true, {overflowAt: undefined})).toBeUndefined()
+  const drops = (legacy: number, pool: number) => ({legacy: {dropped: legacy} as never, pool: {dropped: pool} as never})
+  it("the kernel's own recorder dropping is a warning on a DEBUG host, a notice elsewhere, nothing without a drop", () => {
+    expect(predictionSeverity(true, {recorder: 'legacy', ...drops(3, 0)})).toBe('warning')
+    expect(predictionSeverity(false, {recorder: 'legacy', ...drops(3, 0)})).toBe('notice')
+    expect(predictionSeverity(true, {recorder: 'pool', ...drops(0, 1)})).toBe('warning')
+    expect(predictionSeverity(true, {recorder: 'legacy', ...drops(0, 0)})).toBeUndefined()
+    expect(sweepSeverity(true, 'legacy', {overflowAt: 290})).toBe('warning')
+    expect(sweepSeverity(false, 'legacy', {overflowAt: 290})).toBe('notice')
+    expect(sweepSeverity(true, 'legacy', {overflowAt: undefined})).toBeUndefined()
+  })
+
+  it('a recorder the kernel does not carry (a what-if) is a notice even on a DEBUG host (README: a legacy array that would overflow on a kernel with another recorder)', () => {
+    // Was: any drop of either run, so `predict --cpus 16384 --recorder pool --fail-on warning` exited 1
+    // while the kernel itself would warn about nothing (a review).
+    expect(predictionSeverity(true, {recorder: 'pool', ...drops(8000, 0)})).toBe('notice')
+    expect(predictionSeverity(true, {recorder: 'none', ...drops(8000, 2)})).toBe('notice')
+    expect(predictionSeverity(true, {recorder: 'legacy', ...drops(0, 5)})).toBe('notice')
+    expect(sweepSeverity(true, 'pool', {overflowAt: 290})).toBe('notice')
+    expect(sweepSeverity(true, 'none', {overflowAt: 290})).toBe('notice')
+  })
+
+  it('recorder not known: both runs count as the kernel\'s', () => {
+    expect(predictionSeverity(true, {recorder: 'unknown', ...drops(3, 0)})).toBe('warning')
+    expect(predictionSeverity(false, {recorder: 'unknown', ...drops(0, 1)})).toBe('notice')
+    expect(sweepSeverity(true, 'unknown', {overflowAt: 290})).toBe('warning')
   })
 })
 
