@@ -1,6 +1,7 @@
 // Reader + analyser glue: a boot log on disk (or stdin) → BootAnalysis, streamed.
 import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats} from '../readers/bootlog/index.js'
 import {byteSourceFrom} from '../readers/bootlog/source.js'
+import {REASON} from '../readers/bootlog/text-formats.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
 import {InputError} from '../errors.js'
@@ -134,21 +135,32 @@ async function analyseStream(stream: RecordStream, source: string, opts: Analyse
     else for (let i = 0; i < batch.length; i++) a.push(batch[i]!)
   }
   const st = stream.stats()
-  noneInForcedFormat(source, opts.format, st.records, st.lines)
+  noRecords(source, opts.format, st, stream.format)
   const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
   const notes = inputNotes(st)
   if (notes) for (const b of out.boots) b.input = notes
   return out
 }
 
+/** Skip reasons of lines with nothing in them (a log of only these is empty, not unreadable). */
+const BLANK_REASONS = new Set<string>([REASON.empty, REASON.journalMeta, REASON.leading])
+
 /**
- * A format the user forced that reads no record of a log with lines: the flag is wrong for this
- * file, and a log of nothing would pass for one without findings (exit 0). An input error, as an
- * undetectable log is.
+ * A log with lines of text but no record (a format the user forced that reads none of it, or a
+ * shape detection took for one it is not): a log of nothing would pass for one without findings
+ * (exit 0). An input error naming the first line let go, as an undetectable log is.
  */
-function noneInForcedFormat(source: string, format: BootLogFormat | undefined, records: number, lines: number): void {
-  if (format === undefined || records > 0 || lines === 0) return
-  throw new InputError(`${source}: none of its ${lines} lines reads as a record of the format given (--input-format ${format}); expected a ${format} log, or leave --input-format out to have the format detected`, source)
+function noRecords(source: string, format: BootLogFormat | undefined, st: Pick<BootLogStats, 'lines' | 'skipped' | 'skippedByReason'> & {records: number}, detected: BootLogFormat): void {
+  if (st.records > 0 || st.lines === 0) return
+  if (format !== undefined) {
+    throw new InputError(`${source}: none of its ${st.lines} lines reads as a record of the format given (--input-format ${format}); expected a ${format} log, or leave --input-format out to have the format detected`, source)
+  }
+  const text = Object.entries(st.skippedByReason).reduce((n, [why, k]) => n + (BLANK_REASONS.has(why) ? 0 : k), 0)
+  if (text === 0) return
+  const first = st.skipped.find((x) => !BLANK_REASONS.has(x.reason))
+  const at = first ? `:${first.line}` : ''
+  const why = first ? ` (line ${first.line}: ${first.reason})` : ''
+  throw new InputError(`${source}${at}: none of its ${text} non-blank lines reads as a kernel record of the format detected, ${detected}${why}; expected a kernel log (--input-format names its format)`, source, first?.line)
 }
 
 /** The same on text in memory: one boot (opts.boot, by default the last). */
@@ -158,7 +170,7 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
 
 export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
   const p = parseBootLogText(text, {format: opts.format, orphans: true, name: source})
-  noneInForcedFormat(source, opts.format, p.records.length, p.lines)
+  noRecords(source, opts.format, {...p, records: p.records.length}, p.format)
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
   const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}

@@ -47,7 +47,7 @@ function refineSyslog(s: SniffContext): {format: string; reason: string} {
   const m = s.lines.map((l) => WALL.exec(l))
   const withTime = m.some((x) => x !== null && x[2] === 'kernel' && readTime(x[3]!, 0) !== undefined)
   const others = m.some((x) => x !== null && x[2] !== 'kernel')
-  if (!withTime && !others) return {format: 'journal', reason: `${s.votes} of the first ${s.lines.length} non-empty lines are "<date> <host> kernel: <text>" (journalctl -k short)`}
+  if (!withTime && !others) return {format: 'journal', reason: `${s.votes} of the first ${s.lines.length} non-empty lines are "<date> [<host>] kernel: <text>" (journalctl -k short)`}
   return {format: 'syslog', reason: `${s.votes} of the first ${s.lines.length} non-empty lines have a syslog date and host${withTime ? ', kernel lines carry [time]' : ''}`}
 }
 
@@ -128,7 +128,7 @@ export const BOOT_LOG_FORMATS = [
   {
     id: 'journal',
     name: 'journalctl -k',
-    description: 'journalctl -k short, short-precise, short-iso, short-monotonic',
+    description: 'journalctl -k short, short-precise, short-iso, short-monotonic, with or without --no-hostname',
     line: (l) => JOURNAL_MONO.test(l) || JOURNAL_META.test(l),
     open: lineEngine((ctx) => new PrefixedReader(ctx.sink)),
     example: `[    0.000000] vm kernel: ${BANNER}\n`,

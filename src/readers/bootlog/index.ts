@@ -9,6 +9,7 @@ import {formatEntry, type BootLogFormat} from './formats.js'
 import {NulCounter, paddingLines, paddingSummary} from './padding.js'
 import {Sink} from './sink.js'
 import {openByteSource, type ByteSource} from './source.js'
+import {REASON} from './text-formats.js'
 
 export {detectFormat} from './detect.js'
 export type {Detection} from './detect.js'
@@ -293,7 +294,7 @@ class Pump {
   ) {
     this.skipLF = sniffed.afterCR
     const lead = sniffed.leading
-    if (lead.lines > 0) engine.sink.skipRun(1, lead.lines, 'blank lines and NUL bytes before the first text')
+    if (lead.lines > 0) engine.sink.skipRun(1, lead.lines, REASON.leading)
     if (lead.bytes > 0) {
       engine.reader.skipLeading(lead.lines)
       engine.nul.skip(lead.bytes)

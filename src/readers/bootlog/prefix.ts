@@ -197,8 +197,9 @@ function otherStamp(s: string, at: number): number {
     }
     return -1
   }
-  if (at === 0 && isDigit(c) && s.charCodeAt(4) === 45 /* - */) {
-    ISO.lastIndex = 0
+  // At a line's start, or after dmesg -x's facility:level (`kern  :info  : 2026-12-04T...`).
+  if (isDigit(c) && s.charCodeAt(at + 4) === 45 /* - */) {
+    ISO.lastIndex = at
     if (ISO.test(s)) return ISO.lastIndex
   }
   return -1

@@ -9,8 +9,10 @@ export {DROPPED, JOURNAL_META}
 
 export const KMSG = /^\d{1,4},\d+,\d+,[^;]*;/
 export const RAW = /^<\d{1,4}>/
-export const JOURNAL_MONO = /^\[ *\d+\.\d+\] \S+ kernel: /
-export const WALL = /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[\d+\])?: ?(.*)$/
+// The host field is absent with journalctl --no-hostname: the tag (`kernel:`) then follows the
+// stamp directly. A host name never ends in ':', so the lazy optional host tries that first.
+export const JOURNAL_MONO = /^\[ *\d+\.\d+\] (?:\S+ )?kernel: /
+export const WALL = /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?(.*)$/
 
 export function decoded(l: string): boolean {
   const m = DECODED.exec(l)

@@ -25,6 +25,7 @@ export const REASON = {
   notSyslog: 'no syslog/journal prefix',
   notDecoded: 'no dmesg -x facility:level prefix',
   notRaw: 'no <priority> prefix',
+  leading: 'blank lines and NUL bytes before the first text',
 } as const
 
 // printk's CONSOLE_EXT / util-linux names for syslog facilities and levels (dmesg -x, --json -x).
@@ -283,7 +284,8 @@ function isHex(c: number): boolean {
 // the tag (`kernel:`; `name[pid]:` for other programs), then the message.
 const WALL_3164 = /^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)? /
 const WALL_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? /
-const HOST_TAG = /^(\S+) ([^\s:[]+)(?:\[\d+\])?: ?/
+// The host is absent with journalctl --no-hostname (see sniff.ts WALL).
+const HOST_TAG = /^(?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?/
 /** journalctl's own lines (-- Boot …, -- No entries --). */
 export const JOURNAL_META = /^-- .* --$/
 

@@ -1,0 +1,90 @@
+// Shapes of a real boot log an adversarial review found misread (issue list of hostile14): each
+// input is DERIVED in a temp dir from a real dmesg.txt (a WARN "alloc_tag was not set" at lines
+// 270-316), or named synthetic when it is built by hand.
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
+import {runAnalyse, type AnalyseFlags} from '../../src/analysis/run.js'
+import type {BootAnalysis} from '../../src/types.js'
+import {captureDir} from '../helpers/paths.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-review14-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+export const B = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
+const LINES = readFileSync(B, 'utf8').trimEnd().split('\n')
+const FLAGS: AnalyseFlags = {traces: false, bytes: false, 'accept-truncated': false}
+
+/** Each line of the real log as [seconds, text]. */
+const parsed = LINES.map((l) => {
+  const m = /^\[\s*(\d+\.\d+)\] ?(.*)$/.exec(l)!
+  return {t: Number(m[1]), text: m[2]!}
+})
+
+function derived(name: string, lines: string[]): string {
+  const p = join(tmp, name)
+  writeFileSync(p, lines.join('\n') + '\n')
+  return p
+}
+
+const clock = (t: number) => `09:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(Math.floor(t) % 60).padStart(2, '0')}`
+
+/** What the real log itself gives: every record, the facts, the one finding with its frames. */
+async function expectWholeLog(path: string): Promise<BootAnalysis> {
+  const r = await runAnalyse(path, FLAGS)
+  const a = r.result as BootAnalysis
+  expect(a.records).toBe(331)
+  expect(a.skipped).toEqual([])
+  expect(a.host.release?.value).toBe('7.2.13')
+  expect(a.host.release?.line).toBe(1)
+  expect(a.host.cmdline?.value).toMatch(/^console=ttyS0 sysctl.vm.mem_profiling=1/)
+  expect(a.host.possibleCpus?.line).toBe(85)
+  expect(a.host.memoryTotalKiB?.line).toBe(151)
+  expect(a.findings.map((f) => [f.id, f.line, f.splat?.frames.length])).toEqual([['alloc-tag-not-set', 270, 19]])
+  expect(r.warnings).toEqual([])
+  return a
+}
+
+describe('journalctl -k --no-hostname (DERIVED): no host field between the stamp and kernel:', () => {
+  it('short (default): every record, the finding at line 270', async () => {
+    const a = await expectWholeLog(derived('nohost-short.txt', parsed.map((p) => `Dec 05 ${clock(p.t)} kernel: ${p.text}`)))
+    expect(a.format).toBe('journal')
+  })
+
+  it('short-iso and short-precise likewise', async () => {
+    await expectWholeLog(derived('nohost-iso.txt', parsed.map((p) => `2026-12-05T${clock(p.t)}+0000 kernel: ${p.text}`)))
+    await expectWholeLog(derived('nohost-precise.txt', parsed.map((p) => `Dec 05 ${clock(p.t)}.${String(Math.round((p.t % 1) * 1e6)).padStart(6, '0')} kernel: ${p.text}`)))
+  })
+
+  it('short-monotonic --no-hostname: the prefix is stripped, the kernel time kept', async () => {
+    const a = await expectWholeLog(derived('nohost-mono.txt', LINES.map((l) => l.replace(/^(\[[ 0-9.]+\]) ?/, '$1 kernel: '))))
+    expect(a.format).toBe('journal')
+    expect(a.findings[0]!.time).toBe(parsed[269]!.t)
+  })
+
+  it('a host is still read as one (short-monotonic with a host)', async () => {
+    await expectWholeLog(derived('host-mono.txt', LINES.map((l) => l.replace(/^(\[[ 0-9.]+\]) ?/, '$1 vm kernel: '))))
+  })
+})
+
+describe('dmesg -x --time-format iso (DERIVED, util-linux 2.38 layout)', () => {
+  it('the ISO stamp after the facility:level is stripped: every fact, one finding at line 270', async () => {
+    const level = (t: string) => (/WARNING|cut here|alloc_tag/.test(t) ? 'warn  ' : 'info  ')
+    const iso = (t: number) => `2026-12-04T17:${String(48 + Math.floor(t / 60)).padStart(2, '0')}:${String(Math.floor(t) % 60).padStart(2, '0')},${String(Math.round((t % 1) * 1e6)).padStart(6, '0')}+00:00`
+    const a = await expectWholeLog(derived('x-iso.txt', parsed.map((p) => `kern  :${level(p.text)}: ${iso(p.t)} ${p.text}`)))
+    expect(a.format).toBe('dmesg-decode')
+  })
+})
+
+describe('a log whose every non-blank line is skipped is an input error, not an empty green report', () => {
+  it('syslog lines of other programs only (synthetic): exit-2 error naming the first line', async () => {
+    const p = derived('synthetic-no-kernel.txt', ['Dec 05 09:00:00 vm systemd[1]: Started foo.', '', 'Dec 05 09:00:01 vm sshd[22]: Accepted key'])
+    await expect(runAnalyse(p, FLAGS)).rejects.toThrow(`${p}:1: none of its 2 non-blank lines reads as a kernel record of the format detected, syslog (line 1: not a kernel message)`)
+  })
+
+  it('journalctl\'s "-- No entries --" alone (synthetic) stays an empty log with a warning', async () => {
+    const p = derived('synthetic-no-entries.txt', ['-- No entries --'])
+    const r = await runAnalyse(p, FLAGS)
+    expect(r.warnings).toEqual([`${p}: no kernel log records found`])
+  })
+})
