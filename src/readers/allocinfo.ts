@@ -150,8 +150,8 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: D
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
 export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: ReadOptions = {}): Promise<AllocInfo> {
-  const whole = opts.whole?.length ? opts.whole : smallFile(path)
-  const raw = whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole)
+  const whole = opts.raw ? undefined : opts.whole?.length ? opts.whole : smallFile(path)
+  const raw = opts.raw ?? (whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole))
   const damage: Damage = {}
   return scan(inflated(raw, source, path, damage), source, opts.preamble, damage)
 }
@@ -161,6 +161,8 @@ interface ReadOptions {
   preamble?: Preamble
   /** The file's bytes, when the caller has read it whole already (batch reads each input once); empty: read by path (the streamed reader judges it). */
   whole?: Buffer
+  /** The input's bytes from its start, when the caller has opened it already (trend's pipe, read to tell whether it is a recording). */
+  raw?: AsyncIterable<Buffer>
 }
 
 /** The bytes of a regular file of 1 to WHOLE_FILE_MAX bytes; undefined for anything else (streamed). */

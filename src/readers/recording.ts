@@ -2,10 +2,10 @@
 // src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
-import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
+import {Readable} from 'node:stream'
 import {StringDecoder} from 'node:string_decoder'
 import {constants, createGunzip, gunzipSync} from 'node:zlib'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
@@ -13,16 +13,62 @@ import {isGzip} from './gzip.js'
 import {eachMember, firstMemberText} from './gzip-members.js'
 
 
-/** Is this file a recording? (gzip whose first line is the recording header, or that line as text.) */
-export function isRecording(path: string): boolean {
-  let head: Buffer
+/** What is read of an input to tell whether it is a recording: its header line is in the first member. */
+const HEAD_BYTES = 4096
+
+/**
+ * A recording opened once (a FIFO or a pipe cannot be opened again): its first bytes, read to tell
+ * what it is, then all its bytes, those first ones included, for one reader.
+ */
+export interface RecordingSource {
+  path: string
+  /** A regular file (a damaged gzip is then read again, member by member, by path). */
+  regular: boolean
+  /** Up to HEAD_BYTES from the start (fewer only at the end of the input). */
+  head: Buffer
+  /** The bytes from the start, head first; once: the file is closed at their end (or when the reader stops). */
+  chunks: () => AsyncGenerator<Buffer>
+  /** For a source whose chunks are not read. */
+  close: () => Promise<void>
+}
+
+/** Opens `path` and reads its head; undefined for a directory. Errors are the file system's. */
+export async function openRecording(path: string): Promise<RecordingSource | undefined> {
+  const {open} = await import('node:fs/promises')
+  const fh = await open(path, 'r')
   try {
-    // The first 4 KiB only: the file may be a large plain snapshot, or a bomb.
-    const b = readHead(path, 4096)
-    head = isGzip(b) ? gunzipHead(b) : b.subarray(0, 200)
-  } catch {
-    return false
+    const st = await fh.stat()
+    if (st.isDirectory()) return void (await fh.close())
+    const head = Buffer.alloc(HEAD_BYTES)
+    let got = 0
+    for (let n = -1; n !== 0 && got < HEAD_BYTES; got += n) n = (await fh.read(head, got, HEAD_BYTES - got, null)).bytesRead
+    const ended = got < HEAD_BYTES
+    const ioError = (e: unknown) => new InputError(`${path}: ${ioReason(e)}; expected an allocscope recording`, path)
+    const close = () => fh.close().catch(() => undefined)
+    async function* chunks(): AsyncGenerator<Buffer> {
+      // No `start`: the stream goes on from where the head's reads left the file (a pipe has no offset).
+      const rest = ended ? undefined : fh.createReadStream({highWaterMark: 1 << 20, autoClose: false})
+      try {
+        if (got > 0) yield head.subarray(0, got)
+        if (rest) for await (const b of rest) yield b as Buffer
+      } catch (e) {
+        throw e instanceof InputError ? e : ioError(e)
+      } finally {
+        rest?.destroy()
+        await close()
+      }
+    }
+    return {path, regular: st.isFile(), head: head.subarray(0, got), chunks, close}
+  } catch (e) {
+    await fh.close().catch(() => undefined)
+    throw e
   }
+}
+
+/** Whether an input's head is a recording's (gzip whose first line is the recording header, or that line as text). */
+export function isRecordingHead(b: Buffer): boolean {
+  // The head only: the input may be a large plain snapshot, or a bomb.
+  const head = isGzip(b) ? gunzipHead(b) : b.subarray(0, 200)
   return head.toString('utf8', 0, 200).includes(RECORDING_MARK)
 }
 
@@ -32,16 +78,6 @@ function gunzipHead(b: Buffer): Buffer {
     return gunzipSync(b, {finishFlush: constants.Z_SYNC_FLUSH /* a head cut mid-member is fine */})
   } catch {
     return firstMemberText(b)
-  }
-}
-
-function readHead(path: string, n: number): Buffer {
-  const fd = openSync(path, 'r')
-  try {
-    const b = Buffer.alloc(n)
-    return b.subarray(0, readSync(fd, b, 0, n, 0))
-  } finally {
-    closeSync(fd)
   }
 }
 
@@ -65,7 +101,9 @@ export interface RecordingRead {
  * Streams a recording's records to `onRecord` (with `path:line` for messages). A member or line
  * cut short at the end (a recorder killed mid-write) is a warning; everything before it is whole.
  */
-export async function streamRecording(path: string, onRecord: (rec: SnapshotRecord, where: string) => void): Promise<RecordingRead> {
+export async function streamRecording(input: string | RecordingSource, onRecord: (rec: SnapshotRecord, where: string) => void): Promise<RecordingRead> {
+  const src = typeof input === 'string' ? await openOrThrow(input) : input
+  const path = src.path
   const warnings: string[] = []
   let header: RecordingHeader | undefined
   let lineNo = 0
@@ -102,11 +140,20 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
     restChars = last.length
   }
   // Only damage to the gzip stream is a recording cut short; a bad record or the consumer's error stops the read as itself.
-  const {cut} = await eachText(path, onText)
+  const {cut} = await eachText(src, onText)
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
   if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${snapshots} complete snapshots before it`)
   return {header, snapshots, warnings}
+}
+
+/** A recording by path (diff's inputs, already sniffed as one), opened once. */
+async function openOrThrow(path: string): Promise<RecordingSource> {
+  const src = await openRecording(path).catch((e: unknown) => {
+    throw new InputError(`${path}: ${ioReason(e)}; expected an allocscope recording`, path)
+  })
+  if (src === undefined) throw new InputError(`${path}: is a directory; expected an allocscope recording`, path)
+  return src
 }
 
 /**
@@ -119,17 +166,18 @@ export async function streamRecording(path: string, onRecord: (rec: SnapshotReco
  * more). Then the file is read again member by member (gzip-members.ts) from where the stream's
  * output stopped, up to the damaged member.
  */
-async function eachText(path: string, onText: (text: string) => void): Promise<{cut?: string}> {
+async function eachText(src: RecordingSource, onText: (text: string) => void): Promise<{cut?: string}> {
   const decoder = new StringDecoder('utf8')
   const give = (b: Buffer): void => {
     const text = decoder.write(b)
     if (text) onText(text)
   }
   let cut: string | undefined
-  if (!isGzip(readHead(path, 2))) eachPiece(path, give)
-  else await streamed(path, give).catch((e: unknown) => {
+  if (!isGzip(src.head)) for await (const b of src.chunks()) give(b)
+  else await streamed(src, give).catch((e: unknown) => {
     if (!(e instanceof StreamCut)) throw e
-    cut = `the gzip stream is ${afterStreamCut(path, e, give)}`
+    // A pipe cannot be read again: what the stream gave is all there is.
+    cut = `the gzip stream is ${src.regular ? afterStreamCut(src.path, e, give) : `damaged (${e.message}; a pipe is not read again, member by member)`}`
   })
   const tail = decoder.end()
   if (tail) onText(tail)
@@ -158,9 +206,12 @@ class StreamCut extends Error {
   }
 }
 
-/** The whole file through zlib's stream; throws StreamCut when the stream fails (a consumer's error passes as itself). */
-async function streamed(path: string, give: (b: Buffer) => void): Promise<void> {
-  const it = createReadStream(path).pipe(createGunzip())[Symbol.asyncIterator]()
+/** The whole input through zlib's stream; throws StreamCut when the stream fails (a read error or a consumer's error passes as itself). */
+async function streamed(src: RecordingSource, give: (b: Buffer) => void): Promise<void> {
+  const source = Readable.from(src.chunks())
+  const gunzip = createGunzip()
+  source.on('error', (e) => gunzip.destroy(e))
+  const it = source.pipe(gunzip)[Symbol.asyncIterator]()
   let given = 0
   try {
     for (;;) {
@@ -168,6 +219,7 @@ async function streamed(path: string, give: (b: Buffer) => void): Promise<void> 
       try {
         r = await it.next()
       } catch (err) {
+        if (err instanceof InputError) throw err
         throw new StreamCut((err as Error).message, given)
       }
       if (r.done) return
@@ -176,17 +228,7 @@ async function streamed(path: string, give: (b: Buffer) => void): Promise<void> 
     }
   } finally {
     await it.return?.()
-  }
-}
-
-/** A plain file's bytes, 1 MiB at a time. */
-function eachPiece(path: string, give: (b: Buffer) => void): void {
-  const fd = openSync(path, 'r')
-  try {
-    const piece = Buffer.allocUnsafe(1 << 20)
-    for (let n = readSync(fd, piece, 0, piece.length, null); n > 0; n = readSync(fd, piece, 0, piece.length, null)) give(piece.subarray(0, n))
-  } finally {
-    closeSync(fd)
+    source.destroy()
   }
 }
 

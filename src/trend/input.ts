@@ -1,12 +1,12 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {readdirSync, statSync} from 'node:fs'
+import {readdirSync, type Stats, statSync} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
-import {isRecording, streamRecording} from '../readers/recording.js'
+import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
 import {SeriesStore} from './store.js'
 
@@ -29,20 +29,38 @@ export interface TrendInput {
 export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; maxColumns?: number}): Promise<TrendInput> {
   if (paths.length === 0) throw new InputError('no input: expected a recording, a directory of allocinfo snapshots, or snapshot files')
   const store = new SeriesStore(o.maxColumns)
-  if (paths.length === 1 && statOrThrow(paths[0]).isFile() && isRecording(paths[0])) {
-    const r = await readRecording(paths[0], store)
+  const only = paths.length === 1 ? await openOnly(paths[0]) : undefined
+  if (only !== undefined && isRecordingHead(only.head)) {
+    const r = await readRecording(only, store)
     return {kind: 'recording', sources: paths, header: r.header, store, timeSources: {recording: store.snapshots}, warnings: r.warnings}
   }
+  // A pipe that is no recording is one snapshot, read on from what was read of it.
+  const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
+  if (piped === undefined) await only?.close()
   const files = paths.flatMap((p) => (statOrThrow(p).isDirectory() ? listDir(p) : [p]))
   if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
-  return readSnapshotFiles(files, o.timeFrom, store)
+  return readSnapshotFiles(files, o.timeFrom, store, piped)
 }
 
-function statOrThrow(p: string) {
+const cannotRead = (p: string, e: unknown): InputError => new InputError(`${p}: ${ioReason(e)}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
+
+/**
+ * The one input, opened once: a recording is told by its first bytes, and a pipe cannot be read
+ * again (`trend <(zcat ...)`); undefined for a directory.
+ */
+async function openOnly(p: string): Promise<RecordingSource | undefined> {
+  try {
+    return await openRecording(p)
+  } catch (e) {
+    throw cannotRead(p, e)
+  }
+}
+
+function statOrThrow(p: string): Stats {
   try {
     return statSync(p)
   } catch (e) {
-    throw new InputError(`${p}: ${ioReason(e)}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
+    throw cannotRead(p, e)
   }
 }
 
@@ -54,8 +72,8 @@ function listDir(d: string): string[] {
 }
 
 /** Streams a recording into the store (the reader: src/readers/recording.ts). */
-export async function readRecording(path: string, store: SeriesStore): Promise<{header: RecordingHeader; warnings: string[]}> {
-  const {header, warnings} = await streamRecording(path, (rec, where) => store.apply(rec, where))
+export async function readRecording(input: string | RecordingSource, store: SeriesStore): Promise<{header: RecordingHeader; warnings: string[]}> {
+  const {header, warnings} = await streamRecording(input, (rec, where) => store.apply(rec, where))
   store.finish()
   return {header, warnings}
 }
@@ -74,7 +92,7 @@ interface Timed {
  * Reads plain snapshot files, orders them by time, and feeds them to the store. Memory: one
  * snapshot's sites at a time (each file streamed, gzip inflated as it is read), besides pipes'.
  */
-export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore): Promise<TrendInput> {
+export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore, piped?: Map<string, AsyncIterable<Buffer>>): Promise<TrendInput> {
   const warnings: string[] = []
   const timed: Timed[] = []
   const seen = new Set<string>()
@@ -86,7 +104,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
       continue
     }
     seen.add(key)
-    timed.push(await timeOf(f, timeFrom))
+    timed.push(await timeOf(f, timeFrom, piped?.get(f)))
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
   const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).length
@@ -111,20 +129,20 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
 
-/** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart. */
-async function readSnapshot(path: string): Promise<{info: AllocInfo; header: string}> {
+/** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart; `raw`: its bytes, when its reading has begun. */
+async function readSnapshot(path: string, raw?: AsyncIterable<Buffer>): Promise<{info: AllocInfo; header: string}> {
   let header = ''
-  const info = await readAllocInfo(path, path, {preamble: {re: SNAPSHOT_HEADER_RE, onPreamble: (l) => (header = l)}})
+  const info = await readAllocInfo(path, path, {preamble: {re: SNAPSHOT_HEADER_RE, onPreamble: (l) => (header = l)}, ...(raw ? {raw} : {})})
   return {info, header}
 }
 
-async function timeOf(path: string, from: TimeFrom): Promise<Timed> {
+async function timeOf(path: string, from: TimeFrom, raw?: AsyncIterable<Buffer>): Promise<Timed> {
   // A file is read twice: its first line now (to order the snapshots), whole in its turn; a pipe
   // can be read only once, so it is parsed now and kept.
   let first: string
   let info: AllocInfo | undefined
-  if (statSync(path).isFile()) first = await readFirstLine(path)
-  else ({info, header: first} = await readSnapshot(path))
+  if (raw === undefined && statSync(path).isFile()) first = await readFirstLine(path)
+  else ({info, header: first} = await readSnapshot(path, raw))
   const hm = SNAPSHOT_HEADER_RE.exec(first)
   const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
   const extra = {uptimeS: head?.uptime ? Number(head.uptime) : undefined, release: head?.release, info, path}

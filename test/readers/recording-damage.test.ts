@@ -9,7 +9,7 @@ import {gunzipSync, gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
 import {eachMember, gzipHeaderLength, inflateMember} from '../../src/readers/gzip-members.js'
-import {isRecording, snapshotsOf, streamRecording} from '../../src/readers/recording.js'
+import {isRecordingHead, openRecording, snapshotsOf, streamRecording} from '../../src/readers/recording.js'
 import {DeltaEncoder, RecordingWriter} from '../../src/trend/recording.js'
 import {SAMPLES} from '../helpers/paths.js'
 
@@ -31,6 +31,13 @@ function recording(name: string, n: number): {path: string; ends: number[]} {
   }
   w.close()
   return {path, ends}
+}
+
+/** Whether trend takes the file for a recording: its head, read once (readers/recording.ts). */
+async function isRecording(path: string): Promise<boolean> {
+  const src = (await openRecording(path))!
+  await src.close()
+  return isRecordingHead(src.head)
 }
 
 /** Flips one byte of the file at `at`. */
@@ -77,7 +84,7 @@ describe('a damaged recording', () => {
     expect(r0.warnings.at(-1)).toBe(`${cut.path}: the gzip stream is cut short at byte ${cut.ends.at(-2)}: read the 4 complete snapshots before it`)
     const junk = recording('junk.arec.gz', 5)
     appendFileSync(junk.path, 'appended text\n')
-    expect(isRecording(junk.path)).toBe(true)
+    expect(await isRecording(junk.path)).toBe(true)
     const r = await count(junk.path)
     expect(r.snapshots).toBe(5)
     expect(r.warnings.join('\n')).toContain(`damaged at byte ${junk.ends.at(-1)} (no gzip member starts there)`)
@@ -94,15 +101,15 @@ describe('a damaged recording', () => {
     for (const [name, bytes] of Object.entries(variants)) {
       const p = join(tmp, `tools-${name.replace(/\W+/g, '-')}.arec.gz`)
       writeFileSync(p, bytes)
-      expect(isRecording(p), name).toBe(true)
+      expect(await isRecording(p), name).toBe(true)
       expect(await count(p), name).toEqual({snapshots: 4, warnings: [], header: expect.anything()})
     }
   })
 
-  it('a small recording with bytes appended is still a recording (only its first member is sniffed)', () => {
+  it('a small recording with bytes appended is still a recording (only its first member is sniffed)', async () => {
     const path = join(tmp, 'small.arec.gz')
     writeFileSync(path, Buffer.concat([gzipSync('{"format":"allocscope-recording","version":1}\n'), Buffer.from('trailing bytes')]))
-    expect(isRecording(path)).toBe(true)
+    expect(await isRecording(path)).toBe(true)
   })
 
   it('snapshots counted from the end stop at the first: -(n+1) is no snapshot (it was taken for the last)', async () => {
@@ -115,7 +122,7 @@ describe('a damaged recording', () => {
     const {path} = recording('plain.arec.gz', 3)
     const text = join(tmp, 'plain.arec.txt')
     writeFileSync(text, gunzipSync(readFileSync(path)))
-    expect(isRecording(text)).toBe(true)
+    expect(await isRecording(text)).toBe(true)
     const a: unknown[] = []
     const b: unknown[] = []
     await streamRecording(path, (r) => a.push(r))
