@@ -1,6 +1,7 @@
 // What `fleet` reads: NDJSON from `batch` (files or stdin), and earlier fleet summaries — the
-// `fleet --json` envelope (pretty-printed, one document per file) or a bare allocscope/fleet-v2
-// object on one line — so that summaries merge again. Records are folded as they are read.
+// `fleet --json` envelope (pretty-printed; several of them concatenated, `cat a.json b.json`, are
+// read one after the other) or a bare allocscope/fleet-v2 object on one line — so that summaries
+// merge again. Records are folded as they are read.
 import {createReadStream} from 'node:fs'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
 import {InputError, ioReason} from '../errors.js'
@@ -55,7 +56,11 @@ function parse(text: string, where: string, line: number): unknown {
  */
 const MAX_TEXT = 64 * 2 ** 20
 
-/** Folds one input: line by line, or as one document when its first line is a lone `{` (a pretty-printed envelope). */
+/**
+ * Folds one input: line by line, but a line that is a lone `{` opens a pretty-printed document,
+ * read up to the line that closes it (then lines again: concatenated documents are folded as any
+ * other records are, merging being associative).
+ */
 export async function readFleetInput(path: string): Promise<FleetSummary> {
   const where = path === '-' ? '<stdin>' : path
   const stream = path === '-' ? process.stdin : createReadStream(path)
@@ -69,8 +74,9 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   const doc = new FleetDocument(where)
   const splitter = new LineSplitter((l, n) => {
     if (splitter.truncated) throw new InputError(`${where}:${n}: a line longer than 64 MiB; ${EXPECTED}`, where, n)
-    if (doc.open || (n === 1 && l.trim() === '{')) doc.push(l)
-    else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n))
+    if (doc.open || l.trim() === '{') {
+      if (doc.push(l, n)) foldDocument(fold, doc, where)
+    } else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n))
   }, MAX_TEXT + 1)
   const chunker = new TextChunker()
   let offset = 0
@@ -87,25 +93,55 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   }
   splitter.push(chunker.end())
   splitter.end()
-  if (doc.open) fold.add(summaryOfValue(parse(doc.text(), where, 1), where, 1))
+  // Not closed: JSON.parse says what is missing, at the line that opened it.
+  if (doc.open) foldDocument(fold, doc, where)
   return fold.result()
 }
 
-/** A pretty-printed summary's lines, at most MAX_TEXT in all. */
+function foldDocument(fold: Folder, doc: FleetDocument, where: string): void {
+  const {text, line} = doc.take()
+  fold.add(summaryOfValue(parse(text, where, line), where, line))
+}
+
+/**
+ * A pretty-printed summary's lines, at most MAX_TEXT in all, and the nesting depth of its braces
+ * and brackets outside strings: back at 0, the document is whole. A JSON string never spans a
+ * line (a newline in it is escaped), so each line starts outside one.
+ */
 class FleetDocument {
   private lines: string[] = []
   private length = 0
+  private depth = 0
+  private first = 0
   constructor(private readonly where: string) {}
   get open(): boolean {
     return this.lines.length > 0
   }
-  push(line: string): void {
+  /** Adds line `n`; true when it closes the document. */
+  push(line: string, n: number): boolean {
+    if (!this.open) this.first = n
     this.length += line.length + 1
-    if (this.length > MAX_TEXT) throw new InputError(`${this.where}: a summary document longer than 64 MiB; ${EXPECTED}`, this.where, 1)
+    if (this.length > MAX_TEXT) throw new InputError(`${this.where}:${this.first}: a summary document longer than 64 MiB; ${EXPECTED}`, this.where, this.first)
     this.lines.push(line)
+    let quoted = false
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i)
+      if (quoted) {
+        if (c === 0x5c /* a backslash: what it escapes is skipped */) i++
+        else if (c === 0x22 /* " */) quoted = false
+      } else if (c === 0x22) quoted = true
+      else if (c === 0x7b /* { */ || c === 0x5b /* [ */) this.depth++
+      else if (c === 0x7d /* } */ || c === 0x5d /* ] */) this.depth--
+    }
+    return this.depth <= 0
   }
-  text(): string {
-    return this.lines.join('\n')
+  /** The document's text and its first line; the next line may open another. */
+  take(): {text: string; line: number} {
+    const out = {text: this.lines.join('\n'), line: this.first}
+    this.lines = []
+    this.length = 0
+    this.depth = 0
+    return out
   }
 }
 
