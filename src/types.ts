@@ -213,6 +213,19 @@ export interface BootAnalysis {
   input?: InputNotes
   /** Which boot of the log this is, when the log holds more than one. */
   boot?: BootInfo
+  /** The boot printed again after itself (a console showing dmesg): each stretch, its records not analysed twice. */
+  replays?: Replay[]
+  /** Replays beyond the ones described (analysis/boots.ts MAX_REPLAYS). */
+  replaysNotStored?: number
+}
+
+/** A boot printed again after itself, from `line` to where its stamps pass the boot's latest one. */
+export interface Replay {
+  line: number
+  /** Stamped records in the replayed stretch. */
+  records: number
+  /** Of them, the ones the boot held already: not analysed again (the rest, lines the first copy lacked, are). */
+  repeated: number
 }
 
 /** One boot of a log that holds several, numbered as `journalctl --list-boots` does. */

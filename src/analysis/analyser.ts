@@ -76,7 +76,8 @@ export class BootAnalyser {
     private readonly opts: AnalyserOptions = {},
   ) {}
 
-  push(r: LogRecord, hints = NO_HINTS): void {
+  /** @param late a record of the boot's past printed again (a replay's, boots.ts): not a step back of the clock. */
+  push(r: LogRecord, hints = NO_HINTS, late = false): void {
     // An orphan line is no kernel record: only a report open at that point may take it as its own.
     if (r.orphan) {
       for (const s of this.splats.push(r).closed) this.addSplat(s)
@@ -84,7 +85,7 @@ export class BootAnalyser {
     }
     this.records++
     this.lastLine = r.line
-    if (r.time !== undefined) {
+    if (r.time !== undefined && !late) {
       if (this.lastTime !== undefined && r.time < this.lastTime) this.backwards++
       this.lastTime = r.time
     }

@@ -4,9 +4,11 @@
 // new boot when the journal's _BOOT_ID changes, when a second `Linux version` banner comes, or when
 // the kernel clock goes back by more than CLOCK_RESTART_S (a reboot restarts it at zero; console
 // output out of order by a few ms does not). Boots are numbered as `journalctl --list-boots` does.
+// A boot printed again after itself (its stamps repeat) stays one boot, its repeated records not
+// analysed twice (replayFrom).
 import {REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
-import type {BootAnalysis, BootInfo, LogRecord} from '../types.js'
+import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
 import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
 
 /**
@@ -26,6 +28,8 @@ export const CLOCK_RESTART_S = 10
  */
 export const REPLAY_CHECK = 5
 export const SEEN_MAX = 5000
+/** Replays of one boot described in its analysis (a console that printed dmesg again and again: the rest only counted). */
+export const MAX_REPLAYS = 16
 /** Records held while that is decided. */
 export const REPLAY_MAX = 200
 
@@ -93,8 +97,22 @@ interface OpenBoot {
   startReason?: string
   id?: string
   analyser: BootAnalyser
-  /** Its first stamped records, to tell a replay from a reboot. */
+  /** Its first stamped records (SEEN_MAX), to tell a replay from a reboot and a replayed record from a new one. */
   seen: StampSet
+  /** The stamp of the first record `seen` had no room for. */
+  seenFullAt?: number
+  /**
+   * Texts of its records stamped 0 (before the clock runs; up to SEEN_MAX), a Set once a replay
+   * needs them: a plain array costs the many boots that are never replayed nothing but a push.
+   */
+  zero: string[]
+  zeroSet?: Set<string>
+  /** The latest stamp of the boot's records before a replay: where the replayed stretch ends. */
+  maxTime?: number
+  /** The boot printed again, and the stretch it covers while it goes on. */
+  replays: Replay[]
+  replaysNotStored: number
+  replaying?: {replay: Replay; until: number}
 }
 
 /**
@@ -254,7 +272,36 @@ export class BootsAnalyser {
     if (replay === undefined) return
     this.pending = undefined
     if (!replay) this.start(p.records[0]!, p.why)
+    else this.replayFrom(this.cur!, p.records[0]!.line)
     this.release(p)
+  }
+
+  /**
+   * The boot is printed again from `line` (a console showing dmesg after the boot): the records of
+   * the replayed stretch (stamped up to the boot's latest stamp before it) that the boot holds
+   * already are not analysed again; the ones it lacks (a console that showed fewer lines than
+   * dmesg holds) are. Past SEEN_MAX records a replayed one is taken as held without a look.
+   */
+  private replayFrom(b: OpenBoot, line: number): void {
+    const replay: Replay = {line, records: 0, repeated: 0}
+    if (b.replays.length < MAX_REPLAYS) b.replays.push(replay)
+    else b.replaysNotStored++
+    b.replaying = {replay, until: b.maxTime ?? 0}
+    b.zeroSet ??= new Set(b.zero)
+  }
+
+  /** Whether r repeats a record of its boot inside a replayed stretch (and is not analysed again). */
+  private repeated(b: OpenBoot, r: LogRecord): boolean {
+    const rp = b.replaying
+    if (rp === undefined || r.orphan || r.time === undefined) return false
+    if (r.time > rp.until) {
+      b.replaying = undefined
+      return false
+    }
+    rp.replay.records++
+    const held = r.time === 0 ? b.zeroSet!.has(r.text) : b.seen.has(r.time, r.text) || (b.seenFullAt !== undefined && r.time >= b.seenFullAt)
+    if (held) rp.replay.repeated++
+    return held
   }
 
   private hold(p: Pending, r: LogRecord, hints: number): void {
@@ -269,8 +316,16 @@ export class BootsAnalyser {
 
   private add(r: LogRecord, hints = NO_HINTS): void {
     const b = this.cur!
-    b.analyser.push(r, hints)
-    if (r.time !== undefined && r.time > 0 && b.seen.size < SEEN_MAX) b.seen.add(r.time, r.text)
+    if (this.repeated(b, r)) return
+    // A record the replay adds is of the boot's past: it does not make the clock go backwards.
+    b.analyser.push(r, hints, b.replaying !== undefined)
+    if (r.time === undefined) return
+    if (b.replaying === undefined && (b.maxTime === undefined || r.time > b.maxTime)) b.maxTime = r.time
+    if (r.time === 0) {
+      if (b.zero.length < SEEN_MAX) b.zero.push(r.text)
+      b.zeroSet?.add(r.text)
+    } else if (b.seen.size < SEEN_MAX) b.seen.add(r.time, r.text)
+    else b.seenFullAt ??= r.time
   }
 
   finish(meta: FinishMeta): BootsResult {
@@ -302,10 +357,12 @@ export class BootsAnalyser {
       this.cur.lastLine = r.line - 1
       // Only the current boot's stamps are ever looked up: let the ended boot's go.
       this.cur.seen = new StampSet()
+      this.cur.zero = []
+      this.cur.zeroSet = undefined
       this.keep(this.cur)
     }
     this.count++
-    this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new StampSet()}
+    this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new StampSet(), zero: [], replays: [], replaysNotStored: 0}
     if (why !== undefined) this.cur.startReason = why
     if (r.boot !== undefined) this.cur.id = r.boot
   }
@@ -323,14 +380,20 @@ export class BootsAnalyser {
   }
 
   private finishOne(b: OpenBoot, meta: FinishMeta, count: number): BootAnalysis {
-    if (count === 1) return b.analyser.finish(meta)
+    if (count === 1) return withReplays(b.analyser.finish(meta), b)
     const inBoot = (line: number): boolean => line >= b.firstLine && line <= b.lastLine
     const skipped = meta.skipped.filter((s) => inBoot(s.line))
     // Dropped-message notices on lines of their own are attributed to their boot; a notice glued
     // before a record is only in the log's total.
     const dropped = skipped.reduce((n, s) => n + (s.reason === REASON.dropped ? Number(/\d+/.exec(s.text ?? '')?.[0] ?? 0) : 0), 0)
-    const a = b.analyser.finish({...meta, lines: b.lastLine - b.firstLine + 1, skipped, droppedMessages: dropped})
+    const a = withReplays(b.analyser.finish({...meta, lines: b.lastLine - b.firstLine + 1, skipped, droppedMessages: dropped}), b)
     a.boot = {index: b.index, offset: bootOffset(b.index, count), count, firstLine: b.firstLine, lastLine: b.lastLine, ...(b.startReason ? {startReason: b.startReason} : {}), ...(b.id ? {id: b.id} : {})}
     return a
   }
+}
+
+function withReplays(a: BootAnalysis, b: OpenBoot): BootAnalysis {
+  if (b.replays.length) a.replays = b.replays
+  if (b.replaysNotStored) a.replaysNotStored = b.replaysNotStored
+  return a
 }

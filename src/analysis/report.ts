@@ -64,6 +64,7 @@ function hostBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
       {key: 'source', value: a.source, note: `${a.format}: ${a.formatReason}`},
       ...bootRows(a),
       {key: 'records', value: a.records, note: skippedNote(a)},
+      ...replayRows(a),
       {key: 'lines', value: a.lines},
       ...hostFacts(h, ['hostname', 'release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
       ...memoryAvailableRow(h, rawBytes),
@@ -191,6 +192,16 @@ function memoryAvailableRow(h: BootAnalysis['host'], rawBytes: boolean): KvRow[]
     const when = h.deferredInit ? `deferred page init finished at line ${h.deferredInit.line}` : 'deferred_init=lazy initialises the rest on demand'
     rows[0].note = `${rows[0].note}; printed before ${when}: memory freed later is not in it`
   }
+  return rows
+}
+
+/** The boot printed again (a console showing dmesg): what of it was a repeat, not analysed twice. */
+function replayRows(a: BootAnalysis): KvRow[] {
+  const rows: KvRow[] = (a.replays ?? []).map((r) => ({
+    key: 'printed again',
+    value: `from line ${r.line}: ${r.repeated} of ${r.records} records repeated, not analysed again`,
+  }))
+  if (a.replaysNotStored) rows.push({key: 'printed again', value: `${a.replaysNotStored} more time(s)`})
   return rows
 }
 

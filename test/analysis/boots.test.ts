@@ -20,6 +20,13 @@ const B = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
 const a = readFileSync(A, 'utf8')
 const b = readFileSync(B, 'utf8')
 
+/** Line numbers (1-based) of the lines of a file matching re: the test's own grep. */
+function grepLines(path: string, re: RegExp): number[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => (re.test(l) ? [i + 1] : []))
+}
+
 function file(name: string, text: string): string {
   const p = join(tmp, name)
   writeFileSync(p, text)
@@ -65,6 +72,25 @@ describe('several boots in one log', () => {
     const r = await analyseBootLogBoots(p)
     expect(r.count).toBe(1)
     expect(r.boots[0]!.boot).toBeUndefined()
+  })
+
+  it('a console that prints dmesg again: the replayed records are not analysed again (notrack: its WARN_ONCE fired once), said where', async () => {
+    const p = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'console.log')
+    const r = await analyseBootLog(p)
+    const banners = grepLines(p, /Linux version/)
+    // The live console's 321 stamped lines come again in dmesg's 331 (10 lines the console did not show) from the second banner on.
+    expect(r.replays).toEqual([{line: banners[1], records: 331, repeated: 321}])
+    expect(r.findings.map((f) => [f.id, f.line, f.count])).toEqual([['alloc-tag-not-set', grepLines(p, /cut here/)[0], 1]])
+    expect([r.records, r.timeWentBackwards, r.klab.length]).toEqual([332, undefined, 2])
+    // Facts and profiling mode from the first copy alike.
+    expect([r.profiling.modeLine, r.host.onlineCpus?.line]).toEqual([grepLines(p, /profiling is enabled/)[0], grepLines(p, /smp: Brought up/)[0]])
+  })
+
+  it('a dmesg cat\'ed twice (DERIVED): read as the dmesg alone, the copy counted as printed again', async () => {
+    const r = await analyseBootLog(file('twice.txt', b + b))
+    const lines = b.split('\n').length - 1
+    expect(r.replays).toEqual([{line: lines + 1, records: lines, repeated: lines}])
+    expect(comparable(r)).toEqual(comparable(analyseBootLogText(b, B)))
   })
 
   it('a journal export with two _BOOT_IDs splits there, even without a banner', async () => {
