@@ -3,11 +3,12 @@
 // directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
 // readers/dir.ts notCaptureBecause, the rule analyse and the others apply) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
-import {closeSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats} from 'node:fs'
+import {closeSync, openSync, readSync, realpathSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
+import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
 
 export type Task = (
@@ -82,11 +83,13 @@ const pathKey = (p: string): string => `path:${resolve(p)}`
 /** A directory entry, stat'ed (through a symlink), or why it could not be. */
 type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string}
 
-function entriesOf(dir: string, names: string[]): Entry[] {
+function entriesOf(dir: string, names: DirName[]): Entry[] {
   return names
-    .filter((n) => !n.startsWith('.'))
-    .map((name): Entry => {
+    .filter((n) => !n.name.startsWith('.'))
+    .map((n): Entry => {
+      const {name} = n
       const path = join(dir, name)
+      if (n.undecodable !== undefined) return {path, name, error: undecodableReason(n)}
       try {
         return {path, name, st: statSync(path)}
       } catch (e) {
@@ -113,7 +116,7 @@ function walk(dir: string, st: Stats, l: Listing): void {
   l.walked.add(idOf(st))
   let entries: Entry[]
   try {
-    entries = entriesOf(dir, readdirSync(dir).sort())
+    entries = entriesOf(dir, dirNames(dir))
   } catch (e) {
     l.out.push({task: {type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`}, key: idOf(st)})
     return

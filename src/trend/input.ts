@@ -1,11 +1,12 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {readdirSync, type Stats, statSync} from 'node:fs'
+import {type Stats, statSync} from 'node:fs'
 import {basename, join, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
+import {dirNames, undecodableReason} from '../readers/names.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
 import {SeriesStore} from './store.js'
@@ -65,10 +66,13 @@ function statOrThrow(p: string): Stats {
 }
 
 function listDir(d: string): string[] {
-  return readdirSync(d)
-    .filter((n) => !n.startsWith('.'))
-    .map((n) => join(d, n))
-    .filter((p) => statSync(p).isFile())
+  return dirNames(d)
+    .filter((n) => !n.name.startsWith('.'))
+    .filter((n) => {
+      if (n.undecodable !== undefined) throw new InputError(`${join(d, n.name)}: ${undecodableReason(n)}`, join(d, n.name))
+      return statOrThrow(join(d, n.name)).isFile()
+    })
+    .map((n) => join(d, n.name))
 }
 
 /** Streams a recording into the store (the reader: src/readers/recording.ts). */

@@ -1,0 +1,28 @@
+// Directory entries whose names are not UTF-8 (a Latin-1 name from an old system or an archive):
+// Node decodes them with U+FFFD, and the decoded name no longer opens the file ("no such file or
+// directory"). Such a name is told apart here, so that a walk can say so, naming its bytes, rather
+// than report a file it listed as missing. (Reading it would take Buffer paths through every
+// reader; renaming it is the user's fix.)
+import {readdirSync} from 'node:fs'
+
+export interface DirName {
+  /** As Node decodes it (what messages and records show). */
+  name: string
+  /** Set when the bytes are not UTF-8: the name with each byte outside printable ASCII as \xNN (`a\xff`). */
+  undecodable?: string
+}
+
+/** A directory's entry names in order (as readdirSync(dir).sort() gives them), the undecodable ones marked. */
+export function dirNames(dir: string): DirName[] {
+  return readdirSync(dir, {encoding: 'buffer'})
+    .map((b): DirName => {
+      const name = b.toString('utf8')
+      return Buffer.from(name).equals(b) ? {name} : {name, undecodable: escapedBytes(b)}
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+const escapedBytes = (b: Buffer): string => Array.from(b, (c) => (c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('')
+
+/** Why an undecodable name is not read: for an error record or message after the path. */
+export const undecodableReason = (n: DirName): string => `the file name is not UTF-8 (bytes: ${n.undecodable}), so it cannot be opened by name; rename it to UTF-8 to read it`
