@@ -38,7 +38,11 @@ const ARCHIVE_RE = /\.(tar|tar\.gz|tgz)$/i
 
 export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 
-/** The path a record carries for a member: `archive//member` (a // never appears in a path we list). */
+/**
+ * The path a record carries for a member: `archive//member` (a // never appears in a path we list);
+ * `member` as archive-plan.ts memberKey names it (no leading `./`). How the path is written in a
+ * --list is listLine's.
+ */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
 /** A file or directory whatever path reached it: a symlink and its target, a path named twice, are one. */
@@ -167,21 +171,30 @@ function globHits(pattern: string): string[] {
   return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
-/** One argument (path or glob) → its tasks. */
-function expand(arg: string, l: Listing): void {
-  let st
+/** A path stat'ed (through a symlink), or why it could not be. */
+type Stated = {st: Stats} | {error: unknown}
+
+function statPath(p: string): Stated {
   try {
-    st = statSync(arg)
+    return {st: statSync(p)}
   } catch (e) {
+    return {error: e}
+  }
+}
+
+/** One argument (path or glob) → its tasks; `stated`: the argument already stat'ed (listTasks), else stat'ed here. */
+function expand(arg: string, l: Listing, stated: Stated = statPath(arg)): void {
+  if ('error' in stated) {
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
       if (hits.length === 0) l.out.push({task: {type: 'error', path: arg, reason: 'the pattern matches nothing'}, key: pathKey(arg)})
       for (const h of hits) expand(h, l)
       return
     }
-    l.out.push({task: {type: 'error', path: arg, reason: ioReason(e)}, key: pathKey(arg)})
+    l.out.push({task: {type: 'error', path: arg, reason: ioReason(stated.error)}, key: pathKey(arg)})
     return
   }
+  const st = stated.st
   if (!st.isDirectory()) {
     l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st), id: idOf(st)})
     return
@@ -190,6 +203,16 @@ function expand(arg: string, l: Listing): void {
   walk(arg, st, l)
   if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: idOf(st)})
 }
+
+/**
+ * A path as a --list line that --files-from reads back as the same path: '#' starts a comment
+ * there, so a path that starts with '#' after any './' gets one './' more, which fromListLine
+ * takes off again (`#x` → `./#x` → `#x`; `./#x` → `././#x` → `./#x`).
+ */
+export const listLine = (path: string): string => (/^(?:\.\/)*#/.test(path) ? `./${path}` : path)
+
+/** A --files-from line (not blank, not a comment) → its path: listLine undone. */
+const fromListLine = (line: string): string => (/^(?:\.\/)+#/.test(line) ? line.slice(2) : line)
 
 /** The longest path Linux takes (PATH_MAX): a longer line in a list is no path (a device, a binary file). */
 const MAX_LIST_LINE = 4096
@@ -216,8 +239,7 @@ export function readList(file: string): string[] {
       throw new UsageError(`--files-from ${file}:${line}: ${what}; expected a file with one path per line`)
     }
     if (l.trim() === '' || l.startsWith('#')) return
-    // A path that starts with '#' came escaped with one './' more (run.ts listLine).
-    out.push(/^(?:\.\/)+#/.test(l) ? l.slice(2) : l)
+    out.push(fromListLine(l))
   }
   try {
     listLines(file, fd, take)
@@ -251,11 +273,8 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
 
 /** The idOf a path, or its pathKey when it cannot be stat'ed. */
 function keyOf(p: string): string {
-  try {
-    return idOf(statSync(p))
-  } catch {
-    return pathKey(p)
-  }
+  const stated = statPath(p)
+  return 'st' in stated ? idOf(stated.st) : pathKey(p)
 }
 
 /**
@@ -264,13 +283,12 @@ function keyOf(p: string): string {
  * --out file, is never an input (`excluded` says whether it was met).
  */
 export function listTasks(args: string[], listed: string[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
-  const named = new Set<string>()
-  for (const a of args) {
-    const k = keyOf(a)
-    if (!k.startsWith('path:')) named.add(k)
-  }
+  // Each argument stat'ed once, for `named` and for its tasks.
+  const stated = args.map(statPath)
+  const named = new Set(stated.flatMap((s) => ('st' in s ? [idOf(s.st)] : [])))
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
-  for (const a of [...args, ...listed]) expand(a, l)
+  args.forEach((a, i) => expand(a, l, stated[i]))
+  for (const a of listed) expand(a, l)
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
   const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
   const seen = new Set<string>()

@@ -81,14 +81,6 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
 }
 
-/**
- * A path as a --list line that --files-from reads back as the same path: '#' starts a comment
- * there, so a path that starts with '#' after any './' gets one './' more, which readList takes
- * off again (`#x` → `./#x` → `#x`; `./#x` → `././#x` → `./#x`).
- */
-export const listLine = (path: string): string => (ESCAPED_HASH.test(path) ? `./${path}` : path)
-const ESCAPED_HASH = /^(?:\.\/)*#/
-
 /** How long a stop may take before it says why it waits. */
 const STOP_HINT_MS = 1000
 
@@ -124,6 +116,7 @@ async function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean)
  * --shard, where it is this shard's inputs inside it (`archive//member`, a capture directory once).
  */
 async function listInputs(tasks: Task[]): Promise<void> {
+  const {listLine} = await import('./inputs.js')
   for (const t of tasks) {
     if (t.type !== 'archive' || !t.shard) {
       process.stdout.write(`${listLine(t.path)}\n`)

@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import * as tar from 'tar-stream'
 import {afterAll, describe, expect, it} from 'vitest'
+import {listLine, readList} from '../../src/batch/inputs.js'
 import {isCaptureLayout} from '../../src/readers/dir.js'
 import {LAB_CAPTURES, PEER, REPO} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
@@ -208,6 +209,13 @@ describe('the arguments', () => {
     const back = await cli(['batch', '--files-from', 'list.txt'], {cwd: dir})
     expect(records(back.stdout).map((r) => r.input.path)).toEqual(args)
     expect(records(back.stdout).map((r) => r.input.path)).toEqual(records(direct.stdout).map((r) => r.input.path))
+  })
+
+  it('listLine and the --files-from reader, both in inputs.ts, undo each other for any path (SYNTHETIC paths: #, ./, //, spaces)', () => {
+    const paths = ['#x', './#x', '././#x', 'a#b', ' #x', '#', './', 'x.tar//#m.log', '#x.tar//./#m', 'dir/#x', '.#x']
+    const file = join(tmp, 'roundtrip.txt')
+    writeFileSync(file, paths.map(listLine).join('\n') + '\n')
+    expect(readList(file)).toEqual(paths)
   })
 
   it('- is a usage error pointing at --files-from - and /dev/stdin (was: an error record "no such file or directory")', async () => {
