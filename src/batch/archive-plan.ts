@@ -6,7 +6,8 @@
 // be; its subdirectories are not part of it, and every other file is an input of its own. Members of a directory need not be next to each other in a tar,
 // so whether a directory is a capture is only known once every header is read: hence this pass,
 // and the archive must be a regular file (read twice). `--shard K/N` picks inputs by the hash of
-// their `archive//member` path, so N machines split one archive.
+// their `archive//member` path, so N machines split one archive. A member is named without a
+// leading `./` (memberKey), a file as a capture directory.
 import {createReadStream, statSync} from 'node:fs'
 import {pipeline} from 'node:stream'
 import {createGunzip} from 'node:zlib'
@@ -45,7 +46,7 @@ export interface CapturePlan {
 
 export interface ArchivePlan {
   archive: string
-  /** Capture directories by directory ('.' the top; splitMember). */
+  /** Capture directories by directory ('.' the top; splitKey). */
   captures: Map<string, CapturePlan>
   /** Inputs this run reads in the archive (this shard's, those not skipped). */
   total: number
@@ -53,7 +54,7 @@ export interface ArchivePlan {
   members: number
   /** Hidden file members (dot files, members under a dot directory): skipped. */
   hidden: number
-  /** Each member name (`./a/x` and `a/x` alike, memberKey) → the index of its last entry: an earlier copy is replaced, as extraction replaces it. */
+  /** Each file member by its name (memberKey: `./a/x` and `a/x` alike) → the index of its last entry: an earlier copy is replaced, as extraction replaces it. */
   last: Map<string, number>
   /** What ended the read early (a damaged archive, not a tar at all). */
   error?: unknown
@@ -76,14 +77,16 @@ export const isHidden = (member: string): boolean => member.split('/').some((c) 
 
 export const isFileEntry = (h: tar.Header): boolean => h.type === 'file' || h.type === 'contiguous-file'
 
-/** The file a member name extracts to: `./a/x` and `a/x` are the same. */
-const memberKey = (name: string): string => name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
+/**
+ * The file a member name extracts to, and the member's name in its record (`archive//a/x`, as a
+ * capture directory's `archive//a`): `./a/x` (`tar -C dir -cf x.tar .`) and `a/x` are the same.
+ */
+export const memberKey = (name: string): string => name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
 
-/** A member's directory and base name; `./a/x`, `a/x` are in the same directory `a`; top-level files in '.'. */
-export function splitMember(name: string): {dir: string; base: string} {
-  const clean = memberKey(name)
-  const i = clean.lastIndexOf('/')
-  return i < 0 ? {dir: '.', base: clean} : {dir: clean.slice(0, i), base: clean.slice(i + 1)}
+/** A member's directory and base name, from its memberKey: `a/x` is in the directory `a`; top-level files in '.'. */
+function splitKey(key: string): {dir: string; base: string} {
+  const i = key.lastIndexOf('/')
+  return i < 0 ? {dir: '.', base: key} : {dir: key.slice(0, i), base: key.slice(i + 1)}
 }
 
 interface DirInfo {
@@ -126,8 +129,6 @@ const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard)
 export async function planArchive(archive: string, o: PlanOptions = {}): Promise<ArchivePlan> {
   const dirs = new Map<string, DirInfo>()
   const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0, hidden: 0, last: new Map()}
-  // The name each member key was last written with: the record's path is the copy read.
-  const names = new Map<string, string>()
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {
@@ -141,45 +142,47 @@ export async function planArchive(archive: string, o: PlanOptions = {}): Promise
         continue
       }
       plan.members++
-      const {dir, base} = splitMember(h.name)
+      const key = memberKey(h.name)
+      const {dir, base} = splitKey(key)
       const d = dirs.get(dir) ?? {names: new Map()}
       dirs.set(dir, d)
       d.names.set(base, i)
-      plan.last.set(memberKey(h.name), i)
-      names.set(memberKey(h.name), h.name)
+      plan.last.set(key, i)
     }
   } catch (e) {
     plan.error = e
   }
-  finishPlan(plan, dirs, names, o)
+  finishPlan(plan, dirs, o)
   return plan
 }
 
 /** The captures, and the count of inputs: captures, and the files (last copies) in no capture. */
-function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, names: Map<string, string>, o: PlanOptions): void {
+function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOptions): void {
   for (const [k, d] of dirs) {
     const c = capturePlan(plan.archive, k, d)
     if (c) plan.captures.set(k, c)
   }
-  for (const name of names.values()) if (!captureOf(plan, splitMember(name).dir) && wanted(memberPath(plan.archive, name), o)) plan.total++
+  for (const key of plan.last.keys()) if (!captureOf(plan, splitKey(key).dir) && wanted(memberPath(plan.archive, key), o)) plan.total++
   for (const c of plan.captures.values()) if (wanted(c.path, o)) plan.total++
 }
 
-/** What one entry is for the run: not read (hidden, replaced by a later copy, another shard's, a capture's file it does not use), a file input, or a file a capture reads. */
-export type MemberRole = {type: 'skip'} | {type: 'file'; path: string} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}
+/**
+ * What one entry is for the run: not read (hidden, replaced by a later copy, another shard's, a
+ * capture's file it does not use), a file input, or a file a capture reads; `member`: its name in
+ * records (memberKey), `path`: `archive//member`.
+ */
+export type MemberRole = {type: 'skip'} | ({member: string; path: string} & ({type: 'file'} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}))
 
 export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOptions): MemberRole {
+  const member = memberKey(name)
   // Hidden, or an earlier copy of a name a later member replaces (extraction keeps the last).
-  if (isHidden(name) || plan.last.get(memberKey(name)) !== index) return {type: 'skip'}
-  const {dir} = splitMember(name)
-  const capture = captureOf(plan, dir)
-  if (!capture) {
-    const path = memberPath(plan.archive, name)
-    return wanted(path, o) ? {type: 'file', path} : {type: 'skip'}
-  }
+  if (isHidden(name) || plan.last.get(member) !== index) return {type: 'skip'}
+  const path = memberPath(plan.archive, member)
+  const capture = captureOf(plan, splitKey(member).dir)
+  if (!capture) return wanted(path, o) ? {type: 'file', member, path} : {type: 'skip'}
   if (!wanted(capture.path, o)) return {type: 'skip'}
   const role = capture.bootLog?.index === index ? 'bootLog' : capture.allocinfo?.index === index ? 'allocinfo' : capture.meta?.index === index ? 'meta' : undefined
-  return role ? {type: 'capture', capture, role} : {type: 'skip'}
+  return role ? {type: 'capture', capture, role, member, path} : {type: 'skip'}
 }
 
 /**

@@ -10,7 +10,6 @@ import {InputError, ioReason} from '../errors.js'
 import {CaptureReader} from './archive-capture.js'
 import {type ArchivePlan, inShard, isFileEntry, notRegular, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
-import {memberPath} from './inputs.js'
 import {allocInfoOf, bootRecords} from './record.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
@@ -150,8 +149,8 @@ async function* readInputs(plan: ArchivePlan, o: ArchiveOptions, own: boolean): 
         entry.resume()
         continue
       }
-      const m = new Member(entry, memberPath(path, h.name))
-      const input: InputRef = {path: memberPath(path, h.name), archive: path, member: h.name, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
+      const m = new Member(entry, r.path)
+      const input: InputRef = {path: r.path, archive: path, member: r.member, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
       if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
       else yield* await captures.take(r.capture, r.role, m, input, i)
       await m.drain()

@@ -112,6 +112,30 @@ describe('capture directories inside an archive', () => {
   })
 })
 
+describe('member names with a leading ./ (tar -C dir -cf x.tar .)', () => {
+  it('are named without it, files as capture directories are: the records of the same tree packed without ./ (was: x.tar//./a.log beside x.tar//cap)', async () => {
+    const log = readFileSync(join(PEER, '10'))
+    const tree = (prefix: string): Entry[] => [
+      ...(prefix ? [{name: prefix, type: 'directory' as const}] : []),
+      {name: `${prefix}host1.log`, data: log},
+      {name: `${prefix}logs/host2.log`, data: log},
+      ...filesOf(join(root, CAPS[1]!), `${prefix}cap`),
+    ]
+    await makeTar(join(tmp, 'dotslash-tree.tar'), tree('./'))
+    await makeTar(join(tmp, 'plain-tree.tar'), tree(''))
+    const [dotted, plain] = [await run(['dotslash-tree.tar']), await run(['plain-tree.tar'])]
+    expect(dotted.map((r) => [r.input.path, r.input.member])).toEqual([
+      ['dotslash-tree.tar//host1.log', 'host1.log'],
+      ['dotslash-tree.tar//logs/host2.log', 'logs/host2.log'],
+      ['dotslash-tree.tar//cap', 'cap'],
+    ])
+    const rename = (r: BatchRecord) => ({...r, input: {...r.input, path: r.input.path.replace('plain-tree', 'dotslash-tree'), archive: 'dotslash-tree.tar'}})
+    expect(dotted).toEqual(plain.map(rename))
+    const listed = (await cli(['batch', '--list', '--shard', '1/1', 'dotslash-tree.tar'], {cwd: tmp})).stdout
+    expect(listed).toBe(dotted.map((r) => `${r.input.path}\n`).join(''))
+  })
+})
+
 describe('more capture directories scattered at once than are held open', () => {
   it(`past ${1024} open, a capture is one error record saying why, never split into files; the others are read`, async () => {
     const {MAX_OPEN} = await import('../../src/batch/archive-capture.js')
@@ -175,16 +199,17 @@ describe('a member name written twice, and hidden members only', () => {
   it.each([
     ['x.log twice (tar -r)', 'dup.tar', ['x.log', 'x.log']],
     ['./x.log, then x.log', 'dotslash.tar', ['./x.log', 'x.log']],
-  ])('%s: the last copy is the one input, as extraction leaves it; --resume adds nothing', async (_, file, names) => {
+    ['x.log, then ./x.log', 'slashdot.tar', ['x.log', './x.log']],
+  ])('%s: the last copy is the one input, as extraction leaves it, named x.log; --resume adds nothing', async (_, file, names) => {
     await makeTar(join(tmp, file), [{name: names[0]!, data: a}, {name: names[1]!, data: b}])
     const recs = await run([file])
-    expect(recs.map((r) => r.input.path)).toEqual([`${file}//${names[1]}`])
+    expect(recs.map((r) => r.input.path)).toEqual([`${file}//x.log`])
     expect(content(recs[0]!)).toEqual(await direct(b))
     expect(content(recs[0]!)).not.toEqual(await direct(a))
     const out = join(tmp, `${file}.ndjson`)
     for (const resume of [[], ['--resume']]) expect((await cli(['batch', '--out', out, ...resume, file], {cwd: tmp})).status).toBe(0)
-    expect(records(readFileSync(out, 'utf8')).map((r) => r.input.path)).toEqual([`${file}//${names[1]}`])
-    expect((await cli(['batch', '--list', '--shard', '1/1', file], {cwd: tmp})).stdout).toBe(`${file}//${names[1]}\n`)
+    expect(records(readFileSync(out, 'utf8')).map((r) => r.input.path)).toEqual([`${file}//x.log`])
+    expect((await cli(['batch', '--list', '--shard', '1/1', file], {cwd: tmp})).stdout).toBe(`${file}//x.log\n`)
   })
 
   it('an archive whose file members are all hidden is one error record saying they were skipped (was: no record)', async () => {
