@@ -217,6 +217,19 @@ export interface BootAnalysis {
   replays?: Replay[]
   /** Replays beyond the ones described (analysis/boots.ts MAX_REPLAYS). */
   replaysNotStored?: number
+  /** Once-per-boot messages printed again with other values (FactConflict). */
+  factConflicts?: FactConflict[]
+}
+
+/**
+ * A message the kernel prints once per boot (`smp: Brought up`, `Memory:`, `setup_percpu:`) printed
+ * again in one boot with another value: most likely two boots' lines with no boundary seen between
+ * them (no `Linux version` banner, no clock restart). The fact keeps the first.
+ */
+export interface FactConflict {
+  fact: keyof HostFacts
+  first: {value: string; line: number; text: string}
+  second: {value: string; line: number; text: string}
 }
 
 /** A boot printed again after itself, from `line` to where its stamps pass the boot's latest one. */

@@ -133,6 +133,7 @@ export class BootAnalyser {
     if (this.notStored) out.findingsNotStored = this.notStored
     if (this.facts.klabNotStored) out.klabNotStored = this.facts.klabNotStored
     if (this.backwards) out.timeWentBackwards = this.backwards
+    if (this.facts.conflicts.length) out.factConflicts = this.facts.conflicts
     return out
   }
 

@@ -3,7 +3,7 @@
 // first one printed.
 import {type Count, addCounts, counterProblem, parseCount} from '../readers/count.js'
 import {detach} from '../readers/lines.js'
-import type {Fact, HostFacts, KlabCounts, LogRecord} from '../types.js'
+import type {Fact, FactConflict, HostFacts, KlabCounts, LogRecord} from '../types.js'
 
 type Key = keyof HostFacts
 type Value = string | Count | boolean
@@ -19,6 +19,11 @@ interface FactRule {
   re: RegExp
   priority: number
   facts: (m: RegExpExecArray) => [Key, Value][]
+  /**
+   * The kernel prints it once per boot: printed again with another value, the lines are two boots'
+   * (one without a `Linux version` banner or a clock restart between them), a conflict.
+   */
+  once?: true
 }
 
 const cmdlineFacts = (cmdline: string): [Key, Value][] => {
@@ -47,6 +52,7 @@ export const FACT_RULES: readonly FactRule[] = [
     starts: ['setup_percpu: '],
     re: /^setup_percpu: NR_CPUS:(\d+) nr_cpumask_bits:(\d+) nr_cpu_ids:(\d+) nr_node_ids:(\d+)/,
     priority: 2,
+    once: true,
     facts: (m) => [['nrCpusConfig', parseCount(m[1])], ['possibleCpus', parseCount(m[3])], ['numaNodes', parseCount(m[4])]],
   },
   {hint: 'NR_CPUS=', re: /RCU restricting CPUs from NR_CPUS=(\d+)/, priority: 1, facts: (m) => [['nrCpusConfig', parseCount(m[1])]]},
@@ -69,6 +75,7 @@ export const FACT_RULES: readonly FactRule[] = [
     starts: ['smp: Brought up ', 'Brought up '],
     re: /^(?:smp: )?Brought up (?:(\d+) nodes?, )?(\d+) CPUs?\b/,
     priority: 2,
+    once: true,
     facts: (m) => (m[1] ? [['onlineCpus', parseCount(m[2])], ['numaNodes', parseCount(m[1])]] : [['onlineCpus', parseCount(m[2])]]),
   },
   {hint: 'processors activated', re: /Total of (\d+) processors activated/, priority: 1, facts: (m) => [['onlineCpus', parseCount(m[1])]]},
@@ -77,6 +84,7 @@ export const FACT_RULES: readonly FactRule[] = [
     starts: ['Memory: '],
     re: /^Memory: (\d+)K\/(\d+)K available/,
     priority: 1,
+    once: true,
     facts: (m) => [['memoryAvailableKiB', parseCount(m[1])], ['memoryTotalKiB', parseCount(m[2])]],
   },
   {hint: 'bytes of page_ext', starts: ['allocated '], re: /^allocated (\d+) bytes of page_ext/, priority: 1, facts: (m) => [['pageExtBytes', parseCount(m[1])]]},
@@ -108,6 +116,8 @@ export const FACT_STARTS: readonly string[] = [...FACT_RULES.flatMap((r) => r.st
 export const FACT_NEEDLES: readonly string[] = FACT_RULES.filter((r) => !r.starts).map((r) => r.hint)
 /** klab: lines kept (a lab kernel prints a handful; bounded memory on anything else). */
 export const MAX_KLAB = 64
+/** Conflicts kept (each once-per-boot rule gives at most one). */
+const MAX_CONFLICTS = 16
 const KLAB = /^klab: (early_page_allocs|early_pfn_legacy|early_pfn_walk|early_pfn) (.*)$/
 
 /**
@@ -139,6 +149,10 @@ export class FactCollector {
   private smpStart?: {line: number; text: string}
   private prio = new Map<Key, number>()
   private active = [...FACT_RULES]
+  /** Once-per-boot rules that matched: watched for a second line with other values. */
+  private printed: {rule: FactRule; values: [Key, Value][]; line: number; text: string}[] = []
+  /** A once-per-boot message printed again in the boot with other values (FactRule.once). */
+  readonly conflicts: FactConflict[] = []
 
   /**
    * @param at the record's index in the stream (default: one more than the last pushed), for a
@@ -148,6 +162,7 @@ export class FactCollector {
     // Record order, not line numbers: one-line formats (compact JSON) put every record on line 1.
     this.n = at + 1
     const text = r.text
+    if (this.printed.length) this.checkAgain(r)
     for (let i = 0; i < this.active.length; i++) {
       const rule = this.active[i]
       if (!mayMatch(rule, text)) continue
@@ -155,7 +170,9 @@ export class FactCollector {
       if (!m) continue
       // First one wins at equal priority, so a rule that matched once can never change a fact again.
       this.active.splice(i--, 1)
-      for (const [k, v] of rule.facts(m)) {
+      const facts = rule.facts(m)
+      if (rule.once) this.printed.push({rule, values: facts, line: r.line, text: detach(text)})
+      for (const [k, v] of facts) {
         if ((this.prio.get(k) ?? 0) >= rule.priority) continue
         this.prio.set(k, rule.priority)
         if (k === 'pageExtBytes') this.pageExtAt = at
@@ -171,6 +188,24 @@ export class FactCollector {
       const k = KLAB.exec(text)
       if (k && this.klab.length < MAX_KLAB) this.klab.push({kind: detach(k[1]) as KlabCounts['kind'], ...parseKv(k[2]), line: r.line})
       else if (k) this.klabNotStored++
+    }
+  }
+
+  /** A once-per-boot message printed again: with another value, a conflict (and that rule is watched no more). */
+  private checkAgain(r: LogRecord): void {
+    for (let i = 0; i < this.printed.length; i++) {
+      const p = this.printed[i]!
+      if (!mayMatch(p.rule, r.text)) continue
+      const m = p.rule.re.exec(r.text)
+      const now = m ? p.rule.facts(m) : undefined
+      const diff = now?.findIndex(([k, v], j) => p.values[j]?.[0] !== k || String(p.values[j]![1]) !== String(v))
+      if (diff === undefined || diff < 0) continue
+      this.printed.splice(i--, 1)
+      const [fact, second] = now![diff]!
+      const first = p.values.find(([k]) => k === fact)?.[1]
+      if (this.conflicts.length < MAX_CONFLICTS) {
+        this.conflicts.push({fact, first: {value: String(first), line: p.line, text: p.text}, second: {value: String(second), line: r.line, text: detach(r.text)}})
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import type {FinishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
 import type {RecordStream} from './split.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
+import {HOST_FACT_LABELS} from './labels.js'
 
 export interface AnalyseOptions {
   format?: BootLogFormat
@@ -49,6 +50,16 @@ export function counterWarnings(a: BootAnalysis): string[] {
     (k.bad ?? []).map((b) => `${a.source}:${k.line}: klab ${k.kind} ${b.metric}=${b.digits} is ${b.problem}, which no kernel counter can be (a damaged line or broken instrumentation)`),
   )
 }
+
+/** One warning per once-per-boot message printed again in the boot with another value, naming both lines. */
+export function conflictWarnings(a: BootAnalysis): string[] {
+  return (a.factConflicts ?? []).map(
+    (c) =>
+      `${a.source}:${c.second.line}: ${HOST_FACT_LABELS[c.fact]} ${c.second.value}${unit(c.fact)} here, but ${c.first.value}${unit(c.fact)} at line ${c.first.line} of the same boot, from a message printed once per boot: two boots' lines with no boundary seen between them? (the first is kept)`,
+  )
+}
+
+const unit = (fact: string): string => (fact.endsWith('KiB') ? ' KiB' : '')
 
 /** The severities of those anomalies, for --fail-on. */
 export const counterSeverities = (a: BootAnalysis): Severity[] => a.klab.flatMap((k) => (k.bad ?? []).map(() => BAD_COUNTER_SEVERITY))

@@ -8,7 +8,7 @@ import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
 import type {BootsResult} from './boots.js'
-import {type AnalyseOptions, analyseBootLogBoots, counterSeverities, counterWarnings, inputWarnings} from './read.js'
+import {type AnalyseOptions, analyseBootLogBoots, conflictWarnings, counterSeverities, counterWarnings, inputWarnings} from './read.js'
 import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from './report.js'
 
 export interface AnalyseFlags {
@@ -44,7 +44,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   )
   const allocPath = f.allocinfo ?? cap.allocinfo
   const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath, undefined, {onWaiting: hooks.waitingNotice?.(allocPath)})) : undefined
-  const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings)]
+  const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
   return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
 import {MAX_UNORDERED, StampSet} from '../../src/analysis/boots.js'
-import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote} from '../../src/analysis/read.js'
+import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote, conflictWarnings} from '../../src/analysis/read.js'
 import {runCli} from '../helpers/cli.js'
 import {captureDir, REPO} from '../helpers/paths.js'
 import {comparable} from '../helpers/same-analysis.js'
@@ -91,6 +91,26 @@ describe('several boots in one log', () => {
     const lines = b.split('\n').length - 1
     expect(r.replays).toEqual([{line: lines + 1, records: lines, repeated: lines}])
     expect(comparable(r)).toEqual(comparable(analyseBootLogText(b, B)))
+  })
+
+  it('two boots\' lines with neither a banner nor a clock restart between them (DERIVED): one boot, the once-per-boot messages printed again with other values are conflicts, named with both lines', async () => {
+    // notrack's whole log, then c64's lines after 1.5 s (its banner and early boot cut away): the clock goes back 14 s → 1.5 s.
+    const tail = a.split('\n').filter((l) => Number(/^\[\s*([\d.]+)\]/.exec(l)?.[1] ?? 0) > 1.5)
+    const p = file('merged.txt', b + tail.join('\n') + '\n')
+    const r = await analyseBootLogBoots(p)
+    expect(r.count).toBe(1)
+    const at = (re: RegExp): number[] => grepLines(p, re)
+    const got = r.boots[0]!.factConflicts?.map((c) => [c.fact, c.first.value, c.first.line, c.second.value, c.second.line])
+    expect(got).toEqual([
+      ['onlineCpus', '8', at(/smp: Brought up/)[0], '64', at(/smp: Brought up/)[1]],
+      ['memoryAvailableKiB', '827060', at(/ Memory: /)[0], '982156', at(/ Memory: /)[1]],
+    ])
+    expect(r.boots[0]!.host.onlineCpus?.value).toBe(8)
+    expect(conflictWarnings(r.boots[0]!)[0]).toBe(
+      `${p}:${at(/smp: Brought up/)[1]}: online CPUs 64 here, but 8 at line ${at(/smp: Brought up/)[0]} of the same boot, from a message printed once per boot: two boots' lines with no boundary seen between them? (the first is kept)`,
+    )
+    // Each capture alone, and the console that prints its dmesg again, has none.
+    for (const x of [A, B, join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'console.log')]) expect((await analyseBootLog(x)).factConflicts).toBeUndefined()
   })
 
   it('a journal export with two _BOOT_IDs splits there, even without a banner', async () => {
