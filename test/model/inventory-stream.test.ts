@@ -251,8 +251,9 @@ describe.skipIf(!built)('csv from a pipe is written as rows come (built CLI; npm
       },
       input: async (w) => {
         w.write(`${header}\n${batch(0, 20_000)}`)
-        // A reader that held every row would print nothing until the end: wait (10 s at most) for the first rows.
-        for (let t = 0; firstOut === -1 && t < 200; t++) await new Promise((res) => setTimeout(res, 50))
+        // A reader that held every row would print nothing until the end: wait (45 s at most: a fresh
+        // CI clone at load 20 had printed nothing after 10 s) for the first rows.
+        for (let t = 0; firstOut === -1 && t < 900; t++) await new Promise((res) => setTimeout(res, 50))
         sent = 40_000
         w.write(batch(20_000, 20_000))
       },
@@ -261,7 +262,7 @@ describe.skipIf(!built)('csv from a pipe is written as rows come (built CLI; npm
     expect(r.status).toBe(0)
     expect(firstOut).toBe(20_000)
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(40_000 + 2)
-  }, 60_000)
+  }, 180_000)
 })
 
 function held7() {
