@@ -39,3 +39,17 @@ export function recorderOfRelease(release: string): ReleaseRecorder | undefined 
   const row = r && RELEASE_RECORDERS.find((x) => x.when(r))
   return row && {recorder: row.recorder, why: row.why, certain: row.certain}
 }
+
+/** The release CONFIG_MEM_ALLOC_PROFILING arrived in (docs/domain.md §1: "the first 6.10 code"). */
+export const PROFILING_SINCE: Readonly<Pick<Release, 'major' | 'minor'>> = {major: 6, minor: 10}
+
+/**
+ * Why a release cannot have memory allocation profiling, if it cannot: before 6.10 there is no
+ * page tag, no recorder and no `alloc_tag was not set` to predict. undefined: it can (or the
+ * string is not a release this table reads; the callers check the form).
+ */
+export function profilingAbsentIn(release: string): string | undefined {
+  const r = parseRelease(release)
+  if (!r || r.major > PROFILING_SINCE.major || (r.major === PROFILING_SINCE.major && r.minor >= PROFILING_SINCE.minor)) return undefined
+  return `CONFIG_MEM_ALLOC_PROFILING does not exist before ${PROFILING_SINCE.major}.${PROFILING_SINCE.minor}: nothing to predict`
+}

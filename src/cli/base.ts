@@ -60,6 +60,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>
   protected warnings: string[] = []
+  /** The flags given on the command line (a default oclif filled in is not): predict --from overrides only those. */
+  protected given: string[] = []
   /** Set by gate(): the status to exit with once the output is written. */
   private findingStatus: number | undefined
   /** Resolves when stdout has taken the output (a write error exits 74 before that). */
@@ -70,13 +72,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
     // package's own, so every help example runs from any directory after a global install.
     this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
-    const {flags} = await this.parse({
+    const {flags, metadata} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
+    this.given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault)
   }
 
   /** Colour only when stdout is a TTY, NO_COLOR is unset/empty, and --no-color was not given. */

@@ -9,6 +9,8 @@ import {DEFAULT_HOST, type Host} from './host.js'
 export interface MeasuredEarly {
   calls: number
   pages?: number
+  /** The pools a pfn_pool kernel published (its klab early_pfn line's pools=). */
+  pools?: number
   line: number
   kind: string
 }
@@ -23,7 +25,8 @@ export function measuredEarlyCalls(a: BootAnalysis): MeasuredEarly | undefined {
   const pool = k.kind === 'early_pfn' ? (v.nocodetag_calls ?? 0) : 0
   const calls = k.kind === 'early_page_allocs' ? v.calls : v.untagged_calls - pool
   const pages = k.kind === 'early_page_allocs' ? v.pages : v.untagged_pages - pool
-  return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), line: k.line, kind: k.kind} : undefined
+  const pools = k.kind === 'early_pfn' && Number.isFinite(v.pools) ? {pools: v.pools} : {}
+  return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), ...pools, line: k.line, kind: k.kind} : undefined
 }
 
 /** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning (v1 of the fix used 256), if it did. */

@@ -1,7 +1,9 @@
 // The host a `predict` request describes: the flags' host (--cpus, --memory, ...), or a capture's
-// (--from) with what that boot measured, then the CPU and --kernel flags over either. Each fact
-// keeps the flag or log line it came from, so validateHost names it in a refusal.
+// (--from) with what that boot measured and every host flag typed applied over it (host-override.ts
+// says each one that changes a fact the capture states). Each fact keeps the flag or log line it
+// came from, so validateHost names it in a refusal. A kernel before profiling existed is refused.
 import {analyseBootLog, bootNote} from '../analysis/read.js'
+import {profilingAbsentIn} from '../analysis/releases.js'
 import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
@@ -9,6 +11,7 @@ import {resolveCapture} from '../readers/dir.js'
 import {parseSize} from '../render/units.js'
 import {captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+import {type HostFact, applyHostFlags, overrideWarnings, statedFacts} from './host-override.js'
 
 /**
  * The recorder evidence of a capture's dump (recorderFromAllocInfo). One that cannot be read or
@@ -43,6 +46,11 @@ export interface HostFlags {
   kernel?: string
   from?: string
   boot?: number
+  /**
+   * The flags given on the command line (oclif's defaults left out: commands/predict.ts reads its
+   * parse metadata). Absent (an in-process caller): only the flags without a default count, when set.
+   */
+  given?: readonly string[]
 }
 
 export type {RecorderChoice}
@@ -58,18 +66,48 @@ export interface HostInput {
   recorder?: RecorderChoice
   /** The capture's allocinfo dump, and whether it was taken as this boot's evidence (not for an earlier boot of the log). */
   dump?: DumpUse
+  /** --from: the host facts the capture states (the rest are defaults a flag fills in without a word). */
+  stated?: ReadonlyMap<HostFact, string>
+  /** --from: each host flag that changed a fact the capture states (hostOverrides); the measured count is then another host's. */
+  overrides?: string[]
 }
 
-/** The host of a request: --from's or the flags', the CPU and --kernel flags over it, the recorder. */
+/**
+ * The host of a request: the flags', or --from's with every host flag given applied over it (one
+ * rule for all: hostOverrides says each that changes a fact the capture states). The recorder
+ * follows.
+ */
 export async function hostInput(f: HostFlags): Promise<HostInput> {
-  const origins: HostOrigins = {}
-  const input = f.from ? await hostFromCapture(f.from, f.boot) : {host: hostFromFlags(f, origins), notes: []}
-  const host = input.host
-  applyCpuFlags(host, origins, f)
-  if (f.kernel) host.kernel = checkRelease(f.kernel)
+  if (f.kernel) checkRelease(f.kernel)
+  let input: HostInput
+  if (f.from) {
+    input = await hostFromCapture(f.from, f.boot)
+    const overrides = hostOverrides(input.host, f, input.stated ?? new Map())
+    if (overrides.length) input = {...input, overrides}
+  } else {
+    const origins: HostOrigins = {}
+    input = {host: hostFromFlags(f, origins), notes: []}
+    applyCpuFlags(input.host, origins, f)
+  }
+  refuseBeforeProfiling(input.host.kernel, f.kernel ? `--kernel ${f.kernel}` : `${input.host.name ?? f.from}: the boot's kernel ${input.host.kernel}`)
   // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
-  const recorder = input.recorder ?? (host.kernel ? releaseGuess(host.kernel) : undefined)
+  const recorder = input.recorder ?? (input.host.kernel ? releaseGuess(input.host.kernel) : undefined)
   return recorder ? {...input, recorder} : input
+}
+
+/** Every host flag given applied over a capture's host; a warning for each that changed a fact the capture states. */
+function hostOverrides(host: Host, f: HostFlags, stated: ReadonlyMap<HostFact, string>): string[] {
+  const before = {...host}
+  const changed = applyHostFlags(host, f as unknown as Record<string, unknown>)
+  applyCpuFlags(host, {}, f)
+  for (const fact of ['possibleCpus', 'onlineCpus'] as const) if (host[fact] !== before[fact]) changed.set(fact, host.origins![fact]!)
+  return overrideWarnings(before, host, changed, stated)
+}
+
+/** A kernel before memory allocation profiling existed has nothing to predict: refused (exit 2). */
+function refuseBeforeProfiling(kernel: string | undefined, what: string): void {
+  const why = kernel === undefined ? undefined : profilingAbsentIn(kernel)
+  if (why) throw new UsageError(`${what}: ${why}`)
 }
 
 /** The host of a capture directory or boot log, with its measured count, printed size and recorder. */
@@ -83,7 +121,8 @@ export async function hostFromCapture(path: string, boot: number | undefined): P
   const dump = cap.allocinfo === undefined ? undefined : dumpUse(analysis, cap.allocinfo)
   if (dump && !dump.used) notes.push(`${dump.path}: not used: ${dump.reason}`)
   const recorder = captureRecorder(analysis, cap.bootLog, dump?.used ? await dumpRecorder(dump.path) : undefined)
-  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, ...(dump ? {dump} : {})}
+  const stated = statedFacts(analysis, host)
+  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {})}
 }
 
 /** The host the flags describe (no --from), with each fact's flag for a refusal. */

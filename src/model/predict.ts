@@ -4,7 +4,7 @@
 import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
-import {type Profile, noIntervalReason} from './profile.js'
+import {type Profile, inSeries, noIntervalReason} from './profile.js'
 import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
@@ -167,7 +167,7 @@ export interface Uncertainty {
 
 function uncertainty(host: Host, profile: Profile): Uncertainty {
   const iv = profile.provenance.interval
-  const matches = !host.kernel || host.kernel.startsWith(profile.kernel)
+  const matches = !host.kernel || inSeries(host.kernel, profile.kernel)
   const ex = extrapolation(host, profile.range, matches, profile.kernel)
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`

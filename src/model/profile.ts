@@ -3,6 +3,7 @@
 import {existsSync, readFileSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {parseRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {type Host, type Window, pageExtWindow} from './host.js'
 import {TERM_IDS, type TermId, type TermParams} from './terms.js'
@@ -193,19 +194,44 @@ export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
 }
 
 /**
- * The shipped profile for a kernel release and window: longest matching kernel prefix, else the
- * newest. A KASAN host takes a KASAN-only profile of its kernel when there is one; otherwise, as
- * every host without KASAN, one fitted on other builds (whose notes say what KASAN it counts).
+ * The shipped profile for a kernel release and window: one fitted on the release's series (the
+ * newest such), else the nearest release (nearestProfile). A KASAN host takes a KASAN-only profile
+ * of its kernel when there is one; otherwise, as every host without KASAN, one fitted on other
+ * builds (whose notes say what KASAN it counts).
  */
 export function profileFor(kernel: string | undefined, window: Exclude<Window, 'none'>, dir = PROFILES_DIR, kasan = false): Profile | undefined {
   const cands = listProfiles(dir).filter((p) => p.window === window)
-  const ofKernel = (ps: Profile[]) => (kernel ? ps.filter((p) => kernel.startsWith(p.kernel)) : [])
+  const ofKernel = (ps: Profile[]) => (kernel ? ps.filter((p) => inSeries(kernel, p.kernel)) : [])
   const kasanOwn = kasan ? ofKernel(cands.filter((p) => p.kasan)) : []
   const general = cands.filter((p) => !p.kasan)
   if (general.length === 0 && kasanOwn.length === 0) return undefined
-  const matching = ofKernel(general)
-  const pool = kasanOwn.length ? kasanOwn : matching.length ? matching : general
-  return [...pool].sort((a, b) => cmpRelease(b.kernel, a.kernel))[0]
+  const matching = kasanOwn.length ? kasanOwn : ofKernel(general)
+  return matching.length ? newest(matching) : nearestProfile(general, kernel)
+}
+
+/** A release of a profile's series: "7.2" holds 7.2, 7.2.13 and 7.2-rc1, not 7.20. */
+export function inSeries(kernel: string, series: string): boolean {
+  return kernel === series || (kernel.startsWith(series) && /^[.\-+~_]/.test(kernel.slice(series.length)))
+}
+
+const newest = (ps: Profile[]): Profile => [...ps].sort((a, b) => cmpRelease(b.kernel, a.kernel))[0]
+
+/**
+ * The profile of the release nearest a kernel no profile was fitted on: one of the same major
+ * series first (closest minor, the newer on a tie: 6.15 takes 6.12, 7.0 takes 7.2), else the
+ * closest major's release nearest the kernel (8.0 takes 7.2's newest, 5.x 6.x's oldest). No
+ * release known: the newest. Minors are not counted across majors: how far 6.19 is from 7.0 in
+ * kernel history is not a number this file knows.
+ */
+function nearestProfile(ps: Profile[], kernel: string | undefined): Profile {
+  const r = kernel === undefined ? undefined : parseRelease(kernel)
+  if (!r) return newest(ps)
+  const distance = (p: Profile): number => {
+    const q = parseRelease(p.kernel) ?? {major: 0, minor: 0}
+    if (q.major === r.major) return Math.abs(q.minor - r.minor)
+    return 1000 * Math.abs(q.major - r.major) + (r.major > q.major ? 100 - q.minor : q.minor)
+  }
+  return [...ps].sort((a, b) => distance(a) - distance(b) || cmpRelease(b.kernel, a.kernel))[0]
 }
 
 /** The profile for a host: explicit (a name or a file), else the shipped one for its kernel and window. */
@@ -232,8 +258,8 @@ export function inSampleNote(capture: string, profile: string): string {
 
 /** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
 export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
-  if (kernel === undefined || kernel.startsWith(profile.kernel)) return undefined
-  return `no shipped profile for kernel ${kernel}: using ${profile.name} (kernel ${profile.kernel}, the newest for this page_ext window); its counts are an extrapolation to ${kernel}`
+  if (kernel === undefined || inSeries(kernel, profile.kernel)) return undefined
+  return `no shipped profile for kernel ${kernel}: using ${profile.name} (kernel ${profile.kernel}, the nearest release with a profile for this page_ext window); its counts are an extrapolation to ${kernel}`
 }
 
 function cmpRelease(a: string, b: string): number {

@@ -7,6 +7,7 @@ import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
 import type {MeasuredEarly} from './from-boot.js'
+import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
@@ -162,16 +163,30 @@ export function predictionReport(p: Prediction): Report {
   return {blocks}
 }
 
-/** What an instrumented boot (predict --from a lab capture) measured, against the prediction. */
-export function measuredBlock(p: Prediction, measured: MeasuredEarly, inFit: string | undefined): Block {
+const COUNT_UNITS: Record<MeasuredCheck['count'], string> = {calls: 'early PFNs', pages: 'early pages', pools: 'pools'}
+
+/** One measured count against its interval: inside, outside, or not judged (another host). */
+function checkText(c: MeasuredCheck): string {
+  const verdict = c.inside === undefined ? 'not judged' : c.inside ? 'inside the 90 % interval' : 'OUTSIDE the 90 % interval'
+  return `${c.measured} ${COUNT_UNITS[c.count]}, predicted ${withInterval(c.predicted)}: ${verdict}`
+}
+
+/**
+ * What an instrumented boot (predict --from a lab capture) measured, each count against its
+ * interval (model/measured.ts); with host flags over the capture, against another host: no check.
+ */
+export function measuredBlock(p: Prediction, measured: MeasuredEarly, checks: MeasuredCheck[], ctx: {inFit?: string; overridden: boolean}): Block {
   // The sign diff uses (tolerance.ts DELTA_NOTE), said in the line: negative = predicted more.
   const {delta, rel} = measuredDelta(p.events, measured.calls)
+  const [calls, ...rest] = checks
   return {
     kind: 'text',
     title: 'Measured on this boot',
     lines: wrap([
-      `klab ${measured.kind} (line ${measured.line}): ${measured.calls} early PFNs; predicted ${p.events}; delta ${delta > 0 ? '+' : ''}${delta}, rel ${relText(rel)} (${DELTA_NOTE})` +
-        (inFit ? `; ${inSampleNote(inFit, p.profile)}` : ''),
+      `klab ${measured.kind} (line ${measured.line}): ${checkText(calls)}; delta ${delta > 0 ? '+' : ''}${delta}, rel ${relText(rel)} (${DELTA_NOTE})` +
+        (ctx.inFit ? `; ${inSampleNote(ctx.inFit, p.profile)}` : ''),
+      ...rest.map(checkText),
+      ...(ctx.overridden ? ['against a different host (host flags over the capture, see the warnings): not a check'] : []),
     ]),
   }
 }

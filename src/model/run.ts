@@ -16,7 +16,8 @@ import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './pr
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
-import {predictionGrade, sweepSeverity} from './severity.js'
+import {measuredChecks} from './measured.js'
+import {measuredGrade, predictionGrade, sweepSeverity, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 
 export interface PredictFlags extends HostFlags {
@@ -51,7 +52,7 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   if (!f.recorder && input.recorder) Object.assign(opts, input.recorder)
   const profile = chooseProfile(input.host, f.profile)
   const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile) : undefined
-  const warnings = why ? [...input.notes, why] : [...input.notes]
+  const warnings = [...input.notes, ...(input.overrides ?? []), ...(why ? [why] : [])]
   if (f.sweep === undefined) warnings.push(...defaultCpuNote(input.host))
   const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
   return {...run, warnings}
@@ -79,18 +80,25 @@ function predictOptions(f: PredictFlags): PredictOptions & {tracker: Tracker; se
   return f.recorder ? {...opts, recorder: f.recorder as Recorder, recorderReason: 'given with --recorder'} : opts
 }
 
-/** One host; with a lab capture's measured count, how far the prediction is from it. */
+/**
+ * One host; with a lab capture's measured counts, each against its interval (a count outside is a
+ * warning), unless host flags changed the capture's host (host-override.ts): then shown, not judged.
+ */
 function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from: string | undefined): Run {
   const p = predict(input.host, profile, opts)
   const report = predictionReport(p)
   const {measured} = input
+  const overridden = (input.overrides?.length ?? 0) > 0
+  const checks = measured ? measuredChecks(p, measured, !overridden) : []
   if (measured) {
-    report.blocks.push(measuredBlock(p, measured, from === undefined ? undefined : fittedCapture(profile, from)))
+    const inFit = from === undefined ? undefined : fittedCapture(profile, from)
+    report.blocks.push(measuredBlock(p, measured, checks, {...(inFit ? {inFit} : {}), overridden}))
   }
-  // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
-  const graded = predictionGrade(input.host.debug, p)
+  const graded = worstGrade([predictionGrade(input.host.debug, p), measuredGrade(checks)])
   if (graded) report.blocks.push({kind: 'text', lines: wrap([`Severity: ${graded.severity}: ${graded.why}.`])})
-  const result = {...p, ...(measured ? {measured} : {}), ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
+  // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
+  const measuredJson = measured ? {measured: {...measured, checks, ...(overridden ? {differentHost: true} : {})}} : {}
+  const result = {...p, ...measuredJson, ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
   return {result, report, severities: graded ? [graded.severity] : []}
 }
 

@@ -4,7 +4,8 @@
 // another (the drop is real, nothing warns). A recorder the kernel does not carry is a what-if: its
 // drops are a `notice` whatever the build (a legacy array that would overflow on a pool kernel
 // warns nobody). Recorder not known: both runs count as the kernel's. Nothing dropped: no severity.
-import type {Recorder, Severity} from '../types.js'
+import {type Recorder, type Severity, SEVERITIES} from '../types.js'
+import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 
 export function dropSeverity(debug: boolean, dropped: number): Severity | undefined {
@@ -46,4 +47,24 @@ export const predictionSeverity = (debug: boolean, p: Pick<Prediction, 'recorder
 /** A sweep drops PFNs from the CPU count where the legacy array overflows on. */
 export function sweepSeverity(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Severity | undefined {
   return grade(debug, recorder, s.overflowAt === undefined ? 0 : 1, 0)?.severity
+}
+
+const COUNT_WORDS: Record<MeasuredCheck['count'], string> = {calls: 'early PFNs', pages: 'early pages', pools: 'pools published'}
+
+/**
+ * A boot's measured counts (model/measured.ts): one outside its 90 % interval is a `warning`
+ * (README "Severity": counts outside the model's tolerance), the why naming each; all inside, or
+ * not judged (another host than the one measured): none.
+ */
+export function measuredGrade(checks: readonly MeasuredCheck[]): Graded | undefined {
+  const out = checks.filter((c) => c.inside === false)
+  if (out.length === 0) return undefined
+  const each = out.map((c) => `${COUNT_WORDS[c.count]} measured ${c.measured}, predicted ${c.predicted.low}-${c.predicted.high}`)
+  return {severity: 'warning', why: `the boot's counts lie outside the model's 90 % interval (${each.join('; ')}): the model misses this boot`}
+}
+
+/** The highest of several grades (what --fail-on sees), its why first; the others' whys follow it. */
+export function worstGrade(grades: readonly (Graded | undefined)[]): Graded | undefined {
+  const gs = grades.filter((g): g is Graded => g !== undefined).sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
+  return gs.length ? {severity: gs[0].severity, why: gs.map((g) => g.why).join('; and ')} : undefined
 }

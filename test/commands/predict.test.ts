@@ -39,7 +39,7 @@ describe('allocscope predict', () => {
     const late = json((await run(['--from', join(SAMPLES, 'linux-7.2-legacylate-c255-m1024'), '--json'])).stdout).result
     expect(late.window).toBe('after-smp')
     expect(late.profile).toBe('linux-7.2-after-smp')
-    expect(late.measured).toEqual({calls: 2892, pages: 13251, line: 183, kind: 'early_pfn_legacy'})
+    expect(late.measured).toMatchObject({calls: 2892, pages: 13251, line: 183, kind: 'early_pfn_legacy'})
     // klab on that boot: early_pfn_legacy recorded=2892 dropped=0 (one of the 9 boots the profile
     // was fitted on: close, not exact).
     expect(withinBound(late.legacy.recorded, 2892)).toBe(true)
@@ -49,8 +49,8 @@ describe('allocscope predict', () => {
 
   it('--from says how the prediction compares with the boot\'s own klab count, and that it is in-sample', async () => {
     const r = await run(['--from', join(SAMPLES, 'linux-6.12-nodebug_smp064_1G'), '--format', 'text'])
-    expect(r.stdout).toMatch(/klab early_page_allocs \(line \d+\): 1955 early PFNs; predicted \d+/)
-    expect(r.stdout).toMatch(/an in-sample check, not an independent one/)
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/klab early_page_allocs \(line \d+\): 1955 early PFNs, predicted \d+ \(\d+-\d+\): inside the 90 % interval/)
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/an in-sample check, not an independent one/)
   })
 
   it('a 1024-CPU host without DEBUG drops PFNs in the legacy array and exits 1 with --fail-on notice', async () => {

@@ -56,7 +56,7 @@ describe('one sign: predicted vs measured is measured − predicted everywhere (
     const dir = join(SAMPLES, name)
     const p = await json(['predict', '--from', dir])
     const text = (await runCli(['predict', '--from', dir, '--format', 'text'])).stdout.replace(/\s+/g, ' ')
-    const m = / (\d+) early PFNs; predicted (\d+); delta ([-+]?\d+), rel ([-+]?[\d.]+)% \(delta = measured - predicted; rel = delta \/ measured\)/.exec(text)
+    const m = / (\d+) early PFNs, predicted (\d+) \(\d+-\d+\): inside the 90 % interval; delta ([-+]?\d+), rel ([-+]?[\d.]+)% \(delta = measured - predicted; rel = delta \/ measured\)/.exec(text)
     expect(m, text).not.toBeNull()
     const [measured, predicted, delta, rel] = m!.slice(1).map(Number)
     expect([measured, predicted]).toEqual([p.measured.calls, p.events])

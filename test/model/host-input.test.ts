@@ -1,6 +1,6 @@
 // The host a predict request describes (src/model/host-input.ts), in-process: the flags' host, a
 // real capture's (--from), and the CPU and --kernel flags over either, each fact naming its origin.
-import {copyFileSync, mkdtempSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -89,5 +89,13 @@ describe('hostInput', () => {
     copyFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), join(dir, 'allocinfo.txt'))
     await expect(hostFromCapture(dir, undefined)).rejects.toThrow(InputError)
     await expect(hostFromCapture(dir, undefined)).rejects.toThrow(`${dir}: no boot log to take the host from`)
+  })
+
+  it('--from a DERIVED boot of 6.1 (a real 7.2 log with its Linux version line changed): refused, the feature is newer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-host-input-'))
+    const log = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), 'utf8').replace(/Linux version 7\.2\.\d+/, 'Linux version 6.1.0')
+    writeFileSync(join(dir, 'dmesg.txt'), log)
+    await expect(hostInput({...FLAGS, from: join(dir, 'dmesg.txt')})).rejects.toThrow(/dmesg\.txt: the boot's kernel 6\.1\.0: CONFIG_MEM_ALLOC_PROFILING does not exist before 6\.10: nothing to predict$/)
+    await expect(hostInput({...FLAGS, cpus: 4, kernel: '6.9'})).rejects.toThrow(UsageError)
   })
 })
