@@ -289,7 +289,8 @@ export interface AllocSite {
 export interface AllocAnomaly {
   line: number
   key: string
-  kind: 'negative-bytes' | 'wrapped-calls' | 'duplicate-key'
+  /** invalid-counter: a value the kernel cannot print (bytes beyond s64, calls beyond u64): the line is left out of sites and totals. */
+  kind: 'negative-bytes' | 'wrapped-calls' | 'duplicate-key' | 'invalid-counter'
   detail: string
 }
 
@@ -311,4 +312,12 @@ export interface AllocInfo {
   lines: number
   /** Why the input ended early (a gzip stream cut short, or its last line): what was read up to the damage is here, and its missing sites must not read as gone (trend, diff). */
   truncated?: string
+  /**
+   * A file of several dumps appended (a header after sites begins a snapshot): the result is the
+   * last; `siteLines` of the earlier ones were read and dropped (every line is still a site, a
+   * header, skipped or one of these), `from` is the last snapshot's first header line.
+   */
+  earlier?: {snapshots: number; siteLines: number; from: number}
+  /** What a reader of the result must be told, each naming the source (and line): earlier snapshots of the file dropped, NUL padding skipped, an unknown header version, a dump without sites. Every command that reads a dump shows them as warnings. */
+  notes?: string[]
 }

@@ -37,6 +37,7 @@ export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
   'duplicate-key': 'info',
   'negative-bytes': 'warning',
   'wrapped-calls': 'warning',
+  'invalid-counter': 'warning',
 }
 
 export interface ReportOptions {
@@ -79,9 +80,12 @@ function treeBlock(r: AllocInfoResult, tree: NonNullable<AllocInfoResult['tree']
       share: pct(Number(t.bytes), Number(r.matched.bytes)),
       calls: t.calls,
     })),
-    empty: 'no site matches the filters',
+    empty: emptyText(r),
   }
 }
+
+/** An empty table says why: the dump had no site at all (a header only), or the filters left none. */
+const emptyText = (r: AllocInfoResult): string => (r.totals.sites === 0 ? 'the dump holds no site line' : 'no site matches the filters')
 
 function sitesBlock(r: AllocInfoResult, size: Size): Block {
   const columns: Column[] = [
@@ -106,7 +110,7 @@ function sitesBlock(r: AllocInfoResult, size: Size): Block {
       accurate: s.accurate ? '' : {text: 'no', style: 'warn'},
       lines: s.count > 1 ? `${s.count} lines` : '',
     })),
-    empty: 'no site matches the filters',
+    empty: emptyText(r),
   }
 }
 
@@ -114,11 +118,13 @@ function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
   // Titles are short (the text renderer does not clip them); the source goes in the totals lines.
   const source = `${r.source} (allocinfo ${r.version === 'none' ? 'without header' : r.version})`
   const filtered = r.matched.sites !== r.totals.sites
+  const invalid = r.anomalyCounts['invalid-counter'] ?? 0
   return {
     kind: 'text',
     lines: [
       `source: ${source}`,
       `total: ${r.totals.sites} sites, ${sizeWords(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
+      ...(invalid > 0 ? [`left out of the total: ${invalid} line(s) with a counter the kernel cannot print (anomalies: invalid-counter)`] : []),
       ...(filtered || r.filters.length > 0
         ? [`filters: ${r.filters.join(', ')}`, `matched: ${r.matched.sites} sites, ${sizeWords(r.matched.bytes)}, ${r.matched.calls} calls`]
         : []),

@@ -69,7 +69,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     result.tree = {depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
-  const warnings = info.truncated === undefined ? [] : [`${info.source}: ${info.truncated}`]
+  const warnings = [...(info.truncated === undefined ? [] : [`${info.source}: ${info.truncated}`]), ...(info.notes ?? [])]
   return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings}
 }
 

@@ -19,6 +19,8 @@ export interface AllocInfoSummary {
   skipped: number
   /** Why the dump is incomplete (a gzip stream or a last line cut short): its totals are a part. */
   truncated?: string
+  /** AllocInfo.notes (earlier snapshots dropped, padding, an unknown version, no site). */
+  notes?: string[]
 }
 
 export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
@@ -35,5 +37,6 @@ export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
     anomalies: Object.values(info.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0),
     skipped: info.skippedTotal,
     ...(cut === undefined ? {} : {truncated: cut}),
+    ...(info.notes === undefined ? {} : {notes: info.notes}),
   }
 }

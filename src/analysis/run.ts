@@ -47,6 +47,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
+  if (allocinfo?.notes) warnings.push(...allocinfo.notes)
   return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}
 }
 

@@ -40,6 +40,7 @@ export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
     anomalies: info.anomalies.length,
     skipped: info.skipped.length,
     ...(info.truncated !== undefined ? {truncated: info.truncated} : {}),
+    ...(info.notes !== undefined ? {notes: info.notes} : {}),
   }
 }
 

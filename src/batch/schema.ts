@@ -41,6 +41,8 @@ export interface BatchAllocInfo {
   skipped: number
   /** Why the dump ended early (a gzip stream cut short; added to v1): the counts are of what was read. */
   truncated?: string
+  /** What the reader noticed (AllocInfo.notes: earlier snapshots dropped, NUL padding, an unknown version, no site; added to v1). */
+  notes?: string[]
 }
 
 /** The model's prediction for the host of a boot log (as `predict --from` makes it). */

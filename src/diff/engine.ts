@@ -182,10 +182,12 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
 /**
  * The reader's word on a dump cut short (AllocInfo.truncated: a gzip stream that ends early, a last line without
  * its newline), as a warning naming the side (a, b; none for the one input) and the file: such a
- * side misses the sites past the cut, which its diff shows as gone.
+ * side misses the sites past the cut, which its diff shows as gone. Then its notes (AllocInfo.notes:
+ * earlier snapshots of an appended file dropped, padding, an unknown version), the side named too.
  */
 function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
-  return info.truncated === undefined ? [] : [`${side !== undefined ? `${side}: ` : ''}${info.source}: ${info.truncated}`]
+  const tag = side !== undefined ? `${side}: ` : ''
+  return [...(info.truncated === undefined ? [] : [`${tag}${info.source}: ${info.truncated}`]), ...(info.notes ?? []).map((n) => tag + n)]
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {

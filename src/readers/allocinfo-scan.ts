@@ -14,6 +14,14 @@ const COLUMNS_RE = /^#[ \t]*<size>/
 
 /** calls is a u64 in the kernel: a value at or above 2^63 is a counter that went below zero. */
 export const WRAP_THRESHOLD = 1n << 63n
+/** The header versions this reader knows (domain.md §4); another is read as 2.0 and warned about. */
+export const KNOWN_VERSIONS: readonly string[] = ['1.0', '2.0']
+/** The kernel prints bytes with %lli (s64) and calls with %llu (u64): nothing outside can be its output. */
+const BYTES_MIN = -(1n << 63n)
+const BYTES_MAX = (1n << 63n) - 1n
+const CALLS_MAX = (1n << 64n) - 1n
+/** A line of numfmt --to=iec output: the size human-formatted (`12K`, `3.0M`), then calls and file:line. */
+const HUMAN_SIZE_RE = /^[ \t]*-?\d+(?:\.\d+)?[KMGTPEZY]i?[ \t]+\d+[ \t]+\S+:\d+[ \t]/
 /** How the skip reasons of a last line cut short begin. */
 const CUT_LAST_LINE = 'truncated last line'
 export const EXPECTED_LINE = "expected '<bytes> <calls> file:line [module] func:name'"
@@ -210,12 +218,25 @@ function trailing(rest: string): Trailing {
 
 /**
  * Accounting bugs (a free subtracted from a tag that never saw the allocation) show up as negative
- * bytes and as calls wrapped around 2^64: flag them (the values are kept). One home for both
- * rules: the allocinfo scanner and a recording's replayed snapshots (readers/recording.ts).
+ * bytes and as calls wrapped around 2^64: flag them (the values are kept). A value the kernel
+ * cannot print (bytes beyond s64, calls beyond u64) is no counter but a damaged line: flagged
+ * `invalid-counter`, and false is returned: the caller leaves the line out of its sites and totals
+ * (an 8 EiB site would top every table and make every total wrong). One home for these rules: the
+ * allocinfo scanner and a recording's replayed snapshots (readers/recording.ts).
  */
-export function counterAnomalies(key: string, bytes: bigint, calls: bigint, line: number, flag: (a: AllocAnomaly) => void): void {
-  if (bytes < 0n) flag({line, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
-  if (calls >= WRAP_THRESHOLD) flag({line, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
+export function counterAnomalies(key: string, bytes: bigint, calls: bigint, line: number, flag: (a: AllocAnomaly) => void): boolean {
+  // Three comparisons on a usual line (0 <= bytes <= s64 max, calls < 2^63), the rest only past them: the scanner's hot path.
+  const negative = bytes < 0n
+  const wrapped = calls >= WRAP_THRESHOLD
+  if ((negative ? bytes < BYTES_MIN : bytes > BYTES_MAX) || (wrapped && calls > CALLS_MAX)) {
+    const badBytes = bytes < BYTES_MIN || bytes > BYTES_MAX
+    const what = badBytes ? `bytes ${bytes} outside the kernel's %lli (s64) range` : `calls ${calls} beyond the kernel's %llu (u64) range`
+    flag({line, key, kind: 'invalid-counter', detail: `${what}: a damaged line, left out of the sites and totals`})
+    return false
+  }
+  if (negative) flag({line, key, kind: 'negative-bytes', detail: `bytes ${bytes} < 0`})
+  if (wrapped) flag({line, key, kind: 'wrapped-calls', detail: `calls ${calls} >= 2^63 (as s64: ${calls - (1n << 64n)})`})
+  return true
 }
 
 /**
@@ -255,13 +276,22 @@ export class AllocInfoScanner {
   private junkChars = 0
   private sawData = false
   private readonly sites = new Map<string, AllocSite>()
-  private readonly anomalies: AllocAnomaly[] = []
-  private readonly anomalyCounts: AllocInfo['anomalyCounts'] = {}
+  private anomalies: AllocAnomaly[] = []
+  private anomalyCounts: AllocInfo['anomalyCounts'] = {}
   private readonly skipped: Skipped[] = []
   private skippedTotal = 0
   private readonly skippedByReason: Record<string, number> = {}
-  private readonly totalBytes = new ExactSum()
-  private readonly totalCalls = new ExactSum()
+  private totalBytes = new ExactSum()
+  private totalCalls = new ExactSum()
+  /** Snapshots before the last (dumps appended to one file): AllocInfo.earlier. */
+  private earlier?: NonNullable<AllocInfo['earlier']>
+  /** Whether a site line was read since the last header (a header after one begins a new snapshot). */
+  private siteSinceHeader = false
+  /** The line of the version header read last. */
+  private versionLine = 0
+  /** Lines that are numfmt --to=iec output (human-formatted sizes), and the first of them. */
+  humanSized = 0
+  humanFirst?: {line: number; size: string}
   /** Whether the kernel's trailing space survived: only then can a cut last line be told from a whole one. */
   private trailingSpaceSeen = false
   private partial = ''
@@ -323,7 +353,25 @@ export class AllocInfoScanner {
       skippedByReason: this.skippedByReason,
       lines: this.lines,
       ...(this.cutLast === undefined ? {} : {truncated: this.cutLast}),
+      ...(this.earlier === undefined ? {} : {earlier: this.earlier}),
+      ...this.notes(),
     }
+  }
+
+  /** What the result's reader must be told (AllocInfo.notes): each names the source and, where there is one, the line. */
+  private notes(): Pick<AllocInfo, 'notes'> {
+    const out: string[] = []
+    const e = this.earlier
+    if (e !== undefined) {
+      out.push(`${this.source}:${e.from}: ${e.snapshots + 1} allocinfo snapshots in one file (a header after sites begins another: dumps appended one after another); using the last, lines ${e.from}-${this.lines}`)
+    }
+    if (this.version !== 'none' && !KNOWN_VERSIONS.includes(this.version)) {
+      out.push(`${this.source}:${this.versionLine}: allocinfo version ${this.version} is not one allocscope knows (${KNOWN_VERSIONS.join(', ')}): read as 2.0, unknown key:value tokens kept`)
+    }
+    if (this.sites.size === 0 && this.version !== 'none' && this.humanSized === 0) {
+      out.push(`${this.source}: the dump holds no site line, only its header: /proc/allocinfo of a kernel with memory allocation profiling lists every call site, at 0 bytes too`)
+    }
+    return out.length > 0 ? {notes: out} : {}
   }
 
   /** The last line, cut short: skipped, and the dump marked truncated (its missing sites must not read as gone). */
@@ -349,7 +397,8 @@ export class AllocInfoScanner {
     this.partial = ''
     this.partialCut = false
     const lineNo = ++this.lines
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
+    // A serial capture may end lines with CR CR LF (a tty layer adding its CR to one already there).
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, trimCR(line))
     if (cut) {
       this.nonBlank = true
       this.junkChars += MAX_LINE
@@ -367,15 +416,38 @@ export class AllocInfoScanner {
     this.nonBlank = true
     const v = VERSION_RE.exec(line)
     if (v !== null) {
+      this.header(lineNo)
       this.version = v[1]!
-      this.sawData = true
+      this.versionLine = lineNo
     } else if (COLUMNS_RE.test(line)) {
-      this.sawData = true
+      this.header(lineNo)
     } else {
       this.junkChars += line.length
+      if (HUMAN_SIZE_RE.test(line)) this.human(line, lineNo)
       if (last) this.cut(lineNo, `${CUT_LAST_LINE} (no newline)`, `; ${EXPECTED_LINE}`)
       else this.skip(lineNo, 'not an allocinfo line', `not an allocinfo line; ${EXPECTED_LINE}`)
     }
+  }
+
+  /** A header line: after sites, the start of another snapshot, which replaces what was read before. */
+  private header(lineNo: number): void {
+    this.sawData = true
+    if (!this.siteSinceHeader) return
+    this.siteSinceHeader = false
+    let siteLines = this.anomalyCounts['invalid-counter'] ?? 0
+    for (const s of this.sites.values()) siteLines += s.count
+    const e = this.earlier
+    this.earlier = {snapshots: (e?.snapshots ?? 0) + 1, siteLines: (e?.siteLines ?? 0) + siteLines, from: lineNo}
+    this.sites.clear()
+    this.anomalies = []
+    this.anomalyCounts = {}
+    this.totalBytes = new ExactSum()
+    this.totalCalls = new ExactSum()
+  }
+
+  private human(line: string, lineNo: number): void {
+    this.humanSized++
+    this.humanFirst ??= {line: lineNo, size: line.trim().split(/[ \t]/, 1)[0]!}
   }
 
   private site(s: SiteLine, line: string, lineNo: number, last: boolean): void {
@@ -392,15 +464,16 @@ export class AllocInfoScanner {
       return this.skip(lineNo, 'unexpected token after func:name', `unexpected token '${tr.bad.slice(0, 40)}' after func:name; expected key:value pairs`)
     }
     this.sawData = true
+    this.siteSinceHeader = true
     this.add(s, lineNo, tr.accurate, tr.extra)
   }
 
   private add(s: SiteLine, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
     const {bytes, calls} = s
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
+    if (!counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)) return
     this.totalBytes.add(bytes)
     this.totalCalls.add(calls)
-    counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)
     const prev = this.sites.get(key)
     if (prev === undefined) {
       const site: AllocSite = {key, file: s.file, lineNo: s.fileLine, func: s.func, bytes, calls, accurate, count: 1, lines: [lineNo]}
@@ -433,6 +506,13 @@ export class AllocInfoScanner {
     this.skippedByReason[kind] = (this.skippedByReason[kind] ?? 0) + 1
     if (this.skipped.length < MAX_SKIPPED) this.skipped.push({line, reason})
   }
+}
+
+/** Where a line's trailing CRs begin (it ends in at least one). */
+function trimCR(line: string): number {
+  let e = line.length - 1
+  while (e > 0 && line.charCodeAt(e - 1) === 13) e--
+  return e
 }
 
 /**

@@ -3,7 +3,9 @@
 // " accurate:no" when alloc_tag_is_inaccurate() (format 2.0), then a trailing space.
 // The reader scans a chunk at a time (stdin, a pipe, /proc/allocinfo, gzip and large files are
 // streamed; a regular file up to 16 MiB is read whole, then scanned in the same chunks) and stops
-// at the first sign the input is not allocinfo: a NUL byte, or 1 MiB of text with no site or header.
+// at the first sign the input is not allocinfo: a NUL byte with text after it, or 1 MiB of text with
+// no site or header. NUL bytes that run to the end are padding (a file a crash left with zeros, as
+// analyse reads one): skipped, counted and named in AllocInfo.notes.
 // Kept light on imports: the `allocinfo` command's start-up is benchmarked against `node -e 0`.
 import {StringDecoder} from 'node:string_decoder'
 import {InputError, ioReason} from '../errors.js'
@@ -27,13 +29,67 @@ const READ_CHUNK = 1 << 20
  */
 const WHOLE_FILE_MAX = 16 << 20
 
-const binary = (source: string, offset: number) => new InputError(`${source}: binary data (NUL byte at offset ${offset}): expected /proc/allocinfo text`, source)
+/**
+ * NUL padding longer than this is refused: a crash leaves a few blocks of zeros, while an endless
+ * device or a gzip bomb of zeros must end at once (bounded time, as every allocinfo read is).
+ */
+const MAX_PADDING = 64 << 20
 
-/** The verdict on a scanned input: InputError when it is empty or has neither a header nor one site. */
-function judge(s: AllocInfoScanner, info: AllocInfo): AllocInfo {
+/** Binary data, named by its line (the scanner has read the text before the NUL) and the NUL's byte; `why` says what made it binary. */
+function binary(s: AllocInfoScanner, offset: number, line: number, why: string): InputError {
+  return new InputError(`${s.source}:${line}: binary data (${why}): expected /proc/allocinfo text`, s.source, line)
+}
+
+/** The NUL at `offset` ends the text: padding if nothing but NULs follows, and only after allocinfo lines. */
+function padStart(s: AllocInfoScanner, offset: number): Padding {
+  const line = s.lines + 1
+  if (!s.nonBlank) throw binary(s, offset, line, `a NUL byte at byte ${offset}, before any allocinfo line`)
+  return {offset, bytes: 0, line}
+}
+
+/** More padding: refused when it holds anything but NULs, or grows past MAX_PADDING. */
+function padMore(s: AllocInfoScanner, pad: Padding, zeros: boolean, bytes: number): void {
+  if (!zeros) throw binary(s, pad.offset, pad.line, `a NUL byte at byte ${pad.offset}, with text after it; NULs are read only as padding at the end of a dump`)
+  pad.bytes += bytes
+  if (pad.bytes > MAX_PADDING) throw binary(s, pad.offset, pad.line, `more than ${MAX_PADDING >> 20} MiB of NUL bytes from byte ${pad.offset} on; NULs are read only as padding at the end of a dump, up to that`)
+}
+
+/** NUL bytes from the first one to the end of the input: padding, when nothing else follows. */
+interface Padding {
+  /** Byte offset of the first NUL. */
+  offset: number
+  bytes: number
+  /** The line it begins on. */
+  line: number
+}
+
+const ZEROS = Buffer.alloc(1 << 16)
+
+/** Whether b holds only NUL bytes (characters) from `from` on; a buffer is compared natively, 64 KiB at a time. */
+function zerosFrom(b: Buffer | string, from: number): boolean {
+  if (typeof b === 'string') {
+    for (let i = from; i < b.length; i++) if (b.charCodeAt(i) !== 0) return false
+    return true
+  }
+  for (let i = from; i < b.length; i += ZEROS.length) {
+    const n = Math.min(ZEROS.length, b.length - i)
+    if (!b.subarray(i, i + n).equals(ZEROS.subarray(0, n))) return false
+  }
+  return true
+}
+
+/** The verdict on a scanned input: InputError when it is empty, human-formatted, or has neither a header nor one site. */
+function judge(s: AllocInfoScanner, info: AllocInfo, pad?: Padding): AllocInfo {
   const source = info.source
+  if (s.humanFirst !== undefined) {
+    const h = s.humanFirst
+    throw new InputError(`${source}:${h.line}: the sizes look human-formatted ('${h.size}' and ${s.humanSized - 1} more, as numfmt --to=iec prints them): allocscope needs the raw /proc/allocinfo numbers (give it the file itself, or sort -g it without numfmt)`, source, h.line)
+  }
   if (!s.nonBlank) throw new InputError(`${source}: empty: expected /proc/allocinfo text`, source)
   if (info.sites.length === 0 && info.version === 'none') throw notAllocInfo(s, 'no line parses')
+  if (pad !== undefined && pad.bytes > 0) {
+    ;(info.notes ??= []).push(`${source}:${pad.line}: skipped ${pad.bytes} NUL byte(s) of padding at the end (from byte ${pad.offset}; a file a crash or a sparse copy left with zeros)`)
+  }
   return info
 }
 
@@ -44,11 +100,17 @@ function notAllocInfo(s: AllocInfoScanner, why: string): InputError {
 
 /** Parses allocinfo text; InputError when it is empty, binary, or has neither a header nor one site. */
 export function parseAllocInfoText(text: string, source = '-'): AllocInfo {
-  const nul = text.indexOf('\0')
-  if (nul >= 0) throw binary(source, nul)
   const s = new AllocInfoScanner(source)
-  s.push(text)
-  return judge(s, s.end())
+  const nul = text.indexOf('\0')
+  if (nul === -1) {
+    s.push(text)
+    return judge(s, s.end())
+  }
+  // Offsets are characters here (the text is decoded already).
+  s.push(text.slice(0, nul))
+  const pad = padStart(s, nul)
+  padMore(s, pad, zerosFrom(text, nul), text.length - nul)
+  return judge(s, s.end(), pad)
 }
 
 function ioMessage(path: string, e: unknown): string {
@@ -211,12 +273,16 @@ export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): 
 async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {
   const s = new AllocInfoScanner(source, preamble)
   const decoder = new StringDecoder('utf8')
+  let pad: Padding | undefined
   let offset = 0
   try {
     for await (const b of chunks) {
-      const nul = b.indexOf(0)
-      if (nul !== -1) throw binary(source, offset + nul)
+      const at = offset
       offset += b.length
+      if (pad !== undefined || b.indexOf(0) !== -1) {
+        pad = padding(s, decoder, b, at, pad)
+        continue
+      }
       s.push(decoder.write(s.inCutLine() ? afterNewline(b) : b))
       if (s.junk() >= JUNK_LIMIT) throw notAllocInfo(s, 'no site or header line in the first MiB')
     }
@@ -229,9 +295,22 @@ async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: P
   s.push(decoder.end())
   // Cut before any line: not an empty dump, a truncated one with nothing to read.
   if (damage.what !== undefined && !s.nonBlank) throw new InputError(`${source}: the gzip stream ends early (truncated) before its first line; expected a whole gzip-compressed /proc/allocinfo dump`, source)
-  const info = judge(s, s.end())
+  const info = judge(s, s.end(), pad)
   if (damage.what !== undefined) info.truncated = damage.what
   return info
+}
+
+/** A chunk with a NUL in it, or after one: the text before the first NUL is read; from it on, only NULs may follow. */
+function padding(s: AllocInfoScanner, decoder: StringDecoder, b: Buffer, at: number, pad: Padding | undefined): Padding {
+  let from = 0
+  if (pad === undefined) {
+    from = b.indexOf(0)
+    const text = b.subarray(0, from)
+    s.push(decoder.write(s.inCutLine() ? afterNewline(text) : text))
+    pad = padStart(s, at + from)
+  }
+  padMore(s, pad, zerosFrom(b, from), b.length - from)
+  return pad
 }
 
 /**

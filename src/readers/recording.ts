@@ -354,13 +354,14 @@ function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, sourc
   let totalCalls = 0n
   for (const [i, s] of sites.entries()) {
     if (!s.present) continue
-    out.push({...s.site, bytes: s.bytes, calls: s.calls, lines: [i + 1]})
-    totalBytes += s.bytes
-    totalCalls += s.calls
-    counterAnomalies(s.site.key, s.bytes, s.calls, i + 1, (a) => {
+    const printable = counterAnomalies(s.site.key, s.bytes, s.calls, i + 1, (a) => {
       anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
       anomalies.push(a)
     })
+    if (!printable) continue
+    out.push({...s.site, bytes: s.bytes, calls: s.calls, lines: [i + 1]})
+    totalBytes += s.bytes
+    totalCalls += s.calls
   }
   const allocinfo: AllocInfo = {
     source, version: rec.allocinfo ?? 'none', sites: out, totalBytes, totalCalls, anomalies, anomalyCounts,

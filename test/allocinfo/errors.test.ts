@@ -44,7 +44,9 @@ describe('readAllocInfo on bad input', () => {
     expect((await inputError(put('empty.txt', ''))).message).toBe(`${join(dir, 'empty.txt')}: empty: expected /proc/allocinfo text`)
   })
   it('binary data', async () => {
-    expect((await inputError(put('bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3])))).message).toContain('binary data (NUL byte at offset 4)')
+    const e = await inputError(put('bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3])))
+    expect(e.message).toContain('bin:1: binary data (a NUL byte at byte 4, before any allocinfo line)')
+    expect(e.line).toBe(1)
   })
   it('text that is not allocinfo names the first bad line', async () => {
     const p = put('dmesg.txt', '\n[    0.000000] Linux version 7.2.13\n')

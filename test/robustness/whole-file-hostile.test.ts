@@ -40,7 +40,7 @@ describe('trend on gzip snapshots: streamed, not inflated whole', () => {
     const h = header('2026-12-04T18:00:00Z')
     const bomb = gzipFile('nuls.gz', [h, ...repeat(Buffer.alloc(MiB), 256)])
     const r = await run(['trend', bomb, join(CAPTURE, 'allocinfo.txt')])
-    expect(r.stderr.trim()).toBe(`allocscope: ${bomb}: binary data (NUL byte at offset ${h.length}): expected /proc/allocinfo text`)
+    expect(r.stderr.trim()).toBe(`allocscope: ${bomb}:2: binary data (a NUL byte at byte ${h.length}, before any allocinfo line): expected /proc/allocinfo text`)
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeGreaterThan(0)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
