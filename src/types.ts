@@ -196,7 +196,10 @@ export interface BootAnalysis {
   formatReason: string
   records: number
   lines: number
+  /** The first 1000 lines skipped (see skippedTotal). */
   skipped: Skipped[]
+  /** Lines skipped in all; absent for a boot of a multi-boot log with more than 1000 skipped (cannot be told apart). */
+  skippedTotal?: number
   host: HostFacts
   profiling: ProfilingState
   findings: Finding[]

@@ -47,6 +47,8 @@ export interface FinishMeta {
   formatReason: string
   lines: number
   skipped: Skipped[]
+  /** All skipped lines (skipped keeps the first MAX_SKIPPED); undefined when not known. */
+  skippedTotal: number | undefined
   droppedMessages: number
 }
 
@@ -130,6 +132,7 @@ export class BootAnalyser {
       klab: this.facts.klab,
       droppedMessages: meta.droppedMessages,
     }
+    if (meta.skippedTotal !== undefined) out.skippedTotal = meta.skippedTotal
     if (this.notStored) out.findingsNotStored = this.notStored
     if (this.facts.klabNotStored) out.klabNotStored = this.facts.klabNotStored
     if (this.backwards) out.timeWentBackwards = this.backwards

@@ -9,6 +9,7 @@ import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '
 import type {FinishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
 import type {RecordStream} from './split.js'
+import {inputDamage} from './input-notes.js'
 import {BootsAnalyser, describeBoot, type BootSelector, type BootsResult} from './boots.js'
 import {HOST_FACT_LABELS} from './labels.js'
 
@@ -66,22 +67,7 @@ export const counterSeverities = (a: BootAnalysis): Severity[] => a.klab.flatMap
 
 /** The warnings a command prints for an analysis's input notes (one line each, naming the source). */
 export function inputWarnings(a: BootAnalysis): string[] {
-  const n = a.input
-  if (!n) return []
-  const out: string[] = []
-  if (n.truncated) out.push(`${a.source}: ${n.truncated}: the result covers only what was read (TRUNCATED)`)
-  if (n.longLines) {
-    const at = n.longLines.firstLine !== undefined ? `, the first at line ${n.longLines.firstLine}` : ''
-    out.push(`${a.source}: ${n.longLines.count} line(s) longer than ${n.longLines.limit / 2 ** 20} MiB were cut at that length${at}`)
-  }
-  const nul = n.padding?.nul
-  if (nul) {
-    const first = nul.first[0]
-    out.push(`${a.source}: skipped ${nul.bytes} NUL byte(s) in ${nul.ranges} run(s)${first ? ` (the first at byte ${first.offset}, ${first.bytes} bytes)` : ''}`)
-  }
-  const lead = n.padding?.leading
-  if (lead) out.push(`${a.source}: skipped ${lead.bytes} bytes of NULs and blank lines (${lead.lines} lines) before the first text`)
-  return out
+  return inputDamage(a.input).map((d) => `${a.source}: ${d.text}`)
 }
 
 /** One boot of a boot log: the one opts.boot names, by default the last (a log of one boot: that one). */
@@ -147,7 +133,7 @@ async function analyseStream(stream: RecordStream, source: string, opts: Analyse
   }
   const st = stream.stats()
   noRecords(source, opts.format, st, stream.format)
-  const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, droppedMessages: st.droppedMessages})
+  const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, skippedTotal: st.skippedTotal, droppedMessages: st.droppedMessages})
   const notes = inputNotes(st)
   if (notes) for (const b of out.boots) b.input = notes
   return out
@@ -184,7 +170,7 @@ export function analyseBootLogTextBoots(text: string, source: string, opts: Omit
   noRecords(source, opts.format, {...p, records: p.records.length}, p.format)
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
-  const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages}
+  const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, skippedTotal: p.skippedTotal, droppedMessages: p.droppedMessages}
   return a.finish(meta)
 }
 

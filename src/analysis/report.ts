@@ -7,6 +7,8 @@ import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from 
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
+import {inputDamage} from './input-notes.js'
+import {MAX_SKIPPED} from '../readers/bootlog/sink.js'
 import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from './labels.js'
 import {EARLY_ALLOC_PFN_MAX, pfnPoolSize} from '../kernel.js'
 
@@ -66,6 +68,7 @@ function hostBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
       {key: 'records', value: a.records, note: skippedNote(a)},
       ...replayRows(a),
       {key: 'lines', value: a.lines},
+      ...inputDamage(a.input).map((d) => ({key: d.key, value: {text: d.text, style: 'warn' as Style}})),
       ...hostFacts(h, ['hostname', 'release', 'cmdline', 'possibleCpus', 'presentCpus', 'onlineCpus', 'nrCpusConfig', 'maxcpus', 'numaNodes', 'memoryTotalKiB'], rawBytes),
       ...memoryAvailableRow(h, rawBytes),
       ...hostFacts(h, ['gbPages', 'kasan', 'kmemleak', 'hardware'], rawBytes),
@@ -207,7 +210,8 @@ function replayRows(a: BootAnalysis): KvRow[] {
 
 function skippedNote(a: BootAnalysis): string | undefined {
   const parts: string[] = []
-  if (a.skipped.length) parts.push(`${a.skipped.length}${a.skipped.length >= 1000 ? '+' : ''} lines skipped`)
+  const n = a.skippedTotal ?? a.skipped.length
+  if (n) parts.push(`${n}${a.skippedTotal === undefined && n >= MAX_SKIPPED ? '+' : ''} lines skipped`)
   if (a.droppedMessages) parts.push(`${a.droppedMessages} printk messages dropped`)
   if (a.timeWentBackwards) parts.push(`time went backwards ${a.timeWentBackwards}x`)
   return parts.length ? parts.join(', ') : undefined

@@ -3,6 +3,7 @@
 // 270-316), or named synthetic when it is built by hand.
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
+import {gzipSync} from 'node:zlib'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {runAnalyse, type AnalyseFlags} from '../../src/analysis/run.js'
@@ -29,19 +30,19 @@ function derived(name: string, lines: string[]): string {
 
 const clock = (t: number) => `09:${String(Math.floor(t / 60)).padStart(2, '0')}:${String(Math.floor(t) % 60).padStart(2, '0')}`
 
-/** What the real log itself gives: every record, the facts, the one finding with its frames. */
-async function expectWholeLog(path: string): Promise<BootAnalysis> {
+/** What the real log itself gives: every record, the facts, the one finding with its frames (on the log's own lines unless `json`). */
+async function expectWholeLog(path: string, json = false): Promise<BootAnalysis> {
   const r = await runAnalyse(path, FLAGS)
   const a = r.result as BootAnalysis
   expect(a.records).toBe(331)
-  expect(a.skipped).toEqual([])
   expect(a.host.release?.value).toBe('7.2.13')
-  expect(a.host.release?.line).toBe(1)
   expect(a.host.cmdline?.value).toMatch(/^console=ttyS0 sysctl.vm.mem_profiling=1/)
-  expect(a.host.possibleCpus?.line).toBe(85)
-  expect(a.host.memoryTotalKiB?.line).toBe(151)
-  expect(a.findings.map((f) => [f.id, f.line, f.splat?.frames.length])).toEqual([['alloc-tag-not-set', 270, 19]])
+  expect(a.host.memoryTotalKiB?.value).toBeDefined()
+  expect(a.findings.map((f) => [f.id, f.splat?.frames.length])).toEqual([['alloc-tag-not-set', 19]])
   expect(r.warnings).toEqual([])
+  if (json) return a
+  expect(a.skipped).toEqual([])
+  expect([a.host.release?.line, a.host.possibleCpus?.line, a.host.memoryTotalKiB?.line, a.findings[0]!.line]).toEqual([1, 85, 151, 270])
   return a
 }
 
@@ -86,5 +87,65 @@ describe('a log whose every non-blank line is skipped is an input error, not an 
     const p = derived('synthetic-no-entries.txt', ['-- No entries --'])
     const r = await runAnalyse(p, FLAGS)
     expect(r.warnings).toEqual([`${p}: no kernel log records found`])
+  })
+})
+
+describe('dmesg --json cut short or broken (DERIVED: the real log as util-linux 2.38 pretty-prints it)', () => {
+  const doc = (open: string) =>
+    `{\n   "dmesg": [\n      ${open}` + parsed.map((p) => `\n         "pri": 6,\n         "time": ${p.t.toFixed(6).padStart(12)},\n         "msg": ${JSON.stringify(p.text)}\n      `).join(`},${open}`) + '}\n   ]\n}\n'
+
+  it('whole: every record', async () => {
+    await expectWholeLog(derived('whole.json', [doc('{')]), true)
+  })
+
+  it('cut inside an entry: what was read, marked truncated in the result and warned (not a whole log)', async () => {
+    const lines = doc('{').split('\n').slice(0, 599)
+    const p = derived('cut.json', [...lines, '         "msg": "Memory: 82706'])
+    const r = await runAnalyse(p, FLAGS)
+    const a = r.result as BootAnalysis
+    expect(a.records).toBe(149)
+    expect(a.input?.truncated).toBe('the dmesg --json document ends at line 600 inside the entry from line 599 (cut short)')
+    expect(r.warnings).toContain(`${p}: ${a.input!.truncated}: the result covers only what was read (TRUNCATED)`)
+  })
+
+  it('an extra "{" opening each entry: an input error naming the line, not one record and exit 0', async () => {
+    const p = derived('broken.json', [doc('{{')])
+    await expect(runAnalyse(p, FLAGS)).rejects.toThrow(`${p}:3: the entry from line 3 holds a nested object or array (dmesg --json entries are flat): not a dmesg --json document`)
+  })
+})
+
+describe('damage to the input is in the report itself, not only on stderr (DERIVED)', () => {
+  const hostRows = (r: Awaited<ReturnType<typeof runAnalyse>>) => (r.report.blocks.find((b) => b.title === 'Host') as {rows: {key: string; value: unknown}[]}).rows
+  const text = (v: unknown) => (typeof v === 'object' && v !== null ? (v as {text: string}).text : String(v))
+
+  it('a gzip cut short read with --accept-truncated: a "truncated" row in the Host block, input.truncated in the result', async () => {
+    const p = join(tmp, 'cut.gz')
+    writeFileSync(p, gzipSync(readFileSync(B)).subarray(0, 3000))
+    const r = await runAnalyse(p, {...FLAGS, 'accept-truncated': true})
+    expect((r.result as BootAnalysis).input?.truncated).toBe('the gzip stream ends early (truncated)')
+    const row = hostRows(r).find((x) => x.key === 'truncated')
+    expect(text(row?.value)).toBe('the gzip stream ends early (truncated): the result covers only what was read (TRUNCATED)')
+  })
+
+  it('a line over 1 MiB and a NUL run: a row each', async () => {
+    const lines = [...LINES]
+    lines.splice(10, 0, `[    0.000001] ${'x'.repeat(2 ** 20 + 10)}`)
+    const p = join(tmp, 'long-nul.txt')
+    writeFileSync(p, Buffer.concat([Buffer.from(lines.slice(0, 100).join('\n') + '\n'), Buffer.alloc(64), Buffer.from(lines.slice(100).join('\n') + '\n')]))
+    const r = await runAnalyse(p, FLAGS)
+    const rows = hostRows(r)
+    expect(text(rows.find((x) => x.key === 'long lines')?.value)).toBe('1 line(s) longer than 1 MiB were cut at that length, the first at line 11')
+    expect(text(rows.find((x) => x.key === 'NUL bytes')?.value)).toMatch(/^skipped 64 NUL byte\(s\) in 1 run\(s\)/)
+  })
+})
+
+describe('skipped lines are counted past the 1000 listed (DERIVED: 3000 noise lines inside the real log)', () => {
+  it('skippedTotal 3000, the report says 3000, the first 1000 listed', async () => {
+    const p = derived('noise.txt', [...LINES.slice(0, 150), ...Array.from({length: 3000}, (_, i) => `noise ${i + 1}`), ...LINES.slice(150)])
+    const r = await runAnalyse(p, FLAGS)
+    const a = r.result as BootAnalysis
+    expect([a.records, a.skippedTotal, a.skipped.length]).toEqual([331, 3000, 1000])
+    const rows = (r.report.blocks.find((b) => b.title === 'Host') as {rows: {key: string; note?: string}[]}).rows
+    expect(rows.find((x) => x.key === 'records')?.note).toBe('3000 lines skipped')
   })
 })

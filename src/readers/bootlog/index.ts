@@ -33,7 +33,7 @@ export interface BootLogStats {
   firstTruncatedLine?: number
   /** NUL runs dropped and blank padding before the first text, when there were any. */
   padding?: InputPadding
-  /** The compressed input ended early and --accept-truncated was given: what was wrong. */
+  /** The input ends early: a compressed stream read with --accept-truncated, or a document cut short (dmesg --json). What was wrong. */
   truncatedInput?: string
 }
 
@@ -228,7 +228,8 @@ function statsOf(e: Engine, bytes: number, leading = {bytes: 0, lines: 0}, trunc
   if (first !== undefined) out.firstTruncatedLine = first
   const padding = paddingSummary(e.nul, leading)
   if (padding) out.padding = padding
-  if (truncatedInput !== undefined) out.truncatedInput = truncatedInput
+  const cut = truncatedInput ?? s.cutShort
+  if (cut !== undefined) out.truncatedInput = cut
   return out
 }
 
@@ -278,6 +279,12 @@ async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Snif
   return out
 }
 
+/** A one-document input whose structure the reader found broken: an InputError naming the file and line. */
+function refuseBroken(name: string, sink: Sink): void {
+  const b = sink.broken
+  if (b) throw new InputError(`${name}:${b.line}: ${b.what}`, name, b.line)
+}
+
 /** The records of an opened input, batch by batch. */
 class Pump {
   private heldIndex = 0
@@ -288,6 +295,7 @@ class Pump {
   private skipLF: boolean
 
   constructor(
+    private readonly name: string,
     private readonly engine: Engine,
     private readonly sniffed: Sniffed,
     private readonly it: AsyncIterator<Buffer>,
@@ -307,6 +315,7 @@ class Pump {
     while (!this.done && sink.batch.length === 0) {
       if (this.curAt < this.cur.length) this.parsePiece()
       else await this.nextRead()
+      refuseBroken(this.name, sink)
     }
     return sink.batch.length > 0 ? sink.drain() : undefined
   }
@@ -412,7 +421,7 @@ export async function openBootLogSource(name: string, src: ByteSource, opts: Ope
     throw e
   }
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
-  const pump = new Pump(engine, sniffed, it)
+  const pump = new Pump(name, engine, sniffed, it)
   return {
     format: d.format,
     formatReason: d.reason,
@@ -445,7 +454,7 @@ export function openBootLogChunk(name: string, src: ByteSource, d: Pick<Detectio
   const it = src.chunks[Symbol.asyncIterator]()
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
   const none: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}, afterCR: false}
-  const pump = new Pump(engine, none, it)
+  const pump = new Pump(name, engine, none, it)
   return {format: d.format, formatReason: name, ...iterators(pump), stats: () => statsOf(engine, src.bytesRead())}
 }
 
@@ -466,6 +475,7 @@ export function parseBootLogText(text: string, opts: {format?: BootLogFormat; ma
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
   engine.reader.push(engine.keepsNul ? raw : text)
   engine.reader.end()
+  refuseBroken(opts.name ?? '<text>', engine.sink)
   const {records: _count, ...stats} = statsOf(engine, Buffer.byteLength(text))
   return {format: d.format, formatReason: d.reason, records: engine.sink.drain(), ...stats}
 }

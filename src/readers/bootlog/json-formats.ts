@@ -168,7 +168,8 @@ export class DmesgJsonReader {
         this.inString = true
         break
       case 123: // {
-        if (this.depth === 2 && !this.inObj) {
+        if (this.inObj) this.nested(lineAt(k))
+        else if (this.depth === 2) {
           const after = this.quickEntry(t, k, lineAt)
           if (after !== -1) return after
           this.inObj = true
@@ -178,10 +179,12 @@ export class DmesgJsonReader {
         this.depth++
         break
       case 91: // [
+        if (this.inObj) this.nested(lineAt(k))
         this.depth++
         break
       case 125: // }
-        if (this.depth > 0) this.depth--
+        if (this.depth === 0) this.broken(lineAt(k), 'a "}" closes nothing')
+        else this.depth--
         if (this.depth === 2 && this.inObj) {
           this.keep(t, this.objFrom, k + 1)
           this.entry(lineAt(k))
@@ -189,15 +192,27 @@ export class DmesgJsonReader {
         }
         break
       case 93: // ]
-        if (this.depth > 0) this.depth--
+        if (this.depth === 0) this.broken(lineAt(k), 'a "]" closes nothing')
+        else this.depth--
         break
     }
     return k + 1
   }
 
+  /** util-linux prints flat entries: an object or array inside one means the document is not its. */
+  private nested(line: number): void {
+    this.broken(line, `the entry from line ${this.objStartLine} holds a nested object or array (dmesg --json entries are flat)`)
+  }
+
+  private broken(line: number, what: string): void {
+    this.sink.broken ??= {line, what: `${what}: not a dmesg --json document`}
+  }
+
   end(): void {
-    if (this.inObj) {
-      // The document was cut inside an entry: whatever was read of it is not a record.
+    if (this.inObj || this.depth > 0 || this.inString) {
+      // The document was cut (head -c, a capture killed mid-write): what was read of the entry is not a record.
+      const where = this.inObj ? `inside the entry from line ${this.objStartLine}` : 'before its closing brackets'
+      this.sink.cutShort = `the dmesg --json document ends at line ${this.lines()} ${where} (cut short)`
       this.inObj = false
       this.obj = []
     }

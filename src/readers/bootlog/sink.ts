@@ -18,6 +18,13 @@ export class Sink {
   skippedTotal = 0
   skippedByReason: Record<string, number> = {}
   droppedMessages = 0
+  /** The input ends in the middle of a document (dmesg --json cut short): what was cut, for the stats' truncatedInput. */
+  cutShort?: string
+  /**
+   * A one-document format (dmesg --json) whose structure is broken at a line: the input is not of
+   * the format. The reader goes on (every line accounted for); the stream refuses the input.
+   */
+  broken?: {line: number; what: string}
   /** Hand out orphan lines (see LogRecord.orphan) as records besides counting them as skipped. */
   keepOrphans = false
 

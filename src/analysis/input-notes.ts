@@ -1,0 +1,28 @@
+// What the reader cut, dropped or could not read whole, in words: one entry per kind, shown as a
+// row of the report's Host block (so a report never passes for one of a whole log) and printed as
+// a warning naming the source (read.ts inputWarnings). One wording for both.
+import type {InputNotes} from '../types.js'
+
+export interface InputDamage {
+  /** The report row's key. */
+  key: string
+  text: string
+}
+
+export function inputDamage(n: InputNotes | undefined): InputDamage[] {
+  if (!n) return []
+  const out: InputDamage[] = []
+  if (n.truncated) out.push({key: 'truncated', text: `${n.truncated}: the result covers only what was read (TRUNCATED)`})
+  if (n.longLines) {
+    const at = n.longLines.firstLine !== undefined ? `, the first at line ${n.longLines.firstLine}` : ''
+    out.push({key: 'long lines', text: `${n.longLines.count} line(s) longer than ${n.longLines.limit / 2 ** 20} MiB were cut at that length${at}`})
+  }
+  const nul = n.padding?.nul
+  if (nul) {
+    const first = nul.first[0]
+    out.push({key: 'NUL bytes', text: `skipped ${nul.bytes} NUL byte(s) in ${nul.ranges} run(s)${first ? ` (the first at byte ${first.offset}, ${first.bytes} bytes)` : ''}`})
+  }
+  const lead = n.padding?.leading
+  if (lead) out.push({key: 'leading padding', text: `skipped ${lead.bytes} bytes of NULs and blank lines (${lead.lines} lines) before the first text`})
+  return out
+}
