@@ -3,7 +3,7 @@
 // legacyMaxFromLog, captureRecorder with the capture dump's recorderFromAllocInfo). Predictions are memoised per host shape: they are seeded, so equal hosts get
 // equal predictions, and a fleet has few shapes.
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {captureRecorder, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
+import {captureRecorder, dumpUse, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
@@ -175,13 +175,18 @@ export interface CaptureParts extends Partial<DumpParts> {
 /**
  * A capture directory's records, one rule wherever it was read: the host name as `named` orders it
  * (meta.json's first), a record per boot of its log, and the dump (read after the log's last boot)
- * with the last record, whose prediction weighs the dump's recorder evidence (predict --from's rule).
+ * with that boot's record, whose prediction weighs the dump's recorder evidence (predict --from's
+ * rule); with none of the log's last boot (--boot=-1) no record has the dump.
  */
 export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[] {
   const hostname = p.metaHost ?? p.headHost
   const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
-  const last = (p.boots?.length ?? 0) - 1
-  const recs = p.boots ? p.boots.map((b, i) => named(rec, predicted(b, i === last ? p.dumpRecorder : undefined))) : [rec]
-  if (p.allocinfo) recs[recs.length - 1]!.allocinfo = p.allocinfo
+  if (!p.boots) return [{...rec, ...(p.allocinfo ? {allocinfo: p.allocinfo} : {})}]
+  // The boot the dump goes with by predict --from's rule (from-boot.ts dumpUse): the log's last,
+  // which --boot=-1 leaves out of the list (the last boot of the list then is an earlier one).
+  const withDump = p.boots.map((b) => dumpUse({boot: b.part.boot}, '').used)
+  const recs = p.boots.map((b, i) => named(rec, predicted(b, withDump[i] ? p.dumpRecorder : undefined)))
+  const i = withDump.indexOf(true)
+  if (p.allocinfo && i >= 0) recs[i]!.allocinfo = p.allocinfo
   return recs
 }

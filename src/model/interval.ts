@@ -107,9 +107,22 @@ export function extrapolation(host: Host, range: FittedRange | undefined, kernel
     outside.push(`${what} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${ratio < 1.1 ? ratio.toFixed(3) : trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`)
   }
   check(`${range.cpuKind} CPUs`, range.cpuKind === 'online' ? host.onlineCpus : host.possibleCpus, range.cpus, String)
-  check('memory', host.memoryBytes, range.memoryBytes, memoryText)
+  if (!withinMemoryRange(host.memoryBytes, range.memoryBytes)) check('memory', host.memoryBytes, range.memoryBytes, memoryText)
   check('NUMA nodes', host.nodes, range.nodes, String)
   return {outside, widen: Math.round(widen * 1000) / 1000}
+}
+
+/**
+ * The memory a profile's captures span is what their kernels reported (the `Memory:` line's total:
+ * 1023.49 MiB on the lab's 1 GiB VMs), a host's from flags or an inventory the RAM configured, which
+ * the kernel reports up to a few percent smaller (the first MiB, firmware-reserved ranges). A
+ * memory within MEMORY_REPORT_SLACK of the range's ends is inside: `--memory 1G` against a largest
+ * calibrated 1023.49 MiB was "outside, 1.000× beyond it". A stated tolerance, not a fit.
+ */
+export const MEMORY_REPORT_SLACK = 0.03
+
+export function withinMemoryRange(bytes: number, [lo, hi]: [number, number]): boolean {
+  return bytes >= lo * (1 - MEMORY_REPORT_SLACK) && bytes <= hi / (1 - MEMORY_REPORT_SLACK)
 }
 
 /** GiB when whole (or large), else MiB: 1023 MiB is not shown as "1 GiB" beside 1 GiB. */

@@ -4,8 +4,8 @@
 // before 7.0) was predicted with the pfn_pool recorder because the later 7.2 boot's dump lists
 // its tracking site.
 //
-// (batch: its per-boot prediction gives the dump to the last boot it reads, which with --boot -1 is
-// the earlier one: src/batch, not covered here.)
+// batch used to give the dump to the last boot in its list, which with --boot=-1 is the earlier one:
+// it now takes the same rule (dumpUse), tested below on the same DERIVED capture.
 //
 // The input is DERIVED, not a capture: two real samples' dmesg.txt concatenated (boot 1 the 6.12
 // nodebug 64-CPU boot, boot 2 the 7.2 pool c64 boot with its klab lines removed, so that its dump
@@ -19,6 +19,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
 import {dumpUse} from '../../src/model/from-boot.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
+import {cli, records} from '../batch/helpers.js'
 
 const OLD = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -71,5 +72,25 @@ describe('predict --from a capture whose log holds several boots: the dump goes 
     expect(dumpUse(await analyseBootLog(log, {boot: 0}), path).used).toBe(true)
     expect(dumpUse(await analyseBootLog(log, {boot: 2}), path).used).toBe(true)
     expect(dumpUse(await analyseBootLog(join(POOL, 'dmesg.txt')), join(POOL, 'allocinfo.txt')).used).toBe(true)
+  })
+})
+
+describe('batch of the same capture: the dump goes with the log\'s last boot (dumpUse, as predict --from)', () => {
+  it('--boot=-1: the 6.12 boot\'s record has neither the dump\'s allocinfo summary nor its recorder (was: both)', async () => {
+    const r = await cli(['batch', '-j', '1', '--boot=-1', dir])
+    const recs = records(r.stdout)
+    expect(recs.map((x) => x.host?.release?.value)).toEqual(['6.12.117'])
+    expect(recs[0]!.allocinfo).toBeUndefined()
+    expect(recs[0]!.prediction).toMatchObject({recorder: 'none'})
+  })
+
+  it('all boots, and --boot 0: the 7.2 boot\'s record has the dump and the pool recorder it shows; the 6.12 one neither', async () => {
+    const all = records((await cli(['batch', '-j', '1', dir])).stdout)
+    expect(all.map((x) => [x.host?.release?.value, x.allocinfo !== undefined, (x.prediction as {recorder?: string}).recorder])).toEqual([
+      ['6.12.117', false, 'none'],
+      ['7.2.13', true, 'pool'],
+    ])
+    const last = records((await cli(['batch', '-j', '1', '--boot', '0', dir])).stdout)
+    expect(last.map((x) => [x.allocinfo !== undefined, (x.prediction as {recorder?: string}).recorder])).toEqual([[true, 'pool']])
   })
 })

@@ -174,10 +174,14 @@ describe('predict: what it says of its own defaults and of bad paths (new-user r
 })
 
 describe('extrapolation near the fitted edge', () => {
-  it('1 GiB against a largest calibrated 1023 MiB: both shown apart, the ratio with its decimals (was "1 GiB ... (1 GiB), 1× beyond it")', async () => {
-    const {extrapolation} = await import('../../src/model/interval.js')
-    const host = {possibleCpus: 4, onlineCpus: 4, memoryBytes: 2 ** 30, nodes: 1} as never
-    const range = {cpuKind: 'possible', cpus: [1, 8], memoryBytes: [2 ** 29, 1023 * 2 ** 20], nodes: [1, 1]} as never
-    expect(extrapolation(host, range, true, '7.2').outside).toEqual(['memory 1 GiB is above the largest calibrated (1023 MiB), 1.001× beyond it'])
+  it('1 GiB against a largest calibrated 1023.49 MiB (what the kernel reported on a 1 GiB VM) is inside: the tolerance for MemTotal < RAM (was "outside, 1.000× beyond it")', async () => {
+    const {extrapolation, MEMORY_REPORT_SLACK} = await import('../../src/model/interval.js')
+    const host = (memoryBytes: number) => ({possibleCpus: 4, onlineCpus: 4, memoryBytes, nodes: 1}) as never
+    const range = {cpuKind: 'possible', cpus: [1, 8], memoryBytes: [1073205248, 17179332608], nodes: [1, 1]} as never
+    for (const m of [2 ** 30, 16 * 2 ** 30, 1073205248, 1000 * 2 ** 20]) expect(extrapolation(host(m), range, true, '7.2').outside, String(m)).toEqual([])
+    expect(MEMORY_REPORT_SLACK).toBe(0.03)
+    // Beyond the slack: said, with the ratio to the calibrated end (three decimals near 1).
+    expect(extrapolation(host(17 * 2 ** 30), range, true, '7.2').outside).toEqual(['memory 17 GiB is above the largest calibrated (16383.49 MiB), 1.063× beyond it'])
+    expect(extrapolation(host(512 * 2 ** 20), range, true, '7.2').outside).toEqual(['memory 512 MiB is below the smallest calibrated (1023.49 MiB), 2× below it'])
   })
 })
