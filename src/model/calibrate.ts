@@ -116,14 +116,17 @@ function fitForm(points: CaptureFacts[], terms: TermId[], y: number[], fixed?: T
   return best!
 }
 
-/** Leave-one-out (or leave-one-group-out) with fitForm, the size-class grid redone in every fold. */
-function looForm(points: CaptureFacts[], terms: TermId[], y: number[], groups?: string[]): LooPoint[] {
+/** A fit of y on the terms (fitForm, or fitExtra for the extra pages): what a leave-one-out redoes. */
+type Fitter = (points: CaptureFacts[], terms: TermId[], y: number[]) => {coef: number[]; dependent: number[]; params: TermParams}
+
+/** Leave-one-out (or leave-one-group-out) with fitForm (or another fitter), the size-class grid redone in every fold. */
+function looForm(points: CaptureFacts[], terms: TermId[], y: number[], groups?: string[], fit: Fitter = fitForm): LooPoint[] {
   const what = groups ? 'host shape' : 'capture'
   return points.map((p, i) => {
     const keep = points.map((_, k) => (groups ? groups[k] !== groups[i] : k !== i))
     const rest = points.filter((_, k) => keep[k])
     if (rest.length < terms.length) return {reason: `without this ${what} ${rest.length} capture(s) remain for ${terms.length} terms`}
-    const f = fitForm(
+    const f = fit(
       rest,
       terms,
       y.filter((_, k) => keep[k]),
@@ -135,6 +138,11 @@ function looForm(points: CaptureFacts[], terms: TermId[], y: number[], groups?: 
 
 function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
   const loo = looForm(points, terms, y)
+  return {loo, ...scoreLoo(loo, y)}
+}
+
+/** Misses of the bound (an undefined prediction is one), RMSE and the worst error in bound units. */
+function scoreLoo(loo: LooPoint[], y: number[]): {fails: number; rmse: number; worst: number} {
   let fails = 0
   let ss = 0
   let n = 0
@@ -151,7 +159,7 @@ function score(points: CaptureFacts[], y: number[], terms: TermId[]) {
     worst = Math.max(worst, Math.abs(l.predicted - y[i]) / toleranceFor(y[i]))
     n++
   })
-  return {loo, fails, rmse: n ? Math.sqrt(ss / n) : Infinity, worst: n ? worst : Infinity}
+  return {fails, rmse: n ? Math.sqrt(ss / n) : Infinity, worst: n ? worst : Infinity}
 }
 
 function subsets<T>(xs: T[]): T[][] {
@@ -239,58 +247,74 @@ function looErrors(loo: LooPoint[], y: number[]): number[] {
   return loo.flatMap((l, i) => (l.predicted === undefined ? [] : [boundError(l.predicted, y[i])]))
 }
 
+/** Captures inside their own interval, of those for which one could be remade without them. */
+interface Tally {
+  inside: number
+  of: number
+}
+
+function tally(t: Tally, measured: number, band: {low: number; high: number}): void {
+  t.of++
+  if (measured >= band.low && measured <= band.high) t.inside++
+}
+
 /**
- * Coverage of the 90 % interval, honestly: each capture left out, the interval remade from the
+ * Coverage of the 90 % intervals, honestly: each capture left out, the interval remade from the
  * leave-one-out errors of the others alone (and widened when the capture lies outside their
- * range, as predict() does), then asked whether it holds the capture's count.
+ * range, as predict() does), then asked whether it holds the capture's count. The pages' likewise,
+ * their whole model (calls + extra pages, fitPages) refitted without the capture.
  */
-function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], window: Exclude<Window, 'none'>, kernel: string): {inside: number; of: number} {
-  let inside = 0
-  let of = 0
+function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], pm: PageModel, where: {window: Exclude<Window, 'none'>; kernel: string}): {calls: Tally; pages: Tally} {
+  const calls: Tally = {inside: 0, of: 0}
+  const pages: Tally = {inside: 0, of: 0}
   exact.forEach((f, i) => {
-    const rest = exact.filter((_, k) => k !== i)
-    const yr = y.filter((_, k) => k !== i)
+    const keep = (_: unknown, k: number) => k !== i
+    const rest = exact.filter(keep)
+    const yr = y.filter(keep)
     if (rest.length < terms.length + 1) return
     const form = fitForm(rest, terms, yr)
-    const iv = intervalFromErrors(looErrors(looForm(rest, terms, yr), yr))
+    const loo = looForm(rest, terms, yr)
+    const iv = intervalFromErrors(looErrors(loo, yr))
     if (form.dependent.length || !iv) return
-    const value = Math.max(0, Math.round(dot(design([f], terms, form.params)[0], form.coef)))
-    const ex = extrapolation(f.host, fittedRange(rest.map((r) => r.host), cpuKind(window)), true, kernel)
-    const band = interval(value, iv.q, ex.widen)
-    of++
-    if (y[i] >= band.low && y[i] <= band.high) inside++
+    const predicted = dot(design([f], terms, form.params)[0], form.coef)
+    const value = Math.max(0, Math.round(predicted))
+    const widen = extrapolation(f.host, fittedRange(rest.map((r) => r.host), cpuKind(where.window)), true, where.kernel).widen
+    tally(calls, y[i], interval(value, iv.q, widen))
+    const extraRest = pm.yExtra.filter(keep)
+    const ef = pm.fit(rest, pm.terms, extraRest)
+    const piv = intervalFromErrors(looErrors(pagesLoo(loo, looForm(rest, pm.terms, extraRest, undefined, pm.fit)), pm.yPages.filter(keep)))
+    if (ef.dependent.length || !piv) return
+    const pageValue = Math.max(value, Math.round(predicted + dot(design([f], pm.terms, ef.params)[0], ef.coef)))
+    tally(pages, pm.yPages[i], interval(pageValue, piv.q, widen))
   })
-  return {inside, of}
+  return {calls, pages}
 }
 
 export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): FitOutcome {
   const notes: string[] = []
   const {exact, bounds, window, kernel} = groupFacts(facts)
   const y = exact.map((f) => f.calls!)
-  const yPages = exact.map((f) => f.pages ?? f.calls!)
   const {chosen, tried} = chooseTerms(exact, y, window, opts, notes)
   const terms: TermId[] = ['base', ...chosen]
   const form = fitForm(exact, terms, y)
   const params = form.params
   const X = design(exact, terms, params)
   const coef = fitWithBounds(X, y, bounds, terms, params, notes)
-  const pages = fitPages(exact, y, yPages, terms, params, opts, notes)
   const fitted = X.map((r) => dot(r, coef))
   const {points, loo} = crossValidated(exact, y, terms, window, X, fitted, opts)
+  const pages = fitPages(exact, {terms, params, fitted, loo}, window, opts, notes)
+  points.forEach((p, i) => Object.assign(p, pagePoint(pages, i)))
   const lowerBounds = checkLowerBounds(bounds, terms, params, coef, notes)
   const undefinedLoo = points.filter((p) => p.looReason)
   if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${points.length} capture(s): ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
   const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
   const iv = intervalFromErrors(looErrors(loo, y))
-  const cov = iv && opts.coverage !== false ? coverage(exact, y, terms, window, kernel) : undefined
+  const cov = iv && opts.coverage !== false ? coverage(exact, y, terms, pages.model, {window, kernel}) : undefined
+  if (iv && cov && cov.calls.of === 0) notes.push(`interval coverage undefined: without any one capture too few remain to remake the interval (${exact.length - 1} for ${terms.length} terms and their leave-one-out)`)
   const profile: Profile = {
     schema: PROFILE_SCHEMA,
     ...identity(exact, kernel, window, opts.name),
-    terms: TERM_IDS.filter((t) => terms.includes(t) || pages.terms.includes(t)).map((t) => ({
-      id: t,
-      calls: terms.includes(t) ? round(coef[terms.indexOf(t)], 6) : 0,
-      pages: round((terms.includes(t) ? coef[terms.indexOf(t)] : 0) + (pages.terms.includes(t) ? pages.extra[pages.terms.indexOf(t)] : 0), 6),
-    })),
+    terms: profileTerms(terms, coef, pages),
     ...(params.slabObjectBytes || pages.params.slabObjectBytes ? {params: {...pages.params, ...params}} : {}),
     maxOrder,
     keptTaggedRate: round(keptTaggedRate(exact), 6),
@@ -303,11 +327,11 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
       created: opts.created ?? new Date().toISOString(),
       captures: points,
       r2: round(rSquared(y, fitted), 4),
-      rmse: round(Math.sqrt(y.reduce((s, v, i) => s + (v - fitted[i]) ** 2, 0) / y.length), 2),
+      rmse: round(rmsOf(y.map((v, i) => v - fitted[i])), 2),
       ...cvSummary(points),
       ...(iv ? {interval: iv} : {}),
-      ...(pages.iv ? {pageInterval: pages.iv} : {}),
-      ...(cov ? {coverage: `${cov.inside}/${cov.of}`} : {}),
+      ...(cov?.calls.of ? {coverage: `${cov.calls.inside}/${cov.calls.of}`} : {}),
+      ...pageSummary(pages, cov?.pages),
       notes: fitNotes({window, terms, params, form, maxOrder, iv}, opts, notes),
     },
   }
@@ -318,6 +342,17 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   }
   return {profile, points, tried, lowerBounds, notes}
 }
+
+/** Each term's calls and pages (calls + extra pages) per unit, in TERM_IDS order. */
+function profileTerms(terms: TermId[], coef: number[], pages: PageFit): Profile['terms'] {
+  return TERM_IDS.filter((t) => terms.includes(t) || pages.terms.includes(t)).map((t) => {
+    const calls = terms.includes(t) ? coef[terms.indexOf(t)] : 0
+    const extra = pages.terms.includes(t) ? pages.extra[pages.terms.indexOf(t)] : 0
+    return {id: t, calls: round(calls, 6), pages: round(calls + extra, 6)}
+  })
+}
+
+const rmsOf = (xs: number[]): number => Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / xs.length)
 
 /**
  * Name, description, kernel and window of a fit. Fitted on KASAN builds only, it says so (kasan):
@@ -335,40 +370,151 @@ function identity(exact: CaptureFacts[], kernel: string, window: Exclude<Window,
   }
 }
 
+/** The data the extra pages are fitted to, and the fit: what coverage() redoes without a capture. */
+interface PageModel {
+  /** The extra pages' terms, base first. */
+  terms: TermId[]
+  fit: Fitter
+  /** Measured pages beyond one per call, and the pages. */
+  yExtra: number[]
+  yPages: number[]
+}
+
+interface PageFit {
+  terms: TermId[]
+  /** Extra pages per unit of each term (the terms' own units). */
+  extra: number[]
+  params: TermParams
+  /** Pages fitted (the calls' fit + the extra's) and predicted leave-one-out, per capture. */
+  fitted: number[]
+  loo: LooPoint[]
+  iv?: ProfileInterval
+  model: PageModel
+}
+
 /**
- * Pages = calls + the extra pages of high-order allocations. The extra gets its own terms: the order
- * mix changes with hosts where the call count does not (6.12 with DEBUG: 62 calls at 1 CPU and 60
- * at 192, but 132 pages and 403). Its terms are the calls' plus those chosen by leave-one-out on
- * the extra pages (or given); a term can add extra pages, never take any away (its calls are at
- * least one page each), so the extra is fitted non-negative (NNLS) and pages >= calls per term.
+ * Pages = calls + the extra pages of high-order allocations, the extra with terms of its own: the
+ * order mix changes with hosts where the call count does not (6.12 with DEBUG: 62 calls at 1 CPU
+ * and 60 at 192, but 132 pages and 403). One model: its value is the calls' fit plus the extra's,
+ * and its interval is made of that same sum predicted leave-one-out (calls and extra both refitted
+ * without the capture), so the interval is about the value it surrounds.
  */
-function fitPages(exact: CaptureFacts[], y: number[], yPages: number[], callTerms: TermId[], params: TermParams, opts: CalibrateOptions, notes: string[]) {
-  const window = exact[0].window!
-  const yExtra = yPages.map((p, i) => p - y[i])
-  const fixed = params.slabObjectBytes ? params : undefined
-  let own: TermId[] = opts.pageTerms ?? []
-  if (!opts.pageTerms && !opts.terms) {
-    try {
-      own = selectTerms(exact, yPages, window, [], true, fixed).chosen
-    } catch (e) {
-      if (!isRefusal(e)) throw e
+function fitPages(exact: CaptureFacts[], calls: {terms: TermId[]; params: TermParams; fitted: number[]; loo: LooPoint[]}, window: Exclude<Window, 'none'>, opts: CalibrateOptions, notes: string[]): PageFit {
+  const yPages = exact.map((f) => f.pages ?? f.calls!)
+  const yExtra = yPages.map((p, i) => p - exact[i].calls!)
+  const fixed = calls.params.slabObjectBytes ? calls.params : undefined
+  const fit: Fitter = (pts, ts, ye) => fitExtra(pts, ts, ye, fixed)
+  const {terms, how} = pageTerms(exact, {yExtra, yPages, callsLoo: calls.loo, fit}, window, calls.terms, opts, notes)
+  const full = fit(exact, terms, yExtra)
+  const loo = pagesLoo(calls.loo, looForm(exact, terms, yExtra, undefined, fit))
+  const fitted = calls.fitted.map((c, i) => c + dot(design([exact[i]], terms, full.params)[0], full.coef))
+  const iv = intervalFromErrors(looErrors(loo, yPages))
+  notes.push(
+    `pages: the calls + the extra pages of high-order allocations, on ${terms.join(' + ')} (${how}); ` +
+      'every early allocation takes at least one page, so the extra is fitted non-negative where that holds: at the lower corner of the captures (each term from its smallest value there: the base is the extra pages of the smallest fitted host) and per term beyond it (a host with more CPUs, nodes or memory makes more early allocations, never fewer pages); ' +
+      (iv ? `90 % interval +/-${iv.q} x ${TOLERANCE_LABEL} from this page count's own leave-one-out errors (${iv.n} captures${iv.fewCaptures ? ', fewer than 9: the largest x 1.5' : ''})` : 'no interval: no capture could be predicted leave-one-out'),
+  )
+  return {terms, extra: full.coef, params: full.params, fitted, loo, iv, model: {terms, fit, yExtra, yPages}}
+}
+
+/**
+ * The extra pages' fit, constrained by what the kernel allows: every early allocation takes at
+ * least one page (pages >= calls per event), so the extra can be negative on no host. A
+ * non-negative coefficient per term cannot say that for terms that are never zero (nodes >= 1,
+ * log2Memory = 3 at 1 GiB): beside them a non-negative base pins the extra's constant at 0 and
+ * lets them carry it, which inflated every small host (412 measured pages predicted 1553). So
+ * each term is measured from its smallest value among the captures: the base is then the extra
+ * pages at that lower corner (>= 0), and each term's coefficient what it adds beyond it (>= 0:
+ * more CPUs, nodes or memory add early allocations and take no page away, which also keeps the
+ * extra non-negative far beyond the fitted range). Returned in the terms' own units, so the base
+ * absorbs each term's floor (and may be below the calls' base). perCpuSlabs takes the calls'
+ * size class, or its own by the smallest residual.
+ */
+function fitExtra(points: CaptureFacts[], terms: TermId[], yExtra: number[], fixed?: TermParams): FormFit {
+  const sizes: (number | undefined)[] = terms.includes('perCpuSlabs') ? (fixed?.slabObjectBytes ? [fixed.slabObjectBytes] : [...KMALLOC_SIZES]) : [undefined]
+  let best: FormFit | undefined
+  for (const size of sizes) {
+    const params: TermParams = size ? {slabObjectBytes: size} : {}
+    const X = design(points, terms, params)
+    const floor = terms.map((t, j) => (t === 'base' ? 0 : Math.min(...X.map((r) => r[j]))))
+    const Z = X.map((r) => r.map((v, j) => v - floor[j]))
+    const dependent = lstsq(Z, yExtra).dependent
+    if (dependent.length) {
+      best ??= {coef: terms.map(() => 0), dependent, params, ss: Infinity, grid: []}
+      continue
     }
+    const b = nnls(Z, yExtra)
+    const ss = Z.reduce((a, r, i) => a + (dot(r, b) - yExtra[i]) ** 2, 0)
+    if (!best || best.dependent.length || ss < best.ss - 1e-9) best = {coef: b.map((c, j) => (terms[j] === 'base' ? c - dot(b, floor) : c)), dependent: [], params, ss, grid: []}
   }
-  let terms = TERM_IDS.filter((t) => callTerms.includes(t) || own.includes(t))
-  let form = fitForm(exact, terms, yPages, fixed)
-  if (form.dependent.length) {
+  return best!
+}
+
+/** Pages predicted leave-one-out: the calls' prediction plus the extra pages' (none below the calls, as predict() has it). */
+function pagesLoo(callsLoo: LooPoint[], extraLoo: LooPoint[]): LooPoint[] {
+  return callsLoo.map((c, i) => (c.predicted === undefined ? c : extraLoo[i].predicted === undefined ? extraLoo[i] : {predicted: c.predicted + Math.max(0, extraLoo[i].predicted!)}))
+}
+
+interface PageData {
+  yExtra: number[]
+  yPages: number[]
+  callsLoo: LooPoint[]
+  fit: Fitter
+}
+
+/** The extra pages' terms (base first): given (--terms: the calls'), or chosen by leave-one-out on the page count. */
+function pageTerms(exact: CaptureFacts[], d: PageData, window: Exclude<Window, 'none'>, callTerms: TermId[], opts: CalibrateOptions, notes: string[]): {terms: TermId[]; how: string} {
+  if (!opts.pageTerms && !opts.terms) return {terms: selectPageTerms(exact, d, window), how: 'chosen by leave-one-out on the page count'}
+  let terms = opts.pageTerms ? TERM_IDS.filter((t) => t === 'base' || opts.pageTerms!.includes(t)) : callTerms
+  const f = d.fit(exact, terms, d.yExtra)
+  if (f.dependent.length) {
     // Page terms these captures cannot determine (a leave-one-out fold without the only 2-node
     // boot): the pages are fitted without them rather than refusing the call count.
-    notes.push(`pages: ${form.dependent.map((j) => terms[j]).join(', ')} undetermined by these captures, left out of the pages fit`)
-    terms = terms.filter((_, j) => !form.dependent.includes(j) || callTerms.includes(terms[j]))
-    form = fitForm(exact, terms, yPages, fixed)
+    notes.push(`pages: ${f.dependent.map((j) => terms[j]).join(', ')} undetermined by these captures, left out of the pages fit`)
+    terms = terms.filter((_, j) => !f.dependent.includes(j))
   }
-  const X = design(exact, terms, form.params)
-  const extra = nnls(X, yExtra)
-  const iv = intervalFromErrors(looErrors(looForm(exact, terms, yPages), yPages))
-  const extraOnly = terms.filter((t) => !callTerms.includes(t))
-  notes.push(`pages (the order mix): the calls' terms${extraOnly.length ? ` + ${extraOnly.join(' + ')} (${opts.pageTerms ? 'given' : 'chosen by leave-one-out on the extra pages'})` : ''}, extra pages non-negative${iv ? `; 90 % interval +/-${iv.q} x ${TOLERANCE_LABEL}` : ''}`)
-  return {terms, extra, params: form.params, iv}
+  return {terms, how: opts.pageTerms ? 'given' : "the calls' terms, given with --terms"}
+}
+
+/**
+ * The extra pages' terms by leave-one-out on the page count (calls + extra, each predicted without
+ * the capture), ranked as the calls' are: fewest misses of the bound, then the smallest worst
+ * error relative to it, then the fewest terms. A set whose fit holds a term at zero is skipped:
+ * the set without it is tried too.
+ */
+function selectPageTerms(exact: CaptureFacts[], d: PageData, window: Exclude<Window, 'none'>): TermId[] {
+  const usable = CANDIDATES[window].filter((t) => d.fit(exact, ['base', t], d.yExtra).dependent.length === 0)
+  let best: {terms: TermId[]; fails: number; worst: number} | undefined
+  for (const s of subsets(usable)) {
+    const terms = TERM_IDS.filter((t) => t === 'base' || s.includes(t))
+    if (exact.length < terms.length + 1) continue
+    const full = d.fit(exact, terms, d.yExtra)
+    if (full.dependent.length || full.coef.some((c, j) => terms[j] !== 'base' && c <= 1e-9)) continue
+    const sc = scoreLoo(pagesLoo(d.callsLoo, looForm(exact, terms, d.yExtra, undefined, d.fit)), d.yPages)
+    const better = !best || sc.fails < best.fails || (sc.fails === best.fails && (sc.worst < best.worst - 1e-9 || (Math.abs(sc.worst - best.worst) <= 1e-9 && terms.length < best.terms.length)))
+    if (better) best = {terms, fails: sc.fails, worst: sc.worst}
+  }
+  return best?.terms ?? ['base']
+}
+
+/** A capture's pages in the provenance: measured, fitted, and predicted leave-one-out. */
+function pagePoint(pages: PageFit, i: number): Partial<ProvenancePoint> {
+  const loo = pages.loo[i].predicted
+  return {measuredPages: pages.model.yPages[i], fittedPages: round(pages.fitted[i], 2), ...(loo !== undefined ? {looPages: round(loo, 2)} : {})}
+}
+
+/** The page count's fit in the provenance, as the calls' (r2, rmse, leave-one-out, interval, coverage). */
+function pageSummary(pages: PageFit, cov?: Tally): Partial<Profile['provenance']> {
+  const y = pages.model.yPages
+  const loo = pages.loo.flatMap((l, i) => (l.predicted === undefined ? [] : [{p: l.predicted, m: y[i]}]))
+  return {
+    pageTerms: pages.terms,
+    pageR2: round(rSquared(y, pages.fitted), 4),
+    pageRmse: round(rmsOf(y.map((v, i) => v - pages.fitted[i])), 2),
+    ...(loo.length ? {pageLooRmse: round(rmsOf(loo.map((l) => l.p - l.m)), 2), pageLooMaxRelError: round(Math.max(...loo.map((l) => Math.abs(l.p - l.m) / l.m)), 4)} : {}),
+    ...(pages.iv ? {pageInterval: pages.iv} : {}),
+    ...(cov?.of ? {pageCoverage: `${cov.inside}/${cov.of}`} : {}),
+  }
 }
 
 function checkLowerBounds(bounds: CaptureFacts[], terms: TermId[], params: TermParams, coef: number[], notes: string[]): FitOutcome['lowerBounds'] {
@@ -435,13 +581,14 @@ function fitNotes({window, terms, params, form, maxOrder, iv}: NoteInput, opts: 
     `terms ${opts.terms ? 'given with --terms' : 'chosen by leave-one-out among ' + CANDIDATES[window].join(', ')}: ${terms.map((t) => `${t} (${term(t).meaning})`).join('; ')}`,
     ...(params.slabObjectBytes
       ? [
-          `perCpuSlabs size class: kmalloc-${params.slabObjectBytes}, the smallest residual of the ${form.grid.length} kmalloc size classes (residual sum of squares ${form.grid.map((g) => `${g.slabObjectBytes}: ${g.ss}`).join(', ')}); the 7.x per-CPU sheaves (struct slab_sheaf + capacity pointers) average 376-405 B per object in allocinfo's __alloc_empty_sheaf, i.e. kmalloc-512`,
+          `perCpuSlabs size class: kmalloc-${params.slabObjectBytes}, the smallest residual of the ${form.grid.length} kmalloc size classes (residual sum of squares ${form.grid.map((g) => `${g.slabObjectBytes}: ${g.ss}`).join(', ')}); ${sheafEvidence(params.slabObjectBytes)}`,
         ]
       : []),
     `order mix: the pages beyond one per call modelled as order-${maxOrder} allocations in the replay`,
     ...(iv
       ? [
-          `90 % interval: ±${iv.q} × ${TOLERANCE_LABEL} at the predicted value, the ${iv.fewCaptures ? 'largest leave-one-out error × 1.5 (fewer than 9 captures)' : `⌈0.9 (n + 1)⌉-th smallest of the ${iv.n} leave-one-out errors in those units (split-conformal)`}`,
+          // Plain ASCII (ceil, not the ceiling brackets): --format text shows any other character as \uXXXX.
+          `90 % interval: +/-${iv.q} x ${TOLERANCE_LABEL} at the predicted value, the ${iv.fewCaptures ? 'largest leave-one-out error x 1.5 (fewer than 9 captures)' : `ceil(0.9 (n + 1))-th smallest of the ${iv.n} leave-one-out errors in those units (split-conformal)`}`,
         ]
       : []),
     ...notes,
@@ -449,11 +596,20 @@ function fitNotes({window, terms, params, form, maxOrder, iv}: NoteInput, opts: 
 }
 
 /**
+ * What allocinfo says of the per-CPU objects' size, beside the class the residual chose: the two
+ * need not agree (the class is a fitted parameter, not a measurement), and the note says which.
+ */
+function sheafEvidence(chosen: number): string {
+  const evidence = "the 7.x per-CPU sheaves (struct slab_sheaf + capacity pointers) average 376-405 B per object in allocinfo's __alloc_empty_sheaf, i.e. kmalloc-512"
+  return chosen === 512 ? `agrees with ${evidence}` : `${evidence}: the counts fit kmalloc-${chosen} better, so the class here is a fitted parameter, not that measurement`
+}
+
+/**
  * Auto selection: the term subset with the fewest leave-one-out misses, then the smallest worst
  * leave-one-out error relative to its capture's bound, then the fewest terms.
  */
-function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, notes: string[], allNonNegative = false, fixed?: TermParams): {chosen: TermId[]; tried: FitOutcome['tried']} {
-  const determined = (terms: TermId[]) => fitForm(exact, ['base', ...terms], y, fixed).dependent.length === 0
+function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window, 'none'>, notes: string[]): {chosen: TermId[]; tried: FitOutcome['tried']} {
+  const determined = (terms: TermId[]) => fitForm(exact, ['base', ...terms], y).dependent.length === 0
   const tried: FitOutcome['tried'] = []
   const cands = CANDIDATES[window]
   const usable = cands.filter((t) => {
@@ -469,8 +625,8 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
     if (exact.length < s.length + 1 || !determined(s)) continue
     // Per-CPU work cannot be negative: a falling slope is noise, and extrapolated to thousands
     // of CPUs it would predict fewer than zero allocations.
-    const full = fitForm(exact, ['base', ...s], y, fixed)
-    if (s.some((t, j) => (allNonNegative || CPU_TERMS.includes(t)) && full.coef[j + 1] < 0)) continue
+    const full = fitForm(exact, ['base', ...s], y)
+    if (s.some((t, j) => CPU_TERMS.includes(t) && full.coef[j + 1] < 0)) continue
     const sc = score(exact, y, ['base', ...s])
     tried.push({terms: s, looFailures: sc.fails, looWorst: round(sc.worst, 3), looRmse: round(sc.rmse, 2)})
     const better =

@@ -87,7 +87,8 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const calls = interval(events, unc.q, unc.widen)
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
-  const pagesInterval = interval(events ? Math.max(events, Math.round(exp.pages)) : 0, profile.provenance.pageInterval?.q ?? unc.q, unc.widen)
+  const pagesInterval = interval(events ? Math.max(events, Math.round(exp.pages)) : 0, unc.pageQ, unc.widen)
+  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their leave-one-out errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
   }
@@ -159,6 +160,11 @@ export interface Uncertainty {
   widen: number
   /** Captures whose leave-one-out errors gave q. */
   fittedOn: number
+  /** The pages' half-width (their own model's leave-one-out errors: calibrate's fitPages), in the same units; q when the profile has none. */
+  pageQ: number
+  pageFittedOn: number
+  /** Too few boots for a 90 % quantile (fewer than 9): each half-width is the largest leave-one-out error × 1.5. */
+  fewCaptures: boolean
   /** How far outside the fitted range the host lies, one entry per fact (empty: inside). */
   extrapolation: string[]
   /** Why there is no interval (low = high = value then). */
@@ -171,9 +177,10 @@ function uncertainty(host: Host, profile: Profile): Uncertainty {
   const ex = extrapolation(host, profile.range, matches, profile.kernel)
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`
-    return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, extrapolation: ex.outside, missing}
+    return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: ex.outside, missing}
   }
-  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, extrapolation: ex.outside}
+  const pages = profile.provenance.pageInterval
+  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures || !!pages?.fewCaptures, extrapolation: ex.outside}
 }
 
 /**

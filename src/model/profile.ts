@@ -33,6 +33,10 @@ export interface ProvenancePoint {
   /** Nested leave-one-out: terms chosen again without this capture, then fitted and predicted. */
   nestedLoo?: number
   nestedTerms?: TermId[]
+  /** The early pages (klab's pages, else the calls), the page model's fit and leave-one-out prediction (calibrate's fitPages). */
+  measuredPages?: number
+  fittedPages?: number
+  looPages?: number
   /** 'exact' instrumented count, or 'lower-bound' (e.g. the overflow message). */
   kind: 'exact' | 'lower-bound'
 }
@@ -74,10 +78,19 @@ export interface Profile {
     locoWithinBound?: string
     /** The 90 % interval's half-width from the leave-one-out errors (interval.ts). */
     interval?: ProfileInterval
-    /** The same for the page count (its own terms and leave-one-out errors). */
-    pageInterval?: ProfileInterval
     /** Captures inside their own interval when left out (the interval remade without them too). */
     coverage?: string
+    /**
+     * The page count's model (calibrate's fitPages: the calls' fit + the extra pages on pageTerms)
+     * and its measures, as the calls' above: the interval from that model's own leave-one-out errors.
+     */
+    pageTerms?: TermId[]
+    pageR2?: number
+    pageRmse?: number
+    pageLooRmse?: number
+    pageLooMaxRelError?: number
+    pageInterval?: ProfileInterval
+    pageCoverage?: string
     notes: string[]
   }
 }

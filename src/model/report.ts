@@ -59,14 +59,14 @@ export function hostBlock(p: Prediction): Block {
 
 function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
   if (u.missing) return [{key: 'interval', value: u.missing}]
-  const half = round2(u.q * u.widen)
+  const half = (q: number, n: number, what: string) => ({
+    value: {text: `+/- ${round2(q * u.widen)} x ${TOLERANCE_LABEL} at the value`, raw: round2(q * u.widen)},
+    note: `${what}: in units of ${TOLERANCE_LABEL}; ${u.fewCaptures ? 'the largest of the' : 'from the'} leave-one-capture-out errors of ${n} boots${u.fewCaptures ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+  })
   return [
     {key: 'interval level', value: {text: `${Math.round(u.level * 100)} %`, raw: u.level}},
-    {
-      key: 'interval half-width',
-      value: {text: `+/- ${half} x ${TOLERANCE_LABEL} at the value`, raw: half},
-      note: `in units of ${TOLERANCE_LABEL}; leave-one-capture-out errors of ${u.fittedOn} boots${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
-    },
+    {key: 'interval half-width', ...half(u.q, u.fittedOn, 'early allocations')},
+    {key: 'pages half-width', ...half(u.pageQ, u.pageFittedOn, "early pages (their own model's errors)")},
   ]
 }
 
@@ -322,39 +322,83 @@ function profileBlock(o: FitOutcome): Block {
           ]
         : [{key: 'same shape left out', value: 'undefined'}]),
       ...intervalRows(p),
+      ...pageFitRows(p),
     ],
   }
+}
+
+/** The page count's model, measured as the calls' above (calibrate's fitPages). */
+function pageFitRows(p: FitOutcome['profile']): KvBlock['rows'] {
+  const v = p.provenance
+  if (v.pageR2 === undefined) return []
+  const iv = v.pageInterval
+  const cov = /^(\d+)\/(\d+)$/.exec(v.pageCoverage ?? '')
+  return [
+    {key: 'pages terms', value: (v.pageTerms ?? []).join(' + '), note: 'the extra pages beyond one per call; pages = calls + extra'},
+    {key: 'pages R^2', value: v.pageR2},
+    {key: 'pages RMSE', value: {text: `${v.pageRmse} pages`, raw: v.pageRmse!}},
+    ...(v.pageLooRmse !== undefined
+      ? [
+          {key: 'pages leave-one-out RMSE', value: v.pageLooRmse},
+          {key: 'pages leave-one-out worst', value: {text: `${(100 * v.pageLooMaxRelError!).toFixed(1)}%`, raw: v.pageLooMaxRelError!}},
+        ]
+      : [{key: 'pages leave-one-out', value: 'undefined (too few captures)'}]),
+    ...(iv ? [{key: 'pages 90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the page model's own leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`}] : []),
+    ...(cov ? [{key: 'pages interval coverage', value: {text: `${v.pageCoverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: 'each left out, calls and extra pages refitted without it'}] : []),
+  ]
+}
+
+/** A table of captures: capture, measured, fitted, the columns between, and leave-one-out within the bound. */
+function captureColumns(between: TableBlock['columns']): TableBlock['columns'] {
+  return [
+    {key: 'capture', header: 'capture', priority: 0},
+    {key: 'measured', header: 'measured', align: 'right', priority: 0},
+    {key: 'fitted', header: 'fitted', align: 'right'},
+    ...between,
+    {key: 'ok', header: `within ${TOLERANCE_LABEL}`, priority: 0},
+  ]
+}
+
+const NA: Cell = {text: 'n/a', style: 'dim'}
+const orNa = (v: number | undefined): Cell => (v !== undefined ? num(v) : NA)
+
+/** A leave-one-out prediction against the bound: yes, no, or why there is none. */
+function looWithin(loo: number | undefined, measured: number | undefined, reason?: string): Cell {
+  if (loo === undefined || measured === undefined) return reason ? {text: reason, style: 'dim'} : NA
+  return withinTolerance(loo, measured) ? {text: 'yes', style: 'good'} : {text: 'no', style: 'bad'}
 }
 
 function capturesBlock(o: FitOutcome): Block {
   return {
     kind: 'table',
     title: 'Captures (calls = early PFNs)',
-    columns: [
-      {key: 'capture', header: 'capture', priority: 0},
-      {key: 'measured', header: 'measured', align: 'right', priority: 0},
-      {key: 'fitted', header: 'fitted', align: 'right'},
+    columns: captureColumns([
       {key: 'residual', header: 'residual', align: 'right', priority: 2},
       {key: 'loo', header: 'leave-one-out', align: 'right', priority: 0},
       {key: 'nested', header: 'nested LOO', align: 'right', priority: 1},
       {key: 'loco', header: 'same-shape out', align: 'right', priority: 1},
-      {key: 'ok', header: `within ${TOLERANCE_LABEL}`, priority: 0},
-    ],
+    ]),
     rows: o.points.map((pt) => ({
       capture: pt.capture,
       measured: pt.measured,
       fitted: num(pt.fitted),
       residual: num(pt.measured - pt.fitted),
-      loo: pt.loo !== undefined ? num(pt.loo) : {text: 'n/a', style: 'dim'},
-      nested: pt.nestedLoo !== undefined ? num(pt.nestedLoo) : {text: 'n/a', style: 'dim'},
-      loco: pt.loco !== undefined ? num(pt.loco) : {text: 'n/a', style: 'dim'},
-      ok:
-        pt.loo === undefined
-          ? {text: pt.looReason ?? 'n/a', style: 'dim'}
-          : withinTolerance(pt.loo, pt.measured)
-            ? {text: 'yes', style: 'good'}
-            : {text: 'no', style: 'bad'},
+      loo: orNa(pt.loo),
+      nested: orNa(pt.nestedLoo),
+      loco: orNa(pt.loco),
+      ok: looWithin(pt.loo, pt.measured, pt.looReason),
     })),
+  }
+}
+
+/** The page model's fit and leave-one-out per capture (calibrate's fitPages), beside the calls' table. */
+function capturePagesBlock(o: FitOutcome): Block | undefined {
+  if (!o.points.some((pt) => pt.measuredPages !== undefined)) return undefined
+  return {
+    kind: 'table',
+    title: 'Captures: early pages',
+    columns: captureColumns([{key: 'loo', header: 'leave-one-out', align: 'right', priority: 0}]),
+    rows: o.points.map((pt) => ({capture: pt.capture, measured: pt.measuredPages ?? NONE, fitted: orNa(pt.fittedPages), loo: orNa(pt.looPages), ok: looWithin(pt.looPages, pt.measuredPages)})),
   }
 }
 
@@ -379,7 +423,8 @@ function triedBlock(o: FitOutcome): Block {
 
 export function calibrationReport(o: FitOutcome): Report {
   const p = o.profile
-  const blocks: Block[] = [profileBlock(o), capturesBlock(o)]
+  const pages = capturePagesBlock(o)
+  const blocks: Block[] = [profileBlock(o), capturesBlock(o), ...(pages ? [pages] : [])]
   if (o.tried.length) blocks.push(triedBlock(o))
   const notes = [...p.provenance.notes, ...o.lowerBounds.map((b) => `${b.capture}: lower bound ${b.atLeast}, fit ${b.fitted} (${b.satisfied ? 'consistent' : 'VIOLATED'})`)]
   blocks.push({kind: 'text', title: 'Notes', lines: wrap(notes)})
