@@ -2,6 +2,7 @@
 // src/trend/recording.ts): a gzip of concatenated members, one JSON line each — a header, then
 // one delta-encoded snapshot per line. `trend` streams the records into its SeriesStore; `diff`
 // replays them to rebuild whole snapshots (`snapshotsOf`) and compares two moments.
+import {open} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {StringDecoder} from 'node:string_decoder'
 import {constants, createGunzip, gunzipSync} from 'node:zlib'
@@ -11,7 +12,6 @@ import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
 import {eachMember, firstMemberText} from './gzip-members.js'
-
 
 /** What is read of an input to tell whether it is a recording: its header line is in the first member. */
 const HEAD_BYTES = 4096
@@ -34,15 +34,19 @@ export interface RecordingSource {
 
 /** Opens `path` and reads its head; undefined for a directory. Errors are the file system's. */
 export async function openRecording(path: string): Promise<RecordingSource | undefined> {
-  const {open} = await import('node:fs/promises')
   const fh = await open(path, 'r')
   try {
     const st = await fh.stat()
     if (st.isDirectory()) return void (await fh.close())
     const head = Buffer.alloc(HEAD_BYTES)
+    // A pipe gives what its writer has written so far: read until the head is full or the input ends.
     let got = 0
-    for (let n = -1; n !== 0 && got < HEAD_BYTES; got += n) n = (await fh.read(head, got, HEAD_BYTES - got, null)).bytesRead
-    const ended = got < HEAD_BYTES
+    let ended = false
+    while (got < HEAD_BYTES && !ended) {
+      const n = (await fh.read(head, got, HEAD_BYTES - got, null)).bytesRead
+      got += n
+      ended = n === 0
+    }
     const ioError = (e: unknown) => new InputError(`${path}: ${ioReason(e)}; expected an allocscope recording`, path)
     const close = () => fh.close().catch(() => undefined)
     async function* chunks(): AsyncGenerator<Buffer> {
