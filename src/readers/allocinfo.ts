@@ -13,7 +13,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {isGzipInput} from './gzip.js'
+import {foreignInput, isGzip} from './gzip.js'
 
 export type {Preamble} from './allocinfo-scan.js'
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
@@ -161,8 +161,8 @@ interface Damage {
   what?: string
 }
 
-/** Decompressed chunks: gunzipped (streaming) when `name` ends in .gz or the data starts with the gzip magic (isGzipInput). */
-async function* inflated(raw: AsyncIterable<Buffer>, source: string, name: string, damage: Damage = {}): AsyncGenerator<Buffer> {
+/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; refused when compressed otherwise (foreignInput). */
+async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
   if (first.done) return
@@ -172,7 +172,9 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, name: strin
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   try {
-    if (isGzipInput(name, head)) yield* gunzipped(all(), source, damage)
+    const foreign = foreignInput(head)
+    if (foreign !== undefined) throw new InputError(`${source}: ${foreign}: expected /proc/allocinfo text`, source)
+    if (isGzip(head)) yield* gunzipped(all(), source, damage)
     else yield* all()
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
@@ -215,7 +217,7 @@ export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : 
   const whole = opts.raw ? undefined : opts.whole?.length ? opts.whole : smallFile(path)
   const raw = opts.raw ?? (whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole))
   const damage: Damage = {}
-  return scan(inflated(raw, source, path, damage), source, opts.preamble, damage)
+  return scan(inflated(raw, source, damage), source, opts.preamble, damage)
 }
 
 interface ReadOptions {
@@ -247,7 +249,7 @@ async function* pieces(b: Buffer): AsyncGenerator<Buffer> {
  * past it is read, so a bomb or a device costs one chunk. InputError when it cannot be read.
  */
 export async function readFirstLine(path: string, max = 4096): Promise<string> {
-  const chunks = inflated(rawChunks(path), path, path)
+  const chunks = inflated(rawChunks(path), path)
   const decoder = new StringDecoder('utf8')
   let text = ''
   try {
@@ -267,7 +269,7 @@ export async function readFirstLine(path: string, max = 4096): Promise<string> {
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
 export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
   const damage: Damage = {}
-  return scan(inflated(raw, source, source, damage), source, undefined, damage)
+  return scan(inflated(raw, source, damage), source, undefined, damage)
 }
 
 async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {

@@ -54,8 +54,9 @@ describe('readAllocInfo on bad input', () => {
     expect(e.message).toContain(`${p}:2: not /proc/allocinfo text`)
     expect(e.line).toBe(2)
   })
-  it('corrupt gzip', async () => {
-    expect((await inputError(put('bad.gz', 'not gzip at all'))).message).toContain('not valid gzip')
+  it('corrupt gzip (synthetic: the magic bytes, then junk); text named .gz is read as text (by the magic, not the name)', async () => {
+    expect((await inputError(put('bad.gz', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not gzip at all')])))).message).toContain('not valid gzip')
+    expect((await inputError(put('text.gz', 'not gzip at all'))).message).toContain('not /proc/allocinfo text')
   })
   it('gzip (derived: a real capture compressed) reads the same as the text', async () => {
     const gz = put('allocinfo.bin', gzipSync(realText())) // magic bytes, no .gz extension

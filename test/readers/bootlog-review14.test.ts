@@ -7,6 +7,7 @@ import {gzipSync} from 'node:zlib'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {runAnalyse, type AnalyseFlags} from '../../src/analysis/run.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import type {BootAnalysis} from '../../src/types.js'
 import {captureDir} from '../helpers/paths.js'
 
@@ -147,5 +148,43 @@ describe('skipped lines are counted past the 1000 listed (DERIVED: 3000 noise li
     expect([a.records, a.skippedTotal, a.skipped.length]).toEqual([331, 3000, 1000])
     const rows = (r.report.blocks.find((b) => b.title === 'Host') as {rows: {key: string; note?: string}[]}).rows
     expect(rows.find((x) => x.key === 'records')?.note).toBe('3000 lines skipped')
+  })
+})
+
+describe('what an input is, from its first bytes, not its name', () => {
+  const ALLOC = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'allocinfo.txt')
+  // Synthetic: each format's magic bytes in front of the real log (no reader gets past them).
+  const MAGIC: [string, number[], string][] = [
+    ['zst', [0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00], 'zstd-compressed: decompress it first (zstd -d)'],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04], 'xz-compressed: decompress it first (xz -d)'],
+    ['bz2', [...Buffer.from('BZh91AY&SY'), 0x12, 0x34], 'bzip2-compressed: decompress it first (bzip2 -d)'],
+  ]
+
+  it.each(MAGIC)('synthetic .%s: says which compression and how to undo it (analyse and allocinfo)', async (ext, magic, what) => {
+    const log = join(tmp, `synthetic-log.${ext}`)
+    writeFileSync(log, Buffer.concat([Buffer.from(magic), readFileSync(B)]))
+    await expect(runAnalyse(log, FLAGS)).rejects.toThrow(`${log}: ${what}: expected a kernel log`)
+    const dump = join(tmp, `synthetic-allocinfo.${ext}`)
+    writeFileSync(dump, Buffer.concat([Buffer.from(magic), readFileSync(ALLOC)]))
+    await expect(readAllocInfo(dump)).rejects.toThrow(`${dump}: ${what}: expected /proc/allocinfo text`)
+  })
+
+  it('UTF-16 with a byte order mark (DERIVED: as PowerShell ">" writes it): told to convert, not "NUL runs" or "binary"', async () => {
+    const what = 'UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)'
+    const log = join(tmp, 'utf16.txt')
+    writeFileSync(log, Buffer.from('\ufeff' + readFileSync(B, 'utf8'), 'utf16le'))
+    await expect(runAnalyse(log, FLAGS)).rejects.toThrow(`${log}: ${what}: expected a kernel log`)
+    const dump = join(tmp, 'utf16-allocinfo.txt')
+    writeFileSync(dump, Buffer.from('\ufeff' + readFileSync(ALLOC, 'utf8'), 'utf16le').swap16())
+    await expect(readAllocInfo(dump)).rejects.toThrow(`${dump}: ${what}: expected /proc/allocinfo text`)
+  })
+
+  it('a plain-text log named .gz (DERIVED copy) is read as text, not called corrupt gzip', async () => {
+    const p = join(tmp, 'plain.gz')
+    writeFileSync(p, readFileSync(B))
+    await expectWholeLog(p)
+    const dump = join(tmp, 'plain-allocinfo.gz')
+    writeFileSync(dump, readFileSync(ALLOC))
+    expect((await readAllocInfo(dump)).sites.length).toBe((await readAllocInfo(ALLOC)).sites.length)
   })
 })

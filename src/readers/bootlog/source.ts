@@ -1,5 +1,7 @@
-// Bytes of a boot log: a file or stdin ('-'), gunzipped when it ends in .gz or starts with the
-// gzip magic 1f 8b. Open errors become InputErrors that name the file.
+// Bytes of a boot log: a file or stdin ('-'), gunzipped when it starts with the gzip magic 1f 8b
+// (whatever its name: a plain log named .gz is read as text), refused with what to do when its
+// first bytes say another compression or UTF-16 (gzip.ts foreignInput). Open errors become
+// InputErrors that name the file.
 import {constants, openSync, read} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
 import {Readable} from 'node:stream'
@@ -7,7 +9,7 @@ import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
-import {isGzipInput} from '../gzip.js'
+import {foreignInput, isGzip} from '../gzip.js'
 
 export interface ByteSource {
   /** Decompressed bytes, in chunks. */
@@ -109,7 +111,7 @@ export async function openByteSource(path: string, opts: SourceOptions = {}): Pr
 
 /**
  * The same on bytes that are already flowing (a member of a tar archive, read by `batch`): `name`
- * names the input in errors and decides gzip by its `.gz` ending, as a path does.
+ * names the input in errors; gzip is told by the magic bytes, as for a path.
  */
 export async function byteSourceFrom(
   path: string,
@@ -141,7 +143,12 @@ export async function byteSourceFrom(
     }
   }
   const head = first.done ? undefined : (first.value as Buffer)
-  const gzip = head !== undefined && isGzipInput(path, head)
+  const gzip = head !== undefined && isGzip(head)
+  const foreign = head === undefined ? undefined : foreignInput(head)
+  if (foreign !== undefined) {
+    if (opts.closeOnStop ?? true) await it.return?.()
+    throw new InputError(`${path}: ${foreign}: expected a kernel log`, path)
+  }
   let chunks: AsyncIterable<Buffer> = counted()
   const damage: {what?: string} = {}
   if (gzip) {
