@@ -121,6 +121,8 @@ describe('calibrate reports the pages as the calls', () => {
     expect(text).toMatch(/interval coverage undefined: without any one capture too few remain/)
     expect(text).toMatch(/^pages R\^2 /m)
     expect(text).toMatch(/^pages RMSE /m)
+    // each capture's pages beside its calls: measured, fitted, leave-one-out (the other boot alone), within the bound
+    expect(text).toMatch(/^Captures: early pages\n-+\n(.*\n){2}linux-7\.2-pool-c1-m1024 +146 +156\.5 +167 +no$/m)
     expect(text).not.toMatch(/\\u23/)
     // linux-7.2-after-smp chose kmalloc-256; before SMP kmalloc-512, as allocinfo's sheaves say.
     const sizeNote = (name: string) => loadProfile(name).provenance.notes.find((x) => x.startsWith('perCpuSlabs size class'))!
