@@ -71,7 +71,7 @@ describe('input errors', () => {
   it('a file that is not a kernel log: allocinfo.txt', async () => {
     const p = join(captureDir('linux-7.2-pool-c64-m1024'), 'allocinfo.txt')
     expect(await inputError(p)).toBe(
-      `${p}: not a kernel log: no line looks like a kernel record (tried ${FORMATS_TRIED})`,
+      `${p}: a /proc/allocinfo dump, not a kernel log: read it with allocscope allocinfo (or give it to analyse with --allocinfo)`,
     )
   })
 

@@ -188,3 +188,28 @@ describe('what an input is, from its first bytes, not its name', () => {
     expect((await readAllocInfo(dump)).sites.length).toBe((await readAllocInfo(ALLOC)).sites.length)
   })
 })
+
+describe('other journalctl shapes (DERIVED from the real log)', () => {
+  it('short-full and short-unix, with a host and without: read', async () => {
+    const full = (p: {t: number}) => `Sat 2026-12-05 ${clock(p.t)} UTC`
+    const unix = (p: {t: number}) => (1764925200 + p.t).toFixed(6)
+    for (const [name, stamp] of [['full', full], ['unix', unix]] as const) {
+      await expectWholeLog(derived(`short-${name}.txt`, parsed.map((p) => `${stamp(p)} vm kernel: ${p.text}`)))
+      await expectWholeLog(derived(`short-${name}-nohost.txt`, parsed.map((p) => `${stamp(p)} kernel: ${p.text}`)))
+    }
+  })
+
+  it('-o json-seq (a record separator before each entry): read as -o json is', async () => {
+    const entry = (p: {t: number; text: string}) => JSON.stringify({_TRANSPORT: 'kernel', PRIORITY: '6', _SOURCE_MONOTONIC_TIMESTAMP: String(Math.round(p.t * 1e6)), MESSAGE: p.text})
+    const a = await expectWholeLog(derived('seq.json', parsed.map((p) => `\x1e${entry(p)}`)))
+    expect(a.format).toBe('journal-json')
+  })
+
+  it('-o json-pretty: named and said to be unsupported; an allocinfo dump: pointed at allocscope allocinfo', async () => {
+    const entry = (p: {t: number; text: string}) => JSON.stringify({__CURSOR: 's=1', _TRANSPORT: 'kernel', MESSAGE: p.text}, null, '\t')
+    const p = derived('pretty.json', parsed.map(entry))
+    await expect(runAnalyse(p, FLAGS)).rejects.toThrow(`${p}: journalctl -o json-pretty output, which is not supported: use journalctl -k -o json (one entry per line)`)
+    const dump = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'allocinfo.txt')
+    await expect(runAnalyse(dump, FLAGS)).rejects.toThrow(`${dump}: a /proc/allocinfo dump, not a kernel log: read it with allocscope allocinfo`)
+  })
+})

@@ -28,6 +28,8 @@ export interface Detection {
   recognised: boolean
   /** The sniffed text looks binary (many control / invalid UTF-8 characters). */
   binary: boolean
+  /** Not recognised, but known: a shape no reader reads (what it is and what to do instead). */
+  shape?: string
 }
 
 export interface DetectHints {
@@ -101,6 +103,23 @@ function vote(lines: string[]): {entry: FormatEntry; votes: number} | undefined 
   return best
 }
 
+// Shapes people give analyse that are not boot logs it reads: told by their first lines.
+const JOURNAL_KEY = /^\s+"(?:__CURSOR|__REALTIME_TIMESTAMP|_BOOT_ID|_TRANSPORT|MESSAGE|PRIORITY)"\s*:/
+const ALLOCINFO_HEADER = /^allocinfo - version: /
+const ALLOCINFO_SITE = /^\s*\d+\s+\d+ \S+:\d+ /
+
+/** What a text that no row reads is, when it is a known shape: the message's words. */
+export function unsupportedShape(lines: string[]): string | undefined {
+  if (lines[0]?.trim() === '{' && lines.slice(1, 4).some((l) => JOURNAL_KEY.test(l))) {
+    return 'journalctl -o json-pretty output, which is not supported: use journalctl -k -o json (one entry per line)'
+  }
+  const sites = lines.filter((l) => ALLOCINFO_SITE.test(l)).length
+  if (ALLOCINFO_HEADER.test(lines[0] ?? '') || sites >= Math.max(1, lines.length / 2)) {
+    return 'a /proc/allocinfo dump, not a kernel log: read it with allocscope allocinfo (or give it to analyse with --allocinfo)'
+  }
+  return undefined
+}
+
 /** No row matched: an un-timestamped kernel log, or not a kernel log. */
 function untimed(c: Cleaned, timed: boolean, binary: boolean): Detection {
   const n = c.lines.length
@@ -111,7 +130,8 @@ function untimed(c: Cleaned, timed: boolean, binary: boolean): Detection {
     const what = kernelish > 0 ? `${kernelish} of the first ${n} lines are kernel messages` : `${prefixed} of the first ${n} lines have a "SUBSYSTEM: " prefix`
     return {format, reason: `no printk time stamps; ${what}`, timed, recognised: true, binary}
   }
-  return {format: 'dmesg', reason: `no line looks like a kernel record (tried ${FORMATS_TRIED})`, timed, recognised: false, binary}
+  const shape = binary ? undefined : unsupportedShape(c.lines)
+  return {format: 'dmesg', reason: `no line looks like a kernel record (tried ${FORMATS_TRIED})`, timed, recognised: false, binary, ...(shape ? {shape} : {})}
 }
 
 export function detectFormat(firstLines: string[], hints: DetectHints = {}): Detection {

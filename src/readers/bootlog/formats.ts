@@ -96,8 +96,8 @@ export const BOOT_LOG_FORMATS = [
   {
     id: 'journal-json',
     name: 'journalctl -o json',
-    description: 'journalctl -k -o json: one entry per line (MESSAGE as string, byte array, null or array)',
-    line: (l) => l.charCodeAt(0) === 123 && /"(?:MESSAGE|__CURSOR|_TRANSPORT)"\s*:/.test(l),
+    description: 'journalctl -k -o json (or json-seq): one entry per line (MESSAGE as string, byte array, null or array)',
+    line: (l) => (l.charCodeAt(0) === 123 || (l.charCodeAt(0) === 0x1e && l.charCodeAt(1) === 123)) && /"(?:MESSAGE|__CURSOR|_TRANSPORT)"\s*:/.test(l),
     open: lineEngine((ctx) => new JournalJsonReader(ctx.sink)),
     example: `{"_TRANSPORT":"kernel","PRIORITY":"5","_SOURCE_MONOTONIC_TIMESTAMP":"0","MESSAGE":"${BANNER}"}\n`,
   },
@@ -128,7 +128,7 @@ export const BOOT_LOG_FORMATS = [
   {
     id: 'journal',
     name: 'journalctl -k',
-    description: 'journalctl -k short, short-precise, short-iso, short-monotonic, with or without --no-hostname',
+    description: 'journalctl -k short, short-precise, short-iso, short-full, short-unix, short-monotonic, with or without --no-hostname',
     line: (l) => JOURNAL_MONO.test(l) || JOURNAL_META.test(l),
     open: lineEngine((ctx) => new PrefixedReader(ctx.sink)),
     example: `[    0.000000] vm kernel: ${BANNER}\n`,

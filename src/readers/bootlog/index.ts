@@ -205,6 +205,7 @@ function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined,
   const d = detectFormat(sniff.lines, {crlf: sniff.crlf})
   if (forced) return {...d, format: forced, reason: `format forced to ${forced}`, recognised: true}
   if (!d.recognised) {
+    if (d.shape) throw new InputError(`${name}: ${d.shape}`, name)
     const what = d.binary ? 'binary data, not a kernel log' : 'not a kernel log'
     throw new InputError(`${name}: ${what}: no line looks like a kernel record (tried ${FORMATS_TRIED})`, name)
   }

@@ -320,12 +320,13 @@ function field(v: Json | undefined): string | undefined {
   return undefined
 }
 
-/** `journalctl -k -o json`: one entry per line; entries of other transports are skipped. */
+/** `journalctl -k -o json` (and json-seq): one entry per line; entries of other transports are skipped. */
 export class JournalJsonReader implements LineReader {
   constructor(private readonly sink: Sink) {}
 
   line(s: string, no: number): void {
-    const t = s.trim()
+    // json-seq (RFC 7464) puts a record separator before each entry.
+    const t = (s.charCodeAt(0) === 0x1e ? s.slice(1) : s).trim()
     if (t.length === 0) return this.sink.skip(no, REASON.empty)
     if (t.charCodeAt(0) !== 123) return this.sink.skip(no, JSON_REASON.notObject, s)
     let o: Json

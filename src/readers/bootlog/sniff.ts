@@ -2,7 +2,7 @@
 // with. Kept apart from detect.ts so that the registry (formats.ts) and detection can both use
 // them without importing each other.
 import {findTime, readPrefix} from './prefix.js'
-import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES} from './text-formats.js'
+import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES, WALL_STAMP} from './text-formats.js'
 
 // The readers' own line shapes, for the registry's sniffing (one definition, in text-formats.ts).
 export {DROPPED, JOURNAL_META}
@@ -12,7 +12,7 @@ export const RAW = /^<\d{1,4}>/
 // The host field is absent with journalctl --no-hostname: the tag (`kernel:`) then follows the
 // stamp directly. A host name never ends in ':', so the lazy optional host tries that first.
 export const JOURNAL_MONO = /^\[ *\d+\.\d+\] (?:\S+ )?kernel: /
-export const WALL = /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?(.*)$/
+export const WALL = new RegExp(`^${WALL_STAMP} (?:(\\S+) )??([^\\s:[]+)(?:\\[\\d+\\])?: ?(.*)$`)
 
 export function decoded(l: string): boolean {
   const m = DECODED.exec(l)

@@ -279,11 +279,25 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
 }
 
-// journalctl -k short / short-precise / short-iso / short-monotonic, and syslog kern.log
-// (RFC 3164 `Nov 26 00:52:36`, RFC 3339 `2026-11-26T00:52:36.123456+00:00`): then host, then
-// the tag (`kernel:`; `name[pid]:` for other programs), then the message.
-const WALL_3164 = /^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)? /
-const WALL_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? /
+// journalctl -k short / short-precise / short-iso / short-full / short-unix / short-monotonic,
+// and syslog kern.log: a stamp, then host (absent with --no-hostname), then the tag (`kernel:`;
+// `name[pid]:` for other programs), then the message. The stamps, starting with a digit or not:
+const DIGIT_STAMPS = [
+  // RFC 3339 (short-iso, rsyslog): `2026-11-26T00:52:36.123456+00:00`
+  String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?`,
+  // short-unix: seconds since the epoch, `1764925236.123456`
+  String.raw`\d{9,11}\.\d{6}`,
+]
+const LETTER_STAMPS = [
+  // RFC 3164 (short, short-precise, syslog): `Nov 26 00:52:36[.123456]`
+  String.raw`[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?`,
+  // short-full: `Thu 2026-11-26 00:52:36 UTC` (%Z: an abbreviation or a numeric offset)
+  String.raw`[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[A-Z]{1,6}|[+-]\d\d(?::?\d\d)?)`,
+]
+/** Any wall-clock stamp of a syslog or journal line (sniff.ts builds its line test from it). */
+export const WALL_STAMP = `(?:${[...DIGIT_STAMPS, ...LETTER_STAMPS].join('|')})`
+const WALL_DIGIT = new RegExp(`^(?:${DIGIT_STAMPS.join('|')}) `)
+const WALL_LETTER = new RegExp(`^(?:${LETTER_STAMPS.join('|')}) `)
 // The host is absent with journalctl --no-hostname (see sniff.ts WALL).
 const HOST_TAG = /^(?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?/
 /** journalctl's own lines (-- Boot …, -- No entries --). */
@@ -297,7 +311,7 @@ function wallClock(s: string): {end: number; time?: number} | undefined {
     if (p?.time !== undefined && p.caller === undefined) return {end: p.textStart, time: p.time}
     return undefined
   }
-  const m = c >= 48 && c <= 57 ? WALL_3339.exec(s) : WALL_3164.exec(s)
+  const m = c >= 48 && c <= 57 ? WALL_DIGIT.exec(s) : WALL_LETTER.exec(s)
   return m ? {end: m[0].length} : undefined
 }
 
