@@ -40,6 +40,9 @@ export function recorderOfRelease(release: string): ReleaseRecorder | undefined 
   return row && {recorder: row.recorder, why: row.why, certain: row.certain}
 }
 
+/** A kernel release as uname -r prints it (7.2, 6.12.117, 6.13.0-rc4-debug): what --kernel and an inventory's kernel column take. */
+export const RELEASE_FORM = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
+
 /** The release CONFIG_MEM_ALLOC_PROFILING arrived in (docs/domain.md §1: "the first 6.10 code"). */
 export const PROFILING_SINCE: Readonly<Pick<Release, 'major' | 'minor'>> = {major: 6, minor: 10}
 

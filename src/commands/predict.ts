@@ -61,7 +61,8 @@ export default class Predict extends BaseCommand<typeof Predict> {
         'The early-PFN recorder the kernel carries (default: read from --from: the recorder\'s messages, klab lines, the release). ' +
         'none: nothing is recorded, every early page stays untagged (and would warn if freed on a DEBUG kernel).',
     }),
-    seed: Flags.integer({description: 'Scheduler seed (interleaving of CPUs; only race counts depend on it).', default: 1}),
+    // mulberry32's state is 32 bits (model/prng.ts): a larger seed would alias a smaller one.
+    seed: Flags.integer({description: 'Scheduler seed, 0 to 4294967295 (interleaving of CPUs; only race counts depend on it).', default: 1, min: 0, max: 2 ** 32 - 1}),
     'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX (default: with --from, the size the kernel printed in its overflow warning, else 8192).', min: 1}),
     from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
     boot: bootFlag(),

@@ -3,7 +3,8 @@ import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
 import type {Profile} from './profile.js'
 import {chooseProfile} from './profile.js'
-import {predictionSeverity} from './severity.js'
+import {predictionSeverity, splitDrops} from './severity.js'
+import {InputError} from '../errors.js'
 import type {Severity} from '../types.js'
 
 const severityField = (s: Severity | undefined): {severity?: Severity} => (s ? {severity: s} : {})
@@ -24,7 +25,7 @@ export interface InventoryRow {
   poolRecorded?: number
   poolsPublished?: number
   raceFrees?: number
-  /** Pages whose free would warn "alloc_tag was not set": the what-if runs' dropped pages on a DEBUG host, 0 without DEBUG. */
+  /** Pages whose free would warn "alloc_tag was not set": the kernel's own recorder's dropped pages on a DEBUG host (both runs' while the recorder is unknown), 0 without DEBUG. */
   mayWarnPages: number
   /** The row's severity under the one policy (severity.ts): what --fail-on gates on, host by host. */
   severity?: Severity
@@ -72,11 +73,21 @@ function shapeOf(host: InventoryHost['host']): string {
   return JSON.stringify(shape)
 }
 
+/** The row's profile: its profile column (an error names the row), else --profile, else by kernel and window. */
+function rowProfile(h: InventoryHost, explicit: string | undefined): Profile {
+  try {
+    return chooseProfile(h.host, explicit)
+  } catch (e) {
+    if (!(e instanceof InputError) || h.profile === undefined || h.at === undefined) throw e
+    throw new InputError(`${h.at}: column profile: ${e.message}`, undefined, h.row)
+  }
+}
+
 /** One inventory host's row (and prediction); with a cache, hosts of a shape already seen are not re-run. */
 export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile?: string}, cache?: PredictionCache): {row: InventoryRow; prediction: Prediction} {
   const explicit = h.profile ?? opts.profile
   const make = () => {
-    const prof = chooseProfile(h.host, explicit)
+    const prof = rowProfile(h, explicit)
     return {prof, p: predict(h.host, prof, opts)}
   }
   const {prof, p} = cache ? cache.get(h, explicit, make) : make()
@@ -95,7 +106,8 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     poolsPublished: p.pool?.poolsPublished,
     raceFrees: p.pool?.raceFrees,
     // Only a DEBUG kernel has the WARN: a host without it warns for none of the what-if runs' drops.
-    mayWarnPages: h.host.debug ? (p.legacy?.wouldWarnIfFreed.pages ?? 0) + (p.pool?.wouldWarnIfFreed.pages ?? 0) : 0,
+    // The kernel's own recorder's drops (severity.ts splitDrops: both runs while it is unknown); a what-if's warn nobody.
+    mayWarnPages: h.host.debug ? splitDrops(p.recorder, p.legacy?.wouldWarnIfFreed.pages ?? 0, p.pool?.wouldWarnIfFreed.pages ?? 0).own : 0,
     ...severityField(predictionSeverity(h.host.debug, p)),
     notes: p.notes,
     extra: h.extra,

@@ -3,7 +3,7 @@
 // says each one that changes a fact the capture states). Each fact keeps the flag or log line it
 // came from, so validateHost names it in a refusal. A kernel before profiling existed is refused.
 import {analyseBootLog, bootNote} from '../analysis/read.js'
-import {profilingAbsentIn} from '../analysis/releases.js'
+import {RELEASE_FORM, profilingAbsentIn} from '../analysis/releases.js'
 import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
@@ -160,11 +160,9 @@ export function applyCpuFlags(host: Host, origins: HostOrigins, f: Pick<HostFlag
   } else if (f.online !== undefined) host.onlineCpus = f.online
 }
 
-/** A kernel release as uname -r prints it (7.2, 6.12.117, 6.13.0-rc4-debug): anything else is refused. */
-const RELEASE = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
-
+/** A kernel release as uname -r prints it (releases.ts RELEASE_FORM): anything else is refused. */
 export function checkRelease(kernel: string): string {
-  if (!RELEASE.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
+  if (!RELEASE_FORM.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
   return kernel
 }
 

@@ -6,10 +6,12 @@ import {open} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {type Info, type Options, parse} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
+import {RELEASE_FORM, profilingAbsentIn} from '../analysis/releases.js'
+import {closest} from '../cli/suggest.js'
 import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
-import {DEFAULT_HOST, type Host} from './host.js'
+import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
 
 /** The documented columns (case-insensitive; `-` and `_` alike). */
 export const INVENTORY_COLUMNS: Record<string, string> = {
@@ -34,6 +36,8 @@ export const INVENTORY_COLUMNS: Record<string, string> = {
 
 export interface InventoryHost {
   row: number
+  /** `file:line` of the row, for an error about it (a profile column naming no profile). */
+  at?: string
   host: Host
   profile?: string
   /** Columns that are not documented, passed through. */
@@ -73,10 +77,29 @@ function size(v: string, w: Where, what: string): number {
   return b
 }
 
+/** A kernel release as --kernel takes it, of a kernel with memory allocation profiling (6.10 on). */
+function release(v: string, w: Where): string {
+  const bad = (why: string) => new InputError(`${w.file}:${w.line}: column ${w.col}: ${why}`, w.file, w.line)
+  if (!RELEASE_FORM.test(v)) throw bad(`"${v}" is not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
+  const absent = profilingAbsentIn(v)
+  if (absent) throw bad(`kernel ${v}: ${absent}`)
+  return v
+}
+
+/** The columns that set each fact validateHost may refuse (online CPUs: online_cpus, else the possible CPUs' column). */
+const ORIGIN_COLUMNS: Record<keyof HostOrigins, string[]> = {
+  possibleCpus: ['cpus', 'possible_cpus'],
+  onlineCpus: ['online_cpus'],
+  memoryBytes: ['memory'],
+  nodes: ['nodes'],
+  pageSize: ['page_size'],
+  wordBytes: ['word_bits'],
+}
+
 /** One setter per documented column (the keys of INVENTORY_COLUMNS). */
 const COLUMN_SETTERS: Record<string, (r: Row, v: string, w: Where) => void> = {
   name: (r, v) => (r.host.name = v),
-  kernel: (r, v) => (r.host.kernel = v),
+  kernel: (r, v, w) => (r.host.kernel = release(v, w)),
   cpus: (r, v, w) => (r.host.possibleCpus = int(v, w.file, w.line, w.col)),
   possible_cpus: (r, v, w) => (r.host.possibleCpus = int(v, w.file, w.line, w.col)),
   online_cpus: (r, v, w) => (r.online = int(v, w.file, w.line, w.col)),
@@ -113,10 +136,25 @@ function headerColumns(h: string[], file: string, line: number): string[] {
     if (first !== undefined) throw new InputError(`${file}:${line}: column "${c}" appears twice (columns ${first + 1} and ${i + 1}); expected each column once`, file, line)
     seen.set(k, i)
   })
+  refuseNearMisses(cols, file, line)
   if (!cols.some((c) => norm(c) === 'cpus' || norm(c) === 'possible_cpus')) {
     throw new InputError(`${file}:${line}: no cpus or possible_cpus column; expected columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}`, file, line)
   }
   return cols
+}
+
+/**
+ * A column that is not documented but within a typo of one (`memroy`, `node`, `cpu`) is an error:
+ * passed through, it would leave the host at the default (1 GiB, 1 node) without a word. Any other
+ * column (`rack`, `owner`) is passed through to the output, as documented.
+ */
+function refuseNearMisses(cols: string[], file: string, line: number): void {
+  const known = Object.keys(INVENTORY_COLUMNS)
+  for (const c of cols) {
+    if (known.includes(norm(c))) continue
+    const near = closest(norm(c), known)
+    if (near) throw new InputError(`${file}:${line}: column "${c}" is not an inventory column; did you mean "${near}"? (columns: ${known.join(', ')}; any other is passed through)`, file, line)
+  }
 }
 
 /** csv-parse's own errors (a quote left open, a row with more cells than the header), naming the file and line. */
@@ -165,8 +203,21 @@ export class InventoryRows {
     host.name ??= `host${this.hosts}`
     // A host outside physical sense (validateHost) is refused naming the file and the row's line.
     const at = `${this.file}:${line}`
-    host.origins = {possibleCpus: at, onlineCpus: at, memoryBytes: at, nodes: at, pageSize: at, wordBytes: at}
-    return {row: line, host, profile: row.profile, extra, shape}
+    host.origins = this.origins(cells, at)
+    return {row: line, at, host, profile: row.profile, extra, shape}
+  }
+
+  /** Each fact's origin, `file:line: column C` (the last non-empty column that set it), for validateHost's refusal. */
+  private origins(cells: string[], at: string): HostOrigins {
+    const cols = this.cols!
+    const out: HostOrigins = {}
+    // The last non-empty column setting a fact is the one whose value it holds (the setters run in column order).
+    const last = (keys: string[]) => cols.reduce<string | undefined>((hit, c, j) => (keys.includes(norm(c)) && (cells[j] ?? '') !== '' ? c : hit), undefined)
+    for (const [field, keys] of Object.entries(ORIGIN_COLUMNS) as [keyof HostOrigins, string[]][]) {
+      const col = last(keys) ?? (field === 'onlineCpus' ? last(ORIGIN_COLUMNS.possibleCpus) : undefined)
+      out[field] = col ? `${at}: column ${col}` : at
+    }
+    return out
   }
 
   private header(cells: string[], line: number): undefined {

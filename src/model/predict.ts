@@ -30,9 +30,16 @@ export interface PredictOptions {
 export interface KernelOutcome {
   /** PFNs the kernel's recorder stores (0 without one), with the 90 % interval. */
   recorded: Interval
-  /** Early allocations whose tag reference nobody sets: every early page without a recorder, the dropped ones with one. */
-  untaggedCalls: Interval
-  untaggedPages: Interval
+  /**
+   * Calls LEFT untagged (the one home of the term): early allocations whose tag reference nobody
+   * ever sets, neither at allocation (no page_ext yet) nor by the recorder's walk: every early call
+   * without a recorder, the dropped ones with one (0 on a pool kernel that drops none). Not the
+   * kernel's klab `untagged_calls` (diff --predicted), which counts every call made before page_ext,
+   * recorded or not: "untagged when made".
+   */
+  leftUntaggedCalls: Interval
+  /** The pages of the calls left untagged. */
+  leftUntaggedPages: Interval
   /** Of those, the pages whose free would warn "alloc_tag was not set" (DEBUG kernels only: 0 otherwise). */
   wouldWarnIfFreedPages: Interval
 }
@@ -193,14 +200,14 @@ function kernelOutcome(recorder: Recorder, host: Host, early: {calls: Interval; 
   const {calls, pages} = early
   const zero: Interval = {value: 0, low: 0, high: 0}
   const warn = (iv: Interval) => (host.debug ? iv : zero)
-  if (recorder === 'none') return {recorded: zero, untaggedCalls: calls, untaggedPages: pages, wouldWarnIfFreedPages: warn(pages)}
-  if (recorder === 'pool') return {recorded: calls, untaggedCalls: zero, untaggedPages: zero, wouldWarnIfFreedPages: zero}
+  if (recorder === 'none') return {recorded: zero, leftUntaggedCalls: calls, leftUntaggedPages: pages, wouldWarnIfFreedPages: warn(pages)}
+  if (recorder === 'pool') return {recorded: calls, leftUntaggedCalls: zero, leftUntaggedPages: zero, wouldWarnIfFreedPages: zero}
   const each = (iv: Interval, f: (x: number) => number): Interval => ({value: f(iv.value), low: f(iv.low), high: f(iv.high)})
   const over = each(calls, (x) => Math.max(0, x - legacyMax))
   // The dropped calls' own pages, as the legacy run counts them (the last calls issued, each with
   // its order): the same number in this block and in the legacy row, at each end of the interval.
-  const untaggedPages = each(over, droppedPages)
-  return {recorded: each(calls, (x) => Math.min(x, legacyMax)), untaggedCalls: over, untaggedPages, wouldWarnIfFreedPages: warn(untaggedPages)}
+  const leftUntaggedPages = each(over, droppedPages)
+  return {recorded: each(calls, (x) => Math.min(x, legacyMax)), leftUntaggedCalls: over, leftUntaggedPages, wouldWarnIfFreedPages: warn(leftUntaggedPages)}
 }
 
 function modelNotes(host: Host, profile: Profile, window: string): string[] {

@@ -77,8 +77,8 @@ export function kernelBlock(p: Prediction): Block {
   if (k) {
     rows.push(
       {key: 'recorded', value: intervalCell(k.recorded)},
-      {key: 'untagged calls', value: intervalCell(k.untaggedCalls, 'calls')},
-      {key: 'untagged pages', value: intervalCell(k.untaggedPages, 'pages')},
+      {key: 'calls left untagged', value: intervalCell(k.leftUntaggedCalls, 'calls'), note: 'never tagged (model/predict.ts KernelOutcome); klab untagged_calls counts every early call'},
+      {key: 'pages left untagged', value: intervalCell(k.leftUntaggedPages, 'pages')},
       {key: 'would warn if freed', value: intervalCell(k.wouldWarnIfFreedPages, 'pages'), note: p.host.debug ? '"alloc_tag was not set" (DEBUG kernel)' : 'no DEBUG: the kernel has no such WARN'},
     )
   }

@@ -69,8 +69,11 @@ function defaultCpuNote(host: Host): string[] {
 }
 
 /** --sweep and --hosts ask different questions; --plot and --svg draw a sweep. */
-export function checkModes(f: Pick<PredictFlags, 'sweep' | 'hosts' | 'plot' | 'svg'>): void {
+export function checkModes(f: Pick<PredictFlags, 'sweep' | 'hosts' | 'plot' | 'svg' | 'cpus' | 'possible' | 'online'>): void {
   if (f.sweep !== undefined && f.hosts !== undefined) throw new UsageError('--sweep and --hosts are different questions: give one')
+  // The sweep sets both CPU counts at every point: a CPU flag beside it was silently ignored.
+  const cpuFlag = (['cpus', 'possible', 'online'] as const).find((k) => f[k] !== undefined)
+  if (f.sweep !== undefined && cpuFlag) throw new UsageError(`--${cpuFlag} ${f[cpuFlag]} with --sweep ${f.sweep}: the sweep sets the CPUs (possible = online) at each point; give one`)
   if ((f.plot || f.svg) && f.sweep === undefined) throw new UsageError('--plot and --svg draw a sweep: add --sweep LO..HI')
 }
 
@@ -121,7 +124,9 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]
   if (f.plot) blocks.unshift(sweepPlotBlock(s, profile.name, {ascii: f.format === 'text', width: f.width}))
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
-  return {result: {host, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, opts.recorder ?? 'unknown', s) ?? []].flat()}
+  // The host without its CPU counts (the sweep's points have them): was `possibleCpus: 1` in --json.
+  const {possibleCpus: _p, onlineCpus: _o, ...shape} = host
+  return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, opts.recorder ?? 'unknown', s) ?? []].flat()}
 }
 
 function writeChart(path: string, svg: string): void {

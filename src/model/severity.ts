@@ -14,7 +14,7 @@ export function dropSeverity(debug: boolean, dropped: number): Severity | undefi
 }
 
 /** The drops of the recorder the kernel carries, and those of the what-ifs (the recorders it does not). */
-function splitDrops(recorder: Recorder, legacy: number, pool: number): {own: number; whatIf: number} {
+export function splitDrops(recorder: Recorder, legacy: number, pool: number): {own: number; whatIf: number} {
   if (recorder === 'unknown') return {own: legacy + pool, whatIf: 0}
   if (recorder === 'legacy') return {own: legacy, whatIf: pool}
   if (recorder === 'pool') return {own: pool, whatIf: legacy}

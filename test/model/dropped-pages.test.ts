@@ -31,9 +31,9 @@ describe('the pages a full legacy array drops: one count', () => {
     const res = await predictJson(args)
     expect(res.recorder).toBe('legacy')
     expect(res.legacy.dropped).toBeGreaterThan(0)
-    expect(res.kernel.untaggedCalls.value).toBe(res.legacy.dropped)
-    expect(res.kernel.untaggedPages.value).toBe(res.legacy.wouldWarnIfFreed.pages)
-    expect(res.kernel.wouldWarnIfFreedPages).toEqual(res.kernel.untaggedPages)
+    expect(res.kernel.leftUntaggedCalls.value).toBe(res.legacy.dropped)
+    expect(res.kernel.leftUntaggedPages.value).toBe(res.legacy.wouldWarnIfFreed.pages)
+    expect(res.kernel.wouldWarnIfFreedPages).toEqual(res.kernel.leftUntaggedPages)
     const kernel = (await csvBlock(args, 'This')).find((r) => r.key === 'would warn if freed')!
     const legacy = (await csvBlock(args, 'Each')).find((r) => r.recorder === 'legacy')!
     expect(kernel.value).toBe(legacy['may warn if freed'])
@@ -48,14 +48,14 @@ describe('the pages a full legacy array drops: one count', () => {
     expect(iv.high).toBeGreaterThanOrEqual(iv.value)
     const nodebug = await predictJson(['--cpus', '8192', '--recorder', 'legacy', '--no-debug'])
     expect(nodebug.window).toBe('after-smp')
-    expect(nodebug.kernel.untaggedPages.value).toBe(nodebug.legacy.wouldWarnIfFreed.pages)
+    expect(nodebug.kernel.leftUntaggedPages.value).toBe(nodebug.legacy.wouldWarnIfFreed.pages)
     expect(nodebug.kernel.wouldWarnIfFreedPages).toEqual({value: 0, low: 0, high: 0})
   })
 
   it('counted past the replay limit (SYNTHETIC profile: 1.1 million early calls): the same count, at the mean pages per call', () => {
     const p = predict(syntheticHost(4), syntheticProfile(1_100_000, 0), {recorder: 'legacy'})
     expect(p.mode).toBe('counted')
-    expect(p.kernel!.untaggedPages.value).toBe(p.legacy!.wouldWarnIfFreed.pages)
+    expect(p.kernel!.leftUntaggedPages.value).toBe(p.legacy!.wouldWarnIfFreed.pages)
     expect(p.legacy!.wouldWarnIfFreed.pages).toBe(Math.round(p.legacy!.dropped * (p.pages / p.events)))
   })
 

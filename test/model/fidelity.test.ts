@@ -60,12 +60,12 @@ function checkRecorderVerdict(cap: CaptureFacts, p: ReturnType<typeof predict>):
   const k = p.kernel!
   if (cap.recorder === 'none') {
     expect(k.recorded).toEqual({value: 0, low: 0, high: 0})
-    expect(withinBound(k.untaggedCalls.value, cap.calls!), `${cap.name} untagged calls ${k.untaggedCalls.value} for ${cap.calls}`).toBe(true)
-    const pagesOk = withinBound(k.untaggedPages.value, cap.pages!)
-    pageChecks.push({capture: cap.name, predicted: k.untaggedPages.value, measured: cap.pages!, ok: pagesOk})
-    expect(pagesOk, `${cap.name} untagged pages ${k.untaggedPages.value} for ${cap.pages}`).toBe(!PAGES_NOT_WITHIN.has(cap.name))
+    expect(withinBound(k.leftUntaggedCalls.value, cap.calls!), `${cap.name} untagged calls ${k.leftUntaggedCalls.value} for ${cap.calls}`).toBe(true)
+    const pagesOk = withinBound(k.leftUntaggedPages.value, cap.pages!)
+    pageChecks.push({capture: cap.name, predicted: k.leftUntaggedPages.value, measured: cap.pages!, ok: pagesOk})
+    expect(pagesOk, `${cap.name} untagged pages ${k.leftUntaggedPages.value} for ${cap.pages}`).toBe(!PAGES_NOT_WITHIN.has(cap.name))
     // a DEBUG kernel warns for each of them if freed; without DEBUG there is no such WARN
-    expect(k.wouldWarnIfFreedPages.value).toBe(cap.host.debug ? k.untaggedPages.value : 0)
+    expect(k.wouldWarnIfFreedPages.value).toBe(cap.host.debug ? k.leftUntaggedPages.value : 0)
   } else {
     expect(['pool', 'legacy']).toContain(cap.recorder)
     expect(k.recorded.value).toBeGreaterThan(0)

@@ -2,6 +2,7 @@
 // (issue 14): an empty cpus cell (was 1 CPU), a row of only commas (was a phantom host), a column
 // named twice (the last value won). SYNTHETIC inventories, a few rows each.
 import {describe, expect, it} from 'vitest'
+import {predictHostRow} from '../../src/model/fleet.js'
 import {parseInventory} from '../../src/model/inventory.js'
 
 const err = (text: string): string => {
@@ -33,5 +34,41 @@ describe('inventory rows that carry no host', () => {
       ['a', 4, 2],
       ['b', 8, 3],
     ])
+  })
+})
+
+describe('inventory columns and cells checked as --kernel and the flags are (a review)', () => {
+  it('a column within a typo of a documented one (memroy, node, cpu) is an error on the header line naming it and the columns; others (rack) pass through', () => {
+    expect(err('name,cpus,memroy\na,4,64G\n')).toMatch(/^inv\.csv:1: column "memroy" is not an inventory column; did you mean "memory"\? \(columns: name, kernel, cpus, .*; any other is passed through\)$/)
+    expect(err('name,cpus,node\na,4,2\n')).toMatch(/^inv\.csv:1: column "node" is not an inventory column; did you mean "nodes"\?/)
+    expect(err('# fleet\nname,cpu\na,4\n')).toMatch(/^inv\.csv:2: column "cpu" is not an inventory column; did you mean "cpus"\?/)
+    expect(parseInventory('name,cpus,rack,owner\na,4,r1,ops\n', 'inv.csv')[0]!.extra).toEqual({rack: 'r1', owner: 'ops'})
+  })
+
+  it('a kernel cell is a release (was: "foo" predicted with the newest profile), of a kernel with profiling (6.10 on)', () => {
+    expect(err('name,cpus,kernel\na,4,7.2\nb,4,foo\n')).toBe('inv.csv:3: column kernel: "foo" is not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)')
+    expect(err('name,cpus,kernel\na,4,6.1\n')).toBe('inv.csv:2: column kernel: kernel 6.1: CONFIG_MEM_ALLOC_PROFILING does not exist before 6.10: nothing to predict')
+  })
+
+  it('a value out of range names its column (was "inv.csv:3: possible CPUs must be ..."); a profile cell naming no profile names the row (was "nosuch: no such profile")', () => {
+    const [, zero] = parseInventory('name,cpus\na,4\nb,0\n', 'inv.csv')
+    expect(() => predictHostRow(zero!, {})).toThrow(/^inv\.csv:3: column cpus: possible CPUs must be an integer 1\.\.65536, got 0$/)
+    const [online] = parseInventory('name,online_cpus,cpus\na,8,4\n', 'inv.csv')
+    expect(() => predictHostRow(online!, {})).toThrow(/^inv\.csv:2: column online_cpus: online CPUs \(8\) cannot exceed possible CPUs \(4\)$/)
+    const [nosuch] = parseInventory('name,cpus,profile\na,4,nosuch\n', 'inv.csv')
+    expect(() => predictHostRow(nosuch!, {})).toThrow(/^inv\.csv:2: column profile: nosuch: no such profile; shipped profiles: /)
+  })
+})
+
+describe('a --hosts row\'s mayWarnPages: the kernel\'s own recorder\'s drops (severity.ts splitDrops), as its severity', () => {
+  it('16384 CPUs on 7.2: the legacy what-if drops; with --recorder pool nothing of it warns (was: the legacy run\'s pages summed in)', () => {
+    const [h] = parseInventory('name,cpus,kernel,memory\na,16384,7.2,256G\n', 'inv.csv')
+    const own = predictHostRow(h!, {recorder: 'legacy'}).row
+    expect(own.legacyDropped).toBeGreaterThan(0)
+    expect(own.mayWarnPages).toBeGreaterThan(0)
+    const whatIf = predictHostRow(h!, {recorder: 'pool'}).row
+    expect([whatIf.mayWarnPages, whatIf.severity]).toEqual([0, 'notice'])
+    // Recorder unknown: both runs count (the legacy run's pages).
+    expect(predictHostRow(h!, {}).row.mayWarnPages).toBe(own.mayWarnPages)
   })
 })

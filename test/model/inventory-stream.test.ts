@@ -65,11 +65,11 @@ describe('the streamed inventory reader', () => {
     const p = join(T, 'absurd.csv')
     writeFileSync(p, '# synthetic\nname,cpus,memory\na,4,1G\nb,99999999,1G\n')
     const r = await runCommand(['predict', '--hosts', p, '--format', 'csv'], {root: REPO})
-    expect(r.stderr).toContain(`${p}:4: possible CPUs must be an integer 1..65536, got 99999999`)
+    expect(r.stderr).toContain(`${p}:4: column cpus: possible CPUs must be an integer 1..65536, got 99999999`)
     // An inventory names no flag: the value itself is given in exact digits (99999999 * 2^40).
     writeFileSync(p, '# synthetic\nname,cpus,memory\na,4,99999999T\n')
     const m = await runCommand(['predict', '--hosts', p], {root: REPO})
-    expect(m.stderr).toContain(`${p}:3: memory must be at most 4P (52-bit physical addresses), got 109951161678088372224 bytes`)
+    expect(m.stderr).toContain(`${p}:3: column memory: memory must be at most 4P (52-bit physical addresses), got 109951161678088372224 bytes`)
     expect(r.error?.oclif?.exit).toBe(2)
   })
 

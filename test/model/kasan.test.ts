@@ -35,7 +35,7 @@ describe('a KASAN + kmemleak kernel before SMP, counted by the KASAN terms', () 
       expect([f.host.kasan, f.host.kmemleak, f.window, f.klab!.recorded]).toEqual([true, true, 'before-smp', 0])
       const p = predict(f.host, profile, {recorder: f.recorder})
       expect(withinBound(p.events, f.calls!), `predicted ${p.events}, measured ${f.calls}`).toBe(true)
-      expect(withinBound(p.kernel!.untaggedPages.value, f.pages!), `pages ${p.kernel!.untaggedPages.value} for ${f.pages}`).toBe(true)
+      expect(withinBound(p.kernel!.leftUntaggedPages.value, f.pages!), `pages ${p.kernel!.leftUntaggedPages.value} for ${f.pages}`).toBe(true)
       expect(p.notes.join(' ')).toMatch(/KASAN and kmemleak counted by the profile's KASAN terms \(kasan, kasanPossibleCpus\), fitted on 5 KASAN/)
     })
   }

@@ -95,3 +95,15 @@ describe('predict --from with host flags: applied and said (one rule for every h
     }
   })
 })
+
+describe('"untagged calls": two quantities, two names (a review: 0 in predict, 146 in diff --predicted)', () => {
+  it('pool-c64-maxcpus4: the kernel leaves 0 calls untagged (kernel.leftUntaggedCalls, "calls left untagged"); its klab untagged_calls counts every early call', async () => {
+    const {result, blocks} = await predictFrom(join(TESTDATA_CAPTURES, 'linux-7.2-pool-c64-m1024-maxcpus4'))
+    const k = (result as unknown as {kernel: Record<string, {value: number}>}).kernel
+    expect(k.leftUntaggedCalls!.value).toBe(0)
+    expect(k.untaggedCalls).toBeUndefined()
+    const rows = (blocks[0] as {rows: {key: string}[]}).rows.map((r) => r.key)
+    expect(rows).toEqual(expect.arrayContaining(['calls left untagged', 'pages left untagged']))
+    expect(rows).not.toContain('untagged calls')
+  })
+})

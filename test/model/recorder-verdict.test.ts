@@ -20,11 +20,11 @@ describe('predict: the recorder verdict', () => {
     expect(res.recorder).toBe('none')
     expect(res.recorderReason).toMatch(/klab: early_pfn" at line \d+ .*nothing recorded/)
     expect(res.kernel.recorded).toEqual({value: 0, low: 0, high: 0})
-    expect(res.kernel.untaggedCalls).toEqual(res.calls)
+    expect(res.kernel.leftUntaggedCalls).toEqual(res.calls)
     // klab: untagged_calls=79 on this boot
-    expect(res.kernel.untaggedCalls.low).toBeLessThanOrEqual(79)
-    expect(res.kernel.untaggedCalls.high).toBeGreaterThanOrEqual(79)
-    expect(res.kernel.wouldWarnIfFreedPages).toEqual(res.kernel.untaggedPages)
+    expect(res.kernel.leftUntaggedCalls.low).toBeLessThanOrEqual(79)
+    expect(res.kernel.leftUntaggedCalls.high).toBeGreaterThanOrEqual(79)
+    expect(res.kernel.wouldWarnIfFreedPages).toEqual(res.kernel.leftUntaggedPages)
   })
 
   it('--from a 6.12 boot: none (no recorder before 7.0); --recorder overrides; --kernel alone is a stated guess', async () => {

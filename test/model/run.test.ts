@@ -24,6 +24,26 @@ describe('checkModes', () => {
     expect(() => checkModes({plot: false, svg: 'x.svg'})).toThrow(UsageError)
     expect(() => checkModes({sweep: '1..8', plot: true, svg: 'x.svg'})).not.toThrow()
   })
+
+  it('--sweep with a CPU flag is refused (the sweep sets the CPUs: --cpus was silently ignored)', () => {
+    expect(() => checkModes({sweep: '1..8', plot: false, cpus: 4})).toThrow('--cpus 4 with --sweep 1..8: the sweep sets the CPUs (possible = online) at each point; give one')
+    expect(() => checkModes({sweep: '1..8', plot: false, online: 2})).toThrow(UsageError)
+  })
+
+  it("a sweep's JSON host has no CPU counts of its own (was possibleCpus: 1), the range instead", async () => {
+    const r = await runPredict({...FLAGS, sweep: '1..64', points: 4}, OUT)
+    const host = (r as {result: {host: Record<string, unknown>}}).result.host
+    expect(host.possibleCpus).toBeUndefined()
+    expect(host.onlineCpus).toBeUndefined()
+    expect(host.sweptCpus).toEqual([1, 64])
+  })
+
+  it('--seed beyond 32 bits is refused (mulberry32 would alias it: 2^32 + 1 ran as 1), exit 2', async () => {
+    const r = await runCli(['predict', '--cpus', '4', '--seed', String(2 ** 32 + 1)])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/--seed.*less than or equal to 4294967295/)
+    expect((await runCli(['predict', '--cpus', '4', '--seed', String(2 ** 32 - 1)])).status).toBe(0)
+  })
 })
 
 describe('parseSweep', () => {
