@@ -2,6 +2,7 @@
 import {openBootLog, openBootLogSource, parseBootLogText, type BootLogStats} from '../readers/bootlog/index.js'
 import {byteSourceFrom} from '../readers/bootlog/source.js'
 import {REASON} from '../readers/bootlog/text-formats.js'
+import {inputName} from '../readers/stdin.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
 import {InputError} from '../errors.js'
@@ -77,7 +78,7 @@ export async function analyseBootLog(path: string, opts: AnalyseOptions = {}): P
 
 /** Every boot of a boot log (the last MAX_BOOTS), or the one `select` names; each numbered when there are several. */
 export async function analyseBootLogBoots(path: string, opts: AnalyseOptions = {}, select: BootSelector = 'all'): Promise<BootsResult> {
-  const source = opts.source ?? (path === '-' ? '<stdin>' : path)
+  const source = opts.source ?? inputName(path)
   const split = opts.split && path !== '-' ? await openSplit(path, opts) : undefined
   if (split) return analyseStream(split, source, opts, select)
   // Orphan lines (no printk prefix in a timed log): a report open at that point may take them.

@@ -14,6 +14,7 @@ import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allo
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
 import {foreignInput, isGzip} from './gzip.js'
+import {inputName} from './stdin.js'
 
 export type {Preamble} from './allocinfo-scan.js'
 export {AllocInfoScanner, EXPECTED_LINE, MAX_ANOMALIES, MAX_SITE_LINES, MAX_SKIPPED, parseSiteLine, scanAllocInfoText, siteKey, WRAP_THRESHOLD} from './allocinfo-scan.js'
@@ -213,7 +214,7 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: D
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
  * time: memory is bounded by the distinct sites, whatever the input (a device, a gzip bomb, GBs).
  */
-export function readAllocInfo(path: string, source = path === '-' ? '<stdin>' : path, opts: ReadOptions = {}): Promise<AllocInfo> {
+export function readAllocInfo(path: string, source = inputName(path), opts: ReadOptions = {}): Promise<AllocInfo> {
   const whole = opts.raw ? undefined : opts.whole?.length ? opts.whole : smallFile(path)
   const raw = opts.raw ?? (whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole))
   const damage: Damage = {}

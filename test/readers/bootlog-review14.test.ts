@@ -1,6 +1,7 @@
 // Shapes of a real boot log an adversarial review found misread (issue list of hostile14): each
 // input is DERIVED in a temp dir from a real dmesg.txt (a WARN "alloc_tag was not set" at lines
 // 270-316), or named synthetic when it is built by hand.
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {gzipSync} from 'node:zlib'
@@ -9,6 +10,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {runAnalyse, type AnalyseFlags} from '../../src/analysis/run.js'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import type {BootAnalysis} from '../../src/types.js'
+import {BIN, cliEnv} from '../helpers/cli.js'
 import {captureDir} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-review14-'))
@@ -211,5 +213,18 @@ describe('other journalctl shapes (DERIVED from the real log)', () => {
     await expect(runAnalyse(p, FLAGS)).rejects.toThrow(`${p}: journalctl -o json-pretty output, which is not supported: use journalctl -k -o json (one entry per line)`)
     const dump = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'allocinfo.txt')
     await expect(runAnalyse(dump, FLAGS)).rejects.toThrow(`${dump}: a /proc/allocinfo dump, not a kernel log: read it with allocscope allocinfo`)
+  })
+})
+
+describe('stdin has one name in messages (built CLI, real processes: npm run build first)', () => {
+  const onStdin = (args: string[], input: Buffer) => spawnSync(process.execPath, [BIN, ...args, '-'], {input, encoding: 'utf8', env: cliEnv()})
+
+  it('a truncated gzip, a zstd stream and a truncated gzip dump on stdin: each named <stdin>', () => {
+    const cut = gzipSync(readFileSync(B)).subarray(0, 3000)
+    expect(onStdin(['analyse'], cut).stderr).toMatch(/^allocscope: <stdin>: the gzip stream ends early/)
+    expect(JSON.parse(onStdin(['analyse', '--accept-truncated', '--json'], cut).stdout).warnings).toEqual(['<stdin>: the gzip stream ends early (truncated): the result covers only what was read (TRUNCATED)'])
+    expect(onStdin(['analyse'], Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), readFileSync(B)])).stderr).toMatch(/^allocscope: <stdin>: zstd-compressed/)
+    const dump = gzipSync(readFileSync(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'allocinfo.txt'))).subarray(0, 3000)
+    expect(onStdin(['allocinfo'], dump).stderr).toMatch(/<stdin>: the gzip stream ends early/)
   })
 })

@@ -10,6 +10,7 @@ import {NulCounter, paddingLines, paddingSummary} from './padding.js'
 import {Sink} from './sink.js'
 import {openByteSource, type ByteSource} from './source.js'
 import {REASON} from './text-formats.js'
+import {inputName} from '../stdin.js'
 
 export {detectFormat} from './detect.js'
 export type {Detection} from './detect.js'
@@ -406,7 +407,7 @@ function iterators(pump: Pump): Pick<BootLogStream, 'records' | 'batches'> {
 /** Opens a boot log (a path, or '-' for stdin), detects its format and streams its records. */
 export async function openBootLog(path: string, opts: OpenOptions = {}): Promise<BootLogStream> {
   const src = await openByteSource(path, {onProgress: opts.onProgress, acceptTruncated: opts.acceptTruncated, onWaiting: opts.onWaiting})
-  return openBootLogSource(path === '-' ? '<stdin>' : path, src, opts)
+  return openBootLogSource(inputName(path), src, opts)
 }
 
 /** The same on a byte source already open (byteSourceFrom: a tar member); `name` is used in errors. */

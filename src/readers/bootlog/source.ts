@@ -10,6 +10,7 @@ import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
 import {foreignInput, isGzip} from '../gzip.js'
+import {inputName} from '../stdin.js'
 
 export interface ByteSource {
   /** Decompressed bytes, in chunks. */
@@ -104,7 +105,7 @@ export async function openByteSource(path: string, opts: SourceOptions = {}): Pr
   // Opening a FIFO waits for its writer, and its first read (in byteSourceFrom) for data: both are covered.
   const open = async (): Promise<ByteSource> => {
     const {raw, totalBytes} = await openRaw(path, opts.range)
-    return byteSourceFrom(path, raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
+    return byteSourceFrom(inputName(path), raw, {totalBytes, onProgress: opts.onProgress, closeOnStop: path !== '-', acceptTruncated: opts.acceptTruncated})
   }
   return noticeIfWaiting(open(), opts.onWaiting)
 }
