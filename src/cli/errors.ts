@@ -13,8 +13,10 @@ interface CommandShape {
 type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: string[]; args?: Array<{name?: string; description?: string}>}
 
 /**
- * `allocscope <cmd>: <what was wrong>[; did you mean --x?] (see allocscope <cmd> --help)`, for an
- * oclif parse or validation error; undefined for anything else.
+ * `allocscope: <what was wrong>[; did you mean --x?] (see allocscope <cmd> --help)`, for an oclif
+ * parse or validation error; undefined for anything else. The same `allocscope:` head as every other
+ * error line (output.ts): the command is named in the hint (was `allocscope predict: …` here,
+ * `allocscope: …` for a bad value the command itself refused).
  */
 function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
@@ -30,13 +32,13 @@ function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: str
   if (Array.isArray(err.flags) && err.flags.length) {
     const bad = err.flags[0]
     const guess = closest(bad.replace(/^--?/, '').replace(/=.*$/, ''), names)
-    return `${bin} ${id}: unknown flag ${sanitizeLine(bad)}${guess ? `; did you mean --${guess}?` : ''} ${see}`
+    return `${bin}: unknown flag ${sanitizeLine(bad)}${guess ? `; did you mean --${guess}?` : ''} ${see}`
   }
   if (/^Missing \d+ required arg/.test(first)) {
     const missing = (err.args ?? []).map((a) => `${(a.name ?? 'argument').toUpperCase()}${a.description ? ` (${a.description})` : ''}`)
-    return `${bin} ${id}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
+    return `${bin}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
   }
-  return `${bin} ${id}: ${first.replace(/\s+/g, ' ')} ${see}`
+  return `${bin}: ${first.replace(/\s+/g, ' ')} ${see}`
 }
 
 /**

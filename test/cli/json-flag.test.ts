@@ -42,13 +42,13 @@ describe('--json and the output flags', () => {
     const b = await runCli(['--version'])
     expect(a.stdout).toBe(b.stdout)
     const bad = await runCli(['version', '--jsn'])
-    expect(bad.stderr).toBe('allocscope version: unknown flag --jsn; did you mean --json? (see allocscope version --help)\n')
+    expect(bad.stderr).toBe('allocscope: unknown flag --jsn; did you mean --json? (see allocscope version --help)\n')
     expect(bad.status).toBe(EXIT.usage)
   })
 
   it('batch refuses --json in one line, exit 2', async () => {
     const r = await runCli(['batch', '--json', 'samples'])
-    expect(r.stderr).toMatch(/^allocscope batch: unknown flag --json/)
+    expect(r.stderr).toMatch(/^allocscope: unknown flag --json.*\(see allocscope batch --help\)/)
     expect(r.status).toBe(EXIT.usage)
   })
 })

@@ -33,7 +33,7 @@ describe('help for a command that does not exist', () => {
 })
 
 describe('allocinfo --depth needs --tree', () => {
-  const LINE = 'allocscope allocinfo: All of the following must be provided when using --depth: --tree (see allocscope allocinfo --help)\n'
+  const LINE = 'allocscope: All of the following must be provided when using --depth: --tree (see allocscope allocinfo --help)\n'
   it.each([
     [['allocinfo', '--sample', 'pool-c64', '--depth', '2'], {}],
     [['allocinfo', '--sample', 'pool-c64', '--depth=1', '--top', '3'], {}],

@@ -47,4 +47,12 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('predict --kernel (
     expect(over.result.host.memoryBytes).toBe(64 * 2 ** 30)
     expect(over.result.measured.differentHost).toBe(true)
   })
+
+  it('every refusal starts "allocscope: " (was "allocscope predict: " for the values oclif refuses, "allocscope: " for the others)', async () => {
+    for (const args of [['--cpus', '0'], ['--seed', '-1'], ['--nosuch'], ['--memory', '5X'], ['--sweep', '9..1']]) {
+      const r = await run(...args)
+      expect(r.status, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(/^allocscope: [^\n]+\n$/)
+    }
+  })
 })
