@@ -9,6 +9,7 @@ import {type CsvOptions, blockTitles} from '../render/csv.js'
 import type {Format, RenderOptions} from '../render/format.js'
 import {toJson} from '../render/json.js'
 import type {Report} from '../render/report.js'
+import {wrapLine} from '../render/layout.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {SEVERITIES, type Severity} from '../types.js'
 
@@ -117,8 +118,23 @@ export async function writeOutput(id: string, flags: OutputFlags, result: unknow
   const picked = flags.block === undefined ? report : pickBlocks(report, flags.block)
   const csv = csvOptionsOf(flags, flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1)
   const written = writeStdout(render(picked, flags.format as Format, {...(await colorOptions(flags)), width: terminalWidth(), csv}))
-  for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
+  writeWarnings(warnings)
   return written
+}
+
+/**
+ * A warning as stderr gets it: wrapped to `width` (continuations indented) when given, else one
+ * line (stderr piped or in a file: scripts grep whole lines).
+ */
+export function warningText(w: string, width?: number): string {
+  const line = `allocscope: warning: ${sanitizeLine(w)}`
+  return (width === undefined ? [line] : wrapLine(line, width, '    ')).join('\n') + '\n'
+}
+
+/** The warnings on stderr, wrapped to the terminal when stderr is one (COLUMNS, then its width). */
+export function writeWarnings(warnings: readonly string[]): void {
+  const width = process.stderr.isTTY ? outputWidth(process.env.COLUMNS, process.stderr.columns) : undefined
+  for (const w of warnings) process.stderr.write(warningText(w, width))
 }
 
 /** The painter when colour is on (flags and terminal) for a table, loaded only then; else none. */

@@ -9,9 +9,8 @@ import {jsonEnvelopeStream} from '../render/json.js'
 import {mdEscape, mdTableHeader, mdTableRow} from '../render/markdown.js'
 import type {StreamedTable} from '../render/format.js'
 import {type Cell, type TableBlock, cellText} from '../render/report.js'
-import {sanitizeLine} from '../render/sanitize.js'
 import type {Severity} from '../types.js'
-import {type OutputFlags, colorOptions, csvOptionsOf, outputFailed, pickBlocks, terminalWidth} from './output.js'
+import {type OutputFlags, colorOptions, csvOptionsOf, outputFailed, pickBlocks, terminalWidth, writeWarnings} from './output.js'
 
 export interface TableStream {
   command: string
@@ -78,7 +77,7 @@ export async function writeTableStream(flags: OutputFlags, t: TableStream, warni
   else if (flags.format === 'markdown') await writeMarkdown(out, t)
   else await writeFitted(out, t, flags)
   await out.flush()
-  if (!flags.json) for (const w of warnings) process.stderr.write(`allocscope: warning: ${sanitizeLine(w)}\n`)
+  if (!flags.json) writeWarnings(warnings)
 }
 
 async function writeJson(out: ChunkedStdout, t: TableStream, warnings: string[]): Promise<void> {
