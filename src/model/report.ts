@@ -77,7 +77,7 @@ export function kernelBlock(p: Prediction): Block {
   if (k) {
     rows.push(
       {key: 'recorded', value: intervalCell(k.recorded)},
-      {key: 'calls left untagged', value: intervalCell(k.leftUntaggedCalls, 'calls'), note: 'never tagged (model/predict.ts KernelOutcome); klab untagged_calls counts every early call'},
+      {key: 'calls left untagged', value: intervalCell(k.leftUntaggedCalls, 'calls'), note: 'never tagged; a klab untagged_calls counts every early call, recorded or not'},
       {key: 'pages left untagged', value: intervalCell(k.leftUntaggedPages, 'pages')},
       {key: 'would warn if freed', value: intervalCell(k.wouldWarnIfFreedPages, 'pages'), note: p.host.debug ? '"alloc_tag was not set" (DEBUG kernel)' : 'no DEBUG: the kernel has no such WARN'},
     )
