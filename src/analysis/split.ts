@@ -45,13 +45,14 @@ export interface SplitOptions {
 /**
  * Whether the line from `from` to `lf` (its LF) makes a record of its own: it starts with a printk
  * prefix the reader reads (KernelTextReader.line: `[`, `<` or a digit, then readPrefix), and holds
- * no byte that changes what the reader sees of it (NUL dropped, CR a line end, ESC stripped). A CR
- * right before the LF is the one CRLF line end the reader sees (a serial console's every line).
+ * no byte that changes what the reader sees of it (NUL dropped, a CR splitting the line, ESC
+ * stripped). CRs right before the LF are its line end (a serial console's CR LF or CR CR LF).
  */
 function ownRecordLine(buf: Buffer, from: number, lf: number): boolean {
   const c = buf[from]!
   if (!(c === 0x5b || c === 0x3c || (c >= 0x30 && c <= 0x39)) || lf - from > MAX_BOUNDARY_LINE) return false
-  const end = buf[lf - 1] === 13 ? lf - 1 : lf
+  let end = lf
+  while (end > from && buf[end - 1] === 13) end--
   for (let i = from; i < end; i++) {
     const b = buf[i]!
     if (b === 0 || b === 13 || b === 27) return false
@@ -146,6 +147,7 @@ export class StatsMerger {
     out.bytes += s.bytes
     out.skippedTotal += s.skippedTotal
     out.recordLines += s.recordLines
+    if (s.crSplits) out.crSplits = (out.crSplits ?? 0) + s.crSplits
     out.truncatedLines += s.truncatedLines
     const pn = s.padding?.nul
     if (pn) {

@@ -141,17 +141,26 @@ describe('format details (derived from the notrack capture)', () => {
     }
   })
 
-  it('CRLF or lone-CR line ends change nothing but the format label of plain dmesg', () => {
+  it('CRLF, CR CR LF or lone-CR line ends change nothing but the format label of plain dmesg (and, lone CR, the line numbers)', () => {
     const want = expectedSequence(original)
     for (const format of FORMATS) {
       const lf = asText(CONVERTERS[format](original)).replaceAll('\r\n', '\n')
       const base = parseBootLogText(lf)
-      for (const end of ['\r\n', '\r']) {
+      for (const end of ['\r\n', '\r\r\n', '\r']) {
         const r = parseBootLogText(lf.replaceAll('\n', end))
         expect(r.format, `${format} ${JSON.stringify(end)}`).toBe(format === 'dmesg' ? 'console' : format)
         expect(seq(r.records), `${format} ${JSON.stringify(end)}`).toEqual(want)
+        if (end === '\r') {
+          // No LF: one line as grep -n, sed -n and less see it; every piece is read, under line 1.
+          expect(new Set(r.records.map((x) => x.line))).toEqual(new Set([1]))
+          expect(r.lines, format).toBe(1)
+          // Line formats read each piece as a line (accounted for as crSplits); dmesg --json is one document whatever its line ends.
+          expect(r.recordLines + r.skippedTotal, format).toBe(1 + (r.crSplits ?? 0))
+          expect(r.crSplits, format).toBe(format === 'dmesg-json' ? undefined : base.lines - 1)
+          continue
+        }
         expect(r.records.map((x) => x.line)).toEqual(base.records.map((x) => x.line))
-        expect([r.lines, r.recordLines, r.skippedTotal]).toEqual([base.lines, base.recordLines, base.skippedTotal])
+        expect([r.lines, r.recordLines, r.skippedTotal, r.crSplits]).toEqual([base.lines, base.recordLines, base.skippedTotal, undefined])
       }
     }
   })

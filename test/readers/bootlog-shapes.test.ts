@@ -31,7 +31,9 @@ const ROWS: Row[] = [
   ['syslog RFC 3164 with kernel time', 'Nov  6 00:52:36 vm kernel: [    1.500000] hi\nNov  6 00:52:37 vm sshd[99]: Accepted\n', undefined, [{time: 1.5, text: 'hi'}]],
   ['syslog RFC 3339', '2026-11-26T00:52:36.123456+00:00 vm kernel: [    2.000000] hi\n', undefined, [{time: 2, text: 'hi'}]],
   ['console: ANSI, CRLF, glued prompt, dropped, replay, marker', '\x1b[0m[    1.000000] a\r\nsyzkaller login: [    2.000000] b\r\n** 7 printk messages dropped **\r\n** replaying previous printk message **\r\n===KLAB-DMESG-END===\r\n', undefined, [{time: 1, text: 'a'}, {time: 2, text: 'b'}]],
-  ['console: lone CR ends a line', '[    1.000000] a\r[    2.000000] b\r', undefined, [{time: 1, text: 'a'}, {line: 2, time: 2, text: 'b'}]],
+  // A bare CR ends a piece, not a line: both records keep line 1, as grep -n numbers it (lines.ts LineNumbers).
+  ['console: a bare CR splits a line, its pieces keep its number', '[    1.000000] a\r[    2.000000] b\r', undefined, [{line: 1, time: 1, text: 'a'}, {line: 1, time: 2, text: 'b'}]],
+  ['console: CR CR LF is one line end', '[    1.000000] a\r\r\n[    2.000000] b\r\r\n', undefined, [{line: 1, time: 1, text: 'a'}, {line: 2, time: 2, text: 'b'}]],
   ['dmesg --json numeric', '{"dmesg":[{"pri":30,"time":1.5,"msg":"hi\\n"}]}', undefined, [{level: 6, facility: 3, time: 1.5, text: 'hi'}]],
   ['dmesg --json -x with caller', '{\n "dmesg": [\n  {"fac":"kern","pri":"crit","time":    2.000000,"caller":"T7","msg":"a}b{c\\"[d"}\n ]\n}\n', undefined, [{line: 3, level: 2, facility: 0, time: 2, caller: 'T7', text: 'a}b{c"[d'}]],
   ['journal -o json: byte array, duplicate field, other transport', '{"MESSAGE":[104,195,169],"_TRANSPORT":"kernel","PRIORITY":"3","_SOURCE_MONOTONIC_TIMESTAMP":"1500000"}\n{"MESSAGE":["a",[98]],"_TRANSPORT":"kernel"}\n{"MESSAGE":"x","_TRANSPORT":"stdout"}\n', undefined, [{text: 'hé', level: 3, time: 1.5}, {line: 2, text: 'a'}]],
@@ -42,7 +44,7 @@ describe('one-line shapes (synthetic)', () => {
     const r = parseBootLogText(text, format ? {format} : {})
     expect(r.records.length).toBe(want.length)
     want.forEach((w, i) => expect(r.records[i]).toMatchObject(w))
-    expect(r.recordLines + r.skippedTotal).toBe(r.lines)
+    expect(r.recordLines + r.skippedTotal).toBe(r.lines + (r.crSplits ?? 0))
   })
 
   it('console dropped count from the table row', () => {

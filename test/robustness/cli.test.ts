@@ -84,7 +84,7 @@ describe.each(COMMANDS)('allocscope $cmd on bad input', ({cmd, extra}) => {
     // calibrate reads the log text itself: it says there is nothing to fit in the file rather than "empty".
     ['an empty file', () => join(T, 'empty'), cmd === 'calibrate' ? /empty: / : /empty: .*empty/],
     // calibrate: says it found nothing to fit in it, which is true of a binary file too.
-    ['a binary file', () => join(T, 'binary'), cmd === 'calibrate' ? /binary: / : /binary: .*(binary|not)/],
+    ['a binary file', () => join(T, 'binary'), cmd === 'calibrate' ? /binary: / : /binary(:\d+)?: .*(binary|not)/],
   ])('%s: one line, exit 2, no stack, nothing on stdout', async (_what, path, msg) => {
     expectCleanInputError(await runInProcess([cmd, path(), ...extra]), msg)
   })

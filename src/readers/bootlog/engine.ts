@@ -25,6 +25,8 @@ export interface FormatReader {
   end(): void
   /** Input lines so far (a last line without a newline counts). */
   lines(): number
+  /** Pieces a bare CR split off a line, each read as a line of its own under that line's number (LineNumbers); 0 for formats read otherwise. */
+  crSplits?(): number
   /** Lines (or entries) longer than the limit, cut or dropped. */
   truncated(): number
   /** The first of them, when the reader knows it. */
@@ -33,7 +35,7 @@ export interface FormatReader {
   skipLeading(lines: number): void
 }
 
-/** A line-based format: the reader sees one line at a time, LF/CRLF/CR line ends. */
+/** A line-based format: the reader sees one line at a time, LF/CRLF line ends, a bare CR splitting a line (lines.ts LineNumbers). */
 export function lineEngine(make: (ctx: ReadContext) => LineReader): (ctx: ReadContext) => FormatReader {
   return (ctx) => {
     const reader = make(ctx)
@@ -51,9 +53,7 @@ export function lineEngine(make: (ctx: ReadContext) => LineReader): (ctx: ReadCo
     const bytes = new ByteLineSplitter(onLine, ctx.maxLine)
     return {
       firstTruncatedLine: () => firstCut,
-      skipLeading: (n) => {
-        bytes.lines += n
-      },
+      skipLeading: (n) => bytes.skipLines(n),
       push: (t) => text.push(t),
       pushBytes: (b) => bytes.push(b),
       end: () => {
@@ -61,6 +61,7 @@ export function lineEngine(make: (ctx: ReadContext) => LineReader): (ctx: ReadCo
         bytes.end()
       },
       lines: () => text.lines + bytes.lines,
+      crSplits: () => text.crSplits + bytes.crSplits,
       truncated: () => text.truncated + bytes.truncated,
     }
   }

@@ -26,8 +26,10 @@ export interface BootLogStats {
   bytes: number
   skippedTotal: number
   skippedByReason: Record<string, number>
-  /** Lines that are part of a record; recordLines + skippedTotal === lines. */
+  /** Lines that are part of a record; recordLines + skippedTotal === lines + (crSplits ?? 0). */
   recordLines: number
+  /** Pieces a bare CR split off a line (a progress bar redrawn in place, CR-only line ends), each read as a line of its own under that line's number (lines.ts LineNumbers); absent when none. */
+  crSplits?: number
   /** Lines longer than the line limit, cut at it. */
   truncatedLines: number
   /** The first of them. */
@@ -228,6 +230,8 @@ function statsOf(e: Engine, bytes: number, leading = {bytes: 0, lines: 0}, trunc
   }
   const first = e.reader.firstTruncatedLine?.()
   if (first !== undefined) out.firstTruncatedLine = first
+  const cr = e.reader.crSplits?.() ?? 0
+  if (cr > 0) out.crSplits = cr
   const padding = paddingSummary(e.nul, leading)
   if (padding) out.padding = padding
   const cut = truncatedInput ?? s.cutShort
@@ -242,8 +246,6 @@ interface Sniffed {
   eof: boolean
   /** nul: how many of those bytes were NUL (the rest blank lines). */
   leading: {bytes: number; lines: number; nul: number}
-  /** The leading padding ended in a CR: an LF starting the first held read belongs to it. */
-  afterCR: boolean
 }
 
 /**
@@ -252,7 +254,7 @@ interface Sniffed {
  */
 async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Sniffed> {
   const chunker = new TextChunker()
-  const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}, afterCR: false}
+  const out: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}}
   let held = 0
   while (!out.sniff.full) {
     const r = await it.next()
@@ -262,12 +264,11 @@ async function sniffInput(name: string, it: AsyncIterator<Buffer>): Promise<Snif
       out.sniff.end()
       break
     }
-    const pad = out.held.length === 0 ? paddingLines(r.value, out.afterCR) : undefined
+    const pad = out.held.length === 0 ? paddingLines(r.value) : undefined
     if (pad) {
       out.leading.bytes += r.value.length
       out.leading.lines += pad.lines
       out.leading.nul += pad.nul
-      out.afterCR = pad.afterCR
       if (out.leading.bytes > MAX_LEADING_PADDING) {
         throw new InputError(`${name}: no text in the first ${MAX_LEADING_PADDING / 2 ** 30} GiB (only NUL bytes and blank lines): expected a kernel log`, name)
       }
@@ -294,7 +295,6 @@ class Pump {
   // The read chunk being parsed, a piece at a time.
   private cur: Buffer = Buffer.alloc(0)
   private curAt = 0
-  private skipLF: boolean
 
   constructor(
     private readonly name: string,
@@ -302,7 +302,6 @@ class Pump {
     private readonly sniffed: Sniffed,
     private readonly it: AsyncIterator<Buffer>,
   ) {
-    this.skipLF = sniffed.afterCR
     const lead = sniffed.leading
     if (lead.lines > 0) engine.sink.skipRun(1, lead.lines, REASON.leading)
     if (lead.bytes > 0) {
@@ -324,14 +323,8 @@ class Pump {
 
   private parsePiece(): void {
     const end = Math.min(this.curAt + BATCH_BYTES, this.cur.length)
-    let piece = this.cur.subarray(this.curAt, end)
+    const piece = this.cur.subarray(this.curAt, end)
     this.curAt = end
-    if (this.skipLF) {
-      const i = piece.findIndex((b) => b !== 0)
-      if (i === -1) return
-      this.skipLF = false
-      if (piece[i] === 10) piece = piece.subarray(i + 1)
-    }
     feed(this.engine, piece)
   }
 
@@ -455,7 +448,7 @@ export async function sniffBootLogFile(path: string, opts: {format?: BootLogForm
 export function openBootLogChunk(name: string, src: ByteSource, d: Pick<Detection, 'format' | 'timed'>, opts: Pick<OpenOptions, 'maxLine' | 'orphans'> = {}): BootLogStream {
   const it = src.chunks[Symbol.asyncIterator]()
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
-  const none: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}, afterCR: false}
+  const none: Sniffed = {sniff: new Sniffer(), held: [], eof: false, leading: {bytes: 0, lines: 0, nul: 0}}
   const pump = new Pump(name, engine, none, it)
   return {format: d.format, formatReason: name, ...iterators(pump), stats: () => statsOf(engine, src.bytesRead())}
 }

@@ -55,8 +55,8 @@ function indexOrEnd(t: string, c: string, from: number): number {
 export class DmesgJsonReader {
   /** Newlines seen. */
   private nl = 0
-  private lastChar = NL
-  private sawText = false
+  /** Whether the text after the last newline holds a character other than CR: a last line without a newline counts then. */
+  private tail = false
   private depth = 0
   private inString = false
   private escape = false
@@ -74,8 +74,6 @@ export class DmesgJsonReader {
     private readonly maxObject: number,
   ) {}
 
-  /** A CR ended the previous chunk: an LF starting this one belongs to it (CRLF). */
-  private pendingCR = false
   /** Where the entry being read starts in the current chunk (-1: not in this chunk). */
   private objFrom = -1
 
@@ -85,15 +83,14 @@ export class DmesgJsonReader {
     this.accounted += n
   }
 
-  /** Lines as LineSplitter counts them: LF, CRLF and lone CR each end one. */
+  /** Lines as LineSplitter counts them (lines.ts LineNumbers): LF ends one, a CR does not. */
   lines(): number {
-    return this.nl + (this.sawText && this.lastChar !== NL && this.lastChar !== CR ? 1 : 0)
+    return this.nl + (this.tail ? 1 : 0)
   }
 
   push(t: string): void {
     const n = t.length
     if (n === 0) return
-    this.sawText = true
     this.objFrom = this.inObj ? 0 : -1
     const lineAt = this.lineCounter(t)
     let i = 0
@@ -106,35 +103,22 @@ export class DmesgJsonReader {
       if (i === -1) break
     }
     lineAt(n)
-    this.lastChar = t.charCodeAt(n - 1)
+    const lastNl = t.lastIndexOf('\n')
+    if (lastNl !== -1) this.tail = false
+    for (let k = lastNl + 1; k < n && !this.tail; k++) if (t.charCodeAt(k) !== CR) this.tail = true
     if (this.inObj && this.objFrom !== -1) this.keep(t, this.objFrom, n)
   }
 
   /**
-   * The line number at a position of t, counting line ends lazily, each once, up to the position
-   * asked about (positions asked for only grow).
+   * The line number at a position of t, counting LFs lazily, each once, up to the position asked
+   * about (positions asked for only grow).
    */
   private lineCounter(t: string): (i: number) => number {
-    const n = t.length
     let nextNl = indexOrEnd(t, '\n', 0)
-    let nextCr = indexOrEnd(t, '\r', 0)
-    if (this.pendingCR && nextNl === 0) nextNl = indexOrEnd(t, '\n', 1)
-    this.pendingCR = false
     return (i) => {
-      for (;;) {
-        if (nextCr < nextNl) {
-          if (nextCr >= i) break
-          // A CR ends a line unless an LF follows (then the LF does).
-          if (t.charCodeAt(nextCr + 1) !== NL) {
-            this.nl++
-            if (nextCr + 1 === n) this.pendingCR = true
-          }
-          nextCr = indexOrEnd(t, '\r', nextCr + 1)
-        } else {
-          if (nextNl >= i) break
-          this.nl++
-          nextNl = indexOrEnd(t, '\n', nextNl + 1)
-        }
+      while (nextNl < i) {
+        this.nl++
+        nextNl = indexOrEnd(t, '\n', nextNl + 1)
       }
       return this.nl + 1
     }

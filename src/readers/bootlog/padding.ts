@@ -66,37 +66,27 @@ export class NulCounter {
 }
 
 /**
- * Whether a read holds nothing but padding (NUL, blank lines), and then how many lines it ends
- * (LF, CRLF and lone CR each end one) and how many of its bytes are NUL. afterCR: the read ended
- * in a CR (and NULs), so an LF that starts the next read belongs to it.
+ * Whether a read holds nothing but padding (NUL, CR, blank lines), and then how many lines it
+ * ends (LF ends one, as lines.ts numbers them: a CR is no line end) and how many of its bytes are NUL.
  */
-export function paddingLines(buf: Buffer, afterCR: boolean): {lines: number; nul: number; afterCR: boolean} | undefined {
-  if (buf.length <= ZEROS.length && buf.equals(ZEROS.subarray(0, buf.length))) return {lines: 0, nul: buf.length, afterCR}
+export function paddingLines(buf: Buffer): {lines: number; nul: number} | undefined {
+  if (buf.length <= ZEROS.length && buf.equals(ZEROS.subarray(0, buf.length))) return {lines: 0, nul: buf.length}
   let lines = 0
   let nul = 0
-  let cr = afterCR
   // Blanks since the last line end: at the end of the read they may begin the first line's text
   // (` SUBSYSTEM=pci` read one byte first), so such a read is no padding.
   let blanks = 0
   for (let i = 0; i < buf.length; i++) {
     const c = buf[i]!
     if (c === 0) nul++
-    else if (c === 10) {
-      if (!cr) lines++
-      cr = false
+    else if (c === 10 || c === 13) {
+      // Blanks before a CR are a piece of their own (lines.ts), no indent of the text after it.
+      if (c === 10) lines++
       blanks = 0
-    } else if (c === 13) {
-      lines++
-      cr = true
-      blanks = 0
-    } else if (c === 32 || c === 9) {
-      cr = false
-      blanks++
-    }
-    // A NUL after a CR is a teletype's fill: CR NUL LF is still one line end (afterCR() in lines.ts).
+    } else if (c === 32 || c === 9) blanks++
     else return undefined
   }
-  return blanks > 0 ? undefined : {lines, nul, afterCR: cr}
+  return blanks > 0 ? undefined : {lines, nul}
 }
 
 export function paddingSummary(nul: NulCounter, leading: {bytes: number; lines: number}): InputPadding | undefined {
