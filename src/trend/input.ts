@@ -124,6 +124,8 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
       warnings.push(`${t.path}: ${cut}: left out of the series`)
       continue
     }
+    // What the reader noticed (an appended file read as its last snapshot, padding, an unknown version), as allocinfo says it.
+    if (info.notes) warnings.push(...info.notes)
     timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }

@@ -127,7 +127,7 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     expect(e.line).toBe(first + 3)
   })
 
-  it('two dumps appended: allocinfo, diff and batch read the last snapshot and warn alike', async () => {
+  it('two dumps appended: allocinfo, diff, batch and trend read the last snapshot and warn alike', async () => {
     const path = join(dir, 'appended.txt')
     writeFileSync(path, real + real)
     const note = `${path}:${base.lines + 1}: 2 allocinfo snapshots in one file (a header after sites begins another: dumps appended one after another); using the last, lines ${base.lines + 1}-${2 * base.lines}`
@@ -139,5 +139,7 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     const b = await runCli(['batch', path])
     const rec = JSON.parse(b.stdout.trim()) as {allocinfo: {bytes: string; notes?: string[]}}
     expect(rec.allocinfo).toMatchObject({bytes: String(base.totalBytes), notes: [note]})
+    const t = await runCli(['trend', REAL_72, path, '--time-from', 'mtime', '--json'])
+    expect(JSON.parse(t.stdout).warnings).toContain(note)
   })
 })
