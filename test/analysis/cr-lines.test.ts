@@ -1,6 +1,6 @@
 // Line numbers are the ones grep -n, sed -n, less and vim give (LF-counted) on every reader path:
 // the text path, the streamed byte path and the split path (pieces read apart, here cut at the
-// record of the splat). DERIVED inputs, made in a temp dir from a real log with a real WARN
+// record of the splat: on the main thread, and through the CLI on its reading thread). DERIVED inputs, made in a temp dir from a real log with a real WARN
 // ("alloc_tag was not set", lines 270-316 of the notrack shrink sample): its lines ended CR CR LF
 // (a serial capture whose tty layer added a CR to the CR LF), and a progress line redrawn with
 // bare CRs inserted before line 100. Before the fix the first read the splat at line 539 (every CR
@@ -12,6 +12,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogBoots, analyseBootLogText} from '../../src/analysis/read.js'
 import {planPieces} from '../../src/analysis/split.js'
 import type {BootAnalysis} from '../../src/types.js'
+import {runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'cr-lines-'))
@@ -56,6 +57,11 @@ describe('LF-counted line numbers on CR CR LF and progress lines (DERIVED from a
       const split = (await analyseBootLogBoots(path, {split: {points: [at], jobs: 0}}, 'all')).boots[0]!
       expect(numbers(split)).toEqual(want)
       expect(JSON.stringify(split)).toBe(JSON.stringify(streamed))
+      // The CLI (built dist/) with the second reading thread, cut there, and without it.
+      for (const env of [{ALLOCSCOPE_SPLIT: `at:${at}`}, {ALLOCSCOPE_SPLIT: 'off'}]) {
+        const r = await runCli(['analyse', path, '--json'], {env})
+        expect(numbers(JSON.parse(r.stdout).result as BootAnalysis), env.ALLOCSCOPE_SPLIT).toEqual(want)
+      }
     })
   }
 
