@@ -1,7 +1,7 @@
 // The `allocinfo` command's work, without oclif: flags → reader → select/tree → result and Report.
 // src/commands/allocinfo.ts (oclif) and the fast path (src/cli/fast.ts) both call it.
 import {statSync} from 'node:fs'
-import {readAllocInfo} from '../readers/allocinfo.js'
+import {readAllocInfo, refuseCutGzip} from '../readers/allocinfo.js'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
@@ -21,6 +21,7 @@ export interface AllocInfoFlags {
   /** undefined: tree.ts TREE_DEPTH. */
   depth?: number
   bytes: boolean
+  'accept-truncated'?: boolean
 }
 
 function filterOf(f: AllocInfoFlags): SiteFilter {
@@ -43,6 +44,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
   const filter = filterOf(f)
   const path = await allocinfoPath(args.input)
   const info = await readAllocInfo(path, undefined, {onWaiting: waitingNotice(path)})
+  refuseCutGzip(info, f['accept-truncated'] ?? false)
   const sort = f.sort as SortKey
   const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
   const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)

@@ -3,7 +3,7 @@
 // --fail-on gates on. src/commands/analyse.ts parses the flags and emits.
 import type {CommandRun} from '../cli/output.js'
 import {InputError} from '../errors.js'
-import {readAllocInfo} from '../readers/allocinfo.js'
+import {readAllocInfo, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
@@ -43,12 +43,19 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
     f.boot ?? 'all',
   )
   const allocPath = f.allocinfo ?? cap.allocinfo
-  const allocinfo = allocPath ? summariseAllocInfo(await readAllocInfo(allocPath, undefined, {onWaiting: hooks.waitingNotice?.(allocPath)})) : undefined
+  const allocinfo = allocPath ? summariseAllocInfo(await readDump(allocPath, f['accept-truncated'], hooks)) : undefined
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
   if (allocinfo?.notes) warnings.push(...allocinfo.notes)
   return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}
+}
+
+/** The dump beside the log: a gzip cut short is refused as the log is, unless --accept-truncated. */
+async function readDump(path: string, accept: boolean, hooks: AnalyseHooks) {
+  const info = await readAllocInfo(path, undefined, {onWaiting: hooks.waitingNotice?.(path)})
+  refuseCutGzip(info, accept)
+  return info
 }
 
 /** One boot (the log's only one, or the one --boot named): the single-boot result, as always; else every boot's. */

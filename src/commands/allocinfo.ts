@@ -41,6 +41,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     tree: Flags.boolean({description: 'Sum the selected sites by source path prefix instead of listing them.'}),
     depth: Flags.integer({description: `Path components per --tree prefix (default ${TREE_DEPTH}).`, min: 1, dependsOn: ['tree']}),
     bytes: Flags.boolean({description: 'Print raw byte counts instead of IEC units (KiB, MiB, ...).', default: false}),
+    'accept-truncated': Flags.boolean({description: 'Read a truncated .gz dump up to the damage (the result is marked truncated) instead of refusing it.', default: false}),
   }
 
   async run(): Promise<void> {

@@ -157,6 +157,18 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
   }
 }
 
+/** AllocInfo.truncated of a gzip dump that ends early (the scanner's mark of a cut last line is another). */
+export const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
+
+/**
+ * The allocinfo and analyse commands' rule for a gzip that ends early, as for a boot log (README):
+ * an input error unless --accept-truncated was given (then the result is marked).
+ */
+export function refuseCutGzip(info: AllocInfo, accept: boolean): void {
+  if (info.truncated !== GZIP_CUT || accept) return
+  throw new InputError(`${info.source}: the gzip stream ends early (truncated): expected a whole gzip-compressed /proc/allocinfo dump (--accept-truncated reads what it holds, marked truncated)`, info.source)
+}
+
 /** Where a gzip stream that ends early says so (read up to the damage, then marked: AllocInfo.truncated). */
 interface Damage {
   what?: string
@@ -201,7 +213,7 @@ async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: D
     for await (const b of gunzip) yield b as Buffer
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
-      damage.what = 'the gzip stream ends early (truncated): read up to the damage'
+      damage.what = GZIP_CUT
       return
     }
     throw new InputError(`${source}: not valid gzip (${(e as Error).message}); expected gzip-compressed /proc/allocinfo text`, source)

@@ -1,7 +1,7 @@
 // A gzip'd dump cut short (DERIVED: a real lab capture's allocinfo.txt gzipped, then cut in the
 // middle, as `head -c` or a capture killed mid-write leaves it) is read up to the damage and marked
-// truncated — by the reader, the allocinfo command (a warning), diff and batch — never passed off
-// as a whole dump.
+// truncated — by the reader, the allocinfo command (refused without --accept-truncated, as analyse
+// refuses a cut log; a warning with it), diff and batch — never passed off as a whole dump.
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -36,8 +36,11 @@ describe('a gzip dump cut short', () => {
     await expect(readAllocInfo(tiny)).rejects.toThrow(`${tiny}: the gzip stream ends early (truncated) before its first line; expected a whole gzip-compressed /proc/allocinfo dump`)
   })
 
-  it('allocinfo warns, diff warns, batch marks the record', async () => {
-    const a = await runCli(['allocinfo', '--top', '1', cut])
+  it('allocinfo refuses it as analyse refuses a cut log (README), and with --accept-truncated warns; diff warns, batch marks the record', async () => {
+    const refused = await runCli(['allocinfo', '--top', '1', cut])
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toBe(`allocscope: ${cut}: the gzip stream ends early (truncated): expected a whole gzip-compressed /proc/allocinfo dump (--accept-truncated reads what it holds, marked truncated)\n`)
+    const a = await runCli(['allocinfo', '--top', '1', '--accept-truncated', cut])
     expect(a.status).toBe(0)
     expect(a.stderr).toContain(`allocscope: warning: ${cut}: ${MARK}`)
     const d = await runCli(['diff', whole, cut, '--json'])

@@ -59,11 +59,12 @@ describe('runAnalyse', () => {
     await expect(runAnalyse(dir, FLAGS)).rejects.toThrow(`${dir}: no boot log in this capture directory`)
   })
 
-  it('an allocinfo cut short (a gzip that ends early) is marked truncated and warned, not shown as a whole dump', async () => {
+  it('an allocinfo cut short (a gzip that ends early) is refused as a cut log is, and with --accept-truncated marked truncated and warned, not shown as a whole dump', async () => {
     const {gzipSync} = await import('node:zlib')
     const gz = join(tmp, 'derived-cut-allocinfo.gz')
     writeFileSync(gz, gzipSync(readFileSync(join(POOL, 'allocinfo.txt'))).subarray(0, 3000))
-    const r = await runAnalyse(join(POOL, 'dmesg.txt'), {...FLAGS, allocinfo: gz})
+    await expect(runAnalyse(join(POOL, 'dmesg.txt'), {...FLAGS, allocinfo: gz})).rejects.toThrow(`${gz}: the gzip stream ends early (truncated): expected a whole gzip-compressed /proc/allocinfo dump`)
+    const r = await runAnalyse(join(POOL, 'dmesg.txt'), {...FLAGS, allocinfo: gz, 'accept-truncated': true})
     expect((r.result as {allocinfo: {truncated?: string}}).allocinfo.truncated).toMatch(/the gzip stream ends early/)
     expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^${gz}: the gzip stream ends early`))])
     const kv = r.report.blocks.find((b) => b.title === 'allocinfo') as {rows: {key: string}[]}

@@ -57,7 +57,7 @@ describe('fast path argv parsing (against the spec the build wrote from the ocli
     expect(parseArgv(spec.allocinfo!, ['x.txt', '-n', '5', '--sort=calls', '--no-color', '--json'])).toEqual({
       args: {input: 'x.txt'},
       argv: ['x.txt'],
-      flags: {top: 5, sort: 'calls', color: false, json: true, format: 'table', 'fail-on': 'never', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false, 'accurate-no': false, bytes: false},
+      flags: {top: 5, sort: 'calls', color: false, json: true, format: 'table', 'fail-on': 'never', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false, 'accurate-no': false, bytes: false, 'accept-truncated': false},
     })
     expect(parseArgv(spec.allocinfo!, ['-', '-n3'])?.flags.top).toBe(3)
     expect(parseArgv(spec.allocinfo!, ['--', '-n'])?.args).toEqual({input: '-n'})
