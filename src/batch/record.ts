@@ -105,7 +105,7 @@ function ownRecorder(p: Prediction): Partial<BatchPrediction> {
   return {
     recorder: p.recorder,
     recorded: Math.round(k.recorded.value),
-    leftUntagged: Math.round(k.leftUntaggedCalls.value),
+    untagged: Math.round(k.leftUntaggedCalls.value),
     recorderOverflow: overflow,
     ...(p.pool ? {poolPages: p.pool.trackingPagesAllocated} : {}),
   }

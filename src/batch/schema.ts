@@ -63,8 +63,12 @@ export interface BatchPrediction {
   recorder?: Recorder
   /** Early PFNs its recorder holds (0 without one); absent when the recorder is unknown. */
   recorded?: number
-  /** Early calls left untagged (model/predict.ts KernelOutcome.leftUntaggedCalls): past the legacy array, or all of them without a recorder. */
-  leftUntagged?: number
+  /**
+   * Early calls left untagged (model/predict.ts KernelOutcome.leftUntaggedCalls): past the legacy
+   * array, or all of them without a recorder. Named `untagged` since v1 and kept so: a renamed
+   * field would break readers of the versioned schema (README "batch").
+   */
+  untagged?: number
   /** Its own recorder drops PFNs (legacy past legacyMax; a pool only on failed page allocations). */
   recorderOverflow?: boolean
   /** pfn_pool: tracking pages allocated (pools published and race losers' pages). */

@@ -89,9 +89,9 @@ describe('batch over the whole real corpus = analyse on each input', () => {
       const p = r.prediction
       if (!p || 'error' in p || p.recorder === undefined || p.recorder === 'unknown') continue
       expect(p.recorder, dir).toBe(r.profiling!.recorder)
-      if (p.recorder === 'none') expect([p.recorded, p.leftUntagged, p.recorderOverflow], dir).toEqual([0, p.earlyPfns, false])
+      if (p.recorder === 'none') expect([p.recorded, p.untagged, p.recorderOverflow], dir).toEqual([0, p.earlyPfns, false])
       if (p.recorder === 'pool') {
-        expect([p.recorded, p.leftUntagged], dir).toEqual([p.earlyPfns, 0])
+        expect([p.recorded, p.untagged], dir).toEqual([p.earlyPfns, 0])
         expect(p.poolPages!, dir).toBeGreaterThanOrEqual(Math.ceil(p.earlyPfns / 510))
       }
       if (p.recorder === 'legacy') expect([p.recorded, p.recorderOverflow], dir).toEqual([Math.min(p.earlyPfns, p.legacyMax), p.legacyOverflow])

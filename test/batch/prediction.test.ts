@@ -40,15 +40,15 @@ function fromPredict(p: PredictJson): Partial<BatchPrediction> {
     earlyPfns: p.events,
     legacyDropped: p.legacy?.dropped ?? 0,
     recorder: p.recorder as BatchPrediction['recorder'],
-    ...(p.kernel ? {recorded: Math.round(p.kernel.recorded.value), leftUntagged: Math.round(p.kernel.leftUntaggedCalls.value)} : {}),
+    ...(p.kernel ? {recorded: Math.round(p.kernel.recorded.value), untagged: Math.round(p.kernel.leftUntaggedCalls.value)} : {}),
     // predict runs both recorders by default; batch replays the pool only for a pool kernel.
     ...(p.recorder === 'pool' ? {poolPages: p.pool!.trackingPagesAllocated} : {}),
   }
 }
 
 function fromBatch(p: BatchPrediction): Partial<BatchPrediction> {
-  const {profile, window, earlyPfns, legacyDropped, recorder, recorded, leftUntagged, poolPages} = p
-  return {profile, window, earlyPfns, legacyDropped, recorder, ...(recorded !== undefined ? {recorded, leftUntagged} : {}), ...(poolPages !== undefined ? {poolPages} : {})}
+  const {profile, window, earlyPfns, legacyDropped, recorder, recorded, untagged, poolPages} = p
+  return {profile, window, earlyPfns, legacyDropped, recorder, ...(recorded !== undefined ? {recorded, untagged} : {}), ...(poolPages !== undefined ? {poolPages} : {})}
 }
 
 /** DERIVED: a tar of these members, in this order. */
