@@ -12,7 +12,8 @@ import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, kindOf} from './sniff.js'
 import {openInput, type Opened} from './open-input.js'
-import {isGzip} from '../readers/gzip.js'
+import {isGzip, utf16Of} from '../readers/gzip.js'
+import {refuseForeign} from '../readers/bootlog/source.js'
 
 /**
  * Logs up to this size are read whole and parsed as text (the same reader, analyseBootLogText):
@@ -27,8 +28,9 @@ async function analyseFile(path: string, opened: Opened, boot: number | undefine
   if (opened.piped) return (await analyseBootLogBytesBoots(path, opened.piped, {}, select)).boots
   const b = opened.bytes
   if (b === undefined) return (await analyseBootLogBoots(path, {}, select)).boots
-  if (!isGzip(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
-  // A small .gz: inflated from the bytes already read, not opened again.
+  refuseForeign(path, b)
+  if (!isGzip(b) && !utf16Of(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
+  // A small .gz (or UTF-16 file): inflated (converted) from the bytes already read, not opened again.
   return (await analyseBootLogBytesBoots(path, once(b), {}, select)).boots
 }
 

@@ -13,7 +13,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {foreignInput, isGzip} from './gzip.js'
+import {foreignInput, isGzip, utf16Of, utf16ToUtf8} from './gzip.js'
 import {inputName} from './stdin.js'
 
 export type {Preamble} from './allocinfo-scan.js'
@@ -174,7 +174,7 @@ interface Damage {
   what?: string
 }
 
-/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; refused when compressed otherwise (foreignInput). */
+/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; UTF-16 (with a byte order mark) converted to UTF-8; refused when compressed otherwise (foreignInput). */
 async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
@@ -187,7 +187,9 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Dam
   try {
     const foreign = foreignInput(head)
     if (foreign !== undefined) throw new InputError(`${source}: ${foreign}: expected /proc/allocinfo text`, source)
+    const utf16 = utf16Of(head)
     if (isGzip(head)) yield* gunzipped(all(), source, damage)
+    else if (utf16) yield* utf16ToUtf8(all(), utf16)
     else yield* all()
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.

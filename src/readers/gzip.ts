@@ -12,10 +12,25 @@ const FOREIGN: {magic: number[]; what: string}[] = [
   {magic: [0x04, 0x22, 0x4d, 0x18], what: 'lz4-compressed: decompress it first (lz4 -d)'},
   {magic: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive: unpack it first (unzip)'},
   {magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7z archive: unpack it first (7z x)'},
-  // A byte order mark: PowerShell's `>` and Notepad write UTF-16.
-  {magic: [0xff, 0xfe], what: 'UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)'},
-  {magic: [0xfe, 0xff], what: 'UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)'},
 ]
+
+/** UTF-16 text with a byte order mark (PowerShell's `>`, Notepad): its encoding, else undefined. */
+export function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le'
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be'
+  return undefined
+}
+
+/** UTF-16 chunks as UTF-8 ones (the byte order mark dropped; a character split between chunks kept whole). */
+export async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const d = new TextDecoder(encoding)
+  for await (const c of chunks) {
+    const t = d.decode(c, {stream: true})
+    if (t.length > 0) yield Buffer.from(t, 'utf8')
+  }
+  const last = d.decode()
+  if (last.length > 0) yield Buffer.from(last, 'utf8')
+}
 
 // bzip2: "BZh", the block size '1'-'9', then a block's magic (pi) or the end-of-stream one (sqrt(pi)).
 const BZIP2 = /^BZh[1-9](?:1AY&SY|\x17rE8P\x90)/

@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os'
 import {gzipSync} from 'node:zlib'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
+import {analyseBootLog} from '../../src/analysis/read.js'
 import {runAnalyse, type AnalyseFlags} from '../../src/analysis/run.js'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import type {BootAnalysis} from '../../src/types.js'
@@ -171,14 +172,27 @@ describe('what an input is, from its first bytes, not its name', () => {
     await expect(readAllocInfo(dump)).rejects.toThrow(`${dump}: ${what}: expected /proc/allocinfo text`)
   })
 
-  it('UTF-16 with a byte order mark (DERIVED: as PowerShell ">" writes it): told to convert, not "NUL runs" or "binary"', async () => {
-    const what = 'UTF-16 text: convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)'
-    const log = join(tmp, 'utf16.txt')
-    writeFileSync(log, Buffer.from('\ufeff' + readFileSync(B, 'utf8'), 'utf16le'))
-    await expect(runAnalyse(log, FLAGS)).rejects.toThrow(`${log}: ${what}: expected a kernel log`)
-    const dump = join(tmp, 'utf16-allocinfo.txt')
-    writeFileSync(dump, Buffer.from('\ufeff' + readFileSync(ALLOC, 'utf8'), 'utf16le').swap16())
-    await expect(readAllocInfo(dump)).rejects.toThrow(`${dump}: ${what}: expected /proc/allocinfo text`)
+  it('UTF-16 with a byte order mark (DERIVED: as PowerShell ">" writes it, LE and BE): read as the UTF-8 original, not as "NUL runs" or "binary"', async () => {
+    for (const swap of [false, true]) {
+      const le = Buffer.from('\ufeff' + readFileSync(B, 'utf8'), 'utf16le')
+      const log = join(tmp, `utf16-${swap ? 'be' : 'le'}.txt`)
+      writeFileSync(log, swap ? le.swap16() : le)
+      const a = await expectWholeLog(log)
+      expect(a.input).toBeUndefined()
+      // Asked to read in pieces (cut at byte offsets, as worker threads read a large log): UTF-16 has
+      // no "\n[" byte pair to cut at, so it is read whole; a non-ASCII character late in the log would
+      // show a cut (its UTF-16 bytes are not UTF-8).
+      const accented = join(tmp, `utf16-accent-${swap ? 'be' : 'le'}.txt`)
+      const ale = Buffer.from('\ufeff' + LINES.map((l, i) => (i === 150 ? `${l} é` : l)).join('\n') + '\n', 'utf16le')
+      writeFileSync(accented, swap ? ale.swap16() : ale)
+      const split = await analyseBootLog(accented, {split: {points: [4096], jobs: 0}})
+      expect([split.records, split.findings.map((f) => f.line), split.host.memoryTotalKiB?.text?.endsWith(' é')]).toEqual([331, [270], true])
+      const dump = join(tmp, `utf16-allocinfo-${swap ? 'be' : 'le'}.txt`)
+      const dle = Buffer.from('\ufeff' + readFileSync(ALLOC, 'utf8'), 'utf16le')
+      writeFileSync(dump, swap ? dle.swap16() : dle)
+      const [got, want] = [await readAllocInfo(dump), await readAllocInfo(ALLOC)]
+      expect([got.sites, got.totalBytes, got.notes]).toEqual([want.sites, want.totalBytes, want.notes])
+    }
   })
 
   it('a plain-text log named .gz (DERIVED copy) is read as text, not called corrupt gzip', async () => {
