@@ -1,7 +1,7 @@
 // The `allocinfo` command's work, without oclif: flags → reader → select/tree → result and Report.
 // src/commands/allocinfo.ts (oclif) and the fast path (src/cli/fast.ts) both call it.
 import {statSync} from 'node:fs'
-import {readAllocInfo, refuseCutGzip} from '../readers/allocinfo.js'
+import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
@@ -71,7 +71,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     result.tree = {depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
-  const warnings = [...(info.truncated === undefined ? [] : [`${info.source}: ${info.truncated}`]), ...(info.notes ?? [])]
+  const warnings = readerWarnings(info)
   return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings}
 }
 

@@ -3,7 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {readAllocInfo} from '../readers/allocinfo.js'
+import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
@@ -186,8 +186,7 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
  * earlier snapshots of an appended file dropped, padding, an unknown version), the side named too.
  */
 function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
-  const tag = side !== undefined ? `${side}: ` : ''
-  return [...(info.truncated === undefined ? [] : [`${tag}${info.source}: ${info.truncated}`]), ...(info.notes ?? []).map((n) => tag + n)]
+  return readerWarnings(info, side !== undefined ? `${side}: ` : '')
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {

@@ -161,6 +161,15 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
 export const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
 
 /**
+ * What the reader noticed in a dump, as warnings: why it ended early (AllocInfo.truncated), then
+ * its notes (earlier snapshots of an appended file dropped, NUL padding, an unknown version, no
+ * site). One home for the wording allocinfo, diff and record print; `tag` prefixes each (diff's side).
+ */
+export function readerWarnings(info: AllocInfo, tag = ''): string[] {
+  return [...(info.truncated === undefined ? [] : [`${tag}${info.source}: ${info.truncated}`]), ...(info.notes ?? []).map((n) => tag + n)]
+}
+
+/**
  * The allocinfo and analyse commands' rule for a gzip that ends early, as for a boot log (README):
  * an input error unless --accept-truncated was given (then the result is marked).
  */

@@ -5,10 +5,11 @@
 import {accessSync, constants, readFileSync, realpathSync, statSync, type Stats} from 'node:fs'
 import {hostname, release} from 'node:os'
 import {resolve} from 'node:path'
-import {parseAllocInfoText} from '../readers/allocinfo.js'
+import {parseAllocInfoText, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
 import {DeltaEncoder, RecordingWriter, type SnapshotRecord} from '../trend/recording.js'
+import type {AllocInfo} from '../types.js'
 
 export const PROC_ALLOCINFO = '/proc/allocinfo'
 export const PROC_SYSCTL = '/proc/sys/vm/mem_profiling'
@@ -65,6 +66,8 @@ export interface RecordSummary {
   cpuMsMax: number
   readMsMedian: number
   stoppedBy: 'count' | 'duration' | 'signal'
+  /** What the reader noticed in the samples (SampleWarnings), once per distinct thing. */
+  warnings: string[]
 }
 
 /** `10s`, `500ms`, `2m`, `1h`, `1.5h`, or plain seconds → milliseconds. */
@@ -201,7 +204,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   const start = clock.monoMs()
   const startWall = clock.wallMs()
   const writer = new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
-  const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder(), kernel: kernelMetaOf(o.source, o.uptimePath)}
+  const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder(), kernel: kernelMetaOf(o.source, o.uptimePath), noticed: new SampleWarnings()}
   const cpu: number[] = []
   const reads: number[] = []
   let n = 0
@@ -242,7 +245,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   }
   return {
     out: o.out, source: o.source, samples: n, bytesWritten: writer.bytesWritten, firstTime, lastTime,
-    cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads), stoppedBy,
+    cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads), stoppedBy, warnings: sampler.noticed.list(n),
   }
 }
 
@@ -253,6 +256,45 @@ interface Sampler {
   startWall: number
   enc: DeltaEncoder
   kernel: KernelMeta
+  noticed: SampleWarnings
+}
+
+/** More distinct warnings than this (a live source damaged a new way each sample) are counted, not listed. */
+const MAX_SAMPLE_WARNINGS = 20
+
+/**
+ * What the allocinfo reader noticed in the samples, as the other commands word it (readerWarnings),
+ * plus each invalid counter: its line is left out of the sample, so the recording holds no such site
+ * and trend or diff of it would see the site gone without a word. Each distinct warning once, with
+ * how many samples had it: 1440 samples of one appended file give one warning, not 1440.
+ */
+class SampleWarnings {
+  private readonly seen = new Map<string, {text: string; samples: number}>()
+  private dropped = 0
+
+  add(info: AllocInfo): void {
+    for (const w of readerWarnings(info)) this.bump(w, w)
+    for (const a of info.anomalies) {
+      if (a.kind !== 'invalid-counter') continue // the others are recorded as read, and flagged again by whoever reads the recording
+      this.bump(`${a.kind} ${a.key}`, `${info.source}:${a.line}: invalid-counter at ${a.key}: ${a.detail}; the recording holds no such site, so trend and diff of it see it gone`)
+    }
+    const more = (info.anomalyCounts['invalid-counter'] ?? 0) - info.anomalies.filter((a) => a.kind === 'invalid-counter').length
+    if (more > 0) this.bump('invalid-counter more', `${info.source}: more lines with an invalid counter than listed (${more}), each left out of the recording`)
+  }
+
+  private bump(key: string, text: string): void {
+    const s = this.seen.get(key)
+    if (s) s.samples++
+    else if (this.seen.size < MAX_SAMPLE_WARNINGS) this.seen.set(key, {text, samples: 1})
+    else this.dropped++
+  }
+
+  /** The warnings of a recording of `samples` samples. */
+  list(samples: number): string[] {
+    const out = [...this.seen.values()].map((s) => (samples > 1 ? `${s.text} (in ${s.samples} of ${samples} samples)` : s.text))
+    if (this.dropped > 0) out.push(`${this.dropped} more warning(s) about the samples not listed (over ${MAX_SAMPLE_WARNINGS} distinct ones)`)
+    return out
+  }
 }
 
 /** One sample: read, parse, delta-encode (c0: the CPU usage when it began). */
@@ -265,6 +307,7 @@ function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: Sn
   // clock meanwhile (a step back made trend refuse the whole recording).
   const time = new Date(s.startWall + (t1 - s.start))
   const info = parseAllocInfoText(text, o.source)
+  s.noticed.add(info)
   const rec = s.enc.encode(info, {time, ...s.kernel(), readMs: t1 - t0, cpuMs: msOf(process.cpuUsage(c0))})
   return {rec, sites: info.sites.length, readMs: t1 - t0}
 }

@@ -27,7 +27,7 @@ export async function runRecord(f: RecordFlags, env: {tool: string; tty: boolean
   const stop = () => abort.abort()
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  const summary = await record({
+  const {warnings, ...summary} = await record({
     source: f.source, out: f.out, intervalMs, count: f.count, durationMs, sysctl: f['profiling-sysctl'],
     tool: env.tool, signal: abort.signal, force: f.force,
     onSample: env.tty ? (p) => process.stderr.write(`\r${progressLine(p)}   `) : undefined,
@@ -35,14 +35,14 @@ export async function runRecord(f: RecordFlags, env: {tool: string; tty: boolean
   if (env.tty) process.stderr.write('\n')
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)
-  return {result: summary, report: recordReport(summary), severities: [], warnings: []}
+  return {result: summary, report: recordReport(summary), severities: [], warnings}
 }
 
 export function progressLine(p: SampleProgress): string {
   return `allocscope: record: sample ${p.n}${p.of ? `/${p.of}` : ''}, ${(p.elapsedMs / 1000).toFixed(0)} s, ${p.sites} sites, ${p.changed} changed, ${iec(p.bytesWritten)} written, ${p.cpuMs.toFixed(1)} ms CPU`
 }
 
-export function recordReport(s: RecordSummary): Report {
+export function recordReport(s: Omit<RecordSummary, 'warnings'>): Report {
   return {
     blocks: [
       {

@@ -1,6 +1,6 @@
 // The record command's work without oclif (src/record/run.ts): how long to record, and the summary
 // of a short recording of the real sample allocinfo (--source FILE).
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -61,5 +61,31 @@ describe('runRecord', () => {
     expect(progressLine({n: 3, of: 10, elapsedMs: 2500, sites: 900, changed: 4, bytesWritten: 2048, cpuMs: 1.25} as never)).toBe(
       'allocscope: record: sample 3/10, 3 s, 900 sites, 4 changed, 2.00 KiB written, 1.3 ms CPU',
     )
+  })
+})
+
+// DERIVED inputs: the real sample damaged the ways a dump gets damaged (appended twice, NUL-padded,
+// cut to its header, one counter past s64). allocinfo, diff and trend warn on each; record did not.
+describe('runRecord: a damaged --source', () => {
+  const a = readFileSync(source)
+  const derived: [string, Buffer, string][] = [
+    ['appended', Buffer.concat([a, a]), '2 allocinfo snapshots in one file'],
+    ['NUL-padded', Buffer.concat([a, Buffer.alloc(4096)]), 'skipped 4096 NUL byte(s) of padding'],
+    ['header only', Buffer.from(a.toString('latin1').split('\n').slice(0, 2).join('\n') + '\n', 'latin1'), 'holds no site line'],
+    ['an invalid counter', Buffer.from(a.toString('latin1').replace(/^ *0 /m, '9223372036854775818 '), 'latin1'), 'invalid-counter at init/main.c:1423 do_initcalls'],
+  ]
+  it.each(derived)('%s: one warning for 3 samples, saying how many had it', async (_name, bytes, says) => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-record-run-'))
+    const src = join(dir, 'allocinfo.txt')
+    writeFileSync(src, bytes)
+    const r = await runRecord({out: join(dir, 'r.arec.gz'), source: src, interval: '1ms', count: 3}, env)
+    expect(r.warnings).toHaveLength(1)
+    expect(r.warnings[0]).toContain(says)
+    expect(r.warnings[0]).toMatch(/\(in 3 of 3 samples\)$/)
+  })
+
+  it('the real sample itself: no warning', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'allocscope-record-run-')), 'r.arec.gz')
+    expect((await runRecord({out, source, interval: '1ms', count: 2}, env)).warnings).toEqual([])
   })
 })
