@@ -85,8 +85,8 @@ async function allocinfoPath(input: string): Promise<string> {
     return input // readAllocInfo names the problem
   }
   if (!dir) return input
-  const {resolveCapture} = await import('../readers/dir.js')
+  const {NO_ALLOCINFO_DUMP, resolveCapture} = await import('../readers/dir.js')
   const cap = resolveCapture(input)
-  if (!cap.allocinfo) throw new InputError(`${input}: capture directory without allocinfo.txt; expected a /proc/allocinfo dump or a directory holding one`, input)
+  if (!cap.allocinfo) throw new InputError(`${input}: ${NO_ALLOCINFO_DUMP}; expected a /proc/allocinfo dump or a directory holding one`, input)
   return cap.allocinfo
 }

@@ -20,7 +20,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     '"alloc_tag was not set" if freed. Ask for one host (--cpus, --memory, ... or --from a boot log), a CPU sweep ' +
     '(--sweep, with the CPU count at which the legacy array overflows, --plot/--svg for the curve), or a fleet ' +
     `(--hosts inventory.csv with columns ${Object.keys(INVENTORY_COLUMNS).join(', ')}; other columns are passed through). ` +
-    'Exits 1 with --fail-on warning when a DEBUG host would drop PFNs (notice on a non-DEBUG host, where nothing warns; with --hosts the same per row, shown in the severity column).'
+    "Exits 1 with --fail-on warning when the kernel's own recorder would drop PFNs on a DEBUG host, or when a count measured by --from lies OUTSIDE its 90 % interval (a notice when the drops are on a non-DEBUG host, where nothing warns, or only a what-if recorder's; with --hosts the same per row, shown in the severity column)."
 
   static examples = [
     '<%= config.bin %> <%= command.id %> --cpus 64',

@@ -4,6 +4,7 @@
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
+import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
@@ -151,7 +152,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   }
   if (doAlloc) {
     for (const x of [a, b]) {
-      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: no allocinfo (${x.kind === 'capture-dir' ? 'capture directory without allocinfo.txt' : x.kind}); expected a /proc/allocinfo dump or a capture directory holding allocinfo.txt`, x.path)
+      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: ${x.kind === 'capture-dir' ? NO_ALLOCINFO_DUMP : `no allocinfo (${x.kind})`}; expected a /proc/allocinfo dump or a capture directory holding one`, x.path)
     }
     const [ia, ib] = await Promise.all([allocInfoOf(a, 'a', req.snaps?.from ?? -1, run.warnings), allocInfoOf(b, 'b', req.snaps?.to ?? -1, run.warnings)])
     addAllocDiff(run, ia, ib, req)

@@ -36,6 +36,9 @@ export const MAX_META_BYTES = 2 ** 20
 /** allocinfo dump names in a capture directory, the first present wins. */
 export const ALLOCINFO_NAMES = ['allocinfo.txt', 'allocinfo', 'allocinfo.txt.gz']
 
+/** What a capture directory lacks when it holds none of ALLOCINFO_NAMES (allocinfo's and diff's error say it alike). */
+export const NO_ALLOCINFO_DUMP = `capture directory without an allocinfo dump (${ALLOCINFO_NAMES.join(', ')})`
+
 /** Names of a capture's boot log that are its serial console (`allocscope capture` writes console.log and the dmesg.txt taken from it). */
 const CONSOLE_NAMES = new Set(['console.log', 'console.log.gz'])
 

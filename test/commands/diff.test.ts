@@ -125,6 +125,13 @@ describe('allocscope diff: bad input exits 2', () => {
     expect(exitCode(error)).toBe(2)
     expect(stderr).toContain('dmesg.txt: no allocinfo')
   })
+
+  it('a capture directory without a dump, with --what allocinfo, names every dump name a directory may hold', async () => {
+    const dir = join(SAMPLES, 'linux-7.2-pool-c255-m1024')
+    const {error, stderr} = await run([join(POOL, 'allocinfo.txt'), dir, '--what', 'allocinfo'])
+    expect(exitCode(error)).toBe(2)
+    expect(stderr).toContain(`${dir}: capture directory without an allocinfo dump (allocinfo.txt, allocinfo, allocinfo.txt.gz)`)
+  })
 })
 
 interface Outcome {
