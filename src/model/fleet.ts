@@ -3,6 +3,7 @@ import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
 import type {Profile} from './profile.js'
 import {chooseProfile} from './profile.js'
+import {releaseGuess} from './host-input.js'
 import {predictionSeverity, splitDrops} from './severity.js'
 import {InputError} from '../errors.js'
 import type {Severity} from '../types.js'
@@ -83,12 +84,21 @@ function rowProfile(h: InventoryHost, explicit: string | undefined): Profile {
   }
 }
 
+/**
+ * A row's recorder: --recorder for every row, else a guess from the row's kernel, as `predict
+ * --kernel` guesses it (so a row's severity is the one host's: a 7.2 row's legacy array is a what-if).
+ */
+function rowOptions(h: InventoryHost, opts: PredictOptions): PredictOptions {
+  if (opts.recorder || !h.host.kernel) return opts
+  return {...opts, ...releaseGuess(h.host.kernel, `the row's kernel ${h.host.kernel}`)}
+}
+
 /** One inventory host's row (and prediction); with a cache, hosts of a shape already seen are not re-run. */
 export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile?: string}, cache?: PredictionCache): {row: InventoryRow; prediction: Prediction} {
   const explicit = h.profile ?? opts.profile
   const make = () => {
     const prof = rowProfile(h, explicit)
-    return {prof, p: predict(h.host, prof, opts)}
+    return {prof, p: predict(h.host, prof, rowOptions(h, opts))}
   }
   const {prof, p} = cache ? cache.get(h, explicit, make) : make()
   const row: InventoryRow = {
@@ -107,7 +117,7 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     raceFrees: p.pool?.raceFrees,
     // Only a DEBUG kernel has the WARN: a host without it warns for none of the what-if runs' drops.
     // The kernel's own recorder's drops (severity.ts splitDrops: both runs while it is unknown); a what-if's warn nobody.
-    mayWarnPages: h.host.debug ? splitDrops(p.recorder, p.legacy?.wouldWarnIfFreed.pages ?? 0, p.pool?.wouldWarnIfFreed.pages ?? 0).own : 0,
+    mayWarnPages: h.host.debug ? splitDrops(p.recorder, p.legacy?.wouldWarnIfFreed.pages ?? 0, p.pool?.wouldWarnIfFreed.pages ?? 0, Math.round(p.kernel?.wouldWarnIfFreedPages.value ?? 0)).own : 0,
     ...severityField(predictionSeverity(h.host.debug, p)),
     notes: p.notes,
     extra: h.extra,

@@ -166,8 +166,8 @@ export function checkRelease(kernel: string): string {
   return kernel
 }
 
-/** The recorder a release suggests (releases.ts), said to be a guess. */
-function releaseGuess(kernel: string): RecorderChoice | undefined {
+/** The recorder a release suggests (releases.ts), said to be a guess; `from` names where the release came from. */
+export function releaseGuess(kernel: string, from = `--kernel ${kernel}`): RecorderChoice | undefined {
   const guess = recorderOfRelease(kernel)
-  return guess && {recorder: guess.recorder, recorderReason: `a guess from --kernel ${kernel} (${guess.why}); distribution kernels backport: --recorder if you know`}
+  return guess && {recorder: guess.recorder, recorderReason: `a guess from ${from} (${guess.why}); distribution kernels backport: --recorder if you know`}
 }

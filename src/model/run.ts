@@ -17,7 +17,7 @@ import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
 import {measuredChecks} from './measured.js'
-import {measuredGrade, predictionGrade, sweepSeverity, worstGrade} from './severity.js'
+import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 
 export interface PredictFlags extends HostFlags {
@@ -98,12 +98,15 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
     report.blocks.push(measuredBlock(p, measured, checks, {...(inFit ? {inFit} : {}), overridden}))
   }
   const graded = worstGrade([predictionGrade(input.host.debug, p), measuredGrade(checks)])
-  if (graded) report.blocks.push({kind: 'text', lines: wrap([`Severity: ${graded.severity}: ${graded.why}.`])})
+  if (graded) report.blocks.push(severityBlock(graded))
   // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
   const measuredJson = measured ? {measured: {...measured, checks, ...(overridden ? {differentHost: true} : {})}} : {}
   const result = {...p, ...measuredJson, ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
   return {result, report, severities: graded ? [graded.severity] : []}
 }
+
+/** The last block of a prediction or sweep that has a severity: what tripped --fail-on, and why. */
+const severityBlock = (g: Graded): Block => ({kind: 'text', lines: wrap([`Severity: ${g.severity}: ${g.why}.`])})
 
 /** --sweep LO..HI: both ends checked here, so an error names what the user typed. */
 export function parseSweep(text: string): [number, number] {
@@ -126,7 +129,9 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
   // The host without its CPU counts (the sweep's points have them): was `possibleCpus: 1` in --json.
   const {possibleCpus: _p, onlineCpus: _o, ...shape} = host
-  return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s}, report: {blocks}, severities: [sweepSeverity(host.debug, opts.recorder ?? 'unknown', s) ?? []].flat()}
+  const graded = sweepGrade(host.debug, opts.recorder ?? 'unknown', s)
+  if (graded) blocks.push(severityBlock(graded))
+  return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : []}
 }
 
 function writeChart(path: string, svg: string): void {

@@ -3,7 +3,9 @@
 // when freed, and only a DEBUG kernel prints that WARNING: `warning` on a DEBUG host, `notice` on
 // another (the drop is real, nothing warns). A recorder the kernel does not carry is a what-if: its
 // drops are a `notice` whatever the build (a legacy array that would overflow on a pool kernel
-// warns nobody). Recorder not known: both runs count as the kernel's. Nothing dropped: no severity.
+// warns nobody). A kernel without a recorder tags no early page: its early calls count as its own
+// drops (each of their pages warns when freed on DEBUG), the runs are what-ifs. Recorder not known:
+// both runs count as the kernel's. Nothing dropped: no severity.
 import {type Recorder, type Severity, SEVERITIES} from '../types.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
@@ -13,12 +15,15 @@ export function dropSeverity(debug: boolean, dropped: number): Severity | undefi
   return debug ? 'warning' : 'notice'
 }
 
-/** The drops of the recorder the kernel carries, and those of the what-ifs (the recorders it does not). */
-export function splitDrops(recorder: Recorder, legacy: number, pool: number): {own: number; whatIf: number} {
+/**
+ * The drops of the recorder the kernel carries, and those of the what-ifs (the recorders it does
+ * not); `untagged`: what a kernel without a recorder leaves untagged (all its early calls or pages).
+ */
+export function splitDrops(recorder: Recorder, legacy: number, pool: number, untagged: number): {own: number; whatIf: number} {
   if (recorder === 'unknown') return {own: legacy + pool, whatIf: 0}
   if (recorder === 'legacy') return {own: legacy, whatIf: pool}
   if (recorder === 'pool') return {own: pool, whatIf: legacy}
-  return {own: 0, whatIf: legacy + pool}
+  return {own: untagged, whatIf: legacy + pool}
 }
 
 /** A severity and what gave it: the output says what tripped --fail-on (README, "Severity"). */
@@ -27,26 +32,30 @@ export interface Graded {
   why: string
 }
 
-function grade(debug: boolean, recorder: Recorder, legacy: number, pool: number): Graded | undefined {
-  const {own, whatIf} = splitDrops(recorder, legacy, pool)
+function grade(debug: boolean, recorder: Recorder, drops: {legacy: number; pool: number; untagged: number}): Graded | undefined {
+  const {own, whatIf} = splitDrops(recorder, drops.legacy, drops.pool, drops.untagged)
   const ownSeverity = dropSeverity(debug, own)
-  const whose = recorder === 'unknown' ? 'the recorders (the kernel\'s not known)' : `the kernel's ${recorder} recorder`
-  if (ownSeverity === 'warning') return {severity: ownSeverity, why: `${whose} drops early PFNs on a DEBUG kernel: their pages warn "alloc_tag was not set" when freed`}
-  if (ownSeverity === 'notice') return {severity: ownSeverity, why: `${whose} drops early PFNs; a kernel without MEM_ALLOC_PROFILING_DEBUG does not warn`}
+  const whose = recorder === 'unknown' ? "the recorders (the kernel's not known) drop" : `the kernel's ${recorder} recorder drops`
+  const what = recorder === 'none' ? 'the kernel carries no early-PFN recorder: its early pages are never tagged' : `${whose} early PFNs`
+  if (ownSeverity === 'warning') return {severity: ownSeverity, why: `${what}, and on a DEBUG kernel they warn "alloc_tag was not set" when freed`}
+  if (ownSeverity === 'notice') return {severity: ownSeverity, why: `${what}; a kernel without MEM_ALLOC_PROFILING_DEBUG does not warn`}
   if (whatIf > 0) return {severity: 'notice', why: `only a recorder this kernel does not carry (a what-if) drops early PFNs: the kernel itself drops none`}
   return undefined
 }
 
-/** One host: the PFNs its recorder drops (warning on DEBUG), or a what-if recorder's (notice). */
-export function predictionGrade(debug: boolean, p: Pick<Prediction, 'recorder' | 'legacy' | 'pool'>): Graded | undefined {
-  return grade(debug, p.recorder, p.legacy?.dropped ?? 0, p.pool?.dropped ?? 0)
+type Graded_ = Pick<Prediction, 'recorder' | 'legacy' | 'pool' | 'kernel'>
+
+/** One host: the PFNs its recorder drops or leaves untagged (warning on DEBUG), or a what-if recorder's (notice). */
+export function predictionGrade(debug: boolean, p: Graded_): Graded | undefined {
+  return grade(debug, p.recorder, {legacy: p.legacy?.dropped ?? 0, pool: p.pool?.dropped ?? 0, untagged: Math.round(p.kernel?.leftUntaggedCalls.value ?? 0)})
 }
 
-export const predictionSeverity = (debug: boolean, p: Pick<Prediction, 'recorder' | 'legacy' | 'pool'>): Severity | undefined => predictionGrade(debug, p)?.severity
+export const predictionSeverity = (debug: boolean, p: Graded_): Severity | undefined => predictionGrade(debug, p)?.severity
 
-/** A sweep drops PFNs from the CPU count where the legacy array overflows on. */
-export function sweepSeverity(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Severity | undefined {
-  return grade(debug, recorder, s.overflowAt === undefined ? 0 : 1, 0)?.severity
+/** A sweep drops PFNs from the CPU count where the legacy array overflows on (without a recorder: at every count). */
+export function sweepGrade(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Graded | undefined {
+  const g = grade(debug, recorder, {legacy: s.overflowAt === undefined ? 0 : 1, pool: 0, untagged: 1})
+  return g && s.overflowAt !== undefined && recorder !== 'none' ? {...g, why: `from ${s.overflowAt} CPUs on, ${g.why}`} : g
 }
 
 const COUNT_WORDS: Record<MeasuredCheck['count'], string> = {calls: 'early PFNs', pages: 'early pages', pools: 'pools published'}

@@ -61,6 +61,13 @@ describe('severity policy', () => {
     expect(await gate('--sweep', '1..64', '--no-debug', '--fail-on', 'notice')).toBe(1)
   })
 
+  it('a sweep that trips --fail-on says why, in text and JSON (was: exit 1 with no Severity line)', async () => {
+    const r = await run(['predict', '--kernel', '7.2', '--recorder', 'legacy', '--legacy-max', '64', '--sweep', '1..64', '--json'])
+    expect(JSON.parse(r.stdout).result.severity).toMatchObject({severity: 'warning', why: expect.stringMatching(/^from \d+ CPUs on, the kernel's legacy recorder drops early PFNs/)})
+    const t = await run(['predict', '--kernel', '7.2', '--recorder', 'legacy', '--legacy-max', '64', '--sweep', '1..64', '--format', 'text'])
+    expect(t.stdout).toMatch(/^Severity: warning: from \d+ CPUs on, /m)
+  })
+
   it('a legacy array overflowing on a kernel whose recorder is the pool (7.2: guessed from the release) is a notice, a what-if, even on DEBUG', async () => {
     const gate = async (...args: string[]) => exitCode((await run(['predict', '--kernel', '7.2', '--legacy-max', '64', ...args, '--json'])).error)
     expect(await gate('--cpus', '64', '--fail-on', 'warning')).toBe(0)

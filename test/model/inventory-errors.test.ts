@@ -68,7 +68,16 @@ describe('a --hosts row\'s mayWarnPages: the kernel\'s own recorder\'s drops (se
     expect(own.mayWarnPages).toBeGreaterThan(0)
     const whatIf = predictHostRow(h!, {recorder: 'pool'}).row
     expect([whatIf.mayWarnPages, whatIf.severity]).toEqual([0, 'notice'])
-    // Recorder unknown: both runs count (the legacy run's pages).
-    expect(predictHostRow(h!, {}).row.mayWarnPages).toBe(own.mayWarnPages)
+    // No --recorder: the row's kernel 7.2 suggests the pool, as `predict --cpus 16384 --kernel 7.2`
+    // guesses it (a review: the row said warning where the one host said notice).
+    const guessed = predictHostRow(h!, {})
+    expect([guessed.row.mayWarnPages, guessed.row.severity, guessed.prediction.recorder]).toEqual([0, 'notice', 'pool'])
+    expect(guessed.prediction.recorderReason).toMatch(/^a guess from the row's kernel 7\.2 /)
+    // A row without a kernel: the recorder is not known and both runs count (the legacy run's pages).
+    const [bare] = parseInventory('name,cpus,memory\na,16384,256G\n', 'inv.csv')
+    const unknown = predictHostRow(bare!, {})
+    expect(unknown.prediction.recorder).toBe('unknown')
+    expect(unknown.row.mayWarnPages).toBe(unknown.prediction.legacy!.wouldWarnIfFreed.pages)
+    expect(unknown.row.severity).toBe('warning')
   })
 })

@@ -9,7 +9,7 @@ import {parseInventory} from '../../src/model/inventory.js'
 import {predict} from '../../src/model/predict.js'
 import {chooseProfile, fittedCapture, kernelFallbackNote, loadProfile} from '../../src/model/profile.js'
 import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
-import {predictionSeverity, sweepSeverity} from '../../src/model/severity.js'
+import {predictionGrade, predictionSeverity, sweepGrade} from '../../src/model/severity.js'
 import {runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
@@ -57,7 +57,8 @@ describe('parseSweep', () => {
 })
 
 describe('severities', () => {
-  const drops = (legacy: number, pool: number) => ({legacy: {dropped: legacy} as never, pool: {dropped: pool} as never})
+  const drops = (legacy: number, pool: number, untagged = 0) => ({legacy: {dropped: legacy} as never, pool: {dropped: pool} as never, kernel: {leftUntaggedCalls: {value: untagged}} as never})
+  const sweepSeverity = (debug: boolean, recorder: Parameters<typeof sweepGrade>[1], s: {overflowAt?: number}) => sweepGrade(debug, recorder, s)?.severity
   it("the kernel's own recorder dropping is a warning on a DEBUG host, a notice elsewhere, nothing without a drop", () => {
     expect(predictionSeverity(true, {recorder: 'legacy', ...drops(3, 0)})).toBe('warning')
     expect(predictionSeverity(false, {recorder: 'legacy', ...drops(3, 0)})).toBe('notice')
@@ -72,16 +73,24 @@ describe('severities', () => {
     // Was: any drop of either run, so `predict --cpus 16384 --recorder pool --fail-on warning` exited 1
     // while the kernel itself would warn about nothing (a review).
     expect(predictionSeverity(true, {recorder: 'pool', ...drops(8000, 0)})).toBe('notice')
-    expect(predictionSeverity(true, {recorder: 'none', ...drops(8000, 2)})).toBe('notice')
     expect(predictionSeverity(true, {recorder: 'legacy', ...drops(0, 5)})).toBe('notice')
     expect(sweepSeverity(true, 'pool', {overflowAt: 290})).toBe('notice')
-    expect(sweepSeverity(true, 'none', {overflowAt: 290})).toBe('notice')
   })
 
-  it('recorder not known: both runs count as the kernel\'s', () => {
+  it('a kernel without a recorder leaves its early calls untagged: a warning on DEBUG, a notice elsewhere, at every CPU count of a sweep', () => {
+    // Was: a notice ("the kernel itself drops none") beside "would warn if freed 87903 pages" (a review).
+    expect(predictionSeverity(true, {recorder: 'none', ...drops(8000, 2, 9850)})).toBe('warning')
+    expect(predictionSeverity(false, {recorder: 'none', ...drops(0, 0, 61)})).toBe('notice')
+    expect(predictionGrade(true, {recorder: 'none', ...drops(0, 0, 61)})!.why).toMatch(/^the kernel carries no early-PFN recorder/)
+    expect(sweepSeverity(true, 'none', {overflowAt: undefined})).toBe('warning')
+    expect(sweepSeverity(false, 'none', {overflowAt: 290})).toBe('notice')
+  })
+
+  it("recorder not known: both runs count as the kernel's", () => {
     expect(predictionSeverity(true, {recorder: 'unknown', ...drops(3, 0)})).toBe('warning')
     expect(predictionSeverity(false, {recorder: 'unknown', ...drops(0, 1)})).toBe('notice')
     expect(sweepSeverity(true, 'unknown', {overflowAt: 290})).toBe('warning')
+    expect(sweepGrade(true, 'unknown', {overflowAt: 290})!.why).toMatch(/^from 290 CPUs on, the recorders \(the kernel's not known\) drop early PFNs/)
   })
 })
 
