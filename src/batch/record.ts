@@ -64,7 +64,7 @@ export interface PredictionBasis {
 
 export function predictionBasis(a: BootAnalysis): PredictionBasis {
   const {host, notes} = hostFromAnalysis(a)
-  return {source: a.source, profiling: a.profiling, host, notes, legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
+  return {source: a.source, profiling: a.profiling, host, notes: [...notes.values()], legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
 }
 
 /** `dump`: the recorder evidence of the capture's dump, for the boot it goes with (its log's last), as predict --from weighs it. */

@@ -91,7 +91,7 @@ export function modelForAnalysis(a: BootAnalysis, opts: ModelOptions = {}): Mode
   const profile = opts.profile ? loadProfile(opts.profile) : chooseProfile(host)
   const legacyMax = opts.legacyMax ?? legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
   const prediction = predict(host, profile, {tracker: 'both', seed: opts.seed ?? 1, legacyMax})
-  const out = [...notes, ...prediction.notes]
+  const out = [...notes.values(), ...prediction.notes]
   const name = fittedCapture(profile, a.source)
   if (name) out.push(inSampleNote(name, profile.name))
   return {expectation: expectationFromPrediction(prediction, a.profiling.recorder, legacyMax), prediction, profile, notes: out}

@@ -4,6 +4,7 @@ import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
 import {describeBoot} from '../analysis/boots.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
+import type {HostFact} from './host-override.js'
 
 /** The early count an instrumented (lab) kernel printed: its klab: line and kind. */
 export interface MeasuredEarly {
@@ -35,12 +36,16 @@ export function legacyMaxFromLog(a: BootAnalysis): number | undefined {
   return typeof max === 'number' && max > 0 ? max : undefined
 }
 
-export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]} {
+/**
+ * The host of a boot log, with a note for each fact the log does not give (a default, or an
+ * inference), keyed by that fact: a flag that supplies the fact drops its note (host-input.ts).
+ */
+export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: Map<HostFact, string>} {
   const h = a.host
-  const notes: string[] = []
+  const notes = new Map<HostFact, string>()
   const host: Host = {...DEFAULT_HOST, name: a.source}
-  const take = <T>(v: T | undefined, what: string, set: (v: T) => void) => {
-    if (v === undefined) notes.push(`${what} not in the log: default used`)
+  const take = <T>(v: T | undefined, fact: HostFact, what: string, set: (v: T) => void) => {
+    if (v === undefined) notes.set(fact, `${what} not in the log: default used`)
     else set(v)
   }
   // Each fact's line, so that a host outside physical sense is refused naming file:line.
@@ -48,17 +53,17 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   host.origins = Object.fromEntries(
     Object.entries({possibleCpus: at(h.possibleCpus), onlineCpus: at(h.onlineCpus), memoryBytes: at(h.memoryTotalKiB), nodes: at(h.numaNodes)}).filter(([, v]) => v),
   )
-  take(h.possibleCpus?.value, 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = num(v)))
+  take(h.possibleCpus?.value, 'possibleCpus', 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = num(v)))
   host.onlineCpus = h.onlineCpus ? num(h.onlineCpus.value) : host.possibleCpus
-  if (!h.onlineCpus) notes.push('online CPUs not in the log (boot cut short?): taken equal to possible CPUs')
+  if (!h.onlineCpus) notes.set('onlineCpus', 'online CPUs not in the log (boot cut short?): taken equal to possible CPUs')
   host.onlineCpus = Math.min(host.onlineCpus, host.possibleCpus)
-  take(h.numaNodes?.value, 'NUMA nodes', (v) => (host.nodes = num(v)))
-  take(h.memoryTotalKiB?.value, 'memory (Memory: line)', (v) => (host.memoryBytes = num(v) * 1024))
+  take(h.numaNodes?.value, 'nodes', 'NUMA nodes', (v) => (host.nodes = num(v)))
+  take(h.memoryTotalKiB?.value, 'memoryBytes', 'memory (Memory: line)', (v) => (host.memoryBytes = num(v) * 1024))
   host.kernel = h.release?.value
   if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
   host.debug = debug === 'unknown' ? h.pageExtWindow?.value !== 'after-smp' : debug
-  if (debug === 'unknown') notes.push(`DEBUG unknown (${a.profiling.debugReason}): taken from the page_ext window`)
+  if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): taken from the page_ext window`)
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
   host.compressed = a.profiling.mode === 'compressed'
@@ -66,7 +71,7 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: string[]}
   host.kasan = h.kasan !== undefined
   host.kmemleak = h.kmemleak?.value ?? false
   if (h.gbPages) host.gbPages = h.gbPages.value
-  else notes.push('GB pages unknown (no "Using GB pages for direct mapping", and the log does not run from Linux version to Memory:): default yes used')
+  else notes.set('gbPages', 'GB pages unknown (no "Using GB pages for direct mapping", and the log does not run from Linux version to Memory:): default yes used')
   // The window the log shows wins over the inference from config facts (DEBUG, when known from a
   // DEBUG-only message, stays: a modified kernel can have DEBUG with early_page_ext off).
   if (h.pageExtWindow) host.observedWindow = h.pageExtWindow.value

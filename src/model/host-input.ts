@@ -9,22 +9,35 @@ import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {parseSize} from '../render/units.js'
-import {captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {POOL_TRACKING_FUNC, captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
-import {type HostFact, applyHostFlags, overrideWarnings, statedFacts} from './host-override.js'
+import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
+import type {AllocInfo} from '../types.js'
 
 /**
- * The recorder evidence of a capture's dump (recorderFromAllocInfo). One that cannot be read or
- * parsed is none: absence of evidence, not a reason to refuse the prediction the log allows.
+ * The recorder evidence of a capture's dump (recorderFromAllocInfo), and what the dump said of
+ * itself: cut short, or unreadable. A dump that cannot be read or parsed gives no evidence: absence
+ * of evidence, not a reason to refuse the prediction the log allows; it is said, not used.
  */
-async function dumpRecorder(path: string): Promise<RecorderChoice | undefined> {
+async function dumpRecorder(dump: DumpUse, notes: string[]): Promise<{dump: DumpUse; recorder?: RecorderChoice}> {
   // Loaded here: predict without --from, or a capture with no dump, needs no allocinfo reader.
   const {readAllocInfo} = await import('../readers/allocinfo.js')
+  let info: AllocInfo
   try {
-    return recorderFromAllocInfo(await readAllocInfo(path))
-  } catch {
-    return undefined
+    info = await readAllocInfo(dump.path)
+  } catch (e) {
+    const used = {...dump, used: false, reason: `not read: ${e instanceof Error ? e.message : String(e)}`}
+    notes.push(`${dump.path}: not used: ${used.reason}`)
+    return {dump: used}
   }
+  const recorder = recorderFromAllocInfo(info)
+  if (info.truncated === undefined) return {dump, ...(recorder ? {recorder} : {})}
+  // A site listed before the cut is listed: its evidence counts. Its absence proves nothing, the
+  // less so in a cut dump: the tracking site may lie beyond the cut, and the warning says so.
+  const read = `cut short (${info.truncated}) after line ${info.lines}: only lines 1-${info.lines} read for the recorder evidence`
+  const found = recorder ? `the pfn_pool recorder's tracking site is among them` : `the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC} is not among them, and may lie beyond the cut`
+  notes.push(`${dump.path}: ${read}; ${found}`)
+  return {dump: {...dump, reason: `${dump.reason}; ${read}`}, ...(recorder ? {recorder} : {})}
 }
 
 /** The host flags of `predict`, as oclif (or a test) parses them. */
@@ -81,7 +94,7 @@ export async function hostInput(f: HostFlags): Promise<HostInput> {
   if (f.kernel) checkRelease(f.kernel)
   let input: HostInput
   if (f.from) {
-    input = await hostFromCapture(f.from, f.boot)
+    input = await hostFromCapture(f.from, f.boot, suppliedFacts(f as unknown as Record<string, unknown>))
     const overrides = hostOverrides(input.host, f, input.stated ?? new Map())
     if (overrides.length) input = {...input, overrides}
   } else {
@@ -110,17 +123,24 @@ function refuseBeforeProfiling(kernel: string | undefined, what: string): void {
   if (why) throw new UsageError(`${what}: ${why}`)
 }
 
-/** The host of a capture directory or boot log, with its measured count, printed size and recorder. */
-export async function hostFromCapture(path: string, boot: number | undefined): Promise<HostInput> {
+/**
+ * The host of a capture directory or boot log, with its measured count, printed size and recorder.
+ * `supplied`: the facts typed flags give (host-override.ts suppliedFacts): the log's notes that it
+ * lacks them go (README: the flag fills them in without a word).
+ */
+export async function hostFromCapture(path: string, boot: number | undefined, supplied: ReadonlySet<HostFact> = new Set()): Promise<HostInput> {
   const cap = resolveCapture(path)
   if (!cap.bootLog) throw new InputError(`${path}: no boot log to take the host from (dmesg.txt, console.log, ...)`, path)
   const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
-  const {host, notes} = hostFromAnalysis(analysis)
+  const {host, notes: factNotes} = hostFromAnalysis(analysis)
+  const notes = [...factNotes].filter(([fact]) => !supplied.has(fact)).map(([, note]) => note)
   const which = bootNote(analysis)
   // The dump goes with the log's last boot only: for an earlier one it is not read, and said so.
-  const dump = cap.allocinfo === undefined ? undefined : dumpUse(analysis, cap.allocinfo)
+  let dump = cap.allocinfo === undefined ? undefined : dumpUse(analysis, cap.allocinfo)
   if (dump && !dump.used) notes.push(`${dump.path}: not used: ${dump.reason}`)
-  const recorder = captureRecorder(analysis, cap.bootLog, dump?.used ? await dumpRecorder(dump.path) : undefined)
+  const read = dump?.used ? await dumpRecorder(dump, notes) : undefined
+  if (read) dump = read.dump
+  const recorder = captureRecorder(analysis, cap.bootLog, read?.recorder)
   const stated = statedFacts(analysis, host)
   return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {})}
 }

@@ -7,6 +7,7 @@
 import type {BootAnalysis} from '../types.js'
 import {iec, parseSize} from '../render/units.js'
 import type {Host} from './host.js'
+import {withinMemoryRange} from './interval.js'
 import {inSeries} from './profile.js'
 
 /** The host facts a flag can set. */
@@ -71,6 +72,7 @@ export function applyHostFlags(host: Host, f: Record<string, unknown> & {given?:
     const v = x.value(f[x.flag])
     // --kernel 7.2 over a 7.2.13 boot names the boot's own series: nothing changes.
     if (v === undefined || v === host[x.fact] || (x.fact === 'kernel' && host.kernel !== undefined && inSeries(host.kernel, String(v)))) continue
+    if (x.fact === 'memoryBytes' && sameMemory(v as number, host)) continue
     ;(host as unknown as Record<string, unknown>)[x.fact] = v
     set.set(x.fact, flagText(x.flag, f[x.flag]))
     // A refusal of the value (validateHost) names the flag, no longer the log's line.
@@ -79,6 +81,27 @@ export function applyHostFlags(host: Host, f: Record<string, unknown> & {given?:
     if (x.fact === 'memoryBytes' || x.fact === 'nodes') delete host.normalZone
   }
   return set
+}
+
+/**
+ * `--memory 1G` over a capture whose kernel reported 1023 MiB names the same RAM: the kernel
+ * reports a few percent less than is configured (interval.ts MEMORY_REPORT_SLACK, the one
+ * tolerance), so the capture's own figure stays and its measured count is still this host's.
+ * Only a memory the capture states (its Memory: line): a default is the flag's to replace.
+ */
+function sameMemory(bytes: number, host: Host): boolean {
+  return host.origins?.memoryBytes !== undefined && withinMemoryRange(bytes, [host.memoryBytes, host.memoryBytes])
+}
+
+/**
+ * The facts a typed flag supplies: a note that the log lacks one (a default used, an inference)
+ * goes, the flag having said it. --cpus supplies both CPU counts, --possible and --online their own.
+ */
+export function suppliedFacts(f: Record<string, unknown> & {given?: readonly string[]}): Set<HostFact> {
+  const out = new Set<HostFact>(FLAG_FACTS.filter((x) => isGiven(f, x.flag, x.flag !== 'kernel')).map((x) => x.fact))
+  if (f.possible !== undefined || f.cpus !== undefined) out.add('possibleCpus')
+  if (f.online !== undefined || f.cpus !== undefined) out.add('onlineCpus')
+  return out
 }
 
 /** The facts a capture states, each with where (file:line, else the log): absent lines mean off for the build facts. */

@@ -69,7 +69,8 @@ describe('host of predict --from', () => {
   it('qemu64 → gbPages false, no note; -cpu max → true', () => {
     const q = hostFromAnalysis(analyseBootLogText(dmesg(Q64), Q64))
     expect(q.host.gbPages).toBe(false)
-    expect(q.notes.join('\n')).not.toMatch(/GB pages/)
+    expect(q.notes.has('gbPages')).toBe(false)
+    expect([...q.notes.values()].join('\n')).not.toMatch(/GB pages/)
     expect(hostFromAnalysis(analyseBootLogText(dmesg(MAX), MAX)).host.gbPages).toBe(true)
   })
 
@@ -78,7 +79,7 @@ describe('host of predict --from', () => {
     for (const text of [lkml, derivedCutBefore(dmesg(Q64), 'Memory: ')]) {
       const {host, notes} = hostFromAnalysis(analyseBootLogText(text, 'derived'))
       expect(host.gbPages).toBe(true)
-      expect(notes.join('\n')).toMatch(/GB pages unknown .*default yes used/)
+      expect(notes.get('gbPages')).toMatch(/GB pages unknown .*default yes used/)
     }
   })
 })

@@ -7,7 +7,8 @@ import {describe, expect, it} from 'vitest'
 import {InputError, UsageError} from '../../src/errors.js'
 import {DEFAULT_HOST, type Host, type HostOrigins} from '../../src/model/host.js'
 import {type HostFlags, applyCpuFlags, checkRelease, hostFromCapture, hostFromFlags, hostInput} from '../../src/model/host-input.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {gzipSync} from 'node:zlib'
+import {SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
 
 
@@ -97,5 +98,60 @@ describe('hostInput', () => {
     writeFileSync(join(dir, 'dmesg.txt'), log)
     await expect(hostInput({...FLAGS, from: join(dir, 'dmesg.txt')})).rejects.toThrow(/dmesg\.txt: the boot's kernel 6\.1\.0: CONFIG_MEM_ALLOC_PROFILING does not exist before 6\.10: nothing to predict$/)
     await expect(hostInput({...FLAGS, cpus: 4, kernel: '6.9'})).rejects.toThrow(UsageError)
+  })
+})
+
+describe('hostInput --from: the flags over a capture', () => {
+  const NO_LINES = join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set')
+
+  it('a fact a typed flag supplies drops the note that the log lacks it; the others stay', async () => {
+    const bare = await hostInput({...FLAGS, from: NO_LINES})
+    expect(bare.notes.filter((n) => /CPUs|NUMA nodes|Memory: line/.test(n))).toHaveLength(4)
+    const a = await hostInput({...FLAGS, from: NO_LINES, cpus: 8, memory: '4G', nodes: 2, given: ['cpus', 'memory', 'nodes']})
+    expect(a.notes.filter((n) => /CPUs|NUMA nodes|Memory: line/.test(n))).toEqual([])
+    expect(a.notes.some((n) => n.startsWith('GB pages unknown'))).toBe(true)
+    // --possible alone: online still follows it, not read from the log, and the note stays.
+    const p = await hostInput({...FLAGS, from: NO_LINES, possible: 8})
+    expect(p.notes.filter((n) => /CPUs/.test(n))).toEqual(['online CPUs not in the log (boot cut short?): taken equal to possible CPUs'])
+  })
+
+  it('--no-debug over a log whose DEBUG is inferred drops the inference note', async () => {
+    const from = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
+    expect((await hostInput({...FLAGS, from})).notes.some((n) => n.startsWith('DEBUG unknown'))).toBe(true)
+    expect((await hostInput({...FLAGS, from, debug: false, given: ['debug']})).notes.some((n) => n.startsWith('DEBUG unknown'))).toBe(false)
+  })
+
+  it('--memory 1G over a capture whose kernel reported 1023 MiB is the same host (MEMORY_REPORT_SLACK); 2G is another', async () => {
+    const from = join(TESTDATA_CAPTURES, 'linux-7.2-legacylate-c8-m1024')
+    const bare = await hostInput({...FLAGS, from})
+    const same = await hostInput({...FLAGS, from, memory: '1G', given: ['memory']})
+    expect(same.overrides).toBeUndefined()
+    expect([same.host.memoryBytes, same.host.origins?.memoryBytes]).toEqual([bare.host.memoryBytes, bare.host.origins?.memoryBytes])
+    const other = await hostInput({...FLAGS, from, memory: '2G', given: ['memory']})
+    expect(other.overrides).toEqual([expect.stringMatching(/^--memory 2G overrides the capture's memory \(1023 MiB, .*dmesg\.txt:\d+\)/)])
+    // A memory the log does not state is the flag's, however near the default.
+    expect((await hostInput({...FLAGS, from: NO_LINES, memory: '1000M', given: ['memory']})).host.memoryBytes).toBe(1000 * 2 ** 20)
+  })
+
+  /** DERIVED: the real pool capture's log without its klab: lines, and its allocinfo gzipped and cut at `bytes`. */
+  const cutCapture = (bytes: number): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-host-input-'))
+    const src = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    writeFileSync(join(dir, 'dmesg.txt'), readFileSync(join(src, 'dmesg.txt'), 'utf8').split('\n').filter((l) => !l.includes('klab:')).join('\n'))
+    writeFileSync(join(dir, 'allocinfo.txt.gz'), gzipSync(readFileSync(join(src, 'allocinfo.txt'))).subarray(0, bytes))
+    return dir
+  }
+
+  it('a cut allocinfo dump is said, with the line it ends at; the tracking site may lie beyond it', async () => {
+    const a = await hostInput({...FLAGS, from: cutCapture(6000)})
+    expect(a.notes).toEqual([expect.stringMatching(/allocinfo\.txt\.gz: cut short \(the gzip stream ends early.*\) after line \d+: only lines 1-\d+ read .*__alloc_tag_add_early_pfn is not among them, and may lie beyond the cut$/)])
+    expect(a.dump).toMatchObject({used: true, reason: expect.stringMatching(/; cut short .* after line \d+: only lines 1-\d+ read for the recorder evidence$/)})
+    expect(a.recorder?.recorderReason).toMatch(/dmesg\.txt: a guess from the release/)
+  })
+
+  it('the tracking site read before the cut counts as evidence', async () => {
+    const a = await hostInput({...FLAGS, from: cutCapture(10000)})
+    expect(a.notes).toEqual([expect.stringMatching(/cut short .* the pfn_pool recorder's tracking site is among them$/)])
+    expect(a.recorder).toMatchObject({recorder: 'pool', recorderReason: expect.stringMatching(/allocinfo\.txt\.gz:528: allocinfo lists/)})
   })
 })
