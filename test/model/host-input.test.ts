@@ -154,4 +154,12 @@ describe('hostInput --from: the flags over a capture', () => {
     expect(a.notes).toEqual([expect.stringMatching(/cut short .* the pfn_pool recorder's tracking site is among them$/)])
     expect(a.recorder).toMatchObject({recorder: 'pool', recorderReason: expect.stringMatching(/allocinfo\.txt\.gz:528: allocinfo lists/)})
   })
+  it('a dump that cannot be read is not used, and said (DERIVED: the real log beside an xz-compressed file)', async () => {
+    const dir = cutCapture(6000)
+    writeFileSync(join(dir, 'allocinfo.txt.gz'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]))
+    const a = await hostInput({...FLAGS, from: dir})
+    expect(a.dump).toMatchObject({used: false, reason: expect.stringMatching(/^not read: .*allocinfo\.txt\.gz: /)})
+    expect(a.notes).toEqual([expect.stringMatching(/allocinfo\.txt\.gz: not used: not read: /)])
+  })
 })
+
