@@ -40,6 +40,11 @@ export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
   'invalid-counter': 'warning',
 }
 
+/** The severities of a dump's anomalies, by kind (every one counted, not only the kept): what --fail-on sees. */
+export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], number>>): Severity[] {
+  return (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0).map((k) => ANOMALY_SEVERITY[k])
+}
+
 export interface ReportOptions {
   /** Raw byte counts instead of IEC units. */
   raw: boolean

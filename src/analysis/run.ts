@@ -6,6 +6,7 @@ import {InputError} from '../errors.js'
 import {readAllocInfo, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
+import {anomalySeverities} from '../allocinfo/report.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
 import type {BootsResult} from './boots.js'
 import {type AnalyseOptions, analyseBootLogBoots, conflictWarnings, counterSeverities, counterWarnings, inputWarnings} from './read.js'
@@ -43,12 +44,13 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
     f.boot ?? 'all',
   )
   const allocPath = f.allocinfo ?? cap.allocinfo
-  const allocinfo = allocPath ? summariseAllocInfo(await readDump(allocPath, f['accept-truncated'], hooks)) : undefined
+  const dump = allocPath ? await readDump(allocPath, f['accept-truncated'], hooks) : undefined
+  const allocinfo = dump ? summariseAllocInfo(dump) : undefined
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
   if (allocinfo?.notes) warnings.push(...allocinfo.notes)
-  return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: analyseSeverities(res)}
+  return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: [...analyseSeverities(res), ...anomalySeverities(dump?.anomalyCounts ?? {})]}
 }
 
 /** The dump beside the log: a gzip cut short is refused as the log is, unless --accept-truncated. */

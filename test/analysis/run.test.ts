@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {type AnalyseFlags, runAnalyse} from '../../src/analysis/run.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {captureDir} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-analyse-run-'))
@@ -24,10 +25,12 @@ describe('runAnalyse', () => {
     expect(r.warnings).toEqual([])
   })
 
-  it('the severities are the findings\' (the shrink boot\'s alloc_tag WARNING)', async () => {
+  it('the severities are the findings\' (the shrink boot\'s alloc_tag WARNING), then the dump\'s anomalies\' (its summed duplicate keys: info)', async () => {
     const r = await runAnalyse(SHRINK, FLAGS)
     const res = r.result as One
-    expect(r.severities).toEqual(res.findings.map((f) => f.severity))
+    const dump = await readAllocInfo(join(SHRINK, 'allocinfo.txt'))
+    expect(dump.anomalyCounts).toEqual({'duplicate-key': expect.any(Number)})
+    expect(r.severities).toEqual([...res.findings.map((f) => f.severity), 'info'])
     expect(r.severities).toContain('warning')
   })
 

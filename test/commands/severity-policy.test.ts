@@ -1,7 +1,8 @@
 // One severity policy (README "Severity"), applied the same way by every command (issue 13 item 4):
 // a fleet row trips --fail-on exactly when that host alone does, and the table says which row;
 // a kernel WARNING splat is at least `warning`, so `analyse --fail-on warning` fails on one.
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
@@ -74,6 +75,18 @@ describe('severity policy', () => {
     expect(await gate('--cpus', '64', '--fail-on', 'notice')).toBe(1)
     expect(await gate('--sweep', '1..64', '--fail-on', 'warning')).toBe(0)
     expect(await gate('--sweep', '1..64', '--fail-on', 'notice')).toBe(1)
+  })
+
+  it('an accounting anomaly in the dump is a warning in analyse too, as in allocinfo and diff (was: analyse --allocinfo ignored it)', async () => {
+    const pool = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    const real = readFileSync(join(pool, 'allocinfo.txt'), 'utf8').split('\n')
+    // DERIVED: the real dump with one site of negative bytes after its header.
+    const neg = join(mkdtempSync(join(tmpdir(), 'allocscope-sev-')), 'allocinfo-negative.txt')
+    writeFileSync(neg, [...real.slice(0, 2), '       -4096        1 x.c:2 func:negsite ', ...real.slice(2)].join('\n'))
+    const gate = async (dump: string, on: string) => exitCode((await run(['analyse', join(pool, 'dmesg.txt'), '--allocinfo', dump, '--fail-on', on, '--json'])).error)
+    expect(await gate(neg, 'warning')).toBe(1)
+    expect(await gate(join(pool, 'allocinfo.txt'), 'warning')).toBe(0)
+    expect(exitCode((await run(['allocinfo', neg, '--fail-on', 'warning', '--json'])).error)).toBe(1)
   })
 
   it('analyse --fail-on warning fails on a kernel WARNING splat no detector row knows (numa2 topology_sane, real)', async () => {
