@@ -6,7 +6,7 @@ import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
-import {ANOMALY_SEVERITY, type AllocInfoResult, buildAllocInfoReport} from './report.js'
+import {type AllocInfoResult, anomalySeverities, buildAllocInfoReport} from './report.js'
 import {type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from './select.js'
 
 export interface AllocInfoFlags {
@@ -72,7 +72,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
   const warnings = readerWarnings(info)
-  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: info.anomalies.map((a) => ANOMALY_SEVERITY[a.kind]), warnings}
+  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: anomalySeverities(info.anomalyCounts), warnings}
 }
 
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */

@@ -3,7 +3,7 @@
 // --fail-on gates on. src/commands/analyse.ts parses the flags and emits.
 import type {CommandRun} from '../cli/output.js'
 import {InputError} from '../errors.js'
-import {readAllocInfo, refuseCutGzip} from '../readers/allocinfo.js'
+import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
 import {anomalySeverities} from '../allocinfo/report.js'
@@ -48,8 +48,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   const allocinfo = dump ? summariseAllocInfo(dump) : undefined
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
-  if (allocinfo?.truncated) warnings.push(`${allocPath}: ${allocinfo.truncated}`)
-  if (allocinfo?.notes) warnings.push(...allocinfo.notes)
+  if (dump) warnings.push(...readerWarnings(dump))
   return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: [...analyseSeverities(res), ...anomalySeverities(dump?.anomalyCounts ?? {})]}
 }
 

@@ -23,7 +23,7 @@ export default class Version extends Command {
       cliVersion: d.cliVersion,
       architecture: d.architecture,
       nodeVersion: d.nodeVersion,
-      ...(flags.verbose ? {osVersion: d.osVersion, shell: d.shell ?? 'unknown', rootPath: d.rootPath, plugins: this.config.plugins.size ? [...this.config.plugins.values()].map((p) => `${p.name} ${p.version}`) : []} : {}),
+      ...(flags.verbose ? {osVersion: d.osVersion, shell: d.shell ?? 'unknown', rootPath: d.rootPath, plugins: [...this.config.plugins.values()].map((p) => `${p.name} ${p.version}`)} : {}),
     }
     if (flags.json) process.stdout.write(toJson(this.id ?? 'version', result))
     else if (!flags.verbose) process.stdout.write(`${this.config.userAgent}\n`)

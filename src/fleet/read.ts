@@ -10,6 +10,7 @@ import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
 import {batchRecord, describeProblem, fleetSummary, type Problem} from './shape.js'
 import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
+import {inputName} from '../readers/stdin.js'
 
 const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
 
@@ -62,7 +63,7 @@ const MAX_TEXT = 64 * 2 ** 20
  * other records are, merging being associative).
  */
 export async function readFleetInput(path: string): Promise<FleetSummary> {
-  const where = path === '-' ? '<stdin>' : path
+  const where = inputName(path)
   const stream = path === '-' ? process.stdin : createReadStream(path)
   const opened = new Promise<void>((res, rej) => {
     if (path === '-') return res()

@@ -7,6 +7,7 @@ import {fleetHtmlParts} from './html.js'
 import {readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
 import type {FleetSummary} from './summary.js'
+import {inputName} from '../readers/stdin.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
   const paths = inputs.length > 0 ? inputs : ['-']
@@ -18,7 +19,7 @@ export async function runFleet(inputs: string[], f: {html?: string}): Promise<Co
 /** An empty input is not an error (a shard can hold nothing), but an all-zero summary is said to be one. */
 function emptyWarning(s: FleetSummary, paths: string[]): string[] {
   if (s.inputs + s.boots + s.allocinfos + s.errors > 0) return []
-  const names = paths.map((p) => (p === '-' ? '<stdin>' : p))
+  const names = paths.map(inputName)
   const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')
   return [`no records in ${shown}: nothing to summarise`]
 }

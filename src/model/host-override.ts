@@ -55,7 +55,7 @@ function flagText(flag: string, raw: unknown): string {
 }
 
 /** Flags without a default are given when set; the others only when the command says so (HostFlags.given). */
-export function isGiven(f: Record<string, unknown> & {given?: readonly string[]}, flag: string, hasDefault: boolean): boolean {
+function isGiven(f: Record<string, unknown> & {given?: readonly string[]}, flag: string, hasDefault: boolean): boolean {
   if (f.given) return f.given.includes(flag)
   return !hasDefault && f[flag] !== undefined
 }

@@ -2,7 +2,6 @@
 // prediction's 90 % interval for it: the early calls (PFNs offered), their pages, and on a pool
 // kernel the pools it published. Outside is a `warning` (model/severity.ts measuredGrade): the
 // model missed this boot. Against a host the flags changed (host-override.ts) nothing is judged.
-import {pfnPoolSize} from './host.js'
 import type {MeasuredEarly} from './from-boot.js'
 import type {Interval} from './interval.js'
 import type {Prediction} from './predict.js'
@@ -23,9 +22,8 @@ export interface MeasuredCheck {
  * count's interval is this at the ends of the calls interval (a count of pools has no fit of its
  * own: it follows the PFNs).
  */
-export function poolsInterval(p: Pick<Prediction, 'calls' | 'host'>, value: number): Interval {
-  const size = pfnPoolSize(p.host.pageSize, p.host.wordBytes)
-  const pools = (n: number) => Math.ceil(n / size)
+export function poolsInterval(p: Pick<Prediction, 'calls' | 'poolSize'>, value: number): Interval {
+  const pools = (n: number) => Math.ceil(n / p.poolSize)
   return {value, low: Math.min(value, pools(p.calls.low)), high: Math.max(value, pools(p.calls.high))}
 }
 

@@ -88,13 +88,14 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const poolSize = pfnPoolSize(host.pageSize, host.wordBytes)
   const notes = modelNotes(host, profile, window)
-  const runs = recorderRuns(host, profile, opts, {events, pages: Math.max(events, Math.round(exp.pages)), legacyMax, poolSize}, notes)
+  const fittedPages = events ? Math.max(events, Math.round(exp.pages)) : 0
+  const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
   const unc = uncertainty(host, profile)
   const calls = interval(events, unc.q, unc.widen)
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
-  const pagesInterval = atLeast(interval(events ? Math.max(events, Math.round(exp.pages)) : 0, unc.pageQ, unc.widen), calls)
+  const pagesInterval = atLeast(interval(fittedPages, unc.pageQ, unc.widen), calls)
   if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their leave-one-out errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
@@ -128,7 +129,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
  * (a wide pages interval reached 105 pages under 170 calls, a review), its value already does not.
  */
 function atLeast(pages: Interval, calls: Interval): Interval {
-  return {value: Math.max(pages.value, calls.value), low: Math.max(pages.low, calls.low), high: Math.max(pages.high, calls.high)}
+  return {...pages, low: Math.max(pages.low, calls.low), high: Math.max(pages.high, calls.high)}
 }
 
 /** The recorders' runs, and the one count of the pages a full legacy array drops (recorders/legacy.ts). */

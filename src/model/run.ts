@@ -19,6 +19,7 @@ import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, swe
 import {measuredChecks} from './measured.js'
 import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
+import {inputName} from '../readers/stdin.js'
 
 export interface PredictFlags extends HostFlags {
   profile?: string
@@ -145,7 +146,7 @@ function writeChart(path: string, svg: string): void {
  * table and text measure their columns in a first pass (the second one predicts from the cache).
  */
 function fleetStream(path: string, opts: PredictOptions, profile: string | undefined): StreamRun {
-  const file = path === '-' ? '<stdin>' : path
+  const file = inputName(path)
   const inventory = new InventoryRows(file)
   const cache = new PredictionCache()
   const seen = new Set<Severity>()

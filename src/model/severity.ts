@@ -10,7 +10,7 @@ import {type Recorder, type Severity, SEVERITIES} from '../types.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 
-export function dropSeverity(debug: boolean, dropped: number): Severity | undefined {
+function dropSeverity(debug: boolean, dropped: number): Severity | undefined {
   if (dropped <= 0) return undefined
   return debug ? 'warning' : 'notice'
 }
@@ -43,14 +43,14 @@ function grade(debug: boolean, recorder: Recorder, drops: {legacy: number; pool:
   return undefined
 }
 
-type Graded_ = Pick<Prediction, 'recorder' | 'legacy' | 'pool' | 'kernel'>
+type PredictionDrops = Pick<Prediction, 'recorder' | 'legacy' | 'pool' | 'kernel'>
 
 /** One host: the PFNs its recorder drops or leaves untagged (warning on DEBUG), or a what-if recorder's (notice). */
-export function predictionGrade(debug: boolean, p: Graded_): Graded | undefined {
+export function predictionGrade(debug: boolean, p: PredictionDrops): Graded | undefined {
   return grade(debug, p.recorder, {legacy: p.legacy?.dropped ?? 0, pool: p.pool?.dropped ?? 0, untagged: Math.round(p.kernel?.leftUntaggedCalls.value ?? 0)})
 }
 
-export const predictionSeverity = (debug: boolean, p: Graded_): Severity | undefined => predictionGrade(debug, p)?.severity
+export const predictionSeverity = (debug: boolean, p: PredictionDrops): Severity | undefined => predictionGrade(debug, p)?.severity
 
 /** A sweep drops PFNs from the CPU count where the legacy array overflows on (without a recorder: at every count). */
 export function sweepGrade(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Graded | undefined {

@@ -1,6 +1,6 @@
 // Warnings on stderr fit a terminal (wrapped to its width, continuations indented) and stay one
 // line each when stderr is piped (scripts grep them). The warning is a real one: analyse's on a
-// DERIVED truncated gzip of a sample log (113 characters with its prefix).
+// DERIVED truncated gzip of a sample log (157 characters with its prefix, too long for 80 columns).
 import {afterEach, describe, expect, it, vi} from 'vitest'
 import {writeWarnings} from '../../src/cli/output.js'
 

@@ -9,6 +9,7 @@ import {runPredict} from '../../src/model/run.js'
 import {measuredGrade} from '../../src/model/severity.js'
 import {LAB_CAPTURES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
+import {pfnPoolSize} from '../../src/model/host.js'
 
 const OUT = {format: 'text', width: 200}
 type Check = {count: string; measured: number; predicted: {value: number; low: number; high: number}; inside?: boolean}
@@ -46,9 +47,11 @@ describe('measured counts against their intervals (real captures)', () => {
   })
 
   it('the pool interval is ceil(PFNs / PFN_POOL_SIZE) at the calls interval\'s ends (510 a 4 KiB page on 64-bit)', () => {
-    const host = {pageSize: 4096, wordBytes: 8} as never
-    expect(poolsInterval({host, calls: {value: 1534, low: 1397, high: 1671}}, 4)).toEqual({value: 4, low: 3, high: 4})
-    expect(poolsInterval({host, calls: {value: 510, low: 500, high: 520}}, 1)).toEqual({value: 1, low: 1, high: 2})
+    // The prediction's poolSize for a 4 KiB page on 64-bit (host.ts pfnPoolSize).
+    const poolSize = pfnPoolSize(4096, 8)
+    expect(poolSize).toBe(510)
+    expect(poolsInterval({poolSize, calls: {value: 1534, low: 1397, high: 1671}}, 4)).toEqual({value: 4, low: 3, high: 4})
+    expect(poolsInterval({poolSize, calls: {value: 510, low: 500, high: 520}}, 1)).toEqual({value: 1, low: 1, high: 2})
   })
 
   it('measuredGrade: outside → warning naming each count; inside or not judged → none', () => {
