@@ -13,22 +13,23 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
   static baseFlags = baseFlagsFor('trend')
 
   static description =
-    'Find the allocation sites that keep growing in a series of /proc/allocinfo snapshots: an `allocscope record` recording, or a directory or list of plain snapshots ' +
+    'Find the allocation sites that keep growing in a series of /proc/allocinfo snapshots: an `allocscope record` recording (or a capture directory holding one: a lab series), or a directory or list of plain snapshots ' +
     '(times from an `# allocscope: time=…` header line, an ISO 8601 time in the file name, or the file mtime). Per site: a Theil–Sen rate in bytes per hour, ' +
     'a Mann–Kendall trend test with Benjamini–Hochberg correction over all sites, the growth, whether it appeared or disappeared. Leak suspects are ranked by the evidence; ' +
     'growth that stops (a warming cache), growth that returns (churn) and a single step are not suspects, and say so. A module site that disappears with bytes still ' +
-    'charged is a module-unload leak, cross-checked with --log. Negative or wrapped counters are kept out of the fits. --fail-on warning exits 1 on a suspect or an unload leak.'
+    'charged is a module-unload leak, cross-checked with --log (a capture directory\'s own boot log unless given). Negative or wrapped counters are kept out of the fits. --fail-on warning exits 1 on a suspect or an unload leak.'
 
   static examples = [
     '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz',
     '<%= config.bin %> <%= command.id %> testdata/trend/unload/recording.arec.gz --log testdata/trend/unload/dmesg.txt',
+    '<%= config.bin %> <%= command.id %> testdata/trend/unload',
     recipe('your directory of allocinfo snapshots with an ISO 8601 time in each name', '<%= config.bin %> <%= command.id %> snapshots/ --time-from name --min-rate 1M/h --fail-on warning'),
     '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz --json --top 3 --svg /tmp/leak.svg',
   ]
 
   static strict = false
   static args = {
-    input: Args.string({description: 'recording, directory of snapshots, or snapshot files (several)', required: true}),
+    input: Args.string({description: 'recording, capture directory holding one, directory of snapshots, or snapshot files (several)', required: true}),
   }
 
   static flags = {
@@ -36,7 +37,7 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
     'min-rate': Flags.string({description: 'Slowest growth that makes a suspect: a size per hour (64K, 1M/h, 10K/min).', default: `${DEFAULT_MIN_RATE / 1024}K/h`}),
     alpha: Flags.string({description: 'Largest Benjamini–Hochberg corrected p-value (q) that counts as a trend.', default: String(DEFAULT_ALPHA)}),
     'time-from': Flags.option({options: TIME_FROM, description: 'Snapshot times for plain files: header line, ISO 8601 in the name, mtime; auto tries them in that order.', default: 'auto' as TimeFrom})(),
-    log: Flags.string({description: 'Boot log (dmesg, journal, console) to cross-check module-unload leaks with.'}),
+    log: Flags.string({description: 'Boot log (dmesg, journal, console) to cross-check module-unload leaks with; default: the boot log of a capture directory given as the input.'}),
     svg: Flags.string({description: "Write the top suspects' bytes over time as an SVG chart to this file."}),
     module: Flags.string({description: 'Only sites whose module matches this regular expression (built-in sites have no module: use ^$).'}),
     file: Flags.string({description: 'Only sites whose source file matches this regular expression.'}),

@@ -5,6 +5,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
+import {SERIES_RECORDING} from '../readers/dir.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 import {type CpioEntry, dir, file, symlink} from './cpio.js'
 import {APPLETS, dumpAndPowerOff} from './initramfs.js'
@@ -207,11 +208,11 @@ export interface SeriesSummary {
 /** After a series boot: console.log → recording.arec.gz and series.json in the capture directory. */
 export function finishSeries(dir: string, o: SeriesOptions & {moduleSha256?: string; provenance: string; tool: string}): SeriesSummary {
   const series = parseSeriesConsole(readFileSync(join(dir, 'console.log'), 'latin1'))
-  const recording = join(dir, 'recording.arec.gz')
+  const recording = join(dir, SERIES_RECORDING)
   const bytes = series.snapshots.length > 0 ? writeSeriesRecording(series, recording, {source: '/proc/allocinfo (guest, via the serial console)', tool: o.tool, provenance: o.provenance}) : 0
   const summary: SeriesSummary = {
     kind: o.kind, title: SERIES_TITLES[o.kind], snapshots: series.snapshots.length, cut: series.cut, release: series.release, events: series.events,
-    ...(o.moduleSha256 ? {module_sha256: o.moduleSha256} : {}), interval_s: o.intervalS, recording: 'recording.arec.gz', recording_bytes: bytes,
+    ...(o.moduleSha256 ? {module_sha256: o.moduleSha256} : {}), interval_s: o.intervalS, recording: SERIES_RECORDING, recording_bytes: bytes,
     note: 'snapshots read by cat /proc/allocinfo inside the guest; times are the guest clock (uptime, anchored to date +%s at the first snapshot)',
   }
   writeFileSync(join(dir, 'series.json'), JSON.stringify(summary, null, 2) + '\n')

@@ -42,12 +42,15 @@ export const NO_ALLOCINFO_DUMP = `capture directory without an allocinfo dump ($
 /** Names of a capture's boot log that are its serial console (`allocscope capture` writes console.log and the dmesg.txt taken from it). */
 const CONSOLE_NAMES = new Set(['console.log', 'console.log.gz'])
 
+/** A trend series' recording in its capture directory (lab/series.ts writes it; `trend DIR` reads it). */
+export const SERIES_RECORDING = 'recording.arec.gz'
+
 /**
  * Files of a capture directory besides its boot log and dump, not inputs of their own: meta.json,
  * the lab's QEMU stderr, and what a trend series adds to its capture (lab/series.ts: the recording
  * read from the console, and its summary).
  */
-const CAPTURE_EXTRAS = ['meta.json', 'qemu.stderr', 'recording.arec.gz', 'series.json']
+const CAPTURE_EXTRAS = ['meta.json', 'qemu.stderr', SERIES_RECORDING, 'series.json']
 
 /** What a directory entry is, through a symlink: anything but a directory or a regular file (a FIFO, a device, a link leading nowhere, what cannot be stat'ed) is `other`. */
 export type EntryType = 'directory' | 'file' | 'other'

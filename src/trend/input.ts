@@ -6,6 +6,7 @@ import {basename, join, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, ioReason} from '../errors.js'
+import {captureDataFiles, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
 import {dirNames, undecodableReason} from '../readers/names.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
@@ -25,15 +26,19 @@ export interface TrendInput {
   /** How snapshot times were found, per file kind: "name", "mtime", "header". */
   timeSources: Record<string, number>
   warnings: string[]
+  /** A capture directory's boot log, when one was named (the log of the boot the series was recorded in: trend's --log unless given). */
+  bootLog?: string
 }
 
 export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; maxColumns?: number}): Promise<TrendInput> {
   if (paths.length === 0) throw new InputError('no input: expected a recording, a directory of allocinfo snapshots, or snapshot files')
   const store = new SeriesStore(o.maxColumns)
-  const only = paths.length === 1 ? await openOnly(paths[0]) : undefined
+  const one = paths.length === 1 ? seriesOf(paths[0]) : undefined
+  const only = one === undefined ? undefined : await openOnly(one.path)
   if (only !== undefined && isRecordingHead(only.head)) {
     const r = await readRecording(only, store)
-    return {kind: 'recording', sources: paths, header: r.header, store, timeSources: {recording: store.snapshots}, warnings: r.warnings}
+    const bootLog = one?.bootLog === undefined ? {} : {bootLog: one.bootLog}
+    return {kind: 'recording', sources: [one!.path], header: r.header, store, timeSources: {recording: store.snapshots}, warnings: r.warnings, ...bootLog}
   }
   // A pipe that is no recording is one snapshot, read on from what was read of it.
   const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
@@ -55,6 +60,38 @@ async function openOnly(p: string): Promise<RecordingSource | undefined> {
   } catch (e) {
     throw cannotRead(p, e)
   }
+}
+
+/** The one path named: a capture directory stands for its series' recording (captureRecording); anything else is read as given. */
+function seriesOf(p: string): {path: string; bootLog?: string} {
+  let dir = false
+  try {
+    dir = statSync(p).isDirectory()
+  } catch {
+    return {path: p} // openOnly names the problem
+  }
+  return (dir ? captureRecording(p) : undefined) ?? {path: p}
+}
+
+/**
+ * A capture directory (one boot log and/or one dump: readers/dir.ts notCaptureBecause) holds one
+ * snapshot, no series, unless a recording is beside them (a lab trend series, testdata/trend/*):
+ * that recording, read as if named, with the capture's boot log for --log. Its boot log is no snapshot, so without a recording it is
+ * refused here rather than read as a malformed allocinfo file. undefined: no capture directory.
+ */
+function captureRecording(dir: string): {path: string; bootLog?: string} | undefined {
+  let entries: DirEntry[]
+  try {
+    entries = dirEntries(dir)
+  } catch (e) {
+    throw cannotRead(dir, e)
+  }
+  if (notCaptureBecause(entries) !== undefined) return undefined
+  if (entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file')) {
+    const {bootLog} = captureDataFiles(dir, entries)
+    return {path: join(dir, SERIES_RECORDING), ...(bootLog === undefined ? {} : {bootLog})}
+  }
+  throw new InputError(`${dir}: a capture directory (a boot log and/or one allocinfo dump) is one snapshot, not a series; expected a recording (allocscope record --out FILE), a directory of allocinfo snapshots, or snapshot files`, dir)
 }
 
 function statOrThrow(p: string): Stats {

@@ -34,8 +34,10 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
     throw new InputError(`${inputs.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)${why}`)
   }
   const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
-  const findings = f.log ? await logFindings(f.log) : undefined
-  const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log: f.log})
+  // A capture directory's own boot log is the log of the boot its series was recorded in.
+  const log = f.log ?? input.bootLog
+  const findings = log ? await logFindings(log) : undefined
+  const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log})
   if (f.svg) {
     const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
     writeUserFile(f.svg, trendSvg(json, svgSeries(input.store, shown)), 'the SVG')

@@ -5,8 +5,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {InputError} from '../../src/errors.js'
+import type {TrendJson} from '../../src/trend/report.js'
 import {parseAlpha, parseRate, runTrend, type TrendFlags, trendSeverities} from '../../src/trend/run.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {SAMPLES, TESTDATA} from '../helpers/paths.js'
 
 const FLAGS: TrendFlags = {top: 20, 'min-rate': '64K/h', alpha: '0.05', 'time-from': 'auto'}
 const REAL = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
@@ -48,5 +49,31 @@ describe('runTrend', () => {
     const svg = join(dir, 'no', 'such', 'x.svg')
     await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(InputError)
     await expect(runTrend([dir], {...FLAGS, svg}, {ascii: true})).rejects.toThrow(`${svg}: cannot write the SVG (no such file or directory)`)
+  })
+})
+
+describe('a capture directory named to trend', () => {
+  const UNLOAD = join(TESTDATA, 'trend', 'unload')
+
+  it('a lab series (boot log + recording.arec.gz) is its recording, cross-checked with its own boot log', async () => {
+    const byDir = await runTrend([UNLOAD], FLAGS, {ascii: true})
+    const named = await runTrend([join(UNLOAD, 'recording.arec.gz')], {...FLAGS, log: join(UNLOAD, 'dmesg.txt')}, {ascii: true})
+    const j = byDir.result as TrendJson
+    expect(j.log).toBe(join(UNLOAD, 'dmesg.txt'))
+    expect(j.unloadLeaks.map((u) => [u.key, u.confirmed])).toEqual([['lab/module/klab_leak.c:40 klab_alloc_one [klab_leak]', true]])
+    expect(j.suspects.map((s) => s.key)).toEqual((named.result as TrendJson).suspects.map((s) => s.key))
+    expect(byDir.severities).toEqual(named.severities)
+  })
+
+  it('--log given wins over the capture boot log', async () => {
+    const other = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')
+    const j = (await runTrend([UNLOAD], {...FLAGS, log: other}, {ascii: true})).result as TrendJson
+    expect(j.log).toBe(other)
+    expect(j.unloadLeaks[0]!.confirmed).toBe(false)
+  })
+
+  it('a capture without a recording is one snapshot: refused as such, not read as a malformed dump', async () => {
+    const cap = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    await expect(runTrend([cap], FLAGS, {ascii: true})).rejects.toThrow(`${cap}: a capture directory (a boot log and/or one allocinfo dump) is one snapshot, not a series`)
   })
 })
