@@ -45,6 +45,9 @@ export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], n
   return (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0).map((k) => ANOMALY_SEVERITY[k])
 }
 
+/** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
+export const anomalyTotal = (counts: Partial<Record<AllocAnomaly['kind'], number>>): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
+
 export interface ReportOptions {
   /** Raw byte counts instead of IEC units. */
   raw: boolean
@@ -138,7 +141,7 @@ function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
 }
 
 function anomaliesBlock(r: AllocInfoResult): Block {
-  const total = Object.values(r.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0)
+  const total = anomalyTotal(r.anomalyCounts)
   return {
     kind: 'table',
     title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,

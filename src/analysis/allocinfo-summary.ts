@@ -1,5 +1,6 @@
 // What `analyse` shows of a /proc/allocinfo next to the boot log: totals, the largest sites, and
 // the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
+import {anomalyTotal} from '../allocinfo/report.js'
 import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 
@@ -34,7 +35,7 @@ export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
     top: topN(info.sites, TOP_SITES, SORTS.bytes),
     inaccurateCount: inacc.length,
     inaccurate: topN(inacc, MAX_INACCURATE, SORTS.bytes),
-    anomalies: Object.values(info.anomalyCounts).reduce((a, b) => a + (b ?? 0), 0),
+    anomalies: anomalyTotal(info.anomalyCounts),
     skipped: info.skippedTotal,
     ...(cut === undefined ? {} : {truncated: cut}),
     ...(info.notes === undefined ? {} : {notes: info.notes}),

@@ -1,7 +1,7 @@
 // The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
-import type {BootInfo, BootLogFormat, HostFacts, ProfilingState, Recorder, Severity} from '../types.js'
+import type {AllocAnomaly, BootInfo, BootLogFormat, HostFacts, ProfilingState, Recorder, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -37,7 +37,15 @@ export interface BatchAllocInfo {
   bytes: string
   calls: string
   inaccurateSites: number
+  /** Every anomaly counted, summed duplicates (info) among them: the sum of anomalyCounts. */
   anomalies: number
+  /**
+   * Anomalies by kind (AllocInfo.anomalyCounts; added to v1): `--fail-on` gates on their severities
+   * as analyse, allocinfo and diff do (allocinfo/report.ts anomalySeverities), which the total alone
+   * cannot say (a summed duplicate is info, negative bytes a warning).
+   */
+  anomalyCounts?: Partial<Record<AllocAnomaly['kind'], number>>
+  /** Every line skipped (AllocInfo.skippedTotal). */
   skipped: number
   /** Why the dump ended early (a gzip stream cut short; added to v1): the counts are of what was read. */
   truncated?: string

@@ -4,6 +4,7 @@
 import {parentPort} from 'node:worker_threads'
 import {SEVERITIES} from '../types.js'
 import {type AckMessage, HOLD_MAX, internalErrorResult, POST_EVERY, type ResultMessage, type TaskMessage} from './messages.js'
+import {recordSeverities} from './record.js'
 import type {BatchRecord} from './schema.js'
 import {runTask} from './run-task.js'
 
@@ -35,7 +36,7 @@ async function handle(msg: TaskMessage): Promise<void> {
     if (r.boot) out.multiBoot++
     if (archive && finishes(r, memberRecords)) out.units++
     if (r.input.member !== undefined) memberRecords++
-    for (const f of r.findings ?? []) out.maxSeverity = Math.max(out.maxSeverity, SEVERITIES.indexOf(f.severity))
+    for (const s of recordSeverities(r)) out.maxSeverity = Math.max(out.maxSeverity, SEVERITIES.indexOf(s))
     if (out.lines.length >= POST_EVERY) {
       parentPort!.postMessage(out)
       unacked += out.lines.length

@@ -205,6 +205,28 @@ describe('files and directories', () => {
     expect((await cli(['batch', NOTRACK, '--fail-on', 'error'])).status).toBe(0)
     expect((await cli(['batch', '--resume'])).status).toBe(2)
   })
+
+  it("--fail-on warning exits 1 on a dump's accounting anomaly (negative bytes), as analyse and allocinfo do; 0 on the real dump, whose one summed duplicate is info", async () => {
+    const real = readFileSync(ALLOCINFO, 'utf8')
+    // DERIVED: the real dump with its first site of non-zero bytes made negative.
+    const neg = join(tmp, 'allocinfo-negative.txt')
+    writeFileSync(neg, real.replace(/^( *)([1-9]\d*) /m, '$1-$2 '))
+    const r = await cli(['batch', neg, '--fail-on', 'warning'])
+    expect(r.status).toBe(1)
+    expect(records(r.stdout)[0]!.allocinfo).toMatchObject({anomalies: 2, anomalyCounts: {'negative-bytes': 1, 'duplicate-key': 1}})
+    expect((await cli(['batch', ALLOCINFO, '--fail-on', 'warning'])).status).toBe(0)
+  })
+
+  it('a dump with more anomalies of a kind, or skipped lines, than the reader keeps (1000 each) counts them all, as analyse does', async () => {
+    const real = readFileSync(ALLOCINFO, 'utf8')
+    // DERIVED: the real dump with its last site line written 1 200 times more (summed duplicates), then 1 200 lines that are no site.
+    const last = real.trimEnd().split('\n').at(-1)!
+    const dup = join(tmp, 'allocinfo-duplicates.txt')
+    writeFileSync(dup, real + `${last}\n`.repeat(1200) + 'not a site line\n'.repeat(1200))
+    const r = await cli(['batch', dup, '--fail-on', 'warning'])
+    expect(r.status).toBe(0)
+    expect(records(r.stdout)[0]!.allocinfo).toMatchObject({anomalies: 1201, anomalyCounts: {'duplicate-key': 1201}, skipped: 1200})
+  })
 })
 
 describe('resume and shards', () => {
