@@ -15,7 +15,7 @@ const COLUMNS_RE = /^#[ \t]*<size>/
 /** calls is a u64 in the kernel: a value at or above 2^63 is a counter that went below zero. */
 export const WRAP_THRESHOLD = 1n << 63n
 /** The header versions this reader knows (domain.md §4); another is read as 2.0 and warned about. */
-export const KNOWN_VERSIONS: readonly string[] = ['1.0', '2.0']
+const KNOWN_VERSIONS: readonly string[] = ['1.0', '2.0']
 /** The kernel prints bytes with %lli (s64) and calls with %llu (u64): nothing outside can be its output. */
 const BYTES_MIN = -(1n << 63n)
 const BYTES_MAX = (1n << 63n) - 1n

@@ -36,23 +36,23 @@ const WHOLE_FILE_MAX = 16 << 20
  */
 const MAX_PADDING = 64 << 20
 
-/** Binary data, named by its line (the scanner has read the text before the NUL) and the NUL's byte; `why` says what made it binary. */
-function binary(s: AllocInfoScanner, offset: number, line: number, why: string): InputError {
+/** Binary data, named by its line (the scanner has read the text before the NUL); `why` says what made it binary, with the NUL's byte offset. */
+function binary(s: AllocInfoScanner, line: number, why: string): InputError {
   return new InputError(`${s.source}:${line}: binary data (${why}): expected /proc/allocinfo text`, s.source, line)
 }
 
 /** The NUL at `offset` ends the text: padding if nothing but NULs follows, and only after allocinfo lines. */
 function padStart(s: AllocInfoScanner, offset: number): Padding {
   const line = s.lines + 1
-  if (!s.nonBlank) throw binary(s, offset, line, `a NUL byte at byte ${offset}, before any allocinfo line`)
+  if (!s.nonBlank) throw binary(s, line, `a NUL byte at byte ${offset}, before any allocinfo line`)
   return {offset, bytes: 0, line}
 }
 
 /** More padding: refused when it holds anything but NULs, or grows past MAX_PADDING. */
 function padMore(s: AllocInfoScanner, pad: Padding, zeros: boolean, bytes: number): void {
-  if (!zeros) throw binary(s, pad.offset, pad.line, `a NUL byte at byte ${pad.offset}, with text after it; NULs are read only as padding at the end of a dump`)
+  if (!zeros) throw binary(s, pad.line, `a NUL byte at byte ${pad.offset}, with text after it; NULs are read only as padding at the end of a dump`)
   pad.bytes += bytes
-  if (pad.bytes > MAX_PADDING) throw binary(s, pad.offset, pad.line, `more than ${MAX_PADDING >> 20} MiB of NUL bytes from byte ${pad.offset} on; NULs are read only as padding at the end of a dump, up to that`)
+  if (pad.bytes > MAX_PADDING) throw binary(s, pad.line, `more than ${MAX_PADDING >> 20} MiB of NUL bytes from byte ${pad.offset} on; NULs are read only as padding at the end of a dump, up to that`)
 }
 
 /** NUL bytes from the first one to the end of the input: padding, when nothing else follows. */
@@ -158,7 +158,7 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
 }
 
 /** AllocInfo.truncated of a gzip dump that ends early (the scanner's mark of a cut last line is another). */
-export const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
+const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
 
 /**
  * What the reader noticed in a dump, as warnings: why it ended early (AllocInfo.truncated), then

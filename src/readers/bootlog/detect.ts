@@ -109,7 +109,7 @@ const ALLOCINFO_HEADER = /^allocinfo - version: /
 const ALLOCINFO_SITE = /^\s*\d+\s+\d+ \S+:\d+ /
 
 /** What a text that no row reads is, when it is a known shape: the message's words. */
-export function unsupportedShape(lines: string[]): string | undefined {
+function unsupportedShape(lines: string[]): string | undefined {
   if (lines[0]?.trim() === '{' && lines.slice(1, 4).some((l) => JOURNAL_KEY.test(l))) {
     return 'journalctl -o json-pretty output, which is not supported: use journalctl -k -o json (one entry per line)'
   }
