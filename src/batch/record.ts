@@ -123,8 +123,18 @@ export interface BootPart {
 }
 
 export function bootPart(a: BootAnalysis, first = true): BootPart {
-  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a)}, basis: predictionBasis(a)}
+  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), ...readingOf(a)}, basis: predictionBasis(a)}
 }
+
+/**
+ * How the log read, as analyse --json says it: a boot printed again (its records analysed once) and
+ * once-per-boot facts printed twice with other values, each absent when there is none (as analyse's).
+ */
+const readingOf = (a: BootAnalysis): Partial<BatchRecord> => ({
+  ...(a.replays ? {replays: a.replays} : {}),
+  ...(a.replaysNotStored ? {replaysNotStored: a.replaysNotStored} : {}),
+  ...(a.factConflicts ? {factConflicts: a.factConflicts} : {}),
+})
 
 /** The boot's part with its prediction; `dump`: the capture's dump's recorder evidence, for the boot the dump goes with. */
 const predicted = (b: BootPart, dump?: RecorderChoice): Partial<BatchRecord> => ({...b.part, prediction: predictionOf(b.basis, dump)})

@@ -1,7 +1,7 @@
 // The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
-import type {AllocAnomaly, BootInfo, BootLogFormat, HostFacts, ProfilingState, Recorder, Severity} from '../types.js'
+import type {AllocAnomaly, BootInfo, BootLogFormat, FactConflict, HostFacts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -111,6 +111,12 @@ export interface BatchRecord {
   host?: HostFacts
   profiling?: ProfilingState
   findings?: BatchFinding[]
+  /** The boot printed again after itself (a console showing dmesg), as analyse --json has them (added to v1): its records were not analysed twice. */
+  replays?: Replay[]
+  /** Replays beyond those described (analyse's `replaysNotStored`; added to v1). */
+  replaysNotStored?: number
+  /** Once-per-boot messages printed again with other values: two boots' lines with no boundary seen (analyse's; added to v1). */
+  factConflicts?: FactConflict[]
   allocinfo?: BatchAllocInfo
   prediction?: BatchPrediction | {error: string}
   error?: BatchError

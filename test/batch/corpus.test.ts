@@ -1,9 +1,11 @@
 // Every real capture (samples/, testdata/captures/, lab/captures/) and every syzkaller peer log
 // through `batch` gives the findings, signatures, host facts and profiling state that `analyse`
 // gives on the same input (analyseBootLog is what `analyse` runs), and allocinfo totals that agree
-// with the allocinfo reader. The batch run is the one shared with the fleet tests
+// with the allocinfo reader; and how the log read (replays, fact conflicts), which no corpus input
+// has, on a real console log and a DERIVED merged one. The batch run is the one shared with the fleet tests
 // (test/helpers/corpus-batch.ts: the corpus directories as a user names them from the repository).
-import {readdirSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
@@ -13,7 +15,7 @@ import type {BatchRecord} from '../../src/batch/schema.js'
 import {corpusBatch} from '../helpers/corpus-batch.js'
 import {captureDirs, LAB_CAPTURES, REPO, SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 import {peerFiles} from '../helpers/peer.js'
-import {records} from './helpers.js'
+import {cli, records} from './helpers.js'
 
 const labDirs = readdirSync(LAB_CAPTURES, {withFileTypes: true})
   .filter((d) => d.isDirectory())
@@ -36,8 +38,7 @@ beforeAll(async () => {
   expect(new Set(paths).size).toBe(paths.length)
 }, 600_000)
 
-async function sameAsAnalyse(path: string, bootLog: string): Promise<void> {
-  const rec = byPath.get(path)!
+async function sameAsAnalyse(path: string, bootLog: string, rec = byPath.get(path)!): Promise<void> {
   expect(rec.error, path).toBeUndefined()
   const a = await analyseBootLog(bootLog)
   expect(rec.host, path).toEqual(JSON.parse(JSON.stringify(a.host)))
@@ -46,6 +47,8 @@ async function sameAsAnalyse(path: string, bootLog: string): Promise<void> {
   const want = a.findings.map((f) => ({id: f.id, severity: f.severity, title: f.title, signature: f.signature, line: f.line, count: f.count ?? 1, corrupted: f.corrupted, guilty: f.splat?.guilty?.fn}))
   const got = rec.findings!.map((f) => ({...f, guilty: f.guilty?.replace(/ \[.*\]$/, '')}))
   expect(got, path).toEqual(want)
+  // How the log read, as analyse --json has it (each absent when there is none).
+  expect([rec.replays, rec.replaysNotStored, rec.factConflicts], path).toEqual([a.replays, a.replaysNotStored, a.factConflicts])
 }
 
 describe('batch over the whole real corpus = analyse on each input', () => {
@@ -69,6 +72,20 @@ describe('batch over the whole real corpus = analyse on each input', () => {
       await sameAsAnalyse(p, p)
     }
   }, 600_000)
+
+  it("a console that prints dmesg again (real) and two boots' lines with no boundary between them (DERIVED): replays and fact conflicts as analyse has them", async () => {
+    const consoleLog = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink', 'console.log')
+    // DERIVED: notrack's dmesg, then c64's lines after 1.5 s (its banner and early boot cut away): one boot whose once-per-boot facts come twice.
+    const late = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt'), 'utf8').split('\n').filter((l) => Number(/^\[\s*([\d.]+)\]/.exec(l)?.[1] ?? 0) > 1.5)
+    const merged = join(mkdtempSync(join(tmpdir(), 'allocscope-corpus-')), 'merged.txt')
+    writeFileSync(merged, readFileSync(join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink', 'dmesg.txt'), 'utf8') + late.join('\n') + '\n')
+    const r = await cli(['batch', consoleLog, merged])
+    const [c, m] = records(r.stdout)
+    expect(c!.replays).toEqual([{line: expect.any(Number), records: 331, repeated: 321}])
+    expect(m!.factConflicts?.map((x) => x.fact)).toEqual(['onlineCpus', 'memoryAvailableKiB'])
+    await sameAsAnalyse(consoleLog, consoleLog, c)
+    await sameAsAnalyse(merged, merged, m)
+  })
 
   it('a boot log carries the prediction for its host; the legacy 256-slot lab boot overflows at the size it printed', () => {
     const rec = byPath.get(join(LAB_CAPTURES, 'lab-7.2-legacy256late-c8-m1024-shrink'))!
