@@ -4,7 +4,7 @@
 // equal predictions, and a fleet has few shapes.
 import {anomalySeverities, anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {captureRecorder, dumpUse, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
+import {captureRecorder, dumpIsOf, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
@@ -197,9 +197,9 @@ export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[
   const hostname = p.metaHost ?? p.headHost
   const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
   if (!p.boots) return [{...rec, ...(p.allocinfo ? {allocinfo: p.allocinfo} : {})}]
-  // The boot the dump goes with by predict --from's rule (from-boot.ts dumpUse): the log's last,
+  // The boot the dump goes with by predict --from's rule (from-boot.ts dumpIsOf): the log's last,
   // which --boot=-1 leaves out of the list (the last boot of the list then is an earlier one).
-  const withDump = p.boots.map((b) => dumpUse({boot: b.part.boot}, '').used)
+  const withDump = p.boots.map((b) => dumpIsOf({boot: b.part.boot}))
   const recs = p.boots.map((b, i) => named(rec, predicted(b, withDump[i] ? p.dumpRecorder : undefined)))
   const i = withDump.indexOf(true)
   if (p.allocinfo && i >= 0) recs[i]!.allocinfo = p.allocinfo

@@ -110,13 +110,16 @@ export interface DumpUse {
   reason: string
 }
 
+/** Whether the capture's dump is evidence for this boot (dumpUse): the log's last, or its only one. */
+export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
+
 /**
  * The dump is read once, after the log's last boot (capture and record read /proc/allocinfo of the
  * running kernel): it is evidence for that boot only. A log of one boot: that boot. An earlier
  * boot of a log holding several (--boot -1, ...) was another kernel run, possibly another kernel.
  */
 export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
-  if (!a.boot || a.boot.offset === 0) return {path, used: true, reason: 'read after the log\'s last boot, the one predicted'}
+  if (dumpIsOf(a) || !a.boot) return {path, used: true, reason: 'read after the log\'s last boot, the one predicted'}
   return {
     path,
     used: false,
