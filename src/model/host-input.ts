@@ -3,14 +3,14 @@
 // says each one that changes a fact the capture states). Each fact keeps the flag or log line it
 // came from, so validateHost names it in a refusal. A kernel before profiling existed is refused.
 import {analyseBootLog, bootNote} from '../analysis/read.js'
-import {RELEASE_FORM, profilingAbsentIn} from '../analysis/releases.js'
+import {profilingAbsentIn} from '../analysis/releases.js'
 import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
-import {parseSize} from '../render/units.js'
 import {POOL_TRACKING_FUNC, captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
-import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+import {DEFAULT_HOST, type Host} from './host.js'
+import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
 import type {AllocInfo} from '../types.js'
 
@@ -91,16 +91,14 @@ export interface HostInput {
  * follows.
  */
 export async function hostInput(f: HostFlags): Promise<HostInput> {
-  if (f.kernel) checkRelease(f.kernel)
   let input: HostInput
   if (f.from) {
-    input = await hostFromCapture(f.from, f.boot, suppliedFacts(f as unknown as Record<string, unknown>))
+    // Every typed value is read (and a bad one refused) before the capture is.
+    input = await hostFromCapture(f.from, f.boot, suppliedFacts(f as unknown as FlagRecord))
     const overrides = hostOverrides(input.host, f, input.stated ?? new Map())
     if (overrides.length) input = {...input, overrides}
   } else {
-    const origins: HostOrigins = {}
-    input = {host: hostFromFlags(f, origins), notes: []}
-    applyCpuFlags(input.host, origins, f)
+    input = {host: hostFromFlags(f), notes: []}
   }
   refuseBeforeProfiling(input.host.kernel, f.kernel ? `--kernel ${f.kernel}` : `${input.host.name ?? f.from}: the boot's kernel ${input.host.kernel}`)
   // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
@@ -111,10 +109,7 @@ export async function hostInput(f: HostFlags): Promise<HostInput> {
 /** Every host flag given applied over a capture's host; a warning for each that changed a fact the capture states. */
 function hostOverrides(host: Host, f: HostFlags, stated: ReadonlyMap<HostFact, string>): string[] {
   const before = {...host}
-  const changed = applyHostFlags(host, f as unknown as Record<string, unknown>)
-  applyCpuFlags(host, {}, f)
-  for (const fact of ['possibleCpus', 'onlineCpus'] as const) if (host[fact] !== before[fact]) changed.set(fact, host.origins![fact]!)
-  return overrideWarnings(before, host, changed, stated)
+  return overrideWarnings(before, host, applyHostFlags(host, f as unknown as FlagRecord), stated)
 }
 
 /** A kernel before memory allocation profiling existed has nothing to predict: refused (exit 2). */
@@ -145,45 +140,18 @@ export async function hostFromCapture(path: string, boot: number | undefined, su
   return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {})}
 }
 
-/** The host the flags describe (no --from), with each fact's flag for a refusal. */
-export function hostFromFlags(f: HostFlags, origins: HostOrigins): Host {
-  const mem = parseSize(f.memory)
-  if (mem === undefined) throw new UsageError(`--memory ${f.memory}: expected a size such as 64G or 512M`)
-  origins.memoryBytes = `--memory ${f.memory}`
-  origins.nodes = `--nodes ${f.nodes}`
-  return {
-    ...DEFAULT_HOST,
-    memoryBytes: mem,
-    nodes: f.nodes,
-    pageSize: parseSize(f['page-size'])!,
-    wordBytes: Number(f['word-bits']) / 8,
-    debug: f.debug,
-    earlyPageExt: f['early-page-ext'],
-    deferredInit: f['deferred-init'],
-    compressed: f.compressed,
-    gbPages: f['gb-pages'],
-    kasan: f.kasan,
-    kmemleak: f.kmemleak,
-    kernel: f.kernel,
-  }
-}
-
-/** --cpus sets possible and online; --possible and --online each win over it for their own count. */
-export function applyCpuFlags(host: Host, origins: HostOrigins, f: Pick<HostFlags, 'cpus' | 'possible' | 'online'>): void {
-  const possible = f.possible ?? f.cpus
-  if (f.possible !== undefined || f.cpus !== undefined) origins.possibleCpus = f.possible !== undefined ? `--possible ${f.possible}` : `--cpus ${f.cpus}`
-  if (f.online !== undefined || f.cpus !== undefined) origins.onlineCpus = f.online !== undefined ? `--online ${f.online}` : `--cpus ${f.cpus}`
-  host.origins = {...host.origins, ...origins}
-  if (possible !== undefined) {
-    host.possibleCpus = possible
-    host.onlineCpus = f.online ?? f.cpus ?? possible
-  } else if (f.online !== undefined) host.onlineCpus = f.online
-}
-
-/** A kernel release as uname -r prints it (releases.ts RELEASE_FORM): anything else is refused. */
-export function checkRelease(kernel: string): string {
-  if (!RELEASE_FORM.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
-  return kernel
+/**
+ * The host the flags describe (no --from): every flag's value, defaults included, read by the one
+ * parser the flags over a capture go through (host-flags.ts), each fact naming its flag for a refusal.
+ */
+export function hostFromFlags(f: HostFlags): Host {
+  const host: Host = {...DEFAULT_HOST}
+  const facts = hostFlagFacts(f as unknown as FlagRecord, false)
+  for (const [fact, x] of facts) setFact(host, fact, x)
+  // --possible alone: online follows it (no capture states another count).
+  const possible = facts.get('possibleCpus')
+  if (possible && !facts.has('onlineCpus')) setFact(host, 'onlineCpus', possible)
+  return host
 }
 
 /** The recorder a release suggests (releases.ts), said to be a guess; `from` names where the release came from. */

@@ -5,41 +5,33 @@
 // capture does not state (a log without nr_cpu_ids, the page size no log line gives) is filled in
 // by the flag without a word: that is what the flag is for.
 import type {BootAnalysis} from '../types.js'
-import {iec, parseSize} from '../render/units.js'
+import {iec} from '../render/units.js'
 import type {Host} from './host.js'
+import {type FlagRecord, type FlagValue, type HostFact, hostFlagFacts, setFact} from './host-flags.js'
 import {withinMemoryRange} from './interval.js'
 import {inSeries} from './profile.js'
 
-/** The host facts a flag can set. */
-export type HostFact = 'possibleCpus' | 'onlineCpus' | 'memoryBytes' | 'nodes' | 'pageSize' | 'wordBytes' | 'debug' | 'earlyPageExt' | 'deferredInit' | 'compressed' | 'gbPages' | 'kasan' | 'kmemleak' | 'kernel'
+export type {HostFact}
 
-/** A non-CPU host flag (the CPU flags: host-input.ts applyCpuFlags): the fact it sets, its value, how the fact is shown. */
-interface FlagFact {
-  flag: string
-  fact: HostFact
-  label: string
-  value: (raw: unknown) => Host[HostFact]
+/** How each fact is named in a warning. */
+const LABELS: Record<HostFact, string> = {
+  possibleCpus: 'possible CPUs',
+  onlineCpus: 'online CPUs',
+  memoryBytes: 'memory',
+  nodes: 'NUMA nodes',
+  pageSize: 'page size',
+  wordBytes: 'word size',
+  debug: 'MEM_ALLOC_PROFILING_DEBUG',
+  earlyPageExt: 'early_page_ext',
+  deferredInit: 'deferred struct-page init',
+  compressed: 'compressed mode',
+  gbPages: 'GB pages',
+  kasan: 'KASAN',
+  kmemleak: 'kmemleak',
+  kernel: 'kernel',
 }
 
 const yesNo = (v: unknown): string => (v ? 'yes' : 'no')
-const bool = (raw: unknown) => Boolean(raw)
-
-const FLAG_FACTS: readonly FlagFact[] = [
-  {flag: 'memory', fact: 'memoryBytes', label: 'memory', value: (raw) => parseSize(String(raw))},
-  {flag: 'nodes', fact: 'nodes', label: 'NUMA nodes', value: (raw) => Number(raw)},
-  {flag: 'page-size', fact: 'pageSize', label: 'page size', value: (raw) => parseSize(String(raw))},
-  {flag: 'word-bits', fact: 'wordBytes', label: 'word size', value: (raw) => Number(raw) / 8},
-  {flag: 'debug', fact: 'debug', label: 'MEM_ALLOC_PROFILING_DEBUG', value: bool},
-  {flag: 'early-page-ext', fact: 'earlyPageExt', label: 'early_page_ext', value: bool},
-  {flag: 'deferred-init', fact: 'deferredInit', label: 'deferred struct-page init', value: bool},
-  {flag: 'compressed', fact: 'compressed', label: 'compressed mode', value: bool},
-  {flag: 'gb-pages', fact: 'gbPages', label: 'GB pages', value: bool},
-  {flag: 'kasan', fact: 'kasan', label: 'KASAN', value: bool},
-  {flag: 'kmemleak', fact: 'kmemleak', label: 'kmemleak', value: bool},
-  {flag: 'kernel', fact: 'kernel', label: 'kernel', value: (raw) => String(raw)},
-]
-
-const LABELS: Record<HostFact, string> = {possibleCpus: 'possible CPUs', onlineCpus: 'online CPUs', ...Object.fromEntries(FLAG_FACTS.map((x) => [x.fact, x.label]))} as Record<HostFact, string>
 
 function show(fact: HostFact, v: unknown): string {
   if (fact === 'memoryBytes' || fact === 'pageSize') return iec(v as number)
@@ -47,40 +39,44 @@ function show(fact: HostFact, v: unknown): string {
   return typeof v === 'boolean' ? yesNo(v) : String(v)
 }
 
-/** A flag as typed: `--memory 64G`, `--no-debug`, `--kasan`. */
-function flagText(flag: string, raw: unknown): string {
-  if (raw === true) return `--${flag}`
-  if (raw === false) return `--no-${flag}`
-  return `--${flag} ${String(raw)}`
-}
-
-/** Flags without a default are given when set; the others only when the command says so (HostFlags.given). */
-function isGiven(f: Record<string, unknown> & {given?: readonly string[]}, flag: string, hasDefault: boolean): boolean {
-  if (f.given) return f.given.includes(flag)
-  return !hasDefault && f[flag] !== undefined
+/** Whether a flag's value changes the capture's fact: --kernel 7.2 over a 7.2.13 boot names the boot's own series, --memory 1G its 1023 MiB. */
+function changes(host: Host, fact: HostFact, v: FlagValue['value']): boolean {
+  if (v === host[fact]) return false
+  if (fact === 'kernel') return host.kernel === undefined || !inSeries(host.kernel, String(v))
+  return !(fact === 'memoryBytes' && sameMemory(v as number, host))
 }
 
 /**
- * Applies the non-CPU host flags given over a capture's host. A flag changing what the window was
- * read from (DEBUG, early_page_ext, deferred init, compression) drops the window the log showed, and
- * one changing memory or nodes the log's ZONE_NORMAL: both then follow the host the flags describe.
+ * Applies the host flags typed over a capture's host (hostFlagFacts: the same parser as without
+ * --from). A flag changing what the window was read from (DEBUG, early_page_ext, deferred init,
+ * compression) drops the window the log showed, and one changing memory or nodes the log's
+ * ZONE_NORMAL: both then follow the host the flags describe.
  */
-export function applyHostFlags(host: Host, f: Record<string, unknown> & {given?: readonly string[]}): Map<HostFact, string> {
+export function applyHostFlags(host: Host, f: FlagRecord): Map<HostFact, string> {
   const set = new Map<HostFact, string>()
-  for (const x of FLAG_FACTS) {
-    if (!isGiven(f, x.flag, x.flag !== 'kernel')) continue
-    const v = x.value(f[x.flag])
-    // --kernel 7.2 over a 7.2.13 boot names the boot's own series: nothing changes.
-    if (v === undefined || v === host[x.fact] || (x.fact === 'kernel' && host.kernel !== undefined && inSeries(host.kernel, String(v)))) continue
-    if (x.fact === 'memoryBytes' && sameMemory(v as number, host)) continue
-    ;(host as unknown as Record<string, unknown>)[x.fact] = v
-    set.set(x.fact, flagText(x.flag, f[x.flag]))
-    // A refusal of the value (validateHost) names the flag, no longer the log's line.
-    if (x.fact === 'memoryBytes' || x.fact === 'nodes' || x.fact === 'pageSize' || x.fact === 'wordBytes') host.origins = {...host.origins, [x.fact]: flagText(x.flag, f[x.flag])}
-    if (['debug', 'earlyPageExt', 'deferredInit', 'compressed'].includes(x.fact)) delete host.observedWindow
-    if (x.fact === 'memoryBytes' || x.fact === 'nodes') delete host.normalZone
+  const typed = hostFlagFacts(f, true)
+  for (const [fact, x] of typed) {
+    if (!changes(host, fact, x.value)) continue
+    setFact(host, fact, x)
+    set.set(fact, x.flag)
+    if (['debug', 'earlyPageExt', 'deferredInit', 'compressed'].includes(fact)) delete host.observedWindow
+    if (fact === 'memoryBytes' || fact === 'nodes') delete host.normalZone
   }
+  const possible = typed.get('possibleCpus')
+  if (possible && !typed.has('onlineCpus')) onlineFollows(host, possible, set)
   return set
+}
+
+/**
+ * --possible alone: the online CPUs the capture states stay (at most the possible ones: a maxcpus=
+ * boot keeps its count); a log that does not state them took them equal to possible, and they
+ * still follow it.
+ */
+function onlineFollows(host: Host, possible: FlagValue, set: Map<HostFact, string>): void {
+  const online = host.origins?.onlineCpus === undefined ? host.possibleCpus : Math.min(host.onlineCpus, host.possibleCpus)
+  if (online === host.onlineCpus) return
+  setFact(host, 'onlineCpus', {value: online, flag: possible.flag})
+  set.set('onlineCpus', possible.flag)
 }
 
 /**
@@ -97,11 +93,8 @@ function sameMemory(bytes: number, host: Host): boolean {
  * The facts a typed flag supplies: a note that the log lacks one (a default used, an inference)
  * goes, the flag having said it. --cpus supplies both CPU counts, --possible and --online their own.
  */
-export function suppliedFacts(f: Record<string, unknown> & {given?: readonly string[]}): Set<HostFact> {
-  const out = new Set<HostFact>(FLAG_FACTS.filter((x) => isGiven(f, x.flag, x.flag !== 'kernel')).map((x) => x.fact))
-  if (f.possible !== undefined || f.cpus !== undefined) out.add('possibleCpus')
-  if (f.online !== undefined || f.cpus !== undefined) out.add('onlineCpus')
-  return out
+export function suppliedFacts(f: FlagRecord): Set<HostFact> {
+  return new Set(hostFlagFacts(f, true).keys())
 }
 
 /** The facts a capture states, each with where (file:line, else the log): absent lines mean off for the build facts. */

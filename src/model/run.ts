@@ -62,7 +62,7 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
 /**
  * `predict` alone answered for a 1-CPU host without a word, and `--from` a log that does not say
  * (a syzkaller report) said only "default used": the default is said whenever neither CPU count
- * has an origin (host-input.ts applyCpuFlags, from-boot.ts hostFromAnalysis record each).
+ * has an origin (host-flags.ts setFact, from-boot.ts hostFromAnalysis record each).
  */
 function defaultCpuNote(host: Host): string[] {
   if (host.origins?.possibleCpus !== undefined || host.origins?.onlineCpus !== undefined) return []

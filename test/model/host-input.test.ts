@@ -5,53 +5,45 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {InputError, UsageError} from '../../src/errors.js'
-import {DEFAULT_HOST, type Host, type HostOrigins} from '../../src/model/host.js'
-import {type HostFlags, applyCpuFlags, checkRelease, hostFromCapture, hostFromFlags, hostInput} from '../../src/model/host-input.js'
+import {checkRelease} from '../../src/model/host-flags.js'
+import {type HostFlags, hostFromCapture, hostFromFlags, hostInput} from '../../src/model/host-input.js'
 import {gzipSync} from 'node:zlib'
 import {SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
 
 
 const cpus = (f: Pick<HostFlags, 'cpus' | 'possible' | 'online'>) => {
-  const host: Host = {...DEFAULT_HOST}
-  const origins: HostOrigins = {}
-  applyCpuFlags(host, origins, f)
+  const host = hostFromFlags({...FLAGS, ...f})
   return {possible: host.possibleCpus, online: host.onlineCpus, origins: host.origins}
 }
+const CPU_ORIGINS = {memoryBytes: '--memory 1G', nodes: '--nodes 1'}
 
-describe('applyCpuFlags', () => {
+describe('hostFromFlags: the CPU flags', () => {
   it('--cpus sets possible and online, each naming --cpus', () => {
-    expect(cpus({cpus: 64})).toEqual({possible: 64, online: 64, origins: {possibleCpus: '--cpus 64', onlineCpus: '--cpus 64'}})
+    expect(cpus({cpus: 64})).toEqual({possible: 64, online: 64, origins: {...CPU_ORIGINS, possibleCpus: '--cpus 64', onlineCpus: '--cpus 64'}})
   })
 
   it('--possible and --online each win over --cpus for their own count', () => {
-    expect(cpus({cpus: 8, possible: 64})).toEqual({possible: 64, online: 8, origins: {possibleCpus: '--possible 64', onlineCpus: '--cpus 8'}})
-    expect(cpus({possible: 64, online: 4})).toEqual({possible: 64, online: 4, origins: {possibleCpus: '--possible 64', onlineCpus: '--online 4'}})
+    expect(cpus({cpus: 8, possible: 64})).toEqual({possible: 64, online: 8, origins: {...CPU_ORIGINS, possibleCpus: '--possible 64', onlineCpus: '--cpus 8'}})
+    expect(cpus({possible: 64, online: 4})).toEqual({possible: 64, online: 4, origins: {...CPU_ORIGINS, possibleCpus: '--possible 64', onlineCpus: '--online 4'}})
     // --possible alone: online follows it.
     expect(cpus({possible: 16})).toMatchObject({possible: 16, online: 16})
   })
 
   it('--online alone keeps possible, so validateHost can refuse online > possible naming --online', () => {
-    expect(cpus({online: 4})).toEqual({possible: 1, online: 4, origins: {onlineCpus: '--online 4'}})
-  })
-
-  it('no CPU flag: the host keeps its counts and origins', () => {
-    const host: Host = {...DEFAULT_HOST, possibleCpus: 255, onlineCpus: 8, origins: {possibleCpus: 'dmesg.txt:12'}}
-    applyCpuFlags(host, {}, {})
-    expect([host.possibleCpus, host.onlineCpus, host.origins]).toEqual([255, 8, {possibleCpus: 'dmesg.txt:12'}])
+    expect(cpus({online: 4})).toEqual({possible: 1, online: 4, origins: {...CPU_ORIGINS, onlineCpus: '--online 4'}})
   })
 })
 
 describe('hostFromFlags', () => {
   it('sizes and word bits become bytes; memory and nodes name their flags', () => {
-    const origins: HostOrigins = {}
-    const h = hostFromFlags({...FLAGS, memory: '2T', nodes: 4, 'page-size': '16K', 'word-bits': '32', debug: false}, origins)
+    const h = hostFromFlags({...FLAGS, memory: '2T', nodes: 4, 'page-size': '16K', 'word-bits': '32', debug: false})
     expect([h.memoryBytes, h.nodes, h.pageSize, h.wordBytes, h.debug]).toEqual([2 * 2 ** 40, 4, 16384, 4, false])
-    expect(origins).toEqual({memoryBytes: '--memory 2T', nodes: '--nodes 4'})
+    expect(h.origins).toEqual({memoryBytes: '--memory 2T', nodes: '--nodes 4'})
   })
 
   it('a memory that is not a size is refused naming the flag and the value', () => {
-    expect(() => hostFromFlags({...FLAGS, memory: 'lots'}, {})).toThrow(new UsageError('--memory lots: expected a size such as 64G or 512M'))
+    expect(() => hostFromFlags({...FLAGS, memory: 'lots'})).toThrow(new UsageError('--memory lots: expected a size such as 64G or 512M'))
   })
 })
 
