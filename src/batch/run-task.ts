@@ -12,8 +12,7 @@ import type {AllocInfo, BootAnalysis} from '../types.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
 import {errorRecord, kindOf} from './sniff.js'
 import {openInput, type Opened} from './open-input.js'
-import {isGzip, utf16Of} from '../readers/gzip.js'
-import {refuseForeign} from '../readers/bootlog/source.js'
+import {headEncoding} from '../readers/gzip.js'
 
 /**
  * Logs up to this size are read whole and parsed as text (the same reader, analyseBootLogText):
@@ -28,9 +27,9 @@ async function analyseFile(path: string, opened: Opened, boot: number | undefine
   if (opened.piped) return (await analyseBootLogBytesBoots(path, opened.piped, {}, select)).boots
   const b = opened.bytes
   if (b === undefined) return (await analyseBootLogBoots(path, {}, select)).boots
-  refuseForeign(path, b)
-  if (!isGzip(b) && !utf16Of(b)) return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
-  // A small .gz (or UTF-16 file): inflated (converted) from the bytes already read, not opened again.
+  if (headEncoding(b) === 'text') return analyseBootLogTextBoots(b.toString('utf8'), path, {}, select).boots
+  // A small .gz (or UTF-16 file): inflated (converted) from the bytes already read, not opened
+  // again; another compression is refused there (bootlog/source.ts), as for any boot log.
   return (await analyseBootLogBytesBoots(path, once(b), {}, select)).boots
 }
 

@@ -13,7 +13,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {foreignInput, isGzip, utf16Of, utf16ToUtf8} from './gzip.js'
+import {headEncoding, utf16ToUtf8} from './gzip.js'
 import {inputName} from './stdin.js'
 
 export type {Preamble} from './allocinfo-scan.js'
@@ -183,7 +183,7 @@ interface Damage {
   what?: string
 }
 
-/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; UTF-16 (with a byte order mark) converted to UTF-8; refused when compressed otherwise (foreignInput). */
+/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; UTF-16 (with a byte order mark) converted to UTF-8; refused when compressed otherwise (gzip.ts headEncoding). */
 async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
   const first = await it.next()
@@ -194,12 +194,11 @@ async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Dam
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   try {
-    const foreign = foreignInput(head)
-    if (foreign !== undefined) throw new InputError(`${source}: ${foreign}: expected /proc/allocinfo text`, source)
-    const utf16 = utf16Of(head)
-    if (isGzip(head)) yield* gunzipped(all(), source, damage)
-    else if (utf16) yield* utf16ToUtf8(all(), utf16)
-    else yield* all()
+    const enc = headEncoding(head)
+    if (typeof enc === 'object') throw new InputError(`${source}: ${enc.foreign}: expected /proc/allocinfo text`, source)
+    if (enc === 'gzip') yield* gunzipped(all(), source, damage)
+    else if (enc === 'text') yield* all()
+    else yield* utf16ToUtf8(all(), enc)
   } finally {
     // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
     await it.return?.()

@@ -15,7 +15,7 @@ const FOREIGN: {magic: number[]; what: string}[] = [
 ]
 
 /** UTF-16 text with a byte order mark (PowerShell's `>`, Notepad): its encoding, else undefined. */
-export function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le'
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be'
   return undefined
@@ -36,8 +36,22 @@ export async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: 
 const BZIP2 = /^BZh[1-9](?:1AY&SY|\x17rE8P\x90)/
 
 /** What an input starting with these bytes is when it is compressed or encoded in a way no reader reads, else undefined. */
-export function foreignInput(head: Uint8Array): string | undefined {
+function foreignInput(head: Uint8Array): string | undefined {
   for (const f of FOREIGN) if (head.length >= f.magic.length && f.magic.every((b, i) => head[i] === b)) return f.what
   if (BZIP2.test(String.fromCharCode(...head.subarray(0, 10)))) return 'bzip2-compressed: decompress it first (bzip2 -d)'
   return undefined
+}
+
+/** How to read an input, by its first bytes: `{foreign}` says why no reader can and what to do. */
+export type HeadEncoding = {foreign: string} | 'gzip' | 'utf-16le' | 'utf-16be' | 'text'
+
+/**
+ * The one decision every reader takes on an input's first bytes (allocinfo, boot logs, batch's
+ * small files), in one order: another compression is refused before anything else, gzip by its
+ * magic whatever the name, UTF-16 by its byte order mark, the rest is text.
+ */
+export function headEncoding(head: Uint8Array): HeadEncoding {
+  const foreign = foreignInput(head)
+  if (foreign !== undefined) return {foreign}
+  return isGzip(head) ? 'gzip' : (utf16Of(head) ?? 'text')
 }

@@ -115,6 +115,20 @@ describe('files and directories', () => {
     }
   })
 
+  it('encodings by the first bytes, as analyse reads them: gzip and UTF-16 read, another compression an error record saying what to do', async () => {
+    const dir = join(tmp, 'encodings')
+    mkdirSync(dir)
+    const log = readFileSync(DMESG)
+    writeFileSync(join(dir, 'a.gz.log'), gzipSync(log))
+    writeFileSync(join(dir, 'b.utf16.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(log.toString('utf8'), 'utf16le')]))
+    // DERIVED: the zstd frame magic, then the real log's bytes (no reader decompresses zstd).
+    writeFileSync(join(dir, 'c.zst'), Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), log]))
+    const recs = await one([dir])
+    const plain = (await one([DMESG]))[0]!
+    expect(recs.slice(0, 2).map((r) => r.findings)).toEqual([plain.findings, plain.findings])
+    expect(recs[2]!.error?.reason).toMatch(/zstd-compressed: decompress it first \(zstd -d\)/)
+  })
+
   it('an empty directory is one error record saying so', async () => {
     const dir = join(tmp, 'empty')
     mkdirSync(dir)

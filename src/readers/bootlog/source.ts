@@ -1,7 +1,7 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it starts with the gzip magic 1f 8b
 // (whatever its name: a plain log named .gz is read as text), UTF-16 with a byte order mark
 // converted to UTF-8, refused with what to do when its first bytes say another compression
-// (gzip.ts foreignInput). Open errors become
+// (gzip.ts headEncoding). Open errors become
 // InputErrors that name the file.
 import {constants, openSync, read} from 'node:fs'
 import {open, stat, type FileHandle} from 'node:fs/promises'
@@ -10,7 +10,7 @@ import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
-import {foreignInput, isGzip, utf16Of, utf16ToUtf8} from '../gzip.js'
+import {headEncoding, utf16ToUtf8} from '../gzip.js'
 import {inputName} from '../stdin.js'
 
 export interface ByteSource {
@@ -111,12 +111,6 @@ export async function openByteSource(path: string, opts: SourceOptions = {}): Pr
   return noticeIfWaiting(open(), opts.onWaiting)
 }
 
-/** An input whose first bytes say another compression (gzip.ts foreignInput): an InputError saying what to do. */
-export function refuseForeign(name: string, head: Uint8Array): void {
-  const foreign = foreignInput(head)
-  if (foreign !== undefined) throw new InputError(`${name}: ${foreign}: expected a kernel log`, name)
-}
-
 /**
  * The same on bytes that are already flowing (a member of a tar archive, read by `batch`): `name`
  * names the input in errors; gzip is told by the magic bytes, as for a path.
@@ -150,16 +144,13 @@ export async function byteSourceFrom(
       if (opts.closeOnStop ?? true) await it.return?.()
     }
   }
-  const head = first.done ? undefined : (first.value as Buffer)
-  const gzip = head !== undefined && isGzip(head)
-  try {
-    if (head !== undefined) refuseForeign(path, head)
-  } catch (e) {
+  const enc = first.done ? 'text' : headEncoding(first.value as Buffer)
+  if (typeof enc === 'object') {
     if (opts.closeOnStop ?? true) await it.return?.()
-    throw e
+    throw new InputError(`${path}: ${enc.foreign}: expected a kernel log`, path)
   }
-  const utf16 = head !== undefined && !gzip ? utf16Of(head) : undefined
-  let chunks: AsyncIterable<Buffer> = utf16 ? utf16ToUtf8(counted(), utf16) : counted()
+  const gzip = enc === 'gzip'
+  let chunks: AsyncIterable<Buffer> = enc === 'utf-16le' || enc === 'utf-16be' ? utf16ToUtf8(counted(), enc) : counted()
   const damage: {what?: string} = {}
   if (gzip) {
     // Z_FINISH (the default): a stream cut short (head -c, a capture killed mid-write) ends in
