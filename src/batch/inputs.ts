@@ -88,18 +88,16 @@ const pathKey = (p: string): string => `path:${resolve(p)}`
 type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string}
 
 function entriesOf(dir: string, names: DirName[]): Entry[] {
-  return names
-    .filter((n) => !n.name.startsWith('.'))
-    .map((n): Entry => {
-      const {name} = n
-      const path = join(dir, name)
-      if (n.undecodable !== undefined) return {path, name, error: undecodableReason(n)}
-      try {
-        return {path, name, st: statSync(path)}
-      } catch (e) {
-        return {path, name, error: ioReason(e)}
-      }
-    })
+  return names.map((n): Entry => {
+    const {name} = n
+    const path = join(dir, name)
+    if (n.undecodable !== undefined) return {path, name, error: undecodableReason(n)}
+    try {
+      return {path, name, st: statSync(path)}
+    } catch (e) {
+      return {path, name, error: ioReason(e)}
+    }
+  })
 }
 
 /** Whether a directory's entries are one capture (readers/dir.ts notCaptureBecause: the rule of every command). */

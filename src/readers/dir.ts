@@ -1,10 +1,11 @@
 // Capture directories (the layout of the corpus (testdata/captures, samples) and of `allocscope capture --out`):
 // console.log (raw serial), dmesg.txt, allocinfo.txt, meta.json. A path may also name a file. What
 // makes a directory ONE capture (notCaptureBecause) is decided here, for every command and batch.
-import {readdirSync, statSync, type Stats} from 'node:fs'
+import {statSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
+import {dirNames} from './names.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -62,19 +63,17 @@ export interface DirEntry {
 
 export const entryType = (st: Stats): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
 
-/** A directory's entries in name order (a refusal names the same file whatever the file system's order), dot files and dot directories left out (batch skips them), each typed through a symlink. */
+/** A directory's entries as names.ts dirNames lists them (in name order, no dot entries), each typed through a symlink; a name that is not UTF-8 cannot be opened: `other`. */
 export function dirEntries(dir: string): DirEntry[] {
-  return readdirSync(dir, {withFileTypes: true})
-    .filter((d) => !d.name.startsWith('.'))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((d): DirEntry => {
-      // Only a link (or an entry the file system does not type) costs a stat.
-      if (d.isDirectory()) return {name: d.name, type: 'directory'}
-      if (d.isFile()) return {name: d.name, type: 'file'}
-      if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) return {name: d.name, type: 'other'}
-      const st = statOf(join(dir, d.name))
-      return {name: d.name, type: st ? entryType(st) : 'other'}
-    })
+  return dirNames(dir).map(({name, undecodable, dirent: d}): DirEntry => {
+    if (undecodable !== undefined) return {name, type: 'other'}
+    // Only a link (or an entry the file system does not type) costs a stat.
+    if (d.isDirectory()) return {name, type: 'directory'}
+    if (d.isFile()) return {name, type: 'file'}
+    if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) return {name, type: 'other'}
+    const st = statOf(join(dir, name))
+    return {name, type: st ? entryType(st) : 'other'}
+  })
 }
 
 /**

@@ -3,22 +3,31 @@
 // directory"). Such a name is told apart here, so that a walk can say so, naming its bytes, rather
 // than report a file it listed as missing. (Reading it would take Buffer paths through every
 // reader; renaming it is the user's fix.)
-import {readdirSync} from 'node:fs'
+import {type Dirent, readdirSync} from 'node:fs'
 
 export interface DirName {
   /** As Node decodes it (what messages and records show). */
   name: string
   /** Set when the bytes are not UTF-8: the name with each byte outside printable ASCII as \xNN (`a\xff`). */
   undecodable?: string
+  /** The entry as the directory types it (no stat: a symlink is a symlink). */
+  dirent: Dirent<Buffer>
 }
 
-/** A directory's entry names in order (as readdirSync(dir).sort() gives them), the undecodable ones marked. */
+/**
+ * A directory's entries in name order (a refusal or a record names the same file whatever the file
+ * system's order), the undecodable ones marked, dot files and dot directories left out: no
+ * command reads them (batch's walk, a capture directory, trend's snapshot directory). The one
+ * directory lister.
+ */
 export function dirNames(dir: string): DirName[] {
-  return readdirSync(dir, {encoding: 'buffer'})
-    .map((b): DirName => {
+  return readdirSync(dir, {encoding: 'buffer', withFileTypes: true})
+    .map((dirent): DirName => {
+      const b = dirent.name
       const name = b.toString('utf8')
-      return Buffer.from(name).equals(b) ? {name} : {name, undecodable: escapedBytes(b)}
+      return Buffer.from(name).equals(b) ? {name, dirent} : {name, undecodable: escapedBytes(b), dirent}
     })
+    .filter((n) => !n.name.startsWith('.'))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 

@@ -104,7 +104,6 @@ function statOrThrow(p: string): Stats {
 
 function listDir(d: string): string[] {
   return dirNames(d)
-    .filter((n) => !n.name.startsWith('.'))
     .filter((n) => {
       if (n.undecodable !== undefined) throw new InputError(`${join(d, n.name)}: ${undecodableReason(n)}`, join(d, n.name))
       return statOrThrow(join(d, n.name)).isFile()

@@ -31,7 +31,9 @@ describe('file names that are not UTF-8', () => {
   it('dirNames marks the name, escaping its bytes; a UTF-8 name (é) is not marked', () => {
     const dir = make('marks', 'allocinfo.txt')
     writeFileSync(join(dir, 'é.txt'), '')
-    expect(dirNames(dir)).toEqual([{name: 'a\ufffd.txt', undecodable: 'a\\xff.txt'}, {name: 'ok.txt'}, {name: 'é.txt'}])
+    writeFileSync(join(dir, '.hidden'), '')
+    // Dot entries are no command's input: the one lister leaves them out.
+    expect(dirNames(dir).map(({name, undecodable}) => ({name, undecodable}))).toEqual([{name: 'a\ufffd.txt', undecodable: 'a\\xff.txt'}, {name: 'ok.txt', undecodable: undefined}, {name: 'é.txt', undecodable: undefined}])
   })
 
   it('batch: an error record saying so (was "no such file or directory"); the other file is read', async () => {
