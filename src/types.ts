@@ -308,6 +308,12 @@ export interface AllocInfo {
   /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */
   anomalies: AllocAnomaly[]
   anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  /**
+   * The site lines left out of `sites` and the totals for a counter the kernel cannot print
+   * (invalid-counter), as read, the first of each key: a recording stores them so that whoever reads
+   * it flags them as this reader did, instead of seeing the site gone (trend/recording.ts DeltaEncoder).
+   */
+  invalid?: AllocSite[]
   /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
   skippedTotal: number

@@ -276,6 +276,8 @@ export class AllocInfoScanner {
   private junkChars = 0
   private sawData = false
   private readonly sites = new Map<string, AllocSite>()
+  /** Site lines left out for a counter the kernel cannot print, by key (AllocInfo.invalid). */
+  private readonly invalid = new Map<string, AllocSite>()
   private anomalies: AllocAnomaly[] = []
   private anomalyCounts: AllocInfo['anomalyCounts'] = {}
   private readonly skipped: Skipped[] = []
@@ -348,6 +350,7 @@ export class AllocInfoScanner {
       totalCalls: this.totalCalls.value(),
       anomalies: this.anomalies,
       anomalyCounts: this.anomalyCounts,
+      ...this.invalidSites(),
       skipped: this.skipped,
       skippedTotal: this.skippedTotal,
       skippedByReason: this.skippedByReason,
@@ -356,6 +359,12 @@ export class AllocInfoScanner {
       ...(this.earlier === undefined ? {} : {earlier: this.earlier}),
       ...this.notes(),
     }
+  }
+
+  /** AllocInfo.invalid: a key that has a printable line too is a site (those lines summed), as this reader reports it. */
+  private invalidSites(): Pick<AllocInfo, 'invalid'> {
+    const out = [...this.invalid.values()].filter((s) => !this.sites.has(s.key))
+    return out.length > 0 ? {invalid: out} : {}
   }
 
   /** What the result's reader must be told (AllocInfo.notes): each names the source and, where there is one, the line. */
@@ -439,6 +448,7 @@ export class AllocInfoScanner {
     const e = this.earlier
     this.earlier = {snapshots: (e?.snapshots ?? 0) + 1, siteLines: (e?.siteLines ?? 0) + siteLines, from: lineNo}
     this.sites.clear()
+    this.invalid.clear()
     this.anomalies = []
     this.anomalyCounts = {}
     this.totalBytes = new ExactSum()
@@ -471,7 +481,10 @@ export class AllocInfoScanner {
   private add(s: SiteLine, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
     const {bytes, calls} = s
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
-    if (!counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)) return
+    if (!counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)) {
+      if (!this.invalid.has(key)) this.invalid.set(key, {key, file: s.file, lineNo: s.fileLine, func: s.func, bytes, calls, accurate, count: 1, lines: [lineNo], ...(s.module === undefined ? {} : {module: s.module})})
+      return
+    }
     this.totalBytes.add(bytes)
     this.totalCalls.add(calls)
     const prev = this.sites.get(key)

@@ -7,7 +7,7 @@ import {Readable} from 'node:stream'
 import {StringDecoder} from 'node:string_decoder'
 import {constants, createGunzip, gunzipSync} from 'node:zlib'
 import {InputError, ioReason} from '../errors.js'
-import {counterBig, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
+import {counterBig, MAX_COUNTER_DIGITS, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
@@ -265,7 +265,8 @@ const isId = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >
 const isStr = (x: unknown): boolean => typeof x === 'string'
 const isBool = (x: unknown): boolean => typeof x === 'boolean'
 /** A counter: an exact JSON integer, or a decimal string (beyond 2^53); never a fraction, exponent or text. */
-const isCounter = (x: unknown): boolean => Number.isSafeInteger(x) || (typeof x === 'string' && /^-?\d{1,100}$/.test(x))
+const COUNTER_RE = new RegExp(`^-?\\d{1,${MAX_COUNTER_DIGITS}}$`)
+const isCounter = (x: unknown): boolean => Number.isSafeInteger(x) || (typeof x === 'string' && COUNTER_RE.test(x))
 const listOf = (x: unknown, ok: (e: unknown) => boolean): boolean => x === undefined || (Array.isArray(x) && x.every(ok))
 const tuple = (e: unknown, ...checks: ((x: unknown) => boolean)[]): boolean => Array.isArray(e) && e.length >= checks.length && checks.every((c, i) => c(e[i]))
 

@@ -264,9 +264,9 @@ const MAX_SAMPLE_WARNINGS = 20
 
 /**
  * What the allocinfo reader noticed in the samples, as the other commands word it (readerWarnings),
- * plus each invalid counter: its line is left out of the sample, so the recording holds no such site
- * and trend or diff of it would see the site gone without a word. Each distinct warning once, with
- * how many samples had it: 1440 samples of one appended file give one warning, not 1440.
+ * plus each invalid counter, said while recording as allocinfo says it (the recording keeps the line
+ * as read: trend and diff of it flag it again). Each distinct warning once, with how many samples
+ * had it: 1440 samples of one appended file give one warning, not 1440.
  */
 class SampleWarnings {
   private readonly seen = new Map<string, {text: string; samples: number}>()
@@ -276,10 +276,10 @@ class SampleWarnings {
     for (const w of readerWarnings(info)) this.bump(w, w)
     for (const a of info.anomalies) {
       if (a.kind !== 'invalid-counter') continue // the others are recorded as read, and flagged again by whoever reads the recording
-      this.bump(`${a.kind} ${a.key}`, `${info.source}:${a.line}: invalid-counter at ${a.key}: ${a.detail}; the recording holds no such site, so trend and diff of it see it gone`)
+      this.bump(`${a.kind} ${a.key}`, `${info.source}:${a.line}: invalid-counter at ${a.key}: ${a.detail}; recorded as read, trend and diff of the recording flag it`)
     }
     const more = (info.anomalyCounts['invalid-counter'] ?? 0) - info.anomalies.filter((a) => a.kind === 'invalid-counter').length
-    if (more > 0) this.bump('invalid-counter more', `${info.source}: more lines with an invalid counter than listed (${more}), each left out of the recording`)
+    if (more > 0) this.bump('invalid-counter more', `${info.source}: more lines with an invalid counter than listed (${more})`)
   }
 
   private bump(key: string, text: string): void {

@@ -61,7 +61,15 @@ export interface SnapshotRecord {
   skipped?: number
 }
 
-export const counter = (v: bigint): Counter => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString())
+/** The most digits a stored counter has (the reader takes no more): far past what any kernel prints (20). */
+export const MAX_COUNTER_DIGITS = 100
+const SATURATED = BigInt('9'.repeat(MAX_COUNTER_DIGITS))
+
+/** A damaged line's counter longer than that is stored saturated: still one no kernel prints, flagged as such when read. */
+export const counter = (v: bigint): Counter => {
+  if (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) return Number(v)
+  return (v > SATURATED ? SATURATED : v < -SATURATED ? -SATURATED : v).toString()
+}
 export const counterBig = (c: Counter): bigint => BigInt(c)
 
 interface Known {
@@ -98,6 +106,9 @@ export class DeltaEncoder {
     rec.allocinfo = info.version
     const now: Known[] = []
     for (const s of info.sites) now.push(this.encodeSite(s, rec, snap))
+    // Stored as read, so that trend and diff flag the counter the kernel cannot print as allocinfo
+    // does (readers apply counterAnomalies), not see the site gone (a false unload leak for a module's).
+    for (const s of info.invalid ?? []) now.push(this.encodeSite(s, rec, snap))
     const gone: number[] = []
     for (const k of this.present) if (k.seen !== snap) gone.push(k.id)
     if (gone.length > 0) rec.gone = gone

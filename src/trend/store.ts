@@ -4,8 +4,10 @@
 // dropped and from then on only every 2nd (4th, …) snapshot is kept, plus always the last one.
 // First/last sight and counter anomalies are tracked on every snapshot, before any thinning.
 import {InputError} from '../errors.js'
-import {siteKey, WRAP_THRESHOLD} from '../readers/allocinfo.js'
-import type {SnapshotRecord} from './recording.js'
+import {counterAnomalies} from '../readers/allocinfo-scan.js'
+import {siteKey} from '../readers/allocinfo.js'
+import type {AllocAnomaly} from '../types.js'
+import type {Counter, SnapshotRecord} from './recording.js'
 
 export interface StoredSite {
   id: number
@@ -33,7 +35,7 @@ export interface CounterAnomaly {
   key: string
   snap: number
   time: string
-  kind: 'negative-bytes' | 'wrapped-calls'
+  kind: Exclude<AllocAnomaly['kind'], 'duplicate-key'>
   detail: string
 }
 
@@ -48,7 +50,7 @@ export interface SnapshotInfo {
 const MAX_ANOMALIES = 1000
 const ABSENT = 0
 const PRESENT = 1
-/** Present, but a counter is negative or wrapped: kept out of the columns. */
+/** Present, but a counter is negative, wrapped or one the kernel cannot print: kept out of the columns. */
 const ANOMALOUS = 2
 
 export class SeriesStore {
@@ -138,15 +140,30 @@ export class SeriesStore {
       s.firstSnap = snap
       s.firstTime = time
     }
-    const bytes = Number(b)
-    const wrapped = typeof c === 'string' && BigInt(c) >= WRAP_THRESHOLD
-    this.curBytes[id] = bytes
-    this.curCalls[id] = wrapped ? NaN : Number(c)
-    const bad = bytes < 0 || wrapped
-    this.state[id] = bad ? ANOMALOUS : PRESENT
-    // Both when both (as allocinfo lists them): negative bytes do not hide wrapped calls.
-    if (bytes < 0) this.noteAnomaly(s.key, snap, time, 'negative-bytes', `bytes ${b} < 0`)
-    if (wrapped) this.noteAnomaly(s.key, snap, time, 'wrapped-calls', `calls ${c} >= 2^63`)
+    if (typeof b === 'string' || typeof c === 'string') return this.setBig(s, b, c, snap, time)
+    // Exact in a double (within 2^53): only negative bytes can be wrong (the usual, fast path).
+    this.curBytes[id] = b
+    this.curCalls[id] = c
+    this.state[id] = b < 0 ? ANOMALOUS : PRESENT
+    if (b < 0) this.noteAnomaly(s.key, snap, time, 'negative-bytes', `bytes ${b} < 0`)
+  }
+
+  /**
+   * A counter stored as a decimal string (past 2^53): wrapped calls, negative bytes, or a value the
+   * kernel cannot print, by the allocinfo reader's own rule (counterAnomalies), each noted; what is
+   * wrong is kept out of the columns, and a counter it cannot print is no value at all (NaN).
+   */
+  private setBig(s: StoredSite, b: Counter, c: Counter, snap: number, time: string): void {
+    let calls = Number(c)
+    let bad = false
+    const printable = counterAnomalies(s.key, BigInt(b), BigInt(c), 0, (a) => {
+      bad = true
+      if (a.kind === 'wrapped-calls') calls = NaN
+      this.noteAnomaly(s.key, snap, time, a.kind as CounterAnomaly['kind'], a.detail)
+    })
+    this.curBytes[s.id] = printable ? Number(b) : NaN
+    this.curCalls[s.id] = printable ? calls : NaN
+    this.state[s.id] = bad ? ANOMALOUS : PRESENT
   }
 
   private noteAnomaly(key: string, snap: number, time: string, kind: CounterAnomaly['kind'], detail: string): void {
