@@ -41,17 +41,20 @@ export function recorderOfRelease(release: string): ReleaseRecorder | undefined 
 }
 
 /** A kernel release as uname -r prints it (7.2, 6.12.117, 6.13.0-rc4-debug): what --kernel and an inventory's kernel column take. */
-export const RELEASE_FORM = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
+const RELEASE_FORM = /^\d{1,3}\.\d{1,3}(?:\.\d{1,6})?(?:[-+~_.][0-9A-Za-z_.+~-]*)?$/
 
 /** The release CONFIG_MEM_ALLOC_PROFILING arrived in (docs/domain.md §1: "the first 6.10 code"). */
 export const PROFILING_SINCE: Readonly<Pick<Release, 'major' | 'minor'>> = {major: 6, minor: 10}
 
 /**
- * Why a release cannot have memory allocation profiling, if it cannot: before 6.10 there is no
- * page tag, no recorder and no `alloc_tag was not set` to predict. undefined: it can (or the
- * string is not a release this table reads; the callers check the form).
+ * Which releases `predict` takes, and why not the others: the one home of the rule for --kernel,
+ * the kernel of a --from boot and a --hosts row's kernel column (each names its own value before
+ * the reason). Before 6.10 there is no page tag, no recorder and no `alloc_tag was not set` to
+ * predict. A typed value must also be a release as uname -r prints it; a boot's own release (its
+ * Linux version line) is what the kernel printed, and only its version counts. undefined: taken.
  */
-export function profilingAbsentIn(release: string): string | undefined {
+export function unsupportedRelease(release: string, typed: boolean): string | undefined {
+  if (typed && !RELEASE_FORM.test(release)) return 'not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)'
   const r = parseRelease(release)
   if (!r || r.major > PROFILING_SINCE.major || (r.major === PROFILING_SINCE.major && r.minor >= PROFILING_SINCE.minor)) return undefined
   return `CONFIG_MEM_ALLOC_PROFILING does not exist before ${PROFILING_SINCE.major}.${PROFILING_SINCE.minor}: nothing to predict`

@@ -4,7 +4,7 @@
 // equal predictions, and a fleet has few shapes.
 import {anomalySeverities, anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {captureRecorder, dumpIsOf, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
+import {captureRecorder, dumpIsOf, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
@@ -81,6 +81,7 @@ export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPr
   if (hit) return 'error' in hit ? hit : {...hit, notes: [...notes, ...hit.notes]}
   let out: BatchPrediction | {error: string}
   try {
+    refuseBootKernel(host, b.source)
     const profile = chooseProfile(host)
     // The pool is replayed only for a kernel that carries it (the legacy array is every host's what-if).
     const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason})

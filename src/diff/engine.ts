@@ -225,7 +225,7 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
   if (b === undefined && a.kind === 'allocscope-json') {
     throw new InputError(`${a.path}: a prediction alone has nothing to be compared with; give a capture (or a second prediction) as the second argument`, a.path)
   }
-  const [{modelForAnalysis}, {diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction}, {countDiffBlocks}] = await Promise.all([
+  const [{kernelRefusal, modelForAnalysis}, {diffCounts, predictionFromJson, sideFromAnalysis, sideFromPrediction}, {countDiffBlocks}] = await Promise.all([
     import('./model.js'),
     import('./predicted.js'),
     import('./report-predicted.js'),
@@ -239,6 +239,8 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
     if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); counts come from a boot log's host (predicted) or its klab: lines (measured)`, x.path)
     const analysis = await analyse(req, x)
     if (!predicted) return sideFromAnalysis(analysis)
+    const refusal = kernelRefusal(analysis)
+    if (refusal) throw new UsageError(refusal)
     const m = modelForAnalysis(analysis, req.model)
     return sideFromPrediction(m.prediction, analysis.profiling.recorder, analysis.source)
   }
@@ -253,7 +255,7 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
 /** One capture: the rules over what it shows, against what the model expects for its host. */
 async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
-  const [{modelForAnalysis}, {expectationBlock, observedHeadBlock, ruleBlocks}, {firedSeverities, runRules}] = await Promise.all([
+  const [{kernelRefusal, modelForAnalysis}, {expectationBlock, observedHeadBlock, ruleBlocks}, {firedSeverities, runRules}] = await Promise.all([
     import('./model.js'),
     import('./report-rules.js'),
     import('./rules.js'),
@@ -261,8 +263,10 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   const analysis: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
   const allocPath = x.kind === 'allocinfo' ? x.path : (req.allocinfo ?? x.capture.allocinfo)
   const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
-  const m = analysis ? modelForAnalysis(analysis, req.model) : undefined
-  const modelNote = analysis ? undefined : 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
+  // A kernel before profiling has nothing to expect: the rules still run, without the model.
+  const refusal = analysis && kernelRefusal(analysis)
+  const m = analysis && !refusal ? modelForAnalysis(analysis, req.model) : undefined
+  const modelNote = analysis ? refusal : 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
   const expected = m?.expectation
   const modelNotes = m?.notes ?? []
   const rules = runRules({analysis, allocinfo, expected})

@@ -1,6 +1,6 @@
 // The model side of predicted vs observed: the capture's host (src/model/from-boot), the shipped
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
-import {hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
+import {bootKernelRefusal, hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
 import {type Prediction, predict} from '../model/predict.js'
 import {chooseProfile, fittedCapture, inSampleNote, loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
@@ -83,6 +83,11 @@ export function expectationFromPrediction(p: Prediction, recorder: Recorder, leg
     ...(poolKernel && pool ? {leakExpectedBytes: pool.leakedAccounting.bytes} : {}),
     counts: predictedCounts(p, recorder),
   }
+}
+
+/** Why the model has nothing to predict for the boot's kernel (before profiling existed), naming the log; undefined: it has. */
+export function kernelRefusal(a: BootAnalysis): string | undefined {
+  return bootKernelRefusal(a.host.release ? {kernel: a.host.release.value} : {}, a.source)
 }
 
 /** Runs the model for the host of a boot log. Throws InputError/UsageError for a bad --profile. */

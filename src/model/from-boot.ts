@@ -2,6 +2,8 @@
 // model's Host. What the log does not say keeps the default, and the caller is told.
 import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
 import {describeBoot} from '../analysis/boots.js'
+import {unsupportedRelease} from '../analysis/releases.js'
+import {UsageError} from '../errors.js'
 import {num} from '../readers/count.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 import type {HostFact} from './host-override.js'
@@ -80,6 +82,22 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: Map<HostF
     host.deferredInit = true
   }
   return {host, notes}
+}
+
+/**
+ * Why a boot's kernel has nothing to predict (before memory allocation profiling existed), naming
+ * the log and the release; undefined: it has. The one rule (releases.ts unsupportedRelease) for
+ * every prediction made from a boot, as for --kernel and a --hosts row's kernel.
+ */
+export function bootKernelRefusal(host: Pick<Host, 'kernel' | 'name'>, name: string): string | undefined {
+  const why = host.kernel === undefined ? undefined : unsupportedRelease(host.kernel, false)
+  return why && `${host.name ?? name}: the boot's kernel ${host.kernel}: ${why}`
+}
+
+/** predict --from, diff --predicted and batch's prediction refuse such a boot (exit 2; batch: the prediction's error). */
+export function refuseBootKernel(host: Pick<Host, 'kernel' | 'name'>, name: string): void {
+  const refusal = bootKernelRefusal(host, name)
+  if (refusal) throw new UsageError(refusal)
 }
 
 /** The pfn_pool recorder's own allocation site (its tracking pages are charged there). */

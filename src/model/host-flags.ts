@@ -4,7 +4,7 @@
 // the same way with and without --from: the flag, the value, what was expected (exit 2). A value
 // that parses but lies outside physical sense is validateHost's (host.ts), which names the flag
 // from the origin recorded here.
-import {RELEASE_FORM} from '../analysis/releases.js'
+import {unsupportedRelease} from '../analysis/releases.js'
 import {UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
 import type {Host, HostOrigins} from './host.js'
@@ -58,9 +58,10 @@ function yesNo(raw: unknown, flag: string): boolean {
   return raw
 }
 
-/** A kernel release as uname -r prints it (releases.ts RELEASE_FORM): anything else is refused. */
+/** A release predict takes (releases.ts unsupportedRelease: as uname -r prints it, 6.10 or later); else refused naming --kernel. */
 export function checkRelease(kernel: string): string {
-  if (!RELEASE_FORM.test(kernel)) throw new UsageError(`--kernel ${kernel}: not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
+  const why = unsupportedRelease(kernel, true)
+  if (why) throw new UsageError(`--kernel ${kernel}: ${why}`)
   return kernel
 }
 

@@ -3,12 +3,11 @@
 // says each one that changes a fact the capture states). Each fact keeps the flag or log line it
 // came from, so validateHost names it in a refusal. A kernel before profiling existed is refused.
 import {analyseBootLog, bootNote} from '../analysis/read.js'
-import {profilingAbsentIn} from '../analysis/releases.js'
 import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
-import {InputError, UsageError} from '../errors.js'
+import {InputError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
-import {POOL_TRACKING_FUNC, captureRecorder, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {POOL_TRACKING_FUNC, captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
@@ -100,7 +99,8 @@ export async function hostInput(f: HostFlags): Promise<HostInput> {
   } else {
     input = {host: hostFromFlags(f), notes: []}
   }
-  refuseBeforeProfiling(input.host.kernel, f.kernel ? `--kernel ${f.kernel}` : `${input.host.name ?? f.from}: the boot's kernel ${input.host.kernel}`)
+  // A typed --kernel was checked with the flags (host-flags.ts); a boot's own release here.
+  if (f.from) refuseBootKernel(input.host, f.from)
   // Without a capture the release is all there is: the same guess table analyse uses (releases.ts).
   const recorder = input.recorder ?? (input.host.kernel ? releaseGuess(input.host.kernel) : undefined)
   return recorder ? {...input, recorder} : input
@@ -110,12 +110,6 @@ export async function hostInput(f: HostFlags): Promise<HostInput> {
 function hostOverrides(host: Host, f: HostFlags, stated: ReadonlyMap<HostFact, string>): string[] {
   const before = {...host}
   return overrideWarnings(before, host, applyHostFlags(host, f as unknown as FlagRecord), stated)
-}
-
-/** A kernel before memory allocation profiling existed has nothing to predict: refused (exit 2). */
-function refuseBeforeProfiling(kernel: string | undefined, what: string): void {
-  const why = kernel === undefined ? undefined : profilingAbsentIn(kernel)
-  if (why) throw new UsageError(`${what}: ${why}`)
 }
 
 /**

@@ -6,7 +6,7 @@ import {open} from 'node:fs/promises'
 import {Readable} from 'node:stream'
 import {type Info, type Options, parse} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
-import {RELEASE_FORM, profilingAbsentIn} from '../analysis/releases.js'
+import {unsupportedRelease} from '../analysis/releases.js'
 import {closest} from '../cli/suggest.js'
 import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
@@ -77,12 +77,10 @@ function size(v: string, w: Where, what: string): number {
   return b
 }
 
-/** A kernel release as --kernel takes it, of a kernel with memory allocation profiling (6.10 on). */
+/** A kernel release as --kernel takes it (releases.ts unsupportedRelease: as uname -r prints it, 6.10 on). */
 function release(v: string, w: Where): string {
-  const bad = (why: string) => new InputError(`${w.file}:${w.line}: column ${w.col}: ${why}`, w.file, w.line)
-  if (!RELEASE_FORM.test(v)) throw bad(`"${v}" is not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)`)
-  const absent = profilingAbsentIn(v)
-  if (absent) throw bad(`kernel ${v}: ${absent}`)
+  const why = unsupportedRelease(v, true)
+  if (why) throw new InputError(`${w.file}:${w.line}: column ${w.col}: "${v}": ${why}`, w.file, w.line)
   return v
 }
 

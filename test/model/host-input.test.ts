@@ -49,7 +49,9 @@ describe('hostFromFlags', () => {
 
 describe('checkRelease', () => {
   it('takes what uname -r prints and refuses the rest', () => {
-    for (const r of ['7.2', '6.12.117', '6.13.0-rc4-debug', '6.1.0-27-amd64']) expect(checkRelease(r)).toBe(r)
+    for (const r of ['7.2', '6.12.117', '6.13.0-rc4-debug', '6.10.0-27-amd64']) expect(checkRelease(r)).toBe(r)
+    // A release, but before profiling: the one rule (releases.ts unsupportedRelease) says why.
+    expect(() => checkRelease('6.1.0-27-amd64')).toThrow('--kernel 6.1.0-27-amd64: CONFIG_MEM_ALLOC_PROFILING does not exist before 6.10')
     for (const r of ['banana', '7', '7.2 ', 'v7.2']) expect(() => checkRelease(r)).toThrow(/not a kernel release; expected one such as 7\.2/)
   })
 })

@@ -46,8 +46,8 @@ describe('inventory columns and cells checked as --kernel and the flags are (a r
   })
 
   it('a kernel cell is a release (was: "foo" predicted with the newest profile), of a kernel with profiling (6.10 on)', () => {
-    expect(err('name,cpus,kernel\na,4,7.2\nb,4,foo\n')).toBe('inv.csv:3: column kernel: "foo" is not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)')
-    expect(err('name,cpus,kernel\na,4,6.1\n')).toBe('inv.csv:2: column kernel: kernel 6.1: CONFIG_MEM_ALLOC_PROFILING does not exist before 6.10: nothing to predict')
+    expect(err('name,cpus,kernel\na,4,7.2\nb,4,foo\n')).toBe('inv.csv:3: column kernel: "foo": not a kernel release; expected one such as 7.2 or 6.12.117 (as uname -r prints it)')
+    expect(err('name,cpus,kernel\na,4,6.1\n')).toBe('inv.csv:2: column kernel: "6.1": CONFIG_MEM_ALLOC_PROFILING does not exist before 6.10: nothing to predict')
   })
 
   it('a value out of range names its column (was "inv.csv:3: possible CPUs must be ..."); a profile cell naming no profile names the row (was "nosuch: no such profile")', () => {
