@@ -26,7 +26,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
   ]
 
   static args = {
-    input: Args.string({description: 'allocinfo file, capture directory, or - for stdin', required: true}),
+    input: Args.string({description: 'allocinfo file, capture directory, or - for stdin', required: true, ignoreStdin: true}),
   }
 
   static flags = {

@@ -32,7 +32,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
   ]
 
   static args = {
-    input: Args.string({description: 'boot log file, capture directory, or - for stdin', required: true}),
+    input: Args.string({description: 'boot log file, capture directory, or - for stdin', required: true, ignoreStdin: true}),
   }
 
   static flags = {

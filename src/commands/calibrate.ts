@@ -27,7 +27,7 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
 
   static strict = false
   static args = {
-    captures: Args.string({description: 'capture directories (or boot logs) to fit from', required: true}),
+    captures: Args.string({description: 'capture directories (or boot logs) to fit from', required: true, ignoreStdin: true}),
   }
 
   static flags = {

@@ -38,8 +38,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
   ]
 
   static args = {
-    a: Args.string({description: 'capture directory, boot log, or allocinfo dump (the "old" side, or the capture to check); not needed with --rules'}),
-    b: Args.string({description: 'the "new" side: capture directory, boot log, or allocinfo dump'}),
+    a: Args.string({description: 'capture directory, boot log, or allocinfo dump (the "old" side, or the capture to check); not needed with --rules', ignoreStdin: true}),
+    b: Args.string({description: 'the "new" side: capture directory, boot log, or allocinfo dump', ignoreStdin: true}),
   }
 
   static flags = {

@@ -29,7 +29,7 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
 
   static strict = false
   static args = {
-    input: Args.string({description: 'recording, capture directory holding one, directory of snapshots, or snapshot files (several)', required: true}),
+    input: Args.string({description: 'recording, capture directory holding one, directory of snapshots, or snapshot files (several)', required: true, ignoreStdin: true}),
   }
 
   static flags = {

@@ -180,6 +180,19 @@ describe('internal errors are not bad input', () => {
   })
 })
 
+describe('stdin is read only when `-` says so', () => {
+  // oclif reads piped stdin into a missing required argument (10 ms, then gives up): the whole dump
+  // became the file name, a 60 KB error line, or was missed under load. Every argument sets ignoreStdin.
+  const DUMP = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+  it.each(['allocinfo', 'analyse', 'calibrate', 'trend', 'diff'])('%s < a real dump, with no input named: one short usage line, exit 2', (cmd) => {
+    const r = spawnSync(process.execPath, [BIN, cmd], {cwd: REPO, env: {PATH: process.env.PATH, HOME: ELSEWHERE, NO_COLOR: '1'}, encoding: 'utf8', stdio: [openSync(DUMP, 'r'), 'pipe', 'pipe']})
+    expect(r.status, r.stderr).toBe(2)
+    expect(lines(r.stderr)).toHaveLength(1)
+    expect(r.stderr).not.toContain('allocinfo - version')
+    expect(r.stderr.length).toBeLessThan(300)
+  })
+})
+
 describe('`-` on a terminal says it is reading stdin', () => {
   const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0
   it.skipIf(!hasScript)('analyse - and allocinfo - (a pty from util-linux script; Ctrl-D ends the input)', () => {
