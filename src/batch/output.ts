@@ -9,7 +9,7 @@
 import {closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync} from 'node:fs'
 import {StringDecoder} from 'node:string_decoder'
 import {outputFailed} from '../cli/output.js'
-import {InputError} from '../errors.js'
+import {InputError, ioReason} from '../errors.js'
 import type {Task} from './inputs.js'
 
 export interface Output {
@@ -142,7 +142,7 @@ export function fileOutput(file: string, append: boolean): Output {
   try {
     fd = openSync(file, append ? 'a' : 'w')
   } catch (e) {
-    throw new InputError(`${file}: cannot write (${(e as Error).message}): expected a writable --out path`, file)
+    throw new InputError(`${file}: cannot write (${ioReason(e)}): expected a writable --out path`, file)
   }
   return {
     write: (lines) => {
