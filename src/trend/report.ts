@@ -1,12 +1,12 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
-import type {Finding} from '../types.js'
+import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
 import {plotSvg} from '../render/svg.js'
 import type {Series} from '../render/plot.js'
 import {iec} from '../render/units.js'
 import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
 import type {TrendInput} from './input.js'
-import type {SeriesStore} from './store.js'
+import type {CounterAnomaly, SeriesStore} from './store.js'
 
 export interface UnloadLeak {
   key: string
@@ -20,7 +20,11 @@ export interface UnloadLeak {
   log?: {line: number; bytes: number; text: string}
   /** Both the series and the log report it. */
   confirmed: boolean
+  severity: Severity
 }
+
+/** A leak suspect's and an unload leak's severity (README Severity: what --fail-on gates on). */
+export const LEAK_SEVERITY: Severity = 'warning'
 
 export interface TrendJson {
   input: {
@@ -40,11 +44,12 @@ export interface TrendJson {
   options: {minRatePerHour: number; alpha: number; filters: string[]}
   tested: number
   verdicts: Partial<Record<Verdict, number>>
-  suspects: (SiteTrend & {rank: number})[]
+  suspects: (SiteTrend & {rank: number; severity: Severity})[]
   unloadLeaks: UnloadLeak[]
   /** The sites that grew the most without being suspects, with the reason. */
   notSuspects: SiteTrend[]
-  anomalies: {count: number; list: {key: string; snap: number; time: string; kind: string; detail: string}[]}
+  /** count: every one; byKind: every one by kind (what --fail-on gates on); list: the first 50. */
+  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string}[]}
   log?: string
 }
 
@@ -65,7 +70,7 @@ export function unloadLeaks(series: SiteTrend[], findings: Finding[] | undefined
   const out = new Map<string, UnloadLeak>()
   for (const s of series) {
     out.set(`${s.file}:${s.lineNo} ${s.func} [${s.module}]`, {
-      key: s.key, module: s.module ?? '', file: s.file, lineNo: s.lineNo, func: s.func, bytes: s.lastBytes, lastSeen: s.lastSeen, confirmed: false,
+      key: s.key, module: s.module ?? '', file: s.file, lineNo: s.lineNo, func: s.func, bytes: s.lastBytes, lastSeen: s.lastSeen, confirmed: false, severity: LEAK_SEVERITY,
     })
   }
   for (const f of findings ?? []) {
@@ -75,7 +80,7 @@ export function unloadLeaks(series: SiteTrend[], findings: Finding[] | undefined
     const log = {line: f.line, bytes: Number(d.bytes), text: f.text}
     const have = out.get(k)
     if (have) Object.assign(have, {log, confirmed: true})
-    else out.set(k, {key: k, module: d.module, file: d.file, lineNo: d.fileLine, func: d.func, log, confirmed: false})
+    else out.set(k, {key: k, module: d.module, file: d.file, lineNo: d.fileLine, func: d.func, log, confirmed: false, severity: LEAK_SEVERITY})
   }
   return [...out.values()]
 }
@@ -99,10 +104,10 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
     options: {minRatePerHour: o.minRatePerHour, alpha: o.alpha, filters: o.filters},
     tested: res.tested,
     verdicts: Object.fromEntries(VERDICTS.filter((v) => verdicts[v]).map((v) => [v, verdicts[v]])),
-    suspects: top(res.suspects).map((s, i) => ({rank: i + 1, ...s})),
+    suspects: top(res.suspects).map((s, i) => ({rank: i + 1, severity: LEAK_SEVERITY, ...s})),
     unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
     notSuspects: top(grown),
-    anomalies: {count: st.anomalyCount, list: st.anomalies.slice(0, 50)},
+    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: st.anomalies.slice(0, 50)},
     ...(o.log ? {log: o.log} : {}),
   }
 }

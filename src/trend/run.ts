@@ -1,6 +1,7 @@
 // The `trend` command's work, without oclif: flags checked → snapshots read (input.ts) → per-site
 // trends (analyse.ts) → JSON, Report, an SVG when asked, and the severities --fail-on gates on.
 // src/commands/trend.ts parses the flags and emits.
+import {anomalySeverities} from '../allocinfo/report.js'
 import {compileRegex, describeFilter} from '../allocinfo/select.js'
 import type {CommandRun} from '../cli/output.js'
 import {writeUserFile} from '../cli/write-file.js'
@@ -51,9 +52,9 @@ async function logFindings(path: string): Promise<Finding[]> {
   return (await analyseBootLog(path)).findings
 }
 
-/** A suspect or an unload leak is a warning; counters that went negative or wrapped, a notice. */
+/** Each suspect and unload leak carries its severity (report.ts LEAK_SEVERITY); counter anomalies have the severity every command gives them (README Severity: allocinfo/report.ts anomalySeverities). */
 export function trendSeverities(json: Pick<TrendJson, 'suspects' | 'unloadLeaks' | 'anomalies'>): Severity[] {
-  return [...json.suspects.map(() => 'warning' as const), ...json.unloadLeaks.map(() => 'warning' as const), ...(json.anomalies.count > 0 ? ['notice' as const] : [])]
+  return [...json.suspects.map((s) => s.severity), ...json.unloadLeaks.map((u) => u.severity), ...anomalySeverities(json.anomalies.byKind)]
 }
 
 /** --alpha: a probability strictly between 0 and 1. */

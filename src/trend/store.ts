@@ -59,6 +59,8 @@ export class SeriesStore {
   times: number[] = []
   readonly anomalies: CounterAnomaly[] = []
   anomalyCount = 0
+  /** Every anomaly counted by kind (the kept list stops at MAX_ANOMALIES): what --fail-on gates on. */
+  readonly anomalyCounts: Partial<Record<CounterAnomaly['kind'], number>> = {}
   snapshots = 0
   first?: SnapshotInfo
   last?: SnapshotInfo
@@ -168,6 +170,7 @@ export class SeriesStore {
 
   private noteAnomaly(key: string, snap: number, time: string, kind: CounterAnomaly['kind'], detail: string): void {
     this.anomalyCount++
+    this.anomalyCounts[kind] = (this.anomalyCounts[kind] ?? 0) + 1
     if (this.anomalies.length < MAX_ANOMALIES) this.anomalies.push({key, snap, time, kind, detail})
   }
 

@@ -1,8 +1,7 @@
 // Fleet summaries merge by laws (fast-check, SYNTHETIC records drawn from small pools so that
 // signatures, hosts and kernels collide; each pool holds `__proto__`, a name a log can give): the summary of a list does not depend on the order of
 // the records nor on how they are split and grouped; merge is associative and commutative with
-// the empty summary as identity; a summary survives JSON and merges again; a signature keeps its
-// most severe finding's severity; inputs are counted once
+// the empty summary as identity; a summary survives JSON and merges again; inputs are counted once
 // overall and once per release, whatever the number of boots (records) of a log.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
@@ -112,9 +111,6 @@ describe('fleet summary laws', () => {
           // An input once, however many of its boots have the signature (as a release's inputs).
           expect(row.inputs).toBe(withSig.filter((r) => !r.boot).length + new Set(withSig.filter((r) => r.boot).map((r) => r.input.path)).size)
           expect(row.hosts).toEqual([...new Set(withSig.map((r) => r.hostname ?? r.input.path))].sort())
-          // The most severe of its findings, whatever the order (the least as text kept info over warning).
-          const ranks = withSig.flatMap((r) => r.findings!.filter((f) => f.signature === sig).map((f) => SEVERITIES.indexOf(f.severity)))
-          expect(row.severity).toBe(SEVERITIES[Math.max(...ranks)])
         }
         // A row per CPU count and legacy array size: each boot with its own limit, never another's.
         for (const [cpus, byLimit] of Object.entries(s.cpus))

@@ -1,6 +1,6 @@
 // The trend command's work without oclif (src/trend/run.ts): the rate and alpha flags, the
 // severities, and the input and --svg refusals (one line, exit 2, not an internal error).
-import {copyFileSync, mkdtempSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -27,9 +27,10 @@ describe('trend flags', () => {
     for (const bad of ['0', '1', '-0.1', 'x']) expect(() => parseAlpha(bad)).toThrow(`--alpha: '${bad}' is not a probability between 0 and 1`)
   })
 
-  it('severities: each suspect and unload leak a warning, counter anomalies one notice', () => {
-    expect(trendSeverities({suspects: [{}, {}], unloadLeaks: [{}], anomalies: {count: 3}} as never)).toEqual(['warning', 'warning', 'warning', 'notice'])
-    expect(trendSeverities({suspects: [], unloadLeaks: [], anomalies: {count: 0}} as never)).toEqual([])
+  it('severities: each suspect and unload leak a warning, counter anomalies a warning as in every command (README Severity)', () => {
+    const w = {severity: 'warning'}
+    expect(trendSeverities({suspects: [w, w], unloadLeaks: [w], anomalies: {count: 3, byKind: {'negative-bytes': 3}}} as never)).toEqual(['warning', 'warning', 'warning', 'warning'])
+    expect(trendSeverities({suspects: [], unloadLeaks: [], anomalies: {count: 0, byKind: {}}} as never)).toEqual([])
   })
 })
 
@@ -38,6 +39,20 @@ describe('runTrend', () => {
   // DERIVED: the same real dump twice, timed by ISO 8601 names: two snapshots, nothing grows.
   copyFileSync(REAL, join(dir, 'allocinfo-2026-12-04T18:00:00Z.txt'))
   copyFileSync(REAL, join(dir, 'allocinfo-2026-12-04T18:01:00Z.txt'))
+
+  it('a negative counter in one snapshot: a warning, as allocinfo and diff give it (--fail-on warning exits 1)', async () => {
+    const neg = mkdtempSync(join(tmpdir(), 'allocscope-trend-neg-'))
+    const text = readFileSync(REAL, 'utf8')
+    // DERIVED: the real dump 8 times, the first site line's bytes made negative in the fourth.
+    for (let i = 0; i < 8; i++) {
+      const t = i === 3 ? text.replace(/^( *)0( +\d+ \S+:\d+ )/m, '$1-4096$2') : text
+      if (i === 3) expect(t).not.toBe(text)
+      writeFileSync(join(neg, `allocinfo-2026-12-04T18:0${i}:00Z.txt`), t)
+    }
+    const r = await runTrend([neg], FLAGS, {ascii: true})
+    expect((r.result as TrendJson).anomalies.byKind).toEqual({'negative-bytes': 1})
+    expect(r.severities).toContain('warning')
+  })
 
   it('one snapshot is refused: a trend needs two', async () => {
     await expect(runTrend([REAL], FLAGS, {ascii: true})).rejects.toThrow(`${REAL}: 1 snapshot(s); a trend needs at least 2 (6 for a verdict)`)
@@ -60,6 +75,7 @@ describe('a capture directory named to trend', () => {
     const named = await runTrend([join(UNLOAD, 'recording.arec.gz')], {...FLAGS, log: join(UNLOAD, 'dmesg.txt')}, {ascii: true})
     const j = byDir.result as TrendJson
     expect(j.log).toBe(join(UNLOAD, 'dmesg.txt'))
+    expect([...j.suspects, ...j.unloadLeaks].map((x) => x.severity)).toEqual(['warning', 'warning'])
     expect(j.unloadLeaks.map((u) => [u.key, u.confirmed])).toEqual([['lab/module/klab_leak.c:40 klab_alloc_one [klab_leak]', true]])
     expect(j.suspects.map((s) => s.key)).toEqual((named.result as TrendJson).suspects.map((s) => s.key))
     expect(byDir.severities).toEqual(named.severities)
