@@ -84,7 +84,7 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const nul = chunk.indexOf(0)
-      if (nul !== -1) throw new InputError(`${where}: binary data (a NUL byte at byte ${offset + nul}); ${EXPECTED}`, where)
+      if (nul !== -1) throw nulError(splitter, chunker, chunk.subarray(0, nul), where, offset + nul)
       offset += chunk.length
       splitter.push(chunker.write(chunk))
     }
@@ -97,6 +97,16 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   // Not closed: JSON.parse says what is missing, at the line that opened it.
   if (doc.open) foldDocument(fold, doc, where)
   return fold.result()
+}
+
+/**
+ * A NUL byte refused with its line, as every other problem is: the text before it is split first,
+ * so the lines it ends are read (and refused first when they are bad) and the splitter is at its line.
+ */
+function nulError(splitter: LineSplitter, chunker: TextChunker, before: Buffer, where: string, byte: number): InputError {
+  splitter.push(chunker.write(before))
+  const n = splitter.current
+  return new InputError(`${where}:${n}: binary data (a NUL byte at byte ${byte}); ${EXPECTED}`, where, n)
 }
 
 function foldDocument(fold: Folder, doc: FleetDocument, where: string): void {

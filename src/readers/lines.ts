@@ -64,6 +64,11 @@ abstract class LineNumbers {
     return this.open ? this.done + 1 : this.done
   }
 
+  /** The number of the line being read (the next byte's): a piece ended at a CR keeps it. */
+  get current(): number {
+    return this.done + 1
+  }
+
   /** Lines counted but not read (blank padding before the first text): the next line is numbered after them. */
   skipLines(n: number): void {
     this.done += n

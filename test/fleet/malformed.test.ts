@@ -71,6 +71,15 @@ describe('fleet: input it does not read is refused with file, line and what was 
     expect(r.stderr).toContain(`.ndjson:2: a batch record (allocscope/batch-v1): ${message}`)
   })
 
+  it('a NUL byte: exit 2 at its line (README), past the first read chunk too', async () => {
+    // REAL records up to past 64 KiB (a read chunk), then a line with a NUL after one character.
+    let k = 1
+    while (Buffer.byteLength(lines.slice(0, k).join('\n')) < 200_000) k++
+    const before = lines.slice(0, k).join('\n') + '\n'
+    const r = await fleetOn('nul.ndjson', `${before}{\0"schema":1}\n`)
+    expect([r.status, r.stderr]).toEqual([2, `allocscope: ${join(tmp, 'nul.ndjson')}:${k + 1}: binary data (a NUL byte at byte ${Buffer.byteLength(before) + 1}); ${EXPECTED}\n`])
+  })
+
   it('the bare batch-v1 and fleet-v2 objects of the review: exit 2, not an internal error', async () => {
     const b = await fleetOn('bare-batch.ndjson', '{"schema":"allocscope/batch-v1"}\n')
     expect([b.status, b.stderr]).toEqual([2, `allocscope: ${join(tmp, 'bare-batch.ndjson')}:1: a batch record (allocscope/batch-v1): input: missing; expected an input {path, mtime?}\n`])

@@ -190,7 +190,7 @@ describe('record caps each sample of its --source at 32 MiB', () => {
 describe('fleet reads its NDJSON a bounded line at a time', () => {
   it.skipIf(!existsSync('/dev/zero'))(`fleet /dev/zero: binary data at byte 0, exit 2, RSS < ${RSS_LIMIT_MIB} MiB`, async () => {
     const r = await run(['fleet', '/dev/zero'])
-    expect(r.stderr.trim()).toMatch(/^allocscope: \/dev\/zero: binary data \(a NUL byte at byte 0\); expected NDJSON records of allocscope batch/)
+    expect(r.stderr.trim()).toMatch(/^allocscope: \/dev\/zero:1: binary data \(a NUL byte at byte 0\); expected NDJSON records of allocscope batch/)
     expect(r.status).toBe(2)
     expect(r.rssMiB).toBeGreaterThan(0)
     expect(r.rssMiB).toBeLessThan(RSS_LIMIT_MIB)
