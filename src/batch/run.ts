@@ -4,6 +4,7 @@
 // signalled process would. src/commands/batch.ts (oclif) and the fast path (src/cli/fast.ts, no
 // oclif: its start-up was ~0.4 s of CPU before any worker could start) parse the flags.
 import {availableParallelism} from 'node:os'
+import {refuseInputAsOutput} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
@@ -34,6 +35,9 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
 
 async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
+  // An input named on the command line (or the list of them) is refused as --out; one a walk, a
+  // pattern or a --files-from list meets is skipped (inputs.ts listTasks): `--out logs/run.ndjson logs`.
+  if (f.out) refuseInputAsOutput('--out', f.out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])])
   const jobs = f.jobs ?? availableParallelism()
   // The workers start up while the inputs are listed (they are ended if the listing fails).
   const started = f.list ? [] : startWorkers(jobs)

@@ -2,8 +2,12 @@
 // one line naming it, never an internal error: one that cannot be opened as named (no such
 // directory, permission) is refused as bad input (exit 2); a write that fails once it is open
 // (a full disk, an I/O error) is output that could not be written (exit 74), as for stdout.
-import {closeSync, openSync, writeFileSync} from 'node:fs'
-import {InputError, ioReason, OutputError} from '../errors.js'
+// Before anything is written, every command that writes a file the user named refuses one that
+// is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
+// (refuseOverwrite).
+import {closeSync, fstatSync, openSync, statSync, type Stats, writeFileSync} from 'node:fs'
+import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
+import {inputName} from '../readers/stdin.js'
 
 /** Pieces are written in chunks of about this many characters. */
 const CHUNK = 1 << 16
@@ -42,4 +46,46 @@ export function writeUserFileParts(path: string, parts: Iterable<string>, what: 
   } finally {
     closeSync(fd)
   }
+}
+
+/** An input of the command, as its refusal names it: `--source FILE`, or the path alone (an argument). */
+export type NamedInput = string | {flag: string; path: string}
+
+/** The file a path names, through symlinks; '-' is stdin (`fleet --html f.json < f.json`). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return path === '-' ? fstatSync(0) : statSync(path)
+  } catch {
+    return undefined // no such input: its reader says so
+  }
+}
+
+/**
+ * Refuses an output file that is one of the command's inputs, by name, symlink or hard link (its
+ * device and inode): opening it for writing truncates the input (a boot log, a recording, the
+ * records of a run) whether or not it was read yet. Only a regular file: opening a device or a
+ * FIFO truncates nothing (`/dev/stdout` beside `/dev/stdin` on one terminal is one device), and a
+ * file that does not exist yet is no input. Called before anything is opened for writing.
+ */
+export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>): void {
+  const o = statOf(out)
+  if (!o?.isFile()) return
+  for (const input of inputs) {
+    const {path, flag: by} = typeof input === 'string' ? {path: input, flag: undefined} : input
+    const st = statOf(path)
+    if (st?.dev !== o.dev || st.ino !== o.ino) continue
+    const named = by === undefined ? `the input ${inputName(path)}` : `${by} ${inputName(path)}`
+    throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
+  }
+}
+
+/**
+ * An earlier run's output (a recording of a 24-hour soak, a 10-hour batch's records) is not
+ * overwritten by running the command again: refused unless `force`. Only a regular file with bytes
+ * in it: a device, a FIFO or an empty file loses nothing.
+ */
+export function refuseOverwrite(flag: string, out: string, force: boolean | undefined, how = 'give --force to overwrite it'): void {
+  if (force) return
+  const o = statOf(out)
+  if (o?.isFile() && o.size > 0) throw new UsageError(`${flag} ${out}: the file exists; ${how}`)
 }

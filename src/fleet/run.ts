@@ -1,7 +1,7 @@
 // The `fleet` command's work, without oclif: batch NDJSON or fleet summaries (stdin by default) →
 // one merged summary → Report, the HTML page when asked, and the severities --fail-on gates on.
 import type {CommandRun} from '../cli/output.js'
-import {writeUserFileParts} from '../cli/write-file.js'
+import {refuseInputAsOutput, writeUserFileParts} from '../cli/write-file.js'
 import type {Severity} from '../types.js'
 import {fleetHtmlParts} from './html.js'
 import {readFleetInputs} from './read.js'
@@ -11,6 +11,7 @@ import {inputName} from '../readers/stdin.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
   const paths = inputs.length > 0 ? inputs : ['-']
+  if (f.html) refuseInputAsOutput('--html', f.html, paths)
   const summary = await readFleetInputs(paths)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
   return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: emptyWarning(summary, paths)}

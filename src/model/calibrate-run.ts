@@ -3,7 +3,7 @@
 // src/commands/calibrate.ts parses the flags and emits.
 import {existsSync} from 'node:fs'
 import type {CommandRun} from '../cli/output.js'
-import {writeUserFile} from '../cli/write-file.js'
+import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
 import {type FitOutcome, calibrate} from './calibrate.js'
 import {readCaptureFacts} from './capture-facts.js'
@@ -20,6 +20,7 @@ export interface CalibrateFlags {
 
 export function runCalibrate(captures: string[], f: CalibrateFlags): CommandRun {
   const terms = f.terms ? parseTerms(f.terms) : undefined
+  if (f.out) refuseInputAsOutput('--out', f.out, captures)
   if (f.out && existsSync(f.out) && !f.force) throw new UsageError(`--out ${f.out}: the file exists; give --force to overwrite it`)
   const facts = captures.map((p) => readCaptureFacts(p))
   const outcome = calibrate(facts, {name: f.name, terms})

@@ -4,7 +4,7 @@ import {statSync} from 'node:fs'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import type {StreamRow, StreamRun} from '../cli/stream-table.js'
-import {writeUserFile} from '../cli/write-file.js'
+import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import type {Block, Report} from '../render/report.js'
 import type {Recorder, Severity} from '../types.js'
@@ -46,6 +46,7 @@ type Run = Omit<CommandRun, 'warnings'>
 /** One host or a sweep: a CommandRun; a fleet (--hosts): a StreamRun, its rows written as they are predicted. */
 export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<CommandRun | StreamRun> {
   checkModes(f)
+  if (f.svg) refuseInputAsOutput('--svg', f.svg, (['from', 'profile', 'hosts'] as const).flatMap((k) => (f[k] === undefined ? [] : [{flag: `--${k}`, path: f[k]}])))
   const opts = predictOptions(f)
   if (f.hosts !== undefined) return fleetStream(f.hosts, opts, f.profile)
   const input = await hostInput(f)

@@ -2,9 +2,10 @@
 // schedule into a recording (src/trend/recording.ts, docs/recording.md). Each sample is read,
 // parsed with the allocinfo reader, delta-encoded against the previous one, and appended as one
 // gzip member with one write(): a kill loses at most the sample being taken.
-import {accessSync, constants, readFileSync, realpathSync, statSync, type Stats} from 'node:fs'
+import {accessSync, constants, readFileSync, realpathSync, statSync} from 'node:fs'
 import {hostname, release} from 'node:os'
 import {resolve} from 'node:path'
+import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {parseAllocInfoText, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
@@ -127,33 +128,6 @@ export function checkSource(source: string, sysctl?: string): void {
   }
 }
 
-/**
- * An --out that exists is refused before it is opened for writing when it is the --source (by
- * path, symlink or hard link: its device and inode), which opening would truncate, and when it
- * already holds a recording (see refuseExisting). One that does not exist yet cannot be the source.
- */
-function checkOut(out: string, source: string, force = false): void {
-  let o
-  try {
-    o = statSync(out)
-  } catch {
-    return
-  }
-  const src = statSync(source)
-  if (o.dev === src.dev && o.ino === src.ino) {
-    throw new UsageError(`--out ${out} is the same file as --source ${source}: recording into it would destroy what is sampled; give another --out`)
-  }
-  if (!force) refuseExisting(out, o)
-}
-
-/**
- * A recording already there (a soak of hours) is not overwritten by running the command again.
- * Only a regular file with bytes in it: a device, a FIFO or an empty file loses nothing.
- */
-function refuseExisting(out: string, o: Stats): void {
-  if (o.isFile() && o.size > 0) throw new UsageError(`--out ${out}: the file exists; give --force to overwrite it`)
-}
-
 /** The path with its symlinks resolved, when it exists. */
 function resolvedPath(p: string): string {
   try {
@@ -199,7 +173,8 @@ const MAX_SOURCE_BYTES = 32 * 2 ** 20
 export async function record(o: RecordOptions): Promise<RecordSummary> {
   if (o.count === undefined && o.durationMs === undefined) throw new UsageError('give --count or --duration: how long to record')
   checkSource(o.source, o.sysctl)
-  checkOut(o.out, o.source, o.force)
+  refuseInputAsOutput('--out', o.out, [{flag: '--source', path: o.source}])
+  refuseOverwrite('--out', o.out, o.force)
   const clock = o.clock ?? SYSTEM_CLOCK
   const start = clock.monoMs()
   const startWall = clock.wallMs()

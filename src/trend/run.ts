@@ -4,7 +4,7 @@
 import {anomalySeverities} from '../allocinfo/report.js'
 import {compileRegex, describeFilter} from '../allocinfo/select.js'
 import type {CommandRun} from '../cli/output.js'
-import {writeUserFile} from '../cli/write-file.js'
+import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
 import type {Finding, Severity} from '../types.js'
@@ -28,6 +28,7 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
   const minRatePerHour = parseRate(f['min-rate'])
   const alpha = parseAlpha(f.alpha)
   const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
+  if (f.svg) refuseInputAsOutput('--svg', f.svg, [...inputs, ...(f.log ? [{flag: '--log', path: f.log}] : [])])
   const input = await readTrendInput(inputs, {timeFrom: f['time-from'] as TimeFrom})
   if (input.store.snapshots < 2) {
     // The reader's warnings say why there are so few (a damaged recording): the error is all the user sees.

@@ -29,7 +29,7 @@ describe('record: --out that is the --source', () => {
     const out = outOf(src)
     const err = await record({...base, source: src, out}).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(UsageError)
-    expect((err as Error).message).toBe(`--out ${out} is the same file as --source ${src}: recording into it would destroy what is sampled; give another --out`)
+    expect((err as Error).message).toBe(`--out ${out} is the same file as --source ${src}: writing it would destroy that input; give another --out`)
     expect(readFileSync(src)).toEqual(readFileSync(REAL))
   })
 })
