@@ -1,13 +1,12 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {type Stats, statSync} from 'node:fs'
-import {basename, join, resolve} from 'node:path'
+import {statSync} from 'node:fs'
+import {basename, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
-import {InputError, ioReason} from '../errors.js'
-import {captureDataFiles, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
-import {dirNames, undecodableReason} from '../readers/names.js'
+import {InputError} from '../errors.js'
+import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader} from './recording.js'
 import {SeriesStore} from './store.js'
@@ -31,7 +30,7 @@ export interface TrendInput {
 }
 
 export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; maxColumns?: number}): Promise<TrendInput> {
-  if (paths.length === 0) throw new InputError('no input: expected a recording, a directory of allocinfo snapshots, or snapshot files')
+  if (paths.length === 0) throw new InputError(`no input: ${EXPECTED_INPUT}`)
   const store = new SeriesStore(o.maxColumns)
   const one = paths.length === 1 ? seriesOf(paths[0]) : undefined
   const only = one === undefined ? undefined : await openOnly(one.path)
@@ -43,12 +42,10 @@ export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; ma
   // A pipe that is no recording is one snapshot, read on from what was read of it.
   const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
   if (piped === undefined) await only?.close()
-  const files = paths.flatMap((p) => (statOrThrow(p).isDirectory() ? listDir(p) : [p]))
+  const files = snapshotFiles(paths)
   if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
   return readSnapshotFiles(files, o.timeFrom, store, piped)
 }
-
-const cannotRead = (p: string, e: unknown): InputError => new InputError(`${p}: ${ioReason(e)}; expected a recording, a directory of allocinfo snapshots, or a snapshot file`, p)
 
 /**
  * The one input, opened once: a recording is told by its first bytes, and a pipe cannot be read
@@ -60,55 +57,6 @@ async function openOnly(p: string): Promise<RecordingSource | undefined> {
   } catch (e) {
     throw cannotRead(p, e)
   }
-}
-
-/** The one path named: a capture directory stands for its series' recording (captureRecording); anything else is read as given. */
-function seriesOf(p: string): {path: string; bootLog?: string} {
-  let dir = false
-  try {
-    dir = statSync(p).isDirectory()
-  } catch {
-    return {path: p} // openOnly names the problem
-  }
-  return (dir ? captureRecording(p) : undefined) ?? {path: p}
-}
-
-/**
- * A capture directory (one boot log and/or one dump: readers/dir.ts notCaptureBecause) holds one
- * snapshot, no series, unless a recording is beside them (a lab trend series, testdata/trend/*):
- * that recording, read as if named, with the capture's boot log for --log. Its boot log is no snapshot, so without a recording it is
- * refused here rather than read as a malformed allocinfo file. undefined: no capture directory.
- */
-function captureRecording(dir: string): {path: string; bootLog?: string} | undefined {
-  let entries: DirEntry[]
-  try {
-    entries = dirEntries(dir)
-  } catch (e) {
-    throw cannotRead(dir, e)
-  }
-  if (notCaptureBecause(entries) !== undefined) return undefined
-  if (entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file')) {
-    const {bootLog} = captureDataFiles(dir, entries)
-    return {path: join(dir, SERIES_RECORDING), ...(bootLog === undefined ? {} : {bootLog})}
-  }
-  throw new InputError(`${dir}: a capture directory (a boot log and/or one allocinfo dump) is one snapshot, not a series; expected a recording (allocscope record --out FILE), a directory of allocinfo snapshots, or snapshot files`, dir)
-}
-
-function statOrThrow(p: string): Stats {
-  try {
-    return statSync(p)
-  } catch (e) {
-    throw cannotRead(p, e)
-  }
-}
-
-function listDir(d: string): string[] {
-  return dirNames(d)
-    .filter((n) => {
-      if (n.undecodable !== undefined) throw new InputError(`${join(d, n.name)}: ${undecodableReason(n)}`, join(d, n.name))
-      return statOrThrow(join(d, n.name)).isFile()
-    })
-    .map((n) => join(d, n.name))
 }
 
 /** Streams a recording into the store (the reader: src/readers/recording.ts). */
@@ -147,10 +95,11 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     timed.push(await timeOf(f, timeFrom, piped?.get(f)))
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
-  const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).length
-  if (ties > 0) warnings.push(`${ties} snapshot(s) have the same time as the one before: their order is by name and a rate between them is no rate (give each its own time: a header line or a name)`)
+  const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).map((t) => t.path)
+  if (ties.length > 0) warnings.push(`${ties.length} snapshot(s) have the same time as the one before (${someOf(ties)}): their order is by name and a rate between them is no rate (give each its own time: a header line or a name)`)
   const enc = new DeltaEncoder()
   const timeSources: Record<string, number> = {}
+  const byMtime: string[] = []
   for (const t of timed) {
     const info = t.info ?? (await readSnapshot(t.path)).info
     t.info = undefined
@@ -163,19 +112,37 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     // What the reader noticed (an appended file read as its last snapshot, padding, an unknown version), as allocinfo says it.
     if (info.notes) warnings.push(...info.notes)
     timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
+    if (t.how === 'mtime') byMtime.push(t.path)
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }
   store.finish()
   const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
-  if (timeSources.mtime) warnings.push(`${timeSources.mtime} snapshot(s) timed by file mtime (${why}): a copy may have changed it`)
+  if (byMtime.length > 0) warnings.push(`${byMtime.length} snapshot(s) timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
+
+/** The first few of the files a warning is about, named (a directory may hold thousands). */
+const someOf = (paths: string[]): string => (paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`)
 
 /** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart; `raw`: its bytes, when its reading has begun. */
 async function readSnapshot(path: string, raw?: AsyncIterable<Buffer>): Promise<{info: AllocInfo; header: string}> {
   let header = ''
-  const info = await readAllocInfo(path, path, {preamble: {re: SNAPSHOT_HEADER_RE, onPreamble: (l) => (header = l)}, ...(raw ? {raw} : {})})
-  return {info, header}
+  try {
+    const info = await readAllocInfo(path, path, {preamble: {re: SNAPSHOT_HEADER_RE, onPreamble: (l) => (header = l)}, ...(raw ? {raw} : {})})
+    return {info, header}
+  } catch (e) {
+    // Looked for only when the file is no snapshot: a recording among other inputs.
+    if (raw === undefined && e instanceof InputError && (await isRecordingFile(path))) {
+      throw new InputError(`${path}: a recording, one series: name it alone (trend reads one series at a time)`, path)
+    }
+    throw e
+  }
+}
+
+async function isRecordingFile(path: string): Promise<boolean> {
+  const src = await openRecording(path).catch(() => undefined)
+  await src?.close()
+  return src !== undefined && isRecordingHead(src.head)
 }
 
 async function timeOf(path: string, from: TimeFrom, raw?: AsyncIterable<Buffer>): Promise<Timed> {

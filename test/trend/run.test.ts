@@ -92,4 +92,20 @@ describe('a capture directory named to trend', () => {
     const cap = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
     await expect(runTrend([cap], FLAGS, {ascii: true})).rejects.toThrow(`${cap}: a capture directory (a boot log and/or one allocinfo dump) is one snapshot, not a series`)
   })
+
+  it('several inputs: a recording, or a capture directory holding one, is one series, named alone', async () => {
+    const leak = join(TESTDATA, 'trend', 'leak')
+    const churn = join(TESTDATA, 'trend', 'churn')
+    await expect(runTrend([leak, churn], FLAGS, {ascii: true})).rejects.toThrow(`${leak}: a capture directory holding a recording (recording.arec.gz), one series: name it alone`)
+    const rec = join(churn, 'recording.arec.gz')
+    await expect(runTrend([REAL, rec], FLAGS, {ascii: true})).rejects.toThrow(`${rec}: a recording, one series: name it alone`)
+  })
+
+  it('several capture directories without a recording: each is one snapshot, its dump; the mtime warning names them', async () => {
+    const caps = ['linux-7.2-pool-c64-m1024', 'linux-7.2-notrack-c8-m1024-shrink'].map((n) => join(SAMPLES, n))
+    const r = await runTrend(caps, FLAGS, {ascii: true})
+    const j = r.result as TrendJson
+    expect(j.input.sources.sort()).toEqual(caps.map((c) => join(c, 'allocinfo.txt')).sort())
+    expect(r.warnings.find((w) => w.includes('timed by file mtime'))).toContain(join(caps[0]!, 'allocinfo.txt'))
+  })
 })
