@@ -64,8 +64,9 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: Map<HostF
   host.kernel = h.release?.value
   if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
+  // Unknown: after SMP says most likely off (DEBUG sets early_page_ext); without a window, the default.
   host.debug = debug === 'unknown' ? h.pageExtWindow?.value !== 'after-smp' : debug
-  if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): taken from the page_ext window`)
+  if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): ${h.pageExtWindow ? 'taken from the page_ext window' : 'default yes used'}`)
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
   host.compressed = a.profiling.mode === 'compressed'

@@ -97,8 +97,19 @@ export function suppliedFacts(f: FlagRecord): Set<HostFact> {
   return new Set(hostFlagFacts(f, true).keys())
 }
 
+/**
+ * Where the capture's DEBUG comes from: a DEBUG-only message (stated); its page_ext window, said to
+ * be an inference, so that a warning over it does not present it as the log's word (the analysis
+ * says "DEBUG unknown"); no window either: a default, which a flag fills in without a word.
+ */
+function debugWhere(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>): string | undefined {
+  if (a.profiling.debug !== 'unknown' && !a.profiling.debugReason.startsWith('inferred')) return a.source
+  const w = a.host.pageExtWindow
+  return w && `inferred from its page_ext window, ${a.source}:${w.line}`
+}
+
 /** The facts a capture states, each with where (file:line, else the log): absent lines mean off for the build facts. */
-export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source'>, host: Host): Map<HostFact, string> {
+export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>, host: Host): Map<HostFact, string> {
   const stated = new Map<HostFact, string>()
   for (const fact of ['possibleCpus', 'onlineCpus', 'memoryBytes', 'nodes'] as const) {
     const at = host.origins?.[fact]
@@ -107,7 +118,9 @@ export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source'>, host: Host
   if (a.host.release) stated.set('kernel', `${a.source}:${a.host.release.line}`)
   if (a.host.gbPages) stated.set('gbPages', `${a.source}:${a.host.gbPages.line}`)
   // Read from the log's messages, their absence included (from-boot.ts hostFromAnalysis).
-  for (const fact of ['debug', 'earlyPageExt', 'deferredInit', 'compressed', 'kasan', 'kmemleak'] as const) stated.set(fact, a.source)
+  for (const fact of ['earlyPageExt', 'deferredInit', 'compressed', 'kasan', 'kmemleak'] as const) stated.set(fact, a.source)
+  const debug = debugWhere(a)
+  if (debug !== undefined) stated.set('debug', debug)
   return stated
 }
 

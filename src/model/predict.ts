@@ -100,10 +100,10 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
   }
-  const recorder = opts.recorder ?? 'unknown'
+  const {recorder, recorderReason} = builtRecorder(host, opts)
   return {
     recorder,
-    recorderReason: opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)',
+    recorderReason,
     kernel: kernelOutcome(recorder, host, {calls, pages: pagesInterval}, legacyMax, runs.droppedPages),
     host,
     profile: profile.name,
@@ -122,6 +122,20 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     ...(runs.pool ? {pool: runs.pool} : {}),
     notes,
   }
+}
+
+/**
+ * The recorder the kernel runs, and why. lib/alloc_tag.c builds both recorders only under
+ * CONFIG_MEM_ALLOC_PROFILING_DEBUG: a host without DEBUG runs none, whatever code its release
+ * carries (a 7.2 --no-debug showed the pool recording 950 PFNs beside the note that no recorder is
+ * built). Its verdict, its kernel outcome and its severity follow; the runs stay what-ifs.
+ */
+export function builtRecorder(host: Pick<Host, 'debug'>, opts: Pick<PredictOptions, 'recorder' | 'recorderReason'>): {recorder: Recorder; recorderReason: string} {
+  const recorder = opts.recorder ?? 'unknown'
+  const reason = opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)'
+  if (host.debug || recorder === 'none') return {recorder, recorderReason: reason}
+  const code = recorder === 'unknown' ? '' : `, though the kernel has the ${recorder} recorder's code (${reason})`
+  return {recorder: 'none', recorderReason: `without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built${code}`}
 }
 
 /**

@@ -12,7 +12,7 @@ import {PredictionCache, predictHostRow} from './fleet.js'
 import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
 import {InventoryRows, readInventory} from './inventory.js'
-import {type PredictOptions, type Tracker, predict, sweep, sweepCpus} from './predict.js'
+import {type PredictOptions, type Tracker, builtRecorder, predict, sweep, sweepCpus} from './predict.js'
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
@@ -131,7 +131,8 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
   // The host without its CPU counts (the sweep's points have them): was `possibleCpus: 1` in --json.
   const {possibleCpus: _p, onlineCpus: _o, ...shape} = host
-  const graded = sweepGrade(host.debug, opts.recorder ?? 'unknown', s)
+  // The recorder the host runs (none without DEBUG), as each point's prediction has it.
+  const graded = sweepGrade(host.debug, builtRecorder(host, opts).recorder, s)
   if (graded) blocks.push(severityBlock(graded))
   return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : []}
 }
