@@ -6,6 +6,7 @@
 import {COLUMNS, FLEET_ROWS, type FleetRows, perThousand, TITLES} from './report.js'
 import type {FleetSummary} from './summary.js'
 import {sanitizeLine} from '../render/sanitize.js'
+import {type Cell, cellText} from '../render/report.js'
 
 // Names come from logs anyone can write: control characters and bidi overrides are shown escaped
 // (render/sanitize.ts, as in every other format: a U+202E would show a name reversed), then HTML-escaped.
@@ -13,12 +14,12 @@ const esc = (s: string | number): string =>
   sanitizeLine(String(s)).replace(/[&<>"']/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]!)
 
 /** A sortable table, a row at a time. */
-function* table(id: keyof FleetRows, rows: Iterable<Record<string, string | number>>): Generator<string> {
+function* table(id: keyof FleetRows, rows: Iterable<Record<string, Cell>>): Generator<string> {
   const cols = COLUMNS[id]
   const head = cols.map((c) => `<th data-key="${esc(c.key)}"${c.align === 'right' ? ' class="num"' : ''}>${esc(c.header)}</th>`).join('')
   yield `<section><h2>${esc(TITLES[id])}</h2><table class="sortable" id="t-${id}"><thead><tr>${head}</tr></thead><tbody>\n`
   let n = 0
-  for (const r of rows) yield `${n++ ? '\n' : ''}<tr>${cols.map((c) => `<td${c.align === 'right' ? ' class="num"' : ''}>${esc(r[c.key] ?? '')}</td>`).join('')}</tr>`
+  for (const r of rows) yield `${n++ ? '\n' : ''}<tr>${cols.map((c) => `<td${c.align === 'right' ? ' class="num"' : ''}>${esc(cellText(r[c.key] ?? ''))}</td>`).join('')}</tr>`
   yield `\n</tbody></table>${n === 0 ? `<p class="empty">none</p>` : ''}</section>`
 }
 

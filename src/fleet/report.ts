@@ -1,24 +1,28 @@
 // A fleet summary as rows (shared by the text/table/csv/markdown report and the HTML page), and as
 // the neutral Report the renderers print.
-import type {Report, TableBlock} from '../render/report.js'
+import {type Cell, NONE, type Report, type TableBlock} from '../render/report.js'
 import {RECORDERS} from '../types.js'
 import type {FleetSummary} from './summary.js'
 
 export const perThousand = (findings: number, boots: number): string => (boots === 0 ? '-' : ((1000 * findings) / boots).toFixed(1))
 
-const day = (iso?: string): string => (iso ? iso.slice(0, 10) : '-')
+/**
+ * A first/last seen cell: the table shows the date, whole (up to the `T`: `+011476-08-01` has more
+ * than 10 characters), CSV the time as the summary holds it (one value a cell, nothing cut).
+ */
+const seen = (iso?: string): Cell => (iso ? {text: iso.split('T')[0]!, raw: iso} : NONE)
+
+type Row = Record<string, Cell>
 
 export interface FleetRows {
-  signatures: Record<string, string | number>[]
+  signatures: Row[]
   /** Which kernels each signature was seen on, a row a pair (CSV: one value per cell, no list). */
-  signatureKernels: Record<string, string | number>[]
-  kernels: Record<string, string | number>[]
-  overflow: Record<string, string | number>[]
-  cpus: Record<string, string | number>[]
-  errors: Record<string, string | number>[]
+  signatureKernels: Row[]
+  kernels: Row[]
+  overflow: Row[]
+  cpus: Row[]
+  errors: Row[]
 }
-
-type Row = Record<string, string | number>
 
 /** A record's keys in the rows' order: sorting keys, not a copy of the entries (a fleet of 10^6 kernels). */
 function sortedKeys<T>(o: Record<string, T>, cmp: (a: T, b: T) => number): string[] {
@@ -28,7 +32,7 @@ function sortedKeys<T>(o: Record<string, T>, cmp: (a: T, b: T) => number): strin
 const numericKeys = (o: object): string[] => Object.keys(o).sort((a, b) => Number(a) - Number(b))
 
 function signatureRow(sig: string, r: FleetSummary['signatures'][string]): Row {
-  return {signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: day(r.firstSeen), last: day(r.lastSeen), example: r.example}
+  return {signature: sig, id: r.id, severity: r.severity, inputs: r.inputs, hosts: r.hosts.length, kernels: r.kernels.length, first: seen(r.firstSeen), last: seen(r.lastSeen), example: r.example}
 }
 
 const bySignature = (s: FleetSummary) => sortedKeys(s.signatures, (a, b) => b.inputs - a.inputs)

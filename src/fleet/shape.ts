@@ -23,6 +23,8 @@ const test =
     ok(v) ? undefined : fail(v, expected)
 
 const text = test((v) => typeof v === 'string', 'a string')
+/** An ISO 8601 time as toISOString writes it (years past 9999 signed, `+011476-…`): merge orders them as times. */
+const isoTime = test((v) => typeof v === 'string' && /^(\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v) && !Number.isNaN(Date.parse(v)), 'an ISO 8601 time (2026-12-05T16:00:00.000Z)')
 const flag = test((v) => typeof v === 'boolean', 'true or false')
 const count = test((v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a whole number >= 0')
 /** A count as readers keep it: a number, or a decimal string past 2^53. */
@@ -90,7 +92,7 @@ const prediction: Check = (v) =>
 /** A batch record: the fields `fleet` reads (src/batch/schema.ts). */
 export const batchRecord = object(
   {
-    input: object({path: text, mtime: optional(text)}, 'an input {path, mtime?}'),
+    input: object({path: text, mtime: optional(isoTime)}, 'an input {path, mtime?}'),
     boot: optional(object({first: flag}, 'a boot {first, …}')),
     hostname: optional(text),
     host: optional(object({release: optional(object({value: text}, 'a fact {value}')), possibleCpus: optional(object({value: bigCount}, 'a fact {value}'))}, 'host facts')),
@@ -104,7 +106,7 @@ export const batchRecord = object(
 )
 
 const signatureFields = object(
-  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, multiBootInputs: optional(sortedSet), occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(text), lastSeen: optional(text), example: text},
+  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, multiBootInputs: optional(sortedSet), occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(isoTime), lastSeen: optional(isoTime), example: text},
   'a signature row',
 )
 const kernelFields = object(

@@ -90,9 +90,18 @@ export function emptySummary(): FleetSummary {
 }
 
 const minStr = (a: string, b: string) => (a <= b ? a : b)
-const maxStr = (a: string, b: string) => (a >= b ? a : b)
-const optMin = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : minStr(a, b))
-const optMax = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : maxStr(a, b))
+
+/**
+ * Two input mtimes in time order: ISO 8601 text does not sort as time once a year leaves 0-9999
+ * (`+011476-08-…`, `-001200-…`: a tar header can say anything). Equal times by text, so the order is
+ * total (the reader refuses text that is not a time: shape.ts isoTime).
+ */
+function byTime(a: string, b: string): number {
+  const d = Date.parse(a) - Date.parse(b)
+  return d !== 0 && !Number.isNaN(d) ? d : a < b ? -1 : a > b ? 1 : 0
+}
+const optMin = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : byTime(a, b) <= 0 ? a : b)
+const optMax = (a?: string, b?: string) => (a === undefined ? b : b === undefined ? a : byTime(a, b) >= 0 ? a : b)
 
 /** Sorted union of two sorted, duplicate-free lists. */
 function union(a: string[], b: string[]): string[] {

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {SAMPLES} from '../helpers/paths.js'
 import {cli} from '../batch/helpers.js'
+import {runCli} from '../helpers/cli.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const NOTRACK = join(SAMPLES, 'linux-7.2-notrack-c8-m1024-shrink')
@@ -65,5 +66,34 @@ describe('fleet output', () => {
     const r = await cli(['fleet', run, '--html', page])
     expect(r.status).toBe(2)
     expect(r.stderr).toBe(`allocscope: ${page}: cannot write the HTML page (no such file or directory)\n`)
+  })
+})
+
+describe('fleet first and last seen', () => {
+  // SYNTHETIC records of one signature whose inputs' mtimes (a tar header can say any) lie outside
+  // years 0-9999, where ISO 8601 text does not sort as time ('+' and '-' before digits).
+  const times = ['2026-12-05T16:00:00.000Z', '+011476-08-01T12:00:00.000Z', '-001200-03-01T00:00:00.000Z']
+  const rec = (mtime: string, i: number) =>
+    JSON.stringify({schema: 'allocscope/batch-v1', input: {path: `m${i}.log`, mtime}, kind: 'bootlog', findings: [{id: 'oops', severity: 'critical', title: 't', signature: 'oops|f', line: 1, count: 1, corrupted: false}]})
+
+  it('are the earliest and latest as times (were compared as text); the table shows the whole date, CSV the whole time', async () => {
+    const f = join(dir, 'years.ndjson')
+    writeFileSync(f, times.map(rec).join('\n') + '\n')
+    const s = JSON.parse((await cli(['fleet', f, '--json'])).stdout).result
+    expect([s.signatures['oops|f'].firstSeen, s.signatures['oops|f'].lastSeen]).toEqual([times[2], times[1]])
+    const table = await runCli(['fleet', f, '--block', 'Findings by signature'], {env: {COLUMNS: '200'}})
+    expect(table.stdout).toContain('-001200-03-01')
+    expect(table.stdout).toContain('+011476-08-01')
+    const csv = csvRows((await cli(['fleet', f, '--block', 'Findings by signature', '--format', 'csv', '--csv-formulas'])).stdout)
+    const col = (name: string) => csv[1]![csv[0]!.indexOf(name)]
+    expect([col('first seen'), col('last seen')]).toEqual([times[2], times[1]])
+  })
+
+  it('a record whose mtime is not a time is refused with its line (merge orders them as times)', async () => {
+    const f = join(dir, 'not-a-time.ndjson')
+    writeFileSync(f, rec('yesterday', 0) + '\n')
+    const r = await cli(['fleet', f])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('not-a-time.ndjson:1: a batch record (allocscope/batch-v1): input.mtime: "yesterday"; expected an ISO 8601 time')
   })
 })

@@ -20,7 +20,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
   .record({
     path: pick(['h/1', 'h/2', 'h/3', 'h/4', 'h/5', 'h/6']),
     hostname: fc.option(pick(['alpha', 'beta', 'gamma', '__proto__']), {nil: undefined}),
-    mtime: fc.option(pick(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']), {nil: undefined}),
+    // Years outside 0-9999 too (a tar header's mtime): ISO text that does not sort as time.
+    mtime: fc.option(pick(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z', '+011476-08-01T00:00:00.000Z', '-001200-01-01T00:00:00.000Z']), {nil: undefined}),
     release: fc.option(pick(['6.12.1', '7.2.13', '__proto__']), {nil: undefined}),
     cpus: pick([1, 64, 4096, 8192]),
     recorder: pick(['legacy', 'pool', 'none', 'unknown'] as const),
@@ -111,6 +112,9 @@ describe('fleet summary laws', () => {
           // An input once, however many of its boots have the signature (as a release's inputs).
           expect(row.inputs).toBe(withSig.filter((r) => !r.boot).length + new Set(withSig.filter((r) => r.boot).map((r) => r.input.path)).size)
           expect(row.hosts).toEqual([...new Set(withSig.map((r) => r.hostname ?? r.input.path))].sort())
+          // First and last seen: the earliest and latest mtime as times.
+          const seen = withSig.flatMap((r) => (r.input.mtime ? [r.input.mtime] : [])).sort((a, b) => Date.parse(a) - Date.parse(b))
+          expect([row.firstSeen, row.lastSeen]).toEqual([seen[0], seen.at(-1)])
         }
         // A row per CPU count and legacy array size: each boot with its own limit, never another's.
         for (const [cpus, byLimit] of Object.entries(s.cpus))
