@@ -2,7 +2,7 @@
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
-import {emptySummary, type FleetSummary, mergeSummaries, own, put, type SignatureRow} from './summary.js'
+import {emptySummary, type FleetSummary, mergeSummaries, own, put, signatureLabel, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -19,7 +19,9 @@ function signaturesOf(r: BatchRecord, kernel: string, multiBoot: {multiBootInput
   for (const f of r.findings ?? []) {
     const prev = own(out, f.signature)
     if (prev) {
-      // The analyser keeps one finding per signature with a count; this only guards a reader that does not.
+      // The analyser keeps one finding per signature with a count; this only guards a reader that
+      // does not, labelling the signature as merge would.
+      Object.assign(prev, signatureLabel(prev, f))
       prev.occurrences += f.count
       continue
     }

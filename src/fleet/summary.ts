@@ -2,7 +2,10 @@
 // signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array, and
 // errors by reason. merge() is associative and commutative and add() is merge with a one-record
 // summary, so a summary of shards equals the summary of the whole run, in any order and grouping;
-// every choice between two values (an example, a title) takes the least in a total order.
+// every choice between two values (an example, a title) takes one by a total order (a signature's
+// label: the most severe, then the least).
+import {type Severity, SEVERITIES} from '../types.js'
+
 /**
  * v2: `cpus` is keyed by CPU count, then by each host's legacy limit (v1 had one limit per CPU
  * count, the smallest, which made hosts with 8192 slots look past 256). A changed field is a new
@@ -14,6 +17,7 @@ export const FLEET_OLDER = ['allocscope/fleet-v1']
 
 export interface SignatureRow {
   id: string
+  /** The most severe of its records' findings (README, Severity): what --fail-on gates on. */
   severity: string
   title: string
   /** Inputs with this signature: an input once, however many of its boots have it (as a kernel's). */
@@ -145,17 +149,29 @@ function mergeMap<T>(a: Record<string, T>, b: Record<string, T>, f: (x: T, y: T)
   return out
 }
 
+/**
+ * The label a signature keeps when its records differ (a WARNING banner raises a notice row, another
+ * detector version): the most severe, so that --fail-on sees what any record said (the least as text
+ * made warning + info read info); then the least [id, title], a total order, so merge stays
+ * associative and commutative.
+ */
+export function signatureLabel(a: SignatureLabel, b: SignatureLabel): SignatureLabel {
+  const rank = SEVERITIES.indexOf(b.severity as Severity) - SEVERITIES.indexOf(a.severity as Severity)
+  if (rank !== 0) return rank < 0 ? pickLabel(a) : pickLabel(b)
+  return pickLabel(JSON.stringify([a.id, a.title]) <= JSON.stringify([b.id, b.title]) ? a : b)
+}
+
+type SignatureLabel = Pick<SignatureRow, 'id' | 'severity' | 'title'>
+const pickLabel = ({id, severity, title}: SignatureLabel): SignatureLabel => ({id, severity, title})
+
 function mergeSignature(a: SignatureRow, b: SignatureRow): SignatureRow {
-  // id/severity/title are the same for one signature; the least label wins if two detectors differ.
-  const la = JSON.stringify([a.id, a.severity, a.title])
-  const lb = JSON.stringify([b.id, b.severity, b.title])
-  const label = la <= lb ? a : b
+  const {id, severity, title} = signatureLabel(a, b)
   const first = optMin(a.firstSeen, b.firstSeen)
   const last = optMax(a.lastSeen, b.lastSeen)
   return {
-    id: label.id,
-    severity: label.severity,
-    title: label.title,
+    id,
+    severity,
+    title,
     ...mergeInputs(a, b),
     occurrences: a.occurrences + b.occurrences,
     hosts: union(a.hosts, b.hosts),

@@ -1,7 +1,8 @@
 // Fleet summaries merge by laws (fast-check, SYNTHETIC records drawn from small pools so that
 // signatures, hosts and kernels collide; each pool holds `__proto__`, a name a log can give): the summary of a list does not depend on the order of
 // the records nor on how they are split and grouped; merge is associative and commutative with
-// the empty summary as identity; a summary survives JSON and merges again; inputs are counted once
+// the empty summary as identity; a summary survives JSON and merges again; a signature keeps its
+// most severe finding's severity; inputs are counted once
 // overall and once per release, whatever the number of boots (records) of a log.
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
@@ -115,6 +116,9 @@ describe('fleet summary laws', () => {
           // First and last seen: the earliest and latest mtime as times.
           const seen = withSig.flatMap((r) => (r.input.mtime ? [r.input.mtime] : [])).sort((a, b) => Date.parse(a) - Date.parse(b))
           expect([row.firstSeen, row.lastSeen]).toEqual([seen[0], seen.at(-1)])
+          // The most severe of its findings, whatever the order (the least as text kept info over warning).
+          const ranks = withSig.flatMap((r) => r.findings!.filter((f) => f.signature === sig).map((f) => SEVERITIES.indexOf(f.severity)))
+          expect(row.severity).toBe(SEVERITIES[Math.max(...ranks)])
         }
         // A row per CPU count and legacy array size: each boot with its own limit, never another's.
         for (const [cpus, byLimit] of Object.entries(s.cpus))
