@@ -4,7 +4,7 @@
 // signalled process would. src/commands/batch.ts (oclif) and the fast path (src/cli/fast.ts, no
 // oclif: its start-up was ~0.4 s of CPU before any worker could start) parse the flags.
 import {availableParallelism} from 'node:os'
-import {refuseInputAsOutput} from '../cli/write-file.js'
+import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
@@ -18,6 +18,7 @@ export interface BatchFlags {
   unordered: boolean
   out?: string
   resume: boolean
+  force?: boolean
   list: boolean
   shard?: string
   boot?: number
@@ -34,10 +35,8 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
 }
 
 async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
-  if (f.resume && !f.out) throw new UsageError('--resume needs --out FILE (the records to resume from)')
-  // An input named on the command line (or the list of them) is refused as --out; one a walk, a
-  // pattern or a --files-from list meets is skipped (inputs.ts listTasks): `--out logs/run.ndjson logs`.
-  if (f.out) refuseInputAsOutput('--out', f.out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])])
+  if (f.out) checkOut(f.out, inputs, f)
+  else if (f.resume) throw new UsageError('--resume needs --out FILE (the records to resume from)')
   const jobs = f.jobs ?? availableParallelism()
   // The workers start up while the inputs are listed (they are ended if the listing fails).
   const started = f.list ? [] : startWorkers(jobs)
@@ -83,6 +82,18 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
+}
+
+/**
+ * Before the workers start or anything is opened for writing: an input named on the command line
+ * (or the list of them) is refused as --out (one a walk, a pattern or a --files-from list meets is
+ * skipped, inputs.ts listTasks: `--out logs/run.ndjson logs`); so are an earlier run's records
+ * (a 10-hour run.ndjson), unless --force overwrites them or --resume goes on with them.
+ */
+function checkOut(out: string, inputs: string[], f: BatchFlags): void {
+  if (f.force && f.resume) throw new UsageError('--force overwrites the --out file, --resume goes on with it: give one')
+  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])])
+  if (!f.resume) refuseOverwrite('--out', out, f.force, 'give --force to overwrite it, or --resume to go on with it')
 }
 
 /** How long a stop may take before it says why it waits. */

@@ -1,10 +1,9 @@
 // The `calibrate` command's work, without oclif: --terms checked, capture facts read, the fit
 // (calibrate.ts), the profile named and written (--out), result and Report.
 // src/commands/calibrate.ts parses the flags and emits.
-import {existsSync} from 'node:fs'
 import type {CommandRun} from '../cli/output.js'
-import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
-import {InputError, UsageError} from '../errors.js'
+import {refuseInputAsOutput, refuseOverwrite, writeUserFile} from '../cli/write-file.js'
+import {InputError} from '../errors.js'
 import {type FitOutcome, calibrate} from './calibrate.js'
 import {readCaptureFacts} from './capture-facts.js'
 import {isShippedProfilePath} from './profile.js'
@@ -20,8 +19,10 @@ export interface CalibrateFlags {
 
 export function runCalibrate(captures: string[], f: CalibrateFlags): CommandRun {
   const terms = f.terms ? parseTerms(f.terms) : undefined
-  if (f.out) refuseInputAsOutput('--out', f.out, captures)
-  if (f.out && existsSync(f.out) && !f.force) throw new UsageError(`--out ${f.out}: the file exists; give --force to overwrite it`)
+  if (f.out) {
+    refuseInputAsOutput('--out', f.out, captures)
+    refuseOverwrite('--out', f.out, f.force)
+  }
   const facts = captures.map((p) => readCaptureFacts(p))
   const outcome = calibrate(facts, {name: f.name, terms})
   nameFit(outcome, f)

@@ -188,7 +188,7 @@ describe('the arguments', () => {
       expect(r.status, r.stderr).toBe(0)
     }
     expect(records(readFileSync(join(dir, 'run.ndjson'), 'utf8')).map((x) => x.input.path)).toEqual(['selfout/a.log'])
-    const r = await cli(['batch', 'selfout', '--out', join(dir, 'run.ndjson')], {cwd: tmp})
+    const r = await cli(['batch', 'selfout', '--out', join(dir, 'run.ndjson'), '--force'], {cwd: tmp})
     expect(r.stderr).toMatch(/selfout\/run\.ndjson is the --out file: not read as an input/)
     expect(records(readFileSync(join(dir, 'run.ndjson'), 'utf8')).map((x) => x.input.path)).toEqual(['selfout/a.log'])
   })
