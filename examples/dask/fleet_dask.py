@@ -44,27 +44,31 @@ def default_allocscope():
 
 
 def run(cmd, **kw):
+    """cmd's stdout as bytes: a --list passes through untouched (text mode would turn a CR into a newline)."""
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+        r = subprocess.run(cmd, capture_output=True, **kw)
     except OSError as e:
         raise Failed(f"cannot run {shlex.quote(cmd[0])}: {e.strerror}; pass --allocscope with a command that runs allocscope, "
                      "e.g. --allocscope \"node /path/to/allocscope/bin/run.js\"") from None
     # batch exits 1 only with --fail-on, which this script does not pass: anything but 0 is a failure.
     if r.returncode != 0:
-        raise Failed(f"{shlex.join(cmd)} exited {r.returncode}: {' / '.join(r.stderr.strip().splitlines())}")
+        stderr = r.stderr.decode(errors="replace")
+        raise Failed(f"{shlex.join(cmd)} exited {r.returncode}: {' / '.join(stderr.strip().splitlines())}")
     return r.stdout
 
 
 def list_inputs(allocscope, inputs):
-    return [p for p in run(allocscope + ["batch", "--list", *inputs]).split("\n") if p]
+    """The --list lines, as written: `--files-from` reads each back as its path (one that a plain
+    line cannot carry, e.g. a name holding a newline, is one quoted line), so they are not parsed here."""
+    return [line for line in run(allocscope + ["batch", "--list", *inputs]).split(b"\n") if line]
 
 
-def batch_partition(paths, allocscope, cwd):
-    """On a worker: one `allocscope batch` over this partition's paths, its NDJSON as one string."""
-    paths = list(paths)
-    if not paths:
+def batch_partition(lines, allocscope, cwd):
+    """On a worker: one `allocscope batch` over this partition's --list lines, its NDJSON as one string."""
+    lines = list(lines)
+    if not lines:
         return []
-    return [run(allocscope + ["batch", "--jobs", "1", "--files-from", "-"], input="\n".join(paths) + "\n", cwd=cwd)]
+    return [run(allocscope + ["batch", "--jobs", "1", "--files-from", "-"], input=b"\n".join(lines) + b"\n", cwd=cwd).decode()]
 
 
 def main():
@@ -119,11 +123,11 @@ def fleet(a):
     files = []
     for i, text in enumerate(shards):
         f = os.path.join(a.out, f"shard-{i + 1:05d}.ndjson")
-        with open(f, "w") as fh:
+        with open(f, "w", encoding="utf-8") as fh:
             fh.write(text)
         files.append(f)
-    summary = run(allocscope + ["fleet", "--json", *files])
-    with open(os.path.join(a.out, "fleet.json"), "w") as fh:
+    summary = run(allocscope + ["fleet", "--json", *files]).decode()
+    with open(os.path.join(a.out, "fleet.json"), "w", encoding="utf-8") as fh:
         fh.write(summary)
     sys.stdout.write(summary)
     sys.stderr.write(f"fleet_dask: {len(paths)} inputs in {len(files)} partitions on {nworkers} worker(s); shards and fleet.json in {a.out}\n")

@@ -3,13 +3,13 @@
 // directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
 // readers/dir.ts notCaptureBecause, the rule analyse and the others apply) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
-import {closeSync, openSync, readSync, realpathSync, statSync, type Stats} from 'node:fs'
+import {realpathSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
-import {StringDecoder} from 'node:string_decoder'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
+import {readList} from './list-file.js'
 
 export type Task = (
   | {type: 'file'; path: string}
@@ -41,7 +41,7 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
 /**
  * The path a record carries for a member: `archive//member` (a // never appears in a path we list);
  * `member` as archive-plan.ts memberKey names it (no leading `./`). How the path is written in a
- * --list is listLine's.
+ * --list is list-file.ts listLine's.
  */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
@@ -200,73 +200,6 @@ function expand(arg: string, l: Listing, stated: Stated = statPath(arg)): void {
   const before = l.out.length + l.repeats
   walk(arg, st, l)
   if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: idOf(st)})
-}
-
-/**
- * A path as a --list line that --files-from reads back as the same path: '#' starts a comment
- * there, so a path that starts with '#' after any './' gets one './' more, which fromListLine
- * takes off again (`#x` → `./#x` → `#x`; `./#x` → `././#x` → `./#x`).
- */
-export const listLine = (path: string): string => (/^(?:\.\/)*#/.test(path) ? `./${path}` : path)
-
-/** A --files-from line (not blank, not a comment) → its path: listLine undone. */
-const fromListLine = (line: string): string => (/^(?:\.\/)+#/.test(line) ? line.slice(2) : line)
-
-/** The longest path Linux takes (PATH_MAX): a longer line in a list is no path (a device, a binary file). */
-const MAX_LIST_LINE = 4096
-
-/**
- * The lines of a --files-from list ('-' = stdin); blank lines and `#` comments skipped. Read a
- * chunk at a time: memory is the paths listed, and a line no path can be (a NUL, longer than
- * PATH_MAX: /dev/zero, a binary file) stops the read with its line number.
- */
-export function readList(file: string): string[] {
-  let fd: number
-  try {
-    fd = file === '-' ? 0 : openSync(file, 'r')
-  } catch (e) {
-    throw new UsageError(`--files-from ${file}: ${ioReason(e)}; expected a file with one path per line`)
-  }
-  const out: string[] = []
-  let line = 0
-  const take = (l: string): void => {
-    line++
-    if (l.endsWith('\r')) l = l.slice(0, -1)
-    if (l.includes('\0') || l.length > MAX_LIST_LINE) {
-      const what = l.includes('\0') ? 'a NUL byte' : `longer than ${MAX_LIST_LINE} characters, longer than any path`
-      throw new UsageError(`--files-from ${file}:${line}: ${what}; expected a file with one path per line`)
-    }
-    if (l.trim() === '' || l.startsWith('#')) return
-    out.push(fromListLine(l))
-  }
-  try {
-    listLines(file, fd, take)
-  } finally {
-    if (fd !== 0) closeSync(fd)
-  }
-  return out
-}
-
-/** Hands each line of fd to `take`; a line still growing past MAX_LIST_LINE is handed over as it is (refused there). */
-function listLines(file: string, fd: number, take: (l: string) => void): void {
-  const buf = Buffer.allocUnsafe(1 << 16)
-  const dec = new StringDecoder('utf8')
-  let rest = ''
-  for (;;) {
-    let n: number
-    try {
-      n = readSync(fd, buf, 0, buf.length, null)
-    } catch (e) {
-      throw new UsageError(`--files-from ${file}: ${ioReason(e)}; expected a file with one path per line`)
-    }
-    if (n === 0) break
-    const parts = (rest + dec.write(buf.subarray(0, n))).split('\n')
-    rest = parts.pop()!
-    for (const p of parts) take(p)
-    if (rest.length > MAX_LIST_LINE || rest.includes('\0')) return take(rest)
-  }
-  rest += dec.end()
-  if (rest !== '') take(rest)
 }
 
 /** The idOf a path, or its pathKey when it cannot be stat'ed. */

@@ -131,7 +131,7 @@ async function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean)
  * --shard, where it is this shard's inputs inside it (`archive//member`, a capture directory once).
  */
 async function listInputs(tasks: Task[]): Promise<void> {
-  const {listLine} = await import('./inputs.js')
+  const {listLine} = await import('./list-file.js')
   for (const t of tasks) {
     if (t.type !== 'archive' || !t.shard) {
       process.stdout.write(`${listLine(t.path)}\n`)

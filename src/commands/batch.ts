@@ -37,7 +37,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
   }
 
   static flags = {
-    'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped.'}),
+    'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped, and a line starting with " is a path quoted as a JSON string (as --list writes a name holding a newline, or starting with #).'}),
     jobs: Flags.integer({char: 'j', description: 'Worker threads (default: the number of cores).', min: 1}),
     unordered: Flags.boolean({description: 'Write records as inputs finish instead of in input order.', default: false}),
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),

@@ -182,10 +182,10 @@ describe('files and directories', () => {
     copyFileSync(DMESG, join(dir, '#dmesg.txt#'))
     copyFileSync(DMESG, join(dir, 'b.log'))
     const list = (await cli(['batch', '.', '--list'], {cwd: dir})).stdout
-    expect(list).toBe('./#dmesg.txt#\nb.log\n')
+    expect(list).toBe('"#dmesg.txt#"\nb.log\n')
     writeFileSync(join(dir, 'list.txt'), list)
     const recs = records((await cli(['batch', '--files-from', 'list.txt'], {cwd: dir})).stdout)
-    // Read back as the path the walk gave (the './' --list added is taken off again).
+    // Read back as the path the walk gave (--list quoted it: a line starting with # is a comment).
     expect(recs.map((r) => [r.input.path, r.error])).toEqual([['#dmesg.txt#', undefined], ['b.log', undefined]])
     expect(records((await cli(['batch', '#dmesg.txt#', 'b.log'], {cwd: dir})).stdout).map((r) => r.input.path)).toEqual(['#dmesg.txt#', 'b.log'])
   })

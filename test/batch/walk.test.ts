@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import * as tar from 'tar-stream'
 import {afterAll, describe, expect, it} from 'vitest'
-import {listLine, readList} from '../../src/batch/inputs.js'
+import {listLine, readList} from '../../src/batch/list-file.js'
 import {isCaptureLayout} from '../../src/readers/dir.js'
 import {LAB_CAPTURES, PEER, REPO} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
@@ -203,7 +203,7 @@ describe('the arguments', () => {
     const dir = tree('hashd', {'hashd/#x.log': LOG, 'hashd/#y.log': LOG})
     const args = ['#x.log', './#y.log']
     const listed = await list(args, dir)
-    expect(listed.paths).toEqual(['./#x.log', '././#y.log'])
+    expect(listed.paths).toEqual(['"#x.log"', './#y.log'])
     writeFileSync(join(dir, 'list.txt'), listed.paths.join('\n') + '\n')
     const direct = await cli(['batch', ...args], {cwd: dir})
     const back = await cli(['batch', '--files-from', 'list.txt'], {cwd: dir})
@@ -211,7 +211,7 @@ describe('the arguments', () => {
     expect(records(back.stdout).map((r) => r.input.path)).toEqual(records(direct.stdout).map((r) => r.input.path))
   })
 
-  it('listLine and the --files-from reader, both in inputs.ts, undo each other for any path (SYNTHETIC paths: #, ./, //, spaces)', () => {
+  it('listLine and the --files-from reader, both in list-file.ts, undo each other for any path (SYNTHETIC paths: #, ./, //, spaces)', () => {
     const paths = ['#x', './#x', '././#x', 'a#b', ' #x', '#', './', 'x.tar//#m.log', '#x.tar//./#m', 'dir/#x', '.#x']
     const file = join(tmp, 'roundtrip.txt')
     writeFileSync(file, paths.map(listLine).join('\n') + '\n')

@@ -5,13 +5,13 @@
 // run as from a fresh clone (no allocscope on PATH: the scripts default to the clone's bin/run.js);
 // a command that cannot run is one line, not a Python traceback or a stream of parallel's errors.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {cliEnv} from '../helpers/cli.js'
 import {CORPUS_ARGS, corpusBatch} from '../helpers/corpus-batch.js'
-import {REPO} from '../helpers/paths.js'
+import {PEER, REPO} from '../helpers/paths.js'
 import {cli} from '../batch/helpers.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-dist-'))
@@ -54,6 +54,18 @@ describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
     expect(r.stderr).toMatch(/in 2 partitions on 2 worker\(s\)/)
     expect(resultOf(r.stdout)).toBe(single)
   }, 900_000)
+  it('file names a plain list line cannot carry (newline, CR, blanks, #; SYNTHETIC names of a REAL log): the summary of batch | fleet, exactly (was: 2 bogus inputs, errors)', async () => {
+    const dir = join(tmp, 'odd')
+    mkdirSync(dir)
+    for (const n of ['sp ace.log', 'trail.log ', '#hash.log', 'nl\nx.log', 'cr\r.log', '  ', 'end\r']) copyFileSync(join(PEER, '10'), join(dir, n))
+    const whole = join(tmp, 'odd.ndjson')
+    writeFileSync(whole, (await cli(['batch', dir])).stdout)
+    const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', '2', '--out', join(tmp, 'dask-odd'), dir], {cwd: REPO, encoding: 'utf8', timeout: 300_000, env: cliEnv({PATH: CLONE_PATH})})
+    expect(r.status, r.stderr).toBe(0)
+    const summary = JSON.parse(r.stdout) as {result: {inputs: number; errors: number}}
+    expect([summary.result.inputs, summary.result.errors]).toEqual([7, 0])
+    expect(resultOf(r.stdout)).toBe(resultOf((await cli(['fleet', '--json', whole])).stdout))
+  }, 300_000)
   it('an --allocscope that cannot run: one line saying so and how to name it, no traceback', () => {
     const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--out', join(tmp, 'dask-bad'), '--allocscope', 'allocscope-nonesuch', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH})})
     expect(r.status).toBe(1)

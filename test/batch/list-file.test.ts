@@ -1,0 +1,95 @@
+// `batch --list` → `batch --files-from` is one batch run split up (README: the paths read back are
+// the paths listed; the Dask example relies on it): every path round-trips through a list line
+// (src/batch/list-file.ts), including names a plain line cannot carry (a newline, a CR, leading or
+// trailing blanks, a leading # or ", a BOM), while a plain list a user writes keeps reading as
+// before (comments, blank lines, CRLF, a BOM). The files are SYNTHETIC names holding a REAL log
+// (a syzkaller peer log).
+import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {afterAll, describe, expect, it} from 'vitest'
+import {listLine, readList} from '../../src/batch/list-file.js'
+import {spawnCli} from '../helpers/cli.js'
+import {PEER} from '../helpers/paths.js'
+import {cli, records} from './helpers.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'allocscope-batch-list-'))
+afterAll(() => rmSync(tmp, {recursive: true, force: true}))
+const LOG = join(PEER, '10')
+
+/** The names of the review: each a real log, in two directories. */
+const NAMES = {d: ['sp ace.log', 'trail.log ', '#hash.log', 'nl\nx.log', 'cr\r.log', '"quoted".log', '\ufeffbom.log'], e: ['  ', 'end\r']}
+
+function oddTree(): string {
+  const dir = join(tmp, 'odd')
+  for (const [sub, names] of Object.entries(NAMES)) {
+    mkdirSync(join(dir, sub), {recursive: true})
+    for (const n of names) copyFileSync(LOG, join(dir, sub, n))
+  }
+  return dir
+}
+
+const listed = (file: string, lines: string[]): string[] => {
+  writeFileSync(file, lines.join(''))
+  return readList(file)
+}
+
+describe('--list then --files-from reads back every path', () => {
+  it('odd names (newline, CR, blanks, #, ", BOM): the same records as one batch run (was: 2 bogus paths, "  " skipped, CR stripped)', async () => {
+    const dir = oddTree()
+    const direct = await cli(['batch', 'd', 'e'], {cwd: dir})
+    const list = await cli(['batch', '--list', 'd', 'e'], {cwd: dir})
+    expect(list.stdout.split('\n').filter(Boolean)).toHaveLength(9)
+    const back = spawnCli(['batch', '--files-from', '-'], {cwd: dir, input: list.stdout})
+    expect(back.status, back.stderr).toBe(0)
+    const recs = records(back.stdout)
+    expect(recs.map((r) => r.input.path)).toEqual(records(direct.stdout).map((r) => r.input.path))
+    expect(recs.filter((r) => r.error)).toEqual([])
+    expect(recs.map((r) => r.input.path)).toContain('d/nl\nx.log')
+  })
+
+  it('a plain path is written as it is; one a plain line cannot carry is one quoted line', () => {
+    expect(['a b.log', 'x.tar//m.log', './#x', 'a#b', 'dir/"x"'].map(listLine)).toEqual(['a b.log', 'x.tar//m.log', './#x', 'a#b', 'dir/"x"'])
+    expect(['#x', 'nl\nx', 'cr\r', '  ', ' a', 'a\t', '"x', '\ufeffb', 'u\u2028v'].map(listLine)).toEqual(['"#x"', '"nl\\nx"', '"cr\\r"', '"  "', '" a"', '"a\\t"', '"\\"x"', '"\\ufeffb"', '"u\\u2028v"'])
+  })
+
+  it('a list a user writes: comments, blank lines, CRLF and a BOM as before; a quoted line is a path', () => {
+    const file = join(tmp, 'user.txt')
+    expect(listed(file, ['\ufeffa.log\r\n', '# note\r\n', '\r\n', '   \n', 'b c.log\r\n', '"#d.log"\r\n', '"e\\nf"  \n', 'g'])).toEqual(['a.log', 'b c.log', '#d.log', 'e\nf', 'g'])
+  })
+
+  it('a quoted line that is no JSON string, an empty one, or one with a NUL: a usage error naming the line', () => {
+    const file = join(tmp, 'bad.txt')
+    expect(() => listed(file, ['a.log\n', '"b.log\n'])).toThrow(`--files-from ${file}:2: a line starting with " is a quoted path, a JSON string (as --list writes "#x.log"), and this one is not; expected a file with one path per line`)
+    expect(() => listed(file, ['""\n'])).toThrow(`--files-from ${file}:1: an empty quoted path ("")`)
+    expect(() => listed(file, ['"a\\u0000"\n'])).toThrow(`--files-from ${file}:1: a NUL byte`)
+    expect(() => listed(file, [`"${'\\n'.repeat(4097)}"\n`])).toThrow(`--files-from ${file}:1: longer than 4096 characters, longer than any path`)
+    // A quoted path of 4096 characters, each escaped, is still a path.
+    expect(listed(file, [listLine('\n'.repeat(4096)) + '\n'])).toEqual(['\n'.repeat(4096)])
+  })
+})
+
+/** A file name: any characters but NUL and '/', the awkward ones often. */
+const component = fc.string({
+  unit: fc.oneof({weight: 3, arbitrary: fc.string({unit: 'binary', minLength: 1, maxLength: 1})}, {weight: 2, arbitrary: fc.constantFrom('\n', '\r', ' ', '\t', '#', '"', '\\', '\ufeff', '\u2028', '\x85', '.', '\r\n')}).filter((c) => c !== '\0' && c !== '/'),
+  minLength: 1,
+  maxLength: 12,
+})
+/** A path: components joined by '/', absolute or not, `archive//member` too. */
+const path = fc.tuple(fc.constantFrom('', '/', './'), fc.array(component, {minLength: 1, maxLength: 4}), fc.constantFrom('/', '//')).map(([head, parts, sep]) => head + parts.join(sep))
+
+describe('property: listLine → readList is the identity (any path but NUL, as valid UTF-8)', () => {
+  it('as --list writes it, and after an editor saved it with CRLF and a BOM', () => {
+    const file = join(tmp, 'prop.txt')
+    fc.assert(
+      fc.property(fc.array(path, {minLength: 1, maxLength: 8}), (paths) => {
+        const lines = paths.map(listLine)
+        expect(lines.every((l) => !/[\r\n]/.test(l))).toBe(true)
+        expect(listed(file, lines.map((l) => `${l}\n`))).toEqual(paths)
+        expect(listed(file, ['\ufeff', ...lines.map((l) => `${l}\r\n`)])).toEqual(paths)
+      }),
+      {numRuns: 300},
+    )
+  })
+})
