@@ -10,6 +10,14 @@ export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'u
 /** A host: the name the log gives, else the input's path. */
 export const hostOf = (r: BatchRecord): string => r.hostname ?? r.input.path
 
+/**
+ * A multi-boot input as merge tells it from another: its path and mtime, the same in each of its
+ * records, in any shard (batch reads an input once). By path alone, /var/log/kern.log of two sites
+ * was one input of each release and signature, and two in the Fleet block (README: fleet
+ * site-a.json site-b.json). An mtime is ISO 8601 (shape.ts), without a space: the key reads back.
+ */
+const multiBootKey = (r: BatchRecord): string => (r.input.mtime ? `${r.input.path} @${r.input.mtime}` : r.input.path)
+
 const predictionOf = (r: BatchRecord): BatchPrediction | undefined =>
   r.prediction && !('error' in r.prediction) ? r.prediction : undefined
 
@@ -55,7 +63,7 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   if (boot) s.boots = 1
   if (r.allocinfo) s.allocinfos = 1
   // A boot of a log holding several names its input, so that merge counts the input once per release and signature.
-  const multiBoot = r.boot ? {multiBootInputs: [r.input.path]} : {}
+  const multiBoot = r.boot ? {multiBootInputs: [multiBootKey(r)]} : {}
   s.signatures = signaturesOf(r, kernel, multiBoot)
   put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}})
   const p = predictionOf(r)

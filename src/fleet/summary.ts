@@ -43,8 +43,9 @@ export interface KernelRow {
    */
   inputs: number
   /**
-   * The paths of the inputs holding several boots (records with `boot`) counted in `inputs`, sorted;
-   * absent when none. Merge counts each once (a log of one boot is one record, counted as it comes),
+   * The inputs holding several boots (records with `boot`) counted in `inputs`, sorted, each
+   * `PATH @MTIME` (PATH when the record has no mtime; summaries before the mtime was added hold PATH
+   * alone): one path on two machines is two inputs. Absent when none. Merge counts each once (a log of one boot is one record, counted as it comes),
    * so the list is as long as the fleet's multi-boot logs, as a signature's `hosts` is its hosts.
    */
   multiBootInputs?: string[]

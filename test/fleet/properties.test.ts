@@ -49,6 +49,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
     }
   })
 
+/** A multi-boot input: its path and mtime (one path on two machines is two inputs). */
+const multiBootKey = (r: BatchRecord) => JSON.stringify([r.input.path, r.input.mtime])
 const fold = (rs: BatchRecord[]): FleetSummary => rs.map(summaryOfRecord).reduce(mergeSummaries, emptySummary())
 const json = (s: FleetSummary) => JSON.stringify(s)
 const records = fc.array(record, {maxLength: 30})
@@ -106,12 +108,12 @@ describe('fleet summary laws', () => {
         // Per release: a log of one boot is an input each; a log of several, once however many boots.
         for (const [kernel, row] of Object.entries(s.kernels)) {
           const of = ok.filter((r) => (r.host?.release?.value ?? 'unknown') === kernel)
-          expect(row.inputs).toBe(of.filter((r) => !r.boot).length + new Set(of.filter((r) => r.boot).map((r) => r.input.path)).size)
+          expect(row.inputs).toBe(of.filter((r) => !r.boot).length + new Set(of.filter((r) => r.boot).map(multiBootKey)).size)
         }
         for (const [sig, row] of Object.entries(s.signatures)) {
           const withSig = ok.filter((r) => r.findings!.some((f) => f.signature === sig))
           // An input once, however many of its boots have the signature (as a release's inputs).
-          expect(row.inputs).toBe(withSig.filter((r) => !r.boot).length + new Set(withSig.filter((r) => r.boot).map((r) => r.input.path)).size)
+          expect(row.inputs).toBe(withSig.filter((r) => !r.boot).length + new Set(withSig.filter((r) => r.boot).map(multiBootKey)).size)
           expect(row.hosts).toEqual([...new Set(withSig.map((r) => r.hostname ?? r.input.path))].sort())
           // First and last seen: the earliest and latest mtime as times.
           const seen = withSig.flatMap((r) => (r.input.mtime ? [r.input.mtime] : [])).sort((a, b) => Date.parse(a) - Date.parse(b))
