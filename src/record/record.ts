@@ -178,7 +178,7 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   const clock = o.clock ?? SYSTEM_CLOCK
   const start = clock.monoMs()
   const startWall = clock.wallMs()
-  const writer = new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
+  let writer: RecordingWriter | undefined
   const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder(), kernel: kernelMetaOf(o.source, o.uptimePath), noticed: new SampleWarnings()}
   const cpu: number[] = []
   const reads: number[] = []
@@ -194,6 +194,9 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
     for (;;) {
       const c0 = process.cpuUsage()
       const {rec, sites, readMs} = takeSample(o, sampler, c0)
+      // Opened once the first sample is read: a --source that is no allocinfo (a boot log) left a
+      // header-only file behind, which the next run was refused over (the file exists: --force).
+      writer ??= new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
       writer.write(rec)
       const cpuMs = msOf(process.cpuUsage(c0))
       cpu.push(cpuMs)
@@ -216,10 +219,10 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
       }
     }
   } finally {
-    writer.close()
+    writer?.close()
   }
   return {
-    out: o.out, source: o.source, samples: n, bytesWritten: writer.bytesWritten, firstTime, lastTime,
+    out: o.out, source: o.source, samples: n, bytesWritten: writer?.bytesWritten ?? 0, firstTime, lastTime,
     cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads), stoppedBy, warnings: sampler.noticed.list(n),
   }
 }

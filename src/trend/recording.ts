@@ -4,7 +4,7 @@
 // taking, and a reader stops cleanly at a member cut short. Sites get a small integer id on first
 // sight; a snapshot stores only the sites that appeared, changed or went away since the previous
 // one (most of /proc/allocinfo stays the same from one sample to the next).
-import {closeSync, ftruncateSync, openSync, writeSync} from 'node:fs'
+import {closeSync, ftruncateSync, openSync, rmSync, writeSync} from 'node:fs'
 import {gzipSync} from 'node:zlib'
 import {InputError, OutputError, ioReason} from '../errors.js'
 import type {AllocInfo, AllocSite} from '../types.js'
@@ -162,17 +162,31 @@ export class RecordingWriter {
   /** Members written whole: the header, then one per snapshot. */
   private members = 0
   private failed = false
+  /** Whether opening made the file: one that holds no snapshot when a write fails is removed (kept). */
+  private made = false
+  private removed = false
 
   constructor(
     readonly path: string,
     header: Omit<RecordingHeader, 'format' | 'version'>,
   ) {
     try {
-      this.fd = openSync(path, 'w')
+      this.fd = this.open()
     } catch (e) {
       throw new InputError(`${path}: cannot write the recording (${ioReason(e)})`, path)
     }
     this.write({format: RECORDING_FORMAT, version: RECORDING_VERSION, ...header})
+  }
+
+  private open(): number {
+    try {
+      const fd = openSync(this.path, 'wx')
+      this.made = true
+      return fd
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      return openSync(this.path, 'w')
+    }
   }
 
   write(obj: unknown): number {
@@ -182,7 +196,7 @@ export class RecordingWriter {
       for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off)
     } catch (e) {
       this.failed = true
-      this.cutToLastMember()
+      this.dropPartial()
       throw new OutputError(`${this.path}: cannot write the recording (${ioReason(e)})${this.kept()}`, this.path)
     }
     this.bytesWritten += b.length
@@ -192,10 +206,25 @@ export class RecordingWriter {
 
   /** What the file holds after a failed write, for its message. */
   private kept(): string {
+    if (this.removed) return '; nothing was recorded: the file is removed'
     const snaps = this.members - 1
     if (snaps < 0) return ''
     if (snaps === 0) return '; it holds the header and no snapshot'
     return snaps === 1 ? '; the 1 snapshot before it is whole' : `; the ${snaps} snapshots before it are whole`
+  }
+
+  /**
+   * After a failed write: a file this writer made that holds no snapshot yet is removed (a failed
+   * start leaves nothing behind: a header-only file made the next run need --force).
+   */
+  private dropPartial(): void {
+    if (!this.made || this.members > 1) return this.cutToLastMember()
+    try {
+      rmSync(this.path)
+      this.removed = true
+    } catch {
+      this.cutToLastMember()
+    }
   }
 
   /** Drops the part of a member a failed write left (a reader would warn about a member cut short). */

@@ -82,6 +82,29 @@ describe('record: an --out that fills up', () => {
   }, 60_000)
 })
 
+describe('record: a start that fails leaves nothing behind', () => {
+  // The file was created (its header written) before the first sample was read: a --source that is
+  // no allocinfo (the REAL LKML boot log excerpt) exited 2 and left a 148-byte file, and the run
+  // with the right --source was then refused ("the file exists; give --force").
+  it('a --source that is no allocinfo: no file; the right --source then records without --force', async () => {
+    const out = join(mkdtempSync(join(tmp, 'badstart-')), 'z.arec.gz')
+    const log = join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')
+    await expect(record({...base, source: log, out})).rejects.toThrow(/not \/proc\/allocinfo text/)
+    expect(existsSync(out)).toBe(false)
+    expect((await record({...base, source: REAL, out})).samples).toBe(3)
+  })
+
+  // A file-size limit below the first snapshot (ulimit -f 1: 512 bytes; the header fits): the file
+  // held the header and no snapshot, with the same effect as above.
+  it('a first snapshot that cannot be written: exit 74, one line, no file', () => {
+    const out = join(mkdtempSync(join(tmp, 'fullstart-')), 'z.arec.gz')
+    const args = [BIN, 'record', '--source', REAL, '--interval', '1ms', '--count', '2', '--out', out]
+    const r = spawnSync('sh', ['-c', 'ulimit -f 1 && exec "$@"', 'sh', process.execPath, ...args], {cwd: REPO, env: cliEnv(), encoding: 'utf8'})
+    expect([r.status, r.stderr.trim()]).toEqual([74, `allocscope: ${out}: cannot write the recording (file too large); nothing was recorded: the file is removed`])
+    expect(existsSync(out)).toBe(false)
+  })
+})
+
 describe('record: the wall clock stepping back', () => {
   // NTP or an admin setting the clock back mid-recording: each sample stamped with the wall clock
   // then went backwards, and trend refused the whole recording ("is earlier than the one before
