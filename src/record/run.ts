@@ -54,9 +54,18 @@ export function recordReport(s: Omit<RecordSummary, 'warnings'>): Report {
           {key: 'first / last', value: `${s.firstTime ?? '-'} / ${s.lastTime ?? '-'}`},
           {key: 'written', value: iec(s.bytesWritten)},
           {key: 'CPU per sample', value: `${s.cpuMsMedian.toFixed(1)} ms median, ${s.cpuMsMax.toFixed(1)} ms max`, note: `read ${s.readMsMedian.toFixed(1)} ms median`},
-          {key: 'next', value: `allocscope trend ${s.out}`},
+          {key: 'next', ...nextStep(s)},
         ],
       },
     ],
   }
+}
+
+/**
+ * What to run on the recording: trend needs 2 snapshots (it refuses one), so one snapshot is
+ * compared with its source as it is by then (diff takes a recording beside a dump).
+ */
+function nextStep(s: Pick<RecordSummary, 'out' | 'source' | 'samples'>): {value: string; note?: string} {
+  if (s.samples >= 2) return {value: `allocscope trend ${s.out}`}
+  return {value: `allocscope diff ${s.out} ${s.source}`, note: 'one snapshot: trend needs 2 or more; diff compares it with the source as it is then'}
 }

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parseDuration, record} from '../../src/record/record.js'
 import {progressLine, runRecord} from '../../src/record/run.js'
+import {runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 const source = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
@@ -22,6 +23,17 @@ describe('runRecord', () => {
     expect((r.result as {samples: number}).samples).toBe(2)
     const rows = (r.report.blocks[0] as {rows: {key: string; value: unknown}[]}).rows
     expect(rows.find((x) => x.key === 'next')?.value).toBe(`allocscope trend ${out}`)
+  })
+
+  // trend refuses a recording of one snapshot ("needs at least 2"), which the Report named as next.
+  it('--count 1: the Report points at diff against the source, which runs', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'allocscope-record-run-')), 'one.arec.gz')
+    const r = await runRecord({out, source, interval: '10ms', count: 1}, env)
+    const rows = (r.report.blocks[0] as {rows: {key: string; value: unknown; note?: string}[]}).rows
+    const next = rows.find((x) => x.key === 'next')!
+    expect(next).toEqual({key: 'next', value: `allocscope diff ${out} ${source}`, note: 'one snapshot: trend needs 2 or more; diff compares it with the source as it is then'})
+    const ran = await runCli((next.value as string).split(' ').slice(1))
+    expect([ran.status, ran.stderr]).toEqual([0, ''])
   })
 
   // The stop rule is arithmetic on whole microseconds, whatever the clock: samples at 0, interval,
