@@ -11,6 +11,7 @@ import {StringDecoder} from 'node:string_decoder'
 import {outputFailed} from '../cli/output.js'
 import {InputError, ioReason} from '../errors.js'
 import type {Task} from './inputs.js'
+import type {BatchRecord} from './schema.js'
 
 export interface Output {
   /** false: the output is full for now (see waitDrain). */
@@ -59,36 +60,49 @@ export function stdoutOutput(): Output {
 const PATH_RE = /"input":\{"path":("(?:[^"\\]|\\.)*")/
 const READ_CHUNK = 1 << 20
 
+/** What an --out file already holds, for --resume. */
+export interface Resumed {
+  /** The input paths whose records are in the file. */
+  done: Set<string>
+  /** The worst severity of those records (index in SEVERITIES, -1 none): --fail-on gates on the whole output. */
+  maxSeverity: number
+}
+
+/** A record's worst severity (severity.ts recordRank), given when --fail-on gates: parsing every kept record costs ~3 s per 100 000. */
+export type Rank = (r: BatchRecord) => number
+
 /**
  * The input paths already in an --out file, after cutting a partial last line. Read a chunk at a
- * time and only the path taken from each line: a resume file of 100 000 records is not held.
- * A log of several boots gives a record per boot, written in one call: a kill during that call can
- * leave whole lines of some of its boots and not the others, so when the file ends with a boot's
- * record, that input's records are cut off too and it is done again (at most one input redone).
+ * time and only the path taken from each line (and, with `rank`, its severity): a resume file of
+ * 100 000 records is not held. A log of several boots gives a record per boot, written in one
+ * call: a kill during that call can leave whole lines of some of its boots and not the others, so
+ * when the file ends with a boot's record, that input's records are cut off too and it is done
+ * again (at most one input redone; its records' severities are then the new run's).
  */
-export function recordedInputs(file: string): Set<string> {
-  const done = new Set<string>()
-  if (!existsSync(file)) return done
+export function recordedInputs(file: string, rank?: Rank): Resumed {
+  const r: Resumed = {done: new Set(), maxSeverity: -1}
+  if (!existsSync(file)) return r
   const fd = openSync(file, 'r+')
   try {
-    const tail = scanRecords(fd, file, done)
+    const tail = scanRecords(fd, file, r, rank)
     if (tail.cutAt !== undefined) ftruncateSync(fd, tail.cutAt)
   } finally {
     closeSync(fd)
   }
-  return done
+  return r
 }
 
-/** Adds each whole line's path to `done`; returns where to cut the file (a partial line, a last multi-boot input). */
-function scanRecords(fd: number, file: string, done: Set<string>): {cutAt?: number} {
+/** Adds each whole line's path to `r.done` and its rank to `r.maxSeverity`; returns where to cut the file (a partial line, a last multi-boot input). */
+function scanRecords(fd: number, file: string, r: Resumed, rank?: Rank): {cutAt?: number} {
   const buf = Buffer.alloc(READ_CHUNK)
   const dec = new StringDecoder('utf8')
   let carry = ''
   let pos = 0
   let lineNo = 0
   let complete = 0
-  // The run of records of one input at the end so far: its path, where it starts, whether multi-boot.
-  let last = {path: '', start: 0, boots: false}
+  // The run of records of one input at the end so far: its path, where it starts, whether
+  // multi-boot, its worst severity (counted once the run is known to stay: not cut off).
+  let last = {path: '', start: 0, boots: false, rank: -1}
   for (let n = readSync(fd, buf, 0, READ_CHUNK, pos); n > 0; n = readSync(fd, buf, 0, READ_CHUNK, pos)) {
     pos += n
     const lines = (carry + dec.write(buf.subarray(0, n))).split('\n')
@@ -99,27 +113,40 @@ function scanRecords(fd: number, file: string, done: Set<string>): {cutAt?: numb
       complete += Buffer.byteLength(l) + 1
       if (l === '') continue
       const path = pathOf(l, file, lineNo)
-      if (path !== last.path) last = {path, start, boots: false}
+      if (path !== last.path) {
+        r.maxSeverity = Math.max(r.maxSeverity, last.rank)
+        last = {path, start, boots: false, rank: -1}
+      }
       last.boots ||= BOOT_RE.test(l)
-      done.add(path)
+      if (rank) last.rank = Math.max(last.rank, rank(recordOf(l, file, lineNo)))
+      r.done.add(path)
     }
   }
   if (last.boots) {
-    done.delete(last.path)
+    r.done.delete(last.path)
     return {cutAt: last.start}
   }
+  r.maxSeverity = Math.max(r.maxSeverity, last.rank)
   return carry !== '' ? {cutAt: complete} : {}
 }
 
 /** A record that is one boot of a log holding several (schema: BatchBoot). */
 const BOOT_RE = /"boot":\{"index":/
 
+const notRecord = (file: string, lineNo: number): InputError => new InputError(`${file}:${lineNo}: not a batch record: expected the NDJSON of an earlier allocscope batch --out run to resume`, file, lineNo)
+
 function pathOf(line: string, file: string, lineNo: number): string {
   const m = PATH_RE.exec(line)
-  if (!m || !line.endsWith('}')) {
-    throw new InputError(`${file}:${lineNo}: not a batch record: expected the NDJSON of an earlier allocscope batch --out run to resume`, file, lineNo)
-  }
+  if (!m || !line.endsWith('}')) throw notRecord(file, lineNo)
   return JSON.parse(m[1]!) as string
+}
+
+function recordOf(line: string, file: string, lineNo: number): BatchRecord {
+  try {
+    return JSON.parse(line) as BatchRecord
+  } catch {
+    throw notRecord(file, lineNo)
+  }
 }
 
 /** Tasks left to do after a run that wrote `done`; an archive goes on with the members not written yet. */

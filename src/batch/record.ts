@@ -2,14 +2,14 @@
 // a boot log's host, made as `predict --from` makes it (hostFromAnalysis, chooseProfile,
 // legacyMaxFromLog, captureRecorder with the capture dump's recorderFromAllocInfo). Predictions are memoised per host shape: they are seeded, so equal hosts get
 // equal predictions, and a fleet has few shapes.
-import {anomalySeverities, anomalyTotal} from '../allocinfo/report.js'
+import {anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import {captureRecorder, dumpIsOf, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
-import type {AllocInfo, BootAnalysis, ProfilingState, Severity} from '../types.js'
+import type {AllocInfo, BootAnalysis, ProfilingState} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
 export function findingsOf(a: BootAnalysis): BatchFinding[] {
@@ -27,9 +27,6 @@ export function findingsOf(a: BootAnalysis): BatchFinding[] {
     }
   })
 }
-
-/** What --fail-on sees in a record: its findings' severities and its dump's anomalies' (the rule analyse and allocinfo apply). */
-export const recordSeverities = (r: BatchRecord): Severity[] => [...(r.findings ?? []).map((f) => f.severity), ...anomalySeverities(r.allocinfo?.anomalyCounts ?? {})]
 
 export function allocInfoOf(info: AllocInfo): BatchAllocInfo {
   let inaccurate = 0

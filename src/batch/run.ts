@@ -8,7 +8,7 @@ import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
-import type {Output} from './output.js'
+import type {Output, Rank, Resumed} from './output.js'
 import {restoreHeaps} from '../v8-flags.js'
 import {BatchPool, startWorkers} from './pool.js'
 
@@ -22,6 +22,8 @@ export interface BatchFlags {
   list: boolean
   shard?: string
   boot?: number
+  /** Only whether it gates: the records --resume keeps are then read for their severities. */
+  'fail-on'?: string
 }
 
 /** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
@@ -42,6 +44,7 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   const started = f.list ? [] : startWorkers(jobs)
   let todo: Task[]
   let out: Output
+  let resumed: Resumed | undefined
   try {
     // Loaded once the workers are starting: the listing's modules (node:fs, node:path, the capture
     // directory rules; tinyglobby and node:crypto only when a pattern or --shard asks, inputs.ts)
@@ -53,7 +56,8 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
       return []
     }
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
-    todo = f.out && f.resume ? remainingTasks(tasks, recordedInputs(f.out)) : tasks
+    resumed = f.out && f.resume ? recordedInputs(f.out, await gateRank(f)) : undefined
+    todo = resumed ? remainingTasks(tasks, resumed.done) : tasks
   } catch (e) {
     await Promise.all(started.map((w) => w.terminate()))
     throw e
@@ -81,8 +85,13 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${r.inputs} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
-  return r.maxSeverity >= 0 ? [SEVERITIES[r.maxSeverity]!] : []
+  // The gate covers the whole output: the records --resume kept too.
+  const worst = Math.max(r.maxSeverity, resumed?.maxSeverity ?? -1)
+  return worst >= 0 ? [SEVERITIES[worst]!] : []
 }
+
+/** The severity of a record --resume keeps, when --fail-on gates (a parse of every kept record); loaded only then. */
+const gateRank = async (f: BatchFlags): Promise<Rank | undefined> => (f['fail-on'] === undefined || f['fail-on'] === 'never' ? undefined : (await import('./severity.js')).recordRank)
 
 /**
  * Before the workers start or anything is opened for writing: an input named on the command line

@@ -2,9 +2,8 @@
 // (run-task.ts) and posts its records back as NDJSON lines, a few at a time for a big archive,
 // waiting while the main thread holds too many of them unwritten (messages.ts HOLD_MAX).
 import {parentPort} from 'node:worker_threads'
-import {SEVERITIES} from '../types.js'
 import {type AckMessage, HOLD_MAX, internalErrorResult, POST_EVERY, type ResultMessage, type TaskMessage} from './messages.js'
-import {recordSeverities} from './record.js'
+import {recordRank} from './severity.js'
 import type {BatchRecord} from './schema.js'
 import {runTask} from './run-task.js'
 
@@ -36,7 +35,7 @@ async function handle(msg: TaskMessage): Promise<void> {
     if (r.boot) out.multiBoot++
     if (archive && finishes(r, memberRecords)) out.units++
     if (r.input.member !== undefined) memberRecords++
-    for (const s of recordSeverities(r)) out.maxSeverity = Math.max(out.maxSeverity, SEVERITIES.indexOf(s))
+    out.maxSeverity = Math.max(out.maxSeverity, recordRank(r))
     if (out.lines.length >= POST_EVERY) {
       parentPort!.postMessage(out)
       unacked += out.lines.length

@@ -231,6 +231,24 @@ describe('files and directories', () => {
     expect((await cli(['batch', ALLOCINFO, '--fail-on', 'warning'])).status).toBe(0)
   })
 
+  it('--fail-on covers the whole --out file: the records --resume keeps count as the new ones (was: exit 0 once the warning record was written)', async () => {
+    const out = join(tmp, 'resume-gate.ndjson')
+    expect((await cli(['batch', '--out', out, NOTRACK])).status).toBe(0)
+    // Every input written: nothing left to run, the gate is the kept records'.
+    expect((await cli(['batch', '--out', out, '--resume', '--fail-on', 'warning', NOTRACK])).status).toBe(1)
+    expect((await cli(['batch', '--out', out, '--resume', '--fail-on', 'error', NOTRACK])).status).toBe(0)
+    // Kept warning, new record of info only (the real dump's one summed duplicate): still 1.
+    const r = await cli(['batch', '--out', out, '--resume', '--fail-on', 'warning', NOTRACK, ALLOCINFO])
+    expect(r.stderr).toMatch(/1 input\(s\), 1 record\(s\)/)
+    expect(r.status).toBe(1)
+    // A kept dump's accounting anomaly too (DERIVED: the real dump with one site's bytes negative).
+    const neg = join(tmp, 'allocinfo-negative-resume.txt')
+    writeFileSync(neg, readFileSync(ALLOCINFO, 'utf8').replace(/^( *)([1-9]\d*) /m, '$1-$2 '))
+    const outNeg = join(tmp, 'resume-gate-anomaly.ndjson')
+    expect((await cli(['batch', '--out', outNeg, neg])).status).toBe(0)
+    expect((await cli(['batch', '--out', outNeg, '--resume', '--fail-on', 'warning', neg])).status).toBe(1)
+  })
+
   it('a dump with more anomalies of a kind, or skipped lines, than the reader keeps (1000 each) counts them all, as analyse does', async () => {
     const real = readFileSync(ALLOCINFO, 'utf8')
     // DERIVED: the real dump with its last site line written 1 200 times more (summed duplicates), then 1 200 lines that are no site.
