@@ -2,7 +2,7 @@
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
-import {emptySummary, type FleetSummary, mergeSummaries, own, put, signatureLabel, type SignatureRow} from './summary.js'
+import {type AnomalyRow, emptySummary, type FleetSummary, mergeSummaries, own, put, signatureLabel, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -49,6 +49,15 @@ function signaturesOf(r: BatchRecord, kernel: string, multiBoot: {multiBootInput
   return out
 }
 
+/** The record's dump's anomalies by kind, none when it has none (an anomaly-free summary has no map). */
+function anomaliesOf(r: BatchRecord): Record<string, AnomalyRow> | undefined {
+  const kinds = Object.entries(r.allocinfo?.anomalyCounts ?? {}).filter(([, n]) => (n ?? 0) > 0)
+  if (kinds.length === 0) return undefined
+  const out: Record<string, AnomalyRow> = {}
+  for (const [kind, n] of kinds) put(out, kind, {dumps: 1, count: n!, example: r.input.path})
+  return out
+}
+
 export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const s = emptySummary()
   // A log of several boots is a record per boot: the input is counted once, with its first record.
@@ -62,6 +71,8 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const boot = r.profiling !== undefined
   if (boot) s.boots = 1
   if (r.allocinfo) s.allocinfos = 1
+  const anomalies = anomaliesOf(r)
+  if (anomalies) s.anomalies = anomalies
   // A boot of a log holding several names its input, so that merge counts the input once per release and signature.
   const multiBoot = r.boot ? {multiBootInputs: [multiBootKey(r)]} : {}
   s.signatures = signaturesOf(r, kernel, multiBoot)

@@ -1,7 +1,8 @@
 // A fleet summary as rows (shared by the text/table/csv/markdown report and the HTML page), and as
 // the neutral Report the renderers print.
 import {type Cell, NONE, type Report, type TableBlock} from '../render/report.js'
-import {RECORDERS} from '../types.js'
+import {RECORDERS, SEVERITIES} from '../types.js'
+import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
 import type {FleetSummary} from './summary.js'
 
 export const perThousand = (findings: number, boots: number): string => (boots === 0 ? '-' : ((1000 * findings) / boots).toFixed(1))
@@ -22,6 +23,7 @@ export interface FleetRows {
   overflow: Row[]
   cpus: Row[]
   errors: Row[]
+  anomalies: Row[]
 }
 
 /** A record's keys in the rows' order: sorting keys, not a copy of the entries (a fleet of 10^6 kernels). */
@@ -74,12 +76,22 @@ export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<
   errors: function* (s) {
     for (const reason of sortedKeys(s.errorReasons, (a, b) => b.count - a.count)) yield {reason, count: s.errorReasons[reason]!.count, example: s.errorReasons[reason]!.example}
   },
+  // Each kind at the severity --fail-on gives it (allocinfo/report.ts, as allocinfo and batch do), the most severe first.
+  anomalies: function* (s) {
+    const rows = s.anomalies ?? {}
+    const severity = (kind: string) => ANOMALY_SEVERITY[kind as keyof typeof ANOMALY_SEVERITY]
+    const rank = (kind: string) => SEVERITIES.indexOf(severity(kind))
+    for (const kind of Object.keys(rows).sort((a, b) => rank(b) - rank(a) || rows[b]!.count - rows[a]!.count || (a < b ? -1 : 1))) {
+      const r = rows[kind]!
+      yield {kind, severity: severity(kind), dumps: r.dumps, count: r.count, example: r.example}
+    }
+  },
 }
 
 /** Every table's rows, held (the text/table/csv/markdown report). */
 export function fleetRows(s: FleetSummary): FleetRows {
   const rows = (k: keyof FleetRows) => [...FLEET_ROWS[k](s)]
-  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors')}
+  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors'), anomalies: rows('anomalies')}
 }
 
 /** A fleet table's column (the renderers' column shape, and what the HTML page reads). */
@@ -135,6 +147,13 @@ export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
     {key: 'count', header: 'inputs', align: 'right' as const, priority: 0},
     {key: 'example', header: 'example'},
   ],
+  anomalies: [
+    {key: 'kind', header: 'kind', priority: 0},
+    {key: 'severity', header: 'severity', priority: 0},
+    {key: 'dumps', header: 'dumps', align: 'right' as const},
+    {key: 'count', header: 'anomalies', align: 'right' as const, priority: 0},
+    {key: 'example', header: 'example'},
+  ],
 }
 
 export const TITLES = {
@@ -144,6 +163,7 @@ export const TITLES = {
   overflow: 'Hosts predicted to overflow the legacy early-PFN array',
   cpus: 'Predicted early PFNs by possible CPUs and legacy array size',
   errors: 'Errors by reason',
+  anomalies: 'Accounting anomalies in allocinfo dumps',
 }
 
 const EMPTY = {
@@ -153,6 +173,7 @@ const EMPTY = {
   overflow: 'no host predicted to overflow',
   cpus: 'no boot with a prediction',
   errors: 'no errors',
+  anomalies: 'no anomaly',
 }
 
 export function fleetReport(s: FleetSummary): Report {

@@ -6,7 +6,8 @@ import type {Severity} from '../types.js'
 import {fleetHtmlParts} from './html.js'
 import {readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
-import type {FleetSummary} from './summary.js'
+import {anomalyCounts, type FleetSummary} from './summary.js'
+import {anomalySeverities} from '../allocinfo/report.js'
 import {inputName} from '../readers/stdin.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
@@ -25,5 +26,5 @@ function emptyWarning(s: FleetSummary, paths: string[]): string[] {
   return [`no records in ${shown}: nothing to summarise`]
 }
 
-/** Each signature seen in the fleet, at the severity of its finding. */
-export const fleetSeverities = (s: FleetSummary): Severity[] => Object.values(s.signatures).map((x) => x.severity as Severity)
+/** What --fail-on sees: each signature at its severity, and the dumps' anomalies by kind as allocinfo and batch grade them. */
+export const fleetSeverities = (s: FleetSummary): Severity[] => [...Object.values(s.signatures).map((x) => x.severity as Severity), ...anomalySeverities(anomalyCounts(s))]

@@ -3,6 +3,7 @@
 // optional fields keep batch-v1) and a whole fleet summary (every field: it is merged and printed
 // as it is). Hand-written rather than zod: zod 4 costs ~100 ms to import (as much as oclif, measured
 // on this machine), on every fleet run, for what is a few small checks here.
+import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
 import {SEVERITIES, RECORDERS} from '../types.js'
 
 /** What is wrong with a value: where in it (`findings[0].count`), what is there, what was expected. */
@@ -89,6 +90,11 @@ const prediction: Check = (v) =>
     ? object({error: text}, '')(v)
     : object({earlyPfns: count, legacyMax: count, legacyOverflow: flag}, 'a prediction {earlyPfns, legacyMax, legacyOverflow} or {error}')(v)
 
+/** Accounting anomalies by kind, keyed as the allocinfo reader names them (their severities: ANOMALY_SEVERITY). */
+const anomalyKey = oneOf(Object.keys(ANOMALY_SEVERITY))
+const anomalyCounts = map(count, 'anomalies by kind', anomalyKey)
+const anomalyRow = object({dumps: count, count, example: text}, 'an anomaly row {dumps, count, example}')
+
 /** A batch record: the fields `fleet` reads (src/batch/schema.ts). */
 export const batchRecord = object(
   {
@@ -98,7 +104,7 @@ export const batchRecord = object(
     host: optional(object({release: optional(object({value: text}, 'a fact {value}')), possibleCpus: optional(object({value: bigCount}, 'a fact {value}'))}, 'host facts')),
     profiling: optional(object({recorder: oneOf(RECORDERS)}, 'a profiling state {recorder, …}')),
     findings: optional(list(finding, 'a list of findings')),
-    allocinfo: optional(object({}, 'allocinfo totals')),
+    allocinfo: optional(object({anomalyCounts: optional(anomalyCounts)}, 'allocinfo totals')),
     prediction: optional(prediction),
     error: optional(object({reason: text}, 'an error {reason}')),
   },
@@ -140,6 +146,7 @@ export const fleetSummary = object(
     overflow: map(overflowRow, 'overflow rows by host'),
     cpus: cpuRows,
     errorReasons: map(object({count, example: text}, 'an error row {count, example}'), 'errors by reason'),
+    anomalies: optional(map(anomalyRow, 'anomaly rows by kind', anomalyKey)),
   },
   'a fleet summary',
 )

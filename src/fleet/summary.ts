@@ -1,6 +1,6 @@
 // The fleet summary (`allocscope/fleet-v2`): batch records folded into counts per finding
-// signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array, and
-// errors by reason. merge() is associative and commutative and add() is merge with a one-record
+// signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array,
+// errors by reason and the dumps' accounting anomalies by kind. merge() is associative and commutative and add() is merge with a one-record
 // summary, so a summary of shards equals the summary of the whole run, in any order and grouping;
 // every choice between two values (an example, a title) takes one by a total order (a signature's
 // label: the most severe, then the least).
@@ -73,6 +73,16 @@ export interface CpuRow {
   overflow: number
 }
 
+/** The allocinfo dumps with an accounting anomaly of one kind (negative-bytes, …: allocinfo/report.ts ANOMALY_SEVERITY). */
+export interface AnomalyRow {
+  /** Dumps with at least one. */
+  dumps: number
+  /** Anomalies of the kind, every one counted (the records' anomalyCounts summed). */
+  count: number
+  /** The least input path with one. */
+  example: string
+}
+
 export interface FleetSummary {
   schema: typeof FLEET_SCHEMA
   inputs: number
@@ -88,6 +98,11 @@ export interface FleetSummary {
    */
   cpus: Record<string, Record<string, CpuRow>>
   errorReasons: Record<string, {count: number; example: string}>
+  /**
+   * The dumps' accounting anomalies by kind, which --fail-on gates on as allocinfo and batch do
+   * (added to v2: absent when there is none, as in summaries written before).
+   */
+  anomalies?: Record<string, AnomalyRow>
 }
 
 export function emptySummary(): FleetSummary {
@@ -223,7 +238,21 @@ export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
     overflow: mergeMap(a.overflow, b.overflow, mergeOverflow),
     cpus: mergeMap(a.cpus, b.cpus, (x, y) => mergeMap(x, y, mergeCpu)),
     errorReasons: mergeMap(a.errorReasons, b.errorReasons, (x, y) => ({count: x.count + y.count, example: minStr(x.example, y.example)})),
+    ...mergeAnomalies(a.anomalies, b.anomalies),
   }
+}
+
+/** The anomalies by kind, counted over the fleet (what allocinfo/report.ts anomalySeverities grades). */
+export function anomalyCounts(s: FleetSummary): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [kind, r] of Object.entries(s.anomalies ?? {})) put(out, kind, r.count)
+  return out
+}
+
+/** Absent stays absent (merge with the empty summary is the identity, and older summaries have none). */
+function mergeAnomalies(a?: Record<string, AnomalyRow>, b?: Record<string, AnomalyRow>): {anomalies?: Record<string, AnomalyRow>} {
+  if (a === undefined && b === undefined) return {}
+  return {anomalies: mergeMap(a ?? {}, b ?? {}, (x, y) => ({dumps: x.dumps + y.dumps, count: x.count + y.count, example: minStr(x.example, y.example)}))}
 }
 
 /** Merges a list pairwise, as a balanced tree (each level halves it). */

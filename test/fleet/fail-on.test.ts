@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {BATCH_SCHEMA} from '../../src/batch/schema.js'
 import {cli} from '../batch/helpers.js'
+import {derivedNegativeBytes, REAL_72, realText} from '../helpers/allocinfo-derived.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-fleet-fail-on-'))
 
@@ -19,7 +20,31 @@ async function fleetOn(name: string, lines: string[], ...flags: string[]) {
   return cli(['fleet', f, ...flags])
 }
 
+/** batch over `inputs`, then fleet over its records (through a file, as a pipe would carry them). */
+async function batchThenFleet(name: string, inputs: string[], ...flags: string[]) {
+  const b = await cli(['batch', '-j', '1', ...inputs])
+  expect(b.status, b.stderr).toBe(0)
+  const f = join(tmp, `${name}.ndjson`)
+  writeFileSync(f, b.stdout)
+  return cli(['fleet', f, ...flags])
+}
+
 describe('fleet --fail-on', () => {
+  it("a dump's accounting anomaly (negative bytes) is a warning through batch | fleet, as in batch, analyse and allocinfo; the real dump's summed duplicate is info", async () => {
+    // DERIVED: the real 7.2 dump with one site's bytes negative.
+    const neg = join(tmp, 'allocinfo-negative.txt')
+    writeFileSync(neg, derivedNegativeBytes(realText(), 3))
+    const r = await batchThenFleet('neg', [neg, REAL_72], '--fail-on', 'warning', '--json')
+    expect(r.status, r.stderr).toBe(1)
+    const s = (JSON.parse(r.stdout) as {result: {anomalies: Record<string, {dumps: number; count: number; example: string}>}}).result
+    expect(s.anomalies).toEqual({'duplicate-key': {dumps: 2, count: 2, example: REAL_72 < neg ? REAL_72 : neg}, 'negative-bytes': {dumps: 1, count: 1, example: neg}})
+    // The row that tripped the gate says so (README, Severity: a fleet row's severity column).
+    const table = await batchThenFleet('neg-table', [neg], '--block', 'Accounting anomalies in allocinfo dumps', '--format', 'csv')
+    expect(table.stdout.split('\n').slice(0, 3)).toEqual(['kind,severity,dumps,anomalies,example', `negative-bytes,warning,1,1,${neg}`, `duplicate-key,info,1,1,${neg}`])
+    expect((await batchThenFleet('real', [REAL_72], '--fail-on', 'warning')).status).toBe(0)
+  })
+
+
   it('a signature seen at warning and at info is a warning, in either order (it kept the least as text: info)', async () => {
     for (const lines of [
       [withFinding('a.log', 'warning'), withFinding('b.log', 'info')],

@@ -32,6 +32,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
     legacyMax: pick([256, 8192]),
     // A boot of a log holding several (its input's first record, or a later one), or a log of one boot.
     boot: fc.option(fc.boolean(), {nil: undefined}),
+    // A dump's accounting anomalies by kind (a kind absent, or counted).
+    anomalies: fc.option(fc.dictionary(pick(['negative-bytes', 'wrapped-calls', 'invalid-counter', 'duplicate-key']), fc.integer({min: 0, max: 3})), {nil: undefined}),
   })
   .map((r): BatchRecord => {
     const input = {path: r.path, ...(r.mtime ? {mtime: r.mtime} : {})}
@@ -45,6 +47,7 @@ const record: fc.Arbitrary<BatchRecord> = fc
       host: {...(r.release ? {release: {value: r.release, line: 1, text: ''}} : {}), possibleCpus: {value: r.cpus, line: 2, text: ''}},
       profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
       findings: r.findings.map((f, i) => ({id: f.signature.split('|')[0]!, severity: f.severity, title: f.signature, signature: f.signature, line: i + 1, count: f.count, corrupted: false})),
+      ...(r.anomalies ? {allocinfo: {version: '1.0', lines: 1, sites: 1, bytes: '0', calls: '0', inaccurateSites: 0, anomalies: 0, anomalyCounts: r.anomalies, skipped: 0}} : {}),
       prediction: {profile: 'p', window: 'before-smp', earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, legacyDropped: Math.max(0, r.earlyPfns - r.legacyMax), legacyOverflow: r.earlyPfns > r.legacyMax, notes: []},
     }
   })
@@ -98,7 +101,7 @@ describe('fleet summary laws', () => {
     )
   })
 
-  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts', () => {
+  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts, anomalies by kind', () => {
     fc.assert(
       fc.property(records, (rs) => {
         const s = fold(rs)
@@ -128,6 +131,12 @@ describe('fleet summary laws', () => {
             const of = ok.filter((r) => String(r.host!.possibleCpus!.value) === cpus && (r.prediction as {legacyMax: number}).legacyMax === Number(max))
             expect([row.boots, row.overflow]).toEqual([of.length, of.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow).length])
           }
+        // Anomalies by kind: every one counted, and the dumps with one.
+        for (const [kind, row] of Object.entries(s.anomalies ?? {})) {
+          const n = ok.map((r) => (r.allocinfo?.anomalyCounts as Record<string, number> | undefined)?.[kind] ?? 0)
+          expect([row.count, row.dumps]).toEqual([n.reduce((a, b) => a + b, 0), n.filter((x) => x > 0).length])
+        }
+        expect(Object.keys(s.anomalies ?? {}).length).toBe(new Set(ok.flatMap((r) => Object.entries(r.allocinfo?.anomalyCounts ?? {}).filter(([, x]) => x! > 0).map(([k]) => k))).size)
         const over = ok.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow)
         expect(Object.keys(s.overflow).sort()).toEqual([...new Set(over.map((r) => r.hostname ?? r.input.path))].sort())
       }),
