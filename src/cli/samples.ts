@@ -36,9 +36,13 @@ export function samplePath(root: string, name: string): string {
 const BUNDLED = /^(samples|testdata\/trend)(\/|$)/
 
 function bundled(token: string, root: string): string {
-  if (!BUNDLED.test(token) || existsSync(token)) return token
+  const folder = BUNDLED.exec(token)?.[1]
+  if (folder === undefined || existsSync(token)) return token
   const inPackage = join(root, token)
-  return existsSync(inPackage) ? inPackage : token
+  if (existsSync(inPackage)) return inPackage
+  // A pattern over a bundled folder (`batch 'samples/*/'`, its capture directories only): the
+  // package's when the folder is not where the user is; batch expands it.
+  return /[*?[{]/.test(token) && !existsSync(folder) && existsSync(join(root, folder)) ? inPackage : token
 }
 
 /**

@@ -18,8 +18,8 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
 
   static examples = [
     '<%= config.bin %> batch --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 | <%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> batch samples | <%= config.bin %> <%= command.id %> --html fleet.html',
-    '<%= config.bin %> batch samples --shard 1/2 > s1.ndjson; <%= config.bin %> batch samples --shard 2/2 > s2.ndjson; <%= config.bin %> <%= command.id %> s1.ndjson s2.ndjson --format markdown',
+    "<%= config.bin %> batch 'samples/*/' | <%= config.bin %> <%= command.id %> --html fleet.html",
+    "<%= config.bin %> batch 'samples/*/' --shard 1/2 > s1.ndjson; <%= config.bin %> batch 'samples/*/' --shard 2/2 > s2.ndjson; <%= config.bin %> <%= command.id %> s1.ndjson s2.ndjson --format markdown",
     recipe('earlier fleet --json summaries of your sites', '<%= config.bin %> <%= command.id %> site-a.json site-b.json --json > all.json'),
   ]
 

@@ -4,7 +4,7 @@
 // capture: boots a kernel) refuses it in one line saying why, exit 2 — never a parse error about
 // the path it was turned into (issue: record said "Unexpected argument", trend "dmesg.txt:1: not
 // /proc/allocinfo text", fleet "is a directory"). Runs the BUILT CLI (npm test builds it).
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -19,6 +19,8 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'allocscope-sample-flag-'))
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+const sampleDirs = () => readdirSync(SAMPLES, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name).sort()
 
 const run = (args: string[]) => runCli(args, {cwd: dir, env: {HOME: dir, COLUMNS: undefined}})
 
@@ -86,5 +88,16 @@ describe('--sample where a command does not offer it', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(r.status).toBe(EXIT.usage)
     }
+  })
+})
+
+describe('a pattern over a bundled folder, from another directory', () => {
+  it("batch 'samples/*/' reads the bundled capture directories only: one record each, no error record (samples/ also holds PROVENANCE.md and inventory.csv)", async () => {
+    const r = await run(['batch', 'samples/*/'])
+    expect(r.status, r.stderr).toBe(0)
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as {input: {path: string}; error?: unknown})
+    expect(recs.filter((x) => x.error !== undefined)).toEqual([])
+    const dirs = new Set(recs.map((x) => x.input.path))
+    expect([...dirs].sort()).toEqual(sampleDirs().map((n) => join(SAMPLES, n)))
   })
 })
