@@ -10,7 +10,7 @@ import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
 import type {Output, Rank, Resumed} from './output.js'
 import {restoreHeaps} from '../v8-flags.js'
-import {BatchPool, startWorkers} from './pool.js'
+import {BatchPool, MAX_JOBS, startWorkers} from './pool.js'
 
 export interface BatchFlags {
   'files-from'?: string
@@ -39,9 +39,11 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
 async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   if (f.out) checkOut(f.out, inputs, f)
   else if (f.resume) throw new UsageError('--resume needs --out FILE (the records to resume from)')
-  const jobs = f.jobs ?? availableParallelism()
-  // The workers start up while the inputs are listed (they are ended if the listing fails).
-  const started = f.list ? [] : startWorkers(jobs)
+  const jobs = jobsOf(f)
+  // The workers start up while the inputs are listed (they are ended if the listing fails): no more
+  // than the arguments can need (each is one input at least, a --files-from list too); the pool
+  // starts the others the listed inputs need, up to --jobs.
+  const started = f.list ? [] : startWorkers(Math.min(jobs, new Set(inputs).size + (f['files-from'] ? 1 : 0)))
   let todo: Task[]
   let out: Output
   let resumed: Resumed | undefined
@@ -92,6 +94,13 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
 
 /** The severity of a record --resume keeps, when --fail-on gates (a parse of every kept record); loaded only then. */
 const gateRank = async (f: BatchFlags): Promise<Rank | undefined> => (f['fail-on'] === undefined || f['fail-on'] === 'never' ? undefined : (await import('./severity.js')).recordRank)
+
+/** --jobs, at most MAX_JOBS; by default the cores (at most MAX_JOBS as well). */
+function jobsOf(f: BatchFlags): number {
+  if (f.jobs === undefined) return Math.min(availableParallelism(), MAX_JOBS)
+  if (!Number.isInteger(f.jobs) || f.jobs < 1 || f.jobs > MAX_JOBS) throw new UsageError(`--jobs ${f.jobs}: expected 1 to ${MAX_JOBS} worker threads (each is a JavaScript engine of its own; more than the cores only wait for them)`)
+  return f.jobs
+}
 
 /**
  * Before the workers start or anything is opened for writing: an input named on the command line

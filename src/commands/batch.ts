@@ -1,6 +1,7 @@
 // `allocscope batch`: the map step over many inputs. Thin: flags → src/batch/run.ts (task list,
 // worker pool, NDJSON); records are described in batch/schema.ts.
 import {Args, Flags} from '@oclif/core'
+import {MAX_JOBS} from '../batch/pool.js'
 import {runBatch} from '../batch/run.js'
 import {BaseCommand, RUN_FLAGS} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
@@ -38,7 +39,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
 
   static flags = {
     'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped, and a line starting with " is a path quoted as a JSON string (as --list writes a name holding a newline, or starting with #).'}),
-    jobs: Flags.integer({char: 'j', description: 'Worker threads (default: the number of cores).', min: 1}),
+    jobs: Flags.integer({char: 'j', description: `Worker threads, at most ${MAX_JOBS} and never more than the inputs (default: the number of cores).`, min: 1}),
     unordered: Flags.boolean({description: 'Write records as inputs finish instead of in input order.', default: false}),
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
     resume: Flags.boolean({description: 'With --out: keep the records already in the file and skip their inputs.', default: false}),
