@@ -12,7 +12,7 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
-import {classifyInput, describeKind, type DiffInput} from './inputs.js'
+import {classifyInput, describeKind, describeSide, type DiffInput} from './inputs.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
 import {allocDiffBlocks} from './report-allocinfo.js'
@@ -141,7 +141,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
   const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
   if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
-    throw new InputError(`${a.path} is ${describeKind(a)} and ${b.path} is ${describeKind(b)}: nothing to compare; expected two allocinfo dumps (or recordings), two boot logs, or two capture directories`, b.path)
+    throw new InputError(`${a.path} is ${await describeSide(a)} and ${b.path} is ${await describeSide(b)}: nothing to compare; expected two allocinfo dumps (or recordings), two boot logs, or two capture directories`, b.path)
   }
   if (doBoot) {
     for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)

@@ -104,6 +104,19 @@ export function describeKind(x: DiffInput): string {
   return KIND_TEXT[x.kind]
 }
 
+/**
+ * describeKind where nothing can be compared: a file is a boot log here by elimination (no
+ * allocinfo), so one the boot-log reader would not recognise is said to be neither (`analyse`
+ * calls it "not a kernel log"). The reader is loaded only for this message (diff's start-up).
+ */
+export async function describeSide(x: DiffInput): Promise<string> {
+  const file = x.capture.bootLog
+  if (x.kind !== 'bootlog' || file === undefined) return describeKind(x)
+  const {detectFormat, SNIFF_LINES} = await import('../readers/bootlog/detect.js')
+  const d = detectFormat(head(file).split('\n', SNIFF_LINES))
+  return d.recognised ? describeKind(x) : 'neither an allocinfo dump nor a kernel log (no line looks like a kernel record)'
+}
+
 export function classifyInput(path: string): DiffInput {
   if (path === '-') throw new InputError("-: diff reads files or capture directories, not stdin (it needs to know each side's kind); save the input to a file", path)
   const capture = resolveCapture(path)

@@ -120,6 +120,14 @@ describe('allocscope diff: bad input exits 2', () => {
     expect(b.stderr).toMatch(/dmesg\.txt is a boot log and .*allocinfo\.txt is an allocinfo dump: nothing to compare/)
   })
 
+  it('text that is neither allocinfo nor a kernel log is said to be neither (analyse calls it not a kernel log), not a boot log', async () => {
+    // Synthetic: two lines of prose.
+    const junk = writeDerived('junk', 'hello\nworld\n')
+    const r = await run([join(POOL, 'allocinfo.txt'), junk])
+    expect(exitCode(r.error)).toBe(2)
+    expect(r.stderr).toContain(`${junk} is neither an allocinfo dump nor a kernel log (no line looks like a kernel record): nothing to compare`)
+  })
+
   it('allocinfo against a boot log with --what allocinfo names the side without allocinfo', async () => {
     const {error, stderr} = await run([join(POOL, 'allocinfo.txt'), join(POOL, 'dmesg.txt'), '--what', 'allocinfo'])
     expect(exitCode(error)).toBe(2)
