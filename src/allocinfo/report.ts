@@ -1,7 +1,7 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
-import {type Block, type Cell, type Column, type Report, bytesCell, cellText} from '../render/report.js'
+import {type Block, type Cell, type Column, type Report, bytesCell, cellText, severityCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
-import type {AllocAnomaly, AllocSite, Severity, Skipped} from '../types.js'
+import {type AllocAnomaly, type AllocSite, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
 
@@ -43,6 +43,29 @@ export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
 /** The severities of a dump's anomalies, by kind (every one counted, not only the kept): what --fail-on sees. */
 export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], number>>): Severity[] {
   return (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0).map((k) => ANOMALY_SEVERITY[k])
+}
+
+type AnomalyCounts = Partial<Record<AllocAnomaly['kind'], number>>
+
+/** One kind of anomaly in a dump: how many (every one), the severity --fail-on gives it, and the first of the kind. */
+export interface AnomalyKind {
+  kind: AllocAnomaly['kind']
+  severity: Severity
+  count: number
+  /** The first of the kind read (absent only when none was kept). */
+  example?: Omit<AllocAnomaly, 'kind'>
+}
+
+/** A dump's anomalies by kind, the most severe first: what a command that reads a dump beside a log shows of it, so the output says what tripped --fail-on. */
+export function anomalyKinds(anomalies: readonly AllocAnomaly[], counts: AnomalyCounts): AnomalyKind[] {
+  const rank = (k: AnomalyKind) => SEVERITIES.indexOf(k.severity)
+  const kinds = (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0)
+  return kinds
+    .map((kind): AnomalyKind => {
+      const first = anomalies.find((a) => a.kind === kind)
+      return {kind, severity: ANOMALY_SEVERITY[kind], count: counts[kind]!, ...(first ? {example: {line: first.line, key: first.key, detail: first.detail}} : {})}
+    })
+    .sort((a, b) => rank(b) - rank(a))
 }
 
 /** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
@@ -140,18 +163,42 @@ function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
   }
 }
 
+/** An anomaly's cells, in the allocinfo command's table (each one) and in analyse's and diff's (the first of each kind). */
+const ANOMALY_COLUMNS: Record<'severity' | 'line' | 'kind' | 'key' | 'detail', Column> = {
+  severity: {key: 'severity', header: 'severity', priority: 1},
+  line: {key: 'line', header: 'line', align: 'right', priority: 3},
+  kind: {key: 'kind', header: 'kind', priority: 5},
+  key: {key: 'key', header: 'site', priority: 4},
+  detail: {key: 'detail', header: 'detail', priority: 2},
+}
+
+const anomalyCells = (kind: AllocAnomaly['kind'], a: Omit<AllocAnomaly, 'kind'> | undefined): Record<string, Cell> => ({
+  severity: severityCell(ANOMALY_SEVERITY[kind]),
+  kind: {text: kind, style: kind === 'duplicate-key' ? 'dim' : 'bad'},
+  line: a?.line,
+  key: a?.key,
+  detail: a?.detail,
+})
+
 function anomaliesBlock(r: AllocInfoResult): Block {
   const total = anomalyTotal(r.anomalyCounts)
+  const c = ANOMALY_COLUMNS
   return {
     kind: 'table',
     title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
-    columns: [
-      {key: 'line', header: 'line', align: 'right', priority: 3},
-      {key: 'kind', header: 'kind', priority: 5},
-      {key: 'key', header: 'site', priority: 4},
-      {key: 'detail', header: 'detail', priority: 2},
-    ],
-    rows: r.anomalies.map((a) => ({line: a.line, kind: {text: a.kind, style: a.kind === 'duplicate-key' ? 'dim' : 'bad'}, key: a.key, detail: a.detail})),
+    columns: [c.line, c.kind, c.key, c.detail, c.severity],
+    rows: r.anomalies.map((a) => anomalyCells(a.kind, a)),
+  }
+}
+
+/** The anomalies of a dump read beside a boot log, one row per kind with the first of it (analyse --allocinfo, diff's one capture). */
+export function anomalyKindsBlock(kinds: readonly AnomalyKind[]): Block {
+  const c = ANOMALY_COLUMNS
+  return {
+    kind: 'table',
+    title: 'Accounting anomalies in allocinfo (by kind, the first of each)',
+    columns: [c.severity, c.kind, {key: 'count', header: 'count', align: 'right', priority: 3}, c.line, c.key, c.detail],
+    rows: kinds.map((k) => ({...anomalyCells(k.kind, k.example), count: k.count})),
   }
 }
 

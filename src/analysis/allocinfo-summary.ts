@@ -1,8 +1,8 @@
 // What `analyse` shows of a /proc/allocinfo next to the boot log: totals, the largest sites, and
 // the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
-import {anomalyTotal} from '../allocinfo/report.js'
+import {type AnomalyKind, anomalyKinds, anomalyTotal} from '../allocinfo/report.js'
 import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
-import type {AllocInfo, AllocSite} from '../types.js'
+import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
 
 export const TOP_SITES = 10
 /** accurate:no sites kept in the summary (largest first); the count says how many there are. */
@@ -16,7 +16,12 @@ export interface AllocInfoSummary {
   top: AllocSite[]
   inaccurateCount: number
   inaccurate: AllocSite[]
+  /** Every anomaly counted (a summed duplicate, info, among them). */
   anomalies: number
+  /** The same by kind, as batch records count them. */
+  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  /** Each kind with its severity and its first line, most severe first: what --fail-on gates on, shown (README Severity). */
+  anomalyKinds: AnomalyKind[]
   skipped: number
   /** Why the dump is incomplete (a gzip stream or a last line cut short): its totals are a part. */
   truncated?: string
@@ -36,6 +41,8 @@ export function summariseAllocInfo(info: AllocInfo): AllocInfoSummary {
     inaccurateCount: inacc.length,
     inaccurate: topN(inacc, MAX_INACCURATE, SORTS.bytes),
     anomalies: anomalyTotal(info.anomalyCounts),
+    anomalyCounts: info.anomalyCounts,
+    anomalyKinds: anomalyKinds(info.anomalies, info.anomalyCounts),
     skipped: info.skippedTotal,
     ...(cut === undefined ? {} : {truncated: cut}),
     ...(info.notes === undefined ? {} : {notes: info.notes}),

@@ -1,9 +1,10 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
-import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell} from '../render/report.js'
+import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell, severityCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
 import {num} from '../readers/count.js'
-import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
+import type {AllocSite, BootAnalysis, Finding, HostFacts, Splat} from '../types.js'
+import {anomalyKindsBlock} from '../allocinfo/report.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
@@ -22,8 +23,6 @@ export interface AnalyseReportOptions {
   /** Raw numbers instead of IEC units. */
   bytes?: boolean
 }
-
-const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
 
 type KvRow = KvBlock['rows'][number]
 
@@ -222,7 +221,7 @@ function findingsBlock(a: BootAnalysis): Block {
   const firsts = new Map<string, Finding>()
   for (const f of a.findings) if (!firsts.has(f.signature)) firsts.set(f.signature, f)
   const rows = [...firsts.values()].map((f) => ({
-    severity: {text: f.severity, style: SEVERITY_STYLE[f.severity]} as Cell,
+    severity: severityCell(f.severity),
     id: f.id,
     // Whether the report is damaged is a value of its own in CSV (`title corrupted`).
     title: {text: f.title + (f.corrupted ? ` [corrupted: ${f.splat?.corruptedReason ?? 'yes'}]` : ''), raw: f.title, extra: {corrupted: f.corrupted ? (f.splat?.corruptedReason ?? 'yes') : ''}},
@@ -298,7 +297,7 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
         {key: 'bytes', value: size(s.totals.bytes)},
         {key: 'calls', value: s.totals.calls},
         {key: 'accurate:no sites', value: s.inaccurateCount},
-        ...(s.anomalies ? [{key: 'anomalies', value: {text: String(s.anomalies), style: 'warn' as Style}}] : []),
+        ...(s.anomalies ? [{key: 'anomalies', value: {text: String(s.anomalies), style: 'warn' as Style}, note: 'by kind: Accounting anomalies below'}] : []),
         ...(s.skipped ? [{key: 'skipped lines', value: s.skipped}] : []),
         ...(s.truncated ? [{key: 'truncated', value: {text: 'yes', style: 'warn' as Style}, note: `${s.truncated}: the totals are of what was read`}] : []),
       ],
@@ -311,6 +310,7 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
       rows: s.inaccurate.map(row),
       empty: s.version === '2.0' ? 'None.' : `None (allocinfo format ${s.version} has no accurate:no marker).`,
     },
+    ...(s.anomalyKinds.length ? [anomalyKindsBlock(s.anomalyKinds)] : []),
   ]
 }
 

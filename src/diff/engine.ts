@@ -3,6 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
+import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities} from '../allocinfo/report.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
 import {readBoundedFile} from '../readers/bounded.js'
@@ -71,6 +72,8 @@ export interface ObservedResult {
   modelNotes: string[]
   outcomes: RuleOutcome[]
   counts: CountRow[]
+  /** The dump's accounting anomalies by kind with their severities (none: absent), gated on as analyse gates on them. */
+  anomalyKinds?: AnomalyKind[]
 }
 
 export type DiffResult = PairResult | CountsResult | ObservedResult
@@ -252,6 +255,12 @@ async function countsDiff(req: DiffRequest, a: DiffInput, b: DiffInput | undefin
   return {result: {mode: 'counts', counts}, blocks: countDiffBlocks(counts), severities, warnings}
 }
 
+/** A dump's accounting anomalies: no rule judges them, yet analyse gates on the same dump's (README Severity), so diff shows and gates on them too. */
+function dumpAnomalies(allocinfo: AllocInfo | undefined): {anomalyKinds?: AnomalyKind[]} {
+  const kinds = allocinfo ? anomalyKinds(allocinfo.anomalies, allocinfo.anomalyCounts) : []
+  return kinds.length ? {anomalyKinds: kinds} : {}
+}
+
 /** One capture: the rules over what it shows, against what the model expects for its host. */
 async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
@@ -279,12 +288,14 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     modelNotes,
     outcomes: rules.outcomes,
     counts: rules.counts,
+    ...dumpAnomalies(allocinfo),
   }
   const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
+  const anomalies = result.anomalyKinds ? [anomalyKindsBlock(result.anomalyKinds)] : []
   return {
     result,
-    blocks: [observedHeadBlock(analysis, allocinfo), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...notes],
-    severities: firedSeverities(rules),
+    blocks: [observedHeadBlock(analysis, allocinfo), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...anomalies, ...notes],
+    severities: [...firedSeverities(rules), ...anomalySeverities(allocinfo?.anomalyCounts ?? {})],
     warnings: [...(allocinfo ? cutWarnings(allocinfo) : []), ...(analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`])],
   }
 }

@@ -1,5 +1,6 @@
 // The neutral report value every command builds; renderers turn it into table | markdown | csv |
 // text. JSON output does not go through here: it carries the command's structured result.
+import type {Severity} from '../types.js'
 import {iec} from './units.js'
 
 export type Style = 'good' | 'bad' | 'warn' | 'dim' | 'bold' | 'grow' | 'shrink'
@@ -78,6 +79,11 @@ export function cellRaw(c: Cell): string {
 export function bytesCell(n: number | bigint, raw = false): Cell {
   return {text: raw ? String(n) : iec(n), raw: n}
 }
+
+const SEVERITY_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
+
+/** A severity column's cell, coloured by how bad it is (one look for a finding's and an anomaly's). */
+export const severityCell = (s: Severity): Cell => ({text: s, style: SEVERITY_STYLE[s]})
 
 export function cellExtra(c: Cell): Extra | undefined {
   return c !== null && typeof c === 'object' ? c.extra : undefined

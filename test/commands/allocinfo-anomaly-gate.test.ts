@@ -1,0 +1,67 @@
+// A dump's accounting anomalies read beside a boot log (analyse --allocinfo, diff's one capture)
+// are shown by kind with their severity, so the output says what tripped --fail-on (README
+// Severity): analyse exited 1 under "No findings." with only "anomalies 2", and diff exited 0 on
+// the same pair.
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {runCommand} from '@oclif/test'
+import {describe, expect, it} from 'vitest'
+import {derivedNegativeBytes, realText} from '../helpers/allocinfo-derived.js'
+import {REPO, SAMPLES} from '../helpers/paths.js'
+
+const run = (args: string[]) => runCommand(args, {root: REPO})
+const exitCode = (e: {oclif?: {exit?: number}} | undefined) => (e === undefined ? 0 : (e.oclif?.exit ?? -1))
+const LOG = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')
+
+/** DERIVED: the real sample dump with its first site line's bytes -4096 (its duplicate key kept). */
+function negativeDump(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'anomaly-gate-')), 'neg.txt')
+  writeFileSync(path, derivedNegativeBytes(realText(), 0))
+  return path
+}
+
+const NEGATIVE = {kind: 'negative-bytes', severity: 'warning', count: 1, example: {line: 3, key: 'init/main.c:1423 do_initcalls', detail: 'bytes -4096 < 0'}}
+const DUPLICATE = {kind: 'duplicate-key', severity: 'info', count: 1}
+
+describe('allocinfo anomalies beside a boot log', () => {
+  it('analyse --allocinfo: JSON carries each kind with its severity, most severe first; --fail-on warning exits 1', async () => {
+    const neg = negativeDump()
+    const r = await run(['analyse', LOG, '--allocinfo', neg, '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(1)
+    const a = JSON.parse(r.stdout).result.allocinfo
+    expect(a.anomalies).toBe(2)
+    expect(a.anomalyCounts).toEqual({'negative-bytes': 1, 'duplicate-key': 1})
+    expect(a.anomalyKinds).toMatchObject([NEGATIVE, DUPLICATE])
+  })
+
+  it('analyse --allocinfo: the text report names the kind and severity that tripped the gate', async () => {
+    const r = await run(['analyse', LOG, '--allocinfo', negativeDump(), '--fail-on', 'warning', '--format', 'text', '--block', 'accounting'])
+    expect(exitCode(r.error)).toBe(1)
+    expect(r.stdout).toMatch(/^warning +negative-bytes +1 +3 +init\/main\.c:1423/m)
+    expect(r.stdout).toMatch(/^info +duplicate-key +1 +163 /m)
+  })
+
+  it('analyse on the bundled sample: --fail-on info shows the duplicate key it trips on', async () => {
+    const r = await run(['analyse', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--fail-on', 'info', '--format', 'csv', '--block', 'accounting'])
+    expect(exitCode(r.error)).toBe(1)
+    expect(r.stdout.split('\n')[0]).toBe('severity,kind,count,line,site,detail')
+    expect(r.stdout).toContain('info,duplicate-key,1,163,')
+  })
+
+  it('diff <log> --allocinfo gates as analyse does on the same pair, and shows why', async () => {
+    const neg = negativeDump()
+    const d = await run(['diff', LOG, '--allocinfo', neg, '--fail-on', 'warning', '--json'])
+    const a = await run(['analyse', LOG, '--allocinfo', neg, '--fail-on', 'warning', '--json'])
+    expect([exitCode(d.error), exitCode(a.error)]).toEqual([1, 1])
+    expect(JSON.parse(d.stdout).result.anomalyKinds).toMatchObject([NEGATIVE, DUPLICATE])
+    const real = await run(['diff', LOG, '--allocinfo', join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), '--fail-on', 'warning', '--json'])
+    expect(exitCode(real.error)).toBe(0)
+  })
+
+  it('allocinfo: each anomaly row carries its severity', async () => {
+    const r = await run(['allocinfo', negativeDump(), '--format', 'csv', '--block', 'anomalies'])
+    expect(r.stdout.split('\n')[0]).toBe('line,kind,site,detail,severity')
+    expect(r.stdout).toContain('3,negative-bytes,init/main.c:1423 do_initcalls,bytes -4096 < 0,warning')
+  })
+})
