@@ -14,7 +14,7 @@ import {createGunzip} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {ioReason} from '../errors.js'
 import {ALLOCINFO_NAMES, BOOTLOG_NAMES, isCaptureLayout} from '../readers/dir.js'
-import {memberPath, shardOf} from './inputs.js'
+import {memberKey, memberPath, shardOf} from './inputs.js'
 
 /** `--shard K/N` as [K, N]. */
 export type Shard = readonly [number, number]
@@ -23,6 +23,8 @@ export interface PlanOptions {
   shard?: Shard
   /** Inputs already written (resume): not counted in `total`. */
   skip?: ReadonlySet<string>
+  /** Only these inputs (`archive//member` paths: a --files-from list of a sharded --list); absent: every one. */
+  only?: ReadonlySet<string>
 }
 
 /** A member read for a capture directory: its name and its index among the archive's entries. */
@@ -54,8 +56,12 @@ export interface ArchivePlan {
   members: number
   /** Hidden file members (dot files, members under a dot directory): skipped. */
   hidden: number
-  /** Each file member by its name (memberKey: `./a/x` and `a/x` alike) → the index of its last entry: an earlier copy is replaced, as extraction replaces it. */
+  /** Each member but a directory by its name (memberKey: `./a/x` and `a/x` alike) → the index of its last entry: an earlier copy is replaced, as extraction replaces it. */
   last: Map<string, number>
+  /** The names in `last` whose last entry is no file (a link, a device, a FIFO): an input each, its record an error (notFileReason). */
+  nonFiles: Set<string>
+  /** `only` paths that name no input of the archive: an error record each, after its inputs. */
+  missing: string[]
   /** What ended the read early (a damaged archive, not a tar at all). */
   error?: unknown
 }
@@ -77,11 +83,13 @@ export const isHidden = (member: string): boolean => member.split('/').some((c) 
 
 export const isFileEntry = (h: tar.Header): boolean => h.type === 'file' || h.type === 'contiguous-file'
 
-/**
- * The file a member name extracts to, and the member's name in its record (`archive//a/x`, as a
- * capture directory's `archive//a`): `./a/x` (`tar -C dir -cf x.tar .`) and `a/x` are the same.
- */
-export const memberKey = (name: string): string => name.replace(/\/+$/, '').replace(/^(\.\/)+/, '')
+/** Why a member that is no file (nor a directory) is not read: its record's error. */
+export function notFileReason(h: tar.Header): string {
+  const link = h.type === 'symlink' ? 'a symbolic link' : h.type === 'link' ? 'a hard link' : undefined
+  if (link) return `${link} (to ${h.linkname ?? '?'}) in the archive: not read, as batch reads an archive's file members only (extract the archive to read what it names)`
+  const what = h.type === 'character-device' || h.type === 'block-device' ? `a ${h.type.replace('-', ' ')}` : h.type === 'fifo' ? 'a FIFO' : 'a member of a type batch does not know'
+  return `${what} in the archive: not read, as batch reads an archive's file members only`
+}
 
 /** A member's directory and base name, from its memberKey: `a/x` is in the directory `a`; top-level files in '.'. */
 function splitKey(key: string): {dir: string; base: string} {
@@ -123,31 +131,19 @@ export function notRegular(path: string): string | undefined {
 
 export const inShard = (path: string, shard: Shard | undefined): boolean => !shard || shardOf(path, shard[1]) === shard[0]
 
-const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard) && !o.skip?.has(path)
+const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard) && !o.skip?.has(path) && (!o.only || o.only.has(path))
 
 /** Reads every header once. Never throws: a damaged archive gives the plan of what was read and `error`. */
 export async function planArchive(archive: string, o: PlanOptions = {}): Promise<ArchivePlan> {
   const dirs = new Map<string, DirInfo>()
-  const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0, hidden: 0, last: new Map()}
+  const plan: ArchivePlan = {archive, captures: new Map(), total: 0, members: 0, hidden: 0, last: new Map(), nonFiles: new Set(), missing: []}
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {
-      const h = entry.header
       const i = index++
       // Data read through, not kept.
       entry.resume()
-      if (!isFileEntry(h)) continue
-      if (isHidden(h.name)) {
-        plan.hidden++
-        continue
-      }
-      plan.members++
-      const key = memberKey(h.name)
-      const {dir, base} = splitKey(key)
-      const d = dirs.get(dir) ?? {names: new Map()}
-      dirs.set(dir, d)
-      d.names.set(base, i)
-      plan.last.set(key, i)
+      planEntry(plan, dirs, entry.header, i)
     }
   } catch (e) {
     plan.error = e
@@ -156,14 +152,51 @@ export async function planArchive(archive: string, o: PlanOptions = {}): Promise
   return plan
 }
 
+/**
+ * One header into the plan. A directory entry is not an input (its files are); any other entry
+ * that is no file is one (a link, a device: its record says it is not read) and no capture's file:
+ * it replaces a file of its name, as extraction does.
+ */
+function planEntry(plan: ArchivePlan, dirs: Map<string, DirInfo>, h: tar.Header, i: number): void {
+  if (h.type === 'directory') return
+  if (isHidden(h.name)) {
+    if (isFileEntry(h)) plan.hidden++
+    return
+  }
+  const key = memberKey(h.name)
+  const {dir, base} = splitKey(key)
+  const d = dirs.get(dir) ?? {names: new Map()}
+  dirs.set(dir, d)
+  plan.last.set(key, i)
+  if (!isFileEntry(h)) {
+    plan.nonFiles.add(key)
+    d.names.delete(base)
+    return
+  }
+  plan.members++
+  plan.nonFiles.delete(key)
+  d.names.set(base, i)
+}
+
 /** The captures, and the count of inputs: captures, and the files (last copies) in no capture. */
 function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOptions): void {
   for (const [k, d] of dirs) {
     const c = capturePlan(plan.archive, k, d)
     if (c) plan.captures.set(k, c)
   }
-  for (const key of plan.last.keys()) if (!captureOf(plan, splitKey(key).dir) && wanted(memberPath(plan.archive, key), o)) plan.total++
-  for (const c of plan.captures.values()) if (wanted(c.path, o)) plan.total++
+  const inputs = new Set<string>()
+  for (const key of plan.last.keys()) if (plan.nonFiles.has(key) || !captureOf(plan, splitKey(key).dir)) inputs.add(memberPath(plan.archive, key))
+  for (const c of plan.captures.values()) inputs.add(c.path)
+  for (const p of inputs) if (wanted(p, o)) plan.total++
+  plan.missing = [...(o.only ?? [])].filter((p) => !inputs.has(p) && wanted(p, o))
+  plan.total += plan.missing.length
+}
+
+/** Why an `archive//member` path named in a list is no input of the archive: its error record. */
+export function missingReason(plan: ArchivePlan, path: string): string {
+  if (captureOf(plan, splitKey(path.slice(plan.archive.length + 2)).dir)) return 'a file of a capture directory in the archive, which is one input (name the directory)'
+  const where = plan.error === undefined ? 'in the archive' : `in the archive as far as it could be read (damaged: ${ioReason(plan.error)})`
+  return `no such member ${where} (a file, or a capture directory, as --list --shard names them)`
 }
 
 /**
@@ -171,13 +204,14 @@ function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOption
  * capture's file it does not use), a file input, or a file a capture reads; `member`: its name in
  * records (memberKey), `path`: `archive//member`.
  */
-export type MemberRole = {type: 'skip'} | ({member: string; path: string} & ({type: 'file'} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}))
+export type MemberRole = {type: 'skip'} | ({member: string; path: string} & ({type: 'file'} | {type: 'not-file'} | {type: 'capture'; capture: CapturePlan; role: 'bootLog' | 'allocinfo' | 'meta'}))
 
-export function roleOf(plan: ArchivePlan, name: string, index: number, o: PlanOptions): MemberRole {
-  const member = memberKey(name)
-  // Hidden, or an earlier copy of a name a later member replaces (extraction keeps the last).
-  if (isHidden(name) || plan.last.get(member) !== index) return {type: 'skip'}
+export function roleOf(plan: ArchivePlan, h: tar.Header, index: number, o: PlanOptions): MemberRole {
+  const member = memberKey(h.name)
+  // A directory; hidden; an earlier copy of a name a later member replaces (extraction keeps the last).
+  if (h.type === 'directory' || isHidden(h.name) || plan.last.get(member) !== index) return {type: 'skip'}
   const path = memberPath(plan.archive, member)
+  if (!isFileEntry(h)) return wanted(path, o) ? {type: 'not-file', member, path} : {type: 'skip'}
   const capture = captureOf(plan, splitKey(member).dir)
   if (!capture) return wanted(path, o) ? {type: 'file', member, path} : {type: 'skip'}
   if (!wanted(capture.path, o)) return {type: 'skip'}
@@ -195,20 +229,22 @@ export async function archiveInputs(archive: string, o: PlanOptions = {}): Promi
   const plan = await planArchive(archive, o)
   const out: string[] = []
   // A damaged or empty archive also has a record of its own, in the shard of its own path.
-  const itself = inShard(archive, o.shard) && (plan.error !== undefined || plan.members === 0) ? [archive] : []
-  if (plan.members === 0) return itself
+  const itself = inShard(archive, o.shard) && (plan.error !== undefined || noInputs(plan)) ? [archive] : []
+  if (noInputs(plan)) return itself
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {
       const i = index++
       entry.resume()
-      if (!isFileEntry(entry.header)) continue
-      const r = roleOf(plan, entry.header.name, i, o)
-      if (r.type === 'file') out.push(r.path)
+      const r = roleOf(plan, entry.header, i, o)
+      if (r.type === 'file' || r.type === 'not-file') out.push(r.path)
       else if (r.type === 'capture' && r.capture.last === i) out.push(r.capture.path)
     }
   } catch {
     // The run's records say where the archive is damaged; the listing is what was readable.
   }
-  return [...out, ...itself]
+  return [...out, ...plan.missing, ...itself]
 }
+
+/** No member to read at all (no file, no link): the archive's own record says so. */
+export const noInputs = (plan: ArchivePlan): boolean => plan.members === 0 && plan.nonFiles.size === 0

@@ -8,7 +8,7 @@ import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError, ioReason} from '../errors.js'
 import {CaptureReader} from './archive-capture.js'
-import {type ArchivePlan, inShard, isFileEntry, notRegular, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
+import {type ArchivePlan, inShard, isFileEntry, missingReason, noInputs, notFileReason, notRegular, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
 import {allocInfoOf, bootRecords} from './record.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
@@ -91,6 +91,9 @@ async function memberRecords(m: Member, input: InputRef, boot: number | undefine
   }
 }
 
+/** The record of an `archive//member` path that cannot be read (PlanOptions.only). */
+const memberError = (archive: string, path: string, why: string): BatchRecord => errorRecord({path, archive, member: path.slice(archive.length + 2)}, new InputError(`${path}: ${why}`, path))
+
 const archiveError = (path: string, what: string): BatchRecord => errorRecord({path, archive: path}, new InputError(`${path}: ${what}`, path))
 
 const damaged = (path: string, members: number, e: unknown): BatchRecord =>
@@ -115,16 +118,19 @@ export interface ArchiveOptions extends PlanOptions {
  * the archive's own path, so the N shards together still hold each exactly once.
  */
 export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGenerator<BatchRecord> {
-  const own = inShard(path, o.shard)
+  // Inputs named one by one (`only`) are all the task reads: the archive's own record goes with its own path.
+  const own = !o.only && inShard(path, o.shard)
   const why = notRegular(path)
   // An archive with no input to read is itself the one input (its error record), in its own shard.
   if (why !== undefined) {
-    o.onTotal?.(own ? 1 : 0)
+    const named = [...(o.only ?? [])].filter((p) => inShard(p, o.shard))
+    o.onTotal?.((own ? 1 : 0) + named.length)
     if (own) yield archiveError(path, why)
+    for (const p of named) yield memberError(path, p, why)
     return
   }
   const plan = await planArchive(path, o)
-  if (plan.members === 0) {
+  if (noInputs(plan) && !o.only) {
     o.onTotal?.(own ? 1 : 0)
     if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, noMembers(plan.hidden))
     return
@@ -133,30 +139,35 @@ export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGen
   yield* readInputs(plan, o, own)
 }
 
+/** The archive's inputs in archive order, then the listed paths that name none (PlanOptions.only), then its own error when damaged. */
 async function* readInputs(plan: ArchivePlan, o: ArchiveOptions, own: boolean): AsyncGenerator<BatchRecord> {
   const path = plan.archive
   const captures = new CaptureReader(path, o.boot)
   let members = 0
   let index = 0
+  let error: {e: unknown} | undefined
   try {
     for await (const entry of openExtract(path)) {
       const h = entry.header
       const i = index++
       if (isFileEntry(h)) members++
-      const r = isFileEntry(h) ? roleOf(plan, h.name, i, o) : undefined
-      if (!r || r.type === 'skip') {
-        // Not read (another shard's, hidden, a capture's file it does not use): passed over unparsed.
+      const r = roleOf(plan, h, i, o)
+      if (r.type === 'skip') {
+        // Not read (a directory, another shard's, hidden, a capture's file it does not use): passed over unparsed.
         entry.resume()
         continue
       }
-      const m = new Member(entry, r.path)
       const input: InputRef = {path: r.path, archive: path, member: r.member, ...(h.mtime ? {mtime: h.mtime.toISOString()} : {})}
-      if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
+      const m = new Member(entry, r.path)
+      if (r.type === 'not-file') yield errorRecord(input, new InputError(`${r.path}: ${notFileReason(h)}`, r.path))
+      else if (r.type === 'file') yield* await memberRecords(m, input, o.boot)
       else yield* await captures.take(r.capture, r.role, m, input, i)
       await m.drain()
     }
   } catch (e) {
     yield* captures.cut()
-    if (own) yield damaged(path, members, e)
+    error = {e}
   }
+  for (const p of plan.missing) yield memberError(path, p, missingReason(plan, p))
+  if (error && own) yield damaged(path, members, error.e)
 }

@@ -19,6 +19,7 @@ export type Task = (
       path: string
       /** Members already written (resume). */ skip?: string[]
       /** --shard K/N: the archive's inputs are split by their `archive//member` paths. */ shard?: [number, number]
+      /** Only these inputs of it (memberKey): `archive//member` paths named one by one (memberOf). */ only?: string[]
     }
   | {type: 'error'; path: string; reason: string}
 ) & {
@@ -45,6 +46,21 @@ export const isArchive = (path: string): boolean => ARCHIVE_RE.test(path)
  */
 export const memberPath = (archive: string, member: string): string => `${archive}//${member}`
 
+/**
+ * The file a member name extracts to, and the member's name in its record (`archive//a/x`, as a
+ * capture directory's `archive//a`): `./a/x` (`tar -C dir -cf x.tar .`), `a//x`, `a/./x` and
+ * `a/x` are the same, and `/a/x` and `../a/x` too (GNU tar takes off a leading `/` and `../`).
+ * A key holds no `//`, so the first after the archive in `archive//member` says where the member starts.
+ */
+export function memberKey(name: string): string {
+  const parts = name.split('/').filter((c) => c !== '' && c !== '.')
+  while (parts[0] === '..') parts.shift()
+  return parts.join('/')
+}
+
+/** An archive task's `only` members as the paths archive-plan.ts PlanOptions takes. */
+export const onlyPaths = (t: {path: string; only?: string[]}): Set<string> | undefined => (t.only ? new Set(t.only.map((m) => memberPath(t.path, m))) : undefined)
+
 /** A file or directory whatever path reached it: a symlink and its target, a path named twice, are one. */
 const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
 
@@ -69,6 +85,8 @@ interface Listed {
   key: string
   /** A file's idOf, when its key is more (fileKey): the --out file is found by it whatever its name. */
   id?: string
+  /** An `archive//member` input: the archive's idOf (its members named one by one are read in one task). */
+  group?: string
 }
 
 /** The listing so far: tasks, the directories walked, and what was met twice. */
@@ -180,9 +198,31 @@ function statPath(p: string): Stated {
   }
 }
 
+/**
+ * `archive//member` (a record's path, as a sharded --list prints it) → that input of the archive,
+ * when a `//` in the path follows an archive that is a file (the path itself then names nothing on
+ * disk: "not a directory"). The first such `//`: a member's name holds none (memberKey).
+ */
+function memberOf(p: string): Listed | undefined {
+  for (let i = p.indexOf('//'); i > 0; i = p.indexOf('//', i + 1)) {
+    const archive = p.slice(0, i)
+    const s = isArchive(archive) ? statPath(archive) : undefined
+    if (s === undefined || !('st' in s) || !s.st.isFile()) continue
+    // The archive's top directory, when a capture, is `archive//.`.
+    const member = memberKey(p.slice(i + 2)) || '.'
+    return {task: {type: 'archive', path: archive, only: [member]}, key: `${idOf(s.st)}//${member}`, group: idOf(s.st)}
+  }
+  return undefined
+}
+
 /** One argument (path or glob) → its tasks; `stated`: the argument already stat'ed (listTasks), else stat'ed here. */
 function expand(arg: string, l: Listing, stated: Stated = statPath(arg)): void {
   if ('error' in stated) {
+    const member = memberOf(arg)
+    if (member) {
+      l.out.push(member)
+      return
+    }
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
       if (hits.length === 0) l.out.push({task: {type: 'error', path: arg, reason: 'the pattern matches nothing'}, key: pathKey(arg)})
@@ -222,17 +262,40 @@ export function listTasks(args: string[], listed: string[] = [], out?: string): 
   for (const a of listed) expand(a, l)
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
   const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
+  const r = uniqueTasks(l.out, own)
+  return {...r, duplicates: r.duplicates + l.repeats}
+}
+
+/**
+ * The first task of each key, but not the --out file (`own`). An archive's members named one by
+ * one (`group`: a sharded --list read back) are one task at the first one's place, reading the
+ * archive once; the archive named whole reads them all, so then they are duplicates.
+ */
+function uniqueTasks(listed: Listed[], own: ReadonlySet<string>): {tasks: Task[]; duplicates: number; excluded: boolean} {
   const seen = new Set<string>()
-  const tasks: Task[] = []
+  const groups = new Map<string, {only?: string[]}>()
+  const whole = new Set<string>()
+  let tasks: Task[] = []
   let excluded = false
-  let duplicates = l.repeats
-  for (const {task, key, id} of l.out) {
+  let duplicates = 0
+  for (const {task, key, id, group} of listed) {
     if (own.has(key) || (id !== undefined && own.has(id))) excluded = true
     else if (seen.has(key)) duplicates++
     else {
       seen.add(key)
-      tasks.push(task)
+      if (task.type === 'archive' && group === undefined && id !== undefined) whole.add(id)
+      const g = group === undefined ? undefined : groups.get(group)
+      if (g && task.type === 'archive') g.only!.push(...task.only!)
+      else {
+        if (group !== undefined) groups.set(group, task as {only?: string[]})
+        tasks.push(task)
+      }
     }
+  }
+  for (const [id, g] of groups) {
+    if (!whole.has(id)) continue
+    duplicates += g.only!.length
+    tasks = tasks.filter((t) => t !== g)
   }
   return {tasks, duplicates, excluded}
 }

@@ -114,8 +114,8 @@ export async function* runTask(task: Task, hooks: TaskHooks = {}): AsyncGenerato
     case 'archive': {
       // Loaded for archives only: with it, each worker opened 101 files at start-up (tar-stream,
       // streamx, and then tinyglobby, picomatch, node:crypto through inputs.ts); without, 64 (strace, openat).
-      const {archiveRecords} = await import('./archive.js')
-      yield* archiveRecords(task.path, {skip: new Set(task.skip ?? []), boot: task.boot, shard: task.shard, onTotal: hooks.onTotal})
+      const [{archiveRecords}, {onlyPaths}] = await Promise.all([import('./archive.js'), import('./inputs.js')])
+      yield* archiveRecords(task.path, {skip: new Set(task.skip ?? []), only: onlyPaths(task), boot: task.boot, shard: task.shard, onTotal: hooks.onTotal})
       return
     }
   }

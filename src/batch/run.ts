@@ -145,18 +145,19 @@ async function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean)
 }
 
 /**
- * --list: each input's path. An archive is one path (what --files-from reads back), except with
- * --shard, where it is this shard's inputs inside it (`archive//member`, a capture directory once).
+ * --list: each input's path, as --files-from reads it back. An archive is one path, except with
+ * --shard, where it is this shard's inputs inside it (`archive//member`, a capture directory
+ * once), and when its members were named one by one (read back from such a list).
  */
 async function listInputs(tasks: Task[]): Promise<void> {
-  const {listLine} = await import('./list-file.js')
+  const [{listLine}, {onlyPaths}] = await Promise.all([import('./list-file.js'), import('./inputs.js')])
   for (const t of tasks) {
-    if (t.type !== 'archive' || !t.shard) {
+    if (t.type !== 'archive' || (!t.shard && !t.only)) {
       process.stdout.write(`${listLine(t.path)}\n`)
       continue
     }
     const {archiveInputs} = await import('./archive-plan.js')
-    const paths = await archiveInputs(t.path, {shard: t.shard})
+    const paths = await archiveInputs(t.path, {shard: t.shard, only: onlyPaths(t)})
     if (paths.length) process.stdout.write(paths.map(listLine).join('\n') + '\n')
   }
 }

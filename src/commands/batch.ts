@@ -44,7 +44,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
     resume: Flags.boolean({description: 'With --out: keep the records already in the file and skip their inputs.', default: false}),
     force: Flags.boolean({description: 'With --out: overwrite a file that already holds records (refused otherwise; --resume goes on with it).', default: false}),
-    list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing. With --shard an archive is listed as this shard\'s archive//member inputs, which show the split but are not paths --files-from can read.', default: false}),
+    list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing. With --shard an archive is listed as this shard\'s archive//member inputs, which --files-from reads back as those inputs.', default: false}),
     boot: bootFlag(),
     shard: Flags.string({description: 'Only the inputs of shard K of N (K/N, by a hash of each input path): N machines split one listing.'}),
   }

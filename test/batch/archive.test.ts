@@ -22,13 +22,14 @@ const MTIME = new Date('2026-01-02T03:04:05Z')
 interface Entry {
   name: string
   data?: Buffer
-  type?: 'directory'
+  type?: 'directory' | 'symlink' | 'link' | 'fifo' | 'character-device'
+  linkname?: string
 }
 
 /** DERIVED: a tar (gzip when the name says so) of these members, in this order. */
 async function makeTar(file: string, members: Entry[]): Promise<void> {
   const pack = tar.pack()
-  for (const m of members) pack.entry({name: m.name, type: m.type ?? 'file', mtime: MTIME}, m.data ?? Buffer.alloc(0))
+  for (const m of members) pack.entry({name: m.name, type: m.type ?? 'file', linkname: m.linkname, mtime: MTIME}, m.data ?? Buffer.alloc(0))
   pack.finalize()
   const parts: Buffer[] = []
   for await (const c of pack) parts.push(c as Buffer)
@@ -241,6 +242,20 @@ describe('--shard and --list on an archive', () => {
     expect((await cli(['batch', '--list', file])).stdout).toBe(`${file}\n`)
   })
 
+  it('--list --shard read back by --files-from: exactly that shard\'s records, and the same list again (was: "a path component is not a directory" for every member)', async () => {
+    const file = 'corpus-back.tgz'
+    await makeTar(join(tmp, file), members)
+    for (const k of [1, 2, 3]) {
+      const shard = (await cli(['batch', '--jobs', '2', '--shard', `${k}/3`, file], {cwd: tmp})).stdout
+      const list = join(tmp, `shard-${k}.list`)
+      writeFileSync(list, (await cli(['batch', '--list', '--shard', `${k}/3`, file], {cwd: tmp})).stdout)
+      const back = await cli(['batch', '--jobs', '2', '--files-from', list], {cwd: tmp})
+      expect(back.stdout, `shard ${k}`).toBe(shard)
+      expect(records(back.stdout).every((r) => r.error === undefined)).toBe(true)
+      expect((await cli(['batch', '--list', '--files-from', list], {cwd: tmp})).stdout).toBe(readFileSync(list, 'utf8'))
+    }
+  })
+
   it('a damaged archive (DERIVED: cut short): --list --shard lists the records of each shard, the own error of the archive in its shard', async () => {
     const file = join(tmp, 'corpus-cut.tar.gz')
     await makeTar(file, members.slice(0, 40))
@@ -251,6 +266,53 @@ describe('--shard and --list on an archive', () => {
       const listed = (await cli(['batch', '--list', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
       expect(listed, `shard ${k}`).toEqual(lines.map((l) => (JSON.parse(l) as BatchRecord).input.path))
     }
+  })
+})
+
+describe('member names as extraction gives them, and members that are no file', () => {
+  const log = readFileSync(join(PEER, '10'))
+
+  it('/abs.log is abs.log and a//b.log a/b.log (was: odd.tar///abs.log, odd.tar//a//b.log); a link, a FIFO, a device: an error record each, not read (was: no record)', async () => {
+    await makeTar(join(tmp, 'odd.tar'), [
+      {name: 'a.log', data: log},
+      {name: '/abs.log', data: log},
+      {name: 'a//b.log', data: log},
+      {name: 'd/', type: 'directory'},
+      {name: 'ln.log', type: 'symlink', linkname: 'a.log'},
+      {name: 'hard.log', type: 'link', linkname: 'a.log'},
+      {name: 'pipe', type: 'fifo'},
+      {name: 'd/tty', type: 'character-device'},
+    ])
+    const recs = await run(['odd.tar'])
+    const notRead = "in the archive: not read, as batch reads an archive's file members only"
+    expect(recs.map((r) => [r.input.path, r.input.member, r.error?.reason])).toEqual([
+      ['odd.tar//a.log', 'a.log', undefined],
+      ['odd.tar//abs.log', 'abs.log', undefined],
+      ['odd.tar//a/b.log', 'a/b.log', undefined],
+      ['odd.tar//ln.log', 'ln.log', `a symbolic link (to a.log) ${notRead} (extract the archive to read what it names)`],
+      ['odd.tar//hard.log', 'hard.log', `a hard link (to a.log) ${notRead} (extract the archive to read what it names)`],
+      ['odd.tar//pipe', 'pipe', `a FIFO ${notRead}`],
+      ['odd.tar//d/tty', 'd/tty', `a character device ${notRead}`],
+    ])
+    // Each an input of its own: listed, and read back, in every shard split.
+    const listed = (await cli(['batch', '--list', '--shard', '1/1', 'odd.tar'], {cwd: tmp})).stdout
+    expect(listed).toBe(recs.map((r) => `${r.input.path}\n`).join(''))
+  })
+
+  it('an archive//member path names that input of the archive, however written; one naming none is an error record; the archive named whole covers its members', async () => {
+    await makeTar(join(tmp, 'named.tar'), [{name: 'a.log', data: log}, ...filesOf(join(LAB_CAPTURES, CAPS[1]!), 'cap'), {name: 'z.log', data: log}])
+    writeFileSync(join(tmp, 'named.list'), ['named.tar//z.log', 'named.tar//./a.log', 'named.tar///a.log', 'named.tar//cap', 'named.tar//nope.log', 'named.tar//cap/dmesg.txt', ''].join('\n'))
+    const recs = await run(['--files-from', 'named.list'])
+    expect(recs.map((r) => [r.input.path, r.kind, r.error?.reason])).toEqual([
+      ['named.tar//a.log', 'bootlog', undefined],
+      ['named.tar//cap', 'capture-dir', undefined],
+      ['named.tar//z.log', 'bootlog', undefined],
+      ['named.tar//nope.log', undefined, 'no such member in the archive (a file, or a capture directory, as --list --shard names them)'],
+      ['named.tar//cap/dmesg.txt', undefined, 'a file of a capture directory in the archive, which is one input (name the directory)'],
+    ])
+    const whole = await cli(['batch', 'named.tar//a.log', 'named.tar'], {cwd: tmp})
+    expect(records(whole.stdout).map((r) => r.input.path)).toEqual(['named.tar//a.log', 'named.tar//cap', 'named.tar//z.log'])
+    expect(whole.stderr).toMatch(/1 duplicate input\(s\) skipped/)
   })
 })
 
