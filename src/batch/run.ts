@@ -110,7 +110,7 @@ function jobsOf(f: BatchFlags): number {
  */
 function checkOut(out: string, inputs: string[], f: BatchFlags): void {
   if (f.force && f.resume) throw new UsageError('--force overwrites the --out file, --resume goes on with it: give one')
-  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])])
+  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], false)
   if (!f.resume) refuseOverwrite('--out', out, f.force, 'give --force to overwrite it, or --resume to go on with it')
 }
 

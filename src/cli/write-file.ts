@@ -5,7 +5,8 @@
 // Before anything is written, every command that writes a file the user named refuses one that
 // is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
 // (refuseOverwrite).
-import {closeSync, fstatSync, openSync, statSync, type Stats, writeFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, realpathSync, statSync, type Stats, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
 import {inputName} from '../readers/stdin.js'
 
@@ -60,22 +61,28 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
+const same = (a: Stats | undefined, b: Stats): boolean => a?.dev === b.dev && a.ino === b.ino
+
 /**
  * Refuses an output file that is one of the command's inputs, by name, symlink or hard link (its
  * device and inode): opening it for writing truncates the input (a boot log, a recording, the
- * records of a run) whether or not it was read yet. Only a regular file: opening a device or a
- * FIFO truncates nothing (`/dev/stdout` beside `/dev/stdin` on one terminal is one device), and a
- * file that does not exist yet is no input. Called before anything is opened for writing.
+ * records of a run) whether or not it was read yet. An input directory's files are its inputs
+ * (a capture directory's recording or boot log, a directory of snapshots), unless `dirs` is false
+ * (batch: a walk skips the --out file it meets). Only a regular file: opening a device or a FIFO
+ * truncates nothing (`/dev/stdout` beside `/dev/stdin` on one terminal is one device), and a file
+ * that does not exist yet is no input. Called before anything is opened for writing.
  */
-export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>): void {
+export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, dirs = true): void {
   const o = statOf(out)
   if (!o?.isFile()) return
+  // The directory the written file is in, after symlinks: a link elsewhere to a capture's file is that file.
+  const parent = dirs ? statOf(dirname(realpathSync(out))) : undefined
   for (const input of inputs) {
     const {path, flag: by} = typeof input === 'string' ? {path: input, flag: undefined} : input
     const st = statOf(path)
-    if (st?.dev !== o.dev || st.ino !== o.ino) continue
     const named = by === undefined ? `the input ${inputName(path)}` : `${by} ${inputName(path)}`
-    throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
+    if (same(st, o)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
+    if (parent && st?.isDirectory() && same(st, parent)) throw new UsageError(`${flag} ${out} is a file in ${named} (a directory): writing it would destroy part of that input; give another ${flag}`)
   }
 }
 

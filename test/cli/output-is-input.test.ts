@@ -4,7 +4,7 @@
 // was named with (exit 0), trend --svg wrote SVG over the recording, fleet --html HTML over the
 // records. Inputs: REAL files (samples/, testdata/trend/leak), copied where a test writes.
 import {spawnSync} from 'node:child_process'
-import {closeSync, copyFileSync, linkSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
+import {closeSync, copyFileSync, cpSync, linkSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -79,6 +79,21 @@ describe('an output file that is an input is refused, and the input kept', () =>
     const c = await runCli(['calibrate', log, '--out', log, '--force'])
     expect([c.status, c.stderr.trim()]).toEqual([2, refusal('--out', log, `the input ${log}`)])
     expect(readFileSync(log)).toEqual(readFileSync(POOL_LOG))
+  })
+
+  // A capture directory's files are what the command reads: trend of a lab series wrote its SVG
+  // over the series' recording.arec.gz (exit 0), predict --from one over its dmesg.txt.
+  it('trend --svg and predict --svg a file of the capture directory read (testdata/trend/leak)', async () => {
+    const cap = join(mkdtempSync(join(tmp, 'cap-')), 'leak')
+    cpSync(join(TESTDATA, 'trend', 'leak'), cap, {recursive: true})
+    const rec = join(cap, 'recording.arec.gz')
+    const r = await runCli(['trend', cap, '--svg', rec])
+    expect([r.status, r.stderr.trim()]).toEqual([2, `allocscope: --svg ${rec} is a file in the input ${cap} (a directory): writing it would destroy part of that input; give another --svg`])
+    expect(readFileSync(rec)).toEqual(readFileSync(RECORDING))
+    const log = join(cap, 'dmesg.txt')
+    const p = await runCli(['predict', '--from', cap, '--sweep', '1..4', '--svg', log])
+    expect([p.status, p.stderr.trim()]).toEqual([2, `allocscope: --svg ${log} is a file in --from ${cap} (a directory): writing it would destroy part of that input; give another --svg`])
+    expect(readFileSync(log)).toEqual(readFileSync(join(TESTDATA, 'trend', 'leak', 'dmesg.txt')))
   })
 
   it('an output that is no input, or a device, is written as before', async () => {
