@@ -350,7 +350,8 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
   const blocks: Block[] = [list]
   for (const b of r.boots) {
     const sub = buildAnalyseReport(b, opts)
-    for (const blk of sub.blocks) blocks.push({...blk, title: `Boot ${b.boot?.offset ?? 0}: ${blk.title ?? ''}`})
+    const scope = `Boot ${b.boot?.offset ?? 0}`
+    for (const blk of sub.blocks) blocks.push({...blk, title: `${scope}: ${blk.title ?? ''}`, scope})
   }
   if (r.allocinfo) blocks.push(...allocinfoBlocks(r.allocinfo, (n) => (opts.bytes ? String(n) : iec(n))))
   return {blocks}

@@ -8,7 +8,7 @@ import {EXIT, InputError, NotImplementedError, OutputError, UsageError} from '..
 import {type CsvOptions, blockTitles} from '../render/csv.js'
 import type {Format, RenderOptions} from '../render/format.js'
 import {toJson} from '../render/json.js'
-import type {Report} from '../render/report.js'
+import type {Block, Report} from '../render/report.js'
 import {wrapLine} from '../render/layout.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {SEVERITIES, type Severity} from '../types.js'
@@ -61,21 +61,27 @@ export function gateHit(threshold: string, severities: readonly Severity[]): boo
 /**
  * The blocks titled `name` (with the untitled blocks after each, which inherit its title: see
  * blockTitles), else those whose title starts with it: a whole title picks its block even when
- * another title begins with it (fleet's `Kernels` and `Kernels each signature was seen on`).
+ * another title begins with it (fleet's `Kernels` and `Kernels each signature was seen on`). A
+ * scoped block (`Boot 0: Findings`) answers to its title without the scope too, so `--block
+ * findings` picks every boot's Findings, in order, on a log that caught a reboot as on one boot.
  */
 export function pickBlocks(report: Report, name: string): Report {
   const titles = blockTitles(report.blocks)
   const want = name.trim().toLowerCase()
   // A block's own title, or the last title before it; an untitled block before any title is its own ("block N").
   let last: string | undefined
-  const owner = report.blocks.map((b, i) => (last = b.title ?? last) ?? titles[i]).map((t) => t.toLowerCase())
-  const exact = owner.includes(want)
-  const blocks = report.blocks.filter((_, i) => (exact ? owner[i] === want : titles[i].toLowerCase().startsWith(want)))
+  const owner = report.blocks.map((b, i) => (last = b.title ?? last) ?? titles[i])
+  const names = (i: number, t: string) => [t, ...unscoped(report.blocks[i]!, t)].map((x) => x.toLowerCase())
+  const exact = owner.some((t, i) => names(i, t).includes(want))
+  const blocks = report.blocks.filter((_, i) => (exact ? names(i, owner[i]!).includes(want) : names(i, titles[i]!).some((t) => t.startsWith(want))))
   if (blocks.length === 0) {
     throw new UsageError(`--block ${name}: no such block; expected one of ${[...new Set(titles)].map((t) => `'${t}'`).join(', ')}`)
   }
   return {blocks}
 }
+
+/** A scoped block's title without its `<scope>: ` (none for a block of no scope). */
+const unscoped = (b: Block, title: string): string[] => (b.scope !== undefined && title.startsWith(`${b.scope}: `) ? [title.slice(b.scope.length + 2)] : [])
 
 /** On a terminal, `-` would wait silently for typing: say so. */
 export function noteStdin(input: string | undefined, what: string): void {

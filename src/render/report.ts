@@ -54,7 +54,15 @@ export interface TextBlock {
   pre?: boolean
 }
 
-export type Block = TableBlock | KvBlock | TextBlock
+/**
+ * A block of one part of a report (`Boot 0` of a log with several boots), titled `<scope>: <title>`:
+ * --block picks it by its own title too, so a name that works on one boot works on many.
+ */
+interface Scoped {
+  scope?: string
+}
+
+export type Block = (TableBlock | KvBlock | TextBlock) & Scoped
 
 export interface Report {
   blocks: Block[]

@@ -146,6 +146,17 @@ describe('several boots in one log', () => {
     const diff = await run('diff', p, B, '--json')
     expect(JSON.parse(diff.stdout).warnings[0]).toMatch(/the log holds 2 boots; using boot 0/)
   })
+
+  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('--block findings picks every boot\'s Findings, in order, as on one boot (was: exit 2, no such block)', async () => {
+    const p = file('cli-block.txt', a + b)
+    const csv = await runCli(['analyse', p, '--block', 'findings', '--format', 'csv'])
+    expect(csv.status).toBe(0)
+    expect(csv.stdout.split('\n').filter((l) => l.startsWith('# '))).toEqual(['# Boot -1: Findings', '# Boot 0: Findings'])
+    expect(csv.stdout).toContain('warning,alloc-tag-not-set,')
+    const one = await runCli(['analyse', p, '--block', 'Boot 0: Findings', '--format', 'csv'])
+    expect([one.status, one.stdout.split('\n')[0]]).toEqual([0, 'severity,id,title,title corrupted,line,count'])
+    expect((await runCli(['analyse', A, '--block', 'FINDINGS', '--format', 'csv'])).status).toBe(0)
+  })
 })
 
 describe('StampSet (the stamps a replay is recognised by)', () => {

@@ -28,6 +28,17 @@ describe('pickBlocks (--block)', () => {
     expect(pickBlocks(early, 'block 2').blocks).toEqual([early.blocks[1]])
   })
 
+  it("a scoped block (a boot's) answers to its title without the scope: every boot's, in order; the whole title still picks one", () => {
+    const boots: Report = {
+      blocks: [text('Boots (2 in the log)'), ...['Boot -1', 'Boot 0'].flatMap((scope) => ['Host', 'Findings'].map((t) => ({...text(`${scope}: ${t}`), scope})))],
+    }
+    const got = (name: string) => pickBlocks(boots, name).blocks.map((b) => b.title)
+    expect(got('Findings')).toEqual(['Boot -1: Findings', 'Boot 0: Findings'])
+    expect(got('find')).toEqual(['Boot -1: Findings', 'Boot 0: Findings'])
+    expect(got('boot 0: findings')).toEqual(['Boot 0: Findings'])
+    expect(got('Boot -1')).toEqual(['Boot -1: Host', 'Boot -1: Findings'])
+  })
+
   it('no block: a usage error listing the titles as shown', () => {
     // (How an untitled block's inherited title is shown is blockTitles' business: not pinned here.)
     expect(() => pickBlocks(report, 'nope')).toThrow(/^--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', .*'Errors by reason'$/)
