@@ -8,6 +8,7 @@ import {captureRecorder, dumpIsOf, refuseBootKernel, hostFromAnalysis, legacyMax
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
+import {predictionGrade} from '../model/severity.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {AllocInfo, BootAnalysis, ProfilingState} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
@@ -82,6 +83,8 @@ export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPr
     const profile = chooseProfile(host)
     // The pool is replayed only for a kernel that carries it (the legacy array is every host's what-if).
     const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason})
+    // Graded as predict --from grades this host (its drops; the lab's measured counts are predict's alone).
+    const graded = predictionGrade(host.debug, p)
     out = {
       profile: profile.name,
       window: p.window,
@@ -90,6 +93,7 @@ export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPr
       legacyDropped: p.legacy?.dropped ?? 0,
       legacyOverflow: Boolean(p.legacy?.overflow),
       ...ownRecorder(p),
+      ...(graded ? {severity: graded} : {}),
       notes: p.notes,
     }
   } catch (e) {

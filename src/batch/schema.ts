@@ -1,6 +1,7 @@
 // The record `allocscope batch` writes, one NDJSON line per input: `allocscope/batch-v1`.
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
+import type {Graded} from '../model/severity.js'
 import type {AllocAnomaly, BootInfo, BootLogFormat, FactConflict, HostFacts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
@@ -81,6 +82,12 @@ export interface BatchPrediction {
   recorderOverflow?: boolean
   /** pfn_pool: tracking pages allocated (pools published and race losers' pages). */
   poolPages?: number
+  /**
+   * The prediction's severity and why, as `predict --from` grades this host (model/severity.ts
+   * predictionGrade: its own recorder's drops, or early pages left untagged, warn on DEBUG; a
+   * what-if's are a notice); absent when nothing is dropped. `--fail-on` gates on it. Added to v1.
+   */
+  severity?: Graded
   notes: string[]
 }
 

@@ -2,7 +2,7 @@
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
-import {type AnomalyRow, emptySummary, type FleetSummary, mergeSummaries, own, put, signatureLabel, type SignatureRow} from './summary.js'
+import {type AnomalyRow, emptySummary, type FleetSummary, mergeSummaries, own, put, severityField, signatureLabel, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -76,8 +76,11 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   // A boot of a log holding several names its input, so that merge counts the input once per release and signature.
   const multiBoot = r.boot ? {multiBootInputs: [multiBootKey(r)]} : {}
   s.signatures = signaturesOf(r, kernel, multiBoot)
-  put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders: boot ? {[r.profiling!.recorder]: 1} : {}})
   const p = predictionOf(r)
+  // Graded by batch as predict --from grades the host (model/severity.ts): not restated here.
+  const graded = p?.severity?.severity
+  const recorders = boot ? {[r.profiling!.recorder]: 1} : {}
+  put(s.kernels, kernel, {inputs: 1, ...multiBoot, boots: boot ? 1 : 0, findings: Object.keys(s.signatures).length, recorders, ...(graded ? {predictionSeverities: {[graded]: 1}} : {})})
   const exactCpus = r.host?.possibleCpus?.value
   // A count past 2^53 (a decimal string in the record: a damaged log's) has no row: its key would
   // print as 1e+21, which the summary's own check then refuses when it is read back.
@@ -85,7 +88,7 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const cpus = n !== undefined && Number.isSafeInteger(n) ? n : undefined
   if (p && cpus !== undefined) {
     s.cpus[String(cpus)] = {[String(p.legacyMax)]: {boots: 1, minEarlyPfns: p.earlyPfns, maxEarlyPfns: p.earlyPfns, overflow: p.legacyOverflow ? 1 : 0}}
-    if (p.legacyOverflow) put(s.overflow, hostOf(r), {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path})
+    if (p.legacyOverflow) put(s.overflow, hostOf(r), {kernel, cpus, earlyPfns: p.earlyPfns, legacyMax: p.legacyMax, example: r.input.path, ...severityField('severity', graded)})
   }
   // Through merge once: maps come out with their keys in canonical (sorted) order.
   return mergeSummaries(emptySummary(), s)

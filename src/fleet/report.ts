@@ -20,6 +20,7 @@ export interface FleetRows {
   /** Which kernels each signature was seen on, a row a pair (CSV: one value per cell, no list). */
   signatureKernels: Row[]
   kernels: Row[]
+  predictions: Row[]
   overflow: Row[]
   cpus: Row[]
   errors: Row[]
@@ -57,10 +58,17 @@ export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<
       yield {kernel: k, inputs: r.inputs, boots: r.boots, findings: r.findings, per1000: perThousand(r.findings, r.boots), ...Object.fromEntries(RECORDERS.map((rec) => [`recorder:${rec}`, r.recorders[rec] ?? 0]))}
     }
   },
+  // Boots by kernel and their prediction's severity, the most severe first: a row per pair.
+  predictions: function* (s) {
+    for (const k of Object.keys(s.kernels).sort()) {
+      const by = s.kernels[k]!.predictionSeverities ?? {}
+      for (const sev of [...SEVERITIES].reverse()) if (by[sev]) yield {kernel: k, severity: sev, boots: by[sev]}
+    }
+  },
   overflow: function* (s) {
     for (const host of sortedKeys(s.overflow, (a, b) => b.earlyPfns - a.earlyPfns)) {
       const r = s.overflow[host]!
-      yield {host, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}
+      yield {host, severity: r.severity ?? NONE, kernel: r.kernel, cpus: r.cpus, earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, example: r.example}
     }
   },
   // A row per CPU count and legacy array size: each host against its own limit (one value a cell).
@@ -91,7 +99,7 @@ export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<
 /** Every table's rows, held (the text/table/csv/markdown report). */
 export function fleetRows(s: FleetSummary): FleetRows {
   const rows = (k: keyof FleetRows) => [...FLEET_ROWS[k](s)]
-  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors'), anomalies: rows('anomalies')}
+  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), predictions: rows('predictions'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors'), anomalies: rows('anomalies')}
 }
 
 /** A fleet table's column (the renderers' column shape, and what the HTML page reads). */
@@ -126,8 +134,14 @@ export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
     // Boots by the recorder their kernel carries, named as analyse names it.
     ...RECORDERS.map((rec) => ({key: `recorder:${rec}`, header: rec, align: 'right' as const})),
   ],
+  predictions: [
+    {key: 'kernel', header: 'kernel', priority: 0},
+    {key: 'severity', header: 'severity', priority: 0},
+    {key: 'boots', header: 'boots', align: 'right' as const, priority: 0},
+  ],
   overflow: [
     {key: 'host', header: 'host', priority: 0},
+    {key: 'severity', header: 'severity', priority: 0},
     {key: 'kernel', header: 'kernel'},
     {key: 'cpus', header: 'CPUs', align: 'right' as const},
     {key: 'earlyPfns', header: 'early PFNs', align: 'right' as const, priority: 0},
@@ -160,6 +174,7 @@ export const TITLES = {
   signatures: 'Findings by signature',
   signatureKernels: 'Kernels each signature was seen on',
   kernels: 'Kernels',
+  predictions: 'Predictions by kernel and severity',
   overflow: 'Hosts predicted to overflow the legacy early-PFN array',
   cpus: 'Predicted early PFNs by possible CPUs and legacy array size',
   errors: 'Errors by reason',
@@ -170,6 +185,7 @@ const EMPTY = {
   signatures: 'no findings',
   signatureKernels: 'no findings',
   kernels: 'no inputs',
+  predictions: 'no prediction with a severity',
   overflow: 'no host predicted to overflow',
   cpus: 'no boot with a prediction',
   errors: 'no errors',

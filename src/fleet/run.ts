@@ -2,7 +2,7 @@
 // one merged summary → Report, the HTML page when asked, and the severities --fail-on gates on.
 import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, writeUserFileParts} from '../cli/write-file.js'
-import type {Severity} from '../types.js'
+import {type Severity, SEVERITIES} from '../types.js'
 import {fleetHtmlParts} from './html.js'
 import {readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
@@ -26,5 +26,13 @@ function emptyWarning(s: FleetSummary, paths: string[]): string[] {
   return [`no records in ${shown}: nothing to summarise`]
 }
 
-/** What --fail-on sees: each signature at its severity, and the dumps' anomalies by kind as allocinfo and batch grade them. */
-export const fleetSeverities = (s: FleetSummary): Severity[] => [...Object.values(s.signatures).map((x) => x.severity as Severity), ...anomalySeverities(anomalyCounts(s))]
+/**
+ * What --fail-on sees: each signature at its severity, the dumps' anomalies by kind as allocinfo and
+ * batch grade them, and each kernel's boots' predictions by severity (every prediction is of a
+ * kernel: an overflow row's severity is among its kernel's).
+ */
+export const fleetSeverities = (s: FleetSummary): Severity[] => [
+  ...Object.values(s.signatures).map((x) => x.severity as Severity),
+  ...anomalySeverities(anomalyCounts(s)),
+  ...Object.values(s.kernels).flatMap((k) => SEVERITIES.filter((x) => (k.predictionSeverities?.[x] ?? 0) > 0)),
+]

@@ -82,13 +82,17 @@ const map =
     return undefined
   }
 
-const finding = object({id: text, severity: oneOf(SEVERITIES), title: text, signature: text, count}, 'a finding {id, severity, title, signature, count}')
+const severity = oneOf(SEVERITIES)
+const finding = object({id: text, severity, title: text, signature: text, count}, 'a finding {id, severity, title, signature, count}')
+
+/** A severity and why (model/severity.ts Graded): a prediction's. */
+const graded = object({severity, why: text}, 'a severity {severity, why}')
 
 /** A prediction, or the error that stood in its place. */
 const prediction: Check = (v) =>
   isObject(v) && 'error' in v
     ? object({error: text}, '')(v)
-    : object({earlyPfns: count, legacyMax: count, legacyOverflow: flag}, 'a prediction {earlyPfns, legacyMax, legacyOverflow} or {error}')(v)
+    : object({earlyPfns: count, legacyMax: count, legacyOverflow: flag, severity: optional(graded)}, 'a prediction {earlyPfns, legacyMax, legacyOverflow, severity?} or {error}')(v)
 
 /** Accounting anomalies by kind, keyed as the allocinfo reader names them (their severities: ANOMALY_SEVERITY). */
 const anomalyKey = oneOf(Object.keys(ANOMALY_SEVERITY))
@@ -112,12 +116,12 @@ export const batchRecord = object(
 )
 
 const signatureFields = object(
-  {id: text, severity: oneOf(SEVERITIES), title: text, inputs: count, multiBootInputs: optional(sortedSet), occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(isoTime), lastSeen: optional(isoTime), example: text},
+  {id: text, severity, title: text, inputs: count, multiBootInputs: optional(sortedSet), occurrences: count, hosts: sortedSet, kernels: sortedSet, firstSeen: optional(isoTime), lastSeen: optional(isoTime), example: text},
   'a signature row',
 )
 const kernelFields = object(
-  {inputs: count, multiBootInputs: optional(sortedSet), boots: count, findings: count, recorders: map(count, 'boots by recorder', oneOf(RECORDERS))},
-  'a kernel row {inputs, multiBootInputs?, boots, findings, recorders}',
+  {inputs: count, multiBootInputs: optional(sortedSet), boots: count, findings: count, recorders: map(count, 'boots by recorder', oneOf(RECORDERS)), predictionSeverities: optional(map(count, 'boots by prediction severity', severity))},
+  'a kernel row {inputs, multiBootInputs?, boots, findings, recorders, predictionSeverities?}',
 )
 /** A row whose inputs include its multi-boot inputs (merge subtracts them): a kernel's, a signature's. */
 const withInputs =
@@ -129,7 +133,7 @@ const withInputs =
   }
 const kernelRow = withInputs(kernelFields)
 const signatureRow = withInputs(signatureFields)
-const overflowRow = object({kernel: text, cpus: count, earlyPfns: count, legacyMax: count, example: text}, 'an overflow row {kernel, cpus, earlyPfns, legacyMax, example}')
+const overflowRow = object({kernel: text, cpus: count, earlyPfns: count, legacyMax: count, example: text, severity: optional(severity)}, 'an overflow row {kernel, cpus, earlyPfns, legacyMax, example, severity?}')
 const cpuRow = object({boots: count, minEarlyPfns: count, maxEarlyPfns: count, overflow: count}, 'a CPU row {boots, minEarlyPfns, maxEarlyPfns, overflow}')
 const decimalKey = (what: string) => test((k) => /^(0|[1-9]\d*)$/.test(k as string), what)
 const cpuRows = map(map(cpuRow, 'rows by legacy array size', decimalKey('a legacy array size')), 'rows by CPU count', decimalKey('a CPU count'))

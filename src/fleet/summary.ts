@@ -54,6 +54,12 @@ export interface KernelRow {
   /** Findings (one per signature per boot) in those boots. */
   findings: number
   recorders: Record<string, number>
+  /**
+   * Its boots by their prediction's severity (batch's prediction.severity, graded as predict --from
+   * grades the host), which --fail-on gates on; absent when none has one, or the records predate
+   * it. Added to v2.
+   */
+  predictionSeverities?: Partial<Record<Severity, number>>
 }
 
 export interface OverflowRow {
@@ -62,6 +68,8 @@ export interface OverflowRow {
   earlyPfns: number
   legacyMax: number
   example: string
+  /** The most severe prediction among the host's boots that overflow (what-if overflows are a notice); added to v2. */
+  severity?: Severity
 }
 
 /** Boots with a prediction, of one CPU count and one legacy array size (a host's own limit). */
@@ -206,18 +214,35 @@ function mergeInputs(a: {inputs: number; multiBootInputs?: string[]}, b: {inputs
   return {inputs: a.inputs - ma.length + (b.inputs - mb.length) + multi.length, ...(multi.length > 0 ? {multiBootInputs: multi} : {})}
 }
 
+/** The more severe of two, either absent (no severity, or a summary from before the field). */
+function worse(a?: Severity, b?: Severity): Severity | undefined {
+  if (a === undefined || b === undefined) return a ?? b
+  return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b
+}
+
+/** A row's optional severity field: absent stays absent (merge with the empty summary is the identity). */
+export const severityField = <K extends string>(key: K, s?: Severity): {[k in K]?: Severity} => (s === undefined ? {} : ({[key]: s} as {[k in K]?: Severity}))
+
 function mergeKernel(a: KernelRow, b: KernelRow): KernelRow {
   return {
     ...mergeInputs(a, b),
     boots: a.boots + b.boots,
     findings: a.findings + b.findings,
     recorders: mergeMap(a.recorders, b.recorders, (x, y) => x + y),
+    ...optionalMap('predictionSeverities', a.predictionSeverities, b.predictionSeverities, (x, y) => x + y),
   }
 }
 
-/** One row per host: the one with the most early PFNs, ties by the least example path. */
-const mergeOverflow = (a: OverflowRow, b: OverflowRow): OverflowRow =>
-  a.earlyPfns !== b.earlyPfns ? (a.earlyPfns > b.earlyPfns ? a : b) : JSON.stringify(a) <= JSON.stringify(b) ? a : b
+/**
+ * One row per host: the one with the most early PFNs, ties by the least; its severity the worst of
+ * both, so that --fail-on and the row see every boot's, whichever row is kept.
+ */
+function mergeOverflow(a: OverflowRow, b: OverflowRow): OverflowRow {
+  const {severity: _a, ...x} = a
+  const {severity: _b, ...y} = b
+  const kept = x.earlyPfns !== y.earlyPfns ? (x.earlyPfns > y.earlyPfns ? x : y) : JSON.stringify(x) <= JSON.stringify(y) ? x : y
+  return {...kept, ...severityField('severity', worse(a.severity, b.severity))}
+}
 
 const mergeCpu = (a: CpuRow, b: CpuRow): CpuRow => ({
   boots: a.boots + b.boots,
@@ -238,7 +263,7 @@ export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
     overflow: mergeMap(a.overflow, b.overflow, mergeOverflow),
     cpus: mergeMap(a.cpus, b.cpus, (x, y) => mergeMap(x, y, mergeCpu)),
     errorReasons: mergeMap(a.errorReasons, b.errorReasons, (x, y) => ({count: x.count + y.count, example: minStr(x.example, y.example)})),
-    ...mergeAnomalies(a.anomalies, b.anomalies),
+    ...optionalMap('anomalies', a.anomalies, b.anomalies, (x, y) => ({dumps: x.dumps + y.dumps, count: x.count + y.count, example: minStr(x.example, y.example)})),
   }
 }
 
@@ -249,10 +274,13 @@ export function anomalyCounts(s: FleetSummary): Record<string, number> {
   return out
 }
 
-/** Absent stays absent (merge with the empty summary is the identity, and older summaries have none). */
-function mergeAnomalies(a?: Record<string, AnomalyRow>, b?: Record<string, AnomalyRow>): {anomalies?: Record<string, AnomalyRow>} {
+/**
+ * A map field added to v2, merged as maps are; absent on both sides stays absent (merge with the
+ * empty summary is the identity, and summaries written before have none).
+ */
+function optionalMap<K extends string, T>(key: K, a: Record<string, T> | undefined, b: Record<string, T> | undefined, f: (x: T, y: T) => T): {[k in K]?: Record<string, T>} {
   if (a === undefined && b === undefined) return {}
-  return {anomalies: mergeMap(a ?? {}, b ?? {}, (x, y) => ({dumps: x.dumps + y.dumps, count: x.count + y.count, example: minStr(x.example, y.example)}))}
+  return {[key]: mergeMap(a ?? {}, b ?? {}, f)} as {[k in K]?: Record<string, T>}
 }
 
 /** Merges a list pairwise, as a balanced tree (each level halves it). */

@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest'
 import {BATCH_SCHEMA, type BatchRecord} from '../../src/batch/schema.js'
 import {summaryOfRecord} from '../../src/fleet/record.js'
 import {emptySummary, Folder, type FleetSummary, mergeSummaries} from '../../src/fleet/summary.js'
-import {SEVERITIES} from '../../src/types.js'
+import {type Severity, SEVERITIES} from '../../src/types.js'
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs)
 const finding = fc.record({
@@ -33,6 +33,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
     // A boot of a log holding several (its input's first record, or a later one), or a log of one boot.
     boot: fc.option(fc.boolean(), {nil: undefined}),
     // A dump's accounting anomalies by kind (a kind absent, or counted).
+    // The prediction's severity (batch grades it): none, or any.
+    graded: fc.option(pick(SEVERITIES), {nil: undefined}),
     anomalies: fc.option(fc.dictionary(pick(['negative-bytes', 'wrapped-calls', 'invalid-counter', 'duplicate-key']), fc.integer({min: 0, max: 3})), {nil: undefined}),
   })
   .map((r): BatchRecord => {
@@ -48,7 +50,7 @@ const record: fc.Arbitrary<BatchRecord> = fc
       profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
       findings: r.findings.map((f, i) => ({id: f.signature.split('|')[0]!, severity: f.severity, title: f.signature, signature: f.signature, line: i + 1, count: f.count, corrupted: false})),
       ...(r.anomalies ? {allocinfo: {version: '1.0', lines: 1, sites: 1, bytes: '0', calls: '0', inaccurateSites: 0, anomalies: 0, anomalyCounts: r.anomalies, skipped: 0}} : {}),
-      prediction: {profile: 'p', window: 'before-smp', earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, legacyDropped: Math.max(0, r.earlyPfns - r.legacyMax), legacyOverflow: r.earlyPfns > r.legacyMax, notes: []},
+      prediction: {profile: 'p', window: 'before-smp', earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, legacyDropped: Math.max(0, r.earlyPfns - r.legacyMax), legacyOverflow: r.earlyPfns > r.legacyMax, ...(r.graded ? {severity: {severity: r.graded, why: 'w'}} : {}), notes: []},
     }
   })
 
@@ -101,7 +103,7 @@ describe('fleet summary laws', () => {
     )
   })
 
-  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts, anomalies by kind', () => {
+  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts and their severity, anomalies by kind, predictions by severity', () => {
     fc.assert(
       fc.property(records, (rs) => {
         const s = fold(rs)
@@ -137,6 +139,18 @@ describe('fleet summary laws', () => {
           expect([row.count, row.dumps]).toEqual([n.reduce((a, b) => a + b, 0), n.filter((x) => x > 0).length])
         }
         expect(Object.keys(s.anomalies ?? {}).length).toBe(new Set(ok.flatMap((r) => Object.entries(r.allocinfo?.anomalyCounts ?? {}).filter(([, x]) => x! > 0).map(([k]) => k))).size)
+        // Boots by prediction severity per release; an overflow row at the worst of its host's overflowing boots.
+        const graded = (r: BatchRecord) => (r.prediction as {severity?: {severity: Severity}}).severity?.severity
+        for (const [kernel, row] of Object.entries(s.kernels)) {
+          const of = ok.filter((r) => (r.host?.release?.value ?? 'unknown') === kernel && graded(r))
+          const want: Record<string, number> = {}
+          for (const r of of) want[graded(r)!] = (want[graded(r)!] ?? 0) + 1
+          expect(row.predictionSeverities ?? {}).toEqual(want)
+        }
+        for (const [host, row] of Object.entries(s.overflow)) {
+          const ranks = ok.filter((r) => (r.hostname ?? r.input.path) === host && (r.prediction as {legacyOverflow: boolean}).legacyOverflow && graded(r)).map((r) => SEVERITIES.indexOf(graded(r)!))
+          expect(row.severity).toBe(ranks.length ? SEVERITIES[Math.max(...ranks)] : undefined)
+        }
         const over = ok.filter((r) => (r.prediction as {legacyOverflow: boolean}).legacyOverflow)
         expect(Object.keys(s.overflow).sort()).toEqual([...new Set(over.map((r) => r.hostname ?? r.input.path))].sort())
       }),
