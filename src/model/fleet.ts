@@ -19,6 +19,10 @@ export interface InventoryRow {
   events: number
   eventsLow: number
   eventsHigh: number
+  /** The kernel's own recorder, as the prediction judged it (none without DEBUG: the runs below are what-ifs then). */
+  recorder: string
+  /** The interval's widening for a host outside the profile's fitted range (1 inside it; the notes say which facts). */
+  widened: number
   /** The what-if recorder runs below are one replay of `events`: counts without an interval. */
   legacyRecorded?: number
   legacyDropped?: number
@@ -109,6 +113,8 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     events: p.events,
     eventsLow: p.calls.low,
     eventsHigh: p.calls.high,
+    recorder: p.recorder,
+    widened: p.uncertainty.widen,
     legacyRecorded: p.legacy?.recorded,
     legacyDropped: p.legacy?.dropped,
     legacyOverflow: !!p.legacy?.overflow,

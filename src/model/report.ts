@@ -215,7 +215,7 @@ export function sweepSummary(s: Sweep): string {
     : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
 }
 
-const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'events', 'eventsLow', 'eventsHigh', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']
+const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'recorder', 'events', 'eventsLow', 'eventsHigh', 'widened', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']
 
 export function fleetBlock(rows: InventoryRow[], extraCols: string[]): TableBlock {
   return {...fleetTable(extraCols), rows: rows.map((r) => fleetCells(r, extraCols))}
@@ -234,10 +234,14 @@ export function fleetTable(extraCols: string[]): Omit<TableBlock, 'rows'> {
       {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
       {key: 'window', header: 'window', priority: 1},
       {key: 'profile', header: 'profile', priority: 1},
+      // The kernel's own recorder (none without DEBUG: the legacy and pool counts are what-ifs then).
+      {key: 'recorder', header: 'recorder', priority: 1},
       {key: 'events', header: 'early PFNs', align: 'right', priority: 0},
       // The count's 90 % interval in columns of its own: a streamed table's CSV has one value per cell.
       {key: 'eventsLow', header: 'early PFNs low', align: 'right', priority: 1},
       {key: 'eventsHigh', header: 'early PFNs high', align: 'right', priority: 1},
+      // How much the interval was widened for a host outside the fitted range (empty inside it): the row's notes say why.
+      {key: 'widened', header: 'interval widened', align: 'right', priority: 1},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 0},
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right', priority: 1},
@@ -255,9 +259,11 @@ export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string,
     cpus: r.cpus,
     window: r.window,
     profile: r.profile,
+    recorder: r.recorder,
     events: r.events,
     eventsLow: r.eventsLow,
     eventsHigh: r.eventsHigh,
+    widened: r.widened === 1 ? '' : {text: `×${r.widened}`, raw: r.widened},
     legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
     poolsPublished: r.poolsPublished,
     raceFrees: r.raceFrees,

@@ -95,8 +95,13 @@ describe('allocscope predict', () => {
     // CSV: the block's `# title`, then the table's own column names, passed-through columns last.
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toBe('# Fleet')
-    expect(lines[1]).toBe('host,CPUs,window,profile,early PFNs,early PFNs low,early PFNs high,legacy dropped,pools kept,race frees,severity,rack,owner')
+    expect(lines[1]).toBe('host,CPUs,window,profile,recorder,early PFNs,early PFNs low,early PFNs high,interval widened,legacy dropped,pools kept,race frees,severity,rack,owner')
     expect(lines.length).toBe(2 + 7)
+    // What a single host's report says under its numbers, in the row: the own recorder (none
+    // without DEBUG: the legacy and pool counts are what-ifs) and the widening outside the fitted range.
+    const cells = (host: string) => lines.find((l) => l.startsWith(`${host},`))!.split(',')
+    expect(cells('ci-small').slice(4, 9)).toEqual(['pool', '95', '91', '99', ''])
+    expect([cells('old-6.12-nodebug')[4], cells('old-6.12-nodebug')[8]]).toEqual(['none', '144.009'])
     expect(lines.find((l) => l.startsWith('maxcpus-host,'))).toMatch(/,after-smp,linux-7.2-after-smp,/)
     const j = json((await run(['--hosts', join(SAMPLES, 'inventory.csv'), '--json'])).stdout).result
     // a row predicts what the same host given as flags predicts (255 CPUs, 1 TiB, 4 nodes, no DEBUG)

@@ -216,17 +216,17 @@ describe.skipIf(!built)(`a ${N}-row inventory (built CLI; npm run build; npm run
 
   // The columns are measured in a first pass over the file, then the rows written as they are
   // predicted again: the same bytes as the held table of the same rows.
-  it(`--format table (COLUMNS=200): every row out, laid out as held, peak RSS under ${RSS_LIMIT_MIB} MiB`, async () => {
+  it(`--format table (COLUMNS=240): every row out, laid out as held, peak RSS under ${RSS_LIMIT_MIB} MiB`, async () => {
     const inv = join(T, `synthetic-${N}.csv`)
     if (!existsSync(inv)) await syntheticInventory(inv, N)
     const out = join(T, 'fleet.txt')
-    const r = await runWithRss(['predict', '--hosts', inv, '--format', 'table', '--no-color'], {home: T, stdoutFile: out, env: {COLUMNS: '200'}})
+    const r = await runWithRss(['predict', '--hosts', inv, '--format', 'table', '--no-color'], {home: T, stdoutFile: out, env: {COLUMNS: '240'}})
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     // The last seven rows hold every shape and the longest name: their held table has the file's widths.
     const rows = predictFleet(parseInventory(readFileSync(INVENTORY, 'utf8'), INVENTORY), OPTS).rows
     const last7 = Array.from({length: 7}, (_, j) => ({...rows[(N - 7 + j) % 7], name: `h${N - 7 + j}`}))
-    const held = renderReport({blocks: [fleetBlock(last7, ['rack', 'owner'])]}, 'table', {width: 200}).split('\n')
+    const held = renderReport({blocks: [fleetBlock(last7, ['rack', 'owner'])]}, 'table', {width: 240}).split('\n')
     const got = countLines(out)
     // Title, top rule, header, rule, a line per host, bottom rule, the blank line ending the document.
     expect(got.lines).toBe(N + 6)

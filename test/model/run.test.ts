@@ -175,8 +175,8 @@ describe('--hosts rows carry the early count\'s 90 % interval (README: every cou
     // Not a degenerate interval: the shipped profiles have one, so every row's is wider than its value.
     expect(widened).toBe(rows.length)
     const csv = (await runCli(['predict', '--hosts', inventory, '--format', 'csv'])).stdout.split('\n')
-    expect(csv[1]).toMatch(/^host,CPUs,window,profile,early PFNs,early PFNs low,early PFNs high,/)
-    expect(csv[2].split(',').slice(4, 7).map(Number)).toEqual([rows[0].events, rows[0].eventsLow, rows[0].eventsHigh])
+    expect(csv[1]).toMatch(/^host,CPUs,window,profile,recorder,early PFNs,early PFNs low,early PFNs high,interval widened,/)
+    expect(csv[2].split(',').slice(5, 8).map(Number)).toEqual([rows[0].events, rows[0].eventsLow, rows[0].eventsHigh])
   })
 })
 
