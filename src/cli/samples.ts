@@ -48,18 +48,24 @@ function bundled(token: string, root: string): string {
 /**
  * What `--sample NAME` stands for in each command (the one place that says so: the help of
  * --sample, base.ts's baseFlagsFor, and resolveSampleArgs read it). A command not listed takes the
- * sample's path as an input (analyse, allocinfo, batch, calibrate, diff). `refused`: the command has
- * no use for a capture, so --sample is not offered and, given anyway, this says why (exit 2).
+ * sample's path as an input, any number of them (batch, calibrate). `most`: how many inputs (or
+ * `flag`s) the command reads, so one more --sample is refused saying so, not as the parse error
+ * about a path the user never typed that it would meet. `refused`: the command has no use for a
+ * capture, so --sample is not offered and, given anyway, this says why (exit 2).
  */
 export type SampleUse =
-  | {kind: 'input'}
-  | {kind: 'flag'; flag: '--from' | '--source'; help: string; file?: string; one?: boolean}
+  | {kind: 'input'; most?: number}
+  | {kind: 'flag'; flag: '--from' | '--source'; help: string; file?: string; most: 1}
   | {kind: 'refused'; why: string}
 
 const SAMPLE_USE: Record<string, SampleUse> = {
-  predict: {kind: 'flag', flag: '--from', help: 'stands for --from <its path>, the host to predict (repeatable)'},
+  analyse: {kind: 'input', most: 1},
+  allocinfo: {kind: 'input', most: 1},
+  // diff: one capture to check, or two to compare (a, then b).
+  diff: {kind: 'input', most: 2},
+  predict: {kind: 'flag', flag: '--from', most: 1, help: 'stands for --from <its path>, the host to predict'},
   // record samples one allocinfo file: a capture directory's own dump.
-  record: {kind: 'flag', flag: '--source', file: 'allocinfo.txt', one: true, help: 'its allocinfo.txt is the --source to sample (a fixed file: every sample is the same)'},
+  record: {kind: 'flag', flag: '--source', file: 'allocinfo.txt', most: 1, help: 'its allocinfo.txt is the --source to sample (a fixed file: every sample is the same)'},
   trend: {
     kind: 'refused',
     why: 'trend needs a series of snapshots and a bundled sample is one (its allocinfo.txt); try the bundled recording testdata/trend/leak/recording.arec.gz, or record a series: allocscope record --sample NAME --interval 1s --count 10 --out FILE',
@@ -75,16 +81,26 @@ export function sampleUse(id: string): SampleUse {
 /** The help of --sample for a command; undefined when it does not take one. */
 export function sampleHelp(id: string): string | undefined {
   const use = sampleUse(id)
-  const what = use.kind === 'input' ? 'stands for its path as the input (repeatable)' : use.kind === 'flag' ? use.help : undefined
+  const what = use.kind === 'input' ? `stands for its path as ${INPUT_HELP[use.most ?? 0] ?? 'an input (repeatable)'}` : use.kind === 'flag' ? use.help : undefined
   return what && `A bundled sample by name (e.g. pool-c64, see samples/): ${what}.`
+}
+
+const INPUT_HELP: Record<number, string> = {1: 'the input', 2: 'an input (twice: a, then b)'}
+const COUNT = ['no', 'one', 'two']
+
+/** More --sample than the command reads: said in its words (analyse reads one input). */
+function refuseMore(paths: string[], use: SampleUse, id: string): void {
+  if (use.kind === 'refused' || use.most === undefined || paths.length <= use.most) return
+  const what = use.kind === 'flag' ? use.flag : use.most === 1 ? 'input' : 'inputs'
+  throw new UsageError(`--sample: given ${paths.length === 2 ? 'twice' : `${paths.length} times`}; ${id} reads ${COUNT[use.most]} ${what}`)
 }
 
 /** The --sample paths as the command takes them (inputs, or its flag), before the other words. */
 function placeSamples(paths: string[], rest: string[], id: string): string[] {
   const use = sampleUse(id)
   if (use.kind === 'refused') throw new UsageError(`--sample: ${use.why}`)
+  refuseMore(paths, use, id)
   if (use.kind === 'input') return [...paths, ...rest]
-  if (use.one && paths.length > 1) throw new UsageError(`--sample: ${id} reads one file; got ${paths.length} samples`)
   if (rest.some((t) => t === use.flag || t.startsWith(`${use.flag}=`))) throw new UsageError(`--sample and ${use.flag} both name the input of ${id}: give one`)
   const files = paths.map((p) => {
     if (use.file === undefined || !statSync(p).isDirectory()) return p

@@ -4,7 +4,7 @@ import {Args, Flags} from '@oclif/core'
 import {runAllocInfo} from '../allocinfo/run.js'
 import {SORT_KEYS, type SortKey} from '../allocinfo/select.js'
 import {TREE_DEPTH} from '../allocinfo/tree.js'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 
 export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoCommand> {
   static summary = 'Top allocation sites of a /proc/allocinfo dump.'
@@ -29,6 +29,8 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     input: Args.string({description: 'allocinfo file, capture directory, or - for stdin', required: true, ignoreStdin: true}),
   }
 
+  // --sample's help says how many inputs it reads (samples.ts SAMPLE_USE).
+  static baseFlags = baseFlagsFor('allocinfo')
   static flags = {
     top: Flags.integer({char: 'n', description: 'Show this many sites (0 = all).', default: 20, min: 0}),
     sort: Flags.option({options: SORT_KEYS, description: 'Order: bytes or calls (largest first), file, func or key (ascending).', default: 'bytes' as SortKey})(),

@@ -4,7 +4,7 @@
 import {Args, Flags} from '@oclif/core'
 import {runAnalyse} from '../analysis/run.js'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {readProgress, waitingNotice} from '../cli/progress.js'
 
@@ -35,6 +35,8 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
     input: Args.string({description: 'boot log file, capture directory, or - for stdin', required: true, ignoreStdin: true}),
   }
 
+  // --sample's help says how many inputs it reads (samples.ts SAMPLE_USE).
+  static baseFlags = baseFlagsFor('analyse')
   static flags = {
     allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
     traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),

@@ -3,7 +3,7 @@
 // engine (src/diff/engine.ts) decides and builds → emit() → gate().
 import {Args, Flags} from '@oclif/core'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
-import {BaseCommand} from '../cli/base.js'
+import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {bootFlag, recorderFlag} from '../cli/flags.js'
 import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {runDiffCommand} from '../diff/run.js'
@@ -42,6 +42,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
     b: Args.string({description: 'the "new" side: capture directory, boot log, or allocinfo dump', ignoreStdin: true}),
   }
 
+  // --sample's help says how many inputs it reads (samples.ts SAMPLE_USE).
+  static baseFlags = baseFlagsFor('diff')
   static flags = {
     rules: Flags.boolean({description: 'List the rules a capture is checked against (id, severity, title, explanation) and exit.', default: false}),
     what: Flags.option({

@@ -62,13 +62,36 @@ describe('--sample where a command offers it', () => {
 
   it.each([
     [['record', '--sample', 'pool-c255', '--count', '1', '--out', 'x.gz'], /--sample: .*linux-7.2-pool-c255-m1024 has no allocinfo.txt for record to read/],
-    [['record', '--sample', 'pool-c64', '--sample', 'notrack', '--count', '1', '--out', 'x.gz'], /--sample: record reads one file; got 2 samples/],
+    [['record', '--sample', 'pool-c64', '--sample', 'notrack', '--count', '1', '--out', 'x.gz'], /^allocscope: --sample: given twice; record reads one --source$/m],
     [['record', '--sample', 'pool-c64', '--source', '/proc/allocinfo', '--count', '1', '--out', 'x.gz'], /--sample and --source both name the input of record/],
   ])('record refuses %j in one line', async (args, msg) => {
     const r = await run(args)
     expect(r.stderr).toMatch(msg)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.status).toBe(EXIT.usage)
+  })
+})
+
+describe('--sample given more times than the command reads inputs', () => {
+  it.each([
+    [['analyse', '--sample', 'pool-c64', '--sample', 'notrack'], 'given twice; analyse reads one input'],
+    [['allocinfo', '--sample', 'pool-c64', '--sample', 'notrack'], 'given twice; allocinfo reads one input'],
+    [['predict', '--sample', 'pool-c64', '--sample', 'notrack-c8'], 'given twice; predict reads one --from'],
+    [['diff', '--sample', 'pool-c64', '--sample', 'notrack', '--sample', 'pool-c255'], 'given 3 times; diff reads two inputs'],
+  ])('%j: one line saying so, exit 2 (was: "Unexpected argument: <a path never typed>", "--from can only be specified once")', async (args, msg) => {
+    const r = await run(args)
+    expect(r.stderr.trim()).toBe(`allocscope: --sample: ${msg}`)
+    expect(r.status).toBe(EXIT.usage)
+  })
+
+  it('diff takes two (a, then b); its help and analyse\'s say how many', async () => {
+    const d = await run(['diff', '--sample', 'pool-c64/allocinfo.txt', '--sample', 'legacylate/allocinfo.txt', '--json'])
+    expect(d.status, d.stderr).toBe(0)
+    expect(JSON.parse(d.stdout).result).toMatchObject({a: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), b: join(SAMPLES, 'linux-7.2-legacylate-c255-m1024', 'allocinfo.txt')})
+    const help = (id: string) => manifest().commands[id]!.flags.sample as {description: string}
+    expect(help('diff').description).toMatch(/as an input \(twice: a, then b\)\.$/)
+    expect(help('analyse').description).toMatch(/as the input\.$/)
+    expect(help('predict').description).not.toMatch(/repeatable/)
   })
 })
 
