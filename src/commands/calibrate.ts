@@ -21,7 +21,7 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
 
   static examples = [
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024',
-    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 --out my-7.2.json --format text',
+    '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 --out my-7.2.json --force --format text',
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024 samples/linux-7.2-pool-c255-m1024 --terms possibleCpus --json',
   ]
 
@@ -32,7 +32,7 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
 
   static flags = {
     out: Flags.string({char: 'o', description: 'Write the profile JSON to this file (an existing file only with --force).'}),
-    force: Flags.boolean({description: 'Overwrite the --out file when it exists.', default: false}),
+    force: Flags.boolean({description: 'Overwrite the --out file when it holds bytes (an empty file, a device or a FIFO needs none).', default: false}),
     name: Flags.string({description: 'Profile name (default user-linux-<kernel>-<window>; linux-<kernel>-<window> when --out is in profiles/).'}),
     terms: Flags.string({description: `Comma-separated terms to fit (base is always in): ${TERM_IDS.filter((t) => t !== 'base').join(', ')}.`}),
   }

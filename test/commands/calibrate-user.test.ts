@@ -1,10 +1,12 @@
 // A user's profile (calibrate --out) is told apart from the shipped one in every output, and an
 // existing --out file is only overwritten with --force (issue 13 item 6).
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterAll, describe, expect, it} from 'vitest'
+import {BIN} from '../helpers/cli.js'
 import {captureDir, REPO, SAMPLES} from '../helpers/paths.js'
 
 const run = (args: string[]) => runCommand(args, {root: REPO})
@@ -28,6 +30,18 @@ describe('calibrate --out: a user profile', () => {
     const forced = await run(['calibrate', ...DIRS, '--out', out, '--force', '--json'])
     expect(exitCode(forced.error)).toBe(0)
     expect(statSync(out).size).toBeGreaterThan(100)
+  })
+
+  it('an empty file, a device or a pipe holds nothing to lose: written without --force (README Output; was: the file exists)', async () => {
+    const empty = join(tmp, 'empty.json')
+    writeFileSync(empty, '')
+    expect(exitCode((await run(['calibrate', ...DIRS, '--out', empty, '--json'])).error)).toBe(0)
+    expect(JSON.parse(readFileSync(empty, 'utf8')).name).toBe('user-linux-6.12-after-smp')
+    expect(exitCode((await run(['calibrate', ...DIRS, '--out', '/dev/null', '--json'])).error)).toBe(0)
+    // A real process whose stdout is a shell's pipe (node's own child stdio is a socket, which /dev/stdout cannot open).
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" calibrate ${DIRS.join(' ')} --out /dev/stdout --format text | cat`], {encoding: 'utf8'})
+    expect(piped.status, piped.stderr).toBe(0)
+    expect(piped.stdout).toContain('"name": "user-linux-6.12-after-smp"')
   })
 
   it('predict, the fleet and diff name it as the user file, never as the shipped profile', async () => {

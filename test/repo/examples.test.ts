@@ -203,4 +203,18 @@ describe('--help examples from another directory', () => {
     })
     expect(failures).toEqual([])
   }, 900_000)
+  it('an example that writes a file (--out) runs again as printed: it overwrites its own output (was: calibrate --out my-7.2.json, the file exists)', async () => {
+    const writers = helpExamples().filter((e) => e.recipe === undefined && / --out /.test(e.cmd)).map((e) => e.cmd)
+    expect(writers.length).toBeGreaterThanOrEqual(2)
+    const again = mkdtempSync(join(tmpdir(), 'allocscope-examples-again-'))
+    const failures: string[] = []
+    for (const cmd of writers) {
+      for (const round of [1, 2]) {
+        const r = await sh(cmd, again)
+        if (r.status !== 0 && !(r.status === 1 && /--fail-on/.test(cmd))) failures.push(`${cmd} (run ${round}): exit ${r.status}\n${r.stderr}`)
+      }
+    }
+    rmSync(again, {recursive: true, force: true})
+    expect(failures).toEqual([])
+  }, 300_000)
 })
