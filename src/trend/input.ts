@@ -39,6 +39,11 @@ export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; ma
     const bootLog = one?.bootLog === undefined ? {} : {bootLog: one.bootLog}
     return {kind: 'recording', sources: [one!.path], header: r.header, store, timeSources: {recording: store.snapshots}, warnings: r.warnings, ...bootLog}
   }
+  if (one !== undefined && one.path !== paths[0]) {
+    // A capture directory's recording.arec.gz that is none (empty, damaged): say so, not "name it alone".
+    await only?.close()
+    throw new InputError(`${one.path}: not an allocscope recording (its first bytes say so): the recording of the capture directory ${paths[0]}; ${EXPECTED_INPUT}`, one.path)
+  }
   // A pipe that is no recording is one snapshot, read on from what was read of it.
   const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
   if (piped === undefined) await only?.close()

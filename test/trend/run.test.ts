@@ -108,4 +108,11 @@ describe('a capture directory named to trend', () => {
     expect(j.input.sources.sort()).toEqual(caps.map((c) => join(c, 'allocinfo.txt')).sort())
     expect(r.warnings.find((w) => w.includes('timed by file mtime'))).toContain(join(caps[0]!, 'allocinfo.txt'))
   })
+
+  it('a capture directory whose recording.arec.gz is none (empty): that file is named as no recording', async () => {
+    const cap = mkdtempSync(join(tmpdir(), 'allocscope-trend-badrec-'))
+    copyFileSync(join(TESTDATA, 'trend', 'leak', 'dmesg.txt'), join(cap, 'dmesg.txt'))
+    writeFileSync(join(cap, 'recording.arec.gz'), '')
+    await expect(runTrend([cap], FLAGS, {ascii: true})).rejects.toThrow(`${join(cap, 'recording.arec.gz')}: not an allocscope recording`)
+  })
 })
