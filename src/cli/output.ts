@@ -118,10 +118,18 @@ export function csvOptionsOf(flags: OutputFlags, titles: boolean): CsvOptions {
   return {units: flags['csv-units'], formulas: flags['csv-formulas'], summary: flags['csv-summary'] as 'mark' | 'omit' | undefined, titles}
 }
 
-/** The JSON envelope, or the report in the chosen format and the warnings on stderr. */
-export async function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
+/**
+ * The JSON envelope, or the report in the chosen format and the warnings on stderr. Not async
+ * itself: a --block naming no block throws here, in the command's run, as one usage line (exit 2);
+ * from the promise it surfaced after the run, as oclif's multi-line error with exit 1 (fleet).
+ */
+export function writeOutput(id: string, flags: OutputFlags, result: unknown, report: Report, warnings: readonly string[], render: Render): Promise<void> {
   if (flags.json) return writeStdout(toJson(id, result, [...warnings]))
   const picked = flags.block === undefined ? report : pickBlocks(report, flags.block)
+  return writeReport(picked, flags, warnings, render)
+}
+
+async function writeReport(picked: Report, flags: OutputFlags, warnings: readonly string[], render: Render): Promise<void> {
   const csv = csvOptionsOf(flags, flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1)
   const written = writeStdout(render(picked, flags.format as Format, {...(await colorOptions(flags)), width: terminalWidth(), csv}))
   writeWarnings(warnings)

@@ -2,9 +2,13 @@
 // a whole title picks that block (and the untitled blocks after it, which carry on under its title)
 // even when another title begins with it; otherwise every block whose title starts with the name.
 // Synthetic reports: only the titles matter.
+import {spawnSync} from 'node:child_process'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {pickBlocks} from '../../src/cli/output.js'
 import type {Block, Report} from '../../src/render/report.js'
+import {BIN} from '../helpers/cli.js'
+import {REPO} from '../helpers/paths.js'
 
 const text = (title?: string): Block => ({kind: 'text', ...(title !== undefined ? {title} : {}), lines: [title ?? 'untitled']})
 const report: Report = {blocks: [text('Fleet'), text('Kernels each signature was seen on'), text('Kernels'), text(), text('Errors by reason')]}
@@ -42,5 +46,25 @@ describe('pickBlocks (--block)', () => {
   it('no block: a usage error listing the titles as shown', () => {
     // (How an untitled block's inherited title is shown is blockTitles' business: not pinned here.)
     expect(() => pickBlocks(report, 'nope')).toThrow(/^--block nope: no such block; expected one of 'Fleet', 'Kernels each signature was seen on', 'Kernels', .*'Errors by reason'$/)
+  })
+})
+
+describe('--block naming no block, in every command that takes it (built CLI, real processes)', () => {
+  // The check ran in writeOutput's promise, after the command's run: fleet printed oclif's
+  // multi-line "UsageError: …" and exited 1 (the finding status). Real samples as inputs.
+  const S = join(REPO, 'samples', 'linux-7.2-pool-c64-m1024')
+  const cases: [string, string[]][] = [
+    ['fleet', ['fleet']],
+    ['trend', ['trend', join(REPO, 'testdata', 'trend', 'leak')]],
+    ['predict', ['predict', '--cpus', '4']],
+    ['analyse', ['analyse', S]],
+    ['allocinfo', ['allocinfo', S]],
+  ]
+  it.each(cases)('%s: one usage line naming the block, exit 2', (name, args) => {
+    const input = name === 'fleet' ? spawnSync(process.execPath, [BIN, 'batch', S], {encoding: 'utf8'}).stdout : ''
+    const r = spawnSync(process.execPath, [BIN, ...args, '--block', 'no-such-block'], {encoding: 'utf8', input, env: {...process.env, NO_COLOR: '1'}})
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/^allocscope: --block no-such-block: no such block; expected one of /)
   })
 })
