@@ -9,7 +9,7 @@ import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
-import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
+import type {AllocAnomaly, AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
@@ -167,9 +167,15 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
 function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: AllocInfo, req: DiffRequest): void {
   run.result.allocinfo = diffAllocInfo(ia, ib, req.alloc)
   run.blocks.push(...allocDiffBlocks(run.result.allocinfo))
-  // Negative bytes / wrapped calls that b has and a had not: an accounting bug appeared
-  // (the same severity `allocscope allocinfo` gives them).
-  if (run.result.allocinfo.anomalies.appeared.length) run.severities.push('warning')
+  // Accounting anomalies that b has and a had not (what the diff reports as new), graded by the
+  // one table every command uses (allocinfo/report.ts): an anomaly already in a is no change.
+  run.severities.push(...anomalySeverities(kindCounts(run.result.allocinfo.anomalies.appeared)))
+}
+
+const kindCounts = (list: readonly AllocAnomaly[]): Partial<Record<AllocAnomaly['kind'], number>> => {
+  const out: Partial<Record<AllocAnomaly['kind'], number>> = {}
+  for (const x of list) out[x.kind] = (out[x.kind] ?? 0) + 1
+  return out
 }
 
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
