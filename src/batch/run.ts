@@ -4,7 +4,7 @@
 // signalled process would. src/commands/batch.ts (oclif) and the fast path (src/cli/fast.ts, no
 // oclif: its start-up was ~0.4 s of CPU before any worker could start) parse the flags.
 import {availableParallelism} from 'node:os'
-import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
+import {refuseCaptureFile, refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import type {Task} from './inputs.js'
@@ -57,6 +57,7 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
       await listInputs(tasks)
       return []
     }
+    if (f.out) checkListedOut(f.out, tasks, f)
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
     resumed = f.out && f.resume ? recordedInputs(f.out, await gateRank(f)) : undefined
     todo = resumed ? remainingTasks(tasks, resumed.done) : tasks
@@ -105,12 +106,22 @@ function jobsOf(f: BatchFlags): number {
 /**
  * Before the workers start or anything is opened for writing: an input named on the command line
  * (or the list of them) is refused as --out (one a walk, a pattern or a --files-from list meets is
- * skipped, inputs.ts listTasks: `--out logs/run.ndjson logs`); so are an earlier run's records
- * (a 10-hour run.ndjson), unless --force overwrites them or --resume goes on with them.
+ * skipped, inputs.ts listTasks: `--out logs/run.ndjson logs`). An earlier run's records (a 10-hour
+ * run.ndjson) are refused once the inputs are listed (checkListedOut), unless --force overwrites
+ * them or --resume goes on with them.
  */
 function checkOut(out: string, inputs: string[], f: BatchFlags): void {
   if (f.force && f.resume) throw new UsageError('--force overwrites the --out file, --resume goes on with it: give one')
   refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], false)
+}
+
+/**
+ * Once the inputs are listed: a file of a capture directory read (read whole, never skipped as
+ * the --out a walk meets) is refused, --force or --resume or not; then an earlier run's records,
+ * after it, so that the refusal does not advise a --force that would be refused in turn.
+ */
+function checkListedOut(out: string, tasks: Task[], f: BatchFlags): void {
+  refuseCaptureFile('--out', out, tasks.flatMap((t) => (t.type === 'capture-dir' ? [t.path] : [])))
   if (!f.resume) refuseOverwrite('--out', out, f.force, 'give --force to overwrite it, or --resume to go on with it')
 }
 

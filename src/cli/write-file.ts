@@ -5,8 +5,8 @@
 // Before anything is written, every command that writes a file the user named refuses one that
 // is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
 // (refuseOverwrite).
-import {closeSync, fstatSync, openSync, realpathSync, statSync, type Stats, writeFileSync} from 'node:fs'
-import {dirname} from 'node:path'
+import {closeSync, fstatSync, openSync, readdirSync, realpathSync, statSync, type Stats, writeFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
 import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
 import {inputName} from '../readers/stdin.js'
 
@@ -52,10 +52,10 @@ export function writeUserFileParts(path: string, parts: Iterable<string>, what: 
 /** An input of the command, as its refusal names it: `--source FILE`, or the path alone (an argument). */
 export type NamedInput = string | {flag: string; path: string}
 
-/** The file a path names, through symlinks; '-' is stdin (`fleet --html f.json < f.json`). */
-function statOf(path: string): Stats | undefined {
+/** The file a path names, through symlinks; '-' is stdin only as an input (`fleet --html f.json < f.json`): no output flag writes stdout for '-'. */
+function statOf(path: string, input = false): Stats | undefined {
   try {
-    return path === '-' ? fstatSync(0) : statSync(path)
+    return input && path === '-' ? fstatSync(0) : statSync(path)
   } catch {
     return undefined // no such input: its reader says so
   }
@@ -63,26 +63,78 @@ function statOf(path: string): Stats | undefined {
 
 const same = (a: Stats | undefined, b: Stats): boolean => a?.dev === b.dev && a.ino === b.ino
 
+/** The output file as the checks see it (a regular file by its literal path), and the directory it is really in. */
+interface OutFile {
+  st: Stats
+  parent: Stats | undefined
+}
+
+/** The output, when it is a regular file: opening a device or a FIFO truncates nothing, and a file that does not exist yet is no input. */
+function outFile(out: string): OutFile | undefined {
+  const st = statOf(out)
+  if (!st?.isFile()) return undefined
+  // After symlinks: a link elsewhere to a capture's file is that file. A path realpath cannot
+  // follow (a loop, a component gone since the stat) is taken as written: the check never throws.
+  let real: string
+  try {
+    real = realpathSync(out)
+  } catch {
+    real = resolve(out)
+  }
+  return {st, parent: statOf(dirname(real))}
+}
+
+/**
+ * Whether the directory `dir` (`d`, stat'ed) holds the output: it is the directory the output
+ * really is in, or (the output has other hard links) one of its regular files is the output. Only
+ * then are its files stat'ed: a capture directory holds some five.
+ */
+function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
+  if (o.parent && same(d, o.parent)) return true
+  if (o.st.nlink < 2) return false
+  let names: string[]
+  try {
+    // readdirSync, not readers/dir.ts dirEntries: its modules (node:zlib among them) would load
+    // before batch's workers start (batch/run.ts imports this module), and only the inode counts.
+    names = readdirSync(dir)
+  } catch {
+    return false // cannot be listed: its reader says so
+  }
+  return names.some((n) => same(statOf(join(dir, n)), o.st))
+}
+
 /**
  * Refuses an output file that is one of the command's inputs, by name, symlink or hard link (its
  * device and inode): opening it for writing truncates the input (a boot log, a recording, the
  * records of a run) whether or not it was read yet. An input directory's files are its inputs
  * (a capture directory's recording or boot log, a directory of snapshots), unless `dirs` is false
- * (batch: a walk skips the --out file it meets). Only a regular file: opening a device or a FIFO
- * truncates nothing (`/dev/stdout` beside `/dev/stdin` on one terminal is one device), and a file
- * that does not exist yet is no input. Called before anything is opened for writing.
+ * (batch: a walk skips the --out file it meets; refuseCaptureFile checks the capture directories
+ * it reads whole). Only a regular file (outFile): `/dev/stdout` beside `/dev/stdin` on one
+ * terminal is one device. Called before anything is opened for writing.
  */
 export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, dirs = true): void {
-  const o = statOf(out)
-  if (!o?.isFile()) return
-  // The directory the written file is in, after symlinks: a link elsewhere to a capture's file is that file.
-  const parent = dirs ? statOf(dirname(realpathSync(out))) : undefined
+  const o = outFile(out)
+  if (!o) return
   for (const input of inputs) {
     const {path, flag: by} = typeof input === 'string' ? {path: input, flag: undefined} : input
-    const st = statOf(path)
+    const st = statOf(path, true)
     const named = by === undefined ? `the input ${inputName(path)}` : `${by} ${inputName(path)}`
-    if (same(st, o)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
-    if (parent && st?.isDirectory() && same(st, parent)) throw new UsageError(`${flag} ${out} is a file in ${named} (a directory): writing it would destroy part of that input; give another ${flag}`)
+    if (same(st, o.st)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
+    if (dirs && st?.isDirectory() && dirHolds(path, st, o)) throw new UsageError(`${flag} ${out} is a file in ${named} (a directory): writing it would destroy part of that input; give another ${flag}`)
+  }
+}
+
+/**
+ * batch: a capture directory is read as one input, never skipped file by file as a walk skips
+ * its --out: an output that is one of its files (or a hard link to one) is refused, --force or
+ * --resume given or not. `captures`: the capture directories of the listed tasks.
+ */
+export function refuseCaptureFile(flag: string, out: string, captures: Iterable<string>): void {
+  const o = outFile(out)
+  if (!o) return
+  for (const dir of captures) {
+    const d = statOf(dir)
+    if (d?.isDirectory() && dirHolds(dir, d, o)) throw new UsageError(`${flag} ${out} is a file of the capture directory ${dir}, which is read as one input: writing it would destroy part of that input; give another ${flag}`)
   }
 }
 

@@ -96,6 +96,44 @@ describe('an output file that is an input is refused, and the input kept', () =>
     expect(readFileSync(log)).toEqual(readFileSync(join(TESTDATA, 'trend', 'leak', 'dmesg.txt')))
   })
 
+  // A hard link elsewhere to a file of the directory read is that file: trend --svg wrote over the
+  // series' recording (exit 0), predict --svg over the capture's dmesg.txt.
+  it('trend --svg and predict --svg a hard link, outside it, to a file of the capture directory read', async () => {
+    const cap = join(mkdtempSync(join(tmp, 'caplink-')), 'leak')
+    cpSync(join(TESTDATA, 'trend', 'leak'), cap, {recursive: true})
+    const other = mkdtempSync(join(tmp, 'other-'))
+    const rl = join(other, 'rl')
+    linkSync(join(cap, 'recording.arec.gz'), rl)
+    const r = await runCli(['trend', cap, '--svg', rl])
+    expect([r.status, r.stderr.trim()]).toEqual([2, `allocscope: --svg ${rl} is a file in the input ${cap} (a directory): writing it would destroy part of that input; give another --svg`])
+    expect(readFileSync(rl)).toEqual(readFileSync(RECORDING))
+    const hl = join(other, 'hl')
+    linkSync(join(cap, 'dmesg.txt'), hl)
+    const p = await runCli(['predict', '--from', cap, '--sweep', '1..4', '--svg', hl])
+    expect([p.status, p.stderr.trim()]).toEqual([2, `allocscope: --svg ${hl} is a file in --from ${cap} (a directory): writing it would destroy part of that input; give another --svg`])
+    expect(readFileSync(hl)).toEqual(readFileSync(join(TESTDATA, 'trend', 'leak', 'dmesg.txt')))
+  })
+
+  // No output flag takes '-' for stdout: it is a file named '-' (as --svg - was before the check).
+  // With stdin redirected from a file, the check took '-' for stdin: trend and record exited 70
+  // (lstat '-', an internal error), batch 2 ('the file exists', of stdin).
+  it("an output named '-' is a file of that name, whatever stdin is", () => {
+    const cases: [string[], RegExp][] = [
+      [['trend', join(TESTDATA, 'trend', 'leak'), '--svg', '-'], /^<svg/],
+      [['record', '--source', join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), '--out', '-', '--count', '1'], /./],
+      [['batch', join(SAMPLES, 'linux-7.2-pool-c64-m1024'), '--out', '-'], /^\{"/],
+    ]
+    const stdin = join(SAMPLES, 'inventory.csv')
+    for (const [args, starts] of cases) {
+      const cwd = mkdtempSync(join(tmp, 'dash-'))
+      const fd = openSync(stdin, 'r')
+      const s = spawnSync(process.execPath, [BIN, ...args], {cwd, env: cliEnv({NO_COLOR: '1'}), stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8'})
+      closeSync(fd)
+      expect([args[0], s.status, s.stderr.includes('internal error')]).toEqual([args[0], 0, false])
+      expect(readFileSync(join(cwd, '-'), 'latin1')).toMatch(starts)
+    }
+  })
+
   it('an output that is no input, or a device, is written as before', async () => {
     const out = join(mkdtempSync(join(tmp, 'ok-')), 'trend.svg')
     const r = await runCli(['trend', RECORDING, '--svg', out])
