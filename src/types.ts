@@ -113,6 +113,11 @@ export interface ProfilingState {
   debugReason: string
   recorder: Recorder
   recorderReason: string
+  /**
+   * The recorder code the kernel has, when the verdict is another (analysis/built-recorder.ts:
+   * DEBUG inferred off, none runs): what a prediction runs over a flag stating DEBUG on.
+   */
+  recorderCode?: {recorder: Recorder; recorderReason: string}
 }
 
 export type Severity = 'info' | 'notice' | 'warning' | 'error' | 'critical'

@@ -4,6 +4,7 @@
 // in order (first hit wins).
 import type {Finding, HostFacts, KlabCounts, LogRecord, ProfilingMode, ProfilingState, Recorder} from '../types.js'
 import type {FindingKind} from './detectors.js'
+import {builtRecorder, debugOfBoot} from './built-recorder.js'
 import {recorderOfRelease} from './releases.js'
 
 interface Banner {
@@ -55,15 +56,18 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   const rec = inferRecorder(inp, mode.mode)
   // clear_early_alloc_pfn_tag_refs() is skipped with compression; nothing is tagged when off.
   const idle = RECORDER_IDLE[mode.mode]
-  if (idle) rec.reason += `; ${idle}`
+  const code = {recorder: rec.value, recorderReason: idle ? `${rec.reason}; ${idle}` : rec.reason}
+  // One rule with predict's: without DEBUG (here only ever inferred off) no recorder is built.
+  const built = builtRecorder(debugOfBoot({debug: debug.value}, inp.host), code)
   return {
     mode: mode.mode,
     modeReason: mode.reason,
     ...(mode.line !== undefined ? {modeLine: mode.line} : {}),
     debug: debug.value,
     debugReason: debug.reason,
-    recorder: rec.value,
-    recorderReason: rec.reason,
+    recorder: built.recorder,
+    recorderReason: built.recorderReason,
+    ...(built === code ? {} : {recorderCode: code}),
   }
 }
 

@@ -64,7 +64,7 @@ export const UNSET_TAG_CAUSES = [
       // Said by the user (--recorder none) or by the model; the analyser's own guess is not used
       // here because it is itself inferred from the `alloc_tag was not set` warning.
       const p = ctx.analysis?.profiling
-      if (p?.recorder === 'none' && /--recorder/.test(p.recorderReason)) return {from: 'log', text: `recorder: none (${p.recorderReason})`}
+      if (p?.recorder === 'none' && p.recorderReason.startsWith('given with --recorder')) return {from: 'log', text: `recorder: none (${p.recorderReason})`}
       if (ctx.expected?.recorder === 'none') return {from: 'model', text: `recorder none (${ctx.expected.source})`}
       // Only a release that certainly predates every recorder explains it (not a likely guess).
       const rel = ctx.analysis?.host.release

@@ -2,6 +2,7 @@
 // model's Host. What the log does not say keeps the default, and the caller is told.
 import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
 import {describeBoot} from '../analysis/boots.js'
+import {debugOfBoot} from '../analysis/built-recorder.js'
 import {unsupportedRelease} from '../analysis/releases.js'
 import {UsageError} from '../errors.js'
 import {num} from '../readers/count.js'
@@ -65,7 +66,9 @@ export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: Map<HostF
   if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
   // Unknown: after SMP says most likely off (DEBUG sets early_page_ext); without a window, the default.
-  host.debug = debug === 'unknown' ? h.pageExtWindow?.value !== 'after-smp' : debug
+  const known = debugOfBoot(a.profiling, h)
+  host.debug = known.value
+  if (known.inferred) host.debugInferred = known.inferred
   if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): ${h.pageExtWindow ? 'taken from the page_ext window' : 'default yes used'}`)
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
@@ -153,7 +156,9 @@ export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
  * all, the allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
  */
 export function captureRecorder(a: Pick<BootAnalysis, 'profiling'>, logName: string, dump: RecorderChoice | undefined): RecorderChoice {
-  const own = {recorder: a.profiling.recorder, recorderReason: `${logName}: ${a.profiling.recorderReason}`}
-  const weak = /^a guess from the release|^no recorder message/.test(a.profiling.recorderReason)
+  // The code the kernel has: the prediction applies DEBUG (its host's, a flag's) to it as analyse did.
+  const code = a.profiling.recorderCode ?? a.profiling
+  const own = {recorder: code.recorder, recorderReason: `${logName}: ${code.recorderReason}`}
+  const weak = /^a guess from the release|^no recorder message/.test(code.recorderReason)
   return (weak ? dump : undefined) ?? own
 }

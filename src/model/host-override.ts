@@ -56,6 +56,8 @@ export function applyHostFlags(host: Host, f: FlagRecord): Map<HostFact, string>
   const set = new Map<HostFact, string>()
   const typed = hostFlagFacts(f, true)
   for (const [fact, x] of typed) {
+    // A typed DEBUG is stated, its value the log's inference or not: the verdict is no longer "most likely".
+    if (fact === 'debug') delete host.debugInferred
     if (!changes(host, fact, x.value)) continue
     setFact(host, fact, x)
     set.set(fact, x.flag)

@@ -17,6 +17,8 @@ export interface Host {
   wordBytes: number
   /** CONFIG_MEM_ALLOC_PROFILING_DEBUG: sets early_page_ext by default. */
   debug: boolean
+  /** Why `debug` was inferred, when a log did not state it (analysis/built-recorder.ts debugOfBoot): the recorder verdict then says "most likely". */
+  debugInferred?: string
   /** `early_page_ext` on the command line. */
   earlyPageExt: boolean
   /** CONFIG_DEFERRED_STRUCT_PAGE_INIT. */

@@ -1,6 +1,7 @@
 // predict(host, profile, opts): build the host's early allocations from the profile, interleave
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
+import {builtRecorder as recorderBuilt} from '../analysis/built-recorder.js'
 import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
@@ -125,17 +126,16 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
 }
 
 /**
- * The recorder the kernel runs, and why. lib/alloc_tag.c builds both recorders only under
- * CONFIG_MEM_ALLOC_PROFILING_DEBUG: a host without DEBUG runs none, whatever code its release
- * carries (a 7.2 --no-debug showed the pool recording 950 PFNs beside the note that no recorder is
- * built). Its verdict, its kernel outcome and its severity follow; the runs stay what-ifs.
+ * The recorder the kernel runs, and why: analysis/built-recorder.ts's rule (none without DEBUG, said
+ * as "most likely" when DEBUG was inferred), the one analyse's verdict follows. Its verdict, its
+ * kernel outcome and its severity follow; the runs stay what-ifs.
  */
-export function builtRecorder(host: Pick<Host, 'debug'>, opts: Pick<PredictOptions, 'recorder' | 'recorderReason'>): {recorder: Recorder; recorderReason: string} {
-  const recorder = opts.recorder ?? 'unknown'
-  const reason = opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)'
-  if (host.debug || recorder === 'none') return {recorder, recorderReason: reason}
-  const code = recorder === 'unknown' ? '' : `, though the kernel has the ${recorder} recorder's code (${reason})`
-  return {recorder: 'none', recorderReason: `without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built${code}`}
+export function builtRecorder(host: Pick<Host, 'debug' | 'debugInferred'>, opts: Pick<PredictOptions, 'recorder' | 'recorderReason'>): {recorder: Recorder; recorderReason: string} {
+  const code = {
+    recorder: opts.recorder ?? 'unknown',
+    recorderReason: opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)',
+  }
+  return recorderBuilt({value: host.debug, ...(host.debugInferred ? {inferred: host.debugInferred} : {})}, code)
 }
 
 /**

@@ -5,7 +5,9 @@
 // drops are a `notice` whatever the build (a legacy array that would overflow on a pool kernel
 // warns nobody). A kernel without a recorder tags no early page: its early calls count as its own
 // drops (each of their pages warns when freed on DEBUG), the runs are what-ifs. Recorder not known:
-// both runs count as the kernel's. Nothing dropped: no severity.
+// both runs count as the kernel's. Nothing dropped: no severity. A host whose DEBUG was only
+// inferred off (page_ext after SMP) is graded as its verdict is made, "most likely none"
+// (analysis/built-recorder.ts, the rule analyse follows too): a notice, as without DEBUG.
 import {type Recorder, type Severity, SEVERITIES} from '../types.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
