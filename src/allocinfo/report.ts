@@ -21,8 +21,8 @@ export interface AllocInfoResult {
   shown: number
   sites: AllocSite[]
   tree?: {depth: number; prefixes: number; rows: TreeRow[]}
-  /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */
-  anomalies: AllocAnomaly[]
+  /** The first MAX_ANOMALIES of each kind, each with its severity (what --fail-on sees); anomalyCounts counts them all. */
+  anomalies: (AllocAnomaly & {severity: Severity})[]
   anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
   /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
@@ -67,6 +67,9 @@ export function anomalyKinds(anomalies: readonly AllocAnomaly[], counts: Anomaly
     })
     .sort((a, b) => rank(b) - rank(a))
 }
+
+/** The kept anomalies, each with its severity (the JSON's rows say what tripped --fail-on, as README Severity has it). */
+export const gradedAnomalies = (list: readonly AllocAnomaly[]): (AllocAnomaly & {severity: Severity})[] => list.map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))
 
 /** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
 export const anomalyTotal = (counts: Partial<Record<AllocAnomaly['kind'], number>>): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
@@ -186,7 +189,8 @@ function anomaliesBlock(r: AllocInfoResult): Block {
   return {
     kind: 'table',
     title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
-    columns: [c.line, c.kind, c.key, c.detail, c.severity],
+    // Severity first, as in analyse's, diff's and fleet's anomaly tables.
+    columns: [c.severity, c.line, c.kind, c.key, c.detail],
     rows: r.anomalies.map((a) => anomalyCells(a.kind, a)),
   }
 }

@@ -6,7 +6,7 @@ import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
-import {type AllocInfoResult, anomalySeverities, buildAllocInfoReport} from './report.js'
+import {type AllocInfoResult, anomalySeverities, buildAllocInfoReport, gradedAnomalies} from './report.js'
 import {type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from './select.js'
 
 export interface AllocInfoFlags {
@@ -58,7 +58,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     matched: sel.matched,
     shown: f.tree ? 0 : sel.shown.length,
     sites: f.tree ? [] : sel.shown,
-    anomalies: info.anomalies,
+    anomalies: gradedAnomalies(info.anomalies),
     anomalyCounts: info.anomalyCounts,
     skipped: info.skipped,
     skippedTotal: info.skippedTotal,

@@ -1,6 +1,7 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
 import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
+import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
 import {plotSvg} from '../render/svg.js'
 import type {Series} from '../render/plot.js'
 import {iec} from '../render/units.js'
@@ -49,7 +50,7 @@ export interface TrendJson {
   /** The sites that grew the most without being suspects, with the reason. */
   notSuspects: SiteTrend[]
   /** count: every one; byKind: every one by kind (what --fail-on gates on); list: the first 50. */
-  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string}[]}
+  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string; severity: Severity}[]}
   log?: string
 }
 
@@ -107,7 +108,7 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
     suspects: top(res.suspects).map((s, i) => ({rank: i + 1, severity: LEAK_SEVERITY, ...s})),
     unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
     notSuspects: top(grown),
-    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: st.anomalies.slice(0, 50)},
+    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: st.anomalies.slice(0, 50).map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))},
     ...(o.log ? {log: o.log} : {}),
   }
 }

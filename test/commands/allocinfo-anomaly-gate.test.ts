@@ -61,7 +61,7 @@ describe('allocinfo anomalies beside a boot log', () => {
 
   it('allocinfo: each anomaly row carries its severity', async () => {
     const r = await run(['allocinfo', negativeDump(), '--format', 'csv', '--block', 'anomalies'])
-    expect(r.stdout.split('\n')[0]).toBe('line,kind,site,detail,severity')
-    expect(r.stdout).toContain('3,negative-bytes,init/main.c:1423 do_initcalls,bytes -4096 < 0,warning')
+    expect(r.stdout.split('\n')[0]).toBe('severity,line,kind,site,detail')
+    expect(r.stdout).toContain('warning,3,negative-bytes,init/main.c:1423 do_initcalls,bytes -4096 < 0')
   })
 })

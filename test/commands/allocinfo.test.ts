@@ -63,7 +63,7 @@ describe('allocscope allocinfo', () => {
     expect(j.result.totals.sites).toBe(new Set(raw.map((r) => `${r.site} ${r.func}`)).size)
     expect(j.result.shown).toBe(20)
     expect(j.result.sites.map((s) => BigInt(s.bytes))).toEqual(raw.map((r) => r.bytes).sort(desc).slice(0, 20))
-    expect(j.result.anomalies).toEqual([{line: 163, key: 'kernel/sched/sched.h:2896 alloc_user_cpus_ptr', kind: 'duplicate-key', detail: 'same key as line 160; summed'}])
+    expect(j.result.anomalies).toEqual([{line: 163, key: 'kernel/sched/sched.h:2896 alloc_user_cpus_ptr', kind: 'duplicate-key', detail: 'same key as line 160; summed', severity: 'info'}])
     expect(j.result.skipped).toEqual([])
   })
 

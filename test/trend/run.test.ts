@@ -51,6 +51,7 @@ describe('runTrend', () => {
     }
     const r = await runTrend([neg], FLAGS, {ascii: true})
     expect((r.result as TrendJson).anomalies.byKind).toEqual({'negative-bytes': 1})
+    expect((r.result as TrendJson).anomalies.list.map((a) => [a.kind, a.severity])).toEqual([['negative-bytes', 'warning']])
     expect(r.severities).toContain('warning')
   })
 
