@@ -9,6 +9,7 @@
 // inferred off (page_ext after SMP) is graded as its verdict is made, "most likely none"
 // (analysis/built-recorder.ts, the rule analyse follows too): a notice, as without DEBUG.
 import {type Recorder, type Severity, SEVERITIES} from '../types.js'
+import type {Host} from './host.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 
@@ -45,11 +46,16 @@ function grade(debug: boolean, recorder: Recorder, drops: {legacy: number; pool:
   return undefined
 }
 
-type PredictionDrops = Pick<Prediction, 'recorder' | 'legacy' | 'pool' | 'kernel'>
+type PredictionDrops = Pick<Prediction, 'recorder' | 'legacy' | 'pool' | 'kernel'> & {host?: Pick<Host, 'debugInferred'>}
 
-/** One host: the PFNs its recorder drops or leaves untagged (warning on DEBUG), or a what-if recorder's (notice). */
+/**
+ * One host: the PFNs its recorder drops or leaves untagged (warning on DEBUG), or a what-if
+ * recorder's (notice). A DEBUG inferred off is said as the inference it is, as the verdict says it.
+ */
 export function predictionGrade(debug: boolean, p: PredictionDrops): Graded | undefined {
-  return grade(debug, p.recorder, {legacy: p.legacy?.dropped ?? 0, pool: p.pool?.dropped ?? 0, untagged: Math.round(p.kernel?.leftUntaggedCalls.value ?? 0)})
+  const g = grade(debug, p.recorder, {legacy: p.legacy?.dropped ?? 0, pool: p.pool?.dropped ?? 0, untagged: Math.round(p.kernel?.leftUntaggedCalls.value ?? 0)})
+  const inferred = debug ? undefined : p.host?.debugInferred
+  return g && inferred ? {...g, why: `${g.why} (${inferred})`} : g
 }
 
 export const predictionSeverity = (debug: boolean, p: PredictionDrops): Severity | undefined => predictionGrade(debug, p)?.severity

@@ -28,6 +28,8 @@ const DERIVED = derivedLog()
 interface Verdict {
   recorder: string
   reason: string
+  /** The prediction's severity why (predict --from; batch's record). */
+  why?: string
 }
 
 async function json<T>(args: string[]): Promise<T> {
@@ -37,15 +39,16 @@ async function json<T>(args: string[]): Promise<T> {
 }
 
 /** The recorder of analyse, of predict --from and of batch (its profiling and its prediction). */
-async function verdicts(input: string, extra: string[] = []): Promise<{analyse: Verdict; predict: Verdict; batch: string[]}> {
+async function verdicts(input: string): Promise<{analyse: Verdict; predict: Verdict; batch: string[]; batchWhy?: string}> {
   const a = await json<{profiling: {recorder: string; recorderReason: string}}>(['analyse', input])
-  const p = await json<{recorder: string; recorderReason: string}>(['predict', '--from', input, ...extra])
+  const p = await json<{recorder: string; recorderReason: string; severity?: {why: string}}>(['predict', '--from', input])
   const b = await runCli(['batch', input])
   const rec = JSON.parse(b.stdout.trim().split('\n').at(-1)!) as BatchRecord
   return {
     analyse: {recorder: a.profiling.recorder, reason: a.profiling.recorderReason},
-    predict: {recorder: p.recorder, reason: p.recorderReason},
+    predict: {recorder: p.recorder, reason: p.recorderReason, ...(p.severity ? {why: p.severity.why} : {})},
     batch: [rec.profiling!.recorder, (rec.prediction as {recorder: string}).recorder],
+    batchWhy: (rec.prediction as {severity?: {why: string}}).severity?.why,
   }
 }
 
@@ -56,6 +59,9 @@ describe('the recorder verdict of one boot is the same in analyse, predict --fro
     const inferred = /^most likely none: page_ext came up after SMP \(line 152\), so DEBUG is most likely off, and without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built, though the kernel has the pool recorder's code \(/
     expect(v.analyse.reason).toMatch(inferred)
     expect(v.predict.reason).toMatch(inferred)
+    // The severity (a notice: nothing warns without DEBUG) says the inference too, in predict and batch alike.
+    expect(v.predict.why).toMatch(/does not warn \(page_ext came up after SMP \(line 152\), so DEBUG is most likely off\)$/)
+    expect(v.batchWhy).toBe(v.predict.why)
   })
 
   it('the DERIVED log with --no-debug (stated): none as a fact; with --debug: the pool', async () => {
