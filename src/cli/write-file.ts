@@ -131,10 +131,23 @@ export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<
  */
 export function refuseCaptureFile(flag: string, out: string, captures: Iterable<string>): void {
   const o = outFile(out)
-  if (!o) return
+  // Not there yet: made in a capture directory, it would be a file no capture holds, and the
+  // directory, listed again by the worker, no capture (its record an error, a review found).
+  const newIn = o === undefined && statOf(out) === undefined ? statOf(realDir(out)) : undefined
   for (const dir of captures) {
     const d = statOf(dir)
-    if (d?.isDirectory() && dirHolds(dir, d, o)) throw new UsageError(`${flag} ${out} is a file of the capture directory ${dir}, which is read as one input: writing it would destroy part of that input; give another ${flag}`)
+    if (!d?.isDirectory()) continue
+    if (o && dirHolds(dir, d, o)) throw new UsageError(`${flag} ${out} is a file of the capture directory ${dir}, which is read as one input: writing it would destroy part of that input; give another ${flag}`)
+    if (newIn && same(newIn, d)) throw new UsageError(`${flag} ${out} would be a new file in the capture directory ${dir}, which is read as one input: a capture holds only its own files; give a ${flag} outside it`)
+  }
+}
+
+/** The directory a path to be created is really in (symlinks followed), or its parent as written when that cannot be resolved. */
+function realDir(path: string): string {
+  try {
+    return realpathSync(dirname(path))
+  } catch {
+    return dirname(resolve(path))
   }
 }
 

@@ -1,6 +1,6 @@
 // batch --out FILE: what is refused before anything is written, and how a refusal reads. Input: the
 // REAL excerpt of the LKML 7.0-rc4 alloc_tag report (samples/), copied where a test writes.
-import {cpSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -54,6 +54,18 @@ describe('batch --out a file of a capture directory it reads (REAL samples/linux
     }
     expect(readFileSync(log)).toEqual(dmesg)
     expect(readFileSync(link)).toEqual(readFileSync(join(POOL, 'allocinfo.txt')))
+  })
+
+  it('a new --out inside a capture directory read is refused too: it would make the directory no capture (its record an error)', async () => {
+    const logs = mkdtempSync(join(tmp, 'capnew-'))
+    const cap = join(logs, 'cap')
+    cpSync(POOL, cap, {recursive: true})
+    for (const input of [cap, logs]) {
+      const out = join(cap, 'run.ndjson')
+      const r = await cli(['batch', input, '--out', out])
+      expect([r.status, r.stderr.trim()]).toEqual([2, `allocscope: --out ${out} would be a new file in the capture directory ${cap}, which is read as one input: a capture holds only its own files; give a --out outside it`])
+      expect(existsSync(out)).toBe(false)
+    }
   })
 
   it('a plain walked directory skips its --out and writes it', async () => {
