@@ -20,10 +20,12 @@ describe('batch --jobs', () => {
   })
 
   it('--jobs 64 over one input starts one worker: peak RSS as --jobs 1', async () => {
-    // One worker and the main thread: ~65 MiB; each more worker ~6 MiB (64 of them: 420 MB).
+    // One worker and the main thread: 62 MiB on a quiet machine, 159 MiB in one fresh-clone CI run
+    // under load (the collector lets the heaps grow); 64 workers started: 420-438 MiB. The bound
+    // lies between the two, with room for the load.
     const r = await runWithRss(['batch', '--jobs', '64', ONE], {home})
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout.trim().split('\n')).toHaveLength(1)
-    expect(r.rssMiB).toBeLessThan(150)
+    expect(r.rssMiB).toBeLessThan(300)
   })
 })
