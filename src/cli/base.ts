@@ -66,11 +66,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private findingStatus: number | undefined
   /** Resolves when stdout has taken the output (a write error exits 74 before that). */
   private written: Promise<void> = Promise.resolve()
+  /** Whether --sample was given: a parse error about an extra argument then says why (errors.ts). */
+  private sampled = false
 
   public async init(): Promise<void> {
     await super.init()
     // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
     // package's own, so every help example runs from any directory after a global install.
+    this.sampled = this.argv.some((t) => t === '--sample' || t.startsWith('--sample='))
     this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
     const {flags, metadata} = await this.parse({
       flags: this.ctor.flags,
@@ -138,7 +141,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.exit(known.status)
     }
     // oclif's own parse errors (unknown flag, missing argument, bad value): one line, exit 2.
-    exitOnUsageError(this, this.ctor, err)
+    exitOnUsageError(this, this.ctor, err, this.sampled)
     // Other oclif errors carry their own status (this.error() with an exit code).
     if (err.oclif?.exit !== undefined && err.oclif.exit !== EXIT.usage) throw err
     process.stderr.write(internalErrorLine(err))

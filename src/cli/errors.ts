@@ -18,7 +18,7 @@ type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: str
  * error line (output.ts): the command is named in the hint (was `allocscope predict: …` here,
  * `allocscope: …` for a bad value the command itself refused).
  */
-function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string): string | undefined {
+function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string, sampled: boolean): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
   // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
   // Its flag validation errors are headed "The following error occurred:" and dimmed on a colour
@@ -38,16 +38,19 @@ function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: str
     const missing = (err.args ?? []).map((a) => `${(a.name ?? 'argument').toUpperCase()}${a.description ? ` (${a.description})` : ''}`)
     return `${bin}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
   }
-  return `${bin}: ${first.replace(/\s+/g, ' ')} ${see}`
+  // --sample stands for the input (samples.ts): a path named besides it is one input too many.
+  const both = sampled && /^Unexpected argument/.test(first) ? `; --sample already names an input of ${id}: a path besides it is one too many` : ''
+  return `${bin}: ${first.replace(/\s+/g, ' ')}${both} ${see}`
 }
 
 /**
  * For an oclif parse error, its one line on stderr and exit 2; returns for anything else. Every
  * command's catch() takes this branch: BaseCommand's, and version's (it has none of BaseCommand's
- * flags). `shape` is the command's class (Command.ctor is protected).
+ * flags). `shape` is the command's class (Command.ctor is protected); `sampled`: --sample was
+ * given (it is resolved into the arguments before parsing, base.ts).
  */
-export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseError): void {
-  const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '')
+export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseError, sampled = false): void {
+  const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '', sampled)
   if (usage === undefined) return
   process.stderr.write(`${usage}\n`)
   cmd.exit(EXIT.usage)

@@ -124,3 +124,13 @@ describe('a pattern over a bundled folder, from another directory', () => {
     expect([...dirs].sort()).toEqual(sampleDirs().map((n) => join(SAMPLES, n)))
   })
 })
+
+describe('--sample and a path both given', () => {
+  it.each(['analyse', 'allocinfo'])('%s: the extra argument is named with why (--sample is the input), exit 2, one line', async (id) => {
+    const path = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
+    const r = await run([id, path, '--sample', 'notrack'])
+    expect(r.status).toBe(EXIT.usage)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toContain(`Unexpected argument: ${path}; --sample already names an input of ${id}: a path besides it is one too many`)
+  })
+})
