@@ -68,8 +68,8 @@ export function anomalyKinds(anomalies: readonly AllocAnomaly[], counts: Anomaly
     .sort((a, b) => rank(b) - rank(a))
 }
 
-/** The kept anomalies, each with its severity (the JSON's rows say what tripped --fail-on, as README Severity has it). */
-export const gradedAnomalies = (list: readonly AllocAnomaly[]): (AllocAnomaly & {severity: Severity})[] => list.map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))
+/** Anomalies (a dump's kept ones, trend's, diff's new ones), each with its severity (the JSON's rows say what tripped --fail-on, as README Severity has it). */
+export const gradedAnomalies = <A extends Pick<AllocAnomaly, 'kind'>>(list: readonly A[]): (A & {severity: Severity})[] => list.map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))
 
 /** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
 export const anomalyTotal = (counts: Partial<Record<AllocAnomaly['kind'], number>>): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)

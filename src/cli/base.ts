@@ -9,7 +9,7 @@ import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {exitOnUsageError} from './errors.js'
 import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
-import {resolveSampleArgs, sampleHelp} from './samples.js'
+import {isSampleFlag, resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -73,7 +73,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
     // package's own, so every help example runs from any directory after a global install.
-    this.sampled = this.argv.some((t) => t === '--sample' || t.startsWith('--sample='))
+    this.sampled = this.argv.some(isSampleFlag)
     this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
     const {flags, metadata} = await this.parse({
       flags: this.ctor.flags,

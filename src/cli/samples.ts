@@ -114,6 +114,9 @@ function placeSamples(paths: string[], rest: string[], id: string): string[] {
  * argv with `--sample NAME` replaced by the sample's path as the command takes it (SAMPLE_USE) and
  * `samples/...` resolved as above.
  */
+/** Whether a command-line word is --sample (or --sample=NAME): what resolveSampleArgs takes out. */
+export const isSampleFlag = (t: string): boolean => t === '--sample' || t.startsWith('--sample=')
+
 export function resolveSampleArgs(argv: string[], root: string, id: string): string[] {
   const inputs: string[] = []
   const rest: string[] = []
@@ -123,7 +126,7 @@ export function resolveSampleArgs(argv: string[], root: string, id: string): str
       rest.push(...argv.slice(i))
       break
     }
-    if (t === '--sample' || t.startsWith('--sample=')) {
+    if (isSampleFlag(t)) {
       const name = t === '--sample' ? argv[++i] : t.slice('--sample='.length)
       if (name === undefined) throw new UsageError('--sample: expected the name of a bundled sample, e.g. --sample pool-c64')
       // Refused before the name is looked up: the reason is the point, not the name.

@@ -73,15 +73,8 @@ interface OutFile {
 function outFile(out: string): OutFile | undefined {
   const st = statOf(out)
   if (!st?.isFile()) return undefined
-  // After symlinks: a link elsewhere to a capture's file is that file. A path realpath cannot
-  // follow (a loop, a component gone since the stat) is taken as written: the check never throws.
-  let real: string
-  try {
-    real = realpathSync(out)
-  } catch {
-    real = resolve(out)
-  }
-  return {st, parent: statOf(dirname(real))}
+  // After symlinks: a link elsewhere to a capture's file is that file.
+  return {st, parent: statOf(dirname(realOr(out)))}
 }
 
 /**
@@ -133,7 +126,7 @@ export function refuseCaptureFile(flag: string, out: string, captures: Iterable<
   const o = outFile(out)
   // Not there yet: made in a capture directory, it would be a file no capture holds, and the
   // directory, listed again by the worker, no capture (its record an error, a review found).
-  const newIn = o === undefined && statOf(out) === undefined ? statOf(realDir(out)) : undefined
+  const newIn = o === undefined && statOf(out) === undefined ? statOf(realOr(dirname(out))) : undefined
   for (const dir of captures) {
     const d = statOf(dir)
     if (!d?.isDirectory()) continue
@@ -142,12 +135,15 @@ export function refuseCaptureFile(flag: string, out: string, captures: Iterable<
   }
 }
 
-/** The directory a path to be created is really in (symlinks followed), or its parent as written when that cannot be resolved. */
-function realDir(path: string): string {
+/**
+ * The path after symlinks; one realpath cannot follow (a loop, a component gone since the stat)
+ * is taken as written: the checks never throw.
+ */
+function realOr(path: string): string {
   try {
-    return realpathSync(dirname(path))
+    return realpathSync(path)
   } catch {
-    return dirname(resolve(path))
+    return resolve(path)
   }
 }
 

@@ -3,13 +3,13 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities} from '../allocinfo/report.js'
+import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities, gradedAnomalies} from '../allocinfo/report.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
-import type {AllocAnomaly, AllocInfo, BootAnalysis, Severity} from '../types.js'
+import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
@@ -169,13 +169,7 @@ function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: Al
   run.blocks.push(...allocDiffBlocks(run.result.allocinfo))
   // Accounting anomalies that b has and a had not (what the diff reports as new), graded by the
   // one table every command uses (allocinfo/report.ts): an anomaly already in a is no change.
-  run.severities.push(...anomalySeverities(kindCounts(run.result.allocinfo.anomalies.appeared)))
-}
-
-const kindCounts = (list: readonly AllocAnomaly[]): Partial<Record<AllocAnomaly['kind'], number>> => {
-  const out: Partial<Record<AllocAnomaly['kind'], number>> = {}
-  for (const x of list) out[x.kind] = (out[x.kind] ?? 0) + 1
-  return out
+  run.severities.push(...gradedAnomalies(run.result.allocinfo.anomalies.appeared).map((a) => a.severity))
 }
 
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */

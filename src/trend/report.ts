@@ -1,7 +1,7 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
 import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
-import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
+import {gradedAnomalies} from '../allocinfo/report.js'
 import {plotSvg} from '../render/svg.js'
 import type {Series} from '../render/plot.js'
 import {iec} from '../render/units.js'
@@ -108,7 +108,7 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
     suspects: top(res.suspects).map((s, i) => ({rank: i + 1, severity: LEAK_SEVERITY, ...s})),
     unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
     notSuspects: top(grown),
-    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: st.anomalies.slice(0, 50).map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))},
+    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: gradedAnomalies(st.anomalies.slice(0, 50))},
     ...(o.log ? {log: o.log} : {}),
   }
 }
