@@ -4,8 +4,10 @@
 The inputs are listed once by `allocscope batch --list` (so the split is exactly the inputs a
 single `allocscope batch` run would read), partitioned into a dask.bag, and each partition is
 analysed on a worker by `allocscope batch --files-from -`. The workers return their NDJSON; this
-script writes one shard file per partition into --out and runs `allocscope fleet --json` over the
-shards, which merges them into the same summary one machine would make.
+script writes one shard file per partition into OUT/shards/ and runs `allocscope fleet --json` over
+the shards, which merges them into the same summary one machine would make, saved as OUT/fleet.json.
+The summary is kept out of the shards' directory: fleet reads a summary as readily as records
+(summaries merge), so `fleet OUT/shards/*` beside it would count every record twice.
 
   # on one machine: a LocalCluster of --workers processes
   /usr/bin/python3 examples/dask/fleet_dask.py --out /tmp/fleet samples testdata/captures
@@ -74,7 +76,7 @@ def batch_partition(lines, allocscope, cwd):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("inputs", nargs="+", help="files, directories, archives (as for allocscope batch)")
-    ap.add_argument("--out", required=True, help="directory for shard-NNNNN.ndjson and fleet.json")
+    ap.add_argument("--out", required=True, help="directory for shards/shard-NNNNN.ndjson and fleet.json")
     ap.add_argument("--scheduler", help="address of a running `dask scheduler` (default: a LocalCluster)")
     ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes (default 2)")
     ap.add_argument("--partitions", type=int, default=0, help="partitions (default: 4 per worker)")
@@ -119,10 +121,11 @@ def fleet(a):
         if cluster is not None:
             cluster.close()
 
-    os.makedirs(a.out, exist_ok=True)
+    shard_dir = os.path.join(a.out, "shards")
+    os.makedirs(shard_dir, exist_ok=True)
     files = []
     for i, text in enumerate(shards):
-        f = os.path.join(a.out, f"shard-{i + 1:05d}.ndjson")
+        f = os.path.join(shard_dir, f"shard-{i + 1:05d}.ndjson")
         with open(f, "w", encoding="utf-8") as fh:
             fh.write(text)
         files.append(f)
@@ -130,7 +133,7 @@ def fleet(a):
     with open(os.path.join(a.out, "fleet.json"), "w", encoding="utf-8") as fh:
         fh.write(summary)
     sys.stdout.write(summary)
-    sys.stderr.write(f"fleet_dask: {len(paths)} inputs in {len(files)} partitions on {nworkers} worker(s); shards and fleet.json in {a.out}\n")
+    sys.stderr.write(f"fleet_dask: {len(paths)} inputs in {len(files)} partitions on {nworkers} worker(s); shards in {shard_dir}, fleet.json in {a.out}\n")
 
 
 if __name__ == "__main__":

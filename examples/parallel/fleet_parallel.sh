@@ -30,12 +30,14 @@ if ! bash -c "$allocscope --version" >/dev/null 2>&1; then
   exit 2
 fi
 echo "fleet_parallel: allocscope is $allocscope ($which)" >&2
-mkdir -p "$out"
+# The shards in a directory of their own: fleet reads the summary as readily as records (summaries
+# merge), so a `fleet OUT/*` that met fleet.json beside them would count every record twice.
+mkdir -p "$out/shards"
 remote=()
 [ -n "${PARALLEL_SSH_LOGINS:-}" ] && remote=(--sshlogin "$PARALLEL_SSH_LOGINS" --workdir "$PWD")
 # One job per shard; parallel groups each job's output (--group, its default), so the shards'
 # NDJSON lines come back whole into one local file, wherever the jobs ran.
 seq 1 "$n" | parallel --will-cite --group --halt now,fail=1 "${remote[@]}" \
-  "$allocscope batch --jobs 1 --shard {}/$n $(printf '%q ' "$@")" > "$out/shards.ndjson"
-bash -c "$allocscope fleet --json \"\$1\"" fleet "$out/shards.ndjson" > "$out/fleet.json"
+  "$allocscope batch --jobs 1 --shard {}/$n $(printf '%q ' "$@")" > "$out/shards/shards.ndjson"
+bash -c "$allocscope fleet --json \"\$1\"" fleet "$out/shards/shards.ndjson" > "$out/fleet.json"
 cat "$out/fleet.json"

@@ -53,7 +53,7 @@ export function writeUserFileParts(path: string, parts: Iterable<string>, what: 
 export type NamedInput = string | {flag: string; path: string}
 
 /** The file a path names, through symlinks; '-' is stdin only as an input (`fleet --html f.json < f.json`): no output flag writes stdout for '-'. */
-function statOf(path: string, input = false): Stats | undefined {
+export function statOf(path: string, input = false): Stats | undefined {
   try {
     return input && path === '-' ? fstatSync(0) : statSync(path)
   } catch {

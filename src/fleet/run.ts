@@ -4,18 +4,19 @@ import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, writeUserFileParts} from '../cli/write-file.js'
 import {type Severity, SEVERITIES} from '../types.js'
 import {fleetHtmlParts} from './html.js'
-import {readFleetInputs} from './read.js'
+import {onceEach, readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
 import {anomalyCounts, type FleetSummary} from './summary.js'
 import {anomalySeverities} from '../allocinfo/report.js'
 import {inputName} from '../readers/stdin.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
-  const paths = inputs.length > 0 ? inputs : ['-']
-  if (f.html) refuseInputAsOutput('--html', f.html, paths)
+  const named = inputs.length > 0 ? inputs : ['-']
+  if (f.html) refuseInputAsOutput('--html', f.html, named)
+  const {paths, warnings} = onceEach(named)
   const summary = await readFleetInputs(paths)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
-  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: emptyWarning(summary, paths)}
+  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: [...warnings, ...emptyWarning(summary, paths)]}
 }
 
 /** An empty input is not an error (a shard can hold nothing), but an all-zero summary is said to be one. */

@@ -5,7 +5,7 @@
 // run as from a fresh clone (no allocscope on PATH: the scripts default to the clone's bin/run.js);
 // a command that cannot run is one line, not a Python traceback or a stream of parallel's errors.
 import {spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -66,6 +66,16 @@ describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
     expect([summary.result.inputs, summary.result.errors]).toEqual([7, 0])
     expect(resultOf(r.stdout)).toBe(resultOf((await cli(['fleet', '--json', whole])).stdout))
   }, 300_000)
+  it('the summary is kept out of the shards\' directory: fleet over every file there is the summary (was: fleet.json beside the shards, counted again by `fleet OUT/*`)', async () => {
+    const out = join(tmp, 'dask-layout')
+    const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', '2', '--out', out, join(PEER, '10'), join(PEER, '11')], {cwd: REPO, encoding: 'utf8', timeout: 300_000, env: cliEnv({PATH: CLONE_PATH})})
+    expect(r.status, r.stderr).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(['fleet.json', 'shards'])
+    const shards = readdirSync(join(out, 'shards')).map((n) => join(out, 'shards', n))
+    expect(shards).toHaveLength(2)
+    expect(resultOf((await cli(['fleet', '--json', ...shards])).stdout)).toBe(resultOf(readFileSync(join(out, 'fleet.json'), 'utf8')))
+    expect((JSON.parse(r.stdout) as {result: {inputs: number}}).result.inputs).toBe(2)
+  }, 300_000)
   it('an --allocscope that cannot run: one line saying so and how to name it, no traceback', () => {
     const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--out', join(tmp, 'dask-bad'), '--allocscope', 'allocscope-nonesuch', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH})})
     expect(r.status).toBe(1)
@@ -88,6 +98,8 @@ describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toMatch(DEFAULT_USED)
     expect(resultOf(r.stdout)).toBe(single)
+    // The summary out of the shards' directory, as the Dask script keeps it.
+    expect(readdirSync(join(tmp, 'parallel')).sort()).toEqual(['fleet.json', 'shards'])
   }, 900_000)
   it('an ALLOCSCOPE that cannot run: one line saying so and how to set it, exit 2', () => {
     const r = spawnSync('bash', ['examples/parallel/fleet_parallel.sh', join(tmp, 'parallel-bad'), '2', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH, ALLOCSCOPE: 'allocscope-nonesuch'})})
