@@ -1,9 +1,9 @@
-// Two usage mistakes that were not one allocscope line: `help nosuch` printed oclif's
+// Usage mistakes that were not one allocscope line: `help nosuch` printed oclif's
 // ` ›   Error: Command nosuch not found.` (an unknown command gets allocscope's line with a did-you-mean),
 // and `allocinfo --depth N` without `--tree` was silently ignored (--depth has oclif's dependsOn, and
 // no default, which dependsOn would count as given). Both now say so in one line, exit 2, through
 // oclif and through the fast path alike; on a colour terminal too (oclif dims the reason: no SGR
-// codes shown escaped in the line).
+// codes shown escaped in the line). `help --json` printed oclif's error and the root help.
 // Runs the BUILT CLI (npm test builds it).
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -29,6 +29,27 @@ describe('help for a command that does not exist', () => {
     const r = await runCli(['help', 'allocinfo'])
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^Top allocation sites/)
+  })
+})
+
+describe('help takes no --json (help is text only; src/commands/help.ts)', () => {
+  // A real process: oclif printed ` ›   Error: Nonexistent flag: --json`, then the whole root help.
+  it.each([
+    [['help', '--json'], 'allocscope: unknown flag --json (see allocscope help --help)\n'],
+    [['help', 'analyse', '--json'], 'allocscope: unknown flag --json (see allocscope help --help)\n'],
+    [['help', '--nested'], 'allocscope: unknown flag --nested; did you mean --nested-commands? (see allocscope help --help)\n'],
+  ])('%j: one line, nothing on stdout, exit 2', (args, line) => {
+    const r = spawnCli(args)
+    expect(r.stderr).toBe(line)
+    expect(r.stdout).toBe('')
+    expect(r.status).toBe(EXIT.usage)
+  })
+  it('help, help -n and help analyse still print the help, exit 0', () => {
+    for (const args of [['help'], ['help', '-n'], ['help', 'analyse']]) {
+      const r = spawnCli(args)
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/^USAGE$/m)
+    }
   })
 })
 

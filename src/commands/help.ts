@@ -1,0 +1,14 @@
+// `allocscope help [COMMAND]`: @oclif/plugin-help's command, owned here (package.json no longer
+// loads the plugin) so that its parse errors are allocscope's one line and exit 2 like every other
+// command's. `help --json` is refused, not ignored: help has no JSON form, and a script that asked
+// for JSON would otherwise get the help text on stdout and exit 0, which its JSON parser chokes on
+// far from the cause (oclif printed ` ›   Error: Nonexistent flag: --json` and the whole root help).
+import {commands} from '@oclif/plugin-help'
+import {exitOnUsageError} from '../cli/errors.js'
+
+export default class Help extends commands.help {
+  protected async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    exitOnUsageError(this, this.ctor, err)
+    throw err
+  }
+}
