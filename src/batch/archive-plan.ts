@@ -131,6 +131,19 @@ export function notRegular(path: string): string | undefined {
 
 export const inShard = (path: string, shard: Shard | undefined): boolean => !shard || shardOf(path, shard[1]) === shard[0]
 
+/**
+ * How a sharded --list names the archive's own record (damaged, no file member): `archive//`, no
+ * member ('' among `only`'s keys), read back as that record alone. The archive's path would read
+ * the archive whole again: every shard's inputs in it, which their own lists name.
+ */
+export const selfPath = (archive: string): string => memberPath(archive, '')
+
+/** Whether the run gives the archive's own record: it is in its path's shard and, when inputs are named one by one, selfPath is one of them. */
+export const ownRecord = (archive: string, o: PlanOptions): boolean => inShard(archive, o.shard) && (!o.only || o.only.has(selfPath(archive)))
+
+/** The archive's inputs named one by one (`only` but selfPath); undefined: all of them. */
+export const namedInputs = (archive: string, o: PlanOptions): string[] | undefined => o.only && [...o.only].filter((p) => p !== selfPath(archive))
+
 const wanted = (path: string, o: PlanOptions): boolean => inShard(path, o.shard) && !o.skip?.has(path) && (!o.only || o.only.has(path))
 
 /** Reads every header once. Never throws: a damaged archive gives the plan of what was read and `error`. */
@@ -188,7 +201,7 @@ function finishPlan(plan: ArchivePlan, dirs: Map<string, DirInfo>, o: PlanOption
   for (const key of plan.last.keys()) if (plan.nonFiles.has(key) || !captureOf(plan, splitKey(key).dir)) inputs.add(memberPath(plan.archive, key))
   for (const c of plan.captures.values()) inputs.add(c.path)
   for (const p of inputs) if (wanted(p, o)) plan.total++
-  plan.missing = [...(o.only ?? [])].filter((p) => !inputs.has(p) && wanted(p, o))
+  plan.missing = (namedInputs(plan.archive, o) ?? []).filter((p) => !inputs.has(p) && wanted(p, o))
   plan.total += plan.missing.length
 }
 
@@ -229,8 +242,8 @@ export async function archiveInputs(archive: string, o: PlanOptions = {}): Promi
   const plan = await planArchive(archive, o)
   const out: string[] = []
   // A damaged or empty archive also has a record of its own, in the shard of its own path.
-  const itself = inShard(archive, o.shard) && (plan.error !== undefined || noInputs(plan)) ? [archive] : []
-  if (noInputs(plan)) return itself
+  const itself = ownRecord(archive, o) && (plan.error !== undefined || noInputs(plan)) ? [selfPath(archive)] : []
+  if (noInputs(plan) && !namedInputs(archive, o)?.length) return itself
   let index = 0
   try {
     for await (const entry of openExtract(archive)) {

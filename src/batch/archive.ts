@@ -8,7 +8,7 @@ import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError, ioReason} from '../errors.js'
 import {CaptureReader} from './archive-capture.js'
-import {type ArchivePlan, inShard, isFileEntry, missingReason, noInputs, notFileReason, notRegular, openExtract, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
+import {type ArchivePlan, inShard, isFileEntry, missingReason, namedInputs, noInputs, notFileReason, notRegular, openExtract, ownRecord, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
 import {allocInfoOf, bootRecords} from './record.js'
 import {errorRecord, HEAD_BYTES, headText, kindOf} from './sniff.js'
@@ -115,22 +115,23 @@ export interface ArchiveOptions extends PlanOptions {
 /**
  * The records of an archive's inputs, in archive order (a capture directory's where its last
  * member is). Records of the archive itself (damaged, empty, unreadable) belong to the shard of
- * the archive's own path, so the N shards together still hold each exactly once.
+ * the archive's own path, so the N shards together still hold each exactly once; with inputs
+ * named one by one (a sharded --list read back), only when its selfPath is named (ownRecord).
  */
 export async function* archiveRecords(path: string, o: ArchiveOptions): AsyncGenerator<BatchRecord> {
-  // Inputs named one by one (`only`) are all the task reads: the archive's own record goes with its own path.
-  const own = !o.only && inShard(path, o.shard)
+  const own = ownRecord(path, o)
+  const named = namedInputs(path, o)
   const why = notRegular(path)
   // An archive with no input to read is itself the one input (its error record), in its own shard.
   if (why !== undefined) {
-    const named = [...(o.only ?? [])].filter((p) => inShard(p, o.shard))
-    o.onTotal?.((own ? 1 : 0) + named.length)
+    const mine = (named ?? []).filter((p) => inShard(p, o.shard))
+    o.onTotal?.((own ? 1 : 0) + mine.length)
     if (own) yield archiveError(path, why)
-    for (const p of named) yield memberError(path, p, why)
+    for (const p of mine) yield memberError(path, p, why)
     return
   }
   const plan = await planArchive(path, o)
-  if (noInputs(plan) && !o.only) {
+  if (noInputs(plan) && !named?.length) {
     o.onTotal?.(own ? 1 : 0)
     if (own) yield plan.error ? damaged(path, 0, plan.error) : archiveError(path, noMembers(plan.hidden))
     return

@@ -208,8 +208,10 @@ function memberOf(p: string): Listed | undefined {
     const archive = p.slice(0, i)
     const s = isArchive(archive) ? statPath(archive) : undefined
     if (s === undefined || !('st' in s) || !s.st.isFile()) continue
-    // The archive's top directory, when a capture, is `archive//.`.
-    const member = memberKey(p.slice(i + 2)) || '.'
+    // The archive's top directory, when a capture, is `archive//.`; `archive//`, no member at all,
+    // is the archive's own record (archive-plan.ts selfPath), not its top.
+    const rest = p.slice(i + 2)
+    const member = rest === '' ? '' : memberKey(rest) || '.'
     return {task: {type: 'archive', path: archive, only: [member]}, key: `${idOf(s.st)}//${member}`, group: idOf(s.st)}
   }
   return undefined

@@ -256,16 +256,40 @@ describe('--shard and --list on an archive', () => {
     }
   })
 
-  it('a damaged archive (DERIVED: cut short): --list --shard lists the records of each shard, the own error of the archive in its shard', async () => {
+  it('a damaged archive (DERIVED: cut short): --list --shard lists the records of each shard, the own error of the archive in its shard as archive//; read back, each list is exactly its shard (was: the archive\'s path, which read every member again)', async () => {
     const file = join(tmp, 'corpus-cut.tar.gz')
     await makeTar(file, members.slice(0, 40))
     const whole = readFileSync(file)
     writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)))
+    let own = 0
     for (const k of [1, 2, 3]) {
-      const lines = (await cli(['batch', '--jobs', '2', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
-      const listed = (await cli(['batch', '--list', '--shard', `${k}/3`, file])).stdout.split('\n').filter(Boolean)
-      expect(listed, `shard ${k}`).toEqual(lines.map((l) => (JSON.parse(l) as BatchRecord).input.path))
+      const shard = (await cli(['batch', '--jobs', '2', '--shard', `${k}/3`, file])).stdout
+      const list = join(tmp, `cut-${k}.list`)
+      writeFileSync(list, (await cli(['batch', '--list', '--shard', `${k}/3`, file])).stdout)
+      const listed = readFileSync(list, 'utf8').split('\n').filter(Boolean)
+      // The archive's own record (path: the archive) is the one line of no member.
+      expect(listed, `shard ${k}`).toEqual(records(shard).map((r) => (r.input.member === undefined ? `${r.input.path}//` : r.input.path)))
+      own += listed.filter((l) => l === `${file}//`).length
+      const back = await cli(['batch', '--jobs', '2', '--files-from', list])
+      expect(back.stdout, `shard ${k}`).toBe(shard)
+      expect((await cli(['batch', '--list', '--files-from', list])).stdout).toBe(readFileSync(list, 'utf8'))
     }
+    expect(own).toBe(1)
+  })
+
+  it('archive// names the archive\'s own record alone: a damaged archive\'s error, an empty archive\'s; none for an archive that reads whole', async () => {
+    const cut = join(tmp, 'corpus-cut-self.tar')
+    await makeTar(cut, members.slice(0, 6))
+    const whole = readFileSync(cut)
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)))
+    await makeTar(join(tmp, 'empty-self.tar'), [])
+    await makeTar(join(tmp, 'fine-self.tar'), members.slice(0, 2))
+    const recs = await run([`${cut}//`, 'empty-self.tar//', 'fine-self.tar//'])
+    // The record the whole archive ends with: its own (its members before it are not read).
+    const itself = (await run([cut])).at(-1)!
+    expect(itself.error?.reason).toMatch(/^damaged archive after \d+ member\(s\)/)
+    expect(recs).toEqual([itself, ...(await run(['empty-self.tar']))])
+    expect(recs[1]!.error?.reason).toBe('no file members: expected a tar archive of boot logs or allocinfo dumps')
   })
 })
 
