@@ -2,8 +2,10 @@
 // every prediction's (model/predict.ts builtRecorder). lib/alloc_tag.c builds both recorders only
 // under CONFIG_MEM_ALLOC_PROFILING_DEBUG, so without DEBUG none runs, whatever code the release
 // carries. A review found one boot (page_ext after SMP, DEBUG not stated) called `pool` by analyse
-// and `none` by predict, the latter stated as fact though DEBUG was only inferred off.
-import type {Recorder, ProfilingState, HostFacts} from '../types.js'
+// and `none` by predict, the latter stated as fact though DEBUG was only inferred off. A capture's
+// dump listing the pool recorder's tracking site states DEBUG (withDumpDebug): every command that
+// reads a log with its dump takes it, or one said "most likely none" where another ran the pool.
+import type {AllocInfo, BootAnalysis, Recorder, ProfilingState, HostFacts} from '../types.js'
 
 /** DEBUG as a verdict takes it: stated (a DEBUG-only message, a flag, an inventory cell) unless `inferred` says why it was guessed. */
 export interface DebugKnown {
@@ -38,4 +40,50 @@ export function builtRecorder(debug: DebugKnown, code: RecorderCode): RecorderCo
   const has = code.recorder === 'unknown' ? '' : `, though the kernel has the ${code.recorder} recorder's code (${code.recorderReason})`
   const rule = `without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built${has}`
   return {recorder: 'none', recorderReason: debug.inferred ? `most likely none: ${debug.inferred}, and ${rule}` : rule}
+}
+
+/**
+ * The pfn_pool recorder's tracking function (lib/alloc_tag.c): the pages it allocates for its pools
+ * are charged to its own allocation site. The one home of the name: the recorder evidence of a
+ * dump (model/from-boot.ts), diff's tracking-site rule and the DEBUG evidence below.
+ */
+export const POOL_TRACKING_FUNC = '__alloc_tag_add_early_pfn'
+
+/** Where a dump lists the tracking site: the dump's name and the line. */
+export interface TrackingSite {
+  source: string
+  line: number
+}
+
+/**
+ * The tracking site, when the dump lists it. Any line counts, `0 0` too: allocinfo prints one line
+ * per codetag, and every allocation call site compiled in has one, charged or not (domain.md §1,
+ * §4); the real pool captures list it as `0 0`, their pool pages freed at page_ext init. So the
+ * line proves the function was compiled in, not that it ran; what it charged says nothing more.
+ */
+export function trackingSiteOf(info: Pick<AllocInfo, 'sites' | 'source'>): TrackingSite | undefined {
+  const site = info.sites.find((s) => s.func === POOL_TRACKING_FUNC)
+  return site && {source: info.source, line: site.lines[0]!}
+}
+
+/**
+ * Whether a capture's dump is evidence for this boot: the log's last, or its only one (the dump is
+ * read after the log's last boot: an earlier boot was another kernel run, maybe another kernel).
+ */
+export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
+
+/**
+ * A boot's profiling with its capture's dump taken as evidence (analyse LOG --allocinfo DUMP or a
+ * capture directory, predict --from, batch's capture directories: one rule). lib/alloc_tag.c builds
+ * __alloc_tag_add_early_pfn only with CONFIG_MEM_ALLOC_PROFILING_DEBUG, so a dump listing its site
+ * states DEBUG on, as a DEBUG-only message would: a page_ext after SMP no longer makes it "most
+ * likely off", and the verdict is the recorder code the kernel has. Another boot's dump: unchanged.
+ */
+export function withDumpDebug<A extends Pick<BootAnalysis, 'boot' | 'profiling'>>(a: A, site: TrackingSite | undefined): A {
+  const p = a.profiling
+  if (!site || !dumpIsOf(a) || (p.debug === true && !p.debugReason.startsWith('inferred'))) return a
+  const {recorderCode, ...rest} = p
+  const debugReason = `${site.source}:${site.line}: allocinfo lists ${POOL_TRACKING_FUNC}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
+  const built = builtRecorder({value: true}, recorderCode ?? p)
+  return {...a, profiling: {...rest, debug: true, debugReason, recorder: built.recorder, recorderReason: built.recorderReason}}
 }

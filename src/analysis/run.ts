@@ -8,6 +8,7 @@ import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
 import {anomalySeverities} from '../allocinfo/report.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
+import {trackingSiteOf, withDumpDebug} from './built-recorder.js'
 import type {BootsResult} from './boots.js'
 import {type AnalyseOptions, analyseBootLogBoots, conflictWarnings, counterSeverities, counterWarnings, inputWarnings} from './read.js'
 import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from './report.js'
@@ -31,7 +32,7 @@ export interface AnalyseHooks {
 export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseHooks = {}): Promise<CommandRun> {
   const cap = resolveCapture(input)
   if (!cap.bootLog) throw new InputError(`${input}: no boot log in this capture directory (dmesg.txt, console.log, ...); expected a capture with a boot log`, input)
-  const res = await analyseBootLogBoots(
+  const logged = await analyseBootLogBoots(
     cap.bootLog,
     {
       format: f['input-format'] as BootLogFormat | undefined,
@@ -45,6 +46,9 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   )
   const allocPath = f.allocinfo ?? cap.allocinfo
   const dump = allocPath ? await readDump(allocPath, f['accept-truncated'], hooks) : undefined
+  // The dump's tracking site states DEBUG for the boot it was read after (predict --from's and batch's rule).
+  const site = dump && trackingSiteOf(dump)
+  const res = {...logged, boots: logged.boots.map((b) => withDumpDebug(b, site))}
   const allocinfo = dump ? summariseAllocInfo(dump) : undefined
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)

@@ -1,16 +1,17 @@
 // BootAnalysis / AllocInfo → the parts of a batch record (schema.ts), and the model's prediction for
-// a boot log's host, made as `predict --from` makes it (hostFromAnalysis, chooseProfile,
-// legacyMaxFromLog, captureRecorder with the capture dump's recorderFromAllocInfo). Predictions are memoised per host shape: they are seeded, so equal hosts get
-// equal predictions, and a fleet has few shapes.
+// a boot log's host, made as `predict --from` makes it (withDumpDebug, hostFromAnalysis,
+// chooseProfile, legacyMaxFromLog, captureRecorder with the capture dump's poolCodeAt). Predictions
+// are memoised per host shape: they are seeded, so equal hosts get equal predictions, and a fleet
+// has few shapes.
 import {anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {captureRecorder, dumpIsOf, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, recorderFromAllocInfo, type RecorderChoice} from '../model/from-boot.js'
-import type {Host} from '../model/host.js'
+import {type TrackingSite, dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
+import {captureRecorder, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, poolCodeAt, type RecorderChoice} from '../model/from-boot.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {predictionGrade} from '../model/severity.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
-import type {AllocInfo, BootAnalysis, ProfilingState} from '../types.js'
+import type {AllocInfo, BootAnalysis, HostFacts, ProfilingState} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
 export function findingsOf(a: BootAnalysis): BatchFinding[] {
@@ -58,21 +59,22 @@ const memo = new Map<string, BatchPrediction | {error: string}>()
 export interface PredictionBasis {
   /** The log's name: its recorder reasons name it. */
   source: string
-  /** The log's own recorder and why (captureRecorder weighs the dump's evidence against it). */
+  /** The log's own recorder and why (captureRecorder weighs the dump's evidence against it), and its DEBUG. */
   profiling: ProfilingState
-  host: Host
-  notes: string[]
+  /** The boot's host facts: the model's host is made from them when predicted, after the dump's DEBUG evidence is taken (withDump). */
+  host: HostFacts
   legacyMax: number
 }
 
 export function predictionBasis(a: BootAnalysis): PredictionBasis {
-  const {host, notes} = hostFromAnalysis(a)
-  return {source: a.source, profiling: a.profiling, host, notes: [...notes.values()], legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
+  return {source: a.source, profiling: a.profiling, host: a.host, legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
 }
 
 /** `dump`: the recorder evidence of the capture's dump, for the boot it goes with (its log's last), as predict --from weighs it. */
 export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPrediction | {error: string} {
-  const {host, notes, legacyMax} = b
+  const {legacyMax} = b
+  const {host, notes: factNotes} = hostFromAnalysis(b)
+  const notes = [...factNotes.values()]
   const {recorder, recorderReason} = captureRecorder(b, b.source, dump)
   const key = JSON.stringify({...host, name: undefined, legacyMax, recorder})
   const hit = memo.get(key)
@@ -168,15 +170,21 @@ export function reasonOf(e: unknown, path: string): BatchError {
   return {reason: known ? msg : `internal error: ${msg}`, ...(line !== undefined ? {line} : {})}
 }
 
-/** A capture's dump, read once: what its record says of it, and its recorder evidence for the prediction. */
+/** A capture's dump, read once: what its record says of it, and its evidence (the pool tracking site) for DEBUG and the recorder. */
 export interface DumpParts {
   allocinfo: BatchAllocInfo
-  dumpRecorder?: RecorderChoice
+  trackingSite?: TrackingSite
 }
 
 export function dumpParts(info: AllocInfo): DumpParts {
-  const dumpRecorder = recorderFromAllocInfo(info)
-  return {allocinfo: allocInfoOf(info), ...(dumpRecorder ? {dumpRecorder} : {})}
+  const trackingSite = trackingSiteOf(info)
+  return {allocinfo: allocInfoOf(info), ...(trackingSite ? {trackingSite} : {})}
+}
+
+/** A boot's part with its capture's dump as DEBUG evidence (withDumpDebug, analyse's and predict --from's rule): its profiling and its prediction's host alike. */
+function withDump(b: BootPart, site: TrackingSite | undefined): BootPart {
+  const {profiling} = withDumpDebug({boot: b.part.boot, profiling: b.basis.profiling}, site)
+  return profiling === b.basis.profiling ? b : {part: {...b.part, profiling}, basis: {...b.basis, profiling}}
 }
 
 /** What a capture directory's record is made of, read from disk (run-task.ts) or from an archive (archive-capture.ts). */
@@ -192,18 +200,19 @@ export interface CaptureParts extends Partial<DumpParts> {
 /**
  * A capture directory's records, one rule wherever it was read: the host name as `named` orders it
  * (meta.json's first), a record per boot of its log, and the dump (read after the log's last boot)
- * with that boot's record, whose prediction weighs the dump's recorder evidence (predict --from's
- * rule); with none of the log's last boot (--boot=-1) no record has the dump.
+ * with that boot's record, whose profiling takes the dump's DEBUG evidence (analyse's rule) and whose
+ * prediction weighs its recorder evidence (predict --from's rule); with none of the log's last boot
+ * (--boot=-1) no record has the dump.
  */
 export function captureRecordsOf(input: InputRef, p: CaptureParts): BatchRecord[] {
   const hostname = p.metaHost ?? p.headHost
   const rec: BatchRecord = {schema: BATCH_SCHEMA, input, kind: 'capture-dir', ...(hostname ? {hostname} : {})}
   if (!p.boots) return [{...rec, ...(p.allocinfo ? {allocinfo: p.allocinfo} : {})}]
-  // The boot the dump goes with by predict --from's rule (from-boot.ts dumpIsOf): the log's last,
+  // The boot the dump goes with by predict --from's rule (built-recorder.ts dumpIsOf): the log's last,
   // which --boot=-1 leaves out of the list (the last boot of the list then is an earlier one).
-  const withDump = p.boots.map((b) => dumpIsOf({boot: b.part.boot}))
-  const recs = p.boots.map((b, i) => named(rec, predicted(b, withDump[i] ? p.dumpRecorder : undefined)))
-  const i = withDump.indexOf(true)
+  const hasDump = p.boots.map((b) => dumpIsOf({boot: b.part.boot}))
+  const recs = p.boots.map((b, i) => named(rec, predicted(withDump(b, p.trackingSite), hasDump[i] ? poolCodeAt(p.trackingSite) : undefined)))
+  const i = hasDump.indexOf(true)
   if (p.allocinfo && i >= 0) recs[i]!.allocinfo = p.allocinfo
   return recs
 }

@@ -3,6 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
+import {trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
 import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities, gradedAnomalies} from '../allocinfo/report.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
@@ -269,9 +270,11 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     import('./report-rules.js'),
     import('./rules.js'),
   ])
-  const analysis: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
+  const logged: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
   const allocPath = x.kind === 'allocinfo' ? x.path : (req.allocinfo ?? x.capture.allocinfo)
   const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
+  // The dump's tracking site states DEBUG, as analyse, predict --from and batch take it (built-recorder.ts).
+  const analysis = logged && withDumpDebug(logged, allocinfo && trackingSiteOf(allocinfo))
   // A kernel before profiling has nothing to expect: the rules still run, without the model.
   const refusal = analysis && kernelRefusal(analysis)
   const m = analysis && !refusal ? modelForAnalysis(analysis, req.model) : undefined

@@ -3,6 +3,7 @@
 // evaluate(evidence) over the observed capture (boot-log analysis, allocinfo) and, when the model
 // ran, its Expectation. The outcome carries the row's own id, title and severity; `diff --rules`
 // lists the same rows. Adding a rule is adding a row.
+import {POOL_TRACKING_FUNC} from '../analysis/built-recorder.js'
 import {COUNT_CHECKS, judgeCount, measuredDelta, MODEL_TOLERANCE} from '../model/tolerance.js'
 import type {AllocSite, Severity} from '../types.js'
 import {num} from '../readers/count.js'
@@ -75,8 +76,6 @@ export interface CountRow {
   withinTolerance: boolean | null
 }
 
-/** The tracking allocation site of the recorder: where its own pages are charged in allocinfo. */
-export const TRACKING_FUNCS: readonly string[] = ['__alloc_tag_add_early_pfn']
 const na = (message: string): Verdict<never>[] => [{status: 'n/a', message, evidence: []}]
 
 /** Per-metric predicted vs measured, for the counts rule and the reports. */
@@ -182,7 +181,7 @@ type LeakCase = 'above-bound' | 'charged' | 'module-leak'
 function trackingSiteVerdict(ctx: RuleContext): Verdict<LeakCase> | undefined {
   if (!ctx.allocinfo) return undefined
   const e = ctx.expected
-  const sites: AllocSite[] = ctx.allocinfo.sites.filter((s) => TRACKING_FUNCS.includes(s.func))
+  const sites: AllocSite[] = ctx.allocinfo.sites.filter((s) => s.func === POOL_TRACKING_FUNC)
   const bytes = sites.reduce((s, x) => s + x.bytes, 0n)
   const ev: Evidence[] = sites.map((s) => ({from: 'allocinfo', line: s.lines[0], text: `${s.bytes} ${s.calls} ${s.key}${s.accurate ? '' : ' accurate:no'}`}))
   // Without the model, the lab's klab pool count gives the bound: one page per pool page.

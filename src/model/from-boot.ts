@@ -1,8 +1,8 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
-import type {AllocInfo, BootAnalysis, Recorder} from '../types.js'
+import type {BootAnalysis, Recorder} from '../types.js'
 import {describeBoot} from '../analysis/boots.js'
-import {debugOfBoot} from '../analysis/built-recorder.js'
+import {POOL_TRACKING_FUNC, type TrackingSite, debugOfBoot, dumpIsOf} from '../analysis/built-recorder.js'
 import {unsupportedRelease} from '../analysis/releases.js'
 import {UsageError} from '../errors.js'
 import {num} from '../readers/count.js'
@@ -43,7 +43,7 @@ export function legacyMaxFromLog(a: BootAnalysis): number | undefined {
  * The host of a boot log, with a note for each fact the log does not give (a default, or an
  * inference), keyed by that fact: a flag that supplies the fact drops its note (host-input.ts).
  */
-export function hostFromAnalysis(a: BootAnalysis): {host: Host; notes: Map<HostFact, string>} {
+export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'profiling'>): {host: Host; notes: Map<HostFact, string>} {
   const h = a.host
   const notes = new Map<HostFact, string>()
   const host: Host = {...DEFAULT_HOST, name: a.source}
@@ -104,19 +104,14 @@ export function refuseBootKernel(host: Pick<Host, 'kernel' | 'name'>, name: stri
   if (refusal) throw new UsageError(refusal)
 }
 
-/** The pfn_pool recorder's own allocation site (its tracking pages are charged there). */
-export const POOL_TRACKING_FUNC = '__alloc_tag_add_early_pfn'
-
 /**
- * The recorder evidence of a capture's allocinfo dump, parsed (read once, with the rest of the
- * dump): allocinfo lists every compiled-in allocation site, charged or not, so the pool recorder's
+ * The recorder evidence of a capture's dump (its tracking site, built-recorder.ts trackingSiteOf):
+ * allocinfo lists every compiled-in allocation site, charged or not, so the pool recorder's
  * tracking site means the kernel carries the pool code (the legacy array is static __initdata: no
  * site). Absence proves nothing (a cut or filtered file).
  */
-export function recorderFromAllocInfo(info: AllocInfo): RecorderChoice | undefined {
-  const site = info.sites.find((s) => s.func === POOL_TRACKING_FUNC)
-  if (!site) return undefined
-  return {recorder: 'pool', recorderReason: `${info.source}:${site.lines[0]}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
+export function poolCodeAt(site: TrackingSite | undefined): RecorderChoice | undefined {
+  return site && {recorder: 'pool', recorderReason: `${site.source}:${site.line}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
 }
 
 /** The recorder a prediction runs as the kernel's own, and why. */
@@ -131,9 +126,6 @@ export interface DumpUse {
   used: boolean
   reason: string
 }
-
-/** Whether the capture's dump is evidence for this boot (dumpUse): the log's last, or its only one. */
-export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
 
 /**
  * The dump is read once, after the log's last boot (capture and record read /proc/allocinfo of the
@@ -151,7 +143,7 @@ export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
 
 /**
  * The recorder of a boot read from `logName`, with the evidence of the capture's allocinfo dump
- * when it has one (recorderFromAllocInfo): one rule for `predict --from` and `batch`. The log's own
+ * when it has one (poolCodeAt): one rule for `predict --from` and `batch`. The log's own
  * evidence (messages, klab lines) wins; over a guess from the release, or no recorder message at
  * all, the allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
  */

@@ -7,18 +7,20 @@ import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
-import {POOL_TRACKING_FUNC, captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, recorderFromAllocInfo, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {POOL_TRACKING_FUNC, type TrackingSite, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
+import {captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, poolCodeAt, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
 import type {AllocInfo} from '../types.js'
 
 /**
- * The recorder evidence of a capture's dump (recorderFromAllocInfo), and what the dump said of
- * itself: cut short, or unreadable. A dump that cannot be read or parsed gives no evidence: absence
- * of evidence, not a reason to refuse the prediction the log allows; it is said, not used.
+ * The evidence of a capture's dump (its pool tracking site: built-recorder.ts trackingSiteOf), and
+ * what the dump said of itself: cut short, or unreadable. A dump that cannot be read or parsed gives
+ * no evidence: absence of evidence, not a reason to refuse the prediction the log allows; it is
+ * said, not used.
  */
-async function dumpRecorder(dump: DumpUse, notes: string[]): Promise<{dump: DumpUse; recorder?: RecorderChoice}> {
+async function dumpEvidence(dump: DumpUse, notes: string[]): Promise<{dump: DumpUse; site?: TrackingSite}> {
   // Loaded here: predict without --from, or a capture with no dump, needs no allocinfo reader.
   const {readAllocInfo} = await import('../readers/allocinfo.js')
   let info: AllocInfo
@@ -29,14 +31,14 @@ async function dumpRecorder(dump: DumpUse, notes: string[]): Promise<{dump: Dump
     notes.push(`${dump.path}: not used: ${used.reason}`)
     return {dump: used}
   }
-  const recorder = recorderFromAllocInfo(info)
-  if (info.truncated === undefined) return {dump, ...(recorder ? {recorder} : {})}
+  const site = trackingSiteOf(info)
+  if (info.truncated === undefined) return {dump, ...(site ? {site} : {})}
   // A site listed before the cut is listed: its evidence counts. Its absence proves nothing, the
   // less so in a cut dump: the tracking site may lie beyond the cut, and the warning says so.
   const read = `cut short (${info.truncated}) after line ${info.lines}: only lines 1-${info.lines} read for the recorder evidence`
-  const found = recorder ? `the pfn_pool recorder's tracking site is among them` : `the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC} is not among them, and may lie beyond the cut`
+  const found = site ? `the pfn_pool recorder's tracking site is among them` : `the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC} is not among them, and may lie beyond the cut`
   notes.push(`${dump.path}: ${read}; ${found}`)
-  return {dump: {...dump, reason: `${dump.reason}; ${read}`}, ...(recorder ? {recorder} : {})}
+  return {dump: {...dump, reason: `${dump.reason}; ${read}`}, ...(site ? {site} : {})}
 }
 
 /** The host flags of `predict`, as oclif (or a test) parses them. */
@@ -120,16 +122,19 @@ function hostOverrides(host: Host, f: HostFlags, stated: ReadonlyMap<HostFact, s
 export async function hostFromCapture(path: string, boot: number | undefined, supplied: ReadonlySet<HostFact> = new Set()): Promise<HostInput> {
   const cap = resolveCapture(path)
   if (!cap.bootLog) throw new InputError(`${path}: no boot log to take the host from (dmesg.txt, console.log, ...)`, path)
-  const analysis = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
-  const {host, notes: factNotes} = hostFromAnalysis(analysis)
-  const notes = [...factNotes].filter(([fact]) => !supplied.has(fact)).map(([, note]) => note)
-  const which = bootNote(analysis)
+  const fromLog = await analyseBootLog(cap.bootLog, {...(boot !== undefined ? {boot} : {}), onWaiting: waitingNotice(cap.bootLog)})
   // The dump goes with the log's last boot only: for an earlier one it is not read, and said so.
-  let dump = cap.allocinfo === undefined ? undefined : dumpUse(analysis, cap.allocinfo)
-  if (dump && !dump.used) notes.push(`${dump.path}: not used: ${dump.reason}`)
-  const read = dump?.used ? await dumpRecorder(dump, notes) : undefined
-  if (read) dump = read.dump
-  const recorder = captureRecorder(analysis, cap.bootLog, read?.recorder)
+  let dump = cap.allocinfo === undefined ? undefined : dumpUse(fromLog, cap.allocinfo)
+  const dumpNotes: string[] = []
+  if (dump && !dump.used) dumpNotes.push(`${dump.path}: not used: ${dump.reason}`)
+  const ev = dump?.used ? await dumpEvidence(dump, dumpNotes) : undefined
+  if (ev) dump = ev.dump
+  // Its tracking site states DEBUG (analyse's rule) before the host is made from the boot.
+  const analysis = withDumpDebug(fromLog, ev?.site)
+  const {host, notes: factNotes} = hostFromAnalysis(analysis)
+  const notes = [...[...factNotes].filter(([fact]) => !supplied.has(fact)).map(([, note]) => note), ...dumpNotes]
+  const which = bootNote(analysis)
+  const recorder = captureRecorder(analysis, cap.bootLog, poolCodeAt(ev?.site))
   const stated = statedFacts(analysis, host)
   return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {})}
 }

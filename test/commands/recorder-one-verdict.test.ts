@@ -3,13 +3,13 @@
 // found a 7.2 boot whose page_ext came up after SMP (DEBUG not stated, inferred off) called `pool`
 // by analyse and batch's profiling, `none` by predict --from and batch's prediction, the latter
 // said as fact. An inferred DEBUG gives "most likely none" everywhere; a stated one a fact.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import type {BatchRecord} from '../../src/batch/schema.js'
 import {runCli} from '../helpers/cli.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {SAMPLES, captureDir} from '../helpers/paths.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'allocscope-recorder-verdict-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -79,6 +79,55 @@ describe('the recorder verdict of one boot is the same in analyse, predict --fro
     for (const s of ['linux-7.2-pool-c64-m1024', 'linux-7.2-pool-c255-m1024']) {
       const pool = await verdicts(join(SAMPLES, s))
       expect([pool.analyse.recorder, pool.predict.recorder, ...pool.batch], s).toEqual(['pool', 'pool', 'pool', 'pool'])
+    }
+  })
+})
+
+/**
+ * DERIVED from the real lab boot lab-7.2-poollate-c8-m1024 (a DEBUG pool kernel with early_page_ext
+ * off: page_ext after SMP): its klab: lines, the log's only statement of DEBUG, dropped; its real
+ * dump beside it as it is (the tracking site at line 528, `0 0`), or with that line removed.
+ */
+function derivedCapture(name: string, dump: 'real' | 'no tracking site' | 'none'): string {
+  const real = captureDir('lab-7.2-poollate-c8-m1024')
+  const cap = join(dir, name)
+  mkdirSync(cap)
+  writeFileSync(join(cap, 'dmesg.txt'), readFileSync(join(real, 'dmesg.txt'), 'utf8').split('\n').filter((l) => !l.includes('klab:')).join('\n'))
+  const lines = readFileSync(join(real, 'allocinfo.txt'), 'utf8').split('\n')
+  expect(lines[527]).toMatch(/^ +0 +0 lib\/alloc_tag\.c:830 func:__alloc_tag_add_early_pfn /)
+  if (dump === 'no tracking site') lines.splice(527, 1)
+  if (dump !== 'none') writeFileSync(join(cap, 'allocinfo.txt'), lines.join('\n'))
+  return cap
+}
+
+describe("a capture's dump listing the pool recorder's tracking site states DEBUG (built-recorder.ts withDumpDebug)", () => {
+  it('the DERIVED poollate capture (DEBUG not in the log, page_ext after SMP) with its real dump: pool in analyse, predict --from and batch, DEBUG stated from the dump', async () => {
+    const cap = derivedCapture('with-dump', 'real')
+    const v = await verdicts(cap)
+    expect([v.analyse.recorder, v.predict.recorder, ...v.batch]).toEqual(['pool', 'pool', 'pool', 'pool'])
+    expect(v.predict.reason).not.toMatch(/most likely/)
+    const a = await json<{profiling: {debug: unknown; debugReason: string}}>(['analyse', cap])
+    expect(a.profiling.debug).toBe(true)
+    expect(a.profiling.debugReason).toBe(`${join(cap, 'allocinfo.txt')}:528: allocinfo lists __alloc_tag_add_early_pfn, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`)
+    // The log and the dump named apart (analyse LOG --allocinfo DUMP): the same.
+    const named = await json<{profiling: {recorder: string; debug: unknown}}>(['analyse', join(cap, 'dmesg.txt'), '--allocinfo', join(cap, 'allocinfo.txt')])
+    expect([named.profiling.recorder, named.profiling.debug]).toEqual(['pool', true])
+    // batch's record says so in its profiling, as analyse --json does, and predicts for a DEBUG host (nothing left untagged).
+    const rec = JSON.parse((await runCli(['batch', cap])).stdout.trim()) as BatchRecord
+    expect([rec.profiling!.debug, (rec.prediction as {untagged: number}).untagged]).toEqual([true, 0])
+    // diff's rules over the capture expect what its pool kernel does (a tracking page's bound), not a kernel without a recorder.
+    const d = await json<{expectation: {recorder: string; leakBoundBytes: number}}>(['diff', cap])
+    expect([d.expectation.recorder, d.expectation.leakBoundBytes]).toEqual(['pool', 4096])
+  })
+
+  it('the same log without a dump, or with a dump lacking the tracking site: "most likely none" as before, in all', async () => {
+    for (const dump of ['none', 'no tracking site'] as const) {
+      const cap = derivedCapture(`dump-${dump.replaceAll(' ', '-')}`, dump)
+      const v = await verdicts(cap)
+      expect([v.analyse.recorder, v.predict.recorder, ...v.batch], dump).toEqual(['none', 'none', 'none', 'none'])
+      expect(v.analyse.reason, dump).toMatch(/^most likely none: page_ext came up after SMP \(line 146\)/)
+      expect(v.predict.reason, dump).toMatch(/^most likely none: page_ext came up after SMP \(line 146\)/)
+      expect((await json<{expectation: {recorder: string}}>(['diff', cap])).expectation.recorder, dump).toBe('none')
     }
   })
 })
