@@ -81,6 +81,20 @@ export interface ColumnSpec {
 
 const longestWord = (s: string) => s.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0)
 
+// After a path separator or punctuation: where wrapLine may break a word that has no space.
+const AFTER_BREAK = new RegExp(`(?<=${PATH_BREAK.source}|${SOFT_BREAK.source})`)
+
+/** A word cut where wrapLine may break it: `leave-one-out` → `leave-`, `one-`, `out`. */
+export const wordPieces = (w: string): string[] => w.split(AFTER_BREAK)
+
+/**
+ * The longest part of a header that wrapLine cannot break (a word, or a piece of one between its
+ * punctuation: `leave-` of `leave-one-out`): a column narrower than it cuts the word in two
+ * (`recorde` / `d` at 80 columns).
+ */
+export const longestPiece = (s: string): number => s.split(/\s+/).flatMap(wordPieces).reduce((m, p) => Math.max(m, p.length), 0)
+
+
 /** The narrowest a wrappable column gets before the table is shown as records instead. */
 const MIN_WRAP = 8
 
@@ -92,9 +106,9 @@ const MIN_WRAP = 8
 export function fitWidths(cols: ColumnSpec[], avail: number): number[] | undefined {
   const natural = cols.map((c) => c.natural)
   const min = cols.map((c) => {
-    const head = longestWord(c.header)
-    // A long header word over a narrow number column may break at its punctuation (leave-/one-/out).
-    return c.align === 'right' ? Math.max(c.cells ?? c.natural, Math.min(head, 6)) : Math.min(c.natural, Math.max(Math.min(head, MIN_WRAP), MIN_WRAP))
+    // A header word may break at its punctuation (leave-/one-/out), never inside a piece.
+    const head = longestPiece(c.header)
+    return c.align === 'right' ? Math.max(c.cells ?? c.natural, head) : Math.min(c.natural, Math.max(head, MIN_WRAP))
   })
   const sum = (a: number[]) => a.reduce((s, x) => s + x, 0)
   if (sum(natural) <= avail) return natural
