@@ -314,12 +314,20 @@ const WORKQUEUE_LOCKS = /process_one_work|flush_workqueue|drain_workqueue|destro
 /** `is trying to acquire lock:` ... `at: f+0x..`: the lock operation lockdep caught. */
 const ACQUIRE = /is trying to acquire/
 
+/**
+ * The traps x86 die()s on with a header of their own (arch/x86/kernel/traps.c: `<trap>: <error
+ * code> [#<n>]`) besides those with rows of their own (divide error, stack segment, GPF, double fault).
+ */
+export const X86_TRAPS: readonly string[] = ['invalid opcode', 'int3', 'overflow', 'bounds', 'coprocessor segment overrun', 'invalid TSS', 'segment not present', 'alignment check']
+/** x86 6.9+ heads every die() with `Oops: ` (`Oops: divide error: 0000 [#1]`): the rows match what follows it. */
+const DIE_PREFIX = /^Oops: (?=\D)/
+
 /** Read or Write, from a KASAN report's access line. */
 const access = (r: ReportText) => r.lines.find((l) => /^(Read|Write) of size/.test(l))?.split(' ')[0]
 
 export const CRASH_ROWS: readonly CrashRow[] = [
   // Sanitizers.
-  {id: 'kasan', severity: 'error', match: /^BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in ([^\s+]+)/, stack: 'banner', skip: /^(kmem_|slab_|kfree|vunmap|vfree|kvfree)/, title: (_m, fn) => inFn('KASAN: invalid-free', fn), means: 'KASAN: an object freed twice or a pointer freed that was never allocated'},
+  {id: 'kasan', severity: 'error', match: /^BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in ([^\s+]+)/, stack: 'banner', skip: /^(kmem_|slab_|kfree|vunmap|vfree|kvfree|check_slab_allocation)/, title: (_m, fn) => inFn('KASAN: invalid-free', fn), means: 'KASAN: an object freed twice or a pointer freed that was never allocated'},
   {id: 'kasan', severity: 'error', match: /^BUG: KASAN: ([a-z-]+) in ([^\s+]+)/, stack: 'banner', title: (m, fn, r) => inFn(`KASAN: ${m[1]}${access(r) ? ` ${access(r)}` : ''}`, fn), means: 'KASAN: an access to memory that is freed, out of bounds or never mapped'},
   {id: 'kasan', severity: 'error', match: /^BUG: KASAN: ([a-z-]+)/, title: (m, fn, r) => inFn(`KASAN: ${m[1]}${access(r) ? ` ${access(r)}` : ''}`, fn), means: 'KASAN report without a function in its banner'},
   {id: 'kmsan', severity: 'error', match: /^BUG: KMSAN: kernel-usb-infoleak/, stack: 'pc', skip: USB_SKIP, title: (_m, fn) => inFn('KMSAN: kernel-usb-infoleak', fn), means: 'KMSAN: uninitialised kernel memory sent to a USB device'},
@@ -329,21 +337,24 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'ubsan', severity: 'error', match: /^UBSAN: (?:Undefined behaviour|undefined-behaviour) in/, skip: /ubsan|overflow/, title: (_m, fn) => inFn('UBSAN: undefined-behaviour', fn), means: 'UBSAN: undefined behaviour (shift, overflow, bad value)'},
   {id: 'ubsan', severity: 'error', match: /^UBSAN: ([\w-]+) in/, skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]}`, fn), means: 'UBSAN: undefined behaviour (array index, shift, overflow)'},
   // Oopses: the faulting PC is the culprit unless it is a helper.
-  {id: 'bad-access', severity: 'critical', match: /^(?:BUG: )?(?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel (?:paging request|data access))/, stack: 'pc', title: (_m, fn) => inFn('BUG: unable to handle kernel paging request', fn), means: 'the kernel dereferenced an unmapped address (oops)'},
+  // arm/arm64 die_kernel_fault(): `Unable to handle kernel %s at virtual address %016lx`, %s the kind
+  // of access (paging request, write to read-only memory, execute from non-executable memory, ...).
+  {id: 'bad-access', severity: 'critical', match: /^(?:BUG: )?(?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel (?:paging request|data access)|Unable to handle kernel (?!NULL pointer dereference).+ at virtual address)/, stack: 'pc', title: (_m, fn) => inFn('BUG: unable to handle kernel paging request', fn), means: 'the kernel dereferenced an unmapped address (oops)'},
   {id: 'bad-access', severity: 'critical', match: /^(?:BUG: )?(?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference)/i, stack: 'pc', title: (_m, fn) => inFn('BUG: unable to handle kernel NULL pointer dereference', fn), means: 'the kernel dereferenced a NULL pointer (oops)'},
   {id: 'bad-access', severity: 'critical', match: /^BUG: (?:unable|Unable) to handle kernel/, corrupted: 'the second half of the oops banner is missing', title: () => 'BUG: unable to handle kernel', means: 'an oops whose banner was cut'},
   {id: 'gpf', severity: 'critical', match: /general protection fault/, stack: 'pc', title: (_m, fn) => inFn('general protection fault', fn), means: 'general protection fault (often a non-canonical, poisoned pointer)'},
   {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at mm\/usercopy\.c/, skip: /usercopy|__check/, title: (_m, fn) => inFn('BUG: bad usercopy', fn), means: 'hardened usercopy caught a copy to or from a bad kernel object'},
   {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at lib\/list_debug\.c/, title: (_m, fn) => inFn('BUG: corrupted list', fn), means: 'list debugging caught a corrupted list'},
-  {id: 'kernel-bug', severity: 'critical', match: /^kernel BUG at /, stack: 'pc', title: (_m, fn) => inFn('kernel BUG', fn), means: 'BUG()/BUG_ON() fired'},
+  {id: 'kernel-bug', severity: 'critical', match: /^[Kk]ernel BUG at /, stack: 'pc', title: (_m, fn) => inFn('kernel BUG', fn), means: 'BUG()/BUG_ON() fired'},
   {id: 'oops', severity: 'critical', match: /^divide[ _]error: /, stack: 'pc-only', title: (_m, fn) => inFn('divide error', fn), means: 'division by zero in the kernel'},
   {id: 'oops', severity: 'critical', match: /^invalid opcode: /, stack: 'pc-only', title: (_m, fn) => inFn('invalid opcode', fn), means: 'the kernel executed an invalid instruction'},
   {id: 'oops', severity: 'critical', match: /^PANIC: double fault/, stack: 'pc-only', title: (_m, fn) => inFn('PANIC: double fault', fn), means: 'a fault while handling a fault (often a stack overflow)'},
   {id: 'oops', severity: 'critical', match: /^stack segment: /, stack: 'pc', title: (_m, fn) => inFn('stack segment fault', fn), means: 'stack segment fault'},
+  {id: 'oops', severity: 'critical', match: new RegExp(`^(${alternation(X86_TRAPS)}): `), stack: 'pc', title: (m, fn) => inFn(m[1]!, fn), means: 'another x86 trap the kernel could not handle (int3, overflow, bounds, ...)'},
   {id: 'oops', severity: 'critical', match: /^Internal error: /, stack: 'pc', title: (_m, fn) => inFn('Internal error', fn), means: 'arm/arm64 oops (synchronous abort, undefined instruction)'},
   {id: 'oops', severity: 'critical', match: /^Unhandled fault: /, stack: 'pc', title: (_m, fn) => inFn('Unhandled fault', fn), means: 'arm: a fault the kernel has no handler for'},
   // A stack overflow is a recursion: named by the dispatch point it was entered from, as a stall is.
-  {id: 'oops', severity: 'critical', match: /^BUG: (?:TASK )?stack guard page was hit/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: stack guard page was hit', fn), means: 'kernel stack overflow into the guard page'},
+  {id: 'oops', severity: 'critical', match: /^BUG: (?:\S+ )?stack guard page was hit/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: stack guard page was hit', fn), means: 'kernel stack overflow into the guard page'},
   // Lockups, hangs, stalls.
   {id: 'soft-lockup', severity: 'error', match: /^BUG: soft lockup/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: soft lockup', fn), means: 'a CPU looped in the kernel without scheduling for longer than the watchdog threshold'},
   {id: 'hard-lockup', severity: 'error', match: /hard LOCKUP/, stack: 'pc', pick: 'stall', title: (_m, fn) => inFn('BUG: hard lockup', fn), means: 'a CPU stopped taking interrupts (NMI watchdog)'},
@@ -369,19 +380,22 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   // Memory leaks (kmemleak): the allocation's caller.
   {id: 'memory-leak', severity: 'warning', match: /^BUG: memory leak|^unreferenced object 0x/, skip: ALLOC_SKIP, title: (_m, fn) => inFn('memory leak', fn), means: 'kmemleak: an allocated object is no longer referenced'},
   // Other BUG: reports syzkaller names.
-  {id: 'bug', severity: 'error', match: /^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)/, skip: /spin_|_lock|_unlock/, title: (m, fn) => inFn(`BUG: spinlock ${m[1]}`, fn), means: 'spinlock debugging caught misuse'},
+  {id: 'bug', severity: 'error', match: /^BUG: (spinlock|rwlock) (lockup suspected|already unlocked|cpu recursion|recursion|bad magic|wrong owner|wrong CPU)/, skip: /spin_|_lock|_unlock/, title: (m, fn) => inFn(`BUG: ${m[1]} ${m[2]}`, fn), means: 'spinlock (rwlock) debugging caught misuse'},
   {id: 'bug', severity: 'warning', match: /^BUG: sleeping function called from invalid context/, title: (_m, fn) => inFn('BUG: sleeping function called from invalid context', fn), means: 'a function that may sleep called in atomic context'},
   {id: 'bug', severity: 'warning', match: /^BUG: using (__this_cpu_\w+|smp_processor_id)\(\) in preemptible/, skip: /preempt/, title: (m, fn) => inFn(`BUG: using ${m[1]}() in preemptible code`, fn), means: 'a per-CPU access with preemption enabled'},
   {id: 'bug', severity: 'error', match: /^BUG: scheduling while atomic/, skip: /sched/, title: (_m, fn) => inFn('BUG: scheduling while atomic', fn), means: 'the scheduler was entered in atomic context'},
   {id: 'bug', severity: 'error', match: /^BUG: workqueue leaked lock or atomic/, fnInBanner: /last function: ([\w.]+)/, shape: {noStack: true}, title: (_m, fn) => inFn('BUG: workqueue leaked lock or atomic', fn), means: 'a work item returned with a lock held or preemption disabled'},
   {id: 'bug', severity: 'error', match: /^BUG: Bad page (state|map)/, skip: BAD_PAGE_SKIP, title: (m, fn) => inFn(`BUG: Bad page ${m[1]}`, fn), means: 'the page allocator found a page in an impossible state'},
-  {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero nr_(ptes|pmds) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
+  {id: 'bug', severity: 'error', match: /^unregister_netdevice: waiting for \S+ to become free/, shape: {noStack: true}, title: () => 'unregister_netdevice: waiting for DEV to become free', means: 'a network device is never freed: a reference to it leaked, and its namespace cannot go away'},
+  {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero (nr_ptes|nr_pmds|pgtables_bytes) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
   {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
+  // mm/slub.c slab_bug(): `BUG <cache> (<taint>): <what>`; the taint changes from boot to boot.
+  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \((?:Not tainted|Tainted: [^)]*)\): (.+?)(?:\.\s|\.?$)/, title: (m, fn) => inFn(`BUG: ${normaliseText(m[1]!)}`, fn), means: 'SLUB debugging found an object or slab damaged (poison, redzone, free pointer)'},
   // Panics: the reason is the title; a bare "Fatal exception" means the report before it was lost.
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?![0-9a-f]+\b)([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: corrupted stack end/, pick: 'stall', skip: /schedule|retint_kernel/, title: (_m, fn) => inFn('kernel panic: corrupted stack end', fn), means: 'the scheduler found the end-of-stack canary overwritten'},
-  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (?:\w+: )?(Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (.*)$/, shape: {noStack: true}, title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1]!)}`, means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)'},
   // KASAN's pre-4.x reports survive only as their allocation/free stacks.
   {id: 'kasan', severity: 'error', match: /^INFO: (Freed|Allocated) in ([\w.]+)/, corrupted: 'only the allocation/free stack of an old KASAN report', shape: {noStack: true}, title: (m) => `INFO: ${m[1]} in ${baseName(m[2]!)}`, means: 'the tail of an old-style KASAN report'},
@@ -397,9 +411,19 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'warning', severity: 'notice', match: /^WARNING: (?:CPU: \d+ PID: \d+ at |at |\S+:\d+ at )/, stack: 'pc', title: (_m, fn) => inFn('WARNING', fn), means: 'WARN()/WARN_ON() fired'},
 ]
 
+/** The crash row of a banner line and what it matched, if any. */
+function crashMatch(banner: string): {row: CrashRow; m: RegExpExecArray} | undefined {
+  const b = banner.replace(DIE_PREFIX, '')
+  for (const row of CRASH_ROWS) {
+    const m = row.match.exec(b)
+    if (m) return {row, m}
+  }
+  return undefined
+}
+
 /** The crash row of a banner line, if any. */
 export function crashRow(banner: string): CrashRow | undefined {
-  return CRASH_ROWS.find((row) => row.match.test(banner))
+  return crashMatch(banner)?.row
 }
 
 /** What the splat parser needs to know of a report while reading it. */
@@ -409,11 +433,11 @@ export function reportShape(banner: string): ReportShape {
 
 /** A crash report's finding; its guilty frame (and corruption) set on the splat. */
 function detectCrash(s: Splat, r: ReportText): Detection | undefined {
-  const row = crashRow(r.banner)
-  if (!row) return undefined
-  const m = row.match.exec(r.banner)!
+  const hit = crashMatch(r.banner)
+  if (!hit) return undefined
+  const {row, m} = hit
   // The row's choice replaces the parser's default, also when it finds none (the title has no function then).
-  const g = crashGuilty(row, s, r)
+  const g = crashGuilty(row, s, r, m)
   if (g) s.guilty = g
   else delete s.guilty
   // A kind whose title names a function but whose stack names none lost its frames (syzkaller: `in corrupted`).
@@ -425,13 +449,13 @@ function detectCrash(s: Splat, r: ReportText): Detection | undefined {
   return {id: row.id, severity: row.severity, title: row.title(m, g ? baseName(g.fn) : undefined, r)}
 }
 
-function crashGuilty(row: CrashRow, s: Splat, r: ReportText): Frame | undefined {
+function crashGuilty(row: CrashRow, s: Splat, r: ReportText, m: RegExpExecArray): Frame | undefined {
   if (row.fnInBanner) {
     const fm = row.fnInBanner.exec(r.lines.join('\n'))
     if (fm) return {fn: fm[1]!, reliable: true, raw: fm[0], line: s.startLine}
   }
   if (row.at) return row.atThenStack ? guiltyFrame(atFrames(r.lines, row.at, s.startLine, Infinity), row.skip) : atFrames(r.lines, row.at, s.startLine, 1)[0]
-  const frames = candidates(row.stack ?? 'trace', s, r, row.match.exec(r.banner)!)
+  const frames = candidates(row.stack ?? 'trace', s, r, m)
   if (row.pick === 'stall') return stallFrame(frames, row.skip)
   if (row.pick === 'hung') return hungFrame(frames)
   return guiltyFrame(frames, row.skip)

@@ -7,13 +7,14 @@
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, isWarnMessage, reportShape, type ReportShape, startsWithAny} from './detectors.js'
+import {alternation, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
 /** What every line CUT_HERE matches starts with (x86's dashes, ARM's scissors): the pre-check's data. */
 export const CUT_HERE_STARTS: readonly string[] = ['-', '8<-']
-const END_TRACE = /^-+\[ end (trace [0-9a-f]+|Kernel panic\b.*?) \]-+$/
+// UBSAN (6.6+) ends its report with a bare `---[ end trace ]---`, without the oops id.
+const END_TRACE = /^-+\[ end (trace(?: [0-9a-f]+)?|Kernel panic\b.*?) \]-+$/
 /** KASAN, KCSAN, UBSAN and KMSAN reports are framed by a line of '='. */
 const REPORT_RULE = /^={20,}$/
 const PANIC_END = /^Rebooting in -?\d+ seconds/
@@ -24,6 +25,8 @@ const REPORT_CLOCK = 'report'
 
 /** Lines an oops prints after its banner that would otherwise look like a new report. */
 const OOPS_CONTINUATION = /^(Oops|general protection fault|invalid opcode|Internal error|PANIC: double fault)\b/
+/** What x86's page-fault oops prints before its `BUG: unable to handle ...` line (arch/x86/mm/fault.c). */
+const FAULT_PREAMBLE = /^kernel tried to execute NX-protected page/
 /** A trace header, also when glued to the end of another line (a hex dump, a register line). */
 const TRACE_HEADER = /(?:^|[^\w])(Call [Tt]race|Backtrace|backtrace(?: \(crc [0-9a-f]+\))?)\s*:\s*$|^Call [Tt]race:/
 
@@ -37,6 +40,11 @@ interface BannerRule {
   startsOnly?: boolean
   /** What every line `re` matches starts with: the data of the pre-check (mayStart). */
   starts: readonly string[]
+  /**
+   * Any `BUG: ...` line: after cut-here it is a WARN's message (`WARN(1, "BUG: Dentry ...")`, the
+   * WARNING banner follows) unless a crash row knows it as a report of its own.
+   */
+  anyBug?: true
 }
 
 const none = () => ({})
@@ -44,10 +52,15 @@ const none = () => ({})
 // other `WARNING: ...` line is an ordinary pr_warn, not a splat.
 const WARNING_REPORTS = /^WARNING: (possible |inconsistent lock state|suspicious RCU usage|held lock freed|bad unlock balance|lock held when returning|.*still has locks held|kernel stack (regs|frame pointer) at|(SOFT|HARD)IRQ-safe|[Nn]ested lock was not taken|stack recursion|lock held at task exit)/
 
-/** Oopses, faults and sanitizer reports: a report of their own from their first words. */
+/**
+ * Oopses, faults and sanitizer reports: a report of their own from their first words. A kernel
+ * GPF says `general protection fault:` or `, probably for ...`; a user-space one (`traps: prog[1]
+ * general protection fault ip:...`) is no report.
+ */
 const OOPS_STARTS: readonly string[] = [
   'Oops',
-  'general protection fault',
+  'general protection fault:',
+  'general protection fault,',
   'Unable to handle kernel',
   'UBSAN: ',
   'kernel tried to execute',
@@ -92,8 +105,19 @@ export const BANNERS: readonly BannerRule[] = [
   {banner: 'old', starts: ['WARNING: at '], re: /^WARNING: at (\S+):(\d+) ([\w.$]+)\(\)/, needsEnd: true, fields: (m) => ({file: m[1], fileLine: +m[2]!, fn: m[3]})},
   {banner: 'unknown', starts: ['WARNING: '], re: WARNING_REPORTS, needsEnd: false, fields: none},
   {banner: 'bug', starts: ['kernel BUG at '], re: /^kernel BUG at (\S+):(\d+)!/, needsEnd: false, fields: (m) => ({file: m[1], fileLine: +m[2]!})},
+  // lib/bug.c without CONFIG_DEBUG_BUGVERBOSE: `Kernel BUG at %pB [verbose debug info unavailable]`.
+  {
+    banner: 'bug',
+    starts: ['Kernel BUG at '],
+    re: /^Kernel BUG at ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+.*\[verbose debug info unavailable\]/,
+    needsEnd: false,
+    fields: (m) => ({fn: m[1], offset: m[2]}),
+  },
+  // x86 die() for a trap: `<trap>: <error code> [#<n>]`. The names are common words, so only the
+  // whole header shape is a banner (`traps: prog[1] trap invalid opcode ip:...` is user space's).
+  {banner: 'bug', starts: X86_TRAPS.map((t) => `${t}: `), re: new RegExp(X86_TRAPS.map((t) => `^${alternation([`${t}: `])}[0-9a-f]{4} \\[#?\\d+\\]`).join('|')), needsEnd: false, fields: none},
   {banner: 'bug', starts: ['BUG: '], re: /^BUG: .*? in ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+/, needsEnd: false, fields: (m) => ({fn: m[1], offset: m[2]})},
-  {banner: 'bug', starts: ['BUG: ', 'BUG '], re: /^BUG: .+$|^BUG [\w-]+ \(.*\): /, needsEnd: false, fields: none},
+  {banner: 'bug', starts: ['BUG: ', 'BUG '], re: /^BUG: .+$|^BUG [\w-]+ \(.*\): /, needsEnd: false, fields: none, anyBug: true},
   {
     banner: 'bug',
     starts: OOPS_STARTS,
@@ -102,13 +126,19 @@ export const BANNERS: readonly BannerRule[] = [
     fields: none,
   },
   {banner: 'bug', starts: ['INFO: '], re: /^INFO: (rcu_\w+ (self-)?detected|task .* (blocked (?:in I\/O wait )?for more than|can't die)|possible |inconsistent lock state|suspicious RCU usage|trying to register non-static key|(SOFT|HARD)IRQ-safe|(Freed|Allocated) in )/, needsEnd: false, fields: none},
+  // net/core/dev.c: a device's references were never all dropped; unregistering it waits forever.
+  // Printed every 10 s by the namespace cleanup worker, whatever else is printing: without printk
+  // caller ids a line inside another report is taken as part of it rather than cut it short.
+  {banner: 'bug', starts: ['unregister_netdevice: waiting for '], re: /^unregister_netdevice: waiting for \S+ to become free/, needsEnd: false, fields: none, startsOnly: true},
   {banner: 'bug', starts: ['unreferenced object 0x'], re: /^unreferenced object 0x[0-9a-f]+ \(size \d+\):/, needsEnd: false, fields: none, startsOnly: true},
   {banner: 'bug', starts: ['Kernel panic - not syncing: '], re: /^Kernel panic - not syncing: /, needsEnd: false, fields: none, startsOnly: true},
 ]
 
 /** `watchdog: BUG: soft lockup`, `rcu: INFO: rcu_sched ...`: subsystem prefixes of a banner. */
 const BANNER_SUBSYSTEMS: readonly string[] = ['watchdog', 'rcu', 'NMI watchdog', 'kmemleak', 'hrtimer']
-const BANNER_PREFIX = new RegExp(`^(?:${alternation(BANNER_SUBSYSTEMS)}): `)
+/** Some print the detecting CPU after their prefix (watchdog.c 6.5+: `watchdog: CPU1: Watchdog detected hard LOCKUP on cpu 2`). */
+const PREFIX_CPU = '(?:CPU\\d+: )?'
+const BANNER_PREFIX = new RegExp(`^(?:${alternation(BANNER_SUBSYSTEMS)}): ${PREFIX_CPU}`)
 /** Lockdep before 4.14 brackets its banners: `[ INFO: possible circular locking dependency detected ]`. */
 export const BRACKETED = /^\[ ((?:BUG|INFO|WARNING): .*?) \]$/
 /** What BRACKETED's lines start with (splat-precheck.test.ts checks it against the RegExp). */
@@ -153,7 +183,7 @@ const BANNER_START = startsWithAny(BANNER_STARTS)
  * (A first-character test passed a quarter of the bench log's records: 377 416 against 764.)
  */
 const MAY_START = new RegExp(
-  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): )?(?:${alternation([BRACKET_OPEN])})?(?:${alternation([...CUT_HERE_STARTS, ...BANNER_STARTS])})`,
+  `^\\s*(?:(?:${alternation(BANNER_SUBSYSTEMS)}): ${PREFIX_CPU})?(?:${alternation([BRACKET_OPEN])})?(?:${alternation([...CUT_HERE_STARTS, ...BANNER_STARTS])})`,
 )
 const NOT_IN_SPLAT: SplatPush = Object.freeze({inSplat: false, closed: []}) as SplatPush
 
@@ -291,7 +321,7 @@ export class SplatParser {
       closed.push(this.close(this.corrupt(o, `longer than ${MAX_LINES} lines`), r.line))
       return {inSplat: true, closed}
     }
-    if (o.phase === 'message') return this.messageLine(o, r, text, banner?.rule.startsOnly ? undefined : banner, closed)
+    if (o.phase === 'message') return this.messageLine(o, r, text, afterCutHere(banner), closed)
     if (o.text.length < MAX_TEXT_LINES) o.text.push(clip(text))
     return this.body(o, r, text, closed)
   }
@@ -366,6 +396,12 @@ export class SplatParser {
     if (o.splat.banner === 'bug' && !o.inTrace && OOPS_CONTINUATION.test(banner.text)) {
       o.lines++
       return {inSplat: true, closed}
+    }
+    // x86 show_fault_oops() says why an instruction fetch faulted before its `BUG:` line, which is the report's banner.
+    if (FAULT_PREAMBLE.test(o.banner) && !o.inTrace && o.allFrames.length === 0) {
+      o.lines++
+      this.applyBanner(o, banner)
+      return {inSplat: true, banner: true, closed}
     }
     const done = complete(o)
     closed.push(this.close(done ? o : this.corrupt(o, `a new report at line ${r.line} began before the end of this one`), r.line - 1))
@@ -633,6 +669,14 @@ function complete(o: Open): boolean {
   if (o.phase !== 'body') return false
   if (o.shape.noStack) return true
   return o.splat.frames.length > 0 && o.contexts.length === 0 && (o.traceDone || o.inTrace || o.shape.multiStack === true)
+}
+
+/**
+ * The banner that ends a WARN's message (between cut-here and the banner): not the panic it may
+ * cause, nor a `BUG:` line no crash row knows (the message of a `WARN(1, "BUG: ...")`).
+ */
+function afterCutHere(b: Banner | undefined): Banner | undefined {
+  return !b || b.rule.startsOnly || (b.rule.anyBug && !crashRow(b.text)) ? undefined : b
 }
 
 /** Longest message line kept (bounded memory on pathological input). */

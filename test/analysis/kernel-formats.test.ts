@@ -1,0 +1,952 @@
+// The kernel's own report formats, one SYNTHETIC log fragment each: the banner built from the
+// format string the kernel prints it with (the source file is named per case), plausible values,
+// and a short x86-64 or arm64 register dump and call trace. No fragment is a copy of a captured
+// log: they test that the readers know the formats, not the logs we happen to have. Each report
+// must be found with a sensible class and title, a guilty frame that is not the report's own
+// machinery, and, being complete, not corrupted; informational lines must not be findings.
+import {describe, expect, it} from 'vitest'
+import {analyseBootLogText} from '../../src/analysis/read.js'
+
+/** SYNTHETIC: a console log, each line stamped as printk does with a rising time. */
+function log(lines: readonly string[]): string {
+  return lines.map((l, i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}] ${l}`).join('\n') + '\n'
+}
+
+const frame = (fn: string, i: number) => `${fn}+0x${(0x1c + 4 * i).toString(16)}/0x${(0x80 + 8 * i).toString(16)}`
+const CUT = '------------[ cut here ]------------'
+const END = '---[ end trace 0000000000000000 ]---'
+const RULE = '=================================================================='
+const MODULES = 'Modules linked in:'
+const X86_CPU = 'CPU: 1 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1'
+const X86_HW = 'Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.3-debian-1.16.3-2 04/01/2014'
+const ARM_CPU = 'CPU: 0 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1'
+const ARM_HW = 'Hardware name: linux,dummy-virt (DT)'
+const X86_SYSCALL = ['__x64_sys_ioctl', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe']
+const ARM_SYSCALL = ['__arm64_sys_ioctl', 'invoke_syscall', 'el0_svc_common.constprop.0', 'do_el0_svc', 'el0_svc', 'el0t_64_sync_handler', 'el0t_64_sync']
+
+/** x86-64 show_regs(): the faulting PC (`RIP:`, or an unsymbolised address) and the registers. */
+function x86Regs(pc: string): string[] {
+  return [
+    pc.startsWith('0x') ? `RIP: 0010:${pc}` : `RIP: 0010:${frame(pc, 0)}`,
+    'Code: 48 89 df e8 d3 fe ff ff 48 8b 45 00 <48> 8b 40 08 48 85 c0 74 0a',
+    'RSP: 0018:ffffc90000a3fd48 EFLAGS: 00010246',
+    'RAX: 0000000000000000 RBX: ffff888012345678 RCX: 0000000000000000',
+    'RBP: ffffc90000a3fd70 R08: 0000000000000001 R09: 0000000000000000',
+    'FS:  00007f1234567740(0000) GS:ffff88807ec00000(0000) knlGS:0000000000000000',
+    'CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033',
+    'CR2: 0000000000000008 CR3: 0000000012345000 CR4: 0000000000750ef0',
+  ]
+}
+
+/** An x86-64 call trace (`<TASK>` section) of the functions, innermost first. */
+function x86Trace(fns: readonly string[]): string[] {
+  return ['Call Trace:', ' <TASK>', ...fns.map((f, i) => ` ${frame(f, i)}`), ' </TASK>']
+}
+
+/** arm64 show_regs() and its call trace (6.13+ marks the first frame's source, `(P)`). */
+function arm64Regs(pc: string, lr: string): string[] {
+  return [
+    'pstate: 60400005 (nZCv daif +PAN -UAO -TCO -DIT -SSBS BTYPE=--)',
+    `pc : ${frame(pc, 0)}`,
+    `lr : ${frame(lr, 1)}`,
+    'sp : ffff80008000bd90',
+    'x29: ffff80008000bd90 x28: ffff000002b4c000 x27: 0000000000000000',
+    'x2 : 0000000000000000 x1 : ffff000012345678 x0 : 0000000000000000',
+  ]
+}
+
+function arm64Trace(fns: readonly string[]): string[] {
+  return ['Call trace:', ...fns.map((f, i) => ` ${frame(f, i)}${i === 0 ? ' (P)' : ''}`)]
+}
+
+/** What x86 __warn() prints after the banner (with regs: the trap's) up to the end marker. */
+const x86WarnBody = (pc: string, callers: readonly string[]) => [MODULES, X86_CPU, X86_HW, ...x86Regs(pc), ...x86Trace([pc, ...callers, ...X86_SYSCALL]), END]
+
+interface Case {
+  /** The kernel file that prints the banner, and what the fragment is. */
+  name: string
+  lines: string[]
+  /** `corrupted`: the fragment is a report's tail by nature (its start is not in the log). */
+  want: {id: string; title: string; guilty?: string; findings?: number; corrupted?: boolean}
+}
+
+/** An x86 oops: what it prints before the CPU line, the registers (the PC in `pc`), the stack of the callers, the end marker. */
+function x86Oops(head: readonly string[], pc: string, callers: readonly string[]): string[] {
+  return [...head, X86_CPU, X86_HW, ...x86Regs(pc), ...x86Trace(callers), END]
+}
+
+/** An x86 die() for a trap, on its own: the header, the registers, the stack. */
+function x86Die(name: string, header: string, pc: string, id: string, title: string): Case {
+  return {name, lines: x86Oops([header], pc, ['foo_ioctl', ...X86_SYSCALL]), want: {id, title, guilty: pc}}
+}
+
+/** An arm64 kernel fault (`Unable to handle kernel ...`): the abort info, the oops header, the registers, the stack. */
+function arm64Fault(name: string, banner: string, esr: string, pc: string, title: string): Case {
+  const regs = [MODULES, ARM_CPU, ARM_HW, ...arm64Regs(pc, 'foo_ioctl'), ...arm64Trace([pc, 'foo_ioctl', ...ARM_SYSCALL]), END]
+  return {name, lines: [banner, 'Mem abort info:', `  ESR = ${esr}`, `Internal error: Oops: ${esr.slice(2)} [#1] PREEMPT SMP`, ...regs], want: {id: 'bad-access', title, guilty: pc}}
+}
+
+const WARN_CASES: Case[] = [
+  {
+    name: 'kernel/panic.c __warn: `WARNING: CPU: %d PID: %d at %s:%d %pS`, message before the banner (4.19+)',
+    lines: [CUT, 'foo: unexpected state 3', 'WARNING: CPU: 1 PID: 234 at drivers/foo/core.c:123 foo_check+0x1c/0x80', ...x86WarnBody('foo_check', ['foo_ioctl'])],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'kernel/panic.c __warn without file info: `WARNING: CPU: %d PID: %d at %pS`',
+    lines: [CUT, 'WARNING: CPU: 1 PID: 234 at foo_check+0x1c/0x80', ...x86WarnBody('foo_check', ['foo_ioctl'])],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'kernel/panic.c __warn 7.0+: `WARNING: %s:%d at %pS, CPU#%d: %s/%d`',
+    lines: [CUT, 'WARNING: drivers/foo/core.c:123 at foo_check+0x1c/0x80, CPU#1: prog/234', ...x86WarnBody('foo_check', ['foo_ioctl'])],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'kernel/panic.c __warn on arm64 (pc/lr registers, `Call trace:`)',
+    lines: [CUT, 'WARNING: CPU: 0 PID: 234 at drivers/foo/core.c:123 foo_check+0x1c/0x80', MODULES, ARM_CPU, ARM_HW, ...arm64Regs('foo_check', 'foo_ioctl'), ...arm64Trace(['foo_check', 'foo_ioctl', ...ARM_SYSCALL]), END],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'kernel/panic.c check_panic_on_warn: `%s: panic_on_warn set ...` after the WARNING\'s registers',
+    lines: [
+      CUT,
+      'WARNING: CPU: 1 PID: 234 at drivers/foo/core.c:123 foo_check+0x1c/0x80',
+      MODULES,
+      X86_CPU,
+      X86_HW,
+      ...x86Regs('foo_check'),
+      ...x86Trace(['foo_check', 'foo_ioctl', ...X86_SYSCALL]),
+      'Kernel panic - not syncing: kernel: panic_on_warn set ...',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'panic', 'check_panic_on_warn', '__warn', 'report_bug', 'handle_bug', 'exc_invalid_op', 'asm_exc_invalid_op', 'foo_check', 'foo_ioctl']),
+      'Kernel Offset: disabled',
+      'Rebooting in 86400 seconds..',
+    ],
+    // The panic is a finding of its own (the kernel went down), after the WARNING's.
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check', findings: 2},
+  },
+  {
+    name: 'lib/refcount.c refcount_warn_saturate: `refcount_t: underflow; use-after-free.`',
+    lines: [CUT, 'refcount_t: underflow; use-after-free.', 'WARNING: CPU: 1 PID: 234 at lib/refcount.c:28 refcount_warn_saturate+0x1c/0x80', ...x86WarnBody('refcount_warn_saturate', ['foo_put', 'foo_release'])],
+    want: {id: 'warning', title: 'WARNING: refcount bug in foo_put', guilty: 'foo_put'},
+  },
+  {
+    name: 'lib/list_debug.c without BUG_ON_DATA_CORRUPTION: a WARN in the list check',
+    lines: [
+      CUT,
+      'list_del corruption, ffff888012345678->next is LIST_POISON1 (dead000000000100)',
+      'WARNING: CPU: 1 PID: 234 at lib/list_debug.c:56 __list_del_entry_valid_or_report+0x1c/0x80',
+      ...x86WarnBody('__list_del_entry_valid_or_report', ['foo_remove', 'foo_release']),
+    ],
+    want: {id: 'warning', title: 'WARNING in foo_remove', guilty: 'foo_remove'},
+  },
+  {
+    name: 'lib/debugobjects.c: `ODEBUG: %s %s (active state %u) object: %p object type: %s hint: %pS`',
+    lines: [
+      CUT,
+      'ODEBUG: free active (active state 0) object: ffff888012345678 object type: timer_list hint: foo_timer_fn+0x0/0x40',
+      'WARNING: CPU: 1 PID: 234 at lib/debugobjects.c:514 debug_print_object+0x1c/0x80',
+      ...x86WarnBody('debug_print_object', ['debug_check_no_obj_freed', 'kfree', 'foo_release']),
+    ],
+    want: {id: 'warning', title: 'WARNING: ODEBUG bug in foo_release', guilty: 'foo_release'},
+  },
+  {
+    name: 'fs/dcache.c umount_check: a WARN whose message starts `BUG: Dentry ... still in use`',
+    lines: [
+      CUT,
+      'BUG: Dentry ffff888012345678{i=0,n=foo}  still in use (1) [unmount of tmpfs tmpfs]',
+      'WARNING: CPU: 1 PID: 234 at fs/dcache.c:1546 umount_check+0x1c/0x80',
+      ...x86WarnBody('umount_check', ['d_walk', 'shrink_dcache_for_umount', 'generic_shutdown_super']),
+    ],
+    want: {id: 'warning', title: 'WARNING in umount_check', guilty: 'umount_check'},
+  },
+  {
+    name: 'lib/ubsan.c 6.6+: cut-here, `UBSAN: %s in %s:%d:%d`, dump_stack, `---[ end trace ]---`',
+    lines: [
+      CUT,
+      'UBSAN: array-index-out-of-bounds in drivers/foo/core.c:123:45',
+      "index 5 is out of range for type 'int [4]'",
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', '__ubsan_handle_out_of_bounds', 'foo_get', 'foo_ioctl', ...X86_SYSCALL]),
+      '---[ end trace ]---',
+      'foo: device ready',
+    ],
+    want: {id: 'ubsan', title: 'UBSAN: array-index-out-of-bounds in foo_get', guilty: 'foo_get'},
+  },
+]
+
+const BUG_CASES: Case[] = [
+  {
+    name: 'lib/bug.c report_bug: `kernel BUG at %s:%u!` then x86 6.9+ `Oops: invalid opcode: %04lx [#%d]`',
+    lines: x86Oops(['kernel BUG at fs/foo/inode.c:42!', 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP KASAN NOPTI'], 'foo_evict', ['evict', 'iput', 'foo_unlink', ...X86_SYSCALL]),
+    want: {id: 'kernel-bug', title: 'kernel BUG in foo_evict', guilty: 'foo_evict'},
+  },
+  {
+    name: 'lib/bug.c report_bug before 6.9: `invalid opcode: %04lx [#%d]` after the banner',
+    lines: x86Oops(['kernel BUG at fs/foo/inode.c:42!', 'invalid opcode: 0000 [#1] SMP'], 'foo_evict', ['evict', 'iput', 'foo_unlink', ...X86_SYSCALL]),
+    want: {id: 'kernel-bug', title: 'kernel BUG in foo_evict', guilty: 'foo_evict'},
+  },
+  {
+    name: 'lib/bug.c report_bug without BUGVERBOSE: `Kernel BUG at %pB [verbose debug info unavailable]`',
+    lines: x86Oops(['Kernel BUG at foo_evict+0x1c/0x80 [verbose debug info unavailable]', 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_evict', ['evict', 'iput', 'foo_unlink', ...X86_SYSCALL]),
+    want: {id: 'kernel-bug', title: 'kernel BUG in foo_evict', guilty: 'foo_evict'},
+  },
+  {
+    name: 'lib/bug.c on arm64: `kernel BUG at` then `Internal error: Oops - BUG: %08x [#%d]`',
+    lines: ['kernel BUG at fs/foo/inode.c:42!', 'Internal error: Oops - BUG: 00000000f2000800 [#1] PREEMPT SMP', MODULES, ARM_CPU, ARM_HW, ...arm64Regs('foo_evict', 'evict'), ...arm64Trace(['foo_evict', 'evict', 'iput', ...ARM_SYSCALL]), 'Code: d65f03c0 d503201f d503233f a9be7bfd (d4210000)', END],
+    want: {id: 'kernel-bug', title: 'kernel BUG in foo_evict', guilty: 'foo_evict'},
+  },
+  {
+    name: 'lib/list_debug.c with BUG_ON_DATA_CORRUPTION: the message, then `kernel BUG at lib/list_debug.c`',
+    lines: x86Oops(
+      [
+        'list_add corruption. next->prev should be prev (ffff888012345678), but was ffff888087654321. (next=ffff888011111111).',
+        'kernel BUG at lib/list_debug.c:29!',
+        'Oops: invalid opcode: 0000 [#1] PREEMPT SMP KASAN NOPTI',
+      ],
+      '__list_add_valid_or_report',
+      ['foo_add', 'foo_ioctl', ...X86_SYSCALL],
+    ),
+    want: {id: 'kernel-bug', title: 'BUG: corrupted list in foo_add', guilty: 'foo_add'},
+  },
+  {
+    name: 'mm/usercopy.c: `usercopy: Kernel memory exposure attempt detected ...` then `kernel BUG at mm/usercopy.c`',
+    lines: x86Oops(
+      [
+        "usercopy: Kernel memory exposure attempt detected from SLUB object 'kmalloc-64' (offset 0, size 128)!",
+        'kernel BUG at mm/usercopy.c:102!',
+        'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI',
+      ],
+      'usercopy_abort',
+      ['__check_heap_object', '__check_object_size', 'foo_read', 'vfs_read', ...X86_SYSCALL],
+    ),
+    want: {id: 'kernel-bug', title: 'BUG: bad usercopy in foo_read', guilty: 'foo_read'},
+  },
+]
+
+const FAULT_CASES: Case[] = [
+  {
+    name: 'arch/x86/mm/fault.c 5.1+: `BUG: kernel NULL pointer dereference, address: %px` and 6.9+ `Oops: Oops: %04lx`',
+    lines: x86Oops(
+      [
+        'BUG: kernel NULL pointer dereference, address: 0000000000000008',
+        '#PF: supervisor read access in kernel mode',
+        '#PF: error_code(0x0000) - not-present page',
+        'PGD 0 P4D 0',
+        'Oops: Oops: 0000 [#1] PREEMPT SMP NOPTI',
+      ],
+      'foo_read',
+      ['foo_ioctl', ...X86_SYSCALL],
+    ),
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/x86/mm/fault.c 5.1+: `BUG: unable to handle page fault for address: %px`, `Oops: %04lx` before 6.9',
+    lines: x86Oops(['BUG: unable to handle page fault for address: ffffc90000a3f000', '#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'Oops: 0002 [#1] SMP'], 'foo_write', ['foo_ioctl', ...X86_SYSCALL]),
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel paging request in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'arch/x86/mm/fault.c before 5.1: `BUG: unable to handle kernel paging request at %px`, `IP:`',
+    lines: ['BUG: unable to handle kernel paging request at ffffc90000a3f000', `IP: ${frame('foo_write', 0)}`, 'PGD 12345067 P4D 12345067 PUD 0', 'Oops: 0002 [#1] SMP', X86_CPU, X86_HW, ...x86Regs('foo_write'), ...x86Trace(['foo_ioctl', ...X86_SYSCALL]), END],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel paging request in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'arch/x86/mm/fault.c show_fault_oops: `kernel tried to execute NX-protected page - exploit attempt? (uid: %d)` before the BUG line',
+    lines: x86Oops(
+      [
+        'kernel tried to execute NX-protected page - exploit attempt? (uid: 0)',
+        'BUG: unable to handle page fault for address: ffff888012345000',
+        '#PF: supervisor instruction fetch in kernel mode',
+        '#PF: error_code(0x0011) - permissions violation',
+        'Oops: Oops: 0011 [#1] PREEMPT SMP NOPTI',
+      ],
+      '0xffff888012345000',
+      ['foo_call', 'foo_ioctl', ...X86_SYSCALL],
+    ),
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel paging request in foo_call', guilty: 'foo_call'},
+  },
+  {
+    name: 'arch/x86/kernel/dumpstack.c 6.9+ die(): `Oops: general protection fault, probably for non-canonical address`',
+    lines: x86Oops(
+      [
+        'Oops: general protection fault, probably for non-canonical address 0xdffffc0000000001: 0000 [#1] PREEMPT SMP KASAN NOPTI',
+        'KASAN: null-ptr-deref in range [0x0000000000000008-0x000000000000000f]',
+      ],
+      'foo_read',
+      ['foo_ioctl', ...X86_SYSCALL],
+    ),
+    want: {id: 'gpf', title: 'general protection fault in foo_read', guilty: 'foo_read'},
+  },
+  x86Die('arch/x86/kernel/traps.c before 6.9: `general protection fault: %04lx [#%d]`', 'general protection fault: 0000 [#1] SMP KASAN', 'foo_read', 'gpf', 'general protection fault in foo_read'),
+  x86Die('arch/x86/kernel/traps.c die("divide error") 6.9+: `Oops: divide error: %04lx [#%d]`', 'Oops: divide error: 0000 [#1] PREEMPT SMP NOPTI', 'foo_ratio', 'oops', 'divide error in foo_ratio'),
+  x86Die('arch/x86/kernel/traps.c die("divide error") before 6.9: `divide error: %04lx [#%d]`', 'divide error: 0000 [#1] SMP', 'foo_ratio', 'oops', 'divide error in foo_ratio'),
+  x86Die('arch/x86/kernel/traps.c handle_invalid_op (no BUG() before it): `invalid opcode: %04lx [#%d]`', 'invalid opcode: 0000 [#1] SMP', 'foo_jump', 'oops', 'invalid opcode in foo_jump'),
+  x86Die('arch/x86/kernel/traps.c handle_invalid_op 6.9+: `Oops: invalid opcode: %04lx [#%d]`', 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI', 'foo_jump', 'oops', 'invalid opcode in foo_jump'),
+  x86Die('arch/x86/kernel/traps.c die("stack segment") 6.9+: `Oops: stack segment: %04lx [#%d]`', 'Oops: stack segment: 0000 [#1] PREEMPT SMP KASAN NOPTI', 'foo_read', 'oops', 'stack segment fault in foo_read'),
+  x86Die('arch/x86/kernel/traps.c die("int3") before 6.9: `int3: %04lx [#%d]`', 'int3: 0000 [#1] PREEMPT SMP', 'foo_patched', 'oops', 'int3 in foo_patched'),
+  {
+    name: 'arch/x86/kernel/traps.c handle_stack_overflow 5.16+: `BUG: %s stack guard page was hit at %p (stack is %p..%p)` (IRQ stack)',
+    lines: x86Oops(
+      [
+        'BUG: IRQ stack guard page was hit at ffffc90000003ff8 (stack is ffffc90000004000..ffffc90000007fff)',
+        'Oops: stack guard page: 0000 [#1] PREEMPT SMP NOPTI',
+      ],
+      'foo_recurse',
+      ['foo_recurse', 'foo_recurse', 'foo_recurse', 'foo_rx', '__netif_receive_skb_core', 'process_backlog', 'net_rx_action', 'handle_softirqs', 'do_softirq'],
+    ),
+    // A recursion is named by where it was entered from (the caller of the first dispatch point).
+    want: {id: 'oops', title: 'BUG: stack guard page was hit in foo_rx', guilty: 'foo_rx'},
+  },
+  {
+    name: 'arch/arm64/mm/fault.c die_kernel_fault: `Unable to handle kernel paging request at virtual address %016lx`',
+    lines: [
+      'Unable to handle kernel paging request at virtual address ffff800012345678',
+      'Mem abort info:',
+      '  ESR = 0x0000000096000007',
+      '  EC = 0x25: DABT (current EL), IL = 32 bits',
+      '  FSC = 0x07: level 3 translation fault',
+      'swapper pgtable: 4k pages, 48-bit VAs, pgdp=0000000041234000',
+      '[ffff800012345678] pgd=1000000041fff003, p4d=1000000041fff003, pud=1000000041ffe003, pmd=0000000000000000',
+      'Internal error: Oops: 0000000096000007 [#1] PREEMPT SMP',
+      MODULES,
+      ARM_CPU,
+      ARM_HW,
+      ...arm64Regs('foo_read', 'foo_ioctl'),
+      ...arm64Trace(['foo_read', 'foo_ioctl', ...ARM_SYSCALL]),
+      'Code: f9400000 d65f03c0 d503201f d503233f (f9400400)',
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel paging request in foo_read', guilty: 'foo_read'},
+  },
+  arm64Fault('arch/arm64/mm/fault.c: `Unable to handle kernel NULL pointer dereference at virtual address %016lx`', 'Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008', '0x0000000096000005', 'foo_read', 'BUG: unable to handle kernel NULL pointer dereference in foo_read'),
+  arm64Fault('arch/arm64/mm/fault.c: `Unable to handle kernel execute from non-executable memory at virtual address %016lx`', 'Unable to handle kernel execute from non-executable memory at virtual address ffff000012345000', '0x000000008600000f', 'foo_call', 'BUG: unable to handle kernel paging request in foo_call'),
+  arm64Fault('arch/arm64/mm/fault.c: `Unable to handle kernel write to read-only memory at virtual address %016lx`', 'Unable to handle kernel write to read-only memory at virtual address ffff800081234000', '0x000000009600004f', 'foo_write', 'BUG: unable to handle kernel paging request in foo_write'),
+]
+
+const SANITIZER_CASES: Case[] = [
+  {
+    name: 'mm/kasan/report.c: `BUG: KASAN: %s in %pS`, `%s of size %zu at addr %px by task %s/%d`',
+    lines: [
+      RULE,
+      'BUG: KASAN: slab-use-after-free in foo_read+0x1c/0x80',
+      'Read of size 8 at addr ffff888012345678 by task prog/234',
+      '',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'print_address_description.constprop.0', 'print_report', 'kasan_report', 'foo_read', 'foo_ioctl', ...X86_SYSCALL]),
+      '',
+      'Allocated by task 234:',
+      ' kasan_save_stack+0x1c/0x40',
+      ' kasan_save_track+0x14/0x30',
+      ' __kasan_kmalloc+0x7f/0x90',
+      ' foo_open+0x1c/0x80',
+      '',
+      'Freed by task 234:',
+      ' kasan_save_stack+0x1c/0x40',
+      ' kfree+0x10e/0x380',
+      ' foo_release+0x1c/0x80',
+      '',
+      'The buggy address belongs to the object at ffff888012345600',
+      ' which belongs to the cache kmalloc-256 of size 256',
+      'Memory state around the buggy address:',
+      ' ffff888012345600: fa fb fb fb fb fb fb fb fb fb fb fb fb fb fb fb',
+      '>ffff888012345680: fb fb fb fb fb fb fb fb fb fb fb fb fb fb fb fb',
+      '                                                                ^',
+      RULE,
+    ],
+    want: {id: 'kasan', title: 'KASAN: slab-use-after-free Read in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'mm/kasan/report.c invalid free: `BUG: KASAN: double-free in %pS` naming kfree',
+    lines: [
+      RULE,
+      'BUG: KASAN: double-free in kfree+0x10e/0x380',
+      'Free of addr ffff888012345600 by task prog/234',
+      '',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'print_report', 'kasan_report_invalid_free', 'check_slab_allocation', 'kfree', 'foo_release', '__fput', 'task_work_run']),
+      RULE,
+    ],
+    want: {id: 'kasan', title: 'KASAN: invalid-free in foo_release', guilty: 'foo_release'},
+  },
+  {
+    name: 'mm/kasan/report.c on arm64 (`Call trace:` with dump_backtrace/show_stack)',
+    lines: [
+      RULE,
+      'BUG: KASAN: slab-out-of-bounds in foo_write+0x1c/0x80',
+      'Write of size 4 at addr ffff000012345678 by task prog/234',
+      '',
+      ARM_CPU,
+      ARM_HW,
+      ...arm64Trace(['dump_backtrace', 'show_stack', 'dump_stack_lvl', 'print_report', 'kasan_report', '__asan_store4', 'foo_write', 'foo_ioctl', ...ARM_SYSCALL]),
+      RULE,
+    ],
+    want: {id: 'kasan', title: 'KASAN: slab-out-of-bounds Write in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'mm/kfence/report.c: `BUG: KFENCE: use-after-free %s in %pS`, the stack printed without a header',
+    lines: [
+      RULE,
+      'BUG: KFENCE: use-after-free read in foo_read+0x1c/0x80',
+      '',
+      'Use-after-free read at 0x000000001234abcd (in kfence-#12):',
+      ` ${frame('foo_read', 0)}`,
+      ` ${frame('foo_ioctl', 1)}`,
+      ` ${frame('__x64_sys_ioctl', 2)}`,
+      ` ${frame('do_syscall_64', 3)}`,
+      '',
+      'kfence-#12: 0x000000001234abcd-0x000000005678ef01, size=32, cache=kmalloc-32',
+      '',
+      'allocated by task 234 on cpu 1 at 99.123456s (0.876544s ago):',
+      ` ${frame('__kmalloc_cache_noprof', 0)}`,
+      ` ${frame('foo_open', 1)}`,
+      '',
+      X86_CPU,
+      X86_HW,
+      RULE,
+    ],
+    want: {id: 'kfence', title: 'KFENCE: use-after-free read in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'kernel/kcsan/report.c: `BUG: KCSAN: %s in %ps / %ps`, two stacks without headers',
+    lines: [
+      RULE,
+      'BUG: KCSAN: data-race in foo_read / foo_write',
+      '',
+      'write to 0xffff888012345678 of 4 bytes by task 235 on cpu 0:',
+      ` ${frame('foo_write', 0)}`,
+      ` ${frame('foo_ioctl', 1)}`,
+      '',
+      'read to 0xffff888012345678 of 4 bytes by task 234 on cpu 1:',
+      ` ${frame('foo_read', 0)}`,
+      ` ${frame('foo_ioctl', 1)}`,
+      '',
+      'value changed: 0x00000000 -> 0x00000001',
+      '',
+      'Reported by Kernel Concurrency Sanitizer on:',
+      X86_CPU,
+      X86_HW,
+      RULE,
+    ],
+    want: {id: 'kcsan', title: 'KCSAN: data-race in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'mm/kmsan/report.c: `BUG: KMSAN: %s in %pSr`, stack without a header, `Uninit was created at:`',
+    lines: [
+      '=====================================================',
+      'BUG: KMSAN: uninit-value in foo_parse+0x1c/0x80',
+      ` ${frame('foo_parse', 0)}`,
+      ` ${frame('foo_ioctl', 1)}`,
+      ` ${frame('__x64_sys_ioctl', 2)}`,
+      '',
+      'Uninit was created at:',
+      ` ${frame('__kmalloc_cache_noprof', 0)}`,
+      ` ${frame('foo_open', 1)}`,
+      '',
+      X86_CPU,
+      X86_HW,
+      '=====================================================',
+    ],
+    want: {id: 'kmsan', title: 'KMSAN: uninit-value in foo_parse', guilty: 'foo_parse'},
+  },
+  {
+    name: 'mm/kmsan/report.c kernel-infoleak: the user-copy helpers passed over',
+    lines: [
+      '=====================================================',
+      'BUG: KMSAN: kernel-infoleak in instrument_copy_to_user+0x1c/0x80',
+      ` ${frame('instrument_copy_to_user', 0)}`,
+      ` ${frame('_copy_to_user', 1)}`,
+      ` ${frame('foo_read', 2)}`,
+      ` ${frame('vfs_read', 3)}`,
+      '',
+      'Bytes 4-7 of 8 are uninitialized',
+      X86_CPU,
+      X86_HW,
+      '=====================================================',
+    ],
+    want: {id: 'kmsan', title: 'KMSAN: kernel-infoleak in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'lib/ubsan.c 5.10-6.5: framed by `=` rules, `UBSAN: %s in %s:%d:%d`',
+    lines: [
+      '================================================================================',
+      'UBSAN: shift-out-of-bounds in drivers/foo/core.c:77:12',
+      "shift exponent 64 is too large for 64-bit type 'long unsigned int'",
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'ubsan_epilogue', '__ubsan_handle_shift_out_of_bounds', 'foo_mask', 'foo_ioctl', ...X86_SYSCALL]),
+      '================================================================================',
+    ],
+    want: {id: 'ubsan', title: 'UBSAN: shift-out-of-bounds in foo_mask', guilty: 'foo_mask'},
+  },
+  {
+    name: 'lib/ubsan.c before 5.10: `UBSAN: Undefined behaviour in %s:%d:%d`',
+    lines: [
+      '================================================================================',
+      'UBSAN: Undefined behaviour in drivers/foo/core.c:77:12',
+      'signed integer overflow:',
+      '2147483647 + 1 cannot be represented in type \'int\'',
+      'CPU: 1 PID: 234 Comm: prog Not tainted 5.4.0 #1',
+      X86_HW,
+      ...x86Trace(['dump_stack', 'ubsan_epilogue', 'handle_overflow', '__ubsan_handle_add_overflow', 'foo_sum', 'foo_ioctl', ...X86_SYSCALL]),
+      '================================================================================',
+    ],
+    want: {id: 'ubsan', title: 'UBSAN: undefined-behaviour in foo_sum', guilty: 'foo_sum'},
+  },
+]
+
+/** Lockdep's header: the rule, the banner, the kernel's identity, the dashes. */
+const lockdep = (banner: string) => ['======================================================', banner, '6.12.0 #1 Not tainted', '------------------------------------------------------']
+const LOCK_TAIL = ['stack backtrace:', X86_CPU, X86_HW]
+
+const LOCK_CASES: Case[] = [
+  {
+    name: 'kernel/locking/lockdep.c print_circular_bug_header: `WARNING: possible circular locking dependency detected`',
+    lines: [
+      ...lockdep('WARNING: possible circular locking dependency detected'),
+      'prog/234 is trying to acquire lock:',
+      'ffff888012345678 (&dev->lock_b){+.+.}-{4:4}, at: foo_b+0x2a/0x80',
+      '',
+      'but task is already holding lock:',
+      'ffff888012345700 (&dev->lock_a){+.+.}-{4:4}, at: foo_a+0x1c/0x80',
+      '',
+      'which lock already depends on the new lock.',
+      '',
+      'the existing dependency chain (in reverse order) is:',
+      '',
+      '-> #1 (&dev->lock_b){+.+.}-{4:4}:',
+      `       ${frame('lock_acquire', 0)}`,
+      `       ${frame('__mutex_lock', 1)}`,
+      `       ${frame('foo_c', 2)}`,
+      '',
+      '-> #0 (&dev->lock_a){+.+.}-{4:4}:',
+      `       ${frame('__lock_acquire', 0)}`,
+      `       ${frame('lock_acquire', 1)}`,
+      `       ${frame('foo_b', 2)}`,
+      '',
+      'other info that might help us debug this:',
+      ' *** DEADLOCK ***',
+      '',
+      '1 lock held by prog/234:',
+      ' #0: ffff888012345700 (&dev->lock_a){+.+.}-{4:4}, at: foo_a+0x1c/0x80',
+      '',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'print_circular_bug', 'check_noncircular', '__lock_acquire', 'lock_acquire', '__mutex_lock', 'foo_b', 'foo_a', 'foo_ioctl']),
+    ],
+    want: {id: 'lockdep', title: 'possible deadlock in foo_b', guilty: 'foo_b'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_deadlock_bug: `WARNING: possible recursive locking detected`',
+    lines: [
+      ...lockdep('WARNING: possible recursive locking detected'),
+      'prog/234 is trying to acquire lock:',
+      'ffff888012345678 (&dev->lock){+.+.}-{4:4}, at: foo_relock+0x2a/0x80',
+      '',
+      'but task is already holding lock:',
+      'ffff888012345678 (&dev->lock){+.+.}-{4:4}, at: foo_ioctl+0x1c/0x80',
+      '',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'print_deadlock_bug', '__lock_acquire', 'lock_acquire', '__mutex_lock', 'foo_relock', 'foo_ioctl']),
+    ],
+    want: {id: 'lockdep', title: 'possible deadlock in foo_relock', guilty: 'foo_relock'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_usage_bug: `WARNING: inconsistent lock state`',
+    lines: [
+      ...lockdep('WARNING: inconsistent lock state'),
+      'inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage.',
+      'swapper/1/0 [HC0[0]:SC1[1]:HE1:SE0] takes:',
+      'ffff888012345678 (&dev->lock){+.?.}-{3:3}, at: foo_timer+0x2a/0x80',
+      '{SOFTIRQ-ON-W} state was registered at:',
+      `  ${frame('lock_acquire', 0)}`,
+      `  ${frame('_raw_spin_lock', 1)}`,
+      `  ${frame('foo_ioctl', 2)}`,
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'mark_lock', '__lock_acquire', 'lock_acquire', '_raw_spin_lock', 'foo_timer', 'call_timer_fn']),
+    ],
+    want: {id: 'lockdep', title: 'inconsistent lock state in foo_timer', guilty: 'foo_timer'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_irq_inversion_bug: `WARNING: possible irq lock inversion dependency detected`',
+    lines: [
+      ...lockdep('WARNING: possible irq lock inversion dependency detected'),
+      'swapper/1/0 just changed the state of lock:',
+      'ffff888012345678 (&dev->lock){..-.}-{3:3}, at: foo_timer+0x2a/0x80',
+      'but this lock took another, SOFTIRQ-unsafe lock in the past:',
+      ' (&dev->other){+.+.}-{3:3}',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'print_irq_inversion_bug', 'mark_lock', '__lock_acquire', 'lock_acquire', '_raw_spin_lock', 'foo_timer', 'call_timer_fn']),
+    ],
+    want: {id: 'lockdep', title: 'possible deadlock in foo_timer', guilty: 'foo_timer'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_unlock_imbalance_bug: `WARNING: bad unlock balance detected!`',
+    lines: [
+      ...lockdep('WARNING: bad unlock balance detected!'),
+      'prog/234 is trying to release lock (&dev->lock) at:',
+      `[<ffffffff81234567>] ${frame('foo_unlock', 0)}`,
+      'but there are no more locks to release!',
+      '',
+      'other info that might help us debug this:',
+      'no locks held by prog/234.',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'print_unlock_imbalance_bug', 'lock_release', '__mutex_unlock_slowpath', 'foo_unlock', 'foo_ioctl']),
+    ],
+    want: {id: 'lockdep', title: 'WARNING: bad unlock balance in foo_unlock', guilty: 'foo_unlock'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_held_locks_bug: `WARNING: %s/%d still has locks held!`',
+    lines: [
+      ...lockdep('WARNING: prog/234 still has locks held!'),
+      '1 lock held by prog/234:',
+      ' #0: ffff888012345678 (&dev->lock){+.+.}-{4:4}, at: foo_exit+0x2a/0x80',
+      '',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'debug_check_no_locks_held', 'do_exit', 'do_group_exit']),
+    ],
+    want: {id: 'lockdep', title: 'WARNING: still has locks held in foo_exit', guilty: 'foo_exit'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c lockdep_sys_exit: `WARNING: lock held when returning to user space!` (no stack)',
+    lines: [
+      ...lockdep('WARNING: lock held when returning to user space!'),
+      'prog/234 is leaving the kernel with locks still held!',
+      '1 lock held by prog/234:',
+      ' #0: ffff888012345678 (&dev->lock){+.+.}-{4:4}, at: foo_ioctl+0x2a/0x80',
+      'foo: device ready',
+    ],
+    want: {id: 'lockdep', title: 'WARNING: lock held when returning to user space in foo_ioctl', guilty: 'foo_ioctl'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c lockdep_rcu_suspicious: `WARNING: suspicious RCU usage`',
+    lines: [
+      '=============================',
+      'WARNING: suspicious RCU usage',
+      '6.12.0 #1 Not tainted',
+      '-----------------------------',
+      'net/foo/core.c:123 suspicious rcu_dereference_check() usage!',
+      '',
+      'other info that might help us debug this:',
+      'rcu_scheduler_active = 2, debug_locks = 1',
+      'no locks held by prog/234.',
+      '',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'lockdep_rcu_suspicious', 'foo_lookup', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'lockdep', title: 'WARNING: suspicious RCU usage in foo_lookup', guilty: 'foo_lookup'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c register_lock_class: `INFO: trying to register non-static key.`',
+    lines: [
+      'INFO: trying to register non-static key.',
+      'The code is fine but needs lockdep annotation, or maybe',
+      "you didn't initialize this object before use?",
+      'turning off the locking correctness validator.',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'register_lock_class', '__lock_acquire', 'lock_acquire', '_raw_spin_lock_irqsave', 'foo_start', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'lockdep', title: 'INFO: trying to register non-static key in foo_start', guilty: 'foo_start'},
+  },
+  {
+    name: 'kernel/locking/spinlock_debug.c spin_dump: `BUG: spinlock %s on CPU#%d, %s/%d`',
+    lines: [
+      'BUG: spinlock bad magic on CPU#1, prog/234',
+      ' lock: 0xffff888012345678, .magic: 00000000, .owner: <none>/-1, .owner_cpu: 0',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'spin_bug', 'do_raw_spin_lock', '_raw_spin_lock', 'foo_start', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'bug', title: 'BUG: spinlock bad magic in foo_start', guilty: 'foo_start'},
+  },
+  {
+    name: 'kernel/locking/spinlock_debug.c rwlock_bug: `BUG: rwlock %s on CPU#%d, %s/%d, %p`',
+    lines: [
+      'BUG: rwlock wrong owner on CPU#1, prog/234, ffff888012345678',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'rwlock_bug', 'do_raw_write_unlock', '_raw_write_unlock', 'foo_stop', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'bug', title: 'BUG: rwlock wrong owner in foo_stop', guilty: 'foo_stop'},
+  },
+]
+
+const HANG_CASES: Case[] = [
+  {
+    name: 'kernel/watchdog.c watchdog_timer_fn: `BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]`',
+    lines: [
+      'watchdog: BUG: soft lockup - CPU#1 stuck for 26s! [prog:234]',
+      MODULES,
+      'irq event stamp: 12345',
+      X86_CPU,
+      X86_HW,
+      ...x86Regs('foo_spin'),
+      'Call Trace:',
+      ' <IRQ>',
+      ` ? ${frame('watchdog_timer_fn', 0)}`,
+      ` ? ${frame('__hrtimer_run_queues', 1)}`,
+      ' </IRQ>',
+      ' <TASK>',
+      ` ${frame('foo_spin', 0)}`,
+      ` ${frame('foo_write', 1)}`,
+      ` ${frame('vfs_write', 2)}`,
+      ` ${frame('ksys_write', 3)}`,
+      ` ${frame('do_syscall_64', 4)}`,
+      ' </TASK>',
+    ],
+    want: {id: 'soft-lockup', title: 'BUG: soft lockup in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/watchdog.c watchdog_hardlockup_check 6.5+: `CPU%u: Watchdog detected hard LOCKUP on cpu %u`',
+    lines: [
+      'watchdog: CPU1: Watchdog detected hard LOCKUP on cpu 1',
+      MODULES,
+      'irq event stamp: 12345',
+      X86_CPU,
+      X86_HW,
+      ...x86Regs('foo_spin'),
+      ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64']),
+    ],
+    want: {id: 'hard-lockup', title: 'BUG: hard lockup in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/watchdog_hld.c before 6.5: `NMI watchdog: Watchdog detected hard LOCKUP on cpu %d`',
+    lines: ['NMI watchdog: Watchdog detected hard LOCKUP on cpu 1', MODULES, 'CPU: 1 PID: 234 Comm: prog Not tainted 5.4.0 #1', X86_HW, ...x86Regs('foo_spin'), ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64'])],
+    want: {id: 'hard-lockup', title: 'BUG: hard lockup in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/rcu/tree_stall.h print_cpu_stall: `rcu: INFO: %s self-detected stall on CPU`',
+    lines: [
+      'rcu: INFO: rcu_preempt self-detected stall on CPU',
+      'rcu: \t1-....: (10500 ticks this GP) idle=1234/1/0x4000000000000000 softirq=100/100 fqs=5000',
+      'rcu: \t(t=10501 jiffies g=1234 q=56 ncpus=2)',
+      X86_CPU,
+      X86_HW,
+      ...x86Regs('foo_spin'),
+      'Call Trace:',
+      ' <IRQ>',
+      ` ${frame('rcu_sched_clock_irq', 0)}`,
+      ` ${frame('update_process_times', 1)}`,
+      ` ${frame('hrtimer_interrupt', 2)}`,
+      ` ${frame('__sysvec_apic_timer_interrupt', 3)}`,
+      ` ${frame('sysvec_apic_timer_interrupt', 4)}`,
+      ' </IRQ>',
+      ' <TASK>',
+      ` ${frame('asm_sysvec_apic_timer_interrupt', 0)}`,
+      `RIP: 0010:${frame('foo_spin', 0)}`,
+      'RSP: 0018:ffffc90000a3fd48 EFLAGS: 00000246',
+      ` ${frame('foo_write', 1)}`,
+      ` ${frame('vfs_write', 2)}`,
+      ` ${frame('ksys_write', 3)}`,
+      ` ${frame('do_syscall_64', 4)}`,
+      ' </TASK>',
+    ],
+    want: {id: 'rcu-stall', title: 'INFO: rcu detected stall in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/hung_task.c check_hung_task: `INFO: task %s:%d blocked for more than %ld seconds.`',
+    lines: [
+      'INFO: task prog:234 blocked for more than 143 seconds.',
+      '      Not tainted 6.12.0 #1',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      'task:prog            state:D stack:0     pid:234   tgid:234   ppid:1      flags:0x00004002',
+      ...x86Trace(['__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock', 'mutex_lock_nested', 'foo_flush', 'foo_ioctl', ...X86_SYSCALL]),
+      'Showing all locks held in the system:',
+      'foo: device ready',
+    ],
+    want: {id: 'hung-task', title: 'INFO: task hung in foo_flush', guilty: 'foo_flush'},
+  },
+  {
+    name: 'kernel/workqueue.c wq_watchdog_timer_fn: `BUG: workqueue lockup - pool cpus=%*pbl node=%d flags=0x%x nice=%d stuck for %us!` (no stack)',
+    lines: ['BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 32s!', 'Showing busy workqueues and worker pools:', 'workqueue events: flags=0x0', 'foo: device ready'],
+    want: {id: 'workqueue-lockup', title: 'BUG: workqueue lockup'},
+  },
+]
+
+const MISC_CASES: Case[] = [
+  {
+    name: 'kernel/sched/core.c __might_resched: `BUG: sleeping function called from invalid context at %s:%d`',
+    lines: [
+      'BUG: sleeping function called from invalid context at kernel/locking/mutex.c:580',
+      'in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 234, name: prog',
+      'preempt_count: 1, expected: 0',
+      'RCU nest depth: 0, expected: 0',
+      '1 lock held by prog/234:',
+      ' #0: ffff888012345678 (&dev->spin){+.+.}-{3:3}, at: foo_ioctl+0x1c/0x80',
+      'Preemption disabled at:',
+      `[<ffffffff81234567>] ${frame('foo_ioctl', 0)}`,
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', '__might_resched', '__mutex_lock', 'foo_wait', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'bug', title: 'BUG: sleeping function called from invalid context in foo_wait', guilty: 'foo_wait'},
+  },
+  {
+    name: 'kernel/sched/core.c __schedule_bug: `BUG: scheduling while atomic: %s/%d/0x%08x`',
+    lines: ['BUG: scheduling while atomic: prog/234/0x00000002', MODULES, X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', '__schedule_bug', '__schedule', 'schedule', 'schedule_timeout', 'foo_wait', 'foo_ioctl', ...X86_SYSCALL])],
+    want: {id: 'bug', title: 'BUG: scheduling while atomic in foo_wait', guilty: 'foo_wait'},
+  },
+  {
+    name: 'lib/smp_processor_id.c: `BUG: using %s%s() in preemptible [%08x] code: %s/%d`',
+    lines: [
+      'BUG: using smp_processor_id() in preemptible [00000000] code: prog/234',
+      `caller is ${frame('foo_percpu', 0)}`,
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'check_preemption_disabled', 'foo_percpu', 'foo_ioctl', ...X86_SYSCALL]),
+    ],
+    want: {id: 'bug', title: 'BUG: using smp_processor_id() in preemptible code in foo_percpu', guilty: 'foo_percpu'},
+  },
+  {
+    name: 'mm/page_alloc.c bad_page: `BUG: Bad page state in process %s  pfn:%05lx`',
+    lines: [
+      'BUG: Bad page state in process prog  pfn:12345',
+      'page: refcount:0 mapcount:1 mapping:0000000000000000 index:0x0 pfn:0x12345',
+      'flags: 0x4000000000000000(zone=1)',
+      'page dumped because: nonzero mapcount',
+      MODULES,
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'bad_page', 'free_page_is_bad_report', '__free_pages_ok', 'foo_release', '__fput', 'task_work_run']),
+    ],
+    want: {id: 'bug', title: 'BUG: Bad page state in foo_release', guilty: 'foo_release'},
+  },
+  {
+    name: 'mm/memory.c print_bad_pte: `BUG: Bad page map in process %s  pte:%08llx pmd:%08llx`',
+    lines: [
+      'BUG: Bad page map in process prog  pte:8000000012345067 pmd:12345067',
+      'page: refcount:1 mapcount:-1 mapping:0000000000000000 index:0x0 pfn:0x12345',
+      'addr:00007f1234567000 vm_flags:08100073 anon_vma:ffff888012345678 mapping:0000000000000000 index:7f1234567',
+      MODULES,
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'print_bad_pte', 'zap_pte_range', 'unmap_page_range', 'unmap_vmas', 'exit_mmap', '__mmput', 'do_exit']),
+    ],
+    want: {id: 'bug', title: 'BUG: Bad page map in zap_pte_range', guilty: 'zap_pte_range'},
+  },
+  {
+    name: 'kernel/fork.c check_mm: `BUG: Bad rss-counter state mm:%p type:%s val:%ld` (no stack)',
+    lines: ['BUG: Bad rss-counter state mm:ffff888012345678 type:MM_ANONPAGES val:1', 'foo: device ready'],
+    want: {id: 'bug', title: 'BUG: Bad rss-counter state'},
+  },
+  {
+    name: 'kernel/fork.c check_mm 4.19+: `BUG: non-zero pgtables_bytes on freeing mm: %ld` (no stack)',
+    lines: ['BUG: non-zero pgtables_bytes on freeing mm: 4096', 'foo: device ready'],
+    want: {id: 'bug', title: 'BUG: non-zero pgtables_bytes on freeing mm'},
+  },
+  {
+    name: 'mm/slub.c slab_bug: `BUG %s (%s): %pV` (the taint is no part of the title)',
+    lines: [
+      '=============================================================================',
+      'BUG kmalloc-64 (Tainted: G    B             ): Poison overwritten',
+      '-----------------------------------------------------------------------------',
+      '',
+      '0xffff888012345640-0xffff888012345640 @offset=1600. First byte 0x6a instead of 0x6b',
+      `Allocated in ${frame('foo_open', 0)} age=12 cpu=1 pid=234`,
+      ` ${frame('__kmalloc_cache_noprof', 0)}`,
+      ` ${frame('foo_open', 1)}`,
+      `Freed in ${frame('foo_release', 0)} age=5 cpu=1 pid=234`,
+      ` ${frame('kfree', 0)}`,
+      ` ${frame('foo_release', 1)}`,
+      'Slab 0xffffea0000123400 objects=32 used=32 fp=0x0000000000000000 flags=0x4000000000000200(slab|zone=1)',
+      'Object 0xffff888012345640 @offset=1600 fp=0x0000000000000000',
+      '',
+      'Object   ffff888012345640: 6a 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b  jkkkkkkkkkkkkkkk',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'check_bytes_and_report', 'check_object', 'alloc_debug_processing', '___slab_alloc', '__kmalloc_cache_noprof', 'bar_open', 'bar_ioctl']),
+      'FIX kmalloc-64: Restoring Poison 0xffff888012345640-0xffff888012345640=0x6b',
+      'FIX kmalloc-64: Marking all objects used',
+    ],
+    // The first stack is the object's allocation (its owner); the taint is no part of the title.
+    want: {id: 'bug', title: 'BUG: Poison overwritten in foo_open', guilty: 'foo_open'},
+  },
+  {
+    name: 'mm/kmemleak.c print_unreferenced (kmemleak.verbose): `unreferenced object 0x%08lx (size %zu):`',
+    lines: [
+      'unreferenced object 0xffff888012345600 (size 64):',
+      '  comm "prog", pid 234, jiffies 4294893456',
+      '  hex dump (first 32 bytes):',
+      '    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................',
+      '  backtrace (crc 1234abcd):',
+      `    ${frame('kmemleak_alloc', 0)}`,
+      `    ${frame('__kmalloc_cache_noprof', 1)}`,
+      `    ${frame('foo_open', 2)}`,
+      `    ${frame('do_dentry_open', 3)}`,
+      'foo: device ready',
+    ],
+    want: {id: 'memory-leak', title: 'memory leak in foo_open', guilty: 'foo_open'},
+  },
+  {
+    name: 'net/core/dev.c netdev_wait_allrefs_any: `unregister_netdevice: waiting for %s to become free. Usage count = %d`',
+    lines: ['unregister_netdevice: waiting for veth0 to become free. Usage count = 2', 'foo: device ready'],
+    want: {id: 'bug', title: 'unregister_netdevice: waiting for DEV to become free'},
+  },
+  {
+    name: 'kernel/panic.c panic(): `Kernel panic - not syncing: %s` with its own stack',
+    lines: [
+      'Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'panic', 'mount_root_generic', 'prepare_namespace', 'kernel_init_freeable', 'kernel_init', 'ret_from_fork']),
+      'Kernel Offset: disabled',
+      '---[ end Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0) ]---',
+    ],
+    want: {id: 'kernel-panic', title: 'Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)', guilty: 'mount_root_generic'},
+  },
+  {
+    name: 'kernel/panic.c check_panic_on_warn alone: `%s: panic_on_warn set ...` whose report is not in the log (corrupted)',
+    lines: ['Kernel panic - not syncing: kernel: panic_on_warn set ...', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', 'check_panic_on_warn', '__warn', 'foo_check']), 'Kernel Offset: disabled'],
+    want: {id: 'kernel-panic', title: 'kernel panic: panic_on_warn set', guilty: 'foo_check', corrupted: true},
+  },
+]
+
+describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings)', () => {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES]] as const) {
+    describe(group, () => {
+      for (const c of cases) {
+        it(c.name, () => {
+          const a = analyseBootLogText(log(c.lines), 'SYNTHETIC')
+          const titles = a.findings.map((f) => `${f.title}${f.corrupted ? ' (corrupted)' : ''}`)
+          expect(titles.length, titles.join(' | ')).toBe(c.want.findings ?? 1)
+          const f = a.findings[0]!
+          expect({id: f.id, title: f.title, guilty: f.splat?.guilty?.fn, corrupted: f.corrupted}).toEqual({id: c.want.id, title: c.want.title, guilty: c.want.guilty, corrupted: c.want.corrupted ?? false})
+        })
+      }
+    })
+  }
+})
+
+/** Informational lines the kernel prints that are no report: never a finding. */
+const NOT_FINDINGS: [string, string[]][] = [
+  ['arch/x86/kernel/traps.c: a user-space `general protection fault` (traps: %s[%d] ... ip:%lx)', ['traps: prog[234] general protection fault ip:401136 sp:7ffd12345678 error:0 in prog[401000+1000]']],
+  ['arch/x86/kernel/traps.c: a user-space `trap divide error` / `trap invalid opcode`', ['traps: prog[234] trap divide error ip:401136 sp:7ffd12345678 error:0 in prog[401000+1000]', 'traps: prog[234] trap invalid opcode ip:401136 sp:7ffd12345678 error:0 in prog[401000+1000]']],
+  ['arch/x86/mm/fault.c show_signal_msg: a user-space segfault', ['prog[234]: segfault at 0 ip 0000000000401136 sp 00007ffd12345678 error 4 in prog[401000+1000] likely on CPU 1 (core 1, socket 0)']],
+  ['mm/kmemleak.c kmemleak_scan: the count of new suspected leaks (the objects are in debugfs)', ['kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)']],
+  ['kernel/workqueue.c wq_cpu_intensive_report: a work item hogging the CPU', ['workqueue: foo_work_fn hogged CPU for >10000us 4 times, consider switching to WQ_UNBOUND']],
+  ['arch/x86/events/core.c / kernel/events: `INFO: NMI handler (%ps) took too long to run`', ['INFO: NMI handler (perf_event_nmi_handler) took too long to run: 1.234 msecs']],
+  ['kernel/time/hrtimer.c: `hrtimer: interrupt took %llu ns`', ['hrtimer: interrupt took 1234567 ns']],
+  [
+    'mm/oom_kill.c: an OOM kill with its dump_stack (memory pressure, not a kernel bug)',
+    [
+      'prog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'dump_header', 'oom_kill_process', 'out_of_memory', '__alloc_pages_slowpath', 'foo_alloc']),
+      'Mem-Info:',
+      'Out of memory: Killed process 234 (prog) total-vm:123456kB, anon-rss:12345kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0',
+    ],
+  ],
+]
+
+describe('informational kernel messages are no finding (SYNTHETIC)', () => {
+  for (const [name, lines] of NOT_FINDINGS) {
+    it(name, () => {
+      expect(analyseBootLogText(log(lines), 'SYNTHETIC').findings.map((f) => f.title)).toEqual([])
+    })
+  }
+})
