@@ -9,7 +9,7 @@ import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {parseAllocInfoText, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, UsageError} from '../errors.js'
-import {DeltaEncoder, RecordingWriter, type SnapshotRecord} from '../trend/recording.js'
+import {DeltaEncoder, RecordingWriter, skippedLinesNote, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocInfo} from '../types.js'
 
 export const PROC_ALLOCINFO = '/proc/allocinfo'
@@ -252,6 +252,9 @@ class SampleWarnings {
 
   add(info: AllocInfo): void {
     for (const w of readerWarnings(info)) this.bump(w, w)
+    // Keyed once for all (the line differs from sample to sample): the first sample's lines are named.
+    const skipped = skippedLinesNote(info)
+    if (skipped !== undefined) this.bump('skipped lines', `${skipped}; recorded as skipped: trend of the recording takes a site missing from such a sample as unknown there, not gone`)
     for (const a of info.anomalies) {
       if (a.kind !== 'invalid-counter') continue // the others are recorded as read, and flagged again by whoever reads the recording
       this.bump(`${a.kind} ${a.key}`, `${info.source}:${a.line}: invalid-counter at ${a.key}: ${a.detail}; recorded as read, trend and diff of the recording flag it`)

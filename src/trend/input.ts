@@ -8,7 +8,7 @@ import type {AllocInfo} from '../types.js'
 import {InputError} from '../errors.js'
 import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
-import {DeltaEncoder, type RecordingHeader} from './recording.js'
+import {DeltaEncoder, type RecordingHeader, skippedLinesNote, UNKNOWN_NOT_GONE} from './recording.js'
 import {SeriesStore} from './store.js'
 
 export const TIME_FROM = ['auto', 'header', 'name', 'mtime'] as const
@@ -66,8 +66,15 @@ async function openOnly(p: string): Promise<RecordingSource | undefined> {
 
 /** Streams a recording into the store (the reader: src/readers/recording.ts). */
 export async function readRecording(input: string | RecordingSource, store: SeriesStore): Promise<{header: RecordingHeader; warnings: string[]}> {
-  const {header, warnings} = await streamRecording(input, (rec, where) => store.apply(rec, where))
+  // Snapshots whose sampled file had damaged lines (record named each when it recorded them).
+  const doubtful: string[] = []
+  const {header, warnings} = await streamRecording(input, (rec, where) => {
+    if ((rec.skipped ?? 0) > 0) doubtful.push(`snapshot ${rec.snap} at ${rec.time}, ${rec.skipped} line(s)`)
+    store.apply(rec, where)
+  })
   store.finish()
+  const path = typeof input === 'string' ? input : input.path
+  if (doubtful.length > 0) warnings.push(`${path}: ${doubtful.length} snapshot(s) with lines the recorder skipped (${someOf(doubtful)}): ${UNKNOWN_NOT_GONE}`)
   return {header, warnings}
 }
 
@@ -116,6 +123,8 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     }
     // What the reader noticed (an appended file read as its last snapshot, padding, an unknown version), as allocinfo says it.
     if (info.notes) warnings.push(...info.notes)
+    const skipped = skippedLinesNote(info)
+    if (skipped !== undefined) warnings.push(`${skipped}; ${UNKNOWN_NOT_GONE}`)
     timeSources[t.how] = (timeSources[t.how] ?? 0) + 1
     if (t.how === 'mtime') byMtime.push(t.path)
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)

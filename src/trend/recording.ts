@@ -57,7 +57,7 @@ export interface SnapshotRecord {
   gone?: number[]
   /** [id, accurate] for each known site whose `accurate` flag changed since it was last recorded. */
   acc?: [number, boolean][]
-  /** Input lines the reader skipped (not a site nor a header). */
+  /** Input lines the reader skipped that could have been a site (neither a site, a header nor blank): a site missing from this snapshot may be on one. */
   skipped?: number
 }
 
@@ -113,7 +113,8 @@ export class DeltaEncoder {
     for (const k of this.present) if (k.seen !== snap) gone.push(k.id)
     if (gone.length > 0) rec.gone = gone
     this.present = now
-    if (info.skipped.length > 0) rec.skipped = info.skipped.length
+    const skipped = siteLinesSkipped(info)
+    if (skipped > 0) rec.skipped = skipped
     return rec
   }
 
@@ -141,6 +142,25 @@ export class DeltaEncoder {
     }
     return k
   }
+}
+
+/** Lines the reader skipped that could have been a site (a blank line could not): a site missing from the dump may be on one of them. */
+export const siteLinesSkipped = (info: AllocInfo): number => info.skippedTotal - (info.skippedByReason['blank line'] ?? 0)
+
+/** What a missing site means in a snapshot with skipped lines (SeriesStore's UNKNOWN), as trend and record say it. */
+export const UNKNOWN_NOT_GONE = 'a site missing from such a snapshot is taken as unknown there, not gone'
+
+/**
+ * A dump's skipped lines that could have been sites, named as allocinfo lists them (`file:line:
+ * reason`, the first in full, the next few by line); undefined when there is none.
+ */
+export function skippedLinesNote(info: AllocInfo): string | undefined {
+  const n = siteLinesSkipped(info)
+  const [first, ...others] = info.skipped.filter((k) => k.reason !== 'blank line')
+  if (n === 0 || first === undefined) return undefined
+  const shown = others.slice(0, 3).map((k) => k.line)
+  const more = n > 1 ? ` (and ${n - 1} more: line${n > 2 ? 's' : ''} ${shown.join(', ')}${n - 1 > shown.length ? ', …' : ''})` : ''
+  return `${info.source}:${first.line}: ${first.reason}: line skipped${more}`
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000

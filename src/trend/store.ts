@@ -52,6 +52,12 @@ const ABSENT = 0
 const PRESENT = 1
 /** Present, but a counter is negative, wrapped or one the kernel cannot print: kept out of the columns. */
 const ANOMALOUS = 2
+/**
+ * Missing from a snapshot in which the reader skipped lines (a damaged line may have been this
+ * site's): not known gone. Kept out of the columns; gone only once a snapshot without skipped lines
+ * lacks it too (a site last seen in such a snapshot at the end is no unload leak).
+ */
+const UNKNOWN = 3
 
 export class SeriesStore {
   readonly sites: StoredSite[] = []
@@ -75,6 +81,8 @@ export class SeriesStore {
   private prevTime = ''
   /** Whether the most recent snapshot got a column. */
   private lastKept = false
+  /** Ids whose state is UNKNOWN. */
+  private unknown: number[] = []
 
   constructor(readonly maxColumns = 1024) {
     this.cap = Math.min(256, maxColumns)
@@ -88,10 +96,13 @@ export class SeriesStore {
     const snap = this.snapshots++
     for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) this.addSite(id, file, lineNo, func, module, accurate, source)
     // A site that goes was last seen in the previous snapshot.
-    for (const id of rec.gone ?? []) this.leave(id, snap - 1, this.prevTime)
+    const doubtful = (rec.skipped ?? 0) > 0
+    for (const id of rec.gone ?? []) this.leave(id, snap - 1, this.prevTime, doubtful ? UNKNOWN : ABSENT)
+    if (doubtful) this.unknown.push(...(rec.gone ?? []))
     // A tag the kernel marked inaccurate at any time stays so for the whole series.
     for (const [id, accurate] of rec.acc ?? []) if (this.sites[id]) this.sites[id].accurate &&= accurate
     for (const [id, b, c] of rec.set ?? []) this.setCounters(id, b, c, snap, rec.time, source)
+    this.settleUnknown(doubtful)
     const info: SnapshotInfo = {snap, time: rec.time, uptimeS: rec.uptimeS, readMs: rec.readMs, release: rec.release}
     this.first ??= info
     this.last = info
@@ -105,17 +116,31 @@ export class SeriesStore {
   finish(): void {
     if (this.snapshots > 0 && !this.lastKept && this.last) this.addColumn(Date.parse(this.last.time))
     this.lastKept = true
-    for (const s of this.sites) if (this.state[s.id] !== ABSENT) this.leave(s.id, this.snapshots - 1, this.last?.time ?? '', false)
+    for (const s of this.sites) if (this.state[s.id] !== ABSENT) this.leave(s.id, this.snapshots - 1, this.last?.time ?? '')
   }
 
-  private leave(id: number, snap: number, time: string, absent = true): void {
+  /** Settles last sight (snapshot `snap` at `time`); `to`: the site's state from now on (unchanged when not given). */
+  private leave(id: number, snap: number, time: string, to?: number): void {
     const s = this.sites[id]
     if (s === undefined) return
     s.lastSnap = snap
     s.lastTime = time
     s.lastBytes = this.curBytes[id]
     s.lastCalls = this.curCalls[id]
-    if (absent) this.state[id] = ABSENT
+    if (to !== undefined) this.state[id] = to
+  }
+
+  /**
+   * After a snapshot's counters: an unknown site that is back (set again) is present; one still
+   * missing stays unknown while snapshots skip lines, and is gone at the first that skips none (its
+   * last sight was settled when it went missing: a recording says `gone` only once).
+   */
+  private settleUnknown(doubtful: boolean): void {
+    if (this.unknown.length === 0) return
+    this.unknown = this.unknown.filter((id) => this.state[id] === UNKNOWN)
+    if (doubtful) return
+    for (const id of this.unknown) this.state[id] = ABSENT
+    this.unknown = []
   }
 
   private addSite(id: number, file: string, lineNo: number, func: string, module: string | null, accurate: boolean, source: string): void {

@@ -32,7 +32,7 @@ export function synthInfo(sites: SynthSite[], i: number): AllocInfo {
     if (s.module) site.module = s.module
     list.push(site)
   }
-  return {source: 'synthetic', version: '2.0', sites: list, totalBytes: 0n, totalCalls: 0n, anomalies: [], skipped: [], lines: list.length}
+  return {source: 'synthetic', version: '2.0', sites: list, totalBytes: 0n, totalCalls: 0n, anomalies: [], anomalyCounts: {}, skipped: [], skippedTotal: 0, skippedByReason: {}, lines: list.length}
 }
 
 /** A store of `n` snapshots `stepS` seconds apart. */
