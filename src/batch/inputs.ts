@@ -7,9 +7,9 @@ import {realpathSync, statSync, type Stats} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
-import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
+import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
-import {readList} from './list-file.js'
+import {type ListedPath, readList} from './list-file.js'
 
 export type Task = (
   | {type: 'file'; path: string}
@@ -21,7 +21,12 @@ export type Task = (
       /** --shard K/N: the archive's inputs are split by their `archive//member` paths. */ shard?: [number, number]
       /** Only these inputs of it (memberKey): `archive//member` paths named one by one (memberOf). */ only?: string[]
     }
-  | {type: 'error'; path: string; reason: string}
+  | {
+      type: 'error'
+      path: string
+      reason: string
+      /** The path's bytes, one character each, when they are not UTF-8: what --list writes (list-file.ts listBytes). */ bytes?: string
+    }
 ) & {
   /** --boot: the one boot of a multi-boot log to analyse (journalctl -b numbering); absent: every boot, as analyse. */
   boot?: number
@@ -102,14 +107,21 @@ interface Listing {
 
 const pathKey = (p: string): string => `path:${resolve(p)}`
 
-/** A directory entry, stat'ed (through a symlink), or why it could not be. */
-type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string}
+/**
+ * A path that is not UTF-8 as a task: an error, keyed by its bytes (two such names that Node
+ * decodes alike, `a\xfe` and `a\xff`, are two inputs).
+ */
+const undecodableTask = (u: UndecodablePath): Listed => ({task: {type: 'error', path: u.path, reason: u.reason, bytes: u.bytes}, key: `bytes:${resolve(u.bytes)}`})
+
+/** A directory entry, stat'ed (through a symlink), or why it could not be (`undecodable`: its name is not UTF-8). */
+type Entry = {path: string; name: string; st: Stats} | {path: string; name: string; error: string} | {path: string; name: string; undecodable: UndecodablePath}
 
 function entriesOf(dir: string, names: DirName[]): Entry[] {
   return names.map((n): Entry => {
     const {name} = n
     const path = join(dir, name)
-    if (n.undecodable !== undefined) return {path, name, error: undecodableReason(n)}
+    // The path's bytes: the directory's as joined (it was walked, so UTF-8), then the entry's own.
+    if (n.undecodable !== undefined) return {path, name, undecodable: undecodablePath(Buffer.concat([Buffer.from(path.slice(0, -name.length)), n.dirent.name]))}
     try {
       return {path, name, st: statSync(path)}
     } catch (e) {
@@ -144,7 +156,8 @@ function walk(dir: string, st: Stats, l: Listing): void {
   const capture = isCapture(entries)
   if (capture) l.out.push({task: {type: 'capture-dir', path: dir}, key: idOf(st)})
   for (const e of entries) {
-    if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
+    if ('undecodable' in e) l.out.push(undecodableTask(e.undecodable))
+    else if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
     else if (e.st.isDirectory()) walk(e.path, e.st, l)
     else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st), id: idOf(e.st)})
   }
@@ -255,13 +268,13 @@ function keyOf(p: string): string {
  * symlink) dropped: first wins. `args` on the command line, `listed` from --files-from; `out`, the
  * --out file, is never an input (`excluded` says whether it was met).
  */
-export function listTasks(args: string[], listed: string[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
+export function listTasks(args: string[], listed: ListedPath[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
   // Each argument stat'ed once, for `named` and for its tasks.
   const stated = args.map(statPath)
   const named = new Set(stated.flatMap((s) => ('st' in s ? [idOf(s.st)] : [])))
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
   args.forEach((a, i) => expand(a, l, stated[i]))
-  for (const a of listed) expand(a, l)
+  for (const a of listed) typeof a === 'string' ? expand(a, l) : l.out.push(undecodableTask(a))
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
   const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
   const r = uniqueTasks(l.out, own)

@@ -9,10 +9,13 @@
 // `"#x.log"`, `"  "`); any other line is the path as it is. A path is quoted when it holds a line
 // break or another control character (\n, \r, and the separators other tools split lines at:
 // U+0085, U+2028, U+2029), starts with `#`, `"` or a BOM, or starts or ends with white space (a
-// blank line, an editor's trimmed line end). Quoted lines hold only printable characters.
+// blank line, an editor's trimmed line end). Quoted lines hold only printable characters. A name
+// that is not UTF-8 is written as its bytes (listBytes) and read back as such (readList), so that
+// its record says what is wrong with it rather than that no file has its decoded name.
+import {isUtf8} from 'node:buffer'
 import {closeSync, openSync, readSync} from 'node:fs'
-import {StringDecoder} from 'node:string_decoder'
 import {ioReason, UsageError} from '../errors.js'
+import {undecodablePath, type UndecodablePath} from '../readers/names.js'
 
 /** A path a plain line would not carry as it is (see the header); \s covers the BOM, U+FEFF. */
 const NOT_PLAIN = /^[\s#"]|\s$|[\x00-\x1f\x7f-\x9f\u2028\u2029]/
@@ -24,6 +27,16 @@ const u4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4,
 
 /** A path as a --list line that --files-from reads back as the same path (the header's encoding). */
 export const listLine = (path: string): string => (NOT_PLAIN.test(path) ? JSON.stringify(path).replace(UNPRINTED, u4) : path)
+
+/**
+ * A path that is not UTF-8 (`bytes`: one character each, as names.ts UndecodablePath) as a --list
+ * line, byte for byte: quoted as listLine quotes, but its bytes past ASCII left as they are (a
+ * \u0080 escape could make the rest decode), so that the line is still not UTF-8 and readList says so.
+ */
+export const listBytes = (bytes: string): Buffer => Buffer.from(`${NOT_PLAIN.test(bytes) ? JSON.stringify(bytes) : bytes}\n`, 'latin1')
+
+/** A --files-from path: as read, or, when its bytes are not UTF-8, their error (a file of that name cannot be opened by name). */
+export type ListedPath = string | UndecodablePath
 
 /** The longest path Linux takes (PATH_MAX): a longer one in a list is no path (a device, a binary file). */
 const PATH_MAX = 4096
@@ -57,20 +70,24 @@ const listError = (file: string, what: string): UsageError => new UsageError(`--
  * The paths of a --files-from list ('-' = stdin); blank lines and `#` comments skipped, a BOM
  * before the first line and each line's CR (CRLF) taken off. Read a chunk at a time: memory is
  * the paths listed, and a line no path can be (a NUL, longer than PATH_MAX: /dev/zero, a binary
- * file) stops the read with its line number.
+ * file) stops the read with its line number. A line that is not UTF-8 (`find` prints names as
+ * their bytes, and --list such a name: listBytes) is read byte for byte, as latin1, and its path
+ * is an UndecodablePath: decoded, it would name no file ("no such file").
  */
-export function readList(file: string): string[] {
+export function readList(file: string): ListedPath[] {
   let fd: number
   try {
     fd = file === '-' ? 0 : openSync(file, 'r')
   } catch (e) {
     throw listError(file, ioReason(e))
   }
-  const out: string[] = []
+  const out: ListedPath[] = []
   let line = 0
-  const take = (l: string): void => {
+  const take = (b: Buffer): void => {
     line++
-    if (line === 1 && l.startsWith('\ufeff')) l = l.slice(1)
+    if (line === 1 && b.subarray(0, 3).equals(BOM)) b = b.subarray(3)
+    const utf8 = isUtf8(b)
+    let l = b.toString(utf8 ? 'utf8' : 'latin1')
     if (l.endsWith('\r')) l = l.slice(0, -1)
     // A quoted line may be longer than the path it holds (escapes).
     const refused = noPath(l, l.startsWith('"') ? MAX_LIST_LINE : PATH_MAX)
@@ -78,7 +95,7 @@ export function readList(file: string): string[] {
     if (l.trim() === '' || l.startsWith('#')) return
     const p = l.startsWith('"') ? unquoted(l) : {path: l}
     if ('error' in p) throw listError(`${file}:${line}`, p.error)
-    out.push(p.path)
+    out.push(utf8 ? p.path : undecodablePath(Buffer.from(p.path, 'latin1')))
   }
   try {
     listLines(file, fd, take)
@@ -88,11 +105,16 @@ export function readList(file: string): string[] {
   return out
 }
 
-/** Hands each line of fd to `take`; a line still growing past MAX_LIST_LINE (or holding a NUL) is handed over as it is (refused there). */
-function listLines(file: string, fd: number, take: (l: string) => void): void {
+const BOM = Buffer.from('\ufeff')
+
+/**
+ * Hands each line of fd to `take`, as bytes (each line is decoded on its own: one that is not
+ * UTF-8 is read as its bytes); a line still growing past MAX_LIST_LINE bytes (or holding a NUL) is
+ * handed over as it is (refused there).
+ */
+function listLines(file: string, fd: number, take: (l: Buffer) => void): void {
   const buf = Buffer.allocUnsafe(1 << 16)
-  const dec = new StringDecoder('utf8')
-  let rest = ''
+  let rest = Buffer.alloc(0)
   for (;;) {
     let n: number
     try {
@@ -101,11 +123,15 @@ function listLines(file: string, fd: number, take: (l: string) => void): void {
       throw listError(file, ioReason(e))
     }
     if (n === 0) break
-    const parts = (rest + dec.write(buf.subarray(0, n))).split('\n')
-    rest = parts.pop()!
-    for (const p of parts) take(p)
-    if (rest.length > MAX_LIST_LINE || rest.includes('\0')) return take(rest)
+    const data = rest.length > 0 ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n)
+    let start = 0
+    for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, start)) {
+      take(data.subarray(start, nl))
+      start = nl + 1
+    }
+    // A copy: buf is read into again.
+    rest = Buffer.from(data.subarray(start))
+    if (rest.length > MAX_LIST_LINE || rest.includes(0)) return take(rest)
   }
-  rest += dec.end()
-  if (rest !== '') take(rest)
+  if (rest.length > 0) take(rest)
 }

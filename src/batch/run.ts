@@ -161,10 +161,11 @@ async function interrupted(out: Output, signal: NodeJS.Signals, toFile: boolean)
  * once), and when its members were named one by one (read back from such a list).
  */
 async function listInputs(tasks: Task[]): Promise<void> {
-  const [{listLine}, {onlyPaths}] = await Promise.all([import('./list-file.js'), import('./inputs.js')])
+  const [{listBytes, listLine}, {onlyPaths}] = await Promise.all([import('./list-file.js'), import('./inputs.js')])
   for (const t of tasks) {
     if (t.type !== 'archive' || (!t.shard && !t.only)) {
-      process.stdout.write(`${listLine(t.path)}\n`)
+      // A name that is not UTF-8 as its bytes: its decoded path would read back as no such file.
+      process.stdout.write(t.type === 'error' && t.bytes !== undefined ? listBytes(t.bytes) : `${listLine(t.path)}\n`)
       continue
     }
     const {archiveInputs} = await import('./archive-plan.js')

@@ -3,6 +3,7 @@
 // directory"). Such a name is told apart here, so that a walk can say so, naming its bytes, rather
 // than report a file it listed as missing. (Reading it would take Buffer paths through every
 // reader; renaming it is the user's fix.)
+import {isUtf8} from 'node:buffer'
 import {type Dirent, readdirSync} from 'node:fs'
 
 export interface DirName {
@@ -34,4 +35,26 @@ export function dirNames(dir: string): DirName[] {
 const escapedBytes = (b: Buffer): string => Array.from(b, (c) => (c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`)).join('')
 
 /** Why an undecodable name is not read: for an error record or message after the path. */
-export const undecodableReason = (n: DirName): string => `the file name is not UTF-8 (bytes: ${n.undecodable}), so it cannot be opened by name; rename it to UTF-8 to read it`
+export const undecodableReason = (n: Pick<DirName, 'undecodable'>): string => `the file name is not UTF-8 (bytes: ${n.undecodable}), so it cannot be opened by name; rename it to UTF-8 to read it`
+
+/**
+ * A path that is not UTF-8, as batch carries it: `path` as Node decodes it (what its record shows),
+ * `bytes` its bytes one character each (latin1), which --list writes back byte for byte, and why it
+ * is not read.
+ */
+export interface UndecodablePath {
+  path: string
+  bytes: string
+  reason: string
+}
+
+/**
+ * The path of these bytes, which are not UTF-8. The reason names the bytes of its last component
+ * when only that is not UTF-8, as a walk names the entry, so that a listed path read back gives
+ * the walk's record; else the whole path's (a hand-made list's).
+ */
+export function undecodablePath(raw: Buffer): UndecodablePath {
+  const slash = raw.lastIndexOf(0x2f)
+  const shown = isUtf8(raw.subarray(0, slash + 1)) ? raw.subarray(slash + 1) : raw
+  return {path: raw.toString('utf8'), bytes: raw.toString('latin1'), reason: undecodableReason({undecodable: escapedBytes(shown)})}
+}

@@ -4,13 +4,14 @@
 // trailing blanks, a leading # or ", a BOM), while a plain list a user writes keeps reading as
 // before (comments, blank lines, CRLF, a BOM). The files are SYNTHETIC names holding a REAL log
 // (a syzkaller peer log).
+import {spawnSync} from 'node:child_process'
 import {copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
 import {listLine, readList} from '../../src/batch/list-file.js'
-import {spawnCli} from '../helpers/cli.js'
+import {BIN, cliEnv, spawnCli} from '../helpers/cli.js'
 import {PEER} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
 
@@ -78,6 +79,40 @@ const component = fc.string({
 })
 /** A path: components joined by '/', absolute or not, `archive//member` too. */
 const path = fc.tuple(fc.constantFrom('', '/', './'), fc.array(component, {minLength: 1, maxLength: 4}), fc.constantFrom('/', '//')).map(([head, parts, sep]) => head + parts.join(sep))
+
+describe('names that are not UTF-8 (SYNTHETIC names made of raw bytes, a REAL log in each)', () => {
+  // The names as bytes (a string path would be written as UTF-8): two that Node decodes alike, one
+  // a plain line cannot carry (a newline), and é then a lone continuation byte (0x80), which a
+  // \u0080 escape would turn into a UTF-8 line naming another file.
+  const NAMES = [Buffer.from('bad\xff.log', 'latin1'), Buffer.from('bad\xfe.log', 'latin1'), Buffer.from('nl\n\xff.log', 'latin1'), Buffer.concat([Buffer.from('é'), Buffer.from([0x80]), Buffer.from('.log')])]
+  const batch = (args: string[], cwd: string, input?: Buffer) => {
+    const r = spawnSync(process.execPath, [BIN, 'batch', '-j', '1', ...args], {cwd, input, env: cliEnv(), maxBuffer: 1 << 26})
+    expect(r.status, r.stderr.toString()).toBe(0)
+    return r.stdout
+  }
+
+  it('--list writes each as its bytes, and --files-from reads it back as the walk\'s record: the name is not UTF-8, with its bytes (was: "no such file or directory"; the second of two alike was skipped as a duplicate)', () => {
+    const dir = join(tmp, 'bytes')
+    mkdirSync(join(dir, 'd'), {recursive: true})
+    for (const n of NAMES) copyFileSync(LOG, Buffer.concat([Buffer.from(join(dir, 'd') + '/'), n]))
+    copyFileSync(LOG, join(dir, 'd', 'ok.log'))
+    const direct = records(batch(['d'], dir).toString())
+    expect(direct).toHaveLength(5)
+    expect(direct.filter((r) => r.error).map((r) => r.error!.reason).sort()).toEqual(
+      ['bad\\xfe.log', 'bad\\xff.log', 'nl\\x0a\\xff.log', '\\xc3\\xa9\\x80.log'].map((b) => `the file name is not UTF-8 (bytes: ${b}), so it cannot be opened by name; rename it to UTF-8 to read it`).sort(),
+    )
+    const list = batch(['--list', 'd'], dir)
+    expect(list.includes(Buffer.from('d/bad\xff.log\n', 'latin1'))).toBe(true)
+    expect(records(batch(['--files-from', '-'], dir, list).toString())).toEqual(direct)
+    expect(batch(['--list', '--files-from', '-'], dir, list).equals(list)).toBe(true)
+  })
+
+  it('a list a user made (find prints the bytes): a line not UTF-8 is an error record saying so, the whole path\'s bytes when a directory\'s name is not UTF-8', () => {
+    const list = join(tmp, 'find.list')
+    writeFileSync(list, Buffer.concat([Buffer.from('gone\xff/x.log\n', 'latin1'), Buffer.from(`${LOG}\n`)]))
+    expect(readList(list)).toEqual([{path: 'gone\ufffd/x.log', bytes: 'gone\xff/x.log', reason: 'the file name is not UTF-8 (bytes: gone\\xff/x.log), so it cannot be opened by name; rename it to UTF-8 to read it'}, LOG])
+  })
+})
 
 describe('property: listLine → readList is the identity (any path but NUL, as valid UTF-8)', () => {
   it('as --list writes it, and after an editor saved it with CRLF and a BOM', () => {
