@@ -1,7 +1,7 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
 import {type Block, type Cell, type Column, type Report, bytesCell, cellText, severityCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
-import {type AllocAnomaly, type AllocSite, SEVERITIES, type Severity, type Skipped} from '../types.js'
+import {type AllocAnomaly, type AllocSite, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
 
@@ -39,6 +39,12 @@ export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
   'wrapped-calls': 'warning',
   'invalid-counter': 'warning',
 }
+
+/** A klab counter no kernel can have printed (negative, beyond 64 bits) is an accounting anomaly: warning, as allocinfo's (README Severity). */
+export const BAD_COUNTER_SEVERITY: Severity = 'warning'
+
+/** The severities of a boot's impossible klab counters, one each: what analyse's and batch's --fail-on see (KlabCounts.bad). */
+export const badCounterSeverities = (klab: readonly Pick<KlabCounts, 'bad'>[]): Severity[] => klab.flatMap((k) => (k.bad ?? []).map(() => BAD_COUNTER_SEVERITY))
 
 /** The severities of a dump's anomalies, by kind (every one counted, not only the kept): what --fail-on sees. */
 export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], number>>): Severity[] {

@@ -6,7 +6,7 @@ import {inputName} from '../readers/stdin.js'
 import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
 import {InputError} from '../errors.js'
-import type {BootAnalysis, BootLogFormat, InputNotes, Recorder, Severity} from '../types.js'
+import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
 import type {FinishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
 import type {RecordStream} from './split.js'
@@ -43,9 +43,6 @@ export function inputNotes(st: BootLogStats): InputNotes | undefined {
   return Object.keys(n).length > 0 ? n : undefined
 }
 
-/** A klab counter no kernel can have printed is an accounting anomaly: warning, as allocinfo's (README, severity). */
-export const BAD_COUNTER_SEVERITY: Severity = 'warning'
-
 /** One warning per klab counter no kernel can have printed (negative, beyond 64 bits), with its line. */
 export function counterWarnings(a: BootAnalysis): string[] {
   return a.klab.flatMap((k) =>
@@ -62,9 +59,6 @@ export function conflictWarnings(a: BootAnalysis): string[] {
 }
 
 const unit = (fact: string): string => (fact.endsWith('KiB') ? ' KiB' : '')
-
-/** The severities of those anomalies, for --fail-on. */
-export const counterSeverities = (a: BootAnalysis): Severity[] => a.klab.flatMap((k) => (k.bad ?? []).map(() => BAD_COUNTER_SEVERITY))
 
 /** The warnings a command prints for an analysis's input notes (one line each, naming the source). */
 export function inputWarnings(a: BootAnalysis): string[] {

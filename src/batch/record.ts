@@ -127,7 +127,7 @@ export interface BootPart {
 }
 
 export function bootPart(a: BootAnalysis, first = true): BootPart {
-  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), ...readingOf(a)}, basis: predictionBasis(a)}
+  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), ...(a.klab.length ? {klab: a.klab} : {}), ...readingOf(a)}, basis: predictionBasis(a)}
 }
 
 /**

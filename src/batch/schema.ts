@@ -2,7 +2,7 @@
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
 import type {Graded} from '../model/severity.js'
-import type {AllocAnomaly, BootInfo, BootLogFormat, FactConflict, HostFacts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
+import type {AllocAnomaly, BootInfo, BootLogFormat, FactConflict, HostFacts, KlabCounts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -118,6 +118,12 @@ export interface BatchRecord {
   host?: HostFacts
   profiling?: ProfilingState
   findings?: BatchFinding[]
+  /**
+   * The lab's `klab:` counter lines, as analyse --json has them (added to v1; absent when the log has
+   * none): a counter no kernel can print is in its `bad`, which `--fail-on` gates on as analyse does
+   * (allocinfo/report.ts badCounterSeverities, a warning).
+   */
+  klab?: KlabCounts[]
   /** The boot printed again after itself (a console showing dmesg), as analyse --json has them (added to v1): its records were not analysed twice. */
   replays?: Replay[]
   /** Replays beyond those described (analyse's `replaysNotStored`; added to v1). */

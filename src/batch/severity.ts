@@ -1,15 +1,16 @@
-// What --fail-on sees in a batch record: its findings' severities, its dump's accounting
-// anomalies' (allocinfo/report.ts anomalySeverities: the rule analyse and allocinfo apply) and its
-// prediction's (graded when it was made, as predict --from grades it: model/severity.ts). One
+// What --fail-on sees in a batch record: its findings' severities, its impossible klab counters'
+// and its dump's accounting anomalies' (allocinfo/report.ts badCounterSeverities and
+// anomalySeverities: the rules analyse and allocinfo apply), and its prediction's (graded when it
+// was made, as predict --from grades it: model/severity.ts). One
 // rule for the records a worker makes and those --resume keeps from an earlier run; a module of
 // its own so that the main thread reads it without the record builder (the model).
-import {anomalySeverities} from '../allocinfo/report.js'
+import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
 import {type Severity, SEVERITIES} from '../types.js'
 import type {BatchRecord} from './schema.js'
 
 /** The worst severity in a record, as its index in SEVERITIES; -1 when it has none. */
 export function recordRank(r: BatchRecord): number {
-  const all = [...(r.findings ?? []).map((f) => f.severity), ...anomalySeverities(r.allocinfo?.anomalyCounts ?? {}), ...predictionSeverities(r)]
+  const all = [...(r.findings ?? []).map((f) => f.severity), ...badCounterSeverities(r.klab ?? []), ...anomalySeverities(r.allocinfo?.anomalyCounts ?? {}), ...predictionSeverities(r)]
   return Math.max(-1, ...all.map((s) => SEVERITIES.indexOf(s)))
 }
 

@@ -3,6 +3,7 @@
 // waiting while the main thread holds too many of them unwritten (messages.ts HOLD_MAX).
 import {parentPort} from 'node:worker_threads'
 import {type AckMessage, HOLD_MAX, internalErrorResult, POST_EVERY, type ResultMessage, type TaskMessage} from './messages.js'
+import {replacer} from '../render/json.js'
 import {recordRank} from './severity.js'
 import type {BatchRecord} from './schema.js'
 import {runTask} from './run-task.js'
@@ -30,7 +31,8 @@ async function handle(msg: TaskMessage): Promise<void> {
   let memberRecords = 0
   const onTotal = (total: number): void => parentPort!.postMessage({...fresh(msg.seq), total} satisfies ResultMessage)
   for await (const r of runTask(msg.task, {onTotal})) {
-    out.lines.push(JSON.stringify(r))
+    // A counter beyond 2^53 (a klab: or Memory: line) as analyse --json writes it: JSON.stringify throws on a bigint.
+    out.lines.push(JSON.stringify(r, replacer))
     if (r.error) out.errors++
     if (r.boot) out.multiBoot++
     if (archive && finishes(r, memberRecords)) out.units++

@@ -8,8 +8,8 @@ export interface Envelope<T> {
   warnings: string[]
 }
 
-/** bigint → number when exact, else decimal string; Map/Set → plain values. */
-function replacer(_key: string, value: unknown): unknown {
+/** bigint → number when exact, else decimal string; Map/Set → plain values (batch's records too: worker.ts). */
+export function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
       ? Number(value)
