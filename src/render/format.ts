@@ -6,7 +6,7 @@
 // (render/sanitize.ts) on the way out.
 import type {ChalkInstance} from 'chalk'
 import {type CsvOptions, renderCsv} from './csv.js'
-import {type ColumnSpec, fitWidths, longestLine, pad, wrapCell, wrapLine, wrapParagraph} from './layout.js'
+import {type ColumnSpec, fitWidths, longestLine, pad, shrinkPicture, wrapCell, wrapLine, wrapParagraph} from './layout.js'
 import {renderMarkdownBlock} from './markdown.js'
 import {type Block, type Cell, type KvBlock, type Report, type Style, type TableBlock, cellStyle, cellText} from './report.js'
 import {sanitize, toAscii} from './sanitize.js'
@@ -150,7 +150,7 @@ class TableLines {
   /** The head (top rule, headers): the widths are fixed from here on. */
   head(): string[] {
     const headers = this.b.columns.map((c) => this.clean(c.header))
-    const cols: ColumnSpec[] = this.b.columns.map((c, i) => ({header: headers[i], align: c.align ?? 'left', natural: Math.max(this.cells[i], headers[i].length), cells: this.cells[i]}))
+    const cols: ColumnSpec[] = this.b.columns.map((c, i) => ({header: headers[i], align: c.align ?? 'left', natural: Math.max(this.cells[i], headers[i].length), cells: this.cells[i], picture: c.picture}))
     this.layout = rowLayout(cols, headers, this.st)
     return this.layout.head()
   }
@@ -218,8 +218,11 @@ interface RowLayout {
 function rowLayout(cols: ColumnSpec[], headers: string[] | null, st: Style_): RowLayout {
   const n = cols.length
   const widths = fitWidths(cols, st.width - (st.box ? 3 * n + 1 : 2 * (n - 1)))
-  return widths ? gridLayout(cols, widths, headers, st) : recordLayout(headers ?? cols.map(() => ''), st)
+  return widths ? gridLayout(cols, widths, headers, st) : recordLayout(headers ?? cols.map(() => ''), cols, st)
 }
+
+/** A cell's lines in `w` columns: a picture narrowed onto one line, anything else wrapped. */
+const cellLines = (text: string, w: number, col: ColumnSpec): string[] => (col.picture ? [shrinkPicture(text, w)] : wrapCell(text, w))
 
 function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | null, st: Style_): RowLayout {
   const {chalk} = st
@@ -233,7 +236,8 @@ function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | nu
     const p = paint(chalk, text, style)
     return align === 'right' ? room + p : p + room
   }
-  const row = (cells: StyledCell[], bold: boolean, out: string[]) => {
+  // `head`: the header cells, words wrapped in every column (a picture column's too).
+  const row = (cells: StyledCell[], bold: boolean, out: string[], head = false) => {
     // Fast path, most rows: every cell fits on one line (no arrays per cell, little garbage).
     let fits = true
     for (let i = 0; i < n && fits; i++) fits = cells[i].text.length <= widths[i] && !cells[i].text.includes('\n')
@@ -243,7 +247,7 @@ function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | nu
       out.push(st.box ? `│ ${line} │` : line.trimEnd())
       return
     }
-    const wrapped = cells.map((c, i) => wrapCell(c.text, widths[i]))
+    const wrapped = cells.map((c, i) => (head ? wrapCell(c.text, widths[i]) : cellLines(c.text, widths[i], cols[i])))
     const h = wrapped.reduce((m, w) => Math.max(m, w.length), 1)
     for (let j = 0; j < h; j++) {
       const line = cells.map((c, i) => painted(wrapped[i][j] ?? '', widths[i], cols[i].align, bold ? 'bold' : c.style))
@@ -253,7 +257,7 @@ function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | nu
   const head = () => {
     const out = st.box ? [rule('┌', '┬', '┐')] : []
     if (headers) {
-      row(headers.map((text) => ({text})), true, out)
+      row(headers.map((text) => ({text})), true, out, true)
       out.push(st.box ? rule('├', '┼', '┤') : widths.map((w) => '-'.repeat(w)).join('  '))
     }
     return out
@@ -262,7 +266,7 @@ function gridLayout(cols: ColumnSpec[], widths: number[], headers: string[] | nu
 }
 
 /** Too narrow for columns: each row as `header  value` lines, rows separated by a blank line. */
-function recordLayout(headers: string[], st: Style_): RowLayout {
+function recordLayout(headers: string[], cols: ColumnSpec[], st: Style_): RowLayout {
   let keyW = 0
   for (const h of headers) keyW = Math.max(keyW, h.length)
   keyW = Math.min(keyW, Math.floor(st.width / 3))
@@ -273,7 +277,7 @@ function recordLayout(headers: string[], st: Style_): RowLayout {
     if (rows++ > 0 && named) out.push('')
     cells.forEach((c, i) => {
       const h = headers[i]
-      const lines = wrapCell(c.text, valueW).map((l) => paint(st.chalk, l, c.style))
+      const lines = cellLines(c.text, valueW, cols[i]).map((l) => paint(st.chalk, l, c.style))
       if (h.length > keyW) for (const l of wrapLine(h, st.width)) out.push(l)
       lines.forEach((l, j) => out.push(((j === 0 && h.length <= keyW ? h : '').padEnd(keyW) + (keyW ? '  ' : '') + l).trimEnd()))
     })

@@ -64,6 +64,18 @@ export function wrapCell(s: string, w: number): string[] {
   return s.split('\n').flatMap((l) => wrapLine(l, w))
 }
 
+/**
+ * A picture (a sparkline) narrowed to `w` columns by keeping evenly spaced glyphs, the first and the
+ * last among them: the whole window at a coarser step, on one line. Never wrapped: its pieces on
+ * continuation lines read as several pictures, and a gap (an absent point) could be taken as the
+ * place to break and dropped.
+ */
+export function shrinkPicture(s: string, w: number): string {
+  if (s.length <= w) return s
+  if (w <= 1) return s.slice(-Math.max(0, w))
+  return Array.from({length: w}, (_, i) => s[Math.round((i * (s.length - 1)) / (w - 1))]).join('')
+}
+
 /** A paragraph wrapped with a hanging indent: its own leading spaces plus four. */
 export function wrapParagraph(s: string, w: number): string[] {
   const lead = /^ */.exec(s)![0]
@@ -77,6 +89,8 @@ export interface ColumnSpec {
   natural: number
   /** Longest line of the cells alone (numbers never wrap; a header may, at its spaces). */
   cells?: number
+  /** A drawing (a sparkline): narrowed to its column (shrinkPicture), never wrapped. */
+  picture?: boolean
 }
 
 const longestWord = (s: string) => s.split(/\s+/).reduce((m, w) => Math.max(m, w.length), 0)
