@@ -370,6 +370,8 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'lockdep', severity: 'warning', match: /^WARNING: (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/, at: /which became \S+ at:/, atThenStack: true, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: an irq-safe -> irq-unsafe lock order (the function: where the safe lock became irq-safe)'},
   {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): possible recursive locking detected/, at: ACQUIRE, title: (_m, fn) => inFn('possible deadlock', fn), means: 'lockdep: a lock taken again by its holder'},
   {id: 'lockdep', severity: 'warning', match: /^(?:WARNING|INFO): inconsistent lock state/, at: /takes|\{[A-Z-]+\} state was registered at/, title: (_m, fn) => inFn('inconsistent lock state', fn), means: 'lockdep: a lock used both in and out of interrupt context unsafely'},
+  {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): bad contention detected!/, at: /is trying to contend lock/, atThenStack: true, title: (m, fn) => inFn(`${m[1]}: bad contention`, fn), means: 'lockdep (lock_stat): contention on a lock that is not held'},
+  {id: 'lockdep', severity: 'warning', match: /^BUG: Invalid wait context/, title: (_m, fn) => inFn('BUG: Invalid wait context', fn), means: 'lockdep: a sleeping lock taken where the context may not sleep (raw spinlock, irq); the function: the first of the stack past the lock machinery'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): held lock freed!/, at: /held lock freed/, title: (m, fn) => inFn(`${m[1]}: held lock freed`, fn), means: 'lockdep: memory holding a held lock was freed'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): bad unlock balance detected!/, at: /is trying to release lock/, atThenStack: true, title: (m, fn) => inFn(`${m[1]}: bad unlock balance`, fn), means: 'lockdep: a lock released that was not held'},
   {id: 'lockdep', severity: 'warning', match: /^(BUG|WARNING): .*still has locks held!/, at: /still has locks held/, title: (m, fn) => inFn(`${m[1]}: still has locks held`, fn), means: 'lockdep: a task exited or froze with locks held'},
@@ -395,7 +397,7 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?![0-9a-f]+\b)([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: corrupted stack end/, pick: 'stall', skip: /schedule|retint_kernel/, title: (_m, fn) => inFn('kernel panic: corrupted stack end', fn), means: 'the scheduler found the end-of-stack canary overwritten'},
-  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (?:\w+: )?(Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
+  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (?:[\w -]+?: )?(Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks|Hard LOCKUP|RCU Stall)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (.*)$/, shape: {noStack: true}, title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1]!)}`, means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)'},
   // KASAN's pre-4.x reports survive only as their allocation/free stacks.
   {id: 'kasan', severity: 'error', match: /^INFO: (Freed|Allocated) in ([\w.]+)/, corrupted: 'only the allocation/free stack of an old KASAN report', shape: {noStack: true}, title: (m) => `INFO: ${m[1]} in ${baseName(m[2]!)}`, means: 'the tail of an old-style KASAN report'},
@@ -441,7 +443,9 @@ function detectCrash(s: Splat, r: ReportText): Detection | undefined {
   if (g) s.guilty = g
   else delete s.guilty
   // A kind whose title names a function but whose stack names none lost its frames (syzkaller: `in corrupted`).
-  const reason = row.corrupted ?? (!g && !row.shape?.noStack ? 'no guilty function: the stack has none outside the report machinery' : undefined)
+  // A panic right after the report it ends is no tail of a lost one (ReportText.follows).
+  const tail = r.follows === undefined ? row.corrupted : undefined
+  const reason = tail ?? (!g && !row.shape?.noStack ? 'no guilty function: the stack has none outside the report machinery' : undefined)
   if (reason && !s.corrupted) {
     s.corrupted = true
     s.corruptedReason = reason

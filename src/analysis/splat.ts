@@ -45,12 +45,14 @@ interface BannerRule {
    * WARNING banner follows) unless a crash row knows it as a report of its own.
    */
   anyBug?: true
+  /** A panic: right after a report (within MAX_ENDS_AFTER lines) it is that report's end, not the trace of a lost one. */
+  ends?: true
 }
 
 const none = () => ({})
 // Lockdep and other debug checks that print `WARNING: <what>` with a report of their own; any
 // other `WARNING: ...` line is an ordinary pr_warn, not a splat.
-const WARNING_REPORTS = /^WARNING: (possible |inconsistent lock state|suspicious RCU usage|held lock freed|bad unlock balance|lock held when returning|.*still has locks held|kernel stack (regs|frame pointer) at|(SOFT|HARD)IRQ-safe|[Nn]ested lock was not taken|stack recursion|lock held at task exit)/
+const WARNING_REPORTS = /^WARNING: (possible |inconsistent lock state|suspicious RCU usage|held lock freed|bad unlock balance|lock held when returning|.*still has locks held|kernel stack (regs|frame pointer) at|(SOFT|HARD)IRQ-safe|[Nn]ested lock was not taken|stack recursion|lock held at task exit|bad contention detected)/
 
 /**
  * Oopses, faults and sanitizer reports: a report of their own from their first words. A kernel
@@ -131,7 +133,7 @@ export const BANNERS: readonly BannerRule[] = [
   // caller ids a line inside another report is taken as part of it rather than cut it short.
   {banner: 'bug', starts: ['unregister_netdevice: waiting for '], re: /^unregister_netdevice: waiting for \S+ to become free/, needsEnd: false, fields: none, startsOnly: true},
   {banner: 'bug', starts: ['unreferenced object 0x'], re: /^unreferenced object 0x[0-9a-f]+ \(size \d+\):/, needsEnd: false, fields: none, startsOnly: true},
-  {banner: 'bug', starts: ['Kernel panic - not syncing: '], re: /^Kernel panic - not syncing: /, needsEnd: false, fields: none, startsOnly: true},
+  {banner: 'bug', starts: ['Kernel panic - not syncing: '], re: /^Kernel panic - not syncing: /, needsEnd: false, fields: none, startsOnly: true, ends: true},
 ]
 
 /** `watchdog: BUG: soft lockup`, `rcu: INFO: rcu_sched ...`: subsystem prefixes of a banner. */
@@ -212,6 +214,8 @@ export interface ReportText {
   frames: Frame[]
   /** Index into `frames` where each call trace starts (a header or the first frame of an unheaded one). */
   traceStarts: number[]
+  /** The last line of the report of the same caller this one came right after (a panic ending the oops before it). */
+  follows?: number
 }
 
 const REPORTS = new WeakMap<Splat, ReportText>()
@@ -229,6 +233,8 @@ const MAX_FRAMES = 200
 const MAX_GUILTY_FRAMES = 1000
 const MAX_MESSAGE_LINES = 20
 const MAX_TEXT_LINES = 400
+/** Lines between an oops's end marker and the panic it causes (x86 prints the registers again between). */
+const MAX_ENDS_AFTER = 40
 /** A report whose call trace has not begun this many lines after its banner has none. */
 const MAX_BEFORE_TRACE = 80
 /** Other output printed between two frames of a stack that is passed over (more ends the stack). */
@@ -279,6 +285,8 @@ interface Open {
    * it; when it is the log's last line, a frame cut mid-line, the report was cut short by the end.
    */
   badLine: number
+  /** See ReportText.follows. */
+  follows?: number
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
@@ -288,6 +296,8 @@ export class SplatParser {
   private opens = new Map<string, Open>()
   /** The last record that was no part of a report (a WARN message whose cut-here line is missing). */
   private free?: LogRecord
+  /** Where the last report closed, and its caller id: a panic printed right after it is its consequence. */
+  private lastEnd?: {key: string; line: number}
 
   /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
@@ -359,6 +369,8 @@ export class SplatParser {
     if (!banner) return {inSplat: false, closed}
     const o = this.open(r, closed)
     this.applyBanner(o, banner)
+    const last = this.lastEnd
+    if (banner.rule.ends && last?.key === o.key && r.line - last.line <= MAX_ENDS_AFTER) o.follows = last.line
     const adopted = this.adopt(o, banner)
     return adopted === undefined ? {inSplat: true, banner: true, closed} : {inSplat: true, banner: true, closed, adopted}
   }
@@ -647,7 +659,8 @@ export class SplatParser {
     if (o.phase === 'body' && !o.shape.noStack && s.frames.length === 0) this.corrupt(o, 'no call trace in the report')
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
-    REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts})
+    REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts, ...(o.follows === undefined ? {} : {follows: o.follows})})
+    this.lastEnd = {key: o.key, line: s.endLine}
     if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }

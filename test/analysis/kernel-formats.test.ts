@@ -67,7 +67,7 @@ interface Case {
   name: string
   lines: string[]
   /** `corrupted`: the fragment is a report's tail by nature (its start is not in the log). */
-  want: {id: string; title: string; guilty?: string; findings?: number; corrupted?: boolean}
+  want: {id: string; title: string; guilty?: string; findings?: number; corrupted?: boolean; next?: {id: string; title: string; corrupted: boolean}}
 }
 
 /** An x86 oops: what it prints before the CPU line, the registers (the PC in `pc`), the stack of the callers, the end marker. */
@@ -905,8 +905,158 @@ const MISC_CASES: Case[] = [
   },
 ]
 
+const MORE_LOCK_CASES: Case[] = [
+  {
+    name: 'kernel/locking/lockdep.c DEBUG_LOCKS_WARN_ON: a WARNING in lockdep itself',
+    lines: [CUT, 'DEBUG_LOCKS_WARN_ON(1)', 'WARNING: CPU: 1 PID: 234 at kernel/locking/lockdep.c:232 __lock_acquire+0x1c/0x80', ...x86WarnBody('__lock_acquire', ['lock_acquire', '_raw_spin_lock', 'foo_start'])],
+    want: {id: 'lockdep', title: 'WARNING: locking bug in foo_start', guilty: 'foo_start'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_lock_contention_bug (lock_stat): `WARNING: bad contention detected!`',
+    lines: [
+      ...lockdep('WARNING: bad contention detected!'),
+      'prog/234 is trying to contend lock (&dev->lock) at:',
+      `[<ffffffff81234567>] ${frame('foo_start', 0)}`,
+      'but there are no locks held!',
+      '',
+      'other info that might help us debug this:',
+      'no locks held by prog/234.',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', 'print_lock_contention_bug', '__lock_contended', 'lock_contended', '_raw_spin_lock', 'foo_start', 'foo_ioctl']),
+    ],
+    want: {id: 'lockdep', title: 'WARNING: bad contention in foo_start', guilty: 'foo_start'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c print_lock_invalid_wait_context: `[ BUG: Invalid wait context ]`',
+    lines: [
+      '=============================',
+      '[ BUG: Invalid wait context ]',
+      '6.12.0 #1 Not tainted',
+      '-----------------------------',
+      'swapper/1/0 is trying to lock:',
+      'ffff888012345678 (&dev->mutex){+.+.}-{4:4}, at: foo_irq+0x2a/0x80',
+      'other info that might help us debug this:',
+      'context-{2:2}',
+      'no locks held by swapper/1/0.',
+      ...LOCK_TAIL,
+      ...x86Trace(['dump_stack_lvl', '__lock_acquire', 'lock_acquire', '__mutex_lock', 'foo_irq', '__handle_irq_event_percpu']),
+    ],
+    want: {id: 'lockdep', title: 'BUG: Invalid wait context in foo_irq', guilty: 'foo_irq'},
+  },
+  {
+    name: 'kernel/locking/lockdep.c: `BUG: MAX_LOCKDEP_KEYS too low!` (a limit, with the stack that hit it)',
+    lines: ['BUG: MAX_LOCKDEP_KEYS too low!', 'turning off the locking correctness validator.', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'register_lock_class', '__lock_acquire', 'lock_acquire', 'foo_start', 'foo_ioctl'])],
+    want: {id: 'bug', title: 'BUG: MAX_LOCKDEP_KEYS too low!', guilty: 'foo_start'},
+  },
+]
+
+const MORE_HANG_CASES: Case[] = [
+  {
+    name: 'kernel/rcu/tree_stall.h print_other_cpu_stall: `rcu: INFO: %s detected stalls on CPUs/tasks:` and the stalled CPU\'s NMI backtrace',
+    lines: [
+      'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
+      'rcu: \t1-...!: (1 GPs behind) idle=1234/1/0x4000000000000000 softirq=100/101 fqs=1',
+      'rcu: \t(detected by 0, t=10502 jiffies, g=1234, q=5 ncpus=2)',
+      'Sending NMI from CPU 0 to CPUs 1:',
+      'NMI backtrace for cpu 1',
+      'CPU: 1 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      X86_HW,
+      ...x86Regs('foo_spin'),
+      ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64']),
+      'rcu: rcu_preempt kthread starved for 10500 jiffies! g1234 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0',
+      'foo: device ready',
+    ],
+    want: {id: 'rcu-stall', title: 'INFO: rcu detected stall in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/watchdog.c soft lockup on arm64 (pc/lr registers, `Call trace:`)',
+    lines: [
+      'watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [prog:234]',
+      MODULES,
+      'irq event stamp: 12345',
+      ARM_CPU,
+      ARM_HW,
+      ...arm64Regs('foo_spin', 'foo_write'),
+      ...arm64Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', '__arm64_sys_write', 'invoke_syscall']),
+    ],
+    want: {id: 'soft-lockup', title: 'BUG: soft lockup in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/hung_task.c on arm64 (`Call trace:` from __switch_to)',
+    lines: [
+      'INFO: task prog:234 blocked for more than 122 seconds.',
+      '      Not tainted 6.12.0 #1',
+      '"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
+      'task:prog            state:D stack:0     pid:234   tgid:234   ppid:1      flags:0x00000008',
+      ...arm64Trace(['__switch_to', '__schedule', 'schedule', 'schedule_timeout', 'wait_for_completion', 'foo_flush', 'foo_ioctl', ...ARM_SYSCALL]),
+      'foo: device ready',
+    ],
+    want: {id: 'hung-task', title: 'INFO: task hung in foo_flush', guilty: 'foo_flush'},
+  },
+]
+
+const MORE_MISC_CASES: Case[] = [
+  {
+    name: 'arch/x86/kernel/traps.c exc_double_fault: `PANIC: double fault, error_code: 0x%lx` then 6.9+ `Oops: double fault: %04lx [#%d]`',
+    lines: x86Oops(['PANIC: double fault, error_code: 0x0', 'Oops: double fault: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_deep', ['foo_ioctl', ...X86_SYSCALL]),
+    want: {id: 'oops', title: 'PANIC: double fault in foo_deep', guilty: 'foo_deep'},
+  },
+  {
+    name: 'mm/page_alloc.c warn_alloc path: a WARNING in the page allocator names the allocating caller',
+    lines: [CUT, 'WARNING: CPU: 1 PID: 234 at mm/page_alloc.c:4500 __alloc_pages_noprof+0x1c/0x80', ...x86WarnBody('__alloc_pages_noprof', ['alloc_pages_mpol_noprof', '__kmalloc_large_node_noprof', 'foo_alloc', 'foo_ioctl'])],
+    want: {id: 'warning', title: 'WARNING in foo_alloc', guilty: 'foo_alloc'},
+  },
+  {
+    name: 'mm/kmemleak.c before 6.7: backtrace frames as `[<%pK>] %pS`',
+    lines: [
+      'unreferenced object 0xffff888012345600 (size 64):',
+      '  comm "prog", pid 234, jiffies 4294893456 (age 12.345s)',
+      '  hex dump (first 32 bytes):',
+      '    00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  ................',
+      '  backtrace:',
+      `    [<ffffffff81234567>] ${frame('kmemleak_alloc', 0)}`,
+      `    [<ffffffff81234568>] ${frame('kmalloc_trace', 1)}`,
+      `    [<ffffffff81234569>] ${frame('foo_open', 2)}`,
+      `    [<ffffffff8123456a>] ${frame('do_dentry_open', 3)}`,
+      'foo: device ready',
+    ],
+    want: {id: 'memory-leak', title: 'memory leak in foo_open', guilty: 'foo_open'},
+  },
+  {
+    name: 'kernel/panic.c: `Kernel panic - not syncing: Fatal exception` right after the oops it ends (x86 reprints the registers between)',
+    lines: [
+      ...x86Oops(['general protection fault: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_read', ['foo_ioctl', ...X86_SYSCALL]),
+      ...x86Regs('foo_read'),
+      'Kernel panic - not syncing: Fatal exception',
+      'Kernel Offset: disabled',
+      '---[ end Kernel panic - not syncing: Fatal exception ]---',
+    ],
+    want: {id: 'gpf', title: 'general protection fault in foo_read', guilty: 'foo_read', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: false}},
+  },
+  {
+    name: 'kernel/panic.c: `Kernel panic - not syncing: Fatal exception` alone (its oops is not in the log: corrupted)',
+    lines: ['foo: device ready', 'Kernel panic - not syncing: Fatal exception', 'Kernel Offset: disabled', '---[ end Kernel panic - not syncing: Fatal exception ]---'],
+    want: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: true},
+  },
+  {
+    name: 'arch/arm64/kernel/traps.c die(): `Kernel panic - not syncing: Oops - BUG: Fatal exception` alone (corrupted)',
+    lines: ['Kernel panic - not syncing: Oops - BUG: Fatal exception', 'SMP: stopping secondary CPUs', 'Kernel Offset: disabled', '---[ end Kernel panic - not syncing: Oops - BUG: Fatal exception ]---'],
+    want: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: true},
+  },
+  {
+    name: 'kernel/watchdog.c nmi_panic(regs, "Hard LOCKUP") alone (its lockup report is not in the log: corrupted)',
+    lines: ['Kernel panic - not syncing: Hard LOCKUP', 'Kernel Offset: disabled'],
+    want: {id: 'kernel-panic', title: 'kernel panic: Hard LOCKUP', corrupted: true},
+  },
+  {
+    name: 'kernel/exit.c: `Kernel panic - not syncing: Attempted to kill init! exitcode=0x%08x`',
+    lines: ['Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', 'do_exit', 'do_group_exit', '__x64_sys_exit_group', 'do_syscall_64']), 'Kernel Offset: disabled'],
+    want: {id: 'kernel-panic', title: 'Kernel panic - not syncing: Attempted to kill init! exitcode=ADDR', guilty: 'do_exit'},
+  },
+]
+
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings)', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         it(c.name, () => {
@@ -915,10 +1065,20 @@ describe('the kernel\'s report formats (SYNTHETIC fragments built from the forma
           expect(titles.length, titles.join(' | ')).toBe(c.want.findings ?? 1)
           const f = a.findings[0]!
           expect({id: f.id, title: f.title, guilty: f.splat?.guilty?.fn, corrupted: f.corrupted}).toEqual({id: c.want.id, title: c.want.title, guilty: c.want.guilty, corrupted: c.want.corrupted ?? false})
+          const g = a.findings[1]
+          if (c.want.next) expect({id: g?.id, title: g?.title, corrupted: g?.corrupted}).toEqual(c.want.next)
         })
       }
     })
   }
+})
+
+describe('where a report ends (SYNTHETIC)', () => {
+  it('lib/ubsan.c 6.6+: the report ends at its bare `---[ end trace ]---` (no oops id), not at the line after it', () => {
+    const c = WARN_CASES.find((k) => k.name.startsWith('lib/ubsan.c 6.6+'))!
+    const [f] = analyseBootLogText(log(c.lines), 'SYNTHETIC').findings
+    expect(f?.splat?.endLine).toBe(c.lines.indexOf('---[ end trace ]---') + 1)
+  })
 })
 
 /** Informational lines the kernel prints that are no report: never a finding. */
