@@ -72,6 +72,14 @@ export function trackingSiteOf(info: Pick<AllocInfo, 'sites' | 'source'>): Track
  */
 export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
 
+const DUMP_STATES = `: allocinfo lists ${POOL_TRACKING_FUNC}`
+
+/** Where a boot's DEBUG is stated: the dump's file:line when withDumpDebug took it from there, else the log (`log`). */
+export function debugStatedIn(p: Pick<ProfilingState, 'debugReason'>, log: string): string {
+  const at = p.debugReason.indexOf(DUMP_STATES)
+  return at > 0 ? p.debugReason.slice(0, at) : log
+}
+
 /**
  * A boot's profiling with its capture's dump taken as evidence (analyse LOG --allocinfo DUMP or a
  * capture directory, predict --from, batch's capture directories: one rule). lib/alloc_tag.c builds
@@ -83,7 +91,7 @@ export function withDumpDebug<A extends Pick<BootAnalysis, 'boot' | 'profiling'>
   const p = a.profiling
   if (!site || !dumpIsOf(a) || (p.debug === true && !p.debugReason.startsWith('inferred'))) return a
   const {recorderCode, ...rest} = p
-  const debugReason = `${site.source}:${site.line}: allocinfo lists ${POOL_TRACKING_FUNC}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
+  const debugReason = `${site.source}:${site.line}${DUMP_STATES}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
   const built = builtRecorder({value: true}, recorderCode ?? p)
   return {...a, profiling: {...rest, debug: true, debugReason, recorder: built.recorder, recorderReason: built.recorderReason}}
 }

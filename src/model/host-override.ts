@@ -4,6 +4,7 @@
 // and the boot's measured counts are then another host's: shown, not judged (run.ts). A fact the
 // capture does not state (a log without nr_cpu_ids, the page size no log line gives) is filled in
 // by the flag without a word: that is what the flag is for.
+import {debugStatedIn} from '../analysis/built-recorder.js'
 import type {BootAnalysis} from '../types.js'
 import {iec} from '../render/units.js'
 import type {Host} from './host.js'
@@ -100,12 +101,13 @@ export function suppliedFacts(f: FlagRecord): Set<HostFact> {
 }
 
 /**
- * Where the capture's DEBUG comes from: a DEBUG-only message (stated); its page_ext window, said to
+ * Where the capture's DEBUG comes from: a DEBUG-only message, or its dump's tracking site (stated,
+ * built-recorder.ts withDumpDebug: the dump's line named); its page_ext window, said to
  * be an inference, so that a warning over it does not present it as the log's word (the analysis
  * says "DEBUG unknown"); no window either: a default, which a flag fills in without a word.
  */
 function debugWhere(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>): string | undefined {
-  if (a.profiling.debug !== 'unknown' && !a.profiling.debugReason.startsWith('inferred')) return a.source
+  if (a.profiling.debug !== 'unknown' && !a.profiling.debugReason.startsWith('inferred')) return debugStatedIn(a.profiling, a.source)
   const w = a.host.pageExtWindow
   return w && `inferred from its page_ext window, ${a.source}:${w.line}`
 }

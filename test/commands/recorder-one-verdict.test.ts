@@ -109,6 +109,11 @@ describe("a capture's dump listing the pool recorder's tracking site states DEBU
     const a = await json<{profiling: {debug: unknown; debugReason: string}}>(['analyse', cap])
     expect(a.profiling.debug).toBe(true)
     expect(a.profiling.debugReason).toBe(`${join(cap, 'allocinfo.txt')}:528: allocinfo lists __alloc_tag_add_early_pfn, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`)
+    // A flag over it names the dump's line as where the capture states DEBUG.
+    const off = await runCli(['predict', '--from', cap, '--no-debug', '--json'])
+    expect((JSON.parse(off.stdout) as {warnings: string[]}).warnings).toContain(
+      `--no-debug overrides the capture's MEM_ALLOC_PROFILING_DEBUG (yes, ${join(cap, 'allocinfo.txt')}:528): predicted for no, another host than the one measured`,
+    )
     // The log and the dump named apart (analyse LOG --allocinfo DUMP): the same.
     const named = await json<{profiling: {recorder: string; debug: unknown}}>(['analyse', join(cap, 'dmesg.txt'), '--allocinfo', join(cap, 'allocinfo.txt')])
     expect([named.profiling.recorder, named.profiling.debug]).toEqual(['pool', true])
