@@ -5,7 +5,7 @@ import {statSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
-import {dirNames} from './names.js'
+import {type DirName, dirNames} from './names.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -63,9 +63,13 @@ export interface DirEntry {
 
 export const entryType = (st: Stats): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
 
-/** A directory's entries as names.ts dirNames lists them (in name order, no dot entries), each typed through a symlink; a name that is not UTF-8 cannot be opened: `other`. */
-export function dirEntries(dir: string): DirEntry[] {
-  return dirNames(dir).map(({name, undecodable, dirent: d}): DirEntry => {
+/**
+ * A directory's entries as names.ts dirNames lists them (in name order, no dot entries; `names`:
+ * that listing, when the caller has it), each typed through a symlink; a name that is not UTF-8
+ * cannot be opened: `other`.
+ */
+export function dirEntries(dir: string, names: DirName[] = dirNames(dir)): DirEntry[] {
+  return names.map(({name, undecodable, dirent: d}): DirEntry => {
     if (undecodable !== undefined) return {name, type: 'other'}
     // Only a link (or an entry the file system does not type) costs a stat.
     if (d.isDirectory()) return {name, type: 'directory'}

@@ -47,7 +47,8 @@ export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; ma
   // A pipe that is no recording is one snapshot, read on from what was read of it.
   const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
   if (piped === undefined) await only?.close()
-  const files = snapshotFiles(paths)
+  // One directory named: seriesOf's listing of it (not listed again).
+  const files = snapshotFiles(one?.listed ? [one.listed] : paths)
   if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
   return readSnapshotFiles(files, o.timeFrom, store, piped)
 }

@@ -5,8 +5,8 @@
 import {type Stats, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
-import {captureDataFiles, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
-import {dirNames, undecodableReason} from '../readers/names.js'
+import {captureDataFiles, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
+import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
 
 export const EXPECTED_INPUT = 'expected a recording, a directory of allocinfo snapshots, or snapshot files'
 
@@ -19,17 +19,29 @@ interface CaptureInput {
   allocinfo?: string
 }
 
-/** A capture directory's files, or undefined when `dir` is no capture directory. */
-function captureInput(dir: string): CaptureInput | undefined {
-  let entries: DirEntry[]
+/**
+ * A directory named as an input, listed once (names.ts dirNames): seriesOf asks whether it is a
+ * capture, and snapshotFiles then takes its files from the same listing.
+ */
+export interface ListedDir {
+  dir: string
+  names: DirName[]
+  /** Its files, when it is a capture directory. */
+  capture?: CaptureInput
+}
+
+/** Lists `dir` once, and tells whether it is a capture directory from that listing. */
+export function listInputDir(dir: string): ListedDir {
+  let names: DirName[]
   try {
-    entries = dirEntries(dir)
+    names = dirNames(dir)
   } catch (e) {
     throw cannotRead(dir, e)
   }
-  if (notCaptureBecause(entries) !== undefined) return undefined
+  const entries = dirEntries(dir, names)
+  if (notCaptureBecause(entries) !== undefined) return {dir, names}
   const recording = entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file') ? {recording: join(dir, SERIES_RECORDING)} : {}
-  return {...captureDataFiles(dir, entries), ...recording}
+  return {dir, names, capture: {...captureDataFiles(dir, entries), ...recording}}
 }
 
 const isDir = (p: string): boolean => statOrThrow(p).isDirectory()
@@ -39,31 +51,35 @@ const isDir = (p: string): boolean => statOrThrow(p).isDirectory()
  * without a recording it is one snapshot, no series: refused, rather than its boot log read as a
  * malformed snapshot. Anything else is read as given (the caller tells a recording by its bytes).
  */
-export function seriesOf(p: string): {path: string; bootLog?: string} {
-  let cap: CaptureInput | undefined
+export function seriesOf(p: string): {path: string; bootLog?: string; listed?: ListedDir} {
+  let listed: ListedDir | undefined
   try {
-    cap = statSync(p).isDirectory() ? captureInput(p) : undefined
+    listed = statSync(p).isDirectory() ? listInputDir(p) : undefined
   } catch (e) {
     if (e instanceof InputError) throw e
     return {path: p} // opening it names the problem
   }
-  if (cap === undefined) return {path: p}
+  const cap = listed?.capture
+  // A directory of snapshots: its listing goes on to snapshotFiles.
+  if (cap === undefined) return {path: p, ...(listed && {listed})}
   if (cap.recording === undefined) throw new InputError(`${p}: a capture directory (a boot log and/or one allocinfo dump) is one snapshot, not a series; ${EXPECTED_INPUT}`, p)
   return {path: cap.recording, ...(cap.bootLog === undefined ? {} : {bootLog: cap.bootLog})}
 }
 
 /**
- * The snapshot files of several paths (or of one that is no recording): a capture directory is its
- * dump, one snapshot at the capture's time; one that holds a lab series' recording is refused, as
- * a recording among other inputs is (readers of trend take one series at a time).
+ * The snapshot files of several paths (or of one that is no recording; a directory already listed
+ * by seriesOf is passed as its listing): a capture directory is its dump, one snapshot at the
+ * capture's time; one that holds a lab series' recording is refused, as a recording among other
+ * inputs is (readers of trend take one series at a time).
  */
-export function snapshotFiles(paths: string[]): string[] {
+export function snapshotFiles(paths: Array<string | ListedDir>): string[] {
   return paths.flatMap((p) => {
-    if (!isDir(p)) return [p]
-    const cap = captureInput(p)
-    if (cap === undefined) return listDir(p)
-    if (cap.recording !== undefined) throw new InputError(`${p}: a capture directory holding a recording (${SERIES_RECORDING}), one series: name it alone (trend reads one series at a time)`, p)
-    if (cap.allocinfo === undefined) throw new InputError(`${p}: a capture directory without an allocinfo dump: no snapshot in it; ${EXPECTED_INPUT}`, p)
+    const listed = typeof p !== 'string' ? p : isDir(p) ? listInputDir(p) : undefined
+    if (listed === undefined) return [p as string]
+    const {dir, capture: cap} = listed
+    if (cap === undefined) return listDir(listed)
+    if (cap.recording !== undefined) throw new InputError(`${dir}: a capture directory holding a recording (${SERIES_RECORDING}), one series: name it alone (trend reads one series at a time)`, dir)
+    if (cap.allocinfo === undefined) throw new InputError(`${dir}: a capture directory without an allocinfo dump: no snapshot in it; ${EXPECTED_INPUT}`, dir)
     return [cap.allocinfo]
   })
 }
@@ -77,8 +93,8 @@ function statOrThrow(p: string): Stats {
 }
 
 /** A directory of snapshots: its regular files (names.ts dirNames: in order, no dot files). */
-function listDir(d: string): string[] {
-  return dirNames(d)
+function listDir({dir: d, names}: ListedDir): string[] {
+  return names
     .filter((n) => {
       if (n.undecodable !== undefined) throw new InputError(`${join(d, n.name)}: ${undecodableReason(n)}`, join(d, n.name))
       return statOrThrow(join(d, n.name)).isFile()

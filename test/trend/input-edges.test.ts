@@ -9,6 +9,7 @@ import {sniffText} from '../../src/diff/inputs.js'
 import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {analyseStore} from '../../src/trend/analyse.js'
 import {isoUtc, readTrendInput} from '../../src/trend/input.js'
+import {seriesOf, snapshotFiles} from '../../src/trend/paths.js'
 import {trendJson} from '../../src/trend/report.js'
 import {SeriesStore} from '../../src/trend/store.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -117,5 +118,32 @@ describe('trend input edges', () => {
     expect([site.verdict, site.growthBytes > 0]).toEqual(['shrinking', true])
     const j = trendJson(input, res, {minRatePerHour: 1, alpha: 0.01, filters: [], top: 0})
     expect(j.notSuspects.map((s) => s.key)).not.toContain(site.key)
+  })
+})
+
+describe('trend DIR: the directory listed once', () => {
+  it('seriesOf hands its listing of a plain snapshot directory on, and snapshotFiles takes the files from it, not from a second listing', () => {
+    const dir = mkdtempSync(join(tmp, 'listed-'))
+    for (const t of ['10', '11']) writeFileSync(join(dir, `allocinfo-2026-12-04T18-${t}-00Z.txt`), REAL)
+    const one = seriesOf(dir)
+    expect(one.path).toBe(dir)
+    expect(one.listed?.names.map((n) => n.name)).toEqual(['allocinfo-2026-12-04T18-10-00Z.txt', 'allocinfo-2026-12-04T18-11-00Z.txt'])
+    // A file made after the listing: not among the listing's files, as it is among a new listing's.
+    writeFileSync(join(dir, 'allocinfo-2026-12-04T18-12-00Z.txt'), REAL)
+    expect(snapshotFiles([one.listed!]).map((f) => f.slice(dir.length + 1))).toEqual(['allocinfo-2026-12-04T18-10-00Z.txt', 'allocinfo-2026-12-04T18-11-00Z.txt'])
+    expect(snapshotFiles([dir])).toHaveLength(3)
+  })
+
+  it('the series read from one directory is the series of its files named one by one', async () => {
+    const dir = mkdtempSync(join(tmp, 'same-'))
+    const files = ['10', '11', '12'].map((t) => join(dir, `allocinfo-2026-12-04T18-${t}-00Z.txt`))
+    for (const f of files) writeFileSync(f, f.endsWith('12-00Z.txt') ? WITH_MODULE : REAL)
+    const byDir = await readTrendInput([dir], {timeFrom: 'auto'})
+    const byFiles = await readTrendInput(files, {timeFrom: 'auto'})
+    expect(byDir.sources).toEqual(files)
+    expect([byDir.store.snapshots, byDir.store.sites.length]).toEqual([3, byFiles.store.sites.length])
+    const o = {minRatePerHour: 1, alpha: 0.01}
+    const json = (i: typeof byDir) => trendJson(i, analyseStore(i.store, {...o, filter: {}}), {...o, filters: [], top: 0})
+    expect(json(byDir)).toEqual(json(byFiles))
   })
 })
