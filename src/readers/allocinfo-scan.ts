@@ -35,6 +35,12 @@ export const MAX_SITE_LINES = 100
 export const MAX_LINE = 1 << 20
 /** Characters of non-blank lines with neither a site nor a header, after which the input is not allocinfo. */
 export const JUNK_LIMIT = 1 << 20
+/**
+ * Site lines that, listed again in the order a snapshot began with, begin another snapshot without
+ * a header: one key listed twice is an inlined helper's (summed); its first three again, in order,
+ * is the kernel's list starting over (no dump repeats three of its tags in a row).
+ */
+export const RESTART_RUN = 3
 
 /**
  * A first line that is no allocinfo but the writer's own (trend's `# allocscope: time=…` header):
@@ -55,6 +61,15 @@ export interface Preamble {
  */
 export function siteKey(file: string, lineNo: number, func: string, module?: string): string {
   return module === undefined ? [file, ':', lineNo, ' ', func].join('') : [file, ':', lineNo, ' ', func, ' [', module, ']'].join('')
+}
+
+/** A site line held while it may be the start of a dump appended without its header (AllocInfoScanner.hold). */
+interface HeldLine {
+  s: SiteLine
+  key: string
+  lineNo: number
+  accurate: boolean
+  extra?: Record<string, string>
 }
 
 /** What one site line holds (numbers become BigInt once the line is accepted). */
@@ -289,6 +304,11 @@ export class AllocInfoScanner {
   private earlier?: NonNullable<AllocInfo['earlier']>
   /** Whether a site line was read since the last header (a header after one begins a new snapshot). */
   private siteSinceHeader = false
+  /** The keys of the snapshot's first RESTART_RUN site lines, and the lines held that repeat them (hold()). */
+  private firstKeys: string[] = []
+  private held: HeldLine[] = []
+  /** Snapshots begun by their first sites listed again, without a header (hold()). */
+  private headerless = 0
   /** The line of the version header read last. */
   private versionLine = 0
   /** Lines that are numfmt --to=iec output (human-formatted sizes), and the first of them. */
@@ -342,6 +362,7 @@ export class AllocInfoScanner {
   /** Ends the input (a last line without newline is judged as possibly cut) and returns the result. */
   end(): AllocInfo {
     if (this.partial.length > 0 || this.partialCut) this.flush(true)
+    this.release()
     return {
       source: this.source,
       version: this.version,
@@ -372,7 +393,8 @@ export class AllocInfoScanner {
     const out: string[] = []
     const e = this.earlier
     if (e !== undefined) {
-      out.push(`${this.source}:${e.from}: ${e.snapshots + 1} allocinfo snapshots in one file (a header after sites begins another: dumps appended one after another); using the last, lines ${e.from}-${this.lines}`)
+      const begins = this.headerless > 0 ? 'a header after sites, or the first sites listed again without one, begins another' : 'a header after sites begins another'
+      out.push(`${this.source}:${e.from}: ${e.snapshots + 1} allocinfo snapshots in one file (${begins}: dumps appended one after another); using the last, lines ${e.from}-${this.lines}`)
     }
     if (this.version !== 'none' && !KNOWN_VERSIONS.includes(this.version)) {
       out.push(`${this.source}:${this.versionLine}: allocinfo version ${this.version} is not one allocscope knows (${KNOWN_VERSIONS.join(', ')}): read as 2.0, unknown key:value tokens kept`)
@@ -441,8 +463,15 @@ export class AllocInfoScanner {
   /** A header line: after sites, the start of another snapshot, which replaces what was read before. */
   private header(lineNo: number): void {
     this.sawData = true
+    this.release()
     if (!this.siteSinceHeader) return
     this.siteSinceHeader = false
+    this.begin(lineNo)
+  }
+
+  /** Another snapshot begins at `lineNo`: what was read so far becomes AllocInfo.earlier. */
+  private begin(lineNo: number): void {
+    this.firstKeys = []
     let siteLines = this.anomalyCounts['invalid-counter'] ?? 0
     for (const s of this.sites.values()) siteLines += s.count
     const e = this.earlier
@@ -475,12 +504,46 @@ export class AllocInfoScanner {
     }
     this.sawData = true
     this.siteSinceHeader = true
-    this.add(s, lineNo, tr.accurate, tr.extra)
+    const key = siteKey(s.file, s.fileLine, s.func, s.module)
+    if (this.held.length > 0 || (this.firstKeys.length === RESTART_RUN && key === this.firstKeys[0])) {
+      return this.hold({s: {...s}, key, lineNo, accurate: tr.accurate, extra: tr.extra})
+    }
+    this.add(s, key, lineNo, tr.accurate, tr.extra)
+    if (this.firstKeys.length < RESTART_RUN) this.firstKeys.push(key)
   }
 
-  private add(s: SiteLine, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
+  /**
+   * The snapshot's first sites listed again, in order: a dump appended without its header (a
+   * kernel that prints none, or a copy with it taken off by `grep -v '^#'`), whose sites were summed
+   * into the first's as duplicates. Held until RESTART_RUN of them agree, then they begin another
+   * snapshot as a header would; a line out of that order releases them as they came.
+   */
+  private hold(h: HeldLine): void {
+    if (h.key !== this.firstKeys[this.held.length]) {
+      this.release()
+      return this.add(h.s, h.key, h.lineNo, h.accurate, h.extra)
+    }
+    this.held.push(h)
+    if (this.held.length < RESTART_RUN) return
+    const run = this.held
+    this.held = []
+    this.headerless++
+    this.begin(run[0].lineNo)
+    for (const x of run) {
+      this.add(x.s, x.key, x.lineNo, x.accurate, x.extra)
+      this.firstKeys.push(x.key)
+    }
+  }
+
+  /** Held lines that did not begin another snapshot: sites of this one, as they came. */
+  private release(): void {
+    const run = this.held
+    this.held = []
+    for (const x of run) this.add(x.s, x.key, x.lineNo, x.accurate, x.extra)
+  }
+
+  private add(s: SiteLine, key: string, lineNo: number, accurate: boolean, extra?: Record<string, string>): void {
     const {bytes, calls} = s
-    const key = siteKey(s.file, s.fileLine, s.func, s.module)
     if (!counterAnomalies(key, bytes, calls, lineNo, this.onAnomaly)) {
       if (!this.invalid.has(key)) this.invalid.set(key, {key, file: s.file, lineNo: s.fileLine, func: s.func, bytes, calls, accurate, count: 1, lines: [lineNo], ...(s.module === undefined ? {} : {module: s.module})})
       return

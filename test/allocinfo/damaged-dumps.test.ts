@@ -1,6 +1,6 @@
 // DERIVED inputs, each made in a temp dir from the real 7.2 pool c64 dump the way a user's copy
 // goes wrong: CR CR LF line ends (a serial capture), two dumps appended (`cat /proc/allocinfo >>
-// log` twice), counters no kernel can print, a header alone, an unknown version, NUL padding at
+// log` twice, or the second without its header), counters no kernel can print, a header alone, an unknown version, NUL padding at
 // the end (a crashed machine's file), `sort -g | numfmt --to=iec` output. Read through the
 // streamed reader (readAllocInfo: files) and the text one (parseAllocInfoText), which must agree.
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {InputError} from '../../src/errors.js'
 import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
+import {RESTART_RUN} from '../../src/readers/allocinfo-scan.js'
 import type {AllocInfo} from '../../src/types.js'
 import {realText, REAL_72} from '../helpers/allocinfo-derived.js'
 import {runCli} from '../helpers/cli.js'
@@ -56,6 +57,35 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     expect(info.notes).toEqual([`twice.txt:${base.lines + 1}: 2 allocinfo snapshots in one file (a header after sites begins another: dumps appended one after another); using the last, lines ${base.lines + 1}-${2 * base.lines}`])
     const thrice = await both('thrice.txt', real + real + real)
     expect(thrice.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, from: 2 * base.lines + 1})
+  })
+
+  // `grep -v '^#' /proc/allocinfo >> log`, or a kernel whose dump has no header: the second dump's
+  // sites were summed into the first's as 930 duplicate keys (twice the bytes of every site).
+  it('a dump appended without its header (its first sites listed again, in order): the last snapshot, not summed', async () => {
+    const headers = lines.filter((l) => /^(allocinfo - version|#)/.test(l)).length
+    expect(headers).toBe(2)
+    const bare = lines.filter((l) => !/^(allocinfo - version|#)/.test(l)).join('\n') + '\n'
+    const siteLines = base.sites.reduce((n, s) => n + s.count, 0)
+    const info = await both('headerless-second.txt', real + bare)
+    expect(info.sites).toEqual(base.sites.map((s) => ({...s, lines: s.lines.map((l) => l + base.lines - headers)})))
+    expect([info.version, info.totalBytes, info.totalCalls, info.anomalyCounts]).toEqual([base.version, base.totalBytes, base.totalCalls, base.anomalyCounts])
+    expect(info.earlier).toEqual({snapshots: 1, siteLines, from: base.lines + 1})
+    expect(info.notes).toEqual([`headerless-second.txt:${base.lines + 1}: 2 allocinfo snapshots in one file (a header after sites, or the first sites listed again without one, begins another: dumps appended one after another); using the last, lines ${base.lines + 1}-${2 * base.lines - headers}`])
+    // Neither dump with a header (version none), three of them: the last.
+    const none = await both('headerless-thrice.txt', bare + bare + bare)
+    expect([none.version, none.totalBytes, none.sites.length]).toEqual(['none', base.totalBytes, base.sites.length])
+    expect(none.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, from: 2 * (base.lines - headers) + 1})
+  })
+
+  it('a key listed twice is still a summed duplicate: the first sites again out of order, or fewer than three, or at the end', async () => {
+    const [a, b, c, d] = lines.filter((l) => !/^(allocinfo - version|#)/.test(l))
+    expect(RESTART_RUN).toBe(3)
+    for (const [name, extra] of [['two-again.txt', [a, b, d]], ['out-of-order.txt', [a, c, b]], ['end.txt', [a, b]], ['three-of-a-kind.txt', [a, a, a]]] as const) {
+      const info = await both(name, real + extra.join('\n') + '\n')
+      expect(info.earlier, name).toBeUndefined()
+      expect(info.anomalyCounts['duplicate-key'], name).toBe((base.anomalyCounts['duplicate-key'] ?? 0) + extra.length)
+      expect(info.sites.length, name).toBe(base.sites.length)
+    }
   })
 
   it('counters no kernel prints: flagged invalid-counter, left out of sites and totals', async () => {
