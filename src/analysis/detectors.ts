@@ -350,6 +350,8 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'oops', severity: 'critical', match: /^invalid opcode: /, stack: 'pc-only', title: (_m, fn) => inFn('invalid opcode', fn), means: 'the kernel executed an invalid instruction'},
   {id: 'oops', severity: 'critical', match: /^PANIC: double fault/, stack: 'pc-only', title: (_m, fn) => inFn('PANIC: double fault', fn), means: 'a fault while handling a fault (often a stack overflow)'},
   {id: 'oops', severity: 'critical', match: /^stack segment: /, stack: 'pc', title: (_m, fn) => inFn('stack segment fault', fn), means: 'stack segment fault'},
+  // x86 page_fault_oops() dies with `Oops: <code> [#n]` right after its `BUG: unable to handle ...` line, which is lost here.
+  {id: 'oops', severity: 'critical', match: /^Oops: [0-9a-f]{4} \[#\d+\]/, stack: 'pc', corrupted: 'an x86 page-fault oops without its `BUG: unable to handle` line', title: (_m, fn) => inFn('Oops', fn), means: 'a page-fault oops whose first line is missing'},
   {id: 'oops', severity: 'critical', match: new RegExp(`^(${alternation(X86_TRAPS)}): `), stack: 'pc', title: (m, fn) => inFn(m[1]!, fn), means: 'another x86 trap the kernel could not handle (int3, overflow, bounds, ...)'},
   {id: 'oops', severity: 'critical', match: /^Internal error: /, stack: 'pc', title: (_m, fn) => inFn('Internal error', fn), means: 'arm/arm64 oops (synchronous abort, undefined instruction)'},
   {id: 'oops', severity: 'critical', match: /^Unhandled fault: /, stack: 'pc', title: (_m, fn) => inFn('Unhandled fault', fn), means: 'arm: a fault the kernel has no handler for'},

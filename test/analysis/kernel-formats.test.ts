@@ -1052,6 +1052,38 @@ const MORE_MISC_CASES: Case[] = [
     name: 'kernel/exit.c: `Kernel panic - not syncing: Attempted to kill init! exitcode=0x%08x`',
     lines: ['Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', 'do_exit', 'do_group_exit', '__x64_sys_exit_group', 'do_syscall_64']), 'Kernel Offset: disabled'],
     want: {id: 'kernel-panic', title: 'Kernel panic - not syncing: Attempted to kill init! exitcode=ADDR', guilty: 'do_exit'},
+  },  {
+    name: 'kernel/workqueue.c process_one_work: `BUG: workqueue leaked lock or atomic: %s/0x%08x/%d/%d` and `last function: %ps`',
+    lines: [
+      'BUG: workqueue leaked lock or atomic: kworker/1:2/0x00000000/234',
+      '     last function: foo_work_fn',
+      '1 lock held by kworker/1:2/234:',
+      ' #0: ffff888012345678 (&dev->lock){+.+.}-{4:4}, at: foo_work_fn+0x2a/0x80',
+      X86_CPU,
+      X86_HW,
+      ...x86Trace(['dump_stack_lvl', 'process_one_work', 'worker_thread', 'kthread', 'ret_from_fork']),
+    ],
+    want: {id: 'bug', title: 'BUG: workqueue leaked lock or atomic in foo_work_fn', guilty: 'foo_work_fn'},
+  },
+  {
+    name: 'mm/kasan/report.c with hardware tags (arm64 MTE): `BUG: KASAN: invalid-access in %pS`',
+    lines: [
+      RULE,
+      'BUG: KASAN: invalid-access in foo_read+0x1c/0x80',
+      'Read of size 8 at addr f2ff000012345678 by task prog/234',
+      'Pointer tag: [f2], memory tag: [fe]',
+      '',
+      ARM_CPU,
+      ARM_HW,
+      ...arm64Trace(['dump_backtrace', 'show_stack', 'dump_stack_lvl', 'print_report', 'kasan_report', 'do_tag_recovery', 'do_tag_check_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync_handler', 'el1h_64_sync', 'foo_read', 'foo_ioctl', ...ARM_SYSCALL]),
+      RULE,
+    ],
+    want: {id: 'kasan', title: 'KASAN: invalid-access Read in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/x86/mm/fault.c page_fault_oops: `Oops: %04lx [#%d]` whose `BUG: unable to handle` line is not in the log (corrupted)',
+    lines: x86Oops(['Oops: 0002 [#1] PREEMPT SMP NOPTI'], 'foo_write', ['foo_ioctl', ...X86_SYSCALL]),
+    want: {id: 'oops', title: 'Oops in foo_write', guilty: 'foo_write', corrupted: true},
   },
 ]
 
@@ -1090,6 +1122,11 @@ const NOT_FINDINGS: [string, string[]][] = [
   ['kernel/workqueue.c wq_cpu_intensive_report: a work item hogging the CPU', ['workqueue: foo_work_fn hogged CPU for >10000us 4 times, consider switching to WQ_UNBOUND']],
   ['arch/x86/events/core.c / kernel/events: `INFO: NMI handler (%ps) took too long to run`', ['INFO: NMI handler (perf_event_nmi_handler) took too long to run: 1.234 msecs']],
   ['kernel/time/hrtimer.c: `hrtimer: interrupt took %llu ns`', ['hrtimer: interrupt took 1234567 ns']],
+  ['arch/x86/kernel/cpu/bugs.c: a mitigation notice that starts `WARNING:`', ['WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks, data leaks possible!']],
+  [
+    'drivers/tty/sysrq.c: `sysrq: Show backtrace of all active CPUs` and the NMI backtraces it asks for',
+    ['sysrq: Show backtrace of all active CPUs', 'NMI backtrace for cpu 1', X86_CPU, X86_HW, ...x86Regs('foo_idle'), ...x86Trace(['foo_idle', 'do_idle', 'cpu_startup_entry'])],
+  ],
   [
     'mm/oom_kill.c: an OOM kill with its dump_stack (memory pressure, not a kernel bug)',
     [
