@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
+import {EXIT} from '../errors.js'
 import {PROC_ALLOCINFO} from '../record/record.js'
 import {runRecord} from '../record/run.js'
 
@@ -36,6 +37,9 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
 
   async run(): Promise<void> {
     const tty = Boolean(process.stderr.isTTY) && !this.flags.json
-    this.finish(await runRecord(this.flags, {tool: `allocscope record ${this.config.version}`, tty}))
+    const run = await runRecord(this.flags, {tool: `allocscope record ${this.config.version}`, tty})
+    this.finish(run)
+    // The summary is written as on any stop; the status tells a script that the recording ended early.
+    if ((run.result as {stoppedBy: string}).stoppedBy === 'source') process.exitCode = EXIT.sourceLost
   }
 }

@@ -46,6 +46,7 @@ export interface RecordClock {
 const SYSTEM_CLOCK: RecordClock = {wallMs: () => Date.now(), monoMs: () => performance.now()}
 
 export interface SampleProgress {
+  /** Samples taken so far, this one included. */
   n: number
   of?: number
   elapsedMs: number
@@ -53,6 +54,8 @@ export interface SampleProgress {
   changed: number
   bytesWritten: number
   cpuMs: number
+  /** Why this sample was left out of the recording (then sites and changed are 0). */
+  leftOut?: string
 }
 
 export interface RecordSummary {
@@ -66,7 +69,11 @@ export interface RecordSummary {
   cpuMsMedian: number
   cpuMsMax: number
   readMsMedian: number
-  stoppedBy: 'count' | 'duration' | 'signal'
+  /** Samples taken but not recorded: cut short (trend would read their missing sites as gone), or unreadable once. */
+  leftOut: number
+  /** 'source': it could not be read twice in a row (sourceError says why and what the recording holds). */
+  stoppedBy: 'count' | 'duration' | 'signal' | 'source'
+  sourceError?: string
   /** What the reader noticed in the samples (SampleWarnings), once per distinct thing. */
   warnings: string[]
 }
@@ -178,52 +185,111 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   const clock = o.clock ?? SYSTEM_CLOCK
   const start = clock.monoMs()
   const startWall = clock.wallMs()
-  let writer: RecordingWriter | undefined
   const sampler: Sampler = {clock, start, startWall, enc: new DeltaEncoder(), kernel: kernelMetaOf(o.source, o.uptimePath), noticed: new SampleWarnings()}
-  const cpu: number[] = []
-  const reads: number[] = []
-  let n = 0
-  let firstTime: string | undefined
-  let lastTime: string | undefined
-  let stoppedBy: RecordSummary['stoppedBy'] = 'count'
+  const tally = new Tally()
+  let stoppedBy: RecordSummary['stoppedBy']
+  try {
+    stoppedBy = await sampleUntilDone(o, sampler, tally)
+  } finally {
+    tally.writer?.close()
+  }
+  const {cpu, reads, sourceError: lost} = tally
+  return {
+    out: o.out, source: o.source, samples: tally.samples, leftOut: tally.leftOut, bytesWritten: tally.writer?.bytesWritten ?? 0, firstTime: tally.firstTime, lastTime: tally.lastTime,
+    cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads),
+    stoppedBy, ...(lost === undefined ? {} : {sourceError: lost}), warnings: [...sampler.noticed.list(tally.taken), ...(lost === undefined ? [] : [lost])],
+  }
+}
+
+/** What a recording took so far. */
+class Tally {
+  writer?: RecordingWriter
+  cpu: number[] = []
+  reads: number[] = []
+  /** Samples taken, recorded or left out: what --count and --duration count (the schedule). */
+  taken = 0
+  /** Snapshots in the recording. */
+  samples = 0
+  leftOut = 0
+  firstTime?: string
+  lastTime?: string
+  /** Whether the sample before this one could not be read (the source gets one retry). */
+  failedLast = false
+  sourceError?: string
+
+  /** Writes a sample's record (the file is made by the first: see below). */
+  keep(o: RecordOptions, startWall: number, rec: SnapshotRecord, readMs: number): void {
+    // Opened once the first sample is read: a --source that is no allocinfo (a boot log) left a
+    // header-only file behind, which the next run was refused over (the file exists: --force).
+    this.writer ??= new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
+    this.writer.write(rec)
+    this.reads.push(readMs)
+    this.samples++
+    this.firstTime ??= rec.time
+    this.lastTime = rec.time
+  }
+
+  /**
+   * A read that failed after the recording began: a file being rewritten can be read empty once,
+   * so the sample is left out and the next one is the retry; a second failure in a row ends the
+   * recording (false), keeping what it holds. Before any snapshot it is the start-up error.
+   */
+  unreadable(e: InputError, source: string, noticed: SampleWarnings): boolean {
+    if (this.samples === 0) throw e
+    // The reader's words without the file's name and what it expected (said at the start already).
+    const reason = (e.message.startsWith(`${source}: `) ? e.message.slice(source.length + 2) : e.message).replace(/; expected .*$/, '')
+    if (this.failedLast) {
+      this.sourceError = `${source}: source unreadable after ${this.taken - 2} samples (${reason}); the recording holds ${this.samples} snapshots`
+      return false
+    }
+    this.failedLast = true
+    noticed.bump('unreadable', `${source}: sample ${this.taken} unreadable (${reason}): left out, read again at the next sample`)
+    return true
+  }
+}
+
+/** Samples on the schedule until --count, --duration, a signal, or a source that cannot be read any more. */
+async function sampleUntilDone(o: RecordOptions, s: Sampler, t: Tally): Promise<RecordSummary['stoppedBy']> {
   const intervalUs = Math.max(1, micros(o.intervalMs))
   const durationUs = o.durationMs === undefined ? undefined : micros(o.durationMs)
   // The progress line's "n/of": with both given, whichever ends first (one is given: checked above).
   const of = Math.min(o.count ?? Infinity, durationUs === undefined ? Infinity : Math.floor(durationUs / intervalUs) + 1)
-  try {
-    for (;;) {
-      const c0 = process.cpuUsage()
-      const {rec, sites, readMs} = takeSample(o, sampler, c0)
-      // Opened once the first sample is read: a --source that is no allocinfo (a boot log) left a
-      // header-only file behind, which the next run was refused over (the file exists: --force).
-      writer ??= new RecordingWriter(o.out, {created: new Date(startWall).toISOString(), source: o.source, host: hostname(), tool: o.tool, intervalS: o.intervalMs / 1000})
-      writer.write(rec)
-      const cpuMs = msOf(process.cpuUsage(c0))
-      cpu.push(cpuMs)
-      reads.push(readMs)
-      n++
-      firstTime ??= rec.time
-      lastTime = rec.time
-      o.onSample?.({n, of, elapsedMs: clock.monoMs() - start, sites, changed: rec.set?.length ?? 0, bytesWritten: writer.bytesWritten, cpuMs})
-      if (o.count !== undefined && n >= o.count) break
-      // Compared as n × interval in whole microseconds, not (start + n × interval) − start: with a
-      // fractional start the round trip can land a hair past the duration and drop its last
-      // sample (CI saw 3 of 4), and so can a product of fractional milliseconds.
-      if (durationUs !== undefined && n * intervalUs > durationUs) {
-        stoppedBy = 'duration'
-        break
-      }
-      if (!(await sleepUntil(clock, start + n * o.intervalMs, o.signal))) {
-        stoppedBy = 'signal'
-        break
-      }
-    }
-  } finally {
-    writer?.close()
+  for (;;) {
+    if (!takeOne(o, s, t, of)) return 'source'
+    if (o.count !== undefined && t.taken >= o.count) return 'count'
+    // Compared as n × interval in whole microseconds, not (start + n × interval) − start: with a
+    // fractional start the round trip can land a hair past the duration and drop its last
+    // sample (CI saw 3 of 4), and so can a product of fractional milliseconds.
+    if (durationUs !== undefined && t.taken * intervalUs > durationUs) return 'duration'
+    if (!(await sleepUntil(s.clock, s.start + t.taken * o.intervalMs, o.signal))) return 'signal'
   }
-  return {
-    out: o.out, source: o.source, samples: n, bytesWritten: writer?.bytesWritten ?? 0, firstTime, lastTime,
-    cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads), stoppedBy, warnings: sampler.noticed.list(n),
+}
+
+/** One sample, written or left out (cut short, unreadable once); false when the source has failed twice in a row. */
+function takeOne(o: RecordOptions, s: Sampler, t: Tally, of: number): boolean {
+  const c0 = process.cpuUsage()
+  const got = sampleOrError(o, s, c0)
+  t.taken++
+  const failed = got instanceof InputError
+  const kept = failed ? undefined : got
+  if (kept === undefined) t.leftOut++
+  if (failed && !t.unreadable(got, o.source, s.noticed)) return false
+  if (!failed) t.failedLast = false
+  if (kept !== undefined) t.keep(o, s.startWall, kept.rec, kept.readMs)
+  const cpuMs = msOf(process.cpuUsage(c0))
+  if (kept !== undefined) t.cpu.push(cpuMs)
+  const why = kept === undefined ? {leftOut: failed ? 'unreadable' : 'cut short'} : {}
+  o.onSample?.({n: t.taken, of, elapsedMs: s.clock.monoMs() - s.start, sites: kept?.sites ?? 0, changed: kept?.rec.set?.length ?? 0, bytesWritten: t.writer?.bytesWritten ?? 0, cpuMs, ...why})
+  return true
+}
+
+/** takeSample, or the input error that stopped it (a source that cannot be read, or is no allocinfo any more). */
+function sampleOrError(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): ReturnType<typeof takeSample> | InputError {
+  try {
+    return takeSample(o, s, c0)
+  } catch (e) {
+    if (e instanceof InputError) return e
+    throw e
   }
 }
 
@@ -251,6 +317,8 @@ class SampleWarnings {
   private dropped = 0
 
   add(info: AllocInfo): void {
+    // A cut sample is left out (takeSample), and all it holds with it: keyed once for all, as the line it is cut at differs.
+    if (info.truncated !== undefined) return this.bump('cut', `${info.source}: ${info.truncated}: left out of the recording (its missing sites would read as gone)`)
     for (const w of readerWarnings(info)) this.bump(w, w)
     // Keyed once for all (the line differs from sample to sample): the first sample's lines are named.
     const skipped = skippedLinesNote(info)
@@ -263,7 +331,7 @@ class SampleWarnings {
     if (more > 0) this.bump('invalid-counter more', `${info.source}: more lines with an invalid counter than listed (${more})`)
   }
 
-  private bump(key: string, text: string): void {
+  bump(key: string, text: string): void {
     const s = this.seen.get(key)
     if (s) s.samples++
     else if (this.seen.size < MAX_SAMPLE_WARNINGS) this.seen.set(key, {text, samples: 1})
@@ -278,8 +346,8 @@ class SampleWarnings {
   }
 }
 
-/** One sample: read, parse, delta-encode (c0: the CPU usage when it began). */
-function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: SnapshotRecord; sites: number; readMs: number} {
+/** One sample: read, parse, delta-encode (c0: the CPU usage when it began); undefined when it is cut short (left out). */
+function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: SnapshotRecord; sites: number; readMs: number} | undefined {
   const t0 = s.clock.monoMs()
   const text = readBoundedFile(o.source, MAX_SOURCE_BYTES, 'a /proc/allocinfo-format file (--source)', {gzip: false}).toString('utf8')
   const t1 = s.clock.monoMs()
@@ -289,6 +357,8 @@ function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: Sn
   const time = new Date(s.startWall + (t1 - s.start))
   const info = parseAllocInfoText(text, o.source)
   s.noticed.add(info)
+  // As trend leaves a cut snapshot file out: its sites after the cut are not gone.
+  if (info.truncated !== undefined) return undefined
   const rec = s.enc.encode(info, {time, ...s.kernel(), readMs: t1 - t0, cpuMs: msOf(process.cpuUsage(c0))})
   return {rec, sites: info.sites.length, readMs: t1 - t0}
 }

@@ -71,7 +71,7 @@ describe('runRecord', () => {
 
   it('the progress line', () => {
     expect(progressLine({n: 3, of: 10, elapsedMs: 2500, sites: 900, changed: 4, bytesWritten: 2048, cpuMs: 1.25} as never)).toBe(
-      'allocscope: record: sample 3/10, 3 s, 900 sites, 4 changed, 2.00 KiB written, 1.3 ms CPU',
+      'record: sample 3/10, 3 s, 900 sites, 4 changed, 2.00 KiB written, 1.3 ms CPU',
     )
   })
 })

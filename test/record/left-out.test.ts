@@ -1,0 +1,70 @@
+// Samples record leaves out: one cut short (its last line without its end: trend would read the
+// sites after the cut as gone, a false unload leak), and one that cannot be read (a file being
+// rewritten, read empty once: retried at the next sample; twice in a row ends the recording with
+// what it holds, said, and the usual summary). The source is the real sample dump plus a module's
+// site (DERIVED), rewritten between samples from onSample.
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {record} from '../../src/record/record.js'
+import {progressLine} from '../../src/record/run.js'
+import {analyseStore} from '../../src/trend/analyse.js'
+import {readTrendInput} from '../../src/trend/input.js'
+import {SAMPLES} from '../helpers/paths.js'
+
+const REAL = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'latin1')
+/** DERIVED: the real dump plus one module's site, and that cut mid-line before the module's site. */
+const WHOLE = `${REAL}${String(131072).padStart(12)} ${String(2).padStart(8)} drivers/leak.c:7 [leakmod] func:leaky \n`
+const CUT = REAL.slice(0, REAL.length - 20)
+
+function setup(): {source: string; out: string} {
+  const dir = mkdtempSync(join(tmpdir(), 'allocscope-record-left-out-'))
+  const source = join(dir, 'allocinfo.txt')
+  writeFileSync(source, WHOLE, 'latin1')
+  return {source, out: join(dir, 'r.arec.gz')}
+}
+
+describe('record leaves a sample out', () => {
+  it('DERIVED: a sample cut short is left out and said so; trend of the recording sees no module unloaded', async () => {
+    const {source, out} = setup()
+    // Samples 1 and 3 whole, 2 and 4 cut.
+    const r = await record({source, out, intervalMs: 1, count: 4, tool: 'test', onSample: (p) => writeFileSync(source, p.n % 2 === 1 ? CUT : WHOLE, 'latin1')})
+    expect([r.samples, r.leftOut, r.stoppedBy]).toEqual([2, 2, 'count'])
+    expect(r.warnings).toEqual([expect.stringMatching(/allocinfo\.txt: line \d+: truncated last line \(no newline\): the dump is cut short: left out of the recording .*\(in 2 of 4 samples\)$/)])
+    const input = await readTrendInput([out], {timeFrom: 'auto'})
+    expect(input.store.snapshots).toBe(2)
+    expect(input.store.sites.find((s) => s.module === 'leakmod')!.lastSnap).toBe(1)
+    expect(analyseStore(input.store, {minRatePerHour: 65536, alpha: 0.01, filter: {}}).unloadLeaks).toEqual([])
+  })
+
+  it('DERIVED: a source read empty once is left out and read again at the next sample: the recording goes on', async () => {
+    const {source, out} = setup()
+    const r = await record({source, out, intervalMs: 1, count: 4, tool: 'test', onSample: (p) => writeFileSync(source, p.n === 2 ? '' : WHOLE, 'latin1')})
+    expect([r.samples, r.leftOut, r.stoppedBy]).toEqual([3, 1, 'count'])
+    expect(r.warnings).toEqual([expect.stringMatching(/allocinfo\.txt: sample 3 unreadable \(empty: .*\): left out, read again at the next sample \(in 1 of 4 samples\)$/)])
+  })
+
+  it('DERIVED: a source gone for two samples in a row ends the recording: said, with the summary of what it holds', async () => {
+    const {source, out} = setup()
+    const r = await record({source, out, intervalMs: 1, count: 10, tool: 'test', onSample: (p) => p.n === 2 && rmSync(source)})
+    expect([r.samples, r.leftOut, r.stoppedBy]).toEqual([2, 2, 'source'])
+    expect(r.sourceError).toBe(`${source}: source unreadable after 2 samples (cannot read (no such file or directory)); the recording holds 2 snapshots`)
+    expect(r.warnings.at(-1)).toBe(r.sourceError)
+    expect((await readTrendInput([out], {timeFrom: 'auto'})).store.snapshots).toBe(2)
+  })
+})
+
+describe('record: the progress line', () => {
+  const big = {n: 100000, of: 100000, elapsedMs: 8_640_000_000, sites: 12345, changed: 12345, bytesWritten: 1023.99 * 2 ** 30, cpuMs: 123.45}
+  it.each([80, 60, 40])('fits in %i columns (no wrap), the sample number first', (width) => {
+    const line = progressLine(big, width)
+    expect(line.length).toBeLessThan(width)
+    expect(line).toMatch(/^record: sample 100000\/100000/)
+    expect(progressLine(big, 20).length).toBeLessThan(20)
+  })
+
+  it('says when a sample was left out, and why', () => {
+    expect(progressLine({...big, n: 3, of: 10, elapsedMs: 2000, leftOut: 'cut short'})).toBe('record: sample 3/10, 2 s, left out (cut short)')
+  })
+})
