@@ -7,9 +7,20 @@
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 
-/** SYNTHETIC: a console log, each line stamped as printk does with a rising time. */
-function log(lines: readonly string[]): string {
-  return lines.map((l, i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}] ${l}`).join('\n') + '\n'
+/** How a console shows a record: printk's time stamp, with CONFIG_PRINTK_CALLER its caller id, or neither. */
+const RENDERINGS: Record<string, (line: string, i: number) => string> = {
+  'time stamps': (l, i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}] ${l}`,
+  'caller ids': (l, i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}][  T234] ${l}`,
+  'no time stamps': (l) => l,
+  'journalctl -k': (l, i) => `Dec 05 18:${String(31 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} host kernel: ${l}`,
+  'kern.log': (l, i) => `Dec  5 18:31:00 host kernel: [${(100 + i / 1e4).toFixed(6).padStart(12)}] ${l}`,
+}
+
+/** SYNTHETIC: a console log of the lines, rendered as a console shows them (time stamps by default). */
+function log(lines: readonly string[], rendering = 'time stamps'): string {
+  // Without stamps only the boot's banner says a log is the kernel's (a serial console shows it first).
+  const boot = rendering === 'no time stamps' ? ['Linux version 6.12.0 (builder@host) (gcc (GCC) 13.2.0, GNU ld 2.41) #1 SMP PREEMPT_DYNAMIC'] : []
+  return [...boot, ...lines].map((l, i) => RENDERINGS[rendering]!(l, i)).join('\n') + '\n'
 }
 
 const frame = (fn: string, i: number) => `${fn}+0x${(0x1c + 4 * i).toString(16)}/0x${(0x80 + 8 * i).toString(16)}`
@@ -1084,22 +1095,54 @@ const MORE_MISC_CASES: Case[] = [
     name: 'arch/x86/mm/fault.c page_fault_oops: `Oops: %04lx [#%d]` whose `BUG: unable to handle` line is not in the log (corrupted)',
     lines: x86Oops(['Oops: 0002 [#1] PREEMPT SMP NOPTI'], 'foo_write', ['foo_ioctl', ...X86_SYSCALL]),
     want: {id: 'oops', title: 'Oops in foo_write', guilty: 'foo_write', corrupted: true},
+  },  {
+    name: 'kernel/panic.c __stack_chk_fail: `Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: %pB`',
+    lines: [`Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: ${frame('foo_parse', 0)}`, X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', '__stack_chk_fail', 'foo_parse', 'foo_ioctl']), 'Kernel Offset: disabled'],
+    want: {id: 'kernel-panic', title: 'kernel panic: stack is corrupted in foo_parse', guilty: 'foo_parse'},
+  },
+  {
+    name: 'kernel/sched/core.c schedule_debug: `Kernel panic - not syncing: corrupted stack end detected inside scheduler`',
+    lines: ['Kernel panic - not syncing: corrupted stack end detected inside scheduler', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', '__schedule', 'schedule', 'foo_wait', 'foo_ioctl', ...X86_SYSCALL]), 'Kernel Offset: disabled'],
+    // A stack run over its end is named as a recursion is: by the caller of the dispatch point it was entered from.
+    want: {id: 'kernel-panic', title: 'kernel panic: corrupted stack end in foo_ioctl', guilty: 'foo_ioctl'},
+  },
+  {
+    name: 'mm/usercopy.c usercopy_warn: `Bad or missing usercopy whitelist? Kernel memory exposure attempt detected ...` and its WARNING',
+    lines: [
+      CUT,
+      "Bad or missing usercopy whitelist? Kernel memory exposure attempt detected from SLUB object 'foo_cache' (offset 12, size 34)!",
+      'WARNING: CPU: 1 PID: 234 at mm/usercopy.c:77 usercopy_warn+0x1c/0x80',
+      ...x86WarnBody('usercopy_warn', ['__check_heap_object', '__check_object_size', 'foo_read', 'vfs_read']),
+    ],
+    want: {id: 'warning', title: 'WARNING: bad usercopy in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'fs/proc/generic.c proc_register: `proc_dir_entry \'%s/%s\' already registered` and its WARNING',
+    lines: [CUT, "proc_dir_entry 'net/foo' already registered", 'WARNING: CPU: 1 PID: 234 at fs/proc/generic.c:376 proc_register+0x1c/0x80', ...x86WarnBody('proc_register', ['proc_create_net_data', 'foo_net_init', 'ops_init'])],
+    want: {id: 'warning', title: 'WARNING: proc registration bug in foo_net_init', guilty: 'foo_net_init'},
+  },
+  {
+    name: 'drivers/usb/core/urb.c usb_submit_urb: `usb %s: BOGUS urb xfer, pipe %x != type %x` and its WARNING',
+    lines: [CUT, 'usb 1-1: BOGUS urb xfer, pipe 1 != type 3', 'WARNING: CPU: 1 PID: 234 at drivers/usb/core/urb.c:504 usb_submit_urb+0x1c/0x80', ...x86WarnBody('usb_submit_urb', ['foo_start_rx', 'foo_probe', 'usb_probe_interface'])],
+    want: {id: 'warning', title: 'WARNING in foo_start_rx/usb_submit_urb', guilty: 'foo_start_rx'},
   },
 ]
 
-describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings)', () => {
+describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
   for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
-        it(c.name, () => {
-          const a = analyseBootLogText(log(c.lines), 'SYNTHETIC')
-          const titles = a.findings.map((f) => `${f.title}${f.corrupted ? ' (corrupted)' : ''}`)
-          expect(titles.length, titles.join(' | ')).toBe(c.want.findings ?? 1)
-          const f = a.findings[0]!
-          expect({id: f.id, title: f.title, guilty: f.splat?.guilty?.fn, corrupted: f.corrupted}).toEqual({id: c.want.id, title: c.want.title, guilty: c.want.guilty, corrupted: c.want.corrupted ?? false})
-          const g = a.findings[1]
-          if (c.want.next) expect({id: g?.id, title: g?.title, corrupted: g?.corrupted}).toEqual(c.want.next)
-        })
+        for (const rendering of Object.keys(RENDERINGS)) {
+          it(`${c.name} (${rendering})`, () => {
+            const a = analyseBootLogText(log(c.lines, rendering), 'SYNTHETIC')
+            const titles = a.findings.map((f) => `${f.title}${f.corrupted ? ' (corrupted)' : ''}`)
+            expect(titles.length, titles.join(' | ')).toBe(c.want.findings ?? 1)
+            const f = a.findings[0]!
+            expect({id: f.id, title: f.title, guilty: f.splat?.guilty?.fn, corrupted: f.corrupted}).toEqual({id: c.want.id, title: c.want.title, guilty: c.want.guilty, corrupted: c.want.corrupted ?? false})
+            const g = a.findings[1]
+            if (c.want.next) expect({id: g?.id, title: g?.title, corrupted: g?.corrupted}).toEqual(c.want.next)
+          })
+        }
       }
     })
   }
