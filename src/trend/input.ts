@@ -105,6 +105,12 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
       continue
     }
     seen.add(key)
+    // A dump that was never written (`cat /proc/allocinfo > f` without root leaves f empty) is no
+    // moment of the series, as a cut one is not: left out, not the end of the whole run.
+    if (piped?.has(f) !== true && isEmptyFile(f)) {
+      warnings.push(`${f}: empty: left out of the series`)
+      continue
+    }
     timed.push(await timeOf(f, timeFrom, piped?.get(f)))
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
@@ -134,6 +140,16 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
   if (byMtime.length > 0) warnings.push(`${byMtime.length} snapshot(s) timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
+}
+
+/** A regular file of no bytes (anything else, or one that cannot be stat'ed, is left to the reader to judge). */
+function isEmptyFile(path: string): boolean {
+  try {
+    const st = statSync(path)
+    return st.isFile() && st.size === 0
+  } catch {
+    return false
+  }
 }
 
 /** The first few of the files a warning is about, named (a directory may hold thousands). */

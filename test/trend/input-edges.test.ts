@@ -39,6 +39,17 @@ describe('trend input edges', () => {
     expect(mod.lastTime).toBe('2026-12-04T18:15:00.000Z')
   })
 
+  it('an empty file among the snapshots is left out with a warning naming it, as a cut one is (it ended the run, exit 2)', async () => {
+    const dir = mkdtempSync(join(tmp, 'empty-'))
+    for (let i = 10; i < 16; i++) writeFileSync(join(dir, `allocinfo-2026-12-04T18-${i}-00Z.txt`), WITH_MODULE)
+    writeFileSync(join(dir, 'allocinfo-2026-12-04T18-16-00Z.txt'), '')
+    for (const timeFrom of ['auto', 'name'] as const) {
+      const input = await readTrendInput([dir], {timeFrom})
+      expect(input.store.snapshots).toBe(6)
+      expect(input.warnings).toEqual([`${join(dir, 'allocinfo-2026-12-04T18-16-00Z.txt')}: empty: left out of the series`])
+    }
+  })
+
   it('truncated: a whole dump says nothing; a gzip cut short and a line cut short say so', async () => {
     expect(parseAllocInfoText(REAL).truncated).toBeUndefined()
     expect(parseAllocInfoText(REAL.slice(0, 30_040)).truncated).toMatch(/^line 429: truncated last line \(no newline\): the dump is cut short$/)
