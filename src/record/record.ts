@@ -363,17 +363,26 @@ function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: Sn
   return {rec, sites: info.sites.length, readMs: t1 - t0}
 }
 
-/** Waits until the monotonic clock reaches `t`; false when the signal aborts first. */
+/** setTimeout's longest delay: a longer one fires after 1 ms (with a TimeoutOverflowWarning). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+/** Waits until the monotonic clock reaches `t`, in steps of at most MAX_TIMEOUT_MS (~24.8 days); false when the signal aborts first. */
 function sleepUntil(clock: RecordClock, t: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false)
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined
     const done = (ok: boolean) => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       resolve(ok)
     }
     const onAbort = () => done(false)
-    const timer = setTimeout(() => done(true), Math.max(0, t - clock.monoMs()))
+    // Always through a timer, even when the time has come: a signal's handler runs in between.
+    const step = () => {
+      const left = t - clock.monoMs()
+      timer = setTimeout(left > MAX_TIMEOUT_MS ? step : () => done(true), Math.max(0, Math.min(left, MAX_TIMEOUT_MS)))
+    }
     signal?.addEventListener('abort', onAbort, {once: true})
+    step()
   })
 }

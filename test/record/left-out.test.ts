@@ -2,7 +2,8 @@
 // sites after the cut as gone, a false unload leak), and one that cannot be read (a file being
 // rewritten, read empty once: retried at the next sample; twice in a row ends the recording with
 // what it holds, said, and the usual summary). The source is the real sample dump plus a module's
-// site (DERIVED), rewritten between samples from onSample.
+// site (DERIVED), rewritten between samples from onSample. Also the progress line's width and an
+// interval past setTimeout's limit.
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -66,5 +67,20 @@ describe('record: the progress line', () => {
 
   it('says when a sample was left out, and why', () => {
     expect(progressLine({...big, n: 3, of: 10, elapsedMs: 2000, leftOut: 'cut short'})).toBe('record: sample 3/10, 2 s, left out (cut short)')
+  })
+})
+
+// setTimeout fires a delay past 2^31-1 ms (~24.8 days) after 1 ms: --interval 1000000d took both
+// samples 1 ms apart (with a TimeoutOverflowWarning). The wait is taken in steps instead.
+describe('record: an interval past setTimeout\'s limit', () => {
+  it('waits (here until aborted) instead of taking the next sample at once', async () => {
+    const {source, out} = setup()
+    const abort = new AbortController()
+    const warned: string[] = []
+    const onWarning = (w: Error) => warned.push(w.name)
+    process.on('warning', onWarning)
+    setTimeout(() => abort.abort(), 300)
+    const r = await record({source, out, intervalMs: 1_000_000 * 86_400_000, count: 2, tool: 'test', signal: abort.signal}).finally(() => process.off('warning', onWarning))
+    expect([r.samples, r.stoppedBy, warned]).toEqual([1, 'signal', []])
   })
 })
