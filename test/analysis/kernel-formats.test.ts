@@ -18,9 +18,18 @@ const RENDERINGS: Record<string, (line: string, i: number) => string> = {
 
 /** SYNTHETIC: a console log of the lines, rendered as a console shows them (time stamps by default). */
 function log(lines: readonly string[], rendering = 'time stamps'): string {
+  if (rendering === INTERLEAVED) return interleaved(lines)
   // Without stamps only the boot's banner says a log is the kernel's (a serial console shows it first).
   const boot = rendering === 'no time stamps' ? ['Linux version 6.12.0 (builder@host) (gcc (GCC) 13.2.0, GNU ld 2.41) #1 SMP PREEMPT_DYNAMIC'] : []
   return [...boot, ...lines].map((l, i) => RENDERINGS[rendering]!(l, i)).join('\n') + '\n'
+}
+
+/** With caller ids, another task's record after every third of the report's: no part of the report, no damage to it. */
+const INTERLEAVED = 'caller ids, another task in between'
+function interleaved(lines: readonly string[]): string {
+  const other = 'audit: type=1400 audit(100.000:12): apparmor="DENIED" operation="open" profile="prog" name="/dev/foo" pid=999 comm="other"'
+  const out = lines.flatMap((l, i) => (i % 3 === 2 ? [[l, 'T234'], [other, 'T999']] : [[l, 'T234']]))
+  return out.map(([l, id], i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}][${id!.padStart(6)}] ${l}`).join('\n') + '\n'
 }
 
 const frame = (fn: string, i: number) => `${fn}+0x${(0x1c + 4 * i).toString(16)}/0x${(0x80 + 8 * i).toString(16)}`
@@ -1132,7 +1141,7 @@ describe('the kernel\'s report formats (SYNTHETIC fragments built from the forma
   for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
-        for (const rendering of Object.keys(RENDERINGS)) {
+        for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
           it(`${c.name} (${rendering})`, () => {
             const a = analyseBootLogText(log(c.lines, rendering), 'SYNTHETIC')
             const titles = a.findings.map((f) => `${f.title}${f.corrupted ? ' (corrupted)' : ''}`)
@@ -1144,6 +1153,45 @@ describe('the kernel\'s report formats (SYNTHETIC fragments built from the forma
           })
         }
       }
+    })
+  }
+})
+
+/** Every case, in table order. */
+const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES].flat()
+/** A second report of another task after each fragment: the first must end where the second begins. */
+const NEXT = WARN_CASES[0]!
+
+describe('each report ends where the next begins (SYNTHETIC: a fragment, then a WARNING)', () => {
+  for (const c of ALL_CASES) {
+    it(c.name, () => {
+      const a = analyseBootLogText(log([...c.lines, ...NEXT.lines]), 'SYNTHETIC')
+      const f = a.findings[0]!
+      const last = a.findings.at(-1)!
+      expect([a.findings.length, f.id, f.title, f.corrupted]).toEqual([(c.want.findings ?? 1) + 1, c.want.id, c.want.title, c.want.corrupted ?? false])
+      expect([last.title, last.corrupted]).toEqual([NEXT.want.title, false])
+    })
+  }
+})
+
+/** How a stack's frame lines can look besides ` f+0x1c/0x80`: the same report must read the same. */
+const FRAME_STYLES: Record<string, (frame: string) => string> = {
+  'with addresses (before 4.14)': (f) => `[<ffffffff81234567>] ${f}`,
+  'in a module': (f) => `${f} [foo_mod]`,
+  'with build ids (CONFIG_STACKTRACE_BUILD_ID)': (f) => `${f} [foo_mod 0123456789abcdef0123456789abcdef01234567]`,
+  'symbolised with file and line': (f) => `${f} drivers/foo/core.c:123`,
+}
+const FRAME_LINE = /^( +)((?:\? )?[A-Za-z_][\w.]*\+0x[0-9a-f]+\/0x[0-9a-f]+)$/
+
+describe('frame lines in other styles (SYNTHETIC: each fragment\'s frames restyled)', () => {
+  for (const [style, restyle] of Object.entries(FRAME_STYLES)) {
+    it(style, () => {
+      const got = ALL_CASES.map((c) => {
+        const lines = c.lines.map((l) => l.replace(FRAME_LINE, (_m, pad: string, f: string) => pad + restyle(f)))
+        const f = analyseBootLogText(log(lines), 'SYNTHETIC').findings[0]
+        return `${c.name}: ${f?.title} / ${f?.splat?.guilty?.fn} / ${f?.corrupted}`
+      })
+      expect(got).toEqual(ALL_CASES.map((c) => `${c.name}: ${c.want.title} / ${c.want.guilty} / ${c.want.corrupted ?? false}`))
     })
   }
 })
