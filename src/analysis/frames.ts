@@ -12,10 +12,11 @@ const ARM_FRAME = /^\[<[0-9a-f]+>\] \(([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+)\/(0
 // Symbolised syzkaller frames: ` __dump_stack lib/dump_stack.c:77 [inline]`.
 const INLINE_FRAME = /^(\? )?([A-Za-z_.$][\w.$]*) (\S+:\d+) \[inline\]$/
 /**
- * The faulting PC of a register dump: x86 `RIP: 0010:func+0x1/0x2` (or `IP: [<..>] func+...`),
- * arm64 `pc : func+0x1/0x2`, arm `PC is at func+0x1/0x2`, powerpc `NIP [c00..] func+0x1/0x2`.
+ * The faulting PC of a register dump: x86 `RIP: 0010:func+0x1/0x2` (or `IP: [<..>] func+...`, 32-bit
+ * `EIP: func+0x1/0x2`), arm64 `pc : func+0x1/0x2`, riscv `epc : func+0x1/0x2`, arm `PC is at
+ * func+0x1/0x2`, powerpc `NIP [c00..] func+0x1/0x2`.
  */
-const PC_LINE = /^(?:R?IP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]+>\]\s+)*|pc ?: (?:\[<[0-9a-f]+>\]\s+)?|PC is at |NIP:? +(?:\[[0-9a-f]+\] )?|--- interrupt: [0-9a-f]+ at )([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)/
+const PC_LINE = /^(?:[RE]?IP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]+>\]\s+)*|e?pc ?: (?:\[<[0-9a-f]+>\]\s+)?|PC is at |NIP:? +(?:\[[0-9a-f]+\] )?|--- interrupt: [0-9a-f]+ at )([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)/
 
 export function parseFrame(text: string, line?: number, context?: string): Frame | undefined {
   const t = text.trim()
@@ -35,7 +36,8 @@ export function parseFrame(text: string, line?: number, context?: string): Frame
 /**
  * A faulting PC the kernel could not symbolise (a jump to a bad address): `RIP: 0010:0xffffffffffffffff`,
  * `RIP: 0010:          (null)`. Not a user-space one (code segment 0033, 0023, 0073: where the
- * syscall returns to), printed with every syscall's register dump.
+ * syscall returns to), printed with every syscall's register dump; 32-bit x86's `EIP: 0x..` has
+ * no segment to tell the two apart, so it is none.
  */
 const PC_ADDRESS = /^(?:R?IP: (?!00[237]3:)(?:[0-9a-f]{4}:)?|pc ?: )\s*(0x[0-9a-f]+|\(null\))$/
 /** The caller half of a 32-bit arm frame line: `... from [<818df774>] (show_stack+0x18/0x1c)`. */

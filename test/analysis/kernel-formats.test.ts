@@ -1138,7 +1138,7 @@ const MORE_MISC_CASES: Case[] = [
 ]
 
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['x86 32-bit, riscv', OTHER_ARCH_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
@@ -1157,8 +1157,83 @@ describe('the kernel\'s report formats (SYNTHETIC fragments built from the forma
   }
 })
 
+const OTHER_ARCH_CASES: Case[] = [
+  {
+    name: 'arch/x86 32-bit: show_ip() prints `EIP: %pS`, and the user EIP after the syscall\'s trace',
+    lines: [
+      'BUG: kernel NULL pointer dereference, address: 00000008',
+      '#PF: supervisor read access in kernel mode',
+      '#PF: error_code(0x0000) - not-present page',
+      '*pde = 00000000',
+      'Oops: 0000 [#1] PREEMPT SMP',
+      'CPU: 0 PID: 234 Comm: prog Not tainted 6.1.0 #1',
+      X86_HW,
+      `EIP: ${frame('foo_read', 0)}`,
+      'Code: 89 d8 5b 5d c3 8d 76 00 <8b> 40 08 85 c0 74 0a',
+      'EAX: 00000000 EBX: c1234567 ECX: 00000000 EDX: 00000000',
+      'ESI: c2345678 EDI: 00000000 EBP: c3456789 ESP: c345677c',
+      'DS: 007b ES: 007b FS: 00d8 GS: 0000 SS: 0068 EFLAGS: 00010246',
+      'CR0: 80050033 CR2: 00000008 CR3: 01234000 CR4: 00150ef0',
+      'Call Trace:',
+      ` ${frame('foo_ioctl', 1)}`,
+      ` ${frame('__ia32_sys_ioctl', 2)}`,
+      ` ${frame('__do_fast_syscall_32', 3)}`,
+      ` ${frame('do_fast_syscall_32', 4)}`,
+      ` ${frame('do_SYSENTER_32', 5)}`,
+      ` ${frame('entry_SYSENTER_32', 6)}`,
+      'EIP: 0xb7f1e549',
+      'Code: Unable to access opcode bytes at 0xb7f1e51f.',
+      'EAX: ffffffda EBX: 00000003 ECX: 00005401 EDX: bfb2c0f8',
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/riscv: die() `Oops [#%d]`, __show_regs() `epc : %pS` and ` ra : %pS`, frames `[<%px>] %pS`',
+    lines: [
+      'Unable to handle kernel NULL pointer dereference at virtual address 0000000000000008',
+      'Oops [#1]',
+      MODULES,
+      'CPU: 0 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      'Hardware name: riscv-virtio,qemu (DT)',
+      `epc : ${frame('foo_read', 0)}`,
+      ` ra : ${frame('foo_ioctl', 1)}`,
+      'epc : ffffffff80812345 ra : ffffffff80812399 sp : ff20000000a3bd40',
+      ' gp : ffffffff8282dce8 tp : ff60000002b4c000 t0 : 0000000000000000',
+      'status: 0000000200000120 badaddr: 0000000000000008 cause: 000000000000000d',
+      'Call Trace:',
+      `[<ffffffff80812345>] ${frame('foo_read', 0)}`,
+      `[<ffffffff80812399>] ${frame('foo_ioctl', 1)}`,
+      `[<ffffffff80812400>] ${frame('__riscv_sys_ioctl', 2)}`,
+      `[<ffffffff80812466>] ${frame('do_trap_ecall_u', 3)}`,
+      `[<ffffffff80812488>] ${frame('handle_exception', 4)}`,
+      'Code: 8522 6402 0141 8082 1141 e422 0800 (6508) 8082 1141',
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/riscv: a WARNING (`epc : %pS` after the banner)',
+    lines: [
+      CUT,
+      'WARNING: CPU: 0 PID: 234 at drivers/foo/core.c:123 foo_check+0x1c/0x80',
+      MODULES,
+      'CPU: 0 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      'Hardware name: riscv-virtio,qemu (DT)',
+      `epc : ${frame('foo_check', 0)}`,
+      ` ra : ${frame('foo_ioctl', 1)}`,
+      'epc : ffffffff80812345 ra : ffffffff80812399 sp : ff20000000a3bd40',
+      'Call Trace:',
+      `[<ffffffff80812345>] ${frame('foo_check', 0)}`,
+      `[<ffffffff80812399>] ${frame('foo_ioctl', 1)}`,
+      END,
+    ],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+]
+
 /** Every case, in table order. */
-const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES].flat()
+const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES, OTHER_ARCH_CASES].flat()
 /** A second report of another task after each fragment: the first must end where the second begins. */
 const NEXT = WARN_CASES[0]!
 
