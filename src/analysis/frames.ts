@@ -9,6 +9,8 @@ import type {Frame} from '../types.js'
 const FRAME = /^(\? )?(?:\[<?[0-9a-f]+>?\] ?){0,2}\s*(\? )?([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)(?: \[([\w-]+)[^\]]*\])?(.*)$/
 // 32-bit arm: `[<818df678>] (dump_backtrace) from [<818df774>] (show_stack+0x18/0x1c)`: the frame is the first.
 const ARM_FRAME = /^\[<[0-9a-f]+>\] \(([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+)\/(0x[0-9a-f]+))?\) from \[<[0-9a-f]+>\]/
+// 32-bit arm without CONFIG_BACKTRACE_VERBOSE (arch/arm/kernel/traps.c ` %ps from %pS`): `foo_read from foo_ioctl+0x30/0x60`.
+const ARM_PLAIN_FRAME = /^([A-Za-z_.$][\w.$]*) from [A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+/
 // Symbolised syzkaller frames: ` __dump_stack lib/dump_stack.c:77 [inline]`.
 const INLINE_FRAME = /^(\? )?([A-Za-z_.$][\w.$]*) (\S+:\d+) \[inline\]$/
 /**
@@ -28,7 +30,7 @@ export function parseFrame(text: string, line?: number, context?: string): Frame
   }
   m = INLINE_FRAME.exec(t)
   if (m) return where({fn: m[2]!, reliable: !m[1], raw: t}, line, context)
-  m = ARM_FRAME.exec(t)
+  m = ARM_FRAME.exec(t) ?? ARM_PLAIN_FRAME.exec(t)
   if (m) return where({fn: m[1]!, ...(m[2] ? {offset: m[2], size: m[3]} : {}), reliable: true, raw: t}, line, context)
   return undefined
 }
@@ -41,7 +43,7 @@ export function parseFrame(text: string, line?: number, context?: string): Frame
  */
 const PC_ADDRESS = /^(?:R?IP: (?!00[237]3:)(?:[0-9a-f]{4}:)?|pc ?: )\s*(0x[0-9a-f]+|\(null\))$/
 /** The caller half of a 32-bit arm frame line: `... from [<818df774>] (show_stack+0x18/0x1c)`. */
-const ARM_CALLER = / from \[<[0-9a-f]+>\] \(([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+)\/(0x[0-9a-f]+))?\)/
+const ARM_CALLER = / from (?:\[<[0-9a-f]+>\] \(([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+)\/(0x[0-9a-f]+))?\)|([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+))/
 
 /**
  * The function of a faulting-PC line (`RIP:`, `pc :`, `PC is at`, powerpc's `--- interrupt: 700
@@ -58,8 +60,12 @@ export function parsePcLine(text: string, line?: number): Frame | undefined {
 
 /** The caller a 32-bit arm frame line names after `from`, as a frame of its own. */
 export function parseArmCaller(text: string, line?: number, context?: string): Frame | undefined {
-  const m = ARM_FRAME.test(text.trim()) ? ARM_CALLER.exec(text) : null
-  return m ? where({fn: m[1]!, ...(m[2] ? {offset: m[2], size: m[3]} : {}), reliable: true, raw: text.trim()}, line, context) : undefined
+  const t = text.trim()
+  const m = ARM_FRAME.test(t) || ARM_PLAIN_FRAME.test(t) ? ARM_CALLER.exec(t) : null
+  if (!m) return undefined
+  // The verbose form's groups come first, the plain form's after them.
+  const [fn, offset, size] = m[1] ? [m[1], m[2], m[3]] : [m[4]!, m[5], m[6]]
+  return where({fn, ...(offset ? {offset, size} : {}), reliable: true, raw: t}, line, context)
 }
 
 function where(f: Frame, line: number | undefined, context: string | undefined): Frame {
@@ -90,7 +96,7 @@ export const SKIPPED_FRAMES: readonly {group: string; re: RegExp}[] = [
   // KCOV's write_comp_data is not listed: a fault inside it is KCOV's own bug, and named as such.
   {group: 'sanitizer runtime (KASAN, KMSAN, KCSAN, UBSAN, KCOV callbacks)', re: /kasan|kmsan|kcsan|hwasan|^_*(sanitizer|asan|msan|tsan|ubsan)_|^ubsan_|^check_memory_region|^read_word_at_a_time|^qlist_\w+$|^quarantine_\w+$|^(read|write)_once_\w*nocheck$/},
   {group: 'ftrace padding and retpolines', re: /^__pfx_|_indirect_thunk_/},
-  {group: 'report and trap machinery', re: /dump_stack|^dump_backtrace$|^_*show_(stack|trace_log_lvl|regs)$|^warn_bogus_irq_restore$|^_*do_kernel_fault$|^do_(mem_abort|DataAbort|PrefetchAbort|bad_area|page_fault)$|^do_translation_fault$|^el1h?_\w+$|^_*bad_area\w*$|^ref_tracker_\w+$|print_address_description|^print_report$|^_*report_bug$|^handle_bug$|invalid_op$|^fixup_bug$|^do_error_trap$|_trap$|panic|^_*warn(_slowpath\w*|_alloc\w*)?$|^_*warn_printk$|^end_report$|^start_report$|^bad_page$|^print_bad_(pte|page_map)$|^spin_dump$|^(spin|rwlock)_bug$|^_*might_(sleep|resched|fault)$|^_*schedule_bug$|^check_preemption_disabled$|^debug_smp_processor_id$|^_*fortify_(report|panic)$|^nmi_cpu_backtrace\w*$|^nmi_trigger_cpumask_backtrace$|^arch_trigger_cpumask_backtrace$|^__die\w*$|^die$|^oops_\w+$|^print_tainted$|^bug_handler$|^__kfence_\w+$|^kfence_\w+$/},
+  {group: 'report and trap machinery', re: /dump_stack|^dump_backtrace$|^unwind_backtrace$|^_*show_(stack|trace_log_lvl|regs)$|^warn_bogus_irq_restore$|^_*do_kernel_fault$|^do_(mem_abort|DataAbort|PrefetchAbort|bad_area|page_fault)$|^do_translation_fault$|^el1h?_\w+$|^_*bad_area\w*$|^ref_tracker_\w+$|print_address_description|^print_report$|^_*report_bug$|^handle_bug$|invalid_op$|^fixup_bug$|^do_error_trap$|_trap$|panic|^_*warn(_slowpath\w*|_alloc\w*)?$|^_*warn_printk$|^end_report$|^start_report$|^bad_page$|^print_bad_(pte|page_map)$|^spin_dump$|^(spin|rwlock)_bug$|^_*might_(sleep|resched|fault)$|^_*schedule_bug$|^check_preemption_disabled$|^debug_smp_processor_id$|^_*fortify_(report|panic)$|^nmi_cpu_backtrace\w*$|^nmi_trigger_cpumask_backtrace$|^arch_trigger_cpumask_backtrace$|^__die\w*$|^die$|^oops_\w+$|^print_tainted$|^bug_handler$|^__kfence_\w+$|^kfence_\w+$/},
   // The trap entry of a fault the report is about: powerpc's program check (a WARN/BUG trap),
   // arm64's memory-tagging check fault (KASAN hardware tags), an assertion helper that only BUG()s.
   {group: 'trap entries and assertion helpers', re: /^program_check_(exception|common)$|tag_check|assertfail/},

@@ -1138,7 +1138,7 @@ const MORE_MISC_CASES: Case[] = [
 ]
 
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['x86 32-bit, riscv', OTHER_ARCH_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['x86 32-bit, riscv, arm', OTHER_ARCH_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
@@ -1226,6 +1226,53 @@ const OTHER_ARCH_CASES: Case[] = [
       'Call Trace:',
       `[<ffffffff80812345>] ${frame('foo_check', 0)}`,
       `[<ffffffff80812399>] ${frame('foo_ioctl', 1)}`,
+      END,
+    ],
+    want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'arch/arm (32-bit) 5.17+: `8<--- cut here ---`, `PC is at %pS`, frames ` %ps from %pS` (no BACKTRACE_VERBOSE)',
+    lines: [
+      '8<--- cut here ---',
+      'Unable to handle kernel NULL pointer dereference at virtual address 00000008 when read',
+      '[00000008] *pgd=00000000',
+      'Internal error: Oops: 5 [#1] SMP ARM',
+      MODULES,
+      'CPU: 0 PID: 234 Comm: prog Not tainted 6.1.0 #1',
+      'Hardware name: ARM-Versatile Express',
+      `PC is at ${frame('foo_read', 0)}`,
+      `LR is at ${frame('foo_ioctl', 1)}`,
+      'pc : [<8052a1c4>]    lr : [<8052a2f0>]    psr: 60000013',
+      'sp : 8a3bdd40  ip : 00000000  fp : 8a3bdd7c',
+      'Flags: nZCv  IRQs on  FIQs on  Mode SVC_32  ISA ARM  Segment none',
+      'Process prog (pid: 234, stack limit = 0x(ptrval))',
+      'Call trace: ',
+      ` foo_read from ${frame('foo_ioctl', 1)}`,
+      ` foo_ioctl from ${frame('sys_ioctl', 2)}`,
+      ` sys_ioctl from ${frame('ret_fast_syscall', 3)}`,
+      'Exception stack(0x8a3bdfa8 to 0x8a3bdff0)',
+      'dfa0:                   00000000 00000000 00000003 00005401 7eb2c0f8 00000000',
+      'Code: e5900008 e12fff1e e92d4010 e1a04000 (e5930008)',
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/arm (32-bit) 5.17+: a WARNING whose stack is ` %ps from %pS` frames (no faulting PC: __warn\'s dump_stack)',
+    lines: [
+      CUT,
+      'WARNING: CPU: 0 PID: 234 at drivers/foo/core.c:123 foo_check+0x1c/0x80',
+      MODULES,
+      'CPU: 0 PID: 234 Comm: prog Not tainted 6.1.0 #1',
+      'Hardware name: ARM-Versatile Express',
+      'Call trace: ',
+      ` unwind_backtrace from ${frame('show_stack', 1)}`,
+      ` show_stack from ${frame('dump_stack_lvl', 2)}`,
+      ` dump_stack_lvl from ${frame('__warn', 3)}`,
+      ` __warn from ${frame('warn_slowpath_fmt', 4)}`,
+      ` warn_slowpath_fmt from ${frame('foo_check', 5)}`,
+      ` foo_check from ${frame('foo_ioctl', 6)}`,
+      ` foo_ioctl from ${frame('sys_ioctl', 7)}`,
       END,
     ],
     want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
