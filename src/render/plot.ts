@@ -23,8 +23,16 @@ export interface Scale {
   max: number
 }
 
-/** Log when the positive range spans at least two decades. */
-export function makeScale(values: number[]): Scale {
+/**
+ * Log when the positive range spans at least two decades. `linear`: always linear, over the data's
+ * own range (an axis of elapsed time: no log of 0, no padding to 1 that left the data half the width).
+ */
+export function makeScale(values: number[], linear = false): Scale {
+  if (linear) {
+    const min = values.length ? Math.min(...values) : 0
+    const max = values.length ? Math.max(...values) : 1
+    return {log: false, min, max: max > min ? max : min + 1}
+  }
   const pos = values.filter((v) => v > 0)
   let min = pos.length ? Math.min(...pos) : 1
   let max = Math.max(1, ...values)
@@ -85,10 +93,19 @@ function xTickLine(ticks: {at: number; label: string}[], cols: number): string {
   return line
 }
 
+/** A tick's label; a fraction keeps the digits that tell it from its neighbours (0.2, 0.4: they all read 0). */
 export function fmtTick(v: number): string {
   if (v >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
   if (v >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
-  return String(Math.round(v))
+  return Number.isInteger(v) ? String(v) : String(+v.toPrecision(3))
+}
+
+/** The unit an axis of elapsed time spanning `spanS` seconds reads best in (its ticks whole seconds, minutes, hours or days). */
+export function timeUnit(spanS: number): {name: string; seconds: number} {
+  if (spanS < 120) return {name: 'seconds', seconds: 1}
+  if (spanS < 2 * 3600) return {name: 'minutes', seconds: 60}
+  if (spanS < 2 * 86400) return {name: 'hours', seconds: 3600}
+  return {name: 'days', seconds: 86400}
 }
 
 // Braille dot bits, by (column 0..1, row 0..3) within a cell.

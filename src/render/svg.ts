@@ -17,6 +17,8 @@ export interface SvgOptions extends Pick<PlotOptions, 'limit' | 'xLabel' | 'yLab
   height?: number
   /** A point to mark (the first CPU count at which the legacy array overflows). */
   mark?: {x: number; y: number; label: string}
+  /** A linear x axis over the data's range (elapsed time), never log. */
+  linearX?: boolean
 }
 
 export function plotSvg(series: Series[], o: SvgOptions): string {
@@ -26,7 +28,7 @@ export function plotSvg(series: Series[], o: SvgOptions): string {
   const pw = W - m.l - m.r
   const ph = H - m.t - m.b
   const all = series.flatMap((s) => s.points)
-  const xs = makeScale(all.map((p) => p.x))
+  const xs = makeScale(all.map((p) => p.x), o.linearX)
   const ys = makeScale([...all.map((p) => p.y), ...(o.limit ? [o.limit.y * 1.15] : [])])
   const X = (v: number) => m.l + scalePos(xs, v) * pw
   const Y = (v: number) => m.t + (1 - scalePos(ys, v)) * ph

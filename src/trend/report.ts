@@ -3,7 +3,7 @@ import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
 import {gradedAnomalies} from '../allocinfo/report.js'
 import {plotSvg} from '../render/svg.js'
-import type {Series} from '../render/plot.js'
+import {type Series, timeUnit} from '../render/plot.js'
 import {iec} from '../render/units.js'
 import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
 import type {TrendInput} from './input.js'
@@ -222,20 +222,25 @@ function notSuspectBlock(j: TrendJson, ascii: boolean): TableBlock {
   }
 }
 
-/** The top suspects' bytes over time (or the sites that grew most, when there is none). */
+/**
+ * The top suspects' bytes over time (or the sites that grew most, when there is none): time on a
+ * linear axis in the unit the window reads best in (a 2-minute series in hours had ticks 0 0 0 1).
+ */
 export function trendSvg(j: TrendJson, series: Series[]): string {
   const title = j.suspects.length > 0 ? `Leak suspects: bytes over time (${j.input.snapshots} snapshots)` : 'No leak suspect: the sites that grew the most'
-  return plotSvg(series, {title, xLabel: `hours since ${j.input.firstTime ?? 'the first snapshot'}`, yLabel: 'bytes charged to the site'})
+  const unit = timeUnit(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.x))))
+  const inUnit = series.map((s) => ({...s, points: s.points.map((p) => ({x: p.x / unit.seconds, y: p.y}))}))
+  return plotSvg(inUnit, {title, xLabel: `${unit.name} since ${j.input.firstTime ?? 'the first snapshot'}`, yLabel: 'bytes charged to the site', linearX: true})
 }
 
-/** Bytes over time (hours since the first snapshot) of the given sites, for the SVG. */
+/** Bytes over time (seconds since the first snapshot) of the given sites, for the SVG. */
 export function svgSeries(store: SeriesStore, sites: SiteTrend[]): Series[] {
   const t0 = store.times[0] ?? 0
   const byKey = new Map(store.sites.map((s) => [s.key, s]))
   return sites.map((s) => {
     const st = byKey.get(s.key)!
     const points: {x: number; y: number}[] = []
-    for (let c = 0; c < store.times.length; c++) if (!Number.isNaN(st.bytes[c])) points.push({x: (store.times[c] - t0) / 3.6e6, y: st.bytes[c]})
+    for (let c = 0; c < store.times.length; c++) if (!Number.isNaN(st.bytes[c])) points.push({x: (store.times[c] - t0) / 1000, y: st.bytes[c]})
     const rate = s.verdict === 'suspect' ? `, ${fmtRate(s.bytesPerHour ?? 0)}` : ` (${s.verdict})`
     return {label: `${s.file}:${s.lineNo} ${s.func}${s.module ? ` [${s.module}]` : ''}${rate}`, points}
   })
