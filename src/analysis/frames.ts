@@ -16,9 +16,9 @@ const INLINE_FRAME = /^(\? )?([A-Za-z_.$][\w.$]*) (\S+:\d+) \[inline\]$/
 /**
  * The faulting PC of a register dump: x86 `RIP: 0010:func+0x1/0x2` (or `IP: [<..>] func+...`, 32-bit
  * `EIP: func+0x1/0x2`), arm64 `pc : func+0x1/0x2`, riscv `epc : func+0x1/0x2`, arm `PC is at
- * func+0x1/0x2`, powerpc `NIP [c00..] func+0x1/0x2`.
+ * func+0x1/0x2`, powerpc `NIP [c00..] func+0x1/0x2`, s390 `Krnl PSW : <mask> <addr> (func+0x1/0x2)`.
  */
-const PC_LINE = /^(?:[RE]?IP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]+>\]\s+)*|e?pc ?: (?:\[<[0-9a-f]+>\]\s+)?|PC is at |NIP:? +(?:\[[0-9a-f]+\] )?|--- interrupt: [0-9a-f]+ at )([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)/
+const PC_LINE = /^(?:[RE]?IP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]+>\]\s+)*|e?pc ?: (?:\[<[0-9a-f]+>\]\s+)?|PC is at |Krnl PSW : [0-9a-f]+ [0-9a-f]+ \(|NIP:? +(?:\[[0-9a-f]+\] )?|--- interrupt: [0-9a-f]+ at )([A-Za-z_.$][\w.$]*)\+(0x[0-9a-f]+)\/(0x[0-9a-f]+)/
 
 export function parseFrame(text: string, line?: number, context?: string): Frame | undefined {
   const t = text.trim()

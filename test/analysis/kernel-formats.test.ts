@@ -1138,7 +1138,7 @@ const MORE_MISC_CASES: Case[] = [
 ]
 
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['x86 32-bit, riscv, arm', OTHER_ARCH_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['other architectures', OTHER_ARCH_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
@@ -1276,6 +1276,58 @@ const OTHER_ARCH_CASES: Case[] = [
       END,
     ],
     want: {id: 'warning', title: 'WARNING in foo_check', guilty: 'foo_check'},
+  },
+  {
+    name: 'arch/s390/mm/fault.c: `Unable to handle kernel pointer dereference in virtual kernel address space`, `Krnl PSW : %px %px (%pSR)`',
+    lines: [
+      'Unable to handle kernel pointer dereference in virtual kernel address space',
+      'Failing address: 0000000000000000 TEID: 0000000000000483',
+      'Fault in home space mode while using kernel ASCE.',
+      'AS:0000000001234007 R3:00000001ffff0007 S:00000001fffef800 P:000000000000003d',
+      'Oops: 0004 ilc:3 [#1] SMP',
+      MODULES,
+      'CPU: 0 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      'Hardware name: IBM 3931 A01 703 (KVM/Linux)',
+      `Krnl PSW : 0704c00180000000 000000000012345a (${frame('foo_read', 0)})`,
+      '           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:0 PM:0 RI:0 EA:3',
+      'Krnl GPRS: 0000000000000000 0000000000000008 0000000000000000 0000000000000003',
+      'Call Trace:',
+      ` [<000000000012345a>] ${frame('foo_read', 0)}`,
+      `([<0000000000123499>] ${frame('foo_ioctl', 1)})`,
+      ` [<00000000001234aa>] ${frame('__s390x_sys_ioctl', 2)}`,
+      ` [<00000000001234bb>] ${frame('__do_syscall', 3)}`,
+      ` [<00000000001234cc>] ${frame('system_call', 4)}`,
+      'Last Breaking-Event-Address:',
+      ` [<0000000000123499>] ${frame('foo_ioctl', 1)}`,
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel paging request in foo_read', guilty: 'foo_read'},
+  },
+  {
+    name: 'arch/powerpc/mm/fault.c: `BUG: Kernel NULL pointer dereference on read at 0x%08lx`, `NIP [%lx] %pS`, frames `[%lx] [%lx] %pS`',
+    lines: [
+      'BUG: Kernel NULL pointer dereference on read at 0x00000008',
+      'Faulting instruction address: 0xc000000000123456',
+      'Oops: Kernel access of bad area, sig: 11 [#1]',
+      'LE PAGE_SIZE=64K MMU=Radix SMP NR_CPUS=2048 NUMA pSeries',
+      MODULES,
+      'CPU: 0 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      'Hardware name: IBM pSeries (emulated by qemu) POWER10 (raw) 0x800200 0xf000006 of:SLOF,HEAD pSeries',
+      'NIP:  c000000000123456 LR: c000000000123499 CTR: 0000000000000000',
+      'REGS: c00000000a3bf9a0 TRAP: 0300   Not tainted  (6.12.0)',
+      'MSR:  800000000280b033 <SF,VEC,VSX,EE,FP,ME,IR,DR,RI,LE>  CR: 24002222  XER: 00000000',
+      'GPR00: c000000000123499 c00000000a3bfc40 c000000002a4c700 0000000000000000',
+      `NIP [c000000000123456] ${frame('foo_read', 0)}`,
+      `LR [c000000000123499] ${frame('foo_ioctl', 1)}`,
+      'Call Trace:',
+      `[c00000000a3bfc40] [c000000000123499] ${frame('foo_ioctl', 1)} (unreliable)`,
+      `[c00000000a3bfc80] [c0000000001234aa] ${frame('sys_ioctl', 2)}`,
+      `[c00000000a3bfcc0] [c0000000001234bb] ${frame('system_call_exception', 3)}`,
+      '--- interrupt: 3000 at 0x7fff12345678',
+      'Code: 7c0802a6 fbe1fff8 f8010010 f821ffd1 <e9230008> 2c290000 4182000c',
+      END,
+    ],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
   },
 ]
 
