@@ -62,7 +62,8 @@ describe('trend', () => {
     const svg = join(dir, '..', `t-${process.pid}.svg`)
     await run([dir, '--svg', svg])
     const s = readFileSync(svg, 'utf8')
-    expect(s).toContain('hours since 2026-12-04T18:00:00')
+    // 29 minutes of snapshots: a time axis in minutes (test/trend/svg-axis).
+    expect(s).toContain('minutes since 2026-12-04T18:00:00')
     expect(s).toContain('bytes charged to the site')
     expect(s).toContain(`${LEAK[1]} ${LEAK[2]}, 240 KiB/h`)
   })
