@@ -76,7 +76,7 @@ export async function readRecording(input: string | RecordingSource, store: Seri
   store.finish()
   const path = typeof input === 'string' ? input : input.path
   if (doubtful.length > 0) warnings.push(`${path}: ${doubtful.length} snapshot(s) with lines the recorder skipped (${someOf(doubtful)}): ${UNKNOWN_NOT_GONE}`)
-  return {header, warnings}
+  return {header, warnings: [...warnings, ...breaksOf(store)]}
 }
 
 interface Timed {
@@ -137,6 +137,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     store.apply(enc.encode(info, {time: new Date(t.time), uptimeS: t.uptimeS, release: t.release}), t.path)
   }
   store.finish()
+  warnings.push(...breaksOf(store))
   const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
   if (byMtime.length > 0) warnings.push(`${byMtime.length} snapshot(s) timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
@@ -150,6 +151,11 @@ function isEmptyFile(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** The store's reboots and kernel changes within the series, as warnings (the first few named, the rest counted). */
+function breaksOf(store: SeriesStore): string[] {
+  return store.breaksMore > 0 ? [...store.breaks, `${store.breaksMore} more snapshot(s) of another boot than the one before`] : store.breaks
 }
 
 /** The first few of the files a warning is about, named (a directory may hold thousands). */

@@ -48,6 +48,7 @@ export interface SnapshotInfo {
 }
 
 const MAX_ANOMALIES = 1000
+const MAX_BREAKS = 5
 const ABSENT = 0
 const PRESENT = 1
 /** Present, but a counter is negative, wrapped or one the kernel cannot print: kept out of the columns. */
@@ -83,6 +84,12 @@ export class SeriesStore {
   private lastKept = false
   /** Ids whose state is UNKNOWN. */
   private unknown: number[] = []
+  /** Where the series crosses a reboot or another kernel (uptime going back, a release that changes), one line each. */
+  readonly breaks: string[] = []
+  /** Breaks past the first MAX_BREAKS, counted. */
+  breaksMore = 0
+  private prevUptime?: number
+  private prevRelease?: string
 
   constructor(readonly maxColumns = 1024) {
     this.cap = Math.min(256, maxColumns)
@@ -93,6 +100,7 @@ export class SeriesStore {
     if (Number.isNaN(t)) throw new InputError(`${source}: snapshot ${rec.snap}: time '${rec.time}' is not an ISO 8601 time`, source)
     if (t < this.lastTime) throw new InputError(`${source}: snapshot ${rec.snap} (${rec.time}) is earlier than the one before it; expected snapshots in time order`, source)
     this.lastTime = t
+    this.noteBreak(rec, source)
     const snap = this.snapshots++
     for (const [id, file, lineNo, func, module, accurate] of rec.new ?? []) this.addSite(id, file, lineNo, func, module, accurate, source)
     // A site that goes was last seen in the previous snapshot.
@@ -110,6 +118,21 @@ export class SeriesStore {
     if (rec.release) this.releases.add(rec.release)
     this.lastKept = snap % this.stride === 0
     if (this.lastKept) this.addColumn(t)
+  }
+
+  /**
+   * A snapshot of another boot than the one before: the counters start again there (a leak in each
+   * boot reads as churn across both), so it is said, naming the snapshot; the series is not split.
+   */
+  private noteBreak(rec: SnapshotRecord, source: string): void {
+    const why: string[] = []
+    if (rec.uptimeS !== undefined && this.prevUptime !== undefined && rec.uptimeS < this.prevUptime) why.push(`uptime ${rec.uptimeS} s after ${this.prevUptime} s`)
+    if (rec.release !== undefined && this.prevRelease !== undefined && rec.release !== this.prevRelease) why.push(`kernel release ${rec.release} after ${this.prevRelease}`)
+    if (why.length > 0 && this.breaks.length < MAX_BREAKS) {
+      this.breaks.push(`${source} (${rec.time}): ${why.join(', ')} in the snapshot before: another boot from here on, its counters started again; a trend across it is not one boot's (trend each boot's snapshots apart)`)
+    } else if (why.length > 0) this.breaksMore++
+    this.prevUptime = rec.uptimeS ?? this.prevUptime
+    this.prevRelease = rec.release ?? this.prevRelease
   }
 
   /** Adds the last snapshot as a column when thinning skipped it, and settles last sight; call once after the last apply. */
