@@ -1370,6 +1370,56 @@ describe('frame lines in other styles (SYNTHETIC: each fragment\'s frames restyl
   }
 })
 
+/** SYNTHETIC: records of several callers (printk caller ids: `T<pid>` a task, `C<cpu>` a CPU in interrupt or NMI context). */
+function logOf(records: readonly (readonly [string, string])[]): string {
+  return records.map(([id, l], i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}][${id.padStart(6)}] ${l}`).join('\n') + '\n'
+}
+const on = (id: string, lines: readonly string[]) => lines.map((l) => [id, l] as const)
+
+describe('reports another CPU completes (SYNTHETIC, printk caller ids)', () => {
+  it('kernel/rcu/tree_stall.h: CPU 0 reports the stall, CPU 1 prints its NMI backtrace (caller C1): one report, named from CPU 1\'s stack', () => {
+    const text = logOf([
+      ...on('C0', ['rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:', 'rcu: \t1-...!: (1 GPs behind) idle=1234/1/0x4000000000000000 softirq=100/101 fqs=1', 'Sending NMI from CPU 0 to CPUs 1:']),
+      ...on('C1', ['NMI backtrace for cpu 1', 'CPU: 1 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1', X86_HW, ...x86Regs('foo_spin'), ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64'])]),
+      ...on('C0', ['rcu: rcu_preempt kthread starved for 10500 jiffies! g1234 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0']),
+      ...on('T1', ['foo: device ready']),
+    ])
+    const fs = analyseBootLogText(text, 'SYNTHETIC').findings
+    expect(fs.map((f) => [f.id, f.title, f.corrupted])).toEqual([['rcu-stall', 'INFO: rcu detected stall in foo_write', false]])
+  })
+
+  it('kernel/watchdog.c buddy detector 6.5+: CPU 0 reports CPU 1\'s hard lockup, CPU 1 prints its NMI backtrace (caller C1)', () => {
+    const text = logOf([
+      ...on('C0', ['watchdog: CPU0: Watchdog detected hard LOCKUP on cpu 1', MODULES, 'Sending NMI from CPU 0 to CPUs 1:']),
+      ...on('C1', ['NMI backtrace for cpu 1', 'CPU: 1 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1', X86_HW, ...x86Regs('foo_spin'), ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64'])]),
+      ...on('T1', ['foo: device ready']),
+    ])
+    const fs = analyseBootLogText(text, 'SYNTHETIC').findings
+    expect(fs.map((f) => [f.id, f.title, f.corrupted])).toEqual([['hard-lockup', 'BUG: hard lockup in foo_write', false]])
+  })
+})
+
+/** The same report on another boot: other pids, CPUs, addresses, times, offsets. */
+function anotherBoot(l: string): string {
+  return l
+    .replace(/\b234\b/g, '5678')
+    .replace(/(CPU#?|cpu |CPU: |CPUs )1\b/g, '$13')
+    .replace(/\bffff888012345([0-9a-f]{3})\b/g, 'ffff88807abcd$1')
+    .replace(/\+0x([0-9a-f]+)\/0x([0-9a-f]+)/g, (_m, off: string, size: string) => `+0x${(parseInt(off, 16) + 0x12).toString(16)}/0x${(parseInt(size, 16) + 0x40).toString(16)}`)
+    .replace(/stuck for \d+s/g, 'stuck for 48s')
+    .replace(/for more than \d+ seconds/g, 'for more than 245 seconds')
+}
+
+describe('a report\'s signature is the same on another boot (SYNTHETIC: pids, CPUs, addresses and offsets changed)', () => {
+  it('every fragment', () => {
+    const sig = (lines: readonly string[]) => analyseBootLogText(log(lines), 'SYNTHETIC').findings[0]?.signature
+    // (the substitutions change all but the few fragments that print no such value)
+    expect(ALL_CASES.filter((c) => c.lines.every((l) => anotherBoot(l) === l)).length).toBeLessThan(8)
+    const got = ALL_CASES.map((c) => `${c.name}: ${sig(c.lines.map(anotherBoot))}`)
+    expect(got).toEqual(ALL_CASES.map((c) => `${c.name}: ${sig(c.lines)}`))
+  })
+})
+
 describe('where a report ends (SYNTHETIC)', () => {
   it('lib/ubsan.c 6.6+: the report ends at its bare `---[ end trace ]---` (no oops id), not at the line after it', () => {
     const c = WARN_CASES.find((k) => k.name.startsWith('lib/ubsan.c 6.6+'))!
