@@ -185,9 +185,12 @@ export interface Finding {
   count?: number
 }
 
+/** The kinds of `klab:` line (analysis/facts.ts reads them; fleet checks a record's against this list). */
+export const KLAB_KINDS = ['early_page_allocs', 'early_pfn', 'early_pfn_legacy', 'early_pfn_walk'] as const
+
 /** Counts printed by the lab's instrumented kernels (`klab:` lines); measurements, not stock output. */
 export interface KlabCounts {
-  kind: 'early_page_allocs' | 'early_pfn' | 'early_pfn_legacy' | 'early_pfn_walk'
+  kind: (typeof KLAB_KINDS)[number]
   /** Exact (readers/count.ts): a u64 counter beyond 2^53 is a bigint. */
   values: Record<string, Count>
   line: number

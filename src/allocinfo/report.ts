@@ -43,8 +43,21 @@ export const ANOMALY_SEVERITY: Record<AllocAnomaly['kind'], Severity> = {
 /** A klab counter no kernel can have printed (negative, beyond 64 bits) is an accounting anomaly: warning, as allocinfo's (README Severity). */
 export const BAD_COUNTER_SEVERITY: Severity = 'warning'
 
-/** The severities of a boot's impossible klab counters, one each: what analyse's and batch's --fail-on see (KlabCounts.bad). */
-export const badCounterSeverities = (klab: readonly Pick<KlabCounts, 'bad'>[]): Severity[] => klab.flatMap((k) => (k.bad ?? []).map(() => BAD_COUNTER_SEVERITY))
+/**
+ * A boot's impossible klab counters by their line's kind (KlabCounts.bad, every one counted; a kind
+ * without one absent): what fleet sums over boots, and what badCounterSeverities grades.
+ */
+export function badCounterCounts(klab: readonly Pick<KlabCounts, 'kind' | 'bad'>[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const k of klab) if (k.bad?.length) out[k.kind] = (out[k.kind] ?? 0) + k.bad.length
+  return out
+}
+
+/**
+ * The severities of impossible klab counters, one per kind with any (badCounterCounts): what analyse's,
+ * batch's and fleet's --fail-on see. Counts, not the lines, so that fleet grades its sums by the same rule.
+ */
+export const badCounterSeverities = (counts: Readonly<Record<string, number>>): Severity[] => Object.values(counts).filter((n) => n > 0).map(() => BAD_COUNTER_SEVERITY)
 
 /** The severities of a dump's anomalies, by kind (every one counted, not only the kept): what --fail-on sees. */
 export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], number>>): Severity[] {

@@ -6,7 +6,7 @@ import {InputError} from '../errors.js'
 import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
 import type {BootLogFormat, Recorder, Severity} from '../types.js'
-import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
+import {anomalySeverities, badCounterCounts, badCounterSeverities} from '../allocinfo/report.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
 import {trackingSiteOf, withDumpDebug} from './built-recorder.js'
 import type {BootsResult} from './boots.js'
@@ -76,5 +76,5 @@ function analyseOutput(res: BootsResult, allocinfo: AnalyseResult['allocinfo'], 
 
 /** What --fail-on gates on: every boot's findings and its impossible klab counters. */
 export function analyseSeverities(res: Pick<BootsResult, 'boots'>): Severity[] {
-  return res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...badCounterSeverities(b.klab)])
+  return res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...badCounterSeverities(badCounterCounts(b.klab))])
 }

@@ -2,7 +2,8 @@
 // summaries, and every law of merge holds for records too).
 import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
-import {type AnomalyRow, emptySummary, type FleetSummary, mergeSummaries, own, put, severityField, signatureLabel, type SignatureRow} from './summary.js'
+import {badCounterCounts} from '../allocinfo/report.js'
+import {type AnomalyRow, type BadCounterRow, emptySummary, type FleetSummary, mergeSummaries, own, put, severityField, signatureLabel, type SignatureRow} from './summary.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -49,12 +50,17 @@ function signaturesOf(r: BatchRecord, kernel: string, multiBoot: {multiBootInput
   return out
 }
 
-/** The record's dump's anomalies by kind, none when it has none (an anomaly-free summary has no map). */
-function anomaliesOf(r: BatchRecord): Record<string, AnomalyRow> | undefined {
-  const kinds = Object.entries(r.allocinfo?.anomalyCounts ?? {}).filter(([, n]) => (n ?? 0) > 0)
+/**
+ * One record's counts by kind as rows (its dump's anomalies: `dumps` 1; its boot's impossible klab
+ * counters: `boots` 1), none when every count is 0: a summary without any has no map, as before the
+ * field was added.
+ */
+function kindRows<U extends 'dumps' | 'boots'>(counts: Partial<Record<string, number>>, unit: U, example: string) {
+  type Row = Record<U, number> & {count: number; example: string}
+  const kinds = Object.entries(counts).filter(([, n]) => (n ?? 0) > 0)
   if (kinds.length === 0) return undefined
-  const out: Record<string, AnomalyRow> = {}
-  for (const [kind, n] of kinds) put(out, kind, {dumps: 1, count: n!, example: r.input.path})
+  const out: Record<string, Row> = {}
+  for (const [kind, n] of kinds) put(out, kind, {[unit]: 1, count: n!, example} as Row)
   return out
 }
 
@@ -71,8 +77,10 @@ export function summaryOfRecord(r: BatchRecord): FleetSummary {
   const boot = r.profiling !== undefined
   if (boot) s.boots = 1
   if (r.allocinfo) s.allocinfos = 1
-  const anomalies = anomaliesOf(r)
+  const anomalies: Record<string, AnomalyRow> | undefined = kindRows(r.allocinfo?.anomalyCounts ?? {}, 'dumps', r.input.path)
   if (anomalies) s.anomalies = anomalies
+  const badCounters: Record<string, BadCounterRow> | undefined = kindRows(badCounterCounts(r.klab ?? []), 'boots', r.input.path)
+  if (badCounters) s.badCounters = badCounters
   // A boot of a log holding several names its input, so that merge counts the input once per release and signature.
   const multiBoot = r.boot ? {multiBootInputs: [multiBootKey(r)]} : {}
   s.signatures = signaturesOf(r, kernel, multiBoot)

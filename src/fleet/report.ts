@@ -1,8 +1,8 @@
 // A fleet summary as rows (shared by the text/table/csv/markdown report and the HTML page), and as
 // the neutral Report the renderers print.
 import {type Cell, NONE, type Report, type TableBlock} from '../render/report.js'
-import {RECORDERS, SEVERITIES} from '../types.js'
-import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
+import {RECORDERS, type Severity, SEVERITIES} from '../types.js'
+import {ANOMALY_SEVERITY, BAD_COUNTER_SEVERITY} from '../allocinfo/report.js'
 import type {FleetSummary} from './summary.js'
 
 export const perThousand = (findings: number, boots: number): string => (boots === 0 ? '-' : ((1000 * findings) / boots).toFixed(1))
@@ -25,6 +25,7 @@ export interface FleetRows {
   cpus: Row[]
   errors: Row[]
   anomalies: Row[]
+  badCounters: Row[]
 }
 
 /** A record's keys in the rows' order: sorting keys, not a copy of the entries (a fleet of 10^6 kernels). */
@@ -39,6 +40,15 @@ function signatureRow(sig: string, r: FleetSummary['signatures'][string]): Row {
 }
 
 const bySignature = (s: FleetSummary) => sortedKeys(s.signatures, (a, b) => b.inputs - a.inputs)
+
+/**
+ * Rows by kind, each at the severity --fail-on gives it (allocinfo/report.ts, as allocinfo, analyse
+ * and batch grade it), the most severe first, then the most counted: the row says what tripped the gate.
+ */
+function* gradedKinds<R extends {count: number}>(rows: Record<string, R>, severity: (kind: string) => Severity, row: (kind: string, r: R) => Row): Generator<Row> {
+  const rank = (kind: string) => SEVERITIES.indexOf(severity(kind))
+  for (const kind of Object.keys(rows).sort((a, b) => rank(b) - rank(a) || rows[b]!.count - rows[a]!.count || (a < b ? -1 : 1))) yield {kind, severity: severity(kind), ...row(kind, rows[kind]!)}
+}
 
 /**
  * Each table's rows in their default order (most inputs first, then by name), made one at a time as
@@ -84,22 +94,14 @@ export const FLEET_ROWS: {[K in keyof FleetRows]: (s: FleetSummary) => Iterable<
   errors: function* (s) {
     for (const reason of sortedKeys(s.errorReasons, (a, b) => b.count - a.count)) yield {reason, count: s.errorReasons[reason]!.count, example: s.errorReasons[reason]!.example}
   },
-  // Each kind at the severity --fail-on gives it (allocinfo/report.ts, as allocinfo and batch do), the most severe first.
-  anomalies: function* (s) {
-    const rows = s.anomalies ?? {}
-    const severity = (kind: string) => ANOMALY_SEVERITY[kind as keyof typeof ANOMALY_SEVERITY]
-    const rank = (kind: string) => SEVERITIES.indexOf(severity(kind))
-    for (const kind of Object.keys(rows).sort((a, b) => rank(b) - rank(a) || rows[b]!.count - rows[a]!.count || (a < b ? -1 : 1))) {
-      const r = rows[kind]!
-      yield {kind, severity: severity(kind), dumps: r.dumps, count: r.count, example: r.example}
-    }
-  },
+  anomalies: (s) => gradedKinds(s.anomalies ?? {}, (kind) => ANOMALY_SEVERITY[kind as keyof typeof ANOMALY_SEVERITY], (_, r) => ({dumps: r.dumps, count: r.count, example: r.example})),
+  badCounters: (s) => gradedKinds(s.badCounters ?? {}, () => BAD_COUNTER_SEVERITY, (_, r) => ({boots: r.boots, count: r.count, example: r.example})),
 }
 
 /** Every table's rows, held (the text/table/csv/markdown report). */
 export function fleetRows(s: FleetSummary): FleetRows {
   const rows = (k: keyof FleetRows) => [...FLEET_ROWS[k](s)]
-  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), predictions: rows('predictions'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors'), anomalies: rows('anomalies')}
+  return {signatures: rows('signatures'), signatureKernels: rows('signatureKernels'), kernels: rows('kernels'), predictions: rows('predictions'), overflow: rows('overflow'), cpus: rows('cpus'), errors: rows('errors'), anomalies: rows('anomalies'), badCounters: rows('badCounters')}
 }
 
 /** A fleet table's column (the renderers' column shape, and what the HTML page reads). */
@@ -108,6 +110,17 @@ interface FleetColumn {
   header: string
   align?: 'right'
   priority?: number
+}
+
+/** A gradedKinds table's columns: what holds one (`unit`, dumps or boots) and what is counted. */
+function gradedKindColumns(unit: string, counted: string): FleetColumn[] {
+  return [
+    {key: 'kind', header: 'kind', priority: 0},
+    {key: 'severity', header: 'severity', priority: 0},
+    {key: unit, header: unit, align: 'right'},
+    {key: 'count', header: counted, align: 'right', priority: 0},
+    {key: 'example', header: 'example'},
+  ]
 }
 
 export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
@@ -161,13 +174,8 @@ export const COLUMNS: Record<keyof FleetRows, FleetColumn[]> = {
     {key: 'count', header: 'inputs', align: 'right' as const, priority: 0},
     {key: 'example', header: 'example'},
   ],
-  anomalies: [
-    {key: 'kind', header: 'kind', priority: 0},
-    {key: 'severity', header: 'severity', priority: 0},
-    {key: 'dumps', header: 'dumps', align: 'right' as const},
-    {key: 'count', header: 'anomalies', align: 'right' as const, priority: 0},
-    {key: 'example', header: 'example'},
-  ],
+  anomalies: gradedKindColumns('dumps', 'anomalies'),
+  badCounters: gradedKindColumns('boots', 'counters'),
 }
 
 export const TITLES = {
@@ -179,6 +187,7 @@ export const TITLES = {
   cpus: 'Predicted early PFNs by possible CPUs and legacy array size',
   errors: 'Errors by reason',
   anomalies: 'Accounting anomalies in allocinfo dumps',
+  badCounters: 'Impossible klab counters by line kind',
 }
 
 const EMPTY = {
@@ -190,6 +199,7 @@ const EMPTY = {
   cpus: 'no boot with a prediction',
   errors: 'no errors',
   anomalies: 'no anomaly',
+  badCounters: 'no impossible klab counter',
 }
 
 export function fleetReport(s: FleetSummary): Report {

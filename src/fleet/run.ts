@@ -6,8 +6,8 @@ import {type Severity, SEVERITIES} from '../types.js'
 import {fleetHtmlParts} from './html.js'
 import {onceEach, readFleetInputs} from './read.js'
 import {fleetReport} from './report.js'
-import {anomalyCounts, type FleetSummary} from './summary.js'
-import {anomalySeverities} from '../allocinfo/report.js'
+import {countsByKind, type FleetSummary} from './summary.js'
+import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
 import {inputName} from '../readers/stdin.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
@@ -29,11 +29,12 @@ function emptyWarning(s: FleetSummary, paths: string[]): string[] {
 
 /**
  * What --fail-on sees: each signature at its severity, the dumps' anomalies by kind as allocinfo and
- * batch grade them, and each kernel's boots' predictions by severity (every prediction is of a
+ * batch grade them, the boots' impossible klab counters as analyse and batch grade them, and each kernel's boots' predictions by severity (every prediction is of a
  * kernel: an overflow row's severity is among its kernel's).
  */
 export const fleetSeverities = (s: FleetSummary): Severity[] => [
   ...Object.values(s.signatures).map((x) => x.severity as Severity),
-  ...anomalySeverities(anomalyCounts(s)),
+  ...anomalySeverities(countsByKind(s.anomalies)),
+  ...badCounterSeverities(countsByKind(s.badCounters)),
   ...Object.values(s.kernels).flatMap((k) => SEVERITIES.filter((x) => (k.predictionSeverities?.[x] ?? 0) > 0)),
 ]

@@ -4,7 +4,7 @@
 // as it is). Hand-written rather than zod: zod 4 costs ~100 ms to import (as much as oclif, measured
 // on this machine), on every fleet run, for what is a few small checks here.
 import {ANOMALY_SEVERITY} from '../allocinfo/report.js'
-import {SEVERITIES, RECORDERS} from '../types.js'
+import {KLAB_KINDS, SEVERITIES, RECORDERS} from '../types.js'
 
 /** What is wrong with a value: where in it (`findings[0].count`), what is there, what was expected. */
 export interface Problem {
@@ -99,6 +99,12 @@ const anomalyKey = oneOf(Object.keys(ANOMALY_SEVERITY))
 const anomalyCounts = map(count, 'anomalies by kind', anomalyKey)
 const anomalyRow = object({dumps: count, count, example: text}, 'an anomaly row {dumps, count, example}')
 
+/** A klab line as a record carries it: fleet counts its `bad` by the line's kind (the values it does not read). */
+const klabKind = oneOf(KLAB_KINDS)
+const badCounter = object({metric: text, digits: text}, 'an impossible counter {metric, digits, problem}')
+const klabLine = object({kind: klabKind, bad: optional(list(badCounter, 'a list of impossible counters'))}, 'a klab line {kind, values, line, bad?}')
+const badCounterRow = object({boots: count, count, example: text}, 'a bad counter row {boots, count, example}')
+
 /** A batch record: the fields `fleet` reads (src/batch/schema.ts). */
 export const batchRecord = object(
   {
@@ -109,6 +115,7 @@ export const batchRecord = object(
     profiling: optional(object({recorder: oneOf(RECORDERS)}, 'a profiling state {recorder, …}')),
     findings: optional(list(finding, 'a list of findings')),
     allocinfo: optional(object({anomalyCounts: optional(anomalyCounts)}, 'allocinfo totals')),
+    klab: optional(list(klabLine, 'a list of klab lines')),
     prediction: optional(prediction),
     error: optional(object({reason: text}, 'an error {reason}')),
   },
@@ -151,6 +158,7 @@ export const fleetSummary = object(
     cpus: cpuRows,
     errorReasons: map(object({count, example: text}, 'an error row {count, example}'), 'errors by reason'),
     anomalies: optional(map(anomalyRow, 'anomaly rows by kind', anomalyKey)),
+    badCounters: optional(map(badCounterRow, 'bad klab counter rows by kind', klabKind)),
   },
   'a fleet summary',
 )

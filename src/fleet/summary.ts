@@ -1,6 +1,6 @@
 // The fleet summary (`allocscope/fleet-v2`): batch records folded into counts per finding
 // signature, per kernel release, per CPU count, hosts predicted to overflow the legacy array,
-// errors by reason and the dumps' accounting anomalies by kind. merge() is associative and commutative and add() is merge with a one-record
+// errors by reason, the dumps' accounting anomalies by kind and the boots' impossible klab counters by kind. merge() is associative and commutative and add() is merge with a one-record
 // summary, so a summary of shards equals the summary of the whole run, in any order and grouping;
 // every choice between two values (an example, a title) takes one by a total order (a signature's
 // label: the most severe, then the least).
@@ -91,6 +91,16 @@ export interface AnomalyRow {
   example: string
 }
 
+/** The boots with a klab counter no kernel can print, of one klab line kind (allocinfo/report.ts BAD_COUNTER_SEVERITY). */
+export interface BadCounterRow {
+  /** Boots (records) with at least one on a line of the kind. */
+  boots: number
+  /** The impossible counters, every one counted. */
+  count: number
+  /** The least input path with one. */
+  example: string
+}
+
 export interface FleetSummary {
   schema: typeof FLEET_SCHEMA
   inputs: number
@@ -111,6 +121,12 @@ export interface FleetSummary {
    * (added to v2: absent when there is none, as in summaries written before).
    */
   anomalies?: Record<string, AnomalyRow>
+  /**
+   * The boots' impossible klab counters by line kind (early_pfn, …), which --fail-on gates on as
+   * analyse and batch do (added to v2 as anomalies were: absent when there is none, so a summary
+   * written before reads as none, and one without them is unchanged byte for byte).
+   */
+  badCounters?: Record<string, BadCounterRow>
 }
 
 export function emptySummary(): FleetSummary {
@@ -264,13 +280,17 @@ export function mergeSummaries(a: FleetSummary, b: FleetSummary): FleetSummary {
     cpus: mergeMap(a.cpus, b.cpus, (x, y) => mergeMap(x, y, mergeCpu)),
     errorReasons: mergeMap(a.errorReasons, b.errorReasons, (x, y) => ({count: x.count + y.count, example: minStr(x.example, y.example)})),
     ...optionalMap('anomalies', a.anomalies, b.anomalies, (x, y) => ({dumps: x.dumps + y.dumps, count: x.count + y.count, example: minStr(x.example, y.example)})),
+    ...optionalMap('badCounters', a.badCounters, b.badCounters, (x, y) => ({boots: x.boots + y.boots, count: x.count + y.count, example: minStr(x.example, y.example)})),
   }
 }
 
-/** The anomalies by kind, counted over the fleet (what allocinfo/report.ts anomalySeverities grades). */
-export function anomalyCounts(s: FleetSummary): Record<string, number> {
+/**
+ * A map of rows by kind (anomalies, badCounters), as each kind's count over the fleet: what
+ * allocinfo/report.ts anomalySeverities and badCounterSeverities grade.
+ */
+export function countsByKind(rows: Record<string, {count: number}> = {}): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const [kind, r] of Object.entries(s.anomalies ?? {})) put(out, kind, r.count)
+  for (const [kind, r] of Object.entries(rows)) put(out, kind, r.count)
   return out
 }
 

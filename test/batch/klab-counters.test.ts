@@ -10,6 +10,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {cli, records} from './helpers.js'
 import {SAMPLES} from '../helpers/paths.js'
+import type {FleetSummary} from '../../src/fleet/summary.js'
 
 const REAL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const KLAB = 'klab: early_pfn recorded=142 pools=1 '
@@ -57,7 +58,35 @@ describe('batch gates on an impossible klab counter as analyse does', () => {
     writeFileSync(f, b.stdout)
     const fleet = await cli(['fleet', f, '--json'])
     expect(fleet.status, fleet.stderr).toBe(0)
-    expect((JSON.parse(fleet.stdout) as {result: {boots: number; errors: number}}).result).toMatchObject({boots: 1, errors: 0})
+    expect((JSON.parse(fleet.stdout) as {result: {boots: number; errors: number}}).result).toMatchObject({boots: 1, errors: 0, badCounters: {early_pfn: {boots: 1, count: 1, example: cap}}})
+  })
+
+  it('batch | fleet gates on it as batch does (it exited 0 at warning), counts it by kind, and two shards summarise to the whole', async () => {
+    const cap = derivedCapture('negative-fleet', '-5')
+    const inputs = [cap, join(cap, 'dmesg.txt'), REAL]
+    const whole = await cli(['batch', '-j', '1', ...inputs])
+    const f = join(tmp, 'fleet-whole.ndjson')
+    writeFileSync(f, whole.stdout)
+    expect((await cli(['fleet', f, '--fail-on', 'warning'])).status).toBe(1)
+    expect((await cli(['fleet', f, '--fail-on', 'error'])).status).toBe(0)
+    const result = async (...args: string[]) => (JSON.parse((await cli(['fleet', '--json', ...args])).stdout) as {result: FleetSummary}).result
+    // Two boots with the bad counter (the directory and its log), one bad counter each; the example is the least path.
+    const all = await result(f)
+    expect(all.badCounters).toEqual({early_pfn: {boots: 2, count: 2, example: cap}})
+    // Two shards, each with a boot with the bad counter (the records in input order: -j 1), each summarised on its own.
+    const lines = whole.stdout.trimEnd().split('\n')
+    expect(lines).toHaveLength(3)
+    const shards = [lines.slice(0, 1), lines.slice(1)].map((part, i) => {
+      writeFileSync(join(tmp, `fleet-shard-${i}.ndjson`), part.join('\n') + '\n')
+      return join(tmp, `fleet-shard-${i}.json`)
+    })
+    for (const [i, out] of shards.entries()) writeFileSync(out, (await cli(['fleet', '--json', join(tmp, `fleet-shard-${i}.ndjson`)])).stdout)
+    expect((await result(shards[0]!)).badCounters).toEqual({early_pfn: {boots: 1, count: 1, example: cap}})
+    expect(await result(...shards)).toEqual(all)
+    expect(await result(...[...shards].reverse())).toEqual(all)
+    // The table says what tripped the gate: the kind, its severity, boots and counters.
+    const csv = (await cli(['fleet', f, '--block', 'Impossible klab counters', '--format', 'csv'])).stdout.split('\n')
+    expect(csv.slice(0, 2)).toEqual(['kind,severity,boots,counters,example', `early_pfn,warning,2,2,${cap}`])
   })
 
   it('a counter beyond 64 bits (DERIVED): a record, not an internal error, its digits exact as analyse --json writes them', async () => {

@@ -9,7 +9,7 @@ import {describe, expect, it} from 'vitest'
 import {BATCH_SCHEMA, type BatchRecord} from '../../src/batch/schema.js'
 import {summaryOfRecord} from '../../src/fleet/record.js'
 import {emptySummary, Folder, type FleetSummary, mergeSummaries} from '../../src/fleet/summary.js'
-import {type Severity, SEVERITIES} from '../../src/types.js'
+import {KLAB_KINDS, type KlabCounts, type Severity, SEVERITIES} from '../../src/types.js'
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs)
 const finding = fc.record({
@@ -36,6 +36,8 @@ const record: fc.Arbitrary<BatchRecord> = fc
     // The prediction's severity (batch grades it): none, or any.
     graded: fc.option(pick(SEVERITIES), {nil: undefined}),
     anomalies: fc.option(fc.dictionary(pick(['negative-bytes', 'wrapped-calls', 'invalid-counter', 'duplicate-key']), fc.integer({min: 0, max: 3})), {nil: undefined}),
+    // The boot's klab lines, each with 0-2 impossible counters (a kind may repeat: a log printing it twice).
+    klab: fc.option(fc.array(fc.record({kind: pick(KLAB_KINDS), bad: fc.integer({min: 0, max: 2})}), {maxLength: 3}), {nil: undefined}),
   })
   .map((r): BatchRecord => {
     const input = {path: r.path, ...(r.mtime ? {mtime: r.mtime} : {})}
@@ -49,10 +51,17 @@ const record: fc.Arbitrary<BatchRecord> = fc
       host: {...(r.release ? {release: {value: r.release, line: 1, text: ''}} : {}), possibleCpus: {value: r.cpus, line: 2, text: ''}},
       profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
       findings: r.findings.map((f, i) => ({id: f.signature.split('|')[0]!, severity: f.severity, title: f.signature, signature: f.signature, line: i + 1, count: f.count, corrupted: false})),
+      ...(r.klab ? {klab: r.klab.map((k, i) => klabLine(k.kind, k.bad, i + 1))} : {}),
       ...(r.anomalies ? {allocinfo: {version: '1.0', lines: 1, sites: 1, bytes: '0', calls: '0', inaccurateSites: 0, anomalies: 0, anomalyCounts: r.anomalies, skipped: 0}} : {}),
       prediction: {profile: 'p', window: 'before-smp', earlyPfns: r.earlyPfns, legacyMax: r.legacyMax, legacyDropped: Math.max(0, r.earlyPfns - r.legacyMax), legacyOverflow: r.earlyPfns > r.legacyMax, ...(r.graded ? {severity: {severity: r.graded, why: 'w'}} : {}), notes: []},
     }
   })
+
+/** A SYNTHETIC klab line with `bad` impossible counters (negative, as a damaged line prints them); none: no `bad`, as the reader writes it. */
+function klabLine(kind: KlabCounts['kind'], bad: number, line: number): KlabCounts {
+  const list = Array.from({length: bad}, (_, i) => ({metric: `m${i}`, digits: '-1', problem: 'negative' as const}))
+  return {kind, values: {recorded: 1}, line, ...(bad > 0 ? {bad: list} : {})}
+}
 
 /** A multi-boot input: its path and mtime (one path on two machines is two inputs). */
 const multiBootKey = (r: BatchRecord) => JSON.stringify([r.input.path, r.input.mtime])
@@ -103,7 +112,7 @@ describe('fleet summary laws', () => {
     )
   })
 
-  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts and their severity, anomalies by kind, predictions by severity', () => {
+  it('counts what it was given: inputs, errors, distinct hosts, overflow hosts and their severity, anomalies and impossible klab counters by kind, predictions by severity', () => {
     fc.assert(
       fc.property(records, (rs) => {
         const s = fold(rs)
@@ -137,6 +146,12 @@ describe('fleet summary laws', () => {
         for (const [kind, row] of Object.entries(s.anomalies ?? {})) {
           const n = ok.map((r) => (r.allocinfo?.anomalyCounts as Record<string, number> | undefined)?.[kind] ?? 0)
           expect([row.count, row.dumps]).toEqual([n.reduce((a, b) => a + b, 0), n.filter((x) => x > 0).length])
+        }
+        // Impossible klab counters by line kind: every one counted, and the boots with one.
+        for (const kind of KLAB_KINDS) {
+          const n = ok.map((r) => (r.klab ?? []).filter((k) => k.kind === kind).reduce((a, k) => a + (k.bad?.length ?? 0), 0))
+          const want = n.some((x) => x > 0) ? {boots: n.filter((x) => x > 0).length, count: n.reduce((a, b) => a + b, 0)} : undefined
+          expect(s.badCounters?.[kind] && {boots: s.badCounters[kind].boots, count: s.badCounters[kind].count}).toEqual(want)
         }
         expect(Object.keys(s.anomalies ?? {}).length).toBe(new Set(ok.flatMap((r) => Object.entries(r.allocinfo?.anomalyCounts ?? {}).filter(([, x]) => x! > 0).map(([k]) => k))).size)
         // Boots by prediction severity per release; an overflow row at the worst of its host's overflowing boots.
