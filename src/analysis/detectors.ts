@@ -335,7 +335,11 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'kcsan', severity: 'warning', match: /^BUG: KCSAN: (.+?) in ([^\s+]+)/, stack: 'banner', title: (m, fn) => inFn(`KCSAN: ${m[1]}`, fn), means: 'KCSAN: a data race between two CPUs'},
   {id: 'kfence', severity: 'error', match: /^BUG: KFENCE: (.+?) in ([^\s+]+)/, stack: 'banner', title: (m, fn) => inFn(`KFENCE: ${m[1]}`, fn), means: 'KFENCE (sampling) caught a use-after-free, out-of-bounds or invalid free'},
   {id: 'ubsan', severity: 'error', match: /^UBSAN: (?:Undefined behaviour|undefined-behaviour) in/, skip: /ubsan|overflow/, title: (_m, fn) => inFn('UBSAN: undefined-behaviour', fn), means: 'UBSAN: undefined behaviour (shift, overflow, bad value)'},
-  {id: 'ubsan', severity: 'error', match: /^UBSAN: ([\w-]+) in/, skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]}`, fn), means: 'UBSAN: undefined behaviour (array index, shift, overflow)'},
+  {id: 'ubsan', severity: 'error', match: /^UBSAN: ([\w-]+) in\b/, skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]}`, fn), means: 'UBSAN: undefined behaviour (array index, shift, overflow)'},
+  // CONFIG_UBSAN_TRAP (lib/ubsan.c report_ubsan_failure: `UBSAN: array index out of bounds`): x86
+  // prints `%s at %pS` before its oops, arm64 dies with it (`Internal error: %s: <esr> [#n]`).
+  {id: 'ubsan', severity: 'error', match: /^UBSAN: ([a-z ]+) at ([\w.]+)\+0x/, stack: 'banner', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (trapping): undefined behaviour, the kernel stopped at it'},
+  {id: 'ubsan', severity: 'error', match: /^Internal error: UBSAN: ([a-z ]+): [0-9a-f]+ \[#/, stack: 'pc', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (trapping): undefined behaviour, the kernel stopped at it'},
   // Oopses: the faulting PC is the culprit unless it is a helper.
   // arm/arm64/riscv die_kernel_fault(): `Unable to handle kernel %s at virtual address %016lx`, %s the
   // kind of access (paging request, write to read-only memory, execute from non-executable memory,

@@ -523,6 +523,27 @@ const SANITIZER_CASES: Case[] = [
 const lockdep = (banner: string) => ['======================================================', banner, '6.12.0 #1 Not tainted', '------------------------------------------------------']
 const LOCK_TAIL = ['stack backtrace:', X86_CPU, X86_HW]
 
+const UBSAN_TRAP_CASES: Case[] = [
+  {
+    name: 'arch/x86/kernel/traps.c handle_bug with CONFIG_UBSAN_TRAP: `%s at %pS` (report_ubsan_failure), then the oops',
+    lines: x86Oops(['UBSAN: array index out of bounds at foo_get+0x1c/0x80', 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_get', ['foo_ioctl', ...X86_SYSCALL]),
+    want: {id: 'ubsan', title: 'UBSAN: array-index-out-of-bounds in foo_get', guilty: 'foo_get'},
+  },
+  {
+    name: 'arch/arm64/kernel/traps.c ubsan_handler: die(report_ubsan_failure()) `Internal error: UBSAN: %s: %08x [#%d]`',
+    lines: [
+      'Internal error: UBSAN: shift out of bounds: 00000000f2005514 [#1] PREEMPT SMP',
+      MODULES,
+      ARM_CPU,
+      ARM_HW,
+      ...arm64Regs('foo_mask', 'foo_ioctl'),
+      ...arm64Trace(['foo_mask', 'foo_ioctl', ...ARM_SYSCALL]),
+      END,
+    ],
+    want: {id: 'ubsan', title: 'UBSAN: shift-out-of-bounds in foo_mask', guilty: 'foo_mask'},
+  },
+]
+
 const LOCK_CASES: Case[] = [
   {
     name: 'kernel/locking/lockdep.c print_circular_bug_header: `WARNING: possible circular locking dependency detected`',
@@ -1138,7 +1159,7 @@ const MORE_MISC_CASES: Case[] = [
 ]
 
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['other architectures', OTHER_ARCH_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['UBSAN_TRAP', UBSAN_TRAP_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['other architectures', OTHER_ARCH_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
@@ -1332,7 +1353,7 @@ const OTHER_ARCH_CASES: Case[] = [
 ]
 
 /** Every case, in table order. */
-const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES, OTHER_ARCH_CASES].flat()
+const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, UBSAN_TRAP_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES, OTHER_ARCH_CASES].flat()
 /** A second report of another task after each fragment: the first must end where the second begins. */
 const NEXT = WARN_CASES[0]!
 
