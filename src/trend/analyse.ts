@@ -1,20 +1,23 @@
 // From every site's bytes over time to a verdict: is it a leak suspect, and if not, why not.
-// A suspect grows steadily through the whole window: a significant Mann–Kendall trend after the
-// Benjamini–Hochberg correction over all sites, a Theil–Sen rate at or above --min-rate, and none
-// of the shapes that grow without leaking fit clearly better than a straight line:
+// A suspect grows steadily: its changes between snapshots rise significantly (signed-rank test,
+// src/trend/stats.ts, after the Benjamini–Hochberg correction over all sites), at a Theil–Sen rate
+// at or above --min-rate, and none of the shapes that grow without leaking fit clearly better than
+// a straight line:
 //   churn    growth that returns (a sawtooth: the series falls back by half its range or more
-//            and its floor does not rise);
+//            and its floor does not rise at --min-rate);
 //   step     one jump and flat on either side (a new mount, a new device): a two-level fit leaves
 //            less than half the residual of the line;
 //   warming  growth that stops (a cache filling up): a rise-then-flat fit whose flat part covers
 //            the last quarter or more leaves less than half the residual of the line.
+// A leak that starts late is a suspect at its rate since it started: flat, then a rise, fits
+// clearly better than the line and than one step. Falling is judged by the same test, other side.
 // A module's site that disappears while bytes are still charged to it is the module-unload leak.
 import type {SiteFilter} from '../allocinfo/select.js'
 import {backingOf} from './backing.js'
-import {benjaminiHochberg, bestRiseThenFlat, bestStep, mannKendall, median, select, sseLine, theilSen} from './stats.js'
+import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
 import type {SeriesStore, StoredSite} from './store.js'
 
-export const VERDICTS = ['suspect', 'unload-leak', 'warming', 'step', 'churn', 'below-min-rate', 'not-significant', 'shrinking', 'flat', 'too-few-points'] as const
+export const VERDICTS = ['suspect', 'unload-leak', 'warming', 'step', 'churn', 'below-min-rate', 'not-significant', 'shrinking', 'flat', 'too-few-points', 'no-time-span'] as const
 export type Verdict = (typeof VERDICTS)[number]
 
 export interface TrendOptions {
@@ -30,11 +33,15 @@ export const DEFAULT_ALPHA = 0.01
 export const DEFAULT_MIN_RATE = 64 * 1024
 /** Fewer points than this make no trend. */
 export const MIN_POINTS = 6
-/** Longer series are binned (medians of equal-count bins) to this many points for the O(n²) fits:
- *  5 000 sites × 1 000 snapshots must take seconds, and 100 points already make a 1e-10 p-value. */
+/** Longer series are binned (medians of equal-count bins) to this many points for the O(n²) fits
+ *  (the rate and the shapes; the test reads every change): 5 000 sites × 1 000 snapshots must
+ *  take seconds. */
 export const FIT_POINTS = 100
 /** BIC margin by which a step or rise-then-flat fit must beat the line ("strong" evidence: 6). */
 export const SHAPE_BIC_MARGIN = 6
+/** At most this many changes that are not significant growth, all or some of them rises, are named
+ *  as jumps (a step verdict): too few events for a trend, whatever the snapshots between them. */
+export const MAX_JUMPS = 3
 const SPARK_POINTS = 24
 
 export interface SiteTrend {
@@ -54,16 +61,22 @@ export interface SiteTrend {
   lastBytes: number
   /** Median of the last tenth of the points minus median of the first tenth. */
   growthBytes: number
-  /** Theil–Sen slope, bytes per hour; null when there is no growth to rate (Mann–Kendall S ≤ 0 or
-   *  p ≥ alpha), 0 for a flat site. */
+  /** Theil–Sen slope, bytes per hour (since the growth started, for a late start); null when there
+   *  is no growth to rate (p ≥ alpha) or no time to rate it over, 0 for a flat site. */
   bytesPerHour: number | null
   /** Theil–Sen slope of the live allocations (calls), per hour: suspects only. */
   callsPerHour: number | null
-  mkS: number
-  mkZ: number
-  /** One-sided Mann–Kendall p-value for growth, and its Benjamini–Hochberg q-value. */
+  /** Hours since the first snapshot at which a late leak's growth started. */
+  growthStartHours?: number
+  /** Non-zero changes between the site's snapshots, and how many were rises. */
+  changes: number
+  rises: number
+  /** One-sided signed-rank p-value of the changes for growth, and its Benjamini–Hochberg q-value. */
   p: number
   q: number
+  /** The same for falling (the other side of the test; q over the same sites). */
+  pDown: number
+  qDown: number
   anomalies: number
   /** An allocator's backing store (slab pages): what its bytes are (src/trend/backing.ts). */
   backing?: string
@@ -91,12 +104,13 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   // The correction's family is the sites tested: one that never changed (or has too few points)
   // has no p-value to correct, and counting the hundreds of constant sites of a real dump made a
   // perfect 8-snapshot leak 'not significant' (q = p × 930). Leaving them out is independent
-  // filtering (Bourgon et al., PNAS 2010): whether a series varies says nothing of its order, so
-  // the Mann–Kendall null of the rest is unchanged.
+  // filtering (Bourgon et al., PNAS 2010): whether a series varies says nothing of the signs of its
+  // changes, so the test's null for the rest is unchanged.
   const tested = partial.filter((x) => x.tested)
   const q = benjaminiHochberg(tested.map((x) => x.trend.p))
-  let j = 0
-  const sites = partial.map((x) => classify(x, x.tested ? q[j++]! : 1, o))
+  const qDown = benjaminiHochberg(tested.map((x) => x.trend.pDown))
+  tested.forEach((x, j) => Object.assign(x.trend, {q: q[j], qDown: qDown[j]}))
+  const sites = partial.map((x) => classify(x, o))
   const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
   const unloadLeaks = sites.filter((s) => s.verdict === 'unload-leak').sort((a, b) => b.lastBytes - a.lastBytes)
   return {sites, suspects, unloadLeaks, tested: tested.length}
@@ -125,8 +139,10 @@ interface Measured {
   site: StoredSite
   trend: SiteTrend
   hours: Float64Array
-  /** Whether the site had a Mann–Kendall test (enough points, not constant). */
+  /** Whether the site had a test (enough points, not constant). */
   tested: boolean
+  /** Hours from its first present point to its last (0: no rate can be given). */
+  span: number
 }
 
 function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomalies: number, alpha: number): Measured {
@@ -136,21 +152,21 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
     appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
     firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
-    mkS: 0, mkZ: 0, p: 1, q: 1, anomalies, ...backingField(s),
+    changes: 0, rises: 0, p: 1, q: 1, pDown: 1, qDown: 1, anomalies, ...backingField(s),
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
+  const span = x.length > 0 ? x[x.length - 1] - x[0] : 0
   const tested = x.length >= MIN_POINTS && !constant(y)
   if (tested) {
-    const [bx, by] = bin(x, y)
-    const mk = mannKendall(by)
+    const test = changeTest(y)
     const k = Math.max(1, Math.round(x.length / 10))
-    Object.assign(trend, {mkS: mk.s, mkZ: round(mk.z, 3), p: mk.pUp, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
-    // The O(n²) slope only where a trend is possible (q >= p, so p >= alpha is never one): the
+    Object.assign(trend, {changes: test.changes, rises: test.rises, p: test.pUp, pDown: test.pDown, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
+    // The O(n²) slope only where growth is possible (q >= p, so p >= alpha is never one): the
     // rest of thousands of sites need no rate for their verdict.
-    trend.bytesPerHour = mk.s > 0 && mk.pUp < alpha ? theilSen(bx, by) : null
+    trend.bytesPerHour = test.pUp < alpha && span > 0 ? theilSen(...bin(x, y)) : null
     trend.callsPerHour = null
   }
-  return {site: s, trend, hours, tested}
+  return {site: s, trend, hours, tested, span}
 }
 
 let scratchX = new Float64Array(1024)
@@ -215,9 +231,8 @@ function medianInto(y: Float64Array, lo: number, hi: number): number {
   return (low + top) / 2
 }
 
-function classify(m: Measured, q: number, o: TrendOptions): SiteTrend {
+function classify(m: Measured, o: TrendOptions): SiteTrend {
   const t = m.trend
-  t.q = q
   const [verdict, why] = verdictOf(m, o)
   t.verdict = verdict
   t.why = why
@@ -230,22 +245,65 @@ function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
     return ['unload-leak', `module ${s.module}'s site disappeared after ${t.lastSeen} (last seen) with ${s.lastBytes} bytes still charged`]
   }
   if (t.points < MIN_POINTS) return ['too-few-points', `${t.points} point(s); a trend needs ${MIN_POINTS}`]
-  if (t.mkS === 0 && t.growthBytes === 0) return ['flat', 'no trend']
-  if (t.mkS < 0) return ['shrinking', `Mann–Kendall S = ${t.mkS}`]
-  if (t.q >= o.alpha || t.bytesPerHour === null) return ['not-significant', `Mann–Kendall q = ${fmtP(t.q)} ≥ ${o.alpha}`]
-  if (t.bytesPerHour < o.minRatePerHour) return ['below-min-rate', `${fmtRate(t.bytesPerHour)} < --min-rate ${fmtRate(o.minRatePerHour)}`]
+  if (t.changes === 0) return ['flat', 'no trend']
+  if (m.span === 0) return ['no-time-span', 'no rate: the snapshots span no time']
+  if (t.qDown < o.alpha && t.pDown < t.p) return ['shrinking', `${t.changes - t.rises} of ${t.changes} changes were falls, signed-rank q = ${fmtP(t.qDown)}`]
+  if (t.q >= o.alpha || t.bytesPerHour === null) return notSignificant(m, o)
+  return growthVerdict(m, o)
+}
+
+/** No significant growth: a few jumps up are steps (two jumps are two events, not a trend). */
+function notSignificant(m: Measured, o: TrendOptions): [Verdict, string] {
+  const t = m.trend
+  const q = `signed-rank q = ${fmtP(t.q)} ≥ ${o.alpha} (${t.rises} of ${t.changes} changes were rises)`
+  if (t.changes > MAX_JUMPS || t.rises === 0 || t.growthBytes <= 0) return ['not-significant', q]
+  const {x, y} = presentPoints(m.site, m.hours)
+  const at: string[] = []
+  for (let i = 1; i < y.length; i++) if (y[i] > y[i - 1]) at.push(`${round(x[i], 3)} h`)
+  return ['step', `${at.length === 1 ? 'one jump' : `${at.length} jumps`} (near ${at.join(', ')}), too few changes for steady growth: ${q}`]
+}
+
+/** Significant growth: a suspect unless it is too slow or a shape that grows without leaking. */
+function growthVerdict(m: Measured, o: TrendOptions): [Verdict, string] {
+  const {trend: t, site: s} = m
   const {x, y, c} = presentPoints(s, m.hours)
   const [bx, by] = bin(x, y)
   const line = sseLine(bx, by)
-  const churn = churnOf(by)
-  if (churn) return ['churn', churn]
   const step = bestStep(by)
-  if (shapeWins(line, step.sse, by.length)) return ['step', `one step near ${isoAt(bx, step.at)} explains it (residual ${ratio(step.sse, line)} of the line's)`]
-  const flat = bestRiseThenFlat(bx, by)
-  if (shapeWins(line, flat, by.length)) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat, line)} of the line's residual`]
+  const late = lateStart(bx, by, line, step.sse)
+  const rate = late?.rate ?? t.bytesPerHour!
+  const since = late ? `growth started near ${round(late.hours, 3)} h: ` : ''
+  if (rate < o.minRatePerHour) return ['below-min-rate', `${since}${fmtRate(rate)} < --min-rate ${fmtRate(o.minRatePerHour)}`]
+  const churn = churnOf(bx, by, o.minRatePerHour)
+  if (churn) return ['churn', churn]
+  if (!late && shapeWins(line, step.sse, effectiveN(stepResiduals(by, step.at)))) {
+    return ['step', `one step near ${isoAt(bx, step.at)} explains it (residual ${ratio(step.sse, line)} of the line's)`]
+  }
+  const flat = bestHinge(bx, by, 'rise-then-flat')
+  if (!late && hingeWins(bx, by, line, flat, 'rise-then-flat')) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat.sse, line)} of the line's residual`]
+  const what = late ? `${since}${fmtRate(rate)} since (${fmtRate(t.bytesPerHour!)} over the window)` : `steady growth: ${fmtRate(rate)}`
+  if (late) Object.assign(t, {bytesPerHour: rate, growthStartHours: round(late.hours, 3)})
   t.callsPerHour = theilSen(...bin(x, c))
   const backing = t.backing === undefined ? '' : `; ${t.backing}`
-  return ['suspect', `steady growth: ${fmtRate(t.bytesPerHour)}, +${t.growthBytes} B over the window, Mann–Kendall q = ${fmtP(t.q)}${backing}`]
+  return ['suspect', `${what}, +${t.growthBytes} B over the window, signed-rank q = ${fmtP(t.q)}${backing}`]
+}
+
+/**
+ * A leak that started late: flat, then a rise, fits clearly better than the line and than one
+ * step (a rise that goes on, not one jump). Its rate is the Theil–Sen slope since the start: the
+ * whole window's slope averages in the flat part (a leak that started halfway came out at half
+ * its rate, one in the last quarter at 0 B/h, below --min-rate).
+ */
+function lateStart(bx: Float64Array, by: Float64Array, line: number, step: number): {hours: number; rate: number} | undefined {
+  const hinge = bestHinge(bx, by, 'flat-then-rise')
+  if (hinge.at < 0 || hinge.sse >= step || !hingeWins(bx, by, line, hinge, 'flat-then-rise')) return undefined
+  const rate = theilSen(bx.subarray(hinge.at), by.subarray(hinge.at))
+  return rate > 0 ? {hours: bx[hinge.at], rate} : undefined
+}
+
+/** Does the hinge fit beat the line, its residuals counted as the independent points they are worth? */
+function hingeWins(bx: Float64Array, by: Float64Array, line: number, fit: {sse: number; at: number}, shape: Hinge): boolean {
+  return fit.at >= 0 && shapeWins(line, fit.sse, effectiveN(hingeResiduals(bx, by, shape, fit.at)))
 }
 
 function backingField(s: StoredSite): {backing?: string} {
@@ -253,12 +311,20 @@ function backingField(s: StoredSite): {backing?: string} {
   return what === undefined ? {} : {backing: what}
 }
 
-/** Growth that returns: the smoothed series falls back by half its range while its floor stays. */
-export function churnOf(y: Float64Array): string | undefined {
+/**
+ * Growth that returns: the smoothed series falls back by half its range while its floor stays.
+ * A floor that rises at --min-rate or more, by more than the noise, is not churn: the cycles ride
+ * on a leak (a floor rising 22 % of the range under 4 MB cycles, 300 KiB/h, was called churn).
+ */
+export function churnOf(x: Float64Array, y: Float64Array, minRatePerHour: number): string | undefined {
   const n = y.length
   const w = Math.max(3, 2 * Math.floor(n / 30) + 1)
   const sm = new Float64Array(n)
-  for (let i = 0; i < n; i++) sm[i] = median(y.subarray(Math.max(0, i - (w >> 1)), Math.min(n, i + (w >> 1) + 1)))
+  const residual = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    sm[i] = median(y.subarray(Math.max(0, i - (w >> 1)), Math.min(n, i + (w >> 1) + 1)))
+    residual[i] = Math.abs(y[i] - sm[i])
+  }
   let peak = -Infinity
   let drop = 0
   let lo = Infinity
@@ -273,8 +339,32 @@ export function churnOf(y: Float64Array): string | undefined {
   if (range <= 0 || drop < 0.5 * range) return undefined
   const third = Math.max(1, Math.floor(n / 3))
   const floorRise = Math.min(...sm.subarray(n - third)) - Math.min(...sm.subarray(0, third))
-  if (floorRise >= 0.5 * range) return undefined
+  const steps = Float64Array.from(y.subarray(1), (v, i) => Math.abs(v - y[i]))
+  const noise = Math.max(1.4826 * median(residual), median(steps))
+  if (floorRise >= 0.5 * range || risingFloor(x, y, third, noise, minRatePerHour)) return undefined
   return `growth returns: falls back by ${Math.round((100 * drop) / range)} % of its range, floor rises ${Math.round((100 * Math.max(0, floorRise)) / range)} %`
+}
+
+/** A rising floor counts when it rises by more than this many noise scales. */
+const FLOOR_NOISE = 4
+
+/**
+ * Does the floor (the lowest point of the first and of the last third: each holds a whole cycle
+ * when a cycle is a third of the window or less) rise at minRate, by more than the noise? Its
+ * scale: the MAD of what the smoothing took off, or the median change between points if larger
+ * (a trough is sampled somewhere within one step of the ramp). The raw lowest points, not the
+ * smoothed ones: a running median across a fall lands at a different height for each phase.
+ */
+function risingFloor(x: Float64Array, y: Float64Array, third: number, noise: number, minRatePerHour: number): boolean {
+  const [a, b] = [argMin(y, 0, third), argMin(y, y.length - third, y.length)]
+  const rise = y[b] - y[a]
+  return rise > FLOOR_NOISE * noise && rise / (x[b] - x[a]) >= minRatePerHour
+}
+
+function argMin(a: Float64Array, from: number, to: number): number {
+  let k = from
+  for (let i = from + 1; i < to; i++) if (a[i] < a[k]) k = i
+  return k
 }
 
 function spark(bytes: Float64Array, columns: number): (number | null)[] {
@@ -291,11 +381,12 @@ function spark(bytes: Float64Array, columns: number): (number | null)[] {
  * Does a shape with two more parameters (a change point and a level or slope) explain the series
  * better than the line? Gaussian BIC: n·ln(SSE_line / SSE_shape) against 2·ln n plus a margin, so
  * that a straight line in noise (where a searched change point always gains a little) stays a line.
+ * n is the shape's residuals' effective count (stats.ts effectiveN), not the points.
  */
 export function shapeWins(sseLineV: number, sseShape: number, n: number): boolean {
   if (sseShape <= 0) return sseLineV > 0
   if (sseLineV <= 0) return false
-  return n * Math.log(sseLineV / sseShape) > 2 * Math.log(n) + SHAPE_BIC_MARGIN
+  return n * Math.log(sseLineV / sseShape) > 2 * Math.log(Math.max(1, n)) + SHAPE_BIC_MARGIN
 }
 
 function isoAt(bx: Float64Array, binIndex: number): string {

@@ -93,8 +93,8 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
   const verdicts: Partial<Record<Verdict, number>> = {}
   for (const s of res.sites) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1
   const top = (a: SiteTrend[]) => (o.top > 0 ? a.slice(0, o.top) : a)
-  // Grew by the medians and not shrinking by the trend test: a site whose Mann–Kendall S is
-  // negative went down over the window, whatever its first and last tenths' medians say.
+  // Grew by the medians and not shrinking by the trend test: a site whose changes fell
+  // significantly went down over the window, whatever its first and last tenths' medians say.
   const grown = res.sites.filter((s) => !NOT_GROWN.has(s.verdict) && s.growthBytes > 0).sort((a, b) => b.growthBytes - a.growthBytes)
   return {
     input: {

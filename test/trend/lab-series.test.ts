@@ -57,6 +57,14 @@ describe.skipIf(!MADE)(title, () => {
     expect(slab.every((s) => s.backing !== undefined && res.suspects.indexOf(s) > 0)).toBe(true)
   })
 
+  it('leak: mm/slub.c:2480, two 4 KiB slab page steps, is a step, not a suspect (two events are no trend)', async () => {
+    const {res} = await trendOf('leak')
+    const site = res.sites.find((s) => s.key === 'mm/slub.c:2480 alloc_slab_page')!
+    // Was "suspect, steady growth: 256 KiB/h, Mann–Kendall q = 2.3e-9".
+    expect([site.verdict, site.changes, site.rises]).toEqual(['step', 2, 2])
+    expect(res.suspects.map((s) => s.key)).toEqual(['lab/module/klab_leak.c:40 klab_alloc_one [klab_leak]', 'mm/slub.c:2478 alloc_slab_page'])
+  })
+
   it('unload: the leak is reported from the series (its sites gone) and from the log', async () => {
     const {res} = await trendOf('unload')
     const series = res.unloadLeaks.filter((s) => s.module === 'klab_leak')

@@ -64,7 +64,8 @@ describe("trend's sparkline column", () => {
       return
     }
     const starts = grid.lines.filter((l) => l.starts)
-    expect(starts.length).toBe(3)
+    // klab_alloc_one and the slab pages under it (mm/slub.c:2480's two page steps are no trend).
+    expect(starts.length).toBe(2)
     for (const l of starts) expect(l.cell.length).toBeGreaterThanOrEqual(8)
     expect(grid.lines.filter((l) => !l.starts && l.cell !== '')).toEqual([])
   })

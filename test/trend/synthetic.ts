@@ -50,6 +50,12 @@ export const site = (name: string, bytes: (number | null)[], module?: string): S
 /** Shapes, level L, noise sd = noise·L, over n points. */
 export const shapes = {
   leak: (r: () => number, n: number, L: number, noise: number, growth: number) => Array.from({length: n}, (_, i) => L + (growth * i) / (n - 1) + gauss(r) * noise * L),
+  /** A leak as bytes in use are: a running total, each step the drift plus alloc/free noise of sd spread·drift. */
+  runningLeak: (r: () => number, n: number, L: number, drift: number, spread: number) => {
+    const out = [L]
+    for (let i = 1; i < n; i++) out.push(out[i - 1]! + drift + gauss(r) * spread * drift)
+    return out
+  },
   noise: (r: () => number, n: number, L: number, noise: number) => Array.from({length: n}, () => L + gauss(r) * noise * L),
   plateau: (r: () => number, n: number, L: number, noise: number, growth: number, stopAt: number) =>
     Array.from({length: n}, (_, i) => L + growth * Math.min(1, i / (stopAt * (n - 1))) + gauss(r) * noise * L),
