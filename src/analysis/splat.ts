@@ -45,7 +45,7 @@ interface BannerRule {
    * WARNING banner follows) unless a crash row knows it as a report of its own.
    */
   anyBug?: true
-  /** A panic: right after a report (within MAX_ENDS_AFTER lines) it is that report's end, not the trace of a lost one. */
+  /** A panic: after a report of its caller (within MAX_ENDS_AFTER lines) it is that report's end, not the tail of a lost one. */
   ends?: true
 }
 
@@ -233,8 +233,11 @@ const MAX_FRAMES = 200
 const MAX_GUILTY_FRAMES = 1000
 const MAX_MESSAGE_LINES = 20
 const MAX_TEXT_LINES = 400
-/** Lines between an oops's end marker and the panic it causes (x86 prints the registers again between). */
-const MAX_ENDS_AFTER = 40
+/**
+ * Lines between a report and the panic it causes: x86 prints the registers again after an oops;
+ * khungtaskd prints every lock held and every CPU's backtrace before `hung_task: blocked tasks`.
+ */
+const MAX_ENDS_AFTER = MAX_LINES
 /** A report whose call trace has not begun this many lines after its banner has none. */
 const MAX_BEFORE_TRACE = 80
 /** Other output printed between two frames of a stack that is passed over (more ends the stack). */

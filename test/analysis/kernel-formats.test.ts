@@ -1159,7 +1159,7 @@ const MORE_MISC_CASES: Case[] = [
 ]
 
 describe('the kernel\'s report formats (SYNTHETIC fragments built from the format strings), as consoles show them', () => {
-  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['UBSAN_TRAP', UBSAN_TRAP_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['other architectures', OTHER_ARCH_CASES]] as const) {
+  for (const [group, cases] of [['WARN', WARN_CASES], ['BUG', BUG_CASES], ['faults', FAULT_CASES], ['sanitizers', SANITIZER_CASES], ['UBSAN_TRAP', UBSAN_TRAP_CASES], ['panics after their report', PANIC_AFTER_CASES], ['locking', LOCK_CASES], ['hangs', HANG_CASES], ['other', MISC_CASES], ['more locking', MORE_LOCK_CASES], ['more hangs', MORE_HANG_CASES], ['more other', MORE_MISC_CASES], ['other architectures', OTHER_ARCH_CASES]] as const) {
     describe(group, () => {
       for (const c of cases) {
         for (const rendering of [...Object.keys(RENDERINGS), INTERLEAVED]) {
@@ -1352,8 +1352,30 @@ const OTHER_ARCH_CASES: Case[] = [
   },
 ]
 
+/** What khungtaskd prints after a hung task's stack with hung_task_all_cpu_backtrace: the locks, every CPU's backtrace. */
+const ALL_CPUS_AFTER_HUNG = [
+  'Showing all locks held in the system:',
+  '1 lock held by prog/234:',
+  ' #0: ffff888012345678 (&dev->mutex){+.+.}-{4:4}, at: foo_flush+0x2a/0x80',
+  '=============================================',
+  ...[0, 1, 2, 3].flatMap((cpu) => [`NMI backtrace for cpu ${cpu}`, `CPU: ${cpu} UID: 0 PID: ${cpu ? 0 : 30} Comm: ${cpu ? `swapper/${cpu}` : 'khungtaskd'} Not tainted 6.12.0 #1`, X86_HW, ...x86Regs('default_idle'), ...x86Trace(['default_idle', 'default_idle_call', 'do_idle', 'cpu_startup_entry', 'start_secondary'])]),
+]
+
+const PANIC_AFTER_CASES: Case[] = [
+  {
+    name: 'mm/kasan/report.c end_report: check_panic_on_warn("KASAN") after the closing rule: the panic ends the KASAN report',
+    lines: [...SANITIZER_CASES[0]!.lines, 'Kernel panic - not syncing: KASAN: panic_on_warn set ...', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', 'check_panic_on_warn', 'end_report', 'kasan_report', 'foo_read']), 'Kernel Offset: disabled'],
+    want: {id: 'kasan', title: 'KASAN: slab-use-after-free Read in foo_read', guilty: 'foo_read', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: panic_on_warn set', corrupted: false}},
+  },
+  {
+    name: 'kernel/hung_task.c: `hung_task: blocked tasks` panic after the report, the locks and every CPU\'s backtrace',
+    lines: [...HANG_CASES.find((c) => c.want.id === 'hung-task')!.lines.slice(0, -1), ...ALL_CPUS_AFTER_HUNG, 'Kernel panic - not syncing: hung_task: blocked tasks', 'Kernel Offset: disabled'],
+    want: {id: 'hung-task', title: 'INFO: task hung in foo_flush', guilty: 'foo_flush', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: hung_task: blocked tasks', corrupted: false}},
+  },
+]
+
 /** Every case, in table order. */
-const ALL_CASES: readonly Case[] = [WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, UBSAN_TRAP_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES, OTHER_ARCH_CASES].flat()
+const ALL_CASES: readonly Case[] = [PANIC_AFTER_CASES, WARN_CASES, BUG_CASES, FAULT_CASES, SANITIZER_CASES, UBSAN_TRAP_CASES, LOCK_CASES, HANG_CASES, MISC_CASES, MORE_LOCK_CASES, MORE_HANG_CASES, MORE_MISC_CASES, OTHER_ARCH_CASES].flat()
 /** A second report of another task after each fragment: the first must end where the second begins. */
 const NEXT = WARN_CASES[0]!
 
