@@ -7,7 +7,10 @@ analysed on a worker by `allocscope batch --files-from -`. The workers return th
 script writes one shard file per partition into OUT/shards/ and runs `allocscope fleet --json` over
 the shards, which merges them into the same summary one machine would make, saved as OUT/fleet.json.
 The summary is kept out of the shards' directory: fleet reads a summary as readily as records
-(summaries merge), so `fleet OUT/shards/*` beside it would count every record twice.
+(summaries merge), so `fleet OUT/shards/*` beside it would count every record twice. For the same
+reason OUT/shards holds this run's shards alone: an earlier run's shard-NNNNN.ndjson are removed
+(a run with fewer partitions left the rest behind, counted again), and any other file there is
+refused before the run starts, never removed (move it, or pass another --out).
 
   # on one machine: a LocalCluster of --workers processes
   /usr/bin/python3 examples/dask/fleet_dask.py --out /tmp/fleet samples testdata/captures
@@ -21,6 +24,7 @@ allocscope and the inputs at the same paths. --allocscope names the command; by 
 """
 import argparse
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -28,6 +32,10 @@ import sys
 
 # This clone's CLI: examples/dask/ is two levels below the repository.
 CLONE_CLI = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "bin", "run.js")
+
+
+# The shard files this script writes (more digits past 99999 partitions): the only files it removes.
+OWN_SHARD = re.compile(r"shard-\d{5,}\.ndjson")
 
 
 class Failed(RuntimeError):
@@ -63,6 +71,39 @@ def list_inputs(allocscope, inputs):
     """The --list lines, as written: `--files-from` reads each back as its path (one that a plain
     line cannot carry, e.g. a name holding a newline, is one quoted line), so they are not parsed here."""
     return [line for line in run(allocscope + ["batch", "--list", *inputs]).split(b"\n") if line]
+
+
+def own_shard(shard_dir, name):
+    """A shard an earlier run of this script wrote: its name, and not a directory."""
+    return OWN_SHARD.fullmatch(name) is not None and not os.path.isdir(os.path.join(shard_dir, name))
+
+
+def refuse_foreign(shard_dir):
+    """Fails when shard_dir holds what this script did not write: `fleet OUT/shards/*` would read it
+    with the shards, and it is not ours to remove. Dot-names aside, as that glob skips them."""
+    names = os.listdir(shard_dir) if os.path.isdir(shard_dir) else []
+    foreign = sorted(n for n in names if not n.startswith(".") and not own_shard(shard_dir, n))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        it = "it" if len(foreign) == 1 else "them"
+        raise Failed(f"{shard_dir} holds {shown}, not written by this script: `allocscope fleet {shard_dir}/*` "
+                     f"would read {it} with the shards; move {it}, or pass another --out")
+
+
+def write_shards(shard_dir, shards):
+    """This run's shards, after removing an earlier run's (only once the run has succeeded: a failed
+    run leaves the earlier shards and their fleet.json as they were)."""
+    os.makedirs(shard_dir, exist_ok=True)
+    for name in os.listdir(shard_dir):
+        if own_shard(shard_dir, name):
+            os.remove(os.path.join(shard_dir, name))
+    files = []
+    for i, text in enumerate(shards):
+        f = os.path.join(shard_dir, f"shard-{i + 1:05d}.ndjson")
+        with open(f, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        files.append(f)
+    return files
 
 
 def batch_partition(lines, allocscope, cwd):
@@ -104,6 +145,8 @@ def fleet(a):
     allocscope, which = (shlex.split(a.allocscope), "--allocscope") if a.allocscope else default_allocscope()
     sys.stderr.write(f"fleet_dask: allocscope is {shlex.join(allocscope)} ({which})\n")
     cwd = os.getcwd()
+    shard_dir = os.path.join(a.out, "shards")
+    refuse_foreign(shard_dir)
     paths = list_inputs(allocscope, a.inputs)
     if a.scheduler:
         client = Client(a.scheduler)
@@ -121,14 +164,7 @@ def fleet(a):
         if cluster is not None:
             cluster.close()
 
-    shard_dir = os.path.join(a.out, "shards")
-    os.makedirs(shard_dir, exist_ok=True)
-    files = []
-    for i, text in enumerate(shards):
-        f = os.path.join(shard_dir, f"shard-{i + 1:05d}.ndjson")
-        with open(f, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        files.append(f)
+    files = write_shards(shard_dir, shards)
     summary = run(allocscope + ["fleet", "--json", *files]).decode()
     with open(os.path.join(a.out, "fleet.json"), "w", encoding="utf-8") as fh:
         fh.write(summary)

@@ -31,13 +31,34 @@ if ! bash -c "$allocscope --version" >/dev/null 2>&1; then
 fi
 echo "fleet_parallel: allocscope is $allocscope ($which)" >&2
 # The shards in a directory of their own: fleet reads the summary as readily as records (summaries
-# merge), so a `fleet OUT/*` that met fleet.json beside them would count every record twice.
+# merge), so a `fleet OUT/*` that met fleet.json beside them would count every record twice. For
+# the same reason OUT/shards holds this script's one file, shards.ndjson, alone: anything else there
+# (fleet_dask.py's shard-NNNNN.ndjson of an earlier run, a file of yours) would be read by
+# `fleet OUT/shards/*` with it, so it is refused before the run, never removed. Dot-names aside, as
+# that glob skips them (the run's own temporary file is one).
 mkdir -p "$out/shards"
+foreign=()
+for f in "$out/shards"/*; do
+  [ -e "$f" ] || [ -L "$f" ] || continue   # the unmatched glob itself
+  [ "${f##*/}" = shards.ndjson ] && [ ! -d "$f" ] || foreign+=("${f##*/}")
+done
+if [ ${#foreign[@]} -gt 0 ]; then
+  shown=$(printf '%s, ' "${foreign[@]:0:3}") shown=${shown%, } it=it
+  [ ${#foreign[@]} -gt 3 ] && shown+=" and $((${#foreign[@]} - 3)) more"
+  [ ${#foreign[@]} -gt 1 ] && it=them
+  echo "fleet_parallel.sh: $out/shards holds $shown, not written by this script: \`allocscope fleet $out/shards/*\` would read $it with the shards; move $it, or choose another OUT_DIR" >&2
+  exit 2
+fi
 remote=()
 [ -n "${PARALLEL_SSH_LOGINS:-}" ] && remote=(--sshlogin "$PARALLEL_SSH_LOGINS" --workdir "$PWD")
 # One job per shard; parallel groups each job's output (--group, its default), so the shards'
-# NDJSON lines come back whole into one local file, wherever the jobs ran.
+# NDJSON lines come back whole into one local file, wherever the jobs ran. Written aside and moved
+# into place once every job has succeeded: a failed run leaves the earlier shards and their
+# fleet.json as they were, not part of a run beside another run's summary.
+part="$out/shards/.shards.ndjson.$$"
+trap 'rm -f "$part"' EXIT
 seq 1 "$n" | parallel --will-cite --group --halt now,fail=1 "${remote[@]}" \
-  "$allocscope batch --jobs 1 --shard {}/$n $(printf '%q ' "$@")" > "$out/shards/shards.ndjson"
+  "$allocscope batch --jobs 1 --shard {}/$n $(printf '%q ' "$@")" > "$part"
+mv "$part" "$out/shards/shards.ndjson"
 bash -c "$allocscope fleet --json \"\$1\"" fleet "$out/shards/shards.ndjson" > "$out/fleet.json"
 cat "$out/fleet.json"

@@ -40,6 +40,27 @@ beforeAll(async () => {
 
 const resultOf = (stdout: string) => JSON.stringify((JSON.parse(stdout) as {result: unknown}).result)
 
+/** Three REAL peer logs: enough for a run of 3 partitions, then one of 2. */
+const THREE = ['10', '11', '12'].map((n) => join(PEER, n))
+
+/** The summary of one `batch | fleet` over `inputs` (its result, as text). */
+async function oneRun(inputs: string[]): Promise<string> {
+  const f = join(tmp, `one-${inputs.length}.ndjson`)
+  writeFileSync(f, (await cli(['batch', ...inputs])).stdout)
+  return resultOf((await cli(['fleet', '--json', f])).stdout)
+}
+
+/** `fleet --json` over every file `OUT/shards/*` names (dot-names aside, as the shell's glob). */
+async function fleetOverShards(out: string): Promise<string> {
+  const shards = readdirSync(join(out, 'shards')).filter((n) => !n.startsWith('.')).map((n) => join(out, 'shards', n))
+  return resultOf((await cli(['fleet', '--json', ...shards])).stdout)
+}
+
+/** One run of a scaling-out script, as from a fresh clone. */
+const runScript = (cmd: string, args: string[]) => spawnSync(cmd, args, {cwd: REPO, encoding: 'utf8', timeout: 300_000, env: cliEnv({PATH: CLONE_PATH})})
+const dask = (out: string, partitions: number, inputs: string[]) => runScript(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', String(partitions), '--out', out, ...inputs])
+const parallel = (out: string, n: number, inputs: string[]) => runScript('bash', ['examples/parallel/fleet_parallel.sh', out, String(n), ...inputs])
+
 describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
   it('LocalCluster with 2 worker processes: merged summary = batch | fleet, exactly', () => {
     const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--workers', '2', '--partitions', '2', '--out', join(tmp, 'dask'), ...CORPUS], {
@@ -76,6 +97,23 @@ describe.skipIf(!hasDask)('examples/dask/fleet_dask.py', () => {
     expect(resultOf((await cli(['fleet', '--json', ...shards])).stdout)).toBe(resultOf(readFileSync(join(out, 'fleet.json'), 'utf8')))
     expect((JSON.parse(r.stdout) as {result: {inputs: number}}).result.inputs).toBe(2)
   }, 300_000)
+  it('a second run into the same --out with fewer partitions: its shards alone, fleet OUT/shards/* = one run (was: the first run\'s shard-00003 counted again)', async () => {
+    const out = join(tmp, 'dask-rerun')
+    for (const parts of [3, 2]) expect(dask(out, parts, THREE).status).toBe(0)
+    expect(readdirSync(join(out, 'shards')).sort()).toEqual(['shard-00001.ndjson', 'shard-00002.ndjson'])
+    const one = await oneRun(THREE)
+    expect(await fleetOverShards(out)).toBe(one)
+    expect(resultOf(readFileSync(join(out, 'fleet.json'), 'utf8'))).toBe(one)
+  }, 300_000)
+  it('a file it did not write in OUT/shards: refused before the run, the file and the earlier shards kept', () => {
+    const out = join(tmp, 'dask-foreign')
+    expect(dask(out, 2, THREE).status).toBe(0)
+    writeFileSync(join(out, 'shards', 'notes.txt'), 'mine\n')
+    const r = dask(out, 1, THREE)
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(`fleet_dask.py: ${join(out, 'shards')} holds notes.txt, not written by this script`)
+    expect(readdirSync(join(out, 'shards')).sort()).toEqual(['notes.txt', 'shard-00001.ndjson', 'shard-00002.ndjson'])
+  }, 300_000)
   it('an --allocscope that cannot run: one line saying so and how to name it, no traceback', () => {
     const r = spawnSync(PYTHON, ['examples/dask/fleet_dask.py', '--out', join(tmp, 'dask-bad'), '--allocscope', 'allocscope-nonesuch', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH})})
     expect(r.status).toBe(1)
@@ -101,6 +139,21 @@ describe.skipIf(!hasParallel)('examples/parallel/fleet_parallel.sh', () => {
     // The summary out of the shards' directory, as the Dask script keeps it.
     expect(readdirSync(join(tmp, 'parallel')).sort()).toEqual(['fleet.json', 'shards'])
   }, 900_000)
+  it('a second run into the same OUT_DIR with fewer jobs: fleet OUT/shards/* = one run', async () => {
+    const out = join(tmp, 'parallel-rerun')
+    for (const n of [3, 2]) expect(parallel(out, n, THREE).status).toBe(0)
+    expect(readdirSync(join(out, 'shards'))).toEqual(['shards.ndjson'])
+    expect(await fleetOverShards(out)).toBe(await oneRun(THREE))
+  }, 300_000)
+  it("another script's shard in OUT/shards (a Dask run's into the same OUT): refused, exit 2, kept (was: a run beside it, fleet OUT/shards/* counted both)", () => {
+    const out = join(tmp, 'parallel-foreign')
+    expect(parallel(out, 2, THREE).status).toBe(0)
+    copyFileSync(join(out, 'shards', 'shards.ndjson'), join(out, 'shards', 'shard-00001.ndjson'))
+    const r = parallel(out, 2, THREE)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`fleet_parallel.sh: ${join(out, 'shards')} holds shard-00001.ndjson, not written by this script`)
+    expect(readdirSync(join(out, 'shards')).sort()).toEqual(['shard-00001.ndjson', 'shards.ndjson'])
+  }, 300_000)
   it('an ALLOCSCOPE that cannot run: one line saying so and how to set it, exit 2', () => {
     const r = spawnSync('bash', ['examples/parallel/fleet_parallel.sh', join(tmp, 'parallel-bad'), '2', 'samples'], {cwd: REPO, encoding: 'utf8', env: cliEnv({PATH: CLONE_PATH, ALLOCSCOPE: 'allocscope-nonesuch'})})
     expect(r.status).toBe(2)
