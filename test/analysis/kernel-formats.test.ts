@@ -1482,6 +1482,23 @@ const NOT_FINDINGS: [string, string[]][] = [
   ['kernel/time/hrtimer.c: `hrtimer: interrupt took %llu ns`', ['hrtimer: interrupt took 1234567 ns']],
   ['arch/x86/kernel/cpu/bugs.c: a mitigation notice that starts `WARNING:`', ['WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks, data leaks possible!']],
   [
+    'the sanitizers\' and detectors\' boot lines (mm/kfence, kernel/kcsan, mm/kasan, mm/kmemleak, kernel/watchdog)',
+    [
+      'kfence: initialized - using 2097152 bytes for 255 objects at 0x(____ptrval____)-0x(____ptrval____)',
+      'kcsan: enabled early',
+      'kcsan: strict mode configured',
+      'kasan: KernelAddressSanitizer initialized (generic)',
+      'kmemleak: Kernel memory leak detector initialized (mem pool available: 15839)',
+      'NMI watchdog: Enabled. Permanently consumes one hw-PMU counter.',
+      'rcu: RCU CPU stall warnings timeout set to 100 (rcu_cpu_stall_timeout).',
+      'INFO: lockdep is turned off.',
+    ],
+  ],
+  [
+    'fs/namespace.c warn_mandlock: a deprecation notice framed like a report',
+    ['=======================================================', 'WARNING: The mand mount option has been deprecated and', '         and is ignored by this kernel. Remove the mand', '         option from the mount to silence this warning.', '======================================================='],
+  ],
+  [
     'drivers/tty/sysrq.c: `sysrq: Show backtrace of all active CPUs` and the NMI backtraces it asks for',
     ['sysrq: Show backtrace of all active CPUs', 'NMI backtrace for cpu 1', X86_CPU, X86_HW, ...x86Regs('foo_idle'), ...x86Trace(['foo_idle', 'do_idle', 'cpu_startup_entry'])],
   ],
