@@ -193,6 +193,9 @@ function detectSplatRow(s: Splat, text?: ReportText): Detection {
   if (hit) return hit
   const crash = text?.banner ? detectCrash(s, text) : undefined
   if (crash) return crash
+  // A BUG no row knows that printed its registers (an oops of another kind or arch) faulted at its PC.
+  const pc = s.banner === 'bug' && text?.frames.some((f) => f.context === 'PC') ? guiltyFrame(candidates('pc', s, text)) : undefined
+  if (pc) s.guilty = pc
   const where = s.fn ? baseName(s.fn) : s.guilty ? baseName(s.guilty.fn) : s.file ?? 'unknown location'
   if (s.banner === 'bug') return {...GENERIC_BUG, title: normaliseText(firstLine(s.message) ?? `BUG in ${where}`)}
   if (s.banner === 'unknown' && s.message) return {...GENERIC_WARNING, title: normaliseText(firstLine(s.message)!)}
@@ -476,13 +479,13 @@ function crashGuilty(row: CrashRow, s: Splat, r: ReportText, m: RegExpExecArray)
 const INTERRUPT_ENTRY = /apic_timer_interrupt|^el1h?_64_irq$/
 
 /** The frames a row looks at, in print order. */
-function candidates(from: StackFrom, s: Splat, r: ReportText, m: RegExpExecArray): Frame[] {
+function candidates(from: StackFrom, s: Splat, r: ReportText, m?: RegExpExecArray): Frame[] {
   const fr = r.frames
   const firstTrace = () => fr.slice(r.traceStarts[0] ?? 0, r.traceStarts[1] ?? fr.length)
   const pcAt = fr.findIndex((f) => f.context === 'PC')
   if (from === 'pc-only') return pcAt >= 0 ? [fr[pcAt]!] : []
   if (from === 'banner') {
-    const fn = m.length > 1 ? m[m.length - 1] : undefined
+    const fn = m && m.length > 1 ? m[m.length - 1] : undefined
     const own: Frame[] = fn && /^[A-Za-z_.$][\w.$]*$/.test(fn) ? [{fn, reliable: true, raw: r.banner, line: s.startLine}] : []
     return [...own, ...firstTrace()]
   }

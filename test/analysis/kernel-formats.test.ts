@@ -1351,6 +1351,13 @@ const OTHER_ARCH_CASES: Case[] = [
     want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read'},
   },
 ]
+// powerpc's die() header alone (its `BUG: Kernel NULL pointer dereference` line lost): an oops no row
+// knows, still named where it faulted (`NIP [..] f`), not by the caller its stack starts with.
+OTHER_ARCH_CASES.push({
+  name: 'arch/powerpc die(): `Oops: Kernel access of bad area, sig: %ld [#%d]` alone: a BUG no row knows, named by its faulting PC',
+  lines: OTHER_ARCH_CASES.find((c) => c.name.startsWith('arch/powerpc'))!.lines.slice(2),
+  want: {id: 'bug', title: 'Oops: Kernel access of bad area, sig: 11 [#N]', guilty: 'foo_read'},
+})
 
 /** What khungtaskd prints after a hung task's stack with hung_task_all_cpu_backtrace: the locks, every CPU's backtrace. */
 const ALL_CPUS_AFTER_HUNG = [
