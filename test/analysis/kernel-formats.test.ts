@@ -1036,6 +1036,39 @@ const MORE_HANG_CASES: Case[] = [
   },
 ]
 
+// kernel/rcu/tree_stall.h without NMI backtraces (rcu_dump_cpu_stacks falls back to the stalled task's dump).
+MORE_HANG_CASES.push(
+  {
+    name: 'kernel/rcu/tree_stall.h: `rcu: INFO: %s detected stalls on CPUs/tasks:` with `Task dump for CPU %d:` (sched_show_task)',
+    lines: [
+      'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
+      'rcu: \t1-...!: (0 ticks this GP) idle=1234/1/0x4000000000000000 softirq=100/100 fqs=0',
+      'rcu: \t(detected by 0, t=10502 jiffies, g=1234, q=5 ncpus=2)',
+      'Task dump for CPU 1:',
+      'task:prog            state:R  running task     stack:0     pid:234   tgid:234   ppid:1      flags:0x00004008',
+      ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64']),
+      'rcu: rcu_preempt kthread starved for 10500 jiffies! g1234 f0x0 RCU_GP_WAIT_FQS(5) ->state=0x0 ->cpu=0',
+      'foo: device ready',
+    ],
+    want: {id: 'rcu-stall', title: 'INFO: rcu detected stall in foo_write', guilty: 'foo_write'},
+  },
+  {
+    name: 'kernel/rcu/tree_exp.h: `rcu: INFO: %s detected expedited stalls on CPUs/tasks: {` and the NMI backtrace',
+    lines: [
+      'rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: { 1-.... } 10503 jiffies s: 1234 root: 0x2/.',
+      'rcu: blocking rcu_node structures (internal RCU debug):',
+      'Sending NMI from CPU 0 to CPUs 1:',
+      'NMI backtrace for cpu 1',
+      'CPU: 1 UID: 0 PID: 234 Comm: prog Not tainted 6.12.0 #1',
+      X86_HW,
+      ...x86Regs('foo_spin'),
+      ...x86Trace(['foo_spin', 'foo_write', 'vfs_write', 'ksys_write', 'do_syscall_64']),
+      'foo: device ready',
+    ],
+    want: {id: 'rcu-stall', title: 'INFO: rcu detected stall in foo_write', guilty: 'foo_write'},
+  },
+)
+
 const MORE_MISC_CASES: Case[] = [
   {
     name: 'arch/x86/kernel/traps.c exc_double_fault: `PANIC: double fault, error_code: 0x%lx` then 6.9+ `Oops: double fault: %04lx [#%d]`',
