@@ -5,6 +5,7 @@
 // must be found with a sensible class and title, a guilty frame that is not the report's own
 // machinery, and, being complete, not corrupted; informational lines must not be findings.
 import {describe, expect, it} from 'vitest'
+import {reportShape} from '../../src/analysis/detectors.js'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 
 /** How a console shows a record: printk's time stamp, with CONFIG_PRINTK_CALLER its caller id, or neither. */
@@ -1500,6 +1501,23 @@ describe('a report\'s signature is the same on another boot (SYNTHETIC: pids, CP
     expect(ALL_CASES.filter((c) => c.lines.every((l) => anotherBoot(l) === l)).length).toBeLessThan(8)
     const got = ALL_CASES.map((c) => `${c.name}: ${sig(c.lines.map(anotherBoot))}`)
     expect(got).toEqual(ALL_CASES.map((c) => `${c.name}: ${sig(c.lines)}`))
+  })
+})
+
+/** A call trace's header, or its first frame where it has none. */
+const TRACE_START = /^(Call [Tt]race:|Backtrace:|stack backtrace:)|^ +(\? )?[A-Za-z_][\w.]*\+0x[0-9a-f]+\/0x[0-9a-f]+( \(P\))?$|^ +\[</
+
+describe('a report cut short before its stack is kept, corrupted (SYNTHETIC: each fragment up to its first stack)', () => {
+  it('every fragment with a stack', () => {
+    const first = (lines: readonly string[]) => analyseBootLogText(log(lines), 'SYNTHETIC').findings[0]
+    // (a fragment with a kind that may come without a stack, a panic say, is left out: whole without one)
+    const withStack = ALL_CASES.filter((c) => (first(c.lines)?.splat?.frames.length ?? 0) > 0 && !c.lines.some((l) => reportShape(l).noStack))
+    expect(withStack.length).toBeGreaterThan(ALL_CASES.length * 0.7)
+    const got = withStack.map((c) => {
+      const f = first(c.lines.slice(0, c.lines.findIndex((l) => TRACE_START.test(l))))
+      return `${c.name}: ${f?.id} ${f?.corrupted}`
+    })
+    expect(got).toEqual(withStack.map((c) => `${c.name}: ${c.want.id} true`))
   })
 })
 
