@@ -38,9 +38,18 @@ export const JUNK_LIMIT = 1 << 20
 /**
  * Site lines that, listed again in the order a snapshot began with, begin another snapshot without
  * a header: one key listed twice is an inlined helper's (summed); its first three again, in order,
- * is the kernel's list starting over (no dump repeats three of its tags in a row).
+ * is the kernel's list starting over — when one of the three cannot be listed twice (listedOnce).
  */
 export const RESTART_RUN = 3
+
+/**
+ * Whether a tag at this file can be listed only once in one dump. A key is listed twice when its
+ * tag is compiled into several units: an inline function or a macro in a header (every real
+ * duplicate in the corpus is a `.h` site: kernel/sched/sched.h alloc_user_cpus_ptr). A run of
+ * header sites alone repeats in order once per unit in a filtered dump (`grep include/`), so it
+ * never begins a snapshot (a review's SYNTHETIC dump lost its first unit's sites that way).
+ */
+const listedOnce = (file: string): boolean => !file.endsWith('.h')
 
 /**
  * A first line that is no allocinfo but the writer's own (trend's `# allocscope: time=…` header):
@@ -306,6 +315,8 @@ export class AllocInfoScanner {
   private siteSinceHeader = false
   /** The keys of the snapshot's first RESTART_RUN site lines, and the lines held that repeat them (hold()). */
   private firstKeys: string[] = []
+  /** Whether one of firstKeys is listedOnce: only then can they, listed again, begin a snapshot. */
+  private firstOnce = false
   private held: HeldLine[] = []
   /** Snapshots begun by their first sites listed again, without a header (hold()). */
   private headerless = 0
@@ -472,6 +483,7 @@ export class AllocInfoScanner {
   /** Another snapshot begins at `lineNo`: what was read so far becomes AllocInfo.earlier. */
   private begin(lineNo: number): void {
     this.firstKeys = []
+    this.firstOnce = false
     let siteLines = this.anomalyCounts['invalid-counter'] ?? 0
     for (const s of this.sites.values()) siteLines += s.count
     const e = this.earlier
@@ -505,11 +517,18 @@ export class AllocInfoScanner {
     this.sawData = true
     this.siteSinceHeader = true
     const key = siteKey(s.file, s.fileLine, s.func, s.module)
-    if (this.held.length > 0 || (this.firstKeys.length === RESTART_RUN && key === this.firstKeys[0])) {
+    if (this.held.length > 0 || (this.firstOnce && this.firstKeys.length === RESTART_RUN && key === this.firstKeys[0])) {
       return this.hold({s: {...s}, key, lineNo, accurate: tr.accurate, extra: tr.extra})
     }
     this.add(s, key, lineNo, tr.accurate, tr.extra)
-    if (this.firstKeys.length < RESTART_RUN) this.firstKeys.push(key)
+    this.noteFirst(key, s.file)
+  }
+
+  /** One of the snapshot's first RESTART_RUN keys (hold() compares a repeat against them). */
+  private noteFirst(key: string, file: string): void {
+    if (this.firstKeys.length >= RESTART_RUN) return
+    this.firstKeys.push(key)
+    if (listedOnce(file)) this.firstOnce = true
   }
 
   /**
@@ -531,7 +550,7 @@ export class AllocInfoScanner {
     this.begin(run[0].lineNo)
     for (const x of run) {
       this.add(x.s, x.key, x.lineNo, x.accurate, x.extra)
-      this.firstKeys.push(x.key)
+      this.noteFirst(x.key, x.s.file)
     }
   }
 

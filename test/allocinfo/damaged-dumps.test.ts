@@ -88,6 +88,24 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     }
   })
 
+  // `grep include/ /proc/allocinfo`: a header's inline allocator has one tag per unit, all with one
+  // key, so a filtered dump lists its first header sites again, in order, once per unit. SYNTHETIC
+  // sites (the real dump's version header): one snapshot, the repeats summed, nothing dropped.
+  it('header sites listed again in order are duplicates, not another snapshot (a filtered dump)', async () => {
+    const site = (bytes: number, key: string) => `${String(bytes).padStart(12)} ${'1'.padStart(8)} ${key} `
+    const inl = ['include/linux/skbuff.h:1300 func:__alloc_skb', 'include/linux/skbuff.h:1310 func:alloc_skb_fclone', 'include/linux/slab.h:700 func:kmalloc_node']
+    const body = [...inl.map((k) => site(4096, k)), site(1 << 20, 'net/core/dev.c:500 func:netdev_alloc'), ...inl.map((k) => site(4096, k)), site(1 << 19, 'net/ipv4/tcp.c:900 func:tcp_alloc')]
+    const info = await both('filtered-include.txt', [...lines.slice(0, 2), ...body].join('\n') + '\n')
+    expect(info.earlier).toBeUndefined()
+    expect(info.sites.map((s) => [s.key, s.count])).toEqual([...inl.map((k) => [k.replace(' func:', ' '), 2]), ['net/core/dev.c:500 netdev_alloc', 1], ['net/ipv4/tcp.c:900 tcp_alloc', 1]])
+    expect(info.totalBytes).toBe(BigInt(6 * 4096 + (1 << 20) + (1 << 19)))
+    expect(info.anomalyCounts['duplicate-key']).toBe(3)
+    // With a site of a .c file among the first three, the same repeat is the list starting over.
+    const withC = [site(1 << 20, 'net/core/dev.c:500 func:netdev_alloc'), ...inl.slice(0, 2).map((k) => site(4096, k))]
+    const again = await both('appended-bare.txt', [...lines.slice(0, 2), ...withC, ...withC].join('\n') + '\n')
+    expect(again.earlier?.snapshots).toBe(1)
+  })
+
   it('counters no kernel prints: flagged invalid-counter, left out of sites and totals', async () => {
     const bad = [`${'9223372036854775808'.padStart(12)} ${'1'.padStart(8)} x.c:2 func:bytesbig `, `${'4096'.padStart(12)} 18446744073709551616 x.c:1 func:over64 `, `${'-9223372036854775809'.padStart(12)} ${'1'.padStart(8)} x.c:3 func:bytessmall `]
     const info = await both('big.txt', [...lines.slice(0, 2), ...bad, ...lines.slice(2)].join('\n') + '\n')
