@@ -17,7 +17,7 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
     '(times from an `# allocscope: time=…` header line, an ISO 8601 time in the file name, or the file mtime). Per site: a Theil–Sen rate in bytes per hour, ' +
     'a signed-rank test of its changes between snapshots with Benjamini–Hochberg correction over all sites, the growth, whether it appeared or disappeared. Leak suspects are ranked by the evidence; ' +
     'growth that stops (a warming cache), growth that returns (churn) and a single step are not suspects, and say so. A module site that disappears with bytes still ' +
-    'charged is a module-unload leak, cross-checked with --log (a capture directory\'s own boot log unless given). Negative or wrapped counters are kept out of the fits. --fail-on warning exits 1 on a suspect, an unload leak or a counter anomaly.'
+    'charged (at the end, or before the module is loaded again) is a module-unload leak, cross-checked with --log (a capture directory\'s own boot log unless given). Negative or wrapped counters are kept out of the fits. --fail-on warning exits 1 on a suspect, an unload leak or a counter anomaly.'
 
   static examples = [
     '<%= config.bin %> <%= command.id %> testdata/trend/leak/recording.arec.gz',

@@ -11,7 +11,9 @@
 //            the last quarter or more leaves less than half the residual of the line.
 // A leak that starts late is a suspect at its rate since it started: flat, then a rise, fits
 // clearly better than the line and than one step. Falling is judged by the same test, other side.
-// A module's site that disappears while bytes are still charged to it is the module-unload leak.
+// A module's site that disappears while bytes are still charged to it is the module-unload leak,
+// at the end of the series or at a gap (unloaded, then loaded again): each load is its own life,
+// its growth judged on the current load's points alone (the fall to a fresh module is no shrinking).
 import type {SiteFilter} from '../allocinfo/select.js'
 import {backingOf} from './backing.js'
 import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
@@ -68,6 +70,8 @@ export interface SiteTrend {
   callsPerHour: number | null
   /** Hours since the first snapshot at which a late leak's growth started. */
   growthStartHours?: number
+  /** A module's earlier loads that ended, at an unload, with bytes still charged: each an unload leak. */
+  unloads?: Unload[]
   /** Non-zero changes between the site's snapshots, and how many were rises. */
   changes: number
   rises: number
@@ -86,10 +90,25 @@ export interface SiteTrend {
   spark: (number | null)[]
 }
 
+export interface Unload {
+  /** Last seen before the unload, with these bytes charged. */
+  lastSeen: string
+  bytes: number
+  /** Seen again (loaded again); absent for the unload that ends the series. */
+  reloaded?: string
+}
+
+/** A site's unload leaks in time order: its gaps' and, for an unload-leak verdict, the final one. */
+export function unloadsOf(s: SiteTrend): Unload[] {
+  const last = s.verdict === 'unload-leak' ? [{lastSeen: s.lastSeen, bytes: s.lastBytes}] : []
+  return [...(s.unloads ?? []), ...last]
+}
+
 export interface TrendResult {
   sites: SiteTrend[]
   /** Suspects, strongest evidence first. */
   suspects: SiteTrend[]
+  /** Sites with an unload leak (unloadsOf), the most bytes first. */
   unloadLeaks: SiteTrend[]
   tested: number
 }
@@ -112,7 +131,8 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   tested.forEach((x, j) => Object.assign(x.trend, {q: q[j], qDown: qDown[j]}))
   const sites = partial.map((x) => classify(x, o))
   const suspects = sites.filter((s) => s.verdict === 'suspect').sort(byEvidence)
-  const unloadLeaks = sites.filter((s) => s.verdict === 'unload-leak').sort((a, b) => b.lastBytes - a.lastBytes)
+  const most = (s: SiteTrend) => Math.max(...unloadsOf(s).map((u) => u.bytes))
+  const unloadLeaks = sites.filter((s) => unloadsOf(s).length > 0).sort((a, b) => most(b) - most(a))
   return {sites, suspects, unloadLeaks, tested: tested.length}
 }
 
@@ -152,7 +172,7 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
     appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
     firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
-    changes: 0, rises: 0, p: 1, q: 1, pDown: 1, qDown: 1, anomalies, ...backingField(s),
+    changes: 0, rises: 0, p: 1, q: 1, pDown: 1, qDown: 1, anomalies, ...backingField(s), ...unloadsField(s),
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
   const span = x.length > 0 ? x[x.length - 1] - x[0] : 0
@@ -172,12 +192,19 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
 let scratchX = new Float64Array(1024)
 let scratchY = new Float64Array(1024)
 
-/** The site's present, non-anomalous points; in shared scratch buffers when `scratch` (valid until the next call). */
+/** The gaps at which the module's earlier loads left bytes charged (one that freed all is no leak). */
+function unloadsField(s: StoredSite): {unloads?: Unload[]} {
+  const leaks = s.gaps.filter((g) => g.lastBytes > 0).map((g) => ({lastSeen: g.lastTime, bytes: g.lastBytes, reloaded: g.backTime}))
+  return leaks.length === 0 ? {} : {unloads: leaks}
+}
+
+/** The site's present, non-anomalous points of its current load (store.ts lifeCol); in shared scratch buffers when `scratch` (valid until the next call). */
 function presentPoints(s: StoredSite, hours: Float64Array, scratch = false): {x: Float64Array; y: Float64Array; c: Float64Array} {
   const n = hours.length
   const b = s.bytes
+  const from = s.lifeCol
   let m = 0
-  for (let i = 0; i < n; i++) if (b[i] === b[i]) m++ // not NaN
+  for (let i = from; i < n; i++) if (b[i] === b[i]) m++ // not NaN
   if (scratch && scratchX.length < m) {
     scratchX = new Float64Array(m)
     scratchY = new Float64Array(m)
@@ -185,7 +212,7 @@ function presentPoints(s: StoredSite, hours: Float64Array, scratch = false): {x:
   const x = scratch ? scratchX.subarray(0, m) : new Float64Array(m)
   const y = scratch ? scratchY.subarray(0, m) : new Float64Array(m)
   const c = scratch ? new Float64Array(0) : new Float64Array(m)
-  for (let i = 0, j = 0; i < n; i++) {
+  for (let i = from, j = 0; i < n; i++) {
     const v = b[i]
     if (v !== v) continue
     x[j] = hours[i]
@@ -235,7 +262,8 @@ function classify(m: Measured, o: TrendOptions): SiteTrend {
   const t = m.trend
   const [verdict, why] = verdictOf(m, o)
   t.verdict = verdict
-  t.why = why
+  const back = t.unloads?.at(-1)?.reloaded
+  t.why = back === undefined ? why : `${why}; judged on the load since ${back}, after ${t.unloads!.length} unload leak(s)`
   return t
 }
 

@@ -5,7 +5,7 @@ import {gradedAnomalies} from '../allocinfo/report.js'
 import {plotSvg} from '../render/svg.js'
 import {type Series, timeUnit} from '../render/plot.js'
 import {iec} from '../render/units.js'
-import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, VERDICTS, type Verdict} from './analyse.js'
+import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, unloadsOf, VERDICTS, type Verdict} from './analyse.js'
 import type {TrendInput} from './input.js'
 import type {CounterAnomaly, SeriesStore} from './store.js'
 
@@ -68,22 +68,24 @@ export function sparkline(values: (number | null)[], ascii = false): string {
 
 /** Unload leaks from the series and from the log's `module-unload-leak` findings, matched by site. */
 export function unloadLeaks(series: SiteTrend[], findings: Finding[] | undefined): UnloadLeak[] {
-  const out = new Map<string, UnloadLeak>()
+  // One row per unload (a module unloaded twice with bytes charged leaked twice), in time order per site.
+  const out = new Map<string, UnloadLeak[]>()
   for (const s of series) {
-    out.set(`${s.file}:${s.lineNo} ${s.func} [${s.module}]`, {
-      key: s.key, module: s.module ?? '', file: s.file, lineNo: s.lineNo, func: s.func, bytes: s.lastBytes, lastSeen: s.lastSeen, confirmed: false, severity: LEAK_SEVERITY,
-    })
+    out.set(`${s.file}:${s.lineNo} ${s.func} [${s.module}]`, unloadsOf(s).map((u) => ({
+      key: s.key, module: s.module ?? '', file: s.file, lineNo: s.lineNo, func: s.func, bytes: u.bytes, lastSeen: u.lastSeen, confirmed: false, severity: LEAK_SEVERITY,
+    })))
   }
   for (const f of findings ?? []) {
     if (f.id !== 'module-unload-leak' || !f.data) continue
     const d = f.data as {file: string; fileLine: number; module: string; func: string; bytes: number}
     const k = `${d.file}:${d.fileLine} ${d.func} [${d.module}]`
     const log = {line: f.line, bytes: Number(d.bytes), text: f.text}
-    const have = out.get(k)
+    // The kernel's messages come in time order, as the series' unloads: the first not yet matched.
+    const have = out.get(k)?.find((u) => !u.log)
     if (have) Object.assign(have, {log, confirmed: true})
-    else out.set(k, {key: k, module: d.module, file: d.file, lineNo: d.fileLine, func: d.func, log, confirmed: false, severity: LEAK_SEVERITY})
+    else out.set(k, [...(out.get(k) ?? []), {key: k, module: d.module, file: d.file, lineNo: d.fileLine, func: d.func, log, confirmed: false, severity: LEAK_SEVERITY}])
   }
-  return [...out.values()]
+  return [...out.values()].flat()
 }
 
 export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHour: number; alpha: number; filters: string[]; top: number; findings?: Finding[]; log?: string}): TrendJson {

@@ -25,10 +25,26 @@ export interface StoredSite {
   /** Bytes and calls when last seen. */
   lastBytes: number
   lastCalls: number
+  /**
+   * A module's site that went (a snapshot without skipped lines lacked it) and came back: the
+   * module was unloaded and loaded again. Each gap, in time order, with the last sight before it:
+   * the unload, which may have left bytes charged as the last one may.
+   */
+  gaps: SiteGap[]
+  /** First column of the current load (0 without a gap): the earlier loads' levels are another life's. */
+  lifeCol: number
   /** Columns: NaN where the site was absent or its counters were anomalous. */
   bytes: Float64Array
   /** Live allocations; single precision is plenty for a rate. */
   calls: Float32Array
+}
+
+export interface SiteGap {
+  lastSnap: number
+  lastTime: string
+  lastBytes: number
+  /** When it was seen again. */
+  backTime: string
 }
 
 export interface CounterAnomaly {
@@ -170,7 +186,7 @@ export class SeriesStore {
     if (id !== this.sites.length) throw new InputError(`${source}: site id ${id} declared out of order (expected ${this.sites.length}); the recording is damaged`, source)
     const key = siteKey(file, lineNo, func, module ?? undefined)
     const s: StoredSite = {
-      id, key, file, lineNo, func, module: module ?? undefined, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN,
+      id, key, file, lineNo, func, module: module ?? undefined, accurate, firstSnap: -1, lastSnap: -1, firstTime: '', lastTime: '', lastBytes: NaN, lastCalls: NaN, gaps: [], lifeCol: 0,
       bytes: new Float64Array(this.cap).fill(NaN), calls: new Float32Array(this.cap).fill(NaN),
     }
     this.sites.push(s)
@@ -189,13 +205,23 @@ export class SeriesStore {
     if (s.firstSnap < 0) {
       s.firstSnap = snap
       s.firstTime = time
-    }
+    } else if (this.state[id] === ABSENT && s.module !== undefined) this.reloaded(s, time)
     if (typeof b === 'string' || typeof c === 'string') return this.setBig(s, b, c, snap, time)
     // Exact in a double (within 2^53): only negative bytes can be wrong (the usual, fast path).
     this.curBytes[id] = b
     this.curCalls[id] = c
     this.state[id] = b < 0 ? ANOMALOUS : PRESENT
     if (b < 0) this.noteAnomaly(s.key, snap, time, 'negative-bytes', `bytes ${b} < 0`)
+  }
+
+  /**
+   * A module's site back after it was gone (not merely unknown): the module was loaded again. A
+   * site outside a module that goes and comes back stays one series (no unload explains it).
+   */
+  private reloaded(s: StoredSite, time: string): void {
+    s.gaps.push({lastSnap: s.lastSnap, lastTime: s.lastTime, lastBytes: s.lastBytes, backTime: time})
+    // Columns are added at the end of apply: this snapshot's, if kept, is the next one.
+    s.lifeCol = this.times.length
   }
 
   /**
@@ -254,6 +280,8 @@ export class SeriesStore {
       }
       s.bytes.fill(NaN, keep)
       s.calls.fill(NaN, keep)
+      // Old column c is new column c/2 when kept (even); the first kept at or after it is ceil(c/2).
+      s.lifeCol = Math.ceil(s.lifeCol / 2)
     }
     this.stride *= 2
   }
