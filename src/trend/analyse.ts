@@ -16,7 +16,7 @@
 // its growth judged on the current load's points alone (the fall to a fresh module is no shrinking).
 import type {SiteFilter} from '../allocinfo/select.js'
 import {backingOf} from './backing.js'
-import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
+import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, mannKendall, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
 import type {SeriesStore, StoredSite} from './store.js'
 
 export const VERDICTS = ['suspect', 'unload-leak', 'warming', 'step', 'churn', 'below-min-rate', 'not-significant', 'shrinking', 'flat', 'too-few-points', 'no-time-span'] as const
@@ -75,6 +75,9 @@ export interface SiteTrend {
   /** Non-zero changes between the site's snapshots, and how many were rises. */
   changes: number
   rises: number
+  /** Mann–Kendall S and z of the (binned) levels: descriptive, not the test (stats.ts mannKendall). */
+  mkS: number
+  mkZ: number
   /** One-sided signed-rank p-value of the changes for growth, and its Benjamini–Hochberg q-value. */
   p: number
   q: number
@@ -172,7 +175,7 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
     points: x.length, firstSeen: s.firstTime, lastSeen: s.lastTime,
     appeared: s.firstSnap > 0, disappeared: s.lastSnap < store.snapshots - 1,
     firstBytes: y[0] ?? NaN, lastBytes: s.lastBytes, growthBytes: 0, bytesPerHour: 0, callsPerHour: 0,
-    changes: 0, rises: 0, p: 1, q: 1, pDown: 1, qDown: 1, anomalies, ...backingField(s), ...unloadsField(s),
+    mkS: 0, mkZ: 0, changes: 0, rises: 0, p: 1, q: 1, pDown: 1, qDown: 1, anomalies, ...backingField(s), ...unloadsField(s),
     verdict: 'flat', why: '', spark: spark(s.bytes, store.times.length),
   }
   const span = x.length > 0 ? x[x.length - 1] - x[0] : 0
@@ -180,7 +183,8 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
   if (tested) {
     const test = changeTest(y)
     const k = Math.max(1, Math.round(x.length / 10))
-    Object.assign(trend, {changes: test.changes, rises: test.rises, p: test.pUp, pDown: test.pDown, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
+    const mk = mannKendall(bin(x, y)[1])
+    Object.assign(trend, {mkS: mk.s, mkZ: round(mk.z, 3), changes: test.changes, rises: test.rises, p: test.pUp, pDown: test.pDown, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
     // The O(n²) slope only where growth is possible (q >= p, so p >= alpha is never one): the
     // rest of thousands of sites need no rate for their verdict.
     trend.bytesPerHour = test.pUp < alpha && span > 0 ? theilSen(...bin(x, y)) : null

@@ -200,6 +200,29 @@ function changes(y: ArrayLike<number>, k: number): Float64Array {
   return d
 }
 
+/**
+ * Mann–Kendall S (Σ over pairs i < j of sign(y_j − y_i)) and its continuity-corrected normal score
+ * (tie-corrected variance), on the levels. Descriptive only, kept in trend --json for the scripts
+ * that read it: the levels of a running total are not independent, so this is not the test
+ * (changeTest is); a random walk's S is large.
+ */
+export function mannKendall(y: ArrayLike<number>): {s: number; z: number} {
+  const n = y.length
+  let s = 0
+  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) s += Math.sign(y[j] - y[i])
+  // Tie groups t: var(S) = [n(n-1)(2n+5) - Σ t(t-1)(2t+5)] / 18
+  const sorted = Float64Array.from(y).sort()
+  let ties = 0
+  for (let i = 0; i < n; ) {
+    let j = i + 1
+    while (j < n && sorted[j] === sorted[i]) j++
+    ties += (j - i) * (j - i - 1) * (2 * (j - i) + 5)
+    i = j
+  }
+  const varS = (n * (n - 1) * (2 * n + 5) - ties) / 18
+  return {s, z: varS <= 0 || s === 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(varS)}
+}
+
 /** Benjamini–Hochberg adjusted p-values (q), in the input's order. */
 export function benjaminiHochberg(p: readonly number[]): number[] {
   const m = p.length
