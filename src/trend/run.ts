@@ -8,9 +8,10 @@ import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
 import type {Finding, Severity} from '../types.js'
-import {analyseStore} from './analyse.js'
+import {analyseStore, MIN_POINTS} from './analyse.js'
 import {readTrendInput, type TimeFrom} from './input.js'
 import {buildTrendReport, svgSeries, type TrendJson, trendJson, trendSvg} from './report.js'
+import {minSuspectPoints} from './stats.js'
 
 export interface TrendFlags {
   top: number
@@ -44,7 +45,15 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
     const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
     writeUserFile(f.svg, trendSvg(json, svgSeries(input.store, shown)), 'the SVG')
   }
-  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: input.warnings}
+  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: [...input.warnings, ...tooShortForSuspects(input.store.snapshots, alpha)]}
+}
+
+/** A series long enough for verdicts but too short for any suspect at this alpha says so: its
+ *  verdicts would otherwise read as "no leak" when no leak could have been found. */
+export function tooShortForSuspects(snapshots: number, alpha: number): string[] {
+  const need = minSuspectPoints(alpha)
+  if (snapshots < MIN_POINTS || snapshots >= need) return []
+  return [`at --alpha ${alpha} a site needs at least ${need} snapshots to be a suspect (rising at every one of n snapshots gives p = 2^-(n-1)); this series has ${snapshots}`]
 }
 
 /** The boot log's findings, to cross-check module-unload leaks with (loaded only for --log). */

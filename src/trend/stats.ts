@@ -192,6 +192,17 @@ export function changeTest(y: ArrayLike<number>): SignedRank {
   return {...fine, pUp: Math.min(1, 2 * Math.min(fine.pUp, coarse.pUp)), pDown: Math.min(1, 2 * Math.min(fine.pDown, coarse.pDown))}
 }
 
+/**
+ * The fewest snapshots with which a site can be a suspect at `alpha`: its smallest possible p is
+ * when every one of its n − 1 changes rises, 2^-(n−1) whatever their sizes, and q ≥ p. The smallest
+ * n with 2^-(n−1) < alpha (8 at 0.01). Counted, not log2'd: 2^-k is exact in floating point.
+ */
+export function minSuspectPoints(alpha: number): number {
+  let n = 2
+  while (2 ** -(n - 1) >= alpha) n++
+  return n
+}
+
 /** The changes between `k + 1` evenly spaced points of y (every point when k = length − 1). */
 function changes(y: ArrayLike<number>, k: number): Float64Array {
   const n = y.length
