@@ -328,6 +328,46 @@ const DIE_PREFIX = /^Oops: (?=\D)/
 /** Read or Write, from a KASAN report's access line. */
 const access = (r: ReportText) => r.lines.find((l) => /^(Read|Write) of size/.test(l))?.split(' ')[0]
 
+/**
+ * The reasons a panic gives when a report before it caused it, and the kinds of report that cause
+ * each (a __warn() WARNING is 'warning' whatever row names it). The `Kernel panic - not syncing:
+ * <reason>` row below is these reasons: such a panic after a report of a kind listed here is that
+ * report's end (splat.ts); alone, the report that caused it is not in the log.
+ */
+export const PANIC_CAUSES = {
+  // die()/oops_end() with panic_on_oops or in interrupt (`Fatal exception in interrupt`; arm64
+  // `%s: Fatal exception`): the oopses, and UBSAN with CONFIG_UBSAN_TRAP, which dies at its trap.
+  // KASAN, KFENCE and KMSAN report and go on: a fault that follows is an oops report of its own.
+  'Fatal exception': ['bad-access', 'gpf', 'kernel-bug', 'oops', 'ubsan'],
+  // kernel/panic.c check_panic_on_warn(origin) (6.2+, `<origin>: panic_on_warn set ...`): __warn()
+  // ("kernel"), mm/kasan/report.c end_report, mm/kfence/report.c, lib/ubsan.c ubsan_epilogue,
+  // kernel/kcsan/report.c, kernel/sched/core.c __schedule_bug ("scheduling while atomic", a 'bug' row).
+  'panic_on_warn set': ['warning', 'kasan', 'kfence', 'ubsan', 'kcsan', 'bug'],
+  // mm/kmsan/report.c kmsan_report with kmsan.panic.
+  'panic_on_kmsan set': ['kmsan'],
+  // kernel/hung_task.c with hung_task_panic.
+  'hung_task: blocked tasks': ['hung-task'],
+  // kernel/watchdog.c with softlockup_panic, and with hardlockup_panic (nmi_panic).
+  'softlockup: hung tasks': ['soft-lockup'],
+  'Hard LOCKUP': ['hard-lockup'],
+  // kernel/rcu/tree_stall.h with panic_on_rcu_stall.
+  'RCU Stall': ['rcu-stall'],
+} as const satisfies Record<string, readonly CrashId[]>
+export type PanicReason = keyof typeof PANIC_CAUSES
+/** A panic whose reason is one of PANIC_CAUSES' (after an origin or die() string: `KASAN: `, `Oops - BUG: `). */
+const PANIC_CAUSED = new RegExp(`^Kernel panic - not syncing: (?:[\\w -]+?: )?(${alternation(Object.keys(PANIC_CAUSES))})`)
+
+/**
+ * Whether a report of the kind causes the panic of this banner; undefined when the table cannot
+ * tell: the report is of a kind no crash row knows (undefined), or the panic gives no reason it lists.
+ */
+export function causesPanic(kind: CrashId | undefined, panic: string): boolean | undefined {
+  const m = PANIC_CAUSED.exec(panic)
+  if (!m || kind === undefined) return undefined
+  const kinds: readonly CrashId[] = PANIC_CAUSES[m[1] as PanicReason]
+  return kinds.includes(kind)
+}
+
 export const CRASH_ROWS: readonly CrashRow[] = [
   // Sanitizers.
   {id: 'kasan', severity: 'error', match: /^BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in ([^\s+]+)/, stack: 'banner', skip: /^(kmem_|slab_|kfree|vunmap|vfree|kvfree|check_slab_allocation)/, title: (_m, fn) => inFn('KASAN: invalid-free', fn), means: 'KASAN: an object freed twice or a pointer freed that was never allocated'},
@@ -403,11 +443,11 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
   // mm/slub.c slab_bug(): `BUG <cache> (<taint>): <what>`; the taint changes from boot to boot.
   {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \((?:Not tainted|Tainted: [^)]*)\): (.+?)(?:\.\s|\.?$)/, title: (m, fn) => inFn(`BUG: ${normaliseText(m[1]!)}`, fn), means: 'SLUB debugging found an object or slab damaged (poison, redzone, free pointer)'},
-  // Panics: the reason is the title; a bare "Fatal exception" means the report before it was lost.
+  // Panics: the reason is the title; a panic a report causes (PANIC_CAUSES) with no such report before it means that report was lost.
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?![0-9a-f]+\b)([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: corrupted stack end/, pick: 'stall', skip: /schedule|retint_kernel/, title: (_m, fn) => inFn('kernel panic: corrupted stack end', fn), means: 'the scheduler found the end-of-stack canary overwritten'},
-  {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (?:[\w -]+?: )?(Fatal exception|panic_on_warn set|panic_on_kmsan set|hung_task: blocked tasks|softlockup: hung tasks|Hard LOCKUP|RCU Stall)/, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
+  {id: 'kernel-panic', severity: 'critical', match: PANIC_CAUSED, corrupted: 'a panic caused by an earlier report that is not in the log', shape: {noStack: true}, title: (m) => `kernel panic: ${m[1]}`, means: 'the panic that follows an oops, WARNING or hang whose report is missing'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: (.*)$/, shape: {noStack: true}, title: (m) => `Kernel panic - not syncing: ${normaliseText(m[1]!)}`, means: 'the kernel panicked (panic_on_warn, oops=panic, or a fatal condition)'},
   // KASAN's pre-4.x reports survive only as their allocation/free stacks.
   {id: 'kasan', severity: 'error', match: /^INFO: (Freed|Allocated) in ([\w.]+)/, corrupted: 'only the allocation/free stack of an old KASAN report', shape: {noStack: true}, title: (m) => `INFO: ${m[1]} in ${baseName(m[2]!)}`, means: 'the tail of an old-style KASAN report'},

@@ -7,7 +7,7 @@
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
+import {alternation, causesPanic, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
@@ -45,7 +45,7 @@ interface BannerRule {
    * WARNING banner follows) unless a crash row knows it as a report of its own.
    */
   anyBug?: true
-  /** A panic: after a report of its caller (within MAX_ENDS_AFTER lines) it is that report's end, not the tail of a lost one. */
+  /** A panic: after a report of its caller that can cause it (see endsWithin) it is that report's end, not the tail of a lost one. */
   ends?: true
 }
 
@@ -234,10 +234,17 @@ const MAX_GUILTY_FRAMES = 1000
 const MAX_MESSAGE_LINES = 20
 const MAX_TEXT_LINES = 400
 /**
- * Lines between a report and the panic it causes: x86 prints the registers again after an oops;
- * khungtaskd prints every lock held and every CPU's backtrace before `hung_task: blocked tasks`.
+ * Lines between a report and the panic it causes (its kind causes the panic's reason, detectors.ts
+ * PANIC_CAUSES): x86 prints the registers again after an oops; khungtaskd prints every lock held
+ * and every CPU's backtrace before `hung_task: blocked tasks`.
  */
 const MAX_ENDS_AFTER = MAX_LINES
+/**
+ * Lines between a report and a panic when PANIC_CAUSES cannot tell whether the one caused the
+ * other (a report no crash row knows, an oops of another architecture; a reason it does not list):
+ * right after the report only, as x86's registers printed again after an oops are.
+ */
+const MAX_ENDS_NEAR = 40
 /** A report whose call trace has not begun this many lines after its banner has none. */
 const MAX_BEFORE_TRACE = 80
 /** Other output printed between two frames of a stack that is passed over (more ends the stack). */
@@ -293,14 +300,16 @@ interface Open {
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
+/** A closed report, as a panic after it needs it: its last line, caller id, banner, whether __warn() printed it. */
+type LastEnd = {key: string; line: number; banner: string; warn: boolean}
 
 export class SplatParser {
   /** The open reports by printk caller id ('' without one), in the order they began. */
   private opens = new Map<string, Open>()
   /** The last record that was no part of a report (a WARN message whose cut-here line is missing). */
   private free?: LogRecord
-  /** Where the last report closed, and its caller id: a panic printed right after it is its consequence. */
-  private lastEnd?: {key: string; line: number}
+  /** Where the last report closed, its caller id and kind: a panic printed after it may be its consequence. */
+  private lastEnd?: LastEnd
 
   /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
@@ -373,7 +382,7 @@ export class SplatParser {
     const o = this.open(r, closed)
     this.applyBanner(o, banner)
     const last = this.lastEnd
-    if (banner.rule.ends && last?.key === o.key && r.line - last.line <= MAX_ENDS_AFTER) o.follows = last.line
+    if (banner.rule.ends && last?.key === o.key && r.line - last.line <= endsWithin(last, banner.text)) o.follows = last.line
     const adopted = this.adopt(o, banner)
     return adopted === undefined ? {inSplat: true, banner: true, closed} : {inSplat: true, banner: true, closed, adopted}
   }
@@ -663,7 +672,7 @@ export class SplatParser {
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
     REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts, ...(o.follows === undefined ? {} : {follows: o.follows})})
-    this.lastEnd = {key: o.key, line: s.endLine}
+    this.lastEnd = {key: o.key, line: s.endLine, banner: o.banner, warn: o.needsEnd}
     if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }
@@ -672,6 +681,17 @@ export class SplatParser {
 /** The line that closes an open report: the end-trace marker, a sanitizer's closing rule, the reboot notice. */
 function endsReport(o: Open, text: string): boolean {
   return END_TRACE.test(text) || (REPORT_RULE.test(text) && !o.needsEnd) || PANIC_END.test(text)
+}
+
+/**
+ * How many lines after a report a panic of its caller can be that report's end. MAX_ENDS_AFTER when
+ * the report's kind causes the panic's reason; MAX_ENDS_NEAR when the table cannot tell; none when
+ * it does not (a WARNING prints no `Fatal exception`): the report that caused the panic is another
+ * one, lost however near this one is, and the panic is the tail of that (corrupted).
+ */
+function endsWithin(last: LastEnd, panic: string): number {
+  const causes = causesPanic(last.warn ? 'warning' : crashRow(last.banner)?.id, panic)
+  return causes === undefined ? MAX_ENDS_NEAR : causes ? MAX_ENDS_AFTER : 0
 }
 
 /** A line that can only be a report's own: a frame, a faulting PC, a register or trace line, an end marker. */

@@ -1402,7 +1402,39 @@ const ALL_CPUS_AFTER_HUNG = [
   ...[0, 1, 2, 3].flatMap((cpu) => [`NMI backtrace for cpu ${cpu}`, `CPU: ${cpu} UID: 0 PID: ${cpu ? 0 : 30} Comm: ${cpu ? `swapper/${cpu}` : 'khungtaskd'} Not tainted 6.12.0 #1`, X86_HW, ...x86Regs('default_idle'), ...x86Trace(['default_idle', 'default_idle_call', 'do_idle', 'cpu_startup_entry', 'start_secondary'])]),
 ]
 
+/** Ordinary output between a report and a panic, none of it a report's (time stamps go on increasing). */
+const UNRELATED = Array.from({length: 300}, () => 'systemd[1]: Started foo.service.')
+/** A WARNING in foo_probe, complete with its end marker. */
+const FOO_PROBE_WARN = [CUT, 'WARNING: CPU: 0 PID: 1 at drivers/foo/foo.c:10 foo_probe+0x1c/0x80', ...x86WarnBody('foo_probe', ['really_probe', 'driver_probe_device'])]
+const ARM64_BUG = BUG_CASES.find((c) => c.name.startsWith('lib/bug.c on arm64'))!
+const FATAL = ['Kernel panic - not syncing: Fatal exception', 'Kernel Offset: disabled', '---[ end Kernel panic - not syncing: Fatal exception ]---']
+
 const PANIC_AFTER_CASES: Case[] = [
+  {
+    name: 'kernel/panic.c: `Fatal exception` 300 lines after a WARNING: a WARNING causes no Fatal exception, the oops that did is not in the log (corrupted)',
+    lines: [...FOO_PROBE_WARN, ...UNRELATED, ...FATAL],
+    want: {id: 'warning', title: 'WARNING in foo_probe', guilty: 'foo_probe', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: true}},
+  },
+  {
+    name: 'kernel/panic.c: `Fatal exception` right after a WARNING: still not its end (corrupted)',
+    lines: [...FOO_PROBE_WARN, ...FATAL],
+    want: {id: 'warning', title: 'WARNING in foo_probe', guilty: 'foo_probe', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: true}},
+  },
+  {
+    name: 'mm/kasan/report.c: `Fatal exception` right after a KASAN report, which reports and goes on (corrupted)',
+    lines: [...SANITIZER_CASES[0]!.lines, ...FATAL],
+    want: {id: 'kasan', title: 'KASAN: slab-use-after-free Read in foo_read', guilty: 'foo_read', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: true}},
+  },
+  {
+    name: 'arch/x86/kernel/dumpstack.c oops_end: `Fatal exception` 300 lines after the oops: its end',
+    lines: [...x86Oops(['general protection fault: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_read', ['foo_ioctl', ...X86_SYSCALL]), ...UNRELATED, ...FATAL],
+    want: {id: 'gpf', title: 'general protection fault in foo_read', guilty: 'foo_read', findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: false}},
+  },
+  {
+    name: 'arch/arm64/kernel/traps.c die(): `Oops - BUG: Fatal exception` 300 lines after a kernel BUG: its end',
+    lines: [...ARM64_BUG.lines, ...UNRELATED, 'Kernel panic - not syncing: Oops - BUG: Fatal exception', 'Kernel Offset: disabled'],
+    want: {...ARM64_BUG.want, findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: false}},
+  },
   {
     name: 'mm/kasan/report.c end_report: check_panic_on_warn("KASAN") after the closing rule: the panic ends the KASAN report',
     lines: [...SANITIZER_CASES[0]!.lines, 'Kernel panic - not syncing: KASAN: panic_on_warn set ...', X86_CPU, X86_HW, ...x86Trace(['dump_stack_lvl', 'panic', 'check_panic_on_warn', 'end_report', 'kasan_report', 'foo_read']), 'Kernel Offset: disabled'],
