@@ -211,6 +211,8 @@ class Tally {
   /** Snapshots in the recording. */
   samples = 0
   leftOut = 0
+  /** Samples read, recorded or cut short (what the lost-source message counts: taken minus the unreadable). */
+  read = 0
   firstTime?: string
   lastTime?: string
   /** Whether the sample before this one could not be read (the source gets one retry). */
@@ -239,7 +241,9 @@ class Tally {
     // The reader's words without the file's name and what it expected (said at the start already).
     const reason = (e.message.startsWith(`${source}: `) ? e.message.slice(source.length + 2) : e.message).replace(/; expected .*$/, '')
     if (this.failedLast) {
-      this.sourceError = `${source}: source unreadable after ${this.taken - 2} samples (${reason}); the recording holds ${this.samples} snapshots`
+      // Counted from the reads that succeeded, so it agrees with the snapshots held: the difference is the cut ones.
+      const cut = this.read - this.samples
+      this.sourceError = `${source}: source unreadable after ${this.read} samples (${reason}); the recording holds ${this.samples} snapshots${cut > 0 ? ` (${cut} cut short, left out)` : ''}`
       return false
     }
     this.failedLast = true
@@ -274,7 +278,10 @@ function takeOne(o: RecordOptions, s: Sampler, t: Tally, of: number): boolean {
   const kept = failed ? undefined : got
   if (kept === undefined) t.leftOut++
   if (failed && !t.unreadable(got, o.source, s.noticed)) return false
-  if (!failed) t.failedLast = false
+  if (!failed) {
+    t.failedLast = false
+    t.read++
+  }
   if (kept !== undefined) t.keep(o, s.startWall, kept.rec, kept.readMs)
   const cpuMs = msOf(process.cpuUsage(c0))
   if (kept !== undefined) t.cpu.push(cpuMs)

@@ -54,6 +54,16 @@ describe('record leaves a sample out', () => {
     expect(r.warnings.at(-1)).toBe(r.sourceError)
     expect((await readTrendInput([out], {timeFrom: 'auto'})).store.snapshots).toBe(2)
   })
+
+  it('DERIVED: the lost-source message counts the samples read, not those left out as unreadable: 3 read (1 cut), 2 held', async () => {
+    const {source, out} = setup()
+    // Sample 1 whole, 2 cut, 3 empty (unreadable once), 4 whole, then gone: 5 and 6 unreadable.
+    const next: Record<number, () => void> = {1: () => writeFileSync(source, CUT, 'latin1'), 2: () => writeFileSync(source, '', 'latin1'), 3: () => writeFileSync(source, WHOLE, 'latin1'), 4: () => rmSync(source)}
+    const r = await record({source, out, intervalMs: 1, count: 10, tool: 'test', onSample: (p) => next[p.n]?.()})
+    expect([r.samples, r.leftOut, r.stoppedBy]).toEqual([2, 4, 'source'])
+    // Was "after 4 samples": 6 taken minus the last two, the cut and the once-unreadable counted as read.
+    expect(r.sourceError).toBe(`${source}: source unreadable after 3 samples (cannot read (no such file or directory)); the recording holds 2 snapshots (1 cut short, left out)`)
+  })
 })
 
 describe('record: the progress line', () => {
