@@ -18,7 +18,7 @@ type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: str
  * error line (output.ts): the command is named in the hint (was `allocscope predict: …` here,
  * `allocscope: …` for a bad value the command itself refused).
  */
-function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string, sampled: boolean): string | undefined {
+function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string, sampled: boolean, see: string): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
   // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
   // Its flag validation errors are headed "The following error occurred:" and dimmed on a colour
@@ -27,7 +27,6 @@ function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: str
   const plain = err.message.replace(/\x1b\[[0-9;]*m/g, '').replace(/^The following errors? occurred:\s*/, '')
   const lines = plain.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
   const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':'))
-  const see = `(see ${bin} ${id} --help)`
   const names = Object.keys({...cmd.baseFlags, ...cmd.flags})
   if (Array.isArray(err.flags) && err.flags.length) {
     const bad = err.flags[0]
@@ -47,10 +46,11 @@ function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: str
  * For an oclif parse error, its one line on stderr and exit 2; returns for anything else. Every
  * command's catch() takes this branch: BaseCommand's, and version's (it has none of BaseCommand's
  * flags). `shape` is the command's class (Command.ctor is protected); `sampled`: --sample was
- * given (it is resolved into the arguments before parsing, base.ts).
+ * given (it is resolved into the arguments before parsing, base.ts); `see`: the pointer at the end,
+ * the command's --help unless the command knows better (help's --help is the root help).
  */
-export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseError, sampled = false): void {
-  const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '', sampled)
+export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseError, sampled = false, see = `(see ${cmd.config.bin} ${cmd.id ?? ''} --help)`): void {
+  const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '', sampled, see)
   if (usage === undefined) return
   process.stderr.write(`${usage}\n`)
   cmd.exit(EXIT.usage)

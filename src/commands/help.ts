@@ -5,10 +5,15 @@
 // far from the cause (oclif printed ` ›   Error: Nonexistent flag: --json` and the whole root help).
 import {commands} from '@oclif/plugin-help'
 import {exitOnUsageError} from '../cli/errors.js'
+import {sanitizeLine} from '../render/sanitize.js'
 
 export default class Help extends commands.help {
   protected async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
-    exitOnUsageError(this, this.ctor, err)
+    // Not `help --help`, the usual pointer: that prints the root help, which says nothing of help's
+    // flags. The help of the command asked about, if one was, is what the user was after.
+    const asked = this.argv.find((a) => !a.startsWith('-') && this.config.findCommand(a))
+    const see = `(help takes one flag, --nested-commands; see ${this.config.bin} help${asked ? ` ${sanitizeLine(asked)}` : ''})`
+    exitOnUsageError(this, this.ctor, err, false, see)
     throw err
   }
 }

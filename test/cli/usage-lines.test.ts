@@ -35,9 +35,12 @@ describe('help for a command that does not exist', () => {
 describe('help takes no --json (help is text only; src/commands/help.ts)', () => {
   // A real process: oclif printed ` ›   Error: Nonexistent flag: --json`, then the whole root help.
   it.each([
-    [['help', '--json'], 'allocscope: unknown flag --json (see allocscope help --help)\n'],
-    [['help', 'analyse', '--json'], 'allocscope: unknown flag --json (see allocscope help --help)\n'],
-    [['help', '--nested'], 'allocscope: unknown flag --nested; did you mean --nested-commands? (see allocscope help --help)\n'],
+    // Pointed at `help --help`, which prints the root help: now help's one flag, and the help asked for.
+    [['help', '--json'], 'allocscope: unknown flag --json (help takes one flag, --nested-commands; see allocscope help)\n'],
+    [['help', 'analyse', '--json'], 'allocscope: unknown flag --json (help takes one flag, --nested-commands; see allocscope help analyse)\n'],
+    [['help', 'trend', '--json'], 'allocscope: unknown flag --json (help takes one flag, --nested-commands; see allocscope help trend)\n'],
+    [['help', '--json', 'analyze'], 'allocscope: unknown flag --json (help takes one flag, --nested-commands; see allocscope help analyze)\n'],
+    [['help', '--nested'], 'allocscope: unknown flag --nested; did you mean --nested-commands? (help takes one flag, --nested-commands; see allocscope help)\n'],
   ])('%j: one line, nothing on stdout, exit 2', (args, line) => {
     const r = spawnCli(args)
     expect(r.stderr).toBe(line)
