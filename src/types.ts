@@ -104,6 +104,14 @@ export type Recorder = (typeof RECORDERS)[number]
 /** What a user can tell with --recorder: a recorder, or none (not 'unknown', which is not saying). */
 export const KNOWN_RECORDERS = RECORDERS.filter((r): r is Exclude<Recorder, 'unknown'> => r !== 'unknown')
 
+/**
+ * The evidence for a boot's DEBUG: a DEBUG-only message or lab counter in the log (its line); the
+ * capture's dump listing the pfn_pool tracking site (analysis/built-recorder.ts withDumpDebug: the
+ * dump and its line); an inference from the page_ext window (its line); or none, DEBUG unknown,
+ * which a default or the window fills in later (built-recorder.ts debugOfBoot).
+ */
+export type DebugSource = {from: 'log'; line: number} | {from: 'dump'; file: string; line: number} | {from: 'inferred'; line: number} | {from: 'default'}
+
 export interface ProfilingState {
   mode: ProfilingMode
   /** How the mode was decided. */
@@ -111,6 +119,8 @@ export interface ProfilingState {
   modeLine?: number
   debug: boolean | 'unknown'
   debugReason: string
+  /** Where debug comes from, set with debugReason: what reads the provenance reads this, not the words. */
+  debugSource: DebugSource
   recorder: Recorder
   recorderReason: string
   /**

@@ -72,12 +72,10 @@ export function trackingSiteOf(info: Pick<AllocInfo, 'sites' | 'source'>): Track
  */
 export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
 
-const DUMP_STATES = `: allocinfo lists ${POOL_TRACKING_FUNC}`
-
 /** Where a boot's DEBUG is stated: the dump's file:line when withDumpDebug took it from there, else the log (`log`). */
-export function debugStatedIn(p: Pick<ProfilingState, 'debugReason'>, log: string): string {
-  const at = p.debugReason.indexOf(DUMP_STATES)
-  return at > 0 ? p.debugReason.slice(0, at) : log
+export function debugStatedIn(p: Pick<ProfilingState, 'debugSource'>, log: string): string {
+  const s = p.debugSource
+  return s.from === 'dump' ? `${s.file}:${s.line}` : log
 }
 
 /**
@@ -89,9 +87,10 @@ export function debugStatedIn(p: Pick<ProfilingState, 'debugReason'>, log: strin
  */
 export function withDumpDebug<A extends Pick<BootAnalysis, 'boot' | 'profiling'>>(a: A, site: TrackingSite | undefined): A {
   const p = a.profiling
-  if (!site || !dumpIsOf(a) || (p.debug === true && !p.debugReason.startsWith('inferred'))) return a
+  if (!site || !dumpIsOf(a) || (p.debug === true && p.debugSource.from !== 'inferred')) return a
   const {recorderCode, ...rest} = p
-  const debugReason = `${site.source}:${site.line}${DUMP_STATES}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
+  const debugReason = `${site.source}:${site.line}: allocinfo lists ${POOL_TRACKING_FUNC}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
+  const debugSource = {from: 'dump', file: site.source, line: site.line} as const
   const built = builtRecorder({value: true}, recorderCode ?? p)
-  return {...a, profiling: {...rest, debug: true, debugReason, recorder: built.recorder, recorderReason: built.recorderReason}}
+  return {...a, profiling: {...rest, debug: true, debugReason, debugSource, recorder: built.recorder, recorderReason: built.recorderReason}}
 }

@@ -2,7 +2,7 @@
 // MEM_ALLOC_PROFILING_DEBUG one, and which early-PFN recorder it carries. Every answer carries
 // the reason it was given; guesses say they are guesses. Each decision is a table of rules tried
 // in order (first hit wins).
-import type {Finding, HostFacts, KlabCounts, LogRecord, ProfilingMode, ProfilingState, Recorder} from '../types.js'
+import type {DebugSource, Finding, HostFacts, KlabCounts, LogRecord, ProfilingMode, ProfilingState, Recorder} from '../types.js'
 import type {FindingKind} from './detectors.js'
 import {builtRecorder, debugOfBoot} from './built-recorder.js'
 import {recorderOfRelease} from './releases.js'
@@ -65,6 +65,7 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
     ...(mode.line !== undefined ? {modeLine: mode.line} : {}),
     debug: debug.value,
     debugReason: debug.reason,
+    debugSource: debug.source,
     recorder: built.recorder,
     recorderReason: built.recorderReason,
     ...(built === code ? {} : {recorderCode: code}),
@@ -103,31 +104,33 @@ const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
 const DEBUG_ONLY = new Set<FindingKind>(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
 const RECORDER_ONLY = new Set<FindingKind>(['early-pfn-overflow', 'pool-alloc-failed'])
 
-function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | 'unknown'; reason: string} {
+function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | 'unknown'; reason: string; source: DebugSource} {
   const f = findings.find((x) => DEBUG_ONLY.has(x.id))
-  if (f) return {value: true, reason: `"${f.title}" at line ${f.line}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
+  if (f) return {value: true, reason: `"${f.title}" at line ${f.line}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: f.line}}
   // lib/alloc_tag.c: both early-PFN recorders are built only under CONFIG_MEM_ALLOC_PROFILING_DEBUG.
   const r = findings.find((x) => RECORDER_ONLY.has(x.id))
-  if (r) return {value: true, reason: `"${r.title}" at line ${r.line}: the early-PFN recorder that prints it exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
+  if (r) return {value: true, reason: `"${r.title}" at line ${r.line}: the early-PFN recorder that prints it exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: r.line}}
   // Lab kernels: their recorder counters (and the walk that prints them) are inside the DEBUG-only recorder code.
   const k = klab.find((x) => x.kind === 'early_pfn' || x.kind === 'early_pfn_legacy' || x.kind === 'early_pfn_walk')
-  if (k) return {value: true, reason: `"klab: ${k.kind}" at line ${k.line}: the lab's counters of the early-PFN recorder, which exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`}
+  if (k) return {value: true, reason: `"klab: ${k.kind}" at line ${k.line}: the lab's counters of the early-PFN recorder, which exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: k.line}}
   const w = host.pageExtWindow
   const earlyParam = host.cmdline && /(?:^|\s)early_page_ext\b/.test(host.cmdline.value)
   if (w?.value === 'before-smp') {
-    if (earlyParam) return {value: 'unknown', reason: `page_ext came up before SMP (line ${w.line}) but early_page_ext is on the command line, so that says nothing about DEBUG`}
+    if (earlyParam) return {value: 'unknown', reason: `page_ext came up before SMP (line ${w.line}) but early_page_ext is on the command line, so that says nothing about DEBUG`, source: {from: 'default'}}
     return {
       value: true,
       reason: `inferred: page_ext came up before SMP bring-up (line ${w.line}) with no early_page_ext parameter, which is the DEBUG default (early_page_ext); a kernel without DEFERRED_STRUCT_PAGE_INIT would look the same`,
+      source: {from: 'inferred', line: w.line},
     }
   }
   if (w?.value === 'after-smp') {
     return {
       value: 'unknown',
       reason: `page_ext came up after SMP (line ${w.line}${host.deferredInit ? ', after deferred struct-page init' : ''}): early_page_ext was off, so on a stock kernel DEBUG is most likely off (DEBUG defaults early_page_ext on; only a modified kernel turns it off again)`,
+      source: {from: 'default'},
     }
   }
-  return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log'}
+  return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log', source: {from: 'default'}}
 }
 
 function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: ProfilingMode): {value: Recorder; reason: string} {

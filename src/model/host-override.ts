@@ -107,7 +107,8 @@ export function suppliedFacts(f: FlagRecord): Set<HostFact> {
  * says "DEBUG unknown"); no window either: a default, which a flag fills in without a word.
  */
 function debugWhere(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>): string | undefined {
-  if (a.profiling.debug !== 'unknown' && !a.profiling.debugReason.startsWith('inferred')) return debugStatedIn(a.profiling, a.source)
+  const from = a.profiling.debugSource.from
+  if (from === 'log' || from === 'dump') return debugStatedIn(a.profiling, a.source)
   const w = a.host.pageExtWindow
   return w && `inferred from its page_ext window, ${a.source}:${w.line}`
 }

@@ -49,7 +49,7 @@ const record: fc.Arbitrary<BatchRecord> = fc
       ...(r.boot === undefined ? {} : {boot: {index: r.boot ? 1 : 2, offset: 0, count: 2, firstLine: 1, lastLine: 2, first: r.boot}}),
       ...(r.hostname ? {hostname: r.hostname} : {}),
       host: {...(r.release ? {release: {value: r.release, line: 1, text: ''}} : {}), possibleCpus: {value: r.cpus, line: 2, text: ''}},
-      profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', recorder: r.recorder, recorderReason: ''},
+      profiling: {mode: 'enabled', modeReason: '', debug: true, debugReason: '', debugSource: {from: 'log', line: 1}, recorder: r.recorder, recorderReason: ''},
       findings: r.findings.map((f, i) => ({id: f.signature.split('|')[0]!, severity: f.severity, title: f.signature, signature: f.signature, line: i + 1, count: f.count, corrupted: false})),
       ...(r.klab ? {klab: r.klab.map((k, i) => klabLine(k.kind, k.bad, i + 1))} : {}),
       ...(r.anomalies ? {allocinfo: {version: '1.0', lines: 1, sites: 1, bytes: '0', calls: '0', inaccurateSites: 0, anomalies: 0, anomalyCounts: r.anomalies, skipped: 0}} : {}),
