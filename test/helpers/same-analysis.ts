@@ -9,7 +9,9 @@ const noLines = (s: string | undefined): string | undefined => s?.replace(/\blin
 export function comparable(a: BootAnalysis): unknown {
   const host = Object.fromEntries(Object.entries(a.host).map(([k, f]) => [k, {value: f.value, text: f.text, reason: noLines(f.reason)}]))
   const {modeLine: _modeLine, ...p} = a.profiling
-  const profiling = {...p, modeReason: noLines(p.modeReason), debugReason: noLines(p.debugReason), recorderReason: noLines(p.recorderReason)}
+  // A log's line is the format's (a dump's is the dump's own, the same in every format of the log).
+  const debugSource = p.debugSource.from === 'log' || p.debugSource.from === 'inferred' ? {from: p.debugSource.from} : p.debugSource
+  const profiling = {...p, modeReason: noLines(p.modeReason), debugReason: noLines(p.debugReason), debugSource, recorderReason: noLines(p.recorderReason)}
   const findings = a.findings.map((f) => ({
     id: f.id,
     severity: f.severity,
