@@ -13,7 +13,7 @@ export const EXIT = {
   internal: 70,
   /** The output could not be written: full disk, I/O error (sysexits EX_IOERR). */
   output: 74,
-  /** record: its source became unreadable mid-recording (sysexits EX_NOINPUT); the summary is still written. */
+  /** record: its source became unreadable mid-recording, or every sample was left out (sysexits EX_NOINPUT); the summary is still written. */
   sourceLost: 66,
 } as const
 

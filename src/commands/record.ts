@@ -39,7 +39,7 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
     const tty = Boolean(process.stderr.isTTY) && !this.flags.json
     const run = await runRecord(this.flags, {tool: `allocscope record ${this.config.version}`, tty})
     this.finish(run)
-    // The summary is written as on any stop; the status tells a script that the recording ended early.
-    if ((run.result as {stoppedBy: string}).stoppedBy === 'source') process.exitCode = EXIT.sourceLost
+    // The summary is written as on any stop; the status tells a script that the recording ended early or holds nothing.
+    if ((run.result as {sourceError?: string}).sourceError !== undefined) process.exitCode = EXIT.sourceLost
   }
 }

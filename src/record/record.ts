@@ -73,6 +73,7 @@ export interface RecordSummary {
   leftOut: number
   /** 'source': it could not be read twice in a row (sourceError says why and what the recording holds). */
   stoppedBy: 'count' | 'duration' | 'signal' | 'source'
+  /** Why the source gave no usable recording: unreadable twice in a row, or every sample left out (nothing recorded). Exit 66. */
   sourceError?: string
   /** What the reader noticed in the samples (SampleWarnings), once per distinct thing. */
   warnings: string[]
@@ -193,12 +194,23 @@ export async function record(o: RecordOptions): Promise<RecordSummary> {
   } finally {
     tally.writer?.close()
   }
-  const {cpu, reads, sourceError: lost} = tally
+  const {cpu, reads} = tally
+  const lost = tally.sourceError ?? nothingRecorded(o.source, tally)
   return {
     out: o.out, source: o.source, samples: tally.samples, leftOut: tally.leftOut, bytesWritten: tally.writer?.bytesWritten ?? 0, firstTime: tally.firstTime, lastTime: tally.lastTime,
     cpuMsMedian: medianOf(cpu), cpuMsMax: Math.max(0, ...cpu), readMsMedian: medianOf(reads),
     stoppedBy, ...(lost === undefined ? {} : {sourceError: lost}), warnings: [...sampler.noticed.list(tally.taken), ...(lost === undefined ? [] : [lost])],
   }
+}
+
+/**
+ * Why a recording that stopped on its own terms holds nothing: every sample taken was cut short, so
+ * no file was made; a script must not take it for a recording (exit 66). (A sample unreadable before
+ * any snapshot is the start-up error: Tally.unreadable.)
+ */
+function nothingRecorded(source: string, t: Tally): string | undefined {
+  if (t.samples > 0) return undefined
+  return `${source}: nothing recorded: all ${t.taken} samples taken were cut short (the last line without its end); no recording written`
 }
 
 /** What a recording took so far. */

@@ -4,7 +4,7 @@
 // what it holds, said, and the usual summary). The source is the real sample dump plus a module's
 // site (DERIVED), rewritten between samples from onSample. Also the progress line's width and an
 // interval past setTimeout's limit.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -12,6 +12,7 @@ import {record} from '../../src/record/record.js'
 import {progressLine} from '../../src/record/run.js'
 import {analyseStore} from '../../src/trend/analyse.js'
 import {readTrendInput} from '../../src/trend/input.js'
+import {runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 const REAL = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), 'latin1')
@@ -64,6 +65,28 @@ describe('record leaves a sample out', () => {
     // Was "after 4 samples": 6 taken minus the last two, the cut and the once-unreadable counted as read.
     expect(r.sourceError).toBe(`${source}: source unreadable after 3 samples (cannot read (no such file or directory)); the recording holds 2 snapshots (1 cut short, left out)`)
   })
+})
+
+// Every sample cut short: nothing recorded, and it exited 0 with no file, a script taking it for a
+// recording. Now exit 66 (EXIT.sourceLost: no usable input), one line saying why and how many were
+// taken, the summary on stdout (JSON: sourceError), and no file.
+describe('record whose every sample is cut short', () => {
+  it('SYNTHETIC: exit 66, why and how many on one line, the summary with sourceError, no recording file', async () => {
+    const {source, out} = setup()
+    writeFileSync(source, CUT, 'latin1') // SYNTHETIC: an allocinfo dump cut mid-line, no trailing newline
+    const r = await runCli(['record', '--source', source, '--interval', '50ms', '--count', '3', '--out', out, '--json'])
+    expect(r.status).toBe(66)
+    const {result, warnings} = JSON.parse(r.stdout)
+    expect(result).toMatchObject({samples: 0, leftOut: 3, stoppedBy: 'count', bytesWritten: 0})
+    expect(result.sourceError).toBe(`${source}: nothing recorded: all 3 samples taken were cut short (the last line without its end); no recording written`)
+    expect(warnings.at(-1)).toBe(result.sourceError)
+    expect(existsSync(out)).toBe(false)
+    const text = await runCli(['record', '--source', source, '--interval', '50ms', '--count', '2', '--out', out])
+    expect(text.status).toBe(66)
+    expect(text.stdout).toContain(`Recording ${out}`)
+    expect(text.stderr.split('\n')).toContain(`allocscope: warning: ${source}: nothing recorded: all 2 samples taken were cut short (the last line without its end); no recording written`)
+  })
+
 })
 
 describe('record: the progress line', () => {
