@@ -7,7 +7,7 @@
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, causesPanic, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
+import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
@@ -300,16 +300,16 @@ interface Open {
 }
 
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
-/** A closed report, as a panic after it needs it: its last line, caller id, banner, whether __warn() printed it. */
-type LastEnd = {key: string; line: number; banner: string; warn: boolean}
+/** A closed report, as a panic after it needs it: its last line and kind (undefined: no crash row knows it). */
+type LastEnd = {line: number; kind: CrashId | undefined}
 
 export class SplatParser {
   /** The open reports by printk caller id ('' without one), in the order they began. */
   private opens = new Map<string, Open>()
   /** The last record that was no part of a report (a WARN message whose cut-here line is missing). */
   private free?: LogRecord
-  /** Where the last report closed, its caller id and kind: a panic printed after it may be its consequence. */
-  private lastEnd?: LastEnd
+  /** Where recent reports closed, per caller id and kind: a panic printed after one may be its consequence. */
+  private ends = new RecentEnds()
 
   /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
@@ -381,8 +381,10 @@ export class SplatParser {
     if (!banner) return {inSplat: false, closed}
     const o = this.open(r, closed)
     this.applyBanner(o, banner)
-    const last = this.lastEnd
-    if (banner.rule.ends && last?.key === o.key && r.line - last.line <= endsWithin(last, banner.text)) o.follows = last.line
+    if (banner.rule.ends) {
+      const cause = this.ends.causeOf(o.key, r.line, banner.text)
+      if (cause !== undefined) o.follows = cause
+    }
     const adopted = this.adopt(o, banner)
     return adopted === undefined ? {inSplat: true, banner: true, closed} : {inSplat: true, banner: true, closed, adopted}
   }
@@ -672,7 +674,7 @@ export class SplatParser {
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
     REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts, ...(o.follows === undefined ? {} : {follows: o.follows})})
-    this.lastEnd = {key: o.key, line: s.endLine, banner: o.banner, warn: o.needsEnd}
+    this.ends.add(o.key, {line: s.endLine, kind: o.needsEnd ? 'warning' : crashRow(o.banner)?.id})
     if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }
@@ -690,8 +692,39 @@ function endsReport(o: Open, text: string): boolean {
  * one, lost however near this one is, and the panic is the tail of that (corrupted).
  */
 function endsWithin(last: LastEnd, panic: string): number {
-  const causes = causesPanic(last.warn ? 'warning' : crashRow(last.banner)?.id, panic)
+  const causes = causesPanic(last.kind, panic)
   return causes === undefined ? MAX_ENDS_NEAR : causes ? MAX_ENDS_AFTER : 0
+}
+
+/**
+ * The last report of each kind per caller id, for the panic after them: an oops, an unrelated
+ * WARNING, then `Fatal exception` is the oops's end, not the tail of a lost report. Bounded: one
+ * entry per kind (crash rows, one for the unknown) of the last MAX_OPEN caller ids.
+ */
+class RecentEnds {
+  private byKey = new Map<string, Map<CrashId | undefined, LastEnd>>()
+
+  add(key: string, end: LastEnd): void {
+    const kinds = this.byKey.get(key) ?? new Map<CrashId | undefined, LastEnd>()
+    kinds.set(end.kind, end)
+    this.byKey.delete(key)
+    this.byKey.set(key, kinds)
+    if (this.byKey.size > MAX_OPEN) this.byKey.delete(this.byKey.keys().next().value!)
+  }
+
+  /**
+   * The last line of the latest report of the caller a panic at this line can end (see endsWithin),
+   * if any. The panic ends them all: a panic after it ends it or nothing (what came before is not
+   * looked at again).
+   */
+  causeOf(key: string, line: number, panic: string): number | undefined {
+    let cause: number | undefined
+    for (const end of this.byKey.get(key)?.values() ?? []) {
+      if (line - end.line <= endsWithin(end, panic) && (cause === undefined || end.line > cause)) cause = end.line
+    }
+    this.byKey.delete(key)
+    return cause
+  }
 }
 
 /** A line that can only be a report's own: a frame, a faulting PC, a register or trace line, an end marker. */

@@ -88,8 +88,10 @@ interface Case {
   name: string
   lines: string[]
   /** `corrupted`: the fragment is a report's tail by nature (its start is not in the log). */
-  want: {id: string; title: string; guilty?: string; findings?: number; corrupted?: boolean; next?: {id: string; title: string; corrupted: boolean}}
+  want: {id: string; title: string; guilty?: string; findings?: number; corrupted?: boolean; next?: Seen; last?: Seen}
 }
+/** A later finding as a case expects it: `next` the second, `last` the last. */
+type Seen = {id: string; title: string; corrupted: boolean}
 
 /** An x86 oops: what it prints before the CPU line, the registers (the PC in `pc`), the stack of the callers, the end marker. */
 function x86Oops(head: readonly string[], pc: string, callers: readonly string[]): string[] {
@@ -1205,6 +1207,8 @@ describe('the kernel\'s report formats (SYNTHETIC fragments built from the forma
             expect({id: f.id, title: f.title, guilty: f.splat?.guilty?.fn, corrupted: f.corrupted}).toEqual({id: c.want.id, title: c.want.title, guilty: c.want.guilty, corrupted: c.want.corrupted ?? false})
             const g = a.findings[1]
             if (c.want.next) expect({id: g?.id, title: g?.title, corrupted: g?.corrupted}).toEqual(c.want.next)
+            const z = a.findings.at(-1)
+            if (c.want.last) expect({id: z?.id, title: z?.title, corrupted: z?.corrupted}).toEqual(c.want.last)
           })
         }
       }
@@ -1409,7 +1413,21 @@ const FOO_PROBE_WARN = [CUT, 'WARNING: CPU: 0 PID: 1 at drivers/foo/foo.c:10 foo
 const ARM64_BUG = BUG_CASES.find((c) => c.name.startsWith('lib/bug.c on arm64'))!
 const FATAL = ['Kernel panic - not syncing: Fatal exception', 'Kernel Offset: disabled', '---[ end Kernel panic - not syncing: Fatal exception ]---']
 
+/** An x86 NULL-pointer oops in foo_read, complete with its end marker. */
+const NULL_OOPS = x86Oops(['BUG: kernel NULL pointer dereference, address: 0000000000000000', '#PF: supervisor read access in kernel mode', '#PF: error_code(0x0000) - not-present page', 'PGD 0 P4D 0', 'Oops: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_read', ['foo_ioctl', ...X86_SYSCALL])
+const FATAL_PANIC = (corrupted: boolean): Seen => ({id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted})
+
 const PANIC_AFTER_CASES: Case[] = [
+  {
+    name: 'arch/x86/kernel/dumpstack.c oops_end: `Fatal exception` after an oops and then a WARNING of the same task: the oops\'s end, the WARNING its own',
+    lines: [...NULL_OOPS, ...FOO_PROBE_WARN, ...FATAL],
+    want: {id: 'bad-access', title: 'BUG: unable to handle kernel NULL pointer dereference in foo_read', guilty: 'foo_read', findings: 3, next: {id: 'warning', title: 'WARNING in foo_probe', corrupted: false}, last: FATAL_PANIC(false)},
+  },
+  {
+    name: 'kernel/panic.c: `Fatal exception` after a WARNING and another WARNING: neither causes it, the oops that did is not in the log (corrupted)',
+    lines: [...FOO_PROBE_WARN, ...WARN_CASES[0]!.lines, ...FATAL],
+    want: {id: 'warning', title: 'WARNING in foo_probe', guilty: 'foo_probe', findings: 3, next: {id: 'warning', title: 'WARNING in foo_check', corrupted: false}, last: FATAL_PANIC(true)},
+  },
   {
     name: 'kernel/panic.c: `Fatal exception` 300 lines after a WARNING: a WARNING causes no Fatal exception, the oops that did is not in the log (corrupted)',
     lines: [...FOO_PROBE_WARN, ...UNRELATED, ...FATAL],
@@ -1512,6 +1530,14 @@ describe('reports another CPU completes (SYNTHETIC, printk caller ids)', () => {
     ])
     const fs = analyseBootLogText(text, 'SYNTHETIC').findings
     expect(fs.map((f) => [f.id, f.title, f.corrupted])).toEqual([['hard-lockup', 'BUG: hard lockup in foo_write', false]])
+  })
+})
+
+describe('a panic after its report and another caller\'s (SYNTHETIC, printk caller ids)', () => {
+  it('kernel/panic.c: an oops of T234, a WARNING of T999, then T234\'s `Fatal exception`: the oops\'s end', () => {
+    const text = logOf([...on('T234', NULL_OOPS), ...on('T999', FOO_PROBE_WARN), ...on('T234', FATAL)])
+    const fs = analyseBootLogText(text, 'SYNTHETIC').findings
+    expect(fs.map((f) => [f.id, f.corrupted])).toEqual([['bad-access', false], ['warning', false], ['kernel-panic', false]])
   })
 })
 
