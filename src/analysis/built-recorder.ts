@@ -72,10 +72,11 @@ export function trackingSiteOf(info: Pick<AllocInfo, 'sites' | 'source'>): Track
  */
 export const dumpIsOf = (a: Pick<BootAnalysis, 'boot'>): boolean => !a.boot || a.boot.offset === 0
 
-/** Where a boot's DEBUG is stated: the dump's file:line when withDumpDebug took it from there, else the log (`log`). */
+/** Where a boot's DEBUG is stated: the dump's file:line when withDumpDebug took it from there, else the log's line (`log:line`; the log alone for a default). */
 export function debugStatedIn(p: Pick<ProfilingState, 'debugSource'>, log: string): string {
   const s = p.debugSource
-  return s.from === 'dump' ? `${s.file}:${s.line}` : log
+  if (s.from === 'dump') return `${s.file}:${s.line}`
+  return s.from === 'default' ? log : `${log}:${s.line}`
 }
 
 /**

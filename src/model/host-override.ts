@@ -101,16 +101,18 @@ export function suppliedFacts(f: FlagRecord): Set<HostFact> {
 }
 
 /**
- * Where the capture's DEBUG comes from: a DEBUG-only message, or its dump's tracking site (stated,
- * built-recorder.ts withDumpDebug: the dump's line named); its page_ext window, said to
- * be an inference, so that a warning over it does not present it as the log's word (the analysis
- * says "DEBUG unknown"); no window either: a default, which a flag fills in without a word.
+ * Where the capture's DEBUG comes from: a DEBUG-only message (the log's line named), or its dump's
+ * tracking site (stated, built-recorder.ts withDumpDebug: the dump's line named); its page_ext
+ * window, said to be an inference, so that a warning over it does not present it as the log's word
+ * (an inferred DEBUG, or one the analysis says is unknown: the window's line); no window either: a
+ * default, which a flag fills in without a word.
  */
 function debugWhere(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>): string | undefined {
   const from = a.profiling.debugSource.from
   if (from === 'log' || from === 'dump') return debugStatedIn(a.profiling, a.source)
   const w = a.host.pageExtWindow
-  return w && `inferred from its page_ext window, ${a.source}:${w.line}`
+  const at = from === 'inferred' ? debugStatedIn(a.profiling, a.source) : w && `${a.source}:${w.line}`
+  return at && `inferred from its page_ext window, ${at}`
 }
 
 /** The facts a capture states, each with where (file:line, else the log): absent lines mean off for the build facts. */

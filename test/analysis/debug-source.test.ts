@@ -28,14 +28,16 @@ describe('debugSource: where DEBUG comes from', () => {
     expect(debugStatedIn(taken.profiling, numa.source)).toBe('/x/allocinfo.txt:528')
     const pool = await log('linux-7.2-pool-c64-m1024')
     expect(withDumpDebug(pool, site)).toBe(pool)
-    expect(debugStatedIn(pool.profiling, pool.source)).toBe(pool.source)
+    // The log's DEBUG: the log's line (was the log's path alone).
+    expect(debugStatedIn(pool.profiling, pool.source)).toBe(`${pool.source}:${(pool.profiling.debugSource as {line: number}).line}`)
+    expect(debugStatedIn({debugSource: {from: 'default'}}, pool.source)).toBe(pool.source)
   })
 
   it("DERIVED: a reason worded like another source is not read as one (the field decides, not the text)", async () => {
     const pool = await log('linux-7.2-pool-c64-m1024')
     // The log's DEBUG, its reason starting 'inferred' and naming a dump: still the log's word.
     const worded = {...pool, profiling: {...pool.profiling, debugReason: 'inferred: /y/allocinfo.txt:9: allocinfo lists __alloc_tag_add_early_pfn'}}
-    expect(debugStatedIn(worded.profiling, pool.source)).toBe(pool.source)
+    expect(debugStatedIn(worded.profiling, pool.source)).toBe(`${pool.source}:${(pool.profiling.debugSource as {line: number}).line}`)
     expect(withDumpDebug(worded, {source: '/x/allocinfo.txt', line: 528})).toBe(worded)
   })
 })

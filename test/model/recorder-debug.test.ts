@@ -85,3 +85,17 @@ describe('--debug over a capture whose DEBUG was inferred', () => {
     expect(over.warnings.filter((w) => /DEBUG/.test(w))).toEqual([expect.stringMatching(/^--debug overrides the capture's MEM_ALLOC_PROFILING_DEBUG \(no, inferred from its page_ext window/)])
   })
 })
+
+// A DEBUG the log states was named by the log's path alone ("(yes, …/dmesg.txt)") where a dump's is
+// named file:line: the log's line is named too (ProfilingState.debugSource's line).
+describe('--no-debug over a capture whose log states DEBUG', () => {
+  it("the real 7.2 pool c4 capture (klab: early_pfn, DEBUG-only): the warning names dmesg.txt:LINE, the klab line", async () => {
+    const from = join(TESTDATA_CAPTURES, 'linux-7.2-pool-c4-m1024')
+    const line = readFileSync(join(from, 'dmesg.txt'), 'utf8').split('\n').findIndex((l) => l.includes('klab: early_pfn ')) + 1
+    expect(line).toBe(97)
+    const {warnings} = await run({from, debug: false, given: ['debug']})
+    expect(warnings.filter((w) => /DEBUG/.test(w))).toEqual([
+      `--no-debug overrides the capture's MEM_ALLOC_PROFILING_DEBUG (yes, ${join(from, 'dmesg.txt')}:${line}): predicted for no, another host than the one measured`,
+    ])
+  })
+})
