@@ -202,6 +202,9 @@ const EMPTY = {
   badCounters: 'no impossible klab counter',
 }
 
+/** The count over every kind of a table by kind (absent when there is none: 0). */
+const totalCount = (rows?: Record<string, {count: number}>): number => Object.values(rows ?? {}).reduce((n, r) => n + r.count, 0)
+
 export function fleetReport(s: FleetSummary): Report {
   const rows = fleetRows(s)
   const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map(
@@ -219,6 +222,9 @@ export function fleetReport(s: FleetSummary): Report {
           {key: 'errors', value: s.errors},
           {key: 'signatures', value: Object.keys(s.signatures).length},
           {key: 'predicted to overflow', value: Object.keys(s.overflow).length, note: 'hosts'},
+          // What --fail-on also gates on, at a glance: each has a table by kind below.
+          {key: 'accounting anomalies', value: totalCount(s.anomalies), note: 'in the dumps, by kind below'},
+          {key: 'impossible klab counters', value: totalCount(s.badCounters), note: 'by line kind below'},
         ],
       },
       ...tables,

@@ -173,3 +173,14 @@ describe('fleet: an input with no record', () => {
     expect(some.stderr).toBe('')
   })
 })
+
+describe('fleet: the summary block', () => {
+  it('says how many accounting anomalies and impossible klab counters the tables below hold (SYNTHETIC counts)', () => {
+    const s = {...emptySummary(), anomalies: {'duplicate-key': {dumps: 2, count: 5, example: 'a'}, 'negative-bytes': {dumps: 1, count: 1, example: 'b'}}, badCounters: {early_pfn: {boots: 1, count: 2, example: 'c'}}}
+    const kv = fleetReport(s).blocks[0] as {rows: {key: string; value: unknown}[]}
+    const value = (key: string) => kv.rows.find((r) => r.key === key)?.value
+    expect([value('accounting anomalies'), value('impossible klab counters')]).toEqual([6, 2])
+    const none = fleetReport(emptySummary()).blocks[0] as {rows: {key: string; value: unknown}[]}
+    expect(none.rows.filter((r) => /anomalies|klab/.test(r.key)).map((r) => r.value)).toEqual([0, 0])
+  })
+})
