@@ -3,7 +3,7 @@
 // by inputs, findings per 1000 boots per kernel, and predicted early PFNs by CPU count, each group
 // of hosts against its own legacy limit. Opening the page with `#selftest` sorts every table by each
 // column and records the outcome on <body data-selftest> (the browser test reads it).
-import {COLUMNS, FLEET_ROWS, type FleetRows, perThousand, TITLES} from './report.js'
+import {COLUMNS, FLEET_ROWS, fleetFacts, type FleetRows, perThousand, TITLES} from './report.js'
 import type {FleetSummary} from './summary.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {type Cell, cellText} from '../render/report.js'
@@ -116,15 +116,7 @@ document.body.setAttribute('data-ready','1')})();`
 
 /** The page in pieces, in order (a row, a bar, a head each): written as they come, a page of 10^6 kernels is never one string. */
 export function* fleetHtmlParts(s: FleetSummary): Generator<string> {
-  const facts: [string, number][] = [
-    ['inputs', s.inputs],
-    ['boots', s.boots],
-    ['allocinfo dumps', s.allocinfos],
-    ['errors', s.errors],
-    ['signatures', Object.keys(s.signatures).length],
-    ['hosts predicted to overflow', Object.keys(s.overflow).length],
-  ]
-  const dl = `<dl>${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`
+  const dl = `<dl>${fleetFacts(s).map((f) => `<dt>${esc(f.key)}</dt><dd>${f.value}${f.note ? ` <small>${esc(f.note)}</small>` : ''}</dd>`).join('')}</dl>`
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>allocscope fleet</title>
 <meta name="generator" content="allocscope fleet (${s.schema})"><style>${CSS}</style></head>

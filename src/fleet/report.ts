@@ -205,6 +205,21 @@ const EMPTY = {
 /** The count over every kind of a table by kind (absent when there is none: 0). */
 const totalCount = (rows?: Record<string, {count: number}>): number => Object.values(rows ?? {}).reduce((n, r) => n + r.count, 0)
 
+/** The fleet's head counts, in order: the report's `Fleet` block and the HTML page's list (one home). */
+export function fleetFacts(s: FleetSummary): {key: string; value: number; note?: string}[] {
+  return [
+    {key: 'inputs', value: s.inputs},
+    {key: 'boots', value: s.boots},
+    {key: 'allocinfo dumps', value: s.allocinfos},
+    {key: 'errors', value: s.errors},
+    {key: 'signatures', value: Object.keys(s.signatures).length},
+    {key: 'predicted to overflow', value: Object.keys(s.overflow).length, note: 'hosts'},
+    // What --fail-on also gates on, at a glance: each has a table by kind below.
+    {key: 'accounting anomalies', value: totalCount(s.anomalies), note: 'in the dumps, by kind below'},
+    {key: 'impossible klab counters', value: totalCount(s.badCounters), note: 'by line kind below'},
+  ]
+}
+
 export function fleetReport(s: FleetSummary): Report {
   const rows = fleetRows(s)
   const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map(
@@ -212,21 +227,7 @@ export function fleetReport(s: FleetSummary): Report {
   )
   return {
     blocks: [
-      {
-        kind: 'kv',
-        title: 'Fleet',
-        rows: [
-          {key: 'inputs', value: s.inputs},
-          {key: 'boots', value: s.boots},
-          {key: 'allocinfo dumps', value: s.allocinfos},
-          {key: 'errors', value: s.errors},
-          {key: 'signatures', value: Object.keys(s.signatures).length},
-          {key: 'predicted to overflow', value: Object.keys(s.overflow).length, note: 'hosts'},
-          // What --fail-on also gates on, at a glance: each has a table by kind below.
-          {key: 'accounting anomalies', value: totalCount(s.anomalies), note: 'in the dumps, by kind below'},
-          {key: 'impossible klab counters', value: totalCount(s.badCounters), note: 'by line kind below'},
-        ],
-      },
+      {kind: 'kv', title: 'Fleet', rows: fleetFacts(s)},
       ...tables,
     ],
   }

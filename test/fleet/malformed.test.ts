@@ -184,3 +184,12 @@ describe('fleet: the summary block', () => {
     expect(none.rows.filter((r) => /anomalies|klab/.test(r.key)).map((r) => r.value)).toEqual([0, 0])
   })
 })
+
+describe('fleet: the HTML page lists the same head counts as the report', () => {
+  it('every key of the Fleet block, with its value (SYNTHETIC counts)', () => {
+    const s = {...emptySummary(), inputs: 7, anomalies: {'duplicate-key': {dumps: 2, count: 5, example: 'a'}}}
+    const page = fleetHtml(s)
+    const kv = fleetReport(s).blocks[0] as {rows: {key: string; value: unknown}[]}
+    for (const r of kv.rows) expect(page, r.key).toContain(`<dt>${r.key}</dt><dd>${String(r.value)}`)
+  })
+})
