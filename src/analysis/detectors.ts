@@ -478,10 +478,6 @@ export function crashRow(banner: string): CrashRow | undefined {
   return crashMatch(banner)?.row
 }
 
-/** What the splat parser needs to know of a report while reading it. */
-export function reportShape(banner: string): ReportShape {
-  return crashRow(banner)?.shape ?? {}
-}
 
 /** A crash report's finding; its guilty frame (and corruption) set on the splat. */
 function detectCrash(s: Splat, r: ReportText): Detection | undefined {

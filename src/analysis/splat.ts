@@ -7,7 +7,7 @@
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, reportShape, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
+import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
@@ -261,6 +261,8 @@ interface Open {
   phase: 'message' | 'body'
   needsEnd: boolean
   shape: ReportShape
+  /** The banner's crash row id (undefined: no banner yet, or none a row knows). */
+  kind?: CrashId
   message: string[]
   text: string[]
   banner: string
@@ -647,7 +649,10 @@ export class SplatParser {
     o.messageBeforeBanner = o.message.length > 0
     o.banner = text
     o.text.push(clip(text))
-    o.shape = reportShape(text)
+    // The banner's crash row, looked up once: its shape now, its kind when the report closes (RecentEnds).
+    const row = crashRow(text)
+    o.shape = row?.shape ?? {}
+    o.kind = row?.id
     o.splat.banner = rule.banner
     const f = rule.fields(m)
     for (const [k, v] of Object.entries(f)) if (v !== undefined) (o.splat as unknown as Record<string, unknown>)[k] = v
@@ -674,7 +679,7 @@ export class SplatParser {
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
     REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts, ...(o.follows === undefined ? {} : {follows: o.follows})})
-    this.ends.add(o.key, {line: s.endLine, kind: o.needsEnd ? 'warning' : crashRow(o.banner)?.id})
+    this.ends.add(o.key, {line: s.endLine, kind: o.needsEnd ? 'warning' : o.kind})
     if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }

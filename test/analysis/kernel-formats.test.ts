@@ -5,7 +5,7 @@
 // must be found with a sensible class and title, a guilty frame that is not the report's own
 // machinery, and, being complete, not corrupted; informational lines must not be findings.
 import {describe, expect, it} from 'vitest'
-import {reportShape} from '../../src/analysis/detectors.js'
+import {crashRow} from '../../src/analysis/detectors.js'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 
 /** How a console shows a record: printk's time stamp, with CONFIG_PRINTK_CALLER its caller id, or neither. */
@@ -1569,7 +1569,7 @@ describe('a report cut short before its stack is kept, corrupted (SYNTHETIC: eac
   it('every fragment with a stack', () => {
     const first = (lines: readonly string[]) => analyseBootLogText(log(lines), 'SYNTHETIC').findings[0]
     // (a fragment with a kind that may come without a stack, a panic say, is left out: whole without one)
-    const withStack = ALL_CASES.filter((c) => (first(c.lines)?.splat?.frames.length ?? 0) > 0 && !c.lines.some((l) => reportShape(l).noStack))
+    const withStack = ALL_CASES.filter((c) => (first(c.lines)?.splat?.frames.length ?? 0) > 0 && !c.lines.some((l) => crashRow(l)?.shape?.noStack))
     expect(withStack.length).toBeGreaterThan(ALL_CASES.length * 0.7)
     const got = withStack.map((c) => {
       const f = first(c.lines.slice(0, c.lines.findIndex((l) => TRACE_START.test(l))))
