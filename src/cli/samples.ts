@@ -110,13 +110,13 @@ function placeSamples(paths: string[], rest: string[], id: string): string[] {
   return [...files.flatMap((p) => [use.flag, p]), ...rest]
 }
 
+/** Whether a command-line word is --sample (or --sample=NAME): what resolveSampleArgs takes out. */
+export const isSampleFlag = (t: string): boolean => t === '--sample' || t.startsWith('--sample=')
+
 /**
  * argv with `--sample NAME` replaced by the sample's path as the command takes it (SAMPLE_USE) and
  * `samples/...` resolved as above.
  */
-/** Whether a command-line word is --sample (or --sample=NAME): what resolveSampleArgs takes out. */
-export const isSampleFlag = (t: string): boolean => t === '--sample' || t.startsWith('--sample=')
-
 export function resolveSampleArgs(argv: string[], root: string, id: string): string[] {
   const inputs: string[] = []
   const rest: string[] = []

@@ -5,6 +5,7 @@
 // every choice between two values (an example, a title) takes one by a total order (a signature's
 // label: the most severe, then the least).
 import {type Severity, SEVERITIES} from '../types.js'
+import {severityField} from '../model/severity.js'
 
 /**
  * v2: `cpus` is keyed by CPU count, then by each host's legacy limit (v1 had one limit per CPU
@@ -236,8 +237,6 @@ function worse(a?: Severity, b?: Severity): Severity | undefined {
   return SEVERITIES.indexOf(a) >= SEVERITIES.indexOf(b) ? a : b
 }
 
-/** A row's optional severity field: absent stays absent (merge with the empty summary is the identity). */
-export const severityField = <K extends string>(key: K, s?: Severity): {[k in K]?: Severity} => (s === undefined ? {} : ({[key]: s} as {[k in K]?: Severity}))
 
 function mergeKernel(a: KernelRow, b: KernelRow): KernelRow {
   return {

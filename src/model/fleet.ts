@@ -4,11 +4,10 @@ import {type PredictOptions, type Prediction, predict} from './predict.js'
 import type {Profile} from './profile.js'
 import {chooseProfile} from './profile.js'
 import {releaseGuess} from './host-input.js'
-import {predictionSeverity, splitDrops} from './severity.js'
+import {predictionSeverity, severityField, splitDrops} from './severity.js'
 import {InputError} from '../errors.js'
 import type {Severity} from '../types.js'
 
-const severityField = (s: Severity | undefined): {severity?: Severity} => (s ? {severity: s} : {})
 
 export interface InventoryRow {
   name: string
@@ -124,7 +123,7 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
     // Only a DEBUG kernel has the WARN: a host without it warns for none of the what-if runs' drops.
     // The kernel's own recorder's drops (severity.ts splitDrops: both runs while it is unknown); a what-if's warn nobody.
     mayWarnPages: h.host.debug ? splitDrops(p.recorder, p.legacy?.wouldWarnIfFreed.pages ?? 0, p.pool?.wouldWarnIfFreed.pages ?? 0, Math.round(p.kernel?.wouldWarnIfFreedPages.value ?? 0)).own : 0,
-    ...severityField(predictionSeverity(h.host.debug, p)),
+    ...severityField('severity', predictionSeverity(h.host.debug, p)),
     notes: p.notes,
     extra: h.extra,
   }

@@ -58,6 +58,9 @@ export function predictionGrade(debug: boolean, p: PredictionDrops): Graded | un
   return g && inferred ? {...g, why: `${g.why} (${inferred})`} : g
 }
 
+/** A row's optional severity field: absent stays absent (a fleet merge with the empty summary is the identity). */
+export const severityField = <K extends string>(key: K, s?: Severity): {[k in K]?: Severity} => (s === undefined ? {} : ({[key]: s} as {[k in K]?: Severity}))
+
 export const predictionSeverity = (debug: boolean, p: PredictionDrops): Severity | undefined => predictionGrade(debug, p)?.severity
 
 /** A sweep drops PFNs from the CPU count where the legacy array overflows on (without a recorder: at every count). */

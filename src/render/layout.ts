@@ -106,7 +106,7 @@ export const wordPieces = (w: string): string[] => w.split(AFTER_BREAK)
  * punctuation: `leave-` of `leave-one-out`): a column narrower than it cuts the word in two
  * (`recorde` / `d` at 80 columns).
  */
-export const longestPiece = (s: string): number => s.split(/\s+/).flatMap(wordPieces).reduce((m, p) => Math.max(m, p.length), 0)
+const longestPiece = (s: string): number => s.split(/\s+/).flatMap(wordPieces).reduce((m, p) => Math.max(m, p.length), 0)
 
 
 /** The narrowest a wrappable column gets before the table is shown as records instead. */

@@ -183,11 +183,12 @@ function measure(s: StoredSite, hours: Float64Array, store: SeriesStore, anomali
   if (tested) {
     const test = changeTest(y)
     const k = Math.max(1, Math.round(x.length / 10))
-    const mk = mannKendall(bin(x, y)[1])
+    const [bx, by] = bin(x, y)
+    const mk = mannKendall(by)
     Object.assign(trend, {mkS: mk.s, mkZ: round(mk.z, 3), changes: test.changes, rises: test.rises, p: test.pUp, pDown: test.pDown, growthBytes: median(y.subarray(y.length - k)) - median(y.subarray(0, k))})
     // The O(n²) slope only where growth is possible (q >= p, so p >= alpha is never one): the
     // rest of thousands of sites need no rate for their verdict.
-    trend.bytesPerHour = test.pUp < alpha && span > 0 ? theilSen(...bin(x, y)) : null
+    trend.bytesPerHour = test.pUp < alpha && span > 0 ? theilSen(bx, by) : null
     trend.callsPerHour = null
   }
   return {site: s, trend, hours, tested, span}
@@ -311,8 +312,9 @@ function growthVerdict(m: Measured, o: TrendOptions): [Verdict, string] {
   if (!late && shapeWins(line, step.sse, effectiveN(stepResiduals(by, step.at)))) {
     return ['step', `one step near ${isoAt(bx, step.at)} explains it (residual ${ratio(step.sse, line)} of the line's)`]
   }
-  const flat = bestHinge(bx, by, 'rise-then-flat')
-  if (!late && hingeWins(bx, by, line, flat, 'rise-then-flat')) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat.sse, line)} of the line's residual`]
+  // A late start is growth still going: its O(n²) rise-then-flat fit would be thrown away.
+  const flat = late ? undefined : bestHinge(bx, by, 'rise-then-flat')
+  if (flat && hingeWins(bx, by, line, flat, 'rise-then-flat')) return ['warming', `growth stopped: rise-then-flat leaves ${ratio(flat.sse, line)} of the line's residual`]
   const what = late ? `${since}${fmtRate(rate)} since (${fmtRate(t.bytesPerHour!)} over the window)` : `steady growth: ${fmtRate(rate)}`
   if (late) Object.assign(t, {bytesPerHour: rate, growthStartHours: round(late.hours, 3)})
   t.callsPerHour = theilSen(...bin(x, c))

@@ -31,7 +31,7 @@ export interface ListedDir {
 }
 
 /** Lists `dir` once, and tells whether it is a capture directory from that listing. */
-export function listInputDir(dir: string): ListedDir {
+function listInputDir(dir: string): ListedDir {
   let names: DirName[]
   try {
     names = dirNames(dir)

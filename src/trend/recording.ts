@@ -145,7 +145,7 @@ export class DeltaEncoder {
 }
 
 /** Lines the reader skipped that could have been a site (a blank line could not): a site missing from the dump may be on one of them. */
-export const siteLinesSkipped = (info: AllocInfo): number => info.skippedTotal - (info.skippedByReason['blank line'] ?? 0)
+const siteLinesSkipped = (info: AllocInfo): number => info.skippedTotal - (info.skippedByReason['blank line'] ?? 0)
 
 /** What a missing site means in a snapshot with skipped lines (SeriesStore's UNKNOWN), as trend and record say it. */
 export const UNKNOWN_NOT_GONE = 'a site missing from such a snapshot is taken as unknown there, not gone'

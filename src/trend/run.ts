@@ -50,7 +50,7 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
 
 /** A series long enough for verdicts but too short for any suspect at this alpha says so: its
  *  verdicts would otherwise read as "no leak" when no leak could have been found. */
-export function tooShortForSuspects(snapshots: number, alpha: number): string[] {
+function tooShortForSuspects(snapshots: number, alpha: number): string[] {
   const need = minSuspectPoints(alpha)
   if (snapshots < MIN_POINTS || snapshots >= need) return []
   return [`at --alpha ${alpha} a site needs at least ${need} snapshots to be a suspect (rising at every one of n snapshots gives p = 2^-(n-1)); this series has ${snapshots}`]

@@ -118,9 +118,9 @@ export interface SignedRank {
 }
 
 /** Changes tested exactly (their sign patterns enumerated by sums): up to this many. */
-export const EXACT_CHANGES = 40
+const EXACT_CHANGES = 40
 /** Evenly spaced changes of the coarse look at a long series. */
-export const COARSE_STEPS = 32
+const COARSE_STEPS = 32
 
 /** Signed-rank test of d (zeros dropped, ties in size given their mean rank). */
 export function signedRank(d: ArrayLike<number>): SignedRank {
@@ -276,7 +276,7 @@ function lineFit(x: ArrayLike<number>, y: ArrayLike<number>): {mx: number; my: n
 export const sseLine = (x: ArrayLike<number>, y: ArrayLike<number>): number => lineFit(x, y).sse
 
 /** Residuals of the least-squares line. */
-export function lineResiduals(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
+function lineResiduals(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
   const {mx, my, slope} = lineFit(x, y)
   return Float64Array.from(y, (v, i) => v - my - slope * (x[i] - mx))
 }
@@ -361,6 +361,7 @@ export function bestHinge(x: ArrayLike<number>, y: ArrayLike<number>, shape: Hin
 
 /** Hinge basis, for least squares y ≈ a + b·h: h_i = min(x_i, x_c) (rise, then flat) or max(x_i, x_c). */
 function hingeBasis(x: ArrayLike<number>, shape: Hinge, c: number, h: Float64Array): Float64Array {
-  for (let i = 0; i < x.length; i++) h[i] = shape === 'rise-then-flat' ? Math.min(x[i], x[c]) : Math.max(x[i], x[c])
+  const at = shape === 'rise-then-flat' ? Math.min : Math.max
+  for (let i = 0; i < x.length; i++) h[i] = at(x[i], x[c])
   return h
 }
