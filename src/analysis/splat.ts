@@ -384,11 +384,29 @@ export class SplatParser {
     const o = this.open(r, closed)
     this.applyBanner(o, banner)
     if (banner.rule.ends) {
-      const cause = this.ends.causeOf(o.key, r.line, banner.text)
+      const cause = this.ends.causeOf(o.key, r.line, banner.text) ?? (o.key ? this.soleCauseElsewhere(o, r.line, banner.text) : undefined)
       if (cause !== undefined) o.follows = cause
     }
     const adopted = this.adopt(o, banner)
     return adopted === undefined ? {inSplat: true, banner: true, closed} : {inSplat: true, banner: true, closed, adopted}
+  }
+
+  /**
+   * The report of another caller id a panic with none of its own ends: printk's caller id is the
+   * task's only in task context (kernel/printk/printk.c printk_caller_id), so an oops of [T234]
+   * and the `Fatal exception` oops_end() panics with (arch/x86/kernel/dumpstack.c; arm64 die())
+   * can come under different ids, in interrupt or NMI context. Only a report whose kind causes the
+   * panic's reason (PANIC_CAUSES, never a WARNING before `Fatal exception`), and only when exactly
+   * one such report, closed within MAX_ENDS_AFTER lines or still open, precedes it: of two
+   * oopses of two tasks the panic may be either's. Returns its last line (an open one: its banner's).
+   */
+  private soleCauseElsewhere(panic: Open, line: number, text: string): number | undefined {
+    const open = [...this.opens.values()].filter((o) => o !== panic && o.phase === 'body' && causesPanic(kindOf(o), text) === true)
+    const closed = this.ends.causing(panic.key, line, text)
+    if (open.length + closed.length !== 1) return undefined
+    if (open[0]) return open[0].splat.startLine
+    this.ends.forget(closed[0]!.key)
+    return closed[0]!.line
   }
 
   /**
@@ -679,10 +697,15 @@ export class SplatParser {
     const g = guiltyFrame(s.frames)
     if (g) s.guilty = g
     REPORTS.set(s, {banner: o.banner, lines: o.text, frames: o.allFrames, traceStarts: o.traceStarts, ...(o.follows === undefined ? {} : {follows: o.follows})})
-    this.ends.add(o.key, {line: s.endLine, kind: o.needsEnd ? 'warning' : o.kind})
+    this.ends.add(o.key, {line: s.endLine, kind: kindOf(o)})
     if (this.opens.get(o.key) === o) this.opens.delete(o.key)
     return s
   }
+}
+
+/** The kind of report an open one is, for a panic after it: a __warn() WARNING is 'warning' whatever row names it. */
+function kindOf(o: Open): CrashId | undefined {
+  return o.needsEnd ? 'warning' : o.kind
 }
 
 /** The line that closes an open report: the end-trace marker, a sanitizer's closing rule, the reboot notice. */
@@ -729,6 +752,22 @@ class RecentEnds {
     }
     this.byKey.delete(key)
     return cause
+  }
+
+  /** The latest report of each other caller whose kind causes the panic (PANIC_CAUSES), within MAX_ENDS_AFTER lines. */
+  causing(key: string, line: number, panic: string): {key: string; line: number}[] {
+    const out: {key: string; line: number}[] = []
+    for (const [k, kinds] of this.byKey) {
+      if (k === key) continue
+      const ends = [...kinds.values()].filter((e) => line - e.line <= MAX_ENDS_AFTER && causesPanic(e.kind, panic) === true)
+      if (ends.length) out.push({key: k, line: Math.max(...ends.map((e) => e.line))})
+    }
+    return out
+  }
+
+  /** A caller's reports, ended by a panic: a panic after it ends none of them. */
+  forget(key: string): void {
+    this.byKey.delete(key)
   }
 }
 

@@ -1539,6 +1539,40 @@ describe('a panic after its report and another caller\'s (SYNTHETIC, printk call
     const fs = analyseBootLogText(text, 'SYNTHETIC').findings
     expect(fs.map((f) => [f.id, f.corrupted])).toEqual([['bad-access', false], ['warning', false], ['kernel-panic', false]])
   })
+
+  // printk's caller id is the task's only in task context (kernel/printk/printk.c printk_caller_id):
+  // the oops and the panic oops_end() calls for it can be printed under different ids.
+  const FATAL_IRQ = ['Kernel panic - not syncing: Fatal exception in interrupt', 'Kernel Offset: disabled', '---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---']
+  const panicsOf = (records: readonly (readonly [string, string])[]) => analyseBootLogText(logOf(records), 'SYNTHETIC').findings.map((f) => [f.id, f.corrupted])
+
+  it('arch/x86/kernel/dumpstack.c oops_end: the oops of T234, then `Fatal exception` of C1: the oops\'s end', () => {
+    expect(panicsOf([...on('T234', NULL_OOPS), ...on('C1', FATAL)])).toEqual([['bad-access', false], ['kernel-panic', false]])
+  })
+
+  it('oops_end in interrupt: the oops of T234, a WARNING of T999, `Fatal exception in interrupt` of C1, 300 lines on: the oops\'s end', () => {
+    const text = [...on('T234', NULL_OOPS), ...on('T999', FOO_PROBE_WARN), ...on('T1', UNRELATED), ...on('C1', FATAL_IRQ)]
+    expect(panicsOf(text)).toEqual([['bad-access', false], ['warning', false], ['kernel-panic', false]])
+  })
+
+  it('the oops of T234 still open (no end marker yet) when C1 prints `Fatal exception`: the oops\'s end', () => {
+    expect(panicsOf([...on('T234', NULL_OOPS.slice(0, -1)), ...on('C1', FATAL)])).toEqual([['bad-access', false], ['kernel-panic', false]])
+  })
+
+  it('`Fatal exception` of C1 after oopses of two other tasks: which one caused it cannot be told (corrupted)', () => {
+    expect(panicsOf([...on('T234', NULL_OOPS), ...on('T999', NULL_OOPS), ...on('C1', FATAL)])).toEqual([['bad-access', false], ['bad-access', false], ['kernel-panic', true]])
+  })
+
+  it('`Fatal exception` of C1 after another task\'s WARNING only: a WARNING causes none (corrupted)', () => {
+    expect(panicsOf([...on('T999', FOO_PROBE_WARN), ...on('C1', FATAL)])).toEqual([['warning', false], ['kernel-panic', true]])
+  })
+
+  it('`Fatal exception` of C1 after another task\'s oops and its own WARNING: the oops\'s end', () => {
+    expect(panicsOf([...on('T234', NULL_OOPS), ...on('C1', FOO_PROBE_WARN), ...on('C1', FATAL)])).toEqual([['bad-access', false], ['warning', false], ['kernel-panic', false]])
+  })
+
+  it('a second `Fatal exception` of another caller after the one that ended the oops: the oops is no end of it (corrupted)', () => {
+    expect(panicsOf([...on('T234', NULL_OOPS), ...on('C1', FATAL), ...on('C2', FATAL)])).toEqual([['bad-access', false], ['kernel-panic', false], ['kernel-panic', true]])
+  })
 })
 
 /** The same report on another boot: other pids, CPUs, addresses, times, offsets. */
