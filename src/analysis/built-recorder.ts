@@ -22,7 +22,8 @@ export interface RecorderCode {
 
 /**
  * DEBUG of a boot: the log's word when it has one; page_ext after SMP without it says most likely
- * off (DEBUG sets early_page_ext, domain.md §3), an inference; otherwise the default, on.
+ * off (DEBUG sets early_page_ext, domain.md §3), an inference; otherwise the default, on. The one
+ * home of that inference: analyse's debugReason (profiling.ts inferDebug) words this result.
  */
 export function debugOfBoot(p: Pick<ProfilingState, 'debug'>, h: Pick<HostFacts, 'pageExtWindow'>): DebugKnown {
   if (p.debug !== 'unknown') return {value: p.debug}

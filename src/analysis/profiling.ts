@@ -123,12 +123,12 @@ function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | '
       source: {from: 'inferred', line: w.line},
     }
   }
-  if (w?.value === 'after-smp') {
-    return {
-      value: 'unknown',
-      reason: `page_ext came up after SMP (line ${w.line}${host.deferredInit ? ', after deferred struct-page init' : ''}): early_page_ext was off, so on a stock kernel DEBUG is most likely off (DEBUG defaults early_page_ext on; only a modified kernel turns it off again)`,
-      source: {from: 'default'},
-    }
+  // Not stated, so unknown here; whether it is most likely off is debugOfBoot's to say (the one rule
+  // for every verdict and prediction), and the reason words its inference.
+  const off = debugOfBoot({debug: 'unknown'}, host).inferred
+  if (off) {
+    const deferred = host.deferredInit ? ' and struct-page init deferred' : ''
+    return {value: 'unknown', reason: `${off}: early_page_ext was off${deferred}, which DEBUG turns on (only a modified kernel turns it off again)`, source: {from: 'default'}}
   }
   return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log', source: {from: 'default'}}
 }
