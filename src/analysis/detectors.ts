@@ -275,7 +275,7 @@ export interface ReportShape {
 type StackFrom = 'trace' | 'pc' | 'pc-only' | 'banner' | 'stall'
 
 /** The ids of crash rows (each id groups the kinds a fleet tells apart by title). */
-export const CRASH_IDS = ['kasan', 'kmsan', 'kcsan', 'kfence', 'ubsan', 'bad-access', 'gpf', 'kernel-bug', 'oops', 'soft-lockup', 'hard-lockup', 'rcu-stall', 'hung-task', 'workqueue-lockup', 'lockdep', 'memory-leak', 'bug', 'kernel-panic', 'warning'] as const
+export const CRASH_IDS = ['kasan', 'kmsan', 'kcsan', 'kfence', 'ubsan', 'ubsan-trap', 'bad-access', 'gpf', 'kernel-bug', 'oops', 'soft-lockup', 'hard-lockup', 'rcu-stall', 'hung-task', 'workqueue-lockup', 'lockdep', 'memory-leak', 'bug', 'kernel-panic', 'warning'] as const
 export type CrashId = (typeof CRASH_IDS)[number]
 
 export interface CrashRow {
@@ -337,8 +337,9 @@ const access = (r: ReportText) => r.lines.find((l) => /^(Read|Write) of size/.te
 export const PANIC_CAUSES = {
   // die()/oops_end() with panic_on_oops or in interrupt (`Fatal exception in interrupt`; arm64
   // `%s: Fatal exception`): the oopses, and UBSAN with CONFIG_UBSAN_TRAP, which dies at its trap.
-  // KASAN, KFENCE and KMSAN report and go on: a fault that follows is an oops report of its own.
-  'Fatal exception': ['bad-access', 'gpf', 'kernel-bug', 'oops', 'ubsan'],
+  // KASAN, KFENCE, KMSAN and lib/ubsan.c's UBSAN report and go on: a fault that follows is an
+  // oops report of its own.
+  'Fatal exception': ['bad-access', 'gpf', 'kernel-bug', 'oops', 'ubsan-trap'],
   // kernel/panic.c check_panic_on_warn(origin) (6.2+, `<origin>: panic_on_warn set ...`): __warn()
   // ("kernel"), mm/kasan/report.c end_report, mm/kfence/report.c, lib/ubsan.c ubsan_epilogue,
   // kernel/kcsan/report.c, kernel/sched/core.c __schedule_bug ("scheduling while atomic", a 'bug' row).
@@ -380,9 +381,14 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'ubsan', severity: 'error', match: /^UBSAN: (?:Undefined behaviour|undefined-behaviour) in/, skip: /ubsan|overflow/, title: (_m, fn) => inFn('UBSAN: undefined-behaviour', fn), means: 'UBSAN: undefined behaviour (shift, overflow, bad value)'},
   {id: 'ubsan', severity: 'error', match: /^UBSAN: ([\w-]+) in\b/, skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]}`, fn), means: 'UBSAN: undefined behaviour (array index, shift, overflow)'},
   // CONFIG_UBSAN_TRAP (lib/ubsan.c report_ubsan_failure: `UBSAN: array index out of bounds`): x86
-  // prints `%s at %pS` before its oops, arm64 dies with it (`Internal error: %s: <esr> [#n]`).
-  {id: 'ubsan', severity: 'error', match: /^UBSAN: ([a-z ]+) at ([\w.]+)\+0x/, stack: 'banner', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (trapping): undefined behaviour, the kernel stopped at it'},
-  {id: 'ubsan', severity: 'error', match: /^Internal error: UBSAN: ([a-z ]+): [0-9a-f]+ \[#/, stack: 'pc', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (trapping): undefined behaviour, the kernel stopped at it'},
+  // handle_bug prints `%s at %pS` before its oops (die("invalid opcode")), arm64 ubsan_handler dies
+  // with it (`Internal error: %s: <esr> [#n]`). An id of its own, not 'ubsan': lib/ubsan.c's report
+  // (ubsan_epilogue) lets the task go on, the trap is an oops that kills it (and panics with
+  // panic_on_oops, `Fatal exception`: PANIC_CAUSES tells the two apart). A fleet counts them apart
+  // (the signature has the id) and gates on them as on the oopses they are (critical); the title
+  // is the same check in the same function, as syzkaller titles both.
+  {id: 'ubsan-trap', severity: 'critical', match: /^UBSAN: ([a-z ]+) at ([\w.]+)\+0x/, stack: 'banner', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (CONFIG_UBSAN_TRAP): undefined behaviour trapped, the task killed as by an oops'},
+  {id: 'ubsan-trap', severity: 'critical', match: /^Internal error: UBSAN: ([a-z ]+): [0-9a-f]+ \[#/, stack: 'pc', skip: /ubsan|overflow/, title: (m, fn) => inFn(`UBSAN: ${m[1]!.replaceAll(' ', '-')}`, fn), means: 'UBSAN (CONFIG_UBSAN_TRAP): undefined behaviour trapped, the task killed as by an oops'},
   // Oopses: the faulting PC is the culprit unless it is a helper.
   // arm/arm64/riscv die_kernel_fault(): `Unable to handle kernel %s at virtual address %016lx`, %s the
   // kind of access (paging request, write to read-only memory, execute from non-executable memory,

@@ -530,7 +530,7 @@ const UBSAN_TRAP_CASES: Case[] = [
   {
     name: 'arch/x86/kernel/traps.c handle_bug with CONFIG_UBSAN_TRAP: `%s at %pS` (report_ubsan_failure), then the oops',
     lines: x86Oops(['UBSAN: array index out of bounds at foo_get+0x1c/0x80', 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_get', ['foo_ioctl', ...X86_SYSCALL]),
-    want: {id: 'ubsan', title: 'UBSAN: array-index-out-of-bounds in foo_get', guilty: 'foo_get'},
+    want: {id: 'ubsan-trap', title: 'UBSAN: array-index-out-of-bounds in foo_get', guilty: 'foo_get'},
   },
   {
     name: 'arch/arm64/kernel/traps.c ubsan_handler: die(report_ubsan_failure()) `Internal error: UBSAN: %s: %08x [#%d]`',
@@ -543,7 +543,7 @@ const UBSAN_TRAP_CASES: Case[] = [
       ...arm64Trace(['foo_mask', 'foo_ioctl', ...ARM_SYSCALL]),
       END,
     ],
-    want: {id: 'ubsan', title: 'UBSAN: shift-out-of-bounds in foo_mask', guilty: 'foo_mask'},
+    want: {id: 'ubsan-trap', title: 'UBSAN: shift-out-of-bounds in foo_mask', guilty: 'foo_mask'},
   },
 ]
 
@@ -1415,6 +1415,8 @@ const FATAL = ['Kernel panic - not syncing: Fatal exception', 'Kernel Offset: di
 
 /** An x86 NULL-pointer oops in foo_read, complete with its end marker. */
 const NULL_OOPS = x86Oops(['BUG: kernel NULL pointer dereference, address: 0000000000000000', '#PF: supervisor read access in kernel mode', '#PF: error_code(0x0000) - not-present page', 'PGD 0 P4D 0', 'Oops: 0000 [#1] PREEMPT SMP NOPTI'], 'foo_read', ['foo_ioctl', ...X86_SYSCALL])
+/** lib/ubsan.c's report (6.6+): it goes on after it, as a WARNING does. */
+const UBSAN_REPORT = WARN_CASES.find((c) => c.name.startsWith('lib/ubsan.c'))!
 const FATAL_PANIC = (corrupted: boolean): Seen => ({id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted})
 
 const PANIC_AFTER_CASES: Case[] = [
@@ -1452,6 +1454,16 @@ const PANIC_AFTER_CASES: Case[] = [
     name: 'arch/arm64/kernel/traps.c die(): `Oops - BUG: Fatal exception` 300 lines after a kernel BUG: its end',
     lines: [...ARM64_BUG.lines, ...UNRELATED, 'Kernel panic - not syncing: Oops - BUG: Fatal exception', 'Kernel Offset: disabled'],
     want: {...ARM64_BUG.want, findings: 2, next: {id: 'kernel-panic', title: 'kernel panic: Fatal exception', corrupted: false}},
+  },
+  {
+    name: 'lib/ubsan.c ubsan_epilogue: `Fatal exception` right after a UBSAN report, which reports and goes on (corrupted)',
+    lines: [...UBSAN_REPORT.lines, ...FATAL],
+    want: {...UBSAN_REPORT.want, findings: 2, next: FATAL_PANIC(true)},
+  },
+  {
+    name: 'arch/x86/kernel/traps.c handle_bug, CONFIG_UBSAN_TRAP: `Fatal exception` 300 lines after the trap\'s oops: its end',
+    lines: [...UBSAN_TRAP_CASES[0]!.lines, ...UNRELATED, ...FATAL],
+    want: {...UBSAN_TRAP_CASES[0]!.want, findings: 2, next: FATAL_PANIC(false)},
   },
   {
     name: 'mm/kasan/report.c end_report: check_panic_on_warn("KASAN") after the closing rule: the panic ends the KASAN report',
@@ -1572,6 +1584,17 @@ describe('a panic after its report and another caller\'s (SYNTHETIC, printk call
 
   it('a second `Fatal exception` of another caller after the one that ended the oops: the oops is no end of it (corrupted)', () => {
     expect(panicsOf([...on('T234', NULL_OOPS), ...on('C1', FATAL), ...on('C2', FATAL)])).toEqual([['bad-access', false], ['kernel-panic', false], ['kernel-panic', true]])
+  })
+})
+
+describe('a trapping UBSAN is not a reporting one (SYNTHETIC)', () => {
+  it('CONFIG_UBSAN_TRAP\'s oops (x86 handle_bug, arm64 ubsan_handler) and lib/ubsan.c\'s report of one check in one function: one title, two ids and signatures, the trap critical', () => {
+    const first = (lines: readonly string[]) => analyseBootLogText(log(lines), 'SYNTHETIC').findings[0]!
+    const report = first(UBSAN_REPORT.lines)
+    const trap = first(UBSAN_TRAP_CASES[0]!.lines)
+    expect(trap.title).toBe(report.title)
+    expect([report.id, report.severity, trap.id, trap.severity]).toEqual(['ubsan', 'error', 'ubsan-trap', 'critical'])
+    expect(trap.signature).not.toBe(report.signature)
   })
 })
 
