@@ -1,5 +1,5 @@
 // Which early-PFN recorder a kernel runs: the one rule for `analyse`'s verdict (profiling.ts) and
-// every prediction's (model/predict.ts builtRecorder). lib/alloc_tag.c builds both recorders only
+// every prediction's (model/predict.ts, run.ts's sweep). lib/alloc_tag.c builds both recorders only
 // under CONFIG_MEM_ALLOC_PROFILING_DEBUG, so without DEBUG none runs, whatever code the release
 // carries. A review found one boot (page_ext after SMP, DEBUG not stated) called `pool` by analyse
 // and `none` by predict, the latter stated as fact though DEBUG was only inferred off. A capture's
@@ -7,11 +7,15 @@
 // reads a log with its dump takes it, or one said "most likely none" where another ran the pool.
 import type {AllocInfo, BootAnalysis, Recorder, ProfilingState, HostFacts} from '../types.js'
 
-/** DEBUG as a verdict takes it: stated (a DEBUG-only message, a flag, an inventory cell) unless `inferred` says why it was guessed. */
+/**
+ * DEBUG as a verdict takes it: stated (a DEBUG-only message, a flag, an inventory cell) unless
+ * `debugInferred` says why it was guessed. A model Host's two fields by the same names, so that a
+ * host is one (model/host.ts).
+ */
 export interface DebugKnown {
-  value: boolean
+  debug: boolean
   /** Set when DEBUG is only inferred: why (the verdict says "most likely"). */
-  inferred?: string
+  debugInferred?: string
 }
 
 /** The recorder code a kernel has (or the recorder given), and how that is known. */
@@ -26,21 +30,23 @@ export interface RecorderCode {
  * home of that inference: analyse's debugReason (profiling.ts inferDebug) words this result.
  */
 export function debugOfBoot(p: Pick<ProfilingState, 'debug'>, h: Pick<HostFacts, 'pageExtWindow'>): DebugKnown {
-  if (p.debug !== 'unknown') return {value: p.debug}
+  if (p.debug !== 'unknown') return {debug: p.debug}
   const w = h.pageExtWindow
-  if (w?.value !== 'after-smp') return {value: true}
-  return {value: false, inferred: `page_ext came up after SMP (line ${w.line}), so DEBUG is most likely off`}
+  if (w?.value !== 'after-smp') return {debug: true}
+  return {debug: false, debugInferred: `page_ext came up after SMP (line ${w.line}), so DEBUG is most likely off`}
 }
 
 /**
  * The recorder the kernel runs: its code's with DEBUG, none without (its reason naming the code the
- * kernel has); an inferred DEBUG off gives "most likely none", never a fact.
+ * kernel has); an inferred DEBUG off gives "most likely none", never a fact. The one home of the
+ * rule: analyse's verdict (profiling.ts), a capture's dump (withDumpDebug) and every prediction
+ * (model/predict.ts, a model Host being a DebugKnown).
  */
 export function builtRecorder(debug: DebugKnown, code: RecorderCode): RecorderCode {
-  if (debug.value || code.recorder === 'none') return code
+  if (debug.debug || code.recorder === 'none') return code
   const has = code.recorder === 'unknown' ? '' : `, though the kernel has the ${code.recorder} recorder's code (${code.recorderReason})`
   const rule = `without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built${has}`
-  return {recorder: 'none', recorderReason: debug.inferred ? `most likely none: ${debug.inferred}, and ${rule}` : rule}
+  return {recorder: 'none', recorderReason: debug.debugInferred ? `most likely none: ${debug.debugInferred}, and ${rule}` : rule}
 }
 
 /**
@@ -93,6 +99,6 @@ export function withDumpDebug<A extends Pick<BootAnalysis, 'boot' | 'profiling'>
   const {recorderCode, ...rest} = p
   const debugReason = `${site.source}:${site.line}: allocinfo lists ${POOL_TRACKING_FUNC}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
   const debugSource = {from: 'dump', file: site.source, line: site.line} as const
-  const built = builtRecorder({value: true}, recorderCode ?? p)
+  const built = builtRecorder({debug: true}, recorderCode ?? p)
   return {...a, profiling: {...rest, debug: true, debugReason, debugSource, recorder: built.recorder, recorderReason: built.recorderReason}}
 }

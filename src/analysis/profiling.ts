@@ -125,7 +125,7 @@ function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | '
   }
   // Not stated, so unknown here; whether it is most likely off is debugOfBoot's to say (the one rule
   // for every verdict and prediction), and the reason words its inference.
-  const off = debugOfBoot({debug: 'unknown'}, host).inferred
+  const off = debugOfBoot({debug: 'unknown'}, host).debugInferred
   if (off) {
     const deferred = host.deferredInit ? ' and struct-page init deferred' : ''
     return {value: 'unknown', reason: `${off}: early_page_ext was off${deferred}, which DEBUG turns on (only a modified kernel turns it off again)`, source: {from: 'default'}}

@@ -67,8 +67,8 @@ export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'prof
   const debug = a.profiling.debug
   // Unknown: after SMP says most likely off (DEBUG sets early_page_ext); without a window, the default.
   const known = debugOfBoot(a.profiling, h)
-  host.debug = known.value
-  if (known.inferred) host.debugInferred = known.inferred
+  host.debug = known.debug
+  if (known.debugInferred) host.debugInferred = known.debugInferred
   if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): ${h.pageExtWindow ? 'taken from the page_ext window' : 'default yes used'}`)
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'

@@ -1,7 +1,7 @@
 // predict(host, profile, opts): build the host's early allocations from the profile, interleave
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
-import {builtRecorder as recorderBuilt} from '../analysis/built-recorder.js'
+import {type RecorderCode, builtRecorder} from '../analysis/built-recorder.js'
 import type {Recorder} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
@@ -101,7 +101,8 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
   }
-  const {recorder, recorderReason} = builtRecorder(host, opts)
+  // The recorder the kernel runs (none without DEBUG): its verdict, kernel outcome and severity follow; the runs stay what-ifs.
+  const {recorder, recorderReason} = builtRecorder(host, givenCode(opts))
   return {
     recorder,
     recorderReason,
@@ -126,16 +127,14 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
 }
 
 /**
- * The recorder the kernel runs, and why: analysis/built-recorder.ts's rule (none without DEBUG, said
- * as "most likely" when DEBUG was inferred), the one analyse's verdict follows. Its verdict, its
- * kernel outcome and its severity follow; the runs stay what-ifs.
+ * The recorder code a prediction is given (a capture's, --recorder's, a release's guess), 'unknown'
+ * when none is: what analysis/built-recorder.ts builtRecorder applies the host's DEBUG to.
  */
-export function builtRecorder(host: Pick<Host, 'debug' | 'debugInferred'>, opts: Pick<PredictOptions, 'recorder' | 'recorderReason'>): {recorder: Recorder; recorderReason: string} {
-  const code = {
+export function givenCode(opts: Pick<PredictOptions, 'recorder' | 'recorderReason'>): RecorderCode {
+  return {
     recorder: opts.recorder ?? 'unknown',
     recorderReason: opts.recorderReason ?? 'not known from the input: both recorders are run as what-ifs (give --recorder or a capture)',
   }
-  return recorderBuilt({value: host.debug, ...(host.debugInferred ? {inferred: host.debugInferred} : {})}, code)
 }
 
 /**

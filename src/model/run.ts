@@ -6,13 +6,14 @@ import {waitingNotice} from '../cli/progress.js'
 import type {StreamRow, StreamRun} from '../cli/stream-table.js'
 import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
+import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Block, Report} from '../render/report.js'
 import type {Recorder, Severity} from '../types.js'
 import {PredictionCache, predictHostRow} from './fleet.js'
 import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
 import {InventoryRows, readInventory} from './inventory.js'
-import {type PredictOptions, type Tracker, builtRecorder, predict, sweep, sweepCpus} from './predict.js'
+import {type PredictOptions, type Tracker, givenCode, predict, sweep, sweepCpus} from './predict.js'
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
@@ -132,7 +133,7 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   // The host without its CPU counts (the sweep's points have them): was `possibleCpus: 1` in --json.
   const {possibleCpus: _p, onlineCpus: _o, ...shape} = host
   // The recorder the host runs (none without DEBUG), as each point's prediction has it.
-  const graded = sweepGrade(host.debug, builtRecorder(host, opts).recorder, s)
+  const graded = sweepGrade(host.debug, builtRecorder(host, givenCode(opts)).recorder, s)
   if (graded) blocks.push(severityBlock(graded))
   return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : []}
 }

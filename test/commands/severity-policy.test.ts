@@ -43,7 +43,7 @@ describe('severity policy', () => {
       }
       expect(fleetExit).toBe(Math.max(...alone))
     }
-    // The sample's non-DEBUG hosts build no recorder (predict.ts builtRecorder): their early pages
+    // The sample's non-DEBUG hosts build no recorder (analysis/built-recorder.ts builtRecorder): their early pages
     // are never tagged and nothing warns, a notice, so --fail-on warning passes (as each alone).
     expect(fleet.filter((r) => r.severity).map((r) => [r.name, r.severity])).toEqual([
       ['db-255-nodebug', 'notice'],

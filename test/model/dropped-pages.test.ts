@@ -47,7 +47,7 @@ describe('the pages a full legacy array drops: one count', () => {
     expect(iv.low).toBeLessThanOrEqual(iv.value)
     expect(iv.high).toBeGreaterThanOrEqual(iv.value)
     // After SMP with the legacy recorder takes a DEBUG kernel with early_page_ext off (the lab's
-    // legacylate): without DEBUG no recorder is built (predict.ts builtRecorder).
+    // legacylate): without DEBUG no recorder is built (analysis/built-recorder.ts builtRecorder).
     const late = await predictJson(['--from', captureDir('linux-7.2-legacylate-c8-m1024'), '--cpus', '8192'])
     expect([late.window, late.recorder, late.legacy.dropped > 0]).toEqual(['after-smp', 'legacy', true])
     expect(late.kernel.leftUntaggedPages.value).toBe(late.legacy.wouldWarnIfFreed.pages)

@@ -1,5 +1,5 @@
 // Which recorder runs on a host without MEM_ALLOC_PROFILING_DEBUG: none, whatever code its release
-// carries (lib/alloc_tag.c builds both recorders only with DEBUG; predict.ts builtRecorder). A
+// carries (lib/alloc_tag.c builds both recorders only with DEBUG; analysis/built-recorder.ts builtRecorder). A
 // review found `predict --kernel 7.2 --cpus 64 --no-debug` showing the pool recording 950 PFNs and
 // leaving none untagged beside the note that the kernel builds neither recorder. The verdict, the
 // kernel's outcome, the notes and the severity must agree; and --debug over a capture whose DEBUG
