@@ -1,10 +1,10 @@
 // The `allocinfo` command's work, without oclif: flags → reader → select/tree → result and Report.
 // src/commands/allocinfo.ts (oclif) and the fast path (src/cli/fast.ts) both call it.
-import {statSync} from 'node:fs'
 import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import {InputError, UsageError} from '../errors.js'
+import {statOf} from '../readers/stat.js'
 import {parseSize} from '../render/units.js'
 import {type AllocInfoResult, anomalySeverities, buildAllocInfoReport, gradedAnomalies} from './report.js'
 import {type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from './select.js'
@@ -78,13 +78,8 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */
 async function allocinfoPath(input: string): Promise<string> {
   if (input === '-') return input
-  let dir = false
-  try {
-    dir = statSync(input).isDirectory()
-  } catch {
-    return input // readAllocInfo names the problem
-  }
-  if (!dir) return input
+  // Nothing there: readAllocInfo names the problem.
+  if (statOf(input)?.isDirectory() !== true) return input
   const {NO_ALLOCINFO_DUMP, resolveCapture} = await import('../readers/dir.js')
   const cap = resolveCapture(input)
   if (!cap.allocinfo) throw new InputError(`${input}: ${NO_ALLOCINFO_DUMP}; expected a /proc/allocinfo dump or a directory holding one`, input)

@@ -9,6 +9,7 @@ import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
+import {fileId, type Stated, statPath} from '../readers/stat.js'
 import {type ListedPath, readList} from './list-file.js'
 
 export type Task = (
@@ -66,40 +67,37 @@ export function memberKey(name: string): string {
 /** An archive task's `only` members as the paths archive-plan.ts PlanOptions takes. */
 export const onlyPaths = (t: {path: string; only?: string[]}): Set<string> | undefined => (t.only ? new Set(t.only.map((m) => memberPath(t.path, m))) : undefined)
 
-/** A file or directory whatever path reached it: a symlink and its target, a path named twice, are one. */
-const idOf = (st: Stats): string => `${st.dev}:${st.ino}`
-
 /**
- * What makes a file the same input as another: idOf, except that hard links (a file with more than
+ * What makes a file the same input as another: fileId, except that hard links (a file with more than
  * one name: a backup tree's unchanged days, the bench's 10 000 copies) stay one input per name, as
  * two paths a user gave. The name is the real path (symlinks resolved: a link to one of those names
  * is that name), looked up only for such files.
  */
 function fileKey(p: string, st: Stats): string {
-  if (st.nlink <= 1 || st.isDirectory()) return idOf(st)
+  if (st.nlink <= 1 || st.isDirectory()) return fileId(st)
   try {
-    return `${idOf(st)}:${realpathSync.native(p)}`
+    return `${fileId(st)}:${realpathSync.native(p)}`
   } catch {
-    return `${idOf(st)}:${resolve(p)}`
+    return `${fileId(st)}:${resolve(p)}`
   }
 }
 
-/** A task and what makes it the same input as another (idOf; its resolved path when nothing could be stat'ed). */
+/** A task and what makes it the same input as another (fileId; its resolved path when nothing could be stat'ed). */
 interface Listed {
   task: Task
   key: string
-  /** A file's idOf, when its key is more (fileKey): the --out file is found by it whatever its name. */
+  /** A file's fileId, when its key is more (fileKey): the --out file is found by it whatever its name. */
   id?: string
-  /** An `archive//member` input: the archive's idOf (its members named one by one are read in one task). */
+  /** An `archive//member` input: the archive's fileId (its members named one by one are read in one task). */
   group?: string
 }
 
 /** The listing so far: tasks, the directories walked, and what was met twice. */
 interface Listing {
   out: Listed[]
-  /** idOf each argument that stat'ed: see notNamed. */
+  /** fileId each argument that stat'ed: see notNamed. */
   named: ReadonlySet<string>
-  /** Directories walked (idOf): one reached again (a symlink loop, `latest -> 2026-12-05`, named twice) is not walked again. */
+  /** Directories walked (fileId): one reached again (a symlink loop, `latest -> 2026-12-05`, named twice) is not walked again. */
   walked: Set<string>
   /** Directories not walked again. */
   repeats: number
@@ -141,36 +139,36 @@ const isCapture = (entries: Entry[]): boolean => notCaptureBecause(entries.map((
  * walked tree is left without a record.
  */
 function walk(dir: string, st: Stats, l: Listing): void {
-  if (l.walked.has(idOf(st))) {
+  if (l.walked.has(fileId(st))) {
     l.repeats++
     return
   }
-  l.walked.add(idOf(st))
+  l.walked.add(fileId(st))
   let entries: Entry[]
   try {
     entries = entriesOf(dir, dirNames(dir))
   } catch (e) {
-    l.out.push({task: {type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`}, key: idOf(st)})
+    l.out.push({task: {type: 'error', path: dir, reason: `cannot list the directory: ${ioReason(e)}`}, key: fileId(st)})
     return
   }
   const capture = isCapture(entries)
-  if (capture) l.out.push({task: {type: 'capture-dir', path: dir}, key: idOf(st)})
+  if (capture) l.out.push({task: {type: 'capture-dir', path: dir}, key: fileId(st)})
   for (const e of entries) {
     if ('undecodable' in e) l.out.push(undecodableTask(e.undecodable))
     else if (!('st' in e)) l.out.push({task: {type: 'error', path: e.path, reason: e.error}, key: pathKey(e.path)})
     else if (e.st.isDirectory()) walk(e.path, e.st, l)
-    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st), id: idOf(e.st)})
+    else if (!capture) l.out.push({task: notNamed(e.path, e.st, l.named) ?? fileTask(e.path), key: fileKey(e.path, e.st), id: fileId(e.st)})
   }
 }
 
 /**
- * A FIFO not named on the command line (`named`: the arguments' idOf), however it was reached
+ * A FIFO not named on the command line (`named`: the arguments' fileId), however it was reached
  * (a walk, a pattern, a --files-from list), or a socket: an error record, not read (a FIFO nobody
  * writes to would keep the run waiting for ever; a socket cannot be opened). A named FIFO is read
  * (open-input.ts), also where a walk reaches it first.
  */
 function notNamed(p: string, st: Stats, named: ReadonlySet<string>): Task | undefined {
-  if (st.isFIFO() && !named.has(idOf(st))) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
+  if (st.isFIFO() && !named.has(fileId(st))) return {type: 'error', path: p, reason: 'a FIFO not named on the command line is not read (it could wait for a writer for ever): name it as an argument to read it'}
   if (st.isSocket()) return {type: 'error', path: p, reason: 'a socket: not a file that can be read'}
   return undefined
 }
@@ -200,17 +198,6 @@ function globHits(pattern: string): string[] {
   return raw.filter((h) => !covered(h)).map(strip).sort()
 }
 
-/** A path stat'ed (through a symlink), or why it could not be. */
-type Stated = {st: Stats} | {error: unknown}
-
-function statPath(p: string): Stated {
-  try {
-    return {st: statSync(p)}
-  } catch (e) {
-    return {error: e}
-  }
-}
-
 /**
  * `archive//member` (a record's path, as a sharded --list prints it) → that input of the archive,
  * when a `//` in the path follows an archive that is a file (the path itself then names nothing on
@@ -225,7 +212,7 @@ function memberOf(p: string): Listed | undefined {
     // is the archive's own record (archive-plan.ts selfPath), not its top.
     const rest = p.slice(i + 2)
     const member = rest === '' ? '' : memberKey(rest) || '.'
-    return {task: {type: 'archive', path: archive, only: [member]}, key: `${idOf(s.st)}//${member}`, group: idOf(s.st)}
+    return {task: {type: 'archive', path: archive, only: [member]}, key: `${fileId(s.st)}//${member}`, group: fileId(s.st)}
   }
   return undefined
 }
@@ -249,18 +236,18 @@ function expand(arg: string, l: Listing, stated: Stated = statPath(arg)): void {
   }
   const st = stated.st
   if (!st.isDirectory()) {
-    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st), id: idOf(st)})
+    l.out.push({task: notNamed(arg, st, l.named) ?? fileTask(arg), key: fileKey(arg, st), id: fileId(st)})
     return
   }
   const before = l.out.length + l.repeats
   walk(arg, st, l)
-  if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: idOf(st)})
+  if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: fileId(st)})
 }
 
-/** The idOf a path, or its pathKey when it cannot be stat'ed. */
+/** The fileId a path, or its pathKey when it cannot be stat'ed. */
 function keyOf(p: string): string {
   const stated = statPath(p)
-  return 'st' in stated ? idOf(stated.st) : pathKey(p)
+  return 'st' in stated ? fileId(stated.st) : pathKey(p)
 }
 
 /**
@@ -271,7 +258,7 @@ function keyOf(p: string): string {
 export function listTasks(args: string[], listed: ListedPath[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
   // Each argument stat'ed once, for `named` and for its tasks.
   const stated = args.map(statPath)
-  const named = new Set(stated.flatMap((s) => ('st' in s ? [idOf(s.st)] : [])))
+  const named = new Set(stated.flatMap((s) => ('st' in s ? [fileId(s.st)] : [])))
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
   args.forEach((a, i) => expand(a, l, stated[i]))
   for (const a of listed) typeof a === 'string' ? expand(a, l) : l.out.push(undecodableTask(a))

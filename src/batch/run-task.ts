@@ -1,7 +1,6 @@
 // One task → its records (worker side): a file, a capture directory, or each member of a tar
 // archive, read through the same readers and analyser as `analyse` / `allocinfo`. Every failure
 // becomes a record with an `error`; nothing here ends the run.
-import {statSync} from 'node:fs'
 import {analyseBootLogBoots, analyseBootLogBytesBoots, analyseBootLogTextBoots} from '../analysis/read.js'
 import {readAllocInfo, readAllocInfoBytes} from '../readers/allocinfo.js'
 import {captureDataFiles, resolveCapture} from '../readers/dir.js'
@@ -13,6 +12,7 @@ import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './s
 import {errorRecord, kindOf} from './sniff.js'
 import {openInput, type Opened} from './open-input.js'
 import {headEncoding} from '../readers/gzip.js'
+import {statOf} from '../readers/stat.js'
 
 /**
  * Logs up to this size are read whole and parsed as text (the same reader, analyseBootLogText):
@@ -40,13 +40,7 @@ async function* once(b: Buffer): AsyncGenerator<Buffer> {
 /** The dump, from the bytes already read or still to read. */
 const allocInfoFrom = (path: string, opened: Opened): Promise<AllocInfo> => (opened.piped ? readAllocInfoBytes(opened.piped, path) : readAllocInfo(path, path, {whole: opened.bytes}))
 
-const mtimeOf = (path: string): string | undefined => {
-  try {
-    return statSync(path).mtime.toISOString()
-  } catch {
-    return undefined
-  }
-}
+const mtimeOf = (path: string): string | undefined => statOf(path)?.mtime.toISOString()
 
 async function fileRecords(path: string, boot: number | undefined): Promise<BatchRecord[]> {
   const input: InputRef = {path, mtime: undefined}

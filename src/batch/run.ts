@@ -112,7 +112,7 @@ function jobsOf(f: BatchFlags): number {
  */
 function checkOut(out: string, inputs: string[], f: BatchFlags): void {
   if (f.force && f.resume) throw new UsageError('--force overwrites the --out file, --resume goes on with it: give one')
-  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], false)
+  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], {dirs: false})
 }
 
 /**

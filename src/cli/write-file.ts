@@ -5,10 +5,11 @@
 // Before anything is written, every command that writes a file the user named refuses one that
 // is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
 // (refuseOverwrite).
-import {closeSync, fstatSync, openSync, readdirSync, realpathSync, statSync, type Stats, writeFileSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, realpathSync, type Stats, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
 import {inputName} from '../readers/stdin.js'
+import {inputStatOf, type PathCache, sameFile, statOf} from '../readers/stat.js'
 
 /** Pieces are written in chunks of about this many characters. */
 const CHUNK = 1 << 16
@@ -52,17 +53,6 @@ export function writeUserFileParts(path: string, parts: Iterable<string>, what: 
 /** An input of the command, as its refusal names it: `--source FILE`, or the path alone (an argument). */
 export type NamedInput = string | {flag: string; path: string}
 
-/** The file a path names, through symlinks; '-' is stdin only as an input (`fleet --html f.json < f.json`): no output flag writes stdout for '-'. */
-export function statOf(path: string, input = false): Stats | undefined {
-  try {
-    return input && path === '-' ? fstatSync(0) : statSync(path)
-  } catch {
-    return undefined // no such input: its reader says so
-  }
-}
-
-const same = (a: Stats | undefined, b: Stats): boolean => a?.dev === b.dev && a.ino === b.ino
-
 /** The output file as the checks see it (a regular file by its literal path), and the directory it is really in. */
 interface OutFile {
   st: Stats
@@ -83,7 +73,7 @@ function outFile(out: string): OutFile | undefined {
  * then are its files stat'ed: a capture directory holds some five.
  */
 function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
-  if (o.parent && same(d, o.parent)) return true
+  if (o.parent && sameFile(d, o.parent)) return true
   if (o.st.nlink < 2) return false
   let names: string[]
   try {
@@ -93,7 +83,7 @@ function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
   } catch {
     return false // cannot be listed: its reader says so
   }
-  return names.some((n) => same(statOf(join(dir, n)), o.st))
+  return names.some((n) => sameFile(statOf(join(dir, n)), o.st))
 }
 
 /**
@@ -103,16 +93,17 @@ function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
  * (a capture directory's recording or boot log, a directory of snapshots), unless `dirs` is false
  * (batch: a walk skips the --out file it meets; refuseCaptureFile checks the capture directories
  * it reads whole). Only a regular file (outFile): `/dev/stdout` beside `/dev/stdin` on one
- * terminal is one device. Called before anything is opened for writing.
+ * terminal is one device. Called before anything is opened for writing. `cache`: the run's, when
+ * it asks of the inputs again (fleet's onceEach).
  */
-export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, dirs = true): void {
+export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, {dirs = true, cache}: {dirs?: boolean; cache?: PathCache} = {}): void {
   const o = outFile(out)
   if (!o) return
   for (const input of inputs) {
     const {path, flag: by} = typeof input === 'string' ? {path: input, flag: undefined} : input
-    const st = statOf(path, true)
+    const st = inputStatOf(path, cache?.statOf)
     const named = by === undefined ? `the input ${inputName(path)}` : `${by} ${inputName(path)}`
-    if (same(st, o.st)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
+    if (sameFile(st, o.st)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
     if (dirs && st?.isDirectory() && dirHolds(path, st, o)) throw new UsageError(`${flag} ${out} is a file in ${named} (a directory): writing it would destroy part of that input; give another ${flag}`)
   }
 }
@@ -131,7 +122,7 @@ export function refuseCaptureFile(flag: string, out: string, captures: Iterable<
     const d = statOf(dir)
     if (!d?.isDirectory()) continue
     if (o && dirHolds(dir, d, o)) throw new UsageError(`${flag} ${out} is a file of the capture directory ${dir}, which is read as one input: writing it would destroy part of that input; give another ${flag}`)
-    if (newIn && same(newIn, d)) throw new UsageError(`${flag} ${out} would be a new file in the capture directory ${dir}, which is read as one input: a capture holds only its own files; give a ${flag} outside it`)
+    if (newIn && sameFile(newIn, d)) throw new UsageError(`${flag} ${out} would be a new file in the capture directory ${dir}, which is read as one input: a capture holds only its own files; give a ${flag} outside it`)
   }
 }
 

@@ -11,7 +11,7 @@ import {summaryOfRecord} from './record.js'
 import {batchRecord, describeProblem, fleetSummary, type Problem} from './shape.js'
 import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
 import {inputName} from '../readers/stdin.js'
-import {statOf} from '../cli/write-file.js'
+import {fileId, inputStatOf, type PathCache} from '../readers/stat.js'
 
 const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
 
@@ -161,15 +161,16 @@ class FleetDocument {
  * The inputs with a file named twice (its path again, a symlink or a hard link to it: one device
  * and inode; '-' is whatever stdin is) kept once, and a warning naming each one left out: merging
  * adds counts but unions hosts, so a file read twice doubled its inputs and boots while its hosts
- * stayed. A path that cannot be stat'ed is kept: its reader says why.
+ * stayed. A path that cannot be stat'ed is kept: its reader says why. `cache`: the run's, when
+ * --html's check stat'ed the inputs already.
  */
-export function onceEach(paths: string[]): {paths: string[]; warnings: string[]} {
+export function onceEach(paths: string[], cache?: PathCache): {paths: string[]; warnings: string[]} {
   const first = new Map<string, string>()
   const kept: string[] = []
   const warnings: string[] = []
   for (const p of paths) {
-    const st = statOf(p, true)
-    const id = st && `${st.dev}:${st.ino}`
+    const st = inputStatOf(p, cache?.statOf)
+    const id = st && fileId(st)
     const before = id === undefined ? undefined : first.get(id)
     if (before === undefined) {
       if (id !== undefined) first.set(id, p)

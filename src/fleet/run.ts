@@ -9,11 +9,14 @@ import {fleetReport} from './report.js'
 import {countsByKind, type FleetSummary} from './summary.js'
 import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
 import {inputName} from '../readers/stdin.js'
+import {PathCache} from '../readers/stat.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
   const named = inputs.length > 0 ? inputs : ['-']
-  if (f.html) refuseInputAsOutput('--html', f.html, named)
-  const {paths, warnings} = onceEach(named)
+  // Each input stat'ed once, for both.
+  const cache = new PathCache()
+  if (f.html) refuseInputAsOutput('--html', f.html, named, {cache})
+  const {paths, warnings} = onceEach(named, cache)
   const summary = await readFleetInputs(paths)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
   return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: [...warnings, ...emptyWarning(summary, paths)]}

@@ -1,6 +1,5 @@
 // The `predict` command's work, without oclif: flags → one host, a CPU sweep or a fleet inventory
 // → result, Report and the severities --fail-on gates on. src/commands/predict.ts parses and emits.
-import {statSync} from 'node:fs'
 import type {CommandRun} from '../cli/output.js'
 import {waitingNotice} from '../cli/progress.js'
 import type {StreamRow, StreamRun} from '../cli/stream-table.js'
@@ -21,6 +20,7 @@ import {measuredChecks} from './measured.js'
 import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 import {inputName} from '../readers/stdin.js'
+import {statOf} from '../readers/stat.js'
 
 export interface PredictFlags extends HostFlags {
   profile?: string
@@ -162,14 +162,7 @@ function fleetStream(path: string, opts: PredictOptions, profile: string | undef
       })
     }
   }
-  const again = path !== '-' && isRegularFile(path) ? () => rows(new InventoryRows(file)) : undefined
+  // A file that cannot be stat'ed is read once: its reader says why.
+  const again = path !== '-' && statOf(path)?.isFile() === true ? () => rows(new InventoryRows(file)) : undefined
   return {stream: {key: 'hosts', table: () => fleetTable(inventory.extraColumns), rows: rows(inventory), again}, severities: () => [...seen], warnings: []}
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false // the reader says why it cannot be read
-  }
 }

@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
 import {type DirName, dirNames} from './names.js'
+import {statOf} from './stat.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -21,15 +22,6 @@ export interface CaptureFiles {
 
 /** Boot-log names in a capture directory, the first present wins (batch reads the same names inside archives). */
 export const BOOTLOG_NAMES = ['dmesg.txt', 'dmesg.txt.gz', 'dmesg.json', 'kern.log', 'journal.txt', 'journal.json', 'console.log', 'console.log.gz', 'dmesg-excerpt.txt']
-
-/** What stat says of a path; undefined when there is nothing (or nothing reachable) there. */
-function statOf(p: string): Stats | undefined {
-  try {
-    return statSync(p)
-  } catch {
-    return undefined
-  }
-}
 
 /** A capture's meta.json is some KiB (the lab's: 5 KiB): past this it is none (a device, a bomb), refused (issue 14). */
 export const MAX_META_BYTES = 2 ** 20
