@@ -315,6 +315,9 @@ export interface AllocAnomaly {
   detail: string
 }
 
+/** A dump's anomalies by kind, every one counted (a kind without one absent): AllocInfo's, and what analyse, allocinfo and batch output. */
+export type AnomalyCounts = Partial<Record<AllocAnomaly['kind'], number>>
+
 export interface AllocInfo {
   source: string
   version: 'none' | '1.0' | '2.0' | string
@@ -325,7 +328,7 @@ export interface AllocInfo {
   totalCalls: bigint
   /** The first MAX_ANOMALIES of each kind; anomalyCounts counts them all. */
   anomalies: AllocAnomaly[]
-  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  anomalyCounts: AnomalyCounts
   /**
    * The site lines left out of `sites` and the totals for a counter the kernel cannot print
    * (invalid-counter), as read, the first of each key: a recording stores them so that whoever reads

@@ -1,7 +1,7 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
 import {type Block, type Cell, type Column, type Report, bytesCell, cellText, severityCell} from '../render/report.js'
 import {iec, pct} from '../render/units.js'
-import {type AllocAnomaly, type AllocSite, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
+import {type AllocAnomaly, type AllocSite, type AnomalyCounts, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
 
@@ -23,7 +23,7 @@ export interface AllocInfoResult {
   tree?: {depth: number; prefixes: number; rows: TreeRow[]}
   /** The first MAX_ANOMALIES of each kind, each with its severity (what --fail-on sees); anomalyCounts counts them all. */
   anomalies: (AllocAnomaly & {severity: Severity})[]
-  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  anomalyCounts: AnomalyCounts
   /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
   skippedTotal: number
@@ -60,11 +60,9 @@ export function badCounterCounts(klab: readonly Pick<KlabCounts, 'kind' | 'bad'>
 export const badCounterSeverities = (counts: Readonly<Record<string, number>>): Severity[] => Object.values(counts).filter((n) => n > 0).map(() => BAD_COUNTER_SEVERITY)
 
 /** The severities of a dump's anomalies, by kind (every one counted, not only the kept): what --fail-on sees. */
-export function anomalySeverities(counts: Partial<Record<AllocAnomaly['kind'], number>>): Severity[] {
+export function anomalySeverities(counts: AnomalyCounts): Severity[] {
   return (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0).map((k) => ANOMALY_SEVERITY[k])
 }
-
-type AnomalyCounts = Partial<Record<AllocAnomaly['kind'], number>>
 
 /** One kind of anomaly in a dump: how many (every one), the severity --fail-on gives it, and the first of the kind. */
 export interface AnomalyKind {
@@ -91,7 +89,7 @@ export function anomalyKinds(anomalies: readonly AllocAnomaly[], counts: Anomaly
 export const gradedAnomalies = <A extends Pick<AllocAnomaly, 'kind'>>(list: readonly A[]): (A & {severity: Severity})[] => list.map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))
 
 /** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
-export const anomalyTotal = (counts: Partial<Record<AllocAnomaly['kind'], number>>): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
+export const anomalyTotal = (counts: AnomalyCounts): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
 
 export interface ReportOptions {
   /** Raw byte counts instead of IEC units. */

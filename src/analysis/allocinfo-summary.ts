@@ -2,7 +2,7 @@
 // the sites the kernel marked ` accurate:no` (early allocations the recorder could not tag).
 import {type AnomalyKind, anomalyKinds, anomalyTotal} from '../allocinfo/report.js'
 import {SORTS, topN, totalsOf, type Totals} from '../allocinfo/select.js'
-import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
+import type {AllocInfo, AllocSite, AnomalyCounts} from '../types.js'
 
 export const TOP_SITES = 10
 /** accurate:no sites kept in the summary (largest first); the count says how many there are. */
@@ -16,10 +16,12 @@ export interface AllocInfoSummary {
   top: AllocSite[]
   inaccurateCount: number
   inaccurate: AllocSite[]
+  // anomalyCounts is the fact; the total and the kinds are worked out from it (anomalyTotal,
+  // anomalyKinds) for the JSON, which documents all three.
   /** Every anomaly counted (a summed duplicate, info, among them). */
   anomalies: number
   /** The same by kind, as batch records count them. */
-  anomalyCounts: Partial<Record<AllocAnomaly['kind'], number>>
+  anomalyCounts: AnomalyCounts
   /** Each kind with its severity and its first line, most severe first: what --fail-on gates on, shown (README Severity). */
   anomalyKinds: AnomalyKind[]
   skipped: number

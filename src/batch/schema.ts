@@ -2,7 +2,7 @@
 // Documented in README (batch). A change that drops or renames a field is a new version; new
 // optional fields keep v1. `allocscope fleet` reads these records.
 import type {Graded} from '../model/severity.js'
-import type {AllocAnomaly, BootInfo, BootLogFormat, FactConflict, HostFacts, KlabCounts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
+import type {AnomalyCounts, BootInfo, BootLogFormat, FactConflict, HostFacts, KlabCounts, ProfilingState, Recorder, Replay, Severity} from '../types.js'
 
 export const BATCH_SCHEMA = 'allocscope/batch-v1'
 
@@ -45,7 +45,7 @@ export interface BatchAllocInfo {
    * as analyse, allocinfo and diff do (allocinfo/report.ts anomalySeverities), which the total alone
    * cannot say (a summed duplicate is info, negative bytes a warning).
    */
-  anomalyCounts?: Partial<Record<AllocAnomaly['kind'], number>>
+  anomalyCounts?: AnomalyCounts
   /** Every line skipped (AllocInfo.skippedTotal). */
   skipped: number
   /** Why the dump ended early (a gzip stream cut short; added to v1): the counts are of what was read. */

@@ -5,7 +5,7 @@
 // Kept free of imports beyond types and lines.ts (builtins only; its stripBom): the `allocinfo`
 // command's start-up is benchmarked.
 import {stripBom} from './lines.js'
-import type {AllocAnomaly, AllocInfo, AllocSite, Skipped} from '../types.js'
+import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts, Skipped} from '../types.js'
 
 /** print_allocinfo_header(): "allocinfo - version: 1.0" (May 2024) / "2.0" (Sept 2025). */
 const VERSION_RE = /^allocinfo - version:[ \t]*(\S+)[ \t]*$/
@@ -303,7 +303,7 @@ export class AllocInfoScanner {
   /** Site lines left out for a counter the kernel cannot print, by key (AllocInfo.invalid). */
   private readonly invalid = new Map<string, AllocSite>()
   private anomalies: AllocAnomaly[] = []
-  private anomalyCounts: AllocInfo['anomalyCounts'] = {}
+  private anomalyCounts: AnomalyCounts = {}
   private readonly skipped: Skipped[] = []
   private skippedTotal = 0
   private readonly skippedByReason: Record<string, number> = {}

@@ -8,7 +8,7 @@ import {StringDecoder} from 'node:string_decoder'
 import {constants, createGunzip, gunzipSync} from 'node:zlib'
 import {InputError, ioReason} from '../errors.js'
 import {counterBig, MAX_COUNTER_DIGITS, RECORDING_FORMAT, RECORDING_MARK, RECORDING_VERSION, type RecordingHeader, type SnapshotRecord} from '../trend/recording.js'
-import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
+import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
 import {eachMember, firstMemberText} from './gzip-members.js'
@@ -354,7 +354,7 @@ function replay(sites: Replayed[], rec: SnapshotRecord, where: string, path: str
 function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, source: string): RecordingSnapshot {
   const out: AllocSite[] = []
   const anomalies: AllocAnomaly[] = []
-  const anomalyCounts: AllocInfo['anomalyCounts'] = {}
+  const anomalyCounts: AnomalyCounts = {}
   let totalBytes = 0n
   let totalCalls = 0n
   for (const [i, s] of sites.entries()) {
