@@ -26,6 +26,11 @@ export interface LogRecord {
   /** The boot the record belongs to, when the format says (journal `_BOOT_ID`, 32 hex digits). */
   boot?: string
   /**
+   * printk records the console lost right before this one: the count of the `** N printk messages
+   * dropped **` notice (kernel/printk/printk.c console_prepend_dropped) printed before or on its line.
+   */
+  dropped?: number
+  /**
    * A line without the printk prefix in a log whose lines carry one (handed out only when asked
    * for, and still counted as skipped): another program's output, or a kernel report's line
    * printed without its prefix. Not a kernel record: only a report open at that point may take it.

@@ -321,6 +321,7 @@ export class SplatParser {
   }
 
   private take(r: LogRecord, starts?: boolean): SplatPush {
+    if (r.dropped && this.opens.size > 0) this.lost(r)
     const o = this.opens.size === 0 ? undefined : this.route(r)
     // Hot path: outside a block only `---[ cut here ]---` and banners matter (never on an orphan line).
     if (!o && (r.orphan || !(starts ?? mayStart(r.text)))) return NOT_IN_SPLAT
@@ -348,6 +349,15 @@ export class SplatParser {
     if (o.phase === 'message') return this.messageLine(o, r, text, afterCutHere(banner), closed)
     if (o.text.length < MAX_TEXT_LINES) o.text.push(clip(text))
     return this.body(o, r, text, closed)
+  }
+
+  /**
+   * The console dropped printk records before this one (kernel/printk/printk.c
+   * console_prepend_dropped: `** N printk messages dropped **`): any report open and not yet
+   * complete may have lost lines there, whichever caller printed them.
+   */
+  private lost(r: LogRecord): void {
+    for (const o of this.opens.values()) if (!complete(o)) this.corrupt(o, `${r.dropped} printk messages dropped before line ${r.line}: the report may have lost lines`)
   }
 
   /** End of input: an open block was cut short unless its report is complete. */

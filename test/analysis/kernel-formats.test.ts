@@ -1598,6 +1598,24 @@ describe('a trapping UBSAN is not a reporting one (SYNTHETIC)', () => {
   })
 })
 
+describe('printk messages the console dropped (SYNTHETIC: kernel/printk/printk.c console_prepend_dropped)', () => {
+  const stamped = (lines: readonly string[]) => lines.map((l, i) => `[${(100 + i / 1e4).toFixed(6).padStart(12)}] ${l}`)
+  const corrupted = (text: string) => analyseBootLogText(text, 'SYNTHETIC').findings.map((f) => [f.id, f.corrupted, f.splat?.corruptedReason])
+  it('`** N printk messages dropped **` glued before a line of an oops, or on a line of its own inside it: the oops may have lost lines (corrupted)', () => {
+    const lines = stamped(NULL_OOPS)
+    const glued = [...lines.slice(0, 6), `** 12 printk messages dropped ** ${lines[6]}`, ...lines.slice(7)]
+    const own = [...lines.slice(0, 6), '** 12 printk messages dropped **', ...lines.slice(6)]
+    for (const [l, at] of [[glued, 7], [own, 8]] as const) expect(corrupted(l.join('\n') + '\n')).toEqual([['bad-access', true, `12 printk messages dropped before line ${at}: the report may have lost lines`]])
+  })
+
+  it('the notice after a complete report, or before a report begins: no damage to it', () => {
+    const after = [...stamped([...NULL_OOPS, 'foo: device ready']).slice(0, -1), '** 3 printk messages dropped ** [  100.999999] foo: device ready']
+    expect(corrupted(after.join('\n') + '\n')).toEqual([['bad-access', false, undefined]])
+    const before = ['[   99.000000] foo: device ready', `** 3 printk messages dropped ** ${stamped(NULL_OOPS)[0]}`, ...stamped(NULL_OOPS).slice(1)]
+    expect(corrupted(before.join('\n') + '\n')).toEqual([['bad-access', false, undefined]])
+  })
+})
+
 /** The same report on another boot: other pids, CPUs, addresses, times, offsets. */
 function anotherBoot(l: string): string {
   return l

@@ -83,10 +83,12 @@ function inherit(prev: LogRecord, no: number, text: string): LogRecord {
  *   is read from its time stamp on.
  * - Untimed logs (printk.time=0, dmesg -t): every non-empty line is a record without time.
  * - `** N printk messages dropped **` (console_prepend_dropped(): on its own line or glued before
- *   the next record) is counted in droppedMessages.
+ *   the next record) is counted in droppedMessages, and carried by the next record (LogRecord.dropped).
  */
 export class KernelTextReader implements LineReader {
   private prev: LogRecord | undefined
+  /** Messages a dropped-messages notice counted that no record has carried yet (LogRecord.dropped). */
+  private dropped = 0
 
   constructor(
     private readonly sink: Sink,
@@ -105,6 +107,7 @@ export class KernelTextReader implements LineReader {
       const m = DROPPED.exec(s)
       if (m) {
         this.sink.droppedMessages += Number(m[1])
+        this.dropped += Number(m[1])
         s = s.slice(m[0].length)
         if (isBlank(s)) {
           this.sink.skip(no, REASON.dropped, m[0])
@@ -145,6 +148,10 @@ export class KernelTextReader implements LineReader {
   }
 
   private emit(r: LogRecord): void {
+    if (this.dropped) {
+      r.dropped = this.dropped
+      this.dropped = 0
+    }
     this.prev = r
     this.sink.record(r)
   }
