@@ -271,7 +271,8 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     import('./rules.js'),
   ])
   const logged: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
-  const allocPath = x.kind === 'allocinfo' ? x.path : (req.allocinfo ?? x.capture.allocinfo)
+  // A pipe's dump is read from its copy (capture.allocinfo): the pipe itself was drained by classifyInput.
+  const allocPath = x.kind === 'allocinfo' ? x.capture.allocinfo : (req.allocinfo ?? x.capture.allocinfo)
   const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
   // The dump's tracking site states DEBUG, as analyse, predict --from and batch take it (built-recorder.ts).
   const analysis = logged && withDumpDebug(logged, allocinfo && trackingSiteOf(allocinfo))
