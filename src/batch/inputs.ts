@@ -9,7 +9,7 @@ import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
-import {fileId, type Stated, statPath} from '../readers/stat.js'
+import {fileId, PathCache, type Stated, statPath} from '../readers/stat.js'
 import {type ListedPath, readList} from './list-file.js'
 
 export type Task = (
@@ -101,6 +101,8 @@ interface Listing {
   walked: Set<string>
   /** Directories not walked again. */
   repeats: number
+  /** The run's answers for the paths asked of more than once: an archive whose members a --files-from list names one by one (memberOf). */
+  cache: PathCache
 }
 
 const pathKey = (p: string): string => `path:${resolve(p)}`
@@ -201,12 +203,13 @@ function globHits(pattern: string): string[] {
 /**
  * `archive//member` (a record's path, as a sharded --list prints it) → that input of the archive,
  * when a `//` in the path follows an archive that is a file (the path itself then names nothing on
- * disk: "not a directory"). The first such `//`: a member's name holds none (memberKey).
+ * disk: "not a directory"). The first such `//`: a member's name holds none (memberKey). The
+ * archive is looked up once a run (`cache`): a sharded list names it on every line.
  */
-function memberOf(p: string): Listed | undefined {
+function memberOf(p: string, cache: PathCache): Listed | undefined {
   for (let i = p.indexOf('//'); i > 0; i = p.indexOf('//', i + 1)) {
     const archive = p.slice(0, i)
-    const s = isArchive(archive) ? statPath(archive) : undefined
+    const s = isArchive(archive) ? cache.stated(archive) : undefined
     if (s === undefined || !('st' in s) || !s.st.isFile()) continue
     // The archive's top directory, when a capture, is `archive//.`; `archive//`, no member at all,
     // is the archive's own record (archive-plan.ts selfPath), not its top.
@@ -217,14 +220,18 @@ function memberOf(p: string): Listed | undefined {
   return undefined
 }
 
-/** One argument (path or glob) → its tasks; `stated`: the argument already stat'ed (listTasks), else stat'ed here. */
-function expand(arg: string, l: Listing, stated: Stated = statPath(arg)): void {
+/**
+ * One argument (path or glob) → its tasks; `stated`: the argument already stat'ed (listTasks), else
+ * stat'ed here, unless it is an `archive//member` (memberOf), which names nothing on disk.
+ */
+function expand(arg: string, l: Listing, stated?: Stated): void {
+  const member = memberOf(arg, l.cache)
+  if (member) {
+    l.out.push(member)
+    return
+  }
+  stated ??= statPath(arg)
   if ('error' in stated) {
-    const member = memberOf(arg)
-    if (member) {
-      l.out.push(member)
-      return
-    }
     if (tinyglobby().isDynamicPattern(arg)) {
       const hits = globHits(arg)
       if (hits.length === 0) l.out.push({task: {type: 'error', path: arg, reason: 'the pattern matches nothing'}, key: pathKey(arg)})
@@ -259,7 +266,7 @@ export function listTasks(args: string[], listed: ListedPath[] = [], out?: strin
   // Each argument stat'ed once, for `named` and for its tasks.
   const stated = args.map(statPath)
   const named = new Set(stated.flatMap((s) => ('st' in s ? [fileId(s.st)] : [])))
-  const l: Listing = {out: [], named, walked: new Set(), repeats: 0}
+  const l: Listing = {out: [], named, walked: new Set(), repeats: 0, cache: new PathCache()}
   args.forEach((a, i) => expand(a, l, stated[i]))
   for (const a of listed) typeof a === 'string' ? expand(a, l) : l.out.push(undecodableTask(a))
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
