@@ -264,15 +264,22 @@ export interface ReportShape {
   multiStack?: boolean
   /** The report has no call trace by nature (a lockup of a workqueue, a bad rss-counter). */
   noStack?: boolean
+  /**
+   * The report's own lines printed between and after its stacks (SLUB's tracks, slab, object dump
+   * and fixes): they neither end a stack nor begin another report (`INFO: Allocated in` is one).
+   */
+  ownLines?: RegExp
 }
 
 /**
  * Where the guilty function is looked for. `trace`: the first call trace; `pc`: the faulting PC
  * (`RIP:`, `pc :`, `PC is at`) and the stack after it; `pc-only`: the faulting PC alone; `banner`:
  * the function the banner names, then the first trace; `stall`: the interrupted code after the
- * timer interrupt, then its stack.
+ * timer interrupt, then its stack; `dumped`: the last call trace (the report's dump_stack(), after
+ * stacks it prints of other times); `alloc-track`: SLUB's allocation track (its stack, then the
+ * function of its `Allocated in` line), the first trace when the report has none.
  */
-type StackFrom = 'trace' | 'pc' | 'pc-only' | 'banner' | 'stall'
+type StackFrom = 'trace' | 'pc' | 'pc-only' | 'banner' | 'stall' | 'dumped' | 'alloc-track'
 
 /** The ids of crash rows (each id groups the kinds a fleet tells apart by title). */
 export const CRASH_IDS = ['kasan', 'kmsan', 'kcsan', 'kfence', 'ubsan', 'ubsan-trap', 'bad-access', 'gpf', 'kernel-bug', 'oops', 'soft-lockup', 'hard-lockup', 'rcu-stall', 'hung-task', 'workqueue-lockup', 'lockdep', 'memory-leak', 'bug', 'kernel-panic', 'warning'] as const
@@ -314,6 +321,15 @@ const RCU_SKIP = /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/
 const USB_SKIP = /^(usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg)$/
 /** Workqueue functions take the locks of work items: a deadlock in them is the work item's. */
 const WORKQUEUE_LOCKS = /process_one_work|flush_workqueue|drain_workqueue|destroy_workqueue/
+/** mm/slub.c's debug checks and printers, between a SLUB report's dump_stack() and the allocator's entry. */
+const SLUB_SKIP = /^(print_trailer|object_err|slab_err|slab_bug|check_bytes_and_report|check_object|check_slab|on_freelist|(alloc|free)_(debug_processing|consistency_checks)|free_to_partial_list)$/
+/** mm/slub.c print_track: `Allocated in %pS age=%lu cpu=%u pid=%d` (older kernels: `INFO: ` before it). */
+const SLUB_ALLOCATED = /^(?:INFO: )?Allocated in ([A-Za-z_.$][\w.$]*)\+0x[0-9a-f]+\/0x[0-9a-f]+ age=/
+/**
+ * A SLUB report's own lines (mm/slub.c): print_track's, print_slab_info's, print_trailer's object
+ * line and print_section's hex dumps, check_bytes_and_report's range, slab_fix's `FIX <cache>:`.
+ */
+const SLUB_OWN_LINES = /^(?:INFO: )?(?:(?:Allocated|Freed) in \S+ age=|Slab 0x|Object 0x[0-9a-f]+ @offset|0x[0-9a-f]+-0x[0-9a-f]+[ .]|object allocation\/free stack trace missing)|^(?:Redzone|Bytes b4|Object|Padding) +[0-9a-f]+: |^FIX [\w-]+: /
 /** `is trying to acquire lock:` ... `at: f+0x..`: the lock operation lockdep caught. */
 const ACQUIRE = /is trying to acquire/
 
@@ -446,9 +462,14 @@ export const CRASH_ROWS: readonly CrashRow[] = [
   {id: 'bug', severity: 'error', match: /^BUG: Bad page (state|map)/, skip: BAD_PAGE_SKIP, title: (m, fn) => inFn(`BUG: Bad page ${m[1]}`, fn), means: 'the page allocator found a page in an impossible state'},
   {id: 'bug', severity: 'error', match: /^unregister_netdevice: waiting for \S+ to become free/, shape: {noStack: true}, title: () => 'unregister_netdevice: waiting for DEV to become free', means: 'a network device is never freed: a reference to it leaked, and its namespace cannot go away'},
   {id: 'bug', severity: 'error', match: /^BUG: Bad rss-counter state|^BUG: non-zero (nr_ptes|nr_pmds|pgtables_bytes) on freeing mm/, shape: {noStack: true}, title: (m) => normaliseText(m[0].replace(/ mm:.*$/, '')), means: 'page-table accounting went wrong when an mm was freed'},
-  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, shape: {noStack: true}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
-  // mm/slub.c slab_bug(): `BUG <cache> (<taint>): <what>`; the taint changes from boot to boot.
-  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \((?:Not tainted|Tainted: [^)]*)\): (.+?)(?:\.\s|\.?$)/, title: (m, fn) => inFn(`BUG: ${normaliseText(m[1]!)}`, fn), means: 'SLUB debugging found an object or slab damaged (poison, redzone, free pointer)'},
+  // mm/slub.c slab_bug(): `BUG <cache> (<taint>): <what>`; the taint changes from boot to boot. object_err()
+  // and check_bytes_and_report() print the object's tracks (print_trailer), then dump_stack() of the
+  // task that found it. A double free (free_consistency_checks) is the second freeing's, as KASAN's
+  // invalid-free is: dump_stack()'s. Damage (poison, redzone, free pointer overwritten) is found by
+  // whoever next allocates, frees or validates the object, not by who wrote it: the object's owner,
+  // its allocation's caller, is named. slab_err() (a slab's, no object's) prints no tracks.
+  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \(.*\): Object already free/, stack: 'dumped', skip: SLUB_SKIP, shape: {ownLines: SLUB_OWN_LINES}, title: () => 'BUG: Object already free', means: 'SLUB debugging: a double free'},
+  {id: 'bug', severity: 'error', match: /^BUG [\w-]+ \((?:Not tainted|Tainted: [^)]*)\): (.+?)(?:\.\s|\.?$)/, stack: 'alloc-track', skip: SLUB_SKIP, shape: {ownLines: SLUB_OWN_LINES}, title: (m, fn) => inFn(`BUG: ${normaliseText(m[1]!)}`, fn), means: 'SLUB debugging found an object or slab damaged (poison, redzone, free pointer)'},
   // Panics: the reason is the title; a panic a report causes (PANIC_CAUSES) with no such report before it means that report was lost.
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?![0-9a-f]+\b)([A-Za-z_][\w.]*)/, fnInBanner: /corrupted in: ([A-Za-z_][\w.]*)/, shape: {noStack: true}, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
   {id: 'kernel-panic', severity: 'critical', match: /^Kernel panic - not syncing: stack-protector:/, skip: /stack_chk/, title: (_m, fn) => inFn('kernel panic: stack is corrupted', fn), means: 'the stack protector found a smashed stack canary'},
@@ -537,6 +558,8 @@ function candidates(from: StackFrom, s: Splat, r: ReportText, m?: RegExpExecArra
     const pc = fr.findIndex((f, i) => i > irq && f.context === 'PC')
     return fr.slice(pc >= 0 ? pc : irq + 1)
   }
+  if (from === 'dumped') return fr.slice(r.traceStarts.at(-1) ?? 0)
+  if (from === 'alloc-track') return allocTrack(s, r, firstTrace())
   if (from === 'pc' && pcAt >= 0) {
     // `IP:` and `RIP:` of one oops name the same PC: the stack after the last of them is its own.
     let last = pcAt
@@ -544,6 +567,17 @@ function candidates(from: StackFrom, s: Splat, r: ReportText, m?: RegExpExecArra
     return fr.slice(pcAt, traceEndAfter(r.traceStarts, last, fr.length))
   }
   return firstTrace()
+}
+
+/**
+ * A SLUB report's allocation track: its stack depot's stack (the first trace, when the report has
+ * another, dump_stack()'s), then the function print_track names; dump_stack()'s when it has no track.
+ */
+function allocTrack(s: Splat, r: ReportText, first: Frame[]): Frame[] {
+  const line = r.lines.find((l) => SLUB_ALLOCATED.test(l))
+  if (!line) return first
+  const own: Frame = {fn: SLUB_ALLOCATED.exec(line)![1]!, reliable: true, raw: line, line: s.startLine}
+  return r.traceStarts.length > 1 ? [...first, own] : [own]
 }
 
 /** The end of the stack a PC frame belongs to: the PC printed before its trace runs on through it. */

@@ -334,7 +334,7 @@ export class SplatParser {
     if (CUT_HERE.test(text)) return this.cutHere(o, r, closed)
     const banner = matchBanner(text)
     if (!o) return this.begin(r, banner, closed)
-    if (banner && !banner.rule.startsOnly && o.phase === 'body') {
+    if (banner && !banner.rule.startsOnly && o.phase === 'body' && !o.shape.ownLines?.test(text)) {
       const res = this.bannerInBody(o, r, banner, closed)
       if (res) return res
     }
@@ -615,6 +615,7 @@ export class SplatParser {
       o.badLine ||= r.line
       return {inSplat: false, closed}
     }
+    if (o.shape.ownLines?.test(text)) return {inSplat: true, closed}
     if (o.inTrace && s.frames.length > 0 && !o.shape.multiStack) {
       // A report's first stack ends at the first other line (a WARNING normally at its end marker)
       // — unless the line is another program's, printed between two frames (an OOM kill message

@@ -811,6 +811,41 @@ const HANG_CASES: Case[] = [
   },
 ]
 
+/** mm/slub.c print_tracking (SLAB_STORE_USER): `Allocated in %pS age=..`, `Freed in ..`, each with its stack depot's stack. */
+const SLUB_TRACKS = [
+  `Allocated in ${frame('foo_open', 0)} age=12 cpu=1 pid=234`,
+  ...['__kmalloc_cache_noprof', 'foo_open', 'do_dentry_open', 'vfs_open'].map((f, i) => ` ${frame(f, i)}`),
+  `Freed in ${frame('foo_release', 0)} age=5 cpu=1 pid=234`,
+  ...['kfree', 'foo_release', '__fput', 'task_work_run'].map((f, i) => ` ${frame(f, i)}`),
+]
+
+/**
+ * A SLUB debug report: slab_bug's banner, what it found, print_trailer's tracks, slab and object
+ * (print_hex_dump of the redzones, the object, the padding), dump_stack()'s trace, slab_fix's lines.
+ */
+function slubReport(what: string, found: readonly string[], tracks: readonly string[], stack: readonly string[], fixes: readonly string[], info = ''): string[] {
+  const hex = (a: number, b: string, n = 16) => `${(a.toString(16) + ': ').padStart(18, 'f')}${Array(n).fill(b).join(' ')}  ${'.'.repeat(n)}`
+  return [
+    '=============================================================================',
+    `BUG kmalloc-64 (Tainted: G    B             ): ${what}`,
+    '-----------------------------------------------------------------------------',
+    '',
+    ...found.map((l) => info + l),
+    ...tracks,
+    `${info}Slab 0xffffea0000123400 objects=32 used=31 fp=0xffff888012345640 flags=0x4000000000000200(slab|zone=1)`,
+    `${info}Object 0xffff888012345640 @offset=1600 fp=0x0000000000000000`,
+    '',
+    `Redzone  ${hex(0x888012345638, 'cc', 8)}`,
+    ...[0, 16, 32, 48].map((o) => `Object   ${hex(0x888012345640 + o, '6b')}`),
+    `Redzone  ${hex(0x888012345680, 'cc', 8)}`,
+    `Padding  ${hex(0x888012345690, '5a')}`,
+    X86_CPU,
+    X86_HW,
+    ...x86Trace(stack),
+    ...fixes,
+  ]
+}
+
 const MISC_CASES: Case[] = [
   {
     name: 'kernel/sched/core.c __might_resched: `BUG: sleeping function called from invalid context at %s:%d`',
@@ -908,6 +943,36 @@ const MISC_CASES: Case[] = [
     ],
     // The first stack is the object's allocation (its owner); the taint is no part of the title.
     want: {id: 'bug', title: 'BUG: Poison overwritten in foo_open', guilty: 'foo_open'},
+  },
+  {
+    name: 'mm/slub.c free_consistency_checks: object_err(`Object already free`): the tracks, the object, then dump_stack() of the second free',
+    lines: slubReport('Object already free', [], SLUB_TRACKS, ['dump_stack_lvl', 'print_trailer', 'free_to_partial_list', '__slab_free', 'kfree', 'foo_cleanup', 'foo_ioctl', ...X86_SYSCALL], ['FIX kmalloc-64: Object at 0xffff888012345640 not freed']),
+    // As KASAN's double-free: the function freeing it again, not where it was allocated or first freed.
+    want: {id: 'bug', title: 'BUG: Object already free', guilty: 'foo_cleanup'},
+  },
+  {
+    name: 'mm/slub.c check_bytes_and_report at free: `Right Redzone overwritten`, the tracks without stacks (no stack depot)',
+    lines: slubReport(
+      'Right Redzone overwritten',
+      ['0xffff888012345680-0xffff888012345683 @offset=1664. First byte 0x0 instead of 0xcc'],
+      ['Allocated in foo_open+0x1c/0x80 age=12 cpu=1 pid=234', 'Freed in foo_init+0x2c/0x90 age=40 cpu=1 pid=1'],
+      ['dump_stack_lvl', 'print_trailer', 'check_bytes_and_report', 'check_object', 'free_to_partial_list', '__slab_free', 'kfree', 'foo_release', '__fput', 'task_work_run'],
+      ['FIX kmalloc-64: Restoring Right Redzone 0xffff888012345680-0xffff888012345683=0xcc', 'FIX kmalloc-64: Object at 0xffff888012345640 not freed'],
+    ),
+    // The damage is found by whoever allocates or frees the object next: the owner is the allocation's caller.
+    want: {id: 'bug', title: 'BUG: Right Redzone overwritten in foo_open', guilty: 'foo_open'},
+  },
+  {
+    name: 'mm/slub.c check_object, older kernels: `INFO: Allocated in %pS ...` tracks (`\\t%pS` stacks), `Freepointer corrupt` found at allocation',
+    lines: slubReport(
+      'Freepointer corrupt',
+      [],
+      ['INFO: Allocated in foo_open+0x1c/0x80 age=12 cpu=1 pid=234', `\t${frame('___slab_alloc', 0)}`, `\t${frame('kmem_cache_alloc_trace', 1)}`, `\t${frame('foo_open', 2)}`, 'INFO: Freed in foo_release+0x1c/0x80 age=5 cpu=1 pid=234', `\t${frame('kfree', 0)}`, `\t${frame('foo_release', 1)}`],
+      ['dump_stack', 'print_trailer', 'object_err', 'check_object', 'alloc_debug_processing', '___slab_alloc', '__kmalloc', 'bar_open', 'bar_ioctl'],
+      ['FIX kmalloc-64: Marking all objects used'],
+      'INFO: ',
+    ),
+    want: {id: 'bug', title: 'BUG: Freepointer corrupt in foo_open', guilty: 'foo_open'},
   },
   {
     name: 'mm/kmemleak.c print_unreferenced (kmemleak.verbose): `unreferenced object 0x%08lx (size %zu):`',
