@@ -106,6 +106,14 @@ export type ProfilingMode = 'enabled' | 'disabled' | 'never' | 'compressed' | 'n
 /** The early-PFN recorders a kernel can carry (docs/domain.md §2), and 'unknown' when the log does not say. */
 export const RECORDERS = ['legacy', 'pool', 'none', 'unknown'] as const
 export type Recorder = (typeof RECORDERS)[number]
+/**
+ * The recorder code a kernel has (or the recorder given: a capture's, --recorder's, a release's
+ * guess), and how that is known; analysis/built-recorder.ts builtRecorder applies DEBUG to it.
+ */
+export interface RecorderCode {
+  recorder: Recorder
+  recorderReason: string
+}
 /** What a user can tell with --recorder: a recorder, or none (not 'unknown', which is not saying). */
 export const KNOWN_RECORDERS = RECORDERS.filter((r): r is Exclude<Recorder, 'unknown'> => r !== 'unknown')
 
@@ -132,7 +140,7 @@ export interface ProfilingState {
    * The recorder code the kernel has, when the verdict is another (analysis/built-recorder.ts:
    * DEBUG inferred off, none runs): what a prediction runs over a flag stating DEBUG on.
    */
-  recorderCode?: {recorder: Recorder; recorderReason: string}
+  recorderCode?: RecorderCode
 }
 
 export type Severity = 'info' | 'notice' | 'warning' | 'error' | 'critical'

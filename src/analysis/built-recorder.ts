@@ -5,7 +5,7 @@
 // and `none` by predict, the latter stated as fact though DEBUG was only inferred off. A capture's
 // dump listing the pool recorder's tracking site states DEBUG (withDumpDebug): every command that
 // reads a log with its dump takes it, or one said "most likely none" where another ran the pool.
-import type {AllocInfo, BootAnalysis, Recorder, ProfilingState, HostFacts} from '../types.js'
+import type {AllocInfo, BootAnalysis, ProfilingState, HostFacts, RecorderCode} from '../types.js'
 
 /**
  * DEBUG as a verdict takes it: stated (a DEBUG-only message, a flag, an inventory cell) unless
@@ -16,12 +16,6 @@ export interface DebugKnown {
   debug: boolean
   /** Set when DEBUG is only inferred: why (the verdict says "most likely"). */
   debugInferred?: string
-}
-
-/** The recorder code a kernel has (or the recorder given), and how that is known. */
-export interface RecorderCode {
-  recorder: Recorder
-  recorderReason: string
 }
 
 /**

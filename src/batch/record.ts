@@ -6,12 +6,12 @@
 import {anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import {type TrackingSite, dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
-import {captureRecorder, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, poolCodeAt, type RecorderChoice} from '../model/from-boot.js'
+import {captureRecorder, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, poolCodeAt} from '../model/from-boot.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {predictionGrade} from '../model/severity.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
-import type {AllocInfo, BootAnalysis, HostFacts, ProfilingState} from '../types.js'
+import type {AllocInfo, BootAnalysis, HostFacts, ProfilingState, RecorderCode} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
 export function findingsOf(a: BootAnalysis): BatchFinding[] {
@@ -71,7 +71,7 @@ export function predictionBasis(a: BootAnalysis): PredictionBasis {
 }
 
 /** `dump`: the recorder evidence of the capture's dump, for the boot it goes with (its log's last), as predict --from weighs it. */
-export function predictionOf(b: PredictionBasis, dump?: RecorderChoice): BatchPrediction | {error: string} {
+export function predictionOf(b: PredictionBasis, dump?: RecorderCode): BatchPrediction | {error: string} {
   const {legacyMax} = b
   const {host, notes: factNotes} = hostFromAnalysis(b)
   const notes = [...factNotes.values()]
@@ -141,7 +141,7 @@ const readingOf = (a: BootAnalysis): Partial<BatchRecord> => ({
 })
 
 /** The boot's part with its prediction; `dump`: the capture's dump's recorder evidence, for the boot the dump goes with. */
-const predicted = (b: BootPart, dump?: RecorderChoice): Partial<BatchRecord> => ({...b.part, prediction: predictionOf(b.basis, dump)})
+const predicted = (b: BootPart, dump?: RecorderCode): Partial<BatchRecord> => ({...b.part, prediction: predictionOf(b.basis, dump)})
 
 /**
  * The host name of a boot's record, one order wherever the record is made: meta.json's `hostname`,

@@ -1,6 +1,6 @@
 // The host of a boot log, for `predict --from`: the analysis stage's host facts mapped onto the
 // model's Host. What the log does not say keeps the default, and the caller is told.
-import type {BootAnalysis, Recorder} from '../types.js'
+import type {BootAnalysis, RecorderCode} from '../types.js'
 import {describeBoot} from '../analysis/boots.js'
 import {POOL_TRACKING_FUNC, type TrackingSite, debugOfBoot, dumpIsOf} from '../analysis/built-recorder.js'
 import {unsupportedRelease} from '../analysis/releases.js'
@@ -110,14 +110,8 @@ export function refuseBootKernel(host: Pick<Host, 'kernel' | 'name'>, name: stri
  * tracking site means the kernel carries the pool code (the legacy array is static __initdata: no
  * site). Absence proves nothing (a cut or filtered file).
  */
-export function poolCodeAt(site: TrackingSite | undefined): RecorderChoice | undefined {
+export function poolCodeAt(site: TrackingSite | undefined): RecorderCode | undefined {
   return site && {recorder: 'pool', recorderReason: `${site.source}:${site.line}: allocinfo lists the pfn_pool recorder's tracking site ${POOL_TRACKING_FUNC}`}
-}
-
-/** The recorder a prediction runs as the kernel's own, and why. */
-export interface RecorderChoice {
-  recorder: Recorder
-  recorderReason: string
 }
 
 /** A capture's allocinfo dump, and whether its evidence was taken for the boot predicted. */
@@ -147,7 +141,7 @@ export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
  * evidence (messages, klab lines) wins; over a guess from the release, or no recorder message at
  * all, the allocinfo's tracking site is evidence of the pool code (analysis/profiling.ts orders the rest).
  */
-export function captureRecorder(a: Pick<BootAnalysis, 'profiling'>, logName: string, dump: RecorderChoice | undefined): RecorderChoice {
+export function captureRecorder(a: Pick<BootAnalysis, 'profiling'>, logName: string, dump: RecorderCode | undefined): RecorderCode {
   // The code the kernel has: the prediction applies DEBUG (its host's, a flag's) to it as analyse did.
   const code = a.profiling.recorderCode ?? a.profiling
   const own = {recorder: code.recorder, recorderReason: `${logName}: ${code.recorderReason}`}

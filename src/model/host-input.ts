@@ -8,11 +8,11 @@ import {recorderOfRelease} from '../analysis/releases.js'
 import {InputError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {POOL_TRACKING_FUNC, type TrackingSite, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
-import {captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, poolCodeAt, legacyMaxFromLog, measuredEarlyCalls, type RecorderChoice} from './from-boot.js'
+import {captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, poolCodeAt, legacyMaxFromLog, measuredEarlyCalls} from './from-boot.js'
 import {DEFAULT_HOST, type Host} from './host.js'
 import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
-import type {AllocInfo} from '../types.js'
+import type {AllocInfo, RecorderCode} from '../types.js'
 
 /**
  * The evidence of a capture's dump (its pool tracking site: built-recorder.ts trackingSiteOf), and
@@ -67,8 +67,6 @@ export interface HostFlags {
   given?: readonly string[]
 }
 
-export type {RecorderChoice}
-
 export interface HostInput {
   host: Host
   /** What the reader should know about the host: defaults used, which boot of several. */
@@ -77,7 +75,7 @@ export interface HostInput {
   measured?: ReturnType<typeof measuredEarlyCalls>
   /** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning. */
   printedMax?: number
-  recorder?: RecorderChoice
+  recorder?: RecorderCode
   /** The capture's allocinfo dump, and whether it was taken as this boot's evidence (not for an earlier boot of the log). */
   dump?: DumpUse
   /** --from: the host facts the capture states (the rest are defaults a flag fills in without a word). */
@@ -154,7 +152,7 @@ export function hostFromFlags(f: HostFlags): Host {
 }
 
 /** The recorder a release suggests (releases.ts), said to be a guess; `from` names where the release came from. */
-export function releaseGuess(kernel: string, from = `--kernel ${kernel}`): RecorderChoice | undefined {
+export function releaseGuess(kernel: string, from = `--kernel ${kernel}`): RecorderCode | undefined {
   const guess = recorderOfRelease(kernel)
   return guess && {recorder: guess.recorder, recorderReason: `a guess from ${from} (${guess.why}); distribution kernels backport: --recorder if you know`}
 }

@@ -1,8 +1,8 @@
 // predict(host, profile, opts): build the host's early allocations from the profile, interleave
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
-import {type RecorderCode, builtRecorder} from '../analysis/built-recorder.js'
-import type {Recorder} from '../types.js'
+import {builtRecorder} from '../analysis/built-recorder.js'
+import type {Recorder, RecorderCode} from '../types.js'
 import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
 import {type Profile, inSeries, noIntervalReason} from './profile.js'
