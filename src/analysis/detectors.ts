@@ -334,10 +334,20 @@ const SLUB_OWN_LINES = /^(?:INFO: )?(?:(?:Allocated|Freed) in \S+ age=|Slab 0x|O
 const ACQUIRE = /is trying to acquire/
 
 /**
- * The traps x86 die()s on with a header of their own (arch/x86/kernel/traps.c: `<trap>: <error
- * code> [#<n>]`) besides those with rows of their own (divide error, stack segment, GPF, double fault).
+ * The traps x86 die()s on with a header of their own (arch/x86/kernel/traps.c do_trap/die:
+ * `<trap>: <error code> [#<n>]`) and no crash row of their own: one row below names them all.
+ * Those with rows of their own (invalid opcode, divide error, stack segment, GPF, double fault)
+ * are not listed: their rows come first, an entry here would never be matched.
  */
-export const X86_TRAPS: readonly string[] = ['invalid opcode', 'int3', 'overflow', 'bounds', 'coprocessor segment overrun', 'invalid TSS', 'segment not present', 'alignment check']
+export const X86_TRAPS: readonly string[] = ['int3', 'overflow', 'bounds', 'coprocessor segment overrun', 'invalid TSS', 'segment not present', 'alignment check']
+/** Trap headers a report begins with in their whole shape only (splat.ts): X86_TRAPS, and invalid opcode (a row of its own). */
+export const X86_TRAP_HEADERS: readonly string[] = ['invalid opcode', ...X86_TRAPS]
+/**
+ * A trap's whole header, `<trap>: %04lx [#%d]` (after 6.9's `Oops: `, taken off before): the names
+ * are common words, and user space's `traps: prog[1] trap invalid opcode ip:...` is no report. One
+ * anchored alternative per name (splat-precheck.test.ts reads each against the banner's starts).
+ */
+export const X86_TRAP_HEADER = new RegExp(X86_TRAP_HEADERS.map((t) => `^${alternation([`${t}: `])}[0-9a-f]{4} \\[#?\\d+\\]`).join('|'))
 /** x86 6.9+ heads every die() with `Oops: ` (`Oops: divide error: 0000 [#1]`): the rows match what follows it. */
 const DIE_PREFIX = /^Oops: (?=\D)/
 

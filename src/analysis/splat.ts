@@ -7,7 +7,7 @@
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
 import type {Frame, LogRecord, Splat} from '../types.js'
-import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, type ReportShape, startsWithAny, X86_TRAPS} from './detectors.js'
+import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, type ReportShape, startsWithAny, X86_TRAP_HEADER, X86_TRAP_HEADERS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
 
 export const CUT_HERE = /^-+\[ cut here \]-+$|^8<-+ cut here -+$/
@@ -115,9 +115,8 @@ export const BANNERS: readonly BannerRule[] = [
     needsEnd: false,
     fields: (m) => ({fn: m[1], offset: m[2]}),
   },
-  // x86 die() for a trap: `<trap>: <error code> [#<n>]`. The names are common words, so only the
-  // whole header shape is a banner (`traps: prog[1] trap invalid opcode ip:...` is user space's).
-  {banner: 'bug', starts: X86_TRAPS.map((t) => `${t}: `), re: new RegExp(X86_TRAPS.map((t) => `^${alternation([`${t}: `])}[0-9a-f]{4} \\[#?\\d+\\]`).join('|')), needsEnd: false, fields: none},
+  // x86 die() for a trap: `<trap>: <error code> [#<n>]`, in its whole shape only (detectors.ts X86_TRAP_HEADER).
+  {banner: 'bug', starts: X86_TRAP_HEADERS.map((t) => `${t}: `), re: X86_TRAP_HEADER, needsEnd: false, fields: none},
   {banner: 'bug', starts: ['BUG: '], re: /^BUG: .*? in ([^\s+]+)\+(0x[0-9a-f]+)\/0x[0-9a-f]+/, needsEnd: false, fields: (m) => ({fn: m[1], offset: m[2]})},
   {banner: 'bug', starts: ['BUG: ', 'BUG '], re: /^BUG: .+$|^BUG [\w-]+ \(.*\): /, needsEnd: false, fields: none, anyBug: true},
   {

@@ -5,7 +5,7 @@
 // must be found with a sensible class and title, a guilty frame that is not the report's own
 // machinery, and, being complete, not corrupted; informational lines must not be findings.
 import {describe, expect, it} from 'vitest'
-import {crashRow} from '../../src/analysis/detectors.js'
+import {crashRow, X86_TRAPS} from '../../src/analysis/detectors.js'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 
 /** How a console shows a record: printk's time stamp, with CONFIG_PRINTK_CALLER its caller id, or neither. */
@@ -1678,6 +1678,19 @@ describe('printk messages the console dropped (SYNTHETIC: kernel/printk/printk.c
     expect(corrupted(after.join('\n') + '\n')).toEqual([['bad-access', false, undefined]])
     const before = ['[   99.000000] foo: device ready', `** 3 printk messages dropped ** ${stamped(NULL_OOPS)[0]}`, ...stamped(NULL_OOPS).slice(1)]
     expect(corrupted(before.join('\n') + '\n')).toEqual([['bad-access', false, undefined]])
+  })
+})
+
+describe('x86 die() trap headers (SYNTHETIC: arch/x86/kernel/traps.c `<trap>: %04lx [#%d]`)', () => {
+  const TRAP_ROW = 'another x86 trap the kernel could not handle (int3, overflow, bounds, ...)'
+  it('the traps without a row of their own are the shared row\'s, each a report of its own; invalid opcode is its own row\'s only', () => {
+    for (const t of X86_TRAPS) {
+      expect(crashRow(`${t}: 0000 [#1] PREEMPT SMP`)?.means, t).toBe(TRAP_ROW)
+      const f = analyseBootLogText(log(x86Die(t, `Oops: ${t}: 0000 [#1] PREEMPT SMP NOPTI`, 'foo_step', 'oops', '').lines), 'SYNTHETIC').findings
+      expect(f.map((x) => [x.id, x.title, x.corrupted])).toEqual([['oops', `${t} in foo_step`, false]])
+    }
+    expect(X86_TRAPS).not.toContain('invalid opcode')
+    expect(crashRow('invalid opcode: 0000 [#1] SMP')?.means).toBe('the kernel executed an invalid instruction')
   })
 })
 
