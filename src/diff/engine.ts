@@ -3,7 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
+import {dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
 import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities, gradedAnomalies} from '../allocinfo/report.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
@@ -17,6 +17,7 @@ import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, describeSide, type DiffInput} from './inputs.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
+import type {DumpUse} from '../model/from-boot.js'
 import {allocDiffBlocks} from './report-allocinfo.js'
 import type {CountRow, RuleOutcome} from './rules.js'
 
@@ -73,6 +74,8 @@ export interface ObservedResult {
   modelNotes: string[]
   outcomes: RuleOutcome[]
   counts: CountRow[]
+  /** The capture directory's dump when it was not used (another boot's: --boot -1), and why. */
+  dump?: DumpUse
   /** The dump's accounting anomalies by kind with their severities (none: absent), gated on as analyse gates on them. */
   anomalyKinds?: AnomalyKind[]
 }
@@ -262,6 +265,22 @@ function dumpAnomalies(allocinfo: AllocInfo | undefined): {anomalyKinds?: Anomal
   return kinds.length ? {anomalyKinds: kinds} : {}
 }
 
+/**
+ * The dump one capture is judged with: the input itself, --allocinfo, or its directory's. A
+ * directory's dump was read after its log's last boot, so for an earlier one (--boot -1) it is
+ * another kernel run's: not read, and `dump` says why (predict --from's rule, from-boot.ts dumpUse).
+ */
+async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis | undefined): Promise<{allocinfo?: AllocInfo; dump?: DumpUse}> {
+  // A pipe's dump is read from its copy (capture.allocinfo): the pipe itself was drained by classifyInput.
+  const allocPath = x.kind === 'allocinfo' ? x.capture.allocinfo : (req.allocinfo ?? x.capture.allocinfo)
+  if (!allocPath) return {}
+  if (x.kind === 'capture-dir' && req.allocinfo === undefined && logged && !dumpIsOf(logged)) {
+    const {dumpUse} = await import('../model/from-boot.js')
+    return {dump: dumpUse(logged, allocPath, "the rules judge this boot's log alone: the allocinfo-side rules are n/a and its anomalies are not shown")}
+  }
+  return {allocinfo: await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath)}
+}
+
 /** One capture: the rules over what it shows, against what the model expects for its host. */
 async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   if (x.kind === 'allocscope-json') throw new NotImplementedError(`checking an allocscope JSON document (${x.path}: \`${x.command}\` output) against the model`)
@@ -271,9 +290,7 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     import('./rules.js'),
   ])
   const logged: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
-  // A pipe's dump is read from its copy (capture.allocinfo): the pipe itself was drained by classifyInput.
-  const allocPath = x.kind === 'allocinfo' ? x.capture.allocinfo : (req.allocinfo ?? x.capture.allocinfo)
-  const allocinfo: AllocInfo | undefined = allocPath ? await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath) : undefined
+  const {allocinfo, dump} = await observedDump(req, x, logged)
   // The dump's tracking site states DEBUG, as analyse, predict --from and batch take it (built-recorder.ts).
   const analysis = logged && withDumpDebug(logged, allocinfo && trackingSiteOf(allocinfo))
   // A kernel before profiling has nothing to expect: the rules still run, without the model.
@@ -293,13 +310,18 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     outcomes: rules.outcomes,
     counts: rules.counts,
     ...dumpAnomalies(allocinfo),
+    ...(dump ? {dump} : {}),
   }
   const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
   const anomalies = result.anomalyKinds ? [anomalyKindsBlock(result.anomalyKinds)] : []
   return {
     result,
-    blocks: [observedHeadBlock(analysis, allocinfo), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...anomalies, ...notes],
+    blocks: [observedHeadBlock(analysis, allocinfo, dump), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...anomalies, ...notes],
     severities: [...firedSeverities(rules), ...anomalySeverities(allocinfo?.anomalyCounts ?? {})],
-    warnings: [...(allocinfo ? cutWarnings(allocinfo) : []), ...(analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`])],
+    warnings: [
+      ...(dump ? [`${dump.path}: not used: ${dump.reason}`] : []),
+      ...(allocinfo ? cutWarnings(allocinfo) : []),
+      ...(analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`]),
+    ],
   }
 }

@@ -11,13 +11,15 @@ const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: und
 const STATUS_ORDER: Record<RuleStatus, number> = {fired: 0, ok: 1, 'n/a': 2}
 
 /** What was checked: the boot log, the allocinfo, the kernel and its recorder (with the reason). */
-export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined): Block {
+export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}): Block {
+  // A capture directory's dump not used (another boot's) is named, so '-' does not read as none.
+  const dump = unused ? {value: {text: `${unused.path}: not used`, style: 'warn' as const}, note: "read after the log's last boot, not this one"} : {value: allocinfo?.source ?? '-'}
   return {
     kind: 'kv',
     title: 'Predicted vs observed',
     rows: [
       {key: 'boot log', value: analysis?.source ?? '-'},
-      {key: 'allocinfo', value: allocinfo?.source ?? '-'},
+      {key: 'allocinfo', ...dump},
       ...(analysis
         ? [
             {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},

@@ -125,13 +125,14 @@ export interface DumpUse {
  * The dump is read once, after the log's last boot (capture and record read /proc/allocinfo of the
  * running kernel): it is evidence for that boot only. A log of one boot: that boot. An earlier
  * boot of a log holding several (--boot -1, ...) was another kernel run, possibly another kernel.
+ * `instead`: what is done without it (predict: the recorder from the log; diff: the log-side rules).
  */
-export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string): DumpUse {
+export function dumpUse(a: Pick<BootAnalysis, 'boot'>, path: string, instead = "the recorder comes from this boot's log alone"): DumpUse {
   if (dumpIsOf(a) || !a.boot) return {path, used: true, reason: 'read after the log\'s last boot, the one predicted'}
   return {
     path,
     used: false,
-    reason: `the dump was read after the log's last boot (boot 0, ${a.boot.count} of ${a.boot.count}) and this is ${describeBoot(a.boot)}: its allocation sites are another boot's, so the recorder comes from this boot's log alone`,
+    reason: `the dump was read after the log's last boot (boot 0, ${a.boot.count} of ${a.boot.count}) and this is ${describeBoot(a.boot)}: its allocation sites are another boot's, so ${instead}`,
   }
 }
 
