@@ -1,25 +1,16 @@
 // What an input is, from its first bytes (kind, as `diff` decides it; gzip inflated as far as it
 // goes), and the record of an input that failed.
-import {gunzipSync} from 'node:zlib'
-import {sniffText} from '../diff/inputs.js'
+import {HEAD_BYTES, sniffBytes, sniffText} from '../diff/inputs.js'
 import {InputError} from '../errors.js'
 import {reasonOf} from './record.js'
 import {BATCH_SCHEMA, type BatchRecord, type InputKind, type InputRef} from './schema.js'
-import {isGzip} from '../readers/gzip.js'
 
-/** Bytes sniffed for the kind and the host name. */
-export const HEAD_BYTES = 16 * 1024
+export {HEAD_BYTES}
 
-/** Bytes → text to sniff; the start of a gzip stream is inflated as far as it goes. */
+/** Bytes → text to sniff (diff/inputs.ts sniffBytes, as `diff` decodes them); input no reader reads is no text (its reader says why). */
 export function headText(b: Buffer): string {
-  if (isGzip(b)) {
-    try {
-      return gunzipSync(b, {finishFlush: 2}).subarray(0, HEAD_BYTES).toString('utf8')
-    } catch {
-      return ''
-    }
-  }
-  return b.toString('utf8')
+  const h = sniffBytes(b)
+  return 'text' in h ? h.text : ''
 }
 
 /** What a file holds, decided from its content as `diff` decides it. */

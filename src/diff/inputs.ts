@@ -7,7 +7,7 @@ import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
-import {isGzip} from '../readers/gzip.js'
+import {headEncoding} from '../readers/gzip.js'
 import {stripBom} from '../readers/lines.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
@@ -57,21 +57,39 @@ const ALLOCINFO_HEADER = /^allocinfo - version:/m
 // alloc_tag_to_text(): "%12lli %8llu file:line [module] func:name".
 const ALLOCINFO_LINE = /^[ \t]*-?\d+[ \t]+\d+[ \t]+\S+:\d+(?:[ \t]+\[\S+\])?[ \t]+func:\S+/m
 
-function head(path: string, n = 16384): string {
+/** Bytes sniffed for an input's kind (and, by batch, its host name). */
+export const HEAD_BYTES = 16 * 1024
+
+/**
+ * An input's first bytes as the text its kind is sniffed from, decoded as the readers decode them
+ * (gzip.ts headEncoding, one order for every reader): a gzip stream inflated as far as it goes, UTF-16
+ * with a byte order mark converted, NUL bytes dropped (a log's or a dump's padding, a serial
+ * console's leading NULs: which of them a reader takes is the reader's word). Compressed or packed
+ * input no reader reads is `{foreign}`: what to do with it, as the readers say it.
+ */
+export function sniffBytes(b: Buffer): {text: string} | {foreign: string} {
+  const enc = headEncoding(b)
+  if (typeof enc === 'object') return enc
+  let text: string
+  if (enc === 'gzip') {
+    try {
+      // A partial gzip stream: inflate what we have, enough to sniff.
+      text = gunzipSync(b, {finishFlush: 2}).subarray(0, HEAD_BYTES).toString('utf8')
+    } catch {
+      return {text: ''}
+    }
+  } else text = enc === 'text' ? b.toString('utf8') : new TextDecoder(enc).decode(b)
+  return {text: text.replaceAll('\0', '')}
+}
+
+function head(path: string): string {
   const fd = openSync(path, 'r')
   try {
-    const buf = Buffer.alloc(n)
-    const got = readSync(fd, buf, 0, n, 0)
-    let b = buf.subarray(0, got)
-    if (isGzip(b)) {
-      try {
-        // A partial gzip stream: inflate what we have, enough to sniff.
-        b = gunzipSync(b, {finishFlush: 2})
-      } catch {
-        return ''
-      }
-    }
-    return b.toString('utf8')
+    const buf = Buffer.alloc(HEAD_BYTES)
+    const got = readSync(fd, buf, 0, HEAD_BYTES, 0)
+    const h = sniffBytes(buf.subarray(0, got))
+    if ('foreign' in h) throw new InputError(`${path}: ${h.foreign}: expected a boot log, an allocinfo dump or a capture directory`, path)
+    return h.text
   } finally {
     closeSync(fd)
   }
@@ -114,7 +132,8 @@ export async function describeSide(x: DiffInput): Promise<string> {
   if (x.kind !== 'bootlog' || file === undefined) return describeKind(x)
   const {detectFormat, SNIFF_LINES} = await import('../readers/bootlog/detect.js')
   const d = detectFormat(head(file).split('\n', SNIFF_LINES))
-  return d.recognised ? describeKind(x) : 'neither an allocinfo dump nor a kernel log (no line looks like a kernel record)'
+  if (d.recognised) return describeKind(x)
+  return `${d.binary ? 'binary data, ' : ''}neither an allocinfo dump nor a kernel log (no line looks like a kernel record)`
 }
 
 export function classifyInput(path: string): DiffInput {
@@ -133,8 +152,6 @@ export function classifyInput(path: string): DiffInput {
     if (e instanceof InputError) throw e
     throw new InputError(`${path}: ${(e as Error).message}`, path)
   }
-  const nul = text.indexOf('\0')
-  if (nul >= 0) throw new InputError(`${path}: binary data (NUL byte at offset ${nul}); expected a boot log, an allocinfo dump or a capture directory`, path)
   const s = sniffText(text)
   const file = spooled ?? path
   const more = {...(s.command !== undefined ? {command: s.command} : {}), ...(spooled !== undefined ? {spooled} : {})}

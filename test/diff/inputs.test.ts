@@ -2,11 +2,11 @@
 // or a serial console left, dumps a tool reshaped. Inputs are REAL samples or SYNTHETIC ones DERIVED
 // from them here; the pipes and FIFOs need a real process (spawnCli, the BUILT CLI: npm run build).
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {BIN, cliEnv, type Ran} from '../helpers/cli.js'
+import {BIN, cliEnv, type Ran, runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-diff-inputs-'))
@@ -17,6 +17,24 @@ afterAll(() => {
 })
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const DUMP = join(POOL, 'allocinfo.txt')
+const LKML = join(SAMPLES, 'lkml-7.0-rc4-alloc-tag-not-set', 'dmesg-excerpt.txt')
+
+/** A DERIVED input written for the test: its path. */
+function derived(name: string, bytes: Buffer | string): string {
+  const path = join(tmp, `derived-${name}`)
+  writeFileSync(path, bytes)
+  return path
+}
+
+/** The first n lines of a file, each with its newline. */
+const lines = (file: string, n: number): string => readFileSync(file, 'utf8').split('\n').slice(0, n).map((l) => `${l}\n`).join('')
+
+/** `diff --json` of one input, in this process: exit status, result and stderr. */
+async function diffJson(...args: string[]): Promise<{status: number | null; result: Record<string, unknown>; warnings: string[]; stderr: string}> {
+  const r = await runCli(['diff', ...args, '--json'])
+  const j = r.stdout ? JSON.parse(r.stdout) : {}
+  return {status: r.status, result: j.result ?? {}, warnings: j.warnings ?? [], stderr: r.stderr}
+}
 
 /** A FIFO that a child process (sh -c CMD) writes once, as `<(CMD)` does. */
 function fifoOf(name: string, cmd: string, ...args: string[]): string {
@@ -52,5 +70,47 @@ describe('diff of one dump through a pipe or a FIFO', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).not.toMatch(/empty/)
     expect(JSON.parse(r.stdout).result.allocinfo).toBe('/dev/stdin')
+  })
+})
+
+describe('diff reads what analyse and allocinfo read: NUL bytes, UTF-16, other compression', () => {
+  const NULS = Buffer.alloc(4096)
+  const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+  it('DERIVED: a dump with NUL padding at the end is the dump (was: "binary data")', async () => {
+    const r = await diffJson(derived('pad.txt', Buffer.concat([Buffer.from(lines(DUMP, 100)), NULS])))
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.result.mode).toBe('observed')
+    expect(r.result.allocinfo).toMatch(/derived-pad\.txt$/)
+    expect(r.warnings.join('\n')).toMatch(/skipped 4096 NUL byte\(s\) of padding at the end/)
+  })
+  it('DERIVED: a boot log after NULs (a serial console) and one padded with NULs are boot logs', async () => {
+    const log = readFileSync(LKML)
+    for (const [name, bytes] of [['lead.txt', Buffer.concat([NULS, log])], ['tail.txt', Buffer.concat([log, NULS])]] as const) {
+      const r = await diffJson(derived(name, bytes))
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.result.bootLog).toMatch(new RegExp(`derived-${name}`))
+    }
+  })
+  it('DERIVED: UTF-16 with a byte order mark, a dump and a boot log, are read as the UTF-8 ones', async () => {
+    const plain = await diffJson(DUMP)
+    const dump = await diffJson(derived('dump16.txt', utf16(readFileSync(DUMP, 'utf8'))))
+    expect(dump.status, dump.stderr).toBe(0)
+    expect(dump.result.counts).toEqual(plain.result.counts)
+    expect(dump.result.outcomes).toEqual(plain.result.outcomes)
+    const log = await diffJson(derived('log16.txt', utf16(readFileSync(LKML, 'utf8'))))
+    expect(log.status, log.stderr).toBe(0)
+    expect(log.result.bootLog).toMatch(/derived-log16\.txt$/)
+  })
+  it('SYNTHETIC: xz input gets the readers\' word, what to run (was: "binary data")', async () => {
+    const r = await diffJson(derived('a.txt.xz', Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), NULS])))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('xz-compressed: decompress it first (xz -d)')
+    expect(r.stderr).not.toContain('binary data')
+  })
+  it('SYNTHETIC: control bytes are still named binary data', async () => {
+    const bin = derived('ctl.bin', Buffer.from(Array.from({length: 4096}, (_, i) => [0x01, 0x02, 0x7f, 0x41, 0x0a][i % 5]!)))
+    const r = await diffJson(bin, DUMP)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`${bin} is binary data, neither an allocinfo dump nor a kernel log`)
   })
 })
