@@ -20,13 +20,14 @@ type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: str
  */
 function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: string, sampled: boolean, see: string): string | undefined {
   if (err.oclif?.exit === undefined || !('parse' in err || /flag|argument|arg\b|Expected/i.test(err.message))) return undefined
-  // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one line.
+  // oclif's message spans lines ("Parsing --cpus\n\tExpected an integer ...\nSee more help"): one
+  // line, headed by the flag as every other flag's message is (`--cpus: Expected an integer ...`).
   // Its flag validation errors are headed "The following error occurred:" and dimmed on a colour
   // terminal (or FORCE_COLOR): the reason alone, without the SGR codes (which sanitizeLine would
   // otherwise show as `\x1b[2m`).
   const plain = err.message.replace(/\x1b\[[0-9;]*m/g, '').replace(/^The following errors? occurred:\s*/, '')
   const lines = plain.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
-  const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':'))
+  const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':').replace(/^Parsing (--[\w-]+):/, '$1:'))
   const names = Object.keys({...cmd.baseFlags, ...cmd.flags})
   if (Array.isArray(err.flags) && err.flags.length) {
     const bad = err.flags[0]

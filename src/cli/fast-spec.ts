@@ -32,7 +32,10 @@ async function flagSpec(f: OclifFlag): Promise<FlagSpec | undefined> {
   if (f.options) return {type: 'option', ...base, options: [...f.options]}
   const probe = f.parse ? await f.parse('7', {}, f).catch(() => undefined) : '7'
   if (typeof probe === 'number') return {type: 'integer', ...base, ...(f.min !== undefined ? {min: f.min} : {}), ...(f.max !== undefined ? {max: f.max} : {})}
-  return probe === '7' ? {type: 'string', ...base} : undefined
+  if (probe !== '7') return undefined
+  // A path flag (flags.ts pathOf) refuses an empty value: the fast path leaves that to oclif's message.
+  const empty = f.parse ? await f.parse('', {}, f).then(() => true, () => false) : true
+  return empty ? {type: 'string', ...base} : {type: 'string', ...base, nonEmpty: true}
 }
 
 async function commandSpec(id: string): Promise<CommandSpec | undefined> {

@@ -21,6 +21,8 @@ export interface FlagSpec {
   min?: number
   max?: number
   allowNo?: boolean
+  /** A string flag whose empty value oclif refuses (a path flag, flags.ts pathOf): left to oclif. */
+  nonEmpty?: boolean
   /** oclif's dependsOn: given without these flags, oclif runs the command (and says that it needs them). */
   dependsOn?: string[]
 }
@@ -58,7 +60,7 @@ type Parsed = {args: Record<string, string | undefined>; flags: Record<string, u
 
 /** One flag's value; undefined when oclif should judge it. */
 function value(spec: FlagSpec, raw: string, inline: boolean): unknown {
-  if (spec.type === 'string') return raw.startsWith('-') && raw !== '-' ? undefined : raw
+  if (spec.type === 'string') return (raw.startsWith('-') && raw !== '-') || (raw === '' && spec.nonEmpty) ? undefined : raw
   if (spec.type === 'option') return spec.options?.includes(raw) ? raw : undefined
   if (!/^-?\d{1,15}$/.test(raw)) return undefined
   // `--boot -1`: oclif reads a separate word starting with '-' as a flag, not as the value.

@@ -5,7 +5,7 @@ import {Args, Flags} from '@oclif/core'
 import {runAnalyse} from '../analysis/run.js'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
-import {bootFlag, recorderFlag} from '../cli/flags.js'
+import {bootFlag, pathFlag, recorderFlag} from '../cli/flags.js'
 import {readProgress, waitingNotice} from '../cli/progress.js'
 
 export default class Analyse extends BaseCommand<typeof Analyse> {
@@ -38,7 +38,7 @@ export default class Analyse extends BaseCommand<typeof Analyse> {
   // --sample's help says how many inputs it reads (samples.ts SAMPLE_USE).
   static baseFlags = baseFlagsFor('analyse')
   static flags = {
-    allocinfo: Flags.string({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
+    allocinfo: pathFlag.file({description: 'A /proc/allocinfo dump to summarise with the boot log (default: allocinfo.txt of a capture directory).'}),
     traces: Flags.boolean({description: 'Print the call trace of each WARNING/BUG splat, guilty frame marked.', default: false}),
     'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
     boot: bootFlag(),

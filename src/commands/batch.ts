@@ -5,7 +5,7 @@ import {MAX_JOBS} from '../batch/pool.js'
 import {runBatch} from '../batch/run.js'
 import {BaseCommand, RUN_FLAGS} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
-import {bootFlag} from '../cli/flags.js'
+import {bootFlag, pathFlag} from '../cli/flags.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
   static summary = 'Analyse many inputs at once, one NDJSON record per input.'
@@ -38,10 +38,10 @@ export default class Batch extends BaseCommand<typeof Batch> {
   }
 
   static flags = {
-    'files-from': Flags.string({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped, and a line starting with " is a path quoted as a JSON string (as --list writes a name holding a newline, or starting with #).'}),
+    'files-from': pathFlag.file({description: 'Read input paths from this file, one per line (- for stdin); blank lines and lines starting with # are skipped, and a line starting with " is a path quoted as a JSON string (as --list writes a name holding a newline, or starting with #).'}),
     jobs: Flags.integer({char: 'j', description: `Worker threads, at most ${MAX_JOBS} and never more than the inputs (default: the number of cores).`, min: 1}),
     unordered: Flags.boolean({description: 'Write records as inputs finish instead of in input order.', default: false}),
-    out: Flags.string({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
+    out: pathFlag.file({char: 'o', description: 'Write the NDJSON to this file instead of stdout.'}),
     resume: Flags.boolean({description: 'With --out: keep the records already in the file and skip their inputs.', default: false}),
     force: Flags.boolean({description: 'With --out: overwrite a file that already holds records (refused otherwise; --resume goes on with it).', default: false}),
     list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing. With --shard an archive is listed as this shard\'s archive//member inputs, which --files-from reads back as those inputs.', default: false}),

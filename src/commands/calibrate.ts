@@ -2,6 +2,7 @@
 // overflow messages as lower bounds), print the fit and write the profile JSON. Thin: flags →
 // src/model/calibrate-run.ts (capture facts → model/calibrate → Report) → emit().
 import {Args, Flags} from '@oclif/core'
+import {pathFlag} from '../cli/flags.js'
 import {BaseCommand} from '../cli/base.js'
 import {runCalibrate} from '../model/calibrate-run.js'
 import {TERM_IDS} from '../model/terms.js'
@@ -31,7 +32,7 @@ export default class Calibrate extends BaseCommand<typeof Calibrate> {
   }
 
   static flags = {
-    out: Flags.string({char: 'o', description: 'Write the profile JSON to this file (an existing file only with --force).'}),
+    out: pathFlag.file({char: 'o', description: 'Write the profile JSON to this file (an existing file only with --force).'}),
     force: Flags.boolean({description: 'Overwrite the --out file when it holds bytes (an empty file, a device or a FIFO needs none).', default: false}),
     name: Flags.string({description: 'Profile name (default user-linux-<kernel>-<window>; linux-<kernel>-<window> when --out is in profiles/).'}),
     terms: Flags.string({description: `Comma-separated terms to fit (base is always in): ${TERM_IDS.filter((t) => t !== 'base').join(', ')}.`}),

@@ -2,6 +2,7 @@
 // Thin: flags → src/lab/capture.ts (checks, initramfs, QEMU, console split, series) → emit(), then
 // exit 2 for an incomplete boot, or --then on the fresh capture.
 import {Flags} from '@oclif/core'
+import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {runCaptureCommand} from '../lab/capture.js'
@@ -33,7 +34,7 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
   ]
 
   static flags = {
-    kernel: Flags.string({char: 'k', description: 'Kernel image to boot (an x86-64 bzImage, e.g. from lab/build-kernel.sh).', required: true}),
+    kernel: pathFlag.file({char: 'k', description: 'Kernel image to boot (an x86-64 bzImage, e.g. from lab/build-kernel.sh).', required: true}),
     cpus: Flags.integer({char: 'c', description: 'CPUs the kernel brings up.', default: 1, min: 1, max: 1024}),
     possible: Flags.integer({description: 'Possible CPUs (QEMU -smp <possible> and kernel maxcpus=<cpus>): per-CPU data is sized for all of them, only --cpus are brought up. Default: --cpus.', min: 1, max: 1024}),
     memory: Flags.string({char: 'm', description: 'Guest memory: 1024, 1024M or 1G.', default: '1G'}),
@@ -46,21 +47,21 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
       description: `Work the guest init does before the dump. shrink: ${WORKLOADS.shrink.title} (frees early slab pages: an untracked one fires "alloc_tag was not set").`,
     })(),
     timeout: Flags.integer({char: 't', description: 'Seconds before QEMU is stopped and the capture marked incomplete.', default: 600, min: 1}),
-    out: Flags.string({char: 'o', description: 'Capture directory to write (default: ./capture-c<cpus>-m<MiB>-<time>).'}),
+    out: pathFlag.dir({char: 'o', description: 'Capture directory to write (default: ./capture-c<cpus>-m<MiB>-<time>).'}),
     force: Flags.boolean({description: 'Overwrite the capture files of a non-empty --out.', default: false}),
-    busybox: Flags.string({description: 'Static busybox binary for the initramfs (default: /bin/busybox from busybox-static).'}),
-    qemu: Flags.string({description: 'QEMU binary.', default: 'qemu-system-x86_64'}),
+    busybox: pathFlag.file({description: 'Static busybox binary for the initramfs (default: /bin/busybox from busybox-static).'}),
+    qemu: pathFlag.program({description: 'QEMU binary.', default: 'qemu-system-x86_64'}),
     provenance: Flags.string({description: 'Free text stored as made_by.provenance in meta.json: how the kernel was built, what this boot reproduces.'}),
     series: Flags.option({
       options: SERIES_KINDS,
       description: 'Trend lab: sample /proc/allocinfo inside the guest while a workload runs and write recording.arec.gz (see lab/trend-series.sh). ' +
         Object.entries(SERIES_TITLES).map(([k, v]) => `${k}: ${v}.`).join(' '),
     })(),
-    module: Flags.string({description: 'With --series leak|churn|unload: the klab_leak.ko built against the kernel (lab/trend-series.sh builds it).'}),
+    module: pathFlag.file({description: 'With --series leak|churn|unload: the klab_leak.ko built against the kernel (lab/trend-series.sh builds it).'}),
     snapshots: Flags.integer({description: 'With --series: snapshots to take.', default: 40, min: 6}),
     interval: Flags.integer({description: 'With --series: seconds the guest sleeps between snapshots.', default: 2, min: 1}),
     then: Flags.option({options: ['analyse', 'diff'] as const, description: 'Run this command on the fresh capture (diff: predicted vs observed, or against --baseline).'})(),
-    baseline: Flags.string({description: 'With --then diff: compare this capture with the fresh one (capture vs capture).', dependsOn: ['then']}),
+    baseline: pathFlag.either({description: 'With --then diff: compare this capture with the fresh one (capture vs capture).', dependsOn: ['then']}),
   }
 
   async run(): Promise<void> {

@@ -4,7 +4,7 @@
 import {Args, Flags} from '@oclif/core'
 import {FORMAT_IDS, inputFormatHelp} from '../readers/bootlog/formats.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
-import {bootFlag, recorderFlag} from '../cli/flags.js'
+import {bootFlag, pathFlag, recorderFlag} from '../cli/flags.js'
 import {ALLOC_KEYS, ALLOC_METRICS, ALLOC_SORTS, type AllocKeyBy, type AllocMetric, type AllocSort} from '../diff/allocinfo.js'
 import {runDiffCommand} from '../diff/run.js'
 import type {BootLogFormat} from '../types.js'
@@ -74,8 +74,8 @@ export default class Diff extends BaseCommand<typeof Diff> {
       description: "One capture: EARLY_ALLOC_PFN_MAX of the legacy array (default: the size the kernel printed in its overflow warning, else 8192).",
       min: 1,
     }),
-    profile: Flags.string({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
-    allocinfo: Flags.string({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
+    profile: pathFlag.profile({description: 'One capture: the model profile (profiles/*.json name or a calibrate output file; default: the shipped one for the kernel and page_ext window).'}),
+    allocinfo: pathFlag.file({description: 'One capture: the /proc/allocinfo dump to check with the boot log (default: allocinfo.txt of a capture directory).'}),
     'input-format': Flags.option({options: FORMAT_IDS, description: inputFormatHelp()})(),
     boot: bootFlag(),
     recorder: recorderFlag(),

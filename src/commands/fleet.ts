@@ -1,6 +1,7 @@
 // `allocscope fleet`: the reduce step. Thin: NDJSON from batch (or earlier summaries) → one
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
 import {Args, Flags} from '@oclif/core'
+import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {runFleet} from '../fleet/run.js'
@@ -30,7 +31,7 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
   }
 
   static flags = {
-    html: Flags.string({description: 'Also write a self-contained HTML page (sortable tables, SVG charts) to this file.'}),
+    html: pathFlag.file({description: 'Also write a self-contained HTML page (sortable tables, SVG charts) to this file.'}),
   }
 
   async run(): Promise<void> {

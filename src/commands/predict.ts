@@ -3,7 +3,7 @@
 // model → Report) → emit() → gate().
 import {Flags} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
-import {bootFlag, recorderFlag} from '../cli/flags.js'
+import {bootFlag, pathFlag, recorderFlag} from '../cli/flags.js'
 import {INVENTORY_COLUMNS} from '../model/inventory.js'
 import {runPredict} from '../model/run.js'
 
@@ -54,7 +54,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
     kasan: Flags.boolean({description: 'KASAN (before SMP counted by KASAN terms of the 7.2 profile; after SMP by the 7.2 KASAN profile, picked for a KASAN host; both fitted on KASAN + kmemleak lab boots; predict notes which).', default: false}),
     kmemleak: Flags.boolean({description: 'kmemleak (no term, as --kasan; noted).', default: false}),
     kernel: Flags.string({description: 'Kernel release to pick the shipped profile (e.g. 7.2).'}),
-    profile: Flags.string({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
+    profile: pathFlag.profile({description: 'Profile name (profiles/*.json) or a profile file from calibrate.'}),
     tracker: Flags.option({options: ['legacy', 'pool', 'both'] as const, description: 'Which recorder(s) to run.', default: 'both' as const})(),
     recorder: recorderFlag({
       description:
@@ -64,17 +64,17 @@ export default class Predict extends BaseCommand<typeof Predict> {
     // mulberry32's state is 32 bits (model/prng.ts): a larger seed would alias a smaller one.
     seed: Flags.integer({description: 'Scheduler seed, 0 to 4294967295 (interleaving of CPUs; only race counts depend on it).', default: 1, min: 0, max: 2 ** 32 - 1}),
     'legacy-max': Flags.integer({description: 'EARLY_ALLOC_PFN_MAX (default: with --from, the size the kernel printed in its overflow warning, else 8192).', min: 1}),
-    from: Flags.string({description: 'Take the host from a boot log or capture directory.'}),
+    from: pathFlag.either({description: 'Take the host from a boot log or capture directory.'}),
     boot: bootFlag(),
     sweep: Flags.string({description: 'Sweep CPUs over a range LO..HI (possible = online).'}),
     points: Flags.integer({description: 'Points of the sweep (every integer when the range is smaller).', default: 64, min: 2, max: 512}),
-    hosts: Flags.string({
+    hosts: pathFlag.file({
       description: `Fleet inventory CSV, one host per row, header line first, # comments allowed. Columns: ${Object.entries(INVENTORY_COLUMNS)
         .map(([k, v]) => `${k}: ${v}`)
         .join('; ')}. Any other column is passed through to the output.`,
     }),
     plot: Flags.boolean({description: 'Draw the sweep curve with the legacy limit line in the terminal.', default: false}),
-    svg: Flags.string({description: 'Write the sweep curve as an SVG file.'}),
+    svg: pathFlag.file({description: 'Write the sweep curve as an SVG file.'}),
   }
 
   async run(): Promise<void> {

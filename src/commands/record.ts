@@ -1,5 +1,6 @@
 // `allocscope record`: sample /proc/allocinfo into a recording. Thin: flags → src/record/run.ts → summary.
 import {Flags} from '@oclif/core'
+import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {EXIT} from '../errors.js'
@@ -26,13 +27,13 @@ export default class RecordCommand extends BaseCommand<typeof RecordCommand> {
   ]
 
   static flags = {
-    out: Flags.string({char: 'o', description: 'Recording file to write (gzip; conventionally *.arec.gz); an existing one only with --force.', required: true}),
+    out: pathFlag.file({char: 'o', description: 'Recording file to write (gzip; conventionally *.arec.gz); an existing one only with --force.', required: true}),
     force: Flags.boolean({description: 'Overwrite the --out file when it exists.', default: false}),
-    source: Flags.string({description: 'File to sample.', default: PROC_ALLOCINFO}),
+    source: pathFlag.file({description: 'File to sample.', default: PROC_ALLOCINFO}),
     interval: Flags.string({char: 'i', description: 'Time between samples: 500ms, 10s, 1m, 2h.', default: '10s'}),
     duration: Flags.string({char: 'd', description: 'Stop after this long (samples at 0, interval, … up to and including it).'}),
     count: Flags.integer({char: 'n', description: 'Stop after this many samples.', min: 1}),
-    'profiling-sysctl': Flags.string({description: 'vm.mem_profiling file to check before starting (default: /proc/sys/vm/mem_profiling when sampling /proc/allocinfo).', hidden: true}),
+    'profiling-sysctl': pathFlag.file({description: 'vm.mem_profiling file to check before starting (default: /proc/sys/vm/mem_profiling when sampling /proc/allocinfo).', hidden: true}),
   }
 
   async run(): Promise<void> {

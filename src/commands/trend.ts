@@ -1,6 +1,7 @@
 // `allocscope trend`: which allocation sites keep growing. Thin: flags → src/trend/run.ts (input →
 // analyse → report) → emit() → gate().
 import {Args, Flags} from '@oclif/core'
+import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {DEFAULT_ALPHA, DEFAULT_MIN_RATE} from '../trend/analyse.js'
@@ -37,8 +38,8 @@ export default class TrendCommand extends BaseCommand<typeof TrendCommand> {
     'min-rate': Flags.string({description: 'Slowest growth that makes a suspect: a size per hour (64K, 1M/h, 10K/min).', default: `${DEFAULT_MIN_RATE / 1024}K/h`}),
     alpha: Flags.string({description: 'Largest Benjamini–Hochberg corrected p-value (q) that counts as a trend.', default: String(DEFAULT_ALPHA)}),
     'time-from': Flags.option({options: TIME_FROM, description: 'Snapshot times for plain files: header line, ISO 8601 in the name, mtime; auto tries them in that order.', default: 'auto' as TimeFrom})(),
-    log: Flags.string({description: 'Boot log (dmesg, journal, console) to cross-check module-unload leaks with; default: the boot log of a capture directory given as the input.'}),
-    svg: Flags.string({description: "Write the top suspects' bytes over time as an SVG chart to this file."}),
+    log: pathFlag.file({description: 'Boot log (dmesg, journal, console) to cross-check module-unload leaks with; default: the boot log of a capture directory given as the input.'}),
+    svg: pathFlag.file({description: "Write the top suspects' bytes over time as an SVG chart to this file."}),
     module: Flags.string({description: 'Only sites whose module matches this regular expression (built-in sites have no module: use ^$).'}),
     file: Flags.string({description: 'Only sites whose source file matches this regular expression.'}),
     function: Flags.string({description: 'Only sites whose function matches this regular expression.'}),
