@@ -15,6 +15,7 @@ import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, describeSide, type DiffInput} from './inputs.js'
+import {skippedLinesNote} from '../trend/recording.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
 import type {DumpUse} from '../model/from-boot.js'
@@ -184,6 +185,7 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
     return info
   }
   const [s] = await recordingSnapshots(x, [snap], warnings)
+  warnings.push(...cutWarnings(s, side))
   return s
 }
 
@@ -192,9 +194,27 @@ async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings
  * its newline), as a warning naming the side (a, b; none for the one input) and the file: such a
  * side misses the sites past the cut, which its diff shows as gone. Then its notes (AllocInfo.notes:
  * earlier snapshots of an appended file dropped, padding, an unknown version), the side named too.
+ * Then the lines it skipped that could have held a site (skippedWarning).
  */
 function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
-  return readerWarnings(info, side !== undefined ? `${side}: ` : '')
+  const tag = side !== undefined ? `${side}: ` : ''
+  const skipped = skippedWarning(info, side)
+  return [...readerWarnings(info, tag), ...(skipped !== undefined ? [tag + skipped] : [])]
+}
+
+/**
+ * Lines the reader skipped that could have held a site, named as trend and record name them
+ * (trend/recording.ts skippedLinesNote; the cut line of a dump cut short is the cut's warning): a
+ * site on one is missing from that side, so it reads as gone (b) or new (a). A recording's
+ * snapshot keeps only their count (`skipped` when recorded).
+ */
+function skippedWarning(info: AllocInfo, side?: 'a' | 'b'): string | undefined {
+  const recorded = info.skipped.length === 0 && info.skippedTotal > 0
+  const note = recorded
+    ? `${info.source}: ${info.skippedTotal} line(s) of the sampled dump skipped when recorded (a recording keeps their count, not the lines)`
+    : skippedLinesNote(info, info.truncated !== undefined ? info.lines : undefined)
+  if (note === undefined) return undefined
+  return `${note}; a site on ${recorded || info.skippedTotal > 1 ? 'one of them' : 'it'} is missing from ${side === undefined ? 'the dump the rules judge' : `${side}, so the diff may show it as ${side === 'b' ? 'gone' : 'new'}`}`
 }
 
 async function recordingSnapshots(x: DiffInput, picks: number[], warnings: string[]): Promise<AllocInfo[]> {
@@ -209,6 +229,7 @@ async function recordingSnapshots(x: DiffInput, picks: number[], warnings: strin
 async function recordingDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
   const run: DiffRun & {result: PairResult} = {result: {mode: 'pair', a: x.path, b: x.path}, blocks: [], severities: [], warnings: []}
   const [ia, ib] = await recordingSnapshots(x, [req.snaps?.from ?? 0, req.snaps?.to ?? -1], run.warnings)
+  run.warnings.push(...cutWarnings(ia, 'a'), ...cutWarnings(ib, 'b'))
   run.result.a = ia.source
   run.result.b = ib.source
   addAllocDiff(run, ia, ib, req)

@@ -152,11 +152,14 @@ export const UNKNOWN_NOT_GONE = 'a site missing from such a snapshot is taken as
 
 /**
  * A dump's skipped lines that could have been sites, named as allocinfo lists them (`file:line:
- * reason`, the first in full, the next few by line); undefined when there is none.
+ * reason`, the first in full, the next few by line); undefined when there is none. `except`: a
+ * line another warning names (the last line of a dump cut short), left out.
  */
-export function skippedLinesNote(info: AllocInfo): string | undefined {
-  const n = siteLinesSkipped(info)
-  const [first, ...others] = info.skipped.filter((k) => k.reason !== 'blank line')
+export function skippedLinesNote(info: AllocInfo, except?: number): string | undefined {
+  const listed = info.skipped.filter((k) => k.reason !== 'blank line')
+  const kept = listed.filter((k) => k.line !== except)
+  const n = siteLinesSkipped(info) - (listed.length - kept.length)
+  const [first, ...others] = kept
   if (n === 0 || first === undefined) return undefined
   const shown = others.slice(0, 3).map((k) => k.line)
   const more = n > 1 ? ` (and ${n - 1} more: line${n > 2 ? 's' : ''} ${shown.join(', ')}${n - 1 > shown.length ? ', …' : ''})` : ''

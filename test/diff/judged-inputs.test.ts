@@ -47,3 +47,51 @@ describe('diff of one capture: the dump is evidence for the boot it was read aft
     expect(j.result.dump).toBeUndefined()
   })
 })
+
+describe('diff says which lines it skipped: a site on one reads as gone (b) or new (a)', () => {
+  const poolText = text(POOL, 'allocinfo.txt')
+  const lines = poolText.split('\n')
+  const slab = lines.findIndex((l) => l.includes('func:alloc_slab_page'))
+  // DERIVED: the pool dump with alloc_slab_page's bytes garbled (a digit turned to 'x'): a line the reader skips.
+  const GARBLED = join(tmp, 'DERIVED-garbled-slab.txt')
+  writeFileSync(GARBLED, lines.map((l, i) => (i === slab ? l.replace(/(\d)(\d)(\s+\d+\s+mm\/slub)/, '$1x$3') : l)).join('\n'))
+  const POOL_DUMP = join(POOL, 'allocinfo.txt')
+
+  it('b skipped a line: the warning names b, the file and its line, and why the site reads as gone', async () => {
+    const {stdout, error} = await run([POOL_DUMP, GARBLED, '--json'])
+    expect(exitCode(error)).toBe(0)
+    const j = JSON.parse(stdout)
+    expect(j.result.allocinfo.rows.find((r: {func: string}) => r.func === 'alloc_slab_page').status).toBe('gone')
+    const w = j.warnings.filter((x: string) => x.includes('skipped'))
+    expect(w).toHaveLength(1)
+    expect(w[0]).toMatch(new RegExp(`^b: ${GARBLED}:${slab + 1}: not an allocinfo line.*line skipped; a site on it is missing from b, so the diff may show it as gone$`))
+  })
+
+  it('a skipped it: the site reads as new, and the warning says so', async () => {
+    const {stdout} = await run([GARBLED, POOL_DUMP, '--json'])
+    const w = JSON.parse(stdout).warnings.filter((x: string) => x.includes('skipped'))
+    expect(w).toEqual([expect.stringMatching(new RegExp(`^a: ${GARBLED}:${slab + 1}: .*missing from a, so the diff may show it as new$`))])
+  })
+
+  it('one capture: the dump the rules judge lacks the site', async () => {
+    // DERIVED: the pool capture's log with the garbled dump.
+    const dir = derivedDir('pool-garbled', {'dmesg.txt': text(POOL, 'dmesg.txt'), 'allocinfo.txt': readFileSync(GARBLED, 'utf8')})
+    const {stdout} = await run([dir, '--json'])
+    const w = JSON.parse(stdout).warnings.filter((x: string) => x.includes('skipped'))
+    expect(w).toEqual([expect.stringMatching(new RegExp(`allocinfo.txt:${slab + 1}: .*missing from the dump the rules judge$`))])
+  })
+
+  it('a recording whose sample skipped it: the snapshot says how many lines, named by the side', async () => {
+    const {DeltaEncoder, RecordingWriter} = await import('../../src/trend/recording.js')
+    const {parseAllocInfoText} = await import('../../src/readers/allocinfo.js')
+    const rec = join(tmp, 'DERIVED-garbled.arec.gz')
+    const w = new RecordingWriter(rec, {created: '2026-12-04T18:00:00.000Z', source: 'test', host: 'test', tool: 'test', intervalS: 10})
+    const enc = new DeltaEncoder()
+    ;[poolText, readFileSync(GARBLED, 'utf8')].forEach((t, i) => w.write(enc.encode(parseAllocInfoText(t), {time: new Date(Date.UTC(2026, 11, 4, 18, 0, i * 10))})))
+    w.close()
+    const {stdout} = await run([rec, '--json'])
+    const j = JSON.parse(stdout)
+    expect(j.result.allocinfo.rows.find((r: {func: string}) => r.func === 'alloc_slab_page').status).toBe('gone')
+    expect(j.warnings.filter((x: string) => x.includes('skipped'))).toEqual([expect.stringMatching(/^b: .*#1 .*: 1 line\(s\) of the sampled dump skipped when recorded.*missing from b, so the diff may show it as gone$/)])
+  })
+})
