@@ -9,6 +9,7 @@ import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
 import {headEncoding} from '../readers/gzip.js'
 import {stripBom} from '../readers/lines.js'
+import {isAllocinfoShape} from '../readers/allocinfo-shape.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 
@@ -52,10 +53,6 @@ function spool(path: string): string {
   }
   return out
 }
-
-const ALLOCINFO_HEADER = /^allocinfo - version:/m
-// alloc_tag_to_text(): "%12lli %8llu file:line [module] func:name".
-const ALLOCINFO_LINE = /^[ \t]*-?\d+[ \t]+\d+[ \t]+\S+:\d+(?:[ \t]+\[\S+\])?[ \t]+func:\S+/m
 
 /** Bytes sniffed for an input's kind (and, by batch, its host name). */
 export const HEAD_BYTES = 16 * 1024
@@ -104,10 +101,7 @@ export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'
     const m = /"schema"\s*:\s*"allocscope\/v\d+"[\s\S]*?"command"\s*:\s*"([^"]*)"/.exec(t)
     if (m) return {kind: 'allocscope-json', command: m[1]}
   }
-  if (ALLOCINFO_HEADER.test(text)) return {kind: 'allocinfo'}
-  const firstLines = text.split('\n', 5).filter((l) => l.trim() !== '')
-  if (firstLines.length && firstLines.every((l) => ALLOCINFO_LINE.test(l))) return {kind: 'allocinfo'}
-  return {kind: 'bootlog'}
+  return {kind: isAllocinfoShape(text) ? 'allocinfo' : 'bootlog'}
 }
 
 const KIND_TEXT: Record<InputKind, string> = {

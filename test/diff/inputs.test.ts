@@ -114,3 +114,25 @@ describe('diff reads what analyse and allocinfo read: NUL bytes, UTF-16, other c
     expect(r.stderr).toContain(`${bin} is binary data, neither an allocinfo dump nor a kernel log`)
   })
 })
+
+describe('a dump is told by most of its first lines, as the reader reads it', () => {
+  const sites = (): string[] => readFileSync(DUMP, 'utf8').split('\n').filter((l) => /^\s*\d+\s+\d+ /.test(l))
+  it('DERIVED: a headerless dump with one damaged line among the first five is a dump (was: "neither")', async () => {
+    const s = sites()
+    s[2] = '   12x4     1 garbage'
+    const file = derived('headerless-damaged.txt', `${s.join('\n')}\n`)
+    const r = await diffJson(file)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.result.allocinfo).toBe(file)
+    // batch decides the kind with the same rule.
+    const b = await runCli(['batch', file])
+    expect(JSON.parse(b.stdout).kind).toBe('allocinfo')
+  })
+  it('DERIVED: numfmt --to=iec output gets the reader\'s refusal, not "neither"', async () => {
+    const human = sites().slice(0, 20).map((l) => l.replace(/^\s*(\d+)/, (_, n: string) => `${Math.max(1, Math.round(Number(n) / 1024))}K`.padStart(12)))
+    const r = await diffJson(derived('numfmt.txt', `${human.join('\n')}\n`))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('the sizes look human-formatted')
+    expect(r.stderr).not.toContain('neither')
+  })
+})

@@ -6,6 +6,7 @@
 import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry} from './formats.js'
 import {RAW, stampAt} from './sniff.js'
 import {stripAnsi} from './text-formats.js'
+import {isAllocinfoShape} from '../allocinfo-shape.js'
 
 export {FORMATS_TRIED} from './formats.js'
 export {timedKernel} from './sniff.js'
@@ -105,16 +106,13 @@ function vote(lines: string[]): {entry: FormatEntry; votes: number} | undefined 
 
 // Shapes people give analyse that are not boot logs it reads: told by their first lines.
 const JOURNAL_KEY = /^\s+"(?:__CURSOR|__REALTIME_TIMESTAMP|_BOOT_ID|_TRANSPORT|MESSAGE|PRIORITY)"\s*:/
-const ALLOCINFO_HEADER = /^allocinfo - version: /
-const ALLOCINFO_SITE = /^\s*\d+\s+\d+ \S+:\d+ /
 
 /** What a text that no row reads is, when it is a known shape: the message's words. */
 function unsupportedShape(lines: string[]): string | undefined {
   if (lines[0]?.trim() === '{' && lines.slice(1, 4).some((l) => JOURNAL_KEY.test(l))) {
     return 'journalctl -o json-pretty output, which is not supported: use journalctl -k -o json (one entry per line)'
   }
-  const sites = lines.filter((l) => ALLOCINFO_SITE.test(l)).length
-  if (ALLOCINFO_HEADER.test(lines[0] ?? '') || sites >= Math.max(1, lines.length / 2)) {
+  if (isAllocinfoShape(lines)) {
     return 'a /proc/allocinfo dump, not a kernel log: read it with allocscope allocinfo (or give it to analyse with --allocinfo)'
   }
   return undefined
