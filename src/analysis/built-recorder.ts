@@ -16,6 +16,11 @@ export interface DebugKnown {
   debug: boolean
   /** Set when DEBUG is only inferred: why (the verdict says "most likely"). */
   debugInferred?: string
+  /**
+   * mem_profiling=…,compressed (a boot's banner or command line, a Host's flag): tags live in page
+   * flags, there is no page_ext, and the early-PFN recorder is skipped (domain.md §1-§2).
+   */
+  compressed?: boolean
 }
 
 /**
@@ -31,17 +36,22 @@ export function debugOfBoot(p: Pick<ProfilingState, 'debug'>, h: Pick<HostFacts,
 }
 
 /**
- * The recorder the kernel runs: its code's with DEBUG, none without (its reason naming the code the
- * kernel has); an inferred DEBUG off gives "most likely none", never a fact. The one home of the
- * rule: analyse's verdict (profiling.ts), a capture's dump (withDumpDebug) and every prediction
- * (model/predict.ts, a model Host being a DebugKnown).
+ * The recorder the kernel runs: none in compressed mode (no page_ext: the recorder is skipped); its
+ * code's with DEBUG, none without (its reason naming the code the kernel has); an inferred DEBUG off
+ * gives "most likely none", never a fact. The one home of the rule: analyse's verdict
+ * (profiling.ts), a capture's dump (withDumpDebug) and every prediction (model/predict.ts, a model
+ * Host being a DebugKnown).
  */
 export function builtRecorder(debug: DebugKnown, code: RecorderCode): RecorderCode {
+  const has = code.recorder === 'unknown' || code.recorder === 'none' ? '' : `, though the kernel has the ${code.recorder} recorder's code (${code.recorderReason})`
+  if (debug.compressed) return {recorder: 'none', recorderReason: `${COMPRESSED_NO_RECORDER}${has}`}
   if (debug.debug || code.recorder === 'none') return code
-  const has = code.recorder === 'unknown' ? '' : `, though the kernel has the ${code.recorder} recorder's code (${code.recorderReason})`
   const rule = `without MEM_ALLOC_PROFILING_DEBUG no early-PFN recorder is built${has}`
   return {recorder: 'none', recorderReason: debug.debugInferred ? `most likely none: ${debug.debugInferred}, and ${rule}` : rule}
 }
+
+/** Why a compressed-mode kernel runs no recorder (its one wording: analyse's verdict and predict's). */
+export const COMPRESSED_NO_RECORDER = 'compressed mode keeps tags in page flags: no page_ext, so the early-PFN recorder is skipped'
 
 /**
  * The pfn_pool recorder's tracking function (lib/alloc_tag.c): the pages it allocates for its pools
@@ -93,6 +103,6 @@ export function withDumpDebug<A extends Pick<BootAnalysis, 'boot' | 'profiling'>
   const {recorderCode, ...rest} = p
   const debugReason = `${site.source}:${site.line}: allocinfo lists ${POOL_TRACKING_FUNC}, the pfn_pool recorder's tracking site, a function built only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`
   const debugSource = {from: 'dump', file: site.source, line: site.line} as const
-  const built = builtRecorder({debug: true}, recorderCode ?? p)
+  const built = builtRecorder({debug: true, compressed: p.mode === 'compressed'}, recorderCode ?? p)
   return {...a, profiling: {...rest, debug: true, debugReason, debugSource, recorder: built.recorder, recorderReason: built.recorderReason}}
 }

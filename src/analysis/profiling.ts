@@ -54,11 +54,11 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   const mode = inferMode(inp)
   const debug = inferDebug(inp)
   const rec = inferRecorder(inp, mode.mode)
-  // clear_early_alloc_pfn_tag_refs() is skipped with compression; nothing is tagged when off.
+  // Nothing is tagged when off; with compression the recorder is skipped (builtRecorder says so).
   const idle = RECORDER_IDLE[mode.mode]
   const code = {recorder: rec.value, recorderReason: idle ? `${rec.reason}; ${idle}` : rec.reason}
   // One rule with predict's: without DEBUG (here only ever inferred off) no recorder is built.
-  const built = builtRecorder(debugOfBoot({debug: debug.value}, inp.host), code)
+  const built = builtRecorder({...debugOfBoot({debug: debug.value}, inp.host), compressed: mode.mode === 'compressed'}, code)
   return {
     mode: mode.mode,
     modeReason: mode.reason,
@@ -96,7 +96,6 @@ function inferMode({host, evidence, findings}: ProfilingInput): {mode: Profiling
 }
 
 const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
-  compressed: 'compression is on, so the early-PFN recorder is not used (tags live in page flags, no page_ext)',
   never: 'profiling is off for this boot, so the recorder records nothing',
   disabled: 'profiling is off, so the recorder records nothing',
 }

@@ -92,7 +92,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const fittedPages = events ? Math.max(events, Math.round(exp.pages)) : 0
   const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
-  const unc = uncertainty(host, profile)
+  const unc = window === 'none' ? NO_WINDOW : uncertainty(host, profile)
   const calls = interval(events, unc.q, unc.widen)
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
@@ -211,6 +211,13 @@ function uncertainty(host: Host, profile: Profile): Uncertainty {
   const pages = profile.provenance.pageInterval
   return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures || !!pages?.fewCaptures, extrapolation: ex.outside}
 }
+
+/**
+ * Compressed mode (the one host without an early window): no page_ext, so no page is allocated
+ * before it and no recorder runs (domain.md §1-§2). Every count is 0 by the kernel's rule, not a
+ * fit: no interval to make (interval(0, q) took the 8-PFN bound and said 0-4), no range to be in.
+ */
+const NO_WINDOW: Uncertainty = {level: 0, q: 0, widen: 1, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: [], missing: 'no early window (no page_ext): every count is exactly 0'}
 
 /**
  * What the kernel itself does with its recorder. Without one no early page is ever tagged: all of

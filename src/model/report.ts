@@ -52,9 +52,16 @@ export function hostBlock(p: Prediction): Block {
       {key: 'early allocations', value: intervalCell(p.calls, 'calls'), note: 'PFNs offered'},
       {key: 'early pages', value: intervalCell(p.pagesInterval, 'pages')},
       ...intervalLevelRows(u),
-      {key: 'fitted range', value: u.extrapolation.length ? {text: 'outside', style: 'warn'} : 'inside', ...(u.extrapolation.length ? {note: u.extrapolation.join('; ')} : {})},
+      fittedRangeRow(p),
     ],
   }
+}
+
+/** Inside or outside the profile's fitted range; not used without an early window (compressed: every count 0 by the kernel's rule). */
+function fittedRangeRow(p: Prediction): KvBlock['rows'][number] {
+  const u = p.uncertainty
+  if (p.window === 'none') return {key: 'fitted range', value: 'not used', note: 'no early window: nothing fitted is predicted'}
+  return {key: 'fitted range', value: u.extrapolation.length ? {text: 'outside', style: 'warn'} : 'inside', ...(u.extrapolation.length ? {note: u.extrapolation.join('; ')} : {})}
 }
 
 function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
