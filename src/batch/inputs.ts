@@ -262,17 +262,33 @@ function keyOf(p: string): string {
  * symlink) dropped: first wins. `args` on the command line, `listed` from --files-from; `out`, the
  * --out file, is never an input (`excluded` says whether it was met).
  */
-export function listTasks(args: string[], listed: ListedPath[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean} {
+export function listTasks(args: string[], listed: ListedPath[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean; unread: Unread[]} {
   // Each argument stat'ed once, for `named` and for its tasks.
   const stated = args.map(statPath)
   const named = new Set(stated.flatMap((s) => ('st' in s ? [fileId(s.st)] : [])))
   const l: Listing = {out: [], named, walked: new Set(), repeats: 0, cache: new PathCache()}
-  args.forEach((a, i) => expand(a, l, stated[i]))
+  const unread: Unread[] = []
+  args.forEach((a, i) => {
+    const before = l.out.length
+    expand(a, l, stated[i])
+    const only = l.out.length === before + 1 ? l.out[before]!.task : undefined
+    if (only?.type === 'error' && only.path === a) unread.push({path: a, reason: only.reason})
+  })
   for (const a of listed) typeof a === 'string' ? expand(a, l) : l.out.push(undecodableTask(a))
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
   const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
   const r = uniqueTasks(l.out, own)
-  return {...r, duplicates: r.duplicates + l.repeats}
+  return {...r, duplicates: r.duplicates + l.repeats, unread}
+}
+
+/**
+ * An argument that gives no input, only an error record of its own: no such file, a pattern that
+ * matches nothing, an empty directory, one that cannot be read. A mistyped path in a CI job: said
+ * on stderr (batchTasks), where the record on stdout alone went unseen.
+ */
+export interface Unread {
+  path: string
+  reason: string
 }
 
 /**
@@ -333,6 +349,7 @@ export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: 
   const listed = listTasks(inputs, fromList, f.out)
   if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
   if (listed.excluded) process.stderr.write(`allocscope: warning: ${f.out} is the --out file: not read as an input\n`)
+  for (const u of listed.unread) process.stderr.write(`allocscope: warning: ${u.path}: ${u.reason} (named on the command line: its record is an error; --fail-on-error fails the run on it)\n`)
   if (!f.shard) return listed.tasks
   const [k, n] = parseShard(f.shard)
   // Every shard reads an archive, and keeps the inputs inside it that hash to it.

@@ -66,6 +66,8 @@ export interface Resumed {
   done: Set<string>
   /** The worst severity of those records (index in SEVERITIES, -1 none): --fail-on gates on the whole output. */
   maxSeverity: number
+  /** How many of those records are error records: --fail-on-error gates on the whole output too. */
+  errors: number
 }
 
 /** A record's worst severity (severity.ts recordRank), given when --fail-on gates: parsing every kept record costs ~3 s per 100 000. */
@@ -80,7 +82,7 @@ export type Rank = (r: BatchRecord) => number
  * again (at most one input redone; its records' severities are then the new run's).
  */
 export function recordedInputs(file: string, rank?: Rank): Resumed {
-  const r: Resumed = {done: new Set(), maxSeverity: -1}
+  const r: Resumed = {done: new Set(), maxSeverity: -1, errors: 0}
   if (!existsSync(file)) return r
   const fd = openSync(file, 'r+')
   try {
@@ -101,8 +103,8 @@ function scanRecords(fd: number, file: string, r: Resumed, rank?: Rank): {cutAt?
   let lineNo = 0
   let complete = 0
   // The run of records of one input at the end so far: its path, where it starts, whether
-  // multi-boot, its worst severity (counted once the run is known to stay: not cut off).
-  let last = {path: '', start: 0, boots: false, rank: -1}
+  // multi-boot, its worst severity and error records (counted once the run is known to stay: not cut off).
+  let last = {path: '', start: 0, boots: false, rank: -1, errors: 0}
   for (let n = readSync(fd, buf, 0, READ_CHUNK, pos); n > 0; n = readSync(fd, buf, 0, READ_CHUNK, pos)) {
     pos += n
     const lines = (carry + dec.write(buf.subarray(0, n))).split('\n')
@@ -115,10 +117,12 @@ function scanRecords(fd: number, file: string, r: Resumed, rank?: Rank): {cutAt?
       const path = pathOf(l, file, lineNo)
       if (path !== last.path) {
         r.maxSeverity = Math.max(r.maxSeverity, last.rank)
-        last = {path, start, boots: false, rank: -1}
+        r.errors += last.errors
+        last = {path, start, boots: false, rank: -1, errors: 0}
       }
       last.boots ||= BOOT_RE.test(l)
       if (rank) last.rank = Math.max(last.rank, rank(recordOf(l, file, lineNo)))
+      if (ERROR_RE.test(l)) last.errors++
       r.done.add(path)
     }
   }
@@ -127,8 +131,12 @@ function scanRecords(fd: number, file: string, r: Resumed, rank?: Rank): {cutAt?
     return {cutAt: last.start}
   }
   r.maxSeverity = Math.max(r.maxSeverity, last.rank)
+  r.errors += last.errors
   return carry !== '' ? {cutAt: complete} : {}
 }
+
+/** An error record (schema: BatchError; a prediction's error is a string). */
+const ERROR_RE = /"error":\{"reason":/
 
 /** A record that is one boot of a log holding several (schema: BatchBoot). */
 const BOOT_RE = /"boot":\{"index":/

@@ -6,7 +6,8 @@
 import {availableParallelism} from 'node:os'
 import {refuseCaptureFile, refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
-import {SEVERITIES, type Severity} from '../types.js'
+import type {Gated} from '../cli/output.js'
+import {SEVERITIES} from '../types.js'
 import type {Task} from './inputs.js'
 import type {Output, Rank, Resumed} from './output.js'
 import {restoreHeaps} from '../v8-flags.js'
@@ -24,10 +25,14 @@ export interface BatchFlags {
   boot?: number
   /** Only whether it gates: the records --resume keeps are then read for their severities. */
   'fail-on'?: string
+  'fail-on-error'?: boolean
 }
 
-/** Runs the batch; resolves with the worst severity met (none with --list or when stopped by a signal). */
-export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severity[]> {
+/**
+ * Runs the batch; resolves with the worst severity met and the error records written, the records
+ * --resume kept included (nothing with --list or when stopped by a signal).
+ */
+export async function runBatch(inputs: string[], f: BatchFlags): Promise<Gated> {
   try {
     return await run(inputs, f)
   } finally {
@@ -36,7 +41,7 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Severit
   }
 }
 
-async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
+async function run(inputs: string[], f: BatchFlags): Promise<Gated> {
   if (f.out) checkOut(f.out, inputs, f)
   else if (f.resume) throw new UsageError('--resume needs --out FILE (the records to resume from)')
   const jobs = jobsOf(f)
@@ -55,7 +60,7 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
     const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {
       await listInputs(tasks)
-      return []
+      return {severities: []}
     }
     if (f.out) checkListedOut(f.out, tasks, f)
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
@@ -82,15 +87,17 @@ async function run(inputs: string[], f: BatchFlags): Promise<Severity[]> {
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   const r = await pool.run()
-  if (r.stopped) return []
+  if (r.stopped) return {severities: []}
   bar.end()
   out.close()
-  if (f.out || process.stderr.isTTY) process.stderr.write(`allocscope: ${r.inputs} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
+  // The counts, when nobody watches the records go by: an error record on stdout piped to a file
+  // or to fleet was said nowhere else (a path mistyped in a CI job).
+  if (f.out || process.stderr.isTTY || r.errors > 0) process.stderr.write(`allocscope: ${r.inputs} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
   if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   // The gate covers the whole output: the records --resume kept too.
   const worst = Math.max(r.maxSeverity, resumed?.maxSeverity ?? -1)
-  return worst >= 0 ? [SEVERITIES[worst]!] : []
+  return {severities: worst >= 0 ? [SEVERITIES[worst]!] : [], errors: r.errors + (resumed?.errors ?? 0)}
 }
 
 /** The severity of a record --resume keeps, when --fail-on gates (a parse of every kept record); loaded only then. */

@@ -8,7 +8,7 @@ import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {exitOnUsageError} from './errors.js'
-import {type CommandRun, gateHit, internalErrorLine, knownError, noteStdin, terminalWidth, useColor, writeOutput} from './output.js'
+import {type CommandRun, type Gated, internalErrorLine, knownError, noteStdin, terminalWidth, runFails, useColor, writeOutput} from './output.js'
 import {isSampleFlag, resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
 
@@ -109,19 +109,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async finishStream(run: StreamRun): Promise<void> {
     this.warnings.push(...run.warnings)
     await writeTableStream(this.flags, {...run.stream, command: this.id ?? 'allocscope'}, this.warnings)
-    this.gate(run.severities())
+    this.gate({severities: run.severities()})
   }
 
   /** Writes a command run (src/cli/output.ts) and gates on its severities. */
   protected finish(run: CommandRun): void {
     this.warnings.push(...run.warnings)
     this.emit(run.result, run.report)
-    this.gate(run.severities)
+    this.gate(run)
   }
 
-  /** Exit 1 (once the output is written: a full disk is exit 74, not a finding) when --fail-on is reached. */
-  protected gate(severities: Severity[]): void {
-    if (gateHit(this.flags['fail-on'], severities)) this.findingStatus = EXIT.finding
+  /** Exit 1 (once the output is written: a full disk is exit 74, not a finding) when --fail-on is reached, or --fail-on-error (batch, fleet) and an input was an error record. */
+  protected gate(g: Gated): void {
+    if (runFails(this.flags as {'fail-on': string; 'fail-on-error'?: boolean}, g)) this.findingStatus = EXIT.finding
   }
 
   protected async finally(err: Error | undefined): Promise<unknown> {

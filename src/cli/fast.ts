@@ -5,8 +5,7 @@
 // Anything this parser does not accept plainly (help, unknown or repeated flags, a value out of
 // range, a missing argument) falls back to oclif, which gives its own messages.
 import {readFileSync} from 'node:fs'
-import type {CommandRun, OutputFlags} from './output.js'
-import type {Severity} from '../types.js'
+import type {CommandRun, Gated, OutputFlags} from './output.js'
 
 /** errors.EXIT's ok, finding and internal, without importing errors.ts on the fast path's start-up. */
 const EXIT_OK = 0
@@ -46,8 +45,8 @@ export const FAST_RUNNERS: Record<string, () => Promise<Runner>> = {
   },
 }
 
-/** A command that writes its own output as it goes (NDJSON); it returns the severities --fail-on gates on. */
-type StreamRunner = (argv: string[], flags: Record<string, unknown>) => Promise<Severity[]>
+/** A command that writes its own output as it goes (NDJSON); it returns what --fail-on and --fail-on-error gate on. */
+type StreamRunner = (argv: string[], flags: Record<string, unknown>) => Promise<Gated>
 
 export const FAST_STREAMS: Record<string, () => Promise<StreamRunner>> = {
   batch: async () => (await import('../batch/run.js')).runBatch as unknown as StreamRunner,
@@ -140,7 +139,7 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   const [id, ...rest] = argv
   if (id === undefined || !FAST_IDS.includes(id) || rest.some((w) => w === '--help' || w === '-h')) return undefined
   const spec = specFor(id)
-  const {gateHit, internalErrorLine, knownError, noteStdin, writeRun} = await import('./output.js')
+  const {internalErrorLine, knownError, noteStdin, runFails, writeRun} = await import('./output.js')
   let parsed: Parsed | undefined
   try {
     // Bundled samples (samples/... or --sample NAME) resolve as under oclif (src/cli/samples.ts).
@@ -154,8 +153,8 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
     if (id === 'allocinfo') noteStdin(parsed.args.input, 'the allocinfo dump')
     if (id === 'analyse') noteStdin(parsed.args.input, 'the boot log')
     if (id in FAST_STREAMS) {
-      const severities = await (await FAST_STREAMS[id]!())(parsed.argv, parsed.flags)
-      return gateHit(parsed.flags['fail-on'] as string, severities) ? EXIT_FINDING : EXIT_OK
+      const gated = await (await FAST_STREAMS[id]!())(parsed.argv, parsed.flags)
+      return runFails(parsed.flags as unknown as OutputFlags, gated) ? EXIT_FINDING : EXIT_OK
     }
     const run = await (await FAST_RUNNERS[id]!())(parsed.args, parsed.flags)
     return await writeRun(id, parsed.flags as unknown as OutputFlags, run)

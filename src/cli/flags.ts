@@ -39,3 +39,11 @@ export const pathFlag = {
   program: pathOf('a program name or path'),
   profile: pathOf('a profile name or file'),
 }
+
+/** --fail-on-error (batch, fleet): an input that is an error record fails the run, as --fail-on does a finding. */
+export const failOnErrorFlag = () =>
+  Flags.boolean({
+    description:
+      'Exit 1 when any input is an error record (batch: a path that does not exist, or cannot be read or parsed; fleet: such records among those it reads), as --fail-on does for a finding. Default: an error is a record like any other and the run exits 0.',
+    default: false,
+  })

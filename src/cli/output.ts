@@ -13,10 +13,18 @@ import {wrapLine} from '../render/layout.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {SEVERITIES, type Severity} from '../types.js'
 
-export interface CommandRun {
+/**
+ * What a run's exit status is judged on: the severities --fail-on gates on and, for the commands
+ * that take --fail-on-error (batch, fleet), how many inputs were error records.
+ */
+export interface Gated {
+  severities: Severity[]
+  errors?: number
+}
+
+export interface CommandRun extends Gated {
   result: unknown
   report: Report
-  severities: Severity[]
   warnings: string[]
 }
 
@@ -26,6 +34,7 @@ export interface OutputFlags {
   format: string
   color?: boolean
   'fail-on': string
+  'fail-on-error'?: boolean
   block?: string
   'csv-units'?: boolean
   'csv-summary'?: string
@@ -50,6 +59,12 @@ export function outputWidth(columns: string | undefined, tty: number | undefined
 export function terminalWidth(): number {
   return outputWidth(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined)
 }
+
+/**
+ * Whether the run fails with exit 1: a severity reaches --fail-on, or --fail-on-error was given
+ * (batch, fleet) and an input was an error record (one that could not be read or parsed).
+ */
+export const runFails = (flags: {'fail-on': string; 'fail-on-error'?: boolean}, g: Gated): boolean => gateHit(flags['fail-on'], g.severities) || (flags['fail-on-error'] === true && (g.errors ?? 0) > 0)
 
 /** Whether any of the severities reaches --fail-on (exit 1). */
 export function gateHit(threshold: string, severities: readonly Severity[]): boolean {
@@ -161,7 +176,7 @@ export async function colorOptions(flags: OutputFlags): Promise<Pick<RenderOptio
 export async function writeRun(id: string, flags: OutputFlags, run: CommandRun): Promise<number> {
   const render: Render = flags.json ? () => '' : (await import('../render/format.js')).renderReport
   await writeOutput(id, flags, run.result, run.report, run.warnings, render)
-  return gateHit(flags['fail-on'], run.severities) ? EXIT.finding : EXIT.ok
+  return runFails(flags, run) ? EXIT.finding : EXIT.ok
 }
 
 /** An error the user can act on (exit 2, one line), an output file that cannot be written (exit 74, one line), a closed pipe (exit 0), or undefined for anything else. */

@@ -5,7 +5,7 @@ import {MAX_JOBS} from '../batch/pool.js'
 import {runBatch} from '../batch/run.js'
 import {BaseCommand, RUN_FLAGS} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
-import {bootFlag, pathFlag} from '../cli/flags.js'
+import {bootFlag, failOnErrorFlag, pathFlag} from '../cli/flags.js'
 
 export default class Batch extends BaseCommand<typeof Batch> {
   static summary = 'Analyse many inputs at once, one NDJSON record per input.'
@@ -46,6 +46,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     force: Flags.boolean({description: 'With --out: overwrite a file that already holds records (refused otherwise; --resume goes on with it).', default: false}),
     list: Flags.boolean({description: 'Only print the inputs, one path per line (after --shard and duplicate removal), as a --files-from list; analyse nothing. With --shard an archive is listed as this shard\'s archive//member inputs, which --files-from reads back as those inputs.', default: false}),
     boot: bootFlag(),
+    'fail-on-error': failOnErrorFlag(),
     shard: Flags.string({description: 'Only the inputs of shard K of N (K/N, by a hash of each input path): N machines split one listing.'}),
   }
 

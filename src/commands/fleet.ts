@@ -1,9 +1,9 @@
 // `allocscope fleet`: the reduce step. Thin: NDJSON from batch (or earlier summaries) → one
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
 import {Args, Flags} from '@oclif/core'
-import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
+import {failOnErrorFlag, pathFlag} from '../cli/flags.js'
 import {runFleet} from '../fleet/run.js'
 
 export default class Fleet extends BaseCommand<typeof Fleet> {
@@ -32,6 +32,7 @@ export default class Fleet extends BaseCommand<typeof Fleet> {
 
   static flags = {
     html: pathFlag.file({description: 'Also write a self-contained HTML page (sortable tables, SVG charts) to this file.'}),
+    'fail-on-error': failOnErrorFlag(),
   }
 
   async run(): Promise<void> {

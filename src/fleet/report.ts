@@ -202,6 +202,9 @@ const EMPTY = {
   badCounters: 'no impossible klab counter',
 }
 
+/** No kernel row: no input at all, or every input an error record (counted among the Fleet block's inputs: not 'no inputs'). */
+const emptyKernels = (s: FleetSummary): string => (s.inputs > 0 ? 'no readable inputs: every input is an error record (Errors by reason)' : EMPTY.kernels)
+
 /** The count over every kind of a table by kind (absent when there is none: 0). */
 const totalCount = (rows?: Record<string, {count: number}>): number => Object.values(rows ?? {}).reduce((n, r) => n + r.count, 0)
 
@@ -223,7 +226,7 @@ export function fleetFacts(s: FleetSummary): {key: string; value: number; note?:
 export function fleetReport(s: FleetSummary): Report {
   const rows = fleetRows(s)
   const tables = (Object.keys(TITLES) as (keyof FleetRows)[]).map(
-    (k): TableBlock => ({kind: 'table', title: TITLES[k], columns: COLUMNS[k], rows: rows[k], empty: EMPTY[k]}),
+    (k): TableBlock => ({kind: 'table', title: TITLES[k], columns: COLUMNS[k], rows: rows[k], empty: k === 'kernels' ? emptyKernels(s) : EMPTY[k]}),
   )
   return {
     blocks: [

@@ -19,7 +19,7 @@ export async function runFleet(inputs: string[], f: {html?: string}): Promise<Co
   const {paths, warnings} = onceEach(named, cache)
   const summary = await readFleetInputs(paths)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
-  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), warnings: [...warnings, ...emptyWarning(summary, paths)]}
+  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), errors: summary.errors, warnings: [...warnings, ...emptyWarning(summary, paths)]}
 }
 
 /** An empty input is not an error (a shard can hold nothing), but an all-zero summary is said to be one. */
