@@ -7,7 +7,7 @@ import {EXIT} from '../errors.js'
 import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
-import {exitOnUsageError} from './errors.js'
+import {exitOnBooleanValue, exitOnUsageError} from './errors.js'
 import {type CommandRun, type Gated, internalErrorLine, knownError, noteStdin, terminalWidth, runFails, useColor, writeOutput} from './output.js'
 import {isSampleFlag, resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
@@ -74,6 +74,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // Bundled samples: `samples/...` not in the current directory and `--sample NAME` are the
     // package's own, so every help example runs from any directory after a global install.
     this.sampled = this.argv.some(isSampleFlag)
+    exitOnBooleanValue(this, this.ctor, this.argv)
     this.argv = resolveSampleArgs(this.argv, this.config.root, this.id ?? '')
     const {flags, metadata} = await this.parse({
       flags: this.ctor.flags,

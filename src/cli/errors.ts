@@ -5,9 +5,15 @@ import {EXIT} from '../errors.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {closest} from './suggest.js'
 
+interface FlagShape {
+  char?: string
+  type?: string
+  allowNo?: boolean
+}
+
 interface CommandShape {
-  flags?: Record<string, {char?: string}>
-  baseFlags?: Record<string, {char?: string}>
+  flags?: Record<string, FlagShape>
+  baseFlags?: Record<string, FlagShape>
 }
 
 type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: string[]; args?: Array<{name?: string; description?: string}>}
@@ -54,5 +60,43 @@ export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseEr
   const usage = usageErrorLine(err, shape, cmd.config.bin, cmd.id ?? '', sampled, see)
   if (usage === undefined) return
   process.stderr.write(`${usage}\n`)
+  cmd.exit(EXIT.usage)
+}
+
+/**
+ * The first boolean flag of argv given a value (`--json=true`, `--no-color=1`), as written; undefined
+ * when there is none. A word after a flag that takes a value is that value (oclif reads it so,
+ * `--module --json=1` is a module), and words after `--` are arguments.
+ */
+export function booleanGivenValue(argv: readonly string[], flags: Record<string, FlagShape>): string | undefined {
+  const takesValue = (w: string) => {
+    const long = /^--([^=]+)$/.exec(w)?.[1]
+    const f = long !== undefined ? flags[long] : /^-[^-]$/.test(w) ? Object.values(flags).find((x) => x.char === w[1]) : undefined
+    return f !== undefined && f.type !== 'boolean'
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!
+    if (w === '--') return undefined
+    if (takesValue(w)) i++
+    const m = /^--(no-)?([^=]+)=/.exec(w)
+    const f = m ? flags[m[2]!] : undefined
+    if (m && f?.type === 'boolean' && (!m[1] || f.allowNo)) return `--${m[1] ?? ''}${m[2]}`
+  }
+  return undefined
+}
+
+/**
+ * A boolean flag given a value: one line saying so and exit 2, before oclif parses argv. oclif blamed
+ * another word: `analyse DIR --json=true` was "Unexpected argument: DIR" (or, with --sample, that
+ * --sample names an input already), `trend REC --json=1` "1: no such file or directory". Both
+ * parse paths come here (the fast path leaves such a word to oclif).
+ */
+export function exitOnBooleanValue(cmd: Command, shape: CommandShape, argv: readonly string[], see = `(see ${cmd.config.bin} ${cmd.id ?? ''} --help)`): void {
+  const flags = {...shape.baseFlags, ...shape.flags}
+  const given = booleanGivenValue(argv, flags)
+  if (given === undefined) return
+  const name = given.replace(/^--(no-)?/, '')
+  const write = flags[name]!.allowNo ? `--${name} or --no-${name}` : `--${name} alone (or leave it out)`
+  process.stderr.write(`${cmd.config.bin}: ${given} takes no value: write ${write} ${see}\n`)
   cmd.exit(EXIT.usage)
 }

@@ -4,10 +4,16 @@
 // for JSON would otherwise get the help text on stdout and exit 0, which its JSON parser chokes on
 // far from the cause (oclif printed ` ›   Error: Nonexistent flag: --json` and the whole root help).
 import {commands} from '@oclif/plugin-help'
-import {exitOnUsageError} from '../cli/errors.js'
+import {exitOnBooleanValue, exitOnUsageError} from '../cli/errors.js'
 import {sanitizeLine} from '../render/sanitize.js'
 
 export default class Help extends commands.help {
+  async run(): Promise<void> {
+    // help --help prints the root help, which says nothing of help's flag.
+    exitOnBooleanValue(this, this.ctor, this.argv, `(see ${this.config.bin} help)`)
+    return super.run()
+  }
+
   protected async catch(err: Error & {oclif?: {exit?: number}}): Promise<unknown> {
     // Not `help --help`, the usual pointer: that prints the root help, which says nothing of help's
     // flags. The help of the command asked about, if one was, is what the user was after.

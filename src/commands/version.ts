@@ -3,7 +3,7 @@
 // command replaces: package.json no longer loads that plugin); `--verbose` adds where it runs.
 import {Command, Flags} from '@oclif/core'
 import {toJson} from '../render/json.js'
-import {exitOnUsageError} from '../cli/errors.js'
+import {exitOnBooleanValue, exitOnUsageError} from '../cli/errors.js'
 
 export default class Version extends Command {
   static summary = 'Print the version: allocscope/<version> <platform>-<arch> node-<version>.'
@@ -16,6 +16,7 @@ export default class Version extends Command {
   }
 
   async run(): Promise<void> {
+    exitOnBooleanValue(this, this.ctor, this.argv)
     const {flags} = await this.parse(Version)
     const d = this.config.versionDetails
     const result = {

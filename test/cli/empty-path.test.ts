@@ -9,13 +9,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runCli} from '../helpers/cli.js'
+import {argvWith, type CommandFlag, commandFlags} from '../helpers/command-flags.js'
 import {REPO} from '../helpers/paths.js'
-
-interface FlagDef {
-  type: string
-  options?: unknown
-  parse?: (input: string, ctx: unknown, opts: unknown) => Promise<unknown>
-}
 
 /** String-valued flags that name no file (`cmd:flag`, or `*:flag` for every command). */
 const NOT_PATHS = new Set([
@@ -26,25 +21,14 @@ const NOT_PATHS = new Set([
 /** Except where the same name is a path: capture --module is the klab_leak.ko to load. */
 const PATHS_ANYWAY = new Set(['capture:module'])
 
-/** What each command needs besides the flag for oclif to reach the flags (a missing argument is said first). */
-const BASE: Record<string, string[]> = {
-  allocinfo: ['x'], analyse: ['x'], calibrate: ['x'], trend: ['x'], diff: ['x'], fleet: ['x'], batch: ['x'],
-  capture: ['--kernel', 'x', '--then', 'diff'], record: ['--out', 'x', '--count', '1'], predict: [],
-}
-
-const COMMANDS = readdirSync(join(REPO, 'src', 'commands')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''))
-
-async function stringFlags(id: string): Promise<{name: string; path: boolean}[]> {
-  const C = (await import(join(REPO, 'src', 'commands', `${id}.ts`))).default as {flags?: Record<string, FlagDef>; baseFlags?: Record<string, FlagDef>}
-  const out: {name: string; path: boolean}[] = []
-  for (const [name, f] of Object.entries({...C.baseFlags, ...C.flags})) {
-    if (f.type !== 'option' || f.options) continue
-    const probe = f.parse ? await f.parse('7', {}, f).catch(() => undefined) : '7'
-    if (probe !== '7') continue // an integer
-    const path = f.parse ? await f.parse('', {}, f).then(() => false, () => true) : false
-    out.push({name, path})
-  }
-  return out
+/** A string-valued flag (no options, not an integer), and whether its parser refuses '' (a path flag). */
+async function stringFlag(f: CommandFlag): Promise<{id: string; name: string; path: boolean} | undefined> {
+  const {def} = f
+  if (def.type !== 'option' || def.options) return undefined
+  const probe = def.parse ? await def.parse('7', {}, def).catch(() => undefined) : '7'
+  if (probe !== '7') return undefined // an integer
+  const path = def.parse ? await def.parse('', {}, def).then(() => false, () => true) : false
+  return {id: f.id, name: f.name, path}
 }
 
 /** A flag this file takes for a path: not named in NOT_PATHS. */
@@ -53,7 +37,7 @@ const namedPath = (f: {id: string; name: string}) => PATHS_ANYWAY.has(`${f.id}:$
 let all: {id: string; name: string; path: boolean}[]
 let dir: string
 beforeAll(async () => {
-  all = (await Promise.all(COMMANDS.map(async (id) => (await stringFlags(id)).map((f) => ({id, ...f}))))).flat()
+  all = (await Promise.all((await commandFlags()).map(stringFlag))).filter((f) => f !== undefined)
   dir = mkdtempSync(join(tmpdir(), 'allocscope-empty-path-'))
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -71,8 +55,7 @@ describe('path flags refuse an empty value', () => {
   it('each one: exit 2 and `--flag: empty path (expected ...)`, as --flag \'\' and --flag=, through oclif and the fast path', async () => {
     const failures: string[] = []
     for (const f of all.filter((x) => x.path || namedPath(x))) {
-      const base = BASE[f.id]!.filter((w, i, a) => w !== `--${f.name}` && a[i - 1] !== `--${f.name}`)
-      for (const argv of [[f.id, ...base, `--${f.name}`, ''], [f.id, ...base, `--${f.name}=`]]) {
+      for (const argv of [argvWith(f.id, f.name, [`--${f.name}`, '']), argvWith(f.id, f.name, [`--${f.name}=`])]) {
         for (const env of [{}, {ALLOCSCOPE_NO_FAST: '1'}]) {
           const r = await runCli(argv, {cwd: dir, env: {HOME: dir, ...env}})
           const want = new RegExp(`^allocscope: --${f.name}: empty path \\(expected an? [a-z ]+\\) \\(see allocscope ${f.id} --help\\)\\n$`)
