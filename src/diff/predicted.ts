@@ -96,7 +96,10 @@ export function diffCounts(a: CountSide, b: CountSide): CountDiff {
     const label = a.labels.get(key) ?? b.labels.get(key)
     const row: CountDiffRow = {key, ...(label ? {label} : {}), a: va, b: vb, ...d}
     if (judge) {
-      const ok = judgeCount(key.slice(key.indexOf('.') + 1), ref, other)
+      // The measured side's other counts of the same klab line (a remainder's total: tolerance.ts judgeCount).
+      const kind = key.slice(0, key.indexOf('.'))
+      const measuredSide = a.what === 'measured' ? a : b
+      const ok = judgeCount(key.slice(kind.length + 1), ref, other, (m) => measuredSide.values.get(`${kind}.${m}`))
       if (ok !== null) row.withinTolerance = ok
     }
     rows.push(row)

@@ -4,7 +4,7 @@
 // ran, its Expectation. The outcome carries the row's own id, title and severity; `diff --rules`
 // lists the same rows. Adding a rule is adding a row.
 import {POOL_TRACKING_FUNC} from '../analysis/built-recorder.js'
-import {COUNT_CHECKS, judgeCount, measuredDelta, MODEL_TOLERANCE} from '../model/tolerance.js'
+import {judgeCount, measuredDelta, MODEL_TOLERANCE} from '../model/tolerance.js'
 import type {AllocSite, Severity} from '../types.js'
 import {num} from '../readers/count.js'
 import {earlySitesFor} from './early-sites.js'
@@ -95,8 +95,7 @@ export function countRows(ctx: RuleContext): CountRow[] {
       predicted: c.predicted,
       measured,
       ...measuredDelta(c.predicted, measured),
-      // A remainder (dropped = early count − array size) is judged against the count it came from.
-      withinTolerance: judgeCount(c.metric, c.predicted, measured, COUNT_CHECKS[c.metric] === 'remainder' ? measured + num(k?.values.recorded ?? 0) : measured),
+      withinTolerance: judgeCount(c.metric, c.predicted, measured, (m) => (k?.values[m] === undefined ? undefined : num(k.values[m]))),
     })
   }
   return rows

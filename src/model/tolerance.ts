@@ -51,13 +51,16 @@ export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder
 }
 
 /**
- * true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown.
- * @param total for a 'remainder' metric, the measured count it is the remainder of.
+ * true/false when the metric is judged (see COUNT_CHECKS), null when it is only shown: the one
+ * judgement of a count row, diff's counts rule and its count tables (--predicted, a prediction
+ * document against a capture) alike.
+ * @param measuredOf the measured counts of the same klab line, by metric: a 'remainder' (dropped)
+ * is judged against the early count it is the remainder of, recorded + dropped.
  */
-export function judgeCount(metric: string, predicted: number, measured: number, total = measured): boolean | null {
+export function judgeCount(metric: string, predicted: number, measured: number, measuredOf: (metric: string) => number | undefined): boolean | null {
   const how = COUNT_CHECKS[metric]
   if (how === 'exact') return predicted === measured
-  const scale = how === 'remainder' ? Math.max(total, measured) : how === 'pfns' ? measured : undefined
+  const scale = how === 'remainder' ? Math.max(measured + (measuredOf('recorded') ?? 0), measured) : how === 'pfns' ? measured : undefined
   if (scale === undefined) return null
   return withinTolerance(predicted, measured, scale)
 }

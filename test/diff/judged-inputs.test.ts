@@ -95,3 +95,32 @@ describe('diff says which lines it skipped: a site on one reads as gone (b) or n
     expect(j.warnings.filter((x: string) => x.includes('skipped'))).toEqual([expect.stringMatching(/^b: .*#1 .*: 1 line\(s\) of the sampled dump skipped when recorded.*missing from b, so the diff may show it as gone$/)])
   })
 })
+
+describe('a count row is judged one way, in the rules and in the count tables', () => {
+  const LATE = join(SAMPLES, 'linux-7.2-legacylate-c255-m1024')
+  // DERIVED: the legacylate c255 boot as if its array held 2600: the overflow warning before page_ext
+  // and its klab line split into recorded=2600 dropped=330 (untagged_calls 2930), the rest unchanged.
+  const log = text(LATE, 'dmesg.txt')
+    .replace('[    6.615299] allocated', '[    6.600000] Early page allocations before page_ext init exceeded EARLY_ALLOC_PFN_MAX (2600)\n[    6.615299] allocated')
+    .replace('recorded=2892 dropped=0 untagged_calls=2892', 'recorded=2600 dropped=330 untagged_calls=2930')
+  const OVF = derivedDir('legacylate-c255-max2600', {'dmesg.txt': log, 'allocinfo.txt': text(LATE, 'allocinfo.txt')})
+
+  it('dropped, 285 predicted vs 330 measured: within the tolerance of recorded + dropped (2930) both ways', async () => {
+    const rules = JSON.parse((await run([OVF, '--json'])).stdout).result.counts
+    const ruled = rules.find((r: {kind: string; metric: string}) => r.kind === 'early_pfn_legacy' && r.metric === 'dropped')
+    expect(ruled).toMatchObject({predicted: 285, measured: 330, withinTolerance: true})
+    const {stdout, error} = await run(['--predicted', OVF, '--fail-on', 'warning', '--json'])
+    const row = JSON.parse(stdout).result.counts.rows.find((r: {key: string}) => r.key === 'early_pfn_legacy.dropped')
+    expect(row).toMatchObject({a: 285, b: 330, withinTolerance: true})
+    expect(exitCode(error)).toBe(0)
+  })
+
+  it('a prediction document against the capture: the same judgement', async () => {
+    const predicted = await runCommand(['predict', '--from', OVF, '--json'], {root: REPO})
+    const doc = join(tmp, 'DERIVED-ovf-predict.json')
+    writeFileSync(doc, predicted.stdout)
+    const {stdout} = await run([doc, OVF, '--json'])
+    const row = JSON.parse(stdout).result.counts.rows.find((r: {key: string}) => r.key === 'early_pfn_legacy.dropped')
+    expect(row).toMatchObject({a: 285, b: 330, withinTolerance: true})
+  })
+})

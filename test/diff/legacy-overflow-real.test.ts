@@ -72,10 +72,11 @@ describe('a real legacy-array overflow (EARLY_ALLOC_PFN_MAX 256, 8 CPUs, page_ex
   })
 
   it('judgeCount: a remainder is judged against the count it is the remainder of (synthetic numbers)', () => {
-    expect(judgeCount('dropped', 36, 17, 273)).toBe(true) // |19| <= 27.3
-    expect(judgeCount('dropped', 36, 17)).toBe(false) // alone: |19| > max(8, 1.7)
-    expect(judgeCount('dropped', 60, 17, 273)).toBe(false) // |43| > 27.3
-    expect(judgeCount('recorded', 300, 273)).toBe(true)
+    const line = (m: string) => ({recorded: 256, dropped: 17}[m])
+    expect(judgeCount('dropped', 36, 17, line)).toBe(true) // |19| <= 27.3
+    expect(judgeCount('dropped', 36, 17, () => undefined)).toBe(false) // alone: |19| > max(8, 1.7)
+    expect(judgeCount('dropped', 60, 17, line)).toBe(false) // |43| > 27.3
+    expect(judgeCount('recorded', 300, 273, line)).toBe(true)
   })
 
   it('calibration reads both the exact count and the lower bound the warning gives', () => {
