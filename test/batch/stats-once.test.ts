@@ -3,11 +3,19 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, it, vi} from 'vitest'
-import {listTasks} from '../../src/batch/inputs.js'
+import {beforeAll, describe, expect, it, vi} from 'vitest'
 
 const {countingFs, lookups, resetLookups} = await vi.hoisted(() => import('../helpers/stat-count.js'))
 vi.mock('node:fs', countingFs)
+
+// The suite runs files in one module graph per worker (vitest.config.ts isolate: false): a file
+// before this one may have loaded src with the real node:fs, so the mock reaches src only when
+// src is loaded again after it.
+let listTasks: typeof import('../../src/batch/inputs.js').listTasks
+beforeAll(async () => {
+  vi.resetModules()
+  ;({listTasks} = await import('../../src/batch/inputs.js'))
+})
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'allocscope-SYNTHETIC-batch-stats-'))
 

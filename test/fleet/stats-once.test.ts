@@ -3,11 +3,19 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, it, vi} from 'vitest'
-import {runFleet} from '../../src/fleet/run.js'
+import {beforeAll, describe, expect, it, vi} from 'vitest'
 
 const {countingFs, lookups, resetLookups} = await vi.hoisted(() => import('../helpers/stat-count.js'))
 vi.mock('node:fs', countingFs)
+
+// The suite runs files in one module graph per worker (vitest.config.ts isolate: false): a file
+// before this one may have loaded src with the real node:fs, so the mock reaches src only when
+// src is loaded again after it.
+let runFleet: typeof import('../../src/fleet/run.js').runFleet
+beforeAll(async () => {
+  vi.resetModules()
+  ;({runFleet} = await import('../../src/fleet/run.js'))
+})
 
 describe('fleet: each input looked up once', () => {
   it('SYNTHETIC empty inputs beside an --html page from an earlier run: one stat each', async () => {

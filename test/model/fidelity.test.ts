@@ -174,7 +174,7 @@ for (const profile of profiles) {
       // them is the full nested selection: 20-25 s for the largest profile; each redo ~2 s there).
       const sample = recorded.filter((pt, i) => NESTED_NOT_WITHIN[pt.capture] === 'outside' || i === 0)
       for (const pt of sample) expect(nestedRedone(group, pt.capture), pt.capture).toBeCloseTo(pt.nestedLoo!, 1)
-    }, 60_000)
+    }, 180_000) // a few 2 s redos: 87 s under a load of 25-30, over the suite's 60 s
   })
 }
 
