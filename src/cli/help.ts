@@ -5,11 +5,24 @@
 // ` ›   Error: Command nosuch not found.`
 import {Errors, Help, type Interfaces} from '@oclif/core'
 import {EXIT} from '../errors.js'
+import {wrapLine} from '../render/layout.js'
 import {notCommandLine} from './not-found.js'
+import {terminalWidth} from './output.js'
 
 export default class AllocscopeHelp extends Help {
+  /** The width help is fitted to: the reports' (COLUMNS, else the terminal's, else 80), read when help is asked for. */
+  private readonly width: number
+
   constructor(config: Interfaces.Config, opts: Partial<Interfaces.HelpOptions> = {}) {
-    super(config, {...opts, hideCommandSummaryInDescription: true})
+    const width = terminalWidth()
+    // oclif's own width is OCLIF_COLUMNS or the terminal, read once when it is loaded (COLUMNS not at all).
+    super(config, {...opts, maxWidth: width, hideCommandSummaryInDescription: true})
+    this.width = width
+  }
+
+  /** Every line oclif writes fitted to the width: oclif leaves the summary, the root description and examples as they are, and its flag table runs a column or two past it. */
+  protected log(...args: string[]): void {
+    super.log(...args.map((a) => fitHelp(a, this.width)))
   }
 
   async showHelp(argv: string[]): Promise<void> {
@@ -23,4 +36,45 @@ export default class AllocscopeHelp extends Help {
       Errors.exit(EXIT.usage)
     }
   }
+}
+
+/** `  $ allocscope …`: an example command line. */
+const EXAMPLE = /^( *)\$ /
+
+/**
+ * Help text fitted to `width`: a longer line is wrapped at spaces under its own indent — a flag's
+ * description under the description's column; an example command line with a ` \\` at each break,
+ * so that it still pastes into a shell as one command (a word longer than the width stays whole
+ * there). Coloured lines are left as they are (their escapes are no columns).
+ */
+export function fitHelp(text: string, width: number): string {
+  return text
+    .split('\n')
+    .flatMap((l) => (l.length <= width || l.includes('\x1b') ? [l] : EXAMPLE.test(l) ? wrapExample(l, width) : wrapLine(l, width, hangingIndent(l))))
+    .join('\n')
+}
+
+/** Where a wrapped line goes on: under a flag's description (`  -d, --x=<value>  Stop …`), else under its own first word. */
+function hangingIndent(l: string): string {
+  const flag = /^( +-[^ ].*?  +)\S/.exec(l)
+  return ' '.repeat(flag ? flag[1]!.length : /^ */.exec(l)![0].length)
+}
+
+/** A shell word: unquoted characters and quoted strings (which may hold spaces), run together. */
+const SHELL_WORD = /(?:[^\s'"]+|'[^']*'|"[^"]*")+/g
+
+/** An example broken between shell words only, each piece but the last ending with ` \\`, the rest indented under the command. */
+function wrapExample(l: string, width: number): string[] {
+  const lead = EXAMPLE.exec(l)![1]!
+  const indent = ' '.repeat(lead.length + 4)
+  const [first, ...words] = l.slice(lead.length).match(SHELL_WORD) ?? []
+  const out: string[] = []
+  let line = lead + first
+  for (const w of words) {
+    if (line.length + 1 + w.length + 2 > width) {
+      out.push(`${line} \\`)
+      line = indent + w
+    } else line += ` ${w}`
+  }
+  return [...out, line]
 }
