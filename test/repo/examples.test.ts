@@ -32,7 +32,8 @@ export function readmeExamples(readme: string): Example[] {
       if (!m) return
       let cmd = m[1]
       let status = 0
-      const next = lines.findIndex((x, j) => j > i && x.startsWith('$ '))
+      // Up to the next command, or the comment line that says where it runs (CLONE_ONLY).
+      const next = lines.findIndex((x, j) => j > i && (x.startsWith('$ ') || (x.startsWith('# ') && lines[j + 1]?.startsWith('$ '))))
       const shown = lines.slice(i + 1, next < 0 ? undefined : next)
       while (shown.length && shown[shown.length - 1].trim() === '') shown.pop()
       if (/; echo \$\?$/.test(cmd)) {
@@ -159,6 +160,56 @@ describe('README examples', () => {
     expect(staleLine(['a', '...', 'c'], 'a\nb\nc\n')).toBeUndefined()
     expect(staleLine(['c', 'a'], 'a\nb\nc\n')).toBe('a')
     expect(staleLine(['recorded  0'], 'recorded  1\n')).toBe('recorded  0')
+  })
+})
+
+/** What says that an example runs only in a clone: on its own line, or in a comment line before it in its block. */
+const CLONE_ONLY = /in a (?:fresh )?clone of this repository|in a fresh clone/
+
+/** The repository's paths the package ships (package.json "files"): what an installed allocscope has beside it. */
+const SHIPPED = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {files: string[]}).files
+
+/**
+ * README code-block lines that run allocscope on a path of this repository that the package does
+ * not ship (testdata/captures, lab/captures), without saying that they run only in a clone: from
+ * another directory, or after an install, they exit 2 (no such file) or, for batch, 0 with error
+ * records. A path is a word whose first directory is one of the repository's.
+ */
+export function unshippedExamples(readme: string, isRepoDir: (d: string) => boolean): string[] {
+  const out: string[] = []
+  for (const block of readme.split(/^```[a-z]*\n/m).filter((_, i) => i % 2 === 1)) {
+    let said = false
+    for (const l of block.split('\n')) {
+      if (l.startsWith('#')) said = CLONE_ONLY.test(l)
+      if (!/(?:^|[\s|;(])allocscope /.test(l) || said || CLONE_ONLY.test(l)) continue
+      const words = l.split(/\s+/).map((w) => w.replace(/^['"]|['"]$/g, ''))
+      const unshipped = words.filter((w) => /^[\w.-]+\//.test(w) && isRepoDir(w.split('/')[0]!) && !SHIPPED.some((f) => w === f || w.startsWith(`${f}/`)))
+      if (unshipped.length) out.push(`${l.trim()}: ${unshipped.join(' ')}`)
+    }
+  }
+  return out
+}
+
+describe('README examples run outside the clone, or say they do not', () => {
+  const isRepoDir = (d: string) => existsSync(join(REPO, d, '.'))
+  it('a path the package does not ship is only in an example marked as run in a clone of this repository', () => {
+    expect(unshippedExamples(readFileSync(join(REPO, 'README.md'), 'utf8'), isRepoDir)).toEqual([])
+  })
+  it('the check catches an unmarked one, in a $ line and in a sh block, and takes the mark', () => {
+    const readme = [
+      '```',
+      '$ allocscope predict --from lab/captures/x --format text',
+      '...',
+      '# in a clone of this repository (lab/captures is not in the installed package)',
+      '$ allocscope predict --from lab/captures/y',
+      '```',
+      '```sh',
+      "allocscope batch 'samples/*/' 'testdata/captures/*/' | allocscope fleet",
+      "allocscope batch 'testdata/captures/*/'   # in a clone of this repository",
+      'allocscope trend testdata/trend/leak',
+      '```',
+    ].join('\n')
+    expect(unshippedExamples(readme, isRepoDir)).toEqual(['$ allocscope predict --from lab/captures/x --format text: lab/captures/x', "allocscope batch 'samples/*/' 'testdata/captures/*/' | allocscope fleet: testdata/captures/*/"])
   })
 })
 
