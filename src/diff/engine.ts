@@ -14,7 +14,7 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
-import {classifyInput, describeKind, describeSide, type DiffInput} from './inputs.js'
+import {classifyInput, describeKind, describeSide, type DiffInput, withoutLogLines} from './inputs.js'
 import {skippedLinesNote} from '../trend/recording.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
@@ -129,6 +129,8 @@ function checkSnaps(req: DiffRequest, a: DiffInput, b: DiffInput | undefined): v
 
 const hasAllocInfo = (x: DiffInput): boolean => x.kind === 'recording' || x.capture.allocinfo !== undefined
 const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind === 'capture-dir' && x.capture.bootLog !== undefined)
+/** A capture directory, or a boot log with a dump pasted after it: both diffs when both sides are one. */
+const holdsBoth = (x: DiffInput): boolean => (x.kind === 'capture-dir' || x.kind === 'bootlog') && hasAllocInfo(x) && hasBootLog(x)
 /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
 async function analyse(req: DiffRequest, x: DiffInput): Promise<BootAnalysis> {
   // Loaded here: a diff of two allocinfo dumps needs neither the boot-log reader nor the model (start-up, issue 17).
@@ -145,9 +147,8 @@ const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.captur
 async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<DiffRun> {
   const what = req.what
   const run: DiffRun & {result: PairResult} = {result: {mode: 'pair', a: a.path, b: b.path}, blocks: [], severities: [], warnings: []}
-  const bothDirs = a.kind === 'capture-dir' && b.kind === 'capture-dir'
   const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
-  const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (bothDirs && hasBootLog(a) && hasBootLog(b))))
+  const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (holdsBoth(a) && holdsBoth(b))))
   if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
     throw new InputError(`${a.path} is ${await describeSide(a)} and ${b.path} is ${await describeSide(b)}: nothing to compare; expected two allocinfo dumps (or recordings), two boot logs, or two capture directories`, b.path)
   }
@@ -180,7 +181,7 @@ function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: Al
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
 async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings: string[]): Promise<AllocInfo> {
   if (x.kind !== 'recording') {
-    const info = await readAllocInfo(x.capture.allocinfo!, allocName(x))
+    const info = withoutLogLines(x, x.capture.allocinfo!, await readAllocInfo(x.capture.allocinfo!, allocName(x)))
     warnings.push(...cutWarnings(info, side))
     return info
   }
@@ -287,19 +288,19 @@ function dumpAnomalies(allocinfo: AllocInfo | undefined): {anomalyKinds?: Anomal
 }
 
 /**
- * The dump one capture is judged with: the input itself, --allocinfo, or its directory's. A
- * directory's dump was read after its log's last boot, so for an earlier one (--boot -1) it is
+ * The dump one capture is judged with: the input itself, --allocinfo, or its directory's (or the one
+ * pasted after its log). A directory's dump was read after its log's last boot, so for an earlier one (--boot -1) it is
  * another kernel run's: not read, and `dump` says why (predict --from's rule, from-boot.ts dumpUse).
  */
 async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis | undefined): Promise<{allocinfo?: AllocInfo; dump?: DumpUse}> {
   // A pipe's dump is read from its copy (capture.allocinfo): the pipe itself was drained by classifyInput.
   const allocPath = x.kind === 'allocinfo' ? x.capture.allocinfo : (req.allocinfo ?? x.capture.allocinfo)
   if (!allocPath) return {}
-  if (x.kind === 'capture-dir' && req.allocinfo === undefined && logged && !dumpIsOf(logged)) {
+  if ((x.kind === 'capture-dir' || x.dumpLine !== undefined) && req.allocinfo === undefined && logged && !dumpIsOf(logged)) {
     const {dumpUse} = await import('../model/from-boot.js')
     return {dump: dumpUse(logged, allocPath, "the rules judge this boot's log alone: the allocinfo-side rules are n/a and its anomalies are not shown")}
   }
-  return {allocinfo: await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath)}
+  return {allocinfo: withoutLogLines(x, allocPath, await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath))}
 }
 
 /** One capture: the rules over what it shows, against what the model expects for its host. */

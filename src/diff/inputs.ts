@@ -6,17 +6,18 @@ import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
+import type {AllocInfo} from '../types.js'
 import {RECORDING_MARK} from '../trend/recording.js'
 import {headEncoding} from '../readers/gzip.js'
 import {stripBom} from '../readers/lines.js'
-import {isAllocinfoShape} from '../readers/allocinfo-shape.js'
+import {ALLOCINFO_HEADER, isAllocinfoShape} from '../readers/allocinfo-shape.js'
 
 export type InputKind = 'capture-dir' | 'allocinfo' | 'bootlog' | 'allocscope-json' | 'recording'
 
 export interface DiffInput {
   path: string
   kind: InputKind
-  /** Set for capture directories (and for files: the file as its own capture). */
+  /** Set for capture directories (and for files: the file as its own capture; a boot log with a dump pasted after it is both its boot log and its dump). */
   capture: CaptureFiles
   /** For allocscope-json: the `command` of the envelope. */
   command?: string
@@ -25,6 +26,8 @@ export interface DiffInput {
    * copied here, and `capture` points at this copy (messages still name `path`).
    */
   spooled?: string
+  /** A boot log with a dump pasted after it: the line of the dump's header (the lines before it are the log's). */
+  dumpLine?: number
 }
 
 let spoolDir: string | undefined
@@ -92,8 +95,18 @@ function head(path: string): string {
   }
 }
 
+/** The dump's header on any line: after a boot log, a dump appended to it. */
+const APPENDED_HEADER = new RegExp(ALLOCINFO_HEADER.source, 'm')
+
+/** The 1-based line number of the character at `index`. */
+function lineAt(text: string, index: number): number {
+  let n = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
 /** Sniffs text: an allocscope recording, an allocscope JSON envelope, allocinfo, or (anything else) a boot log. */
-export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string} {
+export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string; dumpLine?: number} {
   const text = stripBom(head)
   const t = text.trimStart()
   if (t.startsWith('{')) {
@@ -101,7 +114,10 @@ export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'
     const m = /"schema"\s*:\s*"allocscope\/v\d+"[\s\S]*?"command"\s*:\s*"([^"]*)"/.exec(t)
     if (m) return {kind: 'allocscope-json', command: m[1]}
   }
-  return {kind: isAllocinfoShape(text) ? 'allocinfo' : 'bootlog'}
+  if (isAllocinfoShape(text)) return {kind: 'allocinfo'}
+  // A boot log with a dump pasted after it (a mailing-list report): the log, and that dump.
+  const m = APPENDED_HEADER.exec(text)
+  return m ? {kind: 'bootlog', dumpLine: lineAt(text, m.index)} : {kind: 'bootlog'}
 }
 
 const KIND_TEXT: Record<InputKind, string> = {
@@ -151,5 +167,21 @@ export function classifyInput(path: string): DiffInput {
   const more = {...(s.command !== undefined ? {command: s.command} : {}), ...(spooled !== undefined ? {spooled} : {})}
   if (s.kind === 'recording') return {path, kind: 'recording', capture: {path, isDir: false}, ...more}
   if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: file}, ...more}
-  return {path, kind: s.kind, capture: spooled === undefined ? capture : {path, isDir: false, bootLog: file}, ...more}
+  const dump = s.dumpLine !== undefined ? {dumpLine: s.dumpLine} : {}
+  return {path, kind: s.kind, capture: {path, isDir: false, bootLog: file, ...(s.dumpLine !== undefined ? {allocinfo: file} : {})}, ...more, ...dump}
+}
+
+/**
+ * The dump of a boot log with a dump pasted after it: the log's lines before the dump's header are
+ * the log, read as the log, not lines the allocinfo reader skipped (a site missing from the dump).
+ * Any other dump as it is.
+ */
+export function withoutLogLines(x: DiffInput, path: string, info: AllocInfo): AllocInfo {
+  const from = x.dumpLine
+  if (from === undefined || path !== x.capture.allocinfo) return info
+  const log = info.skipped.filter((k) => k.line < from)
+  if (log.length === 0) return info
+  const byReason = {...info.skippedByReason}
+  for (const k of log) byReason[k.reason] = (byReason[k.reason] ?? 1) - 1
+  return {...info, skipped: info.skipped.filter((k) => k.line >= from), skippedTotal: info.skippedTotal - log.length, skippedByReason: byReason}
 }

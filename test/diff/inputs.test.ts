@@ -136,3 +136,27 @@ describe('a dump is told by most of its first lines, as the reader reads it', ()
     expect(r.stderr).not.toContain('neither')
   })
 })
+
+describe('a boot log with a dump pasted after it (a mailing-list report)', () => {
+  // DERIVED: the LKML excerpt, then the dump's header and first ten sites, as a report pastes them.
+  const mail = (): string => derived('mail.txt', `${readFileSync(LKML, 'utf8')}${lines(DUMP, 12)}`)
+  it('one: the log and the dump are read, the log\'s warning gates (was: read as a dump alone, exit 0)', async () => {
+    const file = mail()
+    const r = await diffJson(file, '--fail-on', 'warning')
+    expect(r.status, r.stderr).toBe(1)
+    expect(r.result.bootLog).toBe(file)
+    expect(r.result.allocinfo).toBe(file)
+    const unset = (r.result.outcomes as {rule: string; status: string}[]).find((o) => o.rule === 'unset-tags')
+    expect(unset?.status).toBe('fired')
+    // The log's lines before the dump's header are the log, not lines the dump's reader skipped.
+    expect(r.warnings.join('\n')).not.toMatch(/dump alone|line skipped/)
+  })
+  it('two: both diffs, as for two capture directories; against a dump, the dumps', async () => {
+    const both = await diffJson(mail(), mail())
+    expect(both.status, both.stderr).toBe(0)
+    expect(Object.keys(both.result)).toEqual(expect.arrayContaining(['bootlog', 'allocinfo']))
+    const dumps = await diffJson(mail(), DUMP)
+    expect(dumps.status, dumps.stderr).toBe(0)
+    expect((dumps.result.allocinfo as {sitesCompared: number}).sitesCompared).toBeGreaterThan(900)
+  })
+})
