@@ -251,22 +251,23 @@ function expand(arg: string, l: Listing, stated?: Stated): void {
   if (l.out.length + l.repeats === before) l.out.push({task: {type: 'error', path: arg, reason: 'empty directory: no inputs in it'}, key: fileId(st)})
 }
 
-/** The fileId a path, or its pathKey when it cannot be stat'ed. */
-function keyOf(p: string): string {
-  const stated = statPath(p)
-  return 'st' in stated ? fileId(stated.st) : pathKey(p)
+/** The fileId of a path, or its pathKey when it cannot be stat'ed. */
+function keyOf(p: string, cache: PathCache): string {
+  const st = cache.statOf(p)
+  return st ? fileId(st) : pathKey(p)
 }
 
 /**
  * Every task, duplicates (the same file or directory reached twice: named twice, through a
  * symlink) dropped: first wins. `args` on the command line, `listed` from --files-from; `out`, the
- * --out file, is never an input (`excluded` says whether it was met).
+ * --out file, is never an input (`excluded` says whether it was met). `cache`: the run's (the
+ * --out checks asked of the arguments and the --out file before).
  */
-export function listTasks(args: string[], listed: ListedPath[] = [], out?: string): {tasks: Task[]; duplicates: number; excluded: boolean; unread: Unread[]} {
+export function listTasks(args: string[], listed: ListedPath[] = [], out?: string, cache = new PathCache()): {tasks: Task[]; duplicates: number; excluded: boolean; unread: Unread[]} {
   // Each argument stat'ed once, for `named` and for its tasks.
-  const stated = args.map(statPath)
+  const stated = args.map((a) => cache.stated(a))
   const named = new Set(stated.flatMap((s) => ('st' in s ? [fileId(s.st)] : [])))
-  const l: Listing = {out: [], named, walked: new Set(), repeats: 0, cache: new PathCache()}
+  const l: Listing = {out: [], named, walked: new Set(), repeats: 0, cache}
   const unread: Unread[] = []
   args.forEach((a, i) => {
     const before = l.out.length
@@ -276,7 +277,7 @@ export function listTasks(args: string[], listed: ListedPath[] = [], out?: strin
   })
   for (const a of listed) typeof a === 'string' ? expand(a, l) : l.out.push(undecodableTask(a))
   // The --out file by any name: its inode (a hard link to it is it too), or its path before it exists.
-  const own = out === undefined ? new Set<string>() : new Set([keyOf(out), pathKey(out)])
+  const own = out === undefined ? new Set<string>() : new Set([keyOf(out, cache), pathKey(out)])
   const r = uniqueTasks(l.out, own)
   return {...r, duplicates: r.duplicates + l.repeats, unread}
 }
@@ -341,12 +342,12 @@ export function shardOf(path: string, n: number): number {
 }
 
 /** The inputs as tasks: duplicates dropped (said on stderr), only this shard's with --shard K/N. */
-export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string; out?: string}): Task[] {
+export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: string; out?: string}, cache?: PathCache): Task[] {
   // `-` reads stdin in analyse and allocinfo; here stdin is the --files-from list, and a record needs a path.
   if (inputs.includes('-')) throw new UsageError("-: batch reads no input from stdin; use --files-from - for a list of paths on stdin, or name /dev/stdin to analyse stdin as one input (or ./- for a file named '-')")
   const fromList = f['files-from'] ? readList(f['files-from']) : []
   if (inputs.length + fromList.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
-  const listed = listTasks(inputs, fromList, f.out)
+  const listed = listTasks(inputs, fromList, f.out, cache)
   if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
   if (listed.excluded) process.stderr.write(`allocscope: warning: ${f.out} is the --out file: not read as an input\n`)
   for (const u of listed.unread) process.stderr.write(`allocscope: warning: ${u.path}: ${u.reason} (named on the command line: its record is an error; --fail-on-error fails the run on it)\n`)

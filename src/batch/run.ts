@@ -5,6 +5,7 @@
 // oclif: its start-up was ~0.4 s of CPU before any worker could start) parse the flags.
 import {availableParallelism} from 'node:os'
 import {refuseCaptureFile, refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
+import {PathCache} from '../readers/stat.js'
 import {UsageError} from '../errors.js'
 import type {Gated} from '../cli/output.js'
 import {SEVERITIES} from '../types.js'
@@ -42,7 +43,9 @@ export async function runBatch(inputs: string[], f: BatchFlags): Promise<Gated> 
 }
 
 async function run(inputs: string[], f: BatchFlags): Promise<Gated> {
-  if (f.out) checkOut(f.out, inputs, f)
+  // The --out file and the arguments, asked of by the checks and the listing: each stat'ed once.
+  const cache = new PathCache()
+  if (f.out) checkOut(f.out, inputs, f, cache)
   else if (f.resume) throw new UsageError('--resume needs --out FILE (the records to resume from)')
   const jobs = jobsOf(f)
   // The workers start up while the inputs are listed (they are ended if the listing fails): no more
@@ -57,12 +60,12 @@ async function run(inputs: string[], f: BatchFlags): Promise<Gated> {
     // directory rules; tinyglobby and node:crypto only when a pattern or --shard asks, inputs.ts)
     // delayed every worker's start-up, the critical path of a small batch.
     const [{batchTasks}, {fileOutput, recordedInputs, remainingTasks, stdoutOutput}] = await Promise.all([import('./inputs.js'), import('./output.js')])
-    const tasks = batchTasks(inputs, f).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
+    const tasks = batchTasks(inputs, f, cache).map((t) => (f.boot === undefined ? t : {...t, boot: f.boot}))
     if (f.list) {
       await listInputs(tasks)
       return {severities: []}
     }
-    if (f.out) checkListedOut(f.out, tasks, f)
+    if (f.out) checkListedOut(f.out, tasks, f, cache)
     out = f.out ? fileOutput(f.out, f.resume) : stdoutOutput()
     resumed = f.out && f.resume ? recordedInputs(f.out, await gateRank(f)) : undefined
     todo = resumed ? remainingTasks(tasks, resumed.done) : tasks
@@ -117,9 +120,9 @@ function jobsOf(f: BatchFlags): number {
  * run.ndjson) are refused once the inputs are listed (checkListedOut), unless --force overwrites
  * them or --resume goes on with them.
  */
-function checkOut(out: string, inputs: string[], f: BatchFlags): void {
+function checkOut(out: string, inputs: string[], f: BatchFlags, cache: PathCache): void {
   if (f.force && f.resume) throw new UsageError('--force overwrites the --out file, --resume goes on with it: give one')
-  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], {dirs: false})
+  refuseInputAsOutput('--out', out, [...inputs, ...(f['files-from'] ? [{flag: '--files-from', path: f['files-from']}] : [])], {dirs: false, cache})
 }
 
 /**
@@ -127,9 +130,9 @@ function checkOut(out: string, inputs: string[], f: BatchFlags): void {
  * the --out a walk meets) is refused, --force or --resume or not; then an earlier run's records,
  * after it, so that the refusal does not advise a --force that would be refused in turn.
  */
-function checkListedOut(out: string, tasks: Task[], f: BatchFlags): void {
-  refuseCaptureFile('--out', out, tasks.flatMap((t) => (t.type === 'capture-dir' ? [t.path] : [])))
-  if (!f.resume) refuseOverwrite('--out', out, f.force, 'give --force to overwrite it, or --resume to go on with it')
+function checkListedOut(out: string, tasks: Task[], f: BatchFlags, cache: PathCache): void {
+  refuseCaptureFile('--out', out, tasks.flatMap((t) => (t.type === 'capture-dir' ? [t.path] : [])), cache)
+  if (!f.resume) refuseOverwrite('--out', out, f.force, {how: 'give --force to overwrite it, or --resume to go on with it', cache})
 }
 
 /** How long a stop may take before it says why it waits. */

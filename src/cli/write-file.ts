@@ -5,11 +5,11 @@
 // Before anything is written, every command that writes a file the user named refuses one that
 // is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
 // (refuseOverwrite).
-import {closeSync, openSync, readdirSync, realpathSync, type Stats, writeFileSync} from 'node:fs'
-import {dirname, join, resolve} from 'node:path'
+import {closeSync, openSync, readdirSync, type Stats, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
 import {inputName} from '../readers/stdin.js'
-import {inputStatOf, type PathCache, sameFile, statOf} from '../readers/stat.js'
+import {inputStatOf, PathCache, sameFile, statOf} from '../readers/stat.js'
 
 /** Pieces are written in chunks of about this many characters. */
 const CHUNK = 1 << 16
@@ -60,11 +60,11 @@ interface OutFile {
 }
 
 /** The output, when it is a regular file: opening a device or a FIFO truncates nothing, and a file that does not exist yet is no input. */
-function outFile(out: string): OutFile | undefined {
-  const st = statOf(out)
+function outFile(out: string, cache: PathCache): OutFile | undefined {
+  const st = cache.statOf(out)
   if (!st?.isFile()) return undefined
   // After symlinks: a link elsewhere to a capture's file is that file.
-  return {st, parent: statOf(dirname(realOr(out)))}
+  return {st, parent: cache.statOf(dirname(cache.realOr(out)))}
 }
 
 /**
@@ -83,6 +83,7 @@ function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
   } catch {
     return false // cannot be listed: its reader says so
   }
+  // Not the run's cache: each is asked once.
   return names.some((n) => sameFile(statOf(join(dir, n)), o.st))
 }
 
@@ -94,14 +95,14 @@ function dirHolds(dir: string, d: Stats, o: OutFile): boolean {
  * (batch: a walk skips the --out file it meets; refuseCaptureFile checks the capture directories
  * it reads whole). Only a regular file (outFile): `/dev/stdout` beside `/dev/stdin` on one
  * terminal is one device. Called before anything is opened for writing. `cache`: the run's, when
- * it asks of the inputs again (fleet's onceEach).
+ * it asks of the output or the inputs again (fleet's onceEach; batch's listing and checkListedOut).
  */
-export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, {dirs = true, cache}: {dirs?: boolean; cache?: PathCache} = {}): void {
-  const o = outFile(out)
+export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<NamedInput>, {dirs = true, cache = new PathCache()}: {dirs?: boolean; cache?: PathCache} = {}): void {
+  const o = outFile(out, cache)
   if (!o) return
   for (const input of inputs) {
     const {path, flag: by} = typeof input === 'string' ? {path: input, flag: undefined} : input
-    const st = inputStatOf(path, cache?.statOf)
+    const st = inputStatOf(path, cache.statOf)
     const named = by === undefined ? `the input ${inputName(path)}` : `${by} ${inputName(path)}`
     if (sameFile(st, o.st)) throw new UsageError(`${flag} ${out} is the same file as ${named}: writing it would destroy that input; give another ${flag}`)
     if (dirs && st?.isDirectory() && dirHolds(path, st, o)) throw new UsageError(`${flag} ${out} is a file in ${named} (a directory): writing it would destroy part of that input; give another ${flag}`)
@@ -111,15 +112,15 @@ export function refuseInputAsOutput(flag: string, out: string, inputs: Iterable<
 /**
  * batch: a capture directory is read as one input, never skipped file by file as a walk skips
  * its --out: an output that is one of its files (or a hard link to one) is refused, --force or
- * --resume given or not. `captures`: the capture directories of the listed tasks.
+ * --resume given or not. `captures`: the capture directories of the listed tasks; `cache`: the run's.
  */
-export function refuseCaptureFile(flag: string, out: string, captures: Iterable<string>): void {
-  const o = outFile(out)
+export function refuseCaptureFile(flag: string, out: string, captures: Iterable<string>, cache = new PathCache()): void {
+  const o = outFile(out, cache)
   // Not there yet: made in a capture directory, it would be a file no capture holds, and the
   // directory, listed again by the worker, no capture (its record an error, a review found).
-  const newIn = o === undefined && statOf(out) === undefined ? statOf(realOr(dirname(out))) : undefined
+  const newIn = o === undefined && cache.statOf(out) === undefined ? cache.statOf(cache.realOr(dirname(out))) : undefined
   for (const dir of captures) {
-    const d = statOf(dir)
+    const d = cache.statOf(dir)
     if (!d?.isDirectory()) continue
     if (o && dirHolds(dir, d, o)) throw new UsageError(`${flag} ${out} is a file of the capture directory ${dir}, which is read as one input: writing it would destroy part of that input; give another ${flag}`)
     if (newIn && sameFile(newIn, d)) throw new UsageError(`${flag} ${out} would be a new file in the capture directory ${dir}, which is read as one input: a capture holds only its own files; give a ${flag} outside it`)
@@ -127,24 +128,12 @@ export function refuseCaptureFile(flag: string, out: string, captures: Iterable<
 }
 
 /**
- * The path after symlinks; one realpath cannot follow (a loop, a component gone since the stat)
- * is taken as written: the checks never throw.
- */
-function realOr(path: string): string {
-  try {
-    return realpathSync(path)
-  } catch {
-    return resolve(path)
-  }
-}
-
-/**
  * An earlier run's output (a recording of a 24-hour soak, a 10-hour batch's records) is not
  * overwritten by running the command again: refused unless `force`. Only a regular file with bytes
- * in it: a device, a FIFO or an empty file loses nothing.
+ * in it: a device, a FIFO or an empty file loses nothing. `how` says what to do instead; `cache`: the run's.
  */
-export function refuseOverwrite(flag: string, out: string, force: boolean | undefined, how = 'give --force to overwrite it'): void {
+export function refuseOverwrite(flag: string, out: string, force: boolean | undefined, {how = 'give --force to overwrite it', cache}: {how?: string; cache?: PathCache} = {}): void {
   if (force) return
-  const o = statOf(out)
+  const o = (cache?.statOf ?? statOf)(out)
   if (o?.isFile() && o.size > 0) throw new UsageError(`${flag} ${out}: the file exists; ${how}`)
 }

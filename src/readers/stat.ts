@@ -1,8 +1,10 @@
 // What the file system says of a path, in one place for every command: its stat, or nothing
-// (statOf), or why not (statPath); when two paths are one file (fileId, sameFile); and PathCache,
+// (statOf), or why not (statPath); when two paths are one file (fileId, sameFile); where it
+// really is (realOr); and PathCache,
 // for the facts one run asks of the same paths in several checks (the --out file, the arguments).
 // Only node:fs: batch/run.ts loads this before its workers start (cli/write-file.ts).
-import {fstatSync, statSync, type Stats} from 'node:fs'
+import {fstatSync, realpathSync, statSync, type Stats} from 'node:fs'
+import {resolve} from 'node:path'
 
 /** A path stat'ed (through symlinks), or why it could not be. */
 export type Stated = {st: Stats} | {error: unknown}
@@ -41,12 +43,25 @@ export const fileId = (st: Stats): string => `${st.dev}:${st.ino}`
 export const sameFile = (a: Stats | undefined, b: Stats): boolean => a !== undefined && fileId(a) === fileId(b)
 
 /**
+ * The path after symlinks; one realpath cannot follow (a loop, a component gone since the stat)
+ * is taken as written: a check that asks never throws.
+ */
+export function realOr(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
+  }
+}
+
+/**
  * The answers of one run, each path asked once: batch's --out checks, its listing and fleet's
  * inputs ask of the same paths in turn. Only for what several checks ask of: a walk's thousands
  * of files are stat'ed once anyway, and kept they would cost memory.
  */
 export class PathCache {
   private readonly stats = new Map<string, Stated>()
+  private readonly reals = new Map<string, string>()
   stated(path: string): Stated {
     let s = this.stats.get(path)
     if (s === undefined) this.stats.set(path, (s = statPath(path)))
@@ -55,5 +70,10 @@ export class PathCache {
   statOf = (path: string): Stats | undefined => {
     const s = this.stated(path)
     return 'st' in s ? s.st : undefined
+  }
+  realOr(path: string): string {
+    let r = this.reals.get(path)
+    if (r === undefined) this.reals.set(path, (r = realOr(path)))
+    return r
   }
 }

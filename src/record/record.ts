@@ -2,12 +2,12 @@
 // schedule into a recording (src/trend/recording.ts, docs/recording.md). Each sample is read,
 // parsed with the allocinfo reader, delta-encoded against the previous one, and appended as one
 // gzip member with one write(): a kill loses at most the sample being taken.
-import {accessSync, constants, readFileSync, realpathSync, statSync} from 'node:fs'
+import {accessSync, constants, readFileSync, statSync} from 'node:fs'
 import {hostname, release} from 'node:os'
-import {resolve} from 'node:path'
 import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {parseAllocInfoText, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
+import {realOr} from '../readers/stat.js'
 import {InputError, UsageError} from '../errors.js'
 import {DeltaEncoder, RecordingWriter, skippedLinesNote, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocInfo} from '../types.js'
@@ -136,15 +136,6 @@ export function checkSource(source: string, sysctl?: string): void {
   }
 }
 
-/** The path with its symlinks resolved, when it exists. */
-function resolvedPath(p: string): string {
-  try {
-    return realpathSync(p)
-  } catch {
-    return resolve(p)
-  }
-}
-
 /** The sampled kernel's uptime and release, for each sample's record; empty when they cannot be known. */
 export type KernelMeta = () => {uptimeS?: number; release?: string}
 
@@ -155,7 +146,7 @@ export type KernelMeta = () => {uptimeS?: number; release?: string}
  * as if they were its. For those both fields are left out (docs/recording.md: they are optional).
  */
 export function kernelMetaOf(source: string, uptimePath = '/proc/uptime'): KernelMeta {
-  if (resolvedPath(source) !== PROC_ALLOCINFO) return () => ({})
+  if (realOr(source) !== PROC_ALLOCINFO) return () => ({})
   const rel = release()
   return () => ({uptimeS: readUptime(uptimePath), release: rel})
 }

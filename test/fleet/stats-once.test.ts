@@ -3,19 +3,9 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {beforeAll, describe, expect, it, vi} from 'vitest'
-
-const {countingFs, lookups, resetLookups} = await vi.hoisted(() => import('../helpers/stat-count.js'))
-vi.mock('node:fs', countingFs)
-
-// The suite runs files in one module graph per worker (vitest.config.ts isolate: false): a file
-// before this one may have loaded src with the real node:fs, so the mock reaches src only when
-// src is loaded again after it.
-let runFleet: typeof import('../../src/fleet/run.js').runFleet
-beforeAll(async () => {
-  vi.resetModules()
-  ;({runFleet} = await import('../../src/fleet/run.js'))
-})
+import {describe, expect, it} from 'vitest'
+import {runFleet} from '../../src/fleet/run.js'
+import {countLookups} from '../helpers/stat-count.js'
 
 describe('fleet: each input looked up once', () => {
   it('SYNTHETIC empty inputs beside an --html page from an earlier run: one stat each', async () => {
@@ -24,9 +14,13 @@ describe('fleet: each input looked up once', () => {
     for (const p of inputs) writeFileSync(p, '')
     const html = join(dir, 'fleet.html')
     writeFileSync(html, '<html></html>\n')
-    resetLookups()
-    const r = await runFleet(inputs, {html})
-    expect(r.warnings).toEqual([`no records in ${inputs.join(', ')}: nothing to summarise`])
-    expect(inputs.map(lookups)).toEqual([1, 1, 1])
+    const looked = countLookups()
+    try {
+      const r = await runFleet(inputs, {html})
+      expect(r.warnings).toEqual([`no records in ${inputs.join(', ')}: nothing to summarise`])
+    } finally {
+      looked.restore()
+    }
+    expect(inputs.map((p) => looked.count(p))).toEqual([1, 1, 1])
   })
 })
