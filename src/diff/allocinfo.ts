@@ -4,6 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
+import {siteOfKey} from '../readers/allocinfo-scan.js'
 
 export type AllocMetric = 'bytes' | 'calls'
 export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
@@ -98,8 +99,9 @@ export interface AllocDiff {
   filter: SiteFilter
   keyBy: AllocKeyBy
   /**
-   * Accounting anomalies the reader flagged (negative bytes, wrapped calls; duplicates are summed
-   * and not listed): those only in b appeared, those only in a were fixed. Their deltas mean little.
+   * Accounting anomalies the reader flagged (negative bytes, wrapped calls, invalid counters, a key
+   * listed twice: every kind `allocinfo` grades): those only in b appeared, those only in a were
+   * fixed. Their deltas mean little.
    */
   anomalies: {appeared: AllocAnomaly[]; gone: AllocAnomaly[]; both: number}
 }
@@ -107,13 +109,17 @@ export interface AllocDiff {
 /** A site after summing: the reader's own AllocSite when its key is unique (no copy). */
 type Side = Pick<AllocSite, 'bytes' | 'calls' | 'accurate' | 'file' | 'lineNo' | 'func' | 'module'>
 
+/** What a site is matched by: its key (`--key site`), or `file func [module]` (`--key func`: lines moved between versions). */
+const keyOf = (s: Pick<AllocSite, 'key' | 'file' | 'func' | 'module'>, keyBy: AllocKeyBy): string =>
+  keyBy === 'site' ? s.key : `${s.file} ${s.func}${s.module !== undefined ? ` [${s.module}]` : ''}`
+
 /** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
 export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Map<string, Side> {
   const m = new Map<string, Side>()
   const match = filter.module === undefined && filter.file === undefined && filter.func === undefined ? undefined : compileFilter(filter)
   for (const s of sites) {
     if (match && !match(s)) continue
-    const key = keyBy === 'site' ? s.key : `${s.file} ${s.func}${s.module !== undefined ? ` [${s.module}]` : ''}`
+    const key = keyOf(s, keyBy)
     const cur = m.get(key)
     // Copy only on a duplicate: the common case (the reader already summed) allocates nothing.
     if (cur) m.set(key, {file: cur.file, lineNo: cur.lineNo, func: cur.func, module: cur.module, bytes: cur.bytes + s.bytes, calls: cur.calls + s.calls, accurate: cur.accurate && s.accurate})
@@ -332,18 +338,23 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
-    anomalies: diffAnomalies(a.anomalies, b.anomalies),
+    anomalies: diffAnomalies(a.anomalies, b.anomalies, keyBy),
   }
 }
 
-function diffAnomalies(a: AllocAnomaly[], b: AllocAnomaly[]): AllocDiff['anomalies'] {
-  const real = (x: AllocAnomaly) => x.kind !== 'duplicate-key'
-  const id = (x: AllocAnomaly) => `${x.kind} ${x.key}`
-  const A = new Set(a.filter(real).map(id))
-  const B = new Set(b.filter(real).map(id))
+/**
+ * Each anomaly by kind and its site, matched as the sites are (`--key func`: the same function's
+ * anomaly at a moved line is the same one); a duplicate-key (graded info by allocinfo, gated as
+ * analyse and allocinfo gate it) is one like the others.
+ */
+function diffAnomalies(a: AllocAnomaly[], b: AllocAnomaly[], keyBy: AllocKeyBy): AllocDiff['anomalies'] {
+  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...(siteOfKey(x.key) ?? {file: x.key, func: ''})}, keyBy))
+  const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`
+  const A = new Set(a.map(id))
+  const B = new Set(b.map(id))
   return {
-    appeared: b.filter((x) => real(x) && !A.has(id(x))),
-    gone: a.filter((x) => real(x) && !B.has(id(x))),
+    appeared: b.filter((x) => !A.has(id(x))),
+    gone: a.filter((x) => !B.has(id(x))),
     both: [...A].filter((k) => B.has(k)).length,
   }
 }

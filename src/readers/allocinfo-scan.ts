@@ -72,6 +72,13 @@ export function siteKey(file: string, lineNo: number, func: string, module?: str
   return module === undefined ? [file, ':', lineNo, ' ', func].join('') : [file, ':', lineNo, ' ', func, ' [', module, ']'].join('')
 }
 
+/** siteKey read back (an anomaly names its site by key alone): file, line, function and module; undefined for no key. */
+export function siteOfKey(key: string): {file: string; lineNo: number; func: string; module?: string} | undefined {
+  const m = /^(.*):(\d+) (\S+)(?: \[([^\]]*)\])?$/.exec(key)
+  if (m === null) return undefined
+  return {file: m[1]!, lineNo: Number(m[2]), func: m[3]!, ...(m[4] !== undefined ? {module: m[4]} : {})}
+}
+
 /** A site line held while it may be the start of a dump appended without its header (AllocInfoScanner.hold). */
 interface HeldLine {
   s: SiteLine

@@ -124,3 +124,35 @@ describe('a count row is judged one way, in the rules and in the count tables', 
     expect(row).toMatchObject({a: 285, b: 330, withinTolerance: true})
   })
 })
+
+describe('a duplicate key that appeared in b is an anomaly like the others (allocinfo grades it info)', () => {
+  const POOL_DUMP = join(POOL, 'allocinfo.txt')
+  const lines = text(POOL, 'allocinfo.txt').split('\n')
+  const slab = lines.findIndex((l) => l.includes('mm/slub.c:3280 func:alloc_slab_page'))
+  // DERIVED: the pool dump with mm/slub.c:3280 alloc_slab_page listed a second time, right after itself.
+  const TWICE = join(tmp, 'DERIVED-slab-twice.txt')
+  writeFileSync(TWICE, [...lines.slice(0, slab + 1), lines[slab], ...lines.slice(slab + 1)].join('\n'))
+
+  it('shown as appeared and gated at info', async () => {
+    const {stdout, error} = await run([POOL_DUMP, TWICE, '--fail-on', 'info', '--json'])
+    const appeared = JSON.parse(stdout).result.allocinfo.anomalies.appeared
+    expect(appeared).toEqual([expect.objectContaining({kind: 'duplicate-key', key: 'mm/slub.c:3280 alloc_slab_page', line: slab + 2})])
+    expect(exitCode(error)).toBe(1)
+    expect(exitCode((await run([POOL_DUMP, TWICE, '--fail-on', 'notice'])).error)).toBe(0)
+  })
+
+  it('--key func: the same function listed twice at a moved line (6.12 sched.h:2632, 7.2 :2896) is no change', async () => {
+    const NODEBUG = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G', 'allocinfo.txt')
+    const bySite = JSON.parse((await run([NODEBUG, POOL_DUMP, '--json'])).stdout).result.allocinfo.anomalies
+    expect([bySite.appeared.map((x: {key: string}) => x.key), bySite.gone.map((x: {key: string}) => x.key)]).toEqual([['kernel/sched/sched.h:2896 alloc_user_cpus_ptr'], ['kernel/sched/sched.h:2632 alloc_user_cpus_ptr']])
+    const byFunc = JSON.parse((await run([NODEBUG, POOL_DUMP, '--key', 'func', '--json'])).stdout).result.allocinfo.anomalies
+    expect([byFunc.appeared.length, byFunc.gone.length, byFunc.both]).toEqual([0, 0, 1])
+  })
+
+  it('one in both (the pool dump against itself: sched.h:2896 twice) is no change', async () => {
+    const {stdout, error} = await run([POOL_DUMP, POOL_DUMP, '--fail-on', 'info', '--json'])
+    const d = JSON.parse(stdout).result.allocinfo.anomalies
+    expect([d.appeared.length, d.gone.length, d.both]).toEqual([0, 0, 1])
+    expect(exitCode(error)).toBe(0)
+  })
+})
