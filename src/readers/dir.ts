@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
 import {type DirName, dirNames} from './names.js'
-import {statOf} from './stat.js'
+import {statOf, statPath} from './stat.js'
 
 export interface CaptureFiles {
   /** The path given by the user. */
@@ -51,6 +51,8 @@ export type EntryType = 'directory' | 'file' | 'other'
 export interface DirEntry {
   name: string
   type: EntryType
+  /** Why a link (or an entry the file system does not type) could not be stat'ed: `other`, and trend refuses the directory with it. */
+  unreadable?: unknown
 }
 
 export const entryType = (st: Stats): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
@@ -67,8 +69,8 @@ export function dirEntries(dir: string, names: DirName[] = dirNames(dir)): DirEn
     if (d.isDirectory()) return {name, type: 'directory'}
     if (d.isFile()) return {name, type: 'file'}
     if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) return {name, type: 'other'}
-    const st = statOf(join(dir, name))
-    return {name, type: st ? entryType(st) : 'other'}
+    const s = statPath(join(dir, name))
+    return 'st' in s ? {name, type: entryType(s.st)} : {name, type: 'other', unreadable: s.error}
   })
 }
 

@@ -1,11 +1,12 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {statSync} from 'node:fs'
+import {statSync, type Stats} from 'node:fs'
 import {basename, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError} from '../errors.js'
+import {statOf} from '../readers/stat.js'
 import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader, skippedLinesNote, UNKNOWN_NOT_GONE} from './recording.js'
@@ -105,13 +106,16 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
       continue
     }
     seen.add(key)
+    // Stat'ed once, for all that is asked of it before it is read; a pipe is read once, when timed.
+    const raw = piped?.get(f)
+    const st = raw === undefined ? statOf(f) : undefined
     // A dump that was never written (`cat /proc/allocinfo > f` without root leaves f empty) is no
     // moment of the series, as a cut one is not: left out, not the end of the whole run.
-    if (piped?.has(f) !== true && isEmptyFile(f)) {
+    if (st?.isFile() && st.size === 0) {
       warnings.push(`${f}: empty: left out of the series`)
       continue
     }
-    timed.push(await timeOf(f, timeFrom, piped?.get(f)))
+    timed.push(await timeOf(f, timeFrom, st, raw))
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
   const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).map((t) => t.path)
@@ -143,16 +147,6 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
 
-/** A regular file of no bytes (anything else, or one that cannot be stat'ed, is left to the reader to judge). */
-function isEmptyFile(path: string): boolean {
-  try {
-    const st = statSync(path)
-    return st.isFile() && st.size === 0
-  } catch {
-    return false
-  }
-}
-
 /** The store's reboots and kernel changes within the series, as warnings (the first few named, the rest counted). */
 function breaksOf(store: SeriesStore): string[] {
   return store.breaksMore > 0 ? [...store.breaks, `${store.breaksMore} more snapshot(s) of another boot than the one before`] : store.breaks
@@ -182,12 +176,13 @@ async function isRecordingFile(path: string): Promise<boolean> {
   return src !== undefined && isRecordingHead(src.head)
 }
 
-async function timeOf(path: string, from: TimeFrom, raw?: AsyncIterable<Buffer>): Promise<Timed> {
+/** When snapshot `path` was taken; `st`: its stat (none for a pipe, or a file that cannot be stat'ed: its reader says why). */
+async function timeOf(path: string, from: TimeFrom, st: Stats | undefined, raw?: AsyncIterable<Buffer>): Promise<Timed> {
   // A file is read twice: its first line now (to order the snapshots), whole in its turn; a pipe
   // can be read only once, so it is parsed now and kept.
   let first: string
   let info: AllocInfo | undefined
-  if (raw === undefined && statSync(path).isFile()) first = await readFirstLine(path)
+  if (raw === undefined && st?.isFile()) first = await readFirstLine(path)
   else ({info, header: first} = await readSnapshot(path, raw))
   const hm = SNAPSHOT_HEADER_RE.exec(first)
   const head = hm ? Object.fromEntries([...hm[1].matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]])) : undefined
@@ -203,7 +198,8 @@ async function timeOf(path: string, from: TimeFrom, raw?: AsyncIterable<Buffer>)
     if (t !== undefined) return {time: t, how: 'name', ...extra}
     if (from === 'name') throw new InputError(`${path}: no ISO 8601 time in the file name (e.g. allocinfo-2026-12-04T18:00:00Z.txt or 20261204T180000Z) (--time-from name)`, path)
   }
-  return {time: statSync(path).mtimeMs, how: 'mtime', ...extra}
+  // A pipe's own mtime (`trend <(zcat ...)` without a header): stat'ed only here.
+  return {time: (st ?? statSync(path)).mtimeMs, how: 'mtime', ...extra}
 }
 
 /** Date and time from a file name: 2026-12-04T18:00:05Z, 2026-12-04T18-00-05.123+01:00, 20261204T180005Z, 2026-12-04_18:00:05 (no zone: UTC). */

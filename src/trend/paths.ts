@@ -5,7 +5,7 @@
 import {type Stats, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
-import {captureDataFiles, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
+import {captureDataFiles, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
 import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
 
 export const EXPECTED_INPUT = 'expected a recording, a directory of allocinfo snapshots, or snapshot files'
@@ -20,12 +20,15 @@ interface CaptureInput {
 }
 
 /**
- * A directory named as an input, listed once (names.ts dirNames): seriesOf asks whether it is a
- * capture, and snapshotFiles then takes its files from the same listing.
+ * A directory named as an input, listed once (names.ts dirNames) and its entries typed once
+ * (dir.ts dirEntries: a stat for a link only): seriesOf asks whether it is a capture, and
+ * snapshotFiles then takes its files from the same listing.
  */
 export interface ListedDir {
   dir: string
   names: DirName[]
+  /** names' entries, in the same order. */
+  entries: DirEntry[]
   /** Its files, when it is a capture directory. */
   capture?: CaptureInput
 }
@@ -39,9 +42,9 @@ function listInputDir(dir: string): ListedDir {
     throw cannotRead(dir, e)
   }
   const entries = dirEntries(dir, names)
-  if (notCaptureBecause(entries) !== undefined) return {dir, names}
+  if (notCaptureBecause(entries) !== undefined) return {dir, names, entries}
   const recording = entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file') ? {recording: join(dir, SERIES_RECORDING)} : {}
-  return {dir, names, capture: {...captureDataFiles(dir, entries), ...recording}}
+  return {dir, names, entries, capture: {...captureDataFiles(dir, entries), ...recording}}
 }
 
 const isDir = (p: string): boolean => statOrThrow(p).isDirectory()
@@ -92,12 +95,16 @@ function statOrThrow(p: string): Stats {
   }
 }
 
-/** A directory of snapshots: its regular files (names.ts dirNames: in order, no dot files). */
-function listDir({dir: d, names}: ListedDir): string[] {
-  return names
-    .filter((n) => {
-      if (n.undecodable !== undefined) throw new InputError(`${join(d, n.name)}: ${undecodableReason(n)}`, join(d, n.name))
-      return statOrThrow(join(d, n.name)).isFile()
-    })
-    .map((n) => join(d, n.name))
+/**
+ * A directory of snapshots: its regular files (names.ts dirNames: in order, no dot files), as its
+ * listing typed them; a name that is not UTF-8, or a link that leads nowhere, is refused.
+ */
+function listDir({dir: d, names, entries}: ListedDir): string[] {
+  return names.flatMap((n, i) => {
+    const path = join(d, n.name)
+    if (n.undecodable !== undefined) throw new InputError(`${path}: ${undecodableReason(n)}`, path)
+    const e = entries[i]!
+    if (e.unreadable !== undefined) throw cannotRead(path, e.unreadable)
+    return e.type === 'file' ? [path] : []
+  })
 }
