@@ -132,10 +132,13 @@ const hasBootLog = (x: DiffInput): boolean => x.kind === 'bootlog' || (x.kind ==
 /** A capture directory, or a boot log with a dump pasted after it: both diffs when both sides are one. */
 const holdsBoth = (x: DiffInput): boolean => (x.kind === 'capture-dir' || x.kind === 'bootlog') && hasAllocInfo(x) && hasBootLog(x)
 /** The boot log of a capture (a pipe's copy is named by the pipe's path). */
-async function analyse(req: DiffRequest, x: DiffInput): Promise<BootAnalysis> {
+async function analyse(req: DiffRequest, x: DiffInput, side?: 'a' | 'b'): Promise<BootAnalysis> {
   // Loaded here: a diff of two allocinfo dumps needs neither the boot-log reader nor the model (start-up, issue 17).
   const {analyseBootLog, bootNote} = await import('../analysis/read.js')
-  const a = await analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read})
+  // A gzip log cut short is read up to the cut and said so, naming its side, as a dump cut short is (cutWarnings).
+  const a = await analyseBootLog(x.capture.bootLog!, {...(x.spooled !== undefined ? {source: x.path} : {}), ...req.read, acceptTruncated: true})
+  const cut = a.input?.truncated
+  if (cut !== undefined) req.bootNotes?.push(`${side !== undefined ? `${side}: ` : ''}${a.source}: ${cut}: read up to the cut; what the log held after it is missing${side !== undefined ? `, so a finding after it may show as ${side === 'b' ? 'disappeared' : 'appeared'}` : ''}`)
   const note = bootNote(a)
   if (note) req.bootNotes?.push(note)
   return a
@@ -154,7 +157,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   }
   if (doBoot) {
     for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)
-    const [la, lb, {bootLogDiffSeverities, diffBootLogs}, {bootLogDiffBlocks}] = await Promise.all([analyse(req, a), analyse(req, b), import('./bootlog.js'), import('./report-bootlog.js')])
+    const [la, lb, {bootLogDiffSeverities, diffBootLogs}, {bootLogDiffBlocks}] = await Promise.all([analyse(req, a, 'a'), analyse(req, b, 'b'), import('./bootlog.js'), import('./report-bootlog.js')])
     run.result.bootlog = diffBootLogs(la, lb)
     run.blocks.push(...bootLogDiffBlocks(run.result.bootlog, {all: req.all}))
     run.severities.push(...bootLogDiffSeverities(run.result.bootlog))

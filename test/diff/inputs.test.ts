@@ -5,6 +5,7 @@ import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, type Ran, runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
@@ -158,5 +159,25 @@ describe('a boot log with a dump pasted after it (a mailing-list report)', () =>
     const dumps = await diffJson(mail(), DUMP)
     expect(dumps.status, dumps.stderr).toBe(0)
     expect((dumps.result.allocinfo as {sitesCompared: number}).sitesCompared).toBeGreaterThan(900)
+  })
+})
+
+describe('a gzip boot log cut short', () => {
+  // DERIVED: the pool sample's dmesg.txt gzipped, the stream cut at half its length.
+  const cut = (): string => {
+    const gz = gzipSync(readFileSync(join(POOL, 'dmesg.txt')))
+    return derived('dmesg-cut.txt.gz', gz.subarray(0, gz.length >> 1))
+  }
+  it('is read up to the cut with a warning naming its side, as a dump cut short (was: exit 2, pointing at a flag diff has not)', async () => {
+    const file = cut()
+    const one = await diffJson(file)
+    expect(one.status, one.stderr).toBe(0)
+    expect(one.result.bootLog).toBe(file)
+    expect(one.warnings.join('\n')).toContain(`${file}: the gzip stream ends early`)
+    const two = await diffJson(join(POOL, 'dmesg.txt'), file)
+    expect(two.status, two.stderr).toBe(0)
+    expect(two.result.bootlog).toBeDefined()
+    expect(two.warnings.join('\n')).toMatch(/^b: .*dmesg-cut\.txt\.gz: the gzip stream ends early.*may show as disappeared/m)
+    expect(two.stderr + two.warnings.join('\n')).not.toContain('--accept-truncated')
   })
 })
