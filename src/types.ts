@@ -358,9 +358,10 @@ export interface AllocInfo {
   /**
    * A file of several dumps appended (a header after sites begins a snapshot): the result is the
    * last; `siteLines` of the earlier ones were read and dropped (every line is still a site, a
-   * header, skipped or one of these), `from` is the last snapshot's first header line.
+   * header, skipped or one of these), `from` is the last snapshot's first header line,
+   * `skippedLines` the non-blank lines skipped before it (none of them could hold a site of the last).
    */
-  earlier?: {snapshots: number; siteLines: number; from: number}
+  earlier?: {snapshots: number; siteLines: number; skippedLines: number; from: number}
   /** What a reader of the result must be told, each naming the source (and line): earlier snapshots of the file dropped, NUL padding skipped, an unknown header version, a dump without sites. Every command that reads a dump shows them as warnings. */
   notes?: string[]
 }

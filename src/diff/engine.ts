@@ -146,6 +146,20 @@ async function analyse(req: DiffRequest, x: DiffInput, side?: 'a' | 'b'): Promis
 /** What messages call an input's allocinfo: the pipe's path for a pipe's copy. */
 const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.capture.allocinfo === x.spooled ? x.path : x.capture.allocinfo!)
 
+/**
+ * Two inputs of kinds that do not pair. A side no reader takes (binary, neither a dump nor a log)
+ * is named first, as `path: what` as every input error is; else both sides' kinds.
+ */
+async function nothingToCompare(a: DiffInput, b: DiffInput): Promise<InputError> {
+  const expected = 'expected two allocinfo dumps (or recordings), two boot logs, or two capture directories'
+  const [da, db] = await Promise.all([describeSide(a), describeSide(b)])
+  const unread = /^(binary data, )?neither /
+  const bad = unread.test(da) ? 0 : unread.test(db) ? 1 : -1
+  if (bad === -1) return new InputError(`${a.path} is ${da} and ${b.path} is ${db}: nothing to compare; ${expected}`, b.path)
+  const [x, dx, y, dy] = bad === 0 ? [a, da, b, db] : [b, db, a, da]
+  return new InputError(`${x.path}: ${dx}; nothing to compare with ${y.path} (${dy}); ${expected}`, x.path)
+}
+
 /** Capture vs capture: the allocinfo diff, the boot-log diff, or both for two capture directories. */
 async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<DiffRun> {
   const what = req.what
@@ -153,7 +167,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   const doAlloc = what === 'allocinfo' || (what === 'auto' && hasAllocInfo(a) && hasAllocInfo(b))
   const doBoot = what === 'bootlog' || (what === 'auto' && (!doAlloc || (holdsBoth(a) && holdsBoth(b))))
   if (what === 'auto' && !doAlloc && !(hasBootLog(a) && hasBootLog(b))) {
-    throw new InputError(`${a.path} is ${await describeSide(a)} and ${b.path} is ${await describeSide(b)}: nothing to compare; expected two allocinfo dumps (or recordings), two boot logs, or two capture directories`, b.path)
+    throw await nothingToCompare(a, b)
   }
   if (doBoot) {
     for (const x of [a, b]) if (!hasBootLog(x)) throw new InputError(`${x.path}: no boot log (${x.kind}); expected a boot log or a capture directory holding dmesg.txt`, x.path)

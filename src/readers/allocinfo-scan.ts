@@ -494,7 +494,8 @@ export class AllocInfoScanner {
     let siteLines = this.anomalyCounts['invalid-counter'] ?? 0
     for (const s of this.sites.values()) siteLines += s.count
     const e = this.earlier
-    this.earlier = {snapshots: (e?.snapshots ?? 0) + 1, siteLines: (e?.siteLines ?? 0) + siteLines, from: lineNo}
+    const skippedLines = this.skippedTotal - (this.skippedByReason['blank line'] ?? 0)
+    this.earlier = {snapshots: (e?.snapshots ?? 0) + 1, siteLines: (e?.siteLines ?? 0) + siteLines, skippedLines, from: lineNo}
     this.sites.clear()
     this.invalid.clear()
     this.anomalies = []

@@ -144,8 +144,12 @@ export class DeltaEncoder {
   }
 }
 
-/** Lines the reader skipped that could have been a site (a blank line could not): a site missing from the dump may be on one of them. */
-const siteLinesSkipped = (info: AllocInfo): number => info.skippedTotal - (info.skippedByReason['blank line'] ?? 0)
+/**
+ * Lines the reader skipped that could have been a site of the snapshot read (a blank line could
+ * not, nor one before the snapshot began: AllocInfo.earlier): a site missing from the dump may be
+ * on one of them.
+ */
+const siteLinesSkipped = (info: AllocInfo): number => info.skippedTotal - (info.skippedByReason['blank line'] ?? 0) - (info.earlier?.skippedLines ?? 0)
 
 /** What a missing site means in a snapshot with skipped lines (SeriesStore's UNKNOWN), as trend and record say it. */
 export const UNKNOWN_NOT_GONE = 'a site missing from such a snapshot is taken as unknown there, not gone'
@@ -156,7 +160,8 @@ export const UNKNOWN_NOT_GONE = 'a site missing from such a snapshot is taken as
  * line another warning names (the last line of a dump cut short), left out.
  */
 export function skippedLinesNote(info: AllocInfo, except?: number): string | undefined {
-  const listed = info.skipped.filter((k) => k.reason !== 'blank line')
+  const from = info.earlier?.from ?? 0
+  const listed = info.skipped.filter((k) => k.reason !== 'blank line' && k.line >= from)
   const kept = listed.filter((k) => k.line !== except)
   const n = siteLinesSkipped(info) - (listed.length - kept.length)
   const [first, ...others] = kept

@@ -10,6 +10,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {InputError} from '../../src/errors.js'
 import {parseAllocInfoText, readAllocInfo} from '../../src/readers/allocinfo.js'
 import {RESTART_RUN} from '../../src/readers/allocinfo-scan.js'
+import {skippedLinesNote} from '../../src/trend/recording.js'
 import type {AllocInfo} from '../../src/types.js'
 import {realText, REAL_72} from '../helpers/allocinfo-derived.js'
 import {runCli} from '../helpers/cli.js'
@@ -53,10 +54,20 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     expect(info.sites).toEqual(base.sites.map((s) => ({...s, lines: s.lines.map((l) => l + base.lines)})))
     expect([info.totalBytes, info.totalCalls, info.anomalyCounts]).toEqual([base.totalBytes, base.totalCalls, base.anomalyCounts])
     const siteLines = base.sites.reduce((n, s) => n + s.count, 0)
-    expect(info.earlier).toEqual({snapshots: 1, siteLines, from: base.lines + 1})
+    expect(info.earlier).toEqual({snapshots: 1, siteLines, skippedLines: 0, from: base.lines + 1})
     expect(info.notes).toEqual([`twice.txt:${base.lines + 1}: 2 allocinfo snapshots in one file (a header after sites begins another: dumps appended one after another); using the last, lines ${base.lines + 1}-${2 * base.lines}`])
     const thrice = await both('thrice.txt', real + real + real)
-    expect(thrice.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, from: 2 * base.lines + 1})
+    expect(thrice.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, skippedLines: 0, from: 2 * base.lines + 1})
+  })
+
+  // A damaged first dump says nothing of the last one read: a site of the last cannot be on its lines.
+  it('two dumps appended, a junk line in the first: the last snapshot skips nothing (a warning of it would say a site may be missing)', async () => {
+    const info = await both('junk-then-whole.txt', real + 'garbage line\n' + real)
+    expect(info.skippedTotal).toBe(base.skippedTotal + 1)
+    expect(info.earlier?.skippedLines).toBe(1)
+    expect(skippedLinesNote(info)).toBeUndefined()
+    const later = await both('whole-then-junk.txt', real + real + 'garbage line\n')
+    expect(skippedLinesNote(later)).toBe(`whole-then-junk.txt:${2 * base.lines + 1}: not an allocinfo line; expected '<bytes> <calls> file:line [module] func:name': line skipped`)
   })
 
   // `grep -v '^#' /proc/allocinfo >> log`, or a kernel whose dump has no header: the second dump's
@@ -69,12 +80,12 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     const info = await both('headerless-second.txt', real + bare)
     expect(info.sites).toEqual(base.sites.map((s) => ({...s, lines: s.lines.map((l) => l + base.lines - headers)})))
     expect([info.version, info.totalBytes, info.totalCalls, info.anomalyCounts]).toEqual([base.version, base.totalBytes, base.totalCalls, base.anomalyCounts])
-    expect(info.earlier).toEqual({snapshots: 1, siteLines, from: base.lines + 1})
+    expect(info.earlier).toEqual({snapshots: 1, siteLines, skippedLines: 0, from: base.lines + 1})
     expect(info.notes).toEqual([`headerless-second.txt:${base.lines + 1}: 2 allocinfo snapshots in one file (a header after sites, or the first sites listed again without one, begins another: dumps appended one after another); using the last, lines ${base.lines + 1}-${2 * base.lines - headers}`])
     // Neither dump with a header (version none), three of them: the last.
     const none = await both('headerless-thrice.txt', bare + bare + bare)
     expect([none.version, none.totalBytes, none.sites.length]).toEqual(['none', base.totalBytes, base.sites.length])
-    expect(none.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, from: 2 * (base.lines - headers) + 1})
+    expect(none.earlier).toEqual({snapshots: 2, siteLines: 2 * siteLines, skippedLines: 0, from: 2 * (base.lines - headers) + 1})
   })
 
   it('a key listed twice is still a summed duplicate: the first sites again out of order, or fewer than three, or at the end', async () => {

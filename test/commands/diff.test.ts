@@ -115,7 +115,7 @@ describe('allocscope diff: bad input exits 2', () => {
     const a = await run([bin, join(POOL, 'allocinfo.txt')])
     expect(exitCode(a.error)).toBe(2)
     // NUL bytes are dropped as the boot-log reader drops them: what is left is no kernel log (as analyse says).
-    expect(a.stderr).toContain(`${bin} is neither an allocinfo dump nor a kernel log`)
+    expect(a.stderr).toContain(`${bin}: neither an allocinfo dump nor a kernel log`)
     const b = await run([join(POOL, 'dmesg.txt'), join(POOL, 'allocinfo.txt')])
     expect(exitCode(b.error)).toBe(2)
     expect(b.stderr).toMatch(/dmesg\.txt is a boot log and .*allocinfo\.txt is an allocinfo dump: nothing to compare/)
@@ -126,7 +126,8 @@ describe('allocscope diff: bad input exits 2', () => {
     const junk = writeDerived('junk', 'hello\nworld\n')
     const r = await run([join(POOL, 'allocinfo.txt'), junk])
     expect(exitCode(r.error)).toBe(2)
-    expect(r.stderr).toContain(`${junk} is neither an allocinfo dump nor a kernel log (no line looks like a kernel record): nothing to compare`)
+    // The side no reader takes is named first, `path: what`, as every input error names its input.
+    expect(r.stderr).toContain(`allocscope: ${junk}: neither an allocinfo dump nor a kernel log (no line looks like a kernel record); nothing to compare with ${join(POOL, 'allocinfo.txt')} (an allocinfo dump)`)
   })
 
   it('allocinfo against a boot log with --what allocinfo names the side without allocinfo', async () => {

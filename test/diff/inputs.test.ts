@@ -112,7 +112,7 @@ describe('diff reads what analyse and allocinfo read: NUL bytes, UTF-16, other c
     const bin = derived('ctl.bin', Buffer.from(Array.from({length: 4096}, (_, i) => [0x01, 0x02, 0x7f, 0x41, 0x0a][i % 5]!)))
     const r = await diffJson(bin, DUMP)
     expect(r.status).toBe(2)
-    expect(r.stderr).toContain(`${bin} is binary data, neither an allocinfo dump nor a kernel log`)
+    expect(r.stderr).toContain(`${bin}: binary data, neither an allocinfo dump nor a kernel log`)
   })
 })
 
