@@ -116,7 +116,7 @@ const keyOf = (s: Pick<AllocSite, 'key' | 'file' | 'func' | 'module'>, keyBy: Al
 /** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
 export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Map<string, Side> {
   const m = new Map<string, Side>()
-  const match = filter.module === undefined && filter.file === undefined && filter.func === undefined ? undefined : compileFilter(filter)
+  const match = compileFilter(filter)
   for (const s of sites) {
     if (match && !match(s)) continue
     const key = keyOf(s, keyBy)
@@ -128,8 +128,11 @@ export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, k
   return m
 }
 
-function compileFilter(f: SiteFilter): (s: AllocSite) => boolean {
-  const tests: ((s: AllocSite) => boolean)[] = []
+type FilteredSite = Pick<AllocSite, 'file' | 'func' | 'module'>
+
+/** The filter's test; undefined when it keeps every site (no filter). */
+function compileFilter(f: SiteFilter): ((s: FilteredSite) => boolean) | undefined {
+  const tests: ((s: FilteredSite) => boolean)[] = []
   if (f.module !== undefined) {
     const re = new RegExp(f.module)
     tests.push((s) => re.test(s.module ?? ''))
@@ -142,7 +145,7 @@ function compileFilter(f: SiteFilter): (s: AllocSite) => boolean {
     const re = new RegExp(f.func)
     tests.push((s) => re.test(s.func))
   }
-  return (s) => tests.every((t) => t(s))
+  return tests.length === 0 ? undefined : (s) => tests.every((t) => t(s))
 }
 
 const abs = (n: bigint) => (n < 0n ? -n : n)
@@ -338,17 +341,22 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
-    anomalies: diffAnomalies(a.anomalies, b.anomalies, keyBy),
+    anomalies: diffAnomalies(a.anomalies, b.anomalies, filter, keyBy),
   }
 }
 
 /**
  * Each anomaly by kind and its site, matched as the sites are (`--key func`: the same function's
  * anomaly at a moved line is the same one); a duplicate-key (graded info by allocinfo, gated as
- * analyse and allocinfo gate it) is one like the others.
+ * analyse and allocinfo gate it) is one like the others. The site filters keep the anomalies of
+ * the sites they keep: a gate scoped to a module does not fail on another's.
  */
-function diffAnomalies(a: AllocAnomaly[], b: AllocAnomaly[], keyBy: AllocKeyBy): AllocDiff['anomalies'] {
-  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...(siteOfKey(x.key) ?? {file: x.key, func: ''})}, keyBy))
+function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], filter: SiteFilter, keyBy: AllocKeyBy): AllocDiff['anomalies'] {
+  const match = compileFilter(filter)
+  const partsOf = (x: AllocAnomaly) => siteOfKey(x.key) ?? {file: x.key, func: ''}
+  const kept = (xs: AllocAnomaly[]) => (match === undefined ? xs : xs.filter((x) => match(partsOf(x))))
+  const [a, b] = [kept(inA), kept(inB)]
+  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...partsOf(x)}, keyBy))
   const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`
   const A = new Set(a.map(id))
   const B = new Set(b.map(id))

@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
+import {derivedNegativeBytes, derivedWrappedCalls} from '../helpers/allocinfo-derived.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -154,5 +155,30 @@ describe('a duplicate key that appeared in b is an anomaly like the others (allo
     const d = JSON.parse(stdout).result.allocinfo.anomalies
     expect([d.appeared.length, d.gone.length, d.both]).toEqual([0, 0, 1])
     expect(exitCode(error)).toBe(0)
+  })
+})
+
+describe('the site filters keep the anomalies of the sites they keep: a scoped gate fails on nothing else', () => {
+  const POOL_DUMP = join(POOL, 'allocinfo.txt')
+  const poolText = text(POOL, 'allocinfo.txt')
+  // DERIVED: the pool dump with the 10th site line's calls wrapped and the 20th's bytes negative (both built in, not drivers/).
+  const BAD = join(tmp, 'DERIVED-wrapped-negative.txt')
+  writeFileSync(BAD, derivedNegativeBytes(derivedWrappedCalls(poolText, 10), 20))
+
+  it('--file ^drivers/ leaves them out: no anomaly, exit 0 under --fail-on warning', async () => {
+    const all = JSON.parse((await run([POOL_DUMP, BAD, '--json'])).stdout).result.allocinfo.anomalies.appeared
+    expect(all.map((x: {kind: string}) => x.kind).sort()).toEqual(['negative-bytes', 'wrapped-calls'])
+    expect(all.some((x: {key: string}) => x.key.startsWith('drivers/'))).toBe(false)
+    const {stdout, error} = await run([POOL_DUMP, BAD, '--file', '^drivers/', '--fail-on', 'warning', '--json'])
+    expect(JSON.parse(stdout).result.allocinfo.anomalies).toEqual({appeared: [], gone: [], both: 0})
+    expect(exitCode(error)).toBe(0)
+  })
+
+  it('a filter that keeps one of the two sites keeps its anomaly, and gates on it', async () => {
+    const wrapped = JSON.parse((await run([POOL_DUMP, BAD, '--json'])).stdout).result.allocinfo.anomalies.appeared.find((x: {kind: string}) => x.kind === 'wrapped-calls')
+    const func = wrapped.key.split(' ')[1]
+    const {stdout, error} = await run([POOL_DUMP, BAD, '--function', `^${func}$`, '--fail-on', 'warning', '--json'])
+    expect(JSON.parse(stdout).result.allocinfo.anomalies.appeared.map((x: {key: string}) => x.key)).toEqual([wrapped.key])
+    expect(exitCode(error)).toBe(1)
   })
 })
