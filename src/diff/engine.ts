@@ -100,6 +100,7 @@ export async function runDiff(req: DiffRequest): Promise<DiffRun> {
 }
 
 async function decideDiff(req: DiffRequest): Promise<DiffRun> {
+  if (req.a === '-' && req.b === '-') throw new UsageError('-: stdin can be read once: give `-` for one side only')
   const a = classifyInput(req.a)
   const b = req.b === undefined ? undefined : classifyInput(req.b)
   const recording = [a, b].find((x) => x?.kind === 'recording')

@@ -46,12 +46,13 @@ function spool(path: string): string {
   }
   const out = join(spoolDir, `input-${++spooledCount}`)
   const buf = Buffer.allocUnsafe(1 << 20)
-  const src = openSync(path, 'r')
+  // `-` is stdin, read from its descriptor (a socket, as some callers give, cannot be opened as /dev/stdin).
+  const src = path === '-' ? 0 : openSync(path, 'r')
   const dst = openSync(out, 'w')
   try {
     for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) writeSync(dst, buf, 0, n)
   } finally {
-    closeSync(src)
+    if (src !== 0) closeSync(src)
     closeSync(dst)
   }
   return out
@@ -147,14 +148,14 @@ export async function describeSide(x: DiffInput): Promise<string> {
 }
 
 export function classifyInput(path: string): DiffInput {
-  if (path === '-') throw new InputError("-: diff reads files or capture directories, not stdin (it needs to know each side's kind); save the input to a file", path)
-  const capture = resolveCapture(path)
-  if (capture.isDir) return {path, kind: 'capture-dir', capture}
+  const capture = path === '-' ? undefined : resolveCapture(path)
+  if (capture?.isDir) return {path, kind: 'capture-dir', capture}
   let text: string
   let spooled: string | undefined
   try {
     // Read once: a pipe has no size and cannot be opened twice, so its bytes go to a file first.
-    if (!statSync(path).isFile()) spooled = spool(path)
+    // `-` (stdin) is copied as a pipe is, whatever it is.
+    if (path === '-' || !statSync(path).isFile()) spooled = spool(path)
     const file = spooled ?? path
     if (statSync(file).size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
     text = head(file)

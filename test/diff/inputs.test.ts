@@ -74,6 +74,21 @@ describe('diff of one dump through a pipe or a FIFO', () => {
   })
 })
 
+describe('diff reads `-` as it reads /dev/stdin', () => {
+  it('cat b | diff a -: the two dumps (was: refused, "needs to know each side\'s kind")', () => {
+    const r = piped(DUMP, ['diff', join(SAMPLES, 'linux-7.2-legacylate-c255-m1024', 'allocinfo.txt'), '-', '--json'])
+    expect(r.status, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout).result
+    expect(j.b).toBe('-')
+    expect(j.allocinfo.sitesCompared).toBe(930)
+  })
+  it('- for both sides is a usage error (stdin is read once)', async () => {
+    const r = await runCli(['diff', '-', '-'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('stdin can be read once')
+  })
+})
+
 describe('diff reads what analyse and allocinfo read: NUL bytes, UTF-16, other compression', () => {
   const NULS = Buffer.alloc(4096)
   const utf16 = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
