@@ -1,10 +1,11 @@
-// What `fleet` reads: NDJSON from `batch` (files or stdin), and earlier fleet summaries — the
+// What `fleet` reads: NDJSON from `batch` (files or stdin; gzip-compressed too, readers/decoded.ts), and earlier fleet summaries — the
 // `fleet --json` envelope (pretty-printed; several of them concatenated, `cat a.json b.json`, are
 // read one after the other) or a bare allocscope/fleet-v2 object on one line — so that summaries
 // merge again. Records are folded as they are read.
 import {createReadStream} from 'node:fs'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
 import {InputError, ioReason} from '../errors.js'
+import {type Damage, decoded} from '../readers/decoded.js'
 import {LineSplitter, TextChunker} from '../readers/lines.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
@@ -13,7 +14,9 @@ import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, merg
 import {inputName} from '../readers/stdin.js'
 import {fileId, inputStatOf, type PathCache} from '../readers/stat.js'
 
-const EXPECTED = `expected NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
+/** What fleet reads, plain or gzip-compressed (readers/decoded.ts). */
+const WHAT = `NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
+const EXPECTED = `expected ${WHAT}`
 
 /** A file that cannot be opened or read: why, and what fleet reads. */
 const describeIoError = (path: string, e: unknown): InputError => new InputError(`${path}: ${ioReason(e)}; ${EXPECTED}`, path)
@@ -81,9 +84,10 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
     } else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n))
   }, MAX_TEXT + 1)
   const chunker = new TextChunker()
+  const damage: Damage = {}
   let offset = 0
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of decoded(stream as AsyncIterable<Buffer>, where, WHAT, damage)) {
       const nul = chunk.indexOf(0)
       if (nul !== -1) throw nulError(splitter, chunker, chunk.subarray(0, nul), where, offset + nul)
       offset += chunk.length
@@ -93,6 +97,8 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
     // A directory opens but cannot be read (EISDIR); an I/O error can come mid-file.
     throw (e as NodeJS.ErrnoException).code === undefined ? e : describeIoError(where, e)
   }
+  // Before the last line is judged: a cut stream's is cut, not bad JSON.
+  if (damage.what !== undefined) throw new InputError(`${where}: the gzip stream ends early (truncated); ${EXPECTED}`, where)
   splitter.push(chunker.end())
   splitter.end()
   // Not closed: JSON.parse says what is missing, at the line that opened it.

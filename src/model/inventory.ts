@@ -3,6 +3,7 @@
 // (csv-parse's streaming API): a 10^6-row inventory never sits in memory, rows go to the model and
 // the output one by one (commands/predict.ts); parseInventory is the same over a string.
 import {open} from 'node:fs/promises'
+import {type Damage, decoded} from '../readers/decoded.js'
 import {Readable} from 'node:stream'
 import {type Info, type Options, parse} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
@@ -155,6 +156,8 @@ function refuseNearMisses(cols: string[], file: string, line: number): void {
   }
 }
 
+const cutGzip = (file: string): InputError => new InputError(`${file}: the gzip stream ends early (truncated): expected a whole gzip-compressed inventory CSV`, file)
+
 /** csv-parse's own errors (a quote left open, a row with more cells than the header), naming the file and line. */
 function csvError(e: unknown, file: string): Error {
   if (e instanceof InputError) return e
@@ -272,7 +275,8 @@ export async function* readInventory(path: string, rows: InventoryRows, opts: {o
   async function* chunks(): AsyncGenerator<Buffer> {
     for (let r = first; !r.done; r = await it.next().catch((e: unknown) => Promise.reject(cannot(e)))) yield r.value
   }
-  const src = Readable.from(chunks())
+  const damage: Damage = {}
+  const src = Readable.from(decoded(chunks(), file, 'an inventory CSV (a header line name,cpus,memory,... and a row per host)', damage))
   // A record buffer of 512 (Transform's own option, passed through): batches, not 16 records at a time; small enough that a batch dies young (no promotion to the old space).
   const parser = parse({...CSV_OPTIONS, readableHighWaterMark: 512} as Options)
   src.on('error', (e) => parser.destroy(e))
@@ -280,11 +284,13 @@ export async function* readInventory(path: string, rows: InventoryRows, opts: {o
   try {
     for await (const batch of recordBatches(parser)) yield batch.flatMap((p) => rows.push(p.record, p.info.lines) ?? [])
   } catch (e) {
-    throw csvError(e, file)
+    // A gzip cut short: its last row is cut, not bad.
+    throw damage.what === undefined ? csvError(e, file) : cutGzip(file)
   } finally {
     src.destroy()
     if (path !== '-') await it.return?.()
   }
+  if (damage.what !== undefined) throw cutGzip(file)
   rows.end()
 }
 

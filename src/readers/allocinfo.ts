@@ -13,7 +13,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {headEncoding, utf16ToUtf8} from './gzip.js'
+import {type Damage, decoded, GZIP_CUT} from './decoded.js'
 import {inputName} from './stdin.js'
 
 export type {Preamble} from './allocinfo-scan.js'
@@ -157,8 +157,6 @@ async function* rawChunks(path: string, onWaiting?: () => void): AsyncGenerator<
   }
 }
 
-/** AllocInfo.truncated of a gzip dump that ends early (the scanner's mark of a cut last line is another). */
-const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
 
 /**
  * What the reader noticed in a dump, as warnings: why it ended early (AllocInfo.truncated), then
@@ -178,59 +176,8 @@ export function refuseCutGzip(info: AllocInfo, accept: boolean): void {
   throw new InputError(`${info.source}: the gzip stream ends early (truncated): expected a whole gzip-compressed /proc/allocinfo dump (--accept-truncated reads what it holds, marked truncated)`, info.source)
 }
 
-/** Where a gzip stream that ends early says so (read up to the damage, then marked: AllocInfo.truncated). */
-interface Damage {
-  what?: string
-}
-
-/** Decompressed chunks: gunzipped (streaming) when the data starts with the gzip magic, whatever the name; UTF-16 (with a byte order mark) converted to UTF-8; refused when compressed otherwise (gzip.ts headEncoding). */
-async function* inflated(raw: AsyncIterable<Buffer>, source: string, damage: Damage = {}): AsyncGenerator<Buffer> {
-  const it = raw[Symbol.asyncIterator]()
-  const first = await it.next()
-  if (first.done) return
-  const head = first.value
-  async function* all(): AsyncGenerator<Buffer> {
-    yield head
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
-  }
-  try {
-    const enc = headEncoding(head)
-    if (typeof enc === 'object') throw new InputError(`${source}: ${enc.foreign}: expected /proc/allocinfo text`, source)
-    if (enc === 'gzip') yield* gunzipped(all(), source, damage)
-    else if (enc === 'text') yield* all()
-    else yield* utf16ToUtf8(all(), enc)
-  } finally {
-    // Stopping early (a NUL, junk) closes the source: the file of rawChunks.
-    await it.return?.()
-  }
-}
-
-async function* gunzipped(raw: AsyncGenerator<Buffer>, source: string, damage: Damage): AsyncGenerator<Buffer> {
-  const {createGunzip} = await import('node:zlib')
-  // Z_FINISH (the default): a gzip cut short yields what it holds, then "unexpected end of file",
-  // which marks the dump truncated (its last line is judged as possibly cut) instead of passing
-  // for a whole one.
-  const gunzip = createGunzip()
-  const feed = async (): Promise<void> => {
-    for await (const b of raw) {
-      if (gunzip.destroyed) return
-      if (!gunzip.write(b)) await new Promise((r) => gunzip.once('drain', r))
-    }
-    gunzip.end()
-  }
-  feed().catch((e) => gunzip.destroy(e))
-  try {
-    for await (const b of gunzip) yield b as Buffer
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
-      damage.what = GZIP_CUT
-      return
-    }
-    throw new InputError(`${source}: not valid gzip (${(e as Error).message}); expected gzip-compressed /proc/allocinfo text`, source)
-  } finally {
-    gunzip.destroy()
-  }
-}
+/** What a dump is, in the decoder's errors (readers/decoded.ts). */
+const DUMP = '/proc/allocinfo text'
 
 /**
  * Reads a file ('-' = stdin; gzip by .gz extension or magic bytes) and parses it, a chunk at a
@@ -240,7 +187,7 @@ export function readAllocInfo(path: string, source = inputName(path), opts: Read
   const whole = opts.raw ? undefined : opts.whole?.length ? opts.whole : smallFile(path)
   const raw = opts.raw ?? (whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole))
   const damage: Damage = {}
-  return scan(inflated(raw, source, damage), source, opts.preamble, damage)
+  return scan(decoded(raw, source, DUMP, damage), source, opts.preamble, damage)
 }
 
 interface ReadOptions {
@@ -272,7 +219,7 @@ async function* pieces(b: Buffer): AsyncGenerator<Buffer> {
  * past it is read, so a bomb or a device costs one chunk. InputError when it cannot be read.
  */
 export async function readFirstLine(path: string, max = 4096): Promise<string> {
-  const chunks = inflated(rawChunks(path), path)
+  const chunks = decoded(rawChunks(path), path, DUMP)
   const decoder = new StringDecoder('utf8')
   let text = ''
   try {
@@ -292,7 +239,7 @@ export async function readFirstLine(path: string, max = 4096): Promise<string> {
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
 export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
   const damage: Damage = {}
-  return scan(inflated(raw, source, damage), source, undefined, damage)
+  return scan(decoded(raw, source, DUMP, damage), source, undefined, damage)
 }
 
 async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {

@@ -7,6 +7,7 @@ import {hostname, release} from 'node:os'
 import {refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {parseAllocInfoText, readerWarnings} from '../readers/allocinfo.js'
 import {readBoundedFile} from '../readers/bounded.js'
+import {headEncoding} from '../readers/gzip.js'
 import {realOr} from '../readers/stat.js'
 import {InputError, UsageError} from '../errors.js'
 import {DeltaEncoder, RecordingWriter, skippedLinesNote, type SnapshotRecord} from '../trend/recording.js'
@@ -356,10 +357,29 @@ class SampleWarnings {
   }
 }
 
+const SOURCE = 'a /proc/allocinfo-format file (--source)'
+
+/**
+ * A sample's bytes, unless they are compressed or UTF-16 (readers/gzip.ts headEncoding): record
+ * samples a file that changes, as the kernel writes it; a gzip dump is one snapshot, which
+ * allocinfo, trend and diff read (it said 'binary data').
+ */
+function notEncoded(b: Buffer, source: string): Buffer {
+  const enc = headEncoding(b.subarray(0, 16))
+  if (enc === 'text') return b
+  const why =
+    typeof enc === 'object'
+      ? enc.foreign
+      : enc === 'gzip'
+        ? 'gzip-compressed: record samples a file that changes, such as /proc/allocinfo, and does not unpack it (a gzip dump is one snapshot: allocinfo, trend and diff read it; gunzip it to record from it)'
+        : `UTF-16 text: convert it first (iconv -f ${enc} -t utf-8)`
+  throw new InputError(`${source}: ${why}; expected ${SOURCE}`, source)
+}
+
 /** One sample: read, parse, delta-encode (c0: the CPU usage when it began); undefined when it is cut short (left out). */
 function takeSample(o: RecordOptions, s: Sampler, c0: NodeJS.CpuUsage): {rec: SnapshotRecord; sites: number; readMs: number} | undefined {
   const t0 = s.clock.monoMs()
-  const text = readBoundedFile(o.source, MAX_SOURCE_BYTES, 'a /proc/allocinfo-format file (--source)', {gzip: false}).toString('utf8')
+  const text = notEncoded(readBoundedFile(o.source, MAX_SOURCE_BYTES, SOURCE, {gzip: false}), o.source).toString('utf8')
   const t1 = s.clock.monoMs()
   // The wall clock at the start plus the monotonic time since: times in one recording never go
   // back and their differences are the true intervals, whatever NTP or an admin does to the wall
