@@ -11,14 +11,10 @@ import {type FittedRange, type ProfileInterval, boundError, extrapolation, fitte
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
 import {fitAllocLatency, raceBoots} from './race-latency.js'
 import {KMALLOC_SIZES} from './slab.js'
-import {TERM_IDS, type TermId, type TermParams, term} from './terms.js'
+import {CANDIDATES, TERM_IDS, type TermId, type TermParams, checkedFacts, term} from './terms.js'
 import {TOLERANCE_LABEL, toleranceFor, withinTolerance} from './tolerance.js'
 
 /** Candidate terms per window (base is always in). */
-export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
-  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'bootNodeNormalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
-  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
-}
 const CPU_TERMS: TermId[] = ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'onlineCpus', 'log2OnlineCpus', 'onlineCpusLog2Memory', 'pow2PossibleCpus']
 /** Only for asking whether a term varies over the captures (any size class shows the same steps). */
 const PROBE_PARAMS: TermParams = {slabObjectBytes: 512}
@@ -278,7 +274,7 @@ function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], pm: PageM
     if (form.dependent.length || !iv) return
     const predicted = dot(design([f], terms, form.params)[0], form.coef)
     const value = Math.max(0, Math.round(predicted))
-    const widen = extrapolation(f.host, fittedRange(rest.map((r) => r.host), cpuKind(where.window)), true, where.kernel).widen
+    const widen = extrapolation(f.host, fittedRange(rest.map((r) => r.host), cpuKind(where.window)), {kernelMatches: true, profileKernel: where.kernel, facts: checkedFacts(where.window, terms)}).widen
     tally(calls, y[i], interval(value, iv.q, widen))
     const extraRest = pm.yExtra.filter(keep)
     const ef = pm.fit(rest, pm.terms, extraRest)

@@ -9,6 +9,7 @@
 // is widened (extrapolation()).
 import type {Host} from './host.js'
 import {hasNormalZone} from './host.js'
+import {RANGE_FACTS, type RangeFact} from './terms.js'
 import {toleranceFor} from './tolerance.js'
 
 /** A predicted count with its 90 % interval. */
@@ -59,23 +60,44 @@ export function interval(value: number, q: number, widen = 1): Interval {
 
 /** The host facts a profile's captures spanned. */
 export interface FittedRange {
-  /** Online CPUs after SMP, possible CPUs before (what the window's terms count). */
+  /** Online CPUs after SMP, possible CPUs before (what the window's terms count): shown by calibrate. */
   cpuKind: 'online' | 'possible'
   cpus: [number, number]
   memoryBytes: [number, number]
   nodes: [number, number]
   normalZone: boolean[]
+  /**
+   * Every range fact's span over the captures (terms.ts RANGE_FACTS; a yes/no fact as 0-1): what
+   * extrapolation() checks, each fact the profile's window's terms depend on. Absent in a profile
+   * calibrated before it: the four facts above stand in.
+   */
+  facts?: Partial<Record<RangeFact, [number, number]>>
 }
 
 export function fittedRange(hosts: Host[], cpuKind: FittedRange['cpuKind']): FittedRange {
   const span = (f: (h: Host) => number): [number, number] => [Math.min(...hosts.map(f)), Math.max(...hosts.map(f))]
+  const facts: Partial<Record<RangeFact, [number, number]>> = {}
+  for (const [id, def] of Object.entries(RANGE_FACTS) as [RangeFact, (typeof RANGE_FACTS)[RangeFact]][]) {
+    const vs = hosts.map(def.of).filter((v): v is number => v !== undefined)
+    if (vs.length) facts[id] = [Math.min(...vs), Math.max(...vs)]
+  }
   return {
     cpuKind,
     cpus: span((h) => (cpuKind === 'online' ? h.onlineCpus : h.possibleCpus)),
     memoryBytes: span((h) => h.memoryBytes),
     nodes: span((h) => h.nodes),
     normalZone: [...new Set(hosts.map((h) => hasNormalZone(h)))].sort(),
+    facts,
   }
+}
+
+/** A fact's span: the range's own, else (a profile calibrated before facts were stored) the old fields'. */
+function spanOf(range: FittedRange, f: RangeFact): [number, number] | undefined {
+  if (range.facts) return range.facts[f]
+  if (f === (range.cpuKind === 'online' ? 'onlineCpus' : 'possibleCpus')) return range.cpus
+  if (f === 'memoryBytes' || f === 'nodes') return range[f]
+  if (f === 'normalZone') return [Number(range.normalZone[0] ?? false), Number(range.normalZone.at(-1) ?? false)]
+  return undefined
 }
 
 export interface Extrapolation {
@@ -85,31 +107,55 @@ export interface Extrapolation {
   widen: number
 }
 
+/** What a host is checked against: the profile's kernel series (is the host's one of it?) and the facts its window's terms depend on (terms.ts checkedFacts). */
+export interface RangeCheck {
+  kernelMatches: boolean
+  profileKernel: string
+  facts: readonly RangeFact[]
+}
+
 /**
  * How far a host lies outside the fitted range. The widening is a stated rule, not a fit: the
  * half-width grows by 1 + log2(ratio) per fact outside (ratio = the host's value over the nearest
- * end of the range: twice the largest calibrated CPU count doubles it), and doubles for a kernel
- * series the profile was not fitted on.
+ * end of the range: twice the largest calibrated CPU count doubles it), doubles for a yes/no fact
+ * no fitted boot had (KASAN on a profile fitted without it), once per group of facts that move
+ * together (the furthest: CPU counts, memory), and doubles for a kernel series the profile was not
+ * fitted on.
  */
-export function extrapolation(host: Host, range: FittedRange | undefined, kernelMatches: boolean, profileKernel: string): Extrapolation {
+export function extrapolation(host: Host, range: FittedRange | undefined, check: RangeCheck): Extrapolation {
   const outside: string[] = []
   let widen = 1
-  if (!kernelMatches) {
-    outside.push(`kernel ${host.kernel ?? '(unknown)'} is not the ${profileKernel} series the profile was fitted on`)
+  if (!check.kernelMatches) {
+    outside.push(`kernel ${host.kernel ?? '(unknown)'} is not the ${check.profileKernel} series the profile was fitted on`)
     widen *= 2
   }
   if (!range) return {outside, widen}
-  const check = (what: string, v: number, [lo, hi]: [number, number], fmt: (x: number) => string) => {
-    if (v >= lo && v <= hi) return
-    const ratio = v > hi ? v / hi : lo / v
-    widen *= 1 + Math.log2(ratio)
-    // Near 1 the ratio keeps three decimals: "1× beyond" said nothing of 1 GiB against 1023 MiB.
-    outside.push(`${what} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${ratio < 1.1 ? ratio.toFixed(3) : trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`)
+  // Per group of facts that move together (terms.ts RangeFactDef.group), the furthest one's widening.
+  const groups = new Map<string, number>()
+  for (const f of check.facts) {
+    const v = RANGE_FACTS[f].of(host)
+    const span = spanOf(range, f)
+    const out = v === undefined || span === undefined ? undefined : outsideBy(f, v, span)
+    if (!out) continue
+    outside.push(out.text)
+    const g = RANGE_FACTS[f].group ?? f
+    groups.set(g, Math.max(groups.get(g) ?? 1, out.widen))
   }
-  check(`${range.cpuKind} CPUs`, range.cpuKind === 'online' ? host.onlineCpus : host.possibleCpus, range.cpus, String)
-  if (!withinMemoryRange(host.memoryBytes, range.memoryBytes)) check('memory', host.memoryBytes, range.memoryBytes, memoryText)
-  check('NUMA nodes', host.nodes, range.nodes, String)
+  for (const w of groups.values()) widen *= w
   return {outside, widen: Math.round(widen * 1000) / 1000}
+}
+
+/** How far one fact's value lies outside its span (undefined: inside), and the widening that gives. */
+function outsideBy(f: RangeFact, v: number, [lo, hi]: [number, number]): {text: string; widen: number} | undefined {
+  const def = RANGE_FACTS[f]
+  if (f === 'memoryBytes' ? withinMemoryRange(v, [lo, hi]) : v >= lo && v <= hi) return undefined
+  const yes = (x: number) => (x ? 'yes' : 'no')
+  if (def.flag) return {text: `${def.label}: ${yes(v)}, where every calibrated boot had ${yes(lo)}`, widen: 2}
+  const fmt = def.unit === 'bytes' ? memoryText : trim
+  const ratio = v > hi ? v / hi : lo / v
+  // Near 1 the ratio keeps three decimals: "1× beyond" said nothing of 1 GiB against 1023 MiB.
+  const how = `${ratio < 1.1 ? ratio.toFixed(3) : trim(ratio)}× ${v > hi ? 'beyond' : 'below'} it`
+  return {text: `${def.label} ${fmt(v)} is ${v > hi ? 'above the largest' : 'below the smallest'} calibrated (${fmt(v > hi ? hi : lo)}), ${how}`, widen: 1 + Math.log2(ratio)}
 }
 
 /**
@@ -126,7 +172,7 @@ export function withinMemoryRange(bytes: number, [lo, hi]: [number, number]): bo
 }
 
 /** GiB when whole (or large), else MiB: 1023 MiB is not shown as "1 GiB" beside 1 GiB. */
-const memoryText = (b: number): string => (b % 2 ** 30 === 0 || b >= 64 * 2 ** 30 ? `${trim(b / 2 ** 30)} GiB` : `${trim(b / 2 ** 20)} MiB`)
+const memoryText = (b: number): string => (b < 2 ** 20 ? `${trim(b / 2 ** 10)} KiB` : b % 2 ** 30 === 0 || b >= 64 * 2 ** 30 ? `${trim(b / 2 ** 30)} GiB` : `${trim(b / 2 ** 20)} MiB`)
 
 function trim(x: number): string {
   return String(Math.round(x * 100) / 100)

@@ -10,6 +10,7 @@ import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, counted
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
+import {checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
 export type Tracker = 'legacy' | 'pool' | 'both'
@@ -99,7 +100,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const pagesInterval = atLeast(interval(fittedPages, unc.pageQ, unc.widen), calls)
   if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their leave-one-out errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
-    notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for another kernel series: a stated rule, not a fit)`)
+    notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
   }
   // The recorder the kernel runs (none without DEBUG): its verdict, kernel outcome and severity follow; the runs stay what-ifs.
   const {recorder, recorderReason} = builtRecorder(host, givenCode(opts))
@@ -203,7 +204,7 @@ export interface Uncertainty {
 function uncertainty(host: Host, profile: Profile): Uncertainty {
   const iv = profile.provenance.interval
   const matches = !host.kernel || inSeries(host.kernel, profile.kernel)
-  const ex = extrapolation(host, profile.range, matches, profile.kernel)
+  const ex = extrapolation(host, profile.range, {kernelMatches: matches, profileKernel: profile.kernel, facts: checkedFacts(profile.window, profile.terms.map((t) => t.id))})
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`
     return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: ex.outside, missing}

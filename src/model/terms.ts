@@ -1,7 +1,7 @@
 // The terms a profile is made of: each is a host quantity with a kernel meaning, the CPU that does
 // the allocating, and the phase of the early window it happens in. A profile gives each term a
 // coefficient (calls and pages per unit), fitted from instrumented boots.
-import {type Host, hasNormalZone, sections} from './host.js'
+import {type Host, type Window, hasNormalZone, sections} from './host.js'
 import {objectsPerSlab} from './slab.js'
 
 export type TermId = 'base' | 'possibleCpus' | 'log2PossibleCpus' | 'perCpuSlabs' | 'onlineCpus' | 'log2OnlineCpus' | 'sections' | 'normalZone' | 'nodes' | 'noGbPages' | 'log2Memory' | 'onlineCpusLog2Memory' | 'pow2PossibleCpus' | 'kasan' | 'kasanPossibleCpus' | 'bootNodeNormalZone'
@@ -28,12 +28,64 @@ export interface TermDef {
   value: (h: Host, p: TermParams) => number
   attribution: Attribution
   phase: Phase
+  /**
+   * The host facts the term's count depends on: its value's inputs (for base, the build every
+   * coefficient was fitted on). A profile's fitted range spans them and predict checks a host
+   * against them (rangeFacts, interval.ts extrapolation): derived from here, no other list.
+   */
+  facts: readonly RangeFact[]
+}
+
+/**
+ * A host fact a fitted range spans. `possiblePerOnline` is joint: boots fitted with possible =
+ * online say nothing of a host with hotplug CPUs, though each count alone is inside.
+ */
+export type RangeFact = 'possibleCpus' | 'onlineCpus' | 'possiblePerOnline' | 'memoryBytes' | 'nodes' | 'normalZone' | 'gbPages' | 'kasan' | 'kasanPossibleCpus' | 'pageSize' | 'wordBits'
+
+export interface RangeFactDef {
+  label: string
+  /** The host's value; undefined where the fact does not apply (a host without KASAN has no KASAN CPU count). */
+  of: (h: Host) => number | undefined
+  /** Yes (1) or no (0): outside is a value no fitted boot had, not a ratio. */
+  flag?: boolean
+  /** A ratio of two facts, checked whenever both are. */
+  joint?: readonly [RangeFact, RangeFact]
+  /**
+   * Facts that move together widen once, by the furthest outside: a host of 1024 CPUs is one
+   * extrapolation, not one of its possible and another of its online CPUs; nor is 16 GiB and the
+   * ZONE_NORMAL it brings two. Its ratio (possiblePerOnline) is a fact of its own.
+   */
+  group?: 'cpus' | 'memory'
+  unit?: 'bytes'
+}
+
+export const RANGE_FACTS: Readonly<Record<RangeFact, RangeFactDef>> = {
+  possibleCpus: {label: 'possible CPUs', of: (h) => h.possibleCpus, group: 'cpus'},
+  onlineCpus: {label: 'online CPUs', of: (h) => h.onlineCpus, group: 'cpus'},
+  possiblePerOnline: {label: 'possible CPUs per online CPU', of: (h) => h.possibleCpus / h.onlineCpus, joint: ['possibleCpus', 'onlineCpus']},
+  memoryBytes: {label: 'memory', of: (h) => h.memoryBytes, group: 'memory', unit: 'bytes'},
+  nodes: {label: 'NUMA nodes', of: (h) => h.nodes},
+  normalZone: {label: 'a ZONE_NORMAL (memory above 4 GiB)', of: (h) => Number(hasNormalZone(h)), flag: true, group: 'memory'},
+  gbPages: {label: 'GB pages', of: (h) => Number(h.gbPages !== false), flag: true},
+  kasan: {label: 'KASAN', of: (h) => Number(h.kasan), flag: true},
+  kasanPossibleCpus: {label: 'possible CPUs with KASAN', of: (h) => (h.kasan ? h.possibleCpus : undefined), group: 'cpus'},
+  pageSize: {label: 'page size', of: (h) => h.pageSize, unit: 'bytes'},
+  wordBits: {label: 'word bits', of: (h) => h.wordBytes * 8},
+}
+
+/** The facts a set of terms depends on, in RANGE_FACTS' order, with each joint fact whose two parts are among them. */
+export function rangeFacts(terms: readonly TermId[]): RangeFact[] {
+  const own = new Set(terms.flatMap((id) => term(id).facts))
+  return (Object.keys(RANGE_FACTS) as RangeFact[]).filter((f) => {
+    const j = RANGE_FACTS[f].joint
+    return own.has(f) || (j !== undefined && own.has(j[0]) && own.has(j[1]))
+  })
 }
 
 export const TERMS: readonly TermDef[] = [
-  {id: 'base', meaning: "boot CPU's fixed early work: kmalloc caches, early page tables, vmalloc_init()", value: () => 1, attribution: 'boot', phase: 'boot'},
-  {id: 'possibleCpus', meaning: 'per possible CPU objects set up by the boot CPU (slab per-CPU data, percpu areas)', value: (h) => h.possibleCpus, attribution: 'boot', phase: 'boot'},
-  {id: 'log2PossibleCpus', meaning: 'arrays of nr_cpu_ids entries whose kmalloc size class doubles as nr_cpu_ids doubles', value: (h) => Math.log2(h.possibleCpus), attribution: 'boot', phase: 'boot'},
+  {id: 'base', meaning: "boot CPU's fixed early work: kmalloc caches, early page tables, vmalloc_init()", value: () => 1, attribution: 'boot', phase: 'boot', facts: ['pageSize', 'wordBits']},
+  {id: 'possibleCpus', meaning: 'per possible CPU objects set up by the boot CPU (slab per-CPU data, percpu areas)', value: (h) => h.possibleCpus, attribution: 'boot', phase: 'boot', facts: ['possibleCpus']},
+  {id: 'log2PossibleCpus', meaning: 'arrays of nr_cpu_ids entries whose kmalloc size class doubles as nr_cpu_ids doubles', value: (h) => Math.log2(h.possibleCpus), attribution: 'boot', phase: 'boot', facts: ['possibleCpus']},
   {
     id: 'perCpuSlabs',
     meaning:
@@ -44,11 +96,12 @@ export const TERMS: readonly TermDef[] = [
     },
     attribution: 'boot',
     phase: 'boot',
+    facts: ['possibleCpus', 'pageSize'],
   },
-  {id: 'onlineCpus', meaning: 'CPU bring-up in smp_init(): hotplug callbacks, idle/kthread stacks, per-CPU buffers', value: (h) => h.onlineCpus, attribution: 'online', phase: 'boot'},
-  {id: 'log2OnlineCpus', meaning: 'bring-up structures sized by the number of online CPUs (size class doubling)', value: (h) => Math.log2(h.onlineCpus), attribution: 'boot', phase: 'boot'},
-  {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup'},
-  {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot'},
+  {id: 'onlineCpus', meaning: 'CPU bring-up in smp_init(): hotplug callbacks, idle/kthread stacks, per-CPU buffers', value: (h) => h.onlineCpus, attribution: 'online', phase: 'boot', facts: ['onlineCpus']},
+  {id: 'log2OnlineCpus', meaning: 'bring-up structures sized by the number of online CPUs (size class doubling)', value: (h) => Math.log2(h.onlineCpus), attribution: 'boot', phase: 'boot', facts: ['onlineCpus']},
+  {id: 'sections', meaning: 'page_ext allocated section by section (128 MiB sections) while it is being set up', value: (h) => sections(h), attribution: 'boot', phase: 'setup', facts: ['memoryBytes']},
+  {id: 'normalZone', meaning: 'a populated ZONE_NORMAL (memory above 4 GiB): its zone and per-CPU pageset set-up', value: (h) => (hasNormalZone(h) ? 1 : 0), attribution: 'boot', phase: 'boot', facts: ['normalZone']},
   {
     id: 'bootNodeNormalZone',
     // 7.2 pool lab boots at 16 CPUs: 1 node 86 -> 102 calls from 1 to 4 or 16 GiB, but 2 nodes
@@ -58,8 +111,9 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => (hasNormalZone({...h, normalZone: undefined, memoryBytes: h.memoryBytes / Math.max(1, h.nodes)}) ? 1 : 0),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['memoryBytes', 'nodes'],
   },
-  {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot'},
+  {id: 'nodes', meaning: 'per NUMA node structures (pgdat, per-node slab and vmalloc data)', value: (h) => h.nodes, attribution: 'boot', phase: 'boot', facts: ['nodes']},
   {
     id: 'pow2PossibleCpus',
     // 6.12 DEBUG lab boots at 1 GiB: 132, 141, 168, 264, 403 and 403 pages at 1, 4, 16, 64, 128 and
@@ -69,6 +123,7 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => 2 ** Math.floor(Math.log2(h.possibleCpus)),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['possibleCpus'],
   },
   {
     id: 'kasan',
@@ -76,6 +131,7 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => (h.kasan ? 1 : 0),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['kasan'],
   },
   {
     id: 'kasanPossibleCpus',
@@ -83,6 +139,7 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => (h.kasan ? h.possibleCpus : 0),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['kasan', 'kasanPossibleCpus'],
   },
   {
     id: 'log2Memory',
@@ -90,6 +147,7 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => Math.log2(sections(h)),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['memoryBytes'],
   },
   {
     id: 'onlineCpusLog2Memory',
@@ -99,6 +157,7 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => h.onlineCpus * Math.log2(sections(h)),
     attribution: 'online',
     phase: 'boot',
+    facts: ['onlineCpus', 'memoryBytes'],
   },
   {
     id: 'noGbPages',
@@ -107,10 +166,26 @@ export const TERMS: readonly TermDef[] = [
     value: (h) => (h.gbPages === false ? 1 : 0),
     attribution: 'boot',
     phase: 'boot',
+    facts: ['gbPages'],
   },
 ]
 
 export const TERM_IDS = TERMS.map((t) => t.id)
+
+/** The terms calibrate chooses among for a window (leave-one-out): what a count in that window may depend on. */
+export const CANDIDATES: Record<Exclude<Window, 'none'>, TermId[]> = {
+  'before-smp': ['possibleCpus', 'log2PossibleCpus', 'perCpuSlabs', 'pow2PossibleCpus', 'bootNodeNormalZone', 'noGbPages', 'sections', 'nodes', 'kasan', 'kasanPossibleCpus'],
+  'after-smp': ['onlineCpus', 'log2OnlineCpus', 'perCpuSlabs', 'normalZone', 'noGbPages', 'sections', 'nodes', 'log2Memory', 'onlineCpusLog2Memory'],
+}
+
+/**
+ * The facts a prediction in a window is range-checked on: those of every term the window's fit
+ * could have chosen (a term left out still says the count may move with its facts: 6.12 after SMP
+ * was fitted on 1 GiB alone) and of the profile's own (given with --terms), the build's with base.
+ */
+export function checkedFacts(window: Exclude<Window, 'none'>, terms: readonly TermId[]): RangeFact[] {
+  return rangeFacts(['base', ...CANDIDATES[window], ...terms])
+}
 
 export function term(id: string): TermDef {
   const t = TERMS.find((x) => x.id === id)

@@ -4,7 +4,8 @@
 import {describe, expect, it} from 'vitest'
 import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
-import {loadProfile} from '../../src/model/profile.js'
+import {listProfiles, loadProfile} from '../../src/model/profile.js'
+import {checkedFacts} from '../../src/model/terms.js'
 import {runPredict} from '../../src/model/run.js'
 import type {CommandRun} from '../../src/cli/output.js'
 import {PREDICT_FLAGS} from '../helpers/predict-flags.js'
@@ -29,5 +30,50 @@ describe('compressed mode: no page_ext, no recorder, every count exactly 0', () 
     expect(r.recorder).toBe('none')
     expect(r.kernel!.recorded).toEqual(zero)
     expect(r.pagesInterval).toEqual(zero)
+  })
+})
+
+describe('the fitted range checks every fact a term depends on (terms.ts facts)', () => {
+  const ex = (h: Partial<Host>, profile: string) => predict(host(h), loadProfile(profile)).uncertainty
+  it('after SMP every boot had possible = online: 255 possible, 1 online is outside (perCpuSlabs counts possible CPUs)', () => {
+    const u = ex({possibleCpus: 255, onlineCpus: 1, debug: false, kernel: '7.2.13'}, 'linux-7.2-after-smp')
+    expect(u.extrapolation).toEqual(['possible CPUs per online CPU 255 is above the largest calibrated (1), 255× beyond it'])
+    expect(u.widen).toBeCloseTo(1 + Math.log2(255), 2)
+    // Before SMP online CPUs count for nothing: the same host is not outside for them.
+    expect(ex({possibleCpus: 255, onlineCpus: 1, kernel: '7.2.13'}, 'linux-7.2-before-smp').extrapolation).toEqual([])
+  })
+  it('the KASAN terms were fitted on KASAN boots of at most 64 CPUs: a 255-CPU KASAN host is outside', () => {
+    const u = ex({possibleCpus: 255, onlineCpus: 255, kasan: true, kmemleak: true, kernel: '7.2.13'}, 'linux-7.2-before-smp')
+    expect(u.extrapolation).toEqual(['possible CPUs with KASAN 255 is above the largest calibrated (64), 3.98× beyond it'])
+    expect(ex({possibleCpus: 255, onlineCpus: 255, kernel: '7.2.13'}, 'linux-7.2-before-smp').extrapolation).toEqual([])
+    // A profile fitted without any KASAN boot: KASAN itself is outside.
+    expect(ex({possibleCpus: 4, onlineCpus: 4, kasan: true, kernel: '6.12'}, 'linux-6.12-before-smp').extrapolation).toEqual(['KASAN: yes, where every calibrated boot had no'])
+  })
+  it('64 KiB pages and 32-bit words are outside the 4 KiB, 64-bit builds every profile was fitted on', () => {
+    const page = ex({possibleCpus: 4, onlineCpus: 4, pageSize: 65536, kernel: '7.2.13'}, 'linux-7.2-before-smp')
+    expect(page.extrapolation).toEqual(['page size 64 KiB is above the largest calibrated (4 KiB), 16× beyond it'])
+    expect(page.widen).toBe(5)
+    const word = ex({possibleCpus: 4, onlineCpus: 4, wordBytes: 4, kernel: '7.2.13'}, 'linux-7.2-before-smp')
+    expect(word.extrapolation).toEqual(['word bits 32 is below the smallest calibrated (64), 2× below it'])
+    expect(word.widen).toBe(2)
+  })
+  it('a ZONE_NORMAL no 6.12 boot after SMP had is outside (normalZone was stored, never checked)', () => {
+    const u = ex({possibleCpus: 4, onlineCpus: 4, debug: false, normalZone: true, kernel: '6.12'}, 'linux-6.12-after-smp')
+    expect(u.extrapolation).toEqual(['a ZONE_NORMAL (memory above 4 GiB): yes, where every calibrated boot had no'])
+    expect(u.widen).toBe(2)
+  })
+  it('every shipped profile stores a span for each fact its window is checked on', () => {
+    for (const p of listProfiles()) {
+      for (const f of checkedFacts(p.window, p.terms.map((t) => t.id))) {
+        // A KASAN CPU count exists only where some boot had KASAN; else KASAN itself is never-fitted.
+        if (f === 'kasanPossibleCpus' && p.range!.facts!.kasan![1] === 0) continue
+        expect(p.range!.facts![f], `${p.name} ${f}`).toBeDefined()
+      }
+    }
+  })
+  it('the shipped inventory\'s maxcpus-host (128 possible, 8 online, after SMP) is widened', async () => {
+    const run = (await runPredict({...PREDICT_FLAGS, possible: 128, online: 8, memory: '64G', debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    const r = run.result as ReturnType<typeof predict>
+    expect(r.uncertainty.extrapolation.join('; ')).toMatch(/possible CPUs per online CPU 16 is above the largest calibrated \(1\)/)
   })
 })

@@ -206,11 +206,12 @@ describe('extrapolation near the fitted edge', () => {
   it('1 GiB against a largest calibrated 1023.49 MiB (what the kernel reported on a 1 GiB VM) is inside: the tolerance for MemTotal < RAM (was "outside, 1.000× beyond it")', async () => {
     const {extrapolation, MEMORY_REPORT_SLACK} = await import('../../src/model/interval.js')
     const host = (memoryBytes: number) => ({possibleCpus: 4, onlineCpus: 4, memoryBytes, nodes: 1}) as never
-    const range = {cpuKind: 'possible', cpus: [1, 8], memoryBytes: [1073205248, 17179332608], nodes: [1, 1]} as never
-    for (const m of [2 ** 30, 16 * 2 ** 30, 1073205248, 1000 * 2 ** 20]) expect(extrapolation(host(m), range, true, '7.2').outside, String(m)).toEqual([])
+    const range = {cpuKind: 'possible', cpus: [1, 8], memoryBytes: [1073205248, 17179332608], nodes: [1, 1], normalZone: [false, true]} as never
+    const check = {kernelMatches: true, profileKernel: '7.2', facts: ['possibleCpus', 'memoryBytes', 'nodes'] as const}
+    for (const m of [2 ** 30, 16 * 2 ** 30, 1073205248, 1000 * 2 ** 20]) expect(extrapolation(host(m), range, check).outside, String(m)).toEqual([])
     expect(MEMORY_REPORT_SLACK).toBe(0.03)
     // Beyond the slack: said, with the ratio to the calibrated end (three decimals near 1).
-    expect(extrapolation(host(17 * 2 ** 30), range, true, '7.2').outside).toEqual(['memory 17 GiB is above the largest calibrated (16383.49 MiB), 1.063× beyond it'])
-    expect(extrapolation(host(512 * 2 ** 20), range, true, '7.2').outside).toEqual(['memory 512 MiB is below the smallest calibrated (1023.49 MiB), 2× below it'])
+    expect(extrapolation(host(17 * 2 ** 30), range, check).outside).toEqual(['memory 17 GiB is above the largest calibrated (16383.49 MiB), 1.063× beyond it'])
+    expect(extrapolation(host(512 * 2 ** 20), range, check).outside).toEqual(['memory 512 MiB is below the smallest calibrated (1023.49 MiB), 2× below it'])
   })
 })
