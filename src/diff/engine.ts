@@ -14,7 +14,7 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
-import {classifyInput, describeKind, describeSide, type DiffInput, withoutLogLines} from './inputs.js'
+import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, withoutLogLines} from './inputs.js'
 import {skippedLinesNote} from '../trend/recording.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
@@ -179,7 +179,7 @@ async function pairDiff(req: DiffRequest, a: DiffInput, b: DiffInput): Promise<D
   }
   if (doAlloc) {
     for (const x of [a, b]) {
-      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: ${x.kind === 'capture-dir' ? NO_ALLOCINFO_DUMP : `no allocinfo (${x.kind})`}; expected a /proc/allocinfo dump or a capture directory holding one`, x.path)
+      if (!hasAllocInfo(x)) throw new InputError(`${x.path}: ${x.kind === 'capture-dir' ? NO_ALLOCINFO_DUMP + recordingNotRead(x) : `no allocinfo (${x.kind})`}; expected a /proc/allocinfo dump or a capture directory holding one`, x.path)
     }
     const [ia, ib] = await Promise.all([allocInfoOf(a, 'a', req.snaps?.from ?? -1, run.warnings), allocInfoOf(b, 'b', req.snaps?.to ?? -1, run.warnings)])
     addAllocDiff(run, ia, ib, req)

@@ -1,10 +1,10 @@
 // What each argument of `allocscope diff` is: a capture directory, an allocinfo dump, a boot log,
 // or an allocscope JSON document (e.g. `predict --json`). Decided from the content, not the name.
-import {closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
-import {type CaptureFiles, resolveCapture} from '../readers/dir.js'
+import {type CaptureFiles, resolveCapture, SERIES_RECORDING} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import type {AllocInfo} from '../types.js'
 import {RECORDING_MARK} from '../trend/recording.js'
@@ -140,11 +140,23 @@ export function describeKind(x: DiffInput): string {
  */
 export async function describeSide(x: DiffInput): Promise<string> {
   const file = x.capture.bootLog
+  if (x.kind === 'capture-dir') return `${describeKind(x)}${recordingNotRead(x)}`
   if (x.kind !== 'bootlog' || file === undefined) return describeKind(x)
   const {detectFormat, SNIFF_LINES} = await import('../readers/bootlog/detect.js')
   const d = detectFormat(head(file).split('\n', SNIFF_LINES))
   if (d.recognised) return describeKind(x)
   return `${d.binary ? 'binary data, ' : ''}neither an allocinfo dump nor a kernel log (no line looks like a kernel record)`
+}
+
+/**
+ * A capture directory without a dump whose trend series' recording (recording.arec.gz) is there: it
+ * is not read as the directory's dump (a recording holds many snapshots), so say so and how to
+ * give it (diff reads a recording file: a snapshot of it, by default the last; --from-snap/--to-snap pick another).
+ */
+export function recordingNotRead(x: DiffInput): string {
+  if (x.kind !== 'capture-dir' || x.capture.allocinfo !== undefined) return ''
+  const rec = join(x.path, SERIES_RECORDING)
+  return existsSync(rec) ? ` (its ${SERIES_RECORDING}, a recording, is not read as its dump: give ${rec} itself to compare a snapshot of it)` : ''
 }
 
 export function classifyInput(path: string): DiffInput {

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, type Ran, runCli} from '../helpers/cli.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {SAMPLES, TESTDATA} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-diff-inputs-'))
 const writers: ChildProcess[] = []
@@ -194,5 +194,20 @@ describe('a gzip boot log cut short', () => {
     expect(two.result.bootlog).toBeDefined()
     expect(two.warnings.join('\n')).toMatch(/^b: .*dmesg-cut\.txt\.gz: the gzip stream ends early.*may show as disappeared/m)
     expect(two.stderr + two.warnings.join('\n')).not.toContain('--accept-truncated')
+  })
+})
+
+describe('a capture directory whose dump is a recording (a trend series)', () => {
+  it('says its recording was not read and how to give it; given so, it is compared (was: "nothing to compare" alone)', async () => {
+    const dir = join(TESTDATA, 'trend', 'leak')
+    const rec = join(dir, 'recording.arec.gz')
+    for (const what of [[], ['--what', 'allocinfo']]) {
+      const r = await diffJson(dir, DUMP, ...what)
+      expect(r.status).toBe(2)
+      expect(r.stderr).toContain(`its recording.arec.gz, a recording, is not read as its dump: give ${rec} itself`)
+    }
+    const given = await diffJson(rec, DUMP)
+    expect(given.status, given.stderr).toBe(0)
+    expect(given.result.allocinfo).toBeDefined()
   })
 })
