@@ -79,6 +79,7 @@ export default class Predict extends BaseCommand<typeof Predict> {
 
   async run(): Promise<void> {
     this.noteStdin(this.flags.hosts, 'the inventory')
+    this.noteStdin(this.flags.from, 'the boot log')
     const run = await runPredict({...this.flags, given: this.given}, {format: this.flags.format, width: this.width()})
     // --hosts is streamed (a fleet of 10^6 rows is never held); a host or a sweep is one result.
     if ('stream' in run) await this.finishStream(run)

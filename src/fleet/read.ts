@@ -13,6 +13,7 @@ import {batchRecord, describeProblem, fleetSummary, type Problem} from './shape.
 import {emptySummary, FLEET_OLDER, FLEET_SCHEMA, Folder, type FleetSummary, mergeSummaries} from './summary.js'
 import {inputName} from '../readers/stdin.js'
 import {fileId, inputStatOf, type PathCache} from '../readers/stat.js'
+import {noticeIfWaiting} from '../readers/wait.js'
 
 /** What fleet reads, plain or gzip-compressed (readers/decoded.ts). */
 const WHAT = `NDJSON records of allocscope batch (${BATCH_SCHEMA}) or a fleet summary (${FLEET_SCHEMA}, or fleet --json)`
@@ -66,7 +67,7 @@ const MAX_TEXT = 64 * 2 ** 20
  * read up to the line that closes it (then lines again: concatenated documents are folded as any
  * other records are, merging being associative).
  */
-export async function readFleetInput(path: string): Promise<FleetSummary> {
+export async function readFleetInput(path: string, onWaiting?: () => void): Promise<FleetSummary> {
   const where = inputName(path)
   const stream = path === '-' ? process.stdin : createReadStream(path)
   const opened = new Promise<void>((res, rej) => {
@@ -74,7 +75,12 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
     stream.once('open', () => res())
     stream.once('error', (e: Error) => rej(describeIoError(path, e)))
   })
-  await opened
+  let it: AsyncIterator<Buffer> | undefined
+  // Opening a FIFO waits for its writer, the first read for data (stdin on a terminal): a notice after a second (readers/wait.ts).
+  const first = noticeIfWaiting(opened.then(() => (it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]()).next()), onWaiting)
+  async function* watched(): AsyncGenerator<Buffer> {
+    for (let r = await first; !r.done; r = await it!.next()) yield r.value
+  }
   const fold = new Folder()
   const doc = new FleetDocument(where)
   const splitter = new LineSplitter((l, n) => {
@@ -87,7 +93,7 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   const damage: Damage = {}
   let offset = 0
   try {
-    for await (const chunk of decoded(stream as AsyncIterable<Buffer>, where, WHAT, damage)) {
+    for await (const chunk of decoded(watched(), where, WHAT, damage)) {
       const nul = chunk.indexOf(0)
       if (nul !== -1) throw nulError(splitter, chunker, chunk.subarray(0, nul), where, offset + nul)
       offset += chunk.length
@@ -96,6 +102,9 @@ export async function readFleetInput(path: string): Promise<FleetSummary> {
   } catch (e) {
     // A directory opens but cannot be read (EISDIR); an I/O error can come mid-file.
     throw (e as NodeJS.ErrnoException).code === undefined ? e : describeIoError(where, e)
+  } finally {
+    // Closes the file when a bad line stops the read (stdin is left open).
+    if (path !== '-') await it?.return?.()
   }
   // Before the last line is judged: a cut stream's is cut, not bad JSON.
   if (damage.what !== undefined) throw new InputError(`${where}: the gzip stream ends early (truncated); ${EXPECTED}`, where)
@@ -186,8 +195,9 @@ export function onceEach(paths: string[], cache?: PathCache): {paths: string[]; 
   return {paths: kept, warnings}
 }
 
-export async function readFleetInputs(paths: string[]): Promise<FleetSummary> {
+/** `waiting`: what to call when an input has said nothing for a second (cli/progress.ts waitingNotice). */
+export async function readFleetInputs(paths: string[], waiting?: (path: string) => (() => void) | undefined): Promise<FleetSummary> {
   let sum = emptySummary()
-  for (const p of paths) sum = mergeSummaries(sum, await readFleetInput(p))
+  for (const p of paths) sum = mergeSummaries(sum, await readFleetInput(p, waiting?.(p)))
   return sum
 }

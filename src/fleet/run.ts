@@ -1,6 +1,7 @@
 // The `fleet` command's work, without oclif: batch NDJSON or fleet summaries (stdin by default) →
 // one merged summary → Report, the HTML page when asked, and the severities --fail-on gates on.
-import type {CommandRun} from '../cli/output.js'
+import {type CommandRun, noteStdin} from '../cli/output.js'
+import {waitingNotice} from '../cli/progress.js'
 import {refuseInputAsOutput, writeUserFileParts} from '../cli/write-file.js'
 import {type Severity, SEVERITIES} from '../types.js'
 import {fleetHtmlParts} from './html.js'
@@ -17,7 +18,9 @@ export async function runFleet(inputs: string[], f: {html?: string}): Promise<Co
   const cache = new PathCache()
   if (f.html) refuseInputAsOutput('--html', f.html, named, {cache})
   const {paths, warnings} = onceEach(named, cache)
-  const summary = await readFleetInputs(paths)
+  // No input is stdin: on a terminal that waited silently for typing.
+  if (paths.includes('-')) noteStdin('-', 'the batch records')
+  const summary = await readFleetInputs(paths, waitingNotice)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
   return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), errors: summary.errors, warnings: [...warnings, ...emptyWarning(summary, paths)]}
 }

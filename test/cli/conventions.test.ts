@@ -4,7 +4,7 @@
 // sizes tables even when piped; bundled samples work from any directory. The commands run
 // in-process (test/helpers/cli.ts, checked against real processes in test/cli/in-process.test.ts);
 // a real process where it is the point: /dev/full under help, a terminal, stdin.
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, openSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -201,6 +201,28 @@ describe('`-` on a terminal says it is reading stdin', () => {
       expect(r.stdout).toContain(`allocscope: reading ${what} from stdin (end with Ctrl-D)`)
     }
   })
+  // fleet with no input (stdin) and predict --from - said nothing at all on a terminal, or only the
+  // waiting line: every reader of stdin says both (output.ts noteStdin, progress.ts waitingNotice).
+  it.skipIf(!hasScript).each([
+    ['fleet', 'the batch records'],
+    ['fleet -', 'the batch records'],
+    ['predict --from -', 'the boot log'],
+    ['analyse -', 'the boot log'],
+  ])('%s: reading stdin at once, waiting for input after a second (then Ctrl-D)', async (cmd, what) => {
+    const child = spawn('script', ['-qec', `'${process.execPath}' '${BIN}' ${cmd}`, '/dev/null'], {cwd: ELSEWHERE, env: {PATH: process.env.PATH, HOME: ELSEWHERE, TERM: 'dumb', NO_COLOR: '1'}})
+    let tty = ''
+    // Ctrl-D once it said it waits (at most 20 s: a loaded machine starts node slowly).
+    const end = () => child.stdin.write('\x04')
+    const timer = setTimeout(end, 20_000)
+    child.stdout.on('data', (d) => {
+      tty += d
+      if (tty.includes('waiting for input')) end()
+    })
+    await new Promise((resolve) => child.on('close', resolve))
+    clearTimeout(timer)
+    expect(tty).toContain(`allocscope: reading ${what} from stdin (end with Ctrl-D)`)
+    expect(tty).toContain('allocscope: waiting for input on stdin ...')
+  }, 60_000)
   it('not when stdin is a pipe', () => {
     const r = spawnSync(process.execPath, [BIN, 'analyse', '-'], {cwd: REPO, input: '', encoding: 'utf8'})
     expect(r.stderr).not.toMatch(/reading .* from stdin/)
