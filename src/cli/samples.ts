@@ -85,7 +85,7 @@ export function sampleHelp(id: string): string | undefined {
   return what && `A bundled sample by name (e.g. pool-c64, see samples/): ${what}.`
 }
 
-const INPUT_HELP: Record<number, string> = {1: 'the input', 2: 'an input (twice: a, then b)'}
+const INPUT_HELP: Record<number, string> = {1: 'the input', 2: 'an input (a, then b, in the order given)'}
 const COUNT = ['no', 'one', 'two']
 
 /** More --sample than the command reads: said in its words (analyse reads one input). */
@@ -95,12 +95,23 @@ function refuseMore(paths: string[], use: SampleUse, id: string): void {
   throw new UsageError(`--sample: given ${paths.length === 2 ? 'twice' : `${paths.length} times`}; ${id} reads ${COUNT[use.most]} ${what}`)
 }
 
-/** The --sample paths as the command takes them (inputs, or its flag), before the other words. */
-function placeSamples(paths: string[], rest: string[], id: string): string[] {
+/**
+ * The --sample paths as the command takes them: inputs where each --sample stood among the other
+ * words (`diff a.txt --sample pool-c64`: a is a.txt, b the sample, in the order given; a command of
+ * one input takes the sample first), or its flag before them. `at`: for each path, how many other words came before its --sample.
+ */
+function placeSamples(paths: string[], rest: string[], id: string, at: number[] = []): string[] {
   const use = sampleUse(id)
   if (use.kind === 'refused') throw new UsageError(`--sample: ${use.why}`)
   refuseMore(paths, use, id)
-  if (use.kind === 'input') return [...paths, ...rest]
+  // One input (analyse, allocinfo): the sample first, so a path besides it is the one too many the parse error names (errors.ts).
+  if (use.kind === 'input' && use.most === 1) return [...paths, ...rest]
+  if (use.kind === 'input') {
+    const out = [...rest]
+    // From the last: the earlier places stay where they were.
+    for (let k = paths.length - 1; k >= 0; k--) out.splice(at[k] ?? 0, 0, paths[k]!)
+    return out
+  }
   if (rest.some((t) => t === use.flag || t.startsWith(`${use.flag}=`))) throw new UsageError(`--sample and ${use.flag} both name the input of ${id}: give one`)
   const files = paths.map((p) => {
     if (use.file === undefined || !statSync(p).isDirectory()) return p
@@ -119,6 +130,7 @@ export const isSampleFlag = (t: string): boolean => t === '--sample' || t.starts
  */
 export function resolveSampleArgs(argv: string[], root: string, id: string): string[] {
   const inputs: string[] = []
+  const at: number[] = []
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i]
@@ -130,12 +142,13 @@ export function resolveSampleArgs(argv: string[], root: string, id: string): str
       const name = t === '--sample' ? argv[++i] : t.slice('--sample='.length)
       if (name === undefined) throw new UsageError('--sample: expected the name of a bundled sample, e.g. --sample pool-c64')
       // Refused before the name is looked up: the reason is the point, not the name.
-      if (sampleUse(id).kind !== 'refused') inputs.push(samplePath(root, name))
-      else placeSamples([], [], id)
+      if (sampleUse(id).kind === 'refused') placeSamples([], [], id)
+      inputs.push(samplePath(root, name))
+      at.push(rest.length)
       continue
     }
     const eq = /^(--[\w-]+=)(.*)$/.exec(t)
     rest.push(eq ? eq[1] + bundled(eq[2], root) : bundled(t, root))
   }
-  return inputs.length === 0 ? rest : placeSamples(inputs, rest, id)
+  return inputs.length === 0 ? rest : placeSamples(inputs, rest, id, at)
 }

@@ -88,8 +88,20 @@ describe('--sample given more times than the command reads inputs', () => {
     const d = await run(['diff', '--sample', 'pool-c64/allocinfo.txt', '--sample', 'legacylate/allocinfo.txt', '--json'])
     expect(d.status, d.stderr).toBe(0)
     expect(JSON.parse(d.stdout).result).toMatchObject({a: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), b: join(SAMPLES, 'linux-7.2-legacylate-c255-m1024', 'allocinfo.txt')})
+    // After a positional input it is b, before one a: the order given, not samples first (DERIVED order of real samples).
+    const POOL_DUMP = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt')
+    const LATE_DUMP = join(SAMPLES, 'linux-7.2-legacylate-c255-m1024', 'allocinfo.txt')
+    for (const [args, a, b] of [
+      [[LATE_DUMP, '--sample', 'pool-c64/allocinfo.txt'], LATE_DUMP, POOL_DUMP],
+      [['--sample=pool-c64/allocinfo.txt', LATE_DUMP], POOL_DUMP, LATE_DUMP],
+      [['--top', '1', LATE_DUMP, '--json', '--sample', 'pool-c64/allocinfo.txt'], LATE_DUMP, POOL_DUMP],
+    ] as const) {
+      const r = await run(['diff', ...args, '--json'])
+      expect(r.status, r.stderr).toBe(0)
+      expect(JSON.parse(r.stdout).result, args.join(' ')).toMatchObject({a, b})
+    }
     const help = (id: string) => manifest().commands[id]!.flags.sample as {description: string}
-    expect(help('diff').description).toMatch(/as an input \(twice: a, then b\)\.$/)
+    expect(help('diff').description).toMatch(/as an input \(a, then b, in the order given\)\.$/)
     expect(help('analyse').description).toMatch(/as the input\.$/)
     expect(help('predict').description).not.toMatch(/repeatable/)
   })
