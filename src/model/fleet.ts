@@ -2,7 +2,7 @@
 import type {InventoryHost} from './inventory.js'
 import {type PredictOptions, type Prediction, predict} from './predict.js'
 import type {Profile} from './profile.js'
-import {chooseProfile} from './profile.js'
+import {chooseProfile, otherSeries} from './profile.js'
 import {releaseGuess} from './host-input.js'
 import {predictionSeverity, severityField, splitDrops} from './severity.js'
 import {InputError} from '../errors.js'
@@ -101,7 +101,8 @@ export function predictHostRow(h: InventoryHost, opts: PredictOptions & {profile
   const explicit = h.profile ?? opts.profile
   const make = () => {
     const prof = rowProfile(h, explicit)
-    return {prof, p: predict(h.host, prof, rowOptions(h, opts))}
+    const others = explicit === undefined ? otherSeries(h.host, prof) : []
+    return {prof, p: predict(h.host, prof, {...rowOptions(h, opts), otherSeries: others})}
   }
   const {prof, p} = cache ? cache.get(h, explicit, make) : make()
   const row: InventoryRow = {

@@ -126,7 +126,11 @@ export function extrapolation(host: Host, range: FittedRange | undefined, check:
   const outside: string[] = []
   let widen = 1
   if (!check.kernelMatches) {
-    outside.push(`kernel ${host.kernel ?? '(unknown)'} is not the ${check.profileKernel} series the profile was fitted on`)
+    outside.push(
+      host.kernel === undefined
+        ? `kernel not known: the profile's ${check.profileKernel} series is assumed, and the kernel may be another`
+        : `kernel ${host.kernel} is not the ${check.profileKernel} series the profile was fitted on`,
+    )
     widen *= 2
   }
   if (!range) return {outside, widen}

@@ -26,6 +26,11 @@ export interface PredictOptions {
   /** The recorder the kernel carries (from the capture or --recorder), and how that is known. */
   recorder?: Recorder
   recorderReason?: string
+  /**
+   * The shipped profiles of the other kernel series for this host's window (profile.ts
+   * otherSeries), when its kernel is not known: the intervals cover their predictions too.
+   */
+  otherSeries?: readonly Profile[]
 }
 
 /** The kernel as it is: what its own recorder (or the lack of one) leaves behind. */
@@ -94,10 +99,9 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
   const unc = window === 'none' ? NO_WINDOW : uncertainty(host, profile)
-  const calls = interval(events, unc.q, unc.widen)
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
-  const pagesInterval = atLeast(interval(fittedPages, unc.pageQ, unc.widen), calls)
+  const {calls, pagesInterval} = coverSeries(host, window, opts.otherSeries, fittedIntervals(events, fittedPages, unc), unc)
   if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their leave-one-out errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
@@ -125,6 +129,34 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     ...(runs.pool ? {pool: runs.pool} : {}),
     notes,
   }
+}
+
+interface Fitted {
+  calls: Interval
+  pagesInterval: Interval
+}
+
+function fittedIntervals(events: number, fittedPages: number, unc: Uncertainty): Fitted {
+  const calls = interval(events, unc.q, unc.widen)
+  return {calls, pagesInterval: atLeast(interval(fittedPages, unc.pageQ, unc.widen), calls)}
+}
+
+/**
+ * A host whose kernel is not known may run any series: its intervals stretch to cover each other
+ * series' prediction for it (as if the kernel were of that series), said in the extrapolation.
+ */
+function coverSeries(host: Host, window: string, others: readonly Profile[] | undefined, own: Fitted, unc: Uncertainty): Fitted {
+  if (host.kernel !== undefined || window === 'none' || !others?.length) return own
+  const span = (a: Interval, b: Interval): Interval => ({value: a.value, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high)})
+  let out = own
+  for (const q of others) {
+    const exp = expectedCounts(host, q)
+    const events = Math.max(0, Math.round(exp.calls))
+    const theirs = fittedIntervals(events, events ? Math.max(events, Math.round(exp.pages)) : 0, uncertainty(host, q, true))
+    out = {calls: span(out.calls, theirs.calls), pagesInterval: span(out.pagesInterval, theirs.pagesInterval)}
+    unc.extrapolation.push(`the intervals also cover the ${q.kernel} series' prediction (${q.name}: ${theirs.calls.value} (${theirs.calls.low}-${theirs.calls.high}) calls, ${theirs.pagesInterval.value} (${theirs.pagesInterval.low}-${theirs.pagesInterval.high}) pages)`)
+  }
+  return out
 }
 
 /**
@@ -201,9 +233,11 @@ export interface Uncertainty {
   missing?: string
 }
 
-function uncertainty(host: Host, profile: Profile): Uncertainty {
+/** `ofSeries`: predicted as if the kernel were of the profile's series (another series' share of an unknown kernel's interval). */
+function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertainty {
   const iv = profile.provenance.interval
-  const matches = !host.kernel || inSeries(host.kernel, profile.kernel)
+  // A kernel not known is not known to be of the profile's series: widened as another series is.
+  const matches = ofSeries || (host.kernel !== undefined && inSeries(host.kernel, profile.kernel))
   const ex = extrapolation(host, profile.range, {kernelMatches: matches, profileKernel: profile.kernel, facts: checkedFacts(profile.window, profile.terms.map((t) => t.id))})
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`

@@ -269,10 +269,24 @@ export function inSampleNote(capture: string, profile: string): string {
   return `${capture} is one of the captures ${profile} was fitted on: an in-sample check, not an independent one`
 }
 
-/** When no shipped profile was fitted on the host's kernel, which one stands in, and why. */
-export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}): string | undefined {
-  if (kernel === undefined || inSeries(kernel, profile.kernel)) return undefined
+/** When no shipped profile was fitted on the host's kernel (or none is known), which one stands in, and why. */
+export function kernelFallbackNote(kernel: string | undefined, profile: {name: string; kernel: string}, others: readonly {kernel: string}[] = []): string | undefined {
+  if (kernel === undefined) {
+    const also = others.length ? `; the intervals also cover the ${others.map((o) => o.kernel).join(', ')} series' predictions` : ''
+    return `kernel not known (give --kernel, or a log with its Linux version line): using ${profile.name} (kernel ${profile.kernel}, the newest with a profile for this page_ext window), widened as for another series${also}`
+  }
+  if (inSeries(kernel, profile.kernel)) return undefined
   return `no shipped profile for kernel ${kernel}: using ${profile.name} (kernel ${profile.kernel}, the nearest release with a profile for this page_ext window); its counts are an extrapolation to ${kernel}`
+}
+
+/**
+ * The shipped profiles of every other kernel series a host with no known kernel may run, for the
+ * chosen profile's window (KASAN's choice as profileFor makes it): predict covers their predictions.
+ */
+export function otherSeries(host: Host, profile: Profile, dir = PROFILES_DIR): Profile[] {
+  if (host.kernel !== undefined) return []
+  const series = [...new Set(listProfiles(dir).filter((p) => p.window === profile.window).map((p) => p.kernel))].filter((k) => k !== profile.kernel)
+  return series.map((k) => profileFor(k, profile.window, dir, host.kasan)).filter((p): p is Profile => p !== undefined && p.name !== profile.name)
 }
 
 function cmpRelease(a: string, b: string): number {

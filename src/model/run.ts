@@ -13,7 +13,7 @@ import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
 import {InventoryRows, readInventory} from './inventory.js'
 import {type PredictOptions, type Tracker, givenCode, predict, sweep, sweepCpus} from './predict.js'
-import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote} from './profile.js'
+import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote, otherSeries} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
 import {measuredChecks} from './measured.js'
@@ -54,7 +54,8 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   if (f['legacy-max'] === undefined && input.printedMax !== undefined) opts.legacyMax = input.printedMax
   if (!f.recorder && input.recorder) Object.assign(opts, input.recorder)
   const profile = chooseProfile(input.host, f.profile)
-  const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile) : undefined
+  if (f.profile === undefined) opts.otherSeries = otherSeries(input.host, profile)
+  const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile, opts.otherSeries) : undefined
   const warnings = [...input.notes, ...(input.overrides ?? []), ...(why ? [why] : [])]
   if (f.sweep === undefined) warnings.push(...defaultCpuNote(input.host))
   const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)

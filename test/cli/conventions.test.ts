@@ -97,7 +97,7 @@ describe('output to a full disk: one line, exit 74, every command and format', (
     ['analyse', 'samples/linux-7.2-notrack-c8-m1024-shrink', '--fail-on', 'info'],
     ['allocinfo', 'samples/linux-7.2-pool-c64-m1024'],
     ['diff', 'samples/linux-7.2-notrack-c8-m1024-shrink', '--fail-on', 'warning'],
-    ['predict', '--cpus', '64'],
+    ['predict', '--cpus', '64', '--kernel', '7.2.13'],
     ['calibrate', 'samples/linux-7.2-pool-c64-m1024', 'samples/linux-7.2-pool-c255-m1024'],
   ]
   const formats = [['--json'], ['--format', 'table'], ['--format', 'text'], ['--format', 'csv'], ['--format', 'markdown']]

@@ -77,3 +77,27 @@ describe('the fitted range checks every fact a term depends on (terms.ts facts)'
     expect(r.uncertainty.extrapolation.join('; ')).toMatch(/possible CPUs per online CPU 16 is above the largest calibrated \(1\)/)
   })
 })
+
+describe('no kernel known: not silently the newest series', () => {
+  it('predict --cpus 64 --no-debug: a warning, widened ×2, and the interval covers 6.12\'s 1950 (1740-2160)', async () => {
+    const run = (await runPredict({...PREDICT_FLAGS, cpus: 64, debug: false}, out)) as CommandRun
+    const r = run.result as ReturnType<typeof predict>
+    expect(run.warnings.join('\n')).toMatch(/^kernel not known \(give --kernel.*using linux-7\.2-after-smp.*also cover the 6\.12 series/m)
+    expect(r.uncertainty.widen).toBe(2)
+    expect(r.calls.value).toBe(950)
+    expect(r.calls.low).toBeLessThanOrEqual(1740)
+    expect(r.calls.high).toBeGreaterThanOrEqual(2160)
+    // Given, the kernel's own series alone, as before.
+    const known = (await runPredict({...PREDICT_FLAGS, cpus: 64, debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    expect((known.result as ReturnType<typeof predict>).calls).toEqual({value: 950, low: 865, high: 1035})
+  })
+  it('DEBUG, --cpus 4: 78 covering 6.12\'s 61 (59-63); an inventory row without a kernel too', async () => {
+    const run = (await runPredict({...PREDICT_FLAGS, cpus: 4}, out)) as CommandRun
+    const r = run.result as ReturnType<typeof predict>
+    expect([r.calls.value, r.calls.low <= 59, r.calls.high >= 82]).toEqual([78, true, true])
+    const {predictHostRow} = await import('../../src/model/fleet.js')
+    const row = predictHostRow({host: host({possibleCpus: 4, onlineCpus: 4}), row: 1, extra: {}} as never, {}).row
+    expect([row.widened, row.eventsLow <= 59]).toEqual([2, true])
+    expect(row.notes.join(' ')).toMatch(/kernel not known/)
+  })
+})

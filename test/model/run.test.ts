@@ -98,7 +98,8 @@ describe('kernelFallbackNote', () => {
   it('only when the profile was not fitted on the host kernel', () => {
     const p = {name: 'linux-7.2-before-smp', kernel: '7.2'}
     expect(kernelFallbackNote('7.2.13', p)).toBeUndefined()
-    expect(kernelFallbackNote(undefined, p)).toBeUndefined()
+    // Not known: said (it was silent, and the interval the 7.2 one alone).
+    expect(kernelFallbackNote(undefined, p, [{kernel: '6.12'}])).toMatch(/^kernel not known .*using linux-7\.2-before-smp .*widened as for another series; the intervals also cover the 6\.12 series' predictions$/)
     expect(kernelFallbackNote('8.0', p)).toMatch(/^no shipped profile for kernel 8\.0: using linux-7\.2-before-smp .*extrapolation to 8\.0$/)
     expect(kernelFallbackNote('7.20', p)).toMatch(/^no shipped profile for kernel 7\.20/)
   })

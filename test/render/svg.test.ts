@@ -102,7 +102,7 @@ describe('predict --svg (built CLI, in-process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'allocscope-svg-'))
     try {
       const out = join(dir, 'c.svg')
-      const r = await runCli(['predict', '--sweep', '64..64', '--svg', out, '--format', 'text'])
+      const r = await runCli(['predict', '--sweep', '64..64', '--kernel', '7.2.13', '--svg', out, '--format', 'text'])
       expect(r.status, r.stderr).toBe(0)
       expect(r.stderr).toBe(`allocscope: wrote ${out}\n`)
       expect(readFileSync(out, 'utf8')).toMatch(/<circle class="point"/)
