@@ -22,7 +22,7 @@ export default class Batch extends BaseCommand<typeof Batch> {
     '<%= config.bin %> <%= command.id %> --sample pool-c64 --sample legacylate-c255 --sample notrack-c8 > corpus.ndjson',
     recipe('your boot logs and a tar of them', "<%= config.bin %> <%= command.id %> 'logs/**/*.log' hosts.tar.gz --jobs 8 --out run.ndjson --resume"),
     recipe('your boot logs', 'find /srv/logs -name "dmesg*" | <%= config.bin %> <%= command.id %> --files-from - --shard 2/4 --unordered'),
-    '<%= config.bin %> <%= command.id %> samples | <%= config.bin %> fleet',
+    "<%= config.bin %> <%= command.id %> 'samples/*/' | <%= config.bin %> fleet",
   ]
 
   static strict = false
