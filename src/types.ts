@@ -321,6 +321,7 @@ export interface AllocSite {
 }
 
 export interface AllocAnomaly {
+  /** The dump's line; 0 in a recording's snapshot (a recording keeps no line of the dump it sampled). */
   line: number
   key: string
   /** invalid-counter: a value the kernel cannot print (bytes beyond s64, calls beyond u64): the line is left out of sites and totals. */

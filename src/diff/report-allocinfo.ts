@@ -71,7 +71,7 @@ function headBlock(d: AllocDiff): Block {
       `a: ${d.a}`,
       `b: ${d.b}`,
       ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
-      ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b line ${x.line}): ${x.detail}`),
+      ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b ${x.line > 0 ? `line ${x.line}` : 'snapshot: a recording keeps no line'}): ${x.detail}`),
       ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
       ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
       summaryLine(d.summary),

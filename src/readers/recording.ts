@@ -359,7 +359,8 @@ function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, sourc
   let totalCalls = 0n
   for (const [i, s] of sites.entries()) {
     if (!s.present) continue
-    const printable = counterAnomalies(s.site.key, s.bytes, s.calls, i + 1, (a) => {
+    // Line 0: a recording keeps no line of the dump it sampled (the report names the snapshot instead).
+    const printable = counterAnomalies(s.site.key, s.bytes, s.calls, 0, (a) => {
       anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
       anomalies.push(a)
     })

@@ -182,3 +182,21 @@ describe('the site filters keep the anomalies of the sites they keep: a scoped g
     expect(exitCode(error)).toBe(1)
   })
 })
+
+describe('an anomaly of a recording names no line the recording does not keep', () => {
+  it('line 0 in JSON, "snapshot" in the text, never the site id', async () => {
+    const {DeltaEncoder, RecordingWriter} = await import('../../src/trend/recording.js')
+    const {parseAllocInfoText} = await import('../../src/readers/allocinfo.js')
+    const poolText = text(POOL, 'allocinfo.txt')
+    // DERIVED: a recording of the pool dump, then of it with a wrapped call counter on its 10th site line.
+    const rec = join(tmp, 'DERIVED-wrapped.arec.gz')
+    const w = new RecordingWriter(rec, {created: '2026-12-04T18:00:00.000Z', source: 'test', host: 'test', tool: 'test', intervalS: 10})
+    const enc = new DeltaEncoder()
+    ;[poolText, derivedWrappedCalls(poolText, 10)].forEach((t, i) => w.write(enc.encode(parseAllocInfoText(t), {time: new Date(Date.UTC(2026, 11, 4, 18, 0, i * 10))})))
+    w.close()
+    const appeared = JSON.parse((await run([rec, '--json'])).stdout).result.allocinfo.anomalies.appeared
+    expect(appeared.map((x: {kind: string; line: number}) => [x.kind, x.line])).toEqual([['wrapped-calls', 0]])
+    const {stdout} = await run([rec, '--format', 'text'])
+    expect(stdout.replace(/\s+/g, ' ')).toMatch(/anomaly appeared: wrapped-calls at \S+ \S+ \(b snapshot: a recording keeps no line\)/)
+  })
+})
