@@ -3,7 +3,7 @@
 // the pfn_pool list. Pure (no I/O): the bench times this function.
 import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Recorder, RecorderCode} from '../types.js'
-import {type Host, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
+import {type Host, SECTION_BYTES, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval} from './interval.js'
 import {type Profile, inSeries, noIntervalReason} from './profile.js'
 import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
@@ -85,6 +85,8 @@ export interface Prediction {
   legacy?: RecorderRun
   pool?: RecorderRun
   notes: string[]
+  /** What the host cannot be: predicted pages beyond its memory, nodes smaller than the model supports (hostWarnings). */
+  warnings: string[]
 }
 
 export function predict(host: Host, profile: Profile, opts: PredictOptions = {}): Prediction {
@@ -128,7 +130,22 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     ...(runs.legacy ? {legacy: runs.legacy} : {}),
     ...(runs.pool ? {pool: runs.pool} : {}),
     notes,
+    warnings: hostWarnings(host, pagesInterval.value),
   }
+}
+
+/**
+ * A host no boot can be: more early pages than it has memory (--cpus 8191 on 1 GiB predicted
+ * 1.6 GiB), or NUMA nodes below one memory section each (memory split evenly: the per-node and
+ * section terms, and page_ext's window, assume whole sections per node).
+ */
+function hostWarnings(host: Host, pages: number): string[] {
+  const out: string[] = []
+  const total = Math.floor(host.memoryBytes / host.pageSize)
+  if (pages > total) out.push(`the predicted early pages (${pages}) exceed the host's memory (${total} pages of ${host.pageSize / 1024} KiB): no boot of this host looks like this; the host is beyond what the model describes`)
+  const perNode = host.memoryBytes / host.nodes
+  if (perNode < SECTION_BYTES) out.push(`${host.nodes} NUMA nodes share ${Math.round(host.memoryBytes / 2 ** 20)} MiB: ${Math.round((perNode / 2 ** 20) * 100) / 100} MiB per node, below the ${SECTION_BYTES / 2 ** 20} MiB (one memory section) per node the model supports`)
+  return out
 }
 
 interface Fitted {

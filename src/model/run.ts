@@ -42,7 +42,7 @@ export interface PredictOutput {
   width: number
 }
 
-type Run = Omit<CommandRun, 'warnings'>
+type Run = Omit<CommandRun, 'warnings'> & {hostWarnings?: string[]}
 
 /** One host or a sweep: a CommandRun; a fleet (--hosts): a StreamRun, its rows written as they are predicted. */
 export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<CommandRun | StreamRun> {
@@ -59,7 +59,8 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   const warnings = [...input.notes, ...(input.overrides ?? []), ...(why ? [why] : [])]
   if (f.sweep === undefined) warnings.push(...defaultCpuNote(input.host))
   const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
-  return {...run, warnings}
+  const {hostWarnings = [], ...shown} = run
+  return {...shown, warnings: [...warnings, ...hostWarnings]}
 }
 
 /**
@@ -106,7 +107,7 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
   // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
   const measuredJson = measured ? {measured: {...measured, checks, ...(overridden ? {differentHost: true} : {})}} : {}
   const result = {...p, ...measuredJson, ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
-  return {result, report, severities: graded ? [graded.severity] : []}
+  return {result, report, severities: graded ? [graded.severity] : [], hostWarnings: p.warnings}
 }
 
 /** The last block of a prediction or sweep that has a severity: what tripped --fail-on, and why. */

@@ -101,3 +101,17 @@ describe('no kernel known: not silently the newest series', () => {
     expect(row.notes.join(' ')).toMatch(/kernel not known/)
   })
 })
+
+describe('a host no boot can be is warned of (SYNTHETIC hosts)', () => {
+  it('--cpus 8191 --no-debug on 1 GiB: more early pages than memory is a warning, in JSON too', async () => {
+    const run = (await runPredict({...PREDICT_FLAGS, cpus: 8191, debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    const r = run.result as ReturnType<typeof predict>
+    expect(r.warnings).toEqual([expect.stringMatching(/^the predicted early pages \(417307\) exceed the host's memory \(262144 pages of 4 KiB\)/)])
+    expect(run.warnings).toContain(r.warnings[0])
+    expect(predict(host({possibleCpus: 64, onlineCpus: 64, kernel: '7.2.13'}), loadProfile('linux-7.2-before-smp')).warnings).toEqual([])
+  })
+  it('1024 nodes on 1 GiB: 1 MiB per node, below one memory section, is a warning naming the minimum', () => {
+    const p = predict(host({possibleCpus: 64, onlineCpus: 64, nodes: 1024, kernel: '7.2.13'}), loadProfile('linux-7.2-before-smp'))
+    expect(p.warnings).toEqual(['1024 NUMA nodes share 1024 MiB: 1 MiB per node, below the 128 MiB (one memory section) per node the model supports'])
+  })
+})
