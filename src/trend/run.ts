@@ -26,6 +26,7 @@ export interface TrendFlags {
 }
 
 export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boolean}): Promise<CommandRun> {
+  if (inputs.includes('-')) throw new UsageError("-: trend reads no input from stdin by that name; name /dev/stdin (or <(cmd)) for a recording piped in, or ./- for a file named '-'")
   const minRatePerHour = parseRate(f['min-rate'])
   const alpha = parseAlpha(f.alpha)
   const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}

@@ -83,3 +83,17 @@ describe.skipIf(!canTrace)(`opens of a recording (strace${canTrace ? '' : ': SKI
     expect(opensOf(['diff', rec('leak'), '--json'], rec('leak'))).toBe(2)
   })
 })
+
+describe('trend -', () => {
+  // `-` is no name trend reads (a pipe may be one recording, not a series): it said "-: no such file
+  // or directory", as if a file were missing. /dev/stdin reads the pipe, as the message says.
+  it('says trend reads no stdin by that name and how to pipe a recording in; exit 2', () => {
+    const r = spawnCli(['trend', '-'], {input: ''})
+    expect(r.status).toBe(EXIT.usage)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^allocscope: -: trend reads no input from stdin by that name; name \/dev\/stdin \(or <\(cmd\)\) for a recording piped in/)
+    // A shell's pipe (node's own stdio pipe is a socket, which /dev/stdin cannot open).
+    const piped = spawnSync('sh', ['-c', 'cat "$1" | "$2" "$3" trend /dev/stdin --json', 'sh', rec('leak'), process.execPath, BIN], {encoding: 'utf8', env: cliEnv()})
+    expect(piped.status, piped.stderr).toBe(0)
+  })
+})
