@@ -7,7 +7,7 @@ import {InputError} from '../errors.js'
 import type {CaptureFacts} from './capture-facts.js'
 import {type LooPoint, dot, lstsq, nnls, rSquared} from './fit.js'
 import type {Window} from './host.js'
-import {type FittedRange, type ProfileInterval, boundError, extrapolation, fittedRange, interval, intervalFromErrors} from './interval.js'
+import {type FittedRange, type ProfileInterval, boundError, extrapolation, fittedRange, interval, intervalFromErrors, newHostError} from './interval.js'
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
 import {fitAllocLatency, raceBoots} from './race-latency.js'
 import {KMALLOC_SIZES} from './slab.js'
@@ -243,6 +243,14 @@ function looErrors(loo: LooPoint[], y: number[]): number[] {
   return loo.flatMap((l, i) => (l.predicted === undefined ? [] : [boundError(l.predicted, y[i])]))
 }
 
+/**
+ * The interval's errors (interval.ts newHostError), from the values the provenance stores, so that
+ * the shipped q can be recomputed from the profile alone.
+ */
+function newHostErrors(points: ProvenancePoint[]): number[] {
+  return points.flatMap((p) => newHostError(p.measured, {loo: p.loo, loco: p.loco, nested: p.nestedLoo}) ?? [])
+}
+
 /** Captures inside their own interval, of those for which one could be remade without them. */
 interface Tally {
   inside: number
@@ -255,22 +263,25 @@ function tally(t: Tally, measured: number, band: {low: number; high: number}): v
 }
 
 /**
- * Coverage of the 90 % intervals, honestly: each capture left out, the interval remade from the
- * leave-one-out errors of the others alone (and widened when the capture lies outside their
- * range, as predict() does), then asked whether it holds the capture's count. The pages' likewise,
- * their whole model (calls + extra pages, fitPages) refitted without the capture.
+ * Coverage of the 90 % intervals, as a new host meets them: each capture's host shape left out, the
+ * fit and the interval remade from the other shapes alone (their leave-one-shape-out errors; the
+ * nested redo of the term choice is left out here, n selections per capture), widened when the
+ * capture lies outside their range as predict() does, then asked whether it holds the capture's
+ * count. The pages' likewise, their whole model (calls + extra pages, fitPages) refitted without it.
  */
 function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], pm: PageModel, where: {window: Exclude<Window, 'none'>; kernel: string}): {calls: Tally; pages: Tally} {
   const calls: Tally = {inside: 0, of: 0}
   const pages: Tally = {inside: 0, of: 0}
+  const shapes = exact.map(shapeKey(where.window))
   exact.forEach((f, i) => {
-    const keep = (_: unknown, k: number) => k !== i
+    const keep = (_: unknown, k: number) => shapes[k] !== shapes[i]
     const rest = exact.filter(keep)
     const yr = y.filter(keep)
+    const groups = shapes.filter(keep)
     if (rest.length < terms.length + 1) return
     const form = fitForm(rest, terms, yr)
-    const loo = looForm(rest, terms, yr)
-    const iv = intervalFromErrors(looErrors(loo, yr))
+    const loco = looForm(rest, terms, yr, groups)
+    const iv = intervalFromErrors(looErrors(loco, yr))
     if (form.dependent.length || !iv) return
     const predicted = dot(design([f], terms, form.params)[0], form.coef)
     const value = Math.max(0, Math.round(predicted))
@@ -278,7 +289,7 @@ function coverage(exact: CaptureFacts[], y: number[], terms: TermId[], pm: PageM
     tally(calls, y[i], interval(value, iv.q, widen))
     const extraRest = pm.yExtra.filter(keep)
     const ef = pm.fit(rest, pm.terms, extraRest)
-    const piv = intervalFromErrors(looErrors(pagesLoo(loo, looForm(rest, pm.terms, extraRest, undefined, pm.fit)), pm.yPages.filter(keep)))
+    const piv = intervalFromErrors(looErrors(pagesLoo(loco, looForm(rest, pm.terms, extraRest, groups, pm.fit)), pm.yPages.filter(keep)))
     if (ef.dependent.length || !piv) return
     const pageValue = Math.max(value, Math.round(predicted + dot(design([f], pm.terms, ef.params)[0], ef.coef)))
     tally(pages, pm.yPages[i], interval(pageValue, piv.q, widen))
@@ -297,16 +308,16 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   const X = design(exact, terms, params)
   const coef = fitWithBounds(X, y, bounds, terms, params, notes)
   const fitted = X.map((r) => dot(r, coef))
-  const {points, loo} = crossValidated(exact, y, terms, window, X, fitted, opts)
-  const pages = fitPages(exact, {terms, params, fitted, loo}, window, opts, notes)
+  const {points, loo, loco} = crossValidated(exact, y, terms, window, X, fitted, opts)
+  const pages = fitPages(exact, {terms, params, fitted, loo, loco}, window, opts, notes)
   points.forEach((p, i) => Object.assign(p, pagePoint(pages, i)))
   const lowerBounds = checkLowerBounds(bounds, terms, params, coef, notes)
   const undefinedLoo = points.filter((p) => p.looReason)
   if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${points.length} capture(s): ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
   const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
-  const iv = intervalFromErrors(looErrors(loo, y))
+  const iv = intervalFromErrors(newHostErrors(points), undefined, 'new-host')
   const cov = iv && opts.coverage !== false ? coverage(exact, y, terms, pages.model, {window, kernel}) : undefined
-  if (iv && cov && cov.calls.of === 0) notes.push(`interval coverage undefined: without any one capture too few remain to remake the interval (${exact.length - 1} for ${terms.length} terms and their leave-one-out)`)
+  if (iv && cov && cov.calls.of === 0) notes.push(`interval coverage undefined: without any one host shape too few remain to remake the interval (${terms.length} terms and their leave-one-shape-out)`)
   const profile: Profile = {
     schema: PROFILE_SCHEMA,
     ...identity(exact, kernel, window, opts.name),
@@ -384,6 +395,8 @@ interface PageFit {
   /** Pages fitted (the calls' fit + the extra's) and predicted leave-one-out, per capture. */
   fitted: number[]
   loo: LooPoint[]
+  /** Pages predicted with the capture's host shape left out (calls and extra). */
+  loco: LooPoint[]
   iv?: ProfileInterval
   model: PageModel
 }
@@ -395,7 +408,7 @@ interface PageFit {
  * and its interval is made of that same sum predicted leave-one-out (calls and extra both refitted
  * without the capture), so the interval is about the value it surrounds.
  */
-function fitPages(exact: CaptureFacts[], calls: {terms: TermId[]; params: TermParams; fitted: number[]; loo: LooPoint[]}, window: Exclude<Window, 'none'>, opts: CalibrateOptions, notes: string[]): PageFit {
+function fitPages(exact: CaptureFacts[], calls: {terms: TermId[]; params: TermParams; fitted: number[]; loo: LooPoint[]; loco: LooPoint[]}, window: Exclude<Window, 'none'>, opts: CalibrateOptions, notes: string[]): PageFit {
   const yPages = exact.map((f) => f.pages ?? f.calls!)
   const yExtra = yPages.map((p, i) => p - exact[i].calls!)
   const fixed = calls.params.slabObjectBytes ? calls.params : undefined
@@ -403,14 +416,21 @@ function fitPages(exact: CaptureFacts[], calls: {terms: TermId[]; params: TermPa
   const {terms, how} = pageTerms(exact, {yExtra, yPages, callsLoo: calls.loo, fit}, window, calls.terms, opts, notes)
   const full = fit(exact, terms, yExtra)
   const loo = pagesLoo(calls.loo, looForm(exact, terms, yExtra, undefined, fit))
+  // Each host shape left out of the calls and the extra alike (the page terms are not chosen again:
+  // the pages have no nested redo), the errors the page interval is made of.
+  const loco = pagesLoo(calls.loco, looForm(exact, terms, yExtra, exact.map(shapeKey(window)), fit))
   const fitted = calls.fitted.map((c, i) => c + dot(design([exact[i]], terms, full.params)[0], full.coef))
-  const iv = intervalFromErrors(looErrors(loo, yPages))
+  const iv = intervalFromErrors(
+    yPages.flatMap((m, i) => newHostError(m, {loo: round2(loo[i].predicted), loco: round2(loco[i].predicted)}) ?? []),
+    undefined,
+    'new-host',
+  )
   notes.push(
     `pages: the calls + the extra pages of high-order allocations, on ${terms.join(' + ')} (${how}); ` +
       'every early allocation takes at least one page, so the extra is fitted non-negative where that holds: at the lower corner of the captures (each term from its smallest value there: the base is the extra pages of the smallest fitted host) and per term beyond it (a host with more CPUs, nodes or memory makes more early allocations, never fewer pages); ' +
-      (iv ? `90 % interval +/-${iv.q} x ${TOLERANCE_LABEL} from this page count's own leave-one-out errors (${iv.n} captures${iv.fewCaptures ? ', fewer than 9: the largest x 1.5' : ''})` : 'no interval: no capture could be predicted leave-one-out'),
+      (iv ? `90 % interval +/-${iv.q} x ${TOLERANCE_LABEL} from this page count's own leave-one-shape-out errors (${iv.n} captures${iv.fewCaptures ? ', fewer than 9: the largest x 1.5' : ''}; the page terms are not chosen again)` : 'no interval: no capture could be predicted leave-one-out'),
   )
-  return {terms, extra: full.coef, params: full.params, fitted, loo, iv, model: {terms, fit, yExtra, yPages}}
+  return {terms, extra: full.coef, params: full.params, fitted, loo, loco, iv, model: {terms, fit, yExtra, yPages}}
 }
 
 /**
@@ -496,7 +516,13 @@ function selectPageTerms(exact: CaptureFacts[], d: PageData, window: Exclude<Win
 /** A capture's pages in the provenance: measured, fitted, and predicted leave-one-out. */
 function pagePoint(pages: PageFit, i: number): Partial<ProvenancePoint> {
   const loo = pages.loo[i].predicted
-  return {measuredPages: pages.model.yPages[i], fittedPages: round(pages.fitted[i], 2), ...(loo !== undefined ? {looPages: round(loo, 2)} : {})}
+  const loco = pages.loco[i].predicted
+  return {
+    measuredPages: pages.model.yPages[i],
+    fittedPages: round(pages.fitted[i], 2),
+    ...(loo !== undefined ? {looPages: round(loo, 2)} : {}),
+    ...(loco !== undefined ? {locoPages: round(loco, 2)} : {}),
+  }
 }
 
 /** The page count's fit in the provenance, as the calls' (r2, rmse, leave-one-out, interval, coverage). */
@@ -539,7 +565,7 @@ function crossValidated(exact: CaptureFacts[], y: number[], terms: TermId[], win
     ...(nested?.[i] ? {nestedLoo: round(nested[i]!.predicted, 2), nestedTerms: nested[i]!.terms} : {}),
     kind: 'exact' as const,
   }))
-  return {points, loo: sc.loo}
+  return {points, loo: sc.loo, loco}
 }
 
 function keptTaggedRate(exact: CaptureFacts[]): number {
@@ -584,7 +610,7 @@ function fitNotes({window, terms, params, form, maxOrder, iv}: NoteInput, opts: 
     ...(iv
       ? [
           // Plain ASCII (ceil, not the ceiling brackets): --format text shows any other character as \uXXXX.
-          `90 % interval: +/-${iv.q} x ${TOLERANCE_LABEL} at the predicted value, the ${iv.fewCaptures ? 'largest leave-one-out error x 1.5 (fewer than 9 captures)' : `ceil(0.9 (n + 1))-th smallest of the ${iv.n} leave-one-out errors in those units (split-conformal)`}`,
+          `90 % interval: +/-${iv.q} x ${TOLERANCE_LABEL} at the predicted value, the ${iv.fewCaptures ? 'largest error x 1.5 (fewer than 9 captures)' : `ceil(0.9 (n + 1))-th smallest of the ${iv.n} errors in those units`}; each capture's error the larger of its leave-one-shape-out and nested ones (a new host is another shape, and the terms were chosen on it): an empirical quantile, no coverage guaranteed; measured: the interval coverage`,
         ]
       : []),
     ...notes,
@@ -670,6 +696,10 @@ function whyUndetermined(points: CaptureFacts[], t: TermId): string {
   if (vals.length === 1) return `every capture has ${t} = ${round(vals[0], 3)}`
   if (t === 'base') return 'another term is constant over the captures'
   return `${t} takes only ${vals.length} value(s) (${vals.map((v) => round(v, 3)).join(', ')}) and is a combination of the other terms over these captures`
+}
+
+function round2(x: number | undefined): number | undefined {
+  return x === undefined ? undefined : round(x, 2)
 }
 
 function round1(x: number): number {

@@ -1,12 +1,20 @@
 // Prediction intervals from the fit's own cross-validation, and the range a profile was fitted on.
 //
-// Each capture of a profile is predicted by the profile refitted without it (leave-one-capture-
-// out, within the profile's kernel series and window). Its error is measured in units of the
-// accuracy bound at the predicted value (max(10 %, 8 PFNs)), so that counts of 60 and of 13 000
-// share one scale. The interval half-width is the ⌈0.9 (n + 1)⌉-th smallest of those n errors
-// (the split-conformal quantile: with exchangeable captures it covers a new boot with probability
-// at least 90 %), times the bound at the predicted value. Outside the fitted range the half-width
-// is widened (extrapolation()).
+// What the interval claims is the error on a new host, so it is made of errors on hosts the fit
+// did not see. Each capture of a profile is predicted twice without it: with every capture of its
+// host shape left out (leave-one-shape-out: repeated boots of one shape are twins, and leaving one
+// out while its twins stay in measures repeatability, not a new host), and with the term choice
+// redone without it (nested: terms chosen on all the data have seen the capture). Its error is the
+// larger of the two (the one available, with --terms no nested; only when neither exists the
+// plain leave-one-capture-out error), measured in units of the accuracy bound at the predicted
+// value (max(10 %, 8 PFNs)), so that counts of 60 and of 13 000 share one scale. The half-width
+// is the ceil(0.9 (n + 1))-th smallest of those n errors, times the bound at the predicted value.
+// That is an empirical quantile, not split-conformal: the errors come from n different refits, not
+// one held-out set, and no coverage is guaranteed (for the plain leave-one-out errors around the
+// full fit, the jackknife, none is; jackknife+ would guarantee only 1 - 2 x 0.1 = 80 %). What it
+// holds is measured: calibrate's coverage (each capture's shape left out, the interval remade from
+// the other shapes' errors) and test/model/fidelity.test.ts. Outside the fitted range the
+// half-width is widened (extrapolation()), a stated rule.
 import type {Host} from './host.js'
 import {hasNormalZone} from './host.js'
 import {RANGE_FACTS, type RangeFact} from './terms.js'
@@ -35,14 +43,35 @@ export interface ProfileInterval {
   level: number
   /** Half-width in bound units (max(10 %, 8) at the predicted value). */
   q: number
-  /** Captures whose leave-one-out errors gave q. */
+  /** Captures whose errors gave q. */
   n: number
   /** q is the largest error seen, not a quantile: too few captures for the level (n < 9 at 90 %). */
   fewCaptures: boolean
+  /**
+   * The errors q is made of: 'new-host' (each capture's larger of the leave-one-shape-out and the
+   * nested error, as calibrate makes it now); absent in profiles made before, whose q came from the
+   * plain leave-one-capture-out errors.
+   */
+  errors?: 'new-host'
 }
 
-/** The conformal quantile of the leave-one-out errors (bound units). */
-export function intervalFromErrors(errors: number[], level = INTERVAL_LEVEL): ProfileInterval | undefined {
+/** What an interval's half-width was made of, for the reports. */
+export function intervalErrorsText(iv: Pick<ProfileInterval, 'errors'> | undefined): string {
+  return iv?.errors === 'new-host' ? 'leave-one-shape-out (or nested, the larger)' : 'leave-one-capture-out'
+}
+
+/**
+ * A capture's error for the interval (bound units): the larger of its leave-one-shape-out and
+ * nested errors, whichever exist; the plain leave-one-out error only when neither does.
+ */
+export function newHostError(measured: number, p: {loo?: number; loco?: number; nested?: number}): number | undefined {
+  const out = [p.loco, p.nested].filter((v): v is number => v !== undefined).map((v) => boundError(v, measured))
+  if (out.length) return Math.max(...out)
+  return p.loo === undefined ? undefined : boundError(p.loo, measured)
+}
+
+/** The ceil(level (n + 1))-th smallest of the errors (bound units): an empirical quantile, no guarantee. */
+export function intervalFromErrors(errors: number[], level = INTERVAL_LEVEL, kind?: ProfileInterval['errors']): ProfileInterval | undefined {
   const e = errors.filter(Number.isFinite).sort((a, b) => a - b)
   if (e.length === 0) return undefined
   const k = Math.ceil(level * (e.length + 1))
@@ -50,7 +79,7 @@ export function intervalFromErrors(errors: number[], level = INTERVAL_LEVEL): Pr
   // With too few captures the quantile is beyond the largest error seen: take that, widened by
   // half, and say so.
   const q = few ? 1.5 * e[e.length - 1] : e[k - 1]
-  return {level, q: Math.round(q * 1e4) / 1e4, n: e.length, fewCaptures: few}
+  return {level, q: Math.round(q * 1e4) / 1e4, n: e.length, fewCaptures: few, ...(kind ? {errors: kind} : {})}
 }
 
 export function interval(value: number, q: number, widen = 1): Interval {

@@ -4,7 +4,7 @@
 import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Recorder, RecorderCode} from '../types.js'
 import {type Host, SECTION_BYTES, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
-import {type Interval, extrapolation, interval} from './interval.js'
+import {type Interval, extrapolation, interval, intervalErrorsText} from './interval.js'
 import {type Profile, inSeries, noIntervalReason} from './profile.js'
 import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
 import {runPool} from './recorders/pool.js'
@@ -104,7 +104,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
   const {calls, pagesInterval} = coverSeries(host, window, opts.otherSeries, fittedIntervals(events, fittedPages, unc), unc)
-  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their leave-one-out errors needs: each half-width is the largest of those errors × 1.5`)
+  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
   }
@@ -237,12 +237,14 @@ export interface Uncertainty {
   q: number
   /** Widening for extrapolation (1 inside the fitted range). */
   widen: number
-  /** Captures whose leave-one-out errors gave q. */
+  /** Captures whose errors gave q. */
   fittedOn: number
-  /** The pages' half-width (their own model's leave-one-out errors: calibrate's fitPages), in the same units; q when the profile has none. */
+  /** What q is made of (interval.ts intervalErrorsText): 'new-host' (leave-one-shape-out or nested, the larger), absent for an older profile's leave-one-capture-out errors. */
+  errors?: 'new-host'
+  /** The pages' half-width (their own model's errors: calibrate's fitPages), in the same units; q when the profile has none. */
   pageQ: number
   pageFittedOn: number
-  /** Too few boots for a 90 % quantile (fewer than 9): each half-width is the largest leave-one-out error × 1.5. */
+  /** Too few boots for a 90 % quantile (fewer than 9): each half-width is the largest error × 1.5. */
   fewCaptures: boolean
   /** How far outside the fitted range the host lies, one entry per fact (empty: inside). */
   extrapolation: string[]
@@ -261,7 +263,7 @@ function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertaint
     return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: ex.outside, missing}
   }
   const pages = profile.provenance.pageInterval
-  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures || !!pages?.fewCaptures, extrapolation: ex.outside}
+  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, ...(iv.errors ? {errors: iv.errors} : {}), pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures || !!pages?.fewCaptures, extrapolation: ex.outside}
 }
 
 /**

@@ -37,6 +37,8 @@ export interface ProvenancePoint {
   measuredPages?: number
   fittedPages?: number
   looPages?: number
+  /** The pages predicted with the capture's host shape left out (the page interval's errors). */
+  locoPages?: number
   /** 'exact' instrumented count, or 'lower-bound' (e.g. the overflow message). */
   kind: 'exact' | 'lower-bound'
 }
@@ -76,13 +78,13 @@ export interface Profile {
     /** Leave-one-configuration-out over the same captures (repeated host shapes left out together). */
     locoRmse?: number
     locoWithinBound?: string
-    /** The 90 % interval's half-width from the leave-one-out errors (interval.ts). */
+    /** The 90 % interval's half-width from the captures' leave-one-shape-out and nested errors (interval.ts). */
     interval?: ProfileInterval
-    /** Captures inside their own interval when left out (the interval remade without them too). */
+    /** Captures inside their own interval with their host shape left out (the interval remade from the other shapes). */
     coverage?: string
     /**
      * The page count's model (calibrate's fitPages: the calls' fit + the extra pages on pageTerms)
-     * and its measures, as the calls' above: the interval from that model's own leave-one-out errors.
+     * and its measures, as the calls' above: the interval from that model's own leave-one-shape-out errors.
      */
     pageTerms?: TermId[]
     pageR2?: number

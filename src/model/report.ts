@@ -11,7 +11,7 @@ import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
-import type {Interval} from './interval.js'
+import {type Interval, intervalErrorsText} from './interval.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
 export function wrap(lines: string[]): string[] {
@@ -68,7 +68,7 @@ function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
   if (u.missing) return [{key: 'interval', value: u.missing}]
   const half = (q: number, n: number, what: string) => ({
     value: {text: `+/- ${round2(q * u.widen)} x ${TOLERANCE_LABEL} at the value`, raw: round2(q * u.widen)},
-    note: `${what}: in units of ${TOLERANCE_LABEL}; ${u.fewCaptures ? 'the largest of the' : 'from the'} leave-one-capture-out errors of ${n} boots${u.fewCaptures ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+    note: `${what}: in units of ${TOLERANCE_LABEL}; ${u.fewCaptures ? 'the largest of the' : 'from the'} ${intervalErrorsText(u)} errors of ${n} boots${u.fewCaptures ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
   })
   return [
     {key: 'interval level', value: {text: `${Math.round(u.level * 100)} %`, raw: u.level}},
@@ -286,8 +286,8 @@ function intervalRows(p: FitOutcome['profile']): KvBlock['rows'] {
   const r = p.range
   const cov = /^(\d+)\/(\d+)$/.exec(p.provenance.coverage ?? '')
   return [
-    {key: '90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
-    ...(cov ? [{key: 'interval coverage', value: {text: `${p.provenance.coverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: 'each left out, the interval remade without it'}] : []),
+    {key: '90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the ${intervalErrorsText(iv)} errors of ${iv.n} captures (an empirical quantile, no guarantee)${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
+    ...(cov ? [{key: 'interval coverage', value: {text: `${p.provenance.coverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: "each capture's host shape left out, the interval remade from the other shapes"}] : []),
     ...(r
       ? [
           {key: `fitted ${r.cpuKind} CPUs`, value: {text: `${r.cpus[0]}-${r.cpus[1]}`, raw: r.cpus[0], extra: {to: r.cpus[1]}}},
@@ -356,8 +356,8 @@ function pageFitRows(p: FitOutcome['profile']): KvBlock['rows'] {
           {key: 'pages leave-one-out worst', value: {text: `${(100 * v.pageLooMaxRelError!).toFixed(1)}%`, raw: v.pageLooMaxRelError!}},
         ]
       : [{key: 'pages leave-one-out', value: 'undefined (too few captures)'}]),
-    ...(iv ? [{key: 'pages 90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the page model's own leave-one-capture-out errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`}] : []),
-    ...(cov ? [{key: 'pages interval coverage', value: {text: `${v.pageCoverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: 'each left out, calls and extra pages refitted without it'}] : []),
+    ...(iv ? [{key: 'pages 90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the page model's own ${iv.errors ? 'leave-one-shape-out' : 'leave-one-capture-out'} errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`}] : []),
+    ...(cov ? [{key: 'pages interval coverage', value: {text: `${v.pageCoverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: "each capture's host shape left out, calls and extra pages refitted without it"}] : []),
   ]
 }
 

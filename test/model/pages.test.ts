@@ -4,7 +4,7 @@
 // (lab-7.2-legacylate-c1-m1024: 1553 (0-3183) for 412 measured).
 import {describe, expect, it} from 'vitest'
 import {type CaptureFacts, readCaptureFacts} from '../../src/model/capture-facts.js'
-import {boundError, intervalFromErrors} from '../../src/model/interval.js'
+import {intervalFromErrors, newHostError} from '../../src/model/interval.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 import {expectedCounts} from '../../src/model/workload.js'
@@ -26,15 +26,23 @@ const pagesOf = (name: string, profile = loadProfile(profileName(name))) => {
 const profileName = (capture: string) => profiles.find((p) => p.provenance.captures.some((c) => c.capture === capture))!.name
 const inside = (v: number, iv: {low: number; high: number}) => v >= iv.low && v <= iv.high
 
+/**
+ * Page intervals that hold a new host shape's pages less often than 90 %, as measured (the number
+ * is stated in README, not hidden): 7.2 after SMP, whose 16 GiB boots on 2 and 4 nodes make ~8 900
+ * pages against ~2 800 on one node, a step no page term follows; with that shape left out the
+ * others cannot predict it.
+ */
+const PAGE_COVERAGE_BELOW: Record<string, string> = {'linux-7.2-after-smp': '26/34'}
+
 describe('shipped profiles: the pages on every boot they are fitted on', () => {
   for (const p of profiles) {
     it(`${p.name}: the value is the stored page model's, its interval that model's leave-one-out errors, and holds the measured pages on at least 90 % of the boots`, () => {
       const caps = p.provenance.captures
       // One model: the stored coefficients give the fitted pages calibrate recorded, and the page
-      // interval's half-width is the conformal quantile of that model's own leave-one-out errors.
+      // interval's half-width is the 90 % quantile of that model's own leave-one-shape-out errors.
       for (const c of caps) expect(expectedCounts(fact(c.capture).host, p).pages, c.capture).toBeCloseTo(c.fittedPages!, 1)
-      const errors = caps.filter((c) => c.looPages !== undefined).map((c) => boundError(c.looPages!, c.measuredPages!))
-      const iv = intervalFromErrors(errors)!
+      const errors = caps.flatMap((c) => newHostError(c.measuredPages!, {loo: c.looPages, loco: c.locoPages}) ?? [])
+      const iv = intervalFromErrors(errors, undefined, 'new-host')!
       // (from the leave-one-out values as stored, to 2 decimals)
       expect(p.provenance.pageInterval!.q).toBeCloseTo(iv.q, 2)
       expect({...p.provenance.pageInterval, q: 0}).toEqual({...iv, q: 0})
@@ -48,11 +56,13 @@ describe('shipped profiles: the pages on every boot they are fitted on', () => {
       })
       expect(within.length / caps.length, `${within.length}/${caps.length}`).toBeGreaterThanOrEqual(0.9)
       // And left out of its own interval (each boot's interval remade without it), as calibrate measured it.
+      // Each boot's host shape left out (a new host), as calibrate measures it. A boot whose shape
+      // the others cannot predict (pool-c255, the only one past 128 CPUs, tells possibleCpus from
+      // pow2PossibleCpus) has no interval of its own to be in.
       const [n, of] = p.provenance.pageCoverage!.split('/').map(Number)
-      // A boot the others cannot predict (its leave-one-out undefined: pool-c255, the only one past
-      // 128 CPUs, tells possibleCpus from pow2PossibleCpus) has no interval of its own to be in.
-      expect(of).toBe(caps.filter((c) => c.looPages !== undefined).length)
-      expect(n / of).toBeGreaterThanOrEqual(0.9)
+      expect(of).toBeLessThanOrEqual(caps.filter((c) => c.looPages !== undefined).length)
+      if (PAGE_COVERAGE_BELOW[p.name]) expect(`${n}/${of}`).toBe(PAGE_COVERAGE_BELOW[p.name])
+      else expect(n / of).toBeGreaterThanOrEqual(0.9)
     })
   }
 
@@ -118,7 +128,7 @@ describe('calibrate reports the pages as the calls', () => {
     const two = ['linux-7.2-pool-c1-m1024', 'linux-7.2-pool-c4-m1024'].map(captureDir)
     const text = (await runCli(['calibrate', ...two, '--format', 'text'])).stdout
     expect(text).not.toMatch(/0\/0/)
-    expect(text).toMatch(/interval coverage undefined: without any one capture too few remain/)
+    expect(text).toMatch(/interval coverage undefined: without any one host shape too few remain/)
     expect(text).toMatch(/^pages R\^2 /m)
     expect(text).toMatch(/^pages RMSE /m)
     // each capture's pages beside its calls: measured, fitted, leave-one-out (the other boot alone), within the bound
