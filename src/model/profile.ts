@@ -198,14 +198,20 @@ function readUserProfile(path: string): Profile {
 export function loadProfile(nameOrPath: string, dir = PROFILES_DIR): Profile {
   // A path (it ends in .json or names a directory) is read as a profile file, whatever it holds:
   // /bin/ls is a file that is no profile, not a profile name nobody shipped.
-  if (existsSync(nameOrPath) && (nameOrPath.endsWith('.json') || nameOrPath.includes('/'))) {
-    const p = readUserProfile(nameOrPath)
-    return isShippedProfilePath(nameOrPath, dir) ? p : {...p, name: `${p.name} (user profile ${nameOrPath})`}
-  }
+  if (existsSync(nameOrPath) && (nameOrPath.endsWith('.json') || nameOrPath.includes('/'))) return userProfile(nameOrPath, dir)
   const all = listProfiles(dir)
   const hit = all.find((p) => p.name === nameOrPath || p.name === basename(nameOrPath, '.json'))
-  if (!hit) throw new InputError(`${nameOrPath}: no such profile; shipped profiles: ${all.map((p) => p.name).join(', ') || '(none)'}`, nameOrPath)
-  return hit
+  if (hit) return hit
+  // A bare name no profile ships under is a file in the working directory when there is one
+  // (`calibrate --out bin2.dat`, then `--profile bin2.dat`); a shipped name wins over a file.
+  if (existsSync(nameOrPath)) return userProfile(nameOrPath, dir)
+  throw new InputError(`${nameOrPath}: no such profile; shipped profiles: ${all.map((p) => p.name).join(', ') || '(none)'}`, nameOrPath)
+}
+
+/** A profile file named by the user, named after it unless it is one of the shipped files. */
+function userProfile(path: string, dir: string): Profile {
+  const p = readUserProfile(path)
+  return isShippedProfilePath(path, dir) ? p : {...p, name: `${p.name} (user profile ${path})`}
 }
 
 /**

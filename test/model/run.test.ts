@@ -1,6 +1,6 @@
 // The predict command's work without oclif (src/model/run.ts), in-process: which question the flags
 // ask, the sweep range, the severities --fail-on gates on, the measured block and the fleet.
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -200,6 +200,23 @@ describe('predict: what it says of its own defaults and of bad paths (new-user r
   it('--profile naming a file that is no profile reads it as one and says why it is not (was: "no such profile")', () => {
     expect(() => loadProfile('/bin/sh')).toThrow(/^\/bin\/sh: not valid JSON .*; expected an allocscope profile$/)
     expect(() => loadProfile('no-such-name')).toThrow(/^no-such-name: no such profile; shipped profiles: /)
+  })
+
+  it('--profile FILE: a file in the working directory named without ./ or .json is read (was: "no such profile")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-SYNTHETIC-profile-name-'))
+    const cwd = process.cwd()
+    // A copy of a shipped profile under a name a user gives `calibrate --out`.
+    writeFileSync(join(dir, 'bin2.dat'), readFileSync(join(REPO, 'profiles', 'linux-7.2-before-smp.json')))
+    try {
+      process.chdir(dir)
+      const p = loadProfile('bin2.dat')
+      expect(p.name).toBe('linux-7.2-before-smp (user profile bin2.dat)')
+      // A shipped profile's name still names the shipped profile, whatever file shares it.
+      writeFileSync(join(dir, 'linux-7.2-after-smp'), '{}')
+      expect(loadProfile('linux-7.2-after-smp').name).toBe('linux-7.2-after-smp')
+    } finally {
+      process.chdir(cwd)
+    }
   })
 })
 
