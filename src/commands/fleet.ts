@@ -1,6 +1,6 @@
 // `allocscope fleet`: the reduce step. Thin: NDJSON from batch (or earlier summaries) → one
 // FleetSummary (fleet/summary.ts) → report, --json, or an HTML page (fleet/html.ts).
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {failOnErrorFlag, pathFlag} from '../cli/flags.js'

@@ -154,11 +154,9 @@ const allocName = (x: DiffInput): string => (x.spooled !== undefined && x.captur
 async function nothingToCompare(a: DiffInput, b: DiffInput): Promise<InputError> {
   const expected = 'expected two allocinfo dumps (or recordings), two boot logs, or two capture directories'
   const [da, db] = await Promise.all([describeSide(a), describeSide(b)])
-  const unread = /^(binary data, )?neither /
-  const bad = unread.test(da) ? 0 : unread.test(db) ? 1 : -1
-  if (bad === -1) return new InputError(`${a.path} is ${da} and ${b.path} is ${db}: nothing to compare; ${expected}`, b.path)
-  const [x, dx, y, dy] = bad === 0 ? [a, da, b, db] : [b, db, a, da]
-  return new InputError(`${x.path}: ${dx}; nothing to compare with ${y.path} (${dy}); ${expected}`, x.path)
+  if (!da.unread && !db.unread) return new InputError(`${a.path} is ${da.what} and ${b.path} is ${db.what}: nothing to compare; ${expected}`, b.path)
+  const [x, dx, y, dy] = da.unread ? [a, da, b, db] : [b, db, a, da]
+  return new InputError(`${x.path}: ${dx.what}; nothing to compare with ${y.path} (${dy.what}); ${expected}`, x.path)
 }
 
 /** Capture vs capture: the allocinfo diff, the boot-log diff, or both for two capture directories. */

@@ -136,16 +136,16 @@ export function describeKind(x: DiffInput): string {
 /**
  * describeKind where nothing can be compared: a file is a boot log here by elimination (no
  * allocinfo), so one the boot-log reader would not recognise is said to be neither (`analyse`
- * calls it "not a kernel log"). The reader is loaded only for this message (diff's start-up).
+ * calls it "not a kernel log"), `unread`. The reader is loaded only for this message (diff's start-up).
  */
-export async function describeSide(x: DiffInput): Promise<string> {
+export async function describeSide(x: DiffInput): Promise<{what: string; unread: boolean}> {
   const file = x.capture.bootLog
-  if (x.kind === 'capture-dir') return `${describeKind(x)}${recordingNotRead(x)}`
-  if (x.kind !== 'bootlog' || file === undefined) return describeKind(x)
+  if (x.kind === 'capture-dir') return {what: `${describeKind(x)}${recordingNotRead(x)}`, unread: false}
+  if (x.kind !== 'bootlog' || file === undefined) return {what: describeKind(x), unread: false}
   const {detectFormat, SNIFF_LINES} = await import('../readers/bootlog/detect.js')
   const d = detectFormat(head(file).split('\n', SNIFF_LINES))
-  if (d.recognised) return describeKind(x)
-  return `${d.binary ? 'binary data, ' : ''}neither an allocinfo dump nor a kernel log (no line looks like a kernel record)`
+  if (d.recognised) return {what: describeKind(x), unread: false}
+  return {what: `${d.binary ? 'binary data, ' : ''}neither an allocinfo dump nor a kernel log (no line looks like a kernel record)`, unread: true}
 }
 
 /**
