@@ -8,7 +8,7 @@ import {FORMATS, type Format, renderReport} from '../render/format.js'
 import type {Report} from '../render/report.js'
 import {SEVERITIES, type Severity} from '../types.js'
 import {exitOnBooleanValue, exitOnUsageError} from './errors.js'
-import {type CommandRun, type Gated, internalErrorLine, knownError, noteStdin, terminalWidth, runFails, useColor, writeOutput} from './output.js'
+import {type CommandRun, type Gated, internalErrorLine, knownError, noteStdin, refuseOutputConflict, terminalWidth, runFails, useColor, writeOutput} from './output.js'
 import {isSampleFlag, resolveSampleArgs, sampleHelp} from './samples.js'
 import {type StreamRun, writeTableStream} from './stream-table.js'
 
@@ -84,6 +84,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.given = Object.keys(flags).filter((k) => !metadata.flags[k]?.setFromDefault)
+    refuseOutputConflict(this.flags, this.given)
   }
 
   /** Colour only when stdout is a TTY, NO_COLOR is unset/empty, and --no-color was not given. */

@@ -55,7 +55,8 @@ export const FAST_STREAMS: Record<string, () => Promise<StreamRunner>> = {
 /** Every command the build writes a spec for. */
 export const FAST_IDS = [...Object.keys(FAST_RUNNERS), ...Object.keys(FAST_STREAMS)]
 
-type Parsed = {args: Record<string, string | undefined>; flags: Record<string, unknown>; argv: string[]}
+/** `given`: the flags on the command line (`flags` holds the defaults too). */
+type Parsed = {args: Record<string, string | undefined>; flags: Record<string, unknown>; argv: string[]; given: string[]}
 
 /** One flag's value; undefined when oclif should judge it. */
 function value(spec: FlagSpec, raw: string, inline: boolean): unknown {
@@ -120,8 +121,9 @@ export function parseArgv(spec: CommandSpec, argv: readonly string[]): Parsed | 
     if (a.required && positional[k] === undefined) return undefined
     args[a.name] = positional[k]
   }
+  const given = Object.keys(flags)
   for (const [name, f] of Object.entries(spec.flags)) if (!(name in flags) && f.default !== undefined) flags[name] = f.default
-  return {args, flags, argv: positional}
+  return {args, flags, argv: positional, given}
 }
 
 /** Loads the build's spec; undefined when it is missing or does not know the command. */
@@ -139,7 +141,7 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   const [id, ...rest] = argv
   if (id === undefined || !FAST_IDS.includes(id) || rest.some((w) => w === '--help' || w === '-h')) return undefined
   const spec = specFor(id)
-  const {internalErrorLine, knownError, noteStdin, runFails, writeRun} = await import('./output.js')
+  const {internalErrorLine, knownError, noteStdin, refuseOutputConflict, runFails, writeRun} = await import('./output.js')
   let parsed: Parsed | undefined
   try {
     // Bundled samples (samples/... or --sample NAME) resolve as under oclif (src/cli/samples.ts).
@@ -150,6 +152,7 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
   }
   if (parsed === undefined) return undefined
   try {
+    refuseOutputConflict(parsed.flags, parsed.given)
     if (id === 'allocinfo') noteStdin(parsed.args.input, 'the allocinfo dump')
     if (id === 'analyse') noteStdin(parsed.args.input, 'the boot log')
     if (id in FAST_STREAMS) {

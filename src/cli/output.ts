@@ -98,6 +98,18 @@ export function pickBlocks(report: Report, name: string): Report {
 /** A scoped block's title without its `<scope>: ` (none for a block of no scope). */
 const unscoped = (b: Block, title: string): string[] => (b.scope !== undefined && title.startsWith(`${b.scope}: `) ? [title.slice(b.scope.length + 2)] : [])
 
+/**
+ * The one rule on output flags that contradict each other, for both parse paths (BaseCommand.init,
+ * fast.ts runFast), before any input is read: --json writes JSON whatever --format says, so both
+ * given is a usage error (exit 2) naming them, not a silent JSON document. `given`: the flags on
+ * the command line (a default does not count). oclif's `exclusive` would say it too, but a flag
+ * that has it sends its command off the fast path (fast-spec.ts), and its message is not ours.
+ */
+export function refuseOutputConflict(flags: {json?: boolean; format?: string}, given: readonly string[]): void {
+  if (flags.json !== true || !given.includes('format')) return
+  throw new UsageError(`--json and --format ${flags.format} conflict: --json writes JSON, --format ${flags.format} a ${flags.format} report; give one of them`)
+}
+
 /** On a terminal, `-` would wait silently for typing: say so. */
 export function noteStdin(input: string | undefined, what: string): void {
   if (input === '-' && process.stdin.isTTY) process.stderr.write(`allocscope: reading ${what} from stdin (end with Ctrl-D)\n`)

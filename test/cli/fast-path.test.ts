@@ -58,6 +58,7 @@ describe('fast path argv parsing (against the spec the build wrote from the ocli
       args: {input: 'x.txt'},
       argv: ['x.txt'],
       flags: {top: 5, sort: 'calls', color: false, json: true, format: 'table', 'fail-on': 'never', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false, 'accurate-no': false, bytes: false, 'accept-truncated': false},
+      given: ['top', 'sort', 'color', 'json'],
     })
     expect(parseArgv(spec.allocinfo!, ['-', '-n3'])?.flags.top).toBe(3)
     expect(parseArgv(spec.allocinfo!, ['--', '-n'])?.args).toEqual({input: '-n'})

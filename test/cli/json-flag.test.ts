@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {EXIT} from '../../src/errors.js'
+import {argvWith} from '../helpers/command-flags.js'
 import {runCli} from '../helpers/cli.js'
 import {REPO} from '../helpers/paths.js'
 
@@ -50,5 +51,21 @@ describe('--json and the output flags', () => {
     const r = await runCli(['batch', '--json', 'samples'])
     expect(r.stderr).toMatch(/^allocscope: unknown flag --json.*\(see allocscope batch --help\)/)
     expect(r.status).toBe(EXIT.usage)
+  })
+
+  // Both were taken, and JSON written silently: a script asking for csv got JSON. Every command
+  // that has both flags, on both parse paths (allocinfo, analyse, diff run without oclif), before
+  // its input is read (x does not exist).
+  const both = Object.entries(manifest().commands).filter(([, c]) => 'json' in c.flags && 'format' in c.flags).map(([id]) => id)
+  it.each(both.flatMap((id) => [[id, ['--json', '--format', 'csv']], [id, ['-f', 'markdown', '--json']]]))('%s %j: a usage error naming both flags, exit 2', async (id, words) => {
+    const r = await runCli(argvWith(id, 'json', words as string[]))
+    expect(r.status, r.stderr).toBe(EXIT.usage)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
+    expect(r.stderr).toMatch(/--json and --format (csv|markdown) conflict: .*give one of them/)
+  })
+
+  it('the commands that have both are the report commands', () => {
+    expect(both.sort()).toEqual(['allocinfo', 'analyse', 'calibrate', 'capture', 'diff', 'fleet', 'predict', 'record', 'trend'])
   })
 })
