@@ -3,13 +3,13 @@
 // directory (a boot log and/or allocinfo.txt by their usual names, and only a capture's files:
 // readers/dir.ts notCaptureBecause, the rule analyse and the others apply) is one task; a tar archive is one
 // task whose members become records (with --shard, every shard reads it and keeps its share). What cannot be listed is a task that yields an error record.
-import {realpathSync, statSync, type Stats} from 'node:fs'
+import {realpathSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
-import {fileId, PathCache, type Stated, statPath} from '../readers/stat.js'
+import {fileId, PathCache, type Stated, type Stats, statPath} from '../readers/stat.js'
 import {type ListedPath, readList} from './list-file.js'
 
 export type Task = (
@@ -122,11 +122,8 @@ function entriesOf(dir: string, names: DirName[]): Entry[] {
     const path = join(dir, name)
     // The path's bytes: the directory's as joined (it was walked, so UTF-8), then the entry's own.
     if (n.undecodable !== undefined) return {path, name, undecodable: undecodablePath(Buffer.concat([Buffer.from(path.slice(0, -name.length)), n.dirent.name]))}
-    try {
-      return {path, name, st: statSync(path)}
-    } catch (e) {
-      return {path, name, error: ioReason(e)}
-    }
+    const s = statPath(path)
+    return 'st' in s ? {path, name, st: s.st} : {path, name, error: ioReason(s.error)}
   })
 }
 

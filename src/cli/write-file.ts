@@ -5,11 +5,11 @@
 // Before anything is written, every command that writes a file the user named refuses one that
 // is one of its inputs (refuseInputAsOutput), and record and batch one that holds an earlier run
 // (refuseOverwrite).
-import {closeSync, openSync, readdirSync, type Stats, writeFileSync} from 'node:fs'
+import {closeSync, openSync, readdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {InputError, ioReason, OutputError, UsageError} from '../errors.js'
 import {inputName} from '../readers/stdin.js'
-import {inputStatOf, PathCache, sameFile, statOf} from '../readers/stat.js'
+import {inputStatOf, PathCache, sameFile, type Stats, statOf} from '../readers/stat.js'
 
 /** Pieces are written in chunks of about this many characters. */
 const CHUNK = 1 << 16

@@ -55,7 +55,7 @@ export interface DirEntry {
   unreadable?: unknown
 }
 
-export const entryType = (st: Stats): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
+export const entryType = (st: Pick<Stats, 'isDirectory' | 'isFile'>): EntryType => (st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other')
 
 /**
  * A directory's entries as names.ts dirNames lists them (in name order, no dot entries; `names`:

@@ -3,15 +3,21 @@
 // really is (realOr); and PathCache,
 // for the facts one run asks of the same paths in several checks (the --out file, the arguments).
 // Only node:fs: batch/run.ts loads this before its workers start (cli/write-file.ts).
-import {fstatSync, realpathSync, statSync, type Stats} from 'node:fs'
+import {type BigIntStats, fstatSync, realpathSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
+
+/**
+ * What these helpers stat: bigint stats, so that a device and inode beyond 2^53 (overlayfs's xino
+ * inodes carry the layer in their high bits) are exact in fileId; every caller asks through here.
+ */
+export type Stats = BigIntStats
 
 /** A path stat'ed (through symlinks), or why it could not be. */
 export type Stated = {st: Stats} | {error: unknown}
 
 export function statPath(path: string): Stated {
   try {
-    return {st: statSync(path)}
+    return {st: statSync(path, {bigint: true})}
   } catch (e) {
     return {error: e}
   }
@@ -30,14 +36,18 @@ export function statOf(path: string): Stats | undefined {
 export function inputStatOf(path: string, look: (p: string) => Stats | undefined = statOf): Stats | undefined {
   if (path !== '-') return look(path)
   try {
-    return fstatSync(0)
+    return fstatSync(0, {bigint: true})
   } catch {
     return undefined
   }
 }
 
-/** A file or directory whatever path reached it (a symlink and its target, a path named twice, a hard link): its device and inode. */
-export const fileId = (st: Stats): string => `${st.dev}:${st.ino}`
+/**
+ * A file or directory whatever path reached it (a symlink and its target, a path named twice, a hard
+ * link): its device and inode, exact (bigint stats: as Numbers two inodes beyond 2^53 could be one);
+ * the same digits as the Number form had below 2^53.
+ */
+export const fileId = (st: Pick<BigIntStats, 'dev' | 'ino'>): string => `${st.dev}:${st.ino}`
 
 /** Whether `a` (undefined: nothing there) is the file `b` (fileId). */
 export const sameFile = (a: Stats | undefined, b: Stats): boolean => a !== undefined && fileId(a) === fileId(b)

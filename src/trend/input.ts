@@ -1,12 +1,12 @@
 // What `trend` reads: an allocscope recording (recording.ts), or plain /proc/allocinfo snapshots
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
-import {statSync, type Stats} from 'node:fs'
+import {statSync} from 'node:fs'
 import {basename, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError} from '../errors.js'
-import {statOf} from '../readers/stat.js'
+import {type Stats, statOf} from '../readers/stat.js'
 import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader, skippedLinesNote, UNKNOWN_NOT_GONE} from './recording.js'
@@ -111,7 +111,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     const st = raw === undefined ? statOf(f) : undefined
     // A dump that was never written (`cat /proc/allocinfo > f` without root leaves f empty) is no
     // moment of the series, as a cut one is not: left out, not the end of the whole run.
-    if (st?.isFile() && st.size === 0) {
+    if (st?.isFile() && st.size === 0n) {
       warnings.push(`${f}: empty: left out of the series`)
       continue
     }
@@ -199,7 +199,7 @@ async function timeOf(path: string, from: TimeFrom, st: Stats | undefined, raw?:
     if (from === 'name') throw new InputError(`${path}: no ISO 8601 time in the file name (e.g. allocinfo-2026-12-04T18:00:00Z.txt or 20261204T180000Z) (--time-from name)`, path)
   }
   // A pipe's own mtime (`trend <(zcat ...)` without a header): stat'ed only here.
-  return {time: (st ?? statSync(path)).mtimeMs, how: 'mtime', ...extra}
+  return {time: st !== undefined ? Number(st.mtimeNs) / 1e6 : statSync(path).mtimeMs, how: 'mtime', ...extra}
 }
 
 /** Date and time from a file name: 2026-12-04T18:00:05Z, 2026-12-04T18-00-05.123+01:00, 20261204T180005Z, 2026-12-04_18:00:05 (no zone: UTC). */
