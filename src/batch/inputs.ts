@@ -10,7 +10,7 @@ import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
 import {fileId, PathCache, type Stated, type Stats, statPath} from '../readers/stat.js'
-import {type ListedPath, readList} from './list-file.js'
+import {emptyListError, type ListedPath, readList} from './list-file.js'
 
 export type Task = (
   | {type: 'file'; path: string}
@@ -343,7 +343,7 @@ export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: 
   // `-` reads stdin in analyse and allocinfo; here stdin is the --files-from list, and a record needs a path.
   if (inputs.includes('-')) throw new UsageError("-: batch reads no input from stdin; use --files-from - for a list of paths on stdin, or name /dev/stdin to analyse stdin as one input (or ./- for a file named '-')")
   const fromList = f['files-from'] ? readList(f['files-from']) : []
-  if (inputs.length + fromList.length === 0) throw new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
+  if (inputs.length + fromList.length === 0) throw f['files-from'] ? emptyListError(f['files-from']) : new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
   const listed = listTasks(inputs, fromList, f.out, cache)
   if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
   if (listed.excluded) process.stderr.write(`allocscope: warning: ${f.out} is the --out file: not read as an input\n`)

@@ -66,6 +66,10 @@ function unquoted(line: string): {path: string} | {error: string} {
 
 const listError = (file: string, what: string): UsageError => new UsageError(`--files-from ${file}: ${what}; expected a file with one path per line`)
 
+/** A --files-from list that held no path, and no input besides it: the list named (stdin for `-`), not "no inputs". */
+export const emptyListError = (file: string): UsageError =>
+  new UsageError(`--files-from ${file}: the list ${file === '-' ? 'read from stdin ' : ''}held no path (it was empty, or only blank lines and # comments): nothing to read; expected one path per line`)
+
 /**
  * The paths of a --files-from list ('-' = stdin); blank lines and `#` comments skipped, a BOM
  * before the first line and each line's CR (CRLF) taken off. Read a chunk at a time: memory is

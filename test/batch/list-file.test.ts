@@ -128,3 +128,28 @@ describe('property: listLine → readList is the identity (any path but NUL, as 
     )
   })
 })
+
+describe('a --files-from list that holds no path', () => {
+  // It said 'no inputs: give files, directories, patterns or --files-from FILE', though
+  // --files-from was given: the list is named, stdin as stdin.
+  it.each([
+    ['stdin, empty', ['--files-from', '-'], '', /^allocscope: --files-from -: the list read from stdin held no path/],
+    ['stdin, comments only', ['--files-from', '-'], '# none\n\n', /--files-from -: the list read from stdin held no path/],
+    ['a file, blank lines only', ['--files-from', 'empty.lst'], undefined, /--files-from empty\.lst: the list held no path/],
+  ])('%s: exit 2, the list named', (_, args, input, msg) => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-emptylist-'))
+    writeFileSync(join(dir, 'empty.lst'), '\n  \n')
+    const r = spawnCli(['batch', ...args], {cwd: dir, input: input ?? ''})
+    rmSync(dir, {recursive: true, force: true})
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stderr).toMatch(msg)
+    expect(r.stderr).not.toMatch(/no inputs/)
+    expect(r.stdout).toBe('')
+  })
+
+  it('beside an input it is no error', () => {
+    const r = spawnCli(['batch', '--files-from', '-', 'samples/linux-7.2-pool-c64-m1024'], {input: ''})
+    expect(r.status, r.stderr).toBe(0)
+    expect(records(r.stdout)).toHaveLength(1)
+  })
+})
