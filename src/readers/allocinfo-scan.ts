@@ -107,6 +107,8 @@ function otherSpace(c: number): boolean {
 }
 
 const isBlank = (c: number) => c === 32 || c === 9
+/** A character other than printable ASCII and space: a line with none has only spaces between its tokens. */
+const NOT_PLAIN = /[^\x20-\x7e]/
 
 /**
  * A cursor over one line: tokens are runs of characters other than space and tab. Positions, not
@@ -119,9 +121,13 @@ class Cursor {
   /** End of the token that starts at `at` (set by token()). */
   end = 0
 
+  /** The line is printable ASCII and spaces only (no tab, no other whitespace): tokens end at the next space. */
+  private plain = false
+
   reset(line: string): void {
     this.line = line
     this.at = 0
+    this.plain = !NOT_PLAIN.test(line)
   }
 
   /** Skips blanks; with `need`, false unless at least one was there. Then finds the token's end; false when there is none or it holds other whitespace. */
@@ -130,6 +136,11 @@ class Cursor {
     const start = this.at
     while (this.at < l.length && isBlank(l.charCodeAt(this.at))) this.at++
     if ((need && this.at === start) || this.at === l.length) return false
+    if (this.plain) {
+      const sp = l.indexOf(' ', this.at)
+      this.end = sp === -1 ? l.length : sp
+      return true
+    }
     let i = this.at
     for (let c = l.charCodeAt(i); i < l.length && !isBlank(c); c = l.charCodeAt(++i)) if ((c < 33 || c > 126) && otherSpace(c)) return false
     this.end = i
