@@ -41,6 +41,30 @@ export function boundHeaps(): void {
   setV8Flag('--heap-growing-percent=50')
 }
 
+/**
+ * boundHeaps() once the process's resident memory passes `mib`, checked by the caller as its work
+ * goes (a few times a second is plenty). A run that stays small never pays the bound's extra
+ * collections: batch over 10 000 inputs took 13.9 s of CPU bounded from the start against 12.1-12.4
+ * s unbounded (peak RSS 139 against 165 MiB); a long run is bounded from the point memory, not
+ * speed, becomes the limit.
+ */
+export class HeapBound {
+  private bounded = false
+
+  /** `rss` and `bound` are the process's; a test gives its own. */
+  constructor(
+    private readonly mib: number,
+    private readonly rss: () => number = process.memoryUsage.rss,
+    private readonly bound: () => void = boundHeaps,
+  ) {}
+
+  check(): void {
+    if (this.bounded || this.rss() < this.mib * 2 ** 20) return
+    this.bounded = true
+    this.bound()
+  }
+}
+
 /** V8's own growth factor again (0: computed from the collector's speed). */
 export function restoreHeaps(): void {
   setV8Flag('--heap-growing-percent=0')
