@@ -10,6 +10,7 @@ import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, counted
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
+import {type CpuRanges, runsOf} from './cpu-ranges.js'
 import {checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
@@ -91,19 +92,12 @@ export interface Prediction {
 
 export function predict(host: Host, profile: Profile, opts: PredictOptions = {}): Prediction {
   validateHost(host)
-  const exp = expectedCounts(host, profile)
-  const {window, reason} = pageExtWindow(host)
-  const events = window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))
+  const {exp, window, reason, events, fittedPages, unc, calls, pagesInterval} = earlyCounts(host, profile, opts.otherSeries)
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const poolSize = pfnPoolSize(host.pageSize, host.wordBytes)
   const notes = modelNotes(host, profile, window)
-  const fittedPages = events ? Math.max(events, Math.round(exp.pages)) : 0
   const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
-  const unc = window === 'none' ? NO_WINDOW : uncertainty(host, profile)
-  // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
-  // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
-  const {calls, pagesInterval} = coverSeries(host, window, opts.otherSeries, fittedIntervals(events, fittedPages, unc), unc)
   if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is the largest of those errors × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
@@ -132,6 +126,24 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
     notes,
     warnings: hostWarnings(host, pagesInterval.value),
   }
+}
+
+/** The predicted early calls (PFNs offered): a formula of the host, cheap enough for a sweep to evaluate at every CPU count of its range. */
+function earlyEvents(host: Host, profile: Profile) {
+  const exp = expectedCounts(host, profile)
+  const {window, reason} = pageExtWindow(host)
+  return {exp, window, reason, events: window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))}
+}
+
+/** The early counts and their intervals, without replaying anything. */
+function earlyCounts(host: Host, profile: Profile, otherSeries?: readonly Profile[]) {
+  const {exp, window, reason, events} = earlyEvents(host, profile)
+  const fittedPages = events ? Math.max(events, Math.round(exp.pages)) : 0
+  const unc = window === 'none' ? {...NO_WINDOW} : uncertainty(host, profile)
+  // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
+  // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
+  const {calls, pagesInterval} = coverSeries(host, window, otherSeries, fittedIntervals(events, fittedPages, unc), unc)
+  return {exp, window, reason, events, fittedPages, unc, calls, pagesInterval}
 }
 
 /**
@@ -369,10 +381,17 @@ export interface SweepPoint {
 
 export interface Sweep {
   points: SweepPoint[]
-  /** Smallest CPU count in the range at which the legacy array overflows. */
+  /** The swept range, LO..HI. */
+  swept: [number, number]
+  /**
+   * Where the predicted early count exceeds the legacy array: evaluated at every CPU count of the
+   * range (the count is a formula of the host), so exact, whether or not it rises with CPUs.
+   */
+  overflows: CpuRanges
+  /** The smallest CPU count of the range at which the legacy array overflows (a crossing only when above LO). */
   overflowAt?: number
-  /** Where the count's 90 % interval crosses the array size: earliest (high end) and latest (low end; undefined: not in the range). */
-  overflowRange?: [number, number | undefined]
+  /** The 90 % interval against the array, at the swept points only: where its high end lies above it, and where its low end does. */
+  intervalAbove: {high: CpuRanges; low: CpuRanges}
   /** Why it never overflows in the range. */
   noOverflowReason?: string
   legacyMax: number
@@ -388,61 +407,48 @@ export function sweepCpus(lo: number, hi: number, points = 64): number[] {
   return [...out].sort((a, b) => a - b)
 }
 
-/** Sweeps possible = online CPUs over the list; finds the legacy overflow CPU count by bisection. */
+/** Sweeps possible = online CPUs over the list (ascending); where the legacy array overflows, at every CPU count between its ends. */
 export function sweep(host: Host, profile: Profile, cpus: number[], opts: PredictOptions = {}): Sweep {
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
-  const at = (n: number) => predict({...host, possibleCpus: n, onlineCpus: n}, profile, {...opts, tracker: opts.tracker ?? 'both'})
-  const points = cpus.map((n) => {
-    const p = at(n)
-    return {
-      cpus: n,
-      events: p.events,
-      low: p.calls.low,
-      high: p.calls.high,
-      legacyRecorded: p.legacy?.recorded,
-      legacyDropped: p.legacy?.dropped,
-      poolRecorded: p.pool?.recorded,
-      poolsPublished: p.pool?.poolsPublished,
-      raceFrees: p.pool?.raceFrees,
-    }
-  })
-  const out: Sweep = {points, legacyMax}
-  const firstOver = points.findIndex((p) => p.events > legacyMax)
-  if (firstOver < 0) {
-    const last = points[points.length - 1]
-    const prev = points.length > 1 ? points[points.length - 2] : undefined
-    const slope = prev && last.cpus > prev.cpus ? (last.events - prev.events) / (last.cpus - prev.cpus) : 0
-    const need = slope > 0 ? Math.ceil(last.cpus + (legacyMax + 1 - last.events) / slope) : undefined
-    out.noOverflowReason =
-      `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots` +
-      (need
-        ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs`
-        : prev && last.cpus > prev.cpus
-          ? '; the count does not grow with CPUs in this window'
-          : '; one point: no slope to extrapolate from (sweep a range, LO..HI with LO < HI, for the curve)')
-    return out
-  }
-  out.overflowAt = firstAbove(points, firstOver, (n) => at(n).events > legacyMax)
-  // The threshold's own 90 % range: where the interval's high end crosses (earliest) and its low end.
-  const hiOver = points.findIndex((p) => p.high > legacyMax)
-  const loOver = points.findIndex((p) => p.low > legacyMax)
-  out.overflowRange = [
-    firstAbove(points, hiOver, (n) => at(n).calls.high > legacyMax),
-    loOver < 0 ? undefined : firstAbove(points, loOver, (n) => at(n).calls.low > legacyMax),
-  ]
+  const withCpus = (n: number): Host => ({...host, possibleCpus: n, onlineCpus: n})
+  const points = cpus.map((n) => sweepPoint(n, predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'})))
+  const swept: [number, number] = [cpus[0], cpus[cpus.length - 1]]
+  const every = Array.from({length: swept[1] - swept[0] + 1}, (_, i) => swept[0] + i)
+  const overflows = runsOf(every, (i) => earlyEvents(withCpus(every[i]), profile).events > legacyMax)
+  const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
+  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), intervalAbove, legacyMax}
+  if (!overflows.length) out.noOverflowReason = noOverflowReason(points, legacyMax)
   return out
 }
 
-/** Bisection between the last point below and the first above (counts grow with CPUs). */
-function firstAbove(points: SweepPoint[], firstOver: number, over: (cpus: number) => boolean): number {
-  let lo = firstOver > 0 ? points[firstOver - 1].cpus : 0
-  let hi = points[firstOver].cpus
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1
-    if (over(mid)) hi = mid
-    else lo = mid
+function sweepPoint(n: number, p: Prediction): SweepPoint {
+  return {
+    cpus: n,
+    events: p.events,
+    low: p.calls.low,
+    high: p.calls.high,
+    legacyRecorded: p.legacy?.recorded,
+    legacyDropped: p.legacy?.dropped,
+    poolRecorded: p.pool?.recorded,
+    poolsPublished: p.pool?.poolsPublished,
+    raceFrees: p.pool?.raceFrees,
   }
-  return hi
+}
+
+/** The most the range offers against the array, and a straight line through its last two points beyond it (not the model). */
+function noOverflowReason(points: SweepPoint[], legacyMax: number): string {
+  const last = points[points.length - 1]
+  const prev = points.length > 1 ? points[points.length - 2] : undefined
+  const slope = prev && last.cpus > prev.cpus ? (last.events - prev.events) / (last.cpus - prev.cpus) : 0
+  const need = slope > 0 ? Math.ceil(last.cpus + (legacyMax + 1 - last.events) / slope) : undefined
+  return (
+    `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots` +
+    (need
+      ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs`
+      : prev && last.cpus > prev.cpus
+        ? '; the count does not grow with CPUs in this window'
+        : '; one point: no slope to extrapolate from (sweep a range, LO..HI with LO < HI, for the curve)')
+  )
 }
 
 function round1(x: number): number {

@@ -12,6 +12,7 @@ import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
 import {type Interval, intervalErrorsText} from './interval.js'
+import {overflowWhere, sweptWhere} from './cpu-ranges.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
 export function wrap(lines: string[]): string[] {
@@ -215,11 +216,15 @@ export function sweepBlock(s: Sweep): Block {
   }
 }
 
+/** Where the legacy array overflows (the count at every CPU count of the range), then the 90 % interval's ends at the swept points. */
 export function sweepSummary(s: Sweep): string {
-  return s.overflowAt !== undefined
-    ? `the legacy array (${s.legacyMax} slots) overflows from ${s.overflowAt} CPUs on this host shape` +
-        (s.overflowRange ? ` (90 %: from ${s.overflowRange[0]} to ${s.overflowRange[1] ?? `beyond ${s.points[s.points.length - 1].cpus}`} CPUs)` : '')
-    : `the legacy array (${s.legacyMax} slots) never overflows in this range: ${s.noOverflowReason}`
+  const cpus = s.points.map((p) => p.cpus)
+  const where = `the legacy array (${s.legacyMax} slots) ${overflowWhere(s.overflows, s.swept)} on this host shape (the predicted count, at every CPU count of the range)`
+  const at = `at the ${cpus.length} swept point${cpus.length === 1 ? '' : 's'}`
+  const iv = s.intervalAbove.high.length
+    ? `90 % interval, ${at}: its high end lies above ${s.legacyMax} ${sweptWhere(s.intervalAbove.high, cpus)}, its low end ${sweptWhere(s.intervalAbove.low, cpus)}`
+    : `the 90 % interval stays within ${s.legacyMax} ${at}`
+  return `${where}${s.noOverflowReason ? `: ${s.noOverflowReason}` : ''}; ${iv}`
 }
 
 const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'recorder', 'events', 'eventsLow', 'eventsHigh', 'widened', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']

@@ -12,6 +12,7 @@ import {type Recorder, type Severity, SEVERITIES} from '../types.js'
 import type {Host} from './host.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
+import {overflowWhere} from './cpu-ranges.js'
 
 function dropSeverity(debug: boolean, dropped: number): Severity | undefined {
   if (dropped <= 0) return undefined
@@ -63,10 +64,10 @@ export const severityField = <K extends string>(key: K, s?: Severity): {[k in K]
 
 export const predictionSeverity = (debug: boolean, p: PredictionDrops): Severity | undefined => predictionGrade(debug, p)?.severity
 
-/** A sweep drops PFNs from the CPU count where the legacy array overflows on (without a recorder: at every count). */
-export function sweepGrade(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflowAt'>): Graded | undefined {
-  const g = grade(debug, recorder, {legacy: s.overflowAt === undefined ? 0 : 1, pool: 0, untagged: 1})
-  return g && s.overflowAt !== undefined && recorder !== 'none' ? {...g, why: `from ${s.overflowAt} CPUs on, ${g.why}`} : g
+/** A sweep drops PFNs where the legacy array overflows (without a recorder: at every count), said as the summary says it. */
+export function sweepGrade(debug: boolean, recorder: Recorder, s: Pick<Sweep, 'overflows' | 'swept'>): Graded | undefined {
+  const g = grade(debug, recorder, {legacy: s.overflows.length ? 1 : 0, pool: 0, untagged: 1})
+  return g && s.overflows.length && recorder !== 'none' ? {...g, why: `the legacy array ${overflowWhere(s.overflows, s.swept)}: ${g.why}`} : g
 }
 
 const COUNT_WORDS: Record<MeasuredCheck['count'], string> = {calls: 'early PFNs', pages: 'early pages', pools: 'pools published'}

@@ -23,7 +23,9 @@ export function sweepPlotBlock(s: Sweep, profileName: string, o: {ascii: boolean
 
 export function sweepSvg(s: Sweep, profileName: string): string {
   const {series, limit} = curve(s, profileName)
-  // The overflow point is where the curve crosses the limit line.
-  const mark = s.overflowAt === undefined ? undefined : {x: s.overflowAt, y: s.legacyMax, label: `overflows from ${s.overflowAt} CPUs`}
+  // The overflow point is where the curve crosses the limit line: marked only when it does so once, inside the range.
+  const [first, ...more] = s.overflows
+  const crossing = first && !more.length && first[0] > s.swept[0] && first[1] === s.swept[1] ? first[0] : undefined
+  const mark = crossing === undefined ? undefined : {x: crossing, y: s.legacyMax, label: `overflows from ${crossing} CPUs`}
   return plotSvg(series, {title: `Early PFNs against CPUs (${profileName})`, limit, mark, ...AXES})
 }

@@ -67,9 +67,9 @@ describe('severity policy', () => {
 
   it('a sweep that trips --fail-on says why, in text and JSON (was: exit 1 with no Severity line)', async () => {
     const r = await run(['predict', '--kernel', '7.2', '--recorder', 'legacy', '--legacy-max', '64', '--sweep', '1..64', '--json'])
-    expect(JSON.parse(r.stdout).result.severity).toMatchObject({severity: 'warning', why: expect.stringMatching(/^from \d+ CPUs on, the kernel's legacy recorder drops early PFNs/)})
+    expect(JSON.parse(r.stdout).result.severity).toMatchObject({severity: 'warning', why: expect.stringMatching(/^the legacy array overflows at every CPU count of 1–64: the kernel's legacy recorder drops early PFNs/)})
     const t = await run(['predict', '--kernel', '7.2', '--recorder', 'legacy', '--legacy-max', '64', '--sweep', '1..64', '--format', 'text'])
-    expect(t.stdout).toMatch(/^Severity: warning: from \d+ CPUs on, /m)
+    expect(t.stdout).toMatch(/^Severity: warning: the legacy array overflows at every CPU count of 1-64: /m)
   })
 
   it('a legacy array overflowing on a kernel whose recorder is the pool (7.2: guessed from the release) is a notice, a what-if, even on DEBUG', async () => {

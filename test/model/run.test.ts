@@ -58,7 +58,9 @@ describe('parseSweep', () => {
 
 describe('severities', () => {
   const drops = (legacy: number, pool: number, untagged = 0) => ({legacy: {dropped: legacy} as never, pool: {dropped: pool} as never, kernel: {leftUntaggedCalls: {value: untagged}} as never})
-  const sweepSeverity = (debug: boolean, recorder: Parameters<typeof sweepGrade>[1], s: {overflowAt?: number}) => sweepGrade(debug, recorder, s)?.severity
+  // A sweep of 1..8192 overflowing from overflowAt on (none: never).
+  const swept = (s: {overflowAt?: number}) => ({overflows: s.overflowAt === undefined ? [] : [[s.overflowAt, 8192] as [number, number]], swept: [1, 8192] as [number, number]})
+  const sweepSeverity = (debug: boolean, recorder: Parameters<typeof sweepGrade>[1], s: {overflowAt?: number}) => sweepGrade(debug, recorder, swept(s))?.severity
   it("the kernel's own recorder dropping is a warning on a DEBUG host, a notice elsewhere, nothing without a drop", () => {
     expect(predictionSeverity(true, {recorder: 'legacy', ...drops(3, 0)})).toBe('warning')
     expect(predictionSeverity(false, {recorder: 'legacy', ...drops(3, 0)})).toBe('notice')
@@ -90,7 +92,7 @@ describe('severities', () => {
     expect(predictionSeverity(true, {recorder: 'unknown', ...drops(3, 0)})).toBe('warning')
     expect(predictionSeverity(false, {recorder: 'unknown', ...drops(0, 1)})).toBe('notice')
     expect(sweepSeverity(true, 'unknown', {overflowAt: 290})).toBe('warning')
-    expect(sweepGrade(true, 'unknown', {overflowAt: 290})!.why).toMatch(/^from 290 CPUs on, the recorders \(the kernel's not known\) drop early PFNs/)
+    expect(sweepGrade(true, 'unknown', swept({overflowAt: 290}))!.why).toMatch(/^the legacy array overflows from 290 CPUs on within 1–8192 \(not at 289\): the recorders \(the kernel's not known\) drop early PFNs/)
   })
 })
 

@@ -1,0 +1,53 @@
+// `predict --sweep` says only what it evaluated: the predicted count at every CPU count of the
+// range (a formula of the host), the 90 % interval at the swept points; never a CPU count outside
+// the range (800..900 said the array "overflows from 754 CPUs", 90 % "from 215").
+import {runCommand} from '@oclif/test'
+import {describe, expect, it} from 'vitest'
+import {DEFAULT_HOST} from '../../src/model/host.js'
+import {sweep, sweepCpus} from '../../src/model/predict.js'
+import {loadProfile} from '../../src/model/profile.js'
+import {EARLY_ALLOC_PFN_MAX} from '../../src/model/recorders/legacy.js'
+import {sweepSvg} from '../../src/model/sweep-chart.js'
+import {REPO} from '../helpers/paths.js'
+
+const run = (args: string[]) => runCommand(['predict', ...args], {root: REPO})
+const result = async (args: string[]) => JSON.parse((await run([...args, '--json'])).stdout).result
+/** The sentence under the table (text wraps it: joined again). */
+const summary = (stdout: string) => /the legacy array[\s\S]*?\n\n/.exec(stdout)![0].replace(/\s+/g, ' ')
+/** The table's summary (the text format writes the range's dash as '-'). */
+const said = async (args: string[]) => summary((await run([...args, '--format', 'table'])).stdout)
+
+describe('predict --sweep: the overflow where the sweep shows it', () => {
+  it('--sweep 800..900 --no-debug: overflows at every count of the range, no crossing claimed outside it', async () => {
+    const text = await said(['--sweep', '800..900', '--no-debug'])
+    expect(text).toMatch(/overflows at every CPU count of 800–900/)
+    expect(text).toMatch(/its low end at no swept point/)
+    // Every CPU count it names lies in the range (the others: the array's size, 90 %, the 64 points).
+    const counts = (text.match(/\d+/g) ?? []).map(Number).filter((n) => ![EARLY_ALLOC_PFN_MAX, 90, 64].includes(n))
+    expect(counts.filter((n) => n < 800 || n > 900)).toEqual([])
+    const j = await result(['--sweep', '800..900', '--no-debug'])
+    expect(j.overflows).toEqual([[800, 900]])
+    expect(j.overflowAt).toBe(800)
+  })
+
+  it('a crossing inside the range is exact: at N it overflows, at N - 1 not (every CPU count evaluated)', async () => {
+    const j = await result(['--sweep', '1..8192', '--kernel', '7.2', '--no-debug'])
+    expect(j.overflows).toEqual([[754, 8192]])
+    const edge = await result(['--sweep', '753..754', '--kernel', '7.2', '--no-debug'])
+    expect(edge.points.map((p: {events: number}) => p.events > EARLY_ALLOC_PFN_MAX)).toEqual([false, true])
+    expect(await said(['--sweep', '1..8192', '--kernel', '7.2', '--no-debug'])).toMatch(/overflows from 754 CPUs on within 1–8192 \(not at 753\)/)
+  })
+
+  it("the severity's why says the overflow as the summary does (a 64-slot array, synthetic size: was 'from 1 CPUs on' for 100..200)", async () => {
+    const j = await result(['--sweep', '100..200', '--kernel', '7.2', '--recorder', 'legacy', '--legacy-max', '64'])
+    expect(j.severity.why).toMatch(/^the legacy array overflows at every CPU count of 100–200: the kernel's legacy recorder drops early PFNs/)
+  })
+})
+
+describe('predict --sweep --svg: the overflow mark', () => {
+  const svg = (lo: number, hi: number) => sweepSvg(sweep({...DEFAULT_HOST, debug: false, kernel: '7.2'}, loadProfile('linux-7.2-after-smp'), sweepCpus(lo, hi, 8)), 'p')
+  it('marks a crossing inside the range only (800..900 was marked "overflows from 754 CPUs", outside it)', () => {
+    expect(svg(800, 900)).not.toMatch(/overflows from/)
+    expect(svg(1, 8192)).toMatch(/overflows from 754 CPUs/)
+  })
+})
