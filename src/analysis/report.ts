@@ -6,6 +6,7 @@ import {num} from '../readers/count.js'
 import type {AllocSite, BootAnalysis, Finding, HostFacts, Splat} from '../types.js'
 import {anomalyKindsBlock} from '../allocinfo/report.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
+import type {DumpUse} from '../model/from-boot.js'
 import type {FindingKind} from './detectors.js'
 import {isSkippedFrame} from './frames.js'
 import {inputDamage} from './input-notes.js'
@@ -15,6 +16,8 @@ import {EARLY_ALLOC_PFN_MAX, pfnPoolSize} from '../kernel.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
+  /** A capture directory's dump not used for this boot (it goes with the log's last: --boot -1), and why. */
+  dump?: DumpUse
 }
 
 export interface AnalyseReportOptions {
@@ -53,6 +56,7 @@ export function buildAnalyseReport(a: AnalyseResult, opts: AnalyseReportOptions)
   blocks.push(whyBlock(a), findingsBlock(a))
   if (opts.traces) blocks.push(...traceBlocks(a.findings))
   if (a.allocinfo) blocks.push(...allocinfoBlocks(a.allocinfo, size))
+  else if (a.dump) blocks.push({kind: 'text', title: 'allocinfo', lines: wrap(`${a.dump.path}: not used: ${a.dump.reason}`)})
   return {blocks}
 }
 

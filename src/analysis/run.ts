@@ -5,10 +5,11 @@ import type {CommandRun} from '../cli/output.js'
 import {InputError} from '../errors.js'
 import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
-import type {BootLogFormat, Recorder, Severity} from '../types.js'
+import type {BootAnalysis, BootLogFormat, Recorder, Severity} from '../types.js'
+import type {DumpUse} from '../model/from-boot.js'
 import {anomalySeverities, badCounterCounts, badCounterSeverities} from '../allocinfo/report.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
-import {trackingSiteOf, withDumpDebug} from './built-recorder.js'
+import {dumpIsOf, trackingSiteOf, withDumpDebug} from './built-recorder.js'
 import type {BootsResult} from './boots.js'
 import {type AnalyseOptions, analyseBootLogBoots, conflictWarnings, counterWarnings, inputWarnings} from './read.js'
 import {type AnalyseResult, type BootsAnalyseResult, buildAnalyseReport, buildBootsReport} from './report.js'
@@ -44,7 +45,8 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
     },
     f.boot ?? 'all',
   )
-  const allocPath = f.allocinfo ?? cap.allocinfo
+  const unused = await unusedDump(cap.allocinfo, f.allocinfo, logged.boots)
+  const allocPath = unused ? undefined : (f.allocinfo ?? cap.allocinfo)
   const dump = allocPath ? await readDump(allocPath, f['accept-truncated'], hooks) : undefined
   // The dump's tracking site states DEBUG for the boot it was read after (predict --from's and batch's rule).
   const site = dump && trackingSiteOf(dump)
@@ -53,7 +55,19 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   const warnings = [...inputWarnings(res.boots[0]!), ...res.boots.flatMap(counterWarnings), ...res.boots.flatMap(conflictWarnings)]
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (dump) warnings.push(...readerWarnings(dump))
-  return {...analyseOutput(res, allocinfo, {traces: f.traces, bytes: f.bytes}), warnings, severities: [...analyseSeverities(res), ...anomalySeverities(dump?.anomalyCounts ?? {})]}
+  if (unused) warnings.push(`${unused.path}: not used: ${unused.reason}`)
+  return {...analyseOutput(res, {allocinfo, unused}, {traces: f.traces, bytes: f.bytes}), warnings, severities: [...analyseSeverities(res), ...anomalySeverities(dump?.anomalyCounts ?? {})]}
+}
+
+/**
+ * A capture directory's dump, when it goes with none of the boots analysed: it was read after the
+ * log's last boot, so an earlier one (--boot -1) is another kernel run's (dumpIsOf, the rule of
+ * predict --from, diff and batch). Not read, and said why; a dump named by --allocinfo is used.
+ */
+async function unusedDump(capDump: string | undefined, named: string | undefined, boots: BootAnalysis[]): Promise<DumpUse | undefined> {
+  if (capDump === undefined || named !== undefined || boots.some(dumpIsOf)) return undefined
+  const {dumpUse} = await import('../model/from-boot.js')
+  return dumpUse(boots[0]!, capDump, 'it is not summarised and its anomalies are not gated on')
 }
 
 /** The dump beside the log: a gzip cut short is refused as the log is, unless --accept-truncated. */
@@ -64,10 +78,11 @@ async function readDump(path: string, accept: boolean, hooks: AnalyseHooks) {
 }
 
 /** One boot (the log's only one, or the one --boot named): the single-boot result, as always; else every boot's. */
-function analyseOutput(res: BootsResult, allocinfo: AnalyseResult['allocinfo'], opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report'> {
+function analyseOutput(res: BootsResult, {allocinfo, unused}: {allocinfo?: AnalyseResult['allocinfo']; unused?: DumpUse}, opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report'> {
   if (res.boots.length === 1) {
     const result: AnalyseResult = res.boots[0]!
     if (allocinfo) result.allocinfo = allocinfo
+    if (unused) result.dump = unused
     return {result, report: buildAnalyseReport(result, opts)}
   }
   const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}

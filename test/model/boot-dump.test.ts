@@ -94,3 +94,29 @@ describe('batch of the same capture: the dump goes with the log\'s last boot (du
     expect(last.map((x) => [x.allocinfo !== undefined, (x.prediction as {recorder?: string}).recorder])).toEqual([[true, 'pool']])
   })
 })
+
+describe('analyse of the same capture: the dump goes with the log\'s last boot (dumpUse, as predict --from, diff and batch)', () => {
+  const analyse = (args: string[]) => runCommand(['analyse', dir, ...args], {root: REPO})
+  const exitCode = (e: {oclif?: {exit?: number}} | undefined) => (e === undefined ? 0 : (e.oclif?.exit ?? -1))
+
+  it('--boot=-1 (the 6.12 boot): the dump is not summarised nor gated on (its duplicate key tripped --fail-on info), and the output says why', async () => {
+    const r = await analyse(['--boot=-1', '--json', '--fail-on', 'info'])
+    expect(exitCode(r.error)).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.result.host.release.value).toBe('6.12.117')
+    expect(doc.result.allocinfo).toBeUndefined()
+    expect(doc.result.dump).toEqual({path: join(dir, 'allocinfo.txt'), used: false, reason: expect.stringMatching(/read after the log's last boot \(boot 0, 2 of 2\) and this is boot -1 .*not summarised/)})
+    expect(doc.warnings).toContain(`${join(dir, 'allocinfo.txt')}: not used: ${doc.result.dump.reason}`)
+    const text = await analyse(['--boot=-1', '--format', 'text', '--block', 'allocinfo'])
+    expect(text.stdout.replace(/\n +/g, ' ')).toMatch(/allocinfo\.txt: not used: the dump was read after the log's last boot/)
+  })
+
+  it('the last boot (--boot 0), or every boot: the dump is summarised and gated on, with the last boot', async () => {
+    const last = await analyse(['--boot', '0', '--json', '--fail-on', 'info'])
+    expect(exitCode(last.error)).toBe(1)
+    expect(JSON.parse(last.stdout).result).toMatchObject({allocinfo: {anomalyCounts: {'duplicate-key': 1}}})
+    expect(JSON.parse(last.stdout).result.dump).toBeUndefined()
+    const all = JSON.parse((await analyse(['--json'])).stdout).result
+    expect([all.boots.length, all.allocinfo.anomalyCounts]).toEqual([2, {'duplicate-key': 1}])
+  })
+})
