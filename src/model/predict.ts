@@ -379,6 +379,14 @@ export interface SweepPoint {
   raceFrees?: number
 }
 
+export interface CountFall {
+  cpus: number
+  /** The early count at cpus - 1, and at cpus. */
+  before: number
+  after: number
+  terms: string[]
+}
+
 export interface Sweep {
   points: SweepPoint[]
   /** The swept range, LO..HI. */
@@ -390,6 +398,12 @@ export interface Sweep {
   overflows: CpuRanges
   /** The smallest CPU count of the range at which the legacy array overflows (a crossing only when above LO). */
   overflowAt?: number
+  /**
+   * Where the predicted count falls as CPUs grow (from cpus - 1 to cpus), with the profile's terms
+   * that fall there: 7.2's perCpuSlabs at 8 and 128 CPUs (and 32768 after SMP), where the slab order grows. Then
+   * the array may overflow at some counts and not at more: `overflows` has a range for each stretch.
+   */
+  falls: CountFall[]
   /** The 90 % interval against the array, at the swept points only: where its high end lies above it, and where its low end does. */
   intervalAbove: {high: CpuRanges; low: CpuRanges}
   /** Why it never overflows in the range. */
@@ -413,12 +427,23 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const withCpus = (n: number): Host => ({...host, possibleCpus: n, onlineCpus: n})
   const points = cpus.map((n) => sweepPoint(n, predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'})))
   const swept: [number, number] = [cpus[0], cpus[cpus.length - 1]]
-  const every = Array.from({length: swept[1] - swept[0] + 1}, (_, i) => swept[0] + i)
-  const overflows = runsOf(every, (i) => earlyEvents(withCpus(every[i]), profile).events > legacyMax)
+  const {overflows, falls} = everyCount(swept, (n) => earlyEvents(withCpus(n), profile), legacyMax)
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
-  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), intervalAbove, legacyMax}
+  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax}
   if (!overflows.length) out.noOverflowReason = noOverflowReason(points, legacyMax)
   return out
+}
+
+/** The count at every CPU count of the range: where it overflows the array, and where it falls as CPUs grow (the terms that fall there). */
+function everyCount([lo, hi]: [number, number], at: (n: number) => ReturnType<typeof earlyEvents>, legacyMax: number): Pick<Sweep, 'overflows' | 'falls'> {
+  const every = Array.from({length: hi - lo + 1}, (_, i) => lo + i)
+  const counts = every.map(at)
+  const falls = every.flatMap((n, i) => {
+    const [before, after] = [counts[i - 1], counts[i]]
+    if (i === 0 || after.events >= before.events) return []
+    return [{cpus: n, before: before.events, after: after.events, terms: after.exp.byTerm.filter((t, k) => t.calls < before.exp.byTerm[k].calls).map((t) => t.id)}]
+  })
+  return {overflows: runsOf(every, (i) => counts[i].events > legacyMax), falls}
 }
 
 function sweepPoint(n: number, p: Prediction): SweepPoint {
@@ -446,7 +471,7 @@ function noOverflowReason(points: SweepPoint[], legacyMax: number): string {
     (need
       ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs`
       : prev && last.cpus > prev.cpus
-        ? '; the count does not grow with CPUs in this window'
+        ? '; the count does not grow between the last two swept points'
         : '; one point: no slope to extrapolate from (sweep a range, LO..HI with LO < HI, for the curve)')
   )
 }

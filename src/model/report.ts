@@ -224,7 +224,15 @@ export function sweepSummary(s: Sweep): string {
   const iv = s.intervalAbove.high.length
     ? `90 % interval, ${at}: its high end lies above ${s.legacyMax} ${sweptWhere(s.intervalAbove.high, cpus)}, its low end ${sweptWhere(s.intervalAbove.low, cpus)}`
     : `the 90 % interval stays within ${s.legacyMax} ${at}`
-  return `${where}${s.noOverflowReason ? `: ${s.noOverflowReason}` : ''}; ${iv}`
+  return `${where}${s.noOverflowReason ? `: ${s.noOverflowReason}` : ''}${fallsText(s)}; ${iv}`
+}
+
+/** Where the count falls as CPUs grow: a curve that is not monotone has no one crossing. */
+function fallsText(s: Sweep): string {
+  if (!s.falls.length) return ''
+  const each = s.falls.slice(0, 4).map((f) => `${f.cpus - 1}→${f.cpus} (${f.before}→${f.after}${f.terms.length ? `: ${f.terms.join(', ')}` : ''})`)
+  const more = s.falls.length > 4 ? ` and at ${s.falls.length - 4} more CPU counts` : ''
+  return `; the predicted count is not monotone in the CPUs: it falls as they grow at ${each.join(', ')}${more}`
 }
 
 const FLEET_KEYS = ['name', 'cpus', 'window', 'profile', 'recorder', 'events', 'eventsLow', 'eventsHigh', 'widened', 'legacyDropped', 'poolsPublished', 'raceFrees', 'severity']

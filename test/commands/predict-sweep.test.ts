@@ -51,3 +51,29 @@ describe('predict --sweep --svg: the overflow mark', () => {
     expect(svg(1, 8192)).toMatch(/overflows from 754 CPUs/)
   })
 })
+
+describe('predict --sweep: a count that falls as CPUs grow', () => {
+  // 7.2's perCpuSlabs term falls where the slab order grows (127 -> 128 CPUs): an array between the
+  // two counts (1600 slots, synthetic size; v1 of the patch had 256) overflows below 128 and again
+  // above 134, not between. The default 8192 slots see it only on hosts of 541+ NUMA nodes.
+  const args = ['--sweep', '100..300', '--kernel', '7.2', '--no-debug', '--points', '8', '--legacy-max', '1600']
+
+  it('says each range where it overflows, and where the count falls (was one 'overflows from N CPUs' sentence)', async () => {
+    const j = await result(args)
+    expect(j.overflows).toEqual([[118, 127], [135, 300]])
+    expect(j.falls).toEqual([{cpus: 128, before: 1716, after: 1534, terms: ['perCpuSlabs']}])
+    const text = await said(args)
+    expect(text).toMatch(/overflows at 118–127, 135–300 CPUs of 100–300 only/)
+    expect(text).toMatch(/not monotone in the CPUs: it falls as they grow at 127→128 \(1716→1534: perCpuSlabs\)/)
+  })
+
+  it('the default array: 1 TiB over 545 nodes overflows at 123–127 and from 141 CPUs', async () => {
+    const j = await result(['--sweep', '100..200', '--kernel', '7.2', '--no-debug', '--points', '8', '--memory', '1T', '--nodes', '545'])
+    expect(j.overflows).toEqual([[123, 127], [141, 200]])
+    expect(j.falls.map((f: {cpus: number}) => f.cpus)).toEqual([128])
+  })
+
+  it('a rising curve has no falls', async () => {
+    expect((await result(['--sweep', '1..2048', '--kernel', '6.12', '--no-debug', '--points', '8'])).falls).toEqual([])
+  })
+})
