@@ -52,6 +52,9 @@ export class NotImplementedError extends Error {
   }
 }
 
+/** The first `shown` of the names a message gives, the rest counted (`a, b, c and 4 more`): a directory may hold thousands. */
+export const someOf = (names: readonly string[], shown = 3): string => (names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`)
+
 /** What an fs error's code says, in the words the messages use. */
 const IO_REASONS: Record<string, string> = {
   ENOENT: 'no such file or directory',

@@ -11,6 +11,7 @@ import {countsByKind, type FleetSummary} from './summary.js'
 import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
 import {inputName} from '../readers/stdin.js'
 import {PathCache} from '../readers/stat.js'
+import {someOf} from '../errors.js'
 
 export async function runFleet(inputs: string[], f: {html?: string}): Promise<CommandRun> {
   const named = inputs.length > 0 ? inputs : ['-']
@@ -29,8 +30,7 @@ export async function runFleet(inputs: string[], f: {html?: string}): Promise<Co
 function emptyWarning(s: FleetSummary, paths: string[]): string[] {
   if (s.inputs + s.boots + s.allocinfos + s.errors > 0) return []
   const names = paths.map(inputName)
-  const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')
-  return [`no records in ${shown}: nothing to summarise`]
+  return [`no records in ${someOf(names)}: nothing to summarise`]
 }
 
 /**

@@ -3,7 +3,7 @@
 // makes a directory ONE capture (notCaptureBecause) is decided here, for every command and batch.
 import {statSync, type Stats} from 'node:fs'
 import {join} from 'node:path'
-import {InputError, ioReason} from '../errors.js'
+import {InputError, ioReason, someOf} from '../errors.js'
 import {readBoundedFile} from './bounded.js'
 import {type DirName, dirNames} from './names.js'
 import {statOf, statPath} from './stat.js'
@@ -96,7 +96,7 @@ export function notCaptureBecause(entries: Iterable<DirEntry>): string | undefin
     else if (ALLOCINFO_NAMES.includes(name)) dumps.push(name)
     else if (!CAPTURE_EXTRAS.includes(name)) return `${name} is not one of a capture's files`
   }
-  if (logs.length + dumps.length === 0) return `neither a boot log (${BOOTLOG_NAMES.join(', ')}) nor an allocinfo dump (${ALLOCINFO_NAMES.join(', ')}) in it`
+  if (logs.length + dumps.length === 0) return 'neither a boot log nor an allocinfo dump in it'
   if (dumps.length > 1) return `more than one allocinfo dump (${dumps.join(', ')})`
   if (logs.length < 2) return undefined
   const [read, other] = logs.sort((a, b) => BOOTLOG_NAMES.indexOf(a) - BOOTLOG_NAMES.indexOf(b))
@@ -135,11 +135,48 @@ function captureListing(path: string): DirEntry[] {
     throw new InputError(`${path}: cannot list the directory: ${ioReason(e)}; expected a capture directory`, path)
   }
   const why = notCaptureBecause(entries)
-  if (why !== undefined) {
-    const expected = `a boot log (${BOOTLOG_NAMES.join(', ')}) and/or an allocinfo dump (${ALLOCINFO_NAMES.join(', ')}), with at most ${CAPTURE_EXTRAS.join(', ')} beside them`
-    throw new InputError(`${path}: not one capture directory: ${why}; expected a capture directory: ${expected} (name a file in it to read that file; allocscope batch reads each)`, path)
-  }
+  if (why !== undefined) throw notOneCapture(path, entries, why)
   return entries
+}
+
+/** The boot-log names a message shows first: the common ones. */
+const COMMON_LOGS = ['dmesg.txt', 'kern.log', 'console.log']
+
+/** What a capture directory holds, in a few words (README "Capture directory" lists every name). */
+const CAPTURE_SHAPE =
+  `a capture holds a boot log (${someOf([...COMMON_LOGS, ...BOOTLOG_NAMES.filter((n) => !COMMON_LOGS.includes(n))])}) and/or an allocinfo dump (${ALLOCINFO_NAMES.join(', ')}), ` +
+  `and its meta.json (README: Capture directory)`
+
+/**
+ * The refusal of a directory that is not one capture (`why`): what is wrong and what to do first,
+ * then the few names that say it. A directory of captures (samples/) names some of them.
+ */
+function notOneCapture(path: string, entries: readonly DirEntry[], why: string): InputError {
+  const captures = captureSubdirs(path, entries).map((c) => c.name)
+  if (captures.length > 0) {
+    const each = `allocscope batch '${join(path, '*/')}'`
+    return new InputError(`${path}: not one capture directory but a directory holding ${captures.length} (${someOf(captures)}): name one of them, or read each with ${each}`, path)
+  }
+  const todo = entries.some((e) => e.type === 'file') ? 'name a file in it, or read each with allocscope batch' : 'name a capture directory'
+  return new InputError(`${path}: not one capture directory (${why}): ${todo}; ${CAPTURE_SHAPE}`, path)
+}
+
+/**
+ * The subdirectories among a directory's entries that are capture directories (notCaptureBecause),
+ * with their own entries; one that cannot be listed is none. For messages about a directory
+ * named as one capture or one series that holds several.
+ */
+export function captureSubdirs(dir: string, entries: readonly DirEntry[]): Array<{name: string; entries: DirEntry[]}> {
+  return entries.flatMap((e) => {
+    if (e.type !== 'directory') return []
+    let sub: DirEntry[]
+    try {
+      sub = dirEntries(join(dir, e.name))
+    } catch {
+      return []
+    }
+    return notCaptureBecause(sub) === undefined ? [{name: e.name, entries: sub}] : []
+  })
 }
 
 export function resolveCapture(path: string): CaptureFiles {

@@ -5,7 +5,7 @@ import {statSync} from 'node:fs'
 import {basename, resolve} from 'node:path'
 import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
-import {InputError} from '../errors.js'
+import {InputError, someOf} from '../errors.js'
 import {type Stats, statOf} from '../readers/stat.js'
 import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
@@ -151,9 +151,6 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
 function breaksOf(store: SeriesStore): string[] {
   return store.breaksMore > 0 ? [...store.breaks, `${store.breaksMore} more snapshot(s) of another boot than the one before`] : store.breaks
 }
-
-/** The first few of the files a warning is about, named (a directory may hold thousands). */
-const someOf = (paths: string[]): string => (paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`)
 
 /** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart; `raw`: its bytes, when its reading has begun. */
 async function readSnapshot(path: string, raw?: AsyncIterable<Buffer>): Promise<{info: AllocInfo; header: string}> {
