@@ -4,7 +4,7 @@
 // closer format (kern.log vs journalctl short, dmesg vs serial console). Logs without printk time
 // stamps are recognised by lines only the kernel prints.
 import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry} from './formats.js'
-import {RAW, stampAt} from './sniff.js'
+import {RAW, stampAt, type Stamp} from './sniff.js'
 import {stripAnsi} from './text-formats.js'
 import {isAllocinfoShape} from '../allocinfo-shape.js'
 
@@ -52,17 +52,14 @@ const NOT_TEXT = /[\x00-\x08\x0a-\x1a\x1c-\x1f\ufffd]/
 const NOT_TEXT_ALL = new RegExp(NOT_TEXT.source, 'g')
 
 /**
- * Share of characters that are not text. Most lines have none: one RegExp test each (native code
- * from the first call) instead of a loop over every character; only the others are counted.
+ * Share of characters that are not text: one RegExp over the lines joined by a tab (text, not
+ * counted), native code instead of a loop over every character or a call per line.
  */
 function binaryShare(lines: string[]): number {
-  let bad = 0
-  let all = 0
-  for (const l of lines) {
-    all += l.length
-    if (NOT_TEXT.test(l)) bad += l.match(NOT_TEXT_ALL)!.length
-  }
-  return all === 0 ? 0 : bad / all
+  const joined = lines.join('\t')
+  const all = joined.length - Math.max(0, lines.length - 1)
+  if (all === 0 || !NOT_TEXT.test(joined)) return 0
+  return joined.match(NOT_TEXT_ALL)!.length / all
 }
 
 interface Cleaned {
@@ -93,12 +90,12 @@ function clean(firstLines: string[], hints: DetectHints): Cleaned {
 }
 
 /** The row with most line votes (ties: the earlier row), or undefined when no line voted. */
-function vote(lines: string[]): {entry: FormatEntry; votes: number} | undefined {
+function vote(lines: string[], stamps: readonly Stamp[]): {entry: FormatEntry; votes: number} | undefined {
   let best: {entry: FormatEntry; votes: number} | undefined
   for (const entry of BOOT_LOG_FORMATS as readonly FormatEntry[]) {
     if (!entry.line) continue
     let v = 0
-    for (const l of lines) if (entry.line(l)) v++
+    for (let i = 0; i < lines.length; i++) if (entry.line(lines[i]!, stamps[i])) v++
     if (v > 0 && (best === undefined || v > best.votes)) best = {entry, votes: v}
   }
   return best
@@ -135,14 +132,16 @@ function untimed(c: Cleaned, timed: boolean, binary: boolean): Detection {
 export function detectFormat(firstLines: string[], hints: DetectHints = {}): Detection {
   const c = clean(firstLines, hints)
   const binary = binaryShare(c.lines) > 0.1
-  const timed = c.lines.some((l) => stampAt(RAW.test(l) ? l.slice(l.indexOf('>') + 1) : l) !== undefined)
   for (const entry of BOOT_LOG_FORMATS as readonly FormatEntry[]) {
     const reason = entry.document?.(c.lines)
     if (reason !== undefined) return {format: entry.id as BootLogFormat, reason, timed: true, recognised: true, binary}
   }
-  const won = vote(c.lines)
+  // Each line's stamp once: the timed test, the dmesg row's vote and its refine() all ask it.
+  const stamps = c.lines.map(stampAt)
+  const timed = c.lines.some((l, i) => (RAW.test(l) ? stampAt(l.slice(l.indexOf('>') + 1)) : stamps[i]) !== undefined)
+  const won = vote(c.lines, stamps)
   if (!won) return untimed(c, timed, binary)
-  const ctx = {lines: c.lines, votes: won.votes, crlf: c.crlf, ansi: c.ansi}
+  const ctx = {lines: c.lines, stamps, votes: won.votes, crlf: c.crlf, ansi: c.ansi}
   const r = won.entry.refine?.(ctx) ?? {format: won.entry.id, reason: `${won.votes} of the first ${c.lines.length} non-empty lines look like ${won.entry.name} output`}
   return {format: r.format as BootLogFormat, reason: r.reason, timed, recognised: true, binary}
 }

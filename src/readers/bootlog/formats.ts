@@ -8,13 +8,15 @@ import {JournalExportReader} from './journal-export.js'
 import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {LavaReader} from './lava.js'
 import {readTime} from './prefix.js'
-import {decoded, DROPPED, JOURNAL_META, JOURNAL_MONO, KMSG, RAW, stampAt, timedKernel, WALL} from './sniff.js'
+import {decoded, DROPPED, JOURNAL_META, JOURNAL_MONO, KMSG, RAW, type Stamp, WALL} from './sniff.js'
 import {DecodedReader, KernelTextReader, KmsgReader, PrefixedReader} from './text-formats.js'
 
 /** What detection saw, for a format's refine() step. */
 export interface SniffContext {
   /** The first non-empty lines, CR and ANSI escapes removed. */
   lines: string[]
+  /** Each line's printk time stamp (stampAt), in the order of `lines`: asked once per line, by the vote and refine() alike. */
+  stamps: readonly Stamp[]
   /** Lines that voted for the winning format. */
   votes: number
   crlf: boolean
@@ -29,8 +31,8 @@ export interface FormatEntry {
   description: string
   /** A whole-document test on the first lines (formats that are one document); returns the reason. */
   document?: (head: string[]) => string | undefined
-  /** A line of this format (each matching line is one vote). */
-  line?: (l: string) => boolean
+  /** A line of this format (each matching line is one vote); `stamp`: the line's stampAt, computed once for every row. */
+  line?: (l: string, stamp: Stamp) => boolean
   /** After this row won the vote: the exact format and the reason (another row's id when a closer look says so). */
   refine?: (s: SniffContext) => {format: string; reason: string}
   /** NUL bytes are data in this format (binary fields): the reader gets them. */
@@ -55,7 +57,7 @@ function refineSyslog(s: SniffContext): {format: string; reason: string} {
 function refineDmesg(s: SniffContext): {format: string; reason: string} {
   const n = s.lines.length
   const noise = n - s.votes
-  const glued = s.lines.filter((l) => stampAt(l) === 'glued' || DROPPED.test(l)).length
+  const glued = s.lines.filter((l, i) => s.stamps[i] === 'glued' || DROPPED.test(l)).length
   const traits = [s.crlf ? 'CR line ends' : '', s.ansi ? 'ANSI escapes' : '', noise > 0 ? `${noise} lines without a time stamp` : '', glued > 0 ? `${glued} kernel lines glued after other output` : ''].filter(Boolean)
   if (traits.length > 0) return {format: 'console', reason: `serial console: ${s.votes} of the first ${n} non-empty lines carry printk time stamps; ${traits.join(', ')}`}
   return {format: 'dmesg', reason: `all of the first ${n} non-empty lines carry printk time stamps`}
@@ -146,7 +148,7 @@ export const BOOT_LOG_FORMATS = [
     id: 'dmesg',
     name: 'dmesg',
     description: 'plain dmesg: [time] text (or -T, --time-format iso|reltime|delta, -t), caller ids [T1]/[C0]',
-    line: timedKernel,
+    line: (_l, stamp) => stamp !== undefined,
     refine: refineDmesg,
     open: kernelText('dmesg'),
     example: `[    0.000000] ${BANNER}\n`,

@@ -19,8 +19,11 @@ export function decoded(l: string): boolean {
   return m !== null && FACILITY_NAMES.includes(m[1]!) && LEVEL_NAMES.includes(m[2]!)
 }
 
+/** Where a line carries a printk time stamp: at its start (after a dropped-messages notice), glued after console noise, or nowhere. */
+export type Stamp = 'start' | 'glued' | undefined
+
 /** Where a line carries a printk time stamp: at its start (after a dropped-messages notice) or glued after console noise. */
-export function stampAt(l: string): 'start' | 'glued' | undefined {
+export function stampAt(l: string): Stamp {
   const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
   const s = m ? l.slice(m[0].length) : l
   const p = readPrefix(s)
