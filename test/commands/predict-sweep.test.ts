@@ -58,7 +58,7 @@ describe('predict --sweep: a count that falls as CPUs grow', () => {
   // above 134, not between. The default 8192 slots see it only on hosts of 541+ NUMA nodes.
   const args = ['--sweep', '100..300', '--kernel', '7.2', '--no-debug', '--points', '8', '--legacy-max', '1600']
 
-  it('says each range where it overflows, and where the count falls (was one 'overflows from N CPUs' sentence)', async () => {
+  it("says each range where it overflows, and where the count falls (was one 'overflows from N CPUs' sentence)", async () => {
     const j = await result(args)
     expect(j.overflows).toEqual([[118, 127], [135, 300]])
     expect(j.falls).toEqual([{cpus: 128, before: 1716, after: 1534, terms: ['perCpuSlabs']}])
