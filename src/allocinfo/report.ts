@@ -21,9 +21,14 @@ export interface AllocInfoResult {
   shown: number
   sites: AllocSite[]
   tree?: {depth: number; prefixes: number; rows: TreeRow[]}
-  /** The first MAX_ANOMALIES of each kind, each with its severity (what --fail-on sees); anomalyCounts counts them all. */
+  /**
+   * The first MAX_ANOMALIES of each kind, each with its severity (what --fail-on sees); anomalyCounts
+   * counts them all. With --module/--file/--function, those at the sites they keep (scope.ts).
+   */
   anomalies: (AllocAnomaly & {severity: Severity})[]
   anomalyCounts: AnomalyCounts
+  /** With --module/--file/--function: the dump's anomalies at sites they leave out (not listed, not gated on). */
+  anomaliesOutsideFilters?: number
   /** The first MAX_SKIPPED skipped lines; skippedTotal and skippedByReason count them all. */
   skipped: Skipped[]
   skippedTotal: number
@@ -108,6 +113,7 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
   const sizeWords: Words = (b) => (opts.raw ? `${b} bytes` : iec(b))
   const blocks: Block[] = [r.tree ? treeBlock(r, r.tree, size) : sitesBlock(r, size), totalsBlock(r, sizeWords)]
   if (r.anomalies.length > 0) blocks.push(anomaliesBlock(r))
+  else if (r.anomaliesOutsideFilters) blocks.push({kind: 'text', title: 'anomalies (0)', lines: [outsideWords(r.anomaliesOutsideFilters)]})
   if (r.skippedTotal > 0) blocks.push(skippedBlock(r))
   return {blocks}
 }
@@ -200,12 +206,16 @@ const anomalyCells = (kind: AllocAnomaly['kind'], a: Omit<AllocAnomaly, 'kind'> 
   detail: a?.detail,
 })
 
+/** The anomalies the site filters left out, in words (allocinfo's anomalies title, diff's one-capture head). */
+export const outsideWords = (n: number): string => `${n} outside --module/--file/--function (not gated on)`
+
 function anomaliesBlock(r: AllocInfoResult): Block {
   const total = anomalyTotal(r.anomalyCounts)
   const c = ANOMALY_COLUMNS
+  const outside = r.anomaliesOutsideFilters ? `; ${outsideWords(r.anomaliesOutsideFilters)}` : ''
   return {
     kind: 'table',
-    title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total})`,
+    title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total}${outside})`,
     // Severity first, as in analyse's, diff's and fleet's anomaly tables.
     columns: [c.severity, c.line, c.kind, c.key, c.detail],
     rows: r.anomalies.map((a) => anomalyCells(a.kind, a)),

@@ -7,7 +7,8 @@ import {InputError, UsageError} from '../errors.js'
 import {statOf} from '../readers/stat.js'
 import {parseSize} from '../render/units.js'
 import {type AllocInfoResult, anomalySeverities, buildAllocInfoReport, gradedAnomalies} from './report.js'
-import {type SiteFilter, type SortKey, compileRegex, describeFilter, selectSites} from './select.js'
+import {type SiteFilter, type SortKey, describeFilter, selectSites} from './select.js'
+import {hasScope, scopedAnomalies, siteScope} from './scope.js'
 
 export interface AllocInfoFlags {
   top: number
@@ -31,13 +32,7 @@ function filterOf(f: AllocInfoFlags): SiteFilter {
     if (n === undefined) throw new UsageError(`--min: '${f.min}' is not a size; expected e.g. 1M, 64K, 1.5GiB or a byte count`)
     minBytes = BigInt(n)
   }
-  return {
-    module: compileRegex('module', f.module),
-    file: compileRegex('file', f.file),
-    func: compileRegex('function', f.function),
-    inaccurateOnly: f['accurate-no'],
-    minBytes,
-  }
+  return {...siteScope({module: f.module, file: f.file, func: f.function}), inaccurateOnly: f['accurate-no'], minBytes}
 }
 
 export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Promise<CommandRun> {
@@ -48,6 +43,8 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
   const sort = f.sort as SortKey
   const totals = {sites: info.sites.length, bytes: info.totalBytes, calls: info.totalCalls}
   const sel = selectSites(info.sites, filter, sort, f.tree ? 0 : f.top, totals)
+  // The anomalies of the sites --module/--file/--function keep: listed and gated on (scope.ts).
+  const scoped = scopedAnomalies(info, filter)
   const result: AllocInfoResult = {
     source: info.source,
     version: info.version,
@@ -58,8 +55,9 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     matched: sel.matched,
     shown: f.tree ? 0 : sel.shown.length,
     sites: f.tree ? [] : sel.shown,
-    anomalies: gradedAnomalies(info.anomalies),
-    anomalyCounts: info.anomalyCounts,
+    anomalies: gradedAnomalies(scoped.anomalies),
+    anomalyCounts: scoped.anomalyCounts,
+    ...(hasScope(filter) ? {anomaliesOutsideFilters: scoped.outside} : {}),
     skipped: info.skipped,
     skippedTotal: info.skippedTotal,
     skippedByReason: info.skippedByReason,
@@ -71,8 +69,8 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
     result.tree = {depth, rows: f.top > 0 ? rows.slice(0, f.top) : rows, prefixes: rows.length}
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
-  const warnings = readerWarnings(info)
-  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: anomalySeverities(info.anomalyCounts), warnings}
+  const warnings = [...readerWarnings(info), ...scoped.notes]
+  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: anomalySeverities(scoped.anomalyCounts), warnings}
 }
 
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */

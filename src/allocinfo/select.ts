@@ -1,7 +1,7 @@
 // Choosing which allocinfo sites to show: filters (the same dimensions as the 2026 allocinfo
 // ioctl: module, function, file, accuracy, minimum size), a sort order, and top-N. Pure functions.
-import {UsageError} from '../errors.js'
 import type {AllocSite} from '../types.js'
+import {SCOPE_FIELDS, type SiteScope, hasScope, inScope} from './scope.js'
 
 export const SORT_KEYS = ['bytes', 'calls', 'file', 'func', 'key'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -19,30 +19,20 @@ export const SORTS: Record<SortKey, (a: AllocSite, b: AllocSite) => number> = {
   key: byKey,
 }
 
-export interface SiteFilter {
-  /** Matched against the module name; built-in sites have the empty string (so `^$` selects them). */
-  module?: RegExp
-  file?: RegExp
-  func?: RegExp
+/** The scope (--module/--file/--function: scope.ts), and what selects rows within it. */
+export interface SiteFilter extends SiteScope {
   /** Only sites the kernel marked ` accurate:no`. */
   inaccurateOnly?: boolean
   /** Only sites with at least this many bytes. */
   minBytes?: bigint
 }
 
-/** A filter row: which flag, which site field it reads. */
-const REGEX_FIELDS: {flag: keyof SiteFilter; get: (s: AllocSite) => string}[] = [
-  {flag: 'module', get: (s) => s.module ?? ''},
-  {flag: 'file', get: (s) => s.file},
-  {flag: 'func', get: (s) => s.func},
-]
-
 /** The filter in words, for the totals line and --json: ["file =~ /^mm\//", "bytes >= 1048576"]. */
 export function describeFilter(f: SiteFilter): string[] {
   const out: string[] = []
-  for (const r of REGEX_FIELDS) {
-    const re = f[r.flag] as RegExp | undefined
-    if (re) out.push(`${r.flag} =~ ${re}`)
+  for (const r of SCOPE_FIELDS) {
+    const re = f[r.field]
+    if (re) out.push(`${r.field} =~ ${re}`)
   }
   if (f.minBytes !== undefined) out.push(`bytes >= ${f.minBytes}`)
   if (f.inaccurateOnly) out.push('accurate:no')
@@ -52,21 +42,7 @@ export function describeFilter(f: SiteFilter): string[] {
 export function matches(s: AllocSite, f: SiteFilter): boolean {
   if (f.inaccurateOnly && s.accurate) return false
   if (f.minBytes !== undefined && s.bytes < f.minBytes) return false
-  for (const r of REGEX_FIELDS) {
-    const re = f[r.flag] as RegExp | undefined
-    if (re && !re.test(r.get(s))) return false
-  }
-  return true
-}
-
-/** Compiles a user's regular expression; a bad one is a usage error naming the flag. */
-export function compileRegex(flag: string, source: string | undefined): RegExp | undefined {
-  if (source === undefined) return undefined
-  try {
-    return new RegExp(source)
-  } catch (e) {
-    throw new UsageError(`--${flag}: invalid regular expression '${source}' (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); expected a JavaScript regular expression`)
-  }
+  return inScope(s, f)
 }
 
 export interface Totals {
@@ -98,7 +74,7 @@ export function totalsOf(sites: readonly AllocSite[]): Totals {
   return {sites: sites.length, bytes, calls}
 }
 
-const noFilter = (f: SiteFilter) => !f.inaccurateOnly && f.minBytes === undefined && !f.module && !f.file && !f.func
+const noFilter = (f: SiteFilter) => !f.inaccurateOnly && f.minBytes === undefined && !hasScope(f)
 
 export interface Selection {
   matched: Totals

@@ -14,7 +14,7 @@ export default class AllocInfoCommand extends BaseCommand<typeof AllocInfoComman
     'sorted by bytes or calls, filtered by module, file, function, size or `accurate:no`, or summed by source path prefix with --tree. ' +
     'Duplicate `file:line func` keys (inlined helpers) are summed first; negative bytes and wrapped call counters are listed as anomalies after the table, ' +
     'and every input line that is neither a site nor a header is counted as skipped with its reason. ' +
-    'With --fail-on warning, negative bytes or wrapped calls exit 1 (duplicate keys are info).'
+    'With --fail-on warning, negative bytes or wrapped calls exit 1 (duplicate keys are info); --module, --file and --function keep only their sites\' anomalies, listed and gated on.'
 
   static examples = [
     '<%= config.bin %> <%= command.id %> samples/linux-7.2-pool-c64-m1024',

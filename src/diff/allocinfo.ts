@@ -4,7 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {siteOfKey} from '../readers/allocinfo-scan.js'
+import {type ScopedSite, anomaliesInScope, anomalySite, hasScope, inScope, siteScope} from '../allocinfo/scope.js'
 
 export type AllocMetric = 'bytes' | 'calls'
 export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
@@ -128,24 +128,10 @@ export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, k
   return m
 }
 
-type FilteredSite = Pick<AllocSite, 'file' | 'func' | 'module'>
-
-/** The filter's test; undefined when it keeps every site (no filter). */
-function compileFilter(f: SiteFilter): ((s: FilteredSite) => boolean) | undefined {
-  const tests: ((s: FilteredSite) => boolean)[] = []
-  if (f.module !== undefined) {
-    const re = new RegExp(f.module)
-    tests.push((s) => re.test(s.module ?? ''))
-  }
-  if (f.file !== undefined) {
-    const re = new RegExp(f.file)
-    tests.push((s) => re.test(s.file))
-  }
-  if (f.func !== undefined) {
-    const re = new RegExp(f.func)
-    tests.push((s) => re.test(s.func))
-  }
-  return tests.length === 0 ? undefined : (s) => tests.every((t) => t(s))
+/** The filter's test (allocinfo/scope.ts, the one home of what the site filters keep); undefined when it keeps every site (no filter). */
+function compileFilter(f: SiteFilter): ((s: ScopedSite) => boolean) | undefined {
+  const scope = siteScope(f)
+  return hasScope(scope) ? (s) => inScope(s, scope) : undefined
 }
 
 const abs = (n: bigint) => (n < 0n ? -n : n)
@@ -352,11 +338,9 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
  * the sites they keep: a gate scoped to a module does not fail on another's.
  */
 function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], filter: SiteFilter, keyBy: AllocKeyBy): AllocDiff['anomalies'] {
-  const match = compileFilter(filter)
-  const partsOf = (x: AllocAnomaly) => siteOfKey(x.key) ?? {file: x.key, func: ''}
-  const kept = (xs: AllocAnomaly[]) => (match === undefined ? xs : xs.filter((x) => match(partsOf(x))))
-  const [a, b] = [kept(inA), kept(inB)]
-  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...partsOf(x)}, keyBy))
+  const scope = siteScope(filter)
+  const [a, b] = [anomaliesInScope(inA, scope), anomaliesInScope(inB, scope)]
+  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...anomalySite(x.key)}, keyBy))
   const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`
   const A = new Set(a.map(id))
   const B = new Set(b.map(id))

@@ -1,7 +1,7 @@
 // The `diff` command's work, without oclif: flags → DiffRequest → the engine (src/diff/engine.ts).
 // src/commands/diff.ts (oclif) and the fast path (src/cli/fast.ts) both call it. The engine loads
 // the boot-log reader and the model only for the diffs that need them.
-import {compileRegex} from '../allocinfo/select.js'
+import {siteScope} from '../allocinfo/scope.js'
 import type {CommandRun} from '../cli/output.js'
 import {UsageError} from '../errors.js'
 import {parseSize} from '../render/units.js'
@@ -62,16 +62,9 @@ function allocOptions(f: {metric: string; sort: string; top: number; key: string
     if (n === undefined) throw new UsageError(`--min-delta: '${f['min-delta']}' is not ${metric === 'bytes' ? 'a size; expected e.g. 4K, 1M or a byte count' : 'a count; expected a whole number of calls'}`)
     minDelta = BigInt(n)
   }
-  const filter = {
-    ...(f.module !== undefined ? {module: checkRegex('module', f.module)} : {}),
-    ...(f.file !== undefined ? {file: checkRegex('file', f.file)} : {}),
-    ...(f.function !== undefined ? {func: checkRegex('function', f.function)} : {}),
-  }
+  const filter = {...(f.module !== undefined ? {module: f.module} : {}), ...(f.file !== undefined ? {file: f.file} : {}), ...(f.function !== undefined ? {func: f.function} : {})}
+  // Checked now (one message for a bad one, shared with allocinfo and trend); the engine compiles them again where it applies them.
+  siteScope(filter)
   return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy}
 }
 
-/** The flag's source, once checked: compileRegex (the one message for a bad one, shared with allocinfo and trend). */
-function checkRegex(flag: string, source: string): string {
-  compileRegex(flag, source)
-  return source
-}

@@ -14,7 +14,7 @@
 // A module's site that disappears while bytes are still charged to it is the module-unload leak,
 // at the end of the series or at a gap (unloaded, then loaded again): each load is its own life,
 // its growth judged on the current load's points alone (the fall to a fresh module is no shrinking).
-import type {SiteFilter} from '../allocinfo/select.js'
+import {inScope, type SiteScope} from '../allocinfo/scope.js'
 import {backingOf} from './backing.js'
 import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, mannKendall, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
 import type {SeriesStore, StoredSite} from './store.js'
@@ -27,7 +27,7 @@ export interface TrendOptions {
   minRatePerHour: number
   /** Largest Benjamini–Hochberg q-value that counts as a trend. */
   alpha: number
-  filter: Pick<SiteFilter, 'module' | 'file' | 'func'>
+  filter: SiteScope
 }
 
 export const DEFAULT_ALPHA = 0.01
@@ -121,7 +121,7 @@ export function analyseStore(store: SeriesStore, o: TrendOptions): TrendResult {
   const hours = Float64Array.from(store.times, (t) => (t - t0) / 3.6e6)
   const anomalies = new Map<string, number>()
   for (const a of store.anomalies) anomalies.set(a.key, (anomalies.get(a.key) ?? 0) + 1)
-  const kept = store.sites.filter((s) => keep(s, o.filter))
+  const kept = store.sites.filter((s) => inScope(s, o.filter))
   const partial = kept.map((s) => measure(s, hours, store, anomalies.get(s.key) ?? 0, o.alpha))
   // The correction's family is the sites tested: one that never changed (or has too few points)
   // has no p-value to correct, and counting the hundreds of constant sites of a real dump made a
@@ -149,13 +149,6 @@ export function byEvidence(a: SiteTrend, b: SiteTrend): number {
   const ea = Math.min(12, -Math.log10(Math.max(a.q, 1e-300)))
   const eb = Math.min(12, -Math.log10(Math.max(b.q, 1e-300)))
   return eb - ea || (b.bytesPerHour ?? 0) - (a.bytesPerHour ?? 0) || (a.key < b.key ? -1 : 1)
-}
-
-function keep(s: StoredSite, f: TrendOptions['filter']): boolean {
-  if (f.module && !f.module.test(s.module ?? '')) return false
-  if (f.file && !f.file.test(s.file)) return false
-  if (f.func && !f.func.test(s.func)) return false
-  return true
 }
 
 interface Measured {

@@ -2,7 +2,8 @@
 // trends (analyse.ts) → JSON, Report, an SVG when asked, and the severities --fail-on gates on.
 // src/commands/trend.ts parses the flags and emits.
 import {anomalySeverities} from '../allocinfo/report.js'
-import {compileRegex, describeFilter} from '../allocinfo/select.js'
+import {describeFilter} from '../allocinfo/select.js'
+import {siteScope} from '../allocinfo/scope.js'
 import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
@@ -29,7 +30,7 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
   if (inputs.includes('-')) throw new UsageError("-: trend reads no input from stdin by that name; name /dev/stdin (or <(cmd)) for a recording piped in, or ./- for a file named '-'")
   const minRatePerHour = parseRate(f['min-rate'])
   const alpha = parseAlpha(f.alpha)
-  const filter = {module: compileRegex('module', f.module), file: compileRegex('file', f.file), func: compileRegex('function', f.function)}
+  const filter = siteScope({module: f.module, file: f.file, func: f.function})
   if (f.svg) refuseInputAsOutput('--svg', f.svg, [...inputs, ...(f.log ? [{flag: '--log', path: f.log}] : [])])
   const input = await readTrendInput(inputs, {timeFrom: f['time-from'] as TimeFrom})
   if (input.store.snapshots < 2) {

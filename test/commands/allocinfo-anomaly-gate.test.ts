@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
-import {derivedNegativeBytes, realText} from '../helpers/allocinfo-derived.js'
+import {dataLine, derivedModuleTags, derivedNegativeBytes, realText} from '../helpers/allocinfo-derived.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const run = (args: string[]) => runCommand(args, {root: REPO})
@@ -63,5 +63,51 @@ describe('allocinfo anomalies beside a boot log', () => {
     const r = await run(['allocinfo', negativeDump(), '--format', 'csv', '--block', 'anomalies'])
     expect(r.stdout.split('\n')[0]).toBe('severity,line,kind,site,detail')
     expect(r.stdout).toContain('warning,3,negative-bytes,init/main.c:1423 do_initcalls,bytes -4096 < 0')
+  })
+})
+
+/** DERIVED: the real sample dump with every fs/ site tagged [foo] (a module), and negative bytes at the first init/ site (built-in) and, when `inModule`, at the first fs/ site too. */
+function moduleDump(inModule: boolean): string {
+  let text = derivedNegativeBytes(realText(), 0)
+  if (inModule) {
+    let n = 0
+    while (!/ fs\//.test(dataLine(text, n))) n++
+    text = derivedNegativeBytes(text, n)
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'anomaly-scope-')), 'derived-module.txt')
+  writeFileSync(path, derivedModuleTags(text, 'fs/', 'foo'))
+  return path
+}
+
+describe('allocinfo --module/--file/--function scope the anomalies: listed and gated on only at the sites they keep', () => {
+  it('--module foo: the built-in site\'s negative bytes is not listed nor gated on, and the output says so', async () => {
+    const dump = moduleDump(false)
+    const r = await run(['allocinfo', dump, '--module', 'foo', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(0)
+    const res = JSON.parse(r.stdout).result
+    expect([res.anomalies, res.anomalyCounts, res.anomaliesOutsideFilters]).toEqual([[], {}, 2])
+    const text = await run(['allocinfo', dump, '--module', 'foo', '--format', 'text'])
+    expect(text.stdout).toContain('2 outside --module/--file/--function (not gated on)')
+    // Unfiltered, the same dump trips the gate.
+    expect(exitCode((await run(['allocinfo', dump, '--fail-on', 'warning', '--json'])).error)).toBe(1)
+  })
+
+  it('--module foo with a negative site in foo: that one is listed and gates; --file ^init/ keeps the built-in one', async () => {
+    const dump = moduleDump(true)
+    const foo = await run(['allocinfo', dump, '--module', 'foo', '--fail-on', 'warning', '--json'])
+    expect(exitCode(foo.error)).toBe(1)
+    const res = JSON.parse(foo.stdout).result
+    expect(res.anomalies.map((a: {kind: string; key: string}) => [a.kind, a.key.endsWith('[foo]')])).toEqual([['negative-bytes', true]])
+    expect([res.anomalyCounts, res.anomaliesOutsideFilters]).toEqual([{'negative-bytes': 1}, 2])
+    const init = JSON.parse((await run(['allocinfo', dump, '--file', '^init/', '--json'])).stdout).result
+    expect(init.anomalies.map((a: {key: string}) => a.key)).toEqual(['init/main.c:1423 do_initcalls'])
+    expect(init.anomaliesOutsideFilters).toBe(2)
+  })
+
+  it('--min and --accurate-no select rows only: every anomaly is still listed and gated on', async () => {
+    const r = await run(['allocinfo', moduleDump(false), '--min', '1M', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(1)
+    const res = JSON.parse(r.stdout).result
+    expect([res.anomalies.length, res.anomaliesOutsideFilters]).toEqual([2, undefined])
   })
 })

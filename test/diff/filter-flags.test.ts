@@ -1,5 +1,5 @@
 // diff's --module/--file/--function are checked as allocinfo and trend check theirs (one helper,
-// src/allocinfo/select.ts compileRegex): a bad expression is one line, exit 2, and says what
+// src/allocinfo/scope.ts compileRegex): a bad expression is one line, exit 2, and says what
 // JavaScript said once — not "Invalid regular expression" twice.
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'

@@ -1,0 +1,84 @@
+// The site filters that say where to look, --module/--file/--function: the one home of what they
+// keep, for every command that takes them (allocinfo, diff of two dumps or of one capture, trend).
+// They keep sites, and with them the sites' accounting anomalies (an anomaly names its site by
+// key: siteOfKey), so a command scoped to a module lists and gates on that module's alone.
+import {UsageError} from '../errors.js'
+import {MAX_ANOMALIES, siteOfKey} from '../readers/allocinfo-scan.js'
+import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts} from '../types.js'
+
+/** JavaScript regular expressions over a site's module (built-in sites: the empty string, so `^$` selects them), file and function. */
+export interface SiteScope {
+  module?: RegExp
+  file?: RegExp
+  func?: RegExp
+}
+
+/** What the scope reads of a site. */
+export type ScopedSite = Pick<AllocSite, 'file' | 'func' | 'module'>
+
+/** A scope row: which field, its flag, what it reads of a site. */
+export const SCOPE_FIELDS: {field: keyof SiteScope; flag: string; get: (s: ScopedSite) => string}[] = [
+  {field: 'module', flag: 'module', get: (s) => s.module ?? ''},
+  {field: 'file', flag: 'file', get: (s) => s.file},
+  {field: 'func', flag: 'function', get: (s) => s.func},
+]
+
+/** Compiles a user's regular expression; a bad one is a usage error naming the flag. */
+export function compileRegex(flag: string, source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined
+  try {
+    return new RegExp(source)
+  } catch (e) {
+    throw new UsageError(`--${flag}: invalid regular expression '${source}' (${(e as Error).message.replace(/^Invalid regular expression: /, '')}); expected a JavaScript regular expression`)
+  }
+}
+
+/** The flags' sources compiled (a bad one: compileRegex's usage error). */
+export function siteScope(src: {module?: string; file?: string; func?: string}): SiteScope {
+  const out: SiteScope = {}
+  for (const r of SCOPE_FIELDS) {
+    const re = compileRegex(r.flag, src[r.field])
+    if (re) out[r.field] = re
+  }
+  return out
+}
+
+export const hasScope = (f: SiteScope): boolean => f.module !== undefined || f.file !== undefined || f.func !== undefined
+
+export function inScope(s: ScopedSite, f: SiteScope): boolean {
+  for (const r of SCOPE_FIELDS) {
+    const re = f[r.field]
+    if (re && !re.test(r.get(s))) return false
+  }
+  return true
+}
+
+/** An anomaly's site, read back from its key; a key that reads as none is matched as a file name. */
+export const anomalySite = (key: string): ScopedSite => siteOfKey(key) ?? {file: key, func: ''}
+
+/** The anomalies at sites in scope (all of them without a scope). */
+export function anomaliesInScope<A extends Pick<AllocAnomaly, 'key'>>(list: readonly A[], f: SiteScope): A[] {
+  return hasScope(f) ? list.filter((a) => inScope(anomalySite(a.key), f)) : [...list]
+}
+
+/** A dump's anomalies within a scope: what is listed and gated on. */
+export interface ScopedAnomalies {
+  anomalies: AllocAnomaly[]
+  /** By kind, those in scope (the dump's own counts without a scope). */
+  anomalyCounts: AnomalyCounts
+  /** How many of the dump's anomalies (those the reader kept) are at sites outside the scope (0 without one). */
+  outside: number
+  /** A kind with more than the reader keeps (MAX_ANOMALIES): those past them are not matched, and not counted in scope. */
+  notes: string[]
+}
+
+export function scopedAnomalies(info: Pick<AllocInfo, 'source' | 'anomalies' | 'anomalyCounts'>, f: SiteScope): ScopedAnomalies {
+  if (!hasScope(f)) return {anomalies: info.anomalies, anomalyCounts: info.anomalyCounts, outside: 0, notes: []}
+  const anomalies = anomaliesInScope(info.anomalies, f)
+  const anomalyCounts: AnomalyCounts = {}
+  for (const a of anomalies) anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
+  const notes = Object.entries(info.anomalyCounts)
+    .filter(([, n]) => (n ?? 0) > MAX_ANOMALIES)
+    .map(([kind, n]) => `${info.source}: ${n} ${kind} anomalies: only the first ${MAX_ANOMALIES} are matched against the site filters; the others are neither listed nor gated on`)
+  return {anomalies, anomalyCounts, outside: info.anomalies.length - anomalies.length, notes}
+}
