@@ -4,8 +4,8 @@
 // is named alone. Any other directory holds snapshot files.
 import {type Stats, statSync} from 'node:fs'
 import {join} from 'node:path'
-import {InputError, ioReason} from '../errors.js'
-import {captureDataFiles, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
+import {InputError, ioReason, someOf} from '../errors.js'
+import {captureDataFiles, captureSubdirs, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
 import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
 
 export const EXPECTED_INPUT = 'expected a recording, a directory of allocinfo snapshots, or snapshot files'
@@ -43,9 +43,12 @@ function listInputDir(dir: string): ListedDir {
   }
   const entries = dirEntries(dir, names)
   if (notCaptureBecause(entries) !== undefined) return {dir, names, entries}
-  const recording = entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file') ? {recording: join(dir, SERIES_RECORDING)} : {}
+  const recording = holdsRecording(entries) ? {recording: join(dir, SERIES_RECORDING)} : {}
   return {dir, names, entries, capture: {...captureDataFiles(dir, entries), ...recording}}
 }
+
+/** Whether a capture directory's entries hold a lab series' recording (then it is that series). */
+const holdsRecording = (entries: readonly DirEntry[]): boolean => entries.some((e) => e.name === SERIES_RECORDING && e.type === 'file')
 
 const isDir = (p: string): boolean => statOrThrow(p).isDirectory()
 
@@ -80,11 +83,34 @@ export function snapshotFiles(paths: Array<string | ListedDir>): string[] {
     const listed = typeof p !== 'string' ? p : isDir(p) ? listInputDir(p) : undefined
     if (listed === undefined) return [p as string]
     const {dir, capture: cap} = listed
-    if (cap === undefined) return listDir(listed)
+    if (cap === undefined) {
+      const refused = notOneSeries(listed)
+      if (refused !== undefined) throw refused
+      return listDir(listed)
+    }
     if (cap.recording !== undefined) throw new InputError(`${dir}: a capture directory holding a recording (${SERIES_RECORDING}), one series: name it alone (trend reads one series at a time)`, dir)
     if (cap.allocinfo === undefined) throw new InputError(`${dir}: a capture directory without an allocinfo dump: no snapshot in it; ${EXPECTED_INPUT}`, dir)
     return [cap.allocinfo]
   })
+}
+
+/** What trend takes as one series (README trend). */
+const A_SERIES = `a series is a recording, a capture directory holding one (${SERIES_RECORDING}), or a directory of allocinfo snapshots`
+
+/**
+ * A directory taken for one of snapshots that holds capture directories (testdata/trend: lab
+ * series; a corpus of captures) is not one series: refused naming a few of them, rather than its
+ * README read as a malformed snapshot. undefined when it holds none.
+ */
+function notOneSeries({dir, entries}: ListedDir): InputError | undefined {
+  const captures = captureSubdirs(dir, entries)
+  if (captures.length === 0) return undefined
+  const series = captures.filter((c) => holdsRecording(c.entries)).map((c) => c.name)
+  const held =
+    series.length > 0
+      ? `${series.length} series directories (${someOf(series)}): name one of them (trend ${join(dir, series[0]!)}), trend reads one series at a time`
+      : `${captures.length} capture directories (${someOf(captures.map((c) => c.name))}), each one snapshot, no series`
+  return new InputError(`${dir}: not one series but a directory holding ${held}; ${A_SERIES}`, dir)
 }
 
 function statOrThrow(p: string): Stats {

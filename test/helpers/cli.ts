@@ -175,3 +175,10 @@ function restore(saved: Saved): void {
   // A command that listens for signals (batch) keeps its listener after a normal end: drop it here.
   for (const [s, before] of saved.signals) for (const l of process.listeners(s)) if (!before.includes(l)) process.removeListener(s, l as () => void)
 }
+
+/** A run refused as a usage or input error: exit 2, nothing on stdout, one line on stderr (returned). Throws otherwise. */
+export function refusalLine(r: Ran): string {
+  const lines = r.stderr.split('\n').filter((l) => l !== '')
+  if (r.status !== 2 || r.stdout !== '' || lines.length !== 1) throw new Error(`expected exit 2, no stdout and one line on stderr; got exit ${r.status}, stdout ${r.stdout.length} chars, stderr:\n${r.stderr}`)
+  return lines[0]!
+}

@@ -7,8 +7,7 @@ import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync} from 'node:fs
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {EXIT} from '../../src/errors.js'
-import {runCli} from '../helpers/cli.js'
+import {refusalLine as refusal, runCli} from '../helpers/cli.js'
 import {SAMPLES} from '../helpers/paths.js'
 
 let tmp: string
@@ -20,14 +19,6 @@ afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
 const captures = () => readdirSync(SAMPLES, {withFileTypes: true}).filter((d) => d.isDirectory()).map((d) => d.name)
 
-/** One line, exit 2, nothing on stdout; the line. */
-function refusal(r: {status: number | null; stdout: string; stderr: string}): string {
-  expect(r.status, r.stderr).toBe(EXIT.usage)
-  expect(r.stdout).toBe('')
-  const lines = r.stderr.split('\n').filter((l) => l !== '')
-  expect(lines, r.stderr).toHaveLength(1)
-  return lines[0]!
-}
 
 describe('a directory that is not one capture directory', () => {
   it.each([
