@@ -4,7 +4,8 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {type ScopedSite, anomaliesInScope, anomalySite, hasScope, inScope, siteScope} from '../allocinfo/scope.js'
+import {type ScopedSite, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
+import {totalsOf} from '../allocinfo/select.js'
 
 export type AllocMetric = 'bytes' | 'calls'
 export const ALLOC_METRICS: readonly AllocMetric[] = ['bytes', 'calls']
@@ -126,6 +127,28 @@ export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, k
     else m.set(key, s)
   }
   return m
+}
+
+/** The filter as diff's heads print it: `module=^foo$ file=^mm/` (none: undefined). */
+export function filterWords(f: SiteFilter): string | undefined {
+  const words = Object.entries(f)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+  return words.length ? words.join(' ') : undefined
+}
+
+/**
+ * One capture's dump as the filters see it, as the two-dump diff sees each side (sumByKey,
+ * diffAnomalies): the sites they keep, their totals and their anomalies (scope.ts scopedAnomalies);
+ * `outside`: the anomalies at other sites, `notes`: the warnings scopedAnomalies gives.
+ */
+export function scopeDump(info: AllocInfo, filter: SiteFilter): {info: AllocInfo; outside: number; notes: string[]} {
+  const scope = siteScope(filter)
+  if (!hasScope(scope)) return {info, outside: 0, notes: []}
+  const sites = info.sites.filter((s) => inScope(s, scope))
+  const t = totalsOf(sites)
+  const {anomalies, anomalyCounts, outside, notes} = scopedAnomalies(info, scope)
+  return {info: {...info, sites, totalBytes: t.bytes, totalCalls: t.calls, anomalies, anomalyCounts}, outside, notes}
 }
 
 /** The filter's test (allocinfo/scope.ts, the one home of what the site filters keep); undefined when it keeps every site (no filter). */

@@ -3,7 +3,7 @@
 // log) — returning the structured result, its report blocks and the severities --fail-on gates on.
 // The `diff` command only turns flags into a DiffRequest and renders what comes back.
 import type {AnalyseOptions} from '../analysis/read.js'
-import {dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
+import {dumpIsOf, type TrackingSite, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
 import {type AnomalyKind, anomalyKinds, anomalyKindsBlock, anomalySeverities, gradedAnomalies} from '../allocinfo/report.js'
 import {readAllocInfo, readerWarnings} from '../readers/allocinfo.js'
 import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
@@ -11,7 +11,7 @@ import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
-import {type AllocDiff, type AllocDiffOptions, diffAllocInfo} from './allocinfo.js'
+import {type AllocDiff, type AllocDiffOptions, diffAllocInfo, filterWords, scopeDump, type SiteFilter} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, withoutLogLines} from './inputs.js'
@@ -79,6 +79,10 @@ export interface ObservedResult {
   dump?: DumpUse
   /** The dump's accounting anomalies by kind with their severities (none: absent), gated on as analyse gates on them. */
   anomalyKinds?: AnomalyKind[]
+  /** --module/--file/--function: the sites the allocinfo-side rules judge, and whose anomalies are shown and gated on (as the two-dump diff's). */
+  filter?: SiteFilter
+  /** With `filter`: the dump's anomalies at sites it leaves out (not shown, not gated on). */
+  anomaliesOutsideFilters?: number
 }
 
 export type DiffResult = PairResult | CountsResult | ObservedResult
@@ -308,7 +312,7 @@ function dumpAnomalies(allocinfo: AllocInfo | undefined): {anomalyKinds?: Anomal
  * pasted after its log). A directory's dump was read after its log's last boot, so for an earlier one (--boot -1) it is
  * another kernel run's: not read, and `dump` says why (predict --from's rule, from-boot.ts dumpUse).
  */
-async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis | undefined): Promise<{allocinfo?: AllocInfo; dump?: DumpUse}> {
+async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis | undefined): Promise<ObservedDump> {
   // A pipe's dump is read from its copy (capture.allocinfo): the pipe itself was drained by classifyInput.
   const allocPath = x.kind === 'allocinfo' ? x.capture.allocinfo : (req.allocinfo ?? x.capture.allocinfo)
   if (!allocPath) return {}
@@ -316,7 +320,21 @@ async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis
     const {dumpUse} = await import('../model/from-boot.js')
     return {dump: dumpUse(logged, allocPath, "the rules judge this boot's log alone: the allocinfo-side rules are n/a and its anomalies are not shown")}
   }
-  return {allocinfo: withoutLogLines(x, allocPath, await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath))}
+  const whole = withoutLogLines(x, allocPath, await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath))
+  // The site filters keep sites and their anomalies, as the two-dump diff's (scopeDump); the tracking site is the host's DEBUG evidence whatever they keep.
+  const filter = req.alloc.filter ?? {}
+  const words = filterWords(filter)
+  const scoped = scopeDump(whole, filter)
+  return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== undefined ? {scope: {words, outside: scoped.outside, notes: scoped.notes}} : {})}
+}
+
+/** The dump a capture is judged with (within the site filters), its tracking site (DEBUG evidence), or why none was used. */
+interface ObservedDump {
+  allocinfo?: AllocInfo
+  site?: TrackingSite
+  dump?: DumpUse
+  /** The site filters given: in words, the anomalies they left out, and scopeDump's notes. */
+  scope?: {words: string; outside: number; notes: string[]}
 }
 
 /** One capture: the rules over what it shows, against what the model expects for its host. */
@@ -328,16 +346,16 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     import('./rules.js'),
   ])
   const logged: BootAnalysis | undefined = hasBootLog(x) ? await analyse(req, x) : undefined
-  const {allocinfo, dump} = await observedDump(req, x, logged)
+  const {allocinfo, site, dump, scope} = await observedDump(req, x, logged)
   // The dump's tracking site states DEBUG, as analyse, predict --from and batch take it (built-recorder.ts).
-  const analysis = logged && withDumpDebug(logged, allocinfo && trackingSiteOf(allocinfo))
+  const analysis = logged && withDumpDebug(logged, site)
   // A kernel before profiling has nothing to expect: the rules still run, without the model.
   const refusal = analysis && kernelRefusal(analysis)
   const m = analysis && !refusal ? modelForAnalysis(analysis, req.model) : undefined
   const modelNote = analysis ? refusal : 'no boot log: the host (CPUs, memory, window) is unknown, so the model cannot run'
   const expected = m?.expectation
   const modelNotes = m?.notes ?? []
-  const rules = runRules({analysis, allocinfo, expected})
+  const rules = runRules({analysis, allocinfo, expected, ...(scope ? {scope: scope.words} : {})})
   const result: ObservedResult = {
     mode: 'observed',
     ...(analysis ? {bootLog: analysis.source} : {}),
@@ -349,16 +367,18 @@ async function observedDiff(req: DiffRequest, x: DiffInput): Promise<DiffRun> {
     counts: rules.counts,
     ...dumpAnomalies(allocinfo),
     ...(dump ? {dump} : {}),
+    ...(scope ? {filter: req.alloc.filter, anomaliesOutsideFilters: scope.outside} : {}),
   }
   const notes: Block[] = modelNotes.length ? [{kind: 'text', title: 'Model notes', lines: modelNotes}] : []
   const anomalies = result.anomalyKinds ? [anomalyKindsBlock(result.anomalyKinds)] : []
   return {
     result,
-    blocks: [observedHeadBlock(analysis, allocinfo, dump), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...anomalies, ...notes],
+    blocks: [observedHeadBlock(analysis, allocinfo, dump, scope), expectationBlock(expected, modelNote), ...ruleBlocks(rules), ...anomalies, ...notes],
     severities: [...firedSeverities(rules), ...anomalySeverities(allocinfo?.anomalyCounts ?? {})],
     warnings: [
       ...(dump ? [`${dump.path}: not used: ${dump.reason}`] : []),
       ...(allocinfo ? cutWarnings(allocinfo) : []),
+      ...(scope?.notes ?? []),
       ...(analysis ? [] : [`${x.path}: an allocinfo dump alone: the log-side rules are n/a`]),
     ],
   }

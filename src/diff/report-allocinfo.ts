@@ -2,7 +2,7 @@
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
 import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
 import {signed} from '../render/units.js'
-import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
+import {type AllocDiff, type AllocDiffRow, filterWords, summaryLine, totalLine} from './allocinfo.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
 
@@ -60,9 +60,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
 
 /** The diff's head: which files, which filter, the anomalies that appeared, bloat-o-meter's summary. */
 function headBlock(d: AllocDiff): Block {
-  const filt = Object.entries(d.filter)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${v}`)
+  const filt = filterWords(d.filter)
   return {
     kind: 'text',
     // Sources go in the lines, not the title: the text format clips lines to 80 columns.
@@ -70,7 +68,7 @@ function headBlock(d: AllocDiff): Block {
     lines: [
       `a: ${d.a}`,
       `b: ${d.b}`,
-      ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
+      ...(filt !== undefined ? [`filter: ${filt}`] : []),
       ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b ${x.line > 0 ? `line ${x.line}` : 'snapshot: a recording keeps no line'}): ${x.detail}`),
       ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
       ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),

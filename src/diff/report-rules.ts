@@ -11,7 +11,7 @@ const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: und
 const STATUS_ORDER: Record<RuleStatus, number> = {fired: 0, ok: 1, 'n/a': 2}
 
 /** What was checked: the boot log, the allocinfo, the kernel and its recorder (with the reason). */
-export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}): Block {
+export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}, scope?: {words: string; outside: number}): Block {
   // A capture directory's dump not used (another boot's) is named, so '-' does not read as none.
   const dump = unused ? {value: {text: `${unused.path}: not used`, style: 'warn' as const}, note: "read after the log's last boot, not this one"} : {value: allocinfo?.source ?? '-'}
   return {
@@ -20,6 +20,8 @@ export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo:
     rows: [
       {key: 'boot log', value: analysis?.source ?? '-'},
       {key: 'allocinfo', ...dump},
+      // The site filters: what the allocinfo-side rules judge, and whose anomalies are shown and gated on.
+      ...(scope ? [{key: 'filter', value: scope.words, note: `the allocinfo-side rules and anomalies: the sites it keeps; ${scope.outside} anomalies at other sites, not gated on`}] : []),
       ...(analysis
         ? [
             {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},

@@ -8,8 +8,11 @@ import type {Expectation} from './expectation.js'
 /** What a rule is evaluated on: the observed capture and, when the model ran, its Expectation. */
 export interface RuleContext {
   analysis?: BootAnalysis
+  /** The dump, within the site filters when given (`scope`). */
   allocinfo?: AllocInfo
   expected?: Expectation
+  /** The site filters (--module/--file/--function) in words: the allocinfo-side rules judge the sites they keep. */
+  scope?: string
 }
 
 export interface Evidence {

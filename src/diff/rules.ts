@@ -189,7 +189,10 @@ function trackingSiteVerdict(ctx: RuleContext): Verdict<LeakCase> | undefined {
   const boundSrc = e ? `model: ${e.poolPages ?? '?'} tracking page(s) × ${e.pageSize}` : pools !== undefined ? `klab: ${pools} pool page(s) × 4096` : undefined
   if (e) ev.push({from: 'model', text: `bound ${e.leakBoundBytes} bytes (${boundSrc})`})
   const data = {trackingBytes: Number(bytes), bound: bound ?? null}
-  if (sites.length === 0) return {status: 'n/a', message: 'no tracking allocation site in allocinfo (kernel without the pfn_pool recorder)', evidence: [], data}
+  if (sites.length === 0) {
+    const none = ctx.scope !== undefined ? `no tracking allocation site among the sites the filters keep (${ctx.scope})` : 'no tracking allocation site in allocinfo (kernel without the pfn_pool recorder)'
+    return {status: 'n/a', message: none, evidence: [], data}
+  }
   if (bytes === 0n) return {status: 'ok', message: `nothing left charged at the tracking site${bound !== undefined ? ` (bound ${bound} bytes)` : ''}`, evidence: ev, data}
   if (bound !== undefined && bytes > BigInt(bound)) {
     return {status: 'fired', case: 'above-bound', disagreement: Boolean(e), message: `${bytes} bytes charged at the tracking site, above the bound of ${bound} (${boundSrc})`, evidence: ev, data}

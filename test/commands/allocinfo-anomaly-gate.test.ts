@@ -111,3 +111,31 @@ describe('allocinfo --module/--file/--function scope the anomalies: listed and g
     expect([res.anomalies.length, res.anomaliesOutsideFilters]).toEqual([2, undefined])
   })
 })
+
+describe('diff of one capture applies --module/--file/--function as the two-dump diff does: the rules and anomalies of the sites they keep', () => {
+  it('--module foo: a built-in site\'s negative bytes is neither shown nor gated on, and the result says the filter and what it left out', async () => {
+    const r = await run(['diff', LOG, '--allocinfo', moduleDump(false), '--module', 'foo', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(0)
+    const res = JSON.parse(r.stdout).result
+    expect([res.filter, res.anomalyKinds, res.anomaliesOutsideFilters]).toEqual([{module: 'foo'}, undefined, 2])
+    const text = await run(['diff', LOG, '--allocinfo', moduleDump(false), '--module', 'foo', '--format', 'text'])
+    expect(text.stdout.replace(/\n +/g, ' ')).toMatch(/filter +module=foo \(the allocinfo-side rules and anomalies: the sites it keeps; 2 anomalies at other sites, not gated on\)/)
+  })
+
+  it('--module foo with a negative site in foo: that one is shown and gates', async () => {
+    const r = await run(['diff', LOG, '--allocinfo', moduleDump(true), '--module', 'foo', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(1)
+    const res = JSON.parse(r.stdout).result
+    expect(res.anomalyKinds).toMatchObject([{kind: 'negative-bytes', count: 1, example: {key: expect.stringMatching(/^fs\/.* \[foo\]$/)}}])
+    expect(res.anomaliesOutsideFilters).toBe(2)
+  })
+
+  it('the allocinfo-side rules judge the kept sites only: no accurate:no site in foo, the tracking site outside it', async () => {
+    const outcome = (res: {outcomes: {rule: string; status: string; message: string; data?: Record<string, unknown>}[]}, rule: string) => res.outcomes.find((o) => o.rule === rule)!
+    const all = JSON.parse((await run(['diff', LOG, '--allocinfo', moduleDump(false), '--json'])).stdout).result
+    const foo = JSON.parse((await run(['diff', LOG, '--allocinfo', moduleDump(false), '--module', 'foo', '--json'])).stdout).result
+    expect([outcome(all, 'inaccurate-counters').data?.inaccurate, outcome(foo, 'inaccurate-counters').data?.inaccurate]).toEqual([6, 0])
+    expect(outcome(all, 'leaked-accounting').status).toBe('ok')
+    expect(outcome(foo, 'leaked-accounting')).toMatchObject({status: 'n/a', message: 'no tracking allocation site among the sites the filters keep (module=foo)'})
+  })
+})
