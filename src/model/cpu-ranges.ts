@@ -1,7 +1,8 @@
 // Where a sweep's curve lies above the legacy array, as CPU ranges and in words: only what was
 // evaluated. The predicted count is a formula of the host, evaluated at every CPU count of the
 // swept range (exact); the 90 % interval's ends are known at the swept points only, so a crossing
-// of theirs is said as lying between two swept points.
+// of theirs is said as lying between two swept points. And the caveats of the swept points' own
+// predictions (notes, warnings), each once with the points it applies to.
 
 /** Inclusive CPU ranges, ascending. */
 export type CpuRanges = Array<[number, number]>
@@ -21,7 +22,7 @@ export function runsOf(cpus: readonly number[], over: (i: number) => boolean): C
   return out
 }
 
-const span = ([a, b]: [number, number]) => (a === b ? String(a) : `${a}–${b}`)
+export const span = ([a, b]: [number, number]) => (a === b ? String(a) : `${a}–${b}`)
 
 /** The exact ranges (every CPU count of `swept` evaluated) in words: "never overflows …", "overflows from N CPUs on …". */
 export function overflowWhere(overflows: CpuRanges, [lo, hi]: [number, number]): string {
@@ -42,4 +43,40 @@ export function sweptWhere(ranges: CpuRanges, cpus: readonly number[]): string {
   }
   const crossings = ranges.flatMap(([a, b]) => [between(a, -1), between(b, 1)]).filter((t): t is string => t !== undefined)
   return `at the swept points ${ranges.map(span).join(', ')}` + (crossings.length ? ` (crossing ${crossings.join(', ')})` : '')
+}
+
+/** A note or warning of the swept points' predictions, said once for the points it applies to. */
+export interface SweepCaveat {
+  kind: 'note' | 'warning'
+  /** As the first point it applies to says it (that point's numbers when `varies`). */
+  text: string
+  /** The swept points it applies to, as runs of them. */
+  cpus: CpuRanges
+  points: number
+  /** Its numbers differ between those points (a CPU count, a widening). */
+  varies: boolean
+}
+
+/** The caveats of each swept point (`each[i]` for `cpus[i]`), grouped by their words: the same caveat with other numbers is one. */
+export function sweepCaveats(cpus: readonly number[], each: ReadonlyArray<{notes: readonly string[]; warnings: readonly string[]}>): SweepCaveat[] {
+  const groups = new Map<string, {kind: SweepCaveat['kind']; texts: string[]; at: Set<number>}>()
+  each.forEach((p, i) => {
+    for (const [kind, list] of [['warning', p.warnings], ['note', p.notes]] as const) {
+      for (const text of list) {
+        const key = `${kind}:${text.replace(/\d+(\.\d+)?/g, '#')}`
+        const g = groups.get(key) ?? {kind, texts: [], at: new Set<number>()}
+        groups.set(key, g)
+        g.texts.push(text)
+        g.at.add(i)
+      }
+    }
+  })
+  return [...groups.values()].map((g) => ({kind: g.kind, text: g.texts[0], cpus: runsOf(cpus, (i) => g.at.has(i)), points: g.at.size, varies: new Set(g.texts).size > 1}))
+}
+
+/** A caveat in one line, with the swept points it applies to. */
+export function caveatLine(c: SweepCaveat, total: number): string {
+  const where = c.points === total ? 'at every swept point' : `at the swept point${c.points === 1 ? '' : 's'} ${c.cpus.map(span).join(', ')} (${c.points} of ${total})`
+  const first = c.cpus[0][0]
+  return `${where}${c.varies ? `, with the numbers of ${first} CPU${first === 1 ? '' : 's'}` : ''}: ${c.text}`
 }

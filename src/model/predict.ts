@@ -10,7 +10,7 @@ import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, counted
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
-import {type CpuRanges, runsOf} from './cpu-ranges.js'
+import {type CpuRanges, type SweepCaveat, runsOf, sweepCaveats} from './cpu-ranges.js'
 import {checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
@@ -369,9 +369,10 @@ function countedRuns(size: RunSize, tracker: Tracker, host: Host, keptRate: numb
 export interface SweepPoint {
   cpus: number
   events: number
-  /** The 90 % interval of the early count. */
+  /** The 90 % interval of the early count, and its widening outside the profile's fitted range (1 inside; the caveats say why). */
   low: number
   high: number
+  widened: number
   legacyRecorded?: number
   legacyDropped?: number
   poolRecorded?: number
@@ -409,6 +410,8 @@ export interface Sweep {
   /** Why it never overflows in the range. */
   noOverflowReason?: string
   legacyMax: number
+  /** The points' notes and warnings (extrapolation, few boots, a host no boot can be, ...), each once with the points it applies to. */
+  caveats: SweepCaveat[]
 }
 
 /** N points spread over lo..hi: every integer when few, else geometric (the curve spans decades). */
@@ -425,11 +428,12 @@ export function sweepCpus(lo: number, hi: number, points = 64): number[] {
 export function sweep(host: Host, profile: Profile, cpus: number[], opts: PredictOptions = {}): Sweep {
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const withCpus = (n: number): Host => ({...host, possibleCpus: n, onlineCpus: n})
-  const points = cpus.map((n) => sweepPoint(n, predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'})))
+  const preds = cpus.map((n) => predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'}))
+  const points = preds.map((p, i) => sweepPoint(cpus[i], p))
   const swept: [number, number] = [cpus[0], cpus[cpus.length - 1]]
   const {overflows, falls} = everyCount(swept, (n) => earlyEvents(withCpus(n), profile), legacyMax)
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
-  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax}
+  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
   if (!overflows.length) out.noOverflowReason = noOverflowReason(points, legacyMax)
   return out
 }
@@ -452,6 +456,7 @@ function sweepPoint(n: number, p: Prediction): SweepPoint {
     events: p.events,
     low: p.calls.low,
     high: p.calls.high,
+    widened: p.uncertainty.widen,
     legacyRecorded: p.legacy?.recorded,
     legacyDropped: p.legacy?.dropped,
     poolRecorded: p.pool?.recorded,

@@ -12,7 +12,7 @@ import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
 import {type Interval, intervalErrorsText} from './interval.js'
-import {overflowWhere, sweptWhere} from './cpu-ranges.js'
+import {caveatLine, overflowWhere, sweptWhere} from './cpu-ranges.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
 export function wrap(lines: string[]): string[] {
@@ -206,14 +206,24 @@ export function sweepBlock(s: Sweep): Block {
     columns: [
       {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
       {key: 'events', header: 'early PFNs (90 %)', align: 'right', priority: 0},
+      {key: 'widened', header: 'interval widened', align: 'right', priority: 2},
       {key: 'legacyRecorded', header: 'legacy recorded', align: 'right'},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 2},
       {key: 'poolRecorded', header: 'pool recorded', align: 'right'},
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 2},
       {key: 'raceFrees', header: 'race frees', align: 'right'},
     ],
-    rows: s.points.map((p) => ({...p, events: intervalCell({value: p.events, low: p.low, high: p.high}), legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
+    rows: s.points.map((p) => ({...p, events: intervalCell({value: p.events, low: p.low, high: p.high}), widened: widenedCell(p.widened), legacyDropped: p.legacyDropped ? {text: String(p.legacyDropped), style: 'bad'} : p.legacyDropped})),
   }
+}
+
+/** An interval's widening outside the fitted range: empty inside it. */
+const widenedCell = (w: number): Cell => (w === 1 ? '' : {text: `×${w}`, raw: w})
+
+/** The swept points' notes, each once with the points it applies to (their warnings go with the command's). */
+export function sweepNotesBlock(s: Sweep): Block[] {
+  const notes = s.caveats.filter((c) => c.kind === 'note')
+  return notes.length ? [{kind: 'text', title: 'Notes', lines: wrap(notes.map((c) => caveatLine(c, s.points.length)))}] : []
 }
 
 /** Where the legacy array overflows (the count at every CPU count of the range), then the 90 % interval's ends at the swept points. */
@@ -283,7 +293,7 @@ export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string,
     events: r.events,
     eventsLow: r.eventsLow,
     eventsHigh: r.eventsHigh,
-    widened: r.widened === 1 ? '' : {text: `×${r.widened}`, raw: r.widened},
+    widened: widenedCell(r.widened),
     legacyDropped: r.legacyDropped ? {text: String(r.legacyDropped), style: 'bad'} : r.legacyDropped,
     poolsPublished: r.poolsPublished,
     raceFrees: r.raceFrees,

@@ -15,7 +15,8 @@ import {InventoryRows, readInventory} from './inventory.js'
 import {type PredictOptions, type Tracker, givenCode, predict, sweep, sweepCpus} from './predict.js'
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote, otherSeries} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
-import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepSummary, wrap} from './report.js'
+import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepNotesBlock, sweepSummary, wrap} from './report.js'
+import {caveatLine} from './cpu-ranges.js'
 import {measuredChecks} from './measured.js'
 import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
@@ -129,7 +130,7 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   const [lo, hi] = parseSweep(range)
   validateHost({...host, possibleCpus: hi, onlineCpus: hi})
   const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts)
-  const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}]
+  const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}, ...sweepNotesBlock(s)]
   if (f.plot) blocks.unshift(sweepPlotBlock(s, profile.name, {ascii: f.format === 'text', width: f.width}))
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))
   // The host without its CPU counts (the sweep's points have them): was `possibleCpus: 1` in --json.
@@ -137,7 +138,8 @@ function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOpti
   // The recorder the host runs (none without DEBUG), as each point's prediction has it.
   const graded = sweepGrade(host.debug, builtRecorder(host, givenCode(opts)).recorder, s)
   if (graded) blocks.push(severityBlock(graded))
-  return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : []}
+  const hostWarnings = s.caveats.filter((c) => c.kind === 'warning').map((c) => caveatLine(c, s.points.length))
+  return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : [], hostWarnings}
 }
 
 function writeChart(path: string, svg: string): void {

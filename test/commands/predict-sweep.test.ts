@@ -77,3 +77,40 @@ describe('predict --sweep: a count that falls as CPUs grow', () => {
     expect((await result(['--sweep', '1..2048', '--kernel', '6.12', '--no-debug', '--points', '8'])).falls).toEqual([])
   })
 })
+
+describe("predict --sweep carries the points' caveats, each once with the points it applies to", () => {
+  type Caveat = {kind: string; text: string; cpus: [number, number][]; points: number; varies: boolean}
+  const find = (cs: Caveat[], re: RegExp) => cs.filter((c) => re.test(c.text))
+
+  it('extrapolation beyond the fitted CPUs: the points outside it, their widening (was: not said at all)', async () => {
+    const args = ['--sweep', '200..300', '--kernel', '7.2', '--no-debug', '--points', '8']
+    const j = await result(args)
+    const [ex, ...more] = find(j.caveats, /^extrapolation: /)
+    expect(more).toEqual([])
+    expect(ex).toMatchObject({kind: 'note', cpus: [[267, 300]], points: 3, varies: true})
+    expect(ex.text).toMatch(/^extrapolation: possible CPUs 267 is above the largest calibrated \(255\)/)
+    expect(j.points.map((p: {cpus: number; widened: number}) => p.widened > 1)).toEqual(j.points.map((p: {cpus: number}) => p.cpus > 255))
+    const text = (await run([...args, '--format', 'table'])).stdout.replace(/\s+/g, ' ')
+    expect(text).toMatch(/at the swept points 267–300 \(3 of 8\), with the numbers of 267 CPUs: extrapolation: possible CPUs 267/)
+    // Said once, not once per point.
+    expect(text.match(/race model:/g)).toHaveLength(1)
+  })
+
+  it('few boots behind the profile: at every swept point, once', async () => {
+    const j = await result(['--sweep', '1..64', '--kernel', '6.12', '--no-debug', '--points', '4'])
+    const [few, ...more] = find(j.caveats, /^interval: profile linux-6\.12-after-smp is fitted on 7 boots, fewer than the 9/)
+    expect(more).toEqual([])
+    expect(few).toMatchObject({kind: 'note', cpus: [[1, 64]], points: 4, varies: false})
+    const text = (await run(['--sweep', '1..64', '--kernel', '6.12', '--no-debug', '--points', '4', '--format', 'table'])).stdout.replace(/\s+/g, ' ')
+    expect(text).toMatch(/at every swept point: interval: profile linux-6\.12-after-smp is fitted on 7 boots/)
+  })
+
+  it("a point's warning is the command's warning, naming the points (8191 CPUs on 1 GiB: more early pages than the host has)", async () => {
+    const r = await run(['--sweep', '1..8191', '--kernel', '7.2', '--no-debug', '--points', '8', '--json'])
+    const env = JSON.parse(r.stdout)
+    expect(env.warnings).toContainEqual(expect.stringMatching(/^at the swept point 8191 \(1 of 8\): the predicted early pages \(417307\) exceed the host's memory \(262144 pages of 4 KiB\)/))
+    expect(find(env.result.caveats, /^the predicted early pages \(\d+\) exceed the host's memory/)).toMatchObject([{kind: 'warning', cpus: [[8191, 8191]], points: 1}])
+    const t = await run(['--sweep', '1..8191', '--kernel', '7.2', '--no-debug', '--points', '8'])
+    expect(t.stderr).toMatch(/warning: at the swept point 8191 \(1 of 8\): the predicted early pages/)
+  })
+})
