@@ -10,10 +10,13 @@ import {closest} from './suggest.js'
 export function notCommandLine(config: Interfaces.Config, id: string): string {
   const ids = [...config.commandIDs, ...config.commands.flatMap((c) => [...c.aliases, ...(c.hiddenAliases ?? [])])]
   // With a space as topic separator oclif joins the words ("anlyse x" → "anlyse:x"): the first is the command.
-  const word = id.split(':')[0]
-  const guess = closest(word, ids)
+  const [word, extra] = id.split(':')
   const bin = config.bin
-  return `${bin}: '${sanitizeLine(word)}' is not a command${guess ? `; did you mean '${guess}'?` : ''} (see ${bin} help)\n`
+  // A command that takes no argument, given one ("predict x"): oclif took the word for a subcommand.
+  // Said as oclif's parser says it when a flag comes first ("predict --cpus 4 x").
+  if (extra !== undefined && config.findCommand(word!) !== undefined) return `${bin}: Unexpected argument: ${sanitizeLine(extra)} (see ${bin} ${word} --help)\n`
+  const guess = closest(word!, ids)
+  return `${bin}: '${sanitizeLine(word!)}' is not a command${guess ? `; did you mean '${guess}'?` : ''} (see ${bin} help)\n`
 }
 
 const hook: Hook<'command_not_found'> = async function (opts) {

@@ -50,6 +50,10 @@ describe('usage mistakes: one line, what was wrong, did you mean, exit 2', () =>
     [['allocinfo', '--sort', 'nope', 'x'], /--sort=nope to be one of/],
     [['analyse', '--sample', 'nonesuch'], /--sample nonesuch: no bundled sample 'nonesuch'; expected one of .*linux-7.2-pool-c64-m1024/],
     [['analyse', 'samples/linux-7.2-pool-c64-m1024', '--block', 'nope'], /--block nope: no such block; expected one of 'Host'/],
+    // A command of no argument given one said "'predict' is not a command; did you mean 'predict'?".
+    [['predict', 'x'], /^allocscope: Unexpected argument: x \(see allocscope predict --help\)$/m],
+    [['version', 'x', 'y'], /^allocscope: Unexpected argument: x \(see allocscope version --help\)$/m],
+    [['record', 'x', '--out', 'r.arec'], /^allocscope: Unexpected argument: x \(see allocscope record --help\)$/m],
   ])('%j', async (args, msg) => {
     const r = await run(args)
     expect(lines(r.stderr), r.stderr).toHaveLength(1)
