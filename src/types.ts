@@ -316,7 +316,7 @@ export interface AllocSite {
   extra?: Record<string, string>
   /** How many input lines were summed into this site (duplicates of inlined helpers). */
   count: number
-  /** Source line numbers (1-based) of the lines summed here: the first MAX_SITE_LINES (count has them all). */
+  /** Source line numbers (1-based) of the lines summed here: the first MAX_SITE_LINES (count has them all); none for a recording's snapshot (it keeps no line). */
   lines: number[]
 }
 

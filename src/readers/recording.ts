@@ -350,14 +350,18 @@ function replay(sites: Replayed[], rec: SnapshotRecord, where: string, path: str
   }
 }
 
-/** The present sites as an AllocInfo, flagged as the allocinfo reader flags them ("line" = site id + 1). */
+/**
+ * The present sites as an AllocInfo, flagged as the allocinfo reader flags them. A recording keeps no
+ * line of the dump it sampled: its sites name none (`lines` empty) and its anomalies line 0, so no
+ * output numbers a site by its id + 1 as if it were a line of a file.
+ */
 function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, source: string): RecordingSnapshot {
   const out: AllocSite[] = []
   const anomalies: AllocAnomaly[] = []
   const anomalyCounts: AnomalyCounts = {}
   let totalBytes = 0n
   let totalCalls = 0n
-  for (const [i, s] of sites.entries()) {
+  for (const s of sites) {
     if (!s.present) continue
     // Line 0: a recording keeps no line of the dump it sampled (the report names the snapshot instead).
     const printable = counterAnomalies(s.site.key, s.bytes, s.calls, 0, (a) => {
@@ -365,7 +369,7 @@ function materialise(sites: Replayed[], rec: SnapshotRecord, snap: number, sourc
       anomalies.push(a)
     })
     if (!printable) continue
-    out.push({...s.site, bytes: s.bytes, calls: s.calls, lines: [i + 1]})
+    out.push({...s.site, bytes: s.bytes, calls: s.calls})
     totalBytes += s.bytes
     totalCalls += s.calls
   }

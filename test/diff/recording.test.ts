@@ -53,6 +53,14 @@ describe('a recording rebuilt snapshot by snapshot', () => {
     expect(snapshots[1]!.time).toBe('2026-12-04T18:00:10.000Z')
   })
 
+  it('a snapshot names no line of a file: its sites have none (they had their id + 1), as its anomalies have line 0', async () => {
+    const {snapshots} = await snapshotsOf(REC, [0, -1])
+    for (const s of snapshots) {
+      expect(s.allocinfo.sites.length).toBeGreaterThan(900)
+      expect(s.allocinfo.sites.filter((x) => x.lines.length > 0)).toEqual([])
+    }
+  })
+
   it('a site gone from a later snapshot is absent from it', async () => {
     const path = join(tmp, 'gone.arec.gz')
     const lines = poolText.split('\n')
