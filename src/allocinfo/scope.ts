@@ -3,8 +3,8 @@
 // They keep sites, and with them the sites' accounting anomalies (an anomaly names its site by
 // key: siteOfKey), so a command scoped to a module lists and gates on that module's alone.
 import {UsageError} from '../errors.js'
-import {MAX_ANOMALIES, siteOfKey} from '../readers/allocinfo-scan.js'
-import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts} from '../types.js'
+import {siteOfKey} from '../readers/allocinfo-scan.js'
+import type {AllocAnomaly, AllocSite, AnomalyCounts} from '../types.js'
 
 /** JavaScript regular expressions over a site's module (built-in sites: the empty string, so `^$` selects them), file and function. */
 export interface SiteScope {
@@ -61,24 +61,24 @@ export function anomaliesInScope<A extends Pick<AllocAnomaly, 'key'>>(list: read
   return hasScope(f) ? list.filter((a) => inScope(anomalySite(a.key), f)) : [...list]
 }
 
-/** A dump's anomalies within a scope: what is listed and gated on. */
-export interface ScopedAnomalies {
-  anomalies: AllocAnomaly[]
+/** A dump's (or a series') anomalies within a scope: what is listed and gated on. */
+export interface ScopedAnomalies<A extends Pick<AllocAnomaly, 'key' | 'kind'> = AllocAnomaly> {
+  anomalies: A[]
   /** By kind, those in scope (the dump's own counts without a scope). */
   anomalyCounts: AnomalyCounts
   /** How many of the dump's anomalies (those the reader kept) are at sites outside the scope (0 without one). */
   outside: number
-  /** A kind with more than the reader keeps (MAX_ANOMALIES): those past them are not matched, and not counted in scope. */
+  /** More anomalies than the reader keeps (MAX_ANOMALIES a kind; trend's store, in all): those past them are not matched, not counted in scope. */
   notes: string[]
 }
 
-export function scopedAnomalies(info: Pick<AllocInfo, 'source' | 'anomalies' | 'anomalyCounts'>, f: SiteScope): ScopedAnomalies {
+export function scopedAnomalies<A extends Pick<AllocAnomaly, 'key' | 'kind'>>(info: {source: string; anomalies: A[]; anomalyCounts: AnomalyCounts}, f: SiteScope): ScopedAnomalies<A> {
   if (!hasScope(f)) return {anomalies: info.anomalies, anomalyCounts: info.anomalyCounts, outside: 0, notes: []}
   const anomalies = anomaliesInScope(info.anomalies, f)
   const anomalyCounts: AnomalyCounts = {}
   for (const a of anomalies) anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
-  const notes = Object.entries(info.anomalyCounts)
-    .filter(([, n]) => (n ?? 0) > MAX_ANOMALIES)
-    .map(([kind, n]) => `${info.source}: ${n} ${kind} anomalies: only the first ${MAX_ANOMALIES} are matched against the site filters; the others are neither listed nor gated on`)
-  return {anomalies, anomalyCounts, outside: info.anomalies.length - anomalies.length, notes}
+  const total = Object.values(info.anomalyCounts).reduce((n, c) => n + (c ?? 0), 0)
+  const kept = info.anomalies.length
+  const notes = total > kept ? [`${info.source}: ${total} anomalies: only the ${kept} kept are matched against the site filters; the others are neither listed nor gated on`] : []
+  return {anomalies, anomalyCounts, outside: kept - anomalies.length, notes}
 }

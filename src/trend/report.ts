@@ -1,7 +1,8 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
 import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
-import {gradedAnomalies} from '../allocinfo/report.js'
+import {gradedAnomalies, outsideWords} from '../allocinfo/report.js'
+import type {ScopedAnomalies} from '../allocinfo/scope.js'
 import {plotSvg} from '../render/svg.js'
 import {type Series, timeUnit} from '../render/plot.js'
 import {iec} from '../render/units.js'
@@ -49,8 +50,11 @@ export interface TrendJson {
   unloadLeaks: UnloadLeak[]
   /** The sites that grew the most without being suspects, with the reason. */
   notSuspects: SiteTrend[]
-  /** count: every one; byKind: every one by kind (what --fail-on gates on); list: the first 50. */
-  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string; severity: Severity}[]}
+  /**
+   * count: every one; byKind: every one by kind (what --fail-on gates on); list: the first 50. With
+   * --module/--file/--function, those at the sites they keep, and outsideFilters the others (allocinfo/scope.ts).
+   */
+  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string; severity: Severity}[]; outsideFilters?: number}
   log?: string
 }
 
@@ -88,7 +92,7 @@ export function unloadLeaks(series: SiteTrend[], findings: Finding[] | undefined
   return [...out.values()].flat()
 }
 
-export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHour: number; alpha: number; filters: string[]; top: number; findings?: Finding[]; log?: string}): TrendJson {
+export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHour: number; alpha: number; filters: string[]; top: number; findings?: Finding[]; log?: string; scoped?: ScopedAnomalies<CounterAnomaly>}): TrendJson {
   const st = input.store
   const first = st.first?.time
   const last = st.last?.time
@@ -110,9 +114,15 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
     suspects: top(res.suspects).map((s, i) => ({rank: i + 1, severity: LEAK_SEVERITY, ...s})),
     unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
     notSuspects: top(grown),
-    anomalies: {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: gradedAnomalies(st.anomalies.slice(0, 50))},
+    anomalies: seriesAnomalies(st, o.scoped),
     ...(o.log ? {log: o.log} : {}),
   }
+}
+
+/** The series' counter anomalies; `s`: those within the site filters, when given (scope.ts scopedAnomalies, as allocinfo's and diff's). */
+function seriesAnomalies(st: TrendInput['store'], s: ScopedAnomalies<CounterAnomaly> | undefined): TrendJson['anomalies'] {
+  if (s === undefined) return {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: gradedAnomalies(st.anomalies.slice(0, 50))}
+  return {count: s.anomalies.length, byKind: s.anomalyCounts as TrendJson['anomalies']['byKind'], list: gradedAnomalies(s.anomalies.slice(0, 50)), outsideFilters: s.outside}
 }
 
 // Every cell holds one value with its raw number for CSV (bytes, bytes per hour, calls per hour):
@@ -158,8 +168,9 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   const blocks: Report['blocks'] = [summaryBlock(j), suspects]
   if (j.unloadLeaks.length > 0) blocks.push(unloadBlock(j.unloadLeaks))
   if (j.notSuspects.length > 0) blocks.push(notSuspectBlock(j, o.ascii))
-  if (j.anomalies.count > 0) {
-    blocks.push({kind: 'text', title: `Counter anomalies (${j.anomalies.count}, kept out of the fits)`, lines: j.anomalies.list.slice(0, 10).map((a) => `${a.time}  ${a.kind}  ${a.key}  (${a.detail})`)})
+  const outside = j.anomalies.outsideFilters ? `; ${outsideWords(j.anomalies.outsideFilters)}` : ''
+  if (j.anomalies.count > 0 || outside) {
+    blocks.push({kind: 'text', title: `Counter anomalies (${j.anomalies.count}, kept out of the fits${outside})`, lines: j.anomalies.list.slice(0, 10).map((a) => `${a.time}  ${a.kind}  ${a.key}  (${a.detail})`)})
   }
   return {blocks}
 }

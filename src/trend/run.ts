@@ -3,7 +3,7 @@
 // src/commands/trend.ts parses the flags and emits.
 import {anomalySeverities} from '../allocinfo/report.js'
 import {describeFilter} from '../allocinfo/select.js'
-import {siteScope} from '../allocinfo/scope.js'
+import {hasScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
@@ -42,12 +42,15 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
   // A capture directory's own boot log is the log of the boot its series was recorded in.
   const log = f.log ?? input.bootLog
   const findings = log ? await logFindings(log) : undefined
-  const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log})
+  // The anomalies of the sites the filters keep, as allocinfo and diff list and gate on them (scope.ts).
+  const st = input.store
+  const scoped = hasScope(filter) ? scopedAnomalies({source: inputs.join(', '), anomalies: st.anomalies, anomalyCounts: st.anomalyCounts}, filter) : undefined
+  const json = trendJson(input, res, {minRatePerHour, alpha, filters: describeFilter(filter), top: f.top, findings, log, ...(scoped ? {scoped} : {})})
   if (f.svg) {
     const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
     writeUserFile(f.svg, trendSvg(json, svgSeries(input.store, shown)), 'the SVG')
   }
-  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: [...input.warnings, ...tooShortForSuspects(input.store.snapshots, alpha)]}
+  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: [...input.warnings, ...(scoped?.notes ?? []), ...tooShortForSuspects(input.store.snapshots, alpha)]}
 }
 
 /** A series long enough for verdicts but too short for any suspect at this alpha says so: its

@@ -55,6 +55,21 @@ describe('runTrend', () => {
     expect(r.severities).toContain('warning')
   })
 
+  it('--module/--file/--function scope the anomalies as allocinfo and diff do: one at a site they leave out is neither listed nor gated on', async () => {
+    const neg = mkdtempSync(join(tmpdir(), 'allocscope-trend-neg-scope-'))
+    const text = readFileSync(REAL, 'utf8')
+    // DERIVED: the real dump 8 times, the first site line's bytes (init/main.c) made negative in the fourth.
+    for (let i = 0; i < 8; i++) writeFileSync(join(neg, `allocinfo-2026-12-04T18:0${i}:00Z.txt`), i === 3 ? text.replace(/^( *)0( +\d+ \S+:\d+ )/m, '$1-4096$2') : text)
+    const mm = await runTrend([neg], {...FLAGS, file: '^mm/'}, {ascii: true})
+    const j = mm.result as TrendJson
+    expect([j.anomalies.count, j.anomalies.byKind, j.anomalies.list, j.anomalies.outsideFilters]).toEqual([0, {}, [], 1])
+    expect(mm.severities).not.toContain('warning')
+    const title = mm.report.blocks.map((b) => b.title ?? '').find((t) => t.startsWith('Counter anomalies'))
+    expect(title).toBe('Counter anomalies (0, kept out of the fits; 1 outside --module/--file/--function (not gated on))')
+    const init = (await runTrend([neg], {...FLAGS, file: '^init/'}, {ascii: true})).result as TrendJson
+    expect([init.anomalies.byKind, init.anomalies.outsideFilters]).toEqual([{'negative-bytes': 1}, 0])
+  })
+
   it('one snapshot is refused: a trend needs two', async () => {
     await expect(runTrend([REAL], FLAGS, {ascii: true})).rejects.toThrow(`${REAL}: 1 snapshot(s); a trend needs at least 2 (6 for a verdict)`)
   })
