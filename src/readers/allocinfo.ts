@@ -38,7 +38,17 @@ const MAX_PADDING = 64 << 20
 
 /** Binary data, named by its line (the scanner has read the text before the NUL); `why` says what made it binary, with the NUL's byte offset. */
 function binary(s: AllocInfoScanner, line: number, why: string): InputError {
-  return new InputError(`${s.source}:${line}: binary data (${why}): expected /proc/allocinfo text`, s.source, line)
+  return new NotAllocInfoError(`${s.source}:${line}: binary data (${why}): expected /proc/allocinfo text`, `binary data, ${why}`, s.source, line)
+}
+
+/**
+ * A file that holds no allocinfo text at all (binary, or no line parses), as opposed to a damaged
+ * or cut dump: `why` says it in a few words. trend tells by it a directory that is no series.
+ */
+export class NotAllocInfoError extends InputError {
+  constructor(message: string, readonly why: string, file?: string, line?: number) {
+    super(message, file, line)
+  }
 }
 
 /** The NUL at `offset` ends the text: padding if nothing but NULs follows, and only after allocinfo lines. */
@@ -96,7 +106,7 @@ function judge(s: AllocInfoScanner, info: AllocInfo, pad?: Padding): AllocInfo {
 
 function notAllocInfo(s: AllocInfoScanner, why: string): InputError {
   const first = s.firstBad()
-  return new InputError(`${s.source}${first ? `:${first.line}` : ''}: not /proc/allocinfo text (${why}); ${EXPECTED_LINE}`, s.source, first?.line)
+  return new NotAllocInfoError(`${s.source}${first ? `:${first.line}` : ''}: not /proc/allocinfo text (${why}); ${EXPECTED_LINE}`, why, s.source, first?.line)
 }
 
 /** Parses allocinfo text; InputError when it is empty, binary, or has neither a header nor one site. */

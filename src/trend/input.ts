@@ -2,12 +2,12 @@
 // (a directory of them, or a list of files) whose times come from an allocscope header line, an
 // ISO 8601 timestamp in the file name, or the file's mtime. Both end up in a SeriesStore.
 import {statSync} from 'node:fs'
-import {basename, resolve} from 'node:path'
-import {readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
+import {basename, dirname, resolve} from 'node:path'
+import {NotAllocInfoError, readAllocInfo, readFirstLine} from '../readers/allocinfo.js'
 import type {AllocInfo} from '../types.js'
 import {InputError, someOf} from '../errors.js'
 import {type Stats, statOf} from '../readers/stat.js'
-import {cannotRead, EXPECTED_INPUT, seriesOf, snapshotFiles} from './paths.js'
+import {cannotRead, EXPECTED_INPUT, notASeriesDir, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
 import {DeltaEncoder, type RecordingHeader, skippedLinesNote, UNKNOWN_NOT_GONE} from './recording.js'
 import {SeriesStore} from './store.js'
@@ -51,7 +51,11 @@ export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; ma
   // One directory named: seriesOf's listing of it (not listed again).
   const files = snapshotFiles(one?.listed ? [one.listed] : paths)
   if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
-  return readSnapshotFiles(files, o.timeFrom, store, piped)
+  const listed = one?.listed
+  return readSnapshotFiles(files, o.timeFrom, store, piped).catch((e: unknown) => {
+    // A file of the one directory named that is no snapshot at all: the directory is no series.
+    throw listed !== undefined && e instanceof NotAllocInfoError && e.file !== undefined && resolve(dirname(e.file)) === resolve(listed.dir) ? notASeriesDir(listed, e.file, e.why) : e
+  })
 }
 
 /**

@@ -3,7 +3,7 @@
 // recording, its boot log the --log), else one snapshot: its dump. A recording is one series and
 // is named alone. Any other directory holds snapshot files.
 import {type Stats, statSync} from 'node:fs'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {InputError, ioReason, someOf} from '../errors.js'
 import {captureDataFiles, captureSubdirs, type DirEntry, dirEntries, notCaptureBecause, SERIES_RECORDING} from '../readers/dir.js'
 import {type DirName, dirNames, undecodableReason} from '../readers/names.js'
@@ -108,9 +108,50 @@ function notOneSeries({dir, entries}: ListedDir): InputError | undefined {
   const series = captures.filter((c) => holdsRecording(c.entries)).map((c) => c.name)
   const held =
     series.length > 0
-      ? `${series.length} series directories (${someOf(series)}): name one of them (trend ${join(dir, series[0]!)}), trend reads one series at a time`
+      ? `${series.length} series directories (${someOf(series)}): ${nameOne(dir, series)}`
       : `${captures.length} capture directories (${someOf(captures.map((c) => c.name))}), each one snapshot, no series`
   return new InputError(`${dir}: not one series but a directory holding ${held}; ${A_SERIES}`, dir)
+}
+
+/** What to do with a directory's series directories (`series`: paths relative to `dir`). */
+const nameOne = (dir: string, series: readonly string[]): string => `name one of them (trend ${join(dir, series[0]!)}), trend reads one series at a time`
+
+/**
+ * A directory named as one series, holding `file`, which is no snapshot at all (readers/allocinfo.ts
+ * NotAllocInfoError: `why`): not one series, rather than that file's line. Asked only once the
+ * file failed (the normal path lists nothing more); names a few series directories below it
+ * (seriesBelow: testdata/, whose series are under trend/).
+ */
+export function notASeriesDir({dir, entries}: ListedDir, file: string, why: string): InputError {
+  const series = seriesBelow(dir, entries)
+  const below = series.length > 0 ? `; series directories below it: ${someOf(series)}: ${nameOne(dir, series)}` : ': name its snapshot files instead'
+  return new InputError(`${dir}: not one series: ${basename(file)} in it is no allocinfo snapshot (${why})${below}; ${A_SERIES}`, dir)
+}
+
+/** How far seriesBelow looks: levels below the directory, and directories listed in all. */
+const BELOW = {depth: 3, dirs: 64} as const
+
+/** The series directories under `dir` (paths relative to it, breadth first), within BELOW. */
+function seriesBelow(dir: string, entries: readonly DirEntry[]): string[] {
+  const found: string[] = []
+  let level = [{rel: '', entries}]
+  let listed = 0
+  for (let depth = 0; depth < BELOW.depth && level.length > 0; depth++) {
+    const next: typeof level = []
+    for (const e of level.flatMap(({rel, entries: es}) => es.filter((x) => x.type === 'directory').map((x) => join(rel, x.name)))) {
+      if (listed++ >= BELOW.dirs) break
+      let sub: DirEntry[]
+      try {
+        sub = dirEntries(join(dir, e))
+      } catch {
+        continue
+      }
+      if (notCaptureBecause(sub) !== undefined) next.push({rel: e, entries: sub})
+      else if (holdsRecording(sub)) found.push(e)
+    }
+    level = next
+  }
+  return found
 }
 
 function statOrThrow(p: string): Stats {

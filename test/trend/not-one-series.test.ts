@@ -49,4 +49,31 @@ describe('trend of a directory that is not one series', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout).result.input.snapshots).toBe(6)
   })
+
+  // testdata/ holds its series one level deeper (trend/busy, …) and a README at its top, which was
+  // read as a malformed snapshot: 'testdata/README.md:1: not /proc/allocinfo text …'.
+  it('testdata (REAL: a README, series directories under trend/) says it is no series and names a few below it', async () => {
+    const line = refusal(await runCli(['trend', 'testdata']))
+    expect(line).toMatch(/^allocscope: testdata: not one series: README\.md in it is no allocinfo snapshot \(no line parses\)/)
+    expect(line).toContain('series directories below it: trend/busy, trend/churn, trend/leak and 1 more: name one of them (trend testdata/trend/busy)')
+    expect(line).toContain(A_SERIES)
+    expect(line).not.toContain('not /proc/allocinfo text')
+  })
+
+  it('the same from another directory, by its absolute path with a trailing slash', async () => {
+    const abs = join(REPO, 'testdata')
+    const line = refusal(await runCli(['trend', `${abs}/`], {cwd: tmp}))
+    expect(line).toContain('not one series: README.md in it is no allocinfo snapshot')
+    expect(line).toContain(`(trend ${join(abs, 'trend', 'busy')})`)
+  })
+
+  it('snapshots beside a file that is none, no series below (DERIVED: the sample dump and a notes file)', async () => {
+    const dir = join(tmp, 'with-notes')
+    mkdirSync(join(dir, 'old', 'older'), {recursive: true})
+    const dump = readFileSync(join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'))
+    for (let k = 0; k < 3; k++) writeFileSync(join(dir, `allocinfo-2026-12-04T18-0${k}-00Z.txt`), dump)
+    writeFileSync(join(dir, 'notes.txt'), 'taken by hand\n')
+    const line = refusal(await runCli(['trend', dir]))
+    expect(line).toContain(`${dir}: not one series: notes.txt in it is no allocinfo snapshot (no line parses): name its snapshot files instead; ${A_SERIES}`)
+  })
 })
