@@ -73,7 +73,9 @@ describe('a recording rebuilt snapshot by snapshot', () => {
 
 describe('allocscope diff on a recording', () => {
   it('one recording: first against last by default, the same diff as the two dumps', async () => {
-    const [fromRec, fromFiles] = await Promise.all([run([REC, '--json']), run([POOL, LATE, '--json'])])
+    // One after the other: runCommand captures the process's stdout while a command runs, so two at once mix their output.
+    const fromRec = await run([REC, '--json'])
+    const fromFiles = await run([POOL, LATE, '--json'])
     expect(exitCode(fromRec.error)).toBe(0)
     const r = JSON.parse(fromRec.stdout).result
     const f = JSON.parse(fromFiles.stdout).result
