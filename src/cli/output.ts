@@ -99,15 +99,30 @@ export function pickBlocks(report: Report, name: string): Report {
 const unscoped = (b: Block, title: string): string[] => (b.scope !== undefined && title.startsWith(`${b.scope}: `) ? [title.slice(b.scope.length + 2)] : [])
 
 /**
+ * The output flags --json leaves no room for, and what each asks of the report (table, markdown,
+ * csv, text) it does not write: refuseOutputConflict's words.
+ */
+const NOT_WITH_JSON: Record<string, (format: string) => string> = {
+  format: (f) => `a ${f} report`,
+  block: () => 'one block of a report',
+  'csv-units': () => 'human units in a csv report',
+  'csv-summary': () => "a csv report's summary rows",
+  'csv-formulas': () => "a csv report's formula cells as they are",
+}
+
+/**
  * The one rule on output flags that contradict each other, for both parse paths (BaseCommand.init,
- * fast.ts runFast), before any input is read: --json writes JSON whatever --format says, so both
- * given is a usage error (exit 2) naming them, not a silent JSON document. `given`: the flags on
- * the command line (a default does not count). oclif's `exclusive` would say it too, but a flag
- * that has it sends its command off the fast path (fast-spec.ts), and its message is not ours.
+ * fast.ts runFast), before any input is read: --json writes the whole result as JSON whatever
+ * --format, --block or a --csv-* flag says, so one of them given with it is a usage error (exit
+ * 2) naming both, not a silent JSON document. `given`: the flags on the command line (a default
+ * does not count). oclif's `exclusive` would say it too, but a flag that has it sends its command
+ * off the fast path (fast-spec.ts), and its message is not ours.
  */
 export function refuseOutputConflict(flags: {json?: boolean; format?: string}, given: readonly string[]): void {
-  if (flags.json !== true || !given.includes('format')) return
-  throw new UsageError(`--json and --format ${flags.format} conflict: --json writes JSON, --format ${flags.format} a ${flags.format} report; give one of them`)
+  const flag = flags.json === true ? Object.keys(NOT_WITH_JSON).find((f) => given.includes(f)) : undefined
+  if (flag === undefined) return
+  const named = flag === 'format' ? `--format ${flags.format}` : `--${flag}`
+  throw new UsageError(`--json and ${named} conflict: --json writes JSON, ${named} ${NOT_WITH_JSON[flag]!(flags.format ?? '')}; give one of them`)
 }
 
 /** On a terminal, `-` would wait silently for typing: say so. */

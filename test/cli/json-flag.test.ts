@@ -65,6 +65,26 @@ describe('--json and the output flags', () => {
     expect(r.stderr).toMatch(/--json and --format (csv|markdown) conflict: .*give one of them/)
   })
 
+  // --block and the --csv-* flags were ignored beside --json (the JSON document written, exit 0):
+  // the same usage error, on both parse paths (allocinfo, analyse, diff run without oclif).
+  const blocked = Object.entries(manifest().commands).filter(([, c]) => 'json' in c.flags && 'block' in c.flags && 'csv-units' in c.flags).map(([id]) => id)
+  const csvEach = [['--json', '--csv-summary', 'omit'], ['--csv-formulas', '--json']]
+  it.each([...blocked.flatMap((id) => [[id, ['--json', '--block', 'Totals']], [id, ['--csv-units', '--json']]]), ...['allocinfo', 'predict'].flatMap((id) => csvEach.map((w) => [id, w]))])(
+    '%s %j: a usage error naming both flags, exit 2',
+    async (id, words) => {
+      const r = await runCli(argvWith(id as string, 'json', words as string[]))
+      expect(r.status, r.stderr).toBe(EXIT.usage)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
+      const flag = (words as string[]).find((w) => w !== '--json')!
+      expect(r.stderr).toMatch(new RegExp(`^allocscope: --json and ${flag} conflict: --json writes JSON, ${flag} .*; give one of them$`, 'm'))
+    },
+  )
+
+  it('the commands with --block and --csv-* are those with --format', () => {
+    expect(blocked.sort()).toEqual(both.sort())
+  })
+
   it('the commands that have both are the report commands', () => {
     expect(both.sort()).toEqual(['allocinfo', 'analyse', 'calibrate', 'capture', 'diff', 'fleet', 'predict', 'record', 'trend'])
   })
