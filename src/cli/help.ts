@@ -2,7 +2,8 @@
 // not again as the first line of DESCRIPTION — for `allocscope help analyse` (plugin-help, which
 // does not read oclif.helpOptions) as for `allocscope analyse --help`. Help for a command that does
 // not exist is the one line an unknown command gets (not-found.ts), exit 2, not oclif's
-// ` ›   Error: Command nosuch not found.`
+// ` ›   Error: Command nosuch not found.`; words after a command's name (`help predict x`) leave
+// its help as it is.
 import {Errors, Help, type Interfaces} from '@oclif/core'
 import {EXIT} from '../errors.js'
 import {wrapLine} from '../render/layout.js'
@@ -32,10 +33,24 @@ export default class AllocscopeHelp extends Help {
       // oclif's Help ends with error(`Command ${subject} not found.`) when nothing matched.
       const m = /^Command (.+) not found\.$/.exec((error as Error).message)
       if (!m) throw error
+      // `help predict x` (and `predict x --help`): oclif joined the words to 'predict:x', for a
+      // command that takes no argument; the help asked for is predict's, the rest no command.
+      const asked = commandOf(this.config, m[1]!)
+      if (asked !== undefined) return super.showHelp([asked])
       process.stderr.write(notCommandLine(this.config, m[1]!))
       Errors.exit(EXIT.usage)
     }
   }
+}
+
+/** The id of the longest command that the words of `id` (joined with ':') begin with, shorter than `id`. */
+function commandOf(config: Interfaces.Config, id: string): string | undefined {
+  const words = id.split(':')
+  for (let n = words.length - 1; n > 0; n--) {
+    const c = config.findCommand(words.slice(0, n).join(':'))
+    if (c !== undefined) return c.id
+  }
+  return undefined
 }
 
 /** `  $ allocscope …`: an example command line. */

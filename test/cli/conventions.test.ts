@@ -86,6 +86,20 @@ describe('help and version as oclif users expect', () => {
       expect(r.stdout.split('Analyse a kernel boot log').length - 1).toBe(1)
     }
   })
+  // 'help predict x' said 'Unexpected argument: x': oclif joins the words to 'predict:x' for a
+  // command that takes no argument. Words after a command's name leave its help as it is.
+  it.each([[['help', 'predict', 'x']], [['help', 'predict', 'x', 'y']], [['predict', 'x', '--help']], [['help', 'version', 'x']]])('%j: the command\'s help, exit 0', async (args) => {
+    const r = await run(args)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toContain(`$ allocscope ${args[0] === 'help' ? args[1] : args[0]}`)
+    expect(r.stdout).toMatch(/^USAGE$/m)
+  })
+  it('help of no command with more words is still one line, exit 2', async () => {
+    const r = await run(['help', 'nosuch', 'x'])
+    expect(r.status).toBe(EXIT.usage)
+    expect(r.stderr).toBe("allocscope: 'nosuch' is not a command (see allocscope help)\n")
+  })
   it('version, --version and -v', async () => {
     for (const args of [['version'], ['--version'], ['-v']]) {
       const r = await run(args)
