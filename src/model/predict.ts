@@ -3,7 +3,7 @@
 // the pfn_pool list. Pure (no I/O): the bench times this function.
 import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Recorder, RecorderCode} from '../types.js'
-import {type Host, SECTION_BYTES, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
+import {HOST_LIMITS, type Host, SECTION_BYTES, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval, intervalErrorsText} from './interval.js'
 import {type Profile, inSeries, noIntervalReason} from './profile.js'
 import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
@@ -407,11 +407,21 @@ export interface Sweep {
   falls: CountFall[]
   /** The 90 % interval against the array, at the swept points only: where its high end lies above it, and where its low end does. */
   intervalAbove: {high: CpuRanges; low: CpuRanges}
-  /** Why it never overflows in the range. */
+  /** Why it never overflows in the range, and where it does beyond it (`beyond`). */
   noOverflowReason?: string
+  /** When it never overflows in the range: the CPU counts above it evaluated, and the first at which the model's count overflows. */
+  beyond?: OverflowBeyond
   legacyMax: number
   /** The points' notes and warnings (extrapolation, few boots, a host no boot can be, ...), each once with the points it applies to. */
   caveats: SweepCaveat[]
+}
+
+/** The CPU counts from..upTo above a swept range, each evaluated; overflowAt: the first whose count (events) overflows the array. */
+export interface OverflowBeyond {
+  from: number
+  upTo: number
+  overflowAt?: number
+  events?: number
 }
 
 /** N points spread over lo..hi: every integer when few, else geometric (the curve spans decades). */
@@ -434,8 +444,24 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const {overflows, falls} = everyCount(swept, (n) => earlyEvents(withCpus(n), profile), legacyMax)
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
   const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
-  if (!overflows.length) out.noOverflowReason = noOverflowReason(points, legacyMax)
+  if (overflows.length) return out
+  out.beyond = overflowBeyond(swept[1], (n) => earlyEvents(withCpus(n), profile).events, legacyMax)
+  out.noOverflowReason = noOverflowReason(points, legacyMax, out.beyond)
   return out
+}
+
+/**
+ * Where the model's count first overflows the array above the swept range: evaluated at every CPU
+ * count from HI + 1 (a formula of the host, ~65536 counts in 0.1 s), up to HOST_LIMITS.cpus (the
+ * largest NR_CPUS a host may have). The count need not grow with the CPUs, so no straight line.
+ */
+function overflowBeyond(hi: number, eventsAt: (n: number) => number, legacyMax: number): OverflowBeyond {
+  const upTo = HOST_LIMITS.cpus
+  for (let n = hi + 1; n <= upTo; n++) {
+    const events = eventsAt(n)
+    if (events > legacyMax) return {from: hi + 1, upTo, overflowAt: n, events}
+  }
+  return {from: hi + 1, upTo}
 }
 
 /** The count at every CPU count of the range: where it overflows the array, and where it falls as CPUs grow (the terms that fall there). */
@@ -465,24 +491,15 @@ function sweepPoint(n: number, p: Prediction): SweepPoint {
   }
 }
 
-/** The most the range offers against the array, and a straight line through its last two points beyond it (not the model). */
-function noOverflowReason(points: SweepPoint[], legacyMax: number): string {
+/** The most the range offers against the array, and where the model's count overflows it beyond the range (overflowBeyond). */
+function noOverflowReason(points: SweepPoint[], legacyMax: number, beyond: OverflowBeyond): string {
   const last = points[points.length - 1]
-  const prev = points.length > 1 ? points[points.length - 2] : undefined
-  const slope = prev && last.cpus > prev.cpus ? (last.events - prev.events) / (last.cpus - prev.cpus) : 0
-  const need = slope > 0 ? Math.ceil(last.cpus + (legacyMax + 1 - last.events) / slope) : undefined
-  return (
-    `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots` +
-    (need
-      ? `; at ${round1(slope)} per CPU the array would fill at about ${need} CPUs`
-      : prev && last.cpus > prev.cpus
-        ? '; the count does not grow between the last two swept points'
-        : '; one point: no slope to extrapolate from (sweep a range, LO..HI with LO < HI, for the curve)')
-  )
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10
+  const most = `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots`
+  if (beyond.from > beyond.upTo) return `${most}; the range reaches ${beyond.upTo} CPUs, the most allocscope models`
+  const evaluated = (to: number) => `every CPU count ${beyond.from}–${to} evaluated`
+  return beyond.overflowAt === undefined
+    ? `${most}; outside the swept range the array does not fill either, up to ${beyond.upTo} CPUs (the most allocscope models; ${evaluated(beyond.upTo)})`
+    : `${most}; outside the swept range, the model's count first overflows the array at ${beyond.overflowAt} CPUs (${beyond.events} early PFNs; ${evaluated(beyond.overflowAt)})`
 }
 
 /**

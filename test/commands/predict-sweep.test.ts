@@ -44,6 +44,41 @@ describe('predict --sweep: the overflow where the sweep shows it', () => {
   })
 })
 
+// A sweep that never overflows said where the array 'would fill at about 13916 CPUs' from a straight
+// line through its last two points; the model is cheap and exact at every CPU count, so it is
+// evaluated beyond the range instead (up to 65536 CPUs), and its crossing said as outside the range.
+describe('predict --sweep that never overflows: where the model first does, outside the range', () => {
+  it("1..512 (7.2): the model's crossing beyond the range, exact (was a straight line: 'would fill at about 13916 CPUs')", async () => {
+    const j = await result(['--sweep', '1..512', '--kernel', '7.2'])
+    expect(j.overflows).toEqual([])
+    expect(j.beyond).toEqual({from: 513, upTo: 65536, overflowAt: 13608, events: EARLY_ALLOC_PFN_MAX + 1})
+    const edge = await result(['--sweep', '13607..13608', '--kernel', '7.2'])
+    expect(edge.points.map((p: {events: number}) => p.events > EARLY_ALLOC_PFN_MAX)).toEqual([false, true])
+    const text = await said(['--sweep', '1..512', '--kernel', '7.2'])
+    expect(text).toMatch(/never overflows within 1–512/)
+    expect(text).toContain("outside the swept range, the model's count first overflows the array at 13608 CPUs (8193 early PFNs; every CPU count 513–13608 evaluated)")
+    expect(text).not.toMatch(/would fill|per CPU/)
+  })
+
+  it('--no-debug 1..512: at 754, where a sweep over it finds the crossing', async () => {
+    const j = await result(['--sweep', '1..512', '--kernel', '7.2', '--no-debug'])
+    expect(j.beyond.overflowAt).toBe(754)
+    expect((await result(['--sweep', '1..8192', '--kernel', '7.2', '--no-debug'])).overflowAt).toBe(754)
+  })
+
+  it('one point: the crossing too (was: no slope to extrapolate from)', async () => {
+    const j = await result(['--sweep', '100..100', '--kernel', '7.2'])
+    expect(j.beyond.overflowAt).toBe(13608)
+    expect(j.noOverflowReason).not.toMatch(/no slope/)
+  })
+
+  it('an array the model never fills up to 65536 CPUs says so (a 100000-slot array, synthetic size)', async () => {
+    const j = await result(['--sweep', '8000..9000', '--kernel', '7.2', '--legacy-max', '100000'])
+    expect(j.beyond).toEqual({from: 9001, upTo: 65536})
+    expect(j.noOverflowReason).toContain('outside the swept range the array does not fill either, up to 65536 CPUs')
+  })
+})
+
 describe('predict --sweep --svg: the overflow mark', () => {
   const svg = (lo: number, hi: number) => sweepSvg(sweep({...DEFAULT_HOST, debug: false, kernel: '7.2'}, loadProfile('linux-7.2-after-smp'), sweepCpus(lo, hi, 8)), 'p')
   it('marks a crossing inside the range only (800..900 was marked "overflows from 754 CPUs", outside it)', () => {
