@@ -3,6 +3,8 @@
 // serial line turns every LF into CRLF (the 8250 console's ONLCR), so a section is the text
 // between two markers with CRLF turned back into LF, nothing else changed.
 
+import {splitAtLF, trimLineEndCR} from '../readers/lines.js'
+
 /** The markers the lab init prints, in order. A section runs from its marker to the next one. */
 export const MARKERS = {
   dmesgBegin: '===KLAB-DMESG-BEGIN===',
@@ -59,7 +61,7 @@ export function splitConsole(text: string): ConsoleSplit {
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos)
     const lineEnd = nl === -1 ? text.length : nl + 1
-    const line = text.slice(pos, lineEnd).replace(/\r*\n$/, '').replace(/\r+$/, '')
+    const line = trimLineEndCR(text.slice(pos, nl === -1 ? text.length : nl))
     if (MARKER_RE.test(line)) {
       if (sections.length > 0 && sections.at(-1)!.end === undefined) sections.at(-1)!.end = pos
       sections.push({name: line, start: lineEnd})
@@ -89,11 +91,18 @@ export function splitConsole(text: string): ConsoleSplit {
   if (prof !== undefined && prof !== '') out.memProfiling = prof
   const release = /Linux version (\S+)/.exec(text)
   if (release) out.kernelRelease = release[1]
-  const lines = text.split(/\r*\n/).map((l) => l.replace(/\r+$/, '')).filter((l) => l.trim() !== '')
+  // Whole LF-ended lines, as the console log holds them (a bare CR inside one kept, not split at as
+  // splitLines would): what grep finds in console.log for the line last_console_line names.
+  const lines = splitAtLF(text).filter((l) => l.trim() !== '')
   if (lines.length > 0) out.lastLine = lines.at(-1)
   return out
 }
 
+/**
+ * Undoes the serial line's ONLCR exactly: one CR before each LF, the one the tty added. Not
+ * trimLineEndCR on purpose: a CR the guest printed itself (CR CR LF on the wire) stays, so that
+ * the section is byte for byte what the guest wrote (test/lab/console: dmesg.txt, allocinfo.txt).
+ */
 function crlfToLf(s: string): string {
   return s.replace(/\r\n/g, '\n')
 }

@@ -6,6 +6,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseAllocInfoText} from '../readers/allocinfo.js'
 import {SERIES_RECORDING} from '../readers/dir.js'
+import {splitAtLF} from '../readers/lines.js'
 import {DeltaEncoder, RecordingWriter} from '../trend/recording.js'
 import {type CpioEntry, dir, file, symlink} from './cpio.js'
 import {APPLETS, dumpAndPowerOff} from './initramfs.js'
@@ -144,7 +145,9 @@ const fields = (s: string): Record<string, string> => Object.fromEntries([...s.m
 
 /** The snapshots and events of a series console.log (CRLF or LF). */
 export function parseSeriesConsole(text: string): SeriesConsole {
-  const lines = text.split('\n').map((l) => l.replace(/\r+$/, ''))
+  // LF-ended lines (lines[i] is console line i + 1); a bare CR inside one is kept, not split at as
+  // splitLines would: a snapshot's text goes whole to the allocinfo reader, which judges it.
+  const lines = splitAtLF(text)
   const out: SeriesConsole = {snapshots: [], events: [], cut: 0}
   let open: {head: Record<string, string>; start: number; line: number} | undefined
   for (let i = 0; i < lines.length; i++) {

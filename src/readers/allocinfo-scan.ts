@@ -4,7 +4,7 @@
 // is the whole of `allocinfo`'s own work on 20 000 lines (bench/RESULTS.md).
 // Kept free of imports beyond types and lines.ts (builtins only; its stripBom): the `allocinfo`
 // command's start-up is benchmarked.
-import {stripBom} from './lines.js'
+import {stripBom, trimLineEndCR} from './lines.js'
 import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts, Skipped} from '../types.js'
 
 /** print_allocinfo_header(): "allocinfo - version: 1.0" (May 2024) / "2.0" (Sept 2025). */
@@ -457,8 +457,9 @@ export class AllocInfoScanner {
     this.partial = ''
     this.partialCut = false
     const lineNo = ++this.lines
-    // A serial capture may end lines with CR CR LF (a tty layer adding its CR to one already there).
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, trimCR(line))
+    // The CRs of a serial capture's line end (CR LF, CR CR LF). Unlike LineSplitter, a bare CR inside
+    // a line does not split it: this scanner's lines are LF-ended only (its own chunked split, above).
+    line = trimLineEndCR(line)
     if (cut) {
       this.nonBlank = true
       this.junkChars += MAX_LINE
@@ -623,12 +624,6 @@ export class AllocInfoScanner {
 }
 
 /** Where a line's trailing CRs begin (it ends in at least one). */
-function trimCR(line: string): number {
-  let e = line.length - 1
-  while (e > 0 && line.charCodeAt(e - 1) === 13) e--
-  return e
-}
-
 /**
  * Parses allocinfo text without judging it: never throws. Every input line ends up parsed (a site),
  * a header, or skipped with its reason. Use parseAllocInfoText() to reject non-allocinfo input.

@@ -34,6 +34,28 @@ export function stripBom(s: string): string {
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s
 }
 
+/**
+ * The CRs at a line's end belong to its line end, not its text: a serial console ends lines with
+ * CR LF, or CR CR LF (a tty layer adding its CR to one already there), and a capture cut after a
+ * CR ends with it. The line's text without them (all of them; a CR inside the line stays). The
+ * splitters below apply the same rule by ending a piece at every CR; a reader that takes its
+ * lines whole at LF (allocinfo's scanner, the lab's console readers) uses this.
+ */
+export function trimLineEndCR(line: string): string {
+  let e = line.length
+  while (e > 0 && line.charCodeAt(e - 1) === 13) e--
+  return e === line.length ? line : line.slice(0, e)
+}
+
+/**
+ * The lines of a text as LineNumbers numbers them (only LF ends a line: lines[i] is line i + 1,
+ * and a text ending with LF has an empty last element, as String.split gives), each without its
+ * line end's CRs (trimLineEndCR). Unlike splitLines, a bare CR inside a line does not split it.
+ */
+export function splitAtLF(text: string): string[] {
+  return text.split('\n').map(trimLineEndCR)
+}
+
 function stripNul(s: string): string {
   return s.indexOf('\0') === -1 ? s : s.replaceAll('\0', '')
 }
