@@ -214,7 +214,6 @@ class Tally {
   taken = 0
   /** Snapshots in the recording. */
   samples = 0
-  leftOut = 0
   /** Samples read, recorded or cut short (what the lost-source message counts: taken minus the unreadable). */
   read = 0
   firstTime?: string
@@ -222,6 +221,14 @@ class Tally {
   /** Whether the sample before this one could not be read (the source gets one retry). */
   failedLast = false
   sourceError?: string
+
+  /**
+   * Samples taken but not recorded (cut short, unreadable): every sample taken is either kept
+   * (samples) or left out, the one that ends a recording (unreadable twice in a row) too.
+   */
+  get leftOut(): number {
+    return this.taken - this.samples
+  }
 
   /** Writes a sample's record (the file is made by the first: see below). */
   keep(o: RecordOptions, startWall: number, rec: SnapshotRecord, readMs: number): void {
@@ -280,7 +287,6 @@ function takeOne(o: RecordOptions, s: Sampler, t: Tally, of: number): boolean {
   t.taken++
   const failed = got instanceof InputError
   const kept = failed ? undefined : got
-  if (kept === undefined) t.leftOut++
   if (failed && !t.unreadable(got, o.source, s.noticed)) return false
   if (!failed) {
     t.failedLast = false
