@@ -1,7 +1,7 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell, severityCell} from '../render/report.js'
-import {iec, pct} from '../render/units.js'
+import {pct} from '../render/units.js'
 import {num} from '../readers/count.js'
 import type {AllocSite, BootAnalysis, Finding, HostFacts, Splat} from '../types.js'
 import {anomalyKindsBlock} from '../allocinfo/report.js'
@@ -325,8 +325,12 @@ export interface BootsAnalyseResult {
   count: number
   /** Boots analysed but not kept (only the last MAX_BOOTS are). */
   omitted: number
-  boots: BootAnalysis[]
+  /** Each boot's analysis; the last boot's (offset 0) carries the dump's summary (allocinfo): it was read after that boot. */
+  boots: AnalyseResult[]
+  /** The last boot's allocinfo again, as before the boots carried it (kept for readers of that); allocinfoBoot names the boot. */
   allocinfo?: AllocInfoSummary
+  /** The offset of the boot the dump goes with (0: the log's last): boots[].boot.offset. */
+  allocinfoBoot?: number
 }
 
 /** The list of boots, then each boot's own report, its blocks titled with its number. */
@@ -357,6 +361,5 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
     const scope = `Boot ${b.boot?.offset ?? 0}`
     for (const blk of sub.blocks) blocks.push({...blk, title: `${scope}: ${blk.title ?? ''}`, scope})
   }
-  if (r.allocinfo) blocks.push(...allocinfoBlocks(r.allocinfo, (n) => (opts.bytes ? String(n) : iec(n))))
   return {blocks}
 }

@@ -77,7 +77,11 @@ async function readDump(path: string, accept: boolean, hooks: AnalyseHooks) {
   return info
 }
 
-/** One boot (the log's only one, or the one --boot named): the single-boot result, as always; else every boot's. */
+/**
+ * One boot (the log's only one, or the one --boot named): the single-boot result, as always; else
+ * every boot's, the dump's summary under the last boot's (boots[].allocinfo) and, for readers of
+ * before, also at the top as allocinfo with allocinfoBoot naming that boot.
+ */
 function analyseOutput(res: BootsResult, {allocinfo, unused}: {allocinfo?: AnalyseResult['allocinfo']; unused?: DumpUse}, opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report'> {
   if (res.boots.length === 1) {
     const result: AnalyseResult = res.boots[0]!
@@ -85,7 +89,11 @@ function analyseOutput(res: BootsResult, {allocinfo, unused}: {allocinfo?: Analy
     if (unused) result.dump = unused
     return {result, report: buildAnalyseReport(result, opts)}
   }
-  const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots: res.boots, ...(allocinfo ? {allocinfo} : {})}
+  // The dump goes with the log's last boot (dumpIsOf): its summary is that boot's, where one boot's result has it.
+  const boots = res.boots.map((b): AnalyseResult => (allocinfo && dumpIsOf(b) ? {...b, allocinfo} : b))
+  const last = boots.find((b) => b.allocinfo)
+  const compat = last ? {allocinfo: last.allocinfo, allocinfoBoot: last.boot?.offset ?? 0} : {}
+  const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots, ...compat}
   return {result, report: buildBootsReport(result, opts)}
 }
 

@@ -119,4 +119,23 @@ describe('analyse of the same capture: the dump goes with the log\'s last boot (
     const all = JSON.parse((await analyse(['--json'])).stdout).result
     expect([all.boots.length, all.allocinfo.anomalyCounts]).toEqual([2, {'duplicate-key': 1}])
   })
+
+  it('every boot (the default): the dump\'s summary and anomalies are the last boot\'s, in the JSON and the text, not the 6.12 boot\'s', async () => {
+    const all = await analyse(['--json', '--fail-on', 'info'])
+    expect(exitCode(all.error)).toBe(1)
+    const r = JSON.parse(all.stdout).result
+    expect(r.boots.map((b: {boot: {offset: number}; allocinfo?: {anomalyCounts: object}}) => [b.boot.offset, b.allocinfo?.anomalyCounts])).toEqual([
+      [-1, undefined],
+      [0, {'duplicate-key': 1}],
+    ])
+    // Kept at the top for readers of before, naming the boot it goes with.
+    expect([r.allocinfoBoot, r.allocinfo.source]).toEqual([0, join(dir, 'allocinfo.txt')])
+    const text = (await analyse(['--format', 'text'])).stdout
+    const lines = text.split('\n')
+    const titles = lines.filter((l, i) => /^-+$/.test(lines[i + 1] ?? '') && /allocinfo|sites/.test(l))
+    expect(titles).toEqual(['Boot 0: allocinfo', 'Boot 0: Top 10 sites by bytes', 'Boot 0: accurate:no sites (counters known to be incomplete)', 'Boot 0: Accounting anomalies in allocinfo (by kind, the first of each)'])
+    const block = (await analyse(['--format', 'text', '--block', 'allocinfo'])).stdout
+    expect(block).toMatch(/^Boot 0: allocinfo\n/)
+    expect(block).not.toMatch(/Boot -1/)
+  })
 })
