@@ -454,12 +454,13 @@ function fitExtra(points: CaptureFacts[], terms: TermId[], yExtra: number[], fix
     const X = design(points, terms, params)
     const floor = terms.map((t, j) => (t === 'base' ? 0 : Math.min(...X.map((r) => r[j]))))
     const Z = X.map((r) => r.map((v, j) => v - floor[j]))
-    const dependent = lstsq(Z, yExtra).dependent
+    const whole = lstsq(Z, yExtra)
+    const dependent = whole.dependent
     if (dependent.length) {
       best ??= {coef: terms.map(() => 0), dependent, params, ss: Infinity, grid: []}
       continue
     }
-    const b = nnls(Z, yExtra)
+    const b = nnls(Z, yExtra, whole)
     const ss = Z.reduce((a, r, i) => a + (dot(r, b) - yExtra[i]) ** 2, 0)
     if (!best || best.dependent.length || ss < best.ss - 1e-9) best = {coef: b.map((c, j) => (terms[j] === 'base' ? c - dot(b, floor) : c)), dependent: [], params, ss, grid: []}
   }

@@ -122,21 +122,27 @@ export function leaveOneOut(X: number[][], y: number[], termNames: string[], gro
  * every subset of columns held at zero is tried (2^n least-squares fits, n ≤ 8) and the feasible
  * fit with the smallest residual wins, which is the exact NNLS optimum.
  */
-export function nnls(X: number[][], y: number[]): number[] {
+export function nnls(X: number[][], y: number[], whole?: LsqResult): number[] {
   const n = X.length === 0 ? 0 : X[0].length
   // The unconstrained optimum, when it is determined and already non-negative, is the NNLS one:
   // calibrate's page-term selection asks this for every term set and fold, and it mostly is.
-  const free = n ? lstsq(X, y) : undefined
-  if (free && free.dependent.length === 0 && free.coef.every((c) => c >= -1e-9)) return free.coef.map((c) => Math.max(0, c))
+  // `whole`: lstsq(X, y) when the caller has solved it already (calibrate's fitExtra, for the
+  // columns the data cannot determine), not solved again here nor for the mask of every column.
+  whole ??= n ? lstsq(X, y) : undefined
+  if (whole && whole.dependent.length === 0 && whole.coef.every((c) => c >= -1e-9)) return whole.coef.map((c) => Math.max(0, c))
+  const all = (1 << n) - 1
   let best: {coef: number[]; ss: number} | undefined
   for (let mask = 0; mask < 1 << n; mask++) {
     const free = [...Array(n).keys()].filter((j) => mask & (1 << j))
     const coef = new Array<number>(n).fill(0)
     if (free.length) {
-      const f = lstsq(
-        X.map((r) => free.map((j) => r[j])),
-        y,
-      )
+      const f =
+        mask === all && whole
+          ? whole
+          : lstsq(
+              X.map((r) => free.map((j) => r[j])),
+              y,
+            )
       if (f.dependent.length) continue
       free.forEach((j, i) => (coef[j] = f.coef[i]))
       if (coef.some((c) => c < -1e-9)) continue

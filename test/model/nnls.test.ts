@@ -20,6 +20,16 @@ describe('nnls', () => {
     expect(b[0]).toBeCloseTo(4, 9) // the mean, the best constant
   })
 
+  it("given the caller's lstsq(X, y) (calibrate's fitExtra has it), the same coefficients, bit for bit", () => {
+    for (const [X, y] of [
+      [[[1, 1], [1, 2], [1, 3], [1, 4]], [3, 5, 7, 9]], // the unconstrained fit
+      [[[1, 0], [1, 1], [1, 2]], [5, 4, 3]], // a clamped coefficient: every subset tried
+      [[[1, 2, 0], [1, 2, 1], [1, 2, 3]], [1, 2, 2]], // a dependent column
+    ] as [number[][], number[]][]) {
+      expect(nnls(X, y, lstsq(X, y))).toEqual(nnls(X, y))
+    }
+  })
+
   it('property: never negative, and no worse than any non-negative vector tried (random small systems)', () => {
     fc.assert(
       fc.property(
