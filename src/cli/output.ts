@@ -100,7 +100,8 @@ const unscoped = (b: Block, title: string): string[] => (b.scope !== undefined &
 
 /**
  * The output flags --json leaves no room for, and what each asks of the report (table, markdown,
- * csv, text) it does not write: refuseOutputConflict's words.
+ * csv, text) it does not write: refuseOutputConflict's words. The --csv-* ones ask for a csv
+ * report, so they have no room beside another --format either (CSV_ONLY).
  */
 const NOT_WITH_JSON: Record<string, (format: string) => string> = {
   format: (f) => `a ${f} report`,
@@ -109,20 +110,36 @@ const NOT_WITH_JSON: Record<string, (format: string) => string> = {
   'csv-summary': () => "a csv report's summary rows",
   'csv-formulas': () => "a csv report's formula cells as they are",
 }
+const CSV_ONLY = ['csv-units', 'csv-summary', 'csv-formulas']
 
 /**
  * The one rule on output flags that contradict each other, for both parse paths (BaseCommand.init,
  * fast.ts runFast), before any input is read: --json writes the whole result as JSON whatever
- * --format, --block or a --csv-* flag says, so one of them given with it is a usage error (exit
- * 2) naming both, not a silent JSON document. `given`: the flags on the command line (a default
- * does not count). oclif's `exclusive` would say it too, but a flag that has it sends its command
- * off the fast path (fast-spec.ts), and its message is not ours.
+ * --format, --block or a --csv-* flag says, and --format table, markdown or text (the default
+ * table too) no CSV whatever a --csv-* flag says, so such a pair is a usage error (exit 2) naming
+ * both, not output that silently ignores one. `given`: the flags on the command line (a default
+ * flag is not given; the default format is still the format a --csv-* flag has no use in). oclif's `exclusive` would
+ * say it too, but a flag that has it sends its command off the fast path (fast-spec.ts), and its
+ * message is not ours.
  */
 export function refuseOutputConflict(flags: {json?: boolean; format?: string}, given: readonly string[]): void {
-  const flag = flags.json === true ? Object.keys(NOT_WITH_JSON).find((f) => given.includes(f)) : undefined
-  if (flag === undefined) return
-  const named = flag === 'format' ? `--format ${flags.format}` : `--${flag}`
-  throw new UsageError(`--json and ${named} conflict: --json writes JSON, ${named} ${NOT_WITH_JSON[flag]!(flags.format ?? '')}; give one of them`)
+  const format = flags.format ?? 'table'
+  if (flags.json === true) {
+    const flag = Object.keys(NOT_WITH_JSON).find((f) => given.includes(f))
+    const named = flag === 'format' ? `--format ${format}` : `--${flag}`
+    if (flag !== undefined) throw conflict({named: '--json', writes: 'JSON'}, named, NOT_WITH_JSON[flag]!(format), 'give one of them')
+    return
+  }
+  const csv = format === 'csv' ? undefined : CSV_ONLY.find((f) => given.includes(f))
+  if (csv === undefined) return
+  const chosen = given.includes('format')
+  const first = {named: `--format ${format}`, writes: `a ${format} report`, ...(chosen ? {} : {note: ' (the default)'})}
+  throw conflict(first, `--${csv}`, NOT_WITH_JSON[csv]!(format), chosen ? 'give one of them' : 'give --format csv with it')
+}
+
+/** '--json and --block conflict: --json writes JSON, --block one block of a report; give one of them' */
+function conflict(first: {named: string; writes: string; note?: string}, other: string, asks: string, remedy: string): UsageError {
+  return new UsageError(`${first.named}${first.note ?? ''} and ${other} conflict: ${first.named} writes ${first.writes}, ${other} ${asks}; ${remedy}`)
 }
 
 /** On a terminal, `-` would wait silently for typing: say so. */

@@ -81,6 +81,35 @@ describe('--json and the output flags', () => {
     },
   )
 
+  // A --csv-* flag beside --format table, markdown or text (or no --format: table) was ignored, the
+  // report written, exit 0: the same usage error, from the same rule, on both parse paths (allocinfo,
+  // analyse, diff run without oclif), before the input (x, which does not exist) is read.
+  const notCsv = [['--format', 'table', '--csv-units'], ['--csv-summary', 'omit', '-f', 'markdown'], ['--format', 'text', '--csv-formulas']]
+  it.each([...blocked.flatMap((id) => [[id, notCsv[0]!]]), ...['allocinfo', 'predict'].flatMap((id) => notCsv.slice(1).map((w) => [id, w]))])(
+    '%s %j: --csv-* beside another format is a usage error naming both, exit 2',
+    async (id, words) => {
+      const r = await runCli(argvWith(id as string, 'format', words as string[]))
+      expect(r.status, r.stderr).toBe(EXIT.usage)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
+      const ws = words as string[]
+      const format = ws[ws.findIndex((w) => w === '--format' || w === '-f') + 1]
+      const flag = ws.find((w) => w.startsWith('--csv-'))!
+      expect(r.stderr).toMatch(new RegExp(`^allocscope: --format ${format} and ${flag} conflict: --format ${format} writes a ${format} report, ${flag} .*csv report.*; give one of them$`, 'm'))
+    },
+  )
+
+  it('--csv-* with no --format (table, the default): the same error, saying to give --format csv; with --format csv it is taken', async () => {
+    for (const id of ['allocinfo', 'predict']) {
+      const r = await runCli(argvWith(id, 'format', ['--csv-units']))
+      expect(r.status, r.stderr).toBe(EXIT.usage)
+      expect(r.stderr).toMatch(/^allocscope: --format table \(the default\) and --csv-units conflict: .*; give --format csv with it$/m)
+    }
+    const ok = await runCli(['allocinfo', '--sample', 'pool-c64', '--top', '1', '--format', 'csv', '--csv-units'])
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toMatch(/^19.6 MiB,1627,/m)
+  })
+
   it('the commands with --block and --csv-* are those with --format', () => {
     expect(blocked.sort()).toEqual(both.sort())
   })
