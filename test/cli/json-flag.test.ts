@@ -57,12 +57,16 @@ describe('--json and the output flags', () => {
   // that has both flags, on both parse paths (allocinfo, analyse, diff run without oclif), before
   // its input is read (x does not exist).
   const both = Object.entries(manifest().commands).filter(([, c]) => 'json' in c.flags && 'format' in c.flags).map(([id]) => id)
-  it.each(both.flatMap((id) => [[id, ['--json', '--format', 'csv']], [id, ['-f', 'markdown', '--json']]]))('%s %j: a usage error naming both flags, exit 2', async (id, words) => {
-    const r = await runCli(argvWith(id, 'json', words as string[]))
+  /** The run of `id` with `words` (beside what it needs, less its own `flag`): exit 2, nothing on stdout, one line on stderr matching `line`. */
+  const usageLine = async (id: string, flag: string, words: string[], line: RegExp) => {
+    const r = await runCli(argvWith(id, flag, words))
     expect(r.status, r.stderr).toBe(EXIT.usage)
     expect(r.stdout).toBe('')
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
-    expect(r.stderr).toMatch(/--json and --format (csv|markdown) conflict: .*give one of them/)
+    expect(r.stderr).toMatch(line)
+  }
+  it.each(both.flatMap((id) => [[id, ['--json', '--format', 'csv']], [id, ['-f', 'markdown', '--json']]]))('%s %j: a usage error naming both flags, exit 2', async (id, words) => {
+    await usageLine(id, 'json', words as string[], /--json and --format (csv|markdown) conflict: .*give one of them/)
   })
 
   // --block and the --csv-* flags were ignored beside --json (the JSON document written, exit 0):
@@ -72,12 +76,8 @@ describe('--json and the output flags', () => {
   it.each([...blocked.flatMap((id) => [[id, ['--json', '--block', 'Totals']], [id, ['--csv-units', '--json']]]), ...['allocinfo', 'predict'].flatMap((id) => csvEach.map((w) => [id, w]))])(
     '%s %j: a usage error naming both flags, exit 2',
     async (id, words) => {
-      const r = await runCli(argvWith(id as string, 'json', words as string[]))
-      expect(r.status, r.stderr).toBe(EXIT.usage)
-      expect(r.stdout).toBe('')
-      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
       const flag = (words as string[]).find((w) => w !== '--json')!
-      expect(r.stderr).toMatch(new RegExp(`^allocscope: --json and ${flag} conflict: --json writes JSON, ${flag} .*; give one of them$`, 'm'))
+      await usageLine(id as string, 'json', words as string[], new RegExp(`^allocscope: --json and ${flag} conflict: --json writes JSON, ${flag} .*; give one of them$`, 'm'))
     },
   )
 
@@ -88,22 +88,16 @@ describe('--json and the output flags', () => {
   it.each([...blocked.flatMap((id) => [[id, notCsv[0]!]]), ...['allocinfo', 'predict'].flatMap((id) => notCsv.slice(1).map((w) => [id, w]))])(
     '%s %j: --csv-* beside another format is a usage error naming both, exit 2',
     async (id, words) => {
-      const r = await runCli(argvWith(id as string, 'format', words as string[]))
-      expect(r.status, r.stderr).toBe(EXIT.usage)
-      expect(r.stdout).toBe('')
-      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
       const ws = words as string[]
       const format = ws[ws.findIndex((w) => w === '--format' || w === '-f') + 1]
       const flag = ws.find((w) => w.startsWith('--csv-'))!
-      expect(r.stderr).toMatch(new RegExp(`^allocscope: --format ${format} and ${flag} conflict: --format ${format} writes a ${format} report, ${flag} .*csv report.*; give one of them$`, 'm'))
+      await usageLine(id as string, 'format', ws, new RegExp(`^allocscope: --format ${format} and ${flag} conflict: --format ${format} writes a ${format} report, ${flag} .*csv report.*; give one of them$`, 'm'))
     },
   )
 
   it('--csv-* with no --format (table, the default): the same error, saying to give --format csv; with --format csv it is taken', async () => {
     for (const id of ['allocinfo', 'predict']) {
-      const r = await runCli(argvWith(id, 'format', ['--csv-units']))
-      expect(r.status, r.stderr).toBe(EXIT.usage)
-      expect(r.stderr).toMatch(/^allocscope: --format table \(the default\) and --csv-units conflict: .*; give --format csv with it$/m)
+      await usageLine(id, 'format', ['--csv-units'], /^allocscope: --format table \(the default\) and --csv-units conflict: .*; give --format csv with it$/m)
     }
     const ok = await runCli(['allocinfo', '--sample', 'pool-c64', '--top', '1', '--format', 'csv', '--csv-units'])
     expect(ok.status, ok.stderr).toBe(0)
