@@ -27,8 +27,33 @@ function shapeError(p: Problem, what: string, where: string, line: number): Inpu
   return new InputError(`${where}:${line}: ${what}: ${describeProblem(p)}`, where, line)
 }
 
+/**
+ * The fields of the summaries read that this allocscope does not know (a newer one's, added to
+ * v2 as anomalies were): merge has no rule for them (a count sums, a set unions, an example takes
+ * the least: which is it?), so the merged summary leaves them out, and one warning names them all
+ * with where the first was seen, rather than losing them silently.
+ */
+export class UnknownFields {
+  private readonly names = new Set<string>()
+  private first = ''
+
+  /** What shape.ts fleetSummary is told, for the summary at where:line. */
+  at(where: string, line: number): (field: string) => void {
+    return (field) => {
+      if (this.names.size === 0) this.first = `${where}:${line}`
+      this.names.add(field)
+    }
+  }
+
+  warnings(): string[] {
+    if (this.names.size === 0) return []
+    const names = [...this.names].sort().join(', ')
+    return [`${this.first}: fields this allocscope does not know in a fleet summary, left out of the merged one: ${names} (a newer allocscope's: merge with it to keep them)`]
+  }
+}
+
 /** One parsed JSON value → the summary it stands for; its shape is checked here, once, before any use. */
-export function summaryOfValue(v: unknown, where: string, line: number): FleetSummary {
+export function summaryOfValue(v: unknown, where: string, line: number, unknown?: UnknownFields): FleetSummary {
   const o = v as {schema?: unknown; command?: unknown; result?: unknown}
   if (o?.schema === BATCH_SCHEMA) {
     const p = batchRecord(v)
@@ -36,11 +61,11 @@ export function summaryOfValue(v: unknown, where: string, line: number): FleetSu
     return summaryOfRecord(v as BatchRecord)
   }
   if (o?.schema === FLEET_SCHEMA) {
-    const p = fleetSummary(v)
+    const p = fleetSummary(v, unknown?.at(where, line))
     if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line)
     return v as FleetSummary
   }
-  if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line)
+  if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line, unknown)
   if (typeof o?.schema === 'string' && FLEET_OLDER.includes(o.schema)) {
     throw new InputError(`${where}:${line}: a fleet summary of an earlier version (${o.schema}); expected ${FLEET_SCHEMA}: run fleet again over the batch records it summarised`, where, line)
   }
@@ -67,7 +92,7 @@ const MAX_TEXT = 64 * 2 ** 20
  * read up to the line that closes it (then lines again: concatenated documents are folded as any
  * other records are, merging being associative).
  */
-export async function readFleetInput(path: string, onWaiting?: () => void): Promise<FleetSummary> {
+export async function readFleetInput(path: string, onWaiting?: () => void, unknown?: UnknownFields): Promise<FleetSummary> {
   const where = inputName(path)
   const stream = path === '-' ? process.stdin : createReadStream(path)
   const opened = new Promise<void>((res, rej) => {
@@ -86,8 +111,8 @@ export async function readFleetInput(path: string, onWaiting?: () => void): Prom
   const splitter = new LineSplitter((l, n) => {
     if (splitter.truncated) throw new InputError(`${where}:${n}: a line longer than 64 MiB; ${EXPECTED}`, where, n)
     if (doc.open || l.trim() === '{') {
-      if (doc.push(l, n)) foldDocument(fold, doc, where)
-    } else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n))
+      if (doc.push(l, n)) foldDocument(fold, doc, where, unknown)
+    } else if (l.trim() !== '') fold.add(summaryOfValue(parse(l, where, n), where, n, unknown))
   }, MAX_TEXT + 1)
   const chunker = new TextChunker()
   const damage: Damage = {}
@@ -111,7 +136,7 @@ export async function readFleetInput(path: string, onWaiting?: () => void): Prom
   splitter.push(chunker.end())
   splitter.end()
   // Not closed: JSON.parse says what is missing, at the line that opened it.
-  if (doc.open) foldDocument(fold, doc, where)
+  if (doc.open) foldDocument(fold, doc, where, unknown)
   return fold.result()
 }
 
@@ -125,9 +150,9 @@ function nulError(splitter: LineSplitter, chunker: TextChunker, before: Buffer, 
   return new InputError(`${where}:${n}: binary data (a NUL byte at byte ${byte}); ${EXPECTED}`, where, n)
 }
 
-function foldDocument(fold: Folder, doc: FleetDocument, where: string): void {
+function foldDocument(fold: Folder, doc: FleetDocument, where: string, unknown?: UnknownFields): void {
   const {text, line} = doc.take()
-  fold.add(summaryOfValue(parse(text, where, line), where, line))
+  fold.add(summaryOfValue(parse(text, where, line), where, line, unknown))
 }
 
 /**
@@ -196,8 +221,8 @@ export function onceEach(paths: string[], cache?: PathCache): {paths: string[]; 
 }
 
 /** `waiting`: what to call when an input has said nothing for a second (cli/progress.ts waitingNotice). */
-export async function readFleetInputs(paths: string[], waiting?: (path: string) => (() => void) | undefined): Promise<FleetSummary> {
+export async function readFleetInputs(paths: string[], waiting?: (path: string) => (() => void) | undefined, unknown?: UnknownFields): Promise<FleetSummary> {
   let sum = emptySummary()
-  for (const p of paths) sum = mergeSummaries(sum, await readFleetInput(p, waiting?.(p)))
+  for (const p of paths) sum = mergeSummaries(sum, await readFleetInput(p, waiting?.(p), unknown))
   return sum
 }

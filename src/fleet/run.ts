@@ -5,7 +5,7 @@ import {waitingNotice} from '../cli/progress.js'
 import {refuseInputAsOutput, writeUserFileParts} from '../cli/write-file.js'
 import {type Severity, SEVERITIES} from '../types.js'
 import {fleetHtmlParts} from './html.js'
-import {onceEach, readFleetInputs} from './read.js'
+import {onceEach, readFleetInputs, UnknownFields} from './read.js'
 import {fleetReport} from './report.js'
 import {countsByKind, type FleetSummary} from './summary.js'
 import {anomalySeverities, badCounterSeverities} from '../allocinfo/report.js'
@@ -21,9 +21,10 @@ export async function runFleet(inputs: string[], f: {html?: string}): Promise<Co
   const {paths, warnings} = onceEach(named, cache)
   // No input is stdin: on a terminal that waited silently for typing.
   if (paths.includes('-')) noteStdin('-', 'the batch records')
-  const summary = await readFleetInputs(paths, waitingNotice)
+  const unknown = new UnknownFields()
+  const summary = await readFleetInputs(paths, waitingNotice, unknown)
   if (f.html) writeUserFileParts(f.html, fleetHtmlParts(summary), 'the HTML page')
-  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), errors: summary.errors, warnings: [...warnings, ...emptyWarning(summary, paths)]}
+  return {result: summary, report: fleetReport(summary), severities: fleetSeverities(summary), errors: summary.errors, warnings: [...warnings, ...unknown.warnings(), ...emptyWarning(summary, paths)]}
 }
 
 /** An empty input is not an error (a shard can hold nothing), but an all-zero summary is said to be one. */

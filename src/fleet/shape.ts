@@ -13,11 +13,21 @@ export interface Problem {
   expected: string
 }
 
+/**
+ * Told each field of a value that no check of it names, by its path (`signatures[*].x`: a map's
+ * keys and a list's items are `[*]`). Given for a fleet summary only: merge cannot keep a field
+ * whose rule it does not know (read.ts UnknownFields); a batch record's others are ignored.
+ */
+export type Unknown = (at: string) => void
+
 /** A check: undefined when the value fits. */
-type Check = (v: unknown) => Problem | undefined
+type Check = (v: unknown, unknown?: Unknown) => Problem | undefined
 
 const fail = (got: unknown, expected: string): Problem => ({at: '', got, expected})
-const within = (at: string, p: Problem | undefined): Problem | undefined => p && {...p, at: p.at === '' || p.at.startsWith('[') ? `${at}${p.at}` : `${at}.${p.at}`}
+/** A path inside `at`, as a problem's and an unknown field's are written. */
+const path = (at: string, p: string): string => (p === '' || p.startsWith('[') ? `${at}${p}` : `${at}.${p}`)
+const within = (at: string, p: Problem | undefined): Problem | undefined => p && {...p, at: path(at, p.at)}
+const under = (at: string, unknown?: Unknown): Unknown | undefined => unknown && ((p) => unknown(path(at, p)))
 const test =
   (ok: (v: unknown) => boolean, expected: string): Check =>
   (v) =>
@@ -33,18 +43,19 @@ const bigCount = test((v) => (Number.isSafeInteger(v) && (v as number) >= 0) || 
 const oneOf = (xs: readonly string[]): Check => test((v) => xs.includes(v as string), `one of ${xs.join(', ')}`)
 const optional =
   (c: Check): Check =>
-  (v) =>
-    v === undefined ? undefined : c(v)
+  (v, unknown) =>
+    v === undefined ? undefined : c(v, unknown)
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** An object with these fields (a field's check says whether it may be missing); other fields are ignored. */
+/** An object with these fields (a field's check says whether it may be missing); other fields are ignored, or told to `unknown`. */
 function object(fields: Record<string, Check>, expected: string): Check {
-  return (v) => {
+  return (v, unknown) => {
     if (!isObject(v)) return fail(v, expected)
     for (const k in fields) {
-      const p = within(k, fields[k]!(v[k]))
+      const p = within(k, fields[k]!(v[k], under(k, unknown)))
       if (p) return p
     }
+    if (unknown) for (const k in v) if (!Object.hasOwn(fields, k)) unknown(k)
     return undefined
   }
 }
@@ -52,10 +63,10 @@ function object(fields: Record<string, Check>, expected: string): Check {
 /** A list, each item checked. */
 const list =
   (item: Check, expected: string): Check =>
-  (v) => {
+  (v, unknown) => {
     if (!Array.isArray(v)) return fail(v, expected)
     for (let i = 0; i < v.length; i++) {
-      const p = within(`[${i}]`, item(v[i]))
+      const p = within(`[${i}]`, item(v[i], under('[*]', unknown)))
       if (p) return p
     }
     return undefined
@@ -73,10 +84,10 @@ const sortedSet: Check = (v) => {
 /** An object used as a map: each value checked, and each key when `key` is given. */
 const map =
   (value: Check, expected: string, key?: Check): Check =>
-  (v) => {
+  (v, unknown) => {
     if (!isObject(v)) return fail(v, expected)
     for (const k in v) {
-      const p = within(`[${JSON.stringify(k)}]`, key?.(k) ?? value(v[k]))
+      const p = within(`[${JSON.stringify(k)}]`, key?.(k) ?? value(v[k], under('[*]', unknown)))
       if (p) return p
     }
     return undefined
@@ -133,10 +144,10 @@ const kernelFields = object(
 /** A row whose inputs include its multi-boot inputs (merge subtracts them): a kernel's, a signature's. */
 const withInputs =
   (fields: Check): Check =>
-  (v) => {
+  (v, unknown) => {
     const r = v as {inputs: number; multiBootInputs?: string[]}
     const n = r?.multiBootInputs?.length ?? 0
-    return fields(v) ?? (r.inputs < n ? within('inputs', fail(r.inputs, `at least the ${n} multiBootInputs`)) : undefined)
+    return fields(v, unknown) ?? (r.inputs < n ? within('inputs', fail(r.inputs, `at least the ${n} multiBootInputs`)) : undefined)
   }
 const kernelRow = withInputs(kernelFields)
 const signatureRow = withInputs(signatureFields)
@@ -148,6 +159,7 @@ const cpuRows = map(map(cpuRow, 'rows by legacy array size', decimalKey('a legac
 /** A whole fleet summary (src/fleet/summary.ts). */
 export const fleetSummary = object(
   {
+    schema: text,
     inputs: count,
     boots: count,
     allocinfos: count,
