@@ -92,7 +92,24 @@ export interface FollowUpFlags {
   json: boolean
   format: string
   color?: boolean
+  'csv-units'?: boolean
+  'csv-summary'?: string
+  'csv-formulas'?: boolean
   'fail-on': string
+}
+
+/**
+ * The CSV options, for a CSV follow-up only: they shape the report the user asked for (they were
+ * dropped, so `--format csv --csv-units --then analyse` wrote raw numbers). --block is not passed:
+ * it picks among capture's own blocks, and the follow-up's titles are others.
+ */
+function csvArgv(f: FollowUpFlags): string[] {
+  if (f.json || f.format !== 'csv') return []
+  return [
+    ...(f['csv-units'] ? ['--csv-units'] : []),
+    ...(f['csv-summary'] !== undefined && f['csv-summary'] !== 'mark' ? ['--csv-summary', f['csv-summary']] : []),
+    ...(f['csv-formulas'] ? ['--csv-formulas'] : []),
+  ]
 }
 
 /** The argv of the --then command: the fresh capture (after --baseline for a diff) and the output flags. */
@@ -100,6 +117,7 @@ export function followUpArgv(f: FollowUpFlags, dir: string): string[] {
   const passthrough = [
     ...(f.json ? ['--json'] : ['--format', String(f.format)]),
     ...(f.color === undefined ? [] : [f.color ? '--color' : '--no-color']),
+    ...csvArgv(f),
     '--fail-on', String(f['fail-on']),
   ]
   const argv = f.then === 'diff' && f.baseline ? [f.baseline, dir] : [dir]

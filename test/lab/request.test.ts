@@ -57,6 +57,13 @@ describe('followUpArgv', () => {
     expect(followUpArgv({...out, then: 'diff', baseline: 'base', json: true, color: false, 'fail-on': 'warning'}, 'c1')).toEqual(['base', 'c1', '--json', '--no-color', '--fail-on', 'warning'])
     expect(followUpArgv({...out, then: 'analyse', baseline: 'base', color: true}, 'c1')).toEqual(['c1', '--format', 'table', '--color', '--fail-on', 'never'])
   })
+
+  it('a CSV follow-up gets the CSV options as given (they were dropped); other formats get none', () => {
+    const csv = {...out, format: 'csv', 'csv-units': true, 'csv-summary': 'omit', 'csv-formulas': true}
+    expect(followUpArgv({...csv, then: 'analyse'}, 'c1')).toEqual(['c1', '--format', 'csv', '--csv-units', '--csv-summary', 'omit', '--csv-formulas', '--fail-on', 'never'])
+    expect(followUpArgv({...csv, then: 'analyse', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false}, 'c1')).toEqual(['c1', '--format', 'csv', '--fail-on', 'never'])
+    expect(followUpArgv({...csv, then: 'analyse', json: true}, 'c1')).toEqual(['c1', '--json', '--fail-on', 'never'])
+  })
 })
 
 describe('captureReport', () => {
