@@ -49,10 +49,12 @@ export async function readTrendInput(paths: string[], o: {timeFrom: TimeFrom; ma
   const piped = only !== undefined && !only.regular ? new Map([[paths[0], only.chunks()]]) : undefined
   if (piped === undefined) await only?.close()
   // One directory named: seriesOf's listing of it (not listed again).
-  const files = snapshotFiles(one?.listed ? [one.listed] : paths)
+  const leftOut: string[] = []
+  const files = snapshotFiles(one?.listed ? [one.listed] : paths, leftOut)
   if (files.length === 0) throw new InputError(`${paths.join(', ')}: no snapshot files; expected /proc/allocinfo dumps`)
   const listed = one?.listed
-  return readSnapshotFiles(files, o.timeFrom, store, piped).catch((e: unknown) => {
+  const read = readSnapshotFiles(files, o.timeFrom, store, piped).then((r) => ({...r, warnings: [...leftOut, ...r.warnings]}))
+  return read.catch((e: unknown) => {
     // A file of the one directory named that is no snapshot at all: the directory is no series.
     throw listed !== undefined && e instanceof NotAllocInfoError && e.file !== undefined && resolve(dirname(e.file)) === resolve(listed.dir) ? notASeriesDir(listed, e.file, e.why) : e
   })

@@ -78,16 +78,13 @@ export function seriesOf(p: string): {path: string; bootLog?: string; listed?: L
  * capture's time; one that holds a lab series' recording is refused, as a recording among other
  * inputs is (readers of trend take one series at a time).
  */
-export function snapshotFiles(paths: Array<string | ListedDir>): string[] {
+export function snapshotFiles(paths: Array<string | ListedDir>, warnings: string[] = []): string[] {
   return paths.flatMap((p) => {
     const listed = typeof p !== 'string' ? p : isDir(p) ? listInputDir(p) : undefined
     if (listed === undefined) return [p as string]
     const {dir, capture: cap} = listed
-    if (cap === undefined) {
-      const refused = notOneSeries(listed)
-      if (refused !== undefined) throw refused
-      return listDir(listed)
-    }
+    if (cap === undefined) return ownSnapshots(listed, warnings)
+
     if (cap.recording !== undefined) throw new InputError(`${dir}: a capture directory holding a recording (${SERIES_RECORDING}), one series: name it alone (trend reads one series at a time)`, dir)
     if (cap.allocinfo === undefined) throw new InputError(`${dir}: a capture directory without an allocinfo dump: no snapshot in it; ${EXPECTED_INPUT}`, dir)
     return [cap.allocinfo]
@@ -98,18 +95,37 @@ export function snapshotFiles(paths: Array<string | ListedDir>): string[] {
 const A_SERIES = `a series is a recording, a capture directory holding one (${SERIES_RECORDING}), or a directory of allocinfo snapshots`
 
 /**
- * A directory taken for one of snapshots that holds capture directories (testdata/trend: lab
- * series; a corpus of captures) is not one series: refused naming a few of them, rather than its
- * README read as a malformed snapshot. undefined when it holds none.
+ * The files of a directory taken for one of snapshots. One with no file of its own that holds
+ * capture directories (samples/, a corpus of captures) is not one series: refused naming a few
+ * of them. One with files beside capture directories reads its files, as before 5a470cd, and says
+ * once that those directories were left out (a file that is no snapshot: input.ts notASeriesDir).
  */
-function notOneSeries({dir, entries}: ListedDir): InputError | undefined {
-  const captures = captureSubdirs(dir, entries)
-  if (captures.length === 0) return undefined
-  const series = captures.filter((c) => holdsRecording(c.entries)).map((c) => c.name)
+function ownSnapshots(listed: ListedDir, warnings: string[]): string[] {
+  const files = listDir(listed)
+  const captures = captureSubdirs(listed.dir, listed.entries)
+  if (captures.length === 0) return files
+  const names = captures.map((c) => c.name)
+  if (files.length === 0) throw notOneSeries(listed.dir, names, captures.filter((c) => holdsRecording(c.entries)).map((c) => c.name))
+  warnings.push(`${listed.dir}: ${directories(names.length, 'capture')} in it (${someOf(names)}) left out: only its own snapshot files are read`)
+  return files
+}
+
+/** "1 capture directory", "2 capture directories". */
+const directories = (n: number, kind: string): string => `${n} ${kind} director${n === 1 ? 'y' : 'ies'}`
+
+/** Capture directories without a recording, named: "2 capture directories (a, b), each one snapshot, not a series". */
+const eachOneSnapshot = (captures: readonly string[]): string =>
+  `${directories(captures.length, 'capture')} (${someOf(captures)}), ${captures.length === 1 ? 'one snapshot' : 'each one snapshot'}, not a series`
+
+/**
+ * A directory with no file of its own holding capture directories (`captures`; `series`: those
+ * holding a recording): not one series, naming a few of them.
+ */
+function notOneSeries(dir: string, captures: readonly string[], series: readonly string[]): InputError {
   const held =
     series.length > 0
-      ? `${series.length} series directories (${someOf(series)}): ${nameOne(dir, series)}`
-      : `${captures.length} capture directories (${someOf(captures.map((c) => c.name))}), each one snapshot, no series`
+      ? `${directories(series.length, 'series')} (${someOf(series)}): ${nameOne(dir, series)}`
+      : eachOneSnapshot(captures)
   return new InputError(`${dir}: not one series but a directory holding ${held}; ${A_SERIES}`, dir)
 }
 
@@ -124,7 +140,9 @@ const nameOne = (dir: string, series: readonly string[]): string => `name one of
  */
 export function notASeriesDir({dir, entries}: ListedDir, file: string, why: string): InputError {
   const series = seriesBelow(dir, entries)
-  const below = series.length > 0 ? `; series directories below it: ${someOf(series)}: ${nameOne(dir, series)}` : ': name its snapshot files instead'
+  const captures = series.length > 0 ? [] : captureSubdirs(dir, entries).map((c) => c.name)
+  const held = captures.length > 0 ? `; it holds ${eachOneSnapshot(captures)}` : ''
+  const below = series.length > 0 ? `; series directories below it: ${someOf(series)}: ${nameOne(dir, series)}` : `${held}: name its snapshot files instead`
   return new InputError(`${dir}: not one series: ${basename(file)} in it is no allocinfo snapshot (${why})${below}; ${A_SERIES}`, dir)
 }
 
