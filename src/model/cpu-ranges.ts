@@ -26,11 +26,15 @@ export const span = ([a, b]: [number, number]) => (a === b ? String(a) : `${a}�
 
 /** The exact ranges (every CPU count of `swept` evaluated) in words: "never overflows …", "overflows from N CPUs on …". */
 export function overflowWhere(overflows: CpuRanges, [lo, hi]: [number, number]): string {
+  if (lo === hi) return overflows.length ? `overflows at ${lo} CPUs` : `does not overflow at ${lo} CPUs`
   if (overflows.length === 0) return `never overflows within ${span([lo, hi])}`
   const [[a, b]] = overflows
   if (overflows.length === 1 && b === hi) return a === lo ? `overflows at every CPU count of ${span([lo, hi])}` : `overflows from ${a} CPUs on within ${span([lo, hi])} (not at ${a - 1})`
   return `overflows at ${overflows.map(span).join(', ')} CPUs of ${span([lo, hi])} only`
 }
+
+/** The CPU counts a..b, each evaluated, in words (one count: 'CPU count 135 evaluated'). */
+export const evaluatedWords = ([a, b]: [number, number]) => (a === b ? `CPU count ${a} evaluated` : `every CPU count ${a}–${b} evaluated`)
 
 /** Ranges whose ends are swept points, in words: a crossing inside the range lies between an end and its neighbouring swept point. */
 export function sweptWhere(ranges: CpuRanges, cpus: readonly number[]): string {

@@ -10,7 +10,7 @@ import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, counted
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
-import {type CpuRanges, type SweepCaveat, runsOf, sweepCaveats} from './cpu-ranges.js'
+import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, sweepCaveats} from './cpu-ranges.js'
 import {checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
@@ -496,7 +496,7 @@ function noOverflowReason(points: SweepPoint[], legacyMax: number, beyond: Overf
   const last = points[points.length - 1]
   const most = `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots`
   if (beyond.from > beyond.upTo) return `${most}; the range reaches ${beyond.upTo} CPUs, the most allocscope models`
-  const evaluated = (to: number) => `every CPU count ${beyond.from}–${to} evaluated`
+  const evaluated = (to: number) => evaluatedWords([beyond.from, to])
   return beyond.overflowAt === undefined
     ? `${most}; outside the swept range the array does not fill either, up to ${beyond.upTo} CPUs (the most allocscope models; ${evaluated(beyond.upTo)})`
     : `${most}; outside the swept range, the model's count first overflows the array at ${beyond.overflowAt} CPUs (${beyond.events} early PFNs; ${evaluated(beyond.overflowAt)})`

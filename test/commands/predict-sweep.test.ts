@@ -72,6 +72,16 @@ describe('predict --sweep that never overflows: where the model first does, outs
     expect(j.noOverflowReason).not.toMatch(/no slope/)
   })
 
+  it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
+    const one = await said(['--sweep', '100..100', '--kernel', '7.2'])
+    expect(one).toContain('does not overflow at 100 CPUs')
+    expect(one).not.toMatch(/within 100\b/)
+    const next = await said(['--sweep', '128..134', '--kernel', '7.2', '--no-debug', '--legacy-max', '1600'])
+    expect(next).toContain('CPU count 135 evaluated')
+    expect(next).not.toMatch(/135[–-]135/)
+    expect(await said(['--sweep', '800..800', '--kernel', '7.2', '--no-debug'])).toContain('overflows at 800 CPUs')
+  })
+
   it('an array the model never fills up to 65536 CPUs says so (a 100000-slot array, synthetic size)', async () => {
     const j = await result(['--sweep', '8000..9000', '--kernel', '7.2', '--legacy-max', '100000'])
     expect(j.beyond).toEqual({from: 9001, upTo: 65536})
