@@ -33,8 +33,8 @@ export function overflowWhere(overflows: CpuRanges, [lo, hi]: [number, number]):
   return `overflows at ${overflows.map(span).join(', ')} CPUs of ${span([lo, hi])} only`
 }
 
-/** The CPU counts a..b, each evaluated, in words (one count: 'CPU count 135 evaluated'). */
-export const evaluatedWords = ([a, b]: [number, number]) => (a === b ? `CPU count ${a} evaluated` : `every CPU count ${a}–${b} evaluated`)
+/** CPU counts, each evaluated, in words (one count: 'CPU count 135 evaluated'). */
+export const evaluatedWords = (r: CpuRanges) => (r.length === 1 && r[0][0] === r[0][1] ? `CPU count ${r[0][0]} evaluated` : `every CPU count ${r.map(span).join(' and ')} evaluated`)
 
 /** Ranges whose ends are swept points, in words: a crossing inside the range lies between an end and its neighbouring swept point. */
 export function sweptWhere(ranges: CpuRanges, cpus: readonly number[]): string {

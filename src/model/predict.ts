@@ -10,7 +10,7 @@ import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, counted
 import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
-import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, sweepCaveats} from './cpu-ranges.js'
+import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, span, sweepCaveats} from './cpu-ranges.js'
 import {checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
 
@@ -416,12 +416,17 @@ export interface Sweep {
   caveats: SweepCaveat[]
 }
 
-/** The CPU counts from..upTo above a swept range, each evaluated; overflowAt: the first whose count (events) overflows the array. */
+/**
+ * The CPU counts outside a swept range, each evaluated: from..upTo above it (overflowAt: the first
+ * whose count, events, overflows the array; overflows: every stretch that does) and 1..LO-1 below it.
+ */
 export interface OverflowBeyond {
   from: number
   upTo: number
   overflowAt?: number
   events?: number
+  overflows: CpuRanges
+  below?: {from: number; upTo: number; overflows: CpuRanges}
 }
 
 /** N points spread over lo..hi: every integer when few, else geometric (the curve spans decades). */
@@ -445,23 +450,28 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
   const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
   if (overflows.length) return out
-  out.beyond = overflowBeyond(swept[1], (n) => earlyEvents(withCpus(n), profile).events, legacyMax)
+  out.beyond = overflowBeyond(swept, (n) => earlyEvents(withCpus(n), profile).events, legacyMax)
   out.noOverflowReason = noOverflowReason(points, legacyMax, out.beyond)
   return out
 }
 
 /**
- * Where the model's count first overflows the array above the swept range: evaluated at every CPU
- * count from HI + 1 (a formula of the host, ~65536 counts in 0.1 s), up to HOST_LIMITS.cpus (the
- * largest NR_CPUS a host may have). The count need not grow with the CPUs, so no straight line.
+ * Where the model's count overflows the array outside the swept range: evaluated at every CPU
+ * count below it (1..LO-1) and above it (HI + 1 up to HOST_LIMITS.cpus, the largest NR_CPUS a host
+ * may have); a formula of the host, ~65536 counts in 0.1 s. The count need not grow with the CPUs
+ * (it falls where the slab order grows), so the array may fill and empty again: each stretch is kept.
  */
-function overflowBeyond(hi: number, eventsAt: (n: number) => number, legacyMax: number): OverflowBeyond {
+function overflowBeyond([lo, hi]: [number, number], eventsAt: (n: number) => number, legacyMax: number): OverflowBeyond {
   const upTo = HOST_LIMITS.cpus
-  for (let n = hi + 1; n <= upTo; n++) {
-    const events = eventsAt(n)
-    if (events > legacyMax) return {from: hi + 1, upTo, overflowAt: n, events}
+  const over = (a: number, b: number) => {
+    const every = Array.from({length: Math.max(0, b - a + 1)}, (_, i) => a + i)
+    return runsOf(every, (i) => eventsAt(every[i]) > legacyMax)
   }
-  return {from: hi + 1, upTo}
+  const overflows = over(hi + 1, upTo)
+  const first = overflows.length ? overflows[0][0] : undefined
+  const out: OverflowBeyond = {from: hi + 1, upTo, ...(first === undefined ? {} : {overflowAt: first, events: eventsAt(first)}), overflows}
+  if (lo > 1) out.below = {from: 1, upTo: lo - 1, overflows: over(1, lo - 1)}
+  return out
 }
 
 /** The count at every CPU count of the range: where it overflows the array, and where it falls as CPUs grow (the terms that fall there). */
@@ -491,16 +501,28 @@ function sweepPoint(n: number, p: Prediction): SweepPoint {
   }
 }
 
-/** The most the range offers against the array, and where the model's count overflows it beyond the range (overflowBeyond). */
+/** The most the range offers against the array, and where the model's count overflows it outside the range, below and above (overflowBeyond). */
 function noOverflowReason(points: SweepPoint[], legacyMax: number, beyond: OverflowBeyond): string {
   const last = points[points.length - 1]
   const most = `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots`
-  if (beyond.from > beyond.upTo) return `${most}; the range reaches ${beyond.upTo} CPUs, the most allocscope models`
-  const evaluated = (to: number) => evaluatedWords([beyond.from, to])
-  return beyond.overflowAt === undefined
-    ? `${most}; outside the swept range the array does not fill either, up to ${beyond.upTo} CPUs (the most allocscope models; ${evaluated(beyond.upTo)})`
-    : `${most}; outside the swept range, the model's count first overflows the array at ${beyond.overflowAt} CPUs (${beyond.events} early PFNs; ${evaluated(beyond.overflowAt)})`
+  const below = beyond.below && `below it, ${beyond.below.overflows.length ? `the model's count overflows the array at ${stretchList(beyond.below.overflows)} CPUs` : 'the array does not fill either'}`
+  const evaluated: CpuRanges = [...(beyond.below ? [[1, beyond.below.upTo] as [number, number]] : []), ...(beyond.from <= beyond.upTo ? [[beyond.from, beyond.upTo] as [number, number]] : [])]
+  const parts = [below, `above it, ${aboveWords(beyond)}`].filter((t): t is string => !!t)
+  return `${most}; outside the swept range: ${parts.join('; ')}${evaluated.length ? ` (${evaluatedWords(evaluated)})` : ''}`
 }
+
+/** Above the swept range: where the model's count first overflows the array, and where it stops again. */
+function aboveWords(b: OverflowBeyond): string {
+  if (b.from > b.upTo) return `none: the range reaches ${b.upTo} CPUs, the most allocscope models`
+  if (b.overflowAt === undefined) return `the array does not fill either, up to ${b.upTo} CPUs (the most allocscope models)`
+  const first = `the model's count first overflows the array at ${b.overflowAt} CPUs (${b.events} early PFNs)`
+  const gaps: CpuRanges = b.overflows.slice(1).map(([a], i) => [b.overflows[i][1] + 1, a - 1])
+  if (gaps.length) return `${first}, and overflows at ${stretchList(b.overflows)} CPUs, not at ${stretchList(gaps)} between them`
+  return b.overflows[0][1] < b.upTo ? `${first}, up to ${b.overflows[0][1]} CPUs only` : first
+}
+
+/** At most four stretches of CPU counts, in words. */
+const stretchList = (r: CpuRanges) => r.slice(0, 4).map(span).join(', ') + (r.length > 4 ? ` and ${r.length - 4} more` : '')
 
 /**
  * What the model knows about KASAN and kmemleak (evidence: lab/captures/lab-7.2-notrack-* before SMP,

@@ -3,6 +3,7 @@
 // the range (800..900 said the array "overflows from 754 CPUs", 90 % "from 215").
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
+import {evaluatedWords} from '../../src/model/cpu-ranges.js'
 import {DEFAULT_HOST} from '../../src/model/host.js'
 import {sweep, sweepCpus} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
@@ -51,12 +52,12 @@ describe('predict --sweep that never overflows: where the model first does, outs
   it("1..512 (7.2): the model's crossing beyond the range, exact (was a straight line: 'would fill at about 13916 CPUs')", async () => {
     const j = await result(['--sweep', '1..512', '--kernel', '7.2'])
     expect(j.overflows).toEqual([])
-    expect(j.beyond).toEqual({from: 513, upTo: 65536, overflowAt: 13608, events: EARLY_ALLOC_PFN_MAX + 1})
+    expect(j.beyond).toMatchObject({from: 513, upTo: 65536, overflowAt: 13608, events: EARLY_ALLOC_PFN_MAX + 1})
     const edge = await result(['--sweep', '13607..13608', '--kernel', '7.2'])
     expect(edge.points.map((p: {events: number}) => p.events > EARLY_ALLOC_PFN_MAX)).toEqual([false, true])
     const text = await said(['--sweep', '1..512', '--kernel', '7.2'])
     expect(text).toMatch(/never overflows within 1–512/)
-    expect(text).toContain("outside the swept range, the model's count first overflows the array at 13608 CPUs (8193 early PFNs; every CPU count 513–13608 evaluated)")
+    expect(text).toContain("outside the swept range: above it, the model's count first overflows the array at 13608 CPUs (8193 early PFNs)")
     expect(text).not.toMatch(/would fill|per CPU/)
   })
 
@@ -72,20 +73,39 @@ describe('predict --sweep that never overflows: where the model first does, outs
     expect(j.noOverflowReason).not.toMatch(/no slope/)
   })
 
+  it("below the range too: 128..134 with 1600 slots overflows at 118–127 below it (was: 'first overflows at 135', above only)", async () => {
+    const args = ['--sweep', '128..134', '--no-debug', '--legacy-max', '1600']
+    const j = await result(args)
+    expect(j.overflows).toEqual([])
+    expect(j.beyond.below).toEqual({from: 1, upTo: 127, overflows: [[118, 127]]})
+    expect(j.beyond).toMatchObject({from: 135, overflowAt: 135})
+    expect((await result(['--sweep', '118..118', '--no-debug', '--legacy-max', '1600'])).overflows).toEqual([[118, 118]])
+    const text = await said(args)
+    expect(text).toContain("below it, the model's count overflows the array at 118–127 CPUs; above it, the model's count first overflows the array at 135 CPUs")
+    expect(text).toContain('every CPU count 1–127 and 135–65536 evaluated')
+  })
+
+  it('above the range, where it stops overflowing again: 1..100 with 1600 slots, first at 118, not at 128–134', async () => {
+    const j = await result(['--sweep', '1..100', '--no-debug', '--legacy-max', '1600'])
+    expect(j.beyond.below).toBeUndefined()
+    expect(j.beyond.overflowAt).toBe(118)
+    expect(j.beyond.overflows.slice(0, 2)).toEqual([[118, 127], [135, 65536]])
+    expect(await said(['--sweep', '1..100', '--no-debug', '--legacy-max', '1600'])).toContain('first overflows the array at 118 CPUs (1607 early PFNs), and overflows at 118–127, 135–65536 CPUs, not at 128–134 between them')
+  })
+
   it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
     const one = await said(['--sweep', '100..100', '--kernel', '7.2'])
     expect(one).toContain('does not overflow at 100 CPUs')
     expect(one).not.toMatch(/within 100\b/)
-    const next = await said(['--sweep', '128..134', '--kernel', '7.2', '--no-debug', '--legacy-max', '1600'])
-    expect(next).toContain('CPU count 135 evaluated')
-    expect(next).not.toMatch(/135[–-]135/)
+    expect(evaluatedWords([[135, 135]])).toBe('CPU count 135 evaluated')
+    expect(evaluatedWords([[1, 99], [101, 101]])).toBe('every CPU count 1–99 and 101 evaluated')
     expect(await said(['--sweep', '800..800', '--kernel', '7.2', '--no-debug'])).toContain('overflows at 800 CPUs')
   })
 
   it('an array the model never fills up to 65536 CPUs says so (a 100000-slot array, synthetic size)', async () => {
     const j = await result(['--sweep', '8000..9000', '--kernel', '7.2', '--legacy-max', '100000'])
-    expect(j.beyond).toEqual({from: 9001, upTo: 65536})
-    expect(j.noOverflowReason).toContain('outside the swept range the array does not fill either, up to 65536 CPUs')
+    expect(j.beyond).toEqual({from: 9001, upTo: 65536, overflows: [], below: {from: 1, upTo: 7999, overflows: []}})
+    expect(j.noOverflowReason).toContain('below it, the array does not fill either; above it, the array does not fill either, up to 65536 CPUs')
   })
 })
 

@@ -108,7 +108,7 @@ describe('predict --svg (built CLI, in-process)', () => {
       expect(readFileSync(out, 'utf8')).toMatch(/<circle class="point"/)
       expect(r.stdout).not.toMatch(/does not grow/)
       // The model's own crossing beyond the point (no slope needed: evaluated at every count above it).
-      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/outside the swept range, the model's count first overflows the array at \d+ CPUs/)
+      expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/outside the swept range: below it, the array does not fill either; above it, the model's count first overflows the array at \d+ CPUs/)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }
