@@ -4,6 +4,7 @@ import {iec, pct} from '../render/units.js'
 import {type AllocAnomaly, type AllocSite, type AnomalyCounts, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
+import {outsideWords, type SiteScope} from './scope.js'
 
 export interface AllocInfoResult {
   source: string
@@ -99,6 +100,8 @@ export const anomalyTotal = (counts: AnomalyCounts): number => Object.values(cou
 export interface ReportOptions {
   /** Raw byte counts instead of IEC units. */
   raw: boolean
+  /** The site filters given (--module/--file/--function): the anomalies' title names them. */
+  scope?: SiteScope
 }
 
 const MAX_SKIPPED_SHOWN = 10
@@ -112,8 +115,8 @@ export function buildAllocInfoReport(r: AllocInfoResult, opts: ReportOptions): R
   const size: Size = (b) => bytesCell(b, opts.raw)
   const sizeWords: Words = (b) => (opts.raw ? `${b} bytes` : iec(b))
   const blocks: Block[] = [r.tree ? treeBlock(r, r.tree, size) : sitesBlock(r, size), totalsBlock(r, sizeWords)]
-  if (r.anomalies.length > 0) blocks.push(anomaliesBlock(r))
-  else if (r.anomaliesOutsideFilters) blocks.push({kind: 'text', title: 'anomalies (0)', lines: [outsideWords(r.anomaliesOutsideFilters)]})
+  if (r.anomalies.length > 0) blocks.push(anomaliesBlock(r, opts.scope ?? {}))
+  else if (r.anomaliesOutsideFilters) blocks.push({kind: 'text', title: 'anomalies (0)', lines: [outsideWords(r.anomaliesOutsideFilters, opts.scope ?? {})]})
   if (r.skippedTotal > 0) blocks.push(skippedBlock(r))
   return {blocks}
 }
@@ -206,13 +209,11 @@ const anomalyCells = (kind: AllocAnomaly['kind'], a: Omit<AllocAnomaly, 'kind'> 
   detail: a?.detail,
 })
 
-/** The anomalies the site filters left out, in words (allocinfo's anomalies title, diff's one-capture head). */
-export const outsideWords = (n: number): string => `${n} outside --module/--file/--function (not gated on)`
 
-function anomaliesBlock(r: AllocInfoResult): Block {
+function anomaliesBlock(r: AllocInfoResult, scope: SiteScope): Block {
   const total = anomalyTotal(r.anomalyCounts)
   const c = ANOMALY_COLUMNS
-  const outside = r.anomaliesOutsideFilters ? `; ${outsideWords(r.anomaliesOutsideFilters)}` : ''
+  const outside = r.anomaliesOutsideFilters ? `; ${outsideWords(r.anomaliesOutsideFilters, scope)}` : ''
   return {
     kind: 'table',
     title: `anomalies (${total > r.anomalies.length ? `${r.anomalies.length} shown of ${total}` : total}${outside})`,

@@ -70,7 +70,7 @@ export async function runAllocInfo(args: {input: string}, f: AllocInfoFlags): Pr
   }
   if (info.truncated !== undefined) result.truncated = info.truncated
   const warnings = [...readerWarnings(info), ...scoped.notes]
-  return {result, report: buildAllocInfoReport(result, {raw: f.bytes}), severities: anomalySeverities(scoped.anomalyCounts), warnings}
+  return {result, report: buildAllocInfoReport(result, {raw: f.bytes, scope: filter}), severities: anomalySeverities(scoped.anomalyCounts), warnings}
 }
 
 /** A capture directory stands for its allocinfo.txt; anything else is read as given. */

@@ -43,6 +43,22 @@ export function siteScope(src: {module?: string; file?: string; func?: string}):
   return out
 }
 
+/** The site filters given, by their fields (a SiteScope, or diff's SiteFilter of sources). */
+export type GivenScope = {[K in keyof SiteScope]?: unknown}
+
+/** The flags of the filters given, as the user typed them: '--file', '--module/--function'. */
+export const givenFlags = (f: GivenScope): string =>
+  SCOPE_FIELDS.filter((r) => f[r.field] !== undefined)
+    .map((r) => `--${r.flag}`)
+    .join('/')
+
+/**
+ * The anomalies the site filters left out (JSON anomaliesOutsideFilters), in words, naming only the
+ * filters given: '1 anomaly outside --file (not gated on)'. Every command's: allocinfo's and trend's
+ * anomalies titles, diff's heads (two dumps, one capture).
+ */
+export const outsideWords = (n: number, f: GivenScope): string => `${n} ${n === 1 ? 'anomaly' : 'anomalies'} outside ${givenFlags(f)} (not gated on)`
+
 export const hasScope = (f: SiteScope): boolean => f.module !== undefined || f.file !== undefined || f.func !== undefined
 
 export function inScope(s: ScopedSite, f: SiteScope): boolean {

@@ -105,6 +105,11 @@ export interface AllocDiff {
    * fixed. Their deltas mean little.
    */
   anomalies: {appeared: AllocAnomaly[]; gone: AllocAnomaly[]; both: number}
+  /**
+   * With --module/--file/--function: the anomalies of either dump (each kind and site once) at sites
+   * they leave out (not shown, not gated on), as allocinfo's, trend's and one capture's.
+   */
+  anomaliesOutsideFilters?: number
 }
 
 /** A site after summing: the reader's own AllocSite when its key is unique (no copy). */
@@ -350,7 +355,7 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
-    anomalies: diffAnomalies(a.anomalies, b.anomalies, filter, keyBy),
+    ...diffAnomalies(a.anomalies, b.anomalies, filter, keyBy),
   }
 }
 
@@ -360,18 +365,23 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
  * analyse and allocinfo gate it) is one like the others. The site filters keep the anomalies of
  * the sites they keep: a gate scoped to a module does not fail on another's.
  */
-function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], filter: SiteFilter, keyBy: AllocKeyBy): AllocDiff['anomalies'] {
+function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], filter: SiteFilter, keyBy: AllocKeyBy): Pick<AllocDiff, 'anomalies' | 'anomaliesOutsideFilters'> {
   const scope = siteScope(filter)
   const [a, b] = [anomaliesInScope(inA, scope), anomaliesInScope(inB, scope)]
   const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...anomalySite(x.key)}, keyBy))
   const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`
   const A = new Set(a.map(id))
   const B = new Set(b.map(id))
-  return {
+  const anomalies = {
     appeared: b.filter((x) => !A.has(id(x))),
     gone: a.filter((x) => !B.has(id(x))),
     both: [...A].filter((k) => B.has(k)).length,
   }
+  if (!hasScope(scope)) return {anomalies}
+  // Those the filters leave out, each kind and site once (in both dumps or in one).
+  const outside = new Set([...inA, ...inB].map(id))
+  for (const k of [...A, ...B]) outside.delete(k)
+  return {anomalies, anomaliesOutsideFilters: outside.size}
 }
 
 /** The bloat-o-meter summary line. */

@@ -325,7 +325,7 @@ async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis
   const filter = req.alloc.filter ?? {}
   const words = filterWords(filter)
   const scoped = scopeDump(whole, filter)
-  return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== undefined ? {scope: {words, outside: scoped.outside, notes: scoped.notes}} : {})}
+  return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== undefined ? {scope: {words, filter, outside: scoped.outside, notes: scoped.notes}} : {})}
 }
 
 /** The dump a capture is judged with (within the site filters), its tracking site (DEBUG evidence), or why none was used. */
@@ -333,8 +333,8 @@ interface ObservedDump {
   allocinfo?: AllocInfo
   site?: TrackingSite
   dump?: DumpUse
-  /** The site filters given: in words, the anomalies they left out, and scopeDump's notes. */
-  scope?: {words: string; outside: number; notes: string[]}
+  /** The site filters given: as given, in words, the anomalies they left out, and scopeDump's notes. */
+  scope?: {words: string; filter: SiteFilter; outside: number; notes: string[]}
 }
 
 /** One capture: the rules over what it shows, against what the model expects for its host. */

@@ -3,6 +3,7 @@
 import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
 import {signed} from '../render/units.js'
 import {type AllocDiff, type AllocDiffRow, filterWords, summaryLine, totalLine} from './allocinfo.js'
+import {outsideWords} from '../allocinfo/scope.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
 
@@ -72,6 +73,7 @@ function headBlock(d: AllocDiff): Block {
       ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b ${x.line > 0 ? `line ${x.line}` : 'snapshot: a recording keeps no line'}): ${x.detail}`),
       ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
       ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
+      ...(d.anomaliesOutsideFilters ? [outsideWords(d.anomaliesOutsideFilters, d.filter)] : []),
       summaryLine(d.summary),
     ],
   }

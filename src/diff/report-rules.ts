@@ -5,13 +5,15 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import type {Expectation} from './expectation.js'
 import {DELTA_NOTE, relText} from '../model/tolerance.js'
 import {withinCell} from './report-predicted.js'
+import {outsideWords} from '../allocinfo/scope.js'
+import type {SiteFilter} from './allocinfo.js'
 import {RULES, type RuleRun, type RuleStatus} from './rules.js'
 
 const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
 const STATUS_ORDER: Record<RuleStatus, number> = {fired: 0, ok: 1, 'n/a': 2}
 
 /** What was checked: the boot log, the allocinfo, the kernel and its recorder (with the reason). */
-export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}, scope?: {words: string; outside: number}): Block {
+export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}, scope?: {words: string; outside: number; filter: SiteFilter}): Block {
   // A capture directory's dump not used (another boot's) is named, so '-' does not read as none.
   const dump = unused ? {value: {text: `${unused.path}: not used`, style: 'warn' as const}, note: "read after the log's last boot, not this one"} : {value: allocinfo?.source ?? '-'}
   return {
@@ -21,7 +23,7 @@ export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo:
       {key: 'boot log', value: analysis?.source ?? '-'},
       {key: 'allocinfo', ...dump},
       // The site filters: what the allocinfo-side rules judge, and whose anomalies are shown and gated on.
-      ...(scope ? [{key: 'filter', value: scope.words, note: `the allocinfo-side rules and anomalies: the sites it keeps; ${scope.outside} anomalies at other sites, not gated on`}] : []),
+      ...(scope ? [{key: 'filter', value: scope.words, note: `the allocinfo-side rules and anomalies: the sites it keeps; ${outsideWords(scope.outside, scope.filter)}`}] : []),
       ...(analysis
         ? [
             {key: 'kernel', value: analysis.host.release?.value ?? 'unknown'},

@@ -1,7 +1,8 @@
 // `trend` result → JSON value, Report (table with a sparkline column, markdown, csv, text) and SVG.
 import type {Finding, Severity} from '../types.js'
 import {type Cell, type Report, type TableBlock, bytesCell} from '../render/report.js'
-import {gradedAnomalies, outsideWords} from '../allocinfo/report.js'
+import {gradedAnomalies} from '../allocinfo/report.js'
+import {outsideWords, type SiteScope} from '../allocinfo/scope.js'
 import type {ScopedAnomalies} from '../allocinfo/scope.js'
 import {plotSvg} from '../render/svg.js'
 import {type Series, timeUnit} from '../render/plot.js'
@@ -52,9 +53,11 @@ export interface TrendJson {
   notSuspects: SiteTrend[]
   /**
    * count: every one; byKind: every one by kind (what --fail-on gates on); list: the first 50. With
-   * --module/--file/--function, those at the sites they keep, and outsideFilters the others (allocinfo/scope.ts).
+   * --module/--file/--function, those at the sites they keep (allocinfo/scope.ts).
    */
-  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string; severity: Severity}[]; outsideFilters?: number}
+  anomalies: {count: number; byKind: Partial<Record<CounterAnomaly['kind'], number>>; list: {key: string; snap: number; time: string; kind: string; detail: string; severity: Severity}[]}
+  /** With --module/--file/--function: the series' anomalies at sites they leave out (not listed, not gated on), as allocinfo's and diff's. */
+  anomaliesOutsideFilters?: number
   log?: string
 }
 
@@ -115,6 +118,7 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
     unloadLeaks: unloadLeaks(res.unloadLeaks, o.findings),
     notSuspects: top(grown),
     anomalies: seriesAnomalies(st, o.scoped),
+    ...(o.scoped ? {anomaliesOutsideFilters: o.scoped.outside} : {}),
     ...(o.log ? {log: o.log} : {}),
   }
 }
@@ -122,7 +126,7 @@ export function trendJson(input: TrendInput, res: TrendResult, o: {minRatePerHou
 /** The series' counter anomalies; `s`: those within the site filters, when given (scope.ts scopedAnomalies, as allocinfo's and diff's). */
 function seriesAnomalies(st: TrendInput['store'], s: ScopedAnomalies<CounterAnomaly> | undefined): TrendJson['anomalies'] {
   if (s === undefined) return {count: st.anomalyCount, byKind: {...st.anomalyCounts}, list: gradedAnomalies(st.anomalies.slice(0, 50))}
-  return {count: s.anomalies.length, byKind: s.anomalyCounts as TrendJson['anomalies']['byKind'], list: gradedAnomalies(s.anomalies.slice(0, 50)), outsideFilters: s.outside}
+  return {count: s.anomalies.length, byKind: s.anomalyCounts as TrendJson['anomalies']['byKind'], list: gradedAnomalies(s.anomalies.slice(0, 50))}
 }
 
 // Every cell holds one value with its raw number for CSV (bytes, bytes per hour, calls per hour):
@@ -145,7 +149,7 @@ function spanText(hours: number): string {
   return s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(s >= 10 ? 0 : 1)} s`
 }
 
-export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
+export function buildTrendReport(j: TrendJson, o: {ascii: boolean; scope?: SiteScope}): Report {
   const i = j.input
   const suspects: TableBlock = {
     kind: 'table',
@@ -168,7 +172,7 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean}): Report {
   const blocks: Report['blocks'] = [summaryBlock(j), suspects]
   if (j.unloadLeaks.length > 0) blocks.push(unloadBlock(j.unloadLeaks))
   if (j.notSuspects.length > 0) blocks.push(notSuspectBlock(j, o.ascii))
-  const outside = j.anomalies.outsideFilters ? `; ${outsideWords(j.anomalies.outsideFilters)}` : ''
+  const outside = j.anomaliesOutsideFilters ? `; ${outsideWords(j.anomaliesOutsideFilters, o.scope ?? {})}` : ''
   if (j.anomalies.count > 0 || outside) {
     blocks.push({kind: 'text', title: `Counter anomalies (${j.anomalies.count}, kept out of the fits${outside})`, lines: j.anomalies.list.slice(0, 10).map((a) => `${a.time}  ${a.kind}  ${a.key}  (${a.detail})`)})
   }

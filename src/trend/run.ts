@@ -50,7 +50,7 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
     const shown = json.suspects.length > 0 ? json.suspects.slice(0, 4) : json.notSuspects.slice(0, 4)
     writeUserFile(f.svg, trendSvg(json, svgSeries(input.store, shown)), 'the SVG')
   }
-  return {result: json, report: buildTrendReport(json, out), severities: trendSeverities(json), warnings: [...input.warnings, ...(scoped?.notes ?? []), ...tooShortForSuspects(input.store.snapshots, alpha)]}
+  return {result: json, report: buildTrendReport(json, {...out, scope: filter}), severities: trendSeverities(json), warnings: [...input.warnings, ...(scoped?.notes ?? []), ...tooShortForSuspects(input.store.snapshots, alpha)]}
 }
 
 /** A series long enough for verdicts but too short for any suspect at this alpha says so: its

@@ -87,7 +87,7 @@ describe('allocinfo --module/--file/--function scope the anomalies: listed and g
     const res = JSON.parse(r.stdout).result
     expect([res.anomalies, res.anomalyCounts, res.anomaliesOutsideFilters]).toEqual([[], {}, 2])
     const text = await run(['allocinfo', dump, '--module', 'foo', '--format', 'text'])
-    expect(text.stdout).toContain('2 outside --module/--file/--function (not gated on)')
+    expect(text.stdout).toContain('2 anomalies outside --module (not gated on)')
     // Unfiltered, the same dump trips the gate.
     expect(exitCode((await run(['allocinfo', dump, '--fail-on', 'warning', '--json'])).error)).toBe(1)
   })
@@ -119,7 +119,7 @@ describe('diff of one capture applies --module/--file/--function as the two-dump
     const res = JSON.parse(r.stdout).result
     expect([res.filter, res.anomalyKinds, res.anomaliesOutsideFilters]).toEqual([{module: 'foo'}, undefined, 2])
     const text = await run(['diff', LOG, '--allocinfo', moduleDump(false), '--module', 'foo', '--format', 'text'])
-    expect(text.stdout.replace(/\n +/g, ' ')).toMatch(/filter +module=foo \(the allocinfo-side rules and anomalies: the sites it keeps; 2 anomalies at other sites, not gated on\)/)
+    expect(text.stdout.replace(/\n +/g, ' ')).toMatch(/filter +module=foo \(the allocinfo-side rules and anomalies: the sites it keeps; 2 anomalies outside --module \(not gated on\)\)/)
   })
 
   it('--module foo with a negative site in foo: that one is shown and gates', async () => {
@@ -137,5 +137,32 @@ describe('diff of one capture applies --module/--file/--function as the two-dump
     expect([outcome(all, 'inaccurate-counters').data?.inaccurate, outcome(foo, 'inaccurate-counters').data?.inaccurate]).toEqual([6, 0])
     expect(outcome(all, 'leaked-accounting').status).toBe('ok')
     expect(outcome(foo, 'leaked-accounting')).toMatchObject({status: 'n/a', message: 'no tracking allocation site among the sites the filters keep (module=foo)'})
+  })
+})
+
+// The two-dump diff kept only the anomalies of the sites --module/--file/--function keep, without a
+// word about the others, where allocinfo, trend and one capture's diff count them (anomaliesOutsideFilters).
+describe('diff of two dumps counts the anomalies outside --module/--file/--function, as allocinfo, trend and one capture do', () => {
+  it("--file '^mm/': the built-in negative site and the duplicate key are counted, in words naming --file alone", async () => {
+    const [a, b] = [join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), negativeDump()]
+    const r = await run(['diff', a, b, '--file', '^mm/', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(0)
+    const d = JSON.parse(r.stdout).result.allocinfo
+    // negative-bytes at init/main.c (b only) and the duplicate key (both dumps), each once.
+    expect([d.anomalies.appeared, d.anomalies.both, d.anomaliesOutsideFilters]).toEqual([[], 0, 2])
+    const text = await run(['diff', a, b, '--file', '^mm/', '--format', 'text'])
+    expect(text.stdout).toContain('2 anomalies outside --file (not gated on)')
+    const unfiltered = JSON.parse((await run(['diff', a, b, '--json'])).stdout).result.allocinfo
+    expect(unfiltered.anomaliesOutsideFilters).toBeUndefined()
+  })
+
+  it("--file '^init/' keeps the negative site: shown and gated on; one anomaly outside, in the singular", async () => {
+    const [a, b] = [join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'allocinfo.txt'), negativeDump()]
+    const r = await run(['diff', a, b, '--file', '^init/', '--module', '^$', '--fail-on', 'warning', '--json'])
+    expect(exitCode(r.error)).toBe(1)
+    const d = JSON.parse(r.stdout).result.allocinfo
+    expect([d.anomalies.appeared.map((x: {kind: string}) => x.kind), d.anomaliesOutsideFilters]).toEqual([['negative-bytes'], 1])
+    const text = await run(['diff', a, b, '--file', '^init/', '--module', '^$', '--format', 'text'])
+    expect(text.stdout).toContain('1 anomaly outside --module/--file (not gated on)')
   })
 })

@@ -123,6 +123,19 @@ describe('allocscope diff on a recording', () => {
     expect(stdout).toContain('#1 (2026-12-04T18:00:10.000Z')
   })
 
+  // The first against the last snapshot dropped the anomalies at sites outside the filters without a word.
+  it("first against last with --file '^mm/': the wrapped calls outside it is counted, not shown nor gated on", async () => {
+    const path = join(tmp, 'wrapped-scoped.arec.gz')
+    const wrapped = poolText.split('\n').map((l, i) => (i === grownLine ? l.replace(/^(\s*)(\d+)(\s+)(\d+)/, '$1$2$3' + '18446744073709551615') : l)).join('\n')
+    record(path, [poolText, wrapped])
+    expect(grownKey).not.toMatch(/^mm\//)
+    const {stdout, error} = await run([path, '--file', '^mm/', '--json', '--fail-on', 'warning'])
+    expect(exitCode(error)).toBe(0)
+    const a = JSON.parse(stdout).result.allocinfo
+    expect([a.anomalies.appeared, a.anomaliesOutsideFilters]).toEqual([[], 1])
+    expect((await run([path, '--file', '^mm/', '--format', 'text'])).stdout).toContain('1 anomaly outside --file (not gated on)')
+  })
+
   it('a counter recorded beyond 2^53 (a wrapped calls) is exact and flagged as the dump reader flags it', async () => {
     const path = join(tmp, 'wrapped.arec.gz')
     const wrapped = poolText.split('\n').map((l, i) => (i === grownLine ? l.replace(/^(\s*)(\d+)(\s+)(\d+)/, '$1$2$3' + '18446744073709551615') : l)).join('\n')

@@ -62,12 +62,14 @@ describe('runTrend', () => {
     for (let i = 0; i < 8; i++) writeFileSync(join(neg, `allocinfo-2026-12-04T18:0${i}:00Z.txt`), i === 3 ? text.replace(/^( *)0( +\d+ \S+:\d+ )/m, '$1-4096$2') : text)
     const mm = await runTrend([neg], {...FLAGS, file: '^mm/'}, {ascii: true})
     const j = mm.result as TrendJson
-    expect([j.anomalies.count, j.anomalies.byKind, j.anomalies.list, j.anomalies.outsideFilters]).toEqual([0, {}, [], 1])
+    expect([j.anomalies.count, j.anomalies.byKind, j.anomalies.list, j.anomaliesOutsideFilters]).toEqual([0, {}, [], 1])
     expect(mm.severities).not.toContain('warning')
     const title = mm.report.blocks.map((b) => b.title ?? '').find((t) => t.startsWith('Counter anomalies'))
-    expect(title).toBe('Counter anomalies (0, kept out of the fits; 1 outside --module/--file/--function (not gated on))')
+    expect(title).toBe('Counter anomalies (0, kept out of the fits; 1 anomaly outside --file (not gated on))')
     const init = (await runTrend([neg], {...FLAGS, file: '^init/'}, {ascii: true})).result as TrendJson
-    expect([init.anomalies.byKind, init.anomalies.outsideFilters]).toEqual([{'negative-bytes': 1}, 0])
+    expect([init.anomalies.byKind, init.anomaliesOutsideFilters]).toEqual([{'negative-bytes': 1}, 0])
+    // Without a filter, nothing was left out: no count.
+    expect('anomaliesOutsideFilters' in ((await runTrend([neg], FLAGS, {ascii: true})).result as TrendJson)).toBe(false)
   })
 
   it('one snapshot is refused: a trend needs two', async () => {
