@@ -2,6 +2,7 @@
 // (--from) with what that boot measured and every host flag typed applied over it (host-override.ts
 // says each one that changes a fact the capture states). Each fact keeps the flag or log line it
 // came from, so validateHost names it in a refusal. A kernel before profiling existed is refused.
+import {num} from '../readers/count.js'
 import {analyseBootLog, bootNote} from '../analysis/read.js'
 import {waitingNotice} from '../cli/progress.js'
 import {recorderOfRelease} from '../analysis/releases.js'
@@ -82,6 +83,8 @@ export interface HostInput {
   stated?: ReadonlyMap<HostFact, string>
   /** --from: each host flag that changed a fact the capture states (hostOverrides); the measured count is then another host's. */
   overrides?: string[]
+  /** --from: the kernel's NR_CPUS as the log printed it (the most CPUs it can have), and where. */
+  nrCpus?: {cpus: number; where: string}
 }
 
 /**
@@ -134,7 +137,9 @@ export async function hostFromCapture(path: string, boot: number | undefined, su
   const which = bootNote(analysis)
   const recorder = captureRecorder(analysis, cap.bootLog, poolCodeAt(ev?.site))
   const stated = statedFacts(analysis, host)
-  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {})}
+  const nr = analysis.host.nrCpusConfig
+  const nrCpus = nr && {cpus: num(nr.value), where: `${analysis.source}:${nr.line}`}
+  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {}), ...(nrCpus ? {nrCpus} : {})}
 }
 
 /**

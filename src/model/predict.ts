@@ -423,10 +423,18 @@ export interface Sweep {
 export interface OverflowBeyond {
   from: number
   upTo: number
+  /** What bounds upTo: the kernel's NR_CPUS when known (CpuLimit), else the most allocscope models. */
+  limit: string
   overflowAt?: number
   events?: number
   overflows: CpuRanges
   below?: {from: number; upTo: number; overflows: CpuRanges}
+}
+
+/** The most CPUs the host's kernel can have (NR_CPUS, as its log printed it), and where that is known from. */
+export interface CpuLimit {
+  cpus: number
+  what: string
 }
 
 /** N points spread over lo..hi: every integer when few, else geometric (the curve spans decades). */
@@ -440,7 +448,7 @@ export function sweepCpus(lo: number, hi: number, points = 64): number[] {
 }
 
 /** Sweeps possible = online CPUs over the list (ascending); where the legacy array overflows, at every CPU count between its ends. */
-export function sweep(host: Host, profile: Profile, cpus: number[], opts: PredictOptions = {}): Sweep {
+export function sweep(host: Host, profile: Profile, cpus: number[], opts: PredictOptions = {}, limit?: CpuLimit): Sweep {
   const legacyMax = opts.legacyMax ?? EARLY_ALLOC_PFN_MAX
   const withCpus = (n: number): Host => ({...host, possibleCpus: n, onlineCpus: n})
   const preds = cpus.map((n) => predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'}))
@@ -450,26 +458,26 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
   const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
   if (overflows.length) return out
-  out.beyond = overflowBeyond(swept, (n) => earlyEvents(withCpus(n), profile).events, legacyMax)
+  out.beyond = overflowBeyond(swept, (n) => earlyEvents(withCpus(n), profile).events, legacyMax, limit)
   out.noOverflowReason = noOverflowReason(points, legacyMax, out.beyond)
   return out
 }
 
 /**
  * Where the model's count overflows the array outside the swept range: evaluated at every CPU
- * count below it (1..LO-1) and above it (HI + 1 up to HOST_LIMITS.cpus, the largest NR_CPUS a host
- * may have); a formula of the host, ~65536 counts in 0.1 s. The count need not grow with the CPUs
+ * count below it (1..LO-1) and above it (HI + 1 up to the kernel's NR_CPUS when known, else
+ * HOST_LIMITS.cpus, the largest NR_CPUS a host may have); a formula of the host, ~65536 counts in 0.1 s. The count need not grow with the CPUs
  * (it falls where the slab order grows), so the array may fill and empty again: each stretch is kept.
  */
-function overflowBeyond([lo, hi]: [number, number], eventsAt: (n: number) => number, legacyMax: number): OverflowBeyond {
-  const upTo = HOST_LIMITS.cpus
+function overflowBeyond([lo, hi]: [number, number], eventsAt: (n: number) => number, legacyMax: number, limit: CpuLimit = MODELLED): OverflowBeyond {
+  const upTo = limit.cpus
   const over = (a: number, b: number) => {
     const every = Array.from({length: Math.max(0, b - a + 1)}, (_, i) => a + i)
     return runsOf(every, (i) => eventsAt(every[i]) > legacyMax)
   }
   const overflows = over(hi + 1, upTo)
   const first = overflows.length ? overflows[0][0] : undefined
-  const out: OverflowBeyond = {from: hi + 1, upTo, ...(first === undefined ? {} : {overflowAt: first, events: eventsAt(first)}), overflows}
+  const out: OverflowBeyond = {from: hi + 1, upTo, limit: limit.what, ...(first === undefined ? {} : {overflowAt: first, events: eventsAt(first)}), overflows}
   if (lo > 1) out.below = {from: 1, upTo: lo - 1, overflows: over(1, lo - 1)}
   return out
 }
@@ -511,10 +519,13 @@ function noOverflowReason(points: SweepPoint[], legacyMax: number, beyond: Overf
   return `${most}; outside the swept range: ${parts.join('; ')}${evaluated.length ? ` (${evaluatedWords(evaluated)})` : ''}`
 }
 
+/** No NR_CPUS known: the search past the range runs to the most CPUs allocscope models. */
+const MODELLED: CpuLimit = {cpus: HOST_LIMITS.cpus, what: 'the most allocscope models'}
+
 /** Above the swept range: where the model's count first overflows the array, and where it stops again. */
 function aboveWords(b: OverflowBeyond): string {
-  if (b.from > b.upTo) return `none: the range reaches ${b.upTo} CPUs, the most allocscope models`
-  if (b.overflowAt === undefined) return `the array does not fill either, up to ${b.upTo} CPUs (the most allocscope models)`
+  if (b.from > b.upTo) return `none: the range ${b.from - 1 > b.upTo ? 'goes past' : 'reaches'} ${b.upTo} CPUs, ${b.limit}`
+  if (b.overflowAt === undefined) return `the array does not fill either, up to ${b.upTo} CPUs (${b.limit})`
   const first = `the model's count first overflows the array at ${b.overflowAt} CPUs (${b.events} early PFNs)`
   const gaps: CpuRanges = b.overflows.slice(1).map(([a], i) => [b.overflows[i][1] + 1, a - 1])
   if (gaps.length) return `${first}, and overflows at ${stretchList(b.overflows)} CPUs, not at ${stretchList(gaps)} between them`

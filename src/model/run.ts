@@ -59,7 +59,7 @@ export async function runPredict(f: PredictFlags, out: PredictOutput): Promise<C
   const why = f.profile === undefined ? kernelFallbackNote(input.host.kernel, profile, opts.otherSeries) : undefined
   const warnings = [...input.notes, ...(input.overrides ?? []), ...(why ? [why] : [])]
   if (f.sweep === undefined) warnings.push(...defaultCpuNote(input.host))
-  const run = f.sweep !== undefined ? sweepRun(f.sweep, input.host, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
+  const run = f.sweep !== undefined ? sweepRun(f.sweep, input, profile, opts, {...f, ...out}) : hostRun(input, profile, opts, f.from)
   const {hostWarnings = [], ...shown} = run
   return {...shown, warnings: [...warnings, ...hostWarnings]}
 }
@@ -126,10 +126,13 @@ export function parseSweep(text: string): [number, number] {
 type SweepFlags = Pick<PredictFlags, 'points' | 'plot' | 'svg'> & PredictOutput
 
 /** A CPU sweep (possible = online), its table and summary, with the plot and the SVG when asked. */
-function sweepRun(range: string, host: Host, profile: Profile, opts: PredictOptions, f: SweepFlags): Run {
+function sweepRun(range: string, input: HostInput, profile: Profile, opts: PredictOptions, f: SweepFlags): Run {
+  const {host, nrCpus} = input
   const [lo, hi] = parseSweep(range)
   validateHost({...host, possibleCpus: hi, onlineCpus: hi})
-  const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts)
+  // The search past the range stops at the kernel's NR_CPUS when the log printed it.
+  const limit = nrCpus && {cpus: nrCpus.cpus, what: `the kernel's NR_CPUS, ${nrCpus.where}`}
+  const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts, limit)
   const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}, ...sweepNotesBlock(s)]
   if (f.plot) blocks.unshift(sweepPlotBlock(s, profile.name, {ascii: f.format === 'text', width: f.width}))
   if (f.svg) writeChart(f.svg, sweepSvg(s, profile.name))

@@ -1,6 +1,7 @@
 // `predict --sweep` says only what it evaluated: the predicted count at every CPU count of the
 // range (a formula of the host), the 90 % interval at the swept points; never a CPU count outside
 // the range (800..900 said the array "overflows from 754 CPUs", 90 % "from 215").
+import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {evaluatedWords} from '../../src/model/cpu-ranges.js'
@@ -93,6 +94,21 @@ describe('predict --sweep that never overflows: where the model first does, outs
     expect(await said(['--sweep', '1..100', '--no-debug', '--legacy-max', '1600'])).toContain('first overflows the array at 118 CPUs (1607 early PFNs), and overflows at 118–127, 135–65536 CPUs, not at 128–134 between them')
   })
 
+  it("stops at the kernel's NR_CPUS when the log printed it (512: was searched to 65536, 'first overflows the array at 13608 CPUs')", async () => {
+    const cap = join(REPO, 'testdata/captures/linux-7.2-legacylate-c8-m1024')
+    const j = await result(['--from', cap, '--sweep', '1..256'])
+    expect(j.overflows).toEqual([])
+    expect(j.beyond).toMatchObject({from: 257, upTo: 512, overflows: []})
+    expect(j.beyond.limit).toMatch(/^the kernel's NR_CPUS, .*dmesg\.txt:85$/)
+    expect(j.beyond.overflowAt).toBeUndefined()
+    const text = await said(['--from', cap, '--sweep', '1..256'])
+    expect(text).toContain("above it, the array does not fill either, up to 512 CPUs (the kernel's NR_CPUS,")
+    expect(text).not.toMatch(/13608|65536/)
+    expect(await said(['--from', cap, '--sweep', '1..600'])).toContain("above it, none: the range goes past 512 CPUs, the kernel's NR_CPUS")
+    // No NR_CPUS known (flags only): to the most allocscope models, as before.
+    expect((await result(['--sweep', '1..256', '--kernel', '7.2'])).beyond).toMatchObject({upTo: 65536, limit: 'the most allocscope models', overflowAt: 13608})
+  })
+
   it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
     const one = await said(['--sweep', '100..100', '--kernel', '7.2'])
     expect(one).toContain('does not overflow at 100 CPUs')
@@ -104,7 +120,7 @@ describe('predict --sweep that never overflows: where the model first does, outs
 
   it('an array the model never fills up to 65536 CPUs says so (a 100000-slot array, synthetic size)', async () => {
     const j = await result(['--sweep', '8000..9000', '--kernel', '7.2', '--legacy-max', '100000'])
-    expect(j.beyond).toEqual({from: 9001, upTo: 65536, overflows: [], below: {from: 1, upTo: 7999, overflows: []}})
+    expect(j.beyond).toEqual({from: 9001, upTo: 65536, limit: 'the most allocscope models', overflows: [], below: {from: 1, upTo: 7999, overflows: []}})
     expect(j.noOverflowReason).toContain('below it, the array does not fill either; above it, the array does not fill either, up to 65536 CPUs')
   })
 })
