@@ -400,6 +400,13 @@ export interface Sweep {
   /** The smallest CPU count of the range at which the legacy array overflows (a crossing only when above LO). */
   overflowAt?: number
   /**
+   * Kept for compatibility (JSON readers of before 983e0ed; `overflows` and `intervalAbove` say more):
+   * with overflowAt only, the 90 % interval's crossings of the array, [where its high end first lies
+   * above it, where its low end does (null: at no swept point)], each by bisection between two
+   * swept points, now always inside the range.
+   */
+  overflowRange?: [number, number | undefined]
+  /**
    * Where the predicted count falls as CPUs grow (from cpus - 1 to cpus), with the profile's terms
    * that fall there: 7.2's perCpuSlabs at 8 and 128 CPUs (and 32768 after SMP), where the slab order grows. Then
    * the array may overflow at some counts and not at more: `overflows` has a range for each stretch.
@@ -456,11 +463,34 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const swept: [number, number] = [cpus[0], cpus[cpus.length - 1]]
   const {overflows, falls} = everyCount(swept, (n) => earlyEvents(withCpus(n), profile), legacyMax)
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
-  const out: Sweep = {points, swept, overflows, ...(overflows.length ? {overflowAt: overflows[0][0]} : {}), falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
+  const callsAt = (n: number) => earlyCounts(withCpus(n), profile, opts.otherSeries).calls
+  const overflowAt = overflows.length ? {overflowAt: overflows[0][0], overflowRange: overflowRange(points, overflows[0][0], legacyMax, callsAt)} : {}
+  const out: Sweep = {points, swept, overflows, ...overflowAt, falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
   if (overflows.length) return out
   out.beyond = overflowBeyond(swept, (n) => earlyEvents(withCpus(n), profile).events, legacyMax, limit)
   out.noOverflowReason = noOverflowReason(points, legacyMax, out.beyond)
   return out
+}
+
+/**
+ * Sweep.overflowRange: where the 90 % interval's high end, then its low end, first lies above the
+ * array, by bisection between the last swept point below and the first above (the high end's at
+ * overflowAt at the latest, the count being above the array there), never below LO.
+ */
+function overflowRange(points: SweepPoint[], overflowAt: number, legacyMax: number, callsAt: (n: number) => Interval): [number, number | undefined] {
+  const cross = (end: 'high' | 'low', upper = Infinity): number | undefined => {
+    const i = points.findIndex((p) => p[end] > legacyMax)
+    let b = Math.min(upper, i < 0 ? Infinity : points[i].cpus)
+    if (b === Infinity) return undefined
+    let a = Math.max(points[0].cpus - 1, ...points.filter((p) => p.cpus < b).map((p) => p.cpus))
+    while (b - a > 1) {
+      const m = (a + b) >> 1
+      if (callsAt(m)[end] > legacyMax) b = m
+      else a = m
+    }
+    return b
+  }
+  return [cross('high', overflowAt) ?? overflowAt, cross('low')]
 }
 
 /**

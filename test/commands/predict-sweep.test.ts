@@ -125,6 +125,20 @@ describe('predict --sweep that never overflows: where the model first does, outs
   })
 })
 
+describe('predict --sweep --json: overflowRange, kept for compatibility (983e0ed dropped it, schema unchanged)', () => {
+  it("the 90 % interval's crossings: [high end, low end], exact, inside the range; low null when no swept point has it above", async () => {
+    const j = await result(['--sweep', '1..8192', '--kernel', '7.2', '--no-debug'])
+    expect(j.overflowAt).toBe(754)
+    expect(j.overflowRange).toEqual([603, 1165])
+    const calls = async (n: number) => (await result(['--cpus', String(n), '--kernel', '7.2', '--no-debug'])).calls
+    expect([(await calls(602)).high, (await calls(603)).high].map((x) => x > EARLY_ALLOC_PFN_MAX)).toEqual([false, true])
+    expect([(await calls(1164)).low, (await calls(1165)).low].map((x) => x > EARLY_ALLOC_PFN_MAX)).toEqual([false, true])
+    // Never outside the range (the bisection of before 983e0ed started at 0: '90 %: from 215' for 800..900).
+    expect((await result(['--sweep', '800..900', '--no-debug'])).overflowRange).toEqual([800, null])
+    expect((await result(['--sweep', '1..512', '--kernel', '7.2'])).overflowRange).toBeUndefined()
+  })
+})
+
 describe('predict --sweep --svg: the overflow mark', () => {
   const svg = (lo: number, hi: number) => sweepSvg(sweep({...DEFAULT_HOST, debug: false, kernel: '7.2'}, loadProfile('linux-7.2-after-smp'), sweepCpus(lo, hi, 8)), 'p')
   it('marks a crossing inside the range only (800..900 was marked "overflows from 754 CPUs", outside it)', () => {
