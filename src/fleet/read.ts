@@ -23,8 +23,8 @@ const EXPECTED = `expected ${WHAT}`
 const describeIoError = (path: string, e: unknown): InputError => new InputError(`${path}: ${ioReason(e)}; ${EXPECTED}`, path)
 
 /** A value of the right schema but the wrong shape: where, what is wrong, and what was expected. */
-function shapeError(p: Problem, what: string, where: string, line: number): InputError {
-  return new InputError(`${where}:${line}: ${what}: ${describeProblem(p)}`, where, line)
+function shapeError(p: Problem, what: string, where: string, line: number, hint = ''): InputError {
+  return new InputError(`${where}:${line}: ${what}: ${describeProblem(p)}${hint}`, where, line)
 }
 
 /**
@@ -52,6 +52,13 @@ export class UnknownFields {
   }
 }
 
+/**
+ * A name a summary holds where this allocscope knows a fixed set (a recorder, an anomaly kind, a
+ * severity: map keys and values): most likely a newer allocscope's summary, which merge cannot
+ * fold into this one's tables. Said, as the unknown fields' warning says it (UnknownFields).
+ */
+const NEWER_KIND = " (a name this allocscope does not know: a newer allocscope's summary? merge with that one)"
+
 /** One parsed JSON value → the summary it stands for; its shape is checked here, once, before any use. */
 export function summaryOfValue(v: unknown, where: string, line: number, unknown?: UnknownFields): FleetSummary {
   const o = v as {schema?: unknown; command?: unknown; result?: unknown}
@@ -62,7 +69,7 @@ export function summaryOfValue(v: unknown, where: string, line: number, unknown?
   }
   if (o?.schema === FLEET_SCHEMA) {
     const p = fleetSummary(v, unknown?.at(where, line))
-    if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line)
+    if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line, p.expected.startsWith('one of ') ? NEWER_KIND : '')
     return v as FleetSummary
   }
   if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line, unknown)

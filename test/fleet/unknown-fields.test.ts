@@ -43,6 +43,19 @@ describe('fleet: fields of a summary it does not know', () => {
     expect((out.result.inputs as number)).toBe(6)
   })
 
+  it('a recorder it has no name for (a newer allocscope\'s) is refused, saying so and what to do', async () => {
+    const newer = structuredClone(summary)
+    const row = Object.values(newer.kernels)[0]!
+    row.recorders = {...(row.recorders as Record<string, number>), 'percpu-pool': 1}
+    const f = join(tmp, 'newer-kind.json')
+    writeFileSync(f, JSON.stringify(newer) + '\n')
+    const r = await cli(['fleet', '--json', f])
+    expect(r.status).not.toBe(0)
+    expect(r.stderr).toContain(`${f}:1: a fleet summary`)
+    expect(r.stderr).toContain('"percpu-pool"')
+    expect(r.stderr).toContain("a newer allocscope's summary? merge with that one")
+  })
+
   it('a summary with none: no warning', async () => {
     writeFileSync(join(tmp, 'same.json'), JSON.stringify(summary) + '\n')
     expect((await fleet([join(tmp, 'same.json')])).warnings).toEqual([])
