@@ -69,7 +69,7 @@ export function summaryOfValue(v: unknown, where: string, line: number, unknown?
   }
   if (o?.schema === FLEET_SCHEMA) {
     const p = fleetSummary(v, unknown?.at(where, line))
-    if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line, p.expected.startsWith('one of ') ? NEWER_KIND : '')
+    if (p) throw shapeError(p, `a fleet summary (${FLEET_SCHEMA})`, where, line, p.unknownName ? NEWER_KIND : '')
     return v as FleetSummary
   }
   if (o?.schema === SCHEMA && o.command === 'fleet') return summaryOfValue(o.result, where, line, unknown)

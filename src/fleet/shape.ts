@@ -11,6 +11,8 @@ export interface Problem {
   at: string
   got: unknown
   expected: string
+  /** A string where a fixed set of names is allowed (oneOf): likely a newer allocscope's name. */
+  unknownName?: true
 }
 
 /**
@@ -40,7 +42,13 @@ const flag = test((v) => typeof v === 'boolean', 'true or false')
 const count = test((v) => Number.isSafeInteger(v) && (v as number) >= 0, 'a whole number >= 0')
 /** A count as readers keep it: a number, or a decimal string past 2^53. */
 const bigCount = test((v) => (Number.isSafeInteger(v) && (v as number) >= 0) || (typeof v === 'string' && /^\d+$/.test(v)), 'a whole number >= 0 (or its decimal string)')
-const oneOf = (xs: readonly string[]): Check => test((v) => xs.includes(v as string), `one of ${xs.join(', ')}`)
+const oneOf =
+  (xs: readonly string[]): Check =>
+  (v) => {
+    if (xs.includes(v as string)) return undefined
+    const p = fail(v, `one of ${xs.join(', ')}`)
+    return typeof v === 'string' ? {...p, unknownName: true} : p
+  }
 const optional =
   (c: Check): Check =>
   (v, unknown) =>
