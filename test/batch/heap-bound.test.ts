@@ -25,7 +25,8 @@ describe('HeapBound', () => {
 
   it("reads the process's resident memory by default", () => {
     let bounds = 0
-    new HeapBound(0, undefined, () => bounds++).check()
+    // 1 MiB: below any Node process's resident memory (a default of 0 would not pass it).
+    new HeapBound(1, undefined, () => bounds++).check()
     new HeapBound(1 << 20, undefined, () => bounds++).check()
     expect(bounds).toBe(1)
   })
