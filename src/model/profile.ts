@@ -221,7 +221,12 @@ function userProfile(path: string, dir: string): Profile {
  * builds (whose notes say what KASAN it counts).
  */
 export function profileFor(kernel: string | undefined, window: Exclude<Window, 'none'>, dir = PROFILES_DIR, kasan = false): Profile | undefined {
-  const cands = listProfiles(dir).filter((p) => p.window === window)
+  return profileAmong(listProfiles(dir), kernel, window, kasan)
+}
+
+/** profileFor's choice among profiles already listed (otherSeries chooses once per series from one listing). */
+function profileAmong(all: Profile[], kernel: string | undefined, window: Exclude<Window, 'none'>, kasan: boolean): Profile | undefined {
+  const cands = all.filter((p) => p.window === window)
   const ofKernel = (ps: Profile[]) => (kernel ? ps.filter((p) => inSeries(kernel, p.kernel)) : [])
   const kasanOwn = kasan ? ofKernel(cands.filter((p) => p.kasan)) : []
   const general = cands.filter((p) => !p.kasan)
@@ -293,8 +298,9 @@ export function kernelFallbackNote(kernel: string | undefined, profile: {name: s
  */
 export function otherSeries(host: Host, profile: Profile, dir = PROFILES_DIR): Profile[] {
   if (host.kernel !== undefined) return []
-  const series = [...new Set(listProfiles(dir).filter((p) => p.window === profile.window).map((p) => p.kernel))].filter((k) => k !== profile.kernel)
-  return series.map((k) => profileFor(k, profile.window, dir, host.kasan)).filter((p): p is Profile => p !== undefined && p.name !== profile.name)
+  const all = listProfiles(dir)
+  const series = [...new Set(all.filter((p) => p.window === profile.window).map((p) => p.kernel))].filter((k) => k !== profile.kernel)
+  return series.map((k) => profileAmong(all, k, profile.window, host.kasan)).filter((p): p is Profile => p !== undefined && p.name !== profile.name)
 }
 
 function cmpRelease(a: string, b: string): number {
