@@ -502,19 +502,23 @@ function overflowRange(points: SweepPoint[], overflowAt: number, legacyMax: numb
 function overflowBeyond([lo, hi]: [number, number], eventsAt: (n: number) => number, legacyMax: number, limit: CpuLimit = MODELLED): OverflowBeyond {
   const upTo = limit.cpus
   const over = (a: number, b: number) => {
-    const every = Array.from({length: Math.max(0, b - a + 1)}, (_, i) => a + i)
-    return runsOf(every, (i) => eventsAt(every[i]) > legacyMax)
+    const every = cpuSpan(a, b)
+    const events = every.map(eventsAt)
+    return {events, runs: runsOf(every, (i) => events[i] > legacyMax)}
   }
-  const overflows = over(hi + 1, upTo)
-  const first = overflows.length ? overflows[0][0] : undefined
-  const out: OverflowBeyond = {from: hi + 1, upTo, limit: limit.what, ...(first === undefined ? {} : {overflowAt: first, events: eventsAt(first)}), overflows}
-  if (lo > 1) out.below = {from: 1, upTo: lo - 1, overflows: over(1, lo - 1)}
+  const above = over(hi + 1, upTo)
+  const first = above.runs.length ? above.runs[0][0] : undefined
+  const out: OverflowBeyond = {from: hi + 1, upTo, limit: limit.what, ...(first === undefined ? {} : {overflowAt: first, events: above.events[first - hi - 1]}), overflows: above.runs}
+  if (lo > 1) out.below = {from: 1, upTo: lo - 1, overflows: over(1, lo - 1).runs}
   return out
 }
 
+/** Every CPU count from a to b (none when b < a). */
+const cpuSpan = (a: number, b: number): number[] => Array.from({length: Math.max(0, b - a + 1)}, (_, i) => a + i)
+
 /** The count at every CPU count of the range: where it overflows the array, and where it falls as CPUs grow (the terms that fall there). */
 function everyCount([lo, hi]: [number, number], at: (n: number) => ReturnType<typeof earlyEvents>, legacyMax: number): Pick<Sweep, 'overflows' | 'falls'> {
-  const every = Array.from({length: hi - lo + 1}, (_, i) => lo + i)
+  const every = cpuSpan(lo, hi)
   const counts = every.map(at)
   const falls = every.flatMap((n, i) => {
     const [before, after] = [counts[i - 1], counts[i]]
