@@ -5,7 +5,7 @@
 import {createReadStream} from 'node:fs'
 import {BATCH_SCHEMA, type BatchRecord} from '../batch/schema.js'
 import {InputError, ioReason} from '../errors.js'
-import {type Damage, decoded} from '../readers/decoded.js'
+import {type Damage, decoded, gzipCutError} from '../readers/decoded.js'
 import {LineSplitter, TextChunker} from '../readers/lines.js'
 import {SCHEMA} from '../render/json.js'
 import {summaryOfRecord} from './record.js'
@@ -139,7 +139,7 @@ export async function readFleetInput(path: string, onWaiting?: () => void, unkno
     if (path !== '-') await it?.return?.()
   }
   // Before the last line is judged: a cut stream's is cut, not bad JSON.
-  if (damage.what !== undefined) throw new InputError(`${where}: the gzip stream ends early (truncated); ${EXPECTED}`, where)
+  if (damage.what !== undefined) throw gzipCutError(where, EXPECTED)
   splitter.push(chunker.end())
   splitter.end()
   // Not closed: JSON.parse says what is missing, at the line that opened it.

@@ -3,7 +3,7 @@
 // (csv-parse's streaming API): a 10^6-row inventory never sits in memory, rows go to the model and
 // the output one by one (commands/predict.ts); parseInventory is the same over a string.
 import {open} from 'node:fs/promises'
-import {type Damage, decoded} from '../readers/decoded.js'
+import {type Damage, decoded, gzipCutError} from '../readers/decoded.js'
 import {Readable} from 'node:stream'
 import {type Info, type Options, parse} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
@@ -156,7 +156,7 @@ function refuseNearMisses(cols: string[], file: string, line: number): void {
   }
 }
 
-const cutGzip = (file: string): InputError => new InputError(`${file}: the gzip stream ends early (truncated): expected a whole gzip-compressed inventory CSV`, file)
+const cutGzip = (file: string): InputError => gzipCutError(file, 'expected a whole gzip-compressed inventory CSV')
 
 /** csv-parse's own errors (a quote left open, a row with more cells than the header), naming the file and line. */
 function csvError(e: unknown, file: string): Error {

@@ -13,7 +13,7 @@ import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
 import {noticeIfWaiting} from './wait.js'
-import {type Damage, decoded, GZIP_CUT} from './decoded.js'
+import {type Damage, decoded, GZIP_CUT, gzipCutError} from './decoded.js'
 import {inputName} from './stdin.js'
 
 export type {Preamble} from './allocinfo-scan.js'
@@ -183,7 +183,7 @@ export function readerWarnings(info: AllocInfo, tag = ''): string[] {
  */
 export function refuseCutGzip(info: AllocInfo, accept: boolean): void {
   if (info.truncated !== GZIP_CUT || accept) return
-  throw new InputError(`${info.source}: the gzip stream ends early (truncated): expected a whole gzip-compressed /proc/allocinfo dump (--accept-truncated reads what it holds, marked truncated)`, info.source)
+  throw gzipCutError(info.source, 'expected a whole gzip-compressed /proc/allocinfo dump (--accept-truncated reads what it holds, marked truncated)')
 }
 
 /** What a dump is, in the decoder's errors (readers/decoded.ts). */

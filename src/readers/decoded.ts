@@ -14,6 +14,9 @@ export interface Damage {
 /** Damage.what of a gzip stream that ends early. */
 export const GZIP_CUT = 'the gzip stream ends early (truncated): read up to the damage'
 
+/** The error of a reader that takes no gzip cut short: `expected` says what a whole input is. */
+export const gzipCutError = (source: string, expected: string): InputError => new InputError(`${source}: the gzip stream ends early (truncated): ${expected}`, source)
+
 /** Decoded chunks of `raw` (see the header); `source` names the input in errors, `what` is what it should be (`/proc/allocinfo text`). */
 export async function* decoded(raw: AsyncIterable<Buffer>, source: string, what: string, damage: Damage = {}): AsyncGenerator<Buffer> {
   const it = raw[Symbol.asyncIterator]()
