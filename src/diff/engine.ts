@@ -14,7 +14,7 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, diffAllocInfo, filterWords, scopeDump, type SiteFilter} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
-import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, withoutLogLines} from './inputs.js'
+import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, dumpFrom} from './inputs.js'
 import {skippedLinesNote} from '../trend/recording.js'
 import type {ModelOptions} from './model.js'
 import type {CountDiff, CountSide} from './predicted.js'
@@ -201,7 +201,7 @@ function addAllocDiff(run: DiffRun & {result: PairResult}, ia: AllocInfo, ib: Al
 /** An input's allocinfo: its dump, or for a recording the snapshot `snap` rebuilt (named `path#N (time)`). */
 async function allocInfoOf(x: DiffInput, side: 'a' | 'b', snap: number, warnings: string[]): Promise<AllocInfo> {
   if (x.kind !== 'recording') {
-    const info = withoutLogLines(x, x.capture.allocinfo!, await readAllocInfo(x.capture.allocinfo!, allocName(x)))
+    const info = await readAllocInfo(x.capture.allocinfo!, allocName(x), dumpFrom(x, x.capture.allocinfo!))
     warnings.push(...cutWarnings(info, side))
     return info
   }
@@ -320,7 +320,7 @@ async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis
     const {dumpUse} = await import('../model/from-boot.js')
     return {dump: dumpUse(logged, allocPath, "the rules judge this boot's log alone: the allocinfo-side rules are n/a and its anomalies are not shown")}
   }
-  const whole = withoutLogLines(x, allocPath, await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath))
+  const whole = await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath, dumpFrom(x, allocPath))
   // The site filters keep sites and their anomalies, as the two-dump diff's (scopeDump); the tracking site is the host's DEBUG evidence whatever they keep.
   const filter = req.alloc.filter ?? {}
   const words = filterWords(filter)

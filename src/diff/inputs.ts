@@ -6,7 +6,6 @@ import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, resolveCapture, SERIES_RECORDING} from '../readers/dir.js'
 import {InputError} from '../errors.js'
-import type {AllocInfo} from '../types.js'
 import {RECORDING_MARK} from '../trend/recording.js'
 import {headEncoding} from '../readers/gzip.js'
 import {stripBom} from '../readers/lines.js'
@@ -185,16 +184,10 @@ export function classifyInput(path: string): DiffInput {
 }
 
 /**
- * The dump of a boot log with a dump pasted after it: the log's lines before the dump's header are
- * the log, read as the log, not lines the allocinfo reader skipped (a site missing from the dump).
- * Any other dump as it is.
+ * How to read the dump of a boot log with a dump pasted after it: from the dump's header on, the
+ * log's lines before it counted but not read (they are the log, not lines the allocinfo reader
+ * skipped: a site missing from the dump). Any other dump as it is.
  */
-export function withoutLogLines(x: DiffInput, path: string, info: AllocInfo): AllocInfo {
-  const from = x.dumpLine
-  if (from === undefined || path !== x.capture.allocinfo) return info
-  const log = info.skipped.filter((k) => k.line < from)
-  if (log.length === 0) return info
-  const byReason = {...info.skippedByReason}
-  for (const k of log) byReason[k.reason] = (byReason[k.reason] ?? 1) - 1
-  return {...info, skipped: info.skipped.filter((k) => k.line >= from), skippedTotal: info.skippedTotal - log.length, skippedByReason: byReason}
+export function dumpFrom(x: DiffInput, path: string): {fromLine?: number} {
+  return x.dumpLine !== undefined && path === x.capture.allocinfo ? {fromLine: x.dumpLine} : {}
 }

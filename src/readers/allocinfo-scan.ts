@@ -352,10 +352,15 @@ export class AllocInfoScanner {
   /** The line being read (reused: one object per scan, not per line). */
   private readonly cur: SiteLine = {bytes: 0n, calls: 0n, file: '', fileLine: 0, module: undefined, func: '', rest: ''}
 
-  /** @param preamble see Preamble */
+  /**
+   * @param preamble see Preamble
+   * @param fromLine lines before it are another document's (a boot log a dump was pasted after):
+   * counted, neither read nor skipped
+   */
   constructor(
     readonly source = '-',
     private readonly preamble?: Preamble,
+    private readonly fromLine = 1,
   ) {}
 
   push(text: string): void {
@@ -460,6 +465,7 @@ export class AllocInfoScanner {
     // The CRs of a serial capture's line end (CR LF, CR CR LF). Unlike LineSplitter, a bare CR inside
     // a line does not split it: this scanner's lines are LF-ended only (its own chunked split, above).
     line = trimLineEndCR(line)
+    if (lineNo < this.fromLine) return
     if (cut) {
       this.nonBlank = true
       this.junkChars += MAX_LINE

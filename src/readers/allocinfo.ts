@@ -197,12 +197,14 @@ export function readAllocInfo(path: string, source = inputName(path), opts: Read
   const whole = opts.raw ? undefined : opts.whole?.length ? opts.whole : smallFile(path)
   const raw = opts.raw ?? (whole === undefined ? rawChunks(path, opts.onWaiting) : pieces(whole))
   const damage: Damage = {}
-  return scan(decoded(raw, source, DUMP, damage), source, opts.preamble, damage)
+  return scan(decoded(raw, source, DUMP, damage), source, opts, damage)
 }
 
 interface ReadOptions {
   onWaiting?: () => void
   preamble?: Preamble
+  /** The dump's first line: the lines before it are another document's (AllocInfoScanner fromLine). */
+  fromLine?: number
   /** The file's bytes, when the caller has read it whole already (batch reads each input once); empty: read by path (the streamed reader judges it). */
   whole?: Buffer
   /** The input's bytes from its start, when the caller has opened it already (trend's pipe, read to tell whether it is a recording). */
@@ -249,11 +251,11 @@ export async function readFirstLine(path: string, max = 4096): Promise<string> {
 /** The same from bytes read elsewhere (a member of an archive, gzip by `source`'s .gz or the magic bytes). */
 export function readAllocInfoBytes(raw: AsyncIterable<Buffer>, source: string): Promise<AllocInfo> {
   const damage: Damage = {}
-  return scan(decoded(raw, source, DUMP, damage), source, undefined, damage)
+  return scan(decoded(raw, source, DUMP, damage), source, {}, damage)
 }
 
-async function scan(chunks: AsyncGenerator<Buffer>, source: string, preamble?: Preamble, damage: Damage = {}): Promise<AllocInfo> {
-  const s = new AllocInfoScanner(source, preamble)
+async function scan(chunks: AsyncGenerator<Buffer>, source: string, opts: Pick<ReadOptions, 'preamble' | 'fromLine'>, damage: Damage = {}): Promise<AllocInfo> {
+  const s = new AllocInfoScanner(source, opts.preamble, opts.fromLine)
   const decoder = new StringDecoder('utf8')
   let pad: Padding | undefined
   let offset = 0

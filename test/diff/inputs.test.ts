@@ -9,6 +9,8 @@ import {gzipSync} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, type Ran, runCli} from '../helpers/cli.js'
 import {SAMPLES, TESTDATA} from '../helpers/paths.js'
+import {classifyInput, dumpFrom} from '../../src/diff/inputs.js'
+import {readAllocInfo} from '../../src/readers/allocinfo.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-diff-inputs-'))
 const writers: ChildProcess[] = []
@@ -166,6 +168,15 @@ describe('a boot log with a dump pasted after it (a mailing-list report)', () =>
     expect(unset?.status).toBe('fired')
     // The log's lines before the dump's header are the log, not lines the dump's reader skipped.
     expect(r.warnings.join('\n')).not.toMatch(/dump alone|line skipped/)
+  })
+  it("the dump's reader counts none of the log's lines as skipped, by reason too (a post-filter made them negative)", async () => {
+    const file = mail()
+    const x = classifyInput(file)
+    const info = await readAllocInfo(file, file, dumpFrom(x, x.capture.allocinfo!))
+    expect(info.sites).toHaveLength(10)
+    expect(info.skippedTotal).toBe(0)
+    expect(Object.values(info.skippedByReason).every((n) => n === 0)).toBe(true)
+    expect(info.lines).toBe(readFileSync(file, 'utf8').split('\n').length - 1)
   })
   it('two: both diffs, as for two capture directories; against a dump, the dumps', async () => {
     const both = await diffJson(mail(), mail())
