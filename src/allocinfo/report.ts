@@ -4,7 +4,7 @@ import {iec, pct} from '../render/units.js'
 import {type AllocAnomaly, type AllocSite, type AnomalyCounts, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
-import {outsideWords, type SiteScope} from './scope.js'
+import {outsideWords, type SiteScope, anomalyTotal} from './scope.js'
 
 export interface AllocInfoResult {
   source: string
@@ -95,7 +95,8 @@ export function anomalyKinds(anomalies: readonly AllocAnomaly[], counts: Anomaly
 export const gradedAnomalies = <A extends Pick<AllocAnomaly, 'kind'>>(list: readonly A[]): (A & {severity: Severity})[] => list.map((a) => ({...a, severity: ANOMALY_SEVERITY[a.kind]}))
 
 /** How many anomalies a dump has, every one counted (the kept list stops at MAX_ANOMALIES of a kind). */
-export const anomalyTotal = (counts: AnomalyCounts): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
+/** Kept here too: its readers import it with the report's other anomaly helpers. */
+export {anomalyTotal}
 
 export interface ReportOptions {
   /** Raw byte counts instead of IEC units. */

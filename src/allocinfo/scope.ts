@@ -88,12 +88,15 @@ export interface ScopedAnomalies<A extends Pick<AllocAnomaly, 'key' | 'kind'> = 
   notes: string[]
 }
 
+/** Every anomaly of a dump, by its counts (what the reader counted, kept or not). */
+export const anomalyTotal = (counts: AnomalyCounts): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0)
+
 export function scopedAnomalies<A extends Pick<AllocAnomaly, 'key' | 'kind'>>(info: {source: string; anomalies: A[]; anomalyCounts: AnomalyCounts}, f: SiteScope): ScopedAnomalies<A> {
   if (!hasScope(f)) return {anomalies: info.anomalies, anomalyCounts: info.anomalyCounts, outside: 0, notes: []}
   const anomalies = anomaliesInScope(info.anomalies, f)
   const anomalyCounts: AnomalyCounts = {}
   for (const a of anomalies) anomalyCounts[a.kind] = (anomalyCounts[a.kind] ?? 0) + 1
-  const total = Object.values(info.anomalyCounts).reduce((n, c) => n + (c ?? 0), 0)
+  const total = anomalyTotal(info.anomalyCounts)
   const kept = info.anomalies.length
   const notes = total > kept ? [`${info.source}: ${total} anomalies: only the ${kept} kept are matched against the site filters; the others are neither listed nor gated on`] : []
   return {anomalies, anomalyCounts, outside: kept - anomalies.length, notes}

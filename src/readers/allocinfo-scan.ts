@@ -629,7 +629,6 @@ export class AllocInfoScanner {
   }
 }
 
-/** Where a line's trailing CRs begin (it ends in at least one). */
 /**
  * Parses allocinfo text without judging it: never throws. Every input line ends up parsed (a site),
  * a header, or skipped with its reason. Use parseAllocInfoText() to reject non-allocinfo input.
