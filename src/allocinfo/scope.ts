@@ -47,7 +47,7 @@ export function siteScope(src: {module?: string; file?: string; func?: string}):
 export type GivenScope = {[K in keyof SiteScope]?: unknown}
 
 /** The flags of the filters given, as the user typed them: '--file', '--module/--function'. */
-export const givenFlags = (f: GivenScope): string =>
+const givenFlags = (f: GivenScope): string =>
   SCOPE_FIELDS.filter((r) => f[r.field] !== undefined)
     .map((r) => `--${r.flag}`)
     .join('/')

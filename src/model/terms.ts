@@ -74,7 +74,7 @@ export const RANGE_FACTS: Readonly<Record<RangeFact, RangeFactDef>> = {
 }
 
 /** The facts a set of terms depends on, in RANGE_FACTS' order, with each joint fact whose two parts are among them. */
-export function rangeFacts(terms: readonly TermId[]): RangeFact[] {
+function rangeFacts(terms: readonly TermId[]): RangeFact[] {
   const own = new Set(terms.flatMap((id) => term(id).facts))
   return (Object.keys(RANGE_FACTS) as RangeFact[]).filter((f) => {
     const j = RANGE_FACTS[f].joint
