@@ -16,7 +16,7 @@ const endOf = (f: Finding) => f.splat?.endLine ?? f.line
 
 function analyse(c: FuzzCase, p: ParsedBootLog): BootAnalysis {
   try {
-    return analyseRecords('fuzz', p.records, {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, droppedMessages: p.droppedMessages})
+    return analyseRecords('fuzz', p.records, {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, skippedTotal: p.skippedTotal, droppedMessages: p.droppedMessages})
   } catch (e) {
     fail(c, `analysis threw: ${(e as Error).stack}`)
   }
