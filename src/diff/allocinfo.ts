@@ -4,7 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {type ScopedSite, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
+import {type SiteScope, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import {totalsOf} from '../allocinfo/select.js'
 
 export type AllocMetric = 'bytes' | 'calls'
@@ -39,8 +39,13 @@ export interface AllocDiffOptions {
   /** Keep at most N rows; the rest are folded into an `[N others]` row. */
   top?: number
   filter?: SiteFilter
+  /** `filter` compiled (allocinfo/scope.ts siteScope) when the caller has it, so a run compiles it once (compiledFilter). */
+  scope?: SiteScope
   keyBy?: AllocKeyBy
 }
+
+/** The options' filter compiled: the caller's compiled one (`scope`), else compiled here (a bad expression: siteScope's usage error). */
+export const compiledFilter = (o: Pick<AllocDiffOptions, 'filter' | 'scope'>): SiteScope => o.scope ?? siteScope(o.filter ?? {})
 
 export interface AllocDiffRow {
   key: string
@@ -119,12 +124,12 @@ type Side = Pick<AllocSite, 'bytes' | 'calls' | 'accurate' | 'file' | 'lineNo' |
 const keyOf = (s: Pick<AllocSite, 'key' | 'file' | 'func' | 'module'>, keyBy: AllocKeyBy): string =>
   keyBy === 'site' ? s.key : `${s.file} ${s.func}${s.module !== undefined ? ` [${s.module}]` : ''}`
 
-/** Sums duplicate keys (inlined helpers print the same file:line func more than once). */
-export function sumByKey(sites: readonly AllocSite[], filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Map<string, Side> {
+/** Sums duplicate keys (inlined helpers print the same file:line func more than once), of the sites in scope. */
+function sumByKey(sites: readonly AllocSite[], scope: SiteScope, keyBy: AllocKeyBy): Map<string, Side> {
   const m = new Map<string, Side>()
-  const match = compileFilter(filter)
+  const scoped = hasScope(scope)
   for (const s of sites) {
-    if (match && !match(s)) continue
+    if (scoped && !inScope(s, scope)) continue
     const key = keyOf(s, keyBy)
     const cur = m.get(key)
     // Copy only on a duplicate: the common case (the reader already summed) allocates nothing.
@@ -147,19 +152,12 @@ export function filterWords(f: SiteFilter): string | undefined {
  * diffAnomalies): the sites they keep, their totals and their anomalies (scope.ts scopedAnomalies);
  * `outside`: the anomalies at other sites, `notes`: the warnings scopedAnomalies gives.
  */
-export function scopeDump(info: AllocInfo, filter: SiteFilter): {info: AllocInfo; outside: number; notes: string[]} {
-  const scope = siteScope(filter)
+export function scopeDump(info: AllocInfo, scope: SiteScope): {info: AllocInfo; outside: number; notes: string[]} {
   if (!hasScope(scope)) return {info, outside: 0, notes: []}
   const sites = info.sites.filter((s) => inScope(s, scope))
   const t = totalsOf(sites)
   const {anomalies, anomalyCounts, outside, notes} = scopedAnomalies(info, scope)
   return {info: {...info, sites, totalBytes: t.bytes, totalCalls: t.calls, anomalies, anomalyCounts}, outside, notes}
-}
-
-/** The filter's test (allocinfo/scope.ts, the one home of what the site filters keep); undefined when it keeps every site (no filter). */
-function compileFilter(f: SiteFilter): ((s: ScopedSite) => boolean) | undefined {
-  const scope = siteScope(f)
-  return hasScope(scope) ? (s) => inScope(s, scope) : undefined
 }
 
 const abs = (n: bigint) => (n < 0n ? -n : n)
@@ -252,20 +250,19 @@ function changedPlain(a: AllocInfo, b: AllocInfo): Changed {
 }
 
 /** Every site whose bytes or calls differ, or that exists on one side only. Unsorted. */
-export function changedSites(
-  a: AllocInfo,
-  b: AllocInfo,
-  filter: SiteFilter = {},
-  keyBy: AllocKeyBy = 'site',
-): Changed {
-  const plain = keyBy === 'site' && filter.module === undefined && filter.file === undefined && filter.func === undefined
-  return plain ? changedPlain(a, b) : changedSummed(a, b, filter, keyBy)
+export function changedSites(a: AllocInfo, b: AllocInfo, filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Changed {
+  return changedIn(a, b, siteScope(filter), keyBy)
+}
+
+/** changedSites with its filter compiled. */
+function changedIn(a: AllocInfo, b: AllocInfo, scope: SiteScope, keyBy: AllocKeyBy): Changed {
+  return keyBy === 'site' && !hasScope(scope) ? changedPlain(a, b) : changedSummed(a, b, scope, keyBy)
 }
 
 /** changedSites by summing each side by the key (`func` keys merge sites; a filter drops some). */
-function changedSummed(a: AllocInfo, b: AllocInfo, filter: SiteFilter, keyBy: AllocKeyBy): Changed {
-  const A = sumByKey(a.sites, filter, keyBy)
-  const B = sumByKey(b.sites, filter, keyBy)
+function changedSummed(a: AllocInfo, b: AllocInfo, scope: SiteScope, keyBy: AllocKeyBy): Changed {
+  const A = sumByKey(a.sites, scope, keyBy)
+  const B = sumByKey(b.sites, scope, keyBy)
   const rows: AllocDiffRow[] = []
   const totals: Record<AllocMetric, [bigint, bigint]> = {bytes: [0n, 0n], calls: [0n, 0n]}
   let compared = A.size
@@ -315,7 +312,9 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
   const minDelta = opts.minDelta ?? 1n
   const filter = opts.filter ?? {}
   const keyBy = opts.keyBy ?? 'site'
-  const {rows: all, compared, totals} = changedSites(a, b, filter, keyBy)
+  // Compiled once for the sites and the anomalies (once a run: the caller's, when it has it).
+  const scope = compiledFilter(opts)
+  const {rows: all, compared, totals} = changedIn(a, b, scope, keyBy)
   // Status follows the chosen metric (a site can grow in calls and shrink in bytes).
   if (metric === 'calls') for (const r of all) if (r.status !== 'new' && r.status !== 'gone') r.status = r.deltaCalls > 0n ? 'grow' : r.deltaCalls < 0n ? 'shrink' : 'same'
   const summaries = {
@@ -355,7 +354,7 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
-    ...diffAnomalies(a.anomalies, b.anomalies, filter, keyBy),
+    ...diffAnomalies(a.anomalies, b.anomalies, scope, keyBy),
   }
 }
 
@@ -365,8 +364,7 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
  * analyse and allocinfo gate it) is one like the others. The site filters keep the anomalies of
  * the sites they keep: a gate scoped to a module does not fail on another's.
  */
-function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], filter: SiteFilter, keyBy: AllocKeyBy): Pick<AllocDiff, 'anomalies' | 'anomaliesOutsideFilters'> {
-  const scope = siteScope(filter)
+function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], scope: SiteScope, keyBy: AllocKeyBy): Pick<AllocDiff, 'anomalies' | 'anomaliesOutsideFilters'> {
   const [a, b] = [anomaliesInScope(inA, scope), anomaliesInScope(inB, scope)]
   const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...anomalySite(x.key)}, keyBy))
   const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`

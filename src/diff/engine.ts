@@ -11,7 +11,7 @@ import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
-import {type AllocDiff, type AllocDiffOptions, diffAllocInfo, filterWords, scopeDump, type SiteFilter} from './allocinfo.js'
+import {type AllocDiff, type AllocDiffOptions, compiledFilter, diffAllocInfo, filterWords, scopeDump, type SiteFilter} from './allocinfo.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, dumpFrom} from './inputs.js'
@@ -324,7 +324,7 @@ async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis
   // The site filters keep sites and their anomalies, as the two-dump diff's (scopeDump); the tracking site is the host's DEBUG evidence whatever they keep.
   const filter = req.alloc.filter ?? {}
   const words = filterWords(filter)
-  const scoped = scopeDump(whole, filter)
+  const scoped = scopeDump(whole, compiledFilter(req.alloc))
   return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== undefined ? {scope: {words, filter, outside: scoped.outside, notes: scoped.notes}} : {})}
 }
 

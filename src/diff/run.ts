@@ -63,8 +63,8 @@ function allocOptions(f: {metric: string; sort: string; top: number; key: string
     minDelta = BigInt(n)
   }
   const filter = {...(f.module !== undefined ? {module: f.module} : {}), ...(f.file !== undefined ? {file: f.file} : {}), ...(f.function !== undefined ? {func: f.function} : {})}
-  // Checked now (one message for a bad one, shared with allocinfo and trend); the engine compiles them again where it applies them.
-  siteScope(filter)
-  return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, keyBy: f.key as AllocKeyBy}
+  // Compiled once for the run, now (a bad one: one message, shared with allocinfo and trend); the engine applies this.
+  const scope = siteScope(filter)
+  return {metric, sort: f.sort as AllocSort, minDelta, top: f.top > 0 ? f.top : undefined, filter, scope, keyBy: f.key as AllocKeyBy}
 }
 
