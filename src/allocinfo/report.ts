@@ -70,6 +70,18 @@ export function anomalySeverities(counts: AnomalyCounts): Severity[] {
   return (Object.keys(ANOMALY_SEVERITY) as AllocAnomaly['kind'][]).filter((k) => (counts[k] ?? 0) > 0).map((k) => ANOMALY_SEVERITY[k])
 }
 
+/**
+ * What --fail-on sees in one boot: its findings' severities, its impossible klab counters' and, for
+ * the boot a dump goes with, the dump's anomalies'. One rule for analyse (each boot of a log, the
+ * Boots table's severity column) and batch (each record: batch/severity.ts adds the prediction's).
+ */
+export function bootSeverities(b: {findings?: readonly {severity: Severity}[]; klab?: readonly Pick<KlabCounts, 'kind' | 'bad'>[]; allocinfo?: {anomalyCounts?: AnomalyCounts}}): Severity[] {
+  return [...(b.findings ?? []).map((f) => f.severity), ...badCounterSeverities(badCounterCounts(b.klab ?? [])), ...anomalySeverities(b.allocinfo?.anomalyCounts ?? {})]
+}
+
+/** The most severe of some severities; undefined when there is none. */
+export const worstSeverity = (list: readonly Severity[]): Severity | undefined => SEVERITIES[Math.max(-1, ...list.map((s) => SEVERITIES.indexOf(s)))]
+
 /** One kind of anomaly in a dump: how many (every one), the severity --fail-on gives it, and the first of the kind. */
 export interface AnomalyKind {
   kind: AllocAnomaly['kind']

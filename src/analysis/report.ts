@@ -1,9 +1,9 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
-import {type Block, type Cell, type KvBlock, type Report, type Style, bytesCell, severityCell} from '../render/report.js'
+import {type Block, type Cell, type KvBlock, type Report, type Style, NONE, bytesCell, severityCell} from '../render/report.js'
 import {pct} from '../render/units.js'
 import {num} from '../readers/count.js'
-import type {AllocSite, BootAnalysis, Finding, HostFacts, Splat} from '../types.js'
+import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
 import {anomalyKindsBlock} from '../allocinfo/report.js'
 import type {AllocInfoSummary} from './allocinfo-summary.js'
 import type {DumpUse} from '../model/from-boot.js'
@@ -18,6 +18,11 @@ export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
   /** A capture directory's dump not used for this boot (it goes with the log's last: --boot -1), and why. */
   dump?: DumpUse
+  /**
+   * One boot of several (BootsAnalyseResult.boots): the worst of what --fail-on gates on in it (its
+   * findings, impossible klab counters, the dump's anomalies on the boot it goes with); absent when none.
+   */
+  severity?: Severity
 }
 
 export interface AnalyseReportOptions {
@@ -344,6 +349,10 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
       {key: 'last', header: 'last line', align: 'right', priority: 0},
       {key: 'kernel', header: 'kernel', priority: 1},
       {key: 'findings', header: 'findings', align: 'right', priority: 1},
+      // The dump's accounting anomalies (every one counted) on the boot it goes with, and the worst of
+      // what --fail-on gates on in each boot: a boot with no finding can still trip it (README Severity).
+      {key: 'anomalies', header: 'allocinfo anomalies', align: 'right', priority: 1},
+      {key: 'severity', header: 'severity', priority: 1},
       {key: 'why', header: 'starts at', priority: 2},
     ],
     rows: r.boots.map((b) => ({
@@ -352,6 +361,8 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
       last: b.boot?.lastLine ?? '',
       kernel: b.host.release?.value ?? 'unknown',
       findings: b.findings.length,
+      anomalies: b.allocinfo ? b.allocinfo.anomalies : NONE,
+      severity: b.severity ? severityCell(b.severity) : NONE,
       why: b.boot?.startReason ?? 'the start of the log',
     })),
   }

@@ -1,13 +1,13 @@
 // The `analyse` command's work, without oclif: a boot log or capture directory (and an allocinfo)
 // → one boot's result or every boot's → Report, the warnings about the input, and the severities
-// --fail-on gates on. src/commands/analyse.ts parses the flags and emits.
+// --fail-on gates on (each boot's: allocinfo/report.ts bootSeverities). src/commands/analyse.ts parses the flags and emits.
 import type {CommandRun} from '../cli/output.js'
 import {InputError} from '../errors.js'
 import {readAllocInfo, readerWarnings, refuseCutGzip} from '../readers/allocinfo.js'
 import {resolveCapture} from '../readers/dir.js'
-import type {BootAnalysis, BootLogFormat, Recorder, Severity} from '../types.js'
+import type {BootAnalysis, BootLogFormat, Recorder} from '../types.js'
 import type {DumpUse} from '../model/from-boot.js'
-import {anomalySeverities, badCounterCounts, badCounterSeverities} from '../allocinfo/report.js'
+import {bootSeverities, worstSeverity} from '../allocinfo/report.js'
 import {summariseAllocInfo} from './allocinfo-summary.js'
 import {dumpIsOf, trackingSiteOf, withDumpDebug} from './built-recorder.js'
 import type {BootsResult} from './boots.js'
@@ -56,7 +56,7 @@ export async function runAnalyse(input: string, f: AnalyseFlags, hooks: AnalyseH
   if (res.boots.every((b) => b.records === 0)) warnings.push(`${cap.bootLog}: no kernel log records found`)
   if (dump) warnings.push(...readerWarnings(dump))
   if (unused) warnings.push(`${unused.path}: not used: ${unused.reason}`)
-  return {...analyseOutput(res, {allocinfo, unused}, {traces: f.traces, bytes: f.bytes}), warnings, severities: [...analyseSeverities(res), ...anomalySeverities(dump?.anomalyCounts ?? {})]}
+  return {...analyseOutput(res, {allocinfo, unused}, {traces: f.traces, bytes: f.bytes}), warnings}
 }
 
 /**
@@ -82,22 +82,24 @@ async function readDump(path: string, accept: boolean, hooks: AnalyseHooks) {
  * every boot's, the dump's summary under the last boot's (boots[].allocinfo) and, for readers of
  * before, also at the top as allocinfo with allocinfoBoot naming that boot.
  */
-function analyseOutput(res: BootsResult, {allocinfo, unused}: {allocinfo?: AnalyseResult['allocinfo']; unused?: DumpUse}, opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report'> {
+function analyseOutput(res: BootsResult, {allocinfo, unused}: {allocinfo?: AnalyseResult['allocinfo']; unused?: DumpUse}, opts: {traces: boolean; bytes: boolean}): Pick<CommandRun, 'result' | 'report' | 'severities'> {
   if (res.boots.length === 1) {
     const result: AnalyseResult = res.boots[0]!
     if (allocinfo) result.allocinfo = allocinfo
     if (unused) result.dump = unused
-    return {result, report: buildAnalyseReport(result, opts)}
+    return {result, report: buildAnalyseReport(result, opts), severities: bootSeverities(result)}
   }
-  // The dump goes with the log's last boot (dumpIsOf): its summary is that boot's, where one boot's result has it.
-  const boots = res.boots.map((b): AnalyseResult => (allocinfo && dumpIsOf(b) ? {...b, allocinfo} : b))
+  // The dump goes with the log's last boot (dumpIsOf): its summary is that boot's, where one boot's
+  // result has it. Each boot says the worst of what --fail-on gates on in it (the Boots table's column).
+  const boots = res.boots.map((b): AnalyseResult => withSeverity(allocinfo && dumpIsOf(b) ? {...b, allocinfo} : b))
   const last = boots.find((b) => b.allocinfo)
   const compat = last ? {allocinfo: last.allocinfo, allocinfoBoot: last.boot?.offset ?? 0} : {}
   const result: BootsAnalyseResult = {source: res.boots[0]!.source, count: res.count, omitted: res.omitted, boots, ...compat}
-  return {result, report: buildBootsReport(result, opts)}
+  return {result, report: buildBootsReport(result, opts), severities: boots.flatMap(bootSeverities)}
 }
 
-/** What --fail-on gates on: every boot's findings and its impossible klab counters. */
-export function analyseSeverities(res: Pick<BootsResult, 'boots'>): Severity[] {
-  return res.boots.flatMap((b) => [...b.findings.map((x) => x.severity), ...badCounterSeverities(badCounterCounts(b.klab))])
+/** A boot of several with `severity`, the worst of what --fail-on gates on in it (absent when nothing is). */
+function withSeverity(b: AnalyseResult): AnalyseResult {
+  const severity = worstSeverity(bootSeverities(b))
+  return severity ? {...b, severity} : b
 }

@@ -138,4 +138,20 @@ describe('analyse of the same capture: the dump goes with the log\'s last boot (
     expect(block).toMatch(/^Boot 0: allocinfo\n/)
     expect(block).not.toMatch(/Boot -1/)
   })
+
+  it('every boot, --fail-on info: the Boots table says what trips the gate (was: exit 1 beside 0 findings on every row and nothing else in the table); the JSON\'s boots the same', async () => {
+    const r = await analyse(['--format', 'csv', '--block', 'boots', '--fail-on', 'info'])
+    expect(exitCode(r.error)).toBe(1)
+    const [head, ...rows] = r.stdout.trim().split('\n').map((l) => l.split(','))
+    const col = (name: string) => rows.map((row) => row[head!.indexOf(name)])
+    expect(col('boot')).toEqual(['-1', '0'])
+    expect(col('findings')).toEqual(['0', '0'])
+    // The dump (read after boot 0) has one summed duplicate key, an info anomaly: boot 0's severity.
+    expect(col('allocinfo anomalies')).toEqual(['', '1'])
+    expect(col('severity')).toEqual(['', 'info'])
+    const doc = JSON.parse((await analyse(['--json', '--fail-on', 'info'])).stdout)
+    expect(doc.result.boots.map((b: {severity?: string}) => b.severity)).toEqual([undefined, 'info'])
+    // At notice nothing in either boot reaches the gate: exit 0, as the table's severities say.
+    expect(exitCode((await analyse(['--fail-on', 'notice'])).error)).toBe(0)
+  })
 })
