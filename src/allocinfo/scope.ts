@@ -33,8 +33,19 @@ export function compileRegex(flag: string, source: string | undefined): RegExp |
   }
 }
 
+/**
+ * The site filters as given: the flags' sources, which siteScope compiles (diff keeps them too, for
+ * its JSON `filter` and its words). The module's is matched against the module name; built-in sites
+ * have the empty string (`^$` selects them).
+ */
+export interface ScopeSources {
+  module?: string
+  file?: string
+  func?: string
+}
+
 /** The flags' sources compiled (a bad one: compileRegex's usage error). */
-export function siteScope(src: {module?: string; file?: string; func?: string}): SiteScope {
+export function siteScope(src: ScopeSources): SiteScope {
   const out: SiteScope = {}
   for (const r of SCOPE_FIELDS) {
     const re = compileRegex(r.flag, src[r.field])
@@ -43,21 +54,31 @@ export function siteScope(src: {module?: string; file?: string; func?: string}):
   return out
 }
 
-/** The site filters given, by their fields (a SiteScope, or diff's SiteFilter of sources). */
+/** The site filters given, by their fields (a SiteScope, or ScopeSources). */
 export type GivenScope = {[K in keyof SiteScope]?: unknown}
 
-/** The flags of the filters given, as the user typed them: '--file', '--module/--function'. */
-const givenFlags = (f: GivenScope): string =>
-  SCOPE_FIELDS.filter((r) => f[r.field] !== undefined)
-    .map((r) => `--${r.flag}`)
-    .join('/')
+/**
+ * How a filter given is said: its flag ('--file'); its source, as diff's heads, its one capture's
+ * filter row and rule messages say it ('file=^mm/'); its compiled expression, as allocinfo's and
+ * trend's `filters` do ('file =~ /^mm\//').
+ */
+const SCOPE_WORD = {
+  flag: (r: (typeof SCOPE_FIELDS)[number]) => `--${r.flag}`,
+  source: (r: (typeof SCOPE_FIELDS)[number], v: unknown) => `${r.field}=${String(v)}`,
+  regex: (r: (typeof SCOPE_FIELDS)[number], v: unknown) => `${r.field} =~ ${String(v)}`,
+}
+
+/** The site filters given, in words, in one order (module, file, function): the one home of the filter in words. */
+export function scopeWords(f: GivenScope, style: keyof typeof SCOPE_WORD): string[] {
+  return SCOPE_FIELDS.filter((r) => f[r.field] !== undefined).map((r) => SCOPE_WORD[style](r, f[r.field]))
+}
 
 /**
  * The anomalies the site filters left out (JSON anomaliesOutsideFilters), in words, naming only the
  * filters given: '1 anomaly outside --file (not gated on)'. Every command's: allocinfo's and trend's
  * anomalies titles, diff's heads (two dumps, one capture).
  */
-export const outsideWords = (n: number, f: GivenScope): string => `${n} ${n === 1 ? 'anomaly' : 'anomalies'} outside ${givenFlags(f)} (not gated on)`
+export const outsideWords = (n: number, f: GivenScope): string => `${n} ${n === 1 ? 'anomaly' : 'anomalies'} outside ${scopeWords(f, 'flag').join('/')} (not gated on)`
 
 export const hasScope = (f: SiteScope): boolean => f.module !== undefined || f.file !== undefined || f.func !== undefined
 

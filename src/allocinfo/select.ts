@@ -1,7 +1,7 @@
 // Choosing which allocinfo sites to show: filters (the same dimensions as the 2026 allocinfo
 // ioctl: module, function, file, accuracy, minimum size), a sort order, and top-N. Pure functions.
 import type {AllocSite} from '../types.js'
-import {SCOPE_FIELDS, type SiteScope, hasScope, inScope} from './scope.js'
+import {type SiteScope, hasScope, inScope, scopeWords} from './scope.js'
 
 export const SORT_KEYS = ['bytes', 'calls', 'file', 'func', 'key'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -29,11 +29,7 @@ export interface SiteFilter extends SiteScope {
 
 /** The filter in words, for the totals line and --json: ["file =~ /^mm\//", "bytes >= 1048576"]. */
 export function describeFilter(f: SiteFilter): string[] {
-  const out: string[] = []
-  for (const r of SCOPE_FIELDS) {
-    const re = f[r.field]
-    if (re) out.push(`${r.field} =~ ${re}`)
-  }
+  const out = scopeWords(f, 'regex')
   if (f.minBytes !== undefined) out.push(`bytes >= ${f.minBytes}`)
   if (f.inaccurateOnly) out.push('accurate:no')
   return out

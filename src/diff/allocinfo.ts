@@ -4,7 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {type SiteScope, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
+import {type ScopeSources, type SiteScope, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import {totalsOf} from '../allocinfo/select.js'
 
 export type AllocMetric = 'bytes' | 'calls'
@@ -23,14 +23,6 @@ export const ALLOC_KEYS: readonly AllocKeyBy[] = ['site', 'func']
 
 export type SiteStatus = 'new' | 'gone' | 'grow' | 'shrink' | 'same'
 
-/** JavaScript regular expressions, as in `allocscope allocinfo` (and the 2026 allocinfo ioctl's filters). */
-export interface SiteFilter {
-  /** Matched against the module name; built-in sites have the empty string (`^$` selects them). */
-  module?: string
-  file?: string
-  func?: string
-}
-
 export interface AllocDiffOptions {
   metric?: AllocMetric
   sort?: AllocSort
@@ -38,7 +30,8 @@ export interface AllocDiffOptions {
   minDelta?: bigint
   /** Keep at most N rows; the rest are folded into an `[N others]` row. */
   top?: number
-  filter?: SiteFilter
+  /** JavaScript regular expressions, as in `allocscope allocinfo` (and the 2026 allocinfo ioctl's filters). */
+  filter?: ScopeSources
   /** `filter` compiled (allocinfo/scope.ts siteScope) when the caller has it, so a run compiles it once (compiledFilter). */
   scope?: SiteScope
   keyBy?: AllocKeyBy
@@ -102,7 +95,7 @@ export interface AllocDiff {
   others: OthersRow | null
   /** Sites compared after filtering (union of both sides). */
   sitesCompared: number
-  filter: SiteFilter
+  filter: ScopeSources
   keyBy: AllocKeyBy
   /**
    * Accounting anomalies the reader flagged (negative bytes, wrapped calls, invalid counters, a key
@@ -137,14 +130,6 @@ function sumByKey(sites: readonly AllocSite[], scope: SiteScope, keyBy: AllocKey
     else m.set(key, s)
   }
   return m
-}
-
-/** The filter as diff's heads print it: `module=^foo$ file=^mm/` (none: undefined). */
-export function filterWords(f: SiteFilter): string | undefined {
-  const words = Object.entries(f)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${v}`)
-  return words.length ? words.join(' ') : undefined
 }
 
 /**
@@ -250,7 +235,7 @@ function changedPlain(a: AllocInfo, b: AllocInfo): Changed {
 }
 
 /** Every site whose bytes or calls differ, or that exists on one side only. Unsorted. */
-export function changedSites(a: AllocInfo, b: AllocInfo, filter: SiteFilter = {}, keyBy: AllocKeyBy = 'site'): Changed {
+export function changedSites(a: AllocInfo, b: AllocInfo, filter: ScopeSources = {}, keyBy: AllocKeyBy = 'site'): Changed {
   return changedIn(a, b, siteScope(filter), keyBy)
 }
 

@@ -11,7 +11,8 @@ import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
-import {type AllocDiff, type AllocDiffOptions, compiledFilter, diffAllocInfo, filterWords, scopeDump, type SiteFilter} from './allocinfo.js'
+import {type AllocDiff, type AllocDiffOptions, compiledFilter, diffAllocInfo, scopeDump} from './allocinfo.js'
+import {type ScopeSources, scopeWords} from '../allocinfo/scope.js'
 import type {BootLogDiff} from './bootlog.js'
 import type {Expectation} from './expectation.js'
 import {classifyInput, describeKind, describeSide, type DiffInput, recordingNotRead, dumpFrom} from './inputs.js'
@@ -80,7 +81,7 @@ export interface ObservedResult {
   /** The dump's accounting anomalies by kind with their severities (none: absent), gated on as analyse gates on them. */
   anomalyKinds?: AnomalyKind[]
   /** --module/--file/--function: the sites the allocinfo-side rules judge, and whose anomalies are shown and gated on (as the two-dump diff's). */
-  filter?: SiteFilter
+  filter?: ScopeSources
   /** With `filter`: the dump's anomalies at sites it leaves out (not shown, not gated on). */
   anomaliesOutsideFilters?: number
 }
@@ -323,9 +324,9 @@ async function observedDump(req: DiffRequest, x: DiffInput, logged: BootAnalysis
   const whole = await readAllocInfo(allocPath, allocPath === x.spooled ? x.path : allocPath, dumpFrom(x, allocPath))
   // The site filters keep sites and their anomalies, as the two-dump diff's (scopeDump); the tracking site is the host's DEBUG evidence whatever they keep.
   const filter = req.alloc.filter ?? {}
-  const words = filterWords(filter)
+  const words = scopeWords(filter, 'source').join(' ')
   const scoped = scopeDump(whole, compiledFilter(req.alloc))
-  return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== undefined ? {scope: {words, filter, outside: scoped.outside, notes: scoped.notes}} : {})}
+  return {allocinfo: scoped.info, site: trackingSiteOf(whole), ...(words !== '' ? {scope: {words, filter, outside: scoped.outside, notes: scoped.notes}} : {})}
 }
 
 /** The dump a capture is judged with (within the site filters), its tracking site (DEBUG evidence), or why none was used. */
@@ -334,7 +335,7 @@ interface ObservedDump {
   site?: TrackingSite
   dump?: DumpUse
   /** The site filters given: as given, in words, the anomalies they left out, and scopeDump's notes. */
-  scope?: {words: string; filter: SiteFilter; outside: number; notes: string[]}
+  scope?: {words: string; filter: ScopeSources; outside: number; notes: string[]}
 }
 
 /** One capture: the rules over what it shows, against what the model expects for its host. */

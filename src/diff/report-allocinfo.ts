@@ -2,8 +2,8 @@
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
 import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
 import {signed} from '../render/units.js'
-import {type AllocDiff, type AllocDiffRow, filterWords, summaryLine, totalLine} from './allocinfo.js'
-import {outsideWords} from '../allocinfo/scope.js'
+import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
+import {outsideWords, scopeWords} from '../allocinfo/scope.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
 
@@ -61,7 +61,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
 
 /** The diff's head: which files, which filter, the anomalies that appeared, bloat-o-meter's summary. */
 function headBlock(d: AllocDiff): Block {
-  const filt = filterWords(d.filter)
+  const filt = scopeWords(d.filter, 'source')
   return {
     kind: 'text',
     // Sources go in the lines, not the title: the text format clips lines to 80 columns.
@@ -69,7 +69,7 @@ function headBlock(d: AllocDiff): Block {
     lines: [
       `a: ${d.a}`,
       `b: ${d.b}`,
-      ...(filt !== undefined ? [`filter: ${filt}`] : []),
+      ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
       ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b ${x.line > 0 ? `line ${x.line}` : 'snapshot: a recording keeps no line'}): ${x.detail}`),
       ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
       ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),

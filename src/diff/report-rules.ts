@@ -5,15 +5,14 @@ import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import type {Expectation} from './expectation.js'
 import {DELTA_NOTE, relText} from '../model/tolerance.js'
 import {withinCell} from './report-predicted.js'
-import {outsideWords} from '../allocinfo/scope.js'
-import type {SiteFilter} from './allocinfo.js'
+import {outsideWords, type ScopeSources} from '../allocinfo/scope.js'
 import {RULES, type RuleRun, type RuleStatus} from './rules.js'
 
 const SEV_STYLE: Record<Severity, Style | undefined> = {info: 'dim', notice: undefined, warning: 'warn', error: 'bad', critical: 'bad'}
 const STATUS_ORDER: Record<RuleStatus, number> = {fired: 0, ok: 1, 'n/a': 2}
 
 /** What was checked: the boot log, the allocinfo, the kernel and its recorder (with the reason). */
-export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}, scope?: {words: string; outside: number; filter: SiteFilter}): Block {
+export function observedHeadBlock(analysis: BootAnalysis | undefined, allocinfo: AllocInfo | undefined, unused?: {path: string}, scope?: {words: string; outside: number; filter: ScopeSources}): Block {
   // A capture directory's dump not used (another boot's) is named, so '-' does not read as none.
   const dump = unused ? {value: {text: `${unused.path}: not used`, style: 'warn' as const}, note: "read after the log's last boot, not this one"} : {value: allocinfo?.source ?? '-'}
   return {
