@@ -4,7 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {type ScopeSources, type SiteScope, anomaliesInScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
+import {type ScopeSources, type SiteScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import {totalsOf} from '../allocinfo/select.js'
 
 export type AllocMetric = 'bytes' | 'calls'
@@ -350,21 +350,38 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
  * the sites they keep: a gate scoped to a module does not fail on another's.
  */
 function diffAnomalies(inA: AllocAnomaly[], inB: AllocAnomaly[], scope: SiteScope, keyBy: AllocKeyBy): Pick<AllocDiff, 'anomalies' | 'anomaliesOutsideFilters'> {
-  const [a, b] = [anomaliesInScope(inA, scope), anomaliesInScope(inB, scope)]
-  const siteOf = (x: AllocAnomaly) => (keyBy === 'site' ? x.key : keyOf({key: x.key, ...anomalySite(x.key)}, keyBy))
-  const id = (x: AllocAnomaly) => `${x.kind} ${siteOf(x)}`
-  const A = new Set(a.map(id))
-  const B = new Set(b.map(id))
+  const [sa, sb] = [identified(inA, scope, keyBy), identified(inB, scope, keyBy)]
+  const [a, b] = [sa.filter((s) => s.kept), sb.filter((s) => s.kept)]
+  const A = new Set(a.map((s) => s.id))
+  const B = new Set(b.map((s) => s.id))
   const anomalies = {
-    appeared: b.filter((x) => !A.has(id(x))),
-    gone: a.filter((x) => !B.has(id(x))),
+    appeared: b.filter((s) => !A.has(s.id)).map((s) => s.x),
+    gone: a.filter((s) => !B.has(s.id)).map((s) => s.x),
     both: [...A].filter((k) => B.has(k)).length,
   }
   if (!hasScope(scope)) return {anomalies}
   // Those the filters leave out, each kind and site once (in both dumps or in one).
-  const outside = new Set([...inA, ...inB].map(id))
+  const outside = new Set([...sa, ...sb].map((s) => s.id))
   for (const k of [...A, ...B]) outside.delete(k)
   return {anomalies, anomaliesOutsideFilters: outside.size}
+}
+
+/** An anomaly, what it is matched by (its kind and site, keyed as the sites are), and whether the filters keep it. */
+interface Identified {
+  x: AllocAnomaly
+  id: string
+  kept: boolean
+}
+
+/** Each anomaly identified, its site read back from its key (anomalySite) once, and only when the key or the filters need it. */
+function identified(list: readonly AllocAnomaly[], scope: SiteScope, keyBy: AllocKeyBy): Identified[] {
+  const scoped = hasScope(scope)
+  return list.map((x) => {
+    const key = x.key
+    const site = scoped || keyBy !== 'site' ? anomalySite(key) : undefined
+    const at = site === undefined || keyBy === 'site' ? key : keyOf({key, ...site}, keyBy)
+    return {x, id: `${x.kind} ${at}`, kept: site === undefined || !scoped || inScope(site, scope)}
+  })
 }
 
 /** The bloat-o-meter summary line. */

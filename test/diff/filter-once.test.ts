@@ -42,3 +42,27 @@ describe('the diff site filter is compiled once', () => {
     expect(c.reads()).toBe(0)
   })
 })
+
+// An anomaly names its site by key; diffAnomalies read the site back from it (siteOfKey) for the
+// filter, then again each time it matched the anomaly (a's and b's sets, appeared or gone, those
+// left out): now once an anomaly. SYNTHETIC: the dumps' anomalies with their key reads counted.
+describe("an anomaly's site is read back from its key once", () => {
+  it('--key func with a filter: each anomaly key is read once', () => {
+    let reads = 0
+    const counting = (info: typeof a) => ({
+      ...info,
+      anomalies: info.anomalies.map((x) => {
+        const {key, ...rest} = x
+        return Object.defineProperty({...rest}, 'key', {enumerable: true, get: () => (reads++, key)}) as typeof x
+      }),
+    })
+    // b: mm/synthetic.c:1 moved to line 9 and negative (an anomaly in the filter, appeared), fs/synthetic.c:3's as in a (outside it).
+    const moved = dump(-8192, 12288).replace('mm/synthetic.c:1 ', 'mm/synthetic.c:9 ')
+    const [ca, cb] = [counting(a), counting(parseAllocInfoText(moved, 'b'))]
+    const d = diffAllocInfo(ca, cb, {filter: {file: '^mm/'}, keyBy: 'func'})
+    expect(d.anomalies.appeared.map((x) => [x.kind, x.line])).toEqual([['negative-bytes', 3]])
+    expect(d.anomaliesOutsideFilters).toBe(1)
+    // Three anomalies (one in a, two in b), each key read once (13 reads before).
+    expect(reads).toBe(3)
+  })
+})
