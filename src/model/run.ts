@@ -141,8 +141,22 @@ function sweepRun(range: string, input: HostInput, profile: Profile, opts: Predi
   // The recorder the host runs (none without DEBUG), as each point's prediction has it.
   const graded = sweepGrade(host.debug, builtRecorder(host, givenCode(opts)).recorder, s)
   if (graded) blocks.push(severityBlock(graded))
-  const hostWarnings = s.caveats.filter((c) => c.kind === 'warning').map((c) => caveatLine(c, s.points.length))
+  const hostWarnings = [...s.caveats.filter((c) => c.kind === 'warning').map((c) => caveatLine(c, s.points.length)), ...pastNrCpus(range, hi, s.points, nrCpus)]
   return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : [], hostWarnings}
+}
+
+/**
+ * A --from sweep whose HI is above the NR_CPUS the log printed: that kernel cannot have more possible
+ * CPUs (setup_percpu), so the points past it are of a kernel built with a larger NR_CPUS. Said, the
+ * numbers left as they are (the model is of the host's shape, whatever NR_CPUS a build sets).
+ */
+function pastNrCpus(range: string, hi: number, points: readonly {cpus: number}[], nrCpus: HostInput['nrCpus']): string[] {
+  if (!nrCpus || hi <= nrCpus.cpus) return []
+  const past = points.filter((p) => p.cpus > nrCpus.cpus).length
+  return [
+    `--sweep ${range} goes past ${nrCpus.cpus} CPUs, the kernel's NR_CPUS (${nrCpus.where}): this kernel cannot have more possible CPUs, ` +
+      `so the swept points above ${nrCpus.cpus} (${past} of ${points.length}, in ${nrCpus.cpus + 1}–${hi} CPUs) are the model's numbers for this host shape with a kernel built with a larger NR_CPUS, not for this kernel`,
+  ]
 }
 
 function writeChart(path: string, svg: string): void {

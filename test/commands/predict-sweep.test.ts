@@ -109,6 +109,21 @@ describe('predict --sweep that never overflows: where the model first does, outs
     expect((await result(['--sweep', '1..256', '--kernel', '7.2'])).beyond).toMatchObject({upTo: 65536, limit: 'the most allocscope models', overflowAt: 13608})
   })
 
+  it("a range past the log's NR_CPUS is warned about, in the text's warnings and --json's, naming NR_CPUS and the points past it; the numbers unchanged (was: no warning)", async () => {
+    const cap = join(REPO, 'testdata/captures/linux-7.2-legacylate-c8-m1024')
+    const past = await run(['--from', cap, '--sweep', '1..600', '--points', '8'])
+    const text = past.stderr.replace(/\s+/g, ' ')
+    expect(text).toMatch(/warning: --sweep 1\.\.600 goes past 512 CPUs, the kernel's NR_CPUS \(.*dmesg\.txt:85\): this kernel cannot have more possible CPUs/)
+    expect(text).toContain('the swept points above 512 (1 of 8, in 513–600 CPUs)')
+    const doc = JSON.parse((await run(['--from', cap, '--sweep', '1..600', '--points', '8', '--json'])).stdout)
+    expect(doc.warnings.filter((w: string) => w.includes("the kernel's NR_CPUS"))).toHaveLength(1)
+    // Said, not changed: the sweep still runs to HI.
+    expect(doc.result.points.at(-1)).toMatchObject({cpus: 600})
+    // Up to NR_CPUS (and without --from: no NR_CPUS known) nothing is said.
+    expect((await run(['--from', cap, '--sweep', '1..512', '--points', '8'])).stderr).not.toContain('NR_CPUS')
+    expect((await run(['--sweep', '1..600', '--kernel', '7.2', '--points', '8'])).stderr).not.toContain('NR_CPUS')
+  })
+
   it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
     const one = await said(['--sweep', '100..100', '--kernel', '7.2'])
     expect(one).toContain('does not overflow at 100 CPUs')
