@@ -1,7 +1,8 @@
 // Whether text is a /proc/allocinfo dump, told by its first non-blank lines: the one rule for which
 // kind an input is (`diff` and `batch`: diff/inputs.ts sniffText) and for the boot-log reader's "a
-// /proc/allocinfo dump, not a kernel log" (readers/bootlog/detect.ts). No imports: both are on
-// start-up paths.
+// /proc/allocinfo dump, not a kernel log" (readers/bootlog/detect.ts). Imports lines.ts alone,
+// which both start-up paths load already.
+import {trimLineEndCR} from './lines.js'
 
 /** print_allocinfo_header()'s first line (domain.md §4). */
 export const ALLOCINFO_HEADER = /^allocinfo - version:/
@@ -24,7 +25,7 @@ export function isAllocinfoShape(text: string | readonly string[]): boolean {
   const all = typeof text === 'string' ? text.split('\n', 4 * SHAPE_LINES) : text
   const lines: string[] = []
   for (const l of all) {
-    if (l.trim() !== '') lines.push(l.endsWith('\r') ? l.slice(0, -1) : l)
+    if (l.trim() !== '') lines.push(trimLineEndCR(l))
     if (lines.length >= SHAPE_LINES) break
   }
   const first = lines.find((l) => !l.startsWith('#'))

@@ -7,6 +7,7 @@ import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry} f
 import {RAW, stampAt, type Stamp} from './sniff.js'
 import {stripAnsi} from './text-formats.js'
 import {isAllocinfoShape} from '../allocinfo-shape.js'
+import {trimLineEndCR} from '../lines.js'
 
 export {FORMATS_TRIED} from './formats.js'
 export {timedKernel} from './sniff.js'
@@ -75,11 +76,9 @@ function clean(firstLines: string[], hints: DetectHints): Cleaned {
   let ansi = false
   for (const raw of firstLines) {
     if (lines.length >= SNIFF_LINES + LATE_STAMPED_LINES) break
-    let l = raw
-    if (l.endsWith('\r')) {
-      crlf = true
-      l = l.slice(0, -1)
-    }
+    // Lines split at LF (diff's describeSide; the reader's own have none: its splitter ends a piece at every CR).
+    let l = trimLineEndCR(raw)
+    if (l !== raw) crlf = true
     if (l.indexOf('\x1b') !== -1) {
       ansi = true
       l = stripAnsi(l)

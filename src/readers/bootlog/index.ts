@@ -172,7 +172,8 @@ class Sniffer {
     if (l.trim().length === 0) return
     if (this.lines.length < SNIFF_LINES) {
       this.lines.push(l)
-      if (!this.stamped && timedKernel(l.endsWith('\r') ? l.slice(0, -1) : l)) this.stamped = true
+      // No CR to strip: the splitter ends a piece at every CR (lines.ts trimLineEndCR's rule).
+      if (!this.stamped && timedKernel(l)) this.stamped = true
     } else if (!this.stamped && this.late < LATE_STAMPED_LINES && l.indexOf('[') !== -1 && timedKernel(l)) {
       this.lines.push(l)
       this.late++
