@@ -3,7 +3,7 @@
 // the pfn_pool list. Pure (no I/O): the bench times this function.
 import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Recorder, RecorderCode} from '../types.js'
-import {HOST_LIMITS, type Host, SECTION_BYTES, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
+import {HOST_LIMITS, type Host, SECTION_BYTES, type Window, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval, intervalErrorsText} from './interval.js'
 import {type Profile, inSeries, noIntervalReason} from './profile.js'
 import {type DroppedPages, EARLY_ALLOC_PFN_MAX, LEGACY_OVERFLOW_MESSAGE, countedDroppedPages, replayDroppedPages, runLegacy} from './recorders/legacy.js'
@@ -12,7 +12,7 @@ import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
 import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, span, sweepCaveats} from './cpu-ranges.js'
 import {checkedFacts} from './terms.js'
-import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, expectedCounts} from './workload.js'
+import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, callsByCpus, expectedCounts} from './workload.js'
 
 export type Tracker = 'legacy' | 'pool' | 'both'
 
@@ -128,11 +128,24 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   }
 }
 
-/** The predicted early calls (PFNs offered): a formula of the host, cheap enough for a sweep to evaluate at every CPU count of its range. */
+/** The predicted early calls (PFNs offered): a formula of the host, cheap enough for a sweep to evaluate at every CPU count of its range (eventsByCpus). */
 function earlyEvents(host: Host, profile: Profile) {
   const exp = expectedCounts(host, profile)
   const {window, reason} = pageExtWindow(host)
-  return {exp, window, reason, events: window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))}
+  return {exp, window, reason, events: eventsOf(window, exp.calls)}
+}
+
+/** The early calls a window holds: none without page_ext, else the expected calls rounded. */
+const eventsOf = (window: Window, calls: number): number => (window === 'none' ? 0 : Math.max(0, Math.round(calls)))
+
+/**
+ * earlyEvents' count at any CPU count (possible = online) of the host, for the sweep's every-count
+ * scans: the window (no CPU count moves it) and the terms' fixed part made once (workload.ts callsByCpus).
+ */
+function eventsByCpus(host: Host, profile: Profile): (cpus: number) => number {
+  const {window} = pageExtWindow(host)
+  const calls = callsByCpus(host, profile)
+  return (n) => eventsOf(window, calls(n))
 }
 
 /** The early counts and their intervals, without replaying anything. */
@@ -461,13 +474,17 @@ export function sweep(host: Host, profile: Profile, cpus: number[], opts: Predic
   const preds = cpus.map((n) => predict(withCpus(n), profile, {...opts, tracker: opts.tracker ?? 'both'}))
   const points = preds.map((p, i) => sweepPoint(cpus[i], p))
   const swept: [number, number] = [cpus[0], cpus[cpus.length - 1]]
-  const {overflows, falls} = everyCount(swept, (n) => earlyEvents(withCpus(n), profile), legacyMax)
+  const eventsAt = eventsByCpus(host, profile)
+  // The swept points' counts and terms are their predictions', not evaluated again.
+  const known = new Map(preds.map((p, i) => [cpus[i], p]))
+  const at: CountAt = {events: (n) => known.get(n)?.events ?? eventsAt(n), terms: (n) => known.get(n)?.terms ?? expectedCounts(withCpus(n), profile).byTerm}
+  const {overflows, falls} = everyCount(swept, at, legacyMax)
   const intervalAbove = {high: runsOf(cpus, (i) => points[i].high > legacyMax), low: runsOf(cpus, (i) => points[i].low > legacyMax)}
   const callsAt = (n: number) => earlyCounts(withCpus(n), profile, opts.otherSeries).calls
   const overflowAt = overflows.length ? {overflowAt: overflows[0][0], overflowRange: overflowRange(points, overflows[0][0], legacyMax, callsAt)} : {}
   const out: Sweep = {points, swept, overflows, ...overflowAt, falls, intervalAbove, legacyMax, caveats: sweepCaveats(cpus, preds)}
   if (overflows.length) return out
-  out.beyond = overflowBeyond(swept, (n) => earlyEvents(withCpus(n), profile).events, legacyMax, limit)
+  out.beyond = overflowBeyond(swept, eventsAt, legacyMax, limit)
   out.noOverflowReason = noOverflowReason(points, legacyMax, out.beyond)
   return out
 }
@@ -516,16 +533,22 @@ function overflowBeyond([lo, hi]: [number, number], eventsAt: (n: number) => num
 /** Every CPU count from a to b (none when b < a). */
 const cpuSpan = (a: number, b: number): number[] => Array.from({length: Math.max(0, b - a + 1)}, (_, i) => a + i)
 
+/** A sweep's count at a CPU count, and its terms (asked for only where the count falls). */
+interface CountAt {
+  events: (n: number) => number
+  terms: (n: number) => TermCount[]
+}
+
 /** The count at every CPU count of the range: where it overflows the array, and where it falls as CPUs grow (the terms that fall there). */
-function everyCount([lo, hi]: [number, number], at: (n: number) => ReturnType<typeof earlyEvents>, legacyMax: number): Pick<Sweep, 'overflows' | 'falls'> {
+function everyCount([lo, hi]: [number, number], at: CountAt, legacyMax: number): Pick<Sweep, 'overflows' | 'falls'> {
   const every = cpuSpan(lo, hi)
-  const counts = every.map(at)
+  const events = every.map(at.events)
   const falls = every.flatMap((n, i) => {
-    const [before, after] = [counts[i - 1], counts[i]]
-    if (i === 0 || after.events >= before.events) return []
-    return [{cpus: n, before: before.events, after: after.events, terms: after.exp.byTerm.filter((t, k) => t.calls < before.exp.byTerm[k].calls).map((t) => t.id)}]
+    if (i === 0 || events[i] >= events[i - 1]) return []
+    const [before, after] = [at.terms(n - 1), at.terms(n)]
+    return [{cpus: n, before: events[i - 1], after: events[i], terms: after.filter((t, k) => t.calls < before[k].calls).map((t) => t.id)}]
   })
-  return {overflows: runsOf(every, (i) => counts[i].events > legacyMax), falls}
+  return {overflows: runsOf(every, (i) => events[i] > legacyMax), falls}
 }
 
 function sweepPoint(n: number, p: Prediction): SweepPoint {

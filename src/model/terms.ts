@@ -187,6 +187,14 @@ export function checkedFacts(window: Exclude<Window, 'none'>, terms: readonly Te
   return rangeFacts(['base', ...CANDIDATES[window], ...terms])
 }
 
+/**
+ * Whether a term's value moves with the host's CPU counts: one of its facts (its value's inputs) is
+ * a CPU count. A sweep evaluates the others once for its whole range (workload.ts callsByCpus).
+ */
+export function movesWithCpus(t: TermDef): boolean {
+  return t.facts.some((f) => RANGE_FACTS[f].group === 'cpus')
+}
+
 export function term(id: string): TermDef {
   const t = TERMS.find((x) => x.id === id)
   if (!t) throw new Error(`unknown term ${id}`)

@@ -3,7 +3,7 @@
 // scheduler's seed: only the interleaving (and so the race counts) does.
 import {type Host, SECTION_BYTES, type Window, pageExtWindow, sections} from './host.js'
 import type {Profile} from './profile.js'
-import {term} from './terms.js'
+import {type TermDef, movesWithCpus, term} from './terms.js'
 import {mergeByKey} from './merge.js'
 
 /**
@@ -62,6 +62,28 @@ export function expectedCounts(host: Host, profile: Profile): {calls: number; pa
   const calls = byTerm.reduce((s, t) => s + t.calls, 0)
   const pages = byTerm.reduce((s, t) => s + t.pages, 0)
   return {calls, pages, byTerm}
+}
+
+/**
+ * expectedCounts' calls at any CPU count (possible = online) of one host, for a sweep's ~74 000
+ * counts: the terms' definitions and the values of those no CPU count moves (terms.ts
+ * movesWithCpus) are made once, the rest evaluated per count on one host object of its own. The
+ * same products summed in the same order as expectedCounts, so the same number to the last bit.
+ */
+export function callsByCpus(host: Host, profile: Profile): (cpus: number) => number {
+  const params = profile.params ?? {}
+  const at: Host = {...host}
+  // Per term: its calls at this host when no CPU count moves them, else its coefficient and value.
+  const parts = profile.terms.map((t): number | [number, TermDef['value']] => {
+    const def = term(t.id)
+    return movesWithCpus(def) ? [t.calls, def.value] : t.calls * def.value(host, params)
+  })
+  return (cpus) => {
+    at.possibleCpus = at.onlineCpus = cpus
+    let calls = 0
+    for (const p of parts) calls += typeof p === 'number' ? p : p[0] * p[1](at, params)
+    return calls
+  }
 }
 
 /** Spread k marks evenly over n slots (Bresenham), deterministic. */
