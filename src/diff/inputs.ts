@@ -1,10 +1,10 @@
 // What each argument of `allocscope diff` is: a capture directory, an allocinfo dump, a boot log,
 // or an allocscope JSON document (e.g. `predict --json`). Decided from the content, not the name.
-import {closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
-import {type CaptureFiles, resolveCapture, SERIES_RECORDING} from '../readers/dir.js'
+import {type CaptureFiles, captureStat, resolveCapture, SERIES_RECORDING} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
 import {headEncoding} from '../readers/gzip.js'
@@ -35,9 +35,9 @@ let spooledCount = 0
 /**
  * Copies a pipe or other non-regular file to a temporary file, a chunk at a time (bounded memory,
  * whatever its size): the kind is sniffed from the head and the reader then reads it again.
- * Removed when the process exits.
+ * Removed when the process exits. The copy's path and size.
  */
-function spool(path: string): string {
+function spool(path: string): {copy: string; size: number} {
   if (spoolDir === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'allocscope-diff-'))
     spoolDir = dir
@@ -48,13 +48,14 @@ function spool(path: string): string {
   // `-` is stdin, read from its descriptor (a socket, as some callers give, cannot be opened as /dev/stdin).
   const src = path === '-' ? 0 : openSync(path, 'r')
   const dst = openSync(out, 'w')
+  let size = 0
   try {
-    for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) writeSync(dst, buf, 0, n)
+    for (let n = readSync(src, buf); n > 0; n = readSync(src, buf)) size += writeSync(dst, buf, 0, n)
   } finally {
     if (src !== 0) closeSync(src)
     closeSync(dst)
   }
-  return out
+  return {copy: out, size}
 }
 
 /** Bytes sniffed for an input's kind (and, by batch, its host name). */
@@ -106,7 +107,7 @@ function lineAt(text: string, index: number): number {
 }
 
 /** Sniffs text: an allocscope recording, an allocscope JSON envelope, allocinfo, or (anything else) a boot log. */
-export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string; dumpLine?: number} {
+export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'>; command?: string} {
   const text = stripBom(head)
   const t = text.trimStart()
   if (t.startsWith('{')) {
@@ -114,10 +115,18 @@ export function sniffText(head: string): {kind: Exclude<InputKind, 'capture-dir'
     const m = /"schema"\s*:\s*"allocscope\/v\d+"[\s\S]*?"command"\s*:\s*"([^"]*)"/.exec(t)
     if (m) return {kind: 'allocscope-json', command: m[1]}
   }
-  if (isAllocinfoShape(text)) return {kind: 'allocinfo'}
-  // A boot log with a dump pasted after it (a mailing-list report): the log, and that dump.
+  return isAllocinfoShape(text) ? {kind: 'allocinfo'} : {kind: 'bootlog'}
+}
+
+/**
+ * A boot log with a dump pasted after it (a mailing-list report): the line of the dump's header in
+ * the head sniffText read, undefined when none. Only diff reads both (batch reads the log alone), so
+ * only diff looks (over the 16 KiB head).
+ */
+function appendedDumpLine(head: string): number | undefined {
+  const text = stripBom(head)
   const m = APPENDED_HEADER.exec(text)
-  return m ? {kind: 'bootlog', dumpLine: lineAt(text, m.index)} : {kind: 'bootlog'}
+  return m ? lineAt(text, m.index) : undefined
 }
 
 const KIND_TEXT: Record<InputKind, string> = {
@@ -159,16 +168,18 @@ export function recordingNotRead(x: DiffInput): string {
 }
 
 export function classifyInput(path: string): DiffInput {
-  const capture = path === '-' ? undefined : resolveCapture(path)
-  if (capture?.isDir) return {path, kind: 'capture-dir', capture}
+  // One stat: whether a directory (a capture), a regular file, and its size.
+  const st = path === '-' ? undefined : captureStat(path)
+  if (st?.isDirectory()) return {path, kind: 'capture-dir', capture: resolveCapture(path, st)}
   let text: string
   let spooled: string | undefined
   try {
     // Read once: a pipe has no size and cannot be opened twice, so its bytes go to a file first.
     // `-` (stdin) is copied as a pipe is, whatever it is.
-    if (path === '-' || !statSync(path).isFile()) spooled = spool(path)
+    let size = st?.size ?? 0
+    if (st === undefined || !st.isFile()) ({copy: spooled, size} = spool(path))
     const file = spooled ?? path
-    if (statSync(file).size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
+    if (size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
     text = head(file)
   } catch (e) {
     if (e instanceof InputError) throw e
@@ -179,8 +190,9 @@ export function classifyInput(path: string): DiffInput {
   const more = {...(s.command !== undefined ? {command: s.command} : {}), ...(spooled !== undefined ? {spooled} : {})}
   if (s.kind === 'recording') return {path, kind: 'recording', capture: {path, isDir: false}, ...more}
   if (s.kind === 'allocinfo') return {path, kind: 'allocinfo', capture: {path, isDir: false, allocinfo: file}, ...more}
-  const dump = s.dumpLine !== undefined ? {dumpLine: s.dumpLine} : {}
-  return {path, kind: s.kind, capture: {path, isDir: false, bootLog: file, ...(s.dumpLine !== undefined ? {allocinfo: file} : {})}, ...more, ...dump}
+  const dumpLine = s.kind === 'bootlog' ? appendedDumpLine(text) : undefined
+  const dump = dumpLine !== undefined ? {dumpLine} : {}
+  return {path, kind: s.kind, capture: {path, isDir: false, bootLog: file, ...(dumpLine !== undefined ? {allocinfo: file} : {})}, ...more, ...dump}
 }
 
 /**

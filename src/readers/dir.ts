@@ -179,14 +179,19 @@ export function captureSubdirs(dir: string, entries: readonly DirEntry[]): Array
   })
 }
 
-export function resolveCapture(path: string): CaptureFiles {
-  if (path === '-') return {path, isDir: false, bootLog: '-'}
-  let st
+/** An input's stat (through symlinks); none is an input error naming the path. */
+export function captureStat(path: string): Stats {
   try {
-    st = statSync(path)
+    return statSync(path)
   } catch (e) {
     throw new InputError(`${path}: ${ioReason(e)}`, path)
   }
+}
+
+/** @param known the path's captureStat when the caller took it already (diff's classifyInput: one stat an input). */
+export function resolveCapture(path: string, known?: Stats): CaptureFiles {
+  if (path === '-') return {path, isDir: false, bootLog: '-'}
+  const st = known ?? captureStat(path)
   if (!st.isDirectory()) return {path, isDir: false, bootLog: path}
   const entries = captureListing(path)
   const out: CaptureFiles = {path, isDir: true, ...captureDataFiles(path, entries)}
