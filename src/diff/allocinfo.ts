@@ -4,7 +4,7 @@
 //   Total: Before=X, After=Y, chg +p.pp%
 // Pure functions over AllocInfo: no I/O, deterministic whatever the order of the input lines.
 import type {AllocAnomaly, AllocInfo, AllocSite} from '../types.js'
-import {type ScopeSources, type SiteScope, anomalySite, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
+import {type ScopeSources, type SiteScope, anomalySite, anomalyTotal, hasScope, inScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import {totalsOf} from '../allocinfo/select.js'
 
 export type AllocMetric = 'bytes' | 'calls'
@@ -102,12 +102,27 @@ export interface AllocDiff {
    * listed twice: every kind `allocinfo` grades): those only in b appeared, those only in a were
    * fixed. Their deltas mean little.
    */
-  anomalies: {appeared: AllocAnomaly[]; gone: AllocAnomaly[]; both: number}
+  anomalies: {
+    appeared: AllocAnomaly[]
+    gone: AllocAnomaly[]
+    both: number
+    /**
+     * A side with more anomalies than the reader kept (MAX_ANOMALIES of a kind): how many it counted
+     * and kept; only the kept are compared (listed, gated on). Absent when every one was kept.
+     */
+    notCompared?: {a?: Capped; b?: Capped}
+  }
   /**
    * With --module/--file/--function: the anomalies of either dump (each kind and site once) at sites
    * they leave out (not shown, not gated on), as allocinfo's, trend's and one capture's.
    */
   anomaliesOutsideFilters?: number
+}
+
+/** A dump's anomalies, every one counted, and those the reader kept. */
+export interface Capped {
+  counted: number
+  kept: number
 }
 
 /** A site after summing: the reader's own AllocSite when its key is unique (no copy). */
@@ -339,8 +354,19 @@ export function diffAllocInfo(a: AllocInfo, b: AllocInfo, opts: AllocDiffOptions
     sitesCompared: compared,
     filter,
     keyBy,
-    ...diffAnomalies(a.anomalies, b.anomalies, scope, keyBy),
+    ...withNotCompared(diffAnomalies(a.anomalies, b.anomalies, scope, keyBy), a, b),
   }
+}
+
+/** The sides whose reader kept fewer anomalies than it counted (AllocDiff.anomalies.notCompared). */
+function withNotCompared<D extends Pick<AllocDiff, 'anomalies'>>(d: D, a: AllocInfo, b: AllocInfo): D {
+  const capped = (x: AllocInfo): Capped | undefined => {
+    const counted = anomalyTotal(x.anomalyCounts)
+    return counted > x.anomalies.length ? {counted, kept: x.anomalies.length} : undefined
+  }
+  const [ca, cb] = [capped(a), capped(b)]
+  if (!ca && !cb) return d
+  return {...d, anomalies: {...d.anomalies, notCompared: {...(ca ? {a: ca} : {}), ...(cb ? {b: cb} : {})}}}
 }
 
 /**

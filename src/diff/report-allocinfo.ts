@@ -1,9 +1,10 @@
 // AllocDiff → Report: the bloat-o-meter summary line, one row per site, the others row, and the
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
 import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
-import {signed} from '../render/units.js'
+import {plural, signed} from '../render/units.js'
 import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
 import {outsideWords, scopeWords} from '../allocinfo/scope.js'
+import {MAX_ANOMALIES} from '../readers/allocinfo.js'
 
 const STATUS_TEXT: Record<AllocDiffRow['status'], string> = {new: 'new', gone: 'gone', grow: 'grow', shrink: 'shrink', same: ''}
 
@@ -42,7 +43,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
   if (d.others) summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
   // No row: the renderers print `empty` alone, so it says what the others row and Total would have.
   const empty = d.others
-    ? `no row shown: ${d.others.count} changed site(s) folded into others, ${signed(od)} ${m} and ${signed(oo)} ${other} (${d.sitesCompared} sites compared)`
+    ? `no row shown: ${plural(d.others.count, 'changed site')} folded into others, ${signed(od)} ${m} and ${signed(oo)} ${other} (${d.sitesCompared} sites compared)`
     : `no site differs in ${m} (${d.sitesCompared} sites compared)`
   const s = d.summary
   return [
@@ -59,6 +60,20 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
   ]
 }
 
+/**
+ * A dump with more anomalies than the reader keeps (MAX_ANOMALIES of a kind, every one counted): only
+ * the kept are compared, so the lists above are not all that appeared or went. Said as allocinfo's
+ * title ('1000 shown of 1200') and the site filters' warning say it.
+ */
+function notComparedLines(d: AllocDiff): string[] {
+  const n = d.anomalies.notCompared ?? {}
+  return (['a', 'b'] as const).flatMap((side) => {
+    const x = n[side]
+    if (!x) return []
+    return [`${side}: ${plural(x.counted, 'anomaly', 'anomalies')} counted, ${x.kept} kept by the reader (the first ${MAX_ANOMALIES} of each kind): only the kept are compared; the other ${x.counted - x.kept} are not listed as appeared or gone, nor gated on`]
+  })
+}
+
 /** The diff's head: which files, which filter, the anomalies that appeared, bloat-o-meter's summary. */
 function headBlock(d: AllocDiff): Block {
   const filt = scopeWords(d.filter, 'source')
@@ -71,8 +86,9 @@ function headBlock(d: AllocDiff): Block {
       `b: ${d.b}`,
       ...(filt.length ? [`filter: ${filt.join(' ')}`] : []),
       ...d.anomalies.appeared.slice(0, 5).map((x) => `anomaly appeared: ${x.kind} at ${x.key} (b ${x.line > 0 ? `line ${x.line}` : 'snapshot: a recording keeps no line'}): ${x.detail}`),
-      ...(d.anomalies.appeared.length > 5 ? [`... ${d.anomalies.appeared.length - 5} more anomalies appeared`] : []),
-      ...(d.anomalies.gone.length ? [`${d.anomalies.gone.length} anomaly(ies) of a gone in b`] : []),
+      ...(d.anomalies.appeared.length > 5 ? [`... ${plural(d.anomalies.appeared.length - 5, 'more anomaly', 'more anomalies')} appeared`] : []),
+      ...(d.anomalies.gone.length ? [`${plural(d.anomalies.gone.length, 'anomaly', 'anomalies')} of a gone in b`] : []),
+      ...notComparedLines(d),
       ...(d.anomaliesOutsideFilters ? [outsideWords(d.anomaliesOutsideFilters, d.filter)] : []),
       summaryLine(d.summary),
     ],

@@ -32,3 +32,6 @@ export function pct(num: number, den: number): string {
   if (den === 0) return num === 0 ? '0.0%' : 'n/a'
   return `${((num / den) * 100).toFixed(1)}%`
 }
+
+/** A count and its noun in the right number: plural(1, 'anomaly', 'anomalies') is '1 anomaly', plural(2, 'site') '2 sites'. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`

@@ -44,6 +44,7 @@ const infoArb = (name: string) =>
       totalBytes: sites.reduce((s, x) => s + x.bytes, 0n),
       totalCalls: sites.reduce((s, x) => s + x.calls, 0n),
       anomalies: [],
+      anomalyCounts: {},
       skipped: [],
       lines: sites.length,
     }),
@@ -175,6 +176,6 @@ describe('rows + [others] = Total in every column shown (synthetic dumps)', () =
     const d = diffAllocInfo(a, b, {minDelta: 1n << 20n})
     expect(d.rows).toEqual([])
     const table = allocDiffBlocks(d).find((x): x is TableBlock => x.kind === 'table')!
-    expect(table.empty).toBe('no row shown: 3 changed site(s) folded into others, +4096 bytes and +8 calls (3 sites compared)')
+    expect(table.empty).toBe('no row shown: 3 changed sites folded into others, +4096 bytes and +8 calls (3 sites compared)')
   })
 })
