@@ -6,7 +6,7 @@
 import {anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import {type TrackingSite, dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
-import {captureRecorder, refuseBootKernel, hostFromAnalysis, legacyMaxFromLog, poolCodeAt} from '../model/from-boot.js'
+import {captureRecorder, hostFromAnalysis, kernelRefusal, legacyMaxFromLog, poolCodeAt} from '../model/from-boot.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {predictionGrade} from '../model/severity.js'
@@ -83,9 +83,12 @@ export function predictionOf(b: PredictionBasis, dump?: RecorderCode): BatchPred
   const key = JSON.stringify({...host, name: undefined, origins: undefined, legacyMax, recorder})
   const hit = memo.get(key)
   if (hit) return {...hit, notes: [...notes, ...hit.notes]}
+  // Said, not thrown (as predict --from throws it): a fleet of old kernels refuses every input, and
+  // an Error's stack trace cost more than the rest of the refusal.
+  const refusal = kernelRefusal(host.kernel)
+  if (refusal) return {error: refusal}
   let out: BatchPrediction
   try {
-    refuseBootKernel(host, b.source)
     const profile = chooseProfile(host)
     // The pool is replayed only for a kernel that carries it (the legacy array is every host's what-if).
     const p = predict(host, profile, {tracker: recorder === 'pool' ? 'both' : 'legacy', legacyMax, recorder, recorderReason})
