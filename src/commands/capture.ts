@@ -6,7 +6,7 @@ import {pathFlag} from '../cli/flags.js'
 import {BaseCommand, baseFlagsFor} from '../cli/base.js'
 import {recipe} from '../cli/examples.js'
 import {runCaptureCommand} from '../lab/capture.js'
-import {followUpArgv} from '../lab/request.js'
+import {blockIsFollowUps, followUpArgv} from '../lab/request.js'
 import {CaptureError} from '../lab/run.js'
 import {WORKLOADS, type Workload} from '../lab/initramfs.js'
 import {SERIES_KINDS, SERIES_TITLES} from '../lab/series.js'
@@ -68,7 +68,8 @@ export default class CaptureCommand extends BaseCommand<typeof CaptureCommand> {
     const f = this.flags
     const hasCommand = (id: string) => this.config.findCommand(id) !== undefined
     const capture = await runCaptureCommand(f, {version: this.config.version, argv: this.argv, hasCommand, quiet: f.json})
-    this.finish(capture.run)
+    // --block with --then is the follow-up's (request.ts blockIsFollowUps): capture's own report is left out.
+    if (!blockIsFollowUps(f)) this.finish(capture.run)
     if (capture.failure) throw new CaptureError(capture.failure, capture.dir)
     if (f.then) await this.config.runCommand(f.then, followUpArgv(f, capture.dir))
   }

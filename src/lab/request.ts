@@ -92,6 +92,7 @@ export interface FollowUpFlags {
   json: boolean
   format: string
   color?: boolean
+  block?: string
   'csv-units'?: boolean
   'csv-summary'?: string
   'csv-formulas'?: boolean
@@ -100,8 +101,7 @@ export interface FollowUpFlags {
 
 /**
  * The CSV options, for a CSV follow-up only: they shape the report the user asked for (they were
- * dropped, so `--format csv --csv-units --then analyse` wrote raw numbers). --block is not passed:
- * it picks among capture's own blocks, and the follow-up's titles are others.
+ * dropped, so `--format csv --csv-units --then analyse` wrote raw numbers).
  */
 function csvArgv(f: FollowUpFlags): string[] {
   if (f.json || f.format !== 'csv') return []
@@ -112,11 +112,20 @@ function csvArgv(f: FollowUpFlags): string[] {
   ]
 }
 
+/**
+ * With --then, --block names a block of the follow-up's report (capture's own is one block, its
+ * status): it is passed on, and capture's report is not written (a capture that did not complete
+ * exits 2 saying why, with no follow-up). It was picked among capture's blocks only, so
+ * `--block findings --then analyse` booted the kernel, then stopped on 'no such block'.
+ */
+export const blockIsFollowUps = (f: Pick<FollowUpFlags, 'then' | 'block'>): boolean => f.then !== undefined && f.block !== undefined
+
 /** The argv of the --then command: the fresh capture (after --baseline for a diff) and the output flags. */
 export function followUpArgv(f: FollowUpFlags, dir: string): string[] {
   const passthrough = [
     ...(f.json ? ['--json'] : ['--format', String(f.format)]),
     ...(f.color === undefined ? [] : [f.color ? '--color' : '--no-color']),
+    ...(f.block !== undefined ? ['--block', f.block] : []),
     ...csvArgv(f),
     '--fail-on', String(f['fail-on']),
   ]

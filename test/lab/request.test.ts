@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {InputError, NotImplementedError, UsageError} from '../../src/errors.js'
 import {captureReport} from '../../src/lab/report.js'
-import {type CaptureFlags, captureRequest, defaultCaptureDir, followUpArgv} from '../../src/lab/request.js'
+import {type CaptureFlags, blockIsFollowUps, captureRequest, defaultCaptureDir, followUpArgv} from '../../src/lab/request.js'
 import type {CaptureResult} from '../../src/lab/run.js'
 import {captureDir} from '../helpers/paths.js'
 
@@ -63,6 +63,16 @@ describe('followUpArgv', () => {
     expect(followUpArgv({...csv, then: 'analyse'}, 'c1')).toEqual(['c1', '--format', 'csv', '--csv-units', '--csv-summary', 'omit', '--csv-formulas', '--fail-on', 'never'])
     expect(followUpArgv({...csv, then: 'analyse', 'csv-units': false, 'csv-summary': 'mark', 'csv-formulas': false}, 'c1')).toEqual(['c1', '--format', 'csv', '--fail-on', 'never'])
     expect(followUpArgv({...csv, then: 'analyse', json: true}, 'c1')).toEqual(['c1', '--json', '--fail-on', 'never'])
+  })
+
+  it("--block is passed on, in every format (it was dropped: 'capture --block findings --then analyse' picked among capture's own blocks and stopped on 'no such block'), and capture's own report is then left out", () => {
+    expect(followUpArgv({...out, then: 'analyse', block: 'findings'}, 'c1')).toEqual(['c1', '--format', 'table', '--block', 'findings', '--fail-on', 'never'])
+    const csv = {...out, format: 'csv', 'csv-units': true, block: 'Boot 0: Findings'}
+    expect(followUpArgv({...csv, then: 'diff', baseline: 'base'}, 'c1')).toEqual(['base', 'c1', '--format', 'csv', '--block', 'Boot 0: Findings', '--csv-units', '--fail-on', 'never'])
+    expect(blockIsFollowUps({then: 'analyse', block: 'findings'})).toBe(true)
+    // Without --then, --block picks among capture's own blocks, as before; no --block, nothing left out.
+    expect(blockIsFollowUps({block: 'capture'})).toBe(false)
+    expect(blockIsFollowUps({then: 'analyse'})).toBe(false)
   })
 })
 
