@@ -22,14 +22,40 @@ export const SHAPE_LINES = 200
  * after it (a mailing-list report) is a boot log, as analyse reads it.
  */
 export function isAllocinfoShape(text: string | readonly string[]): boolean {
-  const all = typeof text === 'string' ? text.split('\n', 4 * SHAPE_LINES) : text
-  const lines: string[] = []
-  for (const l of all) {
-    if (l.trim() !== '') lines.push(trimLineEndCR(l))
-    if (lines.length >= SHAPE_LINES) break
+  const shape = new ShapeCount()
+  if (typeof text !== 'string') {
+    for (const l of text) if (shape.done(l)) break
+    return shape.verdict()
   }
-  const first = lines.find((l) => !l.startsWith('#'))
-  if (first !== undefined && ALLOCINFO_HEADER.test(first)) return true
-  const sites = lines.filter((l) => SITE.test(l)).length
-  return sites > 0 && sites >= lines.length / 2
+  // Line by line over the text (batch asks this of every input's 16 KiB head): no array of lines.
+  for (let at = 0, n = 0; at <= text.length && n < 4 * SHAPE_LINES; n++) {
+    const end = text.indexOf('\n', at)
+    if (shape.done(text.slice(at, end === -1 ? text.length : end))) break
+    if (end === -1) break
+    at = end + 1
+  }
+  return shape.verdict()
+}
+
+/** The rule above, told line by line; `done` once the verdict cannot change. */
+class ShapeCount {
+  private sites = 0
+  private others = 0
+  private header: boolean | undefined
+
+  done(raw: string): boolean {
+    if (raw.trim() === '') return false
+    const l = trimLineEndCR(raw)
+    if (this.header === undefined && !l.startsWith('#')) this.header = ALLOCINFO_HEADER.test(l)
+    if (this.header) return true
+    if (SITE.test(l)) this.sites++
+    else this.others++
+    // Once the first line that is not a comment is known not to be the header, more than half of
+    // SHAPE_LINES lines that are not sites decide: the sites can no longer be half.
+    return this.sites + this.others >= SHAPE_LINES || (this.header === false && this.others > SHAPE_LINES / 2)
+  }
+
+  verdict(): boolean {
+    return this.header === true || (this.sites > 0 && this.sites >= this.others)
+  }
 }
