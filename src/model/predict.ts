@@ -11,7 +11,7 @@ import {runPool} from './recorders/pool.js'
 import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
 import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, span, sweepCaveats} from './cpu-ranges.js'
-import {checkedFacts} from './terms.js'
+import {type RangeFact, checkedFacts} from './terms.js'
 import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, callsByCpus, expectedCounts} from './workload.js'
 
 export type Tracker = 'legacy' | 'pool' | 'both'
@@ -277,12 +277,23 @@ export interface Uncertainty {
   missing?: string
 }
 
+/**
+ * The facts a profile's predictions are range-checked on (terms.ts checkedFacts), made once per
+ * profile: a sweep's points, a fleet's hosts and the other series' shares all ask again.
+ */
+const checked = new WeakMap<Profile, readonly RangeFact[]>()
+export function profileFacts(profile: Profile): readonly RangeFact[] {
+  let facts = checked.get(profile)
+  if (!facts) checked.set(profile, (facts = checkedFacts(profile.window, profile.terms.map((t) => t.id))))
+  return facts
+}
+
 /** `ofSeries`: predicted as if the kernel were of the profile's series (another series' share of an unknown kernel's interval). */
 function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertainty {
   const iv = profile.provenance.interval
   // A kernel not known is not known to be of the profile's series: widened as another series is.
   const matches = ofSeries || (host.kernel !== undefined && inSeries(host.kernel, profile.kernel))
-  const ex = extrapolation(host, profile.range, {kernelMatches: matches, profileKernel: profile.kernel, facts: checkedFacts(profile.window, profile.terms.map((t) => t.id))})
+  const ex = extrapolation(host, profile.range, {kernelMatches: matches, profileKernel: profile.kernel, facts: profileFacts(profile)})
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`
     return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: ex.outside, missing}
