@@ -88,13 +88,31 @@ function clean(firstLines: string[], hints: DetectHints): Cleaned {
   return {lines, crlf, ansi}
 }
 
-/** The row with most line votes (ties: the earlier row), or undefined when no line voted. */
-function vote(lines: string[], stamps: readonly Stamp[]): {entry: FormatEntry; votes: number} | undefined {
+/** The rows that vote line by line, in detection order. */
+const LINE_ROWS = (BOOT_LOG_FORMATS as readonly FormatEntry[]).filter((e) => e.line !== undefined)
+
+/** A row's votes, or -1 once they cannot reach `floor` (the lines left could not make it up). */
+function votesOf(entry: FormatEntry, lines: string[], stamps: readonly Stamp[], floor: number): number {
+  let v = 0
+  for (let i = 0; i < lines.length; i++) {
+    if (entry.line!(lines[i]!, stamps[i])) v++
+    else if (v + lines.length - i - 1 < floor) return -1
+  }
+  return v
+}
+
+/**
+ * The row with most line votes (ties: the earlier row), or undefined when no line voted. The last
+ * row is counted first (dmesg's test is the stamp each line has already): a row before it that
+ * cannot reach its votes cannot win, so on a dmesg log the other rows stop after a few lines
+ * instead of testing every line (batch detects every input's format).
+ */
+export function vote(lines: string[], stamps: readonly Stamp[]): {entry: FormatEntry; votes: number} | undefined {
+  const last = LINE_ROWS[LINE_ROWS.length - 1]!
+  const floor = votesOf(last, lines, stamps, 0)
   let best: {entry: FormatEntry; votes: number} | undefined
-  for (const entry of BOOT_LOG_FORMATS as readonly FormatEntry[]) {
-    if (!entry.line) continue
-    let v = 0
-    for (let i = 0; i < lines.length; i++) if (entry.line(lines[i]!, stamps[i])) v++
+  for (const entry of LINE_ROWS) {
+    const v = entry === last ? floor : votesOf(entry, lines, stamps, floor)
     if (v > 0 && (best === undefined || v > best.votes)) best = {entry, votes: v}
   }
   return best
