@@ -152,10 +152,10 @@ function eventsByCpus(host: Host, profile: Profile): (cpus: number) => number {
 function earlyCounts(host: Host, profile: Profile, otherSeries?: readonly Profile[]) {
   const {exp, window, reason, events} = earlyEvents(host, profile)
   const fittedPages = events ? Math.max(events, Math.round(exp.pages)) : 0
-  const unc = window === 'none' ? {...NO_WINDOW} : uncertainty(host, profile)
+  const own = window === 'none' ? {...NO_WINDOW} : uncertainty(host, profile)
   // The fitted page count is the prediction, not the replay's (replayedPages): calibrate's page
   // interval is made from the fitted count's leave-one-out errors, so it is centred on this one.
-  const {calls, pagesInterval} = coverSeries(host, window, otherSeries, fittedIntervals(events, fittedPages, unc), unc)
+  const {calls, pagesInterval, unc} = coverSeries(host, window, otherSeries, fittedIntervals(events, fittedPages, own), own)
   return {exp, window, reason, events, fittedPages, unc, calls, pagesInterval}
 }
 
@@ -173,7 +173,7 @@ function hostWarnings(host: Host, pages: number): string[] {
   return out
 }
 
-interface Fitted {
+export interface Fitted {
   calls: Interval
   pagesInterval: Interval
 }
@@ -185,20 +185,22 @@ function fittedIntervals(events: number, fittedPages: number, unc: Uncertainty):
 
 /**
  * A host whose kernel is not known may run any series: its intervals stretch to cover each other
- * series' prediction for it (as if the kernel were of that series), said in the extrapolation.
+ * series' prediction for it (as if the kernel were of that series), said in the extrapolation of
+ * the uncertainty returned (`unc` itself is left as it was).
  */
-function coverSeries(host: Host, window: string, others: readonly Profile[] | undefined, own: Fitted, unc: Uncertainty): Fitted {
-  if (host.kernel !== undefined || window === 'none' || !others?.length) return own
+export function coverSeries(host: Host, window: string, others: readonly Profile[] | undefined, own: Fitted, unc: Uncertainty): Fitted & {unc: Uncertainty} {
+  if (host.kernel !== undefined || window === 'none' || !others?.length) return {...own, unc}
   const span = (a: Interval, b: Interval): Interval => ({value: a.value, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high)})
   let out = own
+  const covered: string[] = []
   for (const q of others) {
     const exp = expectedCounts(host, q)
     const events = Math.max(0, Math.round(exp.calls))
     const theirs = fittedIntervals(events, events ? Math.max(events, Math.round(exp.pages)) : 0, uncertainty(host, q, true))
     out = {calls: span(out.calls, theirs.calls), pagesInterval: span(out.pagesInterval, theirs.pagesInterval)}
-    unc.extrapolation.push(`the intervals also cover the ${q.kernel} series' prediction (${q.name}: ${theirs.calls.value} (${theirs.calls.low}-${theirs.calls.high}) calls, ${theirs.pagesInterval.value} (${theirs.pagesInterval.low}-${theirs.pagesInterval.high}) pages)`)
+    covered.push(`the intervals also cover the ${q.kernel} series' prediction (${q.name}: ${theirs.calls.value} (${theirs.calls.low}-${theirs.calls.high}) calls, ${theirs.pagesInterval.value} (${theirs.pagesInterval.low}-${theirs.pagesInterval.high}) pages)`)
   }
-  return out
+  return {...out, unc: {...unc, extrapolation: [...unc.extrapolation, ...covered]}}
 }
 
 /**
