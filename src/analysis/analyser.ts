@@ -2,6 +2,7 @@
 // logs: it keeps facts, a few findings per signature (the rest are counted) and the one splat
 // being parsed.
 import {detach, detachDeep} from '../readers/lines.js'
+import type {BootLogStats} from '../readers/bootlog/index.js'
 import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped, Splat} from '../types.js'
 import {anyOf, detectLine, detectSplat, isWarnMessage, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
 import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
@@ -50,6 +51,11 @@ export interface FinishMeta {
   /** All skipped lines (skipped keeps the first MAX_SKIPPED); undefined when not known. */
   skippedTotal: number | undefined
   droppedMessages: number
+}
+
+/** The FinishMeta of a whole log as its reader counted it (the streamed read, the read in memory, tests). */
+export function finishMeta(p: {format: BootLogFormat; formatReason: string} & Pick<BootLogStats, 'lines' | 'skipped' | 'skippedTotal' | 'droppedMessages'>): FinishMeta {
+  return {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, skippedTotal: p.skippedTotal, droppedMessages: p.droppedMessages}
 }
 
 interface Group {

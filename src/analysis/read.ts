@@ -7,7 +7,7 @@ import {DEFAULT_MAX_LINE} from '../readers/lines.js'
 import {stat} from 'node:fs/promises'
 import {InputError} from '../errors.js'
 import type {BootAnalysis, BootLogFormat, InputNotes, Recorder} from '../types.js'
-import type {FinishMeta} from './analyser.js'
+import {finishMeta} from './analyser.js'
 import type {HintedBatch} from './split-chunk.js'
 import type {RecordStream} from './split.js'
 import {inputDamage} from './input-notes.js'
@@ -128,7 +128,7 @@ async function analyseStream(stream: RecordStream, source: string, opts: Analyse
   }
   const st = stream.stats()
   noRecords(source, opts.format, st, stream.format)
-  const out = a.finish({format: stream.format, formatReason: stream.formatReason, lines: st.lines, skipped: st.skipped, skippedTotal: st.skippedTotal, droppedMessages: st.droppedMessages})
+  const out = a.finish(finishMeta({...st, format: stream.format, formatReason: stream.formatReason}))
   const notes = inputNotes(st)
   if (notes) for (const b of out.boots) b.input = notes
   return out
@@ -165,8 +165,7 @@ export function analyseBootLogTextBoots(text: string, source: string, opts: Omit
   noRecords(source, opts.format, {...p, records: p.records.length}, p.format)
   const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
   for (const r of p.records) a.push(r)
-  const meta: FinishMeta = {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, skippedTotal: p.skippedTotal, droppedMessages: p.droppedMessages}
-  return a.finish(meta)
+  return a.finish(finishMeta(p))
 }
 
 /** What a command that uses one boot says about it when the log holds several, or undefined. */

@@ -5,16 +5,14 @@ import {MAX_PER_SIGNATURE, MAX_SIGNATURES, analyseRecords} from '../../src/analy
 import type {LogRecord} from '../../src/types.js'
 import {derivedInterleaved, derivedRepeated} from '../helpers/derived-splats.js'
 import {captureDir} from '../helpers/paths.js'
-import {lineCount, recordsFromText} from './records.js'
-
-const meta = (lines: number) => ({format: 'dmesg' as const, formatReason: 'test', lines, skipped: [], droppedMessages: 0})
+import {lineCount, recordsFromText, recordsOnlyMeta} from './records.js'
 
 describe('bounded memory: findings capped per signature, the rest counted', () => {
   it('DERIVED: the real notrack log 300 times → one signature, 300 occurrences, 5 stored', () => {
     const text = readFileSync(join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt'), 'utf8')
     const n = lineCount(text)
     const recs = derivedRepeated(recordsFromText(text), 300, n)
-    const a = analyseRecords('derived', recs, meta(n * 300))
+    const a = analyseRecords('derived', recs, recordsOnlyMeta(n * 300))
     expect(a.findings).toHaveLength(MAX_PER_SIGNATURE)
     expect(new Set(a.findings.map((f) => f.signature)).size).toBe(1)
     expect(a.findings.every((f) => f.count === 300)).toBe(true)
@@ -32,7 +30,7 @@ describe('bounded memory: findings capped per signature, the rest counted', () =
       time: i,
       text: `lib/foo.c:${i} module m${i} func:f has 4096 allocated at module unload`,
     }))
-    const a = analyseRecords('synthetic', recs, meta(recs.length))
+    const a = analyseRecords('synthetic', recs, recordsOnlyMeta(recs.length))
     expect(a.findings).toHaveLength(MAX_SIGNATURES)
     expect(a.findingsNotStored).toBe(200)
   })
@@ -50,7 +48,7 @@ describe('lines interleaved into a splat are still detected (DERIVED from the re
     ['between cut-here and the banner', cut],
     ['inside the call trace', task + 3],
   ])('%s', (_what, after) => {
-    const a = analyseRecords('derived', derivedInterleaved(recs, after, overflow), meta(lines.length))
+    const a = analyseRecords('derived', derivedInterleaved(recs, after, overflow), recordsOnlyMeta(lines.length))
     expect(a.findings.map((f) => f.id).sort()).toEqual(['alloc-tag-not-set', 'early-pfn-overflow'])
     expect(a.profiling.recorder).toBe('legacy')
   })

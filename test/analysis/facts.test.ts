@@ -5,7 +5,7 @@ import {analyseRecords} from '../../src/analysis/analyser.js'
 import {parseRelease, recorderOfRelease} from '../../src/analysis/releases.js'
 import type {BootAnalysis} from '../../src/types.js'
 import {captureDir, captureDirs, CORPUS_README} from '../helpers/paths.js'
-import {lineCount, recordsFromText} from './records.js'
+import {readLogText, recordsOnlyMeta} from './records.js'
 
 /** The "What they show (true counts)" table of captures/README.md, by capture name. */
 function readmeTable(): Map<string, {kernel: string; online: string; possible: string; nodes: string; memory: string; early: string}> {
@@ -22,7 +22,8 @@ function analyse(dir: string): {a: BootAnalysis; text: string} | undefined {
   const f = join(dir, 'dmesg.txt')
   if (!existsSync(f)) return undefined
   const text = readFileSync(f, 'utf8')
-  const a = analyseRecords(f, recordsFromText(text), {format: 'dmesg', formatReason: 'test', lines: lineCount(text), skipped: [], droppedMessages: 0})
+  const {records, meta} = readLogText(text)
+  const a = analyseRecords(f, records, meta)
   return {a, text}
 }
 
@@ -116,7 +117,7 @@ describe('release-based recorder guess table', () => {
     ['7.2.13', 'pool'],
   ])('SYNTHETIC Linux version %s → %s', (rel, want) => {
     const recs = [{line: 1, time: 0, text: `Linux version ${rel} (x@y) (gcc) #1 SMP`}]
-    const a = analyseRecords('-', recs, {format: 'dmesg', formatReason: 't', lines: 1, skipped: [], droppedMessages: 0})
+    const a = analyseRecords('-', recs, recordsOnlyMeta(1))
     expect(a.profiling.recorder).toBe(want)
     expect(a.profiling.recorderReason).toMatch(/guess/)
   })
@@ -130,14 +131,13 @@ describe('release-based recorder guess table', () => {
   })
   it('--recorder overrides', () => {
     const recs = [{line: 1, time: 0, text: 'Linux version 6.12.1 (x@y) (gcc) #1 SMP'}]
-    const a = analyseRecords('-', recs, {format: 'dmesg', formatReason: 't', lines: 1, skipped: [], droppedMessages: 0}, {recorder: 'pool'})
+    const a = analyseRecords('-', recs, recordsOnlyMeta(1), {recorder: 'pool'})
     expect([a.profiling.recorder, a.profiling.recorderReason]).toEqual(['pool', 'given with --recorder'])
   })
 })
 
 describe('fact rules no capture exercises (SYNTHETIC lines in the kernel formats)', () => {
-  const meta = {format: 'dmesg' as const, formatReason: 't', lines: 0, skipped: [], droppedMessages: 0}
-  const host = (...texts: string[]) => analyseRecords('synthetic', texts.map((text, i) => ({line: i + 1, text})), meta).host
+  const host = (...texts: string[]) => analyseRecords('synthetic', texts.map((text, i) => ({line: i + 1, text})), recordsOnlyMeta(texts.length)).host
 
   it('DMI: beats Hardware name:, whatever the order', () => {
     expect(host('Hardware name: QEMU Standard PC', 'DMI: Dell Inc. PowerEdge R750/0PJ80M, BIOS 1.5.4 12/17/2021').hardware).toMatchObject({

@@ -3,11 +3,10 @@ import {describe, expect, it} from 'vitest'
 import {analyseRecords} from '../../src/analysis/analyser.js'
 import type {LogRecord} from '../../src/types.js'
 import {captureDir} from '../helpers/paths.js'
-import {recordsFromFile} from './records.js'
+import {readLogFile, recordsOnlyMeta} from './records.js'
 
-const meta = (lines: number) => ({format: 'dmesg' as const, formatReason: 'test', lines, skipped: [], droppedMessages: 0})
 const recs = (...texts: string[]): LogRecord[] => texts.map((text, i) => ({line: i + 1, time: i / 1000, text}))
-const analyse = (r: LogRecord[]) => analyseRecords('synthetic', r, meta(r.length))
+const analyse = (r: LogRecord[]) => analyseRecords('synthetic', r, recordsOnlyMeta(r.length))
 
 describe('profiling mode from the banners (SYNTHETIC lines in the kernel formats of docs/domain.md)', () => {
   it.each([
@@ -69,7 +68,8 @@ describe('recorder from messages beats the release guess', () => {
 
 describe('DEBUG and recorder from a real WARN (lkml 7.0-rc4 excerpt: no banner, no Linux version line)', () => {
   it('DEBUG from the WARN; release from the splat CPU: line; recorder none', () => {
-    const a = analyseRecords('lkml', recordsFromFile(join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt')), meta(59))
+    const lkml = readLogFile(join(captureDir('lkml-7.0-rc4-alloc-tag-not-set'), 'dmesg-excerpt.txt'))
+    const a = analyseRecords('lkml', lkml.records, lkml.meta)
     expect(a.profiling.debug).toBe(true)
     expect(a.host.release?.value).toBe('7.0.0-rc4')
     expect(a.profiling.recorder).toBe('none')

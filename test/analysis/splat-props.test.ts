@@ -7,7 +7,7 @@ import {analyseRecords} from '../../src/analysis/analyser.js'
 import {CUT_HERE, parseSplats} from '../../src/analysis/splat.js'
 import type {LogRecord} from '../../src/types.js'
 import {captureDir} from '../helpers/paths.js'
-import {recordsFromFile} from './records.js'
+import {recordsFromFile, recordsOnlyMeta} from './records.js'
 
 // The vocabulary: every line of the real splats, plus noise and odd strings.
 const REAL = [
@@ -47,7 +47,7 @@ describe('splat parser properties (SYNTHETIC mixes of real splat lines)', () => 
     fc.assert(
       fc.property(records, (xs) => {
         const recs = toRecords(xs)
-        const a = analyseRecords('prop', recs, {format: 'dmesg', formatReason: 'prop', lines: recs.length, skipped: [], droppedMessages: 0})
+        const a = analyseRecords('prop', recs, recordsOnlyMeta(recs.length, 'prop'))
         const n = parseSplats(recs).length
         const stored = a.findings.filter((f) => f.splat).length
         expect(stored + (a.findingsNotStored ?? 0)).toBeGreaterThanOrEqual(n)

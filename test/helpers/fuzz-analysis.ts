@@ -4,7 +4,7 @@
 // it: the same, shifted by the lines it added or removed); a WARNING block that a mutation cut in the
 // middle, or whose call trace got records of another log, is reported and marked corrupted;
 // line-end conversions change no finding.
-import {analyseRecords, MAX_PER_SIGNATURE} from '../../src/analysis/analyser.js'
+import {analyseRecords, finishMeta, MAX_PER_SIGNATURE} from '../../src/analysis/analyser.js'
 import type {ParsedBootLog} from '../../src/readers/bootlog/index.js'
 import type {BootAnalysis, Finding} from '../../src/types.js'
 import {fail, type FuzzCase, type FuzzTarget} from './fuzz.js'
@@ -16,7 +16,7 @@ const endOf = (f: Finding) => f.splat?.endLine ?? f.line
 
 function analyse(c: FuzzCase, p: ParsedBootLog): BootAnalysis {
   try {
-    return analyseRecords('fuzz', p.records, {format: p.format, formatReason: p.formatReason, lines: p.lines, skipped: p.skipped, skippedTotal: p.skippedTotal, droppedMessages: p.droppedMessages})
+    return analyseRecords('fuzz', p.records, finishMeta(p))
   } catch (e) {
     fail(c, `analysis threw: ${(e as Error).stack}`)
   }
