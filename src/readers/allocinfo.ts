@@ -324,7 +324,7 @@ export function formatAllocSite(s: AllocSite, version: AllocInfoVersion = '2.0')
 }
 
 /** Prints sites as /proc/allocinfo would (header per version; default: the version read, else 2.0). */
-export function formatAllocInfo(info: AllocInfo, version?: AllocInfoVersion): string {
+export function formatAllocInfo(info: Pick<AllocInfo, 'version' | 'sites'>, version?: AllocInfoVersion): string {
   const v: AllocInfoVersion =
     version ?? (info.version === '1.0' || info.version === 'none' || info.version === '2.0' ? info.version : '2.0')
   const parts: string[] = []

@@ -46,6 +46,8 @@ const infoArb = (name: string) =>
       anomalies: [],
       anomalyCounts: {},
       skipped: [],
+      skippedTotal: 0,
+      skippedByReason: {},
       lines: sites.length,
     }),
   )
