@@ -55,9 +55,14 @@ export interface ProfileInterval {
   errors?: 'new-host'
 }
 
-/** What an interval's half-width was made of, for the reports. */
-export function intervalErrorsText(iv: Pick<ProfileInterval, 'errors'> | undefined): string {
-  return iv?.errors === 'new-host' ? 'leave-one-shape-out (or nested, the larger)' : 'leave-one-capture-out'
+/**
+ * What an interval's half-width was made of, for the reports: the calls' new-host errors are the
+ * larger of the leave-one-shape-out and nested ones; the pages' (calibrate's fitPages) have no
+ * nested redo, only the shape left out.
+ */
+export function intervalErrorsText(iv: Pick<ProfileInterval, 'errors'> | undefined, of: 'calls' | 'pages' = 'calls'): string {
+  if (iv?.errors !== 'new-host') return 'leave-one-capture-out'
+  return of === 'pages' ? 'leave-one-shape-out' : 'leave-one-shape-out (or nested, the larger)'
 }
 
 /**

@@ -6,7 +6,7 @@
 // the same-shape-left-out errors give 0.526 and the nested 0.527; the KASAN profile 0.679 for 2.916.
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {boundError, intervalFromErrors, newHostError} from '../../src/model/interval.js'
+import {boundError, intervalErrorsText, intervalFromErrors, newHostError} from '../../src/model/interval.js'
 import {listProfiles} from '../../src/model/profile.js'
 
 const profiles = listProfiles()
@@ -50,6 +50,18 @@ describe('the interval is made of new-host errors', () => {
   it('nothing describes the method as split-conformal or guaranteed', () => {
     for (const f of ['README.md', 'src/model/interval.ts', 'src/model/calibrate.ts', 'src/model/report.ts', 'src/model/predict.ts']) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/\(split-conformal|split-conformal quantile|the conformal quantile|with probability\s+(?:\/\/ )?at least/)
+    }
+  })
+})
+
+describe('what an interval is made of, in words (interval.ts intervalErrorsText, the one home of the test)', () => {
+  it("the calls' new-host errors are the larger of two, the pages' the shape left out only; an older profile's, leave-one-capture-out", () => {
+    expect(intervalErrorsText({errors: 'new-host'})).toBe('leave-one-shape-out (or nested, the larger)')
+    // calibrate's fitPages has no nested redo: calibrate's "pages 90 % interval" row says so.
+    expect(intervalErrorsText({errors: 'new-host'}, 'pages')).toBe('leave-one-shape-out')
+    for (const of of ['calls', 'pages'] as const) {
+      expect(intervalErrorsText({}, of)).toBe('leave-one-capture-out')
+      expect(intervalErrorsText(undefined, of)).toBe('leave-one-capture-out')
     }
   })
 })
