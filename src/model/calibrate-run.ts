@@ -4,6 +4,7 @@
 import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, refuseOverwrite, writeUserFile} from '../cli/write-file.js'
 import {InputError} from '../errors.js'
+import {byCount} from '../render/units.js'
 import {type FitOutcome, calibrate} from './calibrate.js'
 import {readCaptureFacts} from './capture-facts.js'
 import {isShippedProfilePath} from './profile.js'
@@ -34,7 +35,7 @@ export function runCalibrate(captures: string[], f: CalibrateFlags): CommandRun 
 export function parseTerms(text: string): TermId[] {
   const terms = text.split(',').map((t) => t.trim()) as TermId[]
   const bad = terms.filter((t) => !TERM_IDS.includes(t))
-  if (bad.length) throw new InputError(`--terms: unknown term(s) ${bad.join(', ')}; expected ${TERM_IDS.join(', ')}`)
+  if (bad.length) throw new InputError(`--terms: unknown ${byCount(bad.length, 'term')} ${bad.join(', ')}; expected ${TERM_IDS.join(', ')}`)
   return terms
 }
 

@@ -4,8 +4,9 @@
 // the captures cannot determine (constant, or a combination of the others) is refused, never
 // given an arbitrary coefficient.
 import {InputError} from '../errors.js'
+import {plural} from '../render/units.js'
 import type {CaptureFacts} from './capture-facts.js'
-import {type LooPoint, dot, lstsq, nnls, rSquared} from './fit.js'
+import {type LooPoint, dot, lstsq, nnls, rSquared, tooFewLeft} from './fit.js'
 import type {Window} from './host.js'
 import {type FittedRange, type ProfileInterval, boundError, extrapolation, fittedRange, interval, intervalFromErrors, newHostError} from './interval.js'
 import {PROFILE_SCHEMA, type Profile, type ProvenancePoint} from './profile.js'
@@ -121,7 +122,7 @@ function looForm(points: CaptureFacts[], terms: TermId[], y: number[], groups?: 
   return points.map((p, i) => {
     const keep = points.map((_, k) => (groups ? groups[k] !== groups[i] : k !== i))
     const rest = points.filter((_, k) => keep[k])
-    if (rest.length < terms.length) return {reason: `without this ${what} ${rest.length} capture(s) remain for ${terms.length} terms`}
+    if (rest.length < terms.length) return {reason: tooFewLeft(what, rest.length, terms.length)}
     const f = fit(
       rest,
       terms,
@@ -174,7 +175,7 @@ function groupFacts(facts: CaptureFacts[]): {exact: CaptureFacts[]; bounds: Capt
     }
   }
   if (exact.length === 0) {
-    throw new Refusal(`only lower bounds (overflow messages) among ${facts.length} capture(s): they say "more than ${bounds[0]?.overflowLowerBound! - 1}" but cannot determine any term; add instrumented captures (klab: lines)`)
+    throw new Refusal(`only lower bounds (overflow messages) among ${plural(facts.length, 'capture')}: they say "more than ${bounds[0]?.overflowLowerBound! - 1}" but cannot determine any term; add instrumented captures (klab: lines)`)
   }
   const windows = [...new Set(exact.map((f) => f.window))]
   if (windows.length !== 1 || !windows[0]) {
@@ -195,7 +196,7 @@ function chooseTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
     const names = fit.dependent.map((j) => ['base', ...terms][j])
     throw new Refusal(`the captures cannot determine ${names.join(', ')}: ${names.map((n) => whyUndetermined(exact, n as TermId)).join('; ')}`)
   }
-  if (exact.length < terms.length + 1) throw new Refusal(`${exact.length} capture(s) cannot determine ${terms.length + 1} terms`)
+  if (exact.length < terms.length + 1) throw new Refusal(`${plural(exact.length, 'capture')} cannot determine ${terms.length + 1} terms`)
   return {chosen: terms, tried: []}
 }
 
@@ -313,7 +314,7 @@ export function calibrate(facts: CaptureFacts[], opts: CalibrateOptions = {}): F
   points.forEach((p, i) => Object.assign(p, pagePoint(pages, i)))
   const lowerBounds = checkLowerBounds(bounds, terms, params, coef, notes)
   const undefinedLoo = points.filter((p) => p.looReason)
-  if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${points.length} capture(s): ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
+  if (undefinedLoo.length) notes.push(`leave-one-out undefined for ${undefinedLoo.length} of ${plural(points.length, 'capture')}: ${[...new Set(undefinedLoo.map((p) => p.looReason))].join('; ')}`)
   const maxOrder = Math.max(6, ...exact.map((f) => f.klab?.max_order ?? 0))
   const iv = intervalFromErrors(newHostErrors(points), undefined, 'new-host')
   const cov = iv && opts.coverage !== false ? coverage(exact, y, terms, pages.model, {window, kernel}) : undefined
@@ -370,7 +371,7 @@ function identity(exact: CaptureFacts[], kernel: string, window: Exclude<Window,
   const where = window === 'before-smp' ? 'before SMP (DEBUG / early_page_ext)' : 'after SMP (deferred struct-page init)'
   return {
     name: name ?? `linux-${kernel}-${window}${kasan ? '-kasan' : ''}`,
-    description: `Early page allocations of the Linux ${kernel} lab build${kasan ? ' with KASAN' : ''} with page_ext ${where}, fitted from ${exact.length} instrumented boot(s).`,
+    description: `Early page allocations of the Linux ${kernel} lab build${kasan ? ' with KASAN' : ''} with page_ext ${where}, fitted from ${plural(exact.length, 'instrumented boot')}.`,
     kernel,
     window,
     ...(kasan ? {kasan} : {}),
@@ -656,7 +657,7 @@ function selectTerms(exact: CaptureFacts[], y: number[], window: Exclude<Window,
       !best || sc.fails < best.fails || (sc.fails === best.fails && (sc.worst < best.worst - 1e-9 || (Math.abs(sc.worst - best.worst) <= 1e-9 && s.length < best.terms.length)))
     if (better) best = {terms: s, fails: sc.fails, worst: sc.worst}
   }
-  if (!best) throw new Refusal(`${exact.length} capture(s) cannot determine a base and a per-CPU term`)
+  if (!best) throw new Refusal(`${plural(exact.length, 'capture')} cannot determine a base and a per-CPU term`)
   let chosen = best.terms
   if (best.fails >= exact.length) {
     // No term set predicts any capture leave-one-out (too few captures): keep the plain per-CPU
@@ -696,7 +697,7 @@ function whyUndetermined(points: CaptureFacts[], t: TermId): string {
   const vals = [...new Set(points.map((p) => term(t).value(p.host, PROBE_PARAMS)))]
   if (vals.length === 1) return `every capture has ${t} = ${round(vals[0], 3)}`
   if (t === 'base') return 'another term is constant over the captures'
-  return `${t} takes only ${vals.length} value(s) (${vals.map((v) => round(v, 3)).join(', ')}) and is a combination of the other terms over these captures`
+  return `${t} takes only ${plural(vals.length, 'value')} (${vals.map((v) => round(v, 3)).join(', ')}) and is a combination of the other terms over these captures`
 }
 
 function round2(x: number | undefined): number | undefined {

@@ -3,6 +3,8 @@
 // terms such as possible CPUs and log2(possible CPUs) are nearly collinear), with a rank check so
 // that a term the data cannot determine is reported instead of getting an arbitrary coefficient.
 
+import {byCount, plural} from '../render/units.js'
+
 export interface LsqResult {
   coef: number[]
   /** Numerical rank of the design matrix. */
@@ -95,6 +97,10 @@ export interface LooPoint {
   reason?: string
 }
 
+/** Why a leave-one-out fold has no fit: 'without this capture 1 capture remains for 2 terms'. */
+export const tooFewLeft = (what: string, left: number, terms: number): string =>
+  `without this ${what} ${plural(left, 'capture')} ${byCount(left, 'remains', 'remain')} for ${terms} terms`
+
 /**
  * Leave-one-out: refit without each point in turn and predict it. With `groups` (a key per
  * point, e.g. the host shape), every point of the same group is left out together, so a repeated
@@ -107,7 +113,7 @@ export function leaveOneOut(X: number[][], y: number[], termNames: string[], gro
     const Xi = X.filter((__, k) => !out(k))
     const yi = y.filter((__, k) => !out(k))
     if (Xi.length < X[0].length) {
-      return {reason: `without this ${what} ${Xi.length} capture(s) remain for ${X[0].length} terms`}
+      return {reason: tooFewLeft(what, Xi.length, X[0].length)}
     }
     const f = lstsq(Xi, yi)
     if (f.dependent.length > 0) {

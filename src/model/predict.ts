@@ -2,6 +2,7 @@
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
 import {builtRecorder} from '../analysis/built-recorder.js'
+import {byCount} from '../render/units.js'
 import type {Recorder, RecorderCode} from '../types.js'
 import {HOST_LIMITS, type Host, SECTION_BYTES, type Window, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval, intervalErrorsText} from './interval.js'
@@ -617,7 +618,7 @@ function kasanNotes(host: Host, profile: Profile, window: string): string[] {
     const n = profile.provenance.captures.length
     return [
       host.kasan
-        ? `${which} counted: profile ${profile.name} is fitted on ${n} KASAN + kmemleak boot(s) only (after SMP KASAN changes the per-CPU shape of the early window, not just its size)${alone}`
+        ? `${which} counted: profile ${profile.name} is fitted on ${n} KASAN + kmemleak ${byCount(n, 'boot')} only (after SMP KASAN changes the per-CPU shape of the early window, not just its size)${alone}`
         : `profile ${profile.name} is fitted on KASAN + kmemleak boots only and this host has no KASAN: its counts are a KASAN kernel's (1.25 to 1.53 times the same kernel without it, on the lab's 7.2 after SMP)`,
     ]
   }
@@ -625,7 +626,7 @@ function kasanNotes(host: Host, profile: Profile, window: string): string[] {
   if (kasanTerms.length > 0) {
     const fittedOn = profile.provenance.captures.filter((c) => (c.values.kasan ?? 0) > 0).length
     return [
-      `${which} counted by the profile's KASAN terms (${kasanTerms.map((t) => t.id).join(', ')}), fitted on ${fittedOn} KASAN + kmemleak boot(s)${host.kasan ? '' : '; kmemleak alone was never measured, so this host gets none of it'}`,
+      `${which} counted by the profile's KASAN terms (${kasanTerms.map((t) => t.id).join(', ')}), fitted on ${fittedOn} KASAN + kmemleak ${byCount(fittedOn, 'boot')}${host.kasan ? '' : '; kmemleak alone was never measured, so this host gets none of it'}`,
     ]
   }
   if (window === 'before-smp') {

@@ -5,6 +5,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseRelease} from '../analysis/releases.js'
 import {InputError, UsageError} from '../errors.js'
+import {plural} from '../render/units.js'
 import {type Host, type Window, pageExtWindow} from './host.js'
 import {TERM_IDS, type TermId, type TermParams} from './terms.js'
 import {KMALLOC_SIZES} from './slab.js'
@@ -110,7 +111,7 @@ export function noIntervalReason(p: Profile): string {
   const terms = Object.keys(pts[0].values)
   const why = [...new Set(pts.map((c) => c.looReason).filter((r): r is string => !!r))]
   return (
-    `too few captures to cross-validate: none of its ${pts.length} capture(s) could be predicted leave-one-out` +
+    `too few captures to cross-validate: none of its ${plural(pts.length, 'capture')} could be predicted leave-one-out` +
     (why.length ? ` (${why.join('; ')})` : '') +
     `; the interval is made of those errors, and ${terms.join(' + ')} need at least ${terms.length + 1} captures`
   )

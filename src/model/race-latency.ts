@@ -3,6 +3,7 @@
 // time units. Other CPUs that find the same pool full inside that window lose the cmpxchg and free
 // their page (race frees). Fitted from the race frees real boots counted with several pools,
 // where CPUs record concurrently (page_ext after SMP).
+import {plural} from '../render/units.js'
 import type {CaptureFacts} from './capture-facts.js'
 import {pfnPoolSize} from './host.js'
 import type {Profile} from './profile.js'
@@ -68,7 +69,7 @@ export function fitAllocLatency(boots: readonly CaptureFacts[], profile: Profile
     expected: r(expected),
     expectedAtDefault: r(expectedAtDefault),
     note:
-      `race model: tracking-page allocation latency ${allocLatency} event gaps, fitted on ${boots.length} pool boot(s) with several pools (${boots.map((b) => `${b.name}: ${b.klab!.pools} pools, ${b.klab!.race_frees ?? 0} race frees`).join('; ')}): ` +
+      `race model: tracking-page allocation latency ${allocLatency} event gaps, fitted on ${plural(boots.length, 'pool boot')} with several pools (${boots.map((b) => `${b.name}: ${b.klab!.pools} pools, ${b.klab!.race_frees ?? 0} race frees`).join('; ')}): ` +
       `${observed} race frees observed over ${transitions} pool transitions; ${observed === 0 ? 'with none observed, the latency where seeing none is even odds (expected ln 2 = 0.69 in total)' : 'the latency where the expected total equals the observed one'}; ` +
       `the model expects ${r(expected)} there (mean of ${SEEDS} seeds), ${r(expectedAtDefault)} at the uncalibrated ${DEFAULT_ALLOC_LATENCY}`,
   }

@@ -2,7 +2,7 @@
 import {inSampleNote, noIntervalReason} from './profile.js'
 import {HOST_FACT_LABELS} from '../analysis/labels.js'
 import {type Block, type Cell, type KvBlock, type Report, type TableBlock, NONE, bytesCell} from '../render/report.js'
-import {iec} from '../render/units.js'
+import {iec, plural} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
@@ -160,11 +160,11 @@ export function predictionReport(p: Prediction): Report {
         ? 'freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel'
         : 'on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once (WARN_ONCE); this host has no DEBUG, so nothing warns'
       lines.push(
-        `${r.recorder}: ${r.wouldWarnIfFreed.calls} dropped allocation(s), ${r.wouldWarnIfFreed.pages} page(s): ${what}` +
+        `${r.recorder}: ${plural(r.wouldWarnIfFreed.calls, 'dropped allocation')}, ${plural(r.wouldWarnIfFreed.pages, 'page')}: ${what}` +
           (r.wouldWarnIfFreed.sample.length ? `; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}` : ''),
       )
     }
-    if (r.raceFreesAcrossPageExt) lines.push(`${r.recorder}: ${r.raceFreesAcrossPageExt} race loser page(s) got page_ext between alloc and free (hazard a; v4+ clears the reference first)`)
+    if (r.raceFreesAcrossPageExt) lines.push(`${r.recorder}: ${plural(r.raceFreesAcrossPageExt, 'race loser page')} got page_ext between alloc and free (hazard a; v4+ clears the reference first)`)
   }
   lines.push(...p.notes)
   if (lines.length) blocks.push({kind: 'text', title: 'Notes', lines: wrap(lines)})

@@ -19,7 +19,7 @@ describe('least squares', () => {
     f.coef.forEach((c, i) => expect(c).toBeCloseTo([70, 0.5, 6][i], 8))
     const dep = lstsq(X.map((r) => [...r, 2 * r[1] + 1]), y)
     expect(dep.dependent).toEqual([3])
-    expect(leaveOneOut(X.slice(0, 3), y.slice(0, 3), ['base', 'p', 'l'])[0].reason).toMatch(/2 capture\(s\) remain for 3 terms/)
+    expect(leaveOneOut(X.slice(0, 3), y.slice(0, 3), ['base', 'p', 'l'])[0].reason).toMatch(/2 captures remain for 3 terms/)
   })
 })
 

@@ -92,7 +92,7 @@ describe('after SMP, KASAN + kmemleak counted by its own profile (the plain one 
       // in-sample here; leave-one-out in fidelity.test.ts
       const q = predict(f.host, own)
       expect(withinBound(q.events, f.calls!), b).toBe(true)
-      expect(q.notes.join(' ')).toMatch(/KASAN and kmemleak counted: profile linux-7\.2-after-smp-kasan is fitted on 20 KASAN \+ kmemleak boot\(s\) only/)
+      expect(q.notes.join(' ')).toMatch(/KASAN and kmemleak counted: profile linux-7\.2-after-smp-kasan is fitted on 20 KASAN \+ kmemleak boots only/)
       expect(predict({...f.host, kasan: false, kmemleak: false}, own).notes.join(' ')).toMatch(/this host has no KASAN: its counts are a KASAN kernel's \(1\.25 to 1\.53 times/)
     }
     // what the notes say, held to the data (two decimals)

@@ -45,7 +45,7 @@ describe('may warn if freed: only a DEBUG kernel warns', () => {
     expect(p.legacy!.wouldWarnIfFreed.pages).toBeGreaterThan(0)
     const off = legacyRow(false)
     expect(off.cell).toMatchObject({text: '0 (no DEBUG)', raw: 0})
-    expect(off.notes).toMatch(/legacy: \d+ dropped allocation\(s\), \d+ page\(s\): on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once \(WARN_ONCE\); this host has no DEBUG, so nothing warns/)
+    expect(off.notes).toMatch(/legacy: \d+ dropped allocations, \d+ pages: on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once \(WARN_ONCE\); this host has no DEBUG, so nothing warns/)
     expect(off.notes).not.toMatch(/trips "alloc_tag was not set"/)
     const on = legacyRow(true)
     expect(on.cell).toMatchObject({raw: predict(host(true), late).legacy!.wouldWarnIfFreed.pages, style: 'warn'})
