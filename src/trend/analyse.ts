@@ -15,6 +15,7 @@
 // at the end of the series or at a gap (unloaded, then loaded again): each load is its own life,
 // its growth judged on the current load's points alone (the fall to a fresh module is no shrinking).
 import {inScope, type SiteScope} from '../allocinfo/scope.js'
+import {plural} from '../render/units.js'
 import {backingOf} from './backing.js'
 import {benjaminiHochberg, bestHinge, bestStep, changeTest, effectiveN, type Hinge, hingeResiduals, mannKendall, median, select, sseLine, stepResiduals, theilSen} from './stats.js'
 import type {SeriesStore, StoredSite} from './store.js'
@@ -261,7 +262,7 @@ function classify(m: Measured, o: TrendOptions): SiteTrend {
   const [verdict, why] = verdictOf(m, o)
   t.verdict = verdict
   const back = t.unloads?.at(-1)?.reloaded
-  t.why = back === undefined ? why : `${why}; judged on the load since ${back}, after ${t.unloads!.length} unload leak(s)`
+  t.why = back === undefined ? why : `${why}; judged on the load since ${back}, after ${plural(t.unloads!.length, 'unload leak')}`
   return t
 }
 
@@ -270,7 +271,7 @@ function verdictOf(m: Measured, o: TrendOptions): [Verdict, string] {
   if (t.disappeared && s.module !== undefined && s.lastBytes > 0) {
     return ['unload-leak', `module ${s.module}'s site disappeared after ${t.lastSeen} (last seen) with ${s.lastBytes} bytes still charged`]
   }
-  if (t.points < MIN_POINTS) return ['too-few-points', `${t.points} point(s); a trend needs ${MIN_POINTS}`]
+  if (t.points < MIN_POINTS) return ['too-few-points', `${plural(t.points, 'point')}; a trend needs ${MIN_POINTS}`]
   if (t.changes === 0) return ['flat', 'no trend']
   if (m.span === 0) return ['no-time-span', 'no rate: the snapshots span no time']
   if (t.qDown < o.alpha && t.pDown < t.p) return ['shrinking', `${t.changes - t.rises} of ${t.changes} changes were falls, signed-rank q = ${fmtP(t.qDown)}`]

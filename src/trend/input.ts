@@ -9,6 +9,7 @@ import {InputError, someOf} from '../errors.js'
 import {type Stats, statOf} from '../readers/stat.js'
 import {cannotRead, EXPECTED_INPUT, notASeriesDir, seriesOf, snapshotFiles} from './paths.js'
 import {isRecordingHead, openRecording, type RecordingSource, streamRecording} from '../readers/recording.js'
+import {byCount, plural} from '../render/units.js'
 import {DeltaEncoder, type RecordingHeader, skippedLinesNote, UNKNOWN_NOT_GONE} from './recording.js'
 import {SeriesStore} from './store.js'
 
@@ -77,12 +78,12 @@ export async function readRecording(input: string | RecordingSource, store: Seri
   // Snapshots whose sampled file had damaged lines (record named each when it recorded them).
   const doubtful: string[] = []
   const {header, warnings} = await streamRecording(input, (rec, where) => {
-    if ((rec.skipped ?? 0) > 0) doubtful.push(`snapshot ${rec.snap} at ${rec.time}, ${rec.skipped} line(s)`)
+    if ((rec.skipped ?? 0) > 0) doubtful.push(`snapshot ${rec.snap} at ${rec.time}, ${plural(rec.skipped!, 'line')}`)
     store.apply(rec, where)
   })
   store.finish()
   const path = typeof input === 'string' ? input : input.path
-  if (doubtful.length > 0) warnings.push(`${path}: ${doubtful.length} snapshot(s) with lines the recorder skipped (${someOf(doubtful)}): ${UNKNOWN_NOT_GONE}`)
+  if (doubtful.length > 0) warnings.push(`${path}: ${plural(doubtful.length, 'snapshot')} with lines the recorder skipped (${someOf(doubtful)}): ${UNKNOWN_NOT_GONE}`)
   return {header, warnings: [...warnings, ...breaksOf(store)]}
 }
 
@@ -125,7 +126,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   }
   timed.sort((a, b) => a.time - b.time || (a.path < b.path ? -1 : 1))
   const ties = timed.filter((t, i) => i > 0 && t.time === timed[i - 1]!.time).map((t) => t.path)
-  if (ties.length > 0) warnings.push(`${ties.length} snapshot(s) have the same time as the one before (${someOf(ties)}): their order is by name and a rate between them is no rate (give each its own time: a header line or a name)`)
+  if (ties.length > 0) warnings.push(`${plural(ties.length, 'snapshot')} ${byCount(ties.length, 'has', 'have')} the same time as the one before (${someOf(ties)}): their order is by name and a rate between them is no rate (give each its own time: a header line or a name)`)
   const enc = new DeltaEncoder()
   const timeSources: Record<string, number> = {}
   const byMtime: string[] = []
@@ -149,13 +150,13 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   store.finish()
   warnings.push(...breaksOf(store))
   const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
-  if (byMtime.length > 0) warnings.push(`${byMtime.length} snapshot(s) timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
+  if (byMtime.length > 0) warnings.push(`${plural(byMtime.length, 'snapshot')} timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
   return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
 }
 
 /** The store's reboots and kernel changes within the series, as warnings (the first few named, the rest counted). */
 function breaksOf(store: SeriesStore): string[] {
-  return store.breaksMore > 0 ? [...store.breaks, `${store.breaksMore} more snapshot(s) of another boot than the one before`] : store.breaks
+  return store.breaksMore > 0 ? [...store.breaks, `${plural(store.breaksMore, 'more snapshot')} of another boot than the one before`] : store.breaks
 }
 
 /** One snapshot, streamed (readers/allocinfo.ts), its allocscope header line apart; `raw`: its bytes, when its reading has begun. */

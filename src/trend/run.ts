@@ -7,7 +7,7 @@ import {hasScope, scopedAnomalies, siteScope} from '../allocinfo/scope.js'
 import type {CommandRun} from '../cli/output.js'
 import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {InputError, UsageError} from '../errors.js'
-import {parseSize} from '../render/units.js'
+import {parseSize, plural} from '../render/units.js'
 import type {Finding, Severity} from '../types.js'
 import {analyseStore, MIN_POINTS} from './analyse.js'
 import {readTrendInput, type TimeFrom} from './input.js'
@@ -36,7 +36,7 @@ export async function runTrend(inputs: string[], f: TrendFlags, out: {ascii: boo
   if (input.store.snapshots < 2) {
     // The reader's warnings say why there are so few (a damaged recording): the error is all the user sees.
     const why = input.warnings.length > 0 ? ` (${input.warnings.join('; ')})` : ''
-    throw new InputError(`${inputs.join(', ')}: ${input.store.snapshots} snapshot(s); a trend needs at least 2 (6 for a verdict)${why}`)
+    throw new InputError(`${inputs.join(', ')}: ${plural(input.store.snapshots, 'snapshot')}; a trend needs at least 2 (6 for a verdict)${why}`)
   }
   const res = analyseStore(input.store, {minRatePerHour, alpha, filter})
   // A capture directory's own boot log is the log of the boot its series was recorded in.

@@ -73,7 +73,7 @@ describe('runTrend', () => {
   })
 
   it('one snapshot is refused: a trend needs two', async () => {
-    await expect(runTrend([REAL], FLAGS, {ascii: true})).rejects.toThrow(`${REAL}: 1 snapshot(s); a trend needs at least 2 (6 for a verdict)`)
+    await expect(runTrend([REAL], FLAGS, {ascii: true})).rejects.toThrow(`${REAL}: 1 snapshot; a trend needs at least 2 (6 for a verdict)`)
   })
 
   it('two flat snapshots: no suspect, no severity; an unwritable --svg is an input error naming it', async () => {
