@@ -6,6 +6,7 @@ import {basename, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
+import {scaleCount} from '../../src/readers/count.js'
 import {captureDir, captureDirs} from '../helpers/paths.js'
 
 describe('normalZone fact', () => {
@@ -18,7 +19,7 @@ describe('normalZone fact', () => {
     for (const d of captureDirs().filter((x) => existsSync(join(x, 'dmesg.txt')))) {
       const text = readFileSync(join(d, 'dmesg.txt'), 'utf8')
       const a = analyseBootLogText(text, basename(d))
-      const mem = a.host.memoryTotalKiB!.value * 1024
+      const mem = scaleCount(a.host.memoryTotalKiB!.value, 1024)
       expect(a.host.normalZone?.value, d).toBe(mem > 3 * 2 ** 30)
       expect(readCaptureFacts(d).host.normalZone, d).toBe(a.host.normalZone?.value)
     }
