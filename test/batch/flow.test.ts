@@ -47,7 +47,7 @@ describe.skipIf(!existsSync(join(DIST, 'pool.js')))('flow control (built dist/)'
     const tasks = [{type: 'file' as const, path: 'blocked-0'}, {type: 'file' as const, path: 'blocked-1'}, {type: 'archive' as const, path: archive}]
     const lines: string[] = []
     let done = 0
-    const run = new BatchPool(tasks, {jobs: 2, started: [blocker], ordered: true, write: (ls) => lines.push(...ls), onProgress: (d) => (done = d)}).run()
+    const run = new BatchPool(tasks, {jobs: 2, started: [blocker], ordered: true, write: (ls) => void lines.push(...ls), onProgress: (d) => (done = d)}).run()
     // Wait until the archive's worker has done HOLD_MAX inputs (however slow a loaded machine is),
     // then 2 s more: held, it does no more than one post past the cap, well short of the archive.
     // (Stopping at the first second with no input done failed under a load of 16: a stall, not the hold.)

@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
-import {listLine, readList} from '../../src/batch/list-file.js'
+import {listLine, type ListedPath, readList} from '../../src/batch/list-file.js'
 import {BIN, cliEnv, spawnCli} from '../helpers/cli.js'
 import {PEER} from '../helpers/paths.js'
 import {cli, records} from './helpers.js'
@@ -31,7 +31,8 @@ function oddTree(): string {
   return dir
 }
 
-const listed = (file: string, lines: string[]): string[] => {
+/** The paths read back: a string each, or an UndecodablePath for a line that is not UTF-8. */
+const listed = (file: string, lines: string[]): ListedPath[] => {
   writeFileSync(file, lines.join(''))
   return readList(file)
 }

@@ -49,7 +49,7 @@ describe.skipIf(!existsSync(join(REPO, 'dist', 'batch', 'pool.js')))('a worker t
     const log = join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'console.log')
     const tasks = [0, 1, 2].map((i) => ({type: 'file' as const, path: i === 2 ? log : `${log}#${i}`}))
     const lines: string[] = []
-    const r = await new BatchPool(tasks, {jobs: 1, started: [dying], ordered: true, write: (ls) => lines.push(...ls)}).run()
+    const r = await new BatchPool(tasks, {jobs: 1, started: [dying], ordered: true, write: (ls) => void lines.push(...ls)}).run()
     const recs = lines.map((l) => JSON.parse(l) as BatchRecord)
     expect(recs.slice(0, 2)).toEqual([0, 1].map((i) => ({schema: 'allocscope/batch-v1', input: {path: `${log}#${i}`}, error: {reason: 'internal error: worker failed: boom'}})))
     expect(recs[2]).toMatchObject({input: {path: log}, kind: 'bootlog'})

@@ -6,9 +6,7 @@ import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 import {checkedFacts} from '../../src/model/terms.js'
-import {runPredict} from '../../src/model/run.js'
-import type {CommandRun} from '../../src/cli/output.js'
-import {PREDICT_FLAGS} from '../helpers/predict-flags.js'
+import {PREDICT_FLAGS, predictRun} from '../helpers/predict-flags.js'
 
 const host = (h: Partial<Host>): Host => ({...DEFAULT_HOST, ...h})
 const out = {format: 'text', width: 80}
@@ -25,7 +23,7 @@ describe('compressed mode: no page_ext, no recorder, every count exactly 0', () 
     expect(p.uncertainty.missing).toMatch(/no early window/)
   })
   it('predict --compressed --kernel 7.2.13: recorder none, 0 not "0 (0-4)"', async () => {
-    const run = (await runPredict({...PREDICT_FLAGS, cpus: 4, kernel: '7.2.13', compressed: true}, out)) as CommandRun
+    const run = await predictRun({...PREDICT_FLAGS, cpus: 4, kernel: '7.2.13', compressed: true}, out)
     const r = run.result as ReturnType<typeof predict>
     expect(r.recorder).toBe('none')
     expect(r.kernel!.recorded).toEqual(zero)
@@ -72,7 +70,7 @@ describe('the fitted range checks every fact a term depends on (terms.ts facts)'
     }
   })
   it('the shipped inventory\'s maxcpus-host (128 possible, 8 online, after SMP) is widened', async () => {
-    const run = (await runPredict({...PREDICT_FLAGS, possible: 128, online: 8, memory: '64G', debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    const run = await predictRun({...PREDICT_FLAGS, possible: 128, online: 8, memory: '64G', debug: false, kernel: '7.2.13'}, out)
     const r = run.result as ReturnType<typeof predict>
     expect(r.uncertainty.extrapolation.join('; ')).toMatch(/possible CPUs per online CPU 16 is above the largest calibrated \(1\)/)
   })
@@ -80,7 +78,7 @@ describe('the fitted range checks every fact a term depends on (terms.ts facts)'
 
 describe('no kernel known: not silently the newest series', () => {
   it('predict --cpus 64 --no-debug: a warning, widened ×2, and the interval covers 6.12\'s 1950 (1740-2160)', async () => {
-    const run = (await runPredict({...PREDICT_FLAGS, cpus: 64, debug: false}, out)) as CommandRun
+    const run = await predictRun({...PREDICT_FLAGS, cpus: 64, debug: false}, out)
     const r = run.result as ReturnType<typeof predict>
     expect(run.warnings.join('\n')).toMatch(/^kernel not known \(give --kernel.*using linux-7\.2-after-smp.*also cover the 6\.12 series/m)
     expect(r.uncertainty.widen).toBe(2)
@@ -88,11 +86,11 @@ describe('no kernel known: not silently the newest series', () => {
     expect(r.calls.low).toBeLessThanOrEqual(1740)
     expect(r.calls.high).toBeGreaterThanOrEqual(2160)
     // Given, the kernel's own series alone: its shipped new-host interval (q 1.0893 of the bound).
-    const known = (await runPredict({...PREDICT_FLAGS, cpus: 64, debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    const known = await predictRun({...PREDICT_FLAGS, cpus: 64, debug: false, kernel: '7.2.13'}, out)
     expect((known.result as ReturnType<typeof predict>).calls).toEqual({value: 950, low: 846, high: 1054})
   })
   it('DEBUG, --cpus 4: 78 covering 6.12\'s 61 (59-63); an inventory row without a kernel too', async () => {
-    const run = (await runPredict({...PREDICT_FLAGS, cpus: 4}, out)) as CommandRun
+    const run = await predictRun({...PREDICT_FLAGS, cpus: 4}, out)
     const r = run.result as ReturnType<typeof predict>
     expect([r.calls.value, r.calls.low <= 59, r.calls.high >= 82]).toEqual([78, true, true])
     const {predictHostRow} = await import('../../src/model/fleet.js')
@@ -104,7 +102,7 @@ describe('no kernel known: not silently the newest series', () => {
 
 describe('a host no boot can be is warned of (SYNTHETIC hosts)', () => {
   it('--cpus 8191 --no-debug on 1 GiB: more early pages than memory is a warning, in JSON too', async () => {
-    const run = (await runPredict({...PREDICT_FLAGS, cpus: 8191, debug: false, kernel: '7.2.13'}, out)) as CommandRun
+    const run = await predictRun({...PREDICT_FLAGS, cpus: 8191, debug: false, kernel: '7.2.13'}, out)
     const r = run.result as ReturnType<typeof predict>
     expect(r.warnings).toEqual([expect.stringMatching(/^the predicted early pages \(417307\) exceed the host's memory \(262144 pages of 4 KiB\)/)])
     expect(run.warnings).toContain(r.warnings[0])

@@ -9,18 +9,18 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {Prediction} from '../../src/model/predict.js'
-import {type PredictFlags, runPredict} from '../../src/model/run.js'
+import type {PredictFlags} from '../../src/model/run.js'
 import type {Graded} from '../../src/model/severity.js'
 import {SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
-import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
+import {PREDICT_FLAGS as FLAGS, predictRun} from '../helpers/predict-flags.js'
 
 type Result = Prediction & {severity?: Graded}
 const OUT = {format: 'json', width: 80}
 const NO_RECORDER_NOTE = /^without MEM_ALLOC_PROFILING_DEBUG the kernel builds neither recorder/
 
 async function run(f: Partial<PredictFlags>): Promise<{result: Result; warnings: string[]}> {
-  const r = (await runPredict({...FLAGS, ...f}, OUT)) as unknown as {result: Result; warnings: string[]}
-  return {result: r.result, warnings: r.warnings}
+  const r = await predictRun({...FLAGS, ...f}, OUT)
+  return {result: r.result as Result, warnings: r.warnings}
 }
 
 describe('no DEBUG: no recorder runs, and every part of the prediction says so', () => {
@@ -51,8 +51,8 @@ describe('no DEBUG: no recorder runs, and every part of the prediction says so',
   })
 
   it('a --no-debug sweep is graded as a kernel without a recorder (was: "only a recorder this kernel does not carry")', async () => {
-    const r = (await runPredict({...FLAGS, kernel: '7.2', debug: false, sweep: '1..16384', points: 8}, OUT)) as unknown as {result: {severity: Graded}}
-    expect(r.result.severity).toEqual({severity: 'notice', why: expect.stringMatching(/^the kernel carries no early-PFN recorder/)})
+    const r = await predictRun({...FLAGS, kernel: '7.2', debug: false, sweep: '1..16384', points: 8}, OUT)
+    expect((r.result as {severity: Graded}).severity).toEqual({severity: 'notice', why: expect.stringMatching(/^the kernel carries no early-PFN recorder/)})
   })
 })
 

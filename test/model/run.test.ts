@@ -12,7 +12,7 @@ import {checkModes, parseSweep, runPredict} from '../../src/model/run.js'
 import {predictionGrade, predictionSeverity, sweepGrade} from '../../src/model/severity.js'
 import {runCli} from '../helpers/cli.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
-import {PREDICT_FLAGS as FLAGS} from '../helpers/predict-flags.js'
+import {PREDICT_FLAGS as FLAGS, predictRun} from '../helpers/predict-flags.js'
 
 const OUT = {format: 'table', width: 80}
 const titles = (r: {report: {blocks: {title?: string}[]}}) => r.report.blocks.map((b) => b.title)
@@ -31,8 +31,8 @@ describe('checkModes', () => {
   })
 
   it("a sweep's JSON host has no CPU counts of its own (was possibleCpus: 1), the range instead", async () => {
-    const r = await runPredict({...FLAGS, sweep: '1..64', points: 4}, OUT)
-    const host = (r as {result: {host: Record<string, unknown>}}).result.host
+    const r = await predictRun({...FLAGS, sweep: '1..64', points: 4}, OUT)
+    const host = (r.result as {host: Record<string, unknown>}).host
     expect(host.possibleCpus).toBeUndefined()
     expect(host.onlineCpus).toBeUndefined()
     expect(host.sweptCpus).toEqual([1, 64])
@@ -109,7 +109,7 @@ describe('kernelFallbackNote', () => {
 
 describe('runPredict', () => {
   it('a sweep through the overflow: the table and summary, the plot first when asked, the severity', async () => {
-    const r = await runPredict({...FLAGS, sweep: '600..1000', points: 5, debug: false, plot: true}, {format: 'text', width: 200})
+    const r = await predictRun({...FLAGS, sweep: '600..1000', points: 5, debug: false, plot: true}, {format: 'text', width: 200})
     expect(titles(r)[0]).toBe('Recorded PFNs against CPUs')
     const plot = r.report.blocks[0] as {lines: string[]}
     // --format text: 76 ASCII columns whatever the terminal's width.
@@ -121,21 +121,21 @@ describe('runPredict', () => {
 
   it('--svg writes the chart; an unwritable path is an input error naming it', async () => {
     const svg = join(mkdtempSync(join(tmpdir(), 'allocscope-run-')), 'c.svg')
-    await runPredict({...FLAGS, sweep: '1..64', points: 4, svg}, OUT)
+    await predictRun({...FLAGS, sweep: '1..64', points: 4, svg}, OUT)
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*Early PFNs against CPUs/)
     const bad = join(svg, 'no', 'such.svg')
     await expect(runPredict({...FLAGS, sweep: '1..64', points: 4, svg: bad}, OUT)).rejects.toThrow(`${bad}: cannot write the SVG (a path component is not a directory)`)
   })
 
   it('--from a lab capture the profile was fitted on: the measured block says it is no independent check', async () => {
-    const r = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, OUT)
+    const r = await predictRun({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, OUT)
     expect(titles(r)).toContain('Measured on this boot')
     expect((r.report.blocks.find((b) => b.title === 'Measured on this boot') as {lines: string[]}).lines[0]).toMatch(/^klab early_pfn \(line \d+\): 142 early PFNs, predicted \d+ \(\d+-\d+\): inside the 90 % interval; delta -?\d+, rel .*an in-sample check, not an independent one$/)
     expect((r.result as {measured?: {calls: number}}).measured?.calls).toBe(142)
   })
 
   it('--from a file inside a fitted capture is in-sample too (the same rule as diff); a capture outside the fit is not', async () => {
-    const file = await runPredict({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')}, OUT)
+    const file = await predictRun({...FLAGS, from: join(SAMPLES, 'linux-7.2-pool-c64-m1024', 'dmesg.txt')}, OUT)
     expect((file.report.blocks.find((b) => b.title === 'Measured on this boot') as {lines: string[]}).lines[0]).toMatch(/an in-sample check, not an independent one$/)
     const prof = loadProfile('linux-7.2-before-smp')
     expect(fittedCapture(prof, join(SAMPLES, 'linux-7.2-pool-c64-m1024') + '/')).toBe('linux-7.2-pool-c64-m1024')
@@ -143,7 +143,7 @@ describe('runPredict', () => {
   })
 
   it('a kernel no profile was fitted on: the stand-in is a warning after the host notes', async () => {
-    const r = await runPredict({...FLAGS, cpus: 8, kernel: '8.0'}, OUT)
+    const r = await predictRun({...FLAGS, cpus: 8, kernel: '8.0'}, OUT)
     expect(r.warnings.at(-1)).toMatch(/^no shipped profile for kernel 8\.0/)
   })
 
@@ -186,17 +186,17 @@ describe('--hosts rows carry the early count\'s 90 % interval (README: every cou
 describe('predict: what it says of its own defaults and of bad paths (new-user review)', () => {
   it('no CPU count given: predicted for 1 CPU, and said; a CPU count given (a flag, the --from log) or swept: not said', async () => {
     const NOTE = 'no CPU count given (--cpus, --possible, --online) nor in a --from log (nr_cpu_ids): predicted for 1 CPU'
-    const bare = await runPredict({...FLAGS}, OUT)
-    expect('warnings' in bare && bare.warnings).toContain(NOTE)
+    const bare = await predictRun({...FLAGS}, OUT)
+    expect(bare.warnings).toContain(NOTE)
     for (const f of [{cpus: 2}, {online: 1}, {from: join(SAMPLES, 'linux-7.2-pool-c64-m1024')}, {sweep: '1..4'}]) {
-      const given = await runPredict({...FLAGS, ...f}, OUT)
-      expect('warnings' in given && given.warnings.join('\n'), JSON.stringify(f)).not.toMatch(/no CPU count given/)
+      const given = await predictRun({...FLAGS, ...f}, OUT)
+      expect(given.warnings.join('\n'), JSON.stringify(f)).not.toMatch(/no CPU count given/)
     }
     // A real syzkaller report (no nr_cpu_ids line): it said only "default used", not which.
-    const syz = await runPredict({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10')}, OUT)
-    expect('warnings' in syz && syz.warnings).toContain(NOTE)
-    const syzGiven = await runPredict({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10'), cpus: 4}, OUT)
-    expect('warnings' in syzGiven && syzGiven.warnings.join('\n')).not.toMatch(/no CPU count given/)
+    const syz = await predictRun({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10')}, OUT)
+    expect(syz.warnings).toContain(NOTE)
+    const syzGiven = await predictRun({...FLAGS, from: join(REPO, 'testdata', 'peer', 'syzkaller', '10'), cpus: 4}, OUT)
+    expect(syzGiven.warnings.join('\n')).not.toMatch(/no CPU count given/)
   })
 
   it('--profile naming a file that is no profile reads it as one and says why it is not (was: "no such profile")', () => {

@@ -10,7 +10,7 @@ const opts = {minRatePerHour: DEFAULT_MIN_RATE, alpha: DEFAULT_ALPHA, filter: {}
 const FC = {numRuns: 25, seed: 20261204}
 
 /** `others` sites of pure noise next to the one under test, so the correction has work to do. */
-function verdictOf(shape: number[], seed: number, others = 30): {verdict: Verdict; suspects: number; rate: number} {
+function verdictOf(shape: number[], seed: number, others = 30): {verdict: Verdict; suspects: number; rate: number | null} {
   const r = rng(seed ^ 0x5eed)
   const n = shape.length
   const sites: SynthSite[] = [site('under_test', shape)]
@@ -39,7 +39,7 @@ describe('synthetic: what is a leak', () => {
         const truth = drift * 60
         // Near the threshold the estimate may fall on either side of it.
         if (truth < 1.3 * DEFAULT_MIN_RATE) return got.verdict === 'below-min-rate' || got.verdict === 'suspect'
-        return got.verdict === 'suspect' && got.suspects === 1 && Math.abs(got.rate! - truth) / truth < 0.25
+        return got.verdict === 'suspect' && got.suspects === 1 && got.rate !== null && Math.abs(got.rate - truth) / truth < 0.25
       }),
       FC,
     )
