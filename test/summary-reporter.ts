@@ -1,6 +1,8 @@
 // Prints the plain closing line `tests: N passed, N failed[, N skipped]` that CI logs are read for,
 // and, under `npm run update-expectations`, the list of expectation files that were rewritten.
-import type {Reporter, TestModule, UserConsoleLog} from 'vitest/node'
+// UserConsoleLog: vitest 4 exports it from 'vitest', no longer from 'vitest/node'.
+import type {UserConsoleLog} from 'vitest'
+import type {Reporter, TestModule} from 'vitest/node'
 
 const UPDATED_MARK = 'allocscope-expectation-updated:'
 

@@ -209,8 +209,11 @@ export function toGzip(text: string | Buffer): Buffer {
   return gzipSync(typeof text === 'string' ? Buffer.from(text, 'utf8') : text)
 }
 
+/** The formats CONVERTERS makes from a dmesg.txt: all but journal-export and lava. */
+export type ConvertedFormat = Exclude<BootLogFormat, 'journal-export' | 'lava'>
+
 /** One converter per format (journal: short-monotonic, which keeps the kernel time). */
-export const CONVERTERS: Record<Exclude<BootLogFormat, 'journal-export' | 'lava'>, (dmesgText: string) => string | Buffer> = {
+export const CONVERTERS: Record<ConvertedFormat, (dmesgText: string) => string | Buffer> = {
   dmesg: toDmesg,
   'dmesg-raw': toDmesgRaw,
   'dmesg-decode': toDmesgDecode,

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {BootLogParser, openBootLog, parseBootLogText} from '../../src/readers/bootlog/index.js'
 import type {BootLogFormat, LogRecord} from '../../src/types.js'
-import {CONSOLE_DROPPED, CONVERTERS, dmesgLines, expectedSequence, syntheticFacility, syntheticLevel, toGzip, toKmsg, VARIANTS} from '../helpers/convert.js'
+import {CONSOLE_DROPPED, CONVERTERS, type ConvertedFormat, dmesgLines, expectedSequence, syntheticFacility, syntheticLevel, toGzip, toKmsg, VARIANTS} from '../helpers/convert.js'
 import {captureDir, captureDirs} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-bootlog-'))
@@ -22,7 +22,7 @@ const DMESG_FILES = captureDirs()
       return false
     }
   })
-const FORMATS = Object.keys(CONVERTERS) as BootLogFormat[]
+const FORMATS = Object.keys(CONVERTERS) as ConvertedFormat[]
 /** The notrack capture carries a real WARNING splat; c64 is the reference boot. */
 const REF = join(captureDir('linux-7.2-notrack-c8-m1024-shrink'), 'dmesg.txt')
 
@@ -75,7 +75,7 @@ describe('format details (derived from the notrack capture)', () => {
   const n = dmesgLines(original).length
 
   it('levels and facilities survive where the format carries them', () => {
-    for (const format of ['dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal-json'] as BootLogFormat[]) {
+    for (const format of ['dmesg-raw', 'dmesg-decode', 'dmesg-json', 'kmsg', 'journal-json'] as const) {
       const r = parseBootLogText(asText(CONVERTERS[format](original)))
       expect(r.records.map((x) => x.level), format).toEqual(r.records.map((_, i) => syntheticLevel(i)))
       expect(r.records.map((x) => x.facility), format).toEqual(r.records.map((_, i) => syntheticFacility(i)))
