@@ -1,6 +1,6 @@
 // The `allocinfo` command's result (its --json value) and the neutral Report built from it.
 import {type Block, type Cell, type Column, type Report, bytesCell, cellText, severityCell} from '../render/report.js'
-import {iec, pct} from '../render/units.js'
+import {iec, pct, plural} from '../render/units.js'
 import {type AllocAnomaly, type AllocSite, type AnomalyCounts, type KlabCounts, SEVERITIES, type Severity, type Skipped} from '../types.js'
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
@@ -197,7 +197,7 @@ function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
     lines: [
       `source: ${source}`,
       `total: ${r.totals.sites} sites, ${sizeWords(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
-      ...(invalid > 0 ? [`left out of the total: ${invalid} line(s) with a counter the kernel cannot print (anomalies: invalid-counter)`] : []),
+      ...(invalid > 0 ? [`left out of the total: ${plural(invalid, 'line')} with a counter the kernel cannot print (anomalies: invalid-counter)`] : []),
       ...(filtered || r.filters.length > 0
         ? [`filters: ${r.filters.join(', ')}`, `matched: ${r.matched.sites} sites, ${sizeWords(r.matched.bytes)}, ${r.matched.calls} calls`]
         : []),

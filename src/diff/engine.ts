@@ -10,6 +10,7 @@ import {NO_ALLOCINFO_DUMP} from '../readers/dir.js'
 import {readBoundedFile} from '../readers/bounded.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
 import type {Block} from '../render/report.js'
+import {plural} from '../render/units.js'
 import type {AllocInfo, BootAnalysis, Severity} from '../types.js'
 import {type AllocDiff, type AllocDiffOptions, compiledFilter, diffAllocInfo, scopeDump} from './allocinfo.js'
 import {type ScopeSources, scopeWords} from '../allocinfo/scope.js'
@@ -233,7 +234,7 @@ function cutWarnings(info: AllocInfo, side?: 'a' | 'b'): string[] {
 function skippedWarning(info: AllocInfo, side?: 'a' | 'b'): string | undefined {
   const recorded = info.skipped.length === 0 && info.skippedTotal > 0
   const note = recorded
-    ? `${info.source}: ${info.skippedTotal} line(s) of the sampled dump skipped when recorded (a recording keeps their count, not the lines)`
+    ? `${info.source}: ${plural(info.skippedTotal, 'line')} of the sampled dump skipped when recorded (a recording keeps their count, not the lines)`
     : skippedLinesNote(info, info.truncated !== undefined ? info.lines : undefined)
   if (note === undefined) return undefined
   return `${note}; a site on ${recorded || info.skippedTotal > 1 ? 'one of them' : 'it'} is missing from ${side === undefined ? 'the dump the rules judge' : `${side}, so the diff may show it as ${side === 'b' ? 'gone' : 'new'}`}`

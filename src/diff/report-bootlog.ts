@@ -2,6 +2,7 @@
 // appeared / disappeared (by signature), and the klab counts side by side.
 import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from '../analysis/labels.js'
 import {type Block, type Cell, type Style, cellText, deltaCell} from '../render/report.js'
+import {plural} from '../render/units.js'
 import type {HostFacts} from '../types.js'
 import type {BootLogDiff, FindingChange, ValueChange} from './bootlog.js'
 
@@ -60,7 +61,7 @@ export function bootLogDiffBlocks(d: BootLogDiff, opts: {all?: boolean} = {}): B
         a: f.countA,
         b: f.countB,
       })),
-      empty: `no finding appeared or disappeared (${d.findings.length} signature(s) on either side)`,
+      empty: `no finding appeared or disappeared (${plural(d.findings.length, 'signature')} on either side)`,
     },
   ]
   if (d.klab.length) {

@@ -5,6 +5,7 @@
 // lists the same rows. Adding a rule is adding a row.
 import {POOL_TRACKING_FUNC} from '../analysis/built-recorder.js'
 import {judgeCount, measuredDelta, MODEL_TOLERANCE} from '../model/tolerance.js'
+import {byCount, plural} from '../render/units.js'
 import type {AllocSite, Severity} from '../types.js'
 import {num} from '../readers/count.js'
 import {earlySitesFor} from './early-sites.js'
@@ -159,13 +160,13 @@ const unsetTags = rule({
     const count = fs.reduce((s, f) => Math.max(s, f.count ?? 0), fs.length)
     for (const c of UNSET_TAG_CAUSES) {
       const why = c.applies(ctx)
-      if (why) return [{status: 'fired', case: 'explained', message: `${count} \`alloc_tag was not set\` warning(s): ${c.id}`, cause: c.cause, evidence: [...fs.map(fromFinding), why], data: {count, cause: c.id}}]
+      if (why) return [{status: 'fired', case: 'explained', message: `${count} \`alloc_tag was not set\` ${byCount(count, 'warning')}: ${c.id}`, cause: c.cause, evidence: [...fs.map(fromFinding), why], data: {count, cause: c.id}}]
     }
     return [
       {
         status: 'fired',
         case: 'unexplained',
-        message: `${count} \`alloc_tag was not set\` warning(s): unexplained`,
+        message: `${count} \`alloc_tag was not set\` ${byCount(count, 'warning')}: unexplained`,
         cause: 'unexplained: no overflow, no recorder failure, and the kernel records early PFNs (a recorder bug, or a page freed untagged for another reason)',
         evidence: fs.map(fromFinding),
         data: {count, cause: 'unexplained'},
@@ -186,7 +187,7 @@ function trackingSiteVerdict(ctx: RuleContext): Verdict<LeakCase> | undefined {
   // Without the model, the lab's klab pool count gives the bound: one page per pool page.
   const pools = klab(ctx, 'early_pfn')?.values.pools
   const bound = e ? e.leakBoundBytes : pools !== undefined ? num(pools) * 4096 : undefined
-  const boundSrc = e ? `model: ${e.poolPages ?? '?'} tracking page(s) × ${e.pageSize}` : pools !== undefined ? `klab: ${pools} pool page(s) × 4096` : undefined
+  const boundSrc = e ? `model: ${e.poolPages === undefined ? '? tracking pages' : plural(e.poolPages, 'tracking page')} × ${e.pageSize}` : pools !== undefined ? `klab: ${pools} pool ${byCount(num(pools), 'page')} × 4096` : undefined
   if (e) ev.push({from: 'model', text: `bound ${e.leakBoundBytes} bytes (${boundSrc})`})
   const data = {trackingBytes: Number(bytes), bound: bound ?? null}
   if (sites.length === 0) {
@@ -240,14 +241,14 @@ const inaccurateCounters = rule({
     const unexpected = bad.filter((s) => !expected.has(s.func))
     const ev = (ss: AllocSite[]): Evidence[] => ss.map((s) => ({from: 'allocinfo', line: s.lines[0], text: `${s.bytes} ${s.calls} ${s.key} accurate:no`}))
     const data = {inaccurate: bad.length, unexpected: unexpected.length, expectedFrom: source}
-    if (unexpected.length === 0) return [{status: 'ok', message: `${bad.length} accurate:no site(s), all expected to allocate before page_ext`, evidence: ev(bad), data}]
+    if (unexpected.length === 0) return [{status: 'ok', message: `${bad.length} accurate:no ${byCount(bad.length, 'site')}, all expected to allocate before page_ext`, evidence: ev(bad), data}]
     const funcs = [...new Set(unexpected.map((s) => s.func))].join(', ')
     return [
       {
         status: 'fired',
         // A disagreement with the model only when the model gave the list.
         disagreement: Boolean(e?.earlySites),
-        message: `${unexpected.length} of ${bad.length} accurate:no site(s) not expected to allocate before page_ext: ${funcs}`,
+        message: `${unexpected.length} of ${bad.length} accurate:no ${byCount(bad.length, 'site')} not expected to allocate before page_ext: ${funcs}`,
         evidence: ev(unexpected),
         data,
       },
@@ -270,7 +271,7 @@ const recorderFailure = rule({
     return [
       {
         status: 'fired',
-        message: `early PFN tracking page allocation failed${fails ? ` (${fails} failure(s) counted by klab)` : ''}: PFNs were dropped`,
+        message: `early PFN tracking page allocation failed${fails ? ` (${plural(fails, 'failure')} counted by klab)` : ''}: PFNs were dropped`,
         evidence: [...fs.map(fromFinding), ...(k ? [klabEvidence(k)] : [])],
         data: {messages: fs.length, allocFail: fails},
       },
@@ -296,8 +297,8 @@ const counts = rule({
     const data = {outside: off.length, judged: judged.length, compared: rows.length}
     return [
       off.length
-        ? {status: 'fired', disagreement: true, message: `${off.length} of ${judged.length} judged count(s) outside tolerance: ${off.map(fmt).join('; ')}`, evidence: [], data}
-        : {status: 'ok', message: `${judged.length} judged count(s) within tolerance: ${judged.map(fmt).join('; ')}`, evidence: [], data},
+        ? {status: 'fired', disagreement: true, message: `${off.length} of ${plural(judged.length, 'judged count')} outside tolerance: ${off.map(fmt).join('; ')}`, evidence: [], data}
+        : {status: 'ok', message: `${plural(judged.length, 'judged count')} within tolerance: ${judged.map(fmt).join('; ')}`, evidence: [], data},
     ]
   },
 })

@@ -9,6 +9,7 @@
 // Kept light on imports: the `allocinfo` command's start-up is benchmarked against `node -e 0`.
 import {StringDecoder} from 'node:string_decoder'
 import {InputError, ioReason} from '../errors.js'
+import {plural} from '../render/units.js'
 import type {AllocInfo, AllocSite} from '../types.js'
 import {AllocInfoScanner, EXPECTED_LINE, JUNK_LIMIT, type Preamble} from './allocinfo-scan.js'
 import {smallRegularFile} from './small-file.js'
@@ -99,7 +100,7 @@ function judge(s: AllocInfoScanner, info: AllocInfo, pad?: Padding): AllocInfo {
   if (!s.nonBlank) throw new InputError(`${source}: empty: expected /proc/allocinfo text`, source)
   if (info.sites.length === 0 && info.version === 'none') throw notAllocInfo(s, 'no line parses')
   if (pad !== undefined && pad.bytes > 0) {
-    ;(info.notes ??= []).push(`${source}:${pad.line}: skipped ${pad.bytes} NUL byte(s) of padding at the end (from byte ${pad.offset}; a file a crash or a sparse copy left with zeros)`)
+    ;(info.notes ??= []).push(`${source}:${pad.line}: skipped ${plural(pad.bytes, 'NUL byte')} of padding at the end (from byte ${pad.offset}; a file a crash or a sparse copy left with zeros)`)
   }
   return info
 }

@@ -152,7 +152,7 @@ describe('damaged allocinfo dumps (DERIVED from a real one)', () => {
     const info = await both('padded.txt', padded)
     expect(info.sites).toEqual(base.sites)
     expect(info.lines).toBe(base.lines)
-    expect(info.notes).toEqual([`padded.txt:${base.lines + 1}: skipped ${3 << 20} NUL byte(s) of padding at the end (from byte ${Buffer.byteLength(real)}; a file a crash or a sparse copy left with zeros)`])
+    expect(info.notes).toEqual([`padded.txt:${base.lines + 1}: skipped ${3 << 20} NUL bytes of padding at the end (from byte ${Buffer.byteLength(real)}; a file a crash or a sparse copy left with zeros)`])
     // Cut mid-line, then zeros: the last line is judged as cut short (the dump marked truncated).
     const cut = await both('cut-padded.txt', Buffer.concat([Buffer.from(real.slice(0, real.lastIndexOf('func:'))), Buffer.alloc(100)]))
     expect(cut.truncated).toMatch(/^line \d+: truncated last line/)

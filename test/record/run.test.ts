@@ -82,7 +82,7 @@ describe('runRecord: a damaged --source', () => {
   const a = readFileSync(source)
   const derived: [string, Buffer, string][] = [
     ['appended', Buffer.concat([a, a]), '2 allocinfo snapshots in one file'],
-    ['NUL-padded', Buffer.concat([a, Buffer.alloc(4096)]), 'skipped 4096 NUL byte(s) of padding'],
+    ['NUL-padded', Buffer.concat([a, Buffer.alloc(4096)]), 'skipped 4096 NUL bytes of padding'],
     ['header only', Buffer.from(a.toString('latin1').split('\n').slice(0, 2).join('\n') + '\n', 'latin1'), 'holds no site line'],
     ['an invalid counter', Buffer.from(a.toString('latin1').replace(/^ *0 /m, '9223372036854775818 '), 'latin1'), 'invalid-counter at init/main.c:1423 do_initcalls'],
   ]
