@@ -8,6 +8,7 @@
 // analysed twice (replayFrom).
 import {REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
+import {plural} from '../render/units.js'
 import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
 import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
 
@@ -344,7 +345,7 @@ export class BootsAnalyser {
     if (typeof this.select === 'number') {
       const i = bootIndex(this.select, n)
       if (i === undefined) {
-        throw new InputError(`${this.source}: --boot ${this.select}: the log holds ${n} boot(s) (1 to ${n} from the first, 0 to ${1 - n} from the last)`, this.source)
+        throw new InputError(`${this.source}: --boot ${this.select}: the log holds ${plural(n, 'boot')} (1 to ${n} from the first, 0 to ${1 - n} from the last)`, this.source)
       }
       chosen = this.kept.filter((b) => b.index === i)
     }

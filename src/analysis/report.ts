@@ -1,7 +1,7 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style, NONE, bytesCell, severityCell} from '../render/report.js'
-import {pct} from '../render/units.js'
+import {pct, plural} from '../render/units.js'
 import {num} from '../readers/count.js'
 import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
 import {anomalyKindsBlock} from '../allocinfo/report.js'
@@ -212,7 +212,7 @@ function replayRows(a: BootAnalysis): KvRow[] {
     key: 'printed again',
     value: `from line ${r.line}: ${r.repeated} of ${r.records} records repeated, not analysed again`,
   }))
-  if (a.replaysNotStored) rows.push({key: 'printed again', value: `${a.replaysNotStored} more time(s)`})
+  if (a.replaysNotStored) rows.push({key: 'printed again', value: plural(a.replaysNotStored, 'more time')})
   return rows
 }
 

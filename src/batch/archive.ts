@@ -7,6 +7,7 @@
 import {analyseBootLogBytesBoots} from '../analysis/read.js'
 import {readAllocInfoBytes} from '../readers/allocinfo.js'
 import {InputError, ioReason} from '../errors.js'
+import {plural} from '../render/units.js'
 import {CaptureReader} from './archive-capture.js'
 import {type ArchivePlan, inShard, isFileEntry, missingReason, namedInputs, noInputs, notFileReason, notRegular, openExtract, ownRecord, planArchive, type PlanOptions, roleOf} from './archive-plan.js'
 import {hostnameOf} from './hostname.js'
@@ -97,13 +98,13 @@ const memberError = (archive: string, path: string, why: string): BatchRecord =>
 const archiveError = (path: string, what: string): BatchRecord => errorRecord({path, archive: path}, new InputError(`${path}: ${what}`, path))
 
 const damaged = (path: string, members: number, e: unknown): BatchRecord =>
-  archiveError(path, `damaged archive after ${members} member(s) (${ioReason(e)}): expected a tar archive (.tar, .tar.gz, .tgz)`)
+  archiveError(path, `damaged archive after ${plural(members, 'member')} (${ioReason(e)}): expected a tar archive (.tar, .tar.gz, .tgz)`)
 
 /** Why an archive read whole gave no input: no file member, or only hidden ones (skipped as on disk). */
 const noMembers = (hidden: number): string =>
   hidden === 0
     ? 'no file members: expected a tar archive of boot logs or allocinfo dumps'
-    : `no file members but ${hidden} hidden one(s) (dot files or under a dot directory), which batch skips as it does on disk: expected a tar archive of boot logs or allocinfo dumps`
+    : `no file members but ${plural(hidden, 'hidden one')} (dot files or under a dot directory), which batch skips as it does on disk: expected a tar archive of boot logs or allocinfo dumps`
 
 export interface ArchiveOptions extends PlanOptions {
   /** --boot N. */

@@ -9,6 +9,7 @@ import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {entryType, notCaptureBecause} from '../readers/dir.js'
 import {type DirName, dirNames, undecodablePath, type UndecodablePath} from '../readers/names.js'
 import {ioReason, UsageError} from '../errors.js'
+import {plural} from '../render/units.js'
 import {fileId, PathCache, type Stated, type Stats, statPath} from '../readers/stat.js'
 import {emptyListError, type ListedPath, readList} from './list-file.js'
 
@@ -345,7 +346,7 @@ export function batchTasks(inputs: string[], f: {'files-from'?: string; shard?: 
   const fromList = f['files-from'] ? readList(f['files-from']) : []
   if (inputs.length + fromList.length === 0) throw f['files-from'] ? emptyListError(f['files-from']) : new UsageError('no inputs: give files, directories, patterns or --files-from FILE')
   const listed = listTasks(inputs, fromList, f.out, cache)
-  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${listed.duplicates} duplicate input(s) skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
+  if (listed.duplicates > 0) process.stderr.write(`allocscope: warning: ${plural(listed.duplicates, 'duplicate input')} skipped (the same file or directory reached twice: named twice, or through a symlink)\n`)
   if (listed.excluded) process.stderr.write(`allocscope: warning: ${f.out} is the --out file: not read as an input\n`)
   for (const u of listed.unread) process.stderr.write(`allocscope: warning: ${u.path}: ${u.reason} (named on the command line: its record is an error; --fail-on-error fails the run on it)\n`)
   if (!f.shard) return listed.tasks

@@ -7,6 +7,7 @@ import {availableParallelism} from 'node:os'
 import {refuseCaptureFile, refuseInputAsOutput, refuseOverwrite} from '../cli/write-file.js'
 import {PathCache} from '../readers/stat.js'
 import {UsageError} from '../errors.js'
+import {byCount, plural} from '../render/units.js'
 import type {Gated} from '../cli/output.js'
 import {SEVERITIES} from '../types.js'
 import type {Task} from './inputs.js'
@@ -95,9 +96,9 @@ async function run(inputs: string[], f: BatchFlags): Promise<Gated> {
   out.close()
   // The counts, when nobody watches the records go by: an error record on stdout piped to a file
   // or to fleet was said nowhere else (a path mistyped in a CI job).
-  if (f.out || process.stderr.isTTY || r.errors > 0) process.stderr.write(`allocscope: ${r.inputs} input(s), ${r.records} record(s), ${r.errors} error(s)\n`)
+  if (f.out || process.stderr.isTTY || r.errors > 0) process.stderr.write(`allocscope: ${plural(r.inputs, 'input')}, ${plural(r.records, 'record')}, ${plural(r.errors, 'error')}\n`)
   // Several boots in one log are several records: say so, and which boots, whatever stderr is.
-  if (r.multiBoot) process.stderr.write(`allocscope: ${r.multiBoot} record(s) are boots of logs holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
+  if (r.multiBoot) process.stderr.write(`allocscope: ${plural(r.multiBoot, 'record')} ${byCount(r.multiBoot, 'is a boot of a log', 'are boots of logs')} holding several (${f.boot === undefined ? 'a record per boot, as analyse reports every boot' : `--boot ${f.boot}`}; each record's "boot" says which, numbered as journalctl --list-boots)\n`)
   // The gate covers the whole output: the records --resume kept too.
   const worst = Math.max(r.maxSeverity, resumed?.maxSeverity ?? -1)
   return {severities: worst >= 0 ? [SEVERITIES[worst]!] : [], errors: r.errors + (resumed?.errors ?? 0)}

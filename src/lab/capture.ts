@@ -2,6 +2,7 @@
 // (run.ts) → for a series, its recording (series.ts) → result and Report. The command emits it,
 // then fails on an incomplete boot (exit 2) or runs --then on the fresh capture.
 import type {CommandRun} from '../cli/output.js'
+import {plural} from '../render/units.js'
 import {captureReport} from './report.js'
 import {type CaptureFlags, captureRequest} from './request.js'
 import {failureMessage, runCapture, sha256} from './run.js'
@@ -30,7 +31,7 @@ export async function runCaptureCommand(f: CaptureFlags, env: CaptureEnv): Promi
     ...req.options,
     customInit: series ? {script: seriesInitScript(series), extra: seriesExtraEntries(req.module), mode: `series-${series.kind}`} : undefined,
     onBoot: (accel, reason) => {
-      if (!env.quiet) process.stderr.write(`allocscope: booting ${f.kernel} with ${f.cpus} CPU(s) under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
+      if (!env.quiet) process.stderr.write(`allocscope: booting ${f.kernel} with ${plural(f.cpus, 'CPU')} under ${accel.toUpperCase()} (${reason}), timeout ${f.timeout} s …\n`)
     },
     madeBy: {tool: 'allocscope capture', version: env.version, argv: env.argv, ...(f.provenance ? {provenance: f.provenance} : {})},
   })

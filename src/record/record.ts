@@ -10,6 +10,7 @@ import {readBoundedFile} from '../readers/bounded.js'
 import {headEncoding} from '../readers/gzip.js'
 import {realOr} from '../readers/stat.js'
 import {InputError, UsageError} from '../errors.js'
+import {plural} from '../render/units.js'
 import {DeltaEncoder, RecordingWriter, skippedLinesNote, type SnapshotRecord} from '../trend/recording.js'
 import type {AllocInfo} from '../types.js'
 
@@ -358,7 +359,7 @@ class SampleWarnings {
   /** The warnings of a recording of `samples` samples. */
   list(samples: number): string[] {
     const out = [...this.seen.values()].map((s) => (samples > 1 ? `${s.text} (in ${s.samples} of ${samples} samples)` : s.text))
-    if (this.dropped > 0) out.push(`${this.dropped} more warning(s) about the samples not listed (over ${MAX_SAMPLE_WARNINGS} distinct ones)`)
+    if (this.dropped > 0) out.push(`${plural(this.dropped, 'more warning')} about the samples not listed (over ${MAX_SAMPLE_WARNINGS} distinct ones)`)
     return out
   }
 }

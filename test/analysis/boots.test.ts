@@ -59,7 +59,7 @@ describe('several boots in one log', () => {
     expect(bootNote(last)).toBe(`${p}: the log holds 2 boots; using boot 0 (2 of 2, lines ${r.boots[1]!.boot!.firstLine}-${r.boots[1]!.boot!.lastLine}), the last (--boot N picks another: 1 the first, 0 the last, -1 the one before)`)
     expect((await analyseBootLog(p, {boot: 1})).host.possibleCpus?.value).toBe(64)
     expect((await analyseBootLog(p, {boot: -1})).host.possibleCpus?.value).toBe(64)
-    await expect(analyseBootLog(p, {boot: 3})).rejects.toThrow(`${p}: --boot 3: the log holds 2 boot(s) (1 to 2 from the first, 0 to -1 from the last)`)
+    await expect(analyseBootLog(p, {boot: 3})).rejects.toThrow(`${p}: --boot 3: the log holds 2 boots (1 to 2 from the first, 0 to -1 from the last)`)
   })
 
   it('the same kernel booted twice (DERIVED: stamps 1 µs apart): two boots', async () => {

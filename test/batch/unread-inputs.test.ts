@@ -11,7 +11,7 @@ import {SAMPLES} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-unread-'))
 const SAMPLE = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
-const SUMMARY = /^allocscope: (\d+) input\(s\), (\d+) record\(s\), (\d+) error\(s\)$/m
+const SUMMARY = /^allocscope: (\d+) inputs?, (\d+) records?, (\d+) errors?$/m
 
 describe('batch: inputs that name nothing', () => {
   it('a missing path: an error record, exit 0, and on stderr (not a TTY, no --out) a warning naming it and the counts', async () => {

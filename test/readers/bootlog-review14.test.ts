@@ -138,8 +138,8 @@ describe('damage to the input is in the report itself, not only on stderr (DERIV
     writeFileSync(p, Buffer.concat([Buffer.from(lines.slice(0, 100).join('\n') + '\n'), Buffer.alloc(64), Buffer.from(lines.slice(100).join('\n') + '\n')]))
     const r = await runAnalyse(p, FLAGS)
     const rows = hostRows(r)
-    expect(text(rows.find((x) => x.key === 'long lines')?.value)).toBe('1 line(s) longer than 1 MiB were cut at that length, the first at line 11')
-    expect(text(rows.find((x) => x.key === 'NUL bytes')?.value)).toMatch(/^skipped 64 NUL byte\(s\) in 1 run\(s\)/)
+    expect(text(rows.find((x) => x.key === 'long lines')?.value)).toBe('1 line longer than 1 MiB was cut at that length, the first at line 11')
+    expect(text(rows.find((x) => x.key === 'NUL bytes')?.value)).toMatch(/^skipped 64 NUL bytes in 1 run /)
   })
 })
 

@@ -2,6 +2,7 @@
 // memory (records are handed out chunk by chunk; skipped lines are kept up to a cap and counted).
 import type {InputPadding, LogRecord, Skipped} from '../../types.js'
 import {InputError} from '../../errors.js'
+import {plural} from '../../render/units.js'
 import {DEFAULT_MAX_LINE, LineSplitter, TextChunker} from '../lines.js'
 import {detectFormat, FORMATS_TRIED, LATE_STAMPED_LINES, SNIFF_LINES, timedKernel, type Detection} from './detect.js'
 import type {FormatReader} from './engine.js'
@@ -203,7 +204,7 @@ class Sniffer {
 /** `leading`: the padding let go before any text; an input of only NULs says how many it had. */
 function decide(name: string, sniff: Sniffer, forced: BootLogFormat | undefined, leading?: Sniffed['leading']): Detection {
   if (sniff.lines.length === 0 && !sniff.full) {
-    const nul = leading?.nul ? ` ${leading.nul} NUL byte(s)${leading.lines > 0 ? ` and ${leading.lines} blank line(s)` : ''} skipped, no text:` : ''
+    const nul = leading?.nul ? ` ${plural(leading.nul, 'NUL byte')}${leading.lines > 0 ? ` and ${plural(leading.lines, 'blank line')}` : ''} skipped, no text:` : ''
     throw new InputError(`${name}: empty:${nul} expected a kernel log`, name)
   }
   const d = detectFormat(sniff.lines, {crlf: sniff.crlf})
