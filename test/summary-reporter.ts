@@ -3,8 +3,7 @@
 // UserConsoleLog: vitest 4 exports it from 'vitest', no longer from 'vitest/node'.
 import type {UserConsoleLog} from 'vitest'
 import type {Reporter, TestModule} from 'vitest/node'
-
-const UPDATED_MARK = 'allocscope-expectation-updated:'
+import {UPDATED_MARK} from './helpers/update-mark.js'
 
 export default class SummaryReporter implements Reporter {
   private updated: string[] = []

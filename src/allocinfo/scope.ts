@@ -94,7 +94,7 @@ export function inScope(s: ScopedSite, f: SiteScope): boolean {
 export const anomalySite = (key: string): ScopedSite => siteOfKey(key) ?? {file: key, func: ''}
 
 /** The anomalies at sites in scope (all of them without a scope). */
-export function anomaliesInScope<A extends Pick<AllocAnomaly, 'key'>>(list: readonly A[], f: SiteScope): A[] {
+function anomaliesInScope<A extends Pick<AllocAnomaly, 'key'>>(list: readonly A[], f: SiteScope): A[] {
   return hasScope(f) ? list.filter((a) => inScope(anomalySite(a.key), f)) : [...list]
 }
 

@@ -8,7 +8,8 @@ import {resolve} from 'node:path'
 
 /**
  * What these helpers stat: bigint stats, so that a device and inode beyond 2^53 (overlayfs's xino
- * inodes carry the layer in their high bits) are exact in fileId; every caller asks through here.
+ * inodes carry the layer in their high bits) are exact in fileId: every caller that compares files
+ * or keeps their stats asks through here (a plain isDirectory() check may use statSync).
  */
 export type Stats = BigIntStats
 

@@ -6,11 +6,10 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, relative} from 'node:path'
 import {expect} from 'vitest'
 import {REPO} from './paths.js'
+import {UPDATED_MARK} from './update-mark.js'
 
 export const UPDATING = process.env.UPDATE_EXPECTATIONS === '1'
 
-/** Marker line the summary reporter collects: one per expectation file rewritten. */
-export const UPDATED_MARK = 'allocscope-expectation-updated:'
 
 /**
  * Compare `actual` with the committed file at `path`; with UPDATE_EXPECTATIONS=1 write it instead
