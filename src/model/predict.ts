@@ -13,7 +13,7 @@ import {type RecorderRun, newRun} from './recorders/result.js'
 import {interleave} from './scheduler.js'
 import {type CpuRanges, type SweepCaveat, evaluatedWords, runsOf, span, sweepCaveats} from './cpu-ranges.js'
 import {type RangeFact, checkedFacts} from './terms.js'
-import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, callsByCpus, expectedCounts} from './workload.js'
+import {MAX_REPLAY_EVENTS, type TermCount, buildWorkload, callsByCpus, eventsOf, expectedCounts} from './workload.js'
 
 export type Tracker = 'legacy' | 'pool' | 'both'
 
@@ -136,9 +136,6 @@ function earlyEvents(host: Host, profile: Profile) {
   return {exp, window, reason, events: eventsOf(window, exp.calls)}
 }
 
-/** The early calls a window holds: none without page_ext, else the expected calls rounded. */
-const eventsOf = (window: Window, calls: number): number => (window === 'none' ? 0 : Math.max(0, Math.round(calls)))
-
 /**
  * earlyEvents' count at any CPU count (possible = online) of the host, for the sweep's every-count
  * scans: the window (no CPU count moves it) and the terms' fixed part made once (workload.ts callsByCpus).
@@ -189,14 +186,14 @@ function fittedIntervals(events: number, fittedPages: number, unc: Uncertainty):
  * series' prediction for it (as if the kernel were of that series), said in the extrapolation of
  * the uncertainty returned (`unc` itself is left as it was).
  */
-export function coverSeries(host: Host, window: string, others: readonly Profile[] | undefined, own: Fitted, unc: Uncertainty): Fitted & {unc: Uncertainty} {
+export function coverSeries(host: Host, window: Window, others: readonly Profile[] | undefined, own: Fitted, unc: Uncertainty): Fitted & {unc: Uncertainty} {
   if (host.kernel !== undefined || window === 'none' || !others?.length) return {...own, unc}
   const span = (a: Interval, b: Interval): Interval => ({value: a.value, low: Math.min(a.low, b.low), high: Math.max(a.high, b.high)})
   let out = own
   const covered: string[] = []
   for (const q of others) {
     const exp = expectedCounts(host, q)
-    const events = Math.max(0, Math.round(exp.calls))
+    const events = eventsOf(window, exp.calls)
     const theirs = fittedIntervals(events, events ? Math.max(events, Math.round(exp.pages)) : 0, uncertainty(host, q, true))
     out = {calls: span(out.calls, theirs.calls), pagesInterval: span(out.pagesInterval, theirs.pagesInterval)}
     covered.push(`the intervals also cover the ${q.kernel} series' prediction (${q.name}: ${theirs.calls.value} (${theirs.calls.low}-${theirs.calls.high}) calls, ${theirs.pagesInterval.value} (${theirs.pagesInterval.low}-${theirs.pagesInterval.high}) pages)`)

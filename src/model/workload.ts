@@ -110,8 +110,11 @@ interface Split {
   nSetup: number
 }
 
+/** The early calls a window holds: none without page_ext, else the expected calls rounded (a fit can dip below 0). */
+export const eventsOf = (window: Window, calls: number): number => (window === 'none' ? 0 : Math.max(0, Math.round(calls)))
+
 function splitCalls(host: Host, window: Window, exp: ReturnType<typeof expectedCounts>): Split {
-  const C = window === 'none' ? 0 : Math.max(0, Math.round(exp.calls))
+  const C = eventsOf(window, exp.calls)
   const onlineShare = exp.byTerm.filter((t) => term(t.id).attribution === 'online').reduce((s, t) => s + t.calls, 0)
   const setupShare = exp.byTerm.filter((t) => term(t.id).phase === 'setup').reduce((s, t) => s + t.calls, 0)
   // Bring-up work runs on every online CPU only when page_ext comes after smp_init().
