@@ -79,8 +79,11 @@ export function bootSeverities(b: {findings?: readonly {severity: Severity}[]; k
   return [...(b.findings ?? []).map((f) => f.severity), ...badCounterSeverities(badCounterCounts(b.klab ?? [])), ...anomalySeverities(b.allocinfo?.anomalyCounts ?? {})]
 }
 
+/** The most severe of some severities as its index in SEVERITIES; -1 when there is none. */
+export const severityRank = (list: readonly Severity[]): number => Math.max(-1, ...list.map((s) => SEVERITIES.indexOf(s)))
+
 /** The most severe of some severities; undefined when there is none. */
-export const worstSeverity = (list: readonly Severity[]): Severity | undefined => SEVERITIES[Math.max(-1, ...list.map((s) => SEVERITIES.indexOf(s)))]
+export const worstSeverity = (list: readonly Severity[]): Severity | undefined => SEVERITIES[severityRank(list)]
 
 /** One kind of anomaly in a dump: how many (every one), the severity --fail-on gives it, and the first of the kind. */
 export interface AnomalyKind {

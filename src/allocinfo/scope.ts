@@ -17,7 +17,7 @@ export interface SiteScope {
 export type ScopedSite = Pick<AllocSite, 'file' | 'func' | 'module'>
 
 /** A scope row: which field, its flag, what it reads of a site. */
-export const SCOPE_FIELDS: {field: keyof SiteScope; flag: string; get: (s: ScopedSite) => string}[] = [
+const SCOPE_FIELDS: {field: keyof SiteScope; flag: string; get: (s: ScopedSite) => string}[] = [
   {field: 'module', flag: 'module', get: (s) => s.module ?? ''},
   {field: 'file', flag: 'file', get: (s) => s.file},
   {field: 'func', flag: 'function', get: (s) => s.func},

@@ -106,7 +106,8 @@ export function predictionOf(b: PredictionBasis, dump?: RecorderCode): BatchPred
       notes: p.notes,
     }
   } catch (e) {
-    // Not kept: the reason names this file and the line of the fact it refuses.
+    // Not kept: only predictions are (a host outside physical sense is rare, and the kernel refusal
+    // above is a value, worked out again at little cost).
     return {error: reasonOf(e, b.source).reason}
   }
   if (memo.size >= MEMO_MAX) memo.clear()

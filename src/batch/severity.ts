@@ -4,14 +4,13 @@
 // was made, as predict --from grades it: model/severity.ts). One
 // rule for the records a worker makes and those --resume keeps from an earlier run; a module of
 // its own so that the main thread reads it without the record builder (the model).
-import {bootSeverities} from '../allocinfo/report.js'
-import {type Severity, SEVERITIES} from '../types.js'
+import {bootSeverities, severityRank} from '../allocinfo/report.js'
+import type {Severity} from '../types.js'
 import type {BatchRecord} from './schema.js'
 
 /** The worst severity in a record, as its index in SEVERITIES; -1 when it has none. */
 export function recordRank(r: BatchRecord): number {
-  const all = [...bootSeverities(r), ...predictionSeverities(r)]
-  return Math.max(-1, ...all.map((s) => SEVERITIES.indexOf(s)))
+  return severityRank([...bootSeverities(r), ...predictionSeverities(r)])
 }
 
 /** The prediction's severity, when it has one (a record of an earlier run may have none: it is not graded again). */

@@ -249,7 +249,10 @@ function changedPlain(a: AllocInfo, b: AllocInfo): Changed {
   return {rows, compared, totals: {bytes: [a.totalBytes, b.totalBytes], calls: [a.totalCalls, b.totalCalls]}}
 }
 
-/** Every site whose bytes or calls differ, or that exists on one side only. Unsorted. */
+/**
+ * Every site whose bytes or calls differ, or that exists on one side only. Unsorted. The filter's
+ * sources compiled here: diffAllocInfo compiles them once per run and calls changedIn (tests call this).
+ */
 export function changedSites(a: AllocInfo, b: AllocInfo, filter: ScopeSources = {}, keyBy: AllocKeyBy = 'site'): Changed {
   return changedIn(a, b, siteScope(filter), keyBy)
 }

@@ -2,7 +2,7 @@
 // replay of the model is ~0.1 ms of a ~1 ms input. The key left out the host's name but kept the
 // file:line each fact came from (host.origins, added after the memo), so no two files shared one:
 // 10 000 inputs cost 10 000 replays. Two copies of a real lab boot log under different names
-// must share one kept prediction; a refusal is never shared (it names its file).
+// must share one kept prediction.
 import {copyFileSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
