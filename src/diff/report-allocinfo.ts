@@ -1,7 +1,7 @@
 // AllocDiff → Report: the bloat-o-meter summary line, one row per site, the others row, and the
 // total line with the percentage change. Numbers stay exact (bytes, not KiB) as in bloat-o-meter.
 import {type Block, type Cell, type Column, NONE, deltaCell} from '../render/report.js'
-import {plural, signed} from '../render/units.js'
+import {byCount, plural, signed} from '../render/units.js'
 import {type AllocDiff, type AllocDiffRow, summaryLine, totalLine} from './allocinfo.js'
 import {outsideWords, scopeWords} from '../allocinfo/scope.js'
 import {MAX_ANOMALIES} from '../readers/allocinfo.js'
@@ -70,7 +70,8 @@ function notComparedLines(d: AllocDiff): string[] {
   return (['a', 'b'] as const).flatMap((side) => {
     const x = n[side]
     if (!x) return []
-    return [`${side}: ${plural(x.counted, 'anomaly', 'anomalies')} counted, ${x.kept} kept by the reader (the first ${MAX_ANOMALIES} of each kind): only the kept are compared; the other ${x.counted - x.kept} are not listed as appeared or gone, nor gated on`]
+    const rest = x.counted - x.kept
+    return [`${side}: ${plural(x.counted, 'anomaly', 'anomalies')} counted, ${x.kept} kept by the reader (the first ${MAX_ANOMALIES} of each kind): only the kept are compared; the other ${rest} ${byCount(rest, 'is', 'are')} not listed as appeared or gone, nor gated on`]
   })
 }
 

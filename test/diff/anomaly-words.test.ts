@@ -29,6 +29,7 @@ writeFileSync(real, REAL)
 const one = withNegatives('one-negative', 1)
 const six = withNegatives('six-negatives', 6)
 const many = withNegatives('past-the-cap', MAX_ANOMALIES + 200)
+const oneOver = withNegatives('one-past-the-cap', MAX_ANOMALIES + 1)
 const head = async (args: string[]) => (await runCommand(['diff', ...args, '--format', 'text', '--top', '1'], {root: REPO})).stdout.replace(/\n {4}/g, ' ')
 
 describe('diff a b of two dumps: the anomalies in words', () => {
@@ -52,5 +53,13 @@ describe('diff a b of two dumps: the anomalies in words', () => {
     const under = JSON.parse((await runCommand(['diff', real, six, '--json'], {root: REPO})).stdout)
     expect(under.result.allocinfo.anomalies.notCompared).toBeUndefined()
     expect(await head([real, six])).not.toContain('kept by the reader')
+  })
+
+  it("one anomaly past the reader's cap: 'the other 1 is not listed' (was 'the other 1 are'); 200 past it: 'the other 200 are'", async () => {
+    // b counts the real dump's duplicate key and 1001 negatives: 1002, 1001 kept.
+    const text = await head([real, oneOver])
+    expect(text).toContain(`\nb: 1002 anomalies counted, 1001 kept by the reader (the first ${MAX_ANOMALIES} of each kind): only the kept are compared; the other 1 is not listed as appeared or gone, nor gated on\n`)
+    expect(text).not.toContain('the other 1 are')
+    expect(await head([real, many])).toContain('the other 200 are not listed')
   })
 })
