@@ -1,11 +1,12 @@
 // `allocscope capture` input errors: one line on stderr naming the problem, exit 2, and no QEMU
-// started. None of these needs QEMU or a kernel.
-import {mkdtempSync, writeFileSync} from 'node:fs'
+// started. None of these needs QEMU or a kernel. Then what the command prints after a boot, with a
+// stub QEMU that replays a real boot's console (e2e.test.ts boots real kernels).
+import {chmodSync, existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
-import {REPO} from '../helpers/paths.js'
+import {captureDir, REPO} from '../helpers/paths.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-capture-cmd-'))
 // Synthetic: only the x86 boot-protocol magic of a bzImage, enough to pass the image check.
@@ -54,5 +55,46 @@ describe('allocscope capture: errors', () => {
       expect(r.error?.oclif?.exit, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(msg)
     }
+  })
+})
+
+// Synthetic stand-ins, so the command runs end to end without QEMU or busybox: a 64-byte static
+// x86-64 ELF header (no program headers, so no PT_INTERP) for busybox, and a QEMU that answers
+// --version and copies a real boot's console.log to its -serial file:<path>, as the guest would.
+const fakeBusybox = join(tmp, 'synthetic-busybox')
+const elf = Buffer.alloc(64)
+elf.write('\x7fELF', 0, 'latin1')
+elf[4] = 2 // ELFCLASS64
+elf.writeUInt16LE(62, 18) // EM_X86_64
+writeFileSync(fakeBusybox, elf)
+const realConsole = join(captureDir('linux-6.12-instr_smp001_1G'), 'console.log')
+const stubQemu = join(tmp, 'synthetic-qemu-system-x86_64')
+writeFileSync(stubQemu, [
+  '#!/bin/sh',
+  `[ "$1" = --version ] && { echo 'QEMU emulator version 0 (synthetic stub)'; exit 0; }`,
+  `while [ $# -gt 0 ]; do [ "$1" = -serial ] && cp '${realConsole}' "\${2#file:}"; shift; done`,
+  '',
+].join('\n'))
+chmodSync(stubQemu, 0o755)
+const booted = (out: string, ...args: string[]) =>
+  run(['--kernel', fakeImage, '--busybox', fakeBusybox, '--qemu', stubQemu, '--accel', 'tcg', '--out', join(tmp, out), ...args])
+
+describe.skipIf(process.platform !== 'linux')('allocscope capture: what it prints after a boot (stub QEMU replaying a real console.log)', () => {
+  it('without --then, its own report: the capture complete, the replayed kernel\'s release', async () => {
+    const r = await booted('b1')
+    expect(r.error?.message).toBeUndefined()
+    expect(r.stdout).toMatch(/^Capture .*b1\n/)
+    expect(r.stdout).toMatch(/status +│ complete/)
+    expect(r.stdout).toContain('6.12.117')
+  })
+
+  it("--block findings --then analyse: analyse's Findings block alone, capture's own report left out (it was printed first, and its blocks have no 'findings': 'no such block')", async () => {
+    const r = await booted('b2', '--then', 'analyse', '--block', 'findings')
+    expect(r.stderr).not.toMatch(/no such block/)
+    expect(r.error?.message).toBeUndefined()
+    expect(existsSync(join(tmp, 'b2', 'allocinfo.txt'))).toBe(true)
+    expect(r.stdout).toMatch(/^Findings\n/)
+    expect(r.stdout).not.toContain('Capture ')
+    expect(r.stdout).not.toContain('complete')
   })
 })

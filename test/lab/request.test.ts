@@ -65,7 +65,7 @@ describe('followUpArgv', () => {
     expect(followUpArgv({...csv, then: 'analyse', json: true}, 'c1')).toEqual(['c1', '--json', '--fail-on', 'never'])
   })
 
-  it("--block is passed on, in every format (it was dropped: 'capture --block findings --then analyse' picked among capture's own blocks and stopped on 'no such block'), and capture's own report is then left out", () => {
+  it("--block is passed on, in every format (it was dropped: 'capture --block findings --then analyse' picked among capture's own blocks and stopped on 'no such block'), and blockIsFollowUps says when capture's own report is left out (the command leaving it out: capture-command.test.ts)", () => {
     expect(followUpArgv({...out, then: 'analyse', block: 'findings'}, 'c1')).toEqual(['c1', '--format', 'table', '--block', 'findings', '--fail-on', 'never'])
     const csv = {...out, format: 'csv', 'csv-units': true, block: 'Boot 0: Findings'}
     expect(followUpArgv({...csv, then: 'diff', baseline: 'base'}, 'c1')).toEqual(['base', 'c1', '--format', 'csv', '--block', 'Boot 0: Findings', '--csv-units', '--fail-on', 'never'])
