@@ -21,8 +21,9 @@ export interface DiffInput {
   /** For allocscope-json: the `command` of the envelope. */
   command?: string
   /**
-   * A pipe, FIFO or /dev/fd/N (`diff <(cat a) <(cat b)`) can be read only once: its bytes were
-   * copied here, and `capture` points at this copy (messages still name `path`).
+   * A pipe, FIFO or /dev/fd/N (`diff <(cat a) <(cat b)`) can be read only once, and a procfs file
+   * (size 0 to stat) is generated on each read: its bytes were copied here, and `capture` points at
+   * this copy (messages still name `path`).
    */
   spooled?: string
   /** A boot log with a dump pasted after it: the line of the dump's header (the lines before it are the log's). */
@@ -175,9 +176,11 @@ export function classifyInput(path: string): DiffInput {
   let spooled: string | undefined
   try {
     // Read once: a pipe has no size and cannot be opened twice, so its bytes go to a file first.
-    // `-` (stdin) is copied as a pipe is, whatever it is.
+    // `-` (stdin) is copied as a pipe is, whatever it is, and so is a regular file whose size says 0:
+    // procfs (/proc/allocinfo) has content all the same, generated anew on each read (it was
+    // refused as an empty file), so the copy is the one snapshot both the sniff and the reader see.
     let size = st?.size ?? 0
-    if (st === undefined || !st.isFile()) ({copy: spooled, size} = spool(path))
+    if (st === undefined || !st.isFile() || size === 0) ({copy: spooled, size} = spool(path))
     const file = spooled ?? path
     if (size === 0) throw new InputError(`${path}: empty file; expected a boot log, an allocinfo dump or a capture directory`, path)
     text = head(file)

@@ -2,7 +2,7 @@
 // or a serial console left, dumps a tool reshaped. Inputs are REAL samples or SYNTHETIC ones DERIVED
 // from them here; the pipes and FIFOs need a real process (spawnCli, the BUILT CLI: npm run build).
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -73,6 +73,32 @@ describe('diff of one dump through a pipe or a FIFO', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).not.toMatch(/empty/)
     expect(JSON.parse(r.stdout).result.allocinfo).toBe('/dev/stdin')
+  })
+})
+
+// procfs says size 0 for files with content (/proc/allocinfo, the real case: `diff before.txt
+// /proc/allocinfo`); /proc/self/status stands for it on any Linux machine.
+const PROC = '/proc/self/status'
+const noProc = existsSync(PROC) ? undefined : `no ${PROC}: not Linux`
+describe.skipIf(noProc !== undefined)(`a file whose size says 0 but has content (procfs)${noProc ? ` (skipped: ${noProc})` : ''}`, () => {
+  it(`${PROC}: copied once and sniffed from the copy (was: "empty file", trusting its size)`, () => {
+    expect(statSync(PROC).size).toBe(0)
+    const x = classifyInput(PROC)
+    expect(x.path).toBe(PROC)
+    expect(x.kind).toBe('bootlog')
+    expect(x.spooled).toBeDefined()
+    expect(x.capture.bootLog).toBe(x.spooled)
+    expect(readFileSync(x.spooled!, 'utf8')).toMatch(/^Name:\t/)
+  })
+  it('diff says what it is not, not "empty file"; a file with no bytes is still "empty file"', async () => {
+    const r = await runCli(['diff', PROC, DUMP])
+    expect(r.status).toBe(2)
+    expect(r.stderr).not.toMatch(/empty file/)
+    expect(r.stderr).toMatch(/\/proc\/self\/status: neither an allocinfo dump nor a kernel log/)
+    const empty = derived('empty', '')
+    const e = await runCli(['diff', empty, DUMP])
+    expect(e.status).toBe(2)
+    expect(e.stderr).toContain(`${empty}: empty file; expected a boot log, an allocinfo dump or a capture directory`)
   })
 })
 
