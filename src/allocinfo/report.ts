@@ -175,7 +175,7 @@ function sitesBlock(r: AllocInfoResult, size: Size): Block {
   if (r.sites.some((s) => s.count > 1)) columns.push({key: 'lines', header: 'summed', align: 'right', priority: 1})
   return {
     kind: 'table',
-    title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${r.matched.sites} sites by ${r.sort}`,
+    title: `${r.shown < r.matched.sites ? `top ${r.shown} of ` : ''}${plural(r.matched.sites, 'site')} by ${r.sort}`,
     columns,
     rows: r.sites.map((s) => ({
       bytes: s.bytes < 0n ? {text: cellText(size(s.bytes)), raw: s.bytes, style: 'bad'} : size(s.bytes),
@@ -199,10 +199,10 @@ function totalsBlock(r: AllocInfoResult, sizeWords: Words): Block {
     kind: 'text',
     lines: [
       `source: ${source}`,
-      `total: ${r.totals.sites} sites, ${sizeWords(r.totals.bytes)}, ${r.totals.calls} calls (${r.lines} lines read)`,
+      `total: ${plural(r.totals.sites, 'site')}, ${sizeWords(r.totals.bytes)}, ${plural(r.totals.calls, 'call')} (${plural(r.lines, 'line')} read)`,
       ...(invalid > 0 ? [`left out of the total: ${plural(invalid, 'line')} with a counter the kernel cannot print (anomalies: invalid-counter)`] : []),
       ...(filtered || r.filters.length > 0
-        ? [`filters: ${r.filters.join(', ')}`, `matched: ${r.matched.sites} sites, ${sizeWords(r.matched.bytes)}, ${r.matched.calls} calls`]
+        ? [`filters: ${r.filters.join(', ')}`, `matched: ${plural(r.matched.sites, 'site')}, ${sizeWords(r.matched.bytes)}, ${plural(r.matched.calls, 'call')}`]
         : []),
     ],
   }

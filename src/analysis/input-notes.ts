@@ -24,6 +24,6 @@ export function inputDamage(n: InputNotes | undefined): InputDamage[] {
     out.push({key: 'NUL bytes', text: `skipped ${plural(nul.bytes, 'NUL byte')} in ${plural(nul.ranges, 'run')}${first ? ` (the first at byte ${first.offset}, ${plural(first.bytes, 'byte')})` : ''}`})
   }
   const lead = n.padding?.leading
-  if (lead) out.push({key: 'leading padding', text: `skipped ${lead.bytes} bytes of NULs and blank lines (${lead.lines} lines) before the first text`})
+  if (lead) out.push({key: 'leading padding', text: `skipped ${plural(lead.bytes, 'byte')} of NULs and blank lines (${plural(lead.lines, 'line')}) before the first text`})
   return out
 }

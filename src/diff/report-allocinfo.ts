@@ -43,8 +43,8 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
   if (d.others) summaryRows.push({site: `[${d.others.count} others]`, status: '', old: '', new: '', delta: deltaCell(od), other: signed(oo)})
   // No row: the renderers print `empty` alone, so it says what the others row and Total would have.
   const empty = d.others
-    ? `no row shown: ${plural(d.others.count, 'changed site')} folded into others, ${signed(od)} ${m} and ${signed(oo)} ${other} (${d.sitesCompared} sites compared)`
-    : `no site differs in ${m} (${d.sitesCompared} sites compared)`
+    ? `no row shown: ${plural(d.others.count, 'changed site')} folded into others, ${signed(od)} ${m} and ${signed(oo)} ${other} (${plural(d.sitesCompared, 'site')} compared)`
+    : `no site differs in ${m} (${plural(d.sitesCompared, 'site')} compared)`
   const s = d.summary
   return [
     headBlock(d),

@@ -2,7 +2,7 @@
 import {inSampleNote, noIntervalReason} from './profile.js'
 import {HOST_FACT_LABELS} from '../analysis/labels.js'
 import {type Block, type Cell, type KvBlock, type Report, type TableBlock, NONE, bytesCell} from '../render/report.js'
-import {iec, plural} from '../render/units.js'
+import {byCount, iec, plural} from '../render/units.js'
 import type {FitOutcome} from './calibrate.js'
 import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
@@ -111,7 +111,7 @@ function gbPagesRows(p: Prediction): KvBlock['rows'] {
  */
 function warnCell(r: RecorderRun, debug: boolean): Cell {
   if (!debug) return {text: '0 (no DEBUG)', raw: 0, style: 'dim'}
-  return r.wouldWarnIfFreed.pages ? {text: `${r.wouldWarnIfFreed.pages} pages`, style: 'warn', raw: r.wouldWarnIfFreed.pages} : 0
+  return r.wouldWarnIfFreed.pages ? {text: plural(r.wouldWarnIfFreed.pages, 'page'), style: 'warn', raw: r.wouldWarnIfFreed.pages} : 0
 }
 
 function runCells(r: RecorderRun | undefined, debug: boolean): Record<string, Cell> {
@@ -156,9 +156,10 @@ export function predictionReport(p: Prediction): Report {
     if (!r) continue
     for (const w of r.warnings) lines.push(`${r.recorder}: "${w.text}" at event ${w.atEvent} (CPU ${w.cpu})`)
     if (r.wouldWarnIfFreed.calls) {
+      const them = byCount(r.wouldWarnIfFreed.calls, 'it', 'any of them')
       const what = p.host.debug
-        ? 'freeing any of them trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel'
-        : 'on a DEBUG kernel in this window freeing any of them would trip "alloc_tag was not set" once (WARN_ONCE); this host has no DEBUG, so nothing warns'
+        ? `freeing ${them} trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel`
+        : `on a DEBUG kernel in this window freeing ${them} would trip "alloc_tag was not set" once (WARN_ONCE); this host has no DEBUG, so nothing warns`
       lines.push(
         `${r.recorder}: ${plural(r.wouldWarnIfFreed.calls, 'dropped allocation')}, ${plural(r.wouldWarnIfFreed.pages, 'page')}: ${what}` +
           (r.wouldWarnIfFreed.sample.length ? `; first PFNs ${r.wouldWarnIfFreed.sample.map((d) => `${d.pfn} (order ${d.order})`).join(', ')}` : ''),

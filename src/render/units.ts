@@ -33,8 +33,8 @@ export function pct(num: number, den: number): string {
   return `${((num / den) * 100).toFixed(1)}%`
 }
 
-/** The word in the number a count asks for, where the count is not next to it: byCount(1, 'remains', 'remain') is 'remains', byCount(2, 'boot') 'boots'. */
-export const byCount = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many)
+/** The word in the number a count asks for, where the count is not next to it: byCount(1, 'remains', 'remain') is 'remains', byCount(2, 'boot') 'boots'. A bigint count (calls, bytes) too. */
+export const byCount = (n: number | bigint, one: string, many = `${one}s`): string => (n === 1 || n === 1n ? one : many)
 
 /** A count and its noun in the right number: plural(1, 'anomaly', 'anomalies') is '1 anomaly', plural(2, 'site') '2 sites'. */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${byCount(n, one, many)}`
+export const plural = (n: number | bigint, one: string, many = `${one}s`): string => `${n} ${byCount(n, one, many)}`

@@ -51,6 +51,23 @@ describe('may warn if freed: only a DEBUG kernel warns', () => {
     expect(on.cell).toMatchObject({raw: predict(host(true), late).legacy!.wouldWarnIfFreed.pages, style: 'warn'})
   })
 
+  it("one dropped allocation: 'freeing it trips' (was 'freeing any of them'); its one page '1 page' in the row; two: 'any of them'", () => {
+    const said = (calls: number, pages: number, debug: boolean) => {
+      const p = predict(host(debug), late)
+      p.legacy!.wouldWarnIfFreed = {calls, pages, sample: []}
+      const report = predictionReport(p)
+      const table = report.blocks.find((b): b is TableBlock => b.kind === 'table')!
+      const notes = (report.blocks.find((b) => b.title === 'Notes') as {lines: string[]}).lines.join(' ')
+      return {cell: table.rows.find((r) => r.recorder === 'legacy')!.warnPages, notes}
+    }
+    const one = said(1, 1, true)
+    expect(one.notes).toContain('legacy: 1 dropped allocation, 1 page: freeing it trips "alloc_tag was not set" once (WARN_ONCE) on a DEBUG kernel')
+    expect(one.cell).toMatchObject({text: '1 page', raw: 1})
+    expect(said(1, 4, false).notes).toContain('legacy: 1 dropped allocation, 4 pages: on a DEBUG kernel in this window freeing it would trip')
+    expect(said(2, 2, true).notes).toContain('legacy: 2 dropped allocations, 2 pages: freeing any of them trips')
+    expect(said(2, 2, true).cell).toMatchObject({text: '2 pages'})
+  })
+
   it('predict --hosts rows: mayWarnPages is 0 for a host without DEBUG', () => {
     const row = (debug: boolean) => predictHostRow({row: 1, host: host(debug), extra: {}}, {}).row
     expect(row(false).legacyDropped).toBeGreaterThan(0)
