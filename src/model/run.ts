@@ -7,16 +7,17 @@ import {refuseInputAsOutput, writeUserFile} from '../cli/write-file.js'
 import {UsageError} from '../errors.js'
 import {builtRecorder} from '../analysis/built-recorder.js'
 import type {Block, Report} from '../render/report.js'
+import {byCount} from '../render/units.js'
 import type {Recorder, Severity} from '../types.js'
 import {PredictionCache, predictHostRow} from './fleet.js'
 import {HOST_LIMITS, type Host, validateHost} from './host.js'
 import {type HostFlags, type HostInput, hostInput} from './host-input.js'
 import {InventoryRows, readInventory} from './inventory.js'
-import {type PredictOptions, type Tracker, givenCode, predict, sweep, sweepCpus} from './predict.js'
+import {type CpuLimit, type PredictOptions, type Tracker, givenCode, predict, sweep, sweepCpus} from './predict.js'
 import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote, otherSeries} from './profile.js'
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepNotesBlock, sweepSummary, wrap} from './report.js'
-import {caveatLine} from './cpu-ranges.js'
+import {caveatLine, span} from './cpu-ranges.js'
 import {measuredChecks} from './measured.js'
 import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
@@ -130,7 +131,7 @@ function sweepRun(range: string, input: HostInput, profile: Profile, opts: Predi
   const {host, nrCpus} = input
   const [lo, hi] = parseSweep(range)
   validateHost({...host, possibleCpus: hi, onlineCpus: hi})
-  // The search past the range stops at the kernel's NR_CPUS when the log printed it.
+  // The search past the range stops at the kernel's NR_CPUS when the log printed it; pastNrCpus names it in the same words.
   const limit = nrCpus && {cpus: nrCpus.cpus, what: `the kernel's NR_CPUS, ${nrCpus.where}`}
   const s = sweep(host, profile, sweepCpus(lo, hi, f.points), opts, limit)
   const blocks: Block[] = [sweepBlock(s), {kind: 'text', lines: wrap([sweepSummary(s)])}, ...sweepNotesBlock(s)]
@@ -141,7 +142,7 @@ function sweepRun(range: string, input: HostInput, profile: Profile, opts: Predi
   // The recorder the host runs (none without DEBUG), as each point's prediction has it.
   const graded = sweepGrade(host.debug, builtRecorder(host, givenCode(opts)).recorder, s)
   if (graded) blocks.push(severityBlock(graded))
-  const hostWarnings = [...s.caveats.filter((c) => c.kind === 'warning').map((c) => caveatLine(c, s.points.length)), ...pastNrCpus(range, hi, s.points, nrCpus)]
+  const hostWarnings = [...s.caveats.filter((c) => c.kind === 'warning').map((c) => caveatLine(c, s.points.length)), ...pastNrCpus(range, [lo, hi], s.points, limit)]
   return {result: {host: {...shape, sweptCpus: [lo, hi]}, profile: profile.name, ...s, ...(graded ? {severity: graded} : {})}, report: {blocks}, severities: graded ? [graded.severity] : [], hostWarnings}
 }
 
@@ -150,12 +151,19 @@ function sweepRun(range: string, input: HostInput, profile: Profile, opts: Predi
  * CPUs (setup_percpu), so the points past it are of a kernel built with a larger NR_CPUS. Said, the
  * numbers left as they are (the model is of the host's shape, whatever NR_CPUS a build sets).
  */
-function pastNrCpus(range: string, hi: number, points: readonly {cpus: number}[], nrCpus: HostInput['nrCpus']): string[] {
-  if (!nrCpus || hi <= nrCpus.cpus) return []
-  const past = points.filter((p) => p.cpus > nrCpus.cpus).length
+function pastNrCpus(range: string, [lo, hi]: [number, number], points: readonly {cpus: number}[], nr: CpuLimit | undefined): string[] {
+  if (!nr || hi <= nr.cpus) return []
+  const past = points.filter((p) => p.cpus > nr.cpus).length
+  // The CPU counts swept past NR_CPUS: from LO when the whole range is past it.
+  const from = Math.max(lo, nr.cpus + 1)
+  const cpus = `${span([from, hi])} CPUs`
+  const which =
+    past === points.length
+      ? past === 1 ? `the one swept point (${cpus}) gives` : `all ${past} swept points (${cpus}) give`
+      : `the ${byCount(past, 'swept point', 'swept points')} above ${nr.cpus} (${past} of ${points.length}, ${from === hi ? 'at' : 'in'} ${cpus}) ${byCount(past, 'gives', 'give')}`
   return [
-    `--sweep ${range} goes past ${nrCpus.cpus} CPUs, the kernel's NR_CPUS (${nrCpus.where}): this kernel cannot have more possible CPUs, ` +
-      `so the swept points above ${nrCpus.cpus} (${past} of ${points.length}, in ${nrCpus.cpus + 1}–${hi} CPUs) are the model's numbers for this host shape with a kernel built with a larger NR_CPUS, not for this kernel`,
+    `--sweep ${range} goes past ${nr.cpus} CPUs (${nr.what}): this kernel cannot have more possible CPUs, ` +
+      `so ${which} the model's numbers for this host shape with a kernel built with a larger NR_CPUS, not for this kernel`,
   ]
 }
 

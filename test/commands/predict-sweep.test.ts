@@ -113,8 +113,8 @@ describe('predict --sweep that never overflows: where the model first does, outs
     const cap = join(REPO, 'testdata/captures/linux-7.2-legacylate-c8-m1024')
     const past = await run(['--from', cap, '--sweep', '1..600', '--points', '8'])
     const text = past.stderr.replace(/\s+/g, ' ')
-    expect(text).toMatch(/warning: --sweep 1\.\.600 goes past 512 CPUs, the kernel's NR_CPUS \(.*dmesg\.txt:85\): this kernel cannot have more possible CPUs/)
-    expect(text).toContain('the swept points above 512 (1 of 8, in 513–600 CPUs)')
+    expect(text).toMatch(/warning: --sweep 1\.\.600 goes past 512 CPUs \(the kernel's NR_CPUS, .*dmesg\.txt:85\): this kernel cannot have more possible CPUs/)
+    expect(text).toContain('the swept point above 512 (1 of 8, in 513–600 CPUs) gives the model')
     const doc = JSON.parse((await run(['--from', cap, '--sweep', '1..600', '--points', '8', '--json'])).stdout)
     expect(doc.warnings.filter((w: string) => w.includes("the kernel's NR_CPUS"))).toHaveLength(1)
     // Said, not changed: the sweep still runs to HI.
@@ -122,6 +122,19 @@ describe('predict --sweep that never overflows: where the model first does, outs
     // Up to NR_CPUS (and without --from: no NR_CPUS known) nothing is said.
     expect((await run(['--from', cap, '--sweep', '1..512', '--points', '8'])).stderr).not.toContain('NR_CPUS')
     expect((await run(['--sweep', '1..600', '--kernel', '7.2', '--points', '8'])).stderr).not.toContain('NR_CPUS')
+  })
+
+  it("the NR_CPUS warning names the CPU counts actually swept past it: 'all 8 swept points (600–1024 CPUs)' (was 'in 513–1024'), 'at 513 CPUs' (was '513–513')", async () => {
+    const cap = join(REPO, 'testdata/captures/linux-7.2-legacylate-c8-m1024')
+    const warned = async (range: string) => (await run(['--from', cap, '--sweep', range, '--points', '8'])).stderr.replace(/\s+/g, ' ')
+    const all = await warned('600..1024')
+    expect(all).toContain("so all 8 swept points (600–1024 CPUs) give the model's numbers for this host shape")
+    expect(all).not.toContain('513')
+    const one = await warned('1..513')
+    expect(one).toContain('the swept point above 512 (1 of 8, at 513 CPUs) gives')
+    expect(one).not.toContain('513–513')
+    expect(await warned('513..513')).toContain('so the one swept point (513 CPUs) gives')
+    expect(await warned('400..1024')).toMatch(/the swept points above 512 \([2-7] of 8, in 513–1024 CPUs\) give /)
   })
 
   it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
