@@ -145,7 +145,7 @@ const BLANK_REASONS = new Set<string>([REASON.empty, REASON.journalMeta, REASON.
 function noRecords(source: string, format: BootLogFormat | undefined, st: Pick<BootLogStats, 'lines' | 'skipped' | 'skippedByReason'> & {records: number}, detected: BootLogFormat): void {
   if (st.records > 0 || st.lines === 0) return
   if (format !== undefined) {
-    throw new InputError(`${source}: none of its ${st.lines} lines reads as a record of the format given (--input-format ${format}); expected a ${format} log, or leave --input-format out to have the format detected`, source)
+    throw new InputError(`${source}: ${st.lines === 1 ? 'its one line does not read' : `none of its ${st.lines} lines reads`} as a record of the format given (--input-format ${format}); expected a ${format} log, or leave --input-format out to have the format detected`, source)
   }
   const text = Object.entries(st.skippedByReason).reduce((n, [why, k]) => n + (BLANK_REASONS.has(why) ? 0 : k), 0)
   if (text === 0) return

@@ -1,7 +1,7 @@
 // BootAnalysis (+ allocinfo summary) → the neutral Report: Host, Profiling, Early-PFN tracking,
 // Findings, optional call traces, and the allocinfo blocks.
 import {type Block, type Cell, type KvBlock, type Report, type Style, NONE, bytesCell, severityCell} from '../render/report.js'
-import {pct, plural} from '../render/units.js'
+import {byCount, pct, plural} from '../render/units.js'
 import {num} from '../readers/count.js'
 import type {AllocSite, BootAnalysis, Finding, HostFacts, Severity, Splat} from '../types.js'
 import {anomalyKindsBlock} from '../allocinfo/report.js'
@@ -219,8 +219,8 @@ function replayRows(a: BootAnalysis): KvRow[] {
 function skippedNote(a: BootAnalysis): string | undefined {
   const parts: string[] = []
   const n = a.skippedTotal ?? a.skipped.length
-  if (n) parts.push(`${n}${a.skippedTotal === undefined && n >= MAX_SKIPPED ? '+' : ''} lines skipped`)
-  if (a.droppedMessages) parts.push(`${a.droppedMessages} printk messages dropped`)
+  if (n) parts.push(`${n}${a.skippedTotal === undefined && n >= MAX_SKIPPED ? '+' : ''} ${byCount(n, 'line')} skipped`)
+  if (a.droppedMessages) parts.push(`${plural(a.droppedMessages, 'printk message')} dropped`)
   if (a.timeWentBackwards) parts.push(`time went backwards ${a.timeWentBackwards}x`)
   return parts.length ? parts.join(', ') : undefined
 }
@@ -311,7 +311,7 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
         ...(s.truncated ? [{key: 'truncated', value: {text: 'yes', style: 'warn' as Style}, note: `${s.truncated}: the totals are of what was read`}] : []),
       ],
     },
-    {kind: 'table', title: `Top ${s.top.length} sites by bytes`, columns: cols, rows: s.top.map(row), empty: 'No sites.'},
+    {kind: 'table', title: `Top ${plural(s.top.length, 'site')} by bytes`, columns: cols, rows: s.top.map(row), empty: 'No sites.'},
     {
       kind: 'table',
       title: 'accurate:no sites (counters known to be incomplete)',

@@ -7,6 +7,7 @@ import {COLUMNS, FLEET_ROWS, fleetFacts, type FleetRows, perThousand, TITLES} fr
 import type {FleetSummary} from './summary.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {type Cell, cellText} from '../render/report.js'
+import {plural} from '../render/units.js'
 
 // Names come from logs anyone can write: control characters and bidi overrides are shown escaped
 // (render/sanitize.ts, as in every other format: a U+202E would show a name reversed), then HTML-escaped.
@@ -66,7 +67,7 @@ function* cpuBars(s: FleetSummary): Generator<Bar> {
   for (const r of FLEET_ROWS.cpus(s)) {
     const boots = Number(r.boots)
     yield {
-      label: `${r.cpus} CPUs, legacy max ${r.legacyMax} (${boots} boot${boots === 1 ? '' : 's'})`,
+      label: `${plural(Number(r.cpus), 'CPU')}, legacy max ${r.legacyMax} (${plural(boots, 'boot')})`,
       value: Number(r.maxEarlyPfns),
       limit: {value: Number(r.legacyMax), label: `EARLY_ALLOC_PFN_MAX ${r.legacyMax}`, over: Number(r.overflow) > 0},
     }

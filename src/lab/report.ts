@@ -3,6 +3,7 @@
 import type {Report} from '../render/report.js'
 import type {CaptureResult} from './run.js'
 import type {SeriesSummary} from './series.js'
+import {plural} from '../render/units.js'
 
 export function captureReport(r: CaptureResult, series?: SeriesSummary): Report {
   const m = r.meta
@@ -21,8 +22,8 @@ export function captureReport(r: CaptureResult, series?: SeriesSummary): Report 
           {key: 'NUMA nodes', value: m.numa_nodes},
           {key: 'kernel command line', value: m.kernel_cmdline},
           {key: 'boot wall time', value: `${m.boot_wall_s.toFixed(2)} s`, note: `QEMU rc ${m.qemu_rc ?? m.qemu_signal}`},
-          {key: 'dmesg.txt', value: m.dmesg_lines === undefined ? 'absent' : `${m.dmesg_lines} lines`},
-          {key: 'allocinfo.txt', value: m.allocinfo_lines === undefined ? 'absent' : `${m.allocinfo_lines} lines`},
+          {key: 'dmesg.txt', value: m.dmesg_lines === undefined ? 'absent' : plural(m.dmesg_lines, 'line')},
+          {key: 'allocinfo.txt', value: m.allocinfo_lines === undefined ? 'absent' : plural(m.allocinfo_lines, 'line')},
           {key: 'vm.mem_profiling', value: m.vm_mem_profiling},
           ...(m.klab ? [{key: 'klab', value: String(m.klab.line)}] : []),
           ...(series ? [{key: 'series', value: `${series.kind}: ${series.snapshots} snapshots${series.cut ? `, ${series.cut} cut` : ''}`, note: `${series.recording} (${series.recording_bytes} bytes)`}] : []),

@@ -4,6 +4,8 @@
 // of theirs is said as lying between two swept points. And the caveats of the swept points' own
 // predictions (notes, warnings), each once with the points it applies to.
 
+import {plural} from '../render/units.js'
+
 /** Inclusive CPU ranges, ascending. */
 export type CpuRanges = Array<[number, number]>
 
@@ -26,7 +28,7 @@ export const span = ([a, b]: [number, number]) => (a === b ? String(a) : `${a}�
 
 /** The exact ranges (every CPU count of `swept` evaluated) in words: "never overflows …", "overflows from N CPUs on …". */
 export function overflowWhere(overflows: CpuRanges, [lo, hi]: [number, number]): string {
-  if (lo === hi) return overflows.length ? `overflows at ${lo} CPUs` : `does not overflow at ${lo} CPUs`
+  if (lo === hi) return `${overflows.length ? 'overflows' : 'does not overflow'} at ${plural(lo, 'CPU')}`
   if (overflows.length === 0) return `never overflows within ${span([lo, hi])}`
   const [[a, b]] = overflows
   if (overflows.length === 1 && b === hi) return a === lo ? `overflows at every CPU count of ${span([lo, hi])}` : `overflows from ${a} CPUs on within ${span([lo, hi])} (not at ${a - 1})`

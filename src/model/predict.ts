@@ -2,7 +2,7 @@
 // them with the seeded scheduler, and execute them event by event through the legacy array and
 // the pfn_pool list. Pure (no I/O): the bench times this function.
 import {builtRecorder} from '../analysis/built-recorder.js'
-import {byCount} from '../render/units.js'
+import {byCount, plural} from '../render/units.js'
 import type {Recorder, RecorderCode} from '../types.js'
 import {HOST_LIMITS, type Host, SECTION_BYTES, type Window, pageExtWindow, pfnPoolSize, validateHost} from './host.js'
 import {type Interval, extrapolation, interval, intervalErrorsText} from './interval.js'
@@ -580,7 +580,7 @@ function sweepPoint(n: number, p: Prediction): SweepPoint {
 /** The most the range offers against the array, and where the model's count overflows it outside the range, below and above (overflowBeyond). */
 function noOverflowReason(points: SweepPoint[], legacyMax: number, beyond: OverflowBeyond): string {
   const last = points[points.length - 1]
-  const most = `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${last.cpus} CPUs) against ${legacyMax} slots`
+  const most = `at most ${Math.max(...points.map((p) => p.events))} early PFNs in the range (${last.events} at ${plural(last.cpus, 'CPU')}) against ${legacyMax} slots`
   const below = beyond.below && `below it, ${beyond.below.overflows.length ? `the model's count overflows the array at ${stretchList(beyond.below.overflows)} CPUs` : 'the array does not fill either'}`
   const evaluated: CpuRanges = [...(beyond.below ? [[1, beyond.below.upTo] as [number, number]] : []), ...(beyond.from <= beyond.upTo ? [[beyond.from, beyond.upTo] as [number, number]] : [])]
   const parts = [below, `above it, ${aboveWords(beyond)}`].filter((t): t is string => !!t)

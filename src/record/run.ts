@@ -4,7 +4,7 @@
 import {type CommandRun, outputWidth} from '../cli/output.js'
 import {UsageError} from '../errors.js'
 import type {Report} from '../render/report.js'
-import {iec} from '../render/units.js'
+import {iec, plural} from '../render/units.js'
 import {parseDuration, record, type RecordSummary, type SampleProgress} from './record.js'
 
 export interface RecordFlags {
@@ -45,7 +45,7 @@ export async function runRecord(f: RecordFlags, env: {tool: string; tty: boolean
  * no `allocscope:` head (an error line's): the line is the running command's own.
  */
 export function progressLine(p: SampleProgress, width = 80): string {
-  const what = p.leftOut === undefined ? [`${p.sites} sites`, `${p.changed} changed`, `${iec(p.bytesWritten)} written`, `${p.cpuMs.toFixed(1)} ms CPU`] : [`left out (${p.leftOut})`]
+  const what = p.leftOut === undefined ? [plural(p.sites, 'site'), `${p.changed} changed`, `${iec(p.bytesWritten)} written`, `${p.cpuMs.toFixed(1)} ms CPU`] : [`left out (${p.leftOut})`]
   const parts = [`record: sample ${p.n}${p.of ? `/${p.of}` : ''}`, `${(p.elapsedMs / 1000).toFixed(0)} s`, ...what]
   while (parts.length > 1 && parts.join(', ').length >= width) parts.pop()
   return parts.join(', ').slice(0, width - 1)

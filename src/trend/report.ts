@@ -6,7 +6,7 @@ import {outsideWords, type SiteScope} from '../allocinfo/scope.js'
 import type {ScopedAnomalies} from '../allocinfo/scope.js'
 import {plotSvg} from '../render/svg.js'
 import {type Series, timeUnit} from '../render/plot.js'
-import {iec} from '../render/units.js'
+import {iec, plural} from '../render/units.js'
 import {fmtP, fmtRate, MIN_POINTS, type SiteTrend, type TrendResult, unloadsOf, VERDICTS, type Verdict} from './analyse.js'
 import type {TrendInput} from './input.js'
 import type {CounterAnomaly, SeriesStore} from './store.js'
@@ -153,7 +153,7 @@ export function buildTrendReport(j: TrendJson, o: {ascii: boolean; scope?: SiteS
   const i = j.input
   const suspects: TableBlock = {
     kind: 'table',
-    title: `Leak suspects: ${j.suspects.length} of ${j.tested} sites tested (${i.snapshots} snapshots over ${spanText(i.hours)})`,
+    title: `Leak suspects: ${j.suspects.length} of ${plural(j.tested, 'site')} tested (${i.snapshots} snapshots over ${spanText(i.hours)})`,
     columns: [
       {key: 'rank', header: '#', align: 'right', priority: 0},
       {key: 'rate', header: 'rate', align: 'right', priority: 0},

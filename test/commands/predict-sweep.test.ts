@@ -137,6 +137,13 @@ describe('predict --sweep that never overflows: where the model first does, outs
     expect(await warned('400..1024')).toMatch(/the swept points above 512 \([2-7] of 8, in 513–1024 CPUs\) give /)
   })
 
+  it("a sweep of 1 CPU: 'does not overflow at 1 CPU', '(73 at 1 CPU)' (was '1 CPUs')", async () => {
+    const one = await said(['--sweep', '1..1', '--kernel', '7.2'])
+    expect(one).toContain('does not overflow at 1 CPU ')
+    expect(one).toMatch(/\(\d+ at 1 CPU\)/)
+    expect(one).not.toContain('1 CPUs')
+  })
+
   it("one CPU count in the singular: 'does not overflow at 100 CPUs', 'CPU count 135 evaluated' (was 'within 100', 'every CPU count 135-135')", async () => {
     const one = await said(['--sweep', '100..100', '--kernel', '7.2'])
     expect(one).toContain('does not overflow at 100 CPUs')

@@ -88,4 +88,11 @@ describe('captureReport', () => {
     expect([row('dmesg.txt'), row('allocinfo.txt')]).toEqual(['257 lines', '932 lines'])
     expect(row('series')).toBeUndefined()
   })
+
+  it("a file of one line: '1 line' (was '1 lines')", () => {
+    const dir = captureDir('lab-7.2-legacylate-c1-m1024')
+    const meta = {...JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')), dmesg_lines: 1, allocinfo_lines: 2}
+    const block = captureReport({dir, meta} as CaptureResult).blocks[0] as {rows: {key: string; value: unknown}[]}
+    expect(['dmesg.txt', 'allocinfo.txt'].map((k) => block.rows.find((r) => r.key === k)?.value)).toEqual(['1 line', '2 lines'])
+  })
 })

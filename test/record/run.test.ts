@@ -73,6 +73,8 @@ describe('runRecord', () => {
     expect(progressLine({n: 3, of: 10, elapsedMs: 2500, sites: 900, changed: 4, bytesWritten: 2048, cpuMs: 1.25} as never)).toBe(
       'record: sample 3/10, 3 s, 900 sites, 4 changed, 2.00 KiB written, 1.3 ms CPU',
     )
+    // A dump of one site: '1 site' (was '1 sites').
+    expect(progressLine({n: 1, elapsedMs: 0, sites: 1, changed: 0, bytesWritten: 0, cpuMs: 0} as never)).toBe('record: sample 1, 0 s, 1 site, 0 changed, 0 B written, 0.0 ms CPU')
   })
 })
 
