@@ -3,7 +3,7 @@
 // the row with most votes wins (ties: the earlier row), and the winner's refine() step may name a
 // closer format (kern.log vs journalctl short, dmesg vs serial console). Logs without printk time
 // stamps are recognised by lines only the kernel prints.
-import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry} from './formats.js'
+import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry, ofFirst} from './formats.js'
 import {RAW, stampAt, type Stamp} from './sniff.js'
 import {stripAnsi} from './text-formats.js'
 import {isAllocinfoShape} from '../allocinfo-shape.js'
@@ -140,7 +140,7 @@ function untimed(c: Cleaned, timed: boolean, binary: boolean): Detection {
   const prefixed = c.lines.filter((l) => SUBSYSTEM_PREFIX.test(l)).length
   if ((kernelish > 0 || prefixed >= Math.max(1, SUBSYSTEM_SHARE * n)) && !binary) {
     const format: BootLogFormat = c.crlf || c.ansi ? 'console' : 'dmesg'
-    const what = kernelish > 0 ? `${kernelish} of the first ${n} lines are kernel messages` : `${prefixed} of the first ${n} lines have a "SUBSYSTEM: " prefix`
+    const what = kernelish > 0 ? ofFirst(kernelish, n, ['is a kernel message', 'are kernel messages'], 'line') : ofFirst(prefixed, n, ['has a "SUBSYSTEM: " prefix', 'have a "SUBSYSTEM: " prefix'], 'line')
     return {format, reason: `no printk time stamps; ${what}`, timed, recognised: true, binary}
   }
   const shape = binary ? undefined : unsupportedShape(c.lines)
@@ -160,6 +160,6 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
   const won = vote(c.lines, stamps)
   if (!won) return untimed(c, timed, binary)
   const ctx = {lines: c.lines, stamps, votes: won.votes, crlf: c.crlf, ansi: c.ansi}
-  const r = won.entry.refine?.(ctx) ?? {format: won.entry.id, reason: `${won.votes} of the first ${c.lines.length} non-empty lines look like ${won.entry.name} output`}
+  const r = won.entry.refine?.(ctx) ?? {format: won.entry.id, reason: `${ofFirst(won.votes, c.lines.length, ['looks', 'look'])} like ${won.entry.name} output`}
   return {format: r.format as BootLogFormat, reason: r.reason, timed, recognised: true, binary}
 }

@@ -8,6 +8,7 @@ import {JournalExportReader} from './journal-export.js'
 import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {LavaReader} from './lava.js'
 import {readTime} from './prefix.js'
+import {byCount, plural} from '../../render/units.js'
 import {decoded, DROPPED, JOURNAL_META, JOURNAL_MONO, KMSG, RAW, type Stamp, WALL} from './sniff.js'
 import {DecodedReader, KernelTextReader, KmsgReader, PrefixedReader} from './text-formats.js'
 
@@ -42,6 +43,14 @@ export interface FormatEntry {
   example: string
 }
 
+/**
+ * How many of the sniffed lines show a format's trait, the verb in the count's number: '3 of the first
+ * 4 non-empty lines look like …', 'all of the first 2 …', and of a one-line input 'its one non-empty
+ * line looks like …' (was 'of the first 1 non-empty lines look'). `verb` is [one, many].
+ */
+export const ofFirst = (k: number | 'all', n: number, [one, many]: [string, string], line = 'non-empty line'): string =>
+  n === 1 && k !== 0 ? `its one ${line} ${one}` : `${k} of the first ${n} ${line}s ${k === 'all' ? many : byCount(k, one, many)}`
+
 const kernelText = (format: 'dmesg' | 'console' | 'dmesg-raw') => lineEngine((ctx) => new KernelTextReader(ctx.sink, format, {timed: ctx.timed}))
 
 /** Wall-clock prefixes are shared by kern.log and journalctl's short formats: the kernel's own [time] after `kernel:`, or other programs' lines, mean syslog. */
@@ -49,18 +58,20 @@ function refineSyslog(s: SniffContext): {format: string; reason: string} {
   const m = s.lines.map((l) => WALL.exec(l))
   const withTime = m.some((x) => x !== null && x[2] === 'kernel' && readTime(x[3]!, 0) !== undefined)
   const others = m.some((x) => x !== null && x[2] !== 'kernel')
-  if (!withTime && !others) return {format: 'journal', reason: `${s.votes} of the first ${s.lines.length} non-empty lines are "<date> [<host>] kernel: <text>" (journalctl -k short)`}
-  return {format: 'syslog', reason: `${s.votes} of the first ${s.lines.length} non-empty lines have a syslog date and host${withTime ? ', kernel lines carry [time]' : ''}`}
+  if (!withTime && !others) return {format: 'journal', reason: `${ofFirst(s.votes, s.lines.length, ['is', 'are'])} "<date> [<host>] kernel: <text>" (journalctl -k short)`}
+  return {format: 'syslog', reason: `${ofFirst(s.votes, s.lines.length, ['has', 'have'])} a syslog date and host${withTime ? ', kernel lines carry [time]' : ''}`}
 }
+
+const STAMPS: [string, string] = ['carries a printk time stamp', 'carry printk time stamps']
 
 /** Kernel text is a serial console when the sniff shows serial-line traits. */
 function refineDmesg(s: SniffContext): {format: string; reason: string} {
   const n = s.lines.length
   const noise = n - s.votes
   const glued = s.lines.filter((l, i) => s.stamps[i] === 'glued' || DROPPED.test(l)).length
-  const traits = [s.crlf ? 'CR line ends' : '', s.ansi ? 'ANSI escapes' : '', noise > 0 ? `${noise} lines without a time stamp` : '', glued > 0 ? `${glued} kernel lines glued after other output` : ''].filter(Boolean)
-  if (traits.length > 0) return {format: 'console', reason: `serial console: ${s.votes} of the first ${n} non-empty lines carry printk time stamps; ${traits.join(', ')}`}
-  return {format: 'dmesg', reason: `all of the first ${n} non-empty lines carry printk time stamps`}
+  const traits = [s.crlf ? 'CR line ends' : '', s.ansi ? 'ANSI escapes' : '', noise > 0 ? `${plural(noise, 'line')} without a time stamp` : '', glued > 0 ? `${plural(glued, 'kernel line')} glued after other output` : ''].filter(Boolean)
+  if (traits.length > 0) return {format: 'console', reason: `serial console: ${ofFirst(s.votes, n, STAMPS)}; ${traits.join(', ')}`}
+  return {format: 'dmesg', reason: ofFirst('all', n, STAMPS)}
 }
 
 const BANNER = 'Linux version 7.2.13 (root@vm) (gcc 12.2.0) #1 SMP PREEMPT Thu Nov 26 00:52:36 UTC 2026'
