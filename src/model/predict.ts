@@ -99,7 +99,7 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const notes = modelNotes(host, profile, window)
   const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
-  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${unc.fittedOn} boots, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is the largest of those errors × 1.5`)
+  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${plural(unc.fittedOn, 'boot')}, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is ${unc.fittedOn === 1 ? 'its one error' : 'the largest of those errors'} × 1.5`)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
   }

@@ -69,7 +69,8 @@ function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
   if (u.missing) return [{key: 'interval', value: u.missing}]
   const half = (q: number, n: number, what: string) => ({
     value: {text: `+/- ${round2(q * u.widen)} x ${TOLERANCE_LABEL} at the value`, raw: round2(q * u.widen)},
-    note: `${what}: in units of ${TOLERANCE_LABEL}; ${u.fewCaptures ? 'the largest of the' : 'from the'} ${intervalErrorsText(u)} errors of ${n} boots${u.fewCaptures ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+    // One boot's error is the largest of one: 'the … error of 1 boot x 1.5'.
+    note: `${what}: in units of ${TOLERANCE_LABEL}; ${u.fewCaptures ? (n === 1 ? 'the' : 'the largest of the') : 'from the'} ${intervalErrorsText(u)} ${byCount(n, 'error')} of ${plural(n, 'boot')}${u.fewCaptures ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
   })
   return [
     {key: 'interval level', value: {text: `${Math.round(u.level * 100)} %`, raw: u.level}},

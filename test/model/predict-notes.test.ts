@@ -75,3 +75,28 @@ describe('may warn if freed: only a DEBUG kernel warns', () => {
     expect(row(true).mayWarnPages).toBeGreaterThan(0)
   })
 })
+
+describe('an interval fitted on one boot (a calibrate of few captures): the counts in the singular', () => {
+  // The shipped profile with its interval DERIVED down to one boot's error (n 1, fewer than 9).
+  const shipped = loadProfile('linux-7.2-after-smp')
+  const few = (n: number) => {
+    const iv = shipped.provenance.interval!
+    return {...shipped, provenance: {...shipped.provenance, interval: {...iv, n, fewCaptures: true}, pageInterval: {...iv, n, fewCaptures: true}}}
+  }
+  const h = {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
+  const say = (n: number) => {
+    const p = predict(h, few(n))
+    const rows = predictionReport(p).blocks.flatMap((b) => ('rows' in b && b.kind === 'kv' ? b.rows : []))
+    return {notes: p.notes.join('\n'), half: String(rows.find((r) => r.key === 'interval half-width')?.note)}
+  }
+
+  it("'fitted on 1 boot ... each half-width is its one error' and 'the ... error of 1 boot x 1.5' (were '1 boots', 'the largest of the ... errors of 1 boots')", () => {
+    const one = say(1)
+    expect(one.notes).toMatch(/is fitted on 1 boot, fewer than the 9 .* each half-width is its one error × 1\.5/)
+    expect(one.half).toMatch(/; the [a-z-]+ (\(.*\) )?error of 1 boot x 1\.5 \(fewer than 9\)/)
+    expect(`${one.notes} ${one.half}`).not.toMatch(/1 boots|largest of the [^;]* of 1 boot/)
+    const two = say(2)
+    expect(two.notes).toMatch(/is fitted on 2 boots, .* each half-width is the largest of those errors × 1\.5/)
+    expect(two.half).toMatch(/; the largest of the .* errors of 2 boots x 1\.5/)
+  })
+})
