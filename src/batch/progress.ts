@@ -1,6 +1,8 @@
 // Progress of a batch run on stderr, only when stderr is a TTY: done/total, files/s, ETA. An
 // archive's inputs are known once it is read through (its headers): until every archive is
 // counted, the total is unknown and only done and files/s are shown.
+import {byCount} from '../render/units.js'
+
 export interface Progress {
   update(done: number, total: number | undefined): void
   end(): void
@@ -27,7 +29,7 @@ export function progress(err: Tty = process.stderr, now: () => number = Date.now
       shown = true
       const rate = done / Math.max(0.001, (t - t0) / 1000)
       const eta = rate > 0 && total !== undefined ? Math.round(Math.max(0, total - done) / rate) : undefined
-      const of = total === undefined ? ' inputs (archives not counted yet)' : `/${total} inputs`
+      const of = total === undefined ? ` ${byCount(done, 'input')} (archives not counted yet)` : `/${total} ${byCount(total, 'input')}`
       err.write(`\rallocscope: batch ${done}${of}, ${rate.toFixed(1)} files/s${eta === undefined ? '' : `, ETA ${eta} s`}   `)
     },
     end() {
