@@ -23,14 +23,14 @@ describe('progress', () => {
   })
 
   it("one input: 'batch 1 input (archives not counted yet)', 'batch 0/1 input' (were '1 inputs', '0/1 inputs')", () => {
-    const out: string[] = []
-    let now = 1000
-    const p = progress({isTTY: true, write: (s: string) => out.push(s)}, () => now)
-    now += 1000
-    p.update(1, undefined)
-    now += 1000
-    p.update(0, 1)
-    expect(out).toEqual(['\rallocscope: batch 1 input (archives not counted yet), 1.0 files/s   ', '\rallocscope: batch 0/1 input, 0.0 files/s   '])
+    const lines = (updates: [number, number | undefined][]) => {
+      const out: string[] = []
+      let now = 0
+      const p = progress({isTTY: true, write: (s: string) => out.push(s)}, () => (now += 1000))
+      for (const [done, total] of updates) p.update(done, total)
+      return out
+    }
+    expect(lines([[1, undefined], [0, 1]])).toEqual(['\rallocscope: batch 1 input (archives not counted yet), 1.0 files/s   ', '\rallocscope: batch 0/1 input, 0.0 files/s   '])
   })
 
   it('nothing when stderr is not a TTY', () => {
