@@ -311,7 +311,7 @@ function intervalRows(p: FitOutcome['profile']): KvBlock['rows'] {
   const r = p.range
   const cov = /^(\d+)\/(\d+)$/.exec(p.provenance.coverage ?? '')
   return [
-    {key: '90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the ${intervalErrorsText(iv)} errors of ${iv.n} captures (an empirical quantile, no guarantee)${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
+    {key: '90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the ${intervalErrorsText(iv)} ${byCount(iv.n, 'error')} of ${plural(iv.n, 'capture')} (an empirical quantile, no guarantee)${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`},
     ...(cov ? [{key: 'interval coverage', value: {text: `${p.provenance.coverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: "each capture's host shape left out, the interval remade from the other shapes"}] : []),
     ...(r
       ? [
@@ -381,7 +381,7 @@ function pageFitRows(p: FitOutcome['profile']): KvBlock['rows'] {
           {key: 'pages leave-one-out worst', value: {text: `${(100 * v.pageLooMaxRelError!).toFixed(1)}%`, raw: v.pageLooMaxRelError!}},
         ]
       : [{key: 'pages leave-one-out', value: 'undefined (too few captures)'}]),
-    ...(iv ? [{key: 'pages 90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the page model's own ${intervalErrorsText(iv, 'pages')} errors of ${iv.n} captures${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`}] : []),
+    ...(iv ? [{key: 'pages 90 % interval', value: {text: `+/- ${iv.q} x ${TOLERANCE_LABEL} at the value`, raw: iv.q}, note: `from the page model's own ${intervalErrorsText(iv, 'pages')} ${byCount(iv.n, 'error')} of ${plural(iv.n, 'capture')}${iv.fewCaptures ? ' (fewer than 9: the largest error x 1.5)' : ''}`}] : []),
     ...(cov ? [{key: 'pages interval coverage', value: {text: `${v.pageCoverage} captures inside their own interval`, raw: Number(cov[1]), extra: {of: Number(cov[2])}}, note: "each capture's host shape left out, calls and extra pages refitted without it"}] : []),
   ]
 }

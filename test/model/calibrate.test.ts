@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate} from '../../src/model/calibrate.js'
+import {calibrationReport} from '../../src/model/report.js'
 import {dot, leaveOneOut, lstsq} from '../../src/model/fit.js'
 import {listProfiles} from '../../src/model/profile.js'
 import {captureDir} from '../helpers/paths.js'
@@ -153,5 +154,22 @@ describe('order mix', () => {
     const t = listProfiles().find((p) => p.name === 'linux-6.12-before-smp')!.terms.find((x) => x.id === 'noGbPages')!
     expect(t.pages).toBeCloseTo(t.calls, 6)
     expect(Math.abs(t.calls - 14)).toBeLessThan(1.5)
+  })
+})
+
+describe('calibrate report: an interval of one error', () => {
+  it("'from the ... error of 1 capture' for the calls and the pages (was 'errors of 1 captures'); 2 in the plural", () => {
+    // The real 2-capture fit, its intervals DERIVED down to one error (intervalFromErrors keeps n 1).
+    const o = calibrate(['linux-7.2-pool-c1-m1024', 'linux-7.2-pool-c4-m1024'].map(cap), {nested: false, coverage: false})
+    const notes = (n: number) => {
+      const v = o.profile.provenance
+      const profile = {...o.profile, provenance: {...v, interval: {...v.interval!, n}, pageInterval: {...v.pageInterval!, n}}}
+      const rows = calibrationReport({...o, profile}).blocks.flatMap((b) => (b.kind === 'kv' ? b.rows : []))
+      return ['90 % interval', 'pages 90 % interval'].map((k) => String(rows.find((r) => r.key === k)?.note))
+    }
+    const [calls, pages] = notes(1)
+    expect(calls).toMatch(/^from the leave-one-shape-out \(or nested, the larger\) error of 1 capture \(an empirical quantile/)
+    expect(pages).toMatch(/^from the page model's own leave-one-shape-out error of 1 capture\b/)
+    expect(notes(2)).toEqual([expect.stringContaining(' errors of 2 captures (an empirical'), expect.stringContaining(' errors of 2 captures')])
   })
 })
