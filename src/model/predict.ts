@@ -167,7 +167,9 @@ function hostWarnings(host: Host, pages: number): string[] {
   const total = Math.floor(host.memoryBytes / host.pageSize)
   if (pages > total) out.push(`the predicted early pages (${pages}) exceed the host's memory (${total} pages of ${host.pageSize / 1024} KiB): no boot of this host looks like this; the host is beyond what the model describes`)
   const perNode = host.memoryBytes / host.nodes
-  if (perNode < SECTION_BYTES) out.push(`${host.nodes} NUMA nodes share ${Math.round(host.memoryBytes / 2 ** 20)} MiB: ${Math.round((perNode / 2 ** 20) * 100) / 100} MiB per node, below the ${SECTION_BYTES / 2 ** 20} MiB (one memory section) per node the model supports`)
+  const mib = (b: number) => `${Math.round((b / 2 ** 20) * 100) / 100} MiB`
+  const share = host.nodes === 1 ? `the one NUMA node has ${mib(perNode)}` : `${host.nodes} NUMA nodes share ${Math.round(host.memoryBytes / 2 ** 20)} MiB: ${mib(perNode)} per node`
+  if (perNode < SECTION_BYTES) out.push(`${share}, below the ${SECTION_BYTES / 2 ** 20} MiB (one memory section) per node the model supports`)
   return out
 }
 

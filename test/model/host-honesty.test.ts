@@ -112,4 +112,8 @@ describe('a host no boot can be is warned of (SYNTHETIC hosts)', () => {
     const p = predict(host({possibleCpus: 64, onlineCpus: 64, nodes: 1024, kernel: '7.2.13'}), loadProfile('linux-7.2-before-smp'))
     expect(p.warnings).toEqual(['1024 NUMA nodes share 1024 MiB: 1 MiB per node, below the 128 MiB (one memory section) per node the model supports'])
   })
+  it("one node of 64 MiB: 'the one NUMA node has 64 MiB, below the 128 MiB' (was '1 NUMA nodes share 64 MiB: 64 MiB per node')", () => {
+    const p = predict(host({possibleCpus: 1, onlineCpus: 1, nodes: 1, memoryBytes: 64 * 2 ** 20, kernel: '7.2.13'}), loadProfile('linux-7.2-before-smp'))
+    expect(p.warnings).toEqual(['the one NUMA node has 64 MiB, below the 128 MiB (one memory section) per node the model supports'])
+  })
 })
