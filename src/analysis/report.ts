@@ -210,7 +210,7 @@ function memoryAvailableRow(h: BootAnalysis['host'], rawBytes: boolean): KvRow[]
 function replayRows(a: BootAnalysis): KvRow[] {
   const rows: KvRow[] = (a.replays ?? []).map((r) => ({
     key: 'printed again',
-    value: `from line ${r.line}: ${r.repeated} of ${r.records} records repeated, not analysed again`,
+    value: `from line ${r.line}: ${r.repeated} of ${plural(r.records, 'record')} repeated, not analysed again`,
   }))
   if (a.replaysNotStored) rows.push({key: 'printed again', value: plural(a.replaysNotStored, 'more time')})
   return rows
