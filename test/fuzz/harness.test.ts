@@ -7,6 +7,8 @@ import {describe, expect, it} from 'vitest'
 import {type FuzzTarget, runFuzz} from '../helpers/fuzz.js'
 import {interleave, longLine, MUTATOR_NAMES, mutateChain, MUTATORS, mulberry32, splatRanges, splitLines} from '../helpers/mutate.js'
 import {captureDir} from '../helpers/paths.js'
+import {BARE_CR} from '../helpers/fuzz-bootlog.js'
+import {parseBootLogText} from '../../src/readers/bootlog/index.js'
 
 const NUMA2 = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'))
 const POOL = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'))
@@ -51,6 +53,21 @@ describe('mutation library', () => {
       {seed: 7, numRuns: 300},
     )
     expect(seen).toBeGreaterThan(50)
+  })
+
+  it('mixed line ends keep the LF count, or leave a bare CR to say the numbers moved (DERIVED from syzkaller/10)', () => {
+    // DERIVED: the first lines of testdata/peer/syzkaller/10, its header then a blank line then the
+    // first kernel line (line 6). Fuzz seed 898375955 case 2360 ended CORRUPTED: Y with CR and the blank
+    // line with CRLF: CR CR LF, one line end (grep -n numbers the kernel line 5), and no bare CR.
+    const head = 'TITLE: BUG: unable to handle kernel paging request in __call_rcu\nALT: bad-access in __call_rcu\n' +
+      'TYPE: MEMORY_SAFETY_BUG\nCORRUPTED: Y\n\n[ 1019.110825] BUG: unable to handle kernel paging request at 00000000ffffff8a\n'
+    const joined = parseBootLogText(head.replace('CORRUPTED: Y\n\n', 'CORRUPTED: Y\r\r\n'))
+    expect(joined.records[0].line).toBe(5)
+    for (let seed = 0; seed < 300; seed++) {
+      const m = MUTATORS['mixed-eol'](Buffer.from(head), mulberry32(seed))
+      const text = m.bytes.toString('latin1')
+      if (text.split('\n').length !== 7) expect(BARE_CR.test(text), `seed ${seed}: ${JSON.stringify(text.slice(90, 130))}`).toBe(true)
+    }
   })
 
   it('reordering keeps the same multiset of lines', () => {

@@ -149,15 +149,14 @@ function lineEndings(kind: 'crlf' | 'cr' | 'mixed'): Mutator {
     if (kind !== 'mixed') return {name: kind, bytes: joinLines(lines, finalNewline, Buffer.from(kind === 'crlf' ? '\r\n' : '\r')), untouched: 0, sameContent: true}
     const eols = ['\n', '\r\n', '\r'].map((s) => Buffer.from(s))
     const parts: Buffer[] = []
-    let prev = -1
     lines.forEach((l, i) => {
       parts.push(l)
       if (i < lines.length - 1 || finalNewline) {
         let e = pick(rng, 3)
-        // CR, then an empty line ended by LF, would read as one CRLF: the empty line would vanish.
-        if (e === 0 && prev === 2 && l.length === 0) e = 1
+        // A CR before an empty line would join it: CR then LF reads as CRLF, CR then CRLF as CR CR
+        // LF (one line end, lines.ts), and no bare CR is left to say the numbers moved. LF instead.
+        if (e === 2 && i + 1 < lines.length && lines[i + 1].length === 0) e = 0
         parts.push(eols[e])
-        prev = e
       }
     })
     return {name: 'mixed-eol', bytes: Buffer.concat(parts), untouched: 0, sameContent: true}
