@@ -210,13 +210,27 @@ class StreamCut extends Error {
   }
 }
 
-/** The whole input through zlib's stream; throws StreamCut when the stream fails (a read error or a consumer's error passes as itself). */
+/**
+ * The whole input through zlib's stream; throws StreamCut when the stream fails (a read error or a
+ * consumer's error passes as itself). The stream gives a member's text before it meets the member's
+ * trailer (one cut short there, or a bad CRC, fails only after): its last output is held back until
+ * more comes or the stream ends whole, so a regular file's last member is given only once checked
+ * (afterStreamCut reads it again). Without this, whether a member cut in its trailer was read
+ * depended on whether the consumer had taken its text before the stream's error came.
+ */
 async function streamed(src: RecordingSource, give: (b: Buffer) => void): Promise<void> {
   const source = Readable.from(src.chunks())
   const gunzip = createGunzip()
   source.on('error', (e) => gunzip.destroy(e))
   const it = source.pipe(gunzip)[Symbol.asyncIterator]()
   let given = 0
+  let held: Buffer | undefined
+  const release = (): void => {
+    if (held === undefined) return
+    give(held)
+    given += held.length
+    held = undefined
+  }
   try {
     for (;;) {
       let r: IteratorResult<Buffer>
@@ -224,11 +238,13 @@ async function streamed(src: RecordingSource, give: (b: Buffer) => void): Promis
         r = await it.next()
       } catch (err) {
         if (err instanceof InputError) throw err
+        // A pipe is not read again: what the stream gave is all there is.
+        if (!src.regular) release()
         throw new StreamCut((err as Error).message, given)
       }
+      release()
       if (r.done) return
-      give(r.value)
-      given += r.value.length
+      held = r.value
     }
   } finally {
     await it.return?.()

@@ -6,7 +6,7 @@ import {runFuzz} from '../helpers/fuzz.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {snapshotsOf} from '../../src/readers/recording.js'
+import {snapshotsOf, streamRecording} from '../../src/readers/recording.js'
 import {build, capCase, encode, layoutCase, recordingTarget} from '../helpers/fuzz-recording.js'
 import {CASE_BUDGET_MS, CI_RUNS, CI_SEED} from './slice.js'
 
@@ -40,6 +40,32 @@ describe('fuzz slice: recording reader', () => {
       writeFileSync(path, encode(bad, 'members'))
       await expect(snapshotsOf(path, [-1])).rejects.toThrow(`${path}:3: ${what}; expected a snapshot record as docs/recording.md describes`)
     }
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  // Found by `npm run fuzz` (seed 898375955): a recording cut inside its last member's gzip trailer.
+  // zlib's stream gives the member's line before it meets the trailer, then fails; the line was read
+  // or not as the consumer had taken it before the error came, so streamRecording and snapshotsOf
+  // (two reads of one file) counted 6 and 5 snapshots. The member is unchecked (no whole CRC-32 and
+  // size): like any damaged member, it is not read, and the warning says where the recording stops.
+  it('a recording cut inside its last member\'s gzip trailer reads the snapshots before that member, every time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocscope-rec-trailer-'))
+    const path = join(dir, 'synthetic.arec.gz')
+    const lines = build(-1466519624, 6, 28).lines
+    const whole = encode(lines, 'members')
+    const last = encode([lines.at(-1)!], 'members').length
+    // The fuzz case cut one byte before the end; every cut inside the 8-byte trailer is the same.
+    for (const short of [1, 4, 8]) {
+      writeFileSync(path, whole.subarray(0, whole.length - short))
+      for (let i = 0; i < 3; i++) {
+        const r = await streamRecording(path, () => {})
+        expect(r.snapshots).toBe(5)
+        expect(r.warnings).toEqual([`${path}: the gzip stream is cut short at byte ${whole.length - last}: read the 5 complete snapshots before it`])
+        expect((await snapshotsOf(path, [0, -1])).total).toBe(5)
+      }
+    }
+    await recordingTarget.check(layoutCase({seed: -1466519624, snaps: 6, sites: 28, how: 'cut', cut: 0.9999999999999998}))
+    await recordingTarget.check(layoutCase({seed: 348953348, snaps: 2, sites: 12, how: 'cut', cut: 0.9999999999999998}))
     rmSync(dir, {recursive: true, force: true})
   })
 
