@@ -281,6 +281,8 @@ interface Open {
   traceDone: boolean
   /** A register/modules/CPU line was seen after the banner (the message, if any, is over). */
   sawBody: boolean
+  /** The report's first line had a printk level (`<4>` of dmesg -r, a syslog priority): its lines all have one, or none. */
+  levelled: boolean
   /** The WARN message came between cut-here and the banner (4.19+). */
   messageBeforeBanner: boolean
   /** After `Sending NMI from CPU`, other CPUs print their backtraces into the report. */
@@ -475,6 +477,11 @@ export class SplatParser {
    */
   private track(o: Open, r: LogRecord, text: string): 'earlier output' | undefined {
     o.lines++
+    // One log prints a report's lines all with a level or all without: a line that differs (and
+    // says something other than the end of the report) is of another log interleaved into it.
+    if (!r.orphan && (r.level !== undefined) !== o.levelled && !endsReport(o, text)) {
+      this.corrupt(o, `line ${r.line} ${o.levelled ? 'has no printk level' : 'has a printk level'}, unlike the report's: another log interleaved`)
+    }
     const t = r.time
     if (t === undefined) return undefined
     if (o.nmi) {
@@ -662,6 +669,7 @@ export class SplatParser {
       contexts: [],
       traceDone: false,
       sawBody: false,
+      levelled: r.level !== undefined,
       messageBeforeBanner: false,
       nmi: false,
       stray: 0,

@@ -71,3 +71,67 @@ describe('DERIVED: many callers at once', () => {
     expect(splats.filter((s) => s.corruptedReason?.startsWith('more than')).length).toBe(1)
   })
 })
+
+/**
+ * DERIVED (fuzz case analysis seed 898375955 #2277): lines 314-358 of a mutation interleaving two
+ * copies of linux-6.12-instr_smp064_2G_numa2's boot, a console capture (no level, CRLF, some lines
+ * coloured) and its dmesg -r (`<6>`, LF). The console's topology_sane WARNING (cut-here line 1) is
+ * completed by the dmesg copy's registers, `Call Trace:` and frames (lines 6-23), while the
+ * console's own trace (lines 30-44) has the dmesg's later records (Memory:, devtmpfs:, ...) in it.
+ */
+const TWO_LOGS = [
+  '[    0.105930] ------------[ cut here ]------------\r',
+  '[    0.105930] sched: CPU #32\'s llc-sibling CPU #0 is not on the same node! [node: 1 != 0]. Ignoring dependency.\r',
+  '[    0.105930] WARNING: CPU: 32 PID: 0 at arch/x86/kernel/smpboot.c:350 topology_sane.isra.0+0x62/0x70\r',
+  '[    0.105930] CPU: 32 UID: 0 PID: 0 Comm: swapper/32 Not tainted 6.12.117 #3 \r',
+  '[    0.105930] RIP: 0010:topology_sane.isra.0+0x62/0x70\r',
+  '<6>[    0.105930] FS:  0000000000000000(0000) GS:ff1100007e400000(0000) knlGS:0000000000000000',
+  '<6>[    0.105930] CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033',
+  '<6>[    0.105930] CR2: 0000000000000000 CR3: 000000000182b000 CR4: 00000000007516b0',
+  '<6>[    0.105930] PKRU: 55555554',
+  '[    0.105930] Code: 80 3d bb b3 89 00 00 75 f6 48 83 ec 08 4c 89 da 44 89 d6 48 c7 c7 f8 58 6e 81 88 44 24 07 c6 05 9d b3 89 00 01 e8 7e 7b 01 00 <0f> 0b 0f b6 44 24 07 48 83 c4 08 c3 66 90 48 8b 0d 51 5f 8a 00 48\r',
+  '<5>[    0.105930] Call Trace:',
+  '[    0.105930] RSP: 0000:ffa00000004abed8 EFLAGS: 00000086\r',
+  '[    0.105930] RAX: 0000000000000061 RBX: 0000000000000000 RCX: 00000000ffffbfff\r',
+  '\x1b[0;33m[    0.105930] RDX: 0000000000000020 RSI: ffa00000004abda0 RDI: 0000000000000001\x1b[0m\r',
+  '<6>[    0.105930]  <TASK>',
+  '[    0.105930] RBP: 0000000000000020 R08: 0000000000013ffb R09: 00000000ffffbfff\r',
+  '<6>[    0.105930]  set_cpu_sibling_map+0x164/0x610',
+  '[    0.105930] R10: 00000000ffffbfff R11: ff1100007e240000 R12: 0000000000000020\r',
+  '[    0.105930] R13: ff1100007e415080 R14: ff1100003e615080 R15: 0000000000000020\r',
+  '<6>[    0.105930]  start_secondary+0x67/0xf0',
+  '<6>[    0.105930]  common_startup_64+0x13b/0x148',
+  '<2>[    0.105930]  </TASK>',
+  '<6>[    0.105930] ---[ end trace 0000000000000000 ]---',
+  '[    0.105930] FS:  0000000000000000(0000) GS:ff1100007e400000(0000) knlGS:0000000000000000\r',
+  '<6>[    2.771525] smp: Brought up 2 nodes, 64 CPUs',
+  '[    0.105930] CS:  0010 DS: 0000 ES: 0000 CR0: 0000000080050033\r',
+  '<6>[    2.775228] smpboot: Total of 64 processors activated (268288.76 BogoMIPS)',
+  '[    0.105930] CR2: 0000000000000000 CR3: 000000000182b000 CR4: 00000000007516b0\r',
+  '[    0.105930] PKRU: 55555554\r',
+  '[    0.105930] Call Trace:\r',
+  '<6>[    2.911604] Memory: 2004076K/2096628K available (6144K kernel code, 912K rwdata, 1144K rodata, 956K init, 784K bss, 63440K reserved, 0K cma-reserved)',
+  '<7>[    2.971891] devtmpfs: initialized',
+  '\x1b[0;33m[    0.105930]  <TASK>\x1b[0m\r',
+  '<6>[    3.039004] futex hash table entries: 16384 (order: 8, 1048576 bytes, vmalloc)',
+  '[    0.105930]  set_cpu_sibling_map+0x164/0x610\r',
+  '<6>[    3.057556] thermal_sys: Registered thermal governor \'step_wise\'',
+  '<6>[    3.058587] thermal_sys: Registered thermal governor \'user_space\'',
+  '<6>[    3.067466] cpuidle: using governor menu',
+  '[    0.105930]  start_secondary+0x67/0xf0\r',
+  '<4>[    3.095197] PCI: ECAM [mem 0xb0000000-0xbfffffff] (base 0xb0000000) for domain 0000 [bus 00-ff]',
+  '<6>[    3.095781] PCI: ECAM [mem 0xb0000000-0xbfffffff] reserved as E820 entry',
+  '[    0.105930]  common_startup_64+0x13b/0x148\r',
+  '[    0.105930]  </TASK>\r',
+  '[    0.105930] ---[ end trace 0000000000000000 ]---\r',
+  '[    2.771525] smp: Brought up 2 nodes, 64 CPUs\r',
+].join('\n')
+
+describe('DERIVED: two logs of one boot interleaved', () => {
+  it('a WARNING whose lines switch between levelled and unlevelled records is marked corrupted, said why', () => {
+    const a = analyseBootLogText(TWO_LOGS, 'DERIVED interleave-two-logs')
+    const f = a.findings.find((g) => g.line === 1)!
+    expect([f.splat?.guilty?.fn, f.corrupted]).toEqual(['topology_sane.isra.0', true])
+    expect(f.splat?.corruptedReason).toBe("line 6 has a printk level, unlike the report's: another log interleaved")
+  })
+})
