@@ -11,6 +11,7 @@ import {counterBig, MAX_COUNTER_DIGITS, RECORDING_FORMAT, RECORDING_MARK, RECORD
 import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts} from '../types.js'
 import {counterAnomalies, siteKey} from './allocinfo-scan.js'
 import {isGzip} from './gzip.js'
+import {plural} from '../render/units.js'
 import {eachMember, firstMemberText} from './gzip-members.js'
 
 /** What is read of an input to tell whether it is a recording: its header line is in the first member. */
@@ -147,7 +148,7 @@ export async function streamRecording(input: string | RecordingSource, onRecord:
   const {cut} = await eachText(src, onText)
   if (header === undefined) throw new InputError(`${path}: empty or damaged recording (${cut ?? 'no header line'}); expected an allocscope recording (docs/recording.md)`, path)
   if (rest.join('').trim() !== '') warnings.push(`${path}: the last record (line ${lineNo + 1}) is cut short and was ignored (the recorder stopped mid-write)`)
-  if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${snapshots} complete snapshots before it`)
+  if (cut !== undefined) warnings.push(`${path}: ${cut}: read the ${plural(snapshots, 'complete snapshot')} before it`)
   return {header, snapshots, warnings}
 }
 

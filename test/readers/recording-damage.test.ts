@@ -82,6 +82,10 @@ describe('a damaged recording', () => {
     const r0 = await count(cut.path)
     expect(r0.snapshots).toBe(4)
     expect(r0.warnings.at(-1)).toBe(`${cut.path}: the gzip stream is cut short at byte ${cut.ends.at(-2)}: read the 4 complete snapshots before it`)
+    // One snapshot read: said in the singular.
+    const one = recording('cut-one.arec.gz', 2)
+    writeFileSync(one.path, readFileSync(one.path).subarray(0, one.ends.at(-2)! + 20))
+    expect((await count(one.path)).warnings.at(-1)).toBe(`${one.path}: the gzip stream is cut short at byte ${one.ends.at(-2)}: read the 1 complete snapshot before it`)
     const junk = recording('junk.arec.gz', 5)
     appendFileSync(junk.path, 'appended text\n')
     expect(await isRecording(junk.path)).toBe(true)
