@@ -4,24 +4,24 @@
 // `Hostname set to <name>.` is not here: it comes late in a boot, so the analyser reads it as a
 // host fact of each boot (analysis/facts.ts), and record.ts takes it from there.
 
-/**
- * Each pattern with a text it cannot match without: a plain search for it first spares most heads
- * the RegExps (batch reads every input's head; a multi-line RegExp tries each line's start).
- */
-const PATTERNS: {needs: string[]; re: RegExp}[] = [
+// Each RegExp runs only when the head holds the text it cannot match without (batch reads every
+// input's head; a multi-line RegExp tries each line's start, and a dmesg log has neither text).
+const SYSLOG: RegExp[] = [
   // RFC 3164 syslog / journalctl short: "Mar  4 10:00:01 host kernel: ..."
-  {needs: ['kernel:', 'kernel['], re: /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) kernel(?:\[\d+\])?:/m},
+  /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) kernel(?:\[\d+\])?:/m,
   // ISO-stamped syslog / journalctl -o short-iso: "2026-03-04T10:00:01+0000 host kernel: ..."
-  {needs: ['kernel:', 'kernel['], re: /^\d{4}-\d\d-\d\dT\S+ (\S+) kernel(?:\[\d+\])?:/m},
-  // journalctl -o json
-  {needs: ['"_HOSTNAME"'], re: /"_HOSTNAME"\s*:\s*"([^"\\]+)"/},
+  /^\d{4}-\d\d-\d\dT\S+ (\S+) kernel(?:\[\d+\])?:/m,
 ]
+// journalctl -o json
+const JOURNAL = /"_HOSTNAME"\s*:\s*"([^"\\]+)"/
 
 export function hostnameOf(head: string): string | undefined {
-  for (const {needs, re} of PATTERNS) {
-    if (!needs.some((n) => head.includes(n))) continue
-    const m = re.exec(head)
-    if (m) return m[1]
+  // Both syslog shapes need the tag `kernel:` or `kernel[pid]:`: one search for the two.
+  if (head.includes('kernel:') || head.includes('kernel[')) {
+    for (const re of SYSLOG) {
+      const m = re.exec(head)
+      if (m) return m[1]
+    }
   }
-  return undefined
+  return head.includes('"_HOSTNAME"') ? JOURNAL.exec(head)?.[1] : undefined
 }
