@@ -7,7 +7,7 @@ import type {BootAnalysis, BootLogFormat, Finding, LogRecord, Recorder, Skipped,
 import {anyOf, detectLine, detectSplat, isWarnMessage, lineSignature, LINE_NEEDLES, splatSignature, startsWithAny} from './detectors.js'
 import {FACT_NEEDLES, FACT_STARTS, FactCollector} from './facts.js'
 import {ProfilingEvidence, inferProfiling} from './profiling.js'
-import {reportOf, SplatParser} from './splat.js'
+import {SplatParser, takeReport} from './splat.js'
 
 /** Findings stored per signature; later ones only bump the count. */
 export const MAX_PER_SIGNATURE = 5
@@ -41,6 +41,13 @@ export function recordHints(text: string): number {
 export interface AnalyserOptions {
   /** --recorder: overrides the recorder inference. */
   recorder?: Recorder
+  /**
+   * The records' strings are slices of one text the caller holds for as long as it holds the
+   * analysis (a log read whole): findings keep them as they are. Otherwise (a streamed log) each
+   * stored finding is a deep copy, so that it keeps no read chunk alive. The copy was ~8 % of
+   * batch's CPU per input (a warm pass over the corpus's 451 boot logs: 0.93 against 1.02 ms).
+   */
+  wholeText?: boolean
 }
 
 export interface FinishMeta {
@@ -147,7 +154,7 @@ export class BootAnalyser {
   }
 
   private addSplat(s: Splat): void {
-    const d = detectSplat(s, reportOf(s))
+    const d = detectSplat(s, takeReport(s))
     const f: Finding = {
       id: d.id,
       severity: d.severity,
@@ -175,7 +182,7 @@ export class BootAnalyser {
     }
     g.count++
     // A deep copy: the record's strings may be slices of a whole read chunk (readers/lines.ts).
-    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(detachDeep(f))
+    if (g.stored.length < MAX_PER_SIGNATURE) g.stored.push(this.opts.wholeText ? f : detachDeep(f))
     else this.notStored++
   }
 }

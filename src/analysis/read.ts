@@ -163,7 +163,8 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
 export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
   const p = parseBootLogText(text, {format: opts.format, orphans: true, name: source})
   noRecords(source, opts.format, {...p, records: p.records.length}, p.format)
-  const a = new BootsAnalyser(source, select, {recorder: opts.recorder})
+  // The records are slices of `text`, which the caller holds as long as the analysis: no copies.
+  const a = new BootsAnalyser(source, select, {recorder: opts.recorder, wholeText: true})
   for (const r of p.records) a.push(r)
   return a.finish(finishMeta(p))
 }

@@ -218,8 +218,15 @@ export interface ReportText {
 }
 
 const REPORTS = new WeakMap<Splat, ReportText>()
-/** The banner and text of a splat this module parsed (undefined for a splat built elsewhere). */
-export const reportOf = (s: Splat): ReportText | undefined => REPORTS.get(s)
+/**
+ * The banner and text of a splat this module parsed (undefined for a splat built elsewhere), given
+ * once: a finding that keeps its Splat uncopied (AnalyserOptions.wholeText) keeps no report lines alive.
+ */
+export function takeReport(s: Splat): ReportText | undefined {
+  const r = REPORTS.get(s)
+  REPORTS.delete(s)
+  return r
+}
 
 /** Longest block kept in memory; a longer one is closed as corrupted. */
 const MAX_LINES = 2000
