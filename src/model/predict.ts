@@ -99,7 +99,8 @@ export function predict(host: Host, profile: Profile, opts: PredictOptions = {})
   const notes = modelNotes(host, profile, window)
   const runs = recorderRuns(host, profile, opts, {events, pages: fittedPages, legacyMax, poolSize}, notes)
   if (runs.pages > runs.totalPfns) notes.push(`the replay's early pages (${runs.pages}) exceed the host's memory: PFNs wrap in the model`)
-  if (unc.fewCaptures) notes.push(`interval: profile ${profile.name} is fitted on ${plural(unc.fittedOn, 'boot')}, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is ${unc.fittedOn === 1 ? 'its one error' : 'the largest of those errors'} × 1.5`)
+  const few = fewNote(profile.name, unc)
+  if (few) notes.push(few)
   if (unc.extrapolation.length) {
     notes.push(`extrapolation: ${unc.extrapolation.join('; ')}; the interval is widened ×${unc.widen} (1 + log2 of the ratio per fact outside, ×2 for a yes/no fact no calibrated boot had, ×2 for another kernel series: a stated rule, not a fit)`)
   }
@@ -271,8 +272,10 @@ export interface Uncertainty {
   /** The pages' half-width (their own model's errors: calibrate's fitPages), in the same units; q when the profile has none. */
   pageQ: number
   pageFittedOn: number
-  /** Too few boots for a 90 % quantile (fewer than 9): each half-width is the largest error × 1.5. */
+  /** Too few boots for a 90 % quantile of the calls' errors (fewer than 9): q is the largest error × 1.5. */
   fewCaptures: boolean
+  /** The same for the pages' own errors (pageQ, pageFittedOn): a profile can have enough of one and not the other. */
+  pageFewCaptures: boolean
   /** How far outside the fitted range the host lies, one entry per fact (empty: inside). */
   extrapolation: string[]
   /** Why there is no interval (low = high = value then). */
@@ -290,6 +293,21 @@ export function profileFacts(profile: Profile): readonly RangeFact[] {
   return facts
 }
 
+/**
+ * The note for a half-width made of fewer than 9 errors: the calls' (fittedOn), the pages' own
+ * (pageFittedOn), or both; a profile can have enough errors for one and not the other, and the
+ * note names only the ones it is true of.
+ */
+function fewNote(name: string, unc: Uncertainty): string | undefined {
+  const largest = (n: number) => (n === 1 ? 'its one error' : 'the largest of those errors')
+  if (unc.fewCaptures && unc.pageFewCaptures && unc.fittedOn === unc.pageFittedOn) {
+    return `interval: profile ${name} is fitted on ${plural(unc.fittedOn, 'boot')}, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is ${largest(unc.fittedOn)} × 1.5`
+  }
+  const one = (what: string, n: number) => `the ${what} half-width is made of the ${byCount(n, 'error')} of ${plural(n, 'boot')}, fewer than the 9 a 90 % quantile needs: it is ${largest(n)} × 1.5`
+  const parts = [...(unc.fewCaptures ? [one('early allocations', unc.fittedOn)] : []), ...(unc.pageFewCaptures ? [one('early pages', unc.pageFittedOn)] : [])]
+  return parts.length ? `interval: profile ${name}: ${parts.join('; ')}` : undefined
+}
+
 /** `ofSeries`: predicted as if the kernel were of the profile's series (another series' share of an unknown kernel's interval). */
 function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertainty {
   const iv = profile.provenance.interval
@@ -298,10 +316,10 @@ function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertaint
   const ex = extrapolation(host, profile.range, {kernelMatches: matches, profileKernel: profile.kernel, facts: profileFacts(profile)})
   if (!iv) {
     const missing = `profile ${profile.name} has no 90 % interval: ${noIntervalReason(profile)}`
-    return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: ex.outside, missing}
+    return {level: 0, q: 0, widen: ex.widen, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, pageFewCaptures: false, extrapolation: ex.outside, missing}
   }
   const pages = profile.provenance.pageInterval
-  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, ...(iv.errors ? {errors: iv.errors} : {}), pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures || !!pages?.fewCaptures, extrapolation: ex.outside}
+  return {level: iv.level, q: iv.q, widen: ex.widen, fittedOn: iv.n, ...(iv.errors ? {errors: iv.errors} : {}), pageQ: pages?.q ?? iv.q, pageFittedOn: pages?.n ?? iv.n, fewCaptures: iv.fewCaptures, pageFewCaptures: pages?.fewCaptures ?? iv.fewCaptures, extrapolation: ex.outside}
 }
 
 /**
@@ -309,7 +327,7 @@ function uncertainty(host: Host, profile: Profile, ofSeries = false): Uncertaint
  * before it and no recorder runs (domain.md §1-§2). Every count is 0 by the kernel's rule, not a
  * fit: no interval to make (interval(0, q) took the 8-PFN bound and said 0-4), no range to be in.
  */
-const NO_WINDOW: Uncertainty = {level: 0, q: 0, widen: 1, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, extrapolation: [], missing: 'no early window (no page_ext): every count is exactly 0'}
+const NO_WINDOW: Uncertainty = {level: 0, q: 0, widen: 1, fittedOn: 0, pageQ: 0, pageFittedOn: 0, fewCaptures: false, pageFewCaptures: false, extrapolation: [], missing: 'no early window (no page_ext): every count is exactly 0'}
 
 /**
  * What the kernel itself does with its recorder. Without one no early page is ever tagged: all of

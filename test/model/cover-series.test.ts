@@ -11,7 +11,7 @@ describe('coverSeries: a new uncertainty, its argument untouched', () => {
   const host = {...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024}
   const others = otherSeries(host, profile)
   const own: Fitted = {calls: {value: 100, low: 90, high: 110}, pagesInterval: {value: 300, low: 280, high: 320}}
-  const unc: Uncertainty = {level: 0.9, q: 1, widen: 2, fittedOn: 9, pageQ: 1, pageFittedOn: 9, fewCaptures: false, extrapolation: ['kernel not known: (given)']}
+  const unc: Uncertainty = {level: 0.9, q: 1, widen: 2, fittedOn: 9, pageQ: 1, pageFittedOn: 9, fewCaptures: false, pageFewCaptures: false, extrapolation: ['kernel not known: (given)']}
 
   it('returns the other series\' line after the given ones, and leaves the given uncertainty as it was', () => {
     expect(others.map((p) => p.name)).toEqual(['linux-6.12-before-smp'])

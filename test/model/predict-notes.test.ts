@@ -100,3 +100,25 @@ describe('an interval fitted on one boot (a calibrate of few captures): the coun
     expect(two.half).toMatch(/; the largest of the .* errors of 2 boots x 1\.5/)
   })
 })
+
+describe('enough errors for one half-width and not the other: each row and the note say which', () => {
+  // The shipped profile (34 boots for both) with its pages interval DERIVED down to 7 errors.
+  const shipped = loadProfile('linux-7.2-after-smp')
+  const pagesFew = {...shipped, provenance: {...shipped.provenance, pageInterval: {...shipped.provenance.pageInterval!, n: 7, fewCaptures: true}}}
+  const h = {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
+
+  it("the calls' row stays the quantile of 34 boots; only the pages' row and note say 'fewer than 9' (one flag said it of both)", () => {
+    const p = predict(h, pagesFew)
+    expect(p.uncertainty.fewCaptures).toBe(false)
+    expect(p.uncertainty.pageFewCaptures).toBe(true)
+    const rows = predictionReport(p).blocks.flatMap((b) => ('rows' in b && b.kind === 'kv' ? b.rows : []))
+    const note = (key: string) => String(rows.find((r) => r.key === key)?.note)
+    expect(note('interval half-width')).toMatch(/from the .* errors of 34 boots/)
+    expect(note('interval half-width')).not.toMatch(/fewer than 9/)
+    expect(note('pages half-width')).toMatch(/the largest of the .* errors of 7 boots x 1\.5 \(fewer than 9\)/)
+    const notes = p.notes.join('\n')
+    expect(notes).toMatch(/the early pages half-width is made of the errors of 7 boots, fewer than the 9 .*: it is the largest of those errors × 1\.5/)
+    expect(notes).not.toMatch(/early allocations half-width is made of|each half-width/)
+    expect(predict(h, shipped).notes.join('\n')).not.toMatch(/fewer than the 9/)
+  })
+})
