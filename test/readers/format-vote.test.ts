@@ -7,6 +7,8 @@ import {describe, expect, it} from 'vitest'
 import {vote} from '../../src/readers/bootlog/detect.js'
 import {BOOT_LOG_FORMATS, type FormatEntry} from '../../src/readers/bootlog/formats.js'
 import {stampAt} from '../../src/readers/bootlog/sniff.js'
+import {findTime, readPrefix} from '../../src/readers/bootlog/prefix.js'
+import {DROPPED} from '../../src/readers/bootlog/text-formats.js'
 
 const ROWS = BOOT_LOG_FORMATS as readonly FormatEntry[]
 
@@ -45,5 +47,28 @@ describe('format vote', () => {
     expect(reference(lines)).toEqual({id: 'syslog', votes: 1})
     const got = vote(lines, lines.map(stampAt))
     expect({id: got!.entry.id, votes: got!.votes}).toEqual({id: 'syslog', votes: 1})
+  })
+})
+
+describe('stampAt', () => {
+  // The rule written the direct way: the prefix read whole (readPrefix) gives a time or a wall clock
+  // ('start'), else a stamp glued after console noise; stampAt answers a leading stamp without it.
+  const direct = (l: string): string | undefined => {
+    const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
+    const s = m ? l.slice(m[0].length) : l
+    const p = readPrefix(s)
+    if (p !== undefined && (p.time !== undefined || p.wallClock === true)) return 'start'
+    return findTime(s, 1) > 0 ? 'glued' : undefined
+  }
+  const PIECES = ['[', ']', ' ', '   ', '0', '12', '.', '345678', '<6>', '[  T1]', '[C0]', '** 3 printk messages dropped ** ', 'text', '\x1b[0m', 'x']
+  it('is the rule read from the whole prefix, on lines made of stamp pieces and on every row example', () => {
+    for (const l of LINES) expect(stampAt(l)).toBe(direct(l))
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), {maxLength: 12}), (parts) => {
+        const l = parts.join('')
+        expect(stampAt(l)).toBe(direct(l))
+      }),
+      {numRuns: 5000},
+    )
   })
 })

@@ -106,6 +106,11 @@ export function readTime(s: string, at: number): [number, number] | undefined {
   return i === -1 ? undefined : [vTime, i]
 }
 
+/** Whether a `[  secs.frac]` stamp is at `at`: readPrefix gives a time whenever one is at 0 (without the Prefix object). */
+export function timeAt(s: string, at: number): boolean {
+  return scanTime(s, at) !== -1
+}
+
 /** `[ T123]` / `[C0]` at `at`: returns [caller, index after ']'] or undefined. */
 export function readCaller(s: string, at: number): [string, number] | undefined {
   const i = scanCaller(s, at)

@@ -1,7 +1,7 @@
 // Line tests that detection and the format registry share: what a line of each shape starts
 // with. Kept apart from detect.ts so that the registry (formats.ts) and detection can both use
 // them without importing each other.
-import {findTime, readPrefix} from './prefix.js'
+import {findTime, readPrefix, timeAt} from './prefix.js'
 import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES, WALL_STAMP} from './text-formats.js'
 
 // The readers' own line shapes, for the registry's sniffing (one definition, in text-formats.ts).
@@ -26,6 +26,8 @@ export type Stamp = 'start' | 'glued' | undefined
 export function stampAt(l: string): Stamp {
   const m = l.charCodeAt(0) === 42 ? DROPPED.exec(l) : null
   const s = m ? l.slice(m[0].length) : l
+  // Most lines of a timed log start with their stamp: said without reading the whole prefix.
+  if (timeAt(s, 0)) return 'start'
   const p = readPrefix(s)
   if (p !== undefined && (p.time !== undefined || p.wallClock === true)) return 'start'
   return findTime(s, 1) > 0 ? 'glued' : undefined
