@@ -36,6 +36,12 @@ export interface LogRecord {
    * printed without its prefix. Not a kernel record: only a report open at that point may take it.
    */
   orphan?: true
+  /**
+   * The line has the shape of a /dev/kmsg dictionary line (` SUBSYSTEM=pci`: one space, KEY=value)
+   * and a reader of another format took it for the indented continuation of the record before it.
+   * Only /dev/kmsg prints such lines: it is a line of a /dev/kmsg log interleaved into this one.
+   */
+  kmsgDict?: true
 }
 
 /** A boot-log input format: an id of the format registry (src/readers/bootlog/formats.ts). */

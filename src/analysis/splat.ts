@@ -290,6 +290,8 @@ interface Open {
   sawBody: boolean
   /** The report's first line had a printk level (`<4>` of dmesg -r, a syslog priority): its lines all have one, or none. */
   levelled: boolean
+  /** The report's first line was in /dev/kmsg form (kmsgForm): its lines all are, or none. */
+  kmsg: boolean
   /** The WARN message came between cut-here and the banner (4.19+). */
   messageBeforeBanner: boolean
   /** After `Sending NMI from CPU`, other CPUs print their backtraces into the report. */
@@ -484,11 +486,11 @@ export class SplatParser {
    */
   private track(o: Open, r: LogRecord, text: string): 'earlier output' | undefined {
     o.lines++
-    // One log prints a report's lines all with a level or all without: a line that differs (and
-    // says something other than the end of the report) is of another log interleaved into it.
-    if (!r.orphan && (r.level !== undefined) !== o.levelled && !endsReport(o, text)) {
-      this.corrupt(o, `line ${r.line} ${o.levelled ? 'has no printk level' : 'has a printk level'}, unlike the report's: another log interleaved`)
-    }
+    // One log prints a report's lines in one shape, all with a level or all without, all /dev/kmsg
+    // lines or none: a line that differs (and says something other than the end of the report) is
+    // of another log interleaved into it.
+    const unlike = r.orphan ? undefined : unlikeReport(o, r)
+    if (unlike && !endsReport(o, text)) this.corrupt(o, `line ${r.line} ${unlike}, unlike the report's: another log interleaved`)
     const t = r.time
     if (t === undefined) return undefined
     if (o.nmi) {
@@ -677,6 +679,7 @@ export class SplatParser {
       traceDone: false,
       sawBody: false,
       levelled: r.level !== undefined,
+      kmsg: kmsgForm(r),
       messageBeforeBanner: false,
       nmi: false,
       stray: 0,
@@ -731,6 +734,21 @@ export class SplatParser {
 /** The kind of report an open one is, for a panic after it: a __warn() WARNING is 'warning' whatever row names it. */
 function kindOf(o: Open): CrashId | undefined {
   return o.needsEnd ? 'warning' : o.kind
+}
+
+/**
+ * A record read from a line in /dev/kmsg form: a kmsg record (it has a sequence number), or a kmsg
+ * dictionary line that a reader of another format took for a continuation line (LogRecord.kmsgDict).
+ */
+function kmsgForm(r: LogRecord): boolean {
+  return r.seq !== undefined || r.kmsgDict === true
+}
+
+/** How a record's line differs in shape from the report's lines (their level, their /dev/kmsg form), if it does. */
+function unlikeReport(o: Open, r: LogRecord): string | undefined {
+  if ((r.level !== undefined) !== o.levelled) return o.levelled ? 'has no printk level' : 'has a printk level'
+  if (kmsgForm(r) !== o.kmsg) return o.kmsg ? 'is not in /dev/kmsg form' : 'is in /dev/kmsg form'
+  return undefined
 }
 
 /** The line that closes an open report: the end-trace marker, a sanitizer's closing rule, the reboot notice. */

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseSplats} from '../../src/analysis/splat.js'
+import {derivedKmsgInTrace} from '../helpers/derived-splats.js'
 import {captureDir} from '../helpers/paths.js'
 import {recordsFromText} from './records.js'
 
@@ -133,5 +134,26 @@ describe('DERIVED: two logs of one boot interleaved', () => {
     const f = a.findings.find((g) => g.line === 1)!
     expect([f.splat?.guilty?.fn, f.corrupted]).toEqual(['topology_sane.isra.0', true])
     expect(f.splat?.corruptedReason).toBe("line 6 has a printk level, unlike the report's: another log interleaved")
+  })
+})
+
+/**
+ * DERIVED (fuzz case analysis seed 898375955 #2945): the numa2 sample's topology_sane WARNING
+ * (dmesg.txt lines 150-172) as syslog writes it (`Nov 26 00:52:36 vm kernel: [time] text`) and as
+ * util-linux dmesg prints it, with a /dev/kmsg log's record and its dictionary line (` SUBSYSTEM=pci`)
+ * interleaved after `</TASK>` (lines 23-24). Both readers skip the kmsg record but took the dictionary
+ * line for the indented continuation of `</TASK>` (line 22): the report closed clean with the other
+ * log's line in its trace.
+ */
+const NUMA2 = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'), 'utf8').split('\n').slice(149, 172)
+
+describe('DERIVED: a /dev/kmsg log interleaved into a syslog or dmesg one', () => {
+  it('a WARNING whose trace holds a /dev/kmsg dictionary line is marked corrupted, said why', () => {
+    for (const [prefix, format] of [['Nov 26 00:52:36 vm kernel: ', 'syslog'], ['', 'dmesg']] as const) {
+      const a = analyseBootLogText(derivedKmsgInTrace(NUMA2, prefix), `DERIVED kmsg-into-${format}`, {format})
+      const f = a.findings.find((g) => g.line === 1)!
+      expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
+      expect(f.splat?.corruptedReason).toBe("line 24 is in /dev/kmsg form, unlike the report's: another log interleaved")
+    }
   })
 })

@@ -15,7 +15,8 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogBoots} from '../../src/analysis/read.js'
 import {onThreads, planPieces} from '../../src/analysis/split.js'
 import {sniffBootLogFile} from '../../src/readers/bootlog/index.js'
-import {LAB_CAPTURES, PEER} from '../helpers/paths.js'
+import {derivedKmsgInTrace} from '../helpers/derived-splats.js'
+import {LAB_CAPTURES, PEER, SAMPLES} from '../helpers/paths.js'
 
 const SPLATS = [
   join(PEER, '198'), // console, two reports (one corrupted), 248 report lines
@@ -101,6 +102,17 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     const second = res.boots[1]!.boot!.firstLine
     const starts = lineStarts(path)
     for (let line = second - 3; line <= second + 8; line++) expect(await cut(path, [starts[line]!])).toBe(expected)
+  })
+
+  it('a /dev/kmsg dictionary line in a report\'s trace (DERIVED): its mark crosses the packing, cut at every line around it', async () => {
+    const path = join(dir, 'kmsg-in-trace.txt')
+    writeFileSync(path, derivedKmsgInTrace(readFileSync(join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'), 'utf8').split('\n')))
+    // Read as util-linux dmesg (the kmsg lines make the sniff say console, which takes no indented line in).
+    const read = async (split?: {points: number[]; jobs: number}): Promise<string> => JSON.stringify(await analyseBootLogBoots(path, {format: 'dmesg', split}, 'all'))
+    const expected = await read()
+    expect(expected).toContain('line 173 is in /dev/kmsg form')
+    const starts = lineStarts(path)
+    for (let line = 165; line <= 176; line++) expect(await read({points: [starts[line]!], jobs: 0})).toBe(expected)
   })
 
   it('leading padding, NUL runs, CR and no final newline: the reader stats merge to the whole file', async () => {

@@ -38,3 +38,15 @@ export function derivedRepeated(records: readonly LogRecord[], n: number, linesP
 export function derivedReplaced(records: readonly LogRecord[], line: number, text: string): LogRecord[] {
   return records.map((r) => (r.line === line ? {...r, text} : r))
 }
+
+/**
+ * DERIVED text: the lines of a real log, each after `prefix` (e.g. a syslog stamp, host and tag),
+ * with a /dev/kmsg record and its dictionary line (` SUBSYSTEM=pci`) put right after the first
+ * `</TASK>` line: a /dev/kmsg log interleaved into the call trace of the log's first report.
+ */
+export function derivedKmsgInTrace(lines: readonly string[], prefix = ''): string {
+  const out = lines.map((l) => prefix + l)
+  const task = out.findIndex((l) => l.endsWith(' </TASK>'))
+  out.splice(task + 1, 0, '6,103,625584,-;allocated 4194304 bytes of page_ext', ' SUBSYSTEM=pci')
+  return out.join('\n')
+}

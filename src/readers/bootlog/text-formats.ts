@@ -64,10 +64,18 @@ function prefixRecord(no: number, s: string, p: Prefix): LogRecord {
   return r
 }
 
-/** A record continuing the previous one (an indented continuation line): same time, level, caller. */
-function inherit(prev: LogRecord, no: number, text: string): LogRecord {
-  const r: LogRecord = {...prev, line: no, text}
+/** A /dev/kmsg dictionary line (devkmsg_read() prints them after a record: ` SUBSYSTEM=pci`, ` DEVICE=+pci:0000:00:01.0`). */
+const KMSG_DICT = /^ [A-Z][A-Z0-9_]*=/
+
+/**
+ * A record continuing the previous one (an indented continuation line `s`): same time, level,
+ * caller. A /dev/kmsg dictionary line is marked (LogRecord.kmsgDict): no other format prints one.
+ */
+function inherit(prev: LogRecord, no: number, s: string): LogRecord {
+  const r: LogRecord = {...prev, line: no, text: s.trimStart()}
   delete r.seq
+  if (KMSG_DICT.test(s)) r.kmsgDict = true
+  else delete r.kmsgDict
   return r
 }
 
@@ -130,7 +138,7 @@ export class KernelTextReader implements LineReader {
       return
     }
     if (this.format === 'dmesg' && this.prev && (c === 32 || c === 9)) {
-      this.emit(inherit(this.prev, no, s.trimStart()))
+      this.emit(inherit(this.prev, no, s))
       return
     }
     if (this.format === 'console') {
@@ -176,7 +184,7 @@ export class DecodedReader implements LineReader {
       // util-linux indents a multi-line record's continuation lines under its message.
       const c = s.charCodeAt(0)
       if (this.prev && (c === 32 || c === 9)) {
-        this.emit(inherit(this.prev, no, s.trimStart()))
+        this.emit(inherit(this.prev, no, s))
       } else this.sink.skip(no, REASON.notDecoded, s)
       return
     }
@@ -348,7 +356,7 @@ export class PrefixedReader implements LineReader {
     const m = w ? HOST_TAG.exec(rest) : null
     if (!w || !m) {
       if (this.prev && (c === 32 || c === 9)) {
-        const r = inherit(this.prev, no, s.trimStart())
+        const r = inherit(this.prev, no, s)
         this.prev = r
         this.sink.record(r)
       } else this.sink.skip(no, REASON.notSyslog, s)
