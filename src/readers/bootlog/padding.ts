@@ -17,14 +17,23 @@ export class NulCounter {
   private at = 0
   /** A run that reached the end of the last chunk goes on at its start. */
   private open = false
+  /** The last byte of the last chunk (-1 before any). */
+  private last = -1
 
-  /** The chunk without its NUL bytes (the chunk itself when it has none). */
+  /**
+   * The chunk without its NUL bytes (the chunk itself when it has none) — but for one NUL kept
+   * where a run follows a byte of a multi-byte character: dropped, the run would join that byte
+   * with the next into one character, where the text read whole (decoded, then its NULs taken
+   * out: index.ts, lines.ts) has two U+FFFD. The line splitter takes the kept NUL out after
+   * decoding, as it does any NUL; the run is counted whole.
+   */
   drop(buf: Buffer): Buffer {
     const base = this.at
     this.at += buf.length
     let z = buf.indexOf(0)
     if (z === -1) {
       this.open = false
+      this.last = buf.length > 0 ? buf[buf.length - 1]! : this.last
       return buf
     }
     const keep: Buffer[] = []
@@ -34,6 +43,7 @@ export class NulCounter {
         keep.push(buf.subarray(from, z))
         this.open = false
       }
+      if (!this.open && (z > 0 ? buf[z - 1]! : this.last) >= 0x80) keep.push(buf.subarray(z, z + 1))
       let end = z
       while (end < buf.length && buf[end] === 0) end++
       this.run(base + z, end - z)
@@ -44,7 +54,8 @@ export class NulCounter {
       keep.push(buf.subarray(from))
       this.open = false
     }
-    return keep.length === 1 ? keep[0]! : Buffer.concat(keep)
+    if (buf.length > 0) this.last = buf[buf.length - 1]!
+    return keep.length === 0 ? buf.subarray(0, 0) : keep.length === 1 ? keep[0]! : Buffer.concat(keep)
   }
 
   /** Bytes let go before this counter saw them (leading padding). */
