@@ -70,10 +70,13 @@ const KMSG_DICT = /^ [A-Z][A-Z0-9_]*=/
 /**
  * A record continuing the previous one (an indented continuation line `s`): same time, level,
  * caller. A /dev/kmsg dictionary line is marked (LogRecord.kmsgDict): no other format prints one.
+ * A dropped-messages count stays with the record that carried it: copied, the splat parser read it
+ * as messages lost inside the report that record began.
  */
 function inherit(prev: LogRecord, no: number, s: string): LogRecord {
   const r: LogRecord = {...prev, line: no, text: s.trimStart()}
   delete r.seq
+  delete r.dropped
   if (KMSG_DICT.test(s)) r.kmsgDict = true
   else delete r.kmsgDict
   return r
