@@ -533,6 +533,9 @@ export class SplatParser {
   private body(o: Open, r: LogRecord, text: string, closed: Splat[]): SplatPush {
     if (endsReport(o, text)) {
       // panic_on_warn / oops=panic: the kernel panics instead of printing the end-trace marker.
+      // A call trace closes each stack it opens (`<TASK>` .. `</TASK>`): one still open at the end
+      // marker lost its close, or the marker is another log's, its copy of this report ending first.
+      if (o.contexts.length > 0) this.corrupt(o, `line ${r.line} ends the report inside the call trace's <${o.contexts.at(-1)}>: another log interleaved, or lines lost`)
       closed.push(this.close(o, r.line))
       return {inSplat: true, closed}
     }

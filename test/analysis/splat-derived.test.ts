@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseSplats} from '../../src/analysis/splat.js'
-import {derivedKmsgInTrace} from '../helpers/derived-splats.js'
+import {derivedKmsgInTrace, derivedSelfInterleaved} from '../helpers/derived-splats.js'
 import {captureDir} from '../helpers/paths.js'
 import {recordsFromText} from './records.js'
 
@@ -145,7 +145,8 @@ describe('DERIVED: two logs of one boot interleaved', () => {
  * line for the indented continuation of `</TASK>` (line 22): the report closed clean with the other
  * log's line in its trace.
  */
-const NUMA2 = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'), 'utf8').split('\n').slice(149, 172)
+const NUMA2_LINES = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'), 'utf8').split('\n')
+const NUMA2 = NUMA2_LINES.slice(149, 172)
 
 describe('DERIVED: a /dev/kmsg log interleaved into a syslog or dmesg one', () => {
   it('a WARNING whose trace holds a /dev/kmsg dictionary line is marked corrupted, said why', () => {
@@ -155,5 +156,21 @@ describe('DERIVED: a /dev/kmsg log interleaved into a syslog or dmesg one', () =
       expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
       expect(f.splat?.corruptedReason).toBe("line 24 is in /dev/kmsg form, unlike the report's: another log interleaved")
     }
+  })
+})
+
+/**
+ * DERIVED (fuzz case analysis seed 7001 #3835): the numa2 sample's topology_sane WARNING and the two
+ * lines after it (dmesg.txt lines 150-174) interleaved with a copy of themselves 4 lines behind: the
+ * copy's report (cut-here line 5) takes the first's lines, each the same bytes and time as its own,
+ * and the first's `---[ end trace ]---` (line 42) closes it while the copy's `<TASK>` (line 39) is
+ * open; the copy's `</TASK>` and end marker (lines 47, 48) come after the first's `smp: Brought up`.
+ */
+describe('DERIVED: a log interleaved with another copy of itself', () => {
+  it("a WARNING closed by the other copy's end marker inside its call trace's <TASK> is marked corrupted, said why", () => {
+    const a = analyseBootLogText(derivedSelfInterleaved(NUMA2_LINES.slice(149, 174), 4), 'DERIVED self-interleaved')
+    const f = a.findings.find((g) => g.line === 5)!
+    expect([f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual(['topology_sane.isra.0', 42, true])
+    expect(f.splat?.corruptedReason).toBe("line 42 ends the report inside the call trace's <TASK>: another log interleaved, or lines lost")
   })
 })

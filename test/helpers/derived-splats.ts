@@ -50,3 +50,13 @@ export function derivedKmsgInTrace(lines: readonly string[], prefix = ''): strin
   out.splice(task + 1, 0, '6,103,625584,-;allocated 4194304 bytes of page_ext', ' SUBSYSTEM=pci')
   return out.join('\n')
 }
+
+/**
+ * DERIVED text: two copies of the same lines (a log and another capture of it, say the console and
+ * the dmesg of one boot) interleaved line by line, the second copy `lag` lines behind the first.
+ */
+export function derivedSelfInterleaved(lines: readonly string[], lag: number): string {
+  const out = lines.slice(0, lag)
+  lines.forEach((l, i) => out.push(l, ...(i + lag < lines.length ? [lines[i + lag]!] : [])))
+  return out.join('\n')
+}
