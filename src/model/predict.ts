@@ -300,11 +300,14 @@ export function profileFacts(profile: Profile): readonly RangeFact[] {
  */
 function fewNote(name: string, unc: Uncertainty): string | undefined {
   const largest = (n: number) => (n === 1 ? 'its one error' : 'the largest of those errors')
+  const calls = intervalErrorsText(unc)
+  const pages = intervalErrorsText(unc, 'pages')
   if (unc.fewCaptures && unc.pageFewCaptures && unc.fittedOn === unc.pageFittedOn) {
-    return `interval: profile ${name} is fitted on ${plural(unc.fittedOn, 'boot')}, fewer than the 9 a 90 % quantile of their ${intervalErrorsText(unc)} errors needs: each half-width is ${largest(unc.fittedOn)} × 1.5`
+    const kinds = calls === pages ? calls : `${calls} for the calls, ${pages} for the pages`
+    return `interval: profile ${name} is fitted on ${plural(unc.fittedOn, 'boot')}, fewer than the 9 a 90 % quantile of their errors (${kinds}) needs: each half-width is ${largest(unc.fittedOn)} × 1.5`
   }
-  const one = (what: string, n: number) => `the ${what} half-width is made of the ${byCount(n, 'error')} of ${plural(n, 'boot')}, fewer than the 9 a 90 % quantile needs: it is ${largest(n)} × 1.5`
-  const parts = [...(unc.fewCaptures ? [one('early allocations', unc.fittedOn)] : []), ...(unc.pageFewCaptures ? [one('early pages', unc.pageFittedOn)] : [])]
+  const one = (what: string, kind: string, n: number) => `the ${what} half-width is made of the ${kind} ${byCount(n, 'error')} of ${plural(n, 'boot')}, fewer than the 9 a 90 % quantile needs: it is ${largest(n)} × 1.5`
+  const parts = [...(unc.fewCaptures ? [one('early allocations', calls, unc.fittedOn)] : []), ...(unc.pageFewCaptures ? [one('early pages', pages, unc.pageFittedOn)] : [])]
   return parts.length ? `interval: profile ${name}: ${parts.join('; ')}` : undefined
 }
 

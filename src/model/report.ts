@@ -67,15 +67,15 @@ function fittedRangeRow(p: Prediction): KvBlock['rows'][number] {
 
 function intervalLevelRows(u: Prediction['uncertainty']): KvBlock['rows'] {
   if (u.missing) return [{key: 'interval', value: u.missing}]
-  const half = (q: number, n: number, few: boolean, what: string) => ({
+  const half = (q: number, n: number, few: boolean, what: string, of: 'calls' | 'pages') => ({
     value: {text: `+/- ${round2(q * u.widen)} x ${TOLERANCE_LABEL} at the value`, raw: round2(q * u.widen)},
     // One boot's error is the largest of one: 'the … error of 1 boot x 1.5'.
-    note: `${what}: in units of ${TOLERANCE_LABEL}; ${few ? (n === 1 ? 'the' : 'the largest of the') : 'from the'} ${intervalErrorsText(u)} ${byCount(n, 'error')} of ${plural(n, 'boot')}${few ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
+    note: `${what}: in units of ${TOLERANCE_LABEL}; ${few ? (n === 1 ? 'the' : 'the largest of the') : 'from the'} ${intervalErrorsText(u, of)} ${byCount(n, 'error')} of ${plural(n, 'boot')}${few ? ' x 1.5 (fewer than 9)' : ''}${u.widen > 1 ? `, widened ×${u.widen} for extrapolation` : ''}`,
   })
   return [
     {key: 'interval level', value: {text: `${Math.round(u.level * 100)} %`, raw: u.level}},
-    {key: 'interval half-width', ...half(u.q, u.fittedOn, u.fewCaptures, 'early allocations')},
-    {key: 'pages half-width', ...half(u.pageQ, u.pageFittedOn, u.pageFewCaptures, "early pages (their own model's errors)")},
+    {key: 'interval half-width', ...half(u.q, u.fittedOn, u.fewCaptures, 'early allocations', 'calls')},
+    {key: 'pages half-width', ...half(u.pageQ, u.pageFittedOn, u.pageFewCaptures, "early pages (their own model's errors)", 'pages')},
   ]
 }
 

@@ -116,8 +116,11 @@ describe('enough errors for one half-width and not the other: each row and the n
     expect(note('interval half-width')).toMatch(/from the .* errors of 34 boots/)
     expect(note('interval half-width')).not.toMatch(/fewer than 9/)
     expect(note('pages half-width')).toMatch(/the largest of the .* errors of 7 boots x 1\.5 \(fewer than 9\)/)
+    // Each row names its own errors: the pages' are leave-one-shape-out only (calibrate's fitPages).
+    expect(note('interval half-width')).toMatch(/leave-one-shape-out \(or nested, the larger\) errors/)
+    expect(note('pages half-width')).toMatch(/the largest of the leave-one-shape-out errors/)
     const notes = p.notes.join('\n')
-    expect(notes).toMatch(/the early pages half-width is made of the errors of 7 boots, fewer than the 9 .*: it is the largest of those errors × 1\.5/)
+    expect(notes).toMatch(/the early pages half-width is made of the leave-one-shape-out errors of 7 boots, fewer than the 9 .*: it is the largest of those errors × 1\.5/)
     expect(notes).not.toMatch(/early allocations half-width is made of|each half-width/)
     expect(predict(h, shipped).notes.join('\n')).not.toMatch(/fewer than the 9/)
   })
