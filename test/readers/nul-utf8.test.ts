@@ -47,4 +47,21 @@ describe('NUL runs inside UTF-8 characters', () => {
     expect(got).toEqual(want)
     expect(got.at(-1)).toBe('x: \uFFFD\uFFFD \u00e9a \uFFFD\uFFFD')
   })
+
+  it('a NUL after a whole character keeps nothing: a line of 600 000 (ff 00) pairs is as long streamed as read whole (a kept NUL counted against the line limit)', async () => {
+    const pairs = Buffer.alloc(1_200_000)
+    for (let i = 0; i < pairs.length; i += 2) pairs[i] = 0xff
+    const head = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt')).subarray(0, 2000)
+    const b = Buffer.concat([head.subarray(0, head.lastIndexOf(0x0a) + 1), Buffer.from('[    1.000000] x: '), pairs, Buffer.from('\n[    2.000000] end\n')])
+    const f = join(tmp, 'pairs.log')
+    writeFileSync(f, b)
+    const s = await openBootLog(f)
+    const got: number[] = []
+    for await (const r of s.records) got.push(r.text.length)
+    const w = parseBootLogText(whole(b), {})
+    expect(got).toEqual(w.records.map((r) => r.text.length))
+    expect(s.stats().truncatedLines).toBe(0)
+    expect(got).toContain(600_003)
+  })
 })
+

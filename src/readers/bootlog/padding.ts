@@ -2,7 +2,8 @@
 // fill) and, before the first text, whole reads of nothing but blank lines. Neither is held in
 // memory nor fed to a line splitter (a 1 MiB run of NULs at the start of a line used to count
 // against the line limit and cut the record after it): NULs are dropped from the byte stream and
-// every dropped range is counted; a leading read that is only padding is counted and let go.
+// every dropped range is counted — but for one NUL of a run inside a UTF-8 character (NulCounter.drop);
+// a leading read that is only padding is counted and let go.
 import type {InputPadding} from '../../types.js'
 
 /** Dropped NUL ranges kept with their offsets; the rest are only counted. */
@@ -22,9 +23,11 @@ export class NulCounter {
 
   /**
    * The chunk without its NUL bytes (the chunk itself when it has none) — but for one NUL kept
-   * where a run follows a byte of a multi-byte character: dropped, the run would join that byte
-   * with the next into one character, where the text read whole (decoded, then its NULs taken
-   * out: index.ts, lines.ts) has two U+FFFD. The line splitter takes the kept NUL out after
+   * where a run lies between a byte of a multi-byte character and a continuation byte (or the
+   * chunk's end, where the next byte is not known): dropped, the run would join the two into one
+   * character, where the text read whole (decoded, then its NULs taken out: index.ts, lines.ts) has
+   * two U+FFFD. Anywhere else the decoder ends the character the same with or without a NUL, so
+   * none is kept (a kept NUL counts against the line limit). The line splitter takes it out after
    * decoding, as it does any NUL; the run is counted whole.
    */
   drop(buf: Buffer): Buffer {
@@ -43,9 +46,9 @@ export class NulCounter {
         keep.push(buf.subarray(from, z))
         this.open = false
       }
-      if (!this.open && (z > 0 ? buf[z - 1]! : this.last) >= 0x80) keep.push(buf.subarray(z, z + 1))
       let end = z
       while (end < buf.length && buf[end] === 0) end++
+      if (!this.open && (z > 0 ? buf[z - 1]! : this.last) >= 0x80 && (end === buf.length || (buf[end]! & 0xc0) === 0x80)) keep.push(buf.subarray(z, z + 1))
       this.run(base + z, end - z)
       from = end
       z = end < buf.length ? buf.indexOf(0, end) : -1
