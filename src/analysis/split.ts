@@ -14,6 +14,8 @@ import {openFileSync} from '../readers/bootlog/source.js'
 import {sniffBootLogFile, type BootLogStats, type BootLogStream} from '../readers/bootlog/index.js'
 import {MAX_RANGES} from '../readers/bootlog/padding.js'
 import {readPrefix} from '../readers/bootlog/prefix.js'
+import {DROPPED} from '../readers/bootlog/text-formats.js'
+import {trimLineEndCR} from '../readers/lines.js'
 import {MAX_SKIPPED} from '../readers/bootlog/sink.js'
 import type {BootLogFormat, LogRecord} from '../types.js'
 import {readChunk, unpackRecords, type ChunkMessage, type ChunkTask} from './split-chunk.js'
@@ -60,6 +62,25 @@ function ownRecordLine(buf: Buffer, from: number, lf: number): boolean {
   return readPrefix(buf.toString('utf8', from, end)) !== undefined
 }
 
+/** Longest `** N printk messages dropped **` line looked for (N a u64: 45 characters, CR LF). */
+const NOTICE_MAX = 64
+
+/**
+ * Whether the line ending at the LF at `lf` is a dropped-messages notice alone: its count goes to
+ * the next record (LogRecord.dropped), which a piece starting there would never get (its reader
+ * starts at 0): no cut there.
+ */
+function afterDroppedNotice(fd: number, lf: number): boolean {
+  const from = Math.max(0, lf - NOTICE_MAX)
+  const buf = Buffer.allocUnsafe(lf - from)
+  const got = buf.subarray(0, readSync(fd, buf, 0, buf.length, from))
+  const nl = got.lastIndexOf(10)
+  if (nl === -1 && from > 0) return false
+  const line = trimLineEndCR(got.toString('latin1', nl + 1))
+  const m = DROPPED.exec(line)
+  return m !== null && line.slice(m[0].length).trim() === ''
+}
+
 /** The first record boundary at or after `at` (a line start after an LF), or undefined within SCAN_LIMIT. */
 export function recordBoundary(fd: number, at: number, size: number): number | undefined {
   const window = Buffer.allocUnsafe(MAX_BOUNDARY_LINE * 4)
@@ -78,7 +99,7 @@ export function recordBoundary(fd: number, at: number, size: number): number | u
         if (pos + buf.length >= size) return ownRecordLine(buf, start, buf.length) ? pos + start : undefined
         break
       }
-      if (ownRecordLine(buf, start, next)) return pos + start
+      if (ownRecordLine(buf, start, next) && !afterDroppedNotice(fd, pos + lf)) return pos + start
       lf = next
     }
     // The next window starts at the LF before the line not yet seen whole.

@@ -216,3 +216,17 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     expect(planPieces(path, statSync(path).size, [5000])).toEqual([{start: 0, end: statSync(path).size}])
   })
 })
+
+describe('a dropped-messages notice on its own line before a cut', () => {
+  it('(DERIVED) its count still reaches the record after it: the report it precedes inside is marked the same, cut at every line around it', async () => {
+    // The topology_sane WARNING of a real boot with a notice inserted inside its register dump (after line 152).
+    const lines = readFileSync(join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'), 'utf8').split('\n')
+    lines.splice(152, 0, '** 3 printk messages dropped **')
+    const path = join(dir, 'dropped-notice.txt')
+    writeFileSync(path, lines.join('\n'))
+    const expected = await whole(path)
+    expect(expected).toContain('3 printk messages dropped before line 154')
+    const starts = lineStarts(path)
+    for (let line = 150; line <= 157; line++) expect(await cut(path, [starts[line]!])).toBe(expected)
+  })
+})
