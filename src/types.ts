@@ -37,11 +37,13 @@ export interface LogRecord {
    */
   orphan?: true
   /**
-   * The line has the shape of a /dev/kmsg dictionary line (` SUBSYSTEM=pci`: one space, KEY=value)
-   * and a reader of another format took it for the indented continuation of the record before it.
-   * Only /dev/kmsg prints such lines: it is a line of a /dev/kmsg log interleaved into this one.
+   * The line has the shape of another format's line and a reader of this format took it for the
+   * indented continuation of the record before it: 'kmsg' a /dev/kmsg dictionary line (` SUBSYSTEM=pci`:
+   * one space, KEY=value), 'json' a line of util-linux dmesg --json as it indents them
+   * (`         "pri": 6,`, `      },{`). Only those formats print such lines: it is a line of a
+   * log of that format interleaved into this one.
    */
-  kmsgDict?: true
+  otherForm?: 'kmsg' | 'json'
 }
 
 /** A boot-log input format: an id of the format registry (src/readers/bootlog/formats.ts). */

@@ -741,16 +741,20 @@ function kindOf(o: Open): CrashId | undefined {
 
 /**
  * A record read from a line in /dev/kmsg form: a kmsg record (it has a sequence number), or a kmsg
- * dictionary line that a reader of another format took for a continuation line (LogRecord.kmsgDict).
+ * dictionary line that a reader of another format took for a continuation line (LogRecord.otherForm).
  */
 function kmsgForm(r: LogRecord): boolean {
-  return r.seq !== undefined || r.kmsgDict === true
+  return r.seq !== undefined || r.otherForm === 'kmsg'
 }
 
-/** How a record's line differs in shape from the report's lines (their level, their /dev/kmsg form), if it does. */
+/**
+ * How a record's line differs in shape from the report's lines (their level, their /dev/kmsg form),
+ * if it does. A dmesg --json line taken for a continuation line is no report's (LogRecord.otherForm).
+ */
 function unlikeReport(o: Open, r: LogRecord): string | undefined {
   if ((r.level !== undefined) !== o.levelled) return o.levelled ? 'has no printk level' : 'has a printk level'
   if (kmsgForm(r) !== o.kmsg) return o.kmsg ? 'is not in /dev/kmsg form' : 'is in /dev/kmsg form'
+  if (r.otherForm === 'json') return 'is in dmesg --json form'
   return undefined
 }
 

@@ -40,8 +40,8 @@ export interface PackedRecords {
   facilities: Int32Array
   /** recordHints() of each text: the analysis's per-record gate, tested here instead of on the main thread. */
   hints: Uint8Array
-  /** The few records with a caller id, a sequence number, a boot id, the orphan or kmsgDict mark or messages dropped before them. */
-  rare: Array<{i: number; caller?: string; seq?: number; boot?: string; orphan?: true; kmsgDict?: true; dropped?: number}>
+  /** The few records with a caller id, a sequence number, a boot id, the orphan or otherForm mark or messages dropped before them. */
+  rare: Array<{i: number; caller?: string; seq?: number; boot?: string; orphan?: true; otherForm?: 'kmsg' | 'json'; dropped?: number}>
 }
 
 export type ChunkMessage =
@@ -68,8 +68,8 @@ export function packRecords(b: readonly LogRecord[]): PackedRecords {
     p.levels[i] = r.level ?? -1
     p.facilities[i] = r.facility ?? -1
     p.hints[i] = recordHints(r.text)
-    if (r.caller !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.kmsgDict || r.dropped) {
-      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.kmsgDict ? {kmsgDict: true as const} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
+    if (r.caller !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.otherForm || r.dropped) {
+      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.otherForm ? {otherForm: r.otherForm} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
     }
   }
   p.text = ENCODER.encode(texts.join(''))
@@ -78,7 +78,7 @@ export function packRecords(b: readonly LogRecord[]): PackedRecords {
 
 /**
  * The records again, their lines moved by `base` (the lines of the pieces before), with the
- * fields in the order the readers set them (line, text, time, level, facility, caller, seq, boot, dropped, kmsgDict).
+ * fields in the order the readers set them (line, text, time, level, facility, caller, seq, boot, dropped, otherForm).
  */
 export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
   const n = p.ends.length
@@ -100,7 +100,7 @@ export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
       if (x.boot !== undefined) r.boot = x.boot
       if (x.orphan) r.orphan = true
       if (x.dropped) r.dropped = x.dropped
-      if (x.kmsgDict) r.kmsgDict = true
+      if (x.otherForm) r.otherForm = x.otherForm
     }
     out[i] = r
   }

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseSplats} from '../../src/analysis/splat.js'
-import {derivedKmsgInTrace, derivedSelfInterleaved} from '../helpers/derived-splats.js'
+import {derivedInTrace, derivedSelfInterleaved, DMESG_JSON_LINES, KMSG_LINES} from '../helpers/derived-splats.js'
 import {captureDir} from '../helpers/paths.js'
 import {recordsFromText} from './records.js'
 
@@ -151,10 +151,27 @@ const NUMA2 = NUMA2_LINES.slice(149, 172)
 describe('DERIVED: a /dev/kmsg log interleaved into a syslog or dmesg one', () => {
   it('a WARNING whose trace holds a /dev/kmsg dictionary line is marked corrupted, said why', () => {
     for (const [prefix, format] of [['Nov 26 00:52:36 vm kernel: ', 'syslog'], ['', 'dmesg']] as const) {
-      const a = analyseBootLogText(derivedKmsgInTrace(NUMA2, prefix), `DERIVED kmsg-into-${format}`, {format})
+      const a = analyseBootLogText(derivedInTrace(NUMA2, KMSG_LINES, prefix), `DERIVED kmsg-into-${format}`, {format})
       const f = a.findings.find((g) => g.line === 1)!
       expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
       expect(f.splat?.corruptedReason).toBe("line 24 is in /dev/kmsg form, unlike the report's: another log interleaved")
+    }
+  })
+})
+
+/**
+ * DERIVED (fuzz case analysis seed 7009 #2734): the same WARNING as util-linux dmesg -x prints it
+ * (`kern  :warn  : [time] text`), as dmesg and as syslog, with two lines of a dmesg --json document
+ * (`      },{`, `         "pri": 6,`) interleaved after `</TASK>` (lines 23-24). The readers took
+ * both for indented continuations of `</TASK>`: the report closed clean with them in its trace.
+ */
+describe('DERIVED: a dmesg --json log interleaved into a dmesg -x, dmesg or syslog one', () => {
+  it('a WARNING whose trace holds dmesg --json lines is marked corrupted, said why', () => {
+    for (const [prefix, format] of [['kern  :warn  : ', 'dmesg-decode'], ['', 'dmesg'], ['Nov 26 00:52:36 vm kernel: ', 'syslog']] as const) {
+      const a = analyseBootLogText(derivedInTrace(NUMA2, DMESG_JSON_LINES, prefix), `DERIVED json-into-${format}`, {format})
+      const f = a.findings.find((g) => g.line === 1)!
+      expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
+      expect(f.splat?.corruptedReason).toBe("line 23 is in dmesg --json form, unlike the report's: another log interleaved")
     }
   })
 })

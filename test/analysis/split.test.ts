@@ -15,7 +15,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogBoots} from '../../src/analysis/read.js'
 import {onThreads, planPieces} from '../../src/analysis/split.js'
 import {sniffBootLogFile} from '../../src/readers/bootlog/index.js'
-import {derivedKmsgInTrace} from '../helpers/derived-splats.js'
+import {derivedInTrace, DMESG_JSON_LINES, KMSG_LINES} from '../helpers/derived-splats.js'
 import {LAB_CAPTURES, PEER, SAMPLES} from '../helpers/paths.js'
 
 const SPLATS = [
@@ -104,15 +104,18 @@ describe('a log read in pieces gives the single-threaded analysis', () => {
     for (let line = second - 3; line <= second + 8; line++) expect(await cut(path, [starts[line]!])).toBe(expected)
   })
 
-  it('a /dev/kmsg dictionary line in a report\'s trace (DERIVED): its mark crosses the packing, cut at every line around it', async () => {
-    const path = join(dir, 'kmsg-in-trace.txt')
-    writeFileSync(path, derivedKmsgInTrace(readFileSync(join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'), 'utf8').split('\n')))
-    // Read as util-linux dmesg (the kmsg lines make the sniff say console, which takes no indented line in).
-    const read = async (split?: {points: number[]; jobs: number}): Promise<string> => JSON.stringify(await analyseBootLogBoots(path, {format: 'dmesg', split}, 'all'))
-    const expected = await read()
-    expect(expected).toContain('line 173 is in /dev/kmsg form')
-    const starts = lineStarts(path)
-    for (let line = 165; line <= 176; line++) expect(await read({points: [starts[line]!], jobs: 0})).toBe(expected)
+  it('a line of another log\'s form in a report\'s trace (DERIVED: a /dev/kmsg dictionary line, dmesg --json lines): its mark crosses the packing, cut at every line around it', async () => {
+    const numa2 = readFileSync(join(SAMPLES, 'linux-6.12-instr_smp064_2G_numa2', 'dmesg.txt'), 'utf8').split('\n')
+    for (const [other, reason] of [[KMSG_LINES, 'line 173 is in /dev/kmsg form'], [DMESG_JSON_LINES, 'line 172 is in dmesg --json form']] as const) {
+      const path = join(dir, 'other-in-trace.txt')
+      writeFileSync(path, derivedInTrace(numa2, other))
+      // Read as util-linux dmesg (the kmsg lines make the sniff say console, which takes no indented line in).
+      const read = async (split?: {points: number[]; jobs: number}): Promise<string> => JSON.stringify(await analyseBootLogBoots(path, {format: 'dmesg', split}, 'all'))
+      const expected = await read()
+      expect(expected).toContain(reason)
+      const starts = lineStarts(path)
+      for (let line = 165; line <= 176; line++) expect(await read({points: [starts[line]!], jobs: 0})).toBe(expected)
+    }
   })
 
   it('leading padding, NUL runs, CR and no final newline: the reader stats merge to the whole file', async () => {

@@ -39,15 +39,20 @@ export function derivedReplaced(records: readonly LogRecord[], line: number, tex
   return records.map((r) => (r.line === line ? {...r, text} : r))
 }
 
+/** Two lines of a /dev/kmsg log: a record and its dictionary line. */
+export const KMSG_LINES = ['6,103,625584,-;allocated 4194304 bytes of page_ext', ' SUBSYSTEM=pci']
+/** Two lines of a util-linux dmesg --json document: the end of one record and the start of the next. */
+export const DMESG_JSON_LINES = ['      },{', '         "pri": 6,']
+
 /**
  * DERIVED text: the lines of a real log, each after `prefix` (e.g. a syslog stamp, host and tag),
- * with a /dev/kmsg record and its dictionary line (` SUBSYSTEM=pci`) put right after the first
- * `</TASK>` line: a /dev/kmsg log interleaved into the call trace of the log's first report.
+ * with `other` (lines of another log: KMSG_LINES, DMESG_JSON_LINES) put right after the first
+ * `</TASK>` line: another log interleaved into the call trace of the log's first report.
  */
-export function derivedKmsgInTrace(lines: readonly string[], prefix = ''): string {
+export function derivedInTrace(lines: readonly string[], other: readonly string[], prefix = ''): string {
   const out = lines.map((l) => prefix + l)
   const task = out.findIndex((l) => l.endsWith(' </TASK>'))
-  out.splice(task + 1, 0, '6,103,625584,-;allocated 4194304 bytes of page_ext', ' SUBSYSTEM=pci')
+  out.splice(task + 1, 0, ...other)
   return out.join('\n')
 }
 

@@ -66,10 +66,16 @@ function prefixRecord(no: number, s: string, p: Prefix): LogRecord {
 
 /** A /dev/kmsg dictionary line (devkmsg_read() prints them after a record: ` SUBSYSTEM=pci`, ` DEVICE=+pci:0000:00:01.0`). */
 const KMSG_DICT = /^ [A-Z][A-Z0-9_]*=/
+/**
+ * A line of util-linux dmesg --json, indented as it prints them (three spaces a level): a record's
+ * member (`         "pri": 6,`), the braces between records (`      },{`), the array's first and last line.
+ */
+const DMESG_JSON = /^(?: {9}"[a-z_]+": | {6}(?:\{|\},\{|\})$| {3}(?:"dmesg": \[|\])$)/
 
 /**
  * A record continuing the previous one (an indented continuation line `s`): same time, level,
- * caller. A /dev/kmsg dictionary line is marked (LogRecord.kmsgDict): no other format prints one.
+ * caller. A /dev/kmsg dictionary line or a dmesg --json line is marked (LogRecord.otherForm): no
+ * other format prints one.
  * A dropped-messages count stays with the record that carried it: copied, the splat parser read it
  * as messages lost inside the report that record began.
  */
@@ -77,8 +83,9 @@ function inherit(prev: LogRecord, no: number, s: string): LogRecord {
   const r: LogRecord = {...prev, line: no, text: s.trimStart()}
   delete r.seq
   delete r.dropped
-  if (KMSG_DICT.test(s)) r.kmsgDict = true
-  else delete r.kmsgDict
+  const form = KMSG_DICT.test(s) ? 'kmsg' : DMESG_JSON.test(s) ? 'json' : undefined
+  if (form) r.otherForm = form
+  else delete r.otherForm
   return r
 }
 
