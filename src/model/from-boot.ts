@@ -6,7 +6,7 @@ import {POOL_TRACKING_FUNC, type TrackingSite, debugOfBoot, dumpIsOf} from '../a
 import {unsupportedRelease} from '../analysis/releases.js'
 import {UsageError} from '../errors.js'
 import {num} from '../readers/count.js'
-import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+import {defaultHost, type Host, type HostOrigins} from './host.js'
 import type {HostFact} from './host-override.js'
 
 /** The early count an instrumented (lab) kernel printed: its klab: line and kind. */
@@ -57,9 +57,10 @@ function originsOf(a: Pick<BootAnalysis, 'source' | 'host'>): HostOrigins {
 export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'profiling'>): {host: Host; notes: Map<HostFact, string>} {
   const h = a.host
   const notes = new Map<HostFact, string>()
-  // One literal with every field the function sets unconditionally: batch makes a host per input,
-  // and adding them one by one after the spread cost ~25 us a host (a map transition each).
-  const host: Host = {...DEFAULT_HOST, name: a.source, origins: originsOf(a), kernel: h.release?.value}
+  const host = defaultHost()
+  host.name = a.source
+  host.origins = originsOf(a)
+  host.kernel = h.release?.value
   const take = <T>(v: T | undefined, fact: HostFact, what: string, set: (v: T) => void) => {
     if (v === undefined) notes.set(fact, `${what} not in the log: default used`)
     else set(v)

@@ -10,7 +10,7 @@ import {InputError} from '../errors.js'
 import {resolveCapture} from '../readers/dir.js'
 import {POOL_TRACKING_FUNC, type TrackingSite, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
 import {captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalysis, poolCodeAt, legacyMaxFromLog, measuredEarlyCalls} from './from-boot.js'
-import {DEFAULT_HOST, type Host} from './host.js'
+import {defaultHost, type Host} from './host.js'
 import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
 import type {AllocInfo, RecorderCode} from '../types.js'
@@ -147,7 +147,7 @@ export async function hostFromCapture(path: string, boot: number | undefined, su
  * parser the flags over a capture go through (host-flags.ts), each fact naming its flag for a refusal.
  */
 export function hostFromFlags(f: HostFlags): Host {
-  const host: Host = {...DEFAULT_HOST}
+  const host = defaultHost()
   const facts = hostFlagFacts(f as unknown as FlagRecord, false)
   for (const [fact, x] of facts) setFact(host, fact, x)
   // --possible alone: online follows it (no capture states another count).

@@ -12,7 +12,7 @@ import {closest} from '../cli/suggest.js'
 import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
-import {DEFAULT_HOST, type Host, type HostOrigins} from './host.js'
+import {defaultHost, type Host, type HostOrigins} from './host.js'
 
 /** The documented columns (case-insensitive; `-` and `_` alike). */
 export const INVENTORY_COLUMNS: Record<string, string> = {
@@ -188,7 +188,7 @@ export class InventoryRows {
       throw new InputError(`${this.file}:${line}: column ${this.cpuCols.map((i) => cols[i]).join('/')} is empty; expected the host's possible CPUs`, this.file, line)
     }
     this.hosts++
-    const host: Host = {...DEFAULT_HOST}
+    const host = defaultHost()
     const extra: Record<string, string> = {}
     const row: Row = {host, online: undefined, profile: undefined}
     let shape = ''
