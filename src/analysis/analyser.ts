@@ -128,8 +128,9 @@ export class BootAnalyser {
     this.held = undefined
     for (const s of this.splats.finish(Math.max(this.lastLine, meta.lines))) this.addSplat(s)
     const host = this.facts.finish()
+    // Object.assign, not {...f, count}: V8 (Node 20) clones a spread with a property after it by a slow path (bench/NOTES.md).
     const findings = [...this.groups.values()]
-      .flatMap((g) => g.stored.map((f) => ({...f, count: g.count})))
+      .flatMap((g) => g.stored.map((f) => Object.assign({}, f, {count: g.count})))
       .sort((a, b) => a.line - b.line)
     const profiling = inferProfiling({host, evidence: this.evidence, findings, klab: this.facts.klab, recorder: this.opts.recorder})
     const out: BootAnalysis = {

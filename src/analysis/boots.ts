@@ -389,7 +389,7 @@ export class BootsAnalyser {
     const dropped = skipped.reduce((n, s) => n + (s.reason === REASON.dropped ? Number(/\d+/.exec(s.text ?? '')?.[0] ?? 0) : 0), 0)
     // The boot's own total is known when the log's list of skipped lines is whole.
     const skippedTotal = meta.skippedTotal === meta.skipped.length ? skipped.length : undefined
-    const a = withReplays(b.analyser.finish({...meta, lines: b.lastLine - b.firstLine + 1, skipped, skippedTotal, droppedMessages: dropped}), b)
+    const a = withReplays(b.analyser.finish(Object.assign({}, meta, {lines: b.lastLine - b.firstLine + 1, skipped, skippedTotal, droppedMessages: dropped})), b)
     a.boot = {index: b.index, offset: bootOffset(b.index, count), count, firstLine: b.firstLine, lastLine: b.lastLine, ...(b.startReason ? {startReason: b.startReason} : {}), ...(b.id ? {id: b.id} : {})}
     return a
   }

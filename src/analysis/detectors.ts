@@ -183,9 +183,10 @@ export function isWarnMessage(text: string): boolean {
  * generic WARNING / BUG finding. Sets the splat's guilty frame (and corrupted flag) it decides.
  */
 export function detectSplat(s: Splat, text?: ReportText): Detection {
+  // Object.assign here and below, not a spread with a property after it: V8 (Node 20) clones that by a slow path (bench/NOTES.md).
   const d = detectSplatRow(s, text)
   // Severity policy (README): a kernel WARNING (any banner but BUG's) is at least `warning`.
-  return s.banner === 'bug' ? d : {...d, severity: atLeast(d.severity, GENERIC_WARNING.severity)}
+  return s.banner === 'bug' ? d : Object.assign({}, d, {severity: atLeast(d.severity, GENERIC_WARNING.severity)})
 }
 
 function detectSplatRow(s: Splat, text?: ReportText): Detection {
@@ -197,9 +198,9 @@ function detectSplatRow(s: Splat, text?: ReportText): Detection {
   const pc = s.banner === 'bug' && text?.frames.some((f) => f.context === 'PC') ? guiltyFrame(candidates('pc', s, text)) : undefined
   if (pc) s.guilty = pc
   const where = s.fn ? baseName(s.fn) : s.guilty ? baseName(s.guilty.fn) : s.file ?? 'unknown location'
-  if (s.banner === 'bug') return {...GENERIC_BUG, title: normaliseText(firstLine(s.message) ?? `BUG in ${where}`)}
-  if (s.banner === 'unknown' && s.message) return {...GENERIC_WARNING, title: normaliseText(firstLine(s.message)!)}
-  return {...GENERIC_WARNING, title: `WARNING in ${where}`}
+  if (s.banner === 'bug') return Object.assign({}, GENERIC_BUG, {title: normaliseText(firstLine(s.message) ?? `BUG in ${where}`)})
+  if (s.banner === 'unknown' && s.message) return Object.assign({}, GENERIC_WARNING, {title: normaliseText(firstLine(s.message)!)})
+  return Object.assign({}, GENERIC_WARNING, {title: `WARNING in ${where}`})
 }
 
 function run(rows: readonly DetectorRow[], text: string): Detection | undefined {

@@ -146,8 +146,13 @@ export interface BootPart {
   basis: PredictionBasis
 }
 
+// The record is assembled with Object.assign, not spreads with properties after them: V8 (Node 20)
+// clones such a spread by a slow path, ~1-5 us each, several per input (bench/NOTES.md). The
+// properties come in the same order either way (the NDJSON is byte for byte the same).
 export function bootPart(a: BootAnalysis, first = true): BootPart {
-  return {part: {...(a.boot ? {boot: {...a.boot, first}} : {}), format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a), ...(a.klab.length ? {klab: a.klab} : {}), ...readingOf(a)}, basis: predictionBasis(a)}
+  const part: Partial<BatchRecord> = a.boot ? {boot: Object.assign({}, a.boot, {first})} : {}
+  Object.assign(part, {format: a.format, host: a.host, profiling: a.profiling, findings: findingsOf(a)}, a.klab.length ? {klab: a.klab} : undefined, readingOf(a))
+  return {part, basis: predictionBasis(a)}
 }
 
 /**
@@ -161,7 +166,7 @@ const readingOf = (a: BootAnalysis): Partial<BatchRecord> => ({
 })
 
 /** The boot's part with its prediction; `dump`: the capture's dump's recorder evidence, for the boot the dump goes with. */
-const predicted = (b: BootPart, dump?: RecorderCode): Partial<BatchRecord> => ({...b.part, prediction: predictionOf(b.basis, dump)})
+const predicted = (b: BootPart, dump?: RecorderCode): Partial<BatchRecord> => Object.assign({}, b.part, {prediction: predictionOf(b.basis, dump)})
 
 /**
  * The host name of a boot's record, one order wherever the record is made: meta.json's `hostname`,
@@ -170,7 +175,7 @@ const predicted = (b: BootPart, dump?: RecorderCode): Partial<BatchRecord> => ({
  */
 function named(rec: BatchRecord, boot: Partial<BatchRecord>): BatchRecord {
   const hostname = rec.hostname ?? boot.host?.hostname?.value
-  return {...rec, ...(hostname !== undefined ? {hostname} : {}), ...boot}
+  return Object.assign({}, rec, hostname !== undefined ? {hostname} : undefined, boot)
 }
 
 /** One record per boot of a boot log, in log order (the boots `analyse` reports, or the one --boot names). */
