@@ -86,7 +86,7 @@ export function sections(h: Host): number {
  * On a PC the RAM beyond the 32-bit PCI hole (~3 GiB, 2 GiB on q35 above 2.75 GiB) is mapped above
  * 4 GiB and forms ZONE_NORMAL; below that only ZONE_DMA32 is populated (`Normal empty` in dmesg).
  */
-export function hasNormalZone(h: Host): boolean {
+export function hasNormalZone(h: Pick<Host, 'normalZone' | 'memoryBytes'>): boolean {
   return h.normalZone ?? h.memoryBytes > 3 * 2 ** 30
 }
 
