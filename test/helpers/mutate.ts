@@ -59,6 +59,11 @@ export interface Mutated {
   /** 1-based line of the `cut here` of a WARNING block that the mutation cut in the middle. */
   cutSplatLine?: number
   /**
+   * The lines that cut resumes at start with copies of the block's own last lines (a console that
+   * replayed them): they end the cut block as its own would, so it may read as a whole one.
+   */
+  cutResumesWithBlockEnd?: boolean
+  /**
    * Set by mutators that leave the end of the input alone: original lines [tailFrom, end) come out
    * byte-identical after the damage; mutateChain() checks it and adds the offsets below.
    */
@@ -239,7 +244,17 @@ function splatCut(input: Buffer, rng: Rng): Mutated {
   const c = Math.min(e, s + 3 + pick(rng, Math.max(1, e - s - 3)))
   const endLog = rng() < 0.5
   const out = endLog ? lines.slice(0, c) : [...lines.slice(0, c), ...lines.slice(e + 1)]
-  return {name: `splat-cut(${s + 1},${c + 1},${endLog ? 'eof' : 'resume'})`, bytes: joinLines(out, endLog || finalNewline), untouched: c, cutSplatLine: s + 1, tailFrom: endLog ? undefined : e + 1}
+  const name = `splat-cut(${s + 1},${c + 1},${endLog ? 'eof' : 'resume'})`
+  const resumesWithEnd = !endLog && resumesWithBlockEnd(lines, c, e)
+  return {name, bytes: joinLines(out, endLog || finalNewline), untouched: c, cutSplatLine: s + 1, tailFrom: endLog ? undefined : e + 1, ...(resumesWithEnd ? {cutResumesWithBlockEnd: true} : {})}
+}
+
+/** Lines e+1.. start with copies of lines e-k+1..e, the block's last k lines, all of them among those cut (c..e). */
+function resumesWithBlockEnd(lines: Buffer[], c: number, e: number): boolean {
+  for (let k = 1; k <= e - c + 1 && e + k < lines.length; k++) {
+    if (lines.slice(e + 1, e + 1 + k).every((l, i) => l.equals(lines[e - k + 1 + i]))) return true
+  }
+  return false
 }
 
 /** Duplicate a block of 1–5 lines right after itself (a console that replays its buffer). */
@@ -319,8 +334,10 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
     applied.push(m.name)
     // A later change before the cut may have destroyed the cut block: then expect nothing of it.
     let cutSplatLine = cur.cutSplatLine
+    let cutResumesWithBlockEnd = cur.cutResumesWithBlockEnd
     if (m.cutSplatLine !== undefined) {
       cutSplatLine = m.cutSplatLine
+      cutResumesWithBlockEnd = m.cutResumesWithBlockEnd
       cutAt = m.untouched
     } else if (!m.sameContent && m.untouched < cutAt) cutSplatLine = undefined
     cur = {
@@ -331,6 +348,7 @@ export function mutateChain(input: Buffer, names: string[], seed: number, extra:
       linesPermuted: Boolean(cur.linesPermuted && (m.linesPermuted || m.sameContent)),
       sameLines: Boolean(cur.sameLines && m.sameLines),
       cutSplatLine,
+      ...(cutResumesWithBlockEnd ? {cutResumesWithBlockEnd} : {}),
     }
     // Only a lone interleave says which blocks it mixed: later changes would move them.
     if (names.length === 1 && m.interleavedSplats) cur.interleavedSplats = m.interleavedSplats
