@@ -3,7 +3,7 @@
 // file:line each fact came from (host.origins, added after the memo), so no two files shared one:
 // 10 000 inputs cost 10 000 replays. Two copies of a real lab boot log under different names
 // must share one kept prediction.
-import {copyFileSync, mkdtempSync, rmSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
@@ -39,5 +39,22 @@ describe('batch prediction memo', () => {
     expect('error' in ra.prediction!).toBe(false)
     expect(rb.prediction).toEqual(ra.prediction)
     expect(predictionsKept()).toBe(kept)
+  })
+
+  it('keeps another prediction for a host of another shape (a key too coarse would reuse the first)', async () => {
+    const log = join(captureDir('linux-6.12-instr_smp004_1G'), 'dmesg.txt')
+    const a = join(dir, 'shape-a.log')
+    copyFileSync(log, a)
+    // DERIVED: the same log with twice the memory on its Memory: line (one fact of the host's shape).
+    const b = join(dir, 'shape-b.log')
+    const text = readFileSync(log, 'utf8')
+    expect(text).toContain('Memory: 1008492K/1048052K available')
+    writeFileSync(b, text.replace('Memory: 1008492K/1048052K available', 'Memory: 2016984K/2096104K available'))
+    await recordOf(a)
+    const kept = predictionsKept()
+    const rb = await recordOf(b)
+    expect(rb.host?.memoryTotalKiB?.value).toBe(2096104)
+    expect('error' in rb.prediction!).toBe(false)
+    expect(predictionsKept()).toBe(kept + 1)
   })
 })
