@@ -3,6 +3,7 @@
 // first one printed.
 import {type Count, addCounts, counterProblem, parseCount} from '../readers/count.js'
 import {detach} from '../readers/lines.js'
+import {put} from '../own.js'
 import type {Fact, FactConflict, HostFacts, KlabCounts, LogRecord} from '../types.js'
 
 type Key = keyof HostFacts
@@ -250,7 +251,7 @@ function parseKv(s: string): Pick<KlabCounts, 'values' | 'bad'> {
   const bad: NonNullable<KlabCounts['bad']> = []
   for (const m of s.matchAll(/(\w+)=(-?\d+)/g)) {
     const metric = detach(m[1])
-    values[metric] = parseCount(m[2])
+    put(values, metric, parseCount(m[2]))
     const problem = counterProblem(values[metric])
     // The digits as printed (a prefix of a digit run no counter could have).
     if (problem) bad.push({metric, digits: m[2].length > 44 ? `${m[2].slice(0, 40)}...(${m[2].length} digits)` : detach(m[2]), problem})

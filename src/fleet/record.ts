@@ -4,7 +4,8 @@ import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
 import {badCounterCounts} from '../allocinfo/report.js'
 import {severityField} from '../model/severity.js'
-import {type AnomalyRow, type BadCounterRow, emptySummary, type FleetSummary, mergeSummaries, own, put, signatureLabel, type SignatureRow} from './summary.js'
+import {type AnomalyRow, type BadCounterRow, emptySummary, type FleetSummary, mergeSummaries, own, signatureLabel, type SignatureRow} from './summary.js'
+import {put} from '../own.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'

@@ -6,6 +6,7 @@
 // label: the most severe, then the least).
 import {type Severity, SEVERITIES} from '../types.js'
 import {severityField} from '../model/severity.js'
+import {put} from '../own.js'
 
 /**
  * v2: `cpus` is keyed by CPU count, then by each host's legacy limit (v1 had one limit per CPU
@@ -167,14 +168,7 @@ function union(a: string[], b: string[]): string[] {
   return out
 }
 
-/**
- * Sets a map's key as its own property: names come from logs, and `o['__proto__'] = v` would set
- * the object's prototype instead (a host of that name vanished from the overflow table).
- */
-export function put<T>(o: Record<string, T>, k: string, v: T): void {
-  if (k === '__proto__') Object.defineProperty(o, k, {value: v, enumerable: true, writable: true, configurable: true})
-  else o[k] = v
-}
+
 
 /** A map's own value at `k` (never one inherited from Object.prototype). */
 export const own = <T>(o: Record<string, T>, k: string): T | undefined => (Object.hasOwn(o, k) ? o[k] : undefined)

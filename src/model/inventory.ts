@@ -13,6 +13,7 @@ import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
 import {defaultHost, type Host, type HostOrigins} from './host.js'
+import {put} from '../own.js'
 
 /** The documented columns (case-insensitive; `-` and `_` alike). */
 export const INVENTORY_COLUMNS: Record<string, string> = {
@@ -198,7 +199,7 @@ export class InventoryRows {
       if (set && i !== this.nameCol) shape += `${v}\u0000`
       if (v === '') continue
       if (set) set(row, v, {file: this.file, line, col: cols[i]})
-      else extra[cols[i]] = v
+      else put(extra, cols[i]!, v)
     }
     host.onlineCpus = row.online ?? host.possibleCpus
     host.name ??= `host${this.hosts}`
@@ -224,7 +225,8 @@ export class InventoryRows {
   private header(cells: string[], line: number): undefined {
     this.cols = headerColumns(cells, this.file, line)
     const keys = this.cols.map(norm)
-    this.setters = keys.map((k) => COLUMN_SETTERS[k])
+    // Own keys only: a column named `constructor` or `__proto__` is no setter (Object.prototype's), but passed through.
+    this.setters = keys.map((k) => (Object.hasOwn(COLUMN_SETTERS, k) ? COLUMN_SETTERS[k] : undefined))
     this.cpuCols = keys.flatMap((k, i) => (k === 'cpus' || k === 'possible_cpus' ? [i] : []))
     this.nameCol = keys.indexOf('name')
     this.extraColumns = this.cols.filter((_, i) => !this.setters[i])

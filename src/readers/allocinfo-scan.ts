@@ -2,8 +2,9 @@
 // lines, in memory bounded by the number of distinct sites (skipped lines and anomalies are kept
 // up to a cap and counted). One pass over the characters of each line, no per-line RegExp: this
 // is the whole of `allocinfo`'s own work on 20 000 lines (bench/RESULTS.md).
-// Kept free of imports beyond types and lines.ts (builtins only; its stripBom): the `allocinfo`
+// Kept free of imports beyond types, lines.ts and own.ts (builtins only): the `allocinfo`
 // command's start-up is benchmarked.
+import {put} from '../own.js'
 import {stripBom, trimLineEndCR} from './lines.js'
 import type {AllocAnomaly, AllocInfo, AllocSite, AnomalyCounts, Skipped} from '../types.js'
 
@@ -253,7 +254,7 @@ function trailing(rest: string): Trailing {
     }
     const colon = tok.indexOf(':')
     if (colon < 1) return {accurate, bad: tok}
-    ;(extra ??= {})[tok.slice(0, colon)] = tok.slice(colon + 1)
+    put((extra ??= {}), tok.slice(0, colon), tok.slice(colon + 1))
   }
   return extra === undefined ? {accurate} : {accurate, extra}
 }

@@ -4,6 +4,7 @@
 // Built for the hot path: one native indexOf per line, no per-line regex, bounded memory.
 import {isAscii} from 'node:buffer'
 import {StringDecoder} from 'node:string_decoder'
+import {put} from '../own.js'
 
 /** Longest line kept, in UTF-16 units; the rest of a longer line is dropped (and counted). */
 export const DEFAULT_MAX_LINE = 1 << 20
@@ -341,11 +342,7 @@ export function detachDeep<T>(v: T): T {
   if (typeof v !== 'object' || v === null) return v
   if (Array.isArray(v)) return v.map(detachDeep) as T
   const out: Record<string, unknown> = {}
-  for (const k of Object.keys(v)) {
-    const x = detachDeep((v as Record<string, unknown>)[k])
-    // An own "__proto__" key (JSON can hold one) stays a key: assigned, it would set the prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, {value: x, enumerable: true, writable: true, configurable: true})
-    else out[k] = x
-  }
+  // An own "__proto__" key (JSON can hold one) stays a key: assigned, it would set the prototype.
+  for (const k of Object.keys(v)) put(out, k, detachDeep((v as Record<string, unknown>)[k]))
   return out as T
 }

@@ -1,0 +1,9 @@
+// Setting a key that came from input (a klab metric, a CSV column, a JSON field) on a plain object:
+// `o[k] = v` with k === '__proto__' calls the prototype setter and the value is lost without a
+// word. The one home of the rule; readers, the analysis, the model and fleet use it.
+
+/** o[k] = v as an own data property, whatever k is (even '__proto__'). */
+export function put<T>(o: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(o, k, {value: v, enumerable: true, writable: true, configurable: true})
+  else o[k] = v
+}
