@@ -32,3 +32,17 @@ describe('a dropped-messages notice and a continuation line', () => {
     expect(w.splat?.corruptedReason ?? '').not.toMatch(/printk messages dropped/)
   })
 })
+
+describe("a continuation line's own marks", () => {
+  it('a /dev/kmsg dictionary line is marked, the ordinary continuation after it is not (the mark is not copied on)', () => {
+    // SYNTHETIC util-linux dmesg lines: a record, a kmsg dictionary line, an indented second line.
+    const text = ['[    1.000000] pci 0000:00:01.0: something', ' SUBSYSTEM=pci', "               the record's second line", '[    2.000000] next'].join('\n') + '\n'
+    const p = parseBootLogText(text, {format: 'dmesg'})
+    expect(p.records.map((r) => [r.line, r.otherForm])).toEqual([
+      [1, undefined],
+      [2, 'kmsg'],
+      [3, undefined],
+      [4, undefined],
+    ])
+  })
+})
