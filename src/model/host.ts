@@ -76,7 +76,7 @@ export function defaultHost(): Host {
 }
 
 /** The defaults, for reading (a host to fill in is defaultHost()). */
-export const DEFAULT_HOST: Readonly<Host> = defaultHost()
+export const DEFAULT_HOST: Readonly<Host> = Object.freeze(defaultHost())
 
 export function sections(h: Host): number {
   return Math.max(1, Math.ceil(h.memoryBytes / SECTION_BYTES))
