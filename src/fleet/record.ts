@@ -4,8 +4,8 @@ import type {BatchPrediction, BatchRecord} from '../batch/schema.js'
 import {num} from '../readers/count.js'
 import {badCounterCounts} from '../allocinfo/report.js'
 import {severityField} from '../model/severity.js'
-import {type AnomalyRow, type BadCounterRow, emptySummary, type FleetSummary, mergeSummaries, own, signatureLabel, type SignatureRow} from './summary.js'
-import {put} from '../own.js'
+import {type AnomalyRow, type BadCounterRow, emptySummary, type FleetSummary, mergeSummaries, signatureLabel, type SignatureRow} from './summary.js'
+import {ownGet, put} from '../own.js'
 
 /** The kernel a record belongs to: its release, else `unknown`. */
 export const kernelOf = (r: BatchRecord): string => r.host?.release?.value ?? 'unknown'
@@ -28,7 +28,7 @@ function signaturesOf(r: BatchRecord, kernel: string, multiBoot: {multiBootInput
   const out: Record<string, SignatureRow> = {}
   const seen = r.input.mtime
   for (const f of r.findings ?? []) {
-    const prev = own(out, f.signature)
+    const prev = ownGet(out, f.signature)
     if (prev) {
       // The analyser keeps one finding per signature with a count; this only guards a reader that
       // does not, labelling the signature as merge would.

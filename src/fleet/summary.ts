@@ -6,7 +6,7 @@
 // label: the most severe, then the least).
 import {type Severity, SEVERITIES} from '../types.js'
 import {severityField} from '../model/severity.js'
-import {put} from '../own.js'
+import {ownGet, put} from '../own.js'
 
 /**
  * v2: `cpus` is keyed by CPU count, then by each host's legacy limit (v1 had one limit per CPU
@@ -168,17 +168,12 @@ function union(a: string[], b: string[]): string[] {
   return out
 }
 
-
-
-/** A map's own value at `k` (never one inherited from Object.prototype). */
-export const own = <T>(o: Record<string, T>, k: string): T | undefined => (Object.hasOwn(o, k) ? o[k] : undefined)
-
 /** Keys in sorted order, each value merged where both have it: the canonical form of a map. */
 function mergeMap<T>(a: Record<string, T>, b: Record<string, T>, f: (x: T, y: T) => T): Record<string, T> {
   const out: Record<string, T> = {}
   for (const k of union(Object.keys(a).sort(), Object.keys(b).sort())) {
-    const x = own(a, k)
-    const y = own(b, k)
+    const x = ownGet(a, k)
+    const y = ownGet(b, k)
     put(out, k, x === undefined ? y! : y === undefined ? x : f(x, y))
   }
   return out

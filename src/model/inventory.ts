@@ -13,7 +13,7 @@ import {InputError, ioReason} from '../errors.js'
 import {noticeIfWaiting} from '../readers/wait.js'
 import {parseSize} from '../render/units.js'
 import {defaultHost, type Host, type HostOrigins} from './host.js'
-import {put} from '../own.js'
+import {ownGet, put} from '../own.js'
 
 /** The documented columns (case-insensitive; `-` and `_` alike). */
 export const INVENTORY_COLUMNS: Record<string, string> = {
@@ -226,7 +226,7 @@ export class InventoryRows {
     this.cols = headerColumns(cells, this.file, line)
     const keys = this.cols.map(norm)
     // Own keys only: a column named `constructor` or `__proto__` is no setter (Object.prototype's), but passed through.
-    this.setters = keys.map((k) => (Object.hasOwn(COLUMN_SETTERS, k) ? COLUMN_SETTERS[k] : undefined))
+    this.setters = keys.map((k) => ownGet(COLUMN_SETTERS, k))
     this.cpuCols = keys.flatMap((k, i) => (k === 'cpus' || k === 'possible_cpus' ? [i] : []))
     this.nameCol = keys.indexOf('name')
     this.extraColumns = this.cols.filter((_, i) => !this.setters[i])

@@ -13,6 +13,7 @@ import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
 import {type Interval, intervalErrorsText} from './interval.js'
 import {caveatLine, overflowWhere, sweptWhere} from './cpu-ranges.js'
+import {ownGet} from '../own.js'
 
 /** Notes as paragraphs: the renderers wrap them to the output's width (render/layout.ts). */
 export function wrap(lines: string[]): string[] {
@@ -300,7 +301,7 @@ export function fleetCells(r: InventoryRow, extraCols: string[]): Record<string,
     poolsPublished: r.poolsPublished,
     raceFrees: r.raceFrees,
     severity: r.severity === undefined ? '-' : ({text: r.severity, style: r.severity === 'warning' ? 'warn' : undefined} as Cell),
-    ...Object.fromEntries(extraCols.map((c) => [extraKey(c), r.extra[c] ?? ''])),
+    ...Object.fromEntries(extraCols.map((c) => [extraKey(c), ownGet(r.extra, c) ?? ''])),
   }
 }
 

@@ -2,10 +2,14 @@
 // `o[k] = v` with that key calls the prototype setter and the value was lost without a word —
 // a klab metric (and its "negative" warning), an inventory column passed through, an allocinfo
 // key:value token. SYNTHETIC lines, each the shape its reader takes.
-import {describe, expect, it} from 'vitest'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseInventory} from '../../src/model/inventory.js'
 import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
+import {runCli} from '../helpers/cli.js'
 
 const own = (o: object | undefined, k: string): unknown => (o && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined)
 
@@ -31,5 +35,27 @@ describe("an input key named '__proto__'", () => {
     const info = parseAllocInfoText('allocinfo - version: 2.0\n#     <size>  <calls> <tag info>\n        4096        1 mm/a.c:1 func:f __proto__:x other:y \n', 'synthetic')
     expect(own(info.sites[0]!.extra, '__proto__')).toBe('x')
     expect(own(info.sites[0]!.extra, 'other')).toBe('y')
+  })
+})
+
+// Reads of an input key on a plain object: own keys only (src/own.ts ownGet). Without that, a key
+// named after an Object.prototype member ('constructor', 'toString') that the object lacks reads
+// that member, not undefined.
+describe("an input key named after an Object.prototype member, read where the object may lack it", () => {
+  const T = mkdtempSync(join(tmpdir(), 'proto-keys-'))
+  afterAll(() => rmSync(T, {recursive: true, force: true}))
+
+  it("predict --hosts: a passed-through column a row leaves empty prints empty (was the source of Object / toString)", async () => {
+    // SYNTHETIC inventory: web-1 leaves its constructor and toString cells empty.
+    const csv = join(T, 'synthetic-inventory.csv')
+    writeFileSync(csv, 'name,cpus,constructor,toString\nweb-1,8,,\nweb-2,4,ops,x\n')
+    const r = await runCli(['predict', '--hosts', csv, '--format', 'csv'])
+    expect(r.status).toBe(0)
+    const lines = r.stdout.split('\n').filter((l) => /^(host|web-)/.test(l))
+    expect(lines[0]!.split(',').slice(-2)).toEqual(['constructor', 'toString'])
+    expect(lines[1]!.startsWith('web-1,')).toBe(true)
+    expect(lines[1]!.split(',').slice(-2)).toEqual(['', ''])
+    expect(lines[2]!.split(',').slice(-2)).toEqual(['ops', 'x'])
+    expect(r.stdout).not.toContain('[native code]')
   })
 })
