@@ -2,6 +2,7 @@
 // lines are in output.ts, shared with the fast path.
 import type {Command} from '@oclif/core'
 import {EXIT} from '../errors.js'
+import {ownGet} from '../own.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {closest} from './suggest.js'
 
@@ -17,6 +18,12 @@ interface CommandShape {
 }
 
 type ParseError = Error & {oclif?: {exit?: number}; parse?: unknown; flags?: string[]; args?: Array<{name?: string; description?: string}>}
+
+/** `allocscope: unknown flag --x[; did you mean --y?] (see …)`: a word naming no flag of the command. */
+function unknownFlagLine(bin: string, bad: string, names: string[], see: string): string {
+  const guess = closest(bad.replace(/^--?/, '').replace(/=.*$/, ''), names)
+  return `${bin}: unknown flag ${sanitizeLine(bad)}${guess ? `; did you mean --${guess}?` : ''} ${see}`
+}
 
 /**
  * `allocscope: <what was wrong>[; did you mean --x?] (see allocscope <cmd> --help)`, for an oclif
@@ -35,11 +42,7 @@ function usageErrorLine(err: ParseError, cmd: CommandShape, bin: string, id: str
   const lines = plain.split('\n').filter((l) => l.trim() && !/^See more help/.test(l))
   const first = sanitizeLine(lines.map((l) => l.trim()).join(': ').replace(/^Error:\s*/, '').replace(/:\s*:/g, ':').replace(/^Parsing (--[\w-]+):/, '$1:'))
   const names = Object.keys({...cmd.baseFlags, ...cmd.flags})
-  if (Array.isArray(err.flags) && err.flags.length) {
-    const bad = err.flags[0]
-    const guess = closest(bad.replace(/^--?/, '').replace(/=.*$/, ''), names)
-    return `${bin}: unknown flag ${sanitizeLine(bad)}${guess ? `; did you mean --${guess}?` : ''} ${see}`
-  }
+  if (Array.isArray(err.flags) && err.flags.length) return unknownFlagLine(bin, err.flags[0], names, see)
   if (/^Missing \d+ required arg/.test(first)) {
     const missing = (err.args ?? []).map((a) => `${(a.name ?? 'argument').toUpperCase()}${a.description ? ` (${a.description})` : ''}`)
     return `${bin}: missing ${missing.length ? missing.join(', ') : 'argument'} ${see}`
@@ -69,30 +72,56 @@ export function exitOnUsageError(cmd: Command, shape: CommandShape, err: ParseEr
  * `--module --json=1` is a module), and words after `--` are arguments.
  */
 export function booleanGivenValue(argv: readonly string[], flags: Record<string, FlagShape>): string | undefined {
-  const takesValue = (w: string) => {
-    const long = /^--([^=]+)$/.exec(w)?.[1]
-    const f = long !== undefined ? flags[long] : /^-[^-]$/.test(w) ? Object.values(flags).find((x) => x.char === w[1]) : undefined
-    return f !== undefined && f.type !== 'boolean'
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const w = argv[i]!
-    if (w === '--') return undefined
-    if (takesValue(w)) i++
+  for (const w of flagWords(argv, flags)) {
     const m = /^--(no-)?([^=]+)=/.exec(w)
-    const f = m ? flags[m[2]!] : undefined
+    const f = m ? ownGet(flags, m[2]!) : undefined
     if (m && f?.type === 'boolean' && (!m[1] || f.allowNo)) return `--${m[1] ?? ''}${m[2]}`
   }
   return undefined
 }
 
+/** The words of argv that oclif reads as flags: not a flag's value, nor after `--`. Flags are own keys only (src/own.ts). */
+function* flagWords(argv: readonly string[], flags: Record<string, FlagShape>): Generator<string> {
+  const takesValue = (w: string) => {
+    const long = /^--([^=]+)$/.exec(w)?.[1]
+    const f = long !== undefined ? ownGet(flags, long) : /^-[^-]$/.test(w) ? Object.values(flags).find((x) => x.char === w[1]) : undefined
+    return f !== undefined && f.type !== 'boolean'
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!
+    if (w === '--') return
+    if (w.startsWith('-')) yield w
+    if (takesValue(w)) i++
+  }
+}
+
 /**
- * A boolean flag given a value: one line saying so and exit 2, before oclif parses argv. oclif blamed
+ * The first word naming a flag the command does not have but Object.prototype does (`--constructor`,
+ * `--toString=1`): oclif looks a flag up in a plain object, so it took `--toString` for a flag (and
+ * ran without a word), and said "Unexpected flag Object" for `--constructor`.
+ */
+export function inheritedFlagWord(argv: readonly string[], flags: Record<string, FlagShape>): string | undefined {
+  for (const w of flagWords(argv, flags)) {
+    const name = /^--([^=]+)/.exec(w)?.[1]
+    if (name !== undefined && name in Object.prototype && !Object.hasOwn(flags, name)) return w
+  }
+  return undefined
+}
+
+/**
+ * A flag named after an Object.prototype member (inheritedFlagWord), as an unknown flag; a boolean flag
+ * given a value: one line saying so and exit 2, before oclif parses argv. oclif blamed
  * another word: `analyse DIR --json=true` was "Unexpected argument: DIR" (or, with --sample, that
  * --sample names an input already), `trend REC --json=1` "1: no such file or directory". Both
  * parse paths come here (the fast path leaves such a word to oclif).
  */
 export function exitOnBooleanValue(cmd: Command, shape: CommandShape, argv: readonly string[], see = `(see ${cmd.config.bin} ${cmd.id ?? ''} --help)`): void {
   const flags = {...shape.baseFlags, ...shape.flags}
+  const inherited = inheritedFlagWord(argv, flags)
+  if (inherited !== undefined) {
+    process.stderr.write(`${unknownFlagLine(cmd.config.bin, inherited, Object.keys(flags), see)}\n`)
+    return cmd.exit(EXIT.usage)
+  }
   const given = booleanGivenValue(argv, flags)
   if (given === undefined) return
   const name = given.replace(/^--(no-)?/, '')

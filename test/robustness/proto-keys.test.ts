@@ -59,3 +59,22 @@ describe("an input key named after an Object.prototype member, read where the ob
     expect(r.stdout).not.toContain('[native code]')
   })
 })
+
+describe('a flag named after an Object.prototype member (SYNTHETIC words: --toString, --constructor=1, --__proto__)', () => {
+  // oclif looks flags up in a plain object: --toString was taken for a flag and analyse ran without
+  // a word; --constructor was "Unexpected flag Object", --__proto__ "Unexpected flag undefined".
+  for (const word of ['--toString', '--constructor=1', '--__proto__', '--hasOwnProperty']) {
+    it(`${word} is an unknown flag, exit 2`, async () => {
+      const r = await runCli(['analyse', '--sample', 'linux-7.2-pool-c64-m1024', word])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toBe(`allocscope: unknown flag ${word} (see allocscope analyse --help)\n`)
+      expect(r.stdout).toBe('')
+    })
+  }
+
+  it('the word after a flag that takes a value is that value, not a flag', async () => {
+    // SYNTHETIC: a --module named --toString, which matches no site (analyse has no --module: allocinfo does).
+    const r = await runCli(['allocinfo', '--sample', 'linux-7.2-pool-c64-m1024', '--module', '--toString', '--json'])
+    expect(r.stderr).not.toContain('unknown flag')
+  })
+})
