@@ -5,6 +5,7 @@ import {type AllocAnomaly, type AllocSite, type AnomalyCounts, type KlabCounts, 
 import type {SortKey, Totals} from './select.js'
 import type {TreeRow} from './tree.js'
 import {outsideWords, type SiteScope, anomalyTotal} from './scope.js'
+import {ownGet, put} from '../own.js'
 
 export interface AllocInfoResult {
   source: string
@@ -55,7 +56,8 @@ export const BAD_COUNTER_SEVERITY: Severity = 'warning'
  */
 export function badCounterCounts(klab: readonly Pick<KlabCounts, 'kind' | 'bad'>[]): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const k of klab) if (k.bad?.length) out[k.kind] = (out[k.kind] ?? 0) + k.bad.length
+  // Own keys: a record read back by batch --resume names its kind itself (a `constructor` read Object's, `__proto__` set the prototype).
+  for (const k of klab) if (k.bad?.length) put(out, k.kind, (ownGet(out, k.kind) ?? 0) + k.bad.length)
   return out
 }
 

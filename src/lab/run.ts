@@ -6,6 +6,7 @@ import {closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, read
 import {cpus as hostCpus, release as hostRelease, tmpdir, type as hostType} from 'node:os'
 import {join, resolve} from 'node:path'
 import {InputError, ioReason} from '../errors.js'
+import {put} from '../own.js'
 import {type BootStage, type ConsoleSplit, splitConsole} from './console.js'
 import type {CpioEntry} from './cpio.js'
 import {buildInitramfs, findBusybox, type Workload} from './initramfs.js'
@@ -143,7 +144,7 @@ export function parseKlab(text: string): {klab?: Record<string, number | string>
     const values: Record<string, number | string> = {}
     for (const kv of m[2].trim().split(' ')) {
       const [k, v] = kv.split('=')
-      values[k] = Number(v)
+      put(values, k!, Number(v))
     }
     values.line = m[0]
     if (m[1] === 'early_pfn_walk') out.klab_walk ??= values

@@ -9,6 +9,10 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLogText} from '../../src/analysis/read.js'
 import {parseInventory} from '../../src/model/inventory.js'
 import {parseAllocInfoText} from '../../src/readers/allocinfo.js'
+import {recordRank} from '../../src/batch/severity.js'
+import type {BatchRecord} from '../../src/batch/schema.js'
+import {parseKlab} from '../../src/lab/run.js'
+import {SEVERITIES} from '../../src/types.js'
 import {runCli} from '../helpers/cli.js'
 
 const own = (o: object | undefined, k: string): unknown => (o && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined)
@@ -29,6 +33,12 @@ describe("an input key named '__proto__'", () => {
     expect(own(rows[0]!.extra, '__proto__')).toBe('rack-7')
     expect(own(rows[0]!.extra, 'constructor')).toBe('ops')
     expect(rows[0]!.host.possibleCpus).toBe(8)
+  })
+
+  it("a lab console's klab metric is kept (capture's meta)", () => {
+    const {klab} = parseKlab('[    0.796321] klab: early_page_allocs calls=62 __proto__=5\n')
+    expect(own(klab, '__proto__')).toBe(5)
+    expect(own(klab, 'calls')).toBe(62)
   })
 
   it('an allocinfo key:value token is kept on its site', () => {
@@ -77,4 +87,14 @@ describe('a flag named after an Object.prototype member (SYNTHETIC words: --toSt
     const r = await runCli(['allocinfo', '--sample', 'linux-7.2-pool-c64-m1024', '--module', '--toString', '--json'])
     expect(r.stderr).not.toContain('unknown flag')
   })
+})
+
+describe('a klab kind named after an Object.prototype member, in a record batch --resume reads back', () => {
+  // SYNTHETIC records (batch writes only the kinds its reader knows; a resume file is read as it is).
+  const record = (kind: string) => ({input: {path: 'synthetic.log'}, klab: [{kind, values: {}, line: 1, bad: [{metric: 'calls', digits: '-1', problem: 'negative'}]}]}) as unknown as BatchRecord
+  for (const kind of ['constructor', '__proto__', 'toString']) {
+    it(`its impossible counter still grades the record a warning (kind ${kind})`, () => {
+      expect(recordRank(record(kind))).toBe(SEVERITIES.indexOf('warning'))
+    })
+  }
 })
