@@ -58,7 +58,7 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   const idle = RECORDER_IDLE[mode.mode]
   const code = {recorder: rec.value, recorderReason: idle ? `${rec.reason}; ${idle}` : rec.reason}
   // One rule with predict's: without DEBUG (here only ever inferred off) no recorder is built.
-  const built = builtRecorder({...debugOfBoot({debug: debug.value}, inp.host), compressed: mode.mode === 'compressed'}, code)
+  const built = builtRecorder(Object.assign(debugOfBoot({debug: debug.value}, inp.host), {compressed: mode.mode === 'compressed'}), code)
   return {
     mode: mode.mode,
     modeReason: mode.reason,
