@@ -148,30 +148,26 @@ describe('DERIVED: two logs of one boot interleaved', () => {
 const NUMA2_LINES = readFileSync(join(captureDir('linux-6.12-instr_smp064_2G_numa2'), 'dmesg.txt'), 'utf8').split('\n')
 const NUMA2 = NUMA2_LINES.slice(149, 172)
 
-describe('DERIVED: a /dev/kmsg log interleaved into a syslog or dmesg one', () => {
-  it('a WARNING whose trace holds a /dev/kmsg dictionary line is marked corrupted, said why', () => {
-    for (const [prefix, format] of [['Nov 26 00:52:36 vm kernel: ', 'syslog'], ['', 'dmesg']] as const) {
-      const a = analyseBootLogText(derivedInTrace(NUMA2, KMSG_LINES, prefix), `DERIVED kmsg-into-${format}`, {format})
-      const f = a.findings.find((g) => g.line === 1)!
-      expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
-      expect(f.splat?.corruptedReason).toBe("line 24 is in /dev/kmsg form, unlike the report's: another log interleaved")
-    }
-  })
-})
-
 /**
- * DERIVED (fuzz case analysis seed 7009 #2734): the same WARNING as util-linux dmesg -x prints it
+ * And (fuzz case analysis seed 7009 #2734): the same WARNING as util-linux dmesg -x prints it
  * (`kern  :warn  : [time] text`), as dmesg and as syslog, with two lines of a dmesg --json document
  * (`      },{`, `         "pri": 6,`) interleaved after `</TASK>` (lines 23-24). The readers took
  * both for indented continuations of `</TASK>`: the report closed clean with them in its trace.
  */
-describe('DERIVED: a dmesg --json log interleaved into a dmesg -x, dmesg or syslog one', () => {
-  it('a WARNING whose trace holds dmesg --json lines is marked corrupted, said why', () => {
-    for (const [prefix, format] of [['kern  :warn  : ', 'dmesg-decode'], ['', 'dmesg'], ['Nov 26 00:52:36 vm kernel: ', 'syslog']] as const) {
-      const a = analyseBootLogText(derivedInTrace(NUMA2, DMESG_JSON_LINES, prefix), `DERIVED json-into-${format}`, {format})
+const SYSLOG = 'Nov 26 00:52:36 vm kernel: '
+/** Another log's lines put after `</TASK>`, the shapes the report is read in, and the line the mark names. */
+const OTHER_FORMS = [
+  {form: '/dev/kmsg', lines: KMSG_LINES, shapes: [[SYSLOG, 'syslog'], ['', 'dmesg']], line: 24},
+  {form: 'dmesg --json', lines: DMESG_JSON_LINES, shapes: [['kern  :warn  : ', 'dmesg-decode'], ['', 'dmesg'], [SYSLOG, 'syslog']], line: 23},
+] as const
+
+describe('DERIVED: a /dev/kmsg or dmesg --json log interleaved into a syslog, dmesg or dmesg -x one', () => {
+  it.each(OTHER_FORMS)('a WARNING whose trace holds $form lines is marked corrupted, said why', ({form, lines, shapes, line}) => {
+    for (const [prefix, format] of shapes) {
+      const a = analyseBootLogText(derivedInTrace(NUMA2, lines, prefix), `DERIVED ${form}-into-${format}`, {format})
       const f = a.findings.find((g) => g.line === 1)!
       expect([format, f.splat?.guilty?.fn, f.splat?.endLine, f.corrupted]).toEqual([format, 'topology_sane.isra.0', 25, true])
-      expect(f.splat?.corruptedReason).toBe("line 23 is in dmesg --json form, unlike the report's: another log interleaved")
+      expect(f.splat?.corruptedReason).toBe(`line ${line} is in ${form} form, unlike the report's: another log interleaved`)
     }
   })
 })
