@@ -50,10 +50,10 @@ export interface Host {
 export const SECTION_BYTES = 128 * 2 ** 20
 
 /**
- * A new host of the defaults, to be filled in. A fresh literal, not a spread of DEFAULT_HOST: V8
- * (Node 20) clones a spread object by a slow path once properties are added or set after it —
- * `{...DEFAULT_HOST, name}` took ~5 us a host against ~0.1 us, which batch paid per input and
- * predict --hosts per row (bench/NOTES.md).
+ * A new host of the defaults, to be filled in. A fresh literal each time, not a spread of a shared
+ * constant: V8 (Node 20) clones a spread object by a slow path once properties are added or set
+ * after it — `{...DEFAULT_HOST, name}` took 4.1-5.7 us a host against 0.04-0.07 us for the
+ * literal, which batch paid per input and predict --hosts per row (bench/NOTES.md).
  */
 export function defaultHost(): Host {
   return {
@@ -74,9 +74,6 @@ export function defaultHost(): Host {
     gbPages: true,
   }
 }
-
-/** The defaults, for reading (a host to fill in is defaultHost()). */
-export const DEFAULT_HOST: Readonly<Host> = Object.freeze(defaultHost())
 
 export function sections(h: Host): number {
   return Math.max(1, Math.ceil(h.memoryBytes / SECTION_BYTES))

@@ -108,7 +108,8 @@ export const TERMS: readonly TermDef[] = [
     // with 4 GiB 90 as with 1 GiB, and 106 with 16 GiB: the host's ZONE_NORMAL only counts when it
     // is on node 0, where the boot CPU allocates (memory split evenly: more than 3 GiB per node).
     meaning: "a populated ZONE_NORMAL on node 0, the boot CPU's node (memory per node above the 32-bit hole, memory split evenly between nodes)",
-    // Only the two facts the rule reads: a spread copy of the whole host cost ~5 us a call (bench/NOTES.md).
+    // Only the two facts the rule reads, not a spread copy of the whole host (V8's slow clone, once per
+    // CPU count of a sweep: predict --sweep 1..8192 took 0.59-0.62 against 0.40-0.44 s; bench/NOTES.md).
     value: (h) => (hasNormalZone({normalZone: undefined, memoryBytes: h.memoryBytes / Math.max(1, h.nodes)}) ? 1 : 0),
     attribution: 'boot',
     phase: 'boot',

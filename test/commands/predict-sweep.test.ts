@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {evaluatedWords} from '../../src/model/cpu-ranges.js'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {sweep, sweepCpus} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../../src/model/recorders/legacy.js'
@@ -175,7 +175,7 @@ describe('predict --sweep --json: overflowRange, kept for compatibility (983e0ed
 })
 
 describe('predict --sweep --svg: the overflow mark', () => {
-  const svg = (lo: number, hi: number) => sweepSvg(sweep({...DEFAULT_HOST, debug: false, kernel: '7.2'}, loadProfile('linux-7.2-after-smp'), sweepCpus(lo, hi, 8)), 'p')
+  const svg = (lo: number, hi: number) => sweepSvg(sweep({...defaultHost(), debug: false, kernel: '7.2'}, loadProfile('linux-7.2-after-smp'), sweepCpus(lo, hi, 8)), 'p')
   it('marks a crossing inside the range only (800..900 was marked "overflows from 754 CPUs", outside it)', () => {
     expect(svg(800, 900)).not.toMatch(/overflows from/)
     expect(svg(1, 8192)).toMatch(/overflows from 754 CPUs/)

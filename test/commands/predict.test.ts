@@ -8,7 +8,7 @@ import {describe, expect, it, vi} from 'vitest'
 import {withinBound} from '../../src/model/calibrate.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {expectedCounts} from '../../src/model/workload.js'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {REPO, SAMPLES} from '../helpers/paths.js'
 
 const run = (args: string[]) => runCommand(['predict', ...args], {root: REPO})
@@ -21,7 +21,7 @@ describe('allocscope predict', () => {
     const env = json(r.stdout)
     expect(env.schema).toBe('allocscope/v1')
     const prof = loadProfile('linux-7.2-before-smp')
-    const exp = Math.round(expectedCounts({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64}, prof).calls)
+    const exp = Math.round(expectedCounts({...defaultHost(), possibleCpus: 64, onlineCpus: 64}, prof).calls)
     expect(env.result.events).toBe(exp)
     // The real boots at 64 possible CPUs recorded 142 (klab); the fitted curve says within 10 %.
     expect(Math.abs(env.result.events - 142)).toBeLessThanOrEqual(14.2)

@@ -1,6 +1,6 @@
 // Synthetic inputs for the model tests (named synthetic: not fitted from any capture): profiles
 // with chosen coefficients and hosts, so properties can be checked over many event counts.
-import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
+import {defaultHost, type Host} from '../../src/model/host.js'
 import {PROFILE_SCHEMA, type Profile} from '../../src/model/profile.js'
 
 /** A synthetic profile: `base` calls on the boot CPU plus `perCpu` calls per online CPU. */
@@ -22,5 +22,5 @@ export function syntheticProfile(base: number, perCpu: number, window: Profile['
 }
 
 export function syntheticHost(cpus: number, window: Profile['window'] = 'after-smp', over: Partial<Host> = {}): Host {
-  return {...DEFAULT_HOST, name: 'synthetic', possibleCpus: cpus, onlineCpus: cpus, memoryBytes: 64 * 2 ** 30, debug: window === 'before-smp', ...over}
+  return {...defaultHost(), name: 'synthetic', possibleCpus: cpus, onlineCpus: cpus, memoryBytes: 64 * 2 ** 30, debug: window === 'before-smp', ...over}
 }

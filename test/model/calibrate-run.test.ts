@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import type {FitOutcome} from '../../src/model/calibrate.js'
 import {nameFit, parseTerms, runCalibrate} from '../../src/model/calibrate-run.js'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {PROFILES_DIR, loadProfile} from '../../src/model/profile.js'
 import {SAMPLES, captureDir} from '../helpers/paths.js'
@@ -49,7 +49,7 @@ describe('a profile without a 90 % interval says why (what calibrate recorded)',
   // README's calibrate example, cut to two real captures: base + onlineCpus, and no capture can be
   // predicted from the other alone.
   const two = [captureDir('linux-6.12-nodebug_smp001_1G'), captureDir('linux-6.12-nodebug_smp064_1G')]
-  const host = {...DEFAULT_HOST, possibleCpus: 100, onlineCpus: 100}
+  const host = {...defaultHost(), possibleCpus: 100, onlineCpus: 100}
 
   it('2 captures: too few to cross-validate, not "fitted before intervals were added"', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'allocscope-calibrate-two-')), 'my.json')

@@ -2,7 +2,7 @@
 // function of the profile alone, made once per profile (predict.ts profileFacts), not once per
 // prediction (a sweep's 64 points, each also covering the other series, and a fleet's hosts).
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {predict, profileFacts} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 import {checkedFacts} from '../../src/model/terms.js'
@@ -22,7 +22,7 @@ describe('uncertainty: the checked facts made once per profile', () => {
   })
 
   it('what a prediction is checked on: 6.12 after SMP fitted on 1 GiB, a 16 GiB host lies outside', () => {
-    const p = predict({...DEFAULT_HOST, debug: false, kernel: '6.12', memoryBytes: 16 * 2 ** 30, possibleCpus: 4, onlineCpus: 4}, loadProfile('linux-6.12-after-smp'))
+    const p = predict({...defaultHost(), debug: false, kernel: '6.12', memoryBytes: 16 * 2 ** 30, possibleCpus: 4, onlineCpus: 4}, loadProfile('linux-6.12-after-smp'))
     expect(p.uncertainty.extrapolation.some((e) => e.startsWith('memory 16 GiB is above the largest calibrated'))).toBe(true)
   })
 })

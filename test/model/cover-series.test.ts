@@ -2,13 +2,13 @@
 // (predict.ts coverSeries), said in the extrapolation of the uncertainty it returns; the
 // uncertainty it is given is its caller's and is left as it was (it pushed into it).
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {type Fitted, type Uncertainty, coverSeries, predict} from '../../src/model/predict.js'
 import {loadProfile, otherSeries} from '../../src/model/profile.js'
 
 describe('coverSeries: a new uncertainty, its argument untouched', () => {
   const profile = loadProfile('linux-7.2-before-smp')
-  const host = {...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024}
+  const host = {...defaultHost(), possibleCpus: 1024, onlineCpus: 1024}
   const others = otherSeries(host, profile)
   const own: Fitted = {calls: {value: 100, low: 90, high: 110}, pagesInterval: {value: 300, low: 280, high: 320}}
   const unc: Uncertainty = {level: 0.9, q: 1, widen: 2, fittedOn: 9, pageQ: 1, pageFittedOn: 9, fewCaptures: false, pageFewCaptures: false, extrapolation: ['kernel not known: (given)']}

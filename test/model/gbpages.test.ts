@@ -8,7 +8,7 @@ import {InputError} from '../../src/errors.js'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {calibrate, withinBound} from '../../src/model/calibrate.js'
 import {hostFromAnalysis} from '../../src/model/from-boot.js'
-import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
+import {defaultHost, type Host} from '../../src/model/host.js'
 import {parseInventory} from '../../src/model/inventory.js'
 import {predict} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
@@ -27,11 +27,11 @@ const klabCalls = (name: string) => Number(/klab: early_page_allocs calls=(\d+)/
 describe('noGbPages term', () => {
   const t = term('noGbPages')
   it('is 1 only for a host without GB pages; a boot-CPU, boot-phase term', () => {
-    expect(DEFAULT_HOST.gbPages).toBe(true)
-    expect(t.value(DEFAULT_HOST, {})).toBe(0)
-    expect(t.value({...DEFAULT_HOST, gbPages: false}, {})).toBe(1)
+    expect(defaultHost().gbPages).toBe(true)
+    expect(t.value(defaultHost(), {})).toBe(0)
+    expect(t.value({...defaultHost(), gbPages: false}, {})).toBe(1)
     // a Host object built without the field (older code, a hand-made JSON) is the default
-    const {gbPages: _, ...old} = DEFAULT_HOST
+    const {gbPages: _, ...old} = defaultHost()
     expect(t.value(old as Host, {})).toBe(0)
     expect(t.attribution).toBe('boot')
     expect(t.phase).toBe('boot')

@@ -2,13 +2,13 @@
 // (compressed mode), the kernel series not assumed when it is unknown, every fact a term depends on
 // range-checked, and no host the predicted pages could not fit in. SYNTHETIC hosts on the shipped profiles.
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
+import {defaultHost, type Host} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 import {checkedFacts} from '../../src/model/terms.js'
 import {PREDICT_FLAGS, predictRun} from '../helpers/predict-flags.js'
 
-const host = (h: Partial<Host>): Host => ({...DEFAULT_HOST, ...h})
+const host = (h: Partial<Host>): Host => ({...defaultHost(), ...h})
 const out = {format: 'text', width: 80}
 const zero = {value: 0, low: 0, high: 0}
 

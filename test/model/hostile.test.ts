@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {describe, expect, it} from 'vitest'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
-import {DEFAULT_HOST, validateHost} from '../../src/model/host.js'
+import {defaultHost, validateHost} from '../../src/model/host.js'
 import {predict, sweep, sweepCpus} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {MAX_REPLAY_EVENTS, buildWorkload} from '../../src/model/workload.js'
@@ -31,8 +31,8 @@ describe('predict: cost bounded by what the recorders hold, not by the host', ()
   const profile = loadProfile('linux-7.2-before-smp')
 
   it('a petabyte host keeps no per-section array: the workload is the same size as at 8 GiB', () => {
-    const small = buildWorkload({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, memoryBytes: 2 ** 33}, profile)
-    const huge = buildWorkload({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, memoryBytes: 2 ** 50}, profile)
+    const small = buildWorkload({...defaultHost(), possibleCpus: 64, onlineCpus: 64, memoryBytes: 2 ** 33}, profile)
+    const huge = buildWorkload({...defaultHost(), possibleCpus: 64, onlineCpus: 64, memoryBytes: 2 ** 50}, profile)
     expect(huge.nSections).toBe(2 ** 50 / 2 ** 27)
     expect(Object.values(huge).filter((v) => ArrayBuffer.isView(v)).reduce((s, a) => s + (a as Uint8Array).byteLength, 0)).toBeLessThanOrEqual(
       Object.values(small).filter((v) => ArrayBuffer.isView(v)).reduce((s, a) => s + (a as Uint8Array).byteLength, 0) + 64,
@@ -42,7 +42,7 @@ describe('predict: cost bounded by what the recorders hold, not by the host', ()
   it('a profile claiming 3e8 base calls (SYNTHETIC) is counted, not replayed: legacy exact, pool without races, in well under a second', () => {
     const huge = {...profile, name: 'synthetic-huge', terms: profile.terms.map((t) => (t.id === 'base' ? {...t, calls: 3e8, pages: 3e8} : t))}
     const t0 = performance.now()
-    const p = predict({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64}, huge)
+    const p = predict({...defaultHost(), possibleCpus: 64, onlineCpus: 64}, huge)
     expect(performance.now() - t0).toBeLessThan(1000)
     expect(p.mode).toBe('counted')
     expect(p.events).toBeGreaterThan(MAX_REPLAY_EVENTS)
@@ -55,7 +55,7 @@ describe('predict: cost bounded by what the recorders hold, not by the host', ()
 
   it('--sweep 1..65536 --points 512 on a 1 PiB host (in-process): every point, the overflow found, in seconds', () => {
     const t0 = performance.now()
-    const s = sweep({...DEFAULT_HOST, memoryBytes: 2 ** 50}, profile, sweepCpus(1, 65536, 512))
+    const s = sweep({...defaultHost(), memoryBytes: 2 ** 50}, profile, sweepCpus(1, 65536, 512))
     expect(s.points.length).toBe(512)
     expect(s.overflowAt).toBeGreaterThan(255)
     // Was 2 minutes (a 8M-entry section array per point); generous for a loaded 2-core machine.
@@ -100,7 +100,7 @@ describe('hosts outside physical sense: one line naming the input', () => {
   })
 
   it('validateHost names the origin it is given, and says the limit', () => {
-    expect(() => validateHost({...DEFAULT_HOST, nodes: 5000}, {nodes: '--nodes 5000'})).toThrow(/^--nodes 5000: NUMA nodes must be an integer 1\.\.1024, got 5000$/)
+    expect(() => validateHost({...defaultHost(), nodes: 5000}, {nodes: '--nodes 5000'})).toThrow(/^--nodes 5000: NUMA nodes must be an integer 1\.\.1024, got 5000$/)
   })
 })
 

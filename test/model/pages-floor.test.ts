@@ -2,7 +2,7 @@
 // below the calls interval's: a wide pages interval (7.2 after-smp, ±75 %) reached 105 pages under
 // 170 calls for a 1-CPU host (a review), 195 under 245 on the legacylate c8 capture.
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 
@@ -11,7 +11,7 @@ describe('pages interval never below the calls interval', () => {
     const profile = loadProfile(name)
     for (const cpus of [1, 8, 64, 4096])
       for (const memoryBytes of [2 ** 30, 2 ** 38]) {
-        const p = predict({...DEFAULT_HOST, possibleCpus: cpus, onlineCpus: cpus, memoryBytes}, profile, {seed: 1})
+        const p = predict({...defaultHost(), possibleCpus: cpus, onlineCpus: cpus, memoryBytes}, profile, {seed: 1})
         const what = `${name} ${cpus} CPUs ${memoryBytes} B`
         expect(p.pagesInterval.low, what).toBeGreaterThanOrEqual(p.calls.low)
         expect(p.pagesInterval.value, what).toBeGreaterThanOrEqual(p.calls.value)

@@ -1,6 +1,6 @@
 // What predict says about a host whose kernel has no recorder at all (DEBUG off), and what warns.
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {predict} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {predictHostRow} from '../../src/model/fleet.js'
@@ -10,11 +10,11 @@ import type {TableBlock} from '../../src/render/report.js'
 describe('predict notes', () => {
   it('DEBUG off: neither recorder exists, the rows are what one would hold; DEBUG on: no such note', () => {
     const late = loadProfile('linux-7.2-after-smp')
-    const off = predict({...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024, debug: false}, late)
+    const off = predict({...defaultHost(), possibleCpus: 1024, onlineCpus: 1024, debug: false}, late)
     expect(off.window).toBe('after-smp')
     expect(off.legacy!.dropped).toBeGreaterThan(0)
     expect(off.notes.join(' ')).toMatch(/builds neither recorder and never warns "alloc_tag was not set"/)
-    const on = predict({...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024, debug: true, observedWindow: 'after-smp'}, late)
+    const on = predict({...defaultHost(), possibleCpus: 1024, onlineCpus: 1024, debug: true, observedWindow: 'after-smp'}, late)
     expect(on.window).toBe('after-smp')
     expect(on.notes.join(' ')).not.toMatch(/builds neither recorder/)
   })
@@ -22,7 +22,7 @@ describe('predict notes', () => {
 
 describe('no GB pages in the notes (so --json has it too)', () => {
   it('said when the profile cannot count it, not when it can', () => {
-    const h = {...DEFAULT_HOST, possibleCpus: 4, onlineCpus: 4, gbPages: false}
+    const h = {...defaultHost(), possibleCpus: 4, onlineCpus: 4, gbPages: false}
     expect(predict(h, loadProfile('linux-7.2-before-smp')).notes.join(' ')).toMatch(/no GB pages: profile linux-7.2-before-smp has no noGbPages term/)
     expect(predict(h, loadProfile('linux-6.12-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
     expect(predict({...h, gbPages: true}, loadProfile('linux-7.2-before-smp')).notes.join(' ')).not.toMatch(/no GB pages/)
@@ -32,7 +32,7 @@ describe('no GB pages in the notes (so --json has it too)', () => {
 describe('may warn if freed: only a DEBUG kernel warns', () => {
   // 1024 CPUs after SMP: the legacy what-if run drops PFNs past 8192.
   const late = loadProfile('linux-7.2-after-smp')
-  const host = (debug: boolean) => ({...DEFAULT_HOST, possibleCpus: 1024, onlineCpus: 1024, debug, observedWindow: 'after-smp' as const})
+  const host = (debug: boolean) => ({...defaultHost(), possibleCpus: 1024, onlineCpus: 1024, debug, observedWindow: 'after-smp' as const})
   const legacyRow = (debug: boolean) => {
     const report = predictionReport(predict(host(debug), late))
     const table = report.blocks.find((b): b is TableBlock => b.kind === 'table')!
@@ -83,7 +83,7 @@ describe('an interval fitted on one boot (a calibrate of few captures): the coun
     const iv = shipped.provenance.interval!
     return {...shipped, provenance: {...shipped.provenance, interval: {...iv, n, fewCaptures: true}, pageInterval: {...iv, n, fewCaptures: true}}}
   }
-  const h = {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
+  const h = {...defaultHost(), possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
   const say = (n: number) => {
     const p = predict(h, few(n))
     const rows = predictionReport(p).blocks.flatMap((b) => ('rows' in b && b.kind === 'kv' ? b.rows : []))
@@ -105,7 +105,7 @@ describe('enough errors for one half-width and not the other: each row and the n
   // The shipped profile (34 boots for both) with its pages interval DERIVED down to 7 errors.
   const shipped = loadProfile('linux-7.2-after-smp')
   const pagesFew = {...shipped, provenance: {...shipped.provenance, pageInterval: {...shipped.provenance.pageInterval!, n: 7, fewCaptures: true}}}
-  const h = {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
+  const h = {...defaultHost(), possibleCpus: 64, onlineCpus: 64, debug: true, observedWindow: 'after-smp' as const}
 
   it("the calls' row stays the quantile of 34 boots; only the pages' row and note say 'fewer than 9' (one flag said it of both)", () => {
     const p = predict(h, pagesFew)

@@ -3,20 +3,20 @@
 // number to the last bit, at every count, for every shipped profile and host shape; and the sweep
 // that reuses its swept points' predictions must find what a prediction at every count finds.
 import {describe, expect, it} from 'vitest'
-import {DEFAULT_HOST, type Host} from '../../src/model/host.js'
+import {defaultHost, type Host} from '../../src/model/host.js'
 import {predict, sweep, sweepCpus} from '../../src/model/predict.js'
 import {listProfiles, loadProfile} from '../../src/model/profile.js'
 import {TERMS, movesWithCpus} from '../../src/model/terms.js'
 import {callsByCpus, expectedCounts} from '../../src/model/workload.js'
 
 const SHAPES: Record<string, Host> = {
-  default: DEFAULT_HOST,
-  'no DEBUG': {...DEFAULT_HOST, debug: false},
-  'KASAN + kmemleak': {...DEFAULT_HOST, kasan: true, kmemleak: true},
-  '1 TiB on 545 nodes': {...DEFAULT_HOST, memoryBytes: 2 ** 40, nodes: 545},
-  '64 GiB on 4 nodes, no GB pages': {...DEFAULT_HOST, memoryBytes: 64 * 2 ** 30, nodes: 4, gbPages: false},
-  '64K pages, 32-bit': {...DEFAULT_HOST, pageSize: 65536, wordBytes: 4},
-  '64 possible, 4 online': {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 4},
+  default: defaultHost(),
+  'no DEBUG': {...defaultHost(), debug: false},
+  'KASAN + kmemleak': {...defaultHost(), kasan: true, kmemleak: true},
+  '1 TiB on 545 nodes': {...defaultHost(), memoryBytes: 2 ** 40, nodes: 545},
+  '64 GiB on 4 nodes, no GB pages': {...defaultHost(), memoryBytes: 64 * 2 ** 30, nodes: 4, gbPages: false},
+  '64K pages, 32-bit': {...defaultHost(), pageSize: 65536, wordBytes: 4},
+  '64 possible, 4 online': {...defaultHost(), possibleCpus: 64, onlineCpus: 4},
 }
 const COUNTS = [...Array.from({length: 300}, (_, i) => i + 1), 511, 512, 513, 1023, 1024, 4095, 4096, 8191, 8192, 32767, 32768, 65535, 65536]
 
@@ -58,7 +58,7 @@ describe('callsByCpus: the sweep\'s every-count evaluation', () => {
 describe('sweep: the swept points\' predictions reused', () => {
   it('overflows and falls are those of a prediction at every CPU count of the range (7.2 without DEBUG, 1600 slots)', () => {
     const profile = loadProfile('linux-7.2-after-smp')
-    const host = {...DEFAULT_HOST, debug: false, kernel: '7.2'}
+    const host = {...defaultHost(), debug: false, kernel: '7.2'}
     const s = sweep(host, profile, sweepCpus(100, 300, 8), {legacyMax: 1600})
     const events = Array.from({length: 201}, (_, i) => predict({...host, possibleCpus: 100 + i, onlineCpus: 100 + i}, profile, {tracker: 'legacy'}).events)
     const over = events.flatMap((e, i) => (e > 1600 ? [100 + i] : []))

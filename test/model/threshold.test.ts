@@ -5,7 +5,7 @@
 import {describe, expect, it} from 'vitest'
 import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {lstsq} from '../../src/model/fit.js'
-import {DEFAULT_HOST} from '../../src/model/host.js'
+import {defaultHost} from '../../src/model/host.js'
 import {predict, sweep, sweepCpus} from '../../src/model/predict.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {captureDir} from '../helpers/paths.js'
@@ -20,7 +20,7 @@ describe('6.12 nodebug: the legacy overflow threshold against the boots', () => 
       boots.map((b) => b.calls!),
     ).coef
     const straight = Math.ceil((8192 + 1 - line[0]) / line[1])
-    const host = {...DEFAULT_HOST, debug: false, kernel: '6.12'}
+    const host = {...defaultHost(), debug: false, kernel: '6.12'}
     const s = sweep(host, profile, sweepCpus(1, 2048, 64))
     // At the straight line's threshold the profile's 90 % interval holds the array's size.
     const at = predict({...host, possibleCpus: straight, onlineCpus: straight}, profile)

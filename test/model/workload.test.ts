@@ -1,7 +1,7 @@
 // Host → events: which window applies, how many events and pages, and who allocates them.
 import {describe, expect, it} from 'vitest'
 import {withinBound} from '../../src/model/calibrate.js'
-import {DEFAULT_HOST, pageExtWindow} from '../../src/model/host.js'
+import {defaultHost, pageExtWindow} from '../../src/model/host.js'
 import {loadProfile} from '../../src/model/profile.js'
 import {PHASE_BRINGUP, buildWorkload, expectedCounts} from '../../src/model/workload.js'
 import {sweepCpus} from '../../src/model/predict.js'
@@ -11,12 +11,12 @@ import {plotSvg} from '../../src/render/svg.js'
 
 describe('page_ext window (domain.md §3)', () => {
   it('DEBUG or early_page_ext or no deferral → before SMP; deferred init on a multi-section node → after; compressed → none', () => {
-    expect(pageExtWindow({...DEFAULT_HOST, debug: true}).window).toBe('before-smp')
-    expect(pageExtWindow({...DEFAULT_HOST, debug: false}).window).toBe('after-smp')
-    expect(pageExtWindow({...DEFAULT_HOST, debug: false, earlyPageExt: true}).window).toBe('before-smp')
-    expect(pageExtWindow({...DEFAULT_HOST, debug: false, deferredInit: false}).window).toBe('before-smp')
-    expect(pageExtWindow({...DEFAULT_HOST, debug: false, memoryBytes: 64 * 2 ** 20}).window).toBe('before-smp')
-    expect(pageExtWindow({...DEFAULT_HOST, compressed: true}).window).toBe('none')
+    expect(pageExtWindow({...defaultHost(), debug: true}).window).toBe('before-smp')
+    expect(pageExtWindow({...defaultHost(), debug: false}).window).toBe('after-smp')
+    expect(pageExtWindow({...defaultHost(), debug: false, earlyPageExt: true}).window).toBe('before-smp')
+    expect(pageExtWindow({...defaultHost(), debug: false, deferredInit: false}).window).toBe('before-smp')
+    expect(pageExtWindow({...defaultHost(), debug: false, memoryBytes: 64 * 2 ** 20}).window).toBe('before-smp')
+    expect(pageExtWindow({...defaultHost(), compressed: true}).window).toBe('none')
   })
 })
 
@@ -25,10 +25,10 @@ describe('workload from the shipped profiles', () => {
   const early = loadProfile('linux-7.2-before-smp')
 
   it('before SMP every event is the boot CPU; after SMP the per-online-CPU share spreads over all CPUs', () => {
-    const e = buildWorkload({...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64}, early)
+    const e = buildWorkload({...defaultHost(), possibleCpus: 64, onlineCpus: 64}, early)
     expect(e.nCpus).toBe(1)
     expect(e.cpu.every((c) => c === 0)).toBe(true)
-    const h = {...DEFAULT_HOST, possibleCpus: 255, onlineCpus: 255, debug: false}
+    const h = {...defaultHost(), possibleCpus: 255, onlineCpus: 255, debug: false}
     const l = buildWorkload(h, late)
     expect(l.nCpus).toBe(255)
     expect(l.n).toBe(Math.round(expectedCounts(h, late).calls))
@@ -40,7 +40,7 @@ describe('workload from the shipped profiles', () => {
   })
 
   it('pages follow the fitted order mix, and PFNs are aligned to their order', () => {
-    const h = {...DEFAULT_HOST, possibleCpus: 64, onlineCpus: 64}
+    const h = {...defaultHost(), possibleCpus: 64, onlineCpus: 64}
     const w = buildWorkload(h, early)
     const exp = expectedCounts(h, early)
     expect(Math.abs(w.pages - exp.pages)).toBeLessThan(2 ** early.maxOrder)

@@ -82,7 +82,7 @@ const DMESG_JSON = /^(?: {9}"[a-z_]+": | {6}(?:\{|\},\{|\})$| {3}(?:"dmesg": \[|
 function inherit(prev: LogRecord, no: number, s: string): LogRecord {
   // Copied field by field in prev's order, without the ones that stay with prev: a spread with
   // properties after it (V8's slow clone, bench/NOTES.md) and then deletes (which leave the record
-  // a dictionary for every later read) cost ~5 us a line.
+  // a dictionary for every later read) took 86 against 46 ms for 60 000 continuation lines.
   const r = {} as LogRecord
   for (const k in prev) if (k !== 'seq' && k !== 'dropped' && k !== 'otherForm') (r as unknown as Record<string, unknown>)[k] = prev[k as keyof LogRecord]
   r.line = no
