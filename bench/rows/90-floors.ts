@@ -26,6 +26,7 @@ function floors(ctx: BenchContext, pattern: string): Floor[] {
   const mib = sizeMiB(bootRaw).toFixed(0)
   return [
     {id: 'floor-lines', what: `(floor) Node reads the ${mib} MiB log and counts its lines: no record, no fact`, cmd: [NODE, floor('lines.cjs'), bootRaw], anchor: {label: `grep -cE keywords (${mib} MiB)`, cmd: ['grep', '-cE', pattern, bootRaw]}, goal: 'analyse ≥ 0.5× grep', maxRatio: 2},
+    {id: 'floor-records', what: `(floor) Node reads each record's time in the ${mib} MiB log and searches it for the key words, on both cores: no record, no boot, no fact`, cmd: [NODE, floor('records.cjs'), bootRaw, pattern], anchor: {label: `grep -cE keywords (${mib} MiB)`, cmd: ['grep', '-cE', pattern, bootRaw]}, goal: 'analyse ≥ 0.5× grep', maxRatio: 2},
     {id: 'floor-top', what: '(floor) Node sums bytes per key of 20 000 sites and prints the top 10: no check, no table', cmd: [NODE, floor('top.cjs'), allocinfo, '10'], anchor: NODE0, goal: 'allocinfo ≤ 1.5× node -e 0', maxRatio: 1.5},
     {id: 'floor-diff', what: '(floor) Node maps two 20 000-site files and prints the changed sites as JSON: no check, no total', cmd: [NODE, floor('diff.cjs'), diffA, diffB], anchor: NODE0, goal: 'diff ≤ 2× node -e 0', maxRatio: 2},
   ]
