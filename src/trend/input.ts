@@ -21,6 +21,7 @@ export const SNAPSHOT_HEADER_RE = /^# allocscope:((?:[ \t]+\w+=\S*)+)[ \t]*$/
 
 export interface TrendInput {
   kind: 'recording' | 'snapshots'
+  /** Every input file given or found, once each, those left out (empty, cut short) too: `store.snapshots` counts those used. */
   sources: string[]
   header?: RecordingHeader
   store: SeriesStore
@@ -104,6 +105,8 @@ interface Timed {
 export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, store: SeriesStore, piped?: Map<string, AsyncIterable<Buffer>>): Promise<TrendInput> {
   const warnings: string[] = []
   const timed: Timed[] = []
+  // Left out before they are timed (empty): input files all the same, counted with the others.
+  const empty: string[] = []
   const seen = new Set<string>()
   for (const f of files) {
     // One file named twice is one snapshot, not two at one time.
@@ -120,6 +123,7 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
     // moment of the series, as a cut one is not: left out, not the end of the whole run.
     if (st?.isFile() && st.size === 0n) {
       warnings.push(`${f}: empty: left out of the series`)
+      empty.push(f)
       continue
     }
     timed.push(await timeOf(f, timeFrom, st, raw))
@@ -151,7 +155,8 @@ export async function readSnapshotFiles(files: string[], timeFrom: TimeFrom, sto
   warnings.push(...breaksOf(store))
   const why = timeFrom === 'mtime' ? '--time-from mtime' : 'no allocscope header, no ISO 8601 time in the name'
   if (byMtime.length > 0) warnings.push(`${plural(byMtime.length, 'snapshot')} timed by file mtime (${why}): a copy may have changed it (${someOf(byMtime)})`)
-  return {kind: 'snapshots', sources: timed.map((t) => t.path), store, timeSources, warnings}
+  // Every file given or found (a cut one is among the timed, an empty one is not): sourceCount counts them, store.snapshots those used.
+  return {kind: 'snapshots', sources: [...timed.map((t) => t.path), ...empty], store, timeSources, warnings}
 }
 
 /** The store's reboots and kernel changes within the series, as warnings (the first few named, the rest counted). */
