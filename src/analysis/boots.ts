@@ -25,7 +25,12 @@ export const CLOCK_RESTART_S = 10
  * replay repeats records stamped after zero to the microsecond, a reboot (even of the same kernel
  * on the same machine) does not. So the first REPLAY_CHECK stamped records after the banner are
  * looked up among the boot's first SEEN_MAX stamped ones (a console may have shown fewer lines
- * than dmesg holds, so one hit is enough); a log without stamps is a new boot.
+ * than dmesg holds, so one hit is enough); a log without stamps is a new boot. A hit decides only
+ * on a stamp finer than a millisecond (isTickStamp): before its clocksource is calibrated a kernel
+ * stamps in jiffies, and each boot of a machine prints the same early lines at the same ticks
+ * (`[0.008000] APIC: Switch to symmetric I/O mode setup` in two lab boots of one host shape).
+ * Hits on tick stamps alone decide only when nothing else does: at REPLAY_MAX records or at the
+ * end, a replay when they outnumber the misses.
  */
 export const REPLAY_CHECK = 5
 export const SEEN_MAX = 5000
@@ -35,6 +40,11 @@ export const MAX_REPLAYS = 16
 export const REPLAY_MAX = 200
 
 const BANNER = /^Linux version \d/
+
+/** A stamp on a whole millisecond: a jiffies clock's (HZ 1000, 250, 100), or one in a thousand of a finer clock's. */
+export function isTickStamp(time: number): boolean {
+  return Math.round(time * 1e6) % 1000 === 0
+}
 
 export class BootSplitter {
   private records = 0
@@ -203,13 +213,18 @@ function put(byTime: Map<number, string | string[]>, time: number, text: string)
   return true
 }
 
+/** Undecided by a finer stamp: a replay when hits on tick stamps outnumber the misses (none of either: a new boot). */
+const tickReplay = (p: Pending) => p.tickHits > p.checked
+
 /** Records after a possible boundary, held with their hints until it is decided. */
 interface Pending {
   why: string
   records: LogRecord[]
   hints: number[]
-  /** Stamped records looked up so far. */
+  /** Stamped records looked up and not found (misses). */
   checked: number
+  /** Stamped records found, on tick stamps (isTickStamp): not enough alone to tell a replay. */
+  tickHits: number
 }
 
 export interface BootsResult {
@@ -262,15 +277,21 @@ export class BootsAnalyser {
   private decide(r: LogRecord, why: string | undefined, hints: number): void {
     // The hints are kept with the records: a boot's first ~100 records, all stamped 0, wait here
     // (a third of the bench log's records, whose tests the main thread would otherwise run again).
-    const p = this.pending ?? (this.pending = {why: why!, records: [], hints: [], checked: 0})
+    const p = this.pending ?? (this.pending = {why: why!, records: [], hints: [], checked: 0, tickHits: 0})
     this.hold(p, r, hints)
     let replay: boolean | undefined
     if (r.time !== undefined && r.time > 0) {
-      if (this.cur!.seen.has(r.time, r.text)) replay = true
-      else if (++p.checked >= REPLAY_CHECK) replay = false
+      if (!this.cur!.seen.has(r.time, r.text)) {
+        if (++p.checked >= REPLAY_CHECK) replay = false
+      } else if (isTickStamp(r.time)) p.tickHits++
+      else replay = true
     }
-    if (replay === undefined && p.records.length >= REPLAY_MAX) replay = false
-    if (replay === undefined) return
+    if (replay === undefined && p.records.length >= REPLAY_MAX) replay = tickReplay(p)
+    if (replay !== undefined) this.settle(p, replay)
+  }
+
+  /** The boundary is decided: a new boot from its first record, or the current boot printed again. */
+  private settle(p: Pending, replay: boolean): void {
     this.pending = undefined
     if (!replay) this.start(p.records[0]!, p.why)
     else this.replayFrom(this.cur!, p.records[0]!.line)
@@ -331,12 +352,7 @@ export class BootsAnalyser {
 
   finish(meta: FinishMeta): BootsResult {
     // Still undecided at the end: no stamped record after the banner repeated the boot's, nor enough missed.
-    const p = this.pending
-    this.pending = undefined
-    if (p !== undefined) {
-      if (p.checked > 0 || !p.records.some((x) => x.time !== undefined && x.time > 0)) this.start(p.records[0]!, p.why)
-      this.release(p)
-    }
+    if (this.pending !== undefined) this.settle(this.pending, tickReplay(this.pending))
     if (this.cur === undefined) this.start({line: 1, text: ''}, undefined)
     this.cur!.lastLine = Math.max(meta.lines, this.cur!.firstLine)
     this.keep(this.cur!)
