@@ -6,6 +6,7 @@
 // dump listing the pool recorder's tracking site states DEBUG (withDumpDebug): every command that
 // reads a log with its dump takes it, or one said "most likely none" where another ran the pool.
 import type {AllocInfo, BootAnalysis, ProfilingState, HostFacts, RecorderCode} from '../types.js'
+import {EARLY_ALLOC_PFN_MAX} from '../kernel.js'
 
 /**
  * DEBUG as a verdict takes it: stated (a DEBUG-only message, a flag, an inventory cell) unless
@@ -59,6 +60,19 @@ export const COMPRESSED_NO_RECORDER = 'compressed mode keeps tags in page flags:
  * dump (model/from-boot.ts), diff's tracking-site rule and the DEBUG evidence below.
  */
 export const POOL_TRACKING_FUNC = '__alloc_tag_add_early_pfn'
+
+/** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning (v1 of the fix used 256), if it did. */
+export function legacyMaxFromLog(a: Pick<BootAnalysis, 'findings'>): number | undefined {
+  const max = a.findings.find((f) => f.id === 'early-pfn-overflow')?.data?.max
+  return typeof max === 'number' && max > 0 ? max : undefined
+}
+
+/**
+ * The legacy array's size for a boot: the one its overflow warning printed, else the default
+ * EARLY_ALLOC_PFN_MAX (8192). The one home of that choice: analyse's `array recorded` row, diff's
+ * model (unless --legacy-max) and batch's prediction.
+ */
+export const legacyArraySize = (a: Pick<BootAnalysis, 'findings'>): number => legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
 
 /** Where a dump lists the tracking site: the dump's name and the line. */
 export interface TrackingSite {

@@ -12,7 +12,8 @@ import {isSkippedFrame} from './frames.js'
 import {inputDamage} from './input-notes.js'
 import {MAX_SKIPPED} from '../readers/bootlog/sink.js'
 import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from './labels.js'
-import {EARLY_ALLOC_PFN_MAX, pfnPoolSize} from '../kernel.js'
+import {pfnPoolSize} from '../kernel.js'
+import {legacyArraySize} from './built-recorder.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
@@ -157,8 +158,9 @@ function headroom(a: BootAnalysis): KvRow[] {
     if (bad) return [{key: 'array recorded', value: {text: `not computed: ${bad}`, style: 'warn'}, note: `klab line ${legacy.line}`}]
     const r = num(legacy.values.recorded)
     const d = num(legacy.values.dropped ?? 0)
+    const slots = legacyArraySize(a)
     return [
-      {key: 'array recorded', value: {text: `${r} PFNs`, raw: r}, note: `klab line ${legacy.line}; ${pct(r, EARLY_ALLOC_PFN_MAX)} of ${EARLY_ALLOC_PFN_MAX} slots`},
+      {key: 'array recorded', value: {text: `${r} PFNs`, raw: r}, note: `klab line ${legacy.line}; ${pct(r, slots)} of ${slots} slots`},
       ...(d ? [{key: 'array dropped', value: {text: `${d} PFNs`, raw: d}}] : []),
     ]
   }

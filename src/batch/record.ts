@@ -1,17 +1,16 @@
 // BootAnalysis / AllocInfo → the parts of a batch record (schema.ts), and the model's prediction for
 // a boot log's host, made as `predict --from` makes it (withDumpDebug, hostFromAnalysis,
-// chooseProfile, legacyMaxFromLog, captureRecorder with the capture dump's poolCodeAt). Predictions
+// chooseProfile, legacyArraySize, captureRecorder with the capture dump's poolCodeAt). Predictions
 // are memoised per host shape: they are seeded, so equal hosts get equal predictions, and a fleet
 // has few shapes.
 import {anomalyTotal} from '../allocinfo/report.js'
 import {InputError, NotImplementedError, UsageError} from '../errors.js'
-import {type TrackingSite, dumpIsOf, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
-import {captureRecorder, hostFromAnalysis, kernelRefusal, legacyMaxFromLog, poolCodeAt} from '../model/from-boot.js'
+import {type TrackingSite, dumpIsOf, legacyArraySize, trackingSiteOf, withDumpDebug} from '../analysis/built-recorder.js'
+import {captureRecorder, hostFromAnalysis, kernelRefusal, poolCodeAt} from '../model/from-boot.js'
 import type {Host} from '../model/host.js'
 import {predict, type Prediction} from '../model/predict.js'
 import {chooseProfile} from '../model/profile.js'
 import {predictionGrade} from '../model/severity.js'
-import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
 import type {AllocInfo, BootAnalysis, HostFacts, ProfilingState, RecorderCode} from '../types.js'
 import {BATCH_SCHEMA, type BatchAllocInfo, type BatchError, type BatchFinding, type BatchPrediction, type BatchRecord, type InputRef} from './schema.js'
 
@@ -70,7 +69,7 @@ export interface PredictionBasis {
 }
 
 export function predictionBasis(a: BootAnalysis): PredictionBasis {
-  return {source: a.source, profiling: a.profiling, host: a.host, legacyMax: legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX}
+  return {source: a.source, profiling: a.profiling, host: a.host, legacyMax: legacyArraySize(a)}
 }
 
 /**

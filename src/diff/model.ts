@@ -1,6 +1,7 @@
 // The model side of predicted vs observed: the capture's host (src/model/from-boot), the shipped
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
-import {bootKernelRefusal, hostFromAnalysis, legacyMaxFromLog} from '../model/from-boot.js'
+import {legacyArraySize} from '../analysis/built-recorder.js'
+import {bootKernelRefusal, hostFromAnalysis} from '../model/from-boot.js'
 import {type Prediction, predict} from '../model/predict.js'
 import {chooseProfile, fittedCapture, inSampleNote, loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
@@ -94,7 +95,7 @@ export function kernelRefusal(a: BootAnalysis): string | undefined {
 export function modelForAnalysis(a: BootAnalysis, opts: ModelOptions = {}): ModelRun {
   const {host, notes} = hostFromAnalysis(a)
   const profile = opts.profile ? loadProfile(opts.profile) : chooseProfile(host)
-  const legacyMax = opts.legacyMax ?? legacyMaxFromLog(a) ?? EARLY_ALLOC_PFN_MAX
+  const legacyMax = opts.legacyMax ?? legacyArraySize(a)
   const prediction = predict(host, profile, {tracker: 'both', seed: opts.seed ?? 1, legacyMax})
   const out = [...notes.values(), ...prediction.notes]
   const name = fittedCapture(profile, a.source)

@@ -33,12 +33,6 @@ export function measuredEarlyCalls(a: BootAnalysis): MeasuredEarly | undefined {
   return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), ...pools, line: k.line, kind: k.kind} : undefined
 }
 
-/** EARLY_ALLOC_PFN_MAX as the kernel printed it in its overflow warning (v1 of the fix used 256), if it did. */
-export function legacyMaxFromLog(a: BootAnalysis): number | undefined {
-  const max = a.findings.find((f) => f.id === 'early-pfn-overflow')?.data?.max
-  return typeof max === 'number' && max > 0 ? max : undefined
-}
-
 /** Each fact's line, so that a host outside physical sense is refused naming file:line. */
 function originsOf(a: Pick<BootAnalysis, 'source' | 'host'>): HostOrigins {
   const h = a.host
