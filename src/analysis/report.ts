@@ -245,7 +245,7 @@ function findingsBlock(a: BootAnalysis): Block {
     columns: [
       {key: 'severity', header: 'severity', priority: 0},
       {key: 'id', header: 'id', priority: 3},
-      {key: 'title', header: 'title', priority: 0},
+      {key: 'title', header: 'title', priority: 0, extras: ['corrupted']},
       {key: 'line', header: 'line', align: 'right', priority: 2},
       {key: 'count', header: 'count', align: 'right', priority: 1},
     ],
@@ -293,7 +293,7 @@ function allocinfoBlocks(s: AllocInfoSummary, size: (n: bigint) => Cell): Block[
   const cols = [
     {key: 'bytes', header: 'bytes', align: 'right' as const, priority: 0},
     {key: 'calls', header: 'calls', align: 'right' as const, priority: 2},
-    {key: 'site', header: 'site', priority: 0},
+    {key: 'site', header: 'site', priority: 0, extras: ['module']},
   ]
   const row = (x: AllocSite) => ({bytes: size(x.bytes), calls: x.calls, site: siteCell(x)})
   return [
@@ -371,8 +371,9 @@ export function buildBootsReport(r: BootsAnalyseResult, opts: AnalyseReportOptio
   const blocks: Block[] = [list]
   for (const b of r.boots) {
     const sub = buildAnalyseReport(b, opts)
-    const scope = `Boot ${b.boot?.offset ?? 0}`
-    for (const blk of sub.blocks) blocks.push({...blk, title: `${scope}: ${blk.title ?? ''}`, scope})
+    const offset = b.boot?.offset ?? 0
+    const scope = `Boot ${offset}`
+    for (const blk of sub.blocks) blocks.push({...blk, title: `${scope}: ${blk.title ?? ''}`, scope, scopeCell: {header: 'boot', value: offset}})
   }
   return {blocks}
 }

@@ -27,7 +27,7 @@ const OUTPUT_FLAGS = {
     helpGroup: OUTPUT,
   })(),
   color: Flags.boolean({description: 'Colour in tables (default: on a TTY unless NO_COLOR is set).', allowNo: true, helpGroup: OUTPUT}),
-  block: Flags.string({description: 'Print only the block(s) whose title starts with this (case-insensitive); with --format csv, one plain CSV table.', helpGroup: OUTPUT}),
+  block: Flags.string({description: 'Print only the block(s) whose title starts with this (case-insensitive); with --format csv, one plain CSV table, no title line (the block of each boot: one table, the boot in a leading boot column; blocks of several titles: each after its # title line).', helpGroup: OUTPUT}),
   'csv-units': Flags.boolean({description: 'CSV: human units (19.6 MiB) instead of raw numbers.', default: false, helpGroup: OUTPUT}),
   'csv-summary': Flags.option({options: ['mark', 'omit'] as const, description: 'CSV: summary rows ([N others], Total) marked in a summary column, or left out.', default: 'mark' as const, helpGroup: OUTPUT})(),
   'csv-formulas': Flags.boolean({description: "CSV: write cells starting with = + - @ as they are (default: prefixed with ' so a spreadsheet does not run them).", default: false, helpGroup: OUTPUT}),

@@ -5,10 +5,10 @@
 // CSV options; warnings and error messages through the sanitiser; a failed write is one line and
 // exit 74; an internal error is exit 70.
 import {EXIT, InputError, NotImplementedError, OutputError, UsageError} from '../errors.js'
-import {type CsvOptions, blockTitles} from '../render/csv.js'
+import {type CsvOptions, blockTitles, oneBlockPerScope} from '../render/csv.js'
 import type {Format, RenderOptions} from '../render/format.js'
 import {toJson} from '../render/json.js'
-import type {Block, Report} from '../render/report.js'
+import {type Block, type Report, unscopedTitle} from '../render/report.js'
 import {wrapLine} from '../render/layout.js'
 import {sanitizeLine} from '../render/sanitize.js'
 import {SEVERITIES, type Severity} from '../types.js'
@@ -96,7 +96,7 @@ export function pickBlocks(report: Report, name: string): Report {
 }
 
 /** A scoped block's title without its `<scope>: ` (none for a block of no scope). */
-const unscoped = (b: Block, title: string): string[] => (b.scope !== undefined && title.startsWith(`${b.scope}: `) ? [title.slice(b.scope.length + 2)] : [])
+const unscoped = (b: Block, title: string): string[] => [unscopedTitle(b, title)].filter((t) => t !== undefined)
 
 /**
  * The output flags --json leaves no room for, and what each asks of the report (table, markdown,
@@ -189,7 +189,8 @@ export function writeOutput(id: string, flags: OutputFlags, result: unknown, rep
 }
 
 async function writeReport(picked: Report, flags: OutputFlags, warnings: readonly string[], render: Render): Promise<void> {
-  const csv = csvOptionsOf(flags, flags.block === undefined || picked.blocks.filter((b) => b.kind !== 'text').length > 1)
+  // A `# title` line before each table unless --block picked one (or the same block of each boot: one table, csv.ts).
+  const csv = csvOptionsOf(flags, flags.block === undefined || (picked.blocks.filter((b) => b.kind !== 'text').length > 1 && !oneBlockPerScope(picked.blocks)))
   const written = writeStdout(render(picked, flags.format as Format, {...(await colorOptions(flags)), width: terminalWidth(), csv}))
   writeWarnings(warnings)
   return written

@@ -14,7 +14,7 @@ export function allocDiffBlocks(d: AllocDiff): Block[] {
   const m = d.metric
   const other = m === 'bytes' ? 'calls' : 'bytes'
   const columns: Column[] = [
-    {key: 'site', header: 'site', priority: 0},
+    {key: 'site', header: 'site', priority: 0, extras: ['accurate']},
     {key: 'status', header: 'status', priority: 5},
     {key: 'old', header: `old ${m}`, align: 'right', priority: 0},
     {key: 'new', header: `new ${m}`, align: 'right', priority: 0},

@@ -143,7 +143,7 @@ export function recorderBlock(p: Prediction): Block {
       {key: 'poolsPublished', header: 'pools kept', align: 'right', priority: 4},
       {key: 'raceFrees', header: 'race losers\' pages', align: 'right', priority: 3},
       {key: 'peak', header: 'tracking peak', align: 'right', priority: 2},
-      {key: 'leaked', header: 'leaked acct', priority: 1},
+      {key: 'leaked', header: 'leaked acct', priority: 1, extras: ['worst', 'bytes']},
       {key: 'overflow', header: 'overflow', priority: 3},
       {key: 'warnPages', header: 'may warn if freed', align: 'right', priority: 2},
     ],
@@ -208,7 +208,7 @@ export function sweepBlock(s: Sweep): Block {
     title: 'Sweep (possible = online CPUs)',
     columns: [
       {key: 'cpus', header: 'CPUs', align: 'right', priority: 0},
-      {key: 'events', header: 'early PFNs (90 %)', align: 'right', priority: 0},
+      {key: 'events', header: 'early PFNs (90 %)', align: 'right', priority: 0, extras: ['low', 'high']},
       {key: 'widened', header: 'interval widened', align: 'right', priority: 2},
       {key: 'legacyRecorded', header: 'legacy recorded', align: 'right'},
       {key: 'legacyDropped', header: 'legacy dropped', align: 'right', priority: 2},

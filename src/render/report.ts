@@ -24,6 +24,12 @@ export interface Column {
   priority?: number
   /** A drawing for the eye (a sparkline), not data: left out of CSV, whose cells hold values. */
   picture?: boolean
+  /**
+   * The extra values (Extra) this column's cells carry: CSV writes their columns (`<header> <name>`)
+   * whatever the rows hold, empty where a row has none, so a table's CSV header is its definition's,
+   * not its content's (`title corrupted` in a Findings table with no finding too).
+   */
+  extras?: readonly string[]
 }
 
 export interface TableBlock {
@@ -60,9 +66,19 @@ export interface TextBlock {
  */
 interface Scoped {
   scope?: string
+  /**
+   * The scope as a CSV value (`boot`, -1): when --block picks the same block of several scopes,
+   * CSV writes them as one table with this leading column (csv.ts oneBlockPerScope).
+   */
+  scopeCell?: {header: string; value: number | string}
 }
 
 export type Block = (TableBlock | KvBlock | TextBlock) & Scoped
+
+/** A scoped block's title without its `<scope>: ` (`title`: the block's own or the one it inherits); undefined for a block of no scope. */
+export function unscopedTitle(b: Block, title: string | undefined = b.title): string | undefined {
+  return b.scope !== undefined && title?.startsWith(`${b.scope}: `) ? title.slice(b.scope.length + 2) : undefined
+}
 
 export interface Report {
   blocks: Block[]
