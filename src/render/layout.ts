@@ -15,14 +15,20 @@ export function longestLine(s: string): number {
   return m
 }
 
-// Where a long word may break: after a path separator or comma, else after other punctuation.
-const PATH_BREAK = /[/,]/
-const SOFT_BREAK = /[:;=_.\-)]/
+// Where a long word may break, the one home of the rule (cells, prose, headers and their minimum
+// widths, `--help`): after a separator (path `/`, list `,`, field `|` as in a finding's signature
+// `warning|WARNING in topology_sane|arch/x86/kernel/smpboot.c`), else after other punctuation.
+const PATH_BREAK = /[/,|]/
+const SOFT_BREAK = /[:;=_.\-)+]/
 
-/** The cut after the last path separator in [minCut, max), else other punctuation, else hard at max. */
+/**
+ * The cut after the last separator in the line's first `max` columns, else other punctuation, else
+ * hard at max. A cut may follow the first character after the indent (`/` of `/sys/...`): the
+ * piece after it stays whole. `minCut` is one past the indent.
+ */
 function softBreak(s: string, minCut: number, max: number): number {
   for (const re of [PATH_BREAK, SOFT_BREAK]) {
-    for (let i = max - 1; i >= minCut; i--) if (re.test(s[i])) return i + 1
+    for (let i = max - 1; i >= minCut - 1; i--) if (re.test(s[i])) return i + 1
   }
   return max
 }

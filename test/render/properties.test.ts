@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {neutraliseFormula} from '../../src/render/csv.js'
 import {renderReport, type Format} from '../../src/render/format.js'
-import {fitWidths, wrapLine} from '../../src/render/layout.js'
+import {fitWidths, wordPieces, wrapCell, wrapLine} from '../../src/render/layout.js'
 import {mdEscape} from '../../src/render/markdown.js'
 import type {Report, TableBlock} from '../../src/render/report.js'
 import {sanitize, sanitizeLine, toAscii} from '../../src/render/sanitize.js'
@@ -69,6 +69,49 @@ describe('wrapping loses nothing', () => {
         for (const l of out) expect(l.length).toBeLessThanOrEqual(Math.max(1, w))
         expect(nonSpace(out.join(''))).toBe(nonSpace(line))
       }),
+    )
+  })
+  // A cell's text: words of letters and the punctuation a signature or a path holds, single or
+  // double spaces between them, deliberate `\n` breaks; no leading space (an indent is never broken).
+  const cellText = fc
+    .string({unit: fc.constantFrom(...'abcdefghWARNING_|/.,:-+()[]= \n'.split('')), maxLength: 120})
+    .map((s) => s.replace(/^ +/, '').replace(/\n +/g, '\n'))
+
+  /** Where the rule lets a line break: in a run of spaces or `\n`s, or between two pieces of a word (wordPieces). */
+  function breakPoints(s: string): Set<number> {
+    const at = new Set<number>([0])
+    let pos = 0
+    for (const tok of s.split(/([ \n]+)/)) {
+      const pieces = /^[ \n]*$/.test(tok) ? tok.split('') : wordPieces(tok)
+      for (const p of pieces) at.add((pos += p.length))
+    }
+    return at
+  }
+
+  it('property (cells): the pieces rejoin to the cell, only spaces and line breaks dropped between them; every break allowed when the longest piece fits', () => {
+    fc.assert(
+      fc.property(cellText, fc.integer({min: 1, max: 40}), (s, w) => {
+        const pieces = wrapCell(s, w)
+        for (const l of pieces) expect(l.length).toBeLessThanOrEqual(w)
+        // In order and whole: each piece found where the last ended, past only spaces or a `\n`.
+        let pos = 0
+        const cuts: number[] = []
+        for (const p of pieces) {
+          while (pos < s.length && !s.startsWith(p, pos) && /[ \n]/.test(s[pos])) pos++
+          expect(s.startsWith(p, pos), `${JSON.stringify(s)} in ${w}: ${JSON.stringify(pieces)}`).toBe(true)
+          cuts.push(pos, pos + p.length)
+          pos += p.length
+        }
+        expect(s.slice(pos)).toMatch(/^[ \n]*$/)
+        if (!/[ \n]/.test(s) && s !== '') expect(pieces.join('')).toBe(s)
+        // Inside a word only when one of its pieces is longer than the column.
+        const longest = s.split(/[ \n]+/).flatMap(wordPieces).reduce((m, p) => Math.max(m, p.length), 0)
+        if (longest <= w) {
+          const ok = breakPoints(s)
+          for (const c of cuts) expect(ok.has(c), `${JSON.stringify(s)} in ${w}: ${JSON.stringify(pieces)} cut at ${c}`).toBe(true)
+        }
+      }),
+      {numRuns: 500},
     )
   })
   it('breaks a path after a separator, prose at a space', () => {
