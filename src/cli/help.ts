@@ -63,10 +63,32 @@ const EXAMPLE = /^( *)\$ /
  * there). Coloured lines are left as they are (their escapes are no columns).
  */
 export function fitHelp(text: string, width: number): string {
-  return text
-    .split('\n')
-    .flatMap((l) => (l.length <= width || l.includes('\x1b') ? [l] : EXAMPLE.test(l) ? wrapExample(l, width) : wrapLine(l, width, hangingIndent(l))))
-    .join('\n')
+  const out: string[] = []
+  // The words a wrapped line left over, and their indent: they go on at the start of the next line
+  // when that line goes on with the same paragraph (oclif wrapped it a column or two too wide, and
+  // a word left alone on a line of its own read as `1 the first,` / `2` / `the second`).
+  let carry: {indent: string; words: string} | undefined
+  for (const line of text.split('\n')) {
+    let l = line
+    if (carry !== undefined && continues(l, carry.indent)) l = `${carry.indent}${carry.words} ${l.slice(carry.indent.length)}`
+    else if (carry !== undefined) out.push(...wrapLine(carry.indent + carry.words, width, carry.indent))
+    carry = undefined
+    if (l.length <= width || l.includes('\x1b')) out.push(l)
+    else if (EXAMPLE.test(l)) out.push(...wrapExample(l, width))
+    else {
+      const indent = hangingIndent(l)
+      const pieces = wrapLine(l, width, indent)
+      out.push(...pieces.slice(0, -1))
+      carry = {indent, words: pieces.at(-1)!.slice(indent.length)}
+    }
+  }
+  if (carry !== undefined) out.push(...wrapLine(carry.indent + carry.words, width, carry.indent))
+  return out.join('\n')
+}
+
+/** A line that goes on with the paragraph above it at `indent`: text at exactly that column, neither a flag, an option list nor a default. */
+function continues(l: string, indent: string): boolean {
+  return l.startsWith(indent) && l.length > indent.length && l[indent.length] !== ' ' && !/^(?:-|<options:|\[default:|\$ )/.test(l.slice(indent.length))
 }
 
 /** Where a wrapped line goes on: under a flag's description (`  -d, --x=<value>  Stop …`), else under its own first word. */

@@ -40,6 +40,27 @@ describe('help fits the width', () => {
     expect(lines.some((l) => l.includes('"my list.txt"'))).toBe(true)
   })
 
+  it('a paragraph oclif wrapped a column too wide is wrapped again as one: no word left alone on a line (--boot at 80: `1 the first,` / `2` / `the second`)', async () => {
+    const oclif = ['      Which boot of a log holding several, as journalctl -b counts: 1 the first, 2', '      the second, ...; 0 the last, -1 the one before it (write --boot=-1).', '      <options: a|b>', '', '  --next']
+    const lines = fitHelp(oclif.join('\n'), 80).split('\n')
+    expect(lines.slice(0, 2)).toEqual(['      Which boot of a log holding several, as journalctl -b counts: 1 the first,', '      2 the second, ...; 0 the last, -1 the one before it (write --boot=-1).'])
+    // An option list, a blank line and the next flag are not part of the paragraph.
+    expect(lines.slice(2)).toEqual(oclif.slice(2))
+    // Every command's help, as users see it: a description line shorter than a third of the width
+    // followed by more of the same paragraph is such a word left alone (an example's ` \\` piece is not).
+    for (const [width, env] of [[60, {COLUMNS: '60'}], [80, {COLUMNS: undefined}]] as const) {
+      for (const id of IDS) {
+        const out = (await runCli([id, '--help'], {env})).stdout.split('\n')
+        const alone = out.filter((l, i) => {
+          const indent = /^ */.exec(l)![0].length
+          const next = out[i + 1] ?? ''
+          return indent >= 6 && l.length - indent < width / 3 && /^ *[^ -<[$]/.test(l) && !l.endsWith(' \\') && /^ */.exec(next)![0].length === indent && /^ *[^ -<[$]/.test(next)
+        })
+        expect(alone, `${id} --help at ${width}`).toEqual([])
+      }
+    }
+  })
+
   it("a flag's description goes on under the description's column", () => {
     const l = '  -d, --duration=<value>  Stop after this long (samples at 0, interval, and so on up to and including it).'
     const lines = fitHelp(l, 60).split('\n')
