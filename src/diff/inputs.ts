@@ -7,7 +7,7 @@ import {gunzipSync} from 'node:zlib'
 import {type CaptureFiles, captureStat, resolveCapture, SERIES_RECORDING} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import {RECORDING_MARK} from '../trend/recording.js'
-import {headEncoding} from '../readers/gzip.js'
+import {headEncoding, textOf} from '../readers/gzip.js'
 import {stripBom} from '../readers/lines.js'
 import {ALLOCINFO_HEADER, isAllocinfoShape} from '../readers/allocinfo-shape.js'
 
@@ -65,22 +65,24 @@ export const HEAD_BYTES = 16 * 1024
 /**
  * An input's first bytes as the text its kind is sniffed from, decoded as the readers decode them
  * (gzip.ts headEncoding, one order for every reader): a gzip stream inflated as far as it goes, UTF-16
- * with a byte order mark converted, NUL bytes dropped (a log's or a dump's padding, a serial
+ * with a byte order mark converted (inflated or not), NUL bytes dropped (a log's or a dump's padding, a serial
  * console's leading NULs: which of them a reader takes is the reader's word). Compressed or packed
  * input no reader reads is `{foreign}`: what to do with it, as the readers say it.
  */
 export function sniffBytes(b: Buffer): {text: string} | {foreign: string} {
   const enc = headEncoding(b)
   if (typeof enc === 'object') return enc
-  let text: string
+  let bytes = b
   if (enc === 'gzip') {
     try {
       // A partial gzip stream: inflate what we have, enough to sniff.
-      text = gunzipSync(b, {finishFlush: 2}).subarray(0, HEAD_BYTES).toString('utf8')
+      bytes = gunzipSync(b, {finishFlush: 2}).subarray(0, HEAD_BYTES)
     } catch {
       return {text: ''}
     }
-  } else text = enc === 'text' ? b.toString('utf8') : new TextDecoder(enc).decode(b)
+  }
+  // UTF-16 by its byte order mark, inflated or not (as the readers: gzip.ts asUtf8).
+  const text = textOf(bytes)
   return {text: text.replaceAll('\0', '')}
 }
 

@@ -1,10 +1,11 @@
 // An input's bytes as text bytes, by its first bytes (gzip.ts headEncoding, the one decision on
 // them): gunzipped as a stream when gzip whatever the name (a stream cut short is read up to the
-// cut and said, never passed for a whole file), UTF-16 converted, another compression refused with
+// cut and said, never passed for a whole file), then UTF-16 converted (gzip.ts asUtf8: a gzip of
+// UTF-16 as a UTF-16 file), another compression refused with
 // what to do (`xz-compressed: decompress it first (xz -d)`). For the readers of allocinfo dumps,
 // fleet's NDJSON and predict's inventory; `what` is what the input was expected to be, in errors.
 import {InputError} from '../errors.js'
-import {headEncoding, utf16ToUtf8} from './gzip.js'
+import {asUtf8, headEncoding} from './gzip.js'
 
 /** Where a gzip stream that ends early says so: the reader reads up to the damage, then decides. */
 export interface Damage {
@@ -30,9 +31,7 @@ export async function* decoded(raw: AsyncIterable<Buffer>, source: string, what:
   try {
     const enc = headEncoding(head)
     if (typeof enc === 'object') throw new InputError(`${source}: ${enc.foreign}: expected ${what}`, source)
-    if (enc === 'gzip') yield* gunzipped(all(), source, what, damage)
-    else if (enc === 'text') yield* all()
-    else yield* utf16ToUtf8(all(), enc)
+    yield* asUtf8(enc === 'gzip' ? gunzipped(all(), source, what, damage) : all())
   } finally {
     // Stopping early (a NUL, junk) closes the source: the caller's file.
     await it.return?.()

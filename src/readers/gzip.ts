@@ -22,7 +22,7 @@ function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 }
 
 /** UTF-16 chunks as UTF-8 ones (the byte order mark dropped; a character split between chunks kept whole). */
-export async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
   const d = new TextDecoder(encoding)
   for await (const c of chunks) {
     const t = d.decode(c, {stream: true})
@@ -30,6 +30,39 @@ export async function* utf16ToUtf8(chunks: AsyncIterable<Uint8Array>, encoding: 
   }
   const last = d.decode()
   if (last.length > 0) yield Buffer.from(last, 'utf8')
+}
+
+/**
+ * Uncompressed chunks (a file's, or a gzip stream's once inflated: PowerShell's `>` piped to gzip)
+ * as UTF-8: UTF-16 with a byte order mark converted, anything else as it is. The one step every
+ * streamed reader takes on its bytes after gunzip or without one (decoded.ts, bootlog/source.ts).
+ * Stopping early closes `chunks`.
+ */
+export async function* asUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = chunks[Symbol.asyncIterator]()
+  try {
+    // The byte order mark's two bytes, even when the first chunk holds one.
+    let head: Buffer = Buffer.alloc(0)
+    let r = await it.next()
+    for (; !r.done; r = await it.next()) {
+      head = head.length === 0 ? r.value : Buffer.concat([head, r.value])
+      if (head.length >= 2) break
+    }
+    async function* all(): AsyncGenerator<Buffer> {
+      if (head.length > 0) yield head
+      if (!r.done) for (r = await it.next(); !r.done; r = await it.next()) yield r.value
+    }
+    const enc = utf16Of(head)
+    yield* enc === undefined ? all() : utf16ToUtf8(all(), enc)
+  } finally {
+    await it.return?.()
+  }
+}
+
+/** Uncompressed bytes as text, as asUtf8 decodes them (UTF-16 with a byte order mark, else UTF-8). */
+export function textOf(b: Buffer): string {
+  const enc = utf16Of(b)
+  return enc === undefined ? b.toString('utf8') : new TextDecoder(enc).decode(b)
 }
 
 // bzip2: "BZh", the block size '1'-'9', then a block's magic (pi) or the end-of-stream one (sqrt(pi)).

@@ -1,6 +1,6 @@
 // Bytes of a boot log: a file or stdin ('-'), gunzipped when it starts with the gzip magic 1f 8b
 // (whatever its name: a plain log named .gz is read as text), UTF-16 with a byte order mark
-// converted to UTF-8, refused with what to do when its first bytes say another compression
+// converted to UTF-8 (after gunzip too: gzip.ts asUtf8), refused with what to do when its first bytes say another compression
 // (gzip.ts headEncoding). Open errors become
 // InputErrors that name the file.
 import {constants, openSync, read} from 'node:fs'
@@ -10,7 +10,7 @@ import {promisify} from 'node:util'
 import {createGunzip} from 'node:zlib'
 import {InputError, ioReason} from '../../errors.js'
 import {noticeIfWaiting} from '../wait.js'
-import {headEncoding, utf16ToUtf8} from '../gzip.js'
+import {asUtf8, headEncoding} from '../gzip.js'
 import {inputName} from '../stdin.js'
 
 export interface ByteSource {
@@ -150,7 +150,7 @@ export async function byteSourceFrom(
     throw new InputError(`${path}: ${enc.foreign}: expected a kernel log`, path)
   }
   const gzip = enc === 'gzip'
-  let chunks: AsyncIterable<Buffer> = enc === 'utf-16le' || enc === 'utf-16be' ? utf16ToUtf8(counted(), enc) : counted()
+  let chunks: AsyncIterable<Buffer> = counted()
   const damage: {what?: string} = {}
   if (gzip) {
     // Z_FINISH (the default): a stream cut short (head -c, a capture killed mid-write) ends in
@@ -161,7 +161,7 @@ export async function byteSourceFrom(
     src.pipe(gunzip)
     chunks = gunzipped(gunzip, src, path, opts.acceptTruncated ? damage : undefined)
   }
-  return {chunks, totalBytes, bytesRead: () => read, gzip, truncated: () => damage.what}
+  return {chunks: asUtf8(chunks), totalBytes, bytesRead: () => read, gzip, truncated: () => damage.what}
 }
 
 /** Decompressed reads; damage is an InputError, or (when `accept` is given) recorded there and the end. */
