@@ -5,6 +5,7 @@
 import {basename} from 'node:path'
 import {analyseBootLogText} from '../analysis/read.js'
 import {readBoundedFile} from '../readers/bounded.js'
+import {textOf} from '../readers/gzip.js'
 import {resolveCapture} from '../readers/dir.js'
 import {InputError} from '../errors.js'
 import type {Recorder} from '../types.js'
@@ -51,9 +52,10 @@ export function readCaptureFacts(path: string): CaptureFacts {
   const cap = resolveCapture(path)
   const log = cap.bootLog && cap.bootLog !== '-' ? cap.bootLog : undefined
   if (!log) throw new InputError(`${path}: no boot log (dmesg.txt or console.log) to read the host and klab counts from`, path)
-  // dmesg.txt.gz / console.log.gz: gzip magic 1f 8b. Read whole, not streamed: the analysis and
+  // dmesg.txt.gz / console.log.gz: gzip magic 1f 8b; UTF-16 with a byte order mark, inflated or
+  // not, converted (gzip.ts textOf, as analyse reads it). Read whole, not streamed: the analysis and
   // checkCount (which rereads a line's digits) take the text, and every test reads facts at once.
-  const text = readBoundedFile(log, MAX_BOOT_LOG_BYTES, 'the boot log of one boot').toString('utf8')
+  const text = textOf(readBoundedFile(log, MAX_BOOT_LOG_BYTES, 'the boot log of one boot'))
   if (text.trim() === '') throw new InputError(`${log}: empty file; expected a boot log (dmesg or console) with klab: lines`, log)
   if (text.slice(0, 4096).includes('\0')) throw new InputError(`${log}: binary data, not a boot log; expected dmesg or console text`, log)
   const an = analyseBootLogText(text, log)

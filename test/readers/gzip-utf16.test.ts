@@ -3,19 +3,20 @@
 // gunzip the UTF-16 was read as UTF-8 with its NUL bytes skipped ('skipped 23341 NUL bytes in 23341
 // runs') and `höst` read as `h\ufffdst` (found by a review). One step after gunzip or without it,
 // gzip.ts asUtf8, for every reader: boot logs, allocinfo dumps, batch's files and archive members,
-// and the head diff and batch sniff. Inputs are DERIVED in a temp dir from
+// the head diff and batch sniff, and calibrate's whole-file read (gzip.ts textOf). Inputs are DERIVED in a temp dir from
 // samples/linux-7.2-notrack-c8-m1024-shrink: its dmesg.txt plus a line naming a host with a
 // non-ASCII letter, CRLF line ends, encoded UTF-16LE/BE with a BOM (and UTF-8 with a BOM), gzipped
 // here with node:zlib; its allocinfo.txt likewise.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import * as tar from 'tar-stream'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
 import type {BatchRecord} from '../../src/batch/schema.js'
 import {HEAD_BYTES, sniffBytes} from '../../src/diff/inputs.js'
+import {readCaptureFacts} from '../../src/model/capture-facts.js'
 import {readAllocInfo} from '../../src/readers/allocinfo.js'
 import {asUtf8} from '../../src/readers/gzip.js'
 import type {BootAnalysis} from '../../src/types.js'
@@ -77,6 +78,21 @@ describe('a gzip of UTF-16 (or UTF-8) with a byte order mark is read as the file
       const h = sniffBytes(gzipSync(b))
       expect(h).toEqual(sniffBytes(b.subarray(0, HEAD_BYTES)))
       expect('text' in h && h.text.startsWith('[    0.000000] Linux version') && !h.text.includes('\ufffd')).toBe(true)
+    }
+  })
+})
+
+describe('calibrate reads a capture whose boot log is UTF-16, gzipped or not, as analyse does', () => {
+  it('DERIVED capture directories (the sample\'s meta.json and a UTF-16LE dmesg.txt, or its .gz): the facts of the sample', () => {
+    // Where it was read from (the name, the paths, the line origins' file) aside.
+    const facts = (dir: string, log: string): unknown => JSON.parse(JSON.stringify(readCaptureFacts(dir)).replaceAll(log, 'LOG').replaceAll(dir, 'DIR').replaceAll(basename(dir), 'NAME'))
+    const want = facts(CAPTURE, join(CAPTURE, 'dmesg.txt'))
+    const utf16 = encoded(readFileSync(join(CAPTURE, 'dmesg.txt'), 'utf8'), 'utf-16le')
+    for (const [dir, file, bytes] of [['cap-utf16', 'dmesg.txt', utf16], ['cap-utf16-gz', 'dmesg.txt.gz', gzipSync(utf16)]] as const) {
+      mkdirSync(join(tmp, dir))
+      copyFileSync(join(CAPTURE, 'meta.json'), join(tmp, dir, 'meta.json'))
+      writeFileSync(join(tmp, dir, file), bytes)
+      expect(facts(join(tmp, dir), join(tmp, dir, file))).toEqual(want)
     }
   })
 })
