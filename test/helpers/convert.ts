@@ -174,6 +174,35 @@ export function toJournalJson(dmesgText: string): string {
   return out.join('\n') + '\n'
 }
 
+/** A binary export field, as journalctl writes a value with control bytes: `NAME\n`, the value's length as a 64-bit little-endian number, the value, `\n`. */
+export function exportBinaryField(name: string, value: string): Buffer {
+  const v = Buffer.from(value, 'utf8')
+  const size = Buffer.alloc(8)
+  size.writeBigUInt64LE(BigInt(v.length))
+  return Buffer.concat([Buffer.from(`${name}\n`), size, v, Buffer.from('\n')])
+}
+
+const EXPORT_BOOT = '5a1c0f2e9b8d4c3aa1b2c3d4e5f60718'
+
+/**
+ * journalctl -k -o export: one entry per record (kernel transport), every 7th MESSAGE in the binary
+ * form, with user-space entries between them. The i-th record's entry starts with
+ * `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
+ * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one).
+ */
+export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: (i: number, text: string) => string | undefined): Buffer {
+  const parts: Buffer[] = []
+  dmesgLines(dmesgText).forEach((l, i) => {
+    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
+    parts.push(Buffer.from(head.join('\n') + '\n'))
+    const value = binary?.(i, l.text) ?? (i % 7 === 3 ? l.text : undefined)
+    parts.push(value !== undefined ? exportBinaryField('MESSAGE', value) : Buffer.from(`MESSAGE=${l.text}\n`))
+    parts.push(Buffer.from('\n'))
+    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\nPRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
+  })
+  return Buffer.concat(parts)
+}
+
 /** rsyslog kern.log: RFC 3164 and RFC 3339 dates alternating, other programs' lines interleaved. */
 export function toSyslog(dmesgText: string): string {
   return dmesgLines(dmesgText)

@@ -11,33 +11,13 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLog, analyseBootLogText} from '../../src/analysis/read.js'
 import {openBootLog, parseBootLogText} from '../../src/readers/bootlog/index.js'
 import type {LogRecord} from '../../src/types.js'
-import {dmesgLines, expectedSequence} from '../helpers/convert.js'
+import {exportBinaryField as binaryField, expectedSequence, toJournalExport as toExport} from '../helpers/convert.js'
 import {captureDir} from '../helpers/paths.js'
 import {comparable} from '../helpers/same-analysis.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'allocscope-export-'))
 afterAll(() => rmSync(tmp, {recursive: true, force: true}))
 const BOOT = '5a1c0f2e9b8d4c3aa1b2c3d4e5f60718'
-
-function binaryField(name: string, value: string): Buffer {
-  const v = Buffer.from(value, 'utf8')
-  const size = Buffer.alloc(8)
-  size.writeBigUInt64LE(BigInt(v.length))
-  return Buffer.concat([Buffer.from(`${name}\n`), size, v, Buffer.from('\n')])
-}
-
-/** DERIVED: the export stream journald would ship for this dmesg (kernel transport), plus user-space noise. */
-function toExport(dmesgText: string, boot = BOOT): Buffer {
-  const parts: Buffer[] = []
-  dmesgLines(dmesgText).forEach((l, i) => {
-    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
-    parts.push(Buffer.from(head.join('\n') + '\n'))
-    parts.push(i % 7 === 3 ? binaryField('MESSAGE', l.text) : Buffer.from(`MESSAGE=${l.text}\n`))
-    parts.push(Buffer.from('\n'))
-    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\nPRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
-  })
-  return Buffer.concat(parts)
-}
 
 async function records(path: string) {
   const s = await openBootLog(path)

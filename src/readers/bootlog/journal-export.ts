@@ -2,8 +2,9 @@
 // entries separated by a blank line, one field per line, `FIELD=value` for text and
 // `FIELD\n<64-bit little-endian length><bytes>\n` for values with control bytes or invalid UTF-8
 // (systemd's docs/JOURNAL_EXPORT_FORMATS.md). Read as bytes: a binary value may hold any byte,
-// newlines and NULs included. Line numbers count fields (a binary value belongs to its name's
-// line) and blank separators, so record.line points at the entry's first field.
+// newlines and NULs included. Line numbers are grep -n's: every LF ends a line, those inside a
+// binary value and its length included (journalctl writes a multi-line MESSAGE so), and
+// record.line points at the entry's first field.
 import type {LogRecord} from '../../types.js'
 import type {FormatReader, ReadContext} from './engine.js'
 import {REASON} from './text-formats.js'
@@ -34,6 +35,8 @@ export class JournalExportReader implements FormatReader {
   private entryFirst = 0
   private entryLines = 0
   private entryBad = false
+  /** In a binary field: bytes were read since the last LF (a line the input may end in). */
+  private midLine = false
 
   constructor(private readonly ctx: ReadContext) {}
 
@@ -49,6 +52,7 @@ export class JournalExportReader implements FormatReader {
   end(): void {
     if (this.state.at === 'line' && this.partLen > 0) this.fieldLine(this.take())
     else if (this.state.at !== 'line' && this.state.at !== 'lf') this.entryBad = true
+    if (this.state.at !== 'line' && this.midLine) this.newLines(1)
     if (this.entryLines > 0) this.finishEntry(this.entryBad ? EXPORT_REASON.cut : undefined)
   }
 
@@ -76,6 +80,7 @@ export class JournalExportReader implements FormatReader {
     }
     if (s.at === 'size') {
       const end = Math.min(buf.length, pos + 8 - this.partLen)
+      this.binaryBytes(buf, pos, end)
       this.gather(buf, pos, end, 8)
       if (this.partLen === 8) {
         const size = this.take().readBigUInt64LE(0)
@@ -88,6 +93,7 @@ export class JournalExportReader implements FormatReader {
     }
     if (s.at === 'value') {
       const end = Math.min(buf.length, pos + Math.min(s.left, buf.length))
+      this.binaryBytes(buf, pos, end)
       if (s.keep) this.gather(buf, pos, end, Infinity)
       s.left -= end - pos
       if (s.left === 0) {
@@ -97,10 +103,31 @@ export class JournalExportReader implements FormatReader {
       }
       return end
     }
-    // The newline after a binary value.
-    if (buf[pos] !== NL) this.entryBad = true
+    // The newline after a binary value (without it, the line goes on and the next fieldLine ends it).
     this.state = {at: 'line'}
-    return buf[pos] === NL ? pos + 1 : pos
+    if (buf[pos] !== NL) {
+      this.entryBad = true
+      return pos
+    }
+    this.newLines(1)
+    return pos + 1
+  }
+
+  /** Bytes of a binary field's length or value: each LF among them ends a line, as for grep -n. */
+  private binaryBytes(buf: Buffer, from: number, to: number): void {
+    if (to <= from) return
+    const bytes = buf.subarray(from, to)
+    let n = 0
+    for (let i = bytes.indexOf(NL); i !== -1; i = bytes.indexOf(NL, i + 1)) n++
+    this.newLines(n)
+    this.midLine = buf[to - 1] !== NL
+  }
+
+  /** Lines ended inside the current entry other than by fieldLine (inside or right after a binary field). */
+  private newLines(n: number): void {
+    this.no += n
+    this.entryLines += n
+    this.midLine = false
   }
 
   private gather(buf: Buffer, from: number, to: number, limit: number): void {
@@ -140,8 +167,10 @@ export class JournalExportReader implements FormatReader {
       this.entryBad = true
       return
     }
-    if (eq === -1) this.state = {at: 'size', name}
-    else if (WANTED.has(name) && !tooLong) this.fields.set(name, raw.toString('utf8', eq + 1, len))
+    if (eq === -1) {
+      this.state = {at: 'size', name}
+      this.midLine = false
+    } else if (WANTED.has(name) && !tooLong) this.fields.set(name, raw.toString('utf8', eq + 1, len))
   }
 
   private finishEntry(damage: string | undefined): void {
