@@ -1,7 +1,8 @@
 // journalctl -k -o export, DERIVED from samples/linux-7.2-notrack-c8-m1024-shrink: line numbers
 // after binary fields that hold LF bytes (in the value, as journalctl writes a multi-line MESSAGE,
 // and in the 8-byte length: a value of 10 or 266 bytes), checked against grep -n of the built
-// file.
+// file; and an export cut in the middle of a MESSAGE, which must end its report as a cut in every
+// other format does.
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -9,6 +10,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {analyseBootLog, analyseBootLogText} from '../../src/analysis/read.js'
 import {openBootLogSplit} from '../../src/analysis/split.js'
+import {EXPORT_REASON} from '../../src/readers/bootlog/journal-export.js'
 import {dmesgLines, toJournalExport} from '../helpers/convert.js'
 import {captureDir} from '../helpers/paths.js'
 
@@ -78,5 +80,28 @@ describe('journalctl -o export: line numbers are grep -n\'s', () => {
     const split = await openBootLogSplit(plain, {points: [DMESG.length >> 1], jobs: 0})
     expect(split).toBeDefined()
     for await (const _ of split!.batches) void _
+  })
+})
+
+describe('journalctl -o export cut in the middle of a MESSAGE', () => {
+  it('the report is cut short by the end of the log, as in dmesg; the cut entry is skipped as cut off', async () => {
+    const data = toJournalExport(DMESG, BOOT)
+    const at = data.indexOf('MESSAGE= shrink_store+0x12')
+    expect(at).toBeGreaterThan(0)
+    // The reviewer's cut: the file up to that line's LF, less 12 bytes (`MESSAGE= shrink_stor`).
+    const cut = data.indexOf(10, at) + 1 - 12
+    const path = join(tmp, 'DERIVED-midcut-export.log')
+    writeFileSync(path, data.subarray(0, cut))
+    const a = await analyseBootLog(path)
+    const f = a.findings[0]!
+    expect([f.corrupted, f.splat?.corruptedReason]).toEqual([true, 'cut short by the end of the log'])
+    // The same cut in the plain log.
+    const plain = DMESG.slice(0, DMESG.indexOf('\n', DMESG.indexOf(' shrink_store+0x12')) + 1 - 12)
+    expect(analyseBootLogText(plain, 'DERIVED').findings[0]!.splat?.corruptedReason).toBe('cut short by the end of the log')
+    // The cut entry (its 9 fields before MESSAGE and the cut MESSAGE line, grep's last) is skipped as cut off.
+    const lines = grepN(path, '').length
+    expect(a.lines).toBe(lines)
+    expect(grepN(path, 'MESSAGE= shrink_stor')).toEqual([lines])
+    expect(a.skipped.filter((s) => s.reason === EXPORT_REASON.cut).map((s) => s.line)).toEqual(Array.from({length: 10}, (_, k) => lines - 9 + k))
   })
 })

@@ -46,7 +46,7 @@ describe('journalctl -o export (DERIVED from real dmesg.txt)', () => {
   }
 
   it('a binary MESSAGE may hold newlines and NULs; a damaged entry is skipped, not a crash', async () => {
-    const body = Buffer.concat([binaryField('MESSAGE', 'Linux version 7.2.13 (a\nb\0c)'), Buffer.from('_TRANSPORT=kernel\n\nMESSAGE=ok\n_TRANSPORT=kernel\nbad field\n\nMESSAGE=last\n')])
+    const body = Buffer.concat([binaryField('MESSAGE', 'Linux version 7.2.13 (a\nb\0c)'), Buffer.from('_TRANSPORT=kernel\n\nMESSAGE=ok\n_TRANSPORT=kernel\nbad field\n\nMESSAGE=last\n\n')])
     const path = join(tmp, 'odd.export')
     writeFileSync(path, Buffer.concat([Buffer.from('__CURSOR=x\n'), body]))
     const r = await records(path)

@@ -4,7 +4,8 @@
 // (systemd's docs/JOURNAL_EXPORT_FORMATS.md). Read as bytes: a binary value may hold any byte,
 // newlines and NULs included. Line numbers are grep -n's: every LF ends a line, those inside a
 // binary value and its length included (journalctl writes a multi-line MESSAGE so), and
-// record.line points at the entry's first field.
+// record.line points at the entry's first field. An entry ends at its blank line: one the input
+// ends before is cut (systemd-journal-remote drops it too), however much of it was read.
 import type {LogRecord} from '../../types.js'
 import type {FormatReader, ReadContext} from './engine.js'
 import {REASON} from './text-formats.js'
@@ -51,9 +52,10 @@ export class JournalExportReader implements FormatReader {
 
   end(): void {
     if (this.state.at === 'line' && this.partLen > 0) this.fieldLine(this.take())
-    else if (this.state.at !== 'line' && this.state.at !== 'lf') this.entryBad = true
-    if (this.state.at !== 'line' && this.midLine) this.newLines(1)
-    if (this.entryLines > 0) this.finishEntry(this.entryBad ? EXPORT_REASON.cut : undefined)
+    else if (this.state.at !== 'line' && this.midLine) this.newLines(1)
+    // No blank line after it: the entry was cut at the end of the input (a MESSAGE cut mid-line
+    // is no whole message).
+    if (this.entryLines > 0) this.finishEntry(EXPORT_REASON.cut)
   }
 
   lines(): number {
