@@ -1,27 +1,49 @@
 // The host's name from a log's line prefix, where its format has one: the syslog / `journalctl -k`
-// short host field or the journal's _HOSTNAME. Read from the first bytes of the input only (the
-// same head the kind is sniffed from): these formats print the name on every line. systemd's
-// `Hostname set to <name>.` is not here: it comes late in a boot, so the analyser reads it as a
-// host fact of each boot (analysis/facts.ts), and record.ts takes it from there.
+// short-* host field, or the journal's _HOSTNAME (-o export, -o json). Read from the first bytes of
+// the input only (the same head the kind is sniffed from): these formats print the name on every
+// line (entry). systemd's `Hostname set to <name>.` is not here: it comes late in a boot, so the
+// analyser reads it as a host fact of each boot (analysis/facts.ts), and record.ts takes it from there.
+//
+// Each shape is read by its reader's own grammar (one home per format): a line is parsed as
+// PrefixedReader parses it (every stamp it reads: short, short-precise, short-iso, short-full,
+// short-unix, short-monotonic, kern.log), an export field as JournalExportReader reads a
+// `NAME=value` line, a JSON entry as JournalJsonReader reads it.
+import {exportTextField} from '../readers/bootlog/journal-export.js'
+import {journalJsonHost} from '../readers/bootlog/json-formats.js'
+import {syslogPrefix} from '../readers/bootlog/text-formats.js'
 
-// Each RegExp runs only when the head holds the text it cannot match without (batch reads every
-// input's head; a multi-line RegExp tries each line's start, and a dmesg log has neither text).
-const SYSLOG: RegExp[] = [
-  // RFC 3164 syslog / journalctl short: "Mar  4 10:00:01 host kernel: ..."
-  /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) kernel(?:\[\d+\])?:/m,
-  // ISO-stamped syslog / journalctl -o short-iso: "2026-03-04T10:00:01+0000 host kernel: ..."
-  /^\d{4}-\d\d-\d\dT\S+ (\S+) kernel(?:\[\d+\])?:/m,
-]
-// journalctl -o json
-const JOURNAL = /"_HOSTNAME"\s*:\s*"([^"\\]+)"/
-
+// Each grammar runs only on what holds the text it cannot match without (batch reads every
+// input's head, and a dmesg log has none of them, or a few lines holding `kernel:`).
 export function hostnameOf(head: string): string | undefined {
-  // Both syslog shapes need the tag `kernel:` or `kernel[pid]:`: one search for the two.
-  if (head.includes('kernel:') || head.includes('kernel[')) {
-    for (const re of SYSLOG) {
-      const m = re.exec(head)
-      if (m) return m[1]
-    }
+  return prefixHost(head) ?? (head.includes('_HOSTNAME=') ? exportTextField(head, '_HOSTNAME') : undefined) ?? (head.includes('"_HOSTNAME"') ? jsonHost(head) : undefined)
+}
+
+/** The end of the line holding `at`. */
+const lineEnd = (head: string, at: number): number => {
+  const lf = head.indexOf('\n', at)
+  return lf === -1 ? head.length : lf
+}
+
+/** The host field of the first kernel line (tag `kernel:` or `kernel[pid]:`) that has one. */
+function prefixHost(head: string): string | undefined {
+  for (let k = head.indexOf('kernel'); k !== -1; k = head.indexOf('kernel', k + 6)) {
+    const next = head.charCodeAt(k + 6)
+    if (next !== 58 /* : */ && next !== 91 /* [ */) continue
+    const end = lineEnd(head, k)
+    const p = syslogPrefix(head.slice(head.lastIndexOf('\n', k) + 1, end))
+    if (p?.tag === 'kernel' && p.host !== undefined) return p.host
+    k = end
   }
-  return head.includes('"_HOSTNAME"') ? JOURNAL.exec(head)?.[1] : undefined
+  return undefined
+}
+
+/** `_HOSTNAME` of the first JSON entry that has one. */
+function jsonHost(head: string): string | undefined {
+  for (let k = head.indexOf('"_HOSTNAME"'); k !== -1; k = head.indexOf('"_HOSTNAME"', k + 1)) {
+    const end = lineEnd(head, k)
+    const h = journalJsonHost(head.slice(head.lastIndexOf('\n', k) + 1, end))
+    if (h !== undefined) return h
+    k = end
+  }
+  return undefined
 }

@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {analyseBootLog} from '../../src/analysis/read.js'
 import {HEAD_BYTES} from '../../src/batch/sniff.js'
 import {SAMPLES} from '../helpers/paths.js'
+import {JOURNAL_STAMPS, type JournalShape, toJournalAs, toJournalExport, toJournalJson, toSyslog} from '../helpers/convert.js'
 import {cli, records} from './helpers.js'
 
 const POOL = join(SAMPLES, 'linux-7.2-pool-c64-m1024')
@@ -84,5 +85,46 @@ describe('batch: systemd\'s "Hostname set to" wherever it is in the boot', () =>
       ['from-meta', 'web-17'],
       ['vm', 'web-17'],
     ])
+  })
+})
+
+// The host field journalctl prints on every line of its short-* formats (and _HOSTNAME in every
+// entry of -o export and -o json): DERIVED from a sample's dmesg.txt (test/helpers/convert.ts),
+// host `web-07` (`vm` in the export and json converters). Was: only short and short-iso had one.
+describe('batch: the host name of every journal shape, from its line prefix', () => {
+  const NAMED: Array<[string, () => string | Buffer, string, string]> = [
+    ...(Object.keys(JOURNAL_STAMPS) as JournalShape[]).map((s): [string, () => string, string, string] => [`journalctl -k -o ${s}`, () => toJournalAs(plain(), s, 'web-07'), 'journal', 'web-07']),
+    ['journalctl -k -o export', () => toJournalExport(plain()), 'journal-export', 'vm'],
+    ['journalctl -k -o json', () => toJournalJson(plain()), 'journal-json', 'vm'],
+    ['kern.log (RFC 3164 and RFC 3339 stamps)', () => toSyslog(plain()), 'syslog', 'vm'],
+  ]
+  const plain = (): string => readFileSync(join(NOTRACK, 'dmesg.txt'), 'utf8')
+  const one = async (name: string, text: string | Buffer) => {
+    const log = join(dir, name.replace(/[^a-z0-9-]+/gi, '_'))
+    writeFileSync(log, text)
+    const r = await cli(['batch', '-j', '1', log])
+    expect(r.status, r.stderr).toBe(0)
+    const recs = records(r.stdout)
+    expect(recs).toHaveLength(1)
+    return recs[0]!
+  }
+
+  for (const [name, make, format, host] of NAMED) {
+    it(`${name}: the record's hostname is the host field (${host})`, async () => {
+      const rec = await one(name, make())
+      expect(rec.format).toBe(format)
+      expect(rec.hostname).toBe(host)
+      // The host block's hostname is systemd's line, which these logs do not have: not the prefix's.
+      expect(rec.host?.hostname).toBeUndefined()
+    })
+  }
+
+  it('no host field, no hostname: a plain dmesg, journalctl --no-hostname in every short-* format', async () => {
+    const dmesg = await one('plain-dmesg', plain())
+    expect([dmesg.format, dmesg.hostname]).toEqual(['dmesg', undefined])
+    for (const s of Object.keys(JOURNAL_STAMPS) as JournalShape[]) {
+      const rec = await one(`no-hostname-${s}`, toJournalAs(plain(), s, null))
+      expect([rec.format, rec.hostname], s).toEqual(['journal', undefined])
+    }
   })
 })

@@ -126,21 +126,47 @@ function rfc3339(usec: number): string {
   return `${d.toISOString().slice(0, 19)}.${String((BOOT_WALL_MS * 1000 + usec) % 1_000_000).padStart(6, '0')}+00:00`
 }
 
-/** journalctl -k -o short-monotonic (keeps the kernel time), with the boot separator line. */
-export function toJournal(dmesgText: string): string {
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const pad2 = (n: number): string => String(n).padStart(2, '0')
+/** Microseconds since the epoch of a record `usec` after the synthetic boot's wall clock. */
+const wallUsec = (usec: number): number => BOOT_WALL_MS * 1000 + usec
+/** The six digits of the microseconds within the second. */
+const micros = (usec: number): string => String(wallUsec(usec) % 1_000_000).padStart(6, '0')
+
+/** `2026-11-26 00:52:36`. */
+function ymdHms(usec: number, sep: string): string {
+  const d = new Date(BOOT_WALL_MS + Math.floor(usec / 1000))
+  return `${d.toISOString().slice(0, 10)}${sep}${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+}
+
+/** The stamp each of journalctl -k's short formats prints (systemd's output_short(), in UTC). */
+export const JOURNAL_STAMPS = {
+  short: (l: DmesgLine) => rfc3164(l.usec),
+  'short-precise': (l: DmesgLine) => `${rfc3164(l.usec)}.${micros(l.usec)}`,
+  'short-iso': (l: DmesgLine) => `${ymdHms(l.usec, 'T')}+0000`,
+  'short-full': (l: DmesgLine) => `${DAYS[new Date(BOOT_WALL_MS + Math.floor(l.usec / 1000)).getUTCDay()]} ${ymdHms(l.usec, ' ')} UTC`,
+  'short-unix': (l: DmesgLine) => `${Math.floor(wallUsec(l.usec) / 1e6)}.${micros(l.usec)}`,
+  'short-monotonic': (l: DmesgLine) => `[${l.stamp}]`,
+} as const
+export type JournalShape = keyof typeof JOURNAL_STAMPS
+
+/**
+ * journalctl -k -o `shape`, with the boot separator line: the stamp, the host field (`host`;
+ * none with --no-hostname: `host` null), `kernel:`, the text.
+ */
+export function toJournalAs(dmesgText: string, shape: JournalShape, host: string | null = 'vm'): string {
+  const stamp = JOURNAL_STAMPS[shape]
   const body = dmesgLines(dmesgText)
-    .map((l) => `[${l.stamp}] vm kernel: ${l.text}\n`)
+    .map((l) => `${stamp(l)} ${host === null ? '' : `${host} `}kernel: ${l.text}\n`)
     .join('')
   return `-- Boot ${BOOT_ID} --\n${body}`
 }
 
+/** journalctl -k -o short-monotonic (keeps the kernel time), with the boot separator line. */
+export const toJournal = (dmesgText: string): string => toJournalAs(dmesgText, 'short-monotonic')
+
 /** journalctl -k (default short format): wall clock only, so only the texts survive. */
-export function toJournalShort(dmesgText: string): string {
-  const body = dmesgLines(dmesgText)
-    .map((l) => `${rfc3164(l.usec)} vm kernel: ${l.text}\n`)
-    .join('')
-  return `-- Boot ${BOOT_ID} --\n${body}`
-}
+export const toJournalShort = (dmesgText: string): string => toJournalAs(dmesgText, 'short')
 
 /**
  * journalctl -k -o json: one object per line; every 7th MESSAGE as a byte array (journald does
@@ -185,20 +211,20 @@ export function exportBinaryField(name: string, value: string): Buffer {
 const EXPORT_BOOT = '5a1c0f2e9b8d4c3aa1b2c3d4e5f60718'
 
 /**
- * journalctl -k -o export: one entry per record (kernel transport), every 7th MESSAGE in the binary
- * form, with user-space entries between them. The i-th record's entry starts with
- * `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
+ * journalctl -k -o export: one entry per record (kernel transport, host `vm` in every entry's
+ * _HOSTNAME), every 7th MESSAGE in the binary form, with user-space entries between them. The i-th
+ * record's entry starts with `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
  * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one).
  */
 export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: (i: number, text: string) => string | undefined): Buffer {
   const parts: Buffer[] = []
   dmesgLines(dmesgText).forEach((l, i) => {
-    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
+    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', '_HOSTNAME=vm', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
     parts.push(Buffer.from(head.join('\n') + '\n'))
     const value = binary?.(i, l.text) ?? (i % 7 === 3 ? l.text : undefined)
     parts.push(value !== undefined ? exportBinaryField('MESSAGE', value) : Buffer.from(`MESSAGE=${l.text}\n`))
     parts.push(Buffer.from('\n'))
-    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\nPRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
+    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\n_HOSTNAME=vm\nPRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
   })
   return Buffer.concat(parts)
 }

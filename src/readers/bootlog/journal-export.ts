@@ -24,6 +24,21 @@ const NL = 10
 
 type State = {at: 'line'} | {at: 'size'; name: string} | {at: 'value'; name: string; left: number; keep: boolean} | {at: 'lf'}
 
+/**
+ * The value of the first `NAME=value` line of field `name` in export text, as fieldLine reads such
+ * a line (a CR before its LF is not the value's; a binary field is not looked at): batch's host name
+ * from `_HOSTNAME` (hostname.ts). A line with no LF after it (cut by the end of a head) is not read.
+ */
+export function exportTextField(text: string, name: string): string | undefined {
+  const key = `${name}=`
+  const at = text.startsWith(key) ? 0 : text.indexOf(`\n${key}`) + 1
+  if (at === 0 && !text.startsWith(key)) return undefined
+  const lf = text.indexOf('\n', at)
+  if (lf === -1) return undefined
+  const v = text.slice(at + key.length, text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf)
+  return v ? v : undefined
+}
+
 export class JournalExportReader implements FormatReader {
   private state: State = {at: 'line'}
   /** Bytes of the line, size or value being read, across chunks. */

@@ -304,22 +304,37 @@ function field(v: Json | undefined): string | undefined {
   return undefined
 }
 
+type Entry = {[k: string]: Json}
+
+/** One line of `journalctl -o json` (or json-seq) as an entry, or why it is none (a skip reason). */
+function journalEntry(s: string): Entry | string {
+  // json-seq (RFC 7464) puts a record separator before each entry.
+  const t = (s.charCodeAt(0) === 0x1e ? s.slice(1) : s).trim()
+  if (t.length === 0) return REASON.empty
+  if (t.charCodeAt(0) !== 123) return JSON_REASON.notObject
+  let o: Json
+  try {
+    o = JSON.parse(t) as Json
+  } catch {
+    return JSON_REASON.badJson
+  }
+  return o === null || typeof o !== 'object' || Array.isArray(o) ? JSON_REASON.notObject : o
+}
+
+/** An entry's `_HOSTNAME`, its fields read as the reader reads them (batch's host name: hostname.ts); undefined when the line is no entry or has none. */
+export function journalJsonHost(s: string): string | undefined {
+  const o = journalEntry(s)
+  const h = typeof o === 'string' ? undefined : field(o._HOSTNAME)
+  return h ? h : undefined
+}
+
 /** `journalctl -k -o json` (and json-seq): one entry per line; entries of other transports are skipped. */
 export class JournalJsonReader implements LineReader {
   constructor(private readonly sink: Sink) {}
 
   line(s: string, no: number): void {
-    // json-seq (RFC 7464) puts a record separator before each entry.
-    const t = (s.charCodeAt(0) === 0x1e ? s.slice(1) : s).trim()
-    if (t.length === 0) return this.sink.skip(no, REASON.empty)
-    if (t.charCodeAt(0) !== 123) return this.sink.skip(no, JSON_REASON.notObject, s)
-    let o: Json
-    try {
-      o = JSON.parse(t) as Json
-    } catch {
-      return this.sink.skip(no, JSON_REASON.badJson, s)
-    }
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) return this.sink.skip(no, JSON_REASON.notObject, s)
+    const o = journalEntry(s)
+    if (typeof o === 'string') return o === REASON.empty ? this.sink.skip(no, o) : this.sink.skip(no, o, s)
     const transport = field(o._TRANSPORT)
     if (transport !== undefined && transport !== 'kernel') return this.sink.skip(no, REASON.notKernel, s)
     const msg = journalMessage(o.MESSAGE)

@@ -331,7 +331,7 @@ const HOST_TAG = /^(?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?/
 /** journalctl's own lines (-- Boot …, -- No entries --). */
 export const JOURNAL_META = /^-- .* --$/
 
-/** Length of the syslog/journal time prefix (with its space), or -1. Sets time for short-monotonic. */
+/** Where the syslog/journal time prefix ends (after its space); its time for short-monotonic. */
 function wallClock(s: string): {end: number; time?: number} | undefined {
   const c = s.charCodeAt(0)
   if (c === 91 /* [ */) {
@@ -341,6 +341,27 @@ function wallClock(s: string): {end: number; time?: number} | undefined {
   }
   const m = c >= 48 && c <= 57 ? WALL_DIGIT.exec(s) : WALL_LETTER.exec(s)
   return m ? {end: m[0].length} : undefined
+}
+
+/** A syslog / journal line's prefix as PrefixedReader reads it. */
+export interface SyslogPrefix {
+  /** The kernel's own `[time]` of short-monotonic (rsyslog imklog): the record's time when its text has none. */
+  time: number | undefined
+  /** The host field (absent with journalctl --no-hostname). */
+  host: string | undefined
+  /** `kernel` for the kernel's lines; another program's name (`systemd` of `systemd[1]:`). */
+  tag: string
+  /** The message after the tag. */
+  text: string
+}
+
+/** The stamp, host and tag of a syslog / journalctl short-* line: the one grammar of PrefixedReader and of batch's host name (hostname.ts). */
+export function syslogPrefix(s: string): SyslogPrefix | undefined {
+  const w = wallClock(s)
+  if (!w) return undefined
+  const rest = s.slice(w.end)
+  const m = HOST_TAG.exec(rest)
+  return m ? {time: w.time, host: m[1], tag: m[2]!, text: rest.slice(m[0].length)} : undefined
 }
 
 /**
@@ -364,10 +385,8 @@ export class PrefixedReader implements LineReader {
       this.sink.skip(no, REASON.journalMeta, s)
       return
     }
-    const w = wallClock(s)
-    const rest = w ? s.slice(w.end) : ''
-    const m = w ? HOST_TAG.exec(rest) : null
-    if (!w || !m) {
+    const w = syslogPrefix(s)
+    if (!w) {
       if (this.prev && (c === 32 || c === 9)) {
         const r = inherit(this.prev, no, s)
         this.prev = r
@@ -375,12 +394,12 @@ export class PrefixedReader implements LineReader {
       } else this.sink.skip(no, REASON.notSyslog, s)
       return
     }
-    if (m[2] !== 'kernel') {
+    if (w.tag !== 'kernel') {
       this.prev = undefined
       this.sink.skip(no, REASON.notKernel, s)
       return
     }
-    const text = rest.slice(m[0].length)
+    const text = w.text
     const p = text.charCodeAt(0) === 91 || text.charCodeAt(0) === 60 ? readPrefix(text) : undefined
     const r: LogRecord = p ? prefixRecord(no, text, p) : {line: no, text}
     if (r.time === undefined && w.time !== undefined) r.time = w.time
