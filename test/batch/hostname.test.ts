@@ -90,11 +90,11 @@ describe('batch: systemd\'s "Hostname set to" wherever it is in the boot', () =>
 
 // The host field journalctl prints on every line of its short-* formats (and _HOSTNAME in every
 // entry of -o export and -o json): DERIVED from a sample's dmesg.txt (test/helpers/convert.ts),
-// host `web-07` (`vm` in the export and json converters). Was: only short and short-iso had one.
+// host `web-07` (`vm` in the export and json ones). Was: only short and short-iso had one.
 describe('batch: the host name of every journal shape, from its line prefix', () => {
   const NAMED: Array<[string, () => string | Buffer, string, string]> = [
     ...(Object.keys(JOURNAL_STAMPS) as JournalShape[]).map((s): [string, () => string, string, string] => [`journalctl -k -o ${s}`, () => toJournalAs(plain(), s, 'web-07'), 'journal', 'web-07']),
-    ['journalctl -k -o export', () => toJournalExport(plain()), 'journal-export', 'vm'],
+    ['journalctl -k -o export', () => toJournalExport(plain(), undefined, undefined, 'vm'), 'journal-export', 'vm'],
     ['journalctl -k -o json', () => toJournalJson(plain()), 'journal-json', 'vm'],
     ['kern.log (RFC 3164 and RFC 3339 stamps)', () => toSyslog(plain()), 'syslog', 'vm'],
   ]

@@ -211,20 +211,22 @@ export function exportBinaryField(name: string, value: string): Buffer {
 const EXPORT_BOOT = '5a1c0f2e9b8d4c3aa1b2c3d4e5f60718'
 
 /**
- * journalctl -k -o export: one entry per record (kernel transport, host `vm` in every entry's
- * _HOSTNAME), every 7th MESSAGE in the binary form, with user-space entries between them. The i-th
- * record's entry starts with `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
- * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one).
+ * journalctl -k -o export: one entry per record (kernel transport), every 7th MESSAGE in the binary
+ * form, with user-space entries between them. The i-th record's entry starts with
+ * `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
+ * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one). `host`:
+ * every entry's _HOSTNAME (journald's), after its _TRANSPORT; none without.
  */
-export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: (i: number, text: string) => string | undefined): Buffer {
+export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: (i: number, text: string) => string | undefined, host?: string): Buffer {
+  const hostField = host === undefined ? [] : [`_HOSTNAME=${host}`]
   const parts: Buffer[] = []
   dmesgLines(dmesgText).forEach((l, i) => {
-    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', '_HOSTNAME=vm', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
+    const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', ...hostField, 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
     parts.push(Buffer.from(head.join('\n') + '\n'))
     const value = binary?.(i, l.text) ?? (i % 7 === 3 ? l.text : undefined)
     parts.push(value !== undefined ? exportBinaryField('MESSAGE', value) : Buffer.from(`MESSAGE=${l.text}\n`))
     parts.push(Buffer.from('\n'))
-    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\n_HOSTNAME=vm\nPRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
+    if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\n${hostField.map((f) => `${f}\n`).join('')}PRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))
   })
   return Buffer.concat(parts)
 }
