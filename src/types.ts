@@ -23,7 +23,13 @@ export interface LogRecord {
   seq?: number
   /** The message text with every prefix stripped (no trailing newline). */
   text: string
-  /** The boot the record belongs to, when the format says (journal `_BOOT_ID`, 32 hex digits). */
+  /**
+   * The wall-clock time in seconds (readers/bootlog/wall.ts), set only when the record has no kernel
+   * time and the format prints a date and time instead (dmesg -T or --time-format iso, journalctl -k
+   * short, short-precise, short-iso, short-full, short-unix): a boot printed again repeats it (analysis/boots.ts).
+   */
+  wall?: number
+  /** The boot the record belongs to, when the format says (journal `_BOOT_ID` or a `-- Boot <id> --` line, 32 hex digits). */
   boot?: string
   /**
    * printk records the console lost right before this one: the count of the `** N printk messages

@@ -1,10 +1,11 @@
 // Several boots in one log (kern.log, `journalctl -k` without -b, a serial console that saw a
 // reboot, dmesg files cat'ed together): where one boot ends and the next begins, so that each is
 // analysed on its own instead of mixing two hosts into one that never existed. A record starts a
-// new boot when the journal's _BOOT_ID changes, when a second `Linux version` banner comes, or when
-// the kernel clock goes back by more than CLOCK_RESTART_S (a reboot restarts it at zero; console
-// output out of order by a few ms does not). Boots are numbered as `journalctl --list-boots` does.
-// A boot printed again after itself (its stamps repeat) stays one boot, its repeated records not
+// new boot when the journal's boot id changes (_BOOT_ID, or journalctl's `-- Boot <id> --` line),
+// when a second `Linux version` banner comes, or when the kernel clock goes back by more than
+// CLOCK_RESTART_S (a reboot restarts it at zero; console output out of order by a few ms does
+// not). Boots are numbered as `journalctl --list-boots` does. A boot printed again after itself
+// (its stamps repeat: the kernel's, else the wall clock) stays one boot, its repeated records not
 // analysed twice (replayFrom).
 import {REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
@@ -30,7 +31,8 @@ export const CLOCK_RESTART_S = 10
  * stamps in jiffies, and each boot of a machine prints the same early lines at the same ticks
  * (`[0.008000] APIC: Switch to symmetric I/O mode setup` in two lab boots of one host shape).
  * Hits on tick stamps alone decide only when nothing else does: at REPLAY_MAX records or at the
- * end, a replay when they outnumber the misses.
+ * end, a replay when they outnumber the misses. A log without the kernel's time is told by its wall
+ * clock (stampOf).
  */
 export const REPLAY_CHECK = 5
 export const SEEN_MAX = 5000
@@ -51,14 +53,24 @@ export class BootSplitter {
   private banner = false
   private lastTime: number | undefined
   private id: string | undefined
+  /**
+   * Whether the boundary next() gave last is certain: the journal's boot id changed. A banner or a
+   * clock step under an unchanged id (or none) may be the same boot printed again (`journalctl -o
+   * export` of a log that holds it twice).
+   */
+  certain = false
 
   /** Why r starts a new boot, or undefined when it continues the current one. */
   next(r: LogRecord): string | undefined {
     const banner = r.text.charCodeAt(0) === 76 /* L */ && BANNER.test(r.text)
     let why: string | undefined
+    this.certain = false
     if (this.records > 0) {
-      if (r.boot !== undefined && this.id !== undefined && r.boot !== this.id) why = `_BOOT_ID changes to ${r.boot}`
-      else if (banner && this.banner) why = 'a new "Linux version" banner'
+      // Records without an id before it: journalctl -k prints `-- Boot <id> --` between boots, not before the first.
+      if (r.boot !== undefined && r.boot !== this.id) {
+        why = `_BOOT_ID changes to ${r.boot}`
+        this.certain = true
+      } else if (banner && this.banner) why = 'a new "Linux version" banner'
       else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
         why = `the kernel clock restarts (${this.lastTime.toFixed(6)} s, then ${r.time.toFixed(6)} s)`
       }
@@ -213,6 +225,17 @@ function put(byTime: Map<number, string | string[]>, time: number, text: string)
   return true
 }
 
+/**
+ * The stamp a replay is told by: the kernel's time, else the wall clock (dmesg -T, journalctl -k
+ * short-precise: a boot printed again repeats its stamps, a reboot's are later). A wall clock
+ * printed to the second (dmesg -T, journalctl short) is whole milliseconds, so a hit on it is a
+ * tick hit (isTickStamp): a second holds many records, and one hit on so coarse a stamp is not
+ * enough; a microsecond one (short-precise) decides on one hit as the kernel's time does.
+ */
+function stampOf(r: LogRecord): number | undefined {
+  return r.time ?? r.wall
+}
+
 /** Undecided by a finer stamp: a replay when hits on tick stamps outnumber the misses (none of either: a new boot). */
 const tickReplay = (p: Pending) => p.tickHits > p.checked
 
@@ -263,13 +286,14 @@ export class BootsAnalyser {
       return
     }
     const why = this.splitter.next(r)
-    if (this.pending !== undefined) return this.decide(r, why, hints)
-    if (this.cur === undefined) this.start(r, undefined)
-    else if (why !== undefined) {
-      // A journal boot id is certain; a banner or a clock step may be the same boot printed again.
-      if (r.boot !== undefined) this.start(r, why)
-      else return this.decide(r, why, hints)
-    }
+    if (why !== undefined && this.splitter.certain) {
+      // A journal boot id that changes is certain (a boundary still undecided before it is decided
+      // as at the log's end); a banner or a clock step, under one id or none, may be a replay.
+      if (this.pending !== undefined) this.settle(this.pending, tickReplay(this.pending))
+      this.start(r, why)
+    } else if (this.pending !== undefined) return this.decide(r, why, hints)
+    else if (this.cur === undefined) this.start(r, undefined)
+    else if (why !== undefined) return this.decide(r, why, hints)
     this.add(r, hints)
   }
 
@@ -280,10 +304,11 @@ export class BootsAnalyser {
     const p = this.pending ?? (this.pending = {why: why!, records: [], hints: [], checked: 0, tickHits: 0})
     this.hold(p, r, hints)
     let replay: boolean | undefined
-    if (r.time !== undefined && r.time > 0) {
-      if (!this.cur!.seen.has(r.time, r.text)) {
+    const t = stampOf(r)
+    if (t !== undefined && t > 0) {
+      if (!this.cur!.seen.has(t, r.text)) {
         if (++p.checked >= REPLAY_CHECK) replay = false
-      } else if (isTickStamp(r.time)) p.tickHits++
+      } else if (isTickStamp(t)) p.tickHits++
       else replay = true
     }
     if (replay === undefined && p.records.length >= REPLAY_MAX) replay = tickReplay(p)
@@ -315,13 +340,14 @@ export class BootsAnalyser {
   /** Whether r repeats a record of its boot inside a replayed stretch (and is not analysed again). */
   private repeated(b: OpenBoot, r: LogRecord): boolean {
     const rp = b.replaying
-    if (rp === undefined || r.orphan || r.time === undefined) return false
-    if (r.time > rp.until) {
+    const t = stampOf(r)
+    if (rp === undefined || r.orphan || t === undefined) return false
+    if (t > rp.until) {
       b.replaying = undefined
       return false
     }
     rp.replay.records++
-    const held = r.time === 0 ? b.zeroSet!.has(r.text) : b.seen.has(r.time, r.text) || (b.seenFullAt !== undefined && r.time >= b.seenFullAt)
+    const held = t === 0 ? b.zeroSet!.has(r.text) : b.seen.has(t, r.text) || (b.seenFullAt !== undefined && t >= b.seenFullAt)
     if (held) rp.replay.repeated++
     return held
   }
@@ -341,13 +367,14 @@ export class BootsAnalyser {
     if (this.repeated(b, r)) return
     // A record the replay adds is of the boot's past: it does not make the clock go backwards.
     b.analyser.push(r, hints, b.replaying !== undefined)
-    if (r.time === undefined) return
-    if (b.replaying === undefined && (b.maxTime === undefined || r.time > b.maxTime)) b.maxTime = r.time
-    if (r.time === 0) {
+    const t = stampOf(r)
+    if (t === undefined) return
+    if (b.replaying === undefined && (b.maxTime === undefined || t > b.maxTime)) b.maxTime = t
+    if (t === 0) {
       if (b.zero.length < SEEN_MAX) b.zero.push(r.text)
       b.zeroSet?.add(r.text)
-    } else if (b.seen.size < SEEN_MAX) b.seen.add(r.time, r.text)
-    else b.seenFullAt ??= r.time
+    } else if (b.seen.size < SEEN_MAX) b.seen.add(t, r.text)
+    else b.seenFullAt ??= t
   }
 
   finish(meta: FinishMeta): BootsResult {

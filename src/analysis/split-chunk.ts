@@ -40,8 +40,8 @@ export interface PackedRecords {
   facilities: Int32Array
   /** recordHints() of each text: the analysis's per-record gate, tested here instead of on the main thread. */
   hints: Uint8Array
-  /** The few records with a caller id, a sequence number, a boot id, the orphan or otherForm mark or messages dropped before them. */
-  rare: Array<{i: number; caller?: string; seq?: number; boot?: string; orphan?: true; otherForm?: 'kmsg' | 'json'; dropped?: number}>
+  /** The few records with a caller id, a wall clock (dmesg -T), a sequence number, a boot id, the orphan or otherForm mark or messages dropped before them. */
+  rare: Array<{i: number; caller?: string; wall?: number; seq?: number; boot?: string; orphan?: true; otherForm?: 'kmsg' | 'json'; dropped?: number}>
 }
 
 export type ChunkMessage =
@@ -68,8 +68,9 @@ export function packRecords(b: readonly LogRecord[]): PackedRecords {
     p.levels[i] = r.level ?? -1
     p.facilities[i] = r.facility ?? -1
     p.hints[i] = recordHints(r.text)
-    if (r.caller !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.otherForm || r.dropped) {
-      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.otherForm ? {otherForm: r.otherForm} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
+    // (A dmesg -T log's records all carry a wall clock: each one is rare there, the bench's logs have none.)
+    if (r.caller !== undefined || r.wall !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.otherForm || r.dropped) {
+      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.wall !== undefined ? {wall: r.wall} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.otherForm ? {otherForm: r.otherForm} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
     }
   }
   p.text = ENCODER.encode(texts.join(''))
@@ -78,7 +79,7 @@ export function packRecords(b: readonly LogRecord[]): PackedRecords {
 
 /**
  * The records again, their lines moved by `base` (the lines of the pieces before), with the
- * fields in the order the readers set them (line, text, time, level, facility, caller, seq, boot, dropped, otherForm).
+ * fields in the order the readers set them (line, text, time, level, facility, caller, wall, seq, boot, dropped, otherForm).
  */
 export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
   const n = p.ends.length
@@ -96,6 +97,7 @@ export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
     if (rare < p.rare.length && p.rare[rare]!.i === i) {
       const x = p.rare[rare++]!
       if (x.caller !== undefined) r.caller = x.caller
+      if (x.wall !== undefined) r.wall = x.wall
       if (x.seq !== undefined) r.seq = x.seq
       if (x.boot !== undefined) r.boot = x.boot
       if (x.orphan) r.orphan = true

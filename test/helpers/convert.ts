@@ -151,38 +151,66 @@ export const JOURNAL_STAMPS = {
 export type JournalShape = keyof typeof JOURNAL_STAMPS
 
 /**
- * journalctl -k -o `shape`, with the boot separator line: the stamp, the host field (`host`;
+ * Options of the DERIVED boots: the id of the `-- Boot <id> --` line before the boot (null: none,
+ * as journalctl prints none before its first boot), and how much later than the synthetic boot's
+ * its wall clock is (a reboot's).
+ */
+export interface WallOptions {
+  boot?: string | null
+  laterMs?: number
+}
+
+/** The line as a boot `laterMs` later stamps it on the wall clock (its kernel time unchanged). */
+const later = (l: DmesgLine, o: WallOptions): DmesgLine => (o.laterMs ? {...l, usec: l.usec + o.laterMs * 1000} : l)
+
+/**
+ * journalctl -k -o `shape`, with the boot separator line (o.boot): the stamp, the host field (`host`;
  * none with --no-hostname: `host` null), `kernel:`, the text.
  */
-export function toJournalAs(dmesgText: string, shape: JournalShape, host: string | null = 'vm'): string {
+export function toJournalAs(dmesgText: string, shape: JournalShape, host: string | null = 'vm', o: WallOptions = {}): string {
   const stamp = JOURNAL_STAMPS[shape]
   const body = dmesgLines(dmesgText)
-    .map((l) => `${stamp(l)} ${host === null ? '' : `${host} `}kernel: ${l.text}\n`)
+    .map((l) => `${stamp(later(l, o))} ${host === null ? '' : `${host} `}kernel: ${l.text}\n`)
     .join('')
-  return `-- Boot ${BOOT_ID} --\n${body}`
+  const id = o.boot === undefined ? BOOT_ID : o.boot
+  return (id === null ? '' : `-- Boot ${id} --\n`) + body
 }
 
 /** journalctl -k -o short-monotonic (keeps the kernel time), with the boot separator line. */
 export const toJournal = (dmesgText: string): string => toJournalAs(dmesgText, 'short-monotonic')
 
 /** journalctl -k (default short format): wall clock only, so only the texts survive. */
-export const toJournalShort = (dmesgText: string): string => toJournalAs(dmesgText, 'short')
+export const toJournalShort = (dmesgText: string, o: WallOptions = {}): string => toJournalAs(dmesgText, 'short', 'vm', o)
+
+/** journalctl -k -o short-precise: the wall clock to the microsecond, no kernel time. */
+export const toJournalPrecise = (dmesgText: string, o: WallOptions = {}): string => toJournalAs(dmesgText, 'short-precise', 'vm', o)
+
+/** dmesg -T: util-linux's ctime stamp (`[Thu Nov 26 00:52:36 2026]`, to the second) instead of the kernel time. */
+export function toDmesgHuman(dmesgText: string, o: WallOptions = {}): string {
+  return dmesgLines(dmesgText)
+    .map((l) => {
+      const d = new Date(BOOT_WALL_MS + Math.floor(later(l, o).usec / 1000))
+      const clock = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+      return `[${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${clock} ${d.getUTCFullYear()}] ${l.text}\n`
+    })
+    .join('')
+}
 
 /**
  * journalctl -k -o json: one object per line; every 7th MESSAGE as a byte array (journald does
  * that for values that are not plain UTF-8 text), one with a duplicated MESSAGE field, entries of
  * other transports interleaved, and a final kernel entry whose MESSAGE is null.
  */
-export function toJournalJson(dmesgText: string): string {
+export function toJournalJson(dmesgText: string, boot = BOOT_ID): string {
   const out: string[] = []
   dmesgLines(dmesgText).forEach((l, i) => {
     const message = i % 7 === 2 ? [...Buffer.from(l.text, 'utf8')] : i === 11 ? [l.text, 'duplicate'] : l.text
     out.push(
       JSON.stringify({
-        __CURSOR: `s=${BOOT_ID};i=${(i + 1).toString(16)};b=${BOOT_ID};m=${l.usec.toString(16)}`,
+        __CURSOR: `s=${boot};i=${(i + 1).toString(16)};b=${boot};m=${l.usec.toString(16)}`,
         __REALTIME_TIMESTAMP: String(BOOT_WALL_MS * 1000 + l.usec),
         __MONOTONIC_TIMESTAMP: String(l.usec + 1500),
-        _BOOT_ID: BOOT_ID,
+        _BOOT_ID: boot,
         _TRANSPORT: 'kernel',
         PRIORITY: String(syntheticLevel(i)),
         SYSLOG_FACILITY: String(syntheticFacility(i)),
@@ -193,10 +221,10 @@ export function toJournalJson(dmesgText: string): string {
       }),
     )
     if (i % 25 === 24) {
-      out.push(JSON.stringify({__CURSOR: `s=${BOOT_ID};i=u${i}`, _TRANSPORT: 'journal', SYSLOG_IDENTIFIER: 'systemd', PRIORITY: '6', MESSAGE: `Started unit-${i}.service.`}))
+      out.push(JSON.stringify({__CURSOR: `s=${boot};i=u${i}`, _TRANSPORT: 'journal', SYSLOG_IDENTIFIER: 'systemd', PRIORITY: '6', MESSAGE: `Started unit-${i}.service.`}))
     }
   })
-  out.push(JSON.stringify({__CURSOR: `s=${BOOT_ID};i=end`, _TRANSPORT: 'kernel', PRIORITY: '6', MESSAGE: null}))
+  out.push(JSON.stringify({__CURSOR: `s=${boot};i=end`, _TRANSPORT: 'kernel', PRIORITY: '6', MESSAGE: null}))
   return out.join('\n') + '\n'
 }
 
@@ -214,16 +242,16 @@ const EXPORT_BOOT = '5a1c0f2e9b8d4c3aa1b2c3d4e5f60718'
  * journalctl -k -o export: one entry per record (kernel transport), every 7th MESSAGE in the binary
  * form, with user-space entries between them. The i-th record's entry starts with
  * `__CURSOR=s=0123;i=<i+1>;`. `binary(i, text)`, when it returns a value, writes that value as the
- * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one). `host`:
+ * i-th record's binary MESSAGE instead (a multi-line message, as journalctl writes one; `false`: every MESSAGE as text). `host`:
  * every entry's _HOSTNAME (journald's), after its _TRANSPORT; none without.
  */
-export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: (i: number, text: string) => string | undefined, host?: string): Buffer {
+export function toJournalExport(dmesgText: string, boot = EXPORT_BOOT, binary?: ((i: number, text: string) => string | undefined) | false, host?: string): Buffer {
   const hostField = host === undefined ? [] : [`_HOSTNAME=${host}`]
   const parts: Buffer[] = []
   dmesgLines(dmesgText).forEach((l, i) => {
     const head = [`__CURSOR=s=0123;i=${i + 1};b=${boot}`, `__REALTIME_TIMESTAMP=${1764118356000000 + l.usec}`, `__MONOTONIC_TIMESTAMP=${l.usec + 2_000_000}`, `_BOOT_ID=${boot}`, '_TRANSPORT=kernel', ...hostField, 'PRIORITY=6', 'SYSLOG_FACILITY=0', 'SYSLOG_IDENTIFIER=kernel', `_SOURCE_MONOTONIC_TIMESTAMP=${l.usec}`]
     parts.push(Buffer.from(head.join('\n') + '\n'))
-    const value = binary?.(i, l.text) ?? (i % 7 === 3 ? l.text : undefined)
+    const value = binary === false ? undefined : (binary?.(i, l.text) ?? (i % 7 === 3 ? l.text : undefined))
     parts.push(value !== undefined ? exportBinaryField('MESSAGE', value) : Buffer.from(`MESSAGE=${l.text}\n`))
     parts.push(Buffer.from('\n'))
     if (i % 40 === 10) parts.push(Buffer.from(`__MONOTONIC_TIMESTAMP=${l.usec + 2_000_001}\n_BOOT_ID=${boot}\n_TRANSPORT=journal\n${hostField.map((f) => `${f}\n`).join('')}PRIORITY=6\nMESSAGE=Runtime Journal is using 8.0M.\n\n`))

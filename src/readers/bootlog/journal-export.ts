@@ -8,7 +8,7 @@
 // ends before is cut (systemd-journal-remote drops it too), however much of it was read.
 import type {LogRecord} from '../../types.js'
 import type {FormatReader, ReadContext} from './engine.js'
-import {REASON} from './text-formats.js'
+import {BOOT_ID, REASON} from './text-formats.js'
 
 export const EXPORT_REASON = {
   badField: 'not a journal export field',
@@ -218,6 +218,6 @@ function exportRecord(line: number, msg: string, f: Map<string, string>): LogRec
   const fac = f.get('SYSLOG_FACILITY')
   if (fac !== undefined && /^\d{1,3}$/.test(fac)) r.facility = Number(fac)
   const boot = f.get('_BOOT_ID')
-  if (boot !== undefined && /^[0-9a-f]{32}$/.test(boot)) r.boot = boot
+  if (boot !== undefined && BOOT_ID.test(boot)) r.boot = boot
   return r
 }

@@ -6,7 +6,7 @@
 import type {LogRecord} from '../../types.js'
 import type {Sink} from './sink.js'
 import type {LineReader} from './engine.js'
-import {FACILITY_NAMES, LEVEL_NAMES, REASON} from './text-formats.js'
+import {BOOT_ID, FACILITY_NAMES, LEVEL_NAMES, REASON} from './text-formats.js'
 
 export const JSON_REASON = {
   structure: 'dmesg --json document structure',
@@ -347,6 +347,8 @@ export class JournalJsonReader implements LineReader {
     if (pri !== undefined && /^[0-7]$/.test(pri)) r.level = Number(pri)
     const fac = field(o.SYSLOG_FACILITY)
     if (fac !== undefined && /^\d{1,3}$/.test(fac)) r.facility = Number(fac)
+    const boot = field(o._BOOT_ID)
+    if (boot !== undefined && BOOT_ID.test(boot)) r.boot = boot
     this.sink.record(r)
   }
 }

@@ -3,12 +3,15 @@
 //   optional time             `[    1.234567]` (printk.time: "[%5lu.%06lu]")
 //   optional caller id        `[    T1]` / `[  C0]` (CONFIG_PRINTK_CALLER, glued or after a space)
 // then one separating space, which is not part of the message.
+import {wallSeconds} from './wall.js'
 
 export interface Prefix {
   pri?: number
   time?: number
   /** `dmesg -T` printed a wall-clock stamp instead of the kernel time (which is then unknown). */
   wallClock?: boolean
+  /** That wall-clock stamp in seconds (wall.ts), when it is a date and time (-T, iso), not a delta. */
+  wall?: number
   caller?: string
   /** Index of the first character of the message text. */
   textStart: number
@@ -130,6 +133,7 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   }
   let time: number | undefined
   let wallClock = false
+  let wall: number | undefined
   const t = scanTime(s, i)
   if (t !== -1) {
     time = vTime
@@ -138,7 +142,10 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
     const o = otherStamp(s, i)
     if (o !== -1) {
       if (vOtherTime !== undefined) time = vOtherTime
-      else wallClock = true
+      else {
+        wallClock = true
+        wall = vOtherWall
+      }
       i = o
     }
   }
@@ -165,6 +172,7 @@ export function readPrefix(s: string, at = 0, allowPri = true): Prefix | undefin
   if (time !== undefined) out.time = time
   if (caller !== undefined) out.caller = caller
   if (wallClock) out.wallClock = true
+  if (wall !== undefined) out.wall = wall
   return out
 }
 
@@ -184,10 +192,13 @@ const SHOW_DELTA = /\[ *(\d+\.\d{6}) < *\d+\.\d{6}>\]/y
 
 /** With a stamp of another form there, the time it gives (undefined: a wall clock or a delta). */
 let vOtherTime: number | undefined
+/** With a wall-clock stamp there (-T, iso), its time in seconds (wall.ts). */
+let vOtherWall: number | undefined
 
 /** One of the other stamps at `at`: the index after it (vOtherTime set), or -1. */
 function otherStamp(s: string, at: number): number {
   vOtherTime = undefined
+  vOtherWall = undefined
   const c = s.charCodeAt(at)
   if (c === LB) {
     SHOW_DELTA.lastIndex = at
@@ -196,7 +207,12 @@ function otherStamp(s: string, at: number): number {
       vOtherTime = Number(m[1])
       return SHOW_DELTA.lastIndex
     }
-    for (const re of [CTIME, RELTIME, DELTA]) {
+    CTIME.lastIndex = at
+    if (CTIME.test(s)) {
+      vOtherWall = wallSeconds(s.slice(at + 1, CTIME.lastIndex - 1))
+      return CTIME.lastIndex
+    }
+    for (const re of [RELTIME, DELTA]) {
       re.lastIndex = at
       if (re.test(s)) return re.lastIndex
     }
@@ -205,7 +221,10 @@ function otherStamp(s: string, at: number): number {
   // At a line's start, or after dmesg -x's facility:level (`kern  :info  : 2026-12-04T...`).
   if (isDigit(c) && s.charCodeAt(at + 4) === 45 /* - */) {
     ISO.lastIndex = at
-    if (ISO.test(s)) return ISO.lastIndex
+    if (ISO.test(s)) {
+      vOtherWall = wallSeconds(s.slice(at, ISO.lastIndex))
+      return ISO.lastIndex
+    }
   }
   return -1
 }

@@ -5,6 +5,7 @@ import type {LogRecord} from '../../types.js'
 import type {LineReader} from './engine.js'
 import {findTime, readPrefix, type Prefix} from './prefix.js'
 import type {Sink} from './sink.js'
+import {wallSeconds} from './wall.js'
 
 export type {LineReader} from './engine.js'
 
@@ -61,6 +62,7 @@ function prefixRecord(no: number, s: string, p: Prefix): LogRecord {
     r.facility = p.pri >> 3
   }
   if (p.caller !== undefined) r.caller = p.caller
+  if (p.wall !== undefined) r.wall = p.wall
   return r
 }
 
@@ -330,6 +332,10 @@ const WALL_LETTER = new RegExp(`^(?:${LETTER_STAMPS.join('|')}) `)
 const HOST_TAG = /^(?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?/
 /** journalctl's own lines (-- Boot …, -- No entries --). */
 export const JOURNAL_META = /^-- .* --$/
+/** A journal boot id (`_BOOT_ID`, `-- Boot <id> --`): 32 lowercase hex digits. */
+export const BOOT_ID = /^[0-9a-f]{32}$/
+/** journalctl's line before each boot's entries (systemd 255 on; `-- Reboot --` before it, with no id). */
+const JOURNAL_BOOT = /^-- Boot ([0-9a-f]{32}) --$/
 
 /** Where the syslog/journal time prefix ends (after its space); its time for short-monotonic. */
 function wallClock(s: string): {end: number; time?: number} | undefined {
@@ -353,6 +359,8 @@ export interface SyslogPrefix {
   tag: string
   /** The message after the tag. */
   text: string
+  /** The length of the wall-clock stamp (the line's start): its time is LogRecord.wall when the record has no kernel time. */
+  stampLength: number
 }
 
 /** The stamp, host and tag of a syslog / journalctl short-* line: the one grammar of PrefixedReader and of batch's host name (hostname.ts). */
@@ -361,7 +369,7 @@ export function syslogPrefix(s: string): SyslogPrefix | undefined {
   if (!w) return undefined
   const rest = s.slice(w.end)
   const m = HOST_TAG.exec(rest)
-  return m ? {time: w.time, host: m[1], tag: m[2]!, text: rest.slice(m[0].length)} : undefined
+  return m ? {time: w.time, host: m[1], tag: m[2]!, text: rest.slice(m[0].length), stampLength: w.end - 1} : undefined
 }
 
 /**
@@ -372,6 +380,8 @@ export function syslogPrefix(s: string): SyslogPrefix | undefined {
  */
 export class PrefixedReader implements LineReader {
   private prev: LogRecord | undefined
+  /** The id of the last `-- Boot <id> --` line: the boot of the records after it (LogRecord.boot). */
+  private boot: string | undefined
 
   constructor(private readonly sink: Sink) {}
 
@@ -382,6 +392,9 @@ export class PrefixedReader implements LineReader {
     }
     const c = s.charCodeAt(0)
     if (c === 45 /* - */ && JOURNAL_META.test(s)) {
+      // Still a skipped line, not a record: the records after it carry its boot id.
+      const b = JOURNAL_BOOT.exec(s)
+      if (b) this.boot = b[1]
       this.sink.skip(no, REASON.journalMeta, s)
       return
     }
@@ -402,8 +415,15 @@ export class PrefixedReader implements LineReader {
     const text = w.text
     const p = text.charCodeAt(0) === 91 || text.charCodeAt(0) === 60 ? readPrefix(text) : undefined
     const r: LogRecord = p ? prefixRecord(no, text, p) : {line: no, text}
-    if (r.time === undefined && w.time !== undefined) r.time = w.time
+    if (r.time === undefined) {
+      if (w.time !== undefined) r.time = w.time
+      else if (r.wall === undefined) {
+        const wall = wallSeconds(s.slice(0, w.stampLength))
+        if (wall !== undefined) r.wall = wall
+      }
+    }
     if (r.facility === undefined) r.facility = 0
+    if (this.boot !== undefined) r.boot = this.boot
     this.prev = r
     this.sink.record(r)
   }
