@@ -52,6 +52,9 @@ export class BootSplitter {
   private records = 0
   private banner = false
   private lastTime: number | undefined
+  /** The text of the record before, and its time: a banner that repeats it is that line written twice. */
+  private lastText: string | undefined
+  private lastStamp: number | undefined
   private id: string | undefined
   /**
    * Whether the boundary next() gave last is certain: the journal's boot id changed. A banner or a
@@ -70,7 +73,7 @@ export class BootSplitter {
       if (r.boot !== undefined && r.boot !== this.id) {
         why = `_BOOT_ID changes to ${r.boot}`
         this.certain = true
-      } else if (banner && this.banner) why = 'a new "Linux version" banner'
+      } else if (banner && this.banner && !this.repeatsLast(r)) why = 'a new "Linux version" banner'
       else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
         why = `the kernel clock restarts (${this.lastTime.toFixed(6)} s, then ${r.time.toFixed(6)} s)`
       }
@@ -83,8 +86,19 @@ export class BootSplitter {
     this.records++
     if (banner) this.banner = true
     if (r.time !== undefined) this.lastTime = r.time
+    this.lastText = r.text
+    this.lastStamp = r.time
     if (r.boot !== undefined) this.id = r.boot
     return why
+  }
+
+  /**
+   * r is the record before it again, the same text at the same time: one line written twice (two
+   * captures of one console into one file), not a reboot, which prints its banner after the last
+   * boot's records (a reviewer's log with every line doubled read as a boot of the banner alone).
+   */
+  private repeatsLast(r: LogRecord): boolean {
+    return r.text === this.lastText && r.time === this.lastStamp
   }
 }
 

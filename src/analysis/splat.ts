@@ -315,6 +315,10 @@ type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: strin
 /** A closed report, as a panic after it needs it: its last line and kind (undefined: no crash row knows it). */
 type LastEnd = {line: number; kind: CrashId | undefined}
 
+/** r is `prev` again: the same text at the same printk stamp, from the same caller (a record without a stamp never repeats one; two tasks' WARNs interleaved are two). */
+const repeats = (r: LogRecord, prev: LogRecord | undefined): boolean =>
+  prev !== undefined && r.time !== undefined && r.time === prev.time && r.text === prev.text && r.caller === prev.caller
+
 export class SplatParser {
   /** The open reports by printk caller id ('' without one), in the order they began. */
   private opens = new Map<string, Open>()
@@ -322,6 +326,8 @@ export class SplatParser {
   private free?: LogRecord
   /** Where recent reports closed, per caller id and kind: a panic printed after one may be its consequence. */
   private ends = new RecentEnds()
+  /** The last record past the pre-check (a start, or inside a report): a report's start line written twice is seen against it. */
+  private prev?: LogRecord
 
   /** @param starts for tests only: `true` skips the pre-check (mayStart) and runs the full path. */
   push(r: LogRecord, starts?: boolean): SplatPush {
@@ -340,9 +346,18 @@ export class SplatParser {
     if (r.orphan && !(o && continuesReport(r.text.trim()))) return NOT_IN_SPLAT
     const closed: Splat[] = []
     const text = r.text.trim()
+    const prev = this.prev
+    this.prev = r
     if (o?.badLine) this.corrupt(o, `non-splat line ${o.badLine} inside the call trace`)
-    if (CUT_HERE.test(text)) return this.cutHere(o, r, closed)
-    const banner = matchBanner(text)
+    const cut = CUT_HERE.test(text)
+    const banner = cut ? undefined : matchBanner(text)
+    if (o && (cut || banner) && repeats(r, prev)) {
+      // A report's cut-here or banner line again at once, same stamp and text: the log written
+      // twice into one file, line by line, not a second report (frames may repeat for real).
+      this.corrupt(o, `line ${r.line} repeats line ${prev!.line} (the same stamp and text): the log written twice, interleaved`)
+      return {inSplat: true, closed}
+    }
+    if (cut) return this.cutHere(o, r, closed)
     if (!o) return this.begin(r, banner, closed)
     if (banner && !banner.rule.startsOnly && o.phase === 'body' && !o.shape.ownLines?.test(text)) {
       const res = this.bannerInBody(o, r, banner, closed)

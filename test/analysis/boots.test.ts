@@ -107,6 +107,18 @@ describe('several boots in one log', () => {
     expect((await analyseBootLogBoots(file('ticks-reboot.txt', ticks + rebooted))).count).toBe(2)
   })
 
+  it('every line written twice in place (DERIVED: two captures of one console into one file): one boot, its report once and marked corrupted, saying why', async () => {
+    const doubled = b.split('\n').flatMap((l) => (l === '' ? [l] : [l, l])).join('\n')
+    const p = file('doubled.txt', doubled)
+    const r = await analyseBootLogBoots(p)
+    expect(r.count).toBe(1)
+    const cut = grepLines(p, /cut here/)
+    const f = r.boots[0]!.findings
+    expect(f.map((x) => [x.id, x.line, x.corrupted, x.splat?.corruptedReason])).toEqual([['alloc-tag-not-set', cut[0], true, `line ${cut[1]} repeats line ${cut[0]} (the same stamp and text): the log written twice, interleaved`]])
+    // Once: the log as written by one capture has the same report, whole.
+    expect(analyseBootLogText(b, B).findings.map((x) => [x.id, x.corrupted])).toEqual([['alloc-tag-not-set', false]])
+  })
+
   it('a tick stamp is one on a whole millisecond', () => {
     expect([0.008, 0.012, 12, 4.004].map(isTickStamp)).toEqual([true, true, true, true])
     expect([0.000348, 1.000001, 0.0095, 312.717471].map(isTickStamp)).toEqual([false, false, false, false])
