@@ -160,7 +160,8 @@ export function analyseBootLogText(text: string, source: string, opts: Omit<Anal
   return analyseBootLogTextBoots(text, source, opts, opts.boot ?? 0).boots[0]!
 }
 
-export function analyseBootLogTextBoots(text: string, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
+/** The same on a whole log in memory: its bytes (batch's small files: a format read as bytes gets them, parseBootLogText) or its text. */
+export function analyseBootLogTextBoots(text: string | Buffer, source: string, opts: Omit<AnalyseOptions, 'onProgress' | 'source'> = {}, select: BootSelector = 'all'): BootsResult {
   const p = parseBootLogText(text, {format: opts.format, orphans: true, name: source})
   // The three facts noRecords reads, not a spread copy of the parse (V8's slow clone, bench/NOTES.md).
   noRecords(source, opts.format, {lines: p.lines, skipped: p.skipped, skippedByReason: p.skippedByReason, records: p.records.length}, p.format)

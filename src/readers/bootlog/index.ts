@@ -458,8 +458,15 @@ export function openBootLogChunk(name: string, src: ByteSource, d: Pick<Detectio
 /** parseBootLogText's result: the stats, with `records` being the records themselves (count = length). */
 export type ParsedBootLog = {format: BootLogFormat; formatReason: string; records: LogRecord[]} & Omit<BootLogStats, 'records'>
 
-/** Reads a whole boot log held in memory (tests, small inputs). */
-export function parseBootLogText(text: string, opts: {format?: BootLogFormat; maxLine?: number; orphans?: boolean; name?: string} = {}): ParsedBootLog {
+/**
+ * Reads a whole boot log held in memory (tests, small inputs). Given its bytes (batch's small
+ * files), a format that reads bytes (FormatEntry.bytes: journalctl -o export's binary fields, whose
+ * length and value decoding as UTF-8 would change) gets them as the streamed reader feeds them;
+ * the text decoded from them is sniffed and read by the others.
+ */
+export function parseBootLogText(input: string | Buffer, opts: {format?: BootLogFormat; maxLine?: number; orphans?: boolean; name?: string} = {}): ParsedBootLog {
+  const bytes = typeof input === 'string' ? undefined : input
+  let text = typeof input === 'string' ? input : input.toString('utf8')
   const raw = text
   if (text.indexOf('\0') !== -1) text = text.replaceAll('\0', '')
   const sniff = new Sniffer()
@@ -470,9 +477,10 @@ export function parseBootLogText(text: string, opts: {format?: BootLogFormat; ma
   // Errors name the file the text came from when the caller says (batch's capture directories: as their streamed read does).
   const d = decide(opts.name ?? '<text>', sniff, opts.format)
   const engine = makeEngine(d.format, d.timed, opts.maxLine ?? DEFAULT_MAX_LINE, opts.orphans)
-  engine.reader.push(engine.keepsNul ? raw : text)
+  if (engine.keepsNul && bytes !== undefined) feed(engine, bytes)
+  else engine.reader.push(engine.keepsNul ? raw : text)
   engine.reader.end()
   refuseBroken(opts.name ?? '<text>', engine.sink)
-  const {records: _count, ...stats} = statsOf(engine, Buffer.byteLength(text))
+  const {records: _count, ...stats} = statsOf(engine, bytes?.length ?? Buffer.byteLength(text))
   return {format: d.format, formatReason: d.reason, records: engine.sink.drain(), ...stats}
 }
