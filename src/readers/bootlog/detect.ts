@@ -4,7 +4,7 @@
 // closer format (kern.log vs journalctl short, dmesg vs serial console). Logs without printk time
 // stamps are recognised by lines only the kernel prints.
 import {BOOT_LOG_FORMATS, FORMATS_TRIED, type BootLogFormat, type FormatEntry, ofFirst} from './formats.js'
-import {RAW, stampAt, type Stamp} from './sniff.js'
+import {raw, stampAt, type Stamp} from './sniff.js'
 import {stripAnsi} from './text-formats.js'
 import {isAllocinfoShape} from '../allocinfo-shape.js'
 import {trimLineEndCR} from '../lines.js'
@@ -156,7 +156,7 @@ export function detectFormat(firstLines: string[], hints: DetectHints = {}): Det
   }
   // Each line's stamp once: the timed test, the dmesg row's vote and its refine() all ask it.
   const stamps = c.lines.map(stampAt)
-  const timed = c.lines.some((l, i) => (RAW.test(l) ? stampAt(l.slice(l.indexOf('>') + 1)) : stamps[i]) !== undefined)
+  const timed = c.lines.some((l, i) => (raw(l) ? stampAt(l.slice(l.indexOf('>') + 1)) : stamps[i]) !== undefined)
   const won = vote(c.lines, stamps)
   if (!won) return untimed(c, timed, binary)
   const ctx = {lines: c.lines, stamps, votes: won.votes, crlf: c.crlf, ansi: c.ansi}

@@ -9,7 +9,7 @@ import {DmesgJsonReader, JournalJsonReader} from './json-formats.js'
 import {LavaReader} from './lava.js'
 import {readTime} from './prefix.js'
 import {byCount, plural} from '../../render/units.js'
-import {decoded, DROPPED, JOURNAL_META, JOURNAL_MONO, KMSG, RAW, type Stamp, WALL} from './sniff.js'
+import {decoded, DROPPED, JOURNAL_META, JOURNAL_MONO, KMSG, raw, type Stamp, wall} from './sniff.js'
 import {DecodedReader, KernelTextReader, KmsgReader, PrefixedReader} from './text-formats.js'
 
 /** What detection saw, for a format's refine() step. */
@@ -53,13 +53,18 @@ export const ofFirst = (k: number | 'all', n: number, [one, many]: [string, stri
 
 const kernelText = (format: 'dmesg' | 'console' | 'dmesg-raw') => lineEngine((ctx) => new KernelTextReader(ctx.sink, format, {timed: ctx.timed}))
 
-/** Wall-clock prefixes are shared by kern.log and journalctl's short formats: the kernel's own [time] after `kernel:`, or other programs' lines, mean syslog. */
+/**
+ * Wall-clock prefixes are shared by kern.log and journalctl's short formats: the kernel's own [time]
+ * after `kernel:`, other programs' lines or a `<priority>` before the date (which journalctl never prints) mean syslog.
+ */
 function refineSyslog(s: SniffContext): {format: string; reason: string} {
-  const m = s.lines.map((l) => WALL.exec(l))
-  const withTime = m.some((x) => x !== null && x[2] === 'kernel' && readTime(x[3]!, 0) !== undefined)
-  const others = m.some((x) => x !== null && x[2] !== 'kernel')
-  if (!withTime && !others) return {format: 'journal', reason: `${ofFirst(s.votes, s.lines.length, ['is', 'are'])} "<date> [<host>] kernel: <text>" (journalctl -k short)`}
-  return {format: 'syslog', reason: `${ofFirst(s.votes, s.lines.length, ['has', 'have'])} a syslog date and host${withTime ? ', kernel lines carry [time]' : ''}`}
+  const m = s.lines.map(wall)
+  const withTime = m.some((x) => x?.tag === 'kernel' && readTime(x.text, 0) !== undefined)
+  const others = m.some((x) => x !== undefined && x.tag !== 'kernel')
+  const pri = m.some((x) => x?.pri !== undefined)
+  if (!withTime && !others && !pri) return {format: 'journal', reason: `${ofFirst(s.votes, s.lines.length, ['is', 'are'])} "<date> [<host>] kernel: <text>" (journalctl -k short)`}
+  const traits = [pri ? 'a <priority> before it' : '', withTime ? 'kernel lines carry [time]' : ''].filter(Boolean)
+  return {format: 'syslog', reason: `${ofFirst(s.votes, s.lines.length, ['has', 'have'])} a syslog date and host${traits.map((t) => `, ${t}`).join('')}`}
 }
 
 const STAMPS: [string, string] = ['carries a printk time stamp', 'carry printk time stamps']
@@ -126,7 +131,7 @@ export const BOOT_LOG_FORMATS = [
     id: 'dmesg-raw',
     name: 'dmesg -r',
     description: 'dmesg -r: <priority>[time] text',
-    line: (l) => RAW.test(l),
+    line: raw,
     open: kernelText('dmesg-raw'),
     example: `<5>[    0.000000] ${BANNER}\n`,
   },
@@ -149,8 +154,8 @@ export const BOOT_LOG_FORMATS = [
   {
     id: 'syslog',
     name: 'syslog kern.log',
-    description: 'syslog kern.log (RFC 3164 and ISO stamps): "<date> <host> kernel: text"',
-    line: (l) => WALL.test(l),
+    description: 'syslog kern.log (RFC 3164 and ISO stamps): "<date> <host> kernel: text", or with its "<priority>" first (the wire form, RFC 3164 or 5424)',
+    line: (l) => wall(l) !== undefined,
     refine: refineSyslog,
     open: lineEngine((ctx) => new PrefixedReader(ctx.sink)),
     example: `Nov 26 00:52:36 vm kernel: [    0.000000] ${BANNER}\n`,

@@ -2,17 +2,23 @@
 // with. Kept apart from detect.ts so that the registry (formats.ts) and detection can both use
 // them without importing each other.
 import {findTime, readPrefix, timeAt} from './prefix.js'
-import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES, WALL_STAMP} from './text-formats.js'
+import {DECODED, DROPPED, FACILITY_NAMES, JOURNAL_META, LEVEL_NAMES, syslogPrefix, type SyslogPrefix} from './text-formats.js'
 
 // The readers' own line shapes, for the registry's sniffing (one definition, in text-formats.ts).
 export {DROPPED, JOURNAL_META}
 
 export const KMSG = /^\d{1,4},\d+,\d+,[^;]*;/
-export const RAW = /^<\d{1,4}>/
+const PRI = /^<\d{1,4}>/
+/** A dmesg -r line: `<N>` then the kernel's text, not a syslog line stored with its priority (`<4>Dec  6 07:00:01 host kernel: …`). */
+export const raw = (l: string): boolean => PRI.test(l) && wall(l) === undefined
 // The host field is absent with journalctl --no-hostname: the tag (`kernel:`) then follows the
 // stamp directly. A host name never ends in ':', so the lazy optional host tries that first.
 export const JOURNAL_MONO = /^\[ *\d+\.\d+\] (?:\S+ )?kernel: /
-export const WALL = new RegExp(`^${WALL_STAMP} (?:(\\S+) )??([^\\s:[]+)(?:\\[\\d+\\])?: ?(.*)$`)
+/** A syslog / journalctl line with a wall-clock stamp (not short-monotonic's `[time]`), as PrefixedReader reads it (syslogPrefix). */
+export function wall(l: string): SyslogPrefix | undefined {
+  const p = syslogPrefix(l)
+  return p !== undefined && p.time === undefined ? p : undefined
+}
 
 export function decoded(l: string): boolean {
   const m = DECODED.exec(l)

@@ -324,8 +324,6 @@ const LETTER_STAMPS = [
   // short-full: `Thu 2026-11-26 00:52:36 UTC` (%Z: an abbreviation or a numeric offset)
   String.raw`[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[A-Z]{1,6}|[+-]\d\d(?::?\d\d)?)`,
 ]
-/** Any wall-clock stamp of a syslog or journal line (sniff.ts builds its line test from it). */
-export const WALL_STAMP = `(?:${[...DIGIT_STAMPS, ...LETTER_STAMPS].join('|')})`
 const WALL_DIGIT = new RegExp(`^(?:${DIGIT_STAMPS.join('|')}) `)
 const WALL_LETTER = new RegExp(`^(?:${LETTER_STAMPS.join('|')}) `)
 // The host is absent with journalctl --no-hostname (see sniff.ts WALL).
@@ -336,6 +334,14 @@ export const JOURNAL_META = /^-- .* --$/
 export const BOOT_ID = /^[0-9a-f]{32}$/
 /** journalctl's line before each boot's entries (systemd 255 on; `-- Reboot --` before it, with no id). */
 const JOURNAL_BOOT = /^-- Boot ([0-9a-f]{32}) --$/
+/**
+ * The priority some collectors store before a syslog line's stamp, as the wire form has it
+ * (`<4>Dec  6 07:00:01 host kernel: …`, RFC 3164 and 5424): PRI is facility * 8 + severity, 0-191.
+ */
+const SYSLOG_PRI = /^<(\d{1,3})>/
+// RFC 5424 after its PRI: `1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [MSG]`, `-` a
+// nil value; structured data `-` or `[id name="value"…]…` (`\"`, `\]` escaped inside a value).
+const RFC5424 = new RegExp(String.raw`^1 (${DIGIT_STAMPS[0]}|-) (\S+) (\S+) \S+ \S+ (?:-|(?:\[(?:[^"\]]|"(?:[^"\\]|\\.)*")*\])+)(?: |$)`)
 
 /** Where the syslog/journal time prefix ends (after its space); its time for short-monotonic. */
 function wallClock(s: string): {end: number; time?: number} | undefined {
@@ -359,17 +365,39 @@ export interface SyslogPrefix {
   tag: string
   /** The message after the tag. */
   text: string
-  /** The length of the wall-clock stamp (the line's start): its time is LogRecord.wall when the record has no kernel time. */
-  stampLength: number
+  /** The wall-clock stamp ('' for short-monotonic's and a nil RFC 5424 one): its time is LogRecord.wall when the record has no kernel time. */
+  stamp: string
+  /** The `<PRI>` before the stamp (SYSLOG_PRI), when the line has one. */
+  pri?: number
 }
 
 /** The stamp, host and tag of a syslog / journalctl short-* line: the one grammar of PrefixedReader and of batch's host name (hostname.ts). */
 export function syslogPrefix(s: string): SyslogPrefix | undefined {
+  const pm = s.charCodeAt(0) === 60 /* < */ ? SYSLOG_PRI.exec(s) : null
+  if (pm === null) return hostTag(s)
+  const pri = Number(pm[1])
+  const rest = s.slice(pm[0].length)
+  // After a priority only a wall clock: `<6>[    1.234567] …` is dmesg -r.
+  const p = pri > 191 || rest.charCodeAt(0) === 91 ? undefined : rest.startsWith('1 ') ? rfc5424(rest) : hostTag(rest)
+  if (p) p.pri = pri
+  return p
+}
+
+/** The stamp, host and tag of RFC 3164 (kern.log) and journalctl short-*. */
+function hostTag(s: string): SyslogPrefix | undefined {
   const w = wallClock(s)
   if (!w) return undefined
   const rest = s.slice(w.end)
   const m = HOST_TAG.exec(rest)
-  return m ? {time: w.time, host: m[1], tag: m[2]!, text: rest.slice(m[0].length), stampLength: w.end - 1} : undefined
+  return m ? {time: w.time, host: m[1], tag: m[2]!, text: rest.slice(m[0].length), stamp: w.time === undefined ? s.slice(0, w.end - 1) : ''} : undefined
+}
+
+/** RFC 5424 after its `<PRI>`: the APP-NAME is the tag, the message after the structured data (its UTF-8 BOM left out). */
+function rfc5424(s: string): SyslogPrefix | undefined {
+  const m = RFC5424.exec(s)
+  if (!m) return undefined
+  const text = s.slice(m[0].length)
+  return {time: undefined, host: m[2] === '-' ? undefined : m[2], tag: m[3]!, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, stamp: m[1] === '-' ? '' : m[1]!}
 }
 
 /**
@@ -413,12 +441,14 @@ export class PrefixedReader implements LineReader {
       return
     }
     const text = w.text
-    const p = text.charCodeAt(0) === 91 || text.charCodeAt(0) === 60 ? readPrefix(text) : undefined
+    const own = text.charCodeAt(0) === 91 || text.charCodeAt(0) === 60 ? readPrefix(text) : undefined
+    // The kernel's own `<N>` after the tag wins over the collector's before the stamp.
+    const p = w.pri === undefined || own?.pri !== undefined ? own : {...(own ?? {textStart: 0}), pri: w.pri}
     const r: LogRecord = p ? prefixRecord(no, text, p) : {line: no, text}
     if (r.time === undefined) {
       if (w.time !== undefined) r.time = w.time
       else if (r.wall === undefined) {
-        const wall = wallSeconds(s.slice(0, w.stampLength))
+        const wall = wallSeconds(w.stamp)
         if (wall !== undefined) r.wall = wall
       }
     }
