@@ -29,7 +29,11 @@ export interface LogRecord {
    * short, short-precise, short-iso, short-full, short-unix): a boot printed again repeats it (analysis/boots.ts).
    */
   wall?: number
-  /** The boot the record belongs to, when the format says (journal `_BOOT_ID` or a `-- Boot <id> --` line, 32 hex digits). */
+  /**
+   * The boot the record belongs to, when the format says (journal `_BOOT_ID` or a `-- Boot <id> --`
+   * line, 32 hex digits; after an older journalctl's `-- Reboot --` line, which has no id, a stand-in
+   * that is not one: text-formats.ts rebootId).
+   */
   boot?: string
   /**
    * printk records the console lost right before this one: the count of the `** N printk messages

@@ -1,13 +1,14 @@
 // Several boots in one log (kern.log, `journalctl -k` without -b, a serial console that saw a
 // reboot, dmesg files cat'ed together): where one boot ends and the next begins, so that each is
 // analysed on its own instead of mixing two hosts into one that never existed. A record starts a
-// new boot when the journal's boot id changes (_BOOT_ID, or journalctl's `-- Boot <id> --` line),
+// new boot when the journal's boot id changes (_BOOT_ID, or journalctl's `-- Boot <id> --` line;
+// an older journalctl's `-- Reboot --`, which has no id, gives the records after it rebootId()),
 // when a second `Linux version` banner comes, or when the kernel clock goes back by more than
 // CLOCK_RESTART_S (a reboot restarts it at zero; console output out of order by a few ms does
 // not). Boots are numbered as `journalctl --list-boots` does. A boot printed again after itself
 // (its stamps repeat: the kernel's, else the wall clock) stays one boot, its repeated records not
 // analysed twice (replayFrom).
-import {REASON} from '../readers/bootlog/text-formats.js'
+import {BOOT_ID, REASON} from '../readers/bootlog/text-formats.js'
 import {InputError} from '../errors.js'
 import {plural} from '../render/units.js'
 import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
@@ -71,7 +72,7 @@ export class BootSplitter {
     if (this.records > 0) {
       // Records without an id before it: journalctl -k prints `-- Boot <id> --` between boots, not before the first.
       if (r.boot !== undefined && r.boot !== this.id) {
-        why = `_BOOT_ID changes to ${r.boot}`
+        why = BOOT_ID.test(r.boot) ? `_BOOT_ID changes to ${r.boot}` : 'a "-- Reboot --" line (journalctl)'
         this.certain = true
       } else if (banner && this.banner && !this.repeatsLast(r)) why = 'a new "Linux version" banner'
       else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
@@ -422,7 +423,8 @@ export class BootsAnalyser {
     this.count++
     this.cur = {index: this.count, firstLine: this.count === 1 ? 1 : r.line, lastLine: r.line, analyser: new BootAnalyser(this.source, this.opts), seen: new StampSet(), zero: [], replays: [], replaysNotStored: 0}
     if (why !== undefined) this.cur.startReason = why
-    if (r.boot !== undefined) this.cur.id = r.boot
+    // (Not the stand-in of a `-- Reboot --` line: the boot's id is unknown.)
+    if (r.boot !== undefined && BOOT_ID.test(r.boot)) this.cur.id = r.boot
   }
 
   /** Keeps a boot that may still be asked for: the one named, or the last few. */

@@ -32,6 +32,8 @@ const TAIL = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.tx
   .join('\n') + '\n'
 const ID_A = 'a'.repeat(32)
 const ID_B = 'b'.repeat(32)
+/** The c64 pool boot whole. */
+const C64 = readFileSync(join(captureDir('linux-7.2-pool-c64-m1024'), 'dmesg.txt'), 'utf8')
 /** The second boot's wall clock: an hour after the first's. */
 const LATER: WallOptions = {laterMs: 3_600_000}
 
@@ -130,11 +132,11 @@ describe('a boot printed again stays one boot in every shape (DERIVED from notra
 
 describe('two boots are two where only the journal says so (DERIVED: SH, then the c64 boot after 1.5 s)', () => {
   /** SH (one WARN, 8 CPUs) and TAIL (no finding, 64 CPUs, no banner): each boot's own, no conflict between them. */
-  function expectTwo(r: Awaited<ReturnType<typeof analyseBootLogBoots>>, secondLine: number, ids: Array<string | undefined>) {
+  function expectTwo(r: Awaited<ReturnType<typeof analyseBootLogBoots>>, secondLine: number, ids: Array<string | undefined>, why = `_BOOT_ID changes to ${ID_B}`) {
     expect(r.count).toBe(2)
     expect(r.boots.map((b) => [b.boot?.firstLine, b.boot?.lastLine, b.boot?.startReason, b.boot?.id])).toEqual([
       [1, secondLine - 1, undefined, ids[0]],
-      [secondLine, expect.any(Number), `_BOOT_ID changes to ${ID_B}`, ids[1]],
+      [secondLine, expect.any(Number), why, ids[1]],
     ])
     expect(r.boots.map(findings)).toEqual([[['alloc-tag-not-set', 1]], []])
     expect(r.boots.map((b) => b.host.onlineCpus?.value)).toEqual([8, 64])
@@ -169,6 +171,37 @@ describe('two boots are two where only the journal says so (DERIVED: SH, then th
       expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [ID_A, ID_B])
     })
   }
+
+  // journalctl before systemd 255 prints `-- Reboot --` (no id) between boots: a boot starts after it
+  // too (a stand-in id, not reported as one). Was: a skipped line only, the two boots one, or split
+  // at the whole boot's banner only when its wall clock told it from a replay.
+  for (const [name, second] of [
+    ['the c64 boot after 1.5 s (no banner)', TAIL],
+    ['the whole c64 boot (samples/linux-7.2-pool-c64-m1024, its banner)', C64],
+  ] as const) {
+    it(`journalctl short of an older systemd: SH, \`-- Reboot --\`, ${name}: two boots, the second from the line after it, no id`, async () => {
+      const first = toJournalShort(SH, {boot: null})
+      const p = file(`reboot-${second.length}.log`, first + '-- Reboot --\n' + toJournalShort(second, {boot: null, ...LATER}))
+      expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [undefined, undefined], 'a "-- Reboot --" line (journalctl)')
+    })
+  }
+
+  it('the `-- Reboot --` line is a skipped line (journal separator), not a record; each one starts a boot', async () => {
+    const one = toJournalShort(SH, {boot: null})
+    const p = file('reboot-3.log', one + '-- Reboot --\n' + toJournalShort(TAIL, {boot: null, ...LATER}) + '-- Reboot --\n' + toJournalShort(SH, {boot: null, laterMs: 7_200_000}))
+    const s = await openBootLog(p)
+    const out: LogRecord[] = []
+    for await (const r of s.records) out.push(r)
+    const seps = s.stats().skipped.filter((x) => x.reason === REASON.journalMeta).map((x) => x.line)
+    expect(seps).toEqual([lineCount(one) + 1, lineCount(one) + 1 + lineCount(toJournalShort(TAIL, {boot: null})) + 1])
+    expect(out.filter((r) => seps.includes(r.line))).toEqual([])
+    const r = await analyseBootLogBoots(p)
+    expect(r.boots.map((b) => [b.boot?.firstLine, b.boot?.id, b.host.onlineCpus?.value, b.findings.length])).toEqual([
+      [1, undefined, 8, 1],
+      [seps[0]! + 1, undefined, 64, 0],
+      [seps[1]! + 1, undefined, 8, 1],
+    ])
+  })
 
   it('the `-- Boot <id> --` line is still a skipped line (journal separator), not a record; the records after it carry its id', async () => {
     const first = toJournalShort(SH, {boot: null})

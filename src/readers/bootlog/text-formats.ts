@@ -334,6 +334,13 @@ export const JOURNAL_META = /^-- .* --$/
 export const BOOT_ID = /^[0-9a-f]{32}$/
 /** journalctl's line before each boot's entries (systemd 255 on; `-- Reboot --` before it, with no id). */
 const JOURNAL_BOOT = /^-- Boot ([0-9a-f]{32}) --$/
+/** journalctl's line between boots before systemd 255: no id, so the records after it get rebootId(its line). */
+const JOURNAL_REBOOT = '-- Reboot --'
+/**
+ * The boot of the records after a `-- Reboot --` line: not a journal boot id (BOOT_ID does not
+ * match it, so it is not reported as one), but another one, so the boot changes there (analysis/boots.ts).
+ */
+export const rebootId = (line: number): string => `reboot@${line}`
 /**
  * The priority some collectors store before a syslog line's stamp, as the wire form has it
  * (`<4>Dec  6 07:00:01 host kernel: …`, RFC 3164 and 5424): PRI is facility * 8 + severity, 0-191.
@@ -423,6 +430,7 @@ export class PrefixedReader implements LineReader {
       // Still a skipped line, not a record: the records after it carry its boot id.
       const b = JOURNAL_BOOT.exec(s)
       if (b) this.boot = b[1]
+      else if (s === JOURNAL_REBOOT) this.boot = rebootId(no)
       this.sink.skip(no, REASON.journalMeta, s)
       return
     }
