@@ -24,13 +24,15 @@ const lineEnd = (head: string, at: number): number => {
   return lf === -1 ? head.length : lf
 }
 
-/** The host field of the first kernel line (tag `kernel:` or `kernel[pid]:`) that has one. */
+/** The host field of the first kernel line (tag `kernel:` or `kernel[pid]:`, RFC 5424 app name `kernel`) that has one. */
 function prefixHost(head: string): string | undefined {
   for (let k = head.indexOf('kernel'); k !== -1; k = head.indexOf('kernel', k + 6)) {
     const next = head.charCodeAt(k + 6)
-    if (next !== 58 /* : */ && next !== 91 /* [ */) continue
+    const start = head.lastIndexOf('\n', k) + 1
+    // RFC 5424's app name is followed by a space (`<4>1 <stamp> vm kernel - - - …`): only on a line starting with its `<PRI>`.
+    if (next !== 58 /* : */ && next !== 91 /* [ */ && !(next === 32 && head.charCodeAt(start) === 60 /* < */)) continue
     const end = lineEnd(head, k)
-    const p = syslogPrefix(head.slice(head.lastIndexOf('\n', k) + 1, end))
+    const p = syslogPrefix(head.slice(start, end))
     if (p?.tag === 'kernel' && p.host !== undefined) return p.host
     k = end
   }

@@ -93,5 +93,8 @@ describe('syslog with its <PRI> before the stamp (DERIVED from samples/linux-7.2
 
   it("batch's host name comes from the same prefix", () => {
     expect(hostnameOf(PRI.slice(0, 4000))).toBe('vm')
+    expect(hostnameOf(RFC5424.slice(0, 4000))).toBe('vm')
+    // dmesg -r holding the word `kernel ` names no host.
+    expect(hostnameOf('<6>[    0.000000] Booting paravirtualized kernel on KVM\n<6>Booting paravirtualized kernel on KVM\n')).toBeUndefined()
   })
 })
