@@ -13,6 +13,7 @@ import {InputError} from '../errors.js'
 import {plural} from '../render/units.js'
 import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
 import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
+import {repeatsRecord} from './splat.js'
 
 /**
  * The kernel clock restarted: a stamp under CLOCK_START_S after one at least CLOCK_RESTART_S
@@ -53,9 +54,8 @@ export class BootSplitter {
   private records = 0
   private banner = false
   private lastTime: number | undefined
-  /** The text of the record before, and its time: a banner that repeats it is that line written twice. */
-  private lastText: string | undefined
-  private lastStamp: number | undefined
+  /** The record before: a banner that repeats it is that line written twice (repeatsRecord). */
+  private last: LogRecord | undefined
   private id: string | undefined
   /**
    * Whether the boundary next() gave last is certain: the journal's boot id changed. A banner or a
@@ -74,7 +74,7 @@ export class BootSplitter {
       if (r.boot !== undefined && r.boot !== this.id) {
         why = BOOT_ID.test(r.boot) ? `_BOOT_ID changes to ${r.boot}` : 'a "-- Reboot --" line (journalctl)'
         this.certain = true
-      } else if (banner && this.banner && !this.repeatsLast(r)) why = 'a new "Linux version" banner'
+      } else if (banner && this.banner && !repeatsRecord(r, this.last)) why = 'a new "Linux version" banner'
       else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
         why = `the kernel clock restarts (${this.lastTime.toFixed(6)} s, then ${r.time.toFixed(6)} s)`
       }
@@ -87,19 +87,9 @@ export class BootSplitter {
     this.records++
     if (banner) this.banner = true
     if (r.time !== undefined) this.lastTime = r.time
-    this.lastText = r.text
-    this.lastStamp = r.time
+    this.last = r
     if (r.boot !== undefined) this.id = r.boot
     return why
-  }
-
-  /**
-   * r is the record before it again, the same text at the same time: one line written twice (two
-   * captures of one console into one file), not a reboot, which prints its banner after the last
-   * boot's records (a reviewer's log with every line doubled read as a boot of the banner alone).
-   */
-  private repeatsLast(r: LogRecord): boolean {
-    return r.text === this.lastText && r.time === this.lastStamp
   }
 }
 

@@ -315,9 +315,17 @@ type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: strin
 /** A closed report, as a panic after it needs it: its last line and kind (undefined: no crash row knows it). */
 type LastEnd = {line: number; kind: CrashId | undefined}
 
-/** r is `prev` again: the same text at the same printk stamp, from the same caller (a record without a stamp never repeats one; two tasks' WARNs interleaved are two). */
-const repeats = (r: LogRecord, prev: LogRecord | undefined): boolean =>
-  prev !== undefined && r.time !== undefined && r.time === prev.time && r.text === prev.text && r.caller === prev.caller
+/**
+ * r is `prev` again: the same text from the same caller at the same stamp — the kernel's time, else
+ * the wall clock's (dmesg -T, journalctl short-*). One line written twice (two captures of one
+ * console into one file); a record with neither stamp never repeats one. One home for the rule:
+ * boots.ts asks it of a banner, the parser below of a report's cut-here and banner lines.
+ */
+export function repeatsRecord(r: LogRecord, prev: LogRecord | undefined): boolean {
+  if (prev === undefined || r.text !== prev.text || r.caller !== prev.caller) return false
+  const t = r.time ?? r.wall
+  return t !== undefined && t === (prev.time ?? prev.wall)
+}
 
 export class SplatParser {
   /** The open reports by printk caller id ('' without one), in the order they began. */
@@ -351,7 +359,7 @@ export class SplatParser {
     if (o?.badLine) this.corrupt(o, `non-splat line ${o.badLine} inside the call trace`)
     const cut = CUT_HERE.test(text)
     const banner = cut ? undefined : matchBanner(text)
-    if (o && (cut || banner) && repeats(r, prev)) {
+    if (o && (cut || banner) && repeatsRecord(r, prev)) {
       // A report's cut-here or banner line again at once, same stamp and text: the log written
       // twice into one file, line by line, not a second report (frames may repeat for real).
       this.corrupt(o, `line ${r.line} repeats line ${prev!.line} (the same stamp and text): the log written twice, interleaved`)

@@ -86,9 +86,13 @@ export function fitHelp(text: string, width: number): string {
   return out.join('\n')
 }
 
-/** A line that goes on with the paragraph above it at `indent`: text at exactly that column, neither a flag, an option list nor a default. */
+/**
+ * A line that goes on with the paragraph above it at `indent`: text at exactly that column, neither
+ * a flag or a list item (one dash: `-j, --jobs`, `- item`), an option list nor a default. A long
+ * flag named in the text (`--fail-on does for a finding`) is text.
+ */
 function continues(l: string, indent: string): boolean {
-  return l.startsWith(indent) && l.length > indent.length && l[indent.length] !== ' ' && !/^(?:-|<options:|\[default:|\$ )/.test(l.slice(indent.length))
+  return l.startsWith(indent) && l.length > indent.length && l[indent.length] !== ' ' && !/^(?:-(?!-)|<options:|\[default:|\$ )/.test(l.slice(indent.length))
 }
 
 /** Where a wrapped line goes on: under a flag's description (`  -d, --x=<value>  Stop …`), else under its own first word. */

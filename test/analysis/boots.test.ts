@@ -10,6 +10,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {isTickStamp, MAX_UNORDERED, StampSet} from '../../src/analysis/boots.js'
 import {analyseBootLog, analyseBootLogBoots, analyseBootLogText, bootNote, conflictWarnings} from '../../src/analysis/read.js'
 import {runCli} from '../helpers/cli.js'
+import {toDmesgHuman, toJournalPrecise} from '../helpers/convert.js'
 import {captureDir, LAB_CAPTURES, REPO} from '../helpers/paths.js'
 import {comparable} from '../helpers/same-analysis.js'
 
@@ -117,6 +118,13 @@ describe('several boots in one log', () => {
     expect(f.map((x) => [x.id, x.line, x.corrupted, x.splat?.corruptedReason])).toEqual([['alloc-tag-not-set', cut[0], true, `line ${cut[1]} repeats line ${cut[0]} (the same stamp and text): the log written twice, interleaved`]])
     // Once: the log as written by one capture has the same report, whole.
     expect(analyseBootLogText(b, B).findings.map((x) => [x.id, x.corrupted])).toEqual([['alloc-tag-not-set', false]])
+    // Without the kernel's time (dmesg -T, journalctl short-precise) the wall clock tells the line written twice.
+    for (const [name, shape] of [['T', toDmesgHuman], ['precise', toJournalPrecise]] as const) {
+      const q = file(`doubled-${name}.txt`, shape(b).split('\n').flatMap((l) => (l === '' ? [l] : [l, l])).join('\n'))
+      const w = await analyseBootLogBoots(q)
+      const at = grepLines(q, /cut here/)
+      expect([w.count, w.boots[0]!.findings.map((x) => [x.id, x.line, x.corrupted])], name).toEqual([1, [['alloc-tag-not-set', at[0], true]]])
+    }
   })
 
   it('a tick stamp is one on a whole millisecond', () => {

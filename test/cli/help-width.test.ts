@@ -46,6 +46,9 @@ describe('help fits the width', () => {
     expect(lines.slice(0, 2)).toEqual(['      Which boot of a log holding several, as journalctl -b counts: 1 the first,', '      2 the second, ...; 0 the last, -1 the one before it (write --boot=-1).'])
     // An option list, a blank line and the next flag are not part of the paragraph.
     expect(lines.slice(2)).toEqual(oclif.slice(2))
+    // A long flag named in the text goes on with it (batch --fail-on-error at 80: `reads), as` / `--fail-on does …`).
+    const named = ['      exist, or cannot be read or parsed; fleet: such records among those it reads), as', '      --fail-on does for a finding.', '  -j, --jobs=<value>']
+    expect(fitHelp(named.join('\n'), 80).split('\n')).toEqual(['      exist, or cannot be read or parsed; fleet: such records among those it', '      reads), as --fail-on does for a finding.', '  -j, --jobs=<value>'])
     // Every command's help, as users see it: a description line shorter than a third of the width
     // followed by more of the same paragraph is such a word left alone (an example's ` \\` piece is not).
     for (const [width, env] of [[60, {COLUMNS: '60'}], [80, {COLUMNS: undefined}]] as const) {
@@ -54,7 +57,7 @@ describe('help fits the width', () => {
         const alone = out.filter((l, i) => {
           const indent = /^ */.exec(l)![0].length
           const next = out[i + 1] ?? ''
-          return indent >= 6 && l.length - indent < width / 3 && /^ *[^ -<[$]/.test(l) && !l.endsWith(' \\') && /^ */.exec(next)![0].length === indent && /^ *[^ -<[$]/.test(next)
+          return indent >= 6 && l.length - indent < width / 3 && /^ *[^ -<[$]/.test(l) && !l.endsWith(' \\') && /^ */.exec(next)![0].length === indent && /^ *(?:--|[^ -<[$])/.test(next)
         })
         expect(alone, `${id} --help at ${width}`).toEqual([])
       }
