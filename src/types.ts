@@ -35,6 +35,8 @@ export interface LogRecord {
    * that is not one: text-formats.ts rebootId).
    */
   boot?: string
+  /** The first record after journalctl's `-- Boot <id> --` line: its boot id comes from that line (a boot's start reason says so). */
+  bootLine?: true
   /**
    * printk records the console lost right before this one: the count of the `** N printk messages
    * dropped **` notice (kernel/printk/printk.c console_prepend_dropped) printed before or on its line.

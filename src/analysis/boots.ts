@@ -9,19 +9,14 @@
 // (its stamps repeat: the kernel's, else the wall clock) stays one boot, its repeated records not
 // analysed twice (replayFrom).
 import {BOOT_ID, REASON} from '../readers/bootlog/text-formats.js'
+import {clockRestarts, isBanner} from '../readers/bootlog/boot-start.js'
 import {InputError} from '../errors.js'
 import {plural} from '../render/units.js'
 import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
 import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
 import {repeatsRecord} from './splat.js'
 
-/**
- * The kernel clock restarted: a stamp under CLOCK_START_S after one at least CLOCK_RESTART_S
- * later. Smaller steps back are real within one boot (CPUs brought up on their own sched_clock
- * print early stamps: 1.335357 then 0.105930 in a 64-CPU NUMA boot of the corpus).
- */
-export const CLOCK_START_S = 1
-export const CLOCK_RESTART_S = 10
+export {CLOCK_RESTART_S, CLOCK_START_S} from '../readers/bootlog/boot-start.js'
 /**
  * A second banner may be the same boot printed again (a console that shows `dmesg` after the
  * boot, as the lab's captures do), which stays one boot, as before. The kernel's stamps tell: a
@@ -42,8 +37,6 @@ export const SEEN_MAX = 5000
 export const MAX_REPLAYS = 16
 /** Records held while that is decided. */
 export const REPLAY_MAX = 200
-
-const BANNER = /^Linux version \d/
 
 /** A stamp on a whole millisecond: a jiffies clock's (HZ 1000, 250, 100), or one in a thousand of a finer clock's. */
 export function isTickStamp(time: number): boolean {
@@ -66,23 +59,25 @@ export class BootSplitter {
 
   /** Why r starts a new boot, or undefined when it continues the current one. */
   next(r: LogRecord): string | undefined {
-    const banner = r.text.charCodeAt(0) === 76 /* L */ && BANNER.test(r.text)
+    const banner = isBanner(r.text)
     let why: string | undefined
     this.certain = false
     if (this.records > 0) {
       // Records without an id before it: journalctl -k prints `-- Boot <id> --` between boots, not before the first.
       if (r.boot !== undefined && r.boot !== this.id) {
-        why = BOOT_ID.test(r.boot) ? `_BOOT_ID changes to ${r.boot}` : 'a "-- Reboot --" line (journalctl)'
+        why = !BOOT_ID.test(r.boot) ? 'a "-- Reboot --" line (journalctl)' : r.bootLine ? `a "-- Boot ${r.boot} --" line (journalctl)` : `_BOOT_ID changes to ${r.boot}`
         this.certain = true
       } else if (banner && this.banner && !repeatsRecord(r, this.last)) why = 'a new "Linux version" banner'
-      else if (r.time !== undefined && this.lastTime !== undefined && r.time < CLOCK_START_S && this.lastTime - r.time >= CLOCK_RESTART_S) {
-        why = `the kernel clock restarts (${this.lastTime.toFixed(6)} s, then ${r.time.toFixed(6)} s)`
+      else if (clockRestarts(this.lastTime, r.time)) {
+        why = `the kernel clock restarts (${this.lastTime!.toFixed(6)} s, then ${r.time!.toFixed(6)} s)`
       }
     }
     if (why !== undefined) {
       this.records = 0
       this.banner = false
       this.lastTime = undefined
+      // A boot started by a banner or the clock, under no id: a `-- Boot <id> --` line after it is a change.
+      this.id = undefined
     }
     this.records++
     if (banner) this.banner = true
@@ -157,29 +152,38 @@ export class StampSet {
   private times: number[] = []
   private texts: string[] = []
   private unordered = 0
-  private byTime: Map<number, string | string[]> | undefined
+  private byTime: Map<number, Bucket> | undefined
+  /** The length of the run of equal stamps equalRun() went through last. */
+  private run = 0
   size = 0
+  /** Texts compared with the one looked for (tests: the work stays bounded however many share a stamp). */
+  compared = 0
+
+  /** Whether the pairs moved into the Map (tests). */
+  get mapped(): boolean {
+    return this.byTime !== undefined
+  }
 
   has(time: number, text: string): boolean {
-    if (this.byTime !== undefined) {
-      const v = this.byTime.get(time)
-      return v === undefined ? false : typeof v === 'string' ? v === text : v.includes(text)
-    }
+    if (this.byTime !== undefined) return this.inBucket(this.byTime.get(time), text)
     return this.equalRun(time, text) < 0
   }
 
   add(time: number, text: string): void {
     if (this.byTime !== undefined) {
-      if (put(this.byTime, time, text)) this.size++
+      if (this.put(time, text)) this.size++
       return
     }
     const n = this.times.length
-    const at = n === 0 || time > this.times[n - 1]! ? n : this.equalRun(time, text)
+    let at = n
+    if (n === 0 || time > this.times[n - 1]!) this.run = 0
+    else at = this.equalRun(time, text)
     if (at < 0) return
-    // Only a new stamp inserted before the end counts (a console's replay repeats stamps it holds).
-    if (at < n && ++this.unordered > MAX_UNORDERED) {
+    // Only a new stamp inserted before the end counts (a console's replay repeats stamps it holds);
+    // a run of one stamp is searched one by one (a wall clock to the second: thousands of records).
+    if ((at < n && ++this.unordered > MAX_UNORDERED) || this.run >= MAX_EQUAL_RUN) {
       this.toMap()
-      put(this.byTime!, time, text)
+      this.put(time, text)
       this.size++
       return
     }
@@ -193,7 +197,7 @@ export class StampSet {
     this.size++
   }
 
-  /** -1 when the pair is here; else the index after the stamps equal to `time` (where it goes). */
+  /** -1 when the pair is here; else the index after the stamps equal to `time` (where it goes), their count in `run`. */
   private equalRun(time: number, text: string): number {
     const times = this.times
     let lo = 0
@@ -203,32 +207,60 @@ export class StampSet {
       if (times[mid]! < time) lo = mid + 1
       else hi = mid
     }
-    for (; lo < times.length && times[lo] === time; lo++) if (this.texts[lo] === text) return -1
+    const first = lo
+    for (; lo < times.length && times[lo] === time; lo++) {
+      this.compared++
+      if (this.texts[lo] === text) return -1
+    }
+    this.run = lo - first
     return lo
+  }
+
+  private inBucket(v: Bucket | undefined, text: string): boolean {
+    if (v === undefined) return false
+    if (typeof v === 'string') {
+      this.compared++
+      return v === text
+    }
+    if (v instanceof Set) {
+      this.compared++
+      return v.has(text)
+    }
+    this.compared += v.length
+    return v.includes(text)
+  }
+
+  /** Adds the pair; false when it was there already. A stamp's texts past MAX_EQUAL_RUN go into a Set. */
+  private put(time: number, text: string): boolean {
+    const v = this.byTime!.get(time)
+    if (this.inBucket(v, text)) return false
+    if (v === undefined) this.byTime!.set(time, text)
+    else if (typeof v === 'string') this.byTime!.set(time, [v, text])
+    else if (v instanceof Set) v.add(text)
+    else if (v.length < MAX_EQUAL_RUN) v.push(text)
+    else this.byTime!.set(time, new Set(v).add(text))
+    return true
   }
 
   private toMap(): void {
     this.byTime = new Map()
-    for (let i = 0; i < this.times.length; i++) put(this.byTime, this.times[i]!, this.texts[i]!)
+    for (let i = 0; i < this.times.length; i++) this.put(this.times[i]!, this.texts[i]!)
     this.times = []
     this.texts = []
   }
 }
 
+/** The texts of one stamp in StampSet's Map. */
+type Bucket = string | string[] | Set<string>
+
 /** Stamps inserted out of order before a StampSet moves to a Map (bounds the moves per record). */
 export const MAX_UNORDERED = 64
-
-/** Adds the pair; false when it was there already. */
-function put(byTime: Map<number, string | string[]>, time: number, text: string): boolean {
-  const v = byTime.get(time)
-  if (v === undefined) byTime.set(time, text)
-  else if (typeof v === 'string') {
-    if (v === text) return false
-    byTime.set(time, [v, text])
-  } else if (!v.includes(text)) v.push(text)
-  else return false
-  return true
-}
+/**
+ * Records on one stamp a StampSet searches one by one (a run in its arrays, a list in its Map):
+ * with more (dmesg -T or journalctl short: a wall clock to the second, thousands of records in a
+ * second of a boot) it moves to the Map, where a stamp's texts past this many are a Set.
+ */
+export const MAX_EQUAL_RUN = 16
 
 /**
  * The stamp a replay is told by: the kernel's time, else the wall clock (dmesg -T, journalctl -k

@@ -40,8 +40,10 @@ export interface PackedRecords {
   facilities: Int32Array
   /** recordHints() of each text: the analysis's per-record gate, tested here instead of on the main thread. */
   hints: Uint8Array
-  /** The few records with a caller id, a wall clock (dmesg -T), a sequence number, a boot id, the orphan or otherForm mark or messages dropped before them. */
-  rare: Array<{i: number; caller?: string; wall?: number; seq?: number; boot?: string; orphan?: true; otherForm?: 'kmsg' | 'json'; dropped?: number}>
+  /** The wall clock (LogRecord.wall: dmesg -T, --time-format iso), NaN: none; absent when no record has one. */
+  walls?: Float64Array
+  /** The few records with a caller id, a sequence number, a boot id, the orphan or otherForm mark or messages dropped before them. */
+  rare: Array<{i: number; caller?: string; seq?: number; boot?: string; orphan?: true; otherForm?: 'kmsg' | 'json'; dropped?: number}>
 }
 
 export type ChunkMessage =
@@ -68,9 +70,10 @@ export function packRecords(b: readonly LogRecord[]): PackedRecords {
     p.levels[i] = r.level ?? -1
     p.facilities[i] = r.facility ?? -1
     p.hints[i] = recordHints(r.text)
-    // (A dmesg -T log's records all carry a wall clock: each one is rare there, the bench's logs have none.)
-    if (r.caller !== undefined || r.wall !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.otherForm || r.dropped) {
-      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.wall !== undefined ? {wall: r.wall} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.otherForm ? {otherForm: r.otherForm} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
+    // A dmesg -T log's records all carry a wall clock: a column, not a rare object each.
+    if (r.wall !== undefined) (p.walls ??= new Float64Array(n).fill(NaN))[i] = r.wall
+    if (r.caller !== undefined || r.seq !== undefined || r.boot !== undefined || r.orphan || r.otherForm || r.dropped) {
+      p.rare.push({i, ...(r.caller !== undefined ? {caller: r.caller} : {}), ...(r.seq !== undefined ? {seq: r.seq} : {}), ...(r.boot !== undefined ? {boot: r.boot} : {}), ...(r.orphan ? {orphan: true as const} : {}), ...(r.otherForm ? {otherForm: r.otherForm} : {}), ...(r.dropped ? {dropped: r.dropped} : {})})
     }
   }
   p.text = ENCODER.encode(texts.join(''))
@@ -87,6 +90,7 @@ export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
   const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength).toString('utf8')
   let from = 0
   let rare = 0
+  const walls = p.walls
   for (let i = 0; i < n; i++) {
     const r: LogRecord = {line: p.lines[i]! + base, text: text.slice(from, p.ends[i])}
     from = p.ends[i]!
@@ -94,10 +98,11 @@ export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
     if (!Number.isNaN(t)) r.time = t
     if (p.levels[i]! >= 0) r.level = p.levels[i]
     if (p.facilities[i]! >= 0) r.facility = p.facilities[i]
-    if (rare < p.rare.length && p.rare[rare]!.i === i) {
-      const x = p.rare[rare++]!
-      if (x.caller !== undefined) r.caller = x.caller
-      if (x.wall !== undefined) r.wall = x.wall
+    const x = rare < p.rare.length && p.rare[rare]!.i === i ? p.rare[rare++]! : undefined
+    if (x?.caller !== undefined) r.caller = x.caller
+    const wall = walls?.[i]
+    if (wall !== undefined && !Number.isNaN(wall)) r.wall = wall
+    if (x !== undefined) {
       if (x.seq !== undefined) r.seq = x.seq
       if (x.boot !== undefined) r.boot = x.boot
       if (x.orphan) r.orphan = true
@@ -113,7 +118,7 @@ export function unpackRecords(p: PackedRecords, base: number): HintedBatch {
 export type HintedBatch = LogRecord[] & {hints?: Uint8Array}
 
 /** The typed arrays' memory, handed over rather than copied. */
-export const transferOf = (p: PackedRecords): ArrayBuffer[] => [p.text.buffer, p.ends.buffer, p.lines.buffer, p.times.buffer, p.levels.buffer, p.facilities.buffer, p.hints.buffer] as ArrayBuffer[]
+export const transferOf = (p: PackedRecords): ArrayBuffer[] => [p.text.buffer, p.ends.buffer, p.lines.buffer, p.times.buffer, p.levels.buffer, p.facilities.buffer, p.hints.buffer, ...(p.walls ? [p.walls.buffer] : [])] as ArrayBuffer[]
 
 /** Reads one piece and posts its record batches in order, then its reader stats. */
 export async function readChunk(t: ChunkTask, post: (m: ChunkMessage) => void): Promise<void> {

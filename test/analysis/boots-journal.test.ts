@@ -162,13 +162,13 @@ describe('two boots are two where only the journal says so (DERIVED: SH, then th
     it(`journalctl ${name}: \`-- Boot bbbb… --\` between the boots (journalctl prints none before the first): two boots, the second from the line after it`, async () => {
       const first = shape(SH, {boot: null})
       const p = file(`bootsep-${name}.log`, first + shape(TAIL, {boot: ID_B, ...LATER}))
-      expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [undefined, ID_B])
+      expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [undefined, ID_B], `a "-- Boot ${ID_B} --" line (journalctl)`)
     })
 
     it(`journalctl ${name}: a \`-- Boot <id> --\` line before each boot: two boots, each with its id`, async () => {
       const first = shape(SH, {boot: ID_A})
       const p = file(`bootsep2-${name}.log`, first + shape(TAIL, {boot: ID_B, ...LATER}))
-      expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [ID_A, ID_B])
+      expectTwo(await analyseBootLogBoots(p), lineCount(first) + 2, [ID_A, ID_B], `a "-- Boot ${ID_B} --" line (journalctl)`)
     })
   }
 
@@ -228,5 +228,36 @@ describe('wallSeconds (the wall clock a replay is told by when there is no kerne
     // RFC 3164 has no year: only differences matter.
     expect(wallSeconds('Dec  6 07:00:01.500000')! - wallSeconds('Dec 06 07:00:00')!).toBe(1.5)
     expect(['Foo  6 07:00:00', 'reltime', '[  +0.000401]'].map(wallSeconds)).toEqual([undefined, undefined, undefined])
+  })
+})
+
+describe('a `-- Boot <id> --` line gives its id to its boot only (found by a review: DERIVED, two short-precise captures cat\'ed twice)', () => {
+  // A capture: the c64 pool boot (journalctl prints no line before its first boot), then
+  // `-- Boot <id> --` and SH an hour later. Was: the next capture's first boot (its own banner, no
+  // line before it) took that id, and batch wrote three records with one boot id.
+  const ID = '0123456789abcdef0123456789abcdef'
+  const capture = toJournalPrecise(C64, {boot: null}) + toJournalPrecise(SH, {boot: ID, ...LATER})
+  const starts = [1, lineCount(toJournalPrecise(C64, {boot: null})) + 2]
+  const firstLines = [...starts, ...starts.map((l) => l + lineCount(capture))]
+  const reasons = [undefined, `a "-- Boot ${ID} --" line (journalctl)`, 'a new "Linux version" banner', `a "-- Boot ${ID} --" line (journalctl)`]
+
+  it('four boots: the id on the boots after its line, none on the second capture\'s first, each start reason its own', async () => {
+    const r = await analyseBootLogBoots(file('bootid-twice.log', capture + capture))
+    expect(r.boots.map((b) => [b.boot?.firstLine, b.boot?.startReason, b.boot?.id])).toEqual(firstLines.map((l, i) => [l, reasons[i], i % 2 === 1 ? ID : undefined]))
+    expect(r.boots.map(findings)).toEqual([[], [['alloc-tag-not-set', 1]], [], [['alloc-tag-not-set', 1]]])
+    expect(r.boots.map((b) => b.factConflicts)).toEqual([undefined, undefined, undefined, undefined])
+  })
+
+  it('the reader: the id on the records from its line up to the next banner not right after it', async () => {
+    const s = await openBootLog(file('bootid-twice-records.log', capture + capture))
+    const ids = new Map<number, string | undefined>()
+    for await (const r of s.records) if (banner(r)) ids.set(r.line, r.boot)
+    expect([...ids]).toEqual(firstLines.map((l, i) => [l, i % 2 === 1 ? ID : undefined]))
+  })
+
+  it.skipIf(!existsSync(join(REPO, 'dist', 'commands')))('batch: four records, the id on the second and fourth only (built CLI)', async () => {
+    const b = await runCli(['batch', file('bootid-twice-batch.log', capture + capture), '-j', '1'])
+    expect(b.status, b.stderr).toBe(0)
+    expect(batchRecords(b.stdout).map((x) => [x.boot?.firstLine, x.boot?.id])).toEqual(firstLines.map((l, i) => [l, i % 2 === 1 ? ID : undefined]))
   })
 })

@@ -3,7 +3,7 @@
 //   optional time             `[    1.234567]` (printk.time: "[%5lu.%06lu]")
 //   optional caller id        `[    T1]` / `[  C0]` (CONFIG_PRINTK_CALLER, glued or after a space)
 // then one separating space, which is not part of the message.
-import {wallSeconds} from './wall.js'
+import {ctimeAt, isoAt} from './wall.js'
 
 export interface Prefix {
   pri?: number
@@ -209,7 +209,7 @@ function otherStamp(s: string, at: number): number {
     }
     CTIME.lastIndex = at
     if (CTIME.test(s)) {
-      vOtherWall = wallSeconds(s.slice(at + 1, CTIME.lastIndex - 1))
+      vOtherWall = ctimeAt(s, at)
       return CTIME.lastIndex
     }
     for (const re of [RELTIME, DELTA]) {
@@ -222,7 +222,7 @@ function otherStamp(s: string, at: number): number {
   if (isDigit(c) && s.charCodeAt(at + 4) === 45 /* - */) {
     ISO.lastIndex = at
     if (ISO.test(s)) {
-      vOtherWall = wallSeconds(s.slice(at, ISO.lastIndex))
+      vOtherWall = isoAt(s, at)
       return ISO.lastIndex
     }
   }

@@ -6,6 +6,7 @@ import type {LineReader} from './engine.js'
 import {findTime, readPrefix, type Prefix} from './prefix.js'
 import type {Sink} from './sink.js'
 import {wallSeconds} from './wall.js'
+import {clockRestarts, isBanner} from './boot-start.js'
 
 export type {LineReader} from './engine.js'
 
@@ -86,7 +87,7 @@ function inherit(prev: LogRecord, no: number, s: string): LogRecord {
   // properties after it (V8's slow clone, bench/NOTES.md) and then deletes (which leave the record
   // a dictionary for every later read) took 86 against 46 ms for 60 000 continuation lines.
   const r = {} as LogRecord
-  for (const k in prev) if (k !== 'seq' && k !== 'dropped' && k !== 'otherForm') (r as unknown as Record<string, unknown>)[k] = prev[k as keyof LogRecord]
+  for (const k in prev) if (k !== 'seq' && k !== 'dropped' && k !== 'otherForm' && k !== 'bootLine') (r as unknown as Record<string, unknown>)[k] = prev[k as keyof LogRecord]
   r.line = no
   r.text = s.trimStart()
   const form = KMSG_DICT.test(s) ? 'kmsg' : DMESG_JSON.test(s) ? 'json' : undefined
@@ -331,9 +332,10 @@ const HOST_TAG = /^(?:(\S+) )??([^\s:[]+)(?:\[\d+\])?: ?/
 /** journalctl's own lines (-- Boot …, -- No entries --). */
 export const JOURNAL_META = /^-- .* --$/
 /** A journal boot id (`_BOOT_ID`, `-- Boot <id> --`): 32 lowercase hex digits. */
-export const BOOT_ID = /^[0-9a-f]{32}$/
+const HEX32 = '[0-9a-f]{32}'
+export const BOOT_ID = new RegExp(`^${HEX32}$`)
 /** journalctl's line before each boot's entries (systemd 255 on; `-- Reboot --` before it, with no id). */
-const JOURNAL_BOOT = /^-- Boot ([0-9a-f]{32}) --$/
+const JOURNAL_BOOT = new RegExp(`^-- Boot (${HEX32}) --$`)
 /** journalctl's line between boots before systemd 255: no id, so the records after it get rebootId(its line). */
 const JOURNAL_REBOOT = '-- Reboot --'
 /**
@@ -415,8 +417,18 @@ function rfc5424(s: string): SyslogPrefix | undefined {
  */
 export class PrefixedReader implements LineReader {
   private prev: LogRecord | undefined
-  /** The id of the last `-- Boot <id> --` line: the boot of the records after it (LogRecord.boot). */
+  /**
+   * The id of the last `-- Boot <id> --` line: the boot of the records after it (LogRecord.boot),
+   * until a record starts another boot without such a line (boot-start.ts: a banner, the kernel
+   * clock restarting): the first boot of a capture cat'ed after another, which journalctl prints
+   * without a line before it.
+   */
   private boot: string | undefined
+  /** Whether a record came after that line (the first one is its boot's start, a banner or not). */
+  private bootRecords = false
+  /** The last kernel record's text and kernel time: a banner that repeats it is one line written twice. */
+  private lastText: string | undefined
+  private lastTime: number | undefined
 
   constructor(private readonly sink: Sink) {}
 
@@ -431,6 +443,7 @@ export class PrefixedReader implements LineReader {
       const b = JOURNAL_BOOT.exec(s)
       if (b) this.boot = b[1]
       else if (s === JOURNAL_REBOOT) this.boot = rebootId(no)
+      if (b || s === JOURNAL_REBOOT) this.bootRecords = false
       this.sink.skip(no, REASON.journalMeta, s)
       return
     }
@@ -461,8 +474,21 @@ export class PrefixedReader implements LineReader {
       }
     }
     if (r.facility === undefined) r.facility = 0
-    if (this.boot !== undefined) r.boot = this.boot
+    this.giveBoot(r)
     this.prev = r
     this.sink.record(r)
+  }
+
+  /** The boot id of the `-- Boot <id> --` (or `-- Reboot --`) line before r, unless a boot started after it. */
+  private giveBoot(r: LogRecord): void {
+    if (this.boot !== undefined) {
+      if (!this.bootRecords) {
+        if (BOOT_ID.test(this.boot)) r.bootLine = true
+      } else if ((isBanner(r.text) && r.text !== this.lastText) || clockRestarts(this.lastTime, r.time)) this.boot = undefined
+    }
+    this.bootRecords = true
+    this.lastText = r.text
+    if (r.time !== undefined) this.lastTime = r.time
+    if (this.boot !== undefined) r.boot = this.boot
   }
 }
