@@ -13,7 +13,7 @@ import {captureRecorder, refuseBootKernel, type DumpUse, dumpUse, hostFromAnalys
 import {defaultHost, type Host} from './host.js'
 import {type FlagRecord, checkRelease, hostFlagFacts, setFact} from './host-flags.js'
 import {type HostFact, applyHostFlags, overrideWarnings, statedFacts, suppliedFacts} from './host-override.js'
-import type {AllocInfo, RecorderCode} from '../types.js'
+import type {AllocInfo, BootAnalysis, RecorderCode} from '../types.js'
 
 /**
  * The evidence of a capture's dump (its pool tracking site: built-recorder.ts trackingSiteOf), and
@@ -85,6 +85,8 @@ export interface HostInput {
   overrides?: string[]
   /** --from: the kernel's NR_CPUS as the log printed it (the most CPUs it can have), and where. */
   nrCpus?: {cpus: number; where: string}
+  /** --from: the boot's analysis (its `alloc_tag was not set` warnings are set against the prediction: measured.ts). */
+  analysis?: BootAnalysis
 }
 
 /**
@@ -139,7 +141,7 @@ export async function hostFromCapture(path: string, boot: number | undefined, su
   const stated = statedFacts(analysis, host)
   const nr = analysis.host.nrCpusConfig
   const nrCpus = nr && {cpus: num(nr.value), where: `${analysis.source}:${nr.line}`}
-  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, ...(dump ? {dump} : {}), ...(nrCpus ? {nrCpus} : {})}
+  return {host, notes: which ? [which, ...notes] : notes, measured: measuredEarlyCalls(analysis), printedMax: legacyMaxFromLog(analysis), recorder, stated, analysis, ...(dump ? {dump} : {}), ...(nrCpus ? {nrCpus} : {})}
 }
 
 /**

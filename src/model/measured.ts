@@ -2,6 +2,9 @@
 // prediction's 90 % interval for it: the early calls (PFNs offered), their pages, and on a pool
 // kernel the pools it published. Outside is a `warning` (model/severity.ts measuredGrade): the
 // model missed this boot. Against a host the flags changed (host-override.ts) nothing is judged.
+import {expectationFromPrediction} from '../diff/model.js'
+import {evaluateRule, type RuleOutcome} from '../diff/rules.js'
+import type {BootAnalysis} from '../types.js'
 import type {MeasuredEarly} from './from-boot.js'
 import type {Interval} from './interval.js'
 import type {Prediction} from './predict.js'
@@ -34,4 +37,13 @@ export function measuredChecks(p: Prediction, m: MeasuredEarly, judged: boolean)
   // Pools only where the kernel's own recorder is the pool: on another the pool run is a what-if.
   if (m.pools !== undefined && p.pool && p.recorder === 'pool') checks.push({count: 'pools', measured: m.pools, predicted: poolsInterval(p, p.pool.poolsPublished)})
   return checks.map((c) => (judged ? {...c, inside: c.measured >= c.predicted.low && c.measured <= c.predicted.high} : c))
+}
+
+/**
+ * The `alloc_tag was not set` warnings the boot's log shows, judged by diff's own rule (unset-tags:
+ * explained a warning, unexplained an error), the model's expectation as diff gives it; undefined
+ * when the log shows none. Set against the pages the prediction says would warn.
+ */
+export function observedUnsetTags(analysis: BootAnalysis, p: Prediction): RuleOutcome | undefined {
+  return evaluateRule('unset-tags', {analysis, expected: expectationFromPrediction(p, p.recorder)}).find((o) => o.status === 'fired')
 }

@@ -8,6 +8,7 @@ import {sections} from './host.js'
 import type {InventoryRow} from './fleet.js'
 import type {MeasuredEarly} from './from-boot.js'
 import type {MeasuredCheck} from './measured.js'
+import type {RuleOutcome} from '../diff/rules.js'
 import type {Prediction, Sweep} from './predict.js'
 import type {RecorderRun} from './recorders/result.js'
 import {DELTA_NOTE, TOLERANCE_LABEL, measuredDelta, relText, withinTolerance} from './tolerance.js'
@@ -186,7 +187,7 @@ function checkText(c: MeasuredCheck): string {
  * What an instrumented boot (predict --from a lab capture) measured, each count against its
  * interval (model/measured.ts); with host flags over the capture, against another host: no check.
  */
-export function measuredBlock(p: Prediction, measured: MeasuredEarly, checks: MeasuredCheck[], ctx: {inFit?: string; overridden: boolean}): Block {
+export function measuredBlock(p: Prediction, measured: MeasuredEarly, checks: MeasuredCheck[], ctx: {inFit?: string; overridden: boolean; unsetTags?: RuleOutcome}): Block {
   // The sign diff uses (tolerance.ts DELTA_NOTE), said in the line: negative = predicted more.
   const {delta, rel} = measuredDelta(p.events, measured.calls)
   const [calls, ...rest] = checks
@@ -197,9 +198,19 @@ export function measuredBlock(p: Prediction, measured: MeasuredEarly, checks: Me
       `klab ${measured.kind} (line ${measured.line}): ${checkText(calls)}; delta ${delta > 0 ? '+' : ''}${delta}, rel ${relText(rel)} (${DELTA_NOTE})` +
         (ctx.inFit ? `; ${inSampleNote(ctx.inFit, p.profile)}` : ''),
       ...rest.map(checkText),
+      ...(ctx.unsetTags ? [unsetTagsText(p, ctx.unsetTags, ctx.overridden)] : []),
       ...(ctx.overridden ? ['against a different host (host flags over the capture, see the warnings): not a check'] : []),
     ]),
   }
+}
+
+/** The log's `alloc_tag was not set` warnings (diff's unset-tags outcome) against the pages predicted to warn when freed. */
+function unsetTagsText(p: Prediction, o: RuleOutcome, overridden: boolean): string {
+  const lines = o.evidence.filter((e) => e.from === 'log' && e.line !== undefined).map((e) => e.line)
+  const where = lines.length ? ` (${byCount(lines.length, 'line')} ${lines.join(', ')})` : ''
+  const predicted = p.kernel ? withInterval(p.kernel.wouldWarnIfFreedPages) : '0'
+  const verdict = overridden ? 'not judged' : `${o.severity} (diff's unset-tags rule${o.cause ? `; cause: ${o.cause}` : ''})`
+  return `observed ${o.message}${where}, predicted ${predicted} pages would warn if freed: ${verdict}`
 }
 
 export function sweepBlock(s: Sweep): Block {

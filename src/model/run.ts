@@ -18,8 +18,8 @@ import {type Profile, chooseProfile, fittedCapture, kernelFallbackNote, otherSer
 import {EARLY_ALLOC_PFN_MAX} from './recorders/legacy.js'
 import {fleetCells, fleetTable, measuredBlock, predictionReport, sweepBlock, sweepNotesBlock, sweepSummary, wrap} from './report.js'
 import {caveatLine, span} from './cpu-ranges.js'
-import {measuredChecks} from './measured.js'
-import {type Graded, measuredGrade, predictionGrade, sweepGrade, worstGrade} from './severity.js'
+import {measuredChecks, observedUnsetTags} from './measured.js'
+import {type Graded, measuredGrade, predictionGrade, sweepGrade, unsetTagsGrade, worstGrade} from './severity.js'
 import {sweepPlotBlock, sweepSvg} from './sweep-chart.js'
 import {inputName} from '../readers/stdin.js'
 import {statOf} from '../readers/stat.js'
@@ -100,14 +100,17 @@ function hostRun(input: HostInput, profile: Profile, opts: PredictOptions, from:
   const {measured} = input
   const overridden = (input.overrides?.length ?? 0) > 0
   const checks = measured ? measuredChecks(p, measured, !overridden) : []
+  // The log's `alloc_tag was not set` warnings against the predicted pages that would warn: judged as diff judges them.
+  const unsetTags = measured && input.analysis ? observedUnsetTags(input.analysis, p) : undefined
   if (measured) {
     const inFit = from === undefined ? undefined : fittedCapture(profile, from)
-    report.blocks.push(measuredBlock(p, measured, checks, {...(inFit ? {inFit} : {}), overridden}))
+    report.blocks.push(measuredBlock(p, measured, checks, {...(inFit ? {inFit} : {}), overridden, unsetTags}))
   }
-  const graded = worstGrade([predictionGrade(input.host.debug, p), measuredGrade(checks)])
+  const graded = worstGrade([predictionGrade(input.host.debug, p), measuredGrade(checks), overridden ? undefined : unsetTagsGrade(unsetTags)])
   if (graded) report.blocks.push(severityBlock(graded))
   // The capture's allocinfo dump, used or not (not for an earlier boot of the log), in --json too.
-  const measuredJson = measured ? {measured: {...measured, checks, ...(overridden ? {differentHost: true} : {})}} : {}
+  const observed = unsetTags ? {unsetTags: overridden ? {...unsetTags, severity: undefined} : unsetTags} : {}
+  const measuredJson = measured ? {measured: {...measured, checks, ...observed, ...(overridden ? {differentHost: true} : {})}} : {}
   const result = {...p, ...measuredJson, ...(input.dump ? {allocinfo: input.dump} : {}), ...(graded ? {severity: graded} : {})}
   return {result, report, severities: graded ? [graded.severity] : [], hostWarnings: p.warnings}
 }

@@ -10,6 +10,7 @@
 // (analysis/built-recorder.ts, the rule analyse follows too): a notice, as without DEBUG.
 import {type Recorder, type Severity, SEVERITIES} from '../types.js'
 import type {Host} from './host.js'
+import type {RuleOutcome} from '../diff/rules.js'
 import type {MeasuredCheck} from './measured.js'
 import type {Prediction, Sweep} from './predict.js'
 import {overflowWhere} from './cpu-ranges.js'
@@ -83,6 +84,10 @@ export function measuredGrade(checks: readonly MeasuredCheck[]): Graded | undefi
   const each = out.map((c) => `${COUNT_WORDS[c.count]} measured ${c.measured}, predicted ${c.predicted.low}-${c.predicted.high}`)
   return {severity: 'warning', why: `the boot's counts lie outside the model's 90 % interval (${each.join('; ')}): the model misses this boot`}
 }
+
+/** The log's `alloc_tag was not set` warnings (measured.ts observedUnsetTags): the severity diff's unset-tags rule gives them. */
+export const unsetTagsGrade = (o: RuleOutcome | undefined): Graded | undefined =>
+  o && {severity: o.severity, why: `the log shows ${o.message.replace(/`/g, '"')} (diff's unset-tags rule)`}
 
 /** The highest of several grades (what --fail-on sees), its why first; the others' whys follow it. */
 export function worstGrade(grades: readonly (Graded | undefined)[]): Graded | undefined {

@@ -6,6 +6,8 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {analyseBootLog} from '../../src/analysis/read.js'
+import {evaluateRule} from '../../src/diff/rules.js'
 import {poolsInterval} from '../../src/model/measured.js'
 import {runPredict} from '../../src/model/run.js'
 import {measuredGrade} from '../../src/model/severity.js'
@@ -59,6 +61,23 @@ describe('measured counts against their intervals (real captures)', () => {
     expect(by.pools).toMatchObject({measured: 3, inside: true, predicted: {value: 4, low: 3, high: 4}})
     expect(lines).toContain('3 pools, predicted 4 (3-4): inside the 90 % interval')
     expect(severities).toEqual([])
+  })
+
+  it('legacylate-c16-m1024-n2: the log\'s `alloc_tag was not set` (line 184, diff\'s unset-tags evidence) against the predicted 0, with diff\'s severity (error) in text, JSON and --fail-on', async () => {
+    const dir = join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2')
+    const {result, lines, severities, blocks} = await predictFrom(dir)
+    const diff = evaluateRule('unset-tags', {analysis: await analyseBootLog(join(dir, 'dmesg.txt'))})[0]!
+    expect(diff).toMatchObject({status: 'fired', case: 'unexplained', severity: 'error'})
+    const observed = (result.measured as {unsetTags?: {severity?: string; case?: string; evidence: {line?: number}[]}}).unsetTags
+    expect(observed).toMatchObject({severity: diff.severity, case: 'unexplained', data: {count: 1}})
+    expect(observed?.evidence.map((e) => e.line)).toEqual([184])
+    expect(lines.join(' ')).toMatch(/observed 1 `alloc_tag was not set` warning: unexplained \(line 184\), predicted 0 pages would warn if freed: error \(diff's unset-tags rule/)
+    expect(severities).toEqual(['error'])
+    expect((blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^Severity: error: the log shows 1 "alloc_tag was not set" warning: unexplained/)
+    // Host flags over the capture: shown, not judged (as the measured counts).
+    const other = await predictFrom(dir, {cpus: 255})
+    expect(other.lines.join(' ')).toMatch(/predicted \d+ (\(\d+-\d+\) )?pages would warn if freed: not judged/)
+    expect(other.severities).toEqual([])
   })
 
   it('the pool interval is ceil(PFNs / PFN_POOL_SIZE) at the calls interval\'s ends (510 a 4 KiB page on 64-bit)', () => {
