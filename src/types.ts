@@ -202,6 +202,8 @@ export interface Splat {
   endLine: number
   /** The message line(s) between `cut here` and the banner (what WARN() printed), or the BUG text. */
   message?: string
+  /** The line of the message's first line (a finding starts at cut-here; a reason quoting the message cites this). */
+  messageLine?: number
   /** printk caller id of the block (`T1`, `C0`) when printed. */
   caller?: string
   /** Kernel time of the block's first line, when the format carries it. */

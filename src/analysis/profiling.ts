@@ -88,8 +88,8 @@ function inferMode({host, evidence, findings}: ProfilingInput): {mode: Profiling
   if (warn) {
     return {
       mode: 'enabled',
-      reason: `inferred: no banner or command line, but "${warn.title}" at line ${warn.line} fires only while profiling is on (whether compressed is not known)`,
-      line: warn.line,
+      reason: `inferred: no banner or command line, but "${warn.title}" at line ${messageLine(warn)} fires only while profiling is on (whether compressed is not known)`,
+      line: messageLine(warn),
     }
   }
   return {mode: 'unknown', reason: 'no profiling banner and no sysctl.vm.mem_profiling= on the command line (the default depends on CONFIG_MEM_ALLOC_PROFILING_ENABLED_BY_DEFAULT)'}
@@ -100,15 +100,18 @@ const RECORDER_IDLE: Partial<Record<ProfilingMode, string>> = {
   disabled: 'profiling is off, so the recorder records nothing',
 }
 
+/** Where a finding's message was printed: a WARN's report starts at its cut-here line, a line before the message (grep -n's line, which a reason quoting the message cites). */
+export const messageLine = (f: Pick<Finding, 'line' | 'splat'>): number => f.splat?.messageLine ?? f.line
+
 const DEBUG_ONLY = new Set<FindingKind>(['alloc-tag-not-set', 'alloc-tag-not-cleared', 'current-tag-not-set'])
 const RECORDER_ONLY = new Set<FindingKind>(['early-pfn-overflow', 'pool-alloc-failed'])
 
 function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | 'unknown'; reason: string; source: DebugSource} {
   const f = findings.find((x) => DEBUG_ONLY.has(x.id))
-  if (f) return {value: true, reason: `"${f.title}" at line ${f.line}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: f.line}}
+  if (f) return {value: true, reason: `"${f.title}" at line ${messageLine(f)}: that WARN exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: messageLine(f)}}
   // lib/alloc_tag.c: both early-PFN recorders are built only under CONFIG_MEM_ALLOC_PROFILING_DEBUG.
   const r = findings.find((x) => RECORDER_ONLY.has(x.id))
-  if (r) return {value: true, reason: `"${r.title}" at line ${r.line}: the early-PFN recorder that prints it exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: r.line}}
+  if (r) return {value: true, reason: `"${r.title}" at line ${messageLine(r)}: the early-PFN recorder that prints it exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: messageLine(r)}}
   // Lab kernels: their recorder counters (and the walk that prints them) are inside the DEBUG-only recorder code.
   const k = klab.find((x) => x.kind === 'early_pfn' || x.kind === 'early_pfn_legacy' || x.kind === 'early_pfn_walk')
   if (k) return {value: true, reason: `"klab: ${k.kind}" at line ${k.line}: the lab's counters of the early-PFN recorder, which exists only with CONFIG_MEM_ALLOC_PROFILING_DEBUG`, source: {from: 'log', line: k.line}}
@@ -136,9 +139,9 @@ function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: P
   if (recorder) return {value: recorder, reason: 'given with --recorder'}
   const find = (id: FindingKind) => findings.find((f) => f.id === id)
   const overflow = find('early-pfn-overflow')
-  if (overflow) return {value: 'legacy', reason: `EARLY_ALLOC_PFN_MAX overflow message at line ${overflow.line}: only the fixed-array recorder prints it`}
+  if (overflow) return {value: 'legacy', reason: `EARLY_ALLOC_PFN_MAX overflow message at line ${messageLine(overflow)}: only the fixed-array recorder prints it`}
   const poolFail = find('pool-alloc-failed')
-  if (poolFail) return {value: 'pool', reason: `"early PFN tracking page allocation failed" at line ${poolFail.line}: only the pfn_pool recorder prints it`}
+  if (poolFail) return {value: 'pool', reason: `"early PFN tracking page allocation failed" at line ${messageLine(poolFail)}: only the pfn_pool recorder prints it`}
   const legacy = klab.find((k) => k.kind === 'early_pfn_legacy')
   if (legacy) return {value: 'legacy', reason: `lab instrumentation: "klab: early_pfn_legacy" at line ${legacy.line} (fixed-array recorder)`}
   const pool = klab.find((k) => k.kind === 'early_pfn')
@@ -153,7 +156,7 @@ function inferRecorder({host, findings, klab, recorder}: ProfilingInput, mode: P
   }
   const notSet = find('alloc-tag-not-set')
   if (notSet && mode !== 'compressed') {
-    return {value: 'none', reason: `"alloc_tag was not set" at line ${notSet.line} with no overflow or pool-failure message: probably no recorder (a recorder would have cleared that early page)`}
+    return {value: 'none', reason: `"alloc_tag was not set" at line ${messageLine(notSet)} with no overflow or pool-failure message: probably no recorder (a recorder would have cleared that early page)`}
   }
   const g = host.release && recorderOfRelease(host.release.value)
   if (g) return {value: g.recorder, reason: `a guess from the release ${host.release!.value} alone (${g.why}); distribution kernels backport; use --recorder if you know`}

@@ -14,6 +14,7 @@ import {MAX_SKIPPED} from '../readers/bootlog/sink.js'
 import {HOST_FACT_LABELS, PROFILING_LABELS, hostFactCell} from './labels.js'
 import {pfnPoolSize} from '../kernel.js'
 import {legacyArraySize} from './built-recorder.js'
+import {messageLine} from './profiling.js'
 
 export interface AnalyseResult extends BootAnalysis {
   allocinfo?: AllocInfoSummary
@@ -116,7 +117,7 @@ function earlyBlock(a: AnalyseResult, rawBytes: boolean): KvBlock {
   const p = a.profiling
   const seen = (id: FindingKind) => {
     const f = a.findings.find((x) => x.id === id)
-    return f ? {value: {text: 'yes', style: 'bad' as Style}, note: `line ${f.line}, ${f.count ?? 1}x`} : {value: 'no'}
+    return f ? {value: {text: 'yes', style: 'bad' as Style}, note: `line ${messageLine(f)}, ${f.count ?? 1}x`} : {value: 'no'}
   }
   return {
     kind: 'kv',

@@ -463,6 +463,7 @@ export class SplatParser {
     if (!banner.rule.needsEnd || !m || m.caller !== o.splat.caller || !isWarnMessage(m.text.trim())) return undefined
     const s = o.splat
     o.message.push(clip(m.text.trim()))
+    s.messageLine ??= m.line
     o.messageBeforeBanner = true
     s.startLine = m.line
     if (m.time !== undefined) s.time = m.time
@@ -547,6 +548,7 @@ export class SplatParser {
     }
     if (o.message.length < MAX_MESSAGE_LINES) {
       o.message.push(clip(text))
+      o.splat.messageLine ??= r.line
       return {inSplat: true, message: true, closed}
     }
     closed.push(this.close(this.corrupt(o, `no WARNING/BUG banner within ${MAX_MESSAGE_LINES} lines of cut-here`), r.line - 1))
@@ -650,6 +652,7 @@ export class SplatParser {
     // Before 4.19, __warn() printed the WARN message after the banner, before `Modules linked in`.
     if (!o.sawBody && !o.inTrace && o.needsEnd && !o.messageBeforeBanner && o.message.length < MAX_MESSAGE_LINES) {
       o.message.push(clip(text))
+      s.messageLine ??= r.line
       return {inSplat: true, message: true, closed}
     }
     if (o.contexts.length > 0) {
