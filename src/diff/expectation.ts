@@ -1,6 +1,7 @@
 // What the model expects for one host, in the shape the predicted-vs-observed rules read. The
 // model (src/model) produces richer results; adapters in this folder reduce them to this value so
 // that the rules stay a table of small functions over plain data.
+import type {Interval} from '../model/interval.js'
 import type {KlabCounts, Recorder} from '../types.js'
 
 /** One predicted quantity that an instrumented boot also measures (a `klab:` value). */
@@ -11,6 +12,8 @@ export interface PredictedCount {
   predicted: number
   /** What the number is, in the kernel's words. */
   label: string
+  /** The 90 % interval predict states for it, where the count is judged against one (pools: model/tolerance.ts COUNT_CHECKS). */
+  interval?: Interval
 }
 
 export interface Expectation {

@@ -2,6 +2,7 @@
 // profile for its kernel and page_ext window, one predict() run, reduced to an Expectation.
 import {legacyArraySize} from '../analysis/built-recorder.js'
 import {bootKernelRefusal, hostFromAnalysis} from '../model/from-boot.js'
+import {poolsInterval} from '../model/measured.js'
 import {type Prediction, predict} from '../model/predict.js'
 import {chooseProfile, fittedCapture, inSampleNote, loadProfile, type Profile} from '../model/profile.js'
 import {EARLY_ALLOC_PFN_MAX} from '../model/recorders/legacy.js'
@@ -39,10 +40,12 @@ export function predictedCounts(p: Prediction, recorder: Recorder): PredictedCou
   if (pool) {
     // A kernel whose recorder is off records nothing; its untagged calls are the events alone.
     const tracking = recorder !== 'none'
+    // The pools' interval is the one predict --from judges them by (a prediction document written before it stated calls has none).
+    const pools = tracking && p.calls ? {interval: poolsInterval(p, pool.poolsPublished)} : {}
     out.push(
       {kind: 'early_pfn', metric: 'untagged_calls', predicted: p.events + (tracking ? pool.noCodetagCalls : 0), label: 'untagged calls (PFNs + the pool pages themselves)'},
       {kind: 'early_pfn', metric: 'recorded', predicted: tracking ? pool.recorded : 0, label: 'PFNs the pfn_pool recorder stored'},
-      {kind: 'early_pfn', metric: 'pools', predicted: tracking ? pool.poolsPublished : 0, label: 'pools kept (published; race losers\' pages are race_frees)'},
+      {kind: 'early_pfn', metric: 'pools', predicted: tracking ? pool.poolsPublished : 0, label: 'pools kept (published; race losers\' pages are race_frees)', ...pools},
       {kind: 'early_pfn', metric: 'race_frees', predicted: tracking ? pool.raceFrees : 0, label: 'pages freed by cmpxchg losers'},
       {kind: 'early_pfn', metric: 'alloc_fail', predicted: tracking ? pool.allocFailures : 0, label: 'failed pool page allocations'},
     )

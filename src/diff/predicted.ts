@@ -1,6 +1,7 @@
 // Counts vs counts: a prediction against a capture's klab measurements, or two predictions (two
 // hosts, two profiles) against each other, in one table shape: metric, a, b, delta, relative.
 import {InputError} from '../errors.js'
+import type {Interval} from '../model/interval.js'
 import type {Prediction} from '../model/predict.js'
 import {type BootAnalysis, RECORDERS, type Recorder} from '../types.js'
 import {num} from '../readers/count.js'
@@ -15,6 +16,8 @@ export interface CountSide {
   labels: Map<string, string>
   /** e.g. the profile and window of a prediction. */
   detail?: string
+  /** A prediction's intervals, for the metrics judged against one (model/tolerance.ts COUNT_CHECKS). */
+  intervals?: Map<string, Interval>
 }
 
 export interface CountDiffRow {
@@ -42,14 +45,16 @@ export interface CountDiff {
   onlyB: string[]
 }
 
-export function sideFromPrediction(p: Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window'>, recorder: Recorder, source: string): CountSide {
+export function sideFromPrediction(p: Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window' | 'calls' | 'poolSize'>, recorder: Recorder, source: string): CountSide {
   const values = new Map<string, number>()
   const labels = new Map<string, string>()
+  const intervals = new Map<string, Interval>()
   for (const c of predictedCounts(p as Prediction, recorder)) {
     values.set(`${c.kind}.${c.metric}`, c.predicted)
     labels.set(`${c.kind}.${c.metric}`, c.label)
+    if (c.interval) intervals.set(`${c.kind}.${c.metric}`, c.interval)
   }
-  return {source, what: 'predicted', values, labels, detail: `profile ${p.profile}, ${p.window} window, recorder ${recorder}`}
+  return {source, what: 'predicted', values, labels, intervals, detail: `profile ${p.profile}, ${p.window} window, recorder ${recorder}`}
 }
 
 export function sideFromAnalysis(a: BootAnalysis): CountSide {
@@ -60,7 +65,7 @@ export function sideFromAnalysis(a: BootAnalysis): CountSide {
 }
 
 /** What diff reads of a `predict --json` document: the counts, and the recorder predict said the kernel carries. */
-export type PredictionDoc = Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window' | 'recorder'>
+export type PredictionDoc = Pick<Prediction, 'events' | 'pages' | 'pool' | 'legacy' | 'profile' | 'window' | 'recorder' | 'calls' | 'poolSize'>
 
 /** The result of `allocscope predict --json` for one host. */
 export function predictionFromJson(text: string, source: string): PredictionDoc {
@@ -98,8 +103,8 @@ export function diffCounts(a: CountSide, b: CountSide): CountDiff {
     if (judge) {
       // The measured side's other counts of the same klab line (a remainder's total: tolerance.ts judgeCount).
       const kind = key.slice(0, key.indexOf('.'))
-      const measuredSide = a.what === 'measured' ? a : b
-      const ok = judgeCount(key.slice(kind.length + 1), ref, other, (m) => measuredSide.values.get(`${kind}.${m}`))
+      const [measuredSide, predictedSide] = a.what === 'measured' ? [a, b] : [b, a]
+      const ok = judgeCount(key.slice(kind.length + 1), ref, other, (m) => measuredSide.values.get(`${kind}.${m}`), predictedSide.intervals?.get(key))
       if (ok !== null) row.withinTolerance = ok
     }
     rows.push(row)

@@ -96,7 +96,7 @@ export function countRows(ctx: RuleContext): CountRow[] {
       predicted: c.predicted,
       measured,
       ...measuredDelta(c.predicted, measured),
-      withinTolerance: judgeCount(c.metric, c.predicted, measured, (m) => (k?.values[m] === undefined ? undefined : num(k.values[m]))),
+      withinTolerance: judgeCount(c.metric, c.predicted, measured, (m) => (k?.values[m] === undefined ? undefined : num(k.values[m])), c.interval),
     })
   }
   return rows
@@ -283,7 +283,7 @@ const pct = `${MODEL_TOLERANCE.rel * 100} %`
 const counts = rule({
   id: 'counts',
   title: 'predicted vs measured counts',
-  explanation: `Instrumented lab kernels print their true early counts (\`klab:\` lines). Each predicted metric is compared with the measurement (delta = measured − predicted, and relative to the measurement); when a PFN count is beyond the model's stated fidelity (${pct} or ${MODEL_TOLERANCE.abs} PFNs, whichever is larger; for dropped PFNs, ${pct} of the early count they are the remainder of) or the pool page count is not exact, the rule fires. Page totals and race counts are shown, not judged.`,
+  explanation: `Instrumented lab kernels print their true early counts (\`klab:\` lines). Each predicted metric is compared with the measurement (delta = measured − predicted, and relative to the measurement); when a PFN count is beyond the model's stated fidelity (${pct} or ${MODEL_TOLERANCE.abs} PFNs, whichever is larger; for dropped PFNs, ${pct} of the early count they are the remainder of) or the pools published are outside the interval \`predict --from\` states for them (⌈PFNs / PFN_POOL_SIZE⌉ at the ends of the early PFNs' interval), the rule fires. Page totals and race counts are shown, not judged.`,
   severity: 'warning',
   evaluate: (ctx) => {
     if (!ctx.analysis) return na('no boot log')

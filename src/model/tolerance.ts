@@ -36,18 +36,19 @@ export const relText = (rel: number | null): string => (rel === null ? 'n/a' : `
 
 /**
  * How each klab metric is judged. The model claims fidelity for PFN counts (MODEL_TOLERANCE) and
- * for pool pages (exact); the rest (page totals of high-order allocations, seed-dependent races)
+ * for the pools published (inside the interval predict states for them, model/measured.ts
+ * poolsInterval: a pool count follows the PFNs; exact when no interval is known); the rest (page totals of high-order allocations, seed-dependent races)
  * is shown next to the measurement but not judged. `dropped` is the early count minus the array
  * size, so it carries the early count's error: judged with the tolerance of that count
  * (recorded + dropped), not of the small difference.
  */
-export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder'>> = {
+export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'interval' | 'remainder'>> = {
   calls: 'pfns',
   recorded: 'pfns',
   untagged_calls: 'pfns',
   set_empty: 'pfns',
   dropped: 'remainder',
-  pools: 'exact',
+  pools: 'interval',
 }
 
 /**
@@ -56,10 +57,11 @@ export const COUNT_CHECKS: Readonly<Record<string, 'pfns' | 'exact' | 'remainder
  * document against a capture) alike.
  * @param measuredOf the measured counts of the same klab line, by metric: a 'remainder' (dropped)
  * is judged against the early count it is the remainder of, recorded + dropped.
+ * @param interval the predicted interval of an 'interval' metric (pools); without one it is judged exact.
  */
-export function judgeCount(metric: string, predicted: number, measured: number, measuredOf: (metric: string) => number | undefined): boolean | null {
+export function judgeCount(metric: string, predicted: number, measured: number, measuredOf: (metric: string) => number | undefined, interval?: {low: number; high: number}): boolean | null {
   const how = COUNT_CHECKS[metric]
-  if (how === 'exact') return predicted === measured
+  if (how === 'interval') return interval ? measured >= interval.low && measured <= interval.high : predicted === measured
   const scale = how === 'remainder' ? Math.max(measured + (measuredOf('recorded') ?? 0), measured) : how === 'pfns' ? measured : undefined
   if (scale === undefined) return null
   return withinTolerance(predicted, measured, scale)

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {predictionFromJson} from '../../src/diff/predicted.js'
 import {runCli} from '../helpers/cli.js'
 import {writeDerived} from '../helpers/diff-derived.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {LAB_CAPTURES, SAMPLES} from '../helpers/paths.js'
 
 const json = async (args: string[]) => {
   const r = await runCli([...args, '--json'])
@@ -47,6 +47,35 @@ describe('predict and diff state one predicted count per host (real samples)', (
     const fromDoc: Row[] = (await json(['diff', doc, dir])).counts.rows
     expect(rows.length).toBeGreaterThan(0)
     expect(fromDoc).toEqual(rows)
+  })
+})
+
+describe('predict --from and diff judge the pools by one interval (real capture lab-7.2-poollate-c128-m1024)', () => {
+  // klab pools=3, recorded=1523; predict: 4 pools, interval 3-4 (ceil(PFNs / 510) at the calls
+  // interval's ends). diff judged pools exact (4 vs 3: outside, a warning) while predict said inside.
+  it('3 pools against 4 (3-4): inside for predict, within for diff, diff --predicted and a predict --json document; exit 0 with --fail-on warning', async () => {
+    const dir = join(LAB_CAPTURES, 'lab-7.2-poollate-c128-m1024')
+    const p = await json(['predict', '--from', dir])
+    const pools = p.measured.checks.find((c: {count: string}) => c.count === 'pools')
+    expect(pools).toMatchObject({measured: 3, predicted: {value: 4, low: 3, high: 4}, inside: true})
+
+    const gated = await runCli(['diff', dir, '--fail-on', 'warning', '--json'])
+    expect(gated.status, gated.stderr).toBe(0)
+    const d = JSON.parse(gated.stdout).result
+    expect(d.counts.find((r: {metric: string}) => r.metric === 'pools')).toMatchObject({predicted: 4, measured: 3, withinTolerance: true})
+    expect(d.outcomes.find((o: {rule: string}) => o.rule === 'counts')).toMatchObject({status: 'ok', data: {outside: 0}})
+
+    type JudgedRow = Row & {b: number; withinTolerance?: boolean}
+    const poolsRow = (rows: JudgedRow[]) => rows.find((r) => r.key === 'early_pfn.pools')
+    const predicted = await runCli(['diff', '--predicted', dir, '--fail-on', 'warning', '--json'])
+    expect(predicted.status, predicted.stderr).toBe(0)
+    expect(poolsRow(JSON.parse(predicted.stdout).result.counts.rows)).toMatchObject({a: 4, b: 3, withinTolerance: true})
+    const doc = writeDerived('predict-poollate-c128.json', (await runCli(['predict', '--from', dir, '--json'])).stdout)
+    for (const args of [[doc, dir], [dir, doc]]) {
+      const r = await runCli(['diff', ...args, '--fail-on', 'warning', '--json'])
+      expect(r.status, r.stderr).toBe(0)
+      expect(poolsRow(JSON.parse(r.stdout).result.counts.rows)?.withinTolerance).toBe(true)
+    }
   })
 })
 

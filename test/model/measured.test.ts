@@ -29,7 +29,7 @@ async function predictFrom(dir: string, extra: Record<string, unknown> = {}) {
 /**
  * DERIVED: the shipped 7.2 after-SMP profile with the half-width it had before its interval was made
  * of new-host errors (0.8921, leave-one-capture-out): legacylate-c8's 294 lay above that interval
- * (245-289); the shipped one (1.0893) holds it, and no boot a profile is fitted on lies outside now.
+ * (245-293); the shipped one (1.0893) holds it, and no boot a profile is fitted on lies outside now.
  */
 function narrowProfile(): string {
   const p = JSON.parse(readFileSync('profiles/linux-7.2-after-smp.json', 'utf8'))
