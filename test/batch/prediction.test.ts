@@ -31,15 +31,16 @@ interface PredictJson {
   kernel?: {recorded: {value: number}; leftUntaggedCalls: {value: number}}
   pool?: {trackingPagesAllocated: number}
   severity?: {severity: string}
-  measured?: {checks: {inside?: boolean}[]}
+  measured?: {checks: {inside?: boolean}[]; unsetTags?: {severity?: string}}
 }
 
 /** What batch's prediction and `predict --from --json` both say, in batch's terms. */
 function fromPredict(p: PredictJson): Partial<BatchPrediction> & {graded?: string} {
   return {
     // Its severity, where predict grades the prediction alone: a lab boot's measured counts outside
-    // their interval are predict's own check (batch has no measured counts).
-    ...(p.measured?.checks.some((c) => c.inside === false) ? {} : {graded: p.severity?.severity ?? 'none'}),
+    // their interval, and its log's `alloc_tag was not set` warnings judged by diff's rule, are
+    // predict's own checks of the measured boot (batch has no measured counts).
+    ...(p.measured?.checks.some((c) => c.inside === false) || p.measured?.unsetTags?.severity ? {} : {graded: p.severity?.severity ?? 'none'}),
     profile: p.profile,
     window: p.window as BatchPrediction['window'],
     earlyPfns: p.events,
