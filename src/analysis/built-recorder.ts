@@ -29,8 +29,9 @@ export interface DebugKnown {
  * off (DEBUG sets early_page_ext, domain.md §3), an inference; otherwise the default, on. The one
  * home of that inference: analyse's debugReason (profiling.ts inferDebug) words this result.
  */
-export function debugOfBoot(p: Pick<ProfilingState, 'debug'>, h: Pick<HostFacts, 'pageExtWindow'>): DebugKnown {
-  if (p.debug !== 'unknown') return {debug: p.debug}
+export function debugOfBoot(p: Pick<ProfilingState, 'debug'> & Partial<Pick<ProfilingState, 'debugSource'>>, h: Pick<HostFacts, 'pageExtWindow'>): DebugKnown {
+  // Off is only ever inferred from the window (analyse's debugSource `inferred`): still "most likely".
+  if (p.debug === true || (p.debug === false && p.debugSource?.from !== 'inferred')) return {debug: p.debug}
   const w = h.pageExtWindow
   if (w?.value !== 'after-smp') return {debug: true}
   return {debug: false, debugInferred: `page_ext came up after SMP (line ${w.line}), so DEBUG is most likely off`}

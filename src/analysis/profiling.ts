@@ -58,7 +58,7 @@ export function inferProfiling(inp: ProfilingInput): ProfilingState {
   const idle = RECORDER_IDLE[mode.mode]
   const code = {recorder: rec.value, recorderReason: idle ? `${rec.reason}; ${idle}` : rec.reason}
   // One rule with predict's: without DEBUG (here only ever inferred off) no recorder is built.
-  const built = builtRecorder(Object.assign(debugOfBoot({debug: debug.value}, inp.host), {compressed: mode.mode === 'compressed'}), code)
+  const built = builtRecorder(Object.assign(debugOfBoot({debug: debug.value, debugSource: debug.source}, inp.host), {compressed: mode.mode === 'compressed'}), code)
   return {
     mode: mode.mode,
     modeReason: mode.reason,
@@ -125,12 +125,12 @@ function inferDebug({host, findings, klab}: ProfilingInput): {value: boolean | '
       source: {from: 'inferred', line: w.line},
     }
   }
-  // Not stated, so unknown here; whether it is most likely off is debugOfBoot's to say (the one rule
-  // for every verdict and prediction), and the reason words its inference.
+  // Not stated: whether it is most likely off is debugOfBoot's to say (the one rule for every
+  // verdict and prediction); an inference (debugSource), and the reason words it.
   const off = debugOfBoot({debug: 'unknown'}, host).debugInferred
-  if (off) {
+  if (off && w) {
     const deferred = host.deferredInit ? ' and struct-page init deferred' : ''
-    return {value: 'unknown', reason: `${off}: early_page_ext was off${deferred}, which DEBUG turns on (only a modified kernel turns it off again)`, source: {from: 'default'}}
+    return {value: false, reason: `inferred: ${off}: early_page_ext was off${deferred}, which DEBUG turns on (only a modified kernel turns it off again)`, source: {from: 'inferred', line: w.line}}
   }
   return {value: 'unknown', reason: 'no DEBUG-only WARN and no page_ext line in the log', source: {from: 'default'}}
 }

@@ -67,11 +67,11 @@ export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'prof
   take(h.memoryTotalKiB?.value, 'memoryBytes', 'memory (Memory: line)', (v) => (host.memoryBytes = num(v) * 1024))
   if (h.normalZone) host.normalZone = h.normalZone.value
   const debug = a.profiling.debug
-  // Unknown: after SMP says most likely off (DEBUG sets early_page_ext); without a window, the default.
+  // Unknown or inferred off: after SMP says most likely off (DEBUG sets early_page_ext); without a window, the default.
   const known = debugOfBoot(a.profiling, h)
   host.debug = known.debug
   if (known.debugInferred) host.debugInferred = known.debugInferred
-  if (debug === 'unknown') notes.set('debug', `DEBUG unknown (${a.profiling.debugReason}): ${h.pageExtWindow ? 'taken from the page_ext window' : 'default yes used'}`)
+  if (debug === 'unknown' || known.debugInferred) notes.set('debug', `DEBUG ${debug === 'unknown' ? 'unknown' : 'inferred off'} (${a.profiling.debugReason}): ${h.pageExtWindow ? 'taken from the page_ext window' : 'default yes used'}`)
   host.earlyPageExt = /\bearly_page_ext\b/.test(h.cmdline?.value ?? '')
   host.deferredInit = h.deferredInit?.value ?? h.pageExtWindow?.value === 'after-smp'
   host.compressed = a.profiling.mode === 'compressed'

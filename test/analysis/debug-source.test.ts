@@ -2,11 +2,13 @@
 // what reads it (built-recorder.ts withDumpDebug and debugStatedIn, model/host-override.ts) reads
 // the field, not the reason's words. Inputs: the bundled real captures; one profiling state below
 // is DERIVED from a real one, its reason reworded to read like another source.
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {debugStatedIn, withDumpDebug} from '../../src/analysis/built-recorder.js'
 import {analyseBootLog} from '../../src/analysis/read.js'
-import {SAMPLES} from '../helpers/paths.js'
+import {hostFromAnalysis} from '../../src/model/from-boot.js'
+import {LAB_CAPTURES, SAMPLES, TESTDATA_CAPTURES} from '../helpers/paths.js'
 
 const log = (name: string) => analyseBootLog(join(SAMPLES, name, 'dmesg.txt'))
 
@@ -17,7 +19,26 @@ describe('debugSource: where DEBUG comes from', () => {
     const numa = await log('linux-6.12-instr_smp064_2G_numa2')
     expect([numa.profiling.debug, numa.profiling.debugSource]).toEqual([true, {from: 'inferred', line: numa.host.pageExtWindow!.line}])
     const nodebug = await log('linux-6.12-nodebug_smp064_1G')
-    expect([nodebug.profiling.debug, nodebug.profiling.debugSource]).toEqual(['unknown', {from: 'default'}])
+    expect([nodebug.profiling.debug, nodebug.profiling.debugSource]).toEqual([false, {from: 'inferred', line: nodebug.host.pageExtWindow!.line}])
+  })
+
+  // README: an after-SMP page_ext with no DEBUG-only message is `{from: "inferred", line}`, DEBUG
+  // most likely off, which predict takes (debug: false); analyse said `unknown` from `default`
+  // while its reason said "most likely off". The real 6.12 nodebug captures, wherever they live.
+  const NODEBUG = [
+    ...['linux-6.12-nodebug_smp001_1G', 'linux-6.12-nodebug_smp004_1G', 'linux-6.12-nodebug_smp016_1G'].map((n) => join(TESTDATA_CAPTURES, n)),
+    join(SAMPLES, 'linux-6.12-nodebug_smp064_1G'),
+    ...['c2', 'c8', 'c32'].map((c) => join(LAB_CAPTURES, `lab-6.12-instr-nodebug-${c}-m1024`)),
+  ]
+  it.each(NODEBUG.map((d) => [d.split('/').pop()!, d]))('6.12 nodebug %s: DEBUG false, inferred from the page_ext line, as predict takes it', async (_name, dir) => {
+    const a = await analyseBootLog(join(dir, 'dmesg.txt'))
+    const line = readFileSync(join(dir, 'dmesg.txt'), 'utf8').split('\n').findIndex((l) => l.includes('bytes of page_ext')) + 1
+    expect(line).toBeGreaterThan(0)
+    expect(a.profiling.debug).toBe(false)
+    expect(a.profiling.debugSource).toEqual({from: 'inferred', line})
+    expect(a.profiling.debugReason).toMatch(new RegExp(`^inferred: page_ext came up after SMP \\(line ${line}\\), so DEBUG is most likely off`))
+    const {host} = hostFromAnalysis(a)
+    expect([host.debug, host.debugInferred]).toEqual([false, `page_ext came up after SMP (line ${line}), so DEBUG is most likely off`])
   })
 
   it("the dump's tracking site: {from: 'dump', file, line}, which debugStatedIn names; an inferred DEBUG is replaced, a stated one kept", async () => {

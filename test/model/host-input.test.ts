@@ -111,8 +111,8 @@ describe('hostInput --from: the flags over a capture', () => {
 
   it('--no-debug over a log whose DEBUG is inferred drops the inference note', async () => {
     const from = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
-    expect((await hostInput({...FLAGS, from})).notes.some((n) => n.startsWith('DEBUG unknown'))).toBe(true)
-    expect((await hostInput({...FLAGS, from, debug: false, given: ['debug']})).notes.some((n) => n.startsWith('DEBUG unknown'))).toBe(false)
+    expect((await hostInput({...FLAGS, from})).notes.some((n) => n.startsWith('DEBUG inferred off'))).toBe(true)
+    expect((await hostInput({...FLAGS, from, debug: false, given: ['debug']})).notes.some((n) => n.startsWith('DEBUG inferred off'))).toBe(false)
   })
 
   it('--memory 1G over a capture whose kernel reported 1023 MiB is the same host (MEMORY_REPORT_SLACK); 2G is another', async () => {
