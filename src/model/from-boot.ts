@@ -33,6 +33,23 @@ export function measuredEarlyCalls(a: BootAnalysis): MeasuredEarly | undefined {
   return Number.isFinite(calls) ? {calls, ...(Number.isFinite(pages) ? {pages} : {}), ...pools, line: k.line, kind: k.kind} : undefined
 }
 
+/**
+ * The KASAN runtime's frames in the log's stacks (`__kasan_slab_alloc`, `kasan_quarantine_reduce`)
+ * when no "KernelAddressSanitizer initialized" line says KASAN is on (an excerpt starts after it):
+ * its absence then states nothing, and the default is said. Empty: KASAN is stated, or nothing hints.
+ */
+export function kasanFrames(a: Pick<BootAnalysis, 'host'> & Partial<Pick<BootAnalysis, 'findings'>>): string[] {
+  if (a.host.kasan !== undefined || !a.findings) return []
+  const frames = a.findings.flatMap((f) => f.splat?.frames ?? []).filter((fr) => /kasan/.test(fr.fn))
+  return [...new Set(frames.map((fr) => `${fr.fn}${fr.line === undefined ? '' : `, line ${fr.line}`}`))]
+}
+
+/** The CPU a report of the log ran on (`CPU#5`): the host has at least one more. */
+function reportCpu(a: Partial<Pick<BootAnalysis, 'findings'>>): string {
+  const f = a.findings?.find((x) => x.splat?.cpu !== undefined)
+  return f ? `, though the report at line ${f.line} ran on CPU#${f.splat!.cpu}: at least ${f.splat!.cpu! + 1} CPUs` : ''
+}
+
 /** Each fact's line, so that a host outside physical sense is refused naming file:line. */
 function originsOf(a: Pick<BootAnalysis, 'source' | 'host'>): HostOrigins {
   const h = a.host
@@ -48,18 +65,18 @@ function originsOf(a: Pick<BootAnalysis, 'source' | 'host'>): HostOrigins {
  * The host of a boot log, with a note for each fact the log does not give (a default, or an
  * inference), keyed by that fact: a flag that supplies the fact drops its note (host-input.ts).
  */
-export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'profiling'>): {host: Host; notes: Map<HostFact, string>} {
+export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'profiling'> & Partial<Pick<BootAnalysis, 'findings'>>): {host: Host; notes: Map<HostFact, string>} {
   const h = a.host
   const notes = new Map<HostFact, string>()
   const host = defaultHost()
   host.name = a.source
   host.origins = originsOf(a)
   host.kernel = h.release?.value
-  const take = <T>(v: T | undefined, fact: HostFact, what: string, set: (v: T) => void) => {
-    if (v === undefined) notes.set(fact, `${what} not in the log: default used`)
+  const take = <T>(v: T | undefined, fact: HostFact, what: string, set: (v: T) => void, more = '') => {
+    if (v === undefined) notes.set(fact, `${what} not in the log: default used${more}`)
     else set(v)
   }
-  take(h.possibleCpus?.value, 'possibleCpus', 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = num(v)))
+  take(h.possibleCpus?.value, 'possibleCpus', 'possible CPUs (nr_cpu_ids)', (v) => (host.possibleCpus = num(v)), reportCpu(a))
   host.onlineCpus = h.onlineCpus ? num(h.onlineCpus.value) : host.possibleCpus
   if (!h.onlineCpus) notes.set('onlineCpus', 'online CPUs not in the log (boot cut short?): taken equal to possible CPUs')
   host.onlineCpus = Math.min(host.onlineCpus, host.possibleCpus)
@@ -77,6 +94,8 @@ export function hostFromAnalysis(a: Pick<BootAnalysis, 'source' | 'host' | 'prof
   host.compressed = a.profiling.mode === 'compressed'
   // Absent lines mean off: both print once their init ran, long before the init runs.
   host.kasan = h.kasan !== undefined
+  const kasan = kasanFrames(a)
+  if (kasan.length) notes.set('kasan', `KASAN not in the log (no "KernelAddressSanitizer initialized" line): default no used, though its stacks show KASAN frames (${kasan.join('; ')}): --kasan if it is on`)
   host.kmemleak = h.kmemleak?.value ?? false
   if (h.gbPages) host.gbPages = h.gbPages.value
   else notes.set('gbPages', 'GB pages unknown (no "Using GB pages for direct mapping", and the log does not run from Linux version to Memory:): default yes used')

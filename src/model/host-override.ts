@@ -8,6 +8,7 @@ import {debugStatedIn} from '../analysis/built-recorder.js'
 import type {BootAnalysis} from '../types.js'
 import {iec} from '../render/units.js'
 import type {Host} from './host.js'
+import {kasanFrames} from './from-boot.js'
 import {type FlagRecord, type FlagValue, type HostFact, hostFlagFacts, setFact} from './host-flags.js'
 import {withinMemoryRange} from './interval.js'
 import {inSeries} from './profile.js'
@@ -116,7 +117,7 @@ function debugWhere(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>): str
 }
 
 /** The facts a capture states, each with where (file:line, else the log): absent lines mean off for the build facts. */
-export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling'>, host: Host): Map<HostFact, string> {
+export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling' | 'findings'>, host: Host): Map<HostFact, string> {
   const stated = new Map<HostFact, string>()
   for (const fact of ['possibleCpus', 'onlineCpus', 'memoryBytes', 'nodes'] as const) {
     const at = host.origins?.[fact]
@@ -126,6 +127,8 @@ export function statedFacts(a: Pick<BootAnalysis, 'host' | 'source' | 'profiling
   if (a.host.gbPages) stated.set('gbPages', `${a.source}:${a.host.gbPages.line}`)
   // Read from the log's messages, their absence included (from-boot.ts hostFromAnalysis).
   for (const fact of ['earlyPageExt', 'deferredInit', 'compressed', 'kasan', 'kmemleak'] as const) stated.set(fact, a.source)
+  // KASAN frames without its init line: the log does not state KASAN (from-boot.ts kasanFrames).
+  if (kasanFrames(a).length) stated.delete('kasan')
   const debug = debugWhere(a)
   if (debug !== undefined) stated.set('debug', debug)
   return stated

@@ -109,6 +109,20 @@ describe('hostInput --from: the flags over a capture', () => {
     expect(p.notes.filter((n) => /CPUs/.test(n))).toEqual(['online CPUs not in the log (boot cut short?): taken equal to possible CPUs'])
   })
 
+  it('KASAN frames (lines 25-26) without its init line: the default (no) is said, as the CPU default is (CPU#5: at least 6); --kasan fills it in without a word', async () => {
+    const bare = await hostInput({...FLAGS, from: NO_LINES})
+    expect(bare.host.kasan).toBe(false)
+    expect(bare.notes).toContainEqual(expect.stringMatching(/^KASAN not in the log .*: default no used, though its stacks show KASAN frames \(kasan_quarantine_reduce, line 25; __kasan_slab_alloc, line 26\)/))
+    expect(bare.notes).toContainEqual(expect.stringMatching(/^possible CPUs \(nr_cpu_ids\) not in the log: default used, though the report at line 1 ran on CPU#5: at least 6 CPUs$/))
+    const k = await hostInput({...FLAGS, from: NO_LINES, kasan: true, given: ['kasan']})
+    expect(k.host.kasan).toBe(true)
+    expect(k.notes.some((n) => n.startsWith('KASAN'))).toBe(false)
+    expect(k.overrides ?? []).toEqual([])
+    // A log whose KASAN line is absent from the start of the boot (no KASAN frames): no note, as before.
+    const c4 = await hostInput({...FLAGS, from: join(TESTDATA_CAPTURES, 'linux-7.2-pool-c4-m1024')})
+    expect(c4.notes.some((n) => n.startsWith('KASAN'))).toBe(false)
+  })
+
   it('--no-debug over a log whose DEBUG is inferred drops the inference note', async () => {
     const from = join(SAMPLES, 'linux-6.12-nodebug_smp064_1G')
     expect((await hostInput({...FLAGS, from})).notes.some((n) => n.startsWith('DEBUG inferred off'))).toBe(true)
