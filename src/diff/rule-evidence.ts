@@ -2,6 +2,7 @@
 // of evidence; the causes of `alloc_tag was not set`, tried in order. Shared by the rows in rules.ts.
 import type {FindingKind} from '../analysis/detectors.js'
 import {recorderOfRelease} from '../analysis/releases.js'
+import {messageLine} from '../analysis/profiling.js'
 import type {AllocInfo, BootAnalysis, Finding, KlabCounts} from '../types.js'
 import type {Expectation} from './expectation.js'
 
@@ -22,7 +23,8 @@ export interface Evidence {
 }
 
 export const findings = (ctx: RuleContext, id: FindingKind): Finding[] => ctx.analysis?.findings.filter((f) => f.id === id) ?? []
-export const fromFinding = (f: Finding): Evidence => ({from: 'log', line: f.line, text: f.text})
+/** A finding as evidence: its message with the message's own line (a WARN's report starts at cut-here, a line before). */
+export const fromFinding = (f: Finding): Evidence => ({from: 'log', line: messageLine(f), text: f.text})
 export const klab = (ctx: RuleContext, kind: KlabCounts['kind']): KlabCounts | undefined => ctx.analysis?.klab.find((k) => k.kind === kind)
 export const klabEvidence = (k: KlabCounts): Evidence => ({
   from: 'klab',

@@ -21,7 +21,7 @@ describe('unset-tags', () => {
   it('notrack capture: fired, explained by a kernel without early tracking (klab recorded=0, untagged_calls=79)', () => {
     const o = one('unset-tags', {analysis: log('linux-7.2-notrack-c8-m1024-shrink')})
     expect(o).toMatchObject({status: 'fired', severity: 'warning', data: {count: 1, cause: 'no-early-tracking'}})
-    expect(o.evidence.map((e) => e.line)).toEqual([270, 103]) // grep -n: the WARN message, the klab line
+    expect(o.evidence.map((e) => e.line)).toEqual([271, 103]) // grep -n: the WARN message (271; 270 is its cut-here line), the klab line
     expect(o.evidence[1].text).toContain('recorded=0')
   })
 

@@ -63,15 +63,18 @@ describe('measured counts against their intervals (real captures)', () => {
     expect(severities).toEqual([])
   })
 
-  it('legacylate-c16-m1024-n2: the log\'s `alloc_tag was not set` (line 184, diff\'s unset-tags evidence) against the predicted 0, with diff\'s severity (error) in text, JSON and --fail-on', async () => {
+  it('legacylate-c16-m1024-n2: the log\'s `alloc_tag was not set` (line 185, its grep -n line, diff\'s unset-tags evidence) against the predicted 0, with diff\'s severity (error) in text, JSON and --fail-on', async () => {
     const dir = join(LAB_CAPTURES, 'lab-7.2-legacylate-c16-m1024-n2')
     const {result, lines, severities, blocks} = await predictFrom(dir)
     const diff = evaluateRule('unset-tags', {analysis: await analyseBootLog(join(dir, 'dmesg.txt'))})[0]!
     expect(diff).toMatchObject({status: 'fired', case: 'unexplained', severity: 'error'})
     const observed = (result.measured as {unsetTags?: {severity?: string; case?: string; evidence: {line?: number}[]}}).unsetTags
     expect(observed).toMatchObject({severity: diff.severity, case: 'unexplained', data: {count: 1}})
-    expect(observed?.evidence.map((e) => e.line)).toEqual([184])
-    expect(lines.join(' ')).toMatch(/observed 1 `alloc_tag was not set` warning: unexplained \(line 184\), predicted 0 pages would warn if freed: error \(diff's unset-tags rule/)
+    // The message's own line (grep -n's), not the report's cut-here line before it (was 184).
+    const line = readFileSync(join(dir, 'dmesg.txt'), 'utf8').split('\n').findIndex((l) => l.includes('alloc_tag was not set')) + 1
+    expect(line).toBe(185)
+    expect(observed?.evidence.map((e) => e.line)).toEqual([line])
+    expect(lines.join(' ')).toMatch(/observed 1 `alloc_tag was not set` warning: unexplained \(line 185\), predicted 0 pages would warn if freed: error \(diff's unset-tags rule/)
     expect(severities).toEqual(['error'])
     expect((blocks.at(-1) as {lines: string[]}).lines[0]).toMatch(/^Severity: error: the log shows 1 "alloc_tag was not set" warning: unexplained/)
     // Host flags over the capture: shown, not judged (as the measured counts).
