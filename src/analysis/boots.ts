@@ -9,12 +9,11 @@
 // (its stamps repeat: the kernel's, else the wall clock) stays one boot, its repeated records not
 // analysed twice (replayFrom).
 import {BOOT_ID, REASON} from '../readers/bootlog/text-formats.js'
-import {clockRestarts, isBanner} from '../readers/bootlog/boot-start.js'
+import {clockRestarts, isBanner, repeatsRecord, stampOf} from '../readers/bootlog/boot-start.js'
 import {InputError} from '../errors.js'
 import {plural} from '../render/units.js'
 import type {BootAnalysis, BootInfo, LogRecord, Replay} from '../types.js'
 import {BootAnalyser, NO_HINTS, type AnalyserOptions, type FinishMeta} from './analyser.js'
-import {repeatsRecord} from './splat.js'
 
 export {CLOCK_RESTART_S, CLOCK_START_S} from '../readers/bootlog/boot-start.js'
 /**
@@ -262,17 +261,11 @@ export const MAX_UNORDERED = 64
  */
 export const MAX_EQUAL_RUN = 16
 
-/**
- * The stamp a replay is told by: the kernel's time, else the wall clock (dmesg -T, journalctl -k
- * short-precise: a boot printed again repeats its stamps, a reboot's are later). A wall clock
- * printed to the second (dmesg -T, journalctl short) is whole milliseconds, so a hit on it is a
- * tick hit (isTickStamp): a second holds many records, and one hit on so coarse a stamp is not
- * enough; a microsecond one (short-precise) decides on one hit as the kernel's time does.
- */
-function stampOf(r: LogRecord): number | undefined {
-  return r.time ?? r.wall
-}
-
+// The stamp a replay is told by is stampOf's: the kernel's time, else the wall clock (dmesg -T,
+// journalctl -k short-precise: a boot printed again repeats its stamps, a reboot's are later). A
+// wall clock printed to the second (dmesg -T, journalctl short) is whole milliseconds, so a hit on
+// it is a tick hit (isTickStamp): a second holds many records, and one hit on so coarse a stamp is
+// not enough; a microsecond one (short-precise) decides on one hit as the kernel's time does.
 /** Undecided by a finer stamp: a replay when hits on tick stamps outnumber the misses (none of either: a new boot). */
 const tickReplay = (p: Pending) => p.tickHits > p.checked
 

@@ -6,6 +6,7 @@
 // of another task/CPU is simply not part of the report (the ids say so), not a corruption: each
 // caller id has its own open report, so two tasks' WARNs printed line by line into each other are
 // two whole reports.
+import {repeatsRecord} from '../readers/bootlog/boot-start.js'
 import type {Frame, LogRecord, Splat} from '../types.js'
 import {alternation, causesPanic, type CrashId, crashRow, isWarnMessage, type ReportShape, startsWithAny, X86_TRAP_HEADER, X86_TRAP_HEADERS} from './detectors.js'
 import {guiltyFrame, parseArmCaller, parseFrame, parsePcLine} from './frames.js'
@@ -314,18 +315,6 @@ interface Open {
 type Banner = {rule: BannerRule; m: RegExpExecArray; text: string; glued?: string}
 /** A closed report, as a panic after it needs it: its last line and kind (undefined: no crash row knows it). */
 type LastEnd = {line: number; kind: CrashId | undefined}
-
-/**
- * r is `prev` again: the same text from the same caller at the same stamp — the kernel's time, else
- * the wall clock's (dmesg -T, journalctl short-*). One line written twice (two captures of one
- * console into one file); a record with neither stamp never repeats one. One home for the rule:
- * boots.ts asks it of a banner, the parser below of a report's cut-here and banner lines.
- */
-export function repeatsRecord(r: LogRecord, prev: LogRecord | undefined): boolean {
-  if (prev === undefined || r.text !== prev.text || r.caller !== prev.caller) return false
-  const t = r.time ?? r.wall
-  return t !== undefined && t === (prev.time ?? prev.wall)
-}
 
 export class SplatParser {
   /** The open reports by printk caller id ('' without one), in the order they began. */

@@ -6,7 +6,7 @@ import type {LineReader} from './engine.js'
 import {findTime, readPrefix, type Prefix} from './prefix.js'
 import type {Sink} from './sink.js'
 import {wallSeconds} from './wall.js'
-import {clockRestarts, isBanner} from './boot-start.js'
+import {clockRestarts, isBanner, repeatsRecord} from './boot-start.js'
 
 export type {LineReader} from './engine.js'
 
@@ -426,8 +426,8 @@ export class PrefixedReader implements LineReader {
   private boot: string | undefined
   /** Whether a record came after that line (the first one is its boot's start, a banner or not). */
   private bootRecords = false
-  /** The last kernel record's text and kernel time: a banner that repeats it is one line written twice. */
-  private lastText: string | undefined
+  /** The last kernel record (a banner that repeats it is one line written twice), and the last kernel time. */
+  private last: LogRecord | undefined
   private lastTime: number | undefined
 
   constructor(private readonly sink: Sink) {}
@@ -484,10 +484,10 @@ export class PrefixedReader implements LineReader {
     if (this.boot !== undefined) {
       if (!this.bootRecords) {
         if (BOOT_ID.test(this.boot)) r.bootLine = true
-      } else if ((isBanner(r.text) && r.text !== this.lastText) || clockRestarts(this.lastTime, r.time)) this.boot = undefined
+      } else if ((isBanner(r.text) && !repeatsRecord(r, this.last)) || clockRestarts(this.lastTime, r.time)) this.boot = undefined
     }
     this.bootRecords = true
-    this.lastText = r.text
+    this.last = r
     if (r.time !== undefined) this.lastTime = r.time
     if (this.boot !== undefined) r.boot = this.boot
   }
